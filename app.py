@@ -1,0 +1,90 @@
+"""Finance LLM Workbench — command-line entry.
+
+    python app.py                 start the web app (see --help for every flag)
+    python app.py batch --help    headless batch comparison (added by the Compare tab)
+
+Wiring only: parse settings, build the engines once, build the UI, launch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parent
+CSS = (ROOT / "assets" / "style.css").read_text(encoding="utf-8")
+
+
+class StartupRefused(SystemExit):
+    """A configuration that would be unsafe to serve."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from workbench.settings import add_arguments, add_server_arguments
+
+    parser = argparse.ArgumentParser(
+        prog="app.py", description="Finance LLM Workbench: compare a remote MoE model (System A) "
+        "with a router plus a local finance model (System B).",
+        epilog="Secrets come from the environment only: the System A key from the variable named "
+               "by --system-a-key-env, basic auth as user:password in WORKBENCH_AUTH.")
+    add_arguments(parser)
+    add_server_arguments(parser)
+    return parser
+
+
+def check_exposure(settings) -> None:
+    """Refuse a public share link without a password unless explicitly forced."""
+    if settings.share and settings.auth() is None and not settings.allow_public_share:
+        raise StartupRefused(
+            "Refusing to start: --share makes a public link that anyone can use (and spend "
+            "System A's credit through). Set WORKBENCH_AUTH=user:password, or pass "
+            "--allow-public-share if you really want an open link.")
+
+
+def serve(settings) -> None:
+    import gradio as gr
+
+    from ui.app import build_app
+    from workbench.rest import add_rest_routes
+    from workbench.services import build_services
+
+    check_exposure(settings)
+    services = build_services(settings)
+    demo = build_app(services)
+    demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size)
+    app, local_url, share_url = demo.launch(
+        server_name=settings.host, server_port=settings.port, share=settings.share,
+        auth=settings.auth(), prevent_thread_lock=True, css=CSS, theme=gr.themes.Soft(),
+        max_file_size=f"{settings.max_file_mb}mb", run_history=False, show_error=True,
+        footer_links=["api", "settings"], quiet=True)
+    add_rest_routes(app, services)
+    print(f"Finance LLM Workbench running at {local_url}", flush=True)
+    if share_url:
+        print(f"Public share link: {share_url}", flush=True)
+    for notice in services.notices:
+        print(f"Notice: {notice}", flush=True)
+    try:
+        demo.block_thread()
+    finally:
+        services.local.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    from workbench.settings import settings_from_args
+
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    serve(settings_from_args(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,231 @@
+"""Dynamic batching of `model.generate` with per-row streaming, stopping and cancellation.
+
+One worker thread owns the model. Requests wait in a queue; the worker takes every waiting
+request whose sampling settings are compatible (same temperature, top-p, …; per-row budgets and
+stop conditions may differ) and runs them as one left-padded batch. Each row streams its own
+token ids to its own queue and stops on its own (end token, its own budget, cancellation or a
+stop string seen by the consumer) while the other rows go on. A failure in `generate` (out of
+memory, say) fails only the rows of that batch; the worker then serves the next batch.
+
+On CPU this beats transformers' continuous batching by far (see FACTS.md and bench/); with
+``max_batch_size=1`` it is the plain one-request-at-a-time path, kept for comparison.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from transformers import GenerationConfig, StoppingCriteria, StoppingCriteriaList
+from transformers.generation.streamers import BaseStreamer
+
+from engines.base import GenerationParams
+
+log = logging.getLogger(__name__)
+
+# Messages a job's queue carries to its consumer.
+TOKEN, END, ERROR = "token", "end", "error"
+
+
+@dataclass(eq=False)
+class Job:
+    """One request as the worker sees it."""
+
+    input_ids: list[int]
+    params: GenerationParams
+    max_new_tokens: int
+    adapter: str | None = None
+    halt: threading.Event = field(default_factory=threading.Event)
+    halt_reason: str = "cancelled"  # "cancelled", or "stop" when a stop string ended it
+    out: queue.Queue = field(default_factory=queue.Queue)
+    generated: int = 0
+    finished: bool = False
+
+    def batch_key(self) -> tuple | None:
+        """Jobs with equal keys can share one `generate` call; None = must run alone."""
+        if self.params.seed is not None:
+            return None  # a seed fixes the random stream of one request only
+        p = self.params
+        return (p.greedy, p.temperature, p.top_p, p.top_k, p.repetition_penalty,
+                p.no_repeat_ngram_size, p.min_new_tokens)
+
+    def stop(self, reason: str = "cancelled") -> None:
+        self.halt_reason = reason
+        self.halt.set()
+
+    def finish(self, reason: str) -> None:
+        if not self.finished:
+            self.finished = True
+            self.out.put((END, reason))
+
+
+class _RowStreamer(BaseStreamer):
+    """Routes each step's tokens to the jobs' queues and decides when a row is finished."""
+
+    def __init__(self, jobs: list[Job], eos_ids: set[int]) -> None:
+        self.jobs = jobs
+        self.eos_ids = eos_ids
+        self._prompt_seen = False
+
+    def put(self, value: torch.Tensor) -> None:
+        if not self._prompt_seen:  # generate() first hands over the prompt
+            self._prompt_seen = True
+            return
+        now = time.perf_counter()
+        for job, token in zip(self.jobs, value.view(-1).tolist(), strict=True):
+            if job.finished:
+                continue
+            if job.halt.is_set():
+                job.finish(job.halt_reason)
+            elif token in self.eos_ids:
+                job.finish("stop")
+            else:
+                job.generated += 1
+                job.out.put((TOKEN, token, now))
+                if job.generated >= job.max_new_tokens:
+                    job.finish("length")
+
+    def end(self) -> None:
+        for job in self.jobs:
+            job.finish(job.halt_reason if job.halt.is_set() else "length")
+
+
+class _RowStop(StoppingCriteria):
+    """Tells generate() which rows are done (finished, cancelled, or out of budget)."""
+
+    def __init__(self, jobs: list[Job]) -> None:
+        self.jobs = jobs
+
+    def __call__(self, input_ids: torch.LongTensor, scores: Any, **kwargs: Any) -> torch.BoolTensor:
+        flags = [job.finished or job.halt.is_set() for job in self.jobs]
+        return torch.tensor(flags, dtype=torch.bool, device=input_ids.device)
+
+
+class BatchScheduler:
+    """Owns the model; runs queued jobs in compatible batches on one worker thread."""
+
+    def __init__(self, model: Any, *, pad_id: int, eos_ids: set[int], device: torch.device,
+                 max_batch_size: int = 8, gather_s: float = 0.004, uses_adapters: bool = False,
+                 on_batch: Callable[[int], None] | None = None) -> None:
+        self.model = model
+        self.pad_id = pad_id
+        self.eos_ids = eos_ids
+        self.device = device
+        self.max_batch_size = max(1, max_batch_size)
+        self.gather_s = gather_s
+        self.uses_adapters = uses_adapters
+        self.on_batch = on_batch
+        self._pending: list[Job] = []
+        self._cond = threading.Condition()
+        self._closed = False
+        self.batches_run = 0
+        self.largest_batch = 0
+        self._thread = threading.Thread(target=self._loop, name="local-engine", daemon=True)
+        self._thread.start()
+
+    # ------------------------------------------------------------ public
+
+    def submit(self, job: Job) -> None:
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("the local engine is shut down")
+            self._pending.append(job)
+            self._cond.notify()
+
+    @property
+    def queue_depth(self) -> int:
+        with self._cond:
+            return len(self._pending)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self._thread.join(timeout=5)
+
+    # ------------------------------------------------------------ worker
+
+    def _take_batch(self) -> list[Job] | None:
+        with self._cond:
+            while not self._pending and not self._closed:
+                self._cond.wait()
+            if self._closed:
+                return None
+        if self.max_batch_size > 1 and self.gather_s:
+            time.sleep(self.gather_s)  # let requests that arrive together share the batch
+        with self._cond:
+            live = [j for j in self._pending if not j.halt.is_set()]
+            for job in self._pending:
+                if job.halt.is_set():
+                    job.finish(job.halt_reason)
+            if not live:
+                self._pending = []
+                return []
+            first = live[0]
+            key = first.batch_key()
+            batch = [first]
+            if key is not None:
+                for job in live[1:]:
+                    if len(batch) >= self.max_batch_size:
+                        break
+                    if job.batch_key() == key:
+                        batch.append(job)
+            self._pending = [j for j in live if j not in batch]
+            return batch
+
+    def _loop(self) -> None:
+        while True:
+            batch = self._take_batch()
+            if batch is None:
+                return
+            if not batch:
+                continue
+            try:
+                self._run(batch)
+            except Exception as exc:
+                log.exception("local generation failed for a batch of %d", len(batch))
+                for job in batch:
+                    if not job.finished:
+                        job.finished = True
+                        job.out.put((ERROR, exc))
+                if self.device.type == "cuda":
+                    torch.cuda.empty_cache()  # give back what a failed (e.g. OOM) batch held
+
+    def _run(self, jobs: list[Job]) -> None:
+        self.batches_run += 1
+        self.largest_batch = max(self.largest_batch, len(jobs))
+        if self.on_batch:
+            self.on_batch(len(jobs))
+        width = max(len(j.input_ids) for j in jobs)
+        ids = torch.full((len(jobs), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(jobs), width), dtype=torch.long)
+        for row, job in enumerate(jobs):  # left padding: every row ends where generation starts
+            ids[row, width - len(job.input_ids):] = torch.tensor(job.input_ids)
+            mask[row, width - len(job.input_ids):] = 1
+        p = jobs[0].params
+        config = GenerationConfig(
+            max_new_tokens=max(j.max_new_tokens for j in jobs),
+            min_new_tokens=p.min_new_tokens or None,
+            do_sample=not p.greedy,
+            temperature=p.temperature if not p.greedy else None,
+            top_p=p.top_p if not p.greedy else None,
+            top_k=(p.top_k or None) if not p.greedy else None,
+            repetition_penalty=p.repetition_penalty if p.repetition_penalty != 1.0 else None,
+            no_repeat_ngram_size=p.no_repeat_ngram_size or None,
+            eos_token_id=sorted(self.eos_ids), pad_token_id=self.pad_id)
+        if p.seed is not None:
+            torch.manual_seed(p.seed)
+        kwargs: dict[str, Any] = {}
+        if self.uses_adapters:
+            kwargs["adapter_names"] = [j.adapter or "__base__" for j in jobs]
+        with torch.inference_mode():
+            self.model.generate(
+                input_ids=ids.to(self.device), attention_mask=mask.to(self.device),
+                generation_config=config, streamer=_RowStreamer(jobs, self.eos_ids),
+                stopping_criteria=StoppingCriteriaList([_RowStop(jobs)]), **kwargs)

@@ -1,0 +1,304 @@
+"""Local transformers engine: a model from the Hub or a directory, on GPU or CPU.
+
+Options: bf16 on GPU, an attention implementation, 4/8-bit loading through bitsandbytes, and
+LoRA adapters through peft (several loaded by name, chosen per request; none = base model).
+Prompts are rendered with the model's own chat template (``enable_thinking`` passed through), so
+system prompts work whenever the template supports them. Generation runs on one worker thread
+(`engines.batching`) that batches concurrent requests; each request streams its own tokens.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import torch
+
+from engines.base import (
+    CancelledError,
+    ChatRequest,
+    ConfigurationError,
+    ContextTooLongError,
+    Done,
+    EngineError,
+    InvalidRequestError,
+    StreamEvent,
+    StreamStats,
+    TextDelta,
+    decode_rate,
+)
+from engines.batching import END, ERROR, BatchScheduler, Job
+from engines.detok import IncrementalDecoder, StopMatcher
+from engines.reasoning import OPEN_TAG, ThinkSplitter
+
+log = logging.getLogger(__name__)
+
+Quantization = Literal["none", "4bit", "8bit"]
+
+
+@dataclass
+class LocalModelConfig:
+    """How to load System B's model."""
+
+    model: str  # Hub id or local directory
+    device: str = "auto"  # auto | cpu | cuda | cuda:N
+    quantization: Quantization = "none"
+    attn_implementation: str | None = None  # e.g. "sdpa", "flash_attention_2"
+    adapters: dict[str, str] = field(default_factory=dict)  # name -> directory or Hub id
+    discover_adapters: bool = True  # also load <model dir>/adapters/*
+    max_batch_size: int = 8  # 1 = plain one-at-a-time generation
+    revision: str | None = None
+
+
+class LocalFailure(EngineError):
+    """The local model failed while generating (e.g. out of memory)."""
+
+    kind = "local_failure"
+    retryable = True
+
+
+def pick_device(requested: str) -> torch.device:
+    if requested == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    device = torch.device(requested)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ConfigurationError(f"device {requested!r} was asked for but no CUDA GPU is visible")
+    return device
+
+
+def _quantization_config(kind: Quantization, device: torch.device) -> Any:
+    if kind == "none":
+        return None
+    try:
+        import bitsandbytes  # noqa: F401
+        from transformers import BitsAndBytesConfig
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"{kind} loading needs bitsandbytes, which is not installed here "
+            "(pip install bitsandbytes), or choose quantization 'none'") from exc
+    compute = torch.bfloat16 if device.type == "cuda" else torch.float32
+    if kind == "4bit":
+        return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4",
+                                  bnb_4bit_compute_dtype=compute)
+    return BitsAndBytesConfig(load_in_8bit=True)
+
+
+def _find_adapters(cfg: LocalModelConfig) -> dict[str, str]:
+    found = {}
+    root = Path(cfg.model) / "adapters"
+    if cfg.discover_adapters and root.is_dir():
+        for path in sorted(root.iterdir()):
+            if (path / "adapter_config.json").is_file():
+                found[path.name] = str(path)
+    found.update(cfg.adapters)
+    return found
+
+
+class LocalEngine:
+    """System B's model, served from this process."""
+
+    def __init__(self, cfg: LocalModelConfig, name: str = "System B · local model") -> None:
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        self.cfg = cfg
+        self.name = name
+        self.model_id = cfg.model
+        self.device = pick_device(cfg.device)
+        self.dtype = torch.bfloat16 if self.device.type == "cuda" else torch.float32
+        started = time.perf_counter()
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(cfg.model, revision=cfg.revision)
+            kwargs: dict[str, Any] = {"dtype": self.dtype, "revision": cfg.revision}
+            quant = _quantization_config(cfg.quantization, self.device)
+            if quant is not None:
+                kwargs["quantization_config"] = quant
+                on_gpu = self.device.type == "cuda"
+                kwargs["device_map"] = {"": self.device.index or 0} if on_gpu else {"": "cpu"}
+            if cfg.attn_implementation:
+                kwargs["attn_implementation"] = cfg.attn_implementation
+            model = AutoModelForCausalLM.from_pretrained(cfg.model, **kwargs)
+        except (OSError, ValueError) as exc:
+            raise ConfigurationError(f"could not load model {cfg.model!r}: {exc}") from exc
+        if quant is None:
+            model.to(self.device)
+        model.eval()
+        self._adapters = _find_adapters(cfg)
+        if self._adapters:
+            model = self._load_adapters(model)
+        self.model = model
+        self.load_seconds = time.perf_counter() - started
+        self.context_length = int(getattr(model.config, "max_position_embeddings", 0) or 0) or None
+        self.eos_ids = self._eos_ids()
+        pad = self.tokenizer.pad_token_id
+        self.pad_id = pad if pad is not None else min(self.eos_ids)
+        self.scheduler = BatchScheduler(model, pad_id=self.pad_id, eos_ids=self.eos_ids,
+                                        device=self.device, max_batch_size=cfg.max_batch_size,
+                                        uses_adapters=bool(self._adapters))
+        log.info("loaded %s on %s (%s, %s) in %.1fs; adapters: %s", cfg.model, self.device,
+                 self.dtype, cfg.quantization, self.load_seconds, list(self._adapters) or "none")
+
+    # ------------------------------------------------------------ loading helpers
+
+    def _load_adapters(self, model: Any) -> Any:
+        try:
+            from peft import PeftModel
+        except ImportError as exc:
+            raise ConfigurationError("LoRA adapters need peft (pip install peft)") from exc
+        items = list(self._adapters.items())
+        first_name, first_path = items[0]
+        try:
+            model = PeftModel.from_pretrained(model, first_path, adapter_name=first_name)
+            for name, path in items[1:]:
+                model.load_adapter(path, adapter_name=name)
+        except (OSError, ValueError) as exc:
+            raise ConfigurationError(f"could not load LoRA adapter: {exc}") from exc
+        model.eval()
+        return model
+
+    def _eos_ids(self) -> set[int]:
+        ids: set[int] = set()
+        gen = getattr(self.model, "generation_config", None)
+        eos = getattr(gen, "eos_token_id", None)
+        if isinstance(eos, int):
+            ids.add(eos)
+        elif eos:
+            ids.update(eos)
+        if self.tokenizer.eos_token_id is not None:
+            ids.add(self.tokenizer.eos_token_id)
+        return ids
+
+    # ------------------------------------------------------------ engine protocol
+
+    @property
+    def adapters(self) -> list[str]:
+        return list(self._adapters)
+
+    def health(self) -> dict[str, Any]:
+        return {"status": "ready", "model_id": self.model_id, "device": str(self.device),
+                "dtype": str(self.dtype).removeprefix("torch."),
+                "quantization": self.cfg.quantization, "adapters": self.adapters,
+                "context_length": self.context_length, "max_batch_size": self.cfg.max_batch_size,
+                "queue_depth": self.scheduler.queue_depth}
+
+    def render_prompt(self, request: ChatRequest) -> str:
+        """The exact prompt text the model sees (chat template, system prompt, thinking flag)."""
+        try:
+            return self.tokenizer.apply_chat_template(
+                request.chat_messages(), tokenize=False, add_generation_prompt=True,
+                enable_thinking=request.params.enable_thinking)
+        except Exception as exc:  # template errors (e.g. a template that rejects system roles)
+            raise InvalidRequestError(f"the model's chat template rejected the request: {exc}") from exc
+
+    def stream(self, request: ChatRequest,
+               cancel: threading.Event | None = None) -> Iterator[StreamEvent]:
+        started = time.perf_counter()
+        try:
+            prompt, job = self._prepare(request)
+        except EngineError as exc:
+            yield Done(StreamStats(self.model_id, "error", total_s=time.perf_counter() - started), exc)
+            return
+        yield from self._consume(job, prompt, request, started, cancel)
+
+    def _prepare(self, request: ChatRequest) -> tuple[str, Job]:
+        if request.adapter and request.adapter not in self._adapters:
+            known = ", ".join(self._adapters) or "none loaded"
+            raise InvalidRequestError(f"unknown adapter {request.adapter!r} (available: {known})")
+        prompt = self.render_prompt(request)
+        ids = self.tokenizer(prompt, add_special_tokens=False)["input_ids"]
+        budget = request.params.max_new_tokens
+        if self.context_length:
+            room = self.context_length - len(ids)
+            if room < 1:
+                raise ContextTooLongError(
+                    f"the prompt is {len(ids)} tokens but the model's context holds "
+                    f"{self.context_length}: shorten the question or the history")
+            budget = min(budget, room)
+        return prompt, Job(input_ids=ids, params=request.params, max_new_tokens=budget,
+                           adapter=request.adapter)
+
+    def _consume(self, job: Job, prompt: str, request: ChatRequest, started: float,
+                 cancel: threading.Event | None) -> Iterator[StreamEvent]:
+        # A template that prefills "<think>" starts the reply inside the reasoning block.
+        splitter = ThinkSplitter(start_in_reasoning=prompt.rstrip().endswith(OPEN_TAG))
+        decoder = IncrementalDecoder(self.tokenizer)
+        stopper = StopMatcher(request.params.stop)
+        counts = {"reasoning": 0, "content": 0}
+        first_at = last_at = None
+        finish: str = "error"
+        error: EngineError | None = None
+        self.scheduler.submit(job)
+        try:
+            while True:
+                try:
+                    item = job.out.get(timeout=0.05)
+                except queue.Empty:
+                    if cancel is not None and cancel.is_set():
+                        job.stop("cancelled")
+                    continue
+                if item[0] == END:
+                    finish = item[1]
+                    break
+                if item[0] == ERROR:
+                    error = LocalFailure(_describe_failure(item[1]))
+                    break
+                _, token, at = item
+                first_at = first_at or at
+                last_at = at
+                if cancel is not None and cancel.is_set():
+                    job.stop("cancelled")
+                was_reasoning = splitter.in_reasoning
+                pieces = splitter.feed(decoder.push(token))
+                counts["reasoning" if was_reasoning or splitter.in_reasoning else "content"] += 1
+                for event in self._emit(pieces, stopper):
+                    yield event
+                if stopper.matched is not None and not job.halt.is_set():
+                    job.stop("stop")
+            if finish != "cancelled" and error is None:
+                tail_pieces = splitter.feed(decoder.flush()) + splitter.finish()
+                for event in self._emit(tail_pieces, stopper, final=True):
+                    yield event
+        except GeneratorExit:  # the consumer went away: free the row at once
+            job.stop("cancelled")
+            raise
+        stats = StreamStats(
+            model_id=self.model_id, finish_reason="error" if error else finish,  # type: ignore[arg-type]
+            ttft_s=(first_at - started) if first_at else None,
+            total_s=time.perf_counter() - started,
+            reasoning_tokens=counts["reasoning"], content_tokens=counts["content"],
+            tokens_per_s=decode_rate(sum(counts.values()), first_at, last_at),
+            reasoning_unclosed=splitter.in_reasoning,
+            extras={"prompt_tokens": len(job.input_ids), "device": str(self.device),
+                    **({"adapter": request.adapter} if request.adapter else {})})
+        if finish == "cancelled" and error is None:
+            error = CancelledError("generation was stopped")
+        yield Done(stats, error)
+
+    @staticmethod
+    def _emit(pieces: list[tuple[str, str]], stopper: StopMatcher,
+              final: bool = False) -> Iterator[TextDelta]:
+        for channel, text in pieces:
+            if channel == "content":
+                text = stopper.feed(text)
+            if text:
+                yield TextDelta(channel, text)  # type: ignore[arg-type]
+        if final:
+            rest = stopper.flush()
+            if rest:
+                yield TextDelta("content", rest)
+
+    def close(self) -> None:
+        self.scheduler.close()
+
+
+def _describe_failure(exc: BaseException) -> str:
+    if isinstance(exc, torch.OutOfMemoryError) or "out of memory" in str(exc).lower():
+        return ("the local model ran out of memory: lower max_new_tokens, shorten the prompt, "
+                "or load the model in 4-bit/8-bit")
+    return f"the local model failed while generating: {type(exc).__name__}: {exc}"
+

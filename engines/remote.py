@@ -1,0 +1,404 @@
+"""OpenAI-compatible remote engine (System A): DeepSeek, Nebius, vLLM, `transformers serve`…
+
+Streams DeepSeek's ``reasoning_content`` deltas as reasoning, and ``<think>`` blocks inside
+``content`` through the ThinkSplitter. Asks for usage in the stream and records provider extras
+(DeepSeek's prompt cache hits). Enforces its own total deadline, because a loaded provider may
+hold a stream open with keep-alive comments for minutes. Retries (the openai client's) happen
+only before the first token. The API key never appears in a message, a log line or an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import urlparse
+
+import openai
+
+from engines.base import (
+    AuthenticationError,
+    CancelledError,
+    ChatRequest,
+    ConfigurationError,
+    ContextTooLongError,
+    Done,
+    EngineError,
+    EngineTimeoutError,
+    InsufficientBalanceError,
+    InvalidRequestError,
+    RateLimitedError,
+    StreamEvent,
+    StreamStats,
+    TextDelta,
+    UpstreamError,
+    decode_rate,
+)
+from engines.reasoning import ThinkSplitter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ProviderPreset:
+    """Defaults for one kind of OpenAI-compatible provider; every field can be overridden."""
+
+    key: str
+    label: str
+    base_url: str
+    model: str
+    api_key_env: str
+    # How thinking is switched: "model" = a separate reasoning model id (DeepSeek),
+    # "chat_template_kwargs" = vLLM / transformers-serve style, "none" = not switchable.
+    thinking: Literal["model", "chat_template_kwargs", "none"] = "none"
+    reasoning_model: str | None = None
+    extra_sampling: bool = False  # accepts top_k / repetition_penalty / min_tokens
+    key_required: bool = True
+
+
+PRESETS: dict[str, ProviderPreset] = {
+    "deepseek": ProviderPreset(
+        "deepseek", "DeepSeek API", "https://api.deepseek.com", "deepseek-chat",
+        "DEEPSEEK_API_KEY", thinking="model", reasoning_model="deepseek-reasoner"),
+    # DeepSeek's own aliases move between model generations; Nebius pins the V3 MoE.
+    "nebius": ProviderPreset(
+        "nebius", "Nebius Token Factory (pinned DeepSeek-V3-0324)",
+        "https://api.tokenfactory.nebius.com/v1/", "deepseek-ai/DeepSeek-V3-0324",
+        "NEBIUS_API_KEY", extra_sampling=True),
+    "custom": ProviderPreset(
+        "custom", "Custom OpenAI-compatible server", "http://127.0.0.1:8000/v1", "",
+        "SYSTEM_A_API_KEY", thinking="chat_template_kwargs", extra_sampling=True,
+        key_required=False),
+}
+
+
+@dataclass
+class RemoteConfig:
+    provider: str = "deepseek"
+    base_url: str | None = None
+    model: str | None = None
+    api_key_env: str | None = None  # the *name* of the variable holding the key
+    deadline_s: float = 180.0  # whole request, keep-alives included
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 60.0  # silence (not even a keep-alive) this long = dead connection
+    max_retries: int = 2  # before the first token only
+
+    def preset(self) -> ProviderPreset:
+        try:
+            return PRESETS[self.provider]
+        except KeyError:
+            raise ConfigurationError(
+                f"unknown provider {self.provider!r}; choose one of {', '.join(PRESETS)}") from None
+
+
+class RemoteEngine:
+    """System A: a model behind an OpenAI-compatible chat completions API."""
+
+    def __init__(self, cfg: RemoteConfig, name: str = "System A · remote MoE") -> None:
+        preset = cfg.preset()
+        self.cfg = cfg
+        self.preset = preset
+        self.name = name
+        self.base_url = cfg.base_url or preset.base_url
+        self.model_id = cfg.model or preset.model
+        self.api_key_env = cfg.api_key_env or preset.api_key_env
+        self._client: openai.OpenAI | None = None
+        self._client_key_hash: int | None = None
+
+    def _key(self) -> str:
+        # Read from the environment each time: the key is never stored on the engine.
+        return os.environ.get(self.api_key_env, "").strip()
+
+    def __repr__(self) -> str:  # never show the key
+        return f"RemoteEngine(provider={self.preset.key!r}, model={self.model_id!r})"
+
+    # ------------------------------------------------------------ status
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.model_id) and (bool(self._key()) or not self.preset.key_required)
+
+    def configuration_problem(self) -> str | None:
+        if not self.model_id:
+            return "System A has no model id: set --system-a-model (or SYSTEM_A_MODEL)"
+        if self.preset.key_required and not self._key():
+            return (f"System A is not configured: set the {self.api_key_env} environment variable "
+                    f"to an API key for {self.preset.label}")
+        return None
+
+    @property
+    def adapters(self) -> list[str]:
+        return []
+
+    def health(self) -> dict[str, Any]:
+        return {"status": "configured" if self.configured else "not_configured",
+                "provider": self.preset.key, "base_url": self.base_url, "model_id": self.model_id,
+                "api_key_env": self.api_key_env, "api_key_set": bool(self._key()),
+                "problem": self.configuration_problem()}
+
+    def check_reachable(self, timeout_s: float = 3.0) -> bool:
+        """One cheap request (list models); False on any failure. Never raises."""
+        if not self.configured:
+            return False
+        try:
+            self._get_client().with_options(timeout=timeout_s, max_retries=0).models.list()
+            return True
+        except Exception:
+            return False
+
+    # ------------------------------------------------------------ streaming
+
+    def _get_client(self) -> openai.OpenAI:
+        key = self._key()
+        if self._client is None or hash(key) != self._client_key_hash:
+            timeout = openai.Timeout(self.cfg.read_timeout_s, connect=self.cfg.connect_timeout_s)
+            self._client = openai.OpenAI(api_key=key or "not-needed", base_url=self.base_url,
+                                         timeout=timeout, max_retries=self.cfg.max_retries)
+            self._client_key_hash = hash(key)
+        return self._client
+
+    def _request_kwargs(self, request: ChatRequest) -> dict[str, Any]:
+        p = request.params
+        model = self.model_id
+        extra: dict[str, Any] = {}
+        if self.preset.thinking == "model" and p.enable_thinking and self.preset.reasoning_model:
+            if not self.cfg.model or self.cfg.model == self.preset.model:
+                model = self.preset.reasoning_model
+        elif self.preset.thinking == "chat_template_kwargs":
+            extra["chat_template_kwargs"] = {"enable_thinking": p.enable_thinking}
+        if self.preset.extra_sampling:
+            if p.top_k:
+                extra["top_k"] = p.top_k
+            if p.repetition_penalty != 1.0:
+                extra["repetition_penalty"] = p.repetition_penalty
+            if p.min_new_tokens:
+                extra["min_tokens"] = p.min_new_tokens
+        kwargs: dict[str, Any] = {
+            "model": model, "messages": request.chat_messages(), "stream": True,
+            "stream_options": {"include_usage": True}, "max_tokens": p.max_new_tokens,
+            "temperature": p.temperature, "top_p": p.top_p}
+        if p.seed is not None:
+            kwargs["seed"] = p.seed
+        if p.stop:
+            kwargs["stop"] = p.stop
+        if extra:
+            kwargs["extra_body"] = extra
+        return kwargs
+
+    def stream(self, request: ChatRequest,
+               cancel: threading.Event | None = None) -> Iterator[StreamEvent]:
+        started = time.perf_counter()
+        stats = StreamStats(model_id=self.model_id, finish_reason="error")
+        problem = self.configuration_problem()
+        if problem:
+            stats.total_s = time.perf_counter() - started
+            yield Done(stats, ConfigurationError(problem))
+            return
+        if request.adapter:
+            yield Done(stats, InvalidRequestError("System A does not take LoRA adapters"))
+            return
+        watchdog = _Watchdog(self.cfg.deadline_s, cancel)
+        splitter = ThinkSplitter()
+        counts = {"reasoning": 0, "content": 0}
+        first_at = last_at = None
+        finish: str | None = None
+        usage: Any = None
+        error: EngineError | None = None
+        try:
+            response = self._get_client().chat.completions.create(**self._request_kwargs(request))
+            watchdog.watch(response)
+            for chunk in response:
+                if chunk.model:
+                    stats.model_id = chunk.model
+                if getattr(chunk, "usage", None):
+                    usage = chunk.usage
+                for choice in chunk.choices or []:
+                    delta = choice.delta
+                    reasoning = _reasoning_text(delta)
+                    pieces = [("reasoning", reasoning)] if reasoning else []
+                    if delta is not None and delta.content:
+                        pieces += splitter.feed(delta.content)
+                    if pieces:
+                        last_at = time.perf_counter()
+                        first_at = first_at or last_at
+                    for channel, text in pieces:
+                        counts[channel] += 1
+                        yield TextDelta(channel, text)  # type: ignore[arg-type]
+                    if choice.finish_reason:
+                        finish = choice.finish_reason
+                if watchdog.fired:
+                    break
+            for channel, text in splitter.finish():
+                yield TextDelta(channel, text)  # type: ignore[arg-type]
+        except GeneratorExit:
+            watchdog.cancel_now()
+            raise
+        except Exception as exc:
+            error = self._map_error(exc)
+        finally:
+            watchdog.stop()
+        if watchdog.fired == "cancelled":
+            error, finish = CancelledError("the request to System A was stopped"), "cancelled"
+        elif watchdog.fired == "deadline":
+            error = EngineTimeoutError(
+                f"System A did not finish within {self.cfg.deadline_s:.0f} s (the provider may be "
+                "overloaded); try again or raise the deadline")
+        elif error is None and finish is None:
+            error = UpstreamError("System A's stream ended without a finish reason "
+                                  "(the connection may have dropped)")
+        stats.finish_reason = ("error" if error and finish != "cancelled" else
+                               "cancelled" if finish == "cancelled" else
+                               "length" if finish == "length" else "stop")  # type: ignore[assignment]
+        stats.ttft_s = (first_at - started) if first_at else None
+        stats.total_s = time.perf_counter() - started
+        stats.reasoning_unclosed = splitter.in_reasoning
+        _apply_usage(stats, usage, counts)
+        stats.tokens_per_s = decode_rate(stats.output_tokens, first_at, last_at)
+        if finish and finish not in ("stop", "length", "cancelled"):
+            stats.extras["provider_finish_reason"] = finish
+        yield Done(stats, error)
+
+    # ------------------------------------------------------------ errors
+
+    def _scrub(self, text: str) -> str:
+        key = self._key()
+        if key:
+            text = text.replace(key, "***")
+        return re.sub(r"\b(sk|key|api)[-_][A-Za-z0-9*_-]{6,}", "***", text)
+
+    def _map_error(self, exc: Exception) -> EngineError:
+        host = urlparse(self.base_url).netloc or self.base_url
+        detail = self._scrub(_upstream_message(exc))
+        if isinstance(exc, openai.APIStatusError):
+            code = exc.status_code
+            if code in (401, 403):
+                return AuthenticationError(
+                    f"System A rejected the API key (HTTP {code}): check {self.api_key_env}")
+            if code == 402:
+                return InsufficientBalanceError(
+                    f"System A's account has insufficient balance (HTTP 402): top it up at "
+                    f"{self.preset.label}")
+            if code == 429:
+                retry = _retry_after(exc)
+                hint = f"; retry in {retry:.0f} s" if retry else "; wait and retry"
+                return RateLimitedError(f"System A is rate limiting requests (HTTP 429){hint}",
+                                        retry_after_s=retry)
+            if code in (400, 413, 422):
+                if re.search(r"context|too long|maximum.*tokens", detail, re.I):
+                    return ContextTooLongError(
+                        f"the request is longer than System A's context (HTTP {code}): shorten "
+                        f"the question or lower max_new_tokens. {detail}".strip())
+                return InvalidRequestError(f"System A rejected the request (HTTP {code}): {detail}")
+            if code == 404:
+                return ConfigurationError(
+                    f"System A does not know model {self.model_id!r} or the URL is wrong "
+                    f"(HTTP 404 from {host})")
+            if code == 503:
+                return UpstreamError(f"System A is overloaded (HTTP 503 from {host}); retry later")
+            return UpstreamError(f"System A failed (HTTP {code} from {host}): {detail}")
+        if isinstance(exc, openai.APITimeoutError):
+            return EngineTimeoutError(f"System A ({host}) stopped sending data for "
+                                      f"{self.cfg.read_timeout_s:.0f} s")
+        if isinstance(exc, openai.APIConnectionError):
+            return UpstreamError(f"could not reach System A at {host}: {detail}")
+        return UpstreamError(f"the connection to System A ({host}) was lost mid-stream "
+                             f"({type(exc).__name__})")
+
+
+def _reasoning_text(delta: Any) -> str | None:
+    if delta is None:
+        return None
+    value = getattr(delta, "reasoning_content", None)
+    if value is None:
+        extra = getattr(delta, "model_extra", None) or {}
+        value = extra.get("reasoning_content") or extra.get("reasoning")
+    return value or None
+
+
+def _apply_usage(stats: StreamStats, usage: Any, counts: dict[str, int]) -> None:
+    """Token counts from the provider's usage when it reports them, else chunk counts."""
+    if usage is None:
+        stats.reasoning_tokens, stats.content_tokens = counts["reasoning"], counts["content"]
+        stats.extras["token_counts"] = "estimated from chunks"
+        return
+    completion = int(getattr(usage, "completion_tokens", 0) or 0)
+    details = getattr(usage, "completion_tokens_details", None)
+    reasoning = getattr(details, "reasoning_tokens", None) if details else None
+    if reasoning is None:  # split by observed chunks when the provider gives no breakdown
+        seen = counts["reasoning"] + counts["content"]
+        reasoning = round(completion * counts["reasoning"] / seen) if seen else 0
+    stats.reasoning_tokens = int(reasoning)
+    stats.content_tokens = max(0, completion - int(reasoning))
+    stats.extras["prompt_tokens"] = getattr(usage, "prompt_tokens", None)
+    extra = getattr(usage, "model_extra", None) or {}
+    for name in ("prompt_cache_hit_tokens", "prompt_cache_miss_tokens"):
+        if name in extra:
+            stats.extras[name] = extra[name]
+
+
+def _upstream_message(exc: Exception) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        err = body.get("error", body)
+        if isinstance(err, dict) and err.get("message"):
+            return str(err["message"])[:300]
+    return str(getattr(exc, "message", "") or exc)[:300]
+
+
+def _retry_after(exc: openai.APIStatusError) -> float | None:
+    try:
+        value = exc.response.headers.get("retry-after")
+        return float(value) if value is not None else None
+    except (AttributeError, ValueError):
+        return None
+
+
+class _Watchdog:
+    """Closes the HTTP stream when the deadline passes or the caller cancels.
+
+    Needed because a provider that only sends keep-alive comments never yields a chunk, so the
+    reading loop alone would never get a chance to check the clock.
+    """
+
+    def __init__(self, deadline_s: float, cancel: threading.Event | None) -> None:
+        self.deadline = time.monotonic() + deadline_s
+        self.cancel = cancel
+        self.fired: str | None = None
+        self._done = threading.Event()
+        self._response: Any = None
+        self._thread = threading.Thread(target=self._run, daemon=True, name="remote-watchdog")
+        self._thread.start()
+
+    def watch(self, response: Any) -> None:
+        self._response = response
+        if self.fired:
+            self._close()
+
+    def _close(self) -> None:
+        try:
+            if self._response is not None:
+                self._response.close()
+        except Exception:
+            pass
+
+    def cancel_now(self) -> None:
+        self.fired = self.fired or "cancelled"
+        self._close()
+
+    def _run(self) -> None:
+        while not self._done.wait(0.05):
+            if self.cancel is not None and self.cancel.is_set():
+                self.fired = "cancelled"
+            elif time.monotonic() > self.deadline:
+                self.fired = "deadline"
+            if self.fired:
+                self._close()
+                return
+
+    def stop(self) -> None:
+        self._done.set()

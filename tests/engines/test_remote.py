@@ -1,0 +1,161 @@
+"""Remote OpenAI-compatible engine against real HTTP servers on loopback."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from engines.base import ChatRequest, GenerationParams, TextDelta, collect
+from engines.remote import RemoteConfig, RemoteEngine
+from tests.fake_deepseek import ANSWER, REASONING, FakeDeepSeek
+
+SECRET = "sk-test-SECRET-4242abcd"
+
+
+@pytest.fixture()
+def server():
+    with FakeDeepSeek() as srv:
+        yield srv
+
+
+@pytest.fixture(autouse=True)
+def api_key(monkeypatch):
+    monkeypatch.setenv("FAKE_DEEPSEEK_KEY", SECRET)
+
+
+def engine(server: FakeDeepSeek, model: str, **overrides) -> RemoteEngine:
+    settings = {"max_retries": 0, **overrides}
+    cfg = RemoteConfig(provider="deepseek", base_url=server.base_url, model=model,
+                       api_key_env="FAKE_DEEPSEEK_KEY", **settings)
+    return RemoteEngine(cfg)
+
+
+def ask(eng: RemoteEngine, question: str = "Qu'est-ce que le P/E ?", **params):
+    return collect(eng.stream(ChatRequest.single(question, params=GenerationParams(**params))))
+
+
+def test_reasoning_content_streams_as_reasoning_with_cache_hit_usage(server):
+    eng = engine(server, "deepseek-reasoner")
+    events = list(eng.stream(ChatRequest.single("Qu'est-ce que le P/E ?")))
+    deltas = [e for e in events if isinstance(e, TextDelta)]
+    assert [d.text for d in deltas if d.channel == "reasoning"] == REASONING
+    assert [d.text for d in deltas if d.channel == "content"] == ANSWER
+    stats = events[-1].stats
+    assert events[-1].error is None
+    assert stats.finish_reason == "stop"
+    assert stats.model_id == "deepseek-reasoner"
+    assert (stats.reasoning_tokens, stats.content_tokens) == (5, 4)
+    assert stats.extras["prompt_cache_hit_tokens"] == 24
+    assert stats.extras["prompt_cache_miss_tokens"] == 6
+    assert stats.ttft_s is not None and stats.ttft_s <= stats.total_s
+    sent = server.requests[-1]
+    assert sent["headers"]["authorization"] == f"Bearer {SECRET}"
+    assert sent["body"]["stream_options"] == {"include_usage": True}
+
+
+def test_deepseek_preset_switches_to_the_reasoner_only_when_thinking(server):
+    cfg = RemoteConfig(provider="deepseek", base_url=server.base_url, api_key_env="FAKE_DEEPSEEK_KEY",
+                       max_retries=0)
+    eng = RemoteEngine(cfg)
+    assert ask(eng).stats.model_id == "deepseek-reasoner"
+    assert ask(eng, enable_thinking=False).stats.model_id == "deepseek-chat"
+
+
+def test_think_tags_inside_content_are_split(server):
+    result = ask(engine(server, "think-in-content"))
+    assert result.reasoning == "Reason in content"
+    assert result.content == "The answer."
+    assert result.stats.extras["token_counts"] == "estimated from chunks"
+
+
+def test_length_finish_is_reported(server):
+    result = ask(engine(server, "deepseek-chat"), max_new_tokens=2, enable_thinking=False)
+    assert result.stats.finish_reason == "length"
+
+
+@pytest.mark.parametrize(("model", "kind", "words"), [
+    ("error-401", "authentication", "FAKE_DEEPSEEK_KEY"),
+    ("error-402", "insufficient_balance", "balance"),
+    ("error-422", "invalid_request", "Invalid temperature"),
+    ("error-429", "rate_limited", "retry in 7 s"),
+    ("error-500", "upstream_error", "HTTP 500"),
+    ("error-503", "upstream_error", "overloaded"),
+    ("context", "context_too_long", "context"),
+])
+def test_http_errors_map_to_typed_errors_users_can_act_on(server, model, kind, words):
+    result = ask(engine(server, model))
+    assert result.stats.finish_reason == "error"
+    assert result.error is not None and result.error.kind == kind
+    assert words in str(result.error)
+    assert SECRET not in str(result.error) and "4242" not in str(result.error)
+
+
+def test_rate_limit_carries_retry_after(server):
+    result = ask(engine(server, "error-429"))
+    assert result.error.retry_after_s == 7
+
+
+def test_retries_happen_before_the_first_token(server):
+    eng = engine(server, "flaky-503", max_retries=2)
+    result = ask(eng)
+    assert result.ok and result.content == "".join(ANSWER)
+    assert len(server.requests) == 2
+
+
+def test_connection_dropped_mid_stream_keeps_partial_text(server):
+    result = ask(engine(server, "drop"))
+    assert result.error is not None and result.error.kind == "upstream_error"
+    assert result.content == "".join(ANSWER[:2]).strip()
+    assert len(server.requests) == 1, "no retry once tokens have streamed"
+
+
+def test_keep_alive_stall_hits_the_total_deadline(server):
+    started = time.perf_counter()
+    result = ask(engine(server, "stall", deadline_s=1.5))
+    elapsed = time.perf_counter() - started
+    assert result.error is not None and result.error.kind == "timeout"
+    assert 1.4 < elapsed < 4
+    assert result.content == "Working"
+
+
+def test_cancel_stops_a_stalled_stream_promptly(server):
+    cancel = threading.Event()
+    eng = engine(server, "stall", deadline_s=30)
+    threading.Timer(0.5, cancel.set).start()
+    started = time.perf_counter()
+    result = collect(eng.stream(ChatRequest.single("x"), cancel))
+    assert time.perf_counter() - started < 2
+    assert result.stats.finish_reason == "cancelled"
+
+
+def test_missing_key_is_not_configured_never_a_crash(server, monkeypatch):
+    monkeypatch.delenv("FAKE_DEEPSEEK_KEY")
+    eng = engine(server, "deepseek-chat")
+    assert not eng.configured
+    assert eng.health()["status"] == "not_configured"
+    result = ask(eng)
+    assert result.error.kind == "not_configured"
+    assert "FAKE_DEEPSEEK_KEY" in str(result.error)
+    assert server.requests == []
+
+
+def test_unreachable_server_is_a_clear_error():
+    cfg = RemoteConfig(provider="custom", base_url="http://127.0.0.1:9/v1", model="m",
+                       max_retries=0, connect_timeout_s=1)
+    result = ask(RemoteEngine(cfg))
+    assert result.error.kind == "upstream_error"
+    assert "could not reach System A at 127.0.0.1:9" in str(result.error)
+
+
+def test_key_never_shows_in_repr_health_or_errors(server):
+    eng = engine(server, "error-401")
+    texts = [repr(eng), str(eng.health()), str(ask(eng).error), str(vars(eng))]
+    assert all(SECRET not in t for t in texts)
+
+
+def test_reachability_check(server):
+    assert engine(server, "deepseek-chat").check_reachable()
+    cfg = RemoteConfig(provider="custom", base_url="http://127.0.0.1:9/v1", model="m")
+    assert not RemoteEngine(cfg).check_reachable(timeout_s=1)

@@ -1,0 +1,177 @@
+"""A small HTTP server on loopback that speaks DeepSeek's streaming chat-completions format.
+
+The request's ``model`` picks the behaviour, so one server covers every case:
+
+- ``deepseek-reasoner``: ``reasoning_content`` deltas, then ``content``, then usage with cache hits
+- ``deepseek-chat``: content only (with usage)
+- ``think-in-content``: a ``<think>…</think>`` block inside ``content`` split across chunks
+- ``error-401`` / ``error-402`` / ``error-422`` / ``error-429`` / ``error-500`` / ``error-503``
+- ``flaky-503``: 503 on the first request of each distinct prompt, then a normal answer
+- ``drop``: a few chunks, then the connection is cut mid-stream
+- ``stall``: one chunk, then only keep-alive comments, forever
+- ``context``: HTTP 400 with DeepSeek's context-length message
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+REASONING = ["The user asks about ", "the P/E ratio. ", "It is price over earnings."]
+ANSWER = ["Le ratio ", "cours sur bénéfice ", "vaut prix / bénéfice."]
+
+
+def chunk(model: str, delta: dict[str, Any] | None = None, finish: str | None = None,
+          usage: dict[str, Any] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"id": "chatcmpl-test", "object": "chat.completion.chunk",
+                            "created": 1, "model": model,
+                            "choices": [] if delta is None and finish is None else [
+                                {"index": 0, "delta": delta or {}, "finish_reason": finish}]}
+    if usage is not None:
+        body["usage"] = usage
+    return body
+
+
+USAGE = {"prompt_tokens": 30, "completion_tokens": 9, "total_tokens": 39,
+         "prompt_cache_hit_tokens": 24, "prompt_cache_miss_tokens": 6,
+         "completion_tokens_details": {"reasoning_tokens": 5}}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: FakeDeepSeek  # type: ignore[assignment]
+
+    def log_message(self, *args: Any) -> None:  # keep test output clean
+        pass
+
+    def _json(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        self._json(status, {"error": {"message": message, "type": "test", "code": status}}, headers)
+
+    def _start_stream(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+
+    def _raw(self, text: str) -> None:
+        data = text.encode()
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
+
+    def _event(self, body: dict[str, Any] | str) -> None:
+        payload = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+        self._raw(f"data: {payload}\n\n")
+        time.sleep(self.server.delay_s)
+
+    def _end(self) -> None:
+        self._event("[DONE]")
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+    def do_GET(self) -> None:  # /v1/models for reachability checks
+        if self.path.rstrip("/").endswith("/models"):
+            self._json(200, {"object": "list", "data": [{"id": "deepseek-chat", "object": "model"}]})
+        else:
+            self._error(404, "not found")
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        body = json.loads(self.rfile.read(length) or b"{}")
+        self.server.requests.append({"headers": {k.lower(): v for k, v in self.headers.items()},
+                                     "body": body})
+        model = body.get("model", "")
+        if model.startswith("error-"):
+            status = int(model.split("-")[1])
+            headers = {"Retry-After": "7"} if status == 429 else None
+            messages = {401: "Authentication Fails, Your api key: ****abcd is invalid",
+                        402: "Insufficient Balance", 422: "Invalid temperature",
+                        429: "Rate Limit Reached", 500: "Server Error",
+                        503: "Server Overloaded"}
+            self._error(status, messages.get(status, "error"), headers)
+            return
+        if model == "context":
+            self._error(400, "This model's maximum context length is 65536 tokens. However, you "
+                             "requested 70000 tokens.")
+            return
+        if model == "flaky-503":
+            prompt = json.dumps(body.get("messages"))
+            if prompt not in self.server.seen:
+                self.server.seen.add(prompt)
+                self._error(503, "Server Overloaded")
+                return
+        self._start_stream()
+        if model == "deepseek-reasoner":
+            self._event(chunk(model, {"role": "assistant", "content": None, "reasoning_content": ""}))
+            for piece in REASONING:
+                self._event(chunk(model, {"content": None, "reasoning_content": piece}))
+            for piece in ANSWER:
+                self._event(chunk(model, {"content": piece, "reasoning_content": None}))
+            self._event(chunk(model, {"content": ""}, finish="stop"))
+            self._event(chunk(model, usage=USAGE))
+        elif model == "think-in-content":
+            for piece in ["<thi", "nk>Reason ", "in content</th", "ink>\n\nThe answer."]:
+                self._event(chunk(model, {"content": piece}))
+            self._event(chunk(model, {}, finish="stop"))
+        elif model == "drop":
+            for piece in ANSWER[:2]:
+                self._event(chunk(model, {"content": piece}))
+            self.wfile.write(b"ff\r\ndata: {\"trunc")  # half a chunk, then the line goes dead
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        elif model == "stall":
+            self._event(chunk(model, {"content": "Working"}))
+            try:
+                while not self.server.stopping.is_set():
+                    self._raw(": keep-alive\n\n")
+                    time.sleep(0.1)
+            except OSError:  # the client gave up: that is the point
+                pass
+            self.close_connection = True
+            return
+        else:
+            finish = "length" if body.get("max_tokens", 99) < 3 else "stop"
+            for piece in ANSWER[: max(1, min(3, body.get("max_tokens", 3)))]:
+                self._event(chunk(model, {"content": piece}))
+            self._event(chunk(model, {}, finish=finish))
+            usage = dict(USAGE, completion_tokens=3, completion_tokens_details={"reasoning_tokens": 0})
+            self._event(chunk(model, usage=usage))
+        self._end()
+
+
+class FakeDeepSeek(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, delay_s: float = 0.0) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.delay_s = delay_s
+        self.requests: list[dict[str, Any]] = []
+        self.seen: set[str] = set()
+        self.stopping = threading.Event()
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1"
+
+    def __enter__(self) -> FakeDeepSeek:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stopping.set()
+        self.shutdown()
+        self.server_close()

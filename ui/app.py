@@ -1,0 +1,58 @@
+"""The whole Gradio app: header, tabs and the named API endpoints."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from ui.chat import build_chat_tab
+from ui.params import params_from_values
+from workbench.chat import run_turn, stats_line
+from workbench.services import LOCAL, Services
+
+TITLE = "Finance LLM Workbench"
+
+
+def api_chat(services: Services):
+    def chat(question: str, engine: str = LOCAL, system_prompt: str = "",
+             params_json: str = "{}", adapter: str = "") -> Iterator[dict[str, Any]]:
+        """Stream an answer. Each update: {"reasoning", "answer", "done", "stats", "error"}."""
+        if not question or not question.strip():
+            raise gr.Error("question is empty")
+        try:
+            values = json.loads(params_json or "{}")
+        except json.JSONDecodeError as exc:
+            raise gr.Error(f"params_json is not valid JSON: {exc}") from None
+        if not isinstance(values, dict):
+            raise gr.Error("params_json must be a JSON object")
+        params = params_from_values(values)
+        try:
+            eng = services.engine(engine)
+        except ValueError as exc:
+            raise gr.Error(str(exc)) from None
+        for turn in run_turn(eng, engine, [], question.strip(), params, system_prompt or None,
+                             adapter or None):
+            yield {"reasoning": turn.reasoning, "answer": turn.answer, "done": not turn.running,
+                   "stats": turn.stats, "error": turn.error, "summary": stats_line(turn.stats)}
+    return chat
+
+
+def build_app(services: Services) -> gr.Blocks:
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        gr.Markdown(f"# {TITLE}\nSystem A (remote MoE) and System B (router + local finance model), "
+                    "side by side: reasoning apart from the answer, language, refusals, latency.",
+                    elem_id="app-title")
+        local = services.local.health()
+        status = (f"**System B:** `{local['model_id']}` on {local['device']} ({local['dtype']})"
+                  f" · **System A:** {services.remote.health()['status'].replace('_', ' ')} "
+                  f"(`{services.remote.model_id}`)")
+        gr.Markdown(status, elem_id="status-line")
+        if services.notices:
+            gr.Markdown("\n".join(f"- {n}" for n in services.notices), elem_id="notices")
+        with gr.Tabs():
+            build_chat_tab(services)
+        gr.api(api_chat(services), api_name="chat", concurrency_limit=None)
+    return demo

@@ -1,0 +1,148 @@
+"""Chat tab: streaming answers with the reasoning in a collapsible Thinking block."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from ui.params import ORDER, PRESET_CHOICES, build_param_controls, params_from_values, preset_values
+from workbench.chat import Turn, run_turn, stats_line
+from workbench.presets import CUSTOM
+from workbench.safety import safe_markdown
+from workbench.services import LOCAL, Services
+
+BASE_MODEL = "(base model)"
+MAX_BUDGET = 32768
+
+
+def render(turns: list[Turn]) -> list[dict[str, Any]]:
+    """Chatbot messages for a conversation; model text is made safe to display."""
+    messages: list[dict[str, Any]] = []
+    for turn in turns:
+        messages.append({"role": "user", "content": safe_markdown(turn.question)})
+        thinking_on = (turn.params or {}).get("enable_thinking", True)
+        if turn.reasoning or (turn.running and not turn.answer and thinking_on):
+            pending = turn.running and not turn.answer
+            meta: dict[str, Any] = {"title": "Thinking", "status": "pending" if pending else "done"}
+            if turn.thinking_s is not None and not pending:
+                meta["duration"] = round(turn.thinking_s, 2)
+            messages.append({"role": "assistant", "content": safe_markdown(turn.reasoning) or "…",
+                             "metadata": meta})
+        body = safe_markdown(turn.answer)
+        notes = []
+        if turn.route:
+            reasons = "; ".join(turn.route.get("reasons", []))
+            notes.append(f"**Route:** {turn.route['route']} ({turn.route['confidence']:.0%}) — {reasons}")
+        if turn.truncated_in_reasoning:
+            notes.append("⚠️ **The token budget ran out inside the reasoning — no answer was given.** "
+                         "Use *Continue with a larger budget*.")
+        elif (turn.stats or {}).get("finish_reason") == "length":
+            notes.append("⚠️ The answer was cut off by the token budget.")
+        if turn.error and turn.error_kind != "cancelled":
+            notes.append(f"❌ **{turn.engine} failed:** {safe_markdown(turn.error)}")
+        elif turn.error_kind == "cancelled":
+            notes.append("⏹️ Stopped.")
+        if not turn.running and turn.stats:
+            notes.append(f"<sub>{turn.engine} · {safe_markdown(stats_line(turn.stats))}</sub>")
+        if body or notes or not turn.running:
+            messages.append({"role": "assistant",
+                             "content": "\n\n".join([body, *notes]).strip() or "…"})
+    return messages
+
+
+def build_chat_tab(services: Services) -> dict[str, Any]:
+    """Lay out the Chat tab and bind its events. Returns components other tabs may use."""
+    local = services.local
+    with gr.Tab("Chat", id="chat"):
+        turns = gr.State([])
+        pending = gr.State("")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(label="Conversation", height=540, elem_id="chatbot",
+                                     sanitize_html=True, allow_tags=False, buttons=["copy"],
+                                     feedback_options=None,
+                                     placeholder="Ask a finance question in English or French.")
+                with gr.Row():
+                    question = gr.Textbox(show_label=False, scale=6, lines=2, max_lines=8,
+                                          elem_id="chat-question", max_length=20000,
+                                          placeholder="e.g. Qu'est-ce que le ratio cours sur bénéfice ?")
+                    with gr.Column(scale=1, min_width=120):
+                        send = gr.Button("Send", variant="primary", elem_id="chat-send")
+                        stop = gr.Button("Stop", variant="stop", elem_id="chat-stop")
+                with gr.Row():
+                    regenerate = gr.Button("Regenerate", size="sm", elem_id="chat-regenerate")
+                    clear = gr.Button("Clear", size="sm", elem_id="chat-clear")
+                    more = gr.Button("Continue with a larger budget", size="sm", visible=False,
+                                     variant="secondary", elem_id="chat-continue")
+            with gr.Column(scale=2, min_width=300):
+                engine = gr.Dropdown(services.engine_choices(), value=LOCAL, label="Engine",
+                                     elem_id="chat-engine")
+                adapter = gr.Dropdown([BASE_MODEL, *local.adapters], value=BASE_MODEL,
+                                      label="LoRA adapter (System B)", elem_id="chat-adapter",
+                                      interactive=bool(local.adapters))
+                system_prompt = gr.Textbox(label="System prompt", lines=3, max_length=8000,
+                                           placeholder="Optional. Works with the finance model.",
+                                           elem_id="chat-system")
+                with gr.Accordion("Generation parameters", open=False, elem_id="chat-params"):
+                    preset = gr.Dropdown(PRESET_CHOICES, value="Qwen3 thinking", label="Preset",
+                                         elem_id="chat-preset")
+                    controls = build_param_controls()
+
+    control_list = [controls[name] for name in ORDER]
+
+    def respond(q: str, history: list[Turn], label: str, adapter_name: str, system: str,
+                *values: Any, request: gr.Request) -> Iterator[tuple]:
+        q = (q or "").strip()
+        if not q:
+            gr.Warning("Type a question first.")
+            yield render(history), history, gr.update(), gr.update(visible=False)
+            return
+        params = params_from_values(dict(zip(ORDER, values, strict=True)))
+        try:
+            eng = services.engine(label)
+        except ValueError as exc:
+            raise gr.Error(str(exc)) from None
+        chosen_adapter = None if adapter_name in (None, "", BASE_MODEL) or label != LOCAL else adapter_name
+        cancel = services.cancel_flag(request.session_hash or "anonymous")
+        history = list(history)  # never mutate the state we were given
+        for turn in run_turn(eng, label, history, q, params, system, chosen_adapter, cancel):
+            current = [*history, turn]
+            yield (render(current), current, "",
+                   gr.update(visible=not turn.running and turn.truncated_in_reasoning))
+
+    def take_last(history: list[Turn]) -> tuple[list[Turn], list[dict], str]:
+        if not history:
+            return history, [], ""
+        return history[:-1], render(history[:-1]), history[-1].question
+
+    def bigger_budget(budget: float) -> int:
+        return int(min(MAX_BUDGET, max(64, budget * 2)))
+
+    inputs = [engine, adapter, system_prompt, *control_list]
+    outputs = [chatbot, turns, question, more]
+    for trigger in (send.click, question.submit):
+        trigger(respond, [question, turns, *inputs], outputs, api_visibility="private",
+                concurrency_limit=None)
+    regenerate.click(take_last, [turns], [turns, chatbot, pending], api_visibility="private").then(
+        respond, [pending, turns, *inputs], outputs, api_visibility="private", concurrency_limit=None)
+    more.click(bigger_budget, [controls["max_new_tokens"]], [controls["max_new_tokens"]],
+               api_visibility="private").then(
+        take_last, [turns], [turns, chatbot, pending], api_visibility="private").then(
+        respond, [pending, turns, *inputs], outputs, api_visibility="private", concurrency_limit=None)
+    def stop_generation(request: gr.Request) -> None:
+        services.cancel(request.session_hash or "anonymous")
+
+    stop.click(stop_generation, None, None, api_visibility="private", concurrency_limit=None,
+               queue=False)
+    clear.click(lambda: ([], [], gr.update(visible=False)), None, [turns, chatbot, more],
+                api_visibility="private")
+    preset.input(lambda name: preset_values(name) if name != CUSTOM else [gr.update()] * len(ORDER),
+                 [preset], control_list, api_visibility="private")
+    for control in control_list:
+        control.input(lambda: CUSTOM, None, preset, api_visibility="private")
+    engine.change(lambda label: gr.update(interactive=label == LOCAL and bool(local.adapters)),
+                  [engine], [adapter], api_visibility="private")
+    return {"engine": engine, "adapter": adapter, "system_prompt": system_prompt,
+            "controls": controls, "preset": preset}

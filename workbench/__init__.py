@@ -1,0 +1,1 @@
+"""Analysis that is neither UI nor engine: settings, comparison, language, refusal, export."""

@@ -1,0 +1,124 @@
+"""Chat turns: run one question through an engine and keep what the UI shows of it.
+
+A conversation is a list of :class:`Turn`. Only questions and final answers go back to the model
+(reasoning is dropped, as Qwen3's guidance asks). Streaming updates are paced so that a fast
+engine does not flood the browser with one update per token.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from engines.base import ChatRequest, Done, Engine, GenerationParams, Message, StreamStats, TextDelta
+
+UPDATE_EVERY_S = 0.05  # at most ~20 UI updates a second per stream
+
+
+@dataclass
+class Turn:
+    question: str
+    engine: str
+    adapter: str | None = None
+    reasoning: str = ""
+    answer: str = ""
+    stats: dict[str, Any] | None = None
+    error: str | None = None
+    error_kind: str | None = None
+    started_at: float = field(default_factory=time.perf_counter)
+    thinking_s: float | None = None  # how long the reasoning block took
+    running: bool = True
+    route: dict[str, Any] | None = None
+    params: dict[str, Any] | None = None
+
+    @property
+    def truncated_in_reasoning(self) -> bool:
+        s = self.stats or {}
+        return s.get("finish_reason") == "length" and bool(s.get("reasoning_unclosed"))
+
+
+def stats_dict(stats: StreamStats) -> dict[str, Any]:
+    out = asdict(stats)
+    out["output_tokens"] = stats.output_tokens
+    out["reasoning_share"] = stats.reasoning_share
+    return out
+
+
+def history_messages(turns: list[Turn]) -> list[Message]:
+    """Earlier turns as chat messages: questions and answers only, failed turns left out."""
+    messages: list[Message] = []
+    for turn in turns:
+        if turn.error or turn.running or not turn.answer.strip():
+            continue
+        messages.append(Message(role="user", content=turn.question))
+        messages.append(Message(role="assistant", content=turn.answer.strip()))
+    return messages
+
+
+def run_turn(engine: Engine, label: str, history: list[Turn], question: str,
+             params: GenerationParams, system_prompt: str | None = None,
+             adapter: str | None = None, cancel: threading.Event | None = None) -> Iterator[Turn]:
+    """Stream one answer; yields the same Turn object as it fills (paced), finished last."""
+    turn = Turn(question=question, engine=label, adapter=adapter,
+                params=params.model_dump(mode="json"))
+    request = ChatRequest(messages=[*history_messages(history), Message(role="user", content=question)],
+                          system_prompt=system_prompt or None, params=params, adapter=adapter)
+    last_yield = 0.0
+    reasoning_started: float | None = None
+    stream = engine.stream(request, cancel)
+    try:
+        for event in stream:
+            if isinstance(event, TextDelta):
+                now = time.perf_counter()
+                if event.channel == "reasoning":
+                    reasoning_started = reasoning_started or now
+                    turn.reasoning += event.text
+                else:
+                    if reasoning_started and turn.thinking_s is None:
+                        turn.thinking_s = now - reasoning_started
+                    turn.answer += event.text
+                if now - last_yield >= UPDATE_EVERY_S:
+                    last_yield = now
+                    yield turn
+            elif isinstance(event, Done):
+                finish(turn, event, reasoning_started)
+    finally:
+        stream.close()  # a consumer that stops early (Stop button) cancels the generation
+    yield turn
+
+
+def finish(turn: Turn, done: Done, reasoning_started: float | None) -> None:
+    turn.running = False
+    turn.stats = stats_dict(done.stats)
+    turn.reasoning = turn.reasoning.strip()
+    turn.answer = turn.answer.strip()
+    if reasoning_started and turn.thinking_s is None:
+        turn.thinking_s = time.perf_counter() - reasoning_started
+    if done.error is not None:
+        turn.error = str(done.error)
+        turn.error_kind = done.error.kind
+
+
+def stats_line(stats: dict[str, Any] | None) -> str:
+    """One human line of figures, shown under an answer."""
+    if not stats:
+        return ""
+    parts = []
+    if stats.get("ttft_s") is not None:
+        parts.append(f"TTFT {stats['ttft_s']:.2f} s")
+    if stats.get("tokens_per_s"):
+        parts.append(f"{stats['tokens_per_s']:.1f} tok/s")
+    r, c = stats.get("reasoning_tokens", 0), stats.get("content_tokens", 0)
+    share = stats.get("reasoning_share")
+    share_txt = f" ({share:.0%} reasoning)" if share is not None else ""
+    parts.append(f"reasoning {r} / answer {c} tokens{share_txt}")
+    parts.append(f"finish: {stats.get('finish_reason')}")
+    parts.append(f"total {stats.get('total_s', 0):.2f} s")
+    parts.append(f"model: {stats.get('model_id')}")
+    extras = stats.get("extras") or {}
+    if extras.get("prompt_cache_hit_tokens") is not None:
+        parts.append(f"cache hits {extras['prompt_cache_hit_tokens']} tokens")
+    return " · ".join(parts)

@@ -1,0 +1,94 @@
+"""Build the engines the app offers from Settings, once, at start-up."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from engines.base import Engine
+from engines.local import LocalEngine, LocalModelConfig
+from engines.remote import RemoteConfig, RemoteEngine
+from workbench.settings import Settings
+
+log = logging.getLogger(__name__)
+
+LOCAL = "System B · local model"
+REMOTE = "System A · remote MoE"
+
+
+@dataclass
+class Services:
+    """Everything the UI and the REST routes need, built once."""
+
+    settings: Settings
+    engines: dict[str, Engine]
+    notices: list[str] = field(default_factory=list)
+    _cancels: dict[str, threading.Event] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def local(self) -> LocalEngine:
+        return self.engines[LOCAL]  # type: ignore[return-value]
+
+    @property
+    def remote(self) -> RemoteEngine:
+        return self.engines[REMOTE]  # type: ignore[return-value]
+
+    def engine(self, label: str) -> Engine:
+        try:
+            return self.engines[label]
+        except KeyError:
+            raise ValueError(f"unknown engine {label!r}; choose one of {', '.join(self.engines)}") from None
+
+    def engine_choices(self) -> list[tuple[str, str]]:
+        """(display label, value) pairs; an unconfigured System A says so in its label."""
+        out = []
+        for label, engine in self.engines.items():
+            shown = label
+            if isinstance(engine, RemoteEngine) and not engine.configured:
+                shown = f"{label} (not configured)"
+            out.append((shown, label))
+        return out
+
+    def cancel_flag(self, session: str) -> threading.Event:
+        """A fresh cancel flag for this browser session's current generation."""
+        with self._lock:
+            flag = threading.Event()
+            self._cancels[session] = flag
+            return flag
+
+    def cancel(self, session: str) -> None:
+        with self._lock:
+            flag = self._cancels.get(session)
+        if flag is not None:
+            flag.set()
+
+    def health(self) -> dict[str, Any]:
+        return {"status": "ok", "demo_model": self.settings.uses_demo_model,
+                "system_b": self.local.health(), "system_a": self.remote.health(),
+                "notices": self.notices}
+
+
+def build_services(settings: Settings) -> Services:
+    notices = []
+    model = settings.model_or_default
+    if settings.uses_demo_model:
+        notices.append("No GPU found: System B runs the bundled demo model (a tiny model trained "
+                       "for this workbench, not a finance advisor). Start with --model to use "
+                       "a real one.")
+    local = LocalEngine(LocalModelConfig(
+        model=model, device=settings.device, quantization=settings.quantization,  # type: ignore[arg-type]
+        attn_implementation=settings.attn_implementation, adapters=settings.adapters,
+        max_batch_size=settings.max_batch_size))
+    remote = RemoteEngine(RemoteConfig(
+        provider=settings.system_a_provider, base_url=settings.system_a_base_url,
+        model=settings.system_a_model, api_key_env=settings.system_a_key_env,
+        deadline_s=settings.system_a_deadline_s))
+    problem = remote.configuration_problem()
+    if problem:
+        notices.append(problem + ". System B still works.")
+    for notice in notices:
+        log.warning(notice)
+    return Services(settings=settings, engines={LOCAL: local, REMOTE: remote}, notices=notices)

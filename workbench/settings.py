@@ -1,0 +1,179 @@
+"""One Settings object from environment variables and command-line flags.
+
+Every flag has an environment variable (shown in ``python app.py --help``); a flag wins over its
+variable. Secrets (API keys, the basic-auth password) are read from the environment only, never
+from flags, so they do not end up in shell history or process listings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_MODEL_DIR = ROOT / "assets" / "demo-model"
+GPU_DEFAULT_MODEL = "DragonLLM/Qwen-Open-Finance-R-8B"
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def cuda_available() -> bool:
+    try:
+        import torch
+
+        return bool(torch.cuda.is_available())
+    except ImportError:
+        return False
+
+
+@dataclass
+class Settings:
+    # server
+    host: str = "127.0.0.1"
+    port: int = 7860
+    share: bool = False
+    allow_public_share: bool = False  # --share without auth is refused unless this is set
+    auth_env: str = "WORKBENCH_AUTH"  # name of the variable holding "user:password"
+    queue_size: int = 64
+    concurrency: int = 16
+    max_file_mb: int = 5
+    # System B
+    model: str = ""  # empty = choose by hardware
+    device: str = "auto"
+    quantization: str = "none"
+    attn_implementation: str | None = None
+    adapters: dict[str, str] = field(default_factory=dict)
+    max_batch_size: int = 8
+    # System A
+    system_a_provider: str = "deepseek"
+    system_a_base_url: str | None = None
+    system_a_model: str | None = None
+    system_a_key_env: str | None = None
+    system_a_deadline_s: float = 180.0
+    # data
+    results_dir: Path = ROOT / "runs"
+    refuse_calls_model: bool = False
+    log_level: str = "INFO"
+
+    @property
+    def model_or_default(self) -> str:
+        if self.model:
+            return self.model
+        return GPU_DEFAULT_MODEL if cuda_available() else str(DEMO_MODEL_DIR)
+
+    @property
+    def uses_demo_model(self) -> bool:
+        try:
+            return Path(self.model_or_default).resolve() == DEMO_MODEL_DIR.resolve()
+        except OSError:
+            return False
+
+    def auth(self) -> tuple[str, str] | None:
+        raw = os.environ.get(self.auth_env, "")
+        if ":" not in raw:
+            return None
+        user, password = raw.split(":", 1)
+        return (user, password) if user and password else None
+
+
+def _parse_adapters(items: list[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
+            raise argparse.ArgumentTypeError(f"--adapter takes NAME=PATH, got {item!r}")
+        out[name] = path
+    return out
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Flags shared by the server and the headless commands."""
+    env = os.environ.get
+    b = parser.add_argument_group("System B (local model)")
+    b.add_argument("--model", default=env("SYSTEM_B_MODEL", ""),
+                   help="Hub id or local directory [SYSTEM_B_MODEL]. Default: "
+                        f"{GPU_DEFAULT_MODEL} with a GPU, the bundled demo model without")
+    b.add_argument("--device", default=env("SYSTEM_B_DEVICE", "auto"),
+                   help="auto, cpu, cuda or cuda:N [SYSTEM_B_DEVICE]")
+    b.add_argument("--quantization", choices=["none", "4bit", "8bit"],
+                   default=env("SYSTEM_B_QUANTIZATION", "none"),
+                   help="load through bitsandbytes [SYSTEM_B_QUANTIZATION]")
+    b.add_argument("--attn-implementation", default=env("SYSTEM_B_ATTN") or None,
+                   help="e.g. sdpa or flash_attention_2 [SYSTEM_B_ATTN]")
+    b.add_argument("--adapter", action="append", default=[], metavar="NAME=PATH",
+                   help="extra LoRA adapter (repeatable); adapters/ beside a local model load too")
+    b.add_argument("--max-batch-size", type=int, default=int(env("SYSTEM_B_MAX_BATCH", "8")),
+                   help="concurrent requests batched together; 1 = one at a time "
+                        "[SYSTEM_B_MAX_BATCH]")
+    a = parser.add_argument_group("System A (remote OpenAI-compatible API)")
+    a.add_argument("--system-a-provider", choices=["deepseek", "nebius", "custom"],
+                   default=env("SYSTEM_A_PROVIDER", "deepseek"), help="preset [SYSTEM_A_PROVIDER]")
+    a.add_argument("--system-a-base-url", default=env("SYSTEM_A_BASE_URL") or None,
+                   help="override the preset's base URL [SYSTEM_A_BASE_URL]")
+    a.add_argument("--system-a-model", default=env("SYSTEM_A_MODEL") or None,
+                   help="override the preset's model id [SYSTEM_A_MODEL]")
+    a.add_argument("--system-a-key-env", default=env("SYSTEM_A_KEY_ENV") or None,
+                   help="NAME of the environment variable that holds the API key (default: "
+                        "DEEPSEEK_API_KEY, NEBIUS_API_KEY or SYSTEM_A_API_KEY by provider) "
+                        "[SYSTEM_A_KEY_ENV]")
+    a.add_argument("--system-a-deadline", type=float,
+                   default=float(env("SYSTEM_A_DEADLINE_S", "180")),
+                   help="seconds before a remote request is abandoned [SYSTEM_A_DEADLINE_S]")
+    parser.add_argument("--results-dir", type=Path,
+                        default=Path(env("WORKBENCH_RESULTS_DIR", str(ROOT / "runs"))),
+                        help="where batch results are kept [WORKBENCH_RESULTS_DIR]")
+    parser.add_argument("--log-level", default=env("WORKBENCH_LOG_LEVEL", "INFO"),
+                        help="DEBUG, INFO, WARNING [WORKBENCH_LOG_LEVEL]")
+
+
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    env = os.environ.get
+    on_space = bool(env("SPACE_ID"))
+    s = parser.add_argument_group("Server")
+    s.add_argument("--host", default=env("WORKBENCH_HOST", "0.0.0.0" if on_space else "127.0.0.1"),
+                   help="address to listen on [WORKBENCH_HOST]")
+    s.add_argument("--port", type=int,
+                   default=int(env("WORKBENCH_PORT", env("GRADIO_SERVER_PORT", "7860"))),
+                   help="port [WORKBENCH_PORT]")
+    s.add_argument("--share", action="store_true", default=_env_bool("WORKBENCH_SHARE"),
+                   help="create a public share link; needs basic auth in WORKBENCH_AUTH "
+                        "(user:password) [WORKBENCH_SHARE]")
+    s.add_argument("--allow-public-share", action="store_true",
+                   default=_env_bool("WORKBENCH_ALLOW_PUBLIC_SHARE"),
+                   help="allow --share without auth: anyone with the link can use the app and "
+                        "spend System A's credit [WORKBENCH_ALLOW_PUBLIC_SHARE]")
+    s.add_argument("--queue-size", type=int, default=int(env("WORKBENCH_QUEUE_SIZE", "64")),
+                   help="requests waiting beyond this get a 'busy' message [WORKBENCH_QUEUE_SIZE]")
+    s.add_argument("--concurrency", type=int, default=int(env("WORKBENCH_CONCURRENCY", "16")),
+                   help="requests served at once [WORKBENCH_CONCURRENCY]")
+    s.add_argument("--max-file-mb", type=int, default=int(env("WORKBENCH_MAX_FILE_MB", "5")),
+                   help="largest upload accepted [WORKBENCH_MAX_FILE_MB]")
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    values = vars(args)
+    s = Settings(
+        model=values.get("model") or "", device=values.get("device", "auto"),
+        quantization=values.get("quantization", "none"),
+        attn_implementation=values.get("attn_implementation"),
+        adapters=_parse_adapters(values.get("adapter") or []),
+        max_batch_size=max(1, values.get("max_batch_size", 8)),
+        system_a_provider=values.get("system_a_provider", "deepseek"),
+        system_a_base_url=values.get("system_a_base_url"),
+        system_a_model=values.get("system_a_model"),
+        system_a_key_env=values.get("system_a_key_env"),
+        system_a_deadline_s=values.get("system_a_deadline", 180.0),
+        results_dir=values.get("results_dir", ROOT / "runs"),
+        log_level=values.get("log_level", "INFO"))
+    for name in ("host", "port", "share", "allow_public_share", "queue_size", "concurrency",
+                 "max_file_mb"):
+        if name in values:
+            setattr(s, name, values[name])
+    return s
