@@ -47,7 +47,8 @@ def check_exposure(settings) -> None:
             "--allow-public-share if you really want an open link.")
 
 
-def serve(settings) -> None:
+def launch(settings, services=None):
+    """Build and start the app without blocking. Returns (demo, local_url, share_url, services)."""
     import gradio as gr
 
     from ui.app import build_app
@@ -55,7 +56,7 @@ def serve(settings) -> None:
     from workbench.services import build_services
 
     check_exposure(settings)
-    services = build_services(settings)
+    services = services or build_services(settings)
     demo = build_app(services)
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size)
     app, local_url, share_url = demo.launch(
@@ -64,6 +65,11 @@ def serve(settings) -> None:
         max_file_size=f"{settings.max_file_mb}mb", run_history=False, show_error=True,
         footer_links=["api", "settings"], quiet=True)
     add_rest_routes(app, services)
+    return demo, local_url, share_url, services
+
+
+def serve(settings) -> None:
+    demo, local_url, share_url, services = launch(settings)
     print(f"Finance LLM Workbench running at {local_url}", flush=True)
     if share_url:
         print(f"Public share link: {share_url}", flush=True)

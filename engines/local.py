@@ -108,7 +108,8 @@ class LocalEngine:
 
         self.cfg = cfg
         self.name = name
-        self.model_id = cfg.model
+        # A local directory is shown by its name; absolute paths say nothing to a user.
+        self.model_id = Path(cfg.model).name if Path(cfg.model).is_dir() else cfg.model
         self.device = pick_device(cfg.device)
         self.dtype = torch.bfloat16 if self.device.type == "cuda" else torch.float32
         started = time.perf_counter()

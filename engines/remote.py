@@ -109,6 +109,8 @@ class RemoteEngine:
         self.api_key_env = cfg.api_key_env or preset.api_key_env
         self._client: openai.OpenAI | None = None
         self._client_key_hash: int | None = None
+        # Optional sampling fields (top_k, …) are dropped for good once the server rejects them.
+        self._extra_sampling = preset.extra_sampling
 
     def _key(self) -> str:
         # Read from the environment each time: the key is never stored on the engine.
@@ -171,7 +173,7 @@ class RemoteEngine:
                 model = self.preset.reasoning_model
         elif self.preset.thinking == "chat_template_kwargs":
             extra["chat_template_kwargs"] = {"enable_thinking": p.enable_thinking}
-        if self.preset.extra_sampling:
+        if self._extra_sampling:
             if p.top_k:
                 extra["top_k"] = p.top_k
             if p.repetition_penalty != 1.0:
@@ -210,7 +212,7 @@ class RemoteEngine:
         usage: Any = None
         error: EngineError | None = None
         try:
-            response = self._get_client().chat.completions.create(**self._request_kwargs(request))
+            response = self._open(request)
             watchdog.watch(response)
             for chunk in response:
                 if chunk.model:
@@ -262,6 +264,19 @@ class RemoteEngine:
         if finish and finish not in ("stop", "length", "cancelled"):
             stats.extras["provider_finish_reason"] = finish
         yield Done(stats, error)
+
+    def _open(self, request: ChatRequest) -> Any:
+        client = self._get_client()
+        try:
+            return client.chat.completions.create(**self._request_kwargs(request))
+        except openai.APIStatusError as exc:
+            rejected = exc.status_code in (400, 422) and re.search(
+                r"unexpected|unrecognized|unknown|extra|not permitted", _upstream_message(exc), re.I)
+            if not (rejected and self._extra_sampling):
+                raise
+            log.info("System A rejected optional sampling fields; retrying without them")
+            self._extra_sampling = False
+            return client.chat.completions.create(**self._request_kwargs(request))
 
     # ------------------------------------------------------------ errors
 
@@ -343,6 +358,8 @@ def _apply_usage(stats: StreamStats, usage: Any, counts: dict[str, int]) -> None
 
 def _upstream_message(exc: Exception) -> str:
     body = getattr(exc, "body", None)
+    if isinstance(body, dict) and body.get("detail"):  # FastAPI-style servers
+        return str(body["detail"])[:300]
     if isinstance(body, dict):
         err = body.get("error", body)
         if isinstance(err, dict) and err.get("message"):

@@ -31,3 +31,58 @@ def local_engine(demo_model_dir):
     engine = LocalEngine(LocalModelConfig(model=str(demo_model_dir)))
     yield engine
     engine.close()
+
+
+@pytest.fixture(scope="session")
+def serve_url(demo_model_dir):
+    """`transformers serve` on the demo model: a real OpenAI-compatible server on loopback."""
+    from tests.serve import transformers_serve
+
+    with transformers_serve(demo_model_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def running_app(demo_model_dir, tmp_path_factory):
+    """The real app on loopback, System B on the demo model, System A unconfigured."""
+    import app as app_module
+    from tests.serve import free_port
+    from workbench.settings import Settings
+
+    os.environ.pop("DEEPSEEK_API_KEY", None)
+    settings = Settings(model=str(demo_model_dir), port=free_port(),
+                        results_dir=tmp_path_factory.mktemp("runs"))
+    demo, url, _, services = app_module.launch(settings)
+    yield url.rstrip("/"), services
+    demo.close()
+    services.local.close()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium through playwright (playwright cannot download browsers here)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing in CI: scripts/test.sh installs it with apt-get")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser, running_app):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.goto(running_app[0])
+    pg.wait_for_selector("#chat-question textarea", timeout=30000)
+    yield pg
+    context.close()

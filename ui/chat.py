@@ -88,17 +88,22 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                 with gr.Accordion("Generation parameters", open=False, elem_id="chat-params"):
                     preset = gr.Dropdown(PRESET_CHOICES, value="Qwen3 thinking", label="Preset",
                                          elem_id="chat-preset")
-                    controls = build_param_controls()
+                    controls = build_param_controls(prefix="chat")
 
     control_list = [controls[name] for name in ORDER]
 
     def respond(q: str, history: list[Turn], label: str, adapter_name: str, system: str,
-                *values: Any, request: gr.Request) -> Iterator[tuple]:
+                temperature: float, top_p: float, top_k: int, max_new_tokens: int,
+                min_new_tokens: int, repetition_penalty: float, no_repeat_ngram_size: int,
+                seed: float | None, enable_thinking: bool, stop: str,
+                request: gr.Request) -> Iterator[tuple]:
         q = (q or "").strip()
         if not q:
             gr.Warning("Type a question first.")
             yield render(history), history, gr.update(), gr.update(visible=False)
             return
+        values = [temperature, top_p, top_k, max_new_tokens, min_new_tokens, repetition_penalty,
+                  no_repeat_ngram_size, seed, enable_thinking, stop]
         params = params_from_values(dict(zip(ORDER, values, strict=True)))
         try:
             eng = services.engine(label)

@@ -26,7 +26,8 @@ def _bounds(name: str) -> tuple[float | None, float | None]:
     return lo, hi
 
 
-def build_param_controls(defaults: GenerationParams | None = None) -> dict[str, gr.components.Component]:
+def build_param_controls(defaults: GenerationParams | None = None,
+                         prefix: str = "param") -> dict[str, gr.components.Component]:
     """One control per field, in a stable order. Call inside a Blocks context."""
     defaults = defaults or GenerationParams()
     controls: dict[str, gr.components.Component] = {}
@@ -34,21 +35,22 @@ def build_param_controls(defaults: GenerationParams | None = None) -> dict[str, 
         info = GenerationParams.model_fields[name]
         label, help_text = info.title or name, info.description
         value = getattr(defaults, name)
+        elem = {"elem_id": f"{prefix}-{name}"}
         if name == "enable_thinking":
-            controls[name] = gr.Checkbox(value=value, label=label, info=help_text)
+            controls[name] = gr.Checkbox(value=value, label=label, info=help_text, **elem)
         elif name == "seed":
             controls[name] = gr.Number(value=value, label=label, info=help_text, precision=0,
-                                       minimum=0)
+                                       minimum=0, **elem)
         elif name == "stop":
             controls[name] = gr.Textbox(value="\n".join(value), label=label, info=help_text,
-                                        lines=1, max_lines=4, placeholder="one per line")
+                                        lines=1, max_lines=4, placeholder="one per line", **elem)
         else:
             lo, hi = _bounds(name)
             hi = min(hi, UI_MAX.get(name, hi)) if hi is not None else UI_MAX.get(name)
             is_int = info.annotation is int
             step = 1 if is_int else STEP.get(name, 0.01)
             controls[name] = gr.Slider(minimum=lo if lo is not None else 0, maximum=hi, step=step,
-                                       value=value, label=label, info=help_text)
+                                       value=value, label=label, info=help_text, **elem)
     return controls
 
 

@@ -1,0 +1,49 @@
+"""Remote engine against `transformers serve` running the demo model on loopback."""
+
+from __future__ import annotations
+
+import pytest
+
+from engines.base import ChatRequest, GenerationParams, TextDelta, collect
+from engines.remote import RemoteConfig, RemoteEngine
+from workbench.language import detect_language
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def served(serve_url, demo_model_dir):
+    return RemoteEngine(RemoteConfig(provider="custom", base_url=serve_url,
+                                     model=str(demo_model_dir), max_retries=0))
+
+
+def test_streams_reasoning_and_answer_from_a_real_server(served):
+    params = GenerationParams(temperature=0, max_new_tokens=200)
+    events = list(served.stream(ChatRequest.single("Qu'est-ce que la duration ?", params=params)))
+    deltas = [e for e in events if isinstance(e, TextDelta)]
+    reasoning = "".join(d.text for d in deltas if d.channel == "reasoning")
+    answer = "".join(d.text for d in deltas if d.channel == "content").strip()
+    assert len(deltas) > 10
+    assert detect_language(reasoning) == "en"
+    assert answer.startswith("La duration mesure")
+    done = events[-1]
+    assert done.error is None, done.error
+    assert done.stats.finish_reason == "stop"
+    assert done.stats.reasoning_tokens > 0 and done.stats.content_tokens > 0
+    assert done.stats.ttft_s is not None
+
+
+def test_thinking_switch_and_system_prompt_reach_the_server(served):
+    params = GenerationParams(temperature=0, max_new_tokens=120, enable_thinking=False)
+    result = collect(served.stream(ChatRequest.single(
+        "What is duration?", params=params, system_prompt="You are a careful compliance analyst.")))
+    assert result.error is None, result.error
+    assert result.reasoning == ""
+    assert result.content.startswith("Duration measures")
+
+
+def test_budget_exhausted_inside_reasoning(served):
+    params = GenerationParams(temperature=0, max_new_tokens=8)
+    result = collect(served.stream(ChatRequest.single("What is duration?", params=params)))
+    assert result.stats.finish_reason == "length"
+    assert result.content == ""

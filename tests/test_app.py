@@ -1,0 +1,91 @@
+"""The app as a user starts it: flags, exposure guard, health route, named API endpoints."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+import app as app_module
+from workbench.settings import Settings
+
+ROOT = app_module.ROOT
+
+
+def test_help_documents_every_setting():
+    out = subprocess.run([sys.executable, "app.py", "--help"], capture_output=True, text=True,
+                         cwd=ROOT, timeout=120).stdout
+    for flag in ("--model", "--quantization", "--adapter", "--max-batch-size", "--system-a-provider",
+                 "--system-a-base-url", "--system-a-model", "--system-a-key-env", "--share",
+                 "--allow-public-share", "--queue-size", "--port", "SYSTEM_B_MODEL", "WORKBENCH_AUTH"):
+        assert flag in out
+
+
+def test_share_without_auth_refuses_to_start_and_says_why(monkeypatch):
+    monkeypatch.delenv("WORKBENCH_AUTH", raising=False)
+    proc = subprocess.run([sys.executable, "app.py", "--share", "--port", "0"], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode != 0
+    assert "Refusing to start" in proc.stderr and "WORKBENCH_AUTH" in proc.stderr
+
+
+def test_share_is_allowed_with_auth_or_when_forced(monkeypatch):
+    monkeypatch.setenv("WORKBENCH_AUTH", "analyst:s3cret")
+    app_module.check_exposure(Settings(share=True))
+    monkeypatch.delenv("WORKBENCH_AUTH")
+    app_module.check_exposure(Settings(share=True, allow_public_share=True))
+    with pytest.raises(app_module.StartupRefused):
+        app_module.check_exposure(Settings(share=True))
+
+
+def test_health_reports_each_component(running_app):
+    url, _ = running_app
+    with urllib.request.urlopen(f"{url}/api/health", timeout=10) as resp:
+        body = json.load(resp)
+    assert body["status"] == "ok"
+    assert body["demo_model"] is True
+    assert body["system_b"]["status"] == "ready" and body["system_b"]["device"] == "cpu"
+    assert "french-reasoning" in body["system_b"]["adapters"]
+    assert body["system_a"]["status"] == "not_configured"
+    assert any("demo model" in n for n in body["notices"])
+
+
+def test_named_chat_endpoint_streams_reasoning_apart_from_answer(running_app):
+    from gradio_client import Client
+
+    url, _ = running_app
+    client = Client(url, verbose=False)
+    job = client.submit("Qu'est-ce que la duration ?", "System B · local model", "",
+                        json.dumps({"temperature": 0, "max_new_tokens": 200}), "", api_name="/chat")
+    updates = list(job)
+    final = job.result()
+    assert len(updates) >= 2, "the endpoint streams"
+    assert final["done"] is True
+    assert final["reasoning"].startswith("The user asks in French")
+    assert final["answer"].startswith("La duration mesure")
+    assert "<think>" not in final["answer"]
+    assert final["stats"]["finish_reason"] == "stop"
+
+
+def test_chat_endpoint_rejects_bad_parameters_clearly(running_app):
+    from gradio_client import Client
+
+    url, _ = running_app
+    client = Client(url, verbose=False)
+    with pytest.raises(Exception, match="temperature"):
+        client.predict("hi", "System B · local model", "", json.dumps({"temperature": 9}), "",
+                       api_name="/chat")
+    with pytest.raises(Exception, match="not valid JSON"):
+        client.predict("hi", "System B · local model", "", "{oops", "", api_name="/chat")
+
+
+def test_unconfigured_system_a_answers_with_its_configuration_error(running_app):
+    from gradio_client import Client
+
+    url, _ = running_app
+    final = Client(url, verbose=False).predict("What is an ETF?", "System A · remote MoE", "", "{}", "",
+                                               api_name="/chat")
+    assert final["done"] and "DEEPSEEK_API_KEY" in final["error"]

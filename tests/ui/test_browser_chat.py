@@ -1,0 +1,86 @@
+"""The Chat tab in a real browser (Debian chromium driven by playwright)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def ask(page, question: str) -> None:
+    page.fill("#chat-question textarea", question)
+    page.click("#chat-send")
+
+
+def bot_messages(page):
+    return page.locator("#chatbot [data-testid='bot']")
+
+
+def test_app_loads_with_its_tabs_and_notices(page):
+    expect(page.get_by_role("tab", name="Chat")).to_be_visible()
+    expect(page.locator("#notices")).to_contain_text("demo model")
+    expect(page.locator("#notices")).to_contain_text("DEEPSEEK_API_KEY")
+
+
+def test_answer_streams_with_a_collapsed_thinking_block(page):
+    ask(page, "Qu'est-ce que la duration ?")
+    chat = page.locator("#chatbot")
+    expect(chat).to_contain_text("La duration mesure", timeout=30000)
+    expect(chat).to_contain_text("finish: stop", timeout=30000)
+    thought = chat.locator(".thought-group")
+    expect(thought).to_contain_text("Thinking")
+    expect(thought).to_contain_text("s)")  # the duration once the answer started
+    # collapsed: the reasoning text is not on screen, the answer is
+    expect(page.get_by_text("The user asks in French")).to_have_count(0)
+    expect(chat).to_contain_text("reasoning")
+
+
+def set_number(page, elem_id: str, value: int) -> None:
+    box = page.locator(f"#{elem_id} input[type=number]")
+    box.fill(str(value))
+    box.press("Enter")
+
+
+def test_stop_ends_a_long_generation_and_the_next_question_is_answered(page):
+    page.click("#chat-params")
+    set_number(page, "chat-max_new_tokens", 4000)
+    set_number(page, "chat-min_new_tokens", 1000)
+    ask(page, "What is an ETF?")
+    expect(page.locator("#chatbot .thought-group")).to_be_visible(timeout=20000)
+    page.wait_for_timeout(800)
+    page.click("#chat-stop")
+    expect(page.locator("#chatbot")).to_contain_text("Stopped", timeout=5000)
+    set_number(page, "chat-min_new_tokens", 0)
+    ask(page, "What is a dividend?")
+    expect(page.locator("#chatbot")).to_contain_text("A dividend is the part of its profit", timeout=30000)
+
+
+def test_a_preset_fills_the_sliders_and_editing_marks_custom(page):
+    page.click("#chat-params")
+    preset = page.locator("#chat-preset input")
+    preset.click()
+    page.get_by_role("option", name="Precise").click()
+    expect(page.locator("#chat-temperature input[type=number]")).to_have_value("0.3")
+    expect(page.locator("#chat-max_new_tokens input[type=number]")).to_have_value("150")
+    expect(page.locator("#chat-no_repeat_ngram_size input[type=number]")).to_have_value("3")
+    set_number(page, "chat-top_k", 33)
+    expect(preset).to_have_value("Custom")
+
+
+def test_two_browser_sessions_keep_separate_histories(browser, running_app):
+    pages = []
+    for _ in range(2):
+        ctx = browser.new_context()
+        pg = ctx.new_page()
+        pg.goto(running_app[0])
+        pg.wait_for_selector("#chat-question textarea", timeout=30000)
+        pages.append(pg)
+    ask(pages[0], "What is an ETF?")
+    ask(pages[1], "Qu'est-ce que la duration ?")
+    expect(pages[0].locator("#chatbot")).to_contain_text("exchange-traded fund", timeout=30000)
+    expect(pages[1].locator("#chatbot")).to_contain_text("La duration mesure", timeout=30000)
+    expect(pages[0].locator("#chatbot")).not_to_contain_text("duration")
+    expect(pages[1].locator("#chatbot")).not_to_contain_text("exchange-traded")
+    for pg in pages:
+        pg.context.close()
