@@ -29,9 +29,10 @@ def transformers_serve(model_dir: Path, timeout_s: float = 120) -> Iterator[str]
     port = free_port()
     cache = tempfile.mkdtemp(prefix="hf-cache-")  # /v1/models fails without a cache directory
     env = dict(os.environ, HF_HUB_OFFLINE="1", HF_HUB_CACHE=cache, HF_HOME=cache)
-    log = tempfile.NamedTemporaryFile(prefix="serve-", suffix=".log", delete=False)
-    proc = subprocess.Popen([exe, "serve", str(model_dir), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env=env)
+    log_path = Path(cache) / "serve.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen([exe, "serve", str(model_dir), "--host", "127.0.0.1", "--port",
+                                 str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.monotonic() + timeout_s
         while True:
@@ -41,7 +42,7 @@ def transformers_serve(model_dir: Path, timeout_s: float = 120) -> Iterator[str]
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("transformers serve did not start:\n"
-                                       + Path(log.name).read_text()[-3000:]) from None
+                                       + log_path.read_text()[-3000:]) from None
                 time.sleep(0.5)
         yield f"http://127.0.0.1:{port}/v1"
     finally:
