@@ -1,0 +1,245 @@
+"""System B's query router: four handling routes, deterministic and explainable.
+
+Routes (contract in ARCHITECTURE.md):
+
+- ``explicit_refusal``: the user asks for help to launder, structure, evade controls or sanctions,
+  falsify documents, trade on inside information, take over accounts, leak data, or to override
+  the risk judgement. Checked first: a forbidden ask wins over everything else.
+- ``mixed_intent``: a risk or compliance task plus a second, different ask in the same message.
+- ``transaction_risk``: assess a given transaction (fraud, AML, anomaly against history).
+- ``governance``: policy, regulation, approvals, controls, audit, record-keeping, model governance,
+  and general finance questions — no transaction judgement asked.
+
+Each signal is a regular expression over accent-folded, lower-cased text (English and French),
+with a weight and a short reason shown to the analyst. Confidence is a logistic function of the
+margin between the winning route's score and the runner-up, so a query that only weakly matches
+gets a low confidence. A query takes microseconds to classify.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+ROUTES = ("transaction_risk", "mixed_intent", "governance", "explicit_refusal")
+
+
+@dataclass(frozen=True)
+class RouteDecision:
+    route: str
+    confidence: float
+    reasons: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"route": self.route, "confidence": round(self.confidence, 3),
+                "reasons": list(self.reasons), "scores": dict(self.scores)}
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, unify apostrophes: "Évalue l’opération" -> "evalue l'operation"."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("`", "'"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(parts))
+
+
+# (pattern, weight, reason) — patterns see folded text.
+REFUSAL = [
+    # verb forms only: "money laundering" as a noun belongs to risk assessments
+    (_rx(r"\blaunder(s|ed)?\b", r"\bblanchi(r|ss)", r"\bclean (the |my |this )?(dirty |black )?(money|cash)",
+         r"\bwash (the |my )?(money|cash)", r"\bnettoyer (l'|de l')?argent", r"\bdirty (money|cash)",
+         r"\bargent (sale|noir)", r"\b(drug|criminal|stolen|illegal|bribe) (money|cash|proceeds|funds)",
+         r"\blook like (legitimate|legit|clean|normal|consulting|business)\b",
+         r"\b(argent|fonds|gains) (de la drogue|illegaux|voles|du trafic)",
+         r"\bpasser pour (des|un|une) (honoraires|revenus|facture)"), 3.0,
+         "asks for help laundering money"),
+    (_rx(r"\b(split|break up|divide|structure|smurf)\w*\b.{0,60}\b(deposit|cash|payment|transfer)s?",
+         r"\b(decoup|fraction|divis)\w*\b.{0,60}\b(depot|especes|versement|virement)",
+         r"\b(below|under|sous) (the |le )?(reporting |declaration )?(threshold|seuil)",
+         r"\b(avoid|escape|dodge|without)\b.{0,30}\b(report|declar|flag|detect)",
+         r"\b(ne (le )?declare pas|sans (etre )?declar|eviter (la|une) declaration)"), 2.5,
+         "asks how to avoid reporting (structuring)"),
+    (_rx(r"\b(evade|circumvent|get around|bypass|dodge|skirt)\b.{0,40}\bsanction",
+         r"\bsanction\w*\b.{0,60}\b(without|undetected|noticing|hide)",
+         r"\b(contourn|echapp|evit)\w*\b.{0,40}\bsanction",
+         r"\bsanctionne\w*\b.{0,60}\bsans (que|etre)",
+         r"\bpays sanctionne\w*\b.{0,50}\bsans"), 3.0, "asks to evade sanctions"),
+    (_rx(r"\b(fake|forge|falsif|fabricat|backdat|doctor|counterfeit)\w*\b.{0,40}\b(invoice|document|statement|"
+         r"record|contract|payslip|receipt|id\b|passport|bill|certificate|proof|letter|date|signature)",
+         r"\b(fausse?s?|faux|falsifi|antidat|fabriqu)\w*\b.{0,40}\b(facture|document|releve|"
+         r"contrat|bulletin|justificatif|piece|attestation|certificat|date|signature)"), 3.0,
+     "asks to falsify documents"),
+    (_rx(r"\b(pass|fool|trick|beat|get past|bypass|cheat|game)\w*\b.{0,15}\b(the )?(kyc|aml|compliance|"
+         r"fraud|sanctions?) (check|control|screening|review|system)",
+         r"\b(kyc|aml|compliance|fraud) (check|control|screening|review)s? "
+         r"(pass|succeed)",
+         r"\b(passer|tromper|contourner|dejouer)\w*\b.{0,15}\b(le|les|la)? ?"
+         r"(controle|kyc|filtrage|verification)"),
+     2.5, "asks to defeat a control"),
+    (_rx(r"\binsider (information|info|tip|knowledge)", r"\binside (info|information|tip)\b",
+         r"\bbefore (it is|it's|they are|they're|"
+         r"the (results|news) (are|is)) (made )?public\b",
+         r"\b(leaked|early|advance|non-?public)\b.{0,40}\b(earnings|results|numbers|figures)\b.{0,60}"
+         r"\b(trade|buy|sell|position|options)", r"\btrade on (non-?public|inside)",
+         r"\bdelit d'initie", r"\binformation privilegiee", r"\bavant (leur |sa |la )?publication\b.{0,60}"
+         r"\b(profit|achet|vend|bourse|trad)"), 3.0, "asks to trade on inside information"),
+    (_rx(r"\b(get(ting)? into|access(ing)?|log(ging)? ?in(to)?|break(ing)? into|hack(ing)?|take over|"
+         r"taking over|hijack(ing)?)\b.{0,40}\b(another|someone|"
+         r"other|a different|my ex|his|her|their)\b.{0,30}\b(account|banking|login)",
+         r"\b(entrer|acceder|me connecter|pirater|prendre le controle)\b.{0,40}\b(compte|banque en "
+         r"ligne|espace)\b.{0,30}\b(autre|quelqu'un|d'un client|de mon|de ma)",
+         r"\b(compte|espace)\b.{0,20}\bd'un autre client",
+         r"\b(use|using|with|steal|get|obtain|guess|crack|utiliser|avec|voler|obtenir|deviner|recuperer)\b.{0,12}"
+         r"\b(password|passcode|pin|credentials|login details|mot de passe|code secret|identifiants)\b.{0,20}"
+         r"\b(of a|of another|of my|of our|d'un|d'une|de mon|de ma|du|de notre|from a)\b.{0,10}"
+         r"\b(client|customer|user|colleague|voisin|collegue)"), 3.0, "asks to take over an account"),
+    (_rx(r"\b(export|send|give|leak|share|dump|extract|email|forward)\b.{0,40}\b(client|customer|"
+         r"employee|user)s?\b.{0,30}\b(list|data|balance|record|file|detail|address|iban)",
+         r"\b(export|envo|donn|partag|extrai|transmet|fuit)\w*\b.{0,50}\b(liste|donnees|fichier|"
+         r"soldes|coordonnees)\b.{0,30}\b(clients?|salaries|employes)",
+         r"\b(clients?|customers?|employees?|salaries)\b.{0,60}\b(gmail|hotmail|yahoo|personal (e-?mail|"
+         r"address|account)|private (e-?mail|address)|boite perso|adresse perso|mail perso)",
+         r"\b(home )?(addresses|phone numbers|emails|adresses|numeros)\b.{0,15}\b(of|de|des)\b.{0,25}"
+         r"\b(clients|customers)"), 2.5,
+         "asks to leak personal or internal data"),
+    (_rx(r"\b(ignore|override|bypass|disregard|forget)\b.{0,30}\b(your|the|all)?\s*(risk|compliance|"
+         r"aml|kyc)?\s*(rules|controls|policy|policies|instructions|judgement|judgment|checks)",
+         r"\b(delete|remove|clear|close|dismiss|suppress)\b.{0,20}\b(the |this )?(alert|flag|alarm|case)\b",
+         r"\b(supprime|efface|ferme|classe sans suite)\w*\b.{0,20}\b(l'|cette |le )?(alerte|signalement)",
+         r"\b(mark|classify|rate|flag|label)\b.{0,40}\b(as )?(low|no) risk\b.{0,40}\b(flagged|"
+         r"suspicious|alert|anyway|regardless)",
+         r"\b(ignore|oublie|contourne|desactive)\w*\b.{0,30}\b(tes|les|vos)?\s*(regles|controles|"
+         r"consignes|instructions|procedures)",
+         r"\b(classe|note|marque)\w*\b.{0,40}\b(en )?risque faible\b.{0,40}\b(signale|suspect|alerte|"
+         r"quand meme|malgre)"), 2.5, "asks to override the risk judgement"),
+    (_rx(r"\b(hide|conceal|disguise|obscure)\b.{0,40}\b(origin|source|beneficiar|owner|funds|money|"
+         r"transaction)", r"\b(cacher|dissimuler|masquer|camoufler)\b.{0,40}\b(origine|provenance|"
+         r"beneficiaire|fonds|argent)",
+         r"\b(no one|nobody|cannot|can't|won't) (can )?(trace|track|link|follow)\b",
+         r"\b(so|so that|without)\b.{0,30}\b(tax|authorit|police|regulator|bank|compliance)\w*\b.{0,25}"
+         r"\b(never|not|doesn't|don't|won't|cannot|can't) (see|notice|know|find|trace)",
+         r"\bsans que (le fisc|les autorites|la banque|la police|la conformite)\b.{0,20}\b(voie|sache|"
+         r"remarque|trouve)"), 2.5, "asks to conceal funds or ownership"),
+]
+
+TRANSACTION = [
+    (_rx(r"\b(this|the following|that|attached|below) (transaction|transfer|wire|payment|"
+         r"card payment|deposit|withdrawal|operation)",
+         r"\b(cette|cet|la|le|ce) (transaction|virement|transfert|paiement|operation|depot|retrait)\b"),
+     2.0,
+     "refers to a specific transaction"),
+    (_rx(r"\b(assess|evaluate|rate|score|check|review|analy[sz]e|screen|flag)\w*\b.{0,40}\b(risk|fraud|"
+         r"suspicious|laundering|aml)", r"\b(risk|fraud)\w* (of|for|in)\b.{0,30}\b(transaction|"
+         r"transfer|wire|payment)",
+         r"\b(evalue|analyse|verifie|controle|note|examine)\w*\b.{0,40}\b(risque|fraude|suspect|"
+         r"blanchiment)", r"\brisque (de|d'une?|du|pour) .{0,30}(transaction|virement|paiement)"),
+     2.0, "asks for a risk or fraud assessment"),
+    (_rx(r"\b(is|does) (this|it|that)\b.{0,30}\b(suspicious|fraudulent|legit|normal|unusual|risky)",
+         r"\b(est-ce|ce) .{0,30}(suspect|frauduleu|normal|inhabituel)",
+         r"\bsuspicious activity|\bred flags?\b|\banomal", r"\bsignaux d'alerte|\banormal|\bsuspect"),
+     1.5, "asks whether activity is suspicious"),
+    (_rx(r"\b(customer|client)'?s? (history|average|usual|profile|pattern)",
+         r"\b(historique|habitudes|moyenne|profil) (du|de ce|de la) client"), 1.0,
+     "compares with the customer's history"),
+    (_rx(r"\bamount\b|\bmontant\b|\beur\b|\busd\b|€|\$"), 0.5, "mentions amounts"),
+]
+
+GOVERNANCE = [
+    (_rx(r"\bpolic(y|ies)\b", r"\bpolitique", r"\bregulat", r"\breglement", r"\bdirective",
+         r"\brequirements?\b",
+         r"\bcompliance (requirement|rule|framework|programme|program)",
+         r"\bexigence", r"\bobligation"), 1.5, "asks about policy or regulation"),
+    (_rx(r"\bapprov", r"\bsign[- ]?off", r"\bvalidat", r"\bcommittee", r"\bcomite",
+         r"\bfour[- ]eyes", r"\bquatre yeux", r"\bsegregation of duties", r"\bseparation des taches"),
+     1.5, "asks about approvals or controls"),
+    (_rx(r"\baudit", r"\brecord[- ]?keeping", r"\bretention", r"\bretain", r"\bkeep (the )?records",
+         r"\bconserv", r"\barchiv", r"\btrace", r"\bpiste d'audit", r"\bdocument(ation|er)\b"), 1.5,
+     "asks about audit or record-keeping"),
+    (_rx(r"\bmodel (risk|governance|validation|inventory)", r"\bgouvernance", r"\bgovernance",
+         r"\b(risque|validation) de(s)? modele", r"\bai act\b", r"\bsr ?11-7",
+         r"\b(language|scoring|credit) model", r"\bmodele (de|d') (langage|score|notation)"), 1.5,
+     "asks about model governance"),
+    (_rx(r"\bkyc\b", r"\baml\b", r"\blcb-?ft\b", r"\bmifid", r"\bgdpr\b", r"\brgpd\b", r"\bdora\b",
+         r"\bbasel", r"\bbale\b", r"\bfatf\b", r"\bgafi\b", r"\bsanctions? (list|screening|regime)",
+         r"\bdue diligence", r"\bvigilance", r"\bbest execution", r"\bmeilleure execution",
+         r"\bcontrols?\b", r"\bcontroles?\b", r"\bprocedure"), 1.0, "names a regulatory framework"),
+    (_rx(r"\bwhat (is|are|does)\b", r"\bhow (often|long|much|many)\b", r"\bwho (must|should|can)\b",
+         r"\bexplain\b", r"\bdefine\b", r"\bqu'est-ce", r"\bcombien\b", r"\bquel(le)?s? (est|sont)",
+         r"\bexplique", r"\bdefini", r"\bqui doit\b", r"\ba quelle frequence"), 0.5,
+     "asks for an explanation"),
+]
+
+# A second, different ask joined to the first one.
+SECOND_ASK = [
+    # "tell me if it is fraudulent" continues the same task; "tell me which stock" does not
+    (_rx(r"\b(and|then|also|plus|as well)\b.{0,25}\b(write|draft|compose|send|tell me (?!if|whether)|"
+         r"recommend|"
+         r"suggest|book|raise|increase|change|translate|summari[sz]e|give me|make|create|buy|sell|"
+         r"order|update|plan|remind)\b",
+         r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}\b(ecri|redige|compose|envoie|dis-moi (?!si|s'il)|"
+         r"recommande|conseille|propose|suggere|reserve|augmente|change|traduis|resume|donne|fais|cree|"
+         r"achete|vend|"
+         r"mets a jour|planifie|rappelle)"), 2.0, "adds a second, different request"),
+    (_rx(r"\b(poem|joke|song|story|email|e-mail|letter|note|tweet|birthday|recipe|holiday|vacation|"
+         r"stock tip|which stock|card limit|credit limit|password|newsletter)\b",
+         r"\b(poeme|blague|chanson|histoire|courriel|e-mail|mail|lettre|anniversaire|recette|"
+         r"vacances|quelle action|plafond|mot de passe|tweet|restaurant)\b"), 1.5,
+     "the second ask is off-task"),
+]
+
+WORDS = re.compile(r"\w+")
+
+
+def _score(text: str, table) -> tuple[float, list[str]]:
+    total, reasons = 0.0, []
+    for pattern, weight, reason in table:
+        if pattern.search(text):
+            total += weight
+            reasons.append(reason)
+    return total, reasons
+
+
+def _confidence(margin: float, evidence: float) -> float:
+    """Logistic in the margin, damped when there is little evidence at all."""
+    base = 1.0 / (1.0 + math.exp(-1.3 * margin))
+    damp = 1.0 - math.exp(-evidence / 1.5)
+    return round(max(0.25, min(0.99, 0.25 + (base - 0.25) * damp)), 3)
+
+
+def classify(query: str, transaction: dict | None = None) -> RouteDecision:
+    """Route a query (and optional transaction) to one of the four routes."""
+    text = fold(query or "")
+    refusal, r_reasons = _score(text, REFUSAL)
+    tx, t_reasons = _score(text, TRANSACTION)
+    gov, g_reasons = _score(text, GOVERNANCE)
+    second, s_reasons = _score(text, SECOND_ASK)
+    if transaction:
+        tx += 2.5
+        t_reasons.insert(0, "a transaction is attached")
+    task = max(tx, gov)
+    # A mixed request needs a real compliance task *and* a second ask with an off-task object or
+    # verb; two risk questions joined by "and" stay one route.
+    mixed = (second + min(task, 3.0)) if (second >= 2.0 and task >= 1.5) else 0.0
+    scores = {"explicit_refusal": refusal * 1.6, "mixed_intent": mixed,
+              "transaction_risk": tx, "governance": gov + 0.5}  # governance is the default
+    route = max(scores, key=lambda k: scores[k])
+    # Precedence, in order: a clear forbidden ask is refused whatever else the message says;
+    # a compliance task with a second, off-task ask is mixed, however strong the task.
+    if refusal >= 2.5:
+        route = "explicit_refusal"
+    elif mixed:
+        route = "mixed_intent"
+    top = scores[route]
+    runner_up = max(v for k, v in scores.items() if k != route)
+    reasons = {"explicit_refusal": r_reasons, "transaction_risk": t_reasons,
+               "governance": g_reasons or ["no transaction or forbidden request: general/governance"],
+               "mixed_intent": [*s_reasons, *(t_reasons if tx >= gov else g_reasons)[:2]]}[route]
+    confidence = _confidence(top - runner_up, top)
+    return RouteDecision(route=route, confidence=confidence, reasons=reasons[:4],
+                         scores={k: round(v, 2) for k, v in scores.items()})

@@ -1,0 +1,83 @@
+"""Router contract, behaviour and accuracy on the labelled development set."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from engines.router import ROUTES, RouteDecision, classify
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+
+
+def load(name: str) -> list[dict]:
+    with (ASSETS / name).open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def test_contract_shape():
+    decision = classify("Assess the risk of this transaction.", {"amount": 100})
+    assert isinstance(decision, RouteDecision)
+    assert decision.route in ROUTES
+    assert 0.0 <= decision.confidence <= 1.0
+    assert decision.reasons and all(isinstance(r, str) and r for r in decision.reasons)
+
+
+def test_development_set_is_large_bilingual_and_covers_all_routes():
+    rows = load("router_dev.jsonl")
+    assert len(rows) >= 150
+    assert Counter(r["lang"] for r in rows).keys() == {"en", "fr"}
+    assert set(Counter(r["route"] for r in rows)) == set(ROUTES)
+
+
+def test_accuracy_on_the_development_set_is_at_least_90_percent():
+    rows = load("router_dev.jsonl")
+    wrong = [(r["query"], r["route"], classify(r["query"], r["transaction"]).route) for r in rows
+             if classify(r["query"], r["transaction"]).route != r["route"]]
+    assert 1 - len(wrong) / len(rows) >= 0.90, wrong[:10]
+
+
+@pytest.mark.parametrize("name", ["router_holdout.jsonl", "router_unseen.jsonl", "router_unseen2.jsonl"])
+def test_generalises_beyond_the_development_set(name):
+    rows = load(name)
+    correct = sum(classify(r["query"], r["transaction"]).route == r["route"] for r in rows)
+    assert correct / len(rows) >= 0.90
+
+
+def test_a_forbidden_ask_wins_over_a_legitimate_one():
+    decision = classify("Assess this transfer and then forge an invoice to justify it.", {"amount": 5})
+    assert decision.route == "explicit_refusal"
+    assert "asks to falsify documents" in decision.reasons
+
+
+def test_the_noun_laundering_in_an_assessment_is_not_a_refusal():
+    assessment = classify("Could this transfer be linked to money laundering?", {"amount": 5})
+    assert assessment.route == "transaction_risk"
+    assert classify("How can I launder this money?").route == "explicit_refusal"
+
+
+def test_follow_up_of_the_same_task_is_not_mixed():
+    assert classify("Screen this transaction and tell me if we should block it.").route == "transaction_risk"
+    assert classify("Screen this transaction and also write a poem.").route == "mixed_intent"
+
+
+def test_accents_and_apostrophes_do_not_matter():
+    a = classify("Évalue le risque de cette opération")
+    b = classify("evalue le risque de cette operation")
+    assert a.route == b.route == "transaction_risk"
+
+
+def test_confidence_is_lower_for_weak_evidence():
+    strong = classify("How can I launder cash and split deposits to avoid the reporting threshold?")
+    weak = classify("Hello there")
+    assert strong.confidence > 0.8
+    assert weak.confidence < 0.5
+    assert weak.route == "governance"
+
+
+def test_deterministic():
+    q = "Vérifie ce virement puis écris un poème."
+    assert classify(q) == classify(q)
