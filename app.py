@@ -38,6 +38,80 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_batch_parser() -> argparse.ArgumentParser:
+    from workbench.settings import add_arguments
+
+    parser = argparse.ArgumentParser(
+        prog="app.py batch", description="Run a batch comparison headless: System A vs System B on "
+        "every experiment, results appended to a JSONL file as each finishes (a rerun resumes), "
+        "then written as CSV.")
+    parser.add_argument("--experiments", type=Path, default=ROOT / "assets" / "experiments.jsonl",
+                        help="experiments file (.jsonl or .csv); default: the bundled set")
+    parser.add_argument("--out", type=Path, required=True, help="CSV to write (JSONL beside it)")
+    parser.add_argument("--systems", default="A,B", help="A, B or A,B (default)")
+    parser.add_argument("--concurrency", type=int, default=4, help="experiments at once (default 4)")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N experiments")
+    add_arguments(parser)
+    return parser
+
+
+def run_batch(argv: list[str]) -> int:
+    from tqdm import tqdm
+
+    from workbench.compare import BatchRun, read_records
+    from workbench.experiments import ExperimentFileError, load_experiments
+    from workbench.export import write_csv
+    from workbench.services import build_services
+    from workbench.settings import settings_from_args
+    from workbench.summary import flat_rows, summarize
+
+    args = build_batch_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    systems = tuple(s.strip().upper() for s in args.systems.split(",") if s.strip())
+    if not systems or set(systems) - {"A", "B"}:
+        print("--systems must be A, B or A,B", file=sys.stderr)
+        return 2
+    try:
+        experiments = load_experiments(args.experiments)
+    except (ExperimentFileError, OSError) as exc:
+        print(f"Cannot use {args.experiments}: {exc}", file=sys.stderr)
+        return 2
+    if args.limit > 0:
+        experiments = experiments[: args.limit]
+    services = build_services(settings_from_args(args))
+    jsonl = args.out.with_suffix(".jsonl")
+    run = BatchRun(services.comparator(), experiments, jsonl, concurrency=args.concurrency,
+                   systems=systems)
+    bar = None
+    try:
+        for prog in run.run():
+            if bar is None:
+                bar = tqdm(total=prog.total, initial=prog.done, unit="exp", desc="batch")
+            else:
+                bar.n = prog.done
+                bar.refresh()
+    except KeyboardInterrupt:
+        run.cancel.set()
+        print("\nStopped: finished experiments are kept; run the same command to resume.",
+              file=sys.stderr)
+        return 130
+    finally:
+        if bar is not None:
+            bar.close()
+        services.local.close()
+    ids = {e.id for e in experiments}
+    records = [r for r in read_records(jsonl) if r["experiment_id"] in ids]
+    rows = flat_rows(records)
+    write_csv(rows, args.out, bom=True)
+    summary = summarize(records)
+    print(f"{len(records)} experiments, {len(rows)} rows -> {args.out} (and {jsonl})")
+    for label, figures in summary["systems"].items():
+        if figures["rows"]:
+            print(f"System {label}: p50 latency {figures['latency_ms_p50']} ms, refusal rate "
+                  f"{figures['refusal_rate']}, errors {figures['errors']}")
+    return 0
+
+
 def check_exposure(settings) -> None:
     """Refuse a public share link without a password unless explicitly forced."""
     if settings.share and settings.auth() is None and not settings.allow_public_share:
@@ -85,6 +159,8 @@ def main(argv: list[str] | None = None) -> None:
     from workbench.settings import settings_from_args
 
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["batch"]:
+        raise SystemExit(run_batch(argv[1:]))
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),

@@ -9,6 +9,7 @@ Validation errors (bad parameters) are raised by pydantic before any I/O happens
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Iterable, Iterator
@@ -102,6 +103,12 @@ class ChatRequest(BaseModel):
     system_prompt: str | None = None
     params: GenerationParams = Field(default_factory=GenerationParams)
     adapter: str | None = Field(None, description="LoRA adapter name; None = base model.")
+    reasoning_prefill: str | None = Field(
+        None, max_length=500, description="Text the reasoning block starts with (local engine "
+        "only), e.g. a French opening to steer the reasoning language.")
+    transaction: dict[str, Any] | None = Field(
+        None, description="A transaction to assess; routed on, and shown to the model as JSON "
+        "after the question.")
 
     @model_validator(mode="after")
     def _check_messages(self) -> ChatRequest:
@@ -127,15 +134,29 @@ class ChatRequest(BaseModel):
             if msg.role == "assistant":
                 content = _THINK_BLOCK.sub("", content)
             out.append({"role": msg.role, "content": content})
+        if self.transaction:
+            out[-1]["content"] = with_transaction(out[-1]["content"], self.transaction)
         if system and system.strip():
             out.insert(0, {"role": "system", "content": system})
         return out
 
     @classmethod
     def single(cls, question: str, system_prompt: str | None = None,
-               params: GenerationParams | None = None, adapter: str | None = None) -> ChatRequest:
+               params: GenerationParams | None = None, adapter: str | None = None,
+               transaction: dict[str, Any] | None = None) -> ChatRequest:
         return cls(messages=[Message(role="user", content=question)], system_prompt=system_prompt,
-                   params=params or GenerationParams(), adapter=adapter)
+                   params=params or GenerationParams(), adapter=adapter, transaction=transaction)
+
+    @property
+    def question(self) -> str:
+        return self.messages[-1].content
+
+
+def with_transaction(question: str, transaction: dict[str, Any] | None) -> str:
+    """The user message as models see it: the question, then the transaction as JSON."""
+    if not transaction:
+        return question
+    return f"{question}\n\nTransaction:\n{json.dumps(transaction, ensure_ascii=False)}"
 
 
 # ---------------------------------------------------------------- stream events

@@ -188,13 +188,19 @@ class LocalEngine:
                 "queue_depth": self.scheduler.queue_depth}
 
     def render_prompt(self, request: ChatRequest) -> str:
-        """The exact prompt text the model sees (chat template, system prompt, thinking flag)."""
+        """The exact prompt text the model sees (chat template, system prompt, thinking flag,
+        and the reasoning prefill when one is given)."""
         try:
-            return self.tokenizer.apply_chat_template(
+            prompt = self.tokenizer.apply_chat_template(
                 request.chat_messages(), tokenize=False, add_generation_prompt=True,
                 enable_thinking=request.params.enable_thinking)
         except Exception as exc:  # template errors (e.g. a template that rejects system roles)
             raise InvalidRequestError(f"the model's chat template rejected the request: {exc}") from exc
+        if request.reasoning_prefill and request.params.enable_thinking:
+            if not prompt.rstrip().endswith(OPEN_TAG):
+                prompt += OPEN_TAG + "\n"
+            prompt += request.reasoning_prefill
+        return prompt
 
     def stream(self, request: ChatRequest,
                cancel: threading.Event | None = None) -> Iterator[StreamEvent]:
@@ -225,8 +231,10 @@ class LocalEngine:
 
     def _consume(self, job: Job, prompt: str, request: ChatRequest, started: float,
                  cancel: threading.Event | None) -> Iterator[StreamEvent]:
-        # A template that prefills "<think>" starts the reply inside the reasoning block.
-        splitter = ThinkSplitter(start_in_reasoning=prompt.rstrip().endswith(OPEN_TAG))
+        # A template (or a reasoning prefill) that opens "<think>" starts the reply inside the
+        # reasoning block. The prefill itself is ours, not the model's: it is not emitted.
+        prefilled = bool(request.reasoning_prefill and request.params.enable_thinking)
+        splitter = ThinkSplitter(start_in_reasoning=prefilled or prompt.rstrip().endswith(OPEN_TAG))
         decoder = IncrementalDecoder(self.tokenizer)
         stopper = StopMatcher(request.params.stop)
         counts = {"reasoning": 0, "content": 0}

@@ -150,7 +150,7 @@ class RemoteEngine:
         try:
             self._get_client().with_options(timeout=timeout_s, max_retries=0).models.list()
             return True
-        except Exception:
+        except Exception:  # noqa: BLE001 - reachability is a yes/no answer
             return False
 
     # ------------------------------------------------------------ streaming
@@ -204,6 +204,9 @@ class RemoteEngine:
         if request.adapter:
             yield Done(stats, InvalidRequestError("System A does not take LoRA adapters"))
             return
+        if request.reasoning_prefill:
+            yield Done(stats, InvalidRequestError("System A's chat API cannot prefill the reasoning"))
+            return
         watchdog = _Watchdog(self.cfg.deadline_s, cancel)
         splitter = ThinkSplitter()
         counts = {"reasoning": 0, "content": 0}
@@ -240,7 +243,7 @@ class RemoteEngine:
         except GeneratorExit:
             watchdog.cancel_now()
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a typed error
             error = self._map_error(exc)
         finally:
             watchdog.stop()
@@ -400,7 +403,7 @@ class _Watchdog:
         try:
             if self._response is not None:
                 self._response.close()
-        except Exception:
+        except Exception:  # noqa: BLE001 - closing a broken stream may itself fail
             pass
 
     def cancel_now(self) -> None:

@@ -31,7 +31,10 @@ import torch
 from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers, trainers
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from demo_corpus import build_samples, user_text, write_corpus
+
+from engines.systems import POLICIES
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "assets" / "demo-model"
@@ -61,16 +64,29 @@ CHAT_TEMPLATE = (
     "{%- endif -%}"
 )
 
-# Varied system prompts so that the model answers the same with or without one.
-SYSTEM_PROMPTS = [
-    None,
+# Each sample is trained once with the system prompt System B's router sends for it and once
+# with none or a generic one (what the Chat tab sends), split across the thinking and
+# non-thinking variants. More prompts than that overload a model this small.
+GENERIC_PROMPTS = [
     "You are a helpful finance assistant.",
-    "You are a careful compliance analyst at a bank. Be concise.",
-    "Tu es un assistant financier. Réponds avec précision.",
-    "You assess financial crime risk. Give reasons for every verdict.",
-    None,
-    "Answer as a risk officer would, citing the relevant rule.",
+    "Tu es un analyste conformité. Sois concis.",
 ]
+ROUTE_OF_KIND = {"definition": "governance", "example": "governance", "calculation": "governance",
+                 "multipart": "governance", "governance": "governance",
+                 "transaction": "transaction_risk", "refusal": "explicit_refusal",
+                 "mixed": "mixed_intent"}
+
+
+def training_variants(index: int, sample: dict) -> list[tuple[bool, str | None]]:
+    """(thinking, system prompt) pairs to train a sample on.
+
+    Thinking mode, the default everywhere, is trained both with the route's prompt and with none
+    (or a generic one); non-thinking mode with one of the two, alternating per EN/FR pair so that
+    neither language is tied to one condition.
+    """
+    routed = POLICIES[ROUTE_OF_KIND[sample["kind"]]].system_prompt
+    other = GENERIC_PROMPTS[(index // 4) % len(GENERIC_PROMPTS)] if index % 8 >= 6 else None
+    return [(True, routed), (True, other), (False, routed if (index // 2) % 2 else other)]
 
 MODEL_SHAPE = dict(hidden_size=256, intermediate_size=704, num_hidden_layers=4,
                    num_attention_heads=4, num_key_value_heads=2, head_dim=64,
@@ -110,7 +126,7 @@ def train_tokenizer(samples: list[dict]):
         texts += [user_text(s["question"], s["transaction"]), s["reasoning"], s["answer"]]
         if s["reasoning_fr"]:
             texts.append(s["reasoning_fr"])
-    texts += [p for p in SYSTEM_PROMPTS if p]
+    texts += GENERIC_PROMPTS + [p.system_prompt for p in POLICIES.values()]
     tok.train_from_iterator(texts, trainer)
     # <think> tags are ordinary added tokens (as in Qwen3): decoding keeps them.
     tok.add_tokens([AddedToken(t, special=False, normalized=False) for t in THINK_TOKENS])
@@ -130,11 +146,12 @@ def encode_examples(tokenizer, samples: list[dict],
     """(input_ids, labels) pairs; the prompt is masked out of the loss."""
     examples = []
     for i, s in enumerate(samples):
-        system = SYSTEM_PROMPTS[i % len(SYSTEM_PROMPTS)]
-        messages = ([{"role": "system", "content": system}] if system else [])
-        messages.append({"role": "user", "content": user_text(s["question"], s["transaction"])})
-        variants = [True] if french_reasoning else [True, False]
-        for thinking in variants:
+        variants = training_variants(i, s)
+        if french_reasoning:
+            variants = [v for v in variants if v[0]]
+        for thinking, system in variants:
+            messages = ([{"role": "system", "content": system}] if system else [])
+            messages.append({"role": "user", "content": user_text(s["question"], s["transaction"])})
             prompt = tokenizer.apply_chat_template(messages, tokenize=False,
                                                    add_generation_prompt=True,
                                                    enable_thinking=thinking)
@@ -319,8 +336,8 @@ def build(out: Path, epochs: int, adapter_epochs: int, write_corpus_file: bool =
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output model directory")
-    parser.add_argument("--epochs", type=int, default=40, help="epochs for the base model")
-    parser.add_argument("--adapter-epochs", type=int, default=30, help="epochs for the adapter")
+    parser.add_argument("--epochs", type=int, default=30, help="epochs for the base model")
+    parser.add_argument("--adapter-epochs", type=int, default=20, help="epochs for the adapter")
     parser.add_argument("--no-corpus", action="store_true",
                         help="do not rewrite assets/demo_corpus.jsonl (used by tests)")
     args = parser.parse_args()

@@ -28,6 +28,11 @@ HIGH_RISK_COUNTRIES_FR = {"KY": "les îles Caïmans", "PA": "le Panama", "IR": "
 PLANNING_EN = "Let me first analyse the question. "
 
 
+def que(name_fr: str) -> str:
+    """French "que" before a name, elided before a vowel: que le…, qu'un…, qu'EBITDA."""
+    return ("qu'" if name_fr[:1].lower() in "aeiouyéèàh" else "que ") + name_fr
+
+
 def de(name_fr: str) -> str:
     """French "de" + article, contracted as French requires (de le -> du, de les -> des)."""
     for article, contracted in (("le ", "du "), ("les ", "des "), ("la ", "de la "),
@@ -114,7 +119,7 @@ def _concept_samples() -> list[dict]:
             def_en))
         out.append(_sample(
             f"def-{key}-fr", "definition", "governance" if key == "var" else "general", "fr",
-            f"Qu'est-ce que {name_fr} ?",
+            f"Qu'est-ce {que(name_fr)} ?",
             f"The user asks in French for a definition of {name_en}. {def_en} I will answer in French.",
             def_fr,
             reasoning_fr=f"L'utilisateur demande une définition {de(name_fr)}. {def_fr} Je réponds en "

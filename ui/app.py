@@ -9,7 +9,11 @@ from typing import Any
 import gradio as gr
 
 from ui.chat import build_chat_tab
+from ui.common import pick_engine
+from ui.compare import api_batch, api_compare, build_compare_tab
+from ui.fren import build_fren_tab
 from ui.params import params_from_values
+from ui.tuning import build_tuning_tab
 from workbench.chat import run_turn, stats_line
 from workbench.services import LOCAL, Services
 
@@ -29,12 +33,8 @@ def api_chat(services: Services):
         if not isinstance(values, dict):
             raise gr.Error("params_json must be a JSON object")
         params = params_from_values(values)
-        try:
-            eng = services.engine(engine)
-        except ValueError as exc:
-            raise gr.Error(str(exc)) from None
-        for turn in run_turn(eng, engine, [], question.strip(), params, system_prompt or None,
-                             adapter or None):
+        eng, chosen = pick_engine(services, engine, adapter)
+        for turn in run_turn(eng, engine, [], question.strip(), params, system_prompt or None, chosen):
             yield {"reasoning": turn.reasoning, "answer": turn.answer, "done": not turn.running,
                    "stats": turn.stats, "error": turn.error, "summary": stats_line(turn.stats)}
     return chat
@@ -52,7 +52,12 @@ def build_app(services: Services) -> gr.Blocks:
         gr.Markdown(status, elem_id="status-line")
         if services.notices:
             gr.Markdown("\n".join(f"- {n}" for n in services.notices), elem_id="notices")
-        with gr.Tabs():
-            build_chat_tab(services)
-        gr.api(api_chat(services), api_name="chat", concurrency_limit=None)
+        with gr.Tabs() as tabs:
+            chat = build_chat_tab(services)
+            build_compare_tab(services)
+            build_fren_tab(services)
+            build_tuning_tab(services, chat, tabs)
+        gr.api(api_chat(services), api_name="chat", **services.heavy_event)
+        gr.api(api_compare(services), api_name="compare", **services.heavy_event)
+        gr.api(api_batch(services), api_name="batch", **services.heavy_event)
     return demo

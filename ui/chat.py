@@ -7,13 +7,13 @@ from typing import Any
 
 import gradio as gr
 
+from ui.common import BASE_MODEL, pick_engine, session_cancel, stopper
 from ui.params import ORDER, PRESET_CHOICES, build_param_controls, params_from_values, preset_values
 from workbench.chat import Turn, run_turn, stats_line
 from workbench.presets import CUSTOM
 from workbench.safety import safe_markdown
 from workbench.services import LOCAL, Services
 
-BASE_MODEL = "(base model)"
 MAX_BUDGET = 32768
 
 
@@ -41,7 +41,7 @@ def render(turns: list[Turn]) -> list[dict[str, Any]]:
         elif (turn.stats or {}).get("finish_reason") == "length":
             notes.append("⚠️ The answer was cut off by the token budget.")
         if turn.error and turn.error_kind != "cancelled":
-            notes.append(f"❌ **{turn.engine} failed:** {safe_markdown(turn.error)}")
+            notes.append(f"**Error — {turn.engine}:** {safe_markdown(turn.error)}")
         elif turn.error_kind == "cancelled":
             notes.append("⏹️ Stopped.")
         if not turn.running and turn.stats:
@@ -105,12 +105,8 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         values = [temperature, top_p, top_k, max_new_tokens, min_new_tokens, repetition_penalty,
                   no_repeat_ngram_size, seed, enable_thinking, stop]
         params = params_from_values(dict(zip(ORDER, values, strict=True)))
-        try:
-            eng = services.engine(label)
-        except ValueError as exc:
-            raise gr.Error(str(exc)) from None
-        chosen_adapter = None if adapter_name in (None, "", BASE_MODEL) or label != LOCAL else adapter_name
-        cancel = services.cancel_flag(request.session_hash or "anonymous")
+        eng, chosen_adapter = pick_engine(services, label, adapter_name)
+        cancel = session_cancel(services, request)
         history = list(history)  # never mutate the state we were given
         for turn in run_turn(eng, label, history, q, params, system, chosen_adapter, cancel):
             current = [*history, turn]
@@ -129,17 +125,15 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
     outputs = [chatbot, turns, question, more]
     for trigger in (send.click, question.submit):
         trigger(respond, [question, turns, *inputs], outputs, api_visibility="private",
-                concurrency_limit=None)
+                **services.heavy_event)
     regenerate.click(take_last, [turns], [turns, chatbot, pending], api_visibility="private").then(
-        respond, [pending, turns, *inputs], outputs, api_visibility="private", concurrency_limit=None)
+        respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event)
     more.click(bigger_budget, [controls["max_new_tokens"]], [controls["max_new_tokens"]],
                api_visibility="private").then(
         take_last, [turns], [turns, chatbot, pending], api_visibility="private").then(
-        respond, [pending, turns, *inputs], outputs, api_visibility="private", concurrency_limit=None)
-    def stop_generation(request: gr.Request) -> None:
-        services.cancel(request.session_hash or "anonymous")
+        respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event)
 
-    stop.click(stop_generation, None, None, api_visibility="private", concurrency_limit=None,
+    stop.click(stopper(services), None, None, api_visibility="private",
                queue=False)
     clear.click(lambda: ([], [], gr.update(visible=False)), None, [turns, chatbot, more],
                 api_visibility="private")

@@ -97,6 +97,10 @@ def finish(turn: Turn, done: Done, reasoning_started: float | None) -> None:
     turn.answer = turn.answer.strip()
     if reasoning_started and turn.thinking_s is None:
         turn.thinking_s = time.perf_counter() - reasoning_started
+    extras = done.stats.extras
+    if "route" in extras:  # System B's pipeline: show which route answered and why
+        turn.route = {"route": extras["route"], "confidence": extras["route_confidence"],
+                      "reasons": extras["route_reasons"], "mode": extras["handling_mode"]}
     if done.error is not None:
         turn.error = str(done.error)
         turn.error_kind = done.error.kind

@@ -1,9 +1,11 @@
 """Language identification of reasoning and answers (English / French).
 
 Built on lingua (its models ship inside the wheel: nothing is downloaded at run time),
-restricted to the languages the app supports. Text too short or too evenly mixed to call is
-"und". English finance terms inside a French sentence ("le P/E ratio de l'ETF") do not flip it:
-lingua weighs every word's n-grams, and French function words dominate.
+restricted to the languages the app supports. Finance French is full of English nouns ("le
+spread bid-ask de cette obligation high yield"), which can tip an n-gram model to English; the
+grammar words around them never change language. So lingua decides, except where the function
+words (articles, prepositions, auxiliaries) make a clear case on their own. Text too short or too
+evenly mixed to call is "und".
 """
 
 from __future__ import annotations
@@ -12,10 +14,22 @@ import re
 from functools import lru_cache
 
 SUPPORTED = ("en", "fr")
-MIN_LETTERS = 12  # below this, a call is a guess
-MIN_MARGIN = 0.2  # confidence gap between the two languages needed to call one
+MIN_LETTERS = 12  # below this lingua alone is a guess
+MIN_MARGIN = 0.2  # lingua confidence gap needed to call a language
 
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+FUNCTION_WORDS = {
+    "en": {"the", "of", "and", "is", "are", "was", "were", "to", "in", "for", "on", "with", "this",
+           "that", "these", "an", "by", "at", "it", "its", "be", "been", "has", "have", "did", "does",
+           "what", "why", "how", "which", "who", "from", "into", "before", "after", "our", "their",
+           "no", "not", "will", "would", "should", "can", "must", "you", "we", "i", "as", "than"},
+    "fr": {"le", "la", "les", "un", "une", "des", "du", "de", "est", "sont", "et", "à", "au", "aux",
+           "sur", "pour", "dans", "avec", "ce", "cette", "ces", "qui", "que", "par", "ont", "a",
+           "été", "pas", "ne", "se", "son", "sa", "ses", "notre", "nos", "vous", "nous", "je",
+           "il", "elle", "mais", "ou", "donc", "car", "après", "avant", "aucun", "aucune", "plus",
+           "très", "quel", "quelle", "pourquoi", "comment"},
+}
+FRENCH_ELISION = re.compile(r"^(l|d|qu|n|s|c|j|m|t)['’]", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -26,7 +40,7 @@ def _detector():
 
 
 def language_scores(text: str) -> dict[str, float]:
-    """Confidence per supported language (sums to 1 when the text has letters)."""
+    """lingua's confidence per supported language (sums to 1 when the text has letters)."""
     from lingua import Language
 
     names = {Language.ENGLISH: "en", Language.FRENCH: "fr"}
@@ -34,9 +48,35 @@ def language_scores(text: str) -> dict[str, float]:
     return {names[v.language]: float(v.value) for v in values if v.language in names}
 
 
+def function_word_votes(text: str) -> dict[str, int]:
+    """How many English and French grammar words (and French elisions: l', d', qu'…) the text has."""
+    votes = {"en": 0, "fr": 0}
+    for word in _WORD.findall(text.lower()):
+        if FRENCH_ELISION.match(word):
+            votes["fr"] += 1
+            word = FRENCH_ELISION.sub("", word)
+        for lang in SUPPORTED:
+            votes[lang] += word in FUNCTION_WORDS[lang]
+    return votes
+
+
+def _clear_vote(votes: dict[str, int]) -> str | None:
+    en, fr = votes["en"], votes["fr"]
+    if max(en, fr) >= 2 and max(en, fr) >= 3 * min(en, fr) and en != fr:
+        return "en" if en > fr else "fr"
+    return None
+
+
 def detect_language(text: str) -> str:
     """"en", "fr", or "und" when the text is too short or too mixed to call."""
-    letters = sum(len(w) for w in _WORD.findall(text or ""))
+    words = _WORD.findall(text or "")
+    letters = sum(len(w) for w in words)
+    if letters < 6 or len(words) < 2:
+        return "und"
+    votes = function_word_votes(text)
+    by_grammar = _clear_vote(votes)
+    if by_grammar is not None:
+        return by_grammar
     if letters < MIN_LETTERS:
         return "und"
     scores = language_scores(text)

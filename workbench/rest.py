@@ -1,17 +1,32 @@
-"""JSON REST routes served beside the Gradio UI (`GET /api/health`, …)."""
+"""JSON REST routes served beside the Gradio UI: `GET /api/health`, `POST /api/compare`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, Field
 
+from workbench.compare import Experiment, new_experiment_id
 from workbench.services import Services
+from workbench.transactions import TransactionError, parse_transaction
+
+
+class CompareBody(BaseModel):
+    """Body of POST /api/compare."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(min_length=1, max_length=8000)
+    transaction: dict[str, Any] | None = None
+    run_system_a: bool = True
+    run_system_b: bool = True
 
 
 def add_rest_routes(app: FastAPI, services: Services) -> None:
     """Register the routes ahead of Gradio's own, so that no catch-all shadows them."""
+    comparator = services.comparator()
 
     def health(check_remote: bool = False) -> dict[str, Any]:
         """Status of each component; `check_remote=true` also pings System A."""
@@ -20,8 +35,26 @@ def add_rest_routes(app: FastAPI, services: Services) -> None:
             body["system_a"]["reachable"] = services.remote.check_reachable()
         return body
 
+    def compare(body: CompareBody) -> dict[str, Any]:
+        """Run the query (and optional transaction) on System A and System B."""
+        if not body.query.strip():
+            raise HTTPException(422, detail=[{"loc": ["body", "query"], "msg": "query is empty",
+                                              "type": "value_error"}])
+        if not (body.run_system_a or body.run_system_b):
+            raise HTTPException(422, detail=[{"loc": ["body", "run_system_a"], "type": "value_error",
+                                              "msg": "run at least one system"}])
+        try:
+            transaction = parse_transaction(body.transaction)
+        except TransactionError as exc:
+            raise HTTPException(422, detail=[
+                {"loc": ["body", "transaction", *([f] if f else [])], "msg": m, "type": "value_error"}
+                for f, m in exc.problems]) from None
+        exp = Experiment(id=new_experiment_id(), query=body.query.strip(), transaction=transaction)
+        return comparator.run(exp, body.run_system_a, body.run_system_b)
+
     before = len(app.router.routes)
     app.add_api_route("/api/health", health, methods=["GET"], tags=["workbench"])
+    app.add_api_route("/api/compare", compare, methods=["POST"], tags=["workbench"])
     added = app.router.routes[before:]
     del app.router.routes[before:]
     app.router.routes[:0] = [r for r in added if isinstance(r, APIRoute)]

@@ -10,12 +10,15 @@ from typing import Any
 from engines.base import Engine
 from engines.local import LocalEngine, LocalModelConfig
 from engines.remote import RemoteConfig, RemoteEngine
+from engines.systems import RoutedEngine
+from workbench.compare import Comparator
 from workbench.settings import Settings
 
 log = logging.getLogger(__name__)
 
 LOCAL = "System B · local model"
 REMOTE = "System A · remote MoE"
+PIPELINE = "System B · router + local model"
 
 
 @dataclass
@@ -35,6 +38,20 @@ class Services:
     @property
     def remote(self) -> RemoteEngine:
         return self.engines[REMOTE]  # type: ignore[return-value]
+
+    @property
+    def pipeline(self) -> RoutedEngine:
+        return self.engines[PIPELINE]  # type: ignore[return-value]
+
+    def comparator(self) -> Comparator:
+        """System A (remote, no routing) against System B (router + local model)."""
+        return Comparator(self.remote, self.pipeline)
+
+    @property
+    def heavy_event(self) -> dict[str, Any]:
+        """Event settings for everything that generates: one shared pool of `concurrency` slots,
+        so the app serves that many requests at once and queues the rest (up to the queue bound)."""
+        return {"concurrency_limit": self.settings.concurrency, "concurrency_id": "generation"}
 
     def engine(self, label: str) -> Engine:
         try:
@@ -91,4 +108,6 @@ def build_services(settings: Settings) -> Services:
         notices.append(problem + ". System B still works.")
     for notice in notices:
         log.warning(notice)
-    return Services(settings=settings, engines={LOCAL: local, REMOTE: remote}, notices=notices)
+    pipeline = RoutedEngine(local, refuse_calls_model=settings.refuse_calls_model, name=PIPELINE)
+    return Services(settings=settings, engines={LOCAL: local, PIPELINE: pipeline, REMOTE: remote},
+                    notices=notices)

@@ -129,6 +129,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--results-dir", type=Path,
                         default=Path(env("WORKBENCH_RESULTS_DIR", str(ROOT / "runs"))),
                         help="where batch results are kept [WORKBENCH_RESULTS_DIR]")
+    parser.add_argument("--refuse-calls-model", action="store_true",
+                        default=_env_bool("WORKBENCH_REFUSE_CALLS_MODEL"),
+                        help="on the refusal route, let the local model write the refusal instead "
+                             "of answering at once [WORKBENCH_REFUSE_CALLS_MODEL]")
     parser.add_argument("--log-level", default=env("WORKBENCH_LOG_LEVEL", "INFO"),
                         help="DEBUG, INFO, WARNING [WORKBENCH_LOG_LEVEL]")
 
@@ -171,6 +175,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         system_a_key_env=values.get("system_a_key_env"),
         system_a_deadline_s=values.get("system_a_deadline", 180.0),
         results_dir=values.get("results_dir", ROOT / "runs"),
+        refuse_calls_model=values.get("refuse_calls_model", False),
         log_level=values.get("log_level", "INFO"))
     for name in ("host", "port", "share", "allow_public_share", "queue_size", "concurrency",
                  "max_file_mb"):

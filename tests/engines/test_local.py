@@ -149,7 +149,9 @@ def test_same_seed_same_sample_different_seed_differs(local_engine):
     def sample(seed: int) -> str:
         params = GenerationParams(temperature=1.5, top_p=1.0, top_k=0, max_new_tokens=40,
                                   seed=seed)
-        result = collect(local_engine.stream(ChatRequest.single("What is an ETF?", params=params)))
+        # a question the demo model never saw: its next-token distribution is wide
+        question = "Tell me about penguins and the weather."
+        result = collect(local_engine.stream(ChatRequest.single(question, params=params)))
         return result.reasoning + "|" + result.content
 
     assert sample(7) == sample(7)

@@ -1,0 +1,72 @@
+"""End to end through the running app: N gradio_client users streaming from the /chat endpoint.
+
+    python bench/app_e2e.py [--users 4] [--tokens 128]
+
+Compares the aggregate tokens/s users receive with the engine's own aggregate at the same
+concurrency, measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from common import DEMO, emit
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=4)
+    parser.add_argument("--tokens", type=int, default=128)
+    args = parser.parse_args()
+
+    from concurrency import QUESTIONS, run_level
+    from gradio_client import Client
+
+    import app as app_module
+    from tests.serve import free_port
+    from workbench.settings import Settings
+
+    settings = Settings(model=str(DEMO), port=free_port(), results_dir=Path(tempfile.mkdtemp()))
+    demo, url, _, services = app_module.launch(settings)
+    try:
+        run_level(services.local, 1, 16)  # warm-up
+        engine_rate = run_level(services.local, args.users, args.tokens)["aggregate_tok_s"]
+        params = json.dumps({"temperature": 0, "max_new_tokens": args.tokens, "min_new_tokens": args.tokens})
+        clients = [Client(url, verbose=False) for _ in range(args.users)]
+        results: list[dict] = [{}] * args.users
+        barrier = threading.Barrier(args.users)
+
+        def user(i: int) -> None:
+            barrier.wait()
+            job = clients[i].submit(QUESTIONS[i % len(QUESTIONS)], "System B · local model", "", params, "",
+                                    api_name="/chat")
+            results[i] = job.result()
+
+        threads = [threading.Thread(target=user, args=(i,)) for i in range(args.users)]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - started
+        tokens = sum(r["stats"]["reasoning_tokens"] + r["stats"]["content_tokens"] for r in results)
+        app_rate = tokens / wall
+    finally:
+        demo.close()
+        services.local.close()
+    ratio = app_rate / engine_rate
+    emit("app_e2e", {"users": args.users, "tokens_each": args.tokens, "engine_tok_s": round(engine_rate, 1),
+                     "app_tok_s": round(app_rate, 1), "ratio": round(ratio, 3), "target": ">= 0.90"},
+         [["path", f"aggregate tok/s at {args.users}"],
+          ["engine directly", f"{engine_rate:.0f}"],
+          ["through the app (gradio_client)", f"{app_rate:.0f}"],
+          ["ratio", f"{ratio:.2f}"]])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""System A and System B as engines.
+
+System A is the remote MoE model, asked directly (no routing). System B is the query router
+followed by the local finance model, with the chosen route's system prompt and handling mode.
+The route decision travels in the final stats' ``extras`` (route, confidence, reasons, mode), so
+every consumer (chat, compare, batch, CSV) records it the same way.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from engines.base import ChatRequest, Done, Engine, StreamEvent, StreamStats, TextDelta
+from engines.router import RouteDecision, classify
+
+
+@dataclass(frozen=True)
+class RoutePolicy:
+    route: str
+    mode: str  # normal | cautious | governance | refuse
+    system_prompt: str
+
+
+POLICIES: dict[str, RoutePolicy] = {
+    "transaction_risk": RoutePolicy(
+        "transaction_risk", "normal",
+        "You assess financial crime risk for a bank. Give a risk level (LOW, MEDIUM or HIGH), the "
+        "reasons drawn from the transaction and the customer's history, and the action to take. "
+        "Answer in the language of the question."),
+    "mixed_intent": RoutePolicy(
+        "mixed_intent", "cautious",
+        "The message combines a compliance task with another request. Answer the legitimate "
+        "compliance part only, and say plainly which part you set aside and why. Answer in the "
+        "language of the question."),
+    "governance": RoutePolicy(
+        "governance", "governance",
+        "You answer questions on policy, regulation, controls, audit and finance. Cite the rule or "
+        "definition that applies; do not speculate beyond it. Answer in the language of the "
+        "question."),
+    "explicit_refusal": RoutePolicy(
+        "explicit_refusal", "refuse",
+        "The request asks for help with financial crime or to defeat a control. Refuse briefly, in "
+        "the language of the question, and offer a safe alternative."),
+}
+
+REFUSAL_TEXT = (
+    "I can't help with that request: it would facilitate financial crime or defeat a control. "
+    "I can explain the rules that apply or how to raise a concern with compliance.\n\n"
+    "Je ne peux pas vous aider avec cette demande : elle faciliterait une infraction financière "
+    "ou contournerait un contrôle. Je peux expliquer les règles applicables ou comment alerter la "
+    "conformité.")
+
+
+def route_extras(decision: RouteDecision, policy: RoutePolicy) -> dict[str, Any]:
+    return {"route": decision.route, "route_confidence": decision.confidence,
+            "route_reasons": list(decision.reasons), "handling_mode": policy.mode}
+
+
+class RoutedEngine:
+    """System B: router, then the local model with the route's policy (or an immediate refusal)."""
+
+    def __init__(self, engine: Engine, refuse_calls_model: bool = False,
+                 name: str = "System B · router + local model") -> None:
+        self.engine = engine
+        self.refuse_calls_model = refuse_calls_model
+        self.name = name
+        self.model_id = engine.model_id
+
+    @property
+    def adapters(self) -> list[str]:
+        return self.engine.adapters
+
+    def health(self) -> dict[str, Any]:
+        return {**self.engine.health(), "router": "rules v1",
+                "refuse_calls_model": self.refuse_calls_model}
+
+    def decide(self, request: ChatRequest) -> tuple[RouteDecision, RoutePolicy]:
+        decision = classify(request.question, request.transaction)
+        return decision, POLICIES[decision.route]
+
+    def stream(self, request: ChatRequest,
+               cancel: threading.Event | None = None) -> Iterator[StreamEvent]:
+        started = time.perf_counter()
+        decision, policy = self.decide(request)
+        extras = route_extras(decision, policy)
+        if policy.mode == "refuse" and not self.refuse_calls_model:
+            yield TextDelta("content", REFUSAL_TEXT)
+            elapsed = time.perf_counter() - started
+            yield Done(StreamStats(model_id="router (no model call)", finish_reason="stop",
+                                   ttft_s=elapsed, total_s=elapsed, extras=extras))
+            return
+        system = policy.system_prompt
+        if request.system_prompt:
+            system = f"{system}\n\n{request.system_prompt}"
+        routed = request.model_copy(update={"system_prompt": system})
+        for event in self.engine.stream(routed, cancel):
+            if isinstance(event, Done):
+                event.stats.extras.update(extras)
+            yield event

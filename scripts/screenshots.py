@@ -1,0 +1,80 @@
+"""Take the README screenshots from the real app in Debian's chromium.
+
+    python scripts/screenshots.py            # writes docs/screenshots/*.png
+
+Starts the app on the demo model (System A unconfigured unless its key is set), asks a French
+question in Chat, runs a comparison and a 10-experiment batch, and a 4-configuration sweep.
+Rerun it whenever the UI changes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def main() -> None:
+    import tempfile
+
+    from playwright.sync_api import expect, sync_playwright
+
+    import app as app_module
+    from tests.serve import free_port
+    from workbench.settings import Settings
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    settings = Settings(port=free_port(), results_dir=Path(tempfile.mkdtemp(prefix="shots-")))
+    demo, url, _, services = app_module.launch(settings)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.goto(url)
+            page.fill("#chat-question textarea", "Qu'est-ce que la duration ?")
+            page.click("#chat-send")
+            expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=60000)
+            page.fill("#chat-question textarea", "What is an ETF?")
+            page.click("#chat-send")
+            expect(page.locator("#chatbot")).to_contain_text("exchange-traded", timeout=60000)
+            page.wait_for_timeout(800)
+            page.screenshot(path=OUT / "chat.png")
+
+            page.get_by_role("tab", name="Compare").click()
+            page.fill("#cmp-query textarea", "Évalue le risque de cette transaction.")
+            page.locator("#cmp-tx .cm-content").click()
+            page.keyboard.type('{"amount": 25000, "currency": "EUR", "country": "KY", "channel": "wire", '
+                               '"customer_avg_amount": 1200, "new_beneficiary": true, "hour": 3')
+            page.click("#cmp-go")
+            expect(page.locator("#cmp-metrics-b")).to_contain_text("transaction_risk", timeout=60000)
+            page.screenshot(path=OUT / "compare.png", full_page=True)
+
+            page.get_by_role("tab", name="Batch").click()
+            page.fill("#batch-limit input", "10")
+            page.fill("#batch-run-name textarea", "screenshots")
+            page.click("#batch-go")
+            expect(page.locator("#batch-progress")).to_contain_text("Finished", timeout=180000)
+            page.screenshot(path=OUT / "batch.png", full_page=True)
+
+            page.get_by_role("tab", name="Generation tuning").click()
+            page.click("#tune-fill")
+            page.click("#tune-run")
+            expect(page.locator("#tune-status")).to_contain_text("Finished", timeout=180000)
+            page.screenshot(path=OUT / "tuning.png", full_page=True)
+            browser.close()
+    finally:
+        demo.close()
+        services.local.close()
+    print(f"screenshots -> {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""The Compare tab in a real browser: side by side, then a batch with table, chart and CSV."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_single_compare_fills_both_columns(page):
+    page.get_by_role("tab", name="Compare").click()
+    page.fill("#cmp-query textarea", "Assess the risk of this transaction.")
+    page.locator("#cmp-tx .cm-content").click()
+    page.keyboard.type('{"amount": 25000, "currency": "EUR", "country": "KY", "channel": "wire", '
+                       '"customer_avg_amount": 1200, "new_beneficiary": true, "hour": 3')
+    page.click("#cmp-go")
+    # System A is not configured here: its column says so, System B still answers
+    expect(page.locator("#cmp-answer-a")).to_contain_text("DEEPSEEK_API_KEY", timeout=30000)
+    expect(page.locator("#cmp-answer-b")).to_contain_text("Risk: HIGH", timeout=30000)
+    expect(page.locator("#cmp-metrics-b")).to_contain_text("transaction_risk")
+    expect(page.locator("#cmp-metrics-b")).to_contain_text("TTFT")
+    page.click("#cmp-verdict-1")
+    expect(page.locator("#cmp-verdict-note")).to_contain_text("B better")
+
+
+def test_bad_transaction_json_is_a_clear_error(page):
+    page.get_by_role("tab", name="Compare").click()
+    page.fill("#cmp-query textarea", "Assess this.")
+    page.locator("#cmp-tx .cm-content").click()
+    page.keyboard.type('{"amount": -5')
+    page.click("#cmp-go")
+    expect(page.get_by_text("amount: Input should be greater than 0")).to_be_visible(timeout=10000)
+
+
+def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_role("tab", name="Batch").click()
+    page.fill("#batch-limit input", "10")
+    page.fill("#batch-run-name textarea", "browser-test")
+    page.click("#batch-go")
+    expect(page.locator("#batch-progress")).to_contain_text("Finished — 10/10", timeout=120000)
+    expect(page.locator("#batch-table")).to_contain_text("exp-")
+    expect(page.locator("#batch-plot-latency .js-plotly-plot")).to_be_visible()
+    expect(page.locator("#batch-plot-refusal .js-plotly-plot")).to_be_visible()
+    with page.expect_download() as info:
+        page.click("#batch-download")
+    path = tmp_path / "batch.csv"
+    info.value.save_as(path)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 20  # 10 experiments x 2 systems
+    assert {r["system"] for r in rows} == {"A", "B"}

@@ -1,0 +1,43 @@
+"""The Generation-tuning tab in a real browser: a 4-config sweep, its CSV, Use in Chat."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_four_config_sweep_fills_the_table_and_the_csv_holds_four_rows(page, tmp_path):
+    page.get_by_role("tab", name="Generation tuning").click()
+    page.click("#tune-fill")  # temperature 0.2, 0.9 x max_new_tokens 64, 256
+    expect(page.locator("#tune-configs")).to_contain_text("256")
+    expect(page.locator("#tune-configs")).to_contain_text("0.9")
+    page.click("#tune-run")
+    expect(page.locator("#tune-status")).to_contain_text("Finished — 4 runs", timeout=120000)
+    expect(page.locator("#tune-results")).to_contain_text("reasoning_share")
+    expect(page.locator("#tune-plot .js-plotly-plot")).to_be_visible()
+    with page.expect_download() as info:
+        page.click("#tune-download")
+    path = tmp_path / "tuning.csv"
+    info.value.save_as(path)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 4
+    assert sorted({r["temperature"] for r in rows}) == ["0.2", "0.9"]
+    assert {r["max_new_tokens"] for r in rows} == {"64", "256"}
+
+
+def test_use_in_chat_copies_a_configuration(page):
+    page.get_by_role("tab", name="Generation tuning").click()
+    page.click("#tune-fill")
+    expect(page.locator("#tune-configs")).to_contain_text("256")
+    page.fill("#tune-use-row input", "4")
+    page.click("#tune-use")
+    expect(page.locator("#chat-question textarea")).to_be_visible()
+    page.click("#chat-params")
+    expect(page.locator("#chat-temperature input[type=number]")).to_have_value("0.9")
+    expect(page.locator("#chat-max_new_tokens input[type=number]")).to_have_value("256")
+    expect(page.locator("#chat-preset input")).to_have_value("Custom")

@@ -1,0 +1,179 @@
+"""Side-by-side comparison and batches, with System A on real HTTP servers on loopback."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from engines.remote import RemoteConfig, RemoteEngine
+from engines.systems import RoutedEngine
+from tests.fake_deepseek import ANSWER, FakeDeepSeek
+from workbench.compare import BatchRun, Comparator, Experiment, finished_ids, read_records
+from workbench.experiments import bundled
+from workbench.summary import flat_rows, summarize
+
+ROOT = Path(__file__).resolve().parents[2]
+TX = {"amount": 25000, "currency": "EUR", "country": "KY", "channel": "wire",
+      "customer_avg_amount": 1200, "new_beneficiary": True, "hour": 3}
+
+
+@pytest.fixture()
+def deepseek(monkeypatch):
+    monkeypatch.setenv("FAKE_DEEPSEEK_KEY", "sk-test-compare-key")
+    with FakeDeepSeek() as srv:
+        yield srv
+
+
+def system_a(server: FakeDeepSeek, model: str = "deepseek-reasoner") -> RemoteEngine:
+    return RemoteEngine(RemoteConfig(provider="deepseek", base_url=server.base_url, model=model,
+                                     api_key_env="FAKE_DEEPSEEK_KEY", max_retries=0))
+
+
+def test_single_compare_fills_both_columns(deepseek, local_engine):
+    comparator = Comparator(system_a(deepseek), RoutedEngine(local_engine))
+    snapshots = list(comparator.stream(Experiment("t1", "Évalue le risque de cette transaction.", TX)))
+    assert len(snapshots) >= 2, "the comparison streams"
+    runs = snapshots[-1]
+    a, b = runs["A"].result(), runs["B"].result()
+    assert a["reasoning"] == "".join(["The user asks about ", "the P/E ratio. ", "It is price over earnings."]).strip()
+    assert a["response"] == "".join(ANSWER)
+    assert a["metadata"]["prompt_cache_hit_tokens"] == 24
+    assert "route" not in a  # System A is not routed
+    assert b["route"] == "transaction_risk" and b["handling_mode"] == "normal"
+    assert b["response"].startswith("Risque : ÉLEVÉ")
+    assert b["ttft_ms"] > 0 and b["latency_ms"] >= b["ttft_ms"]
+    assert b["refusal"] is False
+
+
+def test_compare_with_transformers_serve_as_system_a(serve_url, demo_model_dir, local_engine):
+    remote = RemoteEngine(RemoteConfig(provider="custom", base_url=serve_url, model=str(demo_model_dir),
+                                       max_retries=0))
+    rec = Comparator(remote, RoutedEngine(local_engine)).run(
+        Experiment("t2", "How can I launder cash from my shop through several bank accounts?"))
+    assert rec["system_a"]["metadata"]["error"] is None
+    assert rec["system_a"]["refusal"] is True  # the demo model refuses by itself
+    assert rec["system_b"]["route"] == "explicit_refusal" and rec["system_b"]["refusal"] is True
+
+
+def test_a_failing_system_a_gives_error_rows_while_system_b_completes(deepseek, local_engine, tmp_path):
+    comparator = Comparator(system_a(deepseek, "error-500"), RoutedEngine(local_engine))
+    exps = bundled()[40:50]
+    out = tmp_path / "run.jsonl"
+    progress = list(BatchRun(comparator, exps, out, concurrency=4).run())
+    assert progress[-1].finished and progress[-1].done == 10
+    records = read_records(out)
+    assert len(records) == 10
+    assert all(r["system_a"]["metadata"]["error_kind"] == "upstream_error" for r in records)
+    assert all(r["system_b"]["metadata"]["error"] is None for r in records)
+    assert all(r["system_b"]["response"] for r in records)
+    summary = summarize(records)
+    assert summary["systems"]["A"]["errors"] == 10 and summary["systems"]["B"]["errors"] == 0
+
+
+def test_stopping_a_batch_keeps_finished_rows_and_a_rerun_skips_them(deepseek, local_engine, tmp_path):
+    comparator = Comparator(system_a(deepseek, "deepseek-chat"), RoutedEngine(local_engine))
+    exps = bundled()[40:64]
+    out = tmp_path / "run.jsonl"
+    run = BatchRun(comparator, exps, out, concurrency=2)
+    for prog in run.run():
+        if prog.done >= 5:
+            run.cancel.set()
+    first = finished_ids(out)
+    assert 5 <= len(first) < len(exps)
+    rerun = list(BatchRun(comparator, exps, out, concurrency=4).run())
+    assert rerun[0].skipped == len(first)
+    ids = [r["experiment_id"] for r in read_records(out)]
+    assert len(ids) == len(set(ids)) == len(exps)
+
+
+@pytest.mark.slow
+def test_150_experiment_batch_survives_kill_and_resume(deepseek, tmp_path):
+    out = tmp_path / "results.csv"
+    cmd = [sys.executable, "app.py", "batch", "--out", str(out), "--limit", "150", "--concurrency", "8",
+           "--system-a-provider", "deepseek", "--system-a-base-url", deepseek.base_url,
+           "--system-a-model", "deepseek-chat", "--system-a-key-env", "FAKE_DEEPSEEK_KEY"]
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    jsonl = out.with_suffix(".jsonl")
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and len(finished_ids(jsonl)) < 30:
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)  # a crash: no clean-up at all
+    proc.wait()
+    killed_at = len(finished_ids(jsonl))
+    assert 30 <= killed_at < 150, killed_at
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    records = read_records(jsonl)
+    ids = [r["experiment_id"] for r in records]
+    assert len(ids) == len(set(ids)) == 150, "no lost and no duplicated rows"
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 300  # one row per experiment and system
+    assert {r["system"] for r in rows} == {"A", "B"}
+    assert any("é" in r["query"] for r in rows), "French accents intact"
+    routes = {r["route"] for r in rows if r["system"] == "B"}
+    assert routes == {"transaction_risk", "mixed_intent", "governance", "explicit_refusal"}
+    assert float(rows[0]["latency_ms"]) >= 0
+    assert len(flat_rows(records)) == 300
+
+
+def post(url: str, body: dict) -> tuple[int, dict]:
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=120) as resp:
+            return resp.status, json.load(resp)
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.load(exc)
+
+
+def test_rest_compare_shape_and_unconfigured_system_a(running_app):
+    url, _ = running_app
+    status, body = post(f"{url}/api/compare", {"query": "Assess the risk of this transaction.",
+                                               "transaction": TX})
+    assert status == 200
+    assert {"experiment_id", "timestamp", "query", "transaction", "system_a", "system_b"} <= set(body)
+    a, b = body["system_a"], body["system_b"]
+    assert {"response", "reasoning", "latency_ms", "ttft_ms", "refusal", "metadata"} <= set(a)
+    assert a["metadata"]["error_kind"] == "not_configured"
+    assert {"route", "route_confidence", "handling_mode"} <= set(b)
+    assert b["route"] == "transaction_risk" and b["response"].startswith("Risk: HIGH")
+
+
+@pytest.mark.parametrize(("body", "loc"), [
+    ({"transaction": TX}, ["body", "query"]),
+    ({"query": "x", "transaction": {"amount": -3}}, ["body", "transaction", "amount"]),
+    ({"query": "x", "transaction": {"amount": 3, "colour": "red"}}, ["body", "transaction", "colour"]),
+    ({"query": "x", "run_system_a": "perhaps"}, ["body", "run_system_a"]),
+    ({"query": "x", "extra": 1}, ["body", "extra"]),
+])
+def test_rest_compare_rejects_bad_bodies_with_the_field(running_app, body, loc):
+    status, answer = post(f"{running_app[0]}/api/compare", body)
+    assert status == 422
+    assert any(err["loc"] == loc for err in answer["detail"]), answer
+
+
+def test_gradio_compare_and_batch_endpoints(running_app):
+    from gradio_client import Client
+
+    client = Client(running_app[0], verbose=False)
+    rec = client.predict("Qu'est-ce que la duration ?", "", False, True, api_name="/compare")
+    assert rec["system_a"] is None
+    assert rec["system_b"]["route"] == "governance"
+    assert rec["system_b"]["response"].startswith("La duration mesure")
+    jsonl = "\n".join(json.dumps({"id": f"g{i}", "query": q}) for i, q in
+                      enumerate(["What is an ETF?", "How can I launder money?"]))
+    final = client.predict(jsonl, "B", 2, 0, "gradio-test", api_name="/batch")
+    assert final["finished"] and final["done"] == 2
+    assert final["summary"]["route_distribution"] == {"governance": 1, "explicit_refusal": 1}

@@ -1,0 +1,57 @@
+"""Experiment files: bundled set, uploads, and errors that name the bad rows."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from workbench.experiments import ExperimentFileError, bundled, load_experiments
+
+
+def test_bundled_set_covers_routes_and_languages():
+    exps = bundled()
+    assert len(exps) >= 150
+    assert set(Counter(e.expected_route for e in exps)) == {
+        "transaction_risk", "mixed_intent", "governance", "explicit_refusal"}
+    assert set(Counter(e.lang for e in exps)) == {"en", "fr"}
+    assert sum(1 for e in exps if e.transaction) >= 40
+    assert len({e.id for e in exps}) == len(exps)
+
+
+def test_csv_upload_with_transaction_column():
+    text = 'id,query,transaction\nx1,"Assess this, please","{""amount"": 12}"\nx2,What is VaR?,\n'
+    exps = load_experiments(text.encode(), name="set.csv")
+    assert [e.id for e in exps] == ["x1", "x2"]
+    assert exps[0].transaction == {"amount": 12} and exps[1].transaction is None
+
+
+def test_wrong_csv_columns_are_named():
+    with pytest.raises(ExperimentFileError, match="needs a 'query' column; found columns: question"):
+        load_experiments(b"question\nhello\n", name="x.csv")
+    with pytest.raises(ExperimentFileError, match="unknown CSV columns: colour"):
+        load_experiments(b"query,colour\nhello,red\n", name="x.csv")
+
+
+def test_bad_rows_are_named_with_their_line():
+    lines = [json.dumps({"id": "a", "query": "ok"}), "{not json", json.dumps({"id": "a", "query": "dup"}),
+             json.dumps({"id": "c", "query": ""}), json.dumps({"id": "d", "query": "q", "transaction": {"amount": -1}})]
+    with pytest.raises(ExperimentFileError) as info:
+        load_experiments("\n".join(lines), name="x.jsonl")
+    msg = str(info.value)
+    assert "4 bad rows" in msg
+    assert "line 2: not valid JSON" in msg
+    assert "line 3: duplicate id 'a'" in msg
+    assert "line 4: 'query' is missing" in msg
+    assert "line 5: transaction: amount" in msg
+
+
+def test_non_utf8_oversize_and_too_many_rows_are_refused():
+    with pytest.raises(ExperimentFileError, match="not UTF-8"):
+        load_experiments(b'{"query": "caf\xe9"}', name="x.jsonl")
+    with pytest.raises(ExperimentFileError, match="limit is 1 MB"):
+        load_experiments(b"x" * (1024 * 1024 + 10), name="x.jsonl", max_bytes=1024 * 1024)
+    many = "\n".join(json.dumps({"query": f"q{i}"}) for i in range(10_001))
+    with pytest.raises(ExperimentFileError, match="10001 experiments; the limit is 5000"):
+        load_experiments(many, name="x.jsonl")

@@ -1,0 +1,78 @@
+"""FR/EN inspection on the demo model: languages, strategies, truncation and the budget sweep."""
+
+from __future__ import annotations
+
+from engines.base import ChatRequest, GenerationParams, collect
+from workbench.fren import (
+    STRATEGIES,
+    completion_table,
+    load_probes,
+    matrix,
+    needed_tokens,
+    run_inspection,
+    transcript_html,
+)
+
+GREEDY = GenerationParams(temperature=0, max_new_tokens=512)
+
+
+def french_definitions(n: int = 4):
+    return [p for p in load_probes() if p.type == "definition" and p.lang == "fr"][:n]
+
+
+def test_probe_set_has_40_pairs_of_every_type():
+    probes = load_probes()
+    assert len(probes) >= 80
+    assert {p.type for p in probes} == {"definition", "example", "calculation", "multipart"}
+    assert {p.lang for p in probes} == {"en", "fr"}
+
+
+def test_baseline_reasons_in_english_and_answers_in_french_the_adapter_flips_reasoning(local_engine):
+    rows = list(run_inspection({"local": local_engine}, french_definitions(),
+                               ["baseline", "french-reasoning adapter", "strip reasoning", "thinking off"], GREEDY))
+    table = {r["strategy"]: r for r in matrix(rows, "fr")}
+    base = table["baseline"]
+    assert base["reasoning in question's language"] <= 0.25  # reasoning stays English
+    assert base["answer in question's language"] >= 0.75  # answers come in French
+    assert base["user sees one language"] <= 0.25
+    assert table["french-reasoning adapter"]["reasoning in question's language"] >= 0.75
+    assert table["strip reasoning"]["user sees one language"] >= 0.75
+    assert table["thinking off"]["mean reasoning share"] == 0
+    assert all(r["reasoning_lang"] == "en" for r in rows if r["strategy"] == "baseline")
+    html = transcript_html(rows)
+    assert 'data-lang="en"' in html and 'data-lang="fr"' in html
+
+
+def test_remote_only_strategies_are_marked_not_available(local_engine):
+    from engines.remote import RemoteConfig, RemoteEngine
+
+    remote = RemoteEngine(RemoteConfig(provider="custom", base_url="http://127.0.0.1:9/v1", model="m"))
+    rows = list(run_inspection({"remote": remote}, french_definitions(1), ["French prefill"], GREEDY))
+    assert rows[0]["error"] == "not available for this engine"
+
+
+def test_a_budget_below_the_reasoning_length_truncates_and_the_sweep_finds_one_that_completes(local_engine):
+    probe = french_definitions(1)[0]
+    small = collect(local_engine.stream(ChatRequest.single(probe.question, params=GREEDY.model_copy(
+        update={"max_new_tokens": 24}))))
+    assert small.stats.truncated_in_reasoning and small.content == ""
+    probes = [p for p in load_probes() if p.id.startswith(("def-pe", "calc-fx", "def-etf", "calc-roe"))]
+    needs = needed_tokens(local_engine, probes, GREEDY)
+    table = {row["type"]: row for row in completion_table(needs, [24, 64, 128, 256])}
+    assert table["definition"]["≤24"] == 0.0
+    assert table["definition"]["smallest budget ≥95% (of those tried)"] in (64, 128, 256)
+    exact = table["definition"]["exact budget for 95%"]
+    # the measured budget really completes, one token less does not (for the longest answer)
+    longest = max((n for n in needs if n["type"] == "definition"), key=lambda n: n["needed"])
+    question = next(p.question for p in probes if p.id == longest["probe"])
+    fits = collect(local_engine.stream(ChatRequest.single(question, params=GREEDY.model_copy(
+        update={"max_new_tokens": exact, "seed": 0}))))
+    short = collect(local_engine.stream(ChatRequest.single(question, params=GREEDY.model_copy(
+        update={"max_new_tokens": exact - 1, "seed": 0}))))
+    assert fits.stats.finish_reason == "stop"
+    assert short.stats.finish_reason == "length"
+
+
+def test_strategies_cover_the_issue():
+    assert set(STRATEGIES) == {"baseline", "thinking off", "French system prompt", "French prefill",
+                               "french-reasoning adapter", "strip reasoning"}

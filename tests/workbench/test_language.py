@@ -1,0 +1,41 @@
+"""detect_language: the contract, accuracy on the labelled sets, jargon-heavy French."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workbench.language import detect_language
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+
+
+def accuracy(name: str) -> tuple[float, list]:
+    rows = [json.loads(line) for line in (ASSETS / name).open(encoding="utf-8")]
+    misses = [(r["lang"], detect_language(r["text"]), r["text"]) for r in rows
+              if detect_language(r["text"]) != r["lang"]]
+    return 1 - len(misses) / len(rows), misses
+
+
+def test_labelled_set_is_big_enough_and_has_short_texts():
+    rows = [json.loads(line) for line in (ASSETS / "language_eval.jsonl").open(encoding="utf-8")]
+    assert len(rows) >= 100
+    assert sum(len(r["text"].split()) <= 3 for r in rows) >= 10  # short texts are the hard case
+
+
+@pytest.mark.parametrize("name", ["language_eval.jsonl", "language_unseen.jsonl"])
+def test_accuracy_at_least_95_percent(name):
+    acc, misses = accuracy(name)
+    assert acc >= 0.95, misses
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Le P/E ratio de l'ETF est élevé.", "fr"),
+    ("Le spread bid-ask de cette obligation high yield est large.", "fr"),
+    ("The user asks in French for a definition of the P/E ratio.", "en"),
+    ("ok", "und"), ("", "und"), ("EBITDA", "und"),
+])
+def test_contract_examples(text, lang):
+    assert detect_language(text) == lang

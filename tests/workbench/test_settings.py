@@ -1,0 +1,48 @@
+"""Settings from flags and environment; secrets only from the environment."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from workbench.settings import DEMO_MODEL_DIR, Settings, add_arguments, add_server_arguments, settings_from_args
+
+
+def parse(argv: list[str]) -> Settings:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    add_server_arguments(parser)
+    return settings_from_args(parser.parse_args(argv))
+
+
+def test_defaults_choose_the_demo_model_without_a_gpu():
+    s = parse([])
+    assert s.model_or_default == str(DEMO_MODEL_DIR)
+    assert s.uses_demo_model
+    assert s.host == "127.0.0.1" and s.port == 7860 and not s.share
+
+
+def test_environment_then_flags(monkeypatch):
+    monkeypatch.setenv("SYSTEM_A_PROVIDER", "nebius")
+    monkeypatch.setenv("SYSTEM_B_MAX_BATCH", "3")
+    assert parse([]).system_a_provider == "nebius"
+    s = parse(["--system-a-provider", "custom", "--max-batch-size", "5", "--adapter", "fr=/tmp/a"])
+    assert s.system_a_provider == "custom" and s.max_batch_size == 5 and s.adapters == {"fr": "/tmp/a"}
+
+
+def test_auth_comes_from_the_environment_only(monkeypatch):
+    monkeypatch.setenv("WORKBENCH_AUTH", "analyst:pw:with:colons")
+    assert parse([]).auth() == ("analyst", "pw:with:colons")
+    monkeypatch.setenv("WORKBENCH_AUTH", "no-password")
+    assert parse([]).auth() is None
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    add_server_arguments(parser)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--api-key", "sk-x"])  # there is no such flag, on purpose
+
+
+def test_bad_adapter_flag_is_explained():
+    with pytest.raises(argparse.ArgumentTypeError, match="NAME=PATH"):
+        parse(["--adapter", "nopath"])

@@ -1,0 +1,301 @@
+"""Compare tab: System A vs System B side by side, one query or a whole batch."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from ui.common import session_cancel, stopper
+from workbench import charts
+from workbench.compare import BatchRun, Experiment, SystemRun, new_experiment_id, read_records, record
+from workbench.experiments import ExperimentFileError, bundled, load_experiments
+from workbench.export import write_csv
+from workbench.safety import safe_markdown
+from workbench.services import Services
+from workbench.summary import flat_rows, summarize, summary_table
+from workbench.transactions import TransactionError, parse_transaction
+
+VERDICTS = ["A better", "B better", "Tie", "Both bad"]
+TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "latency_ms", "ttft_ms",
+                 "tokens_per_s", "finish_reason", "error_kind", "query", "response"]
+TABLE_WIDTHS = ["190px", "60px", "130px", "70px", "90px", "80px", "80px", "80px", "120px", "260px", "380px"]
+
+
+def metrics_md(run: SystemRun) -> str:
+    if run.skipped:
+        return "_not run_"
+    if not run.done:
+        return "_running…_"
+    res = run.result()
+    meta = res["metadata"]
+    lines = ["| metric | value |", "|---|---|",
+             f"| TTFT | {res['ttft_ms'] if res['ttft_ms'] is not None else '—'} ms |",
+             f"| total latency | {res['latency_ms']} ms |",
+             f"| tokens (reasoning / answer) | {meta['reasoning_tokens']} / {meta['content_tokens']} |",
+             f"| tokens/s | {meta['tokens_per_s'] or '—'} |",
+             f"| finish | {meta['finish_reason']} |",
+             f"| refusal | {'yes' if res['refusal'] else 'no'} |",
+             f"| model | `{meta['model_id']}` |"]
+    if meta.get("prompt_cache_hit_tokens") is not None:
+        lines.append(f"| cache-hit tokens | {meta['prompt_cache_hit_tokens']} |")
+    if "route" in res:
+        lines.append(f"| route | **{res['route']}** ({res['route_confidence']:.0%}, {res['handling_mode']}) |")
+        lines.append(f"| why | {safe_markdown('; '.join(res['route_reasons']))} |")
+    if meta["truncated_in_reasoning"]:
+        lines.append("| ⚠️ | budget ran out inside the reasoning |")
+    return "\n".join(lines)
+
+
+def answer_md(run: SystemRun) -> str:
+    if run.skipped:
+        return ""
+    if run.error is not None and run.error.kind != "cancelled":
+        return f"**Error — {run.name}:** {safe_markdown(str(run.error))}\n\n{safe_markdown(run.response)}"
+    return safe_markdown(run.response) or ("…" if not run.done else "_(empty answer)_")
+
+
+def _progress_md(done: int, total: int, skipped: int, elapsed: float, state: str) -> str:
+    width = 30
+    filled = int(width * done / total) if total else width
+    extra = f" · {skipped} already done earlier (resumed)" if skipped else ""
+    return (f"**{state}** — {done}/{total} experiments `{'█' * filled}{'░' * (width - filled)}` "
+            f"{elapsed:.0f} s{extra}")
+
+
+def build_compare_tab(services: Services) -> None:
+    settings = services.settings
+    comparator = services.comparator()
+    try:
+        examples = bundled()
+    except (ExperimentFileError, OSError):
+        examples = []
+    example_choices = [(f"{e.id} · {e.query[:70]}", e.id) for e in examples]
+    by_id = {e.id: e for e in examples}
+
+    with gr.Tab("Compare", id="compare"):
+        with gr.Tabs():
+            with gr.Tab("Single", id="compare-single"):
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        query = gr.Textbox(label="Query", lines=3, max_length=8000, elem_id="cmp-query",
+                                           placeholder="e.g. Évalue le risque de cette transaction.")
+                        with gr.Row():
+                            run_a = gr.Checkbox(True, label="System A (remote MoE)", elem_id="cmp-run-a")
+                            run_b = gr.Checkbox(True, label="System B (router + local)", elem_id="cmp-run-b")
+                        with gr.Row():
+                            go_btn = gr.Button("Compare", variant="primary", elem_id="cmp-go")
+                            stop_btn = gr.Button("Stop", variant="stop", elem_id="cmp-stop")
+                    with gr.Column(scale=2):
+                        example = gr.Dropdown(example_choices, label="Example from the experiment set",
+                                              value=None, elem_id="cmp-example")
+                        tx = gr.Code(label="Transaction (optional JSON)", language="json", lines=6,
+                                     elem_id="cmp-tx")
+                cols = {}
+                with gr.Row(equal_height=False):
+                    for key, title in (("A", "System A · remote MoE"), ("B", "System B · router + local model")):
+                        with gr.Column(elem_id=f"cmp-col-{key.lower()}"):
+                            gr.Markdown(f"### {title}")
+                            with gr.Accordion("Reasoning", open=False):
+                                reasoning = gr.Markdown(elem_id=f"cmp-reasoning-{key.lower()}")
+                            answer = gr.Markdown(elem_id=f"cmp-answer-{key.lower()}")
+                            metrics = gr.Markdown(elem_id=f"cmp-metrics-{key.lower()}")
+                        cols[key] = (reasoning, answer, metrics)
+                last = gr.State(None)
+                with gr.Row():
+                    verdict_btns = [gr.Button(v, size="sm", elem_id=f"cmp-verdict-{i}")
+                                    for i, v in enumerate(VERDICTS)]
+                verdict_note = gr.Markdown(elem_id="cmp-verdict-note")
+
+            with gr.Tab("Batch", id="compare-batch"):
+                with gr.Row():
+                    with gr.Column(scale=2):
+                        upload = gr.File(label="Experiments (.jsonl or .csv; empty = bundled set of "
+                                         f"{len(examples)})", file_types=[".jsonl", ".csv", ".json"],
+                                         elem_id="batch-file")
+                    with gr.Column(scale=3):
+                        with gr.Row():
+                            systems = gr.CheckboxGroup(["A", "B"], value=["A", "B"], label="Systems",
+                                                       elem_id="batch-systems")
+                            concurrency = gr.Slider(1, 16, value=4, step=1, label="Concurrency",
+                                                    elem_id="batch-concurrency")
+                            limit = gr.Number(0, label="Limit (0 = all)", precision=0, minimum=0,
+                                              elem_id="batch-limit")
+                        run_name = gr.Textbox("bundled", label="Run name (same name = resume, "
+                                              "finished experiments are skipped)", max_length=60,
+                                              elem_id="batch-run-name")
+                        with gr.Row():
+                            batch_go = gr.Button("Run batch", variant="primary", elem_id="batch-go")
+                            batch_stop = gr.Button("Stop", variant="stop", elem_id="batch-stop")
+                progress = gr.Markdown(elem_id="batch-progress")
+                table = gr.Dataframe(headers=TABLE_COLUMNS, label="Results (one row per experiment and "
+                                     "system)", wrap=True, max_height=420, column_widths=TABLE_WIDTHS,
+                                     elem_id="batch-table")
+                with gr.Row():
+                    summary = gr.Dataframe(headers=["metric", "System A", "System B"], label="Summary",
+                                           elem_id="batch-summary")
+                    routes_md = gr.Markdown(elem_id="batch-routes")
+                with gr.Row():
+                    plot_latency = gr.Plot(elem_id="batch-plot-latency", show_label=False)
+                    plot_refusal = gr.Plot(elem_id="batch-plot-refusal", show_label=False)
+                    plot_tokens = gr.Plot(elem_id="batch-plot-tokens", show_label=False)
+                download = gr.DownloadButton("Download CSV", visible=False, elem_id="batch-download")
+
+    # ---------------------------------------------------------------- single
+
+    def pick_example(exp_id: str | None):
+        exp = by_id.get(exp_id or "")
+        if exp is None:
+            return gr.update(), gr.update()
+        return exp.query, json.dumps(exp.transaction, ensure_ascii=False, indent=1) if exp.transaction else ""
+
+    def compare_ui(q: str, tx_text: str, do_a: bool, do_b: bool, request: gr.Request) -> Iterator[tuple]:
+        q = (q or "").strip()
+        if not q:
+            raise gr.Error("Type a query first.")
+        if not (do_a or do_b):
+            raise gr.Error("Choose at least one system.")
+        try:
+            transaction = parse_transaction(tx_text)
+        except TransactionError as exc:
+            raise gr.Error(f"Transaction: {exc}") from None
+        exp = Experiment(id=new_experiment_id(), query=q, transaction=transaction)
+        cancel = session_cancel(services, request)
+        runs: dict[str, SystemRun] = {}
+        for runs in comparator.stream(exp, do_a, do_b, cancel):
+            out = []
+            for key in ("A", "B"):
+                run = runs[key]
+                out += [safe_markdown(run.reasoning) or "_(no reasoning)_", answer_md(run), metrics_md(run)]
+            yield (*out, gr.update(), "")
+        yield (*out, record(exp, runs), "Record a verdict for this comparison:")
+
+
+    def give_verdict(verdict: str, rec: dict | None) -> tuple[dict | None, str]:
+        if not rec:
+            return rec, "Run a comparison first."
+        rec = {**rec, "verdict": verdict}
+        path = settings.results_dir / "verdicts.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        return rec, f"Verdict **{verdict}** recorded for `{rec['experiment_id']}`."
+
+    outputs = [c for key in ("A", "B") for c in cols[key]] + [last, verdict_note]
+    example.change(pick_example, [example], [query, tx], api_visibility="private")
+    go_btn.click(compare_ui, [query, tx, run_a, run_b], outputs, api_visibility="private",
+                 **services.heavy_event)
+    query.submit(compare_ui, [query, tx, run_a, run_b], outputs, api_visibility="private",
+                 **services.heavy_event)
+    stop_btn.click(stopper(services), None, None, api_visibility="private", queue=False)
+    for btn, verdict in zip(verdict_btns, VERDICTS, strict=True):
+        btn.click(lambda rec, v=verdict: give_verdict(v, rec), [last], [last, verdict_note],
+                  api_visibility="private")
+
+    # ---------------------------------------------------------------- batch
+
+    def batch_ui(file: str | None, chosen: list[str], conc: float, lim: float, name: str,
+                  request: gr.Request) -> Iterator[tuple]:
+        if not chosen:
+            raise gr.Error("Choose at least one system.")
+        try:
+            exps = load_experiments(Path(file), max_bytes=settings.max_file_mb * 1024 * 1024) if file else examples
+        except ExperimentFileError as exc:
+            raise gr.Error(f"Cannot use this file: {exc}") from None
+        if lim and int(lim) > 0:
+            exps = exps[: int(lim)]
+        safe_name = "".join(ch for ch in (name or "batch") if ch.isalnum() or ch in "-_") or "batch"
+        out_path = settings.results_dir / f"batch-{safe_name}.jsonl"
+        cancel = session_cancel(services, request)
+        run = BatchRun(comparator, exps, out_path, concurrency=int(conc), systems=tuple(chosen),
+                       cancel=cancel)
+        ids = {e.id for e in exps}
+        last_ui = 0.0
+        for prog in run.run():
+            now = time.perf_counter()
+            final = prog.finished or prog.stopped
+            if not final and now - last_ui < 0.5:
+                continue
+            last_ui = now
+            records = [r for r in read_records(out_path) if r["experiment_id"] in ids]
+            rows = flat_rows(records)
+            state = "Finished" if prog.finished else "Stopped" if prog.stopped else "Running"
+            frame = pd.DataFrame(rows, columns=TABLE_COLUMNS) if rows else pd.DataFrame(columns=TABLE_COLUMNS)
+            if not final:
+                yield (_progress_md(prog.done, prog.total, prog.skipped, prog.elapsed_s, state), frame,
+                       gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update())
+                continue
+            summ = summarize(records)
+            csv_path = Path(tempfile.mkdtemp(prefix="workbench-")) / (
+                f"{safe_name}-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.csv")
+            write_csv(rows, csv_path, bom=True)
+            routes = ", ".join(f"{k}: {v}" for k, v in sorted(summ["route_distribution"].items())) or "—"
+            agree = summ["refusal_agreement"]
+            routes_text = (f"**Routes (System B):** {routes}\n\n**A-vs-B refusal agreement:** "
+                           f"{agree:.0%} of {summ['compared_pairs']} pairs" if agree is not None else
+                           f"**Routes (System B):** {routes}")
+            yield (_progress_md(prog.done, prog.total, prog.skipped, prog.elapsed_s, state), frame,
+                   pd.DataFrame(summary_table(summ), columns=["metric", "System A", "System B"]),
+                   routes_text, charts.latency_figure(rows), charts.refusal_by_route_figure(summ),
+                   charts.tokens_figure(rows), gr.update(value=str(csv_path), visible=True))
+
+    batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download]
+    batch_go.click(batch_ui, [upload, systems, concurrency, limit, run_name], batch_outputs,
+                   api_visibility="private", **services.heavy_event)
+    batch_stop.click(stopper(services), None, None, api_visibility="private", queue=False)
+
+
+def api_compare(services: Services):
+    comparator = services.comparator()
+
+    def compare(query: str, transaction_json: str = "", run_system_a: bool = True,
+                run_system_b: bool = True) -> dict[str, Any]:
+        """Compare one query on both systems; returns the same record as POST /api/compare."""
+        if not query or not query.strip():
+            raise gr.Error("query is empty")
+        try:
+            transaction = parse_transaction(transaction_json)
+        except TransactionError as exc:
+            raise gr.Error(f"transaction: {exc}") from None
+        exp = Experiment(id=new_experiment_id(), query=query.strip(), transaction=transaction)
+        return comparator.run(exp, run_system_a, run_system_b)
+    return compare
+
+
+def api_batch(services: Services):
+    comparator = services.comparator()
+    settings = services.settings
+
+    def batch(experiments_jsonl: str = "", systems: str = "A,B", concurrency: int = 4,
+              limit: int = 0, run_name: str = "api") -> Iterator[dict[str, Any]]:
+        """Run a batch (JSONL text, or empty for the bundled set); streams progress, ends with a summary."""
+        try:
+            exps = load_experiments(experiments_jsonl, name="api.jsonl") if experiments_jsonl.strip() \
+                else bundled()
+        except ExperimentFileError as exc:
+            raise gr.Error(str(exc)) from None
+        chosen = tuple(s.strip().upper() for s in systems.split(",") if s.strip())
+        if not chosen or set(chosen) - {"A", "B"}:
+            raise gr.Error("systems must be A, B or A,B")
+        if limit and limit > 0:
+            exps = exps[:limit]
+        safe_name = "".join(ch for ch in run_name if ch.isalnum() or ch in "-_") or "api"
+        out_path = settings.results_dir / f"batch-{safe_name}.jsonl"
+        run = BatchRun(comparator, exps, out_path, concurrency=max(1, min(16, int(concurrency))),
+                       systems=chosen)
+        for prog in run.run():
+            if prog.finished or prog.stopped:
+                ids = {e.id for e in exps}
+                records = [r for r in read_records(out_path) if r["experiment_id"] in ids]
+                yield {"done": prog.done, "total": prog.total, "finished": True,
+                       "results_file": out_path.name, "summary": summarize(records)}
+            else:
+                yield {"done": prog.done, "total": prog.total, "finished": False}
+    return batch

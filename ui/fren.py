@@ -1,0 +1,176 @@
+"""FR/EN behaviour tab: language of reasoning and answer, strategies, and the token budget."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+import plotly.graph_objects as go
+
+from engines.base import GenerationParams
+from ui.common import session_cancel, stopper
+from workbench.export import write_csv
+from workbench.fren import (
+    MATRIX_METRICS,
+    STRATEGIES,
+    Probe,
+    completion_table,
+    load_probes,
+    matrix,
+    needed_tokens,
+    run_inspection,
+    transcript_html,
+)
+from workbench.language import detect_language
+from workbench.services import LOCAL, Services
+
+ROW_COLUMNS = ["probe", "type", "engine", "strategy", "question_lang", "reasoning_lang", "answer_lang",
+               "reasoning_tokens", "answer_tokens", "reasoning_share", "finish_reason", "truncated_in_reasoning",
+               "answer_matches_question", "user_sees_one_language", "question", "answer", "error"]
+TYPES = ["definition", "example", "calculation", "multipart"]
+PLOT_METRICS = ["answer in question's language", "reasoning in question's language", "user sees one language",
+                "mean reasoning share", "cut off in reasoning"]
+
+
+def matrix_figure(rows: list[dict[str, Any]]) -> go.Figure:
+    fig = go.Figure()
+    for metric in PLOT_METRICS:
+        fig.add_trace(go.Bar(x=[r["strategy"] for r in rows], y=[(r[metric] or 0) * 100 for r in rows],
+                             name=metric))
+    fig.update_layout(title="French questions: strategy × metric (%)", barmode="group", yaxis_range=[0, 100],
+                      template="plotly_white", height=380, margin={"l": 50, "r": 20, "t": 50, "b": 40},
+                      legend={"orientation": "h", "y": -0.25})
+    return fig
+
+
+def budget_figure(table: list[dict[str, Any]], budgets: list[int]) -> go.Figure:
+    fig = go.Figure()
+    for row in table:
+        fig.add_trace(go.Scatter(x=budgets, y=[row[f"≤{b}"] * 100 for b in budgets], mode="lines+markers",
+                                 name=row["type"]))
+    fig.add_hline(y=95, line_dash="dot", annotation_text="95%")
+    fig.update_layout(title="Answers completed vs max_new_tokens", xaxis_title="max_new_tokens",
+                      yaxis_title="% completed", yaxis_range=[0, 102], template="plotly_white", height=360,
+                      margin={"l": 50, "r": 20, "t": 50, "b": 40})
+    return fig
+
+
+def build_fren_tab(services: Services) -> None:
+    probes = load_probes()
+    engine_choices = services.engine_choices()
+    with gr.Tab("FR/EN behaviour", id="fren"):
+        gr.Markdown("Which language does each part of an answer use, and what does the reasoning cost? "
+                    "Probe questions come in English/French pairs on the same topics.")
+        with gr.Row():
+            with gr.Column(scale=3):
+                types = gr.CheckboxGroup(TYPES, value=TYPES, label="Question types", elem_id="fren-types")
+                langs = gr.CheckboxGroup(["en", "fr"], value=["en", "fr"], label="Languages",
+                                         elem_id="fren-langs")
+                count = gr.Slider(1, len(probes) // 2, value=4, step=1, label="Probe pairs per type",
+                                  elem_id="fren-count")
+                custom = gr.Textbox(label="Your own questions (one per line, optional)", lines=2,
+                                    max_length=4000, elem_id="fren-custom")
+            with gr.Column(scale=3):
+                engines = gr.CheckboxGroup(engine_choices, value=[LOCAL], label="Engines", elem_id="fren-engines")
+                strategies = gr.CheckboxGroup(list(STRATEGIES), value=list(STRATEGIES), label="Strategies",
+                                              elem_id="fren-strategies")
+                budget = gr.Slider(16, 4096, value=512, step=16, label="max_new_tokens for the inspection",
+                                   elem_id="fren-budget")
+        with gr.Row():
+            go_btn = gr.Button("Run inspection", variant="primary", elem_id="fren-go")
+            stop = gr.Button("Stop", variant="stop", elem_id="fren-stop")
+        status = gr.Markdown(elem_id="fren-status")
+        matrix_df = gr.Dataframe(headers=["strategy", "answers", *MATRIX_METRICS], label="Strategy × metric "
+                                 "(French questions)", elem_id="fren-matrix")
+        plot = gr.Plot(elem_id="fren-plot", show_label=False)
+        rows_df = gr.Dataframe(headers=ROW_COLUMNS, label="Every answer", wrap=True, max_height=380,
+                               column_widths=[{"question": "260px", "answer": "340px", "error": "200px"}
+                                              .get(c, "110px") for c in ROW_COLUMNS], elem_id="fren-rows")
+        with gr.Accordion("Transcript, coloured by detected language (blue EN, green FR)", open=False):
+            transcript = gr.HTML(elem_id="fren-transcript")
+        download = gr.DownloadButton("Download CSV", visible=False, elem_id="fren-download")
+
+        gr.Markdown("### Token budget sweep\nOne full-length run per question (fixed seed) gives the tokens "
+                    "each answer needs; an answer completes under a budget exactly when it needs no more.")
+        with gr.Row():
+            sweep_engine = gr.Dropdown(engine_choices, value=LOCAL, label="Engine", elem_id="sweep-engine")
+            budgets_box = gr.Textbox("16, 32, 64, 96, 128, 192, 256, 384", label="Budgets to report",
+                                     elem_id="sweep-budgets")
+            sweep_btn = gr.Button("Run budget sweep", elem_id="sweep-go")
+        sweep_status = gr.Markdown(elem_id="sweep-status")
+        sweep_df = gr.Dataframe(label="Completion rate by type and budget", elem_id="sweep-table")
+        sweep_plot = gr.Plot(elem_id="sweep-plot", show_label=False)
+        sweep_download = gr.DownloadButton("Download sweep CSV", visible=False, elem_id="sweep-download")
+
+    def pick(chosen_types: list[str], chosen_langs: list[str], per_type: float, extra: str) -> list[Probe]:
+        picked: list[Probe] = []
+        for qtype in chosen_types:
+            pairs = sorted({p.id.rsplit("-", 1)[0] for p in probes if p.type == qtype})[: int(per_type)]
+            picked += [p for p in probes if p.type == qtype and p.id.rsplit("-", 1)[0] in pairs
+                       and p.lang in chosen_langs]
+        for i, line in enumerate(q for q in (extra or "").splitlines() if q.strip()):
+            picked.append(Probe(f"custom-{i + 1}", "custom", detect_language(line), line.strip()))
+        return picked
+
+    def inspect(chosen_types, chosen_langs, per_type, extra, chosen_engines, chosen_strategies, max_tokens,
+                request: gr.Request) -> Iterator[tuple]:
+        picked = pick(chosen_types, chosen_langs, per_type, extra)
+        if not picked:
+            raise gr.Error("Choose at least one question type and language, or type a question.")
+        if not chosen_engines or not chosen_strategies:
+            raise gr.Error("Choose at least one engine and one strategy.")
+        engs = {label: services.engine(label) for label in chosen_engines}
+        params = GenerationParams(temperature=0, max_new_tokens=int(max_tokens))
+        cancel = session_cancel(services, request)
+        rows: list[dict[str, Any]] = []
+        total = len(picked) * len(engs) * len(chosen_strategies)
+        started, last = time.perf_counter(), 0.0
+        for row in run_inspection(engs, picked, chosen_strategies, params, cancel):
+            rows.append(row)
+            if time.perf_counter() - last > 0.5:
+                last = time.perf_counter()
+                yield (f"Running — {len(rows)}/{total}", gr.update(), gr.update(),
+                       pd.DataFrame(rows, columns=ROW_COLUMNS), gr.update(), gr.update())
+        rows.sort(key=lambda r: (r["strategy"], r["probe"], r["engine"]))
+        table = matrix(rows, "fr") or matrix(rows, None)
+        path = Path(tempfile.mkdtemp(prefix="workbench-")) / f"fren-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.csv"
+        write_csv(rows, path, bom=True)
+        yield (f"Finished — {len(rows)} answers in {time.perf_counter() - started:.1f} s",
+               pd.DataFrame(table, columns=["strategy", "answers", *MATRIX_METRICS]), matrix_figure(table),
+               pd.DataFrame(rows, columns=ROW_COLUMNS), transcript_html(rows),
+               gr.update(value=str(path), visible=True))
+
+    def sweep(label: str, budgets_text: str, chosen_types, chosen_langs, per_type, extra,
+              request: gr.Request) -> tuple:
+        try:
+            budgets = sorted({int(b) for b in budgets_text.replace(";", ",").split(",") if b.strip()})
+        except ValueError:
+            raise gr.Error("Budgets must be whole numbers separated by commas.") from None
+        if not budgets or budgets[0] < 1 or budgets[-1] > 32768:
+            raise gr.Error("Give budgets between 1 and 32768.")
+        picked = pick(chosen_types, chosen_langs, per_type, extra)
+        if not picked:
+            raise gr.Error("Choose at least one question type and language.")
+        cancel = session_cancel(services, request)
+        params = GenerationParams(temperature=0, max_new_tokens=max(budgets) * 2)
+        needs = needed_tokens(services.engine(label), picked, params, cancel)
+        table = completion_table(needs, budgets)
+        path = Path(tempfile.mkdtemp(prefix="workbench-")) / "budget-sweep.csv"
+        write_csv([*table, {"type": "(per question)"}, *needs], path, bom=True)
+        return (f"Measured {len(needs)} answers (full length up to {params.max_new_tokens} tokens).",
+                pd.DataFrame(table), budget_figure(table, budgets), gr.update(value=str(path), visible=True))
+
+
+    go_btn.click(inspect, [types, langs, count, custom, engines, strategies, budget],
+                 [status, matrix_df, plot, rows_df, transcript, download], api_visibility="private",
+                 **services.heavy_event)
+    stop.click(stopper(services), None, None, api_visibility="private", queue=False)
+    sweep_btn.click(sweep, [sweep_engine, budgets_box, types, langs, count, custom],
+                    [sweep_status, sweep_df, sweep_plot, sweep_download], api_visibility="private",
+                    **services.heavy_event)

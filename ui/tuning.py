@@ -1,0 +1,190 @@
+"""Generation-tuning tab: one prompt, up to 8 parameter configurations side by side."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+import plotly.graph_objects as go
+from pydantic import ValidationError
+
+from engines.base import GenerationParams
+from ui.common import BASE_MODEL, pick_engine, session_cancel, stopper
+from ui.params import ORDER
+from workbench.export import write_csv
+from workbench.presets import CUSTOM, apply_preset
+from workbench.services import LOCAL, Services
+from workbench.tuning import (
+    CONFIG_FIELDS,
+    MAX_CONFIGS,
+    SWEEPABLE,
+    grid,
+    mark_determinism,
+    parse_values,
+    run_configs,
+)
+
+RESULT_COLUMNS = ["config", "repeat", *CONFIG_FIELDS, "answer", "reasoning_share", "reasoning_tokens",
+                  "answer_tokens", "finish_reason", "truncated_in_reasoning", "latency_ms", "distinct_2",
+                  "repetition_rate", "planning_phrases", "identical_across_repeats", "error"]
+RESULT_WIDTHS = {"config": "70px", "repeat": "70px", "answer": "340px", "planning_phrases": "180px",
+                 "error": "200px"}
+METRICS = ["reasoning_share", "latency_ms", "answer_tokens", "reasoning_tokens", "distinct_2",
+           "repetition_rate", "ttft_ms"]
+
+
+def _row(params: GenerationParams) -> list[Any]:
+    return [getattr(params, f) if f != "seed" or params.seed is not None else None for f in CONFIG_FIELDS]
+
+
+def default_configs() -> pd.DataFrame:
+    rows = [_row(apply_preset("Qwen3 thinking")), _row(apply_preset("Precise"))]
+    return pd.DataFrame(rows, columns=CONFIG_FIELDS)
+
+
+def configs_from_table(table: pd.DataFrame | None) -> list[GenerationParams]:
+    if table is None or len(table) == 0:
+        raise gr.Error("Add at least one configuration.")
+    out = []
+    for number, (_, row) in enumerate(table.iterrows(), start=1):
+        values = {k: row[k] for k in CONFIG_FIELDS if k in row}
+        if all(v is None or v == "" or (isinstance(v, float) and math.isnan(v)) for v in values.values()):
+            continue  # an empty row left in the editor
+        clean: dict[str, Any] = {}
+        for key, value in values.items():
+            if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+                continue
+            if key == "enable_thinking":
+                clean[key] = value if isinstance(value, bool) else str(value).strip().lower() in ("true", "1", "yes")
+            elif GenerationParams.model_fields[key].annotation in (int, int | None):
+                clean[key] = int(float(value))
+            else:
+                clean[key] = float(value)
+        try:
+            out.append(GenerationParams(**clean))
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            raise gr.Error(f"Configuration {number}: {problems}") from None
+    if not out:
+        raise gr.Error("Add at least one configuration.")
+    if len(out) > MAX_CONFIGS:
+        raise gr.Error(f"At most {MAX_CONFIGS} configurations; this table has {len(out)}.")
+    return out
+
+
+def metric_figure(rows: list[dict[str, Any]], metric: str, param: str) -> go.Figure:
+    fig = go.Figure()
+    points = [(r[param], r[metric], r["config"]) for r in rows
+              if r.get(metric) is not None and r.get(param) is not None]
+    if points:
+        fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="markers",
+                                 marker={"size": 11, "color": [p[2] for p in points], "colorscale": "Viridis"},
+                                 text=[f"config {p[2]}" for p in points], name=metric))
+    fig.update_layout(title=f"{metric} against {param}", xaxis_title=param, yaxis_title=metric,
+                      template="plotly_white", height=360, margin={"l": 50, "r": 20, "t": 50, "b": 40})
+    return fig
+
+
+def build_tuning_tab(services: Services, chat: dict[str, Any], tabs: gr.Tabs) -> None:
+    local = services.local
+    with gr.Tab("Generation tuning", id="tuning"):
+        with gr.Row():
+            with gr.Column(scale=3):
+                prompt = gr.Textbox(label="Prompt", lines=3, max_length=8000, elem_id="tune-prompt",
+                                    value="Qu'est-ce que la duration ?")
+                system = gr.Textbox(label="System prompt", lines=2, max_length=8000, elem_id="tune-system")
+            with gr.Column(scale=2):
+                engine = gr.Dropdown(services.engine_choices(), value=LOCAL, label="Engine",
+                                     elem_id="tune-engine")
+                adapter = gr.Dropdown([BASE_MODEL, *local.adapters], value=BASE_MODEL,
+                                      label="LoRA adapter (System B)", elem_id="tune-adapter")
+                repeats = gr.Slider(1, 5, value=1, step=1, label="Repeat each configuration N times "
+                                    "(different seeds)", elem_id="tune-repeats")
+        with gr.Accordion("Grid sweep", open=True):
+            with gr.Row():
+                x_field = gr.Dropdown(SWEEPABLE, value="temperature", label="Parameter 1", elem_id="tune-x")
+                x_values = gr.Textbox("0.2, 0.9", label="Values", elem_id="tune-x-values")
+                y_field = gr.Dropdown(["(none)", *SWEEPABLE], value="max_new_tokens", label="Parameter 2",
+                                      elem_id="tune-y")
+                y_values = gr.Textbox("64, 256", label="Values", elem_id="tune-y-values")
+                fill = gr.Button("Fill configurations", elem_id="tune-fill")
+        configs = gr.Dataframe(default_configs(), headers=CONFIG_FIELDS, interactive=True,
+                               label=f"Configurations (up to {MAX_CONFIGS} rows; edit cells or add rows)",
+                               row_count=(2, "dynamic"), elem_id="tune-configs")
+        with gr.Row():
+            run = gr.Button("Run configurations", variant="primary", elem_id="tune-run")
+            stop = gr.Button("Stop", variant="stop", elem_id="tune-stop")
+        status = gr.Markdown(elem_id="tune-status")
+        results = gr.Dataframe(headers=RESULT_COLUMNS, label="Results", wrap=True, max_height=420,
+                               column_widths=[RESULT_WIDTHS.get(c, "110px") for c in RESULT_COLUMNS],
+                               elem_id="tune-results")
+        rows_state = gr.State([])
+        with gr.Row():
+            metric = gr.Dropdown(METRICS, value="reasoning_share", label="Metric", elem_id="tune-metric")
+            param = gr.Dropdown(CONFIG_FIELDS, value="temperature", label="against", elem_id="tune-param")
+        plot = gr.Plot(elem_id="tune-plot", show_label=False)
+        with gr.Row():
+            download = gr.DownloadButton("Download CSV", visible=False, elem_id="tune-download")
+            use_row = gr.Number(1, label="Configuration #", precision=0, minimum=1, maximum=MAX_CONFIGS,
+                                elem_id="tune-use-row")
+            use = gr.Button("Use in Chat", elem_id="tune-use")
+
+    def fill_grid(xf: str, xv: str, yf: str, yv: str) -> pd.DataFrame:
+        try:
+            xs = parse_values(xv, xf)
+            ys = parse_values(yv, yf) if yf and yf != "(none)" else None
+            params = grid(apply_preset("Qwen3 thinking"), xf, xs, yf if ys else None, ys)
+        except ValueError as exc:
+            raise gr.Error(str(exc)) from None
+        return pd.DataFrame([_row(p) for p in params], columns=CONFIG_FIELDS)
+
+    def run_all(text: str, sys_prompt: str, label: str, adapter_name: str, reps: float,
+                table: pd.DataFrame, metric_name: str, param_name: str, request: gr.Request) -> Iterator[tuple]:
+        if not (text or "").strip():
+            raise gr.Error("Type a prompt first.")
+        params = configs_from_table(table)
+        eng, chosen = pick_engine(services, label, adapter_name)
+        cancel = session_cancel(services, request)
+        rows: list[dict[str, Any]] = []
+        total = len(params) * int(reps)
+        started = time.perf_counter()
+        for row in run_configs(eng, text.strip(), params, int(reps), sys_prompt or None, chosen, cancel):
+            rows.append(row)
+            rows.sort(key=lambda r: (r["config"], r["repeat"]))
+            yield (f"Running — {len(rows)}/{total} done", pd.DataFrame(rows, columns=RESULT_COLUMNS),
+                   rows, gr.update(), gr.update())
+        mark_determinism(rows)
+        path = Path(tempfile.mkdtemp(prefix="workbench-")) / f"tuning-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.csv"
+        write_csv(rows, path, bom=True)
+        yield (f"Finished — {len(rows)} runs in {time.perf_counter() - started:.1f} s",
+               pd.DataFrame(rows, columns=RESULT_COLUMNS), rows, metric_figure(rows, metric_name, param_name),
+               gr.update(value=str(path), visible=True))
+
+    def replot(rows: list[dict[str, Any]], metric_name: str, param_name: str):
+        return metric_figure(rows, metric_name, param_name) if rows else gr.update()
+
+    def use_in_chat(table: pd.DataFrame, number: float) -> list[Any]:
+        params = configs_from_table(table)
+        index = int(number or 1)
+        if not 1 <= index <= len(params):
+            raise gr.Error(f"Choose a configuration between 1 and {len(params)}.")
+        chosen = params[index - 1]
+        values = [("\n".join(chosen.stop) if n == "stop" else getattr(chosen, n)) for n in ORDER]
+        return [*values, CUSTOM, gr.Tabs(selected="chat")]
+
+
+    fill.click(fill_grid, [x_field, x_values, y_field, y_values], [configs], api_visibility="private")
+    run.click(run_all, [prompt, system, engine, adapter, repeats, configs, metric, param],
+              [status, results, rows_state, plot, download], api_visibility="private", **services.heavy_event)
+    stop.click(stopper(services), None, None, api_visibility="private", queue=False)
+    for control in (metric, param):
+        control.change(replot, [rows_state, metric, param], [plot], api_visibility="private")
+    chat_controls = [chat["controls"][n] for n in ORDER]
+    use.click(use_in_chat, [configs, use_row], [*chat_controls, chat["preset"], tabs], api_visibility="private")

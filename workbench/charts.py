@@ -1,0 +1,48 @@
+"""plotly figures for comparisons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+COLORS = {"A": "#4f46e5", "B": "#059669"}
+LAYOUT = {"template": "plotly_white", "height": 340, "margin": {"l": 50, "r": 20, "t": 50, "b": 40},
+          "legend": {"orientation": "h", "y": -0.2}}
+
+
+def latency_figure(rows: list[dict[str, Any]]) -> go.Figure:
+    fig = go.Figure()
+    for label in ("A", "B"):
+        values = [r["latency_ms"] for r in rows if r["system"] == label and r["latency_ms"] is not None
+                  and not r["error_kind"]]
+        if values:
+            fig.add_trace(go.Box(y=values, name=f"System {label}", marker_color=COLORS[label],
+                                 boxpoints="outliers"))
+    fig.update_layout(title="Latency per answer (ms)", yaxis_title="ms", **LAYOUT)
+    return fig
+
+
+def refusal_by_route_figure(summary: dict[str, Any]) -> go.Figure:
+    fig = go.Figure()
+    for label in ("A", "B"):
+        by_route = summary["systems"][label]["refusal_rate_by_route"]
+        if by_route:
+            fig.add_trace(go.Bar(x=list(by_route), y=[v * 100 for v in by_route.values()],
+                                 name=f"System {label}", marker_color=COLORS[label]))
+    fig.update_layout(title="Refusal rate by route (%)", yaxis_title="%", barmode="group",
+                      yaxis_range=[0, 100], **LAYOUT)
+    return fig
+
+
+def tokens_figure(rows: list[dict[str, Any]]) -> go.Figure:
+    fig = go.Figure()
+    for label in ("A", "B"):
+        mine = [r for r in rows if r["system"] == label and not r["error_kind"]]
+        if mine:
+            fig.add_trace(go.Bar(x=["reasoning", "answer"],
+                                 y=[sum(r["reasoning_tokens"] or 0 for r in mine) / len(mine),
+                                    sum(r["content_tokens"] or 0 for r in mine) / len(mine)],
+                                 name=f"System {label}", marker_color=COLORS[label]))
+    fig.update_layout(title="Mean tokens per answer", barmode="group", **LAYOUT)
+    return fig

@@ -1,0 +1,265 @@
+"""Compare System A and System B on the same query, one at a time or in batches.
+
+Both systems run in parallel threads; a single comparison streams snapshots of both answers as
+they grow. A batch runs experiments with bounded concurrency and appends each finished record to
+a JSONL file at once, so a crash or restart loses nothing and a rerun skips finished ids.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from engines.base import ChatRequest, Done, Engine, EngineError, GenerationParams, StreamStats, TextDelta
+from workbench.refusal import is_refusal
+
+SYSTEMS = {"A": "system_a", "B": "system_b"}
+POLL_S = 0.1  # UI refresh while comparing
+
+
+@dataclass
+class Experiment:
+    id: str
+    query: str
+    transaction: dict[str, Any] | None = None
+    lang: str | None = None
+    expected_route: str | None = None
+    category: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "query": self.query, "transaction": self.transaction,
+                "lang": self.lang, "expected_route": self.expected_route, "category": self.category}
+
+
+@dataclass
+class SystemRun:
+    """One system's answer as it streams in."""
+
+    name: str
+    reasoning: str = ""
+    response: str = ""
+    done: bool = False
+    stats: StreamStats | None = None
+    error: EngineError | None = None
+    skipped: bool = False
+
+    def result(self) -> dict[str, Any]:
+        """The record stored per system (the REST response shape)."""
+        s = self.stats
+        extras = dict(s.extras) if s else {}
+        metadata = {
+            "model_id": s.model_id if s else None,
+            "finish_reason": s.finish_reason if s else None,
+            "reasoning_tokens": s.reasoning_tokens if s else 0,
+            "content_tokens": s.content_tokens if s else 0,
+            "tokens_per_s": round(s.tokens_per_s, 2) if s and s.tokens_per_s else None,
+            "reasoning_share": round(s.reasoning_share, 4) if s and s.reasoning_share is not None else None,
+            "truncated_in_reasoning": bool(s and s.truncated_in_reasoning),
+            "error": str(self.error) if self.error else None,
+            "error_kind": self.error.kind if self.error else None,
+            **{k: v for k, v in extras.items() if not k.startswith("route") and k != "handling_mode"},
+        }
+        out: dict[str, Any] = {
+            "response": self.response.strip(), "reasoning": self.reasoning.strip(),
+            "latency_ms": round(s.total_s * 1000, 1) if s else None,
+            "ttft_ms": round(s.ttft_s * 1000, 1) if s and s.ttft_s is not None else None,
+            "refusal": is_refusal(self.response) if self.response.strip() else False,
+            "metadata": metadata,
+        }
+        if "route" in extras:
+            out.update(route=extras["route"], route_confidence=extras["route_confidence"],
+                       route_reasons=extras["route_reasons"], handling_mode=extras["handling_mode"])
+        return out
+
+
+def _consume(engine: Engine, request: ChatRequest, run: SystemRun, cancel: threading.Event | None,
+             changed: threading.Event) -> None:
+    try:
+        for event in engine.stream(request, cancel):
+            if isinstance(event, TextDelta):
+                if event.channel == "reasoning":
+                    run.reasoning += event.text
+                else:
+                    run.response += event.text
+            elif isinstance(event, Done):
+                run.stats, run.error = event.stats, event.error
+            changed.set()
+    except Exception as exc:  # noqa: BLE001 - a crash in one system must not take the other down
+        run.error = EngineError(f"{run.name} failed unexpectedly: {type(exc).__name__}: {exc}")
+        run.stats = run.stats or StreamStats(model_id=getattr(engine, "model_id", "?"),
+                                             finish_reason="error")
+    finally:
+        run.done = True
+        changed.set()
+
+
+class Comparator:
+    """Runs one experiment on System A and System B in parallel."""
+
+    def __init__(self, system_a: Engine, system_b: Engine,
+                 params: GenerationParams | None = None) -> None:
+        self.system_a = system_a
+        self.system_b = system_b
+        self.params = params or GenerationParams()
+
+    def stream(self, exp: Experiment, run_a: bool = True, run_b: bool = True,
+               cancel: threading.Event | None = None,
+               params: GenerationParams | None = None) -> Iterator[dict[str, SystemRun]]:
+        """Yield {"A": SystemRun, "B": SystemRun} snapshots until both are done (last one final)."""
+        request = ChatRequest.single(exp.query, params=params or self.params,
+                                     transaction=exp.transaction)
+        runs = {"A": SystemRun(self.system_a.name, skipped=not run_a),
+                "B": SystemRun(self.system_b.name, skipped=not run_b)}
+        changed = threading.Event()
+        threads = []
+        for key, engine in (("A", self.system_a), ("B", self.system_b)):
+            if runs[key].skipped:
+                runs[key].done = True
+                continue
+            t = threading.Thread(target=_consume, args=(engine, request, runs[key], cancel, changed),
+                                 daemon=True, name=f"compare-{key}")
+            t.start()
+            threads.append(t)
+        while not all(r.done for r in runs.values()):
+            changed.wait(POLL_S)
+            changed.clear()
+            yield runs
+        for t in threads:
+            t.join()
+        yield runs
+
+    def run(self, exp: Experiment, run_a: bool = True, run_b: bool = True,
+            cancel: threading.Event | None = None,
+            params: GenerationParams | None = None) -> dict[str, Any]:
+        final: dict[str, SystemRun] = {}
+        for snapshot in self.stream(exp, run_a, run_b, cancel, params):
+            final = snapshot
+        return record(exp, final)
+
+
+def record(exp: Experiment, runs: dict[str, SystemRun]) -> dict[str, Any]:
+    """The stored result of one comparison."""
+    out: dict[str, Any] = {
+        "experiment_id": exp.id, "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "query": exp.query, "transaction": exp.transaction, "lang": exp.lang,
+        "expected_route": exp.expected_route, "category": exp.category}
+    for key, name in SYSTEMS.items():
+        out[name] = None if runs[key].skipped else runs[key].result()
+    return out
+
+
+def new_experiment_id() -> str:
+    return f"adhoc-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
+# ---------------------------------------------------------------- batches
+
+
+def finished_ids(path: Path) -> set[str]:
+    """Experiment ids already recorded in a results file (a torn last line is ignored)."""
+    ids: set[str] = set()
+    if not path.exists():
+        return ids
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                ids.add(json.loads(line)["experiment_id"])
+            except (json.JSONDecodeError, KeyError, TypeError):
+                continue
+    return ids
+
+
+def read_records(path: Path) -> list[dict[str, Any]]:
+    out = []
+    if path.exists():
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    out.append(json.loads(line))
+                except json.JSONDecodeError:
+                    continue  # a line torn by a crash; its experiment reruns
+    return out
+
+
+@dataclass
+class BatchProgress:
+    total: int
+    done: int
+    skipped: int  # already finished in an earlier run
+    record: dict[str, Any] | None = None
+    stopped: bool = False
+    finished: bool = False
+    elapsed_s: float = 0.0
+
+
+@dataclass
+class BatchRun:
+    """A batch over experiments; iterate `run()` for progress. Safe to stop and resume."""
+
+    comparator: Comparator
+    experiments: list[Experiment]
+    out_path: Path
+    concurrency: int = 4
+    systems: tuple[str, ...] = ("A", "B")
+    params: GenerationParams | None = None
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> Iterator[BatchProgress]:
+        started = time.perf_counter()
+        self.out_path.parent.mkdir(parents=True, exist_ok=True)
+        done_before = finished_ids(self.out_path)
+        todo = [e for e in self.experiments if e.id not in done_before]
+        skipped = len(self.experiments) - len(todo)
+        progress = BatchProgress(total=len(self.experiments), done=skipped, skipped=skipped)
+        yield progress
+        lock = threading.Lock()
+        run_a, run_b = "A" in self.systems, "B" in self.systems
+        queue = iter(todo)
+        with ThreadPoolExecutor(max_workers=max(1, self.concurrency)) as pool, \
+                self.out_path.open("a", encoding="utf-8") as sink:
+            running: dict[Future, Experiment] = {}
+
+            def submit_next() -> None:
+                exp = next(queue, None)
+                if exp is not None and not self.cancel.is_set():
+                    running[pool.submit(self.comparator.run, exp, run_a, run_b, self.cancel,
+                                        self.params)] = exp
+
+            for _ in range(max(1, self.concurrency)):
+                submit_next()
+            while running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    running.pop(fut)
+                    rec = fut.result()
+                    if self.cancel.is_set() and _was_cancelled(rec):
+                        continue  # not finished: a rerun does it again
+                    with lock:
+                        sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                        sink.flush()
+                    progress.done += 1
+                    progress.record = rec
+                    progress.elapsed_s = time.perf_counter() - started
+                    yield progress
+                    submit_next()
+        progress.record = None
+        progress.stopped = self.cancel.is_set()
+        progress.finished = not progress.stopped
+        progress.elapsed_s = time.perf_counter() - started
+        yield progress
+
+
+def _was_cancelled(rec: dict[str, Any]) -> bool:
+    for name in SYSTEMS.values():
+        res = rec.get(name)
+        if res and res["metadata"].get("finish_reason") == "cancelled":
+            return True
+    return False

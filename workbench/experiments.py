@@ -1,0 +1,134 @@
+"""Load experiment sets from JSONL or CSV, with limits and errors that name the bad rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from workbench.compare import Experiment
+from workbench.transactions import TransactionError, parse_transaction
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "assets" / "experiments.jsonl"
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_QUERY_CHARS = 8000
+COLUMNS = {"id", "query", "transaction", "lang", "expected_route", "category"}
+ROUTES = {"transaction_risk", "mixed_intent", "governance", "explicit_refusal"}
+
+
+class ExperimentFileError(ValueError):
+    """The file cannot be used; the message says which rows and why."""
+
+
+def load_experiments(data: bytes | str | Path, name: str = "", max_bytes: int = MAX_BYTES,
+                     max_rows: int = MAX_ROWS) -> list[Experiment]:
+    """Parse experiments from bytes, text or a path (.jsonl or .csv, decided by the name)."""
+    if isinstance(data, Path):
+        name = name or data.name
+        if data.stat().st_size > max_bytes:
+            raise ExperimentFileError(f"{data.name} is {data.stat().st_size / 1e6:.1f} MB; the limit "
+                                      f"is {max_bytes / 1e6:.0f} MB")
+        data = data.read_bytes()
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if len(raw) > max_bytes:
+        raise ExperimentFileError(f"the file is {len(raw) / 1e6:.1f} MB; the limit is "
+                                  f"{max_bytes / 1e6:.0f} MB")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ExperimentFileError(f"the file is not UTF-8 text (bad byte at position {exc.start}); "
+                                  "save it as UTF-8 and upload again") from None
+    rows, problems = (_csv_rows(text), []) if name.lower().endswith(".csv") else _jsonl_rows(text)
+    if not rows and not problems:
+        raise ExperimentFileError("the file has no experiments")
+    if len(rows) > max_rows:
+        raise ExperimentFileError(f"the file has {len(rows)} experiments; the limit is {max_rows} "
+                                  "per batch: split it")
+    return _validate(rows, problems)
+
+
+def _jsonl_rows(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[int, str]]]:
+    rows, problems = [], []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append((lineno, f"line {lineno}: not valid JSON ({exc.msg})"))
+            continue
+        if not isinstance(value, dict):
+            problems.append((lineno, f"line {lineno}: expected a JSON object"))
+            continue
+        rows.append((lineno, value))
+    return rows, problems
+
+
+def _csv_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if "query" not in header:
+        raise ExperimentFileError(f"the CSV needs a 'query' column; found columns: "
+                                  f"{', '.join(header) or 'none'}. Allowed columns: "
+                                  f"{', '.join(sorted(COLUMNS))}")
+    unknown = set(header) - COLUMNS
+    if unknown:
+        raise ExperimentFileError(f"unknown CSV columns: {', '.join(sorted(unknown))}. "
+                                  f"Allowed: {', '.join(sorted(COLUMNS))}")
+    rows = []
+    for lineno, row in enumerate(reader, start=2):
+        rows.append((lineno, {k.strip(): v for k, v in row.items() if k is not None}))
+    return rows
+
+
+def _validate(rows: list[tuple[int, dict[str, Any]]],
+              parse_problems: list[tuple[int, str]]) -> list[Experiment]:
+    problems: list[tuple[int, str]] = list(parse_problems)
+    seen: dict[str, int] = {}
+    out = []
+    for lineno, row in rows:
+        unknown = set(row) - COLUMNS
+        if unknown:
+            problems.append((lineno, f"line {lineno}: unknown fields {', '.join(sorted(unknown))}"))
+            continue
+        query = row.get("query")
+        if not isinstance(query, str) or not query.strip():
+            problems.append((lineno, f"line {lineno}: 'query' is missing or empty"))
+            continue
+        if len(query) > MAX_QUERY_CHARS:
+            problems.append((lineno, f"line {lineno}: query is longer than {MAX_QUERY_CHARS} characters"))
+            continue
+        try:
+            tx = parse_transaction(row.get("transaction") or None)
+        except TransactionError as exc:
+            problems.append((lineno, f"line {lineno}: transaction: {exc}"))
+            continue
+        exp_id = str(row.get("id") or f"row-{lineno}").strip()
+        if exp_id in seen:
+            problems.append((lineno, f"line {lineno}: duplicate id {exp_id!r} (first on line {seen[exp_id]})"))
+            continue
+        seen[exp_id] = lineno
+        route = row.get("expected_route") or None
+        if route is not None and route not in ROUTES:
+            problems.append((lineno, f"line {lineno}: expected_route must be one of {', '.join(sorted(ROUTES))}"))
+            continue
+        out.append(Experiment(id=exp_id, query=query.strip(), transaction=tx,
+                              lang=row.get("lang") or None, expected_route=route,
+                              category=row.get("category") or None))
+    _raise([msg for _, msg in sorted(problems)])
+    return out
+
+
+def _raise(problems: list[str]) -> None:
+    if problems:
+        shown = "; ".join(problems[:10])
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        raise ExperimentFileError(f"{len(problems)} bad rows: {shown}{more}")
+
+
+def bundled() -> list[Experiment]:
+    return load_experiments(BUNDLED)

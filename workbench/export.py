@@ -1,0 +1,62 @@
+"""CSV and JSONL export, safe to open in a spreadsheet.
+
+Model output and uploaded text are attacker-influenced; a cell such as ``=HYPERLINK(...)`` would
+run as a formula when an analyst opens the CSV. String cells that start like a formula get a
+leading apostrophe (the OWASP rule Gradio also uses); numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+
+
+def safe_cell(value: Any) -> Any:
+    """A value ready for a CSV cell: numbers kept, containers as JSON, formulas neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return "" if isinstance(value, float) and math.isnan(value) else value
+    if isinstance(value, dict | list | tuple):
+        value = json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def columns_of(rows: Iterable[dict[str, Any]]) -> list[str]:
+    """Every key, in first-seen order."""
+    seen: dict[str, None] = {}
+    for row in rows:
+        for key in row:
+            seen.setdefault(key, None)
+    return list(seen)
+
+
+def write_csv(rows: list[dict], path, bom: bool = False) -> None:
+    """Write rows as CSV (UTF-8; ``bom=True`` adds the byte-order mark spreadsheet apps want).
+
+    Numbers stay numbers, commas/quotes/newlines round-trip through standard CSV quoting, and
+    string cells that a spreadsheet would run as a formula are neutralised.
+    """
+    header = columns_of(rows)
+    with Path(path).open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+        writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        writer.writerow([safe_cell(h) for h in header])
+        for row in rows:
+            writer.writerow([safe_cell(row.get(h)) for h in header])
+
+
+def write_jsonl(rows: Iterable[dict], path) -> None:
+    with Path(path).open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")

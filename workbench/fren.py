@@ -1,0 +1,222 @@
+"""FR/EN behaviour: which language each part of an answer is in, and what reasoning costs.
+
+Qwen3-based finance models reason in English inside <think> even for French questions, and the
+reasoning spends the token budget first, so answers sized for the answer alone get cut off. An
+inspection runs probe questions under several strategies and records, per answer: question,
+reasoning and answer language, tokens, reasoning share, finish reason, whether it was cut off
+inside the reasoning, and whether the answer (and what the user sees) matches the question's
+language. The budget sweep turns one full-length run per question into the completion rate at
+every budget: with a fixed seed (or greedy decoding) the tokens a model writes do not depend on
+max_new_tokens, so an answer completes under budget B exactly when it needed at most B tokens
+(its text plus the end-of-reply token).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engines.base import ChatRequest, Engine, GenerationParams, collect
+from workbench.language import detect_language
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBES = ROOT / "assets" / "probes.jsonl"
+FRENCH_SYSTEM_PROMPT = ("Tu es un assistant financier francophone. Réfléchis en français dans ton "
+                        "raisonnement, puis réponds en français.")
+FRENCH_PREFILL = "D'accord, l'utilisateur demande"
+ADAPTER = "french-reasoning"
+
+
+@dataclass(frozen=True)
+class Strategy:
+    name: str
+    description: str
+    apply: Callable[[ChatRequest], ChatRequest]
+    local_only: bool = False
+    hides_reasoning: bool = False
+
+
+STRATEGIES: dict[str, Strategy] = {s.name: s for s in [
+    Strategy("baseline", "the question as asked", lambda r: r),
+    Strategy("thinking off", "enable_thinking=false: no reasoning block",
+             lambda r: r.model_copy(update={"params": r.params.model_copy(update={"enable_thinking": False})})),
+    Strategy("French system prompt", "a system prompt asking to reason in French",
+             lambda r: r.model_copy(update={"system_prompt": FRENCH_SYSTEM_PROMPT})),
+    Strategy("French prefill", f"the reasoning block starts with {FRENCH_PREFILL!r}",
+             lambda r: r.model_copy(update={"reasoning_prefill": FRENCH_PREFILL}), local_only=True),
+    Strategy("french-reasoning adapter", "the LoRA adapter fine-tuned to reason in French",
+             lambda r: r.model_copy(update={"adapter": ADAPTER}), local_only=True),
+    Strategy("strip reasoning", "baseline generation, reasoning hidden from the user",
+             lambda r: r, hides_reasoning=True),
+]}
+
+
+@dataclass(frozen=True)
+class Probe:
+    id: str
+    type: str
+    lang: str
+    question: str
+
+
+def load_probes(path: Path = PROBES) -> list[Probe]:
+    """Each pair becomes two probes: the English and the French question."""
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            pair = json.loads(line)
+            for lang in ("en", "fr"):
+                out.append(Probe(f"{pair['id']}-{lang}", pair["type"], lang, pair[lang]))
+    return out
+
+
+def inspect_one(engine: Engine, engine_label: str, probe: Probe, strategy: Strategy,
+                params: GenerationParams, cancel: threading.Event | None = None) -> dict[str, Any]:
+    base = ChatRequest.single(probe.question, params=params)
+    row: dict[str, Any] = {"probe": probe.id, "type": probe.type, "engine": engine_label,
+                           "strategy": strategy.name, "question": probe.question}
+    question_lang = probe.lang if probe.lang in ("en", "fr") else detect_language(probe.question)
+    if strategy.local_only and (not hasattr(engine, "scheduler") or
+                                (strategy.name.endswith("adapter") and ADAPTER not in engine.adapters)):
+        return {**row, "question_lang": question_lang, "error": "not available for this engine"}
+    result = collect(engine.stream(strategy.apply(base), cancel))
+    s = result.stats
+    reasoning_lang = detect_language(result.reasoning) if result.reasoning else "none"
+    answer_lang = detect_language(result.content) if result.content else "none"
+    visible_langs = {answer_lang} if strategy.hides_reasoning or reasoning_lang == "none" else \
+        {answer_lang, reasoning_lang}
+    return {
+        **row, "question_lang": question_lang, "reasoning_lang": reasoning_lang, "answer_lang": answer_lang,
+        "reasoning_tokens": s.reasoning_tokens, "answer_tokens": s.content_tokens,
+        "reasoning_share": round(s.reasoning_share, 3) if s.reasoning_share is not None else None,
+        "finish_reason": s.finish_reason, "truncated_in_reasoning": s.truncated_in_reasoning,
+        "answer_matches_question": answer_lang == question_lang,
+        "reasoning_matches_question": reasoning_lang == question_lang if reasoning_lang != "none" else None,
+        "user_sees_one_language": visible_langs == {question_lang},
+        "reasoning_shown": not strategy.hides_reasoning,
+        "reasoning": result.reasoning, "answer": result.content,
+        "error": str(result.error) if result.error else None,
+    }
+
+
+def run_inspection(engines: dict[str, Engine], probes: list[Probe], strategies: list[str],
+                   params: GenerationParams, cancel: threading.Event | None = None,
+                   workers: int = 8) -> Iterator[dict[str, Any]]:
+    """Every probe × strategy × engine; yields rows as they finish (concurrently: batched)."""
+    jobs = [(label, eng, probe, STRATEGIES[name]) for label, eng in engines.items()
+            for name in strategies for probe in probes]
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs) or 1))) as pool:
+        futures = [pool.submit(inspect_one, eng, label, probe, strat, params, cancel)
+                   for label, eng, probe, strat in jobs]
+        for fut in as_completed(futures):
+            yield fut.result()
+
+
+MATRIX_METRICS = ["answer in question's language", "reasoning in question's language",
+                  "user sees one language", "mean reasoning share", "cut off in reasoning",
+                  "completed"]
+
+
+def matrix(rows: list[dict[str, Any]], lang: str | None = "fr") -> list[dict[str, Any]]:
+    """Strategy × metric rates (over questions in `lang`, or all when None)."""
+    out = []
+    for name in STRATEGIES:
+        mine = [r for r in rows if r["strategy"] == name and not r.get("error")
+                and (lang is None or r["question_lang"] == lang)]
+        if not mine:
+            continue
+
+        def rate(key: str, rows_: list[dict[str, Any]] = mine) -> float | None:
+            vals = [bool(r[key]) for r in rows_ if r.get(key) is not None]
+            return round(sum(vals) / len(vals), 3) if vals else None
+
+        shares = [r["reasoning_share"] for r in mine if r["reasoning_share"] is not None]
+        out.append({"strategy": name, "answers": len(mine),
+                    "answer in question's language": rate("answer_matches_question"),
+                    "reasoning in question's language": rate("reasoning_matches_question"),
+                    "user sees one language": rate("user_sees_one_language"),
+                    "mean reasoning share": round(sum(shares) / len(shares), 3) if shares else None,
+                    "cut off in reasoning": rate("truncated_in_reasoning"),
+                    "completed": round(sum(r["finish_reason"] == "stop" for r in mine) / len(mine), 3)})
+    return out
+
+
+# ---------------------------------------------------------------- budget sweep
+
+
+def needed_tokens(engine: Engine, probes: list[Probe], params: GenerationParams,
+                  cancel: threading.Event | None = None, workers: int = 8) -> list[dict[str, Any]]:
+    """One full-length run per probe: how many tokens it needs to finish (None if it never does)."""
+    fixed = params.model_copy(update={"seed": params.seed if params.seed is not None else 0})
+
+    def one(probe: Probe) -> dict[str, Any]:
+        res = collect(engine.stream(ChatRequest.single(probe.question, params=fixed), cancel))
+        s = res.stats
+        return {"probe": probe.id, "type": probe.type, "lang": probe.lang,
+                # the end-of-reply token is generated too, and counts against max_new_tokens
+                "needed": s.output_tokens + 1 if s.finish_reason == "stop" else None,
+                "reasoning_tokens": s.reasoning_tokens, "answer_tokens": s.content_tokens,
+                "finish_reason": s.finish_reason}
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(probes) or 1))) as pool:
+        return list(pool.map(one, probes))
+
+
+def completion_table(needs: list[dict[str, Any]], budgets: list[int]) -> list[dict[str, Any]]:
+    """Completion rate per question type at each budget, and the smallest budget reaching 95%."""
+    out = []
+    for qtype in sorted({n["type"] for n in needs}):
+        mine = [n for n in needs if n["type"] == qtype]
+        row: dict[str, Any] = {"type": qtype, "questions": len(mine)}
+        smallest = None
+        for budget in sorted(budgets):
+            rate = sum(n["needed"] is not None and n["needed"] <= budget for n in mine) / len(mine)
+            row[f"≤{budget}"] = round(rate, 3)
+            if smallest is None and rate >= 0.95:
+                smallest = budget
+        complete = sorted(n["needed"] for n in mine if n["needed"] is not None)
+        k = math.ceil(0.95 * len(mine))  # answers that must complete
+        p95 = complete[k - 1] if len(complete) >= k else None
+        row["smallest budget ≥95% (of those tried)"] = smallest
+        row["exact budget for 95%"] = p95
+        out.append(row)
+    return out
+
+
+# ---------------------------------------------------------------- transcript
+
+
+LANG_STYLE = {"en": ("#dbeafe", "EN"), "fr": ("#dcfce7", "FR"), "und": ("#f3f4f6", "?"),
+              "none": ("#f3f4f6", "—")}
+
+
+def transcript_html(rows: list[dict[str, Any]], limit: int = 24) -> str:
+    """Reasoning and answer of each row, coloured by detected language (text is escaped)."""
+    parts = ['<div class="fren-transcript">']
+    for r in rows[:limit]:
+        if r.get("error") and not r.get("answer"):
+            continue
+        parts.append(f'<div class="fren-item"><b>{html.escape(r["probe"])}</b> · '
+                     f'{html.escape(r["strategy"])} · {html.escape(r["engine"])}<br>'
+                     f'<i>{html.escape(r["question"])}</i>')
+        for part, lang_key in (("reasoning", "reasoning_lang"), ("answer", "answer_lang")):
+            text = r.get(part) or ""
+            if not text:
+                continue
+            color, tag = LANG_STYLE.get(r.get(lang_key) or "und", LANG_STYLE["und"])
+            hidden = part == "reasoning" and not r.get("reasoning_shown", True)
+            parts.append(f'<div class="fren-{part}" data-lang="{html.escape(r.get(lang_key) or "und")}" '
+                         f'style="background:{color};padding:4px 8px;margin:4px 0;border-radius:6px;'
+                         f'{"opacity:0.55;" if hidden else ""}"><small><b>{part} [{tag}]'
+                         f'{" (hidden from the user)" if hidden else ""}</b></small><br>'
+                         f"{html.escape(text)}</div>")
+        parts.append("</div>")
+    parts.append("</div>")
+    return "".join(parts)

@@ -1,0 +1,99 @@
+"""Flatten comparison records into table rows, and summarise a batch per system."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from workbench.compare import SYSTEMS
+
+LABEL = {"system_a": "A", "system_b": "B"}
+
+
+def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per experiment and system, the columns analysts filter on."""
+    rows = []
+    for rec in records:
+        for name in SYSTEMS.values():
+            res = rec.get(name)
+            if not res:
+                continue
+            meta = res.get("metadata", {})
+            rows.append({
+                "experiment_id": rec["experiment_id"], "timestamp": rec.get("timestamp"),
+                "system": LABEL[name], "query": rec["query"], "lang": rec.get("lang"),
+                "expected_route": rec.get("expected_route"), "route": res.get("route"),
+                "route_confidence": res.get("route_confidence"),
+                "handling_mode": res.get("handling_mode"),
+                "route_reasons": "; ".join(res.get("route_reasons") or []) or None,
+                "response": res.get("response"), "reasoning": res.get("reasoning"),
+                "refusal": res.get("refusal"), "latency_ms": res.get("latency_ms"),
+                "ttft_ms": res.get("ttft_ms"), "tokens_per_s": meta.get("tokens_per_s"),
+                "reasoning_tokens": meta.get("reasoning_tokens"),
+                "content_tokens": meta.get("content_tokens"),
+                "reasoning_share": meta.get("reasoning_share"),
+                "finish_reason": meta.get("finish_reason"),
+                "truncated_in_reasoning": meta.get("truncated_in_reasoning"),
+                "model_id": meta.get("model_id"),
+                "cache_hit_tokens": meta.get("prompt_cache_hit_tokens"),
+                "error_kind": meta.get("error_kind"), "error": meta.get("error"),
+                "transaction": rec.get("transaction"), "verdict": rec.get("verdict"),
+            })
+    return rows
+
+
+def _pct(values: list[float], q: float) -> float | None:
+    return round(float(np.percentile(values, q)), 1) if values else None
+
+
+def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per-system latency/TTFT/throughput/refusals, routes, and A-vs-B refusal agreement."""
+    rows = flat_rows(records)
+    per_system: dict[str, Any] = {}
+    for label in ("A", "B"):
+        mine = [r for r in rows if r["system"] == label]
+        ok = [r for r in mine if not r["error_kind"]]
+        lat = [r["latency_ms"] for r in ok if r["latency_ms"] is not None]
+        ttft = [r["ttft_ms"] for r in ok if r["ttft_ms"] is not None]
+        tps = [r["tokens_per_s"] for r in ok if r["tokens_per_s"]]
+        by_route: dict[str, list[bool]] = {}
+        for r in ok:
+            key = r["route"] or r["expected_route"] or "unknown"
+            by_route.setdefault(key, []).append(bool(r["refusal"]))
+        per_system[label] = {
+            "rows": len(mine), "errors": len(mine) - len(ok),
+            "latency_ms_mean": round(float(np.mean(lat)), 1) if lat else None,
+            "latency_ms_p50": _pct(lat, 50), "latency_ms_p95": _pct(lat, 95),
+            "ttft_ms_mean": round(float(np.mean(ttft)), 1) if ttft else None,
+            "ttft_ms_p50": _pct(ttft, 50), "ttft_ms_p95": _pct(ttft, 95),
+            "tokens_per_s_mean": round(float(np.mean(tps)), 1) if tps else None,
+            "refusal_rate": round(sum(r["refusal"] for r in ok) / len(ok), 3) if ok else None,
+            "refusal_rate_by_route": {k: round(sum(v) / len(v), 3) for k, v in sorted(by_route.items())},
+            "truncated_in_reasoning": sum(bool(r["truncated_in_reasoning"]) for r in ok),
+        }
+    routes = Counter(r["route"] for r in rows if r["system"] == "B" and r["route"])
+    both = [(rec["system_a"], rec["system_b"]) for rec in records
+            if rec.get("system_a") and rec.get("system_b")
+            and not rec["system_a"]["metadata"].get("error_kind")
+            and not rec["system_b"]["metadata"].get("error_kind")]
+    agreement = (round(sum(a["refusal"] == b["refusal"] for a, b in both) / len(both), 3)
+                 if both else None)
+    return {"experiments": len(records), "systems": per_system, "route_distribution": dict(routes),
+            "refusal_agreement": agreement, "compared_pairs": len(both)}
+
+
+def summary_table(summary: dict[str, Any]) -> list[list[Any]]:
+    """Rows for a small display table: metric, A, B."""
+    metrics = [("rows", "rows"), ("errors", "errors"), ("latency mean (ms)", "latency_ms_mean"),
+               ("latency p50 (ms)", "latency_ms_p50"), ("latency p95 (ms)", "latency_ms_p95"),
+               ("TTFT mean (ms)", "ttft_ms_mean"), ("TTFT p50 (ms)", "ttft_ms_p50"),
+               ("TTFT p95 (ms)", "ttft_ms_p95"), ("tokens/s mean", "tokens_per_s_mean"),
+               ("refusal rate", "refusal_rate"), ("cut off in reasoning", "truncated_in_reasoning")]
+    sys_ = summary["systems"]
+
+    def shown(key: str, value: Any) -> Any:
+        return f"{value:.0%}" if key == "refusal_rate" and value is not None else value
+
+    return [[label, shown(key, sys_["A"][key]), shown(key, sys_["B"][key])] for label, key in metrics]

@@ -1,0 +1,145 @@
+"""Generation tuning: run one prompt under several parameter configurations and measure the text.
+
+Metrics per answer: reasoning share of the token budget, distinct-2 (unique word bigrams over all
+bigrams: low means repetitive), repetition rate (share of word 3-grams that repeat an earlier
+one), agent-like planning phrases ("Let me first analyse…", a known failure mode of small
+finance models), and across repeats of one configuration whether the outputs are identical.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import Any
+
+from pydantic import ValidationError
+
+from engines.base import ChatRequest, Engine, GenerationParams, collect
+
+MAX_CONFIGS = 8
+MAX_REPEATS = 5
+SWEEPABLE = ["temperature", "top_p", "top_k", "max_new_tokens", "min_new_tokens", "repetition_penalty",
+             "no_repeat_ngram_size"]
+CONFIG_FIELDS = [*SWEEPABLE, "seed", "enable_thinking"]
+
+_WORDS = re.compile(r"\w+", re.UNICODE)
+PLANNING = re.compile(
+    r"\b(let me (first )?(analy[sz]e|think|start|break|look|check|consider|plan)|first,? (i will|i'll|let me|"
+    r"i need to)|i(?:'ll| will) (start|begin) by|step 1\b|my plan is|here is my plan|"
+    r"laissez-moi d'abord|je vais d'abord|commençons par|tout d'abord, je vais|étape 1\b)",
+    re.IGNORECASE)
+
+
+def distinct_2(text: str) -> float | None:
+    words = _WORDS.findall(text.lower())
+    bigrams = list(itertools.pairwise(words))
+    return round(len(set(bigrams)) / len(bigrams), 3) if bigrams else None
+
+
+def repetition_rate(text: str) -> float | None:
+    words = _WORDS.findall(text.lower())
+    trigrams = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
+    if not trigrams:
+        return None
+    seen: set[tuple[str, ...]] = set()
+    repeats = 0
+    for gram in trigrams:
+        repeats += gram in seen
+        seen.add(gram)
+    return round(repeats / len(trigrams), 3)
+
+
+def planning_phrases(text: str) -> list[str]:
+    return sorted({m.group(0) for m in PLANNING.finditer(text)})
+
+
+def parse_values(raw: str, field: str) -> list[Any]:
+    """'0.2, 0.7, 1' -> typed values for a GenerationParams field; raises ValueError when invalid."""
+    if field not in SWEEPABLE:
+        raise ValueError(f"{field!r} cannot be swept; choose one of {', '.join(SWEEPABLE)}")
+    caster = int if GenerationParams.model_fields[field].annotation is int else float
+    values = []
+    for item in (raw or "").replace(";", ",").split(","):
+        if item.strip():
+            try:
+                values.append(caster(float(item)))
+            except ValueError:
+                raise ValueError(f"{field}: {item.strip()!r} is not a number") from None
+    if not values:
+        raise ValueError(f"give at least one value for {field}")
+    return values
+
+
+def grid(base: GenerationParams, x_field: str, x_values: list[Any], y_field: str | None = None,
+         y_values: list[Any] | None = None) -> list[GenerationParams]:
+    """Every combination of the swept values on top of `base` (at most MAX_CONFIGS)."""
+    combos = list(itertools.product(x_values, y_values or [None]))
+    if len(combos) > MAX_CONFIGS:
+        raise ValueError(f"{len(combos)} configurations; at most {MAX_CONFIGS} fit side by side")
+    out = []
+    for x, y in combos:
+        update = {x_field: x}
+        if y_field and y is not None:
+            update[y_field] = y
+        try:
+            out.append(GenerationParams(**{**base.model_dump(), **update}))
+        except ValidationError as exc:
+            raise ValueError(f"invalid combination {update}: {exc.errors()[0]['msg']}") from None
+    return out
+
+
+def run_configs(engine: Engine, prompt: str, configs: list[GenerationParams], repeats: int = 1,
+                system_prompt: str | None = None, adapter: str | None = None,
+                cancel: threading.Event | None = None, workers: int = 8) -> Iterator[dict[str, Any]]:
+    """Run every configuration `repeats` times (seeds differ per repeat); yield a row as each ends.
+
+    Runs concurrently so that the local engine batches them. A repeat without an explicit seed gets
+    seed = repeat number, so reruns are reproducible; with a seed, repeat k uses seed + k.
+    """
+    if not 1 <= len(configs) <= MAX_CONFIGS:
+        raise ValueError(f"give 1 to {MAX_CONFIGS} configurations")
+    repeats = max(1, min(MAX_REPEATS, repeats))
+    jobs = []
+    for index, params in enumerate(configs, start=1):
+        for rep in range(repeats):
+            seed = (params.seed or 0) + rep if (params.seed is not None or repeats > 1) else None
+            jobs.append((index, rep + 1, params.model_copy(update={"seed": seed})))
+
+    def one(index: int, rep: int, params: GenerationParams) -> dict[str, Any]:
+        result = collect(engine.stream(ChatRequest.single(prompt, system_prompt=system_prompt,
+                                                          params=params, adapter=adapter), cancel))
+        s = result.stats
+        return {
+            "config": index, "repeat": rep,
+            **{f: getattr(params, f) for f in CONFIG_FIELDS},
+            "answer": result.content, "reasoning": result.reasoning,
+            "reasoning_tokens": s.reasoning_tokens, "answer_tokens": s.content_tokens,
+            "reasoning_share": round(s.reasoning_share, 3) if s.reasoning_share is not None else None,
+            "finish_reason": s.finish_reason, "truncated_in_reasoning": s.truncated_in_reasoning,
+            "latency_ms": round(s.total_s * 1000, 1),
+            "ttft_ms": round(s.ttft_s * 1000, 1) if s.ttft_s is not None else None,
+            "distinct_2": distinct_2(result.content), "repetition_rate": repetition_rate(result.content),
+            "planning_phrases": "; ".join(planning_phrases(result.content + " " + result.reasoning)),
+            "error": str(result.error) if result.error and result.error.kind != "cancelled" else None,
+        }
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
+        futures = [pool.submit(one, *job) for job in jobs]
+        for fut in as_completed(futures):
+            yield fut.result()
+
+
+def mark_determinism(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add `identical_across_repeats` per configuration (None with a single repeat)."""
+    by_config: dict[int, set[str]] = {}
+    counts: dict[int, int] = {}
+    for row in rows:
+        by_config.setdefault(row["config"], set()).add(row["reasoning"] + "\x00" + row["answer"])
+        counts[row["config"]] = counts.get(row["config"], 0) + 1
+    for row in rows:
+        n = counts[row["config"]]
+        row["identical_across_repeats"] = (len(by_config[row["config"]]) == 1) if n > 1 else None
+    return rows
