@@ -1,8 +1,9 @@
 """Incremental detokenization and stop-string matching for streamed token ids.
 
 Decoding the whole text at every token costs O(n) per token (what `TextIteratorStreamer` does).
-`IncrementalDecoder` decodes only a short window of recent tokens, the way TGI and vLLM do, and
-holds back bytes that do not yet form a whole UTF-8 character.
+Fast tokenizers get tokenizers' own streaming decoder (`DecodeStream`, in Rust); others get
+`IncrementalDecoder`, which decodes only a short window of recent tokens, the way TGI and vLLM
+do. Both hold back bytes that do not yet form a whole UTF-8 character.
 """
 
 from __future__ import annotations
@@ -10,8 +11,37 @@ from __future__ import annotations
 from typing import Any
 
 
+def incremental_decoder(tokenizer: Any) -> IncrementalDecoder | RustDecoder:
+    """The fastest incremental decoder this tokenizer supports."""
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    if backend is not None:
+        try:
+            from tokenizers.decoders import DecodeStream  # noqa: F401
+
+            return RustDecoder(backend)
+        except ImportError:
+            pass
+    return IncrementalDecoder(tokenizer)
+
+
+class RustDecoder:
+    """tokenizers' own streaming decoder (Rust): O(1) per token, holds back partial UTF-8."""
+
+    def __init__(self, backend: Any) -> None:
+        from tokenizers.decoders import DecodeStream
+
+        self._backend = backend
+        self._stream = DecodeStream(skip_special_tokens=True)
+
+    def push(self, token_id: int) -> str:
+        return self._stream.step(self._backend, token_id) or ""
+
+    def flush(self) -> str:
+        return ""  # an incomplete character at the very end is dropped, as decode() would
+
+
 class IncrementalDecoder:
-    """Turn token ids, one at a time, into text deltas."""
+    """Turn token ids, one at a time, into text deltas (for slow, pure-Python tokenizers)."""
 
     def __init__(self, tokenizer: Any) -> None:
         self._tokenizer = tokenizer

@@ -34,7 +34,7 @@ from engines.base import (
     decode_rate,
 )
 from engines.batching import END, ERROR, BatchScheduler, Job
-from engines.detok import IncrementalDecoder, StopMatcher
+from engines.detok import StopMatcher, incremental_decoder
 from engines.reasoning import OPEN_TAG, ThinkSplitter
 
 log = logging.getLogger(__name__)
@@ -235,7 +235,7 @@ class LocalEngine:
         # reasoning block. The prefill itself is ours, not the model's: it is not emitted.
         prefilled = bool(request.reasoning_prefill and request.params.enable_thinking)
         splitter = ThinkSplitter(start_in_reasoning=prefilled or prompt.rstrip().endswith(OPEN_TAG))
-        decoder = IncrementalDecoder(self.tokenizer)
+        decoder = incremental_decoder(self.tokenizer)
         stopper = StopMatcher(request.params.stop)
         counts = {"reasoning": 0, "content": 0}
         first_at = last_at = None
