@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -18,14 +20,44 @@ from pathlib import Path
 from common import DEMO, emit
 
 
+def clients(url: str, users: int, tokens: int) -> None:
+    """Client side: N users at once on /chat; prints {"tokens", "wall"}."""
+    from concurrency import QUESTIONS
+    from gradio_client import Client
+
+    params = json.dumps({"temperature": 0, "max_new_tokens": tokens, "min_new_tokens": tokens})
+    pool = [Client(url, verbose=False) for _ in range(users)]
+    results: list[dict] = [{}] * users
+    barrier = threading.Barrier(users)
+
+    def user(i: int) -> None:
+        barrier.wait()
+        job = pool[i].submit(QUESTIONS[i % len(QUESTIONS)], "System B · local model", "", params, "",
+                             api_name="/chat")
+        results[i] = job.result()
+
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    total = sum(r["stats"]["reasoning_tokens"] + r["stats"]["content_tokens"] for r in results)
+    print(json.dumps({"tokens": total, "wall": wall}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=4)
     parser.add_argument("--tokens", type=int, default=128)
+    parser.add_argument("--client", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.client:
+        clients(args.client, args.users, args.tokens)
+        return
 
-    from concurrency import QUESTIONS, run_level
-    from gradio_client import Client
+    from concurrency import run_level
 
     import app as app_module
     from tests.serve import free_port
@@ -36,26 +68,12 @@ def main() -> None:
     try:
         run_level(services.local, 1, 16)  # warm-up
         engine_rate = run_level(services.local, args.users, args.tokens)["aggregate_tok_s"]
-        params = json.dumps({"temperature": 0, "max_new_tokens": args.tokens, "min_new_tokens": args.tokens})
-        clients = [Client(url, verbose=False) for _ in range(args.users)]
-        results: list[dict] = [{}] * args.users
-        barrier = threading.Barrier(args.users)
-
-        def user(i: int) -> None:
-            barrier.wait()
-            job = clients[i].submit(QUESTIONS[i % len(QUESTIONS)], "System B · local model", "", params, "",
-                                    api_name="/chat")
-            results[i] = job.result()
-
-        threads = [threading.Thread(target=user, args=(i,)) for i in range(args.users)]
-        started = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - started
-        tokens = sum(r["stats"]["reasoning_tokens"] + r["stats"]["content_tokens"] for r in results)
-        app_rate = tokens / wall
+        # The users run in their own process, as real users do: in this process their SSE
+        # parsing would compete with the server and the model for the GIL.
+        proc = subprocess.run([sys.executable, __file__, "--client", url, "--users", str(args.users),
+                               "--tokens", str(args.tokens)], capture_output=True, text=True, timeout=600)
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        app_rate = result["tokens"] / result["wall"]
     finally:
         demo.close()
         services.local.close()

@@ -15,7 +15,7 @@ from typing import Any
 
 from engines.base import ChatRequest, Done, Engine, GenerationParams, Message, StreamStats, TextDelta
 
-UPDATE_EVERY_S = 0.05  # at most ~20 UI updates a second per stream
+UPDATE_EVERY_S = 0.1  # at most ~10 UI updates a second per stream
 
 
 @dataclass
