@@ -42,9 +42,6 @@ def main() -> None:
             page.fill("#chat-question textarea", "Qu'est-ce que la duration ?")
             page.click("#chat-send")
             expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=60000)
-            page.fill("#chat-question textarea", "What is an ETF?")
-            page.click("#chat-send")
-            expect(page.locator("#chatbot")).to_contain_text("exchange-traded", timeout=60000)
             page.wait_for_timeout(800)
             page.screenshot(path=OUT / "chat.png")
 
@@ -62,12 +59,17 @@ def main() -> None:
             page.fill("#batch-run-name textarea", "screenshots")
             page.click("#batch-go")
             expect(page.locator("#batch-progress")).to_contain_text("Finished", timeout=180000)
+            for plot in ("latency", "refusal", "tokens"):
+                expect(page.locator(f"#batch-plot-{plot} .js-plotly-plot")).to_be_visible(timeout=30000)
+            page.wait_for_timeout(1500)
             page.screenshot(path=OUT / "batch.png", full_page=True)
 
             page.get_by_role("tab", name="Generation tuning").click()
             page.click("#tune-fill")
             page.click("#tune-run")
             expect(page.locator("#tune-status")).to_contain_text("Finished", timeout=180000)
+            expect(page.locator("#tune-plot .js-plotly-plot")).to_be_visible(timeout=30000)
+            page.wait_for_timeout(1000)
             page.screenshot(path=OUT / "tuning.png", full_page=True)
             browser.close()
     finally:
