@@ -1,0 +1,36 @@
+"""Generation controls: built from GenerationParams, and bad values become a clear gr.Error."""
+
+from __future__ import annotations
+
+import gradio as gr
+import pytest
+
+from engines.base import GenerationParams
+from ui.params import ORDER, build_param_controls, params_from_values, preset_values
+
+
+def test_controls_take_labels_ranges_and_help_from_the_model():
+    with gr.Blocks():
+        controls = build_param_controls(prefix="t")
+    assert list(controls) == ORDER
+    temp = controls["temperature"]
+    assert temp.label == "Temperature" and temp.minimum == 0 and temp.maximum == 2
+    assert temp.info == GenerationParams.model_fields["temperature"].description
+    assert controls["enable_thinking"].elem_id == "t-enable_thinking"
+
+
+@pytest.mark.parametrize(("values", "words"), [
+    ({"temperature": 7}, "temperature"),
+    ({"seed": -4}, "seed"),
+    ({"min_new_tokens": 500, "max_new_tokens": 100}, "min_new_tokens (500) cannot exceed"),
+    ({"stop": "a\nb\nc\nd\ne"}, "stop"),
+])
+def test_out_of_range_values_from_the_ui_name_the_field(values, words):
+    with pytest.raises(gr.Error, match="Invalid generation parameters") as info:
+        params_from_values(values)
+    assert words in str(info.value)
+
+
+def test_presets_map_to_control_values():
+    values = dict(zip(ORDER, preset_values("Precise"), strict=True))
+    assert values["temperature"] == 0.3 and values["max_new_tokens"] == 150 and values["no_repeat_ngram_size"] == 3
