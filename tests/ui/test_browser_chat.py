@@ -18,7 +18,13 @@ def bot_messages(page):
 
 
 def test_app_loads_with_its_tabs_and_notices(page):
-    expect(page.get_by_role("tab", name="Chat")).to_be_visible()
+    for tab in ("Chat", "Compare", "FR/EN behaviour", "Generation tuning"):
+        expect(page.get_by_role("tab", name=tab)).to_be_visible()
+    page.get_by_role("tab", name="FR/EN behaviour").click()
+    expect(page.locator("#fren-go")).to_be_visible()
+    page.get_by_role("tab", name="Generation tuning").click()
+    expect(page.locator("#tune-run")).to_be_visible()
+    page.get_by_role("tab", name="Chat").click()
     expect(page.locator("#notices")).to_contain_text("demo model")
     expect(page.locator("#notices")).to_contain_text("DEEPSEEK_API_KEY")
 
