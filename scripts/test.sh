@@ -26,4 +26,4 @@ fi
 
 export HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false GRADIO_ANALYTICS_ENABLED=False
 ruff check .
-python -m pytest "$@"
+python -m pytest -q -rs "$@"
