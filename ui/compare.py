@@ -217,14 +217,18 @@ def build_compare_tab(services: Services) -> None:
         run = BatchRun(comparator, exps, out_path, concurrency=int(conc), systems=tuple(chosen),
                        cancel=cancel)
         ids = {e.id for e in exps}
+        # Rows finished by an earlier run (resume) are read once; new ones arrive with progress.
+        done = {r["experiment_id"]: r for r in read_records(out_path) if r["experiment_id"] in ids}
         last_ui = 0.0
         for prog in run.run():
+            if prog.record is not None:
+                done[prog.record["experiment_id"]] = prog.record
             now = time.perf_counter()
             final = prog.finished or prog.stopped
             if not final and now - last_ui < 0.5:
                 continue
             last_ui = now
-            records = [r for r in read_records(out_path) if r["experiment_id"] in ids]
+            records = list(done.values())
             rows = flat_rows(records)
             state = "Finished" if prog.finished else "Stopped" if prog.stopped else "Running"
             frame = pd.DataFrame(rows, columns=TABLE_COLUMNS) if rows else pd.DataFrame(columns=TABLE_COLUMNS)
