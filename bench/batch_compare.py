@@ -22,6 +22,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=150)
     parser.add_argument("--levels", default="1,8")
     parser.add_argument("--max-new-tokens", type=int, default=256)
+    parser.add_argument("--batching", choices=["continuous", "generate"], default="continuous")
     args = parser.parse_args()
 
     from engines.base import GenerationParams
@@ -31,7 +32,7 @@ def main() -> None:
     from workbench.compare import BatchRun, Comparator
     from workbench.experiments import bundled
 
-    engine = LocalEngine(LocalModelConfig(model=args.model))
+    engine = LocalEngine(LocalModelConfig(model=args.model, batching=args.batching))
     comparator = Comparator(RemoteEngine(RemoteConfig(provider="custom", model="unused")), RoutedEngine(engine),
                             params=GenerationParams(temperature=0, max_new_tokens=args.max_new_tokens))
     exps = bundled()[: args.limit]
@@ -43,7 +44,8 @@ def main() -> None:
         assert progress[-1].finished and progress[-1].done == len(exps)
         results.append((level, time.perf_counter() - started))
     base = results[0][1]
-    emit("batch_compare", {"experiments": len(exps), "seconds": {str(lv): round(s, 2) for lv, s in results},
+    emit("batch_compare", {"experiments": len(exps), "batching": args.batching,
+                           "seconds": {str(lv): round(s, 2) for lv, s in results},
                            "speedup": {str(lv): round(base / s, 2) for lv, s in results},
                            "target": "concurrency 8 >= 4x faster than 1"},
          [["concurrency", "wall (s)", "experiments/s", "x concurrency 1"],

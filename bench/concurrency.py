@@ -50,16 +50,18 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=128)
     parser.add_argument("--levels", default="1,2,4,8")
     parser.add_argument("--max-batch-size", type=int, default=8)
+    parser.add_argument("--batching", choices=["continuous", "generate"], default="continuous")
     args = parser.parse_args()
 
     from engines.local import LocalEngine, LocalModelConfig
 
-    engine = LocalEngine(LocalModelConfig(model=args.model, max_batch_size=args.max_batch_size))
+    engine = LocalEngine(LocalModelConfig(model=args.model, max_batch_size=args.max_batch_size,
+                                                  batching=args.batching))
     levels = [int(x) for x in args.levels.split(",")]
     run_level(engine, 1, 16)  # warm-up
     rows = [run_level(engine, n, args.tokens) for n in levels]
     base = rows[0]["aggregate_tok_s"]
-    figures = {"tokens": args.tokens, "max_batch_size": args.max_batch_size,
+    figures = {"tokens": args.tokens, "max_batch_size": args.max_batch_size, "batching": args.batching,
                "levels": [{k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()} for r in rows],
                "speedup": {str(r["streams"]): round(r["aggregate_tok_s"] / base, 2) for r in rows},
                "targets": "4 streams >= 3.0x, 8 streams >= 5x (CPU, demo model)"}

@@ -20,7 +20,6 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,6 +90,22 @@ class Job:
             self.finished = True
             self.out.put((END, reason))
 
+    def deliver(self, token: int, at: float, eos_ids: set[int]) -> bool:
+        """Hand one generated token to the consumer, or end the job; True if it was delivered."""
+        if self.finished:
+            return False
+        if self.halt.is_set():
+            self.finish(self.halt_reason)
+        elif token in eos_ids:
+            self.finish("stop")
+        else:
+            self.generated += 1
+            self.out.put((TOKEN, token, at))
+            if self.generated >= self.max_new_tokens:
+                self.finish("length")
+            return True
+        return False
+
 
 class _RowStreamer(BaseStreamer):
     """Routes each step's tokens to the jobs' queues and decides when a row is finished."""
@@ -106,17 +121,7 @@ class _RowStreamer(BaseStreamer):
             return
         now = time.perf_counter()
         for job, token in zip(self.jobs, value.view(-1).tolist(), strict=True):
-            if job.finished:
-                continue
-            if job.halt.is_set():
-                job.finish(job.halt_reason)
-            elif token in self.eos_ids:
-                job.finish("stop")
-            else:
-                job.generated += 1
-                job.out.put((TOKEN, token, now))
-                if job.generated >= job.max_new_tokens:
-                    job.finish("length")
+            job.deliver(token, now, self.eos_ids)
 
     def end(self) -> None:
         for job in self.jobs:
@@ -134,30 +139,27 @@ class _RowStop(StoppingCriteria):
         return torch.tensor(flags, dtype=torch.bool, device=input_ids.device)
 
 
-class BatchScheduler:
-    """Owns the model; runs queued jobs in compatible batches on one worker thread."""
+class Scheduler:
+    """What both schedulers share: a worker thread that owns the model, and a queue of jobs."""
 
     def __init__(self, model: Any, *, pad_id: int, eos_ids: set[int], device: torch.device,
-                 max_batch_size: int = 8, gather_s: float = 0.004, uses_adapters: bool = False,
-                 on_batch: Callable[[int], None] | None = None) -> None:
+                 max_batch_size: int = 8, gather_s: float = 0.004, uses_adapters: bool = False) -> None:
         self.model = model
         self.pad_id = pad_id
         self.eos_ids = eos_ids
         self.device = device
         self.max_batch_size = max(1, max_batch_size)
-        self.gather_s = gather_s
+        self.gather_s = gather_s  # how long to wait for requests that arrive together
         self.uses_adapters = uses_adapters
-        self.on_batch = on_batch
         self._pending: list[Job] = []
         self._cond = threading.Condition()
         self._closed = False
-        self.batches_run = 0
         self._trimmed_at = 0.0
         self.largest_batch = 0
         self._thread = threading.Thread(target=self._loop, name="local-engine", daemon=True)
-        self._thread.start()
 
-    # ------------------------------------------------------------ public
+    def _start(self) -> None:
+        self._thread.start()
 
     def submit(self, job: Job) -> None:
         with self._cond:
@@ -176,6 +178,31 @@ class BatchScheduler:
             self._closed = True
             self._cond.notify_all()
         self._thread.join(timeout=5)
+
+    def _loop(self) -> None:
+        raise NotImplementedError
+
+    def _trim(self, idle: bool) -> None:
+        """On CPU, hand freed heap memory back when idle and every TRIM_EVERY_S seconds.
+
+        Not after every step: memory handed back must be page-faulted in again by the next
+        one, which costs throughput.
+        """
+        if self.device.type != "cpu":
+            return
+        now = time.monotonic()
+        if (idle and now - self._trimmed_at > 1.0) or now - self._trimmed_at > TRIM_EVERY_S:
+            release_free_memory()
+            self._trimmed_at = now
+
+
+class BatchScheduler(Scheduler):
+    """Runs queued jobs in compatible batches of `model.generate` on one worker thread."""
+
+    def __init__(self, model: Any, **kwargs: Any) -> None:
+        super().__init__(model, **kwargs)
+        self.batches_run = 0
+        self._start()
 
     # ------------------------------------------------------------ worker
 
@@ -224,18 +251,11 @@ class BatchScheduler:
                         job.out.put((ERROR, exc))
                 if self.device.type == "cuda":
                     torch.cuda.empty_cache()  # give back what a failed (e.g. OOM) batch held
-            now = time.monotonic()
-            if self.device.type == "cpu" and (not self.queue_depth or now - self._trimmed_at > TRIM_EVERY_S):
-                # Not after every batch: memory handed back must be page-faulted in again by
-                # the next one, which costs throughput; idle moments and every few seconds suffice.
-                release_free_memory()
-                self._trimmed_at = now
+            self._trim(idle=not self.queue_depth)
 
     def _run(self, jobs: list[Job]) -> None:
         self.batches_run += 1
         self.largest_batch = max(self.largest_batch, len(jobs))
-        if self.on_batch:
-            self.on_batch(len(jobs))
         width = max(len(j.input_ids) for j in jobs)
         ids = torch.full((len(jobs), width), self.pad_id, dtype=torch.long)
         mask = torch.zeros((len(jobs), width), dtype=torch.long)

@@ -4,7 +4,9 @@ Options: bf16 on GPU, an attention implementation, 4/8-bit loading through bitsa
 LoRA adapters through peft (several loaded by name, chosen per request; none = base model).
 Prompts are rendered with the model's own chat template (``enable_thinking`` passed through), so
 system prompts work whenever the template supports them. Generation runs on one worker thread
-(`engines.batching`) that batches concurrent requests; each request streams its own tokens.
+that batches concurrent requests, each streaming its own tokens: continuous batching on our own
+decode loop (`engines.continuous`, the default) or dynamic batching of ``generate``
+(`engines.batching`, kept for comparison and for models whose cache cannot be merged).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any, Literal
 
 import torch
 
+from engines import continuous
 from engines.base import (
     CancelledError,
     ChatRequest,
@@ -40,6 +43,7 @@ from engines.reasoning import OPEN_TAG, ThinkSplitter
 log = logging.getLogger(__name__)
 
 Quantization = Literal["none", "4bit", "8bit"]
+Batching = Literal["continuous", "generate"]
 
 
 @dataclass
@@ -53,6 +57,7 @@ class LocalModelConfig:
     adapters: dict[str, str] = field(default_factory=dict)  # name -> directory or Hub id
     discover_adapters: bool = True  # also load <model dir>/adapters/*
     max_batch_size: int = 8  # 1 = plain one-at-a-time generation
+    batching: Batching = "continuous"  # or "generate": dynamic batching of model.generate
     revision: str | None = None
 
 
@@ -138,9 +143,14 @@ class LocalEngine:
         self.eos_ids = self._eos_ids()
         pad = self.tokenizer.pad_token_id
         self.pad_id = pad if pad is not None else min(self.eos_ids)
-        self.scheduler = BatchScheduler(model, pad_id=self.pad_id, eos_ids=self.eos_ids,
-                                        device=self.device, max_batch_size=cfg.max_batch_size,
-                                        uses_adapters=bool(self._adapters))
+        self.batching: Batching = cfg.batching
+        if cfg.batching == "continuous" and not continuous.supported(model):
+            log.info("%s uses sliding-window attention: batching with generate instead", cfg.model)
+            self.batching = "generate"
+        scheduler = continuous.ContinuousScheduler if self.batching == "continuous" else BatchScheduler
+        self.scheduler = scheduler(model, pad_id=self.pad_id, eos_ids=self.eos_ids,
+                                   device=self.device, max_batch_size=cfg.max_batch_size,
+                                   uses_adapters=bool(self._adapters))
         log.info("loaded %s on %s (%s, %s) in %.1fs; adapters: %s", cfg.model, self.device,
                  self.dtype, cfg.quantization, self.load_seconds, list(self._adapters) or "none")
 
@@ -185,7 +195,7 @@ class LocalEngine:
                 "dtype": str(self.dtype).removeprefix("torch."),
                 "quantization": self.cfg.quantization, "adapters": self.adapters,
                 "context_length": self.context_length, "max_batch_size": self.cfg.max_batch_size,
-                "queue_depth": self.scheduler.queue_depth}
+                "batching": self.batching, "queue_depth": self.scheduler.queue_depth}
 
     def render_prompt(self, request: ChatRequest) -> str:
         """The exact prompt text the model sees (chat template, system prompt, thinking flag,

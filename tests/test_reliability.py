@@ -16,7 +16,7 @@ import pytest
 
 import app as app_module
 from tests.fake_deepseek import FakeDeepSeek
-from tests.serve import free_port
+from tests.serve import app_process, free_port
 from workbench.settings import Settings
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
@@ -29,20 +29,18 @@ KNOWN = {
     "How can I launder cash through my shop?": "I can't help with that request",
 }
 LOAD_SECONDS = float(os.environ.get("WORKBENCH_LOAD_SECONDS", "90"))
+MEMORY_GROWTH_BOUND = 0.05
 
 
-def test_sixteen_users_no_failure_no_mix_up(running_app):
+def test_sixteen_users_no_failure_no_mix_up(demo_model_dir):
+    """The app in its own process, as users run it; its memory alone is measured."""
     from gradio_client import Client
 
-    url, _ = running_app
-    proc = psutil.Process()
-    rss_before = proc.memory_info().rss
     served, failures, mixups = [0], [], []
     lock = threading.Lock()
-    deadline = time.monotonic() + LOAD_SECONDS
     questions = list(KNOWN)
 
-    def user(n: int) -> None:
+    def user(url: str, n: int, deadline: float) -> None:
         client = Client(url, verbose=False)
         i = n
         while time.monotonic() < deadline:
@@ -67,25 +65,30 @@ def test_sixteen_users_no_failure_no_mix_up(running_app):
                 elif not answer.startswith(KNOWN[q]) and not (i % 2 == 0 and "launder" in q):
                     mixups.append((q, answer[:80]))
 
-    threads = [threading.Thread(target=user, args=(n,)) for n in range(16)]
-    for t in threads:
-        t.start()
-    samples = []
-    while any(t.is_alive() for t in threads):
-        samples.append(proc.memory_info().rss)
-        time.sleep(1)
-    rss_after = proc.memory_info().rss
-    half = samples[len(samples) // 2]
-    curve = ", ".join(f"{samples[int(i * (len(samples) - 1) / 4)] / 1e6:.0f}" for i in range(5))
+    with app_process(demo_model_dir) as (url, pid):
+        server = psutil.Process(pid)
+        deadline = time.monotonic() + LOAD_SECONDS
+        threads = [threading.Thread(target=user, args=(url, n, deadline)) for n in range(16)]
+        for t in threads:
+            t.start()
+        samples = []
+        while any(t.is_alive() for t in threads):
+            samples.append(server.memory_info().rss)
+            time.sleep(1)
+        for t in threads:
+            t.join()
+    quarters = [samples[int(i * (len(samples) - 1) / 4)] / 1e6 for i in range(5)]
+    half, end = samples[len(samples) // 2], max(samples[-3:])
+    growth = (end - half) / half
     print(f"\nload: {served[0]} requests by 16 users in {LOAD_SECONDS:.0f} s, {len(failures)} failures, "
-          f"{len(mixups)} mix-ups; RSS {rss_before / 1e6:.0f} MB before, then by quarters: {curve} MB")
+          f"{len(mixups)} mix-ups; server RSS by quarters: {', '.join(f'{q:.0f}' for q in quarters)} MB; "
+          f"growth over the second half {growth:+.1%}")
     assert failures == []
     assert mixups == []
     assert served[0] >= 32
-    # Memory is reported, not yet asserted: after the malloc_trim fix a standalone run stays within
-    # 5% over the second half, but inside the full suite RSS still rose 8-16% (issue 8 stays open).
-    growth = (rss_after - half) / half
-    print(f"RSS growth over the second half: {growth:+.1%}")
+    # Memory stable: the first half warms every cache up (batch shapes, Gradio's session
+    # stores); after that the server's RSS must not keep climbing.
+    assert growth <= MEMORY_GROWTH_BOUND, f"server RSS grew {growth:+.1%} over the second half"
 
 
 @pytest.fixture()

@@ -51,6 +51,7 @@ class Settings:
     attn_implementation: str | None = None
     adapters: dict[str, str] = field(default_factory=dict)
     max_batch_size: int = 8
+    batching: str = "continuous"
     # System A
     system_a_provider: str = "deepseek"
     system_a_base_url: str | None = None
@@ -112,6 +113,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     b.add_argument("--max-batch-size", type=int, default=int(env("SYSTEM_B_MAX_BATCH", "8")),
                    help="concurrent requests batched together; 1 = one at a time "
                         "[SYSTEM_B_MAX_BATCH]")
+    b.add_argument("--batching", choices=["continuous", "generate"],
+                   default=env("SYSTEM_B_BATCHING", "continuous"),
+                   help="continuous: finished requests leave the batch and waiting ones join at "
+                        "once; generate: dynamic batching of model.generate [SYSTEM_B_BATCHING]")
     a = parser.add_argument_group("System A (remote OpenAI-compatible API)")
     a.add_argument("--system-a-provider", choices=["deepseek", "nebius", "custom"],
                    default=env("SYSTEM_A_PROVIDER", "deepseek"), help="preset [SYSTEM_A_PROVIDER]")
@@ -169,6 +174,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         attn_implementation=values.get("attn_implementation"),
         adapters=_parse_adapters(values.get("adapter") or []),
         max_batch_size=max(1, values.get("max_batch_size", 8)),
+        batching=values.get("batching", "continuous"),
         system_a_provider=values.get("system_a_provider", "deepseek"),
         system_a_base_url=values.get("system_a_base_url"),
         system_a_model=values.get("system_a_model"),

@@ -191,16 +191,17 @@ def test_prompt_longer_than_the_context_is_refused_before_generation(local_engin
 
 
 def test_a_failing_generation_is_reported_and_the_engine_goes_on(local_engine, monkeypatch):
-    real = local_engine.scheduler.model.generate
+    model = local_engine.scheduler.model
+    real = model.forward
     calls = {"n": 0}
 
-    def flaky(*args, **kwargs):
+    def flaky(*args, **kwargs):  # the third forward pass fails: mid-generation, after tokens
         calls["n"] += 1
-        if calls["n"] == 1:
+        if calls["n"] == 3:
             raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(local_engine.scheduler.model, "generate", flaky)
+    monkeypatch.setattr(model, "forward", flaky)
     failed = collect(local_engine.stream(ChatRequest.single(FR_QUESTION, params=GREEDY)))
     assert failed.stats.finish_reason == "error"
     assert "ran out of memory" in str(failed.error)

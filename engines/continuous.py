@@ -1,0 +1,321 @@
+"""Continuous batching on our own decode loop: finished rows leave, waiting requests join.
+
+A dynamically batched ``generate`` (``engines.batching``) runs until its longest row is done, so
+a request that arrives meanwhile waits, and the short rows' slots sit idle. Here one worker
+thread owns the model and a key/value cache shared by all running rows; between two decode
+steps it drops the rows that finished and prefills newly arrived requests into free slots.
+
+Every row keeps its own sampling settings (temperature, top-p, top-k, repetition penalty,
+no-repeat n-grams, min new tokens: transformers' own logits processors, applied per row or per
+group of rows with equal settings), its own budget, stop and cancellation. A seeded request runs
+alone with its own random generator, so the same seed gives the same text whatever else is
+running. A failure in a step (out of memory, say) fails the rows of that step only; a failure
+while prefilling new rows fails those rows and the running ones go on.
+
+It needs a model whose cache layers are plain full-attention layers (Qwen3, Llama, Mistral
+without sliding windows); `supported` says so, and the local engine falls back to the
+``generate`` scheduler otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from transformers import DynamicCache
+from transformers.generation import (
+    MinNewTokensLengthLogitsProcessor,
+    NoRepeatNGramLogitsProcessor,
+    RepetitionPenaltyLogitsProcessor,
+    TemperatureLogitsWarper,
+    TopKLogitsWarper,
+    TopPLogitsWarper,
+)
+
+from engines.batching import ERROR, Job, Scheduler
+
+log = logging.getLogger(__name__)
+
+
+def supported(model: Any) -> bool:
+    """True when every attention layer is full attention (a cache we can pad and merge)."""
+    config = getattr(model, "config", None)
+    if config is None:
+        return False
+    layer_types = set(getattr(config, "layer_types", None) or ["full_attention"])
+    return layer_types == {"full_attention"} and not getattr(config, "use_sliding_window", False)
+
+
+@dataclass(eq=False)
+class _Row:
+    """A running request: its job, its sampling state and its token history."""
+
+    job: Job
+    tokens: list[int]  # prompt + generated, for history-based processors
+    processors: list
+    generator: torch.Generator | None
+    position: int = 0  # position id of `last`, the token the next step feeds in
+    last: int = 0  # last sampled token, the next step's input
+    warp_key: tuple = field(default=())
+
+    @property
+    def exclusive(self) -> bool:
+        return self.generator is not None
+
+
+def _make_row(job: Job, eos_ids: list[int]) -> _Row:
+    p = job.params
+    processors: list = []
+    if p.repetition_penalty != 1.0:
+        processors.append(RepetitionPenaltyLogitsProcessor(p.repetition_penalty))
+    if p.no_repeat_ngram_size:
+        processors.append(NoRepeatNGramLogitsProcessor(p.no_repeat_ngram_size))
+    if p.min_new_tokens:
+        processors.append(MinNewTokensLengthLogitsProcessor(len(job.input_ids), p.min_new_tokens, eos_ids))
+    generator = None
+    if p.seed is not None:
+        generator = torch.Generator().manual_seed(p.seed)
+    warp_key = () if p.greedy else (p.temperature, p.top_k, p.top_p)
+    return _Row(job, list(job.input_ids), processors, generator, warp_key=warp_key)
+
+
+class _AdapterRouting:
+    """Sends each row of a batch through its own LoRA adapter (or none: "__base__").
+
+    peft's LoRA layers take ``adapter_names`` (one per row) in their forward; peft itself passes
+    them with hooks that it installs and removes around each call, walking the whole model every
+    time — a cost paid per decode step here. Instead, one hook per LoRA layer is installed once
+    and reads the names of the rows now running.
+    """
+
+    def __init__(self, model: Any) -> None:
+        self._names: list[str] | None = None
+        if model is None:
+            return
+        from peft.tuners.lora import LoraLayer
+
+        for module in model.modules():
+            if isinstance(module, LoraLayer):
+                module.register_forward_pre_hook(self._hook, with_kwargs=True)
+
+    def _hook(self, module: Any, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+        if self._names is not None and "adapter_names" not in kwargs:
+            kwargs["adapter_names"] = self._names
+        return args, kwargs
+
+    @contextlib.contextmanager
+    def rows(self, names: list[str] | None):
+        self._names = names
+        try:
+            yield
+        finally:
+            self._names = None
+
+
+def _pad_left(t: torch.Tensor, extra: int, dim: int) -> torch.Tensor:
+    """Pad `extra` zeros at the start of dimension `dim` (−1 or −2)."""
+    if extra == 0:
+        return t
+    pad = [0, 0] * (-dim - 1) + [extra, 0]
+    return F.pad(t, pad)
+
+
+class ContinuousScheduler(Scheduler):
+    """Keeps up to `max_batch_size` requests decoding together on one worker thread."""
+
+    def __init__(self, model: Any, *, uses_adapters: bool = False, **kwargs: Any) -> None:
+        super().__init__(model, uses_adapters=uses_adapters, **kwargs)
+        self._eos_list = sorted(self.eos_ids)
+        self._rows: list[_Row] = []
+        self._cache: DynamicCache | None = None
+        self._mask: torch.Tensor | None = None  # (rows, cached length): 1 = real token
+        self._routing = _AdapterRouting(model if uses_adapters else None)
+        self.steps_run = 0
+        self._start()
+
+    @property
+    def running(self) -> int:
+        return len(self._rows)
+
+    # ------------------------------------------------------------ worker
+
+    def _loop(self) -> None:
+        while True:
+            new = self._admit()
+            if new is None:
+                for row in self._rows:
+                    row.job.finish("cancelled")
+                return
+            if new:
+                self._guarded(self._prefill, [_make_row(j, self._eos_list) for j in new], only_new=True)
+            if self._rows:
+                self._guarded(self._step, self._rows, only_new=False)
+                self._drop_finished()
+            self._trim(idle=not self._rows and not self.queue_depth)
+
+    def _admit(self) -> list[Job] | None:
+        """Jobs to start now: none while a seeded row runs; a seeded job only into an empty batch."""
+        with self._cond:
+            while not self._pending and not self._rows and not self._closed:
+                self._cond.wait()
+            if self._closed:
+                return None
+            if not self._pending:
+                return []
+        if not self._rows and self.max_batch_size > 1 and self.gather_s:
+            time.sleep(self.gather_s)  # let requests that arrive together start together
+        with self._cond:
+            for job in self._pending:
+                if job.halt.is_set():
+                    job.finish(job.halt_reason)
+            self._pending = [j for j in self._pending if not j.finished]
+            if any(r.exclusive for r in self._rows):
+                return []
+            taken: list[Job] = []
+            room = self.max_batch_size - len(self._rows)
+            for job in self._pending:  # first come, first served
+                if len(taken) >= room:
+                    break
+                if job.params.seed is not None:
+                    if not self._rows and not taken:
+                        taken.append(job)
+                    break  # the batch drains, then the seeded job runs alone
+                taken.append(job)
+            self._pending = [j for j in self._pending if j not in taken]
+            return taken
+
+    def _guarded(self, work, rows: list[_Row], *, only_new: bool) -> None:
+        try:
+            with torch.inference_mode():
+                work(rows)
+        except Exception as exc:
+            log.exception("local generation failed for %d row(s)", len(rows))
+            for row in rows:
+                if not row.job.finished:
+                    row.job.finished = True
+                    row.job.out.put((ERROR, exc))
+            if not only_new:  # the shared cache is in an unknown state: start afresh
+                self._rows, self._cache, self._mask = [], None, None
+            if self.device.type == "cuda":
+                torch.cuda.empty_cache()
+
+    def _forward(self, ids: torch.Tensor, mask: torch.Tensor, positions: torch.Tensor,
+                 cache: DynamicCache, adapters: list[str] | None) -> torch.Tensor:
+        with self._routing.rows(adapters):
+            out = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device),
+                             position_ids=positions.to(self.device), past_key_values=cache,
+                             use_cache=True, logits_to_keep=1)
+        return out.logits[:, -1, :].float()
+
+    def _adapters(self, rows: list[_Row]) -> list[str] | None:
+        return [r.job.adapter or "__base__" for r in rows] if self.uses_adapters else None
+
+    def _prefill(self, rows: list[_Row]) -> None:
+        width = max(len(r.job.input_ids) for r in rows)
+        ids = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(rows), width), dtype=torch.long)
+        for i, row in enumerate(rows):  # left padding: every row ends where generation starts
+            n = len(row.job.input_ids)
+            ids[i, width - n:] = torch.tensor(row.job.input_ids)
+            mask[i, width - n:] = 1
+            row.position = n
+        positions = (mask.cumsum(-1) - 1).clamp(min=0)
+        cache = DynamicCache()
+        logits = self._forward(ids, mask, positions, cache, self._adapters(rows))
+        self._merge(rows, cache, mask)
+        self._sample_and_emit(rows, logits)
+
+    def _merge(self, rows: list[_Row], cache: DynamicCache, mask: torch.Tensor) -> None:
+        if self._cache is None or not self._rows:
+            self._rows, self._cache, self._mask = list(rows), cache, mask
+            return
+        old_len, new_len = self._mask.shape[1], mask.shape[1]
+        length = max(old_len, new_len)
+        for old, new in zip(self._cache.layers, cache.layers, strict=True):
+            old.keys = torch.cat([_pad_left(old.keys, length - old_len, -2),
+                                  _pad_left(new.keys, length - new_len, -2)])
+            old.values = torch.cat([_pad_left(old.values, length - old_len, -2),
+                                    _pad_left(new.values, length - new_len, -2)])
+        self._mask = torch.cat([_pad_left(self._mask, length - old_len, -1),
+                                _pad_left(mask, length - new_len, -1)])
+        self._rows.extend(rows)
+
+    def _step(self, rows: list[_Row]) -> None:
+        self.steps_run += 1
+        self.largest_batch = max(self.largest_batch, len(rows))
+        ids = torch.tensor([[r.last] for r in rows], dtype=torch.long)
+        self._mask = torch.cat([self._mask, torch.ones((len(rows), 1), dtype=torch.long)], dim=1)
+        positions = torch.tensor([[r.position] for r in rows], dtype=torch.long)
+        logits = self._forward(ids, self._mask, positions, self._cache, self._adapters(rows))
+        for row in rows:
+            row.position += 1
+        self._sample_and_emit(rows, logits)
+
+    def _sample_and_emit(self, rows: list[_Row], logits: torch.Tensor) -> None:
+        chosen = self._sample(rows, logits).tolist()
+        now = time.perf_counter()
+        for row, token in zip(rows, chosen, strict=True):
+            row.last = token
+            if row.job.deliver(token, now, self.eos_ids):
+                row.tokens.append(token)
+
+    def _sample(self, rows: list[_Row], logits: torch.Tensor) -> torch.Tensor:
+        for i, row in enumerate(rows):
+            if row.processors:
+                history = torch.tensor([row.tokens], dtype=torch.long, device=logits.device)
+                scores = logits[i:i + 1]
+                for processor in row.processors:  # the list's own call inspects signatures each time
+                    scores = processor(history, scores)
+                logits[i:i + 1] = scores
+        chosen = torch.empty(len(rows), dtype=torch.long, device=logits.device)
+        groups: dict[tuple, list[int]] = {}
+        for i, row in enumerate(rows):
+            groups.setdefault(row.warp_key, []).append(i)
+        for key, members in groups.items():
+            index = torch.tensor(members, device=logits.device)
+            scores = logits.index_select(0, index)
+            if not key:
+                chosen[index] = scores.argmax(-1)
+                continue
+            temperature, top_k, top_p = key
+            scores = TemperatureLogitsWarper(temperature)(None, scores)
+            if top_k:
+                scores = TopKLogitsWarper(top_k)(None, scores)
+            if top_p < 1.0:
+                scores = TopPLogitsWarper(top_p)(None, scores)
+            probs = scores.softmax(-1)
+            generator = rows[members[0]].generator if len(members) == 1 else None
+            if generator is not None and probs.device.type != "cpu":
+                picked = torch.multinomial(probs.cpu(), 1, generator=generator).to(probs.device)
+            else:
+                picked = torch.multinomial(probs, 1, generator=generator)
+            chosen[index] = picked.view(-1)
+        return chosen
+
+    def _drop_finished(self) -> None:
+        for row in self._rows:
+            if row.job.halt.is_set():
+                row.job.finish(row.job.halt_reason)
+        keep = [i for i, r in enumerate(self._rows) if not r.job.finished]
+        if len(keep) == len(self._rows):
+            return
+        if not keep:
+            self._rows, self._cache, self._mask = [], None, None
+            return
+        index = torch.tensor(keep)
+        self._rows = [self._rows[i] for i in keep]
+        self._cache.batch_select_indices(index.to(self.device))
+        self._mask = self._mask.index_select(0, index)
+        # Columns that are padding for every remaining row are dead weight: cut them off.
+        used = self._mask.any(dim=0).nonzero()
+        start = int(used[0]) if len(used) else 0
+        if start:
+            self._mask = self._mask[:, start:]
+            for layer in self._cache.layers:
+                layer.keys = layer.keys[..., start:, :]
+                layer.values = layer.values[..., start:, :]
