@@ -13,11 +13,9 @@ import json
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
-from common import DEMO, emit
+from common import DEMO, emit, run_together
 
 
 def clients(url: str, users: int, tokens: int) -> None:
@@ -27,22 +25,13 @@ def clients(url: str, users: int, tokens: int) -> None:
 
     params = json.dumps({"temperature": 0, "max_new_tokens": tokens, "min_new_tokens": tokens})
     pool = [Client(url, verbose=False) for _ in range(users)]
-    results: list[dict] = [{}] * users
-    barrier = threading.Barrier(users)
 
-    def user(i: int) -> None:
-        barrier.wait()
+    def user(i: int) -> dict:
         job = pool[i].submit(QUESTIONS[i % len(QUESTIONS)], "System B · local model", "", params, "",
                              api_name="/chat")
-        results[i] = job.result()
+        return job.result()
 
-    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
+    results, wall = run_together(users, user)
     total = sum(r["stats"]["reasoning_tokens"] + r["stats"]["content_tokens"] for r in results)
     print(json.dumps({"tokens": total, "wall": wall}))
 

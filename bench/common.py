@@ -6,6 +6,9 @@ import json
 import os
 import platform
 import sys
+import threading
+import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -46,3 +49,21 @@ def emit(name: str, figures: dict, table: list[list]) -> None:
         print("  ".join(str(cell).rjust(w) for cell, w in zip(row, widths, strict=True)))
         if n == 0:
             print("  ".join("-" * w for w in widths))
+
+
+def run_together(n: int, task: Callable[[int], object]) -> tuple[list, float]:
+    """Run task(0) … task(n-1) on n threads released at the same moment: (results, wall seconds)."""
+    results: list = [None] * n
+    barrier = threading.Barrier(n)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        results[i] = task(i)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, time.perf_counter() - started

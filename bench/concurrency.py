@@ -9,10 +9,8 @@ one-at-a-time path for comparison.
 from __future__ import annotations
 
 import argparse
-import threading
-import time
 
-from common import DEMO, emit, pct
+from common import DEMO, emit, pct, run_together
 
 QUESTIONS = ["What is an ETF?", "Qu'est-ce que la duration ?", "What is inflation?",
              "Qu'est-ce qu'un dividende ?", "What is liquidity?", "Qu'est-ce que l'EBITDA ?",
@@ -23,20 +21,8 @@ def run_level(engine, n: int, tokens: int) -> dict:
     from engines.base import ChatRequest, GenerationParams, collect
 
     params = GenerationParams(temperature=0, max_new_tokens=tokens, min_new_tokens=tokens)
-    results = [None] * n
-    barrier = threading.Barrier(n)
-
-    def one(i: int) -> None:
-        barrier.wait()
-        results[i] = collect(engine.stream(ChatRequest.single(QUESTIONS[i % len(QUESTIONS)], params=params)))
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
+    results, wall = run_together(n, lambda i: collect(engine.stream(
+        ChatRequest.single(QUESTIONS[i % len(QUESTIONS)], params=params))))
     total = sum(r.stats.output_tokens for r in results)
     ttfts = [r.stats.ttft_s for r in results]
     return {"streams": n, "aggregate_tok_s": total / wall, "ttft_p50_s": pct(ttfts, 50),
