@@ -121,9 +121,26 @@ def check_exposure(settings) -> None:
             "--allow-public-share if you really want an open link.")
 
 
+def remember_missing_modules(*names: str) -> None:
+    """Make `import name` fail at once when the package is not installed.
+
+    Gradio wraps every event in a helper that tries `import matplotlib`; without matplotlib each
+    attempt searches the whole import path again (Python caches only successful imports): about
+    a millisecond per streamed update, 5% of a core under load. A None entry in sys.modules is
+    Python's own way of saying "not available"; an installed package is left alone.
+    """
+    import importlib.util
+
+    for name in names:
+        if name not in sys.modules and importlib.util.find_spec(name) is None:
+            sys.modules[name] = None  # type: ignore[assignment]
+
+
 def launch(settings, services=None):
     """Build and start the app without blocking. Returns (demo, local_url, share_url, services)."""
     import gradio as gr
+
+    remember_missing_modules("matplotlib")
 
     from ui.app import build_app
     from workbench.rest import add_rest_routes

@@ -253,28 +253,36 @@ class LocalEngine:
         error: EngineError | None = None
         self.scheduler.submit(job)
         try:
-            while True:
+            ended = False
+            while not ended:
                 try:
-                    item = job.out.get(timeout=0.05)
+                    items = [job.out.get(timeout=0.05)]
                 except queue.Empty:
                     if cancel is not None and cancel.is_set():
                         job.stop("cancelled")
                     continue
-                if item[0] == END:
-                    finish = item[1]
-                    break
-                if item[0] == ERROR:
-                    error = LocalFailure(_describe_failure(item[1]))
-                    break
-                _, token, at = item
-                first_at = first_at or at
-                last_at = at
+                while True:  # take every token already waiting: one wake-up, one event per channel
+                    try:
+                        items.append(job.out.get_nowait())
+                    except queue.Empty:
+                        break
+                pieces: list[tuple[str, str]] = []
+                for item in items:
+                    if item[0] == END:
+                        finish, ended = item[1], True
+                        break
+                    if item[0] == ERROR:
+                        error, ended = LocalFailure(_describe_failure(item[1])), True
+                        break
+                    _, token, at = item
+                    first_at = first_at or at
+                    last_at = at
+                    was_reasoning = splitter.in_reasoning
+                    pieces += splitter.feed(decoder.push(token))
+                    counts["reasoning" if was_reasoning or splitter.in_reasoning else "content"] += 1
                 if cancel is not None and cancel.is_set():
                     job.stop("cancelled")
-                was_reasoning = splitter.in_reasoning
-                pieces = splitter.feed(decoder.push(token))
-                counts["reasoning" if was_reasoning or splitter.in_reasoning else "content"] += 1
-                for event in self._emit(pieces, stopper):
+                for event in self._emit(_merge(pieces), stopper):
                     yield event
                 if stopper.matched is not None and not job.halt.is_set():
                     job.stop("stop")
@@ -313,6 +321,17 @@ class LocalEngine:
 
     def close(self) -> None:
         self.scheduler.close()
+
+
+def _merge(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Join consecutive pieces of the same channel."""
+    merged: list[tuple[str, str]] = []
+    for channel, text in pieces:
+        if merged and merged[-1][0] == channel:
+            merged[-1] = (channel, merged[-1][1] + text)
+        else:
+            merged.append((channel, text))
+    return merged
 
 
 def _describe_failure(exc: BaseException) -> str:
