@@ -38,7 +38,7 @@ from engines.base import (
 )
 from engines.batching import END, ERROR, BatchScheduler, Job
 from engines.detok import StopMatcher, incremental_decoder
-from engines.reasoning import OPEN_TAG, ThinkSplitter
+from engines.reasoning import OPEN_TAG, ThinkSplitter, merge_pieces
 
 log = logging.getLogger(__name__)
 
@@ -282,7 +282,7 @@ class LocalEngine:
                     counts["reasoning" if was_reasoning or splitter.in_reasoning else "content"] += 1
                 if cancel is not None and cancel.is_set():
                     job.stop("cancelled")
-                for event in self._emit(_merge(pieces), stopper):
+                for event in self._emit(merge_pieces(pieces), stopper):
                     yield event
                 if stopper.matched is not None and not job.halt.is_set():
                     job.stop("stop")
@@ -321,17 +321,6 @@ class LocalEngine:
 
     def close(self) -> None:
         self.scheduler.close()
-
-
-def _merge(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Join consecutive pieces of the same channel."""
-    merged: list[tuple[str, str]] = []
-    for channel, text in pieces:
-        if merged and merged[-1][0] == channel:
-            merged[-1] = (channel, merged[-1][1] + text)
-        else:
-            merged.append((channel, text))
-    return merged
 
 
 def _describe_failure(exc: BaseException) -> str:

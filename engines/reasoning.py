@@ -83,7 +83,7 @@ class ThinkSplitter:
                 break
             out.append((CONTENT, buf))
             break
-        return _merge(out)
+        return merge_pieces(out)
 
     def finish(self) -> list[tuple[str, str]]:
         """Flush whatever is held back at the end of the stream."""
@@ -97,7 +97,8 @@ class ThinkSplitter:
         return [(CONTENT, held)]
 
 
-def _merge(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def merge_pieces(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Join consecutive pieces of the same channel."""
     merged: list[tuple[str, str]] = []
     for channel, text in pieces:
         if merged and merged[-1][0] == channel:
