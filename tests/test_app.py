@@ -99,3 +99,15 @@ def test_pipeline_answers_carry_the_route(running_app):
         api_name="/chat")
     assert final["stats"]["extras"]["route"] == "explicit_refusal"
     assert final["answer"].startswith("I can't help with that request")
+
+
+def test_a_missing_optional_module_fails_fast_and_an_installed_one_is_untouched(monkeypatch):
+    import importlib
+
+    name = "workbench_no_such_module_xyz"
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    app_module.remember_missing_modules(name, "json")
+    assert name in sys.modules and sys.modules[name] is None
+    with pytest.raises(ImportError):
+        importlib.import_module(name)
+    assert sys.modules["json"] is not None and importlib.import_module("json").dumps([1]) == "[1]"
