@@ -18,14 +18,11 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from common import DEMO, ROOT, emit, run_together
+from common import DEMO, emit, run_together
 
 SHAPES = {  # Qwen3-8B's config.json, and a tiny one of the same architecture for a dry run
     "8b": dict(hidden_size=4096, intermediate_size=12288, num_hidden_layers=36, num_attention_heads=32,
@@ -103,25 +100,10 @@ def engine_levels(model_dir: Path, device: str, levels: list[int], tokens: int) 
 def serve_levels(model_dir: Path, levels: list[int], tokens: int) -> dict[int, float]:
     from openai import OpenAI
 
-    from tests.serve import free_port
+    from tests.serve import transformers_serve
 
-    exe = Path(sys.executable).parent / "transformers"
-    port = free_port()
-    log = open(Path(tempfile.mkdtemp()) / "serve.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([str(exe) if exe.exists() else "transformers", "serve", str(model_dir),
-                             "--continuous-batching", "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 600
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("transformers serve did not start; see " + log.name) from None
-                time.sleep(1)
-        client = OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="none", timeout=600)
+    with transformers_serve(model_dir, "--continuous-batching", timeout_s=600) as base_url:
+        client = OpenAI(base_url=base_url, api_key="none", timeout=600)
 
         def one(i: int) -> int:
             stream = client.chat.completions.create(
@@ -140,10 +122,6 @@ def serve_levels(model_dir: Path, levels: list[int], tokens: int) -> dict[int, f
 
         concurrent(1, one)  # warm-up
         return {n: concurrent(n, one) for n in levels}
-    finally:
-        proc.terminate()
-        proc.wait(30)
-        log.close()
 
 
 def main() -> None:
@@ -160,7 +138,6 @@ def main() -> None:
     import torch
     from transformers import AutoModelForCausalLM
 
-    sys.path.insert(0, str(ROOT))
     levels = sorted({1, *(int(x) for x in args.levels.split(","))})
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="gpu-bench-"))
     model_dir = workdir / f"qwen3-{args.shape}-random"

@@ -13,6 +13,7 @@ On CPU this beats transformers' continuous batching by far (see FACTS.md and ben
 
 from __future__ import annotations
 
+import abc
 import ctypes
 import ctypes.util
 import logging
@@ -90,6 +91,11 @@ class Job:
             self.finished = True
             self.out.put((END, reason))
 
+    def fail(self, exc: BaseException) -> None:
+        if not self.finished:
+            self.finished = True
+            self.out.put((ERROR, exc))
+
     def deliver(self, token: int, at: float, eos_ids: set[int]) -> bool:
         """Hand one generated token to the consumer, or end the job; True if it was delivered."""
         if self.finished:
@@ -139,7 +145,18 @@ class _RowStop(StoppingCriteria):
         return torch.tensor(flags, dtype=torch.bool, device=input_ids.device)
 
 
-class Scheduler:
+def left_pad(sequences: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Token ids and attention mask, left-padded: every row ends where generation starts."""
+    width = max(len(seq) for seq in sequences)
+    ids = torch.full((len(sequences), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(sequences), width), dtype=torch.long)
+    for row, seq in enumerate(sequences):
+        ids[row, width - len(seq):] = torch.tensor(seq)
+        mask[row, width - len(seq):] = 1
+    return ids, mask
+
+
+class Scheduler(abc.ABC):
     """What both schedulers share: a worker thread that owns the model, and a queue of jobs."""
 
     def __init__(self, model: Any, *, pad_id: int, eos_ids: set[int], device: torch.device,
@@ -179,8 +196,25 @@ class Scheduler:
             self._cond.notify_all()
         self._thread.join(timeout=5)
 
+    @abc.abstractmethod
     def _loop(self) -> None:
-        raise NotImplementedError
+        """The worker thread: take jobs, generate, hand tokens out, until closed."""
+
+    def _live_pending(self) -> list[Job]:
+        """Under the lock: end the waiting jobs that were cancelled; the others, in order."""
+        for job in self._pending:
+            if job.halt.is_set():
+                job.finish(job.halt_reason)
+        self._pending = [j for j in self._pending if not j.finished]
+        return self._pending
+
+    def _fail(self, jobs: list[Job], exc: BaseException) -> None:
+        """A failed generation (e.g. out of memory) ends these jobs with the error."""
+        log.exception("local generation failed for %d request(s)", len(jobs))
+        for job in jobs:
+            job.fail(exc)
+        if self.device.type == "cuda":
+            torch.cuda.empty_cache()  # give back what the failed work held
 
     def _trim(self, idle: bool) -> None:
         """On CPU, hand freed heap memory back when idle and every TRIM_EVERY_S seconds.
@@ -201,7 +235,6 @@ class BatchScheduler(Scheduler):
 
     def __init__(self, model: Any, **kwargs: Any) -> None:
         super().__init__(model, **kwargs)
-        self.batches_run = 0
         self._start()
 
     # ------------------------------------------------------------ worker
@@ -215,12 +248,8 @@ class BatchScheduler(Scheduler):
         if self.max_batch_size > 1 and self.gather_s:
             time.sleep(self.gather_s)  # let requests that arrive together share the batch
         with self._cond:
-            live = [j for j in self._pending if not j.halt.is_set()]
-            for job in self._pending:
-                if job.halt.is_set():
-                    job.finish(job.halt_reason)
+            live = self._live_pending()
             if not live:
-                self._pending = []
                 return []
             first = live[0]
             key = first.batch_key()
@@ -243,25 +272,13 @@ class BatchScheduler(Scheduler):
                 continue
             try:
                 self._run(batch)
-            except Exception as exc:
-                log.exception("local generation failed for a batch of %d", len(batch))
-                for job in batch:
-                    if not job.finished:
-                        job.finished = True
-                        job.out.put((ERROR, exc))
-                if self.device.type == "cuda":
-                    torch.cuda.empty_cache()  # give back what a failed (e.g. OOM) batch held
+            except Exception as exc:  # noqa: BLE001 - any failure ends this batch's jobs; _fail logs it
+                self._fail(batch, exc)
             self._trim(idle=not self.queue_depth)
 
     def _run(self, jobs: list[Job]) -> None:
-        self.batches_run += 1
         self.largest_batch = max(self.largest_batch, len(jobs))
-        width = max(len(j.input_ids) for j in jobs)
-        ids = torch.full((len(jobs), width), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(jobs), width), dtype=torch.long)
-        for row, job in enumerate(jobs):  # left padding: every row ends where generation starts
-            ids[row, width - len(job.input_ids):] = torch.tensor(job.input_ids)
-            mask[row, width - len(job.input_ids):] = 1
+        ids, mask = left_pad([j.input_ids for j in jobs], self.pad_id)
         p = jobs[0].params
         config = GenerationConfig(
             max_new_tokens=max(j.max_new_tokens for j in jobs),

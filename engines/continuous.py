@@ -37,7 +37,7 @@ from transformers.generation import (
     TopPLogitsWarper,
 )
 
-from engines.batching import ERROR, Job, Scheduler
+from engines.batching import Job, Scheduler, left_pad
 
 log = logging.getLogger(__name__)
 
@@ -135,12 +135,7 @@ class ContinuousScheduler(Scheduler):
         self._cache: DynamicCache | None = None
         self._mask: torch.Tensor | None = None  # (rows, cached length): 1 = real token
         self._routing = _AdapterRouting(model if uses_adapters else None)
-        self.steps_run = 0
         self._start()
-
-    @property
-    def running(self) -> int:
-        return len(self._rows)
 
     # ------------------------------------------------------------ worker
 
@@ -170,15 +165,12 @@ class ContinuousScheduler(Scheduler):
         if not self._rows and self.max_batch_size > 1 and self.gather_s:
             time.sleep(self.gather_s)  # let requests that arrive together start together
         with self._cond:
-            for job in self._pending:
-                if job.halt.is_set():
-                    job.finish(job.halt_reason)
-            self._pending = [j for j in self._pending if not j.finished]
+            live = self._live_pending()
             if any(r.exclusive for r in self._rows):
                 return []
             taken: list[Job] = []
             room = self.max_batch_size - len(self._rows)
-            for job in self._pending:  # first come, first served
+            for job in live:  # first come, first served
                 if len(taken) >= room:
                     break
                 if job.params.seed is not None:
@@ -193,16 +185,10 @@ class ContinuousScheduler(Scheduler):
         try:
             with torch.inference_mode():
                 work(rows)
-        except Exception as exc:
-            log.exception("local generation failed for %d row(s)", len(rows))
-            for row in rows:
-                if not row.job.finished:
-                    row.job.finished = True
-                    row.job.out.put((ERROR, exc))
+        except Exception as exc:  # noqa: BLE001 - any failure ends these rows; _fail logs it
             if not only_new:  # the shared cache is in an unknown state: start afresh
                 self._rows, self._cache, self._mask = [], None, None
-            if self.device.type == "cuda":
-                torch.cuda.empty_cache()
+            self._fail([row.job for row in rows], exc)
 
     def _forward(self, ids: torch.Tensor, mask: torch.Tensor, positions: torch.Tensor,
                  cache: DynamicCache, adapters: list[str] | None) -> torch.Tensor:
@@ -216,14 +202,9 @@ class ContinuousScheduler(Scheduler):
         return [r.job.adapter or "__base__" for r in rows] if self.uses_adapters else None
 
     def _prefill(self, rows: list[_Row]) -> None:
-        width = max(len(r.job.input_ids) for r in rows)
-        ids = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(rows), width), dtype=torch.long)
-        for i, row in enumerate(rows):  # left padding: every row ends where generation starts
-            n = len(row.job.input_ids)
-            ids[i, width - n:] = torch.tensor(row.job.input_ids)
-            mask[i, width - n:] = 1
-            row.position = n
+        ids, mask = left_pad([r.job.input_ids for r in rows], self.pad_id)
+        for row in rows:
+            row.position = len(row.job.input_ids)
         positions = (mask.cumsum(-1) - 1).clamp(min=0)
         cache = DynamicCache()
         logits = self._forward(ids, mask, positions, cache, self._adapters(rows))
@@ -246,7 +227,6 @@ class ContinuousScheduler(Scheduler):
         self._rows.extend(rows)
 
     def _step(self, rows: list[_Row]) -> None:
-        self.steps_run += 1
         self.largest_batch = max(self.largest_batch, len(rows))
         ids = torch.tensor([[r.last] for r in rows], dtype=torch.long)
         self._mask = torch.cat([self._mask, torch.ones((len(rows), 1), dtype=torch.long)], dim=1)

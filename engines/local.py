@@ -255,17 +255,9 @@ class LocalEngine:
         try:
             ended = False
             while not ended:
-                try:
-                    items = [job.out.get(timeout=0.05)]
-                except queue.Empty:
-                    if cancel is not None and cancel.is_set():
-                        job.stop("cancelled")
-                    continue
-                while True:  # take every token already waiting: one wake-up, one event per channel
-                    try:
-                        items.append(job.out.get_nowait())
-                    except queue.Empty:
-                        break
+                items = _waiting(job.out, timeout=0.05)  # one wake-up, one event per channel
+                if cancel is not None and cancel.is_set():
+                    job.stop("cancelled")
                 pieces: list[tuple[str, str]] = []
                 for item in items:
                     if item[0] == END:
@@ -280,8 +272,6 @@ class LocalEngine:
                     was_reasoning = splitter.in_reasoning
                     pieces += splitter.feed(decoder.push(token))
                     counts["reasoning" if was_reasoning or splitter.in_reasoning else "content"] += 1
-                if cancel is not None and cancel.is_set():
-                    job.stop("cancelled")
                 for event in self._emit(merge_pieces(pieces), stopper):
                     yield event
                 if stopper.matched is not None and not job.halt.is_set():
@@ -321,6 +311,20 @@ class LocalEngine:
 
     def close(self) -> None:
         self.scheduler.close()
+
+
+def _waiting(out: queue.Queue, timeout: float) -> list:
+    """Every message already waiting on a job's queue, after waiting up to `timeout` for the
+    first; [] when none came."""
+    try:
+        items = [out.get(timeout=timeout)]
+    except queue.Empty:
+        return []
+    while True:
+        try:
+            items.append(out.get_nowait())
+        except queue.Empty:
+            return items
 
 
 def _describe_failure(exc: BaseException) -> str:

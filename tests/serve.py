@@ -50,8 +50,8 @@ def _server(cmd: list[str], ready_url: str, workdir: str, env: dict[str, str],
 
 
 @contextmanager
-def transformers_serve(model_dir: Path, timeout_s: float = 120) -> Iterator[str]:
-    """Yield the base URL (…/v1) of a running server; stop it afterwards."""
+def transformers_serve(model_dir: Path, *extra: str, timeout_s: float = 120) -> Iterator[str]:
+    """Yield the base URL (…/v1) of a running server (extra: more CLI options); stop it afterwards."""
     beside = Path(sys.executable).parent / "transformers"  # the venv's, even when not activated
     exe = str(beside) if beside.exists() else shutil.which("transformers")
     if exe is None:
@@ -60,7 +60,7 @@ def transformers_serve(model_dir: Path, timeout_s: float = 120) -> Iterator[str]
     cache = tempfile.mkdtemp(prefix="hf-cache-")  # /v1/models fails without a cache directory
     env = dict(os.environ, HF_HUB_OFFLINE="1", HF_HUB_CACHE=cache, HF_HOME=cache)
     try:
-        with _server([exe, "serve", str(model_dir), "--host", "127.0.0.1", "--port", str(port)],
+        with _server([exe, "serve", str(model_dir), *extra, "--host", "127.0.0.1", "--port", str(port)],
                      f"http://127.0.0.1:{port}/health", cache, env, timeout_s):
             yield f"http://127.0.0.1:{port}/v1"
     finally:

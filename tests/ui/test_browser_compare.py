@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 from playwright.sync_api import expect
+
+from tests.ui.downloads import download_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -45,11 +45,6 @@ def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
     expect(page.locator("#batch-table")).to_contain_text("exp-")
     expect(page.locator("#batch-plot-latency .js-plotly-plot")).to_be_visible()
     expect(page.locator("#batch-plot-refusal .js-plotly-plot")).to_be_visible()
-    with page.expect_download() as info:
-        page.click("#batch-download")
-    path = tmp_path / "batch.csv"
-    info.value.save_as(path)
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = download_csv(page, "#batch-download", tmp_path / "batch.csv")
     assert len(rows) == 20  # 10 experiments x 2 systems
     assert {r["system"] for r in rows} == {"A", "B"}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 from playwright.sync_api import expect
+
+from tests.ui.downloads import download_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -19,12 +19,7 @@ def test_four_config_sweep_fills_the_table_and_the_csv_holds_four_rows(page, tmp
     expect(page.locator("#tune-status")).to_contain_text("Finished — 4 runs", timeout=120000)
     expect(page.locator("#tune-results")).to_contain_text("reasoning_share")
     expect(page.locator("#tune-plot .js-plotly-plot")).to_be_visible()
-    with page.expect_download() as info:
-        page.click("#tune-download")
-    path = tmp_path / "tuning.csv"
-    info.value.save_as(path)
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = download_csv(page, "#tune-download", tmp_path / "tuning.csv")
     assert len(rows) == 4
     assert sorted({r["temperature"] for r in rows}) == ["0.2", "0.9"]
     assert {r["max_new_tokens"] for r in rows} == {"64", "256"}
