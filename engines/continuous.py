@@ -38,6 +38,7 @@ from transformers.generation import (
 )
 
 from engines.batching import Job, Scheduler, left_pad
+from engines.slots import SlotStore
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ class _Row:
         return self.generator is not None
 
 
-def _make_row(job: Job, eos_ids: list[int]) -> _Row:
+def _make_row(job: Job, eos_ids: list[int], device: torch.device) -> _Row:
     p = job.params
     processors: list = []
     if p.repetition_penalty != 1.0:
@@ -76,7 +77,8 @@ def _make_row(job: Job, eos_ids: list[int]) -> _Row:
     if p.no_repeat_ngram_size:
         processors.append(NoRepeatNGramLogitsProcessor(p.no_repeat_ngram_size))
     if p.min_new_tokens:
-        processors.append(MinNewTokensLengthLogitsProcessor(len(job.input_ids), p.min_new_tokens, eos_ids))
+        processors.append(MinNewTokensLengthLogitsProcessor(len(job.input_ids), p.min_new_tokens, eos_ids,
+                                                            device=str(device)))
     generator = None
     if p.seed is not None:
         generator = torch.Generator().manual_seed(p.seed)
@@ -125,17 +127,84 @@ def _pad_left(t: torch.Tensor, extra: int, dim: int) -> torch.Tensor:
     return F.pad(t, pad)
 
 
-class ContinuousScheduler(Scheduler):
-    """Keeps up to `max_batch_size` requests decoding together on one worker thread."""
+class _DynamicStore:
+    """The running rows' keys and values in one DynamicCache that grows a column per step;
+    new rows are merged in by left-padding the shorter side. Any device, any adapters."""
 
-    def __init__(self, model: Any, *, uses_adapters: bool = False, **kwargs: Any) -> None:
+    def __init__(self, forward) -> None:
+        self._forward = forward
+        self.reset()
+
+    def reset(self) -> None:
+        self.cache: DynamicCache | None = None
+        self.mask: torch.Tensor | None = None  # (rows, columns): 1 = real token
+
+    def add(self, cache: DynamicCache, mask: torch.Tensor) -> None:
+        if self.cache is None:
+            self.cache, self.mask = cache, mask
+            return
+        old_len, new_len = self.mask.shape[1], mask.shape[1]
+        length = max(old_len, new_len)
+        for old, new in zip(self.cache.layers, cache.layers, strict=True):
+            old.keys = torch.cat([_pad_left(old.keys, length - old_len, -2),
+                                  _pad_left(new.keys, length - new_len, -2)])
+            old.values = torch.cat([_pad_left(old.values, length - old_len, -2),
+                                    _pad_left(new.values, length - new_len, -2)])
+        self.mask = torch.cat([_pad_left(self.mask, length - old_len, -1),
+                               _pad_left(mask, length - new_len, -1)])
+
+    def step(self, tokens: list[int], positions: list[int], adapters: list[str] | None) -> torch.Tensor:
+        ids = torch.tensor([[t] for t in tokens], dtype=torch.long)
+        self.mask = torch.cat([self.mask, torch.ones((len(tokens), 1), dtype=torch.long)], dim=1)
+        where = torch.tensor([[p] for p in positions], dtype=torch.long)
+        return self._forward(ids, self.mask, where, self.cache, adapters)
+
+    def keep(self, index: list[int]) -> None:
+        if not index:
+            self.reset()
+            return
+        rows = torch.tensor(index)
+        self.cache.batch_select_indices(rows.to(self.cache.layers[0].keys.device))
+        self.mask = self.mask.index_select(0, rows)
+        # Columns that are padding for every remaining row are dead weight: cut them off.
+        used = self.mask.any(dim=0).nonzero()
+        start = int(used[0]) if len(used) else 0
+        if start:
+            self.mask = self.mask[:, start:]
+            for layer in self.cache.layers:
+                layer.keys = layer.keys[..., start:, :]
+                layer.values = layer.values[..., start:, :]
+
+
+class ContinuousScheduler(Scheduler):
+    """Keeps up to `max_batch_size` requests decoding together on one worker thread.
+
+    `slots`: keep the rows' keys and values in fixed slots (`engines.slots`) and, on a GPU,
+    replay each decode step as a CUDA graph. None (the default) means: on CUDA when no LoRA
+    adapters are loaded (peft routes rows to adapters in Python, which a graph cannot replay).
+    """
+
+    def __init__(self, model: Any, *, uses_adapters: bool = False, slots: bool | None = None,
+                 cuda_graphs: bool = True, max_columns: int | None = None, **kwargs: Any) -> None:
         super().__init__(model, uses_adapters=uses_adapters, **kwargs)
         self._eos_list = sorted(self.eos_ids)
         self._rows: list[_Row] = []
-        self._cache: DynamicCache | None = None
-        self._mask: torch.Tensor | None = None  # (rows, cached length): 1 = real token
         self._routing = _AdapterRouting(model if uses_adapters else None)
+        if slots is None:
+            slots = cuda_graphs and self.device.type == "cuda" and not uses_adapters
+        if slots and uses_adapters:
+            raise ValueError("fixed slots do not route rows to LoRA adapters")
+        self._store = (SlotStore(model, self.device, self.max_batch_size, graphs=cuda_graphs,
+                                 max_columns=max_columns)
+                       if slots else _DynamicStore(self._forward))
         self._start()
+
+    @property
+    def decode(self) -> str:
+        """How decode steps run: "cuda-graphs", "slots" (eager, fixed slots) or "dynamic"."""
+        if isinstance(self._store, SlotStore):
+            return "cuda-graphs" if self._store.graphs else "slots"
+        return "dynamic"
 
     # ------------------------------------------------------------ worker
 
@@ -147,10 +216,12 @@ class ContinuousScheduler(Scheduler):
                     row.job.finish("cancelled")
                 return
             if new:
-                self._guarded(self._prefill, [_make_row(j, self._eos_list) for j in new], only_new=True)
+                rows = [_make_row(j, self._eos_list, self.device) for j in new]
+                self._guarded(self._prefill, rows, only_new=True)
             if self._rows:
-                self._guarded(self._step, self._rows, only_new=False)
-                self._drop_finished()
+                self._guarded(self._advance, self._rows, only_new=False)
+            if not self._rows and isinstance(self._store, SlotStore):
+                self._store.release_if_large()
             self._trim(idle=not self._rows and not self.queue_depth)
 
     def _admit(self) -> list[Job] | None:
@@ -187,7 +258,8 @@ class ContinuousScheduler(Scheduler):
                 work(rows)
         except Exception as exc:  # noqa: BLE001 - any failure ends these rows; _fail logs it
             if not only_new:  # the shared cache is in an unknown state: start afresh
-                self._rows, self._cache, self._mask = [], None, None
+                self._rows = []
+                self._store.reset()
             self._fail([row.job for row in rows], exc)
 
     def _forward(self, ids: torch.Tensor, mask: torch.Tensor, positions: torch.Tensor,
@@ -208,30 +280,17 @@ class ContinuousScheduler(Scheduler):
         positions = (mask.cumsum(-1) - 1).clamp(min=0)
         cache = DynamicCache()
         logits = self._forward(ids, mask, positions, cache, self._adapters(rows))
-        self._merge(rows, cache, mask)
+        self._store.add(cache, mask)
+        self._rows.extend(rows)
         self._sample_and_emit(rows, logits)
 
-    def _merge(self, rows: list[_Row], cache: DynamicCache, mask: torch.Tensor) -> None:
-        if self._cache is None or not self._rows:
-            self._rows, self._cache, self._mask = list(rows), cache, mask
-            return
-        old_len, new_len = self._mask.shape[1], mask.shape[1]
-        length = max(old_len, new_len)
-        for old, new in zip(self._cache.layers, cache.layers, strict=True):
-            old.keys = torch.cat([_pad_left(old.keys, length - old_len, -2),
-                                  _pad_left(new.keys, length - new_len, -2)])
-            old.values = torch.cat([_pad_left(old.values, length - old_len, -2),
-                                    _pad_left(new.values, length - new_len, -2)])
-        self._mask = torch.cat([_pad_left(self._mask, length - old_len, -1),
-                                _pad_left(mask, length - new_len, -1)])
-        self._rows.extend(rows)
+    def _advance(self, rows: list[_Row]) -> None:
+        self._step(rows)
+        self._drop_finished()
 
     def _step(self, rows: list[_Row]) -> None:
         self.largest_batch = max(self.largest_batch, len(rows))
-        ids = torch.tensor([[r.last] for r in rows], dtype=torch.long)
-        self._mask = torch.cat([self._mask, torch.ones((len(rows), 1), dtype=torch.long)], dim=1)
-        positions = torch.tensor([[r.position] for r in rows], dtype=torch.long)
-        logits = self._forward(ids, self._mask, positions, self._cache, self._adapters(rows))
+        logits = self._store.step([r.last for r in rows], [r.position for r in rows], self._adapters(rows))
         for row in rows:
             row.position += 1
         self._sample_and_emit(rows, logits)
@@ -252,6 +311,8 @@ class ContinuousScheduler(Scheduler):
                 for processor in row.processors:  # the list's own call inspects signatures each time
                     scores = processor(history, scores)
                 logits[i:i + 1] = scores
+        if not any(row.warp_key for row in rows):
+            return logits.argmax(-1)  # all greedy: one kernel
         chosen = torch.empty(len(rows), dtype=torch.long, device=logits.device)
         groups: dict[tuple, list[int]] = {}
         for i, row in enumerate(rows):
@@ -284,18 +345,5 @@ class ContinuousScheduler(Scheduler):
         keep = [i for i, r in enumerate(self._rows) if not r.job.finished]
         if len(keep) == len(self._rows):
             return
-        if not keep:
-            self._rows, self._cache, self._mask = [], None, None
-            return
-        index = torch.tensor(keep)
         self._rows = [self._rows[i] for i in keep]
-        self._cache.batch_select_indices(index.to(self.device))
-        self._mask = self._mask.index_select(0, index)
-        # Columns that are padding for every remaining row are dead weight: cut them off.
-        used = self._mask.any(dim=0).nonzero()
-        start = int(used[0]) if len(used) else 0
-        if start:
-            self._mask = self._mask[:, start:]
-            for layer in self._cache.layers:
-                layer.keys = layer.keys[..., start:, :]
-                layer.values = layer.values[..., start:, :]
+        self._store.keep(keep)

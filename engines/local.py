@@ -58,6 +58,7 @@ class LocalModelConfig:
     discover_adapters: bool = True  # also load <model dir>/adapters/*
     max_batch_size: int = 8  # 1 = plain one-at-a-time generation
     batching: Batching = "continuous"  # or "generate": dynamic batching of model.generate
+    cuda_graphs: bool = True  # continuous batching on a GPU: replay decode steps as CUDA graphs
     revision: str | None = None
 
 
@@ -147,10 +148,13 @@ class LocalEngine:
         if cfg.batching == "continuous" and not continuous.supported(model):
             log.info("%s uses sliding-window attention: batching with generate instead", cfg.model)
             self.batching = "generate"
-        scheduler = continuous.ContinuousScheduler if self.batching == "continuous" else BatchScheduler
-        self.scheduler = scheduler(model, pad_id=self.pad_id, eos_ids=self.eos_ids,
-                                   device=self.device, max_batch_size=cfg.max_batch_size,
-                                   uses_adapters=bool(self._adapters))
+        common = dict(pad_id=self.pad_id, eos_ids=self.eos_ids, device=self.device,
+                      max_batch_size=cfg.max_batch_size, uses_adapters=bool(self._adapters))
+        if self.batching == "continuous":
+            self.scheduler = continuous.ContinuousScheduler(
+                model, cuda_graphs=cfg.cuda_graphs and quant is None, max_columns=self.context_length, **common)
+        else:
+            self.scheduler = BatchScheduler(model, **common)
         log.info("loaded %s on %s (%s, %s) in %.1fs; adapters: %s", cfg.model, self.device,
                  self.dtype, cfg.quantization, self.load_seconds, list(self._adapters) or "none")
 
@@ -195,7 +199,8 @@ class LocalEngine:
                 "dtype": str(self.dtype).removeprefix("torch."),
                 "quantization": self.cfg.quantization, "adapters": self.adapters,
                 "context_length": self.context_length, "max_batch_size": self.cfg.max_batch_size,
-                "batching": self.batching, "queue_depth": self.scheduler.queue_depth}
+                "batching": self.batching, "decode": getattr(self.scheduler, "decode", "generate"),
+                "queue_depth": self.scheduler.queue_depth}
 
     def render_prompt(self, request: ChatRequest) -> str:
         """The exact prompt text the model sees (chat template, system prompt, thinking flag,
