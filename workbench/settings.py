@@ -52,6 +52,7 @@ class Settings:
     adapters: dict[str, str] = field(default_factory=dict)
     max_batch_size: int = 8
     batching: str = "continuous"
+    cuda_graphs: bool = True
     # System A
     system_a_provider: str = "deepseek"
     system_a_base_url: str | None = None
@@ -117,6 +118,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    default=env("SYSTEM_B_BATCHING", "continuous"),
                    help="continuous: finished requests leave the batch and waiting ones join at "
                         "once; generate: dynamic batching of model.generate [SYSTEM_B_BATCHING]")
+    b.add_argument("--no-cuda-graphs", dest="cuda_graphs", action="store_false",
+                   default=env("SYSTEM_B_CUDA_GRAPHS", "1") not in ("0", "false", "no"),
+                   help="on a GPU, run decode steps eagerly instead of replaying them as CUDA "
+                        "graphs [SYSTEM_B_CUDA_GRAPHS=0]")
     a = parser.add_argument_group("System A (remote OpenAI-compatible API)")
     a.add_argument("--system-a-provider", choices=["deepseek", "nebius", "custom"],
                    default=env("SYSTEM_A_PROVIDER", "deepseek"), help="preset [SYSTEM_A_PROVIDER]")
@@ -175,6 +180,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         adapters=_parse_adapters(values.get("adapter") or []),
         max_batch_size=max(1, values.get("max_batch_size", 8)),
         batching=values.get("batching", "continuous"),
+        cuda_graphs=values.get("cuda_graphs", True),
         system_a_provider=values.get("system_a_provider", "deepseek"),
         system_a_base_url=values.get("system_a_base_url"),
         system_a_model=values.get("system_a_model"),

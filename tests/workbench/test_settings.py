@@ -46,3 +46,10 @@ def test_auth_comes_from_the_environment_only(monkeypatch):
 def test_bad_adapter_flag_is_explained():
     with pytest.raises(argparse.ArgumentTypeError, match="NAME=PATH"):
         parse(["--adapter", "nopath"])
+
+
+def test_cuda_graphs_are_on_unless_turned_off(monkeypatch):
+    assert parse([]).cuda_graphs
+    assert not parse(["--no-cuda-graphs"]).cuda_graphs
+    monkeypatch.setenv("SYSTEM_B_CUDA_GRAPHS", "0")
+    assert not parse([]).cuda_graphs
