@@ -79,20 +79,26 @@ def concurrent(n: int, one) -> float:
     return sum(tokens) / wall
 
 
-def engine_levels(model_dir: Path, device: str, levels: list[int], tokens: int) -> dict[int, float]:
+def engine_levels(model_dir: Path, device: str, levels: list[int], tokens: int,
+                  cuda_graphs: bool = True) -> dict[int, float]:
     from engines.base import ChatRequest, GenerationParams, collect
     from engines.local import LocalEngine, LocalModelConfig
 
     engine = LocalEngine(LocalModelConfig(model=str(model_dir), device=device, max_batch_size=max(levels),
-                                          discover_adapters=False))
+                                          discover_adapters=False, cuda_graphs=cuda_graphs))
+    print(f"# engine decode: {engine.scheduler.decode}", flush=True)
     params = GenerationParams(temperature=0, max_new_tokens=tokens, min_new_tokens=tokens)
 
     def one(i: int) -> int:
         request = ChatRequest.single(f"Question {i}: what is an ETF?", params=params)
         return collect(engine.stream(request)).stats.output_tokens
 
-    concurrent(1, one)  # warm-up
-    rates = {n: concurrent(n, one) for n in levels}
+    for n in levels:  # warm-up: CUDA graphs are captured at each batch size's first step
+        concurrent(n, one)
+    rates = {}
+    for n in levels:
+        rates[n] = concurrent(n, one)
+        print(f"# engine ({engine.scheduler.decode}) at {n}: {rates[n]:.1f} tok/s", flush=True)
     engine.close()
     return rates
 
@@ -121,7 +127,11 @@ def serve_levels(model_dir: Path, levels: list[int], tokens: int) -> dict[int, f
             return tokens if finish == "length" else 0
 
         concurrent(1, one)  # warm-up
-        return {n: concurrent(n, one) for n in levels}
+        rates = {}
+        for n in levels:
+            rates[n] = concurrent(n, one)
+            print(f"# serve at {n}: {rates[n]:.1f} tok/s", flush=True)
+        return rates
 
 
 def main() -> None:
@@ -132,6 +142,8 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=256)
     parser.add_argument("--hbm-gbs", type=float, help="peak memory bandwidth, GB/s (default: by GPU name)")
     parser.add_argument("--skip-serve", action="store_true")
+    parser.add_argument("--eager-levels", default="1,8",
+                        help="levels at which to measure the engine without CUDA graphs too ('' = none)")
     parser.add_argument("--workdir", type=Path, help="where to save the model (default: a temp dir)")
     args = parser.parse_args()
 
@@ -151,12 +163,21 @@ def main() -> None:
     model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=dtype).to(args.device).eval()
     ids = torch.randint(10, 2000, (1, 64), device=args.device)
     plain = time_generate(model, ids, args.tokens)
+    print(f"# plain generate: {plain:.1f} tok/s", flush=True)
     static = time_generate(model, ids, args.tokens, cache_implementation="static")
+    print(f"# generate, static cache: {static:.1f} tok/s", flush=True)
     del model
     if on_cuda:
         torch.cuda.empty_cache()
     engine = engine_levels(model_dir, args.device, levels, args.tokens)
-    serve = {} if args.skip_serve else serve_levels(model_dir, levels, args.tokens)
+    eager_levels = sorted({int(x) for x in args.eager_levels.split(",") if x})
+    eager = engine_levels(model_dir, args.device, eager_levels, args.tokens, cuda_graphs=False) if eager_levels else {}
+    serve = {}
+    if not args.skip_serve:
+        try:
+            serve = serve_levels(model_dir, levels, args.tokens)
+        except Exception as exc:  # noqa: BLE001 - keep the figures measured so far
+            print(f"# transformers serve failed: {exc}", flush=True)
     mid = 8 if 8 in levels else max(levels)
     figures = {
         "gpu": gpu, "shape": args.shape, "weight_gb": round(weight_bytes / 1e9, 2), "tokens": args.tokens,
@@ -164,14 +185,18 @@ def main() -> None:
         "single_stream_tok_s": {"generate": round(plain, 1), "generate_static_cache": round(static, 1),
                                 "engine": round(engine[1], 1)},
         "engine_tok_s": {str(n): round(v, 1) for n, v in engine.items()},
+        "engine_eager_tok_s": {str(n): round(v, 1) for n, v in eager.items()},
         "serve_cb_tok_s": {str(n): round(v, 1) for n, v in serve.items()},
         "ratios": {"engine_single_vs_generate": round(engine[1] / plain, 2),
                    f"engine_{mid}_vs_single": round(engine[mid] / engine[1], 2),
-                   f"engine_vs_serve_at_{mid}": round(engine[mid] / serve[mid], 2) if serve else None},
+                   f"engine_vs_serve_at_{mid}": round(engine[mid] / serve[mid], 2) if serve else None,
+                   "graphs_vs_eager_single": round(engine[1] / eager[1], 2) if 1 in eager else None},
         "targets": "single >= 2x generate; 8 concurrent >= 6x single; >= 0.8x serve --continuous-batching at 8",
     }
     table = [["path", *[f"{n} stream{'s' if n > 1 else ''} (tok/s)" for n in levels]],
              ["System B engine", *[f"{engine[n]:.0f}" for n in levels]]]
+    if eager:
+        table.append(["System B engine, no CUDA graphs", *[f"{eager[n]:.0f}" if n in eager else "" for n in levels]])
     if serve:
         table.append(["transformers serve --continuous-batching", *[f"{serve[n]:.0f}" for n in levels]])
     table += [["plain generate", f"{plain:.0f}", *[""] * (len(levels) - 1)],
