@@ -6,8 +6,9 @@ thread owns the model and a key/value cache shared by all running rows; between 
 steps it drops the rows that finished and prefills newly arrived requests into free slots.
 
 Every row keeps its own sampling settings (temperature, top-p, top-k, repetition penalty,
-no-repeat n-grams, min new tokens: transformers' own logits processors, applied per row or per
-group of rows with equal settings), its own budget, stop and cancellation. A seeded request runs
+no-repeat n-grams: transformers' own logits processors, applied per row or per group of rows
+with equal settings; min new tokens: one mask over the end tokens of the rows still short of
+their minimum), its own budget, stop and cancellation. A seeded request runs
 alone with its own random generator, so the same seed gives the same text whatever else is
 running. A failure in a step (out of memory, say) fails the rows of that step only; a failure
 while prefilling new rows fails those rows and the running ones go on.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +31,6 @@ import torch
 import torch.nn.functional as F
 from transformers import DynamicCache
 from transformers.generation import (
-    MinNewTokensLengthLogitsProcessor,
     NoRepeatNGramLogitsProcessor,
     RepetitionPenaltyLogitsProcessor,
     TemperatureLogitsWarper,
@@ -38,7 +39,7 @@ from transformers.generation import (
 )
 
 from engines.batching import Job, Scheduler, left_pad
-from engines.slots import SlotStore
+from engines.slots import SlotStore, additive_mask, mask_keys
 
 log = logging.getLogger(__name__)
 
@@ -69,16 +70,13 @@ class _Row:
         return self.generator is not None
 
 
-def _make_row(job: Job, eos_ids: list[int], device: torch.device) -> _Row:
+def _make_row(job: Job) -> _Row:
     p = job.params
-    processors: list = []
+    processors: list = []  # the ones that read the row's history; min_new_tokens is a mask in _sample
     if p.repetition_penalty != 1.0:
         processors.append(RepetitionPenaltyLogitsProcessor(p.repetition_penalty))
     if p.no_repeat_ngram_size:
         processors.append(NoRepeatNGramLogitsProcessor(p.no_repeat_ngram_size))
-    if p.min_new_tokens:
-        processors.append(MinNewTokensLengthLogitsProcessor(len(job.input_ids), p.min_new_tokens, eos_ids,
-                                                            device=str(device)))
     generator = None
     if p.seed is not None:
         generator = torch.Generator().manual_seed(p.seed)
@@ -131,8 +129,9 @@ class _DynamicStore:
     """The running rows' keys and values in one DynamicCache that grows a column per step;
     new rows are merged in by left-padding the shorter side. Any device, any adapters."""
 
-    def __init__(self, forward) -> None:
+    def __init__(self, forward, model: Any) -> None:
         self._forward = forward
+        self._mask_keys = mask_keys(model)
         self.reset()
 
     def reset(self) -> None:
@@ -157,7 +156,11 @@ class _DynamicStore:
         ids = torch.tensor([[t] for t in tokens], dtype=torch.long)
         self.mask = torch.cat([self.mask, torch.ones((len(tokens), 1), dtype=torch.long)], dim=1)
         where = torch.tensor([[p] for p in positions], dtype=torch.long)
-        return self._forward(ids, self.mask, where, self.cache, adapters)
+        # One query token per row needs no causal structure: the padding mask, prepared here,
+        # spares the model building its masks again at every step.
+        keys = self.cache.layers[0].keys
+        window = additive_mask(self.mask.to(keys.device), keys.dtype)
+        return self._forward(ids, {key: window for key in self._mask_keys}, where, self.cache, adapters)
 
     def keep(self, index: list[int]) -> None:
         if not index:
@@ -187,7 +190,7 @@ class ContinuousScheduler(Scheduler):
     def __init__(self, model: Any, *, uses_adapters: bool = False, slots: bool | None = None,
                  cuda_graphs: bool = True, max_columns: int | None = None, **kwargs: Any) -> None:
         super().__init__(model, uses_adapters=uses_adapters, **kwargs)
-        self._eos_list = sorted(self.eos_ids)
+        self._eos_index = torch.tensor(sorted(self.eos_ids), dtype=torch.long, device=self.device)
         self._rows: list[_Row] = []
         self._routing = _AdapterRouting(model if uses_adapters else None)
         if slots is None:
@@ -196,7 +199,7 @@ class ContinuousScheduler(Scheduler):
             raise ValueError("fixed slots do not route rows to LoRA adapters")
         self._store = (SlotStore(model, self.device, self.max_batch_size, graphs=cuda_graphs,
                                  max_columns=max_columns)
-                       if slots else _DynamicStore(self._forward))
+                       if slots else _DynamicStore(self._forward, model))
         self._start()
 
     @property
@@ -216,7 +219,7 @@ class ContinuousScheduler(Scheduler):
                     row.job.finish("cancelled")
                 return
             if new:
-                rows = [_make_row(j, self._eos_list, self.device) for j in new]
+                rows = [_make_row(j) for j in new]
                 self._guarded(self._prefill, rows, only_new=True)
             if self._rows:
                 self._guarded(self._advance, self._rows, only_new=False)
@@ -262,10 +265,11 @@ class ContinuousScheduler(Scheduler):
                 self._store.reset()
             self._fail([row.job for row in rows], exc)
 
-    def _forward(self, ids: torch.Tensor, mask: torch.Tensor, positions: torch.Tensor,
-                 cache: DynamicCache, adapters: list[str] | None) -> torch.Tensor:
+    def _forward(self, ids: torch.Tensor, mask: torch.Tensor | dict[str, torch.Tensor],
+                 positions: torch.Tensor, cache: DynamicCache, adapters: list[str] | None) -> torch.Tensor:
+        mask = mask if isinstance(mask, dict) else mask.to(self.device)
         with self._routing.rows(adapters):
-            out = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device),
+            out = self.model(input_ids=ids.to(self.device), attention_mask=mask,
                              position_ids=positions.to(self.device), past_key_values=cache,
                              use_cache=True, logits_to_keep=1)
         return out.logits[:, -1, :].float()
@@ -304,6 +308,10 @@ class ContinuousScheduler(Scheduler):
                 row.tokens.append(token)
 
     def _sample(self, rows: list[_Row], logits: torch.Tensor) -> torch.Tensor:
+        # min_new_tokens (as transformers' MinNewTokensLengthLogitsProcessor): no end token yet.
+        short = [i for i, row in enumerate(rows) if row.job.generated < row.job.params.min_new_tokens]
+        if short:
+            logits[torch.tensor(short, device=logits.device)[:, None], self._eos_index] = -math.inf
         for i, row in enumerate(rows):
             if row.processors:
                 history = torch.tensor([row.tokens], dtype=torch.long, device=logits.device)

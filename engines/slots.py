@@ -40,6 +40,19 @@ def _ceil_pow2(n: int, floor: int = 1) -> int:
     return size
 
 
+def mask_keys(model: Any) -> list[str]:
+    """The attention types of the model's layers: the keys of a prepared mask mapping, which
+    transformers' models take as is instead of building their masks again at every step."""
+    config = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
+    return sorted(set(getattr(config, "layer_types", None) or ["full_attention"]))
+
+
+def additive_mask(real: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """(rows, columns) of 1 = real token → (rows, 1, 1, columns) of 0 = attend, minimum = ignore."""
+    hidden = torch.zeros(real.shape, dtype=dtype, device=real.device)
+    return hidden.masked_fill_(real == 0, torch.finfo(dtype).min)[:, None, None, :]
+
+
 class SlotCache:
     """The cache object a model's attention layers see during one step: it writes the new
     token's keys and values at ``column`` of each layer's (rows × width) window and hands the
@@ -69,8 +82,7 @@ class SlotStore:
         self.slots = slots
         self.graphs = graphs and device.type == "cuda"
         self.max_columns = max_columns
-        config = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
-        self._mask_keys = sorted(set(getattr(config, "layer_types", None) or ["full_attention"]))
+        self._mask_keys = mask_keys(model)
         self.captured = 0  # graphs captured so far (for tests and health)
         self.reset()
 
@@ -126,8 +138,7 @@ class SlotStore:
         starts = torch.tensor(self.starts + [self.column] * (self.slots - self.rows), device=self.device)
         cols = torch.arange(self.capacity, device=self.device)
         valid = (cols >= starts[:, None]) & (cols < self.column)
-        hidden = torch.finfo(self.dtype).min
-        self.mask.copy_(torch.where(valid, 0.0, hidden).to(self.dtype)[:, None, None, :])
+        self.mask.copy_(additive_mask(valid, self.dtype))
 
     def _move_columns(self, source: int, target: int, count: int) -> None:
         """Copy columns [source, source+count) of the running rows to [target, target+count)."""

@@ -129,13 +129,6 @@ def test_slots_are_chosen_on_cuda_without_adapters_only(base_engine):
         _scheduler(base_engine, slots=True, uses_adapters=True)
 
 
-def test_a_min_new_tokens_row_builds_its_processor_on_the_model_device():
-    job = Job(input_ids=[1, 2, 3], params=GenerationParams(max_new_tokens=20, min_new_tokens=5), max_new_tokens=20)
-    row = continuous._make_row(job, [2], torch.device("meta"))
-    (processor,) = row.processors
-    assert processor.eos_token_id.device.type == "meta"
-
-
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_cuda_graph_decoding_matches_generate(demo_model_dir):
     engine = LocalEngine(LocalModelConfig(model=str(demo_model_dir), discover_adapters=False, device="cuda"))
