@@ -1,15 +1,17 @@
 """GPU benchmark: a Qwen3-8B-shaped model with random bf16 weights (decode speed does not depend on
 the values of the weights, only on their shapes and bytes).
 
-    python bench/gpu.py [--levels 1,8,32] [--tokens 256] [--hbm-gbs 3350] [--skip-serve]
+    python bench/gpu.py [--levels 1,8,32] [--eager-levels 1,8] [--tokens 256] [--hbm-gbs 3350] [--skip-serve]
     python bench/gpu.py --shape tiny --device cpu      # a quick check of the script itself
 
 Measured in one run, on one model saved to a temporary directory:
   1. single stream: plain `model.generate`, `generate` with a static cache (compiled on CUDA),
      and System B's engine — against the HBM roofline (bandwidth / weight bytes);
-  2. System B's engine (continuous batching) at each level of concurrent streams;
+  2. System B's engine (continuous batching, CUDA graphs) at each level of concurrent streams,
+     and without CUDA graphs at `--eager-levels`;
   3. `transformers serve --continuous-batching` on the same directory at the same levels, through
      its OpenAI-compatible streaming API.
+Each figure is also printed as a "# ..." line as soon as it is measured.
 Targets (issue 7): engine single stream >= 2x plain generate; 8 concurrent >= 6x single-stream
 aggregate; within 20% of `transformers serve --continuous-batching` at 8 concurrent.
 """
