@@ -112,3 +112,15 @@ def test_a_missing_optional_module_fails_fast_and_an_installed_one_is_untouched(
     with pytest.raises(ImportError):
         importlib.import_module(name)
     assert sys.modules["json"] is not None and importlib.import_module("json").dumps([1]) == "[1]"
+
+
+def test_the_status_line_says_how_system_b_serves_requests():
+    from ui.app import local_status
+
+    base = {"model_id": "demo-model", "device": "cpu", "dtype": "float32", "max_batch_size": 8}
+    assert local_status({**base, "batching": "continuous", "decode": "dynamic"}) == (
+        "`demo-model` on cpu (float32 · continuous batching)")
+    gpu = {**base, "device": "cuda", "dtype": "bfloat16", "batching": "continuous", "decode": "cuda-graphs"}
+    assert local_status(gpu) == "`demo-model` on cuda (bfloat16 · continuous batching, CUDA graphs)"
+    assert "batched generate" in local_status({**base, "batching": "generate", "decode": "generate"})
+    assert "one request at a time" in local_status({**base, "batching": "continuous", "max_batch_size": 1})

@@ -40,13 +40,23 @@ def api_chat(services: Services):
     return chat
 
 
+def local_status(health: dict[str, Any]) -> str:
+    """System B's model, where it runs, and how requests share it, for the status line."""
+    how = {"continuous": "continuous batching", "generate": "batched generate"}.get(health.get("batching"), "")
+    if how and health.get("decode") == "cuda-graphs":
+        how += ", CUDA graphs"
+    if health.get("max_batch_size") == 1:
+        how = "one request at a time"
+    details = " · ".join(x for x in (health["dtype"], how) if x)
+    return f"`{health['model_id']}` on {health['device']} ({details})"
+
+
 def build_app(services: Services) -> gr.Blocks:
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(f"# {TITLE}\nSystem A (remote MoE) and System B (router + local finance model), "
                     "side by side: reasoning apart from the answer, language, refusals, latency.",
                     elem_id="app-title")
-        local = services.local.health()
-        status = (f"**System B:** `{local['model_id']}` on {local['device']} ({local['dtype']})"
+        status = (f"**System B:** {local_status(services.local.health())}"
                   f" · **System A:** {services.remote.health()['status'].replace('_', ' ')} "
                   f"(`{services.remote.model_id}`)")
         gr.Markdown(status, elem_id="status-line")
