@@ -5,7 +5,7 @@ small kernel launches, so an eager step is bound by Python and launch overhead, 
 A CUDA graph records one step's kernels once and replays them with a single launch. A graph
 needs every tensor it touches at a fixed address and of a fixed shape, which a growing
 ``DynamicCache`` is not; so here each layer's keys and values live in one preallocated tensor of
-``slots × heads × capacity × head_dim``:
+``slots × heads × capacity × head_dim`` (both grown in powers of two as the load needs):
 
 * every running row owns a slot (rows are kept in slots 0…n−1, in the scheduler's order);
 * all rows write their next token at the same column, the rows' histories right-aligned before
@@ -92,7 +92,8 @@ class SlotStore:
         """Forget every row and free the tensors (after a failure, or when idle)."""
         self.keys: list[torch.Tensor] = []
         self.values: list[torch.Tensor] = []
-        self.capacity = 0
+        self.capacity = 0  # columns allocated
+        self.allocated_slots = 0  # rows allocated (a power of two up to `slots`)
         self.rows = 0
         self.column = 0  # where the next step writes
         self.starts: list[int] = []  # each row's first real column
@@ -106,36 +107,42 @@ class SlotStore:
             if self.device.type == "cuda":
                 torch.cuda.empty_cache()
 
-    def _allocate(self, template: Any, capacity: int) -> None:
-        """(Re)allocate every buffer with room for `capacity` columns, keeping the rows."""
-        old_keys, old_values, used = self.keys, self.values, self.column
+    def _allocate(self, template: Any, slots: int, capacity: int) -> None:
+        """(Re)allocate every buffer for `slots` rows × `capacity` columns, keeping the rows."""
+        old_keys, old_values, used, rows = self.keys, self.values, self.column, self.rows
         self._graphs.clear()  # graphs hold the old addresses
         self._pool = None
         if template is not None:
             shapes = [(layer.keys.shape[1], layer.keys.shape[3], layer.keys.dtype) for layer in template.layers]
         else:
             shapes = [(k.shape[1], k.shape[3], k.dtype) for k in old_keys]
-        self.keys = [torch.zeros(self.slots, h, capacity, d, dtype=t, device=self.device) for h, d, t in shapes]
-        self.values = [torch.zeros_like(k) for k in self.keys]
-        for new, old in zip(self.keys + self.values, old_keys + old_values, strict=False):
-            new[:, :, :used] = old[:, :, :used]
-        self.capacity = capacity
+        keys = [torch.zeros(slots, h, capacity, d, dtype=t, device=self.device) for h, d, t in shapes]
+        values = [torch.zeros_like(k) for k in keys]
+        for new, old in zip(keys + values, old_keys + old_values, strict=False):
+            new[:rows, :, :used] = old[:rows, :, :used]
+        self.keys, self.values = keys, values
+        self.capacity, self.allocated_slots = capacity, slots
         self.dtype = shapes[0][2]
-        self.ids = torch.zeros(self.slots, 1, dtype=torch.long, device=self.device)
-        self.positions = torch.zeros(self.slots, 1, dtype=torch.long, device=self.device)
+        self.ids = torch.zeros(slots, 1, dtype=torch.long, device=self.device)
+        self.positions = torch.zeros(slots, 1, dtype=torch.long, device=self.device)
         self.write_at = torch.zeros(1, dtype=torch.long, device=self.device)
-        self.mask = torch.empty(self.slots, 1, 1, capacity, dtype=self.dtype, device=self.device)
+        self.mask = torch.empty(slots, 1, 1, capacity, dtype=self.dtype, device=self.device)
         self._rebuild_mask()
 
-    def _ensure_capacity(self, columns: int, template: Any = None) -> None:
-        if columns <= self.capacity:
+    def _ensure_room(self, rows: int, columns: int, template: Any = None) -> None:
+        """Grow the buffers (rows and columns to powers of two) to hold `rows` × `columns`:
+        memory follows what runs, not the largest batch and context the model allows."""
+        if rows <= self.allocated_slots and columns <= self.capacity:
             return
         if self.max_columns and columns > self.max_columns:
             raise RuntimeError(f"the batch needs {columns} key/value columns; the model holds {self.max_columns}")
-        self._allocate(template, _ceil_pow2(columns, MIN_WIDTH))
+        capacity = max(self.capacity, _ceil_pow2(columns, MIN_WIDTH))
+        if self.max_columns:
+            capacity = min(capacity, self.max_columns)
+        self._allocate(template, max(self.allocated_slots, min(_ceil_pow2(rows), self.slots)), capacity)
 
     def _rebuild_mask(self) -> None:
-        starts = torch.tensor(self.starts + [self.column] * (self.slots - self.rows), device=self.device)
+        starts = torch.tensor(self.starts + [self.column] * (self.allocated_slots - self.rows), device=self.device)
         cols = torch.arange(self.capacity, device=self.device)
         valid = (cols >= starts[:, None]) & (cols < self.column)
         self.mask.copy_(additive_mask(valid, self.dtype))
@@ -167,7 +174,7 @@ class SlotStore:
         if self.rows == 0:
             self.column, self.starts = 0, []
         shift = max(0, width - self.column)
-        self._ensure_capacity(self.column + shift + 1, template=cache)
+        self._ensure_room(self.rows + new, self.column + shift + 1, template=cache)
         if shift:  # the new prompts are longer than the running rows' history: move those right
             self._move_columns(0, shift, self.column)
             self.starts = [s + shift for s in self.starts]
@@ -198,9 +205,9 @@ class SlotStore:
         n = len(tokens)
         if self.column + 1 > self.capacity:
             self._trim()
-            self._ensure_capacity(self.column + 1)
+            self._ensure_room(n, self.column + 1)
             self._rebuild_mask()
-        rows = min(_ceil_pow2(n), self.slots)
+        rows = min(_ceil_pow2(n), self.allocated_slots)
         width = min(_ceil_pow2(self.column + 1, MIN_WIDTH), self.capacity)
         self.ids[:n, 0] = torch.tensor(tokens)
         self.positions[:n, 0] = torch.tensor(positions)

@@ -14,7 +14,7 @@ import torch
 
 from engines import continuous, slots
 from engines.base import ChatRequest, GenerationParams
-from engines.batching import TOKEN, Job
+from engines.batching import ERROR, TOKEN, Job
 from engines.local import LocalEngine, LocalModelConfig
 
 GREEDY = GenerationParams(temperature=0, max_new_tokens=200)
@@ -115,6 +115,33 @@ def test_the_store_keeps_its_columns_tight(base_engine, monkeypatch):
         again = Job(input_ids=prompts[0], params=GREEDY, max_new_tokens=3)
         scheduler.submit(again)
         assert len(_tokens(again)) == 3  # the buffers come back when needed
+    finally:
+        scheduler.close()
+
+
+def test_memory_follows_the_load_not_the_limits(base_engine):
+    """One request holds one slot, not max_batch_size; columns never exceed the model's context."""
+    prompts = [_prompt(base_engine, q) for q in QUESTIONS[:3]]
+    width = max(len(p) for p in prompts) + 8
+    scheduler = _scheduler(base_engine, slots=True, max_columns=width)
+    store = scheduler._store
+    try:
+        alone = Job(input_ids=prompts[0], params=GREEDY, max_new_tokens=4)
+        scheduler.submit(alone)
+        assert len(_tokens(alone)) == 4
+        assert store.allocated_slots == 1 and store.capacity == width  # not 4 slots, not 256 columns
+        jobs = [Job(input_ids=p, params=GREEDY, max_new_tokens=4) for p in prompts]
+        for job in jobs:
+            scheduler.submit(job)
+        assert all(len(_tokens(job)) == 4 for job in jobs)
+        assert store.allocated_slots in (2, 4)  # grown to a power of two as rows joined
+        too_long = Job(input_ids=prompts[1], params=GREEDY, max_new_tokens=width)
+        scheduler.submit(too_long)
+        streamed = 0
+        while (item := too_long.out.get(timeout=120))[0] == TOKEN:
+            streamed += 1
+        assert streamed == width - len(prompts[1]) + 1  # the prefill's token, then one per free column
+        assert item[0] == ERROR and "key/value columns" in str(item[1])  # then failed with a reason
     finally:
         scheduler.close()
 
