@@ -17,9 +17,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def main() -> None:
@@ -29,6 +26,7 @@ def main() -> None:
 
     import app as app_module
     from tests.serve import free_port
+    from tests.ui.pages import CHROMIUM, CHROMIUM_ARGS, compare_transaction
     from workbench.settings import Settings
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -36,7 +34,7 @@ def main() -> None:
     demo, url, _, services = app_module.launch(settings)
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(url)
             page.fill("#chat-question textarea", "Qu'est-ce que la duration ?")
@@ -45,12 +43,7 @@ def main() -> None:
             page.wait_for_timeout(800)
             page.screenshot(path=OUT / "chat.png")
 
-            page.get_by_role("tab", name="Compare").click()
-            page.fill("#cmp-query textarea", "Évalue le risque de cette transaction.")
-            page.locator("#cmp-tx .cm-content").click()
-            page.keyboard.type('{"amount": 25000, "currency": "EUR", "country": "KY", "channel": "wire", '
-                               '"customer_avg_amount": 1200, "new_beneficiary": true, "hour": 3')
-            page.click("#cmp-go")
+            compare_transaction(page, "Évalue le risque de cette transaction.")
             expect(page.locator("#cmp-metrics-b")).to_contain_text("transaction_risk", timeout=60000)
             page.screenshot(path=OUT / "compare.png", full_page=True)
 

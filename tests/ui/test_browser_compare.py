@@ -6,17 +6,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.ui.downloads import download_csv
+from tests.ui.pages import compare_transaction
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_single_compare_fills_both_columns(page):
-    page.get_by_role("tab", name="Compare").click()
-    page.fill("#cmp-query textarea", "Assess the risk of this transaction.")
-    page.locator("#cmp-tx .cm-content").click()
-    page.keyboard.type('{"amount": 25000, "currency": "EUR", "country": "KY", "channel": "wire", '
-                       '"customer_avg_amount": 1200, "new_beneficiary": true, "hour": 3')
-    page.click("#cmp-go")
+    compare_transaction(page, "Assess the risk of this transaction.")
     # System A is not configured here: its column says so, System B still answers
     expect(page.locator("#cmp-answer-a")).to_contain_text("DEEPSEEK_API_KEY", timeout=30000)
     expect(page.locator("#cmp-answer-b")).to_contain_text("Risk: HIGH", timeout=30000)

@@ -1,0 +1,23 @@
+"""Browser helpers shared by the browser tests and scripts/screenshots.py."""
+
+from __future__ import annotations
+
+# Debian's chromium (playwright cannot download browsers here), headless and quiet.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+# A wire that the transaction route scores as high risk: large, unusual for the customer, to a
+# new beneficiary in an offshore centre, at night.
+RISKY_WIRE = ('{"amount": 25000, "currency": "EUR", "country": "KY", "channel": "wire", '
+              '"customer_avg_amount": 1200, "new_beneficiary": true, "hour": 3')
+
+
+def compare_transaction(page, question: str, transaction: str = RISKY_WIRE) -> None:
+    """On the Compare tab, ask `question` about `transaction` (typed into the JSON editor, which
+    closes the brace itself) and start the comparison."""
+    page.get_by_role("tab", name="Compare").click()
+    page.fill("#cmp-query textarea", question)
+    page.locator("#cmp-tx .cm-content").click()
+    page.keyboard.type(transaction)
+    page.click("#cmp-go")
