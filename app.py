@@ -136,6 +136,22 @@ def remember_missing_modules(*names: str) -> None:
             sys.modules[name] = None  # type: ignore[assignment]
 
 
+QUEUE_IDLE_POLL_S = 0.01
+
+
+def calm_queue(demo) -> bool:
+    """Gradio's queue loop looks for new events every millisecond while it has none to start
+    (`sleep_when_free`, an internal setting): on this 2-core machine that kept an idle app at
+    about 7% of a core and woke the process a thousand times a second, competing with System B's
+    decode loop for the interpreter lock. Every 10 ms costs a request at most 10 ms more before it
+    starts. Returns False, changing nothing, where a Gradio release no longer has the setting."""
+    queue = getattr(demo, "_queue", None)
+    if queue is None or not isinstance(getattr(queue, "sleep_when_free", None), float):
+        return False
+    queue.sleep_when_free = max(queue.sleep_when_free, QUEUE_IDLE_POLL_S)
+    return True
+
+
 def launch(settings, services=None):
     """Build and start the app without blocking. Returns (demo, local_url, share_url, services)."""
     import gradio as gr
@@ -150,6 +166,7 @@ def launch(settings, services=None):
     services = services or build_services(settings)
     demo = build_app(services)
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size)
+    calm_queue(demo)
     app, local_url, share_url = demo.launch(
         server_name=settings.host, server_port=settings.port, share=settings.share,
         auth=settings.auth(), prevent_thread_lock=True, css=CSS, theme=gr.themes.Soft(),

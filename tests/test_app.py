@@ -124,3 +124,15 @@ def test_the_status_line_says_how_system_b_serves_requests():
     assert local_status(gpu) == "`demo-model` on cuda (bfloat16 · continuous batching, CUDA graphs)"
     assert "batched generate" in local_status({**base, "batching": "generate", "decode": "generate"})
     assert "one request at a time" in local_status({**base, "batching": "continuous", "max_batch_size": 1})
+
+
+def test_the_queue_looks_for_new_events_every_10_ms_not_every_millisecond():
+    import gradio as gr
+
+    with gr.Blocks() as demo:
+        gr.Markdown("x")
+    demo.queue()
+    assert demo._queue.sleep_when_free < app_module.QUEUE_IDLE_POLL_S  # Gradio's own 1 ms
+    assert app_module.calm_queue(demo), "this Gradio release lacks the setting: re-check calm_queue"
+    assert demo._queue.sleep_when_free == app_module.QUEUE_IDLE_POLL_S
+    assert not app_module.calm_queue(object())
