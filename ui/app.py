@@ -47,6 +47,8 @@ def local_status(health: dict[str, Any]) -> str:
         how += ", CUDA graphs"
     if health.get("max_batch_size") == 1:
         how = "one request at a time"
+    if health.get("process") == "own":
+        how += ", own process"
     details = " · ".join(x for x in (health["dtype"], how) if x)
     return f"`{health['model_id']}` on {health['device']} ({details})"
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from engines.base import Engine
 from engines.local import LocalEngine, LocalModelConfig
+from engines.process import ProcessEngine
 from engines.remote import RemoteConfig, RemoteEngine
 from engines.systems import RoutedEngine
 from workbench.compare import Comparator
@@ -32,7 +33,7 @@ class Services:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
-    def local(self) -> LocalEngine:
+    def local(self) -> LocalEngine | ProcessEngine:
         return self.engines[LOCAL]  # type: ignore[return-value]
 
     @property
@@ -95,7 +96,8 @@ def build_services(settings: Settings) -> Services:
         notices.append("No GPU found: System B runs the bundled demo model (a tiny model trained "
                        "for this workbench, not a finance advisor). Start with --model to use "
                        "a real one.")
-    local = LocalEngine(LocalModelConfig(
+    engine = ProcessEngine if settings.engine_process else LocalEngine
+    local = engine(LocalModelConfig(
         model=model, device=settings.device, quantization=settings.quantization,  # type: ignore[arg-type]
         attn_implementation=settings.attn_implementation, adapters=settings.adapters,
         max_batch_size=settings.max_batch_size, batching=settings.batching,  # type: ignore[arg-type]

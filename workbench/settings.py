@@ -53,6 +53,7 @@ class Settings:
     max_batch_size: int = 8
     batching: str = "continuous"
     cuda_graphs: bool = True
+    engine_process: bool = False  # load System B's model in a child process, off the web layer's lock
     # System A
     system_a_provider: str = "deepseek"
     system_a_base_url: str | None = None
@@ -122,6 +123,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    default=env("SYSTEM_B_CUDA_GRAPHS", "1") not in ("0", "false", "no"),
                    help="on a GPU, run decode steps eagerly instead of replaying them as CUDA "
                         "graphs [SYSTEM_B_CUDA_GRAPHS=0]")
+    b.add_argument("--engine-process", dest="engine_process", action="store_true",
+                   default=env("SYSTEM_B_PROCESS", "0") in ("1", "true", "yes"),
+                   help="run System B's model in a process of its own, so that its decode loop does "
+                        "not share Python's interpreter lock with the web server [SYSTEM_B_PROCESS=1]")
     a = parser.add_argument_group("System A (remote OpenAI-compatible API)")
     a.add_argument("--system-a-provider", choices=["deepseek", "nebius", "custom"],
                    default=env("SYSTEM_A_PROVIDER", "deepseek"), help="preset [SYSTEM_A_PROVIDER]")
@@ -181,6 +186,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         max_batch_size=max(1, values.get("max_batch_size", 8)),
         batching=values.get("batching", "continuous"),
         cuda_graphs=values.get("cuda_graphs", True),
+        engine_process=values.get("engine_process", False),
         system_a_provider=values.get("system_a_provider", "deepseek"),
         system_a_base_url=values.get("system_a_base_url"),
         system_a_model=values.get("system_a_model"),

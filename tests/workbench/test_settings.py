@@ -53,3 +53,10 @@ def test_cuda_graphs_are_on_unless_turned_off(monkeypatch):
     assert not parse(["--no-cuda-graphs"]).cuda_graphs
     monkeypatch.setenv("SYSTEM_B_CUDA_GRAPHS", "0")
     assert not parse([]).cuda_graphs
+
+
+def test_engine_process_is_off_unless_asked_for(monkeypatch):
+    assert not parse([]).engine_process
+    assert parse(["--engine-process"]).engine_process
+    monkeypatch.setenv("SYSTEM_B_PROCESS", "1")
+    assert parse([]).engine_process

@@ -1,0 +1,256 @@
+"""System B's local engine in a process of its own.
+
+The decode loop is Python between its tensor calls, so in the app's process it shares the
+interpreter lock with the web layer: every streamed update, request and page load the server
+handles delays a decode step. :class:`ProcessEngine` loads the model in a spawned child process
+and talks to it over a pipe; the app's process keeps only the web layer and a reader thread that
+hands each request its events. It offers what the app uses of :class:`LocalEngine`: ``name``,
+``model_id``, ``adapters``, ``stream``, ``health`` and ``close``.
+
+If the child dies (killed, out of host memory), running streams end at once with an error that
+says so, later requests get the same error, and the rest of the app keeps working.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from engines.base import ChatRequest, Done, EngineError, StreamEvent, StreamStats
+from engines.local import LocalEngine, LocalFailure, LocalModelConfig
+
+log = logging.getLogger(__name__)
+
+# messages, app -> engine process
+STREAM, CANCEL, HEALTH, CLOSE = "stream", "cancel", "health", "close"
+# messages, engine process -> app
+READY, FAILED, EVENT, ANSWER = "ready", "failed", "event", "answer"
+
+ROOT = Path(__file__).resolve().parents[1]
+HEALTH_TIMEOUT_S = 5.0
+POLL_S = 0.05  # how often a waiting stream looks at its cancel flag
+
+
+class ProcessEngine:
+    """A :class:`LocalEngine` running in a child process; the same requests, the same events."""
+
+    def __init__(self, cfg: LocalModelConfig, name: str = "System B · local model") -> None:
+        # A fresh interpreter (`python -m engines.process`), not a fork: CUDA cannot be used in a
+        # forked child, and multiprocessing's spawn would import the app's main module again.
+        ours, theirs = socket.socketpair()
+        self._process = subprocess.Popen([sys.executable, "-m", "engines.process", str(theirs.fileno())],
+                                         pass_fds=[theirs.fileno()], cwd=ROOT)
+        theirs.close()
+        self._conn = Connection(ours.detach())
+        try:
+            self._conn.send((cfg, name, logging.getLogger().level))
+            kind, info = self._conn.recv()  # waits while the child loads the model
+        except (EOFError, OSError):
+            code = self._process.wait(10)
+            raise LocalFailure(f"the local model's process exited while loading {cfg.model!r} "
+                               f"(exit code {code})") from None
+        if kind == FAILED:
+            self._process.wait(10)
+            raise info
+        self.cfg = cfg
+        self.name = name
+        self.model_id: str = info["model_id"]
+        self._adapters: list[str] = info["adapters"]
+        self._last_health: dict[str, Any] = info["health"]
+        self._waiting: dict[int, queue.Queue] = {}  # request id -> its events
+        self._ids = itertools.count()
+        self._send_lock = threading.Lock()
+        self._stopped: str | None = None  # why the child is gone, once it is
+        self._closing = False
+        self._reader = threading.Thread(target=self._read, name="system-b-engine-reader", daemon=True)
+        self._reader.start()
+
+    # ------------------------------------------------------------ engine protocol
+
+    @property
+    def adapters(self) -> list[str]:
+        return list(self._adapters)
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
+    def stream(self, request: ChatRequest, cancel: threading.Event | None = None) -> Iterator[StreamEvent]:
+        started = time.perf_counter()
+        rid, events = self._open()
+        cancel_sent = False
+        try:
+            self._send((STREAM, rid, request))
+            while True:
+                if cancel is not None and cancel.is_set() and not cancel_sent:
+                    self._send((CANCEL, rid))
+                    cancel_sent = True
+                try:
+                    event = events.get(timeout=POLL_S)
+                except queue.Empty:
+                    continue
+                if event is None:  # the child went away
+                    yield self._failure(started)
+                    return
+                yield event
+                if isinstance(event, Done):
+                    return
+        except EngineError:
+            yield self._failure(started)
+        except GeneratorExit:  # the consumer stopped early: free the row in the child at once
+            if not cancel_sent:
+                self._send_quietly((CANCEL, rid))
+            raise
+        finally:
+            self._waiting.pop(rid, None)
+
+    def health(self) -> dict[str, Any]:
+        if self._stopped is None:
+            rid, answers = self._open()
+            try:
+                self._send((HEALTH, rid))
+                answer = answers.get(timeout=HEALTH_TIMEOUT_S)
+                if answer is not None:
+                    self._last_health = answer
+            except (EngineError, queue.Empty):
+                pass  # busy or gone: report what is known
+            finally:
+                self._waiting.pop(rid, None)
+        status = {"status": "failed", "error": self._stopped} if self._stopped else {}
+        return {**self._last_health, "process": "own", **status}
+
+    def close(self) -> None:
+        self._closing = True
+        self._send_quietly((CLOSE,))
+        try:
+            self._process.wait(10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait(5)
+        self._conn.close()
+
+    # ------------------------------------------------------------ plumbing
+
+    def _open(self) -> tuple[int, queue.Queue]:
+        rid = next(self._ids)
+        box: queue.Queue = queue.Queue()
+        self._waiting[rid] = box
+        if self._stopped is not None:
+            box.put(None)
+        return rid, box
+
+    def _send(self, message: tuple) -> None:
+        if self._stopped is not None:
+            raise LocalFailure(self._stopped)
+        try:
+            with self._send_lock:
+                self._conn.send(message)
+        except (OSError, EOFError, ValueError) as exc:
+            raise LocalFailure(self._stopped or f"the local model's process is gone: {exc}") from None
+
+    def _send_quietly(self, message: tuple) -> None:
+        with contextlib.suppress(EngineError):
+            self._send(message)
+
+    def _read(self) -> None:
+        """The only reader of the pipe: hands each event to the request waiting for it."""
+        try:
+            while True:
+                _, rid, payload = self._conn.recv()
+                box = self._waiting.get(rid)
+                if box is not None:
+                    box.put(payload)
+        except (EOFError, OSError):
+            pass
+        try:
+            code = self._process.wait(1)
+        except subprocess.TimeoutExpired:
+            code = None
+        if self._closing:
+            self._stopped = "the local model was closed"
+        else:
+            self._stopped = ("the local model's process stopped" + (f" (exit code {code})" if code else "")
+                             + ": restart the app to serve System B again")
+            log.error(self._stopped)
+        for box in list(self._waiting.values()):
+            box.put(None)
+
+    def _failure(self, started: float) -> Done:
+        stats = StreamStats(self.model_id, "error", total_s=time.perf_counter() - started)
+        return Done(stats, LocalFailure(self._stopped or "the local model's process is gone"))
+
+
+def serve(cfg: LocalModelConfig, name: str, conn: Any, log_level: int = logging.WARNING) -> None:
+    """The child process: load the model, then answer the app's messages until told to close
+    or until the app goes away. Each request streams from a thread of its own, as in the app."""
+    logging.basicConfig(level=log_level)
+    try:
+        engine = LocalEngine(cfg, name)
+    except BaseException as exc:  # noqa: BLE001 - the app shows why loading failed
+        conn.send((FAILED, exc if isinstance(exc, EngineError) else LocalFailure(f"{type(exc).__name__}: {exc}")))
+        return
+    conn.send((READY, {"model_id": engine.model_id, "adapters": engine.adapters, "health": engine.health()}))
+    send_lock = threading.Lock()
+    cancels: dict[int, threading.Event] = {}
+
+    def send(message: tuple) -> None:
+        with send_lock:
+            conn.send(message)
+
+    def run(rid: int, request: ChatRequest, cancel: threading.Event) -> None:
+        try:
+            for event in engine.stream(request, cancel):
+                send((EVENT, rid, event))
+        except (OSError, EOFError):
+            cancel.set()  # the app went away
+        except Exception as exc:  # a bug here ends this request, not the process
+            log.exception("request %s failed", rid)
+            send((EVENT, rid, Done(StreamStats(engine.model_id, "error"),
+                                   LocalFailure(f"the local model failed: {type(exc).__name__}: {exc}"))))
+        finally:
+            cancels.pop(rid, None)
+
+    try:
+        while True:
+            message = conn.recv()
+            if message[0] == STREAM:
+                _, rid, request = message
+                cancels[rid] = threading.Event()
+                threading.Thread(target=run, args=(rid, request, cancels[rid]), daemon=True).start()
+            elif message[0] == CANCEL:
+                event = cancels.get(message[1])
+                if event is not None:
+                    event.set()
+            elif message[0] == HEALTH:
+                send((ANSWER, message[1], engine.health()))
+            elif message[0] == CLOSE:
+                break
+    except (EOFError, OSError):
+        pass  # the app exited
+    finally:
+        for event in list(cancels.values()):
+            event.set()
+        engine.close()
+
+
+def main() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the app's to handle; it closes us
+    conn = Connection(int(sys.argv[1]))
+    cfg, name, log_level = conn.recv()
+    serve(cfg, name, conn, log_level)
+
+
+if __name__ == "__main__":
+    main()
