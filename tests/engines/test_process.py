@@ -90,9 +90,13 @@ def test_cancel_and_early_close_free_the_row(process_engine):
     assert collect(process_engine.stream(ChatRequest.single(QUESTIONS[1], params=GREEDY))).error is None
 
 
-def test_a_killed_engine_process_ends_running_streams_with_a_clear_error(demo_model_dir):
+def test_a_killed_engine_process_ends_running_streams_with_a_clear_error(demo_model_dir, monkeypatch):
     from engines.local import LocalModelConfig
     from engines.process import ProcessEngine
+    from engines.remote import RemoteConfig, RemoteEngine
+    from engines.systems import RoutedEngine
+    from tests.fake_deepseek import ANSWER, FakeDeepSeek
+    from workbench.compare import Comparator, Experiment
 
     engine = ProcessEngine(LocalModelConfig(model=str(demo_model_dir)))
     try:
@@ -108,6 +112,15 @@ def test_a_killed_engine_process_ends_running_streams_with_a_clear_error(demo_mo
         later = collect(engine.stream(ChatRequest.single("Hi", params=GREEDY)))
         assert later.error is not None and "process stopped" in str(later.error)
         assert engine.health()["status"] == "failed"
+        monkeypatch.setenv("FAKE_DEEPSEEK_KEY", "sk-test-process-key")
+        with FakeDeepSeek() as deepseek:  # System A keeps answering beside the dead System B
+            system_a = RemoteEngine(RemoteConfig(provider="deepseek", base_url=deepseek.base_url,
+                                                 model="deepseek-chat", api_key_env="FAKE_DEEPSEEK_KEY",
+                                                 max_retries=0))
+            record = Comparator(system_a, RoutedEngine(engine)).run(Experiment("p1", "What is EBITDA?"))
+        assert record["system_a"]["metadata"]["error"] is None
+        assert record["system_a"]["response"] == "".join(ANSWER)
+        assert "process stopped" in record["system_b"]["metadata"]["error"]
     finally:
         engine.close()
 
