@@ -1,6 +1,7 @@
 """End to end through the running app: N gradio_client users streaming from the /chat endpoint.
 
     python bench/app_e2e.py [--users 4] [--tokens 256] [--rounds 3] [--repeats 3] [--engine-process]
+                            [--cpu-threads N]
 
 Each user asks `rounds` questions back to back; the engine's own aggregate tokens/s is measured
 the same way (N threads, `rounds` requests each) in the same run, and the ratio compared. The two
@@ -74,8 +75,8 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=256)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--torch-threads", type=int, default=0,
-                        help="limit the model's CPU threads (0 = torch's default), leaving cores to the web layer")
+    parser.add_argument("--cpu-threads", type=int, default=0,
+                        help="System B's CPU threads, as the app's --cpu-threads (0 = every core)")
     parser.add_argument("--engine-process", action="store_true",
                         help="serve System B from its own process (the app's --engine-process); the engine "
                              "directly is then a second copy of the model loaded in this process")
@@ -85,21 +86,18 @@ def main() -> None:
         clients(args.client, args.users, args.tokens, args.rounds)
         return
 
-    import torch
-
     import app as app_module
     from tests.serve import free_port
     from workbench.settings import Settings
 
-    if args.torch_threads:
-        torch.set_num_threads(args.torch_threads)
     settings = Settings(model=str(DEMO), port=free_port(), results_dir=Path(tempfile.mkdtemp()),
-                        engine_process=args.engine_process)
+                        engine_process=args.engine_process, cpu_threads=args.cpu_threads)
     demo, url, _, services = app_module.launch(settings)
     engine = services.local
+    threads = services.local.health()["cpu_threads"]
     if args.engine_process:  # the app's model is in another process: time the same engine here, in-process
         from engines.local import LocalEngine, LocalModelConfig
-        engine = LocalEngine(LocalModelConfig(model=str(DEMO)))
+        engine = LocalEngine(LocalModelConfig(model=str(DEMO), cpu_threads=args.cpu_threads))
     try:
         engine_rate(engine, 1, 16, 1)  # warm-up
         engine_rate(services.local, 1, 16, 1)
@@ -128,7 +126,7 @@ def main() -> None:
     ratio = through_app / direct
     emit("app_e2e", {"engine_process": args.engine_process,
                      "users": args.users, "tokens_each": args.tokens, "rounds": args.rounds,
-                     "torch_threads": torch.get_num_threads(),
+                     "cpu_threads": threads,
                      "engine_runs_tok_s": [round(r, 1) for r in direct_runs],
                      "app_runs_tok_s": [round(r, 1) for r in app_runs],
                      "engine_tok_s": round(direct, 1), "app_tok_s": round(through_app, 1),

@@ -23,6 +23,8 @@ def main() -> None:
     parser.add_argument("--levels", default="1,8")
     parser.add_argument("--max-new-tokens", type=int, default=256)
     parser.add_argument("--batching", choices=["continuous", "generate"], default="continuous")
+    parser.add_argument("--cpu-threads", type=int, default=0,
+                        help="System B's CPU threads, as the app's --cpu-threads (0 = every core)")
     args = parser.parse_args()
 
     from engines.base import GenerationParams
@@ -32,7 +34,7 @@ def main() -> None:
     from workbench.compare import BatchRun, Comparator
     from workbench.experiments import bundled
 
-    engine = LocalEngine(LocalModelConfig(model=args.model, batching=args.batching))
+    engine = LocalEngine(LocalModelConfig(model=args.model, batching=args.batching, cpu_threads=args.cpu_threads))
     comparator = Comparator(RemoteEngine(RemoteConfig(provider="custom", model="unused")), RoutedEngine(engine),
                             params=GenerationParams(temperature=0, max_new_tokens=args.max_new_tokens))
     exps = bundled()[: args.limit]
@@ -45,6 +47,7 @@ def main() -> None:
         results.append((level, time.perf_counter() - started))
     base = results[0][1]
     emit("batch_compare", {"experiments": len(exps), "batching": args.batching,
+                           "cpu_threads": engine.health()["cpu_threads"],
                            "seconds": {str(lv): round(s, 2) for lv, s in results},
                            "speedup": {str(lv): round(base / s, 2) for lv, s in results},
                            "target": "concurrency 8 >= 4x faster than 1"},

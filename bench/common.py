@@ -24,10 +24,11 @@ def machine() -> str:
         import torch
 
         gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
-        threads = torch.get_num_threads()
     except ImportError:
-        gpu, threads = None, None
-    return (f"{platform.machine()} {os.cpu_count()} cores ({threads} torch threads)"
+        gpu = None
+    # The model's own threads are a figure of each benchmark ("cpu_threads"): the engine's worker
+    # sets them, not this process's main thread.
+    return (f"{platform.machine()} {os.cpu_count()} cores"
             + (f", {gpu}" if gpu else ", no GPU"))
 
 

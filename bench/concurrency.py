@@ -39,12 +39,14 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--max-batch-size", type=int, default=8)
     parser.add_argument("--batching", choices=["continuous", "generate"], default="continuous")
+    parser.add_argument("--cpu-threads", type=int, default=0,
+                        help="System B's CPU threads, as the app's --cpu-threads (0 = every core)")
     args = parser.parse_args()
 
     from engines.local import LocalEngine, LocalModelConfig
 
     engine = LocalEngine(LocalModelConfig(model=args.model, max_batch_size=args.max_batch_size,
-                                                  batching=args.batching))
+                                                  batching=args.batching, cpu_threads=args.cpu_threads))
     levels = [int(x) for x in args.levels.split(",")]
     run_level(engine, 1, 16)  # warm-up
     best: dict[int, dict] = {}
@@ -56,7 +58,7 @@ def main() -> None:
     rows = [best[n] for n in levels]
     base = rows[0]["aggregate_tok_s"]
     figures = {"tokens": args.tokens, "max_batch_size": args.max_batch_size, "batching": args.batching,
-               "repeats": args.repeats,
+               "repeats": args.repeats, "cpu_threads": engine.health()["cpu_threads"],
                "levels": [{k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()} for r in rows],
                "speedup": {str(r["streams"]): round(r["aggregate_tok_s"] / base, 2) for r in rows},
                "targets": "4 streams >= 3.0x, 8 streams >= 5x (CPU, demo model)"}

@@ -160,7 +160,8 @@ class Scheduler(abc.ABC):
     """What both schedulers share: a worker thread that owns the model, and a queue of jobs."""
 
     def __init__(self, model: Any, *, pad_id: int, eos_ids: set[int], device: torch.device,
-                 max_batch_size: int = 8, gather_s: float = 0.004, uses_adapters: bool = False) -> None:
+                 max_batch_size: int = 8, gather_s: float = 0.004, uses_adapters: bool = False,
+                 cpu_threads: int | None = None) -> None:
         self.model = model
         self.pad_id = pad_id
         self.eos_ids = eos_ids
@@ -173,10 +174,21 @@ class Scheduler(abc.ABC):
         self._closed = False
         self._trimmed_at = 0.0
         self.largest_batch = 0
-        self._thread = threading.Thread(target=self._loop, name="local-engine", daemon=True)
+        self._cpu_threads = cpu_threads
+        self.cpu_threads: int | None = None  # what the worker's torch ops run on, once started
+        self._started = threading.Event()
+        self._thread = threading.Thread(target=self._work, name="local-engine", daemon=True)
 
     def _start(self) -> None:
         self._thread.start()
+        self._started.wait(10)
+
+    def _work(self) -> None:
+        if self._cpu_threads:
+            torch.set_num_threads(self._cpu_threads)  # this thread's ops: the web layer keeps its cores
+        self.cpu_threads = torch.get_num_threads()
+        self._started.set()
+        self._loop()
 
     def submit(self, job: Job) -> None:
         with self._cond:

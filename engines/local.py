@@ -59,6 +59,7 @@ class LocalModelConfig:
     max_batch_size: int = 8  # 1 = plain one-at-a-time generation
     batching: Batching = "continuous"  # or "generate": dynamic batching of model.generate
     cuda_graphs: bool = True  # continuous batching on a GPU: replay decode steps as CUDA graphs
+    cpu_threads: int = 0  # on CPU, the model's intra-op threads; 0 = torch's default (every core)
     revision: str | None = None
 
 
@@ -67,6 +68,20 @@ class LocalFailure(EngineError):
 
     kind = "local_failure"
     retryable = True
+
+
+def cpu_threads_for(requested: int, device: torch.device) -> int | None:
+    """The intra-op threads System B's worker thread computes on; None = torch's own setting.
+
+    Only on CPU, only when asked: decode steps run as fast on fewer threads (they are bound by
+    memory, not arithmetic) and leave cores to the web server, while prefills and large batches
+    are faster on every core. README "Performance" has the measured trade-off.
+    """
+    if requested < 0:
+        raise ConfigurationError(f"cpu threads must be 0 (torch's default) or more, not {requested}")
+    if device.type != "cpu" or not requested:
+        return None
+    return requested
 
 
 def pick_device(requested: str) -> torch.device:
@@ -117,6 +132,7 @@ class LocalEngine:
         # A local directory is shown by its name; absolute paths say nothing to a user.
         self.model_id = Path(cfg.model).name if Path(cfg.model).is_dir() else cfg.model
         self.device = pick_device(cfg.device)
+        threads = cpu_threads_for(cfg.cpu_threads, self.device)
         self.dtype = torch.bfloat16 if self.device.type == "cuda" else torch.float32
         started = time.perf_counter()
         try:
@@ -149,7 +165,8 @@ class LocalEngine:
             log.info("%s uses sliding-window attention: batching with generate instead", cfg.model)
             self.batching = "generate"
         common = dict(pad_id=self.pad_id, eos_ids=self.eos_ids, device=self.device,
-                      max_batch_size=cfg.max_batch_size, uses_adapters=bool(self._adapters))
+                      max_batch_size=cfg.max_batch_size, uses_adapters=bool(self._adapters),
+                      cpu_threads=threads)
         if self.batching == "continuous":
             self.scheduler = continuous.ContinuousScheduler(
                 model, cuda_graphs=cfg.cuda_graphs and quant is None, max_columns=self.context_length, **common)
@@ -200,6 +217,7 @@ class LocalEngine:
                 "quantization": self.cfg.quantization, "adapters": self.adapters,
                 "context_length": self.context_length, "max_batch_size": self.cfg.max_batch_size,
                 "batching": self.batching, "decode": getattr(self.scheduler, "decode", "generate"),
+                "cpu_threads": self.scheduler.cpu_threads if self.device.type == "cpu" else None,
                 "queue_depth": self.scheduler.queue_depth}
 
     def render_prompt(self, request: ChatRequest) -> str:

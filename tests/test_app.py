@@ -19,7 +19,7 @@ def test_help_documents_every_setting():
     out = subprocess.run([sys.executable, "app.py", "--help"], capture_output=True, text=True,
                          cwd=ROOT, timeout=120).stdout
     for flag in ("--model", "--quantization", "--adapter", "--max-batch-size", "--batching", "--no-cuda-graphs",
-                 "--engine-process",
+                 "--engine-process", "--cpu-threads",
                  "--system-a-provider",
                  "--system-a-base-url", "--system-a-model", "--system-a-key-env", "--share",
                  "--allow-public-share", "--queue-size", "--port", "SYSTEM_B_MODEL", "WORKBENCH_AUTH"):
@@ -127,6 +127,9 @@ def test_the_status_line_says_how_system_b_serves_requests():
     assert "one request at a time" in local_status({**base, "batching": "continuous", "max_batch_size": 1})
     assert local_status({**base, "batching": "continuous", "decode": "dynamic", "process": "own"}) == (
         "`demo-model` on cpu (float32 · continuous batching, own process)")
+    assert local_status({**base, "batching": "continuous", "cpu_threads": 1}) == (
+        "`demo-model` on cpu (float32 · continuous batching · 1 CPU thread)")
+    assert local_status({**base, "batching": "continuous", "cpu_threads": 15}).endswith("· 15 CPU threads)")
 
 
 def test_the_queue_looks_for_new_events_every_10_ms_not_every_millisecond():

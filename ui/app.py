@@ -49,7 +49,9 @@ def local_status(health: dict[str, Any]) -> str:
         how = "one request at a time"
     if health.get("process") == "own":
         how += ", own process"
-    details = " · ".join(x for x in (health["dtype"], how) if x)
+    threads = health.get("cpu_threads")
+    cores = f"{threads} CPU thread{'s' if threads != 1 else ''}" if threads else ""
+    details = " · ".join(x for x in (health["dtype"], how, cores) if x)
     return f"`{health['model_id']}` on {health['device']} ({details})"
 
 

@@ -101,7 +101,7 @@ def build_services(settings: Settings) -> Services:
         model=model, device=settings.device, quantization=settings.quantization,  # type: ignore[arg-type]
         attn_implementation=settings.attn_implementation, adapters=settings.adapters,
         max_batch_size=settings.max_batch_size, batching=settings.batching,  # type: ignore[arg-type]
-        cuda_graphs=settings.cuda_graphs))
+        cuda_graphs=settings.cuda_graphs, cpu_threads=settings.cpu_threads))
     remote = RemoteEngine(RemoteConfig(
         provider=settings.system_a_provider, base_url=settings.system_a_base_url,
         model=settings.system_a_model, api_key_env=settings.system_a_key_env,

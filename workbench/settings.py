@@ -54,6 +54,7 @@ class Settings:
     batching: str = "continuous"
     cuda_graphs: bool = True
     engine_process: bool = False  # load System B's model in a child process, off the web layer's lock
+    cpu_threads: int = 0  # on CPU, the model's threads; 0 = torch's default (every core)
     # System A
     system_a_provider: str = "deepseek"
     system_a_base_url: str | None = None
@@ -96,6 +97,16 @@ def _parse_adapters(items: list[str]) -> dict[str, str]:
     return out
 
 
+def _threads(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"takes 0 (every core) or a number of threads, got {text!r}")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags shared by the server and the headless commands."""
     env = os.environ.get
@@ -127,6 +138,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    default=env("SYSTEM_B_PROCESS", "0") in ("1", "true", "yes"),
                    help="run System B's model in a process of its own, so that its decode loop does "
                         "not share Python's interpreter lock with the web server [SYSTEM_B_PROCESS=1]")
+    b.add_argument("--cpu-threads", type=_threads, default=env("SYSTEM_B_CPU_THREADS", "0"),
+                   help="on CPU, the threads System B's model computes on; 0 = every core. Fewer "
+                        "leave cores to the web server at the same decode speed, but slow prefills "
+                        "and batches (README: Performance) [SYSTEM_B_CPU_THREADS]")
     a = parser.add_argument_group("System A (remote OpenAI-compatible API)")
     a.add_argument("--system-a-provider", choices=["deepseek", "nebius", "custom"],
                    default=env("SYSTEM_A_PROVIDER", "deepseek"), help="preset [SYSTEM_A_PROVIDER]")
@@ -187,6 +202,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         batching=values.get("batching", "continuous"),
         cuda_graphs=values.get("cuda_graphs", True),
         engine_process=values.get("engine_process", False),
+        cpu_threads=values.get("cpu_threads", 0),
         system_a_provider=values.get("system_a_provider", "deepseek"),
         system_a_base_url=values.get("system_a_base_url"),
         system_a_model=values.get("system_a_model"),

@@ -219,3 +219,26 @@ def test_out_of_range_parameters_are_rejected_before_any_work(bad):
 
     with pytest.raises(ValidationError):
         GenerationParams(**bad)
+
+
+def test_cpu_threads_apply_to_the_model_worker_only(demo_model_dir, local_engine):
+    import torch
+
+    from engines.base import ConfigurationError
+    from engines.local import LocalEngine, LocalModelConfig, cpu_threads_for
+
+    cpu = torch.device("cpu")
+    assert cpu_threads_for(0, cpu) is None and cpu_threads_for(3, cpu) == 3
+    assert cpu_threads_for(3, torch.device("cuda")) is None  # a GPU's host threads are left alone
+    with pytest.raises(ConfigurationError, match="cpu threads"):
+        cpu_threads_for(-1, cpu)
+    before = torch.get_num_threads()
+    assert local_engine.health()["cpu_threads"] == before  # the default: torch's own
+    wanted = 1 if before > 1 else 2
+    engine = LocalEngine(LocalModelConfig(model=str(demo_model_dir), cpu_threads=wanted))
+    try:
+        assert engine.health()["cpu_threads"] == wanted  # as the worker thread itself reads it
+        assert torch.get_num_threads() == before, "the rest of the process keeps its threads"
+        assert collect(engine.stream(ChatRequest.single(FR_QUESTION, params=GREEDY))).content.strip() == FR_ANSWER
+    finally:
+        engine.close()

@@ -69,7 +69,7 @@ def test_errors_come_back_typed(process_engine):
     assert long.error is not None and long.error.kind == "context_too_long"
 
 
-def test_cancel_and_early_close_free_the_row(process_engine):
+def test_cancel_and_early_close_free_the_row(process_engine, local_engine):
     cancel = threading.Event()
     long = GenerationParams(temperature=0.7, max_new_tokens=2000, min_new_tokens=2000)
     events = process_engine.stream(ChatRequest.single(QUESTIONS[1], params=long), cancel)
@@ -87,6 +87,7 @@ def test_cancel_and_early_close_free_the_row(process_engine):
         time.sleep(0.05)
     health = process_engine.health()
     assert health["status"] == "ready" and health["process"] == "own" and health["queue_depth"] == 0
+    assert health["cpu_threads"] == local_engine.health()["cpu_threads"]  # reported from the child
     assert collect(process_engine.stream(ChatRequest.single(QUESTIONS[1], params=GREEDY))).error is None
 
 
@@ -98,8 +99,9 @@ def test_a_killed_engine_process_ends_running_streams_with_a_clear_error(demo_mo
     from tests.fake_deepseek import ANSWER, FakeDeepSeek
     from workbench.compare import Comparator, Experiment
 
-    engine = ProcessEngine(LocalModelConfig(model=str(demo_model_dir)))
+    engine = ProcessEngine(LocalModelConfig(model=str(demo_model_dir), cpu_threads=1))
     try:
+        assert engine.health()["cpu_threads"] == 1  # settings reach the child
         long = GenerationParams(temperature=0.7, max_new_tokens=2000, min_new_tokens=2000)
         events = engine.stream(ChatRequest.single(QUESTIONS[1], params=long))
         next(events)

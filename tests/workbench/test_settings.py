@@ -60,3 +60,14 @@ def test_engine_process_is_off_unless_asked_for(monkeypatch):
     assert parse(["--engine-process"]).engine_process
     monkeypatch.setenv("SYSTEM_B_PROCESS", "1")
     assert parse([]).engine_process
+
+
+def test_cpu_threads_default_to_torchs_own_and_refuse_nonsense(monkeypatch, capsys):
+    assert parse([]).cpu_threads == 0
+    assert parse(["--cpu-threads", "3"]).cpu_threads == 3
+    monkeypatch.setenv("SYSTEM_B_CPU_THREADS", "2")
+    assert parse([]).cpu_threads == 2
+    for bad in ("-1", "many"):
+        with pytest.raises(SystemExit):
+            parse(["--cpu-threads", bad])
+        assert "--cpu-threads: takes 0 (every core) or a number" in capsys.readouterr().err
