@@ -185,7 +185,8 @@ class Scheduler(abc.ABC):
 
     def _work(self) -> None:
         if self._cpu_threads:
-            torch.set_num_threads(self._cpu_threads)  # this thread's ops: the web layer keeps its cores
+            # This thread's ops; torch also hands the number to threads started from now on.
+            torch.set_num_threads(self._cpu_threads)
         self.cpu_threads = torch.get_num_threads()
         self._started.set()
         self._loop()

@@ -238,7 +238,8 @@ def test_cpu_threads_apply_to_the_model_worker_only(demo_model_dir, local_engine
     engine = LocalEngine(LocalModelConfig(model=str(demo_model_dir), cpu_threads=wanted))
     try:
         assert engine.health()["cpu_threads"] == wanted  # as the worker thread itself reads it
-        assert torch.get_num_threads() == before, "the rest of the process keeps its threads"
+        assert torch.get_num_threads() == before, "a thread that already computed keeps its threads"
         assert collect(engine.stream(ChatRequest.single(FR_QUESTION, params=GREEDY))).content.strip() == FR_ANSWER
     finally:
         engine.close()
+        torch.set_num_threads(before)  # what later tests' threads start with
