@@ -20,6 +20,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from engines.remote import RemoteConfig, RemoteEngine
+
 REASONING = ["The user asks about ", "the P/E ratio. ", "It is price over earnings."]
 ANSWER = ["Le ratio ", "cours sur bénéfice ", "vaut prix / bénéfice."]
 
@@ -152,6 +154,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._end()
 
 
+KEY_ENV = "FAKE_DEEPSEEK_KEY"  # the variable the tests put this server's API key in
+
+
 class FakeDeepSeek(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -166,6 +171,12 @@ class FakeDeepSeek(ThreadingHTTPServer):
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/v1"
+
+    def engine(self, model: str = "deepseek-reasoner", **overrides: Any) -> RemoteEngine:
+        """System A on this server: DeepSeek's preset, the key from KEY_ENV, no retries unless asked."""
+        settings = {"max_retries": 0, **overrides}
+        return RemoteEngine(RemoteConfig(provider="deepseek", base_url=self.base_url, model=model,
+                                         api_key_env=KEY_ENV, **settings))
 
     def __enter__(self) -> FakeDeepSeek:
         self._thread.start()

@@ -94,9 +94,8 @@ def test_cancel_and_early_close_free_the_row(process_engine, local_engine):
 def test_a_killed_engine_process_ends_running_streams_with_a_clear_error(demo_model_dir, monkeypatch):
     from engines.local import LocalModelConfig
     from engines.process import ProcessEngine
-    from engines.remote import RemoteConfig, RemoteEngine
     from engines.systems import RoutedEngine
-    from tests.fake_deepseek import ANSWER, FakeDeepSeek
+    from tests.fake_deepseek import ANSWER, KEY_ENV, FakeDeepSeek
     from workbench.compare import Comparator, Experiment
 
     engine = ProcessEngine(LocalModelConfig(model=str(demo_model_dir), cpu_threads=1))
@@ -114,12 +113,10 @@ def test_a_killed_engine_process_ends_running_streams_with_a_clear_error(demo_mo
         later = collect(engine.stream(ChatRequest.single("Hi", params=GREEDY)))
         assert later.error is not None and "process stopped" in str(later.error)
         assert engine.health()["status"] == "failed"
-        monkeypatch.setenv("FAKE_DEEPSEEK_KEY", "sk-test-process-key")
+        monkeypatch.setenv(KEY_ENV, "sk-test-process-key")
         with FakeDeepSeek() as deepseek:  # System A keeps answering beside the dead System B
-            system_a = RemoteEngine(RemoteConfig(provider="deepseek", base_url=deepseek.base_url,
-                                                 model="deepseek-chat", api_key_env="FAKE_DEEPSEEK_KEY",
-                                                 max_retries=0))
-            record = Comparator(system_a, RoutedEngine(engine)).run(Experiment("p1", "What is EBITDA?"))
+            comparator = Comparator(deepseek.engine("deepseek-chat"), RoutedEngine(engine))
+            record = comparator.run(Experiment("p1", "What is EBITDA?"))
         assert record["system_a"]["metadata"]["error"] is None
         assert record["system_a"]["response"] == "".join(ANSWER)
         assert "process stopped" in record["system_b"]["metadata"]["error"]

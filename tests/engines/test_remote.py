@@ -25,19 +25,12 @@ def api_key(monkeypatch):
     monkeypatch.setenv("FAKE_DEEPSEEK_KEY", SECRET)
 
 
-def engine(server: FakeDeepSeek, model: str, **overrides) -> RemoteEngine:
-    settings = {"max_retries": 0, **overrides}
-    cfg = RemoteConfig(provider="deepseek", base_url=server.base_url, model=model,
-                       api_key_env="FAKE_DEEPSEEK_KEY", **settings)
-    return RemoteEngine(cfg)
-
-
 def ask(eng: RemoteEngine, question: str = "Qu'est-ce que le P/E ?", **params):
     return collect(eng.stream(ChatRequest.single(question, params=GenerationParams(**params))))
 
 
 def test_reasoning_content_streams_as_reasoning_with_cache_hit_usage(server):
-    eng = engine(server, "deepseek-reasoner")
+    eng = server.engine("deepseek-reasoner")
     events = list(eng.stream(ChatRequest.single("Qu'est-ce que le P/E ?")))
     deltas = [e for e in events if isinstance(e, TextDelta)]
     assert [d.text for d in deltas if d.channel == "reasoning"] == REASONING
@@ -64,14 +57,14 @@ def test_deepseek_preset_switches_to_the_reasoner_only_when_thinking(server):
 
 
 def test_think_tags_inside_content_are_split(server):
-    result = ask(engine(server, "think-in-content"))
+    result = ask(server.engine("think-in-content"))
     assert result.reasoning == "Reason in content"
     assert result.content == "The answer."
     assert result.stats.extras["token_counts"] == "estimated from chunks"
 
 
 def test_length_finish_is_reported(server):
-    result = ask(engine(server, "deepseek-chat"), max_new_tokens=2, enable_thinking=False)
+    result = ask(server.engine("deepseek-chat"), max_new_tokens=2, enable_thinking=False)
     assert result.stats.finish_reason == "length"
 
 
@@ -85,7 +78,7 @@ def test_length_finish_is_reported(server):
     ("context", "context_too_long", "context"),
 ])
 def test_http_errors_map_to_typed_errors_users_can_act_on(server, model, kind, words):
-    result = ask(engine(server, model))
+    result = ask(server.engine(model))
     assert result.stats.finish_reason == "error"
     assert result.error is not None and result.error.kind == kind
     assert words in str(result.error)
@@ -93,19 +86,19 @@ def test_http_errors_map_to_typed_errors_users_can_act_on(server, model, kind, w
 
 
 def test_rate_limit_carries_retry_after(server):
-    result = ask(engine(server, "error-429"))
+    result = ask(server.engine("error-429"))
     assert result.error.retry_after_s == 7
 
 
 def test_retries_happen_before_the_first_token(server):
-    eng = engine(server, "flaky-503", max_retries=2)
+    eng = server.engine("flaky-503", max_retries=2)
     result = ask(eng)
     assert result.ok and result.content == "".join(ANSWER)
     assert len(server.requests) == 2
 
 
 def test_connection_dropped_mid_stream_keeps_partial_text(server):
-    result = ask(engine(server, "drop"))
+    result = ask(server.engine("drop"))
     assert result.error is not None and result.error.kind == "upstream_error"
     assert result.content == "".join(ANSWER[:2]).strip()
     assert len(server.requests) == 1, "no retry once tokens have streamed"
@@ -113,7 +106,7 @@ def test_connection_dropped_mid_stream_keeps_partial_text(server):
 
 def test_keep_alive_stall_hits_the_total_deadline(server):
     started = time.perf_counter()
-    result = ask(engine(server, "stall", deadline_s=1.5))
+    result = ask(server.engine("stall", deadline_s=1.5))
     elapsed = time.perf_counter() - started
     assert result.error is not None and result.error.kind == "timeout"
     assert 1.4 < elapsed < 4
@@ -122,7 +115,7 @@ def test_keep_alive_stall_hits_the_total_deadline(server):
 
 def test_cancel_stops_a_stalled_stream_promptly(server):
     cancel = threading.Event()
-    eng = engine(server, "stall", deadline_s=30)
+    eng = server.engine("stall", deadline_s=30)
     threading.Timer(0.5, cancel.set).start()
     started = time.perf_counter()
     result = collect(eng.stream(ChatRequest.single("x"), cancel))
@@ -132,7 +125,7 @@ def test_cancel_stops_a_stalled_stream_promptly(server):
 
 def test_missing_key_is_not_configured_never_a_crash(server, monkeypatch):
     monkeypatch.delenv("FAKE_DEEPSEEK_KEY")
-    eng = engine(server, "deepseek-chat")
+    eng = server.engine("deepseek-chat")
     assert not eng.configured
     assert eng.health()["status"] == "not_configured"
     result = ask(eng)
@@ -150,12 +143,12 @@ def test_unreachable_server_is_a_clear_error():
 
 
 def test_key_never_shows_in_repr_health_or_errors(server):
-    eng = engine(server, "error-401")
+    eng = server.engine("error-401")
     texts = [repr(eng), str(eng.health()), str(ask(eng).error), str(vars(eng))]
     assert all(SECRET not in t for t in texts)
 
 
 def test_reachability_check(server):
-    assert engine(server, "deepseek-chat").check_reachable()
+    assert server.engine("deepseek-chat").check_reachable()
     cfg = RemoteConfig(provider="custom", base_url="http://127.0.0.1:9/v1", model="m")
     assert not RemoteEngine(cfg).check_reachable(timeout_s=1)

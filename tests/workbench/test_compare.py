@@ -34,13 +34,8 @@ def deepseek(monkeypatch):
         yield srv
 
 
-def system_a(server: FakeDeepSeek, model: str = "deepseek-reasoner") -> RemoteEngine:
-    return RemoteEngine(RemoteConfig(provider="deepseek", base_url=server.base_url, model=model,
-                                     api_key_env="FAKE_DEEPSEEK_KEY", max_retries=0))
-
-
 def test_single_compare_fills_both_columns(deepseek, local_engine):
-    comparator = Comparator(system_a(deepseek), RoutedEngine(local_engine))
+    comparator = Comparator(deepseek.engine(), RoutedEngine(local_engine))
     snapshots = list(comparator.stream(Experiment("t1", "Évalue le risque de cette transaction.", TX)))
     assert len(snapshots) >= 2, "the comparison streams"
     runs = snapshots[-1]
@@ -66,7 +61,7 @@ def test_compare_with_transformers_serve_as_system_a(serve_url, demo_model_dir, 
 
 
 def test_a_failing_system_a_gives_error_rows_while_system_b_completes(deepseek, local_engine, tmp_path):
-    comparator = Comparator(system_a(deepseek, "error-500"), RoutedEngine(local_engine))
+    comparator = Comparator(deepseek.engine("error-500"), RoutedEngine(local_engine))
     exps = bundled()[40:50]
     out = tmp_path / "run.jsonl"
     progress = list(BatchRun(comparator, exps, out, concurrency=4).run())
@@ -81,7 +76,7 @@ def test_a_failing_system_a_gives_error_rows_while_system_b_completes(deepseek, 
 
 
 def test_stopping_a_batch_keeps_finished_rows_and_a_rerun_skips_them(deepseek, local_engine, tmp_path):
-    comparator = Comparator(system_a(deepseek, "deepseek-chat"), RoutedEngine(local_engine))
+    comparator = Comparator(deepseek.engine("deepseek-chat"), RoutedEngine(local_engine))
     exps = bundled()[40:64]
     out = tmp_path / "run.jsonl"
     run = BatchRun(comparator, exps, out, concurrency=2)
