@@ -1,11 +1,12 @@
 """System B's local engine in a process of its own.
 
-The decode loop is Python between its tensor calls, so in the app's process it shares the
-interpreter lock with the web layer: every streamed update, request and page load the server
-handles delays a decode step. :class:`ProcessEngine` loads the model in a spawned child process
-and talks to it over a pipe; the app's process keeps only the web layer and a reader thread that
-hands each request its events. It offers what the app uses of :class:`LocalEngine`: ``name``,
-``model_id``, ``adapters``, ``stream``, ``health`` and ``close``.
+:class:`ProcessEngine` loads the model in a spawned child process and talks to it over a pipe;
+the app's process keeps only the web layer and a reader thread that hands each request its
+events. The web server then survives the model's process dying (out of memory, a crashed
+kernel), and the two can be measured apart; throughput on a 2-core machine did not change
+(README "Performance": the interpreter lock was not what limited it). It offers what the app
+uses of :class:`LocalEngine`: ``name``, ``model_id``, ``adapters``, ``stream``, ``health`` and
+``close``.
 
 If the child dies (killed, out of host memory), running streams end at once with an error that
 says so, later requests get the same error, and the rest of the app keeps working.

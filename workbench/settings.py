@@ -53,7 +53,7 @@ class Settings:
     max_batch_size: int = 8
     batching: str = "continuous"
     cuda_graphs: bool = True
-    engine_process: bool = False  # load System B's model in a child process, off the web layer's lock
+    engine_process: bool = False  # load System B's model in a child process, apart from the web server
     cpu_threads: int = 0  # on CPU, the model's threads; 0 = torch's default (every core)
     # System A
     system_a_provider: str = "deepseek"
@@ -136,8 +136,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "graphs [SYSTEM_B_CUDA_GRAPHS=0]")
     b.add_argument("--engine-process", dest="engine_process", action="store_true",
                    default=env("SYSTEM_B_PROCESS", "0") in ("1", "true", "yes"),
-                   help="run System B's model in a process of its own, so that its decode loop does "
-                        "not share Python's interpreter lock with the web server [SYSTEM_B_PROCESS=1]")
+                   help="run System B's model in a process of its own: if it dies, the app and "
+                        "System A keep working [SYSTEM_B_PROCESS=1]")
     b.add_argument("--cpu-threads", type=_threads, default=env("SYSTEM_B_CPU_THREADS", "0"),
                    help="on CPU, the threads System B's model computes on; 0 = every core. Fewer "
                         "leave cores to the web server at the same decode speed, but slow prefills "

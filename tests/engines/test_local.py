@@ -221,7 +221,7 @@ def test_out_of_range_parameters_are_rejected_before_any_work(bad):
         GenerationParams(**bad)
 
 
-def test_cpu_threads_apply_to_the_model_worker_only(demo_model_dir, local_engine):
+def test_cpu_threads_set_the_model_workers_threads(demo_model_dir, local_engine):
     import torch
 
     from engines.base import ConfigurationError
