@@ -306,7 +306,7 @@ class BatchScheduler(Scheduler):
         if p.seed is not None:
             torch.manual_seed(p.seed)
         kwargs: dict[str, Any] = {}
-        if self.uses_adapters:
+        if self.uses_adapters and any(j.adapter for j in jobs):
             kwargs["adapter_names"] = [j.adapter or "__base__" for j in jobs]
         with torch.inference_mode():
             self.model.generate(

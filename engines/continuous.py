@@ -275,7 +275,10 @@ class ContinuousScheduler(Scheduler):
         return out.logits[:, -1, :].float()
 
     def _adapters(self, rows: list[_Row]) -> list[str] | None:
-        return [r.job.adapter or "__base__" for r in rows] if self.uses_adapters else None
+        """Each row's adapter, or None when no row uses one (the plain forward is the base model)."""
+        if not self.uses_adapters or not any(r.job.adapter for r in rows):
+            return None
+        return [r.job.adapter or "__base__" for r in rows]
 
     def _prefill(self, rows: list[_Row]) -> None:
         ids, mask = left_pad([r.job.input_ids for r in rows], self.pad_id)

@@ -110,6 +110,17 @@ def _quantization_config(kind: Quantization, device: torch.device) -> Any:
     return BitsAndBytesConfig(load_in_8bit=True)
 
 
+def _deactivate_adapters(model: Any) -> None:
+    """Leave every LoRA layer with no active adapter: a forward without ``adapter_names`` is the
+    base model. peft activates the first adapter it loads; the schedulers name adapters per row,
+    and only when a row uses one, so steps of base-model rows skip peft's per-row routing."""
+    from peft.tuners.tuners_utils import BaseTunerLayer
+
+    for module in model.modules():
+        if isinstance(module, BaseTunerLayer):
+            module.set_adapter([], inference_mode=True)
+
+
 def _find_adapters(cfg: LocalModelConfig) -> dict[str, str]:
     found = {}
     root = Path(cfg.model) / "adapters"
@@ -190,6 +201,7 @@ class LocalEngine:
                 model.load_adapter(path, adapter_name=name)
         except (OSError, ValueError) as exc:
             raise ConfigurationError(f"could not load LoRA adapter: {exc}") from exc
+        _deactivate_adapters(model)
         model.eval()
         return model
 

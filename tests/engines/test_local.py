@@ -183,6 +183,22 @@ def test_unknown_adapter_is_a_clear_error(local_engine):
     assert "nope" in str(result.error) and "french-reasoning" in str(result.error)
 
 
+def test_loaded_adapters_stay_inactive_until_a_request_names_one(local_engine):
+    """The model's plain forward is the base model, so steps where no row uses an adapter can
+    skip peft's per-row routing; naming the adapter still applies it."""
+    import torch
+
+    model = local_engine.scheduler.model
+    ids = local_engine.tokenizer(local_engine.render_prompt(ChatRequest.single(FR_QUESTION)),
+                                 add_special_tokens=False, return_tensors="pt")["input_ids"]
+    with torch.inference_mode():
+        plain = model(input_ids=ids).logits
+        base = model(input_ids=ids, adapter_names=["__base__"]).logits
+        adapted = model(input_ids=ids, adapter_names=["french-reasoning"]).logits
+    assert torch.equal(plain, base)
+    assert not torch.allclose(plain, adapted, atol=1e-3)
+
+
 def test_prompt_longer_than_the_context_is_refused_before_generation(local_engine):
     huge = "risk " * 5000
     result = collect(local_engine.stream(ChatRequest.single(huge, params=GREEDY)))
