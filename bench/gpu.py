@@ -1,7 +1,8 @@
 """GPU benchmark: a Qwen3-8B-shaped model with random bf16 weights (decode speed does not depend on
 the values of the weights, only on their shapes and bytes).
 
-    python bench/gpu.py [--levels 1,8,32] [--eager-levels 1,8] [--tokens 256] [--hbm-gbs 3350] [--skip-serve]
+    python bench/gpu.py [--levels 1,8,32] [--eager-levels 1,8] [--lora-levels 1,8] [--tokens 256]
+                        [--hbm-gbs 3350] [--skip-serve]
     python bench/gpu.py --shape tiny --device cpu      # a quick check of the script itself
 
 Measured in one run, on one model saved to a temporary directory:
@@ -10,7 +11,9 @@ Measured in one run, on one model saved to a temporary directory:
   2. System B's engine (continuous batching, CUDA graphs) at each level of concurrent streams,
      and without CUDA graphs at `--eager-levels`;
   3. `transformers serve --continuous-batching` on the same directory at the same levels, through
-     its OpenAI-compatible streaming API.
+     its OpenAI-compatible streaming API;
+  4. at `--lora-levels`, the engine with a random rank-16 LoRA adapter loaded: base-model rows
+     (which keep the CUDA graphs) and rows that all name the adapter (eager steps).
 Each figure is also printed as a "# ..." line as soon as it is measured.
 Targets (issue 7): engine single stream >= 2x plain generate; 8 concurrent >= 6x single-stream
 aggregate; within 20% of `transformers serve --continuous-batching` at 8 concurrent.
@@ -58,6 +61,24 @@ def build_model(shape: str, device: str, out: Path) -> int:
     return weight_bytes
 
 
+def build_adapter(model_dir: Path, device: str) -> str:
+    """A random rank-16 LoRA adapter on every projection, saved where the engine discovers it
+    (<model>/adapters/<name>); returns its name."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
+    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=dtype).to(device)
+    config = LoraConfig(r=16, lora_alpha=32, init_lora_weights=False,  # random B: the adapter changes outputs
+                        target_modules=["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
+    get_peft_model(model, config).save_pretrained(model_dir / "adapters" / "random-lora")
+    del model
+    if device.startswith("cuda"):
+        torch.cuda.empty_cache()
+    return "random-lora"
+
+
 def time_generate(model, ids, tokens: int, **kwargs) -> float:
     import torch
 
@@ -82,17 +103,22 @@ def concurrent(n: int, one) -> float:
 
 
 def engine_levels(model_dir: Path, device: str, levels: list[int], tokens: int,
-                  cuda_graphs: bool = True) -> dict[int, float]:
+                  cuda_graphs: bool = True, adapters: bool = False, adapter: str | None = None) -> dict[int, float]:
+    """The engine's aggregate tok/s at each level. `adapters`: load <model>/adapters/*;
+    `adapter`: every request names that one."""
     from engines.base import ChatRequest, GenerationParams, collect
     from engines.local import LocalEngine, LocalModelConfig
 
     engine = LocalEngine(LocalModelConfig(model=str(model_dir), device=device, max_batch_size=max(levels),
-                                          discover_adapters=False, cuda_graphs=cuda_graphs))
-    print(f"# engine decode: {engine.scheduler.decode}", flush=True)
+                                          discover_adapters=adapters, cuda_graphs=cuda_graphs))
+    label = engine.scheduler.decode
+    if adapters:
+        label += f", adapters {engine.adapters}, rows naming {adapter or 'none'}"
+    print(f"# engine decode: {label}", flush=True)
     params = GenerationParams(temperature=0, max_new_tokens=tokens, min_new_tokens=tokens)
 
     def one(i: int) -> int:
-        request = ChatRequest.single(f"Question {i}: what is an ETF?", params=params)
+        request = ChatRequest.single(f"Question {i}: what is an ETF?", params=params, adapter=adapter)
         return collect(engine.stream(request)).stats.output_tokens
 
     for n in levels:  # warm-up: CUDA graphs are captured at each batch size's first step
@@ -100,7 +126,7 @@ def engine_levels(model_dir: Path, device: str, levels: list[int], tokens: int,
     rates = {}
     for n in levels:
         rates[n] = concurrent(n, one)
-        print(f"# engine ({engine.scheduler.decode}) at {n}: {rates[n]:.1f} tok/s", flush=True)
+        print(f"# engine ({label}) at {n}: {rates[n]:.1f} tok/s", flush=True)
     engine.close()
     return rates
 
@@ -146,6 +172,8 @@ def main() -> None:
     parser.add_argument("--skip-serve", action="store_true")
     parser.add_argument("--eager-levels", default="1,8",
                         help="levels at which to measure the engine without CUDA graphs too ('' = none)")
+    parser.add_argument("--lora-levels", default="1,8",
+                        help="levels at which to measure the engine with a LoRA adapter loaded ('' = none)")
     parser.add_argument("--workdir", type=Path, help="where to save the model (default: a temp dir)")
     args = parser.parse_args()
 
@@ -174,6 +202,13 @@ def main() -> None:
     engine = engine_levels(model_dir, args.device, levels, args.tokens)
     eager_levels = sorted({int(x) for x in args.eager_levels.split(",") if x})
     eager = engine_levels(model_dir, args.device, eager_levels, args.tokens, cuda_graphs=False) if eager_levels else {}
+    lora_levels = sorted({int(x) for x in args.lora_levels.split(",") if x})
+    lora_base, lora_rows = {}, {}
+    if lora_levels:
+        name = build_adapter(model_dir, args.device)
+        lora_base = engine_levels(model_dir, args.device, lora_levels, args.tokens, adapters=True)
+        lora_rows = engine_levels(model_dir, args.device, lora_levels, args.tokens, adapters=True, adapter=name)
+        shutil.rmtree(model_dir / "adapters")  # transformers serve gets the bare model
     serve = {}
     if not args.skip_serve:
         try:
@@ -189,6 +224,8 @@ def main() -> None:
         "engine_tok_s": {str(n): round(v, 1) for n, v in engine.items()},
         "engine_eager_tok_s": {str(n): round(v, 1) for n, v in eager.items()},
         "serve_cb_tok_s": {str(n): round(v, 1) for n, v in serve.items()},
+        "engine_lora_loaded_base_rows_tok_s": {str(n): round(v, 1) for n, v in lora_base.items()},
+        "engine_lora_rows_tok_s": {str(n): round(v, 1) for n, v in lora_rows.items()},
         "ratios": {"engine_single_vs_generate": round(engine[1] / plain, 2),
                    f"engine_{mid}_vs_single": round(engine[mid] / engine[1], 2),
                    f"engine_vs_serve_at_{mid}": round(engine[mid] / serve[mid], 2) if serve else None,
@@ -199,6 +236,11 @@ def main() -> None:
              ["System B engine", *[f"{engine[n]:.0f}" for n in levels]]]
     if eager:
         table.append(["System B engine, no CUDA graphs", *[f"{eager[n]:.0f}" if n in eager else "" for n in levels]])
+    if lora_levels:
+        table.append(["System B engine, LoRA adapter loaded, base rows",
+                      *[f"{lora_base[n]:.0f}" if n in lora_base else "" for n in levels]])
+        table.append(["System B engine, every row through the adapter",
+                      *[f"{lora_rows[n]:.0f}" if n in lora_rows else "" for n in levels]])
     if serve:
         table.append(["transformers serve --continuous-batching", *[f"{serve[n]:.0f}" for n in levels]])
     table += [["plain generate", f"{plain:.0f}", *[""] * (len(levels) - 1)],

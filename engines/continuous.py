@@ -183,8 +183,9 @@ class ContinuousScheduler(Scheduler):
     """Keeps up to `max_batch_size` requests decoding together on one worker thread.
 
     `slots`: keep the rows' keys and values in fixed slots (`engines.slots`) and, on a GPU,
-    replay each decode step as a CUDA graph. None (the default) means: on CUDA when no LoRA
-    adapters are loaded (peft routes rows to adapters in Python, which a graph cannot replay).
+    replay each decode step as a CUDA graph. None (the default) means: on CUDA. A step in which a
+    row uses a LoRA adapter runs eagerly (peft routes rows to adapters in Python, which a graph
+    cannot replay); steps of base-model rows replay graphs whether adapters are loaded or not.
     """
 
     def __init__(self, model: Any, *, uses_adapters: bool = False, slots: bool | None = None,
@@ -194,11 +195,9 @@ class ContinuousScheduler(Scheduler):
         self._rows: list[_Row] = []
         self._routing = _AdapterRouting(model if uses_adapters else None)
         if slots is None:
-            slots = cuda_graphs and self.device.type == "cuda" and not uses_adapters
-        if slots and uses_adapters:
-            raise ValueError("fixed slots do not route rows to LoRA adapters")
+            slots = cuda_graphs and self.device.type == "cuda"
         self._store = (SlotStore(model, self.device, self.max_batch_size, graphs=cuda_graphs,
-                                 max_columns=max_columns)
+                                 max_columns=max_columns, routing=self._routing)
                        if slots else _DynamicStore(self._forward, model))
         self._start()
 

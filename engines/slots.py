@@ -76,8 +76,9 @@ class SlotStore:
     """The running rows' keys and values in fixed slots; `step` runs one decode step."""
 
     def __init__(self, model: Any, device: torch.device, slots: int, *, graphs: bool,
-                 max_columns: int | None = None) -> None:
+                 max_columns: int | None = None, routing: Any = None) -> None:
         self.model = model
+        self.routing = routing  # sends rows through their LoRA adapters: `with routing.rows(names)`
         self.device = device
         self.slots = slots
         self.graphs = graphs and device.type == "cuda"
@@ -200,8 +201,11 @@ class SlotStore:
             self._trim()
         self._rebuild_mask()
 
-    def step(self, tokens: list[int], positions: list[int], adapters: None = None) -> torch.Tensor:
-        """Feed each running row its next token; the last-position logits, (rows, vocab), float."""
+    def step(self, tokens: list[int], positions: list[int], adapters: list[str] | None = None) -> torch.Tensor:
+        """Feed each running row its next token; the last-position logits, (rows, vocab), float.
+
+        `adapters`: each row's LoRA adapter ("__base__" for none), or None when no row uses one.
+        A step with adapters runs eagerly; one without replays a graph where graphs are on."""
         n = len(tokens)
         if self.column + 1 > self.capacity:
             self._trim()
@@ -216,7 +220,13 @@ class SlotStore:
             self.positions[n:rows] = 0
         self.write_at.fill_(self.column)
         self.mask[:rows, 0, 0, self.column] = 0  # the new token; padding slots see only it
-        logits = self._run(rows, width)
+        if adapters is None:
+            logits = self._run(rows, width)
+        else:
+            if self.routing is None:
+                raise ValueError("this store was built without adapter routing")
+            with self.routing.rows(list(adapters) + ["__base__"] * (rows - n)):  # padding slots: base
+                logits = self.model(**self._inputs(rows, width)).logits
         self.column += 1
         return logits[:n, -1, :].float()
 

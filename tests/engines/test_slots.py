@@ -24,7 +24,7 @@ QUESTIONS = ["Qu'est-ce que le rendement d'une obligation ?", "What is an ETF?",
 
 @pytest.fixture(scope="module")
 def base_engine(demo_model_dir):
-    """The demo model without adapters (slots serve adapter-free models)."""
+    """The demo model without its adapter."""
     eng = LocalEngine(LocalModelConfig(model=str(demo_model_dir), discover_adapters=False, device="cpu"))
     yield eng
     eng.close()
@@ -35,12 +35,12 @@ def _prompt(engine, question):
     return engine.tokenizer(text, add_special_tokens=False)["input_ids"]
 
 
-def _reference(engine, ids, budget, device="cpu"):
+def _reference(engine, ids, budget, device="cpu", **adapter_names):
     model = engine.model
     with torch.inference_mode():
         out = model.generate(input_ids=torch.tensor([ids], device=device),
                              attention_mask=torch.ones((1, len(ids)), dtype=torch.long, device=device),
-                             max_new_tokens=budget, do_sample=False)
+                             max_new_tokens=budget, do_sample=False, **adapter_names)
     return [t for t in out[0, len(ids):].tolist() if t not in engine.eos_ids]
 
 
@@ -146,14 +146,44 @@ def test_memory_follows_the_load_not_the_limits(base_engine):
         scheduler.close()
 
 
-def test_slots_are_chosen_on_cuda_without_adapters_only(base_engine):
+def test_the_growing_cache_is_the_cpu_default(base_engine):
     cpu = _scheduler(base_engine)
     try:
-        assert cpu.decode == "dynamic"  # CPU default: the growing cache (no graphs to replay)
+        assert cpu.decode == "dynamic"  # no graphs to replay on CPU
     finally:
         cpu.close()
-    with pytest.raises(ValueError, match="adapters"):
-        _scheduler(base_engine, slots=True, uses_adapters=True)
+
+
+def test_slots_send_each_row_through_its_own_adapter(local_engine, monkeypatch):
+    """With LoRA adapters loaded the slots still serve: a step in which a row uses an adapter runs
+    eagerly through peft's per-row routing, and once no row does, steps go back to the path a GPU
+    replays as graphs (`_run`). Each row's tokens are generate's with the same adapter."""
+    monkeypatch.setattr(slots, "MIN_WIDTH", 16)
+    scheduler = _scheduler(local_engine, slots=True, uses_adapters=True)
+    assert scheduler.decode == "slots"
+    store = scheduler._store
+    plain_steps = []
+    run = store._run
+    monkeypatch.setattr(store, "_run", lambda rows, width: plain_steps.append(rows) or run(rows, width))
+    prompts = [_prompt(local_engine, q) for q in QUESTIONS[:3]]
+    adapters = ["french-reasoning", None, None]
+    budgets = [20, 60, 40]  # the adapter's row leaves first: the last steps are base rows only
+    expected = [_reference(local_engine, ids, b, adapter_names=[a or "__base__"])
+                for ids, b, a in zip(prompts, budgets, adapters, strict=True)]
+    assert expected[0] != _reference(local_engine, prompts[0], budgets[0], adapter_names=["__base__"])
+    try:
+        jobs = [Job(input_ids=p, params=GREEDY, max_new_tokens=b, adapter=a)
+                for p, b, a in zip(prompts, budgets, adapters, strict=True)]
+        for job in jobs:
+            scheduler.submit(job)
+        got = [_tokens(job) for job in jobs]
+    finally:
+        scheduler.close()
+    for i, tokens in enumerate(expected):
+        assert got[i] == tokens, f"row {i} ({adapters[i] or 'base'}) differs from generate"
+    assert scheduler.largest_batch == 3
+    # Only the steps after the adapter's row left (2 slots or 1; the three rows would take 4)
+    assert len(plain_steps) >= budgets[1] - budgets[0] and max(plain_steps) <= 2
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
@@ -173,5 +203,26 @@ def test_cuda_graph_decoding_matches_generate(demo_model_dir):
         # to the token and every row starts the same way.
         assert same >= len(prompts) - 1, (got, expected)
         assert all(a[:10] == b[:10] for a, b in zip(got, expected, strict=True))
+    finally:
+        engine.close()
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_graphs_serve_base_rows_with_adapters_loaded(demo_model_dir):
+    """Loading an adapter keeps graph replay for base-model rows; a row that names the adapter
+    runs eager steps through it."""
+    engine = LocalEngine(LocalModelConfig(model=str(demo_model_dir), device="cuda"))
+    try:
+        assert engine.adapters and engine.scheduler.decode == "cuda-graphs"
+        prompts = [_prompt(engine, q) for q in QUESTIONS[:2]]
+        base = Job(input_ids=prompts[0], params=GREEDY, max_new_tokens=40)
+        engine.scheduler.submit(base)
+        got = _tokens(base)
+        assert engine.scheduler._store.captured >= 1
+        assert got[:10] == _reference(engine, prompts[0], 40, device="cuda", adapter_names=["__base__"])[:10]
+        adapted = Job(input_ids=prompts[1], params=GREEDY, max_new_tokens=40, adapter="french-reasoning")
+        engine.scheduler.submit(adapted)
+        expected = _reference(engine, prompts[1], 40, device="cuda", adapter_names=["french-reasoning"])
+        assert _tokens(adapted)[:10] == expected[:10]
     finally:
         engine.close()
