@@ -29,6 +29,10 @@ TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "latency_ms", "t
 TABLE_WIDTHS = ["190px", "60px", "130px", "70px", "90px", "80px", "80px", "80px", "120px", "260px", "380px"]
 
 
+def _ms(value: float | None) -> str:
+    return f"{value} ms" if value else "—"
+
+
 def metrics_md(run: SystemRun) -> str:
     if run.skipped:
         return "_not run_"
@@ -37,8 +41,8 @@ def metrics_md(run: SystemRun) -> str:
     res = run.result()
     meta = res["metadata"]
     lines = ["| metric | value |", "|---|---|",
-             f"| TTFT | {res['ttft_ms'] if res['ttft_ms'] is not None else '—'} ms |",
-             f"| total latency | {res['latency_ms']} ms |",
+             f"| TTFT | {_ms(res['ttft_ms'])} |",
+             f"| total latency | {_ms(res['latency_ms'])} |",  # 0: failed before any call
              f"| tokens (reasoning / answer) | {meta['reasoning_tokens']} / {meta['content_tokens']} |",
              f"| tokens/s | {meta['tokens_per_s'] or '—'} |",
              f"| finish | {meta['finish_reason']} |",
@@ -109,10 +113,10 @@ def build_compare_tab(services: Services) -> None:
                             metrics = gr.Markdown(elem_id=f"cmp-metrics-{key.lower()}")
                         cols[key] = (reasoning, answer, metrics)
                 last = gr.State(None)
+                verdict_note = gr.Markdown(elem_id="cmp-verdict-note")  # above the buttons it introduces
                 with gr.Row():
                     verdict_btns = [gr.Button(v, size="sm", elem_id=f"cmp-verdict-{i}")
                                     for i, v in enumerate(VERDICTS)]
-                verdict_note = gr.Markdown(elem_id="cmp-verdict-note")
 
             with gr.Tab("Batch", id="compare-batch"):
                 with gr.Row():
