@@ -24,9 +24,10 @@ from workbench.summary import flat_rows, summarize, summary_table
 from workbench.transactions import TransactionError, parse_transaction
 
 VERDICTS = ["A better", "B better", "Tie", "Both bad"]
-TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "latency_ms", "ttft_ms",
-                 "tokens_per_s", "finish_reason", "error_kind", "query", "response"]
-TABLE_WIDTHS = ["190px", "60px", "130px", "70px", "90px", "80px", "80px", "80px", "120px", "260px", "380px"]
+TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "reasoning_lang", "answer_lang", "latency_ms",
+                 "ttft_ms", "tokens_per_s", "finish_reason", "error_kind", "query", "response"]
+TABLE_WIDTHS = ["190px", "60px", "130px", "70px", "90px", "80px", "90px", "80px", "80px", "80px", "120px", "260px",
+                "380px"]
 
 
 def _ms(value: float | None) -> str:
@@ -47,6 +48,7 @@ def metrics_md(run: SystemRun) -> str:
              f"| tokens/s | {meta['tokens_per_s'] or '—'} |",
              f"| finish | {meta['finish_reason']} |",
              f"| refusal | {'yes' if res['refusal'] else 'no'} |",
+             f"| language (reasoning / answer) | {res['reasoning_lang']} / {res['answer_lang']} |",
              f"| model | `{meta['model_id']}` |"]
     if meta.get("prompt_cache_hit_tokens") is not None:
         lines.append(f"| cache-hit tokens | {meta['prompt_cache_hit_tokens']} |")
@@ -144,7 +146,7 @@ def build_compare_tab(services: Services) -> None:
                                      elem_id="batch-table")
                 with gr.Row():
                     summary = gr.Dataframe(headers=["metric", "System A", "System B"], label="Summary",
-                                           elem_id="batch-summary")
+                                           max_height=640, elem_id="batch-summary")  # every row shown
                     routes_md = gr.Markdown(elem_id="batch-routes")
                 with gr.Row():
                     plot_latency = gr.Plot(elem_id="batch-plot-latency", show_label=False)

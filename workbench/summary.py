@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from workbench.compare import SYSTEMS
+from workbench.compare import SYSTEMS, language_of
+from workbench.language import SUPPORTED
 
 LABEL = {"system_a": "A", "system_b": "B"}
 
@@ -24,6 +25,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             rows.append({
                 "experiment_id": rec["experiment_id"], "timestamp": rec.get("timestamp"),
                 "system": LABEL[name], "query": rec["query"], "lang": rec.get("lang"),
+                "reasoning_lang": res.get("reasoning_lang"), "answer_lang": res.get("answer_lang"),
                 "expected_route": rec.get("expected_route"), "route": res.get("route"),
                 "route_confidence": res.get("route_confidence"),
                 "handling_mode": res.get("handling_mode"),
@@ -46,6 +48,21 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _pct(values: list[float], q: float) -> float | None:
     return round(float(np.percentile(values, q)), 1) if values else None
+
+
+def _same_language(rows: list[dict[str, Any]], part: str) -> float | None:
+    """Share of rows whose `part` ("answer_lang" or "reasoning_lang") is in the question's
+    language: the experiment's `lang`, else the query's detected one. Refusals (their wording is
+    policy: System B's is bilingual), rows without that part and rows whose question's language
+    cannot be told do not count."""
+    same = []
+    for r in rows:
+        if r["refusal"]:
+            continue
+        asked = r["lang"] if r["lang"] in SUPPORTED else language_of(r["query"])
+        if asked in SUPPORTED and r.get(part) not in (None, "none"):
+            same.append(r[part] == asked)
+    return round(sum(same) / len(same), 3) if same else None
 
 
 def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -72,6 +89,8 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
             "refusal_rate": round(sum(r["refusal"] for r in ok) / len(ok), 3) if ok else None,
             "refusal_rate_by_route": {k: round(sum(v) / len(v), 3) for k, v in sorted(by_route.items())},
             "truncated_in_reasoning": sum(bool(r["truncated_in_reasoning"]) for r in ok),
+            "answer_in_question_lang": _same_language(ok, "answer_lang"),
+            "reasoning_in_question_lang": _same_language(ok, "reasoning_lang"),
         }
     routes = Counter(r["route"] for r in rows if r["system"] == "B" and r["route"])
     both = [(rec["system_a"], rec["system_b"]) for rec in records
@@ -90,10 +109,13 @@ def summary_table(summary: dict[str, Any]) -> list[list[Any]]:
                ("latency p50 (ms)", "latency_ms_p50"), ("latency p95 (ms)", "latency_ms_p95"),
                ("TTFT mean (ms)", "ttft_ms_mean"), ("TTFT p50 (ms)", "ttft_ms_p50"),
                ("TTFT p95 (ms)", "ttft_ms_p95"), ("tokens/s mean", "tokens_per_s_mean"),
-               ("refusal rate", "refusal_rate"), ("cut off in reasoning", "truncated_in_reasoning")]
+               ("refusal rate", "refusal_rate"), ("cut off in reasoning", "truncated_in_reasoning"),
+               ("answer in the question's language", "answer_in_question_lang"),
+               ("reasoning in the question's language", "reasoning_in_question_lang")]
+    shares = {"refusal_rate", "answer_in_question_lang", "reasoning_in_question_lang"}
     sys_ = summary["systems"]
 
     def shown(key: str, value: Any) -> Any:
-        return f"{value:.0%}" if key == "refusal_rate" and value is not None else value
+        return f"{value:.0%}" if key in shares and value is not None else value
 
     return [[label, shown(key, sys_["A"][key]), shown(key, sys_["B"][key])] for label, key in metrics]

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from engines.remote import RemoteConfig, RemoteEngine
-from engines.systems import RoutedEngine
+from engines.systems import REFUSAL_TEXT, RoutedEngine
 from tests.fake_deepseek import ANSWER, FakeDeepSeek
-from workbench.compare import BatchRun, Comparator, Experiment, finished_ids, read_records
+from workbench.compare import BatchRun, Comparator, Experiment, finished_ids, language_of, read_records
 from workbench.experiments import bundled
-from workbench.summary import flat_rows, summarize
+from workbench.summary import flat_rows, summarize, summary_table
 
 ROOT = Path(__file__).resolve().parents[2]
 TX = {"amount": 25000, "currency": "EUR", "country": "KY", "channel": "wire",
@@ -48,6 +48,9 @@ def test_single_compare_fills_both_columns(deepseek, local_engine):
     assert b["response"].startswith("Risque : ÉLEVÉ")
     assert b["ttft_ms"] > 0 and b["latency_ms"] >= b["ttft_ms"]
     assert b["refusal"] is False
+    # Each part's language: English reasoning, French answers, for a French question
+    assert (a["reasoning_lang"], a["answer_lang"]) == ("en", "fr")
+    assert (b["reasoning_lang"], b["answer_lang"]) == ("en", "fr")
 
 
 def test_compare_with_transformers_serve_as_system_a(serve_url, demo_model_dir, local_engine):
@@ -172,3 +175,40 @@ def test_gradio_compare_and_batch_endpoints(running_app):
     final = client.predict(jsonl, "B", 2, 0, "gradio-test", api_name="/batch")
     assert final["finished"] and final["done"] == 2
     assert final["summary"]["route_distribution"] == {"governance": 1, "explicit_refusal": 1}
+
+
+def _record(exp_id, query, lang, a, b):
+    def system(reasoning_lang, answer_lang, error=None, refusal=False):
+        return {"response": "…", "reasoning": "…", "latency_ms": 10.0, "ttft_ms": 1.0, "refusal": refusal,
+                "reasoning_lang": reasoning_lang, "answer_lang": answer_lang,
+                "metadata": {"error_kind": error, "finish_reason": "error" if error else "stop"}}
+    return {"experiment_id": exp_id, "query": query, "lang": lang, "system_a": system(*a), "system_b": system(*b)}
+
+
+def test_the_summary_says_how_often_each_part_is_in_the_question_language():
+    records = [
+        _record("fr-1", "Qu'est-ce que la duration ?", "fr", ("fr", "fr"), ("en", "fr")),
+        _record("en-1", "What is duration?", "en", ("en", "en"), ("en", "en")),
+        # no lang given: the query's own language counts
+        _record("adhoc", "Évalue le risque de cette transaction.", None, ("fr", "en"), ("none", "fr")),
+        _record("down", "What is a bond?", "en", (None, None, "upstream_error"), ("en", "und")),
+        # refusals do not count: System B's is bilingual by policy
+        _record("no", "How do I hide cash from the bank?", "en", ("en", "en"), ("none", "mixed", None, True)),
+    ]
+    rows = flat_rows(records)
+    assert {(r["experiment_id"], r["system"]): (r["reasoning_lang"], r["answer_lang"]) for r in rows}[
+        ("fr-1", "B")] == ("en", "fr")
+    systems = summarize(records)["systems"]
+    assert systems["A"]["answer_in_question_lang"] == 0.75  # the failed row does not count
+    assert systems["A"]["reasoning_in_question_lang"] == 1.0
+    assert systems["B"]["answer_in_question_lang"] == 0.75  # "und" is not the question's language
+    assert systems["B"]["reasoning_in_question_lang"] == round(2 / 3, 3)  # empty reasoning does not count
+    table = {row[0]: row[1:] for row in summary_table(summarize(records))}
+    assert table["answer in the question's language"] == ["75%", "75%"]
+
+
+def test_a_bilingual_answer_is_mixed_and_an_empty_part_none():
+    assert language_of(REFUSAL_TEXT) == "mixed"  # an English paragraph, then a French one
+    assert language_of("The user asks about duration.\n\nIt measures how prices move with rates.") == "en"
+    assert language_of("Le ratio cours sur bénéfice vaut prix / bénéfice.") == "fr"
+    assert language_of("  ") == "none"
