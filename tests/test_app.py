@@ -70,6 +70,9 @@ def test_named_chat_endpoint_streams_reasoning_apart_from_answer(running_app):
     assert final["answer"].startswith("La duration mesure")
     assert "<think>" not in final["answer"]
     assert final["stats"]["finish_reason"] == "stop"
+    # Qwen3's habit, shown under every answer: English reasoning for a French question
+    assert (final["stats"]["reasoning_lang"], final["stats"]["answer_lang"]) == ("en", "fr")
+    assert "language: reasoning en / answer fr" in final["summary"]
 
 
 def test_chat_endpoint_rejects_bad_parameters_clearly(running_app):

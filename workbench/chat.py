@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from engines.base import ChatRequest, Done, Engine, GenerationParams, Message, StreamStats, TextDelta
+from workbench.language import part_language
 
 UPDATE_EVERY_S = 0.1  # at most ~10 UI updates a second per stream
 
@@ -95,6 +96,8 @@ def finish(turn: Turn, done: Done, reasoning_started: float | None) -> None:
     turn.stats = stats_dict(done.stats)
     turn.reasoning = turn.reasoning.strip()
     turn.answer = turn.answer.strip()
+    turn.stats["reasoning_lang"] = part_language(turn.reasoning)
+    turn.stats["answer_lang"] = part_language(turn.answer)
     if reasoning_started and turn.thinking_s is None:
         turn.thinking_s = time.perf_counter() - reasoning_started
     extras = done.stats.extras
@@ -119,6 +122,8 @@ def stats_line(stats: dict[str, Any] | None) -> str:
     share = stats.get("reasoning_share")
     share_txt = f" ({share:.0%} reasoning)" if share is not None else ""
     parts.append(f"reasoning {r} / answer {c} tokens{share_txt}")
+    if stats.get("answer_lang") not in (None, "none"):
+        parts.append(f"language: reasoning {stats.get('reasoning_lang')} / answer {stats['answer_lang']}")
     parts.append(f"finish: {stats.get('finish_reason')}")
     parts.append(f"total {stats.get('total_s', 0):.2f} s")
     parts.append(f"model: {stats.get('model_id')}")

@@ -8,7 +8,6 @@ a JSONL file at once, so a crash or restart loses nothing and a rerun skips fini
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 import uuid
@@ -16,12 +15,11 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from engines.base import ChatRequest, Done, Engine, EngineError, GenerationParams, StreamStats, TextDelta
-from workbench.language import detect_language
+from workbench.language import part_language
 from workbench.refusal import is_refusal
 
 SYSTEMS = {"A": "system_a", "B": "system_b"}
@@ -75,25 +73,13 @@ class SystemRun:
             "latency_ms": round(s.total_s * 1000, 1) if s else None,
             "ttft_ms": round(s.ttft_s * 1000, 1) if s and s.ttft_s is not None else None,
             "refusal": is_refusal(self.response) if self.response.strip() else False,
-            "reasoning_lang": language_of(self.reasoning), "answer_lang": language_of(self.response),
+            "reasoning_lang": part_language(self.reasoning), "answer_lang": part_language(self.response),
             "metadata": metadata,
         }
         if "route" in extras:
             out.update(route=extras["route"], route_confidence=extras["route_confidence"],
                        route_reasons=extras["route_reasons"], handling_mode=extras["handling_mode"])
         return out
-
-
-@lru_cache(maxsize=512)  # a finished run's record is built again at every update of the other
-def language_of(text: str) -> str:
-    """"en", "fr", "mixed" (paragraphs in both, as System B's bilingual refusal), "und" (too short
-    or too mixed within a paragraph to call) or "none" (no text)."""
-    if not text.strip():
-        return "none"
-    paragraphs = {detect_language(p) for p in re.split(r"\n\s*\n", text) if p.strip()} - {"und"}
-    if len(paragraphs) > 1:
-        return "mixed"
-    return detect_language(text)
 
 
 def _consume(engine: Engine, request: ChatRequest, run: SystemRun, cancel: threading.Event | None,

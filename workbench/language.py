@@ -84,3 +84,15 @@ def detect_language(text: str) -> str:
     if abs(en - fr) < MIN_MARGIN:
         return "und"
     return "en" if en > fr else "fr"
+
+
+@lru_cache(maxsize=512)  # records and chat turns are built again at each update
+def part_language(text: str) -> str:
+    """"en", "fr", "mixed" (paragraphs in both, as System B's bilingual refusal), "und" (too short
+    or too mixed within a paragraph to call) or "none" (no text)."""
+    if not text.strip():
+        return "none"
+    paragraphs = {detect_language(p) for p in re.split(r"\n\s*\n", text) if p.strip()} - {"und"}
+    if len(paragraphs) > 1:
+        return "mixed"
+    return detect_language(text)

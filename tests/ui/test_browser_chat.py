@@ -34,6 +34,7 @@ def test_answer_streams_with_a_collapsed_thinking_block(page):
     chat = page.locator("#chatbot")
     expect(chat).to_contain_text("La duration mesure", timeout=30000)
     expect(chat).to_contain_text("finish: stop", timeout=30000)
+    expect(chat).to_contain_text("language: reasoning en / answer fr")
     thought = chat.locator(".thought-group")
     expect(thought).to_contain_text("Thinking")
     expect(thought).to_contain_text("s)")  # the duration once the answer started

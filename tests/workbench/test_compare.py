@@ -18,8 +18,9 @@ import pytest
 from engines.remote import RemoteConfig, RemoteEngine
 from engines.systems import REFUSAL_TEXT, RoutedEngine
 from tests.fake_deepseek import ANSWER, FakeDeepSeek
-from workbench.compare import BatchRun, Comparator, Experiment, finished_ids, language_of, read_records
+from workbench.compare import BatchRun, Comparator, Experiment, finished_ids, read_records
 from workbench.experiments import bundled
+from workbench.language import part_language
 from workbench.summary import flat_rows, summarize, summary_table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -208,7 +209,7 @@ def test_the_summary_says_how_often_each_part_is_in_the_question_language():
 
 
 def test_a_bilingual_answer_is_mixed_and_an_empty_part_none():
-    assert language_of(REFUSAL_TEXT) == "mixed"  # an English paragraph, then a French one
-    assert language_of("The user asks about duration.\n\nIt measures how prices move with rates.") == "en"
-    assert language_of("Le ratio cours sur bénéfice vaut prix / bénéfice.") == "fr"
-    assert language_of("  ") == "none"
+    assert part_language(REFUSAL_TEXT) == "mixed"  # an English paragraph, then a French one
+    assert part_language("The user asks about duration.\n\nIt measures how prices move with rates.") == "en"
+    assert part_language("Le ratio cours sur bénéfice vaut prix / bénéfice.") == "fr"
+    assert part_language("  ") == "none"
