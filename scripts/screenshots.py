@@ -3,7 +3,8 @@
     python scripts/screenshots.py            # writes docs/screenshots/*.png
 
 Starts the app on the demo model (System A unconfigured unless its key is set), asks a French
-question in Chat, runs a comparison and a 10-experiment batch, and a 4-configuration sweep.
+question in Chat, runs a comparison and a 10-experiment batch, an FR/EN inspection of 3 pairs
+under every strategy with its budget sweep, and a 4-configuration sweep.
 Rerun it whenever the UI changes.
 """
 
@@ -56,6 +57,19 @@ def main() -> None:
                 expect(page.locator(f"#batch-plot-{plot} .js-plotly-plot")).to_be_visible(timeout=30000)
             page.wait_for_timeout(1500)
             page.screenshot(path=OUT / "batch.png", full_page=True)
+
+            page.get_by_role("tab", name="FR/EN behaviour").click()
+            for qtype in ("example", "calculation", "multipart"):  # 3 definition pairs, every strategy
+                page.locator("#fren-types").get_by_label(qtype).uncheck()
+            page.fill("#fren-count input[type=number]", "3")
+            page.press("#fren-count input[type=number]", "Enter")
+            page.click("#fren-go")
+            expect(page.locator("#fren-status")).to_contain_text("Finished", timeout=300000)
+            expect(page.locator("#fren-plot .js-plotly-plot")).to_be_visible(timeout=30000)
+            page.click("#sweep-go")
+            expect(page.locator("#sweep-plot .js-plotly-plot")).to_be_visible(timeout=300000)
+            page.wait_for_timeout(1000)
+            page.screenshot(path=OUT / "fren.png", full_page=True)
 
             page.get_by_role("tab", name="Generation tuning").click()
             page.click("#tune-fill")

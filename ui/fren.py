@@ -38,6 +38,12 @@ PLOT_METRICS = ["answer in question's language", "reasoning in question's langua
                 "mean reasoning share", "cut off in reasoning"]
 
 
+def _percent(table: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rates of a table (floats between 0 and 1) as percentages, for display; counts and
+    budgets (whole numbers) stay as they are. The CSV downloads keep the fractions."""
+    return [{k: f"{v:.0%}" if isinstance(v, float) else v for k, v in row.items()} for row in table]
+
+
 def matrix_figure(rows: list[dict[str, Any]]) -> go.Figure:
     fig = go.Figure()
     for metric in PLOT_METRICS:
@@ -104,8 +110,9 @@ def build_fren_tab(services: Services) -> None:
                                      elem_id="sweep-budgets")
             sweep_btn = gr.Button("Run budget sweep", elem_id="sweep-go")
         sweep_status = gr.Markdown(elem_id="sweep-status")
-        sweep_df = gr.Dataframe(label="Completion rate by type and budget", elem_id="sweep-table")
-        sweep_plot = gr.Plot(elem_id="sweep-plot", show_label=False)
+        # Hidden until a sweep has run: its columns are the budgets asked for
+        sweep_df = gr.Dataframe(label="Completion rate by type and budget", visible=False, elem_id="sweep-table")
+        sweep_plot = gr.Plot(visible=False, elem_id="sweep-plot", show_label=False)
         sweep_download = gr.DownloadButton("Download sweep CSV", visible=False, elem_id="sweep-download")
 
     def pick(chosen_types: list[str], chosen_langs: list[str], per_type: float, extra: str) -> list[Probe]:
@@ -142,7 +149,7 @@ def build_fren_tab(services: Services) -> None:
         path = Path(tempfile.mkdtemp(prefix="workbench-")) / f"fren-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.csv"
         write_csv(rows, path, bom=True)
         yield (f"Finished — {len(rows)} answers in {time.perf_counter() - started:.1f} s",
-               pd.DataFrame(table, columns=["strategy", "answers", *MATRIX_METRICS]), matrix_figure(table),
+               pd.DataFrame(_percent(table), columns=["strategy", "answers", *MATRIX_METRICS]), matrix_figure(table),
                pd.DataFrame(rows, columns=ROW_COLUMNS), transcript_html(rows),
                gr.update(value=str(path), visible=True))
 
@@ -164,7 +171,8 @@ def build_fren_tab(services: Services) -> None:
         path = Path(tempfile.mkdtemp(prefix="workbench-")) / "budget-sweep.csv"
         write_csv([*table, {"type": "(per question)"}, *needs], path, bom=True)
         return (f"Measured {len(needs)} answers (full length up to {params.max_new_tokens} tokens).",
-                pd.DataFrame(table), budget_figure(table, budgets), gr.update(value=str(path), visible=True))
+                gr.update(value=pd.DataFrame(_percent(table)), visible=True),
+                gr.update(value=budget_figure(table, budgets), visible=True), gr.update(value=str(path), visible=True))
 
 
     go_btn.click(inspect, [types, langs, count, custom, engines, strategies, budget],

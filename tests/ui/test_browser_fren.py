@@ -22,5 +22,18 @@ def test_inspection_on_four_probes_shows_matrix_and_chart(page):
     expect(page.locator("#fren-status")).to_contain_text("Finished — 8 answers", timeout=120000)
     expect(page.locator("#fren-matrix")).to_contain_text("baseline")
     expect(page.locator("#fren-matrix")).to_contain_text("french-reasoning adapter")
+    expect(page.locator("#fren-matrix")).to_contain_text("100%")  # rates shown as percentages
     expect(page.locator("#fren-plot .js-plotly-plot")).to_be_visible()
     expect(page.locator("#fren-download")).to_be_visible()
+
+    # The budget sweep's table and chart appear once it has run, with a column per budget asked for
+    expect(page.locator("#sweep-table")).to_have_count(0)
+    page.fill("#sweep-budgets input, #sweep-budgets textarea", "16, 64, 256")
+    page.click("#sweep-go")
+    expect(page.locator("#sweep-status")).to_contain_text("Measured 4 answers", timeout=120000)
+    table = page.locator("#sweep-table")
+    expect(table).to_contain_text("≤64")
+    expect(table).to_contain_text("definition")
+    expect(table).to_contain_text("%")
+    expect(page.locator("#sweep-plot .js-plotly-plot")).to_be_visible()
+    expect(page.locator("#sweep-download")).to_be_visible()
