@@ -84,9 +84,11 @@ def metric_figure(rows: list[dict[str, Any]], metric: str, param: str) -> go.Fig
     points = [(r[param], r[metric], r["config"]) for r in rows
               if r.get(metric) is not None and r.get(param) is not None]
     if points:
-        fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="markers",
+        # Each point names its configuration (the colour alone would need a legend)
+        fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="markers+text",
                                  marker={"size": 11, "color": [p[2] for p in points], "colorscale": "Viridis"},
-                                 text=[f"config {p[2]}" for p in points], name=metric))
+                                 text=[f"#{p[2]}" for p in points], textposition="top center",
+                                 hovertext=[f"config {p[2]}" for p in points], name=metric))
     fig.update_layout(title=f"{metric} against {param}", xaxis_title=param, yaxis_title=metric,
                       template="plotly_white", height=360, margin={"l": 50, "r": 20, "t": 50, "b": 40})
     return fig
