@@ -148,6 +148,8 @@ def test_rest_compare_shape_and_unconfigured_system_a(running_app):
     assert a["metadata"]["error_kind"] == "not_configured"
     assert {"route", "route_confidence", "handling_mode"} <= set(b)
     assert b["route"] == "transaction_risk" and b["response"].startswith("Risk: HIGH")
+    assert (a["reasoning_lang"], a["answer_lang"]) == ("none", "none")  # no call was made
+    assert b["answer_lang"] == "en"
 
 
 @pytest.mark.parametrize(("body", "loc"), [
