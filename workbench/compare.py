@@ -112,10 +112,10 @@ class Comparator:
         self.system_b = system_b
         self.params = params or GenerationParams()
 
-    def stream(self, exp: Experiment, run_a: bool = True, run_b: bool = True,
-               cancel: threading.Event | None = None,
-               params: GenerationParams | None = None) -> Iterator[dict[str, SystemRun]]:
-        """Yield {"A": SystemRun, "B": SystemRun} snapshots until both are done (last one final)."""
+    def _start(self, exp: Experiment, run_a: bool, run_b: bool, cancel: threading.Event | None,
+               params: GenerationParams | None) -> tuple[dict[str, SystemRun], list[threading.Thread],
+                                                          threading.Event]:
+        """Both systems answering on threads of their own: (runs, threads, changed)."""
         request = ChatRequest.single(exp.query, params=params or self.params,
                                      transaction=exp.transaction)
         runs = {"A": SystemRun(self.system_a.name, skipped=not run_a),
@@ -130,10 +130,21 @@ class Comparator:
                                  daemon=True, name=f"compare-{key}")
             t.start()
             threads.append(t)
+        return runs, threads, changed
+
+    def stream(self, exp: Experiment, run_a: bool = True, run_b: bool = True,
+               cancel: threading.Event | None = None,
+               params: GenerationParams | None = None) -> Iterator[dict[str, SystemRun]]:
+        """Yield {"A": SystemRun, "B": SystemRun} snapshots until both are done (last one final):
+        at most one per POLL_S while they stream, the final one as soon as both have finished."""
+        runs, threads, changed = self._start(exp, run_a, run_b, cancel, params)
         while not all(r.done for r in runs.values()):
             changed.wait(POLL_S)
             changed.clear()
             yield runs
+            deadline = time.perf_counter() + POLL_S
+            for t in threads:  # pace: wait out the interval, unless both finish first
+                t.join(max(0.0, deadline - time.perf_counter()))
         for t in threads:
             t.join()
         yield runs
@@ -141,10 +152,11 @@ class Comparator:
     def run(self, exp: Experiment, run_a: bool = True, run_b: bool = True,
             cancel: threading.Event | None = None,
             params: GenerationParams | None = None) -> dict[str, Any]:
-        final: dict[str, SystemRun] = {}
-        for snapshot in self.stream(exp, run_a, run_b, cancel, params):
-            final = snapshot
-        return record(exp, final)
+        """One comparison to its end, without intermediate snapshots (batches)."""
+        runs, threads, _ = self._start(exp, run_a, run_b, cancel, params)
+        for t in threads:
+            t.join()
+        return record(exp, runs)
 
 
 def record(exp: Experiment, runs: dict[str, SystemRun]) -> dict[str, Any]:

@@ -215,3 +215,35 @@ def test_a_bilingual_answer_is_mixed_and_an_empty_part_none():
     assert part_language("The user asks about duration.\n\nIt measures how prices move with rates.") == "en"
     assert part_language("Le ratio cours sur bénéfice vaut prix / bénéfice.") == "fr"
     assert part_language("  ") == "none"
+
+
+class _Ticker:
+    """An engine that streams `tokens` words, one every `gap_s` seconds."""
+
+    def __init__(self, name: str, tokens: int, gap_s: float) -> None:
+        self.name, self.model_id, self.tokens, self.gap_s = name, name, tokens, gap_s
+        self.finished_at = 0.0
+
+    def stream(self, request, cancel=None):
+        from engines.base import Done, StreamStats, TextDelta
+
+        for _ in range(self.tokens):
+            time.sleep(self.gap_s)
+            yield TextDelta("content", "mot ")
+        self.finished_at = time.perf_counter()
+        yield Done(StreamStats(model_id=self.name, finish_reason="stop", content_tokens=self.tokens))
+
+
+def test_a_comparison_streams_paced_snapshots_and_its_final_one_at_once():
+    from workbench.compare import POLL_S
+
+    a, b = _Ticker("A", 300, 0.001), _Ticker("B", 120, 0.002)
+    comparator = Comparator(a, b)
+    started = time.perf_counter()
+    stamps = [time.perf_counter() for _ in comparator.stream(Experiment("p", "q"))]
+    took = stamps[-1] - started
+    assert 2 <= len(stamps) <= took / POLL_S + 3, f"{len(stamps)} snapshots: one per interval, not one per token"
+    assert stamps[-1] - max(a.finished_at, b.finished_at) < 0.08, "the final snapshot does not wait out the pace"
+    rec = comparator.run(Experiment("p", "q"))  # a batch's comparison: only the end
+    assert rec["system_a"]["metadata"]["content_tokens"] == 300
+    assert rec["system_b"]["metadata"]["content_tokens"] == 120
