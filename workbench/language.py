@@ -86,7 +86,7 @@ def detect_language(text: str) -> str:
     return "en" if en > fr else "fr"
 
 
-@lru_cache(maxsize=512)  # records and chat turns are built again at each update
+@lru_cache(maxsize=128)  # records and chat turns are built again at each update (keys are whole texts)
 def part_language(text: str) -> str:
     """"en", "fr", "mixed" (paragraphs in both, as System B's bilingual refusal), "und" (too short
     or too mixed within a paragraph to call) or "none" (no text)."""
