@@ -92,7 +92,7 @@ def part_language(text: str) -> str:
     or too mixed within a paragraph to call) or "none" (no text)."""
     if not text.strip():
         return "none"
-    paragraphs = {detect_language(p) for p in re.split(r"\n\s*\n", text) if p.strip()} - {"und"}
-    if len(paragraphs) > 1:
+    found = [detect_language(p) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    if len(set(found) - {"und"}) > 1:
         return "mixed"
-    return detect_language(text)
+    return found[0] if len(found) == 1 else detect_language(text)  # one paragraph: already known
