@@ -73,9 +73,10 @@ class LocalFailure(EngineError):
 def cpu_threads_for(requested: int, device: torch.device) -> int | None:
     """The intra-op threads System B's worker thread computes on; None = torch's own setting.
 
-    Only on CPU, only when asked: decode steps run as fast on fewer threads (they are bound by
-    memory, not arithmetic) and leave cores to the web server, while prefills and large batches
-    are faster on every core. README "Performance" has the measured trade-off.
+    Only on CPU, only when asked: decode steps run as fast on fewer threads (a small model's
+    products are too small to split, a large model's are bound by memory) and leave cores to the
+    web server, while prefills and large batches are faster on every core. README "Performance"
+    has the measured trade-off.
     """
     if requested < 0:
         raise ConfigurationError(f"cpu threads must be 0 (torch's default) or more, not {requested}")
