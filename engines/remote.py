@@ -97,6 +97,9 @@ class RemoteConfig:
                 f"unknown provider {self.provider!r}; choose one of {', '.join(PRESETS)}") from None
 
 
+OPTIONAL_FIELDS = {"top_k", "repetition_penalty", "min_tokens"}  # sent where a server may take them
+
+
 class RemoteEngine:
     """System A: a model behind an OpenAI-compatible chat completions API."""
 
@@ -271,15 +274,19 @@ class RemoteEngine:
 
     def _open(self, request: ChatRequest) -> Any:
         client = self._get_client()
+        kwargs = self._request_kwargs(request)
         try:
-            return client.chat.completions.create(**self._request_kwargs(request))
+            return client.chat.completions.create(**kwargs)
         except openai.APIStatusError as exc:
             rejected = exc.status_code in (400, 422) and re.search(
                 r"unexpected|unrecognized|unknown|extra|not permitted", _upstream_message(exc), re.I)
-            if not (rejected and self._extra_sampling):
+            # Whether this request sent the fields, not whether they are still on: requests opened
+            # together (a batch) all hear the rejection, and each must retry, not only the first.
+            if not (rejected and OPTIONAL_FIELDS & set(kwargs.get("extra_body", {}))):
                 raise
-            log.info("System A rejected optional sampling fields; retrying without them")
-            self._extra_sampling = False
+            if self._extra_sampling:
+                log.info("System A rejected optional sampling fields; retrying without them")
+                self._extra_sampling = False
             return client.chat.completions.create(**self._request_kwargs(request))
 
     # ------------------------------------------------------------ errors

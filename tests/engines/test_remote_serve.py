@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from engines.base import ChatRequest, GenerationParams, TextDelta, collect
@@ -47,3 +50,21 @@ def test_budget_exhausted_inside_reasoning(served):
     result = collect(served.stream(ChatRequest.single("What is duration?", params=params)))
     assert result.stats.finish_reason == "length"
     assert result.content == ""
+
+
+def test_concurrent_first_requests_all_retry_without_the_fields_the_server_rejects(serve_url, demo_model_dir):
+    # transformers serve rejects top_k (HTTP 422). A batch opens several requests at once; each one
+    # that sent the field must retry without it, not only the first to hear back.
+    engine = RemoteEngine(RemoteConfig(provider="custom", base_url=serve_url, model=str(demo_model_dir),
+                                       max_retries=0))
+    params = GenerationParams(temperature=0, max_new_tokens=4, top_k=20)
+    start = threading.Barrier(6)
+
+    def ask(i: int):
+        start.wait()
+        return collect(engine.stream(ChatRequest.single(f"What is duration? ({i})", params=params)))
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(ask, range(6)))
+    assert [r.error for r in results] == [None] * 6
+    assert "top_k" not in engine._request_kwargs(ChatRequest.single("x", params=params)).get("extra_body", {})
