@@ -15,7 +15,7 @@ import pandas as pd
 
 from ui.common import session_cancel, stopper
 from workbench import charts
-from workbench.compare import BatchRun, Experiment, SystemRun, new_experiment_id, read_records, record
+from workbench.compare import SYSTEMS, BatchRun, Experiment, SystemRun, new_experiment_id, read_records, record
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
 from workbench.export import write_csv
 from workbench.safety import safe_markdown
@@ -26,8 +26,11 @@ from workbench.transactions import TransactionError, parse_transaction
 VERDICTS = ["A better", "B better", "Tie", "Both bad"]
 TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "reasoning_lang", "answer_lang", "latency_ms",
                  "ttft_ms", "tokens_per_s", "finish_reason", "error_kind", "query", "response"]
-TABLE_WIDTHS = ["190px", "60px", "130px", "70px", "90px", "80px", "90px", "80px", "80px", "80px", "120px", "260px",
+TABLE_HEADERS = ["experiment", "system", "route", "refusal", "reasoning lang", "answer lang", "latency ms",
+                 "TTFT ms", "tok/s", "finish", "error", "query", "response"]  # the CSV keeps the column names
+TABLE_WIDTHS = ["190px", "75px", "130px", "80px", "100px", "85px", "90px", "80px", "70px", "75px", "110px", "260px",
                 "380px"]
+SYSTEM_TITLES = (("A", "System A · remote MoE"), ("B", "System B · router + local model"))
 
 
 def _ms(value: float | None) -> str:
@@ -39,7 +42,11 @@ def metrics_md(run: SystemRun) -> str:
         return "_not run_"
     if not run.done:
         return "_running…_"
-    res = run.result()
+    return result_table_md(run.result())
+
+
+def result_table_md(res: dict[str, Any]) -> str:
+    """One system's figures for one comparison (a stored record's per-system result)."""
     meta = res["metadata"]
     lines = ["| metric | value |", "|---|---|",
              f"| TTFT | {_ms(res['ttft_ms'])} |",
@@ -66,6 +73,44 @@ def answer_md(run: SystemRun) -> str:
     if run.error is not None and run.error.kind != "cancelled":
         return f"**Error — {run.name}:** {safe_markdown(str(run.error))}\n\n{safe_markdown(run.response)}"
     return safe_markdown(run.response) or ("…" if not run.done else "_(empty answer)_")
+
+
+def stored_result_md(res: dict[str, Any] | None) -> tuple[str, str, str]:
+    """(reasoning, answer, figures) of one system's stored result, shown as a live comparison shows them."""
+    if res is None:
+        return "", "_not run_", ""
+    meta = res["metadata"]
+    answer = safe_markdown(res["response"]) or "_(empty answer)_"
+    if meta.get("error") and meta.get("error_kind") != "cancelled":
+        answer = f"**Error:** {safe_markdown(meta['error'])}\n\n{safe_markdown(res['response'])}"
+    return safe_markdown(res["reasoning"]) or "_(no reasoning)_", answer, result_table_md(res)
+
+
+def experiment_md(rec: dict[str, Any]) -> str:
+    """The head of a batch row's details: the experiment as it was asked."""
+    lines = [f"#### `{rec['experiment_id']}`", safe_markdown(rec["query"])]
+    facts = [f"{label}: **{rec[key]}**" for key, label in
+             (("lang", "language"), ("expected_route", "expected route"), ("category", "category"))
+             if rec.get(key)]
+    if rec.get("transaction"):
+        tx = json.dumps(rec["transaction"], ensure_ascii=False).replace("`", "'")
+        facts.append(f"transaction: `{tx}`")
+    return "\n\n".join([*lines, " · ".join(facts)] if facts else lines)
+
+
+def _system_columns(prefix: str) -> dict[str, tuple[gr.Markdown, gr.Markdown, gr.Markdown]]:
+    """Both systems side by side: reasoning (folded), answer and figures of each."""
+    cols = {}
+    with gr.Row(equal_height=False):
+        for key, title in SYSTEM_TITLES:
+            with gr.Column(elem_id=f"{prefix}-col-{key.lower()}"):
+                gr.Markdown(f"### {title}")
+                with gr.Accordion("Reasoning", open=False):
+                    reasoning = gr.Markdown(elem_id=f"{prefix}-reasoning-{key.lower()}")
+                answer = gr.Markdown(elem_id=f"{prefix}-answer-{key.lower()}")
+                metrics = gr.Markdown(elem_id=f"{prefix}-metrics-{key.lower()}")
+            cols[key] = (reasoning, answer, metrics)
+    return cols
 
 
 def _progress_md(done: int, total: int, skipped: int, elapsed: float, state: str) -> str:
@@ -104,16 +149,7 @@ def build_compare_tab(services: Services) -> None:
                                               value=None, elem_id="cmp-example")
                         tx = gr.Code(label="Transaction (optional JSON)", language="json", lines=6,
                                      elem_id="cmp-tx")
-                cols = {}
-                with gr.Row(equal_height=False):
-                    for key, title in (("A", "System A · remote MoE"), ("B", "System B · router + local model")):
-                        with gr.Column(elem_id=f"cmp-col-{key.lower()}"):
-                            gr.Markdown(f"### {title}")
-                            with gr.Accordion("Reasoning", open=False):
-                                reasoning = gr.Markdown(elem_id=f"cmp-reasoning-{key.lower()}")
-                            answer = gr.Markdown(elem_id=f"cmp-answer-{key.lower()}")
-                            metrics = gr.Markdown(elem_id=f"cmp-metrics-{key.lower()}")
-                        cols[key] = (reasoning, answer, metrics)
+                cols = _system_columns("cmp")
                 last = gr.State(None)
                 verdict_note = gr.Markdown(elem_id="cmp-verdict-note")  # above the buttons it introduces
                 with gr.Row():
@@ -141,9 +177,14 @@ def build_compare_tab(services: Services) -> None:
                             batch_go = gr.Button("Run batch", variant="primary", elem_id="batch-go")
                             batch_stop = gr.Button("Stop", variant="stop", elem_id="batch-stop")
                 progress = gr.Markdown(elem_id="batch-progress")
-                table = gr.Dataframe(headers=TABLE_COLUMNS, label="Results (one row per experiment and "
-                                     "system)", wrap=True, max_height=420, column_widths=TABLE_WIDTHS,
+                table = gr.Dataframe(headers=TABLE_HEADERS, label="Results (one row per experiment and "
+                                     "system; select a row to read both answers in full)", wrap=True,
+                                     max_height=420, column_widths=TABLE_WIDTHS, interactive=False,
                                      elem_id="batch-table")
+                batch_records = gr.State({})  # experiment id -> stored record, for the row details
+                with gr.Group(visible=False, elem_id="batch-details") as details:
+                    details_head = gr.Markdown(elem_id="batch-details-head")
+                    details_cols = _system_columns("batch-details")
                 with gr.Row():
                     summary = gr.Dataframe(headers=["metric", "System A", "System B"], label="Summary",
                                            max_height=640, elem_id="batch-summary")  # every row shown
@@ -237,10 +278,10 @@ def build_compare_tab(services: Services) -> None:
             records = list(done.values())
             rows = flat_rows(records)
             state = "Finished" if prog.finished else "Stopped" if prog.stopped else "Running"
-            frame = pd.DataFrame(rows, columns=TABLE_COLUMNS) if rows else pd.DataFrame(columns=TABLE_COLUMNS)
+            frame = pd.DataFrame(rows, columns=TABLE_COLUMNS).set_axis(TABLE_HEADERS, axis=1)
             if not final:
                 yield (_progress_md(prog.done, prog.total, prog.skipped, prog.elapsed_s, state), frame,
-                       gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update())
+                       gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), dict(done))
                 continue
             summ = summarize(records)
             csv_path = Path(tempfile.mkdtemp(prefix="workbench-")) / (
@@ -254,9 +295,21 @@ def build_compare_tab(services: Services) -> None:
             yield (_progress_md(prog.done, prog.total, prog.skipped, prog.elapsed_s, state), frame,
                    pd.DataFrame(summary_table(summ), columns=["metric", "System A", "System B"]),
                    routes_text, charts.latency_figure(rows), charts.refusal_by_route_figure(summ),
-                   charts.tokens_figure(rows), gr.update(value=str(csv_path), visible=True))
+                   charts.tokens_figure(rows), gr.update(value=str(csv_path), visible=True), dict(done))
 
-    batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download]
+    def show_details(records: dict[str, dict], evt: gr.SelectData) -> tuple:
+        rec = records.get(str((evt.row_value or [""])[0]))
+        if rec is None:  # a row of an earlier run whose records this session no longer holds
+            return (gr.update(visible=False), "", *([""] * 6))
+        out = [part for name in SYSTEMS.values() for part in stored_result_md(rec.get(name))]
+        return (gr.update(visible=True), experiment_md(rec), *out)
+
+    batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download,
+                     batch_records]
+    table.select(show_details, [batch_records],
+                 [details, details_head, *[c for key in ("A", "B") for c in details_cols[key]]],
+                 api_visibility="private")
+    batch_go.click(lambda: gr.update(visible=False), None, details, api_visibility="private", queue=False)
     batch_go.click(batch_ui, [upload, systems, concurrency, limit, run_name], batch_outputs,
                    api_visibility="private", **services.heavy_event)
     batch_stop.click(stopper(services), None, None, api_visibility="private", queue=False)

@@ -39,6 +39,14 @@ def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
     page.click("#batch-go")
     expect(page.locator("#batch-progress")).to_contain_text("Finished — 10/10", timeout=120000)
     expect(page.locator("#batch-table")).to_contain_text("exp-")
+    expect(page.locator("#batch-table")).to_contain_text("TTFT ms")  # headers an analyst reads
+    expect(page.locator("#batch-details")).to_be_hidden()
+    first = page.locator("#batch-table").get_by_role("gridcell").filter(has_text="exp-").first
+    exp_id = first.inner_text().strip()
+    first.click()  # a row opens both systems' answers in full
+    expect(page.locator("#batch-details-head")).to_contain_text(exp_id.replace("\n", ""))
+    expect(page.locator("#batch-details-answer-a")).to_contain_text("DEEPSEEK_API_KEY")
+    expect(page.locator("#batch-details-metrics-b")).to_contain_text("route")
     expect(page.locator("#batch-plot-latency .js-plotly-plot")).to_be_visible()
     expect(page.locator("#batch-plot-refusal .js-plotly-plot")).to_be_visible()
     rows = download_csv(page, "#batch-download", tmp_path / "batch.csv")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engines.base import ConfigurationError, StreamStats
-from ui.compare import metrics_md
+from ui.compare import experiment_md, metrics_md, stored_result_md
 from workbench.compare import SystemRun
 
 
@@ -30,3 +30,33 @@ def test_a_finished_answer_shows_its_figures_in_milliseconds():
     assert _row(table, "TTFT") == "| TTFT | 75.6 ms |"
     assert _row(table, "tokens (reasoning / answer)") == "| tokens (reasoning / answer) | 82 / 61 |"
     assert _row(table, "language (reasoning / answer)") == "| language (reasoning / answer) | en / fr |"
+
+
+def test_a_stored_batch_row_reads_like_a_live_comparison():
+    run = SystemRun("System B", reasoning="The client asks about <script>alert(1)</script> a wire.",
+                    response="Risque : ÉLEVÉ.", done=True,
+                    stats=StreamStats(model_id="demo-model", finish_reason="stop", ttft_s=0.05, total_s=1.2,
+                                      reasoning_tokens=12, content_tokens=5))
+    reasoning, answer, figures = stored_result_md(run.result())
+    assert "&lt;script&gt;" in reasoning and "<script>" not in reasoning  # escaped, as everywhere
+    assert answer == "Risque : ÉLEVÉ."
+    assert figures == metrics_md(run)  # the same table as the live column
+
+
+def test_a_failed_or_skipped_system_says_so_in_the_row_details():
+    failed = SystemRun("System A", done=True, error=ConfigurationError("set DEEPSEEK_API_KEY"),
+                       stats=StreamStats(model_id="deepseek-chat", finish_reason="error"))
+    _, answer, figures = stored_result_md(failed.result())
+    assert answer.startswith("**Error:** set DEEPSEEK_API_KEY")
+    assert _row(figures, "finish") == "| finish | error |"
+    assert stored_result_md(None) == ("", "_not run_", "")
+
+
+def test_the_row_details_head_names_the_experiment_and_its_transaction():
+    head = experiment_md({"experiment_id": "exp-tx-7", "query": "Évalue le risque.", "lang": "fr",
+                          "expected_route": "transaction_risk", "category": None,
+                          "transaction": {"amount": 25000, "country": "KY"}})
+    assert "`exp-tx-7`" in head and "Évalue le risque." in head
+    assert "language: **fr**" in head and "expected route: **transaction_risk**" in head
+    assert 'transaction: `{"amount": 25000, "country": "KY"}`' in head
+    assert "category" not in head
