@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from engines.base import ChatRequest, Engine, GenerationParams, collect
-from workbench.language import detect_language
+from workbench.language import detect_language, part_language
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBES = ROOT / "assets" / "probes.jsonl"
@@ -88,8 +88,7 @@ def inspect_one(engine: Engine, engine_label: str, probe: Probe, strategy: Strat
         return {**row, "question_lang": question_lang, "error": "not available for this engine"}
     result = collect(engine.stream(strategy.apply(base), cancel))
     s = result.stats
-    reasoning_lang = detect_language(result.reasoning) if result.reasoning else "none"
-    answer_lang = detect_language(result.content) if result.content else "none"
+    reasoning_lang, answer_lang = part_language(result.reasoning), part_language(result.content)
     visible_langs = {answer_lang} if strategy.hides_reasoning or reasoning_lang == "none" else \
         {answer_lang, reasoning_lang}
     return {
@@ -193,8 +192,8 @@ def completion_table(needs: list[dict[str, Any]], budgets: list[int]) -> list[di
 # ---------------------------------------------------------------- transcript
 
 
-LANG_STYLE = {"en": ("#dbeafe", "EN"), "fr": ("#dcfce7", "FR"), "und": ("#f3f4f6", "?"),
-              "none": ("#f3f4f6", "—")}
+LANG_STYLE = {"en": ("#dbeafe", "EN"), "fr": ("#dcfce7", "FR"), "mixed": ("#fef3c7", "EN+FR"),
+              "und": ("#f3f4f6", "?"), "none": ("#f3f4f6", "—")}
 
 
 def transcript_html(rows: list[dict[str, Any]], limit: int = 24) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from engines.base import ChatRequest, GenerationParams, collect
+from engines.base import ChatRequest, Done, GenerationParams, StreamStats, TextDelta, collect
 from workbench.fren import (
     STRATEGIES,
     completion_table,
+    inspect_one,
     load_probes,
     matrix,
     needed_tokens,
@@ -76,3 +77,32 @@ def test_a_budget_below_the_reasoning_length_truncates_and_the_sweep_finds_one_t
 def test_strategies_cover_the_issue():
     assert set(STRATEGIES) == {"baseline", "thinking off", "French system prompt", "French prefill",
                                "french-reasoning adapter", "strip reasoning"}
+
+
+class Scripted:
+    """An engine that writes the same reply to every question."""
+
+    def __init__(self, reasoning: str, answer: str) -> None:
+        self.reasoning, self.answer = reasoning, answer
+
+    def stream(self, request, cancel=None):
+        yield TextDelta("reasoning", self.reasoning)
+        yield TextDelta("content", self.answer)
+        yield Done(StreamStats(model_id="scripted", finish_reason="stop", reasoning_tokens=20, content_tokens=30))
+
+
+def test_an_answer_half_in_english_is_mixed_not_french_and_the_user_does_not_see_one_language():
+    bilingual = Scripted(
+        "La question porte sur le ratio cours sur bénéfice et sur la manière de le calculer.",
+        "Le ratio cours sur bénéfice divise le prix de l'action par le bénéfice par action.\n\n"
+        "In other words, it tells you how many years of earnings the market is paying for the share.")
+    probe = french_definitions(1)[0]
+    row = inspect_one(bilingual, "scripted", probe, STRATEGIES["baseline"], GREEDY)
+    assert row["reasoning_lang"] == "fr"
+    assert row["answer_lang"] == "mixed"  # as Compare and Chat label the same text
+    assert row["answer_matches_question"] is False
+    assert row["user_sees_one_language"] is False
+    assert 'data-lang="mixed"' in transcript_html([row]) and "[EN+FR]" in transcript_html([row])
+    blank = inspect_one(Scripted("   ", "Le ratio divise le prix de l'action par le bénéfice."), "scripted", probe,
+                        STRATEGIES["baseline"], GREEDY)
+    assert blank["reasoning_lang"] == "none" and blank["reasoning_matches_question"] is None
