@@ -33,6 +33,7 @@ from workbench.services import LOCAL, Services
 ROW_COLUMNS = ["probe", "type", "engine", "strategy", "question_lang", "reasoning_lang", "answer_lang",
                "reasoning_tokens", "answer_tokens", "reasoning_share", "finish_reason", "truncated_in_reasoning",
                "answer_matches_question", "user_sees_one_language", "question", "answer", "error"]
+ROW_HEADERS = [c.replace("_", " ") for c in ROW_COLUMNS]  # the CSV keeps the column names
 TYPES = ["definition", "example", "calculation", "multipart"]
 PLOT_METRICS = ["answer in question's language", "reasoning in question's language", "user sees one language",
                 "mean reasoning share", "cut off in reasoning"]
@@ -44,12 +45,20 @@ def _percent(table: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: f"{v:.0%}" if isinstance(v, float) else v for k, v in row.items()} for row in table]
 
 
-def matrix_figure(rows: list[dict[str, Any]]) -> go.Figure:
+MATRIX_COLUMNS = ["strategy", "engine", "answers", *MATRIX_METRICS]
+
+
+def _rows_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=ROW_COLUMNS).set_axis(ROW_HEADERS, axis=1)
+
+
+def matrix_figure(rows: list[dict[str, Any]], questions: str = "French questions") -> go.Figure:
+    """Bars per metric, grouped by strategy and, within a strategy, by engine."""
     fig = go.Figure()
+    x = [[r["strategy"] for r in rows], [r["engine"].removeprefix("System ") for r in rows]]
     for metric in PLOT_METRICS:
-        fig.add_trace(go.Bar(x=[r["strategy"] for r in rows], y=[(r[metric] or 0) * 100 for r in rows],
-                             name=metric))
-    fig.update_layout(title="French questions: strategy × metric (%)", barmode="group", yaxis_range=[0, 100],
+        fig.add_trace(go.Bar(x=x, y=[(r[metric] or 0) * 100 for r in rows], name=metric))
+    fig.update_layout(title=f"{questions}: strategy × metric (%)", barmode="group", yaxis_range=[0, 100],
                       template="plotly_white", height=380, margin={"l": 50, "r": 20, "t": 50, "b": 40},
                       legend={"orientation": "h", "y": -0.25})
     return fig
@@ -92,13 +101,14 @@ def build_fren_tab(services: Services) -> None:
             go_btn = gr.Button("Run inspection", variant="primary", elem_id="fren-go")
             stop = gr.Button("Stop", variant="stop", elem_id="fren-stop")
         status = gr.Markdown(elem_id="fren-status")
-        matrix_df = gr.Dataframe(headers=["strategy", "answers", *MATRIX_METRICS], label="Strategy × metric "
-                                 "(French questions)", elem_id="fren-matrix")
+        matrix_df = gr.Dataframe(headers=MATRIX_COLUMNS, label="Strategy × engine × metric (French questions)",
+                                 elem_id="fren-matrix")
         plot = gr.Plot(elem_id="fren-plot", show_label=False)
-        rows_df = gr.Dataframe(headers=ROW_COLUMNS, label="Every answer", wrap=True, max_height=380,
+        rows_df = gr.Dataframe(headers=ROW_HEADERS, label="Every answer", wrap=True, max_height=380,
                                column_widths=[{"question": "260px", "answer": "340px", "error": "200px"}
                                               .get(c, "110px") for c in ROW_COLUMNS], elem_id="fren-rows")
-        with gr.Accordion("Transcript, coloured by detected language (blue EN, green FR)", open=False):
+        with gr.Accordion("Transcript, coloured by detected language (blue EN, green FR, amber both)",
+                          open=False):
             transcript = gr.HTML(elem_id="fren-transcript")
         download = gr.DownloadButton("Download CSV", visible=False, elem_id="fren-download")
 
@@ -143,14 +153,17 @@ def build_fren_tab(services: Services) -> None:
             if time.perf_counter() - last > 0.5:
                 last = time.perf_counter()
                 yield (f"Running — {len(rows)}/{total}", gr.update(), gr.update(),
-                       pd.DataFrame(rows, columns=ROW_COLUMNS), gr.update(), gr.update())
+                       _rows_frame(rows), gr.update(), gr.update())
         rows.sort(key=lambda r: (r["strategy"], r["probe"], r["engine"]))
-        table = matrix(rows, "fr") or matrix(rows, None)
+        table, questions = matrix(rows, "fr"), "French questions"
+        if not table:  # no French question answered: every question counts
+            table, questions = matrix(rows, None), "All questions"
         path = Path(tempfile.mkdtemp(prefix="workbench-")) / f"fren-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.csv"
         write_csv(rows, path, bom=True)
         yield (f"Finished — {len(rows)} answers in {time.perf_counter() - started:.1f} s",
-               pd.DataFrame(_percent(table), columns=["strategy", "answers", *MATRIX_METRICS]), matrix_figure(table),
-               pd.DataFrame(rows, columns=ROW_COLUMNS), transcript_html(rows),
+               gr.update(value=pd.DataFrame(_percent(table), columns=MATRIX_COLUMNS),
+                         label=f"Strategy × engine × metric ({questions})"),
+               matrix_figure(table, questions), _rows_frame(rows), transcript_html(rows),
                gr.update(value=str(path), visible=True))
 
     def sweep(label: str, budgets_text: str, chosen_types, chosen_langs, per_type, extra,

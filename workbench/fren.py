@@ -124,27 +124,32 @@ MATRIX_METRICS = ["answer in question's language", "reasoning in question's lang
 
 
 def matrix(rows: list[dict[str, Any]], lang: str | None = "fr") -> list[dict[str, Any]]:
-    """Strategy × metric rates (over questions in `lang`, or all when None)."""
+    """Strategy × engine × metric rates (over questions in `lang`, or all when None): one row per
+    strategy and engine, so that two engines' behaviour under a strategy is read side by side."""
     out = []
+    engines = sorted({r["engine"] for r in rows})  # System A before System B
     for name in STRATEGIES:
-        mine = [r for r in rows if r["strategy"] == name and not r.get("error")
-                and (lang is None or r["question_lang"] == lang)]
-        if not mine:
-            continue
-
-        def rate(key: str, rows_: list[dict[str, Any]] = mine) -> float | None:
-            vals = [bool(r[key]) for r in rows_ if r.get(key) is not None]
-            return round(sum(vals) / len(vals), 3) if vals else None
-
-        shares = [r["reasoning_share"] for r in mine if r["reasoning_share"] is not None]
-        out.append({"strategy": name, "answers": len(mine),
-                    "answer in question's language": rate("answer_matches_question"),
-                    "reasoning in question's language": rate("reasoning_matches_question"),
-                    "user sees one language": rate("user_sees_one_language"),
-                    "mean reasoning share": round(sum(shares) / len(shares), 3) if shares else None,
-                    "cut off in reasoning": rate("truncated_in_reasoning"),
-                    "completed": round(sum(r["finish_reason"] == "stop" for r in mine) / len(mine), 3)})
+        for engine in engines:
+            mine = [r for r in rows if r["strategy"] == name and r["engine"] == engine and not r.get("error")
+                    and (lang is None or r["question_lang"] == lang)]
+            if mine:
+                out.append({"strategy": name, "engine": engine, **_rates(mine)})
     return out
+
+
+def _rates(mine: list[dict[str, Any]]) -> dict[str, Any]:
+    def rate(key: str) -> float | None:
+        vals = [bool(r[key]) for r in mine if r.get(key) is not None]
+        return round(sum(vals) / len(vals), 3) if vals else None
+
+    shares = [r["reasoning_share"] for r in mine if r["reasoning_share"] is not None]
+    return {"answers": len(mine),
+            "answer in question's language": rate("answer_matches_question"),
+            "reasoning in question's language": rate("reasoning_matches_question"),
+            "user sees one language": rate("user_sees_one_language"),
+            "mean reasoning share": round(sum(shares) / len(shares), 3) if shares else None,
+            "cut off in reasoning": rate("truncated_in_reasoning"),
+            "completed": round(sum(r["finish_reason"] == "stop" for r in mine) / len(mine), 3)}
 
 
 # ---------------------------------------------------------------- budget sweep

@@ -1,4 +1,4 @@
-"""The FR/EN tab in a real browser: an inspection on 4 probes shows the matrix and the chart."""
+"""The FR/EN tab in a real browser: an inspection of 4 probes on two engines shows the matrix and the chart."""
 
 from __future__ import annotations
 
@@ -15,12 +15,15 @@ def test_inspection_on_four_probes_shows_matrix_and_chart(page):
         page.locator("#fren-types").get_by_label(qtype).uncheck()
     for strategy in ("thinking off", "French system prompt", "French prefill", "strip reasoning"):
         page.locator("#fren-strategies").get_by_label(strategy).uncheck()
+    page.locator("#fren-engines").get_by_label("System B · router + local model").check()  # a second engine
     box = page.locator("#fren-count input[type=number]")
     box.fill("2")
     box.press("Enter")
     page.click("#fren-go")
-    expect(page.locator("#fren-status")).to_contain_text("Finished — 8 answers", timeout=120000)
+    expect(page.locator("#fren-status")).to_contain_text("Finished — 16 answers", timeout=120000)
     expect(page.locator("#fren-matrix")).to_contain_text("baseline")
+    for engine in ("System B · local model", "System B · router + local model"):  # a row each, not pooled
+        expect(page.locator("#fren-matrix")).to_contain_text(engine)
     expect(page.locator("#fren-matrix")).to_contain_text("french-reasoning adapter")
     expect(page.locator("#fren-matrix")).to_contain_text("100%")  # rates shown as percentages
     expect(page.locator("#fren-plot .js-plotly-plot")).to_be_visible()

@@ -106,3 +106,19 @@ def test_an_answer_half_in_english_is_mixed_not_french_and_the_user_does_not_see
     blank = inspect_one(Scripted("   ", "Le ratio divise le prix de l'action par le bénéfice."), "scripted", probe,
                         STRATEGIES["baseline"], GREEDY)
     assert blank["reasoning_lang"] == "none" and blank["reasoning_matches_question"] is None
+
+
+def test_the_matrix_keeps_each_engine_apart_under_a_strategy():
+    french = Scripted("La question porte sur le ratio et sur la manière de le calculer en pratique.",
+                      "Le ratio divise le prix de l'action par le bénéfice par action.")
+    english = Scripted("The user asks about the ratio and how to compute it in practice.",
+                       "Le ratio divise le prix de l'action par le bénéfice par action.")
+    rows = list(run_inspection({"System A": english, "System B": french}, french_definitions(2),
+                               ["baseline", "thinking off"], GREEDY))
+    table = matrix(rows, "fr")
+    assert [(r["strategy"], r["engine"]) for r in table] == [
+        ("baseline", "System A"), ("baseline", "System B"), ("thinking off", "System A"), ("thinking off", "System B")]
+    by = {(r["strategy"], r["engine"]): r for r in table}
+    assert by[("baseline", "System A")]["reasoning in question's language"] == 0
+    assert by[("baseline", "System B")]["reasoning in question's language"] == 1
+    assert all(r["answers"] == 2 for r in table)
