@@ -30,6 +30,7 @@ from engines.base import (
     Done,
     EngineError,
     EngineTimeoutError,
+    GenerationParams,
     InsufficientBalanceError,
     InvalidRequestError,
     RateLimitedError,
@@ -219,7 +220,10 @@ class RemoteEngine:
         usage: Any = None
         error: EngineError | None = None
         try:
-            response = self._open(request)
+            response, sent = self._open(request)
+            not_applied = self.not_applied(request.params, sent)
+            if not_applied:
+                stats.extras["not_applied"] = not_applied
             watchdog.watch(response)
             for chunk in response:
                 if chunk.model:
@@ -272,11 +276,28 @@ class RemoteEngine:
             stats.extras["provider_finish_reason"] = finish
         yield Done(stats, error)
 
-    def _open(self, request: ChatRequest) -> Any:
+    def not_applied(self, p: GenerationParams, sent: dict[str, Any]) -> list[str]:
+        """The parameters a request sets that System A's API does not take, given what was sent:
+        the tuning table and the figures of each answer say so instead of implying they applied."""
+        extra = sent.get("extra_body", {})
+        out = []
+        if self.preset.thinking == "model" and sent["model"] == self.preset.reasoning_model:
+            out += ["temperature", "top_p"]  # DeepSeek's thinking mode ignores them
+        out += [name for name, field, is_set in (
+            ("top_k", "top_k", p.top_k != 0),
+            ("min_new_tokens", "min_tokens", p.min_new_tokens > 0),
+            ("repetition_penalty", "repetition_penalty", p.repetition_penalty != 1.0),
+        ) if is_set and field not in extra]
+        if p.no_repeat_ngram_size:
+            out.append("no_repeat_ngram_size")  # no chat-completions field carries it
+        return out
+
+    def _open(self, request: ChatRequest) -> tuple[Any, dict[str, Any]]:
+        """The streaming response, and the request as it was sent."""
         client = self._get_client()
         kwargs = self._request_kwargs(request)
         try:
-            return client.chat.completions.create(**kwargs)
+            return client.chat.completions.create(**kwargs), kwargs
         except openai.APIStatusError as exc:
             rejected = exc.status_code in (400, 422) and re.search(
                 r"unexpected|unrecognized|unknown|extra|not permitted", _upstream_message(exc), re.I)
@@ -287,7 +308,8 @@ class RemoteEngine:
             if self._extra_sampling:
                 log.info("System A rejected optional sampling fields; retrying without them")
                 self._extra_sampling = False
-            return client.chat.completions.create(**self._request_kwargs(request))
+            kwargs = self._request_kwargs(request)
+            return client.chat.completions.create(**kwargs), kwargs
 
     # ------------------------------------------------------------ errors
 

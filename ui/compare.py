@@ -59,6 +59,8 @@ def result_table_md(res: dict[str, Any]) -> str:
              f"| model | `{meta['model_id']}` |"]
     if meta.get("prompt_cache_hit_tokens") is not None:
         lines.append(f"| cache-hit tokens | {meta['prompt_cache_hit_tokens']} |")
+    if meta.get("not_applied"):
+        lines.append(f"| not taken by the API | {', '.join(meta['not_applied'])} |")
     if "route" in res:
         lines.append(f"| route | **{res['route']}** ({res['route_confidence']:.0%}, {res['handling_mode']}) |")
         lines.append(f"| why | {safe_markdown('; '.join(res['route_reasons']))} |")

@@ -33,9 +33,9 @@ from workbench.tuning import (
 
 RESULT_COLUMNS = ["config", "repeat", *CONFIG_FIELDS, "answer", "reasoning_share", "reasoning_tokens",
                   "answer_tokens", "finish_reason", "truncated_in_reasoning", "latency_ms", "distinct_2",
-                  "repetition_rate", "planning_phrases", "identical_across_repeats", "error"]
+                  "repetition_rate", "planning_phrases", "identical_across_repeats", "params_not_applied", "error"]
 RESULT_WIDTHS = {"config": "70px", "repeat": "70px", "answer": "340px", "planning_phrases": "180px",
-                 "error": "200px"}
+                 "params_not_applied": "160px", "error": "200px"}
 METRICS = ["reasoning_share", "latency_ms", "answer_tokens", "reasoning_tokens", "distinct_2",
            "repetition_rate", "ttft_ms"]
 

@@ -130,4 +130,6 @@ def stats_line(stats: dict[str, Any] | None) -> str:
     extras = stats.get("extras") or {}
     if extras.get("prompt_cache_hit_tokens") is not None:
         parts.append(f"cache hits {extras['prompt_cache_hit_tokens']} tokens")
+    if extras.get("not_applied"):
+        parts.append(f"not taken by the API: {', '.join(extras['not_applied'])}")
     return " · ".join(parts)

@@ -40,6 +40,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "truncated_in_reasoning": meta.get("truncated_in_reasoning"),
                 "model_id": meta.get("model_id"),
                 "cache_hit_tokens": meta.get("prompt_cache_hit_tokens"),
+                "params_not_applied": ", ".join(meta.get("not_applied") or []) or None,
                 "error_kind": meta.get("error_kind"), "error": meta.get("error"),
                 "transaction": rec.get("transaction"), "verdict": rec.get("verdict"),
             })

@@ -123,6 +123,7 @@ def run_configs(engine: Engine, prompt: str, configs: list[GenerationParams], re
             "ttft_ms": round(s.ttft_s * 1000, 1) if s.ttft_s is not None else None,
             "distinct_2": distinct_2(result.content), "repetition_rate": repetition_rate(result.content),
             "planning_phrases": "; ".join(planning_phrases(result.content + " " + result.reasoning)),
+            "params_not_applied": ", ".join(s.extras.get("not_applied", [])) or None,
             "error": str(result.error) if result.error and result.error.kind != "cancelled" else None,
         }
 

@@ -56,6 +56,24 @@ def test_deepseek_preset_switches_to_the_reasoner_only_when_thinking(server):
     assert ask(eng, enable_thinking=False).stats.model_id == "deepseek-chat"
 
 
+def test_each_answer_names_the_parameters_the_api_did_not_take(server):
+    cfg = RemoteConfig(provider="deepseek", base_url=server.base_url, api_key_env="FAKE_DEEPSEEK_KEY",
+                       max_retries=0)
+    eng = RemoteEngine(cfg)
+    # DeepSeek's API has no top_k, min tokens, repetition penalty nor n-gram ban: none is sent
+    thinking = ask(eng, top_k=20, min_new_tokens=4, no_repeat_ngram_size=3, repetition_penalty=1.1)
+    assert thinking.stats.extras["not_applied"] == [
+        "temperature", "top_p", "top_k", "min_new_tokens", "repetition_penalty", "no_repeat_ngram_size"]
+    assert not {"top_k", "min_tokens", "repetition_penalty"} & set(server.requests[-1]["body"])
+    plain = ask(eng, enable_thinking=False, top_k=0)  # deepseek-chat honours temperature and top_p
+    assert "not_applied" not in plain.stats.extras
+    nebius = RemoteEngine(RemoteConfig(provider="nebius", base_url=server.base_url, model="deepseek-chat",
+                                       api_key_env="FAKE_DEEPSEEK_KEY", max_retries=0))
+    taken = ask(nebius, top_k=20, min_new_tokens=4, no_repeat_ngram_size=3)  # this provider takes top_k
+    assert server.requests[-1]["body"]["top_k"] == 20
+    assert taken.stats.extras["not_applied"] == ["no_repeat_ngram_size"]
+
+
 def test_think_tags_inside_content_are_split(server):
     result = ask(server.engine("think-in-content"))
     assert result.reasoning == "Reason in content"

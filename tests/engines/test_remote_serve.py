@@ -67,4 +67,5 @@ def test_concurrent_first_requests_all_retry_without_the_fields_the_server_rejec
     with ThreadPoolExecutor(6) as pool:
         results = list(pool.map(ask, range(6)))
     assert [r.error for r in results] == [None] * 6
+    assert [r.stats.extras["not_applied"] for r in results] == [["top_k"]] * 6  # and each says so
     assert "top_k" not in engine._request_kwargs(ChatRequest.single("x", params=params)).get("extra_body", {})

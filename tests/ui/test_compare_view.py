@@ -60,3 +60,12 @@ def test_the_row_details_head_names_the_experiment_and_its_transaction():
     assert "language: **fr**" in head and "expected route: **transaction_risk**" in head
     assert 'transaction: `{"amount": 25000, "country": "KY"}`' in head
     assert "category" not in head
+
+
+def test_the_figures_say_which_parameters_the_api_did_not_take():
+    run = SystemRun("System A", response="Le P/E divise le prix par le bénéfice.", done=True,
+                    stats=StreamStats(model_id="deepseek-reasoner", finish_reason="stop", total_s=1.0,
+                                      extras={"not_applied": ["temperature", "top_p", "top_k"]}))
+    assert _row(metrics_md(run), "not taken by the API") == "| not taken by the API | temperature, top_p, top_k |"
+    assert "not taken by the API" not in metrics_md(SystemRun("System B", response="x", done=True,
+                                                              stats=StreamStats("demo", "stop")))

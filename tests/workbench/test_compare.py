@@ -247,3 +247,11 @@ def test_a_comparison_streams_paced_snapshots_and_its_final_one_at_once():
     rec = comparator.run(Experiment("p", "q"))  # a batch's comparison: only the end
     assert rec["system_a"]["metadata"]["content_tokens"] == 300
     assert rec["system_b"]["metadata"]["content_tokens"] == 120
+
+
+def test_the_csv_row_names_the_parameters_the_api_did_not_take():
+    record = _record("fr-1", "Qu'est-ce que la duration ?", "fr", ("fr", "fr"), ("en", "fr"))
+    record["system_a"]["metadata"]["not_applied"] = ["top_k", "no_repeat_ngram_size"]
+    rows = {r["system"]: r for r in flat_rows([record])}
+    assert rows["A"]["params_not_applied"] == "top_k, no_repeat_ngram_size"
+    assert rows["B"]["params_not_applied"] is None

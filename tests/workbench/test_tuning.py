@@ -68,3 +68,17 @@ def test_hot_sampling_differs_across_repeats(local_engine):
                                              repeats=3)))
     assert [r["seed"] for r in sorted(rows, key=lambda r: r["repeat"])] == [0, 1, 2]
     assert rows[0]["identical_across_repeats"] is False
+
+
+def test_a_row_names_the_parameters_system_a_did_not_take(local_engine, monkeypatch):
+    from tests.fake_deepseek import KEY_ENV, FakeDeepSeek
+
+    monkeypatch.setenv(KEY_ENV, "sk-test-key-0000")
+    configs = [GenerationParams(temperature=0, top_k=20, no_repeat_ngram_size=3, max_new_tokens=40,
+                                enable_thinking=False)]
+    with FakeDeepSeek() as server:
+        remote = list(run_configs(server.engine("deepseek-chat"), "Qu'est-ce que le P/E ?", configs))
+    assert remote[0]["error"] is None
+    assert remote[0]["params_not_applied"] == "top_k, no_repeat_ngram_size"
+    local = list(run_configs(local_engine, "Qu'est-ce que la duration ?", configs))
+    assert local[0]["params_not_applied"] is None  # the local engine applies every parameter
