@@ -2,9 +2,11 @@
 
     python scripts/screenshots.py            # writes docs/screenshots/*.png
 
-Starts the app on the demo model (System A unconfigured unless its key is set), asks a French
-question in Chat, runs a comparison and a 10-experiment batch, an FR/EN inspection of 3 pairs
-under every strategy with its budget sweep, and a 4-configuration sweep.
+Starts the app on the demo model. System A is DeepSeek when DEEPSEEK_API_KEY is set; otherwise a
+stand-in: `transformers serve` running the demo model on loopback (as the tests use), so that
+both columns fill. Asks a French question in Chat, runs a comparison and a 10-experiment batch
+(and opens one row), an FR/EN inspection of 3 pairs under every strategy on both systems with
+its budget sweep, and a 4-configuration sweep.
 Rerun it whenever the UI changes.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -21,6 +24,20 @@ OUT = ROOT / "docs" / "screenshots"
 
 
 def main() -> None:
+    with ExitStack() as stack:
+        system_a = {}
+        if not os.environ.get("DEEPSEEK_API_KEY"):
+            from tests.serve import transformers_serve
+            from workbench.settings import DEMO_MODEL_DIR
+
+            base_url = stack.enter_context(transformers_serve(DEMO_MODEL_DIR))
+            system_a = {"system_a_provider": "custom", "system_a_base_url": base_url,
+                        "system_a_model": str(DEMO_MODEL_DIR)}
+        shoot(system_a)
+    print(f"screenshots -> {OUT}")
+
+
+def shoot(system_a: dict[str, str]) -> None:
     import tempfile
 
     from playwright.sync_api import expect, sync_playwright
@@ -31,7 +48,7 @@ def main() -> None:
     from workbench.settings import Settings
 
     OUT.mkdir(parents=True, exist_ok=True)
-    settings = Settings(port=free_port(), results_dir=Path(tempfile.mkdtemp(prefix="shots-")))
+    settings = Settings(port=free_port(), results_dir=Path(tempfile.mkdtemp(prefix="shots-")), **system_a)
     demo, url, _, services = app_module.launch(settings)
     try:
         with sync_playwright() as pw:
@@ -55,12 +72,16 @@ def main() -> None:
             expect(page.locator("#batch-progress")).to_contain_text("Finished", timeout=180000)
             for plot in ("latency", "refusal", "tokens"):
                 expect(page.locator(f"#batch-plot-{plot} .js-plotly-plot")).to_be_visible(timeout=30000)
+            page.locator("#batch-table").get_by_role("gridcell").filter(has_text="exp-").first.click()
+            expect(page.locator("#batch-details-metrics-b")).to_contain_text("route", timeout=10000)
             page.wait_for_timeout(1500)
             page.screenshot(path=OUT / "batch.png", full_page=True)
 
             page.get_by_role("tab", name="FR/EN behaviour").click()
             for qtype in ("example", "calculation", "multipart"):  # 3 definition pairs, every strategy
                 page.locator("#fren-types").get_by_label(qtype).uncheck()
+            if system_a:
+                page.locator("#fren-engines").get_by_label("System A", exact=False).check()
             page.fill("#fren-count input[type=number]", "3")
             page.press("#fren-count input[type=number]", "Enter")
             page.click("#fren-go")
@@ -82,7 +103,6 @@ def main() -> None:
     finally:
         demo.close()
         services.local.close()
-    print(f"screenshots -> {OUT}")
 
 
 if __name__ == "__main__":
