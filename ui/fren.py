@@ -25,6 +25,7 @@ from workbench.fren import (
     matrix,
     needed_tokens,
     run_inspection,
+    sorted_rows,
     transcript_html,
 )
 from workbench.language import detect_language
@@ -154,7 +155,7 @@ def build_fren_tab(services: Services) -> None:
                 last = time.perf_counter()
                 yield (f"Running — {len(rows)}/{total}", gr.update(), gr.update(),
                        _rows_frame(rows), gr.update(), gr.update())
-        rows.sort(key=lambda r: (r["strategy"], r["probe"], r["engine"]))
+        rows = sorted_rows(rows)
         table, questions = matrix(rows, "fr"), "French questions"
         if not table:  # no French question answered: every question counts
             table, questions = matrix(rows, None), "All questions"

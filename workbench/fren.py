@@ -118,6 +118,13 @@ def run_inspection(engines: dict[str, Engine], probes: list[Probe], strategies: 
             yield fut.result()
 
 
+def sorted_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Answers in the order the strategies are listed, then by probe and engine; rows that could
+    not run (a strategy not available for an engine) last."""
+    order = list(STRATEGIES)
+    return sorted(rows, key=lambda r: (bool(r.get("error")), order.index(r["strategy"]), r["probe"], r["engine"]))
+
+
 MATRIX_METRICS = ["answer in question's language", "reasoning in question's language",
                   "user sees one language", "mean reasoning share", "cut off in reasoning",
                   "completed"]

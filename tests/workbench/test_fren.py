@@ -11,6 +11,7 @@ from workbench.fren import (
     matrix,
     needed_tokens,
     run_inspection,
+    sorted_rows,
     transcript_html,
 )
 
@@ -122,3 +123,14 @@ def test_the_matrix_keeps_each_engine_apart_under_a_strategy():
     assert by[("baseline", "System A")]["reasoning in question's language"] == 0
     assert by[("baseline", "System B")]["reasoning in question's language"] == 1
     assert all(r["answers"] == 2 for r in table)
+
+
+def test_answers_are_listed_by_strategy_with_the_ones_that_could_not_run_last():
+    def row(strategy, probe, engine, error=None):
+        return {"strategy": strategy, "probe": probe, "engine": engine, "error": error}
+    rows = [row("French prefill", "p1", "System A", "not available for this engine"),
+            row("strip reasoning", "p1", "System B"), row("French prefill", "p1", "System B"),
+            row("baseline", "p2", "System A"), row("baseline", "p1", "System B")]
+    assert [(r["strategy"], r["probe"], r["engine"]) for r in sorted_rows(rows)] == [
+        ("baseline", "p1", "System B"), ("baseline", "p2", "System A"), ("French prefill", "p1", "System B"),
+        ("strip reasoning", "p1", "System B"), ("French prefill", "p1", "System A")]
