@@ -182,7 +182,7 @@ def build_compare_tab(services: Services) -> None:
                 table = gr.Dataframe(headers=TABLE_HEADERS, label="Results (one row per experiment and "
                                      "system; select a row to read both answers in full)", wrap=True,
                                      max_height=420, column_widths=TABLE_WIDTHS, interactive=False,
-                                     elem_id="batch-table")
+                                     show_search="filter", pinned_columns=2, elem_id="batch-table")
                 batch_records = gr.State({})  # experiment id -> stored record, for the row details
                 with gr.Group(visible=False, elem_id="batch-details") as details:
                     details_head = gr.Markdown(elem_id="batch-details-head")

@@ -107,7 +107,8 @@ def build_fren_tab(services: Services) -> None:
         plot = gr.Plot(elem_id="fren-plot", show_label=False)
         rows_df = gr.Dataframe(headers=ROW_HEADERS, label="Every answer", wrap=True, max_height=380,
                                column_widths=[{"question": "260px", "answer": "340px", "error": "200px"}
-                                              .get(c, "110px") for c in ROW_COLUMNS], elem_id="fren-rows")
+                                              .get(c, "110px") for c in ROW_COLUMNS], show_search="filter",
+                               pinned_columns=1, elem_id="fren-rows")
         with gr.Accordion("Transcript, coloured by detected language (blue EN, green FR, amber both)",
                           open=False):
             transcript = gr.HTML(elem_id="fren-transcript")

@@ -47,6 +47,13 @@ def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
     expect(page.locator("#batch-details-head")).to_contain_text(exp_id.replace("\n", ""))
     expect(page.locator("#batch-details-answer-a")).to_contain_text("DEEPSEEK_API_KEY")
     expect(page.locator("#batch-details-metrics-b")).to_contain_text("route")
+    page.locator("#batch-table input[placeholder='Filter...']").fill("explicit_refusal")  # narrow the rows
+    cells = page.locator("#batch-table").get_by_role("gridcell").filter(has_text="exp-")
+    expect(cells.filter(has_not_text="explicit_refusal")).to_have_count(0)  # waits for the filter
+    ids = cells.all_inner_texts()
+    assert 0 < len(ids) < 20, ids
+    cells.last.click()  # a filtered row opens its own experiment
+    expect(page.locator("#batch-details-head")).to_contain_text(ids[-1].replace("\n", ""))
     expect(page.locator("#batch-plot-latency .js-plotly-plot")).to_be_visible()
     expect(page.locator("#batch-plot-refusal .js-plotly-plot")).to_be_visible()
     rows = download_csv(page, "#batch-download", tmp_path / "batch.csv")

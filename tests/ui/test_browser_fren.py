@@ -27,6 +27,10 @@ def test_inspection_on_four_probes_shows_matrix_and_chart(page):
     expect(page.locator("#fren-matrix")).to_contain_text("french-reasoning adapter")
     expect(page.locator("#fren-matrix")).to_contain_text("100%")  # rates shown as percentages
     expect(page.locator("#fren-plot .js-plotly-plot")).to_be_visible()
+    page.locator("#fren-rows input[placeholder='Filter...']").fill("adapter")  # the answers can be narrowed
+    strategies = page.locator("#fren-rows").get_by_role("gridcell").filter(has_text="french-reasoning")
+    expect(page.locator("#fren-rows").get_by_role("gridcell").filter(has_text="baseline")).to_have_count(0)
+    expect(strategies).not_to_have_count(0)
     expect(page.locator("#fren-download")).to_be_visible()
 
     # The budget sweep's table and chart appear once it has run, with a column per budget asked for
