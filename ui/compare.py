@@ -22,8 +22,8 @@ from workbench.safety import safe_markdown
 from workbench.services import Services
 from workbench.summary import flat_rows, summarize, summary_table
 from workbench.transactions import TransactionError, parse_transaction
+from workbench.verdicts import VERDICTS, latest_verdicts, record_verdict, tally_line
 
-VERDICTS = ["A better", "B better", "Tie", "Both bad"]
 TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "reasoning_lang", "answer_lang", "latency_ms",
                  "ttft_ms", "tokens_per_s", "finish_reason", "error_kind", "query", "response"]
 TABLE_HEADERS = ["experiment", "system", "route", "refusal", "reasoning lang", "answer lang", "latency ms",
@@ -157,6 +157,8 @@ def build_compare_tab(services: Services) -> None:
                 with gr.Row():
                     verdict_btns = [gr.Button(v, size="sm", elem_id=f"cmp-verdict-{i}")
                                     for i, v in enumerate(VERDICTS)]
+                verdicts_csv = gr.DownloadButton("Download verdicts (CSV)", visible=False, size="sm",
+                                                 elem_id="cmp-verdicts-csv")
 
             with gr.Tab("Batch", id="compare-batch"):
                 with gr.Row():
@@ -227,15 +229,17 @@ def build_compare_tab(services: Services) -> None:
         yield (*out, record(exp, runs), "Record a verdict for this comparison:")
 
 
-    def give_verdict(verdict: str, rec: dict | None) -> tuple[dict | None, str]:
+    def give_verdict(verdict: str, rec: dict | None) -> tuple[dict | None, str, Any]:
         if not rec:
-            return rec, "Run a comparison first."
-        rec = {**rec, "verdict": verdict}
+            return rec, "Run a comparison first.", gr.update()
         path = settings.results_dir / "verdicts.jsonl"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        return rec, f"Verdict **{verdict}** recorded for `{rec['experiment_id']}`."
+        rec = record_verdict(path, rec, verdict)
+        judged = latest_verdicts(path)
+        csv_path = Path(tempfile.mkdtemp(prefix="workbench-")) / "verdicts.csv"
+        write_csv(flat_rows(judged), csv_path, bom=True)
+        return (rec, f"Verdict **{verdict}** recorded for `{rec['experiment_id']}`.\n\n"
+                     f"All verdicts recorded here: {tally_line(judged)}.",
+                gr.update(value=str(csv_path), visible=True))
 
     outputs = [c for key in ("A", "B") for c in cols[key]] + [last, verdict_note]
     example.change(pick_example, [example], [query, tx], api_visibility="private")
@@ -245,7 +249,7 @@ def build_compare_tab(services: Services) -> None:
                  **services.heavy_event)
     stop_btn.click(stopper(services), None, None, api_visibility="private", queue=False)
     for btn, verdict in zip(verdict_btns, VERDICTS, strict=True):
-        btn.click(lambda rec, v=verdict: give_verdict(v, rec), [last], [last, verdict_note],
+        btn.click(lambda rec, v=verdict: give_verdict(v, rec), [last], [last, verdict_note, verdicts_csv],
                   api_visibility="private")
 
     # ---------------------------------------------------------------- batch

@@ -11,7 +11,7 @@ from tests.ui.pages import compare_transaction
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_single_compare_fills_both_columns(page):
+def test_single_compare_fills_both_columns(page, tmp_path):
     compare_transaction(page, "Assess the risk of this transaction.")
     # System A is not configured here: its column says so, System B still answers
     expect(page.locator("#cmp-answer-a")).to_contain_text("DEEPSEEK_API_KEY", timeout=30000)
@@ -19,7 +19,11 @@ def test_single_compare_fills_both_columns(page):
     expect(page.locator("#cmp-metrics-b")).to_contain_text("transaction_risk")
     expect(page.locator("#cmp-metrics-b")).to_contain_text("TTFT")
     page.click("#cmp-verdict-1")
-    expect(page.locator("#cmp-verdict-note")).to_contain_text("B better")
+    expect(page.locator("#cmp-verdict-note")).to_contain_text("Verdict B better recorded")
+    page.click("#cmp-verdict-2")  # a changed mind counts once
+    expect(page.locator("#cmp-verdict-note")).to_contain_text("B better 0 · Tie 1 · Both bad 0 — 1 comparison")
+    rows = download_csv(page, "#cmp-verdicts-csv", tmp_path / "verdicts.csv")
+    assert [(r["system"], r["verdict"]) for r in rows] == [("A", "Tie"), ("B", "Tie")]
 
 
 def test_bad_transaction_json_is_a_clear_error(page):
