@@ -72,9 +72,19 @@ def result_table_md(res: dict[str, Any]) -> str:
 def answer_md(run: SystemRun) -> str:
     if run.skipped:
         return ""
-    if run.error is not None and run.error.kind != "cancelled":
-        return f"**Error — {run.name}:** {safe_markdown(str(run.error))}\n\n{safe_markdown(run.response)}"
-    return safe_markdown(run.response) or ("…" if not run.done else "_(empty answer)_")
+    error = str(run.error) if run.error is not None and run.error.kind != "cancelled" else None
+    return _answer_text(run.response, error, f"Error — {run.name}", run.done)
+
+
+def _answer_text(response: str, error: str | None, error_title: str, done: bool = True) -> str:
+    """An answer as a column shows it: the error first where there was one, then what came."""
+    if error:
+        return f"**{error_title}:** {safe_markdown(error)}\n\n{safe_markdown(response)}"
+    return safe_markdown(response) or ("…" if not done else "_(empty answer)_")
+
+
+def _reasoning_text(reasoning: str) -> str:
+    return safe_markdown(reasoning) or "_(no reasoning)_"
 
 
 def stored_result_md(res: dict[str, Any] | None) -> tuple[str, str, str]:
@@ -82,10 +92,8 @@ def stored_result_md(res: dict[str, Any] | None) -> tuple[str, str, str]:
     if res is None:
         return "", "_not run_", ""
     meta = res["metadata"]
-    answer = safe_markdown(res["response"]) or "_(empty answer)_"
-    if meta.get("error") and meta.get("error_kind") != "cancelled":
-        answer = f"**Error:** {safe_markdown(meta['error'])}\n\n{safe_markdown(res['response'])}"
-    return safe_markdown(res["reasoning"]) or "_(no reasoning)_", answer, result_table_md(res)
+    error = meta.get("error") if meta.get("error_kind") != "cancelled" else None
+    return _reasoning_text(res["reasoning"]), _answer_text(res["response"], error, "Error"), result_table_md(res)
 
 
 def experiment_md(rec: dict[str, Any]) -> str:
@@ -224,7 +232,7 @@ def build_compare_tab(services: Services) -> None:
             out = []
             for key in ("A", "B"):
                 run = runs[key]
-                out += [safe_markdown(run.reasoning) or "_(no reasoning)_", answer_md(run), metrics_md(run)]
+                out += [_reasoning_text(run.reasoning), answer_md(run), metrics_md(run)]
             yield (*out, gr.update(), "")
         yield (*out, record(exp, runs), "Record a verdict for this comparison:")
 
