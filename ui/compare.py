@@ -16,6 +16,7 @@ import pandas as pd
 from ui.common import session_cancel, stopper
 from workbench import charts
 from workbench.compare import SYSTEMS, BatchRun, Experiment, SystemRun, new_experiment_id, read_records, record
+from workbench.differences import differences
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
 from workbench.export import write_csv
 from workbench.safety import safe_markdown
@@ -108,6 +109,12 @@ def experiment_md(rec: dict[str, Any]) -> str:
     return "\n\n".join([*lines, " · ".join(facts)] if facts else lines)
 
 
+def differences_md(rec: dict[str, Any] | None) -> str:
+    """The lines of `workbench.differences` under a heading; empty unless both systems answered."""
+    lines = differences(rec) if rec else []
+    return "**How they differ**\n\n" + "\n".join(f"- {safe_markdown(line)}" for line in lines) if lines else ""
+
+
 def _system_columns(prefix: str) -> dict[str, tuple[gr.Markdown, gr.Markdown, gr.Markdown]]:
     """Both systems side by side: reasoning (folded), answer and figures of each."""
     cols = {}
@@ -160,6 +167,7 @@ def build_compare_tab(services: Services) -> None:
                         tx = gr.Code(label="Transaction (optional JSON)", language="json", lines=6,
                                      elem_id="cmp-tx")
                 cols = _system_columns("cmp")
+                diff = gr.Markdown(elem_id="cmp-diff")
                 last = gr.State(None)
                 verdict_note = gr.Markdown(elem_id="cmp-verdict-note")  # above the buttons it introduces
                 with gr.Row():
@@ -197,6 +205,7 @@ def build_compare_tab(services: Services) -> None:
                 with gr.Group(visible=False, elem_id="batch-details") as details:
                     details_head = gr.Markdown(elem_id="batch-details-head")
                     details_cols = _system_columns("batch-details")
+                    details_diff = gr.Markdown(elem_id="batch-details-diff")
                 with gr.Row():
                     summary = gr.Dataframe(headers=["metric", "System A", "System B"], label="Summary",
                                            max_height=640, elem_id="batch-summary")  # every row shown
@@ -233,8 +242,9 @@ def build_compare_tab(services: Services) -> None:
             for key in ("A", "B"):
                 run = runs[key]
                 out += [_reasoning_text(run.reasoning), answer_md(run), metrics_md(run)]
-            yield (*out, gr.update(), "")
-        yield (*out, record(exp, runs), "Record a verdict for this comparison:")
+            yield (*out, "", gr.update(), "")
+        rec = record(exp, runs)
+        yield (*out, differences_md(rec), rec, "Record a verdict for this comparison:")
 
 
     def give_verdict(verdict: str, rec: dict | None) -> tuple[dict | None, str, Any]:
@@ -249,7 +259,7 @@ def build_compare_tab(services: Services) -> None:
                      f"All verdicts recorded here: {tally_line(judged)}.",
                 gr.update(value=str(csv_path), visible=True))
 
-    outputs = [c for key in ("A", "B") for c in cols[key]] + [last, verdict_note]
+    outputs = [c for key in ("A", "B") for c in cols[key]] + [diff, last, verdict_note]
     example.change(pick_example, [example], [query, tx], api_visibility="private")
     go_btn.click(compare_ui, [query, tx, run_a, run_b], outputs, api_visibility="private",
                  **services.heavy_event)
@@ -314,14 +324,14 @@ def build_compare_tab(services: Services) -> None:
     def show_details(records: dict[str, dict], evt: gr.SelectData) -> tuple:
         rec = records.get(str((evt.row_value or [""])[0]))
         if rec is None:  # a row of an earlier run whose records this session no longer holds
-            return (gr.update(visible=False), "", *([""] * 6))
+            return (gr.update(visible=False), "", *([""] * 6), "")
         out = [part for name in SYSTEMS.values() for part in stored_result_md(rec.get(name))]
-        return (gr.update(visible=True), experiment_md(rec), *out)
+        return (gr.update(visible=True), experiment_md(rec), *out, differences_md(rec))
 
     batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download,
                      batch_records]
     table.select(show_details, [batch_records],
-                 [details, details_head, *[c for key in ("A", "B") for c in details_cols[key]]],
+                 [details, details_head, *[c for key in ("A", "B") for c in details_cols[key]], details_diff],
                  api_visibility="private")
     batch_go.click(lambda: gr.update(visible=False), None, details, api_visibility="private", queue=False)
     batch_go.click(batch_ui, [upload, systems, concurrency, limit, run_name], batch_outputs,

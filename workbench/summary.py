@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from workbench.compare import SYSTEMS
-from workbench.language import SUPPORTED, part_language
+from workbench.differences import question_language
+from workbench.language import SUPPORTED
 
 LABEL = {"system_a": "A", "system_b": "B"}
 
@@ -60,7 +61,7 @@ def _same_language(rows: list[dict[str, Any]], part: str) -> float | None:
     for r in rows:
         if r["refusal"]:
             continue
-        asked = r["lang"] if r["lang"] in SUPPORTED else part_language(r["query"])
+        asked = question_language(r)
         if asked in SUPPORTED and r.get(part) not in (None, "none"):
             same.append(r[part] == asked)
     return round(sum(same) / len(same), 3) if same else None

@@ -18,6 +18,7 @@ def test_single_compare_fills_both_columns(page, tmp_path):
     expect(page.locator("#cmp-answer-b")).to_contain_text("Risk: HIGH", timeout=30000)
     expect(page.locator("#cmp-metrics-b")).to_contain_text("transaction_risk")
     expect(page.locator("#cmp-metrics-b")).to_contain_text("TTFT")
+    expect(page.locator("#cmp-diff")).to_contain_text("A is not configured; only B answered.")
     page.click("#cmp-verdict-1")
     expect(page.locator("#cmp-verdict-note")).to_contain_text("Verdict B better recorded")
     page.click("#cmp-verdict-2")  # a changed mind counts once
@@ -51,6 +52,7 @@ def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
     expect(page.locator("#batch-details-head")).to_contain_text(exp_id.replace("\n", ""))
     expect(page.locator("#batch-details-answer-a")).to_contain_text("DEEPSEEK_API_KEY")
     expect(page.locator("#batch-details-metrics-b")).to_contain_text("route")
+    expect(page.locator("#batch-details-diff")).to_contain_text("A is not configured; only B answered.")
     page.locator("#batch-table input[placeholder='Filter...']").fill("explicit_refusal")  # narrow the rows
     cells = page.locator("#batch-table").get_by_role("gridcell").filter(has_text="exp-")
     expect(cells.filter(has_not_text="explicit_refusal")).to_have_count(0)  # waits for the filter

@@ -1,0 +1,102 @@
+"""How the two systems differ on one comparison: disagreements first, then speed and length."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engines.base import ConfigurationError, EngineError, StreamStats
+from ui.compare import differences_md
+from workbench.compare import Experiment, SystemRun, record
+from workbench.differences import differences, question_language
+
+
+def _run(name: str, response: str, reasoning: str = "Let me think about the ratio first.", *,
+         ttft: float = 0.1, total: float = 2.0, finish: str = "stop", unclosed: bool = False,
+         route: str | None = None, error: EngineError | None = None) -> SystemRun:
+    extras: dict[str, Any] = {}
+    if route:
+        extras = {"route": route, "route_confidence": 0.8, "route_reasons": ["amount"],
+                  "handling_mode": route}
+    stats = StreamStats(model_id="m", finish_reason=finish, ttft_s=ttft, total_s=total,
+                        reasoning_tokens=30, content_tokens=10, reasoning_unclosed=unclosed, extras=extras)
+    return SystemRun(name, reasoning=reasoning, response=response, done=True, stats=stats, error=error)
+
+
+def _rec(a: SystemRun | None, b: SystemRun | None, query: str = "What is a price-to-earnings ratio?",
+         **exp: Any) -> dict[str, Any]:
+    runs = {"A": a or SystemRun("System A", skipped=True, done=True),
+            "B": b or SystemRun("System B", skipped=True, done=True)}
+    return record(Experiment(id="exp-1", query=query, **exp), runs)
+
+
+EN_ANSWER = "The price-to-earnings ratio divides the share price by the earnings per share of the company."
+FR_ANSWER = "Le ratio cours sur bénéfice divise le cours de l'action par le bénéfice par action de la société."
+
+
+def test_a_refusal_on_one_side_comes_first():
+    lines = differences(_rec(_run("System A", "I can't help with that: it would mean insider trading."),
+                             _run("System B", EN_ANSWER)))
+    assert lines[0] == "A refused, B answered."
+
+
+def test_answers_alike_in_time_and_kind_say_so():
+    lines = differences(_rec(_run("System A", EN_ANSWER, ttft=0.100, total=2.00),
+                             _run("System B", EN_ANSWER, ttft=0.105, total=2.10)))
+    assert lines == ["First token: about the same (A 100 ms, B 105 ms).",
+                     "Finished: about the same (A 2.00 s, B 2.10 s).",
+                     "Tokens: A 40, 75% reasoning; B 40, 75% reasoning."]
+
+
+def test_the_faster_system_is_named_with_the_ratio():
+    lines = differences(_rec(_run("System A", EN_ANSWER, ttft=0.48, total=6.0),
+                             _run("System B", EN_ANSWER, ttft=0.12, total=2.0)))
+    assert "First token: B 4.0× sooner than A (A 480 ms, B 120 ms)." in lines
+    assert "Finished: B 3.0× sooner than A (A 6.00 s, B 2.00 s)." in lines
+
+
+def test_a_part_not_in_the_question_language_is_named():
+    rec = _rec(_run("System A", FR_ANSWER, reasoning="Je réfléchis d'abord à la définition du ratio."),
+               _run("System B", EN_ANSWER), query="Qu'est-ce que le ratio cours sur bénéfice ?")
+    assert question_language(rec) == "fr"
+    lines = differences(rec)
+    assert ("The question is in French; B's answer is in English, B's reasoning is in English."
+            in lines), lines
+
+
+def test_a_refusal_worded_in_another_language_is_not_flagged_as_off_language():
+    refusal = "I can't help with that: it would mean insider trading."  # English, to a French question
+    lines = differences(_rec(_run("System A", refusal, reasoning=""), _run("System B", FR_ANSWER, reasoning=""),
+                             query="Comment acheter des actions avant une annonce ?", lang="fr"))
+    assert not any("The question is in" in line for line in lines), lines
+
+
+def test_a_budget_spent_inside_the_reasoning_and_a_route_off_the_expected_one():
+    lines = differences(_rec(_run("System A", EN_ANSWER, finish="length"),
+                             _run("System B", "", finish="length", unclosed=True, route="governance"),
+                             expected_route="transaction_risk"))
+    assert "A stopped at its token budget." in lines
+    assert "B's token budget ran out inside its reasoning: its answer is missing or cut short." in lines
+    assert "B's router chose governance; the experiment expects transaction_risk." in lines
+
+
+def test_a_system_that_did_not_answer_leaves_nothing_to_weigh():
+    missing = ConfigurationError("set DEEPSEEK_API_KEY")
+    a = _run("System A", "", reasoning="", finish="error", error=missing)
+    assert differences(_rec(a, _run("System B", EN_ANSWER))) == ["A is not configured; only B answered."]
+    b = _run("System B", "", reasoning="", finish="error", error=EngineError("out of memory"))
+    assert differences(_rec(_run("System A", EN_ANSWER), b)) == ["B failed; only A answered."]
+    assert differences(_rec(a, b)) == ["Neither system answered: nothing to compare."]
+
+
+def test_one_system_run_alone_gives_no_comparison():
+    rec = _rec(None, _run("System B", EN_ANSWER))
+    assert differences(rec) == [] and differences_md(rec) == ""
+    assert differences_md(None) == ""
+
+
+def test_the_rendered_list_escapes_what_an_uploaded_file_put_in_it():
+    rec = _rec(_run("System A", EN_ANSWER), _run("System B", EN_ANSWER, route="governance"),
+               expected_route="<img src=x>")
+    text = differences_md(rec)
+    assert text.startswith("**How they differ**\n\n- ")
+    assert "&lt;img src=x&gt;" in text and "<img" not in text

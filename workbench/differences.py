@@ -1,0 +1,96 @@
+"""How System A and System B differ on one comparison, in a few plain lines.
+
+The figures are all in each system's column already; an analyst reading two tables side by side
+still has to find what disagrees. These lines put the disagreements first (one refused, an answer
+not in the question's language, a budget that ran out inside the reasoning, a route other than
+the expected one) and then the size of the differences in speed and length.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.language import SUPPORTED, part_language
+
+LANGUAGE_NAMES = {"en": "English", "fr": "French", "mixed": "both languages"}
+SAME_WITHIN = 0.10  # two timings closer than this share of the slower are "about the same"
+
+
+def question_language(rec: dict[str, Any]) -> str:
+    """The experiment's declared language, else the query's detected one ("und" when unclear)."""
+    lang = rec.get("lang")
+    return lang if lang in SUPPORTED else part_language(rec.get("query") or "")
+
+
+def _faster(label: str, a: float | None, b: float | None, unit_ms: bool) -> str | None:
+    """"first token: B sooner by 46 ms (434 vs 480 ms)", or about the same; None without both."""
+    if not a or not b:
+        return None
+
+    def show(ms: float) -> str:
+        return f"{ms:.0f} ms" if unit_ms else f"{ms / 1000:.2f} s"
+
+    pair = f"A {show(a)}, B {show(b)}"
+    if abs(a - b) <= SAME_WITHIN * max(a, b):
+        return f"{label}: about the same ({pair})"
+    quick, slow = ("A", "B") if a < b else ("B", "A")
+    ratio = max(a, b) / min(a, b)
+    return f"{label}: {quick} {ratio:.1f}× sooner than {slow} ({pair})"
+
+
+def _share(meta: dict[str, Any]) -> str:
+    share = meta.get("reasoning_share")
+    return f", {share:.0%} reasoning" if share is not None else ""
+
+
+def differences(rec: dict[str, Any]) -> list[str]:
+    """Lines comparing the two systems' results in a stored comparison record (markdown-free
+    text; the caller renders it). Empty when fewer than two systems ran."""
+    a, b = rec.get("system_a"), rec.get("system_b")
+    if not a or not b:
+        return []
+    meta_a, meta_b = a.get("metadata") or {}, b.get("metadata") or {}
+    failed = {key: meta.get("error_kind") for key, meta in (("A", meta_a), ("B", meta_b))
+              if meta.get("error") and meta.get("error_kind") != "cancelled"}
+    if len(failed) == 2:
+        return ["Neither system answered: nothing to compare."]
+    if failed:
+        (key, kind), = failed.items()
+        how = "is not configured" if kind == "not_configured" else "failed"
+        return [f"{key} {how}; only {'B' if key == 'A' else 'A'} answered."]
+
+    lines = []
+    if a.get("refusal") != b.get("refusal"):
+        refused, answered = ("A", "B") if a.get("refusal") else ("B", "A")
+        lines.append(f"{refused} refused, {answered} answered.")
+    elif a.get("refusal"):
+        lines.append("Both refused.")
+
+    asked = question_language(rec)
+    if asked in SUPPORTED:
+        off = [f"{key}'s {part} is in {LANGUAGE_NAMES.get(res[field], res[field])}" for key, res in (("A", a), ("B", b))
+               for part, field in (("answer", "answer_lang"), ("reasoning", "reasoning_lang"))
+               if res.get(field) not in (None, "none", "und", asked)
+               and not (part == "answer" and res.get("refusal"))]  # refusal wording is policy
+        if off:
+            lines.append(f"The question is in {LANGUAGE_NAMES[asked]}; " + ", ".join(off) + ".")
+
+    for key, meta in (("A", meta_a), ("B", meta_b)):
+        if meta.get("truncated_in_reasoning"):
+            lines.append(f"{key}'s token budget ran out inside its reasoning: its answer is missing "
+                         "or cut short.")
+        elif meta.get("finish_reason") == "length":
+            lines.append(f"{key} stopped at its token budget.")
+
+    route, expected = b.get("route"), rec.get("expected_route")
+    if route and expected and route != expected:
+        lines.append(f"B's router chose {route}; the experiment expects {expected}.")
+
+    for line in (_faster("First token", a.get("ttft_ms"), b.get("ttft_ms"), unit_ms=True),
+                 _faster("Finished", a.get("latency_ms"), b.get("latency_ms"), unit_ms=False)):
+        if line:
+            lines.append(line + ".")
+    lines.append(f"Tokens: A {meta_a.get('reasoning_tokens', 0) + meta_a.get('content_tokens', 0)}"
+                 f"{_share(meta_a)}; B {meta_b.get('reasoning_tokens', 0) + meta_b.get('content_tokens', 0)}"
+                 f"{_share(meta_b)}.")
+    return lines
