@@ -51,14 +51,19 @@ def build_batch_parser() -> argparse.ArgumentParser:
     parser.add_argument("--systems", default="A,B", help="A, B or A,B (default)")
     parser.add_argument("--concurrency", type=int, default=4, help="experiments at once (default 4)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N experiments")
+    parser.add_argument("--params", default="{}", metavar="JSON",
+                        help='generation parameters for both systems, e.g. \'{"max_new_tokens": 256, '
+                        '"enable_thinking": false}\' (default: the app\'s defaults)')
     add_arguments(parser)
     return parser
 
 
 def run_batch(argv: list[str]) -> int:
+    from pydantic import ValidationError
     from tqdm import tqdm
 
-    from workbench.compare import BatchRun, read_records
+    from engines.base import GenerationParams, validation_problems
+    from workbench.compare import BatchParamsError, BatchRun, check_same_params, read_records
     from workbench.experiments import ExperimentFileError, load_experiments
     from workbench.export import write_csv
     from workbench.services import build_services
@@ -78,10 +83,19 @@ def run_batch(argv: list[str]) -> int:
         return 2
     if args.limit > 0:
         experiments = experiments[: args.limit]
-    services = build_services(settings_from_args(args))
     jsonl = args.out.with_suffix(".jsonl")
+    try:
+        params = GenerationParams.model_validate_json(args.params)
+        check_same_params(jsonl, params)
+    except ValidationError as exc:
+        print(f"--params: {validation_problems(exc)}", file=sys.stderr)
+        return 2
+    except BatchParamsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    services = build_services(settings_from_args(args))
     run = BatchRun(services.comparator(), experiments, jsonl, concurrency=args.concurrency,
-                   systems=systems)
+                   systems=systems, params=params)
     bar = None
     try:
         for prog in run.run():

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 Channel = Literal["reasoning", "content"]
 FinishReason = Literal["stop", "length", "cancelled", "error"]
@@ -150,6 +150,11 @@ class ChatRequest(BaseModel):
     @property
     def question(self) -> str:
         return self.messages[-1].content
+
+
+def validation_problems(exc: ValidationError) -> str:
+    """A pydantic error as one line naming each field at fault: "max_new_tokens: Input should be…"."""
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'parameters'}: {e['msg']}" for e in exc.errors())
 
 
 def with_transaction(question: str, transaction: dict[str, Any] | None) -> str:

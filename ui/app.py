@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,7 +11,7 @@ from ui.chat import build_chat_tab
 from ui.common import pick_engine
 from ui.compare import api_batch, api_compare, build_compare_tab
 from ui.fren import build_fren_tab
-from ui.params import params_from_values
+from ui.params import params_from_json
 from ui.tuning import build_tuning_tab
 from workbench.chat import run_turn, stats_line
 from workbench.services import LOCAL, Services
@@ -26,13 +25,7 @@ def api_chat(services: Services):
         """Stream an answer. Each update: {"reasoning", "answer", "done", "stats", "error"}."""
         if not question or not question.strip():
             raise gr.Error("question is empty")
-        try:
-            values = json.loads(params_json or "{}")
-        except json.JSONDecodeError as exc:
-            raise gr.Error(f"params_json is not valid JSON: {exc}") from None
-        if not isinstance(values, dict):
-            raise gr.Error("params_json must be a JSON object")
-        params = params_from_values(values)
+        params = params_from_json(params_json)
         eng, chosen = pick_engine(services, engine, adapter)
         for turn in run_turn(eng, engine, [], question.strip(), params, system_prompt or None, chosen):
             yield {"reasoning": turn.reasoning, "answer": turn.answer, "done": not turn.running,

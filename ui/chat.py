@@ -8,9 +8,8 @@ from typing import Any
 import gradio as gr
 
 from ui.common import BASE_MODEL, pick_engine, session_cancel, stopper
-from ui.params import ORDER, PRESET_CHOICES, build_param_controls, params_from_values, preset_values
+from ui.params import ORDER, build_param_panel, params_from_values
 from workbench.chat import Turn, run_turn, stats_line
-from workbench.presets import CUSTOM
 from workbench.safety import safe_markdown
 from workbench.services import LOCAL, Services
 
@@ -85,17 +84,14 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                 system_prompt = gr.Textbox(label="System prompt", lines=3, max_length=8000,
                                            placeholder="Optional. Works with the finance model.",
                                            elem_id="chat-system")
-                with gr.Accordion("Generation parameters", open=False, elem_id="chat-params"):
-                    preset = gr.Dropdown(PRESET_CHOICES, value="Qwen3 thinking", label="Preset",
-                                         elem_id="chat-preset")
-                    controls = build_param_controls(prefix="chat")
+                preset, controls = build_param_panel("chat")
 
     control_list = [controls[name] for name in ORDER]
 
     def respond(q: str, history: list[Turn], label: str, adapter_name: str, system: str,
                 temperature: float, top_p: float, top_k: int, max_new_tokens: int,
                 min_new_tokens: int, repetition_penalty: float, no_repeat_ngram_size: int,
-                seed: float | None, enable_thinking: bool, stop: str,
+                seed: str, enable_thinking: bool, stop: str,
                 request: gr.Request) -> Iterator[tuple]:
         q = (q or "").strip()
         if not q:
@@ -137,10 +133,6 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                queue=False)
     clear.click(lambda: ([], [], gr.update(visible=False)), None, [turns, chatbot, more],
                 api_visibility="private")
-    preset.input(lambda name: preset_values(name) if name != CUSTOM else [gr.update()] * len(ORDER),
-                 [preset], control_list, api_visibility="private")
-    for control in control_list:
-        control.input(lambda: CUSTOM, None, preset, api_visibility="private")
     engine.change(lambda label: gr.update(interactive=label == LOCAL and bool(local.adapters)),
                   [engine], [adapter], api_visibility="private")
     return {"engine": engine, "adapter": adapter, "system_prompt": system_prompt,

@@ -13,9 +13,21 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
+from engines.base import GenerationParams
 from ui.common import session_cancel, stopper
+from ui.params import ORDER, build_param_panel, params_from_json, params_from_values
 from workbench import charts
-from workbench.compare import SYSTEMS, BatchRun, Experiment, SystemRun, new_experiment_id, read_records, record
+from workbench.compare import (
+    SYSTEMS,
+    BatchParamsError,
+    BatchRun,
+    Experiment,
+    SystemRun,
+    check_same_params,
+    new_experiment_id,
+    read_records,
+    record,
+)
 from workbench.differences import differences
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
 from workbench.export import write_csv
@@ -115,6 +127,14 @@ def differences_md(rec: dict[str, Any] | None) -> str:
     return "**How they differ**\n\n" + "\n".join(f"- {safe_markdown(line)}" for line in lines) if lines else ""
 
 
+def refuse_mixed_params(out_path: Path, params: GenerationParams) -> None:
+    """A clear error, before anything runs, when resuming would mix parameter settings."""
+    try:
+        check_same_params(out_path, params)
+    except BatchParamsError as exc:
+        raise gr.Error(str(exc)) from None
+
+
 def _system_columns(prefix: str) -> dict[str, tuple[gr.Markdown, gr.Markdown, gr.Markdown]]:
     """Both systems side by side: reasoning (folded), answer and figures of each."""
     cols = {}
@@ -149,6 +169,10 @@ def build_compare_tab(services: Services) -> None:
     by_id = {e.id: e for e in examples}
 
     with gr.Tab("Compare", id="compare"):
+        _, param_controls = build_param_panel(
+            "compare", "Generation parameters — both systems, single and batch (stored with each result)",
+            columns=3)
+        param_list = [param_controls[name] for name in ORDER]
         with gr.Tabs():
             with gr.Tab("Single", id="compare-single"):
                 with gr.Row():
@@ -224,7 +248,12 @@ def build_compare_tab(services: Services) -> None:
             return gr.update(), gr.update()
         return exp.query, json.dumps(exp.transaction, ensure_ascii=False, indent=1) if exp.transaction else ""
 
-    def compare_ui(q: str, tx_text: str, do_a: bool, do_b: bool, request: gr.Request) -> Iterator[tuple]:
+    def chosen_params(data: dict) -> GenerationParams:
+        return params_from_values({name: data[param_controls[name]] for name in ORDER})
+
+    def compare_ui(data: dict, request: gr.Request) -> Iterator[tuple]:
+        """`data`: every input by component (a set of inputs), so the parameters need no argument each."""
+        q, tx_text, do_a, do_b = data[query], data[tx], data[run_a], data[run_b]
         q = (q or "").strip()
         if not q:
             raise gr.Error("Type a query first.")
@@ -234,16 +263,17 @@ def build_compare_tab(services: Services) -> None:
             transaction = parse_transaction(tx_text)
         except TransactionError as exc:
             raise gr.Error(f"Transaction: {exc}") from None
+        params = chosen_params(data)
         exp = Experiment(id=new_experiment_id(), query=q, transaction=transaction)
         cancel = session_cancel(services, request)
         runs: dict[str, SystemRun] = {}
-        for runs in comparator.stream(exp, do_a, do_b, cancel):
+        for runs in comparator.stream(exp, do_a, do_b, cancel, params):
             out = []
             for key in ("A", "B"):
                 run = runs[key]
                 out += [_reasoning_text(run.reasoning), answer_md(run), metrics_md(run)]
             yield (*out, "", gr.update(), "")
-        rec = record(exp, runs)
+        rec = record(exp, runs, params)
         yield (*out, differences_md(rec), rec, "Record a verdict for this comparison:")
 
 
@@ -261,10 +291,9 @@ def build_compare_tab(services: Services) -> None:
 
     outputs = [c for key in ("A", "B") for c in cols[key]] + [diff, last, verdict_note]
     example.change(pick_example, [example], [query, tx], api_visibility="private")
-    go_btn.click(compare_ui, [query, tx, run_a, run_b], outputs, api_visibility="private",
-                 **services.heavy_event)
-    query.submit(compare_ui, [query, tx, run_a, run_b], outputs, api_visibility="private",
-                 **services.heavy_event)
+    compare_inputs = {query, tx, run_a, run_b, *param_list}
+    go_btn.click(compare_ui, compare_inputs, outputs, api_visibility="private", **services.heavy_event)
+    query.submit(compare_ui, compare_inputs, outputs, api_visibility="private", **services.heavy_event)
     stop_btn.click(stopper(services), None, None, api_visibility="private", queue=False)
     for btn, verdict in zip(verdict_btns, VERDICTS, strict=True):
         btn.click(lambda rec, v=verdict: give_verdict(v, rec), [last], [last, verdict_note, verdicts_csv],
@@ -272,10 +301,11 @@ def build_compare_tab(services: Services) -> None:
 
     # ---------------------------------------------------------------- batch
 
-    def batch_ui(file: str | None, chosen: list[str], conc: float, lim: float, name: str,
-                  request: gr.Request) -> Iterator[tuple]:
+    def batch_ui(data: dict, request: gr.Request) -> Iterator[tuple]:
+        file, chosen, conc, lim, name = (data[c] for c in (upload, systems, concurrency, limit, run_name))
         if not chosen:
             raise gr.Error("Choose at least one system.")
+        params = chosen_params(data)
         try:
             exps = load_experiments(Path(file), max_bytes=settings.max_file_mb * 1024 * 1024) if file else examples
         except ExperimentFileError as exc:
@@ -286,7 +316,8 @@ def build_compare_tab(services: Services) -> None:
         out_path = settings.results_dir / f"batch-{safe_name}.jsonl"
         cancel = session_cancel(services, request)
         run = BatchRun(comparator, exps, out_path, concurrency=int(conc), systems=tuple(chosen),
-                       cancel=cancel)
+                       params=params, cancel=cancel)
+        refuse_mixed_params(out_path, params)
         ids = {e.id for e in exps}
         # Rows finished by an earlier run (resume) are read once; new ones arrive with progress.
         done = {r["experiment_id"]: r for r in read_records(out_path) if r["experiment_id"] in ids}
@@ -334,7 +365,7 @@ def build_compare_tab(services: Services) -> None:
                  [details, details_head, *[c for key in ("A", "B") for c in details_cols[key]], details_diff],
                  api_visibility="private")
     batch_go.click(lambda: gr.update(visible=False), None, details, api_visibility="private", queue=False)
-    batch_go.click(batch_ui, [upload, systems, concurrency, limit, run_name], batch_outputs,
+    batch_go.click(batch_ui, {upload, systems, concurrency, limit, run_name, *param_list}, batch_outputs,
                    api_visibility="private", **services.heavy_event)
     batch_stop.click(stopper(services), None, None, api_visibility="private", queue=False)
 
@@ -343,16 +374,18 @@ def api_compare(services: Services):
     comparator = services.comparator()
 
     def compare(query: str, transaction_json: str = "", run_system_a: bool = True,
-                run_system_b: bool = True) -> dict[str, Any]:
-        """Compare one query on both systems; returns the same record as POST /api/compare."""
+                run_system_b: bool = True, params_json: str = "{}") -> dict[str, Any]:
+        """Compare one query on both systems (`params_json`: generation parameters for both, as
+        for /chat); returns the same record as POST /api/compare."""
         if not query or not query.strip():
             raise gr.Error("query is empty")
         try:
             transaction = parse_transaction(transaction_json)
         except TransactionError as exc:
             raise gr.Error(f"transaction: {exc}") from None
+        params = params_from_json(params_json)
         exp = Experiment(id=new_experiment_id(), query=query.strip(), transaction=transaction)
-        return comparator.run(exp, run_system_a, run_system_b)
+        return comparator.run(exp, run_system_a, run_system_b, params=params)
     return compare
 
 
@@ -361,8 +394,10 @@ def api_batch(services: Services):
     settings = services.settings
 
     def batch(experiments_jsonl: str = "", systems: str = "A,B", concurrency: int = 4,
-              limit: int = 0, run_name: str = "api") -> Iterator[dict[str, Any]]:
-        """Run a batch (JSONL text, or empty for the bundled set); streams progress, ends with a summary."""
+              limit: int = 0, run_name: str = "api", params_json: str = "{}") -> Iterator[dict[str, Any]]:
+        """Run a batch (JSONL text, or empty for the bundled set; `params_json` as for /compare);
+        streams progress, ends with a summary."""
+        params = params_from_json(params_json)
         try:
             exps = load_experiments(experiments_jsonl, name="api.jsonl") if experiments_jsonl.strip() \
                 else bundled()
@@ -376,7 +411,8 @@ def api_batch(services: Services):
         safe_name = "".join(ch for ch in run_name if ch.isalnum() or ch in "-_") or "api"
         out_path = settings.results_dir / f"batch-{safe_name}.jsonl"
         run = BatchRun(comparator, exps, out_path, concurrency=max(1, min(16, int(concurrency))),
-                       systems=chosen)
+                       systems=chosen, params=params)
+        refuse_mixed_params(out_path, params)
         for prog in run.run():
             if prog.finished or prog.stopped:
                 ids = {e.id for e in exps}

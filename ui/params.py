@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import gradio as gr
 from pydantic import ValidationError
 
-from engines.base import GenerationParams
-from workbench.presets import CUSTOM, PRESETS, apply_preset
+from engines.base import GenerationParams, validation_problems
+from workbench.presets import CUSTOM, PRESETS, apply_preset, matching_preset
 
 # Slider tops for fields whose valid range is wider than a slider can show usefully.
 UI_MAX = {"max_new_tokens": 4096, "min_new_tokens": 1024, "top_k": 200}
@@ -26,21 +27,21 @@ def _bounds(name: str) -> tuple[float | None, float | None]:
     return lo, hi
 
 
-def build_param_controls(defaults: GenerationParams | None = None,
-                         prefix: str = "param") -> dict[str, gr.components.Component]:
-    """One control per field, in a stable order. Call inside a Blocks context."""
+def build_param_controls(defaults: GenerationParams | None = None, prefix: str = "param",
+                         names: list[str] | None = None) -> dict[str, gr.components.Component]:
+    """One control per field (`names`, default all), in a stable order. Call inside a Blocks context."""
     defaults = defaults or GenerationParams()
     controls: dict[str, gr.components.Component] = {}
-    for name in ORDER:
+    for name in names or ORDER:
         info = GenerationParams.model_fields[name]
         label, help_text = info.title or name, info.description
         value = getattr(defaults, name)
         elem = {"elem_id": f"{prefix}-{name}"}
         if name == "enable_thinking":
             controls[name] = gr.Checkbox(value=value, label=label, info=help_text, **elem)
-        elif name == "seed":
-            controls[name] = gr.Number(value=value, label=label, info=help_text, precision=0,
-                                       minimum=0, **elem)
+        elif name == "seed":  # a text box: Gradio's number box cannot be empty (it shows and sends 0)
+            controls[name] = gr.Textbox(value=_seed_text(value), label=label, info=help_text,
+                                        placeholder="random", lines=1, max_lines=1, **elem)
         elif name == "stop":
             controls[name] = gr.Textbox(value="\n".join(value), label=label, info=help_text,
                                         lines=1, max_lines=4, placeholder="one per line", **elem)
@@ -59,23 +60,74 @@ def params_from_values(values: dict[str, Any]) -> GenerationParams:
     data = dict(values)
     stop = data.get("stop") or ""
     data["stop"] = [s for s in (stop.splitlines() if isinstance(stop, str) else stop) if s]
-    seed = data.get("seed")
-    data["seed"] = None if seed in (None, "") else int(seed)
+    data["seed"] = _seed_value(data.get("seed"))
     for name in ("top_k", "max_new_tokens", "min_new_tokens", "no_repeat_ngram_size"):
         if data.get(name) is not None:
             data[name] = int(data[name])
     try:
         return GenerationParams(**data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'parameters'}: {e['msg']}"
-                             for e in exc.errors())
-        raise gr.Error(f"Invalid generation parameters — {problems}") from None
+        raise gr.Error(f"Invalid generation parameters — {validation_problems(exc)}") from None
+
+
+def _seed_text(seed: int | None) -> str:
+    return "" if seed is None else str(seed)
+
+
+def _seed_value(seed: Any) -> int | None:
+    """The seed box's text (or an API's number) as a seed; empty = None (random)."""
+    if seed is None or (isinstance(seed, str) and not seed.strip()):
+        return None
+    text = str(seed).strip()
+    if not text.isdigit():
+        raise gr.Error(f"Invalid generation parameters — seed: {text!r} is not a whole number from 0 "
+                       f"to {2**32 - 1}; leave it empty for random sampling")
+    return int(text)
+
+
+def control_values(params: GenerationParams) -> list[Any]:
+    """What each control shows for these parameters, in ORDER."""
+    shown = {"stop": "\n".join(params.stop), "seed": _seed_text(params.seed)}
+    return [shown.get(n, getattr(params, n)) for n in ORDER]
 
 
 def preset_values(name: str) -> list[Any]:
     """Control values, in ORDER, for a preset (the Custom choice changes nothing)."""
-    params = apply_preset(name)
-    return [("\n".join(params.stop) if n == "stop" else getattr(params, n)) for n in ORDER]
+    return control_values(apply_preset(name))
 
 
 PRESET_CHOICES = [*PRESETS, CUSTOM]
+
+
+def params_from_json(text: str | None) -> GenerationParams:
+    """Parameters sent to an API endpoint as a JSON object ("" or "{}" = the defaults)."""
+    try:
+        values = json.loads(text or "{}")
+    except json.JSONDecodeError as exc:
+        raise gr.Error(f"params_json is not valid JSON: {exc}") from None
+    if not isinstance(values, dict):
+        raise gr.Error("params_json must be a JSON object")
+    return params_from_values(values)
+
+
+def build_param_panel(prefix: str, label: str = "Generation parameters",
+                      columns: int = 1) -> tuple[gr.Dropdown, dict[str, gr.components.Component]]:
+    """A folded panel: a preset menu and one control per parameter (ids `{prefix}-params`,
+    `{prefix}-preset`, `{prefix}-<field>`), spread over `columns`. Choosing a preset fills the
+    controls; touching a control turns the preset to Custom."""
+    defaults = GenerationParams()
+    controls: dict[str, gr.components.Component] = {}
+    per_column = -(-len(ORDER) // columns)
+    with gr.Accordion(label, open=False, elem_id=f"{prefix}-params"):
+        preset = gr.Dropdown(PRESET_CHOICES, value=matching_preset(defaults), label="Preset",
+                             elem_id=f"{prefix}-preset")
+        with gr.Row():
+            for start in range(0, len(ORDER), per_column):
+                with gr.Column(min_width=240):
+                    controls.update(build_param_controls(defaults, prefix, ORDER[start:start + per_column]))
+    control_list = [controls[name] for name in ORDER]
+    preset.input(lambda name: preset_values(name) if name != CUSTOM else [gr.update()] * len(ORDER),
+                 [preset], control_list, api_visibility="private")
+    for control in control_list:
+        control.input(lambda: CUSTOM, None, preset, api_visibility="private")
+    return preset, controls

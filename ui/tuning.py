@@ -15,9 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from pydantic import ValidationError
 
-from engines.base import GenerationParams
+from engines.base import GenerationParams, validation_problems
 from ui.common import BASE_MODEL, pick_engine, session_cancel, stopper
-from ui.params import ORDER
+from ui.params import ORDER, control_values
 from workbench.export import write_csv
 from workbench.presets import CUSTOM, apply_preset
 from workbench.services import LOCAL, Services
@@ -70,8 +70,7 @@ def configs_from_table(table: pd.DataFrame | None) -> list[GenerationParams]:
         try:
             out.append(GenerationParams(**clean))
         except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            raise gr.Error(f"Configuration {number}: {problems}") from None
+            raise gr.Error(f"Configuration {number}: {validation_problems(exc)}") from None
     if not out:
         raise gr.Error("Add at least one configuration.")
     if len(out) > MAX_CONFIGS:
@@ -178,8 +177,7 @@ def build_tuning_tab(services: Services, chat: dict[str, Any], tabs: gr.Tabs) ->
         if not 1 <= index <= len(params):
             raise gr.Error(f"Choose a configuration between 1 and {len(params)}.")
         chosen = params[index - 1]
-        values = [("\n".join(chosen.stop) if n == "stop" else getattr(chosen, n)) for n in ORDER]
-        return [*values, CUSTOM, gr.Tabs(selected="chat")]
+        return [*control_values(chosen), CUSTOM, gr.Tabs(selected="chat")]
 
 
     fill.click(fill_grid, [x_field, x_values, y_field, y_values], [configs], api_visibility="private")

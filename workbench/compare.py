@@ -156,15 +156,17 @@ class Comparator:
         runs, threads, _ = self._start(exp, run_a, run_b, cancel, params)
         for t in threads:
             t.join()
-        return record(exp, runs)
+        return record(exp, runs, params or self.params)
 
 
-def record(exp: Experiment, runs: dict[str, SystemRun]) -> dict[str, Any]:
-    """The stored result of one comparison."""
+def record(exp: Experiment, runs: dict[str, SystemRun],
+           params: GenerationParams | None = None) -> dict[str, Any]:
+    """The stored result of one comparison, with the generation parameters both systems got."""
     out: dict[str, Any] = {
         "experiment_id": exp.id, "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "query": exp.query, "transaction": exp.transaction, "lang": exp.lang,
-        "expected_route": exp.expected_route, "category": exp.category}
+        "expected_route": exp.expected_route, "category": exp.category,
+        "params": params.model_dump(mode="json") if params is not None else None}
     for key, name in SYSTEMS.items():
         out[name] = None if runs[key].skipped else runs[key].result()
     return out
@@ -203,6 +205,26 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+class BatchParamsError(ValueError):
+    """A resumed batch would mix answers given under different generation parameters."""
+
+
+def check_same_params(path: Path, params: GenerationParams) -> None:
+    """Refuse to add to a results file whose records were answered with other parameters:
+    resuming skips finished experiments, so their answers would sit in one table beside answers
+    made under another setting. Records written before parameters were stored are not checked."""
+    wanted = params.model_dump(mode="json")
+    for rec in read_records(path):
+        earlier = rec.get("params")
+        if earlier is None or earlier == wanted:
+            continue
+        changed = ", ".join(f"{k} {earlier.get(k)!r} → {v!r}" for k, v in wanted.items()
+                            if earlier.get(k) != v)
+        raise BatchParamsError(
+            f"{path.name} was answered with other generation parameters ({changed}); resuming would "
+            "mix the two in one table. Use another run name, or the same parameters.")
+
+
 @dataclass
 class BatchProgress:
     total: int
@@ -227,8 +249,11 @@ class BatchRun:
     cancel: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> Iterator[BatchProgress]:
+        """Raises BatchParamsError, before running anything, when the results file holds
+        experiments answered with other generation parameters (one run, one setting)."""
         started = time.perf_counter()
         self.out_path.parent.mkdir(parents=True, exist_ok=True)
+        check_same_params(self.out_path, self.params or self.comparator.params)
         done_before = finished_ids(self.out_path)
         todo = [e for e in self.experiments if e.id not in done_before]
         skipped = len(self.experiments) - len(todo)

@@ -8,6 +8,7 @@ from fastapi import FastAPI, HTTPException
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
+from engines.base import GenerationParams
 from workbench.compare import Experiment, new_experiment_id
 from workbench.services import Services
 from workbench.transactions import TransactionError, parse_transaction
@@ -22,6 +23,8 @@ class CompareBody(BaseModel):
     transaction: dict[str, Any] | None = None
     run_system_a: bool = True
     run_system_b: bool = True
+    params: GenerationParams = Field(default_factory=GenerationParams,
+                                     description="Generation parameters for both systems.")
 
 
 def add_rest_routes(app: FastAPI, services: Services) -> None:
@@ -50,7 +53,7 @@ def add_rest_routes(app: FastAPI, services: Services) -> None:
                 {"loc": ["body", "transaction", *([f] if f else [])], "msg": m, "type": "value_error"}
                 for f, m in exc.problems]) from None
         exp = Experiment(id=new_experiment_id(), query=body.query.strip(), transaction=transaction)
-        return comparator.run(exp, body.run_system_a, body.run_system_b)
+        return comparator.run(exp, body.run_system_a, body.run_system_b, params=body.params)
 
     before = len(app.router.routes)
     app.add_api_route("/api/health", health, methods=["GET"], tags=["workbench"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
@@ -18,6 +19,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per experiment and system, the columns analysts filter on."""
     rows = []
     for rec in records:
+        params = rec.get("params") or {}  # the same for both systems
         for name in SYSTEMS.values():
             res = rec.get(name)
             if not res:
@@ -42,6 +44,8 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "model_id": meta.get("model_id"),
                 "cache_hit_tokens": meta.get("prompt_cache_hit_tokens"),
                 "params_not_applied": ", ".join(meta.get("not_applied") or []) or None,
+                "enable_thinking": params.get("enable_thinking"), "max_new_tokens": params.get("max_new_tokens"),
+                "params": json.dumps(params, ensure_ascii=False) if params else None,
                 "error_kind": meta.get("error_kind"), "error": meta.get("error"),
                 "transaction": rec.get("transaction"), "verdict": rec.get("verdict"),
             })

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 # Debian's chromium (playwright cannot download browsers here), headless and quiet.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -21,3 +23,18 @@ def compare_transaction(page, question: str, transaction: str = RISKY_WIRE) -> N
     page.locator("#cmp-tx .cm-content").click()
     page.keyboard.type(transaction)
     page.click("#cmp-go")
+
+
+def set_number(page, elem_id: str, value: int) -> None:
+    """Type a value into a slider's number box, as a user does."""
+    box = page.locator(f"#{elem_id} input[type=number]")
+    slider = page.locator(f"#{elem_id} input[type=range]")
+    for _ in range(3):  # a slider that has just been shown (an accordion opening) can reset what
+        box.fill(str(value))  # was typed while it mounts; a person is never that quick
+        box.press("Enter")
+        try:
+            expect(slider).to_have_value(str(value), timeout=2000)
+            return
+        except AssertionError:
+            continue
+    expect(slider).to_have_value(str(value))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.ui.pages import set_number
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
@@ -41,12 +43,6 @@ def test_answer_streams_with_a_collapsed_thinking_block(page):
     # collapsed: the reasoning text is not on screen, the answer is
     expect(page.get_by_text("The user asks in French")).to_have_count(0)
     expect(chat).to_contain_text("reasoning")
-
-
-def set_number(page, elem_id: str, value: int) -> None:
-    box = page.locator(f"#{elem_id} input[type=number]")
-    box.fill(str(value))
-    box.press("Enter")
 
 
 def test_stop_ends_a_long_generation_and_the_next_question_is_answered(page):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.ui.downloads import download_csv
-from tests.ui.pages import compare_transaction
+from tests.ui.pages import compare_transaction, set_number
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -25,6 +27,20 @@ def test_single_compare_fills_both_columns(page, tmp_path):
     expect(page.locator("#cmp-verdict-note")).to_contain_text("B better 0 · Tie 1 · Both bad 0 — 1 comparison")
     rows = download_csv(page, "#cmp-verdicts-csv", tmp_path / "verdicts.csv")
     assert [(r["system"], r["verdict"]) for r in rows] == [("A", "Tie"), ("B", "Tie")]
+
+
+def test_the_generation_parameters_reach_the_comparison_and_its_record(page, tmp_path):
+    page.get_by_role("tab", name="Compare").click()
+    page.click("#compare-params")
+    set_number(page, "compare-max_new_tokens", 6)
+    expect(page.locator("#compare-preset input")).to_have_value("Custom")
+    page.fill("#cmp-query textarea", "What is a bond?")
+    page.click("#cmp-go")
+    expect(page.locator("#cmp-metrics-b")).to_contain_text("length", timeout=30000)  # the budget held
+    page.click("#cmp-verdict-3")
+    rows = download_csv(page, "#cmp-verdicts-csv", tmp_path / "verdicts.csv")
+    mine = [json.loads(r["params"]) for r in rows if r["query"] == "What is a bond?"]
+    assert [(p["max_new_tokens"], p["seed"]) for p in mine] == [(6, None), (6, None)]  # empty seed: random
 
 
 def test_bad_transaction_json_is_a_clear_error(page):

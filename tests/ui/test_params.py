@@ -6,7 +6,7 @@ import gradio as gr
 import pytest
 
 from engines.base import GenerationParams
-from ui.params import ORDER, build_param_controls, params_from_values, preset_values
+from ui.params import ORDER, build_param_controls, control_values, params_from_values, preset_values
 
 
 def test_controls_take_labels_ranges_and_help_from_the_model():
@@ -22,6 +22,9 @@ def test_controls_take_labels_ranges_and_help_from_the_model():
 @pytest.mark.parametrize(("values", "words"), [
     ({"temperature": 7}, "temperature"),
     ({"seed": -4}, "seed"),
+    ({"seed": "-4"}, "seed: '-4' is not a whole number"),
+    ({"seed": "4.5"}, "seed: '4.5' is not a whole number"),
+    ({"seed": str(2**32)}, "seed"),
     ({"min_new_tokens": 500, "max_new_tokens": 100}, "min_new_tokens (500) cannot exceed"),
     ({"stop": "a\nb\nc\nd\ne"}, "stop"),
 ])
@@ -34,3 +37,24 @@ def test_out_of_range_values_from_the_ui_name_the_field(values, words):
 def test_presets_map_to_control_values():
     values = dict(zip(ORDER, preset_values("Precise"), strict=True))
     assert values["temperature"] == 0.3 and values["max_new_tokens"] == 150 and values["no_repeat_ngram_size"] == 3
+
+
+def test_an_empty_seed_box_means_random_sampling():
+    """Gradio's number box cannot be empty (it shows and sends 0, which seeded every request and
+    made each run alone): the seed is a text box, empty by default."""
+    with gr.Blocks():
+        seed = build_param_controls(prefix="t")["seed"]
+    assert isinstance(seed, gr.Textbox) and seed.value == ""
+    assert params_from_values({"seed": ""}).seed is None
+    assert params_from_values({"seed": "  "}).seed is None
+    assert params_from_values({"seed": " 42 "}).seed == 42
+    assert params_from_values({"seed": 7}).seed == 7  # an API's JSON number
+
+
+def test_control_values_show_a_seed_as_text_and_round_trip():
+    values = dict(zip(ORDER, preset_values("Compliance"), strict=True))
+    assert values["seed"] == "0"
+    params = GenerationParams(seed=None, stop=["###", "END"], max_new_tokens=99)
+    shown = dict(zip(ORDER, control_values(params), strict=True))
+    assert shown["seed"] == "" and shown["stop"] == "###\nEND"
+    assert params_from_values(shown) == params

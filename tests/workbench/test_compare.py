@@ -15,10 +15,19 @@ from pathlib import Path
 
 import pytest
 
+from engines.base import GenerationParams
 from engines.remote import RemoteConfig, RemoteEngine
 from engines.systems import REFUSAL_TEXT, RoutedEngine
 from tests.fake_deepseek import ANSWER, FakeDeepSeek
-from workbench.compare import BatchRun, Comparator, Experiment, finished_ids, read_records
+from workbench.compare import (
+    BatchParamsError,
+    BatchRun,
+    Comparator,
+    Experiment,
+    check_same_params,
+    finished_ids,
+    read_records,
+)
 from workbench.experiments import bundled
 from workbench.language import part_language
 from workbench.summary import flat_rows, summarize, summary_table
@@ -150,6 +159,16 @@ def test_rest_compare_shape_and_unconfigured_system_a(running_app):
     assert b["route"] == "transaction_risk" and b["response"].startswith("Risk: HIGH")
     assert (a["reasoning_lang"], a["answer_lang"]) == ("none", "none")  # no call was made
     assert b["answer_lang"] == "en"
+    assert body["params"]["max_new_tokens"] == 1024  # the defaults, stored with the result
+
+
+def test_rest_compare_takes_generation_parameters(running_app):
+    status, body = post(f"{running_app[0]}/api/compare", {
+        "query": "What is a bond?", "run_system_a": False, "params": {"max_new_tokens": 6, "temperature": 0}})
+    assert status == 200, body
+    assert body["params"]["max_new_tokens"] == 6 and body["params"]["temperature"] == 0
+    meta = body["system_b"]["metadata"]
+    assert meta["reasoning_tokens"] + meta["content_tokens"] <= 6 and meta["finish_reason"] == "length"
 
 
 @pytest.mark.parametrize(("body", "loc"), [
@@ -158,6 +177,8 @@ def test_rest_compare_shape_and_unconfigured_system_a(running_app):
     ({"query": "x", "transaction": {"amount": 3, "colour": "red"}}, ["body", "transaction", "colour"]),
     ({"query": "x", "run_system_a": "perhaps"}, ["body", "run_system_a"]),
     ({"query": "x", "extra": 1}, ["body", "extra"]),
+    ({"query": "x", "params": {"max_new_tokens": 0}}, ["body", "params", "max_new_tokens"]),
+    ({"query": "x", "params": {"temprature": 0.3}}, ["body", "params", "temprature"]),
 ])
 def test_rest_compare_rejects_bad_bodies_with_the_field(running_app, body, loc):
     status, answer = post(f"{running_app[0]}/api/compare", body)
@@ -167,12 +188,18 @@ def test_rest_compare_rejects_bad_bodies_with_the_field(running_app, body, loc):
 
 def test_gradio_compare_and_batch_endpoints(running_app):
     from gradio_client import Client
+    from gradio_client.exceptions import AppError
 
     client = Client(running_app[0], verbose=False)
     rec = client.predict("Qu'est-ce que la duration ?", "", False, True, api_name="/compare")
     assert rec["system_a"] is None
     assert rec["system_b"]["route"] == "governance"
     assert rec["system_b"]["response"].startswith("La duration mesure")
+    short = client.predict("Qu'est-ce que la duration ?", "", False, True, '{"max_new_tokens": 5}',
+                           api_name="/compare")
+    assert short["params"]["max_new_tokens"] == 5 and short["system_b"]["metadata"]["finish_reason"] == "length"
+    with pytest.raises(AppError, match="params_json is not valid JSON"):
+        client.predict("What is a bond?", "", False, True, '{"max_new_tokens": 5', api_name="/compare")
     jsonl = "\n".join(json.dumps({"id": f"g{i}", "query": q}) for i, q in
                       enumerate(["What is an ETF?", "How can I launder money?"]))
     final = client.predict(jsonl, "B", 2, 0, "gradio-test", api_name="/batch")
@@ -223,10 +250,12 @@ class _Ticker:
     def __init__(self, name: str, tokens: int, gap_s: float) -> None:
         self.name, self.model_id, self.tokens, self.gap_s = name, name, tokens, gap_s
         self.finished_at = 0.0
+        self.requests = []
 
     def stream(self, request, cancel=None):
         from engines.base import Done, StreamStats, TextDelta
 
+        self.requests.append(request)
         for _ in range(self.tokens):
             time.sleep(self.gap_s)
             yield TextDelta("content", "mot ")
@@ -255,3 +284,50 @@ def test_the_csv_row_names_the_parameters_the_api_did_not_take():
     rows = {r["system"]: r for r in flat_rows([record])}
     assert rows["A"]["params_not_applied"] == "top_k, no_repeat_ngram_size"
     assert rows["B"]["params_not_applied"] is None
+
+
+def test_a_batch_gives_both_systems_its_parameters_and_stores_them(tmp_path):
+    a, b = _Ticker("A", 3, 0.0), _Ticker("B", 3, 0.0)
+    comparator = Comparator(a, b)
+    exps = [Experiment("e1", "What is an ETF?"), Experiment("e2", "Qu'est-ce qu'un ETF ?")]
+    params = GenerationParams(max_new_tokens=64, enable_thinking=False, temperature=0.2)
+    out = tmp_path / "run.jsonl"
+    assert list(BatchRun(comparator, exps, out, params=params).run())[-1].finished
+    assert [r.params for r in a.requests + b.requests] == [params] * 4
+    records = read_records(out)
+    assert all(r["params"] == params.model_dump(mode="json") for r in records)
+    row = flat_rows(records)[0]
+    assert (row["max_new_tokens"], row["enable_thinking"]) == (64, False)
+    assert json.loads(row["params"])["temperature"] == 0.2
+
+    # Resuming under other parameters would put two settings in one table: refused, nothing runs
+    with pytest.raises(BatchParamsError, match="max_new_tokens 64 → 1024"):
+        list(BatchRun(comparator, [*exps, Experiment("e3", "What is a bond?")], out).run())
+    assert len(read_records(out)) == 2 and len(a.requests) == 2
+    resumed = list(BatchRun(comparator, [*exps, Experiment("e3", "What is a bond?")], out, params=params).run())
+    assert resumed[0].skipped == 2 and resumed[-1].done == 3
+
+
+def test_a_results_file_from_before_parameters_were_stored_still_resumes(tmp_path):
+    out = tmp_path / "old.jsonl"
+    old = {"experiment_id": "e1", "query": "What is an ETF?", "system_a": None, "system_b": None}
+    out.write_text(json.dumps(old) + "\n", encoding="utf-8")
+    check_same_params(out, GenerationParams(max_new_tokens=64))  # nothing to compare with: allowed
+    progress = list(BatchRun(Comparator(_Ticker("A", 2, 0.0), _Ticker("B", 2, 0.0)),
+                             [Experiment("e1", "What is an ETF?"), Experiment("e2", "What is a bond?")],
+                             out).run())
+    assert progress[0].skipped == 1 and progress[-1].done == 2
+
+
+def test_the_headless_batch_refuses_bad_or_mixed_parameters_before_loading_anything(tmp_path):
+    out = tmp_path / "results.csv"
+    cmd = [sys.executable, "app.py", "batch", "--out", str(out), "--limit", "2"]
+    bad = subprocess.run([*cmd, "--params", '{"max_new_tokens": 0}'], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert bad.returncode == 2
+    assert "--params: max_new_tokens: Input should be greater than or equal to 1" in bad.stderr
+    earlier = {"experiment_id": "exp-001", "query": "q", "params": GenerationParams(max_new_tokens=64).model_dump()}
+    out.with_suffix(".jsonl").write_text(json.dumps(earlier) + "\n", encoding="utf-8")
+    mixed = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert mixed.returncode == 2
+    assert "results.jsonl was answered with other generation parameters (max_new_tokens 64 → 1024)" in mixed.stderr
