@@ -8,9 +8,13 @@ steps it drops the rows that finished and prefills newly arrived requests into f
 Every row keeps its own sampling settings (temperature, top-p, top-k, repetition penalty,
 no-repeat n-grams: transformers' own logits processors, applied per row or per group of rows
 with equal settings; min new tokens: one mask over the end tokens of the rows still short of
-their minimum), its own budget, stop and cancellation. A seeded request runs
-alone with its own random generator, so the same seed gives the same text whatever else is
-running. A failure in a step (out of memory, say) fails the rows of that step only; a failure
+their minimum), its own budget, stop and cancellation. A seeded request draws from a random
+generator of its own, so its draws do not depend on what else is running, and it is batched like
+any other (a request that ran alone while seeded rows held the batch made every seeded workload —
+repeats in the tuning tab, the FR/EN budget sweep, a seeded preset — one request at a time). Its
+text is the same alone or batched as long as batching does not move its probabilities across a
+draw: tests check it on CPU in float32; on a GPU, kernels chosen by batch size can shift a near-tie
+in bfloat16. A failure in a step (out of memory, say) fails the rows of that step only; a failure
 while prefilling new rows fails those rows and the running ones go on.
 
 It needs a model whose cache layers are plain full-attention layers (Qwen3, Llama, Mistral
@@ -65,10 +69,6 @@ class _Row:
     last: int = 0  # last sampled token, the next step's input
     warp_key: tuple = field(default=())
 
-    @property
-    def exclusive(self) -> bool:
-        return self.generator is not None
-
 
 def _make_row(job: Job) -> _Row:
     p = job.params
@@ -82,6 +82,13 @@ def _make_row(job: Job) -> _Row:
         generator = torch.Generator().manual_seed(p.seed)
     warp_key = () if p.greedy else (p.temperature, p.top_k, p.top_p)
     return _Row(job, list(job.input_ids), processors, generator, warp_key=warp_key)
+
+
+def _draw(probs: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """One token from one row's probabilities with the row's own (CPU) generator."""
+    if probs.device.type != "cpu":
+        return torch.multinomial(probs.cpu(), 1, generator=generator).to(probs.device).view(())
+    return torch.multinomial(probs, 1, generator=generator).view(())
 
 
 class _AdapterRouting:
@@ -227,7 +234,7 @@ class ContinuousScheduler(Scheduler):
             self._trim(idle=not self._rows and not self.queue_depth)
 
     def _admit(self) -> list[Job] | None:
-        """Jobs to start now: none while a seeded row runs; a seeded job only into an empty batch."""
+        """Jobs to start now, first come first served, as many as the batch has room for."""
         with self._cond:
             while not self._pending and not self._rows and not self._closed:
                 self._cond.wait()
@@ -238,19 +245,8 @@ class ContinuousScheduler(Scheduler):
         if not self._rows and self.max_batch_size > 1 and self.gather_s:
             time.sleep(self.gather_s)  # let requests that arrive together start together
         with self._cond:
-            live = self._live_pending()
-            if any(r.exclusive for r in self._rows):
-                return []
-            taken: list[Job] = []
             room = self.max_batch_size - len(self._rows)
-            for job in live:  # first come, first served
-                if len(taken) >= room:
-                    break
-                if job.params.seed is not None:
-                    if not self._rows and not taken:
-                        taken.append(job)
-                    break  # the batch drains, then the seeded job runs alone
-                taken.append(job)
+            taken = self._live_pending()[:max(0, room)]
             self._pending = [j for j in self._pending if j not in taken]
             return taken
 
@@ -340,12 +336,16 @@ class ContinuousScheduler(Scheduler):
             if top_p < 1.0:
                 scores = TopPLogitsWarper(top_p)(None, scores)
             probs = scores.softmax(-1)
-            generator = rows[members[0]].generator if len(members) == 1 else None
-            if generator is not None and probs.device.type != "cpu":
-                picked = torch.multinomial(probs.cpu(), 1, generator=generator).to(probs.device)
-            else:
-                picked = torch.multinomial(probs, 1, generator=generator)
-            chosen[index] = picked.view(-1)
+            shared = [k for k, i in enumerate(members) if rows[i].generator is None]
+            if len(shared) == len(members):
+                chosen[index] = torch.multinomial(probs, 1).view(-1)
+                continue
+            if shared:  # the unseeded rows draw together from the global generator
+                at = torch.tensor(shared, device=logits.device)
+                chosen[index[at]] = torch.multinomial(probs.index_select(0, at), 1).view(-1)
+            for k, i in enumerate(members):  # each seeded row from its own
+                if rows[i].generator is not None:
+                    chosen[i] = _draw(probs[k:k + 1], rows[i].generator)
         return chosen
 
     def _drop_finished(self) -> None:

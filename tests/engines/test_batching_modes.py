@@ -73,12 +73,20 @@ def test_a_greedy_answer_is_the_same_alone_and_batched_with_other_settings(engin
 
 
 def test_a_seeded_sample_is_reproducible_while_other_requests_run(engine):
-    seeded = ("Tell me about penguins and the weather.",
-              GenerationParams(temperature=1.5, top_p=1.0, top_k=0, max_new_tokens=40, seed=11), None)
+    hot = GenerationParams(temperature=1.5, top_p=1.0, top_k=0, max_new_tokens=40)
+    seeded = ("Tell me about penguins and the weather.", hot.model_copy(update={"seed": 11}), None)
+    unseeded = ("Tell me about penguins and the weather.", hot, None)  # same sampling settings, no seed
     alone = _ask(engine, *seeded)
-    busy = _together(engine, [MIXED[0], seeded, MIXED[2], seeded])
+    engine.scheduler.largest_batch = 0
+    plug = threading.Thread(target=_ask, args=(engine, "What is an ETF?", LONG))
+    plug.start()
+    time.sleep(0.2)
+    busy = _together(engine, [MIXED[0], seeded, unseeded, MIXED[2], seeded])
+    plug.join(120)
     assert busy[1].reasoning + busy[1].content == alone.reasoning + alone.content
-    assert busy[3].reasoning + busy[3].content == alone.reasoning + alone.content
+    assert busy[4].reasoning + busy[4].content == alone.reasoning + alone.content
+    if engine.batching == "continuous":  # seeded rows share the batch instead of running alone
+        assert engine.scheduler.largest_batch >= 5, engine.scheduler.largest_batch
 
 
 @pytest.fixture(scope="module")
