@@ -97,3 +97,27 @@ def test_pipeline_shows_the_route_and_its_reasons(page):
     expect(chat).to_contain_text("Route: explicit_refusal", timeout=30000)
     expect(chat).to_contain_text("asks for help laundering money")
     expect(chat).to_contain_text("Je ne peux pas vous aider")
+
+
+def test_people_chatting_at_once_share_the_model_batch(browser, running_app):
+    """Three people ask at the same moment: System B answers them in one batch (a Chat request
+    that carried a seed used to run alone, and the seed box always sent 0)."""
+    url, services = running_app
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(3)]
+    try:
+        pages = [ctx.new_page() for ctx in contexts]
+        for pg in pages:
+            pg.goto(url)
+            pg.wait_for_selector("#chat-question textarea", timeout=30000)
+            pg.click("#chat-params")
+            set_number(pg, "chat-max_new_tokens", 300)
+            set_number(pg, "chat-min_new_tokens", 300)
+        services.local.scheduler.largest_batch = 0
+        for pg in pages:
+            ask(pg, "What is an ETF?")
+        for pg in pages:
+            expect(pg.locator("#chatbot")).to_contain_text("finish: length", timeout=90000)
+        assert services.local.scheduler.largest_batch >= 3
+    finally:
+        for ctx in contexts:
+            ctx.close()
