@@ -125,9 +125,37 @@ def build_param_panel(prefix: str, label: str = "Generation parameters",
             for start in range(0, len(ORDER), per_column):
                 with gr.Column(min_width=240):
                     controls.update(build_param_controls(defaults, prefix, ORDER[start:start + per_column]))
+    summary = gr.Markdown(params_summary(defaults, matching_preset(defaults)), elem_id=f"{prefix}-params-summary")
     control_list = [controls[name] for name in ORDER]
     preset.input(lambda name: preset_values(name) if name != CUSTOM else [gr.update()] * len(ORDER),
                  [preset], control_list, api_visibility="private")
     for control in control_list:
         control.input(lambda: CUSTOM, None, preset, api_visibility="private")
+
+    def summarize(name: str, *values: Any) -> str:
+        try:
+            return params_summary(params_from_values(dict(zip(ORDER, values, strict=True))), name)
+        except gr.Error as exc:
+            return f"⚠️ {exc.message}"
+
+    gr.on([c.change for c in [preset, *control_list]], summarize, [preset, *control_list], summary,
+          api_visibility="private", queue=False)
     return preset, controls
+
+
+def params_summary(params: GenerationParams, preset: str) -> str:
+    """One line saying what the next request will use, readable with the panel folded."""
+    sampling = ["greedy"] if params.greedy else [
+        f"temperature {params.temperature:g}", f"top-p {params.top_p:g}", f"top-k {params.top_k or 'off'}"]
+    parts = [*sampling, f"up to {params.max_new_tokens} new tokens",
+             f"thinking {'on' if params.enable_thinking else 'off'}",
+             f"seed {params.seed}" if params.seed is not None else "random seed"]
+    if params.min_new_tokens:
+        parts.append(f"at least {params.min_new_tokens} tokens")
+    if params.repetition_penalty != 1.0:
+        parts.append(f"repetition penalty {params.repetition_penalty:g}")
+    if params.no_repeat_ngram_size:
+        parts.append(f"no repeated {params.no_repeat_ngram_size}-grams")
+    if params.stop:
+        parts.append(f"{len(params.stop)} stop string{'s' if len(params.stop) > 1 else ''}")
+    return f"**{preset}**: " + " · ".join(parts)

@@ -34,6 +34,9 @@ def test_the_generation_parameters_reach_the_comparison_and_its_record(page, tmp
     page.click("#compare-params")
     set_number(page, "compare-max_new_tokens", 6)
     expect(page.locator("#compare-preset input")).to_have_value("Custom")
+    page.click("#compare-params")  # folded again, the line under it still says what will be used
+    expect(page.locator("#compare-params-summary")).to_contain_text("Custom: temperature 0.6")
+    expect(page.locator("#compare-params-summary")).to_contain_text("up to 6 new tokens")
     page.fill("#cmp-query textarea", "What is a bond?")
     page.click("#cmp-go")
     expect(page.locator("#cmp-metrics-b")).to_contain_text("length", timeout=30000)  # the budget held

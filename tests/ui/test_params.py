@@ -6,7 +6,14 @@ import gradio as gr
 import pytest
 
 from engines.base import GenerationParams
-from ui.params import ORDER, build_param_controls, control_values, params_from_values, preset_values
+from ui.params import (
+    ORDER,
+    build_param_controls,
+    control_values,
+    params_from_values,
+    params_summary,
+    preset_values,
+)
 
 
 def test_controls_take_labels_ranges_and_help_from_the_model():
@@ -58,3 +65,14 @@ def test_control_values_show_a_seed_as_text_and_round_trip():
     shown = dict(zip(ORDER, control_values(params), strict=True))
     assert shown["seed"] == "" and shown["stop"] == "###\nEND"
     assert params_from_values(shown) == params
+
+
+def test_the_summary_line_says_what_the_next_request_uses():
+    assert params_summary(GenerationParams(), "Qwen3 thinking") == (
+        "**Qwen3 thinking**: temperature 0.6 · top-p 0.95 · top-k 20 · up to 1024 new tokens · thinking on · "
+        "random seed")
+    greedy = GenerationParams(temperature=0, seed=3, stop=["x"], min_new_tokens=5, no_repeat_ngram_size=3,
+                              enable_thinking=False)
+    assert params_summary(greedy, "Custom") == (
+        "**Custom**: greedy · up to 1024 new tokens · thinking off · seed 3 · at least 5 tokens · "
+        "no repeated 3-grams · 1 stop string")
