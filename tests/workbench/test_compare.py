@@ -205,6 +205,8 @@ def test_gradio_compare_and_batch_endpoints(running_app):
     final = client.predict(jsonl, "B", 2, 0, "gradio-test", api_name="/batch")
     assert final["finished"] and final["done"] == 2
     assert final["summary"]["route_distribution"] == {"governance": 1, "explicit_refusal": 1}
+    with pytest.raises(AppError, match="answered with other generation parameters"):  # same run name
+        client.predict(jsonl, "B", 2, 0, "gradio-test", '{"max_new_tokens": 64}', api_name="/batch")
 
 
 def _record(exp_id, query, lang, a, b):
