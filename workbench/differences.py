@@ -76,7 +76,9 @@ def differences(rec: dict[str, Any]) -> list[str]:
             lines.append(f"The question is in {LANGUAGE_NAMES[asked]}; " + ", ".join(off) + ".")
 
     for key, meta in (("A", meta_a), ("B", meta_b)):
-        if meta.get("truncated_in_reasoning"):
+        if meta.get("finish_reason") == "cancelled":
+            lines.append(f"{key} was stopped before the end: its figures are partial.")
+        elif meta.get("truncated_in_reasoning"):
             lines.append(f"{key}'s token budget ran out inside its reasoning: its answer is missing "
                          "or cut short.")
         elif meta.get("finish_reason") == "length":

@@ -100,3 +100,8 @@ def test_the_rendered_list_escapes_what_an_uploaded_file_put_in_it():
     text = differences_md(rec)
     assert text.startswith("**How they differ**\n\n- ")
     assert "&lt;img src=x&gt;" in text and "<img" not in text
+
+
+def test_a_stopped_system_is_said_to_have_partial_figures():
+    lines = differences(_rec(_run("System A", EN_ANSWER[:20], finish="cancelled"), _run("System B", EN_ANSWER)))
+    assert "A was stopped before the end: its figures are partial." in lines
