@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from workbench.compare import SYSTEMS
-from workbench.differences import question_language
+from workbench.differences import differences, question_language
 from workbench.language import SUPPORTED
 
 LABEL = {"system_a": "A", "system_b": "B"}
@@ -20,6 +20,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for rec in records:
         params = rec.get("params") or {}  # the same for both systems
+        differ = " | ".join(differences(rec)) or None  # per experiment, repeated on both rows
         for name in SYSTEMS.values():
             res = rec.get(name)
             if not res:
@@ -47,6 +48,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "enable_thinking": params.get("enable_thinking"), "max_new_tokens": params.get("max_new_tokens"),
                 "params": json.dumps(params, ensure_ascii=False) if params else None,
                 "error_kind": meta.get("error_kind"), "error": meta.get("error"),
+                "how_they_differ": differ,
                 "transaction": rec.get("transaction"), "verdict": rec.get("verdict"),
             })
     return rows

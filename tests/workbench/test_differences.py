@@ -8,6 +8,7 @@ from engines.base import ConfigurationError, EngineError, StreamStats
 from ui.compare import differences_md
 from workbench.compare import Experiment, SystemRun, record
 from workbench.differences import differences, question_language
+from workbench.summary import flat_rows
 
 
 def _run(name: str, response: str, reasoning: str = "Let me think about the ratio first.", *,
@@ -105,3 +106,12 @@ def test_the_rendered_list_escapes_what_an_uploaded_file_put_in_it():
 def test_a_stopped_system_is_said_to_have_partial_figures():
     lines = differences(_rec(_run("System A", EN_ANSWER[:20], finish="cancelled"), _run("System B", EN_ANSWER)))
     assert "A was stopped before the end: its figures are partial." in lines
+
+
+def test_the_csv_rows_of_an_experiment_carry_its_differences():
+    rec = _rec(_run("System A", "I can't help with that: it would mean insider trading."), _run("System B", EN_ANSWER))
+    rows = flat_rows([rec])
+    assert [r["system"] for r in rows] == ["A", "B"]
+    assert {r["how_they_differ"] for r in rows} == {" | ".join(differences(rec))}
+    assert rows[0]["how_they_differ"].startswith("A refused, B answered. | ")
+    assert flat_rows([_rec(None, _run("System B", EN_ANSWER))])[0]["how_they_differ"] is None
