@@ -23,7 +23,6 @@ from workbench.compare import (
     BatchRun,
     Experiment,
     SystemRun,
-    check_same_params,
     new_experiment_id,
     read_records,
     record,
@@ -127,10 +126,10 @@ def differences_md(rec: dict[str, Any] | None) -> str:
     return "**How they differ**\n\n" + "\n".join(f"- {safe_markdown(line)}" for line in lines) if lines else ""
 
 
-def refuse_mixed_params(out_path: Path, params: GenerationParams) -> None:
-    """A clear error, before anything runs, when resuming would mix parameter settings."""
+def start_batch(*args: Any, **kwargs: Any) -> BatchRun:
+    """A BatchRun, or a clear error before anything runs when resuming would mix parameter settings."""
     try:
-        check_same_params(out_path, params)
+        return BatchRun(*args, **kwargs)
     except BatchParamsError as exc:
         raise gr.Error(str(exc)) from None
 
@@ -315,9 +314,8 @@ def build_compare_tab(services: Services) -> None:
         safe_name = "".join(ch for ch in (name or "batch") if ch.isalnum() or ch in "-_") or "batch"
         out_path = settings.results_dir / f"batch-{safe_name}.jsonl"
         cancel = session_cancel(services, request)
-        run = BatchRun(comparator, exps, out_path, concurrency=int(conc), systems=tuple(chosen),
-                       params=params, cancel=cancel)
-        refuse_mixed_params(out_path, params)
+        run = start_batch(comparator, exps, out_path, concurrency=int(conc), systems=tuple(chosen),
+                          params=params, cancel=cancel)
         ids = {e.id for e in exps}
         # Rows finished by an earlier run (resume) are read once; new ones arrive with progress.
         done = {r["experiment_id"]: r for r in read_records(out_path) if r["experiment_id"] in ids}
@@ -410,9 +408,8 @@ def api_batch(services: Services):
             exps = exps[:limit]
         safe_name = "".join(ch for ch in run_name if ch.isalnum() or ch in "-_") or "api"
         out_path = settings.results_dir / f"batch-{safe_name}.jsonl"
-        run = BatchRun(comparator, exps, out_path, concurrency=max(1, min(16, int(concurrency))),
-                       systems=chosen, params=params)
-        refuse_mixed_params(out_path, params)
+        run = start_batch(comparator, exps, out_path, concurrency=max(1, min(16, int(concurrency))),
+                          systems=chosen, params=params)
         for prog in run.run():
             if prog.finished or prog.stopped:
                 ids = {e.id for e in exps}

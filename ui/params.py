@@ -116,16 +116,17 @@ def build_param_panel(prefix: str, label: str = "Generation parameters",
     `{prefix}-preset`, `{prefix}-<field>`), spread over `columns`. Choosing a preset fills the
     controls; touching a control turns the preset to Custom."""
     defaults = GenerationParams()
+    default_preset = matching_preset(defaults)
     controls: dict[str, gr.components.Component] = {}
     per_column = -(-len(ORDER) // columns)
     with gr.Accordion(label, open=False, elem_id=f"{prefix}-params"):
-        preset = gr.Dropdown(PRESET_CHOICES, value=matching_preset(defaults), label="Preset",
+        preset = gr.Dropdown(PRESET_CHOICES, value=default_preset, label="Preset",
                              elem_id=f"{prefix}-preset")
         with gr.Row():
             for start in range(0, len(ORDER), per_column):
                 with gr.Column(min_width=240):
                     controls.update(build_param_controls(defaults, prefix, ORDER[start:start + per_column]))
-    summary = gr.Markdown(params_summary(defaults, matching_preset(defaults)), elem_id=f"{prefix}-params-summary")
+    summary = gr.Markdown(params_summary(defaults, default_preset), elem_id=f"{prefix}-params-summary")
     control_list = [controls[name] for name in ORDER]
     preset.input(lambda name: preset_values(name) if name != CUSTOM else [gr.update()] * len(ORDER),
                  [preset], control_list, api_visibility="private")

@@ -248,12 +248,14 @@ class BatchRun:
     params: GenerationParams | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
 
+    def __post_init__(self) -> None:
+        """Raises BatchParamsError, before anything runs, when the results file holds experiments
+        answered with other generation parameters (one run, one setting)."""
+        check_same_params(self.out_path, self.params or self.comparator.params)
+
     def run(self) -> Iterator[BatchProgress]:
-        """Raises BatchParamsError, before running anything, when the results file holds
-        experiments answered with other generation parameters (one run, one setting)."""
         started = time.perf_counter()
         self.out_path.parent.mkdir(parents=True, exist_ok=True)
-        check_same_params(self.out_path, self.params or self.comparator.params)
         done_before = finished_ids(self.out_path)
         todo = [e for e in self.experiments if e.id not in done_before]
         skipped = len(self.experiments) - len(todo)
