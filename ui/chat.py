@@ -87,6 +87,13 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                 preset, controls = build_param_panel("chat")
 
     control_list = [controls[name] for name in ORDER]
+    # Per browser session, how many times its conversation was cleared. An answer still streaming
+    # when Clear is pressed sees the count change, ends its generation and leaves the chat empty:
+    # its own last update is the empty one, so none of its earlier ones can arrive after it.
+    clears: dict[str, int] = {}
+
+    def session_of(request: gr.Request | None) -> str:
+        return (request.session_hash if request else None) or "anonymous"
 
     def respond(q: str, history: list[Turn], label: str, adapter_name: str, system: str,
                 temperature: float, top_p: float, top_k: int, max_new_tokens: int,
@@ -102,9 +109,14 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                   no_repeat_ngram_size, seed, enable_thinking, stop]
         params = params_from_values(dict(zip(ORDER, values, strict=True)))
         eng, chosen_adapter = pick_engine(services, label, adapter_name)
-        cancel = session_cancel(services, request)
+        cancel = session_cancel(services, request, "chat")
         history = list(history)  # never mutate the state we were given
+        session = session_of(request)
+        cleared = clears.get(session, 0)
         for turn in run_turn(eng, label, history, q, params, system, chosen_adapter, cancel):
+            if clears.get(session, 0) != cleared:  # leaving the loop closes the stream: generation ends
+                yield [], [], gr.update(), gr.update(visible=False)
+                return
             current = [*history, turn]
             yield (render(current), current, "",
                    gr.update(visible=not turn.running and turn.truncated_in_reasoning))
@@ -129,10 +141,17 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         take_last, [turns], [turns, chatbot, pending], api_visibility="private").then(
         respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event)
 
-    stop.click(stopper(services), None, None, api_visibility="private",
-               queue=False)
-    clear.click(lambda: ([], [], gr.update(visible=False)), None, [turns, chatbot, more],
-                api_visibility="private")
+    stop.click(stopper(services, "chat"), None, None, api_visibility="private", queue=False)
+
+    def clear_all(request: gr.Request) -> tuple:
+        session = session_of(request)
+        clears[session] = clears.get(session, 0) + 1
+        return [], [], gr.update(visible=False)
+
+    # The Clear button and the chat box's own bin both empty the conversation the model is sent,
+    # not only the display (the bin alone used to leave it, and the next answer brought it back).
+    for trigger in (clear.click, chatbot.clear):
+        trigger(clear_all, None, [turns, chatbot, more], api_visibility="private")
     engine.change(lambda label: gr.update(interactive=label == LOCAL and bool(local.adapters)),
                   [engine], [adapter], api_visibility="private")
     return {"engine": engine, "adapter": adapter, "system_prompt": system_prompt,

@@ -25,15 +25,19 @@ def pick_engine(services: Services, label: str, adapter: str | None = None) -> t
     return engine, chosen
 
 
-def session_cancel(services: Services, request: gr.Request | None) -> threading.Event:
-    """A fresh cancel flag for this browser session; its Stop button sets it."""
-    return services.cancel_flag((request.session_hash if request else None) or "anonymous")
+def _key(request: gr.Request | None, scope: str) -> str:
+    return f"{(request.session_hash if request else None) or 'anonymous'}/{scope}"
 
 
-def stopper(services: Services):
-    """A Stop-button callback: sets the cancel flag of the caller's session."""
+def session_cancel(services: Services, request: gr.Request | None, scope: str) -> threading.Event:
+    """The cancel flag of this browser session's runs in `scope` (a tab's runs); its Stop sets it."""
+    return services.cancel_flag(_key(request, scope))
+
+
+def stopper(services: Services, scope: str):
+    """A Stop-button callback: stops the caller's session's runs in `scope`, and nothing else."""
 
     def stop(request: gr.Request) -> None:
-        services.cancel((request.session_hash if request else None) or "anonymous")
+        services.cancel(_key(request, scope))
 
     return stop

@@ -264,7 +264,7 @@ def build_compare_tab(services: Services) -> None:
             raise gr.Error(f"Transaction: {exc}") from None
         params = chosen_params(data)
         exp = Experiment(id=new_experiment_id(), query=q, transaction=transaction)
-        cancel = session_cancel(services, request)
+        cancel = session_cancel(services, request, "compare")
         runs: dict[str, SystemRun] = {}
         for runs in comparator.stream(exp, do_a, do_b, cancel, params):
             out = []
@@ -293,7 +293,7 @@ def build_compare_tab(services: Services) -> None:
     compare_inputs = {query, tx, run_a, run_b, *param_list}
     go_btn.click(compare_ui, compare_inputs, outputs, api_visibility="private", **services.heavy_event)
     query.submit(compare_ui, compare_inputs, outputs, api_visibility="private", **services.heavy_event)
-    stop_btn.click(stopper(services), None, None, api_visibility="private", queue=False)
+    stop_btn.click(stopper(services, "compare"), None, None, api_visibility="private", queue=False)
     for btn, verdict in zip(verdict_btns, VERDICTS, strict=True):
         btn.click(lambda rec, v=verdict: give_verdict(v, rec), [last], [last, verdict_note, verdicts_csv],
                   api_visibility="private")
@@ -313,7 +313,7 @@ def build_compare_tab(services: Services) -> None:
             exps = exps[: int(lim)]
         safe_name = "".join(ch for ch in (name or "batch") if ch.isalnum() or ch in "-_") or "batch"
         out_path = settings.results_dir / f"batch-{safe_name}.jsonl"
-        cancel = session_cancel(services, request)
+        cancel = session_cancel(services, request, "batch")
         run = start_batch(comparator, exps, out_path, concurrency=int(conc), systems=tuple(chosen),
                           params=params, cancel=cancel)
         ids = {e.id for e in exps}
@@ -365,7 +365,7 @@ def build_compare_tab(services: Services) -> None:
     batch_go.click(lambda: gr.update(visible=False), None, details, api_visibility="private", queue=False)
     batch_go.click(batch_ui, {upload, systems, concurrency, limit, run_name, *param_list}, batch_outputs,
                    api_visibility="private", **services.heavy_event)
-    batch_stop.click(stopper(services), None, None, api_visibility="private", queue=False)
+    batch_stop.click(stopper(services, "batch"), None, None, api_visibility="private", queue=False)
 
 
 def api_compare(services: Services):

@@ -146,7 +146,7 @@ def build_fren_tab(services: Services) -> None:
             raise gr.Error("Choose at least one engine and one strategy.")
         engs = {label: services.engine(label) for label in chosen_engines}
         params = GenerationParams(temperature=0, max_new_tokens=int(max_tokens))
-        cancel = session_cancel(services, request)
+        cancel = session_cancel(services, request, "fren")
         rows: list[dict[str, Any]] = []
         total = len(picked) * len(engs) * len(chosen_strategies)
         started, last = time.perf_counter(), 0.0
@@ -179,7 +179,7 @@ def build_fren_tab(services: Services) -> None:
         picked = pick(chosen_types, chosen_langs, per_type, extra)
         if not picked:
             raise gr.Error("Choose at least one question type and language.")
-        cancel = session_cancel(services, request)
+        cancel = session_cancel(services, request, "fren")
         params = GenerationParams(temperature=0, max_new_tokens=max(budgets) * 2)
         needs = needed_tokens(services.engine(label), picked, params, cancel)
         table = completion_table(needs, budgets)
@@ -193,7 +193,7 @@ def build_fren_tab(services: Services) -> None:
     go_btn.click(inspect, [types, langs, count, custom, engines, strategies, budget],
                  [status, matrix_df, plot, rows_df, transcript, download], api_visibility="private",
                  **services.heavy_event)
-    stop.click(stopper(services), None, None, api_visibility="private", queue=False)
+    stop.click(stopper(services, "fren"), None, None, api_visibility="private", queue=False)
     sweep_btn.click(sweep, [sweep_engine, budgets_box, types, langs, count, custom],
                     [sweep_status, sweep_df, sweep_plot, sweep_download], api_visibility="private",
                     **services.heavy_event)

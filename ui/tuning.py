@@ -152,7 +152,7 @@ def build_tuning_tab(services: Services, chat: dict[str, Any], tabs: gr.Tabs) ->
             raise gr.Error("Type a prompt first.")
         params = configs_from_table(table)
         eng, chosen = pick_engine(services, label, adapter_name)
-        cancel = session_cancel(services, request)
+        cancel = session_cancel(services, request, "tuning")
         rows: list[dict[str, Any]] = []
         total = len(params) * int(reps)
         started = time.perf_counter()
@@ -183,7 +183,7 @@ def build_tuning_tab(services: Services, chat: dict[str, Any], tabs: gr.Tabs) ->
     fill.click(fill_grid, [x_field, x_values, y_field, y_values], [configs], api_visibility="private")
     run.click(run_all, [prompt, system, engine, adapter, repeats, configs, metric, param],
               [status, results, rows_state, plot, download], api_visibility="private", **services.heavy_event)
-    stop.click(stopper(services), None, None, api_visibility="private", queue=False)
+    stop.click(stopper(services, "tuning"), None, None, api_visibility="private", queue=False)
     for control in (metric, param):
         control.change(replot, [rows_state, metric, param], [plot], api_visibility="private")
     chat_controls = [chat["controls"][n] for n in ORDER]

@@ -70,16 +70,22 @@ class Services:
             out.append((shown, label))
         return out
 
-    def cancel_flag(self, session: str) -> threading.Event:
-        """A fresh cancel flag for this browser session's current generation."""
+    def cancel_flag(self, key: str) -> threading.Event:
+        """The cancel flag for what `key` (a browser session and one tab) runs now.
+
+        Runs started under one key share the flag until its Stop sets it; the next run then
+        gets a fresh one. Keys keep tabs apart: a question asked in Chat while a batch runs
+        must not take over the batch's Stop button.
+        """
         with self._lock:
-            flag = threading.Event()
-            self._cancels[session] = flag
+            flag = self._cancels.get(key)
+            if flag is None or flag.is_set():
+                flag = self._cancels[key] = threading.Event()
             return flag
 
-    def cancel(self, session: str) -> None:
+    def cancel(self, key: str) -> None:
         with self._lock:
-            flag = self._cancels.get(session)
+            flag = self._cancels.get(key)
         if flag is not None:
             flag.set()
 

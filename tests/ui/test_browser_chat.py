@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -87,6 +89,54 @@ def test_two_browser_sessions_keep_separate_histories(browser, running_app):
     expect(pages[1].locator("#chatbot")).not_to_contain_text("exchange-traded")
     for pg in pages:
         pg.context.close()
+
+
+def test_the_chat_box_bin_empties_the_conversation_the_model_is_sent(page):
+    ask(page, "What is an ETF?")
+    expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=30000)
+    page.locator("#chatbot button[aria-label='Clear']").click()
+    expect(page.locator("#chatbot")).not_to_contain_text("What is an ETF?")
+    ask(page, "What is a dividend?")
+    expect(page.locator("#chatbot")).to_contain_text("A dividend is the part of its profit", timeout=30000)
+    expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=30000)
+    # the bin used to clear the display only: the next answer brought the old turns back
+    expect(page.locator("#chatbot")).not_to_contain_text("What is an ETF?")
+
+
+def test_clear_while_answering_stops_the_answer_and_it_does_not_come_back(page, running_app):
+    services = running_app[1]
+    page.click("#chat-params")
+    set_number(page, "chat-max_new_tokens", 4000)
+    set_number(page, "chat-min_new_tokens", 1000)
+    ask(page, "What is an ETF?")
+    expect(page.locator("#chatbot .thought-group")).to_be_visible(timeout=20000)
+    page.click("#chat-clear")
+    expect(page.locator("#chatbot")).not_to_contain_text("What is an ETF?")
+    page.wait_for_timeout(1500)  # a late update of the stopped answer would show by now
+    expect(page.locator("#chatbot")).not_to_contain_text("What is an ETF?")
+    expect(page.locator("#chatbot")).not_to_contain_text("Stopped")
+    scheduler = services.local.scheduler
+    deadline = time.monotonic() + 5
+    while scheduler._rows and time.monotonic() < deadline:  # the engine drops the row at its next step
+        time.sleep(0.05)
+    assert not scheduler._rows and scheduler.queue_depth == 0
+
+
+def test_a_question_asked_during_a_batch_leaves_the_batch_its_stop_button(page):
+    """Each tab's Stop stops that tab's run: Chat used to take over the session's one cancel flag,
+    so the batch's Stop then stopped nothing and the batch ran on."""
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_role("tab", name="Batch").click()
+    page.fill("#batch-run-name textarea", "stop-test")
+    page.click("#batch-go")
+    expect(page.locator("#batch-progress")).to_contain_text("Running", timeout=30000)
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "What is a dividend?")
+    expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=60000)
+    page.get_by_role("tab", name="Compare").click()
+    expect(page.locator("#batch-progress")).to_contain_text("Running")
+    page.click("#batch-stop")
+    expect(page.locator("#batch-progress")).to_contain_text("Stopped", timeout=20000)
 
 
 def test_pipeline_shows_the_route_and_its_reasons(page):
