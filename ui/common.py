@@ -1,8 +1,13 @@
-"""Small helpers shared by the tabs: engine choice and per-session cancel flags."""
+"""Small helpers shared by the tabs: engine choice, per-session cancel flags, download files."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
 
 import gradio as gr
 
@@ -10,6 +15,8 @@ from engines.base import Engine
 from workbench.services import LOCAL, Services
 
 BASE_MODEL = "(base model)"
+DOWNLOADS = Path(tempfile.gettempdir()) / "workbench-downloads"
+KEEP_DOWNLOADS_S = 24 * 3600  # Gradio serves its own copy; ours only has to outlive the click
 
 
 def pick_engine(services: Services, label: str, adapter: str | None = None) -> tuple[Engine, str | None]:
@@ -41,3 +48,22 @@ def stopper(services: Services, scope: str):
         services.cancel(_key(request, scope))
 
     return stop
+
+
+def download_path(stem: str, suffix: str = ".csv", *, stamped: bool = True) -> Path:
+    """A new path for a file offered for download, e.g. ``tuning-20261123-101500.csv``.
+
+    Each file gets a folder of its own, so two sessions exporting in the same second do not
+    overwrite each other; folders older than a day are removed as new ones are made, so a
+    long-running app does not fill its disk.
+    """
+    DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - KEEP_DOWNLOADS_S
+    for old in DOWNLOADS.iterdir():
+        try:
+            if old.stat().st_mtime < cutoff:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:  # another session removed it first
+            continue
+    name = f"{stem}-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}" if stamped else stem
+    return Path(tempfile.mkdtemp(dir=DOWNLOADS)) / f"{name}{suffix}"

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import tempfile
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +12,7 @@ import gradio as gr
 import pandas as pd
 
 from engines.base import GenerationParams
-from ui.common import session_cancel, stopper
+from ui.common import download_path, session_cancel, stopper
 from ui.params import ORDER, build_param_panel, params_from_json, params_from_values
 from workbench import charts
 from workbench.compare import (
@@ -282,7 +280,7 @@ def build_compare_tab(services: Services) -> None:
         path = settings.results_dir / "verdicts.jsonl"
         rec = record_verdict(path, rec, verdict)
         judged = latest_verdicts(path)
-        csv_path = Path(tempfile.mkdtemp(prefix="workbench-")) / "verdicts.csv"
+        csv_path = download_path("verdicts")
         write_csv(flat_rows(judged), csv_path, bom=True)
         return (rec, f"Verdict **{verdict}** recorded for `{rec['experiment_id']}`.\n\n"
                      f"All verdicts recorded here: {tally_line(judged)}.",
@@ -337,8 +335,7 @@ def build_compare_tab(services: Services) -> None:
                        gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), dict(done))
                 continue
             summ = summarize(records)
-            csv_path = Path(tempfile.mkdtemp(prefix="workbench-")) / (
-                f"{safe_name}-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.csv")
+            csv_path = download_path(safe_name)
             write_csv(rows, csv_path, bom=True)
             routes = ", ".join(f"{k}: {v}" for k, v in sorted(summ["route_distribution"].items())) or "—"
             agree = summ["refusal_agreement"]

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -14,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from engines.base import GenerationParams
-from ui.common import session_cancel, stopper
+from ui.common import download_path, session_cancel, stopper
 from workbench.export import write_csv
 from workbench.fren import (
     MATRIX_METRICS,
@@ -160,7 +157,7 @@ def build_fren_tab(services: Services) -> None:
         table, questions = matrix(rows, "fr"), "French questions"
         if not table:  # no French question answered: every question counts
             table, questions = matrix(rows, None), "All questions"
-        path = Path(tempfile.mkdtemp(prefix="workbench-")) / f"fren-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.csv"
+        path = download_path("fren")
         write_csv(rows, path, bom=True)
         yield (f"Finished — {len(rows)} answers in {time.perf_counter() - started:.1f} s",
                gr.update(value=pd.DataFrame(_percent(table), columns=MATRIX_COLUMNS),
@@ -183,7 +180,7 @@ def build_fren_tab(services: Services) -> None:
         params = GenerationParams(temperature=0, max_new_tokens=max(budgets) * 2)
         needs = needed_tokens(services.engine(label), picked, params, cancel)
         table = completion_table(needs, budgets)
-        path = Path(tempfile.mkdtemp(prefix="workbench-")) / "budget-sweep.csv"
+        path = download_path("budget-sweep")
         write_csv([*table, {"type": "(per question)"}, *needs], path, bom=True)
         return (f"Measured {len(needs)} answers (full length up to {params.max_new_tokens} tokens).",
                 gr.update(value=pd.DataFrame(_percent(table)), visible=True),

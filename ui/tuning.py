@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import math
-import tempfile
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -16,7 +13,7 @@ import plotly.graph_objects as go
 from pydantic import ValidationError
 
 from engines.base import GenerationParams, validation_problems
-from ui.common import BASE_MODEL, pick_engine, session_cancel, stopper
+from ui.common import BASE_MODEL, download_path, pick_engine, session_cancel, stopper
 from ui.params import ORDER, control_values
 from workbench.export import write_csv
 from workbench.presets import CUSTOM, apply_preset
@@ -162,7 +159,7 @@ def build_tuning_tab(services: Services, chat: dict[str, Any], tabs: gr.Tabs) ->
             yield (f"Running — {len(rows)}/{total} done", pd.DataFrame(rows, columns=RESULT_COLUMNS),
                    rows, gr.update(), gr.update())
         mark_determinism(rows)
-        path = Path(tempfile.mkdtemp(prefix="workbench-")) / f"tuning-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.csv"
+        path = download_path("tuning")
         write_csv(rows, path, bom=True)
         yield (f"Finished — {len(rows)} runs in {time.perf_counter() - started:.1f} s",
                pd.DataFrame(rows, columns=RESULT_COLUMNS), rows, metric_figure(rows, metric_name, param_name),

@@ -1,10 +1,12 @@
-"""Stop buttons: each tab's Stop reaches that tab's runs in that browser session, nothing else."""
+"""Shared tab helpers: Stop buttons reach their own tab's runs only; download files never collide."""
 
 from __future__ import annotations
 
+import os
+import time
 from types import SimpleNamespace
 
-from ui.common import session_cancel, stopper
+from ui.common import DOWNLOADS, KEEP_DOWNLOADS_S, download_path, session_cancel, stopper
 from workbench.services import Services
 from workbench.settings import Settings
 
@@ -29,3 +31,15 @@ def test_runs_started_together_in_a_tab_share_its_stop_and_the_next_run_starts_a
     assert not session_cancel(services, me, "fren").is_set()
     stopper(services, "tuning")(me)  # a Stop with nothing running is harmless
     assert not session_cancel(services, me, "tuning").is_set()
+
+
+def test_download_paths_never_collide_and_old_ones_are_removed():
+    first, second = download_path("conversation", ".md"), download_path("conversation", ".md")
+    assert first != second and first.name.startswith("conversation-") and first.suffix == ".md"
+    assert first.parent.parent == DOWNLOADS
+    first.write_text("old", encoding="utf-8")
+    stale = time.time() - KEEP_DOWNLOADS_S - 60
+    os.utime(first.parent, (stale, stale))
+    download_path("verdicts", stamped=False)
+    assert not first.parent.exists() and second.parent.exists()
+    assert download_path("verdicts", stamped=False).name == "verdicts.csv"
