@@ -7,9 +7,10 @@ from typing import Any
 
 import gradio as gr
 
-from ui.common import BASE_MODEL, pick_engine, session_cancel, stopper
+from ui.common import BASE_MODEL, download_path, pick_engine, session_cancel, stopper
 from ui.params import ORDER, build_param_panel, params_from_values
 from workbench.chat import Turn, run_turn, stats_line
+from workbench.chat_export import conversation_json, conversation_markdown, finished
 from workbench.safety import safe_markdown
 from workbench.services import LOCAL, Services
 
@@ -51,6 +52,18 @@ def render(turns: list[Turn]) -> list[dict[str, Any]]:
     return messages
 
 
+def conversation_files(turns: list[Turn]) -> tuple[Any, Any]:
+    """The two download buttons' updates: the conversation as Markdown and as JSON, or hidden."""
+    if not finished(turns):
+        return gr.update(value=None, visible=False), gr.update(value=None, visible=False)
+    updates = []
+    for suffix, text in ((".md", conversation_markdown(turns)), (".json", conversation_json(turns))):
+        path = download_path("conversation", suffix)
+        path.write_text(text, encoding="utf-8")
+        updates.append(gr.update(value=str(path), visible=True))
+    return updates[0], updates[1]
+
+
 def build_chat_tab(services: Services) -> dict[str, Any]:
     """Lay out the Chat tab and bind its events. Returns components other tabs may use."""
     local = services.local
@@ -75,6 +88,11 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                     clear = gr.Button("Clear", size="sm", elem_id="chat-clear")
                     more = gr.Button("Continue with a larger budget", size="sm", visible=False,
                                      variant="secondary", elem_id="chat-continue")
+                with gr.Row():
+                    save_md = gr.DownloadButton("Download conversation (Markdown)", size="sm",
+                                                visible=False, elem_id="chat-download-md")
+                    save_json = gr.DownloadButton("Download conversation (JSON)", size="sm",
+                                                  visible=False, elem_id="chat-download-json")
             with gr.Column(scale=2, min_width=300):
                 engine = gr.Dropdown(services.engine_choices(), value=LOCAL, label="Engine",
                                      elem_id="chat-engine")
@@ -103,7 +121,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         q = (q or "").strip()
         if not q:
             gr.Warning("Type a question first.")
-            yield render(history), history, gr.update(), gr.update(visible=False)
+            yield render(history), history, gr.update(), gr.update(visible=False), gr.update(), gr.update()
             return
         values = [temperature, top_p, top_k, max_new_tokens, min_new_tokens, repetition_penalty,
                   no_repeat_ngram_size, seed, enable_thinking, stop]
@@ -115,11 +133,12 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         cleared = clears.get(session, 0)
         for turn in run_turn(eng, label, history, q, params, system, chosen_adapter, cancel):
             if clears.get(session, 0) != cleared:  # leaving the loop closes the stream: generation ends
-                yield [], [], gr.update(), gr.update(visible=False)
+                yield [], [], gr.update(), gr.update(visible=False), *conversation_files([])
                 return
             current = [*history, turn]
+            files = (gr.update(), gr.update()) if turn.running else conversation_files(current)
             yield (render(current), current, "",
-                   gr.update(visible=not turn.running and turn.truncated_in_reasoning))
+                   gr.update(visible=not turn.running and turn.truncated_in_reasoning), *files)
 
     def take_last(history: list[Turn]) -> tuple[list[Turn], list[dict], str]:
         if not history:
@@ -130,7 +149,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         return int(min(MAX_BUDGET, max(64, budget * 2)))
 
     inputs = [engine, adapter, system_prompt, *control_list]
-    outputs = [chatbot, turns, question, more]
+    outputs = [chatbot, turns, question, more, save_md, save_json]
     for trigger in (send.click, question.submit):
         trigger(respond, [question, turns, *inputs], outputs, api_visibility="private",
                 **services.heavy_event)
@@ -146,12 +165,12 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
     def clear_all(request: gr.Request) -> tuple:
         session = session_of(request)
         clears[session] = clears.get(session, 0) + 1
-        return [], [], gr.update(visible=False)
+        return [], [], gr.update(visible=False), *conversation_files([])
 
     # The Clear button and the chat box's own bin both empty the conversation the model is sent,
     # not only the display (the bin alone used to leave it, and the next answer brought it back).
     for trigger in (clear.click, chatbot.clear):
-        trigger(clear_all, None, [turns, chatbot, more], api_visibility="private")
+        trigger(clear_all, None, [turns, chatbot, more, save_md, save_json], api_visibility="private")
     engine.change(lambda label: gr.update(interactive=label == LOCAL and bool(local.adapters)),
                   [engine], [adapter], api_visibility="private")
     return {"engine": engine, "adapter": adapter, "system_prompt": system_prompt,

@@ -34,6 +34,7 @@ class Turn:
     running: bool = True
     route: dict[str, Any] | None = None
     params: dict[str, Any] | None = None
+    system_prompt: str | None = None
 
     @property
     def truncated_in_reasoning(self) -> bool:
@@ -64,7 +65,7 @@ def run_turn(engine: Engine, label: str, history: list[Turn], question: str,
              adapter: str | None = None, cancel: threading.Event | None = None) -> Iterator[Turn]:
     """Stream one answer; yields the same Turn object as it fills (paced), finished last."""
     turn = Turn(question=question, engine=label, adapter=adapter,
-                params=params.model_dump(mode="json"))
+                params=params.model_dump(mode="json"), system_prompt=system_prompt or None)
     request = ChatRequest(messages=[*history_messages(history), Message(role="user", content=question)],
                           system_prompt=system_prompt or None, params=params, adapter=adapter)
     last_yield = 0.0

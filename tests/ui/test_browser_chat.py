@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -89,6 +90,31 @@ def test_two_browser_sessions_keep_separate_histories(browser, running_app):
     expect(pages[1].locator("#chatbot")).not_to_contain_text("exchange-traded")
     for pg in pages:
         pg.context.close()
+
+
+def test_the_conversation_downloads_with_reasoning_apart_and_clear_hides_it(page, tmp_path):
+    expect(page.locator("#chat-download-json")).to_be_hidden()
+    ask(page, "What is an ETF?")
+    expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=30000)
+    ask(page, "Qu'est-ce que la duration ?")
+    expect(page.locator("#chatbot")).to_contain_text("answer fr", timeout=30000)
+    with page.expect_download() as info:
+        page.click("#chat-download-json")
+    info.value.save_as(tmp_path / "chat.json")
+    turns = json.loads((tmp_path / "chat.json").read_text(encoding="utf-8"))["turns"]
+    assert [t["question"] for t in turns] == ["What is an ETF?", "Qu'est-ce que la duration ?"]
+    assert "exchange-traded fund" in turns[0]["answer"] and turns[1]["answer"].startswith("La duration mesure")
+    assert turns[1]["reasoning"] and turns[1]["reasoning"] not in turns[1]["answer"]
+    assert turns[1]["stats"]["answer_lang"] == "fr" and turns[1]["params"]["max_new_tokens"] > 0
+    with page.expect_download() as info:
+        page.click("#chat-download-md")
+    assert info.value.suggested_filename.startswith("conversation-")
+    info.value.save_as(tmp_path / "chat.md")
+    md = (tmp_path / "chat.md").read_text(encoding="utf-8")
+    assert "## 2. Question" in md and "### Reasoning" in md and "La duration mesure" in md
+    page.click("#chat-clear")
+    expect(page.locator("#chat-download-json")).to_be_hidden()
+    expect(page.locator("#chat-download-md")).to_be_hidden()
 
 
 def test_the_chat_box_bin_empties_the_conversation_the_model_is_sent(page):

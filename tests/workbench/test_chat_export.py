@@ -1,0 +1,72 @@
+"""A Chat conversation exported as JSON and Markdown, from real turns on the demo model."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from engines.base import GenerationParams
+from workbench.chat import Turn, run_turn
+from workbench.chat_export import conversation_json, conversation_markdown
+
+NOW = datetime(2026, 11, 23, 10, 15, tzinfo=timezone.utc)
+
+
+def ask(engine, history: list[Turn], question: str, params: GenerationParams, system: str | None = None) -> Turn:
+    *_, turn = run_turn(engine, "System B · local model", history, question, params, system)
+    return turn
+
+
+def test_a_two_turn_conversation_keeps_reasoning_apart_and_every_figure(local_engine):
+    first = ask(local_engine, [], "What is an ETF?", GenerationParams(temperature=0, max_new_tokens=300))
+    second = ask(local_engine, [first], "Qu'est-ce que la duration ?",
+                 GenerationParams(temperature=0, max_new_tokens=300, top_k=7),
+                 system="Answer for a credit analyst.")
+    assert first.reasoning and first.answer and second.reasoning and second.answer
+
+    doc = json.loads(conversation_json([first, second], now=NOW))
+    assert doc["format"] == "finance-llm-workbench/conversation" and doc["exported_at"] == "2026-11-23T10:15:00+00:00"
+    one, two = doc["turns"]
+    assert (one["question"], one["reasoning"], one["answer"]) == ("What is an ETF?", first.reasoning, first.answer)
+    assert "</think>" not in one["answer"] and "<think>" not in one["reasoning"]
+    assert one["system_prompt"] is None and two["system_prompt"] == "Answer for a credit analyst."
+    assert two["params"]["top_k"] == 7 and two["params"]["max_new_tokens"] == 300
+    assert two["stats"]["content_tokens"] == second.stats["content_tokens"] > 0
+    assert two["stats"]["answer_lang"] == "fr" and two["finish_reason"] == "stop"
+    assert two["cut_off_in_reasoning"] is False and two["error"] is None
+    assert "Qu'est-ce que la duration" in conversation_json([second])  # accents kept, not \\u escapes
+
+    md = conversation_markdown([first, second], now=NOW)
+    assert md.startswith("# Finance LLM Workbench — conversation\n\nExported 2026-11-23 10:15 UTC.")
+    assert md.index("## 1. Question") < md.index("What is an ETF?") < md.index("## 2. Question")
+    reasoning = md.split("### Reasoning", 2)[2].split("### Answer")[0]
+    first_line = second.reasoning.splitlines()[0]
+    assert f"> {first_line}" in reasoning  # the reasoning is quoted apart from the answer
+    assert second.answer in md.split("### Answer")[2]
+    assert "*System prompt:*\n\n> Answer for a credit analyst." in md
+    assert "top_k=7" in md and "language: reasoning en / answer fr" in md
+
+
+def test_an_answer_cut_off_inside_the_reasoning_says_so_in_both_files(local_engine):
+    turn = ask(local_engine, [], "What is an ETF?", GenerationParams(temperature=0, max_new_tokens=8))
+    assert turn.truncated_in_reasoning
+    doc = json.loads(conversation_json([turn]))
+    assert doc["turns"][0]["cut_off_in_reasoning"] is True and doc["turns"][0]["finish_reason"] == "length"
+    md = conversation_markdown([turn])
+    assert "(no answer)" in md and "ran out inside the reasoning" in md
+
+
+def test_running_turns_are_left_out_and_failed_ones_say_why():
+    running = Turn(question="still streaming", engine="System A · remote MoE")
+    failed = Turn(question="Qu'est-ce qu'un swap ?", engine="System A · remote MoE", running=False,
+                  error="System A is not configured: set DEEPSEEK_API_KEY", error_kind="auth")
+    stopped = Turn(question="What is a bond?", engine="System B · local model", running=False,
+                   answer="A bond is", error="cancelled", error_kind="cancelled")
+    doc = json.loads(conversation_json([failed, stopped, running]))
+    assert [t["question"] for t in doc["turns"]] == ["Qu'est-ce qu'un swap ?", "What is a bond?"]
+    assert doc["turns"][0]["error_kind"] == "auth"
+    md = conversation_markdown([failed, stopped, running])
+    assert "Error (auth): System A is not configured" in md and "still streaming" not in md
+    assert "Stopped before the end" in md and "A bond is" in md
+    assert "(No finished turn.)" in conversation_markdown([running])
+    assert json.loads(conversation_json([]))["turns"] == []

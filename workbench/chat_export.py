@@ -1,0 +1,97 @@
+"""A Chat conversation as files an analyst keeps: JSON (every figure) and Markdown (to read).
+
+Both keep each turn's reasoning apart from its answer, with the engine, adapter, system prompt,
+generation parameters, route and figures that produced it. A turn still streaming is left out;
+a stopped or failed turn is kept with what it had and says so.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from workbench.chat import Turn, stats_line
+
+FORMAT = "finance-llm-workbench/conversation"
+VERSION = 1
+
+
+def turn_record(turn: Turn) -> dict[str, Any]:
+    """One finished turn as plain data."""
+    stats = turn.stats or {}
+    return {
+        "question": turn.question,
+        "engine": turn.engine,
+        "adapter": turn.adapter,
+        "system_prompt": turn.system_prompt or None,
+        "reasoning": turn.reasoning,
+        "answer": turn.answer,
+        "thinking_s": None if turn.thinking_s is None else round(turn.thinking_s, 3),
+        "cut_off_in_reasoning": turn.truncated_in_reasoning,
+        "finish_reason": stats.get("finish_reason"),
+        "error": turn.error,
+        "error_kind": turn.error_kind,
+        "route": turn.route,
+        "params": turn.params,
+        "stats": turn.stats,
+    }
+
+
+def finished(turns: list[Turn]) -> list[Turn]:
+    return [t for t in turns if not t.running]
+
+
+def conversation_json(turns: list[Turn], now: datetime | None = None) -> str:
+    """The conversation as one JSON document (UTF-8 text, French accents kept as they are)."""
+    doc = {"format": FORMAT, "version": VERSION,
+           "exported_at": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+           "turns": [turn_record(t) for t in finished(turns)]}
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def _quoted(text: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
+
+
+def _outcome(turn: Turn) -> str | None:
+    if turn.error_kind == "cancelled":
+        return "Stopped before the end; what it had written is kept."
+    if turn.error:
+        return f"Error ({turn.error_kind or 'error'}): {turn.error}"
+    if turn.truncated_in_reasoning:
+        return "The token budget ran out inside the reasoning: no answer was given."
+    if (turn.stats or {}).get("finish_reason") == "length":
+        return "The answer was cut off by the token budget."
+    return None
+
+
+def conversation_markdown(turns: list[Turn], now: datetime | None = None) -> str:
+    """The conversation to read: each question, the reasoning quoted apart, the answer, the figures."""
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+    lines = ["# Finance LLM Workbench — conversation", "", f"Exported {stamp}.", ""]
+    done = finished(turns)
+    if not done:
+        lines.append("(No finished turn.)")
+    for n, turn in enumerate(done, 1):
+        engine = turn.engine + (f" · adapter {turn.adapter}" if turn.adapter else "")
+        lines += [f"## {n}. Question", "", turn.question, "", f"*Engine:* {engine}", ""]
+        if turn.system_prompt:
+            lines += ["*System prompt:*", "", _quoted(turn.system_prompt), ""]
+        if turn.route:
+            reasons = "; ".join(turn.route.get("reasons") or [])
+            lines += [f"*Route:* {turn.route['route']} ({turn.route['confidence']:.0%})"
+                      + (f" — {reasons}" if reasons else ""), ""]
+        if turn.reasoning:
+            took = f" ({turn.thinking_s:.1f} s)" if turn.thinking_s is not None else ""
+            lines += [f"### Reasoning{took}", "", _quoted(turn.reasoning), ""]
+        lines += ["### Answer", "", turn.answer or "(no answer)", ""]
+        outcome = _outcome(turn)
+        if outcome:
+            lines += [f"**{outcome}**", ""]
+        if turn.stats:
+            lines += [f"*Figures:* {stats_line(turn.stats)}", ""]
+        if turn.params:
+            shown = ", ".join(f"{k}={v}" for k, v in turn.params.items() if v not in (None, "", []))
+            lines += [f"*Parameters:* {shown}", ""]
+    return "\n".join(lines).rstrip() + "\n"
