@@ -59,7 +59,7 @@ def build_app(services: Services) -> gr.Blocks:
         gr.Markdown(status, elem_id="status-line")
         if services.notices:
             gr.Markdown("\n".join(f"- {n}" for n in services.notices), elem_id="notices")
-        with gr.Tabs() as tabs:
+        with gr.Tabs(overflow_behavior="wrap") as tabs:
             chat = build_chat_tab(services)
             build_compare_tab(services)
             build_fren_tab(services)
