@@ -63,7 +63,7 @@ def run_batch(argv: list[str]) -> int:
     from tqdm import tqdm
 
     from engines.base import GenerationParams, validation_problems
-    from workbench.compare import BatchParamsError, BatchRun, check_same_params, read_records
+    from workbench.compare import BatchResumeError, BatchRun, check_resumable, read_records
     from workbench.experiments import ExperimentFileError, load_experiments
     from workbench.export import write_csv
     from workbench.services import build_services
@@ -86,11 +86,11 @@ def run_batch(argv: list[str]) -> int:
     jsonl = args.out.with_suffix(".jsonl")
     try:
         params = GenerationParams.model_validate_json(args.params)
-        check_same_params(jsonl, params)
+        check_resumable(jsonl, params, experiments, systems)
     except ValidationError as exc:
         print(f"--params: {validation_problems(exc)}", file=sys.stderr)
         return 2
-    except BatchParamsError as exc:
+    except BatchResumeError as exc:
         print(exc, file=sys.stderr)
         return 2
     services = build_services(settings_from_args(args))

@@ -17,7 +17,7 @@ from ui.params import ORDER, build_param_panel, params_from_json, params_from_va
 from workbench import charts
 from workbench.compare import (
     SYSTEMS,
-    BatchParamsError,
+    BatchResumeError,
     BatchRun,
     Experiment,
     SystemRun,
@@ -128,8 +128,19 @@ def start_batch(*args: Any, **kwargs: Any) -> BatchRun:
     """A BatchRun, or a clear error before anything runs when resuming would mix parameter settings."""
     try:
         return BatchRun(*args, **kwargs)
-    except BatchParamsError as exc:
+    except BatchResumeError as exc:
         raise gr.Error(str(exc)) from None
+
+
+def safe_run_name(text: str | None, default: str) -> str:
+    """A run name safe in a file name (letters, digits, - and _), or `default` when none is left."""
+    return "".join(ch for ch in (text or "") if ch.isalnum() or ch in "-_")[:60] or default
+
+
+def run_name_for_file(path: str | None) -> str:
+    """The run name an uploaded file suggests: its own name, so that each file's answers go to a
+    results file of their own; 'bundled' when the upload is cleared."""
+    return safe_run_name(Path(path).stem.replace(" ", "-"), "batch") if path else "bundled"
 
 
 def _system_columns(prefix: str) -> dict[str, tuple[gr.Markdown, gr.Markdown, gr.Markdown]]:
@@ -309,7 +320,7 @@ def build_compare_tab(services: Services) -> None:
             raise gr.Error(f"Cannot use this file: {exc}") from None
         if lim and int(lim) > 0:
             exps = exps[: int(lim)]
-        safe_name = "".join(ch for ch in (name or "batch") if ch.isalnum() or ch in "-_") or "batch"
+        safe_name = safe_run_name(name, "batch")
         out_path = settings.results_dir / f"batch-{safe_name}.jsonl"
         cancel = session_cancel(services, request, "batch")
         run = start_batch(comparator, exps, out_path, concurrency=int(conc), systems=tuple(chosen),
@@ -359,6 +370,7 @@ def build_compare_tab(services: Services) -> None:
     table.select(show_details, [batch_records],
                  [details, details_head, *[c for key in ("A", "B") for c in details_cols[key]], details_diff],
                  api_visibility="private")
+    upload.change(run_name_for_file, upload, run_name, api_visibility="private", queue=False)
     batch_go.click(lambda: gr.update(visible=False), None, details, api_visibility="private", queue=False)
     batch_go.click(batch_ui, {upload, systems, concurrency, limit, run_name, *param_list}, batch_outputs,
                    api_visibility="private", **services.heavy_event)
@@ -403,7 +415,7 @@ def api_batch(services: Services):
             raise gr.Error("systems must be A, B or A,B")
         if limit and limit > 0:
             exps = exps[:limit]
-        safe_name = "".join(ch for ch in run_name if ch.isalnum() or ch in "-_") or "api"
+        safe_name = safe_run_name(run_name, "api")
         out_path = settings.results_dir / f"batch-{safe_name}.jsonl"
         run = start_batch(comparator, exps, out_path, concurrency=max(1, min(16, int(concurrency))),
                           systems=chosen, params=params)

@@ -205,24 +205,53 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     return out
 
 
-class BatchParamsError(ValueError):
-    """A resumed batch would mix answers given under different generation parameters."""
+class BatchResumeError(ValueError):
+    """Resuming would put answers that belong to another run into this run's table."""
 
 
-def check_same_params(path: Path, params: GenerationParams) -> None:
-    """Refuse to add to a results file whose records were answered with other parameters:
-    resuming skips finished experiments, so their answers would sit in one table beside answers
-    made under another setting. Records written before parameters were stored are not checked."""
+def check_resumable(path: Path, params: GenerationParams, experiments: list[Experiment] | None = None,
+                    systems: tuple[str, ...] = ("A", "B")) -> None:
+    """Refuse to add to a results file whose finished experiments would be skipped although they
+    are not this run's: answered with other generation parameters, recorded under the same id for
+    another question or transaction (another file's `row-3`, or an edited file), or without a
+    system this run asks for. Records written before parameters were stored are not checked for
+    parameters."""
+    records = read_records(path)
     wanted = params.model_dump(mode="json")
-    for rec in read_records(path):
+    for rec in records:
         earlier = rec.get("params")
         if earlier is None or earlier == wanted:
             continue
         changed = ", ".join(f"{k} {earlier.get(k)!r} → {v!r}" for k, v in wanted.items()
                             if earlier.get(k) != v)
-        raise BatchParamsError(
+        raise BatchResumeError(
             f"{path.name} was answered with other generation parameters ({changed}); resuming would "
             "mix the two in one table. Use another run name, or the same parameters.")
+    if experiments is None:
+        return
+    stored = {rec.get("experiment_id"): rec for rec in records}
+    ours = [(exp, stored[exp.id]) for exp in experiments if exp.id in stored]
+    other = [exp.id for exp, rec in ours
+             if (rec.get("query"), rec.get("transaction")) != (exp.query, exp.transaction)]
+    if other:
+        raise BatchResumeError(
+            f"{path.name} already holds answers to other questions under {_some(other)}: it is "
+            "another file's run, or the file changed. Use another run name (it names the results "
+            "file), or the file that run used.")
+    for key in systems:
+        missing = [exp.id for exp, rec in ours if rec.get(SYSTEMS[key]) is None]
+        if missing:
+            raise BatchResumeError(
+                f"{path.name} was run without System {key} for {_some(missing)}; resuming would "
+                f"skip them and leave System {key}'s column empty. Use another run name, or the "
+                "systems that run used.")
+
+
+def _some(ids: list[str], shown: int = 3) -> str:
+    """'id' / 'ids a, b, c' / 'ids a, b, c and 4 more', for messages."""
+    head = ", ".join(repr(i) for i in ids[:shown])
+    more = f" and {len(ids) - shown} more" if len(ids) > shown else ""
+    return f"id {head}" if len(ids) == 1 else f"ids {head}{more}"
 
 
 @dataclass
@@ -249,9 +278,10 @@ class BatchRun:
     cancel: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
-        """Raises BatchParamsError, before anything runs, when the results file holds experiments
-        answered with other generation parameters (one run, one setting)."""
-        check_same_params(self.out_path, self.params or self.comparator.params)
+        """Raises BatchResumeError, before anything runs, when the results file holds answers
+        that are not this run's (`check_resumable`): one run, one setting, one set of questions."""
+        check_resumable(self.out_path, self.params or self.comparator.params, self.experiments,
+                        self.systems)
 
     def run(self) -> Iterator[BatchProgress]:
         started = time.perf_counter()

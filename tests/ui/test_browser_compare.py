@@ -84,3 +84,32 @@ def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
     rows = download_csv(page, "#batch-download", tmp_path / "batch.csv")
     assert len(rows) == 20  # 10 experiments x 2 systems
     assert {r["system"] for r in rows} == {"A", "B"}
+
+
+def test_an_uploaded_file_gets_a_run_of_its_own_and_another_file_cannot_take_its_answers(page, tmp_path):
+    first, second = tmp_path / "one" / "desk-questions.csv", tmp_path / "two" / "desk-questions.csv"
+    for path, question in ((first, "What is an ETF?"), (second, "Qu'est-ce que la duration ?")):
+        path.parent.mkdir()
+        path.write_text(f"query\n{question}\n", encoding="utf-8")  # its one row gets id row-2
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_role("tab", name="Batch").click()
+    run_name = page.locator("#batch-run-name textarea")
+    expect(run_name).to_have_value("bundled")
+    page.locator("#batch-systems").get_by_label("A", exact=True).uncheck()
+    page.set_input_files("#batch-file input[type=file]", str(first))
+    expect(run_name).to_have_value("desk-questions")  # the file's answers go to a results file of their own
+    page.click("#batch-go")
+    expect(page.locator("#batch-progress")).to_contain_text("Finished — 1/1", timeout=60000)
+    expect(page.locator("#batch-table")).to_contain_text("What is an ETF?")
+    # The same file name with another question: resuming would show the first file's answer
+    page.locator("#batch-file button[aria-label='Clear']").click()
+    expect(run_name).to_have_value("bundled")
+    page.set_input_files("#batch-file input[type=file]", str(second))
+    expect(run_name).to_have_value("desk-questions")
+    page.click("#batch-go")
+    expect(page.get_by_text("already holds answers to other questions under id 'row-2'")).to_be_visible(
+        timeout=10000)
+    run_name.fill("desk-questions-2")
+    page.click("#batch-go")
+    expect(page.locator("#batch-progress")).to_contain_text("Finished — 1/1", timeout=60000)
+    expect(page.locator("#batch-table")).to_contain_text("duration")

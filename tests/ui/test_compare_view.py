@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engines.base import ConfigurationError, StreamStats
-from ui.compare import experiment_md, metrics_md, stored_result_md
+from ui.compare import experiment_md, metrics_md, run_name_for_file, safe_run_name, stored_result_md
 from workbench.compare import SystemRun
 
 
@@ -69,3 +69,13 @@ def test_the_figures_say_which_parameters_the_api_did_not_take():
     assert _row(metrics_md(run), "not taken by the API") == "| not taken by the API | temperature, top_p, top_k |"
     assert "not taken by the API" not in metrics_md(SystemRun("System B", response="x", done=True,
                                                               stats=StreamStats("demo", "stop")))
+
+
+def test_an_uploaded_file_names_its_run_and_a_run_name_stays_a_plain_file_name():
+    assert run_name_for_file("/tmp/gradio/ab12/Q3 desk questions (v2).csv") == "Q3-desk-questions-v2"
+    assert run_name_for_file("/tmp/gradio/ab12/été.jsonl") == "été"
+    assert run_name_for_file("/tmp/gradio/ab12/(((.csv") == "batch"
+    assert run_name_for_file(None) == "bundled"  # the upload cleared: the bundled set again
+    assert safe_run_name("../../etc/passwd", "api") == "etcpasswd"
+    assert safe_run_name("", "api") == "api"
+    assert len(safe_run_name("x" * 500, "api")) == 60

@@ -20,11 +20,11 @@ from engines.remote import RemoteConfig, RemoteEngine
 from engines.systems import REFUSAL_TEXT, RoutedEngine
 from tests.fake_deepseek import ANSWER, FakeDeepSeek
 from workbench.compare import (
-    BatchParamsError,
+    BatchResumeError,
     BatchRun,
     Comparator,
     Experiment,
-    check_same_params,
+    check_resumable,
     finished_ids,
     read_records,
 )
@@ -303,7 +303,7 @@ def test_a_batch_gives_both_systems_its_parameters_and_stores_them(tmp_path):
     assert json.loads(row["params"])["temperature"] == 0.2
 
     # Resuming under other parameters would put two settings in one table: refused, nothing runs
-    with pytest.raises(BatchParamsError, match="max_new_tokens 64 → 1024"):
+    with pytest.raises(BatchResumeError, match="max_new_tokens 64 → 1024"):
         list(BatchRun(comparator, [*exps, Experiment("e3", "What is a bond?")], out).run())
     assert len(read_records(out)) == 2 and len(a.requests) == 2
     resumed = list(BatchRun(comparator, [*exps, Experiment("e3", "What is a bond?")], out, params=params).run())
@@ -312,13 +312,53 @@ def test_a_batch_gives_both_systems_its_parameters_and_stores_them(tmp_path):
 
 def test_a_results_file_from_before_parameters_were_stored_still_resumes(tmp_path):
     out = tmp_path / "old.jsonl"
-    old = {"experiment_id": "e1", "query": "What is an ETF?", "system_a": None, "system_b": None}
+    answered = {"response": "An exchange-traded fund.", "metadata": {"error": None}}
+    old = {"experiment_id": "e1", "query": "What is an ETF?", "system_a": answered, "system_b": answered}
     out.write_text(json.dumps(old) + "\n", encoding="utf-8")
-    check_same_params(out, GenerationParams(max_new_tokens=64))  # nothing to compare with: allowed
+    check_resumable(out, GenerationParams(max_new_tokens=64))  # nothing to compare with: allowed
     progress = list(BatchRun(Comparator(_Ticker("A", 2, 0.0), _Ticker("B", 2, 0.0)),
                              [Experiment("e1", "What is an ETF?"), Experiment("e2", "What is a bond?")],
                              out).run())
     assert progress[0].skipped == 1 and progress[-1].done == 2
+
+
+def test_a_run_name_reused_for_other_questions_is_refused_before_anything_runs(tmp_path):
+    """Two files both number their rows row-2, row-3…: the second file's run under the first's
+    name would skip its rows and show the first file's answers. Refused, naming the ids."""
+    a, b = _Ticker("A", 2, 0.0), _Ticker("B", 2, 0.0)
+    comparator = Comparator(a, b)
+    out = tmp_path / "batch-bundled.jsonl"
+    first = [Experiment("row-2", "What is an ETF?"), Experiment("row-3", "What is a bond?")]
+    assert list(BatchRun(comparator, first, out).run())[-1].finished
+    other_file = [Experiment("row-2", "Qu'est-ce que la duration ?"), Experiment("row-3", "What is a bond?")]
+    with pytest.raises(BatchResumeError, match=r"answers to other questions under id 'row-2': it is "
+                                               r"another file's run"):
+        BatchRun(comparator, other_file, out)
+    same_query_other_tx = [Experiment("row-3", "What is a bond?", transaction={"amount": 10})]
+    with pytest.raises(BatchResumeError, match="under id 'row-3'"):
+        BatchRun(comparator, same_query_other_tx, out)
+    many = [Experiment(f"row-{i}", f"question {i}") for i in range(2, 4)] + [Experiment("row-4", "new")]
+    with pytest.raises(BatchResumeError, match="ids 'row-2', 'row-3'"):
+        BatchRun(comparator, many, out)
+    assert len(a.requests) == 2 and len(read_records(out)) == 2  # nothing ran, nothing written
+    # The same file again (one more row) resumes; another run name is a run of its own
+    resumed = list(BatchRun(comparator, [*first, Experiment("row-4", "What is a swap?")], out).run())
+    assert resumed[0].skipped == 2 and resumed[-1].finished and len(a.requests) == 3
+    assert list(BatchRun(comparator, other_file, tmp_path / "batch-other.jsonl").run())[-1].done == 2
+
+
+def test_a_run_without_a_system_is_not_resumed_with_it(tmp_path):
+    a, b = _Ticker("A", 2, 0.0), _Ticker("B", 2, 0.0)
+    comparator = Comparator(a, b)
+    out = tmp_path / "run.jsonl"
+    exps = [Experiment("e1", "What is an ETF?"), Experiment("e2", "What is a bond?")]
+    assert list(BatchRun(comparator, exps, out, systems=("B",)).run())[-1].finished
+    with pytest.raises(BatchResumeError, match="run without System A for ids 'e1', 'e2'; resuming "
+                                               "would skip them and leave System A's column empty"):
+        BatchRun(comparator, exps, out, systems=("A", "B"))
+    again = list(BatchRun(comparator, exps, out, systems=("B",)).run())
+    assert again[0].skipped == 2 and again[-1].finished
+    assert not a.requests and len(b.requests) == 2
 
 
 def test_the_headless_batch_refuses_bad_or_mixed_parameters_before_loading_anything(tmp_path):
@@ -333,3 +373,9 @@ def test_the_headless_batch_refuses_bad_or_mixed_parameters_before_loading_anyth
     mixed = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert mixed.returncode == 2
     assert "results.jsonl was answered with other generation parameters (max_new_tokens 64 → 1024)" in mixed.stderr
+    # Same parameters, but the first experiment's id holds another question
+    earlier.update(experiment_id=bundled()[0].id, params=GenerationParams().model_dump(mode="json"))
+    out.with_suffix(".jsonl").write_text(json.dumps(earlier) + "\n", encoding="utf-8")
+    other = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert other.returncode == 2
+    assert f"results.jsonl already holds answers to other questions under id '{bundled()[0].id}'" in other.stderr
