@@ -63,7 +63,7 @@ def run_batch(argv: list[str]) -> int:
     from tqdm import tqdm
 
     from engines.base import GenerationParams, validation_problems
-    from workbench.compare import BatchResumeError, BatchRun, check_resumable, read_records
+    from workbench.compare import BatchResumeError, BatchRun, check_resumable, latest_records
     from workbench.experiments import ExperimentFileError, load_experiments
     from workbench.export import write_csv
     from workbench.services import build_services
@@ -86,7 +86,7 @@ def run_batch(argv: list[str]) -> int:
     jsonl = args.out.with_suffix(".jsonl")
     try:
         params = GenerationParams.model_validate_json(args.params)
-        check_resumable(jsonl, params, experiments, systems)
+        check_resumable(jsonl, params, experiments)
     except ValidationError as exc:
         print(f"--params: {validation_problems(exc)}", file=sys.stderr)
         return 2
@@ -113,8 +113,7 @@ def run_batch(argv: list[str]) -> int:
         if bar is not None:
             bar.close()
         services.local.close()
-    ids = {e.id for e in experiments}
-    records = [r for r in read_records(jsonl) if r["experiment_id"] in ids]
+    records = latest_records(jsonl, {e.id for e in experiments})
     rows = flat_rows(records)
     write_csv(rows, args.out, bom=True)
     summary = summarize(records)

@@ -17,12 +17,13 @@ from ui.params import ORDER, build_param_panel, params_from_json, params_from_va
 from workbench import charts
 from workbench.compare import (
     SYSTEMS,
+    BatchProgress,
     BatchResumeError,
     BatchRun,
     Experiment,
     SystemRun,
+    latest_records,
     new_experiment_id,
-    read_records,
     record,
 )
 from workbench.differences import differences
@@ -158,12 +159,15 @@ def _system_columns(prefix: str) -> dict[str, tuple[gr.Markdown, gr.Markdown, gr
     return cols
 
 
-def _progress_md(done: int, total: int, skipped: int, elapsed: float, state: str) -> str:
+def progress_md(prog: BatchProgress, state: str) -> str:
+    """The batch's progress line: a bar, and what a resumed run took from the earlier one."""
     width = 30
-    filled = int(width * done / total) if total else width
-    extra = f" · {skipped} already done earlier (resumed)" if skipped else ""
-    return (f"**{state}** — {done}/{total} experiments `{'█' * filled}{'░' * (width - filled)}` "
-            f"{elapsed:.0f} s{extra}")
+    filled = int(width * prog.done / prog.total) if prog.total else width
+    extra = f" · {prog.skipped} already done earlier (resumed)" if prog.skipped else ""
+    if prog.retried:
+        extra += f" · {prog.retried} run again for a system that failed or was not asked"
+    return (f"**{state}** — {prog.done}/{prog.total} experiments `{'█' * filled}{'░' * (width - filled)}` "
+            f"{prog.elapsed_s:.0f} s{extra}")
 
 
 def build_compare_tab(services: Services) -> None:
@@ -327,7 +331,7 @@ def build_compare_tab(services: Services) -> None:
                           params=params, cancel=cancel)
         ids = {e.id for e in exps}
         # Rows finished by an earlier run (resume) are read once; new ones arrive with progress.
-        done = {r["experiment_id"]: r for r in read_records(out_path) if r["experiment_id"] in ids}
+        done = {r["experiment_id"]: r for r in latest_records(out_path, ids)}
         last_ui = 0.0
         for prog in run.run():
             if prog.record is not None:
@@ -342,7 +346,7 @@ def build_compare_tab(services: Services) -> None:
             state = "Finished" if prog.finished else "Stopped" if prog.stopped else "Running"
             frame = pd.DataFrame(rows, columns=TABLE_COLUMNS).set_axis(TABLE_HEADERS, axis=1)
             if not final:
-                yield (_progress_md(prog.done, prog.total, prog.skipped, prog.elapsed_s, state), frame,
+                yield (progress_md(prog, state), frame,
                        gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), dict(done))
                 continue
             summ = summarize(records)
@@ -353,7 +357,7 @@ def build_compare_tab(services: Services) -> None:
             routes_text = (f"**Routes (System B):** {routes}\n\n**A-vs-B refusal agreement:** "
                            f"{agree:.0%} of {summ['compared_pairs']} pairs" if agree is not None else
                            f"**Routes (System B):** {routes}")
-            yield (_progress_md(prog.done, prog.total, prog.skipped, prog.elapsed_s, state), frame,
+            yield (progress_md(prog, state), frame,
                    pd.DataFrame(summary_table(summ), columns=["metric", "System A", "System B"]),
                    routes_text, charts.latency_figure(rows), charts.refusal_by_route_figure(summ),
                    charts.tokens_figure(rows), gr.update(value=str(csv_path), visible=True), dict(done))
@@ -421,8 +425,7 @@ def api_batch(services: Services):
                           systems=chosen, params=params)
         for prog in run.run():
             if prog.finished or prog.stopped:
-                ids = {e.id for e in exps}
-                records = [r for r in read_records(out_path) if r["experiment_id"] in ids]
+                records = latest_records(out_path, {e.id for e in exps})
                 yield {"done": prog.done, "total": prog.total, "finished": True,
                        "results_file": out_path.name, "summary": summarize(records)}
             else:

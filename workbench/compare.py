@@ -11,7 +11,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -179,21 +179,8 @@ def new_experiment_id() -> str:
 # ---------------------------------------------------------------- batches
 
 
-def finished_ids(path: Path) -> set[str]:
-    """Experiment ids already recorded in a results file (a torn last line is ignored)."""
-    ids: set[str] = set()
-    if not path.exists():
-        return ids
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            try:
-                ids.add(json.loads(line)["experiment_id"])
-            except (json.JSONDecodeError, KeyError, TypeError):
-                continue
-    return ids
-
-
 def read_records(path: Path) -> list[dict[str, Any]]:
+    """Every record of a JSONL file, in order (a line torn by a crash is left out)."""
     out = []
     if path.exists():
         with path.open(encoding="utf-8") as fh:
@@ -205,18 +192,37 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+def latest_records(path: Path, ids: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """The last record of each experiment in a results file (an experiment whose failed system
+    was run again is appended again), in the order they first finished; only `ids` when given."""
+    latest: dict[str, dict[str, Any]] = {}
+    for rec in read_records(path):
+        exp_id = rec.get("experiment_id")
+        if isinstance(exp_id, str) and (ids is None or exp_id in ids):
+            latest[exp_id] = rec
+    return list(latest.values())
+
+
+def still_to_run(rec: dict[str, Any] | None, systems: tuple[str, ...]) -> tuple[str, ...]:
+    """The systems of `systems` that a stored record has no answer from: not asked then, or
+    failed (an API error, a missing key). All of them when there is no record."""
+    if rec is None:
+        return systems
+    return tuple(key for key in systems
+                 if not rec.get(SYSTEMS[key]) or rec[SYSTEMS[key]]["metadata"].get("error"))
+
+
 class BatchResumeError(ValueError):
     """Resuming would put answers that belong to another run into this run's table."""
 
 
-def check_resumable(path: Path, params: GenerationParams, experiments: list[Experiment] | None = None,
-                    systems: tuple[str, ...] = ("A", "B")) -> None:
-    """Refuse to add to a results file whose finished experiments would be skipped although they
-    are not this run's: answered with other generation parameters, recorded under the same id for
-    another question or transaction (another file's `row-3`, or an edited file), or without a
-    system this run asks for. Records written before parameters were stored are not checked for
-    parameters."""
-    records = read_records(path)
+def check_resumable(path: Path, params: GenerationParams,
+                    experiments: list[Experiment] | None = None) -> None:
+    """Refuse to add to a results file whose answers would stand in this run's table although
+    they are not this run's: answered with other generation parameters, or recorded under the
+    same id for another question or transaction (another file's `row-3`, or an edited file).
+    Records written before parameters were stored are not checked for parameters."""
+    records = latest_records(path)
     wanted = params.model_dump(mode="json")
     for rec in records:
         earlier = rec.get("params")
@@ -238,13 +244,6 @@ def check_resumable(path: Path, params: GenerationParams, experiments: list[Expe
             f"{path.name} already holds answers to other questions under {_some(other)}: it is "
             "another file's run, or the file changed. Use another run name (it names the results "
             "file), or the file that run used.")
-    for key in systems:
-        missing = [exp.id for exp, rec in ours if rec.get(SYSTEMS[key]) is None]
-        if missing:
-            raise BatchResumeError(
-                f"{path.name} was run without System {key} for {_some(missing)}; resuming would "
-                f"skip them and leave System {key}'s column empty. Use another run name, or the "
-                "systems that run used.")
 
 
 def _some(ids: list[str], shown: int = 3) -> str:
@@ -259,6 +258,7 @@ class BatchProgress:
     total: int
     done: int
     skipped: int  # already finished in an earlier run
+    retried: int = 0  # run again for a system that failed (or was not asked) in an earlier run
     record: dict[str, Any] | None = None
     stopped: bool = False
     finished: bool = False
@@ -280,28 +280,32 @@ class BatchRun:
     def __post_init__(self) -> None:
         """Raises BatchResumeError, before anything runs, when the results file holds answers
         that are not this run's (`check_resumable`): one run, one setting, one set of questions."""
-        check_resumable(self.out_path, self.params or self.comparator.params, self.experiments,
-                        self.systems)
+        check_resumable(self.out_path, self.params or self.comparator.params, self.experiments)
 
     def run(self) -> Iterator[BatchProgress]:
+        """Runs what the results file does not hold yet: experiments it lacks, and the systems
+        that failed (or were not asked) in an earlier run, whose new answer joins the stored one
+        of the other system in a record appended after it (`latest_records` reads the last)."""
         started = time.perf_counter()
         self.out_path.parent.mkdir(parents=True, exist_ok=True)
-        done_before = finished_ids(self.out_path)
-        todo = [e for e in self.experiments if e.id not in done_before]
+        stored = {r["experiment_id"]: r for r in latest_records(self.out_path, {e.id for e in self.experiments})}
+        todo = [(e, keys) for e in self.experiments if (keys := still_to_run(stored.get(e.id), self.systems))]
         skipped = len(self.experiments) - len(todo)
-        progress = BatchProgress(total=len(self.experiments), done=skipped, skipped=skipped)
+        progress = BatchProgress(total=len(self.experiments), done=skipped, skipped=skipped,
+                                 retried=sum(e.id in stored for e, _ in todo))
         yield progress
-        lock = threading.Lock()
-        run_a, run_b = "A" in self.systems, "B" in self.systems
         queue = iter(todo)
         with ThreadPoolExecutor(max_workers=max(1, self.concurrency)) as pool, \
                 self.out_path.open("a", encoding="utf-8") as sink:
+            if _torn(self.out_path):
+                sink.write("\n")  # a crash cut the last line: the next record starts on its own
             running: dict[Future, Experiment] = {}
 
             def submit_next() -> None:
-                exp = next(queue, None)
-                if exp is not None and not self.cancel.is_set():
-                    running[pool.submit(self.comparator.run, exp, run_a, run_b, self.cancel,
+                item = next(queue, None)
+                if item is not None and not self.cancel.is_set():
+                    exp, keys = item
+                    running[pool.submit(self.comparator.run, exp, "A" in keys, "B" in keys, self.cancel,
                                         self.params)] = exp
 
             for _ in range(max(1, self.concurrency)):
@@ -309,13 +313,16 @@ class BatchRun:
             while running:
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for fut in finished:
-                    running.pop(fut)
+                    exp = running.pop(fut)
                     rec = fut.result()
                     if self.cancel.is_set() and _was_cancelled(rec):
                         continue  # not finished: a rerun does it again
-                    with lock:
-                        sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
-                        sink.flush()
+                    earlier = stored.get(exp.id) or {}
+                    for name in SYSTEMS.values():  # the other system's earlier answer stays
+                        if rec[name] is None and earlier.get(name):
+                            rec[name] = earlier[name]
+                    sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                    sink.flush()
                     progress.done += 1
                     progress.record = rec
                     progress.elapsed_s = time.perf_counter() - started
@@ -326,6 +333,15 @@ class BatchRun:
         progress.finished = not progress.stopped
         progress.elapsed_s = time.perf_counter() - started
         yield progress
+
+
+def _torn(path: Path) -> bool:
+    """Whether a file's last line lacks its newline (a process killed while writing it)."""
+    with path.open("rb") as fh:
+        if fh.seek(0, 2) == 0:
+            return False
+        fh.seek(-1, 2)
+        return fh.read(1) != b"\n"
 
 
 def _was_cancelled(rec: dict[str, Any]) -> bool:

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from engines.base import ConfigurationError, StreamStats
-from ui.compare import experiment_md, metrics_md, run_name_for_file, safe_run_name, stored_result_md
-from workbench.compare import SystemRun
+from ui.compare import (
+    experiment_md,
+    metrics_md,
+    progress_md,
+    run_name_for_file,
+    safe_run_name,
+    stored_result_md,
+)
+from workbench.compare import BatchProgress, SystemRun
 
 
 def _row(table: str, metric: str) -> str:
@@ -79,3 +86,12 @@ def test_an_uploaded_file_names_its_run_and_a_run_name_stays_a_plain_file_name()
     assert safe_run_name("../../etc/passwd", "api") == "etcpasswd"
     assert safe_run_name("", "api") == "api"
     assert len(safe_run_name("x" * 500, "api")) == 60
+
+
+def test_the_progress_line_says_what_a_resumed_run_took_from_the_earlier_one():
+    fresh = progress_md(BatchProgress(total=10, done=5, skipped=0, elapsed_s=12.4), "Running")
+    assert fresh.startswith("**Running** — 5/10 experiments `" + "█" * 15 + "░" * 15 + "` 12 s")
+    assert "resumed" not in fresh and "again" not in fresh
+    resumed = progress_md(BatchProgress(total=10, done=10, skipped=7, retried=3, elapsed_s=3), "Finished")
+    assert resumed.endswith("· 7 already done earlier (resumed) · 3 run again for a system that failed "
+                            "or was not asked")

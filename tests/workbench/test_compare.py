@@ -25,7 +25,7 @@ from workbench.compare import (
     Comparator,
     Experiment,
     check_resumable,
-    finished_ids,
+    latest_records,
     read_records,
 )
 from workbench.experiments import bundled
@@ -96,7 +96,7 @@ def test_stopping_a_batch_keeps_finished_rows_and_a_rerun_skips_them(deepseek, l
     for prog in run.run():
         if prog.done >= 5:
             run.cancel.set()
-    first = finished_ids(out)
+    first = {r["experiment_id"] for r in latest_records(out)}
     assert 5 <= len(first) < len(exps)
     rerun = list(BatchRun(comparator, exps, out, concurrency=4).run())
     assert rerun[0].skipped == len(first)
@@ -114,11 +114,11 @@ def test_150_experiment_batch_survives_kill_and_resume(deepseek, tmp_path):
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     jsonl = out.with_suffix(".jsonl")
     deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and len(finished_ids(jsonl)) < 30:
+    while time.monotonic() < deadline and len(latest_records(jsonl)) < 30:
         time.sleep(0.2)
     proc.send_signal(signal.SIGKILL)  # a crash: no clean-up at all
     proc.wait()
-    killed_at = len(finished_ids(jsonl))
+    killed_at = len(latest_records(jsonl))
     assert 30 <= killed_at < 150, killed_at
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -347,18 +347,52 @@ def test_a_run_name_reused_for_other_questions_is_refused_before_anything_runs(t
     assert list(BatchRun(comparator, other_file, tmp_path / "batch-other.jsonl").run())[-1].done == 2
 
 
-def test_a_run_without_a_system_is_not_resumed_with_it(tmp_path):
-    a, b = _Ticker("A", 2, 0.0), _Ticker("B", 2, 0.0)
-    comparator = Comparator(a, b)
+class _Down(_Ticker):
+    """System A's API while it is down: every request fails before a token."""
+
+    def stream(self, request, cancel=None):
+        from engines.base import Done, EngineError, StreamStats
+
+        self.requests.append(request)
+        yield Done(StreamStats(model_id=self.name, finish_reason="error"),
+                   EngineError("DeepSeek answered 503: service unavailable"))
+
+
+def test_a_resume_runs_again_only_the_systems_that_failed_or_were_not_asked(tmp_path):
+    out = tmp_path / "run.jsonl"
+    exps = [Experiment("e1", "What is an ETF?"), Experiment("e2", "What is a bond?"),
+            Experiment("e3", "What is a swap?")]
+    down, b = _Down("A", 0, 0.0), _Ticker("B", 2, 0.0)
+    assert list(BatchRun(Comparator(down, b), exps[:2], out).run())[-1].finished  # A fails, B answers
+    assert [r["system_a"]["metadata"]["error"] for r in latest_records(out)] == [
+        "DeepSeek answered 503: service unavailable"] * 2
+    list(BatchRun(Comparator(down, b), exps[2:], out, systems=("B",)).run())  # e3: B only
+
+    a = _Ticker("A", 3, 0.0)  # the API is back
+    progress = list(BatchRun(Comparator(a, b), exps, out).run())
+    assert (progress[0].skipped, progress[0].retried, progress[-1].done) == (0, 3, 3)
+    assert len(a.requests) == 3 and len(b.requests) == 3, "B's answers are kept, not asked again"
+    records = latest_records(out)
+    assert sorted(r["experiment_id"] for r in records) == ["e1", "e2", "e3"]
+    assert all(r["system_a"]["metadata"]["error"] is None for r in records)
+    assert [r["system_a"]["metadata"]["content_tokens"] for r in records] == [3, 3, 3]
+    assert [r["system_b"]["metadata"]["content_tokens"] for r in records] == [2, 2, 2]
+    assert len(read_records(out)) == 6, "the file keeps the failed attempts; the table shows the latest"
+    again = list(BatchRun(Comparator(a, b), exps, out).run())
+    assert (again[0].skipped, again[0].retried, again[-1].done) == (3, 0, 3) and len(a.requests) == 3
+
+
+def test_a_line_torn_by_a_crash_does_not_swallow_the_next_record(tmp_path):
     out = tmp_path / "run.jsonl"
     exps = [Experiment("e1", "What is an ETF?"), Experiment("e2", "What is a bond?")]
-    assert list(BatchRun(comparator, exps, out, systems=("B",)).run())[-1].finished
-    with pytest.raises(BatchResumeError, match="run without System A for ids 'e1', 'e2'; resuming "
-                                               "would skip them and leave System A's column empty"):
-        BatchRun(comparator, exps, out, systems=("A", "B"))
-    again = list(BatchRun(comparator, exps, out, systems=("B",)).run())
-    assert again[0].skipped == 2 and again[-1].finished
-    assert not a.requests and len(b.requests) == 2
+    comparator = Comparator(_Ticker("A", 2, 0.0), _Ticker("B", 2, 0.0))
+    list(BatchRun(comparator, exps[:1], out).run())
+    with out.open("a", encoding="utf-8") as fh:
+        fh.write('{"experiment_id": "e2", "query": "What is a b')  # killed mid-write
+    progress = list(BatchRun(comparator, exps, out).run())
+    assert (progress[0].skipped, progress[-1].done) == (1, 2)
+    assert sorted(r["experiment_id"] for r in latest_records(out)) == ["e1", "e2"]
+    assert next(iter(BatchRun(comparator, exps, out).run())).skipped == 2  # nothing lost
 
 
 def test_the_headless_batch_refuses_bad_or_mixed_parameters_before_loading_anything(tmp_path):
