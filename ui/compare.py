@@ -427,6 +427,7 @@ def api_batch(services: Services):
             if prog.finished or prog.stopped:
                 records = latest_records(out_path, {e.id for e in exps})
                 yield {"done": prog.done, "total": prog.total, "finished": True,
+                       "skipped": prog.skipped, "retried": prog.retried,
                        "results_file": out_path.name, "summary": summarize(records)}
             else:
                 yield {"done": prog.done, "total": prog.total, "finished": False}
