@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from workbench.compare import (
     latest_records,
     new_experiment_id,
     record,
+    still_to_run,
 )
 from workbench.differences import differences
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
@@ -159,15 +161,21 @@ def _system_columns(prefix: str) -> dict[str, tuple[gr.Markdown, gr.Markdown, gr
     return cols
 
 
-def progress_md(prog: BatchProgress, state: str) -> str:
-    """The batch's progress line: a bar, and what a resumed run took from the earlier one."""
+def progress_md(prog: BatchProgress, state: str, failed: dict[str, int] | None = None) -> str:
+    """The batch's progress line: a bar, what a resumed run took from the earlier one, and at the
+    end how many answers failed per system (`failed`), which running the batch again retries."""
     width = 30
     filled = int(width * prog.done / prog.total) if prog.total else width
     extra = f" · {prog.skipped} already done earlier (resumed)" if prog.skipped else ""
     if prog.retried:
         extra += f" · {prog.retried} run again for a system that failed or was not asked"
-    return (f"**{state}** — {prog.done}/{prog.total} experiments `{'█' * filled}{'░' * (width - filled)}` "
+    line = (f"**{state}** — {prog.done}/{prog.total} experiments `{'█' * filled}{'░' * (width - filled)}` "
             f"{prog.elapsed_s:.0f} s{extra}")
+    if failed := {key: n for key, n in (failed or {}).items() if n}:
+        counts = ", ".join(f"System {key}: {n}" for key, n in sorted(failed.items()))
+        line += (f"\n\n{sum(failed.values())} answers failed ({counts}); *Run batch* again with "
+                 "the same run name asks those systems again and keeps the answers that worked.")
+    return line
 
 
 def build_compare_tab(services: Services) -> None:
@@ -350,6 +358,7 @@ def build_compare_tab(services: Services) -> None:
                        gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), dict(done))
                 continue
             summ = summarize(records)
+            failed = Counter(key for rec in records for key in still_to_run(rec, tuple(chosen)))
             csv_path = download_path(safe_name)
             write_csv(rows, csv_path, bom=True)
             routes = ", ".join(f"{k}: {v}" for k, v in sorted(summ["route_distribution"].items())) or "—"
@@ -357,7 +366,7 @@ def build_compare_tab(services: Services) -> None:
             routes_text = (f"**Routes (System B):** {routes}\n\n**A-vs-B refusal agreement:** "
                            f"{agree:.0%} of {summ['compared_pairs']} pairs" if agree is not None else
                            f"**Routes (System B):** {routes}")
-            yield (progress_md(prog, state), frame,
+            yield (progress_md(prog, state, failed), frame,
                    pd.DataFrame(summary_table(summ), columns=["metric", "System A", "System B"]),
                    routes_text, charts.latency_figure(rows), charts.refusal_by_route_figure(summ),
                    charts.tokens_figure(rows), gr.update(value=str(csv_path), visible=True), dict(done))

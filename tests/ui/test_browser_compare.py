@@ -62,6 +62,7 @@ def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
     page.fill("#batch-run-name textarea", "browser-test")
     page.click("#batch-go")
     expect(page.locator("#batch-progress")).to_contain_text("Finished — 10/10", timeout=120000)
+    expect(page.locator("#batch-progress")).to_contain_text("10 answers failed (System A: 10)")  # no key
     expect(page.locator("#batch-table")).to_contain_text("exp-")
     expect(page.locator("#batch-table")).to_contain_text("TTFT ms")  # headers an analyst reads
     expect(page.locator("#batch-details")).to_be_hidden()

@@ -95,3 +95,11 @@ def test_the_progress_line_says_what_a_resumed_run_took_from_the_earlier_one():
     resumed = progress_md(BatchProgress(total=10, done=10, skipped=7, retried=3, elapsed_s=3), "Finished")
     assert resumed.endswith("· 7 already done earlier (resumed) · 3 run again for a system that failed "
                             "or was not asked")
+
+
+def test_the_last_progress_line_counts_failed_answers_and_says_a_rerun_retries_them():
+    end = BatchProgress(total=10, done=10, skipped=0, elapsed_s=9)
+    assert progress_md(end, "Finished", {"A": 0, "B": 0}) == progress_md(end, "Finished")
+    line = progress_md(end, "Finished", {"B": 1, "A": 10})
+    assert line.endswith("\n\n11 answers failed (System A: 10, System B: 1); *Run batch* again with the "
+                         "same run name asks those systems again and keeps the answers that worked.")
