@@ -7,7 +7,7 @@ from typing import Any
 
 import gradio as gr
 
-from ui.common import BASE_MODEL, download_path, pick_engine, session_cancel, stopper
+from ui.common import BASE_MODEL, download_path, pick_engine, session_cancel, session_id, stopper
 from ui.params import ORDER, build_param_panel, params_from_values
 from workbench.chat import Turn, run_turn, stats_line
 from workbench.chat_export import conversation_json, conversation_markdown, finished
@@ -110,9 +110,6 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
     # its own last update is the empty one, so none of its earlier ones can arrive after it.
     clears: dict[str, int] = {}
 
-    def session_of(request: gr.Request | None) -> str:
-        return (request.session_hash if request else None) or "anonymous"
-
     def respond(q: str, history: list[Turn], label: str, adapter_name: str, system: str,
                 temperature: float, top_p: float, top_k: int, max_new_tokens: int,
                 min_new_tokens: int, repetition_penalty: float, no_repeat_ngram_size: int,
@@ -129,7 +126,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         eng, chosen_adapter = pick_engine(services, label, adapter_name)
         cancel = session_cancel(services, request, "chat")
         history = list(history)  # never mutate the state we were given
-        session = session_of(request)
+        session = session_id(request)
         cleared = clears.get(session, 0)
         for turn in run_turn(eng, label, history, q, params, system, chosen_adapter, cancel):
             if clears.get(session, 0) != cleared:  # leaving the loop closes the stream: generation ends
@@ -163,7 +160,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
     stop.click(stopper(services, "chat"), None, None, api_visibility="private", queue=False)
 
     def clear_all(request: gr.Request) -> tuple:
-        session = session_of(request)
+        session = session_id(request)
         clears[session] = clears.get(session, 0) + 1
         return [], [], gr.update(visible=False), *conversation_files([])
 

@@ -32,8 +32,13 @@ def pick_engine(services: Services, label: str, adapter: str | None = None) -> t
     return engine, chosen
 
 
+def session_id(request: gr.Request | None) -> str:
+    """The caller's browser session ('anonymous' for a call without one)."""
+    return (request.session_hash if request else None) or "anonymous"
+
+
 def _key(request: gr.Request | None, scope: str) -> str:
-    return f"{(request.session_hash if request else None) or 'anonymous'}/{scope}"
+    return f"{session_id(request)}/{scope}"
 
 
 def session_cancel(services: Services, request: gr.Request | None, scope: str) -> threading.Event:

@@ -128,7 +128,8 @@ def differences_md(rec: dict[str, Any] | None) -> str:
 
 
 def start_batch(*args: Any, **kwargs: Any) -> BatchRun:
-    """A BatchRun, or a clear error before anything runs when resuming would mix parameter settings."""
+    """A BatchRun, or a clear error before anything runs when resuming would put another run's
+    answers in its table (other parameters, or other questions under the same ids)."""
     try:
         return BatchRun(*args, **kwargs)
     except BatchResumeError as exc:
