@@ -11,7 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from engines.base import GenerationParams
-from ui.common import download_path, session_cancel, stopper
+from ui.common import download_path, pick_engine, session_cancel, stopper
+from ui.params import param_bounds
 from workbench.export import write_csv
 from workbench.fren import (
     MATRIX_METRICS,
@@ -32,6 +33,7 @@ ROW_COLUMNS = ["probe", "type", "engine", "strategy", "question_lang", "reasonin
                "reasoning_tokens", "answer_tokens", "reasoning_share", "finish_reason", "truncated_in_reasoning",
                "answer_matches_question", "user_sees_one_language", "question", "answer", "error"]
 ROW_HEADERS = [c.replace("_", " ") for c in ROW_COLUMNS]  # the CSV keeps the column names
+MAX_BUDGET = int(param_bounds("max_new_tokens")[1])
 TYPES = ["definition", "example", "calculation", "multipart"]
 PLOT_METRICS = ["answer in question's language", "reasoning in question's language", "user sees one language",
                 "mean reasoning share", "cut off in reasoning"]
@@ -68,9 +70,14 @@ def budget_figure(table: list[dict[str, Any]], budgets: list[int]) -> go.Figure:
         fig.add_trace(go.Scatter(x=budgets, y=[row[f"≤{b}"] * 100 for b in budgets], mode="lines+markers",
                                  name=row["type"]))
     fig.add_hline(y=95, line_dash="dot", annotation_text="95%")
+    # budgets usually double from one to the next: on a log axis each gets its own room, and one
+    # large budget no longer squeezes the others against the left edge
+    wide = len(budgets) > 1 and budgets[-1] / budgets[0] >= 8
     fig.update_layout(title="Answers completed vs max_new_tokens", xaxis_title="max_new_tokens",
                       yaxis_title="% completed", yaxis_range=[0, 102], template="plotly_white", height=360,
                       margin={"l": 50, "r": 20, "t": 50, "b": 40})
+    if wide:  # ticks at the budgets asked for, not at log decades' 2, 3… 9
+        fig.update_xaxes(type="log", tickvals=budgets, ticktext=[str(b) for b in budgets])
     return fig
 
 
@@ -159,32 +166,55 @@ def build_fren_tab(services: Services) -> None:
             table, questions = matrix(rows, None), "All questions"
         path = download_path("fren")
         write_csv(rows, path, bom=True)
-        yield (f"Finished — {len(rows)} answers in {time.perf_counter() - started:.1f} s",
+        took = f"{time.perf_counter() - started:.1f} s"
+        state = (f"Stopped — {len(rows)} of {total} answers finished in {took}; the tables cover those"
+                 if cancel.is_set() else f"Finished — {len(rows)} answers in {took}")
+        yield (state,
                gr.update(value=pd.DataFrame(_percent(table), columns=MATRIX_COLUMNS),
                          label=f"Strategy × engine × metric ({questions})"),
                matrix_figure(table, questions), _rows_frame(rows), transcript_html(rows),
                gr.update(value=str(path), visible=True))
 
     def sweep(label: str, budgets_text: str, chosen_types, chosen_langs, per_type, extra,
-              request: gr.Request) -> tuple:
+              request: gr.Request) -> Iterator[tuple]:
         try:
             budgets = sorted({int(b) for b in budgets_text.replace(";", ",").split(",") if b.strip()})
         except ValueError:
             raise gr.Error("Budgets must be whole numbers separated by commas.") from None
-        if not budgets or budgets[0] < 1 or budgets[-1] > 32768:
-            raise gr.Error("Give budgets between 1 and 32768.")
+        if not budgets or budgets[0] < 1 or budgets[-1] > MAX_BUDGET:
+            raise gr.Error(f"Give budgets between 1 and {MAX_BUDGET}.")
         picked = pick(chosen_types, chosen_langs, per_type, extra)
         if not picked:
             raise gr.Error("Choose at least one question type and language.")
+        engine, _ = pick_engine(services, label)
         cancel = session_cancel(services, request, "fren")
-        params = GenerationParams(temperature=0, max_new_tokens=max(budgets) * 2)
-        needs = needed_tokens(services.engine(label), picked, params, cancel)
+        # room above the largest budget, so that "needs more than every budget" is measured too
+        params = GenerationParams(temperature=0, max_new_tokens=min(budgets[-1] * 2, MAX_BUDGET))
+        needs: list[dict[str, Any]] = []
+        last = 0.0
+        for need in needed_tokens(engine, picked, params, cancel):
+            needs.append(need)
+            if time.perf_counter() - last > 0.5:
+                last = time.perf_counter()
+                yield f"Measuring — {len(needs)}/{len(picked)} answers", gr.update(), gr.update(), gr.update()
+        failed = [n for n in needs if n["error"]]
+        if needs and len(failed) == len(needs):
+            raise gr.Error(f"{label} could not answer: {failed[0]['error']}")
         table = completion_table(needs, budgets)
         path = download_path("budget-sweep")
         write_csv([*table, {"type": "(per question)"}, *needs], path, bom=True)
-        return (f"Measured {len(needs)} answers (full length up to {params.max_new_tokens} tokens).",
-                gr.update(value=pd.DataFrame(_percent(table)), visible=True),
-                gr.update(value=budget_figure(table, budgets), visible=True), gr.update(value=str(path), visible=True))
+        measured = len(needs) - len(failed)
+        state = (f"Stopped — measured {measured} of {len(picked)} answers" if cancel.is_set()
+                 else f"Measured {measured} answers")
+        state += f" (full length up to {params.max_new_tokens} tokens)."
+        if failed:
+            state += f" {len(failed)} failed and are left out: {failed[0]['error']}"
+        if not measured:
+            yield state, gr.update(visible=False), gr.update(visible=False), gr.update(visible=False)
+            return
+        yield (state, gr.update(value=pd.DataFrame(_percent(table)), visible=True),
+               gr.update(value=budget_figure(table, budgets), visible=True),
+               gr.update(value=str(path), visible=True))
 
 
     go_btn.click(inspect, [types, langs, count, custom, engines, strategies, budget],

@@ -18,7 +18,8 @@ ORDER = ["temperature", "top_p", "top_k", "max_new_tokens", "min_new_tokens",
          "repetition_penalty", "no_repeat_ngram_size", "seed", "enable_thinking", "stop"]
 
 
-def _bounds(name: str) -> tuple[float | None, float | None]:
+def param_bounds(name: str) -> tuple[float | None, float | None]:
+    """The range GenerationParams allows for a field (None where it has no bound)."""
     lo = hi = None
     for meta in GenerationParams.model_fields[name].metadata:
         lo = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else lo
@@ -46,7 +47,7 @@ def build_param_controls(defaults: GenerationParams | None = None, prefix: str =
             controls[name] = gr.Textbox(value="\n".join(value), label=label, info=help_text,
                                         lines=1, max_lines=4, placeholder="one per line", **elem)
         else:
-            lo, hi = _bounds(name)
+            lo, hi = param_bounds(name)
             hi = min(hi, UI_MAX.get(name, hi)) if hi is not None else UI_MAX.get(name)
             is_int = info.annotation is int
             step = 1 if is_int else STEP.get(name, 0.01)

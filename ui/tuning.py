@@ -161,7 +161,9 @@ def build_tuning_tab(services: Services, chat: dict[str, Any], tabs: gr.Tabs) ->
         mark_determinism(rows)
         path = download_path("tuning")
         write_csv(rows, path, bom=True)
-        yield (f"Finished — {len(rows)} runs in {time.perf_counter() - started:.1f} s",
+        took = f"{time.perf_counter() - started:.1f} s"
+        yield (f"Stopped — {sum(r['finish_reason'] != 'cancelled' for r in rows)} of {total} runs finished in "
+               f"{took}" if cancel.is_set() else f"Finished — {len(rows)} runs in {took}",
                pd.DataFrame(rows, columns=RESULT_COLUMNS), rows, metric_figure(rows, metric_name, param_name),
                gr.update(value=str(path), visible=True))
 

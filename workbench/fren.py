@@ -18,12 +18,12 @@ import json
 import math
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from engines.base import ChatRequest, Engine, GenerationParams, collect
+from workbench.jobs import as_they_finish
 from workbench.language import detect_language, part_language
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,14 +108,16 @@ def inspect_one(engine: Engine, engine_label: str, probe: Probe, strategy: Strat
 def run_inspection(engines: dict[str, Engine], probes: list[Probe], strategies: list[str],
                    params: GenerationParams, cancel: threading.Event | None = None,
                    workers: int = 8) -> Iterator[dict[str, Any]]:
-    """Every probe × strategy × engine; yields rows as they finish (concurrently: batched)."""
-    jobs = [(label, eng, probe, STRATEGIES[name]) for label, eng in engines.items()
+    """Every probe × strategy × engine; yields rows as they finish (concurrently: batched).
+
+    After a Stop, nothing new starts, and the answers it cut short are left out: a partial
+    answer would count as "not completed" and its language as measured.
+    """
+    jobs = [(eng, label, probe, STRATEGIES[name], params, cancel) for label, eng in engines.items()
             for name in strategies for probe in probes]
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs) or 1))) as pool:
-        futures = [pool.submit(inspect_one, eng, label, probe, strat, params, cancel)
-                   for label, eng, probe, strat in jobs]
-        for fut in as_completed(futures):
-            yield fut.result()
+    for row in as_they_finish(inspect_one, jobs, cancel, workers):
+        if row.get("finish_reason") != "cancelled":
+            yield row
 
 
 def sorted_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -163,8 +165,13 @@ def _rates(mine: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def needed_tokens(engine: Engine, probes: list[Probe], params: GenerationParams,
-                  cancel: threading.Event | None = None, workers: int = 8) -> list[dict[str, Any]]:
-    """One full-length run per probe: how many tokens it needs to finish (None if it never does)."""
+                  cancel: threading.Event | None = None, workers: int = 8) -> Iterator[dict[str, Any]]:
+    """One full-length run per probe, yielded as each ends: how many tokens it needs to finish
+    (`needed` None when it did not finish within `params.max_new_tokens`).
+
+    An answer that failed (`error` set) measures nothing and completion_table leaves it out;
+    after a Stop nothing new starts and the runs it cut short are dropped.
+    """
     fixed = params.model_copy(update={"seed": params.seed if params.seed is not None else 0})
 
     def one(probe: Probe) -> dict[str, Any]:
@@ -174,14 +181,18 @@ def needed_tokens(engine: Engine, probes: list[Probe], params: GenerationParams,
                 # the end-of-reply token is generated too, and counts against max_new_tokens
                 "needed": s.output_tokens + 1 if s.finish_reason == "stop" else None,
                 "reasoning_tokens": s.reasoning_tokens, "answer_tokens": s.content_tokens,
-                "finish_reason": s.finish_reason}
+                "finish_reason": s.finish_reason,
+                "error": str(res.error) if res.error and s.finish_reason == "error" else None}
 
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(probes) or 1))) as pool:
-        return list(pool.map(one, probes))
+    for row in as_they_finish(one, [(p,) for p in probes], cancel, workers):
+        if row["finish_reason"] != "cancelled":
+            yield row
 
 
 def completion_table(needs: list[dict[str, Any]], budgets: list[int]) -> list[dict[str, Any]]:
-    """Completion rate per question type at each budget, and the smallest budget reaching 95%."""
+    """Completion rate per question type at each budget, and the smallest budget reaching 95%
+    (answers that failed are left out: they say nothing about the budget)."""
+    needs = [n for n in needs if not n.get("error")]
     out = []
     for qtype in sorted({n["type"] for n in needs}):
         mine = [n for n in needs if n["type"] == qtype]

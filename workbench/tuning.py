@@ -12,12 +12,12 @@ import itertools
 import re
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 from pydantic import ValidationError
 
 from engines.base import ChatRequest, Engine, GenerationParams, collect
+from workbench.jobs import as_they_finish
 
 MAX_CONFIGS = 8
 MAX_REPEATS = 5
@@ -95,6 +95,7 @@ def run_configs(engine: Engine, prompt: str, configs: list[GenerationParams], re
                 system_prompt: str | None = None, adapter: str | None = None,
                 cancel: threading.Event | None = None, workers: int = 8) -> Iterator[dict[str, Any]]:
     """Run every configuration `repeats` times (seeds differ per repeat); yield a row as each ends.
+    After a Stop nothing new starts; a run it cut short keeps what it wrote, as `cancelled`.
 
     Runs concurrently so that the local engine batches them. A repeat without an explicit seed gets
     seed = repeat number, so reruns are reproducible; with a seed, repeat k uses seed + k.
@@ -127,20 +128,20 @@ def run_configs(engine: Engine, prompt: str, configs: list[GenerationParams], re
             "error": str(result.error) if result.error and result.error.kind != "cancelled" else None,
         }
 
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
-        futures = [pool.submit(one, *job) for job in jobs]
-        for fut in as_completed(futures):
-            yield fut.result()
+    yield from as_they_finish(one, jobs, cancel, workers)
 
 
 def mark_determinism(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add `identical_across_repeats` per configuration (None with a single repeat)."""
+    """Add `identical_across_repeats` per configuration: None with fewer than two finished repeats
+    (a run cut short by Stop or an error is not compared: its text is partial)."""
     by_config: dict[int, set[str]] = {}
     counts: dict[int, int] = {}
     for row in rows:
+        if row["finish_reason"] in ("cancelled", "error"):
+            continue
         by_config.setdefault(row["config"], set()).add(row["reasoning"] + "\x00" + row["answer"])
         counts[row["config"]] = counts.get(row["config"], 0) + 1
     for row in rows:
-        n = counts[row["config"]]
-        row["identical_across_repeats"] = (len(by_config[row["config"]]) == 1) if n > 1 else None
+        finished = row["finish_reason"] not in ("cancelled", "error") and counts.get(row["config"], 0) > 1
+        row["identical_across_repeats"] = len(by_config[row["config"]]) == 1 if finished else None
     return rows

@@ -1,9 +1,15 @@
-"""The FR/EN tab in a real browser: an inspection of 4 probes on two engines shows the matrix and the chart."""
+"""The FR/EN tab in a real browser: an inspection of 4 probes on two engines shows the matrix and the
+chart; Stop keeps what finished; a sweep on an engine that cannot answer says so."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
+
+from tests.ui.downloads import download_csv
+from tests.ui.pages import set_number
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -44,3 +50,26 @@ def test_inspection_on_four_probes_shows_matrix_and_chart(page):
     expect(table).to_contain_text("%")
     expect(page.locator("#sweep-plot .js-plotly-plot")).to_be_visible()
     expect(page.locator("#sweep-download")).to_be_visible()
+
+
+def test_stop_keeps_the_finished_answers_and_counts_only_those(page, tmp_path):
+    page.get_by_role("tab", name="FR/EN behaviour").click()
+    set_number(page, "fren-count", 10)  # 76 probes under 6 strategies: 456 answers
+    page.click("#fren-go")
+    expect(page.locator("#fren-status")).to_contain_text("Running", timeout=60000)
+    page.click("#fren-stop")
+    status = page.locator("#fren-status")
+    # it used to start every queued answer only to cancel it: "Finished — 456 answers"
+    expect(status).to_contain_text("Stopped", timeout=60000)
+    done, total = map(int, re.search(r"Stopped — (\d+) of (\d+) answers", status.inner_text()).groups())
+    assert total == 456 and 0 < done < total
+    rows = download_csv(page, "#fren-download", tmp_path / "fren.csv")
+    assert len(rows) == done and not any(r["finish_reason"] == "cancelled" for r in rows)
+    expect(page.locator("#fren-plot .js-plotly-plot")).to_be_visible()
+
+    # System A has no key here: the sweep says so instead of reporting that nothing ever completes
+    page.locator("#sweep-engine input").click()
+    page.get_by_role("option", name="System A · remote MoE").click()
+    page.click("#sweep-go")
+    expect(page.get_by_text("could not answer").first).to_be_visible(timeout=30000)
+    expect(page.locator("#sweep-table")).to_have_count(0)

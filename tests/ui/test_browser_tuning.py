@@ -1,11 +1,14 @@
-"""The Generation-tuning tab in a real browser: a 4-config sweep, its CSV, Use in Chat."""
+"""The Generation-tuning tab in a real browser: a 4-config sweep, its CSV, Use in Chat, Stop."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.ui.downloads import download_csv
+from tests.ui.pages import set_number
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -36,3 +39,18 @@ def test_use_in_chat_copies_a_configuration(page):
     expect(page.locator("#chat-temperature input[type=number]")).to_have_value("0.9")
     expect(page.locator("#chat-max_new_tokens input[type=number]")).to_have_value("256")
     expect(page.locator("#chat-preset input")).to_have_value("Custom")
+
+
+def test_stop_ends_the_runs_and_says_how_many_finished(page):
+    page.get_by_role("tab", name="Generation tuning").click()
+    page.fill("#tune-y-values input, #tune-y-values textarea", "2048, 4096")
+    page.click("#tune-fill")
+    expect(page.locator("#tune-configs")).to_contain_text("4096")
+    set_number(page, "tune-repeats", 5)  # 4 configurations × 5 repeats = 20 runs
+    page.click("#tune-run")
+    expect(page.locator("#tune-status")).to_contain_text("Running", timeout=60000)
+    page.click("#tune-stop")
+    status = page.locator("#tune-status")
+    expect(status).to_contain_text("Stopped", timeout=30000)  # it used to say "Finished — 20 runs"
+    done = int(re.search(r"Stopped — (\d+) of 20 runs", status.inner_text()).group(1))
+    assert done < 20

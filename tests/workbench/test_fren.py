@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from engines.base import ChatRequest, Done, GenerationParams, StreamStats, TextDelta, collect
+import threading
+import time
+
+from engines.base import (
+    ChatRequest,
+    Done,
+    EngineError,
+    GenerationParams,
+    StreamStats,
+    TextDelta,
+    collect,
+)
 from workbench.fren import (
     STRATEGIES,
     completion_table,
@@ -59,7 +70,7 @@ def test_a_budget_below_the_reasoning_length_truncates_and_the_sweep_finds_one_t
         update={"max_new_tokens": 24}))))
     assert small.stats.truncated_in_reasoning and small.content == ""
     probes = [p for p in load_probes() if p.id.startswith(("def-pe", "calc-fx", "def-etf", "calc-roe"))]
-    needs = needed_tokens(local_engine, probes, GREEDY)
+    needs = list(needed_tokens(local_engine, probes, GREEDY))
     table = {row["type"]: row for row in completion_table(needs, [24, 64, 128, 256])}
     assert table["definition"]["≤24"] == 0.0
     assert table["definition"]["smallest budget ≥95% (of those tried)"] in (64, 128, 256)
@@ -134,3 +145,63 @@ def test_answers_are_listed_by_strategy_with_the_ones_that_could_not_run_last():
     assert [(r["strategy"], r["probe"], r["engine"]) for r in sorted_rows(rows)] == [
         ("baseline", "p1", "System B"), ("baseline", "p2", "System A"), ("French prefill", "p1", "System B"),
         ("strip reasoning", "p1", "System B"), ("French prefill", "p1", "System A")]
+
+
+class FirstTwoThenWait:
+    """Answers its first two questions at once; later ones write a little and wait for a Stop."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.lock = threading.Lock()
+
+    def stream(self, request, cancel=None):
+        with self.lock:
+            self.calls += 1
+            mine = self.calls
+        yield TextDelta("reasoning", "The user asks about a ratio.")
+        if mine > 2:
+            cancel.wait(10)
+            yield Done(StreamStats(model_id="slow", finish_reason="cancelled", reasoning_tokens=6))
+            return
+        yield TextDelta("content", "Le ratio divise le prix par le bénéfice.")
+        yield Done(StreamStats(model_id="slow", finish_reason="stop", reasoning_tokens=6, content_tokens=9))
+
+
+def test_a_stop_starts_nothing_new_and_leaves_out_the_answers_it_cut_short():
+    engine, cancel = FirstTwoThenWait(), threading.Event()
+    probes = french_definitions(20)
+    rows = []
+    started = time.perf_counter()
+    for row in run_inspection({"System B": engine}, probes, ["baseline"], GREEDY, cancel, workers=2):
+        rows.append(row)
+        if len(rows) == 2:
+            cancel.set()
+    assert time.perf_counter() - started < 5  # the two waiting answers ended at the Stop
+    # the two that finished and at most the two running at the Stop; none of the others queued
+    assert len(probes) >= 10 and engine.calls <= 4
+    assert len(rows) == 2 and all(r["finish_reason"] == "stop" for r in rows)
+    assert matrix(rows, "fr")[0]["completed"] == 1.0
+
+    sweep_engine, sweep_cancel = FirstTwoThenWait(), threading.Event()
+    needs = []
+    for need in needed_tokens(sweep_engine, probes, GREEDY, sweep_cancel, workers=2):
+        needs.append(need)
+        if len(needs) == 2:
+            sweep_cancel.set()
+    assert sweep_engine.calls <= 4 and [n["needed"] for n in needs] == [16, 16]
+
+
+class Failing:
+    """An engine whose every reply fails, as System A does without a key."""
+
+    def stream(self, request, cancel=None):
+        yield Done(StreamStats(model_id="m", finish_reason="error"), EngineError("System A has no API key"))
+
+
+def test_a_failed_answer_is_left_out_of_the_budget_sweep_not_counted_as_never_finishing():
+    probe = french_definitions(1)[0]
+    ok = Scripted("The user asks about a ratio.", "Le ratio divise le prix par le bénéfice.")
+    needs = list(needed_tokens(ok, [probe], GREEDY)) + list(needed_tokens(Failing(), [probe], GREEDY))
+    assert needs[1]["error"] == "System A has no API key" and needs[1]["needed"] is None
+    table = completion_table(needs, [64])
+    assert table[0]["questions"] == 1 and table[0]["≤64"] == 1.0

@@ -82,3 +82,25 @@ def test_a_row_names_the_parameters_system_a_did_not_take(local_engine, monkeypa
     assert remote[0]["params_not_applied"] == "top_k, no_repeat_ngram_size"
     local = list(run_configs(local_engine, "Qu'est-ce que la duration ?", configs))
     assert local[0]["params_not_applied"] is None  # the local engine applies every parameter
+
+
+def test_a_stopped_run_is_not_compared_with_the_finished_repeats(local_engine):
+    import threading
+
+    cancel = threading.Event()
+    configs = [GenerationParams(temperature=0, max_new_tokens=300)] * 2
+    rows = []
+    for row in run_configs(local_engine, "Qu'est-ce que la duration ?", configs, repeats=5, cancel=cancel,
+                           workers=2):
+        rows.append(row)
+        cancel.set()  # Stop once the first run has ended
+    mark_determinism(rows)
+    # of the 10 runs, the ones that ended with the first and those the 2 workers took up next; no more
+    assert len(rows) <= 4
+    finished = [r for r in rows if r["finish_reason"] == "stop"]
+    assert finished and all(r["identical_across_repeats"] is None for r in rows if r not in finished)
+    # a greedy repeat cut short differs from the finished one, yet the configuration stays deterministic
+    cut = {**finished[0], "repeat": 9, "finish_reason": "cancelled", "answer": finished[0]["answer"][:5]}
+    again = {**finished[0], "repeat": 2}
+    mark_determinism([finished[0], again, cut])
+    assert finished[0]["identical_across_repeats"] is True and cut["identical_across_repeats"] is None

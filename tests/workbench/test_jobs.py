@@ -1,0 +1,44 @@
+"""Concurrent jobs that a Stop, or a caller going away, really stops."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from workbench.jobs import as_they_finish
+
+
+def test_results_come_as_they_finish_and_a_stop_skips_the_jobs_not_started():
+    started: list[int] = []
+    cancel = threading.Event()
+
+    def job(n: int, delay: float) -> int:
+        started.append(n)
+        time.sleep(delay)
+        return n
+
+    out = []
+    for n in as_they_finish(job, [(0, 0.3), (1, 0.0), (2, 0.0), (3, 0.0), (4, 0.0)], cancel, workers=2):
+        out.append(n)
+        if n == 1:
+            cancel.set()
+    assert out[0] == 1  # the quick one first, though submitted second
+    assert 0 in out and 4 not in started and len(started) <= 3
+
+
+def test_closing_the_results_early_drops_the_queued_jobs():
+    started: list[int] = []
+
+    def job(n: int) -> int:
+        started.append(n)
+        time.sleep(0.05)
+        return n
+
+    results = as_they_finish(job, [(n,) for n in range(20)], workers=2)
+    next(results)
+    results.close()  # the browser went away
+    assert len(started) <= 4
+
+
+def test_no_jobs_no_results():
+    assert list(as_they_finish(lambda: 1, [])) == []
