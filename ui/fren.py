@@ -19,6 +19,7 @@ from workbench.fren import (
     STRATEGIES,
     Probe,
     completion_table,
+    failures,
     load_probes,
     matrix,
     needed_tokens,
@@ -169,6 +170,8 @@ def build_fren_tab(services: Services) -> None:
         took = f"{time.perf_counter() - started:.1f} s"
         state = (f"Stopped — {len(rows)} of {total} answers finished in {took}; the tables cover those"
                  if cancel.is_set() else f"Finished — {len(rows)} answers in {took}")
+        if note := failures(rows):
+            state += f". ⚠️ {note}."
         yield (state,
                gr.update(value=pd.DataFrame(_percent(table), columns=MATRIX_COLUMNS),
                          label=f"Strategy × engine × metric ({questions})"),

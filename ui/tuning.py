@@ -162,8 +162,11 @@ def build_tuning_tab(services: Services, chat: dict[str, Any], tabs: gr.Tabs) ->
         path = download_path("tuning")
         write_csv(rows, path, bom=True)
         took = f"{time.perf_counter() - started:.1f} s"
-        yield (f"Stopped — {sum(r['finish_reason'] != 'cancelled' for r in rows)} of {total} runs finished in "
-               f"{took}" if cancel.is_set() else f"Finished — {len(rows)} runs in {took}",
+        state = (f"Stopped — {sum(r['finish_reason'] != 'cancelled' for r in rows)} of {total} runs finished in "
+                 f"{took}" if cancel.is_set() else f"Finished — {len(rows)} runs in {took}")
+        if failed := [r["error"] for r in rows if r["error"]]:
+            state += f". ⚠️ {len(failed)} failed, e.g. {failed[0]}"
+        yield (state,
                pd.DataFrame(rows, columns=RESULT_COLUMNS), rows, metric_figure(rows, metric_name, param_name),
                gr.update(value=str(path), visible=True))
 

@@ -32,6 +32,7 @@ FRENCH_SYSTEM_PROMPT = ("Tu es un assistant financier francophone. Réfléchis e
                         "raisonnement, puis réponds en français.")
 FRENCH_PREFILL = "D'accord, l'utilisateur demande"
 ADAPTER = "french-reasoning"
+NOT_AVAILABLE = "not available for this engine"  # a local-only strategy asked of System A
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def inspect_one(engine: Engine, engine_label: str, probe: Probe, strategy: Strat
     question_lang = probe.lang if probe.lang in ("en", "fr") else detect_language(probe.question)
     if strategy.local_only and (not hasattr(engine, "scheduler") or
                                 (strategy.name.endswith("adapter") and ADAPTER not in engine.adapters)):
-        return {**row, "question_lang": question_lang, "error": "not available for this engine"}
+        return {**row, "question_lang": question_lang, "error": NOT_AVAILABLE}
     result = collect(engine.stream(strategy.apply(base), cancel))
     s = result.stats
     reasoning_lang, answer_lang = part_language(result.reasoning), part_language(result.content)
@@ -118,6 +119,20 @@ def run_inspection(engines: dict[str, Engine], probes: list[Probe], strategies: 
     for row in as_they_finish(inspect_one, jobs, cancel, workers):
         if row.get("finish_reason") != "cancelled":
             yield row
+
+
+def failures(rows: list[dict[str, Any]]) -> str:
+    """One line on the answers that failed (an engine error, not a strategy that does not apply),
+    per engine with its first error; empty when none did."""
+    failed: dict[str, list[str]] = {}
+    for r in rows:
+        if r.get("error") and r["error"] != NOT_AVAILABLE:
+            failed.setdefault(r["engine"], []).append(r["error"])
+    if not failed:
+        return ""
+    total = sum(len(errors) for errors in failed.values())
+    per = "; ".join(f"{engine}: {len(errors)}, e.g. {errors[0]}" for engine, errors in sorted(failed.items()))
+    return f"{total} answer{'s' if total > 1 else ''} failed and {'are' if total > 1 else 'is'} left out ({per})"
 
 
 def sorted_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

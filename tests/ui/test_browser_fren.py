@@ -73,3 +73,19 @@ def test_stop_keeps_the_finished_answers_and_counts_only_those(page, tmp_path):
     page.click("#sweep-go")
     expect(page.get_by_text("could not answer").first).to_be_visible(timeout=30000)
     expect(page.locator("#sweep-table")).to_have_count(0)
+
+
+def test_answers_that_failed_are_named_not_passed_off_as_finished(page):
+    page.get_by_role("tab", name="FR/EN behaviour").click()
+    for qtype in ("example", "calculation", "multipart"):
+        page.locator("#fren-types").get_by_label(qtype).uncheck()
+    set_number(page, "fren-count", 1)
+    page.locator("#fren-engines").get_by_label("System B · local model").uncheck()
+    page.locator("#fren-engines").get_by_label("System A · remote MoE").check()  # no key in this app
+    for strategy in ("thinking off", "French system prompt", "French prefill", "french-reasoning adapter",
+                     "strip reasoning"):
+        page.locator("#fren-strategies").get_by_label(strategy).uncheck()
+    page.click("#fren-go")
+    status = page.locator("#fren-status")
+    expect(status).to_contain_text("Finished — 2 answers", timeout=30000)
+    expect(status).to_contain_text("2 answers failed and are left out (System A · remote MoE: 2, e.g.")

@@ -54,3 +54,12 @@ def test_stop_ends_the_runs_and_says_how_many_finished(page):
     expect(status).to_contain_text("Stopped", timeout=30000)  # it used to say "Finished — 20 runs"
     done = int(re.search(r"Stopped — (\d+) of 20 runs", status.inner_text()).group(1))
     assert done < 20
+
+
+def test_runs_that_failed_are_counted_in_the_status(page):
+    page.get_by_role("tab", name="Generation tuning").click()
+    page.locator("#tune-engine input").click()
+    page.get_by_role("option", name="System A · remote MoE").click()  # no key in this app
+    page.click("#tune-run")
+    expect(page.locator("#tune-status")).to_contain_text("Finished — 2 runs", timeout=30000)
+    expect(page.locator("#tune-status")).to_contain_text("2 failed, e.g.")

@@ -17,6 +17,7 @@ from engines.base import (
 from workbench.fren import (
     STRATEGIES,
     completion_table,
+    failures,
     inspect_one,
     load_probes,
     matrix,
@@ -205,3 +206,12 @@ def test_a_failed_answer_is_left_out_of_the_budget_sweep_not_counted_as_never_fi
     assert needs[1]["error"] == "System A has no API key" and needs[1]["needed"] is None
     table = completion_table(needs, [64])
     assert table[0]["questions"] == 1 and table[0]["≤64"] == 1.0
+
+
+def test_the_answers_that_failed_are_counted_per_engine_apart_from_strategies_that_do_not_apply():
+    ok = Scripted("The user asks about a ratio.", "Le ratio divise le prix par le bénéfice.")
+    rows = list(run_inspection({"System A": Failing(), "System B": ok}, french_definitions(2),
+                               ["baseline", "French prefill"], GREEDY))
+    assert sum(r["error"] == "not available for this engine" for r in rows) == 4  # prefill: local engines only
+    assert failures(rows) == ("2 answers failed and are left out (System A: 2, e.g. System A has no API key)")
+    assert failures([r for r in rows if r["engine"] == "System B"]) == ""
