@@ -114,9 +114,11 @@ def build_fren_tab(services: Services) -> None:
                                column_widths=[{"question": "260px", "answer": "340px", "error": "200px"}
                                               .get(c, "110px") for c in ROW_COLUMNS], show_search="filter",
                                pinned_columns=1, elem_id="fren-rows")
-        with gr.Accordion("Transcript, coloured by detected language (blue EN, green FR, amber both)",
-                          open=False):
+        with gr.Accordion("Transcript, coloured by detected language (blue EN, green FR, amber both); "
+                          "select an answer above to see its own", open=False, elem_id="fren-transcript-box") \
+                as transcript_box:
             transcript = gr.HTML(elem_id="fren-transcript")
+        rows_state = gr.State([])
         download = gr.DownloadButton("Download CSV", visible=False, elem_id="fren-download")
 
         gr.Markdown("### Token budget sweep\nOne full-length run per question (fixed seed) gives the tokens "
@@ -160,7 +162,7 @@ def build_fren_tab(services: Services) -> None:
             if time.perf_counter() - last > 0.5:
                 last = time.perf_counter()
                 yield (f"Running — {len(rows)}/{total}", gr.update(), gr.update(),
-                       _rows_frame(rows), gr.update(), gr.update())
+                       _rows_frame(rows), gr.update(), gr.update(), rows)
         rows = sorted_rows(rows)
         table, questions = matrix(rows, "fr"), "French questions"
         if not table:  # no French question answered: every question counts
@@ -176,7 +178,17 @@ def build_fren_tab(services: Services) -> None:
                gr.update(value=pd.DataFrame(_percent(table), columns=MATRIX_COLUMNS),
                          label=f"Strategy × engine × metric ({questions})"),
                matrix_figure(table, questions), _rows_frame(rows), transcript_html(rows),
-               gr.update(value=str(path), visible=True))
+               gr.update(value=str(path), visible=True), rows)
+
+    def show_answer(rows: list[dict[str, Any]], evt: gr.SelectData) -> tuple:
+        """The transcript of the answer selected in *Every answer* (the table may be filtered, so
+        the row is found by its probe, engine and strategy, not by its position)."""
+        values = dict(zip(ROW_COLUMNS, evt.row_value or [], strict=False))
+        key = ("probe", "engine", "strategy")
+        row = next((r for r in rows if all(r[k] == values.get(k) for k in key)), None)
+        if row is None:
+            return gr.update(), gr.update()
+        return transcript_html([row]), gr.Accordion(open=True)
 
     def sweep(label: str, budgets_text: str, chosen_types, chosen_langs, per_type, extra,
               request: gr.Request) -> Iterator[tuple]:
@@ -221,8 +233,9 @@ def build_fren_tab(services: Services) -> None:
 
 
     go_btn.click(inspect, [types, langs, count, custom, engines, strategies, budget],
-                 [status, matrix_df, plot, rows_df, transcript, download], api_visibility="private",
+                 [status, matrix_df, plot, rows_df, transcript, download, rows_state], api_visibility="private",
                  **services.heavy_event)
+    rows_df.select(show_answer, [rows_state], [transcript, transcript_box], api_visibility="private")
     stop.click(stopper(services, "fren"), None, None, api_visibility="private", queue=False)
     sweep_btn.click(sweep, [sweep_engine, budgets_box, types, langs, count, custom],
                     [sweep_status, sweep_df, sweep_plot, sweep_download], api_visibility="private",

@@ -255,5 +255,7 @@ def transcript_html(rows: list[dict[str, Any]], limit: int = 24) -> str:
                          f'{" (hidden from the user)" if hidden else ""}</b></small><br>'
                          f"{html.escape(text)}</div>")
         parts.append("</div>")
+    if len(rows) > limit:
+        parts.append(f'<p class="fren-more">The first {limit} of {len(rows)} answers.</p>')
     parts.append("</div>")
     return "".join(parts)

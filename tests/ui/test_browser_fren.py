@@ -39,6 +39,15 @@ def test_inspection_on_four_probes_shows_matrix_and_chart(page):
     expect(strategies).not_to_have_count(0)
     expect(page.locator("#fren-download")).to_be_visible()
 
+    # Selecting an answer (in the filtered table) opens its own transcript, coloured by language
+    probe = page.locator("#fren-rows").get_by_role("gridcell").filter(has_text="-fr").first
+    probe_id = probe.inner_text().strip()
+    probe.click()
+    transcript = page.locator("#fren-transcript")
+    expect(transcript.locator(".fren-item")).to_have_count(1)
+    expect(transcript.locator(".fren-item")).to_contain_text(f"{probe_id} · french-reasoning adapter")
+    expect(transcript.locator(".fren-answer")).to_be_visible()
+
     # The budget sweep's table and chart appear once it has run, with a column per budget asked for
     expect(page.locator("#sweep-table")).to_have_count(0)
     page.fill("#sweep-budgets input, #sweep-budgets textarea", "16, 64, 256")

@@ -215,3 +215,13 @@ def test_the_answers_that_failed_are_counted_per_engine_apart_from_strategies_th
     assert sum(r["error"] == "not available for this engine" for r in rows) == 4  # prefill: local engines only
     assert failures(rows) == ("2 answers failed and are left out (System A: 2, e.g. System A has no API key)")
     assert failures([r for r in rows if r["engine"] == "System B"]) == ""
+
+
+def test_a_long_transcript_says_it_shows_only_the_first_answers():
+    ok = Scripted("The user asks about a ratio.", "Le ratio divise le prix par le bénéfice.")
+    strategies = ["baseline", "thinking off", "strip reasoning"]
+    rows = list(run_inspection({"System B": ok}, french_definitions(10), strategies, GREEDY))
+    assert len(rows) > 24
+    html = transcript_html(rows)
+    assert html.count('class="fren-item"') == 24 and f"The first 24 of {len(rows)} answers." in html
+    assert "The first" not in transcript_html(rows[:3])
