@@ -46,28 +46,50 @@ def default_configs() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CONFIG_FIELDS)
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or \
+        (isinstance(value, float) and math.isnan(value))
+
+
+def _cell(key: str, value: Any) -> Any:
+    """A table cell as the parameter's type; ValueError names what is wrong with it."""
+    if key == "enable_thinking":
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in ("true", "1", "yes", "on"):
+            return True
+        if word in ("false", "0", "no", "off"):
+            return False
+        raise ValueError(f"{key} is {value!r}: write true or false")
+    try:
+        number = float(str(value).strip()) if not isinstance(value, int | float) else float(value)
+    except ValueError:
+        raise ValueError(f"{key} is {value!r}, not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{key} is {value!r}, not a finite number")
+    if GenerationParams.model_fields[key].annotation in (int, int | None):
+        if not number.is_integer():
+            raise ValueError(f"{key} is {value!r}: it takes a whole number")
+        return int(number)
+    return number
+
+
 def configs_from_table(table: pd.DataFrame | None) -> list[GenerationParams]:
+    """The configurations typed in the table (empty rows skipped); gr.Error names the row and the
+    cell at fault, so a typo never reaches the engine or ends as an anonymous error."""
     if table is None or len(table) == 0:
         raise gr.Error("Add at least one configuration.")
     out = []
     for number, (_, row) in enumerate(table.iterrows(), start=1):
         values = {k: row[k] for k in CONFIG_FIELDS if k in row}
-        if all(v is None or v == "" or (isinstance(v, float) and math.isnan(v)) for v in values.values()):
+        if all(_blank(v) for v in values.values()):
             continue  # an empty row left in the editor
-        clean: dict[str, Any] = {}
-        for key, value in values.items():
-            if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
-                continue
-            if key == "enable_thinking":
-                clean[key] = value if isinstance(value, bool) else str(value).strip().lower() in ("true", "1", "yes")
-            elif GenerationParams.model_fields[key].annotation in (int, int | None):
-                clean[key] = int(float(value))
-            else:
-                clean[key] = float(value)
         try:
-            out.append(GenerationParams(**clean))
-        except ValidationError as exc:
-            raise gr.Error(f"Configuration {number}: {validation_problems(exc)}") from None
+            out.append(GenerationParams(**{k: _cell(k, v) for k, v in values.items() if not _blank(v)}))
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError too
+            problem = validation_problems(exc) if isinstance(exc, ValidationError) else str(exc)
+            raise gr.Error(f"Configuration {number}: {problem}") from None
     if not out:
         raise gr.Error("Add at least one configuration.")
     if len(out) > MAX_CONFIGS:

@@ -1,0 +1,38 @@
+"""The tuning tab's configuration table: what a person types becomes parameters, or a clear error."""
+
+from __future__ import annotations
+
+import gradio as gr
+import pandas as pd
+import pytest
+
+from ui.tuning import configs_from_table, default_configs
+from workbench.tuning import CONFIG_FIELDS
+
+
+def table(**cells) -> pd.DataFrame:
+    frame = default_configs().astype(object)
+    for key, value in cells.items():
+        frame.loc[1, key] = value
+    return frame
+
+
+def test_typed_cells_become_parameters_and_empty_rows_are_skipped():
+    frame = table(temperature="0.3", top_k="40", enable_thinking="no", seed="")
+    frame.loc[2] = [None] * len(CONFIG_FIELDS)  # a row added and left empty
+    first, second = configs_from_table(frame)
+    assert (second.temperature, second.top_k, second.enable_thinking, second.seed) == (0.3, 40, False, None)
+    assert first.enable_thinking is True
+
+
+@pytest.mark.parametrize(("cells", "message"), [
+    ({"temperature": "abc"}, "Configuration 2: temperature is 'abc', not a number"),
+    ({"top_k": "2.5"}, "Configuration 2: top_k is '2.5': it takes a whole number"),
+    ({"max_new_tokens": "inf"}, "Configuration 2: max_new_tokens is 'inf', not a finite number"),
+    ({"enable_thinking": "ture"}, "Configuration 2: enable_thinking is 'ture': write true or false"),
+    ({"temperature": "9"}, "Configuration 2: temperature"),  # out of range: pydantic names the bound
+])
+def test_a_bad_cell_names_its_row_and_column(cells, message):
+    with pytest.raises(gr.Error) as err:
+        configs_from_table(table(**cells))
+    assert message in err.value.message
