@@ -49,7 +49,7 @@ def build_batch_parser() -> argparse.ArgumentParser:
                         help="experiments file (.jsonl or .csv); default: the bundled set")
     parser.add_argument("--out", type=Path, required=True, help="CSV to write (JSONL beside it)")
     parser.add_argument("--systems", default="A,B", help="A, B or A,B (default)")
-    parser.add_argument("--concurrency", type=int, default=4, help="experiments at once (default 4)")
+    parser.add_argument("--concurrency", type=int, default=4, help="experiments at once, 1 to 16 (default 4)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N experiments")
     parser.add_argument("--params", default="{}", metavar="JSON",
                         help='generation parameters for both systems, e.g. \'{"max_new_tokens": 256, '
@@ -63,7 +63,14 @@ def run_batch(argv: list[str]) -> int:
     from tqdm import tqdm
 
     from engines.base import GenerationParams, validation_problems
-    from workbench.compare import BatchResumeError, BatchRun, check_resumable, latest_records
+    from workbench.compare import (
+        MAX_CONCURRENCY,
+        BatchResumeError,
+        BatchRun,
+        check_resumable,
+        latest_records,
+        still_to_run,
+    )
     from workbench.experiments import ExperimentFileError, load_experiments
     from workbench.export import write_csv
     from workbench.services import build_services
@@ -81,6 +88,12 @@ def run_batch(argv: list[str]) -> int:
     except (ExperimentFileError, OSError) as exc:
         print(f"Cannot use {args.experiments}: {exc}", file=sys.stderr)
         return 2
+    if not 1 <= args.concurrency <= MAX_CONCURRENCY:
+        print(f"--concurrency must be 1 to {MAX_CONCURRENCY}", file=sys.stderr)
+        return 2
+    if args.limit < 0:
+        print("--limit must be 0 (every experiment) or more", file=sys.stderr)
+        return 2
     if args.limit > 0:
         experiments = experiments[: args.limit]
     jsonl = args.out.with_suffix(".jsonl")
@@ -94,6 +107,9 @@ def run_batch(argv: list[str]) -> int:
         print(exc, file=sys.stderr)
         return 2
     services = build_services(settings_from_args(args))
+    if "A" in systems and (problem := services.remote.configuration_problem()):
+        print(f"Warning: {problem}. System A's answers will be errors, kept so that running the same "
+              "command again with a key asks it again; --systems B runs System B alone.", file=sys.stderr)
     run = BatchRun(services.comparator(), experiments, jsonl, concurrency=args.concurrency,
                    systems=systems, params=params)
     bar = None
@@ -119,9 +135,19 @@ def run_batch(argv: list[str]) -> int:
     summary = summarize(records)
     print(f"{len(records)} experiments, {len(rows)} rows -> {args.out} (and {jsonl})")
     for label, figures in summary["systems"].items():
-        if figures["rows"]:
-            print(f"System {label}: p50 latency {figures['latency_ms_p50']} ms, refusal rate "
-                  f"{figures['refusal_rate']}, errors {figures['errors']}")
+        if not figures["rows"]:
+            continue
+        answered = figures["rows"] - figures["errors"]
+        line = f"System {label}: {answered} answered"
+        if answered:
+            line += (f", p50 latency {figures['latency_ms_p50']:.0f} ms, refusal rate "
+                     f"{figures['refusal_rate']:.0%}")
+        print(line + (f", {figures['errors']} failed" if figures["errors"] else ""))
+    failed = sum(len(still_to_run(rec, systems)) for rec in records)
+    if failed:
+        print(f"{failed} answers failed or were not asked: run the same command again to ask those "
+              "systems again (finished answers are kept).", file=sys.stderr)
+        return 3
     return 0
 
 

@@ -17,6 +17,7 @@ from ui.common import download_path, session_cancel, stopper
 from ui.params import ORDER, build_param_panel, params_from_json, params_from_values
 from workbench import charts
 from workbench.compare import (
+    MAX_CONCURRENCY,
     SYSTEMS,
     BatchProgress,
     BatchResumeError,
@@ -231,7 +232,7 @@ def build_compare_tab(services: Services) -> None:
                         with gr.Row():
                             systems = gr.CheckboxGroup(["A", "B"], value=["A", "B"], label="Systems",
                                                        elem_id="batch-systems")
-                            concurrency = gr.Slider(1, 16, value=4, step=1, label="Concurrency",
+                            concurrency = gr.Slider(1, MAX_CONCURRENCY, value=4, step=1, label="Concurrency",
                                                     elem_id="batch-concurrency")
                             limit = gr.Number(0, label="Limit (0 = all)", precision=0, minimum=0,
                                               elem_id="batch-limit")
@@ -431,7 +432,7 @@ def api_batch(services: Services):
             exps = exps[:limit]
         safe_name = safe_run_name(run_name, "api")
         out_path = settings.results_dir / f"batch-{safe_name}.jsonl"
-        run = start_batch(comparator, exps, out_path, concurrency=max(1, min(16, int(concurrency))),
+        run = start_batch(comparator, exps, out_path, concurrency=max(1, min(MAX_CONCURRENCY, int(concurrency))),
                           systems=chosen, params=params)
         for prog in run.run():
             if prog.finished or prog.stopped:

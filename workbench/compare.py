@@ -24,6 +24,7 @@ from workbench.refusal import is_refusal
 
 SYSTEMS = {"A": "system_a", "B": "system_b"}
 POLL_S = 0.1  # UI refresh while comparing
+MAX_CONCURRENCY = 16  # experiments at once in a batch: more only queues at System A's rate limit
 
 
 @dataclass

@@ -404,6 +404,11 @@ def test_the_headless_batch_refuses_bad_or_mixed_parameters_before_loading_anyth
                          text=True, timeout=120)
     assert bad.returncode == 2
     assert "--params: max_new_tokens: Input should be greater than or equal to 1" in bad.stderr
+    for flag, value, message in (("--concurrency", "0", "--concurrency must be 1 to 16"),
+                                 ("--concurrency", "500", "--concurrency must be 1 to 16"),
+                                 ("--limit", "-3", "--limit must be 0 (every experiment) or more")):
+        refused = subprocess.run([*cmd, flag, value], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert refused.returncode == 2 and message in refused.stderr
     earlier = {"experiment_id": "exp-001", "query": "q", "params": GenerationParams(max_new_tokens=64).model_dump()}
     out.with_suffix(".jsonl").write_text(json.dumps(earlier) + "\n", encoding="utf-8")
     mixed = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -415,3 +420,17 @@ def test_the_headless_batch_refuses_bad_or_mixed_parameters_before_loading_anyth
     other = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert other.returncode == 2
     assert f"results.jsonl already holds answers to other questions under id '{bundled()[0].id}'" in other.stderr
+
+
+def test_the_headless_batch_warns_without_a_key_and_its_exit_status_says_answers_failed(tmp_path):
+    out = tmp_path / "results.csv"
+    env = {k: v for k, v in os.environ.items() if k != "DEEPSEEK_API_KEY"}
+    done = subprocess.run([sys.executable, "app.py", "batch", "--out", str(out), "--limit", "2"], cwd=ROOT,
+                          env={**env, "HF_HUB_OFFLINE": "1"}, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 3, done.stderr[-2000:]  # 0 would tell a script that everything came back
+    assert "Warning: System A is not configured: set the DEEPSEEK_API_KEY" in done.stderr
+    assert "System A: 0 answered, 2 failed" in done.stdout
+    assert "System B: 2 answered, p50 latency" in done.stdout and "None" not in done.stdout
+    assert "2 answers failed or were not asked: run the same command again" in done.stderr
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        assert len(list(csv.DictReader(fh))) == 4  # the failed answers are rows too, with their error
