@@ -213,8 +213,10 @@ def build_fren_tab(services: Services) -> None:
                 last = time.perf_counter()
                 yield f"Measuring — {len(needs)}/{len(picked)} answers", gr.update(), gr.update(), gr.update()
         failed = [n for n in needs if n["error"]]
+        hidden = gr.update(visible=False)
         if needs and len(failed) == len(needs):
-            raise gr.Error(f"{label} could not answer: {failed[0]['error']}")
+            yield f"⚠️ {label} could not answer: {failed[0]['error']}", hidden, hidden, hidden
+            return
         table = completion_table(needs, budgets)
         path = download_path("budget-sweep")
         write_csv([*table, {"type": "(per question)"}, *needs], path, bom=True)
@@ -225,7 +227,7 @@ def build_fren_tab(services: Services) -> None:
         if failed:
             state += f" {len(failed)} failed and are left out: {failed[0]['error']}"
         if not measured:
-            yield state, gr.update(visible=False), gr.update(visible=False), gr.update(visible=False)
+            yield state, hidden, hidden, hidden
             return
         yield (state, gr.update(value=pd.DataFrame(_percent(table)), visible=True),
                gr.update(value=budget_figure(table, budgets), visible=True),
