@@ -63,8 +63,8 @@ def _cell(key: str, value: Any) -> Any:
             return False
         raise ValueError(f"{key} is {value!r}: write true or false")
     try:
-        number = float(str(value).strip()) if not isinstance(value, int | float) else float(value)
-    except ValueError:
+        number = float(value)  # takes numbers, numpy scalars and numeric text with spaces around
+    except (TypeError, ValueError):
         raise ValueError(f"{key} is {value!r}, not a number") from None
     if not math.isfinite(number):
         raise ValueError(f"{key} is {value!r}, not a finite number")

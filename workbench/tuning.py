@@ -134,14 +134,14 @@ def run_configs(engine: Engine, prompt: str, configs: list[GenerationParams], re
 def mark_determinism(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add `identical_across_repeats` per configuration: None with fewer than two finished repeats
     (a run cut short by Stop or an error is not compared: its text is partial)."""
-    by_config: dict[int, set[str]] = {}
-    counts: dict[int, int] = {}
+    finished = [row for row in rows if row["finish_reason"] not in ("cancelled", "error")]
+    outputs: dict[int, list[str]] = {}
+    for row in finished:
+        outputs.setdefault(row["config"], []).append(row["reasoning"] + "\x00" + row["answer"])
     for row in rows:
-        if row["finish_reason"] in ("cancelled", "error"):
-            continue
-        by_config.setdefault(row["config"], set()).add(row["reasoning"] + "\x00" + row["answer"])
-        counts[row["config"]] = counts.get(row["config"], 0) + 1
-    for row in rows:
-        finished = row["finish_reason"] not in ("cancelled", "error") and counts.get(row["config"], 0) > 1
-        row["identical_across_repeats"] = len(by_config[row["config"]]) == 1 if finished else None
+        row["identical_across_repeats"] = None
+    for row in finished:
+        texts = outputs[row["config"]]
+        if len(texts) > 1:
+            row["identical_across_repeats"] = len(set(texts)) == 1
     return rows
