@@ -8,13 +8,14 @@ from typing import Any
 import gradio as gr
 
 from ui.common import BASE_MODEL, download_path, pick_engine, session_cancel, session_id, stopper
-from ui.params import ORDER, build_param_panel, params_from_values
-from workbench.chat import Turn, run_turn, stats_line
+from ui.params import ORDER, build_param_panel, param_bounds, params_from_values
+from workbench.chat import Side, Turn, beside_history, run_side_by_side, run_turn, stats_line
 from workbench.chat_export import conversation_json, conversation_markdown, finished
 from workbench.safety import safe_markdown
 from workbench.services import LOCAL, Services
 
-MAX_BUDGET = 32768
+MAX_BUDGET = int(param_bounds("max_new_tokens")[1])
+ALONE = ""  # the side-by-side dropdown's value for "one conversation"
 
 
 def render(turns: list[Turn]) -> list[dict[str, Any]]:
@@ -45,11 +46,34 @@ def render(turns: list[Turn]) -> list[dict[str, Any]]:
         elif turn.error_kind == "cancelled":
             notes.append("⏹️ Stopped.")
         if not turn.running and turn.stats:
-            notes.append(f"<sub>{turn.engine} · {safe_markdown(stats_line(turn.stats))}</sub>")
+            notes.append(f"<sub>{engine_name(turn.engine, turn.adapter)} · "
+                         f"{safe_markdown(stats_line(turn.stats))}</sub>")
         if body or notes or not turn.running:
             messages.append({"role": "assistant",
                              "content": "\n\n".join([body, *notes]).strip() or "…"})
     return messages
+
+
+def cut_off_in_reasoning(turns: list[Turn]) -> bool:
+    """Whether the last question's answer (either one, side by side) ran out inside the reasoning."""
+    if not turns or not turns[-1].done:
+        return False
+    last = turns[-1]
+    return last.truncated_in_reasoning or (last.beside is not None and last.beside.truncated_in_reasoning)
+
+
+def engine_name(label: str, adapter: str | None) -> str:
+    """An engine as the user picked it: the local model names its LoRA adapter."""
+    return label + (f" · adapter {adapter}" if label == LOCAL and adapter not in (None, "", BASE_MODEL) else "")
+
+
+def chat_labels(label: str, adapter: str, beside: str, beside_adapter: str) -> tuple[Any, Any, Any]:
+    """The two conversation boxes' updates: the second one shown, and both named, when side by side;
+    the conversations' column widens then, so that each box keeps room to read."""
+    if beside == ALONE:
+        return gr.update(label="Conversation"), gr.update(visible=False), gr.Column(scale=3)
+    return (gr.update(label=engine_name(label, adapter)),
+            gr.update(visible=True, label=engine_name(beside, beside_adapter)), gr.Column(scale=5))
 
 
 def conversation_files(turns: list[Turn]) -> tuple[Any, Any]:
@@ -71,11 +95,17 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         turns = gr.State([])
         pending = gr.State("")
         with gr.Row(equal_height=False):
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Conversation", height=540, elem_id="chatbot",
-                                     sanitize_html=True, allow_tags=False, buttons=["copy"],
-                                     feedback_options=None,
-                                     placeholder="Ask a finance question in English or French.")
+            with gr.Column(scale=3) as chat_column:
+                with gr.Row(equal_height=True):
+                    chatbot = gr.Chatbot(label="Conversation", height=540, elem_id="chatbot",
+                                         sanitize_html=True, allow_tags=False, buttons=["copy"],
+                                         feedback_options=None,
+                                         placeholder="Ask a finance question in English or French.")
+                    chatbot_beside = gr.Chatbot(height=540, elem_id="chatbot-beside", visible=False,
+                                                sanitize_html=True, allow_tags=False, buttons=["copy"],
+                                                feedback_options=None,
+                                                placeholder="Each question goes to both engines; this one "
+                                                            "answers from the next question on.")
                 with gr.Row():
                     question = gr.Textbox(show_label=False, scale=6, lines=2, max_lines=8,
                                           elem_id="chat-question", max_length=20000,
@@ -99,6 +129,14 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                 adapter = gr.Dropdown([BASE_MODEL, *local.adapters], value=BASE_MODEL,
                                       label="LoRA adapter (System B)", elem_id="chat-adapter",
                                       interactive=bool(local.adapters))
+                beside = gr.Dropdown([("Nothing: one conversation", ALONE), *services.engine_choices()],
+                                     value=ALONE, label="Side by side with", elem_id="chat-beside",
+                                     info="Each question goes to a second engine too, in a conversation of "
+                                          "its own: System A against System B, or the local model with and "
+                                          "without an adapter")
+                adapter_beside = gr.Dropdown([BASE_MODEL, *local.adapters], value=BASE_MODEL,
+                                             label="LoRA adapter (side by side)", elem_id="chat-beside-adapter",
+                                             visible=False)
                 system_prompt = gr.Textbox(label="System prompt", lines=3, max_length=8000,
                                            placeholder="Optional. Works with the finance model.",
                                            elem_id="chat-system")
@@ -110,7 +148,8 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
     # its own last update is the empty one, so none of its earlier ones can arrive after it.
     clears: dict[str, int] = {}
 
-    def respond(q: str, history: list[Turn], label: str, adapter_name: str, system: str,
+    def respond(q: str, history: list[Turn], label: str, adapter_name: str, beside_label: str,
+                beside_adapter: str, system: str,
                 temperature: float, top_p: float, top_k: int, max_new_tokens: int,
                 min_new_tokens: int, repetition_penalty: float, no_repeat_ngram_size: int,
                 seed: str, enable_thinking: bool, stop: str,
@@ -118,43 +157,55 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         q = (q or "").strip()
         if not q:
             gr.Warning("Type a question first.")
-            yield render(history), history, gr.update(), gr.update(visible=False), gr.update(), gr.update()
+            yield (render(history), render(beside_history(history)), history, gr.update(),
+                   gr.update(visible=False), gr.update(), gr.update())
             return
         values = [temperature, top_p, top_k, max_new_tokens, min_new_tokens, repetition_penalty,
                   no_repeat_ngram_size, seed, enable_thinking, stop]
         params = params_from_values(dict(zip(ORDER, values, strict=True)))
         eng, chosen_adapter = pick_engine(services, label, adapter_name)
+        sides = [Side(eng, label, history, chosen_adapter)]
+        if beside_label != ALONE:
+            eng_beside, adapter_beside_chosen = pick_engine(services, beside_label, beside_adapter)
+            sides.append(Side(eng_beside, beside_label, beside_history(history), adapter_beside_chosen))
         cancel = session_cancel(services, request, "chat")
         history = list(history)  # never mutate the state we were given
         session = session_id(request)
         cleared = clears.get(session, 0)
-        for turn in run_turn(eng, label, history, q, params, system, chosen_adapter, cancel):
+        if len(sides) == 1:
+            updates = ([t] for t in run_turn(eng, label, history, q, params, system, chosen_adapter, cancel))
+        else:
+            updates = run_side_by_side(sides, q, params, system, cancel)
+        for turns_now in updates:
             if clears.get(session, 0) != cleared:  # leaving the loop closes the stream: generation ends
-                yield [], [], gr.update(), gr.update(visible=False), *conversation_files([])
+                yield [], [], [], gr.update(), gr.update(visible=False), *conversation_files([])
                 return
+            turn = turns_now[0]
+            turn.beside = turns_now[1] if len(turns_now) > 1 else None
             current = [*history, turn]
-            files = (gr.update(), gr.update()) if turn.running else conversation_files(current)
-            yield (render(current), current, "",
-                   gr.update(visible=not turn.running and turn.truncated_in_reasoning), *files)
+            files = (gr.update(), gr.update()) if not turn.done else conversation_files(current)
+            yield (render(current), render(beside_history(current)), current, "",
+                   gr.update(visible=cut_off_in_reasoning(current)), *files)
 
-    def take_last(history: list[Turn]) -> tuple[list[Turn], list[dict], str]:
+    def take_last(history: list[Turn]) -> tuple[list[Turn], list[dict], list[dict], str]:
         if not history:
-            return history, [], ""
-        return history[:-1], render(history[:-1]), history[-1].question
+            return history, [], [], ""
+        kept = history[:-1]
+        return kept, render(kept), render(beside_history(kept)), history[-1].question
 
     def bigger_budget(budget: float) -> int:
         return int(min(MAX_BUDGET, max(64, budget * 2)))
 
-    inputs = [engine, adapter, system_prompt, *control_list]
-    outputs = [chatbot, turns, question, more, save_md, save_json]
+    inputs = [engine, adapter, beside, adapter_beside, system_prompt, *control_list]
+    outputs = [chatbot, chatbot_beside, turns, question, more, save_md, save_json]
     for trigger in (send.click, question.submit):
         trigger(respond, [question, turns, *inputs], outputs, api_visibility="private",
                 **services.heavy_event)
-    regenerate.click(take_last, [turns], [turns, chatbot, pending], api_visibility="private").then(
+    regenerate.click(take_last, [turns], [turns, chatbot, chatbot_beside, pending], api_visibility="private").then(
         respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event)
     more.click(bigger_budget, [controls["max_new_tokens"]], [controls["max_new_tokens"]],
                api_visibility="private").then(
-        take_last, [turns], [turns, chatbot, pending], api_visibility="private").then(
+        take_last, [turns], [turns, chatbot, chatbot_beside, pending], api_visibility="private").then(
         respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event)
 
     stop.click(stopper(services, "chat"), None, None, api_visibility="private", queue=False)
@@ -162,13 +213,22 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
     def clear_all(request: gr.Request) -> tuple:
         session = session_id(request)
         clears[session] = clears.get(session, 0) + 1
-        return [], [], gr.update(visible=False), *conversation_files([])
+        return [], [], [], gr.update(visible=False), *conversation_files([])
 
-    # The Clear button and the chat box's own bin both empty the conversation the model is sent,
+    # The Clear button and the chat boxes' own bins empty the conversation the models are sent,
     # not only the display (the bin alone used to leave it, and the next answer brought it back).
-    for trigger in (clear.click, chatbot.clear):
-        trigger(clear_all, None, [turns, chatbot, more, save_md, save_json], api_visibility="private")
-    engine.change(lambda label: gr.update(interactive=label == LOCAL and bool(local.adapters)),
-                  [engine], [adapter], api_visibility="private")
+    for trigger in (clear.click, chatbot.clear, chatbot_beside.clear):
+        trigger(clear_all, None, [turns, chatbot, chatbot_beside, more, save_md, save_json],
+                api_visibility="private")
+
+    def adapter_choice(label: str) -> Any:
+        return gr.update(interactive=label == LOCAL and bool(local.adapters))
+
+    engine.change(adapter_choice, [engine], [adapter], api_visibility="private")
+    beside.change(lambda label: gr.update(visible=label == LOCAL and bool(local.adapters)),
+                  [beside], [adapter_beside], api_visibility="private")
+    for changed in (engine.change, adapter.change, beside.change, adapter_beside.change):
+        changed(chat_labels, [engine, adapter, beside, adapter_beside], [chatbot, chatbot_beside, chat_column],
+                api_visibility="private")
     return {"engine": engine, "adapter": adapter, "system_prompt": system_prompt,
             "controls": controls, "preset": preset}

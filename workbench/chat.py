@@ -35,6 +35,12 @@ class Turn:
     route: dict[str, Any] | None = None
     params: dict[str, Any] | None = None
     system_prompt: str | None = None
+    beside: Turn | None = None  # the same question asked of a second engine, side by side
+
+    @property
+    def done(self) -> bool:
+        """Finished, and so is the answer beside it."""
+        return not self.running and (self.beside is None or not self.beside.running)
 
     @property
     def truncated_in_reasoning(self) -> bool:
@@ -49,6 +55,11 @@ def stats_dict(stats: StreamStats) -> dict[str, Any]:
     return out
 
 
+def beside_history(turns: list[Turn]) -> list[Turn]:
+    """The side-by-side conversation: the turns asked beside the main one, in order."""
+    return [t.beside for t in turns if t.beside is not None]
+
+
 def history_messages(turns: list[Turn]) -> list[Message]:
     """Earlier turns as chat messages: questions and answers only, failed turns left out."""
     messages: list[Message] = []
@@ -60,12 +71,20 @@ def history_messages(turns: list[Turn]) -> list[Message]:
     return messages
 
 
+def new_turn(label: str, question: str, params: GenerationParams, system_prompt: str | None = None,
+             adapter: str | None = None) -> Turn:
+    """A turn about to be asked: what the UI shows before the first token."""
+    return Turn(question=question, engine=label, adapter=adapter,
+                params=params.model_dump(mode="json"), system_prompt=system_prompt or None)
+
+
 def run_turn(engine: Engine, label: str, history: list[Turn], question: str,
              params: GenerationParams, system_prompt: str | None = None,
-             adapter: str | None = None, cancel: threading.Event | None = None) -> Iterator[Turn]:
-    """Stream one answer; yields the same Turn object as it fills (paced), finished last."""
-    turn = Turn(question=question, engine=label, adapter=adapter,
-                params=params.model_dump(mode="json"), system_prompt=system_prompt or None)
+             adapter: str | None = None, cancel: threading.Event | None = None,
+             turn: Turn | None = None) -> Iterator[Turn]:
+    """Stream one answer; yields the same Turn object as it fills (paced), finished last.
+    `turn` is one made by :func:`new_turn` to fill instead of a new one."""
+    turn = turn or new_turn(label, question, params, system_prompt, adapter)
     request = ChatRequest(messages=[*history_messages(history), Message(role="user", content=question)],
                           system_prompt=system_prompt or None, params=params, adapter=adapter)
     last_yield = 0.0
@@ -90,6 +109,61 @@ def run_turn(engine: Engine, label: str, history: list[Turn], question: str,
     finally:
         stream.close()  # a consumer that stops early (Stop button) cancels the generation
     yield turn
+
+
+@dataclass
+class Side:
+    """One conversation of a side-by-side chat: the engine it talks to and what it said so far."""
+
+    engine: Engine
+    label: str
+    history: list[Turn]
+    adapter: str | None = None
+
+
+def run_side_by_side(sides: list[Side], question: str, params: GenerationParams,
+                     system_prompt: str | None = None,
+                     cancel: threading.Event | None = None) -> Iterator[list[Turn]]:
+    """Ask the same question in several conversations at once, each engine with its own history.
+
+    Yields the turns, one per side, at most every UPDATE_EVERY_S while they stream and once more
+    when every side has finished. One side failing or being slow never holds the others' text
+    back; `cancel` (or the consumer leaving) stops them all.
+    """
+    turns = [new_turn(s.label, question, params, system_prompt, s.adapter) for s in sides]
+    halt = threading.Event()  # stops every side: set by `cancel`, or when the consumer goes away
+    changed = threading.Event()
+
+    def answer(side: Side, turn: Turn) -> None:
+        try:
+            for _ in run_turn(side.engine, side.label, side.history, question, params, system_prompt,
+                              side.adapter, halt, turn):
+                changed.set()
+        except Exception as exc:  # noqa: BLE001 - one engine crashing must not take the other down
+            turn.error, turn.error_kind = f"{type(exc).__name__}: {exc}", "error"
+        finally:
+            turn.running = False
+            changed.set()
+
+    threads = [threading.Thread(target=answer, args=(s, t), daemon=True, name=f"chat-{i}")
+               for i, (s, t) in enumerate(zip(sides, turns, strict=True))]
+    for t in threads:
+        t.start()
+    try:
+        last_yield = 0.0
+        while any(t.is_alive() for t in threads):
+            changed.wait(UPDATE_EVERY_S)
+            if cancel is not None and cancel.is_set():
+                halt.set()
+            if changed.is_set() and time.perf_counter() - last_yield >= UPDATE_EVERY_S:
+                changed.clear()
+                last_yield = time.perf_counter()
+                yield turns
+        for t in threads:
+            t.join()
+        yield turns
+    finally:
+        halt.set()
 
 
 def finish(turn: Turn, done: Done, reasoning_started: float | None) -> None:

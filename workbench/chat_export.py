@@ -2,7 +2,9 @@
 
 Both keep each turn's reasoning apart from its answer, with the engine, adapter, system prompt,
 generation parameters, route and figures that produced it. A turn still streaming is left out;
-a stopped or failed turn is kept with what it had and says so.
+a stopped or failed turn is kept with what it had and says so. A question asked side by side
+keeps the second engine's answer with it (JSON ``beside``; in Markdown, one section per engine
+under the question).
 """
 
 from __future__ import annotations
@@ -35,11 +37,13 @@ def turn_record(turn: Turn) -> dict[str, Any]:
         "route": turn.route,
         "params": turn.params,
         "stats": turn.stats,
+        "beside": turn_record(turn.beside) if turn.beside is not None else None,
     }
 
 
 def finished(turns: list[Turn]) -> list[Turn]:
-    return [t for t in turns if not t.running]
+    """The turns to keep: those whose answers (both, side by side) have finished."""
+    return [t for t in turns if t.done]
 
 
 def conversation_json(turns: list[Turn], now: datetime | None = None) -> str:
@@ -66,32 +70,49 @@ def _outcome(turn: Turn) -> str | None:
     return None
 
 
+def _answer_markdown(turn: Turn, heading: str) -> list[str]:
+    """One engine's part of a turn: route, reasoning, answer, outcome, figures, parameters."""
+    lines = []
+    if turn.route:
+        reasons = "; ".join(turn.route.get("reasons") or [])
+        lines += [f"*Route:* {turn.route['route']} ({turn.route['confidence']:.0%})"
+                  + (f" — {reasons}" if reasons else ""), ""]
+    if turn.reasoning:
+        took = f" ({turn.thinking_s:.1f} s)" if turn.thinking_s is not None else ""
+        lines += [f"{heading} Reasoning{took}", "", _quoted(turn.reasoning), ""]
+    lines += [f"{heading} Answer", "", turn.answer or "(no answer)", ""]
+    outcome = _outcome(turn)
+    if outcome:
+        lines += [f"**{outcome}**", ""]
+    if turn.stats:
+        lines += [f"*Figures:* {stats_line(turn.stats)}", ""]
+    if turn.params:
+        shown = ", ".join(f"{k}={v}" for k, v in turn.params.items() if v not in (None, "", []))
+        lines += [f"*Parameters:* {shown}", ""]
+    return lines
+
+
+def _engine(turn: Turn) -> str:
+    return turn.engine + (f" · adapter {turn.adapter}" if turn.adapter else "")
+
+
 def conversation_markdown(turns: list[Turn], now: datetime | None = None) -> str:
-    """The conversation to read: each question, the reasoning quoted apart, the answer, the figures."""
+    """The conversation to read: each question, the reasoning quoted apart, the answer, the figures;
+    a question asked side by side gets one section per engine."""
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
     lines = ["# Finance LLM Workbench — conversation", "", f"Exported {stamp}.", ""]
     done = finished(turns)
     if not done:
         lines.append("(No finished turn.)")
     for n, turn in enumerate(done, 1):
-        engine = turn.engine + (f" · adapter {turn.adapter}" if turn.adapter else "")
-        lines += [f"## {n}. Question", "", turn.question, "", f"*Engine:* {engine}", ""]
+        lines += [f"## {n}. Question", "", turn.question, ""]
+        if turn.beside is None:
+            lines += [f"*Engine:* {_engine(turn)}", ""]
         if turn.system_prompt:
             lines += ["*System prompt:*", "", _quoted(turn.system_prompt), ""]
-        if turn.route:
-            reasons = "; ".join(turn.route.get("reasons") or [])
-            lines += [f"*Route:* {turn.route['route']} ({turn.route['confidence']:.0%})"
-                      + (f" — {reasons}" if reasons else ""), ""]
-        if turn.reasoning:
-            took = f" ({turn.thinking_s:.1f} s)" if turn.thinking_s is not None else ""
-            lines += [f"### Reasoning{took}", "", _quoted(turn.reasoning), ""]
-        lines += ["### Answer", "", turn.answer or "(no answer)", ""]
-        outcome = _outcome(turn)
-        if outcome:
-            lines += [f"**{outcome}**", ""]
-        if turn.stats:
-            lines += [f"*Figures:* {stats_line(turn.stats)}", ""]
-        if turn.params:
-            shown = ", ".join(f"{k}={v}" for k, v in turn.params.items() if v not in (None, "", []))
-            lines += [f"*Parameters:* {shown}", ""]
+        if turn.beside is None:
+            lines += _answer_markdown(turn, "###")
+            continue
+        for side in (turn, turn.beside):
+            lines += [f"### {_engine(side)}", "", *_answer_markdown(side, "####")]
     return "\n".join(lines).rstrip() + "\n"

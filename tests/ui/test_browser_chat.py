@@ -197,3 +197,49 @@ def test_people_chatting_at_once_share_the_model_batch(browser, running_app):
     finally:
         for ctx in contexts:
             ctx.close()
+
+
+def pick(page, elem_id: str, option: str) -> None:
+    page.locator(f"#{elem_id} input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_side_by_side_the_base_model_and_its_adapter_answer_each_question(page, tmp_path):
+    expect(page.locator("#chatbot-beside")).to_be_hidden()
+    pick(page, "chat-beside", "System B · local model")
+    pick(page, "chat-beside-adapter", "french-reasoning")
+    beside = page.locator("#chatbot-beside")
+    expect(beside).to_be_visible()
+    expect(beside).to_contain_text("System B · local model · adapter french-reasoning")
+    ask(page, "Qu'est-ce que la duration ?")
+    expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=30000)
+    expect(beside).to_contain_text("finish: stop", timeout=30000)
+    expect(page.locator("#chatbot")).to_contain_text("language: reasoning en")
+    expect(beside).to_contain_text("language: reasoning fr")  # the adapter's whole point, seen side by side
+    expect(beside).to_contain_text("Qu'est-ce que la duration ?")
+    with page.expect_download() as info:
+        page.click("#chat-download-json")
+    info.value.save_as(tmp_path / "chat.json")
+    turn = json.loads((tmp_path / "chat.json").read_text(encoding="utf-8"))["turns"][0]
+    assert turn["adapter"] is None and turn["beside"]["adapter"] == "french-reasoning"
+    assert turn["stats"]["reasoning_lang"] == "en" and turn["beside"]["stats"]["reasoning_lang"] == "fr"
+
+    # Regenerate asks both again, in place of their last answers
+    page.click("#chat-regenerate")
+    expect(beside).not_to_contain_text("finish: stop")  # the last answers are taken back…
+    for box in (page.locator("#chatbot"), beside):  # …and both engines answer again
+        expect(box).to_contain_text("finish: stop", timeout=30000)
+        expect(box.locator("[data-testid='user']")).to_have_count(1)
+
+    page.click("#chat-clear")
+    expect(beside).not_to_contain_text("duration")
+    expect(page.locator("#chat-download-json")).to_be_hidden()
+
+    # a second engine that cannot answer says so in its own box; the first answers as ever
+    pick(page, "chat-beside", "System A · remote MoE (not configured)")
+    expect(beside).to_contain_text("System A · remote MoE")
+    ask(page, "What is a dividend?")
+    expect(page.locator("#chatbot")).to_contain_text("A dividend is the part of its profit", timeout=30000)
+    expect(beside).to_contain_text("Error — System A", timeout=30000)
+    pick(page, "chat-beside", "Nothing: one conversation")
+    expect(beside).to_be_hidden()

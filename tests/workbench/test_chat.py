@@ -1,8 +1,12 @@
-"""The line of figures under each chat answer."""
+"""Chat turns: the line of figures under each answer, and questions asked side by side."""
 
 from __future__ import annotations
 
-from workbench.chat import stats_line
+import threading
+import time
+
+from engines.base import Done, GenerationParams, StreamStats, TextDelta
+from workbench.chat import Side, Turn, beside_history, run_side_by_side, stats_line
 
 
 def test_the_figures_under_an_answer_name_the_parameters_the_api_did_not_take():
@@ -15,3 +19,86 @@ def test_the_figures_under_an_answer_name_the_parameters_the_api_did_not_take():
     assert "language: reasoning en / answer fr" in line
     del stats["extras"]["not_applied"]
     assert "not taken" not in stats_line(stats)
+
+
+# --- side by side: one question, two engines, each with its own conversation ---
+
+GREEDY = GenerationParams(temperature=0, max_new_tokens=300)
+
+
+class Recording:
+    """An engine that answers with its name and keeps the messages each request sent."""
+
+    def __init__(self, name: str, wait_for_cancel: bool = False) -> None:
+        self.name, self.wait_for_cancel, self.requests = name, wait_for_cancel, []
+
+    def stream(self, request, cancel=None):
+        self.requests.append([(m.role, m.content) for m in request.messages])
+        yield TextDelta("reasoning", f"{self.name} thinks.")
+        if self.wait_for_cancel:
+            cancel.wait(20)
+            yield Done(StreamStats(model_id=self.name, finish_reason="cancelled", reasoning_tokens=3))
+            return
+        yield TextDelta("content", f"{self.name} answers.")
+        yield Done(StreamStats(model_id=self.name, finish_reason="stop", reasoning_tokens=3, content_tokens=2))
+
+
+class Crashing:
+    def stream(self, request, cancel=None):
+        raise RuntimeError("connection reset")
+        yield  # a generator, as engines are
+
+
+def ask_both(sides: list[Side], question: str, cancel=None) -> list[Turn]:
+    *_, last = run_side_by_side(sides, question, GREEDY, cancel=cancel)
+    return last
+
+
+def test_side_by_side_the_base_model_and_its_french_adapter_answer_the_same_question(local_engine):
+    sides = [Side(local_engine, "System B · local model", []),
+             Side(local_engine, "System B · local model", [], "french-reasoning")]
+    base, adapted = ask_both(sides, "Qu'est-ce que la duration d'une obligation ?")
+    assert not base.running and not adapted.running and base.error is None and adapted.error is None
+    assert (base.adapter, adapted.adapter) == (None, "french-reasoning")
+    assert base.answer and adapted.answer
+    # the point of asking both: the adapter changes the language the model reasons in
+    assert (base.stats["reasoning_lang"], adapted.stats["reasoning_lang"]) == ("en", "fr")
+
+
+def test_each_side_is_sent_its_own_conversation_not_the_other_ones_answers():
+    left, right = Recording("left"), Recording("right")
+    first = ask_both([Side(left, "L", []), Side(right, "R", [])], "What is a bond?")
+    first[0].beside = first[1]
+    history = [first[0]]
+    ask_both([Side(left, "L", history), Side(right, "R", beside_history(history))], "And its duration?")
+    assert right.requests[1] == [("user", "What is a bond?"), ("assistant", "right answers."),
+                                 ("user", "And its duration?")]
+    assert ("assistant", "left answers.") in left.requests[1]
+    assert ("assistant", "left answers.") not in right.requests[1]
+
+
+def test_one_side_crashing_does_not_hold_back_the_other():
+    crashed, answered = ask_both([Side(Crashing(), "A", []), Side(Recording("B"), "B", [])], "What is a swap?")
+    assert answered.answer == "B answers." and answered.error is None
+    assert crashed.error == "RuntimeError: connection reset" and not crashed.running
+
+
+def test_stop_ends_both_sides_at_once():
+    cancel = threading.Event()
+    sides = [Side(Recording("A", wait_for_cancel=True), "A", []), Side(Recording("B", wait_for_cancel=True), "B", [])]
+    started = time.perf_counter()
+    threading.Timer(0.5, cancel.set).start()
+    turns = ask_both(sides, "What is a swap?", cancel)
+    assert time.perf_counter() - started < 5  # each would wait 20 s for a Stop that never came
+    assert [t.stats["finish_reason"] for t in turns] == ["cancelled", "cancelled"]
+
+
+def test_a_consumer_that_goes_away_stops_both_sides():
+    engines = [Recording("A", wait_for_cancel=True), Recording("B", wait_for_cancel=True)]
+    updates = run_side_by_side([Side(e, e.name, []) for e in engines], "What is a swap?", GREEDY)
+    turns = next(updates)
+    updates.close()  # the browser left: the generator is closed, as Gradio does
+    deadline = time.perf_counter() + 5
+    while any(t.running for t in turns) and time.perf_counter() < deadline:
+        time.sleep(0.05)
+    assert [t.stats["finish_reason"] for t in turns] == ["cancelled", "cancelled"]

@@ -70,3 +70,27 @@ def test_running_turns_are_left_out_and_failed_ones_say_why():
     assert "Stopped before the end" in md and "A bond is" in md
     assert "(No finished turn.)" in conversation_markdown([running])
     assert json.loads(conversation_json([]))["turns"] == []
+
+
+def test_a_question_asked_side_by_side_keeps_both_answers_with_it():
+    left = Turn(question="What is a bond?", engine="System B · local model", running=False,
+                reasoning="The user asks about bonds.", answer="A bond is a loan.",
+                stats={"finish_reason": "stop", "content_tokens": 5})
+    right = Turn(question="What is a bond?", engine="System B · local model", adapter="french-reasoning",
+                 running=False, reasoning="L'utilisateur demande.", answer="A bond is debt.",
+                 stats={"finish_reason": "length", "content_tokens": 4})
+    left.beside = right
+    alone = Turn(question="And a share?", engine="System A · remote MoE", running=False, answer="A share is equity.")
+    doc = json.loads(conversation_json([left, alone], now=NOW))
+    assert doc["turns"][0]["beside"]["adapter"] == "french-reasoning"
+    assert doc["turns"][0]["beside"]["answer"] == "A bond is debt." and doc["turns"][1]["beside"] is None
+    md = conversation_markdown([left, alone], now=NOW)
+    first = md.split("## 2. Question")[0]
+    assert first.index("### System B · local model\n") < first.index("A bond is a loan.") \
+        < first.index("### System B · local model · adapter french-reasoning") < first.index("A bond is debt.")
+    assert "#### Reasoning" in first and "> L'utilisateur demande." in first
+    assert "cut off by the token budget" in first  # the right-hand answer's outcome, under its section
+    assert "*Engine:* System A · remote MoE" in md.split("## 2. Question")[1]
+    running = Turn(question="Still going", engine="A", running=False, answer="done")
+    running.beside = Turn(question="Still going", engine="B")  # its side-by-side answer still streams
+    assert json.loads(conversation_json([running]))["turns"] == []
