@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import time
 from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -23,6 +27,7 @@ from workbench.fren import (
     load_probes,
     matrix,
     needed_tokens,
+    read_inspection,
     run_inspection,
     sorted_rows,
     transcript_html,
@@ -82,10 +87,25 @@ def budget_figure(table: list[dict[str, Any]], budgets: list[int]) -> go.Figure:
     return fig
 
 
+SAVED_NAME = re.compile(r"fren-(\d{8}-\d{6})-(\d+)\.csv")
+
+
+def saved_choices(folder: Path) -> list[tuple[str, str]]:
+    """The inspections saved in `folder`, newest first: (label, file name) pairs."""
+    found = []
+    for path in folder.glob("fren-*.csv") if folder.is_dir() else []:
+        match = SAVED_NAME.fullmatch(path.name)
+        if match:
+            when = datetime.strptime(match[1], "%Y%m%d-%H%M%S")
+            found.append((when, f"{when:%Y-%m-%d %H:%M:%S} UTC · {match[2]} answers", path.name))
+    return [(label, name) for _, label, name in sorted(found, reverse=True)]
+
+
 def build_fren_tab(services: Services) -> None:
     probes = load_probes()
     engine_choices = services.engine_choices()
-    with gr.Tab("FR/EN behaviour", id="fren"):
+    saved_dir = services.settings.results_dir / "fren"
+    with gr.Tab("FR/EN behaviour", id="fren") as tab:
         gr.Markdown("Which language does each part of an answer use, and what does the reasoning cost? "
                     "Probe questions come in English/French pairs on the same topics.")
         with gr.Row():
@@ -106,6 +126,12 @@ def build_fren_tab(services: Services) -> None:
         with gr.Row():
             go_btn = gr.Button("Run inspection", variant="primary", elem_id="fren-go")
             stop = gr.Button("Stop", variant="stop", elem_id="fren-stop")
+        with gr.Row(equal_height=True):
+            saved = gr.Dropdown(saved_choices(saved_dir), value=None, label="Open a saved inspection",
+                                info="Every inspection is saved when it ends (a stopped one too)",
+                                elem_id="fren-saved", scale=3)
+            upload = gr.UploadButton("Open an inspection CSV…", file_types=[".csv"], elem_id="fren-upload",
+                                     scale=1)
         status = gr.Markdown(elem_id="fren-status")
         matrix_df = gr.Dataframe(headers=MATRIX_COLUMNS, label="Strategy × engine × metric (French questions)",
                                  elem_id="fren-matrix")
@@ -162,23 +188,53 @@ def build_fren_tab(services: Services) -> None:
             if time.perf_counter() - last > 0.5:
                 last = time.perf_counter()
                 yield (f"Running — {len(rows)}/{total}", gr.update(), gr.update(),
-                       _rows_frame(rows), gr.update(), gr.update(), rows)
+                       _rows_frame(rows), gr.update(), gr.update(), rows, gr.update())
         rows = sorted_rows(rows)
-        table, questions = matrix(rows, "fr"), "French questions"
-        if not table:  # no French question answered: every question counts
-            table, questions = matrix(rows, None), "All questions"
         path = download_path("fren")
         write_csv(rows, path, bom=True)
+        saved_dir.mkdir(parents=True, exist_ok=True)
+        stamp = path.stem.removeprefix("fren-")
+        shutil.copyfile(path, saved_dir / f"fren-{stamp}-{len(rows)}.csv")
         took = f"{time.perf_counter() - started:.1f} s"
         state = (f"Stopped — {len(rows)} of {total} answers finished in {took}; the tables cover those"
                  if cancel.is_set() else f"Finished — {len(rows)} answers in {took}")
+        yield show(rows, state, path)
+
+    def show(rows: list[dict[str, Any]], state: str, path: Path) -> tuple:
+        """Every output of an inspection, for its rows (just run, or opened from a file)."""
+        table, questions = matrix(rows, "fr"), "French questions"
+        if not table:  # no French question answered: every question counts
+            table, questions = matrix(rows, None), "All questions"
         if note := failures(rows):
             state += f". ⚠️ {note}."
-        yield (state,
-               gr.update(value=pd.DataFrame(_percent(table), columns=MATRIX_COLUMNS),
-                         label=f"Strategy × engine × metric ({questions})"),
-               matrix_figure(table, questions), _rows_frame(rows), transcript_html(rows),
-               gr.update(value=str(path), visible=True), rows)
+        return (state,
+                gr.update(value=pd.DataFrame(_percent(table), columns=MATRIX_COLUMNS),
+                          label=f"Strategy × engine × metric ({questions})"),
+                matrix_figure(table, questions), _rows_frame(rows), transcript_html(rows),
+                gr.update(value=str(path), visible=True), rows,
+                gr.update(choices=saved_choices(saved_dir)))
+
+    def open_saved(name: str | None) -> tuple:
+        path = saved_dir / (name or "")
+        if not name or not SAVED_NAME.fullmatch(name) or not path.is_file():
+            raise gr.Error("That saved inspection is no longer there.")
+        when = datetime.strptime(SAVED_NAME.fullmatch(name)[1], "%Y%m%d-%H%M%S")
+        return opened(path, f"Opened the inspection of {when:%Y-%m-%d %H:%M:%S} UTC")
+
+    def open_upload(file: str | None) -> tuple:
+        if not file:
+            raise gr.Error("No file came with the upload.")
+        return opened(Path(file), f"Opened {Path(file).name}")
+
+    def opened(path: Path, state: str) -> tuple:
+        try:
+            rows = sorted_rows(read_inspection(path))
+        except ValueError as exc:
+            raise gr.Error(f"{path.name} cannot be opened: {exc}.") from None
+        copy = download_path(path.stem, stamped=False)  # offered for download from where Gradio serves files
+        shutil.copyfile(path, copy)
+        engines_used = ", ".join(sorted({r["engine"] for r in rows}))
+        return show(rows, f"{state} — {len(rows)} answers ({engines_used})", copy)
 
     def show_answer(rows: list[dict[str, Any]], evt: gr.SelectData) -> tuple:
         """The transcript of the answer selected in *Every answer* (the table may be filtered, so
@@ -234,9 +290,12 @@ def build_fren_tab(services: Services) -> None:
                gr.update(value=str(path), visible=True))
 
 
-    go_btn.click(inspect, [types, langs, count, custom, engines, strategies, budget],
-                 [status, matrix_df, plot, rows_df, transcript, download, rows_state], api_visibility="private",
-                 **services.heavy_event)
+    shown = [status, matrix_df, plot, rows_df, transcript, download, rows_state, saved]
+    go_btn.click(inspect, [types, langs, count, custom, engines, strategies, budget], shown,
+                 api_visibility="private", **services.heavy_event)
+    saved.input(open_saved, [saved], shown, api_visibility="private")
+    upload.upload(open_upload, [upload], shown, api_visibility="private")
+    tab.select(lambda: gr.update(choices=saved_choices(saved_dir)), None, [saved], api_visibility="private")
     rows_df.select(show_answer, [rows_state], [transcript, transcript_box], api_visibility="private")
     stop.click(stopper(services, "fren"), None, None, api_visibility="private", queue=False)
     sweep_btn.click(sweep, [sweep_engine, budgets_box, types, langs, count, custom],

@@ -56,6 +56,30 @@ def write_csv(rows: list[dict], path, bom: bool = False) -> None:
             writer.writerow([safe_cell(row.get(h)) for h in header])
 
 
+def unsafe_cell(text: str) -> str:
+    """A cell as it was before :func:`safe_cell` neutralised it (the apostrophe it added goes)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+
+
+def read_csv(path) -> list[dict[str, str]]:
+    """Rows of a CSV this module wrote (byte-order mark or not), cells as text with the
+    formula neutralisation undone. Raises ValueError, with what is wrong, for a file that is not
+    UTF-8 CSV text."""
+    try:
+        with Path(path).open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            rows = [{unsafe_cell(k): unsafe_cell(v or "") for k, v in row.items() if k is not None}
+                    for row in reader]
+            header = [unsafe_cell(h) for h in reader.fieldnames or []]
+    except UnicodeDecodeError:
+        raise ValueError("the file is not UTF-8 text (is it a CSV?)") from None
+    except csv.Error as exc:
+        raise ValueError(f"the file is not valid CSV: {exc}") from None
+    if not header:
+        raise ValueError("the file is empty")
+    return rows
+
+
 def write_jsonl(rows: Iterable[dict], path) -> None:
     with Path(path).open("w", encoding="utf-8") as fh:
         for row in rows:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from engines.base import ChatRequest, Engine, GenerationParams, collect
+from workbench.export import read_csv
 from workbench.jobs import as_they_finish
 from workbench.language import detect_language, part_language
 
@@ -174,6 +175,50 @@ def _rates(mine: list[dict[str, Any]]) -> dict[str, Any]:
             "mean reasoning share": round(sum(shares) / len(shares), 3) if shares else None,
             "cut off in reasoning": rate("truncated_in_reasoning"),
             "completed": round(sum(r["finish_reason"] == "stop" for r in mine) / len(mine), 3)}
+
+
+# ---------------------------------------------------------------- saved inspections
+
+# what an inspection's CSV must hold to be opened again (rows of a strategy an engine cannot run
+# have no figures, so the figure columns are typed when present, not required)
+SAVED_REQUIRED = ["probe", "type", "engine", "strategy", "question", "question_lang", "answer_lang",
+                  "finish_reason", "error"]
+_BOOLS = ["truncated_in_reasoning", "answer_matches_question", "reasoning_matches_question",
+          "user_sees_one_language", "reasoning_shown"]
+_NUMBERS = {"reasoning_tokens": int, "answer_tokens": int, "reasoning_share": float}
+
+
+def _typed(row: dict[str, str], n: int) -> dict[str, Any]:
+    out: dict[str, Any] = {k: (v if v != "" else None) for k, v in row.items()}
+    for key in _BOOLS:
+        value = (row.get(key) or "").strip().lower()
+        if value not in ("", "true", "false"):
+            raise ValueError(f"row {n}: {key} is {row[key]!r}, not true or false")
+        out[key] = None if value == "" else value == "true"
+    for key, kind in _NUMBERS.items():
+        value = (row.get(key) or "").strip()
+        try:
+            out[key] = kind(value) if value else None
+        except ValueError:
+            raise ValueError(f"row {n}: {key} is {value!r}, not a number") from None
+    return out
+
+
+def read_inspection(path: Path | str) -> list[dict[str, Any]]:
+    """The rows of an inspection saved as CSV (this tab's download), typed as run_inspection
+    yields them. Raises ValueError saying what is wrong with a file that is not one."""
+    rows = read_csv(path)
+    if not rows:
+        raise ValueError("the file has no answers")
+    missing = [c for c in SAVED_REQUIRED if c not in rows[0]]
+    if missing:
+        raise ValueError(f"it lacks the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}: "
+                         "open a CSV downloaded from the FR/EN tab")
+    unknown = sorted({r["strategy"] for r in rows} - set(STRATEGIES))
+    if unknown:
+        raise ValueError(f"unknown strateg{'ies' if len(unknown) > 1 else 'y'} {', '.join(map(repr, unknown))}; "
+                         f"known: {', '.join(STRATEGIES)}")
+    return [_typed(r, n) for n, r in enumerate(rows, 2)]  # row 1 is the header
 
 
 # ---------------------------------------------------------------- budget sweep

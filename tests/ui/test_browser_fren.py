@@ -99,3 +99,50 @@ def test_answers_that_failed_are_named_not_passed_off_as_finished(page):
     status = page.locator("#fren-status")
     expect(status).to_contain_text("Finished — 2 answers", timeout=30000)
     expect(status).to_contain_text("2 answers failed and are left out (System A · remote MoE: 2, e.g.")
+
+
+def upload(page, path) -> None:
+    """Open a file with the tab's upload button, as a user picks one in the file chooser."""
+    with page.expect_file_chooser() as chooser:
+        page.click("#fren-upload")
+    chooser.value.set_files(str(path))
+
+
+def test_an_inspection_is_saved_and_opens_again_after_a_reload_or_from_its_csv(page, tmp_path):
+    page.get_by_role("tab", name="FR/EN behaviour").click()
+    for qtype in ("example", "calculation", "multipart"):
+        page.locator("#fren-types").get_by_label(qtype).uncheck()
+    for strategy in ("thinking off", "French system prompt", "French prefill", "french-reasoning adapter"):
+        page.locator("#fren-strategies").get_by_label(strategy).uncheck()
+    set_number(page, "fren-count", 1)  # one definition pair × baseline and strip reasoning = 4 answers
+    page.click("#fren-go")
+    expect(page.locator("#fren-status")).to_contain_text("Finished — 4 answers", timeout=120000)
+    csv_path = tmp_path / "my-inspection.csv"
+    assert len(download_csv(page, "#fren-download", csv_path)) == 4
+
+    page.reload()  # what was on screen is gone…
+    page.get_by_role("tab", name="FR/EN behaviour").click()
+    expect(page.locator("#fren-matrix")).not_to_contain_text("baseline")
+    page.locator("#fren-saved input").click()  # …and comes back from the saved inspections
+    page.get_by_role("option").filter(has_text="· 4 answers").first.click()
+    status = page.locator("#fren-status")
+    expect(status).to_contain_text("Opened the inspection of", timeout=20000)
+    expect(status).to_contain_text("4 answers (System B · local model)")
+    expect(page.locator("#fren-matrix")).to_contain_text("strip reasoning")
+    expect(page.locator("#fren-plot .js-plotly-plot")).to_be_visible()
+    expect(page.locator("#fren-download")).to_be_visible()
+
+    # a CSV that is not an inspection is refused with the reason; the tables stay as they were
+    wrong = tmp_path / "experiments.csv"
+    wrong.write_text("id,query\nq1,What is a bond?\n", encoding="utf-8")
+    upload(page, wrong)
+    expect(page.get_by_text("experiments.csv cannot be opened: it lacks the columns")).to_be_visible(timeout=20000)
+    expect(page.locator("#fren-matrix")).to_contain_text("strip reasoning")
+
+    page.reload()  # the downloaded CSV opens too (an analyst sends it to another)
+    page.get_by_role("tab", name="FR/EN behaviour").click()
+    upload(page, csv_path)
+    expect(page.locator("#fren-status")).to_contain_text("Opened my-inspection.csv — 4 answers", timeout=20000)
+    expect(page.locator("#fren-matrix")).to_contain_text("strip reasoning")
+    page.locator("#fren-rows").get_by_role("gridcell").filter(has_text="-fr").first.click()
+    expect(page.locator("#fren-transcript .fren-item")).to_have_count(1)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+
+import pytest
 
 from engines.base import (
     ChatRequest,
@@ -14,6 +17,7 @@ from engines.base import (
     TextDelta,
     collect,
 )
+from workbench.export import write_csv
 from workbench.fren import (
     STRATEGIES,
     completion_table,
@@ -22,6 +26,7 @@ from workbench.fren import (
     load_probes,
     matrix,
     needed_tokens,
+    read_inspection,
     run_inspection,
     sorted_rows,
     transcript_html,
@@ -225,3 +230,44 @@ def test_a_long_transcript_says_it_shows_only_the_first_answers():
     html = transcript_html(rows)
     assert html.count('class="fren-item"') == 24 and f"The first 24 of {len(rows)} answers." in html
     assert "The first" not in transcript_html(rows[:3])
+
+
+def test_an_inspection_saved_as_csv_opens_again_with_the_same_figures(tmp_path):
+    listing = Scripted("The user asks about a ratio.", "- le prix\n- le bénéfice, « par action »")
+    rows = sorted_rows(list(run_inspection({"System A": Failing(), "System B": listing}, french_definitions(2),
+                                           ["baseline", "strip reasoning", "French prefill"], GREEDY)))
+    path = tmp_path / "fren.csv"
+    write_csv(rows, path, bom=True)
+    again = sorted_rows(read_inspection(path))
+    assert matrix(again) == matrix(rows) and matrix(again)  # every rate, as it was
+    assert failures(again) == failures(rows) != ""
+    answered = next(r for r in again if r["engine"] == "System B" and r["strategy"] == "strip reasoning")
+    # an answer that starts like a formula was neutralised in the CSV, and comes back as it was
+    assert answered["answer"] == "- le prix\n- le bénéfice, « par action »"
+    assert answered["reasoning_shown"] is False and answered["reasoning_tokens"] == 20
+    assert transcript_html(again) == transcript_html(rows)
+
+
+def write_text_csv(path, text: str):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_file_that_is_not_an_inspection_gets_an_error_that_says_why(tmp_path):
+    header = "probe,type,engine,strategy,question,question_lang,answer_lang,finish_reason,error"
+    cases = {
+        "id,query\nq1,What is a bond?\n": "lacks the columns probe, type, engine",
+        f"{header}\n": "has no answers",
+        "": "empty",
+        f"{header}\np1,definition,B,louder,Q,fr,fr,stop,\n": "unknown strategy 'louder'",
+        f"{header},truncated_in_reasoning\np1,definition,B,baseline,Q,fr,fr,stop,,maybe\n":
+            "row 2: truncated_in_reasoning is 'maybe', not true or false",
+        f"{header},reasoning_tokens\np1,definition,B,baseline,Q,fr,fr,stop,,many\n":
+            "row 2: reasoning_tokens is 'many', not a number",
+    }
+    for n, (text, message) in enumerate(cases.items()):
+        with pytest.raises(ValueError, match=re.escape(message)):
+            read_inspection(write_text_csv(tmp_path / f"{n}.csv", text))
+    (tmp_path / "latin1.csv").write_bytes("probe,question\np1,Qu'est-ce qu'une créance ?\n".encode("latin-1"))
+    with pytest.raises(ValueError, match="not UTF-8"):
+        read_inspection(tmp_path / "latin1.csv")
