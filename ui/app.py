@@ -64,6 +64,7 @@ def build_app(services: Services) -> gr.Blocks:
             build_compare_tab(services)
             build_fren_tab(services)
             build_tuning_tab(services, chat, tabs)
+        demo.load(**chat["on_load"], api_visibility="private", queue=False)  # the conversation kept across reloads
         gr.api(api_chat(services), api_name="chat", **services.heavy_event)
         gr.api(api_compare(services), api_name="compare", **services.heavy_event)
         gr.api(api_batch(services), api_name="batch", **services.heavy_event)

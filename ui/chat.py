@@ -9,13 +9,23 @@ import gradio as gr
 
 from ui.common import BASE_MODEL, download_path, pick_engine, session_cancel, session_id, stopper
 from ui.params import ORDER, build_param_panel, param_bounds, params_from_values
-from workbench.chat import Side, Turn, beside_history, run_side_by_side, run_turn, stats_line
+from workbench.chat import (
+    Side,
+    Turn,
+    beside_history,
+    restored_turns,
+    run_side_by_side,
+    run_turn,
+    saved_turns,
+    stats_line,
+)
 from workbench.chat_export import conversation_json, conversation_markdown, finished
 from workbench.safety import safe_markdown
 from workbench.services import LOCAL, Services
 
 MAX_BUDGET = int(param_bounds("max_new_tokens")[1])
 ALONE = ""  # the side-by-side dropdown's value for "one conversation"
+SAVED_KEY = "finance-llm-workbench-chat"  # where the browser keeps its conversation across reloads
 
 
 def render(turns: list[Turn]) -> list[dict[str, Any]]:
@@ -94,6 +104,9 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
     with gr.Tab("Chat", id="chat"):
         turns = gr.State([])
         pending = gr.State("")
+        # The finished turns, kept by the browser (encrypted, in its local storage) so that a reload
+        # does not lose the conversation; a server restart makes a new key and starts afresh.
+        saved = gr.BrowserState([], storage_key=SAVED_KEY)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3) as chat_column:
                 with gr.Row(equal_height=True):
@@ -198,27 +211,29 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
 
     inputs = [engine, adapter, beside, adapter_beside, system_prompt, *control_list]
     outputs = [chatbot, chatbot_beside, turns, question, more, save_md, save_json]
+    keep = {"fn": saved_turns, "inputs": [turns], "outputs": [saved], "api_visibility": "private",
+            "queue": False}
     for trigger in (send.click, question.submit):
         trigger(respond, [question, turns, *inputs], outputs, api_visibility="private",
-                **services.heavy_event)
+                **services.heavy_event).then(**keep)
     regenerate.click(take_last, [turns], [turns, chatbot, chatbot_beside, pending], api_visibility="private").then(
-        respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event)
+        respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event).then(**keep)
     more.click(bigger_budget, [controls["max_new_tokens"]], [controls["max_new_tokens"]],
                api_visibility="private").then(
         take_last, [turns], [turns, chatbot, chatbot_beside, pending], api_visibility="private").then(
-        respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event)
+        respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event).then(**keep)
 
     stop.click(stopper(services, "chat"), None, None, api_visibility="private", queue=False)
 
     def clear_all(request: gr.Request) -> tuple:
         session = session_id(request)
         clears[session] = clears.get(session, 0) + 1
-        return [], [], [], gr.update(visible=False), *conversation_files([])
+        return [], [], [], gr.update(visible=False), *conversation_files([]), []
 
     # The Clear button and the chat boxes' own bins empty the conversation the models are sent,
     # not only the display (the bin alone used to leave it, and the next answer brought it back).
     for trigger in (clear.click, chatbot.clear, chatbot_beside.clear):
-        trigger(clear_all, None, [turns, chatbot, chatbot_beside, more, save_md, save_json],
+        trigger(clear_all, None, [turns, chatbot, chatbot_beside, more, save_md, save_json, saved],
                 api_visibility="private")
 
     def adapter_choice(label: str) -> Any:
@@ -230,5 +245,26 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
     for changed in (engine.change, adapter.change, beside.change, adapter_beside.change):
         changed(chat_labels, [engine, adapter, beside, adapter_beside], [chatbot, chatbot_beside, chat_column],
                 api_visibility="private")
+    def restore(data: Any) -> tuple:
+        """The conversation this browser kept, back on screen after a reload, with the engines
+        (and adapters) of its last question picked again; nothing changes when it kept none."""
+        history = restored_turns(data)
+        if not history:
+            return tuple(gr.skip() for _ in range(10))
+        last = history[-1]
+        choices = {value for _, value in services.engine_choices()}
+
+        def adapter_of(turn: Turn | None) -> str:
+            return turn.adapter if turn is not None and turn.adapter in local.adapters else BASE_MODEL
+
+        return (history, render(history), render(beside_history(history)),
+                last.engine if last.engine in choices else gr.skip(), adapter_of(last),
+                last.beside.engine if last.beside is not None and last.beside.engine in choices else ALONE,
+                adapter_of(last.beside), gr.update(visible=cut_off_in_reasoning(history)),
+                *conversation_files(history))
+
     return {"engine": engine, "adapter": adapter, "system_prompt": system_prompt,
-            "controls": controls, "preset": preset}
+            "controls": controls, "preset": preset,
+            "on_load": {"fn": restore, "inputs": [saved],
+                        "outputs": [turns, chatbot, chatbot_beside, engine, adapter, beside, adapter_beside,
+                                    more, save_md, save_json]}}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from engines.base import ChatRequest, Done, Engine, GenerationParams, Message, StreamStats, TextDelta
@@ -208,3 +208,31 @@ def stats_line(stats: dict[str, Any] | None) -> str:
     if extras.get("not_applied"):
         parts.append(f"not taken by the API: {', '.join(extras['not_applied'])}")
     return " · ".join(parts)
+
+
+def saved_turns(turns: list[Turn]) -> list[dict[str, Any]]:
+    """The finished turns as plain data, for the browser to keep across a reload."""
+    return [asdict(t) for t in turns if t.done]
+
+
+def restored_turns(data: Any) -> list[Turn]:
+    """Turns back from :func:`saved_turns`' data; an entry that is not a turn is skipped."""
+    names = {f.name for f in fields(Turn)}
+    out = []
+    for item in data if isinstance(data, list) else []:
+        try:
+            beside = item.get("beside")
+            turn = Turn(**{k: v for k, v in item.items() if k in names and k != "beside"})
+            if isinstance(beside, dict):
+                turn.beside = Turn(**{k: v for k, v in beside.items() if k in names and k != "beside"})
+        except (AttributeError, TypeError):
+            continue
+        if turn.done and all(_well_formed(t) for t in (turn, turn.beside) if t is not None):
+            out.append(turn)
+    return out
+
+
+def _well_formed(turn: Turn) -> bool:
+    texts = (turn.question, turn.engine, turn.reasoning, turn.answer)
+    return all(isinstance(t, str) for t in texts) and isinstance(turn.stats, dict | None) \
+        and isinstance(turn.params, dict | None) and isinstance(turn.route, dict | None)

@@ -243,3 +243,32 @@ def test_side_by_side_the_base_model_and_its_adapter_answer_each_question(page, 
     expect(beside).to_contain_text("Error — System A", timeout=30000)
     pick(page, "chat-beside", "Nothing: one conversation")
     expect(beside).to_be_hidden()
+
+
+def test_a_reload_keeps_the_conversation_and_the_engines_it_was_asked_of(page):
+    pick(page, "chat-beside", "System B · local model")
+    pick(page, "chat-beside-adapter", "french-reasoning")
+    ask(page, "Qu'est-ce que la duration ?")
+    beside = page.locator("#chatbot-beside")
+    expect(beside).to_contain_text("finish: stop", timeout=30000)
+    expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=30000)
+    page.wait_for_timeout(500)  # the browser stores the finished turn just after the answer
+    page.reload()
+    page.wait_for_selector("#chat-question textarea", timeout=30000)
+    expect(page.locator("#chatbot")).to_contain_text("La duration mesure", timeout=20000)
+    expect(beside).to_be_visible()
+    expect(beside).to_contain_text("language: reasoning fr")
+    expect(page.locator("#chat-beside-adapter input")).to_have_value("french-reasoning")
+    expect(page.locator("#chat-download-json")).to_be_visible()
+    # the conversation goes on from where it was, in both boxes
+    ask(page, "What is an ETF?")
+    expect(page.locator("#chatbot [data-testid='user']")).to_have_count(2, timeout=30000)
+    expect(beside.locator("[data-testid='user']")).to_have_count(2)
+    expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=30000)
+    page.click("#chat-clear")  # and Clear forgets it, across reloads too
+    page.wait_for_timeout(500)
+    page.reload()
+    page.wait_for_selector("#chat-question textarea", timeout=30000)
+    page.wait_for_timeout(1500)
+    expect(page.locator("#chatbot")).not_to_contain_text("duration")
+    expect(beside).to_be_hidden()

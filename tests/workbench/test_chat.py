@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
 from engines.base import Done, GenerationParams, StreamStats, TextDelta
-from workbench.chat import Side, Turn, beside_history, run_side_by_side, stats_line
+from workbench.chat import (
+    Side,
+    Turn,
+    beside_history,
+    restored_turns,
+    run_side_by_side,
+    saved_turns,
+    stats_line,
+)
 
 
 def test_the_figures_under_an_answer_name_the_parameters_the_api_did_not_take():
@@ -102,3 +111,22 @@ def test_a_consumer_that_goes_away_stops_both_sides():
     while any(t.running for t in turns) and time.perf_counter() < deadline:
         time.sleep(0.05)
     assert [t.stats["finish_reason"] for t in turns] == ["cancelled", "cancelled"]
+
+
+def test_a_conversation_kept_by_the_browser_comes_back_whole_and_nothing_else_does():
+    left = Turn(question="Qu'est-ce qu'une obligation ?", engine="System B · local model", running=False,
+                reasoning="The user asks.", answer="Une obligation est un prêt.",
+                stats={"finish_reason": "stop", "reasoning_lang": "en"}, params={"max_new_tokens": 300},
+                route={"route": "governance", "confidence": 0.9, "reasons": ["a definition"]})
+    left.beside = Turn(question=left.question, engine="System B · local model", adapter="french-reasoning",
+                       running=False, reasoning="L'utilisateur demande.", answer="Un prêt.")
+    streaming = Turn(question="still going", engine="System A · remote MoE")
+    data = saved_turns([left, streaming])
+    assert len(data) == 1  # a turn still streaming is not kept
+    json_like = json.loads(json.dumps(data))  # as the browser stores it
+    (back,) = restored_turns(json_like)
+    assert back == left and back.beside.adapter == "french-reasoning"
+    assert beside_history([back])[0].answer == "Un prêt."
+    tampered = [{"question": 3, "engine": "x", "running": False}, {**json_like[0], "stats": "fast"},
+                "nonsense", {"unknown": 1}, {**json_like[0], "running": True}]
+    assert restored_turns(tampered) == [] and restored_turns(None) == [] and restored_turns({"a": 1}) == []
