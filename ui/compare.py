@@ -10,16 +10,21 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
-import pandas as pd
 
 from engines.base import GenerationParams
+from ui.batch_view import (
+    TABLE_HEADERS,
+    TABLE_WIDTHS,
+    progress_md,
+    results_frame,
+    results_view,
+    saved_run_choices,
+)
 from ui.common import download_path, session_cancel, stopper
 from ui.params import ORDER, build_param_panel, params_from_json, params_from_values
-from workbench import charts
 from workbench.compare import (
     MAX_CONCURRENCY,
     SYSTEMS,
-    BatchProgress,
     BatchResumeError,
     BatchRun,
     Experiment,
@@ -34,16 +39,10 @@ from workbench.experiments import ExperimentFileError, bundled, load_experiments
 from workbench.export import write_csv
 from workbench.safety import safe_markdown
 from workbench.services import Services
-from workbench.summary import flat_rows, summarize, summary_table
+from workbench.summary import flat_rows, summarize
 from workbench.transactions import TransactionError, parse_transaction
 from workbench.verdicts import VERDICTS, latest_verdicts, record_verdict, tally_line
 
-TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "reasoning_lang", "answer_lang", "latency_ms",
-                 "ttft_ms", "tokens_per_s", "finish_reason", "error_kind", "query", "response"]
-TABLE_HEADERS = ["experiment", "system", "route", "refusal", "reasoning lang", "answer lang", "latency ms",
-                 "TTFT ms", "tok/s", "finish", "error", "query", "response"]  # the CSV keeps the column names
-TABLE_WIDTHS = ["190px", "75px", "130px", "80px", "100px", "85px", "90px", "80px", "70px", "75px", "110px", "260px",
-                "380px"]
 SYSTEM_TITLES = (("A", "System A · remote MoE"), ("B", "System B · router + local model"))
 
 
@@ -163,23 +162,6 @@ def _system_columns(prefix: str) -> dict[str, tuple[gr.Markdown, gr.Markdown, gr
     return cols
 
 
-def progress_md(prog: BatchProgress, state: str, failed: dict[str, int] | None = None) -> str:
-    """The batch's progress line: a bar, what a resumed run took from the earlier one, and at the
-    end how many answers failed per system (`failed`), which running the batch again retries."""
-    width = 30
-    filled = int(width * prog.done / prog.total) if prog.total else width
-    extra = f" · {prog.skipped} already done earlier (resumed)" if prog.skipped else ""
-    if prog.retried:
-        extra += f" · {prog.retried} run again for a system that failed or was not asked"
-    line = (f"**{state}** — {prog.done}/{prog.total} experiments `{'█' * filled}{'░' * (width - filled)}` "
-            f"{prog.elapsed_s:.0f} s{extra}")
-    if failed := {key: n for key, n in (failed or {}).items() if n}:
-        counts = ", ".join(f"System {key}: {n}" for key, n in sorted(failed.items()))
-        line += (f"\n\n{sum(failed.values())} answers failed ({counts}); *Run batch* again with "
-                 "the same run name asks those systems again and keeps the answers that worked.")
-    return line
-
-
 def build_compare_tab(services: Services) -> None:
     settings = services.settings
     comparator = services.comparator()
@@ -222,7 +204,7 @@ def build_compare_tab(services: Services) -> None:
                 verdicts_csv = gr.DownloadButton("Download verdicts (CSV)", visible=False, size="sm",
                                                  elem_id="cmp-verdicts-csv")
 
-            with gr.Tab("Batch", id="compare-batch"):
+            with gr.Tab("Batch", id="compare-batch") as batch_tab:
                 with gr.Row():
                     with gr.Column(scale=2):
                         upload = gr.File(label="Experiments (.jsonl or .csv; empty = bundled set of "
@@ -242,6 +224,9 @@ def build_compare_tab(services: Services) -> None:
                         with gr.Row():
                             batch_go = gr.Button("Run batch", variant="primary", elem_id="batch-go")
                             batch_stop = gr.Button("Stop", variant="stop", elem_id="batch-stop")
+                        saved = gr.Dropdown(saved_run_choices(settings.results_dir), value=None,
+                                            label="Open a saved run (its results, without running anything)",
+                                            elem_id="batch-saved")
                 progress = gr.Markdown(elem_id="batch-progress")
                 table = gr.Dataframe(headers=TABLE_HEADERS, label="Results (one row per experiment and "
                                      "system; select a row to read both answers in full)", wrap=True,
@@ -352,26 +337,28 @@ def build_compare_tab(services: Services) -> None:
                 continue
             last_ui = now
             records = list(done.values())
-            rows = flat_rows(records)
             state = "Finished" if prog.finished else "Stopped" if prog.stopped else "Running"
-            frame = pd.DataFrame(rows, columns=TABLE_COLUMNS).set_axis(TABLE_HEADERS, axis=1)
             if not final:
-                yield (progress_md(prog, state), frame,
-                       gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), dict(done))
+                yield (progress_md(prog, state), results_frame(records),
+                       gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), dict(done),
+                       gr.update())
                 continue
-            summ = summarize(records)
             failed = Counter(key for rec in records for key in still_to_run(rec, tuple(chosen)))
-            csv_path = download_path(safe_name)
-            write_csv(rows, csv_path, bom=True)
-            routes = ", ".join(f"{k}: {v}" for k, v in sorted(summ["route_distribution"].items())) or "—"
-            agree = summ["refusal_agreement"]
-            routes_text = (f"**Routes (System B):** {routes}\n\n**A-vs-B refusal agreement:** "
-                           f"{agree:.0%} of {summ['compared_pairs']} pairs" if agree is not None else
-                           f"**Routes (System B):** {routes}")
-            yield (progress_md(prog, state, failed), frame,
-                   pd.DataFrame(summary_table(summ), columns=["metric", "System A", "System B"]),
-                   routes_text, charts.latency_figure(rows), charts.refusal_by_route_figure(summ),
-                   charts.tokens_figure(rows), gr.update(value=str(csv_path), visible=True), dict(done))
+            yield (progress_md(prog, state, failed), *results_view(records, safe_name), dict(done),
+                   gr.update(choices=saved_run_choices(settings.results_dir)))
+
+    def open_run(name: str | None) -> tuple:
+        """A saved run's results, as they stood when it last wrote; *Run batch* under its name resumes it."""
+        path = settings.results_dir / f"batch-{safe_run_name(name, '')}.jsonl"
+        records = latest_records(path) if name and path.is_file() else []
+        if not records:
+            raise gr.Error(f"The run {name!r} has no saved results (any more).")
+        answered = {key: sum(not still_to_run(rec, (key,)) for rec in records) for key in SYSTEMS}
+        counts = ", ".join(f"System {key} answered {n}" for key, n in answered.items())
+        status = (f"**Opened run `{name}`** — {len(records)} experiments ({counts}). *Run batch* under this "
+                  "name (with the file it used) resumes it.")
+        return (status, *results_view(records, safe_run_name(name, "batch")),
+                {r["experiment_id"]: r for r in records}, gr.update(), name)
 
     def show_details(records: dict[str, dict], evt: gr.SelectData) -> tuple:
         rec = records.get(str((evt.row_value or [""])[0]))
@@ -381,7 +368,7 @@ def build_compare_tab(services: Services) -> None:
         return (gr.update(visible=True), experiment_md(rec), *out, differences_md(rec))
 
     batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download,
-                     batch_records]
+                     batch_records, saved]
     table.select(show_details, [batch_records],
                  [details, details_head, *[c for key in ("A", "B") for c in details_cols[key]], details_diff],
                  api_visibility="private")
@@ -390,6 +377,10 @@ def build_compare_tab(services: Services) -> None:
     batch_go.click(batch_ui, {upload, systems, concurrency, limit, run_name, *param_list}, batch_outputs,
                    api_visibility="private", **services.heavy_event)
     batch_stop.click(stopper(services, "batch"), None, None, api_visibility="private", queue=False)
+    saved.input(lambda: gr.update(visible=False), None, details, api_visibility="private", queue=False)
+    saved.input(open_run, [saved], [*batch_outputs, run_name], api_visibility="private")
+    batch_tab.select(lambda: gr.update(choices=saved_run_choices(settings.results_dir)), None, [saved],
+                     api_visibility="private")
 
 
 def api_compare(services: Services):

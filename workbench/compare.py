@@ -204,6 +204,24 @@ def latest_records(path: Path, ids: Collection[str] | None = None) -> list[dict[
     return list(latest.values())
 
 
+@dataclass
+class SavedRun:
+    """A batch results file: its run name, how many experiments it holds, when it was last written."""
+
+    name: str
+    experiments: int
+    modified: datetime
+
+
+def saved_runs(folder: Path) -> list[SavedRun]:
+    """The batch runs whose results are in `folder`, the most recently written first."""
+    runs = []
+    for path in folder.glob("batch-*.jsonl") if folder.is_dir() else []:
+        modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+        runs.append(SavedRun(path.stem.removeprefix("batch-"), len(latest_records(path)), modified))
+    return sorted(runs, key=lambda r: r.modified, reverse=True)
+
+
 def still_to_run(rec: dict[str, Any] | None, systems: tuple[str, ...]) -> tuple[str, ...]:
     """The systems of `systems` that a stored record has no answer from: not asked then, or
     failed (an API error, a missing key). All of them when there is no record."""

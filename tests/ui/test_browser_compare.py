@@ -55,13 +55,18 @@ def test_bad_transaction_json_is_a_clear_error(page):
     expect(page.get_by_text("amount: Input should be greater than 0")).to_be_visible(timeout=10000)
 
 
-def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
+def run_bundled(page, limit: int, name: str) -> None:
+    """Run the first `limit` bundled experiments as the run `name`, to its end."""
     page.get_by_role("tab", name="Compare").click()
     page.get_by_role("tab", name="Batch").click()
-    page.fill("#batch-limit input", "10")
-    page.fill("#batch-run-name textarea", "browser-test")
+    page.fill("#batch-limit input", str(limit))
+    page.fill("#batch-run-name textarea", name)
     page.click("#batch-go")
-    expect(page.locator("#batch-progress")).to_contain_text("Finished — 10/10", timeout=120000)
+    expect(page.locator("#batch-progress")).to_contain_text(f"Finished — {limit}/{limit}", timeout=120000)
+
+
+def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
+    run_bundled(page, 10, "browser-test")
     expect(page.locator("#batch-progress")).to_contain_text("10 answers failed (System A: 10)")  # no key
     expect(page.locator("#batch-table")).to_contain_text("exp-")
     expect(page.locator("#batch-table")).to_contain_text("TTFT ms")  # headers an analyst reads
@@ -114,3 +119,26 @@ def test_an_uploaded_file_gets_a_run_of_its_own_and_another_file_cannot_take_its
     page.click("#batch-go")
     expect(page.locator("#batch-progress")).to_contain_text("Finished — 1/1", timeout=60000)
     expect(page.locator("#batch-table")).to_contain_text("duration")
+
+
+def test_a_saved_run_opens_after_a_reload_without_running_anything(page, tmp_path):
+    run_bundled(page, 3, "kept-run")
+    page.reload()
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_role("tab", name="Batch").click()
+    expect(page.locator("#batch-table")).not_to_contain_text("exp-")
+    page.locator("#batch-saved input").click()
+    page.get_by_role("option").filter(has_text="kept-run · 3 experiments").click()
+    progress = page.locator("#batch-progress")
+    expect(progress).to_contain_text("Opened run kept-run — 3 experiments (System A answered 0, "
+                                     "System B answered 3)", timeout=20000)
+    expect(page.locator("#batch-table").get_by_role("gridcell").filter(has_text="exp-")).to_have_count(6)
+    expect(page.locator("#batch-summary")).to_contain_text("refusal rate")
+    expect(page.locator("#batch-plot-latency .js-plotly-plot")).to_be_visible()
+    expect(page.locator("#batch-run-name textarea")).to_have_value("kept-run")  # Run batch would resume it
+    rows = download_csv(page, "#batch-download", tmp_path / "kept.csv")
+    assert len(rows) == 6
+    first = page.locator("#batch-table").get_by_role("gridcell").filter(has_text="exp-").first
+    first.click()  # its rows open as a live run's do
+    expect(page.locator("#batch-details-metrics-b")).to_contain_text("route")
+    expect(progress).not_to_contain_text("Running")

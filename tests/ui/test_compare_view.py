@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from engines.base import ConfigurationError, StreamStats
+from ui.batch_view import progress_md
 from ui.compare import (
     experiment_md,
     metrics_md,
-    progress_md,
     run_name_for_file,
     safe_run_name,
     stored_result_md,

@@ -27,6 +27,7 @@ from workbench.compare import (
     check_resumable,
     latest_records,
     read_records,
+    saved_runs,
 )
 from workbench.experiments import bundled
 from workbench.language import part_language
@@ -434,3 +435,16 @@ def test_the_headless_batch_warns_without_a_key_and_its_exit_status_says_answers
     assert "2 answers failed or were not asked: run the same command again" in done.stderr
     with out.open(encoding="utf-8-sig", newline="") as fh:
         assert len(list(csv.DictReader(fh))) == 4  # the failed answers are rows too, with their error
+
+
+def test_the_saved_runs_are_listed_latest_first_with_the_experiments_they_hold(tmp_path):
+    older, newer = tmp_path / "batch-bundled.jsonl", tmp_path / "batch-my-file.jsonl"
+    older.write_text("".join(json.dumps({"experiment_id": f"exp-{i}"}) + "\n" for i in (1, 2, 2, 3))
+                     + '{"experiment_id": "exp-4", "que', encoding="utf-8")  # exp-2 asked twice; a torn line
+    newer.write_text(json.dumps({"experiment_id": "row-1"}) + "\n", encoding="utf-8")
+    (tmp_path / "verdicts.jsonl").write_text("{}\n", encoding="utf-8")  # not a batch run
+    os.utime(older, (time.time() - 3600, time.time() - 3600))
+    runs = saved_runs(tmp_path)
+    assert [(r.name, r.experiments) for r in runs] == [("my-file", 1), ("bundled", 3)]
+    assert runs[0].modified > runs[1].modified
+    assert saved_runs(tmp_path / "missing") == []

@@ -1,0 +1,68 @@
+"""The results of a batch (table, summary, routes, charts, CSV), for a run as it ends and for a
+saved run opened again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from ui.common import download_path
+from workbench import charts
+from workbench.compare import BatchProgress, saved_runs
+from workbench.export import write_csv
+from workbench.summary import flat_rows, summarize, summary_table
+
+TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "reasoning_lang", "answer_lang", "latency_ms",
+                 "ttft_ms", "tokens_per_s", "finish_reason", "error_kind", "query", "response"]
+TABLE_HEADERS = ["experiment", "system", "route", "refusal", "reasoning lang", "answer lang", "latency ms",
+                 "TTFT ms", "tok/s", "finish", "error", "query", "response"]  # the CSV keeps the column names
+TABLE_WIDTHS = ["190px", "75px", "130px", "80px", "100px", "85px", "90px", "80px", "70px", "75px", "110px", "260px",
+                "380px"]
+
+
+def results_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """One row per experiment and system, with the table's headers."""
+    return pd.DataFrame(flat_rows(records), columns=TABLE_COLUMNS).set_axis(TABLE_HEADERS, axis=1)
+
+
+def results_view(records: list[dict[str, Any]], name: str) -> tuple:
+    """Table, summary, routes line, the three charts and the CSV download of a run's records."""
+    rows = flat_rows(records)
+    summ = summarize(records)
+    csv_path = download_path(name)
+    write_csv(rows, csv_path, bom=True)
+    routes = ", ".join(f"{k}: {v}" for k, v in sorted(summ["route_distribution"].items())) or "—"
+    agree = summ["refusal_agreement"]
+    routes_text = f"**Routes (System B):** {routes}"
+    if agree is not None:
+        routes_text += f"\n\n**A-vs-B refusal agreement:** {agree:.0%} of {summ['compared_pairs']} pairs"
+    return (results_frame(records),
+            pd.DataFrame(summary_table(summ), columns=["metric", "System A", "System B"]),
+            routes_text, charts.latency_figure(rows), charts.refusal_by_route_figure(summ),
+            charts.tokens_figure(rows), gr.update(value=str(csv_path), visible=True))
+
+
+def saved_run_choices(folder: Path) -> list[tuple[str, str]]:
+    """(label, run name) of the saved runs, the latest first, for a dropdown."""
+    return [(f"{r.name} · {r.experiments} experiment{'s' if r.experiments != 1 else ''} · "
+             f"{r.modified:%Y-%m-%d %H:%M} UTC", r.name) for r in saved_runs(folder)]
+
+
+def progress_md(prog: BatchProgress, state: str, failed: dict[str, int] | None = None) -> str:
+    """The batch's progress line: a bar, what a resumed run took from the earlier one, and at the
+    end how many answers failed per system (`failed`), which running the batch again retries."""
+    width = 30
+    filled = int(width * prog.done / prog.total) if prog.total else width
+    extra = f" · {prog.skipped} already done earlier (resumed)" if prog.skipped else ""
+    if prog.retried:
+        extra += f" · {prog.retried} run again for a system that failed or was not asked"
+    line = (f"**{state}** — {prog.done}/{prog.total} experiments `{'█' * filled}{'░' * (width - filled)}` "
+            f"{prog.elapsed_s:.0f} s{extra}")
+    if failed := {key: n for key, n in (failed or {}).items() if n}:
+        counts = ", ".join(f"System {key}: {n}" for key, n in sorted(failed.items()))
+        line += (f"\n\n{sum(failed.values())} answers failed ({counts}); *Run batch* again with "
+                 "the same run name asks those systems again and keeps the answers that worked.")
+    return line
