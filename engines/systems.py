@@ -53,6 +53,7 @@ REFUSAL_TEXT = (
     "Je ne peux pas vous aider avec cette demande : elle faciliterait une infraction financière "
     "ou contournerait un contrôle. Je peux expliquer les règles applicables ou comment alerter la "
     "conformité.")
+NO_MODEL_CALL = "router (no model call)"  # the model id of an answer the router gave itself
 
 
 def route_extras(decision: RouteDecision, policy: RoutePolicy) -> dict[str, Any]:
@@ -90,7 +91,7 @@ class RoutedEngine:
         if policy.mode == "refuse" and not self.refuse_calls_model:
             yield TextDelta("content", REFUSAL_TEXT)
             elapsed = time.perf_counter() - started
-            yield Done(StreamStats(model_id="router (no model call)", finish_reason="stop",
+            yield Done(StreamStats(model_id=NO_MODEL_CALL, finish_reason="stop",
                                    ttft_s=elapsed, total_s=elapsed, extras=extras))
             return
         system = policy.system_prompt

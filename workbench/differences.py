@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engines.systems import NO_MODEL_CALL
 from workbench.language import SUPPORTED, part_language
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "mixed": "both languages"}
@@ -88,10 +89,19 @@ def differences(rec: dict[str, Any]) -> list[str]:
     if route and expected and route != expected:
         lines.append(f"B's router chose {route}; the experiment expects {expected}.")
 
-    for line in (_faster("First token", a.get("ttft_ms"), b.get("ttft_ms"), unit_ms=True),
-                 _faster("Finished", a.get("latency_ms"), b.get("latency_ms"), unit_ms=False)):
-        if line:
-            lines.append(line + ".")
+    canned = next((key for key, meta in (("A", meta_a), ("B", meta_b)) if meta.get("model_id") == NO_MODEL_CALL),
+                  None)
+    if canned:  # a policy answer takes no time: "8000× sooner" would compare a lookup with a model
+        other, res = ("B", b) if canned == "A" else ("A", a)
+        line = f"Timing: {canned}'s answer came from its router's policy, without a model call"
+        if res.get("latency_ms"):
+            line += f"; {other}'s model finished in {res['latency_ms'] / 1000:.2f} s"
+        lines.append(line + ".")
+    else:
+        for line in (_faster("First token", a.get("ttft_ms"), b.get("ttft_ms"), unit_ms=True),
+                     _faster("Finished", a.get("latency_ms"), b.get("latency_ms"), unit_ms=False)):
+            if line:
+                lines.append(line + ".")
     lines.append(f"Tokens: A {meta_a.get('reasoning_tokens', 0) + meta_a.get('content_tokens', 0)}"
                  f"{_share(meta_a)}; B {meta_b.get('reasoning_tokens', 0) + meta_b.get('content_tokens', 0)}"
                  f"{_share(meta_b)}.")

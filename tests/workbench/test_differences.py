@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from engines.base import ConfigurationError, EngineError, StreamStats
+from engines.systems import NO_MODEL_CALL
 from ui.compare import differences_md
 from workbench.compare import Experiment, SystemRun, record
 from workbench.differences import differences, question_language
@@ -115,3 +116,14 @@ def test_the_csv_rows_of_an_experiment_carry_its_differences():
     assert {r["how_they_differ"] for r in rows} == {" | ".join(differences(rec))}
     assert rows[0]["how_they_differ"].startswith("A refused, B answered. | ")
     assert flat_rows([_rec(None, _run("System B", EN_ANSWER))])[0]["how_they_differ"] is None
+
+
+def test_a_refusal_the_router_gave_without_the_model_is_not_timed_against_a_model():
+    canned = _run("System B", "I can't help with that request: it would facilitate financial crime.", reasoning="",
+                  ttft=0.0002, total=0.0002, route="explicit_refusal")
+    canned.stats.model_id = NO_MODEL_CALL
+    lines = differences(_rec(_run("System A", "I can't help with that: it is money laundering.", total=1.62),
+                             canned))
+    assert "Timing: B's answer came from its router's policy, without a model call; A's model finished in 1.62 s." \
+        in lines
+    assert not any("sooner" in line for line in lines)  # it said "B 8122.0× sooner than A"
