@@ -4,9 +4,9 @@
 
 Starts the app on the demo model. System A is DeepSeek when DEEPSEEK_API_KEY is set; otherwise a
 stand-in: `transformers serve` running the demo model on loopback (as the tests use), so that
-both columns fill. Asks a French question in Chat, runs a comparison and a 10-experiment batch
-(and opens one row), an FR/EN inspection of 3 pairs under every strategy on both systems with
-its budget sweep, and a 4-configuration sweep.
+both columns fill. Asks a French question in Chat of System B with System A side by side, runs
+a comparison and a 10-experiment batch (and opens one row), an FR/EN inspection of 3 pairs under
+every strategy on both systems with its budget sweep, and a 4-configuration sweep.
 Rerun it whenever the UI changes.
 """
 
@@ -55,9 +55,12 @@ def shoot(system_a: dict[str, str]) -> None:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(url)
+            page.locator("#chat-beside input").click()  # System B's local model beside System A
+            page.get_by_role("option", name="System A · remote MoE", exact=True).click()
             page.fill("#chat-question textarea", "Qu'est-ce que la duration ?")
             page.click("#chat-send")
             expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=60000)
+            expect(page.locator("#chatbot-beside")).to_contain_text("finish: stop", timeout=60000)
             page.wait_for_timeout(800)
             page.screenshot(path=OUT / "chat.png")
 
