@@ -17,6 +17,7 @@ from workbench.chat import (
     run_side_by_side,
     run_turn,
     saved_turns,
+    side_by_side_differences,
     stats_line,
 )
 from workbench.chat_export import conversation_json, conversation_markdown, finished
@@ -86,6 +87,26 @@ def chat_labels(label: str, adapter: str, beside: str, beside_adapter: str) -> t
             gr.update(visible=True, label=engine_name(beside, beside_adapter)), gr.Column(scale=5))
 
 
+def side_names(turn: Turn) -> tuple[str, str]:
+    """Short names for the two sides of a question asked side by side: "System B" and "System A",
+    or "System B" and "System B + french-reasoning"; the full labels when those are alike."""
+    sides = (turn, turn.beside or turn)
+    short = tuple(t.engine.split(" · ")[0] + (f" + {t.adapter}" if t.adapter else "") for t in sides)
+    full = tuple(engine_name(t.engine, t.adapter) for t in sides)
+    for names in (short, full):
+        if names[0] != names[1]:
+            return names  # type: ignore[return-value]
+    return "left", "right"
+
+
+def differences_md(turns: list[Turn]) -> str:
+    """How the last question's two answers differ, when it was asked side by side and both finished."""
+    if not turns or turns[-1].beside is None:
+        return ""
+    lines = side_by_side_differences(turns[-1], side_names(turns[-1]))
+    return "**How they differ** (last question)\n" + "\n".join(f"- {safe_markdown(x)}" for x in lines) if lines else ""
+
+
 def conversation_files(turns: list[Turn]) -> tuple[Any, Any]:
     """The two download buttons' updates: the conversation as Markdown and as JSON, or hidden."""
     if not finished(turns):
@@ -119,6 +140,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                                                 feedback_options=None,
                                                 placeholder="Each question goes to both engines; this one "
                                                             "answers from the next question on.")
+                diff = gr.Markdown(elem_id="chat-diff")  # under both boxes: how their last answers differ
                 with gr.Row():
                     question = gr.Textbox(show_label=False, scale=6, lines=2, max_lines=8,
                                           elem_id="chat-question", max_length=20000,
@@ -171,7 +193,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         if not q:
             gr.Warning("Type a question first.")
             yield (render(history), render(beside_history(history)), history, gr.update(),
-                   gr.update(visible=False), gr.update(), gr.update())
+                   gr.update(visible=False), gr.update(), gr.update(), gr.update())
             return
         values = [temperature, top_p, top_k, max_new_tokens, min_new_tokens, repetition_penalty,
                   no_repeat_ngram_size, seed, enable_thinking, stop]
@@ -191,36 +213,37 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
             updates = run_side_by_side(sides, q, params, system, cancel)
         for turns_now in updates:
             if clears.get(session, 0) != cleared:  # leaving the loop closes the stream: generation ends
-                yield [], [], [], gr.update(), gr.update(visible=False), *conversation_files([])
+                yield [], [], [], gr.update(), gr.update(visible=False), *conversation_files([]), ""
                 return
             turn = turns_now[0]
             turn.beside = turns_now[1] if len(turns_now) > 1 else None
             current = [*history, turn]
             files = (gr.update(), gr.update()) if not turn.done else conversation_files(current)
             yield (render(current), render(beside_history(current)), current, "",
-                   gr.update(visible=cut_off_in_reasoning(current)), *files)
+                   gr.update(visible=cut_off_in_reasoning(current)), *files, differences_md(current))
 
-    def take_last(history: list[Turn]) -> tuple[list[Turn], list[dict], list[dict], str]:
+    def take_last(history: list[Turn]) -> tuple[list[Turn], list[dict], list[dict], str, str]:
         if not history:
-            return history, [], [], ""
+            return history, [], [], "", ""
         kept = history[:-1]
-        return kept, render(kept), render(beside_history(kept)), history[-1].question
+        return kept, render(kept), render(beside_history(kept)), history[-1].question, ""
 
     def bigger_budget(budget: float) -> int:
         return int(min(MAX_BUDGET, max(64, budget * 2)))
 
     inputs = [engine, adapter, beside, adapter_beside, system_prompt, *control_list]
-    outputs = [chatbot, chatbot_beside, turns, question, more, save_md, save_json]
+    outputs = [chatbot, chatbot_beside, turns, question, more, save_md, save_json, diff]
     keep = {"fn": saved_turns, "inputs": [turns], "outputs": [saved], "api_visibility": "private",
             "queue": False}
     for trigger in (send.click, question.submit):
         trigger(respond, [question, turns, *inputs], outputs, api_visibility="private",
                 **services.heavy_event).then(**keep)
-    regenerate.click(take_last, [turns], [turns, chatbot, chatbot_beside, pending], api_visibility="private").then(
+    taken_back = [turns, chatbot, chatbot_beside, pending, diff]
+    regenerate.click(take_last, [turns], taken_back, api_visibility="private").then(
         respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event).then(**keep)
     more.click(bigger_budget, [controls["max_new_tokens"]], [controls["max_new_tokens"]],
                api_visibility="private").then(
-        take_last, [turns], [turns, chatbot, chatbot_beside, pending], api_visibility="private").then(
+        take_last, [turns], taken_back, api_visibility="private").then(
         respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event).then(**keep)
 
     stop.click(stopper(services, "chat"), None, None, api_visibility="private", queue=False)
@@ -228,12 +251,12 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
     def clear_all(request: gr.Request) -> tuple:
         session = session_id(request)
         clears[session] = clears.get(session, 0) + 1
-        return [], [], [], gr.update(visible=False), *conversation_files([]), []
+        return [], [], [], gr.update(visible=False), *conversation_files([]), [], ""
 
     # The Clear button and the chat boxes' own bins empty the conversation the models are sent,
     # not only the display (the bin alone used to leave it, and the next answer brought it back).
     for trigger in (clear.click, chatbot.clear, chatbot_beside.clear):
-        trigger(clear_all, None, [turns, chatbot, chatbot_beside, more, save_md, save_json, saved],
+        trigger(clear_all, None, [turns, chatbot, chatbot_beside, more, save_md, save_json, saved, diff],
                 api_visibility="private")
 
     def adapter_choice(label: str) -> Any:
@@ -250,7 +273,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         (and adapters) of its last question picked again; nothing changes when it kept none."""
         history = restored_turns(data)
         if not history:
-            return tuple(gr.skip() for _ in range(10))
+            return tuple(gr.skip() for _ in range(11))
         last = history[-1]
         choices = {value for _, value in services.engine_choices()}
 
@@ -261,10 +284,10 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                 last.engine if last.engine in choices else gr.skip(), adapter_of(last),
                 last.beside.engine if last.beside is not None and last.beside.engine in choices else ALONE,
                 adapter_of(last.beside), gr.update(visible=cut_off_in_reasoning(history)),
-                *conversation_files(history))
+                *conversation_files(history), differences_md(history))
 
     return {"engine": engine, "adapter": adapter, "system_prompt": system_prompt,
             "controls": controls, "preset": preset,
             "on_load": {"fn": restore, "inputs": [saved],
                         "outputs": [turns, chatbot, chatbot_beside, engine, adapter, beside, adapter_beside,
-                                    more, save_md, save_json]}}
+                                    more, save_md, save_json, diff]}}

@@ -14,7 +14,9 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from engines.base import ChatRequest, Done, Engine, GenerationParams, Message, StreamStats, TextDelta
+from workbench.differences import differences
 from workbench.language import part_language
+from workbench.refusal import is_refusal
 
 UPDATE_EVERY_S = 0.1  # at most ~10 UI updates a second per stream
 
@@ -236,3 +238,30 @@ def _well_formed(turn: Turn) -> bool:
     texts = (turn.question, turn.engine, turn.reasoning, turn.answer)
     return all(isinstance(t, str) for t in texts) and isinstance(turn.stats, dict | None) \
         and isinstance(turn.params, dict | None) and isinstance(turn.route, dict | None)
+
+
+def _as_result(turn: Turn) -> dict[str, Any]:
+    """A turn in the shape of one system's comparison result, for :func:`differences`."""
+    stats = turn.stats or {}
+
+    def ms(key: str) -> float | None:
+        return round(stats[key] * 1000, 1) if stats.get(key) is not None else None
+
+    return {"response": turn.answer, "reasoning": turn.reasoning, "refusal": is_refusal(turn.answer),
+            "latency_ms": ms("total_s"), "ttft_ms": ms("ttft_s"),
+            "reasoning_lang": stats.get("reasoning_lang"), "answer_lang": stats.get("answer_lang"),
+            "metadata": {"model_id": stats.get("model_id"), "finish_reason": stats.get("finish_reason"),
+                         "reasoning_tokens": stats.get("reasoning_tokens", 0),
+                         "content_tokens": stats.get("content_tokens", 0),
+                         "reasoning_share": stats.get("reasoning_share"),
+                         "truncated_in_reasoning": turn.truncated_in_reasoning,
+                         "error": turn.error, "error_kind": turn.error_kind}}
+
+
+def side_by_side_differences(turn: Turn, names: tuple[str, str]) -> list[str]:
+    """How a question's two answers side by side differ, as Compare says it (refusal, language,
+    budget, then speed and tokens), naming the sides `names`; empty until both have finished."""
+    if turn.beside is None or not turn.done:
+        return []
+    return differences({"query": turn.question, "system_a": _as_result(turn),
+                        "system_b": _as_result(turn.beside)}, names)

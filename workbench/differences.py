@@ -23,7 +23,8 @@ def question_language(rec: dict[str, Any]) -> str:
     return lang if lang in SUPPORTED else part_language(rec.get("query") or "")
 
 
-def _faster(label: str, a: float | None, b: float | None, unit_ms: bool) -> str | None:
+def _faster(label: str, a: float | None, b: float | None, unit_ms: bool,
+            names: tuple[str, str] = ("A", "B")) -> str | None:
     """"first token: B sooner by 46 ms (434 vs 480 ms)", or about the same; None without both."""
     if not a or not b:
         return None
@@ -31,10 +32,10 @@ def _faster(label: str, a: float | None, b: float | None, unit_ms: bool) -> str 
     def show(ms: float) -> str:
         return f"{ms:.0f} ms" if unit_ms else f"{ms / 1000:.2f} s"
 
-    pair = f"A {show(a)}, B {show(b)}"
+    pair = f"{names[0]} {show(a)}, {names[1]} {show(b)}"
     if abs(a - b) <= SAME_WITHIN * max(a, b):
         return f"{label}: about the same ({pair})"
-    quick, slow = ("A", "B") if a < b else ("B", "A")
+    quick, slow = names if a < b else names[::-1]
     ratio = max(a, b) / min(a, b)
     return f"{label}: {quick} {ratio:.1f}× sooner than {slow} ({pair})"
 
@@ -44,39 +45,41 @@ def _share(meta: dict[str, Any]) -> str:
     return f", {share:.0%} reasoning" if share is not None else ""
 
 
-def differences(rec: dict[str, Any]) -> list[str]:
+def differences(rec: dict[str, Any], names: tuple[str, str] = ("A", "B")) -> list[str]:
     """Lines comparing the two systems' results in a stored comparison record (markdown-free
-    text; the caller renders it). Empty when fewer than two systems ran."""
+    text; the caller renders it), calling them `names`. Empty when fewer than two systems ran."""
+    name_a, name_b = names
     a, b = rec.get("system_a"), rec.get("system_b")
     if not a or not b:
         return []
     meta_a, meta_b = a.get("metadata") or {}, b.get("metadata") or {}
-    failed = {key: meta.get("error_kind") for key, meta in (("A", meta_a), ("B", meta_b))
+    failed = {key: meta.get("error_kind") for key, meta in ((name_a, meta_a), (name_b, meta_b))
               if meta.get("error") and meta.get("error_kind") != "cancelled"}
     if len(failed) == 2:
         return ["Neither system answered: nothing to compare."]
     if failed:
         (key, kind), = failed.items()
         how = "is not configured" if kind == "not_configured" else "failed"
-        return [f"{key} {how}; only {'B' if key == 'A' else 'A'} answered."]
+        return [f"{key} {how}; only {name_b if key == name_a else name_a} answered."]
 
     lines = []
     if a.get("refusal") != b.get("refusal"):
-        refused, answered = ("A", "B") if a.get("refusal") else ("B", "A")
+        refused, answered = (name_a, name_b) if a.get("refusal") else (name_b, name_a)
         lines.append(f"{refused} refused, {answered} answered.")
     elif a.get("refusal"):
         lines.append("Both refused.")
 
     asked = question_language(rec)
     if asked in SUPPORTED:
-        off = [f"{key}'s {part} is in {LANGUAGE_NAMES.get(res[field], res[field])}" for key, res in (("A", a), ("B", b))
+        off = [f"{key}'s {part} is in {LANGUAGE_NAMES.get(res[field], res[field])}"
+               for key, res in ((name_a, a), (name_b, b))
                for part, field in (("answer", "answer_lang"), ("reasoning", "reasoning_lang"))
                if res.get(field) not in (None, "none", "und", asked)
                and not (part == "answer" and res.get("refusal"))]  # refusal wording is policy
         if off:
             lines.append(f"The question is in {LANGUAGE_NAMES[asked]}; " + ", ".join(off) + ".")
 
-    for key, meta in (("A", meta_a), ("B", meta_b)):
+    for key, meta in ((name_a, meta_a), (name_b, meta_b)):
         if meta.get("finish_reason") == "cancelled":
             lines.append(f"{key} was stopped before the end: its figures are partial.")
         elif meta.get("truncated_in_reasoning"):
@@ -87,22 +90,22 @@ def differences(rec: dict[str, Any]) -> list[str]:
 
     route, expected = b.get("route"), rec.get("expected_route")
     if route and expected and route != expected:
-        lines.append(f"B's router chose {route}; the experiment expects {expected}.")
+        lines.append(f"{name_b}'s router chose {route}; the experiment expects {expected}.")
 
-    canned = next((key for key, meta in (("A", meta_a), ("B", meta_b)) if meta.get("model_id") == NO_MODEL_CALL),
+    canned = next((key for key, meta in ((name_a, meta_a), (name_b, meta_b)) if meta.get("model_id") == NO_MODEL_CALL),
                   None)
     if canned:  # a policy answer takes no time: "8000× sooner" would compare a lookup with a model
-        other, res = ("B", b) if canned == "A" else ("A", a)
+        other, res = (name_b, b) if canned == name_a else (name_a, a)
         line = f"Timing: {canned}'s answer came from its router's policy, without a model call"
         if res.get("latency_ms"):
             line += f"; {other}'s model finished in {res['latency_ms'] / 1000:.2f} s"
         lines.append(line + ".")
     else:
-        for line in (_faster("First token", a.get("ttft_ms"), b.get("ttft_ms"), unit_ms=True),
-                     _faster("Finished", a.get("latency_ms"), b.get("latency_ms"), unit_ms=False)):
+        for line in (_faster("First token", a.get("ttft_ms"), b.get("ttft_ms"), unit_ms=True, names=names),
+                     _faster("Finished", a.get("latency_ms"), b.get("latency_ms"), unit_ms=False, names=names)):
             if line:
                 lines.append(line + ".")
-    lines.append(f"Tokens: A {meta_a.get('reasoning_tokens', 0) + meta_a.get('content_tokens', 0)}"
-                 f"{_share(meta_a)}; B {meta_b.get('reasoning_tokens', 0) + meta_b.get('content_tokens', 0)}"
+    lines.append(f"Tokens: {name_a} {meta_a.get('reasoning_tokens', 0) + meta_a.get('content_tokens', 0)}"
+                 f"{_share(meta_a)}; {name_b} {meta_b.get('reasoning_tokens', 0) + meta_b.get('content_tokens', 0)}"
                  f"{_share(meta_b)}.")
     return lines

@@ -217,6 +217,10 @@ def test_side_by_side_the_base_model_and_its_adapter_answer_each_question(page, 
     expect(page.locator("#chatbot")).to_contain_text("language: reasoning en")
     expect(beside).to_contain_text("language: reasoning fr")  # the adapter's whole point, seen side by side
     expect(beside).to_contain_text("Qu'est-ce que la duration ?")
+    # under both boxes, what differs, as Compare says it
+    expect(page.locator("#chat-diff")).to_contain_text("The question is in French; System B's reasoning is in English.")
+    expect(page.locator("#chat-diff")).to_contain_text("Tokens: System B ")
+    expect(page.locator("#chat-diff")).to_contain_text("; System B + french-reasoning ")
     with page.expect_download() as info:
         page.click("#chat-download-json")
     info.value.save_as(tmp_path / "chat.json")

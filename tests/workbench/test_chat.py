@@ -14,6 +14,7 @@ from workbench.chat import (
     restored_turns,
     run_side_by_side,
     saved_turns,
+    side_by_side_differences,
     stats_line,
 )
 
@@ -130,3 +131,27 @@ def test_a_conversation_kept_by_the_browser_comes_back_whole_and_nothing_else_do
     tampered = [{"question": 3, "engine": "x", "running": False}, {**json_like[0], "stats": "fast"},
                 "nonsense", {"unknown": 1}, {**json_like[0], "running": True}]
     assert restored_turns(tampered) == [] and restored_turns(None) == [] and restored_turns({"a": 1}) == []
+
+
+class Scripted:
+    def __init__(self, reasoning: str, answer: str, ttft: float) -> None:
+        self.reasoning, self.answer, self.ttft = reasoning, answer, ttft
+
+    def stream(self, request, cancel=None):
+        yield TextDelta("reasoning", self.reasoning)
+        yield TextDelta("content", self.answer)
+        yield Done(StreamStats(model_id="m", finish_reason="stop", reasoning_tokens=30, content_tokens=20,
+                               ttft_s=self.ttft, total_s=2.0))
+
+
+def test_the_two_answers_of_a_question_asked_side_by_side_are_compared_as_compare_does():
+    english = Scripted("The user asks about duration.", "Duration measures a bond's sensitivity to rates.", 0.1)
+    french = Scripted("L'utilisateur demande ce qu'est la duration d'une obligation.",
+                      "La duration mesure la sensibilité du prix d'une obligation aux taux.", 0.4)
+    turn, beside = ask_both([Side(english, "L", []), Side(french, "R", [])], "Qu'est-ce que la duration ?")
+    turn.beside = beside
+    lines = side_by_side_differences(turn, ("base", "adapter"))
+    assert lines[0] == "The question is in French; base's answer is in English, base's reasoning is in English."
+    assert "First token: base 4.0× sooner than adapter (base 100 ms, adapter 400 ms)." in lines
+    beside.running = True
+    assert side_by_side_differences(turn, ("base", "adapter")) == []  # not before both have finished
