@@ -158,7 +158,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="seconds before a remote request is abandoned [SYSTEM_A_DEADLINE_S]")
     parser.add_argument("--results-dir", type=Path,
                         default=Path(env("WORKBENCH_RESULTS_DIR", str(ROOT / "runs"))),
-                        help="where batch results are kept [WORKBENCH_RESULTS_DIR]")
+                        help="where batch runs, verdicts and FR/EN inspections are kept [WORKBENCH_RESULTS_DIR]")
     parser.add_argument("--refuse-calls-model", action="store_true",
                         default=_env_bool("WORKBENCH_REFUSE_CALLS_MODEL"),
                         help="on the refusal route, let the local model write the refusal instead "
