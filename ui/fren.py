@@ -192,9 +192,9 @@ def build_fren_tab(services: Services) -> None:
         rows = sorted_rows(rows)
         path = download_path("fren")
         write_csv(rows, path, bom=True)
-        saved_dir.mkdir(parents=True, exist_ok=True)
-        stamp = path.stem.removeprefix("fren-")
-        shutil.copyfile(path, saved_dir / f"fren-{stamp}-{len(rows)}.csv")
+        if rows:  # a run stopped before any answer leaves nothing to open again
+            saved_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, saved_dir / f"{path.stem}-{len(rows)}.csv")
         took = f"{time.perf_counter() - started:.1f} s"
         state = (f"Stopped — {len(rows)} of {total} answers finished in {took}; the tables cover those"
                  if cancel.is_set() else f"Finished — {len(rows)} answers in {took}")
