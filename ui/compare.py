@@ -18,6 +18,8 @@ from ui.batch_view import (
     progress_md,
     results_frame,
     results_view,
+    runs_against,
+    safe_run_name,
     saved_run_choices,
 )
 from ui.common import download_path, session_cancel, stopper
@@ -136,11 +138,6 @@ def start_batch(*args: Any, **kwargs: Any) -> BatchRun:
         raise gr.Error(str(exc)) from None
 
 
-def safe_run_name(text: str | None, default: str) -> str:
-    """A run name safe in a file name (letters, digits, - and _), or `default` when none is left."""
-    return "".join(ch for ch in (text or "") if ch.isalnum() or ch in "-_")[:60] or default
-
-
 def run_name_for_file(path: str | None) -> str:
     """The run name an uploaded file suggests: its own name, so that each file's answers go to a
     results file of their own; 'bundled' when the upload is cleared."""
@@ -224,9 +221,13 @@ def build_compare_tab(services: Services) -> None:
                         with gr.Row():
                             batch_go = gr.Button("Run batch", variant="primary", elem_id="batch-go")
                             batch_stop = gr.Button("Stop", variant="stop", elem_id="batch-stop")
-                        saved = gr.Dropdown(saved_run_choices(settings.results_dir), value=None,
-                                            label="Open a saved run (its results, without running anything)",
-                                            elem_id="batch-saved")
+                        with gr.Row():
+                            saved = gr.Dropdown(saved_run_choices(settings.results_dir), value=None,
+                                                label="Open a saved run (runs nothing)",
+                                                elem_id="batch-saved")
+                            against = gr.Dropdown(saved_run_choices(settings.results_dir), value=None,
+                                                  label="Set this run against another saved run",
+                                                  elem_id="batch-against")
                 progress = gr.Markdown(elem_id="batch-progress")
                 table = gr.Dataframe(headers=TABLE_HEADERS, label="Results (one row per experiment and "
                                      "system; select a row to read both answers in full)", wrap=True,
@@ -246,6 +247,10 @@ def build_compare_tab(services: Services) -> None:
                     plot_refusal = gr.Plot(elem_id="batch-plot-refusal", show_label=False)
                     plot_tokens = gr.Plot(elem_id="batch-plot-tokens", show_label=False)
                 download = gr.DownloadButton("Download CSV", visible=False, elem_id="batch-download")
+                with gr.Group(visible=False, elem_id="batch-runs") as runs_box:
+                    runs_md = gr.Markdown(elem_id="batch-runs-head")
+                    runs_df = gr.Dataframe(label="Summary of both runs, over the experiments they share",
+                                           max_height=640, elem_id="batch-runs-table")
 
     # ---------------------------------------------------------------- single
 
@@ -341,11 +346,11 @@ def build_compare_tab(services: Services) -> None:
             if not final:
                 yield (progress_md(prog, state), results_frame(records),
                        gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), dict(done),
-                       gr.update())
+                       gr.update(), gr.update())
                 continue
             failed = Counter(key for rec in records for key in still_to_run(rec, tuple(chosen)))
-            yield (progress_md(prog, state, failed), *results_view(records, safe_name), dict(done),
-                   gr.update(choices=saved_run_choices(settings.results_dir)))
+            runs = gr.update(choices=saved_run_choices(settings.results_dir))
+            yield progress_md(prog, state, failed), *results_view(records, safe_name), dict(done), runs, runs
 
     def open_run(name: str | None) -> tuple:
         """A saved run's results, as they stood when it last wrote; *Run batch* under its name resumes it."""
@@ -358,7 +363,14 @@ def build_compare_tab(services: Services) -> None:
         status = (f"**Opened run `{name}`** — {len(records)} experiments ({counts}). *Run batch* under this "
                   "name (with the file it used) resumes it.")
         return (status, *results_view(records, safe_run_name(name, "batch")),
-                {r["experiment_id"]: r for r in records}, gr.update(), name)
+                {r["experiment_id"]: r for r in records}, gr.update(), gr.update(), name)
+
+    def set_against(current: str, other: str | None) -> tuple:
+        try:
+            head, frame = runs_against(settings.results_dir, current, other)
+        except ValueError as exc:
+            raise gr.Error(str(exc)) from None
+        return gr.Group(visible=True), head, frame
 
     def show_details(records: dict[str, dict], evt: gr.SelectData) -> tuple:
         rec = records.get(str((evt.row_value or [""])[0]))
@@ -368,7 +380,7 @@ def build_compare_tab(services: Services) -> None:
         return (gr.update(visible=True), experiment_md(rec), *out, differences_md(rec))
 
     batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download,
-                     batch_records, saved]
+                     batch_records, saved, against]
     table.select(show_details, [batch_records],
                  [details, details_head, *[c for key in ("A", "B") for c in details_cols[key]], details_diff],
                  api_visibility="private")
@@ -379,8 +391,9 @@ def build_compare_tab(services: Services) -> None:
     batch_stop.click(stopper(services, "batch"), None, None, api_visibility="private", queue=False)
     saved.input(lambda: gr.update(visible=False), None, details, api_visibility="private", queue=False)
     saved.input(open_run, [saved], [*batch_outputs, run_name], api_visibility="private")
-    batch_tab.select(lambda: gr.update(choices=saved_run_choices(settings.results_dir)), None, [saved],
-                     api_visibility="private")
+    batch_tab.select(lambda: [gr.update(choices=saved_run_choices(settings.results_dir))] * 2, None,
+                     [saved, against], api_visibility="private")
+    against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df], api_visibility="private")
 
 
 def api_compare(services: Services):

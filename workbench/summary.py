@@ -127,3 +127,34 @@ def summary_table(summary: dict[str, Any]) -> list[list[Any]]:
         return f"{value:.0%}" if key in shares and value is not None else value
 
     return [[label, shown(key, sys_["A"][key]), shown(key, sys_["B"][key])] for label, key in metrics]
+
+
+def compare_runs(first: list[dict[str, Any]], second: list[dict[str, Any]],
+                 names: tuple[str, str]) -> tuple[list[list[Any]], list[str]]:
+    """Two batch runs over the experiments they both hold: the summary table with a column per
+    system and run (metric, A·first, A·second, B·first, B·second), and lines counting, per system,
+    the experiments whose refusal or answer language changed from one run to the other.
+    Raises ValueError when the runs share no experiment."""
+    by_id = [{r["experiment_id"]: r for r in run if isinstance(r.get("experiment_id"), str)} for run in (first, second)]
+    common = sorted(by_id[0].keys() & by_id[1].keys())
+    if not common:
+        raise ValueError(f"the runs {names[0]!r} and {names[1]!r} share no experiment")
+    tables = [summary_table(summarize([run[i] for i in common])) for run in by_id]
+    rows = [[metric, a1, a2, b1, b2] for (metric, a1, b1), (_, a2, b2) in zip(*tables, strict=True)]
+    lines = [f"{len(common)} experiments in both runs"
+             + (f" ({len(by_id[0]) - len(common)} only in {names[0]}, {len(by_id[1]) - len(common)} only in "
+                f"{names[1]}, left out)" if len(common) < max(len(by_id[0]), len(by_id[1])) else "") + "."]
+    for key, field in SYSTEMS.items():
+        pairs = [(by_id[0][i].get(field), by_id[1][i].get(field)) for i in common]
+        pairs = [(x, y) for x, y in pairs if x and y and not x["metadata"].get("error")
+                 and not y["metadata"].get("error")]
+        if not pairs:
+            continue
+        refusal = [(x["refusal"], y["refusal"]) for x, y in pairs if x.get("refusal") != y.get("refusal")]
+        language = sum(x.get("answer_lang") != y.get("answer_lang") for x, y in pairs)
+        now_refused = sum(1 for _, y in refusal if y)
+        which = (f" ({now_refused} refused only in {names[1]}, {len(refusal) - now_refused} only in {names[0]})"
+                 if refusal else "")
+        lines.append(f"System {key}, {len(pairs)} answered in both: refusal changed on {len(refusal)}{which}; "
+                     f"the answer's language changed on {language}.")
+    return rows, lines

@@ -122,7 +122,11 @@ def test_an_uploaded_file_gets_a_run_of_its_own_and_another_file_cannot_take_its
 
 
 def test_a_saved_run_opens_after_a_reload_without_running_anything(page, tmp_path):
+    run_bundled(page, 2, "other-run")
     run_bundled(page, 3, "kept-run")
+    page.locator("#batch-against input").click()  # a run that ends is listed at once
+    expect(page.get_by_role("option").filter(has_text="other-run · 2 experiments")).to_be_visible()
+    page.keyboard.press("Escape")
     page.reload()
     page.get_by_role("tab", name="Compare").click()
     page.get_by_role("tab", name="Batch").click()
@@ -142,3 +146,13 @@ def test_a_saved_run_opens_after_a_reload_without_running_anything(page, tmp_pat
     first.click()  # its rows open as a live run's do
     expect(page.locator("#batch-details-metrics-b")).to_contain_text("route")
     expect(progress).not_to_contain_text("Running")
+
+    # …and it can be set against another saved run, over the experiments both hold
+    expect(page.locator("#batch-runs")).to_be_hidden()
+    page.locator("#batch-against input").click()
+    page.get_by_role("option").filter(has_text="other-run · 2 experiments").click()
+    expect(page.locator("#batch-runs-head")).to_contain_text(
+        "2 experiments in both runs (1 only in kept-run, 0 only in other-run, left out).", timeout=20000)
+    expect(page.locator("#batch-runs-head")).to_contain_text("System B, 2 answered in both: refusal changed on 0")
+    expect(page.locator("#batch-runs-table")).to_contain_text("System B · other-run")
+    expect(page.locator("#batch-runs-table")).to_contain_text("refusal rate")
