@@ -385,11 +385,14 @@ def build_compare_tab(services: Services) -> None:
                  [details, details_head, *[c for key in ("A", "B") for c in details_cols[key]], details_diff],
                  api_visibility="private")
     upload.change(run_name_for_file, upload, run_name, api_visibility="private", queue=False)
-    batch_go.click(lambda: gr.update(visible=False), None, details, api_visibility="private", queue=False)
+    # a new run or another run opened: the row details and the run-against-run view were of the last one
+    hide_both = {"fn": lambda: (gr.update(visible=False),) * 2, "inputs": None, "outputs": [details, runs_box],
+                 "api_visibility": "private", "queue": False}
+    batch_go.click(**hide_both)
     batch_go.click(batch_ui, {upload, systems, concurrency, limit, run_name, *param_list}, batch_outputs,
                    api_visibility="private", **services.heavy_event)
     batch_stop.click(stopper(services, "batch"), None, None, api_visibility="private", queue=False)
-    saved.input(lambda: gr.update(visible=False), None, details, api_visibility="private", queue=False)
+    saved.input(**hide_both)
     saved.input(open_run, [saved], [*batch_outputs, run_name], api_visibility="private")
     batch_tab.select(lambda: [gr.update(choices=saved_run_choices(settings.results_dir))] * 2, None,
                      [saved, against], api_visibility="private")
