@@ -59,7 +59,7 @@ def runs_against(folder: Path, current: str | None, other: str | None) -> tuple[
     if names[0] == names[1]:
         raise ValueError(f"That is the run {names[0]!r} itself: choose another one.")
     runs = [latest_records(folder / f"batch-{n}.jsonl") for n in names]
-    rows, lines = compare_runs(runs[0], runs[1], (names[0], names[1]))
+    rows, lines = compare_runs(runs[0], runs[1], names)
     head = f"**Run `{names[0]}` against run `{names[1]}`**\n\n" + "\n".join(f"- {x}" for x in lines)
     columns = ["metric", *(f"System {k} · {n}" for k in SYSTEMS for n in names)]
     return head, pd.DataFrame(rows, columns=columns)

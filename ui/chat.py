@@ -7,7 +7,7 @@ from typing import Any
 
 import gradio as gr
 
-from ui.common import BASE_MODEL, download_path, pick_engine, session_cancel, session_id, stopper
+from ui.common import BASE_MODEL, differences_block, download_path, pick_engine, session_cancel, session_id, stopper
 from ui.params import ORDER, build_param_panel, param_bounds, params_from_values
 from workbench.chat import (
     Side,
@@ -57,8 +57,7 @@ def render(turns: list[Turn]) -> list[dict[str, Any]]:
         elif turn.error_kind == "cancelled":
             notes.append("⏹️ Stopped.")
         if not turn.running and turn.stats:
-            notes.append(f"<sub>{engine_name(turn.engine, turn.adapter)} · "
-                         f"{safe_markdown(stats_line(turn.stats))}</sub>")
+            notes.append(f"<sub>{turn.engine_label} · {safe_markdown(stats_line(turn.stats))}</sub>")
         if body or notes or not turn.running:
             messages.append({"role": "assistant",
                              "content": "\n\n".join([body, *notes]).strip() or "…"})
@@ -92,7 +91,7 @@ def side_names(turn: Turn) -> tuple[str, str]:
     or "System B" and "System B + french-reasoning"; the full labels when those are alike."""
     sides = (turn, turn.beside or turn)
     short = tuple(t.engine.split(" · ")[0] + (f" + {t.adapter}" if t.adapter else "") for t in sides)
-    full = tuple(engine_name(t.engine, t.adapter) for t in sides)
+    full = tuple(t.engine_label for t in sides)
     for names in (short, full):
         if names[0] != names[1]:
             return names  # type: ignore[return-value]
@@ -103,8 +102,8 @@ def differences_md(turns: list[Turn]) -> str:
     """How the last question's two answers differ, when it was asked side by side and both finished."""
     if not turns or turns[-1].beside is None:
         return ""
-    lines = side_by_side_differences(turns[-1], side_names(turns[-1]))
-    return "**How they differ** (last question)\n" + "\n".join(f"- {safe_markdown(x)}" for x in lines) if lines else ""
+    return differences_block(side_by_side_differences(turns[-1], side_names(turns[-1])),
+                             "**How they differ** (last question)")
 
 
 def conversation_files(turns: list[Turn]) -> tuple[Any, Any]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import gradio as gr
 
 from engines.base import Engine
+from workbench.safety import safe_markdown
 from workbench.services import LOCAL, Services
 
 BASE_MODEL = "(base model)"
@@ -30,6 +31,11 @@ def pick_engine(services: Services, label: str, adapter: str | None = None) -> t
         raise gr.Error(str(exc)) from None
     chosen = None if adapter in (None, "", BASE_MODEL) or label != LOCAL else adapter
     return engine, chosen
+
+
+def differences_block(lines: list[str], heading: str = "**How they differ**") -> str:
+    """The lines of `workbench.differences` as a Markdown list under `heading`; empty without lines."""
+    return f"{heading}\n\n" + "\n".join(f"- {safe_markdown(line)}" for line in lines) if lines else ""
 
 
 def session_id(request: gr.Request | None) -> str:

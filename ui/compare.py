@@ -22,7 +22,7 @@ from ui.batch_view import (
     safe_run_name,
     saved_run_choices,
 )
-from ui.common import download_path, session_cancel, stopper
+from ui.common import differences_block, download_path, session_cancel, stopper
 from ui.params import ORDER, build_param_panel, params_from_json, params_from_values
 from workbench.compare import (
     MAX_CONCURRENCY,
@@ -125,8 +125,7 @@ def experiment_md(rec: dict[str, Any]) -> str:
 
 def differences_md(rec: dict[str, Any] | None) -> str:
     """The lines of `workbench.differences` under a heading; empty unless both systems answered."""
-    lines = differences(rec) if rec else []
-    return "**How they differ**\n\n" + "\n".join(f"- {safe_markdown(line)}" for line in lines) if lines else ""
+    return differences_block(differences(rec) if rec else [])
 
 
 def start_batch(*args: Any, **kwargs: Any) -> BatchRun:
@@ -221,11 +220,11 @@ def build_compare_tab(services: Services) -> None:
                         with gr.Row():
                             batch_go = gr.Button("Run batch", variant="primary", elem_id="batch-go")
                             batch_stop = gr.Button("Stop", variant="stop", elem_id="batch-stop")
+                        runs_now = saved_run_choices(settings.results_dir)  # read once for both pickers
                         with gr.Row():
-                            saved = gr.Dropdown(saved_run_choices(settings.results_dir), value=None,
-                                                label="Open a saved run (runs nothing)",
+                            saved = gr.Dropdown(runs_now, value=None, label="Open a saved run (runs nothing)",
                                                 elem_id="batch-saved")
-                            against = gr.Dropdown(saved_run_choices(settings.results_dir), value=None,
+                            against = gr.Dropdown(runs_now, value=None,
                                                   label="Set this run against another saved run",
                                                   elem_id="batch-against")
                 progress = gr.Markdown(elem_id="batch-progress")

@@ -215,11 +215,11 @@ def build_fren_tab(services: Services) -> None:
                 gr.update(choices=saved_choices(saved_dir)))
 
     def open_saved(name: str | None) -> tuple:
-        path = saved_dir / (name or "")
-        if not name or not SAVED_NAME.fullmatch(name) or not path.is_file():
+        match = SAVED_NAME.fullmatch(name or "")
+        if not match or not (saved_dir / match[0]).is_file():
             raise gr.Error("That saved inspection is no longer there.")
-        when = datetime.strptime(SAVED_NAME.fullmatch(name)[1], "%Y%m%d-%H%M%S")
-        return opened(path, f"Opened the inspection of {when:%Y-%m-%d %H:%M:%S} UTC")
+        when = datetime.strptime(match[1], "%Y%m%d-%H%M%S")
+        return opened(saved_dir / match[0], f"Opened the inspection of {when:%Y-%m-%d %H:%M:%S} UTC")
 
     def open_upload(file: str | None) -> tuple:
         if not file:

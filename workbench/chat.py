@@ -40,6 +40,11 @@ class Turn:
     beside: Turn | None = None  # the same question asked of a second engine, side by side
 
     @property
+    def engine_label(self) -> str:
+        """The engine that answered, naming its LoRA adapter when it had one."""
+        return self.engine + (f" · adapter {self.adapter}" if self.adapter else "")
+
+    @property
     def done(self) -> bool:
         """Finished, and so is the answer beside it."""
         return not self.running and (self.beside is None or not self.beside.running)

@@ -92,10 +92,6 @@ def _answer_markdown(turn: Turn, heading: str) -> list[str]:
     return lines
 
 
-def _engine(turn: Turn) -> str:
-    return turn.engine + (f" · adapter {turn.adapter}" if turn.adapter else "")
-
-
 def conversation_markdown(turns: list[Turn], now: datetime | None = None) -> str:
     """The conversation to read: each question, the reasoning quoted apart, the answer, the figures;
     a question asked side by side gets one section per engine."""
@@ -107,12 +103,12 @@ def conversation_markdown(turns: list[Turn], now: datetime | None = None) -> str
     for n, turn in enumerate(done, 1):
         lines += [f"## {n}. Question", "", turn.question, ""]
         if turn.beside is None:
-            lines += [f"*Engine:* {_engine(turn)}", ""]
+            lines += [f"*Engine:* {turn.engine_label}", ""]
         if turn.system_prompt:
             lines += ["*System prompt:*", "", _quoted(turn.system_prompt), ""]
         if turn.beside is None:
             lines += _answer_markdown(turn, "###")
             continue
         for side in (turn, turn.beside):
-            lines += [f"### {_engine(side)}", "", *_answer_markdown(side, "####")]
+            lines += [f"### {side.engine_label}", "", *_answer_markdown(side, "####")]
     return "\n".join(lines).rstrip() + "\n"

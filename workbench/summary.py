@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from workbench.compare import SYSTEMS
+from workbench.compare import SYSTEMS, still_to_run
 from workbench.differences import differences, question_language
 from workbench.language import SUPPORTED
 
@@ -145,9 +145,8 @@ def compare_runs(first: list[dict[str, Any]], second: list[dict[str, Any]],
              + (f" ({len(by_id[0]) - len(common)} only in {names[0]}, {len(by_id[1]) - len(common)} only in "
                 f"{names[1]}, left out)" if len(common) < max(len(by_id[0]), len(by_id[1])) else "") + "."]
     for key, field in SYSTEMS.items():
-        pairs = [(by_id[0][i].get(field), by_id[1][i].get(field)) for i in common]
-        pairs = [(x, y) for x, y in pairs if x and y and not x["metadata"].get("error")
-                 and not y["metadata"].get("error")]
+        pairs = [(by_id[0][i][field], by_id[1][i][field]) for i in common
+                 if not still_to_run(by_id[0][i], (key,)) and not still_to_run(by_id[1][i], (key,))]
         if not pairs:
             continue
         refusal = [(x["refusal"], y["refusal"]) for x, y in pairs if x.get("refusal") != y.get("refusal")]
