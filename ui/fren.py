@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +15,14 @@ import plotly.graph_objects as go
 from engines.base import GenerationParams
 from ui.common import download_path, pick_engine, session_cancel, stopper
 from ui.params import param_bounds
+from ui.saved import save_copy, saved_choices, saved_file
 from workbench.export import write_csv
 from workbench.fren import (
     MATRIX_METRICS,
     STRATEGIES,
     Probe,
     completion_table,
+    custom_probes,
     failures,
     load_probes,
     matrix,
@@ -32,7 +32,6 @@ from workbench.fren import (
     sorted_rows,
     transcript_html,
 )
-from workbench.language import detect_language
 from workbench.services import LOCAL, Services
 
 ROW_COLUMNS = ["probe", "type", "engine", "strategy", "question_lang", "reasoning_lang", "answer_lang",
@@ -87,24 +86,14 @@ def budget_figure(table: list[dict[str, Any]], budgets: list[int]) -> go.Figure:
     return fig
 
 
-SAVED_NAME = re.compile(r"fren-(\d{8}-\d{6})-(\d+)\.csv")
-
-
-def saved_choices(folder: Path) -> list[tuple[str, str]]:
-    """The inspections saved in `folder`, newest first: (label, file name) pairs."""
-    found = []
-    for path in folder.glob("fren-*.csv") if folder.is_dir() else []:
-        match = SAVED_NAME.fullmatch(path.name)
-        if match:
-            when = datetime.strptime(match[1], "%Y%m%d-%H%M%S")
-            found.append((when, f"{when:%Y-%m-%d %H:%M:%S} UTC · {match[2]} answers", path.name))
-    return [(label, name) for _, label, name in sorted(found, reverse=True)]
-
-
 def build_fren_tab(services: Services) -> None:
     probes = load_probes()
     engine_choices = services.engine_choices()
     saved_dir = services.settings.results_dir / "fren"
+
+    def listed() -> list[tuple[str, str]]:
+        return saved_choices(saved_dir, "fren", "answers")
+
     with gr.Tab("FR/EN behaviour", id="fren") as tab:
         gr.Markdown("Which language does each part of an answer use, and what does the reasoning cost? "
                     "Probe questions come in English/French pairs on the same topics.")
@@ -116,7 +105,9 @@ def build_fren_tab(services: Services) -> None:
                 count = gr.Slider(1, len(probes) // 2, value=4, step=1, label="Probe pairs per type",
                                   elem_id="fren-count")
                 custom = gr.Textbox(label="Your own questions (one per line, optional)", lines=2,
-                                    max_length=4000, elem_id="fren-custom")
+                                    max_length=4000, elem_id="fren-custom",
+                                    info="Their language is detected; start a line with fr: or en: to set it "
+                                         "(a question too short to tell is not counted for language matches).")
             with gr.Column(scale=3):
                 engines = gr.CheckboxGroup(engine_choices, value=[LOCAL], label="Engines", elem_id="fren-engines")
                 strategies = gr.CheckboxGroup(list(STRATEGIES), value=list(STRATEGIES), label="Strategies",
@@ -127,7 +118,7 @@ def build_fren_tab(services: Services) -> None:
             go_btn = gr.Button("Run inspection", variant="primary", elem_id="fren-go")
             stop = gr.Button("Stop", variant="stop", elem_id="fren-stop")
         with gr.Row(equal_height=True):
-            saved = gr.Dropdown(saved_choices(saved_dir), value=None, label="Open a saved inspection",
+            saved = gr.Dropdown(listed(), value=None, label="Open a saved inspection",
                                 info="Every inspection is saved when it ends (a stopped one too)",
                                 elem_id="fren-saved", scale=3)
             upload = gr.UploadButton("Open an inspection CSV…", file_types=[".csv"], elem_id="fren-upload",
@@ -166,9 +157,7 @@ def build_fren_tab(services: Services) -> None:
             pairs = sorted({p.id.rsplit("-", 1)[0] for p in probes if p.type == qtype})[: int(per_type)]
             picked += [p for p in probes if p.type == qtype and p.id.rsplit("-", 1)[0] in pairs
                        and p.lang in chosen_langs]
-        for i, line in enumerate(q for q in (extra or "").splitlines() if q.strip()):
-            picked.append(Probe(f"custom-{i + 1}", "custom", detect_language(line), line.strip()))
-        return picked
+        return picked + custom_probes(extra)
 
     def inspect(chosen_types, chosen_langs, per_type, extra, chosen_engines, chosen_strategies, max_tokens,
                 request: gr.Request) -> Iterator[tuple]:
@@ -193,11 +182,14 @@ def build_fren_tab(services: Services) -> None:
         path = download_path("fren")
         write_csv(rows, path, bom=True)
         if rows:  # a run stopped before any answer leaves nothing to open again
-            saved_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, saved_dir / f"{path.stem}-{len(rows)}.csv")
+            save_copy(path, saved_dir, len(rows))
         took = f"{time.perf_counter() - started:.1f} s"
         state = (f"Stopped — {len(rows)} of {total} answers finished in {took}; the tables cover those"
                  if cancel.is_set() else f"Finished — {len(rows)} answers in {took}")
+        if unknown := [p.question for p in picked if p.lang not in ("en", "fr")]:
+            state += (f". ⚠️ The language of {len(unknown)} of your questions could not be told (e.g. "
+                      f"{unknown[0]!r}): their answers are not counted for language matches; start the "
+                      "line with fr: or en:")
         yield show(rows, state, path)
 
     def show(rows: list[dict[str, Any]], state: str, path: Path) -> tuple:
@@ -212,14 +204,12 @@ def build_fren_tab(services: Services) -> None:
                           label=f"Strategy × engine × metric ({questions})"),
                 matrix_figure(table, questions), _rows_frame(rows), transcript_html(rows),
                 gr.update(value=str(path), visible=True), rows,
-                gr.update(choices=saved_choices(saved_dir)))
+                gr.update(choices=listed()))
 
     def open_saved(name: str | None) -> tuple:
-        match = SAVED_NAME.fullmatch(name or "")
-        if not match or not (saved_dir / match[0]).is_file():
+        if (found := saved_file(saved_dir, "fren", name)) is None:
             raise gr.Error("That saved inspection is no longer there.")
-        when = datetime.strptime(match[1], "%Y%m%d-%H%M%S")
-        return opened(saved_dir / match[0], f"Opened the inspection of {when:%Y-%m-%d %H:%M:%S} UTC")
+        return opened(found[0], f"Opened the inspection of {found[1]:%Y-%m-%d %H:%M:%S} UTC")
 
     def open_upload(file: str | None) -> tuple:
         if not file:
@@ -295,7 +285,7 @@ def build_fren_tab(services: Services) -> None:
                  api_visibility="private", **services.heavy_event)
     saved.input(open_saved, [saved], shown, api_visibility="private")
     upload.upload(open_upload, [upload], shown, api_visibility="private")
-    tab.select(lambda: gr.update(choices=saved_choices(saved_dir)), None, [saved], api_visibility="private")
+    tab.select(lambda: gr.update(choices=listed()), None, [saved], api_visibility="private")
     rows_df.select(show_answer, [rows_state], [transcript, transcript_box], api_visibility="private")
     stop.click(stopper(services, "fren"), None, None, api_visibility="private", queue=False)
     sweep_btn.click(sweep, [sweep_engine, budgets_box, types, langs, count, custom],

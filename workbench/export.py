@@ -80,6 +80,29 @@ def read_csv(path) -> list[dict[str, str]]:
     return rows
 
 
+def typed_row(row: dict[str, str], line: int, bools: Iterable[str] = (),
+              numbers: dict[str, type] | None = None) -> dict[str, Any]:
+    """A row of :func:`read_csv` with its columns typed back: empty cells None, `bools` from
+    true/false, `numbers` by their type (int or float). A cell that is not of its type raises
+    ValueError naming the `line` of the file and the column."""
+    out: dict[str, Any] = {k: (v if v != "" else None) for k, v in row.items()}
+    for key in bools:
+        value = (row.get(key) or "").strip().lower()
+        if value not in ("", "true", "false"):
+            raise ValueError(f"row {line}: {key} is {row[key]!r}, not true or false")
+        out[key] = None if value == "" else value == "true"
+    for key, kind in (numbers or {}).items():
+        value = (row.get(key) or "").strip()
+        try:
+            number = float(value) if value else None
+        except ValueError:
+            raise ValueError(f"row {line}: {key} is {value!r}, not a number") from None
+        if number is not None and kind is int and not number.is_integer():
+            raise ValueError(f"row {line}: {key} is {value!r}, not a whole number")
+        out[key] = None if number is None else kind(number)
+    return out
+
+
 def write_jsonl(rows: Iterable[dict], path) -> None:
     with Path(path).open("w", encoding="utf-8") as fh:
         for row in rows:

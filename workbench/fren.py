@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from engines.base import ChatRequest, Engine, GenerationParams, collect
-from workbench.export import read_csv
+from workbench.export import read_csv, typed_row
 from workbench.jobs import as_they_finish
 from workbench.language import detect_language, part_language
 
@@ -79,12 +80,29 @@ def load_probes(path: Path = PROBES) -> list[Probe]:
     return out
 
 
+_LANG_PREFIX = re.compile(r"^\s*(en|fr)\s*:\s*", re.IGNORECASE)
+
+
+def custom_probes(text: str) -> list[Probe]:
+    """The user's own questions, one per line. A line may start with "fr:" or "en:" to say which
+    language it is in; otherwise the language is detected, and a question too short to tell
+    ("EBITDA ?") is "und": its answers are not counted for or against matching its language."""
+    out = []
+    for line in (text or "").splitlines():
+        match = _LANG_PREFIX.match(line)
+        question = line[match.end():].strip() if match else line.strip()
+        if question:
+            lang = match[1].lower() if match else detect_language(question)
+            out.append(Probe(f"custom-{len(out) + 1}", "custom", lang, question))
+    return out
+
+
 def inspect_one(engine: Engine, engine_label: str, probe: Probe, strategy: Strategy,
                 params: GenerationParams, cancel: threading.Event | None = None) -> dict[str, Any]:
     base = ChatRequest.single(probe.question, params=params)
     row: dict[str, Any] = {"probe": probe.id, "type": probe.type, "engine": engine_label,
                            "strategy": strategy.name, "question": probe.question}
-    question_lang = probe.lang if probe.lang in ("en", "fr") else detect_language(probe.question)
+    question_lang = probe.lang
     if strategy.local_only and (not hasattr(engine, "scheduler") or
                                 (strategy.name.endswith("adapter") and ADAPTER not in engine.adapters)):
         return {**row, "question_lang": question_lang, "error": NOT_AVAILABLE}
@@ -93,14 +111,16 @@ def inspect_one(engine: Engine, engine_label: str, probe: Probe, strategy: Strat
     reasoning_lang, answer_lang = part_language(result.reasoning), part_language(result.content)
     visible_langs = {answer_lang} if strategy.hides_reasoning or reasoning_lang == "none" else \
         {answer_lang, reasoning_lang}
+    known = question_lang in ("en", "fr")  # an "und" question has no language to match
     return {
         **row, "question_lang": question_lang, "reasoning_lang": reasoning_lang, "answer_lang": answer_lang,
         "reasoning_tokens": s.reasoning_tokens, "answer_tokens": s.content_tokens,
         "reasoning_share": round(s.reasoning_share, 3) if s.reasoning_share is not None else None,
         "finish_reason": s.finish_reason, "truncated_in_reasoning": s.truncated_in_reasoning,
-        "answer_matches_question": answer_lang == question_lang,
-        "reasoning_matches_question": reasoning_lang == question_lang if reasoning_lang != "none" else None,
-        "user_sees_one_language": visible_langs == {question_lang},
+        "answer_matches_question": answer_lang == question_lang if known else None,
+        "reasoning_matches_question": reasoning_lang == question_lang if known and reasoning_lang != "none"
+        else None,
+        "user_sees_one_language": visible_langs == {question_lang} if known else None,
         "reasoning_shown": not strategy.hides_reasoning,
         "reasoning": result.reasoning, "answer": result.content,
         "error": str(result.error) if result.error else None,
@@ -188,22 +208,6 @@ _BOOLS = ["truncated_in_reasoning", "answer_matches_question", "reasoning_matche
 _NUMBERS = {"reasoning_tokens": int, "answer_tokens": int, "reasoning_share": float}
 
 
-def _typed(row: dict[str, str], n: int) -> dict[str, Any]:
-    out: dict[str, Any] = {k: (v if v != "" else None) for k, v in row.items()}
-    for key in _BOOLS:
-        value = (row.get(key) or "").strip().lower()
-        if value not in ("", "true", "false"):
-            raise ValueError(f"row {n}: {key} is {row[key]!r}, not true or false")
-        out[key] = None if value == "" else value == "true"
-    for key, kind in _NUMBERS.items():
-        value = (row.get(key) or "").strip()
-        try:
-            out[key] = kind(value) if value else None
-        except ValueError:
-            raise ValueError(f"row {n}: {key} is {value!r}, not a number") from None
-    return out
-
-
 def read_inspection(path: Path | str) -> list[dict[str, Any]]:
     """The rows of an inspection saved as CSV (this tab's download), typed as run_inspection
     yields them. Raises ValueError saying what is wrong with a file that is not one."""
@@ -218,7 +222,7 @@ def read_inspection(path: Path | str) -> list[dict[str, Any]]:
     if unknown:
         raise ValueError(f"unknown strateg{'ies' if len(unknown) > 1 else 'y'} {', '.join(map(repr, unknown))}; "
                          f"known: {', '.join(STRATEGIES)}")
-    return [_typed(r, n) for n, r in enumerate(rows, 2)]  # row 1 is the header
+    return [typed_row(r, n, _BOOLS, _NUMBERS) for n, r in enumerate(rows, 2)]  # row 1 is the header
 
 
 # ---------------------------------------------------------------- budget sweep

@@ -21,6 +21,7 @@ from workbench.export import write_csv
 from workbench.fren import (
     STRATEGIES,
     completion_table,
+    custom_probes,
     failures,
     inspect_one,
     load_probes,
@@ -124,6 +125,25 @@ def test_an_answer_half_in_english_is_mixed_not_french_and_the_user_does_not_see
     blank = inspect_one(Scripted("   ", "Le ratio divise le prix de l'action par le bénéfice."), "scripted", probe,
                         STRATEGIES["baseline"], GREEDY)
     assert blank["reasoning_lang"] == "none" and blank["reasoning_matches_question"] is None
+
+
+def test_your_own_questions_take_a_language_prefix_and_one_too_short_to_tell_is_not_scored():
+    probes = custom_probes("Qu'est-ce que le ratio cours sur bénéfice d'une action ?\n\n  EBITDA ?\n"
+                           "FR: Spread ?\nen:P/E ratio?")
+    assert [(p.id, p.lang, p.question) for p in probes] == [
+        ("custom-1", "fr", "Qu'est-ce que le ratio cours sur bénéfice d'une action ?"),
+        ("custom-2", "und", "EBITDA ?"), ("custom-3", "fr", "Spread ?"), ("custom-4", "en", "P/E ratio?")]
+    french = Scripted("La question porte sur un indicateur et sur la manière de le calculer.",
+                      "L'EBITDA est le résultat avant intérêts, impôts, dépréciations et amortissements.")
+    unknown = inspect_one(french, "scripted", probes[1], STRATEGIES["baseline"], GREEDY)
+    assert unknown["question_lang"] == "und" and unknown["answer_lang"] == "fr"
+    # neither a match nor a miss: the rates count only questions whose language is known
+    assert unknown["answer_matches_question"] is None and unknown["reasoning_matches_question"] is None
+    assert unknown["user_sees_one_language"] is None
+    told = inspect_one(french, "scripted", probes[2], STRATEGIES["baseline"], GREEDY)
+    assert told["answer_matches_question"] is True and told["user_sees_one_language"] is True
+    rates = matrix([unknown, told], None)[0]
+    assert rates["answers"] == 2 and rates["answer in question's language"] == 1.0
 
 
 def test_the_matrix_keeps_each_engine_apart_under_a_strategy():

@@ -1,0 +1,43 @@
+"""Runs a tab saves under the results folder, listed newest first and opened again by name.
+
+A saved file is named ``<stem>-<UTC stamp>-<count>.csv`` (``fren-20261123-101500-12.csv``): the
+list shows when it ran and how many rows it holds without opening every file.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+_NAME = r"{stem}-(\d{{8}}-\d{{6}})-(\d+)\.csv"
+
+
+def save_copy(path: Path, folder: Path, count: int) -> Path:
+    """Keep a copy of the download `path` (named ``<stem>-<stamp>.csv``) in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{path.stem}-{count}.csv"
+    shutil.copyfile(path, target)
+    return target
+
+
+def saved_choices(folder: Path, stem: str, unit: str) -> list[tuple[str, str]]:
+    """The files saved in `folder` by a tab, newest first: (label, file name) pairs, the label
+    saying when and how many `unit` (e.g. "answers")."""
+    pattern = re.compile(_NAME.format(stem=re.escape(stem)))
+    found = []
+    for path in folder.glob(f"{stem}-*.csv") if folder.is_dir() else []:
+        if match := pattern.fullmatch(path.name):
+            when = datetime.strptime(match[1], "%Y%m%d-%H%M%S")
+            found.append((when, f"{when:%Y-%m-%d %H:%M:%S} UTC · {match[2]} {unit}", path.name))
+    return [(label, name) for _, label, name in sorted(found, reverse=True)]
+
+
+def saved_file(folder: Path, stem: str, name: str | None) -> tuple[Path, datetime] | None:
+    """The saved file a dropdown value names and when it ran; None when it is not one (any other
+    name, a path outside `folder`) or is gone."""
+    match = re.fullmatch(_NAME.format(stem=re.escape(stem)), name or "")
+    if not match or not (folder / match[0]).is_file():
+        return None
+    return folder / match[0], datetime.strptime(match[1], "%Y%m%d-%H%M%S")
