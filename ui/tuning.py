@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import shutil
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -15,22 +17,28 @@ from pydantic import ValidationError
 from engines.base import GenerationParams, validation_problems
 from ui.common import BASE_MODEL, download_path, pick_engine, session_cancel, stopper
 from ui.params import ORDER, control_values
+from ui.saved import save_copy, saved_choices, saved_file
 from workbench.export import write_csv
 from workbench.presets import CUSTOM, apply_preset
+from workbench.safety import safe_markdown
 from workbench.services import LOCAL, Services
 from workbench.tuning import (
     CONFIG_FIELDS,
     MAX_CONFIGS,
     SWEEPABLE,
+    config_summary,
+    configs_of,
     grid,
     mark_determinism,
     parse_values,
+    read_tuning_run,
     run_configs,
 )
 
-RESULT_COLUMNS = ["config", "repeat", *CONFIG_FIELDS, "answer", "reasoning_share", "reasoning_tokens",
-                  "answer_tokens", "finish_reason", "truncated_in_reasoning", "latency_ms", "distinct_2",
-                  "repetition_rate", "planning_phrases", "identical_across_repeats", "params_not_applied", "error"]
+# after the configuration and repeat, the parameters that differ between runs, then these
+RESULT_FIGURES = ["finish_reason", "truncated_in_reasoning", "reasoning_share", "reasoning_tokens", "answer_tokens",
+                  "latency_ms", "answer", "distinct_2", "repetition_rate", "planning_phrases",
+                  "identical_across_repeats", "params_not_applied", "error"]
 RESULT_WIDTHS = {"config": "70px", "repeat": "70px", "answer": "340px", "planning_phrases": "180px",
                  "params_not_applied": "160px", "error": "200px"}
 METRICS = ["reasoning_share", "latency_ms", "answer_tokens", "reasoning_tokens", "distinct_2",
@@ -97,6 +105,49 @@ def configs_from_table(table: pd.DataFrame | None) -> list[GenerationParams]:
     return out
 
 
+def _figure(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
+def run_details(row: dict[str, Any]) -> tuple[str, str, str]:
+    """(head, reasoning, answer) of one run, in full: what its table row cuts short."""
+    params = " · ".join(f"{f} {_figure(row.get(f))}" for f in CONFIG_FIELDS)
+    facts = [f"finish: **{row['finish_reason']}**",
+             f"tokens (reasoning / answer): {_figure(row.get('reasoning_tokens'))} / "
+             f"{_figure(row.get('answer_tokens'))}",
+             f"latency: {_figure(row.get('latency_ms'))} ms"]
+    if row.get("truncated_in_reasoning"):
+        facts.append("⚠️ the budget ran out inside the reasoning")
+    elif row["finish_reason"] == "length":
+        facts.append("⚠️ the answer was cut off at max_new_tokens")
+    if row.get("planning_phrases"):
+        facts.append(f"planning phrases: {safe_markdown(row['planning_phrases'])}")
+    if row.get("error"):
+        facts.append(f"**Error:** {safe_markdown(row['error'])}")
+    head = f"#### Configuration {row['config']} · repeat {row['repeat']}\n\n{params}\n\n" + " · ".join(facts)
+    return (head, safe_markdown(row.get("reasoning") or "") or "_(no reasoning)_",
+            safe_markdown(row.get("answer") or "") or "_(empty answer)_")
+
+
+def results_frame(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The runs, one per row. Of the parameters, only those that differ between runs: the others
+    are the same in every row (the configurations table and the CSV hold them all)."""
+    varying = [f for f in CONFIG_FIELDS if len({r.get(f) for r in rows}) > 1]
+    columns = ["config", "repeat", *varying, *RESULT_FIGURES]
+    return gr.update(value=pd.DataFrame(rows, columns=columns),
+                     column_widths=[RESULT_WIDTHS.get(c, "110px") for c in columns])
+
+
+def summary_frame(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The per-configuration table, shown once some configuration has more than one run (with
+    one run each it would repeat the results table)."""
+    repeated = any(r["repeat"] > 1 for r in rows)
+    if not repeated:
+        return gr.update(visible=False)
+    table = config_summary(rows)
+    return gr.update(value=pd.DataFrame(table), visible=True)
+
+
 def metric_figure(rows: list[dict[str, Any]], metric: str, param: str) -> go.Figure:
     fig = go.Figure()
     points = [(r[param], r[metric], r["config"]) for r in rows
@@ -114,7 +165,8 @@ def metric_figure(rows: list[dict[str, Any]], metric: str, param: str) -> go.Fig
 
 def build_tuning_tab(services: Services, chat: dict[str, Any], tabs: gr.Tabs) -> None:
     local = services.local
-    with gr.Tab("Generation tuning", id="tuning"):
+    saved_dir = services.settings.results_dir / "tuning"
+    with gr.Tab("Generation tuning", id="tuning") as tab:
         with gr.Row():
             with gr.Column(scale=3):
                 prompt = gr.Textbox(label="Prompt", lines=3, max_length=8000, elem_id="tune-prompt",
@@ -141,10 +193,28 @@ def build_tuning_tab(services: Services, chat: dict[str, Any], tabs: gr.Tabs) ->
         with gr.Row():
             run = gr.Button("Run configurations", variant="primary", elem_id="tune-run")
             stop = gr.Button("Stop", variant="stop", elem_id="tune-stop")
+        with gr.Row(equal_height=True):
+            saved = gr.Dropdown(saved_choices(saved_dir, "tuning", "runs"), value=None, elem_id="tune-saved",
+                                label="Open a saved tuning run", scale=3,
+                                info="Every run is saved when it ends (a stopped one too). Opening one runs "
+                                     "nothing: it shows the results and fills in the prompt and configurations")
+            upload = gr.UploadButton("Open a tuning CSV…", file_types=[".csv"], elem_id="tune-upload",
+                                     scale=1)
         status = gr.Markdown(elem_id="tune-status")
-        results = gr.Dataframe(headers=RESULT_COLUMNS, label="Results", wrap=True, max_height=420,
-                               column_widths=[RESULT_WIDTHS.get(c, "110px") for c in RESULT_COLUMNS],
+        summary = gr.Dataframe(label="Per configuration (means over its finished repeats)", visible=False,
+                               elem_id="tune-summary")
+        results = gr.Dataframe(headers=["config", "repeat", *RESULT_FIGURES], wrap=True, max_height=420,
+                               label="Results (select a row to read its reasoning and answer in full)",
                                elem_id="tune-results")
+        with gr.Group(visible=False, elem_id="tune-details") as details:
+            details_head = gr.Markdown(elem_id="tune-details-head")
+            with gr.Row():
+                with gr.Column():
+                    gr.Markdown("**Reasoning**")
+                    details_reasoning = gr.Markdown(elem_id="tune-details-reasoning")
+                with gr.Column():
+                    gr.Markdown("**Answer**")
+                    details_answer = gr.Markdown(elem_id="tune-details-answer")
         rows_state = gr.State([])
         with gr.Row():
             metric = gr.Dropdown(METRICS, value="reasoning_share", label="Metric", elem_id="tune-metric")
@@ -172,25 +242,75 @@ def build_tuning_tab(services: Services, chat: dict[str, Any], tabs: gr.Tabs) ->
         params = configs_from_table(table)
         eng, chosen = pick_engine(services, label, adapter_name)
         cancel = session_cancel(services, request, "tuning")
+        # each row says what it answered, so that a saved run opens with its prompt and engine
+        asked = {"engine": label, "adapter": chosen or "", "prompt": text.strip(), "system_prompt": sys_prompt or ""}
         rows: list[dict[str, Any]] = []
         total = len(params) * int(reps)
         started = time.perf_counter()
         for row in run_configs(eng, text.strip(), params, int(reps), sys_prompt or None, chosen, cancel):
-            rows.append(row)
+            rows.append({**row, **asked})
             rows.sort(key=lambda r: (r["config"], r["repeat"]))
-            yield (f"Running — {len(rows)}/{total} done", pd.DataFrame(rows, columns=RESULT_COLUMNS),
-                   rows, gr.update(), gr.update())
+            yield (f"Running — {len(rows)}/{total} done", summary_frame(rows),
+                   results_frame(rows),
+                   rows, gr.update(), gr.update(), gr.update())
         mark_determinism(rows)
         path = download_path("tuning")
         write_csv(rows, path, bom=True)
+        if rows:  # a run stopped before any answer leaves nothing to open again
+            save_copy(path, saved_dir, len(rows))
         took = f"{time.perf_counter() - started:.1f} s"
         state = (f"Stopped — {sum(r['finish_reason'] != 'cancelled' for r in rows)} of {total} runs finished in "
                  f"{took}" if cancel.is_set() else f"Finished — {len(rows)} runs in {took}")
         if failed := [r["error"] for r in rows if r["error"]]:
             state += f". ⚠️ {len(failed)} failed, e.g. {failed[0]}"
-        yield (state,
-               pd.DataFrame(rows, columns=RESULT_COLUMNS), rows, metric_figure(rows, metric_name, param_name),
-               gr.update(value=str(path), visible=True))
+        yield (state, *shown(rows, path, metric_name, param_name),
+               gr.update(choices=saved_choices(saved_dir, "tuning", "runs")))
+
+    def shown(rows: list[dict[str, Any]], path: Path, metric_name: str, param_name: str) -> tuple:
+        """summary, results, rows, plot and download of a finished or opened run."""
+        return (summary_frame(rows), results_frame(rows), rows,
+                metric_figure(rows, metric_name, param_name), gr.update(value=str(path), visible=True))
+
+    def open_saved(name: str | None, metric_name: str, param_name: str) -> tuple:
+        if (found := saved_file(saved_dir, "tuning", name)) is None:
+            raise gr.Error("That saved tuning run is no longer there.")
+        return opened(found[0], f"the tuning run of {found[1]:%Y-%m-%d %H:%M:%S} UTC", metric_name, param_name)
+
+    def open_upload(file: str | None, metric_name: str, param_name: str) -> tuple:
+        if not file:
+            raise gr.Error("No file came with the upload.")
+        path = Path(file)
+        copy = download_path(path.stem, stamped=False)  # offered for download from where Gradio serves files
+        shutil.copyfile(path, copy)
+        return opened(copy, path.name, metric_name, param_name)
+
+    def opened(path: Path, what: str, metric_name: str, param_name: str) -> tuple:
+        """A saved run shown as it ended, its prompt and configurations back in the inputs."""
+        try:
+            rows = sorted(read_tuning_run(path), key=lambda r: (r["config"], r["repeat"]))
+            table = pd.DataFrame([_row(p) for p in configs_of(rows)], columns=CONFIG_FIELDS)
+        except ValueError as exc:  # a hand-edited file: a bad cell, or parameters out of range
+            raise gr.Error(f"{path.name} cannot be opened: {exc}.") from None
+        first = rows[0]
+        label, adapter_name = first.get("engine"), first.get("adapter") or BASE_MODEL
+        on = f" on {label}" + (f" · {adapter_name}" if adapter_name != BASE_MODEL else "") if label else ""
+        state = (f"**Opened {what}** — {len(rows)} runs of {len(table)} configurations{on}. "
+                 "*Run configurations* runs them again.")
+        asked = "prompt" in first  # a CSV downloaded before runs recorded their prompt has none
+        return (state, *shown(rows, path, metric_name, param_name), gr.update(),
+                first["prompt"] or gr.update() if asked else gr.update(),
+                first.get("system_prompt") or "" if asked else gr.update(),
+                label if label in services.engines else gr.update(),
+                adapter_name if adapter_name in (BASE_MODEL, *local.adapters) else gr.update(),
+                max(r["repeat"] for r in rows), table)
+
+    def show_details(rows: list[dict[str, Any]], evt: gr.SelectData) -> tuple:
+        """The run of the selected row (found by its configuration and repeat: the table may be sorted)."""
+        picked = (evt.row_value or [None, None])[:2]
+        row = next((r for r in rows if [r["config"], r["repeat"]] == picked), None)
+        if row is None:
+            return gr.update(visible=False), "", "", ""
+        return gr.update(visible=True), *run_details(row)
 
     def replot(rows: list[dict[str, Any]], metric_name: str, param_name: str):
         return metric_figure(rows, metric_name, param_name) if rows else gr.update()
@@ -205,8 +325,22 @@ def build_tuning_tab(services: Services, chat: dict[str, Any], tabs: gr.Tabs) ->
 
 
     fill.click(fill_grid, [x_field, x_values, y_field, y_values], [configs], api_visibility="private")
-    run.click(run_all, [prompt, system, engine, adapter, repeats, configs, metric, param],
-              [status, results, rows_state, plot, download], api_visibility="private", **services.heavy_event)
+    outputs = [status, summary, results, rows_state, plot, download, saved]
+    hide_details = {"fn": lambda: gr.update(visible=False), "inputs": None, "outputs": [details],
+                    "api_visibility": "private", "queue": False}
+    run.click(**hide_details)
+    run.click(run_all, [prompt, system, engine, adapter, repeats, configs, metric, param], outputs,
+              api_visibility="private", **services.heavy_event)
+    saved.input(**hide_details)
+    saved.input(open_saved, [saved, metric, param],
+                [*outputs, prompt, system, engine, adapter, repeats, configs], api_visibility="private")
+    upload.upload(**hide_details)
+    upload.upload(open_upload, [upload, metric, param],
+                  [*outputs, prompt, system, engine, adapter, repeats, configs], api_visibility="private")
+    tab.select(lambda: gr.update(choices=saved_choices(saved_dir, "tuning", "runs")), None, [saved],
+               api_visibility="private")
+    results.select(show_details, [rows_state], [details, details_head, details_reasoning, details_answer],
+                   api_visibility="private")
     stop.click(stopper(services, "tuning"), None, None, api_visibility="private", queue=False)
     for control in (metric, param):
         control.change(replot, [rows_state, metric, param], [plot], api_visibility="private")

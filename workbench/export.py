@@ -80,6 +80,20 @@ def read_csv(path) -> list[dict[str, str]]:
     return rows
 
 
+def read_saved(path, required: list[str], tab: str, unit: str) -> list[dict[str, str]]:
+    """The rows of a CSV that a tab of the app downloaded, as :func:`read_csv` gives them.
+    ValueError says what is wrong with a file that is not one: no rows (of `unit`, e.g.
+    "answers"), or the `required` columns it lacks."""
+    rows = read_csv(path)
+    if not rows:
+        raise ValueError(f"the file has no {unit}")
+    missing = [c for c in required if c not in rows[0]]
+    if missing:
+        raise ValueError(f"it lacks the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}: "
+                         f"open a CSV downloaded from the {tab} tab")
+    return rows
+
+
 def typed_row(row: dict[str, str], line: int, bools: Iterable[str] = (),
               numbers: dict[str, type] | None = None) -> dict[str, Any]:
     """A row of :func:`read_csv` with its columns typed back: empty cells None, `bools` from

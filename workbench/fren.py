@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from engines.base import ChatRequest, Engine, GenerationParams, collect
-from workbench.export import read_csv, typed_row
+from workbench.export import read_saved, typed_row
 from workbench.jobs import as_they_finish
 from workbench.language import detect_language, part_language
 
@@ -211,13 +211,7 @@ _NUMBERS = {"reasoning_tokens": int, "answer_tokens": int, "reasoning_share": fl
 def read_inspection(path: Path | str) -> list[dict[str, Any]]:
     """The rows of an inspection saved as CSV (this tab's download), typed as run_inspection
     yields them. Raises ValueError saying what is wrong with a file that is not one."""
-    rows = read_csv(path)
-    if not rows:
-        raise ValueError("the file has no answers")
-    missing = [c for c in SAVED_REQUIRED if c not in rows[0]]
-    if missing:
-        raise ValueError(f"it lacks the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}: "
-                         "open a CSV downloaded from the FR/EN tab")
+    rows = read_saved(path, SAVED_REQUIRED, "FR/EN", "answers")
     unknown = sorted({r["strategy"] for r in rows} - set(STRATEGIES))
     if unknown:
         raise ValueError(f"unknown strateg{'ies' if len(unknown) > 1 else 'y'} {', '.join(map(repr, unknown))}; "

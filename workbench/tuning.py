@@ -12,11 +12,13 @@ import itertools
 import re
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from engines.base import ChatRequest, Engine, GenerationParams, collect
+from workbench.export import read_saved, typed_row
 from workbench.jobs import as_they_finish
 
 MAX_CONFIGS = 8
@@ -145,3 +147,81 @@ def mark_determinism(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if len(texts) > 1:
             row["identical_across_repeats"] = len(set(texts)) == 1
     return rows
+
+
+# ---------------------------------------------------------------- per-configuration summary
+
+SUMMARY_MEANS = ["latency_ms", "reasoning_share", "reasoning_tokens", "answer_tokens", "distinct_2",
+                 "repetition_rate"]
+
+
+def varying_fields(rows: list[dict[str, Any]]) -> list[str]:
+    """The parameters whose values differ between configurations (the ones a sweep is about)."""
+    return [f for f in CONFIG_FIELDS if len({r.get(f) for r in rows if r.get("repeat") in (1, None)}) > 1]
+
+
+def config_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per configuration: the parameters that vary, how many runs finished, and the mean
+    of each metric over its finished runs (a run cut short by Stop or an error is partial text:
+    counted, not averaged)."""
+    varying = varying_fields(rows)
+    out = []
+    for config in sorted({r["config"] for r in rows}):
+        mine = [r for r in rows if r["config"] == config]
+        done = [r for r in mine if r["finish_reason"] not in ("cancelled", "error")]
+        entry: dict[str, Any] = {"config": config, **{f: mine[0].get(f) for f in varying},
+                                 "runs": len(mine), "finished": len(done),
+                                 "cut off in reasoning": sum(bool(r.get("truncated_in_reasoning")) for r in done),
+                                 "hit max_new_tokens": sum(r["finish_reason"] == "length" for r in done),
+                                 "with planning phrases": sum(bool(r.get("planning_phrases")) for r in done)}
+        for key in SUMMARY_MEANS:
+            values = [r[key] for r in done if r.get(key) is not None]
+            entry[f"mean {key}"] = round(sum(values) / len(values), 3) if values else None
+        identical = {r.get("identical_across_repeats") for r in done} - {None}
+        entry["identical across repeats"] = identical.pop() if len(identical) == 1 else None
+        out.append(entry)
+    return out
+
+
+# ---------------------------------------------------------------- saved runs
+
+# what a tuning run's CSV must hold to be opened again
+SAVED_REQUIRED = ["config", "repeat", *CONFIG_FIELDS, "answer", "finish_reason"]
+_BOOLS = ["enable_thinking", "truncated_in_reasoning", "identical_across_repeats"]
+_NUMBERS: dict[str, type] = {
+    "config": int, "repeat": int, "seed": int, "reasoning_tokens": int, "answer_tokens": int,
+    "latency_ms": float, "ttft_ms": float, "reasoning_share": float, "distinct_2": float, "repetition_rate": float,
+    **{f: int if GenerationParams.model_fields[f].annotation is int else float for f in SWEEPABLE}}
+_TEXTS = ["answer", "reasoning", "planning_phrases"]  # an empty cell is empty text, not a missing value
+
+
+def read_tuning_run(path: Path | str) -> list[dict[str, Any]]:
+    """The rows of a tuning run saved as CSV (this tab's download), typed as run_configs yields
+    them. Raises ValueError saying what is wrong with a file that is not one."""
+    rows = read_saved(path, SAVED_REQUIRED, "Generation tuning", "runs")
+    out = []
+    for line, raw in enumerate(rows, 2):  # line 1 is the header
+        row = typed_row(raw, line, _BOOLS, _NUMBERS)
+        if row["config"] is None or not 1 <= row["config"] <= MAX_CONFIGS:
+            raise ValueError(f"row {line}: config is {raw['config']!r}, not 1 to {MAX_CONFIGS}")
+        out.append({**row, **{k: row.get(k) or "" for k in _TEXTS}})
+    return out
+
+
+def configs_of(rows: list[dict[str, Any]]) -> list[GenerationParams]:
+    """The configurations a run used, in order, as they were asked: rerunning them with as many
+    repeats gives the same seeds. Repeat k ran with the configuration's seed + k - 1, and a
+    configuration without a seed ran its repeats from seed 0, so a derived base seed of 0 is
+    dropped when there were repeats."""
+    repeats = max(r["repeat"] for r in rows)
+    firsts = {r["config"]: r for r in sorted(rows, key=lambda r: r["repeat"], reverse=True)}
+    out = []
+    for config in sorted(firsts):
+        row = firsts[config]
+        values = {f: row[f] for f in CONFIG_FIELDS if row.get(f) is not None}
+        if "seed" in values:
+            values["seed"] -= row["repeat"] - 1
+            if repeats > 1 and values["seed"] == 0:
+                values.pop("seed")
+        out.append(GenerationParams(**values))
+    return out

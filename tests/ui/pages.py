@@ -38,3 +38,10 @@ def set_number(page, elem_id: str, value: int) -> None:
         except AssertionError:
             continue
     expect(slider).to_have_value(str(value))
+
+
+def upload(page, button: str, path) -> None:
+    """Open a file with an upload button (a selector), as a user picks one in the file chooser."""
+    with page.expect_file_chooser() as chooser:
+        page.click(button)
+    chooser.value.set_files(str(path))

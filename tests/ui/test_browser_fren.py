@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.ui.downloads import download_csv
-from tests.ui.pages import set_number
+from tests.ui.pages import set_number, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -101,13 +101,6 @@ def test_answers_that_failed_are_named_not_passed_off_as_finished(page):
     expect(status).to_contain_text("2 answers failed and are left out (System A · remote MoE: 2, e.g.")
 
 
-def upload(page, path) -> None:
-    """Open a file with the tab's upload button, as a user picks one in the file chooser."""
-    with page.expect_file_chooser() as chooser:
-        page.click("#fren-upload")
-    chooser.value.set_files(str(path))
-
-
 def test_an_inspection_is_saved_and_opens_again_after_a_reload_or_from_its_csv(page, tmp_path):
     page.get_by_role("tab", name="FR/EN behaviour").click()
     for qtype in ("example", "calculation", "multipart"):
@@ -135,13 +128,13 @@ def test_an_inspection_is_saved_and_opens_again_after_a_reload_or_from_its_csv(p
     # a CSV that is not an inspection is refused with the reason; the tables stay as they were
     wrong = tmp_path / "experiments.csv"
     wrong.write_text("id,query\nq1,What is a bond?\n", encoding="utf-8")
-    upload(page, wrong)
+    upload(page, "#fren-upload", wrong)
     expect(page.get_by_text("experiments.csv cannot be opened: it lacks the columns")).to_be_visible(timeout=20000)
     expect(page.locator("#fren-matrix")).to_contain_text("strip reasoning")
 
     page.reload()  # the downloaded CSV opens too (an analyst sends it to another)
     page.get_by_role("tab", name="FR/EN behaviour").click()
-    upload(page, csv_path)
+    upload(page, "#fren-upload", csv_path)
     expect(page.locator("#fren-status")).to_contain_text("Opened my-inspection.csv — 4 answers", timeout=20000)
     expect(page.locator("#fren-matrix")).to_contain_text("strip reasoning")
     page.locator("#fren-rows").get_by_role("gridcell").filter(has_text="-fr").first.click()

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.ui.downloads import download_csv
-from tests.ui.pages import set_number
+from tests.ui.pages import set_number, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -63,3 +63,48 @@ def test_runs_that_failed_are_counted_in_the_status(page):
     page.click("#tune-run")
     expect(page.locator("#tune-status")).to_contain_text("Finished — 2 runs", timeout=30000)
     expect(page.locator("#tune-status")).to_contain_text("2 failed, e.g.")
+
+
+def test_repeats_are_summed_up_a_row_reads_in_full_and_the_run_opens_again(page, tmp_path):
+    page.get_by_role("tab", name="Generation tuning").click()
+    page.fill("#tune-prompt textarea", "Qu'est-ce que le ratio cours sur bénéfice ?")
+    set_number(page, "tune-repeats", 3)  # the 2 default configurations × 3 repeats
+    page.click("#tune-run")
+    expect(page.locator("#tune-status")).to_contain_text("Finished — 6 runs", timeout=120000)
+    summary = page.locator("#tune-summary")
+    expect(summary).to_contain_text("mean reasoning_share")
+    expect(summary).to_contain_text("identical across repeats")
+    page.locator("#tune-results").get_by_role("gridcell").first.click()  # config 1, repeat 1
+    expect(page.locator("#tune-details-head")).to_contain_text("Configuration 1 · repeat 1")
+    expect(page.locator("#tune-details-reasoning")).not_to_be_empty()
+    expect(page.locator("#tune-details-answer")).not_to_contain_text("(empty answer)")
+    csv_path = tmp_path / "my-sweep.csv"
+    rows = download_csv(page, "#tune-download", csv_path)
+    assert {r["prompt"] for r in rows} == {"Qu'est-ce que le ratio cours sur bénéfice ?"}
+    assert {r["engine"] for r in rows} == {"System B · local model"}
+
+    page.reload()  # what was on screen is gone…
+    page.get_by_role("tab", name="Generation tuning").click()
+    expect(page.locator("#tune-prompt textarea")).to_have_value("Qu'est-ce que la duration ?")
+    page.locator("#tune-saved input").click()  # …and comes back from the saved runs, newest first
+    page.get_by_role("option").filter(has_text="· 6 runs").first.click()
+    status = page.locator("#tune-status")
+    expect(status).to_contain_text("Opened the tuning run of", timeout=20000)
+    expect(status).to_contain_text("6 runs of 2 configurations on System B · local model")
+    expect(page.locator("#tune-prompt textarea")).to_have_value("Qu'est-ce que le ratio cours sur bénéfice ?")
+    expect(page.locator("#tune-repeats input[type=number]")).to_have_value("3")
+    expect(summary).to_contain_text("mean latency_ms")
+    expect(page.locator("#tune-plot .js-plotly-plot")).to_be_visible()
+
+    # a CSV that is not a tuning run is refused with the reason; what is shown stays
+    wrong = tmp_path / "experiments.csv"
+    wrong.write_text("id,query\nq1,What is a bond?\n", encoding="utf-8")
+    upload(page, "#tune-upload", wrong)
+    expect(page.get_by_text("experiments.csv cannot be opened: it lacks the columns")).to_be_visible(timeout=20000)
+    expect(status).to_contain_text("Opened the tuning run of")
+
+    page.reload()  # the downloaded CSV opens too
+    page.get_by_role("tab", name="Generation tuning").click()
+    upload(page, "#tune-upload", csv_path)
+    expect(status).to_contain_text("Opened my-sweep.csv — 6 runs", timeout=20000)
+    expect(page.locator("#tune-prompt textarea")).to_have_value("Qu'est-ce que le ratio cours sur bénéfice ?")

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from engines.base import GenerationParams
+from workbench.export import write_csv
 from workbench.presets import CUSTOM, PRESETS, apply_preset, matching_preset
 from workbench.tuning import (
+    config_summary,
+    configs_of,
     distinct_2,
     grid,
     mark_determinism,
     parse_values,
     planning_phrases,
+    read_tuning_run,
     repetition_rate,
     run_configs,
 )
@@ -104,3 +110,73 @@ def test_a_stopped_run_is_not_compared_with_the_finished_repeats(local_engine):
     again = {**finished[0], "repeat": 2}
     mark_determinism([finished[0], again, cut])
     assert finished[0]["identical_across_repeats"] is True and cut["identical_across_repeats"] is None
+
+
+def _run(config, repeat, finish="stop", **fields):
+    base = {"config": config, "repeat": repeat, "temperature": 0.7, "top_p": 0.8, "top_k": 20,
+            "max_new_tokens": 256, "min_new_tokens": 0, "repetition_penalty": 1.0, "no_repeat_ngram_size": 0,
+            "seed": repeat - 1, "enable_thinking": True, "answer": "La duration mesure…", "reasoning": "",
+            "reasoning_share": 0.5, "reasoning_tokens": 40, "answer_tokens": 40, "finish_reason": finish,
+            "truncated_in_reasoning": False, "latency_ms": 100.0, "ttft_ms": 10.0, "distinct_2": 0.9,
+            "repetition_rate": 0.0, "planning_phrases": "", "params_not_applied": None, "error": None,
+            "identical_across_repeats": None}
+    return {**base, **fields}
+
+
+def test_the_summary_averages_each_configuration_over_its_finished_repeats_only():
+    rows = [_run(1, 1, latency_ms=100.0), _run(1, 2, latency_ms=300.0),
+            _run(1, 3, "cancelled", latency_ms=5.0, reasoning_share=0.1),  # Stop cut it short: partial
+            _run(2, 1, "length", max_new_tokens=32, truncated_in_reasoning=True, reasoning_share=1.0,
+                 latency_ms=50.0, planning_phrases="Let me first analyse"),
+            _run(2, 2, "error", max_new_tokens=32, error="timed out", latency_ms=0.0)]
+    one, two = config_summary(rows)
+    # only the parameter the sweep changed is repeated here, not the eight that stayed the same
+    assert [k for k in one if k in ("temperature", "max_new_tokens", "seed")] == ["max_new_tokens"]
+    assert (one["config"], one["max_new_tokens"], one["runs"], one["finished"]) == (1, 256, 3, 2)
+    assert one["mean latency_ms"] == 200.0 and one["mean reasoning_share"] == 0.5
+    assert (two["runs"], two["finished"], two["cut off in reasoning"], two["hit max_new_tokens"]) == (2, 1, 1, 1)
+    assert two["mean latency_ms"] == 50.0 and two["with planning phrases"] == 1
+    assert config_summary(mark_determinism(rows))[0]["identical across repeats"] is True
+
+
+def test_a_saved_run_reads_back_typed_and_gives_back_the_configurations_it_ran(tmp_path):
+    rows = [_run(1, 1, seed=0), _run(1, 2, seed=1), _run(2, 1, seed=7, temperature=0.2, enable_thinking=False),
+            _run(2, 2, seed=8, temperature=0.2, enable_thinking=False, answer="=1+1", reasoning="")]
+    for row in rows:
+        row.update(engine="System B · router + local model", prompt="Qu'est-ce que la duration ?")
+    path = tmp_path / "tuning.csv"
+    write_csv(rows, path, bom=True)
+    back = read_tuning_run(path)
+    assert back[3]["answer"] == "=1+1" and back[3]["reasoning"] == ""  # formula guard undone, empty text kept
+    assert back[0]["seed"] == 0 and back[2]["enable_thinking"] is False and back[0]["latency_ms"] == 100.0
+    assert back[0]["params_not_applied"] is None and back[0]["prompt"] == "Qu'est-ce que la duration ?"
+    assert {k: back[1][k] for k in rows[1]} == rows[1]
+    configs = configs_of(back)
+    # config 1 had no seed (its repeats ran from 0), config 2 had seed 7: rerunning gives the same seeds
+    assert [(c.seed, c.temperature, c.enable_thinking) for c in configs] == [(None, 0.7, True), (7, 0.2, False)]
+    only_second = configs_of([back[1], back[3]])  # the first repeats were lost: the base seed is still 7
+    assert [c.seed for c in only_second] == [None, 7]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("id,query\nq1,What is a bond?\n", "lacks the columns config, repeat, temperature"),
+    ("config,repeat\n", "has no runs"),
+])
+def test_a_file_that_is_not_a_tuning_run_gets_an_error_that_says_why(tmp_path, text, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        read_tuning_run(path)
+
+
+@pytest.mark.parametrize(("cell", "message"), [
+    ({"temperature": "hot"}, "row 2: temperature is 'hot', not a number"),
+    ({"config": 12}, "row 2: config is '12', not 1 to 8"),
+    ({"top_k": 2.5}, "row 2: top_k is '2.5', not a whole number"),
+    ({"enable_thinking": "maybe"}, "row 2: enable_thinking is 'maybe', not true or false"),
+])
+def test_a_bad_cell_in_a_saved_run_is_named_by_its_row_and_column(tmp_path, cell, message):
+    path = tmp_path / "edited.csv"
+    write_csv([{**_run(1, 1), **cell}], path)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        read_tuning_run(path)
