@@ -6,7 +6,8 @@ Starts the app on the demo model. System A is DeepSeek when DEEPSEEK_API_KEY is 
 stand-in: `transformers serve` running the demo model on loopback (as the tests use), so that
 both columns fill. Asks a French question in Chat of System B with System A side by side, runs
 a comparison and a 10-experiment batch (and opens one row), an FR/EN inspection of 3 pairs under
-every strategy on both systems with its budget sweep, and a 4-configuration sweep.
+every strategy on both systems with its budget sweep, and a 4-configuration sweep repeated twice
+(one run opened in full).
 Rerun it whenever the UI changes.
 """
 
@@ -97,9 +98,13 @@ def shoot(system_a: dict[str, str]) -> None:
 
             page.get_by_role("tab", name="Generation tuning").click()
             page.click("#tune-fill")
+            page.fill("#tune-repeats input[type=number]", "2")  # 4 configurations × 2 repeats
+            page.press("#tune-repeats input[type=number]", "Enter")
             page.click("#tune-run")
             expect(page.locator("#tune-status")).to_contain_text("Finished", timeout=180000)
             expect(page.locator("#tune-plot .js-plotly-plot")).to_be_visible(timeout=30000)
+            page.locator("#tune-results").get_by_role("gridcell").first.click()  # its reasoning and answer
+            expect(page.locator("#tune-details-head")).to_contain_text("Configuration 1", timeout=10000)
             page.wait_for_timeout(1000)
             page.screenshot(path=OUT / "tuning.png", full_page=True)
             browser.close()

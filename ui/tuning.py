@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from engines.base import GenerationParams, validation_problems
 from ui.common import BASE_MODEL, download_path, pick_engine, session_cancel, stopper
+from ui.compare_view import reasoning_md
 from ui.params import ORDER, control_values
 from ui.saved import save_copy, saved_choices, saved_file
 from workbench.export import write_csv
@@ -125,7 +126,7 @@ def run_details(row: dict[str, Any]) -> tuple[str, str, str]:
     if row.get("error"):
         facts.append(f"**Error:** {safe_markdown(row['error'])}")
     head = f"#### Configuration {row['config']} · repeat {row['repeat']}\n\n{params}\n\n" + " · ".join(facts)
-    return (head, safe_markdown(row.get("reasoning") or "") or "_(no reasoning)_",
+    return (head, reasoning_md(row.get("reasoning") or ""),
             safe_markdown(row.get("answer") or "") or "_(empty answer)_")
 
 

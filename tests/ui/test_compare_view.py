@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 from engines.base import ConfigurationError, StreamStats
-from ui.batch_view import progress_md
-from ui.compare import (
-    experiment_md,
-    metrics_md,
-    run_name_for_file,
-    safe_run_name,
-    stored_result_md,
-)
+from ui.batch_view import progress_md, safe_run_name
+from ui.compare import run_name_for_file
+from ui.compare_view import experiment_md, metrics_md, stored_result_md
 from workbench.compare import BatchProgress, SystemRun
 
 

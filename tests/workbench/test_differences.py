@@ -6,7 +6,7 @@ from typing import Any
 
 from engines.base import ConfigurationError, EngineError, StreamStats
 from engines.systems import NO_MODEL_CALL
-from ui.compare import differences_md
+from ui.compare_view import differences_md
 from workbench.compare import Experiment, SystemRun, record
 from workbench.differences import differences, question_language
 from workbench.summary import flat_rows

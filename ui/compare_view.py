@@ -1,0 +1,114 @@
+"""How the Compare tab renders a comparison: each system's reasoning, answer and figures.
+
+Used for a comparison as it streams (a `SystemRun`) and for a stored record (a batch row's
+details), so that both read the same.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import gradio as gr
+
+from ui.common import differences_block
+from workbench.compare import SystemRun
+from workbench.differences import differences
+from workbench.safety import safe_markdown
+
+SYSTEM_TITLES = (("A", "System A · remote MoE"), ("B", "System B · router + local model"))
+
+
+def _ms(value: float | None) -> str:
+    return f"{value} ms" if value else "—"
+
+
+def metrics_md(run: SystemRun) -> str:
+    if run.skipped:
+        return "_not run_"
+    if not run.done:
+        return "_running…_"
+    return result_table_md(run.result())
+
+
+def result_table_md(res: dict[str, Any]) -> str:
+    """One system's figures for one comparison (a stored record's per-system result)."""
+    meta = res["metadata"]
+    lines = ["| metric | value |", "|---|---|",
+             f"| TTFT | {_ms(res['ttft_ms'])} |",
+             f"| total latency | {_ms(res['latency_ms'])} |",  # 0: failed before any call
+             f"| tokens (reasoning / answer) | {meta['reasoning_tokens']} / {meta['content_tokens']} |",
+             f"| tokens/s | {meta['tokens_per_s'] or '—'} |",
+             f"| finish | {meta['finish_reason']} |",
+             f"| refusal | {'yes' if res['refusal'] else 'no'} |",
+             f"| language (reasoning / answer) | {res['reasoning_lang']} / {res['answer_lang']} |",
+             f"| model | `{meta['model_id']}` |"]
+    if meta.get("prompt_cache_hit_tokens") is not None:
+        lines.append(f"| cache-hit tokens | {meta['prompt_cache_hit_tokens']} |")
+    if meta.get("not_applied"):
+        lines.append(f"| not taken by the API | {', '.join(meta['not_applied'])} |")
+    if "route" in res:
+        lines.append(f"| route | **{res['route']}** ({res['route_confidence']:.0%}, {res['handling_mode']}) |")
+        lines.append(f"| why | {safe_markdown('; '.join(res['route_reasons']))} |")
+    if meta["truncated_in_reasoning"]:
+        lines.append("| ⚠️ | budget ran out inside the reasoning |")
+    return "\n".join(lines)
+
+
+def answer_md(run: SystemRun) -> str:
+    if run.skipped:
+        return ""
+    error = str(run.error) if run.error is not None and run.error.kind != "cancelled" else None
+    return _answer_text(run.response, error, f"Error — {run.name}", run.done)
+
+
+def _answer_text(response: str, error: str | None, error_title: str, done: bool = True) -> str:
+    """An answer as a column shows it: the error first where there was one, then what came."""
+    if error:
+        return f"**{error_title}:** {safe_markdown(error)}\n\n{safe_markdown(response)}"
+    return safe_markdown(response) or ("…" if not done else "_(empty answer)_")
+
+
+def reasoning_md(reasoning: str) -> str:
+    return safe_markdown(reasoning) or "_(no reasoning)_"
+
+
+def stored_result_md(res: dict[str, Any] | None) -> tuple[str, str, str]:
+    """(reasoning, answer, figures) of one system's stored result, shown as a live comparison shows them."""
+    if res is None:
+        return "", "_not run_", ""
+    meta = res["metadata"]
+    error = meta.get("error") if meta.get("error_kind") != "cancelled" else None
+    return reasoning_md(res["reasoning"]), _answer_text(res["response"], error, "Error"), result_table_md(res)
+
+
+def experiment_md(rec: dict[str, Any]) -> str:
+    """The head of a batch row's details: the experiment as it was asked."""
+    lines = [f"#### `{rec['experiment_id']}`", safe_markdown(rec["query"])]
+    facts = [f"{label}: **{rec[key]}**" for key, label in
+             (("lang", "language"), ("expected_route", "expected route"), ("category", "category"))
+             if rec.get(key)]
+    if rec.get("transaction"):
+        tx = json.dumps(rec["transaction"], ensure_ascii=False).replace("`", "'")
+        facts.append(f"transaction: `{tx}`")
+    return "\n\n".join([*lines, " · ".join(facts)] if facts else lines)
+
+
+def differences_md(rec: dict[str, Any] | None) -> str:
+    """The lines of `workbench.differences` under a heading; empty unless both systems answered."""
+    return differences_block(differences(rec) if rec else [])
+
+
+def system_columns(prefix: str) -> dict[str, tuple[gr.Markdown, gr.Markdown, gr.Markdown]]:
+    """Both systems side by side: reasoning (folded), answer and figures of each."""
+    cols = {}
+    with gr.Row(equal_height=False):
+        for key, title in SYSTEM_TITLES:
+            with gr.Column(elem_id=f"{prefix}-col-{key.lower()}"):
+                gr.Markdown(f"### {title}")
+                with gr.Accordion("Reasoning", open=False):
+                    reasoning = gr.Markdown(elem_id=f"{prefix}-reasoning-{key.lower()}")
+                answer = gr.Markdown(elem_id=f"{prefix}-answer-{key.lower()}")
+                metrics = gr.Markdown(elem_id=f"{prefix}-metrics-{key.lower()}")
+            cols[key] = (reasoning, answer, metrics)
+    return cols
