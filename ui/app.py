@@ -10,6 +10,7 @@ import gradio as gr
 from ui.chat import build_chat_tab
 from ui.common import pick_engine
 from ui.compare import api_batch, api_compare, build_compare_tab
+from ui.compare_log import browser_log
 from ui.fren import build_fren_tab
 from ui.params import params_from_json
 from ui.tuning import build_tuning_tab
@@ -59,12 +60,15 @@ def build_app(services: Services) -> gr.Blocks:
         gr.Markdown(status, elem_id="status-line")
         if services.notices:
             gr.Markdown("\n".join(f"- {n}" for n in services.notices), elem_id="notices")
+        comparisons = browser_log()  # outside the tabs, so that it is read back on load
         with gr.Tabs(overflow_behavior="wrap") as tabs:
             chat = build_chat_tab(services)
-            build_compare_tab(services)
+            compare = build_compare_tab(services, comparisons)
             build_fren_tab(services)
             build_tuning_tab(services, chat, tabs)
-        demo.load(**chat["on_load"], api_visibility="private", queue=False)  # the conversation kept across reloads
+        # what this browser kept across a reload: the conversation and the single comparisons
+        demo.load(**chat["on_load"], api_visibility="private", queue=False)
+        demo.load(**compare["on_load"], api_visibility="private", queue=False)
         gr.api(api_chat(services), api_name="chat", **services.heavy_event)
         gr.api(api_compare(services), api_name="compare", **services.heavy_event)
         gr.api(api_batch(services), api_name="batch", **services.heavy_event)

@@ -23,6 +23,7 @@ from ui.batch_view import (
     saved_run_choices,
 )
 from ui.common import download_path, session_cancel, stopper
+from ui.compare_log import LOG_HEADERS, LOG_WIDTHS, VERDICT_PROMPT, cleared, remembered, restored_log, shown_again
 from ui.compare_view import (
     answer_md,
     differences_md,
@@ -47,6 +48,7 @@ from workbench.compare import (
 )
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
 from workbench.export import write_csv
+from workbench.history import MAX_KEPT
 from workbench.services import Services
 from workbench.summary import flat_rows, summarize
 from workbench.transactions import TransactionError, parse_transaction
@@ -68,7 +70,9 @@ def run_name_for_file(path: str | None) -> str:
     return safe_run_name(Path(path).stem.replace(" ", "-"), "batch") if path else "bundled"
 
 
-def build_compare_tab(services: Services) -> None:
+def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any]:
+    """Lays out the tab and binds it; `log` keeps this browser's single comparisons (see
+    ui.compare_log.browser_log). Returns what the app runs on page load."""
     settings = services.settings
     comparator = services.comparator()
     try:
@@ -109,6 +113,16 @@ def build_compare_tab(services: Services) -> None:
                                     for i, v in enumerate(VERDICTS)]
                 verdicts_csv = gr.DownloadButton("Download verdicts (CSV)", visible=False, size="sm",
                                                  elem_id="cmp-verdicts-csv")
+                with gr.Accordion("Comparisons in this browser", open=True, elem_id="cmp-log-box"):
+                    log_table = gr.Dataframe(
+                        headers=LOG_HEADERS, max_height=320, column_widths=LOG_WIDTHS,
+                        interactive=False, elem_id="cmp-log",
+                        label=f"The last {MAX_KEPT} single comparisons run here, newest first, with their "
+                              "verdicts (kept across reloads; select a row to show it again above)")
+                    with gr.Row():
+                        log_csv = gr.DownloadButton("Download these comparisons (CSV)", visible=False, size="sm",
+                                                    elem_id="cmp-log-csv")
+                        log_clear = gr.Button("Clear the list", size="sm", elem_id="cmp-log-clear")
 
             with gr.Tab("Batch", id="compare-batch") as batch_tab:
                 with gr.Row():
@@ -195,7 +209,7 @@ def build_compare_tab(services: Services) -> None:
                 out += [reasoning_md(run.reasoning), answer_md(run), metrics_md(run)]
             yield (*out, "", gr.update(), "")
         rec = record(exp, runs, params)
-        yield (*out, differences_md(rec), rec, "Record a verdict for this comparison:")
+        yield (*out, differences_md(rec), rec, VERDICT_PROMPT)
 
 
     def give_verdict(verdict: str, rec: dict | None) -> tuple[dict | None, str, Any]:
@@ -213,12 +227,18 @@ def build_compare_tab(services: Services) -> None:
     outputs = [c for key in ("A", "B") for c in cols[key]] + [diff, last, verdict_note]
     example.change(pick_example, [example], [query, tx], api_visibility="private")
     compare_inputs = {query, tx, run_a, run_b, *param_list}
-    go_btn.click(compare_ui, compare_inputs, outputs, api_visibility="private", **services.heavy_event)
-    query.submit(compare_ui, compare_inputs, outputs, api_visibility="private", **services.heavy_event)
+    # a comparison that ended, or a verdict given, goes into this browser's log
+    log_out = [log, log_table, log_csv]
+    keep = {"fn": remembered, "inputs": [last, log], "outputs": log_out, "api_visibility": "private",
+            "queue": False}
+    for trigger in (go_btn.click, query.submit):
+        trigger(compare_ui, compare_inputs, outputs, api_visibility="private", **services.heavy_event).success(**keep)
     stop_btn.click(stopper(services, "compare"), None, None, api_visibility="private", queue=False)
     for btn, verdict in zip(verdict_btns, VERDICTS, strict=True):
         btn.click(lambda rec, v=verdict: give_verdict(v, rec), [last], [last, verdict_note, verdicts_csv],
-                  api_visibility="private")
+                  api_visibility="private").success(**keep)
+    log_table.select(shown_again, [log], [query, tx, *outputs], api_visibility="private")
+    log_clear.click(cleared, None, log_out, api_visibility="private", queue=False)
 
     # ---------------------------------------------------------------- batch
 
@@ -306,6 +326,7 @@ def build_compare_tab(services: Services) -> None:
     batch_tab.select(lambda: [gr.update(choices=saved_run_choices(settings.results_dir))] * 2, None,
                      [saved, against], api_visibility="private")
     against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df], api_visibility="private")
+    return {"on_load": {"fn": restored_log, "inputs": [log], "outputs": log_out}}
 
 
 def api_compare(services: Services):

@@ -46,6 +46,47 @@ def test_the_generation_parameters_reach_the_comparison_and_its_record(page, tmp
     assert [(p["max_new_tokens"], p["seed"]) for p in mine] == [(6, None), (6, None)]  # empty seed: random
 
 
+def test_single_comparisons_are_logged_kept_across_a_reload_and_shown_again(page, tmp_path):
+    risk = "Assess the risk of this transaction."
+    compare_transaction(page, risk)
+    log = page.locator("#cmp-log")
+    expect(log).to_contain_text("transaction_risk", timeout=30000)
+    page.click("#cmp-verdict-1")  # B better: the log shows it
+    expect(log).to_contain_text("B better")
+    page.locator("#cmp-tx .cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.fill("#cmp-query textarea", "What is a bond?")
+    page.click("#cmp-go")
+    expect(log).to_contain_text("What is a bond?", timeout=30000)
+    rows = download_csv(page, "#cmp-log-csv", tmp_path / "comparisons.csv")
+    assert [(r["query"], r["system"], r["verdict"]) for r in rows] == [
+        (risk, "A", "B better"), (risk, "B", "B better"), ("What is a bond?", "A", ""), ("What is a bond?", "B", "")]
+    assert rows[1]["route"] == "transaction_risk" and rows[0]["error_kind"] == "not_configured"
+
+    page.reload()  # the columns are empty again, the log is not
+    page.get_by_role("tab", name="Compare").click()
+    expect(log).to_contain_text("What is a bond?", timeout=20000)
+    expect(page.locator("#cmp-answer-b")).not_to_contain_text("Risk")
+    log.get_by_role("gridcell").filter(has_text="transaction_risk").first.click()
+    expect(page.locator("#cmp-query textarea")).to_have_value(risk)
+    expect(page.locator("#cmp-answer-b")).to_contain_text("Risk: HIGH")
+    expect(page.locator("#cmp-metrics-b")).to_contain_text("transaction_risk")
+    expect(page.locator("#cmp-diff")).to_contain_text("only B answered")
+    expect(page.locator("#cmp-verdict-note")).to_contain_text("Verdict B better was recorded")
+    page.click("#cmp-verdict-2")  # a changed mind replaces the verdict in the log too
+    expect(log.get_by_role("gridcell").filter(has_text="Tie")).to_have_count(2)
+    expect(log).not_to_contain_text("B better")
+
+    page.click("#cmp-log-clear")
+    expect(log).not_to_contain_text("What is a bond?")
+    page.reload()
+    page.get_by_role("tab", name="Compare").click()
+    expect(page.locator("#cmp-query textarea")).to_be_visible()
+    page.wait_for_timeout(1000)  # what the page reads back on load has had its time
+    expect(log).not_to_contain_text("What is a bond?")
+
+
 def test_bad_transaction_json_is_a_clear_error(page):
     page.get_by_role("tab", name="Compare").click()
     page.fill("#cmp-query textarea", "Assess this.")

@@ -1,0 +1,76 @@
+"""The Compare tab's log of single comparisons: a table of the ones run in this browser (kept
+across reloads), their CSV, and any of them shown again in the columns above."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from ui.batch_view import TABLE_COLUMNS, TABLE_HEADERS, TABLE_WIDTHS
+from ui.common import download_path
+from ui.compare_view import differences_md, stored_result_md
+from workbench.compare import SYSTEMS
+from workbench.export import write_csv
+from workbench.history import find, remember, restored
+from workbench.summary import flat_rows
+
+STORAGE_KEY = "finance-llm-workbench-comparisons"
+VERDICT_PROMPT = "Record a verdict for this comparison:"
+# the batch table's columns, with the verdict given after the system
+LOG_COLUMNS = [*TABLE_COLUMNS[:2], "verdict", *TABLE_COLUMNS[2:]]
+LOG_HEADERS = [*TABLE_HEADERS[:2], "verdict", *TABLE_HEADERS[2:]]
+LOG_WIDTHS = [*TABLE_WIDTHS[:2], "90px", *TABLE_WIDTHS[2:]]
+
+
+def browser_log() -> gr.BrowserState:
+    """Where the browser keeps the log. Made at the top of the page, outside the tabs: in a tab
+    not yet opened it would not be read back from the browser's storage when the page loads."""
+    return gr.BrowserState([], storage_key=STORAGE_KEY)
+
+
+def log_view(history: list[dict[str, Any]]) -> tuple[Any, Any]:
+    """The table (newest first, one row per comparison and system) and the CSV download."""
+    table = pd.DataFrame(flat_rows(list(reversed(history))), columns=LOG_COLUMNS).set_axis(LOG_HEADERS, axis=1)
+    if not history:
+        return table, gr.update(visible=False)
+    path = download_path("comparisons")
+    write_csv(flat_rows(history), path, bom=True)
+    return table, gr.update(value=str(path), visible=True)
+
+
+def remembered(rec: dict[str, Any] | None, history: list[dict[str, Any]]) -> tuple:
+    """The log with the comparison just shown (or just judged) in it."""
+    if not rec:
+        return gr.skip(), gr.skip(), gr.skip()
+    history = remember(history, rec)
+    return history, *log_view(history)
+
+
+def restored_log(data: Any) -> tuple:
+    """The log this browser kept, after a reload."""
+    history = restored(data)
+    return history, *log_view(history)
+
+
+def cleared() -> tuple:
+    return [], *log_view([])
+
+
+def verdict_prompt(rec: dict[str, Any]) -> str:
+    if rec.get("verdict"):
+        return f"Verdict **{rec['verdict']}** was recorded for this comparison; another one replaces it:"
+    return VERDICT_PROMPT
+
+
+def shown_again(history: list[dict[str, Any]], evt: gr.SelectData) -> tuple:
+    """A comparison of the log back in the Single tab: its query and transaction in the inputs,
+    both systems' columns, how they differ, and the verdict buttons acting on it."""
+    rec = find(history, (evt.row_value or [None])[0])
+    if rec is None:  # the list changed under the click
+        return tuple(gr.skip() for _ in range(11))
+    tx = json.dumps(rec["transaction"], ensure_ascii=False, indent=1) if rec.get("transaction") else ""
+    columns = [part for name in SYSTEMS.values() for part in stored_result_md(rec.get(name))]
+    return (rec["query"], tx, *columns, differences_md(rec), rec, verdict_prompt(rec))
