@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -213,12 +214,21 @@ class SavedRun:
     modified: datetime
 
 
+@lru_cache(maxsize=1024)
+def _experiment_count(path: Path, mtime_ns: int, size: int) -> int:
+    """How many experiments a results file holds; cached per version of the file (its time and
+    size), so listing the runs reads only the files written since the last listing."""
+    return len(latest_records(path))
+
+
 def saved_runs(folder: Path) -> list[SavedRun]:
     """The batch runs whose results are in `folder`, the most recently written first."""
     runs = []
     for path in folder.glob("batch-*.jsonl") if folder.is_dir() else []:
-        modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
-        runs.append(SavedRun(path.stem.removeprefix("batch-"), len(latest_records(path)), modified))
+        stat = path.stat()
+        modified = datetime.fromtimestamp(stat.st_mtime, timezone.utc)
+        count = _experiment_count(path, stat.st_mtime_ns, stat.st_size)
+        runs.append(SavedRun(path.stem.removeprefix("batch-"), count, modified))
     return sorted(runs, key=lambda r: r.modified, reverse=True)
 
 

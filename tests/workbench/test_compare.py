@@ -448,3 +448,6 @@ def test_the_saved_runs_are_listed_latest_first_with_the_experiments_they_hold(t
     assert [(r.name, r.experiments) for r in runs] == [("my-file", 1), ("bundled", 3)]
     assert runs[0].modified > runs[1].modified
     assert saved_runs(tmp_path / "missing") == []
+    with newer.open("a", encoding="utf-8") as fh:  # the run goes on: the listing sees it at once
+        fh.write(json.dumps({"experiment_id": "row-2"}) + "\n")
+    assert [(r.name, r.experiments) for r in saved_runs(tmp_path)] == [("my-file", 2), ("bundled", 3)]
