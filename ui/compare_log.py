@@ -19,10 +19,14 @@ from workbench.summary import flat_rows
 
 STORAGE_KEY = "finance-llm-workbench-comparisons"
 VERDICT_PROMPT = "Record a verdict for this comparison:"
-# the batch table's columns, with the verdict given after the system
-LOG_COLUMNS = [*TABLE_COLUMNS[:2], "verdict", *TABLE_COLUMNS[2:]]
-LOG_HEADERS = [*TABLE_HEADERS[:2], "verdict", *TABLE_HEADERS[2:]]
-LOG_WIDTHS = [*TABLE_WIDTHS[:2], "90px", *TABLE_WIDTHS[2:]]
+# the batch table's columns, with the query after the id (it says which comparison a row is) and
+# the verdict after the system
+_FRONT = {"experiment_id": ("experiment", "190px"), "query": ("query", "260px"), "system": ("system", "75px"),
+          "verdict": ("verdict", "90px")}
+_REST = [(c, h, w) for c, h, w in zip(TABLE_COLUMNS, TABLE_HEADERS, TABLE_WIDTHS, strict=True) if c not in _FRONT]
+LOG_COLUMNS = [*_FRONT, *(c for c, _, _ in _REST)]
+LOG_HEADERS = [*(h for h, _ in _FRONT.values()), *(h for _, h, _ in _REST)]
+LOG_WIDTHS = [*(w for _, w in _FRONT.values()), *(w for _, _, w in _REST)]
 
 
 def browser_log() -> gr.BrowserState:
