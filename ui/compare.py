@@ -37,6 +37,7 @@ from ui.params import ORDER, build_param_panel, params_from_json, params_from_va
 from workbench.compare import (
     MAX_CONCURRENCY,
     SYSTEMS,
+    BatchProgress,
     BatchResumeError,
     BatchRun,
     Experiment,
@@ -62,6 +63,16 @@ def start_batch(*args: Any, **kwargs: Any) -> BatchRun:
         return BatchRun(*args, **kwargs)
     except BatchResumeError as exc:
         raise gr.Error(str(exc)) from None
+
+
+def unwritten_stops(run: BatchRun, out_path: Path) -> Iterator[BatchProgress]:
+    """The batch's progress; a results file that cannot be written (a folder the app may not
+    write, a full disk) stops it with an error saying so, the answers written before kept."""
+    try:
+        yield from run.run()
+    except OSError as exc:
+        raise gr.Error(f"The batch stopped: its results file {out_path} cannot be written ({exc.strerror or exc}). "
+                       "What it wrote before is kept; running it again under this name resumes it.") from None
 
 
 def run_name_for_file(path: str | None) -> str:
@@ -216,7 +227,11 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
         if not rec:
             return rec, "Run a comparison first.", gr.update()
         path = settings.results_dir / "verdicts.jsonl"
-        rec = record_verdict(path, rec, verdict)
+        try:
+            rec = record_verdict(path, rec, verdict)
+        except OSError as exc:
+            raise gr.Error(f"The verdict could not be recorded: {path} cannot be written "
+                           f"({exc.strerror or exc}).") from None
         judged = latest_verdicts(path)
         csv_path = download_path("verdicts")
         write_csv(flat_rows(judged), csv_path, bom=True)
@@ -262,7 +277,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
         # Rows finished by an earlier run (resume) are read once; new ones arrive with progress.
         done = {r["experiment_id"]: r for r in latest_records(out_path, ids)}
         last_ui = 0.0
-        for prog in run.run():
+        for prog in unwritten_stops(run, out_path):
             if prog.record is not None:
                 done[prog.record["experiment_id"]] = prog.record
             now = time.perf_counter()
@@ -371,7 +386,7 @@ def api_batch(services: Services):
         out_path = settings.results_dir / f"batch-{safe_name}.jsonl"
         run = start_batch(comparator, exps, out_path, concurrency=max(1, min(MAX_CONCURRENCY, int(concurrency))),
                           systems=chosen, params=params)
-        for prog in run.run():
+        for prog in unwritten_stops(run, out_path):
             if prog.finished or prog.stopped:
                 records = latest_records(out_path, {e.id for e in exps})
                 yield {"done": prog.done, "total": prog.total, "finished": True,

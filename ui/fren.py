@@ -181,8 +181,8 @@ def build_fren_tab(services: Services) -> None:
         rows = sorted_rows(rows)
         path = download_path("fren")
         write_csv(rows, path, bom=True)
-        if rows:  # a run stopped before any answer leaves nothing to open again
-            save_copy(path, saved_dir, len(rows))
+        # a run stopped before any answer leaves nothing to open again
+        not_kept = save_copy(path, saved_dir, len(rows)) if rows else ""
         took = f"{time.perf_counter() - started:.1f} s"
         state = (f"Stopped — {len(rows)} of {total} answers finished in {took}; the tables cover those"
                  if cancel.is_set() else f"Finished — {len(rows)} answers in {took}")
@@ -190,7 +190,7 @@ def build_fren_tab(services: Services) -> None:
             state += (f". ⚠️ The language of {len(unknown)} of your questions could not be told (e.g. "
                       f"{unknown[0]!r}): their answers are not counted for language matches; start the "
                       "line with fr: or en:")
-        yield show(rows, state, path)
+        yield show(rows, state + not_kept, path)
 
     def show(rows: list[dict[str, Any]], state: str, path: Path) -> tuple:
         """Every output of an inspection, for its rows (just run, or opened from a file)."""

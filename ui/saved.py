@@ -14,12 +14,16 @@ from pathlib import Path
 _NAME = r"{stem}-(\d{{8}}-\d{{6}})-(\d+)\.csv"
 
 
-def save_copy(path: Path, folder: Path, count: int) -> Path:
-    """Keep a copy of the download `path` (named ``<stem>-<stamp>.csv``) in `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{path.stem}-{count}.csv"
-    shutil.copyfile(path, target)
-    return target
+def save_copy(path: Path, folder: Path, count: int) -> str:
+    """Keep a copy of the download `path` (named ``<stem>-<stamp>.csv``) in `folder`. Returns
+    what to add to the status when it could not be kept (the results on screen and their
+    download stay), else an empty string."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, folder / f"{path.stem}-{count}.csv")
+    except OSError as exc:
+        return f". ⚠️ Not saved in {folder} ({exc.strerror or exc}): download the CSV to keep it"
+    return ""
 
 
 def saved_choices(folder: Path, stem: str, unit: str) -> list[tuple[str, str]]:

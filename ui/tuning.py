@@ -257,14 +257,14 @@ def build_tuning_tab(services: Services, chat: dict[str, Any], tabs: gr.Tabs) ->
         mark_determinism(rows)
         path = download_path("tuning")
         write_csv(rows, path, bom=True)
-        if rows:  # a run stopped before any answer leaves nothing to open again
-            save_copy(path, saved_dir, len(rows))
+        # a run stopped before any answer leaves nothing to open again
+        not_kept = save_copy(path, saved_dir, len(rows)) if rows else ""
         took = f"{time.perf_counter() - started:.1f} s"
         state = (f"Stopped — {sum(r['finish_reason'] != 'cancelled' for r in rows)} of {total} runs finished in "
                  f"{took}" if cancel.is_set() else f"Finished — {len(rows)} runs in {took}")
         if failed := [r["error"] for r in rows if r["error"]]:
             state += f". ⚠️ {len(failed)} failed, e.g. {failed[0]}"
-        yield (state, *shown(rows, path, metric_name, param_name),
+        yield (state + not_kept, *shown(rows, path, metric_name, param_name),
                gr.update(choices=saved_choices(saved_dir, "tuning", "runs")))
 
     def shown(rows: list[dict[str, Any]], path: Path, metric_name: str, param_name: str) -> tuple:

@@ -350,8 +350,12 @@ class BatchRun:
                     for name in SYSTEMS.values():  # the other system's earlier answer stays
                         if rec[name] is None and earlier.get(name):
                             rec[name] = earlier[name]
-                    sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
-                    sink.flush()
+                    try:
+                        sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                        sink.flush()
+                    except OSError:  # a full disk: nothing more can be kept, so nothing more runs
+                        self.cancel.set()
+                        raise
                     progress.done += 1
                     progress.record = rec
                     progress.elapsed_s = time.perf_counter() - started

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from engines.base import Engine
@@ -95,6 +97,19 @@ class Services:
                 "notices": self.notices}
 
 
+def results_folder_problem(folder: Path) -> str | None:
+    """Why nothing could be saved in the results folder, or None when a file can be written there."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return (f"The results folder {folder} cannot be written ({exc.strerror or exc}): a batch cannot run "
+                "(it saves each answer as it comes), and verdicts, FR/EN inspections and tuning runs are not "
+                "kept. Start with --results-dir (or WORKBENCH_RESULTS_DIR) naming a folder the app can write.")
+    return None
+
+
 def build_services(settings: Settings) -> Services:
     notices = []
     model = settings.model_or_default
@@ -115,6 +130,8 @@ def build_services(settings: Settings) -> Services:
     problem = remote.configuration_problem()
     if problem:
         notices.append(problem + ". System B still works.")
+    if problem := results_folder_problem(settings.results_dir):
+        notices.append(problem)
     for notice in notices:
         log.warning(notice)
     pipeline = RoutedEngine(local, refuse_calls_model=settings.refuse_calls_model, name=PIPELINE)

@@ -1,0 +1,54 @@
+"""Runs a tab saves: listed newest first, opened by name only, and a folder that cannot be
+written costs the copy, not the results."""
+
+from __future__ import annotations
+
+import gradio as gr
+import pytest
+
+from ui.compare import unwritten_stops
+from ui.saved import save_copy, saved_choices, saved_file
+from workbench.compare import BatchProgress
+
+
+def test_a_saved_run_is_listed_newest_first_and_opened_only_by_a_name_of_its_own(tmp_path):
+    folder = tmp_path / "tuning"
+    for stamp, rows in (("20261122-090000", 4), ("20261123-101500", 6)):
+        download = tmp_path / f"tuning-{stamp}.csv"
+        download.write_text("config,repeat\n", encoding="utf-8")
+        assert save_copy(download, folder, rows) == ""
+    (folder / "notes.csv").write_text("x\n", encoding="utf-8")  # not one of the tab's files
+    assert saved_choices(folder, "tuning", "runs") == [
+        ("2026-11-23 10:15:00 UTC · 6 runs", "tuning-20261123-101500-6.csv"),
+        ("2026-11-22 09:00:00 UTC · 4 runs", "tuning-20261122-090000-4.csv")]
+    path, when = saved_file(folder, "tuning", "tuning-20261122-090000-4.csv")
+    assert path == folder / "tuning-20261122-090000-4.csv" and when.hour == 9
+    for name in ("notes.csv", "../tuning-20261122-090000.csv", "fren-20261122-090000-4.csv", None,
+                 "tuning-20261124-000000-1.csv"):  # another tab's, outside the folder, gone
+        assert saved_file(folder, "tuning", name) is None
+    assert saved_choices(tmp_path / "missing", "tuning", "runs") == []
+
+
+def test_a_folder_that_cannot_be_written_is_said_in_the_status_and_nothing_is_raised(tmp_path):
+    download = tmp_path / "fren-20261123-101500.csv"
+    download.write_text("probe\n", encoding="utf-8")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    warning = save_copy(download, blocked / "fren", 3)
+    assert warning.startswith(". ⚠️ Not saved in ") and "download the CSV to keep it" in warning
+    assert download.is_file()  # what the user downloads is still there
+
+
+class _FailsAfterOne:
+    def run(self):
+        yield BatchProgress(total=3, done=1, skipped=0)
+        raise OSError(28, "No space left on device")
+
+
+def test_a_batch_whose_results_file_cannot_be_written_stops_with_an_error_that_says_so(tmp_path):
+    out = tmp_path / "batch-big.jsonl"
+    progress = unwritten_stops(_FailsAfterOne(), out)
+    assert next(progress).done == 1  # what ran before is shown
+    with pytest.raises(gr.Error, match=r"its results file .*batch-big.jsonl cannot be written "
+                                       r"\(No space left on device\)\. What it wrote before is kept"):
+        next(progress)
