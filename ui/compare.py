@@ -83,7 +83,8 @@ def run_name_for_file(path: str | None) -> str:
 
 def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any]:
     """Lays out the tab and binds it; `log` keeps this browser's single comparisons (see
-    ui.compare_log.browser_log). Returns what the app runs on page load."""
+    ui.compare_log.browser_log). Returns its parameter controls and what the app runs on page
+    load."""
     settings = services.settings
     comparator = services.comparator()
     try:
@@ -94,7 +95,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     by_id = {e.id: e for e in examples}
 
     with gr.Tab("Compare", id="compare"):
-        _, param_controls = build_param_panel(
+        compare_preset, param_controls = build_param_panel(
             "compare", "Generation parameters — both systems, single and batch (stored with each result)",
             columns=3)
         param_list = [param_controls[name] for name in ORDER]
@@ -341,7 +342,8 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     batch_tab.select(lambda: [gr.update(choices=saved_run_choices(settings.results_dir))] * 2, None,
                      [saved, against], api_visibility="private")
     against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df], api_visibility="private")
-    return {"on_load": {"fn": restored_log, "inputs": [log], "outputs": log_out}}
+    return {"controls": param_controls, "preset": compare_preset,
+            "on_load": {"fn": restored_log, "inputs": [log], "outputs": log_out}}
 
 
 def api_compare(services: Services):

@@ -164,7 +164,8 @@ def metric_figure(rows: list[dict[str, Any]], metric: str, param: str) -> go.Fig
     return fig
 
 
-def build_tuning_tab(services: Services, chat: dict[str, Any], tabs: gr.Tabs) -> None:
+def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tabs: gr.Tabs) -> None:
+    """`targets`: the tabs a configuration can be copied to (tab id -> its `controls` and `preset`)."""
     local = services.local
     saved_dir = services.settings.results_dir / "tuning"
     with gr.Tab("Generation tuning", id="tuning") as tab:
@@ -226,6 +227,7 @@ def build_tuning_tab(services: Services, chat: dict[str, Any], tabs: gr.Tabs) ->
             use_row = gr.Number(1, label="Configuration #", precision=0, minimum=1, maximum=MAX_CONFIGS,
                                 elem_id="tune-use-row")
             use = gr.Button("Use in Chat", elem_id="tune-use")
+            use_compare = gr.Button("Use in Compare", elem_id="tune-use-compare")
 
     def fill_grid(xf: str, xv: str, yf: str, yv: str) -> pd.DataFrame:
         try:
@@ -316,14 +318,17 @@ def build_tuning_tab(services: Services, chat: dict[str, Any], tabs: gr.Tabs) ->
     def replot(rows: list[dict[str, Any]], metric_name: str, param_name: str):
         return metric_figure(rows, metric_name, param_name) if rows else gr.update()
 
-    def use_in_chat(table: pd.DataFrame, number: float) -> list[Any]:
-        params = configs_from_table(table)
-        index = int(number or 1)
-        if not 1 <= index <= len(params):
-            raise gr.Error(f"Choose a configuration between 1 and {len(params)}.")
-        chosen = params[index - 1]
-        return [*control_values(chosen), CUSTOM, gr.Tabs(selected="chat")]
+    def use_in(tab: str):
+        """Copy the chosen configuration into a tab's parameter controls and open that tab."""
 
+        def copy(table: pd.DataFrame, number: float) -> list[Any]:
+            params = configs_from_table(table)
+            index = int(number or 1)
+            if not 1 <= index <= len(params):
+                raise gr.Error(f"Choose a configuration between 1 and {len(params)}.")
+            return [*control_values(params[index - 1]), CUSTOM, gr.Tabs(selected=tab)]
+
+        return copy
 
     fill.click(fill_grid, [x_field, x_values, y_field, y_values], [configs], api_visibility="private")
     outputs = [status, summary, results, rows_state, plot, download, saved]
@@ -345,5 +350,7 @@ def build_tuning_tab(services: Services, chat: dict[str, Any], tabs: gr.Tabs) ->
     stop.click(stopper(services, "tuning"), None, None, api_visibility="private", queue=False)
     for control in (metric, param):
         control.change(replot, [rows_state, metric, param], [plot], api_visibility="private")
-    chat_controls = [chat["controls"][n] for n in ORDER]
-    use.click(use_in_chat, [configs, use_row], [*chat_controls, chat["preset"], tabs], api_visibility="private")
+    for button, tab in ((use, "chat"), (use_compare, "compare")):
+        target = targets[tab]
+        button.click(use_in(tab), [configs, use_row], [*(target["controls"][n] for n in ORDER), target["preset"], tabs],
+                     api_visibility="private")

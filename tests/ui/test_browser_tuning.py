@@ -1,4 +1,4 @@
-"""The Generation-tuning tab in a real browser: a 4-config sweep, its CSV, Use in Chat, Stop."""
+"""The Generation-tuning tab in a real browser: a sweep, its CSV, Use in Chat and Compare, Stop, saved runs."""
 
 from __future__ import annotations
 
@@ -39,6 +39,17 @@ def test_use_in_chat_copies_a_configuration(page):
     expect(page.locator("#chat-temperature input[type=number]")).to_have_value("0.9")
     expect(page.locator("#chat-max_new_tokens input[type=number]")).to_have_value("256")
     expect(page.locator("#chat-preset input")).to_have_value("Custom")
+
+
+def test_use_in_compare_copies_a_configuration_for_both_systems(page):
+    page.get_by_role("tab", name="Generation tuning").click()
+    page.click("#tune-fill")
+    expect(page.locator("#tune-configs")).to_contain_text("256")
+    page.fill("#tune-use-row input", "2")  # temperature 0.2, 256 new tokens
+    page.click("#tune-use-compare")
+    expect(page.locator("#cmp-query textarea")).to_be_visible()
+    expect(page.locator("#compare-params-summary")).to_contain_text("Custom: temperature 0.2")
+    expect(page.locator("#compare-params-summary")).to_contain_text("up to 256 new tokens")
 
 
 def test_stop_ends_the_runs_and_says_how_many_finished(page):
