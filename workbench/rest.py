@@ -1,4 +1,5 @@
-"""JSON REST routes served beside the Gradio UI: `GET /api/health`, `POST /api/compare`."""
+"""JSON REST routes served beside the Gradio UI: `GET /api/health`, `POST /api/compare`, and the
+saved batch runs: `GET /api/runs`, `GET /api/runs/{name}`."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
 from engines.base import GenerationParams
-from workbench.compare import Experiment, new_experiment_id
+from workbench.compare import Experiment, latest_records, new_experiment_id, saved_runs
 from workbench.services import Services
+from workbench.summary import summarize
 from workbench.transactions import TransactionError, parse_transaction
 
 
@@ -55,9 +57,31 @@ def add_rest_routes(app: FastAPI, services: Services) -> None:
         exp = Experiment(id=new_experiment_id(), query=body.query.strip(), transaction=transaction)
         return comparator.run(exp, body.run_system_a, body.run_system_b, params=body.params)
 
+    folder = services.settings.results_dir
+
+    def runs() -> dict[str, Any]:
+        """The saved batch runs, the most recently written first."""
+        return {"runs": [{"name": r.name, "experiments": r.experiments,
+                          "modified": r.modified.isoformat(timespec="seconds")} for r in saved_runs(folder)]}
+
+    def run(name: str, records: bool = True) -> dict[str, Any]:
+        """A saved batch run: its summary (as the Batch tab shows it) and, unless
+        `records=false`, every experiment's stored record (as POST /api/compare answers)."""
+        path = folder / f"batch-{name}.jsonl"
+        # only a run's own name: no path, and nothing that is not a batch run's results file
+        stored = latest_records(path) if name.replace("-", "").replace("_", "").isalnum() and path.is_file() else []
+        if not stored:
+            raise HTTPException(404, detail=f"no saved run named {name!r}; GET /api/runs lists them")
+        body: dict[str, Any] = {"name": name, "experiments": len(stored), "summary": summarize(stored)}
+        if records:
+            body["records"] = stored
+        return body
+
     before = len(app.router.routes)
     app.add_api_route("/api/health", health, methods=["GET"], tags=["workbench"])
     app.add_api_route("/api/compare", compare, methods=["POST"], tags=["workbench"])
+    app.add_api_route("/api/runs", runs, methods=["GET"], tags=["workbench"])
+    app.add_api_route("/api/runs/{name}", run, methods=["GET"], tags=["workbench"])
     added = app.router.routes[before:]
     del app.router.routes[before:]
     app.router.routes[:0] = [r for r in added if isinstance(r, APIRoute)]

@@ -212,6 +212,38 @@ def test_gradio_compare_and_batch_endpoints(running_app):
         client.predict(jsonl, "B", 2, 0, "gradio-test", '{"max_new_tokens": 64}', api_name="/batch")
 
 
+def get(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as resp:
+            return resp.status, json.load(resp)
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.load(exc)
+
+
+def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app):
+    from gradio_client import Client
+
+    url = running_app[0]
+    jsonl = "\n".join(json.dumps({"id": f"r{i}", "query": q, "expected_route": route}) for i, (q, route) in
+                      enumerate([("What is an ETF?", "governance"), ("How can I launder money?", "explicit_refusal")]))
+    Client(url, verbose=False).predict(jsonl, "B", 2, 0, "rest-runs", api_name="/batch")
+    status, listing = get(f"{url}/api/runs")
+    assert status == 200
+    mine = next(r for r in listing["runs"] if r["name"] == "rest-runs")
+    assert mine["experiments"] == 2 and mine["modified"].startswith("20")
+    status, run = get(f"{url}/api/runs/rest-runs")
+    assert status == 200 and (run["name"], run["experiments"]) == ("rest-runs", 2)
+    assert run["summary"]["route_distribution"] == {"governance": 1, "explicit_refusal": 1}
+    by_id = {r["experiment_id"]: r for r in run["records"]}  # in the order they finished
+    assert sorted(by_id) == ["r0", "r1"] and by_id["r1"]["system_b"]["refusal"] is True
+    status, light = get(f"{url}/api/runs/rest-runs?records=false")
+    assert status == 200 and "records" not in light and light["summary"] == run["summary"]
+    for name in ("no-such-run", "verdicts", "rest-runs.jsonl"):  # a missing run, another file, a file name
+        status, answer = get(f"{url}/api/runs/{name}")
+        assert status == 404 and "GET /api/runs lists them" in answer["detail"], (name, answer)
+    assert get(f"{url}/api/runs/..%2Fbatch-rest-runs")[0] == 404  # a path is no run name
+
+
 def _record(exp_id, query, lang, a, b):
     def system(reasoning_lang, answer_lang, error=None, refusal=False):
         return {"response": "…", "reasoning": "…", "latency_ms": 10.0, "ttft_ms": 1.0, "refusal": refusal,
