@@ -137,8 +137,10 @@ def test_150_experiment_batch_survives_kill_and_resume(deepseek, tmp_path):
     assert len(flat_rows(records)) == 300
 
 
-def post(url: str, body: dict) -> tuple[int, dict]:
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+def post(url: str, body: dict | None) -> tuple[int, dict]:
+    """Status and JSON answer of a POST of `body` (a GET when None), error statuses included."""
+    req = urllib.request.Request(url, data=json.dumps(body).encode() if body is not None else None,
+                                 method="POST" if body is not None else "GET",
                                  headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(req, timeout=120) as resp:
@@ -213,11 +215,7 @@ def test_gradio_compare_and_batch_endpoints(running_app):
 
 
 def get(url: str) -> tuple[int, dict]:
-    try:
-        with urllib.request.urlopen(url, timeout=60) as resp:
-            return resp.status, json.load(resp)
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.load(exc)
+    return post(url, None)
 
 
 def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app):
