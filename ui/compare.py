@@ -65,6 +65,21 @@ def start_batch(*args: Any, **kwargs: Any) -> BatchRun:
         raise gr.Error(str(exc)) from None
 
 
+def ad_hoc_experiment(query: str | None, transaction: str | None, run_a: bool, run_b: bool) -> Experiment:
+    """The experiment a single comparison asks (the tab's or the /compare endpoint's inputs);
+    gr.Error says what is missing or wrong before anything runs."""
+    text = (query or "").strip()
+    if not text:
+        raise gr.Error("Type a query first.")
+    if not (run_a or run_b):
+        raise gr.Error("Choose at least one system.")
+    try:
+        parsed = parse_transaction(transaction)
+    except TransactionError as exc:
+        raise gr.Error(f"Transaction: {exc}") from None
+    return Experiment(id=new_experiment_id(), query=text, transaction=parsed)
+
+
 def unwritten_stops(run: BatchRun, out_path: Path) -> Iterator[BatchProgress]:
     """The batch's progress; a results file that cannot be written (a folder the app may not
     write, a full disk) stops it with an error saying so, the answers written before kept."""
@@ -200,18 +215,9 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
 
     def compare_ui(data: dict, request: gr.Request) -> Iterator[tuple]:
         """`data`: every input by component (a set of inputs), so the parameters need no argument each."""
-        q, tx_text, do_a, do_b = data[query], data[tx], data[run_a], data[run_b]
-        q = (q or "").strip()
-        if not q:
-            raise gr.Error("Type a query first.")
-        if not (do_a or do_b):
-            raise gr.Error("Choose at least one system.")
-        try:
-            transaction = parse_transaction(tx_text)
-        except TransactionError as exc:
-            raise gr.Error(f"Transaction: {exc}") from None
+        do_a, do_b = data[run_a], data[run_b]
+        exp = ad_hoc_experiment(data[query], data[tx], do_a, do_b)
         params = chosen_params(data)
-        exp = Experiment(id=new_experiment_id(), query=q, transaction=transaction)
         cancel = session_cancel(services, request, "compare")
         runs: dict[str, SystemRun] = {}
         for runs in comparator.stream(exp, do_a, do_b, cancel, params):
@@ -353,15 +359,8 @@ def api_compare(services: Services):
                 run_system_b: bool = True, params_json: str = "{}") -> dict[str, Any]:
         """Compare one query on both systems (`params_json`: generation parameters for both, as
         for /chat); returns the same record as POST /api/compare."""
-        if not query or not query.strip():
-            raise gr.Error("query is empty")
-        try:
-            transaction = parse_transaction(transaction_json)
-        except TransactionError as exc:
-            raise gr.Error(f"transaction: {exc}") from None
-        params = params_from_json(params_json)
-        exp = Experiment(id=new_experiment_id(), query=query.strip(), transaction=transaction)
-        return comparator.run(exp, run_system_a, run_system_b, params=params)
+        exp = ad_hoc_experiment(query, transaction_json, run_system_a, run_system_b)
+        return comparator.run(exp, run_system_a, run_system_b, params=params_from_json(params_json))
     return compare
 
 
