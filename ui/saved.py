@@ -6,8 +6,10 @@ list shows when it ran and how many rows it holds without opening every file.
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -26,15 +28,29 @@ def save_copy(path: Path, folder: Path, count: int) -> str:
     return ""
 
 
-def saved_choices(folder: Path, stem: str, unit: str) -> list[tuple[str, str]]:
+def first_row(path: Path) -> dict[str, str]:
+    """The first data row of a saved CSV (empty when there is none or it cannot be read): enough
+    to describe a run in a list without reading the whole file."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return next(csv.DictReader(fh), None) or {}
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return {}
+
+
+def saved_choices(folder: Path, stem: str, unit: str,
+                  describe: Callable[[Path], str] | None = None) -> list[tuple[str, str]]:
     """The files saved in `folder` by a tab, newest first: (label, file name) pairs, the label
-    saying when and how many `unit` (e.g. "answers")."""
+    saying when and how many `unit` (e.g. "answers"), then what `describe` says of the file."""
     pattern = re.compile(_NAME.format(stem=re.escape(stem)))
     found = []
     for path in folder.glob(f"{stem}-*.csv") if folder.is_dir() else []:
         if match := pattern.fullmatch(path.name):
             when = datetime.strptime(match[1], "%Y%m%d-%H%M%S")
-            found.append((when, f"{when:%Y-%m-%d %H:%M:%S} UTC · {match[2]} {unit}", path.name))
+            label = f"{when:%Y-%m-%d %H:%M:%S} UTC · {match[2]} {unit}"
+            if describe is not None and (about := describe(path)):
+                label += f" · {about}"
+            found.append((when, label, path.name))
     return [(label, name) for _, label, name in sorted(found, reverse=True)]
 
 

@@ -18,7 +18,7 @@ from engines.base import GenerationParams, validation_problems
 from ui.common import BASE_MODEL, download_path, pick_engine, session_cancel, stopper
 from ui.compare_view import reasoning_md
 from ui.params import ORDER, control_values
-from ui.saved import save_copy, saved_choices, saved_file
+from ui.saved import first_row, save_copy, saved_choices, saved_file
 from workbench.export import write_csv
 from workbench.presets import CUSTOM, apply_preset
 from workbench.safety import safe_markdown
@@ -149,6 +149,16 @@ def summary_frame(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return gr.update(value=pd.DataFrame(table), visible=True)
 
 
+def describe_run(path: Path) -> str:
+    """A saved run's prompt (shortened) and engine, from its first row, for the list of runs."""
+    row = first_row(path)
+    prompt = " ".join((row.get("prompt") or "").split())
+    if not prompt:
+        return ""
+    short = prompt if len(prompt) <= 48 else prompt[:47] + "…"
+    return f"“{short}”" + (f" on {row['engine']}" if row.get("engine") else "")
+
+
 def metric_figure(rows: list[dict[str, Any]], metric: str, param: str) -> go.Figure:
     fig = go.Figure()
     points = [(r[param], r[metric], r["config"]) for r in rows
@@ -168,6 +178,10 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
     """`targets`: the tabs a configuration can be copied to (tab id -> its `controls` and `preset`)."""
     local = services.local
     saved_dir = services.settings.results_dir / "tuning"
+
+    def listed() -> list[tuple[str, str]]:
+        return saved_choices(saved_dir, "tuning", "runs", describe_run)
+
     with gr.Tab("Generation tuning", id="tuning") as tab:
         with gr.Row():
             with gr.Column(scale=3):
@@ -196,7 +210,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
             run = gr.Button("Run configurations", variant="primary", elem_id="tune-run")
             stop = gr.Button("Stop", variant="stop", elem_id="tune-stop")
         with gr.Row(equal_height=True):
-            saved = gr.Dropdown(saved_choices(saved_dir, "tuning", "runs"), value=None, elem_id="tune-saved",
+            saved = gr.Dropdown(listed(), value=None, elem_id="tune-saved",
                                 label="Open a saved tuning run", scale=3,
                                 info="Every run is saved when it ends (a stopped one too). Opening one runs "
                                      "nothing: it shows the results and fills in the prompt and configurations")
@@ -267,7 +281,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         if failed := [r["error"] for r in rows if r["error"]]:
             state += f". ⚠️ {len(failed)} failed, e.g. {failed[0]}"
         yield (state + not_kept, *shown(rows, path, metric_name, param_name),
-               gr.update(choices=saved_choices(saved_dir, "tuning", "runs")))
+               gr.update(choices=listed()))
 
     def shown(rows: list[dict[str, Any]], path: Path, metric_name: str, param_name: str) -> tuple:
         """summary, results, rows, plot and download of a finished or opened run."""
@@ -343,7 +357,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
     upload.upload(**hide_details)
     upload.upload(open_upload, [upload, metric, param],
                   [*outputs, prompt, system, engine, adapter, repeats, configs], api_visibility="private")
-    tab.select(lambda: gr.update(choices=saved_choices(saved_dir, "tuning", "runs")), None, [saved],
+    tab.select(lambda: gr.update(choices=listed()), None, [saved],
                api_visibility="private")
     results.select(show_details, [rows_state], [details, details_head, details_reasoning, details_answer],
                    api_visibility="private")

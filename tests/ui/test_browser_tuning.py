@@ -98,7 +98,8 @@ def test_repeats_are_summed_up_a_row_reads_in_full_and_the_run_opens_again(page,
     page.get_by_role("tab", name="Generation tuning").click()
     expect(page.locator("#tune-prompt textarea")).to_have_value("Qu'est-ce que la duration ?")
     page.locator("#tune-saved input").click()  # …and comes back from the saved runs, newest first
-    page.get_by_role("option").filter(has_text="· 6 runs").first.click()
+    page.get_by_role("option").filter(
+        has_text="· 6 runs · “Qu'est-ce que le ratio cours sur bénéfice ?” on System B · local model").first.click()
     status = page.locator("#tune-status")
     expect(status).to_contain_text("Opened the tuning run of", timeout=20000)
     expect(status).to_contain_text("6 runs of 2 configurations on System B · local model")

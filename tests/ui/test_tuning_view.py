@@ -1,4 +1,4 @@
-"""The tuning tab's configuration table: what a person types becomes parameters, or a clear error."""
+"""The tuning tab's configuration table and saved-run list: what a person types becomes parameters, or a clear error."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import gradio as gr
 import pandas as pd
 import pytest
 
-from ui.tuning import configs_from_table, default_configs
+from ui.tuning import configs_from_table, default_configs, describe_run
+from workbench.export import write_csv
 from workbench.tuning import CONFIG_FIELDS
 
 
@@ -36,3 +37,16 @@ def test_a_bad_cell_names_its_row_and_column(cells, message):
     with pytest.raises(gr.Error) as err:
         configs_from_table(table(**cells))
     assert message in err.value.message
+
+
+def test_a_saved_run_is_described_by_its_prompt_and_engine(tmp_path):
+    long_prompt = "Explique la différence entre la duration de Macaulay et la duration modifiée, avec un exemple"
+    path = tmp_path / "tuning-20261123-101500-4.csv"
+    write_csv([{"config": 1, "prompt": long_prompt + "\n", "engine": "System B · local model"}], path, bom=True)
+    assert describe_run(path) == "“Explique la différence entre la duration de Mac…” on System B · local model"
+    old = tmp_path / "tuning-20261122-101500-4.csv"  # downloaded before runs recorded their prompt
+    write_csv([{"config": 1, "answer": "…"}], old)
+    assert describe_run(old) == ""
+    broken = tmp_path / "tuning-20261121-101500-4.csv"
+    broken.write_bytes(b"\xff\xfe\x00garbage")
+    assert describe_run(broken) == ""
