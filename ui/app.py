@@ -64,7 +64,7 @@ def build_app(services: Services) -> gr.Blocks:
         with gr.Tabs(overflow_behavior="wrap") as tabs:
             chat = build_chat_tab(services)
             compare = build_compare_tab(services, comparisons)
-            build_fren_tab(services)
+            build_fren_tab(services, {"chat": chat, "compare": compare})
             build_tuning_tab(services, {"chat": chat, "compare": compare}, tabs)
         # what this browser kept across a reload: the conversation and the single comparisons
         demo.load(**chat["on_load"], api_visibility="private", queue=False)

@@ -21,6 +21,7 @@ from workbench.fren import (
     MATRIX_METRICS,
     STRATEGIES,
     Probe,
+    budget_for_all,
     completion_table,
     custom_probes,
     failures,
@@ -32,6 +33,7 @@ from workbench.fren import (
     sorted_rows,
     transcript_html,
 )
+from workbench.presets import CUSTOM
 from workbench.services import LOCAL, Services
 
 ROW_COLUMNS = ["probe", "type", "engine", "strategy", "question_lang", "reasoning_lang", "answer_lang",
@@ -86,7 +88,9 @@ def budget_figure(table: list[dict[str, Any]], budgets: list[int]) -> go.Figure:
     return fig
 
 
-def build_fren_tab(services: Services) -> None:
+def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> None:
+    """`targets`: the tabs whose max_new_tokens the budget sweep's answer can be copied to (tab
+    id -> its `controls` and `preset`)."""
     probes = load_probes()
     engine_choices = services.engine_choices()
     saved_dir = services.settings.results_dir / "fren"
@@ -149,7 +153,10 @@ def build_fren_tab(services: Services) -> None:
         # Hidden until a sweep has run: its columns are the budgets asked for
         sweep_df = gr.Dataframe(label="Completion rate by type and budget", visible=False, elem_id="sweep-table")
         sweep_plot = gr.Plot(visible=False, elem_id="sweep-plot", show_label=False)
-        sweep_download = gr.DownloadButton("Download sweep CSV", visible=False, elem_id="sweep-download")
+        with gr.Row():
+            sweep_download = gr.DownloadButton("Download sweep CSV", visible=False, elem_id="sweep-download")
+            sweep_use = gr.Button(visible=False, elem_id="sweep-use")
+        sweep_budget = gr.State(None)  # the budget Use… copies
 
     def pick(chosen_types: list[str], chosen_langs: list[str], per_type: float, extra: str) -> list[Probe]:
         picked: list[Probe] = []
@@ -257,11 +264,12 @@ def build_fren_tab(services: Services) -> None:
             needs.append(need)
             if time.perf_counter() - last > 0.5:
                 last = time.perf_counter()
-                yield f"Measuring — {len(needs)}/{len(picked)} answers", gr.update(), gr.update(), gr.update()
+                yield (f"Measuring — {len(needs)}/{len(picked)} answers", gr.update(), gr.update(), gr.update(),
+                       gr.update(), gr.update())
         failed = [n for n in needs if n["error"]]
         hidden = gr.update(visible=False)
         if needs and len(failed) == len(needs):
-            yield f"⚠️ {label} could not answer: {failed[0]['error']}", hidden, hidden, hidden
+            yield f"⚠️ {label} could not answer: {failed[0]['error']}", hidden, hidden, hidden, hidden, None
             return
         table = completion_table(needs, budgets)
         path = download_path("budget-sweep")
@@ -273,11 +281,23 @@ def build_fren_tab(services: Services) -> None:
         if failed:
             state += f" {len(failed)} failed and are left out: {failed[0]['error']}"
         if not measured:
-            yield state, hidden, hidden, hidden
+            yield state, hidden, hidden, hidden, hidden, None
             return
+        enough = budget_for_all(table)
+        if enough is None:
+            state += " No budget of the sweep lets 95% of every question type finish: try larger ones."
+        use = gr.update(value=f"Use max_new_tokens = {enough} in Chat and Compare", visible=True) \
+            if enough is not None else hidden
         yield (state, gr.update(value=pd.DataFrame(_percent(table)), visible=True),
                gr.update(value=budget_figure(table, budgets), visible=True),
-               gr.update(value=str(path), visible=True))
+               gr.update(value=str(path), visible=True), use, enough)
+
+    def use_budget(enough: int | None) -> list[Any]:
+        """The measured budget into Chat's and Compare's max_new_tokens (their presets turn Custom)."""
+        if enough is None:
+            raise gr.Error("Run a budget sweep first.")
+        gr.Info(f"max_new_tokens = {enough} in Chat and Compare (thinking on, as measured).")
+        return [enough, CUSTOM] * len(targets)
 
 
     shown = [status, matrix_df, plot, rows_df, transcript, download, rows_state, saved]
@@ -289,5 +309,8 @@ def build_fren_tab(services: Services) -> None:
     rows_df.select(show_answer, [rows_state], [transcript, transcript_box], api_visibility="private")
     stop.click(stopper(services, "fren"), None, None, api_visibility="private", queue=False)
     sweep_btn.click(sweep, [sweep_engine, budgets_box, types, langs, count, custom],
-                    [sweep_status, sweep_df, sweep_plot, sweep_download], api_visibility="private",
-                    **services.heavy_event)
+                    [sweep_status, sweep_df, sweep_plot, sweep_download, sweep_use, sweep_budget],
+                    api_visibility="private", **services.heavy_event)
+    sweep_use.click(use_budget, [sweep_budget],
+                    [c for t in targets.values() for c in (t["controls"]["max_new_tokens"], t["preset"])],
+                    api_visibility="private")

@@ -270,6 +270,13 @@ def completion_table(needs: list[dict[str, Any]], budgets: list[int]) -> list[di
     return out
 
 
+def budget_for_all(table: list[dict[str, Any]]) -> int | None:
+    """The smallest max_new_tokens that lets 95% of every question type finish (the largest of
+    the types' exact budgets), or None when some type did not reach 95% within the sweep."""
+    exact = [row["exact budget for 95%"] for row in table]
+    return max(exact) if exact and None not in exact else None
+
+
 # ---------------------------------------------------------------- transcript
 
 

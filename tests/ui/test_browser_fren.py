@@ -59,6 +59,17 @@ def test_inspection_on_four_probes_shows_matrix_and_chart(page):
     expect(table).to_contain_text("%")
     expect(page.locator("#sweep-plot .js-plotly-plot")).to_be_visible()
     expect(page.locator("#sweep-download")).to_be_visible()
+    # the budget that lets 95% of every type finish goes to Chat and Compare in one click
+    use = page.locator("#sweep-use")
+    expect(use).to_contain_text("in Chat and Compare")
+    budget = re.search(r"max_new_tokens = (\d+)", use.inner_text()).group(1)
+    use.click()
+    page.get_by_role("tab", name="Chat").click()
+    page.click("#chat-params")
+    expect(page.locator("#chat-max_new_tokens input[type=number]")).to_have_value(budget)
+    expect(page.locator("#chat-preset input")).to_have_value("Custom")
+    page.get_by_role("tab", name="Compare").click()
+    expect(page.locator("#compare-params-summary")).to_contain_text(f"up to {budget} new tokens")
 
 
 def test_stop_keeps_the_finished_answers_and_counts_only_those(page, tmp_path):

@@ -20,6 +20,7 @@ from engines.base import (
 from workbench.export import write_csv
 from workbench.fren import (
     STRATEGIES,
+    budget_for_all,
     completion_table,
     custom_probes,
     failures,
@@ -91,6 +92,11 @@ def test_a_budget_below_the_reasoning_length_truncates_and_the_sweep_finds_one_t
         update={"max_new_tokens": exact - 1, "seed": 0}))))
     assert fits.stats.finish_reason == "stop"
     assert short.stats.finish_reason == "length"
+    # the budget for every type is the largest type's; a type that never reached 95% leaves none
+    both = completion_table(needs, [24, 64, 128, 256])
+    assert budget_for_all(both) == max(row["exact budget for 95%"] for row in both) >= exact
+    assert budget_for_all(completion_table(needs, [24])) == budget_for_all(both)  # measured past the budgets
+    assert budget_for_all([*both, {"type": "essay", "exact budget for 95%": None}]) is None
 
 
 def test_strategies_cover_the_issue():
