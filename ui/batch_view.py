@@ -11,7 +11,7 @@ import pandas as pd
 
 from ui.common import download_path
 from workbench import charts
-from workbench.compare import SYSTEMS, BatchProgress, latest_records, saved_runs
+from workbench.compare import SYSTEMS, BatchProgress, latest_records, run_file, safe_run_name, saved_runs
 from workbench.export import write_csv
 from workbench.summary import compare_runs, flat_rows, summarize, summary_table
 
@@ -21,11 +21,6 @@ TABLE_HEADERS = ["experiment", "system", "route", "refusal", "reasoning lang", "
                  "TTFT ms", "tok/s", "finish", "error", "query", "response"]  # the CSV keeps the column names
 TABLE_WIDTHS = ["190px", "75px", "130px", "80px", "100px", "85px", "90px", "80px", "70px", "75px", "110px", "260px",
                 "380px"]
-
-
-def safe_run_name(text: str | None, default: str) -> str:
-    """A run name safe in a file name (letters, digits, - and _), or `default` when none is left."""
-    return "".join(ch for ch in (text or "") if ch.isalnum() or ch in "-_")[:60] or default
 
 
 def results_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
@@ -58,7 +53,7 @@ def runs_against(folder: Path, current: str | None, other: str | None) -> tuple[
         raise ValueError("Open or run a batch first, then choose the run to set it against.")
     if names[0] == names[1]:
         raise ValueError(f"That is the run {names[0]!r} itself: choose another one.")
-    runs = [latest_records(folder / f"batch-{n}.jsonl") for n in names]
+    runs = [latest_records(run_file(folder, n)) for n in names]
     rows, lines = compare_runs(runs[0], runs[1], names)
     head = f"**Run `{names[0]}` against run `{names[1]}`**\n\n" + "\n".join(f"- {x}" for x in lines)
     columns = ["metric", *(f"System {k} · {n}" for k in SYSTEMS for n in names)]

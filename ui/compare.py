@@ -19,7 +19,6 @@ from ui.batch_view import (
     results_frame,
     results_view,
     runs_against,
-    safe_run_name,
     saved_run_choices,
 )
 from ui.common import download_path, session_cancel, stopper
@@ -45,6 +44,8 @@ from workbench.compare import (
     latest_records,
     new_experiment_id,
     record,
+    run_file,
+    safe_run_name,
     still_to_run,
 )
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
@@ -276,7 +277,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
         if lim and int(lim) > 0:
             exps = exps[: int(lim)]
         safe_name = safe_run_name(name, "batch")
-        out_path = settings.results_dir / f"batch-{safe_name}.jsonl"
+        out_path = run_file(settings.results_dir, safe_name)
         cancel = session_cancel(services, request, "batch")
         run = start_batch(comparator, exps, out_path, concurrency=int(conc), systems=tuple(chosen),
                           params=params, cancel=cancel)
@@ -305,7 +306,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
 
     def open_run(name: str | None) -> tuple:
         """A saved run's results, as they stood when it last wrote; *Run batch* under its name resumes it."""
-        path = settings.results_dir / f"batch-{safe_run_name(name, '')}.jsonl"
+        path = run_file(settings.results_dir, safe_run_name(name, ""))
         records = latest_records(path) if name and path.is_file() else []
         if not records:
             raise gr.Error(f"The run {name!r} has no saved results (any more).")
@@ -384,7 +385,7 @@ def api_batch(services: Services):
         if limit and limit > 0:
             exps = exps[:limit]
         safe_name = safe_run_name(run_name, "api")
-        out_path = settings.results_dir / f"batch-{safe_name}.jsonl"
+        out_path = run_file(settings.results_dir, safe_name)
         run = start_batch(comparator, exps, out_path, concurrency=max(1, min(MAX_CONCURRENCY, int(concurrency))),
                           systems=chosen, params=params)
         for prog in unwritten_stops(run, out_path):

@@ -214,6 +214,16 @@ class SavedRun:
     modified: datetime
 
 
+def safe_run_name(text: str | None, default: str) -> str:
+    """A run name safe in a file name (letters, digits, - and _), or `default` when none is left."""
+    return "".join(ch for ch in (text or "") if ch.isalnum() or ch in "-_")[:60] or default
+
+
+def run_file(folder: Path, name: str) -> Path:
+    """Where the batch run `name` (a safe_run_name) keeps its results."""
+    return folder / f"batch-{name}.jsonl"
+
+
 @lru_cache(maxsize=1024)
 def _experiment_count(path: Path, mtime_ns: int, size: int) -> int:
     """How many experiments a results file holds; cached per version of the file (its time and

@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
 from engines.base import GenerationParams
-from workbench.compare import Experiment, latest_records, new_experiment_id, saved_runs
+from workbench.compare import Experiment, latest_records, new_experiment_id, run_file, safe_run_name, saved_runs
 from workbench.services import Services
 from workbench.summary import summarize
 from workbench.transactions import TransactionError, parse_transaction
@@ -67,9 +67,9 @@ def add_rest_routes(app: FastAPI, services: Services) -> None:
     def run(name: str, records: bool = True) -> dict[str, Any]:
         """A saved batch run: its summary (as the Batch tab shows it) and, unless
         `records=false`, every experiment's stored record (as POST /api/compare answers)."""
-        path = folder / f"batch-{name}.jsonl"
+        path = run_file(folder, name)
         # only a run's own name: no path, and nothing that is not a batch run's results file
-        stored = latest_records(path) if name.replace("-", "").replace("_", "").isalnum() and path.is_file() else []
+        stored = latest_records(path) if safe_run_name(name, "") == name and path.is_file() else []
         if not stored:
             raise HTTPException(404, detail=f"no saved run named {name!r}; GET /api/runs lists them")
         body: dict[str, Any] = {"name": name, "experiments": len(stored), "summary": summarize(stored)}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from engines.base import ConfigurationError, StreamStats
-from ui.batch_view import progress_md, safe_run_name
+from ui.batch_view import progress_md
 from ui.compare import run_name_for_file
 from ui.compare_view import experiment_md, metrics_md, stored_result_md
-from workbench.compare import BatchProgress, SystemRun
+from workbench.compare import BatchProgress, SystemRun, safe_run_name
 
 
 def _row(table: str, metric: str) -> str:
