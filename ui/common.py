@@ -78,3 +78,11 @@ def download_path(stem: str, suffix: str = ".csv", *, stamped: bool = True) -> P
             continue
     name = f"{stem}-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}" if stamped else stem
     return Path(tempfile.mkdtemp(dir=DOWNLOADS)) / f"{name}{suffix}"
+
+
+def offered_copy(path: Path) -> Path:
+    """A copy of `path` (a saved run, an upload) where Gradio serves downloads from: it refuses
+    to serve a file from anywhere else, such as a results folder on a Space's `/data` disk."""
+    copy = download_path(path.stem, path.suffix, stamped=False)
+    shutil.copyfile(path, copy)
+    return copy

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from engines.base import GenerationParams
-from ui.common import download_path, pick_engine, session_cancel, stopper
+from ui.common import download_path, offered_copy, pick_engine, session_cancel, stopper
 from ui.params import param_bounds
 from ui.saved import save_copy, saved_choices, saved_file
 from workbench.export import write_csv
@@ -228,10 +227,8 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
             rows = sorted_rows(read_inspection(path))
         except ValueError as exc:
             raise gr.Error(f"{path.name} cannot be opened: {exc}.") from None
-        copy = download_path(path.stem, stamped=False)  # offered for download from where Gradio serves files
-        shutil.copyfile(path, copy)
         engines_used = ", ".join(sorted({r["engine"] for r in rows}))
-        return show(rows, f"{state} — {len(rows)} answers ({engines_used})", copy)
+        return show(rows, f"{state} — {len(rows)} answers ({engines_used})", offered_copy(path))
 
     def show_answer(rows: list[dict[str, Any]], evt: gr.SelectData) -> tuple:
         """The transcript of the answer selected in *Every answer* (the table may be filtered, so

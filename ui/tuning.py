@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ import plotly.graph_objects as go
 from pydantic import ValidationError
 
 from engines.base import GenerationParams, validation_problems
-from ui.common import BASE_MODEL, download_path, pick_engine, session_cancel, stopper
+from ui.common import BASE_MODEL, download_path, offered_copy, pick_engine, session_cancel, stopper
 from ui.compare_view import reasoning_md
 from ui.params import ORDER, control_values
 from ui.saved import first_row, save_copy, saved_choices, saved_file
@@ -296,10 +295,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
     def open_upload(file: str | None, metric_name: str, param_name: str) -> tuple:
         if not file:
             raise gr.Error("No file came with the upload.")
-        path = Path(file)
-        copy = download_path(path.stem, stamped=False)  # offered for download from where Gradio serves files
-        shutil.copyfile(path, copy)
-        return opened(copy, path.name, metric_name, param_name)
+        return opened(Path(file), Path(file).name, metric_name, param_name)
 
     def opened(path: Path, what: str, metric_name: str, param_name: str) -> tuple:
         """A saved run shown as it ended, its prompt and configurations back in the inputs."""
@@ -314,8 +310,8 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         state = (f"**Opened {what}** — {len(rows)} runs of {len(table)} configurations{on}. "
                  "*Run configurations* runs them again.")
         asked = "prompt" in first  # a CSV downloaded before runs recorded their prompt has none
-        return (state, *shown(rows, path, metric_name, param_name), gr.update(),
-                first["prompt"] or gr.update() if asked else gr.update(),
+        return (state, *shown(rows, offered_copy(path), metric_name, param_name), gr.update(),
+                first.get("prompt") or gr.update(),
                 first.get("system_prompt") or "" if asked else gr.update(),
                 label if label in services.engines else gr.update(),
                 adapter_name if adapter_name in (BASE_MODEL, *local.adapters) else gr.update(),

@@ -6,7 +6,7 @@ import os
 import time
 from types import SimpleNamespace
 
-from ui.common import DOWNLOADS, KEEP_DOWNLOADS_S, download_path, session_cancel, stopper
+from ui.common import DOWNLOADS, KEEP_DOWNLOADS_S, download_path, offered_copy, session_cancel, stopper
 from workbench.services import Services
 from workbench.settings import Settings
 
@@ -43,3 +43,14 @@ def test_download_paths_never_collide_and_old_ones_are_removed():
     download_path("verdicts", stamped=False)
     assert not first.parent.exists() and second.parent.exists()
     assert download_path("verdicts", stamped=False).name == "verdicts.csv"
+
+
+def test_a_saved_file_is_offered_for_download_from_where_gradio_serves_files(tmp_path):
+    """Gradio serves only files from its temp and working folders: a run saved on a Space's /data
+    disk is offered as a copy, under its own name."""
+    saved = tmp_path / "tuning-20261123-101500-6.csv"
+    saved.write_bytes(b"config,prompt\r\n1,Qu'est-ce que la duration ?\r\n")
+    copy = offered_copy(saved)
+    assert copy.parent.parent == DOWNLOADS and copy.name == saved.name
+    assert copy.read_bytes() == saved.read_bytes()
+    assert offered_copy(saved) != copy  # a second opening does not overwrite the first one's file
