@@ -37,11 +37,14 @@ def browser_log() -> gr.BrowserState:
 
 def log_view(history: list[dict[str, Any]]) -> tuple[Any, Any]:
     """The table (newest first, one row per comparison and system) and the CSV download."""
-    table = pd.DataFrame(flat_rows(list(reversed(history))), columns=LOG_COLUMNS).set_axis(LOG_HEADERS, axis=1)
+    rows = flat_rows(history)  # oldest first, as the CSV keeps them
+    age = {rec["experiment_id"]: n for n, rec in enumerate(history)}
+    newest_first = sorted(rows, key=lambda r: -age[r["experiment_id"]])  # stable: A stays before B
+    table = pd.DataFrame(newest_first, columns=LOG_COLUMNS).set_axis(LOG_HEADERS, axis=1)
     if not history:
         return table, gr.update(visible=False)
     path = download_path("comparisons")
-    write_csv(flat_rows(history), path, bom=True)
+    write_csv(rows, path, bom=True)
     return table, gr.update(value=str(path), visible=True)
 
 

@@ -38,26 +38,29 @@ def first_row(path: Path) -> dict[str, str]:
         return {}
 
 
+def _stamp(stem: str, name: str) -> tuple[datetime, str] | None:
+    """When a file a tab saved ran and how many rows it holds, from its name; None for any other name."""
+    match = re.fullmatch(_NAME.format(stem=re.escape(stem)), name)
+    return (datetime.strptime(match[1], "%Y%m%d-%H%M%S"), match[2]) if match else None
+
+
 def saved_choices(folder: Path, stem: str, unit: str,
                   describe: Callable[[Path], str] | None = None) -> list[tuple[str, str]]:
     """The files saved in `folder` by a tab, newest first: (label, file name) pairs, the label
     saying when and how many `unit` (e.g. "answers"), then what `describe` says of the file."""
-    pattern = re.compile(_NAME.format(stem=re.escape(stem)))
     found = []
     for path in folder.glob(f"{stem}-*.csv") if folder.is_dir() else []:
-        if match := pattern.fullmatch(path.name):
-            when = datetime.strptime(match[1], "%Y%m%d-%H%M%S")
-            label = f"{when:%Y-%m-%d %H:%M:%S} UTC · {match[2]} {unit}"
+        if stamp := _stamp(stem, path.name):
+            label = f"{stamp[0]:%Y-%m-%d %H:%M:%S} UTC · {stamp[1]} {unit}"
             if describe is not None and (about := describe(path)):
                 label += f" · {about}"
-            found.append((when, label, path.name))
+            found.append((stamp[0], label, path.name))
     return [(label, name) for _, label, name in sorted(found, reverse=True)]
 
 
 def saved_file(folder: Path, stem: str, name: str | None) -> tuple[Path, datetime] | None:
     """The saved file a dropdown value names and when it ran; None when it is not one (any other
     name, a path outside `folder`) or is gone."""
-    match = re.fullmatch(_NAME.format(stem=re.escape(stem)), name or "")
-    if not match or not (folder / match[0]).is_file():
+    if name is None or (stamp := _stamp(stem, name)) is None or not (folder / name).is_file():
         return None
-    return folder / match[0], datetime.strptime(match[1], "%Y%m%d-%H%M%S")
+    return folder / name, stamp[0]

@@ -33,6 +33,7 @@ from workbench.tuning import (
     parse_values,
     read_tuning_run,
     run_configs,
+    varying_fields,
 )
 
 # after the configuration and repeat, the parameters that differ between runs, then these
@@ -132,8 +133,7 @@ def run_details(row: dict[str, Any]) -> tuple[str, str, str]:
 def results_frame(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The runs, one per row. Of the parameters, only those that differ between runs: the others
     are the same in every row (the configurations table and the CSV hold them all)."""
-    varying = [f for f in CONFIG_FIELDS if len({r.get(f) for r in rows}) > 1]
-    columns = ["config", "repeat", *varying, *RESULT_FIGURES]
+    columns = ["config", "repeat", *varying_fields(rows), *RESULT_FIGURES]
     return gr.update(value=pd.DataFrame(rows, columns=columns),
                      column_widths=[RESULT_WIDTHS.get(c, "110px") for c in columns])
 

@@ -156,15 +156,16 @@ SUMMARY_MEANS = ["latency_ms", "reasoning_share", "reasoning_tokens", "answer_to
 
 
 def varying_fields(rows: list[dict[str, Any]]) -> list[str]:
-    """The parameters whose values differ between configurations (the ones a sweep is about)."""
-    return [f for f in CONFIG_FIELDS if len({r.get(f) for r in rows if r.get("repeat") in (1, None)}) > 1]
+    """The parameters whose values differ between `rows` (between configurations when given
+    their first repeats; the seed too when given the repeats)."""
+    return [f for f in CONFIG_FIELDS if len({r.get(f) for r in rows}) > 1]
 
 
 def config_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per configuration: the parameters that vary, how many runs finished, and the mean
     of each metric over its finished runs (a run cut short by Stop or an error is partial text:
     counted, not averaged)."""
-    varying = varying_fields(rows)
+    varying = varying_fields([r for r in rows if r["repeat"] == 1])
     out = []
     for config in sorted({r["config"] for r in rows}):
         mine = [r for r in rows if r["config"] == config]
