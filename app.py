@@ -63,6 +63,7 @@ def run_batch(argv: list[str]) -> int:
     from tqdm import tqdm
 
     from engines.base import GenerationParams, validation_problems
+    from engines.cost import usd
     from workbench.compare import (
         MAX_CONCURRENCY,
         BatchResumeError,
@@ -142,6 +143,9 @@ def run_batch(argv: list[str]) -> int:
         if answered:
             line += (f", p50 latency {figures['latency_ms_p50']:.0f} ms, refusal rate "
                      f"{figures['refusal_rate']:.0%}")
+        if figures["cost_usd"] is not None:
+            line += (f", cost {usd(figures['cost_usd'])} "
+                     f"({usd(figures['cost_per_1000_usd'])} per 1,000 answers)")
         print(line + (f", {figures['errors']} failed" if figures["errors"] else ""))
     failed = sum(len(still_to_run(rec, systems)) for rec in records)
     if failed:

@@ -73,6 +73,12 @@ class Job:
     out: queue.Queue = field(default_factory=queue.Queue)
     generated: int = 0
     finished: bool = False
+    compute_s: float = 0.0  # the model's time spent on this job: a step shared by n jobs counts 1/n
+
+    def charge(self, seconds: float) -> None:
+        """Count this job's share of a forward pass; before the tokens it produced are handed
+        over, so the figure is complete when the consumer sees the end."""
+        self.compute_s += seconds
 
     def batch_key(self) -> tuple | None:
         """Jobs with equal keys can share one `generate` call; None = must run alone."""
@@ -120,13 +126,19 @@ class _RowStreamer(BaseStreamer):
         self.jobs = jobs
         self.eos_ids = eos_ids
         self._prompt_seen = False
+        self._last = time.perf_counter()  # the prefill counts towards the first step
 
     def put(self, value: torch.Tensor) -> None:
         if not self._prompt_seen:  # generate() first hands over the prompt
             self._prompt_seen = True
             return
+        tokens = value.view(-1).tolist()
         now = time.perf_counter()
-        for job, token in zip(self.jobs, value.view(-1).tolist(), strict=True):
+        live = [job for job in self.jobs if not job.finished]
+        for job in live:  # generate() still computes finished rows; the live ones share the step
+            job.charge((now - self._last) / len(live))
+        self._last = now
+        for job, token in zip(self.jobs, tokens, strict=True):
             job.deliver(token, now, self.eos_ids)
 
     def end(self) -> None:

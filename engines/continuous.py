@@ -200,6 +200,7 @@ class ContinuousScheduler(Scheduler):
         super().__init__(model, uses_adapters=uses_adapters, **kwargs)
         self._eos_index = torch.tensor(sorted(self.eos_ids), dtype=torch.long, device=self.device)
         self._rows: list[_Row] = []
+        self._began = time.perf_counter()
         self._routing = _AdapterRouting(model if uses_adapters else None)
         if slots is None:
             slots = cuda_graphs and self.device.type == "cuda"
@@ -251,6 +252,7 @@ class ContinuousScheduler(Scheduler):
             return taken
 
     def _guarded(self, work, rows: list[_Row], *, only_new: bool) -> None:
+        self._began = time.perf_counter()  # the rows share this pass's time (_sample_and_emit)
         try:
             with torch.inference_mode():
                 work(rows)
@@ -298,8 +300,11 @@ class ContinuousScheduler(Scheduler):
         self._sample_and_emit(rows, logits)
 
     def _sample_and_emit(self, rows: list[_Row], logits: torch.Tensor) -> None:
-        chosen = self._sample(rows, logits).tolist()
+        chosen = self._sample(rows, logits).tolist()  # waits for the device: the pass is done
         now = time.perf_counter()
+        for row in rows:
+            row.job.charge((now - self._began) / len(rows))
+        self._began = now
         for row, token in zip(rows, chosen, strict=True):
             row.last = token
             if row.job.deliver(token, now, self.eos_ids):

@@ -37,6 +37,7 @@ from engines.base import (
     decode_rate,
 )
 from engines.batching import END, ERROR, BatchScheduler, Job
+from engines.cost import time_cost
 from engines.detok import StopMatcher, incremental_decoder
 from engines.reasoning import OPEN_TAG, ThinkSplitter, merge_pieces
 
@@ -61,6 +62,7 @@ class LocalModelConfig:
     cuda_graphs: bool = True  # continuous batching on a GPU: replay decode steps as CUDA graphs
     cpu_threads: int = 0  # on CPU, the model's intra-op threads; 0 = torch's default (every core)
     revision: str | None = None
+    hourly_usd: float | None = None  # what the machine costs an hour: each answer gets a cost_usd
 
 
 class LocalFailure(EngineError):
@@ -231,7 +233,7 @@ class LocalEngine:
                 "context_length": self.context_length, "max_batch_size": self.cfg.max_batch_size,
                 "batching": self.batching, "decode": getattr(self.scheduler, "decode", "generate"),
                 "cpu_threads": self.scheduler.cpu_threads if self.device.type == "cpu" else None,
-                "queue_depth": self.scheduler.queue_depth}
+                "queue_depth": self.scheduler.queue_depth, "hourly_usd": self.cfg.hourly_usd}
 
     def render_prompt(self, request: ChatRequest) -> str:
         """The exact prompt text the model sees (chat template, system prompt, thinking flag,
@@ -327,6 +329,9 @@ class LocalEngine:
             tokens_per_s=decode_rate(sum(counts.values()), first_at, last_at),
             reasoning_unclosed=splitter.in_reasoning,
             extras={"prompt_tokens": len(job.input_ids), "device": str(self.device),
+                    "compute_s": round(job.compute_s, 4),
+                    **({"cost_usd": time_cost(self.cfg.hourly_usd, job.compute_s)}
+                       if self.cfg.hourly_usd is not None else {}),
                     **({"adapter": request.adapter} if request.adapter else {})})
         if finish == "cancelled" and error is None:
             error = CancelledError("generation was stopped")

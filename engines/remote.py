@@ -40,6 +40,7 @@ from engines.base import (
     UpstreamError,
     decode_rate,
 )
+from engines.cost import TokenPrices, token_cost
 from engines.reasoning import ThinkSplitter
 from engines.watchdog import Watchdog
 
@@ -89,6 +90,7 @@ class RemoteConfig:
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 60.0  # silence (not even a keep-alive) this long = dead connection
     max_retries: int = 2  # before the first token only
+    prices: TokenPrices | None = None  # what the provider bills: each answer gets a cost_usd
 
     def preset(self) -> ProviderPreset:
         try:
@@ -146,7 +148,8 @@ class RemoteEngine:
         return {"status": "configured" if self.configured else "not_configured",
                 "provider": self.preset.key, "base_url": self.base_url, "model_id": self.model_id,
                 "api_key_env": self.api_key_env, "api_key_set": bool(self._key()),
-                "problem": self.configuration_problem()}
+                "problem": self.configuration_problem(),
+                "prices": self.cfg.prices.describe() if self.cfg.prices else None}
 
     def check_reachable(self, timeout_s: float = 3.0) -> bool:
         """One cheap request (list models); False on any failure. Never raises."""
@@ -271,6 +274,10 @@ class RemoteEngine:
         stats.total_s = time.perf_counter() - started
         stats.reasoning_unclosed = splitter.in_reasoning
         _apply_usage(stats, usage, counts)
+        if self.cfg.prices is not None and stats.extras.get("prompt_tokens") is not None:
+            stats.extras["cost_usd"] = token_cost(
+                self.cfg.prices, stats.extras["prompt_tokens"],
+                stats.extras.get("prompt_cache_hit_tokens") or 0, stats.output_tokens)
         stats.tokens_per_s = decode_rate(stats.output_tokens, first_at, last_at)
         if finish and finish not in ("stop", "length", "cancelled"):
             stats.extras["provider_finish_reason"] = finish

@@ -91,6 +91,8 @@ class RoutedEngine:
         if policy.mode == "refuse" and not self.refuse_calls_model:
             yield TextDelta("content", REFUSAL_TEXT)
             elapsed = time.perf_counter() - started
+            if getattr(getattr(self.engine, "cfg", None), "hourly_usd", None) is not None:
+                extras["cost_usd"] = 0.0  # priced, and the model was not asked
             yield Done(StreamStats(model_id=NO_MODEL_CALL, finish_reason="stop",
                                    ttft_s=elapsed, total_s=elapsed, extras=extras))
             return

@@ -7,7 +7,8 @@ stand-in: `transformers serve` running the demo model on loopback (as the tests 
 both columns fill. Asks a French question in Chat of System B with System A side by side, runs
 a comparison and a 10-experiment batch (and opens one row), an FR/EN inspection of 3 pairs under
 every strategy on both systems with its budget sweep, and a 4-configuration sweep repeated twice
-(one run opened in full).
+(one run opened in full). Answers are costed at SYSTEM_A_PRICES and SYSTEM_B_HOURLY_USD when
+set, else at example prices (`engines.cost.PRICES_EXAMPLE`, $0.80 an hour for System B).
 Rerun it whenever the UI changes.
 """
 
@@ -44,12 +45,15 @@ def shoot(system_a: dict[str, str]) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     import app as app_module
+    from engines.cost import PRICES_EXAMPLE, parse_hourly, parse_prices
     from tests.serve import free_port
     from tests.ui.pages import CHROMIUM, CHROMIUM_ARGS, compare_transaction
     from workbench.settings import Settings
 
     OUT.mkdir(parents=True, exist_ok=True)
-    settings = Settings(port=free_port(), results_dir=Path(tempfile.mkdtemp(prefix="shots-")), **system_a)
+    costs = {"system_a_prices": parse_prices(os.environ.get("SYSTEM_A_PRICES") or PRICES_EXAMPLE),
+             "system_b_hourly_usd": parse_hourly(os.environ.get("SYSTEM_B_HOURLY_USD") or "0.80")}
+    settings = Settings(port=free_port(), results_dir=Path(tempfile.mkdtemp(prefix="shots-")), **system_a, **costs)
     demo, url, _, services = app_module.launch(settings)
     try:
         with sync_playwright() as pw:

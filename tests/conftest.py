@@ -44,14 +44,15 @@ def serve_url(demo_model_dir):
 
 @pytest.fixture(scope="session")
 def running_app(demo_model_dir, tmp_path_factory):
-    """The real app on loopback, System B on the demo model, System A unconfigured."""
+    """The real app on loopback, System B on the demo model (costed at $0.80 an hour), System A
+    unconfigured."""
     import app as app_module
     from tests.serve import free_port
     from workbench.settings import Settings
 
     os.environ.pop("DEEPSEEK_API_KEY", None)
     settings = Settings(model=str(demo_model_dir), port=free_port(),
-                        results_dir=tmp_path_factory.mktemp("runs"))
+                        results_dir=tmp_path_factory.mktemp("runs"), system_b_hourly_usd=0.80)
     demo, url, _, services = app_module.launch(settings)
     yield url.rstrip("/"), services
     demo.close()

@@ -135,6 +135,17 @@ def test_the_status_line_says_how_system_b_serves_requests():
     assert local_status({**base, "batching": "continuous", "cpu_threads": 15}).endswith("· 15 CPU threads)")
 
 
+def test_the_status_line_says_what_each_systems_answers_are_costed_at():
+    from engines.cost import TokenPrices
+    from ui.app import cost_status
+
+    assert cost_status(None, None) == ""
+    assert cost_status(TokenPrices(0.28, 0.028, 0.42), 0.8) == (
+        " · **Costs:** A at $0.28 / $0.028 / $0.42 per 1M tokens (input / cached input / output); "
+        "B at $0.8 an hour of its machine")
+    assert cost_status(None, 1.25) == " · **Costs:** B at $1.25 an hour of its machine"
+
+
 def test_the_queue_looks_for_new_events_every_10_ms_not_every_millisecond():
     import gradio as gr
 

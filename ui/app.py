@@ -7,6 +7,7 @@ from typing import Any
 
 import gradio as gr
 
+from engines.cost import TokenPrices
 from ui.chat import build_chat_tab
 from ui.common import pick_engine
 from ui.compare import api_batch, api_compare, build_compare_tab
@@ -49,6 +50,17 @@ def local_status(health: dict[str, Any]) -> str:
     return f"`{health['model_id']}` on {health['device']} ({details})"
 
 
+def cost_status(prices: TokenPrices | None, hourly_usd: float | None) -> str:
+    """What each system's answers are costed at, for the status line; empty when nothing is."""
+    parts = []
+    if prices is not None:
+        parts.append(f"A at ${prices.input:g} / ${prices.cached:g} / ${prices.output:g} per 1M tokens "
+                     "(input / cached input / output)")
+    if hourly_usd is not None:
+        parts.append(f"B at ${hourly_usd:g} an hour of its machine")
+    return f" · **Costs:** {'; '.join(parts)}" if parts else ""
+
+
 def build_app(services: Services) -> gr.Blocks:
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(f"# {TITLE}\nSystem A (remote MoE) and System B (router + local finance model), "
@@ -56,7 +68,8 @@ def build_app(services: Services) -> gr.Blocks:
                     elem_id="app-title")
         status = (f"**System B:** {local_status(services.local.health())}"
                   f" · **System A:** {services.remote.health()['status'].replace('_', ' ')} "
-                  f"(`{services.remote.model_id}`)")
+                  f"(`{services.remote.model_id}`)"
+                  + cost_status(services.settings.system_a_prices, services.settings.system_b_hourly_usd))
         gr.Markdown(status, elem_id="status-line")
         if services.notices:
             gr.Markdown("\n".join(f"- {n}" for n in services.notices), elem_id="notices")

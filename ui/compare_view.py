@@ -11,6 +11,7 @@ from typing import Any
 
 import gradio as gr
 
+from engines.cost import usd
 from ui.common import differences_block
 from workbench.compare import SystemRun
 from workbench.differences import differences
@@ -47,12 +48,22 @@ def result_table_md(res: dict[str, Any]) -> str:
         lines.append(f"| cache-hit tokens | {meta['prompt_cache_hit_tokens']} |")
     if meta.get("not_applied"):
         lines.append(f"| not taken by the API | {', '.join(meta['not_applied'])} |")
+    if meta.get("cost_usd") is not None:
+        lines.append(f"| cost | {usd(meta['cost_usd'])}{_cost_basis(meta)} |")
     if "route" in res:
         lines.append(f"| route | **{res['route']}** ({res['route_confidence']:.0%}, {res['handling_mode']}) |")
         lines.append(f"| why | {safe_markdown('; '.join(res['route_reasons']))} |")
     if meta["truncated_in_reasoning"]:
         lines.append("| ⚠️ | budget ran out inside the reasoning |")
     return "\n".join(lines)
+
+
+def _cost_basis(meta: dict[str, Any]) -> str:
+    """What a cost was worked out from: the model's compute time (System B) or, without it, the
+    provider's token prices."""
+    if meta.get("compute_s") is not None:
+        return f" ({meta['compute_s']:.2f} s of compute)"
+    return " (tokens at the provider's prices)"
 
 
 def answer_md(run: SystemRun) -> str:

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from pydantic import ValidationError
 
 from engines.base import GenerationParams, validation_problems
+from engines.cost import usd
 from ui.common import BASE_MODEL, download_path, offered_copy, pick_engine, session_cancel, stopper
 from ui.compare_view import reasoning_md
 from ui.params import ORDER, control_values
@@ -31,6 +32,7 @@ from workbench.tuning import (
     grid,
     mark_determinism,
     parse_values,
+    priced,
     read_tuning_run,
     run_configs,
     varying_fields,
@@ -117,6 +119,8 @@ def run_details(row: dict[str, Any]) -> tuple[str, str, str]:
              f"tokens (reasoning / answer): {_figure(row.get('reasoning_tokens'))} / "
              f"{_figure(row.get('answer_tokens'))}",
              f"latency: {_figure(row.get('latency_ms'))} ms"]
+    if row.get("cost_usd") is not None:
+        facts.append(f"cost: {usd(row['cost_usd'])}")
     if row.get("truncated_in_reasoning"):
         facts.append("⚠️ the budget ran out inside the reasoning")
     elif row["finish_reason"] == "length":
@@ -134,6 +138,8 @@ def results_frame(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The runs, one per row. Of the parameters, only those that differ between runs: the others
     are the same in every row (the configurations table and the CSV hold them all)."""
     columns = ["config", "repeat", *varying_fields(rows), *RESULT_FIGURES]
+    if priced(rows):
+        columns.insert(columns.index("latency_ms") + 1, "cost_usd")
     return gr.update(value=pd.DataFrame(rows, columns=columns),
                      column_widths=[RESULT_WIDTHS.get(c, "110px") for c in columns])
 

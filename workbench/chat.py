@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from engines.base import ChatRequest, Done, Engine, GenerationParams, Message, StreamStats, TextDelta
+from engines.cost import usd
 from workbench.differences import differences
 from workbench.language import part_language
 from workbench.refusal import is_refusal
@@ -214,6 +215,8 @@ def stats_line(stats: dict[str, Any] | None) -> str:
         parts.append(f"cache hits {extras['prompt_cache_hit_tokens']} tokens")
     if extras.get("not_applied"):
         parts.append(f"not taken by the API: {', '.join(extras['not_applied'])}")
+    if extras.get("cost_usd") is not None:
+        parts.append(f"cost {usd(extras['cost_usd'])}")
     return " · ".join(parts)
 
 
@@ -260,6 +263,7 @@ def _as_result(turn: Turn) -> dict[str, Any]:
                          "content_tokens": stats.get("content_tokens", 0),
                          "reasoning_share": stats.get("reasoning_share"),
                          "truncated_in_reasoning": turn.truncated_in_reasoning,
+                         "cost_usd": (stats.get("extras") or {}).get("cost_usd"),
                          "error": turn.error, "error_kind": turn.error_kind}}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engines.cost import usd
 from engines.systems import NO_MODEL_CALL
 from workbench.language import SUPPORTED, part_language
 
@@ -108,4 +109,21 @@ def differences(rec: dict[str, Any], names: tuple[str, str] = ("A", "B")) -> lis
     lines.append(f"Tokens: {name_a} {meta_a.get('reasoning_tokens', 0) + meta_a.get('content_tokens', 0)}"
                  f"{_share(meta_a)}; {name_b} {meta_b.get('reasoning_tokens', 0) + meta_b.get('content_tokens', 0)}"
                  f"{_share(meta_b)}.")
+    if (cost := _cost(meta_a, meta_b, names)) is not None:
+        lines.append(cost)
     return lines
+
+
+def _cost(meta_a: dict[str, Any], meta_b: dict[str, Any], names: tuple[str, str]) -> str | None:
+    """"Cost: A 12× B's ($0.00031, $0.000026)" when both have a cost; None otherwise."""
+    a, b = meta_a.get("cost_usd"), meta_b.get("cost_usd")
+    if a is None or b is None:
+        return None
+    pair = f"{names[0]} {usd(a)}, {names[1]} {usd(b)}"
+    if not a or not b:
+        free = "both free" if not a and not b else f"{names[0] if not a else names[1]}'s was free"
+        return f"Cost: {free} ({pair})."
+    if abs(a - b) <= SAME_WITHIN * max(a, b):
+        return f"Cost: about the same ({pair})."
+    dear, cheap = names if a > b else names[::-1]
+    return f"Cost: {dear} {max(a, b) / min(a, b):.1f}× {cheap}'s ({pair})."

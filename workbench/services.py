@@ -122,11 +122,12 @@ def build_services(settings: Settings) -> Services:
         model=model, device=settings.device, quantization=settings.quantization,  # type: ignore[arg-type]
         attn_implementation=settings.attn_implementation, adapters=settings.adapters,
         max_batch_size=settings.max_batch_size, batching=settings.batching,  # type: ignore[arg-type]
-        cuda_graphs=settings.cuda_graphs, cpu_threads=settings.cpu_threads))
+        cuda_graphs=settings.cuda_graphs, cpu_threads=settings.cpu_threads,
+        hourly_usd=settings.system_b_hourly_usd))
     remote = RemoteEngine(RemoteConfig(
         provider=settings.system_a_provider, base_url=settings.system_a_base_url,
         model=settings.system_a_model, api_key_env=settings.system_a_key_env,
-        deadline_s=settings.system_a_deadline_s))
+        deadline_s=settings.system_a_deadline_s, prices=settings.system_a_prices))
     problem = remote.configuration_problem()
     if problem:
         notices.append(problem + ". System B still works.")

@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engines.cost import PRICES_EXAMPLE, TokenPrices, parse_hourly, parse_prices
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_MODEL_DIR = ROOT / "assets" / "demo-model"
 GPU_DEFAULT_MODEL = "DragonLLM/Qwen-Open-Finance-R-8B"
@@ -55,12 +57,14 @@ class Settings:
     cuda_graphs: bool = True
     engine_process: bool = False  # load System B's model in a child process, apart from the web server
     cpu_threads: int = 0  # on CPU, the model's threads; 0 = torch's default (every core)
+    system_b_hourly_usd: float | None = None  # what System B's machine costs an hour
     # System A
     system_a_provider: str = "deepseek"
     system_a_base_url: str | None = None
     system_a_model: str | None = None
     system_a_key_env: str | None = None
     system_a_deadline_s: float = 180.0
+    system_a_prices: TokenPrices | None = None  # what System A's provider bills per 1M tokens
     # data
     results_dir: Path = ROOT / "runs"
     refuse_calls_model: bool = False
@@ -107,6 +111,20 @@ def _threads(text: str) -> int:
     return value
 
 
+def _prices(text: str) -> TokenPrices:
+    try:
+        return parse_prices(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _hourly(text: str) -> float:
+    try:
+        return parse_hourly(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"takes US dollars an hour: {exc}") from None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags shared by the server and the headless commands."""
     env = os.environ.get
@@ -142,6 +160,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="on CPU, the threads System B's model computes on; 0 = every core. Fewer "
                         "leave cores to the web server at the same decode speed, but slow prefills "
                         "and batches (README: Performance) [SYSTEM_B_CPU_THREADS]")
+    b.add_argument("--system-b-hourly-usd", type=_hourly, default=env("SYSTEM_B_HOURLY_USD") or None,
+                   help="what System B's machine costs an hour, in US dollars (e.g. 0.80 for an "
+                        "L4): each answer then shows its cost, its share of the model's compute "
+                        "time at that rate [SYSTEM_B_HOURLY_USD]")
     a = parser.add_argument_group("System A (remote OpenAI-compatible API)")
     a.add_argument("--system-a-provider", choices=["deepseek", "nebius", "custom"],
                    default=env("SYSTEM_A_PROVIDER", "deepseek"), help="preset [SYSTEM_A_PROVIDER]")
@@ -156,6 +178,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     a.add_argument("--system-a-deadline", type=float,
                    default=float(env("SYSTEM_A_DEADLINE_S", "180")),
                    help="seconds before a remote request is abandoned [SYSTEM_A_DEADLINE_S]")
+    a.add_argument("--system-a-prices", type=_prices, default=env("SYSTEM_A_PRICES") or None,
+                   metavar=PRICES_EXAMPLE,
+                   help="what System A's provider bills, in US dollars per million tokens: "
+                        "uncached input, cached input (optional), output — from the provider's "
+                        "pricing page; each answer then shows its cost [SYSTEM_A_PRICES]")
     parser.add_argument("--results-dir", type=Path,
                         default=Path(env("WORKBENCH_RESULTS_DIR", str(ROOT / "runs"))),
                         help="where batch runs, verdicts and FR/EN inspections are kept [WORKBENCH_RESULTS_DIR]")
@@ -208,6 +235,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         system_a_model=values.get("system_a_model"),
         system_a_key_env=values.get("system_a_key_env"),
         system_a_deadline_s=values.get("system_a_deadline", 180.0),
+        system_a_prices=values.get("system_a_prices"),
+        system_b_hourly_usd=values.get("system_b_hourly_usd"),
         results_dir=values.get("results_dir", ROOT / "runs"),
         refuse_calls_model=values.get("refuse_calls_model", False),
         log_level=values.get("log_level", "INFO"))

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from engines.cost import usd
 from workbench.compare import SYSTEMS, still_to_run
 from workbench.differences import differences, question_language
 from workbench.language import SUPPORTED
@@ -44,6 +45,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "truncated_in_reasoning": meta.get("truncated_in_reasoning"),
                 "model_id": meta.get("model_id"),
                 "cache_hit_tokens": meta.get("prompt_cache_hit_tokens"),
+                "compute_s": meta.get("compute_s"), "cost_usd": meta.get("cost_usd"),
                 "params_not_applied": ", ".join(meta.get("not_applied") or []) or None,
                 "enable_thinking": params.get("enable_thinking"), "max_new_tokens": params.get("max_new_tokens"),
                 "params": json.dumps(params, ensure_ascii=False) if params else None,
@@ -73,6 +75,17 @@ def _same_language(rows: list[dict[str, Any]], part: str) -> float | None:
     return round(sum(same) / len(same), 3) if same else None
 
 
+def _costs(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a system's answers cost, when it has prices: in all, and per 1,000 answers. Every
+    answer that was billed counts, failed ones too (a provider bills what it sent before the
+    error); None without prices."""
+    costs = [r["cost_usd"] for r in rows if r.get("cost_usd") is not None]
+    if not costs:
+        return {"cost_usd": None, "cost_per_1000_usd": None}
+    total = float(sum(costs))
+    return {"cost_usd": round(total, 6), "cost_per_1000_usd": round(total / len(costs) * 1000, 4)}
+
+
 def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Per-system latency/TTFT/throughput/refusals, routes, and A-vs-B refusal agreement."""
     rows = flat_rows(records)
@@ -99,6 +112,7 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
             "truncated_in_reasoning": sum(bool(r["truncated_in_reasoning"]) for r in ok),
             "answer_in_question_lang": _same_language(ok, "answer_lang"),
             "reasoning_in_question_lang": _same_language(ok, "reasoning_lang"),
+            **_costs(mine),
         }
     routes = Counter(r["route"] for r in rows if r["system"] == "B" and r["route"])
     both = [(rec["system_a"], rec["system_b"]) for rec in records
@@ -111,8 +125,14 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
             "refusal_agreement": agreement, "compared_pairs": len(both)}
 
 
-def summary_table(summary: dict[str, Any]) -> list[list[Any]]:
-    """Rows for a small display table: metric, A, B."""
+def priced(summary: dict[str, Any]) -> bool:
+    """Whether a summary has a cost for either system (prices were set when it ran)."""
+    return any(s.get("cost_usd") is not None for s in summary["systems"].values())
+
+
+def summary_table(summary: dict[str, Any], costs: bool | None = None) -> list[list[Any]]:
+    """Rows for a small display table: metric, A, B. The cost rows come when `costs` (by
+    default: when the summary has a cost)."""
     metrics = [("rows", "rows"), ("errors", "errors"), ("latency mean (ms)", "latency_ms_mean"),
                ("latency p50 (ms)", "latency_ms_p50"), ("latency p95 (ms)", "latency_ms_p95"),
                ("TTFT mean (ms)", "ttft_ms_mean"), ("TTFT p50 (ms)", "ttft_ms_p50"),
@@ -120,11 +140,16 @@ def summary_table(summary: dict[str, Any]) -> list[list[Any]]:
                ("refusal rate", "refusal_rate"), ("cut off in reasoning", "truncated_in_reasoning"),
                ("answer in the question's language", "answer_in_question_lang"),
                ("reasoning in the question's language", "reasoning_in_question_lang")]
+    if priced(summary) if costs is None else costs:
+        metrics += [("cost", "cost_usd"), ("cost per 1,000 answers", "cost_per_1000_usd")]
     shares = {"refusal_rate", "answer_in_question_lang", "reasoning_in_question_lang"}
+    money = {"cost_usd", "cost_per_1000_usd"}
     sys_ = summary["systems"]
 
     def shown(key: str, value: Any) -> Any:
-        return f"{value:.0%}" if key in shares and value is not None else value
+        if value is None:
+            return value
+        return f"{value:.0%}" if key in shares else usd(value) if key in money else value
 
     return [[label, shown(key, sys_["A"][key]), shown(key, sys_["B"][key])] for label, key in metrics]
 
@@ -139,7 +164,9 @@ def compare_runs(first: list[dict[str, Any]], second: list[dict[str, Any]],
     common = sorted(by_id[0].keys() & by_id[1].keys())
     if not common:
         raise ValueError(f"the runs {names[0]!r} and {names[1]!r} share no experiment")
-    tables = [summary_table(summarize([run[i] for i in common])) for run in by_id]
+    summaries = [summarize([run[i] for i in common]) for run in by_id]
+    costs = any(priced(s) for s in summaries)
+    tables = [summary_table(s, costs) for s in summaries]
     rows = [[metric, a1, a2, b1, b2] for (metric, a1, b1), (_, a2, b2) in zip(*tables, strict=True)]
     lines = [f"{len(common)} experiments in both runs"
              + (f" ({len(by_id[0]) - len(common)} only in {names[0]}, {len(by_id[1]) - len(common)} only in "

@@ -127,6 +127,7 @@ def run_configs(engine: Engine, prompt: str, configs: list[GenerationParams], re
             "distinct_2": distinct_2(result.content), "repetition_rate": repetition_rate(result.content),
             "planning_phrases": "; ".join(planning_phrases(result.content + " " + result.reasoning)),
             "params_not_applied": ", ".join(s.extras.get("not_applied", [])) or None,
+            "cost_usd": s.extras.get("cost_usd"),
             "error": str(result.error) if result.error and result.error.kind != "cancelled" else None,
         }
 
@@ -161,6 +162,11 @@ def varying_fields(rows: list[dict[str, Any]]) -> list[str]:
     return [f for f in CONFIG_FIELDS if len({r.get(f) for r in rows}) > 1]
 
 
+def priced(rows: list[dict[str, Any]]) -> bool:
+    """Whether any run has a cost (the engine had prices when it ran)."""
+    return any(r.get("cost_usd") is not None for r in rows)
+
+
 def config_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per configuration: the parameters that vary, how many runs finished, and the mean
     of each metric over its finished runs (a run cut short by Stop or an error is partial text:
@@ -175,9 +181,10 @@ def config_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                  "cut off in reasoning": sum(bool(r.get("truncated_in_reasoning")) for r in done),
                                  "hit max_new_tokens": sum(r["finish_reason"] == "length" for r in done),
                                  "with planning phrases": sum(bool(r.get("planning_phrases")) for r in done)}
-        for key in SUMMARY_MEANS:
+        for key in [*SUMMARY_MEANS, *(["cost_usd"] if priced(rows) else [])]:
             values = [r[key] for r in done if r.get(key) is not None]
-            entry[f"mean {key}"] = round(sum(values) / len(values), 3) if values else None
+            digits = 8 if key == "cost_usd" else 3  # an answer costs millionths of a dollar
+            entry[f"mean {key}"] = round(sum(values) / len(values), digits) if values else None
         identical = {r.get("identical_across_repeats") for r in done} - {None}
         entry["identical across repeats"] = identical.pop() if len(identical) == 1 else None
         out.append(entry)
@@ -192,6 +199,7 @@ _BOOLS = ["enable_thinking", "truncated_in_reasoning", "identical_across_repeats
 _NUMBERS: dict[str, type] = {
     "config": int, "repeat": int, "seed": int, "reasoning_tokens": int, "answer_tokens": int,
     "latency_ms": float, "ttft_ms": float, "reasoning_share": float, "distinct_2": float, "repetition_rate": float,
+    "cost_usd": float,
     **{f: int if GenerationParams.model_fields[f].annotation is int else float for f in SWEEPABLE}}
 _TEXTS = ["answer", "reasoning", "planning_phrases"]  # an empty cell is empty text, not a missing value
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -20,6 +21,8 @@ def test_single_compare_fills_both_columns(page, tmp_path):
     expect(page.locator("#cmp-answer-b")).to_contain_text("Risk: HIGH", timeout=30000)
     expect(page.locator("#cmp-metrics-b")).to_contain_text("transaction_risk")
     expect(page.locator("#cmp-metrics-b")).to_contain_text("TTFT")
+    expect(page.locator("#cmp-metrics-b")).to_contain_text(re.compile(r"cost\s+\$0\.\d+ \(\d+\.\d\d s of compute\)"))
+    expect(page.locator("#status-line")).to_contain_text("Costs: B at $0.8 an hour of its machine")
     expect(page.locator("#cmp-diff")).to_contain_text("A is not configured; only B answered.")
     page.click("#cmp-verdict-1")
     expect(page.locator("#cmp-verdict-note")).to_contain_text("Verdict B better recorded")
@@ -131,6 +134,10 @@ def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
     rows = download_csv(page, "#batch-download", tmp_path / "batch.csv")
     assert len(rows) == 20  # 10 experiments x 2 systems
     assert {r["system"] for r in rows} == {"A", "B"}
+    summary = page.locator("#batch-summary")
+    expect(summary.get_by_role("row").filter(has_text="cost per 1,000 answers")).to_contain_text("$")
+    assert all(r["cost_usd"] for r in rows if r["system"] == "B")  # the router's refusals at $0
+    assert not any(r["cost_usd"] for r in rows if r["system"] == "A")  # no prices for A
 
 
 def test_an_uploaded_file_gets_a_run_of_its_own_and_another_file_cannot_take_its_answers(page, tmp_path):

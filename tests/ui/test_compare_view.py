@@ -73,6 +73,20 @@ def test_the_figures_say_which_parameters_the_api_did_not_take():
                                                               stats=StreamStats("demo", "stop")))
 
 
+def test_a_priced_answer_shows_its_cost_and_what_it_was_worked_out_from():
+    remote = SystemRun("System A", response="Le P/E divise le prix par le bénéfice.", done=True,
+                       stats=StreamStats(model_id="deepseek-chat", finish_reason="stop", total_s=1.0,
+                                         extras={"prompt_tokens": 30, "cost_usd": 0.00000576}))
+    assert _row(metrics_md(remote), "cost") == "| cost | $0.00000576 (tokens at the provider's prices) |"
+    local = SystemRun("System B", response="An ETF is a fund.", done=True,
+                      stats=StreamStats(model_id="demo", finish_reason="stop", total_s=1.0,
+                                        extras={"compute_s": 0.4127, "cost_usd": 0.4127 * 0.8 / 3600}))
+    assert _row(metrics_md(local), "cost") == "| cost | $0.0000917 (0.41 s of compute) |"
+    unpriced = SystemRun("System B", response="x", done=True,
+                         stats=StreamStats("demo", "stop", extras={"compute_s": 0.4}))
+    assert "| cost |" not in metrics_md(unpriced)
+
+
 def test_an_uploaded_file_names_its_run_and_a_run_name_stays_a_plain_file_name():
     assert run_name_for_file("/tmp/gradio/ab12/Q3 desk questions (v2).csv") == "Q3-desk-questions-v2"
     assert run_name_for_file("/tmp/gradio/ab12/été.jsonl") == "été"

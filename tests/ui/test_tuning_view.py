@@ -50,3 +50,16 @@ def test_a_saved_run_is_described_by_its_prompt_and_engine(tmp_path):
     broken = tmp_path / "tuning-20261121-101500-4.csv"
     broken.write_bytes(b"\xff\xfe\x00garbage")
     assert describe_run(broken) == ""
+
+
+def test_the_results_show_a_cost_column_only_for_a_priced_run():
+    from tests.workbench.test_tuning import _run
+    from ui.tuning import results_frame, run_details
+
+    unpriced = results_frame([_run(1, 1), _run(2, 1, max_new_tokens=32)])["value"]
+    assert "cost_usd" not in unpriced.columns
+    priced_rows = [_run(1, 1, cost_usd=0.0002), _run(2, 1, max_new_tokens=32, cost_usd=0.00005)]
+    columns = list(results_frame(priced_rows)["value"].columns)
+    assert columns[columns.index("latency_ms") + 1] == "cost_usd"
+    assert "cost: $0.0002" in run_details(priced_rows[0])[0]
+    assert "cost:" not in run_details(_run(1, 1))[0]

@@ -29,6 +29,9 @@ def test_the_figures_under_an_answer_name_the_parameters_the_api_did_not_take():
     assert "language: reasoning en / answer fr" in line
     del stats["extras"]["not_applied"]
     assert "not taken" not in stats_line(stats)
+    assert "cost" not in stats_line(stats)
+    stats["extras"]["cost_usd"] = 0.000312
+    assert stats_line(stats).endswith(" · cost $0.000312")
 
 
 # --- side by side: one question, two engines, each with its own conversation ---
@@ -134,24 +137,27 @@ def test_a_conversation_kept_by_the_browser_comes_back_whole_and_nothing_else_do
 
 
 class Scripted:
-    def __init__(self, reasoning: str, answer: str, ttft: float) -> None:
-        self.reasoning, self.answer, self.ttft = reasoning, answer, ttft
+    def __init__(self, reasoning: str, answer: str, ttft: float, cost: float | None = None) -> None:
+        self.reasoning, self.answer, self.ttft, self.cost = reasoning, answer, ttft, cost
 
     def stream(self, request, cancel=None):
         yield TextDelta("reasoning", self.reasoning)
         yield TextDelta("content", self.answer)
         yield Done(StreamStats(model_id="m", finish_reason="stop", reasoning_tokens=30, content_tokens=20,
-                               ttft_s=self.ttft, total_s=2.0))
+                               ttft_s=self.ttft, total_s=2.0,
+                               extras={"cost_usd": self.cost} if self.cost is not None else {}))
 
 
 def test_the_two_answers_of_a_question_asked_side_by_side_are_compared_as_compare_does():
-    english = Scripted("The user asks about duration.", "Duration measures a bond's sensitivity to rates.", 0.1)
+    english = Scripted("The user asks about duration.", "Duration measures a bond's sensitivity to rates.", 0.1,
+                       cost=0.0003)
     french = Scripted("L'utilisateur demande ce qu'est la duration d'une obligation.",
-                      "La duration mesure la sensibilité du prix d'une obligation aux taux.", 0.4)
+                      "La duration mesure la sensibilité du prix d'une obligation aux taux.", 0.4, cost=0.0001)
     turn, beside = ask_both([Side(english, "L", []), Side(french, "R", [])], "Qu'est-ce que la duration ?")
     turn.beside = beside
     lines = side_by_side_differences(turn, ("base", "adapter"))
     assert lines[0] == "The question is in French; base's answer is in English, base's reasoning is in English."
     assert "First token: base 4.0× sooner than adapter (base 100 ms, adapter 400 ms)." in lines
+    assert lines[-1] == "Cost: base 3.0× adapter's (base $0.0003, adapter $0.0001)."
     beside.running = True
     assert side_by_side_differences(turn, ("base", "adapter")) == []  # not before both have finished

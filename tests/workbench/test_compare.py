@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -456,15 +457,28 @@ def test_the_headless_batch_refuses_bad_or_mixed_parameters_before_loading_anyth
 def test_the_headless_batch_warns_without_a_key_and_its_exit_status_says_answers_failed(tmp_path):
     out = tmp_path / "results.csv"
     env = {k: v for k, v in os.environ.items() if k != "DEEPSEEK_API_KEY"}
-    done = subprocess.run([sys.executable, "app.py", "batch", "--out", str(out), "--limit", "2"], cwd=ROOT,
-                          env={**env, "HF_HUB_OFFLINE": "1"}, capture_output=True, text=True, timeout=300)
+    questions = tmp_path / "questions.jsonl"  # two the model answers (the router refuses the bundled first two)
+    questions.write_text('{"id": "q1", "query": "What is an ETF?"}\n'
+                         '{"id": "q2", "query": "Qu\'est-ce que la duration ?"}\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "app.py", "batch", "--out", str(out), "--experiments", str(questions),
+                           "--params", '{"max_new_tokens": 48}'], cwd=ROOT,
+                          env={**env, "HF_HUB_OFFLINE": "1", "SYSTEM_B_HOURLY_USD": "0.80"},
+                          capture_output=True, text=True, timeout=300)
     assert done.returncode == 3, done.stderr[-2000:]  # 0 would tell a script that everything came back
     assert "Warning: System A is not configured: set the DEEPSEEK_API_KEY" in done.stderr
-    assert "System A: 0 answered, 2 failed" in done.stdout
-    assert "System B: 2 answered, p50 latency" in done.stdout and "None" not in done.stdout
+    assert "System A: 0 answered, 2 failed" in done.stdout  # no prices for A: no cost
+    assert re.search(r"System B: 2 answered, p50 latency \d+ ms, refusal rate \d+%, "
+                     r"cost \$0\.\d+ \(\$[\d.,]+ per 1,000 answers\)\n", done.stdout), done.stdout
+    assert "None" not in done.stdout
     assert "2 answers failed or were not asked: run the same command again" in done.stderr
     with out.open(encoding="utf-8-sig", newline="") as fh:
-        assert len(list(csv.DictReader(fh))) == 4  # the failed answers are rows too, with their error
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 4  # the failed answers are rows too, with their error
+    for row in rows:  # B's share of the model's time and its cost at the rate; A has neither
+        if row["system"] == "B":
+            assert float(row["cost_usd"]) == pytest.approx(float(row["compute_s"]) * 0.80 / 3600, rel=0.01)
+        else:
+            assert row["cost_usd"] == "" and row["compute_s"] == ""
 
 
 def test_the_saved_runs_are_listed_latest_first_with_the_experiments_they_hold(tmp_path):

@@ -127,3 +127,17 @@ def test_a_refusal_the_router_gave_without_the_model_is_not_timed_against_a_mode
     assert "Timing: B's answer came from its router's policy, without a model call; A's model finished in 1.62 s." \
         in lines
     assert not any("sooner" in line for line in lines)  # it said "B 8122.0× sooner than A"
+
+
+def test_with_prices_set_the_costs_are_set_against_each_other():
+    def priced(a_cost: float | None, b_cost: float | None) -> list[str]:
+        rec = _rec(_run("System A", EN_ANSWER), _run("System B", EN_ANSWER))
+        rec["system_a"]["metadata"]["cost_usd"] = a_cost
+        rec["system_b"]["metadata"]["cost_usd"] = b_cost
+        return differences(rec)
+
+    assert priced(0.00031, 0.000026)[-1] == "Cost: A 11.9× B's (A $0.00031, B $0.000026)."
+    assert priced(0.00002, 0.0002)[-1] == "Cost: B 10.0× A's (A $0.00002, B $0.0002)."
+    assert priced(0.00030, 0.00031)[-1] == "Cost: about the same (A $0.0003, B $0.00031)."
+    assert priced(0.00031, 0.0)[-1] == "Cost: B's was free (A $0.00031, B $0)."
+    assert not priced(0.00031, None)[-1].startswith("Cost")  # one system without prices: no comparison

@@ -71,3 +71,20 @@ def test_cpu_threads_default_to_torchs_own_and_refuse_nonsense(monkeypatch, caps
         with pytest.raises(SystemExit):
             parse(["--cpu-threads", bad])
         assert "--cpu-threads: takes 0 (every core) or a number" in capsys.readouterr().err
+
+
+def test_prices_are_unset_until_given_and_nonsense_is_refused_at_start(monkeypatch, capsys):
+    s = parse([])
+    assert s.system_a_prices is None and s.system_b_hourly_usd is None
+    monkeypatch.setenv("SYSTEM_A_PRICES", "input=0.28,cached=0.028,output=0.42")
+    monkeypatch.setenv("SYSTEM_B_HOURLY_USD", "0.80")
+    s = parse([])
+    assert (s.system_a_prices.input, s.system_a_prices.cached, s.system_a_prices.output) == (0.28, 0.028, 0.42)
+    assert s.system_b_hourly_usd == 0.8
+    assert parse(["--system-b-hourly-usd", "2.5"]).system_b_hourly_usd == 2.5  # the flag wins
+    with pytest.raises(SystemExit):
+        parse(["--system-a-prices", "0.28,0.42"])
+    assert "--system-a-prices: cannot read '0.28' as a price" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        parse(["--system-b-hourly-usd", "-3"])
+    assert "--system-b-hourly-usd: takes US dollars an hour" in capsys.readouterr().err

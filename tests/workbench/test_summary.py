@@ -49,3 +49,31 @@ def test_answers_that_failed_are_not_counted_as_changes_and_runs_with_nothing_in
     assert lines[-1].startswith("System B, 1 answered in both: refusal changed on 0")
     with pytest.raises(ValueError, match="share no experiment"):
         compare_runs([_rec("exp-1", ANSWER, ANSWER)], [_rec("exp-2", ANSWER, ANSWER)], ("x", "y"))
+
+
+def _priced(rec: dict, a_cost: float | None, b_cost: float | None) -> dict:
+    rec["system_a"]["metadata"]["cost_usd"] = a_cost
+    rec["system_b"]["metadata"]["cost_usd"] = b_cost
+    return rec
+
+
+def test_costs_are_summed_per_system_and_shown_only_when_prices_were_set():
+    from workbench.summary import flat_rows, summarize, summary_table
+
+    unpriced = [_rec("exp-1", ANSWER, ANSWER), _rec("exp-2", ANSWER, ANSWER)]
+    assert summarize(unpriced)["systems"]["A"]["cost_usd"] is None
+    assert not any(row[0].startswith("cost") for row in summary_table(summarize(unpriced)))
+    priced = [_priced(_rec("exp-1", ANSWER, ANSWER), 0.0004, 0.0001),
+              _priced(_rec("exp-2", ANSWER, REFUSAL), 0.0002, 0.0)]  # B's router refused without the model
+    summary = summarize(priced)
+    assert summary["systems"]["A"]["cost_usd"] == pytest.approx(0.0006)
+    assert summary["systems"]["A"]["cost_per_1000_usd"] == pytest.approx(0.3)
+    assert summary["systems"]["B"]["cost_per_1000_usd"] == pytest.approx(0.05)
+    table = {row[0]: row[1:] for row in summary_table(summary)}
+    assert table["cost"] == ["$0.0006", "$0.0001"]
+    assert table["cost per 1,000 answers"] == ["$0.30", "$0.05"]
+    assert [r["cost_usd"] for r in flat_rows(priced)] == [0.0004, 0.0001, 0.0002, 0.0]
+    # a run with prices set against one without: both get the cost rows, the second's empty
+    rows, _ = compare_runs(priced, unpriced, ("priced", "unpriced"))
+    table = {row[0]: row[1:] for row in rows}
+    assert table["cost"] == ["$0.0006", None, "$0.0001", None]

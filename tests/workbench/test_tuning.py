@@ -180,3 +180,14 @@ def test_a_bad_cell_in_a_saved_run_is_named_by_its_row_and_column(tmp_path, cell
     write_csv([{**_run(1, 1), **cell}], path)
     with pytest.raises(ValueError, match=re.escape(message)):
         read_tuning_run(path)
+
+
+def test_a_priced_runs_cost_is_averaged_kept_and_read_back(tmp_path):
+    rows = [_run(1, 1, latency_ms=100.0, cost_usd=0.0002), _run(1, 2, latency_ms=300.0, cost_usd=0.0004),
+            _run(2, 1, max_new_tokens=32, cost_usd=0.00005)]
+    one, two = config_summary(rows)
+    assert one["mean cost_usd"] == pytest.approx(0.0003) and two["mean cost_usd"] == pytest.approx(0.00005)
+    assert "mean cost_usd" not in config_summary([_run(1, 1), _run(1, 2)])[0]  # no prices, no column
+    path = tmp_path / "tuning.csv"
+    write_csv(rows, path, bom=True)
+    assert [r["cost_usd"] for r in read_tuning_run(path)] == [0.0002, 0.0004, 0.00005]
