@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from engines.base import GenerationParams
 from ui.common import download_path, offered_copy, pick_engine, session_cancel, stopper
 from ui.params import param_bounds
-from ui.saved import save_copy, saved_choices, saved_file
+from ui.saved import column_values, save_copy, saved_choices, saved_file
 from workbench.export import write_csv
 from workbench.fren import (
     MATRIX_METRICS,
@@ -43,6 +43,19 @@ MAX_BUDGET = int(param_bounds("max_new_tokens")[1])
 TYPES = ["definition", "example", "calculation", "multipart"]
 PLOT_METRICS = ["answer in question's language", "reasoning in question's language", "user sees one language",
                 "mean reasoning share", "cut off in reasoning"]
+
+
+def describe_inspection(path: Path) -> str:
+    """A saved inspection's engines and strategies, for the list of inspections: "System B ·
+    local model · every strategy", "System A · remote MoE, System B · local model · baseline,
+    thinking off"."""
+    engines = sorted(column_values(path, "engine"))  # System A before System B
+    strategies = [name for name in STRATEGIES if name in column_values(path, "strategy")]
+    if not engines or not strategies:
+        return ""
+    which = ("every strategy" if len(strategies) == len(STRATEGIES) else ", ".join(strategies)
+             if len(strategies) <= 2 else f"{len(strategies)} strategies")
+    return f"{', '.join(engines)} · {which}"
 
 
 def _percent(table: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -95,7 +108,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
     saved_dir = services.settings.results_dir / "fren"
 
     def listed() -> list[tuple[str, str]]:
-        return saved_choices(saved_dir, "fren", "answers")
+        return saved_choices(saved_dir, "fren", "answers", describe_inspection)
 
     with gr.Tab("FR/EN behaviour", id="fren") as tab:
         gr.Markdown("Which language does each part of an answer use, and what does the reasoning cost? "

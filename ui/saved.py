@@ -11,6 +11,7 @@ import re
 import shutil
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 _NAME = r"{stem}-(\d{{8}}-\d{{6}})-(\d+)\.csv"
@@ -36,6 +37,30 @@ def first_row(path: Path) -> dict[str, str]:
             return next(csv.DictReader(fh), None) or {}
     except (OSError, UnicodeDecodeError, csv.Error):
         return {}
+
+
+def column_values(path: Path, column: str) -> list[str]:
+    """The distinct values of one column of a saved CSV, in the order they first appear (empty
+    when the file cannot be read). Read once per version of the file: the lists that describe
+    runs by it are built on every visit to a tab."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return []
+    return list(_column_values(str(path), column, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=512)
+def _column_values(path: str, column: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row.get(column):
+                    seen.setdefault(row[column], None)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return ()
+    return tuple(seen)
 
 
 def _stamp(stem: str, name: str) -> tuple[datetime, str] | None:

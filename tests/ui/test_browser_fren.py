@@ -128,7 +128,9 @@ def test_an_inspection_is_saved_and_opens_again_after_a_reload_or_from_its_csv(p
     page.get_by_role("tab", name="FR/EN behaviour").click()
     expect(page.locator("#fren-matrix")).not_to_contain_text("baseline")
     page.locator("#fren-saved input").click()  # …and comes back from the saved inspections
-    page.get_by_role("option").filter(has_text="· 4 answers").first.click()
+    # listed with what it asked of which engine
+    page.get_by_role("option").filter(has_text="· 4 answers · System B · local model · baseline, strip reasoning"
+                                      ).first.click()
     status = page.locator("#fren-status")
     expect(status).to_contain_text("Opened the inspection of", timeout=20000)
     expect(status).to_contain_text("4 answers (System B · local model)")

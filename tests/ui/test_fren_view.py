@@ -1,8 +1,12 @@
-"""FR/EN tab views: the budget chart's axis."""
+"""FR/EN tab views: the budget chart's axis, the list of saved inspections."""
 
 from __future__ import annotations
 
-from ui.fren import budget_figure
+import os
+
+from ui.fren import budget_figure, describe_inspection
+from workbench.export import write_csv
+from workbench.fren import STRATEGIES
 
 
 def test_budgets_spanning_orders_of_magnitude_get_a_log_axis():
@@ -12,3 +16,26 @@ def test_budgets_spanning_orders_of_magnitude_get_a_log_axis():
     assert budget_figure([row], [64, 128, 256]).layout.xaxis.type in (None, "linear")
     assert list(wide.layout.xaxis.tickvals) == [64, 128, 256, 20000]  # ticks at the budgets asked for
     assert [round(y) for y in wide.data[0].y] == [35, 100, 100, 100]
+
+
+def test_a_saved_inspection_is_described_by_its_engines_and_strategies(tmp_path):
+    def saved(name, pairs):
+        path = tmp_path / name
+        write_csv([{"probe": f"p{i}", "engine": engine, "strategy": strategy}
+                   for i, (engine, strategy) in enumerate(pairs)], path, bom=True)
+        return path
+
+    every = saved("every.csv", [("System B · local model", s) for s in STRATEGIES])
+    assert describe_inspection(every) == "System B · local model · every strategy"
+    two = saved("two.csv", [("System B · local model", "thinking off"), ("System A · remote MoE", "baseline"),
+                            ("System B · local model", "baseline")])
+    assert describe_inspection(two) == "System A · remote MoE, System B · local model · baseline, thinking off"
+    three = saved("three.csv", [("System B · local model", s) for s in list(STRATEGIES)[:3]])
+    assert describe_inspection(three) == "System B · local model · 3 strategies"
+    assert describe_inspection(tmp_path / "gone.csv") == ""
+    (tmp_path / "empty.csv").write_text("probe,engine,strategy\n", encoding="utf-8")
+    assert describe_inspection(tmp_path / "empty.csv") == ""
+    # the file changed since it was last read: read again (the list is cached per version of a file)
+    write_csv([{"probe": "p1", "engine": "System A · remote MoE", "strategy": "baseline"}], three, bom=True)
+    os.utime(three, ns=(1, 1))
+    assert describe_inspection(three) == "System A · remote MoE · baseline"
