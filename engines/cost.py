@@ -75,13 +75,14 @@ def token_cost(prices: TokenPrices, prompt_tokens: int, cached_tokens: int,
                completion_tokens: int) -> float:
     """US dollars for one answer: the prompt's cached and uncached tokens and the completion."""
     cached = min(max(cached_tokens, 0), prompt_tokens)
-    return ((prompt_tokens - cached) * prices.input + cached * prices.cached
-            + completion_tokens * prices.output) / 1_000_000
+    return round(((prompt_tokens - cached) * prices.input + cached * prices.cached
+                  + completion_tokens * prices.output) / 1_000_000, 10)
 
 
 def time_cost(hourly_usd: float, seconds: float) -> float:
-    """US dollars for `seconds` of a machine rented at `hourly_usd` an hour."""
-    return hourly_usd * seconds / 3600
+    """US dollars for `seconds` of a machine rented at `hourly_usd` an hour (to a hundred-millionth
+    of a dollar: tables show the figure, not float noise)."""
+    return round(hourly_usd * seconds / 3600, 8)
 
 
 def usd(value: float | None) -> str:

@@ -142,7 +142,7 @@ def test_the_status_line_says_what_each_systems_answers_are_costed_at():
     assert cost_status(None, None) == ""
     assert cost_status(TokenPrices(0.28, 0.028, 0.42), 0.8) == (
         " · **Costs:** A at $0.28 / $0.028 / $0.42 per 1M tokens (input / cached input / output); "
-        "B at $0.8 an hour of its machine")
+        "B at $0.80 an hour of its machine")
     assert cost_status(None, 1.25) == " · **Costs:** B at $1.25 an hour of its machine"
 
 

@@ -57,7 +57,7 @@ def cost_status(prices: TokenPrices | None, hourly_usd: float | None) -> str:
         parts.append(f"A at ${prices.input:g} / ${prices.cached:g} / ${prices.output:g} per 1M tokens "
                      "(input / cached input / output)")
     if hourly_usd is not None:
-        parts.append(f"B at ${hourly_usd:g} an hour of its machine")
+        parts.append(f"B at ${hourly_usd:,.2f} an hour of its machine")
     return f" · **Costs:** {'; '.join(parts)}" if parts else ""
 
 

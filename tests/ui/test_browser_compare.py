@@ -22,7 +22,7 @@ def test_single_compare_fills_both_columns(page, tmp_path):
     expect(page.locator("#cmp-metrics-b")).to_contain_text("transaction_risk")
     expect(page.locator("#cmp-metrics-b")).to_contain_text("TTFT")
     expect(page.locator("#cmp-metrics-b")).to_contain_text(re.compile(r"cost\s+\$0\.\d+ \(\d+\.\d\d s of compute\)"))
-    expect(page.locator("#status-line")).to_contain_text("Costs: B at $0.8 an hour of its machine")
+    expect(page.locator("#status-line")).to_contain_text("Costs: B at $0.80 an hour of its machine")
     expect(page.locator("#cmp-diff")).to_contain_text("A is not configured; only B answered.")
     page.click("#cmp-verdict-1")
     expect(page.locator("#cmp-verdict-note")).to_contain_text("Verdict B better recorded")
