@@ -12,6 +12,7 @@ from typing import Any
 import gradio as gr
 
 from engines.cost import usd
+from engines.systems import NO_MODEL_CALL
 from ui.common import differences_block
 from workbench.compare import SystemRun
 from workbench.differences import differences
@@ -59,8 +60,10 @@ def result_table_md(res: dict[str, Any]) -> str:
 
 
 def _cost_basis(meta: dict[str, Any]) -> str:
-    """What a cost was worked out from: the model's compute time (System B) or, without it, the
-    provider's token prices."""
+    """What a cost was worked out from: nothing (the router answered), the model's compute time
+    (System B) or the provider's token prices."""
+    if meta.get("model_id") == NO_MODEL_CALL:
+        return " (no model call)"
     if meta.get("compute_s") is not None:
         return f" ({meta['compute_s']:.2f} s of compute)"
     return " (tokens at the provider's prices)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engines.base import ConfigurationError, StreamStats
+from engines.systems import NO_MODEL_CALL
 from ui.batch_view import progress_md
 from ui.compare import run_name_for_file
 from ui.compare_view import experiment_md, metrics_md, stored_result_md
@@ -82,6 +83,9 @@ def test_a_priced_answer_shows_its_cost_and_what_it_was_worked_out_from():
                       stats=StreamStats(model_id="demo", finish_reason="stop", total_s=1.0,
                                         extras={"compute_s": 0.4127, "cost_usd": 0.4127 * 0.8 / 3600}))
     assert _row(metrics_md(local), "cost") == "| cost | $0.0000917 (0.41 s of compute) |"
+    refused = SystemRun("System B", response="I can't help with that request.", done=True,
+                        stats=StreamStats(model_id=NO_MODEL_CALL, finish_reason="stop", extras={"cost_usd": 0.0}))
+    assert _row(metrics_md(refused), "cost") == "| cost | $0 (no model call) |"
     unpriced = SystemRun("System B", response="x", done=True,
                          stats=StreamStats("demo", "stop", extras={"compute_s": 0.4}))
     assert "| cost |" not in metrics_md(unpriced)
