@@ -12,11 +12,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from engines.base import GenerationParams
+from engines.cost import usd
 from ui.common import download_path, offered_copy, pick_engine, session_cancel, stopper
 from ui.params import param_bounds
 from ui.saved import column_values, save_copy, saved_choices, saved_file
 from workbench.export import write_csv
 from workbench.fren import (
+    COST_METRIC,
     MATRIX_METRICS,
     STRATEGIES,
     Probe,
@@ -60,11 +62,19 @@ def describe_inspection(path: Path) -> str:
 
 def _percent(table: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rates of a table (floats between 0 and 1) as percentages, for display; counts and
-    budgets (whole numbers) stay as they are. The CSV downloads keep the fractions."""
-    return [{k: f"{v:.0%}" if isinstance(v, float) else v for k, v in row.items()} for row in table]
+    budgets (whole numbers) stay as they are, costs are shown in dollars. The CSV downloads keep
+    the fractions."""
+    return [{k: usd(v) if k == COST_METRIC else f"{v:.0%}" if isinstance(v, float) else v
+             for k, v in row.items()} for row in table]
 
 
 MATRIX_COLUMNS = ["strategy", "engine", "answers", *MATRIX_METRICS]
+
+
+def matrix_columns(table: list[dict[str, Any]]) -> list[str]:
+    """The matrix's columns: the cost per 1,000 answers too when its answers have costs (what
+    thinking off or a French prefill saves, in dollars)."""
+    return MATRIX_COLUMNS + ([COST_METRIC] if any(COST_METRIC in row for row in table) else [])
 
 
 def _rows_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -219,7 +229,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         if note := failures(rows):
             state += f". ⚠️ {note}."
         return (state,
-                gr.update(value=pd.DataFrame(_percent(table), columns=MATRIX_COLUMNS),
+                gr.update(value=pd.DataFrame(_percent(table), columns=matrix_columns(table)),
                           label=f"Strategy × engine × metric ({questions})"),
                 matrix_figure(table, questions), _rows_frame(rows), transcript_html(rows),
                 gr.update(value=str(path), visible=True), rows,

@@ -123,6 +123,7 @@ def inspect_one(engine: Engine, engine_label: str, probe: Probe, strategy: Strat
         "user_sees_one_language": visible_langs == {question_lang} if known else None,
         "reasoning_shown": not strategy.hides_reasoning,
         "reasoning": result.reasoning, "answer": result.content,
+        "cost_usd": s.extras.get("cost_usd"),
         "error": str(result.error) if result.error else None,
     }
 
@@ -166,6 +167,7 @@ def sorted_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 MATRIX_METRICS = ["answer in question's language", "reasoning in question's language",
                   "user sees one language", "mean reasoning share", "cut off in reasoning",
                   "completed"]
+COST_METRIC = "cost per 1,000 answers"  # in the matrix when its answers have costs
 
 
 def matrix(rows: list[dict[str, Any]], lang: str | None = "fr") -> list[dict[str, Any]]:
@@ -188,13 +190,15 @@ def _rates(mine: list[dict[str, Any]]) -> dict[str, Any]:
         return round(sum(vals) / len(vals), 3) if vals else None
 
     shares = [r["reasoning_share"] for r in mine if r["reasoning_share"] is not None]
+    costs = [r["cost_usd"] for r in mine if r.get("cost_usd") is not None]
     return {"answers": len(mine),
             "answer in question's language": rate("answer_matches_question"),
             "reasoning in question's language": rate("reasoning_matches_question"),
             "user sees one language": rate("user_sees_one_language"),
             "mean reasoning share": round(sum(shares) / len(shares), 3) if shares else None,
             "cut off in reasoning": rate("truncated_in_reasoning"),
-            "completed": round(sum(r["finish_reason"] == "stop" for r in mine) / len(mine), 3)}
+            "completed": round(sum(r["finish_reason"] == "stop" for r in mine) / len(mine), 3),
+            **({COST_METRIC: round(sum(costs) / len(costs) * 1000, 6)} if costs else {})}
 
 
 # ---------------------------------------------------------------- saved inspections
@@ -205,7 +209,7 @@ SAVED_REQUIRED = ["probe", "type", "engine", "strategy", "question", "question_l
                   "finish_reason", "error"]
 _BOOLS = ["truncated_in_reasoning", "answer_matches_question", "reasoning_matches_question",
           "user_sees_one_language", "reasoning_shown"]
-_NUMBERS = {"reasoning_tokens": int, "answer_tokens": int, "reasoning_share": float}
+_NUMBERS = {"reasoning_tokens": int, "answer_tokens": int, "reasoning_share": float, "cost_usd": float}
 
 
 def read_inspection(path: Path | str) -> list[dict[str, Any]]:

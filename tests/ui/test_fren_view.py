@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from ui.fren import budget_figure, describe_inspection
+from ui.fren import MATRIX_COLUMNS, _percent, budget_figure, describe_inspection, matrix_columns
 from workbench.export import write_csv
-from workbench.fren import STRATEGIES
+from workbench.fren import COST_METRIC, STRATEGIES
 
 
 def test_budgets_spanning_orders_of_magnitude_get_a_log_axis():
@@ -39,3 +39,10 @@ def test_a_saved_inspection_is_described_by_its_engines_and_strategies(tmp_path)
     write_csv([{"probe": "p1", "engine": "System A · remote MoE", "strategy": "baseline"}], three, bom=True)
     os.utime(three, ns=(1, 1))
     assert describe_inspection(three) == "System A · remote MoE · baseline"
+
+
+def test_the_matrix_shows_costs_in_dollars_only_when_it_has_them():
+    priced = [{"strategy": "baseline", "engine": "System B", "answers": 3, "completed": 1.0, COST_METRIC: 0.5}]
+    assert matrix_columns(priced) == [*MATRIX_COLUMNS, COST_METRIC]
+    assert _percent(priced)[0]["completed"] == "100%" and _percent(priced)[0][COST_METRIC] == "$0.50"
+    assert matrix_columns([{k: v for k, v in priced[0].items() if k != COST_METRIC}]) == MATRIX_COLUMNS

@@ -19,6 +19,7 @@ from engines.base import (
 )
 from workbench.export import write_csv
 from workbench.fren import (
+    COST_METRIC,
     STRATEGIES,
     budget_for_all,
     completion_table,
@@ -107,13 +108,17 @@ def test_strategies_cover_the_issue():
 class Scripted:
     """An engine that writes the same reply to every question."""
 
-    def __init__(self, reasoning: str, answer: str) -> None:
-        self.reasoning, self.answer = reasoning, answer
+    def __init__(self, reasoning: str, answer: str, cost: float | None = None) -> None:
+        self.reasoning, self.answer, self.cost = reasoning, answer, cost
 
     def stream(self, request, cancel=None):
         yield TextDelta("reasoning", self.reasoning)
         yield TextDelta("content", self.answer)
-        yield Done(StreamStats(model_id="scripted", finish_reason="stop", reasoning_tokens=20, content_tokens=30))
+        # with prices: an answer without thinking costs less (no reasoning tokens to pay for)
+        extras = {} if self.cost is None else {
+            "cost_usd": self.cost * (1.0 if request.params.enable_thinking else 0.4)}
+        yield Done(StreamStats(model_id="scripted", finish_reason="stop", reasoning_tokens=20, content_tokens=30,
+                               extras=extras))
 
 
 def test_an_answer_half_in_english_is_mixed_not_french_and_the_user_does_not_see_one_language():
@@ -256,6 +261,21 @@ def test_a_long_transcript_says_it_shows_only_the_first_answers():
     html = transcript_html(rows)
     assert html.count('class="fren-item"') == 24 and f"The first 24 of {len(rows)} answers." in html
     assert "The first" not in transcript_html(rows[:3])
+
+
+def test_with_prices_set_the_matrix_says_what_each_strategy_costs_per_1000_answers(tmp_path):
+    french = Scripted("La question porte sur le ratio et sur la manière de le calculer en pratique.",
+                      "Le ratio divise le prix de l'action par le bénéfice par action.", cost=0.0005)
+    rows = list(run_inspection({"System B": french}, french_definitions(2), ["baseline", "thinking off"], GREEDY))
+    by = {r["strategy"]: r for r in matrix(rows, "fr")}
+    assert by["baseline"][COST_METRIC] == pytest.approx(0.5)  # $0.0005 an answer
+    assert by["thinking off"][COST_METRIC] == pytest.approx(0.2)
+    path = tmp_path / "fren.csv"
+    write_csv(rows, path, bom=True)
+    assert matrix(read_inspection(path), "fr") == matrix(rows, "fr")  # the costs come back from the CSV
+    unpriced = Scripted("La question porte sur le ratio.", "Le ratio divise le prix par le bénéfice.")
+    table = matrix(list(run_inspection({"System B": unpriced}, french_definitions(1), ["baseline"], GREEDY)), "fr")
+    assert COST_METRIC not in table[0]
 
 
 def test_an_inspection_saved_as_csv_opens_again_with_the_same_figures(tmp_path):
