@@ -115,7 +115,7 @@ def differences(rec: dict[str, Any], names: tuple[str, str] = ("A", "B")) -> lis
 
 
 def _cost(meta_a: dict[str, Any], meta_b: dict[str, Any], names: tuple[str, str]) -> str | None:
-    """"Cost: A 12× B's ($0.00031, $0.000026)" when both have a cost; None otherwise."""
+    """"Cost: A 11.9× B's (A $0.00031, B $0.000026)." when both have a cost; None otherwise."""
     a, b = meta_a.get("cost_usd"), meta_b.get("cost_usd")
     if a is None or b is None:
         return None
