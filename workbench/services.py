@@ -111,7 +111,7 @@ def results_folder_problem(folder: Path) -> str | None:
 
 
 def build_services(settings: Settings) -> Services:
-    notices = []
+    notices = list(settings.problems)
     model = settings.model_or_default
     if settings.uses_demo_model:
         notices.append("No GPU found: System B runs the bundled demo model (a tiny model trained "

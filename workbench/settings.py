@@ -65,6 +65,8 @@ class Settings:
     system_a_key_env: str | None = None
     system_a_deadline_s: float = 180.0
     system_a_prices: TokenPrices | None = None  # what System A's provider bills per 1M tokens
+    # settings read from the environment that could not be used: shown at start, the app still runs
+    problems: list[str] = field(default_factory=list)
     # data
     results_dir: Path = ROOT / "runs"
     refuse_calls_model: bool = False
@@ -160,7 +162,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="on CPU, the threads System B's model computes on; 0 = every core. Fewer "
                         "leave cores to the web server at the same decode speed, but slow prefills "
                         "and batches (README: Performance) [SYSTEM_B_CPU_THREADS]")
-    b.add_argument("--system-b-hourly-usd", type=_hourly, default=env("SYSTEM_B_HOURLY_USD") or None,
+    b.add_argument("--system-b-hourly-usd", type=_hourly, default=None,
                    help="what System B's machine costs an hour, in US dollars (e.g. 0.80 for an "
                         "L4): each answer then shows its cost, its share of the model's compute "
                         "time at that rate [SYSTEM_B_HOURLY_USD]")
@@ -178,7 +180,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     a.add_argument("--system-a-deadline", type=float,
                    default=float(env("SYSTEM_A_DEADLINE_S", "180")),
                    help="seconds before a remote request is abandoned [SYSTEM_A_DEADLINE_S]")
-    a.add_argument("--system-a-prices", type=_prices, default=env("SYSTEM_A_PRICES") or None,
+    a.add_argument("--system-a-prices", type=_prices, default=None,
                    metavar=PRICES_EXAMPLE,
                    help="what System A's provider bills, in US dollars per million tokens: "
                         "uncached input, cached input (optional), output — from the provider's "
@@ -218,6 +220,22 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
                    help="largest upload accepted [WORKBENCH_MAX_FILE_MB]")
 
 
+def _prices_from_environment(s: Settings) -> None:
+    """SYSTEM_A_PRICES and SYSTEM_B_HOURLY_USD, where no flag gave them. A value that cannot be
+    read leaves that system without costs and is said at start (a typo in a Space variable must
+    not keep the app from starting); a flag with such a value is refused by the parser."""
+    for name, attr, parse in (("SYSTEM_A_PRICES", "system_a_prices", parse_prices),
+                              ("SYSTEM_B_HOURLY_USD", "system_b_hourly_usd", parse_hourly)):
+        text = os.environ.get(name, "").strip()
+        if getattr(s, attr) is not None or not text:
+            continue
+        try:
+            setattr(s, attr, parse(text))
+        except ValueError as exc:
+            s.problems.append(f"{name} could not be read ({exc}): answers are shown without that "
+                              "system's cost")
+
+
 def settings_from_args(args: argparse.Namespace) -> Settings:
     values = vars(args)
     s = Settings(
@@ -240,6 +258,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         results_dir=values.get("results_dir", ROOT / "runs"),
         refuse_calls_model=values.get("refuse_calls_model", False),
         log_level=values.get("log_level", "INFO"))
+    _prices_from_environment(s)
     for name in ("host", "port", "share", "allow_public_share", "queue_size", "concurrency",
                  "max_file_mb"):
         if name in values:

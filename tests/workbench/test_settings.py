@@ -88,3 +88,16 @@ def test_prices_are_unset_until_given_and_nonsense_is_refused_at_start(monkeypat
     with pytest.raises(SystemExit):
         parse(["--system-b-hourly-usd", "-3"])
     assert "--system-b-hourly-usd: takes US dollars an hour" in capsys.readouterr().err
+    # a typo in a (Space) variable does not keep the app from starting: that system has no costs
+    # and the start-up notices say why
+    monkeypatch.setenv("SYSTEM_A_PRICES", "0.28/0.42")
+    monkeypatch.setenv("SYSTEM_B_HOURLY_USD", "80 cents")
+    s = parse([])
+    assert s.system_a_prices is None and s.system_b_hourly_usd is None
+    assert s.problems == [
+        "SYSTEM_A_PRICES could not be read (cannot read '0.28/0.42' as a price: write "
+        "input=0.28,cached=0.028,output=0.42 (US dollars per million tokens)): answers are shown without "
+        "that system's cost",
+        "SYSTEM_B_HOURLY_USD could not be read ('80 cents' is not an amount (a number of US dollars, zero "
+        "or more)): answers are shown without that system's cost"]
+    assert parse(["--system-b-hourly-usd", "0.8"]).problems[-1].startswith("SYSTEM_A_PRICES")  # the flag wins
