@@ -238,7 +238,9 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
                     details_answer = gr.Markdown(elem_id="tune-details-answer")
         rows_state = gr.State([])
         with gr.Row():
-            metric = gr.Dropdown(METRICS, value="reasoning_share", label="Metric", elem_id="tune-metric")
+            costed = services.settings.system_a_prices is not None or services.settings.system_b_hourly_usd is not None
+            metric = gr.Dropdown(METRICS + (["cost_usd"] if costed else []), value="reasoning_share",
+                                 label="Metric", elem_id="tune-metric")
             param = gr.Dropdown(CONFIG_FIELDS, value="temperature", label="against", elem_id="tune-param")
         plot = gr.Plot(elem_id="tune-plot", show_label=False)
         with gr.Row():

@@ -26,6 +26,12 @@ def test_four_config_sweep_fills_the_table_and_the_csv_holds_four_rows(page, tmp
     assert len(rows) == 4
     assert sorted({r["temperature"] for r in rows}) == ["0.2", "0.9"]
     assert {r["max_new_tokens"] for r in rows} == {"64", "256"}
+    # System B is costed in this app ($0.80 an hour): each run's cost, and a chart of it
+    expect(page.locator("#tune-results")).to_contain_text("cost_usd")
+    assert all(float(r["cost_usd"]) > 0 for r in rows)
+    page.locator("#tune-metric input").click()
+    page.get_by_role("option", name="cost_usd", exact=True).click()
+    expect(page.locator("#tune-plot")).to_contain_text("cost_usd against temperature")
 
 
 def test_use_in_chat_copies_a_configuration(page):
