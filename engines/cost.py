@@ -61,14 +61,11 @@ def parse_prices(text: str) -> TokenPrices:
 
 
 def parse_hourly(text: str) -> float:
-    """An hourly rate in US dollars: a number, zero or more. Raises ValueError."""
+    """An hourly rate in US dollars: a number, zero or more (as a price). Raises ValueError."""
     try:
-        number = float(text)
+        return _price("hourly", text)
     except ValueError:
-        number = -1.0
-    if not math.isfinite(number) or number < 0:
-        raise ValueError(f"{text!r} is not an amount (a number of US dollars, zero or more)")
-    return number
+        raise ValueError(f"{text!r} is not an amount (a number of US dollars, zero or more)") from None
 
 
 def token_cost(prices: TokenPrices, prompt_tokens: int, cached_tokens: int,
