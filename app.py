@@ -202,7 +202,7 @@ def launch(settings, services=None):
     remember_missing_modules("matplotlib")
 
     from ui.app import build_app
-    from workbench.rest import add_rest_routes
+    from workbench.rest import rest_routes
     from workbench.services import build_services
 
     check_exposure(settings)
@@ -210,12 +210,12 @@ def launch(settings, services=None):
     demo = build_app(services)
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size)
     calm_queue(demo)
-    app, local_url, share_url = demo.launch(
+    auth = settings.auth()
+    _, local_url, share_url = demo.launch(
         server_name=settings.host, server_port=settings.port, share=settings.share,
-        auth=settings.auth(), prevent_thread_lock=True, css=CSS, theme=gr.themes.Soft(),
-        max_file_size=f"{settings.max_file_mb}mb", run_history=False, show_error=True,
-        footer_links=["api", "settings"], quiet=True)
-    add_rest_routes(app, services)
+        auth=auth, app_kwargs={"routes": rest_routes(services, auth)}, prevent_thread_lock=True,
+        css=CSS, theme=gr.themes.Soft(), max_file_size=f"{settings.max_file_mb}mb",
+        run_history=False, show_error=True, footer_links=["api", "settings"], quiet=True)
     return demo, local_url, share_url, services
 
 

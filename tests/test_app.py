@@ -55,6 +55,48 @@ def test_health_reports_each_component(running_app):
     assert any("demo model" in n for n in body["notices"])
 
 
+def test_with_a_password_the_rest_routes_ask_for_it(running_app, monkeypatch, tmp_path):
+    """WORKBENCH_AUTH guards the REST routes as it guards the page: a share link's password must
+    not leave POST /api/compare (System A's credit) or the saved runs open."""
+    import httpx
+
+    from tests.serve import free_port
+
+    _, services = running_app
+    monkeypatch.setenv("TEST_WORKBENCH_AUTH", "analyst:s3cret pass")
+    settings = Settings(model=services.settings.model, port=free_port(), results_dir=tmp_path,
+                        auth_env="TEST_WORKBENCH_AUTH")
+    demo, url, _, _ = app_module.launch(settings, services=services)
+    try:
+        # in place as the app is made, ahead of Gradio's routes: no instant of 404 after start
+        assert [r.path for r in demo.server_app.router.routes[:4]] == [
+            "/api/health", "/api/compare", "/api/runs", "/api/runs/{name}"]
+        url = url.rstrip("/")
+        for method, path in (("GET", "/api/health"), ("GET", "/api/runs"), ("GET", "/api/runs/x"),
+                             ("POST", "/api/compare")):
+            for auth in (None, ("analyst", "wrong"), ("someone", "s3cret pass"), ("analyst", "")):
+                resp = httpx.request(method, url + path, json={"query": "q", "run_system_a": False},
+                                     auth=auth, timeout=30)
+                assert resp.status_code == 401, (method, path, auth)
+                assert resp.headers["www-authenticate"].startswith("Basic")
+                assert "user and password" in resp.json()["detail"]
+        resp = httpx.get(url + "/api/health", headers={"Authorization": "Basic not-base64!"}, timeout=30)
+        assert resp.status_code == 401
+        # a script with the credentials
+        resp = httpx.get(url + "/api/health", auth=("analyst", "s3cret pass"), timeout=30)
+        assert resp.status_code == 200 and resp.json()["system_b"]["status"] == "ready"
+        resp = httpx.get(url + "/api/runs/x", auth=("analyst", "s3cret pass"), timeout=30)
+        assert resp.status_code == 404, "past the password, the route answers as it does without one"
+        # a browser signed in on the app's login page
+        with httpx.Client(base_url=url, timeout=30) as client:
+            assert client.get("/api/runs").status_code == 401
+            login = client.post("/login", data={"username": "analyst", "password": "s3cret pass"})
+            assert login.status_code == 200
+            assert client.get("/api/runs").json() == {"runs": []}
+    finally:
+        demo.close()
+
+
 def test_named_chat_endpoint_streams_reasoning_apart_from_answer(running_app):
     from gradio_client import Client
 

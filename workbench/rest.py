@@ -1,11 +1,19 @@
 """JSON REST routes served beside the Gradio UI: `GET /api/health`, `POST /api/compare`, and the
-saved batch runs: `GET /api/runs`, `GET /api/runs/{name}`."""
+saved batch runs: `GET /api/runs`, `GET /api/runs/{name}`.
+
+With a password set (WORKBENCH_AUTH) every route asks for it, as the UI does: HTTP basic
+credentials (a script: `curl -u user:password`) or the session of a browser signed in to the app.
+Gradio guards only its own routes; without this, a share link's password kept people out of the
+page but not out of `POST /api/compare`, which spends System A's credit."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import secrets
 from typing import Any
 
-from fastapi import FastAPI, HTTPException
+from fastapi import Depends, HTTPException, Request
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,8 +37,55 @@ class CompareBody(BaseModel):
                                      description="Generation parameters for both systems.")
 
 
-def add_rest_routes(app: FastAPI, services: Services) -> None:
-    """Register the routes ahead of Gradio's own, so that no catch-all shadows them."""
+REALM = "Finance LLM Workbench"
+
+
+def _basic_credentials(request: Request) -> tuple[str, str] | None:
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        user, sep, password = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return (user, password) if sep else None
+
+
+def _signed_in(request: Request) -> bool:
+    """Whether the request carries the session cookie of someone signed in through the app's
+    login page (Gradio keeps the sessions on its app; read defensively, they are its own)."""
+    app = request.app
+    tokens, cookie_id = getattr(app, "tokens", None), getattr(app, "cookie_id", None)
+    if not isinstance(tokens, dict) or not cookie_id:
+        return False
+    return any(request.cookies.get(name) in tokens
+               for name in (f"access-token-{cookie_id}", f"access-token-unsecure-{cookie_id}"))
+
+
+def login_required(auth: tuple[str, str] | None):
+    """A dependency that lets a request through only with the app's user and password."""
+
+    def check(request: Request) -> None:
+        if auth is None or _signed_in(request):
+            return
+        given = _basic_credentials(request)
+        if given is not None:
+            # both compared whatever the first gives, in time that does not depend on where they differ
+            same_user = secrets.compare_digest(given[0].encode(), auth[0].encode())
+            same_password = secrets.compare_digest(given[1].encode(), auth[1].encode())
+            if same_user and same_password:
+                return
+        raise HTTPException(401, detail="this app asks for a user and password: send them as HTTP "
+                            "basic credentials (curl -u user:password), or sign in on its page first",
+                            headers={"WWW-Authenticate": f'Basic realm="{REALM}"'})
+
+    return check
+
+
+def rest_routes(services: Services, auth: tuple[str, str] | None = None) -> list[APIRoute]:
+    """The routes, to be given to the app as it is made (`launch(app_kwargs={"routes": ...})`):
+    they are then ahead of Gradio's own, so that no catch-all shadows them, and served from the
+    first request (routes added after `launch` returned answered 404 for an instant)."""
     comparator = services.comparator()
 
     def health(check_remote: bool = False) -> dict[str, Any]:
@@ -77,11 +132,9 @@ def add_rest_routes(app: FastAPI, services: Services) -> None:
             body["records"] = stored
         return body
 
-    before = len(app.router.routes)
-    app.add_api_route("/api/health", health, methods=["GET"], tags=["workbench"])
-    app.add_api_route("/api/compare", compare, methods=["POST"], tags=["workbench"])
-    app.add_api_route("/api/runs", runs, methods=["GET"], tags=["workbench"])
-    app.add_api_route("/api/runs/{name}", run, methods=["GET"], tags=["workbench"])
-    added = app.router.routes[before:]
-    del app.router.routes[before:]
-    app.router.routes[:0] = [r for r in added if isinstance(r, APIRoute)]
+    guard = [Depends(login_required(auth))]
+    return [APIRoute(path, endpoint, methods=[method], tags=["workbench"], dependencies=guard)
+            for method, path, endpoint in (("GET", "/api/health", health),
+                                           ("POST", "/api/compare", compare),
+                                           ("GET", "/api/runs", runs),
+                                           ("GET", "/api/runs/{name}", run))]
