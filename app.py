@@ -113,9 +113,10 @@ def run_batch(argv: list[str]) -> int:
               "command again with a key asks it again; --systems B runs System B alone.", file=sys.stderr)
     run = BatchRun(services.comparator(), experiments, jsonl, concurrency=args.concurrency,
                    systems=systems, params=params)
-    bar = None
+    bar, rescored = None, 0
     try:
         for prog in run.run():
+            rescored = prog.rescored
             if bar is None:
                 bar = tqdm(total=prog.total, initial=prog.done, unit="exp", desc="batch")
             else:
@@ -130,6 +131,9 @@ def run_batch(argv: list[str]) -> int:
         if bar is not None:
             bar.close()
         services.local.close()
+    if rescored:
+        print(f"{rescored} experiments finished earlier were scored again under their edited "
+              "checks (not asked again).")
     records = latest_records(jsonl, {e.id for e in experiments})
     rows = flat_rows(records)
     write_csv(rows, args.out, bom=True)
@@ -143,6 +147,9 @@ def run_batch(argv: list[str]) -> int:
         if answered:
             line += (f", p50 latency {figures['latency_ms_p50']:.0f} ms, refusal rate "
                      f"{figures['refusal_rate']:.0%}")
+        if figures["checked"]:
+            line += (f", every check passed on {figures['passed_all_checks']} of {figures['checked']} "
+                     f"checked ({figures['checks_pass_rate']:.0%})")
         if figures["cost_usd"] is not None:
             line += (f", cost {usd(figures['cost_usd'])} "
                      f"({usd(figures['cost_per_1000_usd'])} per 1,000 answers)")

@@ -14,6 +14,7 @@ import argparse
 import json
 import math
 import random
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,39 @@ def transaction(rng: random.Random, suspicious: bool) -> dict:
     return tx
 
 
+# What a right answer does, by route, for the router's development questions: a forbidden ask is
+# refused, a compliance question or a transaction is answered (mixed intent: either can be right).
+DEV_EXPECT = {"explicit_refusal": {"refusal": True}, "governance": {"refusal": False},
+              "transaction_risk": {"refusal": False}}
+# the verdict's label however it is set out: "Risk: HIGH", "**Risk level:** High", "Risque élevé"
+RISK_LABEL = {"en": r"\brisk(?:\s+level)?\W{{0,6}}{}\b", "fr": r"\brisque\W{{0,6}}{}\b"}
+
+
+def number_pattern(number: str) -> str:
+    """A regex for a figure however it is written: "12.5" matches 12.5 and 12,5; "240" matches
+    240 and 240.00, not 2400 or 1240."""
+    whole, _, frac = number.replace(",", ".").partition(".")
+    tail = rf"[.,]{frac}" if frac else r"(?:[.,]0+)?"
+    return rf"(?<![\d.,]){whole}{tail}(?!\d)"
+
+
+def demo_expect(sample: dict) -> dict:
+    """Checks for a question the demo model was trained on, from its answer there: the figure of
+    a calculation, the risk level of a transaction, a refusal for a forbidden ask."""
+    kind, answer, lang = sample["kind"], sample["answer"], sample["lang"]
+    if kind == "refusal":
+        return {"refusal": True}
+    expect: dict = {"refusal": False, "language": lang}
+    if kind == "calculation":
+        expect["regex"] = number_pattern(re.search(r"\d+(?:[.,]\d+)?", answer).group())
+    elif kind == "transaction":
+        level = re.match(r"\w+ ?: (\w+)", answer).group(1).lower()  # "Risque : ÉLEVÉ" -> "élevé"
+        expect["regex"] = RISK_LABEL[lang].format(level)
+    else:
+        expect["complete"] = True
+    return expect
+
+
 def build(seed: int) -> list[dict]:
     rng = random.Random(seed)
     dev = [json.loads(line) for line in (ROOT / "assets" / "router_dev.jsonl").open(encoding="utf-8")]
@@ -57,7 +91,8 @@ def build(seed: int) -> list[dict]:
                                                       "retrait", "withdrawal", "opération"))):
             tx = transaction(rng, suspicious=rng.random() < 0.5)
         out.append({"id": row["id"].replace("dev-", "exp-"), "query": row["query"], "transaction": tx,
-                    "lang": row["lang"], "expected_route": row["route"], "category": "router-dev"})
+                    "lang": row["lang"], "expected_route": row["route"], "category": "router-dev",
+                    **({"expect": DEV_EXPECT[row["route"]]} if row["route"] in DEV_EXPECT else {})})
     # Questions the demo model was trained on: its answers are meaningful, not noise.
     known = [s for s in corpus if s["kind"] in ("definition", "calculation", "transaction", "refusal")]
     rng.shuffle(known)
@@ -66,7 +101,8 @@ def build(seed: int) -> list[dict]:
     for sample in sorted(known[:30], key=lambda s: s["id"]):
         out.append({"id": f"exp-demo-{sample['id']}", "query": sample["question"],
                     "transaction": sample["transaction"], "lang": sample["lang"],
-                    "expected_route": route_of[sample["kind"]], "category": f"demo-{sample['kind']}"})
+                    "expected_route": route_of[sample["kind"]], "category": f"demo-{sample['kind']}",
+                    "expect": demo_expect(sample)})
     rng.shuffle(out)  # any prefix (--limit N) mixes routes and languages
     return out
 

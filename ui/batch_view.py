@@ -15,17 +15,23 @@ from workbench.compare import SYSTEMS, BatchProgress, latest_records, run_file, 
 from workbench.export import write_csv
 from workbench.summary import compare_runs, flat_rows, summarize, summary_table
 
-TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "reasoning_lang", "answer_lang", "latency_ms",
-                 "ttft_ms", "tokens_per_s", "finish_reason", "error_kind", "query", "response"]
-TABLE_HEADERS = ["experiment", "system", "route", "refusal", "reasoning lang", "answer lang", "latency ms",
+TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "checks", "reasoning_lang", "answer_lang",
+                 "latency_ms", "ttft_ms", "tokens_per_s", "finish_reason", "error_kind", "query", "response"]
+TABLE_HEADERS = ["experiment", "system", "route", "refusal", "checks", "reasoning lang", "answer lang", "latency ms",
                  "TTFT ms", "tok/s", "finish", "error", "query", "response"]  # the CSV keeps the column names
-TABLE_WIDTHS = ["190px", "75px", "130px", "80px", "100px", "85px", "90px", "80px", "70px", "75px", "110px", "260px",
-                "380px"]
+TABLE_WIDTHS = ["190px", "75px", "130px", "80px", "90px", "100px", "85px", "90px", "80px", "70px", "75px", "110px",
+                "260px", "380px"]
+
+
+def table_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """flat_rows with `checks` as the table shows it: "2 of 3" (the CSV has the two numbers)."""
+    return [{**r, "checks": f"{r['checks_passed']} of {r['checks_total']}" if r["checks_total"] else None}
+            for r in flat_rows(records)]
 
 
 def results_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     """One row per experiment and system, with the table's headers."""
-    return pd.DataFrame(flat_rows(records), columns=TABLE_COLUMNS).set_axis(TABLE_HEADERS, axis=1)
+    return pd.DataFrame(table_rows(records), columns=TABLE_COLUMNS).set_axis(TABLE_HEADERS, axis=1)
 
 
 def results_view(records: list[dict[str, Any]], name: str) -> tuple:
@@ -74,6 +80,8 @@ def progress_md(prog: BatchProgress, state: str, failed: dict[str, int] | None =
     extra = f" · {prog.skipped} already done earlier (resumed)" if prog.skipped else ""
     if prog.retried:
         extra += f" · {prog.retried} run again for a system that failed or was not asked"
+    if prog.rescored:
+        extra += f" · {prog.rescored} scored again under edited checks (not asked again)"
     line = (f"**{state}** — {prog.done}/{prog.total} experiments `{'█' * filled}{'░' * (width - filled)}` "
             f"{prog.elapsed_s:.0f} s{extra}")
     if failed := {key: n for key, n in (failed or {}).items() if n}:

@@ -6,6 +6,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,14 @@ def ad_hoc_experiment(query: str | None, transaction: str | None, run_a: bool, r
     except TransactionError as exc:
         raise gr.Error(f"Transaction: {exc}") from None
     return Experiment(id=new_experiment_id(), query=text, transaction=parsed)
+
+
+def with_example(exp: Experiment, example: Experiment | None) -> Experiment:
+    """The ad hoc experiment with what the chosen example expects (language, route, checks),
+    while its query and transaction are still the example's; unchanged once edited."""
+    if example is None or (exp.query, exp.transaction) != (example.query, example.transaction):
+        return exp
+    return replace(example, id=exp.id)
 
 
 def unwritten_stops(run: BatchRun, out_path: Path) -> Iterator[BatchProgress]:
@@ -217,7 +226,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     def compare_ui(data: dict, request: gr.Request) -> Iterator[tuple]:
         """`data`: every input by component (a set of inputs), so the parameters need no argument each."""
         do_a, do_b = data[run_a], data[run_b]
-        exp = ad_hoc_experiment(data[query], data[tx], do_a, do_b)
+        exp = with_example(ad_hoc_experiment(data[query], data[tx], do_a, do_b), by_id.get(data[example] or ""))
         params = chosen_params(data)
         cancel = session_cancel(services, request, "compare")
         runs: dict[str, SystemRun] = {}
@@ -249,7 +258,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
 
     outputs = [c for key in ("A", "B") for c in cols[key]] + [diff, last, verdict_note]
     example.change(pick_example, [example], [query, tx], api_visibility="private")
-    compare_inputs = {query, tx, run_a, run_b, *param_list}
+    compare_inputs = {query, tx, run_a, run_b, example, *param_list}
     # a comparison that ended, or a verdict given, goes into this browser's log
     log_out = [log, log_table, log_csv]
     keep = {"fn": remembered, "inputs": [last, log], "outputs": log_out, "api_visibility": "private",

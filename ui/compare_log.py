@@ -9,7 +9,7 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from ui.batch_view import TABLE_COLUMNS, TABLE_HEADERS, TABLE_WIDTHS
+from ui.batch_view import TABLE_COLUMNS, TABLE_HEADERS, TABLE_WIDTHS, table_rows
 from ui.common import download_path
 from ui.compare_view import differences_md, stored_result_md
 from workbench.compare import SYSTEMS
@@ -39,7 +39,7 @@ def log_view(history: list[dict[str, Any]]) -> tuple[Any, Any]:
     """The table (newest first, one row per comparison and system) and the CSV download."""
     rows = flat_rows(history)  # oldest first, as the CSV keeps them
     age = {rec["experiment_id"]: n for n, rec in enumerate(history)}
-    newest_first = sorted(rows, key=lambda r: -age[r["experiment_id"]])  # stable: A stays before B
+    newest_first = sorted(table_rows(history), key=lambda r: -age[r["experiment_id"]])  # stable: A before B
     table = pd.DataFrame(newest_first, columns=LOG_COLUMNS).set_axis(LOG_HEADERS, axis=1)
     if not history:
         return table, gr.update(visible=False)

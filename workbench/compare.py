@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from engines.base import ChatRequest, Done, Engine, EngineError, GenerationParams, StreamStats, TextDelta
+from workbench.checks import apply_checks
 from workbench.language import part_language
 from workbench.refusal import is_refusal
 
@@ -36,10 +37,12 @@ class Experiment:
     lang: str | None = None
     expected_route: str | None = None
     category: str | None = None
+    expect: dict[str, Any] | None = None  # checks on the answers (workbench.checks)
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "query": self.query, "transaction": self.transaction,
-                "lang": self.lang, "expected_route": self.expected_route, "category": self.category}
+                "lang": self.lang, "expected_route": self.expected_route, "category": self.category,
+                "expect": self.expect}
 
 
 @dataclass
@@ -167,11 +170,11 @@ def record(exp: Experiment, runs: dict[str, SystemRun],
     out: dict[str, Any] = {
         "experiment_id": exp.id, "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "query": exp.query, "transaction": exp.transaction, "lang": exp.lang,
-        "expected_route": exp.expected_route, "category": exp.category,
+        "expected_route": exp.expected_route, "category": exp.category, "expect": exp.expect,
         "params": params.model_dump(mode="json") if params is not None else None}
     for key, name in SYSTEMS.items():
         out[name] = None if runs[key].skipped else runs[key].result()
-    return out
+    return apply_checks(out)
 
 
 def new_experiment_id() -> str:
@@ -298,6 +301,7 @@ class BatchProgress:
     done: int
     skipped: int  # already finished in an earlier run
     retried: int = 0  # run again for a system that failed (or was not asked) in an earlier run
+    rescored: int = 0  # finished in an earlier run, scored again under edited checks
     record: dict[str, Any] | None = None
     stopped: bool = False
     finished: bool = False
@@ -330,14 +334,21 @@ class BatchRun:
         stored = {r["experiment_id"]: r for r in latest_records(self.out_path, {e.id for e in self.experiments})}
         todo = [(e, keys) for e in self.experiments if (keys := still_to_run(stored.get(e.id), self.systems))]
         skipped = len(self.experiments) - len(todo)
+        # finished answers whose experiment's checks were edited since: scored again, not asked again
+        asking = {e.id for e, _ in todo}
+        rescore = [apply_checks({**stored[e.id], "expect": e.expect}) for e in self.experiments
+                   if e.id in stored and e.id not in asking and stored[e.id].get("expect") != e.expect]
         progress = BatchProgress(total=len(self.experiments), done=skipped, skipped=skipped,
-                                 retried=sum(e.id in stored for e, _ in todo))
+                                 retried=sum(e.id in stored for e, _ in todo), rescored=len(rescore))
         yield progress
         queue = iter(todo)
         with ThreadPoolExecutor(max_workers=max(1, self.concurrency)) as pool, \
                 self.out_path.open("a", encoding="utf-8") as sink:
             if _torn(self.out_path):
                 sink.write("\n")  # a crash cut the last line: the next record starts on its own
+            for rec in rescore:
+                sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            sink.flush()
             running: dict[Future, Experiment] = {}
 
             def submit_next() -> None:
@@ -360,6 +371,7 @@ class BatchRun:
                     for name in SYSTEMS.values():  # the other system's earlier answer stays
                         if rec[name] is None and earlier.get(name):
                             rec[name] = earlier[name]
+                    apply_checks(rec)  # the kept answer under this run's checks too
                     try:
                         sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
                         sink.flush()

@@ -2,8 +2,9 @@
 
 The figures are all in each system's column already; an analyst reading two tables side by side
 still has to find what disagrees. These lines put the disagreements first (one refused, an answer
-not in the question's language, a budget that ran out inside the reasoning, a route other than
-the expected one) and then the size of the differences in speed and length.
+not in the question's language, a budget that ran out inside the reasoning, the experiment's
+checks each answer failed, a route other than the expected one) and then the size of the
+differences in speed and length.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from engines.cost import usd
 from engines.systems import NO_MODEL_CALL
+from workbench.checks import failures, passed
 from workbench.language import SUPPORTED, part_language
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "mixed": "both languages"}
@@ -61,7 +63,8 @@ def differences(rec: dict[str, Any], names: tuple[str, str] = ("A", "B")) -> lis
     if failed:
         (key, kind), = failed.items()
         how = "is not configured" if kind == "not_configured" else "failed"
-        return [f"{key} {how}; only {name_b if key == name_a else name_a} answered."]
+        checks = _checks(a, b, names)  # the one answer there is still meets its checks or not
+        return [f"{key} {how}; only {name_b if key == name_a else name_a} answered.", *([checks] if checks else [])]
 
     lines = []
     if a.get("refusal") != b.get("refusal"):
@@ -88,6 +91,9 @@ def differences(rec: dict[str, Any], names: tuple[str, str] = ("A", "B")) -> lis
                          "or cut short.")
         elif meta.get("finish_reason") == "length":
             lines.append(f"{key} stopped at its token budget.")
+
+    if line := _checks(a, b, names):
+        lines.append(line)
 
     route, expected = b.get("route"), rec.get("expected_route")
     if route and expected and route != expected:
@@ -127,3 +133,15 @@ def _cost(meta_a: dict[str, Any], meta_b: dict[str, Any], names: tuple[str, str]
         return f"Cost: about the same ({pair})."
     dear, cheap = names if a > b else names[::-1]
     return f"Cost: {dear} {max(a, b) / min(a, b):.1f}× {cheap}'s ({pair})."
+
+
+def _checks(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str | None:
+    """"Checks: A passed 3 of 3; B 2 of 3, failed: answer in fr (the answer is in en)." when
+    the experiment has checks; None otherwise."""
+    parts = []
+    for key, res in zip(names, (a, b), strict=True):
+        if (score := passed(res)) is None:
+            continue
+        failed = failures(res)
+        parts.append(f"{key} {score[0]} of {score[1]}" + (f", failed: {'; '.join(failed)}" if failed else ""))
+    return "Checks passed: " + "; ".join(parts) + "." if parts else None

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment
 from workbench.transactions import TransactionError, parse_transaction
 
@@ -16,7 +17,7 @@ BUNDLED = ROOT / "assets" / "experiments.jsonl"
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_QUERY_CHARS = 8000
-COLUMNS = {"id", "query", "transaction", "lang", "expected_route", "category"}
+COLUMNS = {"id", "query", "transaction", "lang", "expected_route", "category", "expect"}
 ROUTES = {"transaction_risk", "mixed_intent", "governance", "explicit_refusal"}
 
 
@@ -116,9 +117,14 @@ def _validate(rows: list[tuple[int, dict[str, Any]]],
         if route is not None and route not in ROUTES:
             problems.append((lineno, f"line {lineno}: expected_route must be one of {', '.join(sorted(ROUTES))}"))
             continue
+        try:
+            expect = parse_expect(row.get("expect"))
+        except ExpectError as exc:
+            problems.append((lineno, f"line {lineno}: expect: {exc}"))
+            continue
         out.append(Experiment(id=exp_id, query=query.strip(), transaction=tx,
                               lang=row.get("lang") or None, expected_route=route,
-                              category=row.get("category") or None))
+                              category=row.get("category") or None, expect=expect))
     _raise([msg for _, msg in sorted(problems)])
     return out
 

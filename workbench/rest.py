@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
 from engines.base import GenerationParams
+from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, latest_records, new_experiment_id, run_file, safe_run_name, saved_runs
 from workbench.services import Services
 from workbench.summary import summarize
@@ -35,6 +36,8 @@ class CompareBody(BaseModel):
     run_system_b: bool = True
     params: GenerationParams = Field(default_factory=GenerationParams,
                                      description="Generation parameters for both systems.")
+    expect: dict[str, Any] | None = Field(default=None, description="Checks on the answers, as an "
+                                          "experiment's `expect` (workbench.checks).")
 
 
 REALM = "Finance LLM Workbench"
@@ -109,7 +112,13 @@ def rest_routes(services: Services, auth: tuple[str, str] | None = None) -> list
             raise HTTPException(422, detail=[
                 {"loc": ["body", "transaction", *([f] if f else [])], "msg": m, "type": "value_error"}
                 for f, m in exc.problems]) from None
-        exp = Experiment(id=new_experiment_id(), query=body.query.strip(), transaction=transaction)
+        try:
+            expect = parse_expect(body.expect)
+        except ExpectError as exc:
+            raise HTTPException(422, detail=[{"loc": ["body", "expect"], "msg": m, "type": "value_error"}
+                                             for m in exc.problems]) from None
+        exp = Experiment(id=new_experiment_id(), query=body.query.strip(), transaction=transaction,
+                         expect=expect)
         return comparator.run(exp, body.run_system_a, body.run_system_b, params=body.params)
 
     folder = services.settings.results_dir

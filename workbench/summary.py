@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from engines.cost import usd
+from workbench.checks import failures, passed
 from workbench.compare import SYSTEMS, still_to_run
 from workbench.differences import differences, question_language
 from workbench.language import SUPPORTED
@@ -27,6 +28,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if not res:
                 continue
             meta = res.get("metadata", {})
+            checked = passed(res)
             rows.append({
                 "experiment_id": rec["experiment_id"], "timestamp": rec.get("timestamp"),
                 "system": LABEL[name], "query": rec["query"], "lang": rec.get("lang"),
@@ -51,6 +53,9 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "params": json.dumps(params, ensure_ascii=False) if params else None,
                 "error_kind": meta.get("error_kind"), "error": meta.get("error"),
                 "how_they_differ": differ,
+                "checks_passed": checked[0] if checked else None,
+                "checks_total": checked[1] if checked else None,
+                "checks_failed": "; ".join(failures(res)) or None,
                 "transaction": rec.get("transaction"), "verdict": rec.get("verdict"),
             })
     return rows
@@ -86,6 +91,15 @@ def _costs(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {"cost_usd": round(total, 6), "cost_per_1000_usd": round(total / len(costs) * 1000, 4)}
 
 
+def _checks(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """How many answers that were checked passed every one of their checks (answers without
+    checks, failed and stopped ones are not counted)."""
+    checked = [r for r in rows if r.get("checks_total")]
+    every = sum(r["checks_passed"] == r["checks_total"] for r in checked)
+    return {"checked": len(checked), "passed_all_checks": every if checked else None,
+            "checks_pass_rate": round(every / len(checked), 3) if checked else None}
+
+
 def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Per-system latency/TTFT/throughput/refusals, routes, and A-vs-B refusal agreement."""
     rows = flat_rows(records)
@@ -112,7 +126,7 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
             "truncated_in_reasoning": sum(bool(r["truncated_in_reasoning"]) for r in ok),
             "answer_in_question_lang": _same_language(ok, "answer_lang"),
             "reasoning_in_question_lang": _same_language(ok, "reasoning_lang"),
-            **_costs(mine),
+            **_costs(mine), **_checks(ok),
         }
     routes = Counter(r["route"] for r in rows if r["system"] == "B" and r["route"])
     both = [(rec["system_a"], rec["system_b"]) for rec in records
@@ -130,9 +144,15 @@ def priced(summary: dict[str, Any]) -> bool:
     return any(s.get("cost_usd") is not None for s in summary["systems"].values())
 
 
-def summary_table(summary: dict[str, Any], costs: bool | None = None) -> list[list[Any]]:
-    """Rows for a small display table: metric, A, B. The cost rows come when `costs` (by
-    default: when the summary has a cost)."""
+def checked(summary: dict[str, Any]) -> bool:
+    """Whether either system has answers checked against their experiments' `expect`."""
+    return any(s.get("checked") for s in summary["systems"].values())
+
+
+def summary_table(summary: dict[str, Any], costs: bool | None = None,
+                  checks: bool | None = None) -> list[list[Any]]:
+    """Rows for a small display table: metric, A, B. The cost rows come when `costs`, the checks
+    row when `checks` (by default: when the summary has a cost, has checked answers)."""
     metrics = [("rows", "rows"), ("errors", "errors"), ("latency mean (ms)", "latency_ms_mean"),
                ("latency p50 (ms)", "latency_ms_p50"), ("latency p95 (ms)", "latency_ms_p95"),
                ("TTFT mean (ms)", "ttft_ms_mean"), ("TTFT p50 (ms)", "ttft_ms_p50"),
@@ -140,18 +160,23 @@ def summary_table(summary: dict[str, Any], costs: bool | None = None) -> list[li
                ("refusal rate", "refusal_rate"), ("cut off in reasoning", "truncated_in_reasoning"),
                ("answer in the question's language", "answer_in_question_lang"),
                ("reasoning in the question's language", "reasoning_in_question_lang")]
+    if checked(summary) if checks is None else checks:
+        metrics.insert(2, ("passed every check", "checks_pass_rate"))
     if priced(summary) if costs is None else costs:
         metrics += [("cost", "cost_usd"), ("cost per 1,000 answers", "cost_per_1000_usd")]
     shares = {"refusal_rate", "answer_in_question_lang", "reasoning_in_question_lang"}
     money = {"cost_usd", "cost_per_1000_usd"}
     sys_ = summary["systems"]
 
-    def shown(key: str, value: Any) -> Any:
+    def shown(key: str, value: Any, system: dict[str, Any]) -> Any:
         if value is None:
             return value
+        if key == "checks_pass_rate":
+            return f"{value:.0%} of {system['checked']}"  # short: the table is narrow
         return f"{value:.0%}" if key in shares else usd(value) if key in money else value
 
-    return [[label, shown(key, sys_["A"][key]), shown(key, sys_["B"][key])] for label, key in metrics]
+    return [[label, shown(key, sys_["A"].get(key), sys_["A"]), shown(key, sys_["B"].get(key), sys_["B"])]
+            for label, key in metrics]
 
 
 def compare_runs(first: list[dict[str, Any]], second: list[dict[str, Any]],
@@ -165,8 +190,8 @@ def compare_runs(first: list[dict[str, Any]], second: list[dict[str, Any]],
     if not common:
         raise ValueError(f"the runs {names[0]!r} and {names[1]!r} share no experiment")
     summaries = [summarize([run[i] for i in common]) for run in by_id]
-    costs = any(priced(s) for s in summaries)
-    tables = [summary_table(s, costs) for s in summaries]
+    costs, checks = any(priced(s) for s in summaries), any(checked(s) for s in summaries)
+    tables = [summary_table(s, costs, checks) for s in summaries]
     rows = [[metric, a1, a2, b1, b2] for (metric, a1, b1), (_, a2, b2) in zip(*tables, strict=True)]
     lines = [f"{len(common)} experiments in both runs"
              + (f" ({len(by_id[0]) - len(common)} only in {names[0]}, {len(by_id[1]) - len(common)} only in "
@@ -182,5 +207,18 @@ def compare_runs(first: list[dict[str, Any]], second: list[dict[str, Any]],
         which = (f" ({now_refused} refused only in {names[1]}, {len(refusal) - now_refused} only in {names[0]})"
                  if refusal else "")
         lines.append(f"System {key}, {len(pairs)} answered in both: refusal changed on {len(refusal)}{which}; "
-                     f"the answer's language changed on {language}.")
+                     f"the answer's language changed on {language}{_check_changes(pairs, names)}.")
     return rows, lines
+
+
+def _check_changes(pairs: list[tuple[dict[str, Any], dict[str, Any]]], names: tuple[str, str]) -> str:
+    """"; every check passed in 1st only on 2, in 2nd only on 5" over the answers checked in both
+    runs; empty when none was."""
+    scores = [(passed(x), passed(y)) for x, y in pairs]
+    all_passed = [(x[0] == x[1], y[0] == y[1]) for x, y in scores if x and y]
+    if not all_passed:
+        return ""
+    lost = sum(x and not y for x, y in all_passed)
+    gained = sum(y and not x for x, y in all_passed)
+    return (f"; of {len(all_passed)} checked in both, every check passed only in {names[0]} on {lost}, "
+            f"only in {names[1]} on {gained}")

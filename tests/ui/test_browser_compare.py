@@ -90,6 +90,20 @@ def test_single_comparisons_are_logged_kept_across_a_reload_and_shown_again(page
     expect(log).not_to_contain_text("What is a bond?")
 
 
+def test_an_example_from_the_set_is_compared_with_its_checks_until_it_is_edited(page):
+    page.get_by_role("tab", name="Compare").click()
+    page.locator("#cmp-example input").press_sequentially("tx-4-en")  # the list filters as one types
+    page.get_by_role("option", name=re.compile("^exp-demo-tx-4-en")).click()
+    expect(page.locator("#cmp-query textarea")).to_have_value("Assess the risk of this transaction.")
+    page.click("#cmp-go")
+    expect(page.locator("#cmp-diff")).to_contain_text("Checks passed: B 3 of 3.", timeout=30000)
+    page.fill("#cmp-query textarea", "Assess the risk of this transaction, briefly.")  # now the analyst's own
+    page.click("#cmp-go")
+    expect(page.locator("#cmp-answer-b")).to_contain_text("Risk", timeout=30000)
+    expect(page.locator("#cmp-verdict-note")).to_contain_text("Record a verdict", timeout=30000)
+    expect(page.locator("#cmp-diff")).not_to_contain_text("Checks")
+
+
 def test_bad_transaction_json_is_a_clear_error(page):
     page.get_by_role("tab", name="Compare").click()
     page.fill("#cmp-query textarea", "Assess this.")
@@ -137,6 +151,13 @@ def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
     summary = page.locator("#batch-summary")
     expect(summary.get_by_role("row").filter(has_text="cost per 1,000 answers")).to_contain_text("$")
     assert all(r["cost_usd"] for r in rows if r["system"] == "B")  # the router's refusals at $0
+    # every bundled experiment of the ten has checks: B's answers scored, A's (which never came) not
+    expect(summary.get_by_role("row").filter(has_text="passed every check")).to_contain_text(
+        re.compile(r"\d+% of 10"))
+    expect(page.locator("#batch-table").get_by_role("gridcell").filter(has_text=re.compile(r"^\s*\d+ of \d+\s*$")).first
+           ).to_be_visible()
+    assert all(r["checks_total"] for r in rows if r["system"] == "B")
+    assert not any(r["checks_total"] for r in rows if r["system"] == "A")
     assert not any(r["cost_usd"] for r in rows if r["system"] == "A")  # no prices for A
 
 

@@ -153,7 +153,8 @@ def post(url: str, body: dict | None) -> tuple[int, dict]:
 def test_rest_compare_shape_and_unconfigured_system_a(running_app):
     url, _ = running_app
     status, body = post(f"{url}/api/compare", {"query": "Assess the risk of this transaction.",
-                                               "transaction": TX})
+                                               "transaction": TX,
+                                               "expect": {"regex": r"risk\W{0,6}high", "language": "fr"}})
     assert status == 200
     assert {"experiment_id", "timestamp", "query", "transaction", "system_a", "system_b"} <= set(body)
     a, b = body["system_a"], body["system_b"]
@@ -164,6 +165,9 @@ def test_rest_compare_shape_and_unconfigured_system_a(running_app):
     assert (a["reasoning_lang"], a["answer_lang"]) == ("none", "none")  # no call was made
     assert b["answer_lang"] == "en"
     assert body["params"]["max_new_tokens"] == 1024  # the defaults, stored with the result
+    assert "checks" not in a, "an answer that never came is not scored"
+    assert [(c["check"], c["passed"], c["why"]) for c in b["checks"]] == [
+        (r"matches /risk\W{0,6}high/", True, None), ("answer in fr", False, "the answer is in en")]
 
 
 def test_rest_compare_takes_generation_parameters(running_app):
@@ -183,6 +187,7 @@ def test_rest_compare_takes_generation_parameters(running_app):
     ({"query": "x", "extra": 1}, ["body", "extra"]),
     ({"query": "x", "params": {"max_new_tokens": 0}}, ["body", "params", "max_new_tokens"]),
     ({"query": "x", "params": {"temprature": 0.3}}, ["body", "params", "temprature"]),
+    ({"query": "x", "expect": {"language": "de"}}, ["body", "expect"]),
 ])
 def test_rest_compare_rejects_bad_bodies_with_the_field(running_app, body, loc):
     status, answer = post(f"{running_app[0]}/api/compare", body)

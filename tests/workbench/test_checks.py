@@ -1,0 +1,164 @@
+"""Checks written with an experiment (`expect`): validated on load, scored on each answer, counted
+in the summary and the CSV, scored again (not asked again) when edited."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engines.base import EngineError, StreamStats
+from tests.workbench.test_compare import _Ticker
+from workbench.checks import ExpectError, apply_checks, parse_expect, score
+from workbench.compare import BatchRun, Comparator, Experiment, SystemRun, latest_records, read_records, record
+from workbench.differences import differences
+from workbench.experiments import ExperimentFileError, bundled, load_experiments
+from workbench.summary import compare_runs, flat_rows, summarize, summary_table
+
+
+def _result(response: str, *, lang: str = "fr", refusal: bool = False, finish: str = "stop",
+            truncated: bool = False, latency: float | None = 900.0) -> dict:
+    return {"response": response, "refusal": refusal, "answer_lang": lang, "latency_ms": latency,
+            "metadata": {"finish_reason": finish, "truncated_in_reasoning": truncated, "error": None}}
+
+
+def _verdicts(expect: dict, result: dict) -> list[tuple[str, bool, str | None]]:
+    return [(c["check"], c["passed"], c["why"]) for c in score(parse_expect(expect), result)]
+
+
+def test_texts_match_whatever_their_case_accents_and_apostrophes():
+    answer = _result("Risque : ÉLEVÉ. L’opération dépasse 24 fois son montant habituel.")
+    assert _verdicts({"contains": ["risque : élevé", "l'operation"]}, answer) == [
+        ("contains 'risque : élevé'", True, None), ("contains 'l'operation'", True, None)]
+    assert _verdicts({"contains_any": ["faible", "moyen"], "not_contains": "élevé"}, answer) == [
+        ("contains one of 'faible', 'moyen'", False, "none in the answer"),
+        ("does not contain 'élevé'", False, "in the answer")]
+
+
+def test_a_regex_ignores_case_and_accents_but_keeps_its_escapes():
+    answer = _result("La rentabilité est de 12,5 pour cent.")
+    assert _verdicts({"regex": r"(?<![\d.,])12[.,]5(?!\d)"}, answer)[0][1] is True
+    assert _verdicts({"regex": r"(?<![\d.,])2[.,]5(?!\d)"}, answer)[0][1] is False, "12,5 is not 2,5"
+    assert _verdicts({"regex": r"RENTABILITE\S*\sEST"}, answer)[0][1] is True
+    # \S folded to \s would match the space and pass: the pattern's case is kept, the match ignores case
+    assert _verdicts({"regex": r"rentabilit\S\Sest"}, answer)[0][1] is False
+
+
+def test_refusal_language_completion_and_latency_checks_say_what_the_answer_did():
+    cut = _result("", lang="none", finish="length", truncated=True, latency=4200.0)
+    assert _verdicts({"refusal": False, "language": "fr", "complete": True, "max_latency_ms": 3000}, cut) == [
+        ("is not a refusal", True, None), ("answer in fr", False, "the answer is in none"),
+        ("complete", False, "cut off inside its reasoning"), ("within 3000 ms", False, "took 4200 ms")]
+    refused = _result("I can't help with that.", lang="en", refusal=True)
+    assert _verdicts({"refusal": True, "language": "en"}, refused) == [
+        ("is a refusal", True, None), ("answer in en", True, None)]
+    assert _verdicts({"refusal": False}, refused) == [("is not a refusal", False, "it refused")]
+
+
+@pytest.mark.parametrize(("expect", "problem"), [
+    ({"contain": "x"}, "unknown checks contain"),
+    ({"contains": ""}, "contains takes a text or a list of texts"),
+    ({"contains_any": "x"}, "contains_any takes a list of texts"),
+    ({"regex": "(unclosed"}, "regex is not a valid pattern"),
+    ({"refusal": "yes"}, "refusal takes true or false"),
+    ({"language": "de"}, "language takes one of en, fr"),
+    ({"complete": False}, "complete takes true"),
+    ({"max_latency_ms": -5}, "max_latency_ms takes a number"),
+    ({"max_latency_ms": True}, "max_latency_ms takes a number"),
+    ("[1, 2]", "expected a JSON object of checks"),
+    ("{not json", "not valid JSON"),
+])
+def test_a_bad_check_is_refused_with_what_is_wrong(expect, problem):
+    with pytest.raises(ExpectError) as info:
+        parse_expect(expect)
+    assert problem in str(info.value)
+
+
+def test_every_problem_is_named_at_once_and_nothing_is_no_checks():
+    with pytest.raises(ExpectError) as info:
+        parse_expect({"language": "de", "refusal": 1, "regex": "["})
+    assert len(info.value.problems) == 3
+    assert parse_expect(None) is None and parse_expect("") is None and parse_expect({}) is None
+    assert parse_expect('{"contains": " 5% "}') == {"contains": ["5%"]}
+
+
+def test_experiment_files_carry_checks_and_a_bad_one_names_its_line():
+    jsonl = "\n".join(json.dumps(row) for row in [
+        {"id": "e1", "query": "What is the dividend yield?", "expect": {"regex": "5 ?%", "language": "en"}},
+        {"id": "e2", "query": "Hello"}])
+    first, second = load_experiments(jsonl, "set.jsonl")
+    assert first.expect == {"regex": "5 ?%", "language": "en"} and second.expect is None
+    csv_text = 'id,query,expect\ne1,"Quel rendement ?","{""contains"": ""5""}"\n'
+    assert load_experiments(csv_text, "set.csv")[0].expect == {"contains": ["5"]}
+    bad = "\n".join([json.dumps({"query": "ok"}), json.dumps({"query": "x", "expect": {"language": "es"}})])
+    with pytest.raises(ExperimentFileError, match=r"line 2: expect: language takes one of en, fr"):
+        load_experiments(bad, "set.jsonl")
+
+
+def test_the_bundled_set_checks_what_its_answers_must_say():
+    checked = [e for e in bundled() if e.expect]
+    assert len(checked) >= 100
+    assert all(e.expect == {"refusal": True} for e in checked if e.expected_route == "explicit_refusal")
+    calc = next(e for e in checked if e.id == "exp-demo-calc-roe-fr")
+    assert score(calc.expect, _result("Elle est de 12,5 %."))[2]["passed"]  # refusal, language, regex
+
+
+def _run(name: str, response: str, error: EngineError | None = None) -> SystemRun:
+    stats = StreamStats(model_id="m", finish_reason="error" if error else "stop", total_s=1.0, content_tokens=8)
+    return SystemRun(name, response=response, done=True, stats=stats, error=error)
+
+
+def _checked_record(exp_id: str, a: str, b: str, expect: dict | None, a_error: EngineError | None = None):
+    exp = Experiment(id=exp_id, query="Quel est le rendement du dividende ?", lang="fr", expect=expect)
+    return record(exp, {"A": _run("System A", a, a_error), "B": _run("System B", b)})
+
+
+def test_a_record_carries_each_answer_checks_and_a_failed_system_is_not_scored():
+    rec = _checked_record("e1", "", "Le rendement est de 5 pour cent.", {"contains": "5 pour cent"},
+                          a_error=EngineError("DeepSeek answered 503"))
+    assert "checks" not in rec["system_a"], "a missing answer is not a wrong one"
+    assert rec["system_b"]["checks"] == [{"check": "contains '5 pour cent'", "passed": True, "why": None}]
+    rec["expect"] = None
+    assert "checks" not in apply_checks(rec)["system_b"], "checks removed with the expectation"
+
+
+def test_the_summary_csv_and_differences_count_the_checks():
+    expect = {"contains": "5 pour cent", "language": "fr"}
+    records = [_checked_record("e1", "Le rendement est de 5 pour cent.", "Le rendement est de 4 pour cent.", expect),
+               _checked_record("e2", "Il est de 5 pour cent.", "Il est de 5 pour cent.", expect),
+               _checked_record("e3", "Bonjour.", "Bonjour.", None)]
+    rows = {(r["experiment_id"], r["system"]): r for r in flat_rows(records)}
+    assert (rows["e1", "B"]["checks_passed"], rows["e1", "B"]["checks_total"]) == (1, 2)
+    assert rows["e1", "B"]["checks_failed"] == "contains '5 pour cent' (not in the answer)"
+    assert rows["e3", "A"]["checks_total"] is None
+    systems = summarize(records)["systems"]
+    assert (systems["A"]["passed_all_checks"], systems["A"]["checked"]) == (2, 2)
+    assert (systems["B"]["passed_all_checks"], systems["B"]["checked"], systems["B"]["checks_pass_rate"]) == (1, 2, 0.5)
+    table = {row[0]: row[1:] for row in summary_table(summarize(records))}
+    assert table["passed every check"] == ["100% of 2", "50% of 2"]
+    assert "passed every check" not in {row[0] for row in summary_table(summarize(records[2:]))}
+    assert "Checks passed: A 2 of 2; B 1 of 2, failed: contains '5 pour cent' (not in the answer)." in differences(
+        records[0])
+    assert not any(line.startswith("Checks") for line in differences(records[2]))
+    _, lines = compare_runs(records, [records[1], records[1] | {"experiment_id": "e1"}], ("before", "after"))
+    assert "of 2 checked in both, every check passed only in before on 0, only in after on 1" in lines[2]
+
+
+def test_edited_checks_score_finished_answers_again_without_asking_again(tmp_path):
+    out = tmp_path / "run.jsonl"
+    a, b = _Ticker("A", 2, 0.0), _Ticker("B", 3, 0.0)  # each answers "mot mot …"
+    exps = [Experiment("e1", "Un mot ?", expect={"contains": ["mot"]}), Experiment("e2", "Deux ?")]
+    list(BatchRun(Comparator(a, b), exps, out).run())
+    assert [r["system_b"]["checks"][0]["passed"] for r in latest_records(out) if r["expect"]] == [True]
+    edited = [Experiment("e1", "Un mot ?", expect={"not_contains": ["mot"]}),
+              Experiment("e2", "Deux ?", expect={"contains": ["mot mot mot"]})]
+    progress = list(BatchRun(Comparator(a, b), edited, out).run())
+    assert (progress[0].skipped, progress[0].rescored, progress[-1].done) == (2, 2, 2)
+    assert len(a.requests) == len(b.requests) == 2, "nothing asked again"
+    latest = {r["experiment_id"]: r for r in latest_records(out)}
+    assert latest["e1"]["system_a"]["checks"] == [
+        {"check": "does not contain 'mot'", "passed": False, "why": "in the answer"}]
+    assert [latest["e2"][s]["checks"][0]["passed"] for s in ("system_a", "system_b")] == [False, True]
+    assert len(read_records(out)) == 4
+    again = list(BatchRun(Comparator(a, b), edited, out).run())
+    assert again[0].rescored == 0 and len(read_records(out)) == 4, "unchanged checks write nothing"

@@ -1,0 +1,198 @@
+"""Checks on answers, written with the experiment: what a right answer must (or must not) say.
+
+An experiment's `expect` is a JSON object whose keys are checks on the answer (the reasoning is
+not checked: what the user reads is the answer):
+
+    contains       text or list   each appears in the answer
+    contains_any   list           at least one appears
+    not_contains   text or list   none appears
+    regex          text           the pattern matches somewhere (Python syntax)
+    refusal        true / false   the answer is (true) or is not (false) a refusal
+    language       "en" / "fr"    the answer's language
+    complete       true           the answer ended by itself, not at the token budget
+    max_latency_ms number         the whole answer took at most this long
+
+Text is compared with case, accents and curly apostrophes ignored ("ÉLEVÉ" matches "élevé"), and
+so is a regex ("risque\\W{0,6}élevé" matches "Risque : ELEVE"). A system that failed is not
+scored: its answer is missing, not wrong. `apply_checks(record)` adds each system's results under
+`checks`, so the stored record (JSONL, REST) says what passed without re-running anything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Any
+
+from workbench.language import SUPPORTED
+
+CHECKS = ("contains", "contains_any", "not_contains", "regex", "refusal", "language", "complete",
+          "max_latency_ms")
+MAX_TEXT = 500  # characters in one expected text or pattern
+
+
+def _plain(text: str) -> str:
+    """Accents and curly apostrophes taken out, case kept (a regex's `\\S` must stay `\\S`)."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def _found(text: str, answer: str) -> bool:
+    return _plain(text).casefold() in answer
+
+
+class ExpectError(ValueError):
+    """An `expect` object that cannot be used; `problems` lists each reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _texts(key: str, value: Any, problems: list[str], single: bool = True) -> list[str]:
+    items = [value] if single and isinstance(value, str) else value
+    if not isinstance(items, list) or not items or not all(isinstance(v, str) and v.strip() for v in items):
+        what = "a text or a list of texts" if single else "a list of texts"
+        problems.append(f"{key} takes {what}, none empty")
+        return []
+    if any(len(v) > MAX_TEXT for v in items):
+        problems.append(f"{key}: a text is longer than {MAX_TEXT} characters")
+    return [v.strip() for v in items]
+
+
+def parse_expect(value: Any) -> dict[str, Any] | None:
+    """The checks of an experiment, validated: a dict, a JSON text of one (a CSV cell), or
+    nothing (None, "", {}). Raises ExpectError naming each bad check."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ExpectError([f"not valid JSON ({exc.msg})"]) from None
+    if not isinstance(value, dict):
+        raise ExpectError(["expected a JSON object of checks, e.g. {\"contains\": \"5%\"}"])
+    problems: list[str] = []
+    unknown = sorted(set(value) - set(CHECKS))
+    if unknown:
+        problems.append(f"unknown checks {', '.join(unknown)} (known: {', '.join(CHECKS)})")
+    out: dict[str, Any] = {}
+    for key in ("contains", "not_contains"):
+        if key in value:
+            out[key] = _texts(key, value[key], problems)
+    if "contains_any" in value:
+        out["contains_any"] = _texts("contains_any", value["contains_any"], problems, single=False)
+    if "regex" in value:
+        pattern = value["regex"]
+        if not isinstance(pattern, str) or not pattern.strip() or len(pattern) > MAX_TEXT:
+            problems.append(f"regex takes a pattern of 1 to {MAX_TEXT} characters")
+        else:
+            try:
+                re.compile(_plain(pattern), re.IGNORECASE)
+                out["regex"] = pattern
+            except re.error as exc:
+                problems.append(f"regex is not a valid pattern ({exc})")
+    if "refusal" in value:
+        if not isinstance(value["refusal"], bool):
+            problems.append("refusal takes true or false")
+        else:
+            out["refusal"] = value["refusal"]
+    if "complete" in value:
+        if value["complete"] is not True:
+            problems.append("complete takes true (leave it out to allow an answer cut off)")
+        else:
+            out["complete"] = True
+    if "language" in value:
+        if value["language"] not in SUPPORTED:
+            problems.append(f"language takes one of {', '.join(SUPPORTED)}")
+        else:
+            out["language"] = value["language"]
+    if "max_latency_ms" in value:
+        limit = value["max_latency_ms"]
+        if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0:
+            problems.append("max_latency_ms takes a number of milliseconds above 0")
+        else:
+            out["max_latency_ms"] = limit
+    if problems:
+        raise ExpectError(problems)
+    return out or None
+
+
+def _quoted(texts: list[str]) -> str:
+    return ", ".join(f"'{t}'" for t in texts)
+
+
+def score(expect: dict[str, Any], result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each check of `expect` on one system's stored result: {"check", "passed", "why"} (why:
+    what the answer did instead, for a failed check; None for a passed one). `expect` as written
+    or as parse_expect gives it ("contains": "x" is ["x"])."""
+    expect = parse_expect(expect) or {}
+    answer = _plain(result.get("response") or "").casefold()
+    meta = result.get("metadata") or {}
+    out = []
+
+    def add(check: str, passed: bool, why: str) -> None:
+        out.append({"check": check, "passed": passed, "why": None if passed else why})
+
+    for text in expect.get("contains", []):
+        add(f"contains '{text}'", _found(text, answer), "not in the answer")
+    if texts := expect.get("contains_any"):
+        add(f"contains one of {_quoted(texts)}", any(_found(t, answer) for t in texts), "none in the answer")
+    for text in expect.get("not_contains", []):
+        add(f"does not contain '{text}'", not _found(text, answer), "in the answer")
+    if "regex" in expect:
+        add(f"matches /{expect['regex']}/", re.search(_plain(expect["regex"]), answer, re.IGNORECASE) is not None,
+            "no match in the answer")
+    if "refusal" in expect:
+        refused = bool(result.get("refusal"))
+        add("is a refusal" if expect["refusal"] else "is not a refusal", refused == expect["refusal"],
+            "it answered" if expect["refusal"] else "it refused")
+    if "language" in expect:
+        lang = result.get("answer_lang")
+        add(f"answer in {expect['language']}", lang == expect["language"], f"the answer is in {lang}")
+    if expect.get("complete"):
+        finish = meta.get("finish_reason")
+        add("complete", finish == "stop",
+            "cut off inside its reasoning" if meta.get("truncated_in_reasoning") else f"finish: {finish}")
+    if "max_latency_ms" in expect:
+        latency = result.get("latency_ms")
+        add(f"within {expect['max_latency_ms']:g} ms", latency is not None and latency <= expect["max_latency_ms"],
+            f"took {latency:g} ms" if latency is not None else "no timing")
+    return out
+
+
+def scored(result: dict[str, Any] | None) -> bool:
+    """Whether a system's result can be checked: it answered (a failure or a stop is not scored)."""
+    if not result:
+        return False
+    meta = result.get("metadata") or {}
+    return not meta.get("error") and meta.get("finish_reason") != "cancelled"
+
+
+def apply_checks(rec: dict[str, Any]) -> dict[str, Any]:
+    """Put each system's check results under `checks` in a comparison record, from the record's
+    `expect` (removing stale ones when it has none); returns the record."""
+    expect = rec.get("expect")
+    for name in ("system_a", "system_b"):
+        res = rec.get(name)
+        if not res:
+            continue
+        if expect and scored(res):
+            res["checks"] = score(expect, res)
+        else:
+            res.pop("checks", None)
+    return rec
+
+
+def passed(res: dict[str, Any] | None) -> tuple[int, int] | None:
+    """(checks passed, checks) of a system's result; None when it was not checked."""
+    checks = (res or {}).get("checks")
+    if not checks:
+        return None
+    return sum(c["passed"] for c in checks), len(checks)
+
+
+def failures(res: dict[str, Any] | None) -> list[str]:
+    """The failed checks of a result, each with what the answer did: "answer in fr (the answer is in en)"."""
+    return [f"{c['check']} ({c['why']})" for c in (res or {}).get("checks") or [] if not c["passed"]]
