@@ -51,6 +51,10 @@ def build_batch_parser() -> argparse.ArgumentParser:
     parser.add_argument("--systems", default="A,B", help="A, B or A,B (default)")
     parser.add_argument("--concurrency", type=int, default=4, help="experiments at once, 1 to 16 (default 4)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N experiments")
+    parser.add_argument("--min-pass-rate", type=float, default=None, metavar="SHARE",
+                        help="exit with status 4 when a system passed every check of its "
+                        "experiments (their `expect`) on fewer than this share of its checked "
+                        "answers, 0 to 1 (e.g. 0.95): a gate for a nightly job")
     parser.add_argument("--params", default="{}", metavar="JSON",
                         help='generation parameters for both systems, e.g. \'{"max_new_tokens": 256, '
                         '"enable_thinking": false}\' (default: the app\'s defaults)')
@@ -94,6 +98,10 @@ def run_batch(argv: list[str]) -> int:
         return 2
     if args.limit < 0:
         print("--limit must be 0 (every experiment) or more", file=sys.stderr)
+        return 2
+    if args.min_pass_rate is not None and not 0 <= args.min_pass_rate <= 1:
+        print(f"--min-pass-rate takes a share from 0 to 1 (0.95 for 95%), got {args.min_pass_rate:g}",
+              file=sys.stderr)
         return 2
     if args.limit > 0:
         experiments = experiments[: args.limit]
@@ -159,7 +167,24 @@ def run_batch(argv: list[str]) -> int:
         print(f"{failed} answers failed or were not asked: run the same command again to ask those "
               "systems again (finished answers are kept).", file=sys.stderr)
         return 3
+    if args.min_pass_rate is not None and (short := below_pass_rate(summary, systems, args.min_pass_rate)):
+        print(short, file=sys.stderr)
+        return 4
     return 0
+
+
+def below_pass_rate(summary: dict, systems: tuple[str, ...], least: float) -> str | None:
+    """What falls short of --min-pass-rate, or None when every system run meets it. A system
+    with no checked answer falls short: a gate that checked nothing must not pass."""
+    short = []
+    for label in systems:
+        figures = summary["systems"][label]
+        if not figures["checked"]:
+            short.append(f"System {label} had no answer checked (do the experiments have `expect`?)")
+        elif figures["checks_pass_rate"] < least:
+            short.append(f"System {label} passed every check on {figures['passed_all_checks']} of "
+                         f"{figures['checked']} checked answers ({figures['checks_pass_rate']:.1%})")
+    return f"Under --min-pass-rate {least:.0%}: " + "; ".join(short) + "." if short else None
 
 
 def check_exposure(settings) -> None:

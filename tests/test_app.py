@@ -92,7 +92,8 @@ def test_with_a_password_the_rest_routes_ask_for_it(running_app, monkeypatch, tm
             assert client.get("/api/runs").status_code == 401
             login = client.post("/login", data={"username": "analyst", "password": "s3cret pass"})
             assert login.status_code == 200
-            assert client.get("/api/runs").json() == {"runs": []}
+            listed = client.get("/api/runs")  # the shared services' runs: other tests may have saved some
+            assert listed.status_code == 200 and isinstance(listed.json()["runs"], list)
     finally:
         demo.close()
 

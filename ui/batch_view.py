@@ -45,10 +45,22 @@ def results_view(records: list[dict[str, Any]], name: str) -> tuple:
     routes_text = f"**Routes (System B):** {routes}"
     if agree is not None:
         routes_text += f"\n\n**A-vs-B refusal agreement:** {agree:.0%} of {summ['compared_pairs']} pairs"
+    if by_category := checks_by_category(summ):
+        routes_text += f"\n\n**Passed every check, by category:** {by_category}"
     return (results_frame(records),
             pd.DataFrame(summary_table(summ), columns=["metric", "System A", "System B"]),
             routes_text, charts.latency_figure(rows), charts.refusal_by_route_figure(summ),
             charts.tokens_figure(rows), gr.update(value=str(csv_path), visible=True))
+
+
+def checks_by_category(summ: dict[str, Any]) -> str:
+    """"demo-calculation: A 100%, B 83% · router-dev: B 99%" (the categories whose answers were
+    checked; empty when none was)."""
+    rates = {label: figures.get("checks_pass_rate_by_category") or {}
+             for label, figures in summ["systems"].items()}
+    categories = sorted({c for per in rates.values() for c in per})
+    return " · ".join(f"{c}: " + ", ".join(f"{label} {per[c]:.0%}" for label, per in rates.items() if c in per)
+                      for c in categories)
 
 
 def runs_against(folder: Path, current: str | None, other: str | None) -> tuple[str, pd.DataFrame]:

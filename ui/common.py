@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 import threading
@@ -31,6 +32,11 @@ def pick_engine(services: Services, label: str, adapter: str | None = None) -> t
         raise gr.Error(str(exc)) from None
     chosen = None if adapter in (None, "", BASE_MODEL) or label != LOCAL else adapter
     return engine, chosen
+
+
+def json_box(value: object) -> str:
+    """A value as the JSON text of a code box (a transaction, checks); "" for none."""
+    return json.dumps(value, ensure_ascii=False, indent=1) if value else ""
 
 
 def differences_block(lines: list[str], heading: str = "**How they differ**") -> str:

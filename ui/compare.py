@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from ui.batch_view import (
     runs_against,
     saved_run_choices,
 )
-from ui.common import download_path, session_cancel, stopper
+from ui.common import download_path, json_box, session_cancel, stopper
 from ui.compare_log import LOG_HEADERS, LOG_WIDTHS, VERDICT_PROMPT, cleared, remembered, restored_log, shown_again
 from ui.compare_view import (
     answer_md,
@@ -34,6 +33,7 @@ from ui.compare_view import (
     system_columns,
 )
 from ui.params import ORDER, build_param_panel, params_from_json, params_from_values
+from workbench.checks import ExpectError, parse_expect
 from workbench.compare import (
     MAX_CONCURRENCY,
     SYSTEMS,
@@ -67,9 +67,14 @@ def start_batch(*args: Any, **kwargs: Any) -> BatchRun:
         raise gr.Error(str(exc)) from None
 
 
-def ad_hoc_experiment(query: str | None, transaction: str | None, run_a: bool, run_b: bool) -> Experiment:
-    """The experiment a single comparison asks (the tab's or the /compare endpoint's inputs);
-    gr.Error says what is missing or wrong before anything runs."""
+CHECKS_HINT = ('<small>e.g. `{"contains": "5%", "language": "fr"}`; also `contains_any`, `not_contains`, '
+               "`regex`, `refusal`, `complete`, `max_latency_ms` (README: Checks on the answers)</small>")
+
+
+def ad_hoc_experiment(query: str | None, transaction: str | None, run_a: bool, run_b: bool,
+                      expect: str | None = None) -> Experiment:
+    """The experiment a single comparison asks (the tab's or the /compare endpoint's inputs, the
+    checks as JSON text); gr.Error says what is missing or wrong before anything runs."""
     text = (query or "").strip()
     if not text:
         raise gr.Error("Type a query first.")
@@ -79,15 +84,20 @@ def ad_hoc_experiment(query: str | None, transaction: str | None, run_a: bool, r
         parsed = parse_transaction(transaction)
     except TransactionError as exc:
         raise gr.Error(f"Transaction: {exc}") from None
-    return Experiment(id=new_experiment_id(), query=text, transaction=parsed)
+    try:
+        checks = parse_expect(expect)
+    except ExpectError as exc:
+        raise gr.Error(f"Checks: {exc}") from None
+    return Experiment(id=new_experiment_id(), query=text, transaction=parsed, expect=checks)
 
 
 def with_example(exp: Experiment, example: Experiment | None) -> Experiment:
-    """The ad hoc experiment with what the chosen example expects (language, route, checks),
-    while its query and transaction are still the example's; unchanged once edited."""
+    """The ad hoc experiment with what the chosen example says of its question (its language,
+    expected route, category) while its query and transaction are still the example's; the
+    checks are the ones in the box, which picking the example filled in."""
     if example is None or (exp.query, exp.transaction) != (example.query, example.transaction):
         return exp
-    return replace(example, id=exp.id)
+    return replace(example, id=exp.id, expect=exp.expect)
 
 
 def unwritten_stops(run: BatchRun, out_path: Path) -> Iterator[BatchProgress]:
@@ -141,6 +151,9 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                                               value=None, elem_id="cmp-example")
                         tx = gr.Code(label="Transaction (optional JSON)", language="json", lines=6,
                                      elem_id="cmp-tx")
+                        checks = gr.Code(label="Checks on the answers (optional JSON)", language="json", lines=3,
+                                         elem_id="cmp-expect")
+                        gr.Markdown(CHECKS_HINT, elem_id="cmp-expect-hint")
                 cols = system_columns("cmp")
                 diff = gr.Markdown(elem_id="cmp-diff")
                 last = gr.State(None)
@@ -217,8 +230,8 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     def pick_example(exp_id: str | None):
         exp = by_id.get(exp_id or "")
         if exp is None:
-            return gr.update(), gr.update()
-        return exp.query, json.dumps(exp.transaction, ensure_ascii=False, indent=1) if exp.transaction else ""
+            return gr.update(), gr.update(), gr.update()
+        return exp.query, json_box(exp.transaction), json_box(exp.expect)
 
     def chosen_params(data: dict) -> GenerationParams:
         return params_from_values({name: data[param_controls[name]] for name in ORDER})
@@ -226,7 +239,8 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     def compare_ui(data: dict, request: gr.Request) -> Iterator[tuple]:
         """`data`: every input by component (a set of inputs), so the parameters need no argument each."""
         do_a, do_b = data[run_a], data[run_b]
-        exp = with_example(ad_hoc_experiment(data[query], data[tx], do_a, do_b), by_id.get(data[example] or ""))
+        exp = with_example(ad_hoc_experiment(data[query], data[tx], do_a, do_b, data[checks]),
+                           by_id.get(data[example] or ""))
         params = chosen_params(data)
         cancel = session_cancel(services, request, "compare")
         runs: dict[str, SystemRun] = {}
@@ -257,8 +271,8 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                 gr.update(value=str(csv_path), visible=True))
 
     outputs = [c for key in ("A", "B") for c in cols[key]] + [diff, last, verdict_note]
-    example.change(pick_example, [example], [query, tx], api_visibility="private")
-    compare_inputs = {query, tx, run_a, run_b, example, *param_list}
+    example.change(pick_example, [example], [query, tx, checks], api_visibility="private")
+    compare_inputs = {query, tx, checks, run_a, run_b, example, *param_list}
     # a comparison that ended, or a verdict given, goes into this browser's log
     log_out = [log, log_table, log_csv]
     keep = {"fn": remembered, "inputs": [last, log], "outputs": log_out, "api_visibility": "private",
@@ -269,7 +283,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     for btn, verdict in zip(verdict_btns, VERDICTS, strict=True):
         btn.click(lambda rec, v=verdict: give_verdict(v, rec), [last], [last, verdict_note, verdicts_csv],
                   api_visibility="private").success(**keep)
-    log_table.select(shown_again, [log], [query, tx, *outputs], api_visibility="private")
+    log_table.select(shown_again, [log], [query, tx, checks, *outputs], api_visibility="private")
     log_clear.click(cleared, None, log_out, api_visibility="private", queue=False)
 
     # ---------------------------------------------------------------- batch
@@ -366,10 +380,11 @@ def api_compare(services: Services):
     comparator = services.comparator()
 
     def compare(query: str, transaction_json: str = "", run_system_a: bool = True,
-                run_system_b: bool = True, params_json: str = "{}") -> dict[str, Any]:
+                run_system_b: bool = True, params_json: str = "{}", expect_json: str = "") -> dict[str, Any]:
         """Compare one query on both systems (`params_json`: generation parameters for both, as
-        for /chat); returns the same record as POST /api/compare."""
-        exp = ad_hoc_experiment(query, transaction_json, run_system_a, run_system_b)
+        for /chat; `expect_json`: checks on the answers, as an experiment's `expect`); returns
+        the same record as POST /api/compare."""
+        exp = ad_hoc_experiment(query, transaction_json, run_system_a, run_system_b, expect_json)
         return comparator.run(exp, run_system_a, run_system_b, params=params_from_json(params_json))
     return compare
 

@@ -3,14 +3,13 @@ across reloads), their CSV, and any of them shown again in the columns above."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import gradio as gr
 import pandas as pd
 
 from ui.batch_view import TABLE_COLUMNS, TABLE_HEADERS, TABLE_WIDTHS, table_rows
-from ui.common import download_path
+from ui.common import download_path, json_box
 from ui.compare_view import differences_md, stored_result_md
 from workbench.compare import SYSTEMS
 from workbench.export import write_csv
@@ -73,11 +72,11 @@ def verdict_prompt(rec: dict[str, Any]) -> str:
 
 
 def shown_again(history: list[dict[str, Any]], evt: gr.SelectData) -> tuple:
-    """A comparison of the log back in the Single tab: its query and transaction in the inputs,
+    """A comparison of the log back in the Single tab: its query, transaction and checks in the inputs,
     both systems' columns, how they differ, and the verdict buttons acting on it."""
     rec = find(history, (evt.row_value or [None])[0])
     if rec is None:  # the list changed under the click
-        return tuple(gr.skip() for _ in range(11))
-    tx = json.dumps(rec["transaction"], ensure_ascii=False, indent=1) if rec.get("transaction") else ""
+        return tuple(gr.skip() for _ in range(12))
     columns = [part for name in SYSTEMS.values() for part in stored_result_md(rec.get(name))]
-    return (rec["query"], tx, *columns, differences_md(rec), rec, verdict_prompt(rec))
+    return (rec["query"], json_box(rec.get("transaction")), json_box(rec.get("expect")), *columns,
+            differences_md(rec), rec, verdict_prompt(rec))

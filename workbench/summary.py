@@ -33,6 +33,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "experiment_id": rec["experiment_id"], "timestamp": rec.get("timestamp"),
                 "system": LABEL[name], "query": rec["query"], "lang": rec.get("lang"),
                 "reasoning_lang": res.get("reasoning_lang"), "answer_lang": res.get("answer_lang"),
+                "category": rec.get("category"),
                 "expected_route": rec.get("expected_route"), "route": res.get("route"),
                 "route_confidence": res.get("route_confidence"),
                 "handling_mode": res.get("handling_mode"),
@@ -96,8 +97,13 @@ def _checks(rows: list[dict[str, Any]]) -> dict[str, Any]:
     checks, failed and stopped ones are not counted)."""
     checked = [r for r in rows if r.get("checks_total")]
     every = sum(r["checks_passed"] == r["checks_total"] for r in checked)
+    by_category: dict[str, list[bool]] = {}
+    for r in checked:
+        if r.get("category"):
+            by_category.setdefault(r["category"], []).append(r["checks_passed"] == r["checks_total"])
     return {"checked": len(checked), "passed_all_checks": every if checked else None,
-            "checks_pass_rate": round(every / len(checked), 3) if checked else None}
+            "checks_pass_rate": round(every / len(checked), 3) if checked else None,
+            "checks_pass_rate_by_category": {k: round(sum(v) / len(v), 3) for k, v in sorted(by_category.items())}}
 
 
 def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:

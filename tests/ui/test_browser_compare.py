@@ -90,18 +90,26 @@ def test_single_comparisons_are_logged_kept_across_a_reload_and_shown_again(page
     expect(log).not_to_contain_text("What is a bond?")
 
 
-def test_an_example_from_the_set_is_compared_with_its_checks_until_it_is_edited(page):
+def test_an_example_from_the_set_is_compared_with_its_checks_which_the_analyst_can_edit(page):
     page.get_by_role("tab", name="Compare").click()
     page.locator("#cmp-example input").press_sequentially("tx-4-en")  # the list filters as one types
     page.get_by_role("option", name=re.compile("^exp-demo-tx-4-en")).click()
     expect(page.locator("#cmp-query textarea")).to_have_value("Assess the risk of this transaction.")
+    expect(page.locator("#cmp-expect")).to_contain_text('"regex"')  # the example's checks, to read and edit
     page.click("#cmp-go")
     expect(page.locator("#cmp-diff")).to_contain_text("Checks passed: B 3 of 3.", timeout=30000)
-    page.fill("#cmp-query textarea", "Assess the risk of this transaction, briefly.")  # now the analyst's own
+    page.locator("#cmp-expect .cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type('{"contains": "LOW"')  # the editor closes the brace itself
     page.click("#cmp-go")
-    expect(page.locator("#cmp-answer-b")).to_contain_text("Risk", timeout=30000)
-    expect(page.locator("#cmp-verdict-note")).to_contain_text("Record a verdict", timeout=30000)
-    expect(page.locator("#cmp-diff")).not_to_contain_text("Checks")
+    expect(page.locator("#cmp-diff")).to_contain_text(
+        "Checks passed: B 0 of 1, failed: contains 'LOW' (not in the answer).", timeout=30000)
+    page.locator("#cmp-expect .cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type('{"contain": "LOW"')
+    page.click("#cmp-go")
+    expect(page.get_by_text("Checks: unknown checks contain").first).to_be_visible(timeout=15000)
 
 
 def test_bad_transaction_json_is_a_clear_error(page):

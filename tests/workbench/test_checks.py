@@ -162,3 +162,63 @@ def test_edited_checks_score_finished_answers_again_without_asking_again(tmp_pat
     assert len(read_records(out)) == 4
     again = list(BatchRun(Comparator(a, b), edited, out).run())
     assert again[0].rescored == 0 and len(read_records(out)) == 4, "unchanged checks write nothing"
+
+
+def _headless(tmp_path, experiments: list[dict], *extra: str):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("".join(json.dumps(e) + "\n" for e in experiments), encoding="utf-8")
+    env = {**{k: v for k, v in os.environ.items() if k != "DEEPSEEK_API_KEY"}, "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "app.py", "batch", "--out", str(tmp_path / "results.csv"),
+                           "--experiments", str(questions), "--systems", "B", "--params",
+                           '{"max_new_tokens": 48}', *extra], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_the_headless_batch_gates_on_the_pass_rate_and_rescoring_needs_no_model_call(tmp_path):
+    slow = {"max_latency_ms": 0.001}  # no answer comes that fast: fails whatever the model says
+    easy = {"max_latency_ms": 600000}
+    exps = [{"id": "q1", "query": "What is an ETF?", "expect": easy},
+            {"id": "q2", "query": "Qu'est-ce que la duration ?", "expect": slow}]
+    done = _headless(tmp_path, exps, "--min-pass-rate", "0.9")
+    assert done.returncode == 4, done.stderr[-2000:]
+    assert "every check passed on 1 of 2 checked (50%)" in done.stdout
+    assert ("Under --min-pass-rate 90%: System B passed every check on 1 of 2 checked answers (50.0%)."
+            in done.stderr)
+    exps[1]["expect"] = easy  # the check was wrong, not the answer: fix it and run again
+    again = _headless(tmp_path, exps, "--min-pass-rate", "0.9")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "1 experiments finished earlier were scored again under their edited checks" in again.stdout
+    assert "every check passed on 2 of 2 checked (100%)" in again.stdout
+
+
+def test_a_pass_rate_gate_that_checked_nothing_fails_and_a_bad_share_is_refused_at_once(tmp_path):
+    import app as app_module
+
+    summary = {"systems": {"A": {"checked": 0}, "B": {"checked": 4, "passed_all_checks": 4,
+                                                       "checks_pass_rate": 1.0}}}
+    assert app_module.below_pass_rate(summary, ("B",), 0.95) is None
+    assert "System A had no answer checked" in app_module.below_pass_rate(summary, ("A", "B"), 0.95)
+    refused = _headless(tmp_path, [{"query": "What is an ETF?"}], "--min-pass-rate", "95")
+    assert refused.returncode == 2 and "--min-pass-rate takes a share from 0 to 1" in refused.stderr
+    assert "Loading weights" not in refused.stderr, "refused before the model loads"
+
+
+def test_the_pass_rate_is_given_per_category_of_question():
+    from ui.batch_view import checks_by_category
+
+    def rec(exp_id: str, category: str, a: str, b: str) -> dict:
+        exp = Experiment(id=exp_id, query="Calcule le rendement.", category=category, expect={"contains": "5 %"})
+        return record(exp, {"A": _run("System A", a), "B": _run("System B", b)})
+
+    records = [rec("c1", "calculation", "5 %", "5 %"), rec("c2", "calculation", "5 %", "6 %"),
+               rec("d1", "definition", "4 %", "5 %")]
+    assert summarize(records)["systems"]["B"]["checks_pass_rate_by_category"] == {"calculation": 0.5,
+                                                                                  "definition": 1.0}
+    assert checks_by_category(summarize(records)) == "calculation: A 100%, B 50% · definition: A 0%, B 100%"
+    assert [r["category"] for r in flat_rows(records)][:2] == ["calculation", "calculation"]
