@@ -104,6 +104,8 @@ def shoot(system_a: dict[str, str]) -> None:
             page.click("#tune-fill")
             page.fill("#tune-repeats input[type=number]", "2")  # 4 configurations × 2 repeats
             page.press("#tune-repeats input[type=number]", "Enter")
+            page.locator("#tune-expect .cm-content").click()  # the default prompt asks what duration is
+            page.keyboard.type('{"contains": "duration", "complete": true')
             page.click("#tune-run")
             expect(page.locator("#tune-status")).to_contain_text("Finished", timeout=180000)
             expect(page.locator("#tune-plot .js-plotly-plot")).to_be_visible(timeout=30000)

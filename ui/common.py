@@ -34,6 +34,11 @@ def pick_engine(services: Services, label: str, adapter: str | None = None) -> t
     return engine, chosen
 
 
+# under a box for checks on the answers (workbench.checks)
+CHECKS_HINT = ('<small>e.g. `{"contains": "5%", "language": "fr"}`; also `contains_any`, `not_contains`, '
+               "`regex`, `refusal`, `complete`, `max_latency_ms` (README: Checks on the answers)</small>")
+
+
 def json_box(value: object) -> str:
     """A value as the JSON text of a code box (a transaction, checks); "" for none."""
     return json.dumps(value, ensure_ascii=False, indent=1) if value else ""

@@ -21,7 +21,7 @@ from ui.batch_view import (
     runs_against,
     saved_run_choices,
 )
-from ui.common import download_path, json_box, session_cancel, stopper
+from ui.common import CHECKS_HINT, download_path, json_box, session_cancel, stopper
 from ui.compare_log import LOG_HEADERS, LOG_WIDTHS, VERDICT_PROMPT, cleared, remembered, restored_log, shown_again
 from ui.compare_view import (
     answer_md,
@@ -65,10 +65,6 @@ def start_batch(*args: Any, **kwargs: Any) -> BatchRun:
         return BatchRun(*args, **kwargs)
     except BatchResumeError as exc:
         raise gr.Error(str(exc)) from None
-
-
-CHECKS_HINT = ('<small>e.g. `{"contains": "5%", "language": "fr"}`; also `contains_any`, `not_contains`, '
-               "`regex`, `refusal`, `complete`, `max_latency_ms` (README: Checks on the answers)</small>")
 
 
 def ad_hoc_experiment(query: str | None, transaction: str | None, run_a: bool, run_b: bool,

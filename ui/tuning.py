@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Iterator
@@ -15,10 +16,20 @@ from pydantic import ValidationError
 
 from engines.base import GenerationParams, validation_problems
 from engines.cost import usd
-from ui.common import BASE_MODEL, download_path, offered_copy, pick_engine, session_cancel, stopper
+from ui.common import (
+    BASE_MODEL,
+    CHECKS_HINT,
+    download_path,
+    json_box,
+    offered_copy,
+    pick_engine,
+    session_cancel,
+    stopper,
+)
 from ui.compare_view import reasoning_md
 from ui.params import ORDER, control_values
 from ui.saved import first_row, save_copy, saved_choices, saved_file
+from workbench.checks import ExpectError, parse_expect
 from workbench.export import write_csv
 from workbench.presets import CUSTOM, apply_preset
 from workbench.safety import safe_markdown
@@ -45,7 +56,7 @@ RESULT_FIGURES = ["finish_reason", "truncated_in_reasoning", "reasoning_share", 
 RESULT_WIDTHS = {"config": "70px", "repeat": "70px", "answer": "340px", "planning_phrases": "180px",
                  "params_not_applied": "160px", "error": "200px"}
 METRICS = ["reasoning_share", "latency_ms", "answer_tokens", "reasoning_tokens", "distinct_2",
-           "repetition_rate", "ttft_ms"]
+           "repetition_rate", "ttft_ms", "checks_passed"]
 
 
 def _row(params: GenerationParams) -> list[Any]:
@@ -125,6 +136,9 @@ def run_details(row: dict[str, Any]) -> tuple[str, str, str]:
         facts.append("⚠️ the budget ran out inside the reasoning")
     elif row["finish_reason"] == "length":
         facts.append("⚠️ the answer was cut off at max_new_tokens")
+    if row.get("checks_total"):
+        facts.append(f"checks: {row['checks_passed']} of {row['checks_total']} passed"
+                     + (f" — failed: {safe_markdown(row['checks_failed'])}" if row.get("checks_failed") else ""))
     if row.get("planning_phrases"):
         facts.append(f"planning phrases: {safe_markdown(row['planning_phrases'])}")
     if row.get("error"):
@@ -140,6 +154,10 @@ def results_frame(rows: list[dict[str, Any]]) -> dict[str, Any]:
     columns = ["config", "repeat", *varying_fields(rows), *RESULT_FIGURES]
     if priced(rows):
         columns.insert(columns.index("latency_ms") + 1, "cost_usd")
+    if any(r.get("checks_total") for r in rows):
+        columns.insert(columns.index("finish_reason"), "checks")
+        rows = [{**r, "checks": f"{r['checks_passed']} of {r['checks_total']}" if r.get("checks_total") else None}
+                for r in rows]
     return gr.update(value=pd.DataFrame(rows, columns=columns),
                      column_widths=[RESULT_WIDTHS.get(c, "110px") for c in columns])
 
@@ -193,6 +211,9 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
                 prompt = gr.Textbox(label="Prompt", lines=3, max_length=8000, elem_id="tune-prompt",
                                     value="Qu'est-ce que la duration ?")
                 system = gr.Textbox(label="System prompt", lines=2, max_length=8000, elem_id="tune-system")
+                checks = gr.Code(label="Checks on the answer (optional JSON)", language="json", lines=2,
+                                 elem_id="tune-expect")
+                gr.Markdown(CHECKS_HINT)
             with gr.Column(scale=2):
                 engine = gr.Dropdown(services.engine_choices(), value=LOCAL, label="Engine",
                                      elem_id="tune-engine")
@@ -259,19 +280,25 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
             raise gr.Error(str(exc)) from None
         return pd.DataFrame([_row(p) for p in params], columns=CONFIG_FIELDS)
 
-    def run_all(text: str, sys_prompt: str, label: str, adapter_name: str, reps: float,
+    def run_all(text: str, sys_prompt: str, expect_json: str, label: str, adapter_name: str, reps: float,
                 table: pd.DataFrame, metric_name: str, param_name: str, request: gr.Request) -> Iterator[tuple]:
         if not (text or "").strip():
             raise gr.Error("Type a prompt first.")
+        try:
+            expect = parse_expect(expect_json)
+        except ExpectError as exc:
+            raise gr.Error(f"Checks: {exc}") from None
         params = configs_from_table(table)
         eng, chosen = pick_engine(services, label, adapter_name)
         cancel = session_cancel(services, request, "tuning")
         # each row says what it answered, so that a saved run opens with its prompt and engine
-        asked = {"engine": label, "adapter": chosen or "", "prompt": text.strip(), "system_prompt": sys_prompt or ""}
+        asked = {"engine": label, "adapter": chosen or "", "prompt": text.strip(), "system_prompt": sys_prompt or "",
+                 "expect": json.dumps(expect, ensure_ascii=False) if expect else ""}
         rows: list[dict[str, Any]] = []
         total = len(params) * int(reps)
         started = time.perf_counter()
-        for row in run_configs(eng, text.strip(), params, int(reps), sys_prompt or None, chosen, cancel):
+        for row in run_configs(eng, text.strip(), params, int(reps), sys_prompt or None, chosen, cancel,
+                               expect=expect):
             rows.append({**row, **asked})
             rows.sort(key=lambda r: (r["config"], r["repeat"]))
             yield (f"Running — {len(rows)}/{total} done", summary_frame(rows),
@@ -310,6 +337,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         try:
             rows = sorted(read_tuning_run(path), key=lambda r: (r["config"], r["repeat"]))
             table = pd.DataFrame([_row(p) for p in configs_of(rows)], columns=CONFIG_FIELDS)
+            expect_box = json_box(parse_expect(rows[0].get("expect")))  # a hand-edited check: ExpectError
         except ValueError as exc:  # a hand-edited file: a bad cell, or parameters out of range
             raise gr.Error(f"{path.name} cannot be opened: {exc}.") from None
         first = rows[0]
@@ -321,6 +349,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         return (state, *shown(rows, offered_copy(path), metric_name, param_name), gr.update(),
                 first.get("prompt") or gr.update(),
                 first.get("system_prompt") or "" if asked else gr.update(),
+                expect_box if asked else gr.update(),
                 label if label in services.engines else gr.update(),
                 adapter_name if adapter_name in (BASE_MODEL, *local.adapters) else gr.update(),
                 max(r["repeat"] for r in rows), table)
@@ -353,14 +382,14 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
     hide_details = {"fn": lambda: gr.update(visible=False), "inputs": None, "outputs": [details],
                     "api_visibility": "private", "queue": False}
     run.click(**hide_details)
-    run.click(run_all, [prompt, system, engine, adapter, repeats, configs, metric, param], outputs,
+    run.click(run_all, [prompt, system, checks, engine, adapter, repeats, configs, metric, param], outputs,
               api_visibility="private", **services.heavy_event)
     saved.input(**hide_details)
     saved.input(open_saved, [saved, metric, param],
-                [*outputs, prompt, system, engine, adapter, repeats, configs], api_visibility="private")
+                [*outputs, prompt, system, checks, engine, adapter, repeats, configs], api_visibility="private")
     upload.upload(**hide_details)
     upload.upload(open_upload, [upload, metric, param],
-                  [*outputs, prompt, system, engine, adapter, repeats, configs], api_visibility="private")
+                  [*outputs, prompt, system, checks, engine, adapter, repeats, configs], api_visibility="private")
     tab.select(lambda: gr.update(choices=listed()), None, [saved],
                api_visibility="private")
     results.select(show_details, [rows_state], [details, details_head, details_reasoning, details_answer],

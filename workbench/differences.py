@@ -136,8 +136,8 @@ def _cost(meta_a: dict[str, Any], meta_b: dict[str, Any], names: tuple[str, str]
 
 
 def _checks(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str | None:
-    """"Checks: A passed 3 of 3; B 2 of 3, failed: answer in fr (the answer is in en)." when
-    the experiment has checks; None otherwise."""
+    """"Checks passed: A 3 of 3; B 2 of 3, failed: answer in fr (the answer is in en)." for the
+    answers that were checked; None when none was."""
     parts = []
     for key, res in zip(names, (a, b), strict=True):
         if (score := passed(res)) is None:

@@ -3,7 +3,8 @@
 Metrics per answer: reasoning share of the token budget, distinct-2 (unique word bigrams over all
 bigrams: low means repetitive), repetition rate (share of word 3-grams that repeat an earlier
 one), agent-like planning phrases ("Let me first analyse…", a known failure mode of small
-finance models), and across repeats of one configuration whether the outputs are identical.
+finance models), across repeats of one configuration whether the outputs are identical, and,
+with checks on the answer (`workbench.checks`), how many of them each answer passed.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from engines.base import ChatRequest, Engine, GenerationParams, collect
+from workbench.checks import failures, score
 from workbench.export import read_saved, typed_row
 from workbench.jobs import as_they_finish
+from workbench.language import part_language
+from workbench.refusal import is_refusal
 
 MAX_CONFIGS = 8
 MAX_REPEATS = 5
@@ -95,9 +99,11 @@ def grid(base: GenerationParams, x_field: str, x_values: list[Any], y_field: str
 
 def run_configs(engine: Engine, prompt: str, configs: list[GenerationParams], repeats: int = 1,
                 system_prompt: str | None = None, adapter: str | None = None,
-                cancel: threading.Event | None = None, workers: int = 8) -> Iterator[dict[str, Any]]:
+                cancel: threading.Event | None = None, workers: int = 8,
+                expect: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
     """Run every configuration `repeats` times (seeds differ per repeat); yield a row as each ends.
     After a Stop nothing new starts; a run it cut short keeps what it wrote, as `cancelled`.
+    With `expect`, each finished answer is checked (`checks_passed` of `checks_total`).
 
     Runs concurrently so that the local engine batches them. A repeat without an explicit seed gets
     seed = repeat number, so reruns are reproducible; with a seed, repeat k uses seed + k.
@@ -129,9 +135,23 @@ def run_configs(engine: Engine, prompt: str, configs: list[GenerationParams], re
             "params_not_applied": ", ".join(s.extras.get("not_applied", [])) or None,
             "cost_usd": s.extras.get("cost_usd"),
             "error": str(result.error) if result.error and result.error.kind != "cancelled" else None,
+            **_checked(expect, result.content, s.finish_reason, s.truncated_in_reasoning, s.total_s),
         }
 
     yield from as_they_finish(one, jobs, cancel, workers)
+
+
+def _checked(expect: dict[str, Any] | None, answer: str, finish: str, truncated: bool,
+             total_s: float) -> dict[str, Any]:
+    """A run's check results: how many passed, of how many, and the failed ones with what the
+    answer did; None for each without checks or for a run that did not finish (not scored)."""
+    if not expect or finish in ("cancelled", "error"):
+        return {"checks_passed": None, "checks_total": None, "checks_failed": None}
+    results = score(expect, {"response": answer, "refusal": is_refusal(answer) if answer.strip() else False,
+                             "answer_lang": part_language(answer), "latency_ms": round(total_s * 1000, 1),
+                             "metadata": {"finish_reason": finish, "truncated_in_reasoning": truncated}})
+    return {"checks_passed": sum(c["passed"] for c in results), "checks_total": len(results),
+            "checks_failed": "; ".join(failures({"checks": results})) or None}
 
 
 def mark_determinism(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -181,6 +201,9 @@ def config_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                  "cut off in reasoning": sum(bool(r.get("truncated_in_reasoning")) for r in done),
                                  "hit max_new_tokens": sum(r["finish_reason"] == "length" for r in done),
                                  "with planning phrases": sum(bool(r.get("planning_phrases")) for r in done)}
+        if any(r.get("checks_total") for r in rows):
+            entry["passed every check"] = sum(bool(r.get("checks_total")) and r["checks_passed"] == r["checks_total"]
+                                              for r in done)
         for key in [*SUMMARY_MEANS, *(["cost_usd"] if priced(rows) else [])]:
             values = [r[key] for r in done if r.get(key) is not None]
             digits = 8 if key == "cost_usd" else 3  # an answer costs millionths of a dollar
@@ -199,7 +222,7 @@ _BOOLS = ["enable_thinking", "truncated_in_reasoning", "identical_across_repeats
 _NUMBERS: dict[str, type] = {
     "config": int, "repeat": int, "seed": int, "reasoning_tokens": int, "answer_tokens": int,
     "latency_ms": float, "ttft_ms": float, "reasoning_share": float, "distinct_2": float, "repetition_rate": float,
-    "cost_usd": float,
+    "cost_usd": float, "checks_passed": int, "checks_total": int,
     **{f: int if GenerationParams.model_fields[f].annotation is int else float for f in SWEEPABLE}}
 _TEXTS = ["answer", "reasoning", "planning_phrases"]  # an empty cell is empty text, not a missing value
 

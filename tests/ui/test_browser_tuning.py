@@ -86,9 +86,14 @@ def test_repeats_are_summed_up_a_row_reads_in_full_and_the_run_opens_again(page,
     page.get_by_role("tab", name="Generation tuning").click()
     page.fill("#tune-prompt textarea", "Qu'est-ce que le ratio cours sur bénéfice ?")
     set_number(page, "tune-repeats", 3)  # the 2 default configurations × 3 repeats
+    page.locator("#tune-expect .cm-content").click()
+    page.keyboard.type('{"language": "fr"')  # a check on every answer (the editor closes the brace)
     page.click("#tune-run")
     expect(page.locator("#tune-status")).to_contain_text("Finished — 6 runs", timeout=120000)
+    expect(page.locator("#tune-results").get_by_role("gridcell").filter(has_text=re.compile(r"^\s*[01] of 1\s*$"))
+           ).to_have_count(6)
     summary = page.locator("#tune-summary")
+    expect(summary).to_contain_text("passed every check")
     expect(summary).to_contain_text("mean reasoning_share")
     expect(summary).to_contain_text("identical across repeats")
     page.locator("#tune-results").get_by_role("gridcell").first.click()  # config 1, repeat 1
@@ -99,6 +104,7 @@ def test_repeats_are_summed_up_a_row_reads_in_full_and_the_run_opens_again(page,
     rows = download_csv(page, "#tune-download", csv_path)
     assert {r["prompt"] for r in rows} == {"Qu'est-ce que le ratio cours sur bénéfice ?"}
     assert {r["engine"] for r in rows} == {"System B · local model"}
+    assert {r["checks_total"] for r in rows} == {"1"} and {r["expect"] for r in rows} == {'{"language": "fr"}'}
 
     page.reload()  # what was on screen is gone…
     page.get_by_role("tab", name="Generation tuning").click()
@@ -111,6 +117,7 @@ def test_repeats_are_summed_up_a_row_reads_in_full_and_the_run_opens_again(page,
     expect(status).to_contain_text("6 runs of 2 configurations on System B · local model")
     expect(page.locator("#tune-prompt textarea")).to_have_value("Qu'est-ce que le ratio cours sur bénéfice ?")
     expect(page.locator("#tune-repeats input[type=number]")).to_have_value("3")
+    expect(page.locator("#tune-expect")).to_contain_text('"language": "fr"')  # its checks, back in the box
     expect(summary).to_contain_text("mean latency_ms")
     expect(page.locator("#tune-plot .js-plotly-plot")).to_be_visible()
 

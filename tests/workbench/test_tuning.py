@@ -68,6 +68,24 @@ def test_run_configs_reports_budget_share_and_determinism(local_engine):
     assert by[(2, 1)]["identical_across_repeats"] is True  # greedy: same output whatever the seed
 
 
+def test_checks_on_the_answer_are_scored_per_run_summed_per_configuration_and_read_back(local_engine, tmp_path):
+    configs = [GenerationParams(temperature=0, max_new_tokens=16),  # cut off inside the reasoning
+               GenerationParams(temperature=0, max_new_tokens=300)]
+    expect = {"contains": "duration", "language": "fr", "complete": True}
+    rows = mark_determinism(list(run_configs(local_engine, "Qu'est-ce que la duration ?", configs, expect=expect)))
+    by = {r["config"]: r for r in rows}
+    assert (by[1]["checks_passed"], by[1]["checks_total"]) == (0, 3)
+    assert by[1]["checks_failed"] == ("contains 'duration' (not in the answer); answer in fr (the answer is in "
+                                      "none); complete (cut off inside its reasoning)")
+    assert (by[2]["checks_passed"], by[2]["checks_total"], by[2]["checks_failed"]) == (3, 3, None)
+    assert [c["passed every check"] for c in config_summary(rows)] == [0, 1]
+    path = tmp_path / "run.csv"
+    write_csv(rows, path)
+    assert [(r["checks_passed"], r["checks_total"]) for r in read_tuning_run(path)] == [(0, 3), (3, 3)]
+    plain = list(run_configs(local_engine, "Qu'est-ce que la duration ?", configs[:1]))
+    assert plain[0]["checks_total"] is None and "passed every check" not in config_summary(plain)[0]
+
+
 def test_hot_sampling_differs_across_repeats(local_engine):
     hot = [GenerationParams(temperature=1.5, top_k=0, top_p=1.0, max_new_tokens=60)]
     rows = mark_determinism(list(run_configs(local_engine, "Tell me about penguins and the weather.", hot,
