@@ -5,11 +5,23 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-def download_csv(page, button: str, path: Path) -> list[dict[str, str]]:
-    """Click `button` (a selector), save the download to `path`, return its rows."""
-    with page.expect_download() as info:
-        page.click(button)
+
+def download_csv(page, button: str, path: Path, tries: int = 3) -> list[dict[str, str]]:
+    """Click `button` (a selector), save the download to `path`, return its rows.
+
+    A click that lands in the instant Gradio re-renders the button with the file it was just
+    given (the same update that changed the status line the test waited for) starts no download;
+    a person is never that quick. Such a click is tried again, `tries` times in all."""
+    for attempt in range(1, tries + 1):
+        try:
+            with page.expect_download(timeout=15000) as info:
+                page.click(button)
+            break
+        except PlaywrightTimeout:
+            if attempt == tries:
+                raise
     info.value.save_as(path)
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
