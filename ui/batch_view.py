@@ -11,6 +11,7 @@ import pandas as pd
 
 from ui.common import download_path
 from workbench import charts
+from workbench.checks import checks_cell
 from workbench.compare import SYSTEMS, BatchProgress, latest_records, run_file, safe_run_name, saved_runs
 from workbench.export import write_csv
 from workbench.summary import compare_runs, flat_rows, summarize, summary_table
@@ -25,8 +26,7 @@ TABLE_WIDTHS = ["190px", "75px", "130px", "80px", "90px", "100px", "85px", "90px
 
 def table_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """flat_rows with `checks` as the table shows it: "2 of 3" (the CSV has the two numbers)."""
-    return [{**r, "checks": f"{r['checks_passed']} of {r['checks_total']}" if r["checks_total"] else None}
-            for r in flat_rows(records)]
+    return [{**r, "checks": checks_cell(r)} for r in flat_rows(records)]
 
 
 def results_frame(records: list[dict[str, Any]]) -> pd.DataFrame:

@@ -29,7 +29,7 @@ from ui.common import (
 from ui.compare_view import reasoning_md
 from ui.params import ORDER, control_values
 from ui.saved import first_row, save_copy, saved_choices, saved_file
-from workbench.checks import ExpectError, parse_expect
+from workbench.checks import ExpectError, checks_cell, parse_expect
 from workbench.export import write_csv
 from workbench.presets import CUSTOM, apply_preset
 from workbench.safety import safe_markdown
@@ -137,7 +137,7 @@ def run_details(row: dict[str, Any]) -> tuple[str, str, str]:
     elif row["finish_reason"] == "length":
         facts.append("⚠️ the answer was cut off at max_new_tokens")
     if row.get("checks_total"):
-        facts.append(f"checks: {row['checks_passed']} of {row['checks_total']} passed"
+        facts.append(f"checks: {checks_cell(row)} passed"
                      + (f" — failed: {safe_markdown(row['checks_failed'])}" if row.get("checks_failed") else ""))
     if row.get("planning_phrases"):
         facts.append(f"planning phrases: {safe_markdown(row['planning_phrases'])}")
@@ -156,8 +156,7 @@ def results_frame(rows: list[dict[str, Any]]) -> dict[str, Any]:
         columns.insert(columns.index("latency_ms") + 1, "cost_usd")
     if any(r.get("checks_total") for r in rows):
         columns.insert(columns.index("finish_reason"), "checks")
-        rows = [{**r, "checks": f"{r['checks_passed']} of {r['checks_total']}" if r.get("checks_total") else None}
-                for r in rows]
+        rows = [{**r, "checks": checks_cell(r)} for r in rows]
     return gr.update(value=pd.DataFrame(rows, columns=columns),
                      column_widths=[RESULT_WIDTHS.get(c, "110px") for c in columns])
 

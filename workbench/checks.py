@@ -193,6 +193,20 @@ def passed(res: dict[str, Any] | None) -> tuple[int, int] | None:
     return sum(c["passed"] for c in checks), len(checks)
 
 
+def check_columns(checks: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """The table/CSV columns of an answer's check results: `checks_passed`, `checks_total` and
+    `checks_failed` (the failed ones with what the answer did); None each when not checked."""
+    if not checks:
+        return {"checks_passed": None, "checks_total": None, "checks_failed": None}
+    return {"checks_passed": sum(c["passed"] for c in checks), "checks_total": len(checks),
+            "checks_failed": "; ".join(failures({"checks": checks})) or None}
+
+
+def checks_cell(row: dict[str, Any]) -> str | None:
+    """"2 of 3" for a row with check columns (a table cell; the CSV keeps the two numbers)."""
+    return f"{row['checks_passed']} of {row['checks_total']}" if row.get("checks_total") else None
+
+
 def failures(res: dict[str, Any] | None) -> list[str]:
     """The failed checks of a result, each with what the answer did: "answer in fr (the answer is in en)"."""
     return [f"{c['check']} ({c['why']})" for c in (res or {}).get("checks") or [] if not c["passed"]]

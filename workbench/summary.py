@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from engines.cost import usd
-from workbench.checks import failures, passed
+from workbench.checks import check_columns, passed
 from workbench.compare import SYSTEMS, still_to_run
 from workbench.differences import differences, question_language
 from workbench.language import SUPPORTED
@@ -28,7 +28,6 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if not res:
                 continue
             meta = res.get("metadata", {})
-            checked = passed(res)
             rows.append({
                 "experiment_id": rec["experiment_id"], "timestamp": rec.get("timestamp"),
                 "system": LABEL[name], "query": rec["query"], "lang": rec.get("lang"),
@@ -54,9 +53,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "params": json.dumps(params, ensure_ascii=False) if params else None,
                 "error_kind": meta.get("error_kind"), "error": meta.get("error"),
                 "how_they_differ": differ,
-                "checks_passed": checked[0] if checked else None,
-                "checks_total": checked[1] if checked else None,
-                "checks_failed": "; ".join(failures(res)) or None,
+                **check_columns(res.get("checks")),
                 "transaction": rec.get("transaction"), "verdict": rec.get("verdict"),
             })
     return rows
@@ -95,12 +92,12 @@ def _costs(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def _checks(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """How many answers that were checked passed every one of their checks (answers without
     checks, failed and stopped ones are not counted)."""
-    checked = [r for r in rows if r.get("checks_total")]
-    every = sum(r["checks_passed"] == r["checks_total"] for r in checked)
+    checked = [(r.get("category"), r["checks_passed"] == r["checks_total"]) for r in rows if r.get("checks_total")]
+    every = sum(ok for _, ok in checked)
     by_category: dict[str, list[bool]] = {}
-    for r in checked:
-        if r.get("category"):
-            by_category.setdefault(r["category"], []).append(r["checks_passed"] == r["checks_total"])
+    for category, ok in checked:
+        if category:
+            by_category.setdefault(category, []).append(ok)
     return {"checked": len(checked), "passed_all_checks": every if checked else None,
             "checks_pass_rate": round(every / len(checked), 3) if checked else None,
             "checks_pass_rate_by_category": {k: round(sum(v) / len(v), 3) for k, v in sorted(by_category.items())}}

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engines.base import ChatRequest, Engine, GenerationParams, collect
-from workbench.checks import failures, score
+from workbench.checks import check_columns, score
 from workbench.export import read_saved, typed_row
 from workbench.jobs import as_they_finish
 from workbench.language import part_language
@@ -146,12 +146,11 @@ def _checked(expect: dict[str, Any] | None, answer: str, finish: str, truncated:
     """A run's check results: how many passed, of how many, and the failed ones with what the
     answer did; None for each without checks or for a run that did not finish (not scored)."""
     if not expect or finish in ("cancelled", "error"):
-        return {"checks_passed": None, "checks_total": None, "checks_failed": None}
-    results = score(expect, {"response": answer, "refusal": is_refusal(answer) if answer.strip() else False,
-                             "answer_lang": part_language(answer), "latency_ms": round(total_s * 1000, 1),
-                             "metadata": {"finish_reason": finish, "truncated_in_reasoning": truncated}})
-    return {"checks_passed": sum(c["passed"] for c in results), "checks_total": len(results),
-            "checks_failed": "; ".join(failures({"checks": results})) or None}
+        return check_columns(None)
+    result = {"response": answer, "refusal": is_refusal(answer) if answer.strip() else False,
+              "answer_lang": part_language(answer), "latency_ms": round(total_s * 1000, 1),
+              "metadata": {"finish_reason": finish, "truncated_in_reasoning": truncated}}
+    return check_columns(score(expect, result))
 
 
 def mark_determinism(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
