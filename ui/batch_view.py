@@ -16,12 +16,13 @@ from workbench.compare import SYSTEMS, BatchProgress, latest_records, run_file, 
 from workbench.export import write_csv
 from workbench.summary import compare_runs, flat_rows, summarize, summary_table
 
-TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "checks", "reasoning_lang", "answer_lang",
-                 "latency_ms", "ttft_ms", "tokens_per_s", "finish_reason", "error_kind", "query", "response"]
-TABLE_HEADERS = ["experiment", "system", "route", "refusal", "checks", "reasoning lang", "answer lang", "latency ms",
-                 "TTFT ms", "tok/s", "finish", "error", "query", "response"]  # the CSV keeps the column names
-TABLE_WIDTHS = ["190px", "75px", "130px", "80px", "90px", "100px", "85px", "90px", "80px", "70px", "75px", "110px",
-                "260px", "380px"]
+TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "checks", "verdict", "reasoning_lang",
+                 "answer_lang", "latency_ms", "ttft_ms", "tokens_per_s", "finish_reason", "error_kind", "query",
+                 "response"]
+TABLE_HEADERS = ["experiment", "system", "route", "refusal", "checks", "verdict", "reasoning lang", "answer lang",
+                 "latency ms", "TTFT ms", "tok/s", "finish", "error", "query", "response"]  # the CSV: column names
+TABLE_WIDTHS = ["190px", "75px", "130px", "80px", "90px", "90px", "100px", "85px", "90px", "80px", "70px", "75px",
+                "110px", "260px", "380px"]
 
 
 def table_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -29,17 +30,24 @@ def table_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**r, "checks": checks_cell(r)} for r in flat_rows(records)]
 
 
-def results_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    """One row per experiment and system, with the table's headers."""
-    return pd.DataFrame(table_rows(records), columns=TABLE_COLUMNS).set_axis(TABLE_HEADERS, axis=1)
+def with_verdicts(records: list[dict[str, Any]], verdicts: dict[str, str] | None) -> list[dict[str, Any]]:
+    """A run's records with the verdicts given on them (experiment id -> verdict), to show and export."""
+    return [{**r, "verdict": verdicts[r["experiment_id"]]} if r["experiment_id"] in (verdicts or {}) else r
+            for r in records]
 
 
-def results_view(records: list[dict[str, Any]], name: str) -> tuple:
-    """Table, summary, routes line, the three charts and the CSV download of a run's records."""
+def results_frame(records: list[dict[str, Any]], verdicts: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per experiment and system, with the table's headers (and the run's verdicts)."""
+    rows = table_rows(with_verdicts(records, verdicts))
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS).set_axis(TABLE_HEADERS, axis=1)
+
+
+def results_view(records: list[dict[str, Any]], name: str, verdicts: dict[str, str] | None = None) -> tuple:
+    """Table, summary, routes line, the three charts and the CSV download of a run's records (with
+    the verdicts given on its experiments, experiment id -> verdict)."""
+    records = with_verdicts(records, verdicts)
     rows = flat_rows(records)
     summ = summarize(records)
-    csv_path = download_path(name)
-    write_csv(rows, csv_path, bom=True)
     routes = ", ".join(f"{k}: {v}" for k, v in sorted(summ["route_distribution"].items())) or "—"
     agree = summ["refusal_agreement"]
     routes_text = f"**Routes (System B):** {routes}"
@@ -50,7 +58,14 @@ def results_view(records: list[dict[str, Any]], name: str) -> tuple:
     return (results_frame(records),
             pd.DataFrame(summary_table(summ), columns=["metric", "System A", "System B"]),
             routes_text, charts.latency_figure(rows), charts.refusal_by_route_figure(summ),
-            charts.tokens_figure(rows), gr.update(value=str(csv_path), visible=True))
+            charts.tokens_figure(rows), run_csv(records, name))
+
+
+def run_csv(records: list[dict[str, Any]], name: str, verdicts: dict[str, str] | None = None) -> Any:
+    """The *Download CSV* button with a run's rows (and verdicts) written for it."""
+    path = download_path(name)
+    write_csv(flat_rows(with_verdicts(records, verdicts)), path, bom=True)
+    return gr.update(value=str(path), visible=True)
 
 
 def checks_by_category(summ: dict[str, Any]) -> str:

@@ -10,14 +10,14 @@ import pandas as pd
 
 from ui.batch_view import TABLE_COLUMNS, TABLE_HEADERS, TABLE_WIDTHS, table_rows
 from ui.common import download_path, json_box
-from ui.compare_view import differences_md, stored_result_md
-from workbench.compare import SYSTEMS
+from ui.compare_view import column_frame, shown_record
+from ui.judging import verdict_prompt
+from workbench.blind import is_blind_pending
 from workbench.export import write_csv
 from workbench.history import find, remember, restored
 from workbench.summary import flat_rows
 
 STORAGE_KEY = "finance-llm-workbench-comparisons"
-VERDICT_PROMPT = "Record a verdict for this comparison:"
 # the batch table's columns, with the query after the id (it says which comparison a row is) and
 # the verdict after the system
 _FRONT = {"experiment_id": ("experiment", "190px"), "query": ("query", "260px"), "system": ("system", "75px"),
@@ -48,8 +48,9 @@ def log_view(history: list[dict[str, Any]]) -> tuple[Any, Any]:
 
 
 def remembered(rec: dict[str, Any] | None, history: list[dict[str, Any]]) -> tuple:
-    """The log with the comparison just shown (or just judged) in it."""
-    if not rec:
+    """The log with the comparison just shown (or just judged) in it; a blind one once judged (its
+    route and figures in the table would name its systems)."""
+    if not rec or is_blind_pending(rec):
         return gr.skip(), gr.skip(), gr.skip()
     history = remember(history, rec)
     return history, *log_view(history)
@@ -65,18 +66,12 @@ def cleared() -> tuple:
     return [], *log_view([])
 
 
-def verdict_prompt(rec: dict[str, Any]) -> str:
-    if rec.get("verdict"):
-        return f"Verdict **{rec['verdict']}** was recorded for this comparison; another one replaces it:"
-    return VERDICT_PROMPT
-
-
 def shown_again(history: list[dict[str, Any]], evt: gr.SelectData) -> tuple:
     """A comparison of the log back in the Single tab: its query, transaction and checks in the inputs,
-    both systems' columns, how they differ, and the verdict buttons acting on it."""
+    both systems' columns under their names, how they differ, and the verdict buttons acting on it."""
     rec = find(history, (evt.row_value or [None])[0])
     if rec is None:  # the list changed under the click
-        return tuple(gr.skip() for _ in range(12))
-    columns = [part for name in SYSTEMS.values() for part in stored_result_md(rec.get(name))]
+        return tuple(gr.skip() for _ in range(16))
+    columns, differ = shown_record(rec)
     return (rec["query"], json_box(rec.get("transaction")), json_box(rec.get("expect")), *columns,
-            differences_md(rec), rec, verdict_prompt(rec))
+            differ, rec, verdict_prompt(rec), *column_frame(False))

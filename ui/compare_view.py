@@ -14,11 +14,18 @@ import gradio as gr
 from engines.cost import usd
 from engines.systems import NO_MODEL_CALL
 from ui.common import differences_block
-from workbench.compare import SystemRun
+from workbench.blind import BLIND_VERDICTS, is_blind_pending, other_system
+from workbench.compare import SYSTEMS, SystemRun
 from workbench.differences import differences
 from workbench.safety import safe_markdown
+from workbench.verdicts import VERDICTS
 
 SYSTEM_TITLES = (("A", "System A · remote MoE"), ("B", "System B · router + local model"))
+BLIND_TITLES = ("Left answer · system hidden until your verdict", "Right answer · system hidden until your verdict")
+BLIND_WAITING = ("_Both systems are answering. Blind, the two answers appear together once both have "
+                 "finished, so that speed does not tell them apart._")
+BLIND_PROMPT = "Blind comparison — which answer is better? The systems are named once you say:"
+HIDDEN_FIGURES = "_Figures hidden until your verdict: they would tell the systems apart._"
 
 
 def _ms(value: float | None) -> str:
@@ -113,16 +120,39 @@ def differences_md(rec: dict[str, Any] | None) -> str:
     return differences_block(differences(rec) if rec else [])
 
 
-def system_columns(prefix: str) -> dict[str, tuple[gr.Markdown, gr.Markdown, gr.Markdown]]:
-    """Both systems side by side: reasoning (folded), answer and figures of each."""
-    cols = {}
+def system_columns(prefix: str) -> tuple[dict[str, tuple[gr.Markdown, gr.Markdown, gr.Markdown]],
+                                          dict[str, gr.Markdown]]:
+    """Both systems side by side: reasoning (folded), answer and figures of each, by system key,
+    and each column's title (a blind comparison renames them)."""
+    cols, titles = {}, {}
     with gr.Row(equal_height=False):
         for key, title in SYSTEM_TITLES:
             with gr.Column(elem_id=f"{prefix}-col-{key.lower()}"):
-                gr.Markdown(f"### {title}")
+                titles[key] = gr.Markdown(f"### {title}", elem_id=f"{prefix}-title-{key.lower()}")
                 with gr.Accordion("Reasoning", open=False):
                     reasoning = gr.Markdown(elem_id=f"{prefix}-reasoning-{key.lower()}")
                 answer = gr.Markdown(elem_id=f"{prefix}-answer-{key.lower()}")
                 metrics = gr.Markdown(elem_id=f"{prefix}-metrics-{key.lower()}")
             cols[key] = (reasoning, answer, metrics)
-    return cols
+    return cols, titles
+
+
+def shown_record(rec: dict[str, Any]) -> tuple[list[str], str]:
+    """A finished comparison's six column parts (reasoning, answer, figures of the left column,
+    then of the right) and how they differ. A blind one not yet judged has the answer of
+    `blind_left` on the left, and no figures or differences, which would name the systems."""
+    if not is_blind_pending(rec):
+        return [part for name in SYSTEMS.values() for part in stored_result_md(rec.get(name))], differences_md(rec)
+    parts = []
+    for key in (rec["blind_left"], other_system(rec["blind_left"])):
+        reasoning, answer, _ = stored_result_md(rec.get(SYSTEMS[key]))
+        parts += [reasoning, answer, HIDDEN_FIGURES]
+    return parts, ""
+
+
+def column_frame(blind: bool) -> list[Any]:
+    """The column titles and the first two verdict buttons' labels: left/right while the
+    comparison shown is blind, the systems' names otherwise."""
+    titles = BLIND_TITLES if blind else [title for _, title in SYSTEM_TITLES]
+    labels = BLIND_VERDICTS if blind else VERDICTS
+    return [*(gr.update(value=f"### {t}") for t in titles), *(gr.update(value=v) for v in labels[:2])]

@@ -11,31 +11,67 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from workbench.compare import read_records
+from workbench.compare import read_records, still_to_run
+from workbench.summary import flat_rows
 
 VERDICTS = ["A better", "B better", "Tie", "Both bad"]
 
 
-def record_verdict(path: Path, rec: dict[str, Any], verdict: str) -> dict[str, Any]:
+def record_verdict(path: Path, rec: dict[str, Any], verdict: str, run: str | None = None) -> dict[str, Any]:
+    """Append `rec` with its verdict to `path`; `run` names the batch run it comes from (a single
+    comparison has none), so that the same experiment judged in two runs keeps two verdicts."""
     if verdict not in VERDICTS:
         raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
     rec = {**rec, "verdict": verdict}
+    if run:
+        rec["run"] = run
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return rec
 
 
-def latest_verdicts(path: Path) -> list[dict[str, Any]]:
-    """One record per comparison, with its last verdict, in the order first judged."""
-    latest: dict[str, dict[str, Any]] = {}
+def latest_verdicts(path: Path, run: str | None = None) -> list[dict[str, Any]]:
+    """One record per comparison (per run and experiment), with its last verdict, in the order
+    first judged; with `run`, only that batch run's."""
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
     for rec in read_records(path):
         if rec.get("verdict") in VERDICTS and rec.get("experiment_id"):
-            latest[rec["experiment_id"]] = rec
-    return list(latest.values())
+            latest[rec.get("run") or "", rec["experiment_id"]] = rec
+    return [r for r in latest.values() if run is None or r.get("run") == run]
+
+
+def run_verdicts(path: Path, run: str) -> dict[str, str]:
+    """The verdicts given on a batch run's experiments: experiment id -> verdict."""
+    return {r["experiment_id"]: r["verdict"] for r in latest_verdicts(path, run)} if run else {}
+
+
+def next_to_judge(records: list[dict[str, Any]], judged: set[str], after: str | None = None) -> dict[str, Any] | None:
+    """The next comparison of a run to judge: one that both systems answered, without a verdict
+    (`judged`: experiment ids), the first after experiment `after` in run order, going round to
+    the start; None when every one is judged."""
+    ids = [r["experiment_id"] for r in records]
+    start = ids.index(after) + 1 if after in ids else 0
+    for rec in records[start:] + records[:start]:
+        if rec["experiment_id"] not in judged and not still_to_run(rec, ("A", "B")):
+            return rec
+    return None
+
+
+def verdict_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The verdicts CSV: a batch CSV row per comparison and system, with the run it came from."""
+    return [{**row, "run": rec.get("run") or ""} for rec in records for row in flat_rows([rec])]
 
 
 def tally_line(records: list[dict[str, Any]]) -> str:
     counts = Counter(r["verdict"] for r in records)
     shares = " · ".join(f"{v} {counts[v]}" for v in VERDICTS)
-    return f"{shares} — {len(records)} comparison{'s' if len(records) != 1 else ''} judged"
+    line = f"{shares} — {len(records)} comparison{'s' if len(records) != 1 else ''} judged"
+    # blind verdicts (workbench.blind): which side won, as a check on a bias for the first answer read
+    blind = [r for r in records if r.get("blind_left")]
+    if not blind:
+        return line
+    left = sum(r["verdict"] == f"{r['blind_left']} better" for r in blind)
+    one_sided = sum(r["verdict"] in VERDICTS[:2] for r in blind)
+    return (f"{line}, {len(blind)} of them blind (the answer on the left preferred {left}×, "
+            f"on the right {one_sided - left}×)")

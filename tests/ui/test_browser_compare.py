@@ -8,8 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from engines.base import StreamStats
 from tests.ui.downloads import download_csv
 from tests.ui.pages import compare_transaction, set_number
+from workbench.compare import Experiment, SystemRun, record, run_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -30,6 +32,41 @@ def test_single_compare_fills_both_columns(page, tmp_path):
     expect(page.locator("#cmp-verdict-note")).to_contain_text("B better 0 · Tie 1 · Both bad 0 — 1 comparison")
     rows = download_csv(page, "#cmp-verdicts-csv", tmp_path / "verdicts.csv")
     assert [(r["system"], r["verdict"]) for r in rows] == [("A", "Tie"), ("B", "Tie")]
+
+
+def test_a_blind_comparison_names_its_systems_only_once_judged(page, tmp_path):
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_label("Blind: systems named after my verdict").check()
+    compare_transaction(page, "Assess the risk of this wire transfer.")
+    note, left = page.locator("#cmp-verdict-note"), page.locator("#cmp-answer-a")
+    expect(note).to_contain_text("Blind comparison — which answer is better?", timeout=30000)
+    for side, col in (("Left", "a"), ("Right", "b")):
+        expect(page.locator(f"#cmp-title-{col}")).to_have_text(f"{side} answer · system hidden until your verdict")
+        expect(page.locator(f"#cmp-metrics-{col}")).to_have_text(
+            "Figures hidden until your verdict: they would tell the systems apart.")
+        expect(page.locator(f"#cmp-verdict-{col == 'b':d}")).to_have_text(f"{side} better")
+    expect(page.locator("#cmp-diff")).not_to_contain_text("How they differ")
+    expect(page.locator("#cmp-log")).not_to_contain_text("wire transfer")  # its route would name B
+    # System A has no key here, so its column holds the error: the test knows the side, not the app
+    a_left = "DEEPSEEK_API_KEY" in left.inner_text()
+    page.click("#cmp-verdict-1" if a_left else "#cmp-verdict-0")  # the side B is on
+    side = "Right" if a_left else "Left"
+    expect(note).to_contain_text(f"Blind verdict {side} better recorded as B better")
+    expect(note).to_contain_text(f"the answer on the left was System {'A' if a_left else 'B'}'s")
+    expect(note).to_contain_text("of them blind")
+    # named now, and in the usual order: A on the left, with the figures and the differences
+    expect(page.locator("#cmp-title-a")).to_have_text("System A · remote MoE")
+    expect(page.locator("#cmp-answer-a")).to_contain_text("DEEPSEEK_API_KEY")
+    expect(page.locator("#cmp-metrics-b")).to_contain_text("transaction_risk")
+    expect(page.locator("#cmp-diff")).to_contain_text("only B answered")
+    expect(page.locator("#cmp-verdict-0")).to_have_text("A better")
+    expect(page.locator("#cmp-log")).to_contain_text("wire transfer")
+    rows = download_csv(page, "#cmp-verdicts-csv", tmp_path / "verdicts.csv")
+    mine = [(r["system"], r["verdict"], r["verdict_blind"]) for r in rows if "wire transfer" in r["query"]]
+    assert mine == [("A", "B better", "true"), ("B", "B better", "true")]
+    page.get_by_label("System A (remote MoE)").uncheck()  # blind needs two answers
+    page.click("#cmp-go")
+    expect(page.get_by_text("A blind comparison needs both systems").first).to_be_visible(timeout=15000)
 
 
 def test_the_generation_parameters_reach_the_comparison_and_its_record(page, tmp_path):
@@ -237,3 +274,60 @@ def test_a_saved_run_opens_after_a_reload_without_running_anything(page, tmp_pat
     page.get_by_role("option").filter(has_text="other-run · 2 experiments").click()
     expect(page.locator("#batch-progress")).to_contain_text("Opened run other-run", timeout=20000)
     expect(page.locator("#batch-runs")).to_be_hidden()
+
+
+def _answered(name: str, text: str) -> SystemRun:
+    return SystemRun(name, response=text, done=True,
+                     stats=StreamStats(model_id=name, finish_reason="stop", ttft_s=0.1, total_s=1.0, content_tokens=9))
+
+
+def test_a_run_is_judged_one_experiment_after_another_blind_or_not(page, running_app, tmp_path):
+    # a saved run both systems answered (System A has no key in this app, so it is written here)
+    with run_file(running_app[1].settings.results_dir, "judge-me").open("w", encoding="utf-8") as fh:
+        for n in range(3):
+            runs = {"A": _answered("System A", f"Answer {n} from the remote model."),
+                    "B": _answered("System B", f"Answer {n} from the local model.")}
+            fh.write(json.dumps(record(Experiment(id=f"judge-{n}", query=f"Question {n}?"), runs)) + "\n")
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#batch-saved input").click()
+    page.get_by_role("option").filter(has_text="judge-me · 3 experiments").click()
+    tally, note = page.locator("#batch-judge-tally"), page.locator("#batch-verdict-note")
+    expect(tally).to_contain_text("Verdicts on run judge-me: none yet, of 3 experiments both systems answered",
+                                  timeout=20000)
+    page.get_by_label("Blind: answers as left and right").check()
+    page.click("#batch-judge-next")
+    expect(page.locator("#batch-details-head")).to_contain_text("judge-0")
+    expect(page.locator("#batch-details-title-a")).to_have_text("Left answer · system hidden until your verdict")
+    expect(page.locator("#batch-details-metrics-b")).to_contain_text("Figures hidden until your verdict")
+    expect(page.locator("#batch-verdict-1")).to_have_text("Right better")
+    b_left = "local model" in page.locator("#batch-details-answer-a").inner_text()
+    page.click("#batch-verdict-0" if b_left else "#batch-verdict-1")  # the side B is on
+    expect(note).to_contain_text("recorded as B better for judge-0 (run judge-me)")
+    expect(page.locator("#batch-details-title-a")).to_have_text("System A · remote MoE")  # named, A on the left
+    expect(page.locator("#batch-details-answer-a")).to_contain_text("Answer 0 from the remote model.")
+    expect(page.locator("#batch-details-metrics-b")).to_contain_text("TTFT")
+    expect(tally).to_contain_text("B better 1 · Tie 0 · Both bad 0 — 1 comparison judged, 1 of them blind")
+    expect(tally).to_contain_text("of 3 both systems answered")
+    verdict_cells = page.locator("#batch-table").get_by_role("gridcell").filter(has_text="B better")
+    expect(verdict_cells).to_have_count(2)  # the table's verdict column, on both of judge-0's rows
+
+    page.get_by_label("Blind: answers as left and right").uncheck()  # named from the start
+    page.click("#batch-judge-next")
+    expect(page.locator("#batch-details-head")).to_contain_text("judge-1")
+    expect(page.locator("#batch-details-title-a")).to_have_text("System A · remote MoE")
+    expect(page.locator("#batch-verdict-1")).to_have_text("B better")
+    page.click("#batch-verdict-2")
+    expect(note).to_contain_text("Verdict Tie recorded for judge-1 (run judge-me)")
+    page.click("#batch-judge-next")
+    expect(page.locator("#batch-details-head")).to_contain_text("judge-2")
+    page.click("#batch-verdict-0")
+    expect(tally).to_contain_text("3 comparisons judged")
+    page.click("#batch-judge-next")
+    expect(page.get_by_text("Every experiment of run 'judge-me' that both systems answered has a verdict")
+           ).to_be_visible(timeout=10000)
+    rows = download_csv(page, "#batch-download", tmp_path / "judged.csv")  # the run's CSV, with them
+    assert sorted({(r["experiment_id"], r["verdict"]) for r in rows}) == [
+        ("judge-0", "B better"), ("judge-1", "Tie"), ("judge-2", "A better")]
+    page.locator("#batch-table").get_by_role("gridcell").filter(has_text="judge-1").first.click()
+    expect(note).to_contain_text("Verdict Tie was recorded for this comparison")

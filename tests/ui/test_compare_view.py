@@ -6,7 +6,7 @@ from engines.base import ConfigurationError, StreamStats
 from engines.systems import NO_MODEL_CALL
 from ui.batch_view import progress_md
 from ui.compare import run_name_for_file
-from ui.compare_view import experiment_md, metrics_md, stored_result_md
+from ui.compare_view import HIDDEN_FIGURES, experiment_md, metrics_md, shown_record, stored_result_md
 from workbench.compare import BatchProgress, SystemRun, safe_run_name
 
 
@@ -53,6 +53,22 @@ def test_a_failed_or_skipped_system_says_so_in_the_row_details():
     assert answer.startswith("**Error:** set DEEPSEEK_API_KEY")
     assert _row(figures, "finish") == "| finish | error |"
     assert stored_result_md(None) == ("", "_not run_", "")
+
+
+def test_a_blind_comparison_shows_the_left_system_first_without_figures_until_judged():
+    def answered(name: str, text: str) -> dict:
+        return SystemRun(name, response=text, done=True,
+                         stats=StreamStats(model_id=name, finish_reason="stop", ttft_s=0.05, total_s=1.2,
+                                           content_tokens=5)).result()
+    rec = {"experiment_id": "adhoc-1", "query": "Qu'est-ce que le P/E ?", "blind_left": "B",
+           "system_a": answered("deepseek-chat", "Le cours divisé par le bénéfice par action."),
+           "system_b": answered("demo-model", "Le P/E rapporte le prix au bénéfice.")}
+    parts, differ = shown_record(rec)
+    assert parts[1] == "Le P/E rapporte le prix au bénéfice." and parts[4].startswith("Le cours")  # B left
+    assert parts[2] == parts[5] == HIDDEN_FIGURES and differ == ""  # the model ids would name them
+    parts, differ = shown_record({**rec, "verdict": "B better"})  # judged: named, A left as usual
+    assert parts[1].startswith("Le cours") and "deepseek-chat" in parts[2] and "demo-model" in parts[5]
+    assert "How they differ" in differ
 
 
 def test_the_row_details_head_names_the_experiment_and_its_transaction():

@@ -6,7 +6,7 @@ import pytest
 
 from workbench.export import write_csv
 from workbench.summary import flat_rows
-from workbench.verdicts import latest_verdicts, record_verdict, tally_line
+from workbench.verdicts import latest_verdicts, next_to_judge, record_verdict, run_verdicts, tally_line, verdict_rows
 
 
 def _rec(exp_id: str) -> dict:
@@ -43,3 +43,34 @@ def test_an_unknown_verdict_is_refused_and_torn_lines_are_skipped(tmp_path):
         fh.write('{"experiment_id": "adhoc-2", "verd')  # a crash mid-write
     assert [r["verdict"] for r in latest_verdicts(path)] == ["Both bad"]
     assert tally_line([]) == "A better 0 · B better 0 · Tie 0 · Both bad 0 — 0 comparisons judged"
+
+
+def test_an_experiment_judged_in_two_runs_keeps_a_verdict_in_each_and_apart_from_single_ones(tmp_path):
+    path = tmp_path / "verdicts.jsonl"
+    record_verdict(path, _rec("exp-1"), "A better", run="before-adapter")
+    record_verdict(path, _rec("exp-1"), "B better", run="after-adapter")  # same id, another run
+    record_verdict(path, _rec("exp-1"), "Tie")  # a single comparison under that id
+    record_verdict(path, _rec("exp-2"), "Both bad", run="after-adapter")
+    record_verdict(path, _rec("exp-2"), "B better", run="after-adapter")  # a changed mind
+    assert [(r.get("run"), r["experiment_id"], r["verdict"]) for r in latest_verdicts(path)] == [
+        ("before-adapter", "exp-1", "A better"), ("after-adapter", "exp-1", "B better"), (None, "exp-1", "Tie"),
+        ("after-adapter", "exp-2", "B better")]
+    assert run_verdicts(path, "after-adapter") == {"exp-1": "B better", "exp-2": "B better"}
+    assert run_verdicts(path, "before-adapter") == {"exp-1": "A better"}
+    assert run_verdicts(path, "") == {} and run_verdicts(path, "no-such-run") == {}
+    rows = verdict_rows(latest_verdicts(path))  # the verdicts CSV says which run each came from
+    assert [(r["run"], r["system"], r["verdict"]) for r in rows][:2] == [
+        ("before-adapter", "A", "A better"), ("before-adapter", "B", "A better")]
+    assert {r["run"] for r in rows} == {"before-adapter", "after-adapter", ""}
+
+
+def test_the_next_to_judge_is_the_next_answered_by_both_without_a_verdict_going_round():
+    failed = _rec("exp-2")
+    failed["system_a"] = {**failed["system_a"], "metadata": {"error": "no key", "finish_reason": "error"}}
+    only_b = {**_rec("exp-4"), "system_a": None}
+    records = [_rec("exp-1"), failed, _rec("exp-3"), only_b, _rec("exp-5")]
+    assert next_to_judge(records, set())["experiment_id"] == "exp-1"
+    assert next_to_judge(records, {"exp-1"})["experiment_id"] == "exp-3"  # not the one A failed
+    assert next_to_judge(records, set(), after="exp-3")["experiment_id"] == "exp-5"  # not the one A skipped
+    assert next_to_judge(records, {"exp-1"}, after="exp-5")["experiment_id"] == "exp-3"  # round to the start
+    assert next_to_judge(records, {"exp-1", "exp-3", "exp-5"}) is None

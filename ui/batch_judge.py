@@ -1,0 +1,99 @@
+"""Judging a batch run in the Compare tab: a row's details (both answers side by side) with
+verdict buttons, and *Judge the next one* walking through the experiments both systems answered
+that have no verdict yet, blind if asked (workbench.blind). Verdicts are kept with the run's
+name, counted under the table and shown in its *verdict* column and the run's CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from ui.batch_view import results_frame
+from ui.compare_view import column_frame, experiment_md, shown_record, system_columns
+from ui.judging import VIEW_SIZE, give_verdict, verdict_prompt, verdicts_file
+from workbench.blind import blind_order
+from workbench.compare import still_to_run
+from workbench.services import Services
+from workbench.verdicts import VERDICTS, latest_verdicts, next_to_judge, run_verdicts, tally_line
+
+
+def run_tally(path: Path, run: str, records: dict[str, dict[str, Any]]) -> str:
+    """How far the judging of a run has got: its verdicts against the experiments both systems answered."""
+    if not run or not records:
+        return ""
+    answered = sum(not still_to_run(r, ("A", "B")) for r in records.values())
+    judged = latest_verdicts(path, run)
+    if not judged:
+        return (f"**Verdicts on run `{run}`:** none yet, of {answered} experiments both systems answered — "
+                "select a row, or *Judge the next one*.")
+    return f"**Verdicts on run `{run}`:** {tally_line(judged)}, of {answered} both systems answered."
+
+
+def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.State,
+                        run: gr.State) -> dict[str, Any]:
+    """Lays out the judging controls and the row details under the batch table, and binds them:
+    `records` holds the shown run's records (experiment id -> record), `run` its name. Returns
+    the details group (hidden when another run is shown), the verdict buttons' events (to
+    follow with what else shows the run's verdicts) and what refreshes the tally."""
+    path = verdicts_file(services.settings.results_dir)
+    with gr.Row(equal_height=True):
+        next_btn = gr.Button("Judge the next one (an experiment without a verdict)", size="sm",
+                             elem_id="batch-judge-next")
+        blind = gr.Checkbox(False, label="Blind: answers as left and right, systems named after the verdict",
+                            elem_id="batch-judge-blind")
+    tally = gr.Markdown(elem_id="batch-judge-tally")
+    shown = gr.State(None)  # the record in the details, as shown (blind or not)
+    with gr.Group(visible=False, elem_id="batch-details") as details:
+        head = gr.Markdown(elem_id="batch-details-head")
+        cols, titles = system_columns("batch-details")
+        diff = gr.Markdown(elem_id="batch-details-diff")
+        note = gr.Markdown(elem_id="batch-verdict-note")
+        with gr.Row():
+            buttons = [gr.Button(v, size="sm", elem_id=f"batch-verdict-{i}") for i, v in enumerate(VERDICTS)]
+    col_parts = [c for key in ("A", "B") for c in cols[key]]
+    frame = [titles["A"], titles["B"], *buttons[:2]]
+    view_out = [details, head, *col_parts, diff, shown, note, *frame]
+    nothing = (gr.skip(),) * len(view_out)
+
+    def view(rec: dict[str, Any], run_name: str, is_blind: bool) -> tuple:
+        if is_blind:
+            rec = {**rec, "blind_left": blind_order()[0]}
+        parts, differ = shown_record(rec)
+        verdict = run_verdicts(path, run_name).get(rec["experiment_id"])
+        return (gr.update(visible=True), experiment_md(rec), *parts, differ, rec,
+                verdict_prompt(rec, verdict), *column_frame(is_blind))
+
+    def show_row(held: dict[str, dict], run_name: str, evt: gr.SelectData) -> tuple:
+        rec = held.get(str((evt.row_value or [""])[0]))
+        if rec is None:  # a row of an earlier run whose records this session no longer holds
+            return (gr.update(visible=False), *nothing[1:])
+        return view(rec, run_name, False)
+
+    def show_next(held: dict[str, dict], run_name: str, current: dict | None, is_blind: bool) -> tuple:
+        if not held:
+            raise gr.Error("Run a batch or open a saved run first.")
+        rec = next_to_judge(list(held.values()), set(run_verdicts(path, run_name)),
+                            (current or {}).get("experiment_id"))
+        if rec is None:
+            gr.Info(f"Every experiment of run {run_name!r} that both systems answered has a verdict.")
+            return nothing
+        return view(rec, run_name, is_blind)
+
+    def judge(choice: int, rec: dict | None, run_name: str, held: dict[str, dict]) -> tuple:
+        if not rec:
+            return rec, "Select a row or *Judge the next one* first.", *[gr.skip()] * (VIEW_SIZE + 2)
+        rec, said, shown_view = give_verdict(choice, rec, path, run_name)
+        return (rec, said, *shown_view, run_tally(path, run_name, held),
+                results_frame(list(held.values()), run_verdicts(path, run_name)))
+
+    private = {"api_visibility": "private"}
+    table.select(show_row, [records, run], view_out, **private)
+    next_btn.click(show_next, [records, run, shown, blind], view_out, **private)
+    given = [btn.click(lambda rec, name, held, c=choice: judge(c, rec, name, held), [shown, run, records],
+                       [shown, note, *col_parts, diff, *frame, tally, table], **private)
+             for choice, btn in enumerate(buttons)]
+    return {"details": details, "verdict_given": given,
+            "refresh": {"fn": lambda held, name: run_tally(path, name, held), "inputs": [records, run],
+                        "outputs": [tally], "queue": False, **private}}

@@ -1,0 +1,186 @@
+"""Compare's Single tab: one query (and transaction) to both systems side by side, how they
+differ, verdicts (blind or not), and the log of the comparisons run in this browser."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+import gradio as gr
+
+from engines.base import GenerationParams
+from ui.common import CHECKS_HINT, download_path, json_box, session_cancel, stopper
+from ui.compare_log import LOG_HEADERS, LOG_WIDTHS, cleared, remembered, restored_log, shown_again
+from ui.compare_view import (
+    BLIND_PROMPT,
+    BLIND_WAITING,
+    answer_md,
+    column_frame,
+    differences_md,
+    metrics_md,
+    reasoning_md,
+    shown_record,
+    system_columns,
+)
+from ui.judging import VERDICT_PROMPT, VIEW_SIZE, give_verdict, verdicts_file
+from ui.params import ORDER
+from workbench.blind import blind_order
+from workbench.checks import ExpectError, parse_expect
+from workbench.compare import Experiment, SystemRun, new_experiment_id, record
+from workbench.export import write_csv
+from workbench.history import MAX_KEPT
+from workbench.services import Services
+from workbench.transactions import TransactionError, parse_transaction
+from workbench.verdicts import VERDICTS, latest_verdicts, tally_line, verdict_rows
+
+
+def ad_hoc_experiment(query: str | None, transaction: str | None, run_a: bool, run_b: bool,
+                      expect: str | None = None) -> Experiment:
+    """The experiment a single comparison asks (the tab's or the /compare endpoint's inputs, the
+    checks as JSON text); gr.Error says what is missing or wrong before anything runs."""
+    text = (query or "").strip()
+    if not text:
+        raise gr.Error("Type a query first.")
+    if not (run_a or run_b):
+        raise gr.Error("Choose at least one system.")
+    try:
+        parsed = parse_transaction(transaction)
+    except TransactionError as exc:
+        raise gr.Error(f"Transaction: {exc}") from None
+    try:
+        checks = parse_expect(expect)
+    except ExpectError as exc:
+        raise gr.Error(f"Checks: {exc}") from None
+    return Experiment(id=new_experiment_id(), query=text, transaction=parsed, expect=checks)
+
+
+def with_example(exp: Experiment, example: Experiment | None) -> Experiment:
+    """The ad hoc experiment with what the chosen example says of its question (its language,
+    expected route, category) while its query and transaction are still the example's; the
+    checks are the ones in the box, which picking the example filled in."""
+    if example is None or (exp.query, exp.transaction) != (example.query, example.transaction):
+        return exp
+    return replace(example, id=exp.id, expect=exp.expect)
+
+
+def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Experiment],
+                     param_controls: dict[str, Any],
+                     chosen_params: Callable[[dict], GenerationParams]) -> dict[str, Any]:
+    """Lays out the Single tab (inside the Compare tab's tabs) and binds it: `examples` fill the
+    example picker, `param_controls` are the Compare tab's parameters, read by `chosen_params`;
+    `log` keeps this browser's comparisons (ui.compare_log.browser_log). Returns what the app runs
+    on page load (the log read back)."""
+    settings = services.settings
+    comparator = services.comparator()
+    example_choices = [(f"{e.id} · {e.query[:70]}", e.id) for e in examples]
+    by_id = {e.id: e for e in examples}
+    param_list = [param_controls[name] for name in ORDER]
+
+    with gr.Tab("Single", id="compare-single"):
+        with gr.Row():
+            with gr.Column(scale=3):
+                query = gr.Textbox(label="Query", lines=3, max_length=8000, elem_id="cmp-query",
+                                   placeholder="e.g. Évalue le risque de cette transaction.")
+                with gr.Row():
+                    run_a = gr.Checkbox(True, label="System A (remote MoE)", elem_id="cmp-run-a")
+                    run_b = gr.Checkbox(True, label="System B (router + local)", elem_id="cmp-run-b")
+                    blind = gr.Checkbox(False, label="Blind: systems named after my verdict", elem_id="cmp-blind")
+                with gr.Row():
+                    go_btn = gr.Button("Compare", variant="primary", elem_id="cmp-go")
+                    stop_btn = gr.Button("Stop", variant="stop", elem_id="cmp-stop")
+            with gr.Column(scale=2):
+                example = gr.Dropdown(example_choices, label="Example from the experiment set",
+                                      value=None, elem_id="cmp-example")
+                tx = gr.Code(label="Transaction (optional JSON)", language="json", lines=6,
+                             elem_id="cmp-tx")
+                checks = gr.Code(label="Checks on the answers (optional JSON)", language="json", lines=3,
+                                 elem_id="cmp-expect")
+                gr.Markdown(CHECKS_HINT, elem_id="cmp-expect-hint")
+        cols, titles = system_columns("cmp")
+        diff = gr.Markdown(elem_id="cmp-diff")
+        last = gr.State(None)
+        verdict_note = gr.Markdown(elem_id="cmp-verdict-note")  # above the buttons it introduces
+        with gr.Row():
+            verdict_btns = [gr.Button(v, size="sm", elem_id=f"cmp-verdict-{i}")
+                            for i, v in enumerate(VERDICTS)]
+        verdicts_csv = gr.DownloadButton("Download verdicts (CSV)", visible=False, size="sm",
+                                         elem_id="cmp-verdicts-csv")
+        with gr.Accordion("Comparisons in this browser", open=True, elem_id="cmp-log-box"):
+            log_table = gr.Dataframe(
+                headers=LOG_HEADERS, max_height=320, column_widths=LOG_WIDTHS,
+                interactive=False, elem_id="cmp-log",
+                label=f"The last {MAX_KEPT} single comparisons run here, newest first, with their "
+                      "verdicts (kept across reloads; select a row to show it again above)")
+            with gr.Row():
+                log_csv = gr.DownloadButton("Download these comparisons (CSV)", visible=False, size="sm",
+                                            elem_id="cmp-log-csv")
+                log_clear = gr.Button("Clear the list", size="sm", elem_id="cmp-log-clear")
+
+    def pick_example(exp_id: str | None):
+        exp = by_id.get(exp_id or "")
+        if exp is None:
+            return gr.update(), gr.update(), gr.update()
+        return exp.query, json_box(exp.transaction), json_box(exp.expect)
+
+    def compare_ui(data: dict, request: gr.Request) -> Iterator[tuple]:
+        """`data`: every input by component (a set of inputs), so the parameters need no argument each.
+        Blind, nothing is shown until both systems have finished (see workbench.blind)."""
+        do_a, do_b = data[run_a], data[run_b]
+        if data[blind] and not (do_a and do_b):
+            raise gr.Error("A blind comparison needs both systems: tick System A and System B.")
+        exp = with_example(ad_hoc_experiment(data[query], data[tx], do_a, do_b, data[checks]),
+                           by_id.get(data[example] or ""))
+        params = chosen_params(data)
+        cancel = session_cancel(services, request, "compare")
+        left = blind_order()[0] if data[blind] else None
+        frame = column_frame(bool(left))
+        if left:
+            yield ("", BLIND_WAITING, "", "", BLIND_WAITING, "", "", None, "", *frame)  # no verdict yet
+        runs: dict[str, SystemRun] = {}
+        for runs in comparator.stream(exp, do_a, do_b, cancel, params):
+            if left:
+                continue
+            out = []
+            for key in ("A", "B"):
+                run = runs[key]
+                out += [reasoning_md(run.reasoning), answer_md(run), metrics_md(run)]
+            yield (*out, "", gr.update(), "", *frame)
+            frame = [gr.skip()] * 4  # set once
+        rec = record(exp, runs, params)
+        if left:
+            rec["blind_left"] = left
+            yield (*shown_record(rec)[0], "", rec, BLIND_PROMPT, *frame)
+        else:
+            yield (*out, differences_md(rec), rec, VERDICT_PROMPT, *frame)
+
+    def verdict_ui(choice: int, rec: dict | None) -> tuple:
+        if not rec:
+            return rec, "Run a comparison first.", gr.update(), *[gr.skip()] * VIEW_SIZE
+        path = verdicts_file(settings.results_dir)
+        rec, said, view = give_verdict(choice, rec, path)
+        judged = latest_verdicts(path)
+        csv_path = download_path("verdicts")
+        write_csv(verdict_rows(judged), csv_path, bom=True)
+        return (rec, f"{said}\n\nAll verdicts recorded here: {tally_line(judged)}.",
+                gr.update(value=str(csv_path), visible=True), *view)
+
+    col_parts = [c for key in ("A", "B") for c in cols[key]]
+    col_frame = [titles["A"], titles["B"], *verdict_btns[:2]]
+    outputs = [*col_parts, diff, last, verdict_note, *col_frame]
+    example.change(pick_example, [example], [query, tx, checks], api_visibility="private")
+    compare_inputs = {query, tx, checks, run_a, run_b, blind, example, *param_list}
+    # a comparison that ended, or a verdict given, goes into this browser's log
+    log_out = [log, log_table, log_csv]
+    keep = {"fn": remembered, "inputs": [last, log], "outputs": log_out, "api_visibility": "private",
+            "queue": False}
+    for trigger in (go_btn.click, query.submit):
+        trigger(compare_ui, compare_inputs, outputs, api_visibility="private", **services.heavy_event).success(**keep)
+    stop_btn.click(stopper(services, "compare"), None, None, api_visibility="private", queue=False)
+    for choice, btn in enumerate(verdict_btns):
+        btn.click(lambda rec, c=choice: verdict_ui(c, rec), [last],
+                  [last, verdict_note, verdicts_csv, *col_parts, diff, *col_frame],
+                  api_visibility="private").success(**keep)
+    log_table.select(shown_again, [log], [query, tx, checks, *outputs], api_visibility="private")
+    log_clear.click(cleared, None, log_out, api_visibility="private", queue=False)
+    return {"fn": restored_log, "inputs": [log], "outputs": log_out}
