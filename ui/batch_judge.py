@@ -16,7 +16,15 @@ from ui.judging import VIEW_SIZE, give_verdict, verdict_prompt, verdicts_file
 from workbench.blind import blind_order
 from workbench.compare import still_to_run
 from workbench.services import Services
-from workbench.verdicts import VERDICTS, latest_verdicts, next_to_judge, run_verdicts, tally_line
+from workbench.verdicts import (
+    VERDICTS,
+    latest_verdicts,
+    next_to_judge,
+    preference_line,
+    run_verdicts,
+    tally_line,
+    verdicts_by,
+)
 
 
 def run_tally(path: Path, run: str, records: dict[str, dict[str, Any]]) -> str:
@@ -28,7 +36,11 @@ def run_tally(path: Path, run: str, records: dict[str, dict[str, Any]]) -> str:
     if not judged:
         return (f"**Verdicts on run `{run}`:** none yet, of {answered} experiments both systems answered — "
                 "select a row, or *Judge the next one*.")
-    return f"**Verdicts on run `{run}`:** {tally_line(judged)}, of {answered} both systems answered."
+    lines = [f"**Verdicts on run `{run}`:** {tally_line(judged)}, of {answered} both systems answered.",
+             preference_line(judged),
+             *(f"By {label}: {by}" for field, label in (("expected_route", "expected route"), ("category", "category"))
+               if (by := verdicts_by(judged, field)))]
+    return "\n\n".join(line for line in lines if line)
 
 
 def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.State,

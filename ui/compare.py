@@ -162,7 +162,8 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
         ids = {e.id for e in exps}
         # Rows finished by an earlier run (resume) are read once; new ones arrive with progress.
         done = {r["experiment_id"]: r for r in latest_records(out_path, ids)}
-        verdicts = run_verdicts(verdicts_file(settings.results_dir), safe_name)  # given on a resumed run
+        judged = verdicts_file(settings.results_dir)
+        verdicts = run_verdicts(judged, safe_name)  # given on a resumed run (read again at the end)
         last_ui = 0.0
         for prog in unwritten_stops(run, out_path):
             if prog.record is not None:
@@ -180,6 +181,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                        safe_name, gr.update(), gr.update())
                 continue
             failed = Counter(key for rec in records for key in still_to_run(rec, tuple(chosen)))
+            verdicts = run_verdicts(judged, safe_name)  # with those given while it ran
             runs = gr.update(choices=saved_run_choices(settings.results_dir))
             yield (progress_md(prog, state, failed), *results_view(records, safe_name, verdicts), dict(done),
                    safe_name, runs, runs)

@@ -32,7 +32,7 @@ from workbench.export import write_csv
 from workbench.history import MAX_KEPT
 from workbench.services import Services
 from workbench.transactions import TransactionError, parse_transaction
-from workbench.verdicts import VERDICTS, latest_verdicts, tally_line, verdict_rows
+from workbench.verdicts import VERDICTS, latest_verdicts, preference_line, tally_line, verdict_rows
 
 
 def ad_hoc_experiment(query: str | None, transaction: str | None, run_a: bool, run_b: bool,
@@ -162,7 +162,8 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         judged = latest_verdicts(path)
         csv_path = download_path("verdicts")
         write_csv(verdict_rows(judged), csv_path, bom=True)
-        return (rec, f"{said}\n\nAll verdicts recorded here: {tally_line(judged)}.",
+        preferred = preference_line(judged)
+        return (rec, f"{said}\n\nAll verdicts recorded here: {tally_line(judged)}." + (preferred and f" {preferred}."),
                 gr.update(value=str(csv_path), visible=True), *view)
 
     col_parts = [c for key in ("A", "B") for c in cols[key]]

@@ -7,6 +7,7 @@ comparison (a changed mind) replaces the earlier one in tallies and exports; the
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -75,3 +76,37 @@ def tally_line(records: list[dict[str, Any]]) -> str:
     one_sided = sum(r["verdict"] in VERDICTS[:2] for r in blind)
     return (f"{line}, {len(blind)} of them blind (the answer on the left preferred {left}×, "
             f"on the right {one_sided - left}×)")
+
+
+def wilson_interval(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval of a share `hits / n` (95% by default): unlike the plain
+    p ± z·se it stays inside 0..1 and means something for the few dozen verdicts a person gives."""
+    if n <= 0:
+        raise ValueError("no trials")
+    p = hits / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def preference_line(records: list[dict[str, Any]]) -> str:
+    """How often System B was preferred when a verdict chose a system, with its 95% interval
+    (an interval that spans 50% says the verdicts so far do not tell the systems apart)."""
+    b_better = sum(r["verdict"] == "B better" for r in records)
+    chose = b_better + sum(r["verdict"] == "A better" for r in records)
+    if not chose:
+        return ""
+    low, high = wilson_interval(b_better, chose)
+    return (f"System B preferred in {b_better} of {chose} verdicts that chose a system ({b_better / chose:.0%}; "
+            f"95% interval {low:.0%}–{high:.0%})")
+
+
+def verdicts_by(records: list[dict[str, Any]], field: str) -> str:
+    """The verdicts per value of an experiment's `field` (expected_route, category), e.g.
+    "transaction_risk: B better 4, Tie 1 · governance: A better 2"; empty when no record has it."""
+    groups: dict[str, Counter] = {}
+    for r in records:
+        if r.get(field):
+            groups.setdefault(str(r[field]), Counter())[r["verdict"]] += 1
+    return " · ".join(f"{name}: " + ", ".join(f"{v} {counts[v]}" for v in VERDICTS if counts[v])
+                      for name, counts in sorted(groups.items()))

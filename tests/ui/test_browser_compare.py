@@ -323,6 +323,8 @@ def test_a_run_is_judged_one_experiment_after_another_blind_or_not(page, running
     expect(page.locator("#batch-details-head")).to_contain_text("judge-2")
     page.click("#batch-verdict-0")
     expect(tally).to_contain_text("3 comparisons judged")
+    expect(tally).to_contain_text("System B preferred in 1 of 2 verdicts that chose a system (50%; "
+                                  "95% interval 9%–91%)")  # two verdicts tell nothing yet, and say so
     page.click("#batch-judge-next")
     expect(page.get_by_text("Every experiment of run 'judge-me' that both systems answered has a verdict")
            ).to_be_visible(timeout=10000)
