@@ -5,7 +5,7 @@
 Starts the app on the demo model. System A is DeepSeek when DEEPSEEK_API_KEY is set; otherwise a
 stand-in: `transformers serve` running the demo model on loopback (as the tests use), so that
 both columns fill. Asks a French question in Chat of System B with System A side by side, runs
-a comparison and a 10-experiment batch (and opens one row), an FR/EN inspection of 3 pairs under
+a comparison and a 10-experiment batch (and judges it blind), an FR/EN inspection of 3 pairs under
 every strategy on both systems with its budget sweep, and a 4-configuration sweep repeated twice
 (one run opened in full). Answers are costed at SYSTEM_A_PRICES and SYSTEM_B_HOURLY_USD when
 set, else at example prices (`engines.cost.PRICES_EXAMPLE`, $0.80 an hour for System B).
@@ -80,8 +80,14 @@ def shoot(system_a: dict[str, str]) -> None:
             expect(page.locator("#batch-progress")).to_contain_text("Finished", timeout=180000)
             for plot in ("latency", "refusal", "tokens"):
                 expect(page.locator(f"#batch-plot-{plot} .js-plotly-plot")).to_be_visible(timeout=30000)
-            page.locator("#batch-table").get_by_role("gridcell").filter(has_text="exp-").first.click()
-            expect(page.locator("#batch-details-metrics-b")).to_contain_text("route", timeout=10000)
+            # judged blind: the first one given a verdict (its systems named), the next one shown blind
+            page.get_by_label("Blind: answers as left and right").check()
+            page.click("#batch-judge-next")
+            expect(page.locator("#batch-verdict-note")).to_contain_text("Blind comparison", timeout=10000)
+            page.click("#batch-verdict-2")
+            expect(page.locator("#batch-judge-tally")).to_contain_text("1 comparison judged", timeout=10000)
+            page.click("#batch-judge-next")
+            expect(page.locator("#batch-details-metrics-b")).to_contain_text("Figures hidden", timeout=10000)
             page.wait_for_timeout(1500)
             page.screenshot(path=OUT / "batch.png", full_page=True)
 

@@ -77,7 +77,7 @@ class SystemRun:
             "response": self.response.strip(), "reasoning": self.reasoning.strip(),
             "latency_ms": round(s.total_s * 1000, 1) if s else None,
             "ttft_ms": round(s.ttft_s * 1000, 1) if s and s.ttft_s is not None else None,
-            "refusal": is_refusal(self.response) if self.response.strip() else False,
+            "refusal": is_refusal(self.response),
             "reasoning_lang": part_language(self.reasoning), "answer_lang": part_language(self.response),
             "metadata": metadata,
         }

@@ -147,7 +147,7 @@ def _checked(expect: dict[str, Any] | None, answer: str, finish: str, truncated:
     answer did; None for each without checks or for a run that did not finish (not scored)."""
     if not expect or finish in ("cancelled", "error"):
         return check_columns(None)
-    result = {"response": answer, "refusal": is_refusal(answer) if answer.strip() else False,
+    result = {"response": answer, "refusal": is_refusal(answer),
               "answer_lang": part_language(answer), "latency_ms": round(total_s * 1000, 1),
               "metadata": {"finish_reason": finish, "truncated_in_reasoning": truncated}}
     return check_columns(score(expect, result))
