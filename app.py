@@ -80,7 +80,7 @@ def run_batch(argv: list[str]) -> int:
     from workbench.export import write_csv
     from workbench.services import build_services
     from workbench.settings import settings_from_args
-    from workbench.summary import flat_rows, summarize
+    from workbench.summary import flat_rows, routing_line, summarize
 
     args = build_batch_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
@@ -162,6 +162,8 @@ def run_batch(argv: list[str]) -> int:
             line += (f", cost {usd(figures['cost_usd'])} "
                      f"({usd(figures['cost_per_1000_usd'])} per 1,000 answers)")
         print(line + (f", {figures['errors']} failed" if figures["errors"] else ""))
+    if routing := routing_line(summary["routing"]):
+        print(f"Router against the expected route: {routing}")
     failed = sum(len(still_to_run(rec, systems)) for rec in records)
     if failed:
         print(f"{failed} answers failed or were not asked: run the same command again to ask those "

@@ -14,7 +14,7 @@ from workbench import charts
 from workbench.checks import checks_cell
 from workbench.compare import SYSTEMS, BatchProgress, latest_records, run_file, safe_run_name, saved_runs
 from workbench.export import write_csv
-from workbench.summary import compare_runs, flat_rows, summarize, summary_table
+from workbench.summary import compare_runs, flat_rows, routing_line, summarize, summary_table
 
 TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "checks", "verdict", "reasoning_lang",
                  "answer_lang", "latency_ms", "ttft_ms", "tokens_per_s", "finish_reason", "error_kind", "query",
@@ -51,6 +51,8 @@ def results_view(records: list[dict[str, Any]], name: str, verdicts: dict[str, s
     routes = ", ".join(f"{k}: {v}" for k, v in sorted(summ["route_distribution"].items())) or "—"
     agree = summ["refusal_agreement"]
     routes_text = f"**Routes (System B):** {routes}"
+    if routing := routing_line(summ["routing"]):
+        routes_text += f"\n\n**Router against the expected route:** {routing}"
     if agree is not None:
         routes_text += f"\n\n**A-vs-B refusal agreement:** {agree:.0%} of {summ['compared_pairs']} pairs"
     if by_category := checks_by_category(summ):

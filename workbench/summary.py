@@ -141,7 +141,30 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
     agreement = (round(sum(a["refusal"] == b["refusal"] for a, b in both) / len(both), 3)
                  if both else None)
     return {"experiments": len(records), "systems": per_system, "route_distribution": dict(routes),
-            "refusal_agreement": agreement, "compared_pairs": len(both)}
+            "refusal_agreement": agreement, "compared_pairs": len(both), "routing": _routing(rows)}
+
+
+def _routing(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """System B's router against the experiments' expected routes: how many it routed as
+    expected, of how many that say one, and the misroutes as "expected → given" counts."""
+    pairs = [(r["expected_route"], r["route"]) for r in rows
+             if r["system"] == "B" and r.get("expected_route") and r.get("route")]
+    misrouted = Counter(f"{want} → {got}" for want, got in pairs if want != got)
+    matched = len(pairs) - sum(misrouted.values())
+    return {"matched": matched, "with_expected": len(pairs),
+            "match_rate": round(matched / len(pairs), 3) if pairs else None,
+            "misrouted": dict(misrouted.most_common())}
+
+
+def routing_line(routing: dict[str, Any]) -> str:
+    """"as expected in 148 of 150 (99%); misrouted: governance → mixed_intent 2" (empty when no
+    experiment System B answered says which route it expects)."""
+    if not routing["with_expected"]:
+        return ""
+    line = f"as expected in {routing['matched']} of {routing['with_expected']} ({routing['match_rate']:.0%})"
+    if routing["misrouted"]:
+        line += "; misrouted: " + ", ".join(f"{pair} {n}" for pair, n in routing["misrouted"].items())
+    return line
 
 
 def priced(summary: dict[str, Any]) -> bool:

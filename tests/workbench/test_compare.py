@@ -124,6 +124,7 @@ def test_150_experiment_batch_survives_kill_and_resume(deepseek, tmp_path):
     assert 30 <= killed_at < 150, killed_at
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
+    assert re.search(r"Router against the expected route: as expected in \d+ of \d+ \(\d+%\)", done.stdout)
     records = read_records(jsonl)
     ids = [r["experiment_id"] for r in records]
     assert len(ids) == len(set(ids)) == 150, "no lost and no duplicated rows"

@@ -7,7 +7,7 @@ import pytest
 
 from engines.base import ConfigurationError, StreamStats
 from workbench.compare import Experiment, SystemRun, record
-from workbench.summary import compare_runs
+from workbench.summary import compare_runs, routing_line, summarize
 
 REFUSAL = "I can't help with that: it would mean moving money to avoid reporting."
 
@@ -77,3 +77,21 @@ def test_costs_are_summed_per_system_and_shown_only_when_prices_were_set():
     rows, _ = compare_runs(priced, unpriced, ("priced", "unpriced"))
     table = {row[0]: row[1:] for row in rows}
     assert table["cost"] == ["$0.0006", None, "$0.0001", None]
+
+
+def test_the_router_is_measured_against_the_expected_routes_with_its_misroutes_named():
+    def routed(exp_id: str, expected: str | None, route: str) -> dict:
+        extras = {"route": route, "route_confidence": 0.9, "route_reasons": ["test"], "handling_mode": "normal"}
+        b = SystemRun("System B", response=ANSWER, done=True,
+                      stats=StreamStats(model_id="m", finish_reason="stop", total_s=1.0, extras=extras))
+        exp = Experiment(id=exp_id, query="Is this wire risky?", expected_route=expected)
+        return record(exp, {"A": SystemRun("System A", skipped=True), "B": b})
+    records = [routed("e1", "governance", "governance"), routed("e2", "governance", "mixed_intent"),
+               routed("e3", "transaction_risk", "transaction_risk"), routed("e4", "governance", "mixed_intent"),
+               routed("e5", "explicit_refusal", "governance"), routed("e6", None, "governance")]  # says none
+    routing = summarize(records)["routing"]
+    assert routing == {"matched": 2, "with_expected": 5, "match_rate": 0.4,
+                       "misrouted": {"governance → mixed_intent": 2, "explicit_refusal → governance": 1}}
+    assert routing_line(routing) == ("as expected in 2 of 5 (40%); misrouted: governance → mixed_intent 2, "
+                                     "explicit_refusal → governance 1")
+    assert routing_line(summarize(records[-1:])["routing"]) == ""  # no expected route: no line
