@@ -51,7 +51,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
     follow with what else shows the run's verdicts) and what refreshes the tally."""
     path = verdicts_file(services.settings.results_dir)
     with gr.Row(equal_height=True):
-        next_btn = gr.Button("Judge the next one (an experiment without a verdict)", size="sm",
+        next_btn = gr.Button("Judge the next one (an experiment without a verdict; key N)", size="sm",
                              elem_id="batch-judge-next")
         blind = gr.Checkbox(False, label="Blind: answers as left and right, systems named after the verdict",
                             elem_id="batch-judge-blind")

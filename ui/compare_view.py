@@ -24,7 +24,7 @@ SYSTEM_TITLES = (("A", "System A · remote MoE"), ("B", "System B · router + lo
 BLIND_TITLES = ("Left answer · system hidden until your verdict", "Right answer · system hidden until your verdict")
 BLIND_WAITING = ("_Both systems are answering. Blind, the two answers appear together once both have "
                  "finished, so that speed does not tell them apart._")
-BLIND_PROMPT = "Blind comparison — which answer is better? The systems are named once you say:"
+BLIND_PROMPT = "Blind comparison — which answer is better? The systems are named once you say (keys 1 to 4):"
 HIDDEN_FIGURES = "_Figures hidden until your verdict: they would tell the systems apart._"
 
 

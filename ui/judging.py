@@ -12,7 +12,7 @@ from ui.compare_view import BLIND_PROMPT, column_frame, shown_record
 from workbench.blind import BLIND_VERDICTS, is_blind_pending, verdict_for
 from workbench.verdicts import record_verdict
 
-VERDICT_PROMPT = "Record a verdict for this comparison:"
+VERDICT_PROMPT = "Record a verdict for this comparison (keys 1 to 4):"
 VIEW_SIZE = 11  # six column parts, how they differ, two column titles, two verdict buttons
 
 
@@ -26,7 +26,7 @@ def verdict_prompt(rec: dict[str, Any], verdict: str | None = None) -> str:
     if is_blind_pending(rec):
         return BLIND_PROMPT
     if verdict := verdict or rec.get("verdict"):
-        return f"Verdict **{verdict}** was recorded for this comparison; another one replaces it:"
+        return f"Verdict **{verdict}** was recorded for this comparison; another one replaces it (keys 1 to 4):"
     return VERDICT_PROMPT
 
 

@@ -313,14 +313,20 @@ def test_a_run_is_judged_one_experiment_after_another_blind_or_not(page, running
     expect(verdict_cells).to_have_count(2)  # the table's verdict column, on both of judge-0's rows
 
     page.get_by_label("Blind: answers as left and right").uncheck()  # named from the start
-    page.click("#batch-judge-next")
+    page.keyboard.press("n")  # the keys do what the buttons do (the checkbox just clicked has the focus)
     expect(page.locator("#batch-details-head")).to_contain_text("judge-1")
     expect(page.locator("#batch-details-title-a")).to_have_text("System A · remote MoE")
     expect(page.locator("#batch-verdict-1")).to_have_text("B better")
-    page.click("#batch-verdict-2")
+    page.keyboard.press("3")
     expect(note).to_contain_text("Verdict Tie recorded for judge-1 (run judge-me)")
-    page.click("#batch-judge-next")
+    page.keyboard.press("n")
     expect(page.locator("#batch-details-head")).to_contain_text("judge-2")
+    page.locator("#batch-run-name textarea").press_sequentially(" 1n")  # typed into a box: characters
+    expect(page.locator("#batch-run-name textarea")).to_have_value("judge-me 1n")
+    page.wait_for_timeout(500)
+    expect(note).not_to_contain_text("recorded for judge-2")
+    expect(page.locator("#batch-details-head")).to_contain_text("judge-2")
+    page.fill("#batch-run-name textarea", "judge-me")
     page.click("#batch-verdict-0")
     expect(tally).to_contain_text("3 comparisons judged")
     expect(tally).to_contain_text("System B preferred in 1 of 2 verdicts that chose a system (50%; "
