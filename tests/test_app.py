@@ -63,7 +63,7 @@ def test_with_a_password_the_rest_routes_ask_for_it(running_app, monkeypatch, tm
     from tests.serve import free_port
 
     _, services = running_app
-    monkeypatch.setenv("TEST_WORKBENCH_AUTH", "analyst:s3cret pass")
+    monkeypatch.setenv("TEST_WORKBENCH_AUTH", "analyst:s3cret pass;marc:another one")
     settings = Settings(model=services.settings.model, port=free_port(), results_dir=tmp_path,
                         auth_env="TEST_WORKBENCH_AUTH")
     demo, url, _, _ = app_module.launch(settings, services=services)
@@ -74,7 +74,8 @@ def test_with_a_password_the_rest_routes_ask_for_it(running_app, monkeypatch, tm
         url = url.rstrip("/")
         for method, path in (("GET", "/api/health"), ("GET", "/api/runs"), ("GET", "/api/runs/x"),
                              ("POST", "/api/compare")):
-            for auth in (None, ("analyst", "wrong"), ("someone", "s3cret pass"), ("analyst", "")):
+            for auth in (None, ("analyst", "wrong"), ("someone", "s3cret pass"), ("analyst", ""),
+                         ("analyst", "another one"), ("marc", "s3cret pass")):  # one user, another's password
                 resp = httpx.request(method, url + path, json={"query": "q", "run_system_a": False},
                                      auth=auth, timeout=30)
                 assert resp.status_code == 401, (method, path, auth)
@@ -85,6 +86,8 @@ def test_with_a_password_the_rest_routes_ask_for_it(running_app, monkeypatch, tm
         # a script with the credentials
         resp = httpx.get(url + "/api/health", auth=("analyst", "s3cret pass"), timeout=30)
         assert resp.status_code == 200 and resp.json()["system_b"]["status"] == "ready"
+        resp = httpx.get(url + "/api/health", auth=("marc", "another one"), timeout=30)  # the other user
+        assert resp.status_code == 200
         resp = httpx.get(url + "/api/runs/x", auth=("analyst", "s3cret pass"), timeout=30)
         assert resp.status_code == 404, "past the password, the route answers as it does without one"
         # a browser signed in on the app's login page

@@ -5,6 +5,7 @@ name, counted under the table and shown in its *verdict* column and the run's CS
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,19 +13,12 @@ import gradio as gr
 
 from ui.batch_view import results_frame
 from ui.compare_view import column_frame, experiment_md, shown_record, system_columns
-from ui.judging import VIEW_SIZE, give_verdict, verdict_prompt, verdicts_file
+from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt, verdicts_file
 from workbench.blind import blind_order
 from workbench.compare import still_to_run
 from workbench.services import Services
-from workbench.verdicts import (
-    VERDICTS,
-    latest_verdicts,
-    next_to_judge,
-    preference_line,
-    run_verdicts,
-    tally_line,
-    verdicts_by,
-)
+from workbench.verdict_stats import agreement_line, preference_line, verdicts_by
+from workbench.verdicts import VERDICTS, latest_verdicts, next_to_judge, run_verdicts, tally_line
 
 
 def run_tally(path: Path, run: str, records: dict[str, dict[str, Any]]) -> str:
@@ -37,7 +31,7 @@ def run_tally(path: Path, run: str, records: dict[str, dict[str, Any]]) -> str:
         return (f"**Verdicts on run `{run}`:** none yet, of {answered} experiments both systems answered — "
                 "select a row, or *Judge the next one*.")
     lines = [f"**Verdicts on run `{run}`:** {tally_line(judged)}, of {answered} both systems answered.",
-             preference_line(judged),
+             preference_line(judged), agreement_line(judged),
              *(f"By {label}: {by}" for field, label in (("expected_route", "expected route"), ("category", "category"))
                if (by := verdicts_by(judged, field)))]
     return "\n\n".join(line for line in lines if line)
@@ -69,41 +63,48 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
     view_out = [details, head, *col_parts, diff, shown, note, *frame]
     nothing = (gr.skip(),) * len(view_out)
 
-    def view(rec: dict[str, Any], run_name: str, is_blind: bool) -> tuple:
+    def view(rec: dict[str, Any], run_name: str, is_blind: bool, judge: str | None) -> tuple:
         if is_blind:
             rec = {**rec, "blind_left": blind_order()[0]}
         parts, differ = shown_record(rec)
-        verdict = run_verdicts(path, run_name).get(rec["experiment_id"])
+        verdict = run_verdicts(path, run_name, judge).get(rec["experiment_id"])
         return (gr.update(visible=True), experiment_md(rec), *parts, differ, rec,
                 verdict_prompt(rec, verdict), *column_frame(is_blind))
 
-    def show_row(held: dict[str, dict], run_name: str, evt: gr.SelectData) -> tuple:
+    def show_row(held: dict[str, dict], run_name: str, evt: gr.SelectData, request: gr.Request) -> tuple:
         rec = held.get(str((evt.row_value or [""])[0]))
         if rec is None:  # a row of an earlier run whose records this session no longer holds
             return (gr.update(visible=False), *nothing[1:])
-        return view(rec, run_name, False)
+        return view(rec, run_name, False, judge_of(request))
 
-    def show_next(held: dict[str, dict], run_name: str, current: dict | None, is_blind: bool) -> tuple:
+    def show_next(held: dict[str, dict], run_name: str, current: dict | None, is_blind: bool,
+                  request: gr.Request) -> tuple:
         if not held:
             raise gr.Error("Run a batch or open a saved run first.")
-        rec = next_to_judge(list(held.values()), set(run_verdicts(path, run_name)),
+        judge = judge_of(request)  # the next one this analyst has not judged
+        rec = next_to_judge(list(held.values()), set(run_verdicts(path, run_name, judge)),
                             (current or {}).get("experiment_id"))
         if rec is None:
-            gr.Info(f"Every experiment of run {run_name!r} that both systems answered has a verdict.")
+            gr.Info(f"Every experiment of run {run_name!r} that both systems answered has your verdict.")
             return nothing
-        return view(rec, run_name, is_blind)
+        return view(rec, run_name, is_blind, judge)
 
-    def judge(choice: int, rec: dict | None, run_name: str, held: dict[str, dict]) -> tuple:
+    def give(choice: int, rec: dict | None, run_name: str, held: dict[str, dict], judge: str | None) -> tuple:
         if not rec:
             return rec, "Select a row or *Judge the next one* first.", *[gr.skip()] * (VIEW_SIZE + 2)
-        rec, said, shown_view = give_verdict(choice, rec, path, run_name)
+        rec, said, shown_view = give_verdict(choice, rec, path, run_name, judge)
         return (rec, said, *shown_view, run_tally(path, run_name, held),
-                results_frame(list(held.values()), run_verdicts(path, run_name)))
+                results_frame(list(held.values()), run_verdicts(path, run_name, judge)))
+
+    def button(choice: int) -> Callable[..., tuple]:
+        def clicked(rec: dict | None, run_name: str, held: dict[str, dict], request: gr.Request) -> tuple:
+            return give(choice, rec, run_name, held, judge_of(request))  # typed: Gradio hands in the request
+        return clicked
 
     private = {"api_visibility": "private"}
     table.select(show_row, [records, run], view_out, **private)
     next_btn.click(show_next, [records, run, shown, blind], view_out, **private)
-    given = [btn.click(lambda rec, name, held, c=choice: judge(c, rec, name, held), [shown, run, records],
+    given = [btn.click(button(choice), [shown, run, records],
                        [shown, note, *col_parts, diff, *frame, tally, table], **private)
              for choice, btn in enumerate(buttons)]
     return {"details": details, "verdict_given": given,

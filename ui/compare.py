@@ -25,7 +25,7 @@ from ui.batch_view import (
 )
 from ui.common import session_cancel, stopper
 from ui.compare_single import ad_hoc_experiment, build_single_tab
-from ui.judging import verdicts_file
+from ui.judging import judge_of, verdicts_file
 from ui.params import ORDER, build_param_panel, params_from_json, params_from_values
 from workbench.compare import (
     MAX_CONCURRENCY,
@@ -163,7 +163,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
         # Rows finished by an earlier run (resume) are read once; new ones arrive with progress.
         done = {r["experiment_id"]: r for r in latest_records(out_path, ids)}
         judged = verdicts_file(settings.results_dir)
-        verdicts = run_verdicts(judged, safe_name)  # given on a resumed run (read again at the end)
+        verdicts = run_verdicts(judged, safe_name, judge_of(request))  # on a resumed run (read again at the end)
         last_ui = 0.0
         for prog in unwritten_stops(run, out_path):
             if prog.record is not None:
@@ -181,12 +181,12 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                        safe_name, gr.update(), gr.update())
                 continue
             failed = Counter(key for rec in records for key in still_to_run(rec, tuple(chosen)))
-            verdicts = run_verdicts(judged, safe_name)  # with those given while it ran
+            verdicts = run_verdicts(judged, safe_name, judge_of(request))  # with those given while it ran
             runs = gr.update(choices=saved_run_choices(settings.results_dir))
             yield (progress_md(prog, state, failed), *results_view(records, safe_name, verdicts), dict(done),
                    safe_name, runs, runs)
 
-    def open_run(name: str | None) -> tuple:
+    def open_run(name: str | None, request: gr.Request) -> tuple:
         """A saved run's results, as they stood when it last wrote; *Run batch* under its name resumes it."""
         path = run_file(settings.results_dir, safe_run_name(name, ""))
         records = latest_records(path) if name and path.is_file() else []
@@ -197,7 +197,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
         status = (f"**Opened run `{name}`** — {len(records)} experiments ({counts}). *Run batch* under this "
                   "name (with the file it used) resumes it.")
         safe_name = safe_run_name(name, "batch")
-        verdicts = run_verdicts(verdicts_file(settings.results_dir), safe_name)
+        verdicts = run_verdicts(verdicts_file(settings.results_dir), safe_name, judge_of(request))
         return (status, *results_view(records, safe_name, verdicts),
                 {r["experiment_id"]: r for r in records}, safe_name, gr.update(), gr.update(), name)
 
@@ -208,9 +208,10 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
             raise gr.Error(str(exc)) from None
         return gr.Group(visible=True), head, frame
 
-    def csv_with_verdicts(held: dict[str, dict], name: str) -> Any:
+    def csv_with_verdicts(held: dict[str, dict], name: str, request: gr.Request) -> Any:
         """The run's CSV again, with the verdict just given in it."""
-        return run_csv(list(held.values()), name, run_verdicts(verdicts_file(settings.results_dir), name))
+        verdicts = run_verdicts(verdicts_file(settings.results_dir), name, judge_of(request))
+        return run_csv(list(held.values()), name, verdicts)
 
     batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download,
                      batch_records, shown_run, saved, against]

@@ -23,7 +23,7 @@ from ui.compare_view import (
     shown_record,
     system_columns,
 )
-from ui.judging import VERDICT_PROMPT, VIEW_SIZE, give_verdict, verdicts_file
+from ui.judging import VERDICT_PROMPT, VIEW_SIZE, give_verdict, judge_of, verdicts_file
 from ui.params import ORDER
 from workbench.blind import blind_order
 from workbench.checks import ExpectError, parse_expect
@@ -32,7 +32,8 @@ from workbench.export import write_csv
 from workbench.history import MAX_KEPT
 from workbench.services import Services
 from workbench.transactions import TransactionError, parse_transaction
-from workbench.verdicts import VERDICTS, latest_verdicts, preference_line, tally_line, verdict_rows
+from workbench.verdict_stats import agreement_line, preference_line
+from workbench.verdicts import VERDICTS, latest_verdicts, tally_line, verdict_rows
 
 
 def ad_hoc_experiment(query: str | None, transaction: str | None, run_a: bool, run_b: bool,
@@ -154,17 +155,22 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         else:
             yield (*out, differences_md(rec), rec, VERDICT_PROMPT, *frame)
 
-    def verdict_ui(choice: int, rec: dict | None) -> tuple:
+    def verdict_ui(choice: int, rec: dict | None, request: gr.Request) -> tuple:
         if not rec:
             return rec, "Run a comparison first.", gr.update(), *[gr.skip()] * VIEW_SIZE
         path = verdicts_file(settings.results_dir)
-        rec, said, view = give_verdict(choice, rec, path)
+        rec, said, view = give_verdict(choice, rec, path, judge=judge_of(request))
         judged = latest_verdicts(path)
         csv_path = download_path("verdicts")
         write_csv(verdict_rows(judged), csv_path, bom=True)
-        preferred = preference_line(judged)
-        return (rec, f"{said}\n\nAll verdicts recorded here: {tally_line(judged)}." + (preferred and f" {preferred}."),
+        more = "".join(f" {line}." for line in (preference_line(judged), agreement_line(judged)) if line)
+        return (rec, f"{said}\n\nAll verdicts recorded here: {tally_line(judged)}.{more}",
                 gr.update(value=str(csv_path), visible=True), *view)
+
+    def verdict_button(choice: int) -> Callable[[dict | None, gr.Request], tuple]:
+        def give(rec: dict | None, request: gr.Request) -> tuple:  # typed: Gradio hands in the request
+            return verdict_ui(choice, rec, request)
+        return give
 
     col_parts = [c for key in ("A", "B") for c in cols[key]]
     col_frame = [titles["A"], titles["B"], *verdict_btns[:2]]
@@ -179,7 +185,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         trigger(compare_ui, compare_inputs, outputs, api_visibility="private", **services.heavy_event).success(**keep)
     stop_btn.click(stopper(services, "compare"), None, None, api_visibility="private", queue=False)
     for choice, btn in enumerate(verdict_btns):
-        btn.click(lambda rec, c=choice: verdict_ui(c, rec), [last],
+        btn.click(verdict_button(choice), [last],
                   [last, verdict_note, verdicts_csv, *col_parts, diff, *col_frame],
                   api_visibility="private").success(**keep)
     log_table.select(shown_again, [log], [query, tx, checks, *outputs], api_visibility="private")

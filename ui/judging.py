@@ -30,15 +30,21 @@ def verdict_prompt(rec: dict[str, Any], verdict: str | None = None) -> str:
     return VERDICT_PROMPT
 
 
-def give_verdict(choice: int, rec: dict[str, Any], path: Path, run: str | None = None) -> tuple[dict, str, list]:
+def judge_of(request: gr.Request | None) -> str | None:
+    """Who gives a verdict: the user signed in on the app's login page, or None without a password."""
+    return getattr(request, "username", None) or None
+
+
+def give_verdict(choice: int, rec: dict[str, Any], path: Path, run: str | None = None,
+                 judge: str | None = None) -> tuple[dict, str, list]:
     """Record the verdict of the button at position `choice` on `rec` (of batch run `run`, if
-    any). Returns the judged record, the sentence saying what was recorded, and the view: a
+    any) from `judge`. Returns the judged record, the sentence saying what was recorded, and the view: a
     blind comparison's columns under their systems' names, in the usual order, with figures and
     differences (VIEW_SIZE updates; left as they are for a comparison that was not blind)."""
     was_blind = is_blind_pending(rec)
     verdict = verdict_for(choice, rec)
     try:
-        judged = record_verdict(path, rec, verdict, run)
+        judged = record_verdict(path, rec, verdict, run, judge)
     except OSError as exc:
         raise gr.Error(f"The verdict could not be recorded: {path} cannot be written "
                        f"({exc.strerror or exc}).") from None

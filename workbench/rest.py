@@ -65,18 +65,18 @@ def _signed_in(request: Request) -> bool:
                for name in (f"access-token-{cookie_id}", f"access-token-unsecure-{cookie_id}"))
 
 
-def login_required(auth: tuple[str, str] | None):
-    """A dependency that lets a request through only with the app's user and password."""
+def login_required(auth: list[tuple[str, str]] | None):
+    """A dependency that lets a request through only with one of the app's users and its password."""
 
     def check(request: Request) -> None:
         if auth is None or _signed_in(request):
             return
         given = _basic_credentials(request)
         if given is not None:
-            # both compared whatever the first gives, in time that does not depend on where they differ
-            same_user = secrets.compare_digest(given[0].encode(), auth[0].encode())
-            same_password = secrets.compare_digest(given[1].encode(), auth[1].encode())
-            if same_user and same_password:
+            # every pair compared, user and password both, in time that does not depend on where they differ
+            matches = [secrets.compare_digest(given[0].encode(), user.encode())
+                       & secrets.compare_digest(given[1].encode(), password.encode()) for user, password in auth]
+            if any(matches):
                 return
         raise HTTPException(401, detail="this app asks for a user and password: send them as HTTP "
                             "basic credentials (curl -u user:password), or sign in on its page first",
@@ -85,7 +85,7 @@ def login_required(auth: tuple[str, str] | None):
     return check
 
 
-def rest_routes(services: Services, auth: tuple[str, str] | None = None) -> list[APIRoute]:
+def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -> list[APIRoute]:
     """The routes, to be given to the app as it is made (`launch(app_kwargs={"routes": ...})`):
     they are then ahead of Gradio's own, so that no catch-all shadows them, and served from the
     first request (routes added after `launch` returned answered 404 for an instant)."""

@@ -85,12 +85,17 @@ class Settings:
         except OSError:
             return False
 
-    def auth(self) -> tuple[str, str] | None:
+    def auth(self) -> list[tuple[str, str]] | None:
+        """The users and passwords the app asks for: `user:password`, or several separated by `;`
+        (`ana:pw1;marc:pw2`) so that each analyst signs in as themselves and their verdicts are
+        kept apart. A value that does not split into such pairs is one pair (a password may hold
+        `:` or `;`). None when unset or without a user and a password."""
         raw = os.environ.get(self.auth_env, "")
-        if ":" not in raw:
-            return None
-        user, password = raw.split(":", 1)
-        return (user, password) if user and password else None
+        pairs = [item.partition(":") for item in raw.split(";")]
+        if len(pairs) == 1 or not all(user and sep and password for user, sep, password in pairs):
+            pairs = [raw.partition(":")]
+        found = [(user, password) for user, sep, password in pairs if user and sep and password]
+        return found or None
 
 
 def _parse_adapters(items: list[str]) -> dict[str, str]:

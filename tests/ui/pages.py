@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from playwright.sync_api import expect
 
 # Debian's chromium (playwright cannot download browsers here), headless and quiet.
@@ -45,3 +48,21 @@ def upload(page, button: str, path) -> None:
     with page.expect_file_chooser() as chooser:
         page.click(button)
     chooser.value.set_files(str(path))
+
+
+def saved_run_both_answered(folder: Path, name: str, ids: list[str]) -> None:
+    """A saved batch run whose experiments both systems answered, System A "from the remote model"
+    and System B "from the local model" (the test app has no key for System A: it is written,
+    not run)."""
+    from engines.base import StreamStats
+    from workbench.compare import Experiment, SystemRun, record, run_file
+
+    def answered(system: str, text: str) -> SystemRun:
+        return SystemRun(system, response=text, done=True, stats=StreamStats(
+            model_id=system, finish_reason="stop", ttft_s=0.1, total_s=1.0, content_tokens=9))
+
+    with run_file(folder, name).open("w", encoding="utf-8") as fh:
+        for n, exp_id in enumerate(ids):
+            runs = {"A": answered("System A", f"Answer {n} from the remote model."),
+                    "B": answered("System B", f"Answer {n} from the local model.")}
+            fh.write(json.dumps(record(Experiment(id=exp_id, query=f"Question {n}?"), runs)) + "\n")

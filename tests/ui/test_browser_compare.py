@@ -8,10 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from engines.base import StreamStats
 from tests.ui.downloads import download_csv
-from tests.ui.pages import compare_transaction, set_number
-from workbench.compare import Experiment, SystemRun, record, run_file
+from tests.ui.pages import compare_transaction, saved_run_both_answered, set_number
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -276,18 +274,8 @@ def test_a_saved_run_opens_after_a_reload_without_running_anything(page, tmp_pat
     expect(page.locator("#batch-runs")).to_be_hidden()
 
 
-def _answered(name: str, text: str) -> SystemRun:
-    return SystemRun(name, response=text, done=True,
-                     stats=StreamStats(model_id=name, finish_reason="stop", ttft_s=0.1, total_s=1.0, content_tokens=9))
-
-
 def test_a_run_is_judged_one_experiment_after_another_blind_or_not(page, running_app, tmp_path):
-    # a saved run both systems answered (System A has no key in this app, so it is written here)
-    with run_file(running_app[1].settings.results_dir, "judge-me").open("w", encoding="utf-8") as fh:
-        for n in range(3):
-            runs = {"A": _answered("System A", f"Answer {n} from the remote model."),
-                    "B": _answered("System B", f"Answer {n} from the local model.")}
-            fh.write(json.dumps(record(Experiment(id=f"judge-{n}", query=f"Question {n}?"), runs)) + "\n")
+    saved_run_both_answered(running_app[1].settings.results_dir, "judge-me", ["judge-0", "judge-1", "judge-2"])
     page.get_by_role("tab", name="Compare").click()
     page.get_by_role("tab", name="Batch").click()
     page.locator("#batch-saved input").click()
@@ -332,7 +320,7 @@ def test_a_run_is_judged_one_experiment_after_another_blind_or_not(page, running
     expect(tally).to_contain_text("System B preferred in 1 of 2 verdicts that chose a system (50%; "
                                   "95% interval 9%–91%)")  # two verdicts tell nothing yet, and say so
     page.click("#batch-judge-next")
-    expect(page.get_by_text("Every experiment of run 'judge-me' that both systems answered has a verdict")
+    expect(page.get_by_text("Every experiment of run 'judge-me' that both systems answered has your verdict")
            ).to_be_visible(timeout=10000)
     rows = download_csv(page, "#batch-download", tmp_path / "judged.csv")  # the run's CSV, with them
     assert sorted({(r["experiment_id"], r["verdict"]) for r in rows}) == [

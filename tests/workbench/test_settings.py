@@ -33,9 +33,14 @@ def test_environment_then_flags(monkeypatch):
 
 def test_auth_comes_from_the_environment_only(monkeypatch):
     monkeypatch.setenv("WORKBENCH_AUTH", "analyst:pw:with:colons")
-    assert parse([]).auth() == ("analyst", "pw:with:colons")
-    monkeypatch.setenv("WORKBENCH_AUTH", "no-password")
-    assert parse([]).auth() is None
+    assert parse([]).auth() == [("analyst", "pw:with:colons")]
+    monkeypatch.setenv("WORKBENCH_AUTH", "ana:first pw;marc:p:w")  # one user each, their verdicts apart
+    assert parse([]).auth() == [("ana", "first pw"), ("marc", "p:w")]
+    monkeypatch.setenv("WORKBENCH_AUTH", "analyst:pass;word")  # not pairs: one password with a ';'
+    assert parse([]).auth() == [("analyst", "pass;word")]
+    for value in ("no-password", "analyst:", ":pw", ""):
+        monkeypatch.setenv("WORKBENCH_AUTH", value)
+        assert parse([]).auth() is None, value
     parser = argparse.ArgumentParser()
     add_arguments(parser)
     add_server_arguments(parser)

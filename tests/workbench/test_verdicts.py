@@ -1,4 +1,4 @@
-"""Verdicts on single comparisons: kept, tallied with a changed mind counted once, exported."""
+"""Verdicts: kept per run and judge, tallied with a changed mind counted once, exported."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ from workbench.summary import flat_rows
 from workbench.verdicts import (
     latest_verdicts,
     next_to_judge,
-    preference_line,
     record_verdict,
     run_verdicts,
     tally_line,
     verdict_rows,
-    verdicts_by,
-    wilson_interval,
 )
 
 
@@ -84,29 +81,3 @@ def test_the_next_to_judge_is_the_next_answered_by_both_without_a_verdict_going_
     assert next_to_judge(records, set(), after="exp-3")["experiment_id"] == "exp-5"  # not the one A skipped
     assert next_to_judge(records, {"exp-1"}, after="exp-5")["experiment_id"] == "exp-3"  # round to the start
     assert next_to_judge(records, {"exp-1", "exp-3", "exp-5"}) is None
-
-
-def test_the_share_preferring_b_comes_with_an_interval_that_says_when_it_means_little():
-    assert wilson_interval(5, 7) == pytest.approx((0.359, 0.918), abs=0.001)  # a textbook case
-    low, high = wilson_interval(0, 4)
-    assert low == 0.0 and 0.45 < high < 0.5  # never below 0, and 0 of 4 is far from "never"
-    assert wilson_interval(40, 50)[0] > 0.65  # many verdicts: a narrow, telling interval
-    with pytest.raises(ValueError):
-        wilson_interval(0, 0)
-    verdicts = ["B better"] * 5 + ["A better"] * 2 + ["Tie", "Both bad"]
-    judged = [{**_rec(f"exp-{n}"), "verdict": v} for n, v in enumerate(verdicts)]
-    assert preference_line(judged) == ("System B preferred in 5 of 7 verdicts that chose a system (71%; "
-                                       "95% interval 36%–92%)")  # ties and both-bad left out
-    assert preference_line([{**_rec("exp-1"), "verdict": "Tie"}]) == ""
-
-
-def test_verdicts_are_broken_down_by_route_and_category():
-    def judged(n: int, verdict: str, route: str | None, category: str | None) -> dict:
-        return {**_rec(f"exp-{n}"), "verdict": verdict, "expected_route": route, "category": category}
-    records = [judged(1, "B better", "transaction_risk", "demo-risk"), judged(2, "B better", "transaction_risk", None),
-               judged(3, "Tie", "transaction_risk", "demo-risk"), judged(4, "A better", "governance", "demo-risk"),
-               judged(5, "A better", None, None)]
-    assert verdicts_by(records, "expected_route") == ("governance: A better 1 · "
-                                                      "transaction_risk: B better 2, Tie 1")
-    assert verdicts_by(records, "category") == "demo-risk: A better 1, B better 1, Tie 1"
-    assert verdicts_by([_rec("exp-9") | {"verdict": "Tie"}], "category") == ""

@@ -1,0 +1,59 @@
+"""What verdicts say beyond their counts: the share preferring B with its interval, verdicts per
+route and category, and how far two judges agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.verdict_stats import agreement_line, cohen_kappa, preference_line, verdicts_by, wilson_interval
+
+
+def _rec(exp_id: str, verdict: str = "Tie", judge: str | None = None, run: str | None = None) -> dict:
+    rec = {"experiment_id": exp_id, "query": "Qu'est-ce que le P/E ?", "verdict": verdict}
+    return {**rec, **({"judge": judge} if judge else {}), **({"run": run} if run else {})}
+
+
+def test_the_share_preferring_b_comes_with_an_interval_that_says_when_it_means_little():
+    assert wilson_interval(5, 7) == pytest.approx((0.359, 0.918), abs=0.001)  # a textbook case
+    low, high = wilson_interval(0, 4)
+    assert low == 0.0 and 0.45 < high < 0.5  # never below 0, and 0 of 4 is far from "never"
+    assert wilson_interval(40, 50)[0] > 0.65  # many verdicts: a narrow, telling interval
+    with pytest.raises(ValueError):
+        wilson_interval(0, 0)
+    verdicts = ["B better"] * 5 + ["A better"] * 2 + ["Tie", "Both bad"]
+    judged = [_rec(f"exp-{n}", v) for n, v in enumerate(verdicts)]
+    assert preference_line(judged) == ("System B preferred in 5 of 7 verdicts that chose a system (71%; "
+                                       "95% interval 36%–92%)")  # ties and both-bad left out
+    assert preference_line([_rec("exp-1", "Tie")]) == ""
+
+
+def test_verdicts_are_broken_down_by_route_and_category():
+    def judged(n: int, verdict: str, route: str | None, category: str | None) -> dict:
+        return {**_rec(f"exp-{n}", verdict), "expected_route": route, "category": category}
+    records = [judged(1, "B better", "transaction_risk", "demo-risk"), judged(2, "B better", "transaction_risk", None),
+               judged(3, "Tie", "transaction_risk", "demo-risk"), judged(4, "A better", "governance", "demo-risk"),
+               judged(5, "A better", None, None)]
+    assert verdicts_by(records, "expected_route") == ("governance: A better 1 · "
+                                                      "transaction_risk: B better 2, Tie 1")
+    assert verdicts_by(records, "category") == "demo-risk: A better 1, B better 1, Tie 1"
+    assert verdicts_by([_rec("exp-9")], "category") == ""
+
+
+def test_two_judges_agreement_is_counted_on_what_both_judged_with_cohens_kappa():
+    mine = ["B better", "B better", "A better", "Tie", "B better", "Both bad"]
+    theirs = ["B better", "A better", "A better", "Tie", "B better"]  # not the last one
+    records = [_rec(f"exp-{n}", v, "ana", "bundled") for n, v in enumerate(mine)]
+    records += [_rec(f"exp-{n}", v, "marc", "bundled") for n, v in enumerate(theirs)]
+    records.append(_rec("exp-0", "A better", "marc", "other-run"))  # another run: another comparison
+    pairs = list(zip(mine[:5], theirs, strict=True))
+    # observed 4/5; chance (B:3×2 + A:1×2 + Tie:1×1) / 25 = 9/25; kappa = (0.8 - 0.36) / 0.64
+    assert cohen_kappa(pairs) == pytest.approx(0.6875)
+    assert agreement_line(records) == ("2 judges gave the same verdict in 4 of 5 cases where two of them "
+                                       "judged the same comparison (80%), Cohen's κ 0.69")
+    assert agreement_line(records[:6]) == ""  # one judge
+    assert agreement_line([_rec("exp-1", judge="ana"), _rec("exp-2", judge="marc")]) == (
+        "2 judges, none of their comparisons judged by two of them yet")
+    three = [*records, _rec("exp-0", "B better", None, "bundled")]  # a third, without a sign-in
+    assert agreement_line(three).startswith("3 judges gave the same verdict in 6 of 7 cases")
+    assert "κ" not in agreement_line(three)  # kappa is for two judges
+    assert cohen_kappa([("Tie", "Tie")] * 3) is None and cohen_kappa([]) is None
