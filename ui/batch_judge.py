@@ -13,12 +13,12 @@ import gradio as gr
 
 from ui.batch_view import results_frame
 from ui.compare_view import column_frame, experiment_md, shown_record, system_columns
-from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt, verdicts_file
+from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt
 from workbench.blind import blind_order
 from workbench.compare import still_to_run
 from workbench.services import Services
 from workbench.verdict_stats import agreement_line, preference_line, verdicts_by
-from workbench.verdicts import VERDICTS, latest_verdicts, next_to_judge, run_verdicts, tally_line
+from workbench.verdicts import VERDICTS, latest_verdicts, next_to_judge, run_verdicts, tally_line, verdicts_file
 
 
 def run_tally(path: Path, run: str, records: dict[str, dict[str, Any]]) -> str:

@@ -25,7 +25,7 @@ from ui.batch_view import (
 )
 from ui.common import session_cancel, stopper
 from ui.compare_single import ad_hoc_experiment, build_single_tab
-from ui.judging import judge_of, verdicts_file
+from ui.judging import judge_of
 from ui.params import ORDER, build_param_panel, params_from_json, params_from_values
 from workbench.compare import (
     MAX_CONCURRENCY,
@@ -41,7 +41,7 @@ from workbench.compare import (
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
 from workbench.services import Services
 from workbench.summary import summarize
-from workbench.verdicts import run_verdicts
+from workbench.verdicts import run_verdicts, verdicts_file
 
 
 def start_batch(*args: Any, **kwargs: Any) -> BatchRun:

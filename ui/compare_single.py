@@ -23,7 +23,7 @@ from ui.compare_view import (
     shown_record,
     system_columns,
 )
-from ui.judging import VERDICT_PROMPT, VIEW_SIZE, give_verdict, judge_of, verdicts_file
+from ui.judging import VERDICT_PROMPT, VIEW_SIZE, give_verdict, judge_of
 from ui.params import ORDER
 from workbench.blind import blind_order
 from workbench.checks import ExpectError, parse_expect
@@ -33,7 +33,7 @@ from workbench.history import MAX_KEPT
 from workbench.services import Services
 from workbench.transactions import TransactionError, parse_transaction
 from workbench.verdict_stats import agreement_line, preference_line
-from workbench.verdicts import VERDICTS, latest_verdicts, tally_line, verdict_rows
+from workbench.verdicts import VERDICTS, latest_verdicts, tally_line, verdict_rows, verdicts_file
 
 
 def ad_hoc_experiment(query: str | None, transaction: str | None, run_a: bool, run_b: bool,

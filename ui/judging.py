@@ -16,10 +16,6 @@ VERDICT_PROMPT = "Record a verdict for this comparison (keys 1 to 4):"
 VIEW_SIZE = 11  # six column parts, how they differ, two column titles, two verdict buttons
 
 
-def verdicts_file(results_dir: Path) -> Path:
-    return results_dir / "verdicts.jsonl"
-
-
 def verdict_prompt(rec: dict[str, Any], verdict: str | None = None) -> str:
     """What the verdict buttons' note says of a comparison shown: blind, judged already (its
     `verdict`, or the one stored with it), or not yet."""

@@ -23,6 +23,8 @@ from workbench.compare import Experiment, latest_records, new_experiment_id, run
 from workbench.services import Services
 from workbench.summary import summarize
 from workbench.transactions import TransactionError, parse_transaction
+from workbench.verdict_stats import verdict_summary
+from workbench.verdicts import latest_verdicts, verdicts_file
 
 
 class CompareBody(BaseModel):
@@ -129,14 +131,16 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
                           "modified": r.modified.isoformat(timespec="seconds")} for r in saved_runs(folder)]}
 
     def run(name: str, records: bool = True) -> dict[str, Any]:
-        """A saved batch run: its summary (as the Batch tab shows it) and, unless
+        """A saved batch run: its summary (as the Batch tab shows it), the verdicts given on it
+        (counts, each judge's, the preference for System B, the judges' agreement) and, unless
         `records=false`, every experiment's stored record (as POST /api/compare answers)."""
         path = run_file(folder, name)
         # only a run's own name: no path, and nothing that is not a batch run's results file
         stored = latest_records(path) if safe_run_name(name, "") == name and path.is_file() else []
         if not stored:
             raise HTTPException(404, detail=f"no saved run named {name!r}; GET /api/runs lists them")
-        body: dict[str, Any] = {"name": name, "experiments": len(stored), "summary": summarize(stored)}
+        body: dict[str, Any] = {"name": name, "experiments": len(stored), "summary": summarize(stored),
+                                "verdicts": verdict_summary(latest_verdicts(verdicts_file(folder), name))}
         if records:
             body["records"] = stored
         return body

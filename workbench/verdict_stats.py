@@ -23,16 +23,26 @@ def wilson_interval(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def preference_line(records: list[dict[str, Any]]) -> str:
-    """How often System B was preferred when a verdict chose a system, with its 95% interval
-    (an interval that spans 50% says the verdicts so far do not tell the systems apart)."""
+def preference(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """How often System B was preferred when a verdict chose a system, with the 95% interval of
+    that share; None when no verdict chose one."""
     b_better = sum(r["verdict"] == "B better" for r in records)
     chose = b_better + sum(r["verdict"] == "A better" for r in records)
     if not chose:
-        return ""
+        return None
     low, high = wilson_interval(b_better, chose)
-    return (f"System B preferred in {b_better} of {chose} verdicts that chose a system ({b_better / chose:.0%}; "
-            f"95% interval {low:.0%}–{high:.0%})")
+    return {"b_better": b_better, "chose_a_system": chose, "b_share": round(b_better / chose, 4),
+            "interval_95": [round(low, 4), round(high, 4)]}
+
+
+def preference_line(records: list[dict[str, Any]]) -> str:
+    """preference() in words (an interval that spans 50% says the verdicts so far do not tell the
+    systems apart); empty when no verdict chose a system."""
+    if (pref := preference(records)) is None:
+        return ""
+    low, high = pref["interval_95"]
+    return (f"System B preferred in {pref['b_better']} of {pref['chose_a_system']} verdicts that chose a system "
+            f"({pref['b_share']:.0%}; 95% interval {low:.0%}–{high:.0%})")
 
 
 def verdicts_by(records: list[dict[str, Any]], field: str) -> str:
@@ -59,19 +69,42 @@ def cohen_kappa(pairs: list[tuple[str, str]]) -> float | None:
     return None if chance == 1 else (observed - chance) / (1 - chance)
 
 
-def agreement_line(records: list[dict[str, Any]]) -> str:
-    """With two judges or more, how often two of them gave the same verdict to a comparison both
-    judged (over every pair of judges), and with exactly two, Cohen's kappa; empty with one."""
+def agreement(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """With two judges or more: how many cases two of them judged the same comparison (over every
+    pair of judges), how many of those got the same verdict, and with exactly two, Cohen's
+    kappa; None with one judge."""
     judged: dict[str, dict[tuple[str, str], str]] = {}
     for r in records:
         judged.setdefault(r.get("judge") or "", {})[r.get("run") or "", r["experiment_id"]] = r["verdict"]
     if len(judged) < 2:
-        return ""
+        return None
     pairs = [(a[key], b[key]) for a, b in combinations(judged.values(), 2) for key in a.keys() & b.keys()]
-    if not pairs:
-        return f"{len(judged)} judges, none of their comparisons judged by two of them yet"
     same = sum(a == b for a, b in pairs)
-    line = (f"{len(judged)} judges gave the same verdict in {same} of {len(pairs)} cases where two of them "
-            f"judged the same comparison ({same / len(pairs):.0%})")
     kappa = cohen_kappa(pairs) if len(judged) == 2 else None
+    return {"judges": len(judged), "judged_twice": len(pairs), "same_verdict": same,
+            "share": round(same / len(pairs), 4) if pairs else None,
+            "cohen_kappa": round(kappa, 4) if kappa is not None else None}
+
+
+def agreement_line(records: list[dict[str, Any]]) -> str:
+    """agreement() in words; empty with one judge."""
+    if (agreed := agreement(records)) is None:
+        return ""
+    if not agreed["judged_twice"]:
+        return f"{agreed['judges']} judges, none of their comparisons judged by two of them yet"
+    line = (f"{agreed['judges']} judges gave the same verdict in {agreed['same_verdict']} of "
+            f"{agreed['judged_twice']} cases where two of them judged the same comparison ({agreed['share']:.0%})")
+    kappa = agreed["cohen_kappa"]
     return line + (f", Cohen's κ {kappa:.2f}" if kappa is not None else "")
+
+
+def verdict_summary(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """A run's verdicts as data (GET /api/runs/{name}): counts, each judge's verdicts by experiment
+    ("" for none signed in), the preference for System B and the judges' agreement."""
+    by_judge: dict[str, dict[str, str]] = {}
+    for r in records:
+        by_judge.setdefault(r.get("judge") or "", {})[r["experiment_id"]] = r["verdict"]
+    counts = Counter(r["verdict"] for r in records)
+    return {"verdicts": len(records), "counts": {v: counts[v] for v in VERDICTS},
+            "blind": sum(bool(r.get("blind_left")) for r in records), "by_judge": by_judge,
+            "preference": preference(records), "agreement": agreement(records)}

@@ -21,6 +21,11 @@ from workbench.summary import flat_rows
 VERDICTS = ["A better", "B better", "Tie", "Both bad"]
 
 
+def verdicts_file(results_dir: Path) -> Path:
+    """Where the app keeps its verdicts (single comparisons and batch runs alike)."""
+    return results_dir / "verdicts.jsonl"
+
+
 def record_verdict(path: Path, rec: dict[str, Any], verdict: str, run: str | None = None,
                    judge: str | None = None) -> dict[str, Any]:
     """Append `rec` with its verdict to `path`; `run` names the batch run it comes from (a single

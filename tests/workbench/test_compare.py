@@ -33,6 +33,7 @@ from workbench.compare import (
 from workbench.experiments import bundled
 from workbench.language import part_language
 from workbench.summary import flat_rows, summarize, summary_table
+from workbench.verdicts import record_verdict, verdicts_file
 
 ROOT = Path(__file__).resolve().parents[2]
 TX = {"amount": 25000, "currency": "EUR", "country": "KY", "channel": "wire",
@@ -241,6 +242,11 @@ def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app):
     assert run["summary"]["route_distribution"] == {"governance": 1, "explicit_refusal": 1}
     by_id = {r["experiment_id"]: r for r in run["records"]}  # in the order they finished
     assert sorted(by_id) == ["r0", "r1"] and by_id["r1"]["system_b"]["refusal"] is True
+    assert run["verdicts"]["verdicts"] == 0 and run["verdicts"]["preference"] is None  # none given yet
+    record_verdict(verdicts_file(running_app[1].settings.results_dir), by_id["r0"], "B better", run="rest-runs")
+    status, run = get(f"{url}/api/runs/rest-runs")
+    assert run["verdicts"]["counts"]["B better"] == 1 and run["verdicts"]["by_judge"] == {"": {"r0": "B better"}}
+    assert run["verdicts"]["preference"]["b_share"] == 1.0
     status, light = get(f"{url}/api/runs/rest-runs?records=false")
     assert status == 200 and "records" not in light and light["summary"] == run["summary"]
     for name in ("no-such-run", "verdicts", "rest-runs.jsonl"):  # a missing run, another file, a file name

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.verdict_stats import agreement_line, cohen_kappa, preference_line, verdicts_by, wilson_interval
+from workbench.verdict_stats import (
+    agreement_line,
+    cohen_kappa,
+    preference_line,
+    verdict_summary,
+    verdicts_by,
+    wilson_interval,
+)
 
 
 def _rec(exp_id: str, verdict: str = "Tie", judge: str | None = None, run: str | None = None) -> dict:
@@ -57,3 +64,21 @@ def test_two_judges_agreement_is_counted_on_what_both_judged_with_cohens_kappa()
     assert agreement_line(three).startswith("3 judges gave the same verdict in 6 of 7 cases")
     assert "κ" not in agreement_line(three)  # kappa is for two judges
     assert cohen_kappa([("Tie", "Tie")] * 3) is None and cohen_kappa([]) is None
+
+
+def test_a_runs_verdicts_as_data_hold_each_judges_the_preference_and_the_agreement():
+    records = [_rec("exp-0", "B better", "ana", "r"), _rec("exp-1", "A better", "ana", "r"),
+               _rec("exp-0", "B better", "marc", "r"), {**_rec("exp-2", "Tie", None, "r"), "blind_left": "A"}]
+    summary = verdict_summary(records)
+    assert summary["verdicts"] == 4 and summary["blind"] == 1
+    assert summary["counts"] == {"A better": 1, "B better": 2, "Tie": 1, "Both bad": 0}
+    assert summary["by_judge"] == {"ana": {"exp-0": "B better", "exp-1": "A better"}, "marc": {"exp-0": "B better"},
+                                   "": {"exp-2": "Tie"}}
+    assert summary["preference"]["b_better"] == 2 and summary["preference"]["chose_a_system"] == 3
+    low, high = summary["preference"]["interval_95"]
+    assert summary["preference"]["b_share"] == pytest.approx(0.6667, abs=1e-4)
+    assert low < summary["preference"]["b_share"] < high
+    assert summary["agreement"] == {"judges": 3, "judged_twice": 1, "same_verdict": 1, "share": 1.0,
+                                    "cohen_kappa": None}
+    assert verdict_summary([]) == {"verdicts": 0, "counts": {"A better": 0, "B better": 0, "Tie": 0, "Both bad": 0},
+                                   "blind": 0, "by_judge": {}, "preference": None, "agreement": None}
