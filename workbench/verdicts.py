@@ -83,9 +83,14 @@ def verdict_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def tally_line(records: list[dict[str, Any]]) -> str:
+    """The verdicts counted: each kind, how many comparisons (and, with several judges, how many
+    verdicts from how many), and the blind ones with the side that won."""
     counts = Counter(r["verdict"] for r in records)
     shares = " · ".join(f"{v} {counts[v]}" for v in VERDICTS)
-    line = f"{shares} — {len(records)} comparison{'s' if len(records) != 1 else ''} judged"
+    compared = len({(r.get("run") or "", r["experiment_id"]) for r in records})
+    line = f"{shares} — {compared} comparison{'s' if compared != 1 else ''} judged"
+    if (judges := len({r.get("judge") or "" for r in records})) > 1:
+        line += f" ({len(records)} verdicts from {judges} judges)"
     # blind verdicts (workbench.blind): which side won, as a check on a bias for the first answer read
     blind = [r for r in records if r.get("blind_left")]
     if not blind:

@@ -53,6 +53,7 @@ def test_two_signed_in_analysts_judge_a_run_apart_and_see_how_far_they_agree(bro
         expect(marc.locator("#batch-details-head")).to_contain_text("pair-0")  # not judged by marc yet
         expect(marc.locator("#batch-verdict-note")).to_contain_text("Record a verdict")  # ana's is hers
         marc.click("#batch-verdict-0")  # A better: they disagree
+        expect(tally).to_contain_text("— 1 comparison judged (2 verdicts from 2 judges)")
         expect(tally).to_contain_text("2 judges gave the same verdict in 0 of 1 cases where two of them judged "
                                       "the same comparison (0%), Cohen's κ 0.00")
         expect(marc.locator("#batch-table").get_by_role("gridcell").filter(has_text="A better")).to_have_count(2)

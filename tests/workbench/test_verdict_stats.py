@@ -13,6 +13,7 @@ from workbench.verdict_stats import (
     verdicts_by,
     wilson_interval,
 )
+from workbench.verdicts import tally_line
 
 
 def _rec(exp_id: str, verdict: str = "Tie", judge: str | None = None, run: str | None = None) -> dict:
@@ -55,6 +56,7 @@ def test_two_judges_agreement_is_counted_on_what_both_judged_with_cohens_kappa()
     pairs = list(zip(mine[:5], theirs, strict=True))
     # observed 4/5; chance (B:3×2 + A:1×2 + Tie:1×1) / 25 = 9/25; kappa = (0.8 - 0.36) / 0.64
     assert cohen_kappa(pairs) == pytest.approx(0.6875)
+    assert tally_line(records).endswith("— 7 comparisons judged (12 verdicts from 2 judges)")
     assert agreement_line(records) == ("2 judges gave the same verdict in 4 of 5 cases where two of them "
                                        "judged the same comparison (80%), Cohen's κ 0.69")
     assert agreement_line(records[:6]) == ""  # one judge
