@@ -151,7 +151,9 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         rec = record(exp, runs, params)
         if left:
             rec["blind_left"] = left
-            yield (*shown_record(rec)[0], "", rec, BLIND_PROMPT, *frame)
+            failed = any(run.error is not None and run.error.kind != "cancelled" for run in runs.values())
+            prompt = BLIND_PROMPT + (" _(one answer failed: its error may say which system it is)_" if failed else "")
+            yield (*shown_record(rec)[0], "", rec, prompt, *frame)
         else:
             yield (*out, differences_md(rec), rec, VERDICT_PROMPT, *frame)
 

@@ -38,6 +38,7 @@ def test_a_blind_comparison_names_its_systems_only_once_judged(page, tmp_path):
     compare_transaction(page, "Assess the risk of this wire transfer.")
     note, left = page.locator("#cmp-verdict-note"), page.locator("#cmp-answer-a")
     expect(note).to_contain_text("Blind comparison — which answer is better?", timeout=30000)
+    expect(note).to_contain_text("one answer failed: its error may say which system it is")  # A has no key
     for side, col in (("Left", "a"), ("Right", "b")):
         expect(page.locator(f"#cmp-title-{col}")).to_have_text(f"{side} answer · system hidden until your verdict")
         expect(page.locator(f"#cmp-metrics-{col}")).to_have_text(
