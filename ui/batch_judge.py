@@ -18,7 +18,15 @@ from workbench.blind import blind_order
 from workbench.compare import still_to_run
 from workbench.services import Services
 from workbench.verdict_stats import agreement_line, preference_line, verdicts_by
-from workbench.verdicts import VERDICTS, latest_verdicts, next_to_judge, run_verdicts, tally_line, verdicts_file
+from workbench.verdicts import (
+    MAX_NOTE_CHARS,
+    VERDICTS,
+    latest_verdicts,
+    next_to_judge,
+    run_verdicts,
+    tally_line,
+    verdicts_file,
+)
 
 
 def run_tally(path: Path, run: str, records: dict[str, dict[str, Any]]) -> str:
@@ -56,20 +64,22 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         cols, titles = system_columns("batch-details")
         diff = gr.Markdown(elem_id="batch-details-diff")
         note = gr.Markdown(elem_id="batch-verdict-note")
+        why = gr.Textbox(label="Why (optional; kept with your verdict and in the CSV)", max_length=MAX_NOTE_CHARS,
+                         elem_id="batch-verdict-why")
         with gr.Row():
             buttons = [gr.Button(v, size="sm", elem_id=f"batch-verdict-{i}") for i, v in enumerate(VERDICTS)]
     col_parts = [c for key in ("A", "B") for c in cols[key]]
     frame = [titles["A"], titles["B"], *buttons[:2]]
-    view_out = [details, head, *col_parts, diff, shown, note, *frame]
+    view_out = [details, head, *col_parts, diff, shown, note, why, *frame]
     nothing = (gr.skip(),) * len(view_out)
 
     def view(rec: dict[str, Any], run_name: str, is_blind: bool, judge: str | None) -> tuple:
         if is_blind:
             rec = {**rec, "blind_left": blind_order()[0]}
         parts, differ = shown_record(rec)
-        verdict = run_verdicts(path, run_name, judge).get(rec["experiment_id"])
+        judged = run_verdicts(path, run_name, judge).get(rec["experiment_id"])
         return (gr.update(visible=True), experiment_md(rec), *parts, differ, rec,
-                verdict_prompt(rec, verdict), *column_frame(is_blind))
+                verdict_prompt(rec, judged), "", *column_frame(is_blind))
 
     def show_row(held: dict[str, dict], run_name: str, evt: gr.SelectData, request: gr.Request) -> tuple:
         rec = held.get(str((evt.row_value or [""])[0]))
@@ -89,23 +99,25 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
             return nothing
         return view(rec, run_name, is_blind, judge)
 
-    def give(choice: int, rec: dict | None, run_name: str, held: dict[str, dict], judge: str | None) -> tuple:
+    def give(choice: int, rec: dict | None, run_name: str, held: dict[str, dict], judge: str | None,
+             said_why: str) -> tuple:
         if not rec:
-            return rec, "Select a row or *Judge the next one* first.", *[gr.skip()] * (VIEW_SIZE + 2)
-        rec, said, shown_view = give_verdict(choice, rec, path, run_name, judge)
+            return rec, "Select a row or *Judge the next one* first.", *[gr.skip()] * (VIEW_SIZE + 3)
+        rec, said, shown_view = give_verdict(choice, rec, path, run_name, judge, said_why)
         return (rec, said, *shown_view, run_tally(path, run_name, held),
-                results_frame(list(held.values()), run_verdicts(path, run_name, judge)))
+                results_frame(list(held.values()), run_verdicts(path, run_name, judge)), "")
 
     def button(choice: int) -> Callable[..., tuple]:
-        def clicked(rec: dict | None, run_name: str, held: dict[str, dict], request: gr.Request) -> tuple:
-            return give(choice, rec, run_name, held, judge_of(request))  # typed: Gradio hands in the request
+        def clicked(rec: dict | None, run_name: str, held: dict[str, dict], said_why: str,
+                    request: gr.Request) -> tuple:  # typed: Gradio hands in the request
+            return give(choice, rec, run_name, held, judge_of(request), said_why)
         return clicked
 
     private = {"api_visibility": "private"}
     table.select(show_row, [records, run], view_out, **private)
     next_btn.click(show_next, [records, run, shown, blind], view_out, **private)
-    given = [btn.click(button(choice), [shown, run, records],
-                       [shown, note, *col_parts, diff, *frame, tally, table], **private)
+    given = [btn.click(button(choice), [shown, run, records, why],
+                       [shown, note, *col_parts, diff, *frame, tally, table, why], **private)
              for choice, btn in enumerate(buttons)]
     return {"details": details, "verdict_given": given,
             "refresh": {"fn": lambda held, name: run_tally(path, name, held), "inputs": [records, run],

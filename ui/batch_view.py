@@ -30,21 +30,24 @@ def table_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**r, "checks": checks_cell(r)} for r in flat_rows(records)]
 
 
-def with_verdicts(records: list[dict[str, Any]], verdicts: dict[str, str] | None) -> list[dict[str, Any]]:
-    """A run's records with the verdicts given on them (experiment id -> verdict), to show and export."""
-    return [{**r, "verdict": verdicts[r["experiment_id"]]} if r["experiment_id"] in (verdicts or {}) else r
+def with_verdicts(records: list[dict[str, Any]], verdicts: dict[str, dict] | None) -> list[dict[str, Any]]:
+    """A run's records with the verdicts given on them (workbench.verdicts.run_verdicts: experiment
+    id -> judged record), and the analyst's note, to show and export."""
+    judged = verdicts or {}
+    return [{**r, "verdict": judged[r["experiment_id"]]["verdict"],
+             "verdict_note": judged[r["experiment_id"]].get("verdict_note")} if r["experiment_id"] in judged else r
             for r in records]
 
 
-def results_frame(records: list[dict[str, Any]], verdicts: dict[str, str] | None = None) -> pd.DataFrame:
+def results_frame(records: list[dict[str, Any]], verdicts: dict[str, dict] | None = None) -> pd.DataFrame:
     """One row per experiment and system, with the table's headers (and the run's verdicts)."""
     rows = table_rows(with_verdicts(records, verdicts))
     return pd.DataFrame(rows, columns=TABLE_COLUMNS).set_axis(TABLE_HEADERS, axis=1)
 
 
-def results_view(records: list[dict[str, Any]], name: str, verdicts: dict[str, str] | None = None) -> tuple:
+def results_view(records: list[dict[str, Any]], name: str, verdicts: dict[str, dict] | None = None) -> tuple:
     """Table, summary, routes line, the three charts and the CSV download of a run's records (with
-    the verdicts given on its experiments, experiment id -> verdict)."""
+    the verdicts given on its experiments, as with_verdicts takes them)."""
     records = with_verdicts(records, verdicts)
     rows = flat_rows(records)
     summ = summarize(records)
@@ -63,7 +66,7 @@ def results_view(records: list[dict[str, Any]], name: str, verdicts: dict[str, s
             charts.tokens_figure(rows), run_csv(records, name))
 
 
-def run_csv(records: list[dict[str, Any]], name: str, verdicts: dict[str, str] | None = None) -> Any:
+def run_csv(records: list[dict[str, Any]], name: str, verdicts: dict[str, dict] | None = None) -> Any:
     """The *Download CSV* button with a run's rows (and verdicts) written for it."""
     path = download_path(name)
     write_csv(flat_rows(with_verdicts(records, verdicts)), path, bom=True)

@@ -33,7 +33,7 @@ from workbench.history import MAX_KEPT
 from workbench.services import Services
 from workbench.transactions import TransactionError, parse_transaction
 from workbench.verdict_stats import agreement_line, preference_line
-from workbench.verdicts import VERDICTS, latest_verdicts, tally_line, verdict_rows, verdicts_file
+from workbench.verdicts import MAX_NOTE_CHARS, VERDICTS, latest_verdicts, tally_line, verdict_rows, verdicts_file
 
 
 def ad_hoc_experiment(query: str | None, transaction: str | None, run_a: bool, run_b: bool,
@@ -102,6 +102,8 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         diff = gr.Markdown(elem_id="cmp-diff")
         last = gr.State(None)
         verdict_note = gr.Markdown(elem_id="cmp-verdict-note")  # above the buttons it introduces
+        why = gr.Textbox(label="Why (optional; kept with your verdict and in the CSV)", max_length=MAX_NOTE_CHARS,
+                         elem_id="cmp-verdict-why")
         with gr.Row():
             verdict_btns = [gr.Button(v, size="sm", elem_id=f"cmp-verdict-{i}")
                             for i, v in enumerate(VERDICTS)]
@@ -157,21 +159,21 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         else:
             yield (*out, differences_md(rec), rec, VERDICT_PROMPT, *frame)
 
-    def verdict_ui(choice: int, rec: dict | None, request: gr.Request) -> tuple:
+    def verdict_ui(choice: int, rec: dict | None, said_why: str, request: gr.Request) -> tuple:
         if not rec:
-            return rec, "Run a comparison first.", gr.update(), *[gr.skip()] * VIEW_SIZE
+            return rec, "Run a comparison first.", gr.update(), *[gr.skip()] * (VIEW_SIZE + 1)
         path = verdicts_file(settings.results_dir)
-        rec, said, view = give_verdict(choice, rec, path, judge=judge_of(request))
+        rec, said, view = give_verdict(choice, rec, path, judge=judge_of(request), note=said_why)
         judged = latest_verdicts(path)
         csv_path = download_path("verdicts")
         write_csv(verdict_rows(judged), csv_path, bom=True)
         more = "".join(f" {line}." for line in (preference_line(judged), agreement_line(judged)) if line)
         return (rec, f"{said}\n\nAll verdicts recorded here: {tally_line(judged)}.{more}",
-                gr.update(value=str(csv_path), visible=True), *view)
+                gr.update(value=str(csv_path), visible=True), *view, "")
 
-    def verdict_button(choice: int) -> Callable[[dict | None, gr.Request], tuple]:
-        def give(rec: dict | None, request: gr.Request) -> tuple:  # typed: Gradio hands in the request
-            return verdict_ui(choice, rec, request)
+    def verdict_button(choice: int) -> Callable[..., tuple]:
+        def give(rec: dict | None, said_why: str, request: gr.Request) -> tuple:  # typed: Gradio hands in the request
+            return verdict_ui(choice, rec, said_why, request)
         return give
 
     col_parts = [c for key in ("A", "B") for c in cols[key]]
@@ -187,8 +189,8 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         trigger(compare_ui, compare_inputs, outputs, api_visibility="private", **services.heavy_event).success(**keep)
     stop_btn.click(stopper(services, "compare"), None, None, api_visibility="private", queue=False)
     for choice, btn in enumerate(verdict_btns):
-        btn.click(verdict_button(choice), [last],
-                  [last, verdict_note, verdicts_csv, *col_parts, diff, *col_frame],
+        btn.click(verdict_button(choice), [last, why],
+                  [last, verdict_note, verdicts_csv, *col_parts, diff, *col_frame, why],
                   api_visibility="private").success(**keep)
     log_table.select(shown_again, [log], [query, tx, checks, *outputs], api_visibility="private")
     log_clear.click(cleared, None, log_out, api_visibility="private", queue=False)

@@ -10,19 +10,23 @@ import gradio as gr
 
 from ui.compare_view import BLIND_PROMPT, column_frame, shown_record
 from workbench.blind import BLIND_VERDICTS, is_blind_pending, verdict_for
+from workbench.safety import safe_markdown
 from workbench.verdicts import record_verdict
 
 VERDICT_PROMPT = "Record a verdict for this comparison (keys 1 to 4):"
 VIEW_SIZE = 11  # six column parts, how they differ, two column titles, two verdict buttons
 
 
-def verdict_prompt(rec: dict[str, Any], verdict: str | None = None) -> str:
-    """What the verdict buttons' note says of a comparison shown: blind, judged already (its
-    `verdict`, or the one stored with it), or not yet."""
+def verdict_prompt(rec: dict[str, Any], judged: dict[str, Any] | None = None) -> str:
+    """What the verdict buttons' note says of a comparison shown: blind, judged already (`judged`,
+    the judged record kept apart, or `rec` itself) with the analyst's note, or not yet."""
     if is_blind_pending(rec):
         return BLIND_PROMPT
-    if verdict := verdict or rec.get("verdict"):
-        return f"Verdict **{verdict}** was recorded for this comparison; another one replaces it (keys 1 to 4):"
+    judged = judged or rec
+    if verdict := judged.get("verdict"):
+        why = f" (“{safe_markdown(judged['verdict_note'])}”)" if judged.get("verdict_note") else ""
+        return (f"Verdict **{verdict}**{why} was recorded for this comparison; another one replaces it "
+                "(keys 1 to 4):")
     return VERDICT_PROMPT
 
 
@@ -32,15 +36,16 @@ def judge_of(request: gr.Request | None) -> str | None:
 
 
 def give_verdict(choice: int, rec: dict[str, Any], path: Path, run: str | None = None,
-                 judge: str | None = None) -> tuple[dict, str, list]:
+                 judge: str | None = None, note: str | None = None) -> tuple[dict, str, list]:
     """Record the verdict of the button at position `choice` on `rec` (of batch run `run`, if
-    any) from `judge`. Returns the judged record, the sentence saying what was recorded, and the view: a
-    blind comparison's columns under their systems' names, in the usual order, with figures and
-    differences (VIEW_SIZE updates; left as they are for a comparison that was not blind)."""
+    any) from `judge`, with the analyst's `note`. Returns the judged record, the sentence saying
+    what was recorded, and the view: a blind comparison's columns under their systems' names, in
+    the usual order, with figures and differences (VIEW_SIZE updates; left as they are for a
+    comparison that was not blind)."""
     was_blind = is_blind_pending(rec)
     verdict = verdict_for(choice, rec)
     try:
-        judged = record_verdict(path, rec, verdict, run, judge)
+        judged = record_verdict(path, rec, verdict, run, judge, note)
     except OSError as exc:
         raise gr.Error(f"The verdict could not be recorded: {path} cannot be written "
                        f"({exc.strerror or exc}).") from None

@@ -55,6 +55,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "how_they_differ": differ,
                 **check_columns(res.get("checks")),
                 "transaction": rec.get("transaction"), "verdict": rec.get("verdict"),
+                "verdict_note": rec.get("verdict_note"),
                 # a verdict given without knowing which answer was which system's (workbench.blind)
                 "verdict_blind": bool(rec.get("blind_left")) if rec.get("verdict") else None,
             })

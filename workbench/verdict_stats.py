@@ -99,12 +99,15 @@ def agreement_line(records: list[dict[str, Any]]) -> str:
 
 
 def verdict_summary(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """A run's verdicts as data (GET /api/runs/{name}): counts, each judge's verdicts by experiment
-    ("" for none signed in), the preference for System B and the judges' agreement."""
+    """A run's verdicts as data (GET /api/runs/{name}): counts, each judge's verdicts (and notes)
+    by experiment ("" for none signed in), the preference for System B and the judges' agreement."""
     by_judge: dict[str, dict[str, str]] = {}
+    notes: dict[str, dict[str, str]] = {}
     for r in records:
         by_judge.setdefault(r.get("judge") or "", {})[r["experiment_id"]] = r["verdict"]
+        if r.get("verdict_note"):
+            notes.setdefault(r.get("judge") or "", {})[r["experiment_id"]] = r["verdict_note"]
     counts = Counter(r["verdict"] for r in records)
     return {"verdicts": len(records), "counts": {v: counts[v] for v in VERDICTS},
-            "blind": sum(bool(r.get("blind_left")) for r in records), "by_judge": by_judge,
+            "blind": sum(bool(r.get("blind_left")) for r in records), "by_judge": by_judge, "notes": notes,
             "preference": preference(records), "agreement": agreement(records)}

@@ -26,15 +26,19 @@ def verdicts_file(results_dir: Path) -> Path:
     return results_dir / "verdicts.jsonl"
 
 
+MAX_NOTE_CHARS = 1000
+
+
 def record_verdict(path: Path, rec: dict[str, Any], verdict: str, run: str | None = None,
-                   judge: str | None = None) -> dict[str, Any]:
+                   judge: str | None = None, note: str | None = None) -> dict[str, Any]:
     """Append `rec` with its verdict to `path`; `run` names the batch run it comes from (a single
     comparison has none), so that the same experiment judged in two runs keeps two verdicts;
-    `judge` who gave it."""
+    `judge` who gave it; `note` why (the analyst's words, up to MAX_NOTE_CHARS)."""
     if verdict not in VERDICTS:
         raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
-    rec = {**rec, "verdict": verdict}
-    for key, value in (("run", run), ("judge", judge)):
+    rec = {k: v for k, v in rec.items() if k != "verdict_note"}  # a changed mind's note is its own
+    rec["verdict"] = verdict
+    for key, value in (("run", run), ("judge", judge), ("verdict_note", (note or "").strip()[:MAX_NOTE_CHARS])):
         if value:
             rec[key] = value
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,9 +62,10 @@ def by_judge(records: list[dict[str, Any]], judge: str | None) -> list[dict[str,
     return [r for r in records if (r.get("judge") or None) == (judge or None)]
 
 
-def run_verdicts(path: Path, run: str, judge: str | None = None) -> dict[str, str]:
-    """A judge's verdicts on a batch run's experiments: experiment id -> verdict."""
-    return {r["experiment_id"]: r["verdict"] for r in by_judge(latest_verdicts(path, run), judge)} if run else {}
+def run_verdicts(path: Path, run: str, judge: str | None = None) -> dict[str, dict[str, Any]]:
+    """A judge's verdicts on a batch run's experiments: experiment id -> the judged record (its
+    `verdict`, and `verdict_note` when the analyst said why)."""
+    return {r["experiment_id"]: r for r in by_judge(latest_verdicts(path, run), judge)} if run else {}
 
 
 def next_to_judge(records: list[dict[str, Any]], judged: set[str], after: str | None = None) -> dict[str, Any] | None:

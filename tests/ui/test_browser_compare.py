@@ -306,8 +306,11 @@ def test_a_run_is_judged_one_experiment_after_another_blind_or_not(page, running
     expect(page.locator("#batch-details-head")).to_contain_text("judge-1")
     expect(page.locator("#batch-details-title-a")).to_have_text("System A · remote MoE")
     expect(page.locator("#batch-verdict-1")).to_have_text("B better")
+    page.fill("#batch-verdict-why textarea", "Both give the rule; neither cites the threshold.")
+    page.locator("#batch-details-head").click()  # out of the box, so that 3 is a key again
     page.keyboard.press("3")
     expect(note).to_contain_text("Verdict Tie recorded for judge-1 (run judge-me)")
+    expect(page.locator("#batch-verdict-why textarea")).to_have_value("")  # for the next one
     page.keyboard.press("n")
     expect(page.locator("#batch-details-head")).to_contain_text("judge-2")
     page.locator("#batch-run-name textarea").press_sequentially(" 1n")  # typed into a box: characters
@@ -324,7 +327,8 @@ def test_a_run_is_judged_one_experiment_after_another_blind_or_not(page, running
     expect(page.get_by_text("Every experiment of run 'judge-me' that both systems answered has your verdict")
            ).to_be_visible(timeout=10000)
     rows = download_csv(page, "#batch-download", tmp_path / "judged.csv")  # the run's CSV, with them
-    assert sorted({(r["experiment_id"], r["verdict"]) for r in rows}) == [
-        ("judge-0", "B better"), ("judge-1", "Tie"), ("judge-2", "A better")]
+    assert sorted({(r["experiment_id"], r["verdict"], r["verdict_note"]) for r in rows}) == [
+        ("judge-0", "B better", ""), ("judge-1", "Tie", "Both give the rule; neither cites the threshold."),
+        ("judge-2", "A better", "")]
     page.locator("#batch-table").get_by_role("gridcell").filter(has_text="judge-1").first.click()
-    expect(note).to_contain_text("Verdict Tie was recorded for this comparison")
+    expect(note).to_contain_text("Verdict Tie (“Both give the rule; neither cites the threshold.”) was recorded")

@@ -69,7 +69,8 @@ def test_two_judges_agreement_is_counted_on_what_both_judged_with_cohens_kappa()
 
 
 def test_a_runs_verdicts_as_data_hold_each_judges_the_preference_and_the_agreement():
-    records = [_rec("exp-0", "B better", "ana", "r"), _rec("exp-1", "A better", "ana", "r"),
+    records = [_rec("exp-0", "B better", "ana", "r"),
+               {**_rec("exp-1", "A better", "ana", "r"), "verdict_note": "B misreads the threshold"},
                _rec("exp-0", "B better", "marc", "r"), {**_rec("exp-2", "Tie", None, "r"), "blind_left": "A"}]
     summary = verdict_summary(records)
     assert summary["verdicts"] == 4 and summary["blind"] == 1
@@ -82,5 +83,6 @@ def test_a_runs_verdicts_as_data_hold_each_judges_the_preference_and_the_agreeme
     assert low < summary["preference"]["b_share"] < high
     assert summary["agreement"] == {"judges": 3, "judged_twice": 1, "same_verdict": 1, "share": 1.0,
                                     "cohen_kappa": None}
+    assert summary["notes"] == {"ana": {"exp-1": "B misreads the threshold"}}
     assert verdict_summary([]) == {"verdicts": 0, "counts": {"A better": 0, "B better": 0, "Tie": 0, "Both bad": 0},
-                                   "blind": 0, "by_judge": {}, "preference": None, "agreement": None}
+                                   "blind": 0, "by_judge": {}, "notes": {}, "preference": None, "agreement": None}

@@ -7,6 +7,7 @@ import pytest
 from workbench.export import write_csv
 from workbench.summary import flat_rows
 from workbench.verdicts import (
+    MAX_NOTE_CHARS,
     latest_verdicts,
     next_to_judge,
     record_verdict,
@@ -62,8 +63,9 @@ def test_an_experiment_judged_in_two_runs_keeps_a_verdict_in_each_and_apart_from
     assert [(r.get("run"), r["experiment_id"], r["verdict"]) for r in latest_verdicts(path)] == [
         ("before-adapter", "exp-1", "A better"), ("after-adapter", "exp-1", "B better"), (None, "exp-1", "Tie"),
         ("after-adapter", "exp-2", "B better")]
-    assert run_verdicts(path, "after-adapter") == {"exp-1": "B better", "exp-2": "B better"}
-    assert run_verdicts(path, "before-adapter") == {"exp-1": "A better"}
+    verdicts = {k: r["verdict"] for k, r in run_verdicts(path, "after-adapter").items()}
+    assert verdicts == {"exp-1": "B better", "exp-2": "B better"}
+    assert {k: r["verdict"] for k, r in run_verdicts(path, "before-adapter").items()} == {"exp-1": "A better"}
     assert run_verdicts(path, "") == {} and run_verdicts(path, "no-such-run") == {}
     rows = verdict_rows(latest_verdicts(path))  # the verdicts CSV says which run each came from
     assert [(r["run"], r["system"], r["verdict"]) for r in rows][:2] == [
@@ -81,3 +83,17 @@ def test_the_next_to_judge_is_the_next_answered_by_both_without_a_verdict_going_
     assert next_to_judge(records, set(), after="exp-3")["experiment_id"] == "exp-5"  # not the one A skipped
     assert next_to_judge(records, {"exp-1"}, after="exp-5")["experiment_id"] == "exp-3"  # round to the start
     assert next_to_judge(records, {"exp-1", "exp-3", "exp-5"}) is None
+
+
+def test_an_analysts_note_is_kept_with_the_verdict_and_a_changed_mind_brings_its_own(tmp_path):
+    path = tmp_path / "verdicts.jsonl"
+    first = record_verdict(path, _rec("exp-1"), "B better", run="r", note="  A misses the 5% threshold.  ")
+    assert first["verdict_note"] == "A misses the 5% threshold."
+    record_verdict(path, first, "Tie", run="r")  # thought again, said nothing: the old reason is not kept
+    (judged,) = latest_verdicts(path)
+    assert judged["verdict"] == "Tie" and "verdict_note" not in judged
+    record_verdict(path, judged, "A better", run="r", note="x" * 5000)
+    (judged,) = latest_verdicts(path)
+    assert len(judged["verdict_note"]) == MAX_NOTE_CHARS
+    rows = verdict_rows([first])
+    assert {r["verdict_note"] for r in rows} == {"A misses the 5% threshold."}  # in the CSV, on each system's row
