@@ -185,13 +185,17 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     log_out = [log, log_table, log_csv]
     keep = {"fn": remembered, "inputs": [last, log], "outputs": log_out, "api_visibility": "private",
             "queue": False}
+    # another comparison shown: a reason typed for the last one is not this one's
+    forget_why = {"fn": lambda: "", "inputs": None, "outputs": [why], "api_visibility": "private", "queue": False}
     for trigger in (go_btn.click, query.submit):
+        trigger(**forget_why)
         trigger(compare_ui, compare_inputs, outputs, api_visibility="private", **services.heavy_event).success(**keep)
     stop_btn.click(stopper(services, "compare"), None, None, api_visibility="private", queue=False)
     for choice, btn in enumerate(verdict_btns):
         btn.click(verdict_button(choice), [last, why],
                   [last, verdict_note, verdicts_csv, *col_parts, diff, *col_frame, why],
                   api_visibility="private").success(**keep)
+    log_table.select(**forget_why)
     log_table.select(shown_again, [log], [query, tx, checks, *outputs], api_visibility="private")
     log_clear.click(cleared, None, log_out, api_visibility="private", queue=False)
     return {"fn": restored_log, "inputs": [log], "outputs": log_out}

@@ -92,11 +92,13 @@ def test_single_comparisons_are_logged_kept_across_a_reload_and_shown_again(page
     expect(log).to_contain_text("transaction_risk", timeout=30000)
     page.click("#cmp-verdict-1")  # B better: the log shows it
     expect(log).to_contain_text("B better")
+    page.fill("#cmp-verdict-why textarea", "Only B answered.")  # typed, then another comparison run:
     page.locator("#cmp-tx .cm-content").click()
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
     page.fill("#cmp-query textarea", "What is a bond?")
     page.click("#cmp-go")
+    expect(page.locator("#cmp-verdict-why textarea")).to_have_value("")  # the reason was not this one's
     expect(log).to_contain_text("What is a bond?", timeout=30000)
     rows = download_csv(page, "#cmp-log-csv", tmp_path / "comparisons.csv")
     assert [(r["query"], r["system"], r["verdict"]) for r in rows] == [
