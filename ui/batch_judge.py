@@ -6,7 +6,6 @@ name, counted under the table and shown in its *verdict* column and the run's CS
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -21,6 +20,7 @@ from workbench.verdict_stats import agreement_line, preference_line, verdicts_by
 from workbench.verdicts import (
     MAX_NOTE_CHARS,
     VERDICTS,
+    by_experiment,
     latest_verdicts,
     next_to_judge,
     run_verdicts,
@@ -29,12 +29,12 @@ from workbench.verdicts import (
 )
 
 
-def run_tally(path: Path, run: str, records: dict[str, dict[str, Any]]) -> str:
-    """How far the judging of a run has got: its verdicts against the experiments both systems answered."""
+def run_tally(run: str, records: dict[str, dict[str, Any]], judged: list[dict[str, Any]]) -> str:
+    """How far the judging of a run has got: its verdicts (latest_verdicts of it, every judge's)
+    against the experiments both systems answered."""
     if not run or not records:
         return ""
     answered = sum(not still_to_run(r, ("A", "B")) for r in records.values())
-    judged = latest_verdicts(path, run)
     if not judged:
         return (f"**Verdicts on run `{run}`:** none yet, of {answered} experiments both systems answered — "
                 "select a row, or *Judge the next one*.")
@@ -104,8 +104,9 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         if not rec:
             return rec, "Select a row or *Judge the next one* first.", *[gr.skip()] * (VIEW_SIZE + 3)
         rec, said, shown_view = give_verdict(choice, rec, path, run_name, judge, said_why)
-        return (rec, said, *shown_view, run_tally(path, run_name, held),
-                results_frame(list(held.values()), run_verdicts(path, run_name, judge)), "")
+        judged = latest_verdicts(path, run_name)  # read once: everyone's for the tally, this judge's for the table
+        return (rec, said, *shown_view, run_tally(run_name, held, judged),
+                results_frame(list(held.values()), by_experiment(judged, judge)), "")
 
     def button(choice: int) -> Callable[..., tuple]:
         def clicked(rec: dict | None, run_name: str, held: dict[str, dict], said_why: str,
@@ -120,5 +121,6 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
                        [shown, note, *col_parts, diff, *frame, tally, table, why], **private)
              for choice, btn in enumerate(buttons)]
     return {"details": details, "verdict_given": given,
-            "refresh": {"fn": lambda held, name: run_tally(path, name, held), "inputs": [records, run],
+            "refresh": {"fn": lambda held, name: run_tally(name, held, latest_verdicts(path, name)),
+                        "inputs": [records, run],
                         "outputs": [tally], "queue": False, **private}}

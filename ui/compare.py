@@ -143,6 +143,10 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
 
     # ---------------------------------------------------------------- batch
 
+    def own_verdicts(name: str, request: gr.Request) -> dict[str, dict]:
+        """The signed-in analyst's verdicts on run `name`, as the table and the CSV show them."""
+        return run_verdicts(verdicts_file(settings.results_dir), name, judge_of(request))
+
     def batch_ui(data: dict, request: gr.Request) -> Iterator[tuple]:
         file, chosen, conc, lim, name = (data[c] for c in (upload, systems, concurrency, limit, run_name))
         if not chosen:
@@ -162,8 +166,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
         ids = {e.id for e in exps}
         # Rows finished by an earlier run (resume) are read once; new ones arrive with progress.
         done = {r["experiment_id"]: r for r in latest_records(out_path, ids)}
-        judged = verdicts_file(settings.results_dir)
-        verdicts = run_verdicts(judged, safe_name, judge_of(request))  # on a resumed run (read again at the end)
+        verdicts = own_verdicts(safe_name, request)  # on a resumed run (read again at the end)
         last_ui = 0.0
         for prog in unwritten_stops(run, out_path):
             if prog.record is not None:
@@ -181,7 +184,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                        safe_name, gr.update(), gr.update())
                 continue
             failed = Counter(key for rec in records for key in still_to_run(rec, tuple(chosen)))
-            verdicts = run_verdicts(judged, safe_name, judge_of(request))  # with those given while it ran
+            verdicts = own_verdicts(safe_name, request)  # with those given while it ran
             runs = gr.update(choices=saved_run_choices(settings.results_dir))
             yield (progress_md(prog, state, failed), *results_view(records, safe_name, verdicts), dict(done),
                    safe_name, runs, runs)
@@ -197,7 +200,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
         status = (f"**Opened run `{name}`** — {len(records)} experiments ({counts}). *Run batch* under this "
                   "name (with the file it used) resumes it.")
         safe_name = safe_run_name(name, "batch")
-        verdicts = run_verdicts(verdicts_file(settings.results_dir), safe_name, judge_of(request))
+        verdicts = own_verdicts(safe_name, request)
         return (status, *results_view(records, safe_name, verdicts),
                 {r["experiment_id"]: r for r in records}, safe_name, gr.update(), gr.update(), name)
 
@@ -210,8 +213,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
 
     def csv_with_verdicts(held: dict[str, dict], name: str, request: gr.Request) -> Any:
         """The run's CSV again, with the verdict just given in it."""
-        verdicts = run_verdicts(verdicts_file(settings.results_dir), name, judge_of(request))
-        return run_csv(list(held.values()), name, verdicts)
+        return run_csv(list(held.values()), name, own_verdicts(name, request))
 
     batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download,
                      batch_records, shown_run, saved, against]

@@ -62,10 +62,15 @@ def by_judge(records: list[dict[str, Any]], judge: str | None) -> list[dict[str,
     return [r for r in records if (r.get("judge") or None) == (judge or None)]
 
 
+def by_experiment(records: list[dict[str, Any]], judge: str | None) -> dict[str, dict[str, Any]]:
+    """One judge's verdicts of a run (latest_verdicts of it): experiment id -> the judged record
+    (its `verdict`, and `verdict_note` when the analyst said why)."""
+    return {r["experiment_id"]: r for r in by_judge(records, judge)}
+
+
 def run_verdicts(path: Path, run: str, judge: str | None = None) -> dict[str, dict[str, Any]]:
-    """A judge's verdicts on a batch run's experiments: experiment id -> the judged record (its
-    `verdict`, and `verdict_note` when the analyst said why)."""
-    return {r["experiment_id"]: r for r in by_judge(latest_verdicts(path, run), judge)} if run else {}
+    """A judge's verdicts on a batch run's experiments, read from `path` (see by_experiment)."""
+    return by_experiment(latest_verdicts(path, run), judge) if run else {}
 
 
 def next_to_judge(records: list[dict[str, Any]], judged: set[str], after: str | None = None) -> dict[str, Any] | None:
