@@ -21,8 +21,10 @@ from workbench.fren import (
     COST_METRIC,
     MATRIX_METRICS,
     STRATEGIES,
+    THINKING_MODES,
     Probe,
     budget_for_all,
+    budget_line,
     completion_table,
     custom_probes,
     failures,
@@ -93,11 +95,20 @@ def matrix_figure(rows: list[dict[str, Any]], questions: str = "French questions
     return fig
 
 
-def budget_figure(table: list[dict[str, Any]], budgets: list[int]) -> go.Figure:
+LANGUAGE_NAMES = {"fr": "French", "en": "English"}
+LANGUAGE_COLOURS = {"fr": "#16a34a", "en": "#2563eb"}  # as the transcript colours them
+
+
+def budget_figure(curves: list[dict[str, Any]], budgets: list[int]) -> go.Figure:
+    """A line per question language and thinking mode (`curves`: completion_table grouped by
+    both, every question type together): thinking off dashed, each language its colour."""
     fig = go.Figure()
-    for row in table:
-        fig.add_trace(go.Scatter(x=budgets, y=[row[f"≤{b}"] * 100 for b in budgets], mode="lines+markers",
-                                 name=row["type"]))
+    for row in curves:
+        lang, thinking = row["language"], row["thinking"]
+        fig.add_trace(go.Scatter(
+            x=budgets, y=[row[f"≤{b}"] * 100 for b in budgets], mode="lines+markers",
+            name=f"{LANGUAGE_NAMES.get(lang, 'other')} questions · thinking {thinking}",
+            line={"color": LANGUAGE_COLOURS.get(lang, "#a16207"), "dash": "solid" if thinking == "on" else "dash"}))
     fig.add_hline(y=95, line_dash="dot", annotation_text="95%")
     # budgets usually double from one to the next: on a log axis each gets its own room, and one
     # large budget no longer squeezes the others against the left edge
@@ -170,15 +181,19 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
             sweep_engine = gr.Dropdown(engine_choices, value=LOCAL, label="Engine", elem_id="sweep-engine")
             budgets_box = gr.Textbox("16, 32, 64, 96, 128, 192, 256, 384", label="Budgets to report",
                                      elem_id="sweep-budgets")
+            sweep_thinking = gr.CheckboxGroup(list(THINKING_MODES), value=list(THINKING_MODES), label="Thinking",
+                                              info="Both: what thinking costs in budget", elem_id="sweep-thinking")
             sweep_btn = gr.Button("Run budget sweep", elem_id="sweep-go")
         sweep_status = gr.Markdown(elem_id="sweep-status")
         # Hidden until a sweep has run: its columns are the budgets asked for
-        sweep_df = gr.Dataframe(label="Completion rate by type and budget", visible=False, elem_id="sweep-table")
+        sweep_df = gr.Dataframe(label="Completion rate by thinking, question type and language, at each budget",
+                                visible=False, elem_id="sweep-table")
         sweep_plot = gr.Plot(visible=False, elem_id="sweep-plot", show_label=False)
         with gr.Row():
             sweep_download = gr.DownloadButton("Download sweep CSV", visible=False, elem_id="sweep-download")
             sweep_use = gr.Button(visible=False, elem_id="sweep-use")
-        sweep_budget = gr.State(None)  # the budget Use… copies
+            sweep_use_off = gr.Button(visible=False, elem_id="sweep-use-off")
+        sweep_budget = gr.State(None)  # the budgets Use… copies: thinking mode -> max_new_tokens
 
     def pick(chosen_types: list[str], chosen_langs: list[str], per_type: float, extra: str) -> list[Probe]:
         picked: list[Probe] = []
@@ -263,7 +278,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
             return gr.update(), gr.update()
         return transcript_html([row]), gr.Accordion(open=True)
 
-    def sweep(label: str, budgets_text: str, chosen_types, chosen_langs, per_type, extra,
+    def sweep(label: str, budgets_text: str, modes: list[str], chosen_types, chosen_langs, per_type, extra,
               request: gr.Request) -> Iterator[tuple]:
         try:
             budgets = sorted({int(b) for b in budgets_text.replace(";", ",").split(",") if b.strip()})
@@ -271,6 +286,8 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
             raise gr.Error("Budgets must be whole numbers separated by commas.") from None
         if not budgets or budgets[0] < 1 or budgets[-1] > MAX_BUDGET:
             raise gr.Error(f"Give budgets between 1 and {MAX_BUDGET}.")
+        if not modes:
+            raise gr.Error("Choose thinking on, off or both.")
         picked = pick(chosen_types, chosen_langs, per_type, extra)
         if not picked:
             raise gr.Error("Choose at least one question type and language.")
@@ -278,46 +295,56 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         cancel = session_cancel(services, request, "fren")
         # room above the largest budget, so that "needs more than every budget" is measured too
         params = GenerationParams(temperature=0, max_new_tokens=min(budgets[-1] * 2, MAX_BUDGET))
+        modes = [m for m in THINKING_MODES if m in modes]  # thinking on first, however they were ticked
+        total = len(picked) * len(modes)
         needs: list[dict[str, Any]] = []
         last = 0.0
-        for need in needed_tokens(engine, picked, params, cancel):
+        unchanged = (gr.update(),) * 6
+        for need in needed_tokens(engine, picked, params, cancel, thinking=modes):
             needs.append(need)
             if time.perf_counter() - last > 0.5:
                 last = time.perf_counter()
-                yield (f"Measuring — {len(needs)}/{len(picked)} answers", gr.update(), gr.update(), gr.update(),
-                       gr.update(), gr.update())
+                yield f"Measuring — {len(needs)}/{total} answers", *unchanged
         failed = [n for n in needs if n["error"]]
         hidden = gr.update(visible=False)
         if needs and len(failed) == len(needs):
-            yield f"⚠️ {label} could not answer: {failed[0]['error']}", hidden, hidden, hidden, hidden, None
+            yield f"⚠️ {label} could not answer: {failed[0]['error']}", hidden, hidden, hidden, hidden, hidden, None
             return
         table = completion_table(needs, budgets)
         path = download_path("budget-sweep")
-        write_csv([*table, {"type": "(per question)"}, *needs], path, bom=True)
+        write_csv([*table, {"thinking": "(per question)"}, *needs], path, bom=True)
         measured = len(needs) - len(failed)
-        state = (f"Stopped — measured {measured} of {len(picked)} answers" if cancel.is_set()
+        state = (f"Stopped — measured {measured} of {total} answers" if cancel.is_set()
                  else f"Measured {measured} answers")
         state += f" (full length up to {params.max_new_tokens} tokens)."
         if failed:
             state += f" {len(failed)} failed and are left out: {failed[0]['error']}"
         if not measured:
-            yield state, hidden, hidden, hidden, hidden, None
+            yield state, hidden, hidden, hidden, hidden, hidden, None
             return
-        enough = budget_for_all(table)
-        if enough is None:
-            state += " No budget of the sweep lets 95% of every question type finish: try larger ones."
-        use = gr.update(value=f"Use max_new_tokens = {enough} in Chat and Compare", visible=True) \
-            if enough is not None else hidden
-        yield (state, gr.update(value=pd.DataFrame(_percent(table)), visible=True),
-               gr.update(value=budget_figure(table, budgets), visible=True),
-               gr.update(value=str(path), visible=True), use, enough)
+        found = {m: budget_for_all(table, m) for m in modes}
+        state += " " + budget_line(table)
+        if None in found.values():
+            state += " Try larger budgets."
 
-    def use_budget(enough: int | None) -> list[Any]:
-        """The measured budget into Chat's and Compare's max_new_tokens (their presets turn Custom)."""
-        if enough is None:
+        def use(mode: str) -> dict[str, Any]:
+            if found.get(mode) is None:
+                return hidden
+            return gr.update(value=f"Use max_new_tokens = {found[mode]} with thinking {mode} in Chat and Compare",
+                             visible=True)
+
+        curves = completion_table(needs, budgets, by=("thinking", "language"))
+        yield (state, gr.update(value=pd.DataFrame(_percent(table)), visible=True),
+               gr.update(value=budget_figure(curves, budgets), visible=True),
+               gr.update(value=str(path), visible=True), use("on"), use("off"), found)
+
+    def use_budget(found: dict[str, int | None] | None, mode: str) -> list[Any]:
+        """A measured budget into Chat's and Compare's max_new_tokens, with thinking as measured
+        (their presets turn Custom)."""
+        if not found or found.get(mode) is None:
             raise gr.Error("Run a budget sweep first.")
-        gr.Info(f"max_new_tokens = {enough} in Chat and Compare (thinking on, as measured).")
-        return [enough, CUSTOM] * len(targets)
+        gr.Info(f"max_new_tokens = {found[mode]} with thinking {mode} in Chat and Compare.")
+        return [found[mode], THINKING_MODES[mode], CUSTOM] * len(targets)
 
 
     shown = [status, matrix_df, plot, rows_df, transcript, download, rows_state, saved]
@@ -328,9 +355,10 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
     tab.select(lambda: gr.update(choices=listed()), None, [saved], api_visibility="private")
     rows_df.select(show_answer, [rows_state], [transcript, transcript_box], api_visibility="private")
     stop.click(stopper(services, "fren"), None, None, api_visibility="private", queue=False)
-    sweep_btn.click(sweep, [sweep_engine, budgets_box, types, langs, count, custom],
-                    [sweep_status, sweep_df, sweep_plot, sweep_download, sweep_use, sweep_budget],
+    sweep_btn.click(sweep, [sweep_engine, budgets_box, sweep_thinking, types, langs, count, custom],
+                    [sweep_status, sweep_df, sweep_plot, sweep_download, sweep_use, sweep_use_off, sweep_budget],
                     api_visibility="private", **services.heavy_event)
-    sweep_use.click(use_budget, [sweep_budget],
-                    [c for t in targets.values() for c in (t["controls"]["max_new_tokens"], t["preset"])],
-                    api_visibility="private")
+    copied_to = [c for t in targets.values()
+                 for c in (t["controls"]["max_new_tokens"], t["controls"]["enable_thinking"], t["preset"])]
+    sweep_use.click(lambda found: use_budget(found, "on"), [sweep_budget], copied_to, api_visibility="private")
+    sweep_use_off.click(lambda found: use_budget(found, "off"), [sweep_budget], copied_to, api_visibility="private")

@@ -225,60 +225,105 @@ def read_inspection(path: Path | str) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------- budget sweep
 
+THINKING_MODES = {"on": True, "off": False}  # the sweep's thinking modes, as its rows name them
+
 
 def needed_tokens(engine: Engine, probes: list[Probe], params: GenerationParams,
-                  cancel: threading.Event | None = None, workers: int = 8) -> Iterator[dict[str, Any]]:
-    """One full-length run per probe, yielded as each ends: how many tokens it needs to finish
-    (`needed` None when it did not finish within `params.max_new_tokens`).
+                  cancel: threading.Event | None = None, workers: int = 8,
+                  thinking: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    """One full-length run per probe and thinking mode ("on", "off"; default: as `params` say),
+    yielded as each ends: how many tokens it needs to finish (`needed` None when it did not
+    finish within `params.max_new_tokens`).
 
     An answer that failed (`error` set) measures nothing and completion_table leaves it out;
     after a Stop nothing new starts and the runs it cut short are dropped.
     """
+    modes = thinking or ["on" if params.enable_thinking else "off"]
     fixed = params.model_copy(update={"seed": params.seed if params.seed is not None else 0})
 
-    def one(probe: Probe) -> dict[str, Any]:
-        res = collect(engine.stream(ChatRequest.single(probe.question, params=fixed), cancel))
+    def one(probe: Probe, mode: str) -> dict[str, Any]:
+        mine = fixed.model_copy(update={"enable_thinking": THINKING_MODES[mode]})
+        res = collect(engine.stream(ChatRequest.single(probe.question, params=mine), cancel))
         s = res.stats
-        return {"probe": probe.id, "type": probe.type, "lang": probe.lang,
+        return {"probe": probe.id, "type": probe.type, "language": probe.lang, "thinking": mode,
                 # the end-of-reply token is generated too, and counts against max_new_tokens
                 "needed": s.output_tokens + 1 if s.finish_reason == "stop" else None,
                 "reasoning_tokens": s.reasoning_tokens, "answer_tokens": s.content_tokens,
                 "finish_reason": s.finish_reason,
                 "error": str(res.error) if res.error and s.finish_reason == "error" else None}
 
-    for row in as_they_finish(one, [(p,) for p in probes], cancel, workers):
+    for row in as_they_finish(one, [(p, mode) for mode in modes for p in probes], cancel, workers):
         if row["finish_reason"] != "cancelled":
             yield row
 
 
-def completion_table(needs: list[dict[str, Any]], budgets: list[int]) -> list[dict[str, Any]]:
-    """Completion rate per question type at each budget, and the smallest budget reaching 95%
-    (answers that failed are left out: they say nothing about the budget)."""
+def completion_table(needs: list[dict[str, Any]], budgets: list[int],
+                     by: tuple[str, ...] = ("thinking", "type", "language")) -> list[dict[str, Any]]:
+    """Completion rate at each budget per group of answers (by default per thinking mode,
+    question type and language: a French question may need more tokens than its English twin),
+    the smallest budget of those tried reaching 95%, the exact budget that does, and how much of
+    a finished answer was reasoning. Answers that failed are left out: they say nothing about the
+    budget."""
     needs = [n for n in needs if not n.get("error")]
+
+    def order(group: tuple) -> list[Any]:  # thinking on first, the rest alphabetically
+        return [list(THINKING_MODES).index(v) if k == "thinking" else str(v) for k, v in zip(by, group, strict=True)]
+
+    groups = sorted({tuple(n.get(k) for k in by) for n in needs}, key=order)
     out = []
-    for qtype in sorted({n["type"] for n in needs}):
-        mine = [n for n in needs if n["type"] == qtype]
-        row: dict[str, Any] = {"type": qtype, "questions": len(mine)}
+    for group in groups:
+        mine = [n for n in needs if tuple(n.get(k) for k in by) == group]
+        finished = [n for n in mine if n["needed"] is not None]
+        complete = sorted(n["needed"] for n in finished)
+        k = math.ceil(0.95 * len(mine))  # answers that must complete
+        spent = sum(n["reasoning_tokens"] + n["answer_tokens"] for n in finished)
+        # the figures read first before the rates at each budget, which may run off the screen
+        row: dict[str, Any] = {**dict(zip(by, group, strict=True)), "questions": len(mine),
+                               "exact budget for 95%": complete[k - 1] if len(complete) >= k else None,
+                               "reasoning share": round(sum(n["reasoning_tokens"] for n in finished) / spent, 3)
+                               if spent else None}
         smallest = None
         for budget in sorted(budgets):
             rate = sum(n["needed"] is not None and n["needed"] <= budget for n in mine) / len(mine)
             row[f"≤{budget}"] = round(rate, 3)
             if smallest is None and rate >= 0.95:
                 smallest = budget
-        complete = sorted(n["needed"] for n in mine if n["needed"] is not None)
-        k = math.ceil(0.95 * len(mine))  # answers that must complete
-        p95 = complete[k - 1] if len(complete) >= k else None
         row["smallest budget ≥95% (of those tried)"] = smallest
-        row["exact budget for 95%"] = p95
         out.append(row)
     return out
 
 
-def budget_for_all(table: list[dict[str, Any]]) -> int | None:
-    """The smallest max_new_tokens that lets 95% of every question type finish (the largest of
-    the types' exact budgets), or None when some type did not reach 95% within the sweep."""
-    exact = [row["exact budget for 95%"] for row in table]
+def budget_for_all(table: list[dict[str, Any]], thinking: str = "on", lang: str | None = None) -> int | None:
+    """The smallest max_new_tokens that lets 95% of every group of `table` with this thinking
+    mode (and question language, when given) finish: the largest of their exact budgets. None
+    when some group did not reach 95% within the sweep, or the table has none of them."""
+    exact = [row["exact budget for 95%"] for row in table if row.get("thinking", "on") == thinking
+             and (lang is None or row.get("language") == lang)]
     return max(exact) if exact and None not in exact else None
+
+
+def budget_line(table: list[dict[str, Any]]) -> str:
+    """What the sweep found, in a sentence or two: per thinking mode measured, the budget that
+    lets 95% of the questions of each type and language finish (and how many times larger
+    thinking makes it), then per language when French and English questions need different ones."""
+    modes = [m for m in THINKING_MODES if any(row.get("thinking", "on") == m for row in table)]
+    found = {m: budget_for_all(table, m) for m in modes}
+    said, unit = [], " new tokens"  # the unit after the first figure only
+    for m in modes:
+        if found[m] is None:
+            said.append(f"more than the sweep measured with thinking {m}")
+        else:
+            said.append(f"{found[m]}{unit} with thinking {m}")
+            unit = ""
+    line = f"Budget that lets 95% of the questions of each type and language finish: {', '.join(said)}"
+    if found.get("on") and found.get("off"):
+        line += f" (thinking makes it {found['on'] / found['off']:.1f}× larger)"
+    line += "."
+    for m in modes:
+        fr, en = budget_for_all(table, m, "fr"), budget_for_all(table, m, "en")
+        if fr is not None and en is not None and fr != en:
+            line += f" With thinking {m}, French questions need {fr}, English ones {en}."
+    return line
 
 
 # ---------------------------------------------------------------- transcript

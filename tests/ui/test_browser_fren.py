@@ -49,27 +49,42 @@ def test_inspection_on_four_probes_shows_matrix_and_chart(page):
     expect(transcript.locator(".fren-answer")).to_be_visible()
 
     # The budget sweep's table and chart appear once it has run, with a column per budget asked for
+    # and a row per thinking mode, question type and language
     expect(page.locator("#sweep-table")).to_have_count(0)
     page.fill("#sweep-budgets input, #sweep-budgets textarea", "16, 64, 256")
     page.click("#sweep-go")
-    expect(page.locator("#sweep-status")).to_contain_text("Measured 4 answers", timeout=120000)
+    status = page.locator("#sweep-status")
+    expect(status).to_contain_text("Measured 8 answers", timeout=120000)  # 4 questions, thinking on and off
+    on, off = map(int, re.search(r"finish: (\d+) new tokens with thinking on, (\d+) with thinking off",
+                                 status.inner_text()).groups())
+    assert off < on
+    expect(status).to_contain_text("thinking makes it")
     table = page.locator("#sweep-table")
     expect(table).to_contain_text("≤64")
     expect(table).to_contain_text("definition")
     expect(table).to_contain_text("%")
+    for cell in ("on", "off", "en", "fr"):
+        expect(table.get_by_role("gridcell", name=cell, exact=True).first).to_be_visible()
     expect(page.locator("#sweep-plot .js-plotly-plot")).to_be_visible()
+    expect(page.locator("#sweep-plot")).to_contain_text("French questions · thinking off")
     expect(page.locator("#sweep-download")).to_be_visible()
-    # the budget that lets 95% of every type finish goes to Chat and Compare in one click
+    # the budget that lets 95% of every type finish goes to Chat and Compare in one click, with
+    # thinking as it was measured
     use = page.locator("#sweep-use")
-    expect(use).to_contain_text("in Chat and Compare")
-    budget = re.search(r"max_new_tokens = (\d+)", use.inner_text()).group(1)
-    use.click()
+    expect(use).to_have_text(f"Use max_new_tokens = {on} with thinking on in Chat and Compare")
+    page.click("#sweep-use-off")
     page.get_by_role("tab", name="Chat").click()
     page.click("#chat-params")
-    expect(page.locator("#chat-max_new_tokens input[type=number]")).to_have_value(budget)
+    expect(page.locator("#chat-max_new_tokens input[type=number]")).to_have_value(str(off))
+    expect(page.locator("#chat-enable_thinking input")).not_to_be_checked()
     expect(page.locator("#chat-preset input")).to_have_value("Custom")
+    page.get_by_role("tab", name="FR/EN behaviour").click()
+    use.click()
+    page.get_by_role("tab", name="Chat").click()
+    expect(page.locator("#chat-max_new_tokens input[type=number]")).to_have_value(str(on))
+    expect(page.locator("#chat-enable_thinking input")).to_be_checked()
     page.get_by_role("tab", name="Compare").click()
-    expect(page.locator("#compare-params-summary")).to_contain_text(f"up to {budget} new tokens")
+    expect(page.locator("#compare-params-summary")).to_contain_text(f"up to {on} new tokens")
 
 
 def test_stop_keeps_the_finished_answers_and_counts_only_those(page, tmp_path):

@@ -10,12 +10,23 @@ from workbench.fren import COST_METRIC, STRATEGIES
 
 
 def test_budgets_spanning_orders_of_magnitude_get_a_log_axis():
-    row = {"type": "definition", "≤64": 0.35, "≤128": 1.0, "≤256": 1.0, "≤20000": 1.0}
+    row = {"thinking": "on", "language": "fr", "≤64": 0.35, "≤128": 1.0, "≤256": 1.0, "≤20000": 1.0}
     wide = budget_figure([row], [64, 128, 256, 20000])
     assert wide.layout.xaxis.type == "log"  # 64 and 128 were squeezed into one pixel next to 20000
     assert budget_figure([row], [64, 128, 256]).layout.xaxis.type in (None, "linear")
     assert list(wide.layout.xaxis.tickvals) == [64, 128, 256, 20000]  # ticks at the budgets asked for
     assert [round(y) for y in wide.data[0].y] == [35, 100, 100, 100]
+
+
+def test_the_budget_chart_draws_thinking_off_dashed_and_each_language_in_its_colour():
+    curves = [{"thinking": thinking, "language": lang, "≤64": 0.5} for thinking in ("on", "off")
+              for lang in ("en", "fr", "und")]
+    lines = budget_figure(curves, [64]).data
+    assert [trace.name for trace in lines] == [
+        "English questions · thinking on", "French questions · thinking on", "other questions · thinking on",
+        "English questions · thinking off", "French questions · thinking off", "other questions · thinking off"]
+    assert [trace.line.dash for trace in lines] == ["solid"] * 3 + ["dash"] * 3
+    assert lines[0].line.color == lines[3].line.color != lines[1].line.color  # a colour per language
 
 
 def test_a_saved_inspection_is_described_by_its_engines_and_strategies(tmp_path):
