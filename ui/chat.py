@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +22,7 @@ from workbench.chat import (
     stats_line,
 )
 from workbench.chat_export import conversation_json, conversation_markdown, finished
-from workbench.safety import safe_markdown
+from workbench.safety import safe_markdown, safe_question
 from workbench.services import LOCAL, Services
 
 MAX_BUDGET = int(param_bounds("max_new_tokens")[1])
@@ -33,7 +34,7 @@ def render(turns: list[Turn]) -> list[dict[str, Any]]:
     """Chatbot messages for a conversation; model text is made safe to display."""
     messages: list[dict[str, Any]] = []
     for turn in turns:
-        messages.append({"role": "user", "content": safe_markdown(turn.question)})
+        messages.append({"role": "user", "content": safe_question(turn.question)})
         thinking_on = (turn.params or {}).get("enable_thinking", True)
         if turn.reasoning or (turn.running and not turn.answer and thinking_on):
             pending = turn.running and not turn.answer
@@ -62,6 +63,45 @@ def render(turns: list[Turn]) -> list[dict[str, Any]]:
             messages.append({"role": "assistant",
                              "content": "\n\n".join([body, *notes]).strip() or "…"})
     return messages
+
+
+def edited_turn(turns: list[Turn], index: int, beside: bool = False) -> int | None:
+    """The turn (its place in `turns`) whose question is message `index` of a conversation box:
+    the main box shows render(turns), the side-by-side box render(beside_history(turns)), where a
+    question asked alone before the second engine was added has no place. None when that message
+    is not a question."""
+    shown = beside_history(turns) if beside else turns
+    messages = render(shown)
+    if not 0 <= index < len(messages) or messages[index]["role"] != "user":
+        return None
+    asked = sum(m["role"] == "user" for m in messages[:index])  # questions above it in the box
+    if not beside:
+        return asked
+    return [i for i, turn in enumerate(turns) if turn.beside is not None][asked]
+
+
+def edited_text(value: Any) -> str:
+    """The new question from a chat box's edit: the text the box held (a tag safe_question made
+    visible back to what was typed)."""
+    if isinstance(value, dict):
+        value = value.get("text", "")
+    return html.unescape(str(value or "")).strip()
+
+
+def edit_point(turns: list[Turn], index: Any, value: Any, beside: bool = False) -> tuple[list[Turn], str, int]:
+    """A question edited in a conversation box (message `index` now reads `value`) is asked again
+    in its place, with the engines and parameters picked now, as Regenerate does: the turns before
+    it are kept (the models are sent only those), it and those after it are dropped. Returns the
+    kept turns, the new question and how many later questions were dropped. Raises gr.Error while
+    an answer is coming (the box disables its pencils then; this guards the conversation anyway)
+    and for an edit that is not of a question or leaves it empty."""
+    if turns and not turns[-1].done:
+        raise gr.Error("An answer is still coming: stop it, or wait, before editing a question.")
+    at = edited_turn(turns, index, beside) if isinstance(index, int) else None
+    question = edited_text(value)
+    if at is None or not question:
+        raise gr.Error("Only a question can be edited, and not to nothing.")
+    return turns[:at], question, len(turns) - at - 1
 
 
 def cut_off_in_reasoning(turns: list[Turn]) -> bool:
@@ -130,11 +170,11 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         with gr.Row(equal_height=False):
             with gr.Column(scale=3) as chat_column:
                 with gr.Row(equal_height=True):
-                    chatbot = gr.Chatbot(label="Conversation", height=540, elem_id="chatbot",
+                    chatbot = gr.Chatbot(editable="user", label="Conversation", height=540, elem_id="chatbot",
                                          sanitize_html=True, allow_tags=False, buttons=["copy"],
                                          feedback_options=None,
                                          placeholder="Ask a finance question in English or French.")
-                    chatbot_beside = gr.Chatbot(height=540, elem_id="chatbot-beside", visible=False,
+                    chatbot_beside = gr.Chatbot(editable="user", height=540, elem_id="chatbot-beside", visible=False,
                                                 sanitize_html=True, allow_tags=False, buttons=["copy"],
                                                 feedback_options=None,
                                                 placeholder="Each question goes to both engines; this one "
@@ -227,6 +267,16 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         kept = history[:-1]
         return kept, render(kept), render(beside_history(kept)), history[-1].question, ""
 
+    def ask_again(beside: bool):
+        def edited(history: list[Turn], evt: gr.EditData) -> tuple[list[Turn], list[dict], list[dict], str, str]:
+            kept, question, dropped = edit_point(history, evt.index, evt.value, beside)
+            if dropped:
+                gr.Info("Asked again; " + ("the question after it was" if dropped == 1
+                                           else f"the {dropped} questions after it were") + " dropped.")
+            return kept, render(kept), render(beside_history(kept)), question, ""
+
+        return edited
+
     def bigger_budget(budget: float) -> int:
         return int(min(MAX_BUDGET, max(64, budget * 2)))
 
@@ -240,6 +290,13 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
     taken_back = [turns, chatbot, chatbot_beside, pending, diff]
     regenerate.click(take_last, [turns], taken_back, api_visibility="private").then(
         respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event).then(**keep)
+    for box, beside_box in ((chatbot, False), (chatbot_beside, True)):
+        box.edit(ask_again(beside_box), [turns], taken_back, api_visibility="private").success(
+            respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event
+        ).then(**keep)
+        # a refused edit leaves the box as the conversation is, not as it was typed
+        box.edit(lambda history: (render(history), render(beside_history(history))), [turns],
+                 [chatbot, chatbot_beside], api_visibility="private", queue=False)
     more.click(bigger_budget, [controls["max_new_tokens"]], [controls["max_new_tokens"]],
                api_visibility="private").then(
         take_last, [turns], taken_back, api_visibility="private").then(

@@ -14,12 +14,23 @@ import re
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)]*)\)")
 _REF_IMAGE = re.compile(r"!\[([^\]]*)\]\[([^\]]*)\]")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # a "<" that could open an HTML tag or comment
+
+
+def _no_images(text: str) -> str:
+    text = _IMAGE.sub(lambda m: f"[image blocked: {m.group(1) or 'untitled'} — {m.group(2)}]", text)
+    text = _REF_IMAGE.sub(lambda m: f"[image blocked: {m.group(1) or 'untitled'}]", text)
+    return _AUTOLINK.sub(lambda m: m.group(1), text)
 
 
 def safe_markdown(text: str) -> str:
     """Markdown that renders the text faithfully but cannot load anything remote."""
-    text = _IMAGE.sub(lambda m: f"[image blocked: {m.group(1) or 'untitled'} — {m.group(2)}]", text)
-    text = _REF_IMAGE.sub(lambda m: f"[image blocked: {m.group(1) or 'untitled'}]", text)
-    text = _AUTOLINK.sub(lambda m: m.group(1), text)
-    text = html.escape(text, quote=False)  # <img>, <iframe>, <style>… become visible text
+    text = html.escape(_no_images(text), quote=False)  # <img>, <iframe>, <style>… become visible text
     return text.replace("![", "!\\[")
+
+
+def safe_question(text: str) -> str:
+    """A question as its chat box shows it: as safe as safe_markdown, but escaping only a "<" that
+    could open a tag, because the box's pencil opens this text for editing: "M&A" and "P/E < 15"
+    stay as they were typed there, not "M&amp;A" and "P/E &lt; 15"."""
+    return _TAG_START.sub("&lt;", _no_images(text)).replace("![", "!\\[")

@@ -276,3 +276,59 @@ def test_a_reload_keeps_the_conversation_and_the_engines_it_was_asked_of(page):
     page.wait_for_timeout(1500)
     expect(page.locator("#chatbot")).not_to_contain_text("duration")
     expect(beside).to_be_hidden()
+
+
+def edit_question(box, number: int, text: str) -> None:
+    """Edit the `number`-th question (from 0) of a conversation box, as a user does with its pencil."""
+    box.locator("[data-testid='user']").nth(number).hover()
+    box.locator("button[aria-label='Edit']").nth(number).click()
+    box.locator("textarea").fill(text)
+    box.locator("button[aria-label='Submit']").click()
+
+
+def test_an_edited_question_is_asked_again_in_its_place(page):
+    chat = page.locator("#chatbot")
+    for question in ("Is a P/E < 15 cheap?", "What is a dividend?"):
+        ask(page, question)
+        expect(chat.locator("[data-testid='bot']").last).to_contain_text("finish: stop", timeout=30000)
+    # the pencil opens the question as it was typed, not as the box escapes it for display
+    chat.locator("[data-testid='user']").first.hover()
+    chat.locator("button[aria-label='Edit']").first.click()
+    expect(chat.locator("textarea")).to_have_value("Is a P/E < 15 cheap?")
+    chat.locator("button[aria-label='Cancel']").click()
+
+    edit_question(chat, 0, "Qu'est-ce qu'un ETF ?")
+    expect(page.get_by_text("Asked again; the question after it was dropped.")).to_be_visible(timeout=10000)
+    expect(chat).to_contain_text("Un ETF est un fonds indiciel coté", timeout=30000)
+    expect(chat).to_contain_text("finish: stop", timeout=30000)
+    expect(chat.locator("[data-testid='user']")).to_have_count(1)
+    expect(chat).not_to_contain_text("dividend")
+    # an edit to nothing is refused, and the box shows the question as it still is
+    edit_question(chat, 0, "   ")
+    expect(page.get_by_text("Only a question can be edited, and not to nothing.")).to_be_visible(timeout=10000)
+    expect(chat.locator("[data-testid='user']").first).to_have_text("Qu'est-ce qu'un ETF ?")
+    expect(chat).to_contain_text("Un ETF est un fonds indiciel coté")
+
+    # not while an answer is coming: the pencils wait for it to end (or be stopped)
+    page.click("#chat-params")
+    set_number(page, "chat-max_new_tokens", 4000)
+    set_number(page, "chat-min_new_tokens", 1000)
+    ask(page, "What is an ETF?")
+    expect(chat.locator("[data-testid='user']")).to_have_count(2)
+    expect(chat.locator("button[aria-label='Edit']").first).to_be_disabled()
+    page.click("#chat-stop")
+    expect(chat).to_contain_text("Stopped", timeout=10000)
+    expect(chat.locator("button[aria-label='Edit']").first).to_be_enabled()
+
+
+def test_a_question_edited_in_the_second_box_is_asked_again_of_both_engines(page):
+    pick(page, "chat-beside", "System B · router + local model")
+    beside = page.locator("#chatbot-beside")
+    ask(page, "What is a dividend?")
+    for box in (page.locator("#chatbot"), beside):
+        expect(box).to_contain_text("finish: stop", timeout=30000)
+    edit_question(beside, 0, "Qu'est-ce que la duration ?")
+    for box in (page.locator("#chatbot"), beside):
+        expect(box).to_contain_text("La duration mesure", timeout=30000)
+        expect(box.locator("[data-testid='user']")).to_have_count(1)
+        expect(box).not_to_contain_text("dividend")

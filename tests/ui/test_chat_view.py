@@ -1,0 +1,52 @@
+"""Chat tab views: which question a conversation box's edit is about, and what it keeps."""
+
+from __future__ import annotations
+
+import gradio as gr
+import pytest
+
+from ui.chat import edit_point, edited_text, edited_turn, render
+from workbench.chat import Turn
+
+
+def answered(question: str, reasoning: str = "The user asks.", beside: Turn | None = None) -> Turn:
+    return Turn(question=question, engine="System B · local model", reasoning=reasoning, answer="An answer.",
+                stats={"finish_reason": "stop"}, running=False, beside=beside)
+
+
+def test_an_edited_message_is_traced_back_to_its_question_in_either_box():
+    turns = [answered("What is an ETF?"),  # asked alone, before the second engine was added
+             answered("What is a bond?", reasoning="", beside=answered("What is a bond?")),
+             answered("Qu'est-ce que la duration ?", beside=answered("Qu'est-ce que la duration ?"))]
+    main = render(turns)
+    questions = [i for i, m in enumerate(main) if m["role"] == "user"]
+    assert len(questions) == 3 and len(main) > 6  # thinking blocks and answers between the questions
+    assert [edited_turn(turns, i) for i in questions] == [0, 1, 2]
+    assert edited_turn(turns, questions[0] + 1) is None  # a thinking block or an answer is no question
+    assert edited_turn(turns, len(main)) is None and edited_turn(turns, -1) is None
+    beside = [i for i, m in enumerate(render([t.beside for t in turns if t.beside])) if m["role"] == "user"]
+    # the second box shows only the questions asked side by side: its first is the conversation's second
+    assert [edited_turn(turns, i, beside=True) for i in beside] == [1, 2]
+
+
+def test_an_edit_gives_back_the_text_as_typed():
+    assert edited_text("  Is M&A &lt;b>cheap</b> at P/E < 15?  ") == "Is M&A <b>cheap</b> at P/E < 15?"
+    assert edited_text({"text": "Qu'est-ce qu'un ETF ?", "files": []}) == "Qu'est-ce qu'un ETF ?"
+    assert edited_text(None) == ""
+
+
+def test_an_edit_keeps_the_turns_before_the_question_and_drops_it_and_those_after():
+    turns = [answered("What is an ETF?"), answered("What is a dividend?"), answered("What is a bond?")]
+    second = [i for i, m in enumerate(render(turns)) if m["role"] == "user"][1]
+    kept, question, dropped = edit_point(turns, second, "Qu'est-ce qu'un dividende ?")
+    assert kept == turns[:1] and question == "Qu'est-ce qu'un dividende ?" and dropped == 1
+    assert edit_point(turns, 0, "What is an ETF, briefly?")[1:] == ("What is an ETF, briefly?", 2)
+    for index, value in ((second, "   "), (second + 1, "An answer."), ((1, 0), "x")):  # empty, not a question
+        with pytest.raises(gr.Error, match="Only a question"):
+            edit_point(turns, index, value)
+    streaming = [*turns[:2], Turn(question="What is a bond?", engine="System B · local model")]
+    with pytest.raises(gr.Error, match="still coming"):  # it would be asked again beside the old answer
+        edit_point(streaming, 0, "What is an ETF, briefly?")
+    beside_streaming = [answered("What is a bond?", beside=Turn(question="What is a bond?", engine="System A"))]
+    with pytest.raises(gr.Error, match="still coming"):
+        edit_point(beside_streaming, 0, "What is a bond, briefly?")
