@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,11 +10,7 @@ from typing import Any
 
 import gradio as gr
 import pandas as pd
-import plotly.graph_objects as go
-from pydantic import ValidationError
 
-from engines.base import GenerationParams, validation_problems
-from engines.cost import usd
 from ui.common import (
     BASE_MODEL,
     CHECKS_HINT,
@@ -26,174 +21,35 @@ from ui.common import (
     session_cancel,
     stopper,
 )
-from ui.compare_view import reasoning_md
 from ui.params import ORDER, control_values
-from ui.saved import first_row, save_copy, saved_choices, saved_file
-from workbench.checks import ExpectError, checks_cell, parse_expect
+from ui.saved import save_copy, saved_choices, saved_file
+from ui.tuning_view import (
+    METRICS,
+    RESULT_FIGURES,
+    config_row,
+    configs_from_table,
+    default_configs,
+    describe_run,
+    metric_figure,
+    results_frame,
+    run_details,
+    summary_frame,
+)
+from workbench.checks import ExpectError, parse_expect
 from workbench.export import write_csv
 from workbench.presets import CUSTOM, apply_preset
-from workbench.safety import safe_markdown
 from workbench.services import LOCAL, Services
 from workbench.tuning import (
     CONFIG_FIELDS,
     MAX_CONFIGS,
     SWEEPABLE,
-    config_summary,
     configs_of,
     grid,
     mark_determinism,
     parse_values,
-    priced,
     read_tuning_run,
     run_configs,
-    varying_fields,
 )
-
-# after the configuration and repeat, the parameters that differ between runs, then these
-RESULT_FIGURES = ["finish_reason", "truncated_in_reasoning", "reasoning_share", "reasoning_tokens", "answer_tokens",
-                  "latency_ms", "answer", "distinct_2", "repetition_rate", "planning_phrases",
-                  "identical_across_repeats", "params_not_applied", "error"]
-RESULT_WIDTHS = {"config": "70px", "repeat": "70px", "answer": "340px", "planning_phrases": "180px",
-                 "params_not_applied": "160px", "error": "200px"}
-METRICS = ["reasoning_share", "latency_ms", "answer_tokens", "reasoning_tokens", "distinct_2",
-           "repetition_rate", "ttft_ms", "checks_passed"]
-
-
-def _row(params: GenerationParams) -> list[Any]:
-    return [getattr(params, f) if f != "seed" or params.seed is not None else None for f in CONFIG_FIELDS]
-
-
-def default_configs() -> pd.DataFrame:
-    rows = [_row(apply_preset("Qwen3 thinking")), _row(apply_preset("Precise"))]
-    return pd.DataFrame(rows, columns=CONFIG_FIELDS)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or \
-        (isinstance(value, float) and math.isnan(value))
-
-
-def _cell(key: str, value: Any) -> Any:
-    """A table cell as the parameter's type; ValueError names what is wrong with it."""
-    if key == "enable_thinking":
-        if isinstance(value, bool):
-            return value
-        word = str(value).strip().lower()
-        if word in ("true", "1", "yes", "on"):
-            return True
-        if word in ("false", "0", "no", "off"):
-            return False
-        raise ValueError(f"{key} is {value!r}: write true or false")
-    try:
-        number = float(value)  # takes numbers, numpy scalars and numeric text with spaces around
-    except (TypeError, ValueError):
-        raise ValueError(f"{key} is {value!r}, not a number") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{key} is {value!r}, not a finite number")
-    if GenerationParams.model_fields[key].annotation in (int, int | None):
-        if not number.is_integer():
-            raise ValueError(f"{key} is {value!r}: it takes a whole number")
-        return int(number)
-    return number
-
-
-def configs_from_table(table: pd.DataFrame | None) -> list[GenerationParams]:
-    """The configurations typed in the table (empty rows skipped); gr.Error names the row and the
-    cell at fault, so a typo never reaches the engine or ends as an anonymous error."""
-    if table is None or len(table) == 0:
-        raise gr.Error("Add at least one configuration.")
-    out = []
-    for number, (_, row) in enumerate(table.iterrows(), start=1):
-        values = {k: row[k] for k in CONFIG_FIELDS if k in row}
-        if all(_blank(v) for v in values.values()):
-            continue  # an empty row left in the editor
-        try:
-            out.append(GenerationParams(**{k: _cell(k, v) for k, v in values.items() if not _blank(v)}))
-        except ValueError as exc:  # pydantic's ValidationError is a ValueError too
-            problem = validation_problems(exc) if isinstance(exc, ValidationError) else str(exc)
-            raise gr.Error(f"Configuration {number}: {problem}") from None
-    if not out:
-        raise gr.Error("Add at least one configuration.")
-    if len(out) > MAX_CONFIGS:
-        raise gr.Error(f"At most {MAX_CONFIGS} configurations; this table has {len(out)}.")
-    return out
-
-
-def _figure(value: Any) -> str:
-    return "—" if value is None else str(value)
-
-
-def run_details(row: dict[str, Any]) -> tuple[str, str, str]:
-    """(head, reasoning, answer) of one run, in full: what its table row cuts short."""
-    params = " · ".join(f"{f} {_figure(row.get(f))}" for f in CONFIG_FIELDS)
-    facts = [f"finish: **{row['finish_reason']}**",
-             f"tokens (reasoning / answer): {_figure(row.get('reasoning_tokens'))} / "
-             f"{_figure(row.get('answer_tokens'))}",
-             f"latency: {_figure(row.get('latency_ms'))} ms"]
-    if row.get("cost_usd") is not None:
-        facts.append(f"cost: {usd(row['cost_usd'])}")
-    if row.get("truncated_in_reasoning"):
-        facts.append("⚠️ the budget ran out inside the reasoning")
-    elif row["finish_reason"] == "length":
-        facts.append("⚠️ the answer was cut off at max_new_tokens")
-    if row.get("checks_total"):
-        facts.append(f"checks: {checks_cell(row)} passed"
-                     + (f" — failed: {safe_markdown(row['checks_failed'])}" if row.get("checks_failed") else ""))
-    if row.get("planning_phrases"):
-        facts.append(f"planning phrases: {safe_markdown(row['planning_phrases'])}")
-    if row.get("error"):
-        facts.append(f"**Error:** {safe_markdown(row['error'])}")
-    head = f"#### Configuration {row['config']} · repeat {row['repeat']}\n\n{params}\n\n" + " · ".join(facts)
-    return (head, reasoning_md(row.get("reasoning") or ""),
-            safe_markdown(row.get("answer") or "") or "_(empty answer)_")
-
-
-def results_frame(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The runs, one per row. Of the parameters, only those that differ between runs: the others
-    are the same in every row (the configurations table and the CSV hold them all)."""
-    columns = ["config", "repeat", *varying_fields(rows), *RESULT_FIGURES]
-    if priced(rows):
-        columns.insert(columns.index("latency_ms") + 1, "cost_usd")
-    if any(r.get("checks_total") for r in rows):
-        columns.insert(columns.index("finish_reason"), "checks")
-        rows = [{**r, "checks": checks_cell(r)} for r in rows]
-    return gr.update(value=pd.DataFrame(rows, columns=columns),
-                     column_widths=[RESULT_WIDTHS.get(c, "110px") for c in columns])
-
-
-def summary_frame(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The per-configuration table, shown once some configuration has more than one run (with
-    one run each it would repeat the results table)."""
-    repeated = any(r["repeat"] > 1 for r in rows)
-    if not repeated:
-        return gr.update(visible=False)
-    table = config_summary(rows)
-    return gr.update(value=pd.DataFrame(table), visible=True)
-
-
-def describe_run(path: Path) -> str:
-    """A saved run's prompt (shortened) and engine, from its first row, for the list of runs."""
-    row = first_row(path)
-    prompt = " ".join((row.get("prompt") or "").split())
-    if not prompt:
-        return ""
-    short = prompt if len(prompt) <= 48 else prompt[:47] + "…"
-    return f"“{short}”" + (f" on {row['engine']}" if row.get("engine") else "")
-
-
-def metric_figure(rows: list[dict[str, Any]], metric: str, param: str) -> go.Figure:
-    fig = go.Figure()
-    points = [(r[param], r[metric], r["config"]) for r in rows
-              if r.get(metric) is not None and r.get(param) is not None]
-    if points:
-        # Each point names its configuration (the colour alone would need a legend)
-        fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="markers+text",
-                                 marker={"size": 11, "color": [p[2] for p in points], "colorscale": "Viridis"},
-                                 text=[f"#{p[2]}" for p in points], textposition="top center",
-                                 hovertext=[f"config {p[2]}" for p in points], name=metric))
-    fig.update_layout(title=f"{metric} against {param}", xaxis_title=param, yaxis_title=metric,
-                      template="plotly_white", height=360, margin={"l": 50, "r": 20, "t": 50, "b": 40})
-    return fig
 
 
 def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tabs: gr.Tabs) -> None:
@@ -277,7 +133,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
             params = grid(apply_preset("Qwen3 thinking"), xf, xs, yf if ys else None, ys)
         except ValueError as exc:
             raise gr.Error(str(exc)) from None
-        return pd.DataFrame([_row(p) for p in params], columns=CONFIG_FIELDS)
+        return pd.DataFrame([config_row(p) for p in params], columns=CONFIG_FIELDS)
 
     def run_all(text: str, sys_prompt: str, expect_json: str, label: str, adapter_name: str, reps: float,
                 table: pd.DataFrame, metric_name: str, param_name: str, request: gr.Request) -> Iterator[tuple]:
@@ -335,7 +191,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         """A saved run shown as it ended, its prompt and configurations back in the inputs."""
         try:
             rows = sorted(read_tuning_run(path), key=lambda r: (r["config"], r["repeat"]))
-            table = pd.DataFrame([_row(p) for p in configs_of(rows)], columns=CONFIG_FIELDS)
+            table = pd.DataFrame([config_row(p) for p in configs_of(rows)], columns=CONFIG_FIELDS)
             expect_box = json_box(parse_expect(rows[0].get("expect")))  # a hand-edited check: ExpectError
         except ValueError as exc:  # a hand-edited file: a bad cell, or parameters out of range
             raise gr.Error(f"{path.name} cannot be opened: {exc}.") from None

@@ -6,7 +6,7 @@ import gradio as gr
 import pandas as pd
 import pytest
 
-from ui.tuning import configs_from_table, default_configs, describe_run
+from ui.tuning_view import configs_from_table, default_configs, describe_run
 from workbench.export import write_csv
 from workbench.tuning import CONFIG_FIELDS
 
@@ -54,7 +54,7 @@ def test_a_saved_run_is_described_by_its_prompt_and_engine(tmp_path):
 
 def test_the_results_show_a_cost_column_only_for_a_priced_run():
     from tests.workbench.test_tuning import _run
-    from ui.tuning import results_frame, run_details
+    from ui.tuning_view import results_frame, run_details
 
     unpriced = results_frame([_run(1, 1), _run(2, 1, max_new_tokens=32)])["value"]
     assert "cost_usd" not in unpriced.columns
