@@ -13,7 +13,7 @@ import gradio as gr
 from ui.batch_view import results_frame
 from ui.compare_view import column_frame, experiment_md, shown_record, system_columns
 from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt
-from workbench.blind import blind_order
+from workbench.blind import blind_left
 from workbench.compare import still_to_run
 from workbench.services import Services
 from workbench.verdict_stats import agreement_line, preference_line, verdicts_by
@@ -75,7 +75,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
 
     def view(rec: dict[str, Any], run_name: str, is_blind: bool, judge: str | None) -> tuple:
         if is_blind:
-            rec = {**rec, "blind_left": blind_order()[0]}
+            rec = {**rec, "blind_left": blind_left()}
         parts, differ = shown_record(rec)
         judged = run_verdicts(path, run_name, judge).get(rec["experiment_id"])
         return (gr.update(visible=True), experiment_md(rec), *parts, differ, rec,

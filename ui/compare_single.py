@@ -25,7 +25,7 @@ from ui.compare_view import (
 )
 from ui.judging import VERDICT_PROMPT, VIEW_SIZE, give_verdict, judge_of
 from ui.params import ORDER
-from workbench.blind import blind_order
+from workbench.blind import blind_left
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, SystemRun, new_experiment_id, record
 from workbench.export import write_csv
@@ -136,7 +136,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                            by_id.get(data[example] or ""))
         params = chosen_params(data)
         cancel = session_cancel(services, request, "compare")
-        left = blind_order()[0] if data[blind] else None
+        left = blind_left() if data[blind] else None
         frame = column_frame(bool(left))
         if left:
             yield ("", BLIND_WAITING, "", "", BLIND_WAITING, "", "", None, "", *frame)  # no verdict yet

@@ -13,21 +13,20 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from workbench.compare import SYSTEMS
 from workbench.verdicts import VERDICTS
 
 # the blind buttons, in the order of VERDICTS: the first two name a side, the others need none
 BLIND_VERDICTS = ["Left better", "Right better", *VERDICTS[2:]]
-SYSTEM_KEYS = ("A", "B")
 
 
-def blind_order(rng: random.Random | None = None) -> tuple[str, str]:
-    """The systems shown on the left and on the right, drawn at random (`rng` for tests)."""
-    left = (rng or random.SystemRandom()).choice(SYSTEM_KEYS)
-    return left, other_system(left)
+def blind_left(rng: random.Random | None = None) -> str:
+    """The system shown on the left, drawn at random (`rng` for tests); the other is on the right."""
+    return (rng or random.SystemRandom()).choice(list(SYSTEMS))
 
 
 def other_system(key: str) -> str:
-    if key not in SYSTEM_KEYS:
+    if key not in SYSTEMS:
         raise ValueError(f"a system is A or B, not {key!r}")
     return "B" if key == "A" else "A"
 
