@@ -15,7 +15,7 @@ from engines.base import GenerationParams
 from engines.cost import usd
 from ui.common import download_path, offered_copy, pick_engine, session_cancel, stopper
 from ui.params import param_bounds
-from ui.saved import column_values, save_copy, saved_choices, saved_file
+from ui.saved import column_values, open_controls, save_copy, saved_choices, saved_path, uploaded_path
 from workbench.export import write_csv
 from workbench.fren import (
     COST_METRIC,
@@ -32,6 +32,7 @@ from workbench.fren import (
     matrix,
     needed_tokens,
     read_inspection,
+    read_sweep,
     run_inspection,
     sorted_rows,
     transcript_html,
@@ -68,6 +69,19 @@ def _percent(table: list[dict[str, Any]]) -> list[dict[str, Any]]:
     the fractions."""
     return [{k: usd(v) if k == COST_METRIC else f"{v:.0%}" if isinstance(v, float) else v
              for k, v in row.items()} for row in table]
+
+
+SWEEP_STEM = "budget-sweep"  # its downloads, and its saved copies beside the inspections
+
+
+def describe_sweep(path: Path) -> str:
+    """A saved sweep's engine and thinking modes, for the list of sweeps: "System B · local
+    model · thinking on and off"."""
+    engines, modes = column_values(path, "engine"), column_values(path, "thinking")
+    modes = [m for m in THINKING_MODES if m in modes]
+    if not engines or not modes:
+        return ""
+    return f"{', '.join(engines)} · thinking {' and '.join(modes)}"
 
 
 MATRIX_COLUMNS = ["strategy", "engine", "answers", *MATRIX_METRICS]
@@ -131,6 +145,9 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
     def listed() -> list[tuple[str, str]]:
         return saved_choices(saved_dir, "fren", "answers", describe_inspection)
 
+    def listed_sweeps() -> list[tuple[str, str]]:
+        return saved_choices(saved_dir, SWEEP_STEM, "answers", describe_sweep)
+
     with gr.Tab("FR/EN behaviour", id="fren") as tab:
         gr.Markdown("Which language does each part of an answer use, and what does the reasoning cost? "
                     "Probe questions come in English/French pairs on the same topics.")
@@ -154,12 +171,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         with gr.Row():
             go_btn = gr.Button("Run inspection", variant="primary", elem_id="fren-go")
             stop = gr.Button("Stop", variant="stop", elem_id="fren-stop")
-        with gr.Row(equal_height=True):
-            saved = gr.Dropdown(listed(), value=None, label="Open a saved inspection",
-                                info="Every inspection is saved when it ends (a stopped one too)",
-                                elem_id="fren-saved", scale=3)
-            upload = gr.UploadButton("Open an inspection CSV…", file_types=[".csv"], elem_id="fren-upload",
-                                     scale=1)
+        saved, upload = open_controls(listed(), "inspection", "Open an inspection CSV…", "fren")
         status = gr.Markdown(elem_id="fren-status")
         matrix_df = gr.Dataframe(headers=MATRIX_COLUMNS, label="Strategy × engine × metric (French questions)",
                                  elem_id="fren-matrix")
@@ -184,6 +196,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
             sweep_thinking = gr.CheckboxGroup(list(THINKING_MODES), value=list(THINKING_MODES), label="Thinking",
                                               info="Both: what thinking costs in budget", elem_id="sweep-thinking")
             sweep_btn = gr.Button("Run budget sweep", elem_id="sweep-go")
+        sweeps, sweep_upload = open_controls(listed_sweeps(), "sweep", "Open a sweep CSV…", "sweep")
         sweep_status = gr.Markdown(elem_id="sweep-status")
         # Hidden until a sweep has run: its columns are the budgets asked for
         sweep_df = gr.Dataframe(label="Completion rate by thinking, question type and language, at each budget",
@@ -251,16 +264,13 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
                 gr.update(choices=listed()))
 
     def open_saved(name: str | None) -> tuple:
-        if (found := saved_file(saved_dir, "fren", name)) is None:
-            raise gr.Error("That saved inspection is no longer there.")
-        return opened(found[0], f"Opened the inspection of {found[1]:%Y-%m-%d %H:%M:%S} UTC")
+        return opened(*saved_path(saved_dir, "fren", name, "inspection"))
 
     def open_upload(file: str | None) -> tuple:
-        if not file:
-            raise gr.Error("No file came with the upload.")
-        return opened(Path(file), f"Opened {Path(file).name}")
+        return opened(*uploaded_path(file))
 
-    def opened(path: Path, state: str) -> tuple:
+    def opened(path: Path, what: str) -> tuple:
+        state = f"Opened {what}"
         try:
             rows = sorted_rows(read_inspection(path))
         except ValueError as exc:
@@ -299,7 +309,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         total = len(picked) * len(modes)
         needs: list[dict[str, Any]] = []
         last = 0.0
-        unchanged = (gr.update(),) * 6
+        unchanged = (gr.update(),) * 7
         for need in needed_tokens(engine, picked, params, cancel, thinking=modes):
             needs.append(need)
             if time.perf_counter() - last > 0.5:
@@ -308,11 +318,12 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         failed = [n for n in needs if n["error"]]
         hidden = gr.update(visible=False)
         if needs and len(failed) == len(needs):
-            yield f"⚠️ {label} could not answer: {failed[0]['error']}", hidden, hidden, hidden, hidden, hidden, None
+            yield (f"⚠️ {label} could not answer: {failed[0]['error']}", hidden, hidden, hidden, hidden, hidden, None,
+                   gr.update())
             return
-        table = completion_table(needs, budgets)
-        path = download_path("budget-sweep")
-        write_csv([*table, {"thinking": "(per question)"}, *needs], path, bom=True)
+        path = download_path(SWEEP_STEM)
+        write_csv([*completion_table(needs, budgets), {"thinking": "(per question)"},
+                   *({"engine": label, **n} for n in needs)], path, bom=True)
         measured = len(needs) - len(failed)
         state = (f"Stopped — measured {measured} of {total} answers" if cancel.is_set()
                  else f"Measured {measured} answers")
@@ -320,9 +331,18 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         if failed:
             state += f" {len(failed)} failed and are left out: {failed[0]['error']}"
         if not measured:
-            yield state, hidden, hidden, hidden, hidden, hidden, None
+            yield state, hidden, hidden, hidden, hidden, hidden, None, gr.update()
             return
-        found = {m: budget_for_all(table, m) for m in modes}
+        not_kept = save_copy(path, saved_dir, len(needs)).removeprefix(". ")
+        yield *sweep_shown(needs, budgets, state + (f" {not_kept}." if not_kept else ""), path), \
+            gr.update(choices=listed_sweeps())
+
+    def sweep_shown(needs: list[dict[str, Any]], budgets: list[int], state: str, path: Path) -> tuple:
+        """The sweep's outputs for its answers (just measured, or opened from a file): status,
+        table, chart, download, the Use buttons and the budgets they copy."""
+        hidden = gr.update(visible=False)
+        table = completion_table(needs, budgets)
+        found = {m: budget_for_all(table, m) for m in THINKING_MODES if any(r["thinking"] == m for r in table)}
         state += " " + budget_line(table)
         if None in found.values():
             state += " Try larger budgets."
@@ -334,9 +354,23 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
                              visible=True)
 
         curves = completion_table(needs, budgets, by=("thinking", "language"))
-        yield (state, gr.update(value=pd.DataFrame(_percent(table)), visible=True),
-               gr.update(value=budget_figure(curves, budgets), visible=True),
-               gr.update(value=str(path), visible=True), use("on"), use("off"), found)
+        return (state, gr.update(value=pd.DataFrame(_percent(table)), visible=True),
+                gr.update(value=budget_figure(curves, budgets), visible=True),
+                gr.update(value=str(path), visible=True), use("on"), use("off"), found)
+
+    def open_sweep(path: Path, what: str) -> tuple:
+        state = f"Opened {what}"
+        try:
+            needs, budgets = read_sweep(path)
+        except ValueError as exc:
+            raise gr.Error(f"{path.name} cannot be opened: {exc}.") from None
+        if all(n.get("error") for n in needs):
+            raise gr.Error(f"{path.name} holds no measured answer: every one failed ({needs[0]['error']}).")
+        engines = ", ".join(sorted({n.get("engine") or "" for n in needs} - {""})) or "engine not recorded"
+        return sweep_shown(needs, budgets, f"{state} — {len(needs)} answers ({engines}).", offered_copy(path))
+
+    def open_saved_sweep(name: str | None) -> tuple:
+        return open_sweep(*saved_path(saved_dir, SWEEP_STEM, name, "sweep"))
 
     def use_budget(found: dict[str, int | None] | None, mode: str) -> list[Any]:
         """A measured budget into Chat's and Compare's max_new_tokens, with thinking as measured
@@ -352,12 +386,16 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
                  api_visibility="private", **services.heavy_event)
     saved.input(open_saved, [saved], shown, api_visibility="private")
     upload.upload(open_upload, [upload], shown, api_visibility="private")
-    tab.select(lambda: gr.update(choices=listed()), None, [saved], api_visibility="private")
+    tab.select(lambda: (gr.update(choices=listed()), gr.update(choices=listed_sweeps())), None, [saved, sweeps],
+               api_visibility="private")
     rows_df.select(show_answer, [rows_state], [transcript, transcript_box], api_visibility="private")
     stop.click(stopper(services, "fren"), None, None, api_visibility="private", queue=False)
+    swept = [sweep_status, sweep_df, sweep_plot, sweep_download, sweep_use, sweep_use_off, sweep_budget]
     sweep_btn.click(sweep, [sweep_engine, budgets_box, sweep_thinking, types, langs, count, custom],
-                    [sweep_status, sweep_df, sweep_plot, sweep_download, sweep_use, sweep_use_off, sweep_budget],
-                    api_visibility="private", **services.heavy_event)
+                    [*swept, sweeps], api_visibility="private", **services.heavy_event)
+    sweeps.input(open_saved_sweep, [sweeps], swept, api_visibility="private")
+    sweep_upload.upload(lambda file: open_sweep(*uploaded_path(file)), [sweep_upload], swept,
+                        api_visibility="private")
     copied_to = [c for t in targets.values()
                  for c in (t["controls"]["max_new_tokens"], t["controls"]["enable_thinking"], t["preset"])]
     sweep_use.click(lambda found: use_budget(found, "on"), [sweep_budget], copied_to, api_visibility="private")

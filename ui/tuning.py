@@ -22,7 +22,7 @@ from ui.common import (
     stopper,
 )
 from ui.params import ORDER, control_values
-from ui.saved import save_copy, saved_choices, saved_file
+from ui.saved import open_controls, save_copy, saved_choices, saved_path, uploaded_path
 from ui.tuning_view import (
     METRICS,
     RESULT_FIGURES,
@@ -90,13 +90,10 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         with gr.Row():
             run = gr.Button("Run configurations", variant="primary", elem_id="tune-run")
             stop = gr.Button("Stop", variant="stop", elem_id="tune-stop")
-        with gr.Row(equal_height=True):
-            saved = gr.Dropdown(listed(), value=None, elem_id="tune-saved",
-                                label="Open a saved tuning run", scale=3,
-                                info="Every run is saved when it ends (a stopped one too). Opening one runs "
-                                     "nothing: it shows the results and fills in the prompt and configurations")
-            upload = gr.UploadButton("Open a tuning CSV…", file_types=[".csv"], elem_id="tune-upload",
-                                     scale=1)
+        saved, upload = open_controls(listed(), "tuning run", "Open a tuning CSV…", "tune",
+                                      info="Every run is saved when it ends (a stopped one too). Opening one "
+                                           "runs nothing: it shows the results and fills in the prompt and "
+                                           "configurations")
         status = gr.Markdown(elem_id="tune-status")
         summary = gr.Dataframe(label="Per configuration (means over its finished repeats)", visible=False,
                                elem_id="tune-summary")
@@ -178,14 +175,10 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
                 metric_figure(rows, metric_name, param_name), gr.update(value=str(path), visible=True))
 
     def open_saved(name: str | None, metric_name: str, param_name: str) -> tuple:
-        if (found := saved_file(saved_dir, "tuning", name)) is None:
-            raise gr.Error("That saved tuning run is no longer there.")
-        return opened(found[0], f"the tuning run of {found[1]:%Y-%m-%d %H:%M:%S} UTC", metric_name, param_name)
+        return opened(*saved_path(saved_dir, "tuning", name, "tuning run"), metric_name, param_name)
 
     def open_upload(file: str | None, metric_name: str, param_name: str) -> tuple:
-        if not file:
-            raise gr.Error("No file came with the upload.")
-        return opened(Path(file), Path(file).name, metric_name, param_name)
+        return opened(*uploaded_path(file), metric_name, param_name)
 
     def opened(path: Path, what: str, metric_name: str, param_name: str) -> tuple:
         """A saved run shown as it ended, its prompt and configurations back in the inputs."""

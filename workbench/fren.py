@@ -326,6 +326,38 @@ def budget_line(table: list[dict[str, Any]]) -> str:
     return line
 
 
+SWEEP_REQUIRED = ["probe", "type", "needed", "finish_reason"]  # besides its language and thinking mode
+
+
+def read_sweep(path: Path | str) -> tuple[list[dict[str, Any]], list[int]]:
+    """The per-question rows of a budget sweep saved as CSV (this tab's download), typed as
+    needed_tokens yields them, and the budgets its table reported. A sweep saved before thinking
+    off could be measured (a `lang` column, no `thinking`) opens as thinking on. Raises
+    ValueError saying what is wrong with a file that is not one."""
+    rows = read_saved(path, SWEEP_REQUIRED, "FR/EN", "answers")
+    header = rows[0]
+    if "language" not in header and "lang" not in header:
+        raise ValueError("it lacks the column language: open a CSV downloaded from the FR/EN tab")
+    budgets = sorted(int(c[1:]) for c in header if c.startswith("≤") and c[1:].isdigit())
+    if not budgets:
+        raise ValueError("it names no budget (its table's ≤N columns): open a sweep's CSV, not an inspection's")
+    needs = []
+    for line, row in enumerate(rows, 2):  # row 1 is the header
+        if not row.get("probe"):
+            continue  # the table above the per-question rows
+        need = typed_row(row, line, (), {"needed": int, "reasoning_tokens": int, "answer_tokens": int})
+        need["language"] = need.get("language") or need.pop("lang", None)
+        need["thinking"] = need.get("thinking") or "on"
+        if need["thinking"] not in THINKING_MODES:
+            raise ValueError(f"row {line}: thinking is {need['thinking']!r}, not on or off")
+        need["reasoning_tokens"] = need.get("reasoning_tokens") or 0
+        need["answer_tokens"] = need.get("answer_tokens") or 0
+        needs.append(need)
+    if not needs:
+        raise ValueError("the file has no answers")
+    return needs, budgets
+
+
 # ---------------------------------------------------------------- transcript
 
 

@@ -14,7 +14,7 @@ from tests.ui.pages import set_number, upload
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_inspection_on_four_probes_shows_matrix_and_chart(page):
+def test_inspection_on_four_probes_shows_matrix_and_chart(page, tmp_path):
     page.get_by_role("tab", name="FR/EN behaviour").click()
     # 2 definition pairs = 4 probes (EN + FR), two strategies
     for qtype in ("example", "calculation", "multipart"):
@@ -85,6 +85,24 @@ def test_inspection_on_four_probes_shows_matrix_and_chart(page):
     expect(page.locator("#chat-enable_thinking input")).to_be_checked()
     page.get_by_role("tab", name="Compare").click()
     expect(page.locator("#compare-params-summary")).to_contain_text(f"up to {on} new tokens")
+
+    # the sweep was saved: after a reload it opens again as it was, without measuring anything
+    page.get_by_role("tab", name="FR/EN behaviour").click()
+    download_csv(page, "#fren-download", tmp_path / "inspection.csv")  # (kept for later: not a sweep)
+    page.reload()
+    page.get_by_role("tab", name="FR/EN behaviour").click()
+    page.locator("#sweep-saved input").click()
+    page.get_by_role("option", name=re.compile(r"8 answers · System B · local model · thinking on and off")).click()
+    expect(status).to_contain_text("Opened the sweep of", timeout=20000)
+    expect(status).to_contain_text(f"finish: {on} new tokens with thinking on, {off} with thinking off")
+    expect(page.locator("#sweep-use-off")).to_have_text(f"Use max_new_tokens = {off} with thinking off in Chat "
+                                                       "and Compare")
+    expect(table).to_contain_text("≤64")
+    expect(page.locator("#sweep-plot .js-plotly-plot")).to_be_visible()
+    # an inspection's CSV is not a sweep: refused with what it lacks, the sweep on screen stays
+    upload(page, "#sweep-upload", tmp_path / "inspection.csv")
+    expect(page.get_by_text("lacks the column needed")).to_be_visible(timeout=10000)
+    expect(status).to_contain_text("Opened the sweep of")
 
 
 def test_stop_keeps_the_finished_answers_and_counts_only_those(page, tmp_path):

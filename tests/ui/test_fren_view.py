@@ -57,3 +57,19 @@ def test_the_matrix_shows_costs_in_dollars_only_when_it_has_them():
     assert matrix_columns(priced) == [*MATRIX_COLUMNS, COST_METRIC]
     assert _percent(priced)[0]["completed"] == "100%" and _percent(priced)[0][COST_METRIC] == "$0.50"
     assert matrix_columns([{k: v for k, v in priced[0].items() if k != COST_METRIC}]) == MATRIX_COLUMNS
+
+
+def test_a_saved_sweep_is_described_by_its_engine_and_thinking_modes(tmp_path):
+    from ui.fren import describe_sweep
+
+    path = tmp_path / "budget-sweep.csv"
+    write_csv([{"thinking": "off", "type": "definition"}, {"thinking": "(per question)"},
+               *({"engine": "System B · local model", "probe": f"p{i}", "thinking": mode}
+                 for i, mode in enumerate(["off", "on"]))], path, bom=True)
+    assert describe_sweep(path) == "System B · local model · thinking on and off"
+    one = tmp_path / "one.csv"
+    write_csv([{"engine": "System A · remote MoE", "probe": "p1", "thinking": "off"}], one, bom=True)
+    assert describe_sweep(one) == "System A · remote MoE · thinking off"
+    legacy = tmp_path / "legacy.csv"  # saved before sweeps named their engine and modes
+    write_csv([{"probe": "p1", "lang": "fr"}], legacy, bom=True)
+    assert describe_sweep(legacy) == ""

@@ -7,7 +7,7 @@ import gradio as gr
 import pytest
 
 from ui.compare import unwritten_stops
-from ui.saved import save_copy, saved_choices, saved_file
+from ui.saved import save_copy, saved_choices, saved_file, saved_path, uploaded_path
 from workbench.compare import BatchProgress
 
 
@@ -52,3 +52,16 @@ def test_a_batch_whose_results_file_cannot_be_written_stops_with_an_error_that_s
     with pytest.raises(gr.Error, match=r"its results file .*batch-big.jsonl cannot be written "
                                        r"\(No space left on device\)\. What it wrote before is kept"):
         next(progress)
+
+
+def test_a_saved_file_opens_by_its_name_and_a_gone_or_foreign_one_is_refused(tmp_path):
+    (tmp_path / "budget-sweep-20261203-112000-8.csv").write_text("probe\n", encoding="utf-8")
+    path, words = saved_path(tmp_path, "budget-sweep", "budget-sweep-20261203-112000-8.csv", "sweep")
+    assert path == tmp_path / "budget-sweep-20261203-112000-8.csv"
+    assert words == "the sweep of 2026-12-03 11:20:00 UTC"
+    for name in ("budget-sweep-20261203-112500-8.csv", "fren-20261203-112000-8.csv", "../x.csv", None):
+        with pytest.raises(gr.Error, match="That saved sweep is no longer there"):
+            saved_path(tmp_path, "budget-sweep", name, "sweep")
+    assert uploaded_path(str(path)) == (path, path.name)
+    with pytest.raises(gr.Error, match="No file came with the upload"):
+        uploaded_path(None)

@@ -365,3 +365,42 @@ def test_a_file_that_is_not_an_inspection_gets_an_error_that_says_why(tmp_path):
     (tmp_path / "latin1.csv").write_bytes("probe,question\np1,Qu'est-ce qu'une créance ?\n".encode("latin-1"))
     with pytest.raises(ValueError, match="not UTF-8"):
         read_inspection(tmp_path / "latin1.csv")
+
+
+def test_a_saved_sweep_reads_back_as_it_was_measured(tmp_path):
+    from workbench.fren import read_sweep
+
+    probe = french_definitions(1)[0]
+    ok = Scripted("The user asks about a ratio.", "Le ratio divise le prix par le bénéfice.")
+    needs = list(needed_tokens(ok, [probe], GREEDY, thinking=["on", "off"]))
+    needs += list(needed_tokens(Failing(), [probe], GREEDY))
+    path = tmp_path / "sweep.csv"  # as the tab writes it: the table, then a row per question
+    write_csv([*completion_table(needs, [16, 64]), {"thinking": "(per question)"},
+               *({"engine": "System B · local model", **n} for n in needs)], path, bom=True)
+    back, budgets = read_sweep(path)
+    assert budgets == [16, 64]
+    assert [{k: n[k] for k in needs[0]} for n in back] == needs
+    assert completion_table(back, budgets) == completion_table(needs, budgets)
+
+    # one saved before thinking off could be measured: a lang column, no thinking column
+    legacy = tmp_path / "legacy.csv"
+    write_csv([{"type": "definition", "questions": 1, "≤64": 1.0},
+               {"probe": probe.id, "type": "definition", "lang": "fr", "needed": 40, "reasoning_tokens": 20,
+                "answer_tokens": 19, "finish_reason": "stop", "error": ""}], legacy, bom=True)
+    (old,), _ = read_sweep(legacy)
+    assert old["thinking"] == "on" and old["language"] == "fr" and old["needed"] == 40
+
+    def refused(rows, match):
+        bad = tmp_path / "bad.csv"
+        write_csv(rows, bad, bom=True)
+        with pytest.raises(ValueError, match=match):
+            read_sweep(bad)
+
+    row = {"probe": probe.id, "type": "definition", "language": "fr", "thinking": "on", "needed": 40,
+           "finish_reason": "stop", "≤64": 1.0}
+    refused([{k: v for k, v in row.items() if k != "needed"}], "lacks the column needed")
+    refused([{k: v for k, v in row.items() if k != "≤64"}], "names no budget")
+    refused([{k: v for k, v in row.items() if k != "language"}], "lacks the column language")
+    refused([{**row, "thinking": "maybe"}], "row 2: thinking is 'maybe'")
+    refused([{**row, "needed": "forty"}], "row 2: needed is 'forty'")
+    refused([{**row, "probe": ""}], "no answers")
