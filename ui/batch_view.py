@@ -15,6 +15,8 @@ from workbench.checks import checks_cell
 from workbench.compare import SYSTEMS, BatchProgress, latest_records, run_file, safe_run_name, saved_runs
 from workbench.export import write_csv
 from workbench.summary import compare_runs, flat_rows, routing_line, summarize, summary_table
+from workbench.verdict_stats import runs_verdict_lines
+from workbench.verdicts import latest_verdicts, verdicts_file
 
 TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "checks", "verdict", "reasoning_lang",
                  "answer_lang", "latency_ms", "ttft_ms", "tokens_per_s", "finish_reason", "error_kind", "query",
@@ -93,6 +95,9 @@ def runs_against(folder: Path, current: str | None, other: str | None) -> tuple[
         raise ValueError(f"That is the run {names[0]!r} itself: choose another one.")
     runs = [latest_records(run_file(folder, n)) for n in names]
     rows, lines = compare_runs(runs[0], runs[1], names)
+    common = set.intersection(*({r["experiment_id"] for r in run} for run in runs))
+    judged = [latest_verdicts(verdicts_file(folder), n) for n in names]
+    lines += runs_verdict_lines(judged[0], judged[1], names, common)
     head = f"**Run `{names[0]}` against run `{names[1]}`**\n\n" + "\n".join(f"- {x}" for x in lines)
     columns = ["metric", *(f"System {k} · {n}" for k in SYSTEMS for n in names)]
     return head, pd.DataFrame(rows, columns=columns)

@@ -111,3 +111,39 @@ def verdict_summary(records: list[dict[str, Any]]) -> dict[str, Any]:
     return {"verdicts": len(records), "counts": {v: counts[v] for v in VERDICTS},
             "blind": sum(bool(r.get("blind_left")) for r in records), "by_judge": by_judge, "notes": notes,
             "preference": preference(records), "agreement": agreement(records)}
+
+
+def runs_verdict_lines(first: list[dict[str, Any]], second: list[dict[str, Any]], names: tuple[str, str],
+                       common: set[str]) -> list[str]:
+    """Two batch runs' verdicts (latest_verdicts of each) over the experiments both runs hold
+    (`common`): how often System B was preferred in each, with its interval (two intervals that
+    overlap say the runs are not told apart yet), and where the same analyst judged an experiment
+    in both runs, on how many the verdict changed and to what. Empty when neither run has one."""
+    runs = [[r for r in run if r["experiment_id"] in common] for run in (first, second)]
+    if not any(runs):
+        return []
+    said = []
+    for name, records in zip(names, runs, strict=True):
+        pref = preference(records)
+        if not records:
+            said.append(f"in {name}, no verdict yet")
+        elif pref is None:
+            said.append(f"in {name}, {len(records)} verdict{'s' if len(records) > 1 else ''}, none choosing a system")
+        else:
+            low, high = pref["interval_95"]
+            said.append(f"in {name}, System B preferred in {pref['b_better']} of {pref['chose_a_system']} "
+                        f"({pref['b_share']:.0%}; 95% interval {low:.0%}–{high:.0%})")
+    lines = [f"Verdicts: {'; '.join(said)}."]
+    before = {(r["experiment_id"], r.get("judge") or ""): r["verdict"] for r in runs[0]}
+    pairs = [(before[key], r["verdict"]) for r in runs[1]
+             if (key := (r["experiment_id"], r.get("judge") or "")) in before]
+    if pairs:
+        moves = Counter((was, after) for was, after in pairs if was != after)
+        line = (f"Judged in both runs by the same analyst: {len(pairs)} experiment{'s' if len(pairs) > 1 else ''}; "
+                f"the verdict changed on {sum(moves.values())}")
+        if moves:
+            line += f" from {names[0]} to {names[1]} (" + ", ".join(
+                f"{was} → {after} on {n}" for (was, after), n in sorted(
+                    moves.items(), key=lambda m: (VERDICTS.index(m[0][0]), VERDICTS.index(m[0][1])))) + ")"
+        lines.append(line + ".")
+    return lines

@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 
 from tests.ui.downloads import download_csv
 from tests.ui.pages import compare_transaction, saved_run_both_answered, set_number
+from workbench.compare import latest_records, run_file
+from workbench.verdicts import record_verdict, verdicts_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -278,11 +280,17 @@ def test_a_saved_run_opens_after_a_reload_without_running_anything(page, tmp_pat
 
 
 def test_a_run_is_judged_one_experiment_after_another_blind_or_not(page, running_app, tmp_path):
-    saved_run_both_answered(running_app[1].settings.results_dir, "judge-me", ["judge-0", "judge-1", "judge-2"])
+    folder = running_app[1].settings.results_dir
+    saved_run_both_answered(folder, "judge-me", ["judge-0", "judge-1", "judge-2"])
+    # another run of the same experiments, judged already (set against this one at the end)
+    saved_run_both_answered(folder, "judge-me-again", ["judge-0", "judge-1", "judge-2"])
+    again = {r["experiment_id"]: r for r in latest_records(run_file(folder, "judge-me-again"))}
+    record_verdict(verdicts_file(folder), again["judge-0"], "A better", run="judge-me-again")
+    record_verdict(verdicts_file(folder), again["judge-1"], "Tie", run="judge-me-again")
     page.get_by_role("tab", name="Compare").click()
     page.get_by_role("tab", name="Batch").click()
     page.locator("#batch-saved input").click()
-    page.get_by_role("option").filter(has_text="judge-me · 3 experiments").click()
+    page.get_by_role("option", name=re.compile(r"^judge-me · 3 experiments")).click()
     tally, note = page.locator("#batch-judge-tally"), page.locator("#batch-verdict-note")
     expect(tally).to_contain_text("Verdicts on run judge-me: none yet, of 3 experiments both systems answered",
                                   timeout=20000)
@@ -334,3 +342,14 @@ def test_a_run_is_judged_one_experiment_after_another_blind_or_not(page, running
         ("judge-2", "A better", "")]
     page.locator("#batch-table").get_by_role("gridcell").filter(has_text="judge-1").first.click()
     expect(note).to_contain_text("Verdict Tie (“Both give the rule; neither cites the threshold.”) was recorded")
+
+    # set against another run of the same experiments, judged there too: both runs' verdicts, and
+    # which of this analyst's changed
+    page.locator("#batch-against input").click()
+    page.get_by_role("option").filter(has_text="judge-me-again · 3 experiments").click()
+    head = page.locator("#batch-runs-head")
+    expect(head).to_contain_text("Verdicts: in judge-me, System B preferred in 1 of 2 (50%; 95% interval 9%–91%); "
+                                 "in judge-me-again, System B preferred in 0 of 1 (0%; 95% interval 0%–79%).",
+                                 timeout=20000)
+    expect(head).to_contain_text("Judged in both runs by the same analyst: 2 experiments; the verdict changed on 1 "
+                                 "from judge-me to judge-me-again (B better → A better on 1).")

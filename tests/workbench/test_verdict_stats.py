@@ -86,3 +86,29 @@ def test_a_runs_verdicts_as_data_hold_each_judges_the_preference_and_the_agreeme
     assert summary["notes"] == {"ana": {"exp-1": "B misreads the threshold"}}
     assert verdict_summary([]) == {"verdicts": 0, "counts": {"A better": 0, "B better": 0, "Tie": 0, "Both bad": 0},
                                    "blind": 0, "by_judge": {}, "notes": {}, "preference": None, "agreement": None}
+
+
+def test_two_runs_verdicts_are_set_side_by_side_over_the_experiments_both_hold():
+    from workbench.verdict_stats import runs_verdict_lines
+
+    def judged(exp_id, verdict, judge=None):
+        return {"experiment_id": exp_id, "verdict": verdict, **({"judge": judge} if judge else {})}
+
+    before = [judged("e1", "A better"), judged("e2", "A better"), judged("e3", "Tie"), judged("e1", "B better", "marc"),
+              judged("only-before", "B better")]
+    after = [judged("e1", "B better"), judged("e2", "B better"), judged("e3", "Tie"), judged("e4", "B better"),
+             judged("e1", "B better", "ana")]
+    common = {"e1", "e2", "e3", "e4"}  # what both runs hold: only-before's verdict is left out
+    lines = runs_verdict_lines(before, after, ("monday", "tuesday"), common)
+    assert lines[0] == ("Verdicts: in monday, System B preferred in 1 of 3 (33%; 95% interval 6%–79%); "
+                        "in tuesday, System B preferred in 4 of 4 (100%; 95% interval 51%–100%).")
+    # e1..e3 by the analyst without a sign-in in both; marc's and ana's are not the same analyst's
+    assert lines[1] == ("Judged in both runs by the same analyst: 3 experiments; the verdict changed on 2 from "
+                        "monday to tuesday (A better → B better on 2).")
+    assert runs_verdict_lines([], after[:1], ("monday", "tuesday"), common) == [
+        "Verdicts: in monday, no verdict yet; in tuesday, System B preferred in 1 of 1 (100%; 95% interval 21%–100%)."]
+    assert runs_verdict_lines([judged("e3", "Tie")], [judged("e3", "Both bad")], ("m", "t"), common) == [
+        "Verdicts: in m, 1 verdict, none choosing a system; in t, 1 verdict, none choosing a system.",
+        "Judged in both runs by the same analyst: 1 experiment; the verdict changed on 1 from m to t "
+        "(Tie → Both bad on 1)."]
+    assert runs_verdict_lines(before, after, ("m", "t"), {"e9"}) == []
