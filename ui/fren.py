@@ -329,7 +329,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
                  else f"Measured {measured} answers")
         state += f" (full length up to {params.max_new_tokens} tokens)."
         if failed:
-            state += f" {len(failed)} failed and are left out: {failed[0]['error']}"
+            state += f" {len(failed)} failed and are left out: {failed[0]['error'].rstrip('.')}."
         if not measured:
             yield state, hidden, hidden, hidden, hidden, hidden, None, gr.update()
             return
