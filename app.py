@@ -2,6 +2,7 @@
 
     python app.py                 start the web app (see --help for every flag)
     python app.py batch --help    headless batch comparison (added by the Compare tab)
+    python app.py sweep --help    headless token-budget sweep (the FR/EN tab's)
 
 Wiring only: parse settings, build the engines once, build the UI, launch.
 """
@@ -273,6 +274,10 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["batch"]:
         raise SystemExit(run_batch(argv[1:]))
+    if argv[:1] == ["sweep"]:
+        from workbench.sweep_command import run_sweep
+
+        raise SystemExit(run_sweep(argv[1:]))
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),

@@ -152,6 +152,16 @@ class ChatRequest(BaseModel):
         return self.messages[-1].content
 
 
+def param_bounds(name: str) -> tuple[float | None, float | None]:
+    """The range GenerationParams allows for a field (None where it has no bound)."""
+    lo = hi = None
+    for meta in GenerationParams.model_fields[name].metadata:
+        lo = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else lo
+        lo = getattr(meta, "gt", None) if getattr(meta, "gt", None) is not None else lo
+        hi = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else hi
+    return lo, hi
+
+
 def validation_problems(exc: ValidationError) -> str:
     """A pydantic error as one line naming each field at fault: "max_new_tokens: Input should be…"."""
     return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'parameters'}: {e['msg']}" for e in exc.errors())

@@ -11,15 +11,15 @@ import gradio as gr
 import pandas as pd
 import plotly.graph_objects as go
 
-from engines.base import GenerationParams
+from engines.base import GenerationParams, param_bounds
 from engines.cost import usd
 from ui.common import download_path, offered_copy, pick_engine, session_cancel, stopper
-from ui.params import param_bounds
 from ui.saved import column_values, open_controls, save_copy, saved_choices, saved_path, uploaded_path
 from workbench.export import write_csv
 from workbench.fren import (
     COST_METRIC,
     MATRIX_METRICS,
+    PROBE_TYPES,
     STRATEGIES,
     THINKING_MODES,
     Probe,
@@ -31,6 +31,7 @@ from workbench.fren import (
     load_probes,
     matrix,
     needed_tokens,
+    pick_probes,
     read_inspection,
     read_sweep,
     run_inspection,
@@ -45,7 +46,6 @@ ROW_COLUMNS = ["probe", "type", "engine", "strategy", "question_lang", "reasonin
                "answer_matches_question", "user_sees_one_language", "question", "answer", "error"]
 ROW_HEADERS = [c.replace("_", " ") for c in ROW_COLUMNS]  # the CSV keeps the column names
 MAX_BUDGET = int(param_bounds("max_new_tokens")[1])
-TYPES = ["definition", "example", "calculation", "multipart"]
 PLOT_METRICS = ["answer in question's language", "reasoning in question's language", "user sees one language",
                 "mean reasoning share", "cut off in reasoning"]
 
@@ -153,7 +153,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
                     "Probe questions come in English/French pairs on the same topics.")
         with gr.Row():
             with gr.Column(scale=3):
-                types = gr.CheckboxGroup(TYPES, value=TYPES, label="Question types", elem_id="fren-types")
+                types = gr.CheckboxGroup(PROBE_TYPES, value=PROBE_TYPES, label="Question types", elem_id="fren-types")
                 langs = gr.CheckboxGroup(["en", "fr"], value=["en", "fr"], label="Languages",
                                          elem_id="fren-langs")
                 count = gr.Slider(1, len(probes) // 2, value=4, step=1, label="Probe pairs per type",
@@ -209,12 +209,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         sweep_budget = gr.State(None)  # the budgets Use… copies: thinking mode -> max_new_tokens
 
     def pick(chosen_types: list[str], chosen_langs: list[str], per_type: float, extra: str) -> list[Probe]:
-        picked: list[Probe] = []
-        for qtype in chosen_types:
-            pairs = sorted({p.id.rsplit("-", 1)[0] for p in probes if p.type == qtype})[: int(per_type)]
-            picked += [p for p in probes if p.type == qtype and p.id.rsplit("-", 1)[0] in pairs
-                       and p.lang in chosen_langs]
-        return picked + custom_probes(extra)
+        return pick_probes(probes, chosen_types, chosen_langs, int(per_type)) + custom_probes(extra)
 
     def inspect(chosen_types, chosen_langs, per_type, extra, chosen_engines, chosen_strategies, max_tokens,
                 request: gr.Request) -> Iterator[tuple]:

@@ -8,7 +8,7 @@ from typing import Any
 import gradio as gr
 from pydantic import ValidationError
 
-from engines.base import GenerationParams, validation_problems
+from engines.base import GenerationParams, param_bounds, validation_problems
 from workbench.presets import CUSTOM, PRESETS, apply_preset, matching_preset
 
 # Slider tops for fields whose valid range is wider than a slider can show usefully.
@@ -16,16 +16,6 @@ UI_MAX = {"max_new_tokens": 4096, "min_new_tokens": 1024, "top_k": 200}
 STEP = {"temperature": 0.05, "top_p": 0.01, "repetition_penalty": 0.01}
 ORDER = ["temperature", "top_p", "top_k", "max_new_tokens", "min_new_tokens",
          "repetition_penalty", "no_repeat_ngram_size", "seed", "enable_thinking", "stop"]
-
-
-def param_bounds(name: str) -> tuple[float | None, float | None]:
-    """The range GenerationParams allows for a field (None where it has no bound)."""
-    lo = hi = None
-    for meta in GenerationParams.model_fields[name].metadata:
-        lo = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else lo
-        lo = getattr(meta, "gt", None) if getattr(meta, "gt", None) is not None else lo
-        hi = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else hi
-    return lo, hi
 
 
 def build_param_controls(defaults: GenerationParams | None = None, prefix: str = "param",

@@ -80,6 +80,19 @@ def load_probes(path: Path = PROBES) -> list[Probe]:
     return out
 
 
+PROBE_TYPES = ["definition", "example", "calculation", "multipart"]
+
+
+def pick_probes(probes: list[Probe], types: list[str], langs: list[str], pairs: int) -> list[Probe]:
+    """The first `pairs` topics of each question type in `types` (a topic has an English and a
+    French question), asked in the languages of `langs`."""
+    picked: list[Probe] = []
+    for qtype in types:
+        topics = sorted({p.id.rsplit("-", 1)[0] for p in probes if p.type == qtype})[:pairs]
+        picked += [p for p in probes if p.type == qtype and p.id.rsplit("-", 1)[0] in topics and p.lang in langs]
+    return picked
+
+
 _LANG_PREFIX = re.compile(r"^\s*(en|fr)\s*:\s*", re.IGNORECASE)
 
 

@@ -1,0 +1,57 @@
+"""`python app.py sweep`: the budget sweep headless, on the demo model."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+from workbench.fren import budget_for_all, completion_table, read_sweep
+from workbench.sweep_command import run_sweep
+
+
+def test_the_headless_sweep_prints_the_budgets_and_writes_the_csv_the_tab_opens(tmp_path, capsys, demo_model_dir):
+    out = tmp_path / "sweep.csv"
+    status = run_sweep(["--out", str(out), "--model", str(demo_model_dir), "--types", "definition",
+                        "--pairs", "2", "--budgets", "32,64,128", "--results-dir", str(tmp_path / "runs")])
+    printed = capsys.readouterr().out
+    assert status == 0
+    assert "System B · local model: 8 answers measured (full length up to 256 tokens)" in printed
+    needs, budgets = read_sweep(out)  # what the FR/EN tab's Open a sweep CSV… reads
+    assert budgets == [32, 64, 128] and len(needs) == 8
+    assert {(n["thinking"], n["language"]) for n in needs} == {("on", "en"), ("on", "fr"), ("off", "en"),
+                                                               ("off", "fr")}
+    assert all(n["engine"] == "System B · local model" for n in needs)
+    table = completion_table(needs, budgets)
+    on, off = budget_for_all(table, "on"), budget_for_all(table, "off")
+    assert off < on
+    assert f"finish: {on} new tokens with thinking on, {off} with thinking off" in printed
+    assert "exact budget for 95%" in printed and "definition" in printed
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--thinking", "maybe"], "--thinking takes on, off (comma-separated), not maybe"),
+    (["--types", "definition,essay"], "--types takes definition, example, calculation, multipart"),
+    (["--langs", ""], "--langs takes en, fr (comma-separated)"),
+    (["--budgets", "64,x"], "--budgets takes whole numbers from 1 to 32768, comma-separated, not '64,x'"),
+    (["--budgets", "0,64"], "--budgets takes whole numbers from 1 to 32768"),
+    (["--pairs", "0"], "--pairs takes 1 or more, not 0"),
+])
+def test_the_headless_sweep_refuses_bad_flags_before_loading_anything(tmp_path, capsys, flags, message):
+    assert run_sweep(["--out", str(tmp_path / "sweep.csv"), *flags]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "sweep.csv").exists()
+
+
+def test_the_headless_sweep_of_system_a_without_a_key_says_so(tmp_path, capsys, monkeypatch, demo_model_dir):
+    monkeypatch.delenv("DEEPSEEK_API_KEY", raising=False)
+    status = run_sweep(["--out", str(tmp_path / "sweep.csv"), "--engine", "remote", "--model", str(demo_model_dir),
+                        "--results-dir", str(tmp_path / "runs")])
+    assert status == 3
+    assert "System A is not configured: set the DEEPSEEK_API_KEY environment variable" in capsys.readouterr().err
+    # and app.py hands `sweep` to it
+    wired = subprocess.run([sys.executable, "app.py", "sweep", "--out", str(tmp_path / "x.csv"), "--pairs", "0"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert wired.returncode == 2 and "--pairs takes 1 or more" in wired.stderr

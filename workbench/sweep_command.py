@@ -1,0 +1,120 @@
+"""`python app.py sweep`: the FR/EN tab's token-budget sweep without a browser.
+
+For an engineer choosing max_new_tokens for a model (a new fine-tune, another quantisation): it
+measures what each probe question needs, with thinking on and off, prints the completion table
+and the budgets that let 95% of each question type and language finish, and writes the CSV the
+tab writes (its *Open a sweep CSV…* shows it again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from engines.base import GenerationParams, param_bounds
+from workbench.export import write_csv
+from workbench.fren import (
+    PROBE_TYPES,
+    THINKING_MODES,
+    budget_line,
+    completion_table,
+    load_probes,
+    needed_tokens,
+    pick_probes,
+)
+from workbench.services import LOCAL, PIPELINE, REMOTE, build_services
+from workbench.settings import add_arguments, settings_from_args
+
+ENGINES = ["local", "pipeline", "remote"]  # System B's model, System B's router + model, System A
+
+
+def build_sweep_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="app.py sweep", description="Measure the token budget the probe questions need (the FR/EN "
+        "tab's budget sweep, headless): one full-length run per question and thinking mode with a fixed "
+        "seed, then the completion rate at each budget and the budget that lets 95%% finish.")
+    parser.add_argument("--out", type=Path, required=True, help="CSV to write (the tab opens it again)")
+    parser.add_argument("--engine", choices=ENGINES, default="local",
+                        help="local (System B's model, default), pipeline (router + local model) or remote "
+                        "(System A)")
+    parser.add_argument("--budgets", default="16,32,64,96,128,192,256,384",
+                        help="budgets to report, comma-separated (measured up to twice the largest)")
+    parser.add_argument("--thinking", default=",".join(THINKING_MODES), help="on, off or on,off (default)")
+    parser.add_argument("--types", default=",".join(PROBE_TYPES),
+                        help=f"question types, comma-separated (default: {','.join(PROBE_TYPES)})")
+    parser.add_argument("--langs", default="en,fr", help="en, fr or en,fr (default)")
+    parser.add_argument("--pairs", type=int, default=4, help="topics per type, each an English and a French "
+                        "question (default 4)")
+    add_arguments(parser)
+    return parser
+
+
+def _listed(text: str, allowed: list[str], flag: str) -> list[str]:
+    """A comma-separated flag's values, in `allowed`'s order; ValueError names any other."""
+    given = [v.strip() for v in text.split(",") if v.strip()]
+    if not given or (unknown := sorted(set(given) - set(allowed))):
+        raise ValueError(f"{flag} takes {', '.join(allowed)} (comma-separated)"
+                         + (f", not {', '.join(unknown)}" if given else ""))
+    return [v for v in allowed if v in given]
+
+
+def _shown(table: list[dict]) -> str:
+    """The completion table as text: rates as percentages, budgets as they are."""
+    return pd.DataFrame([{k: f"{v:.0%}" if isinstance(v, float) else ("—" if v is None else v)
+                          for k, v in row.items()} for row in table]).to_string(index=False)
+
+
+def run_sweep(argv: list[str]) -> int:
+    """Exit status: 0 measured, 2 bad arguments, 3 no answer could be measured (every one failed)."""
+    args = build_sweep_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    most = int(param_bounds("max_new_tokens")[1])
+    try:
+        modes = _listed(args.thinking, list(THINKING_MODES), "--thinking")
+        types = _listed(args.types, PROBE_TYPES, "--types")
+        langs = _listed(args.langs, ["en", "fr"], "--langs")
+        try:
+            budgets = sorted({int(b) for b in args.budgets.replace(";", ",").split(",") if b.strip()})
+        except ValueError:
+            budgets = []
+        if not budgets or budgets[0] < 1 or budgets[-1] > most:
+            raise ValueError(f"--budgets takes whole numbers from 1 to {most}, comma-separated, not "
+                             f"{args.budgets!r}")
+        if args.pairs < 1:
+            raise ValueError(f"--pairs takes 1 or more, not {args.pairs}")
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    probes = pick_probes(load_probes(), types, langs, args.pairs)
+    label = dict(zip(ENGINES, (LOCAL, PIPELINE, REMOTE), strict=True))[args.engine]
+    services = build_services(settings_from_args(args))
+    if args.engine == "remote" and (problem := services.remote.configuration_problem()):
+        print(f"{problem}.", file=sys.stderr)
+        services.local.close()
+        return 3
+    params = GenerationParams(temperature=0, max_new_tokens=min(budgets[-1] * 2, most))
+    needs = []
+    try:
+        with tqdm(total=len(probes) * len(modes), unit="answer", desc="sweep") as bar:
+            for need in needed_tokens(services.engine(label), probes, params, thinking=modes):
+                needs.append({"engine": label, **need})
+                bar.update()
+    finally:
+        services.local.close()
+    failed = [n for n in needs if n["error"]]
+    if len(failed) == len(needs):
+        print(f"{label} could not answer: {failed[0]['error'] if failed else 'no question was asked'}",
+              file=sys.stderr)
+        return 3
+    table = completion_table(needs, budgets)
+    write_csv([*table, {"thinking": "(per question)"}, *needs], args.out, bom=True)
+    print(f"{label}: {len(needs) - len(failed)} answers measured (full length up to {params.max_new_tokens} "
+          f"tokens){f', {len(failed)} failed and left out' if failed else ''} -> {args.out}")
+    print(_shown(table))
+    print(budget_line(table))
+    return 0
