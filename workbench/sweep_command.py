@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -70,7 +71,8 @@ def _shown(table: list[dict]) -> str:
 
 
 def run_sweep(argv: list[str]) -> int:
-    """Exit status: 0 measured, 2 bad arguments, 3 no answer could be measured (every one failed)."""
+    """Exit status: 0 measured, 2 bad arguments, 3 no answer could be measured (every one failed),
+    130 stopped with Ctrl-C (what was measured is written and shown)."""
     args = build_sweep_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     most = int(param_bounds("max_new_tokens")[1])
@@ -98,23 +100,26 @@ def run_sweep(argv: list[str]) -> int:
         services.local.close()
         return 3
     params = GenerationParams(temperature=0, max_new_tokens=min(budgets[-1] * 2, most))
-    needs = []
+    needs, total, cancel = [], len(probes) * len(modes), threading.Event()
     try:
-        with tqdm(total=len(probes) * len(modes), unit="answer", desc="sweep") as bar:
-            for need in needed_tokens(services.engine(label), probes, params, thinking=modes):
+        with tqdm(total=total, unit="answer", desc="sweep") as bar:
+            for need in needed_tokens(services.engine(label), probes, params, cancel, thinking=modes):
                 needs.append({"engine": label, **need})
                 bar.update()
+    except KeyboardInterrupt:  # Ctrl-C: nothing new starts, and what was measured is kept
+        cancel.set()
     finally:
         services.local.close()
     failed = [n for n in needs if n["error"]]
     if len(failed) == len(needs):
-        print(f"{label} could not answer: {failed[0]['error'] if failed else 'no question was asked'}",
-              file=sys.stderr)
-        return 3
+        reason = failed[0]["error"] if failed else "stopped before any answer" if cancel.is_set() else "no question"
+        print(f"{label} could not answer: {reason}", file=sys.stderr)
+        return 130 if cancel.is_set() and not failed else 3
     table = completion_table(needs, budgets)
     write_csv([*table, {"thinking": "(per question)"}, *needs], args.out, bom=True)
-    print(f"{label}: {len(needs) - len(failed)} answers measured (full length up to {params.max_new_tokens} "
-          f"tokens){f', {len(failed)} failed and left out' if failed else ''} -> {args.out}")
+    measured = f"{len(needs) - len(failed)}" + (f" of {total}" if cancel.is_set() else "")
+    print(f"{'Stopped: ' if cancel.is_set() else ''}{label}: {measured} answers measured (full length up to "
+          f"{params.max_new_tokens} tokens){f', {len(failed)} failed and left out' if failed else ''} -> {args.out}")
     print(_shown(table))
     print(budget_line(table))
-    return 0
+    return 130 if cancel.is_set() else 0

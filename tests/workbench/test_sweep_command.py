@@ -55,3 +55,22 @@ def test_the_headless_sweep_of_system_a_without_a_key_says_so(tmp_path, capsys, 
     wired = subprocess.run([sys.executable, "app.py", "sweep", "--out", str(tmp_path / "x.csv"), "--pairs", "0"],
                            cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert wired.returncode == 2 and "--pairs takes 1 or more" in wired.stderr
+
+
+def test_a_sweep_stopped_with_ctrl_c_keeps_and_shows_what_it_measured(tmp_path, capsys, monkeypatch, demo_model_dir):
+    def two_then_ctrl_c(engine, probes, params, cancel=None, workers=8, thinking=None):
+        for probe in probes[:2]:
+            yield {"probe": probe.id, "type": probe.type, "language": probe.lang, "thinking": "on", "needed": 40,
+                   "reasoning_tokens": 25, "answer_tokens": 14, "finish_reason": "stop", "error": None}
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("workbench.sweep_command.needed_tokens", two_then_ctrl_c)
+    out = tmp_path / "sweep.csv"
+    status = run_sweep(["--out", str(out), "--model", str(demo_model_dir), "--types", "definition", "--pairs", "2",
+                        "--thinking", "on", "--budgets", "32,64", "--results-dir", str(tmp_path / "runs")])
+    assert status == 130
+    printed = capsys.readouterr().out
+    assert "Stopped: System B · local model: 2 of 4 answers measured" in printed
+    assert "finish: 40 new tokens with thinking on." in printed
+    needs, budgets = read_sweep(out)
+    assert len(needs) == 2 and budgets == [32, 64]
