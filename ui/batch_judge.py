@@ -10,7 +10,7 @@ from typing import Any
 
 import gradio as gr
 
-from ui.batch_view import results_frame
+from ui.batch_view import results_frame, run_csv
 from ui.compare_view import column_frame, experiment_md, shown_record, system_columns
 from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt
 from workbench.blind import blind_left
@@ -49,8 +49,8 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
                         run: gr.State) -> dict[str, Any]:
     """Lays out the judging controls and the row details under the batch table, and binds them:
     `records` holds the shown run's records (experiment id -> record), `run` its name. Returns
-    the details group (hidden when another run is shown), the verdict buttons' events (to
-    follow with what else shows the run's verdicts) and what refreshes the tally."""
+    the details group (hidden when another run is shown), what binds the verdict buttons once
+    the run's download button is laid out, and what refreshes the tally."""
     path = verdicts_file(services.settings.results_dir)
     with gr.Row(equal_height=True):
         next_btn = gr.Button("Judge the next one (an experiment without a verdict; key N)", size="sm",
@@ -102,11 +102,13 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
     def give(choice: int, rec: dict | None, run_name: str, held: dict[str, dict], judge: str | None,
              said_why: str) -> tuple:
         if not rec:
-            return rec, "Select a row or *Judge the next one* first.", *[gr.skip()] * (VIEW_SIZE + 3)
+            return rec, "Select a row or *Judge the next one* first.", *[gr.skip()] * (VIEW_SIZE + 4)
         rec, said, shown_view = give_verdict(choice, rec, path, run_name, judge, said_why)
-        judged = latest_verdicts(path, run_name)  # read once: everyone's for the tally, this judge's for the table
-        return (rec, said, *shown_view, run_tally(run_name, held, judged),
-                results_frame(list(held.values()), by_experiment(judged, judge)), "")
+        # read once: everyone's verdicts for the tally, this judge's for the table and the run's CSV
+        judged = latest_verdicts(path, run_name)
+        mine, rows = by_experiment(judged, judge), list(held.values())
+        return (rec, said, *shown_view, run_tally(run_name, held, judged), results_frame(rows, mine), "",
+                run_csv(rows, run_name, mine))
 
     def button(choice: int) -> Callable[..., tuple]:
         def clicked(rec: dict | None, run_name: str, held: dict[str, dict], said_why: str,
@@ -117,10 +119,15 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
     private = {"api_visibility": "private"}
     table.select(show_row, [records, run], view_out, **private)
     next_btn.click(show_next, [records, run, shown, blind], view_out, **private)
-    given = [btn.click(button(choice), [shown, run, records, why],
-                       [shown, note, *col_parts, diff, *frame, tally, table, why], **private)
-             for choice, btn in enumerate(buttons)]
-    return {"details": details, "verdict_given": given,
+
+    def bind_verdicts(download: gr.DownloadButton) -> None:
+        """Bind the verdict buttons; `download`, the run's CSV (laid out below the details), is
+        written again with each verdict."""
+        for choice, btn in enumerate(buttons):
+            btn.click(button(choice), [shown, run, records, why],
+                      [shown, note, *col_parts, diff, *frame, tally, table, why, download], **private)
+
+    return {"details": details, "bind_verdicts": bind_verdicts,
             "refresh": {"fn": lambda held, name: run_tally(name, held, latest_verdicts(path, name)),
                         "inputs": [records, run],
                         "outputs": [tally], "queue": False, **private}}

@@ -19,7 +19,6 @@ from ui.batch_view import (
     progress_md,
     results_frame,
     results_view,
-    run_csv,
     runs_against,
     saved_run_choices,
 )
@@ -211,10 +210,6 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
             raise gr.Error(str(exc)) from None
         return gr.Group(visible=True), head, frame
 
-    def csv_with_verdicts(held: dict[str, dict], name: str, request: gr.Request) -> Any:
-        """The run's CSV again, with the verdict just given in it."""
-        return run_csv(list(held.values()), name, own_verdicts(name, request))
-
     batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download,
                      batch_records, shown_run, saved, against]
     upload.change(run_name_for_file, upload, run_name, api_visibility="private", queue=False)
@@ -224,8 +219,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     batch_go.click(**hide_both)
     batch_go.click(batch_ui, {upload, systems, concurrency, limit, run_name, *param_list}, batch_outputs,
                    api_visibility="private", **services.heavy_event).then(**judging["refresh"])
-    for given in judging["verdict_given"]:
-        given.then(csv_with_verdicts, [batch_records, shown_run], [download], api_visibility="private")
+    judging["bind_verdicts"](download)
     batch_stop.click(stopper(services, "batch"), None, None, api_visibility="private", queue=False)
     saved.input(**hide_both)
     saved.input(open_run, [saved], [*batch_outputs, run_name], api_visibility="private").then(**judging["refresh"])
