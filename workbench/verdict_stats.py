@@ -40,9 +40,14 @@ def preference_line(records: list[dict[str, Any]]) -> str:
     systems apart); empty when no verdict chose a system."""
     if (pref := preference(records)) is None:
         return ""
-    low, high = pref["interval_95"]
     return (f"System B preferred in {pref['b_better']} of {pref['chose_a_system']} verdicts that chose a system "
-            f"({pref['b_share']:.0%}; 95% interval {low:.0%}–{high:.0%})")
+            f"{_share(pref)}")
+
+
+def _share(pref: dict[str, Any]) -> str:
+    """A preference's share and interval in words: "(33%; 95% interval 6%–79%)"."""
+    low, high = pref["interval_95"]
+    return f"({pref['b_share']:.0%}; 95% interval {low:.0%}–{high:.0%})"
 
 
 def verdicts_by(records: list[dict[str, Any]], field: str) -> str:
@@ -130,9 +135,8 @@ def runs_verdict_lines(first: list[dict[str, Any]], second: list[dict[str, Any]]
         elif pref is None:
             said.append(f"in {name}, {len(records)} verdict{'s' if len(records) > 1 else ''}, none choosing a system")
         else:
-            low, high = pref["interval_95"]
             said.append(f"in {name}, System B preferred in {pref['b_better']} of {pref['chose_a_system']} "
-                        f"({pref['b_share']:.0%}; 95% interval {low:.0%}–{high:.0%})")
+                        f"{_share(pref)}")
     lines = [f"Verdicts: {'; '.join(said)}."]
     before = {(r["experiment_id"], r.get("judge") or ""): r["verdict"] for r in runs[0]}
     pairs = [(before[key], r["verdict"]) for r in runs[1]
