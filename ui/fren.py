@@ -23,8 +23,8 @@ from workbench.fren import (
     STRATEGIES,
     THINKING_MODES,
     Probe,
-    budget_for_all,
     budget_line,
+    budgets_found,
     completion_table,
     custom_probes,
     failures,
@@ -37,6 +37,7 @@ from workbench.fren import (
     run_inspection,
     sorted_rows,
     transcript_html,
+    write_sweep,
 )
 from workbench.presets import CUSTOM
 from workbench.services import LOCAL, Services
@@ -317,8 +318,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
                    gr.update())
             return
         path = download_path(SWEEP_STEM)
-        write_csv([*completion_table(needs, budgets), {"thinking": "(per question)"},
-                   *({"engine": label, **n} for n in needs)], path, bom=True)
+        write_sweep([{"engine": label, **n} for n in needs], budgets, path)
         measured = len(needs) - len(failed)
         state = (f"Stopped — measured {measured} of {total} answers" if cancel.is_set()
                  else f"Measured {measured} answers")
@@ -337,7 +337,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         table, chart, download, the Use buttons and the budgets they copy."""
         hidden = gr.update(visible=False)
         table = completion_table(needs, budgets)
-        found = {m: budget_for_all(table, m) for m in THINKING_MODES if any(r["thinking"] == m for r in table)}
+        found = budgets_found(table)
         state += " " + budget_line(table)
         if None in found.values():
             state += " Try larger budgets."

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from engines.base import ChatRequest, Engine, GenerationParams, collect
-from workbench.export import read_saved, typed_row
+from workbench.export import read_saved, typed_row, write_csv
 from workbench.jobs import as_they_finish
 from workbench.language import detect_language, part_language
 
@@ -277,15 +277,17 @@ def completion_table(needs: list[dict[str, Any]], budgets: list[int],
     the smallest budget of those tried reaching 95%, the exact budget that does, and how much of
     a finished answer was reasoning. Answers that failed are left out: they say nothing about the
     budget."""
-    needs = [n for n in needs if not n.get("error")]
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for n in needs:
+        if not n.get("error"):
+            groups.setdefault(tuple(n.get(k) for k in by), []).append(n)
 
     def order(group: tuple) -> list[Any]:  # thinking on first, the rest alphabetically
         return [list(THINKING_MODES).index(v) if k == "thinking" else str(v) for k, v in zip(by, group, strict=True)]
 
-    groups = sorted({tuple(n.get(k) for k in by) for n in needs}, key=order)
     out = []
-    for group in groups:
-        mine = [n for n in needs if tuple(n.get(k) for k in by) == group]
+    for group in sorted(groups, key=order):
+        mine = groups[group]
         finished = [n for n in mine if n["needed"] is not None]
         complete = sorted(n["needed"] for n in finished)
         k = math.ceil(0.95 * len(mine))  # answers that must complete
@@ -315,14 +317,19 @@ def budget_for_all(table: list[dict[str, Any]], thinking: str = "on", lang: str 
     return max(exact) if exact and None not in exact else None
 
 
+def budgets_found(table: list[dict[str, Any]]) -> dict[str, int | None]:
+    """budget_for_all per thinking mode the table holds (thinking on first)."""
+    return {m: budget_for_all(table, m) for m in THINKING_MODES
+            if any(row.get("thinking", "on") == m for row in table)}
+
+
 def budget_line(table: list[dict[str, Any]]) -> str:
     """What the sweep found, in a sentence or two: per thinking mode measured, the budget that
     lets 95% of the questions of each type and language finish (and how many times larger
     thinking makes it), then per language when French and English questions need different ones."""
-    modes = [m for m in THINKING_MODES if any(row.get("thinking", "on") == m for row in table)]
-    found = {m: budget_for_all(table, m) for m in modes}
+    found = budgets_found(table)
     said, unit = [], " new tokens"  # the unit after the first figure only
-    for m in modes:
+    for m in found:
         if found[m] is None:
             said.append(f"more than the sweep measured with thinking {m}")
         else:
@@ -332,7 +339,7 @@ def budget_line(table: list[dict[str, Any]]) -> str:
     if found.get("on") and found.get("off"):
         line += f" (thinking makes it {found['on'] / found['off']:.1f}× larger)"
     line += "."
-    for m in modes:
+    for m in found:
         fr, en = budget_for_all(table, m, "fr"), budget_for_all(table, m, "en")
         if fr is not None and en is not None and fr != en:
             line += f" With thinking {m}, French questions need {fr}, English ones {en}."
@@ -340,6 +347,15 @@ def budget_line(table: list[dict[str, Any]]) -> str:
 
 
 SWEEP_REQUIRED = ["probe", "type", "needed", "finish_reason"]  # besides its language and thinking mode
+
+
+def write_sweep(needs: list[dict[str, Any]], budgets: list[int], path: Path | str) -> list[dict[str, Any]]:
+    """A sweep as CSV, as the tab offers it and read_sweep reads it: the completion table, then
+    a row per question (`needs`, as needed_tokens yields them, with the engine when known).
+    Returns the table."""
+    table = completion_table(needs, budgets)
+    write_csv([*table, {"thinking": "(per question)"}, *needs], path, bom=True)
+    return table
 
 
 def read_sweep(path: Path | str) -> tuple[list[dict[str, Any]], list[int]]:

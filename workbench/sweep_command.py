@@ -18,15 +18,14 @@ import pandas as pd
 from tqdm import tqdm
 
 from engines.base import GenerationParams, param_bounds
-from workbench.export import write_csv
 from workbench.fren import (
     PROBE_TYPES,
     THINKING_MODES,
     budget_line,
-    completion_table,
     load_probes,
     needed_tokens,
     pick_probes,
+    write_sweep,
 )
 from workbench.services import LOCAL, PIPELINE, REMOTE, build_services
 from workbench.settings import add_arguments, settings_from_args
@@ -115,8 +114,7 @@ def run_sweep(argv: list[str]) -> int:
         reason = failed[0]["error"] if failed else "stopped before any answer" if cancel.is_set() else "no question"
         print(f"{label} could not answer: {reason}", file=sys.stderr)
         return 130 if cancel.is_set() and not failed else 3
-    table = completion_table(needs, budgets)
-    write_csv([*table, {"thinking": "(per question)"}, *needs], args.out, bom=True)
+    table = write_sweep(needs, budgets, args.out)
     measured = f"{len(needs) - len(failed)}" + (f" of {total}" if cancel.is_set() else "")
     print(f"{'Stopped: ' if cancel.is_set() else ''}{label}: {measured} answers measured (full length up to "
           f"{params.max_new_tokens} tokens){f', {len(failed)} failed and left out' if failed else ''} -> {args.out}")

@@ -368,15 +368,14 @@ def test_a_file_that_is_not_an_inspection_gets_an_error_that_says_why(tmp_path):
 
 
 def test_a_saved_sweep_reads_back_as_it_was_measured(tmp_path):
-    from workbench.fren import read_sweep
+    from workbench.fren import read_sweep, write_sweep
 
     probe = french_definitions(1)[0]
     ok = Scripted("The user asks about a ratio.", "Le ratio divise le prix par le bénéfice.")
     needs = list(needed_tokens(ok, [probe], GREEDY, thinking=["on", "off"]))
     needs += list(needed_tokens(Failing(), [probe], GREEDY))
     path = tmp_path / "sweep.csv"  # as the tab writes it: the table, then a row per question
-    write_csv([*completion_table(needs, [16, 64]), {"thinking": "(per question)"},
-               *({"engine": "System B · local model", **n} for n in needs)], path, bom=True)
+    write_sweep([{"engine": "System B · local model", **n} for n in needs], [16, 64], path)
     back, budgets = read_sweep(path)
     assert budgets == [16, 64]
     assert [{k: n[k] for k in needs[0]} for n in back] == needs
