@@ -33,10 +33,14 @@ def _signed_in(browser, url: str, user: str, password: str):
 
 def test_two_signed_in_analysts_judge_a_run_apart_and_see_how_far_they_agree(browser, running_app, monkeypatch,
                                                                              tmp_path):
-    _, services = running_app  # the app's services (and results folder), behind a password for two
+    _, services = running_app  # the app's services, behind a password for two
+    # a results folder of its own while it runs: the verdicts it gives are not left for the tallies
+    # of the tests sharing the app (the single comparison's counts every verdict recorded)
+    monkeypatch.setattr(services.settings, "results_dir", tmp_path / "runs")
+    services.settings.results_dir.mkdir()
     saved_run_both_answered(services.settings.results_dir, "two-judges", ["pair-0", "pair-1"])
     monkeypatch.setenv("TEST_JUDGES_AUTH", "ana:first pw;marc:second pw")
-    settings = Settings(model=services.settings.model, port=free_port(), results_dir=tmp_path,
+    settings = Settings(model=services.settings.model, port=free_port(), results_dir=tmp_path / "runs",
                         auth_env="TEST_JUDGES_AUTH")
     demo, url, _, _ = app_module.launch(settings, services=services)
     try:
