@@ -1,7 +1,7 @@
 """Finance LLM Workbench — command-line entry.
 
     python app.py                 start the web app (see --help for every flag)
-    python app.py batch --help    headless batch comparison (added by the Compare tab)
+    python app.py batch --help    headless batch comparison (the Compare tab's Batch)
     python app.py sweep --help    headless token-budget sweep (the FR/EN tab's)
 
 Wiring only: parse settings, build the engines once, build the UI, launch.
@@ -38,157 +38,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(parser)
     add_server_arguments(parser)
     return parser
-
-
-def build_batch_parser() -> argparse.ArgumentParser:
-    from workbench.settings import add_arguments
-
-    parser = argparse.ArgumentParser(
-        prog="app.py batch", description="Run a batch comparison headless: System A vs System B on "
-        "every experiment, results appended to a JSONL file as each finishes (a rerun resumes), "
-        "then written as CSV.")
-    parser.add_argument("--experiments", type=Path, default=ROOT / "assets" / "experiments.jsonl",
-                        help="experiments file (.jsonl or .csv); default: the bundled set")
-    parser.add_argument("--out", type=Path, required=True, help="CSV to write (JSONL beside it)")
-    parser.add_argument("--systems", default="A,B", help="A, B or A,B (default)")
-    parser.add_argument("--concurrency", type=int, default=4, help="experiments at once, 1 to 16 (default 4)")
-    parser.add_argument("--limit", type=int, default=0, help="only the first N experiments")
-    parser.add_argument("--min-pass-rate", type=float, default=None, metavar="SHARE",
-                        help="exit with status 4 when a system passed every check of its "
-                        "experiments (their `expect`) on fewer than this share of its checked "
-                        "answers, 0 to 1 (e.g. 0.95): a gate for a nightly job")
-    parser.add_argument("--params", default="{}", metavar="JSON",
-                        help='generation parameters for both systems, e.g. \'{"max_new_tokens": 256, '
-                        '"enable_thinking": false}\' (default: the app\'s defaults)')
-    add_arguments(parser)
-    return parser
-
-
-def run_batch(argv: list[str]) -> int:
-    from pydantic import ValidationError
-    from tqdm import tqdm
-
-    from engines.base import GenerationParams, validation_problems
-    from engines.cost import usd
-    from workbench.compare import (
-        MAX_CONCURRENCY,
-        BatchResumeError,
-        BatchRun,
-        check_resumable,
-        latest_records,
-        still_to_run,
-    )
-    from workbench.experiments import ExperimentFileError, load_experiments
-    from workbench.export import write_csv
-    from workbench.services import build_services
-    from workbench.settings import settings_from_args
-    from workbench.summary import flat_rows, routing_line, summarize
-
-    args = build_batch_parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    systems = tuple(s.strip().upper() for s in args.systems.split(",") if s.strip())
-    if not systems or set(systems) - {"A", "B"}:
-        print("--systems must be A, B or A,B", file=sys.stderr)
-        return 2
-    try:
-        experiments = load_experiments(args.experiments)
-    except (ExperimentFileError, OSError) as exc:
-        print(f"Cannot use {args.experiments}: {exc}", file=sys.stderr)
-        return 2
-    if not 1 <= args.concurrency <= MAX_CONCURRENCY:
-        print(f"--concurrency must be 1 to {MAX_CONCURRENCY}", file=sys.stderr)
-        return 2
-    if args.limit < 0:
-        print("--limit must be 0 (every experiment) or more", file=sys.stderr)
-        return 2
-    if args.min_pass_rate is not None and not 0 <= args.min_pass_rate <= 1:
-        print(f"--min-pass-rate takes a share from 0 to 1 (0.95 for 95%), got {args.min_pass_rate:g}",
-              file=sys.stderr)
-        return 2
-    if args.limit > 0:
-        experiments = experiments[: args.limit]
-    jsonl = args.out.with_suffix(".jsonl")
-    try:
-        params = GenerationParams.model_validate_json(args.params)
-        check_resumable(jsonl, params, experiments)
-    except ValidationError as exc:
-        print(f"--params: {validation_problems(exc)}", file=sys.stderr)
-        return 2
-    except BatchResumeError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    services = build_services(settings_from_args(args))
-    if "A" in systems and (problem := services.remote.configuration_problem()):
-        print(f"Warning: {problem}. System A's answers will be errors, kept so that running the same "
-              "command again with a key asks it again; --systems B runs System B alone.", file=sys.stderr)
-    run = BatchRun(services.comparator(), experiments, jsonl, concurrency=args.concurrency,
-                   systems=systems, params=params)
-    bar, rescored = None, 0
-    try:
-        for prog in run.run():
-            rescored = prog.rescored
-            if bar is None:
-                bar = tqdm(total=prog.total, initial=prog.done, unit="exp", desc="batch")
-            else:
-                bar.n = prog.done
-                bar.refresh()
-    except KeyboardInterrupt:
-        run.cancel.set()
-        print("\nStopped: finished experiments are kept; run the same command to resume.",
-              file=sys.stderr)
-        return 130
-    finally:
-        if bar is not None:
-            bar.close()
-        services.local.close()
-    if rescored:
-        print(f"{rescored} experiments finished earlier were scored again under their edited "
-              "checks (not asked again).")
-    records = latest_records(jsonl, {e.id for e in experiments})
-    rows = flat_rows(records)
-    write_csv(rows, args.out, bom=True)
-    summary = summarize(records)
-    print(f"{len(records)} experiments, {len(rows)} rows -> {args.out} (and {jsonl})")
-    for label, figures in summary["systems"].items():
-        if not figures["rows"]:
-            continue
-        answered = figures["rows"] - figures["errors"]
-        line = f"System {label}: {answered} answered"
-        if answered:
-            line += (f", p50 latency {figures['latency_ms_p50']:.0f} ms, refusal rate "
-                     f"{figures['refusal_rate']:.0%}")
-        if figures["checked"]:
-            line += (f", every check passed on {figures['passed_all_checks']} of {figures['checked']} "
-                     f"checked ({figures['checks_pass_rate']:.0%})")
-        if figures["cost_usd"] is not None:
-            line += (f", cost {usd(figures['cost_usd'])} "
-                     f"({usd(figures['cost_per_1000_usd'])} per 1,000 answers)")
-        print(line + (f", {figures['errors']} failed" if figures["errors"] else ""))
-    if routing := routing_line(summary["routing"]):
-        print(f"Router against the expected route: {routing}")
-    failed = sum(len(still_to_run(rec, systems)) for rec in records)
-    if failed:
-        print(f"{failed} answers failed or were not asked: run the same command again to ask those "
-              "systems again (finished answers are kept).", file=sys.stderr)
-        return 3
-    if args.min_pass_rate is not None and (short := below_pass_rate(summary, systems, args.min_pass_rate)):
-        print(short, file=sys.stderr)
-        return 4
-    return 0
-
-
-def below_pass_rate(summary: dict, systems: tuple[str, ...], least: float) -> str | None:
-    """What falls short of --min-pass-rate, or None when every system run meets it. A system
-    with no checked answer falls short: a gate that checked nothing must not pass."""
-    short = []
-    for label in systems:
-        figures = summary["systems"][label]
-        if not figures["checked"]:
-            short.append(f"System {label} had no answer checked (do the experiments have `expect`?)")
-        elif figures["checks_pass_rate"] < least:
-            short.append(f"System {label} passed every check on {figures['passed_all_checks']} of "
-                         f"{figures['checked']} checked answers ({figures['checks_pass_rate']:.1%})")
-    return f"Under --min-pass-rate {least:.0%}: " + "; ".join(short) + "." if short else None
 
 
 def check_exposure(settings) -> None:
@@ -273,6 +122,8 @@ def main(argv: list[str] | None = None) -> None:
 
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["batch"]:
+        from workbench.batch_command import run_batch
+
         raise SystemExit(run_batch(argv[1:]))
     if argv[:1] == ["sweep"]:
         from workbench.sweep_command import run_sweep

@@ -198,12 +198,12 @@ def test_the_headless_batch_gates_on_the_pass_rate_and_rescoring_needs_no_model_
 
 
 def test_a_pass_rate_gate_that_checked_nothing_fails_and_a_bad_share_is_refused_at_once(tmp_path):
-    import app as app_module
+    from workbench.batch_command import below_pass_rate
 
     summary = {"systems": {"A": {"checked": 0}, "B": {"checked": 4, "passed_all_checks": 4,
                                                        "checks_pass_rate": 1.0}}}
-    assert app_module.below_pass_rate(summary, ("B",), 0.95) is None
-    assert "System A had no answer checked" in app_module.below_pass_rate(summary, ("A", "B"), 0.95)
+    assert below_pass_rate(summary, ("B",), 0.95) is None
+    assert "System A had no answer checked" in below_pass_rate(summary, ("A", "B"), 0.95)
     refused = _headless(tmp_path, [{"query": "What is an ETF?"}], "--min-pass-rate", "95")
     assert refused.returncode == 2 and "--min-pass-rate takes a share from 0 to 1" in refused.stderr
     assert "Loading weights" not in refused.stderr, "refused before the model loads"

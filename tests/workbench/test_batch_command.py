@@ -1,0 +1,62 @@
+"""`python app.py batch --run NAME`: a headless batch kept as one of the app's saved runs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from workbench.batch_command import run_batch
+from workbench.compare import latest_records, run_file, saved_runs
+
+
+def _questions(tmp_path):
+    path = tmp_path / "questions.jsonl"
+    path.write_text('{"id": "q1", "query": "What is an ETF?"}\n'
+                    '{"id": "q2", "query": "Qu\'est-ce que la duration ?"}\n', encoding="utf-8")
+    return path
+
+
+def test_a_headless_run_under_a_name_is_a_saved_run_the_app_lists_and_resumes(tmp_path, capsys, demo_model_dir):
+    runs = tmp_path / "runs"
+    argv = ["--run", "nightly", "--experiments", str(_questions(tmp_path)), "--systems", "B",
+            "--params", '{"max_new_tokens": 32}', "--model", str(demo_model_dir), "--results-dir", str(runs)]
+    assert run_batch(argv) == 0
+    printed = capsys.readouterr().out
+    saved = run_file(runs, "nightly")
+    assert f"2 experiments, 2 rows -> {saved}" in printed
+    assert "Saved as the batch run 'nightly': the app's Batch tab opens it" in printed
+    assert [(r.name, r.experiments) for r in saved_runs(runs)] == [("nightly", 2)]  # the tab's list
+    first = latest_records(saved)
+    assert all(not r["system_b"]["metadata"].get("error") and r["params"]["max_new_tokens"] == 32 for r in first)
+    assert not list(tmp_path.glob("*.csv")), "no CSV without --out"
+    # the same command again resumes: nothing is asked again, and --out adds the CSV
+    out = tmp_path / "nightly.csv"
+    assert run_batch([*argv, "--out", str(out)]) == 0
+    assert f"2 experiments, 2 rows -> {out} and {saved}" in capsys.readouterr().out
+    assert latest_records(saved) == first
+    assert len(saved.read_text(encoding="utf-8").splitlines()) == 2
+    assert out.read_text(encoding="utf-8-sig").count("\nq") == 2  # a row per experiment for System B
+    assert not (tmp_path / "nightly.jsonl").exists(), "the answers stay in the saved run only"
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    ([], "Give --out FILE.csv, --run NAME (a saved run the app opens), or both"),
+    (["--run", "night run"], "--run takes a name of letters, digits, - and _ (up to 60), not 'night run'"),
+    (["--run", ""], "--run takes a name of letters, digits, - and _"),
+])
+def test_the_headless_batch_needs_somewhere_to_keep_its_answers(tmp_path, capsys, flags, message):
+    assert run_batch(["--systems", "B", "--results-dir", str(tmp_path / "runs"), *flags]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
+
+
+def test_a_named_run_is_refused_when_it_holds_other_questions_under_the_same_ids(tmp_path, capsys):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    run_file(runs, "nightly").write_text(json.dumps({"experiment_id": "q1", "query": "What is a bond?"}) + "\n",
+                                         encoding="utf-8")
+    status = run_batch(["--run", "nightly", "--experiments", str(_questions(tmp_path)), "--systems", "B",
+                        "--results-dir", str(runs)])
+    assert status == 2
+    assert "already holds answers to other questions under id 'q1'" in capsys.readouterr().err
