@@ -14,13 +14,15 @@ import plotly.graph_objects as go
 from engines.base import GenerationParams, param_bounds
 from engines.cost import usd
 from ui.common import download_path, offered_copy, pick_engine, session_cancel, stopper
-from ui.saved import column_values, open_controls, save_copy, saved_choices, saved_path, uploaded_path
+from ui.saved import open_controls, saved_path, uploaded_path
 from workbench.export import write_csv
 from workbench.fren import (
     COST_METRIC,
     MATRIX_METRICS,
     PROBE_TYPES,
+    SAVED_FOLDER,
     STRATEGIES,
+    SWEEP_STEM,
     THINKING_MODES,
     Probe,
     budget_line,
@@ -40,6 +42,7 @@ from workbench.fren import (
     write_sweep,
 )
 from workbench.presets import CUSTOM
+from workbench.saved import column_values, save_copy, saved_choices
 from workbench.services import LOCAL, Services
 
 ROW_COLUMNS = ["probe", "type", "engine", "strategy", "question_lang", "reasoning_lang", "answer_lang",
@@ -70,9 +73,6 @@ def _percent(table: list[dict[str, Any]]) -> list[dict[str, Any]]:
     the fractions."""
     return [{k: usd(v) if k == COST_METRIC else f"{v:.0%}" if isinstance(v, float) else v
              for k, v in row.items()} for row in table]
-
-
-SWEEP_STEM = "budget-sweep"  # its downloads, and its saved copies beside the inspections
 
 
 def describe_sweep(path: Path) -> str:
@@ -141,7 +141,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
     id -> its `controls` and `preset`)."""
     probes = load_probes()
     engine_choices = services.engine_choices()
-    saved_dir = services.settings.results_dir / "fren"
+    saved_dir = services.settings.results_dir / SAVED_FOLDER
 
     def listed() -> list[tuple[str, str]]:
         return saved_choices(saved_dir, "fren", "answers", describe_inspection)

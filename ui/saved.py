@@ -1,96 +1,14 @@
-"""Runs a tab saves under the results folder, listed newest first and opened again by name.
-
-A saved file is named ``<stem>-<UTC stamp>-<count>.csv`` (``fren-20261123-101500-12.csv``): the
-list shows when it ran and how many rows it holds without opening every file.
+"""The rows a tab opens its saved files with (workbench.saved names and lists them): the list of
+saved files, a button that opens a downloaded CSV, and the words a status opens one with.
 """
 
 from __future__ import annotations
 
-import csv
-import re
-import shutil
-from collections.abc import Callable
-from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 
 import gradio as gr
 
-_NAME = r"{stem}-(\d{{8}}-\d{{6}})-(\d+)\.csv"
-
-
-def save_copy(path: Path, folder: Path, count: int) -> str:
-    """Keep a copy of the download `path` (named ``<stem>-<stamp>.csv``) in `folder`. Returns
-    what to add to the status when it could not be kept (the results on screen and their
-    download stay), else an empty string."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, folder / f"{path.stem}-{count}.csv")
-    except OSError as exc:
-        return f". ⚠️ Not saved in {folder} ({exc.strerror or exc}): download the CSV to keep it"
-    return ""
-
-
-def first_row(path: Path) -> dict[str, str]:
-    """The first data row of a saved CSV (empty when there is none or it cannot be read): enough
-    to describe a run in a list without reading the whole file."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            return next(csv.DictReader(fh), None) or {}
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return {}
-
-
-def column_values(path: Path, column: str) -> list[str]:
-    """The distinct values of one column of a saved CSV, in the order they first appear (empty
-    when the file cannot be read). Read once per version of the file: the lists that describe
-    runs by it are built on every visit to a tab."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return []
-    return list(_column_values(str(path), column, stat.st_mtime_ns, stat.st_size))
-
-
-@lru_cache(maxsize=512)
-def _column_values(path: str, column: str, mtime_ns: int, size: int) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            for row in csv.DictReader(fh):
-                if row.get(column):
-                    seen.setdefault(row[column], None)
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return ()
-    return tuple(seen)
-
-
-def _stamp(stem: str, name: str) -> tuple[datetime, str] | None:
-    """When a file a tab saved ran and how many rows it holds, from its name; None for any other name."""
-    match = re.fullmatch(_NAME.format(stem=re.escape(stem)), name)
-    return (datetime.strptime(match[1], "%Y%m%d-%H%M%S"), match[2]) if match else None
-
-
-def saved_choices(folder: Path, stem: str, unit: str,
-                  describe: Callable[[Path], str] | None = None) -> list[tuple[str, str]]:
-    """The files saved in `folder` by a tab, newest first: (label, file name) pairs, the label
-    saying when and how many `unit` (e.g. "answers"), then what `describe` says of the file."""
-    found = []
-    for path in folder.glob(f"{stem}-*.csv") if folder.is_dir() else []:
-        if stamp := _stamp(stem, path.name):
-            label = f"{stamp[0]:%Y-%m-%d %H:%M:%S} UTC · {stamp[1]} {unit}"
-            if describe is not None and (about := describe(path)):
-                label += f" · {about}"
-            found.append((stamp[0], label, path.name))
-    return [(label, name) for _, label, name in sorted(found, reverse=True)]
-
-
-def saved_file(folder: Path, stem: str, name: str | None) -> tuple[Path, datetime] | None:
-    """The saved file a dropdown value names and when it ran; None when it is not one (any other
-    name, a path outside `folder`) or is gone."""
-    if name is None or (stamp := _stamp(stem, name)) is None or not (folder / name).is_file():
-        return None
-    return folder / name, stamp[0]
+from workbench.saved import saved_file
 
 
 def saved_path(folder: Path, stem: str, name: str | None, what: str) -> tuple[Path, str]:

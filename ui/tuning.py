@@ -22,7 +22,7 @@ from ui.common import (
     stopper,
 )
 from ui.params import ORDER, control_values
-from ui.saved import open_controls, save_copy, saved_choices, saved_path, uploaded_path
+from ui.saved import open_controls, saved_path, uploaded_path
 from ui.tuning_view import (
     METRICS,
     RESULT_FIGURES,
@@ -38,6 +38,7 @@ from ui.tuning_view import (
 from workbench.checks import ExpectError, parse_expect
 from workbench.export import write_csv
 from workbench.presets import CUSTOM, apply_preset
+from workbench.saved import save_copy, saved_choices
 from workbench.services import LOCAL, Services
 from workbench.tuning import (
     CONFIG_FIELDS,

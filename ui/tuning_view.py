@@ -15,10 +15,10 @@ from pydantic import ValidationError
 from engines.base import GenerationParams, validation_problems
 from engines.cost import usd
 from ui.compare_view import reasoning_md
-from ui.saved import first_row
 from workbench.checks import checks_cell
 from workbench.presets import apply_preset
 from workbench.safety import safe_markdown
+from workbench.saved import first_row
 from workbench.tuning import CONFIG_FIELDS, MAX_CONFIGS, config_summary, priced, varying_fields
 
 # after the configuration and repeat, the parameters that differ between runs, then these

@@ -346,6 +346,8 @@ def budget_line(table: list[dict[str, Any]]) -> str:
     return line
 
 
+SAVED_FOLDER = "fren"  # in the results folder: the inspections and sweeps the tab lists
+SWEEP_STEM = "budget-sweep"  # a sweep's downloads, and its saved copies beside the inspections
 SWEEP_REQUIRED = ["probe", "type", "needed", "finish_reason"]  # besides its language and thinking mode
 
 

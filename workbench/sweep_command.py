@@ -2,14 +2,15 @@
 
 For an engineer choosing max_new_tokens for a model (a new fine-tune, another quantisation): it
 measures what each probe question needs, with thinking on and off, prints the completion table
-and the budgets that let 95% of each question type and language finish, and writes the CSV the
-tab writes (its *Open a sweep CSV…* shows it again).
+and the budgets that let 95% of each question type and language finish, and saves the sweep
+where the tab saves its own (*Open a saved sweep* lists it), with a copy at --out if asked.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import threading
 from pathlib import Path
@@ -20,13 +21,17 @@ from tqdm import tqdm
 from engines.base import GenerationParams, param_bounds
 from workbench.fren import (
     PROBE_TYPES,
+    SAVED_FOLDER,
+    SWEEP_STEM,
     THINKING_MODES,
     budget_line,
+    completion_table,
     load_probes,
     needed_tokens,
     pick_probes,
     write_sweep,
 )
+from workbench.saved import saved_name
 from workbench.services import LOCAL, PIPELINE, REMOTE, build_services
 from workbench.settings import add_arguments, settings_from_args
 
@@ -38,7 +43,9 @@ def build_sweep_parser() -> argparse.ArgumentParser:
         prog="app.py sweep", description="Measure the token budget the probe questions need (the FR/EN "
         "tab's budget sweep, headless): one full-length run per question and thinking mode with a fixed "
         "seed, then the completion rate at each budget and the budget that lets 95%% finish.")
-    parser.add_argument("--out", type=Path, required=True, help="CSV to write (the tab opens it again)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="a copy of the sweep's CSV to write (the tab's Open a sweep CSV… opens it); the "
+                        "sweep is saved in the results folder in any case, where the tab lists it")
     parser.add_argument("--engine", choices=ENGINES, default="local",
                         help="local (System B's model, default), pipeline (router + local model) or remote "
                         "(System A)")
@@ -69,6 +76,32 @@ def _shown(table: list[dict]) -> str:
                           for k, v in row.items()} for row in table]).to_string(index=False)
 
 
+def _writable(folder: Path) -> bool:
+    """Whether files can be written in `folder` (made when it is missing)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
+
+
+def _write(needs: list[dict], budgets: list[int], saved: Path, out: Path | None) -> str:
+    """Save the sweep where the tab lists it, and a copy at `out` when given. Returns where it
+    went; a file that cannot be written (a disk that filled up while measuring) is warned about,
+    not raised: the table is printed all the same."""
+    written = []
+    for path in (saved, out):
+        if path is None:
+            continue
+        try:
+            write_sweep(needs, budgets, path)
+        except OSError as exc:
+            print(f"Warning: {path} could not be written ({exc.strerror or exc})", file=sys.stderr)
+            continue
+        written.append(str(path) + (" (the FR/EN tab's Open a saved sweep lists it)" if path == saved else ""))
+    return " and ".join(written) or "nothing written"
+
+
 def run_sweep(argv: list[str]) -> int:
     """Exit status: 0 measured, 2 bad arguments, 3 no answer could be measured (every one failed),
     130 stopped with Ctrl-C (what was measured is written and shown)."""
@@ -91,9 +124,18 @@ def run_sweep(argv: list[str]) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
+    settings = settings_from_args(args)
+    saved_dir = settings.results_dir / SAVED_FOLDER
+    if args.out is not None and not _writable(args.out.parent):
+        print(f"--out: {args.out.parent} is not a folder this can write in", file=sys.stderr)
+        return 2
+    if not _writable(saved_dir) and args.out is None:  # it would be measured for nothing
+        print(f"The results folder {settings.results_dir} cannot be written: set --results-dir, or give --out",
+              file=sys.stderr)
+        return 2
     probes = pick_probes(load_probes(), types, langs, args.pairs)
     label = dict(zip(ENGINES, (LOCAL, PIPELINE, REMOTE), strict=True))[args.engine]
-    services = build_services(settings_from_args(args))
+    services = build_services(settings)
     if args.engine == "remote" and (problem := services.remote.configuration_problem()):
         print(f"{problem}.", file=sys.stderr)
         services.local.close()
@@ -114,10 +156,12 @@ def run_sweep(argv: list[str]) -> int:
         reason = failed[0]["error"] if failed else "stopped before any answer" if cancel.is_set() else "no question"
         print(f"{label} could not answer: {reason}", file=sys.stderr)
         return 130 if cancel.is_set() and not failed else 3
-    table = write_sweep(needs, budgets, args.out)
+    written = _write(needs, budgets, saved_dir / saved_name(SWEEP_STEM, len(needs)), args.out)
+    table = completion_table(needs, budgets)
     measured = f"{len(needs) - len(failed)}" + (f" of {total}" if cancel.is_set() else "")
     print(f"{'Stopped: ' if cancel.is_set() else ''}{label}: {measured} answers measured (full length up to "
-          f"{params.max_new_tokens} tokens){f', {len(failed)} failed and left out' if failed else ''} -> {args.out}")
+          f"{params.max_new_tokens} tokens){f', {len(failed)} failed and left out' if failed else ''}"
+          f" -> {written}")
     print(_shown(table))
     print(budget_line(table))
     return 130 if cancel.is_set() else 0

@@ -7,8 +7,9 @@ import gradio as gr
 import pytest
 
 from ui.compare import unwritten_stops
-from ui.saved import save_copy, saved_choices, saved_file, saved_path, uploaded_path
+from ui.saved import saved_path, uploaded_path
 from workbench.compare import BatchProgress
+from workbench.saved import save_copy, saved_choices, saved_file
 
 
 def test_a_saved_run_is_listed_newest_first_and_opened_only_by_a_name_of_its_own(tmp_path):

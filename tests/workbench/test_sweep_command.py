@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
-from workbench.fren import budget_for_all, completion_table, read_sweep
+from workbench.fren import SAVED_FOLDER, SWEEP_STEM, budget_for_all, completion_table, read_sweep
+from workbench.saved import saved_choices
 from workbench.sweep_command import run_sweep
 
 
@@ -19,6 +20,11 @@ def test_the_headless_sweep_prints_the_budgets_and_writes_the_csv_the_tab_opens(
     printed = capsys.readouterr().out
     assert status == 0
     assert "System B · local model: 8 answers measured (full length up to 256 tokens)" in printed
+    [(label, name)] = saved_choices(tmp_path / "runs" / SAVED_FOLDER, SWEEP_STEM, "answers")  # the tab's list
+    assert label.endswith(" UTC · 8 answers") and name.endswith("-8.csv")
+    saved = tmp_path / "runs" / SAVED_FOLDER / name
+    assert f"-> {saved} (the FR/EN tab's Open a saved sweep lists it) and {out}" in printed
+    assert read_sweep(saved) == read_sweep(out)
     needs, budgets = read_sweep(out)  # what the FR/EN tab's Open a sweep CSV… reads
     assert budgets == [32, 64, 128] and len(needs) == 8
     assert {(n["thinking"], n["language"]) for n in needs} == {("on", "en"), ("on", "fr"), ("off", "en"),
@@ -74,3 +80,24 @@ def test_a_sweep_stopped_with_ctrl_c_keeps_and_shows_what_it_measured(tmp_path, 
     assert "finish: 40 new tokens with thinking on." in printed
     needs, budgets = read_sweep(out)
     assert len(needs) == 2 and budgets == [32, 64]
+    [(label, _)] = saved_choices(tmp_path / "runs" / SAVED_FOLDER, SWEEP_STEM, "answers")
+    assert label.endswith(" UTC · 2 answers")  # a stopped sweep is saved too, as the tab saves it
+
+
+def test_without_out_the_sweep_is_saved_where_the_tab_lists_it_and_a_folder_it_cannot_write_is_refused_first(
+        tmp_path, capsys, demo_model_dir):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    assert run_sweep(["--out", str(blocked / "sweep.csv")]) == 2
+    assert f"--out: {blocked} is not a folder this can write in" in capsys.readouterr().err
+    assert run_sweep(["--results-dir", str(blocked / "runs")]) == 2
+    assert "cannot be written: set --results-dir, or give --out" in capsys.readouterr().err
+    runs = tmp_path / "runs"
+    status = run_sweep(["--model", str(demo_model_dir), "--types", "calculation", "--pairs", "1", "--thinking", "off",
+                        "--langs", "fr", "--budgets", "32,64", "--results-dir", str(runs)])
+    assert status == 0
+    [(label, name)] = saved_choices(runs / SAVED_FOLDER, SWEEP_STEM, "answers")
+    assert label.endswith(" UTC · 1 answer")
+    assert f"-> {runs / SAVED_FOLDER / name} (the FR/EN tab's Open a saved sweep lists it)\n" in capsys.readouterr().out
+    needs, budgets = read_sweep(runs / SAVED_FOLDER / name)
+    assert budgets == [32, 64] and [(n["thinking"], n["language"]) for n in needs] == [("off", "fr")]
