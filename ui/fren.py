@@ -112,23 +112,32 @@ def matrix_figure(rows: list[dict[str, Any]], questions: str = "French questions
 
 LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 LANGUAGE_COLOURS = {"fr": "#16a34a", "en": "#2563eb"}  # as the transcript colours them
+# English drawn wide, pale and with open rings, French narrow and solid on top: where French and
+# English questions complete alike the two lines lie on each other, and both must still show
+LANGUAGE_STROKES = {"en": (6, 0.45, "circle-open", 13), "fr": (2, 1.0, "circle", 7)}
+OTHER_STROKE = (3, 0.8, "diamond", 8)
 
 
 def budget_figure(curves: list[dict[str, Any]], budgets: list[int]) -> go.Figure:
     """A line per question language and thinking mode (`curves`: completion_table grouped by
-    both, every question type together): thinking off dashed, each language its colour."""
+    both, every question type together): thinking off dashed, each language its colour and
+    stroke, so that lines lying on each other both show; hovering a budget lists every line."""
     fig = go.Figure()
-    for row in curves:
+    for row in sorted(curves, key=lambda r: r["language"] != "en"):  # the wide English lines underneath
         lang, thinking = row["language"], row["thinking"]
+        width, opacity, symbol, size = LANGUAGE_STROKES.get(lang, OTHER_STROKE)
+        name = f"{LANGUAGE_NAMES.get(lang, 'other')} questions · thinking {thinking}"
         fig.add_trace(go.Scatter(
-            x=budgets, y=[row[f"≤{b}"] * 100 for b in budgets], mode="lines+markers",
-            name=f"{LANGUAGE_NAMES.get(lang, 'other')} questions · thinking {thinking}",
-            line={"color": LANGUAGE_COLOURS.get(lang, "#a16207"), "dash": "solid" if thinking == "on" else "dash"}))
+            x=budgets, y=[row[f"≤{b}"] * 100 for b in budgets], mode="lines+markers", name=name, opacity=opacity,
+            line={"color": LANGUAGE_COLOURS.get(lang, "#a16207"), "width": width,
+                  "dash": "solid" if thinking == "on" else "dash"},
+            marker={"symbol": symbol, "size": size, "line": {"width": 2}},
+            hovertemplate=f"{name}: %{{y:.0f}}%<extra></extra>"))
     fig.add_hline(y=95, line_dash="dot", annotation_text="95%")
     # budgets usually double from one to the next: on a log axis each gets its own room, and one
     # large budget no longer squeezes the others against the left edge
     wide = len(budgets) > 1 and budgets[-1] / budgets[0] >= 8
-    fig.update_layout(title="Answers completed vs max_new_tokens", xaxis_title="max_new_tokens",
+    fig.update_layout(title="Answers completed vs max_new_tokens", xaxis_title="max_new_tokens", hovermode="x unified",
                       yaxis_title="% completed", yaxis_range=[0, 102], template="plotly_white", height=360,
                       margin={"l": 50, "r": 20, "t": 50, "b": 40})
     if wide:  # ticks at the budgets asked for, not at log decades' 2, 3… 9

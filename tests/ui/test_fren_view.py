@@ -22,11 +22,22 @@ def test_the_budget_chart_draws_thinking_off_dashed_and_each_language_in_its_col
     curves = [{"thinking": thinking, "language": lang, "≤64": 0.5} for thinking in ("on", "off")
               for lang in ("en", "fr", "und")]
     lines = budget_figure(curves, [64]).data
-    assert [trace.name for trace in lines] == [
-        "English questions · thinking on", "French questions · thinking on", "other questions · thinking on",
-        "English questions · thinking off", "French questions · thinking off", "other questions · thinking off"]
-    assert [trace.line.dash for trace in lines] == ["solid"] * 3 + ["dash"] * 3
-    assert lines[0].line.color == lines[3].line.color != lines[1].line.color  # a colour per language
+    assert [trace.name for trace in lines] == [  # English first: drawn underneath the others
+        "English questions · thinking on", "English questions · thinking off", "French questions · thinking on",
+        "other questions · thinking on", "French questions · thinking off", "other questions · thinking off"]
+    assert [trace.line.dash for trace in lines] == ["solid", "dash", "solid", "solid", "dash", "dash"]
+    assert lines[0].line.color == lines[1].line.color != lines[2].line.color  # a colour per language
+
+
+def test_french_and_english_lines_that_lie_on_each_other_both_show():
+    same = {"thinking": "on", "≤32": 0.25, "≤64": 1.0}
+    figure = budget_figure([{**same, "language": "fr"}, {**same, "language": "en"}], [32, 64])
+    english, french = figure.data
+    assert list(english.y) == list(french.y)  # one line over the other
+    assert english.line.width > french.line.width and english.marker.size > french.marker.size
+    assert english.marker.symbol.endswith("-open") and not french.marker.symbol.endswith("-open")
+    assert english.opacity < 1  # the French line shows through on top of it
+    assert figure.layout.hovermode == "x unified"  # a budget's hover lists both
 
 
 def test_a_saved_inspection_is_described_by_its_engines_and_strategies(tmp_path):
