@@ -26,6 +26,7 @@ from ui.common import session_cancel, stopper
 from ui.compare_single import ad_hoc_experiment, build_single_tab
 from ui.judging import judge_of
 from ui.params import ORDER, build_param_panel, params_from_json, params_from_values
+from ui.saved import uploaded_path
 from workbench.compare import (
     MAX_CONCURRENCY,
     SYSTEMS,
@@ -38,6 +39,7 @@ from workbench.compare import (
     still_to_run,
 )
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
+from workbench.run_files import read_run_file, save_as_run
 from workbench.services import Services
 from workbench.summary import summarize
 from workbench.verdicts import run_verdicts, verdicts_file
@@ -118,6 +120,8 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                             against = gr.Dropdown(runs_now, value=None,
                                                   label="Set this run against another saved run",
                                                   elem_id="batch-against")
+                        open_file = gr.UploadButton("Open a run's results file (.csv or .jsonl)…", size="sm",
+                                                    file_types=[".csv", ".jsonl"], elem_id="batch-open-file")
                 progress = gr.Markdown(elem_id="batch-progress")
                 table = gr.Dataframe(headers=TABLE_HEADERS, label="Results (one row per experiment and "
                                      "system; select a row to read both answers in full)", wrap=True,
@@ -190,18 +194,41 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
 
     def open_run(name: str | None, request: gr.Request) -> tuple:
         """A saved run's results, as they stood when it last wrote; *Run batch* under its name resumes it."""
+        return opened_run(name, request, f"**Opened run `{name}`** — ")
+
+    def opened_run(name: str | None, request: gr.Request, head: str) -> tuple:
         path = run_file(settings.results_dir, safe_run_name(name, ""))
         records = latest_records(path) if name and path.is_file() else []
         if not records:
             raise gr.Error(f"The run {name!r} has no saved results (any more).")
         answered = {key: sum(not still_to_run(rec, (key,)) for rec in records) for key in SYSTEMS}
         counts = ", ".join(f"System {key} answered {n}" for key, n in answered.items())
-        status = (f"**Opened run `{name}`** — {len(records)} experiments ({counts}). *Run batch* under this "
-                  "name (with the file it used) resumes it.")
+        status = (f"{head}{len(records)} experiments ({counts}). *Run batch* under this name (with the file it "
+                  "used) resumes it.")
         safe_name = safe_run_name(name, "batch")
         verdicts = own_verdicts(safe_name, request)
         return (status, *results_view(records, safe_name, verdicts),
                 {r["experiment_id"]: r for r in records}, safe_name, gr.update(), gr.update(), name)
+
+    def open_results_file(file: str | None, request: gr.Request) -> tuple:
+        """A run's results downloaded here or elsewhere (the Batch CSV, a run's JSONL), saved as a
+        run of this app — listed, judged, set against another — then opened."""
+        path, shown = uploaded_path(file)
+        try:
+            records = read_run_file(path)
+        except ValueError as exc:
+            raise gr.Error(f"{shown} cannot be opened: {exc}.") from None
+        try:
+            name, there = save_as_run(records, settings.results_dir, path.stem.replace(" ", "-"))
+        except OSError as exc:
+            raise gr.Error(f"{shown} cannot be saved as a run: the results folder {settings.results_dir} "
+                           f"cannot be written ({exc.strerror or exc}).") from None
+        head = (f"**{shown} is the saved run `{name}`** (opened, not saved again) — " if there else
+                f"**Saved {shown} as the run `{name}`**, listed under *Open a saved run* (verdicts given on it are "
+                "kept with it) — ")
+        *shown_run, _, _, run = opened_run(name, request, head)
+        runs = saved_run_choices(settings.results_dir)
+        return *shown_run, gr.update(choices=runs, value=name), gr.update(choices=runs), run
 
     def set_against(current: str, other: str | None) -> tuple:
         try:
@@ -225,6 +252,9 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     saved.input(open_run, [saved], [*batch_outputs, run_name], api_visibility="private").then(**judging["refresh"])
     batch_tab.select(lambda: [gr.update(choices=saved_run_choices(settings.results_dir))] * 2, None,
                      [saved, against], api_visibility="private")
+    open_file.upload(**hide_both)
+    open_file.upload(open_results_file, [open_file], [*batch_outputs, run_name],
+                     api_visibility="private").then(**judging["refresh"])
     against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df], api_visibility="private")
     return {"controls": param_controls, "preset": compare_preset,
             "on_load": on_load}

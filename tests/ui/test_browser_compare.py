@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.ui.downloads import download_csv
-from tests.ui.pages import compare_transaction, saved_run_both_answered, set_number
+from tests.ui.pages import compare_transaction, saved_run_both_answered, set_number, upload
 from workbench.compare import latest_records, run_file
 from workbench.verdicts import record_verdict, verdicts_file
 
@@ -353,3 +353,39 @@ def test_a_run_is_judged_one_experiment_after_another_blind_or_not(page, running
                                  timeout=20000)
     expect(head).to_contain_text("Judged in both runs by the same analyst: 2 experiments; the verdict changed on 1 "
                                  "from judge-me to judge-me-again (B better → A better on 1).")
+
+
+def test_a_colleagues_run_file_opens_as_a_run_of_this_app_and_is_judged_here(page, tmp_path):
+    from workbench.export import write_csv
+    from workbench.summary import flat_rows
+
+    saved_run_both_answered(tmp_path, "elsewhere", ["col-0", "col-1", "col-2"])
+    sent = tmp_path / "colleague-run.csv"  # the Batch CSV a colleague downloaded on another machine
+    write_csv(flat_rows(latest_records(run_file(tmp_path, "elsewhere"))), sent, bom=True)
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_role("tab", name="Batch").click()
+    upload(page, "#batch-open-file", sent)
+    progress = page.locator("#batch-progress")
+    expect(progress).to_contain_text("Saved colleague-run.csv as the run colleague-run, listed under Open a "
+                                     "saved run", timeout=20000)
+    expect(progress).to_contain_text("3 experiments (System A answered 3, System B answered 3)")
+    expect(page.locator("#batch-table").get_by_role("gridcell").filter(has_text="col-")).to_have_count(6)
+    expect(page.locator("#batch-summary")).to_contain_text("latency p50")
+    page.click("#batch-judge-next")  # judged here, as a run made here
+    expect(page.locator("#batch-details-answer-a")).to_contain_text("Answer 0 from the remote model.")
+    page.click("#batch-verdict-1")
+    expect(page.locator("#batch-verdict-note")).to_contain_text("for col-0 (run colleague-run)")
+    page.locator("#batch-saved input").click()
+    expect(page.get_by_role("option", name=re.compile(r"^colleague-run · 3 experiments"))).to_be_visible()
+    page.keyboard.press("Escape")
+
+    upload(page, "#batch-open-file", sent)  # the same file again: the same run, its verdict kept
+    expect(progress).to_contain_text("colleague-run.csv is the saved run colleague-run (opened, not saved again)",
+                                     timeout=20000)
+    expect(page.locator("#batch-judge-tally")).to_contain_text("1 comparison judged")
+    questions = tmp_path / "questions.jsonl"  # the experiments, not a run's answers
+    questions.write_text('{"id": "q1", "query": "What is an ETF?"}\n', encoding="utf-8")
+    upload(page, "#batch-open-file", questions)
+    expect(page.get_by_text("questions.jsonl cannot be opened: it holds questions, not answers")).to_be_visible(
+        timeout=20000)
+    expect(progress).to_contain_text("is the saved run colleague-run")  # what was shown stays
