@@ -19,18 +19,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from engines.base import GenerationParams, param_bounds
-from workbench.fren import (
-    PROBE_TYPES,
-    SAVED_FOLDER,
-    SWEEP_STEM,
-    THINKING_MODES,
-    budget_line,
-    completion_table,
-    load_probes,
-    needed_tokens,
-    pick_probes,
-    write_sweep,
-)
+from workbench.budget_sweep import SWEEP_STEM, THINKING_MODES, budget_line, completion_table, needed_tokens, write_sweep
+from workbench.fren import PROBE_TYPES, SAVED_FOLDER, load_probes, pick_probes
 from workbench.saved import saved_name
 from workbench.services import LOCAL, PIPELINE, REMOTE, build_services
 from workbench.settings import add_arguments, settings_from_args

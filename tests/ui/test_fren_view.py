@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 
-from ui.fren import MATRIX_COLUMNS, _percent, budget_figure, describe_inspection, matrix_columns
+from ui.fren import MATRIX_COLUMNS, describe_inspection, matrix_columns
+from ui.fren_sweep import budget_figure, percent_cells
 from workbench.export import write_csv
 from workbench.fren import COST_METRIC, STRATEGIES
 
@@ -66,12 +67,13 @@ def test_a_saved_inspection_is_described_by_its_engines_and_strategies(tmp_path)
 def test_the_matrix_shows_costs_in_dollars_only_when_it_has_them():
     priced = [{"strategy": "baseline", "engine": "System B", "answers": 3, "completed": 1.0, COST_METRIC: 0.5}]
     assert matrix_columns(priced) == [*MATRIX_COLUMNS, COST_METRIC]
-    assert _percent(priced)[0]["completed"] == "100%" and _percent(priced)[0][COST_METRIC] == "$0.50"
+    shown = percent_cells(priced, money=(COST_METRIC,))[0]
+    assert shown["completed"] == "100%" and shown[COST_METRIC] == "$0.50"
     assert matrix_columns([{k: v for k, v in priced[0].items() if k != COST_METRIC}]) == MATRIX_COLUMNS
 
 
 def test_a_saved_sweep_is_described_by_its_engine_and_thinking_modes(tmp_path):
-    from ui.fren import describe_sweep
+    from ui.fren_sweep import describe_sweep
 
     path = tmp_path / "budget-sweep.csv"
     write_csv([{"thinking": "off", "type": "definition"}, {"thinking": "(per question)"},

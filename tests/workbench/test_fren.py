@@ -17,19 +17,16 @@ from engines.base import (
     TextDelta,
     collect,
 )
+from workbench.budget_sweep import budget_for_all, budget_line, completion_table, needed_tokens
 from workbench.export import write_csv
 from workbench.fren import (
     COST_METRIC,
     STRATEGIES,
-    budget_for_all,
-    budget_line,
-    completion_table,
     custom_probes,
     failures,
     inspect_one,
     load_probes,
     matrix,
-    needed_tokens,
     read_inspection,
     run_inspection,
     sorted_rows,
@@ -368,7 +365,7 @@ def test_a_file_that_is_not_an_inspection_gets_an_error_that_says_why(tmp_path):
 
 
 def test_a_saved_sweep_reads_back_as_it_was_measured(tmp_path):
-    from workbench.fren import read_sweep, write_sweep
+    from workbench.budget_sweep import read_sweep, write_sweep
 
     probe = french_definitions(1)[0]
     ok = Scripted("The user asks about a ratio.", "Le ratio divise le prix par le bénéfice.")

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
-from workbench.fren import SAVED_FOLDER, SWEEP_STEM, budget_for_all, completion_table, read_sweep
+from workbench.budget_sweep import SWEEP_STEM, budget_for_all, completion_table, read_sweep
+from workbench.fren import SAVED_FOLDER
 from workbench.saved import saved_choices
 from workbench.sweep_command import run_sweep
 
