@@ -10,6 +10,7 @@ import gradio as gr
 
 from ui.common import BASE_MODEL, differences_block, download_path, pick_engine, session_cancel, session_id, stopper
 from ui.params import ORDER, build_param_panel, param_bounds, params_from_values
+from ui.saved import uploaded_path
 from workbench.chat import (
     Side,
     Turn,
@@ -21,7 +22,7 @@ from workbench.chat import (
     side_by_side_differences,
     stats_line,
 )
-from workbench.chat_export import conversation_json, conversation_markdown, finished
+from workbench.chat_export import conversation_json, conversation_markdown, finished, read_conversation
 from workbench.safety import safe_markdown, safe_question
 from workbench.services import LOCAL, Services
 
@@ -197,6 +198,8 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                                                 visible=False, elem_id="chat-download-md")
                     save_json = gr.DownloadButton("Download conversation (JSON)", size="sm",
                                                   visible=False, elem_id="chat-download-json")
+                    open_json = gr.UploadButton("Open a conversation (JSON)…", size="sm", file_types=[".json"],
+                                                elem_id="chat-open-json")
             with gr.Column(scale=2, min_width=300):
                 engine = gr.Dropdown(services.engine_choices(), value=LOCAL, label="Engine",
                                      elem_id="chat-engine")
@@ -330,6 +333,26 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         history = restored_turns(data)
         if not history:
             return tuple(gr.skip() for _ in range(11))
+        return shown_conversation(history)
+
+    def open_conversation(file: str | None, history: list[Turn]) -> tuple:
+        """A conversation downloaded as JSON (here, another day, by a colleague) on screen in
+        place of this one, kept by the browser as this one was: the next question carries on
+        from it, each engine sent its own earlier answers."""
+        if any(not turn.done for turn in history):
+            raise gr.Error("An answer is still coming: stop it, or wait for it, before opening a conversation.")
+        path, shown = uploaded_path(file)
+        try:
+            opened = read_conversation(path.read_bytes())
+        except (ValueError, OSError) as exc:
+            raise gr.Error(f"{shown} cannot be opened: {exc}.") from None
+        replaced = f"; it replaces the {len(history)} on screen" if history else ""
+        gr.Info(f"Opened {shown}: {len(opened)} question{'s' if len(opened) > 1 else ''}{replaced}. The next "
+                "question carries on from it.")
+        return *shown_conversation(opened), saved_turns(opened)
+
+    def shown_conversation(history: list[Turn]) -> tuple:
+        """The turns on screen, with the engines (and adapters) of the last question picked again."""
         last = history[-1]
         choices = {value for _, value in services.engine_choices()}
 
@@ -342,8 +365,9 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                 adapter_of(last.beside), gr.update(visible=cut_off_in_reasoning(history)),
                 *conversation_files(history), differences_md(history))
 
+    restored = [turns, chatbot, chatbot_beside, engine, adapter, beside, adapter_beside, more, save_md, save_json, diff]
+    open_json.upload(open_conversation, [open_json, turns], [*restored, saved], api_visibility="private")
+
     return {"engine": engine, "adapter": adapter, "system_prompt": system_prompt,
             "controls": controls, "preset": preset,
-            "on_load": {"fn": restore, "inputs": [saved],
-                        "outputs": [turns, chatbot, chatbot_beside, engine, adapter, beside, adapter_beside,
-                                    more, save_md, save_json, diff]}}
+            "on_load": {"fn": restore, "inputs": [saved], "outputs": restored}}

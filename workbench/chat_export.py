@@ -112,3 +112,42 @@ def conversation_markdown(turns: list[Turn], now: datetime | None = None) -> str
         for side in (turn, turn.beside):
             lines += [f"### {side.engine_label}", "", *_answer_markdown(side, "####")]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _turn_from_record(item: Any, where: str) -> Turn:
+    """A finished turn back from :func:`turn_record`'s data; ValueError names what is wrong."""
+    if not isinstance(item, dict):
+        raise ValueError(f"{where} is not a turn")
+    for key in ("question", "engine", "answer"):
+        if not isinstance(item.get(key), str):
+            raise ValueError(f"{where} has no {key}")
+    texts = {key: item.get(key) for key in ("adapter", "system_prompt", "error", "error_kind")}
+    parts = {key: item.get(key) for key in ("route", "params", "stats")}
+    if not all(isinstance(v, str | None) for v in texts.values()) or not isinstance(item.get("reasoning", ""), str):
+        raise ValueError(f"{where}: adapter, system prompt, reasoning and error are texts")
+    if not all(isinstance(v, dict | None) for v in parts.values()):
+        raise ValueError(f"{where}: route, params and stats are objects")
+    thinking_s = item.get("thinking_s")
+    beside = item.get("beside")
+    return Turn(question=item["question"], engine=item["engine"], reasoning=item.get("reasoning") or "",
+                answer=item["answer"], running=False,
+                thinking_s=float(thinking_s) if isinstance(thinking_s, int | float) else None,
+                **texts, **parts,
+                beside=None if beside is None else _turn_from_record(beside, f"{where} (side by side)"))
+
+
+def read_conversation(text: str | bytes) -> list[Turn]:
+    """The turns of a conversation downloaded as JSON (:func:`conversation_json`), to carry on
+    with. ValueError says what is wrong with a file that is not one."""
+    try:
+        doc = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ValueError("it is not JSON") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ValueError("it is not a conversation downloaded from Chat (Download conversation (JSON))")
+    if not isinstance(doc.get("version"), int) or doc["version"] > VERSION:
+        raise ValueError(f"it was written by a newer version of the app (format version {doc.get('version')})")
+    turns = doc.get("turns")
+    if not isinstance(turns, list) or not turns:
+        raise ValueError("it holds no turn")
+    return [_turn_from_record(item, f"turn {n}") for n, item in enumerate(turns, 1)]

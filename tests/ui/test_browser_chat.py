@@ -8,7 +8,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.ui.pages import set_number
+from tests.ui.pages import set_number, upload
+from ui.chat import SAVED_KEY
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -332,3 +333,39 @@ def test_a_question_edited_in_the_second_box_is_asked_again_of_both_engines(page
         expect(box).to_contain_text("La duration mesure", timeout=30000)
         expect(box.locator("[data-testid='user']")).to_have_count(1)
         expect(box).not_to_contain_text("dividend")
+
+
+def test_a_downloaded_conversation_opens_again_and_carries_on(page, tmp_path):
+    ask(page, "Qu'est-ce que la duration ?")
+    expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=30000)
+    with page.expect_download() as info:
+        page.click("#chat-download-json")
+    info.value.save_as(tmp_path / "yesterday.json")
+    page.click("#chat-clear")
+    expect(page.locator("#chatbot")).not_to_contain_text("duration")
+    upload(page, "#chat-open-json", tmp_path / "yesterday.json")
+    expect(page.get_by_text("Opened yesterday.json: 1 question. The next question carries on from it.")
+           ).to_be_visible(timeout=20000)
+    chat = page.locator("#chatbot")
+    expect(chat).to_contain_text("La duration mesure")
+    expect(chat).to_contain_text("language: reasoning en / answer fr")  # its figures came with it
+    expect(page.locator("#chat-download-json")).to_be_visible()
+    kept = f"localStorage.getItem('{SAVED_KEY}')"  # encrypted: compared, not read
+    opened = page.evaluate(kept)
+    assert opened  # the browser keeps the opened conversation as its own
+    ask(page, "What is an ETF?")  # asked with the opened conversation before it
+    expect(chat.locator("[data-testid='user']")).to_have_count(2, timeout=30000)
+    expect(chat.locator("[data-testid='bot']").nth(1)).to_contain_text("finish: stop", timeout=30000)
+    page.wait_for_function(f"{kept} !== {json.dumps(opened)}", timeout=10000)  # the browser stores both turns
+    page.reload()  # kept by the browser as a conversation asked here is
+    page.wait_for_selector("#chat-question textarea", timeout=30000)
+    expect(chat.locator("[data-testid='user']")).to_have_count(2, timeout=20000)
+    expect(chat).to_contain_text("La duration mesure")
+
+    other = tmp_path / "experiments.json"  # JSON, but not a conversation
+    other.write_text('{"id": "q1", "query": "What is an ETF?"}', encoding="utf-8")
+    upload(page, "#chat-open-json", other)
+    expect(page.get_by_text("experiments.json cannot be opened: it is not a conversation downloaded from Chat")
+           ).to_be_visible(timeout=20000)
+    expect(chat.locator("[data-testid='user']")).to_have_count(2)  # nothing lost
+    page.click("#chat-clear")

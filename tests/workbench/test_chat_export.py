@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+import pytest
+
 from engines.base import GenerationParams
-from workbench.chat import Turn, run_turn
-from workbench.chat_export import conversation_json, conversation_markdown
+from workbench.chat import Turn, history_messages, run_turn
+from workbench.chat_export import conversation_json, conversation_markdown, read_conversation, turn_record
 
 NOW = datetime(2026, 11, 23, 10, 15, tzinfo=timezone.utc)
 
@@ -94,3 +96,36 @@ def test_a_question_asked_side_by_side_keeps_both_answers_with_it():
     running = Turn(question="Still going", engine="A", running=False, answer="done")
     running.beside = Turn(question="Still going", engine="B")  # its side-by-side answer still streams
     assert json.loads(conversation_json([running]))["turns"] == []
+
+
+def test_a_downloaded_conversation_opens_again_as_it_was_and_carries_on(local_engine):
+    params = GenerationParams(temperature=0, max_new_tokens=300)
+    first = ask(local_engine, [], "What is an ETF?", params, system="Answer for a credit analyst.")
+    cut = ask(local_engine, [first], "Qu'est-ce que la duration ?", params.model_copy(update={"max_new_tokens": 8}))
+    beside = Turn(question="Qu'est-ce que la duration ?", engine="System A · remote MoE", running=False,
+                  error="System A is not configured", error_kind="not_configured")
+    cut.beside = beside
+    back = read_conversation(conversation_json([first, cut], now=NOW))
+    assert [turn_record(t) for t in back] == [turn_record(t) for t in (first, cut)]  # every field, beside too
+    assert conversation_markdown(back, now=NOW) == conversation_markdown([first, cut], now=NOW)
+    assert all(t.done for t in back) and back[1].truncated_in_reasoning and back[1].beside.error_kind
+    assert history_messages(back) == history_messages([first, cut])  # what the model is sent next
+    third = ask(local_engine, back, "And a bond?", params)  # the conversation goes on from the file
+    assert third.answer and third.stats["finish_reason"] == "stop"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("not json", "it is not JSON"),
+    ('{"turns": []}', "it is not a conversation downloaded from Chat"),
+    ('{"format": "finance-llm-workbench/conversation", "version": 9, "turns": []}', "written by a newer version"),
+    ('{"format": "finance-llm-workbench/conversation", "version": 1, "turns": []}', "it holds no turn"),
+    ('{"format": "finance-llm-workbench/conversation", "version": 1, "turns": [{"question": "q", "engine": "e"}]}',
+     "turn 1 has no answer"),
+    ('{"format": "finance-llm-workbench/conversation", "version": 1, "turns": [{"question": "q", "engine": "e", '
+     '"answer": "a", "stats": [1]}]}', "turn 1: route, params and stats are objects"),
+    ('{"format": "finance-llm-workbench/conversation", "version": 1, "turns": [{"question": "q", "engine": "e", '
+     '"answer": "a", "beside": {"question": "q", "engine": "e"}}]}', r"turn 1 \(side by side\) has no answer"),
+])
+def test_a_file_that_is_not_a_conversation_is_refused_with_what_is_wrong(text, message):
+    with pytest.raises(ValueError, match=message):
+        read_conversation(text)
