@@ -34,7 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="app.py", description="Finance LLM Workbench: compare a remote MoE model (System A) "
         "with a router plus a local finance model (System B).",
         epilog="Secrets come from the environment only: the System A key from the variable named "
-               "by --system-a-key-env, basic auth as user:password in WORKBENCH_AUTH.")
+               "by --system-a-key-env, basic auth as user:password in WORKBENCH_AUTH. Headless work: "
+               "'python app.py batch --help' (a batch comparison), 'python app.py sweep --help' (the "
+               "token-budget sweep).")
     add_arguments(parser)
     add_server_arguments(parser)
     return parser
