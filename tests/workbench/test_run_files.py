@@ -137,3 +137,11 @@ def test_records_from_rows_needs_an_id_and_a_question():
     with pytest.raises(ValueError, match="row 3: no experiment_id or query"):
         records_from_rows([{"experiment_id": "e1", "system": "A", "query": "q", "response": "r"},
                            {"experiment_id": "", "system": "B", "query": "q", "response": "r"}])
+
+
+def test_the_comparisons_kept_in_a_browser_open_as_a_run_to_be_summed_up_and_judged_together(ran):
+    from ui.compare_log import log_view
+
+    _, download = log_view(ran)  # Compare › Single's Download these comparisons (CSV)
+    back = read_run_file(download["value"])
+    assert flat_rows(back) == flat_rows(ran) and summarize(back) == summarize(ran)
