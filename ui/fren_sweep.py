@@ -211,7 +211,6 @@ def build_sweep_section(services: Services, targets: dict[str, dict[str, Any]], 
         gr.Info(f"max_new_tokens = {found[mode]} with thinking {mode} in Chat and Compare.")
         return [found[mode], THINKING_MODES[mode], CUSTOM] * len(targets)
 
-
     swept = [sweep_status, sweep_df, sweep_plot, sweep_download, sweep_use, sweep_use_off, sweep_budget]
     sweep_btn.click(sweep, [sweep_engine, budgets_box, sweep_thinking, *picked_by],
                     [*swept, sweeps], api_visibility="private", **services.heavy_event)
