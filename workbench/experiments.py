@@ -10,6 +10,7 @@ from typing import Any
 
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment
+from workbench.export import delimiter_of
 from workbench.transactions import TransactionError, parse_transaction
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +71,7 @@ def _jsonl_rows(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple
 
 
 def _csv_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter_of(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if "query" not in header:
         raise ExperimentFileError(f"the CSV needs a 'query' column; found columns: "

@@ -8,8 +8,10 @@ leading apostrophe (the OWASP rule Gradio also uses); numbers stay numbers.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -61,16 +63,24 @@ def unsafe_cell(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
+def delimiter_of(text: str) -> str:
+    """The delimiter of a CSV from its header line: a comma as this module writes it, or the
+    semicolon (or tab) a spreadsheet set to French, or to another language that writes decimal
+    commas, uses when it saves the file again."""
+    header = text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=header.count) if header else ","
+
+
 def read_csv(path) -> list[dict[str, str]]:
-    """Rows of a CSV this module wrote (byte-order mark or not), cells as text with the
-    formula neutralisation undone. Raises ValueError, with what is wrong, for a file that is not
-    UTF-8 CSV text."""
+    """Rows of a CSV this module wrote (byte-order mark or not; saved again by a spreadsheet
+    with semicolons too), cells as text with the formula neutralisation undone. Raises
+    ValueError, with what is wrong, for a file that is not UTF-8 CSV text."""
     try:
         with Path(path).open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            rows = [{unsafe_cell(k): unsafe_cell(v or "") for k, v in row.items() if k is not None}
-                    for row in reader]
-            header = [unsafe_cell(h) for h in reader.fieldnames or []]
+            text = fh.read()
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
+        rows = [{unsafe_cell(k): unsafe_cell(v or "") for k, v in row.items() if k is not None} for row in reader]
+        header = [unsafe_cell(h) for h in reader.fieldnames or []]
     except UnicodeDecodeError:
         raise ValueError("the file is not UTF-8 text (is it a CSV?)") from None
     except csv.Error as exc:
@@ -107,6 +117,8 @@ def typed_row(row: dict[str, str], line: int, bools: Iterable[str] = (),
         out[key] = None if value == "" else value == "true"
     for key, kind in (numbers or {}).items():
         value = (row.get(key) or "").strip()
+        if re.fullmatch(r"-?\d+,\d+", value):  # a decimal comma, as a spreadsheet in French saves it
+            value = value.replace(",", ".")
         try:
             number = float(value) if value else None
         except ValueError:

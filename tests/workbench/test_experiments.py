@@ -27,6 +27,17 @@ def test_csv_upload_with_transaction_column():
     assert exps[0].transaction == {"amount": 12} and exps[1].transaction is None
 
 
+def test_a_csv_saved_by_a_spreadsheet_in_french_uses_semicolons_and_is_read_the_same():
+    text = ('\ufeffid;query;lang;transaction\nx1;"Évalue ceci, merci";fr;"{""amount"": 12.5}"\n'
+            "x2;Qu'est-ce que la VaR ?;fr;\n")
+    exps = load_experiments(text.encode(), name="questions.csv")
+    assert [(e.id, e.query, e.lang) for e in exps] == [("x1", "Évalue ceci, merci", "fr"),
+                                                         ("x2", "Qu'est-ce que la VaR ?", "fr")]
+    assert exps[0].transaction == {"amount": 12.5}
+    with pytest.raises(ExperimentFileError, match="line 2: transaction"):  # JSON keeps its decimal point
+        load_experiments(text.replace("12.5", "12,5").encode(), name="questions.csv")
+
+
 def test_wrong_csv_columns_are_named():
     with pytest.raises(ExperimentFileError, match="needs a 'query' column; found columns: question"):
         load_experiments(b"question\nhello\n", name="x.csv")

@@ -145,3 +145,21 @@ def test_the_comparisons_kept_in_a_browser_open_as_a_run_to_be_summed_up_and_jud
     _, download = log_view(ran)  # Compare › Single's Download these comparisons (CSV)
     back = read_run_file(download["value"])
     assert flat_rows(back) == flat_rows(ran) and summarize(back) == summarize(ran)
+
+
+def test_a_run_csv_saved_again_by_a_spreadsheet_in_french_opens_the_same(tmp_path, ran):
+    import csv
+
+    from workbench.export import read_csv
+
+    rows = read_csv(_csv(tmp_path, ran))
+    resaved = tmp_path / "resaved.csv"  # semicolons, decimal commas, TRUE/FALSE, no byte-order mark
+    with resaved.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), delimiter=";")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: v.replace(".", ",") if v.replace(".", "", 1).isdigit() else v.upper()
+                             if v in ("true", "false") else v for k, v in row.items()})
+    assert "," in resaved.read_text(encoding="utf-8").splitlines()[1]  # 2660,3 and the like
+    back = read_run_file(resaved)
+    assert flat_rows(back) == flat_rows(read_run_file(_csv(tmp_path, ran)))
