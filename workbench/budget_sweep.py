@@ -131,6 +131,7 @@ def budget_line(table: list[dict[str, Any]]) -> str:
 
 
 SWEEP_STEM = "budget-sweep"  # a sweep's downloads, and its saved copies beside the inspections
+_SWEEP_NUMBERS = {"needed": int, "reasoning_tokens": int, "answer_tokens": int}
 SWEEP_REQUIRED = ["probe", "type", "needed", "finish_reason"]  # besides its language and thinking mode
 
 
@@ -148,7 +149,7 @@ def read_sweep(path: Path | str) -> tuple[list[dict[str, Any]], list[int]]:
     needed_tokens yields them, and the budgets its table reported. A sweep saved before thinking
     off could be measured (a `lang` column, no `thinking`) opens as thinking on. Raises
     ValueError saying what is wrong with a file that is not one."""
-    rows = read_saved(path, SWEEP_REQUIRED, "FR/EN", "answers")
+    rows = read_saved(path, SWEEP_REQUIRED, "FR/EN", "answers", _SWEEP_NUMBERS)
     header = rows[0]
     if "language" not in header and "lang" not in header:
         raise ValueError("it lacks the column language: open a CSV downloaded from the FR/EN tab")
@@ -159,7 +160,7 @@ def read_sweep(path: Path | str) -> tuple[list[dict[str, Any]], list[int]]:
     for line, row in enumerate(rows, 2):  # row 1 is the header
         if not row.get("probe"):
             continue  # the table above the per-question rows
-        need = typed_row(row, line, (), {"needed": int, "reasoning_tokens": int, "answer_tokens": int})
+        need = typed_row(row, line, (), _SWEEP_NUMBERS)
         need["language"] = need.get("language") or need.pop("lang", None)
         need["thinking"] = need.get("thinking") or "on"
         if need["thinking"] not in THINKING_MODES:

@@ -71,16 +71,27 @@ def delimiter_of(text: str) -> str:
     return max((",", ";", "\t"), key=header.count) if header else ","
 
 
-def read_csv(path) -> list[dict[str, str]]:
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
+
+
+def read_csv(path, numbers: Iterable[str] = ()) -> list[dict[str, str]]:
     """Rows of a CSV this module wrote (byte-order mark or not; saved again by a spreadsheet
-    with semicolons too), cells as text with the formula neutralisation undone. Raises
-    ValueError, with what is wrong, for a file that is not UTF-8 CSV text."""
+    with semicolons too), cells as text with the formula neutralisation undone. In a file with
+    semicolons, the `numbers` columns' decimal commas become points ("2660,3": a spreadsheet set
+    to French wrote it; in a file with commas it would be a thousands separator, and is left
+    for the caller to refuse). Raises ValueError, with what is wrong, for a file that is not
+    UTF-8 CSV text."""
     try:
         with Path(path).open(encoding="utf-8-sig", newline="") as fh:
             text = fh.read()
-        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
+        delimiter = delimiter_of(text)
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
         rows = [{unsafe_cell(k): unsafe_cell(v or "") for k, v in row.items() if k is not None} for row in reader]
         header = [unsafe_cell(h) for h in reader.fieldnames or []]
+        for row in rows if delimiter == ";" else []:
+            for key in numbers:
+                if _DECIMAL_COMMA.fullmatch(row.get(key) or ""):
+                    row[key] = row[key].replace(",", ".")
     except UnicodeDecodeError:
         raise ValueError("the file is not UTF-8 text (is it a CSV?)") from None
     except csv.Error as exc:
@@ -90,11 +101,12 @@ def read_csv(path) -> list[dict[str, str]]:
     return rows
 
 
-def read_saved(path, required: list[str], tab: str, unit: str) -> list[dict[str, str]]:
-    """The rows of a CSV that a tab of the app downloaded, as :func:`read_csv` gives them.
+def read_saved(path, required: list[str], tab: str, unit: str, numbers: Iterable[str] = ()) -> list[dict[str, str]]:
+    """The rows of a CSV that a tab of the app downloaded, as :func:`read_csv` gives them (with
+    its `numbers` columns).
     ValueError says what is wrong with a file that is not one: no rows (of `unit`, e.g.
     "answers"), or the `required` columns it lacks."""
-    rows = read_csv(path)
+    rows = read_csv(path, numbers)
     if not rows:
         raise ValueError(f"the file has no {unit}")
     missing = [c for c in required if c not in rows[0]]
@@ -117,8 +129,6 @@ def typed_row(row: dict[str, str], line: int, bools: Iterable[str] = (),
         out[key] = None if value == "" else value == "true"
     for key, kind in (numbers or {}).items():
         value = (row.get(key) or "").strip()
-        if re.fullmatch(r"-?\d+,\d+", value):  # a decimal comma, as a spreadsheet in French saves it
-            value = value.replace(",", ".")
         try:
             number = float(value) if value else None
         except ValueError:

@@ -227,7 +227,7 @@ _NUMBERS = {"reasoning_tokens": int, "answer_tokens": int, "reasoning_share": fl
 def read_inspection(path: Path | str) -> list[dict[str, Any]]:
     """The rows of an inspection saved as CSV (this tab's download), typed as run_inspection
     yields them. Raises ValueError saying what is wrong with a file that is not one."""
-    rows = read_saved(path, SAVED_REQUIRED, "FR/EN", "answers")
+    rows = read_saved(path, SAVED_REQUIRED, "FR/EN", "answers", _NUMBERS)
     unknown = sorted({r["strategy"] for r in rows} - set(STRATEGIES))
     if unknown:
         raise ValueError(f"unknown strateg{'ies' if len(unknown) > 1 else 'y'} {', '.join(map(repr, unknown))}; "

@@ -34,7 +34,7 @@ def read_run_file(path: Path | str) -> list[dict[str, Any]]:
     ValueError says what is wrong with a file that is not one."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
-        return records_from_rows(read_saved(path, CSV_REQUIRED, "Compare tab's Batch", "results"))
+        return records_from_rows(read_saved(path, CSV_REQUIRED, "Compare tab's Batch", "results", _NUMBERS))
     if path.suffix.lower() not in (".jsonl", ".json"):
         raise ValueError("open a run's .jsonl or the .csv the Batch tab downloads")
     try:

@@ -229,7 +229,7 @@ _TEXTS = ["answer", "reasoning", "planning_phrases"]  # an empty cell is empty t
 def read_tuning_run(path: Path | str) -> list[dict[str, Any]]:
     """The rows of a tuning run saved as CSV (this tab's download), typed as run_configs yields
     them. Raises ValueError saying what is wrong with a file that is not one."""
-    rows = read_saved(path, SAVED_REQUIRED, "Generation tuning", "runs")
+    rows = read_saved(path, SAVED_REQUIRED, "Generation tuning", "runs", _NUMBERS)
     out = []
     for line, raw in enumerate(rows, 2):  # line 1 is the header
         row = typed_row(raw, line, _BOOLS, _NUMBERS)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 
 import pandas as pd
+import pytest
 
-from workbench.export import safe_cell, write_csv
+from workbench.export import read_csv, safe_cell, typed_row, write_csv
 
 
 def read(path, encoding="utf-8"):
@@ -50,3 +51,15 @@ def test_spreadsheet_variant_has_a_bom_and_reads_back(tmp_path):
 
 def test_safe_cell_keeps_plain_text():
     assert safe_cell("Risk: HIGH") == "Risk: HIGH"
+
+
+def test_a_decimal_comma_is_a_point_only_where_a_spreadsheet_in_french_wrote_semicolons(tmp_path):
+    french = tmp_path / "french.csv"
+    french.write_text("\ufeffq;latency_ms;answer\nQu'est-ce ?;2660,3;12,5\n", encoding="utf-8")
+    assert read_csv(french, numbers=["latency_ms"]) == [{"q": "Qu'est-ce ?", "latency_ms": "2660.3", "answer": "12,5"}]
+    english = tmp_path / "english.csv"  # a thousands separator, not a decimal comma: left for typed_row to refuse
+    english.write_text('q,reasoning_tokens\nWhat?,"1,024"\n', encoding="utf-8")
+    [row] = read_csv(english, numbers=["reasoning_tokens"])
+    assert row["reasoning_tokens"] == "1,024"
+    with pytest.raises(ValueError, match="row 2: reasoning_tokens is '1,024', not a number"):
+        typed_row(row, 2, (), {"reasoning_tokens": int})
