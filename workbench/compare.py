@@ -202,7 +202,7 @@ def latest_records(path: Path, ids: Collection[str] | None = None) -> list[dict[
     was run again is appended again), in the order they first finished; only `ids` when given."""
     latest: dict[str, dict[str, Any]] = {}
     for rec in read_records(path):
-        exp_id = rec.get("experiment_id")
+        exp_id = rec.get("experiment_id") if isinstance(rec, dict) else None  # a line of JSON that is no record
         if isinstance(exp_id, str) and (ids is None or exp_id in ids):
             latest[exp_id] = rec
     return list(latest.values())

@@ -38,19 +38,15 @@ def read_run_file(path: Path | str) -> list[dict[str, Any]]:
     if path.suffix.lower() not in (".jsonl", ".json"):
         raise ValueError("open a run's .jsonl or the .csv the Batch tab downloads")
     try:
-        records = read_records(path)
+        latest = latest_records(path)
     except UnicodeDecodeError:
         raise ValueError("the file is not UTF-8 text") from None
-    answered = [r for r in records if isinstance(r, dict) and r.get("experiment_id") and r.get("query")
-                and any(isinstance(r.get(name), dict) for name in SYSTEMS.values())]
-    if not answered:
-        questions = any(isinstance(r, dict) and r.get("query") for r in records)
+    answered = [r for r in latest if r.get("query") and any(isinstance(r.get(name), dict) for name in SYSTEMS.values())]
+    if not answered:  # read again only to say what the file holds instead
+        questions = any(isinstance(r, dict) and r.get("query") for r in read_records(path))
         raise ValueError("it holds questions, not answers: give it as the experiments of a run to ask them"
                          if questions else "it holds no comparison (each line a run's record, with its answers)")
-    latest = {}  # as latest_records keeps them: the last record, where its experiment first came
-    for rec in answered:
-        latest[rec["experiment_id"]] = rec
-    return list(latest.values())
+    return answered
 
 
 def _json_cell(value: str | None, line: int, column: str) -> Any:
