@@ -30,6 +30,7 @@ from workbench.compare import (
 )
 from workbench.experiments import BUNDLED, ExperimentFileError, load_experiments
 from workbench.export import write_csv
+from workbench.saved import unwritable
 from workbench.services import build_services
 from workbench.settings import add_arguments, settings_from_args
 from workbench.summary import flat_rows, routing_line, summarize
@@ -71,11 +72,8 @@ def _results_file(args: argparse.Namespace, results_dir: Path) -> Path:
         return args.out.with_suffix(".jsonl")
     if not args.run or safe_run_name(args.run, "") != args.run:
         raise ValueError(f"--run takes a name of letters, digits, - and _ (up to 60), not {args.run!r}")
-    try:
-        results_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ValueError(f"--run: the results folder {results_dir} cannot be written "
-                         f"({exc.strerror or exc}); set --results-dir") from None
+    if problem := unwritable(results_dir):
+        raise ValueError(f"--run: the results folder {results_dir} cannot be written ({problem}); set --results-dir")
     return run_file(results_dir, args.run)
 
 

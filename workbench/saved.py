@@ -8,6 +8,7 @@ their runs here, and the headless commands save theirs where the tabs list them.
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -21,6 +22,16 @@ _NAME = r"{stem}-(\d{{8}}-\d{{6}})-(\d+)\.csv"
 def saved_name(stem: str, count: int, when: datetime | None = None) -> str:
     """The name a file saved now (or `when`, UTC) with `count` rows gets."""
     return f"{stem}-{(when or datetime.now(timezone.utc)):%Y%m%d-%H%M%S}-{count}.csv"
+
+
+def unwritable(folder: Path) -> str | None:
+    """Why files cannot be written in `folder` (made when it is missing), or None when they can:
+    the headless commands ask before loading a model, so a bad folder costs no measuring."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return str(exc.strerror or exc)
+    return None if os.access(folder, os.W_OK) else "permission denied"
 
 
 def save_copy(path: Path, folder: Path, count: int) -> str:

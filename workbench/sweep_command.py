@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import threading
 from pathlib import Path
@@ -21,7 +20,7 @@ from tqdm import tqdm
 from engines.base import GenerationParams, param_bounds
 from workbench.budget_sweep import SWEEP_STEM, THINKING_MODES, budget_line, completion_table, needed_tokens, write_sweep
 from workbench.fren import PROBE_TYPES, SAVED_FOLDER, load_probes, pick_probes
-from workbench.saved import saved_name
+from workbench.saved import saved_name, unwritable
 from workbench.services import LOCAL, PIPELINE, REMOTE, build_services
 from workbench.settings import add_arguments, settings_from_args
 
@@ -66,15 +65,6 @@ def _shown(table: list[dict]) -> str:
                           for k, v in row.items()} for row in table]).to_string(index=False)
 
 
-def _writable(folder: Path) -> bool:
-    """Whether files can be written in `folder` (made when it is missing)."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return False
-    return os.access(folder, os.W_OK)
-
-
 def _write(needs: list[dict], budgets: list[int], saved: Path, out: Path | None) -> str:
     """Save the sweep where the tab lists it, and a copy at `out` when given. Returns where it
     went; a file that cannot be written (a disk that filled up while measuring) is warned about,
@@ -116,10 +106,10 @@ def run_sweep(argv: list[str]) -> int:
         return 2
     settings = settings_from_args(args)
     saved_dir = settings.results_dir / SAVED_FOLDER
-    if args.out is not None and not _writable(args.out.parent):
+    if args.out is not None and unwritable(args.out.parent):
         print(f"--out: {args.out.parent} is not a folder this can write in", file=sys.stderr)
         return 2
-    if not _writable(saved_dir) and args.out is None:  # it would be measured for nothing
+    if unwritable(saved_dir) and args.out is None:  # it would be measured for nothing
         print(f"The results folder {settings.results_dir} cannot be written: set --results-dir, or give --out",
               file=sys.stderr)
         return 2

@@ -60,3 +60,10 @@ def test_a_named_run_is_refused_when_it_holds_other_questions_under_the_same_ids
                         "--results-dir", str(runs)])
     assert status == 2
     assert "already holds answers to other questions under id 'q1'" in capsys.readouterr().err
+
+
+def test_a_named_run_whose_results_folder_cannot_be_written_is_refused_before_loading(tmp_path, capsys):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    assert run_batch(["--run", "nightly", "--systems", "B", "--results-dir", str(blocked / "runs")]) == 2
+    assert f"--run: the results folder {blocked / 'runs'} cannot be written (" in capsys.readouterr().err
