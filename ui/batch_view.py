@@ -9,7 +9,7 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from ui.common import download_path
+from ui.common import ANSWER_CELL, QUESTION_CELL, cell_text, download_path
 from workbench import charts
 from workbench.checks import checks_cell
 from workbench.compare import SYSTEMS, BatchProgress, latest_records, run_file, safe_run_name, saved_runs
@@ -28,8 +28,10 @@ TABLE_WIDTHS = ["190px", "75px", "130px", "80px", "90px", "90px", "100px", "85px
 
 
 def table_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """flat_rows with `checks` as the table shows it: "2 of 3" (the CSV has the two numbers)."""
-    return [{**r, "checks": checks_cell(r)} for r in flat_rows(records)]
+    """flat_rows as the table shows them: `checks` as "2 of 3" (the CSV has the two numbers), the
+    query and the answer cut short (a row's details show them in full, and the CSV holds them)."""
+    return [{**r, "checks": checks_cell(r), "query": cell_text(r.get("query"), QUESTION_CELL),
+             "response": cell_text(r.get("response"), ANSWER_CELL)} for r in flat_rows(records)]
 
 
 def with_verdicts(records: list[dict[str, Any]], verdicts: dict[str, dict] | None) -> list[dict[str, Any]]:

@@ -49,6 +49,24 @@ def differences_block(lines: list[str], heading: str = "**How they differ**") ->
     return f"{heading}\n\n" + "\n".join(f"- {safe_markdown(line)}" for line in lines) if lines else ""
 
 
+QUESTION_CELL = 140  # characters of a question a results table shows
+ANSWER_CELL = 220  # of an answer or an error: about five lines of its column
+
+
+def cell_text(text: object, limit: int) -> object:
+    """A text as a results table shows it: on one line, and cut near `limit` characters at a word
+    with "…" (a row's details show it in full). A real model's answer runs to thousands of
+    characters; in full, one row would fill the table. Anything not a string is left as it is."""
+    if not isinstance(text, str):
+        return text
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit * 3 // 4 else cut).rstrip(" ,;:.") + "…"
+
+
 def session_id(request: gr.Request | None) -> str:
     """The caller's browser session ('anonymous' for a call without one)."""
     return (request.session_hash if request else None) or "anonymous"

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from engines.base import GenerationParams
-from ui.common import download_path, offered_copy, session_cancel, stopper
+from ui.common import ANSWER_CELL, QUESTION_CELL, cell_text, download_path, offered_copy, session_cancel, stopper
 from ui.fren_sweep import build_sweep_section, percent_cells
 from ui.saved import open_controls, saved_path, uploaded_path
 from workbench.export import write_csv
@@ -66,8 +66,12 @@ def matrix_columns(table: list[dict[str, Any]]) -> list[str]:
     return MATRIX_COLUMNS + ([COST_METRIC] if any(COST_METRIC in row for row in table) else [])
 
 
-def _rows_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=ROW_COLUMNS).set_axis(ROW_HEADERS, axis=1)
+def answers_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """*Every answer*: question, answer and error cut short (the transcript shows a selected answer
+    in full; the CSV holds every text)."""
+    cut = {"question": QUESTION_CELL, "answer": ANSWER_CELL, "error": ANSWER_CELL}
+    shown = [{**r, **{c: cell_text(r.get(c), n) for c, n in cut.items()}} for r in rows]
+    return pd.DataFrame(shown, columns=ROW_COLUMNS).set_axis(ROW_HEADERS, axis=1)
 
 
 def matrix_figure(rows: list[dict[str, Any]], questions: str = "French questions") -> go.Figure:
@@ -153,7 +157,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
             if time.perf_counter() - last > 0.5:
                 last = time.perf_counter()
                 yield (f"Running — {len(rows)}/{total}", gr.update(), gr.update(),
-                       _rows_frame(rows), gr.update(), gr.update(), rows, gr.update())
+                       answers_frame(rows), gr.update(), gr.update(), rows, gr.update())
         rows = sorted_rows(rows)
         path = download_path("fren")
         write_csv(rows, path, bom=True)
@@ -178,7 +182,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         return (state,
                 gr.update(value=pd.DataFrame(percent_cells(table, money=(COST_METRIC,)), columns=matrix_columns(table)),
                           label=f"Strategy × engine × metric ({questions})"),
-                matrix_figure(table, questions), _rows_frame(rows), transcript_html(rows),
+                matrix_figure(table, questions), answers_frame(rows), transcript_html(rows),
                 gr.update(value=str(path), visible=True), rows,
                 gr.update(choices=listed()))
 

@@ -98,7 +98,8 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         status = gr.Markdown(elem_id="tune-status")
         summary = gr.Dataframe(label="Per configuration (means over its finished repeats)", visible=False,
                                elem_id="tune-summary")
-        results = gr.Dataframe(headers=["config", "repeat", *RESULT_FIGURES], wrap=True, max_height=420,
+        results = gr.Dataframe(headers=["config", "repeat", *(f.replace("_", " ") for f in RESULT_FIGURES)],
+                               wrap=True, max_height=420,
                                label="Results (select a row to read its reasoning and answer in full)",
                                elem_id="tune-results")
         with gr.Group(visible=False, elem_id="tune-details") as details:

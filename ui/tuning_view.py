@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from engines.base import GenerationParams, validation_problems
 from engines.cost import usd
+from ui.common import ANSWER_CELL, cell_text
 from ui.compare_view import reasoning_md
 from workbench.checks import checks_cell
 from workbench.presets import apply_preset
@@ -123,14 +124,18 @@ def run_details(row: dict[str, Any]) -> tuple[str, str, str]:
 
 def results_frame(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The runs, one per row. Of the parameters, only those that differ between runs: the others
-    are the same in every row (the configurations table and the CSV hold them all)."""
+    are the same in every row (the configurations table and the CSV hold them all). Answers and
+    errors are cut short (a row's details show them whole)."""
     columns = ["config", "repeat", *varying_fields(rows), *RESULT_FIGURES]
     if priced(rows):
         columns.insert(columns.index("latency_ms") + 1, "cost_usd")
     if any(r.get("checks_total") for r in rows):
         columns.insert(columns.index("finish_reason"), "checks")
         rows = [{**r, "checks": checks_cell(r)} for r in rows]
-    return gr.update(value=pd.DataFrame(rows, columns=columns),
+    rows = [{**r, "answer": cell_text(r.get("answer"), ANSWER_CELL), "error": cell_text(r.get("error"), ANSWER_CELL)}
+            for r in rows]  # in full in a row's details and the CSV
+    headers = [c.replace("_", " ") for c in columns]  # wrapped at words, not inside one (the CSV keeps the names)
+    return gr.update(value=pd.DataFrame(rows, columns=columns).set_axis(headers, axis=1),
                      column_widths=[RESULT_WIDTHS.get(c, "110px") for c in columns])
 
 

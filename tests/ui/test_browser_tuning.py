@@ -20,14 +20,14 @@ def test_four_config_sweep_fills_the_table_and_the_csv_holds_four_rows(page, tmp
     expect(page.locator("#tune-configs")).to_contain_text("0.9")
     page.click("#tune-run")
     expect(page.locator("#tune-status")).to_contain_text("Finished — 4 runs", timeout=120000)
-    expect(page.locator("#tune-results")).to_contain_text("reasoning_share")
+    expect(page.locator("#tune-results")).to_contain_text("reasoning share")
     expect(page.locator("#tune-plot .js-plotly-plot")).to_be_visible()
     rows = download_csv(page, "#tune-download", tmp_path / "tuning.csv")
     assert len(rows) == 4
     assert sorted({r["temperature"] for r in rows}) == ["0.2", "0.9"]
     assert {r["max_new_tokens"] for r in rows} == {"64", "256"}
     # System B is costed in this app ($0.80 an hour): each run's cost, and a chart of it
-    expect(page.locator("#tune-results")).to_contain_text("cost_usd")
+    expect(page.locator("#tune-results")).to_contain_text("cost usd")
     assert all(float(r["cost_usd"]) > 0 for r in rows)
     page.locator("#tune-metric input").click()
     page.get_by_role("option", name="cost_usd", exact=True).click()

@@ -6,7 +6,16 @@ import os
 import time
 from types import SimpleNamespace
 
-from ui.common import DOWNLOADS, KEEP_DOWNLOADS_S, download_path, offered_copy, session_cancel, stopper
+from ui.common import (
+    ANSWER_CELL,
+    DOWNLOADS,
+    KEEP_DOWNLOADS_S,
+    cell_text,
+    download_path,
+    offered_copy,
+    session_cancel,
+    stopper,
+)
 from workbench.services import Services
 from workbench.settings import Settings
 
@@ -54,3 +63,15 @@ def test_a_saved_file_is_offered_for_download_from_where_gradio_serves_files(tmp
     assert copy.parent.parent == DOWNLOADS and copy.name == saved.name
     assert copy.read_bytes() == saved.read_bytes()
     assert offered_copy(saved) != copy  # a second opening does not overwrite the first one's file
+
+
+def test_a_long_answer_is_one_line_in_a_table_cut_at_a_word():
+    answer = ("La duration mesure la sensibilité du prix d'une obligation aux taux.\n\n"
+              + "Plus elle est longue, plus le prix varie quand les taux bougent. " * 40)
+    cell = cell_text(answer, ANSWER_CELL)
+    assert "\n" not in cell and cell.endswith("…") and len(cell) <= ANSWER_CELL + 1
+    assert cell.startswith("La duration mesure la sensibilité du prix d'une obligation aux taux. Plus elle")
+    assert answer.replace("\n\n", " ").startswith(cell[:-1])  # cut at a word, nothing rewritten
+    assert cell_text("Un dividende est la part\ndu bénéfice.", ANSWER_CELL) == "Un dividende est la part du bénéfice."
+    assert cell_text("x" * 300, 50) == "x" * 50 + "…"  # no space to cut at
+    assert cell_text(None, 50) is None and cell_text(12.5, 50) == 12.5

@@ -132,3 +132,21 @@ def test_the_last_progress_line_counts_failed_answers_and_says_a_rerun_retries_t
     line = progress_md(end, "Finished", {"B": 1, "A": 10})
     assert line.endswith("\n\n11 answers failed (System A: 10, System B: 1); *Run batch* again with the "
                          "same run name asks those systems again and keeps the answers that worked.")
+
+
+def test_the_results_table_shows_the_start_of_a_long_answer_and_the_csv_all_of_it():
+    from ui.batch_view import results_view
+    from workbench.export import read_csv
+
+    answer = "Risque : ÉLEVÉ.\n\n" + "Le montant vaut 21 fois la moyenne du client, vers un pays à risque. " * 30
+    run = SystemRun("System B", reasoning="The client asks about a wire.", response=answer, done=True,
+                    stats=StreamStats(model_id="demo-model", finish_reason="stop", ttft_s=0.05, total_s=1.2,
+                                      reasoning_tokens=12, content_tokens=700))
+    query = "Évalue le risque de cette transaction, " * 10
+    stored = run.result()
+    table, *_, download = results_view([{"experiment_id": "tx-1", "query": query, "system_b": stored}], "long")
+    shown = table.iloc[0]
+    assert shown["response"].startswith("Risque : ÉLEVÉ. Le montant vaut 21 fois") and shown["response"].endswith("…")
+    assert len(shown["response"]) < 300 and len(shown["query"]) < 200  # a few lines in their columns
+    saved = read_csv(download["value"])[0]
+    assert saved["response"] == stored["response"] == answer.strip() and saved["query"] == query  # whole texts

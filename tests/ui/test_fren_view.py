@@ -86,3 +86,16 @@ def test_a_saved_sweep_is_described_by_its_engine_and_thinking_modes(tmp_path):
     legacy = tmp_path / "legacy.csv"  # saved before sweeps named their engine and modes
     write_csv([{"probe": "p1", "lang": "fr"}], legacy, bom=True)
     assert describe_sweep(legacy) == ""
+
+
+def test_every_answer_shows_the_start_of_long_texts_and_keeps_the_rest():
+    from ui.fren import ROW_HEADERS, answers_frame
+
+    answer = "Le rendement à l'échéance est le taux qui égalise le prix et les flux actualisés. " * 30
+    row = {"probe": "fr-ytm", "engine": "System B · local model", "strategy": "baseline",
+           "question": "Qu'est-ce que le rendement à l'échéance ?", "answer": answer, "error": None}
+    shown = answers_frame([row])
+    assert list(shown.columns) == ROW_HEADERS
+    cell = shown.iloc[0]["answer"]
+    assert cell.endswith("…") and len(cell) < 300 and answer.startswith(cell[:-1])
+    assert shown.iloc[0]["question"] == row["question"] and row["answer"] == answer  # the row itself untouched

@@ -57,9 +57,21 @@ def test_the_results_show_a_cost_column_only_for_a_priced_run():
     from ui.tuning_view import results_frame, run_details
 
     unpriced = results_frame([_run(1, 1), _run(2, 1, max_new_tokens=32)])["value"]
-    assert "cost_usd" not in unpriced.columns
+    assert "cost usd" not in unpriced.columns
     priced_rows = [_run(1, 1, cost_usd=0.0002), _run(2, 1, max_new_tokens=32, cost_usd=0.00005)]
     columns = list(results_frame(priced_rows)["value"].columns)
-    assert columns[columns.index("latency_ms") + 1] == "cost_usd"
+    assert columns[columns.index("latency ms") + 1] == "cost usd"  # headers wrap at words
+    assert "truncated in reasoning" in columns and not any("_" in c for c in columns)
     assert "cost: $0.0002" in run_details(priced_rows[0])[0]
     assert "cost:" not in run_details(_run(1, 1))[0]
+
+
+def test_a_long_answer_is_cut_short_in_the_results_and_whole_in_its_details():
+    from tests.workbench.test_tuning import _run
+    from ui.tuning_view import results_frame, run_details
+
+    answer = "La duration mesure la sensibilité du prix aux taux. " * 60
+    row = _run(1, 1, answer=answer, error=None)
+    cell = results_frame([row])["value"].iloc[0]["answer"]
+    assert cell.endswith("…") and len(cell) < 300 and answer.startswith(cell[:-1])
+    assert answer.strip() in run_details(row)[2]  # the selected row's answer, in full
