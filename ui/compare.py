@@ -26,6 +26,7 @@ from ui.common import session_cancel, stopper
 from ui.compare_single import ad_hoc_experiment, build_single_tab
 from ui.judging import judge_of
 from ui.params import ORDER, build_param_panel, params_from_json, params_from_values
+from ui.runs_overview import build_runs_overview, overview_view
 from ui.saved import uploaded_path
 from workbench.compare import (
     MAX_CONCURRENCY,
@@ -122,6 +123,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                                                   elem_id="batch-against")
                         open_file = gr.UploadButton("Open a run's results file (.csv or .jsonl)…", size="sm",
                                                     file_types=[".csv", ".jsonl"], elem_id="batch-open-file")
+                overview = build_runs_overview()
                 progress = gr.Markdown(elem_id="batch-progress")
                 table = gr.Dataframe(headers=TABLE_HEADERS, label="Results (one row per experiment and "
                                      "system; select a row to read both answers in full)", wrap=True,
@@ -230,6 +232,12 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
         runs = saved_run_choices(settings.results_dir)
         return *shown_run, gr.update(choices=runs, value=name), gr.update(choices=runs), run
 
+    def open_listed(request: gr.Request, evt: gr.SelectData) -> tuple:
+        """The run of the row selected in *Every saved run at a glance*, opened below it."""
+        name = str((evt.row_value or [""])[0] or "")
+        *shown_run, _, _, run = opened_run(name, request, f"**Opened run `{name}`** — ")
+        return *shown_run, gr.update(value=name), gr.update(), run, gr.Accordion(open=False)
+
     def set_against(current: str, other: str | None) -> tuple:
         try:
             head, frame = runs_against(settings.results_dir, current, other)
@@ -237,6 +245,10 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
             raise gr.Error(str(exc)) from None
         return gr.Group(visible=True), head, frame
 
+    # the overview is read again when opened, when the tab is, and when a batch ends (cached per run file)
+    refresh_overview = {"fn": lambda: overview_view(settings.results_dir), "inputs": None,
+                        "outputs": [overview["table"], overview["download"], overview["note"]],
+                        "api_visibility": "private"}
     batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download,
                      batch_records, shown_run, saved, against]
     upload.change(run_name_for_file, upload, run_name, api_visibility="private", queue=False)
@@ -245,7 +257,8 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                  "outputs": [judging["details"], runs_box], "api_visibility": "private", "queue": False}
     batch_go.click(**hide_both)
     batch_go.click(batch_ui, {upload, systems, concurrency, limit, run_name, *param_list}, batch_outputs,
-                   api_visibility="private", **services.heavy_event).then(**judging["refresh"])
+                   api_visibility="private", **services.heavy_event).then(**judging["refresh"]).then(
+                       **refresh_overview)
     judging["bind_verdicts"](download)
     batch_stop.click(stopper(services, "batch"), None, None, api_visibility="private", queue=False)
     saved.input(**hide_both)
@@ -254,7 +267,12 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                      [saved, against], api_visibility="private")
     open_file.upload(**hide_both)
     open_file.upload(open_results_file, [open_file], [*batch_outputs, run_name],
-                     api_visibility="private").then(**judging["refresh"])
+                     api_visibility="private").then(**judging["refresh"]).then(**refresh_overview)
+    overview["box"].expand(**refresh_overview)
+    batch_tab.select(**refresh_overview)
+    overview["table"].select(**hide_both)
+    overview["table"].select(open_listed, None, [*batch_outputs, run_name, overview["box"]],
+                             api_visibility="private").then(**judging["refresh"])
     against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df], api_visibility="private")
     return {"controls": param_controls, "preset": compare_preset,
             "on_load": on_load}

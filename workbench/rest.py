@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from engines.base import GenerationParams
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, latest_records, new_experiment_id, run_file, safe_run_name, saved_runs
+from workbench.runs_overview import runs_overview
 from workbench.services import Services
 from workbench.summary import summarize
 from workbench.transactions import TransactionError, parse_transaction
@@ -125,10 +126,15 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
 
     folder = services.settings.results_dir
 
-    def runs() -> dict[str, Any]:
-        """The saved batch runs, the most recently written first."""
-        return {"runs": [{"name": r.name, "experiments": r.experiments,
-                          "modified": r.modified.isoformat(timespec="seconds")} for r in saved_runs(folder)]}
+    def runs(figures: bool = False) -> dict[str, Any]:
+        """The saved batch runs, the most recently written first; with `figures=true`, each with
+        its row of the Batch tab's *Every saved run at a glance* (keyed as that table's CSV)."""
+        listed = [{"name": r.name, "experiments": r.experiments, "modified": r.modified.isoformat(timespec="seconds")}
+                  for r in saved_runs(folder)]
+        if figures:
+            rows = {row["run"]: row for row in runs_overview(folder)}
+            listed = [{**entry, "figures": rows.get(entry["name"])} for entry in listed]
+        return {"runs": listed}
 
     def run(name: str, records: bool = True) -> dict[str, Any]:
         """A saved batch run: its summary (as the Batch tab shows it), the verdicts given on it

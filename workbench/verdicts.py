@@ -52,7 +52,7 @@ def latest_verdicts(path: Path, run: str | None = None) -> list[dict[str, Any]]:
     the order first judged; with `run`, only that batch run's."""
     latest: dict[tuple[str, str, str], dict[str, Any]] = {}
     for rec in read_records(path):
-        if rec.get("verdict") in VERDICTS and rec.get("experiment_id"):
+        if isinstance(rec, dict) and rec.get("verdict") in VERDICTS and rec.get("experiment_id"):
             latest[rec.get("run") or "", rec["experiment_id"], rec.get("judge") or ""] = rec
     return [r for r in latest.values() if run is None or r.get("run") == run]
 

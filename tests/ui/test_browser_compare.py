@@ -389,3 +389,28 @@ def test_a_colleagues_run_file_opens_as_a_run_of_this_app_and_is_judged_here(pag
     expect(page.get_by_text("questions.jsonl cannot be opened: it holds questions, not answers")).to_be_visible(
         timeout=20000)
     expect(progress).to_contain_text("is the saved run colleague-run")  # what was shown stays
+
+
+def test_every_saved_run_is_listed_at_a_glance_and_a_row_opens_its_run(page, running_app, tmp_path):
+    folder = running_app[1].settings.results_dir
+    saved_run_both_answered(folder, "glance-old", ["glance-0", "glance-1"])
+    saved_run_both_answered(folder, "glance-new", ["glance-0", "glance-1", "glance-2"])
+    old = {r["experiment_id"]: r for r in latest_records(run_file(folder, "glance-old"))}
+    record_verdict(verdicts_file(folder), old["glance-0"], "B better", run="glance-old")
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_role("tab", name="Batch").click()
+    overview = page.locator("#batch-overview-table")
+    expect(overview).to_be_hidden()  # folded until asked for
+    page.get_by_text("Every saved run at a glance").click()
+    expect(page.locator("#batch-overview-note")).to_contain_text("saved runs, the latest first", timeout=20000)
+    expect(overview.get_by_role("gridcell").filter(has_text="glance-")).to_have_count(2)
+    rows = {r["run"]: r for r in download_csv(page, "#batch-overview-download", tmp_path / "runs.csv")}
+    assert (rows["glance-new"]["experiments"], rows["glance-new"]["verdicts"]) == ("3", "0")
+    assert (rows["glance-old"]["answered A"], rows["glance-old"]["refusal rate B"]) == ("2", "0.0")
+    assert (rows["glance-old"]["verdicts"], rows["glance-old"]["B preferred"]) == ("1", "1.0")
+    assert list(rows).index("glance-new") < list(rows).index("glance-old")  # the latest first
+    overview.get_by_role("gridcell").filter(has_text=re.compile(r"^\s*glance-old\s*$")).click()
+    expect(page.locator("#batch-progress")).to_contain_text("Opened run glance-old — 2 experiments", timeout=20000)
+    expect(page.locator("#batch-run-name textarea")).to_have_value("glance-old")  # Run batch resumes it
+    expect(page.locator("#batch-judge-tally")).to_contain_text("1 comparison judged")
+    expect(overview).to_be_hidden()  # folded away, the run shown under it

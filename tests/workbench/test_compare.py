@@ -247,6 +247,11 @@ def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app):
     status, run = get(f"{url}/api/runs/rest-runs")
     assert run["verdicts"]["counts"]["B better"] == 1 and run["verdicts"]["by_judge"] == {"": {"r0": "B better"}}
     assert run["verdicts"]["preference"]["b_share"] == 1.0
+    status, listing = get(f"{url}/api/runs?figures=true")  # a dashboard's view of every run
+    figures = next(r for r in listing["runs"] if r["name"] == "rest-runs")["figures"]
+    assert status == 200 and "figures" not in get(f"{url}/api/runs")[1]["runs"][0]
+    assert (figures["experiments"], figures["answered B"], figures["refusal rate B"]) == (2, 2, 0.5)
+    assert (figures["routed as expected (B)"], figures["verdicts"], figures["B preferred"]) == (1.0, 1, 1.0)
     status, light = get(f"{url}/api/runs/rest-runs?records=false")
     assert status == 200 and "records" not in light and light["summary"] == run["summary"]
     for name in ("no-such-run", "verdicts", "rest-runs.jsonl"):  # a missing run, another file, a file name

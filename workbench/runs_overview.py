@@ -1,0 +1,94 @@
+"""Every saved batch run on one line: what each system did (answers, refusals, checks passed,
+language, answers cut off in the reasoning, latency), under which parameters and models, and
+what the analysts preferred — to see at a glance how today's run stands against last week's, or
+a run with a new adapter against one without, before opening any of them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from engines.systems import NO_MODEL_CALL
+from workbench.compare import SYSTEMS, latest_records, run_file, saved_runs
+from workbench.summary import summarize
+from workbench.verdict_stats import preference
+from workbench.verdicts import latest_verdicts, verdicts_file
+
+# per system, A then B: (column, the summary's key)
+SYSTEM_FIGURES = [("answered", None), ("refusal rate", "refusal_rate"), ("passed every check", "checks_pass_rate"),
+                  ("answer in question's language", "answer_in_question_lang"),
+                  ("cut off in reasoning", "truncated_in_reasoning"), ("latency p50 ms", "latency_ms_p50")]
+SHARES = {"refusal rate", "passed every check", "answer in question's language", "routed as expected (B)",
+          "B preferred"}  # fractions: the table shows them as percentages, the CSV keeps them
+OVERVIEW_COLUMNS = ["run", "written (UTC)", "experiments", "thinking", "max new tokens", "model A", "model B",
+                    *(f"{name} {key}" for name, _ in SYSTEM_FIGURES for key in SYSTEMS),
+                    "routed as expected (B)", "verdicts", "B preferred", "B preferred 95% interval"]
+
+
+def share_column(column: str) -> bool:
+    """Whether a column of the overview holds a fraction (shown as a percentage)."""
+    return column in SHARES or column.removesuffix(" A").removesuffix(" B") in SHARES
+
+
+def _model(records: list[dict[str, Any]], system: str) -> str | None:
+    """The model that gave a system's answers ("demo-model"; "x (+1 other)" when a resumed run
+    mixed two). Failed answers name no model (none answered), nor do the router's own refusals
+    unless they are all there is."""
+    models = Counter(meta["model_id"] for rec in records if rec.get(system)
+                     for meta in [rec[system]["metadata"]] if meta.get("model_id") and not meta.get("error"))
+    if len(models) > 1:
+        models.pop(NO_MODEL_CALL, None)
+    if not models:
+        return None
+    (top, _), others = models.most_common(1)[0], len(models) - 1
+    return top + (f" (+{others} other)" if others else "")
+
+
+@lru_cache(maxsize=256)
+def _run_figures(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+    """The figures of one results file that do not depend on verdicts; cached per version of
+    the file (its time and size), so a refresh reads only the runs written since the last one."""
+    records = latest_records(path)
+    summ = summarize(records)
+    params = next((rec["params"] for rec in records if isinstance(rec.get("params"), dict)), {})
+    thinking = params.get("enable_thinking")
+    row: dict[str, Any] = {
+        "experiments": len(records),
+        "thinking": None if thinking is None else "on" if thinking else "off",
+        "max new tokens": params.get("max_new_tokens"),
+        **{f"model {key}": _model(records, system) for key, system in SYSTEMS.items()},
+    }
+    for name, summary_key in SYSTEM_FIGURES:
+        for key in SYSTEMS:
+            figures = summ["systems"][key]
+            row[f"{name} {key}"] = (figures["rows"] - figures["errors"] if summary_key is None
+                                    else figures.get(summary_key))
+    row["routed as expected (B)"] = summ["routing"]["match_rate"]
+    return row
+
+
+def runs_overview(results_dir: Path) -> list[dict[str, Any]]:
+    """One row per saved batch run, the latest first (OVERVIEW_COLUMNS): the parameters it ran
+    under, the models that answered, each system's figures, and the verdicts given on it (every
+    analyst's, as the tally under the Batch table counts them) with how often System B was
+    preferred and the 95% interval of that share."""
+    verdicts: dict[str, list[dict[str, Any]]] = {}
+    for rec in latest_verdicts(verdicts_file(results_dir)):
+        if rec.get("run"):
+            verdicts.setdefault(rec["run"], []).append(rec)
+    rows = []
+    for run in saved_runs(results_dir):
+        path = run_file(results_dir, run.name)
+        try:
+            stat = path.stat()
+        except OSError:  # removed since it was listed
+            continue
+        judged = verdicts.get(run.name, [])
+        pref = preference(judged)
+        rows.append({"run": run.name, "written (UTC)": f"{run.modified:%Y-%m-%d %H:%M}",
+                     **_run_figures(path, stat.st_mtime_ns, stat.st_size), "verdicts": len(judged),
+                     "B preferred": pref["b_share"] if pref else None,
+                     "B preferred 95% interval": ("{:.0%}–{:.0%}".format(*pref["interval_95"]) if pref else None)})
+    return [{column: row.get(column) for column in OVERVIEW_COLUMNS} for row in rows]
