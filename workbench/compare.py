@@ -185,15 +185,17 @@ def new_experiment_id() -> str:
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
-    """Every record of a JSONL file, in order (a line torn by a crash is left out)."""
+    """Every record of a JSONL file, in order. A line torn by a crash, or damaged so that it is
+    not UTF-8 any more, is left out (its experiment reruns): one bad line must not stop the runs
+    from being listed, opened or resumed."""
     out = []
     if path.exists():
-        with path.open(encoding="utf-8") as fh:
+        with path.open("rb") as fh:
             for line in fh:
                 try:
-                    out.append(json.loads(line))
-                except json.JSONDecodeError:
-                    continue  # a line torn by a crash; its experiment reruns
+                    out.append(json.loads(line.decode("utf-8-sig")))  # -sig: a byte-order mark is no damage
+                except (UnicodeDecodeError, json.JSONDecodeError):
+                    continue
     return out
 
 

@@ -37,10 +37,11 @@ def read_run_file(path: Path | str) -> list[dict[str, Any]]:
         return records_from_rows(read_saved(path, CSV_REQUIRED, "Compare tab's Batch", "results", _NUMBERS))
     if path.suffix.lower() not in (".jsonl", ".json"):
         raise ValueError("open a run's .jsonl or the .csv the Batch tab downloads")
-    try:
-        latest = latest_records(path)
+    try:  # the app's own files skip a damaged line; a file given to it is refused whole
+        path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
         raise ValueError("the file is not UTF-8 text") from None
+    latest = latest_records(path)
     answered = [r for r in latest if r.get("query") and any(isinstance(r.get(name), dict) for name in SYSTEMS.values())]
     if not answered:  # read again only to say what the file holds instead
         questions = any(isinstance(r, dict) and r.get("query") for r in read_records(path))

@@ -512,3 +512,12 @@ def test_the_saved_runs_are_listed_latest_first_with_the_experiments_they_hold(t
     with newer.open("a", encoding="utf-8") as fh:  # the run goes on: the listing sees it at once
         fh.write(json.dumps({"experiment_id": "row-2"}) + "\n")
     assert [(r.name, r.experiments) for r in saved_runs(tmp_path)] == [("my-file", 2), ("bundled", 3)]
+
+
+def test_a_damaged_line_in_a_run_file_leaves_out_that_line_only(tmp_path):
+    path = tmp_path / "batch-damaged.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"experiment_id": "e1"}).encode() + b"\n"  # a byte-order mark
+                     + b'{"experiment_id": "e2", "query": "Qu\xe9bec ?"}\n'  # not UTF-8 any more
+                     + json.dumps({"experiment_id": "e3", "query": "Québec ?"}).encode() + b"\n")
+    assert [r["experiment_id"] for r in latest_records(path)] == ["e1", "e3"]
+    assert [(r.name, r.experiments) for r in saved_runs(tmp_path)] == [("damaged", 2)]  # still listed

@@ -133,6 +133,14 @@ def test_a_file_that_is_not_a_run_is_refused_with_what_is_wrong(tmp_path, conten
         read_run_file(path)
 
 
+def test_a_run_file_in_another_encoding_is_refused_whole(tmp_path, ran):
+    path = tmp_path / "latin1.jsonl"  # saved again by an editor set to Latin-1: one line would be lost
+    path.write_bytes(b"".join(json.dumps(r, ensure_ascii=False).encode("latin-1", "replace") + b"\n" for r in ran)
+                     + b'{"query": "Qu\xe9bec ?"}\n')
+    with pytest.raises(ValueError, match="the file is not UTF-8 text"):
+        read_run_file(path)
+
+
 def test_records_from_rows_needs_an_id_and_a_question():
     with pytest.raises(ValueError, match="row 3: no experiment_id or query"):
         records_from_rows([{"experiment_id": "e1", "system": "A", "query": "q", "response": "r"},
