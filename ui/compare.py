@@ -22,6 +22,7 @@ from ui.batch_view import (
     runs_against,
     saved_run_choices,
 )
+from ui.breakdown import breakdown_view, build_breakdown
 from ui.common import session_cancel, stopper
 from ui.compare_single import ad_hoc_experiment, build_single_tab
 from ui.judging import judge_of
@@ -136,6 +137,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                     summary = gr.Dataframe(headers=["metric", "System A", "System B"], label="Summary",
                                            max_height=640, elem_id="batch-summary")  # every row shown
                     routes_md = gr.Markdown(elem_id="batch-routes")
+                by_group = build_breakdown()
                 with gr.Row():
                     plot_latency = gr.Plot(elem_id="batch-plot-latency", show_label=False)
                     plot_refusal = gr.Plot(elem_id="batch-plot-refusal", show_label=False)
@@ -249,6 +251,9 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     refresh_overview = {"fn": lambda: overview_view(settings.results_dir), "inputs": None,
                         "outputs": [overview["table"], overview["download"], overview["note"]],
                         "api_visibility": "private"}
+    # the breakdown follows the run shown: after a batch ends, a run is opened, another grouping picked
+    refresh_breakdown = {"fn": breakdown_view, "inputs": [batch_records, by_group["by"], shown_run],
+                         "outputs": [by_group["table"], by_group["download"]], "api_visibility": "private"}
     batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download,
                      batch_records, shown_run, saved, against]
     upload.change(run_name_for_file, upload, run_name, api_visibility="private", queue=False)
@@ -258,21 +263,24 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     batch_go.click(**hide_both)
     batch_go.click(batch_ui, {upload, systems, concurrency, limit, run_name, *param_list}, batch_outputs,
                    api_visibility="private", **services.heavy_event).then(**judging["refresh"]).then(
-                       **refresh_overview)
+                       **refresh_overview).then(**refresh_breakdown)
     judging["bind_verdicts"](download)
     batch_stop.click(stopper(services, "batch"), None, None, api_visibility="private", queue=False)
     saved.input(**hide_both)
-    saved.input(open_run, [saved], [*batch_outputs, run_name], api_visibility="private").then(**judging["refresh"])
+    saved.input(open_run, [saved], [*batch_outputs, run_name], api_visibility="private").then(
+        **judging["refresh"]).then(**refresh_breakdown)
     batch_tab.select(lambda: [gr.update(choices=saved_run_choices(settings.results_dir))] * 2, None,
                      [saved, against], api_visibility="private")
     open_file.upload(**hide_both)
     open_file.upload(open_results_file, [open_file], [*batch_outputs, run_name],
-                     api_visibility="private").then(**judging["refresh"]).then(**refresh_overview)
+                     api_visibility="private").then(**judging["refresh"]).then(**refresh_overview).then(
+                         **refresh_breakdown)
     overview["box"].expand(**refresh_overview)
     batch_tab.select(**refresh_overview)
     overview["table"].select(**hide_both)
     overview["table"].select(open_listed, None, [*batch_outputs, run_name, overview["box"]],
-                             api_visibility="private").then(**judging["refresh"])
+                             api_visibility="private").then(**judging["refresh"]).then(**refresh_breakdown)
+    by_group["by"].input(**refresh_breakdown)
     against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df], api_visibility="private")
     return {"controls": param_controls, "preset": compare_preset,
             "on_load": on_load}

@@ -9,9 +9,9 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from ui.common import download_path
+from ui.common import download_path, shares_shown
 from workbench.export import write_csv
-from workbench.runs_overview import OVERVIEW_COLUMNS, runs_overview, share_column
+from workbench.runs_overview import OVERVIEW_COLUMNS, runs_overview
 
 WIDE = {"run": "170px", "written (UTC)": "140px", "model A": "150px", "model B": "150px",
         "B preferred 95% interval": "120px"}
@@ -19,9 +19,7 @@ WIDE = {"run": "170px", "written (UTC)": "140px", "model A": "150px", "model B":
 
 def overview_cells(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """The overview as the table shows it: fractions as percentages (the CSV keeps fractions)."""
-    shown = [{c: f"{v:.0%}" if share_column(c) and isinstance(v, float) else v for c, v in row.items()}
-             for row in rows]
-    return pd.DataFrame(shown, columns=OVERVIEW_COLUMNS)
+    return shares_shown(rows, OVERVIEW_COLUMNS)
 
 
 def overview_view(results_dir: Path) -> tuple[Any, Any, str]:

@@ -12,24 +12,12 @@ from typing import Any
 
 from engines.systems import NO_MODEL_CALL
 from workbench.compare import SYSTEMS, latest_records, run_file, saved_runs
-from workbench.summary import summarize
+from workbench.summary import FIGURE_COLUMNS, summarize, system_figures
 from workbench.verdict_stats import preference
 from workbench.verdicts import latest_verdicts, verdicts_file
 
-# per system, A then B: (column, the summary's key)
-SYSTEM_FIGURES = [("answered", None), ("refusal rate", "refusal_rate"), ("passed every check", "checks_pass_rate"),
-                  ("answer in question's language", "answer_in_question_lang"),
-                  ("cut off in reasoning", "truncated_in_reasoning"), ("latency p50 ms", "latency_ms_p50")]
-SHARES = {"refusal rate", "passed every check", "answer in question's language", "routed as expected (B)",
-          "B preferred"}  # fractions: the table shows them as percentages, the CSV keeps them
 OVERVIEW_COLUMNS = ["run", "written (UTC)", "experiments", "thinking", "max new tokens", "model A", "model B",
-                    *(f"{name} {key}" for name, _ in SYSTEM_FIGURES for key in SYSTEMS),
-                    "routed as expected (B)", "verdicts", "B preferred", "B preferred 95% interval"]
-
-
-def share_column(column: str) -> bool:
-    """Whether a column of the overview holds a fraction (shown as a percentage)."""
-    return column in SHARES or column.removesuffix(" A").removesuffix(" B") in SHARES
+                    *FIGURE_COLUMNS, "routed as expected (B)", "verdicts", "B preferred", "B preferred 95% interval"]
 
 
 def _model(records: list[dict[str, Any]], system: str) -> str | None:
@@ -54,19 +42,13 @@ def _run_figures(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
     summ = summarize(records)
     params = next((rec["params"] for rec in records if isinstance(rec.get("params"), dict)), {})
     thinking = params.get("enable_thinking")
-    row: dict[str, Any] = {
+    row = {
         "experiments": len(records),
         "thinking": None if thinking is None else "on" if thinking else "off",
         "max new tokens": params.get("max_new_tokens"),
         **{f"model {key}": _model(records, system) for key, system in SYSTEMS.items()},
     }
-    for name, summary_key in SYSTEM_FIGURES:
-        for key in SYSTEMS:
-            figures = summ["systems"][key]
-            row[f"{name} {key}"] = (figures["rows"] - figures["errors"] if summary_key is None
-                                    else figures.get(summary_key))
-    row["routed as expected (B)"] = summ["routing"]["match_rate"]
-    return row
+    return {**row, **system_figures(summ), "routed as expected (B)": summ["routing"]["match_rate"]}
 
 
 def runs_overview(results_dir: Path) -> list[dict[str, Any]]:

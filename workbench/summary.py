@@ -15,6 +15,29 @@ from workbench.differences import differences, question_language
 from workbench.language import SUPPORTED
 
 LABEL = {"system_a": "A", "system_b": "B"}
+# A system's figures as the run overview and the breakdowns show them, a column per figure and
+# system ("refusal rate A", "refusal rate B"): (figure, the summary's key; None: answers given)
+SYSTEM_FIGURES = [("answered", None), ("refusal rate", "refusal_rate"), ("passed every check", "checks_pass_rate"),
+                  ("answer in question's language", "answer_in_question_lang"),
+                  ("cut off in reasoning", "truncated_in_reasoning"), ("latency p50 ms", "latency_ms_p50")]
+FIGURE_COLUMNS = [f"{name} {key}" for name, _ in SYSTEM_FIGURES for key in SYSTEMS]
+SHARES = {"refusal rate", "passed every check", "answer in question's language", "routed as expected (B)",
+          "B preferred"}  # fractions: tables show them as percentages, CSVs keep them
+
+
+def share_column(column: str) -> bool:
+    """Whether a column of those tables holds a fraction ("refusal rate A")."""
+    return column in SHARES or column.removesuffix(" A").removesuffix(" B") in SHARES
+
+
+def system_figures(summ: dict[str, Any]) -> dict[str, Any]:
+    """summarize()'s figures for both systems under FIGURE_COLUMNS."""
+    row = {}
+    for name, key in SYSTEM_FIGURES:
+        for system in SYSTEMS:
+            figures = summ["systems"][system]
+            row[f"{name} {system}"] = figures["rows"] - figures["errors"] if key is None else figures.get(key)
+    return {column: row[column] for column in FIGURE_COLUMNS}
 
 
 def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -207,6 +207,17 @@ def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
     assert all(r["checks_total"] for r in rows if r["system"] == "B")
     assert not any(r["checks_total"] for r in rows if r["system"] == "A")
     assert not any(r["cost_usd"] for r in rows if r["system"] == "A")  # no prices for A
+    # the figures per category, then per expected route, with a total
+    by_table = page.locator("#batch-breakdown")
+    expect(by_table).to_contain_text("router-dev")
+    expect(by_table).to_contain_text("(all)")
+    page.locator("#batch-by input").click()
+    page.get_by_role("option", name="expected route").click()
+    expect(by_table).to_contain_text("explicit_refusal", timeout=20000)
+    expect(by_table).not_to_contain_text("router-dev")
+    by_route = {r["expected route"]: r for r in download_csv(page, "#batch-by-download", tmp_path / "by.csv")}
+    assert by_route["(all)"]["experiments"] == "10" and by_route["(all)"]["answered A"] == "0"
+    assert sum(int(r["experiments"]) for name, r in by_route.items() if name != "(all)") == 10
 
 
 def test_an_uploaded_file_gets_a_run_of_its_own_and_another_file_cannot_take_its_answers(page, tmp_path):
@@ -257,6 +268,7 @@ def test_a_saved_run_opens_after_a_reload_without_running_anything(page, tmp_pat
     expect(page.locator("#batch-summary")).to_contain_text("refusal rate")
     expect(page.locator("#batch-plot-latency .js-plotly-plot")).to_be_visible()
     expect(page.locator("#batch-run-name textarea")).to_have_value("kept-run")  # Run batch would resume it
+    expect(page.locator("#batch-breakdown")).to_contain_text("router-dev")  # the opened run's categories
     rows = download_csv(page, "#batch-download", tmp_path / "kept.csv")
     assert len(rows) == 6
     first = page.locator("#batch-table").get_by_role("gridcell").filter(has_text="exp-").first
@@ -414,3 +426,4 @@ def test_every_saved_run_is_listed_at_a_glance_and_a_row_opens_its_run(page, run
     expect(page.locator("#batch-run-name textarea")).to_have_value("glance-old")  # Run batch resumes it
     expect(page.locator("#batch-judge-tally")).to_contain_text("1 comparison judged")
     expect(overview).to_be_hidden()  # folded away, the run shown under it
+    expect(page.locator("#batch-breakdown")).to_contain_text("(none)")  # its experiments name no category

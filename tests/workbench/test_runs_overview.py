@@ -10,7 +10,8 @@ import pytest
 from engines.base import ConfigurationError, GenerationParams, StreamStats
 from engines.systems import NO_MODEL_CALL
 from workbench.compare import Experiment, SystemRun, record, run_file
-from workbench.runs_overview import OVERVIEW_COLUMNS, runs_overview, share_column
+from workbench.runs_overview import OVERVIEW_COLUMNS, runs_overview
+from workbench.summary import share_column
 from workbench.verdicts import record_verdict, verdicts_file
 
 REFUSAL = "I can't help with that: it would mean moving money to avoid reporting."
