@@ -17,13 +17,15 @@ FIRST = "category"
 def build_breakdown() -> dict[str, Any]:
     """Lays out the grouping picker, the table and its download; returns them (`by`, `table`,
     `download`)."""
-    with gr.Row(equal_height=True):
+    with gr.Row():
         by = gr.Dropdown(list(GROUPINGS), value=FIRST, label="Break the figures down by", scale=3,
                          elem_id="batch-by")
         download = gr.DownloadButton("Download this breakdown (CSV)", visible=False, size="sm", scale=1,
                                      elem_id="batch-by-download")
-    table = gr.Dataframe(headers=breakdown_columns(FIRST), interactive=False, wrap=True, max_height=420,
-                         pinned_columns=1, show_label=False, elem_id="batch-breakdown")
+    columns = breakdown_columns(FIRST)
+    table = gr.Dataframe(headers=columns, interactive=False, wrap=True, max_height=420, pinned_columns=1,
+                         column_widths=["170px", *["120px"] * (len(columns) - 1)], show_label=False,
+                         elem_id="batch-breakdown")
     return {"by": by, "table": table, "download": download}
 
 

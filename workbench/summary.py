@@ -31,12 +31,14 @@ def share_column(column: str) -> bool:
 
 
 def system_figures(summ: dict[str, Any]) -> dict[str, Any]:
-    """summarize()'s figures for both systems under FIGURE_COLUMNS."""
+    """summarize()'s figures for both systems under FIGURE_COLUMNS; a system that gave no answer
+    has its count of answers (0) and no other figure (not "0 cut off in the reasoning")."""
     row = {}
     for name, key in SYSTEM_FIGURES:
         for system in SYSTEMS:
             figures = summ["systems"][system]
-            row[f"{name} {system}"] = figures["rows"] - figures["errors"] if key is None else figures.get(key)
+            answered = figures["rows"] - figures["errors"]
+            row[f"{name} {system}"] = answered if key is None else figures.get(key) if answered else None
     return {column: row[column] for column in FIGURE_COLUMNS}
 
 

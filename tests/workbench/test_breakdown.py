@@ -48,7 +48,8 @@ def test_each_category_gets_its_figures_the_largest_first_then_all_of_them():
     assert (definition["passed every check A"], definition["passed every check B"]) == (1.0, 0.5)
     assert (definition["answer in question's language A"], definition["answer in question's language B"]) == (1.0, 0.5)
     assert (refusal["answered A"], refusal["answered B"], refusal["refusal rate B"]) == (0, 1, 1.0)
-    assert refusal["refusal rate A"] is None  # no answer from A to count
+    assert refusal["refusal rate A"] is None and refusal["cut off in reasoning A"] is None  # A gave no answer
+    assert refusal["cut off in reasoning B"] == 0
     assert (every["answered A"], every["refusal rate B"]) == (3, 0.25)
 
 
