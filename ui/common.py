@@ -17,7 +17,7 @@ import pandas as pd
 from engines.base import Engine
 from workbench.safety import safe_markdown
 from workbench.services import LOCAL, Services
-from workbench.summary import share_column
+from workbench.summary import percent_rows
 
 BASE_MODEL = "(base model)"
 DOWNLOADS = Path(tempfile.gettempdir()) / "workbench-downloads"
@@ -73,9 +73,7 @@ def cell_text(text: object, limit: int) -> object:
 def shares_shown(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
     """Rows of figures as a table shows them: the fractions of share columns ("refusal rate A",
     workbench.summary.share_column) as percentages; CSVs keep the fractions."""
-    shown = [{c: f"{v:.0%}" if share_column(c) and isinstance(v, float) else v for c, v in row.items()}
-             for row in rows]
-    return pd.DataFrame(shown, columns=columns)
+    return pd.DataFrame(percent_rows(rows), columns=columns)
 
 
 def session_id(request: gr.Request | None) -> str:

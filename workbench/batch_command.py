@@ -14,13 +14,16 @@ import logging
 import sys
 from pathlib import Path
 
+import pandas as pd
 from pydantic import ValidationError
 from tqdm import tqdm
 
 from engines.base import GenerationParams, validation_problems
 from engines.cost import usd
+from workbench.breakdown import breakdown, breakdown_columns
 from workbench.compare import (
     MAX_CONCURRENCY,
+    SYSTEMS,
     BatchRun,
     check_resumable,
     latest_records,
@@ -33,7 +36,11 @@ from workbench.export import write_csv
 from workbench.saved import unwritable
 from workbench.services import build_services
 from workbench.settings import add_arguments, settings_from_args
-from workbench.summary import flat_rows, routing_line, summarize
+from workbench.summary import flat_rows, percent_rows, routing_line, summarize
+
+# --by's values -> the breakdowns of workbench.breakdown
+BY_FLAGS = {"category": "category", "expected-route": "expected route", "language": "question language",
+            "route": "route System B took"}
 
 
 def build_batch_parser() -> argparse.ArgumentParser:
@@ -56,6 +63,9 @@ def build_batch_parser() -> argparse.ArgumentParser:
                         help="exit with status 4 when a system passed every check of its "
                         "experiments (their `expect`) on fewer than this share of its checked "
                         "answers, 0 to 1 (e.g. 0.95): a gate for a nightly job")
+    parser.add_argument("--by", choices=list(BY_FLAGS), default=None,
+                        help="also print each system's figures per category, expected route, question "
+                        "language or route System B took (as the Batch tab's breakdown)")
     parser.add_argument("--params", default="{}", metavar="JSON",
                         help='generation parameters for both systems, e.g. \'{"max_new_tokens": 256, '
                         '"enable_thinking": false}\' (default: the app\'s defaults)')
@@ -171,6 +181,8 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
         print(line + (f", {figures['errors']} failed" if figures["errors"] else ""))
     if routing := routing_line(summary["routing"]):
         print(f"Router against the expected route: {routing}")
+    if args.by:
+        print(breakdown_text(records, BY_FLAGS[args.by], systems))
     failed = sum(len(still_to_run(rec, systems)) for rec in records)
     if failed:
         print(f"{failed} answers failed or were not asked: run the same command again to ask those "
@@ -180,6 +192,15 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
         print(short, file=sys.stderr)
         return 4
     return 0
+
+
+def breakdown_text(records: list[dict], by: str, systems: tuple[str, ...]) -> str:
+    """The breakdown by `by` as a plain table for a terminal: a column per group, a line per
+    figure of the systems that were asked."""
+    left_out = {f" {key}" for key in SYSTEMS if key not in systems}
+    columns = [c for c in breakdown_columns(by) if c[-2:] not in left_out]
+    table = pd.DataFrame(percent_rows(breakdown(records, by)), columns=columns, dtype=object).set_index(by).T
+    return f"\nBy {by}:\n" + table.where(table.notna(), "—").to_string()
 
 
 def below_pass_rate(summary: dict, systems: tuple[str, ...], least: float) -> str | None:

@@ -30,6 +30,13 @@ def share_column(column: str) -> bool:
     return column in SHARES or column.removesuffix(" A").removesuffix(" B") in SHARES
 
 
+def percent_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of figures as people read them: the fractions of share columns as percentages
+    ("38%"); CSVs keep the fractions."""
+    return [{c: f"{v:.0%}" if share_column(c) and isinstance(v, float) else v for c, v in row.items()}
+            for row in rows]
+
+
 def system_figures(summ: dict[str, Any]) -> dict[str, Any]:
     """summarize()'s figures for both systems under FIGURE_COLUMNS; a system that gave no answer
     has its count of answers (0) and no other figure (not "0 cut off in the reasoning")."""

@@ -30,10 +30,17 @@ def test_a_headless_run_under_a_name_is_a_saved_run_the_app_lists_and_resumes(tm
     first = latest_records(saved)
     assert all(not r["system_b"]["metadata"].get("error") and r["params"]["max_new_tokens"] == 32 for r in first)
     assert not list(tmp_path.glob("*.csv")), "no CSV without --out"
-    # the same command again resumes: nothing is asked again, and --out adds the CSV
+    assert "By " not in printed  # no breakdown unless asked for
+    # the same command again resumes: nothing is asked again, and --out adds the CSV; --by prints
+    # the figures per question language (System B's only: A was not asked)
     out = tmp_path / "nightly.csv"
-    assert run_batch([*argv, "--out", str(out)]) == 0
-    assert f"2 experiments, 2 rows -> {out} and {saved}" in capsys.readouterr().out
+    assert run_batch([*argv, "--out", str(out), "--by", "language"]) == 0
+    printed = capsys.readouterr().out
+    assert f"2 experiments, 2 rows -> {out} and {saved}" in printed
+    by = printed[printed.index("By question language:"):].splitlines()
+    assert by[1].split() == ["question", "language", "en", "fr", "(all)"]
+    assert by[2].split() == ["experiments", "1", "1", "2"] and by[3].split() == ["answered", "B", "1", "1", "2"]
+    assert not any(line.startswith("answered A") for line in by)
     assert latest_records(saved) == first
     assert len(saved.read_text(encoding="utf-8").splitlines()) == 2
     assert out.read_text(encoding="utf-8-sig").count("\nq") == 2  # a row per experiment for System B
