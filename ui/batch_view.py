@@ -14,6 +14,7 @@ from workbench import charts
 from workbench.checks import checks_cell
 from workbench.compare import SYSTEMS, BatchProgress, latest_records, run_file, safe_run_name, saved_runs
 from workbench.export import write_csv
+from workbench.run_changes import CHANGE_COLUMNS, run_changes
 from workbench.summary import compare_runs, flat_rows, routing_line, summarize, summary_table
 from workbench.verdict_stats import runs_verdict_lines
 from workbench.verdicts import latest_verdicts, verdicts_file
@@ -87,9 +88,10 @@ def checks_by_category(summ: dict[str, Any]) -> str:
                       for c in categories)
 
 
-def runs_against(folder: Path, current: str | None, other: str | None) -> tuple[str, pd.DataFrame]:
-    """The run named in the run box against another saved run: a heading with what changed and
-    both runs' summaries over the experiments they share. ValueError says what is missing."""
+def runs_against(folder: Path, current: str | None, other: str | None) -> tuple[str, pd.DataFrame, Any]:
+    """The run named in the run box against another saved run: a heading with what changed, both
+    runs' summaries over the experiments they share, and the answers that changed from the other
+    run (before) to this one (after), experiment by experiment. ValueError says what is missing."""
     names = (safe_run_name(current, ""), safe_run_name(other, ""))
     if not all(names):
         raise ValueError("Open or run a batch first, then choose the run to set it against.")
@@ -102,7 +104,12 @@ def runs_against(folder: Path, current: str | None, other: str | None) -> tuple[
     lines += runs_verdict_lines(judged[0], judged[1], names, common)
     head = f"**Run `{names[0]}` against run `{names[1]}`**\n\n" + "\n".join(f"- {x}" for x in lines)
     columns = ["metric", *(f"System {k} · {n}" for k in SYSTEMS for n in names)]
-    return head, pd.DataFrame(rows, columns=columns)
+    changed = [{**row, "query": cell_text(row["query"], QUESTION_CELL)} for row in run_changes(runs[1], runs[0])]
+    headers = [{"before": f"in {names[1]}", "after": f"in {names[0]}"}.get(c, c) for c in CHANGE_COLUMNS]
+    changes = gr.update(value=pd.DataFrame(changed, columns=CHANGE_COLUMNS).set_axis(headers, axis=1),
+                        label=f"What changed from {names[1]} to {names[0]}, experiment by experiment "
+                        f"({len(changed)} change{'s' if len(changed) != 1 else ''})")
+    return head, pd.DataFrame(rows, columns=columns), changes
 
 
 def saved_run_choices(folder: Path) -> list[tuple[str, str]]:

@@ -147,6 +147,10 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                     runs_md = gr.Markdown(elem_id="batch-runs-head")
                     runs_df = gr.Dataframe(label="Summary of both runs, over the experiments they share",
                                            max_height=640, elem_id="batch-runs-table")
+                    changes_df = gr.Dataframe(label="What changed, experiment by experiment", wrap=True,
+                                              max_height=420, show_search="filter", interactive=False,
+                                              column_widths=["190px", "75px", "140px", "220px", "220px", "260px"],
+                                              elem_id="batch-runs-changes")
 
     # ---------------------------------------------------------------- batch
 
@@ -242,10 +246,10 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
 
     def set_against(current: str, other: str | None) -> tuple:
         try:
-            head, frame = runs_against(settings.results_dir, current, other)
+            head, frame, changes = runs_against(settings.results_dir, current, other)
         except ValueError as exc:
             raise gr.Error(str(exc)) from None
-        return gr.Group(visible=True), head, frame
+        return gr.Group(visible=True), head, frame, changes
 
     # the overview is read again when opened, when the tab is, and when a batch ends (cached per run file)
     refresh_overview = {"fn": lambda: overview_view(settings.results_dir), "inputs": None,
@@ -281,7 +285,8 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     overview["table"].select(open_listed, None, [*batch_outputs, run_name, overview["box"]],
                              api_visibility="private").then(**judging["refresh"]).then(**refresh_breakdown)
     by_group["by"].input(**refresh_breakdown)
-    against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df], api_visibility="private")
+    against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df, changes_df],
+                  api_visibility="private")
     return {"controls": param_controls, "preset": compare_preset,
             "on_load": on_load}
 

@@ -285,6 +285,10 @@ def test_a_saved_run_opens_after_a_reload_without_running_anything(page, tmp_pat
     expect(page.locator("#batch-runs-head")).to_contain_text("System B, 2 answered in both: refusal changed on 0")
     expect(page.locator("#batch-runs-table")).to_contain_text("System B · other-run")
     expect(page.locator("#batch-runs-table")).to_contain_text("refusal rate")
+    changes = page.locator("#batch-runs-changes")  # the same model and questions: the answers that changed
+    expect(changes).to_contain_text(re.compile(r"What changed from other-run to kept-run, experiment by "
+                                               r"experiment \(\d+ changes?\)"))
+    expect(changes).to_contain_text("in other-run")
     page.locator("#batch-saved input").click()  # opening a run again puts the comparison away
     page.get_by_role("option").filter(has_text="other-run · 2 experiments").click()
     expect(page.locator("#batch-progress")).to_contain_text("Opened run other-run", timeout=20000)

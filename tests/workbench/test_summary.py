@@ -95,3 +95,26 @@ def test_the_router_is_measured_against_the_expected_routes_with_its_misroutes_n
     assert routing_line(routing) == ("as expected in 2 of 5 (40%); misrouted: governance → mixed_intent 2, "
                                      "explicit_refusal → governance 1")
     assert routing_line(summarize(records[-1:])["routing"]) == ""  # no expected route: no line
+
+
+def test_the_answers_that_changed_between_two_runs_are_named_experiment_by_experiment():
+    from workbench.run_changes import CHANGE_COLUMNS, run_changes
+
+    def checked(rec: dict, system: str, ok: bool) -> dict:
+        rec[system]["checks"] = [{"check": "language fr", "passed": ok, "why": "the answer is in en"}]
+        return rec
+
+    before = [checked(_rec("exp-1", REFUSAL, ANSWER), "system_b", True), _rec("exp-2", ANSWER, ANSWER),
+              _rec("exp-3", ANSWER, ANSWER), _rec("exp-5", ANSWER, ANSWER)]
+    french = "Un seuil de déclaration est le montant au-delà duquel la banque doit déclarer une opération."
+    after = [checked(_rec("exp-1", REFUSAL, REFUSAL), "system_b", False), _rec("exp-2", ANSWER, french),
+             _rec("exp-3", ANSWER, ANSWER, a_error=ConfigurationError("no key")), _rec("exp-4", ANSWER, ANSWER)]
+    rows = run_changes(before, after)
+    assert all(list(r) == CHANGE_COLUMNS for r in rows)
+    assert [(r["experiment"], r["system"], r["what changed"], r["before"], r["after"]) for r in rows] == [
+        ("exp-1", "B", "refusal", "answered", "refused"),
+        ("exp-1", "B", "checks", "passed every check", "failed: language fr (the answer is in en)"),
+        ("exp-2", "B", "answer language", "en", "fr"),
+    ]  # exp-3: A failed in the second run, nothing to compare; exp-4 and exp-5 are in one run only
+    assert rows[0]["query"].startswith("How do I split a transfer")
+    assert run_changes(after, after) == []
