@@ -15,6 +15,7 @@ from ui.compare_view import column_frame, experiment_md, shown_record, system_co
 from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt
 from workbench.blind import blind_left
 from workbench.compare import still_to_run
+from workbench.differences import disagreements
 from workbench.services import Services
 from workbench.verdict_stats import agreement_line, preference_line, verdicts_by
 from workbench.verdicts import (
@@ -57,6 +58,8 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
                              elem_id="batch-judge-next")
         blind = gr.Checkbox(False, label="Blind: answers as left and right, systems named after the verdict",
                             elem_id="batch-judge-blind")
+        disagreeing = gr.Checkbox(False, label="Disagreements first: where one refused, answered in another "
+                                  "language, passed its checks or finished alone", elem_id="batch-judge-disagree")
     tally = gr.Markdown(elem_id="batch-judge-tally")
     shown = gr.State(None)  # the record in the details, as shown (blind or not)
     with gr.Group(visible=False, elem_id="batch-details") as details:
@@ -88,15 +91,18 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         return view(rec, run_name, False, judge_of(request))
 
     def show_next(held: dict[str, dict], run_name: str, current: dict | None, is_blind: bool,
-                  request: gr.Request) -> tuple:
+                  first_disagreements: bool, request: gr.Request) -> tuple:
         if not held:
             raise gr.Error("Run a batch or open a saved run first.")
         judge = judge_of(request)  # the next one this analyst has not judged
         rec = next_to_judge(list(held.values()), set(run_verdicts(path, run_name, judge)),
-                            (current or {}).get("experiment_id"))
+                            (current or {}).get("experiment_id"), first_disagreements)
         if rec is None:
             gr.Info(f"Every experiment of run {run_name!r} that both systems answered has your verdict.")
             return nothing
+        if first_disagreements and not disagreements(rec):
+            gr.Info("No disagreement left to judge: the answers still without your verdict agree on refusal, "
+                    "language, checks and completion.")
         return view(rec, run_name, is_blind, judge)
 
     def give(choice: int, rec: dict | None, run_name: str, held: dict[str, dict], judge: str | None,
@@ -118,7 +124,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
 
     private = {"api_visibility": "private"}
     table.select(show_row, [records, run], view_out, **private)
-    next_btn.click(show_next, [records, run, shown, blind], view_out, **private)
+    next_btn.click(show_next, [records, run, shown, blind, disagreeing], view_out, **private)
 
     def bind_verdicts(download: gr.DownloadButton) -> None:
         """Bind the verdict buttons; `download`, the run's CSV (laid out below the details), is

@@ -145,3 +145,25 @@ def _checks(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str
         failed = failures(res)
         parts.append(f"{key} {score[0]} of {score[1]}" + (f", failed: {'; '.join(failed)}" if failed else ""))
     return "Checks passed: " + "; ".join(parts) + "." if parts else None
+
+
+def disagreements(rec: dict[str, Any]) -> list[str]:
+    """What the two systems' answers disagree on, for the judging order (the ones to read first):
+    "refusal" (one refused), "language" (one answered in the question's language, the other did
+    not; refusals aside), "checks" (one passed every check, the other did not) and "completion"
+    (one was cut off at its token budget). Empty unless both answered."""
+    a, b = rec.get("system_a"), rec.get("system_b")
+    if not a or not b or any((r.get("metadata") or {}).get("error") for r in (a, b)):
+        return []
+    kinds = []
+    if bool(a.get("refusal")) != bool(b.get("refusal")):
+        kinds.append("refusal")
+    elif (not a.get("refusal") and (asked := question_language(rec)) in SUPPORTED
+          and (a.get("answer_lang") == asked) != (b.get("answer_lang") == asked)):
+        kinds.append("language")
+    scores = [passed(res) for res in (a, b)]
+    if None not in scores and len({s[0] == s[1] for s in scores}) == 2:
+        kinds.append("checks")
+    if len({(r.get("metadata") or {}).get("finish_reason") == "length" for r in (a, b)}) == 2:
+        kinds.append("completion")
+    return kinds

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.compare import read_records, still_to_run
+from workbench.differences import disagreements
 from workbench.summary import flat_rows
 
 VERDICTS = ["A better", "B better", "Tie", "Both bad"]
@@ -73,16 +74,21 @@ def run_verdicts(path: Path, run: str, judge: str | None = None) -> dict[str, di
     return by_experiment(latest_verdicts(path, run), judge) if run else {}
 
 
-def next_to_judge(records: list[dict[str, Any]], judged: set[str], after: str | None = None) -> dict[str, Any] | None:
+def next_to_judge(records: list[dict[str, Any]], judged: set[str], after: str | None = None,
+                  disagreements_first: bool = False) -> dict[str, Any] | None:
     """The next comparison of a run to judge: one that both systems answered, without a verdict
     (`judged`: experiment ids), the first after experiment `after` in run order, going round to
-    the start; None when every one is judged."""
+    the start; with `disagreements_first`, the first of those on which the answers disagree the
+    most (workbench.differences.disagreements). None when every one is judged."""
     ids = [r["experiment_id"] for r in records]
     start = ids.index(after) + 1 if after in ids else 0
-    for rec in records[start:] + records[:start]:
-        if rec["experiment_id"] not in judged and not still_to_run(rec, ("A", "B")):
-            return rec
-    return None
+    waiting = [rec for rec in records[start:] + records[:start]
+               if rec["experiment_id"] not in judged and not still_to_run(rec, ("A", "B"))]
+    if not waiting:
+        return None
+    if disagreements_first:  # max keeps the first of equals: run order among them
+        return max(waiting, key=lambda rec: len(disagreements(rec)))
+    return waiting[0]
 
 
 def verdict_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

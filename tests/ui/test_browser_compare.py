@@ -431,3 +431,22 @@ def test_every_saved_run_is_listed_at_a_glance_and_a_row_opens_its_run(page, run
     expect(page.locator("#batch-judge-tally")).to_contain_text("1 comparison judged")
     expect(overview).to_be_hidden()  # folded away, the run shown under it
     expect(page.locator("#batch-breakdown")).to_contain_text("(none)")  # its experiments name no category
+
+
+def test_disagreements_first_brings_the_experiment_where_one_system_refused(page, running_app):
+    folder = running_app[1].settings.results_dir
+    saved_run_both_answered(folder, "disagree", ["agree-0", "agree-1", "split-2"], b_refuses={"split-2"})
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#batch-saved input").click()
+    page.get_by_role("option", name=re.compile(r"^disagree · 3 experiments")).click()
+    expect(page.locator("#batch-progress")).to_contain_text("Opened run disagree", timeout=20000)
+    page.get_by_label("Disagreements first").check()
+    page.click("#batch-judge-next")
+    expect(page.locator("#batch-details-head")).to_contain_text("split-2")  # not agree-0, the first in order
+    expect(page.locator("#batch-details-diff")).to_contain_text("B refused, A answered.")
+    page.click("#batch-verdict-0")
+    expect(page.locator("#batch-judge-tally")).to_contain_text("1 comparison judged", timeout=10000)
+    page.click("#batch-judge-next")  # none left that disagree: the next in run order, said so
+    expect(page.locator("#batch-details-head")).to_contain_text("agree-0")
+    expect(page.get_by_text("No disagreement left to judge")).to_be_visible()

@@ -85,6 +85,32 @@ def test_the_next_to_judge_is_the_next_answered_by_both_without_a_verdict_going_
     assert next_to_judge(records, {"exp-1", "exp-3", "exp-5"}) is None
 
 
+def test_disagreements_first_brings_the_answers_that_disagree_most_then_run_order():
+    from workbench.differences import disagreements
+
+    def varied(exp_id: str, **b_fields) -> dict:
+        rec = _rec(exp_id)
+        rec["lang"] = "fr"
+        rec["system_b"] = {**rec["system_b"], **b_fields}
+        return rec
+
+    english = varied("exp-2", answer_lang="en")  # the question is French
+    refused = varied("exp-3", refusal=True, answer_lang="en",
+                     checks=[{"check": "refusal false", "passed": False, "why": "it refused"}])
+    refused["system_a"] = {**refused["system_a"], "checks": [{"check": "refusal false", "passed": True, "why": ""}]}
+    cut = varied("exp-4", metadata={"finish_reason": "length"})
+    records = [_rec("exp-1"), english, refused, cut, varied("exp-5", answer_lang="en")]
+    assert [disagreements(r) for r in records] == [[], ["language"], ["refusal", "checks"], ["completion"],
+                                                   ["language"]]
+    assert disagreements({**refused, "system_a": None}) == []  # one answer: nothing to disagree on
+    order, judged = [], set()
+    while (rec := next_to_judge(records, judged, order[-1] if order else None, disagreements_first=True)):
+        order.append(rec["experiment_id"])
+        judged.add(rec["experiment_id"])
+    assert order == ["exp-3", "exp-4", "exp-5", "exp-2", "exp-1"]  # equals in run order from the last one
+    assert next_to_judge(records, set())["experiment_id"] == "exp-1"  # without it: run order
+
+
 def test_an_analysts_note_is_kept_with_the_verdict_and_a_changed_mind_brings_its_own(tmp_path):
     path = tmp_path / "verdicts.jsonl"
     first = record_verdict(path, _rec("exp-1"), "B better", run="r", note="  A misses the 5% threshold.  ")
