@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from engines.base import GenerationParams, validation_problems
 from engines.cost import usd
-from workbench.breakdown import breakdown, breakdown_columns
+from workbench.breakdown import SLUGS, breakdown, breakdown_columns
 from workbench.compare import (
     MAX_CONCURRENCY,
     SYSTEMS,
@@ -37,10 +37,6 @@ from workbench.saved import unwritable
 from workbench.services import build_services
 from workbench.settings import add_arguments, settings_from_args
 from workbench.summary import flat_rows, percent_rows, routing_line, summarize
-
-# --by's values -> the breakdowns of workbench.breakdown
-BY_FLAGS = {"category": "category", "expected-route": "expected route", "language": "question language",
-            "route": "route System B took"}
 
 
 def build_batch_parser() -> argparse.ArgumentParser:
@@ -63,7 +59,7 @@ def build_batch_parser() -> argparse.ArgumentParser:
                         help="exit with status 4 when a system passed every check of its "
                         "experiments (their `expect`) on fewer than this share of its checked "
                         "answers, 0 to 1 (e.g. 0.95): a gate for a nightly job")
-    parser.add_argument("--by", choices=list(BY_FLAGS), default=None,
+    parser.add_argument("--by", choices=list(SLUGS), default=None,
                         help="also print each system's figures per category, expected route, question "
                         "language or route System B took (as the Batch tab's breakdown)")
     parser.add_argument("--params", default="{}", metavar="JSON",
@@ -182,7 +178,7 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
     if routing := routing_line(summary["routing"]):
         print(f"Router against the expected route: {routing}")
     if args.by:
-        print(breakdown_text(records, BY_FLAGS[args.by], systems))
+        print(breakdown_text(records, SLUGS[args.by], systems))
     failed = sum(len(still_to_run(rec, systems)) for rec in records)
     if failed:
         print(f"{failed} answers failed or were not asked: run the same command again to ask those "

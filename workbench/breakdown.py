@@ -19,6 +19,10 @@ GROUPINGS = {
     "route System B took": lambda rec: (rec.get("system_b") or {}).get("route"),
 }
 
+# the same groupings as one word, for the headless batch's --by and GET /api/runs/{name}?by=
+SLUGS = {"category": "category", "expected-route": "expected route", "language": "question language",
+         "route": "route System B took"}
+
 
 def breakdown_columns(by: str) -> list[str]:
     """The columns of a breakdown by `by`: the group, its experiments, each system's figures."""

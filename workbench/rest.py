@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
 from engines.base import GenerationParams
+from workbench.breakdown import SLUGS, breakdown
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, latest_records, new_experiment_id, run_file, safe_run_name, saved_runs
 from workbench.runs_overview import runs_overview
@@ -136,10 +137,14 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
             listed = [{**entry, "figures": rows.get(entry["name"])} for entry in listed]
         return {"runs": listed}
 
-    def run(name: str, records: bool = True) -> dict[str, Any]:
+    def run(name: str, records: bool = True, by: str | None = None) -> dict[str, Any]:
         """A saved batch run: its summary (as the Batch tab shows it), the verdicts given on it
-        (counts, each judge's, the preference for System B, the judges' agreement) and, unless
+        (counts, each judge's, the preference for System B, the judges' agreement), with `by`
+        (category, expected-route, language or route) its breakdown by that, and unless
         `records=false`, every experiment's stored record (as POST /api/compare answers)."""
+        if by is not None and by not in SLUGS:
+            raise HTTPException(422, detail=[{"loc": ["query", "by"], "type": "value_error",
+                                              "msg": f"by is {by!r}: one of {', '.join(SLUGS)}"}])
         path = run_file(folder, name)
         # only a run's own name: no path, and nothing that is not a batch run's results file
         stored = latest_records(path) if safe_run_name(name, "") == name and path.is_file() else []
@@ -147,6 +152,8 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
             raise HTTPException(404, detail=f"no saved run named {name!r}; GET /api/runs lists them")
         body: dict[str, Any] = {"name": name, "experiments": len(stored), "summary": summarize(stored),
                                 "verdicts": verdict_summary(latest_verdicts(verdicts_file(folder), name))}
+        if by is not None:
+            body["breakdown"] = breakdown(stored, SLUGS[by])
         if records:
             body["records"] = stored
         return body
