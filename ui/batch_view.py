@@ -13,6 +13,7 @@ from ui.common import ANSWER_CELL, QUESTION_CELL, cell_text, download_path
 from workbench import charts
 from workbench.checks import checks_cell
 from workbench.compare import SYSTEMS, BatchProgress, latest_records, run_file, safe_run_name, saved_runs
+from workbench.differences import disagreement_line
 from workbench.export import write_csv
 from workbench.run_changes import CHANGE_COLUMNS, run_changes
 from workbench.summary import compare_runs, flat_rows, routing_line, summarize, summary_table
@@ -63,6 +64,8 @@ def results_view(records: list[dict[str, Any]], name: str, verdicts: dict[str, d
         routes_text += f"\n\n**Router against the expected route:** {routing}"
     if agree is not None:
         routes_text += f"\n\n**A-vs-B refusal agreement:** {agree:.0%} of {summ['compared_pairs']} pairs"
+    if disagree := disagreement_line(records):
+        routes_text += f"\n\n**Where the answers disagree:** {disagree}"
     if by_category := checks_by_category(summ):
         routes_text += f"\n\n**Passed every check, by category:** {by_category}"
     return (results_frame(records),

@@ -9,6 +9,7 @@ differences in speed and length.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from engines.cost import usd
@@ -167,3 +168,20 @@ def disagreements(rec: dict[str, Any]) -> list[str]:
     if len({(r.get("metadata") or {}).get("finish_reason") == "length" for r in (a, b)}) == 2:
         kinds.append("completion")
     return kinds
+
+
+def disagreement_line(records: list[dict[str, Any]]) -> str:
+    """How often a run's two answers disagree, per kind of disagreement: "in 12 of 190 experiments
+    both answered: refusal 5 · language 3 · checks 7" ("nowhere, in 3 experiments both
+    answered"); "" when no experiment has both answers."""
+    both = [rec for rec in records if rec.get("system_a") and rec.get("system_b")
+            and not any((rec[key].get("metadata") or {}).get("error") for key in ("system_a", "system_b"))]
+    if not both:
+        return ""
+    found = [disagreements(rec) for rec in both]
+    kinds = Counter(kind for kinds_of_one in found for kind in kinds_of_one)
+    answered = f"{len(both)} experiment{'s' if len(both) != 1 else ''} both answered"
+    if not kinds:
+        return f"nowhere, in {answered}"
+    return (f"in {sum(bool(k) for k in found)} of {answered}: "
+            + " · ".join(f"{kind} {n}" for kind, n in kinds.most_common()))

@@ -12,12 +12,14 @@ from typing import Any
 
 from engines.systems import NO_MODEL_CALL
 from workbench.compare import SYSTEMS, latest_records, run_file, saved_runs
+from workbench.differences import disagreements
 from workbench.summary import FIGURE_COLUMNS, summarize, system_figures
 from workbench.verdict_stats import preference
 from workbench.verdicts import latest_verdicts, verdicts_file
 
 OVERVIEW_COLUMNS = ["run", "written (UTC)", "experiments", "thinking", "max new tokens", "model A", "model B",
-                    *FIGURE_COLUMNS, "routed as expected (B)", "verdicts", "B preferred", "B preferred 95% interval"]
+                    *FIGURE_COLUMNS, "routed as expected (B)", "answers disagree", "verdicts", "B preferred",
+                    "B preferred 95% interval"]
 
 
 def _model(records: list[dict[str, Any]], system: str) -> str | None:
@@ -48,7 +50,8 @@ def _run_figures(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
         "max new tokens": params.get("max_new_tokens"),
         **{f"model {key}": _model(records, system) for key, system in SYSTEMS.items()},
     }
-    return {**row, **system_figures(summ), "routed as expected (B)": summ["routing"]["match_rate"]}
+    return {**row, **system_figures(summ), "routed as expected (B)": summ["routing"]["match_rate"],
+            "answers disagree": sum(bool(disagreements(rec)) for rec in records)}
 
 
 def runs_overview(results_dir: Path) -> list[dict[str, Any]]:

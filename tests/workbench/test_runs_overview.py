@@ -73,6 +73,8 @@ def test_each_saved_run_is_one_row_the_latest_first_with_its_figures_and_verdict
     assert (tuesday["refusal rate A"], tuesday["refusal rate B"]) == (0.0, 1.0)
     assert monday["passed every check B"] == 1.0 and tuesday["passed every check B"] == 0.0
     assert monday["latency p50 ms B"] == pytest.approx(2000.0) and monday["routed as expected (B)"] is None
+    # e1: A refused, B answered (and only B passed its check); every tuesday answer: B refused
+    assert (monday["answers disagree"], tuesday["answers disagree"]) == (1, 2)
     # four verdicts by two analysts; B chosen in 2 of the 3 that chose a system
     assert (monday["verdicts"], monday["B preferred"], monday["B preferred 95% interval"]) == (4, 0.6667, "21%–94%")
     assert (tuesday["verdicts"], tuesday["B preferred"], tuesday["B preferred 95% interval"]) == (0, None, None)

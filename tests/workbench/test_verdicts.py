@@ -86,7 +86,7 @@ def test_the_next_to_judge_is_the_next_answered_by_both_without_a_verdict_going_
 
 
 def test_disagreements_first_brings_the_answers_that_disagree_most_then_run_order():
-    from workbench.differences import disagreements
+    from workbench.differences import disagreement_line, disagreements
 
     def varied(exp_id: str, **b_fields) -> dict:
         rec = _rec(exp_id)
@@ -103,6 +103,10 @@ def test_disagreements_first_brings_the_answers_that_disagree_most_then_run_orde
     assert [disagreements(r) for r in records] == [[], ["language"], ["refusal", "checks"], ["completion"],
                                                    ["language"]]
     assert disagreements({**refused, "system_a": None}) == []  # one answer: nothing to disagree on
+    assert disagreement_line([*records, {**refused, "system_a": None}]) == (
+        "in 4 of 5 experiments both answered: language 2 · refusal 1 · checks 1 · completion 1")
+    assert disagreement_line(records[:1]) == "nowhere, in 1 experiment both answered"
+    assert disagreement_line([{**refused, "system_a": None}]) == ""
     order, judged = [], set()
     while (rec := next_to_judge(records, judged, order[-1] if order else None, disagreements_first=True)):
         order.append(rec["experiment_id"])
