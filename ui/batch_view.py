@@ -16,7 +16,14 @@ from workbench.compare import SYSTEMS, BatchProgress, latest_records, run_file, 
 from workbench.differences import disagreement_line
 from workbench.export import write_csv
 from workbench.run_changes import CHANGE_COLUMNS, run_changes
-from workbench.summary import compare_runs, flat_rows, routing_line, summarize, summary_table
+from workbench.summary import (
+    compare_runs,
+    flat_rows,
+    paired_checks_line,
+    routing_line,
+    summarize,
+    summary_table,
+)
 from workbench.verdict_stats import runs_verdict_lines
 from workbench.verdicts import latest_verdicts, verdicts_file
 
@@ -68,6 +75,8 @@ def results_view(records: list[dict[str, Any]], name: str, verdicts: dict[str, d
         routes_text += f"\n\n**Where the answers disagree:** {disagree}"
     if by_category := checks_by_category(summ):
         routes_text += f"\n\n**Passed every check, by category:** {by_category}"
+    if paired := paired_checks_line(records):
+        routes_text += f"\n\n**Checks, A and B on the same experiments:** {paired}"
     return (results_frame(records),
             pd.DataFrame(summary_table(summ), columns=["metric", "System A", "System B"]),
             routes_text, charts.latency_figure(rows), charts.refusal_by_route_figure(summ),

@@ -36,7 +36,7 @@ from workbench.export import write_csv
 from workbench.saved import unwritable
 from workbench.services import build_services
 from workbench.settings import add_arguments, settings_from_args
-from workbench.summary import flat_rows, percent_rows, routing_line, summarize
+from workbench.summary import flat_rows, paired_checks_line, percent_rows, routing_line, summarize
 
 
 def build_batch_parser() -> argparse.ArgumentParser:
@@ -177,6 +177,8 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
         print(line + (f", {figures['errors']} failed" if figures["errors"] else ""))
     if routing := routing_line(summary["routing"]):
         print(f"Router against the expected route: {routing}")
+    if paired := paired_checks_line(records):
+        print(f"Checks, A and B on the same experiments: {paired}")
     if args.by:
         print(breakdown_text(records, SLUGS[args.by], systems))
     failed = sum(len(still_to_run(rec, systems)) for rec in records)

@@ -13,6 +13,7 @@ from workbench.checks import check_columns, passed
 from workbench.compare import SYSTEMS, still_to_run
 from workbench.differences import differences, question_language
 from workbench.language import SUPPORTED
+from workbench.stats import mcnemar_p
 
 LABEL = {"system_a": "A", "system_b": "B"}
 # A system's figures as the run overview and the breakdowns show them, a column per figure and
@@ -272,6 +273,32 @@ def compare_runs(first: list[dict[str, Any]], second: list[dict[str, Any]],
     return rows, lines
 
 
+def chance_words(p: float) -> str:
+    """A p-value in words for analysts: "p = 0.035: unlikely to be chance" or "p = 0.41: could be
+    chance"."""
+    return f"p = {p:.2g}: " + ("unlikely to be chance" if p < 0.05 else "could be chance")
+
+
+def paired_checks_line(records: list[dict[str, Any]]) -> str:
+    """The two systems' checks on the same experiments (those both answered and had checked):
+    how many both passed, only A, only B, neither, and whether the split between only A and
+    only B could be chance (exact McNemar test); "" when no experiment has both answers checked."""
+    pairs = []
+    for rec in records:
+        if still_to_run(rec, ("A", "B")):
+            continue
+        scores = [passed(rec[field]) for field in SYSTEMS.values()]
+        if None not in scores:
+            pairs.append(tuple(done == total for done, total in scores))
+    if not pairs:
+        return ""
+    only_a, only_b = pairs.count((True, False)), pairs.count((False, True))
+    line = (f"on the {len(pairs)} experiments both answered, every check passed by both on "
+            f"{pairs.count((True, True))}, by A only on {only_a}, by B only on {only_b}, by neither on "
+            f"{pairs.count((False, False))}")
+    return line + (f" (exact McNemar test, {chance_words(mcnemar_p(only_a, only_b))})" if only_a + only_b else "")
+
+
 def _check_changes(pairs: list[tuple[dict[str, Any], dict[str, Any]]], names: tuple[str, str]) -> str:
     """"; every check passed in 1st only on 2, in 2nd only on 5" over the answers checked in both
     runs; empty when none was."""
@@ -281,5 +308,6 @@ def _check_changes(pairs: list[tuple[dict[str, Any], dict[str, Any]]], names: tu
         return ""
     lost = sum(x and not y for x, y in all_passed)
     gained = sum(y and not x for x, y in all_passed)
-    return (f"; of {len(all_passed)} checked in both, every check passed only in {names[0]} on {lost}, "
+    line = (f"; of {len(all_passed)} checked in both, every check passed only in {names[0]} on {lost}, "
             f"only in {names[1]} on {gained}")
+    return line + (f" ({chance_words(mcnemar_p(lost, gained))})" if lost + gained else "")

@@ -4,23 +4,12 @@ agree on the comparisons both judged."""
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from itertools import combinations
 from typing import Any
 
+from workbench.stats import wilson_interval
 from workbench.verdicts import VERDICTS
-
-
-def wilson_interval(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """The Wilson score interval of a share `hits / n` (95% by default): unlike the plain
-    p ± z·se it stays inside 0..1 and means something for the few dozen verdicts a person gives."""
-    if n <= 0:
-        raise ValueError("no trials")
-    p = hits / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def preference(records: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -13,7 +13,7 @@ from workbench.checks import ExpectError, apply_checks, parse_expect, score
 from workbench.compare import BatchRun, Comparator, Experiment, SystemRun, latest_records, read_records, record
 from workbench.differences import differences
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
-from workbench.summary import compare_runs, flat_rows, summarize, summary_table
+from workbench.summary import compare_runs, flat_rows, paired_checks_line, summarize, summary_table
 
 
 def _result(response: str, *, lang: str = "fr", refusal: bool = False, finish: str = "stop",
@@ -141,7 +141,19 @@ def test_the_summary_csv_and_differences_count_the_checks():
         records[0])
     assert not any(line.startswith("Checks") for line in differences(records[2]))
     _, lines = compare_runs(records, [records[1], records[1] | {"experiment_id": "e1"}], ("before", "after"))
-    assert "of 2 checked in both, every check passed only in before on 0, only in after on 1" in lines[2]
+    assert lines[2].endswith("of 2 checked in both, every check passed only in before on 0, only in after on 1 "
+                             "(p = 1: could be chance).")
+    # within the run: A passed every check on both experiments, B on one; one pair can be chance
+    assert paired_checks_line(records) == ("on the 2 experiments both answered, every check passed by both on 1, "
+                                           "by A only on 1, by B only on 0, by neither on 0 (exact McNemar test, "
+                                           "p = 1: could be chance)")
+    assert paired_checks_line(records[2:]) == ""  # nothing checked
+    from ui.batch_view import results_view
+    assert f"**Checks, A and B on the same experiments:** {paired_checks_line(records)}" in results_view(
+        records, "checked")[2]  # under the run's summary
+    many = [_checked_record(f"m{i}", "Il est de 5 pour cent.", "Il est de 4 pour cent.", expect) for i in range(7)]
+    assert paired_checks_line(many).endswith("by A only on 7, by B only on 0, by neither on 0 (exact McNemar test, "
+                                             "p = 0.016: unlikely to be chance)")
 
 
 def test_edited_checks_score_finished_answers_again_without_asking_again(tmp_path):

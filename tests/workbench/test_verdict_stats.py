@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from workbench.stats import mcnemar_p, wilson_interval
 from workbench.verdict_stats import (
     agreement_line,
     cohen_kappa,
     preference_line,
     verdict_summary,
     verdicts_by,
-    wilson_interval,
 )
 from workbench.verdicts import tally_line
 
@@ -19,6 +19,13 @@ from workbench.verdicts import tally_line
 def _rec(exp_id: str, verdict: str = "Tie", judge: str | None = None, run: str | None = None) -> dict:
     rec = {"experiment_id": exp_id, "query": "Qu'est-ce que le P/E ?", "verdict": verdict}
     return {**rec, **({"judge": judge} if judge else {}), **({"run": run} if run else {})}
+
+
+def test_the_exact_mcnemar_test_says_when_a_split_of_paired_outcomes_could_be_chance():
+    assert mcnemar_p(12, 3) == pytest.approx(0.0352, abs=0.0001)  # 2 × P(X ≤ 3), X ~ Binomial(15, ½)
+    assert mcnemar_p(3, 12) == mcnemar_p(12, 3)  # two-sided
+    assert mcnemar_p(0, 6) == pytest.approx(0.03125) and mcnemar_p(0, 5) == pytest.approx(0.0625)
+    assert mcnemar_p(5, 5) == 1.0 and mcnemar_p(0, 0) == 1.0
 
 
 def test_the_share_preferring_b_comes_with_an_interval_that_says_when_it_means_little():
