@@ -33,6 +33,8 @@ from workbench.fren import (
     sorted_rows,
     transcript_html,
 )
+from workbench.fren_baseline import against_baseline
+from workbench.safety import safe_markdown
 from workbench.saved import column_values, save_copy, saved_choices
 from workbench.services import LOCAL, Services
 
@@ -174,11 +176,14 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
 
     def show(rows: list[dict[str, Any]], state: str, path: Path) -> tuple:
         """Every output of an inspection, for its rows (just run, or opened from a file)."""
-        table, questions = matrix(rows, "fr"), "French questions"
+        table, questions, lang = matrix(rows, "fr"), "French questions", "fr"
         if not table:  # no French question answered: every question counts
-            table, questions = matrix(rows, None), "All questions"
+            table, questions, lang = matrix(rows, None), "All questions", None
         if note := failures(rows):
             state += f". ⚠️ {note}."
+        if paired := against_baseline(rows, lang):
+            state += (f"\n\n**Each strategy against the baseline, on the same {questions.lower()}:**\n"
+                      + "\n".join(f"- {safe_markdown(line)}" for line in paired))
         return (state,
                 gr.update(value=pd.DataFrame(percent_cells(table, money=(COST_METRIC,)), columns=matrix_columns(table)),
                           label=f"Strategy × engine × metric ({questions})"),

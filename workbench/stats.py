@@ -26,3 +26,9 @@ def mcnemar_p(only_first: int, only_second: int) -> float:
         return 1.0
     tail = sum(math.comb(n, k) for k in range(min(only_first, only_second) + 1)) / 2 ** n
     return min(1.0, 2 * tail)
+
+
+def chance_words(p: float) -> str:
+    """A p-value in words for analysts: "p = 0.035: unlikely to be chance" or "p = 0.41: could be
+    chance" (the usual 5% line)."""
+    return f"p = {p:.2g}: " + ("unlikely to be chance" if p < 0.05 else "could be chance")

@@ -13,7 +13,7 @@ from workbench.checks import check_columns, passed
 from workbench.compare import SYSTEMS, still_to_run
 from workbench.differences import differences, question_language
 from workbench.language import SUPPORTED
-from workbench.stats import mcnemar_p
+from workbench.stats import chance_words, mcnemar_p
 
 LABEL = {"system_a": "A", "system_b": "B"}
 # A system's figures as the run overview and the breakdowns show them, a column per figure and
@@ -271,12 +271,6 @@ def compare_runs(first: list[dict[str, Any]], second: list[dict[str, Any]],
         lines.append(f"System {key}, {len(pairs)} answered in both: refusal changed on {len(refusal)}{which}; "
                      f"the answer's language changed on {language}{_check_changes(pairs, names)}.")
     return rows, lines
-
-
-def chance_words(p: float) -> str:
-    """A p-value in words for analysts: "p = 0.035: unlikely to be chance" or "p = 0.41: could be
-    chance"."""
-    return f"p = {p:.2g}: " + ("unlikely to be chance" if p < 0.05 else "could be chance")
 
 
 def paired_checks_line(records: list[dict[str, Any]]) -> str:

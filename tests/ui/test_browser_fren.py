@@ -32,6 +32,10 @@ def test_inspection_on_four_probes_shows_matrix_and_chart(page, tmp_path):
         expect(page.locator("#fren-matrix")).to_contain_text(engine)
     expect(page.locator("#fren-matrix")).to_contain_text("french-reasoning adapter")
     expect(page.locator("#fren-matrix")).to_contain_text("100%")  # rates shown as percentages
+    # the adapter against the baseline on the same French questions, per engine, with its test
+    expect(page.locator("#fren-status")).to_contain_text(re.compile(
+        r"french-reasoning adapter on System B · local model: the user sees only the question's language in "
+        r"\d of 2, against \d with the baseline; better on \d, worse on \d \((p = |the same)"))
     expect(page.locator("#fren-plot .js-plotly-plot")).to_be_visible()
     page.locator("#fren-rows input[placeholder='Filter...']").fill("adapter")  # the answers can be narrowed
     strategies = page.locator("#fren-rows").get_by_role("gridcell").filter(has_text="french-reasoning")
