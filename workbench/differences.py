@@ -15,6 +15,7 @@ from typing import Any
 from engines.cost import usd
 from engines.systems import NO_MODEL_CALL
 from workbench.checks import failures, passed
+from workbench.compare import still_to_run
 from workbench.language import SUPPORTED, part_language
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "mixed": "both languages"}
@@ -174,8 +175,7 @@ def disagreement_line(records: list[dict[str, Any]]) -> str:
     """How often a run's two answers disagree, per kind of disagreement: "in 12 of 190 experiments
     both answered: refusal 5 · language 3 · checks 7" ("nowhere, in 3 experiments both
     answered"); "" when no experiment has both answers."""
-    both = [rec for rec in records if rec.get("system_a") and rec.get("system_b")
-            and not any((rec[key].get("metadata") or {}).get("error") for key in ("system_a", "system_b"))]
+    both = [rec for rec in records if not still_to_run(rec, ("A", "B"))]
     if not both:
         return ""
     found = [disagreements(rec) for rec in both]
