@@ -17,7 +17,7 @@ from workbench.blind import blind_left
 from workbench.compare import still_to_run
 from workbench.differences import disagreements
 from workbench.services import Services
-from workbench.verdict_stats import agreement_line, preference_line, verdicts_by
+from workbench.verdict_stats import agreement_line, preference_line, verdicts_by, verdicts_by_disagreement
 from workbench.verdicts import (
     MAX_NOTE_CHARS,
     VERDICTS,
@@ -42,7 +42,8 @@ def run_tally(run: str, records: dict[str, dict[str, Any]], judged: list[dict[st
     lines = [f"**Verdicts on run `{run}`:** {tally_line(judged)}, of {answered} both systems answered.",
              preference_line(judged), agreement_line(judged),
              *(f"By {label}: {by}" for field, label in (("expected_route", "expected route"), ("category", "category"))
-               if (by := verdicts_by(judged, field)))]
+               if (by := verdicts_by(judged, field))),
+             f"By how the answers disagreed: {verdicts_by_disagreement(judged)}"]
     return "\n\n".join(line for line in lines if line)
 
 

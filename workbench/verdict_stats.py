@@ -8,6 +8,7 @@ from collections import Counter
 from itertools import combinations
 from typing import Any
 
+from workbench.differences import disagreements
 from workbench.stats import wilson_interval
 from workbench.verdicts import VERDICTS
 
@@ -48,6 +49,23 @@ def verdicts_by(records: list[dict[str, Any]], field: str) -> str:
             groups.setdefault(str(r[field]), Counter())[r["verdict"]] += 1
     return " · ".join(f"{name}: " + ", ".join(f"{v} {counts[v]}" for v in VERDICTS if counts[v])
                       for name, counts in sorted(groups.items()))
+
+
+DISAGREEMENT_NAMES = {"refusal": "one refused", "language": "one not in the question's language",
+                      "checks": "one failed its checks", "completion": "one cut off", "": "no disagreement"}
+
+
+def verdicts_by_disagreement(records: list[dict[str, Any]]) -> str:
+    """The verdicts per way the two answers disagreed (workbench.differences.disagreements; a
+    comparison that disagrees in two ways counts in both), e.g. "one refused: B better 4, A better
+    1 · no disagreement: Tie 6" — which system the analysts sided with when one refused is what a
+    refusal policy is judged by. Empty without verdicts."""
+    groups: dict[str, Counter] = {}
+    for r in records:
+        for kind in disagreements(r) or [""]:
+            groups.setdefault(kind, Counter())[r["verdict"]] += 1
+    return " · ".join(f"{DISAGREEMENT_NAMES[kind]}: " + ", ".join(f"{v} {counts[v]}" for v in VERDICTS if counts[v])
+                      for kind, counts in sorted(groups.items(), key=lambda g: list(DISAGREEMENT_NAMES).index(g[0])))
 
 
 def cohen_kappa(pairs: list[tuple[str, str]]) -> float | None:

@@ -449,6 +449,7 @@ def test_disagreements_first_brings_the_experiment_where_one_system_refused(page
     expect(page.locator("#batch-details-diff")).to_contain_text("B refused, A answered.")
     page.click("#batch-verdict-0")
     expect(page.locator("#batch-judge-tally")).to_contain_text("1 comparison judged", timeout=10000)
+    expect(page.locator("#batch-judge-tally")).to_contain_text("By how the answers disagreed: one refused: A better 1")
     page.click("#batch-judge-next")  # none left that disagree: the next in run order, said so
     expect(page.locator("#batch-details-head")).to_contain_text("agree-0")
     expect(page.get_by_text("No disagreement left to judge")).to_be_visible()
