@@ -11,7 +11,7 @@ import numpy as np
 from engines.cost import usd
 from workbench.checks import check_columns, passed
 from workbench.compare import SYSTEMS, still_to_run
-from workbench.differences import differences, question_language
+from workbench.differences import differences, disagreements, question_language
 from workbench.language import SUPPORTED
 from workbench.stats import chance_words, mcnemar_p
 
@@ -56,6 +56,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for rec in records:
         params = rec.get("params") or {}  # the same for both systems
         differ = " | ".join(differences(rec)) or None  # per experiment, repeated on both rows
+        disagree = ", ".join(disagreements(rec)) or None  # to filter on in a spreadsheet
         for name in SYSTEMS.values():
             res = rec.get(name)
             if not res:
@@ -85,7 +86,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "enable_thinking": params.get("enable_thinking"), "max_new_tokens": params.get("max_new_tokens"),
                 "params": json.dumps(params, ensure_ascii=False) if params else None,
                 "error_kind": meta.get("error_kind"), "error": meta.get("error"),
-                "how_they_differ": differ,
+                "how_they_differ": differ, "disagree_on": disagree,
                 **check_columns(res.get("checks")),
                 "transaction": rec.get("transaction"), "verdict": rec.get("verdict"),
                 "verdict_note": rec.get("verdict_note"),

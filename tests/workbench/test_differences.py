@@ -115,7 +115,9 @@ def test_the_csv_rows_of_an_experiment_carry_its_differences():
     assert [r["system"] for r in rows] == ["A", "B"]
     assert {r["how_they_differ"] for r in rows} == {" | ".join(differences(rec))}
     assert rows[0]["how_they_differ"].startswith("A refused, B answered. | ")
-    assert flat_rows([_rec(None, _run("System B", EN_ANSWER))])[0]["how_they_differ"] is None
+    assert {r["disagree_on"] for r in rows} == {"refusal"}  # a column to filter on in a spreadsheet
+    alone = flat_rows([_rec(None, _run("System B", EN_ANSWER))])[0]
+    assert alone["how_they_differ"] is None and alone["disagree_on"] is None
 
 
 def test_a_refusal_the_router_gave_without_the_model_is_not_timed_against_a_model():
