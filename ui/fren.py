@@ -182,7 +182,8 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         if note := failures(rows):
             state += f". ⚠️ {note}."
         if paired := against_baseline(rows, lang):
-            state += (f"\n\n**Each strategy against the baseline, on the same {questions.lower()}:**\n"
+            same = "French questions" if lang == "fr" else "questions"
+            state += (f"\n\n**Each strategy against the baseline, on the same {same}:**\n"
                       + "\n".join(f"- {safe_markdown(line)}" for line in paired))
         return (state,
                 gr.update(value=pd.DataFrame(percent_cells(table, money=(COST_METRIC,)), columns=matrix_columns(table)),

@@ -33,6 +33,8 @@ def test_inspection_on_four_probes_shows_matrix_and_chart(page, tmp_path):
     expect(page.locator("#fren-matrix")).to_contain_text("french-reasoning adapter")
     expect(page.locator("#fren-matrix")).to_contain_text("100%")  # rates shown as percentages
     # the adapter against the baseline on the same French questions, per engine, with its test
+    expect(page.locator("#fren-status")).to_contain_text("Each strategy against the baseline, on the same French "
+                                                         "questions:")
     expect(page.locator("#fren-status")).to_contain_text(re.compile(
         r"french-reasoning adapter on System B · local model: the user sees only the question's language in "
         r"\d of 2, against \d with the baseline; better on \d, worse on \d \((p = |the same)"))
