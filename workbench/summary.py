@@ -267,8 +267,8 @@ def compare_runs(first: list[dict[str, Any]], second: list[dict[str, Any]],
         refusal = [(x["refusal"], y["refusal"]) for x, y in pairs if x.get("refusal") != y.get("refusal")]
         language = sum(x.get("answer_lang") != y.get("answer_lang") for x, y in pairs)
         now_refused = sum(1 for _, y in refusal if y)
-        which = (f" ({now_refused} refused only in {names[1]}, {len(refusal) - now_refused} only in {names[0]})"
-                 if refusal else "")
+        which = (f" ({now_refused} refused only in {names[1]}, {len(refusal) - now_refused} only in {names[0]}; "
+                 f"{chance_words(mcnemar_p(now_refused, len(refusal) - now_refused))})" if refusal else "")
         lines.append(f"System {key}, {len(pairs)} answered in both: refusal changed on {len(refusal)}{which}; "
                      f"the answer's language changed on {language}{_check_changes(pairs, names)}.")
     return rows, lines

@@ -38,7 +38,14 @@ def test_two_runs_are_compared_over_the_experiments_they_share_with_what_changed
     assert lines[0] == "2 experiments in both runs (1 only in monday, 1 only in tuesday, left out)."
     assert lines[1] == "System A, 2 answered in both: refusal changed on 0; the answer's language changed on 0."
     assert lines[2] == ("System B, 2 answered in both: refusal changed on 1 (1 refused only in tuesday, "
-                        "0 only in monday); the answer's language changed on 0.")
+                        "0 only in monday; p = 1: could be chance); the answer's language changed on 0.")
+
+
+def test_a_change_in_refusals_too_even_to_be_chance_is_said_so():
+    ids = [f"exp-{i}" for i in range(7)]
+    _, lines = compare_runs([_rec(i, ANSWER, ANSWER) for i in ids], [_rec(i, ANSWER, REFUSAL) for i in ids],
+                            ("v1", "v2"))
+    assert "refusal changed on 7 (7 refused only in v2, 0 only in v1; p = 0.016: unlikely to be chance)" in lines[2]
 
 
 def test_answers_that_failed_are_not_counted_as_changes_and_runs_with_nothing_in_common_are_refused():
