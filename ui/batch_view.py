@@ -20,6 +20,7 @@ from workbench.summary import (
     compare_runs,
     flat_rows,
     paired_checks_line,
+    refusal_split,
     routing_line,
     summarize,
     summary_table,
@@ -71,6 +72,8 @@ def results_view(records: list[dict[str, Any]], name: str, verdicts: dict[str, d
         routes_text += f"\n\n**Router against the expected route:** {routing}"
     if agree is not None:
         routes_text += f"\n\n**A-vs-B refusal agreement:** {agree:.0%} of {summ['compared_pairs']} pairs"
+        if split := refusal_split(records):
+            routes_text += f"; where they differ, {split}"
     if disagree := disagreement_line(records):
         routes_text += f"\n\n**Where the answers disagree:** {disagree}"
     if by_category := checks_by_category(summ):

@@ -274,6 +274,19 @@ def compare_runs(first: list[dict[str, Any]], second: list[dict[str, Any]],
     return rows, lines
 
 
+def refusal_split(records: list[dict[str, Any]]) -> str:
+    """Where the two systems differ on refusing the same question, which one refused and whether
+    that split could be chance: "B refused 12 that A answered, A 3 that B answered (p = 0.035:
+    unlikely to be chance)"; "" when they never differ (or no experiment has both answers)."""
+    pairs = [(bool(rec["system_a"].get("refusal")), bool(rec["system_b"].get("refusal")))
+             for rec in records if not still_to_run(rec, ("A", "B"))]
+    only_a, only_b = pairs.count((True, False)), pairs.count((False, True))
+    if not only_a + only_b:
+        return ""
+    return (f"B refused {only_b} that A answered, A {only_a} that B answered "
+            f"({chance_words(mcnemar_p(only_a, only_b))})")
+
+
 def paired_checks_line(records: list[dict[str, Any]]) -> str:
     """The two systems' checks on the same experiments (those both answered and had checked):
     how many both passed, only A, only B, neither, and whether the split between only A and

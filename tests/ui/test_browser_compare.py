@@ -443,6 +443,8 @@ def test_disagreements_first_brings_the_experiment_where_one_system_refused(page
     expect(page.locator("#batch-progress")).to_contain_text("Opened run disagree", timeout=20000)
     expect(page.locator("#batch-routes")).to_contain_text(
         "Where the answers disagree: in 1 of 3 experiments both answered: refusal 1")
+    expect(page.locator("#batch-routes")).to_contain_text(
+        "where they differ, B refused 1 that A answered, A 0 that B answered (p = 1: could be chance)")
     page.get_by_label("Disagreements first").check()
     page.click("#batch-judge-next")
     expect(page.locator("#batch-details-head")).to_contain_text("split-2")  # not agree-0, the first in order

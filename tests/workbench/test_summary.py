@@ -46,6 +46,13 @@ def test_a_change_in_refusals_too_even_to_be_chance_is_said_so():
     _, lines = compare_runs([_rec(i, ANSWER, ANSWER) for i in ids], [_rec(i, ANSWER, REFUSAL) for i in ids],
                             ("v1", "v2"))
     assert "refusal changed on 7 (7 refused only in v2, 0 only in v1; p = 0.016: unlikely to be chance)" in lines[2]
+    # within one run: which system refused where they differ
+    from workbench.summary import refusal_split
+    one_run = [_rec(i, ANSWER, REFUSAL) for i in ids] + [_rec("exp-a", REFUSAL, ANSWER)]
+    assert refusal_split(one_run) == ("B refused 7 that A answered, A 1 that B answered "
+                                      "(p = 0.07: could be chance)")
+    missing_key = ConfigurationError("System A is not configured")
+    assert refusal_split([_rec("exp-1", "", REFUSAL, a_error=missing_key), _rec("exp-2", ANSWER, ANSWER)]) == ""
 
 
 def test_answers_that_failed_are_not_counted_as_changes_and_runs_with_nothing_in_common_are_refused():
