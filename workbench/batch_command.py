@@ -36,7 +36,14 @@ from workbench.export import write_csv
 from workbench.saved import unwritable
 from workbench.services import build_services
 from workbench.settings import add_arguments, settings_from_args
-from workbench.summary import flat_rows, paired_checks_line, percent_rows, routing_line, summarize
+from workbench.summary import (
+    flat_rows,
+    paired_checks_line,
+    percent_rows,
+    refusal_split,
+    routing_line,
+    summarize,
+)
 
 
 def build_batch_parser() -> argparse.ArgumentParser:
@@ -177,6 +184,8 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
         print(line + (f", {figures['errors']} failed" if figures["errors"] else ""))
     if routing := routing_line(summary["routing"]):
         print(f"Router against the expected route: {routing}")
+    if split := refusal_split(records):
+        print(f"Refusals, where A and B differ: {split}")
     if paired := paired_checks_line(records):
         print(f"Checks, A and B on the same experiments: {paired}")
     if args.by:

@@ -74,3 +74,22 @@ def test_a_named_run_whose_results_folder_cannot_be_written_is_refused_before_lo
     blocked.write_text("", encoding="utf-8")
     assert run_batch(["--run", "nightly", "--systems", "B", "--results-dir", str(blocked / "runs")]) == 2
     assert f"--run: the results folder {blocked / 'runs'} cannot be written (" in capsys.readouterr().err
+
+
+def test_the_closing_lines_set_a_and_b_side_by_side_on_the_same_experiments(tmp_path, capsys):
+    import argparse
+
+    from tests.workbench.test_checks import _checked_record
+    from workbench.batch_command import _report
+
+    refusal = "Je ne peux pas vous aider : cela reviendrait à dissimuler un virement."
+    expect = {"contains": "5 pour cent"}
+    records = [_checked_record(f"e{i}", "Il est de 5 pour cent.", "Il est de 4 pour cent.", expect) for i in range(6)]
+    records.append(_checked_record("e6", "Il est de 5 pour cent.", refusal, expect))
+    args = argparse.Namespace(out=None, run=None, by=None, min_pass_rate=None)
+    assert _report(args, ("A", "B"), tmp_path / "r.jsonl", records) == 0
+    printed = capsys.readouterr().out
+    assert "Refusals, where A and B differ: B refused 1 that A answered, A 0 that B answered (p = 1" in printed
+    assert ("Checks, A and B on the same experiments: on the 7 experiments both answered, every check passed by "
+            "both on 0, by A only on 7, by B only on 0, by neither on 0 (exact McNemar test, p = 0.016: unlikely "
+            "to be chance)") in printed
