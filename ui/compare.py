@@ -242,7 +242,8 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
         """The run of the row selected in *Every saved run at a glance*, opened below it."""
         name = str((evt.row_value or [""])[0] or "")
         *shown_run, _, _, run = opened_run(name, request, f"**Opened run `{name}`** — ")
-        return *shown_run, gr.update(value=name), gr.update(), run, gr.Accordion(open=False)
+        runs = saved_run_choices(settings.results_dir)  # a run written since the lists were read is in them
+        return *shown_run, gr.update(choices=runs, value=name), gr.update(choices=runs), run, gr.Accordion(open=False)
 
     def set_against(current: str, other: str | None) -> tuple:
         try:

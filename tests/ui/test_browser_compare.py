@@ -409,12 +409,13 @@ def test_a_colleagues_run_file_opens_as_a_run_of_this_app_and_is_judged_here(pag
 
 def test_every_saved_run_is_listed_at_a_glance_and_a_row_opens_its_run(page, running_app, tmp_path):
     folder = running_app[1].settings.results_dir
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_role("tab", name="Batch").click()
+    # written after the tab listed the runs (a nightly job's): the overview reads them when opened
     saved_run_both_answered(folder, "glance-old", ["glance-0", "glance-1"])
     saved_run_both_answered(folder, "glance-new", ["glance-0", "glance-1", "glance-2"])
     old = {r["experiment_id"]: r for r in latest_records(run_file(folder, "glance-old"))}
     record_verdict(verdicts_file(folder), old["glance-0"], "B better", run="glance-old")
-    page.get_by_role("tab", name="Compare").click()
-    page.get_by_role("tab", name="Batch").click()
     overview = page.locator("#batch-overview-table")
     expect(overview).to_be_hidden()  # folded until asked for
     page.get_by_text("Every saved run at a glance").click()
@@ -428,6 +429,7 @@ def test_every_saved_run_is_listed_at_a_glance_and_a_row_opens_its_run(page, run
     overview.get_by_role("gridcell").filter(has_text=re.compile(r"^\s*glance-old\s*$")).click()
     expect(page.locator("#batch-progress")).to_contain_text("Opened run glance-old — 2 experiments", timeout=20000)
     expect(page.locator("#batch-run-name textarea")).to_have_value("glance-old")  # Run batch resumes it
+    expect(page.locator("#batch-saved input")).to_have_value(re.compile(r"^glance-old · 2 experiments"))
     expect(page.locator("#batch-judge-tally")).to_contain_text("1 comparison judged")
     expect(overview).to_be_hidden()  # folded away, the run shown under it
     expect(page.locator("#batch-breakdown")).to_contain_text("(none)")  # its experiments name no category
