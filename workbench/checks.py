@@ -193,6 +193,12 @@ def passed(res: dict[str, Any] | None) -> tuple[int, int] | None:
     return sum(c["passed"] for c in checks), len(checks)
 
 
+def all_passed(res: dict[str, Any] | None) -> bool | None:
+    """Whether a system's result passed every one of its checks; None when it was not checked."""
+    score = passed(res)
+    return None if score is None else score[0] == score[1]
+
+
 def check_columns(checks: list[dict[str, Any]] | None) -> dict[str, Any]:
     """The table/CSV columns of an answer's check results: `checks_passed`, `checks_total` and
     `checks_failed` (the failed ones with what the answer did); None each when not checked."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from engines.cost import usd
 from engines.systems import NO_MODEL_CALL
-from workbench.checks import failures, passed
+from workbench.checks import all_passed, failures, passed
 from workbench.compare import still_to_run
 from workbench.language import SUPPORTED, part_language
 
@@ -154,17 +154,17 @@ def disagreements(rec: dict[str, Any]) -> list[str]:
     "refusal" (one refused), "language" (one answered in the question's language, the other did
     not; refusals aside), "checks" (one passed every check, the other did not) and "completion"
     (one was cut off at its token budget). Empty unless both answered."""
-    a, b = rec.get("system_a"), rec.get("system_b")
-    if not a or not b or any((r.get("metadata") or {}).get("error") for r in (a, b)):
+    if still_to_run(rec, ("A", "B")):
         return []
+    a, b = rec["system_a"], rec["system_b"]
     kinds = []
     if bool(a.get("refusal")) != bool(b.get("refusal")):
         kinds.append("refusal")
     elif (not a.get("refusal") and (asked := question_language(rec)) in SUPPORTED
           and (a.get("answer_lang") == asked) != (b.get("answer_lang") == asked)):
         kinds.append("language")
-    scores = [passed(res) for res in (a, b)]
-    if None not in scores and len({s[0] == s[1] for s in scores}) == 2:
+    scores = {all_passed(a), all_passed(b)}
+    if None not in scores and len(scores) == 2:
         kinds.append("checks")
     if len({(r.get("metadata") or {}).get("finish_reason") == "length" for r in (a, b)}) == 2:
         kinds.append("completion")

@@ -6,21 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.checks import failures, passed
+from workbench.checks import all_passed, failures
 from workbench.compare import SYSTEMS, still_to_run
 
 CHANGE_COLUMNS = ["experiment", "system", "what changed", "before", "after", "query"]
 
 
-def _all_passed(res: dict[str, Any]) -> bool | None:
-    """Whether an answer passed every one of its checks; None when it was not checked."""
-    score = passed(res)
-    return None if score is None else score[0] == score[1]
-
-
 def _checks(res: dict[str, Any]) -> str:
     """"passed every check" or "failed: language (the answer is in en)"."""
-    return "passed every check" if _all_passed(res) else "failed: " + "; ".join(failures(res))
+    return "passed every check" if all_passed(res) else "failed: " + "; ".join(failures(res))
 
 
 def run_changes(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -39,7 +33,7 @@ def run_changes(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> li
             before, after = before_rec[field], after_rec[field]
             pairs = [("refusal", _refused(before), _refused(after)),
                      ("answer language", before.get("answer_lang"), after.get("answer_lang"))]
-            verdicts = (_all_passed(before), _all_passed(after))
+            verdicts = (all_passed(before), all_passed(after))
             if None not in verdicts and verdicts[0] != verdicts[1]:
                 pairs.append(("checks", _checks(before), _checks(after)))
             rows += [{"experiment": before_rec["experiment_id"], "system": key, "what changed": what,

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from engines.cost import usd
-from workbench.checks import check_columns, passed
+from workbench.checks import all_passed, check_columns
 from workbench.compare import SYSTEMS, still_to_run
 from workbench.differences import differences, disagreements, question_language
 from workbench.language import SUPPORTED
@@ -295,9 +295,9 @@ def paired_checks_line(records: list[dict[str, Any]]) -> str:
     for rec in records:
         if still_to_run(rec, ("A", "B")):
             continue
-        scores = [passed(rec[field]) for field in SYSTEMS.values()]
-        if None not in scores:
-            pairs.append(tuple(done == total for done, total in scores))
+        outcome = tuple(all_passed(rec[field]) for field in SYSTEMS.values())
+        if None not in outcome:
+            pairs.append(outcome)
     if not pairs:
         return ""
     only_a, only_b = pairs.count((True, False)), pairs.count((False, True))
@@ -310,12 +310,12 @@ def paired_checks_line(records: list[dict[str, Any]]) -> str:
 def _check_changes(pairs: list[tuple[dict[str, Any], dict[str, Any]]], names: tuple[str, str]) -> str:
     """"; every check passed in 1st only on 2, in 2nd only on 5" over the answers checked in both
     runs; empty when none was."""
-    scores = [(passed(x), passed(y)) for x, y in pairs]
-    all_passed = [(x[0] == x[1], y[0] == y[1]) for x, y in scores if x and y]
-    if not all_passed:
+    outcomes = [(all_passed(x), all_passed(y)) for x, y in pairs]
+    both_checked = [pair for pair in outcomes if None not in pair]
+    if not both_checked:
         return ""
-    lost = sum(x and not y for x, y in all_passed)
-    gained = sum(y and not x for x, y in all_passed)
-    line = (f"; of {len(all_passed)} checked in both, every check passed only in {names[0]} on {lost}, "
+    lost = sum(x and not y for x, y in both_checked)
+    gained = sum(y and not x for x, y in both_checked)
+    line = (f"; of {len(both_checked)} checked in both, every check passed only in {names[0]} on {lost}, "
             f"only in {names[1]} on {gained}")
     return line + (f" ({chance_words(mcnemar_p(lost, gained))})" if lost + gained else "")
