@@ -215,8 +215,9 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                   "used) resumes it.")
         safe_name = safe_run_name(name, "batch")
         verdicts = own_verdicts(safe_name, request)
-        return (status, *results_view(records, safe_name, verdicts),
-                {r["experiment_id"]: r for r in records}, safe_name, gr.update(), gr.update(), name)
+        runs = saved_run_choices(settings.results_dir)  # with it, were it written since the lists were read
+        return (status, *results_view(records, safe_name, verdicts), {r["experiment_id"]: r for r in records},
+                safe_name, gr.update(choices=runs, value=name), gr.update(choices=runs), name)
 
     def open_results_file(file: str | None, request: gr.Request) -> tuple:
         """A run's results downloaded here or elsewhere (the Batch CSV, a run's JSONL), saved as a
@@ -234,16 +235,12 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
         head = (f"**{shown} is the saved run `{name}`** (opened, not saved again) — " if there else
                 f"**Saved {shown} as the run `{name}`**, listed under *Open a saved run* (verdicts given on it are "
                 "kept with it) — ")
-        *shown_run, _, _, run = opened_run(name, request, head)
-        runs = saved_run_choices(settings.results_dir)
-        return *shown_run, gr.update(choices=runs, value=name), gr.update(choices=runs), run
+        return opened_run(name, request, head)
 
     def open_listed(request: gr.Request, evt: gr.SelectData) -> tuple:
         """The run of the row selected in *Every saved run at a glance*, opened below it."""
         name = str((evt.row_value or [""])[0] or "")
-        *shown_run, _, _, run = opened_run(name, request, f"**Opened run `{name}`** — ")
-        runs = saved_run_choices(settings.results_dir)  # a run written since the lists were read is in them
-        return *shown_run, gr.update(choices=runs, value=name), gr.update(choices=runs), run, gr.Accordion(open=False)
+        return *opened_run(name, request, f"**Opened run `{name}`** — "), gr.Accordion(open=False)
 
     def set_against(current: str, other: str | None) -> tuple:
         try:
