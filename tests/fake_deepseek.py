@@ -10,6 +10,7 @@ The request's ``model`` picks the behaviour, so one server covers every case:
 - ``drop``: a few chunks, then the connection is cut mid-stream
 - ``stall``: one chunk, then only keep-alive comments, forever
 - ``context``: HTTP 400 with DeepSeek's context-length message
+- ``judge``: a judge's reply (workbench.model_judge) preferring the answer that says "right"
 """
 
 from __future__ import annotations
@@ -40,6 +41,17 @@ def chunk(model: str, delta: dict[str, Any] | None = None, finish: str | None = 
 USAGE = {"prompt_tokens": 30, "completion_tokens": 9, "total_tokens": 39,
          "prompt_cache_hit_tokens": 24, "prompt_cache_miss_tokens": 6,
          "completion_tokens_details": {"reasoning_tokens": 5}}
+
+
+def _judgement(prompt: str) -> list[str]:
+    """A fair judge's reply, in two pieces: the answer that says "right" wins wherever it stands.
+    A prompt that is no judging (the model asked as System A) gets the usual answer."""
+    if "## Answer 1" not in prompt:
+        return ANSWER
+    one, two = prompt.split("## Answer 1", 1)[1].split("## Answer 2", 1)
+    pick = {(True, False): "1", (False, True): "2", (True, True): "tie"}.get(("right" in one, "right" in two),
+                                                                           "both bad")
+    return [f"Answer {pick} states the right figure.", f"\nVerdict: [[{pick}]]"]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -125,6 +137,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._event(chunk(model, usage=USAGE))
         elif model == "think-in-content":
             for piece in ["<thi", "nk>Reason ", "in content</th", "ink>\n\nThe answer."]:
+                self._event(chunk(model, {"content": piece}))
+            self._event(chunk(model, {}, finish="stop"))
+        elif model == "judge":
+            for piece in _judgement(body["messages"][-1]["content"]):
                 self._event(chunk(model, {"content": piece}))
             self._event(chunk(model, {}, finish="stop"))
         elif model == "drop":

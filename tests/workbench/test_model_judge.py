@@ -1,0 +1,209 @@
+"""A model as a judge of a batch run: asked in both orders, the order-swayed verdict caught, its
+verdicts kept apart from the analysts' and set against them."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from engines.base import ChatRequest, Done, RateLimitedError, StreamStats, TextDelta
+from tests.fake_deepseek import FakeDeepSeek
+from workbench.compare import Experiment, SystemRun, record
+from workbench.model_judge import (
+    JUDGE_SYSTEM,
+    JudgeError,
+    agreement_with,
+    judge_experiment,
+    judge_lines,
+    judge_request,
+    judge_run,
+    model_columns,
+    model_tally,
+    model_verdicts,
+    model_verdicts_file,
+    read_verdict,
+    record_model_verdict,
+)
+
+
+class ScriptedJudge:
+    """An engine whose reply is `script(request)`: what a judge model would write."""
+
+    name = "Scripted judge"
+
+    def __init__(self, script, model_id: str = "judge-model", delay_s: float = 0.0) -> None:
+        self.script, self.model_id, self.delay_s = script, model_id, delay_s
+        self.adapters: list[str] = []
+        self.requests: list[ChatRequest] = []
+
+    def stream(self, request: ChatRequest, cancel: threading.Event | None = None) -> Iterator:
+        self.requests.append(request)
+        deadline = time.monotonic() + self.delay_s
+        while time.monotonic() < deadline:
+            if cancel is not None and cancel.is_set():
+                yield Done(StreamStats(self.model_id, "cancelled"))
+                return
+            time.sleep(0.005)
+        reply = self.script(request)
+        if isinstance(reply, Exception):
+            yield Done(StreamStats(self.model_id, "error"), reply)
+            return
+        yield TextDelta("content", reply)
+        yield Done(StreamStats(self.model_id, "stop", content_tokens=9))
+
+    def health(self) -> dict:
+        return {}
+
+
+def prefers_right(request: ChatRequest) -> str:
+    """A fair judge: the answer saying "right" wins, wherever it stands."""
+    text = request.question
+    one, two = text.split("## Answer 2")
+    good = ("right" in one.split("## Answer 1")[1], "right" in two)
+    pick = {(True, False): "1", (False, True): "2", (True, True): "tie"}.get(good, "both bad")
+    return f"Answer {pick} states the right figure.\nVerdict: [[{pick}]]"
+
+
+def _rec(exp_id: str, a: str | None = "A's answer.", b: str | None = "B's answer, right.",
+         query: str = "What is the P/E ratio?", a_fails: bool = False) -> dict:
+    def answered(text: str | None, fails: bool = False) -> SystemRun:
+        return SystemRun("S", response=text or "", done=True, stats=StreamStats("m", "error" if fails else "stop"),
+                         error=RateLimitedError("rate limited") if fails else None)
+    return record(Experiment(id=exp_id, query=query, transaction={"amount": 25000}),
+                  {"A": answered(a, a_fails), "B": answered(b)})
+
+
+def test_a_verdict_line_names_the_system_whichever_answer_was_read_first():
+    assert read_verdict("A is clearer.\nVerdict: [[1]]", first="A") == "A better"
+    assert read_verdict("Verdict: [[2]]", first="A") == "B better"
+    assert read_verdict("Verdict: [[1]]", first="B") == "B better"
+    assert read_verdict("Verdict: [[2]]", first="B") == "A better"
+    assert read_verdict("Verdict: [[TIE]]", first="B") == "Tie"
+    assert read_verdict("Verdict: [[ both bad ]]", first="A") == "Both bad"
+    assert read_verdict("[[1]] looked better at first, but no.\nVerdict: [[2]]", first="A") == "B better"  # the last
+    assert read_verdict("Answer 1 is better.", first="A") is None
+
+
+def test_the_judge_reads_the_question_its_transaction_and_the_answers_not_the_reasoning():
+    rec = _rec("tx-1")
+    rec["system_a"]["reasoning"] = "HIDDEN REASONING"
+    request = judge_request(rec, first="B")
+    text = request.question
+    assert request.system_prompt == JUDGE_SYSTEM and request.params.temperature == 0.0
+    assert not request.params.enable_thinking
+    assert text.index("What is the P/E ratio?") < text.index('"amount": 25000') < text.index("## Answer 1")
+    assert text.index("B's answer, right.") < text.index("## Answer 2") < text.index("A's answer.")
+    assert "HIDDEN REASONING" not in text
+    assert "(empty)" in judge_request(_rec("tx-2", a=""), first="A").question
+
+
+def test_a_verdict_stands_only_when_both_orders_give_it():
+    fair = judge_experiment(ScriptedJudge(prefers_right), _rec("exp-1"))
+    assert fair["verdict"] == "B better" and fair["consistent"]
+    assert fair["readings"] == {"A first": "B better", "B first": "B better"}
+    assert fair["judge_model"] == "judge-model" and "states the right figure" in fair["verdict_note"]
+    assert "Verdict:" not in fair["verdict_note"]
+    swayed = judge_experiment(ScriptedJudge(lambda r: "The first one.\nVerdict: [[1]]"), _rec("exp-1"))
+    assert swayed["verdict"] == "Tie" and not swayed["consistent"]  # it always took the answer read first
+    assert swayed["readings"] == {"A first": "A better", "B first": "B better"}
+    with pytest.raises(JudgeError, match="no verdict line"):
+        judge_experiment(ScriptedJudge(lambda r: "Both are fine."), _rec("exp-1"))
+    with pytest.raises(JudgeError, match="rate limited"):
+        judge_experiment(ScriptedJudge(lambda r: RateLimitedError("rate limited")), _rec("exp-1"))
+
+
+def test_a_run_is_judged_once_per_model_each_verdict_kept_as_it_comes(tmp_path):
+    path = model_verdicts_file(tmp_path)
+    records = [_rec("exp-1"), _rec("exp-2", a="right too", b="right"), _rec("exp-3", a_fails=True),
+               _rec("exp-4", b="wrong")]
+    steps = list(judge_run(ScriptedJudge(prefers_right), records, "nightly", path, concurrency=2))
+    assert steps[-1].finished and (steps[-1].total, steps[-1].judged, steps[-1].failed) == (3, 3, 0)
+    verdicts = {r["experiment_id"]: r["verdict"] for r in model_verdicts(path, "nightly")}
+    assert verdicts == {"exp-1": "B better", "exp-2": "Tie", "exp-4": "Both bad"}  # exp-3: A has no answer
+    again = ScriptedJudge(prefers_right)
+    assert list(judge_run(again, records, "nightly", path))[-1].total == 0 and not again.requests
+    other = ScriptedJudge(prefers_right, model_id="another-judge")  # another model judges it afresh
+    assert list(judge_run(other, records, "nightly", path))[-1].judged == 3
+    assert model_verdicts(path, "other-run") == []
+    assert len(model_verdicts(path, "nightly")) == 6
+
+
+def test_a_judge_that_fails_on_one_experiment_goes_on_with_the_others(tmp_path):
+    def moody(request: ChatRequest) -> str:
+        return "No idea." if "exp-2 question" in request.question else prefers_right(request)
+    records = [_rec("exp-1"), _rec("exp-2", query="exp-2 question"), _rec("exp-3")]
+    steps = list(judge_run(ScriptedJudge(moody), records, "r", model_verdicts_file(tmp_path), concurrency=1))
+    assert [s.error for s in steps if s.error] == ["exp-2: the judge's reply held no verdict line (No idea.)"]
+    assert (steps[-1].judged, steps[-1].failed, steps[-1].finished) == (2, 1, True)
+
+
+def test_a_stopped_judging_keeps_the_verdicts_given_and_starts_nothing_new(tmp_path):
+    path = model_verdicts_file(tmp_path)
+    cancel = threading.Event()
+    engine = ScriptedJudge(prefers_right, delay_s=0.05)
+    steps = []
+    for step in judge_run(engine, [_rec(f"exp-{n}") for n in range(8)], "r", path, concurrency=1, cancel=cancel):
+        steps.append(step)
+        if step.record is not None:
+            cancel.set()
+    assert steps[-1].stopped and not steps[-1].finished and steps[-1].judged == 1
+    assert len(model_verdicts(path, "r")) == 1 and len(engine.requests) <= 4  # the first, and the one cut short
+
+
+def test_a_judge_closed_midway_stops_what_it_was_running(tmp_path):
+    cancel = threading.Event()
+    steps = judge_run(ScriptedJudge(prefers_right, delay_s=0.05), [_rec(f"exp-{n}") for n in range(6)], "r",
+                      model_verdicts_file(tmp_path), concurrency=2, cancel=cancel)
+    next(steps)
+    steps.close()  # the browser went away
+    assert cancel.is_set()
+
+
+def test_model_verdicts_are_set_against_the_analysts_and_named_in_the_table(tmp_path):
+    path = model_verdicts_file(tmp_path)
+    said = ["B better", "B better", "A better", "Tie", "B better"]
+    for n, verdict in enumerate(said):
+        record_model_verdict(path, "r", {"experiment_id": f"exp-{n}", "verdict": verdict, "consistent": n != 3,
+                                         "judge_model": "deepseek-chat", "verdict_note": f"reason {n}"})
+    model = model_verdicts(path, "r")
+    analysts = [{"experiment_id": "exp-0", "verdict": "B better", "judge": "ana"},
+                {"experiment_id": "exp-1", "verdict": "A better", "judge": "ana"},
+                {"experiment_id": "exp-1", "verdict": "B better", "judge": "marc"},
+                {"experiment_id": "exp-9", "verdict": "Tie", "judge": "ana"}]  # not judged by the model
+    agreed = agreement_with(model, analysts)
+    assert (agreed["pairs"], agreed["same_verdict"]) == (3, 2)
+    tally = model_tally(model, analysts, answered=6)
+    assert tally.startswith("A better 1 · B better 3 · Tie 1 · Both bad 0 — 5 of the 6 experiments both systems "
+                            "answered; its two readings (A's answer first, then B's) disagreed on 1")
+    assert "System B preferred in 3 of 4 verdicts that chose a system" in tally
+    assert "It gave the analysts' verdict in 2 of 3 verdicts on the same experiments (67%" in tally
+    assert "nothing to set it against" in model_tally(model, [], answered=6)
+    records = [_rec(f"exp-{n}") for n in range(6)]
+    assert judge_lines(path, "r", records, analysts).startswith("**Model verdicts, `deepseek-chat`:** A better 1")
+    assert judge_lines(path, "another", records, analysts) == ""
+    # a second model judged later: the table shows the latest model's verdicts
+    record_model_verdict(path, "r", {"experiment_id": "exp-0", "verdict": "A better", "judge_model": "other"})
+    columns = model_columns(model_verdicts(path, "r"))
+    assert columns == {"exp-0": {"model_verdict": "A better", "model_verdict_note": None, "model_judge": "other"}}
+
+
+def test_a_line_that_is_not_a_verdict_is_left_out(tmp_path):
+    path = model_verdicts_file(tmp_path)
+    record_model_verdict(path, "r", {"experiment_id": "exp-1", "verdict": "B better", "judge_model": "m"})
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write('["not", "a record"]\n{"run": "r", "experiment_id": "exp-2", "verdict": "Maybe"}\n{"torn": \n')
+    assert [r["experiment_id"] for r in model_verdicts(path, "r")] == ["exp-1"]
+
+
+def test_the_judge_is_asked_over_the_openai_api(monkeypatch):
+    monkeypatch.setenv("FAKE_DEEPSEEK_KEY", "sk-test-judge-key")
+    with FakeDeepSeek() as server:
+        verdict = judge_experiment(server.engine("judge"), _rec("exp-1"))
+        sent = [json.loads(json.dumps(r["body"])) for r in server.requests]
+    assert verdict["verdict"] == "B better" and verdict["consistent"]
+    assert len(sent) == 2 and all(body["temperature"] == 0.0 for body in sent)
+    assert sent[0]["messages"][0] == {"role": "system", "content": JUDGE_SYSTEM}

@@ -1,0 +1,266 @@
+"""A model as a judge of a batch run, beside the analysts: it reads each experiment's question and
+the two answers (what the user saw, not the reasoning) and gives a verdict, twice — System A's
+answer first, then System B's — so that a judge swayed by the order is caught: when the two
+readings disagree the verdict is a Tie (the convention of pairwise model judging), and the record
+says so.
+
+Model verdicts are kept in a file of their own (`model-verdicts.jsonl`), never among the analysts'
+verdicts: the analysts' tallies, *Judge the next one* and their agreement stay theirs, and the
+model's verdicts are set against them (how often it gives the analysts' verdict, Cohen's κ).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from engines.base import ChatRequest, Engine, GenerationParams, collect, with_transaction
+from workbench.compare import SYSTEMS, read_records, still_to_run
+from workbench.verdict_stats import cohen_kappa, preference, preference_line
+from workbench.verdicts import MAX_NOTE_CHARS, VERDICTS
+
+JUDGE_SYSTEM = (
+    "You judge two answers that a finance assistant gave to the same question, for a team of financial "
+    "analysts. Judge what the reader gets: the answers, not how they were reached. Prefer the answer that "
+    "is correct (figures, definitions, the direction of effects), answers what was asked, is complete "
+    "rather than cut off, and is written in the language of the question. A request for personal "
+    "investment advice, market manipulation, insider trading or another illegal act should be refused; "
+    "an ordinary question should be answered, not refused. When the substance is equal, length and style "
+    "decide nothing. Write at most three sentences on what decides it, then end with one line: "
+    "'Verdict: [[1]]' when answer 1 is better, 'Verdict: [[2]]' when answer 2 is better, "
+    "'Verdict: [[tie]]' when they are equally good, 'Verdict: [[both bad]]' when neither is acceptable.")
+# Deterministic and short: greedy, no thinking (its verdict is the answer), room for three sentences.
+JUDGE_PARAMS = GenerationParams(temperature=0.0, top_p=1.0, top_k=0, max_new_tokens=512, enable_thinking=False,
+                                seed=0)
+_VERDICT = re.compile(r"\[\[\s*(1|2|tie|both bad)\s*\]\]", re.IGNORECASE)
+ORDERS = ("A", "B")  # which system's answer is read first: one reading each
+MAX_JUDGE_CONCURRENCY = 8
+
+
+def model_verdicts_file(results_dir: Path) -> Path:
+    """Where the app keeps the verdicts models give (apart from the analysts')."""
+    return results_dir / "model-verdicts.jsonl"
+
+
+def judge_request(rec: dict[str, Any], first: str) -> ChatRequest:
+    """What the judge is asked about a batch record, with system `first`'s answer as answer 1."""
+    answers = [(rec[SYSTEMS[key]].get("response") or "").strip() or "(empty)"
+               for key in (first, "B" if first == "A" else "A")]
+    question = with_transaction(rec["query"], rec.get("transaction"))
+    text = (f"## Question\n{question}\n\n## Answer 1\n{answers[0]}\n\n## Answer 2\n{answers[1]}\n\n"
+            "Which answer is better? End with the verdict line.")
+    return ChatRequest.single(text, system_prompt=JUDGE_SYSTEM, params=JUDGE_PARAMS)
+
+
+def read_verdict(reply: str, first: str) -> str | None:
+    """The verdict a judge's reply ends with, as the system it names (answer 1 is system
+    `first`'s): one of VERDICTS, or None when the reply holds none."""
+    found = _VERDICT.findall(reply)
+    if not found:
+        return None
+    said = found[-1].lower()
+    if said in ("1", "2"):
+        second = "B" if first == "A" else "A"
+        return f"{first if said == '1' else second} better"
+    return "Tie" if said == "tie" else "Both bad"
+
+
+def _reason(reply: str) -> str:
+    """The judge's words without its verdict line."""
+    lines = [line for line in reply.strip().splitlines() if not _VERDICT.search(line)]
+    return " ".join(" ".join(lines).split())
+
+
+class JudgeError(Exception):
+    """The judge gave no verdict on an experiment (an engine error, a reply without one)."""
+
+
+@dataclass
+class JudgeProgress:
+    """One experiment judged (or failed, or cancelled) during judge_run, with the counts so far."""
+
+    total: int
+    judged: int
+    failed: int
+    record: dict[str, Any] | None = None  # the model verdict recorded, if one was
+    error: str | None = None  # why this experiment has none
+    stopped: bool = False
+    finished: bool = False
+
+
+def judge_experiment(engine: Engine, rec: dict[str, Any], cancel: threading.Event | None = None) -> dict[str, Any]:
+    """A model verdict on a batch record both systems answered: read in both orders; the
+    verdict both readings give, or a Tie when they differ. Raises JudgeError when a reading
+    fails or ends without a verdict."""
+    readings: dict[str, tuple[str, str]] = {}
+    for first in ORDERS:
+        reply = collect(engine.stream(judge_request(rec, first), cancel))
+        if reply.stats.finish_reason == "cancelled":
+            raise JudgeError("stopped")
+        if not reply.ok:
+            raise JudgeError(f"{engine.name} failed: {reply.error}")
+        verdict = read_verdict(reply.content, first)
+        if verdict is None:
+            start = " ".join(reply.content.split())[:120] or "(an empty reply)"
+            raise JudgeError(f"the judge's reply held no verdict line ({start})")
+        readings[first] = verdict, _reason(reply.content)
+    said = {f"{first} first": verdict for first, (verdict, _) in readings.items()}
+    consistent = len(set(said.values())) == 1
+    reasons = " / ".join(f"{first} first: {reason}" for first, (_, reason) in readings.items() if reason)
+    return {"experiment_id": rec["experiment_id"], "verdict": readings["A"][0] if consistent else "Tie",
+            "readings": said, "consistent": consistent, "judge_model": engine.model_id, "judge_engine": engine.name,
+            "verdict_note": reasons[:MAX_NOTE_CHARS]}
+
+
+def record_model_verdict(path: Path, run: str, verdict: dict[str, Any]) -> dict[str, Any]:
+    """Append a model verdict (judge_experiment's) on an experiment of batch run `run`."""
+    rec = {"run": run, **verdict, "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return rec
+
+
+def model_verdicts(path: Path, run: str | None = None) -> list[dict[str, Any]]:
+    """The model verdicts on batch run `run` (on every run: None): the latest per run, experiment
+    and judge model, in the order they were given (the last given, last)."""
+    latest: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for rec in read_records(path):
+        if (isinstance(rec, dict) and rec.get("run") and (run is None or rec["run"] == run)
+                and rec.get("verdict") in VERDICTS and rec.get("experiment_id")):
+            key = rec["run"], rec["experiment_id"], str(rec.get("judge_model") or "")
+            latest.pop(key, None)
+            latest[key] = rec
+    return list(latest.values())
+
+
+def shown_model(verdicts: list[dict[str, Any]]) -> str | None:
+    """The judge model whose verdicts a run's table shows: the one that judged it last
+    (`verdicts`: model_verdicts, the last given last)."""
+    return str(verdicts[-1].get("judge_model") or "") if verdicts else None
+
+
+def model_columns(verdicts: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Experiment id -> the table's and the CSV's model columns (`model_verdict`,
+    `model_verdict_note`, `model_judge`), from the judge model shown (shown_model)."""
+    model = shown_model(verdicts)
+    return {r["experiment_id"]: {"model_verdict": r["verdict"], "model_verdict_note": r.get("verdict_note"),
+                                 "model_judge": model}
+            for r in verdicts if str(r.get("judge_model") or "") == model}
+
+
+def to_judge(records: list[dict[str, Any]], done: set[str]) -> list[dict[str, Any]]:
+    """The records a judge still has to read: both systems answered, no verdict from it yet."""
+    return [r for r in records if r["experiment_id"] not in done and not still_to_run(r, ("A", "B"))]
+
+
+def judge_run(engine: Engine, records: list[dict[str, Any]], run: str, path: Path, concurrency: int = 4,
+              cancel: threading.Event | None = None) -> Iterator[JudgeProgress]:
+    """Judge every experiment of `records` that both systems answered and that this engine's
+    model has not judged yet, `concurrency` at a time; each verdict is appended to `path` as it
+    comes (a stop or a crash keeps those), and a progress for each, then a last one (finished or
+    stopped)."""
+    cancel = cancel or threading.Event()
+    done = {r["experiment_id"] for r in model_verdicts(path, run) if r.get("judge_model") == engine.model_id}
+    waiting = to_judge(records, done)
+    total, judged, failed = len(waiting), 0, 0
+    width = max(1, min(concurrency, MAX_JUDGE_CONCURRENCY))
+    pool = ThreadPoolExecutor(max_workers=width, thread_name_prefix="judge")
+    running: dict[Future, dict[str, Any]] = {}
+    try:
+        queue = iter(waiting)
+        while True:
+            while not cancel.is_set() and len(running) < width and (rec := next(queue, None)):
+                running[pool.submit(judge_experiment, engine, rec, cancel)] = rec
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                rec = running.pop(fut)
+                try:
+                    verdict = fut.result()
+                except Exception as exc:  # noqa: BLE001 — one experiment's failure is said, the others go on
+                    if cancel.is_set():
+                        continue
+                    failed += 1
+                    yield JudgeProgress(total, judged, failed, error=f"{rec['experiment_id']}: {exc}")
+                    continue
+                judged += 1
+                yield JudgeProgress(total, judged, failed, record=record_model_verdict(path, run, verdict))
+    finally:
+        if running:  # closed early (the browser went away, or the file could not be written)
+            cancel.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+    stopped = judged + failed < total
+    yield JudgeProgress(total, judged, failed, stopped=stopped, finished=not stopped)
+
+
+def agreement_with(model: list[dict[str, Any]], analysts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """How often the model gave the analysts' verdict on the experiments both judged (a pair per
+    analyst's verdict), with Cohen's κ; None when no experiment was judged by both."""
+    by_model = {r["experiment_id"]: r["verdict"] for r in model}
+    pairs = [(by_model[r["experiment_id"]], r["verdict"]) for r in analysts if r["experiment_id"] in by_model]
+    if not pairs:
+        return None
+    kappa = cohen_kappa(pairs)
+    same = sum(a == b for a, b in pairs)
+    return {"pairs": len(pairs), "same_verdict": same, "share": round(same / len(pairs), 4),
+            "cohen_kappa": round(kappa, 4) if kappa is not None else None}
+
+
+def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], answered: int) -> str:
+    """One judge model's verdicts on a run in words: each kind, how many of the experiments both
+    systems answered, how often the two readings disagreed, how often System B was preferred and
+    how far it agrees with the analysts (`analysts`: their verdicts on the run)."""
+    counts = Counter(r["verdict"] for r in model)
+    shares = " · ".join(f"{v} {counts[v]}" for v in VERDICTS)
+    swayed = sum(not r.get("consistent", True) for r in model)
+    lines = [f"{shares} — {len(model)} of the {answered} experiments both systems answered; its two readings "
+             f"(A's answer first, then B's) disagreed on {swayed}, each counted as a Tie"]
+    if pref := preference_line(model):
+        lines.append(pref)
+    if (agreed := agreement_with(model, analysts)) is None:
+        lines.append("No experiment judged by an analyst too yet: nothing to set it against")
+    else:
+        kappa = agreed["cohen_kappa"]
+        lines.append(f"It gave the analysts' verdict in {agreed['same_verdict']} of {agreed['pairs']} verdicts on "
+                     f"the same experiments ({agreed['share']:.0%}"
+                     + (f"; Cohen's κ {kappa:.2f})" if kappa is not None else ")"))
+    return "\n\n".join(lines)
+
+
+def by_model(verdicts: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """A run's model verdicts (model_verdicts) per judge model, in the models' names' order."""
+    models: dict[str, list[dict[str, Any]]] = {}
+    for r in sorted(verdicts, key=lambda r: str(r.get("judge_model") or "")):
+        models.setdefault(str(r.get("judge_model") or ""), []).append(r)
+    return models
+
+
+def model_summary(verdicts: list[dict[str, Any]], analysts: list[dict[str, Any]]) -> dict[str, Any]:
+    """A run's model verdicts as data (GET /api/runs/{name}), per judge model: the counts, how
+    many the two readings disagreed on, each experiment's verdict, the preference for System B
+    and the agreement with the analysts' verdicts (`analysts`)."""
+    out = {}
+    for model, given in by_model(verdicts).items():
+        counts = Counter(r["verdict"] for r in given)
+        out[model] = {"verdicts": len(given), "counts": {v: counts[v] for v in VERDICTS},
+                      "readings_disagreed": sum(not r.get("consistent", True) for r in given),
+                      "by_experiment": {r["experiment_id"]: r["verdict"] for r in given},
+                      "preference": preference(given), "agreement_with_analysts": agreement_with(given, analysts)}
+    return out
+
+
+def judge_lines(path: Path, run: str, records: list[dict[str, Any]], analysts: list[dict[str, Any]]) -> str:
+    """The model verdicts on a run, a paragraph per judge model; empty when none judged it."""
+    answered = sum(not still_to_run(r, ("A", "B")) for r in records)
+    return "\n\n".join(f"**Model verdicts, `{model}`:** " + model_tally(given, analysts, answered)
+                       for model, given in by_model(model_verdicts(path, run)).items())
