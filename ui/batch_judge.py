@@ -10,12 +10,15 @@ from typing import Any
 
 import gradio as gr
 
-from ui.batch_view import results_frame, run_csv
+from ui.batch_view import results_frame, run_csv, table_verdicts
 from ui.compare_view import column_frame, experiment_md, shown_record, system_columns
 from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt
+from ui.model_judge import bind_model_judge, build_model_judge
 from workbench.blind import blind_left
 from workbench.compare import still_to_run
 from workbench.differences import disagreements
+from workbench.model_judge import judge_lines, model_verdicts_file
+from workbench.safety import safe_markdown
 from workbench.services import Services
 from workbench.verdict_stats import agreement_line, preference_line, verdicts_by, verdicts_by_disagreement
 from workbench.verdicts import (
@@ -30,21 +33,33 @@ from workbench.verdicts import (
 )
 
 
-def run_tally(run: str, records: dict[str, dict[str, Any]], judged: list[dict[str, Any]]) -> str:
+def run_tally(run: str, records: dict[str, dict[str, Any]], judged: list[dict[str, Any]],
+              models: str = "") -> str:
     """How far the judging of a run has got: its verdicts (latest_verdicts of it, every judge's)
-    against the experiments both systems answered."""
+    against the experiments both systems answered, then `models`, what judge models said of it
+    (workbench.model_judge.judge_lines)."""
     if not run or not records:
         return ""
     answered = sum(not still_to_run(r, ("A", "B")) for r in records.values())
     if not judged:
-        return (f"**Verdicts on run `{run}`:** none yet, of {answered} experiments both systems answered — "
-                "select a row, or *Judge the next one*.")
+        return "\n\n".join(line for line in (
+            f"**Verdicts on run `{run}`:** none yet, of {answered} experiments both systems answered — "
+            "select a row, or *Judge the next one*.", models) if line)
     lines = [f"**Verdicts on run `{run}`:** {tally_line(judged)}, of {answered} both systems answered.",
              preference_line(judged), agreement_line(judged),
              *(f"By {label}: {by}" for field, label in (("expected_route", "expected route"), ("category", "category"))
                if (by := verdicts_by(judged, field))),
-             f"By how the answers disagreed: {verdicts_by_disagreement(judged)}"]
+             f"By how the answers disagreed: {verdicts_by_disagreement(judged)}", models]
     return "\n\n".join(line for line in lines if line)
+
+
+def model_said(shown: dict[str, Any] | None) -> str:
+    """What the judge model said of a comparison (table_verdicts' entry), said once the analyst has
+    given their own verdict."""
+    if not shown or not shown.get("model_verdict"):
+        return ""
+    why = f" (“{safe_markdown(shown['model_verdict_note'])}”)" if shown.get("model_verdict_note") else ""
+    return f" The judge model `{shown['model_judge']}` said **{shown['model_verdict']}**{why}."
 
 
 def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.State,
@@ -53,7 +68,18 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
     `records` holds the shown run's records (experiment id -> record), `run` its name. Returns
     the details group (hidden when another run is shown), what binds the verdict buttons once
     the run's download button is laid out, and what refreshes the tally."""
-    path = verdicts_file(services.settings.results_dir)
+    folder = services.settings.results_dir
+    path = verdicts_file(folder)
+
+    def tally_of(held: dict[str, dict], name: str, judged: list[dict[str, Any]] | None = None) -> str:
+        """The tally under the table: the analysts' verdicts (`judged`, read when not given), then
+        the judge models'."""
+        if not name or not held:
+            return ""
+        judged = latest_verdicts(path, name) if judged is None else judged
+        return run_tally(name, held, judged, judge_lines(model_verdicts_file(folder), name, list(held.values()),
+                                                         judged))
+
     with gr.Row(equal_height=True):
         next_btn = gr.Button("Judge the next one (an experiment without a verdict; key N)", size="sm",
                              elem_id="batch-judge-next")
@@ -62,6 +88,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         disagreeing = gr.Checkbox(False, label="Disagreements first: where one refused, answered in another "
                                   "language, passed its checks or finished alone", elem_id="batch-judge-disagree")
     tally = gr.Markdown(elem_id="batch-judge-tally")
+    by_model = build_model_judge(services)
     shown = gr.State(None)  # the record in the details, as shown (blind or not)
     with gr.Group(visible=False, elem_id="batch-details") as details:
         head = gr.Markdown(elem_id="batch-details-head")
@@ -82,8 +109,11 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
             rec = {**rec, "blind_left": blind_left()}
         parts, differ = shown_record(rec)
         judged = run_verdicts(path, run_name, judge).get(rec["experiment_id"])
-        return (gr.update(visible=True), experiment_md(rec), *parts, differ, rec,
-                verdict_prompt(rec, judged), "", *column_frame(is_blind))
+        prompt = verdict_prompt(rec, judged)
+        if judged:  # the model's verdict once the analyst's is given, so that it does not sway them
+            prompt += model_said(table_verdicts(folder, run_name, {}).get(rec["experiment_id"]))
+        return (gr.update(visible=True), experiment_md(rec), *parts, differ, rec, prompt, "",
+                *column_frame(is_blind))
 
     def show_row(held: dict[str, dict], run_name: str, evt: gr.SelectData, request: gr.Request) -> tuple:
         rec = held.get(str((evt.row_value or [""])[0]))
@@ -113,9 +143,11 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         rec, said, shown_view = give_verdict(choice, rec, path, run_name, judge, said_why)
         # read once: everyone's verdicts for the tally, this judge's for the table and the run's CSV
         judged = latest_verdicts(path, run_name)
-        mine, rows = by_experiment(judged, judge), list(held.values())
-        return (rec, said, *shown_view, run_tally(run_name, held, judged), results_frame(rows, mine), "",
-                run_csv(rows, run_name, mine))
+        mine = table_verdicts(folder, run_name, by_experiment(judged, judge))
+        said += model_said(mine.get(rec["experiment_id"]))
+        rows = list(held.values())
+        return (rec, said, *shown_view, tally_of(held, run_name, judged),
+                results_frame(rows, mine), "", run_csv(rows, run_name, mine))
 
     def button(choice: int) -> Callable[..., tuple]:
         def clicked(rec: dict | None, run_name: str, held: dict[str, dict], said_why: str,
@@ -133,8 +165,8 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         for choice, btn in enumerate(buttons):
             btn.click(button(choice), [shown, run, records, why],
                       [shown, note, *col_parts, diff, *frame, tally, table, why, download], **private)
+        bind_model_judge(services, by_model, records, run, table, tally, download, tally_of)
 
     return {"details": details, "bind_verdicts": bind_verdicts,
-            "refresh": {"fn": lambda held, name: run_tally(name, held, latest_verdicts(path, name)),
-                        "inputs": [records, run],
+            "refresh": {"fn": tally_of, "inputs": [records, run],
                         "outputs": [tally], "queue": False, **private}}

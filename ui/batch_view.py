@@ -15,6 +15,7 @@ from workbench.checks import checks_cell
 from workbench.compare import SYSTEMS, BatchProgress, latest_records, run_file, safe_run_name, saved_runs
 from workbench.differences import disagreement_line
 from workbench.export import write_csv
+from workbench.model_judge import model_columns, model_verdicts, model_verdicts_file
 from workbench.run_changes import CHANGE_COLUMNS, run_changes
 from workbench.summary import (
     compare_runs,
@@ -28,13 +29,14 @@ from workbench.summary import (
 from workbench.verdict_stats import runs_verdict_lines
 from workbench.verdicts import latest_verdicts, verdicts_file
 
-TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "checks", "verdict", "reasoning_lang",
-                 "answer_lang", "latency_ms", "ttft_ms", "tokens_per_s", "finish_reason", "error_kind", "query",
-                 "response"]
-TABLE_HEADERS = ["experiment", "system", "route", "refusal", "checks", "verdict", "reasoning lang", "answer lang",
-                 "latency ms", "TTFT ms", "tok/s", "finish", "error", "query", "response"]  # the CSV: column names
-TABLE_WIDTHS = ["190px", "75px", "130px", "80px", "90px", "90px", "100px", "85px", "90px", "80px", "70px", "75px",
-                "110px", "260px", "380px"]
+TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "checks", "verdict", "model_verdict",
+                 "reasoning_lang", "answer_lang", "latency_ms", "ttft_ms", "tokens_per_s", "finish_reason",
+                 "error_kind", "query", "response"]
+TABLE_HEADERS = ["experiment", "system", "route", "refusal", "checks", "verdict", "model verdict", "reasoning lang",
+                 "answer lang", "latency ms", "TTFT ms", "tok/s", "finish", "error", "query",
+                 "response"]  # the CSV: column names
+TABLE_WIDTHS = ["190px", "75px", "130px", "80px", "90px", "90px", "90px", "100px", "85px", "90px", "80px", "70px",
+                "75px", "110px", "260px", "380px"]
 
 
 def table_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -44,13 +46,25 @@ def table_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
              "response": cell_text(r.get("response"), ANSWER_CELL)} for r in flat_rows(records)]
 
 
+VERDICT_FIELDS = ("verdict", "verdict_note", "model_verdict", "model_verdict_note", "model_judge")
+
+
 def with_verdicts(records: list[dict[str, Any]], verdicts: dict[str, dict] | None) -> list[dict[str, Any]]:
-    """A run's records with the verdicts given on them (workbench.verdicts.run_verdicts: experiment
-    id -> judged record), and the analyst's note, to show and export."""
+    """A run's records with the verdicts given on them (table_verdicts, or
+    workbench.verdicts.run_verdicts: experiment id -> judged record) — the analyst's verdict and
+    note, the judge model's — to show and export."""
     judged = verdicts or {}
-    return [{**r, "verdict": judged[r["experiment_id"]]["verdict"],
-             "verdict_note": judged[r["experiment_id"]].get("verdict_note")} if r["experiment_id"] in judged else r
-            for r in records]
+    return [{**r, **{k: v for k, v in judged[r["experiment_id"]].items() if k in VERDICT_FIELDS}}
+            if r["experiment_id"] in judged else r for r in records]
+
+
+def table_verdicts(folder: Path, run: str, mine: dict[str, dict]) -> dict[str, dict]:
+    """What a run's table and CSV show of its verdicts: an analyst's own (`mine`, by_experiment of
+    their verdicts) and the judge model's (workbench.model_judge.model_columns)."""
+    out = {k: {"verdict": r["verdict"], "verdict_note": r.get("verdict_note")} for k, r in mine.items()}
+    for exp_id, columns in model_columns(model_verdicts(model_verdicts_file(folder), run)).items():
+        out.setdefault(exp_id, {}).update(columns)
+    return out
 
 
 def results_frame(records: list[dict[str, Any]], verdicts: dict[str, dict] | None = None) -> pd.DataFrame:

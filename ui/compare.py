@@ -21,6 +21,7 @@ from ui.batch_view import (
     results_view,
     runs_against,
     saved_run_choices,
+    table_verdicts,
 )
 from ui.breakdown import breakdown_view, build_breakdown
 from ui.common import session_cancel, stopper
@@ -155,8 +156,10 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     # ---------------------------------------------------------------- batch
 
     def own_verdicts(name: str, request: gr.Request) -> dict[str, dict]:
-        """The signed-in analyst's verdicts on run `name`, as the table and the CSV show them."""
-        return run_verdicts(verdicts_file(settings.results_dir), name, judge_of(request))
+        """The signed-in analyst's verdicts on run `name` and the judge model's, as the table and
+        the CSV show them."""
+        mine = run_verdicts(verdicts_file(settings.results_dir), name, judge_of(request))
+        return table_verdicts(settings.results_dir, name, mine)
 
     def batch_ui(data: dict, request: gr.Request) -> Iterator[tuple]:
         file, chosen, conc, lim, name = (data[c] for c in (upload, systems, concurrency, limit, run_name))

@@ -23,7 +23,7 @@ SYSTEM_FIGURES = [("answered", None), ("refusal rate", "refusal_rate"), ("passed
                   ("cut off in reasoning", "truncated_in_reasoning"), ("latency p50 ms", "latency_ms_p50")]
 FIGURE_COLUMNS = [f"{name} {key}" for name, _ in SYSTEM_FIGURES for key in SYSTEMS]
 SHARES = {"refusal rate", "passed every check", "answer in question's language", "routed as expected (B)",
-          "B preferred"}  # fractions: tables show them as percentages, CSVs keep them
+          "B preferred", "B preferred (judge model)"}  # fractions: tables show them as percentages, CSVs keep them
 
 
 def share_column(column: str) -> bool:
@@ -92,6 +92,9 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "verdict_note": rec.get("verdict_note"),
                 # a verdict given without knowing which answer was which system's (workbench.blind)
                 "verdict_blind": bool(rec.get("blind_left")) if rec.get("verdict") else None,
+                # a judge model's verdict (workbench.model_judge), and the model
+                "model_verdict": rec.get("model_verdict"), "model_verdict_note": rec.get("model_verdict_note"),
+                "model_judge": rec.get("model_judge"),
             })
     return rows
 

@@ -51,10 +51,11 @@ def upload(page, button: str, path) -> None:
     chooser.value.set_files(str(path))
 
 
-def saved_run_both_answered(folder: Path, name: str, ids: list[str], b_refuses: Collection[str] = ()) -> None:
+def saved_run_both_answered(folder: Path, name: str, ids: list[str], b_refuses: Collection[str] = (),
+                            b_says: str = "from the local model") -> None:
     """A saved batch run whose experiments both systems answered, System A "from the remote model"
-    and System B "from the local model", or with a refusal on the experiments `b_refuses` (the
-    test app has no key for System A: it is written, not run)."""
+    and System B `b_says`, or with a refusal on the experiments `b_refuses` (the test app has no
+    key for System A: it is written, not run)."""
     from engines.base import StreamStats
     from workbench.compare import Experiment, SystemRun, record, run_file
 
@@ -66,5 +67,5 @@ def saved_run_both_answered(folder: Path, name: str, ids: list[str], b_refuses: 
         for n, exp_id in enumerate(ids):
             runs = {"A": answered("System A", f"Answer {n} from the remote model."),
                     "B": answered("System B", "I can't help with that: it would mean hiding money from the bank."
-                                  if exp_id in b_refuses else f"Answer {n} from the local model.")}
+                                  if exp_id in b_refuses else f"Answer {n} {b_says}.")}
             fh.write(json.dumps(record(Experiment(id=exp_id, query=f"Question {n}?"), runs)) + "\n")

@@ -1,0 +1,66 @@
+"""*Judge with a model* in the browser: a judge model (the fake DeepSeek's fair judge) reads a saved
+run; its verdicts fill the table's *model verdict* column, the CSV and the tally, set against the
+analyst's verdict, which it never replaces."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.fake_deepseek import FakeDeepSeek
+from tests.ui.downloads import download_csv
+from tests.ui.pages import saved_run_both_answered
+from workbench.services import REMOTE
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypatch, tmp_path):
+    url, services = running_app
+    monkeypatch.setattr(services.settings, "results_dir", tmp_path / "runs")
+    folder = services.settings.results_dir
+    folder.mkdir()
+    saved_run_both_answered(folder, "judged-by-a-model", ["q-0", "q-1", "q-2"], b_refuses=["q-2"],
+                            b_says="from the local model, right")
+    monkeypatch.setenv("FAKE_DEEPSEEK_KEY", "sk-test-model-judge")
+    with FakeDeepSeek() as judge:
+        monkeypatch.setitem(services.engines, REMOTE, judge.engine("judge"))  # System A judges, with a fair model
+        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        page.goto(url)
+        page.get_by_role("tab", name="Compare").click()
+        page.get_by_role("tab", name="Batch").click()
+        page.locator("#batch-saved input").click()
+        page.get_by_role("option").filter(has_text="judged-by-a-model · 3 experiments").click()
+        expect(page.locator("#batch-progress")).to_contain_text("Opened run judged-by-a-model", timeout=20000)
+
+        page.locator("#batch-model-judge").get_by_text("Judge with a model").click()
+        page.click("#batch-model-judge-run")
+        status = page.locator("#batch-model-judge-status")
+        expect(status).to_contain_text("Judged run judged-by-a-model with judge: 3 of 3 judged", timeout=30000)
+        assert len(judge.requests) == 6  # each experiment read twice, A's answer first then B's
+        table = page.locator("#batch-table")
+        expect(table.get_by_role("gridcell").filter(has_text="B better")).to_have_count(4)  # q-0, q-1: two rows each
+        expect(table.get_by_role("gridcell").filter(has_text="Both bad")).to_have_count(2)  # q-2: B refused
+        tally = page.locator("#batch-judge-tally")
+        expect(tally).to_contain_text("Model verdicts, judge: A better 0 · B better 2 · Tie 0 · Both bad 1 — 3 of "
+                                      "the 3 experiments both systems answered")
+        expect(tally).to_contain_text("No experiment judged by an analyst too yet")
+
+        page.click("#batch-judge-next")  # the analyst judges q-0 and differs: the model's verdict is said after
+        expect(page.locator("#batch-details-head")).to_contain_text("q-0")
+        expect(page.locator("#batch-verdict-note")).not_to_contain_text("judge model")
+        page.click("#batch-verdict-0")  # A better
+        expect(page.locator("#batch-verdict-note")).to_contain_text(
+            "Verdict A better recorded for q-0 (run judged-by-a-model). The judge model judge said B better "
+            "(“A first: Answer 2 states the right figure. / B first: Answer 1 states the right figure.”).")
+        expect(tally).to_contain_text("It gave the analysts' verdict in 0 of 1 verdicts on the same experiments")
+        expect(tally).to_contain_text("A better 1 · B better 0 · Tie 0 · Both bad 0 — 1 comparison judged")
+        rows = download_csv(page, "#batch-download", tmp_path / "judged.csv")
+        assert {(r["experiment_id"], r["verdict"], r["model_verdict"], r["model_judge"]) for r in rows} == {
+            ("q-0", "A better", "B better", "judge"), ("q-1", "", "B better", "judge"),
+            ("q-2", "", "Both bad", "judge")}
+        assert all("states the right figure" in r["model_verdict_note"] for r in rows)
+
+        page.click("#batch-model-judge-run")  # nothing left for this model: it asks nothing again
+        expect(status).to_contain_text("has a verdict from judge already")
+        assert len(judge.requests) == 6

@@ -1,0 +1,109 @@
+"""*Judge with a model*, under a batch run's verdicts (workbench.model_judge): an engine reads every
+experiment both systems answered, in both orders; its verdicts fill the table's *model verdict*
+column and the run's CSV, and the tally under the table sets them against the analysts'."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import gradio as gr
+
+from ui.batch_view import results_frame, run_csv, table_verdicts
+from ui.common import session_cancel, stopper
+from ui.judging import judge_of
+from workbench.model_judge import MAX_JUDGE_CONCURRENCY, JudgeProgress, judge_run, model_verdicts_file
+from workbench.services import PIPELINE, REMOTE, Services
+from workbench.verdicts import run_verdicts, verdicts_file
+
+EXPLAIN = (
+    "A model reads each experiment's question and the two answers (not the reasoning) twice: System A's "
+    "answer first, then System B's. Its verdict stands when both readings give it; when they differ it "
+    "counts as a Tie — a judge swayed by the order the answers came in is guessing. Its verdicts are kept "
+    "apart from the analysts' (in `model-verdicts.jsonl`): they fill the *model verdict* column and the CSV, "
+    "and the lines under the table say how often it gave the analysts' verdict. Experiments it has judged "
+    "are not asked again. A model judging its own answers tends to prefer them: System A is no neutral "
+    "referee of System A against System B — read its verdicts against the analysts'.")
+SHOWN_ERRORS = 5
+
+
+def judge_choices(services: Services) -> list[tuple[str, str]]:
+    """The engines that can judge: the models themselves (System B's router would route, and
+    perhaps refuse, the judging prompt)."""
+    return [(shown, label) for shown, label in services.engine_choices() if label != PIPELINE]
+
+
+def progress_line(run: str, model: str, prog: JudgeProgress, errors: list[str]) -> str:
+    """Where judging a run stands, and at its end what it did."""
+    counts = f"{prog.judged} of {prog.total} judged" + (f", {prog.failed} failed" if prog.failed else "")
+    if prog.finished and not prog.total:
+        line = (f"Every experiment of run `{run}` that both systems answered has a verdict from `{model}` "
+                "already (or none has both answers).")
+    elif prog.finished:
+        line = f"**Judged run `{run}` with `{model}`:** {counts}."
+    elif prog.stopped:
+        line = f"**Stopped judging run `{run}` with `{model}`:** {counts}; *Judge this run* goes on with the rest."
+    else:
+        line = f"Judging run `{run}` with `{model}`: {counts}…"
+    if errors:
+        line += "\n\n" + "\n".join(f"- {e}" for e in errors[:SHOWN_ERRORS])
+        if len(errors) > SHOWN_ERRORS:
+            line += f"\n- … and {len(errors) - SHOWN_ERRORS} more"
+    return line
+
+
+def build_model_judge(services: Services) -> dict[str, Any]:
+    """Lays out the accordion; returns what bind_model_judge binds."""
+    with gr.Accordion("Judge with a model", open=False, elem_id="batch-model-judge"):
+        gr.Markdown(EXPLAIN)
+        with gr.Row(equal_height=True):
+            engine = gr.Dropdown(judge_choices(services), value=REMOTE, label="Judge",
+                                 elem_id="batch-model-judge-engine")
+            width = gr.Slider(1, MAX_JUDGE_CONCURRENCY, value=4, step=1, label="Experiments at once",
+                              elem_id="batch-model-judge-width")
+            go = gr.Button("Judge this run", variant="primary", elem_id="batch-model-judge-run")
+            stop = gr.Button("Stop", elem_id="batch-model-judge-stop")
+        status = gr.Markdown(elem_id="batch-model-judge-status")
+    return {"engine": engine, "width": width, "go": go, "stop": stop, "status": status}
+
+
+def bind_model_judge(services: Services, parts: dict[str, Any], records: gr.State, run: gr.State,
+                     table: gr.Dataframe, tally: gr.Markdown, download: gr.DownloadButton,
+                     tally_of: Callable[[dict, str], str]) -> None:
+    """*Judge this run* judges the run shown (`records`, `run`) and, when it ends, shows the
+    verdicts in the table, the run's CSV and the tally (`tally_of(records, run)`)."""
+    folder = services.settings.results_dir
+    path = model_verdicts_file(folder)
+
+    def judge(held: dict[str, dict], run_name: str, label: str, width: float,
+              request: gr.Request) -> Iterator[tuple]:
+        if not held or not run_name:
+            raise gr.Error("Run a batch or open a saved run first.")
+        engine = services.engine(label)
+        if problem := getattr(engine, "configuration_problem", lambda: None)():
+            raise gr.Error(f"{label} cannot judge: {problem}")
+        cancel = session_cancel(services, request, "model-judge")
+        errors: list[str] = []
+        last = 0.0
+        try:
+            for prog in judge_run(engine, list(held.values()), run_name, path, int(width), cancel):
+                errors += [prog.error] if prog.error else []
+                now = time.perf_counter()
+                if not (prog.finished or prog.stopped):
+                    if now - last >= 0.5:
+                        last = now
+                        yield progress_line(run_name, engine.model_id, prog, errors), *[gr.skip()] * 3
+                    continue
+                rows = list(held.values())
+                shown = table_verdicts(folder, run_name, run_verdicts(verdicts_file(folder), run_name,
+                                                                      judge_of(request)))
+                yield (progress_line(run_name, engine.model_id, prog, errors), results_frame(rows, shown),
+                       tally_of(held, run_name), run_csv(rows, run_name, shown))
+        except OSError as exc:
+            raise gr.Error(f"The model's verdicts could not be recorded: {path} cannot be written "
+                           f"({exc.strerror or exc}).") from None
+
+    parts["go"].click(judge, [records, run, parts["engine"], parts["width"]], [parts["status"], table, tally, download],
+                      api_visibility="private", **services.heavy_event)
+    parts["stop"].click(stopper(services, "model-judge"), None, None, api_visibility="private", queue=False)
