@@ -14,7 +14,7 @@ from workbench.export import write_csv
 from workbench.runs_overview import OVERVIEW_COLUMNS, runs_overview
 
 WIDE = {"run": "170px", "written (UTC)": "140px", "model A": "150px", "model B": "150px",
-        "B preferred 95% interval": "120px"}
+        "B preferred 95% interval": "120px", "judge model": "150px"}
 
 
 def overview_cells(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -33,8 +33,8 @@ def overview_view(results_dir: Path) -> tuple[Any, Any, str]:
     judged = sum(bool(r["verdicts"]) for r in rows)
     line = (f"{len(rows)} saved run{'s' if len(rows) != 1 else ''}, the latest first, {judged} of them judged. "
             "Each system's figures are those of the run's summary (failed answers left out); *B preferred* "
-            "counts the verdicts that chose a system (every analyst's), with its 95% interval. Select a row "
-            "to open that run below.")
+            "counts the verdicts that chose a system (every analyst's), with its 95% interval; the judge model's "
+            "(*Judge with a model*) are counted apart. Select a row to open that run below.")
     return overview_cells(rows), gr.update(value=str(path), visible=True), line
 
 

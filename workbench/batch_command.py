@@ -4,7 +4,8 @@ System A against System B on every experiment of a file, each finished experimen
 JSONL file at once (a crash loses nothing; the same command resumes), then written as CSV. With
 `--run NAME` the results are the app's saved batch run NAME: the Batch tab lists it under *Open a
 saved run*, its answers are judged there, and *Run batch* under that name resumes it — a nightly
-job runs the questions, the analysts judge them in the morning.
+job runs the questions, the analysts judge them in the morning. With `--judge A` a model judges
+them first (workbench.model_judge), and the analysts check its verdicts.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -33,8 +35,9 @@ from workbench.compare import (
 )
 from workbench.experiments import BUNDLED, ExperimentFileError, load_experiments
 from workbench.export import write_csv
+from workbench.model_judge import by_model, judge_run, model_columns, model_tally, model_verdicts, model_verdicts_file
 from workbench.saved import unwritable
-from workbench.services import build_services
+from workbench.services import Services, build_services
 from workbench.settings import add_arguments, settings_from_args
 from workbench.summary import (
     flat_rows,
@@ -44,6 +47,7 @@ from workbench.summary import (
     routing_line,
     summarize,
 )
+from workbench.verdicts import latest_verdicts, verdicts_file
 
 
 def build_batch_parser() -> argparse.ArgumentParser:
@@ -69,6 +73,10 @@ def build_batch_parser() -> argparse.ArgumentParser:
     parser.add_argument("--by", choices=list(SLUGS), default=None,
                         help="also print each system's figures per category, expected route, question "
                         "language or route System B took (as the Batch tab's breakdown)")
+    parser.add_argument("--judge", choices=["A", "B"], default=None,
+                        help="then have a model judge every experiment both systems answered, as the Batch "
+                        "tab's *Judge with a model* does: A, System A's model; B, System B's local model "
+                        "(without its router). Needs --run: the verdicts are kept with the saved run")
     parser.add_argument("--params", default="{}", metavar="JSON",
                         help='generation parameters for both systems, e.g. \'{"max_new_tokens": 256, '
                         '"enable_thinking": false}\' (default: the app\'s defaults)')
@@ -115,6 +123,9 @@ def run_batch(argv: list[str]) -> int:
         print(f"--min-pass-rate takes a share from 0 to 1 (0.95 for 95%), got {args.min_pass_rate:g}",
               file=sys.stderr)
         return 2
+    if args.judge and args.run is None:
+        print("--judge keeps the model's verdicts with a saved run: give --run NAME too", file=sys.stderr)
+        return 2
     if args.limit > 0:
         experiments = experiments[: args.limit]
     try:
@@ -126,6 +137,10 @@ def run_batch(argv: list[str]) -> int:
         print(problem, file=sys.stderr)
         return 2
     services = build_services(settings)
+    if args.judge == "A" and (problem := services.remote.configuration_problem()):
+        print(f"--judge A: {problem}", file=sys.stderr)
+        services.local.close()
+        return 2
     if "A" in systems and (problem := services.remote.configuration_problem()):
         print(f"Warning: {problem}. System A's answers will be errors, kept so that running the same "
               "command again with a key asks it again; --systems B runs System B alone.", file=sys.stderr)
@@ -140,9 +155,14 @@ def run_batch(argv: list[str]) -> int:
             else:
                 bar.n = prog.done
                 bar.refresh()
+        if bar is not None:
+            bar.close()
+            bar = None
+        records = latest_records(jsonl, {e.id for e in experiments})
+        unjudged = _judge(services, args.judge, args.run, records, args.concurrency) if args.judge else 0
     except KeyboardInterrupt:
         run.cancel.set()
-        print("\nStopped: finished experiments are kept; run the same command to resume.",
+        print("\nStopped: finished experiments (and verdicts) are kept; run the same command to resume.",
               file=sys.stderr)
         return 130
     finally:
@@ -152,11 +172,51 @@ def run_batch(argv: list[str]) -> int:
     if rescored:
         print(f"{rescored} experiments finished earlier were scored again under their edited "
               "checks (not asked again).")
-    return _report(args, systems, jsonl, latest_records(jsonl, {e.id for e in experiments}))
+    status = _report(args, systems, jsonl, records)
+    if unjudged:
+        print(f"{unjudged} experiments got no verdict from the judge model (said above): run the same command "
+              "again to ask it again.", file=sys.stderr)
+    return status or (3 if unjudged else 0)
+
+
+def _judge(services: Services, which: str, run: str, records: list[dict], concurrency: int) -> int:
+    """Have System `which`'s model judge the saved run `run` (workbench.model_judge); print why an
+    experiment got no verdict. Returns how many did not."""
+    engine = services.remote if which == "A" else services.local
+    cancel = threading.Event()
+    bar, failed = None, 0
+    try:
+        for prog in judge_run(engine, records, run, model_verdicts_file(services.settings.results_dir),
+                              concurrency, cancel):
+            if bar is None:
+                bar = tqdm(total=prog.total, unit="exp", desc=f"judge ({engine.model_id})")
+            bar.n = prog.judged + prog.failed
+            bar.refresh()
+            if prog.error:
+                tqdm.write(f"No verdict on {prog.error}", file=sys.stderr)
+            failed = prog.failed
+    except KeyboardInterrupt:
+        cancel.set()
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    return failed
 
 
 def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, records: list[dict]) -> int:
     """Write the CSV (when asked for), print what came back, and return the exit status."""
+    model_lines = []
+    if args.run is not None:  # what judge models said of the saved run: in the CSV and the closing lines
+        folder = jsonl.parent  # the results folder: a saved run's file is in it
+        judged = model_verdicts(model_verdicts_file(folder), args.run)
+        shown = model_columns(judged)
+        records = [{**r, **shown.get(r["experiment_id"], {})} for r in records]
+        analysts = latest_verdicts(verdicts_file(folder), args.run)
+        answered = sum(not still_to_run(r, ("A", "B")) for r in records)
+        for model, given in by_model(judged).items():
+            model_lines.append(f"Model verdicts ({model}): "
+                               + model_tally(given, analysts, answered).replace("\n\n", "\n  "))
     rows = flat_rows(records)
     written = [str(jsonl)]
     if args.out is not None:
@@ -188,6 +248,8 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
         print(f"Refusals, where A and B differ: {split}")
     if paired := paired_checks_line(records):
         print(f"Checks, A and B on the same experiments: {paired}")
+    for line in model_lines:
+        print(line)
     if args.by:
         print(breakdown_text(records, SLUGS[args.by], systems))
     failed = sum(len(still_to_run(rec, systems)) for rec in records)

@@ -13,13 +13,14 @@ from typing import Any
 from engines.systems import NO_MODEL_CALL
 from workbench.compare import SYSTEMS, latest_records, run_file, saved_runs
 from workbench.differences import disagreements
+from workbench.model_judge import model_verdicts, model_verdicts_file, shown_model
 from workbench.summary import FIGURE_COLUMNS, summarize, system_figures
 from workbench.verdict_stats import preference
 from workbench.verdicts import latest_verdicts, verdicts_file
 
 OVERVIEW_COLUMNS = ["run", "written (UTC)", "experiments", "thinking", "max new tokens", "model A", "model B",
                     *FIGURE_COLUMNS, "routed as expected (B)", "answers disagree", "verdicts", "B preferred",
-                    "B preferred 95% interval"]
+                    "B preferred 95% interval", "judge model", "B preferred (judge model)"]
 
 
 def _model(records: list[dict[str, Any]], system: str) -> str | None:
@@ -58,11 +59,15 @@ def runs_overview(results_dir: Path) -> list[dict[str, Any]]:
     """One row per saved batch run, the latest first (OVERVIEW_COLUMNS): the parameters it ran
     under, the models that answered, each system's figures, and the verdicts given on it (every
     analyst's, as the tally under the Batch table counts them) with how often System B was
-    preferred and the 95% interval of that share."""
+    preferred and the 95% interval of that share, and how often the judge model that judged it
+    last preferred System B (workbench.model_judge)."""
     verdicts: dict[str, list[dict[str, Any]]] = {}
     for rec in latest_verdicts(verdicts_file(results_dir)):
         if rec.get("run"):
             verdicts.setdefault(rec["run"], []).append(rec)
+    by_models: dict[str, list[dict[str, Any]]] = {}
+    for rec in model_verdicts(model_verdicts_file(results_dir)):
+        by_models.setdefault(rec["run"], []).append(rec)
     rows = []
     for run in saved_runs(results_dir):
         path = run_file(results_dir, run.name)
@@ -72,8 +77,11 @@ def runs_overview(results_dir: Path) -> list[dict[str, Any]]:
             continue
         judged = verdicts.get(run.name, [])
         pref = preference(judged)
+        model = shown_model(by_models.get(run.name, []))
+        model_pref = preference([r for r in by_models.get(run.name, []) if r.get("judge_model") == model])
         rows.append({"run": run.name, "written (UTC)": f"{run.modified:%Y-%m-%d %H:%M}",
                      **_run_figures(path, stat.st_mtime_ns, stat.st_size), "verdicts": len(judged),
                      "B preferred": pref["b_share"] if pref else None,
-                     "B preferred 95% interval": ("{:.0%}–{:.0%}".format(*pref["interval_95"]) if pref else None)})
+                     "B preferred 95% interval": ("{:.0%}–{:.0%}".format(*pref["interval_95"]) if pref else None),
+                     "judge model": model, "B preferred (judge model)": model_pref["b_share"] if model_pref else None})
     return [{column: row.get(column) for column in OVERVIEW_COLUMNS} for row in rows]

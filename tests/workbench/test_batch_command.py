@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -93,3 +94,31 @@ def test_the_closing_lines_set_a_and_b_side_by_side_on_the_same_experiments(tmp_
     assert ("Checks, A and B on the same experiments: on the 7 experiments both answered, every check passed by "
             "both on 0, by A only on 7, by B only on 0, by neither on 0 (exact McNemar test, p = 0.016: unlikely "
             "to be chance)") in printed
+
+
+def test_a_headless_run_is_judged_by_a_model_when_asked(tmp_path, capsys, demo_model_dir):
+    from tests.fake_deepseek import FakeDeepSeek
+    from workbench.model_judge import model_verdicts, model_verdicts_file
+
+    runs, out = tmp_path / "runs", tmp_path / "judged.csv"
+    questions = _questions(tmp_path)
+    assert run_batch(["--out", str(out), "--judge", "A", "--systems", "B", "--results-dir", str(runs)]) == 2
+    assert "--judge keeps the model's verdicts with a saved run: give --run NAME too" in capsys.readouterr().err
+    with FakeDeepSeek() as server:  # System A: a custom server whose model answers, and judges fairly
+        argv = ["--run", "judged", "--experiments", str(questions), "--judge", "A", "--out", str(out),
+                "--params", '{"max_new_tokens": 24, "seed": 3}', "--model", str(demo_model_dir),
+                "--results-dir", str(runs), "--system-a-provider", "custom", "--system-a-base-url",
+                server.base_url, "--system-a-model", "judge"]
+        assert run_batch(argv) == 0
+        asked = len(server.requests)
+        assert asked == 2 + 4  # two answers from System A, then each experiment judged in both orders
+        printed = capsys.readouterr().out
+        assert run_batch(argv) == 0  # again: nothing asked, nothing judged again
+        assert len(server.requests) == asked
+    judged = model_verdicts(model_verdicts_file(runs), "judged")
+    assert sorted(r["experiment_id"] for r in judged) == ["q1", "q2"]
+    assert all(r["judge_model"] == "judge" and r["consistent"] for r in judged)
+    assert "Model verdicts (judge): " in printed and "— 2 of the 2 experiments both systems answered" in printed
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert {r["experiment_id"]: r["model_verdict"] for r in rows} == {r["experiment_id"]: r["verdict"] for r in judged}
+    assert {r["model_judge"] for r in rows} == {"judge"}

@@ -32,6 +32,7 @@ from workbench.compare import (
 )
 from workbench.experiments import bundled
 from workbench.language import part_language
+from workbench.model_judge import model_verdicts_file, record_model_verdict
 from workbench.summary import flat_rows, summarize, summary_table
 from workbench.verdicts import record_verdict, verdicts_file
 
@@ -226,7 +227,20 @@ def get(url: str) -> tuple[int, dict]:
     return post(url, None)
 
 
-def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app):
+@pytest.fixture()
+def verdicts_kept(running_app):
+    """The shared app's verdicts as they were before the test: a verdict it records would count in
+    the tallies of the browser tests sharing the app (the single comparison's counts every one)."""
+    path = verdicts_file(running_app[1].settings.results_dir)
+    before = path.read_bytes() if path.exists() else None
+    yield
+    if before is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_bytes(before)
+
+
+def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app, verdicts_kept):
     from gradio_client import Client
 
     url = running_app[0]
@@ -247,6 +261,12 @@ def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app):
     status, run = get(f"{url}/api/runs/rest-runs")
     assert run["verdicts"]["counts"]["B better"] == 1 and run["verdicts"]["by_judge"] == {"": {"r0": "B better"}}
     assert run["verdicts"]["preference"]["b_share"] == 1.0
+    assert run["model_verdicts"] == {}  # no model judged it yet
+    record_model_verdict(model_verdicts_file(running_app[1].settings.results_dir), "rest-runs",
+                         {"experiment_id": "r0", "verdict": "A better", "consistent": True, "judge_model": "m"})
+    judged = get(f"{url}/api/runs/rest-runs")[1]["model_verdicts"]["m"]
+    assert (judged["verdicts"], judged["counts"]["A better"], judged["by_experiment"]) == (1, 1, {"r0": "A better"})
+    assert judged["agreement_with_analysts"]["same_verdict"] == 0 and judged["preference"]["b_share"] == 0.0
     status, listing = get(f"{url}/api/runs?figures=true")  # a dashboard's view of every run
     figures = next(r for r in listing["runs"] if r["name"] == "rest-runs")["figures"]
     assert status == 200 and "figures" not in get(f"{url}/api/runs")[1]["runs"][0]

@@ -10,6 +10,7 @@ import pytest
 from engines.base import ConfigurationError, GenerationParams, StreamStats
 from engines.systems import NO_MODEL_CALL
 from workbench.compare import Experiment, SystemRun, record, run_file
+from workbench.model_judge import model_verdicts_file, record_model_verdict
 from workbench.runs_overview import OVERVIEW_COLUMNS, runs_overview
 from workbench.summary import share_column
 from workbench.verdicts import record_verdict, verdicts_file
@@ -78,6 +79,19 @@ def test_each_saved_run_is_one_row_the_latest_first_with_its_figures_and_verdict
     # four verdicts by two analysts; B chosen in 2 of the 3 that chose a system
     assert (monday["verdicts"], monday["B preferred"], monday["B preferred 95% interval"]) == (4, 0.6667, "21%–94%")
     assert (tuesday["verdicts"], tuesday["B preferred"], tuesday["B preferred 95% interval"]) == (0, None, None)
+    assert (monday["judge model"], monday["B preferred (judge model)"]) == (None, None)  # no model judged yet
+
+
+def test_the_judge_model_that_judged_a_run_last_is_named_with_how_often_it_preferred_b(two_runs):
+    path = model_verdicts_file(two_runs)
+    for exp_id, verdict in (("e1", "B better"), ("e2", "A better"), ("e3", "B better")):
+        record_model_verdict(path, "monday", {"experiment_id": exp_id, "verdict": verdict, "judge_model": "early"})
+    record_model_verdict(path, "monday", {"experiment_id": "e1", "verdict": "A better", "judge_model": "latest"})
+    tuesday, monday = runs_overview(two_runs)
+    assert (monday["judge model"], monday["B preferred (judge model)"]) == ("latest", 0.0)
+    assert monday["verdicts"] == 4 and monday["B preferred"] == 0.6667  # the analysts' alone
+    assert tuesday["judge model"] is None
+    assert share_column("B preferred (judge model)")
 
 
 def test_a_run_written_again_is_read_again_and_a_broken_verdicts_line_is_skipped(two_runs):
