@@ -24,15 +24,16 @@ from ui.common import (
 from ui.params import ORDER, control_values
 from ui.saved import open_controls, saved_path, uploaded_path
 from ui.tuning_view import (
-    METRICS,
     RESULT_FIGURES,
     config_row,
     configs_from_table,
     default_configs,
     describe_run,
+    metric_choices,
     metric_figure,
     results_frame,
     run_details,
+    spaced,
     summary_frame,
 )
 from workbench.checks import ExpectError, parse_expect
@@ -114,9 +115,9 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         rows_state = gr.State([])
         with gr.Row():
             costed = services.settings.system_a_prices is not None or services.settings.system_b_hourly_usd is not None
-            metric = gr.Dropdown(METRICS + (["cost_usd"] if costed else []), value="reasoning_share",
-                                 label="Metric", elem_id="tune-metric")
-            param = gr.Dropdown(CONFIG_FIELDS, value="temperature", label="against", elem_id="tune-param")
+            metric = gr.Dropdown(metric_choices(costed), value="reasoning_share", label="Metric", elem_id="tune-metric")
+            param = gr.Dropdown([(spaced(f), f) for f in CONFIG_FIELDS], value="temperature", label="against",
+                                elem_id="tune-param")
         plot = gr.Plot(elem_id="tune-plot", show_label=False)
         with gr.Row():
             download = gr.DownloadButton("Download CSV", visible=False, elem_id="tune-download")

@@ -122,6 +122,17 @@ def run_details(row: dict[str, Any]) -> tuple[str, str, str]:
             safe_markdown(row.get("answer") or "") or "_(empty answer)_")
 
 
+def spaced(name: str) -> str:
+    """A column or metric name as the tables and the chart show it ("max new tokens"): headers
+    wrap at words, not inside one; the CSV keeps the names."""
+    return name.replace("_", " ")
+
+
+def metric_choices(costed: bool) -> list[tuple[str, str]]:
+    """The chart's metrics, (shown, name), with the cost when the app has prices."""
+    return [(spaced(m), m) for m in [*METRICS, *(["cost_usd"] if costed else [])]]
+
+
 def results_frame(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The runs, one per row. Of the parameters, only those that differ between runs: the others
     are the same in every row (the configurations table and the CSV hold them all). Answers and
@@ -134,7 +145,7 @@ def results_frame(rows: list[dict[str, Any]]) -> dict[str, Any]:
         rows = [{**r, "checks": checks_cell(r)} for r in rows]
     rows = [{**r, "answer": cell_text(r.get("answer"), ANSWER_CELL), "error": cell_text(r.get("error"), ANSWER_CELL)}
             for r in rows]  # in full in a row's details and the CSV
-    headers = [c.replace("_", " ") for c in columns]  # wrapped at words, not inside one (the CSV keeps the names)
+    headers = [spaced(c) for c in columns]
     return gr.update(value=pd.DataFrame(rows, columns=columns).set_axis(headers, axis=1),
                      column_widths=[RESULT_WIDTHS.get(c, "110px") for c in columns])
 
@@ -145,8 +156,8 @@ def summary_frame(rows: list[dict[str, Any]]) -> dict[str, Any]:
     repeated = any(r["repeat"] > 1 for r in rows)
     if not repeated:
         return gr.update(visible=False)
-    table = config_summary(rows)
-    return gr.update(value=pd.DataFrame(table), visible=True)
+    frame = pd.DataFrame(config_summary(rows))
+    return gr.update(value=frame.set_axis([spaced(c) for c in frame.columns], axis=1), visible=True)
 
 
 def describe_run(path: Path) -> str:
@@ -168,7 +179,8 @@ def metric_figure(rows: list[dict[str, Any]], metric: str, param: str) -> go.Fig
         fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="markers+text",
                                  marker={"size": 11, "color": [p[2] for p in points], "colorscale": "Viridis"},
                                  text=[f"#{p[2]}" for p in points], textposition="top center",
-                                 hovertext=[f"config {p[2]}" for p in points], name=metric))
-    fig.update_layout(title=f"{metric} against {param}", xaxis_title=param, yaxis_title=metric,
+                                 hovertext=[f"config {p[2]}" for p in points], name=spaced(metric)))
+    fig.update_layout(title=f"{spaced(metric)} against {spaced(param)}", xaxis_title=spaced(param),
+                      yaxis_title=spaced(metric),
                       template="plotly_white", height=360, margin={"l": 50, "r": 20, "t": 50, "b": 40})
     return fig
