@@ -47,7 +47,7 @@ def shoot(system_a: dict[str, str]) -> None:
     import app as app_module
     from engines.cost import PRICES_EXAMPLE, parse_hourly, parse_prices
     from tests.serve import free_port
-    from tests.ui.pages import CHROMIUM, CHROMIUM_ARGS, compare_transaction
+    from tests.ui.pages import CHROMIUM, CHROMIUM_ARGS
     from workbench.settings import Settings
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -69,7 +69,13 @@ def shoot(system_a: dict[str, str]) -> None:
             page.wait_for_timeout(800)
             page.screenshot(path=OUT / "chat.png")
 
-            compare_transaction(page, "Évalue le risque de cette transaction.")
+            # an example from the experiment set: its question, its transaction and its checks filled in
+            page.get_by_role("tab", name="Compare").click()
+            page.locator("#cmp-example input").click()
+            page.get_by_role("option").filter(has_text="exp-transaction_risk-fr-17").click()
+            expect(page.locator("#cmp-query textarea")).to_have_value("Examine ce virement et explique les signaux "
+                                                                      "d'alerte.")
+            page.click("#cmp-go")
             expect(page.locator("#cmp-metrics-b")).to_contain_text("transaction_risk", timeout=60000)
             page.screenshot(path=OUT / "compare.png", full_page=True)
 
