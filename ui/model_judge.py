@@ -71,13 +71,13 @@ def build_model_judge(services: Services) -> dict[str, Any]:
 def bind_model_judge(services: Services, parts: dict[str, Any], records: gr.State, run: gr.State,
                      table: gr.Dataframe, tally: gr.Markdown, download: gr.DownloadButton,
                      tally_of: Callable[[dict, str], str]) -> None:
-    """*Judge this run* judges the run shown (`records`, `run`) and, when it ends, shows the
-    verdicts in the table, the run's CSV and the tally (`tally_of(records, run)`)."""
+    """*Judge this run* judges the run shown (`records`, `run`); when it ends, the run shown then
+    (another may have been opened meanwhile) is shown again with the verdicts in its table, its
+    CSV and the tally (`tally_of(records, run)`)."""
     folder = services.settings.results_dir
     path = model_verdicts_file(folder)
 
-    def judge(held: dict[str, dict], run_name: str, label: str, width: float,
-              request: gr.Request) -> Iterator[tuple]:
+    def judge(held: dict[str, dict], run_name: str, label: str, width: float, request: gr.Request) -> Iterator[str]:
         if not held or not run_name:
             raise gr.Error("Run a batch or open a saved run first.")
         engine = services.engine(label)
@@ -89,21 +89,22 @@ def bind_model_judge(services: Services, parts: dict[str, Any], records: gr.Stat
         try:
             for prog in judge_run(engine, list(held.values()), run_name, path, int(width), cancel):
                 errors += [prog.error] if prog.error else []
-                now = time.perf_counter()
-                if not (prog.finished or prog.stopped):
-                    if now - last >= 0.5:
-                        last = now
-                        yield progress_line(run_name, engine.model_id, prog, errors), *[gr.skip()] * 3
-                    continue
-                rows = list(held.values())
-                shown = table_verdicts(folder, run_name, run_verdicts(verdicts_file(folder), run_name,
-                                                                      judge_of(request)))
-                yield (progress_line(run_name, engine.model_id, prog, errors), results_frame(rows, shown),
-                       tally_of(held, run_name), run_csv(rows, run_name, shown))
+                final = prog.finished or prog.stopped
+                if final or time.perf_counter() - last >= 0.5:
+                    last = time.perf_counter()
+                    yield progress_line(run_name, engine.model_id, prog, errors)
         except OSError as exc:
             raise gr.Error(f"The model's verdicts could not be recorded: {path} cannot be written "
                            f"({exc.strerror or exc}).") from None
 
-    parts["go"].click(judge, [records, run, parts["engine"], parts["width"]], [parts["status"], table, tally, download],
-                      api_visibility="private", **services.heavy_event)
+    def shown_again(held: dict[str, dict], run_name: str, request: gr.Request) -> tuple:
+        if not held or not run_name:
+            return (gr.skip(),) * 3
+        rows = list(held.values())
+        shown = table_verdicts(folder, run_name, run_verdicts(verdicts_file(folder), run_name, judge_of(request)))
+        return results_frame(rows, shown), tally_of(held, run_name), run_csv(rows, run_name, shown)
+
+    parts["go"].click(judge, [records, run, parts["engine"], parts["width"]], parts["status"],
+                      api_visibility="private", **services.heavy_event).then(
+                          shown_again, [records, run], [table, tally, download], api_visibility="private")
     parts["stop"].click(stopper(services, "model-judge"), None, None, api_visibility="private", queue=False)
