@@ -222,9 +222,15 @@ def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], ans
     how far it agrees with the analysts (`analysts`: their verdicts on the run)."""
     counts = Counter(r["verdict"] for r in model)
     shares = " · ".join(f"{v} {counts[v]}" for v in VERDICTS)
-    swayed = sum(not r.get("consistent", True) for r in model)
-    lines = [f"{shares} — {len(model)} of the {answered} experiments both systems answered; its two readings "
-             f"(A's answer first, then B's) disagreed on {swayed}, each counted as a Tie"]
+    swayed = [r.get("readings") or {} for r in model if not r.get("consistent", True)]
+    line = (f"{shares} — {len(model)} of the {answered} experiments both systems answered; its two readings "
+            f"(A's answer first, then B's) disagreed on {len(swayed)}, each counted as a Tie")
+    # which answer it took when the order swayed it: the first read (a bias for position 1), or the second
+    first = sum(r.get("A first") == "A better" and r.get("B first") == "B better" for r in swayed)
+    second = sum(r.get("A first") == "B better" and r.get("B first") == "A better" for r in swayed)
+    if first or second:
+        line += f" (it took the answer read first {first}×, the one read second {second}×)"
+    lines = [line]
     if pref := preference_line(model):
         lines.append(pref)
     if (agreed := agreement_with(model, analysts)) is None:

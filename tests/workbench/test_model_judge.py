@@ -167,7 +167,9 @@ def test_model_verdicts_are_set_against_the_analysts_and_named_in_the_table(tmp_
     path = model_verdicts_file(tmp_path)
     said = ["B better", "B better", "A better", "Tie", "B better"]
     for n, verdict in enumerate(said):
+        swayed = {"A first": "A better", "B first": "B better"}  # exp-3: it took the answer read first
         record_model_verdict(path, "r", {"experiment_id": f"exp-{n}", "verdict": verdict, "consistent": n != 3,
+                                         "readings": swayed if n == 3 else {"A first": verdict, "B first": verdict},
                                          "judge_model": "deepseek-chat", "verdict_note": f"reason {n}"})
     model = model_verdicts(path, "r")
     analysts = [{"experiment_id": "exp-0", "verdict": "B better", "judge": "ana"},
@@ -178,7 +180,8 @@ def test_model_verdicts_are_set_against_the_analysts_and_named_in_the_table(tmp_
     assert (agreed["pairs"], agreed["same_verdict"]) == (3, 2)
     tally = model_tally(model, analysts, answered=6)
     assert tally.startswith("A better 1 · B better 3 · Tie 1 · Both bad 0 — 5 of the 6 experiments both systems "
-                            "answered; its two readings (A's answer first, then B's) disagreed on 1")
+                            "answered; its two readings (A's answer first, then B's) disagreed on 1, each "
+                            "counted as a Tie (it took the answer read first 1×, the one read second 0×)")
     assert "System B preferred in 3 of 4 verdicts that chose a system" in tally
     assert "It gave the analysts' verdict in 2 of 3 verdicts on the same experiments (67%" in tally
     assert "nothing to set it against" in model_tally(model, [], answered=6)
