@@ -15,7 +15,7 @@ from workbench.checks import checks_cell
 from workbench.compare import SYSTEMS, BatchProgress, latest_records, run_file, safe_run_name, saved_runs
 from workbench.differences import disagreement_line
 from workbench.export import write_csv
-from workbench.model_judge import model_columns, model_verdicts, model_verdicts_file
+from workbench.model_judge import by_model, model_columns, model_verdicts, model_verdicts_file
 from workbench.run_changes import CHANGE_COLUMNS, run_changes
 from workbench.summary import (
     compare_runs,
@@ -131,6 +131,10 @@ def runs_against(folder: Path, current: str | None, other: str | None) -> tuple[
     common = set.intersection(*({r["experiment_id"] for r in run} for run in runs))
     judged = [latest_verdicts(verdicts_file(folder), n) for n in names]
     lines += runs_verdict_lines(judged[0], judged[1], names, common)
+    by_models = [by_model(model_verdicts(model_verdicts_file(folder), n)) for n in names]
+    for model in sorted(by_models[0].keys() | by_models[1].keys()):
+        lines += runs_verdict_lines(by_models[0].get(model, []), by_models[1].get(model, []), names, common,
+                                    f"Verdicts of the judge model `{model}`", "it")
     head = f"**Run `{names[0]}` against run `{names[1]}`**\n\n" + "\n".join(f"- {x}" for x in lines)
     columns = ["metric", *(f"System {k} · {n}" for k in SYSTEMS for n in names)]
     changed = [{**row, "query": cell_text(row["query"], QUESTION_CELL)} for row in run_changes(runs[1], runs[0])]

@@ -126,11 +126,12 @@ def verdict_summary(records: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def runs_verdict_lines(first: list[dict[str, Any]], second: list[dict[str, Any]], names: tuple[str, str],
-                       common: set[str]) -> list[str]:
+                       common: set[str], heading: str = "Verdicts", same: str = "the same analyst") -> list[str]:
     """Two batch runs' verdicts (latest_verdicts of each) over the experiments both runs hold
     (`common`): how often System B was preferred in each, with its interval (two intervals that
     overlap say the runs are not told apart yet), and where the same analyst judged an experiment
-    in both runs, on how many the verdict changed and to what. Empty when neither run has one."""
+    in both runs, on how many the verdict changed and to what. Empty when neither run has one.
+    `heading` and `same` name the judges (a judge model's verdicts: workbench.model_judge)."""
     runs = [[r for r in run if r["experiment_id"] in common] for run in (first, second)]
     if not any(runs):
         return []
@@ -144,13 +145,13 @@ def runs_verdict_lines(first: list[dict[str, Any]], second: list[dict[str, Any]]
         else:
             said.append(f"in {name}, System B preferred in {pref['b_better']} of {pref['chose_a_system']} "
                         f"{_share(pref)}")
-    lines = [f"Verdicts: {'; '.join(said)}."]
+    lines = [f"{heading}: {'; '.join(said)}."]
     before = {(r["experiment_id"], r.get("judge") or ""): r["verdict"] for r in runs[0]}
     pairs = [(before[key], r["verdict"]) for r in runs[1]
              if (key := (r["experiment_id"], r.get("judge") or "")) in before]
     if pairs:
         moves = Counter((was, after) for was, after in pairs if was != after)
-        line = (f"Judged in both runs by the same analyst: {len(pairs)} experiment{'s' if len(pairs) > 1 else ''}; "
+        line = (f"Judged in both runs by {same}: {len(pairs)} experiment{'s' if len(pairs) > 1 else ''}; "
                 f"the verdict changed on {sum(moves.values())}")
         if moves:
             line += f" from {names[0]} to {names[1]} (" + ", ".join(

@@ -150,3 +150,22 @@ def test_the_results_table_shows_the_start_of_a_long_answer_and_the_csv_all_of_i
     assert len(shown["response"]) < 300 and len(shown["query"]) < 200  # a few lines in their columns
     saved = read_csv(download["value"])[0]
     assert saved["response"] == stored["response"] == answer.strip() and saved["query"] == query  # whole texts
+
+
+def test_a_run_set_against_another_gives_the_judge_models_verdicts_in_each(tmp_path):
+    from tests.ui.pages import saved_run_both_answered
+    from ui.batch_view import runs_against
+    from workbench.model_judge import model_verdicts_file, record_model_verdict
+
+    for name in ("monday", "tuesday"):
+        saved_run_both_answered(tmp_path, name, ["e1", "e2"])
+    path = model_verdicts_file(tmp_path)
+    for run, verdicts in (("monday", ["B better", "B better"]), ("tuesday", ["B better", "A better"])):
+        for n, verdict in enumerate(verdicts, 1):
+            record_model_verdict(path, run, {"experiment_id": f"e{n}", "verdict": verdict, "judge_model": "judge"})
+    head, *_ = runs_against(tmp_path, "tuesday", "monday")
+    assert ("- Verdicts of the judge model `judge`: in tuesday, System B preferred in 1 of 2 (50%; 95% interval "
+            "9%–91%); in monday, System B preferred in 2 of 2 (100%; 95% interval 34%–100%).") in head
+    assert ("- Judged in both runs by it: 2 experiments; the verdict changed on 1 from tuesday to monday "
+            "(A better → B better on 1).") in head
+    assert "- Verdicts: " not in head  # no analyst judged either run
