@@ -13,12 +13,11 @@ import gradio as gr
 from ui.batch_view import results_frame, run_csv, table_verdicts
 from ui.compare_view import column_frame, experiment_md, shown_record, system_columns
 from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt
-from ui.model_judge import bind_model_judge, build_model_judge
+from ui.model_judge import bind_model_judge, build_model_judge, model_said
 from workbench.blind import blind_left
 from workbench.compare import still_to_run
 from workbench.differences import disagreements
 from workbench.model_judge import judge_lines, model_verdicts_file
-from workbench.safety import safe_markdown
 from workbench.services import Services
 from workbench.verdict_stats import agreement_line, preference_line, verdicts_by, verdicts_by_disagreement
 from workbench.verdicts import (
@@ -51,15 +50,6 @@ def run_tally(run: str, records: dict[str, dict[str, Any]], judged: list[dict[st
                if (by := verdicts_by(judged, field))),
              f"By how the answers disagreed: {verdicts_by_disagreement(judged)}", models]
     return "\n\n".join(line for line in lines if line)
-
-
-def model_said(shown: dict[str, Any] | None) -> str:
-    """What the judge model said of a comparison (table_verdicts' entry), said once the analyst has
-    given their own verdict."""
-    if not shown or not shown.get("model_verdict"):
-        return ""
-    why = f" (“{safe_markdown(shown['model_verdict_note'])}”)" if shown.get("model_verdict_note") else ""
-    return f" The judge model `{shown['model_judge']}` said **{shown['model_verdict']}**{why}."
 
 
 def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.State,

@@ -24,13 +24,14 @@ from ui.compare_view import (
     system_columns,
 )
 from ui.judging import VERDICT_PROMPT, VIEW_SIZE, give_verdict, judge_of
+from ui.model_judge import judge_choices, judged_single
 from ui.params import ORDER
 from workbench.blind import blind_left
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, SystemRun, new_experiment_id, record
 from workbench.export import write_csv
 from workbench.history import MAX_KEPT
-from workbench.services import Services
+from workbench.services import REMOTE, Services
 from workbench.transactions import TransactionError, parse_transaction
 from workbench.verdict_stats import agreement_line, preference_line
 from workbench.verdicts import MAX_NOTE_CHARS, VERDICTS, latest_verdicts, tally_line, verdict_rows, verdicts_file
@@ -107,6 +108,12 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         with gr.Row():
             verdict_btns = [gr.Button(v, size="sm", elem_id=f"cmp-verdict-{i}")
                             for i, v in enumerate(VERDICTS)]
+        with gr.Row(equal_height=True):
+            judge_with = gr.Dropdown(judge_choices(services), value=REMOTE, label="Judge model", scale=1,
+                                     elem_id="cmp-judge-engine")
+            judge_btn = gr.Button("Ask the judge model (it reads both answers, in both orders)", size="sm",
+                                  scale=2, elem_id="cmp-judge")
+        model_note = gr.Markdown(elem_id="cmp-model-verdict")
         verdicts_csv = gr.DownloadButton("Download verdicts (CSV)", visible=False, size="sm",
                                          elem_id="cmp-verdicts-csv")
         with gr.Accordion("Comparisons in this browser", open=True, elem_id="cmp-log-box"):
@@ -185,8 +192,9 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     log_out = [log, log_table, log_csv]
     keep = {"fn": remembered, "inputs": [last, log], "outputs": log_out, "api_visibility": "private",
             "queue": False}
-    # another comparison shown: a reason typed for the last one is not this one's
-    forget_why = {"fn": lambda: "", "inputs": None, "outputs": [why], "api_visibility": "private", "queue": False}
+    # another comparison shown: a reason typed for the last one, or the judge model's verdict, is not this one's
+    forget_why = {"fn": lambda: ("", ""), "inputs": None, "outputs": [why, model_note], "api_visibility": "private",
+                  "queue": False}
     for trigger in (go_btn.click, query.submit):
         trigger(**forget_why)
         trigger(compare_ui, compare_inputs, outputs, api_visibility="private", **services.heavy_event).success(**keep)
@@ -195,6 +203,11 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         btn.click(verdict_button(choice), [last, why],
                   [last, verdict_note, verdicts_csv, *col_parts, diff, *col_frame, why],
                   api_visibility="private").success(**keep)
+    def ask_judge(rec: dict | None, label: str, request: gr.Request) -> tuple:
+        return judged_single(services, rec, label, session_cancel(services, request, "compare"))
+
+    judge_btn.click(ask_judge, [last, judge_with], [last, model_note], api_visibility="private",
+                    **services.heavy_event).success(**keep)
     log_table.select(**forget_why)
     log_table.select(shown_again, [log], [query, tx, checks, *outputs], api_visibility="private")
     log_clear.click(cleared, None, log_out, api_visibility="private", queue=False)

@@ -4,16 +4,28 @@ column and the run's CSV, and the tally under the table sets them against the an
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import gradio as gr
 
+from engines.base import Engine
 from ui.batch_view import results_frame, run_csv, table_verdicts
 from ui.common import session_cancel, stopper
 from ui.judging import judge_of
-from workbench.model_judge import MAX_JUDGE_CONCURRENCY, JudgeProgress, judge_run, model_verdicts_file
+from workbench.blind import is_blind_pending
+from workbench.compare import still_to_run
+from workbench.model_judge import (
+    MAX_JUDGE_CONCURRENCY,
+    JudgeError,
+    JudgeProgress,
+    judge_experiment,
+    judge_run,
+    model_verdicts_file,
+)
+from workbench.safety import safe_markdown
 from workbench.services import PIPELINE, REMOTE, Services
 from workbench.verdicts import run_verdicts, verdicts_file
 
@@ -26,6 +38,45 @@ EXPLAIN = (
     "are not asked again. A model judging its own answers tends to prefer them: System A is no neutral "
     "referee of System A against System B — read its verdicts against the analysts'.")
 SHOWN_ERRORS = 5
+
+
+def model_said(shown: dict[str, Any] | None) -> str:
+    """What the judge model said of a comparison (a record, or table_verdicts' entry, with its
+    model_verdict, model_verdict_note and model_judge), said once the analyst has given their own
+    verdict; empty when no model judged it."""
+    if not shown or not shown.get("model_verdict"):
+        return ""
+    why = f" (“{safe_markdown(shown['model_verdict_note'])}”)" if shown.get("model_verdict_note") else ""
+    return f" The judge model `{shown['model_judge']}` said **{shown['model_verdict']}**{why}."
+
+
+def judge_engine(services: Services, label: str) -> Engine:
+    """The engine `label` names, or a clear error when it cannot judge (System A without a key)."""
+    engine = services.engine(label)
+    if problem := getattr(engine, "configuration_problem", lambda: None)():
+        raise gr.Error(f"{label} cannot judge: {problem}")
+    return engine
+
+
+def judged_single(services: Services, rec: dict[str, Any] | None, label: str,
+                  cancel: threading.Event) -> tuple[dict[str, Any], str]:
+    """A single comparison (Compare's Single tab) judged by the model `label` names, as a batch
+    experiment is: the record with its model_verdict, model_verdict_note and model_judge (so that
+    the browser's log and its CSV keep them), and the sentence saying it. Nothing is written to
+    the model verdicts' file: that one holds batch runs'."""
+    if not rec:
+        raise gr.Error("Run a comparison first.")
+    if is_blind_pending(rec):
+        raise gr.Error("Give your verdict first: the judge model's verdict would name the systems.")
+    if still_to_run(rec, ("A", "B")):
+        raise gr.Error("The judge model reads both answers: run the comparison with both systems, both answering.")
+    try:
+        said = judge_experiment(judge_engine(services, label), rec, cancel)
+    except JudgeError as exc:
+        raise gr.Error(f"The judge model gave no verdict: {exc}.") from None
+    rec = {**rec, "model_verdict": said["verdict"], "model_verdict_note": said["verdict_note"],
+           "model_judge": said["judge_model"]}
+    return rec, model_said(rec).strip()
 
 
 def judge_choices(services: Services) -> list[tuple[str, str]]:
@@ -80,9 +131,7 @@ def bind_model_judge(services: Services, parts: dict[str, Any], records: gr.Stat
     def judge(held: dict[str, dict], run_name: str, label: str, width: float, request: gr.Request) -> Iterator[str]:
         if not held or not run_name:
             raise gr.Error("Run a batch or open a saved run first.")
-        engine = services.engine(label)
-        if problem := getattr(engine, "configuration_problem", lambda: None)():
-            raise gr.Error(f"{label} cannot judge: {problem}")
+        engine = judge_engine(services, label)
         cancel = session_cancel(services, request, "model-judge")
         errors: list[str] = []
         last = 0.0

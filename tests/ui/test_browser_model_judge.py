@@ -7,10 +7,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+import app as app_module
 from tests.fake_deepseek import FakeDeepSeek
+from tests.serve import free_port
 from tests.ui.downloads import download_csv
 from tests.ui.pages import saved_run_both_answered
 from workbench.services import REMOTE
+from workbench.settings import Settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -64,3 +67,37 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
         page.click("#batch-model-judge-run")  # nothing left for this model: it asks nothing again
         expect(status).to_contain_text("has a verdict from judge already")
         assert len(judge.requests) == 6
+
+
+def test_a_single_comparison_is_judged_by_the_model_on_request(browser, running_app, monkeypatch, tmp_path):
+    _, services = running_app
+    monkeypatch.setattr(services.settings, "results_dir", tmp_path / "runs")  # its verdicts stay its own
+    services.settings.results_dir.mkdir()
+    monkeypatch.setenv("FAKE_DEEPSEEK_KEY", "sk-test-model-judge")
+    with FakeDeepSeek() as judge:
+        monkeypatch.setitem(services.engines, REMOTE, judge.engine("judge"))  # answers as System A, and judges
+        settings = Settings(model=services.settings.model, port=free_port(), results_dir=tmp_path / "runs")
+        demo, url, _, _ = app_module.launch(settings, services=services)
+        try:
+            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            page.goto(url)
+            page.get_by_role("tab", name="Compare").click()
+            page.fill("#cmp-query textarea", "What is the P/E ratio?")
+            page.click("#cmp-go")
+            expect(page.locator("#cmp-verdict-note")).to_contain_text("Record a verdict", timeout=60000)
+            page.click("#cmp-judge")
+            said = page.locator("#cmp-model-verdict")
+            expect(said).to_contain_text("The judge model judge said", timeout=20000)
+            verdict = next(v for v in ("A better", "B better", "Tie", "Both bad") if v in said.inner_text())
+            expect(said).to_contain_text("A first: Answer")  # its reasons, per reading
+            rows = download_csv(page, "#cmp-log-csv", tmp_path / "log.csv")
+            assert {(r["model_verdict"], r["model_judge"]) for r in rows} == {(verdict, "judge")}
+
+            page.get_by_label("Blind: systems named after my verdict").check()
+            page.click("#cmp-go")
+            expect(said).to_be_empty()  # the last comparison's verdict is not this one's
+            expect(page.locator("#cmp-verdict-note")).to_contain_text("Blind comparison", timeout=60000)
+            page.click("#cmp-judge")
+            expect(page.get_by_text("Give your verdict first")).to_be_visible()
+        finally:
+            demo.close()
