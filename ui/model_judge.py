@@ -12,6 +12,7 @@ from typing import Any
 import gradio as gr
 
 from engines.base import Engine
+from engines.cost import usd
 from ui.batch_view import results_frame, run_csv, table_verdicts
 from ui.common import session_cancel, stopper
 from ui.judging import judge_of
@@ -85,9 +86,12 @@ def judge_choices(services: Services) -> list[tuple[str, str]]:
     return [(shown, label) for shown, label in services.engine_choices() if label != PIPELINE]
 
 
-def progress_line(run: str, model: str, prog: JudgeProgress, errors: list[str]) -> str:
-    """Where judging a run stands, and at its end what it did."""
+def progress_line(run: str, model: str, prog: JudgeProgress, errors: list[str], cost: float | None = None) -> str:
+    """Where judging a run stands, and at its end what it did (and what it cost, `cost`, when the
+    judge has prices)."""
     counts = f"{prog.judged} of {prog.total} judged" + (f", {prog.failed} failed" if prog.failed else "")
+    if cost is not None:
+        counts += f", cost {usd(cost)}"
     if prog.finished and not prog.total:
         line = (f"Every experiment of run `{run}` that both systems answered has a verdict from `{model}` "
                 "already (or none has both answers).")
@@ -134,14 +138,16 @@ def bind_model_judge(services: Services, parts: dict[str, Any], records: gr.Stat
         engine = judge_engine(services, label)
         cancel = session_cancel(services, request, "model-judge")
         errors: list[str] = []
-        last = 0.0
+        cost, last = None, 0.0
         try:
             for prog in judge_run(engine, list(held.values()), run_name, path, int(width), cancel):
                 errors += [prog.error] if prog.error else []
+                if prog.record is not None and prog.record.get("cost_usd") is not None:
+                    cost = (cost or 0.0) + prog.record["cost_usd"]
                 final = prog.finished or prog.stopped
                 if final or time.perf_counter() - last >= 0.5:
                     last = time.perf_counter()
-                    yield progress_line(run_name, engine.model_id, prog, errors)
+                    yield progress_line(run_name, engine.model_id, prog, errors, cost)
         except OSError as exc:
             raise gr.Error(f"The model's verdicts could not be recorded: {path} cannot be written "
                            f"({exc.strerror or exc}).") from None

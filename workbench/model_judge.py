@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from engines.base import ChatRequest, Engine, GenerationParams, collect, with_transaction
+from engines.cost import usd
 from workbench.compare import SYSTEMS, read_records, still_to_run
 from workbench.verdict_stats import cohen_kappa, preference, preference_line
 from workbench.verdicts import MAX_NOTE_CHARS, VERDICTS
@@ -101,8 +102,10 @@ def judge_experiment(engine: Engine, rec: dict[str, Any], cancel: threading.Even
     verdict both readings give, or a Tie when they differ. Raises JudgeError when a reading
     fails or ends without a verdict."""
     readings: dict[str, tuple[str, str]] = {}
+    costs = []  # what each reading cost, when the engine has prices
     for first in ORDERS:
         reply = collect(engine.stream(judge_request(rec, first), cancel))
+        costs.append(reply.stats.extras.get("cost_usd"))
         if reply.stats.finish_reason == "cancelled":
             raise JudgeError("stopped")
         if not reply.ok:
@@ -115,9 +118,10 @@ def judge_experiment(engine: Engine, rec: dict[str, Any], cancel: threading.Even
     said = {f"{first} first": verdict for first, (verdict, _) in readings.items()}
     consistent = len(set(said.values())) == 1
     reasons = " / ".join(f"{first} first: {reason}" for first, (_, reason) in readings.items() if reason)
+    priced = [c for c in costs if c is not None]
     return {"experiment_id": rec["experiment_id"], "verdict": readings["A"][0] if consistent else "Tie",
             "readings": said, "consistent": consistent, "judge_model": engine.model_id, "judge_engine": engine.name,
-            "verdict_note": reasons[:MAX_NOTE_CHARS]}
+            "verdict_note": reasons[:MAX_NOTE_CHARS], "cost_usd": round(sum(priced), 8) if priced else None}
 
 
 def record_model_verdict(path: Path, run: str, verdict: dict[str, Any]) -> dict[str, Any]:
@@ -230,6 +234,8 @@ def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], ans
     second = sum(r.get("A first") == "B better" and r.get("B first") == "A better" for r in swayed)
     if first or second:
         line += f" (it took the answer read first {first}×, the one read second {second}×)"
+    if costs := [r["cost_usd"] for r in model if r.get("cost_usd") is not None]:
+        line += f"; judging them cost {usd(sum(costs))}"
     lines = [line]
     if pref := preference_line(model):
         lines.append(pref)

@@ -169,3 +169,19 @@ def test_a_run_set_against_another_gives_the_judge_models_verdicts_in_each(tmp_p
     assert ("- Judged in both runs by it: 2 experiments; the verdict changed on 1 from tuesday to monday "
             "(A better → B better on 1).") in head
     assert "- Verdicts: " not in head  # no analyst judged either run
+
+
+def test_judging_a_run_says_how_far_it_got_what_failed_and_what_it_cost():
+    from ui.model_judge import progress_line
+    from workbench.model_judge import JudgeProgress
+
+    running = progress_line("nightly", "deepseek-chat", JudgeProgress(total=40, judged=12, failed=1), ["exp-3: boom"])
+    assert running == "Judging run `nightly` with `deepseek-chat`: 12 of 40 judged, 1 failed…\n\n- exp-3: boom"
+    errors = [f"exp-{n}: no verdict" for n in range(7)]
+    done = progress_line("nightly", "m", JudgeProgress(total=40, judged=33, failed=7, finished=True), errors, 0.0123)
+    assert done.startswith("**Judged run `nightly` with `m`:** 33 of 40 judged, 7 failed, cost $0.0123.")
+    assert "- exp-4: no verdict\n- … and 2 more" in done  # five named, the rest counted
+    stopped = progress_line("r", "m", JudgeProgress(total=40, judged=2, failed=0, stopped=True), [])
+    assert stopped.endswith("2 of 40 judged; *Judge this run* goes on with the rest.")
+    nothing = progress_line("r", "m", JudgeProgress(total=0, judged=0, failed=0, finished=True), [])
+    assert nothing.startswith("Every experiment of run `r` that both systems answered has a verdict from `m` already")

@@ -35,8 +35,9 @@ class ScriptedJudge:
 
     name = "Scripted judge"
 
-    def __init__(self, script, model_id: str = "judge-model", delay_s: float = 0.0) -> None:
-        self.script, self.model_id, self.delay_s = script, model_id, delay_s
+    def __init__(self, script, model_id: str = "judge-model", delay_s: float = 0.0,
+                 cost_usd: float | None = None) -> None:
+        self.script, self.model_id, self.delay_s, self.cost_usd = script, model_id, delay_s, cost_usd
         self.adapters: list[str] = []
         self.requests: list[ChatRequest] = []
 
@@ -53,7 +54,8 @@ class ScriptedJudge:
             yield Done(StreamStats(self.model_id, "error"), reply)
             return
         yield TextDelta("content", reply)
-        yield Done(StreamStats(self.model_id, "stop", content_tokens=9))
+        priced = {"cost_usd": self.cost_usd} if self.cost_usd is not None else {}
+        yield Done(StreamStats(self.model_id, "stop", content_tokens=9, extras=priced))
 
     def health(self) -> dict:
         return {}
@@ -130,6 +132,15 @@ def test_a_run_is_judged_once_per_model_each_verdict_kept_as_it_comes(tmp_path):
     assert list(judge_run(other, records, "nightly", path))[-1].judged == 3
     assert model_verdicts(path, "other-run") == []
     assert len(model_verdicts(path, "nightly")) == 6
+    assert all(r["cost_usd"] is None for r in model_verdicts(path, "nightly"))  # no prices, no cost
+
+
+def test_a_priced_judge_says_what_its_verdicts_cost(tmp_path):
+    path = model_verdicts_file(tmp_path)
+    records = [_rec("exp-1"), _rec("exp-2")]
+    steps = list(judge_run(ScriptedJudge(prefers_right, cost_usd=0.001), records, "r", path))
+    assert [s.record["cost_usd"] for s in steps if s.record] == [0.002, 0.002]  # two readings each
+    assert "judging them cost $0.004" in model_tally(model_verdicts(path, "r"), [], answered=2)
 
 
 def test_a_judge_that_fails_on_one_experiment_goes_on_with_the_others(tmp_path):
