@@ -216,8 +216,12 @@ def agreement_with(model: list[dict[str, Any]], analysts: list[dict[str, Any]]) 
         return None
     kappa = cohen_kappa(pairs)
     same = sum(a == b for a, b in pairs)
+    said: dict[str, Counter] = {}  # the analysts' verdict -> what the model said on those
+    for model_said, analyst in pairs:
+        said.setdefault(analyst, Counter())[model_said] += 1
     return {"pairs": len(pairs), "same_verdict": same, "share": round(same / len(pairs), 4),
-            "cohen_kappa": round(kappa, 4) if kappa is not None else None}
+            "cohen_kappa": round(kappa, 4) if kappa is not None else None,
+            "by_analysts_verdict": {v: {m: said[v][m] for m in VERDICTS if said[v][m]} for v in VERDICTS if v in said}}
 
 
 def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], answered: int) -> str:
@@ -245,7 +249,9 @@ def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], ans
         kappa = agreed["cohen_kappa"]
         lines.append(f"It gave the analysts' verdict in {agreed['same_verdict']} of {agreed['pairs']} verdicts on "
                      f"the same experiments ({agreed['share']:.0%}"
-                     + (f"; Cohen's κ {kappa:.2f})" if kappa is not None else ")"))
+                     + (f"; Cohen's κ {kappa:.2f})" if kappa is not None else ")") + ": where an analyst said "
+                     + "; where ".join(f"{analyst}, it said " + ", ".join(f"{m} {n}" for m, n in said.items())
+                                       for analyst, said in agreed["by_analysts_verdict"].items()))
     return "\n\n".join(lines)
 
 

@@ -56,7 +56,8 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
         expect(page.locator("#batch-verdict-note")).to_contain_text(
             "Verdict A better recorded for q-0 (run judged-by-a-model). The judge model judge said B better "
             "(“A first: Answer 2 states the right figure. / B first: Answer 1 states the right figure.”).")
-        expect(tally).to_contain_text("It gave the analysts' verdict in 0 of 1 verdicts on the same experiments")
+        expect(tally).to_contain_text("It gave the analysts' verdict in 0 of 1 verdicts on the same experiments "
+                                      "(0%; Cohen's κ 0.00): where an analyst said A better, it said B better 1")
         expect(tally).to_contain_text("A better 1 · B better 0 · Tie 0 · Both bad 0 — 1 comparison judged")
         rows = download_csv(page, "#batch-download", tmp_path / "judged.csv")
         assert {(r["experiment_id"], r["verdict"], r["model_verdict"], r["model_judge"]) for r in rows} == {

@@ -195,6 +195,8 @@ def test_model_verdicts_are_set_against_the_analysts_and_named_in_the_table(tmp_
                             "counted as a Tie (it took the answer read first 1×, the one read second 0×)")
     assert "System B preferred in 3 of 4 verdicts that chose a system" in tally
     assert "It gave the analysts' verdict in 2 of 3 verdicts on the same experiments (67%" in tally
+    assert tally.endswith(": where an analyst said A better, it said B better 1; where B better, it said B better 2")
+    assert agreed["by_analysts_verdict"] == {"A better": {"B better": 1}, "B better": {"B better": 2}}
     assert "nothing to set it against" in model_tally(model, [], answered=6)
     records = [_rec(f"exp-{n}") for n in range(6)]
     assert judge_lines(path, "r", records, analysts).startswith("**Model verdicts, `deepseek-chat`:** A better 1")
