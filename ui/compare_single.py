@@ -203,6 +203,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         btn.click(verdict_button(choice), [last, why],
                   [last, verdict_note, verdicts_csv, *col_parts, diff, *col_frame, why],
                   api_visibility="private").success(**keep)
+
     def ask_judge(rec: dict | None, label: str, request: gr.Request) -> tuple:
         return judged_single(services, rec, label, session_cancel(services, request, "compare"))
 

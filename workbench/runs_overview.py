@@ -77,8 +77,9 @@ def runs_overview(results_dir: Path) -> list[dict[str, Any]]:
             continue
         judged = verdicts.get(run.name, [])
         pref = preference(judged)
-        model = shown_model(by_models.get(run.name, []))
-        model_pref = preference([r for r in by_models.get(run.name, []) if r.get("judge_model") == model])
+        given = by_models.get(run.name, [])
+        model = shown_model(given)
+        model_pref = preference([r for r in given if str(r.get("judge_model") or "") == model])
         rows.append({"run": run.name, "written (UTC)": f"{run.modified:%Y-%m-%d %H:%M}",
                      **_run_figures(path, stat.st_mtime_ns, stat.st_size), "verdicts": len(judged),
                      "B preferred": pref["b_share"] if pref else None,
