@@ -19,6 +19,8 @@ from ui.judging import judge_of
 from workbench.blind import is_blind_pending
 from workbench.compare import still_to_run
 from workbench.model_judge import (
+    JUDGE_PARAMS,
+    JUDGE_SYSTEM,
     MAX_JUDGE_CONCURRENCY,
     JudgeError,
     JudgeProgress,
@@ -112,6 +114,9 @@ def build_model_judge(services: Services) -> dict[str, Any]:
     """Lays out the accordion; returns what bind_model_judge binds."""
     with gr.Accordion("Judge with a model", open=False, elem_id="batch-model-judge"):
         gr.Markdown(EXPLAIN)
+        with gr.Accordion("What the judge is told", open=False, elem_id="batch-model-judge-prompt"):
+            gr.Markdown(f"> {JUDGE_SYSTEM}\n\nThen the question (with its transaction), *Answer 1* and *Answer 2*. "
+                        f"Greedy decoding, thinking off, up to {JUDGE_PARAMS.max_new_tokens} new tokens.")
         with gr.Row(equal_height=True):
             engine = gr.Dropdown(judge_choices(services), value=REMOTE, label="Judge",
                                  elem_id="batch-model-judge-engine")

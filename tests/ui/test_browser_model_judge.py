@@ -37,6 +37,9 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
         expect(page.locator("#batch-progress")).to_contain_text("Opened run judged-by-a-model", timeout=20000)
 
         page.locator("#batch-model-judge").get_by_text("Judge with a model").click()
+        page.locator("#batch-model-judge-prompt").get_by_text("What the judge is told").click()
+        expect(page.locator("#batch-model-judge-prompt")).to_contain_text("You judge two answers that a finance "
+                                                                          "assistant gave")
         page.click("#batch-model-judge-run")
         status = page.locator("#batch-model-judge-status")
         expect(status).to_contain_text("Judged run judged-by-a-model with judge: 3 of 3 judged", timeout=30000)
