@@ -22,9 +22,11 @@ from workbench.model_judge import (
     JUDGE_PARAMS,
     JUDGE_SYSTEM,
     MAX_JUDGE_CONCURRENCY,
+    MAX_RULES_CHARS,
     JudgeError,
     JudgeProgress,
     judge_experiment,
+    judge_name,
     judge_run,
     model_verdicts_file,
 )
@@ -115,8 +117,13 @@ def build_model_judge(services: Services) -> dict[str, Any]:
     with gr.Accordion("Judge with a model", open=False, elem_id="batch-model-judge"):
         gr.Markdown(EXPLAIN)
         with gr.Accordion("What the judge is told", open=False, elem_id="batch-model-judge-prompt"):
-            gr.Markdown(f"> {JUDGE_SYSTEM}\n\nThen the question (with its transaction), *Answer 1* and *Answer 2*. "
-                        f"Greedy decoding, thinking off, up to {JUDGE_PARAMS.max_new_tokens} new tokens.")
+            gr.Markdown(f"> {JUDGE_SYSTEM}\n\nThen your house rules, if any, said to come before all of that; then "
+                        "the question (with its transaction), *Answer 1* and *Answer 2*. Greedy decoding, thinking "
+                        f"off, up to {JUDGE_PARAMS.max_new_tokens} new tokens.")
+        rules = gr.Textbox(label="House rules (optional): what your team holds a right answer to, told to the judge "
+                           "after its instructions and before them in weight — the same model under other rules "
+                           "is another judge", lines=2, max_length=MAX_RULES_CHARS, elem_id="batch-model-judge-rules",
+                           placeholder="e.g. An answer that names a security to buy is wrong, however well argued.")
         with gr.Row(equal_height=True):
             engine = gr.Dropdown(judge_choices(services), value=REMOTE, label="Judge",
                                  elem_id="batch-model-judge-engine")
@@ -125,7 +132,7 @@ def build_model_judge(services: Services) -> dict[str, Any]:
             go = gr.Button("Judge this run", variant="primary", elem_id="batch-model-judge-run")
             stop = gr.Button("Stop", elem_id="batch-model-judge-stop")
         status = gr.Markdown(elem_id="batch-model-judge-status")
-    return {"engine": engine, "width": width, "go": go, "stop": stop, "status": status}
+    return {"engine": engine, "rules": rules, "width": width, "go": go, "stop": stop, "status": status}
 
 
 def bind_model_judge(services: Services, parts: dict[str, Any], records: gr.State, run: gr.State,
@@ -137,22 +144,24 @@ def bind_model_judge(services: Services, parts: dict[str, Any], records: gr.Stat
     folder = services.settings.results_dir
     path = model_verdicts_file(folder)
 
-    def judge(held: dict[str, dict], run_name: str, label: str, width: float, request: gr.Request) -> Iterator[str]:
+    def judge(held: dict[str, dict], run_name: str, label: str, rules: str, width: float,
+              request: gr.Request) -> Iterator[str]:
         if not held or not run_name:
             raise gr.Error("Run a batch or open a saved run first.")
         engine = judge_engine(services, label)
         cancel = session_cancel(services, request, "model-judge")
         errors: list[str] = []
         cost, last = None, 0.0
+        name = judge_name(engine.model_id, rules)
         try:
-            for prog in judge_run(engine, list(held.values()), run_name, path, int(width), cancel):
+            for prog in judge_run(engine, list(held.values()), run_name, path, int(width), cancel, rules):
                 errors += [prog.error] if prog.error else []
                 if prog.record is not None and prog.record.get("cost_usd") is not None:
                     cost = (cost or 0.0) + prog.record["cost_usd"]
                 final = prog.finished or prog.stopped
                 if final or time.perf_counter() - last >= 0.5:
                     last = time.perf_counter()
-                    yield progress_line(run_name, engine.model_id, prog, errors, cost)
+                    yield progress_line(run_name, name, prog, errors, cost)
         except OSError as exc:
             raise gr.Error(f"The model's verdicts could not be recorded: {path} cannot be written "
                            f"({exc.strerror or exc}).") from None
@@ -164,7 +173,7 @@ def bind_model_judge(services: Services, parts: dict[str, Any], records: gr.Stat
         shown = table_verdicts(folder, run_name, run_verdicts(verdicts_file(folder), run_name, judge_of(request)))
         return results_frame(rows, shown), tally_of(held, run_name), run_csv(rows, run_name, shown)
 
-    parts["go"].click(judge, [records, run, parts["engine"], parts["width"]], parts["status"],
+    parts["go"].click(judge, [records, run, parts["engine"], parts["rules"], parts["width"]], parts["status"],
                       api_visibility="private", **services.heavy_event).then(
                           shown_again, [records, run], [table, tally, download], api_visibility="private")
     parts["stop"].click(stopper(services, "model-judge"), None, None, api_visibility="private", queue=False)

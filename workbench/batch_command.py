@@ -35,7 +35,16 @@ from workbench.compare import (
 )
 from workbench.experiments import BUNDLED, ExperimentFileError, load_experiments
 from workbench.export import write_csv
-from workbench.model_judge import by_model, judge_run, model_columns, model_tally, model_verdicts, model_verdicts_file
+from workbench.model_judge import (
+    MAX_RULES_CHARS,
+    by_model,
+    judge_name,
+    judge_run,
+    model_columns,
+    model_tally,
+    model_verdicts,
+    model_verdicts_file,
+)
 from workbench.saved import unwritable
 from workbench.services import Services, build_services
 from workbench.settings import add_arguments, settings_from_args
@@ -77,6 +86,9 @@ def build_batch_parser() -> argparse.ArgumentParser:
                         help="then have a model judge every experiment both systems answered, as the Batch "
                         "tab's *Judge with a model* does: A, System A's model; B, System B's local model "
                         "(without its router). Needs --run: the verdicts are kept with the saved run")
+    parser.add_argument("--judge-rules", default=None, metavar="TEXT",
+                        help="house rules told to the judge (--judge) after its instructions, as the Batch tab's "
+                        "*House rules* box: the same model under other rules is another judge")
     parser.add_argument("--params", default="{}", metavar="JSON",
                         help='generation parameters for both systems, e.g. \'{"max_new_tokens": 256, '
                         '"enable_thinking": false}\' (default: the app\'s defaults)')
@@ -126,6 +138,12 @@ def run_batch(argv: list[str]) -> int:
     if args.judge and args.run is None:
         print("--judge keeps the model's verdicts with a saved run: give --run NAME too", file=sys.stderr)
         return 2
+    if args.judge_rules is not None and not args.judge:
+        print("--judge-rules go with --judge A or --judge B", file=sys.stderr)
+        return 2
+    if len(args.judge_rules or "") > MAX_RULES_CHARS:
+        print(f"--judge-rules: at most {MAX_RULES_CHARS} characters", file=sys.stderr)
+        return 2
     if args.limit > 0:
         experiments = experiments[: args.limit]
     try:
@@ -159,7 +177,8 @@ def run_batch(argv: list[str]) -> int:
             bar.close()
             bar = None
         records = latest_records(jsonl, {e.id for e in experiments})
-        unjudged = _judge(services, args.judge, args.run, records, args.concurrency) if args.judge else 0
+        unjudged = (_judge(services, args.judge, args.run, records, args.concurrency, args.judge_rules)
+                    if args.judge else 0)
     except KeyboardInterrupt:
         run.cancel.set()
         print("\nStopped: finished experiments (and verdicts) are kept; run the same command to resume.",
@@ -179,17 +198,18 @@ def run_batch(argv: list[str]) -> int:
     return status or (3 if unjudged else 0)
 
 
-def _judge(services: Services, which: str, run: str, records: list[dict], concurrency: int) -> int:
-    """Have System `which`'s model judge the saved run `run` (workbench.model_judge); print why an
-    experiment got no verdict. Returns how many did not."""
+def _judge(services: Services, which: str, run: str, records: list[dict], concurrency: int,
+           rules: str | None) -> int:
+    """Have System `which`'s model judge the saved run `run` (workbench.model_judge) under the
+    house `rules`; print why an experiment got no verdict. Returns how many did not."""
     engine = services.remote if which == "A" else services.local
     cancel = threading.Event()
     bar, failed = None, 0
     try:
         for prog in judge_run(engine, records, run, model_verdicts_file(services.settings.results_dir),
-                              concurrency, cancel):
+                              concurrency, cancel, rules):
             if bar is None:
-                bar = tqdm(total=prog.total, unit="exp", desc=f"judge ({engine.model_id})")
+                bar = tqdm(total=prog.total, unit="exp", desc=f"judge ({judge_name(engine.model_id, rules)})")
             bar.n = prog.judged + prog.failed
             bar.refresh()
             if prog.error:

@@ -11,11 +11,12 @@ model's verdicts are set against them (how often it gives the analysts' verdict,
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -25,6 +26,7 @@ from typing import Any
 from engines.base import ChatRequest, Engine, GenerationParams, collect, with_transaction
 from engines.cost import usd
 from workbench.compare import SYSTEMS, read_records, still_to_run
+from workbench.safety import safe_markdown
 from workbench.verdict_stats import cohen_kappa, preference, preference_line
 from workbench.verdicts import MAX_NOTE_CHARS, VERDICTS
 
@@ -51,14 +53,28 @@ def model_verdicts_file(results_dir: Path) -> Path:
     return results_dir / "model-verdicts.jsonl"
 
 
-def judge_request(rec: dict[str, Any], first: str) -> ChatRequest:
-    """What the judge is asked about a batch record, with system `first`'s answer as answer 1."""
+MAX_RULES_CHARS = 2000
+
+
+def judge_name(model_id: str, rules: str | None = None) -> str:
+    """Who a judge is: its model, and the house rules it was given (a short digest of them), so
+    that the same model under other rules counts as another judge: "deepseek-chat + rules 3fa2c1"."""
+    rules = " ".join((rules or "").split())
+    return f"{model_id} + rules {hashlib.sha256(rules.encode()).hexdigest()[:6]}" if rules else model_id
+
+
+def judge_request(rec: dict[str, Any], first: str, rules: str | None = None) -> ChatRequest:
+    """What the judge is asked about a batch record, with system `first`'s answer as answer 1;
+    `rules`, the analysts' house rules, follow its instructions and come before them."""
     answers = [(rec[SYSTEMS[key]].get("response") or "").strip() or "(empty)"
                for key in (first, "B" if first == "A" else "A")]
     question = with_transaction(rec["query"], rec.get("transaction"))
     text = (f"## Question\n{question}\n\n## Answer 1\n{answers[0]}\n\n## Answer 2\n{answers[1]}\n\n"
             "Which answer is better? End with the verdict line.")
-    return ChatRequest.single(text, system_prompt=JUDGE_SYSTEM, params=JUDGE_PARAMS)
+    system = JUDGE_SYSTEM
+    if rules and rules.strip():
+        system += f"\n\nThe team's house rules, which come before everything above:\n{rules.strip()}"
+    return ChatRequest.single(text, system_prompt=system, params=JUDGE_PARAMS)
 
 
 def read_verdict(reply: str, first: str) -> str | None:
@@ -97,14 +113,15 @@ class JudgeProgress:
     finished: bool = False
 
 
-def judge_experiment(engine: Engine, rec: dict[str, Any], cancel: threading.Event | None = None) -> dict[str, Any]:
-    """A model verdict on a batch record both systems answered: read in both orders; the
-    verdict both readings give, or a Tie when they differ. Raises JudgeError when a reading
-    fails or ends without a verdict."""
+def judge_experiment(engine: Engine, rec: dict[str, Any], cancel: threading.Event | None = None,
+                     rules: str | None = None) -> dict[str, Any]:
+    """A model verdict on a batch record both systems answered, under the house `rules` if any:
+    read in both orders; the verdict both readings give, or a Tie when they differ. Raises
+    JudgeError when a reading fails or ends without a verdict."""
     readings: dict[str, tuple[str, str]] = {}
     costs = []  # what each reading cost, when the engine has prices
     for first in ORDERS:
-        reply = collect(engine.stream(judge_request(rec, first), cancel))
+        reply = collect(engine.stream(judge_request(rec, first, rules), cancel))
         costs.append(reply.stats.extras.get("cost_usd"))
         if reply.stats.finish_reason == "cancelled":
             raise JudgeError("stopped")
@@ -120,7 +137,8 @@ def judge_experiment(engine: Engine, rec: dict[str, Any], cancel: threading.Even
     reasons = " / ".join(f"{first} first: {reason}" for first, (_, reason) in readings.items() if reason)
     priced = [c for c in costs if c is not None]
     return {"experiment_id": rec["experiment_id"], "verdict": readings["A"][0] if consistent else "Tie",
-            "readings": said, "consistent": consistent, "judge_model": engine.model_id, "judge_engine": engine.name,
+            "readings": said, "consistent": consistent, "judge_model": judge_name(engine.model_id, rules),
+            "judge_engine": engine.name, "rules": (rules or "").strip() or None,
             "verdict_note": reasons[:MAX_NOTE_CHARS], "cost_usd": round(sum(priced), 8) if priced else None}
 
 
@@ -167,13 +185,14 @@ def to_judge(records: list[dict[str, Any]], done: set[str]) -> list[dict[str, An
 
 
 def judge_run(engine: Engine, records: list[dict[str, Any]], run: str, path: Path, concurrency: int = 4,
-              cancel: threading.Event | None = None) -> Iterator[JudgeProgress]:
-    """Judge every experiment of `records` that both systems answered and that this engine's
-    model has not judged yet, `concurrency` at a time; each verdict is appended to `path` as it
-    comes (a stop or a crash keeps those), and a progress for each, then a last one (finished or
-    stopped)."""
+              cancel: threading.Event | None = None, rules: str | None = None) -> Iterator[JudgeProgress]:
+    """Judge every experiment of `records` that both systems answered and that this judge (this
+    engine's model under these house `rules`) has not judged yet, `concurrency` at a time; each
+    verdict is appended to `path` as it comes (a stop or a crash keeps those), and a progress for
+    each, then a last one (finished or stopped)."""
     cancel = cancel or threading.Event()
-    done = {r["experiment_id"] for r in model_verdicts(path, run) if r.get("judge_model") == engine.model_id}
+    judge = judge_name(engine.model_id, rules)
+    done = {r["experiment_id"] for r in model_verdicts(path, run) if r.get("judge_model") == judge}
     waiting = to_judge(records, done)
     total, judged, failed = len(waiting), 0, 0
     width = max(1, min(concurrency, MAX_JUDGE_CONCURRENCY))
@@ -183,7 +202,7 @@ def judge_run(engine: Engine, records: list[dict[str, Any]], run: str, path: Pat
         queue = iter(waiting)
         while True:
             while not cancel.is_set() and len(running) < width and (rec := next(queue, None)):
-                running[pool.submit(judge_experiment, engine, rec, cancel)] = rec
+                running[pool.submit(judge_experiment, engine, rec, cancel, rules)] = rec
             if not running:
                 break
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -224,10 +243,12 @@ def agreement_with(model: list[dict[str, Any]], analysts: list[dict[str, Any]]) 
             "by_analysts_verdict": {v: {m: said[v][m] for m in VERDICTS if said[v][m]} for v in VERDICTS if v in said}}
 
 
-def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], answered: int) -> str:
+def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], answered: int,
+                quote: Callable[[str], str] = str) -> str:
     """One judge model's verdicts on a run in words: each kind, how many of the experiments both
-    systems answered, how often the two readings disagreed, how often System B was preferred and
-    how far it agrees with the analysts (`analysts`: their verdicts on the run)."""
+    systems answered, how often the two readings disagreed, its house rules (the analysts' words,
+    passed through `quote`: escaped for Markdown where it is shown), how often System B was
+    preferred and how far it agrees with the analysts (`analysts`: their verdicts on the run)."""
     counts = Counter(r["verdict"] for r in model)
     shares = " · ".join(f"{v} {counts[v]}" for v in VERDICTS)
     swayed = [r.get("readings") or {} for r in model if not r.get("consistent", True)]
@@ -241,6 +262,8 @@ def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], ans
     if costs := [r["cost_usd"] for r in model if r.get("cost_usd") is not None]:
         line += f"; judging them cost {usd(sum(costs))}"
     lines = [line]
+    if rules := next((r["rules"] for r in model if r.get("rules")), None):
+        lines.append(f"Its house rules: “{quote(rules)}”")
     if pref := preference_line(model):
         lines.append(pref)
     if (agreed := agreement_with(model, analysts)) is None:
@@ -280,5 +303,5 @@ def model_summary(verdicts: list[dict[str, Any]], analysts: list[dict[str, Any]]
 def judge_lines(path: Path, run: str, records: list[dict[str, Any]], analysts: list[dict[str, Any]]) -> str:
     """The model verdicts on a run, a paragraph per judge model; empty when none judged it."""
     answered = sum(not still_to_run(r, ("A", "B")) for r in records)
-    return "\n\n".join(f"**Model verdicts, `{model}`:** " + model_tally(given, analysts, answered)
+    return "\n\n".join(f"**Model verdicts, `{model}`:** " + model_tally(given, analysts, answered, safe_markdown)
                        for model, given in by_model(model_verdicts(path, run)).items())

@@ -12,6 +12,7 @@ from tests.fake_deepseek import FakeDeepSeek
 from tests.serve import free_port
 from tests.ui.downloads import download_csv
 from tests.ui.pages import saved_run_both_answered
+from workbench.model_judge import judge_name
 from workbench.services import REMOTE
 from workbench.settings import Settings
 
@@ -71,6 +72,12 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
         page.click("#batch-model-judge-run")  # nothing left for this model: it asks nothing again
         expect(status).to_contain_text("has a verdict from judge already")
         assert len(judge.requests) == 6
+        page.fill("#batch-model-judge-rules textarea", "Refuse any tip on a security.")  # under house rules,
+        page.click("#batch-model-judge-run")  # the same model is another judge: it judges every one again
+        ruled = judge_name("judge", "Refuse any tip on a security.")
+        expect(status).to_contain_text(f"Judged run judged-by-a-model with {ruled}: 3 of 3 judged", timeout=30000)
+        assert len(judge.requests) == 12 and "Refuse any tip on a security." in str(judge.requests[-1]["body"])
+        expect(tally).to_contain_text("Its house rules: “Refuse any tip on a security.”")
 
 
 def test_a_single_comparison_is_judged_by_the_model_on_request(browser, running_app, monkeypatch, tmp_path):

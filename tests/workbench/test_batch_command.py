@@ -98,12 +98,14 @@ def test_the_closing_lines_set_a_and_b_side_by_side_on_the_same_experiments(tmp_
 
 def test_a_headless_run_is_judged_by_a_model_when_asked(tmp_path, capsys, demo_model_dir):
     from tests.fake_deepseek import FakeDeepSeek
-    from workbench.model_judge import model_verdicts, model_verdicts_file
+    from workbench.model_judge import judge_name, model_verdicts, model_verdicts_file
 
     runs, out = tmp_path / "runs", tmp_path / "judged.csv"
     questions = _questions(tmp_path)
     assert run_batch(["--out", str(out), "--judge", "A", "--systems", "B", "--results-dir", str(runs)]) == 2
     assert "--judge keeps the model's verdicts with a saved run: give --run NAME too" in capsys.readouterr().err
+    assert run_batch(["--run", "judged", "--judge-rules", "Be strict.", "--results-dir", str(runs)]) == 2
+    assert "--judge-rules go with --judge A or --judge B" in capsys.readouterr().err
     with FakeDeepSeek() as server:  # System A: a custom server whose model answers, and judges fairly
         argv = ["--run", "judged", "--experiments", str(questions), "--judge", "A", "--out", str(out),
                 "--params", '{"max_new_tokens": 24, "seed": 3}', "--model", str(demo_model_dir),
@@ -115,10 +117,13 @@ def test_a_headless_run_is_judged_by_a_model_when_asked(tmp_path, capsys, demo_m
         printed = capsys.readouterr().out
         assert run_batch(argv) == 0  # again: nothing asked, nothing judged again
         assert len(server.requests) == asked
-    judged = model_verdicts(model_verdicts_file(runs), "judged")
+        assert run_batch([*argv, "--judge-rules", "Refuse any tip on a security."]) == 0  # another judge
+        assert len(server.requests) == asked + 4
+        assert "Its house rules: “Refuse any tip on a security.”" in capsys.readouterr().out
+    judged = [r for r in model_verdicts(model_verdicts_file(runs), "judged") if r["judge_model"] == "judge"]
     assert sorted(r["experiment_id"] for r in judged) == ["q1", "q2"]
     assert all(r["judge_model"] == "judge" and r["consistent"] for r in judged)
     assert "Model verdicts (judge): " in printed and "— 2 of the 2 experiments both systems answered" in printed
-    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))  # the judge that judged last: the one with rules
     assert {r["experiment_id"]: r["model_verdict"] for r in rows} == {r["experiment_id"]: r["verdict"] for r in judged}
-    assert {r["model_judge"] for r in rows} == {"judge"}
+    assert {r["model_judge"] for r in rows} == {judge_name("judge", "Refuse any tip on a security.")}

@@ -17,8 +17,10 @@ from workbench.model_judge import (
     JUDGE_SYSTEM,
     JudgeError,
     agreement_with,
+    by_model,
     judge_experiment,
     judge_lines,
+    judge_name,
     judge_request,
     judge_run,
     model_columns,
@@ -223,3 +225,33 @@ def test_the_judge_is_asked_over_the_openai_api(monkeypatch):
     assert verdict["verdict"] == "B better" and verdict["consistent"]
     assert len(sent) == 2 and all(body["temperature"] == 0.0 for body in sent)
     assert sent[0]["messages"][0] == {"role": "system", "content": JUDGE_SYSTEM}
+
+
+def test_house_rules_reach_the_judge_and_make_it_another_judge(tmp_path):
+    rules = "An answer that names a security to buy is wrong, however well argued."
+    request = judge_request(_rec("exp-1"), first="A", rules=f"  {rules}\n")
+    assert request.system_prompt.startswith(JUDGE_SYSTEM)
+    assert request.system_prompt.endswith(f"The team's house rules, which come before everything above:\n{rules}")
+    assert judge_request(_rec("exp-1"), first="A", rules="  ").system_prompt == JUDGE_SYSTEM
+    assert judge_name("deepseek-chat") == judge_name("deepseek-chat", " ") == "deepseek-chat"
+    named = judge_name("deepseek-chat", rules)
+    assert named.startswith("deepseek-chat + rules ") and named == judge_name("deepseek-chat", rules.replace(" ", "  "))
+    assert named != judge_name("deepseek-chat", "Another rule.")
+
+    path = model_verdicts_file(tmp_path)
+    records = [_rec("exp-1"), _rec("exp-2")]
+    engine = ScriptedJudge(prefers_right)
+    assert list(judge_run(engine, records, "r", path))[-1].judged == 2
+    ruled = list(judge_run(engine, records, "r", path, rules=rules))  # judged again, under the rules
+    assert ruled[-1].judged == 2 and all(rules in r.system_prompt for r in engine.requests[4:])
+    assert list(judge_run(engine, records, "r", path, rules=rules))[-1].total == 0  # and not a third time
+    judged = by_model(model_verdicts(path, "r"))
+    assert sorted(judged) == ["judge-model", judge_name("judge-model", rules)]
+    assert all(r["rules"] == rules for r in judged[judge_name("judge-model", rules)])
+    lines = judge_lines(path, "r", records, [])
+    assert "Its house rules: “An answer that names a security to buy is wrong, however well argued.”" in lines
+    assert "Its house rules" not in model_tally(judged["judge-model"], [], answered=2)
+    html = "Refuse <b>any</b> tip."  # the analysts' words are shown, not run as HTML, on the page
+    record_model_verdict(path, "r", {"experiment_id": "exp-1", "verdict": "Tie", "judge_model": "m", "rules": html})
+    assert "Its house rules: “Refuse &lt;b&gt;any&lt;/b&gt; tip.”" in judge_lines(path, "r", records, [])
+    assert "Its house rules: “Refuse <b>any</b> tip.”" in model_tally(by_model(model_verdicts(path, "r"))["m"], [], 2)
