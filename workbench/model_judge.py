@@ -287,13 +287,14 @@ def by_model(verdicts: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 
 
 def model_summary(verdicts: list[dict[str, Any]], analysts: list[dict[str, Any]]) -> dict[str, Any]:
-    """A run's model verdicts as data (GET /api/runs/{name}), per judge model: the counts, how
-    many the two readings disagreed on, each experiment's verdict, the preference for System B
+    """A run's model verdicts as data (GET /api/runs/{name}), per judge (judge_name): its house
+    rules, the counts, how many the two readings disagreed on, each experiment's verdict, the preference for System B
     and the agreement with the analysts' verdicts (`analysts`)."""
     out = {}
     for model, given in by_model(verdicts).items():
         counts = Counter(r["verdict"] for r in given)
-        out[model] = {"verdicts": len(given), "counts": {v: counts[v] for v in VERDICTS},
+        out[model] = {"rules": next((r["rules"] for r in given if r.get("rules")), None),
+                      "verdicts": len(given), "counts": {v: counts[v] for v in VERDICTS},
                       "readings_disagreed": sum(not r.get("consistent", True) for r in given),
                       "by_experiment": {r["experiment_id"]: r["verdict"] for r in given},
                       "preference": preference(given), "agreement_with_analysts": agreement_with(given, analysts)}
