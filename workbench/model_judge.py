@@ -46,14 +46,12 @@ JUDGE_PARAMS = GenerationParams(temperature=0.0, top_p=1.0, top_k=0, max_new_tok
 _VERDICT = re.compile(r"\[\[\s*(1|2|tie|both bad)\s*\]\]", re.IGNORECASE)
 ORDERS = ("A", "B")  # which system's answer is read first: one reading each
 MAX_JUDGE_CONCURRENCY = 8
+MAX_RULES_CHARS = 2000  # of the house rules a team gives the judge
 
 
 def model_verdicts_file(results_dir: Path) -> Path:
     """Where the app keeps the verdicts models give (apart from the analysts')."""
     return results_dir / "model-verdicts.jsonl"
-
-
-MAX_RULES_CHARS = 2000
 
 
 def judge_name(model_id: str, rules: str | None = None) -> str:
@@ -236,8 +234,8 @@ def agreement_with(model: list[dict[str, Any]], analysts: list[dict[str, Any]]) 
     kappa = cohen_kappa(pairs)
     same = sum(a == b for a, b in pairs)
     said: dict[str, Counter] = {}  # the analysts' verdict -> what the model said on those
-    for model_said, analyst in pairs:
-        said.setdefault(analyst, Counter())[model_said] += 1
+    for its, analyst in pairs:
+        said.setdefault(analyst, Counter())[its] += 1
     return {"pairs": len(pairs), "same_verdict": same, "share": round(same / len(pairs), 4),
             "cohen_kappa": round(kappa, 4) if kappa is not None else None,
             "by_analysts_verdict": {v: {m: said[v][m] for m in VERDICTS if said[v][m]} for v in VERDICTS if v in said}}
@@ -288,8 +286,8 @@ def by_model(verdicts: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 
 def model_summary(verdicts: list[dict[str, Any]], analysts: list[dict[str, Any]]) -> dict[str, Any]:
     """A run's model verdicts as data (GET /api/runs/{name}), per judge (judge_name): its house
-    rules, the counts, how many the two readings disagreed on, each experiment's verdict, the preference for System B
-    and the agreement with the analysts' verdicts (`analysts`)."""
+    rules, the counts, how many the two readings disagreed on, each experiment's verdict, the
+    preference for System B and the agreement with the analysts' verdicts (`analysts`)."""
     out = {}
     for model, given in by_model(verdicts).items():
         counts = Counter(r["verdict"] for r in given)
