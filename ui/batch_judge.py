@@ -10,14 +10,14 @@ from typing import Any
 
 import gradio as gr
 
-from ui.batch_view import results_frame, run_csv, table_verdicts
+from ui.batch_view import results_frame, run_csv, table_verdicts, verdict_columns
 from ui.compare_view import column_frame, experiment_md, shown_record, system_columns
 from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt
 from ui.model_judge import bind_model_judge, build_model_judge, model_said
 from workbench.blind import blind_left
 from workbench.compare import still_to_run
 from workbench.differences import disagreements
-from workbench.model_judge import judge_lines, model_verdicts_file
+from workbench.model_judge import judge_lines, model_verdicts, model_verdicts_file
 from workbench.services import Services
 from workbench.verdict_stats import agreement_line, preference_line, verdicts_by, verdicts_by_disagreement
 from workbench.verdicts import (
@@ -61,14 +61,15 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
     folder = services.settings.results_dir
     path = verdicts_file(folder)
 
-    def tally_of(held: dict[str, dict], name: str, judged: list[dict[str, Any]] | None = None) -> str:
-        """The tally under the table: the analysts' verdicts (`judged`, read when not given), then
-        the judge models'."""
+    def tally_of(held: dict[str, dict], name: str, judged: list[dict[str, Any]] | None = None,
+                 models: list[dict[str, Any]] | None = None) -> str:
+        """The tally under the table: the analysts' verdicts (`judged`), then the judge models'
+        (`models`), each read when not given."""
         if not name or not held:
             return ""
         judged = latest_verdicts(path, name) if judged is None else judged
-        return run_tally(name, held, judged, judge_lines(model_verdicts_file(folder), name, list(held.values()),
-                                                         judged))
+        models = model_verdicts(model_verdicts_file(folder), name) if models is None else models
+        return run_tally(name, held, judged, judge_lines(models, list(held.values()), judged))
 
     with gr.Row(equal_height=True):
         next_btn = gr.Button("Judge the next one (an experiment without a verdict; key N)", size="sm",
@@ -131,12 +132,13 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         if not rec:
             return rec, "Select a row or *Judge the next one* first.", *[gr.skip()] * (VIEW_SIZE + 4)
         rec, said, shown_view = give_verdict(choice, rec, path, run_name, judge, said_why)
-        # read once: everyone's verdicts for the tally, this judge's for the table and the run's CSV
-        judged = latest_verdicts(path, run_name)
-        mine = table_verdicts(folder, run_name, by_experiment(judged, judge))
+        # read once: everyone's verdicts for the tally, this judge's for the table and the run's CSV,
+        # and the judge models' for both
+        judged, models = latest_verdicts(path, run_name), model_verdicts(model_verdicts_file(folder), run_name)
+        mine = verdict_columns(by_experiment(judged, judge), models)
         said += model_said(mine.get(rec["experiment_id"]))
         rows = list(held.values())
-        return (rec, said, *shown_view, tally_of(held, run_name, judged),
+        return (rec, said, *shown_view, tally_of(held, run_name, judged, models),
                 results_frame(rows, mine), "", run_csv(rows, run_name, mine))
 
     def button(choice: int) -> Callable[..., tuple]:

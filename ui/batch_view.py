@@ -58,13 +58,19 @@ def with_verdicts(records: list[dict[str, Any]], verdicts: dict[str, dict] | Non
             if r["experiment_id"] in judged else r for r in records]
 
 
-def table_verdicts(folder: Path, run: str, mine: dict[str, dict]) -> dict[str, dict]:
+def verdict_columns(mine: dict[str, dict], models: list[dict[str, Any]]) -> dict[str, dict]:
     """What a run's table and CSV show of its verdicts: an analyst's own (`mine`, by_experiment of
-    their verdicts) and the judge model's (workbench.model_judge.model_columns)."""
+    their verdicts) and the judge model's (`models`: the run's model_verdicts, as
+    workbench.model_judge.model_columns shows them)."""
     out = {k: {"verdict": r["verdict"], "verdict_note": r.get("verdict_note")} for k, r in mine.items()}
-    for exp_id, columns in model_columns(model_verdicts(model_verdicts_file(folder), run)).items():
+    for exp_id, columns in model_columns(models).items():
         out.setdefault(exp_id, {}).update(columns)
     return out
+
+
+def table_verdicts(folder: Path, run: str, mine: dict[str, dict]) -> dict[str, dict]:
+    """verdict_columns, with the run's model verdicts read from the results `folder`."""
+    return verdict_columns(mine, model_verdicts(model_verdicts_file(folder), run))
 
 
 def results_frame(records: list[dict[str, Any]], verdicts: dict[str, dict] | None = None) -> pd.DataFrame:

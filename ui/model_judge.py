@@ -13,7 +13,7 @@ import gradio as gr
 
 from engines.base import Engine
 from engines.cost import usd
-from ui.batch_view import results_frame, run_csv, table_verdicts
+from ui.batch_view import results_frame, run_csv, verdict_columns
 from ui.common import session_cancel, stopper
 from ui.judging import judge_of
 from workbench.blind import is_blind_pending
@@ -28,6 +28,7 @@ from workbench.model_judge import (
     judge_experiment,
     judge_name,
     judge_run,
+    model_verdicts,
     model_verdicts_file,
 )
 from workbench.safety import safe_markdown
@@ -137,10 +138,10 @@ def build_model_judge(services: Services) -> dict[str, Any]:
 
 def bind_model_judge(services: Services, parts: dict[str, Any], records: gr.State, run: gr.State,
                      table: gr.Dataframe, tally: gr.Markdown, download: gr.DownloadButton,
-                     tally_of: Callable[[dict, str], str]) -> None:
+                     tally_of: Callable[..., str]) -> None:
     """*Judge this run* judges the run shown (`records`, `run`); when it ends, the run shown then
     (another may have been opened meanwhile) is shown again with the verdicts in its table, its
-    CSV and the tally (`tally_of(records, run)`)."""
+    CSV and the tally (`tally_of(records, run, judged, models)`)."""
     folder = services.settings.results_dir
     path = model_verdicts_file(folder)
 
@@ -170,8 +171,9 @@ def bind_model_judge(services: Services, parts: dict[str, Any], records: gr.Stat
         if not held or not run_name:
             return (gr.skip(),) * 3
         rows = list(held.values())
-        shown = table_verdicts(folder, run_name, run_verdicts(verdicts_file(folder), run_name, judge_of(request)))
-        return results_frame(rows, shown), tally_of(held, run_name), run_csv(rows, run_name, shown)
+        models = model_verdicts(path, run_name)  # read once, for the table and the tally
+        shown = verdict_columns(run_verdicts(verdicts_file(folder), run_name, judge_of(request)), models)
+        return results_frame(rows, shown), tally_of(held, run_name, None, models), run_csv(rows, run_name, shown)
 
     parts["go"].click(judge, [records, run, parts["engine"], parts["rules"], parts["width"]], parts["status"],
                       api_visibility="private", **services.heavy_event).then(

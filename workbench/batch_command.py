@@ -37,11 +37,10 @@ from workbench.experiments import BUNDLED, ExperimentFileError, load_experiments
 from workbench.export import write_csv
 from workbench.model_judge import (
     MAX_RULES_CHARS,
-    by_model,
     judge_name,
     judge_run,
+    judge_tallies,
     model_columns,
-    model_tally,
     model_verdicts,
     model_verdicts_file,
 )
@@ -233,10 +232,8 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
         shown = model_columns(judged)
         records = [{**r, **shown.get(r["experiment_id"], {})} for r in records]
         analysts = latest_verdicts(verdicts_file(folder), args.run)
-        answered = sum(not still_to_run(r, ("A", "B")) for r in records)
-        for model, given in by_model(judged).items():
-            model_lines.append(f"Model verdicts ({model}): "
-                               + model_tally(given, analysts, answered).replace("\n\n", "\n  "))
+        model_lines = [f"Model verdicts ({model}): " + tally.replace("\n\n", "\n  ")
+                       for model, tally in judge_tallies(judged, records, analysts).items()]
     rows = flat_rows(records)
     written = [str(jsonl)]
     if args.out is not None:

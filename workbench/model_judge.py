@@ -260,7 +260,7 @@ def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], ans
     if costs := [r["cost_usd"] for r in model if r.get("cost_usd") is not None]:
         line += f"; judging them cost {usd(sum(costs))}"
     lines = [line]
-    if rules := next((r["rules"] for r in model if r.get("rules")), None):
+    if rules := _rules(model):
         lines.append(f"Its house rules: “{quote(rules)}”")
     if pref := preference_line(model):
         lines.append(pref)
@@ -274,6 +274,11 @@ def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], ans
                      + "; where ".join(f"{analyst}, it said " + ", ".join(f"{m} {n}" for m, n in said.items())
                                        for analyst, said in agreed["by_analysts_verdict"].items()))
     return "\n\n".join(lines)
+
+
+def _rules(given: list[dict[str, Any]]) -> str | None:
+    """The house rules one judge's verdicts were given under (None: none)."""
+    return next((r["rules"] for r in given if r.get("rules")), None)
 
 
 def by_model(verdicts: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -291,7 +296,7 @@ def model_summary(verdicts: list[dict[str, Any]], analysts: list[dict[str, Any]]
     out = {}
     for model, given in by_model(verdicts).items():
         counts = Counter(r["verdict"] for r in given)
-        out[model] = {"rules": next((r["rules"] for r in given if r.get("rules")), None),
+        out[model] = {"rules": _rules(given),
                       "verdicts": len(given), "counts": {v: counts[v] for v in VERDICTS},
                       "readings_disagreed": sum(not r.get("consistent", True) for r in given),
                       "by_experiment": {r["experiment_id"]: r["verdict"] for r in given},
@@ -299,8 +304,16 @@ def model_summary(verdicts: list[dict[str, Any]], analysts: list[dict[str, Any]]
     return out
 
 
-def judge_lines(path: Path, run: str, records: list[dict[str, Any]], analysts: list[dict[str, Any]]) -> str:
-    """The model verdicts on a run, a paragraph per judge model; empty when none judged it."""
+def judge_tallies(verdicts: list[dict[str, Any]], records: list[dict[str, Any]], analysts: list[dict[str, Any]],
+                  quote: Callable[[str], str] = str) -> dict[str, str]:
+    """Each judge's tally (model_tally) of a run's model verdicts (model_verdicts), by judge;
+    `records`, the run's, say how many experiments both systems answered."""
     answered = sum(not still_to_run(r, ("A", "B")) for r in records)
-    return "\n\n".join(f"**Model verdicts, `{model}`:** " + model_tally(given, analysts, answered, safe_markdown)
-                       for model, given in by_model(model_verdicts(path, run)).items())
+    return {model: model_tally(given, analysts, answered, quote) for model, given in by_model(verdicts).items()}
+
+
+def judge_lines(verdicts: list[dict[str, Any]], records: list[dict[str, Any]], analysts: list[dict[str, Any]]) -> str:
+    """A run's model verdicts (model_verdicts) in Markdown, a paragraph per judge; empty when
+    none judged it."""
+    return "\n\n".join(f"**Model verdicts, `{model}`:** {tally}"
+                       for model, tally in judge_tallies(verdicts, records, analysts, safe_markdown).items())

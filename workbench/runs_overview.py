@@ -13,7 +13,7 @@ from typing import Any
 from engines.systems import NO_MODEL_CALL
 from workbench.compare import SYSTEMS, latest_records, run_file, saved_runs
 from workbench.differences import disagreements
-from workbench.model_judge import model_verdicts, model_verdicts_file, shown_model
+from workbench.model_judge import by_model, model_verdicts, model_verdicts_file, shown_model
 from workbench.summary import FIGURE_COLUMNS, summarize, system_figures
 from workbench.verdict_stats import preference
 from workbench.verdicts import latest_verdicts, verdicts_file
@@ -79,7 +79,7 @@ def runs_overview(results_dir: Path) -> list[dict[str, Any]]:
         pref = preference(judged)
         given = by_models.get(run.name, [])
         model = shown_model(given)
-        model_pref = preference([r for r in given if str(r.get("judge_model") or "") == model])
+        model_pref = preference(by_model(given).get(model, []))
         rows.append({"run": run.name, "written (UTC)": f"{run.modified:%Y-%m-%d %H:%M}",
                      **_run_figures(path, stat.st_mtime_ns, stat.st_size), "verdicts": len(judged),
                      "B preferred": pref["b_share"] if pref else None,

@@ -201,8 +201,9 @@ def test_model_verdicts_are_set_against_the_analysts_and_named_in_the_table(tmp_
     assert agreed["by_analysts_verdict"] == {"A better": {"B better": 1}, "B better": {"B better": 2}}
     assert "nothing to set it against" in model_tally(model, [], answered=6)
     records = [_rec(f"exp-{n}") for n in range(6)]
-    assert judge_lines(path, "r", records, analysts).startswith("**Model verdicts, `deepseek-chat`:** A better 1")
-    assert judge_lines(path, "another", records, analysts) == ""
+    assert judge_lines(model_verdicts(path, "r"), records, analysts).startswith(
+        "**Model verdicts, `deepseek-chat`:** A better 1")
+    assert judge_lines(model_verdicts(path, "another"), records, analysts) == ""
     # a second model judged later: the table shows the latest model's verdicts
     record_model_verdict(path, "r", {"experiment_id": "exp-0", "verdict": "A better", "judge_model": "other"})
     columns = model_columns(model_verdicts(path, "r"))
@@ -248,10 +249,11 @@ def test_house_rules_reach_the_judge_and_make_it_another_judge(tmp_path):
     judged = by_model(model_verdicts(path, "r"))
     assert sorted(judged) == ["judge-model", judge_name("judge-model", rules)]
     assert all(r["rules"] == rules for r in judged[judge_name("judge-model", rules)])
-    lines = judge_lines(path, "r", records, [])
+    lines = judge_lines(model_verdicts(path, "r"), records, [])
     assert "Its house rules: “An answer that names a security to buy is wrong, however well argued.”" in lines
     assert "Its house rules" not in model_tally(judged["judge-model"], [], answered=2)
     html = "Refuse <b>any</b> tip."  # the analysts' words are shown, not run as HTML, on the page
     record_model_verdict(path, "r", {"experiment_id": "exp-1", "verdict": "Tie", "judge_model": "m", "rules": html})
-    assert "Its house rules: “Refuse &lt;b&gt;any&lt;/b&gt; tip.”" in judge_lines(path, "r", records, [])
+    shown = judge_lines(model_verdicts(path, "r"), records, [])
+    assert "Its house rules: “Refuse &lt;b&gt;any&lt;/b&gt; tip.”" in shown
     assert "Its house rules: “Refuse <b>any</b> tip.”" in model_tally(by_model(model_verdicts(path, "r"))["m"], [], 2)
