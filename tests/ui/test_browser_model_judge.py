@@ -4,6 +4,8 @@ analyst's verdict, which it never replaces."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from playwright.sync_api import expect
 
@@ -19,16 +21,29 @@ from workbench.settings import Settings
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+@contextmanager
+def app_judged_by(services, judge: FakeDeepSeek, folder, monkeypatch):
+    """The app on the shared services, with System A the fake server's fair judge and a results
+    folder of its own: the page is built with it, so every verdict it records stays there (the
+    shared app's page keeps the folder it was built with, which the other browser tests count)."""
+    monkeypatch.setattr(services.settings, "results_dir", folder)
+    monkeypatch.setitem(services.engines, REMOTE, judge.engine("judge"))  # answers as System A, and judges
+    demo, url, _, _ = app_module.launch(Settings(model=services.settings.model, port=free_port(), results_dir=folder),
+                                        services=services)
+    try:
+        yield url
+    finally:
+        demo.close()
+
+
 def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypatch, tmp_path):
-    url, services = running_app
-    monkeypatch.setattr(services.settings, "results_dir", tmp_path / "runs")
-    folder = services.settings.results_dir
+    _, services = running_app
+    folder = tmp_path / "runs"
     folder.mkdir()
     saved_run_both_answered(folder, "judged-by-a-model", ["q-0", "q-1", "q-2"], b_refuses=["q-2"],
                             b_says="from the local model, right")
     monkeypatch.setenv("FAKE_DEEPSEEK_KEY", "sk-test-model-judge")
-    with FakeDeepSeek() as judge:
-        monkeypatch.setitem(services.engines, REMOTE, judge.engine("judge"))  # System A judges, with a fair model
+    with FakeDeepSeek() as judge, app_judged_by(services, judge, folder, monkeypatch) as url:
         page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
         page.goto(url)
         page.get_by_role("tab", name="Compare").click()
@@ -82,33 +97,26 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
 
 def test_a_single_comparison_is_judged_by_the_model_on_request(browser, running_app, monkeypatch, tmp_path):
     _, services = running_app
-    monkeypatch.setattr(services.settings, "results_dir", tmp_path / "runs")  # its verdicts stay its own
-    services.settings.results_dir.mkdir()
+    (tmp_path / "runs").mkdir()
     monkeypatch.setenv("FAKE_DEEPSEEK_KEY", "sk-test-model-judge")
-    with FakeDeepSeek() as judge:
-        monkeypatch.setitem(services.engines, REMOTE, judge.engine("judge"))  # answers as System A, and judges
-        settings = Settings(model=services.settings.model, port=free_port(), results_dir=tmp_path / "runs")
-        demo, url, _, _ = app_module.launch(settings, services=services)
-        try:
-            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-            page.goto(url)
-            page.get_by_role("tab", name="Compare").click()
-            page.fill("#cmp-query textarea", "What is the P/E ratio?")
-            page.click("#cmp-go")
-            expect(page.locator("#cmp-verdict-note")).to_contain_text("Record a verdict", timeout=60000)
-            page.click("#cmp-judge")
-            said = page.locator("#cmp-model-verdict")
-            expect(said).to_contain_text("The judge model judge said", timeout=20000)
-            verdict = next(v for v in ("A better", "B better", "Tie", "Both bad") if v in said.inner_text())
-            expect(said).to_contain_text("A first: Answer")  # its reasons, per reading
-            rows = download_csv(page, "#cmp-log-csv", tmp_path / "log.csv")
-            assert {(r["model_verdict"], r["model_judge"]) for r in rows} == {(verdict, "judge")}
+    with FakeDeepSeek() as judge, app_judged_by(services, judge, tmp_path / "runs", monkeypatch) as url:
+        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        page.goto(url)
+        page.get_by_role("tab", name="Compare").click()
+        page.fill("#cmp-query textarea", "What is the P/E ratio?")
+        page.click("#cmp-go")
+        expect(page.locator("#cmp-verdict-note")).to_contain_text("Record a verdict", timeout=60000)
+        page.click("#cmp-judge")
+        said = page.locator("#cmp-model-verdict")
+        expect(said).to_contain_text("The judge model judge said", timeout=20000)
+        verdict = next(v for v in ("A better", "B better", "Tie", "Both bad") if v in said.inner_text())
+        expect(said).to_contain_text("A first: Answer")  # its reasons, per reading
+        rows = download_csv(page, "#cmp-log-csv", tmp_path / "log.csv")
+        assert {(r["model_verdict"], r["model_judge"]) for r in rows} == {(verdict, "judge")}
 
-            page.get_by_label("Blind: systems named after my verdict").check()
-            page.click("#cmp-go")
-            expect(said).to_be_empty()  # the last comparison's verdict is not this one's
-            expect(page.locator("#cmp-verdict-note")).to_contain_text("Blind comparison", timeout=60000)
-            page.click("#cmp-judge")
-            expect(page.get_by_text("Give your verdict first")).to_be_visible()
-        finally:
-            demo.close()
+        page.get_by_label("Blind: systems named after my verdict").check()
+        page.click("#cmp-go")
+        expect(said).to_be_empty()  # the last comparison's verdict is not this one's
+        expect(page.locator("#cmp-verdict-note")).to_contain_text("Blind comparison", timeout=60000)
+        page.click("#cmp-judge")
+        expect(page.get_by_text("Give your verdict first")).to_be_visible()
