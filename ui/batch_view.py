@@ -135,9 +135,10 @@ def runs_against(folder: Path, current: str | None, other: str | None) -> tuple[
     runs = [latest_records(run_file(folder, n)) for n in names]
     rows, lines = compare_runs(runs[0], runs[1], names)
     common = set.intersection(*({r["experiment_id"] for r in run} for run in runs))
-    judged = [latest_verdicts(verdicts_file(folder), n) for n in names]
+    every, models = latest_verdicts(verdicts_file(folder)), model_verdicts(model_verdicts_file(folder))  # read once
+    judged = [[r for r in every if r.get("run") == n] for n in names]
     lines += runs_verdict_lines(judged[0], judged[1], names, common)
-    by_models = [by_model(model_verdicts(model_verdicts_file(folder), n)) for n in names]
+    by_models = [by_model([r for r in models if r["run"] == n]) for n in names]
     for model in sorted(by_models[0].keys() | by_models[1].keys()):
         lines += runs_verdict_lines(by_models[0].get(model, []), by_models[1].get(model, []), names, common,
                                     f"Verdicts of the judge model `{model}`", "it")
