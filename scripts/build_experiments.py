@@ -3,9 +3,10 @@
     python scripts/build_experiments.py [--seed 7] [--out assets/experiments.jsonl]
 
 Queries come from the router's development set and the demo corpus (so the demo model knows some
-of them); transactions are drawn from realistic distributions: log-normal amounts around each
-customer's own average, mostly domestic counterparties with some high-risk jurisdictions, card,
-wire, transfer and cash channels, night-time outliers, new beneficiaries.
+of them, and the corpus's answer is their reference answer, for the model judge); transactions
+are drawn from realistic distributions: log-normal amounts around each customer's own average,
+mostly domestic counterparties with some high-risk jurisdictions, card, wire, transfer and cash
+channels, night-time outliers, new beneficiaries.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def build(seed: int) -> list[dict]:
         out.append({"id": f"exp-demo-{sample['id']}", "query": sample["question"],
                     "transaction": sample["transaction"], "lang": sample["lang"],
                     "expected_route": route_of[sample["kind"]], "category": f"demo-{sample['kind']}",
-                    "expect": demo_expect(sample)})
+                    "expect": demo_expect(sample), "reference": sample["answer"]})
     rng.shuffle(out)  # any prefix (--limit N) mixes routes and languages
     return out
 

@@ -11,6 +11,7 @@ The request's ``model`` picks the behaviour, so one server covers every case:
 - ``stall``: one chunk, then only keep-alive comments, forever
 - ``context``: HTTP 400 with DeepSeek's context-length message
 - ``judge``: a judge's reply (workbench.model_judge) preferring the answer that says "right"
+  (or, given a reference answer, the one that holds it)
 """
 
 from __future__ import annotations
@@ -44,12 +45,16 @@ USAGE = {"prompt_tokens": 30, "completion_tokens": 9, "total_tokens": 39,
 
 
 def _judgement(prompt: str) -> list[str]:
-    """A fair judge's reply, in two pieces: the answer that says "right" wins wherever it stands.
-    A prompt that is no judging (the model asked as System A) gets the usual answer."""
+    """A fair judge's reply, in two pieces: the answer that says "right" wins wherever it stands;
+    when the prompt holds a reference answer, the answer that holds the reference's first line
+    wins instead. A prompt that is no judging (the model asked as System A) gets the usual answer."""
     if "## Answer 1" not in prompt:
         return ANSWER
+    marker = "right"
+    if "## Reference answer\n" in prompt:
+        marker = prompt.split("## Reference answer\n", 1)[1].split("\n", 1)[0].strip()
     one, two = prompt.split("## Answer 1", 1)[1].split("## Answer 2", 1)
-    pick = {(True, False): "1", (False, True): "2", (True, True): "tie"}.get(("right" in one, "right" in two),
+    pick = {(True, False): "1", (False, True): "2", (True, True): "tie"}.get((marker in one, marker in two),
                                                                            "both bad")
     return [f"Answer {pick} states the right figure.", f"\nVerdict: [[{pick}]]"]
 

@@ -167,7 +167,7 @@ def progress_md(prog: BatchProgress, state: str, failed: dict[str, int] | None =
     if prog.retried:
         extra += f" · {prog.retried} run again for a system that failed or was not asked"
     if prog.rescored:
-        extra += f" · {prog.rescored} scored again under edited checks (not asked again)"
+        extra += f" · {prog.rescored} scored again under edited checks or reference answers (not asked again)"
     line = (f"**{state}** — {prog.done}/{prog.total} experiments `{'█' * filled}{'░' * (width - filled)}` "
             f"{prog.elapsed_s:.0f} s{extra}")
     if failed := {key: n for key, n in (failed or {}).items() if n}:

@@ -29,8 +29,10 @@ from ui.params import ORDER
 from workbench.blind import blind_left
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, SystemRun, new_experiment_id, record
+from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.export import write_csv
 from workbench.history import MAX_KEPT
+from workbench.model_judge import MAX_RULES_CHARS
 from workbench.services import REMOTE, Services
 from workbench.transactions import TransactionError, parse_transaction
 from workbench.verdict_stats import agreement_line, preference_line
@@ -113,6 +115,13 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                                      elem_id="cmp-judge-engine")
             judge_btn = gr.Button("Ask the judge model (it reads both answers, in both orders)", size="sm",
                                   scale=2, elem_id="cmp-judge")
+        with gr.Row():
+            reference = gr.Textbox(label="Reference answer the judge model judges against (optional; an example's "
+                                         "own is filled in)", lines=2, max_length=MAX_REFERENCE_CHARS,
+                                   elem_id="cmp-reference", placeholder="e.g. The P/E ratio is 15.")
+            rules = gr.Textbox(label="House rules for the judge model (optional)", lines=2,
+                               max_length=MAX_RULES_CHARS, elem_id="cmp-judge-rules",
+                               placeholder="e.g. A risk assessment must name the risk level.")
         model_note = gr.Markdown(elem_id="cmp-model-verdict")
         verdicts_csv = gr.DownloadButton("Download verdicts (CSV)", visible=False, size="sm",
                                          elem_id="cmp-verdicts-csv")
@@ -130,8 +139,8 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     def pick_example(exp_id: str | None):
         exp = by_id.get(exp_id or "")
         if exp is None:
-            return gr.update(), gr.update(), gr.update()
-        return exp.query, json_box(exp.transaction), json_box(exp.expect)
+            return gr.update(), gr.update(), gr.update(), gr.update()
+        return exp.query, json_box(exp.transaction), json_box(exp.expect), exp.reference or ""
 
     def compare_ui(data: dict, request: gr.Request) -> Iterator[tuple]:
         """`data`: every input by component (a set of inputs), so the parameters need no argument each.
@@ -186,7 +195,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     col_parts = [c for key in ("A", "B") for c in cols[key]]
     col_frame = [titles["A"], titles["B"], *verdict_btns[:2]]
     outputs = [*col_parts, diff, last, verdict_note, *col_frame]
-    example.change(pick_example, [example], [query, tx, checks], api_visibility="private")
+    example.change(pick_example, [example], [query, tx, checks, reference], api_visibility="private")
     compare_inputs = {query, tx, checks, run_a, run_b, blind, example, *param_list}
     # a comparison that ended, or a verdict given, goes into this browser's log
     log_out = [log, log_table, log_csv]
@@ -204,12 +213,12 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                   [last, verdict_note, verdicts_csv, *col_parts, diff, *col_frame, why],
                   api_visibility="private").success(**keep)
 
-    def ask_judge(rec: dict | None, label: str, request: gr.Request) -> tuple:
-        return judged_single(services, rec, label, session_cancel(services, request, "compare"))
+    def ask_judge(rec: dict | None, label: str, ref: str, house: str, request: gr.Request) -> tuple:
+        return judged_single(services, rec, label, session_cancel(services, request, "compare"), ref, house)
 
-    judge_btn.click(ask_judge, [last, judge_with], [last, model_note], api_visibility="private",
+    judge_btn.click(ask_judge, [last, judge_with, reference, rules], [last, model_note], api_visibility="private",
                     **services.heavy_event).success(**keep)
     log_table.select(**forget_why)
-    log_table.select(shown_again, [log], [query, tx, checks, *outputs], api_visibility="private")
+    log_table.select(shown_again, [log], [query, tx, checks, reference, *outputs], api_visibility="private")
     log_clear.click(cleared, None, log_out, api_visibility="private", queue=False)
     return {"fn": restored_log, "inputs": [log], "outputs": log_out}

@@ -104,8 +104,11 @@ def stored_result_md(res: dict[str, Any] | None) -> tuple[str, str, str]:
 
 
 def experiment_md(rec: dict[str, Any]) -> str:
-    """The head of a batch row's details: the experiment as it was asked."""
+    """The head of a batch row's details: the experiment as it was asked, and the reference answer
+    its file gave (the answer the team holds right) when it has one."""
     lines = [f"#### `{rec['experiment_id']}`", safe_markdown(rec["query"])]
+    if rec.get("reference"):
+        lines.append(f"*Reference answer:* {safe_markdown(' '.join(rec['reference'].split()))}")
     facts = [f"{label}: **{rec[key]}**" for key, label in
              (("lang", "language"), ("expected_route", "expected route"), ("category", "category"))
              if rec.get(key)]

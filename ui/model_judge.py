@@ -23,6 +23,7 @@ from workbench.model_judge import (
     JUDGE_SYSTEM,
     MAX_JUDGE_CONCURRENCY,
     MAX_RULES_CHARS,
+    REFERENCE_NOTE,
     JudgeError,
     JudgeProgress,
     judge_experiment,
@@ -41,8 +42,10 @@ EXPLAIN = (
     "counts as a Tie — a judge swayed by the order the answers came in is guessing. Its verdicts are kept "
     "apart from the analysts' (in `model-verdicts.jsonl`): they fill the *model verdict* column and the CSV, "
     "and the lines under the table say how often it gave the analysts' verdict. Experiments it has judged "
-    "are not asked again. A model judging its own answers tends to prefer them: System A is no neutral "
-    "referee of System A against System B — read its verdicts against the analysts'.")
+    "are not asked again. An experiment with a reference answer (the `reference` column of its file: the "
+    "answer your team holds right) has it read to the judge, which judges against it. A model judging its own "
+    "answers tends to prefer them: System A is no neutral referee of System A against System B — read its "
+    "verdicts against the analysts'.")
 SHOWN_ERRORS = 5
 
 
@@ -64,25 +67,30 @@ def judge_engine(services: Services, label: str) -> Engine:
     return engine
 
 
-def judged_single(services: Services, rec: dict[str, Any] | None, label: str,
-                  cancel: threading.Event) -> tuple[dict[str, Any], str]:
+def judged_single(services: Services, rec: dict[str, Any] | None, label: str, cancel: threading.Event,
+                  reference: str | None = None, rules: str | None = None) -> tuple[dict[str, Any], str]:
     """A single comparison (Compare's Single tab) judged by the model `label` names, as a batch
-    experiment is: the record with its model_verdict, model_verdict_note and model_judge (so that
-    the browser's log and its CSV keep them), and the sentence saying it. Nothing is written to
-    the model verdicts' file: that one holds batch runs'."""
+    experiment is, against `reference` (the right answer, kept in the record; none: judged on its
+    own) under the house `rules`: the record with its model_verdict, model_verdict_note and
+    model_judge (so that the browser's log and its CSV keep them), and the sentence saying it.
+    Nothing is written to the model verdicts' file: that one holds batch runs'."""
     if not rec:
         raise gr.Error("Run a comparison first.")
     if is_blind_pending(rec):
         raise gr.Error("Give your verdict first: the judge model's verdict would name the systems.")
     if still_to_run(rec, ("A", "B")):
         raise gr.Error("The judge model reads both answers: run the comparison with both systems, both answering.")
+    if len(rules or "") > MAX_RULES_CHARS:
+        raise gr.Error(f"The house rules are {len(rules or '')} characters long; the limit is {MAX_RULES_CHARS}.")
+    rec = {**rec, "reference": (reference or "").strip() or None}
     try:
-        said = judge_experiment(judge_engine(services, label), rec, cancel)
+        said = judge_experiment(judge_engine(services, label), rec, cancel, rules)
     except JudgeError as exc:
         raise gr.Error(f"The judge model gave no verdict: {exc}.") from None
     rec = {**rec, "model_verdict": said["verdict"], "model_verdict_note": said["verdict_note"],
            "model_judge": said["judge_model"]}
-    return rec, model_said(rec).strip()
+    against = " It judged against the reference answer." if rec["reference"] else ""
+    return rec, model_said(rec).strip() + against
 
 
 def judge_choices(services: Services) -> list[tuple[str, str]]:
@@ -119,8 +127,9 @@ def build_model_judge(services: Services) -> dict[str, Any]:
         gr.Markdown(EXPLAIN)
         with gr.Accordion("What the judge is told", open=False, elem_id="batch-model-judge-prompt"):
             gr.Markdown(f"> {JUDGE_SYSTEM}\n\nThen your house rules, if any, said to come before all of that; then "
-                        "the question (with its transaction), *Answer 1* and *Answer 2*. Greedy decoding, thinking "
-                        f"off, up to {JUDGE_PARAMS.max_new_tokens} new tokens.")
+                        "the question (with its transaction); the experiment's reference answer when it has one, "
+                        f"followed by “{REFERENCE_NOTE}”; then *Answer 1* and *Answer 2*. Greedy decoding, "
+                        f"thinking off, up to {JUDGE_PARAMS.max_new_tokens} new tokens.")
         rules = gr.Textbox(label="House rules (optional): what your team holds a right answer to, told to the judge "
                            "after its instructions and before them in weight — the same model under other rules "
                            "is another judge", lines=2, max_length=MAX_RULES_CHARS, elem_id="batch-model-judge-rules",

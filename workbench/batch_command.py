@@ -189,7 +189,7 @@ def run_batch(argv: list[str]) -> int:
         services.local.close()
     if rescored:
         print(f"{rescored} experiments finished earlier were scored again under their edited "
-              "checks (not asked again).")
+              "checks or reference answers (not asked again).")
     status = _report(args, systems, jsonl, records)
     if unjudged:
         print(f"{unjudged} experiments got no verdict from the judge model (said above): run the same command "

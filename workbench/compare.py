@@ -38,11 +38,12 @@ class Experiment:
     expected_route: str | None = None
     category: str | None = None
     expect: dict[str, Any] | None = None  # checks on the answers (workbench.checks)
+    reference: str | None = None  # a right answer, written by the team: what a model judge judges against
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "query": self.query, "transaction": self.transaction,
                 "lang": self.lang, "expected_route": self.expected_route, "category": self.category,
-                "expect": self.expect}
+                "expect": self.expect, "reference": self.reference}
 
 
 @dataclass
@@ -171,7 +172,7 @@ def record(exp: Experiment, runs: dict[str, SystemRun],
         "experiment_id": exp.id, "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "query": exp.query, "transaction": exp.transaction, "lang": exp.lang,
         "expected_route": exp.expected_route, "category": exp.category, "expect": exp.expect,
-        "params": params.model_dump(mode="json") if params is not None else None}
+        "reference": exp.reference, "params": params.model_dump(mode="json") if params is not None else None}
     for key, name in SYSTEMS.items():
         out[name] = None if runs[key].skipped else runs[key].result()
     return apply_checks(out)
@@ -303,7 +304,7 @@ class BatchProgress:
     done: int
     skipped: int  # already finished in an earlier run
     retried: int = 0  # run again for a system that failed (or was not asked) in an earlier run
-    rescored: int = 0  # finished in an earlier run, scored again under edited checks
+    rescored: int = 0  # finished in an earlier run, scored again under edited checks or references
     record: dict[str, Any] | None = None
     stopped: bool = False
     finished: bool = False
@@ -336,10 +337,12 @@ class BatchRun:
         stored = {r["experiment_id"]: r for r in latest_records(self.out_path, {e.id for e in self.experiments})}
         todo = [(e, keys) for e in self.experiments if (keys := still_to_run(stored.get(e.id), self.systems))]
         skipped = len(self.experiments) - len(todo)
-        # finished answers whose experiment's checks were edited since: scored again, not asked again
+        # finished answers whose experiment's checks (or reference answer) were edited since:
+        # scored again and stored with the new ones, not asked again
         asking = {e.id for e, _ in todo}
-        rescore = [apply_checks({**stored[e.id], "expect": e.expect}) for e in self.experiments
-                   if e.id in stored and e.id not in asking and stored[e.id].get("expect") != e.expect]
+        rescore = [apply_checks({**stored[e.id], "expect": e.expect, "reference": e.reference})
+                   for e in self.experiments if e.id in stored and e.id not in asking
+                   and (stored[e.id].get("expect"), stored[e.id].get("reference")) != (e.expect, e.reference)]
         progress = BatchProgress(total=len(self.experiments), done=skipped, skipped=skipped,
                                  retried=sum(e.id in stored for e, _ in todo), rescored=len(rescore))
         yield progress

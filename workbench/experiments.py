@@ -18,7 +18,8 @@ BUNDLED = ROOT / "assets" / "experiments.jsonl"
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_QUERY_CHARS = 8000
-COLUMNS = {"id", "query", "transaction", "lang", "expected_route", "category", "expect"}
+MAX_REFERENCE_CHARS = 4000  # a reference answer: what a right answer says, for the model judge
+COLUMNS = {"id", "query", "transaction", "lang", "expected_route", "category", "expect", "reference"}
 ROUTES = {"transaction_risk", "mixed_intent", "governance", "explicit_refusal"}
 
 
@@ -123,9 +124,17 @@ def _validate(rows: list[tuple[int, dict[str, Any]]],
         except ExpectError as exc:
             problems.append((lineno, f"line {lineno}: expect: {exc}"))
             continue
+        reference = row.get("reference") or None
+        if reference is not None and not isinstance(reference, str):
+            problems.append((lineno, f"line {lineno}: reference must be text (the answer the team holds right)"))
+            continue
+        if reference is not None and len(reference) > MAX_REFERENCE_CHARS:
+            problems.append((lineno, f"line {lineno}: reference is longer than {MAX_REFERENCE_CHARS} characters"))
+            continue
         out.append(Experiment(id=exp_id, query=query.strip(), transaction=tx,
                               lang=row.get("lang") or None, expected_route=route,
-                              category=row.get("category") or None, expect=expect))
+                              category=row.get("category") or None, expect=expect,
+                              reference=(reference or "").strip() or None))
     _raise([msg for _, msg in sorted(problems)])
     return out
 

@@ -2,7 +2,9 @@
 the two answers (what the user saw, not the reasoning) and gives a verdict, twice — System A's
 answer first, then System B's — so that a judge swayed by the order is caught: when the two
 readings disagree the verdict is a Tie (the convention of pairwise model judging), and the record
-says so.
+says so. An experiment with a reference answer (the team's right answer) has it read to the
+judge, which judges the answers against it: a judge that must work out a ratio itself is wrong
+more often than one told the right figure.
 
 Model verdicts are kept in a file of their own (`model-verdicts.jsonl`), never among the analysts'
 verdicts: the analysts' tallies, *Judge the next one* and their agreement stay theirs, and the
@@ -43,6 +45,9 @@ JUDGE_SYSTEM = (
 # Deterministic and short: greedy, no thinking (its verdict is the answer), room for three sentences.
 JUDGE_PARAMS = GenerationParams(temperature=0.0, top_p=1.0, top_k=0, max_new_tokens=512, enable_thinking=False,
                                 seed=0)
+# said after an experiment's reference answer, when it has one
+REFERENCE_NOTE = ("The team holds the reference answer right: an answer that contradicts it on a figure, a fact "
+                  "or a refusal is wrong; one that agrees with it in other words is right.")
 _VERDICT = re.compile(r"\[\[\s*(1|2|tie|both bad)\s*\]\]", re.IGNORECASE)
 ORDERS = ("A", "B")  # which system's answer is read first: one reading each
 MAX_JUDGE_CONCURRENCY = 8
@@ -63,11 +68,15 @@ def judge_name(model_id: str, rules: str | None = None) -> str:
 
 def judge_request(rec: dict[str, Any], first: str, rules: str | None = None) -> ChatRequest:
     """What the judge is asked about a batch record, with system `first`'s answer as answer 1;
-    `rules`, the analysts' house rules, follow its instructions and come before them."""
+    the experiment's reference answer, when it has one, comes after the question as the right
+    answer; `rules`, the analysts' house rules, follow its instructions and come before them."""
     answers = [(rec[SYSTEMS[key]].get("response") or "").strip() or "(empty)"
                for key in (first, "B" if first == "A" else "A")]
     question = with_transaction(rec["query"], rec.get("transaction"))
-    text = (f"## Question\n{question}\n\n## Answer 1\n{answers[0]}\n\n## Answer 2\n{answers[1]}\n\n"
+    reference = ""
+    if ref := (rec.get("reference") or "").strip():
+        reference = f"## Reference answer\n{ref}\n\n{REFERENCE_NOTE}\n\n"
+    text = (f"## Question\n{question}\n\n{reference}## Answer 1\n{answers[0]}\n\n## Answer 2\n{answers[1]}\n\n"
             "Which answer is better? End with the verdict line.")
     system = JUDGE_SYSTEM
     if rules and rules.strip():
@@ -137,6 +146,7 @@ def judge_experiment(engine: Engine, rec: dict[str, Any], cancel: threading.Even
     return {"experiment_id": rec["experiment_id"], "verdict": readings["A"][0] if consistent else "Tie",
             "readings": said, "consistent": consistent, "judge_model": judge_name(engine.model_id, rules),
             "judge_engine": engine.name, "rules": (rules or "").strip() or None,
+            "with_reference": bool((rec.get("reference") or "").strip()),
             "verdict_note": reasons[:MAX_NOTE_CHARS], "cost_usd": round(sum(priced), 8) if priced else None}
 
 
@@ -257,6 +267,8 @@ def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], ans
     second = sum(r.get("A first") == "B better" and r.get("B first") == "A better" for r in swayed)
     if first or second:
         line += f" (it took the answer read first {first}×, the one read second {second}×)"
+    if referenced := sum(bool(r.get("with_reference")) for r in model):
+        line += f"; {referenced} of them judged against the experiment's reference answer"
     if costs := [r["cost_usd"] for r in model if r.get("cost_usd") is not None]:
         line += f"; judging them cost {usd(sum(costs))}"
     lines = [line]
@@ -299,6 +311,7 @@ def model_summary(verdicts: list[dict[str, Any]], analysts: list[dict[str, Any]]
         out[model] = {"rules": _rules(given),
                       "verdicts": len(given), "counts": {v: counts[v] for v in VERDICTS},
                       "readings_disagreed": sum(not r.get("consistent", True) for r in given),
+                      "with_reference": sum(bool(r.get("with_reference")) for r in given),
                       "by_experiment": {r["experiment_id"]: r["verdict"] for r in given},
                       "preference": preference(given), "agreement_with_analysts": agreement_with(given, analysts)}
     return out

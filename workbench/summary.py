@@ -71,7 +71,9 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "route_confidence": res.get("route_confidence"),
                 "handling_mode": res.get("handling_mode"),
                 "route_reasons": "; ".join(res.get("route_reasons") or []) or None,
-                "response": res.get("response"), "reasoning": res.get("reasoning"),
+                "response": res.get("response"),
+                "reference": rec.get("reference"),  # the team's right answer (the model judge reads it)
+                "reasoning": res.get("reasoning"),
                 "refusal": res.get("refusal"), "latency_ms": res.get("latency_ms"),
                 "ttft_ms": res.get("ttft_ms"), "tokens_per_s": meta.get("tokens_per_s"),
                 "reasoning_tokens": meta.get("reasoning_tokens"),

@@ -136,6 +136,7 @@ def test_an_example_from_the_set_is_compared_with_its_checks_which_the_analyst_c
     page.get_by_role("option", name=re.compile("^exp-demo-tx-4-en")).click()
     expect(page.locator("#cmp-query textarea")).to_have_value("Assess the risk of this transaction.")
     expect(page.locator("#cmp-expect")).to_contain_text('"regex"')  # the example's checks, to read and edit
+    expect(page.locator("#cmp-reference textarea")).to_have_value(re.compile(r"^Risk: HIGH\. Reasons: "))  # judge
     page.click("#cmp-go")
     expect(page.locator("#cmp-diff")).to_contain_text("Checks passed: B 3 of 3.", timeout=30000)
     page.locator("#cmp-expect .cm-content").click()

@@ -114,6 +114,17 @@ def test_a_single_comparison_is_judged_by_the_model_on_request(browser, running_
         rows = download_csv(page, "#cmp-log-csv", tmp_path / "log.csv")
         assert {(r["model_verdict"], r["model_judge"]) for r in rows} == {(verdict, "judge")}
 
+        # told System A's answer is the right one, under house rules: another judge, that says so
+        house = "Answer in the language of the question."
+        page.fill("#cmp-reference textarea", "vaut prix / bénéfice")
+        page.fill("#cmp-judge-rules textarea", house)
+        page.click("#cmp-judge")
+        expect(said).to_contain_text(f"The judge model {judge_name('judge', house)} said A better", timeout=20000)
+        expect(said).to_contain_text("It judged against the reference answer.")
+        rows = download_csv(page, "#cmp-log-csv", tmp_path / "log-2.csv")
+        assert {(r["model_verdict"], r["model_judge"], r["reference"]) for r in rows} == {
+            ("A better", judge_name("judge", house), "vaut prix / bénéfice")}
+
         page.get_by_label("Blind: systems named after my verdict").check()
         page.click("#cmp-go")
         expect(said).to_be_empty()  # the last comparison's verdict is not this one's

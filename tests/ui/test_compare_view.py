@@ -78,7 +78,9 @@ def test_the_row_details_head_names_the_experiment_and_its_transaction():
     assert "`exp-tx-7`" in head and "Évalue le risque." in head
     assert "language: **fr**" in head and "expected route: **transaction_risk**" in head
     assert 'transaction: `{"amount": 25000, "country": "KY"}`' in head
-    assert "category" not in head
+    assert "category" not in head and "Reference answer" not in head
+    with_ref = experiment_md({"experiment_id": "exp-pe", "query": "P/E?", "reference": "It is <b>15</b>,\n60 / 4."})
+    assert with_ref.endswith("*Reference answer:* It is &lt;b&gt;15&lt;/b&gt;, 60 / 4.")  # shown, not run as HTML
 
 
 def test_the_figures_say_which_parameters_the_api_did_not_take():

@@ -176,6 +176,19 @@ def test_edited_checks_score_finished_answers_again_without_asking_again(tmp_pat
     assert again[0].rescored == 0 and len(read_records(out)) == 4, "unchanged checks write nothing"
 
 
+def test_a_reference_answer_is_kept_with_the_run_and_an_edited_one_replaces_it_without_asking_again(tmp_path):
+    out = tmp_path / "run.jsonl"
+    a, b = _Ticker("A", 2, 0.0), _Ticker("B", 3, 0.0)
+    exps = [Experiment("e1", "Un mot ?", reference="Un mot."), Experiment("e2", "Deux ?")]
+    list(BatchRun(Comparator(a, b), exps, out).run())
+    assert {r["experiment_id"]: r["reference"] for r in latest_records(out)} == {"e1": "Un mot.", "e2": None}
+    assert [row["reference"] for row in flat_rows(latest_records(out))] == ["Un mot.", "Un mot.", None, None]
+    edited = [Experiment("e1", "Un mot ?", reference="Deux mots."), Experiment("e2", "Deux ?", reference="Deux.")]
+    progress = list(BatchRun(Comparator(a, b), edited, out).run())
+    assert progress[0].rescored == 2 and len(a.requests) == len(b.requests) == 2, "nothing asked again"
+    assert {r["experiment_id"]: r["reference"] for r in latest_records(out)} == {"e1": "Deux mots.", "e2": "Deux."}
+
+
 def _headless(tmp_path, experiments: list[dict], *extra: str):
     import os
     import subprocess

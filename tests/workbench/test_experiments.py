@@ -20,6 +20,21 @@ def test_bundled_set_covers_routes_and_languages():
     assert len({e.id for e in exps}) == len(exps)
 
 
+def test_a_reference_answer_comes_from_either_format_and_the_demo_questions_have_theirs():
+    jsonl = ('{"id": "r1", "query": "P/E at 60 with earnings of 4?", "reference": "  The P/E ratio is 15. "}\n'
+             '{"id": "r2", "query": "What is VaR?", "reference": ""}\n')
+    assert [e.reference for e in load_experiments(jsonl.encode(), name="set.jsonl")] == ["The P/E ratio is 15.", None]
+    csv_text = 'id,query,reference\nr1,"P/E at 60, earnings 4?","15, i.e. 60 / 4"\nr2,What is VaR?,\n'
+    assert [e.reference for e in load_experiments(csv_text.encode(), name="set.csv")] == ["15, i.e. 60 / 4", None]
+    with pytest.raises(ExperimentFileError, match="line 1: reference must be text"):
+        load_experiments(b'{"query": "P/E?", "reference": 15}\n', name="set.jsonl")
+    with pytest.raises(ExperimentFileError, match="line 1: reference is longer than 4000 characters"):
+        load_experiments(json.dumps({"query": "P/E?", "reference": "x" * 4001}).encode(), name="set.jsonl")
+    demo = {e.id: e.reference for e in bundled() if e.category and e.category.startswith("demo-")}
+    assert len(demo) == 30 and all(demo.values())
+    assert "12,5" in demo["exp-demo-calc-roe-fr"]
+
+
 def test_csv_upload_with_transaction_column():
     text = 'id,query,transaction\nx1,"Assess this, please","{""amount"": 12}"\nx2,What is VaR?,\n'
     exps = load_experiments(text.encode(), name="set.csv")

@@ -15,6 +15,7 @@ from tests.fake_deepseek import FakeDeepSeek
 from workbench.compare import Experiment, SystemRun, record
 from workbench.model_judge import (
     JUDGE_SYSTEM,
+    REFERENCE_NOTE,
     JudgeError,
     agreement_with,
     by_model,
@@ -24,6 +25,7 @@ from workbench.model_judge import (
     judge_request,
     judge_run,
     model_columns,
+    model_summary,
     model_tally,
     model_verdicts,
     model_verdicts_file,
@@ -257,3 +259,25 @@ def test_house_rules_reach_the_judge_and_make_it_another_judge(tmp_path):
     shown = judge_lines(model_verdicts(path, "r"), records, [])
     assert "Its house rules: “Refuse &lt;b&gt;any&lt;/b&gt; tip.”" in shown
     assert "Its house rules: “Refuse <b>any</b> tip.”" in model_tally(by_model(model_verdicts(path, "r"))["m"], [], 2)
+
+
+def test_a_reference_answer_is_read_to_the_judge_and_decides_against_a_plausible_answer(monkeypatch):
+    rec = _rec("calc-1", a="The P/E ratio is 15.", b="The P/E ratio is 12: that is right.",
+               query="P/E of a share at 60 with earnings of 4?")
+    text = judge_request({**rec, "reference": " The P/E ratio is 15. "}, first="B").question
+    assert (text.index("P/E of a share at 60") < text.index("## Reference answer\nThe P/E ratio is 15.\n")
+            < text.index(REFERENCE_NOTE) < text.index("## Answer 1"))
+    assert "## Reference answer" not in judge_request({**rec, "reference": "  "}, first="A").question
+
+    monkeypatch.setenv("FAKE_DEEPSEEK_KEY", "sk-test-judge-key")
+    with FakeDeepSeek() as server:  # its judge takes the answer holding the reference, else the one saying "right"
+        alone = judge_experiment(server.engine("judge"), rec)
+        against = judge_experiment(server.engine("judge"), {**rec, "reference": "The P/E ratio is 15."})
+    assert (alone["verdict"], alone["with_reference"]) == ("B better", False)
+    assert (against["verdict"], against["with_reference"]) == ("A better", True)
+    assert against["judge_model"] == alone["judge_model"]  # the reference is the experiment's, not the judge's
+
+    tally = model_tally([against, alone], [], answered=2)
+    assert "1 of them judged against the experiment's reference answer" in tally
+    assert "reference" not in model_tally([alone], [], answered=1)
+    assert model_summary([{**against, "run": "r"}], [])["judge"]["with_reference"] == 1
