@@ -27,6 +27,7 @@ from typing import Any
 
 from engines.base import ChatRequest, Engine, GenerationParams, collect, with_transaction
 from engines.cost import usd
+from workbench.checks import all_passed
 from workbench.compare import SYSTEMS, read_records, still_to_run
 from workbench.safety import safe_markdown
 from workbench.verdict_stats import cohen_kappa, preference, preference_line
@@ -251,12 +252,35 @@ def agreement_with(model: list[dict[str, Any]], analysts: list[dict[str, Any]]) 
             "by_analysts_verdict": {v: {m: said[v][m] for m in VERDICTS if said[v][m]} for v in VERDICTS if v in said}}
 
 
-def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], answered: int,
+def checks_sided(model: list[dict[str, Any]], records: list[dict[str, Any]]) -> dict[str, int] | None:
+    """On the experiments where one answer alone passed every check (workbench.checks) — a right
+    answer known without an analyst — how often the judge preferred that answer, the one that
+    failed, or neither (a Tie, Both bad); None when it judged no such experiment. A judge that
+    prefers the failing answer is wrong there, or the checks are."""
+    by_id = {r["experiment_id"]: r for r in records}
+    counts = Counter()
+    for given in model:
+        rec = by_id.get(given["experiment_id"])
+        if rec is None or still_to_run(rec, ("A", "B")):
+            continue
+        a, b = all_passed(rec["system_a"]), all_passed(rec["system_b"])
+        if a is None or b is None or a == b:
+            continue
+        right = "A better" if a else "B better"
+        counts["passing" if given["verdict"] == right
+               else "failing" if given["verdict"] in VERDICTS[:2] else "neither"] += 1
+    return {"experiments": counts.total(), **{k: counts[k] for k in ("passing", "failing", "neither")}} \
+        if counts else None
+
+
+def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], records: list[dict[str, Any]],
                 quote: Callable[[str], str] = str) -> str:
     """One judge model's verdicts on a run in words: each kind, how many of the experiments both
-    systems answered, how often the two readings disagreed, its house rules (the analysts' words,
-    passed through `quote`: escaped for Markdown where it is shown), how often System B was
-    preferred and how far it agrees with the analysts (`analysts`: their verdicts on the run)."""
+    systems answered (`records`: the run's), how often the two readings disagreed, its house rules
+    (the analysts' words, passed through `quote`: escaped for Markdown where it is shown), how often
+    System B was preferred, which answer it took where the checks passed only one (checks_sided)
+    and how far it agrees with the analysts (`analysts`: their verdicts on the run)."""
+    answered = sum(not still_to_run(r, ("A", "B")) for r in records)
     counts = Counter(r["verdict"] for r in model)
     shares = " · ".join(f"{v} {counts[v]}" for v in VERDICTS)
     swayed = [r.get("readings") or {} for r in model if not r.get("consistent", True)]
@@ -276,6 +300,10 @@ def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], ans
         lines.append(f"Its house rules: “{quote(rules)}”")
     if pref := preference_line(model):
         lines.append(pref)
+    if sided := checks_sided(model, records):
+        lines.append(f"Where one answer alone passed every check ({sided['experiments']} experiments), it preferred "
+                     f"that one {sided['passing']}×, the one that failed {sided['failing']}×, neither "
+                     f"{sided['neither']}×")
     if (agreed := agreement_with(model, analysts)) is None:
         lines.append("No experiment judged by an analyst too yet: nothing to set it against")
     else:
@@ -301,10 +329,12 @@ def by_model(verdicts: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return models
 
 
-def model_summary(verdicts: list[dict[str, Any]], analysts: list[dict[str, Any]]) -> dict[str, Any]:
+def model_summary(verdicts: list[dict[str, Any]], analysts: list[dict[str, Any]],
+                  records: list[dict[str, Any]]) -> dict[str, Any]:
     """A run's model verdicts as data (GET /api/runs/{name}), per judge (judge_name): its house
     rules, the counts, how many the two readings disagreed on, each experiment's verdict, the
-    preference for System B and the agreement with the analysts' verdicts (`analysts`)."""
+    preference for System B, which answer it took where the checks passed one alone (of the run's
+    `records`) and the agreement with the analysts' verdicts (`analysts`)."""
     out = {}
     for model, given in by_model(verdicts).items():
         counts = Counter(r["verdict"] for r in given)
@@ -313,16 +343,16 @@ def model_summary(verdicts: list[dict[str, Any]], analysts: list[dict[str, Any]]
                       "readings_disagreed": sum(not r.get("consistent", True) for r in given),
                       "with_reference": sum(bool(r.get("with_reference")) for r in given),
                       "by_experiment": {r["experiment_id"]: r["verdict"] for r in given},
-                      "preference": preference(given), "agreement_with_analysts": agreement_with(given, analysts)}
+                      "preference": preference(given), "checks_sided": checks_sided(given, records),
+                      "agreement_with_analysts": agreement_with(given, analysts)}
     return out
 
 
 def judge_tallies(verdicts: list[dict[str, Any]], records: list[dict[str, Any]], analysts: list[dict[str, Any]],
                   quote: Callable[[str], str] = str) -> dict[str, str]:
     """Each judge's tally (model_tally) of a run's model verdicts (model_verdicts), by judge;
-    `records`, the run's, say how many experiments both systems answered."""
-    answered = sum(not still_to_run(r, ("A", "B")) for r in records)
-    return {model: model_tally(given, analysts, answered, quote) for model, given in by_model(verdicts).items()}
+    `records` are the run's."""
+    return {model: model_tally(given, analysts, records, quote) for model, given in by_model(verdicts).items()}
 
 
 def judge_lines(verdicts: list[dict[str, Any]], records: list[dict[str, Any]], analysts: list[dict[str, Any]]) -> str:

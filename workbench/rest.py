@@ -156,7 +156,7 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         body: dict[str, Any] = {"name": name, "experiments": len(stored), "summary": summarize(stored),
                                 "verdicts": verdict_summary(analysts),
                                 "model_verdicts": model_summary(model_verdicts(model_verdicts_file(folder), name),
-                                                                analysts)}
+                                                                analysts, stored)}
         if by is not None:
             body["breakdown"] = breakdown(stored, SLUGS[by])
         if records:

@@ -267,6 +267,7 @@ def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app, 
     judged = get(f"{url}/api/runs/rest-runs")[1]["model_verdicts"]["m"]
     assert (judged["verdicts"], judged["counts"]["A better"], judged["by_experiment"]) == (1, 1, {"r0": "A better"})
     assert judged["rules"] is None and judged["readings_disagreed"] == 0
+    assert judged["with_reference"] == 0 and judged["checks_sided"] is None  # the run has no checks
     assert judged["agreement_with_analysts"]["same_verdict"] == 0 and judged["preference"]["b_share"] == 0.0
     status, listing = get(f"{url}/api/runs?figures=true")  # a dashboard's view of every run
     figures = next(r for r in listing["runs"] if r["name"] == "rest-runs")["figures"]

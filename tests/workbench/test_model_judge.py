@@ -12,6 +12,7 @@ import pytest
 
 from engines.base import ChatRequest, Done, RateLimitedError, StreamStats, TextDelta
 from tests.fake_deepseek import FakeDeepSeek
+from workbench.checks import apply_checks
 from workbench.compare import Experiment, SystemRun, record
 from workbench.model_judge import (
     JUDGE_SYSTEM,
@@ -19,6 +20,7 @@ from workbench.model_judge import (
     JudgeError,
     agreement_with,
     by_model,
+    checks_sided,
     judge_experiment,
     judge_lines,
     judge_name,
@@ -144,7 +146,7 @@ def test_a_priced_judge_says_what_its_verdicts_cost(tmp_path):
     records = [_rec("exp-1"), _rec("exp-2")]
     steps = list(judge_run(ScriptedJudge(prefers_right, cost_usd=0.001), records, "r", path))
     assert [s.record["cost_usd"] for s in steps if s.record] == [0.002, 0.002]  # two readings each
-    assert "judging them cost $0.004" in model_tally(model_verdicts(path, "r"), [], answered=2)
+    assert "judging them cost $0.004" in model_tally(model_verdicts(path, "r"), [], records)
 
 
 def test_a_judge_that_fails_on_one_experiment_goes_on_with_the_others(tmp_path):
@@ -193,7 +195,8 @@ def test_model_verdicts_are_set_against_the_analysts_and_named_in_the_table(tmp_
                 {"experiment_id": "exp-9", "verdict": "Tie", "judge": "ana"}]  # not judged by the model
     agreed = agreement_with(model, analysts)
     assert (agreed["pairs"], agreed["same_verdict"]) == (3, 2)
-    tally = model_tally(model, analysts, answered=6)
+    records = [_rec(f"exp-{n}") for n in range(6)]
+    tally = model_tally(model, analysts, records)
     assert tally.startswith("A better 1 · B better 3 · Tie 1 · Both bad 0 — 5 of the 6 experiments both systems "
                             "answered; its two readings (A's answer first, then B's) disagreed on 1, each "
                             "counted as a Tie (it took the answer read first 1×, the one read second 0×)")
@@ -201,8 +204,7 @@ def test_model_verdicts_are_set_against_the_analysts_and_named_in_the_table(tmp_
     assert "It gave the analysts' verdict in 2 of 3 verdicts on the same experiments (67%" in tally
     assert tally.endswith(": where an analyst said A better, it said B better 1; where B better, it said B better 2")
     assert agreed["by_analysts_verdict"] == {"A better": {"B better": 1}, "B better": {"B better": 2}}
-    assert "nothing to set it against" in model_tally(model, [], answered=6)
-    records = [_rec(f"exp-{n}") for n in range(6)]
+    assert "nothing to set it against" in model_tally(model, [], records)
     assert judge_lines(model_verdicts(path, "r"), records, analysts).startswith(
         "**Model verdicts, `deepseek-chat`:** A better 1")
     assert judge_lines(model_verdicts(path, "another"), records, analysts) == ""
@@ -253,12 +255,13 @@ def test_house_rules_reach_the_judge_and_make_it_another_judge(tmp_path):
     assert all(r["rules"] == rules for r in judged[judge_name("judge-model", rules)])
     lines = judge_lines(model_verdicts(path, "r"), records, [])
     assert "Its house rules: “An answer that names a security to buy is wrong, however well argued.”" in lines
-    assert "Its house rules" not in model_tally(judged["judge-model"], [], answered=2)
+    assert "Its house rules" not in model_tally(judged["judge-model"], [], records)
     html = "Refuse <b>any</b> tip."  # the analysts' words are shown, not run as HTML, on the page
     record_model_verdict(path, "r", {"experiment_id": "exp-1", "verdict": "Tie", "judge_model": "m", "rules": html})
     shown = judge_lines(model_verdicts(path, "r"), records, [])
     assert "Its house rules: “Refuse &lt;b&gt;any&lt;/b&gt; tip.”" in shown
-    assert "Its house rules: “Refuse <b>any</b> tip.”" in model_tally(by_model(model_verdicts(path, "r"))["m"], [], 2)
+    plain = model_tally(by_model(model_verdicts(path, "r"))["m"], [], records)
+    assert "Its house rules: “Refuse <b>any</b> tip.”" in plain
 
 
 def test_a_reference_answer_is_read_to_the_judge_and_decides_against_a_plausible_answer(monkeypatch):
@@ -277,7 +280,25 @@ def test_a_reference_answer_is_read_to_the_judge_and_decides_against_a_plausible
     assert (against["verdict"], against["with_reference"]) == ("A better", True)
     assert against["judge_model"] == alone["judge_model"]  # the reference is the experiment's, not the judge's
 
-    tally = model_tally([against, alone], [], answered=2)
+    tally = model_tally([against, alone], [], [rec])
     assert "1 of them judged against the experiment's reference answer" in tally
-    assert "reference" not in model_tally([alone], [], answered=1)
-    assert model_summary([{**against, "run": "r"}], [])["judge"]["with_reference"] == 1
+    assert "reference" not in model_tally([alone], [], [rec])
+    assert model_summary([{**against, "run": "r"}], [], [rec])["judge"]["with_reference"] == 1
+
+
+def test_where_the_checks_passed_one_answer_alone_the_tally_says_which_the_judge_took(tmp_path):
+    def checked(exp_id: str, a: str, b: str, checks: bool = True) -> dict:
+        return apply_checks({**_rec(exp_id, a=a, b=b), "expect": {"contains": "15"} if checks else None})
+    records = [checked("exp-1", "The P/E is 15.", "The P/E is 12, right."),  # only A passed: the judge took B
+               checked("exp-2", "15, right.", "12."),  # only A passed, and the judge took it
+               checked("exp-3", "15.", "15 too."),  # both passed: no answer singled out
+               checked("exp-4", "12.", "13, right.", checks=False)]  # not checked
+    path = model_verdicts_file(tmp_path)
+    list(judge_run(ScriptedJudge(prefers_right), records, "r", path))
+    given = model_verdicts(path, "r")
+    assert checks_sided(given, records) == {"experiments": 2, "passing": 1, "failing": 1, "neither": 0}
+    assert ("Where one answer alone passed every check (2 experiments), it preferred that one 1×, the one that "
+            "failed 1×, neither 0×") in model_tally(given, [], records)
+    assert checks_sided(given, records[2:]) is None
+    assert "passed every check" not in model_tally(given, [], records[2:])
+    assert model_summary(given, [], records)["judge-model"]["checks_sided"]["failing"] == 1
