@@ -15,7 +15,7 @@ from ui.compare_view import column_frame, experiment_md, shown_record, system_co
 from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt
 from ui.model_judge import bind_model_judge, build_model_judge, model_said
 from workbench.blind import blind_left
-from workbench.compare import still_to_run
+from workbench.compare import both_answered
 from workbench.differences import disagreements
 from workbench.model_judge import judge_lines, model_verdicts, model_verdicts_file
 from workbench.services import Services
@@ -39,7 +39,7 @@ def run_tally(run: str, records: dict[str, dict[str, Any]], judged: list[dict[st
     (workbench.model_judge.judge_lines)."""
     if not run or not records:
         return ""
-    answered = sum(not still_to_run(r, ("A", "B")) for r in records.values())
+    answered = sum(both_answered(r) for r in records.values())
     if not judged:
         return "\n\n".join(line for line in (
             f"**Verdicts on run `{run}`:** none yet, of {answered} experiments both systems answered — "

@@ -17,7 +17,7 @@ from ui.batch_view import results_frame, run_csv, verdict_columns
 from ui.common import session_cancel, stopper
 from ui.judging import judge_of
 from workbench.blind import is_blind_pending
-from workbench.compare import still_to_run
+from workbench.compare import both_answered
 from workbench.model_judge import (
     JUDGE_PARAMS,
     JUDGE_SYSTEM,
@@ -78,7 +78,7 @@ def judged_single(services: Services, rec: dict[str, Any] | None, label: str, ca
         raise gr.Error("Run a comparison first.")
     if is_blind_pending(rec):
         raise gr.Error("Give your verdict first: the judge model's verdict would name the systems.")
-    if still_to_run(rec, ("A", "B")):
+    if not both_answered(rec):
         raise gr.Error("The judge model reads both answers: run the comparison with both systems, both answering.")
     if len(rules or "") > MAX_RULES_CHARS:
         raise gr.Error(f"The house rules are {len(rules or '')} characters long; the limit is {MAX_RULES_CHARS}.")

@@ -257,6 +257,12 @@ def still_to_run(rec: dict[str, Any] | None, systems: tuple[str, ...]) -> tuple[
                  if not rec.get(SYSTEMS[key]) or rec[SYSTEMS[key]]["metadata"].get("error"))
 
 
+def both_answered(rec: dict[str, Any] | None) -> bool:
+    """Whether a stored record has an answer from both systems (what a verdict, a judge or a
+    difference between them needs)."""
+    return not still_to_run(rec, ("A", "B"))
+
+
 class BatchResumeError(ValueError):
     """Resuming would put answers that belong to another run into this run's table."""
 

@@ -15,7 +15,7 @@ from typing import Any
 from engines.cost import usd
 from engines.systems import NO_MODEL_CALL
 from workbench.checks import all_passed, failures, passed
-from workbench.compare import still_to_run
+from workbench.compare import both_answered
 from workbench.language import SUPPORTED, part_language
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "mixed": "both languages"}
@@ -154,7 +154,7 @@ def disagreements(rec: dict[str, Any]) -> list[str]:
     "refusal" (one refused), "language" (one answered in the question's language, the other did
     not; refusals aside), "checks" (one passed every check, the other did not) and "completion"
     (one was cut off at its token budget). Empty unless both answered."""
-    if still_to_run(rec, ("A", "B")):
+    if not both_answered(rec):
         return []
     a, b = rec["system_a"], rec["system_b"]
     kinds = []
@@ -175,7 +175,7 @@ def disagreement_line(records: list[dict[str, Any]]) -> str:
     """How often a run's two answers disagree, per kind of disagreement: "in 12 of 190 experiments
     both answered: refusal 5 · language 3 · checks 7" ("nowhere, in 3 experiments both
     answered"); "" when no experiment has both answers."""
-    both = [rec for rec in records if not still_to_run(rec, ("A", "B"))]
+    both = [rec for rec in records if both_answered(rec)]
     if not both:
         return ""
     found = [disagreements(rec) for rec in both]

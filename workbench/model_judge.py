@@ -28,7 +28,7 @@ from typing import Any
 from engines.base import ChatRequest, Engine, GenerationParams, collect, with_transaction
 from engines.cost import usd
 from workbench.checks import all_passed
-from workbench.compare import SYSTEMS, read_records, still_to_run
+from workbench.compare import SYSTEMS, both_answered, read_records
 from workbench.safety import safe_markdown
 from workbench.verdict_stats import cohen_kappa, preference, preference_line
 from workbench.verdicts import MAX_NOTE_CHARS, VERDICTS
@@ -190,7 +190,7 @@ def model_columns(verdicts: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 def to_judge(records: list[dict[str, Any]], done: set[str]) -> list[dict[str, Any]]:
     """The records a judge still has to read: both systems answered, no verdict from it yet."""
-    return [r for r in records if r["experiment_id"] not in done and not still_to_run(r, ("A", "B"))]
+    return [r for r in records if r["experiment_id"] not in done and both_answered(r)]
 
 
 def judge_run(engine: Engine, records: list[dict[str, Any]], run: str, path: Path, concurrency: int = 4,
@@ -261,7 +261,7 @@ def checks_sided(model: list[dict[str, Any]], records: list[dict[str, Any]]) -> 
     counts = Counter()
     for given in model:
         rec = by_id.get(given["experiment_id"])
-        if rec is None or still_to_run(rec, ("A", "B")):
+        if rec is None or not both_answered(rec):
             continue
         a, b = all_passed(rec["system_a"]), all_passed(rec["system_b"])
         if a is None or b is None or a == b:
@@ -280,7 +280,7 @@ def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], rec
     (the analysts' words, passed through `quote`: escaped for Markdown where it is shown), how often
     System B was preferred, which answer it took where the checks passed only one (checks_sided)
     and how far it agrees with the analysts (`analysts`: their verdicts on the run)."""
-    answered = sum(not still_to_run(r, ("A", "B")) for r in records)
+    answered = sum(both_answered(r) for r in records)
     counts = Counter(r["verdict"] for r in model)
     shares = " · ".join(f"{v} {counts[v]}" for v in VERDICTS)
     swayed = [r.get("readings") or {} for r in model if not r.get("consistent", True)]

@@ -10,7 +10,7 @@ import numpy as np
 
 from engines.cost import usd
 from workbench.checks import all_passed, check_columns
-from workbench.compare import SYSTEMS, still_to_run
+from workbench.compare import SYSTEMS, both_answered, still_to_run
 from workbench.differences import differences, disagreements, question_language
 from workbench.language import SUPPORTED
 from workbench.stats import chance_words, mcnemar_p
@@ -284,7 +284,7 @@ def refusal_split(records: list[dict[str, Any]]) -> str:
     that split could be chance: "B refused 12 that A answered, A 3 that B answered (p = 0.035:
     unlikely to be chance)"; "" when they never differ (or no experiment has both answers)."""
     pairs = [(bool(rec["system_a"].get("refusal")), bool(rec["system_b"].get("refusal")))
-             for rec in records if not still_to_run(rec, ("A", "B"))]
+             for rec in records if both_answered(rec)]
     only_a, only_b = pairs.count((True, False)), pairs.count((False, True))
     if not only_a + only_b:
         return ""
@@ -298,7 +298,7 @@ def paired_checks_line(records: list[dict[str, Any]]) -> str:
     only B could be chance (exact McNemar test); "" when no experiment has both answers checked."""
     pairs = []
     for rec in records:
-        if still_to_run(rec, ("A", "B")):
+        if not both_answered(rec):
             continue
         outcome = tuple(all_passed(rec[field]) for field in SYSTEMS.values())
         if None not in outcome:

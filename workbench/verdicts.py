@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from workbench.compare import read_records, still_to_run
+from workbench.compare import both_answered, read_records
 from workbench.differences import disagreements
 from workbench.summary import flat_rows
 
@@ -83,7 +83,7 @@ def next_to_judge(records: list[dict[str, Any]], judged: set[str], after: str | 
     ids = [r["experiment_id"] for r in records]
     start = ids.index(after) + 1 if after in ids else 0
     waiting = [rec for rec in records[start:] + records[:start]
-               if rec["experiment_id"] not in judged and not still_to_run(rec, ("A", "B"))]
+               if rec["experiment_id"] not in judged and both_answered(rec)]
     if not waiting:
         return None
     if disagreements_first:  # max keeps the first of equals: run order among them
