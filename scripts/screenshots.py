@@ -76,7 +76,7 @@ def shoot(system_a: dict[str, str]) -> None:
             expect(page.locator("#cmp-query textarea")).to_have_value("Examine ce virement et explique les signaux "
                                                                       "d'alerte.")
             page.click("#cmp-go")
-            expect(page.locator("#cmp-metrics-b")).to_contain_text("transaction_risk", timeout=60000)
+            expect(page.locator("#cmp-verdict-note")).to_contain_text("Record a verdict", timeout=60000)  # both done
             page.screenshot(path=OUT / "compare.png", full_page=True)
 
             page.get_by_role("tab", name="Batch").click()
