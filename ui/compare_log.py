@@ -13,6 +13,7 @@ from ui.common import download_path, json_box
 from ui.compare_view import column_frame, shown_record
 from ui.judging import verdict_prompt
 from workbench.blind import is_blind_pending
+from workbench.experiments import experiment_file
 from workbench.export import write_csv
 from workbench.history import find, remember, restored
 from workbench.summary import flat_rows
@@ -34,24 +35,29 @@ def browser_log() -> gr.BrowserState:
     return gr.BrowserState([], storage_key=STORAGE_KEY)
 
 
-def log_view(history: list[dict[str, Any]]) -> tuple[Any, Any]:
-    """The table (newest first, one row per comparison and system) and the CSV download."""
+def log_view(history: list[dict[str, Any]]) -> tuple[Any, Any, Any]:
+    """The table (newest first, one row per comparison and system), the CSV download, and the
+    comparisons' questions as an experiment file to run as a batch (JSONL download)."""
     rows = flat_rows(history)  # oldest first, as the CSV keeps them
     age = {rec["experiment_id"]: n for n, rec in enumerate(history)}
     newest_first = sorted(table_rows(history), key=lambda r: -age[r["experiment_id"]])  # stable: A before B
     table = pd.DataFrame(newest_first, columns=LOG_COLUMNS).set_axis(LOG_HEADERS, axis=1)
     if not history:
-        return table, gr.update(visible=False)
+        return table, gr.update(visible=False), gr.update(visible=False)
     path = download_path("comparisons")
     write_csv(rows, path, bom=True)
-    return table, gr.update(value=str(path), visible=True)
+    questions, _ = experiment_file(history)
+    as_experiments = download_path("my-questions", ".jsonl")
+    as_experiments.write_text(questions, encoding="utf-8")
+    return (table, gr.update(value=str(path), visible=True),
+            gr.update(value=str(as_experiments), visible=bool(questions)))
 
 
 def remembered(rec: dict[str, Any] | None, history: list[dict[str, Any]]) -> tuple:
     """The log with the comparison just shown (or just judged) in it; a blind one once judged (its
     route and figures in the table would name its systems)."""
     if not rec or is_blind_pending(rec):
-        return gr.skip(), gr.skip(), gr.skip()
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip()
     history = remember(history, rec)
     return history, *log_view(history)
 

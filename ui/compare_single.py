@@ -134,6 +134,8 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
             with gr.Row():
                 log_csv = gr.DownloadButton("Download these comparisons (CSV)", visible=False, size="sm",
                                             elem_id="cmp-log-csv")
+                log_questions = gr.DownloadButton("Download their questions as an experiment file (JSONL, for a "
+                                                  "batch)", visible=False, size="sm", elem_id="cmp-log-experiments")
                 log_clear = gr.Button("Clear the list", size="sm", elem_id="cmp-log-clear")
 
     def pick_example(exp_id: str | None):
@@ -198,7 +200,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     example.change(pick_example, [example], [query, tx, checks, reference], api_visibility="private")
     compare_inputs = {query, tx, checks, run_a, run_b, blind, example, *param_list}
     # a comparison that ended, or a verdict given, goes into this browser's log
-    log_out = [log, log_table, log_csv]
+    log_out = [log, log_table, log_csv, log_questions]
     keep = {"fn": remembered, "inputs": [last, log], "outputs": log_out, "api_visibility": "private",
             "queue": False}
     # another comparison shown: a reason typed for the last one, or the judge model's verdict, is not this one's

@@ -10,7 +10,9 @@ from typing import Any
 
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment
+from workbench.differences import question_language
 from workbench.export import delimiter_of
+from workbench.language import SUPPORTED
 from workbench.transactions import TransactionError, parse_transaction
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,3 +150,35 @@ def _raise(problems: list[str]) -> None:
 
 def bundled() -> list[Experiment]:
     return load_experiments(BUNDLED)
+
+
+def experiment_file(records: list[dict[str, Any]]) -> tuple[str, int]:
+    """Comparisons (stored records: the Single tab's log) as an experiment file, JSONL in the
+    format load_experiments reads: each question once (the last comparison of the same query and
+    transaction gives its checks and reference answer), its declared or detected language kept,
+    so that what an analyst explored one question at a time can be run as a batch — under other
+    parameters, another model, tomorrow. Returns the text and how many records were left out
+    (a record that would not load back: a log edited in the browser)."""
+    latest: dict[str, dict[str, Any]] = {}
+    left_out = 0
+    for rec in records:
+        if not isinstance(rec.get("query"), str):
+            left_out += 1
+            continue
+        key = json.dumps([rec["query"].strip(), rec.get("transaction")], sort_keys=True, ensure_ascii=False)
+        latest.pop(key, None)  # the last comparison of a question gives its place and its checks
+        latest[key] = rec
+    lines = []
+    for rec in latest.values():
+        lang = question_language(rec)
+        row = {"id": rec.get("experiment_id"), "query": rec["query"], "transaction": rec.get("transaction"),
+               "lang": lang if lang in SUPPORTED else None, "expected_route": rec.get("expected_route"),
+               "category": rec.get("category"), "expect": rec.get("expect"), "reference": rec.get("reference")}
+        row = {k: v for k, v in row.items() if v not in (None, "", {})}
+        try:
+            _validate([(1, row)], [])
+        except ExperimentFileError:
+            left_out += 1
+            continue
+        lines.append(json.dumps(row, ensure_ascii=False) + "\n")
+    return "".join(lines), left_out

@@ -1,4 +1,4 @@
-"""Browser-test helper: click a download button and read the CSV the browser saved."""
+"""Browser-test helpers: click a download button, save the file, read the CSV the browser saved."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 
-def download_csv(page, button: str, path: Path, tries: int = 3) -> list[dict[str, str]]:
-    """Click `button` (a selector), save the download to `path`, return its rows.
+def download(page, button: str, path: Path, tries: int = 3) -> Path:
+    """Click `button` (a selector) and save the download to `path`.
 
     A click that lands in the instant Gradio re-renders the button with the file it was just
     given (the same update that changed the status line the test waited for) starts no download;
@@ -23,5 +23,10 @@ def download_csv(page, button: str, path: Path, tries: int = 3) -> list[dict[str
             if attempt == tries:
                 raise
     info.value.save_as(path)
-    with path.open(encoding="utf-8-sig", newline="") as fh:
+    return path
+
+
+def download_csv(page, button: str, path: Path, tries: int = 3) -> list[dict[str, str]]:
+    """Click `button`, save the CSV it downloads to `path` (see download), return its rows."""
+    with download(page, button, path, tries).open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))

@@ -8,9 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.ui.downloads import download_csv
+from tests.ui.downloads import download, download_csv
 from tests.ui.pages import compare_transaction, saved_run_both_answered, set_number, upload
 from workbench.compare import latest_records, run_file
+from workbench.experiments import load_experiments
 from workbench.verdicts import record_verdict, verdicts_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -106,6 +107,10 @@ def test_single_comparisons_are_logged_kept_across_a_reload_and_shown_again(page
     assert [(r["query"], r["system"], r["verdict"]) for r in rows] == [
         (risk, "A", "B better"), (risk, "B", "B better"), ("What is a bond?", "A", ""), ("What is a bond?", "B", "")]
     assert rows[1]["route"] == "transaction_risk" and rows[0]["error_kind"] == "not_configured"
+    # the questions explored one at a time, as an experiment file to run as a batch
+    asked = load_experiments(download(page, "#cmp-log-experiments", tmp_path / "my-questions.jsonl"))
+    assert [(e.query, e.transaction is not None, e.lang) for e in asked] == [
+        (risk, True, "en"), ("What is a bond?", False, None)]  # four words: too few to tell the language
 
     page.reload()  # the columns are empty again, the log is not
     page.get_by_role("tab", name="Compare").click()

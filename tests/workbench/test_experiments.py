@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from workbench.experiments import ExperimentFileError, bundled, load_experiments
+from workbench.experiments import ExperimentFileError, bundled, experiment_file, load_experiments
 
 
 def test_bundled_set_covers_routes_and_languages():
@@ -81,3 +81,28 @@ def test_non_utf8_oversize_and_too_many_rows_are_refused():
     many = "\n".join(json.dumps({"query": f"q{i}"}) for i in range(10_001))
     with pytest.raises(ExperimentFileError, match="10001 experiments; the limit is 5000"):
         load_experiments(many, name="x.jsonl")
+
+
+def test_comparisons_become_an_experiment_file_each_question_once_with_its_latest_checks():
+    records = [{"experiment_id": "adhoc-1", "query": "Qu'est-ce que la duration d'une obligation ?",
+                "expect": {"contains": "taux"}, "system_a": {}},
+               {"experiment_id": "adhoc-2", "query": "Assess this wire.", "transaction": {"amount": 25000},
+                "expected_route": "transaction_risk", "reference": "Risk: HIGH."},
+               {"experiment_id": "adhoc-3", "query": "Qu'est-ce que la duration d'une obligation ?",
+                "expect": {"contains": "sensibilité"}, "reference": "La sensibilité du prix aux taux."},
+               {"experiment_id": "adhoc-4", "query": "Assess this wire.", "transaction": {"amount": 99}},
+               {"experiment_id": "adhoc-5", "query": "Edited in the browser", "expect": {"contain": "x"}},
+               {"experiment_id": "adhoc-6", "query": None}]
+    text, left_out = experiment_file(records)
+    assert left_out == 2  # checks that would not load, and no question at all
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert lines == [  # in the order last asked; the same question asked again is one experiment
+        {"id": "adhoc-2", "query": "Assess this wire.", "transaction": {"amount": 25000}, "lang": "en",
+         "expected_route": "transaction_risk", "reference": "Risk: HIGH."},
+        {"id": "adhoc-3", "query": "Qu'est-ce que la duration d'une obligation ?", "lang": "fr",
+         "expect": {"contains": "sensibilité"}, "reference": "La sensibilité du prix aux taux."},
+        {"id": "adhoc-4", "query": "Assess this wire.", "transaction": {"amount": 99}, "lang": "en"}]
+    back = load_experiments(text.encode(), name="my-questions.jsonl")
+    assert [(e.id, e.reference) for e in back] == [("adhoc-2", "Risk: HIGH."),
+                                                   ("adhoc-3", "La sensibilité du prix aux taux."), ("adhoc-4", None)]
+    assert experiment_file([]) == ("", 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +20,7 @@ from workbench.compare import (
     still_to_run,
 )
 from workbench.differences import differences
-from workbench.experiments import Experiment
+from workbench.experiments import Experiment, load_experiments
 from workbench.export import write_csv
 from workbench.run_files import PASSED_CHECK, read_run_file, records_from_rows, save_as_run
 from workbench.summary import flat_rows, summarize
@@ -150,9 +151,13 @@ def test_records_from_rows_needs_an_id_and_a_question():
 def test_the_comparisons_kept_in_a_browser_open_as_a_run_to_be_summed_up_and_judged_together(ran):
     from ui.compare_log import log_view
 
-    _, download = log_view(ran)  # Compare › Single's Download these comparisons (CSV)
+    _, download, questions = log_view(ran)  # Compare › Single's Download these comparisons (CSV)
     back = read_run_file(download["value"])
     assert flat_rows(back) == flat_rows(ran) and summarize(back) == summarize(ran)
+    # and their questions, as an experiment file a batch runs
+    asked = load_experiments(Path(questions["value"]))
+    assert [(e.id, e.query, e.transaction) for e in asked] == [(r["experiment_id"], r["query"], r.get("transaction"))
+                                                               for r in ran]
 
 
 def test_a_run_csv_saved_again_by_a_spreadsheet_in_french_opens_the_same(tmp_path, ran):
