@@ -19,7 +19,7 @@ from workbench.compare import both_answered
 from workbench.differences import disagreements
 from workbench.model_judge import judge_lines, model_verdicts, model_verdicts_file
 from workbench.services import Services
-from workbench.verdict_stats import agreement_line, preference_line, verdicts_by, verdicts_by_disagreement
+from workbench.verdict_stats import agreement_line, breakdown_lines, preference_line
 from workbench.verdicts import (
     MAX_NOTE_CHARS,
     VERDICTS,
@@ -45,10 +45,7 @@ def run_tally(run: str, records: dict[str, dict[str, Any]], judged: list[dict[st
             f"**Verdicts on run `{run}`:** none yet, of {answered} experiments both systems answered — "
             "select a row, or *Judge the next one*.", models) if line)
     lines = [f"**Verdicts on run `{run}`:** {tally_line(judged)}, of {answered} both systems answered.",
-             preference_line(judged), agreement_line(judged),
-             *(f"By {label}: {by}" for field, label in (("expected_route", "expected route"), ("category", "category"))
-               if (by := verdicts_by(judged, field))),
-             f"By how the answers disagreed: {verdicts_by_disagreement(judged)}", models]
+             preference_line(judged), agreement_line(judged), *breakdown_lines(judged), models]
     return "\n\n".join(line for line in lines if line)
 
 

@@ -30,7 +30,7 @@ from engines.cost import usd
 from workbench.checks import all_passed
 from workbench.compare import SYSTEMS, both_answered, read_records
 from workbench.safety import safe_markdown
-from workbench.verdict_stats import cohen_kappa, preference, preference_line
+from workbench.verdict_stats import breakdown_lines, cohen_kappa, preference, preference_line
 from workbench.verdicts import MAX_NOTE_CHARS, VERDICTS
 
 JUDGE_SYSTEM = (
@@ -53,6 +53,7 @@ _VERDICT = re.compile(r"\[\[\s*(1|2|tie|both bad)\s*\]\]", re.IGNORECASE)
 ORDERS = ("A", "B")  # which system's answer is read first: one reading each
 MAX_JUDGE_CONCURRENCY = 8
 MAX_RULES_CHARS = 2000  # of the house rules a team gives the judge
+SHOWN_IDS = 5  # experiments named where the judge and the analysts differed
 
 
 def model_verdicts_file(results_dir: Path) -> Path:
@@ -237,17 +238,20 @@ def judge_run(engine: Engine, records: list[dict[str, Any]], run: str, path: Pat
 
 def agreement_with(model: list[dict[str, Any]], analysts: list[dict[str, Any]]) -> dict[str, Any] | None:
     """How often the model gave the analysts' verdict on the experiments both judged (a pair per
-    analyst's verdict), with Cohen's κ; None when no experiment was judged by both."""
+    analyst's verdict), with Cohen's κ, and the experiments where it gave another (to read again);
+    None when no experiment was judged by both."""
     by_model = {r["experiment_id"]: r["verdict"] for r in model}
-    pairs = [(by_model[r["experiment_id"]], r["verdict"]) for r in analysts if r["experiment_id"] in by_model]
+    both = [r for r in analysts if r["experiment_id"] in by_model]
+    pairs = [(by_model[r["experiment_id"]], r["verdict"]) for r in both]
     if not pairs:
         return None
+    differed = list(dict.fromkeys(r["experiment_id"] for r in both if by_model[r["experiment_id"]] != r["verdict"]))
     kappa = cohen_kappa(pairs)
     same = sum(a == b for a, b in pairs)
     said: dict[str, Counter] = {}  # the analysts' verdict -> what the model said on those
     for its, analyst in pairs:
         said.setdefault(analyst, Counter())[its] += 1
-    return {"pairs": len(pairs), "same_verdict": same, "share": round(same / len(pairs), 4),
+    return {"pairs": len(pairs), "same_verdict": same, "share": round(same / len(pairs), 4), "differed_on": differed,
             "cohen_kappa": round(kappa, 4) if kappa is not None else None,
             "by_analysts_verdict": {v: {m: said[v][m] for m in VERDICTS if said[v][m]} for v in VERDICTS if v in said}}
 
@@ -304,6 +308,9 @@ def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], rec
         lines.append(f"Where one answer alone passed every check ({sided['experiments']} experiments), it preferred "
                      f"that one {sided['passing']}×, the one that failed {sided['failing']}×, neither "
                      f"{sided['neither']}×")
+    by_id = {r["experiment_id"]: r for r in records}
+    lines += breakdown_lines([{**by_id[r["experiment_id"]], "verdict": r["verdict"]} for r in model
+                              if r["experiment_id"] in by_id])
     if (agreed := agreement_with(model, analysts)) is None:
         lines.append("No experiment judged by an analyst too yet: nothing to set it against")
     else:
@@ -313,6 +320,9 @@ def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], rec
                      + (f"; Cohen's κ {kappa:.2f})" if kappa is not None else ")") + ": where an analyst said "
                      + "; where ".join(f"{analyst}, it said " + ", ".join(f"{m} {n}" for m, n in said.items())
                                        for analyst, said in agreed["by_analysts_verdict"].items()))
+        if differed := agreed["differed_on"]:
+            more = f" and {len(differed) - SHOWN_IDS} more" if len(differed) > SHOWN_IDS else ""
+            lines[-1] += f" — it differed on {', '.join(quote(i) for i in differed[:SHOWN_IDS])}{more}"
     return "\n\n".join(lines)
 
 

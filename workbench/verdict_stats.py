@@ -68,6 +68,17 @@ def verdicts_by_disagreement(records: list[dict[str, Any]]) -> str:
                       for kind, counts in sorted(groups.items(), key=lambda g: list(DISAGREEMENT_NAMES).index(g[0])))
 
 
+def breakdown_lines(records: list[dict[str, Any]]) -> list[str]:
+    """Verdicts on records (each the run's record with its `verdict`) broken down: by expected
+    route and by category where the experiments have them, and by how the answers disagreed;
+    none without records."""
+    if not records:
+        return []
+    return [*(f"By {label}: {by}" for field, label in (("expected_route", "expected route"), ("category", "category"))
+              if (by := verdicts_by(records, field))),
+            f"By how the answers disagreed: {verdicts_by_disagreement(records)}"]
+
+
 def cohen_kappa(pairs: list[tuple[str, str]]) -> float | None:
     """Cohen's kappa of two judges' verdicts on the same comparisons: agreement beyond what their
     own habits would give by chance (1 full agreement, 0 chance, below 0 worse); None when it is

@@ -202,8 +202,15 @@ def test_model_verdicts_are_set_against_the_analysts_and_named_in_the_table(tmp_
                             "counted as a Tie (it took the answer read first 1×, the one read second 0×)")
     assert "System B preferred in 3 of 4 verdicts that chose a system" in tally
     assert "It gave the analysts' verdict in 2 of 3 verdicts on the same experiments (67%" in tally
-    assert tally.endswith(": where an analyst said A better, it said B better 1; where B better, it said B better 2")
+    assert tally.endswith(": where an analyst said A better, it said B better 1; where B better, it said B better 2"
+                          " — it differed on exp-1")  # ana said A better there: the one to read again
     assert agreed["by_analysts_verdict"] == {"A better": {"B better": 1}, "B better": {"B better": 2}}
+    assert agreed["differed_on"] == ["exp-1"]
+    assert "By how the answers disagreed: one not in the question's language: A better 1, B better 3, Tie 1" in tally
+    many = [{"experiment_id": f"exp-{n}", "verdict": "Both bad", "judge": "ana"} for n in range(5)]
+    assert model_tally(model, many, records).endswith(" — it differed on exp-0, exp-1, exp-2, exp-3, exp-4")
+    assert model_tally(model, [*many, {"experiment_id": "exp-0", "verdict": "Tie", "judge": "marc"}],
+                       records).endswith(" — it differed on exp-0, exp-1, exp-2, exp-3, exp-4")  # each id once
     assert "nothing to set it against" in model_tally(model, [], records)
     assert judge_lines(model_verdicts(path, "r"), records, analysts).startswith(
         "**Model verdicts, `deepseek-chat`:** A better 1")
