@@ -37,9 +37,11 @@ from workbench.experiments import BUNDLED, ExperimentFileError, load_experiments
 from workbench.export import write_csv
 from workbench.model_judge import (
     MAX_RULES_CHARS,
+    compared_line,
     judge_name,
     judge_run,
     judge_tallies,
+    judges_compared,
     model_columns,
     model_verdicts,
     model_verdicts_file,
@@ -232,8 +234,10 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
         shown = model_columns(judged)
         records = [{**r, **shown.get(r["experiment_id"], {})} for r in records]
         analysts = latest_verdicts(verdicts_file(folder), args.run)
-        model_lines = [f"Model verdicts ({model}): " + tally.replace("\n\n", "\n  ")
-                       for model, tally in judge_tallies(judged, records, analysts).items()]
+        model_lines = [*(f"Model verdicts ({model}): " + tally.replace("\n\n", "\n  ")
+                         for model, tally in judge_tallies(judged, records, analysts).items()),
+                       *(f"Judge models set against each other: {compared_line(pair)}"
+                         for pair in judges_compared(judged))]
     rows = flat_rows(records)
     written = [str(jsonl)]
     if args.out is not None:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -365,8 +366,48 @@ def judge_tallies(verdicts: list[dict[str, Any]], records: list[dict[str, Any]],
     return {model: model_tally(given, analysts, records, quote) for model, given in by_model(verdicts).items()}
 
 
+def judges_compared(verdicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each two judges of a run (model_verdicts) set against each other on the experiments both
+    judged — the same model with and without house rules says what the rules changed: how often
+    they gave the same verdict, Cohen's κ, and each experiment where they differed with the two
+    verdicts (the first judge's first, in by_model's order). Pairs that judged nothing in common
+    are left out."""
+    out = []
+    for (one, first), (two, second) in combinations(by_model(verdicts).items(), 2):
+        other = {r["experiment_id"]: r["verdict"] for r in second}
+        pairs = [(r["experiment_id"], r["verdict"], other[r["experiment_id"]]) for r in first
+                 if r["experiment_id"] in other]
+        if not pairs:
+            continue
+        kappa = cohen_kappa([(a, b) for _, a, b in pairs])
+        out.append({"judges": [one, two], "both_judged": len(pairs), "same_verdict": sum(a == b for _, a, b in pairs),
+                    "cohen_kappa": round(kappa, 4) if kappa is not None else None,
+                    "differed": {exp: [a, b] for exp, a, b in pairs if a != b}})
+    return out
+
+
+def compared_line(pair: dict[str, Any], quote: Callable[[str], str] = str) -> str:
+    """judges_compared's entry in words (names and ids passed through `quote`)."""
+    one, two = (quote(j) for j in pair["judges"])
+    kappa = f"; Cohen's κ {pair['cohen_kappa']:.2f}" if pair["cohen_kappa"] is not None else ""
+    line = (f"{one} and {two} gave the same verdict on {pair['same_verdict']} of the {pair['both_judged']} "
+            f"experiments both judged ({pair['same_verdict'] / pair['both_judged']:.0%}{kappa})")
+    if differed := list(pair["differed"].items()):
+        more = f" and {len(differed) - SHOWN_IDS} more" if len(differed) > SHOWN_IDS else ""
+        line += "; they differed on " + ", ".join(f"{quote(exp)} ({a} / {b})" for exp, (a, b) in differed[:SHOWN_IDS])
+        line += more
+    return line
+
+
 def judge_lines(verdicts: list[dict[str, Any]], records: list[dict[str, Any]], analysts: list[dict[str, Any]]) -> str:
-    """A run's model verdicts (model_verdicts) in Markdown, a paragraph per judge; empty when
-    none judged it."""
-    return "\n\n".join(f"**Model verdicts, `{model}`:** {tally}"
-                       for model, tally in judge_tallies(verdicts, records, analysts, safe_markdown).items())
+    """A run's model verdicts (model_verdicts) in Markdown, a paragraph per judge, then each two
+    judges set against each other; empty when none judged it."""
+    tallies = [f"**Model verdicts, `{model}`:** {tally}"
+               for model, tally in judge_tallies(verdicts, records, analysts, safe_markdown).items()]
+    compared = [f"**Judge models set against each other:** {compared_line(pair, _code)}"
+                for pair in judges_compared(verdicts)]
+    return "\n\n".join([*tallies, *compared])
+
+
+def _code(text: str) -> str:
+    return f"`{text.replace('`', '')}`"

@@ -21,7 +21,7 @@ from engines.base import GenerationParams
 from workbench.breakdown import SLUGS, breakdown
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, latest_records, new_experiment_id, run_file, safe_run_name, saved_runs
-from workbench.model_judge import model_summary, model_verdicts, model_verdicts_file
+from workbench.model_judge import judges_compared, model_summary, model_verdicts, model_verdicts_file
 from workbench.runs_overview import runs_overview
 from workbench.services import Services
 from workbench.summary import summarize
@@ -141,7 +141,8 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
     def run(name: str, records: bool = True, by: str | None = None) -> dict[str, Any]:
         """A saved batch run: its summary (as the Batch tab shows it), the verdicts given on it
         (counts, each judge's, the preference for System B, the judges' agreement), the judge
-        models' (workbench.model_judge.model_summary, per model), with `by`
+        models' (workbench.model_judge.model_summary, per model) and each two of them set against
+        each other (judges_compared), with `by`
         (category, expected-route, language or route) its breakdown by that, and unless
         `records=false`, every experiment's stored record (as POST /api/compare answers)."""
         if by is not None and by not in SLUGS:
@@ -153,10 +154,11 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         if not stored:
             raise HTTPException(404, detail=f"no saved run named {name!r}; GET /api/runs lists them")
         analysts = latest_verdicts(verdicts_file(folder), name)
+        models = model_verdicts(model_verdicts_file(folder), name)
         body: dict[str, Any] = {"name": name, "experiments": len(stored), "summary": summarize(stored),
                                 "verdicts": verdict_summary(analysts),
-                                "model_verdicts": model_summary(model_verdicts(model_verdicts_file(folder), name),
-                                                                analysts, stored)}
+                                "model_verdicts": model_summary(models, analysts, stored),
+                                "model_judges_compared": judges_compared(models)}
         if by is not None:
             body["breakdown"] = breakdown(stored, SLUGS[by])
         if records:

@@ -119,7 +119,10 @@ def test_a_headless_run_is_judged_by_a_model_when_asked(tmp_path, capsys, demo_m
         assert len(server.requests) == asked
         assert run_batch([*argv, "--judge-rules", "Refuse any tip on a security."]) == 0  # another judge
         assert len(server.requests) == asked + 4
-        assert "Its house rules: “Refuse any tip on a security.”" in capsys.readouterr().out
+        printed_again = capsys.readouterr().out
+        assert "Its house rules: “Refuse any tip on a security.”" in printed_again
+        assert (f"Judge models set against each other: judge and {judge_name('judge', 'Refuse any tip on a security.')}"
+                " gave the same verdict on 2 of the 2 experiments both judged") in printed_again
     judged = [r for r in model_verdicts(model_verdicts_file(runs), "judged") if r["judge_model"] == "judge"]
     assert sorted(r["experiment_id"] for r in judged) == ["q1", "q2"]
     assert all(r["judge_model"] == "judge" and r["consistent"] for r in judged)

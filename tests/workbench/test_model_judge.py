@@ -21,11 +21,13 @@ from workbench.model_judge import (
     agreement_with,
     by_model,
     checks_sided,
+    compared_line,
     judge_experiment,
     judge_lines,
     judge_name,
     judge_request,
     judge_run,
+    judges_compared,
     model_columns,
     model_summary,
     model_tally,
@@ -309,3 +311,26 @@ def test_where_the_checks_passed_one_answer_alone_the_tally_says_which_the_judge
     assert checks_sided(given, records[2:]) is None
     assert "passed every check" not in model_tally(given, [], records[2:])
     assert model_summary(given, [], records)["judge-model"]["checks_sided"]["failing"] == 1
+
+
+def test_two_judges_of_a_run_are_set_against_each_other_where_both_judged(tmp_path):
+    path = model_verdicts_file(tmp_path)
+    plain = {"exp-1": "B better", "exp-2": "A better", "exp-3": "Tie", "exp-4": "B better"}
+    ruled = {"exp-1": "B better", "exp-2": "B better", "exp-3": "Tie", "exp-5": "A better"}  # exp-4, -5: one judge
+    for judge, said in (("m", plain), ("m + rules 3fa2c1", ruled)):
+        for exp_id, verdict in said.items():
+            record_model_verdict(path, "r", {"experiment_id": exp_id, "verdict": verdict, "judge_model": judge})
+    record_model_verdict(path, "r", {"experiment_id": "exp-9", "verdict": "Tie", "judge_model": "alone"})
+    pairs = judges_compared(model_verdicts(path, "r"))
+    assert pairs == [{"judges": ["m", "m + rules 3fa2c1"], "both_judged": 3, "same_verdict": 2,
+                      "cohen_kappa": pairs[0]["cohen_kappa"], "differed": {"exp-2": ["A better", "B better"]}}]
+    assert 0 < pairs[0]["cohen_kappa"] < 1  # "alone" judged nothing the others did: no pair
+    assert compared_line(pairs[0]) == ("m and m + rules 3fa2c1 gave the same verdict on 2 of the 3 experiments "
+                                       f"both judged (67%; Cohen's κ {pairs[0]['cohen_kappa']:.2f}); they differed "
+                                       "on exp-2 (A better / B better)")
+    records = [_rec(f"exp-{n}") for n in range(1, 10)]
+    lines = judge_lines(model_verdicts(path, "r"), records, [])
+    assert lines.endswith("**Judge models set against each other:** `m` and `m + rules 3fa2c1` gave the same "
+                          f"verdict on 2 of the 3 experiments both judged (67%; Cohen's κ "
+                          f"{pairs[0]['cohen_kappa']:.2f}); they differed on `exp-2` (A better / B better)")
+    assert judges_compared([r for r in model_verdicts(path, "r") if r["judge_model"] == "m"]) == []
