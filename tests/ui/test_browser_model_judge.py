@@ -111,6 +111,8 @@ def test_a_single_comparison_is_judged_by_the_model_on_request(browser, running_
         expect(said).to_contain_text("The judge model judge said", timeout=20000)
         verdict = next(v for v in ("A better", "B better", "Tie", "Both bad") if v in said.inner_text())
         expect(said).to_contain_text("A first: Answer")  # its reasons, per reading
+        log = page.locator("#cmp-log")
+        expect(log.get_by_role("gridcell").filter(has_text=verdict)).to_have_count(2)  # the log has it: both rows
         rows = download_csv(page, "#cmp-log-csv", tmp_path / "log.csv")
         assert {(r["model_verdict"], r["model_judge"]) for r in rows} == {(verdict, "judge")}
 
@@ -121,6 +123,7 @@ def test_a_single_comparison_is_judged_by_the_model_on_request(browser, running_
         page.click("#cmp-judge")
         expect(said).to_contain_text(f"The judge model {judge_name('judge', house)} said A better", timeout=20000)
         expect(said).to_contain_text("It judged against the reference answer.")
+        expect(log.get_by_role("gridcell").filter(has_text="A better")).to_have_count(2)
         rows = download_csv(page, "#cmp-log-csv", tmp_path / "log-2.csv")
         assert {(r["model_verdict"], r["model_judge"], r["reference"]) for r in rows} == {
             ("A better", judge_name("judge", house), "vaut prix / bénéfice")}
