@@ -18,6 +18,7 @@ from ui.common import session_cancel, stopper
 from ui.judging import judge_of
 from workbench.blind import is_blind_pending
 from workbench.compare import both_answered
+from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.model_judge import (
     JUDGE_PARAMS,
     JUDGE_SYSTEM,
@@ -82,6 +83,9 @@ def judged_single(services: Services, rec: dict[str, Any] | None, label: str, ca
         raise gr.Error("The judge model reads both answers: run the comparison with both systems, both answering.")
     if len(rules or "") > MAX_RULES_CHARS:
         raise gr.Error(f"The house rules are {len(rules or '')} characters long; the limit is {MAX_RULES_CHARS}.")
+    if len(reference or "") > MAX_REFERENCE_CHARS:
+        raise gr.Error(f"The reference answer is {len(reference or '')} characters long; the limit is "
+                       f"{MAX_REFERENCE_CHARS}.")
     rec = {**rec, "reference": (reference or "").strip() or None}
     try:
         said = judge_experiment(judge_engine(services, label), rec, cancel, rules)
@@ -106,8 +110,7 @@ def progress_line(run: str, model: str, prog: JudgeProgress, errors: list[str], 
     if cost is not None:
         counts += f", cost {usd(cost)}"
     if prog.finished and not prog.total:
-        line = (f"Every experiment of run `{run}` that both systems answered has a verdict from `{model}` "
-                "already (or none has both answers).")
+        line = f"Every experiment of run `{run}` that both systems answered has a verdict from `{model}` already."
     elif prog.finished:
         line = f"**Judged run `{run}` with `{model}`:** {counts}."
     elif prog.stopped:
@@ -158,6 +161,9 @@ def bind_model_judge(services: Services, parts: dict[str, Any], records: gr.Stat
               request: gr.Request) -> Iterator[str]:
         if not held or not run_name:
             raise gr.Error("Run a batch or open a saved run first.")
+        if not any(both_answered(r) for r in held.values()):
+            raise gr.Error(f"No experiment of run {run_name} has answers from both systems, and the judge reads "
+                           "both: run the batch again with both systems (the one that failed is asked again).")
         engine = judge_engine(services, label)
         cancel = session_cancel(services, request, "model-judge")
         errors: list[str] = []

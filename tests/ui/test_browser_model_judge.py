@@ -4,6 +4,7 @@ analyst's verdict, which it never replaces."""
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 
 import pytest
@@ -14,6 +15,7 @@ from tests.fake_deepseek import FakeDeepSeek
 from tests.serve import free_port
 from tests.ui.downloads import download_csv
 from tests.ui.pages import saved_run_both_answered
+from workbench.compare import run_file
 from workbench.model_judge import judge_name
 from workbench.services import REMOTE
 from workbench.settings import Settings
@@ -42,6 +44,9 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
     folder.mkdir()
     saved_run_both_answered(folder, "judged-by-a-model", ["q-0", "q-1", "q-2"], b_refuses=["q-2"],
                             b_says="from the local model, right")
+    saved_run_both_answered(folder, "a-failed", ["q-9"])
+    failed = run_file(folder, "a-failed")
+    failed.write_text(json.dumps({**json.loads(failed.read_text()), "system_a": None}) + "\n")  # A not asked
     monkeypatch.setenv("FAKE_DEEPSEEK_KEY", "sk-test-model-judge")
     with FakeDeepSeek() as judge, app_judged_by(services, judge, folder, monkeypatch) as url:
         page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
@@ -93,6 +98,14 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
         expect(status).to_contain_text(f"Judged run judged-by-a-model with {ruled}: 3 of 3 judged", timeout=30000)
         assert len(judge.requests) == 12 and "Refuse any tip on a security." in str(judge.requests[-1]["body"])
         expect(tally).to_contain_text("Its house rules: “Refuse any tip on a security.”")
+        expect(tally).to_contain_text("Judge models set against each other: judge and " + ruled)
+
+        page.locator("#batch-saved input").click()  # a run that System A failed on: nothing to judge, said so
+        page.get_by_role("option").filter(has_text="a-failed · 1 experiment ·").click()
+        expect(page.locator("#batch-progress")).to_contain_text("Opened run a-failed", timeout=20000)
+        page.click("#batch-model-judge-run")
+        expect(page.get_by_text("No experiment of run a-failed has answers from both systems")).to_be_visible()
+        assert len(judge.requests) == 12
 
 
 def test_a_single_comparison_is_judged_by_the_model_on_request(browser, running_app, monkeypatch, tmp_path):
