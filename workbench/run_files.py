@@ -4,8 +4,9 @@ A colleague's run (or a nightly job's on another machine) arrives as a file; the
 it as one of its runs, so that it is opened, judged and set against another run as a run made
 here is. The JSONL is the records themselves. The CSV (one row per experiment and system,
 workbench.summary.flat_rows) is read back into records: everything it holds comes back, and the
-table, summary, charts and *How they differ* show what they showed; it does not hold the
-experiments' `expect` (the checks' results come back, the names of the passed ones do not).
+table, summary, charts and *How they differ* show what they showed. Its `expect` column (the
+experiments' checks as written) scores each answer again as it was scored; a CSV written before
+it had one gives back the checks' results without the names of the passed ones.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from workbench.checks import ExpectError, apply_checks, parse_expect
 from workbench.compare import SYSTEMS, latest_records, read_records, run_file, safe_run_name
 from workbench.export import read_saved, typed_row, write_jsonl
 from workbench.summary import LABEL
@@ -112,12 +114,21 @@ def records_from_rows(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
         rec = records.setdefault(row["experiment_id"], {
             "experiment_id": row["experiment_id"], "timestamp": row.get("timestamp"), "query": row["query"],
             "transaction": _json_cell(row.get("transaction"), line, "transaction"), "lang": row.get("lang"),
-            "expected_route": row.get("expected_route"), "category": row.get("category"), "expect": None,
+            "expected_route": row.get("expected_route"), "category": row.get("category"),
+            "expect": _expect_cell(row.get("expect"), line), "reference": row.get("reference") or None,
             "params": _json_cell(row.get("params"), line, "params"), "system_a": None, "system_b": None})
         rec[systems[row["system"]]] = _result(row)
     if not records:
         raise ValueError("the file has no results")
-    return list(records.values())
+    # checks written with the run: scored again, as they were (names of the passed ones included)
+    return [apply_checks(rec) if rec["expect"] else rec for rec in records.values()]
+
+
+def _expect_cell(value: str | None, line: int) -> dict[str, Any] | None:
+    try:
+        return parse_expect(_json_cell(value, line, "expect"))
+    except ExpectError as exc:
+        raise ValueError(f"row {line}: expect: {exc}") from None
 
 
 def save_as_run(records: list[dict[str, Any]], folder: Path, wanted: str) -> tuple[str, bool]:

@@ -90,6 +90,8 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "error_kind": meta.get("error_kind"), "error": meta.get("error"),
                 "how_they_differ": differ, "disagree_on": disagree,
                 **check_columns(res.get("checks")),
+                # the checks as written (JSON): a run opened from this CSV scores them again exactly
+                "expect": json.dumps(rec["expect"], ensure_ascii=False) if rec.get("expect") else None,
                 "transaction": rec.get("transaction"), "verdict": rec.get("verdict"),
                 "verdict_note": rec.get("verdict_note"),
                 # a verdict given without knowing which answer was which system's (workbench.blind)
