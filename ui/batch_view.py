@@ -14,6 +14,7 @@ from workbench import charts
 from workbench.checks import checks_cell
 from workbench.compare import SYSTEMS, BatchProgress, latest_records, run_file, safe_run_name, saved_runs
 from workbench.differences import disagreement_line
+from workbench.experiments import experiment_file
 from workbench.export import write_csv
 from workbench.model_judge import by_model, model_columns, model_verdicts, model_verdicts_file
 from workbench.run_changes import CHANGE_COLUMNS, run_changes
@@ -110,6 +111,18 @@ def run_csv(records: list[dict[str, Any]], name: str, verdicts: dict[str, dict] 
     """The *Download CSV* button with a run's rows (and verdicts) written for it."""
     path = download_path(name)
     write_csv(flat_rows(with_verdicts(records, verdicts)), path, bom=True)
+    return gr.update(value=str(path), visible=True)
+
+
+def questions_download(records: list[dict[str, Any]], stem: str) -> Any:
+    """A download button with the questions of `records` as an experiment file (JSONL, each
+    question once with its transaction, checks and reference answer) to run again as a batch;
+    hidden when there are none."""
+    text, _ = experiment_file(records)
+    if not text:
+        return gr.update(visible=False)
+    path = download_path(f"{stem}-questions", ".jsonl")
+    path.write_text(text, encoding="utf-8")
     return gr.update(value=str(path), visible=True)
 
 

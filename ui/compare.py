@@ -17,6 +17,7 @@ from ui.batch_view import (
     TABLE_HEADERS,
     TABLE_WIDTHS,
     progress_md,
+    questions_download,
     results_frame,
     results_view,
     runs_against,
@@ -143,7 +144,10 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                     plot_latency = gr.Plot(elem_id="batch-plot-latency", show_label=False)
                     plot_refusal = gr.Plot(elem_id="batch-plot-refusal", show_label=False)
                     plot_tokens = gr.Plot(elem_id="batch-plot-tokens", show_label=False)
-                download = gr.DownloadButton("Download CSV", visible=False, elem_id="batch-download")
+                with gr.Row():
+                    download = gr.DownloadButton("Download CSV", visible=False, elem_id="batch-download")
+                    questions = gr.DownloadButton("Download its questions (an experiment file, to run again)",
+                                                  visible=False, elem_id="batch-download-questions")
                 with gr.Group(visible=False, elem_id="batch-runs") as runs_box:
                     runs_md = gr.Markdown(elem_id="batch-runs-head")
                     runs_df = gr.Dataframe(label="Summary of both runs, over the experiments they share",
@@ -256,9 +260,13 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     refresh_overview = {"fn": lambda: overview_view(settings.results_dir), "inputs": None,
                         "outputs": [overview["table"], overview["download"], overview["note"]],
                         "api_visibility": "private"}
-    # the breakdown follows the run shown: after a batch ends, a run is opened, another grouping picked
-    refresh_breakdown = {"fn": breakdown_view, "inputs": [batch_records, by_group["by"], shown_run],
-                         "outputs": [by_group["table"], by_group["download"]], "api_visibility": "private"}
+    def run_files(held: dict[str, dict] | None, by: str, name: str) -> tuple:
+        return *breakdown_view(held, by, name), questions_download(list((held or {}).values()), name or "run")
+
+    # the breakdown and the questions' file follow the run shown: after a batch ends, a run is
+    # opened, another grouping picked
+    refresh_breakdown = {"fn": run_files, "inputs": [batch_records, by_group["by"], shown_run],
+                         "outputs": [by_group["table"], by_group["download"], questions], "api_visibility": "private"}
     batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download,
                      batch_records, shown_run, saved, against]
     upload.change(run_name_for_file, upload, run_name, api_visibility="private", queue=False)

@@ -8,12 +8,11 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from ui.batch_view import TABLE_COLUMNS, TABLE_HEADERS, TABLE_WIDTHS, table_rows
+from ui.batch_view import TABLE_COLUMNS, TABLE_HEADERS, TABLE_WIDTHS, questions_download, table_rows
 from ui.common import download_path, json_box
 from ui.compare_view import column_frame, shown_record
 from ui.judging import verdict_prompt
 from workbench.blind import is_blind_pending
-from workbench.experiments import experiment_file
 from workbench.export import write_csv
 from workbench.history import find, remember, restored
 from workbench.summary import flat_rows
@@ -46,11 +45,7 @@ def log_view(history: list[dict[str, Any]]) -> tuple[Any, Any, Any]:
         return table, gr.update(visible=False), gr.update(visible=False)
     path = download_path("comparisons")
     write_csv(rows, path, bom=True)
-    questions, _ = experiment_file(history)
-    as_experiments = download_path("my-questions", ".jsonl")
-    as_experiments.write_text(questions, encoding="utf-8")
-    return (table, gr.update(value=str(path), visible=True),
-            gr.update(value=str(as_experiments), visible=bool(questions)))
+    return table, gr.update(value=str(path), visible=True), questions_download(history, "my")
 
 
 def remembered(rec: dict[str, Any] | None, history: list[dict[str, Any]]) -> tuple:

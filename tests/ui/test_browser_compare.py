@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from tests.ui.downloads import download, download_csv
 from tests.ui.pages import compare_transaction, saved_run_both_answered, set_number, upload
 from workbench.compare import latest_records, run_file
-from workbench.experiments import load_experiments
+from workbench.experiments import bundled, load_experiments
 from workbench.verdicts import record_verdict, verdicts_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -213,6 +213,10 @@ def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
     assert all(r["checks_total"] for r in rows if r["system"] == "B")
     assert not any(r["checks_total"] for r in rows if r["system"] == "A")
     assert not any(r["cost_usd"] for r in rows if r["system"] == "A")  # no prices for A
+    # the run's questions, as the experiment file they came from: to run again elsewhere
+    again = load_experiments(download(page, "#batch-download-questions", tmp_path / "questions.jsonl"))
+    bundled_ones = {e.id: e for e in bundled()}
+    assert len(again) == 10 and all(e == bundled_ones[e.id] for e in again)
     # the figures per category, then per expected route, with a total
     by_table = page.locator("#batch-breakdown")
     expect(by_table).to_contain_text("router-dev")
