@@ -260,12 +260,12 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     refresh_overview = {"fn": lambda: overview_view(settings.results_dir), "inputs": None,
                         "outputs": [overview["table"], overview["download"], overview["note"]],
                         "api_visibility": "private"}
-    def run_files(held: dict[str, dict] | None, by: str, name: str) -> tuple:
+    def breakdown_and_questions(held: dict[str, dict] | None, by: str, name: str) -> tuple:
         return *breakdown_view(held, by, name), questions_download(list((held or {}).values()), name or "run")
 
     # the breakdown and the questions' file follow the run shown: after a batch ends, a run is
     # opened, another grouping picked
-    refresh_breakdown = {"fn": run_files, "inputs": [batch_records, by_group["by"], shown_run],
+    refresh_breakdown = {"fn": breakdown_and_questions, "inputs": [batch_records, by_group["by"], shown_run],
                          "outputs": [by_group["table"], by_group["download"], questions], "api_visibility": "private"}
     batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download,
                      batch_records, shown_run, saved, against]

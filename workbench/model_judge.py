@@ -322,8 +322,7 @@ def model_tally(model: list[dict[str, Any]], analysts: list[dict[str, Any]], rec
                      + "; where ".join(f"{analyst}, it said " + ", ".join(f"{m} {n}" for m, n in said.items())
                                        for analyst, said in agreed["by_analysts_verdict"].items()))
         if differed := agreed["differed_on"]:
-            more = f" and {len(differed) - SHOWN_IDS} more" if len(differed) > SHOWN_IDS else ""
-            lines[-1] += f" — it differed on {', '.join(quote(i) for i in differed[:SHOWN_IDS])}{more}"
+            lines[-1] += f" — it differed on {_first_few([quote(i) for i in differed])}"
     return "\n\n".join(lines)
 
 
@@ -392,11 +391,15 @@ def compared_line(pair: dict[str, Any], quote: Callable[[str], str] = str) -> st
     kappa = f"; Cohen's κ {pair['cohen_kappa']:.2f}" if pair["cohen_kappa"] is not None else ""
     line = (f"{one} and {two} gave the same verdict on {pair['same_verdict']} of the {pair['both_judged']} "
             f"experiments both judged ({pair['same_verdict'] / pair['both_judged']:.0%}{kappa})")
-    if differed := list(pair["differed"].items()):
-        more = f" and {len(differed) - SHOWN_IDS} more" if len(differed) > SHOWN_IDS else ""
-        line += "; they differed on " + ", ".join(f"{quote(exp)} ({a} / {b})" for exp, (a, b) in differed[:SHOWN_IDS])
-        line += more
+    if differed := pair["differed"]:
+        line += "; they differed on " + _first_few([f"{quote(exp)} ({a} / {b})" for exp, (a, b) in differed.items()])
     return line
+
+
+def _first_few(items: list[str]) -> str:
+    """"a, b, c" — or the first SHOWN_IDS of them "and 4 more"."""
+    more = f" and {len(items) - SHOWN_IDS} more" if len(items) > SHOWN_IDS else ""
+    return ", ".join(items[:SHOWN_IDS]) + more
 
 
 def judge_lines(verdicts: list[dict[str, Any]], records: list[dict[str, Any]], analysts: list[dict[str, Any]]) -> str:

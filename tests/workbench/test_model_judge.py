@@ -334,3 +334,8 @@ def test_two_judges_of_a_run_are_set_against_each_other_where_both_judged(tmp_pa
                           f"verdict on 2 of the 3 experiments both judged (67%; Cohen's κ "
                           f"{pairs[0]['cohen_kappa']:.2f}); they differed on `exp-2` (A better / B better)")
     assert judges_compared([r for r in model_verdicts(path, "r") if r["judge_model"] == "m"]) == []
+    seven = {"judges": ["m", "n"], "both_judged": 9, "same_verdict": 2, "cohen_kappa": None,
+             "differed": {f"exp-{n}": ["Tie", "A better"] for n in range(7)}}
+    assert compared_line(seven).endswith("(22%); they differed on exp-0 (Tie / A better), exp-1 (Tie / A better), "
+                                         "exp-2 (Tie / A better), exp-3 (Tie / A better), exp-4 (Tie / A better) "
+                                         "and 2 more")
