@@ -75,6 +75,8 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
                             elem_id="batch-judge-blind")
         disagreeing = gr.Checkbox(False, label="Disagreements first: where one refused, answered in another "
                                   "language, passed its checks or finished alone", elem_id="batch-judge-disagree")
+        unsure_first = gr.Checkbox(False, label="Where the judge model was unsure first: its two readings "
+                                   "disagreed", elem_id="batch-judge-unsure")
     tally = gr.Markdown(elem_id="batch-judge-tally")
     by_model = build_model_judge(services)
     shown = gr.State(None)  # the record in the details, as shown (blind or not)
@@ -110,16 +112,23 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         return view(rec, run_name, False, judge_of(request))
 
     def show_next(held: dict[str, dict], run_name: str, current: dict | None, is_blind: bool,
-                  first_disagreements: bool, request: gr.Request) -> tuple:
+                  first_disagreements: bool, first_unsure: bool, request: gr.Request) -> tuple:
         if not held:
             raise gr.Error("Run a batch or open a saved run first.")
         judge = judge_of(request)  # the next one this analyst has not judged
+        models = model_verdicts(model_verdicts_file(folder), run_name) if first_unsure else []
+        if first_unsure and not models:
+            gr.Info("No judge model has judged this run yet (Judge with a model): nothing to put first.")
+        unsure = {r["experiment_id"] for r in models if not r.get("consistent", True)}
         rec = next_to_judge(list(held.values()), set(run_verdicts(path, run_name, judge)),
-                            (current or {}).get("experiment_id"), first_disagreements)
+                            (current or {}).get("experiment_id"), first_disagreements, unsure)
         if rec is None:
             gr.Info(f"Every experiment of run {run_name!r} that both systems answered has your verdict.")
             return nothing
-        if first_disagreements and not disagreements(rec):
+        if models and rec["experiment_id"] not in unsure:
+            gr.Info("None left where the judge model was unsure (where its two readings disagreed): this is the "
+                    "next one in run order.")
+        elif first_disagreements and not disagreements(rec):
             gr.Info("No disagreement left to judge: the answers still without your verdict agree on refusal, "
                     "language, checks and completion.")
         return view(rec, run_name, is_blind, judge)
@@ -146,7 +155,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
 
     private = {"api_visibility": "private"}
     table.select(show_row, [records, run], view_out, **private)
-    next_btn.click(show_next, [records, run, shown, blind, disagreeing], view_out, **private)
+    next_btn.click(show_next, [records, run, shown, blind, disagreeing, unsure_first], view_out, **private)
 
     def bind_verdicts(download: gr.DownloadButton) -> None:
         """Bind the verdict buttons; `download`, the run's CSV (laid out below the details), is

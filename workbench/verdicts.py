@@ -75,20 +75,23 @@ def run_verdicts(path: Path, run: str, judge: str | None = None) -> dict[str, di
 
 
 def next_to_judge(records: list[dict[str, Any]], judged: set[str], after: str | None = None,
-                  disagreements_first: bool = False) -> dict[str, Any] | None:
+                  disagreements_first: bool = False, unsure: set[str] | None = None) -> dict[str, Any] | None:
     """The next comparison of a run to judge: one that both systems answered, without a verdict
     (`judged`: experiment ids), the first after experiment `after` in run order, going round to
-    the start; with `disagreements_first`, the first of those on which the answers disagree the
-    most (workbench.differences.disagreements). None when every one is judged."""
+    the start; with `unsure` (experiment ids: those where a judge model's two readings
+    disagreed, where an analyst's verdict teaches most), one of those first; with
+    `disagreements_first`, the first of those on which the answers disagree the most
+    (workbench.differences.disagreements). None when every one is judged."""
     ids = [r["experiment_id"] for r in records]
     start = ids.index(after) + 1 if after in ids else 0
     waiting = [rec for rec in records[start:] + records[:start]
                if rec["experiment_id"] not in judged and both_answered(rec)]
     if not waiting:
         return None
-    if disagreements_first:  # max keeps the first of equals: run order among them
-        return max(waiting, key=lambda rec: len(disagreements(rec)))
-    return waiting[0]
+    unsure = unsure or set()
+    # max keeps the first of equals: run order among them
+    return max(waiting, key=lambda rec: (rec["experiment_id"] in unsure,
+                                         len(disagreements(rec)) if disagreements_first else 0))
 
 
 def verdict_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from tests.serve import free_port
 from tests.ui.downloads import download_csv
 from tests.ui.pages import saved_run_both_answered
 from workbench.compare import run_file
-from workbench.model_judge import judge_name
+from workbench.model_judge import judge_name, model_verdicts_file, record_model_verdict
 from workbench.services import REMOTE
 from workbench.settings import Settings
 
@@ -147,3 +147,33 @@ def test_a_single_comparison_is_judged_by_the_model_on_request(browser, running_
         expect(page.locator("#cmp-verdict-note")).to_contain_text("Blind comparison", timeout=60000)
         page.click("#cmp-judge")
         expect(page.get_by_text("Give your verdict first")).to_be_visible()
+
+
+def test_where_the_judge_model_was_unsure_comes_first_to_the_analyst(browser, running_app, monkeypatch, tmp_path):
+    _, services = running_app
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    saved_run_both_answered(folder, "half-sure", ["q-0", "q-1", "q-2"])
+    record_model_verdict(model_verdicts_file(folder), "half-sure", {  # swayed by the order on q-2 alone
+        "experiment_id": "q-2", "verdict": "Tie", "consistent": False, "judge_model": "m",
+        "readings": {"A first": "A better", "B first": "B better"}})
+    record_model_verdict(model_verdicts_file(folder), "half-sure",
+                         {"experiment_id": "q-0", "verdict": "A better", "consistent": True, "judge_model": "m"})
+    monkeypatch.setenv("FAKE_DEEPSEEK_KEY", "sk-test-model-judge")
+    with FakeDeepSeek() as judge, app_judged_by(services, judge, folder, monkeypatch) as url:
+        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        page.goto(url)
+        page.get_by_role("tab", name="Compare").click()
+        page.get_by_role("tab", name="Batch").click()
+        page.locator("#batch-saved input").click()
+        page.get_by_role("option").filter(has_text="half-sure · 3 experiments").click()
+        expect(page.locator("#batch-progress")).to_contain_text("Opened run half-sure", timeout=20000)
+        page.get_by_label("Where the judge model was unsure first").check()
+        page.click("#batch-judge-next")
+        expect(page.locator("#batch-details-head")).to_contain_text("q-2")  # not q-0, first in run order
+        page.click("#batch-verdict-1")
+        expect(page.locator("#batch-verdict-note")).to_contain_text("Verdict B better recorded for q-2")
+        page.click("#batch-judge-next")  # none left where it was unsure: on in run order, and said so
+        expect(page.locator("#batch-details-head")).to_contain_text("q-0")
+        expect(page.get_by_text("None left where the judge model was unsure")).to_be_visible()
+        assert not judge.requests  # nothing asked of a model: its verdicts were read

@@ -113,6 +113,15 @@ def test_disagreements_first_brings_the_answers_that_disagree_most_then_run_orde
         judged.add(rec["experiment_id"])
     assert order == ["exp-3", "exp-4", "exp-5", "exp-2", "exp-1"]  # equals in run order from the last one
     assert next_to_judge(records, set())["experiment_id"] == "exp-1"  # without it: run order
+    # where a judge model's two readings disagreed comes before everything else, then as asked
+    order, judged = [], set()
+    while (rec := next_to_judge(records, judged, order[-1] if order else None, disagreements_first=True,
+                                unsure={"exp-1", "exp-5"})):
+        order.append(rec["experiment_id"])
+        judged.add(rec["experiment_id"])
+    assert order == ["exp-5", "exp-1", "exp-3", "exp-4", "exp-2"]
+    assert next_to_judge(records, set(), unsure={"exp-4"})["experiment_id"] == "exp-4"
+    assert next_to_judge(records, {"exp-4"}, after="exp-4", unsure={"exp-4"})["experiment_id"] == "exp-5"
 
 
 def test_an_analysts_note_is_kept_with_the_verdict_and_a_changed_mind_brings_its_own(tmp_path):
