@@ -69,3 +69,14 @@ def saved_run_both_answered(folder: Path, name: str, ids: list[str], b_refuses: 
                     "B": answered("System B", "I can't help with that: it would mean hiding money from the bank."
                                   if exp_id in b_refuses else f"Answer {n} {b_says}.")}
             fh.write(json.dumps(record(Experiment(id=exp_id, query=f"Question {n}?"), runs)) + "\n")
+
+
+def open_saved_run(page, run: str, experiments: int) -> None:
+    """Open the saved batch run `run` (of `experiments` experiments) from Compare › Batch's list, as
+    an analyst picks it, and wait until it is shown."""
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#batch-saved input").click()
+    plural = "s" if experiments != 1 else ""
+    page.get_by_role("option").filter(has_text=f"{run} · {experiments} experiment{plural} ·").click()
+    expect(page.locator("#batch-progress")).to_contain_text(f"Opened run {run}", timeout=20000)

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.ui.downloads import download, download_csv
-from tests.ui.pages import compare_transaction, saved_run_both_answered, set_number, upload
+from tests.ui.pages import compare_transaction, open_saved_run, saved_run_both_answered, set_number, upload
 from workbench.compare import latest_records, run_file
 from workbench.experiments import bundled, load_experiments
 from workbench.verdicts import record_verdict, verdicts_file
@@ -448,11 +448,7 @@ def test_every_saved_run_is_listed_at_a_glance_and_a_row_opens_its_run(page, run
 def test_disagreements_first_brings_the_experiment_where_one_system_refused(page, running_app):
     folder = running_app[1].settings.results_dir
     saved_run_both_answered(folder, "disagree", ["agree-0", "agree-1", "split-2"], b_refuses={"split-2"})
-    page.get_by_role("tab", name="Compare").click()
-    page.get_by_role("tab", name="Batch").click()
-    page.locator("#batch-saved input").click()
-    page.get_by_role("option", name=re.compile(r"^disagree · 3 experiments")).click()
-    expect(page.locator("#batch-progress")).to_contain_text("Opened run disagree", timeout=20000)
+    open_saved_run(page, "disagree", 3)
     expect(page.locator("#batch-routes")).to_contain_text(
         "Where the answers disagree: in 1 of 3 experiments both answered: refusal 1")
     expect(page.locator("#batch-routes")).to_contain_text(

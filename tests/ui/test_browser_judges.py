@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 import app as app_module
 from tests.serve import free_port
 from tests.ui.downloads import download_csv
-from tests.ui.pages import saved_run_both_answered
+from tests.ui.pages import open_saved_run, saved_run_both_answered
 from workbench.settings import Settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -23,11 +23,7 @@ def _signed_in(browser, url: str, user: str, password: str):
     page.get_by_label("password").fill(password)
     page.get_by_role("button", name="Login").click()
     page.wait_for_selector("#chat-question textarea", timeout=30000)
-    page.get_by_role("tab", name="Compare").click()
-    page.get_by_role("tab", name="Batch").click()
-    page.locator("#batch-saved input").click()
-    page.get_by_role("option").filter(has_text="two-judges · 2 experiments").click()
-    expect(page.locator("#batch-progress")).to_contain_text("Opened run two-judges", timeout=20000)
+    open_saved_run(page, "two-judges", 2)
     return page
 
 

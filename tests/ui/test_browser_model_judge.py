@@ -14,7 +14,7 @@ import app as app_module
 from tests.fake_deepseek import FakeDeepSeek
 from tests.serve import free_port
 from tests.ui.downloads import download_csv
-from tests.ui.pages import saved_run_both_answered
+from tests.ui.pages import open_saved_run, saved_run_both_answered
 from workbench.compare import run_file
 from workbench.model_judge import judge_name, model_verdicts_file, record_model_verdict
 from workbench.services import REMOTE
@@ -51,11 +51,7 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
     with FakeDeepSeek() as judge, app_judged_by(services, judge, folder, monkeypatch) as url:
         page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
         page.goto(url)
-        page.get_by_role("tab", name="Compare").click()
-        page.get_by_role("tab", name="Batch").click()
-        page.locator("#batch-saved input").click()
-        page.get_by_role("option").filter(has_text="judged-by-a-model · 3 experiments").click()
-        expect(page.locator("#batch-progress")).to_contain_text("Opened run judged-by-a-model", timeout=20000)
+        open_saved_run(page, "judged-by-a-model", 3)
 
         page.locator("#batch-model-judge").get_by_text("Judge with a model").click()
         page.locator("#batch-model-judge-prompt").get_by_text("What the judge is told").click()
@@ -100,9 +96,7 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
         expect(tally).to_contain_text("Its house rules: “Refuse any tip on a security.”")
         expect(tally).to_contain_text("Judge models set against each other: judge and " + ruled)
 
-        page.locator("#batch-saved input").click()  # a run that System A failed on: nothing to judge, said so
-        page.get_by_role("option").filter(has_text="a-failed · 1 experiment ·").click()
-        expect(page.locator("#batch-progress")).to_contain_text("Opened run a-failed", timeout=20000)
+        open_saved_run(page, "a-failed", 1)  # a run that System A failed on: nothing to judge, said so
         page.click("#batch-model-judge-run")
         expect(page.get_by_text("No experiment of run a-failed has answers from both systems")).to_be_visible()
         assert len(judge.requests) == 12
@@ -163,11 +157,7 @@ def test_where_the_judge_model_was_unsure_comes_first_to_the_analyst(browser, ru
     with FakeDeepSeek() as judge, app_judged_by(services, judge, folder, monkeypatch) as url:
         page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
         page.goto(url)
-        page.get_by_role("tab", name="Compare").click()
-        page.get_by_role("tab", name="Batch").click()
-        page.locator("#batch-saved input").click()
-        page.get_by_role("option").filter(has_text="half-sure · 3 experiments").click()
-        expect(page.locator("#batch-progress")).to_contain_text("Opened run half-sure", timeout=20000)
+        open_saved_run(page, "half-sure", 3)
         page.get_by_label("Where the judge model was unsure first").check()
         page.click("#batch-judge-next")
         expect(page.locator("#batch-details-head")).to_contain_text("q-2")  # not q-0, first in run order
