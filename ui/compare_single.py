@@ -113,15 +113,14 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         with gr.Row(equal_height=True):
             judge_with = gr.Dropdown(judge_choices(services), value=REMOTE, label="Judge model", scale=1,
                                      elem_id="cmp-judge-engine")
-            judge_btn = gr.Button("Ask the judge model (it reads both answers, in both orders)", size="sm",
-                                  scale=2, elem_id="cmp-judge")
-        with gr.Row():
-            reference = gr.Textbox(label="Reference answer the judge model judges against (optional; an example's "
-                                         "own is filled in)", lines=2, max_length=MAX_REFERENCE_CHARS,
+            reference = gr.Textbox(label="Reference answer it judges against (optional; an example's own is "
+                                         "filled in)", lines=2, max_length=MAX_REFERENCE_CHARS, scale=2,
                                    elem_id="cmp-reference", placeholder="e.g. The P/E ratio is 15.")
-            rules = gr.Textbox(label="House rules for the judge model (optional)", lines=2,
+            rules = gr.Textbox(label="House rules for the judge model (optional)", lines=2, scale=2,
                                max_length=MAX_RULES_CHARS, elem_id="cmp-judge-rules",
                                placeholder="e.g. A risk assessment must name the risk level.")
+        judge_btn = gr.Button("Ask the judge model (it reads both answers, in both orders)", size="sm",
+                              elem_id="cmp-judge")
         model_note = gr.Markdown(elem_id="cmp-model-verdict")
         verdicts_csv = gr.DownloadButton("Download verdicts (CSV)", visible=False, size="sm",
                                          elem_id="cmp-verdicts-csv")
@@ -134,8 +133,8 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
             with gr.Row():
                 log_csv = gr.DownloadButton("Download these comparisons (CSV)", visible=False, size="sm",
                                             elem_id="cmp-log-csv")
-                log_questions = gr.DownloadButton("Download their questions as an experiment file (JSONL, for a "
-                                                  "batch)", visible=False, size="sm", elem_id="cmp-log-experiments")
+                log_questions = gr.DownloadButton("Download their questions (an experiment file for Batch)",
+                                                  visible=False, size="sm", elem_id="cmp-log-experiments")
                 log_clear = gr.Button("Clear the list", size="sm", elem_id="cmp-log-clear")
 
     def pick_example(exp_id: str | None):
