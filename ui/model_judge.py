@@ -94,7 +94,8 @@ def judged_single(services: Services, rec: dict[str, Any] | None, label: str, ca
     rec = {**rec, "model_verdict": said["verdict"], "model_verdict_note": said["verdict_note"],
            "model_judge": said["judge_model"]}
     against = " It judged against the reference answer." if rec["reference"] else ""
-    return rec, model_said(rec).strip() + against
+    cost = f" Its two readings cost {usd(said['cost_usd'])}." if said.get("cost_usd") is not None else ""
+    return rec, model_said(rec).strip() + against + cost
 
 
 def judge_choices(services: Services) -> list[tuple[str, str]]:

@@ -187,3 +187,24 @@ def test_judging_a_run_says_how_far_it_got_what_failed_and_what_it_cost():
     assert stopped.endswith("2 of 40 judged; *Judge this run* goes on with the rest.")
     nothing = progress_line("r", "m", JudgeProgress(total=0, judged=0, failed=0, finished=True), [])
     assert nothing.startswith("Every experiment of run `r` that both systems answered has a verdict from `m` already")
+
+
+def test_a_single_comparison_judged_by_a_priced_model_says_what_it_cost_and_keeps_its_reference():
+    import threading
+    from types import SimpleNamespace
+
+    import gradio as gr
+    import pytest
+
+    from tests.workbench.test_model_judge import ScriptedJudge, _rec, prefers_right
+    from ui.model_judge import judged_single
+
+    services = SimpleNamespace(engine=lambda label: ScriptedJudge(prefers_right, cost_usd=0.0005))
+    rec, said = judged_single(services, _rec("adhoc-1"), "System A", threading.Event(), " 15 ", "Be strict.")
+    assert (rec["model_verdict"], rec["reference"]) == ("B better", "15")
+    assert rec["model_judge"].startswith("judge-model + rules ")
+    assert said.endswith("It judged against the reference answer. Its two readings cost $0.001.")
+    rec, said = judged_single(services, _rec("adhoc-2"), "System A", threading.Event())
+    assert rec["reference"] is None and "reference" not in said and rec["model_judge"] == "judge-model"
+    with pytest.raises(gr.Error, match="the limit is 4000"):
+        judged_single(services, _rec("adhoc-3"), "System A", threading.Event(), "x" * 4001)
