@@ -165,6 +165,6 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
                       [shown, note, *col_parts, diff, *frame, tally, table, why, download], **private)
         bind_model_judge(services, by_model, records, run, table, tally, download, tally_of)
 
-    return {"details": details, "bind_verdicts": bind_verdicts,
+    return {"details": details, "bind_verdicts": bind_verdicts, "tally": tally,
             "refresh": {"fn": tally_of, "inputs": [records, run],
                         "outputs": [tally], "queue": False, **private}}

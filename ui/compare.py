@@ -25,7 +25,7 @@ from ui.batch_view import (
     table_verdicts,
 )
 from ui.breakdown import breakdown_view, build_breakdown
-from ui.common import session_cancel, stopper
+from ui.common import download_path, session_cancel, stopper
 from ui.compare_single import ad_hoc_experiment, build_single_tab
 from ui.judging import judge_of
 from ui.params import ORDER, build_param_panel, params_from_json, params_from_values
@@ -43,6 +43,7 @@ from workbench.compare import (
     still_to_run,
 )
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
+from workbench.report import run_report
 from workbench.run_files import read_run_file, save_as_run
 from workbench.services import Services
 from workbench.summary import summarize
@@ -148,6 +149,8 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                     download = gr.DownloadButton("Download CSV", visible=False, elem_id="batch-download")
                     questions = gr.DownloadButton("Download its questions (an experiment file, to run again)",
                                                   visible=False, elem_id="batch-download-questions")
+                    report_btn = gr.Button("Write a report of this run (Markdown)", elem_id="batch-report")
+                    report = gr.DownloadButton("Download the report", visible=False, elem_id="batch-report-download")
                 with gr.Group(visible=False, elem_id="batch-runs") as runs_box:
                     runs_md = gr.Markdown(elem_id="batch-runs-head")
                     runs_df = gr.Dataframe(label="Summary of both runs, over the experiments they share",
@@ -249,6 +252,15 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
         name = str((evt.row_value or [""])[0] or "")
         return *opened_run(name, request, f"**Opened run `{name}`** — "), gr.Accordion(open=False)
 
+    def write_report(held: dict[str, dict], name: str, findings: str, verdicts: str) -> Any:
+        """The run shown written up (workbench.report), with the lines under its table and its tally as
+        shown now."""
+        if not held or not name:
+            raise gr.Error("Run a batch or open a saved run first.")
+        path = download_path(f"{name}-report", ".md")
+        path.write_text(run_report(name, list(held.values()), findings or "", verdicts or ""), encoding="utf-8")
+        return gr.update(value=str(path), visible=True)
+
     def set_against(current: str, other: str | None) -> tuple:
         try:
             head, frame, changes = runs_against(settings.results_dir, current, other)
@@ -271,8 +283,9 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                      batch_records, shown_run, saved, against]
     upload.change(run_name_for_file, upload, run_name, api_visibility="private", queue=False)
     # a new run or another run opened: the row details and the run-against-run view were of the last one
-    hide_both = {"fn": lambda: (gr.update(visible=False),) * 2, "inputs": None,
-                 "outputs": [judging["details"], runs_box], "api_visibility": "private", "queue": False}
+    # (and a report written of the last one)
+    hide_both = {"fn": lambda: (gr.update(visible=False),) * 3, "inputs": None,
+                 "outputs": [judging["details"], runs_box, report], "api_visibility": "private", "queue": False}
     batch_go.click(**hide_both)
     batch_go.click(batch_ui, {upload, systems, concurrency, limit, run_name, *param_list}, batch_outputs,
                    api_visibility="private", **services.heavy_event).then(**judging["refresh"]).then(
@@ -294,6 +307,8 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     overview["table"].select(open_listed, None, [*batch_outputs, run_name, overview["box"]],
                              api_visibility="private").then(**judging["refresh"]).then(**refresh_breakdown)
     by_group["by"].input(**refresh_breakdown)
+    report_btn.click(write_report, [batch_records, shown_run, routes_md, judging["tally"]], report,
+                     api_visibility="private")
     against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df, changes_df],
                   api_visibility="private")
     return {"controls": param_controls, "preset": compare_preset,

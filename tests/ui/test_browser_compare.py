@@ -217,6 +217,13 @@ def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
     again = load_experiments(download(page, "#batch-download-questions", tmp_path / "questions.jsonl"))
     bundled_ones = {e.id: e for e in bundled()}
     assert len(again) == 10 and all(e == bundled_ones[e.id] for e in again)
+    # and written up for someone who will not open the app
+    page.click("#batch-report")
+    report = download(page, "#batch-report-download", tmp_path / "report.md").read_text(encoding="utf-8")
+    assert report.startswith("# Batch run `browser-test`")
+    assert "- **Experiments:** 10 (System A answered 0, System B answered 10)" in report
+    assert "## Summary per system" in report and "## Routes, refusals and checks\n\n**Routes (System B):**" in report
+    assert "## Verdicts\n\n**Verdicts on run `browser-test`:** none yet" in report
     # the figures per category, then per expected route, with a total
     by_table = page.locator("#batch-breakdown")
     expect(by_table).to_contain_text("router-dev")

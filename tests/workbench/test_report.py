@@ -1,0 +1,57 @@
+"""A batch run written up in Markdown: settings, the summary, figures per category, what the tab
+says under the table and its verdicts, then the experiments where the answers disagree."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from engines.base import GenerationParams, StreamStats
+from workbench.compare import Experiment, SystemRun, record
+from workbench.report import SHOWN_DISAGREEMENTS, markdown_table, run_report
+
+
+def _answered(text: str, model: str, refusal: bool = False) -> SystemRun:
+    return SystemRun("S", response=text, done=True, stats=StreamStats(model, "stop", ttft_s=0.1, total_s=1.0,
+                                                                      content_tokens=9))
+
+
+def _rec(exp_id: str, b_says: str = "Le ratio vaut 15.", category: str | None = "demo-calculation") -> dict:
+    exp = Experiment(exp_id, "Calcule le ratio cours sur bénéfice d'une action à 60 euros ?", lang="fr",
+                     category=category, expect={"contains": "15"})
+    return record(exp, {"A": _answered("The ratio is 15.", "deepseek-chat"), "B": _answered(b_says, "demo-model")},
+                  GenerationParams(max_new_tokens=256))
+
+
+def test_a_run_report_holds_its_settings_figures_findings_verdicts_and_disagreements():
+    records = [_rec("e1"), _rec("e2", b_says="Le ratio vaut 12 | environ."), _rec("e3", category=None)]
+    text = run_report("nightly", records, findings="**Routes (System B):** —",
+                      verdicts="**Verdicts on run `nightly`:** A better 1", written=datetime(2026, 12, 3, 22, 40,
+                                                                                            tzinfo=timezone.utc))
+    assert text.startswith("# Batch run `nightly`\n\n*Finance LLM Workbench report, written 2026-12-03 22:40 UTC.*")
+    assert "- **Experiments:** 3 (System A answered 3, System B answered 3)" in text
+    assert "- **System A:** `deepseek-chat` · **System B:** `demo-model`" in text
+    assert '"max_new_tokens": 256' in text
+    assert "| passed every check | 100% of 3 | 67% of 3 |" in text
+    assert "## By category\n\n| category | experiments |" in text and "| demo-calculation | 2 |" in text
+    assert "## Routes, refusals and checks\n\n**Routes (System B):** —" in text
+    assert "## Verdicts\n\n**Verdicts on run `nightly`:** A better 1" in text
+    # e2: A passed its check, B did not, and B answered in French: listed with how they differ
+    assert "## Where the answers disagree (1 experiment)" in text and "- `e2` — Calcule le ratio" in text
+    assert "  - Checks passed: A 1 of 1; B 0 of 1" in text
+    assert text.index("## Summary per system") < text.index("## By category") < text.index("## Verdicts")
+
+
+def test_a_report_leaves_out_what_the_run_lacks_and_counts_what_it_does_not_list():
+    plain = [_rec(f"e{n}", category=None) for n in range(3)]
+    text = run_report("quiet", plain)
+    assert "## By category" not in text and "## Verdicts" not in text and "## Routes" not in text
+    many = [_rec(f"d{n}", b_says="Twelve.") for n in range(SHOWN_DISAGREEMENTS + 4)]
+    listed = run_report("many", many)
+    assert f"## Where the answers disagree ({SHOWN_DISAGREEMENTS + 4} experiments)" in listed
+    assert "… and 4 more (the run's CSV has them all: `disagree_on`)." in listed
+    assert "`d53`" not in listed and "`d49`" in listed
+
+
+def test_a_markdown_table_keeps_each_cell_on_its_line_and_its_pipes_escaped():
+    assert markdown_table(["a", "b"], [["x | y", "two\nlines"], [None, 3]]) == (
+        "| a | b |\n|---|---|\n| x \\| y | two lines |\n|  | 3 |")
