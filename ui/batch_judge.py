@@ -15,11 +15,10 @@ from ui.compare_view import column_frame, experiment_md, shown_record, system_co
 from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt
 from ui.model_judge import bind_model_judge, build_model_judge, model_said
 from workbench.blind import blind_left
-from workbench.compare import both_answered
 from workbench.differences import disagreements
 from workbench.model_judge import judge_lines, model_verdicts, model_verdicts_file
+from workbench.report import run_tally
 from workbench.services import Services
-from workbench.verdict_stats import agreement_line, breakdown_lines, preference_line
 from workbench.verdicts import (
     MAX_NOTE_CHARS,
     VERDICTS,
@@ -27,26 +26,8 @@ from workbench.verdicts import (
     latest_verdicts,
     next_to_judge,
     run_verdicts,
-    tally_line,
     verdicts_file,
 )
-
-
-def run_tally(run: str, records: dict[str, dict[str, Any]], judged: list[dict[str, Any]],
-              models: str = "") -> str:
-    """How far the judging of a run has got: its verdicts (latest_verdicts of it, every judge's)
-    against the experiments both systems answered, then `models`, what judge models said of it
-    (workbench.model_judge.judge_lines)."""
-    if not run or not records:
-        return ""
-    answered = sum(both_answered(r) for r in records.values())
-    if not judged:
-        return "\n\n".join(line for line in (
-            f"**Verdicts on run `{run}`:** none yet, of {answered} experiments both systems answered — "
-            "select a row, or *Judge the next one*.", models) if line)
-    lines = [f"**Verdicts on run `{run}`:** {tally_line(judged)}, of {answered} both systems answered.",
-             preference_line(judged), agreement_line(judged), *breakdown_lines(judged), models]
-    return "\n\n".join(line for line in lines if line)
 
 
 def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.State,
@@ -66,7 +47,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
             return ""
         judged = latest_verdicts(path, name) if judged is None else judged
         models = model_verdicts(model_verdicts_file(folder), name) if models is None else models
-        return run_tally(name, held, judged, judge_lines(models, list(held.values()), judged))
+        return run_tally(name, list(held.values()), judged, judge_lines(models, list(held.values()), judged))
 
     with gr.Row(equal_height=True):
         next_btn = gr.Button("Judge the next one (an experiment without a verdict; key N)", size="sm",
@@ -165,6 +146,6 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
                       [shown, note, *col_parts, diff, *frame, tally, table, why, download], **private)
         bind_model_judge(services, by_model, records, run, table, tally, download, tally_of)
 
-    return {"details": details, "bind_verdicts": bind_verdicts, "tally": tally,
+    return {"details": details, "bind_verdicts": bind_verdicts,
             "refresh": {"fn": tally_of, "inputs": [records, run],
                         "outputs": [tally], "queue": False, **private}}

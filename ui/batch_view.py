@@ -13,17 +13,14 @@ from ui.common import ANSWER_CELL, QUESTION_CELL, cell_text, download_path
 from workbench import charts
 from workbench.checks import checks_cell
 from workbench.compare import SYSTEMS, BatchProgress, latest_records, run_file, safe_run_name, saved_runs
-from workbench.differences import disagreement_line
 from workbench.experiments import experiment_file
 from workbench.export import write_csv
 from workbench.model_judge import by_model, model_columns, model_verdicts, model_verdicts_file
+from workbench.report import findings
 from workbench.run_changes import CHANGE_COLUMNS, run_changes
 from workbench.summary import (
     compare_runs,
     flat_rows,
-    paired_checks_line,
-    refusal_split,
-    routing_line,
     summarize,
     summary_table,
 )
@@ -86,24 +83,9 @@ def results_view(records: list[dict[str, Any]], name: str, verdicts: dict[str, d
     records = with_verdicts(records, verdicts)
     rows = flat_rows(records)
     summ = summarize(records)
-    routes = ", ".join(f"{k}: {v}" for k, v in sorted(summ["route_distribution"].items())) or "—"
-    agree = summ["refusal_agreement"]
-    routes_text = f"**Routes (System B):** {routes}"
-    if routing := routing_line(summ["routing"]):
-        routes_text += f"\n\n**Router against the expected route:** {routing}"
-    if agree is not None:
-        routes_text += f"\n\n**A-vs-B refusal agreement:** {agree:.0%} of {summ['compared_pairs']} pairs"
-        if split := refusal_split(records):
-            routes_text += f"; where they differ, {split}"
-    if disagree := disagreement_line(records):
-        routes_text += f"\n\n**Where the answers disagree:** {disagree}"
-    if by_category := checks_by_category(summ):
-        routes_text += f"\n\n**Passed every check, by category:** {by_category}"
-    if paired := paired_checks_line(records):
-        routes_text += f"\n\n**Checks, A and B on the same experiments:** {paired}"
     return (results_frame(records),
             pd.DataFrame(summary_table(summ), columns=["metric", "System A", "System B"]),
-            routes_text, charts.latency_figure(rows), charts.refusal_by_route_figure(summ),
+            findings(records, summ), charts.latency_figure(rows), charts.refusal_by_route_figure(summ),
             charts.tokens_figure(rows), run_csv(records, name))
 
 
@@ -124,16 +106,6 @@ def questions_download(records: list[dict[str, Any]], stem: str) -> Any:
     path = download_path(f"{stem}-questions", ".jsonl")
     path.write_text(text, encoding="utf-8")
     return gr.update(value=str(path), visible=True)
-
-
-def checks_by_category(summ: dict[str, Any]) -> str:
-    """"demo-calculation: A 100%, B 83% · router-dev: B 99%" (the categories whose answers were
-    checked; empty when none was)."""
-    rates = {label: figures.get("checks_pass_rate_by_category") or {}
-             for label, figures in summ["systems"].items()}
-    categories = sorted({c for per in rates.values() for c in per})
-    return " · ".join(f"{c}: " + ", ".join(f"{label} {per[c]:.0%}" for label, per in rates.items() if c in per)
-                      for c in categories)
 
 
 def runs_against(folder: Path, current: str | None, other: str | None) -> tuple[str, pd.DataFrame, Any]:

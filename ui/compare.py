@@ -43,11 +43,12 @@ from workbench.compare import (
     still_to_run,
 )
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
+from workbench.model_judge import model_verdicts, model_verdicts_file
 from workbench.report import run_report
 from workbench.run_files import read_run_file, save_as_run
 from workbench.services import Services
 from workbench.summary import summarize
-from workbench.verdicts import run_verdicts, verdicts_file
+from workbench.verdicts import latest_verdicts, run_verdicts, verdicts_file
 
 
 def start_batch(*args: Any, **kwargs: Any) -> BatchRun:
@@ -252,13 +253,14 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
         name = str((evt.row_value or [""])[0] or "")
         return *opened_run(name, request, f"**Opened run `{name}`** — "), gr.Accordion(open=False)
 
-    def write_report(held: dict[str, dict], name: str, findings: str, verdicts: str) -> Any:
-        """The run shown written up (workbench.report), with the lines under its table and its tally as
-        shown now."""
+    def write_report(held: dict[str, dict], name: str) -> Any:
+        """The run shown written up (workbench.report), with every verdict given on it so far."""
         if not held or not name:
             raise gr.Error("Run a batch or open a saved run first.")
         path = download_path(f"{name}-report", ".md")
-        path.write_text(run_report(name, list(held.values()), findings or "", verdicts or ""), encoding="utf-8")
+        text = run_report(name, list(held.values()), latest_verdicts(verdicts_file(settings.results_dir), name),
+                          model_verdicts(model_verdicts_file(settings.results_dir), name))
+        path.write_text(text, encoding="utf-8")
         return gr.update(value=str(path), visible=True)
 
     def set_against(current: str, other: str | None) -> tuple:
@@ -307,8 +309,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     overview["table"].select(open_listed, None, [*batch_outputs, run_name, overview["box"]],
                              api_visibility="private").then(**judging["refresh"]).then(**refresh_breakdown)
     by_group["by"].input(**refresh_breakdown)
-    report_btn.click(write_report, [batch_records, shown_run, routes_md, judging["tally"]], report,
-                     api_visibility="private")
+    report_btn.click(write_report, [batch_records, shown_run], report, api_visibility="private")
     against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df, changes_df],
                   api_visibility="private")
     return {"controls": param_controls, "preset": compare_preset,

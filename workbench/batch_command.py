@@ -46,6 +46,7 @@ from workbench.model_judge import (
     model_verdicts,
     model_verdicts_file,
 )
+from workbench.report import run_report
 from workbench.saved import unwritable
 from workbench.services import Services, build_services
 from workbench.settings import add_arguments, settings_from_args
@@ -90,6 +91,9 @@ def build_batch_parser() -> argparse.ArgumentParser:
     parser.add_argument("--judge-rules", default=None, metavar="TEXT",
                         help="house rules told to the judge (--judge) after its instructions, as the Batch tab's "
                         "*House rules* box: the same model under other rules is another judge")
+    parser.add_argument("--report", type=Path, default=None, metavar="FILE.md",
+                        help="also write the run up in Markdown, as the Batch tab's *Write a report of this run* "
+                        "(with --run, with the verdicts given on it)")
     parser.add_argument("--params", default="{}", metavar="JSON",
                         help='generation parameters for both systems, e.g. \'{"max_new_tokens": 256, '
                         '"enable_thinking": false}\' (default: the app\'s defaults)')
@@ -227,7 +231,7 @@ def _judge(services: Services, which: str, run: str, records: list[dict], concur
 
 def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, records: list[dict]) -> int:
     """Write the CSV (when asked for), print what came back, and return the exit status."""
-    model_lines = []
+    model_lines, analysts, judged = [], None, None
     if args.run is not None:  # what judge models said of the saved run: in the CSV and the closing lines
         folder = jsonl.parent  # the results folder: a saved run's file is in it
         judged = model_verdicts(model_verdicts_file(folder), args.run)
@@ -243,6 +247,9 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
     if args.out is not None:
         write_csv(rows, args.out, bom=True)
         written.insert(0, str(args.out))
+    if args.report is not None:
+        args.report.write_text(run_report(args.run or jsonl.stem, records, analysts, judged), encoding="utf-8")
+        written.append(str(args.report))
     print(f"{len(records)} experiments, {len(rows)} rows -> {' and '.join(written)}")
     if args.run is not None:
         print(f"Saved as the batch run {args.run!r}: the app's Batch tab opens it (Open a saved run), "

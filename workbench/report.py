@@ -1,8 +1,9 @@
-"""A batch run written up as one Markdown file, for someone who will not open the app (a manager,
-a model-risk reviewer): what was asked and with which settings, the summary per system, the
-figures per category, what the Batch tab says under the table (routes, refusals, checks) and the
-verdicts — the analysts' and the judge models' — then the experiments where the answers disagree,
-each with how they differ. Any Markdown viewer (GitHub, an IDE, a wiki) shows it as tables."""
+"""A batch run in words: the lines the Batch tab shows under a run's table (routes, refusals,
+checks: `findings`) and under its verdict buttons (`run_tally`), and the whole run written up as
+one Markdown file for someone who will not open the app (a manager, a model-risk reviewer) —
+what was asked and with which settings, the summary per system, the figures per category, those
+lines, then the experiments where the answers disagree, each with how they differ. Any Markdown
+viewer (GitHub, an IDE, a wiki) shows it as tables."""
 
 from __future__ import annotations
 
@@ -11,12 +12,65 @@ from datetime import datetime, timezone
 from typing import Any
 
 from workbench.breakdown import breakdown, breakdown_columns
-from workbench.compare import SYSTEMS, still_to_run
-from workbench.differences import differences, disagreements
+from workbench.compare import SYSTEMS, both_answered, still_to_run
+from workbench.differences import differences, disagreement_line, disagreements
+from workbench.model_judge import judge_lines
 from workbench.safety import safe_markdown
-from workbench.summary import percent_rows, summarize, summary_table
+from workbench.summary import paired_checks_line, percent_rows, refusal_split, routing_line, summarize, summary_table
+from workbench.verdict_stats import agreement_line, breakdown_lines, preference_line
+from workbench.verdicts import tally_line
 
 SHOWN_DISAGREEMENTS = 50  # experiments listed under "Where the answers disagree"
+
+
+def checks_by_category(summ: dict[str, Any]) -> str:
+    """"demo-calculation: A 100%, B 83% · router-dev: B 99%" (the categories whose answers were
+    checked; empty when none was)."""
+    rates = {label: figures.get("checks_pass_rate_by_category") or {}
+             for label, figures in summ["systems"].items()}
+    categories = sorted({c for per in rates.values() for c in per})
+    return " · ".join(f"{c}: " + ", ".join(f"{label} {per[c]:.0%}" for label, per in rates.items() if c in per)
+                      for c in categories)
+
+
+def findings(records: list[dict[str, Any]], summ: dict[str, Any] | None = None) -> str:
+    """What the Batch tab says under a run's table (Markdown): System B's routes, the router
+    against the expected routes, how often the two systems agree on refusing (and how they differ),
+    where the answers disagree, and the checks by category and on the same experiments. `summ`:
+    the records' summary, when it is at hand."""
+    summ = summ or summarize(records)
+    routes = ", ".join(f"{k}: {v}" for k, v in sorted(summ["route_distribution"].items())) or "—"
+    agree = summ["refusal_agreement"]
+    text = f"**Routes (System B):** {routes}"
+    if routing := routing_line(summ["routing"]):
+        text += f"\n\n**Router against the expected route:** {routing}"
+    if agree is not None:
+        text += f"\n\n**A-vs-B refusal agreement:** {agree:.0%} of {summ['compared_pairs']} pairs"
+        if split := refusal_split(records):
+            text += f"; where they differ, {split}"
+    if disagree := disagreement_line(records):
+        text += f"\n\n**Where the answers disagree:** {disagree}"
+    if by_category := checks_by_category(summ):
+        text += f"\n\n**Passed every check, by category:** {by_category}"
+    if paired := paired_checks_line(records):
+        text += f"\n\n**Checks, A and B on the same experiments:** {paired}"
+    return text
+
+
+def run_tally(run: str, records: list[dict[str, Any]], judged: list[dict[str, Any]], models: str = "") -> str:
+    """How far the judging of a run has got (Markdown): its verdicts (latest_verdicts of it, every
+    judge's) against the experiments both systems answered, then `models`, what judge models said
+    of it (workbench.model_judge.judge_lines)."""
+    if not run or not records:
+        return ""
+    answered = sum(both_answered(r) for r in records)
+    if not judged:
+        return "\n\n".join(line for line in (
+            f"**Verdicts on run `{run}`:** none yet, of {answered} experiments both systems answered — "
+            "select a row, or *Judge the next one*.", models) if line)
+    lines = [f"**Verdicts on run `{run}`:** {tally_line(judged)}, of {answered} both systems answered.",
+             preference_line(judged), agreement_line(judged), *breakdown_lines(judged), models]
+    return "\n\n".join(line for line in lines if line)
 
 
 def _cell(value: Any) -> str:
@@ -40,10 +94,11 @@ def _models(records: list[dict[str, Any]], key: str) -> str:
     return ", ".join(f"`{m}`" for m in seen) or "—"
 
 
-def run_report(name: str, records: list[dict[str, Any]], findings: str = "", verdicts: str = "",
-               written: datetime | None = None) -> str:
-    """Run `name` (its `records`) in Markdown; `findings` and `verdicts` are the Batch tab's lines
-    under the table and its tally, as shown (Markdown)."""
+def run_report(name: str, records: list[dict[str, Any]], analysts: list[dict[str, Any]] | None = None,
+               models: list[dict[str, Any]] | None = None, written: datetime | None = None) -> str:
+    """Run `name` (its `records`) in Markdown, with the verdicts given on it: the analysts'
+    (latest_verdicts of the run) and the judge models' (model_verdicts of the run); a run
+    never judged (None for both) has no verdicts section."""
     written = written or datetime.now(timezone.utc)
     answered = {key: sum(not still_to_run(rec, (key,)) for rec in records) for key in SYSTEMS}
     params = next((rec["params"] for rec in records if rec.get("params")), None)
@@ -61,10 +116,10 @@ def run_report(name: str, records: list[dict[str, Any]], findings: str = "", ver
         columns = breakdown_columns("category")
         rows = percent_rows(breakdown(records, "category"))
         parts += ["## By category", markdown_table(columns, [[row.get(c) for c in columns] for row in rows])]
-    if findings.strip():
-        parts += ["## Routes, refusals and checks", findings.strip()]
-    if verdicts.strip():
-        parts += ["## Verdicts", verdicts.strip()]
+    parts += ["## Routes, refusals and checks", findings(records)]
+    if analysts is not None or models is not None:
+        analysts = analysts or []
+        parts += ["## Verdicts", run_tally(name, records, analysts, judge_lines(models or [], records, analysts))]
     disagreeing = [rec for rec in records if disagreements(rec)]
     if disagreeing:
         listed = [f"- `{rec['experiment_id']}` — {safe_markdown(' '.join(rec['query'].split())[:160])}\n"

@@ -224,6 +224,7 @@ def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
     assert "- **Experiments:** 10 (System A answered 0, System B answered 10)" in report
     assert "## Summary per system" in report and "## Routes, refusals and checks\n\n**Routes (System B):**" in report
     assert "## Verdicts\n\n**Verdicts on run `browser-test`:** none yet" in report
+    assert "\n## By category\n\n| category |" in report and "\n| refusal rate |" in report
     # the figures per category, then per expected route, with a total
     by_table = page.locator("#batch-breakdown")
     expect(by_table).to_contain_text("router-dev")

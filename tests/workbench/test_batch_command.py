@@ -117,12 +117,16 @@ def test_a_headless_run_is_judged_by_a_model_when_asked(tmp_path, capsys, demo_m
         printed = capsys.readouterr().out
         assert run_batch(argv) == 0  # again: nothing asked, nothing judged again
         assert len(server.requests) == asked
-        assert run_batch([*argv, "--judge-rules", "Refuse any tip on a security."]) == 0  # another judge
+        report = tmp_path / "judged.md"
+        assert run_batch([*argv, "--judge-rules", "Refuse any tip on a security.", "--report", str(report)]) == 0
         assert len(server.requests) == asked + 4
         printed_again = capsys.readouterr().out
         assert "Its house rules: “Refuse any tip on a security.”" in printed_again
         assert (f"Judge models set against each other: judge and {judge_name('judge', 'Refuse any tip on a security.')}"
                 " gave the same verdict on 2 of the 2 experiments both judged") in printed_again
+        written = report.read_text(encoding="utf-8")  # the run written up, with both judges' verdicts
+        assert written.startswith("# Batch run `judged`") and f"-> {out} and " in printed_again
+        assert "**Model verdicts, `judge`:**" in written and "**Judge models set against each other:**" in written
     judged = [r for r in model_verdicts(model_verdicts_file(runs), "judged") if r["judge_model"] == "judge"]
     assert sorted(r["experiment_id"] for r in judged) == ["q1", "q2"]
     assert all(r["judge_model"] == "judge" and r["consistent"] for r in judged)

@@ -235,7 +235,7 @@ def test_a_pass_rate_gate_that_checked_nothing_fails_and_a_bad_share_is_refused_
 
 
 def test_the_pass_rate_is_given_per_category_of_question():
-    from ui.batch_view import checks_by_category
+    from workbench.report import checks_by_category
 
     def rec(exp_id: str, category: str, a: str, b: str) -> dict:
         exp = Experiment(id=exp_id, query="Calcule le rendement.", category=category, expect={"contains": "5 %"})

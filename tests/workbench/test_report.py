@@ -24,9 +24,9 @@ def _rec(exp_id: str, b_says: str = "Le ratio vaut 15.", category: str | None = 
 
 def test_a_run_report_holds_its_settings_figures_findings_verdicts_and_disagreements():
     records = [_rec("e1"), _rec("e2", b_says="Le ratio vaut 12 | environ."), _rec("e3", category=None)]
-    text = run_report("nightly", records, findings="**Routes (System B):** —",
-                      verdicts="**Verdicts on run `nightly`:** A better 1", written=datetime(2026, 12, 3, 22, 40,
-                                                                                            tzinfo=timezone.utc))
+    analysts = [{**records[1], "verdict": "A better", "judge": "ana"}]
+    models = [{"experiment_id": "e2", "verdict": "A better", "consistent": True, "judge_model": "deepseek-chat"}]
+    text = run_report("nightly", records, analysts, models, written=datetime(2026, 12, 3, 22, 40, tzinfo=timezone.utc))
     assert text.startswith("# Batch run `nightly`\n\n*Finance LLM Workbench report, written 2026-12-03 22:40 UTC.*")
     assert "- **Experiments:** 3 (System A answered 3, System B answered 3)" in text
     assert "- **System A:** `deepseek-chat` · **System B:** `demo-model`" in text
@@ -34,7 +34,10 @@ def test_a_run_report_holds_its_settings_figures_findings_verdicts_and_disagreem
     assert "| passed every check | 100% of 3 | 67% of 3 |" in text
     assert "## By category\n\n| category | experiments |" in text and "| demo-calculation | 2 |" in text
     assert "## Routes, refusals and checks\n\n**Routes (System B):** —" in text
-    assert "## Verdicts\n\n**Verdicts on run `nightly`:** A better 1" in text
+    assert "**Checks, A and B on the same experiments:** on the 3 experiments both answered" in text
+    assert "## Verdicts\n\n**Verdicts on run `nightly`:** A better 1 · B better 0" in text
+    assert "**Model verdicts, `deepseek-chat`:** A better 1" in text
+    assert "It gave the analysts' verdict in 1 of 1" in text
     # e2: A passed its check, B did not, and B answered in French: listed with how they differ
     assert "## Where the answers disagree (1 experiment)" in text and "- `e2` — Calcule le ratio" in text
     assert "  - Checks passed: A 1 of 1; B 0 of 1" in text
@@ -44,7 +47,8 @@ def test_a_run_report_holds_its_settings_figures_findings_verdicts_and_disagreem
 def test_a_report_leaves_out_what_the_run_lacks_and_counts_what_it_does_not_list():
     plain = [_rec(f"e{n}", category=None) for n in range(3)]
     text = run_report("quiet", plain)
-    assert "## By category" not in text and "## Verdicts" not in text and "## Routes" not in text
+    assert "## By category" not in text and "## Verdicts" not in text
+    assert "## Verdicts\n\n**Verdicts on run `quiet`:** none yet" in run_report("quiet", plain, [], [])
     many = [_rec(f"d{n}", b_says="Twelve.") for n in range(SHOWN_DISAGREEMENTS + 4)]
     listed = run_report("many", many)
     assert f"## Where the answers disagree ({SHOWN_DISAGREEMENTS + 4} experiments)" in listed
