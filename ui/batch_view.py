@@ -96,11 +96,11 @@ def run_csv(records: list[dict[str, Any]], name: str, verdicts: dict[str, dict] 
     return gr.update(value=str(path), visible=True)
 
 
-def questions_download(records: list[dict[str, Any]], stem: str) -> Any:
-    """A download button with the questions of `records` as an experiment file (JSONL, each
-    question once with its transaction, checks and reference answer) to run again as a batch;
-    hidden when there are none."""
-    text, _ = experiment_file(records)
+def questions_download(records: list[dict[str, Any]], stem: str, by_question: bool = True) -> Any:
+    """A download button with the questions of `records` as an experiment file (JSONL, with their
+    transactions, checks and reference answers; each question once, or `by_question` False each
+    experiment) to run again as a batch; hidden when there are none."""
+    text, _ = experiment_file(records, by_question)
     if not text:
         return gr.update(visible=False)
     path = download_path(f"{stem}-questions", ".jsonl")

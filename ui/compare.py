@@ -274,8 +274,10 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     refresh_overview = {"fn": lambda: overview_view(settings.results_dir), "inputs": None,
                         "outputs": [overview["table"], overview["download"], overview["note"]],
                         "api_visibility": "private"}
+
     def breakdown_and_questions(held: dict[str, dict] | None, by: str, name: str) -> tuple:
-        return *breakdown_view(held, by, name), questions_download(list((held or {}).values()), name or "run")
+        return (*breakdown_view(held, by, name),
+                questions_download(list((held or {}).values()), name or "run", by_question=False))
 
     # the breakdown and the questions' file follow the run shown: after a batch ends, a run is
     # opened, another grouping picked

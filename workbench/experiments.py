@@ -152,20 +152,23 @@ def bundled() -> list[Experiment]:
     return load_experiments(BUNDLED)
 
 
-def experiment_file(records: list[dict[str, Any]]) -> tuple[str, int]:
-    """Comparisons (stored records: the Single tab's log) as an experiment file, JSONL in the
-    format load_experiments reads: each question once (the last comparison of the same query and
-    transaction gives its checks and reference answer), its declared or detected language kept,
-    so that what an analyst explored one question at a time can be run as a batch — under other
-    parameters, another model, tomorrow. Returns the text and how many records were left out
-    (a record that would not load back: a log edited in the browser)."""
+def experiment_file(records: list[dict[str, Any]], by_question: bool = True) -> tuple[str, int]:
+    """Comparisons (stored records: the Single tab's log, a batch run) as an experiment file, JSONL
+    in the format load_experiments reads, each with its declared or detected language — so that
+    what an analyst explored one question at a time, or a colleague's run, can be run again as a
+    batch under other parameters or another model. `by_question`: each question once (the last
+    comparison of the same query and transaction gives its checks and reference answer: a
+    question asked again); otherwise each experiment id once (a batch's question asked twice on
+    purpose stays twice). Returns the text and how many records were left out (a record that
+    would not load back: a log edited in the browser)."""
     latest: dict[str, dict[str, Any]] = {}
     left_out = 0
     for rec in records:
         if not isinstance(rec.get("query"), str):
             left_out += 1
             continue
-        key = json.dumps([rec["query"].strip(), rec.get("transaction")], sort_keys=True, ensure_ascii=False)
+        key = (json.dumps([rec["query"].strip(), rec.get("transaction")], sort_keys=True, ensure_ascii=False)
+               if by_question else str(rec.get("experiment_id")))
         latest.pop(key, None)  # the last comparison of a question gives its place and its checks
         latest[key] = rec
     lines = []

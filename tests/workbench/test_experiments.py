@@ -106,3 +106,7 @@ def test_comparisons_become_an_experiment_file_each_question_once_with_its_lates
     assert [(e.id, e.reference) for e in back] == [("adhoc-2", "Risk: HIGH."),
                                                    ("adhoc-3", "La sensibilité du prix aux taux."), ("adhoc-4", None)]
     assert experiment_file([]) == ("", 0)
+    twice = [{"experiment_id": "r-1", "query": "What is VaR?"}, {"experiment_id": "r-2", "query": "What is VaR?"}]
+    assert experiment_file(twice)[0].count("\n") == 1  # asked again: one question
+    assert [e.id for e in load_experiments(experiment_file(twice, by_question=False)[0].encode(), "run.jsonl")] == [
+        "r-1", "r-2"]  # a batch's question asked twice on purpose stays twice
