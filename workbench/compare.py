@@ -40,11 +40,6 @@ class Experiment:
     expect: dict[str, Any] | None = None  # checks on the answers (workbench.checks)
     reference: str | None = None  # a right answer, written by the team: what a model judge judges against
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "query": self.query, "transaction": self.transaction,
-                "lang": self.lang, "expected_route": self.expected_route, "category": self.category,
-                "expect": self.expect, "reference": self.reference}
-
 
 @dataclass
 class SystemRun:
