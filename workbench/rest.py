@@ -21,6 +21,7 @@ from engines.base import GenerationParams
 from workbench.breakdown import SLUGS, breakdown
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, latest_records, new_experiment_id, run_file, safe_run_name, saved_runs
+from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.model_judge import judges_compared, model_summary, model_verdicts, model_verdicts_file
 from workbench.runs_overview import runs_overview
 from workbench.services import Services
@@ -43,6 +44,8 @@ class CompareBody(BaseModel):
                                      description="Generation parameters for both systems.")
     expect: dict[str, Any] | None = Field(default=None, description="Checks on the answers, as an "
                                           "experiment's `expect` (workbench.checks).")
+    reference: str | None = Field(default=None, max_length=MAX_REFERENCE_CHARS, description="The answer the "
+                                  "team holds right, kept with the record (a judge model judges against it).")
 
 
 REALM = "Finance LLM Workbench"
@@ -123,7 +126,7 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
             raise HTTPException(422, detail=[{"loc": ["body", "expect"], "msg": m, "type": "value_error"}
                                              for m in exc.problems]) from None
         exp = Experiment(id=new_experiment_id(), query=body.query.strip(), transaction=transaction,
-                         expect=expect)
+                         expect=expect, reference=(body.reference or "").strip() or None)
         return comparator.run(exp, body.run_system_a, body.run_system_b, params=body.params)
 
     folder = services.settings.results_dir

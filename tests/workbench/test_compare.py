@@ -157,8 +157,9 @@ def test_rest_compare_shape_and_unconfigured_system_a(running_app):
     url, _ = running_app
     status, body = post(f"{url}/api/compare", {"query": "Assess the risk of this transaction.",
                                                "transaction": TX,
-                                               "expect": {"regex": r"risk\W{0,6}high", "language": "fr"}})
-    assert status == 200
+                                               "expect": {"regex": r"risk\W{0,6}high", "language": "fr"},
+                                               "reference": " Risk: HIGH. "})
+    assert status == 200 and body["reference"] == "Risk: HIGH."  # kept with the record
     assert {"experiment_id", "timestamp", "query", "transaction", "system_a", "system_b"} <= set(body)
     a, b = body["system_a"], body["system_b"]
     assert {"response", "reasoning", "latency_ms", "ttft_ms", "refusal", "metadata"} <= set(a)
@@ -191,6 +192,7 @@ def test_rest_compare_takes_generation_parameters(running_app):
     ({"query": "x", "params": {"max_new_tokens": 0}}, ["body", "params", "max_new_tokens"]),
     ({"query": "x", "params": {"temprature": 0.3}}, ["body", "params", "temprature"]),
     ({"query": "x", "expect": {"language": "de"}}, ["body", "expect"]),
+    ({"query": "x", "reference": "x" * 4001}, ["body", "reference"]),
 ])
 def test_rest_compare_rejects_bad_bodies_with_the_field(running_app, body, loc):
     status, answer = post(f"{running_app[0]}/api/compare", body)
