@@ -87,7 +87,7 @@ def test_the_closing_lines_set_a_and_b_side_by_side_on_the_same_experiments(tmp_
     expect = {"contains": "5 pour cent"}
     records = [_checked_record(f"e{i}", "Il est de 5 pour cent.", "Il est de 4 pour cent.", expect) for i in range(6)]
     records.append(_checked_record("e6", "Il est de 5 pour cent.", refusal, expect))
-    args = argparse.Namespace(out=None, run=None, by=None, min_pass_rate=None)
+    args = argparse.Namespace(out=None, run=None, by=None, min_pass_rate=None, report=None)
     assert _report(args, ("A", "B"), tmp_path / "r.jsonl", records) == 0
     printed = capsys.readouterr().out
     assert "Refusals, where A and B differ: B refused 1 that A answered, A 0 that B answered (p = 1" in printed

@@ -23,7 +23,10 @@ def test_results_come_as_they_finish_and_a_stop_skips_the_jobs_not_started():
     jobs = [(0, 0.05, True), (1, 0.0), (2, 0.0, True), (3, 0.0), (4, 0.0)]
     for n in as_they_finish(job, jobs, cancel, workers=2):
         out.append(n)
-        if n == 1:
+        if n == 1:  # Stop once the freed worker holds job 2 (both workers busy: 3 and 4 wait in the queue)
+            deadline = time.monotonic() + 10
+            while 2 not in started and time.monotonic() < deadline:
+                time.sleep(0.001)
             cancel.set()
     assert out[0] == 1  # the quick one first, though submitted second
     assert 0 in out and sorted(started) == [0, 1, 2]  # the running ones finish, none starts after the Stop
