@@ -100,6 +100,7 @@ def run_report(name: str, records: list[dict[str, Any]], analysts: list[dict[str
     (latest_verdicts of the run) and the judge models' (model_verdicts of the run); a run
     never judged (None for both) has no verdicts section."""
     written = written or datetime.now(timezone.utc)
+    summ = summarize(records)  # for the summary table and the findings both
     answered = {key: sum(not still_to_run(rec, (key,)) for rec in records) for key in SYSTEMS}
     params = next((rec["params"] for rec in records if rec.get("params")), None)
     parts = [f"# Batch run `{name}`",
@@ -111,12 +112,12 @@ def run_report(name: str, records: list[dict[str, Any]], analysts: list[dict[str
                  "- **Generation parameters (both systems):** "
                  + (f"`{json.dumps(params, ensure_ascii=False)}`" if params else "not recorded")]),
              "## Summary per system",
-             markdown_table(["metric", "System A", "System B"], summary_table(summarize(records)))]
+             markdown_table(["metric", "System A", "System B"], summary_table(summ))]
     if any(rec.get("category") for rec in records):
         columns = breakdown_columns("category")
         rows = percent_rows(breakdown(records, "category"))
         parts += ["## By category", markdown_table(columns, [[row.get(c) for c in columns] for row in rows])]
-    parts += ["## Routes, refusals and checks", findings(records)]
+    parts += ["## Routes, refusals and checks", findings(records, summ)]
     if analysts is not None or models is not None:
         analysts = analysts or []
         parts += ["## Verdicts", run_tally(name, records, analysts, judge_lines(models or [], records, analysts))]
