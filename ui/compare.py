@@ -279,10 +279,11 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
         return (*breakdown_view(held, by, name),
                 questions_download(list((held or {}).values()), name or "run", by_question=False))
 
-    # the breakdown and the questions' file follow the run shown: after a batch ends, a run is
-    # opened, another grouping picked
+    # the breakdown and the questions' file follow the run shown (after a batch ends, a run is
+    # opened); another grouping picked redraws the breakdown alone
     refresh_breakdown = {"fn": breakdown_and_questions, "inputs": [batch_records, by_group["by"], shown_run],
                          "outputs": [by_group["table"], by_group["download"], questions], "api_visibility": "private"}
+    regroup = {**refresh_breakdown, "fn": breakdown_view, "outputs": [by_group["table"], by_group["download"]]}
     batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download,
                      batch_records, shown_run, saved, against]
     upload.change(run_name_for_file, upload, run_name, api_visibility="private", queue=False)
@@ -310,7 +311,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     overview["table"].select(**hide_both)
     overview["table"].select(open_listed, None, [*batch_outputs, run_name, overview["box"]],
                              api_visibility="private").then(**judging["refresh"]).then(**refresh_breakdown)
-    by_group["by"].input(**refresh_breakdown)
+    by_group["by"].input(**regroup)
     report_btn.click(write_report, [batch_records, shown_run], report, api_visibility="private")
     against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df, changes_df],
                   api_visibility="private")
