@@ -78,7 +78,8 @@ def _answer_markdown(turn: Turn, heading: str) -> list[str]:
         lines += [f"*Route:* {turn.route['route']} ({turn.route['confidence']:.0%})"
                   + (f" — {reasons}" if reasons else ""), ""]
     if turn.reasoning:
-        took = f" ({turn.thinking_s:.1f} s)" if turn.thinking_s is not None else ""
+        # from the figure the JSON keeps (3 decimals), so a conversation opened again reads the same
+        took = f" ({round(turn.thinking_s, 3):.1f} s)" if turn.thinking_s is not None else ""
         lines += [f"{heading} Reasoning{took}", "", _quoted(turn.reasoning), ""]
     lines += [f"{heading} Answer", "", turn.answer or "(no answer)", ""]
     outcome = _outcome(turn)

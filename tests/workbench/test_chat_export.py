@@ -129,3 +129,13 @@ def test_a_downloaded_conversation_opens_again_as_it_was_and_carries_on(local_en
 def test_a_file_that_is_not_a_conversation_is_refused_with_what_is_wrong(text, message):
     with pytest.raises(ValueError, match=message):
         read_conversation(text)
+
+
+def test_a_reasoning_time_on_a_rounding_edge_reads_the_same_once_opened_again():
+    turn = Turn(question="What is an ETF?", engine="System B · local model", running=False,
+                reasoning="The user asks.", answer="A fund.", thinking_s=0.0496,  # 0.0 s; kept as 0.05
+                stats={"finish_reason": "stop"})
+    back = read_conversation(conversation_json([turn], now=NOW))
+    assert back[0].thinking_s == 0.05
+    assert conversation_markdown(back, now=NOW) == conversation_markdown([turn], now=NOW)
+    assert "Reasoning (0.1 s)" in conversation_markdown([turn], now=NOW)
