@@ -74,7 +74,7 @@ def test_with_a_password_the_rest_routes_ask_for_it(running_app, monkeypatch, tm
             "/api/health", "/api/compare", "/api/runs", "/api/runs/{name}"]
         url = url.rstrip("/")
         for method, path in (("GET", "/api/health"), ("GET", "/api/runs"), ("GET", "/api/runs/x"),
-                             ("POST", "/api/compare")):
+                             ("POST", "/api/compare"), ("GET", "/api/leaderboard")):
             for auth in (None, ("analyst", "wrong"), ("someone", "s3cret pass"), ("analyst", ""),
                          ("analyst", "another one"), ("marc", "s3cret pass")):  # one user, another's password
                 resp = httpx.request(method, url + path, json={"query": "q", "run_system_a": False},

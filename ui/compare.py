@@ -28,6 +28,7 @@ from ui.breakdown import breakdown_view, build_breakdown
 from ui.common import download_path, session_cancel, stopper
 from ui.compare_single import ad_hoc_experiment, build_single_tab
 from ui.judging import judge_of
+from ui.leaderboard import build_leaderboard
 from ui.params import ORDER, build_param_panel, params_from_json, params_from_values
 from ui.runs_overview import build_runs_overview, overview_view
 from ui.saved import uploaded_path
@@ -129,6 +130,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                         open_file = gr.UploadButton("Open a run's results file (.csv or .jsonl)…", size="sm",
                                                     file_types=[".csv", ".jsonl"], elem_id="batch-open-file")
                 overview = build_runs_overview()
+                build_leaderboard(settings.results_dir)
                 progress = gr.Markdown(elem_id="batch-progress")
                 table = gr.Dataframe(headers=TABLE_HEADERS, label="Results (one row per experiment and "
                                      "system; select a row to read both answers in full)", wrap=True,

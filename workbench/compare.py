@@ -8,6 +8,7 @@ a JSONL file at once, so a crash or restart loses nothing and a rerun skips fini
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 import uuid
@@ -241,6 +242,17 @@ def saved_runs(folder: Path) -> list[SavedRun]:
         count = _experiment_count(path, stat.st_mtime_ns, stat.st_size)
         runs.append(SavedRun(path.stem.removeprefix("batch-"), count, modified))
     return sorted(runs, key=lambda r: r.modified, reverse=True)
+
+
+def saved_run_files(folder: Path) -> Iterator[tuple[SavedRun, Path, os.stat_result]]:
+    """Each saved run (saved_runs' order) with its results file and that file's stat, for caches
+    keyed on its version (time and size); a run removed since it was listed is passed over."""
+    for run in saved_runs(folder):
+        path = run_file(folder, run.name)
+        try:
+            yield run, path, path.stat()
+        except OSError:  # removed since it was listed
+            continue
 
 
 def still_to_run(rec: dict[str, Any] | None, systems: tuple[str, ...]) -> tuple[str, ...]:

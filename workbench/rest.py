@@ -22,6 +22,7 @@ from workbench.breakdown import SLUGS, breakdown
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, latest_records, new_experiment_id, run_file, safe_run_name, saved_runs
 from workbench.experiments import MAX_REFERENCE_CHARS
+from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, standings
 from workbench.model_judge import judges_compared, model_summary, model_verdicts, model_verdicts_file
 from workbench.runs_overview import runs_overview
 from workbench.services import Services
@@ -168,9 +169,22 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
             body["records"] = stored
         return body
 
+    def leaderboard(judge: str = ANALYSTS, by: str = "model") -> dict[str, Any]:
+        """The models rated from every verdict of `judge` (`analysts`, or a judge model's name),
+        told apart `by` model, thinking or budget (workbench.leaderboard.standings): the
+        leaderboard, every two models head to head, the groups that never met, what was left out."""
+        if by not in GROUPINGS:
+            raise HTTPException(422, detail=[{"loc": ["query", "by"], "type": "value_error",
+                                              "msg": f"by is {by!r}: one of {', '.join(GROUPINGS)}"}])
+        if judge not in (known := judges(folder)):
+            raise HTTPException(422, detail=[{"loc": ["query", "judge"], "type": "value_error",
+                                              "msg": f"judge is {judge!r}: one of {', '.join(known)}"}])
+        return standings(folder, judge, by)
+
     guard = [Depends(login_required(auth))]
     return [APIRoute(path, endpoint, methods=[method], tags=["workbench"], dependencies=guard)
             for method, path, endpoint in (("GET", "/api/health", health),
                                            ("POST", "/api/compare", compare),
                                            ("GET", "/api/runs", runs),
-                                           ("GET", "/api/runs/{name}", run))]
+                                           ("GET", "/api/runs/{name}", run),
+                                           ("GET", "/api/leaderboard", leaderboard))]

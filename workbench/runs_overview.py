@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from engines.systems import NO_MODEL_CALL
-from workbench.compare import SYSTEMS, latest_records, run_file, saved_runs
+from workbench.compare import SYSTEMS, latest_records, saved_run_files
 from workbench.differences import disagreements
 from workbench.model_judge import by_model, model_verdicts, model_verdicts_file, shown_model
 from workbench.summary import FIGURE_COLUMNS, summarize, system_figures
@@ -69,12 +69,7 @@ def runs_overview(results_dir: Path) -> list[dict[str, Any]]:
     for rec in model_verdicts(model_verdicts_file(results_dir)):
         by_models.setdefault(rec["run"], []).append(rec)
     rows = []
-    for run in saved_runs(results_dir):
-        path = run_file(results_dir, run.name)
-        try:
-            stat = path.stat()
-        except OSError:  # removed since it was listed
-            continue
+    for run, path, stat in saved_run_files(results_dir):
         judged = verdicts.get(run.name, [])
         pref = preference(judged)
         given = by_models.get(run.name, [])

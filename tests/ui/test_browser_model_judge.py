@@ -101,6 +101,25 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
         expect(page.get_by_text("No experiment of run a-failed has answers from both systems")).to_be_visible()
         assert len(judge.requests) == 12
 
+        # the leaderboard: the analyst's verdict, then the judge model's three, as games between the models
+        page.locator("#batch-leaderboard").get_by_text("Models across every verdict").click()
+        note = page.locator("#batch-leaderboard-note")
+        expect(note).to_contain_text("2 models rated from 1 verdict given by the analysts", timeout=20000)
+        board = page.locator("#batch-leaderboard-table")
+        expect(board.get_by_role("row").nth(1)).to_contain_text("System A")  # the analyst preferred it
+        page.locator("#batch-leaderboard-judge input").click()
+        page.get_by_role("option", name="judge model judge", exact=True).click()
+        expect(note).to_contain_text("2 models rated from 3 verdicts given by the judge model judge")
+        expect(note).not_to_contain_text("judged its own answers")  # it is neither of them
+        expect(board.get_by_role("row").nth(1)).to_contain_text("System B")
+        pairs = download_csv(page, "#batch-leaderboard-pairs-download", tmp_path / "pairs.csv")
+        assert [(r["model"], r["against"], r["model preferred"], r["against preferred"], r["both bad"])
+                for r in pairs] == [("System B", "System A", "2", "0", "1")]
+        rows = download_csv(page, "#batch-leaderboard-download", tmp_path / "board.csv")
+        assert [(r["rank"], r["model"], r["preferred share"]) for r in rows] == [("1", "System B", "1.0"),
+                                                                                ("2", "System A", "0.0")]
+        assert int(rows[0]["rating"]) > 1000 > int(rows[1]["rating"])
+
 
 def test_a_single_comparison_is_judged_by_the_model_on_request(browser, running_app, monkeypatch, tmp_path):
     _, services = running_app

@@ -271,6 +271,15 @@ def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app, 
     assert judged["rules"] is None and judged["readings_disagreed"] == 0
     assert judged["with_reference"] == 0 and judged["checks_sided"] is None  # the run has no checks
     assert judged["agreement_with_analysts"]["same_verdict"] == 0 and judged["preference"]["b_share"] == 0.0
+    # the leaderboard of that judge model: System A did not answer, so its verdict is no game
+    status, board = get(f"{url}/api/leaderboard?judge=m&by=model")
+    assert status == 200 and (board["judge"], board["by"], board["models"], board["verdicts"]) == ("m", "model", [], 0)
+    assert board["left_out"] == {"a system's model is not known (it did not answer)": 1}
+    assert get(f"{url}/api/leaderboard")[0] == 200  # the analysts', models told apart by model
+    for query, field in (("by=adapter", "by"), ("judge=nobody", "judge")):
+        status, answer = get(f"{url}/api/leaderboard?{query}")
+        assert status == 422 and answer["detail"][0]["loc"] == ["query", field], answer
+    assert "one of model, thinking, budget" in get(f"{url}/api/leaderboard?by=adapter")[1]["detail"][0]["msg"]
     status, listing = get(f"{url}/api/runs?figures=true")  # a dashboard's view of every run
     figures = next(r for r in listing["runs"] if r["name"] == "rest-runs")["figures"]
     assert status == 200 and "figures" not in get(f"{url}/api/runs")[1]["runs"][0]
