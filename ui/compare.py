@@ -45,7 +45,7 @@ from workbench.compare import (
 )
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
 from workbench.model_judge import model_verdicts, model_verdicts_file
-from workbench.report import run_report
+from workbench.report import report_html, run_report
 from workbench.run_files import read_run_file, save_as_run
 from workbench.services import Services
 from workbench.summary import summarize
@@ -152,8 +152,11 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                     download = gr.DownloadButton("Download CSV", visible=False, elem_id="batch-download")
                     questions = gr.DownloadButton("Download its questions (an experiment file, to run again)",
                                                   visible=False, elem_id="batch-download-questions")
-                    report_btn = gr.Button("Write a report of this run (Markdown)", elem_id="batch-report")
-                    report = gr.DownloadButton("Download the report", visible=False, elem_id="batch-report-download")
+                    report_btn = gr.Button("Write a report of this run", elem_id="batch-report")
+                    report = gr.DownloadButton("Download the report (Markdown)", visible=False,
+                                               elem_id="batch-report-download")
+                    report_page = gr.DownloadButton("Download the report (web page)", visible=False,
+                                                    elem_id="batch-report-html")
                 with gr.Group(visible=False, elem_id="batch-runs") as runs_box:
                     runs_md = gr.Markdown(elem_id="batch-runs-head")
                     runs_df = gr.Dataframe(label="Summary of both runs, over the experiments they share",
@@ -255,15 +258,17 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
         name = str((evt.row_value or [""])[0] or "")
         return *opened_run(name, request, f"**Opened run `{name}`** — "), gr.Accordion(open=False)
 
-    def write_report(held: dict[str, dict], name: str) -> Any:
-        """The run shown written up (workbench.report), with every verdict given on it so far."""
+    def write_report(held: dict[str, dict], name: str) -> tuple[Any, Any]:
+        """The run shown written up (workbench.report), with every verdict given on it so far: as
+        Markdown, and as one web page."""
         if not held or not name:
             raise gr.Error("Run a batch or open a saved run first.")
-        path = download_path(f"{name}-report", ".md")
         text = run_report(name, list(held.values()), latest_verdicts(verdicts_file(settings.results_dir), name),
                           model_verdicts(model_verdicts_file(settings.results_dir), name))
+        path, page = download_path(f"{name}-report", ".md"), download_path(f"{name}-report", ".html")
         path.write_text(text, encoding="utf-8")
-        return gr.update(value=str(path), visible=True)
+        page.write_text(report_html(text, f"Batch run {name}"), encoding="utf-8")
+        return gr.update(value=str(path), visible=True), gr.update(value=str(page), visible=True)
 
     def set_against(current: str, other: str | None) -> tuple:
         try:
@@ -291,8 +296,9 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     upload.change(run_name_for_file, upload, run_name, api_visibility="private", queue=False)
     # a new run or another run opened: the row details and the run-against-run view were of the last one
     # (and a report written of the last one)
-    hide_both = {"fn": lambda: (gr.update(visible=False),) * 3, "inputs": None,
-                 "outputs": [judging["details"], runs_box, report], "api_visibility": "private", "queue": False}
+    hide_both = {"fn": lambda: (gr.update(visible=False),) * 4, "inputs": None,
+                 "outputs": [judging["details"], runs_box, report, report_page], "api_visibility": "private",
+                 "queue": False}
     batch_go.click(**hide_both)
     batch_go.click(batch_ui, {upload, systems, concurrency, limit, run_name, *param_list}, batch_outputs,
                    api_visibility="private", **services.heavy_event).then(**judging["refresh"]).then(
@@ -314,7 +320,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     overview["table"].select(open_listed, None, [*batch_outputs, run_name, overview["box"]],
                              api_visibility="private").then(**judging["refresh"]).then(**refresh_breakdown)
     by_group["by"].input(**regroup)
-    report_btn.click(write_report, [batch_records, shown_run], report, api_visibility="private")
+    report_btn.click(write_report, [batch_records, shown_run], [report, report_page], api_visibility="private")
     against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df, changes_df],
                   api_visibility="private")
     return {"controls": param_controls, "preset": compare_preset,

@@ -46,7 +46,7 @@ from workbench.model_judge import (
     model_verdicts,
     model_verdicts_file,
 )
-from workbench.report import run_report
+from workbench.report import report_html, run_report
 from workbench.saved import unwritable
 from workbench.services import Services, build_services
 from workbench.settings import add_arguments, settings_from_args
@@ -93,7 +93,7 @@ def build_batch_parser() -> argparse.ArgumentParser:
                         "*House rules* box: the same model under other rules is another judge")
     parser.add_argument("--report", type=Path, default=None, metavar="FILE.md",
                         help="also write the run up in Markdown, as the Batch tab's *Write a report of this run* "
-                        "(with --run, with the verdicts given on it)")
+                        "(with --run, with the verdicts given on it); a FILE.html gets it as one web page")
     parser.add_argument("--params", default="{}", metavar="JSON",
                         help='generation parameters for both systems, e.g. \'{"max_new_tokens": 256, '
                         '"enable_thinking": false}\' (default: the app\'s defaults)')
@@ -248,7 +248,10 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
         write_csv(rows, args.out, bom=True)
         written.insert(0, str(args.out))
     if args.report is not None:
-        args.report.write_text(run_report(args.run or jsonl.stem, records, analysts, judged), encoding="utf-8")
+        text = run_report(args.run or jsonl.stem, records, analysts, judged)
+        if args.report.suffix.lower() in (".html", ".htm"):
+            text = report_html(text, f"Batch run {args.run or jsonl.stem}")
+        args.report.write_text(text, encoding="utf-8")
         written.append(str(args.report))
     print(f"{len(records)} experiments, {len(rows)} rows -> {' and '.join(written)}")
     if args.run is not None:

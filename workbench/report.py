@@ -3,13 +3,17 @@ checks: `findings`) and under its verdict buttons (`run_tally`), and the whole r
 one Markdown file for someone who will not open the app (a manager, a model-risk reviewer) —
 what was asked and with which settings, the summary per system, the figures per category, those
 lines, then the experiments where the answers disagree, each with how they differ. Any Markdown
-viewer (GitHub, an IDE, a wiki) shows it as tables."""
+viewer (GitHub, an IDE, a wiki) shows it as tables; `report_html` gives the same as one web page
+for those who open files in a browser (or print them to PDF)."""
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import datetime, timezone
 from typing import Any
+
+from markdown_it import MarkdownIt
 
 from workbench.breakdown import breakdown, breakdown_columns
 from workbench.compare import SYSTEMS, both_answered, still_to_run
@@ -130,3 +134,29 @@ def run_report(name: str, records: list[dict[str, Any]], analysts: list[dict[str
         parts += [f"## Where the answers disagree ({count})", "\n".join(listed)
                   + (f"\n\n… and {more} more (the run's CSV has them all: `disagree_on`)." if more > 0 else "")]
     return "\n\n".join(parts) + "\n"
+
+
+REPORT_CSS = """
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328; max-width: 1100px;
+       margin: 2em auto; padding: 0 1.5em; }
+h1 { font-size: 1.7em; border-bottom: 1px solid #d0d7de; padding-bottom: .3em; }
+h2 { font-size: 1.3em; margin-top: 1.8em; border-bottom: 1px solid #d0d7de; padding-bottom: .2em; }
+table { border-collapse: collapse; margin: .8em 0; font-size: .92em; }
+th, td { border: 1px solid #d0d7de; padding: .3em .7em; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; }
+tr:nth-child(even) td { background: #fafbfc; }
+code { font: .88em ui-monospace, "SFMono-Regular", Menlo, monospace; background: #eff1f3; padding: .1em .3em;
+       border-radius: 4px; }
+@media screen { table { display: block; max-width: 100%; overflow-x: auto; } }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } tr { break-inside: avoid; } }
+"""
+
+
+def report_html(markdown: str, title: str) -> str:
+    """A report (run_report's Markdown) as one self-contained web page: its tables as tables,
+    styled for the screen and for printing. Raw HTML in the Markdown (a model's answer quoted in
+    it) is shown as text, never run."""
+    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(title)}</title>\n<style>{REPORT_CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n")

@@ -87,8 +87,10 @@ def test_the_closing_lines_set_a_and_b_side_by_side_on_the_same_experiments(tmp_
     expect = {"contains": "5 pour cent"}
     records = [_checked_record(f"e{i}", "Il est de 5 pour cent.", "Il est de 4 pour cent.", expect) for i in range(6)]
     records.append(_checked_record("e6", "Il est de 5 pour cent.", refusal, expect))
-    args = argparse.Namespace(out=None, run=None, by=None, min_pass_rate=None, report=None)
+    args = argparse.Namespace(out=None, run=None, by=None, min_pass_rate=None, report=tmp_path / "night.html")
     assert _report(args, ("A", "B"), tmp_path / "r.jsonl", records) == 0
+    page = (tmp_path / "night.html").read_text(encoding="utf-8")  # a report named .html is a web page
+    assert page.startswith("<!DOCTYPE html>") and "<h1>Batch run <code>r</code></h1>" in page
     printed = capsys.readouterr().out
     assert "Refusals, where A and B differ: B refused 1 that A answered, A 0 that B answered (p = 1" in printed
     assert ("Checks, A and B on the same experiments: on the 7 experiments both answered, every check passed by "

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from engines.base import GenerationParams, StreamStats
 from workbench.compare import Experiment, SystemRun, record
-from workbench.report import SHOWN_DISAGREEMENTS, markdown_table, run_report
+from workbench.report import SHOWN_DISAGREEMENTS, markdown_table, report_html, run_report
 
 
 def _answered(text: str, model: str, refusal: bool = False) -> SystemRun:
@@ -59,3 +59,14 @@ def test_a_report_leaves_out_what_the_run_lacks_and_counts_what_it_does_not_list
 def test_a_markdown_table_keeps_each_cell_on_its_line_and_its_pipes_escaped():
     assert markdown_table(["a", "b"], [["x | y", "two\nlines"], [None, 3]]) == (
         "| a | b |\n|---|---|\n| x \\| y | two lines |\n|  | 3 |")
+
+
+def test_a_report_as_a_web_page_has_its_tables_as_tables_and_shows_a_models_html_as_text():
+    records = [_rec("e1"), _rec("e2", b_says="Le ratio vaut 12.")]
+    page = report_html(run_report("night <1>", records, [], []), "Batch run night <1>")
+    assert page.startswith("<!DOCTYPE html>") and "<title>Batch run night &lt;1&gt;</title>" in page
+    assert "<h1>Batch run <code>night &lt;1&gt;</code></h1>" in page and "<h2>Summary per system</h2>" in page
+    assert "<th>metric</th>" in page and "<td>passed every check</td>" in page  # a table, not pipes
+    quoted = report_html("- `e2` — <script>alert(1)</script>", "t")  # a question quoted in it: text, never run
+    assert "<script>" not in quoted and "&lt;script&gt;alert(1)&lt;/script&gt;" in quoted
+    assert "@media print" in page
