@@ -106,10 +106,14 @@ def judge_choices(services: Services) -> list[tuple[str, str]]:
 
 def progress_line(run: str, model: str, prog: JudgeProgress, errors: list[str], cost: float | None = None) -> str:
     """Where judging a run stands, and at its end what it did (and what it cost, `cost`, when the
-    judge has prices)."""
+    judge has prices: while it runs, or once stopped, with what the rest would cost at the rate
+    of those judged so far)."""
     counts = f"{prog.judged} of {prog.total} judged" + (f", {prog.failed} failed" if prog.failed else "")
     if cost is not None:
         counts += f", cost {usd(cost)}"
+        left = prog.total - prog.judged - prog.failed
+        if prog.judged and left > 0 and not prog.finished:
+            counts += f" (about {usd(cost / prog.judged * left)} more for the {left} left, at this rate)"
     if prog.finished and not prog.total:
         line = f"Every experiment of run `{run}` that both systems answered has a verdict from `{model}` already."
     elif prog.finished:

@@ -185,6 +185,12 @@ def test_judging_a_run_says_how_far_it_got_what_failed_and_what_it_cost():
     assert "- exp-4: no verdict\n- … and 2 more" in done  # five named, the rest counted
     stopped = progress_line("r", "m", JudgeProgress(total=40, judged=2, failed=0, stopped=True), [])
     assert stopped.endswith("2 of 40 judged; *Judge this run* goes on with the rest.")
+    # priced: what the rest would cost at the rate so far, while it runs and once stopped, not at its end
+    priced = progress_line("r", "m", JudgeProgress(total=40, judged=10, failed=2), [], 0.05)
+    assert priced == "Judging run `r` with `m`: 10 of 40 judged, 2 failed, cost $0.05 (about $0.14 more for " \
+        "the 28 left, at this rate)…"
+    stopped = progress_line("r", "m", JudgeProgress(total=40, judged=10, failed=0, stopped=True), [], 0.05)
+    assert "cost $0.05 (about $0.15 more for the 30 left, at this rate); *Judge this run* goes on" in stopped
     nothing = progress_line("r", "m", JudgeProgress(total=0, judged=0, failed=0, finished=True), [])
     assert nothing.startswith("Every experiment of run `r` that both systems answered has a verdict from `m` already")
 
