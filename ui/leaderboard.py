@@ -11,6 +11,7 @@ import gradio as gr
 import pandas as pd
 
 from ui.common import download_path
+from workbench.breakdown import SLUGS
 from workbench.export import write_csv
 from workbench.leaderboard import (
     ANALYSTS,
@@ -46,13 +47,15 @@ def whose(judge: str) -> str:
 def standings_note(board: dict[str, Any]) -> str:
     """The line above the tables: what was counted, what was left out and why, and groups of
     models that never met (their ratings do not compare)."""
+    only = board.get("only")
+    where = f" on the experiments whose {SLUGS[only[0]]} is `{only[1]}`" if only else ""
     if not board["verdicts"]:
-        line = (f"No verdict given by {whose(board['judge'])} between two models yet: give verdicts under "
+        line = (f"No verdict given by {whose(board['judge'])}{where} between two models yet: give verdicts under "
                 "*Compare › Single* or under a batch run's table, or have a judge model judge a run.")
     else:
         count = board["verdicts"]
         line = (f"**{len(board['models'])} models** rated from {count} verdict{'s' if count != 1 else ''} given by "
-                f"{whose(board['judge'])}, each model told apart by {GROUPINGS[board['by']]}.")
+                f"{whose(board['judge'])}{where}, each model told apart by {GROUPINGS[board['by']]}.")
     if board["groups"] > 1:
         groups: dict[int, list[str]] = {}
         for row in board["models"]:
@@ -69,11 +72,31 @@ def standings_note(board: dict[str, Any]) -> str:
     return line
 
 
-def standings_view(results_dir: Path, judge: str | None, by: str | None) -> tuple[Any, ...]:
-    """Whose-verdicts choices, the note, both tables and their downloads, as the folder stands now."""
+EVERY = "every experiment"
+
+
+def only_of(choice: str | None) -> tuple[str, str] | None:
+    """The group an *Only the experiments of* choice names ("category:risk"); None for all."""
+    slug, _, value = (choice or "").partition(":")
+    return (slug, value) if slug in SLUGS and value else None
+
+
+def only_options(board: dict[str, Any]) -> list[tuple[str, str]]:
+    """The groups to choose from, as the dropdown shows them ("category: risk" -> "category:risk")."""
+    return [(EVERY, EVERY), *((f"{SLUGS[slug]}: {value}", f"{slug}:{value}")
+                              for slug, values in board["only_choices"].items() for value in values)]
+
+
+def standings_view(results_dir: Path, judge: str | None, by: str | None, only: str | None = None) -> tuple[Any, ...]:
+    """Whose-verdicts choices, the groups of experiments to choose from, the note, both tables and
+    their downloads, as the folder stands now."""
     choices = judges(results_dir)
     judge = judge if judge in choices else ANALYSTS
-    board = standings(results_dir, judge, by if by in GROUPINGS else "model")
+    board = standings(results_dir, judge, by if by in GROUPINGS else "model", only_of(only))
+    groups = only_options(board)
+    if (only or EVERY) not in [value for _, value in groups]:  # a group this judge's verdicts lack: all of them
+        board = standings(results_dir, judge, board["by"])
+        only = EVERY
     downloads = []
     for stem, rows, columns in (("leaderboard", board["models"], LEADERBOARD_COLUMNS),
                                 ("head-to-head", board["head_to_head"], HEAD_TO_HEAD_COLUMNS)):
@@ -84,7 +107,7 @@ def standings_view(results_dir: Path, judge: str | None, by: str | None) -> tupl
         else:
             downloads.append(gr.update(visible=False))
     return (gr.update(choices=[("analysts" if j == ANALYSTS else f"judge model {j}", j) for j in choices],
-                      value=judge),
+                      value=judge), gr.update(choices=groups, value=only or EVERY),
             standings_note(board), _shown(board["models"], LEADERBOARD_COLUMNS),
             _shown(board["head_to_head"], HEAD_TO_HEAD_COLUMNS), *downloads)
 
@@ -97,6 +120,8 @@ def build_leaderboard(results_dir: Path) -> None:
                                 elem_id="batch-leaderboard-judge")
             by = gr.Radio(GROUPING_CHOICES, value="model", label="Tell models apart by",
                           elem_id="batch-leaderboard-by")
+            only = gr.Dropdown([(EVERY, EVERY)], value=EVERY, label="Only the experiments of",
+                               elem_id="batch-leaderboard-only")
             refresh = gr.Button("Read the verdicts again", size="sm", elem_id="batch-leaderboard-refresh")
         note = gr.Markdown(elem_id="batch-leaderboard-note")
         with gr.Accordion("How the ratings are made", open=False, elem_id="batch-leaderboard-how"):
@@ -114,9 +139,10 @@ def build_leaderboard(results_dir: Path) -> None:
                                           elem_id="batch-leaderboard-download")
             pairs_csv = gr.DownloadButton("Download head to head (CSV)", visible=False, size="sm",
                                           elem_id="batch-leaderboard-pairs-download")
-    show = {"fn": lambda j, b: standings_view(results_dir, j, b), "inputs": [judge, by],
-            "outputs": [judge, note, table, pairs, board_csv, pairs_csv], "api_visibility": "private"}
+    show = {"fn": lambda j, b, o: standings_view(results_dir, j, b, o), "inputs": [judge, by, only],
+            "outputs": [judge, only, note, table, pairs, board_csv, pairs_csv], "api_visibility": "private"}
     box.expand(**show)
     judge.input(**show)
     by.input(**show)
+    only.input(**show)
     refresh.click(**show)

@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 
 from engines.systems import NO_MODEL_CALL
+from workbench.breakdown import GROUPINGS as BREAKDOWN_GROUPINGS
+from workbench.breakdown import SLUGS
 from workbench.compare import SYSTEMS, latest_records, saved_run_files
 from workbench.model_judge import model_verdicts, model_verdicts_file
 from workbench.stats import wilson_interval
@@ -46,6 +48,15 @@ class Game:
     second: str
     verdict: str
     run: str | None  # None: a single comparison
+    groups: tuple[tuple[str, str], ...] = ()  # the experiment's group per breakdown grouping: (slug, value)
+
+
+def experiment_groups(rec: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Which group a comparison's experiment is in under each of the Batch breakdown's groupings
+    (category, expected route, question language, route System B took), by slug; those it is in
+    none of left out."""
+    return tuple((slug, str(value)) for slug, grouping in SLUGS.items()
+                 if (value := BREAKDOWN_GROUPINGS[grouping](rec)))
 
 
 def _side(rec: dict[str, Any], system: str, fallback: str | None) -> Side:
@@ -69,12 +80,13 @@ def _run_model(records: list[dict[str, Any]], system: str) -> str | None:
 @lru_cache(maxsize=256)
 def _run_sides(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
     """A run file read once per version of it: its models per system (for the router's refusals)
-    and, per experiment, who answered for each system."""
+    and, per experiment, who answered for each system and the groups it is in."""
     records = latest_records(path)
     models = {system: _run_model(records, system) for system in SYSTEMS.values()}
     sides = {rec["experiment_id"]: tuple(_side(rec, system, models[system]) for system in SYSTEMS.values())
              for rec in records}
-    return {"models": models, "sides": sides}
+    groups = {rec["experiment_id"]: experiment_groups(rec) for rec in records}
+    return {"models": models, "sides": sides, "groups": groups}
 
 
 def _run_index(results_dir: Path) -> dict[str, dict[str, Any]]:
@@ -123,16 +135,18 @@ def games(results_dir: Path, judge: str = ANALYSTS, by: str = "model") -> tuple[
             if sides is None:
                 left_out["its run or experiment is no longer saved"] += 1
                 continue
+            groups = saved["groups"][verdict["experiment_id"]]
         else:
             models = saved["models"] if saved else {}
             sides = tuple(_side(verdict, system, models.get(system)) for system in SYSTEMS.values())
+            groups = experiment_groups(verdict)
         first, second = (label(side, by) for side in sides)
         if not first or not second:
             left_out["a system's model is not known (it did not answer)"] += 1
         elif first == second:
             left_out["the same model on both sides"] += 1
         else:
-            found.append(Game(first, second, verdict["verdict"], run))
+            found.append(Game(first, second, verdict["verdict"], run, groups))
     return found, left_out
 
 
@@ -269,13 +283,29 @@ def _head_to_head(names: list[str], cells: dict[tuple[int, int], np.ndarray], ra
     return sorted(rows, key=lambda r: (-r["verdicts"], r["model"], r["against"]))
 
 
-def standings(results_dir: Path, judge: str = ANALYSTS, by: str = "model") -> dict[str, Any]:
+def only_choices(found: list[Game]) -> dict[str, list[str]]:
+    """The groups the games' experiments fall in, per grouping slug (what `only` may name)."""
+    seen: dict[str, set[str]] = {}
+    for g in found:
+        for slug, value in g.groups:
+            seen.setdefault(slug, set()).add(value)
+    return {slug: sorted(seen[slug]) for slug in SLUGS if slug in seen}
+
+
+def standings(results_dir: Path, judge: str = ANALYSTS, by: str = "model",
+              only: tuple[str, str] | None = None) -> dict[str, Any]:
     """The leaderboard of `judge`'s verdicts with contestants told apart `by` (GET /api/leaderboard),
-    with what was left out and why, and the contestants a judge model judged its own answers as
-    (`judged_itself`: it tends to prefer them)."""
+    over the experiments of one group alone when `only` names one — ("category", "router-dev"),
+    ("language", "fr"): which model is best on French questions —, with what was left out and
+    why, the groups there are to choose from (`only_choices`), and the contestants a judge model
+    judged its own answers as (`judged_itself`: it tends to prefer them)."""
     found, left_out = games(results_dir, judge, by)
+    choices = only_choices(found)
+    if only is not None:
+        found = [g for g in found if only in g.groups]
     board = leaderboard(found)
     itself = [] if judge == ANALYSTS else [
         r["model"] for r in board["models"]
         if r["model"] == (model := judge.split(" + rules ")[0]) or r["model"].startswith(model + " · ")]
-    return {"judge": judge, "by": by, **board, "left_out": dict(left_out), "judged_itself": itself}
+    return {"judge": judge, "by": by, "only": list(only) if only else None, **board, "left_out": dict(left_out),
+            "judged_itself": itself, "only_choices": choices}

@@ -169,17 +169,24 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
             body["records"] = stored
         return body
 
-    def leaderboard(judge: str = ANALYSTS, by: str = "model") -> dict[str, Any]:
+    def leaderboard(judge: str = ANALYSTS, by: str = "model", only: str | None = None) -> dict[str, Any]:
         """The models rated from every verdict of `judge` (`analysts`, or a judge model's name),
-        told apart `by` model, thinking or budget (workbench.leaderboard.standings): the
-        leaderboard, every two models head to head, the groups that never met, what was left out."""
+        told apart `by` model, thinking or budget, over the experiments of one group alone with
+        `only` (`category:risk`, `language:fr`: a breakdown's slug and a group of it)
+        (workbench.leaderboard.standings): the leaderboard, every two models head to head, the
+        groups that never met, what was left out."""
+        slug, _, value = (only or "").partition(":")
+        if only is not None and (slug not in SLUGS or not value):
+            raise HTTPException(422, detail=[{"loc": ["query", "only"], "type": "value_error",
+                                              "msg": f"only is {only!r}: GROUPING:VALUE, GROUPING one of "
+                                                     f"{', '.join(SLUGS)}"}])
         if by not in GROUPINGS:
             raise HTTPException(422, detail=[{"loc": ["query", "by"], "type": "value_error",
                                               "msg": f"by is {by!r}: one of {', '.join(GROUPINGS)}"}])
         if judge not in (known := judges(folder)):
             raise HTTPException(422, detail=[{"loc": ["query", "judge"], "type": "value_error",
                                               "msg": f"judge is {judge!r}: one of {', '.join(known)}"}])
-        return standings(folder, judge, by)
+        return standings(folder, judge, by, (slug, value) if only is not None else None)
 
     guard = [Depends(login_required(auth))]
     return [APIRoute(path, endpoint, methods=[method], tags=["workbench"], dependencies=guard)

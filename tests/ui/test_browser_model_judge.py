@@ -5,6 +5,7 @@ analyst's verdict, which it never replaces."""
 from __future__ import annotations
 
 import json
+import re
 from contextlib import contextmanager
 
 import pytest
@@ -119,6 +120,11 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
         assert [(r["rank"], r["model"], r["preferred share"]) for r in rows] == [("1", "System B", "1.0"),
                                                                                 ("2", "System A", "0.0")]
         assert int(rows[0]["rating"]) > 1000 > int(rows[1]["rating"])
+        page.locator("#batch-leaderboard-only input").click()  # the questions in one language alone
+        page.get_by_role("option").filter(has_text="question language: ").first.click()
+        expect(note).to_contain_text("2 models rated from 3 verdicts given by the judge model judge on the "
+                                     "experiments whose question language is")
+        expect(page.locator("#batch-leaderboard-only input")).to_have_value(re.compile("question language: "))
 
 
 def test_a_single_comparison_is_judged_by_the_model_on_request(browser, running_app, monkeypatch, tmp_path):

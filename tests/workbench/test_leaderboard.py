@@ -76,7 +76,8 @@ def _answer(name: str, model: str) -> SystemRun:
 
 
 def _rec(exp_id: str, a_model: str, b_model: str, params: GenerationParams) -> dict:
-    exp = Experiment(id=exp_id, query="What is a reporting threshold?", lang="en")
+    category = "risk" if exp_id in ("e0", "e1") else "governance"
+    exp = Experiment(id=exp_id, query="What is a reporting threshold?", lang="en", category=category)
     return record(exp, {"A": _answer("System A", a_model), "B": _answer("System B", b_model)}, params=params)
 
 
@@ -118,8 +119,9 @@ def test_every_analyst_verdict_is_a_game_between_the_models_that_answered(judged
     assert pairs == {("deepseek-chat · thinking on", "demo-model · thinking on"),
                      ("deepseek-chat · thinking off", "demo-model · thinking off")}
     # the router's own refusal counts against the model behind it in that run
-    assert Game("deepseek-chat · thinking off", "demo-model · thinking off", "A better", "tuesday") in found
-    assert Game("deepseek-chat · thinking off", "demo-model · thinking off", "B better", None) in found
+    played = {(g.first, g.second, g.verdict, g.run) for g in found}
+    assert ("deepseek-chat · thinking off", "demo-model · thinking off", "A better", "tuesday") in played
+    assert ("deepseek-chat · thinking off", "demo-model · thinking off", "B better", None) in played
     by_model = standings(judged, ANALYSTS, "model")
     assert [r["model"] for r in by_model["models"]] == ["deepseek-chat", "demo-model"]
     top = by_model["models"][0]
@@ -161,3 +163,21 @@ def test_a_run_written_again_is_read_again(judged):
     after = standings(judged, "deepseek-chat", "model")["head_to_head"][0]
     assert "demo-model" in (before["model"], before["against"])
     assert "demo-model-v2" in (after["model"], after["against"])
+
+
+def test_a_leaderboard_over_one_group_of_experiments_alone(judged):
+    every = standings(judged, ANALYSTS, "model")
+    assert every["only_choices"] == {"category": ["governance", "risk"], "language": ["en"]}
+    assert every["only"] is None
+    risk = standings(judged, ANALYSTS, "model", only=("category", "risk"))
+    # e0 and e1 of both runs: monday B, B (ana) and A (ben); tuesday A, A
+    top = next(r for r in risk["models"] if r["model"] == "deepseek-chat")
+    assert (risk["verdicts"], top["preferred"], top["other preferred"]) == (5, 3, 2)
+    assert risk["only"] == ["category", "risk"] and risk["only_choices"] == every["only_choices"]
+    judged_risk = standings(judged, "deepseek-chat", "model", only=("category", "risk"))
+    assert judged_risk["verdicts"] == 2  # the judge model's, grouped by the run's records
+    assert standings(judged, ANALYSTS, "model", only=("language", "fr"))["models"] == []
+    assert "rated from 5 verdicts given by the analysts on the experiments whose category is `risk`, each" \
+        in standings_note(risk)
+    french = standings_note(standings(judged, ANALYSTS, "model", only=("language", "fr")))
+    assert french.startswith("No verdict given by the analysts on the experiments whose question language is `fr`")
