@@ -26,7 +26,7 @@ from ui.batch_view import (
 )
 from ui.breakdown import breakdown_view, build_breakdown
 from ui.common import download_path, session_cancel, stopper
-from ui.compare_single import ad_hoc_experiment, build_single_tab
+from ui.compare_single import ad_hoc_experiment, build_single_tab, offered_examples
 from ui.judging import judge_of
 from ui.leaderboard import build_leaderboard
 from ui.params import ORDER, build_param_panel, params_from_json, params_from_values
@@ -98,7 +98,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
             columns=3)
         param_list = [param_controls[name] for name in ORDER]
         with gr.Tabs():
-            on_load = build_single_tab(services, log, examples, param_controls, chosen_params)
+            single = build_single_tab(services, log, examples, param_controls, chosen_params)
 
             with gr.Tab("Batch", id="compare-batch") as batch_tab:
                 with gr.Row():
@@ -294,6 +294,9 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download,
                      batch_records, shown_run, saved, against]
     upload.change(run_name_for_file, upload, run_name, api_visibility="private", queue=False)
+    # the file's experiments are offered as examples under Single too: one question of it tried first
+    upload.change(lambda path: offered_examples(path, examples), upload, [single["file_examples"], single["example"]],
+                  api_visibility="private")
     # a new run or another run opened: the row details and the run-against-run view were of the last one
     # (and a report written of the last one)
     hide_both = {"fn": lambda: (gr.update(visible=False),) * 4, "inputs": None,
@@ -324,7 +327,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df, changes_df],
                   api_visibility="private")
     return {"controls": param_controls, "preset": compare_preset,
-            "on_load": on_load}
+            "on_load": single["on_load"]}
 
 
 def api_compare(services: Services):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -29,7 +30,7 @@ from ui.params import ORDER
 from workbench.blind import blind_left
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, SystemRun, new_experiment_id, record
-from workbench.experiments import MAX_REFERENCE_CHARS
+from workbench.experiments import MAX_REFERENCE_CHARS, ExperimentFileError, load_experiments
 from workbench.export import write_csv
 from workbench.history import MAX_KEPT
 from workbench.model_judge import MAX_RULES_CHARS
@@ -68,20 +69,57 @@ def with_example(exp: Experiment, example: Experiment | None) -> Experiment:
     return replace(example, id=exp.id, expect=exp.expect)
 
 
+FROM_FILE = "file:"  # the picker's value of an example from the Batch tab's uploaded file: "file:row-2"
+
+
+def example_choices(examples: list[Experiment], file_examples: list[Experiment] | None = None,
+                    file_name: str = "") -> list[tuple[str, str]]:
+    """The example picker's choices: the experiments of the file uploaded under *Batch* first
+    (named by the file, their values FROM_FILE + id, so that a `row-2` of the file is no bundled
+    one), then the bundled set's."""
+    return [*((f"{file_name} · {e.id} · {e.query[:70]}", FROM_FILE + e.id) for e in file_examples or []),
+            *((f"{e.id} · {e.query[:70]}", e.id) for e in examples)]
+
+
+def offered_examples(path: str | None, examples: list[Experiment]) -> tuple[list[Experiment], Any]:
+    """The experiments of the file uploaded under *Batch* (`path`; None when it was cleared), kept
+    for this session, and the example picker offering them; a file that is not an experiment file
+    offers nothing more (running the batch says what is wrong with it)."""
+    if not path:
+        return [], gr.update(choices=example_choices(examples), label=EXAMPLE_LABEL)
+    name = Path(path).name
+    try:
+        mine = load_experiments(Path(path))
+    except (ExperimentFileError, OSError):
+        return [], gr.update(choices=example_choices(examples), label=EXAMPLE_LABEL)
+    return mine, gr.update(choices=example_choices(examples, mine, name),
+                           label=f"Example from your file {name} ({len(mine)}) or the experiment set")
+
+
+EXAMPLE_LABEL = "Example from the experiment set (or from a file uploaded under Batch)"
+
+
 def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Experiment],
                      param_controls: dict[str, Any],
                      chosen_params: Callable[[dict], GenerationParams]) -> dict[str, Any]:
     """Lays out the Single tab (inside the Compare tab's tabs) and binds it: `examples` fill the
     example picker, `param_controls` are the Compare tab's parameters, read by `chosen_params`;
     `log` keeps this browser's comparisons (ui.compare_log.browser_log). Returns what the app runs
-    on page load (the log read back)."""
+    on page load (the log read back: `on_load`), and the example picker with the session's
+    examples from an uploaded file (`example`, `file_examples`: offered_examples fills them)."""
     settings = services.settings
     comparator = services.comparator()
-    example_choices = [(f"{e.id} · {e.query[:70]}", e.id) for e in examples]
     by_id = {e.id: e for e in examples}
+
+    def example_of(value: str | None, mine: list[Experiment] | None) -> Experiment | None:
+        if (value or "").startswith(FROM_FILE):
+            return next((e for e in mine or [] if FROM_FILE + e.id == value), None)
+        return by_id.get(value or "")
     param_list = [param_controls[name] for name in ORDER]
 
     with gr.Tab("Single", id="compare-single"):
+        # this session's experiments from the file uploaded under Batch (made in the tab: Tabs hold tabs alone)
+        file_examples = gr.State([])
         with gr.Row():
             with gr.Column(scale=3):
                 query = gr.Textbox(label="Query", lines=3, max_length=8000, elem_id="cmp-query",
@@ -94,8 +132,8 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                     go_btn = gr.Button("Compare", variant="primary", elem_id="cmp-go")
                     stop_btn = gr.Button("Stop", variant="stop", elem_id="cmp-stop")
             with gr.Column(scale=2):
-                example = gr.Dropdown(example_choices, label="Example from the experiment set",
-                                      value=None, elem_id="cmp-example")
+                example = gr.Dropdown(example_choices(examples), label=EXAMPLE_LABEL, value=None,
+                                      elem_id="cmp-example")
                 tx = gr.Code(label="Transaction (optional JSON)", language="json", lines=6,
                              elem_id="cmp-tx")
                 checks = gr.Code(label="Checks on the answers (optional JSON)", language="json", lines=3,
@@ -137,8 +175,8 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                                                   visible=False, size="sm", elem_id="cmp-log-experiments")
                 log_clear = gr.Button("Clear the list", size="sm", elem_id="cmp-log-clear")
 
-    def pick_example(exp_id: str | None):
-        exp = by_id.get(exp_id or "")
+    def pick_example(exp_id: str | None, mine: list[Experiment] | None):
+        exp = example_of(exp_id, mine)
         if exp is None:
             return gr.update(), gr.update(), gr.update(), gr.update()
         return exp.query, json_box(exp.transaction), json_box(exp.expect), exp.reference or ""
@@ -150,7 +188,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         if data[blind] and not (do_a and do_b):
             raise gr.Error("A blind comparison needs both systems: tick System A and System B.")
         exp = with_example(ad_hoc_experiment(data[query], data[tx], do_a, do_b, data[checks]),
-                           by_id.get(data[example] or ""))
+                           example_of(data[example], data[file_examples]))
         params = chosen_params(data)
         cancel = session_cancel(services, request, "compare")
         left = blind_left() if data[blind] else None
@@ -196,8 +234,8 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     col_parts = [c for key in ("A", "B") for c in cols[key]]
     col_frame = [titles["A"], titles["B"], *verdict_btns[:2]]
     outputs = [*col_parts, diff, last, verdict_note, *col_frame]
-    example.change(pick_example, [example], [query, tx, checks, reference], api_visibility="private")
-    compare_inputs = {query, tx, checks, run_a, run_b, blind, example, *param_list}
+    example.change(pick_example, [example, file_examples], [query, tx, checks, reference], api_visibility="private")
+    compare_inputs = {query, tx, checks, run_a, run_b, blind, example, file_examples, *param_list}
     # a comparison that ended, or a verdict given, goes into this browser's log
     log_out = [log, log_table, log_csv, log_questions]
     keep = {"fn": remembered, "inputs": [last, log], "outputs": log_out, "api_visibility": "private",
@@ -222,4 +260,5 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     log_table.select(**forget_why)
     log_table.select(shown_again, [log], [query, tx, checks, reference, *outputs], api_visibility="private")
     log_clear.click(cleared, None, log_out, api_visibility="private", queue=False)
-    return {"fn": restored_log, "inputs": [log], "outputs": log_out}
+    return {"on_load": {"fn": restored_log, "inputs": [log], "outputs": log_out}, "example": example,
+            "file_examples": file_examples}

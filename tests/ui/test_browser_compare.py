@@ -158,6 +158,35 @@ def test_an_example_from_the_set_is_compared_with_its_checks_which_the_analyst_c
     expect(page.get_by_text("Checks: unknown checks contain").first).to_be_visible(timeout=15000)
 
 
+def test_a_question_of_the_file_uploaded_under_batch_is_tried_alone_under_single(page, tmp_path):
+    mine = tmp_path / "liquidity set.jsonl"
+    mine.write_text(json.dumps({"id": "exp-demo-tx-4-en", "query": "What is a liquidity ratio?",  # a bundled id
+                                "category": "liquidity", "expected_route": "governance",
+                                "expect": {"contains": "ratio"}, "reference": "Current assets over current "
+                                "liabilities."}) + "\n", encoding="utf-8")
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_role("tab", name="Batch").click()
+    page.set_input_files("#batch-file input[type=file]", str(mine))
+    page.get_by_role("tab", name="Single").click()
+    expect(page.locator("#cmp-example")).to_contain_text("Example from your file liquidity set.jsonl (1)")
+    page.locator("#cmp-example input").click()
+    page.get_by_role("option", name=re.compile("^liquidity set.jsonl · exp-demo-tx-4-en")).click()
+    expect(page.locator("#cmp-query textarea")).to_have_value("What is a liquidity ratio?")  # the file's, not ours
+    expect(page.locator("#cmp-expect")).to_contain_text('"contains"')
+    expect(page.locator("#cmp-reference textarea")).to_have_value("Current assets over current liabilities.")
+    page.click("#cmp-go")  # System A is not configured here: it says so in its column
+    expect(page.locator("#cmp-diff")).to_contain_text("Checks passed: B", timeout=30000)
+    rows = download_csv(page, "#cmp-log-csv", tmp_path / "comparisons.csv")
+    mine_row = next(r for r in rows if r["query"] == "What is a liquidity ratio?" and r["system"] == "B")
+    assert (mine_row["category"], mine_row["expected_route"]) == ("liquidity", "governance")  # the file's
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#batch-file button[aria-label='Clear']").click()  # the file gone: the set alone again
+    page.get_by_role("tab", name="Single").click()
+    expect(page.locator("#cmp-example")).not_to_contain_text("your file")
+    page.locator("#cmp-example input").click()
+    expect(page.get_by_role("option", name=re.compile("^liquidity set.jsonl"))).to_have_count(0)
+
+
 def test_bad_transaction_json_is_a_clear_error(page):
     page.get_by_role("tab", name="Compare").click()
     page.fill("#cmp-query textarea", "Assess this.")

@@ -1,0 +1,33 @@
+"""The Single tab's example picker: the bundled set, and the file uploaded under Batch first."""
+
+from __future__ import annotations
+
+import json
+
+from ui.compare_single import EXAMPLE_LABEL, FROM_FILE, example_choices, offered_examples
+from workbench.compare import Experiment
+
+
+def test_the_uploaded_files_experiments_come_first_and_never_pass_for_bundled_ones():
+    bundled = [Experiment(id="exp-1", query="What is an ETF?")]
+    mine = [Experiment(id="exp-1", query="Quel est le ratio de liquidité ?")]  # the same id, another question
+    assert example_choices(bundled, mine, "set.csv") == [
+        ("set.csv · exp-1 · Quel est le ratio de liquidité ?", FROM_FILE + "exp-1"),
+        ("exp-1 · What is an ETF?", "exp-1")]
+    assert example_choices(bundled) == [("exp-1 · What is an ETF?", "exp-1")]
+
+
+def test_a_file_offers_its_experiments_and_one_that_is_not_an_experiment_file_offers_nothing(tmp_path):
+    bundled = [Experiment(id="exp-1", query="What is an ETF?")]
+    good = tmp_path / "mine.jsonl"
+    good.write_text(json.dumps({"id": "m-1", "query": "What is duration?"}) + "\n", encoding="utf-8")
+    kept, picker = offered_examples(str(good), bundled)
+    assert [e.id for e in kept] == ["m-1"] and picker["label"] == "Example from your file mine.jsonl (1) or the " \
+        "experiment set"
+    assert picker["choices"][0] == ("mine.jsonl · m-1 · What is duration?", "file:m-1")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json\n", encoding="utf-8")
+    for path in (str(bad), None, str(tmp_path / "gone.jsonl")):
+        kept, picker = offered_examples(path, bundled)
+        assert kept == [] and picker["choices"] == [("exp-1 · What is an ETF?", "exp-1")]
+        assert picker["label"] == EXAMPLE_LABEL
