@@ -12,6 +12,7 @@ import pandas as pd
 
 from ui.common import download_path
 from workbench.breakdown import SLUGS
+from workbench.charts import ratings_figure
 from workbench.export import write_csv
 from workbench.leaderboard import (
     ANALYSTS,
@@ -108,7 +109,8 @@ def standings_view(results_dir: Path, judge: str | None, by: str | None, only: s
             downloads.append(gr.update(visible=False))
     return (gr.update(choices=[("analysts" if j == ANALYSTS else f"judge model {j}", j) for j in choices],
                       value=judge), gr.update(choices=groups, value=only or EVERY),
-            standings_note(board), _shown(board["models"], LEADERBOARD_COLUMNS),
+            standings_note(board), gr.update(value=ratings_figure(board["models"]), visible=bool(board["models"])),
+            _shown(board["models"], LEADERBOARD_COLUMNS),
             _shown(board["head_to_head"], HEAD_TO_HEAD_COLUMNS), *downloads)
 
 
@@ -129,6 +131,7 @@ def build_leaderboard(results_dir: Path) -> None:
         table = gr.Dataframe(headers=LEADERBOARD_COLUMNS, interactive=False, wrap=True, max_height=320,
                              pinned_columns=2, show_label=False, elem_id="batch-leaderboard-table",
                              column_widths=["60px", "240px", *["110px"] * (len(LEADERBOARD_COLUMNS) - 2)])
+        chart = gr.Plot(show_label=False, visible=False, elem_id="batch-leaderboard-chart")
         gr.Markdown("**Head to head** — every two models that met, the better rated first; *model preferred share* "
                     "counts the verdicts that chose one, with its 95% interval.")
         pairs = gr.Dataframe(headers=HEAD_TO_HEAD_COLUMNS, interactive=False, wrap=True, max_height=320,
@@ -140,7 +143,7 @@ def build_leaderboard(results_dir: Path) -> None:
             pairs_csv = gr.DownloadButton("Download head to head (CSV)", visible=False, size="sm",
                                           elem_id="batch-leaderboard-pairs-download")
     show = {"fn": lambda j, b, o: standings_view(results_dir, j, b, o), "inputs": [judge, by, only],
-            "outputs": [judge, only, note, table, pairs, board_csv, pairs_csv], "api_visibility": "private"}
+            "outputs": [judge, only, note, chart, table, pairs, board_csv, pairs_csv], "api_visibility": "private"}
     box.expand(**show)
     judge.input(**show)
     by.input(**show)

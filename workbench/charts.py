@@ -46,3 +46,25 @@ def tokens_figure(rows: list[dict[str, Any]]) -> go.Figure:
                                  name=f"System {label}", marker_color=COLORS[label]))
     fig.update_layout(title="Mean tokens per answer", barmode="group", **LAYOUT)
     return fig
+
+
+def ratings_figure(models: list[dict[str, Any]]) -> go.Figure:
+    """The leaderboard's ratings (workbench.leaderboard rows, best first) as points with their 95%
+    intervals, the best at the top, against the middle of the scale (1,000): two bars that
+    overlap are models not told apart yet."""
+    fig = go.Figure()
+    if models:
+        shown = models[::-1]  # plotly draws the first category at the bottom
+        fig.add_trace(go.Scatter(
+            x=[m["rating"] for m in shown], y=[m["model"] for m in shown], mode="markers",
+            marker={"size": 10, "color": COLORS["B"]}, name="rating",
+            error_x={"type": "data", "symmetric": False, "color": COLORS["A"],
+                     "array": [m["interval_95"][1] - m["rating"] for m in shown],
+                     "arrayminus": [m["rating"] - m["interval_95"][0] for m in shown]},
+            hovertemplate="%{y}: %{x}<extra></extra>"))
+        fig.add_vline(x=1000, line_dash="dot", line_color="#9ca3af")
+    layout = {**LAYOUT, "height": max(220, 70 + 40 * len(models)), "showlegend": False,
+              "margin": {**LAYOUT["margin"], "l": 20}}
+    fig.update_layout(title="Ratings with their 95% intervals (1,000: the middle)", xaxis_title="rating", **layout)
+    fig.update_yaxes(automargin=True)
+    return fig

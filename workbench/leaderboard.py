@@ -237,7 +237,8 @@ def leaderboard(found: list[Game], rounds: int = BOOTSTRAP_ROUNDS, seed: int = 0
         tied = sum(c[2] for c in mine.values())
         low, high = np.percentile(resampled[:, i], [2.5, 97.5]) if len(resampled) else (ratings[i], ratings[i])
         rows.append({"rank": rank, "model": names[i], "rating": round(float(ratings[i])),
-                     "rating 95% interval": f"{low:.0f}–{high:.0f}", "verdicts": int(won + lost + tied),
+                     "rating 95% interval": f"{low:.0f}–{high:.0f}", "interval_95": [round(low), round(high)],
+                     "verdicts": int(won + lost + tied),
                      "preferred": int(won), "other preferred": int(lost), "tie or both bad": int(tied),
                      "preferred share": round(float(won / (won + lost)), 4) if won + lost else None,
                      "opponents": len(mine),

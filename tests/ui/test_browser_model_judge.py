@@ -108,6 +108,7 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
         expect(note).to_contain_text("2 models rated from 1 verdict given by the analysts", timeout=20000)
         board = page.locator("#batch-leaderboard-table")
         expect(board.get_by_role("row").nth(1)).to_contain_text("System A")  # the analyst preferred it
+        expect(page.locator("#batch-leaderboard-chart .js-plotly-plot")).to_be_visible()
         page.locator("#batch-leaderboard-judge input").click()
         page.get_by_role("option", name="judge model judge", exact=True).click()
         expect(note).to_contain_text("2 models rated from 3 verdicts given by the judge model judge")

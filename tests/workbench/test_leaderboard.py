@@ -12,6 +12,7 @@ import pytest
 from engines.base import GenerationParams, StreamStats
 from engines.systems import NO_MODEL_CALL
 from ui.leaderboard import standings_note
+from workbench.charts import ratings_figure
 from workbench.compare import Experiment, SystemRun, record, run_file
 from workbench.leaderboard import ANALYSTS, Game, games, judges, label, leaderboard, standings
 from workbench.model_judge import model_verdicts_file, record_model_verdict
@@ -38,6 +39,12 @@ def test_ratings_read_on_the_elo_scale_from_how_often_each_was_preferred():
     assert (pair["model"], pair["against"], pair["model preferred"], pair["against preferred"]) == \
         ("deepseek-chat", "demo-model", 3000, 1000)
     assert pair["95% interval"] == "74%–76%" and board["groups"] == 1
+    assert first["interval_95"] == [low, high]
+    (points,) = ratings_figure(board["models"]).data  # the best at the top, its interval as its error bar
+    assert list(points.y) == ["demo-model", "deepseek-chat"] and list(points.x)[1] == first["rating"]
+    assert list(points.error_x.array)[1] == high - first["rating"]
+    assert list(points.error_x.arrayminus)[1] == first["rating"] - low
+    assert ratings_figure([]).data == ()
 
 
 def test_ties_count_half_to_each_and_a_few_verdicts_give_no_extreme_rating():
