@@ -22,7 +22,13 @@ from workbench.chat import (
     side_by_side_differences,
     stats_line,
 )
-from workbench.chat_export import conversation_json, conversation_markdown, finished, read_conversation
+from workbench.chat_export import (
+    conversation_json,
+    conversation_markdown,
+    conversation_questions,
+    finished,
+    read_conversation,
+)
 from workbench.safety import safe_markdown, safe_question
 from workbench.services import LOCAL, Services
 
@@ -147,16 +153,19 @@ def differences_md(turns: list[Turn]) -> str:
                              "**How they differ** (last question)")
 
 
-def conversation_files(turns: list[Turn]) -> tuple[Any, Any]:
-    """The two download buttons' updates: the conversation as Markdown and as JSON, or hidden."""
+def conversation_files(turns: list[Turn]) -> tuple[Any, Any, Any]:
+    """The three download buttons' updates: the conversation as Markdown and as JSON, and its
+    questions as an experiment file, or hidden."""
     if not finished(turns):
-        return gr.update(value=None, visible=False), gr.update(value=None, visible=False)
+        return (gr.update(value=None, visible=False),) * 3
     updates = []
-    for suffix, text in ((".md", conversation_markdown(turns)), (".json", conversation_json(turns))):
-        path = download_path("conversation", suffix)
+    for stem, suffix, text in (("conversation", ".md", conversation_markdown(turns)),
+                               ("conversation", ".json", conversation_json(turns)),
+                               ("chat-questions", ".jsonl", conversation_questions(turns))):
+        path = download_path(stem, suffix)
         path.write_text(text, encoding="utf-8")
         updates.append(gr.update(value=str(path), visible=True))
-    return updates[0], updates[1]
+    return updates[0], updates[1], updates[2]
 
 
 def build_chat_tab(services: Services) -> dict[str, Any]:
@@ -198,6 +207,8 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                                                 visible=False, elem_id="chat-download-md")
                     save_json = gr.DownloadButton("Download conversation (JSON)", size="sm",
                                                   visible=False, elem_id="chat-download-json")
+                    save_questions = gr.DownloadButton("Download its questions (an experiment file for Batch)",
+                                                       size="sm", visible=False, elem_id="chat-download-questions")
                     open_json = gr.UploadButton("Open a conversation (JSON)…", size="sm", file_types=[".json"],
                                                 elem_id="chat-open-json")
             with gr.Column(scale=2, min_width=300):
@@ -260,7 +271,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
             turn = turns_now[0]
             turn.beside = turns_now[1] if len(turns_now) > 1 else None
             current = [*history, turn]
-            files = (gr.update(), gr.update()) if not turn.done else conversation_files(current)
+            files = (gr.update(),) * 3 if not turn.done else conversation_files(current)
             yield (render(current), render(beside_history(current)), current, "",
                    gr.update(visible=cut_off_in_reasoning(current)), *files, differences_md(current))
 
@@ -284,7 +295,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         return int(min(MAX_BUDGET, max(64, budget * 2)))
 
     inputs = [engine, adapter, beside, adapter_beside, system_prompt, *control_list]
-    outputs = [chatbot, chatbot_beside, turns, question, more, save_md, save_json, diff]
+    outputs = [chatbot, chatbot_beside, turns, question, more, save_md, save_json, save_questions, diff]
     keep = {"fn": saved_turns, "inputs": [turns], "outputs": [saved], "api_visibility": "private",
             "queue": False}
     for trigger in (send.click, question.submit):
@@ -315,7 +326,8 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
     # The Clear button and the chat boxes' own bins empty the conversation the models are sent,
     # not only the display (the bin alone used to leave it, and the next answer brought it back).
     for trigger in (clear.click, chatbot.clear, chatbot_beside.clear):
-        trigger(clear_all, None, [turns, chatbot, chatbot_beside, more, save_md, save_json, saved, diff],
+        trigger(clear_all, None, [turns, chatbot, chatbot_beside, more, save_md, save_json, save_questions, saved,
+                                  diff],
                 api_visibility="private")
 
     def adapter_choice(label: str) -> Any:
@@ -365,7 +377,8 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                 adapter_of(last.beside), gr.update(visible=cut_off_in_reasoning(history)),
                 *conversation_files(history), differences_md(history))
 
-    restored = [turns, chatbot, chatbot_beside, engine, adapter, beside, adapter_beside, more, save_md, save_json, diff]
+    restored = [turns, chatbot, chatbot_beside, engine, adapter, beside, adapter_beside, more, save_md, save_json,
+                save_questions, diff]
     open_json.upload(open_conversation, [open_json, turns], [*restored, saved], api_visibility="private")
 
     return {"engine": engine, "adapter": adapter, "system_prompt": system_prompt,

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from workbench.chat import Turn, stats_line
+from workbench.experiments import experiment_file
 
 FORMAT = "finance-llm-workbench/conversation"
 VERSION = 1
@@ -152,3 +153,13 @@ def read_conversation(text: str | bytes) -> list[Turn]:
     if not isinstance(turns, list) or not turns:
         raise ValueError("it holds no turn")
     return [_turn_from_record(item, f"turn {n}") for n, item in enumerate(turns, 1)]
+
+
+def conversation_questions(turns: list[Turn]) -> str:
+    """The conversation's questions as an experiment file for Batch (JSONL, each question once,
+    with its language; ids chat-1, chat-2… in the order asked) — what an analyst explored in
+    Chat, asked of both systems as a batch. Each is asked alone there, without the turns before
+    it: a follow-up ("and for a bond?") needs rewording to stand on its own."""
+    records = [{"experiment_id": f"chat-{n}", "query": t.question}
+               for n, t in enumerate(finished(turns), 1) if t.question.strip()]
+    return experiment_file(records)[0]

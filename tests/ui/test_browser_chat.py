@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.ui.pages import set_number, upload
 from ui.chat import SAVED_KEY
+from workbench.experiments import load_experiments
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -113,9 +114,17 @@ def test_the_conversation_downloads_with_reasoning_apart_and_clear_hides_it(page
     info.value.save_as(tmp_path / "chat.md")
     md = (tmp_path / "chat.md").read_text(encoding="utf-8")
     assert "## 2. Question" in md and "### Reasoning" in md and "La duration mesure" in md
+    # its questions, as an experiment file Batch runs: each once, with its language
+    with page.expect_download() as info:
+        page.click("#chat-download-questions")
+    info.value.save_as(tmp_path / "questions.jsonl")
+    asked = load_experiments(tmp_path / "questions.jsonl")
+    assert [(e.id, e.query, e.lang) for e in asked] == [("chat-1", "What is an ETF?", "en"),
+                                                       ("chat-2", "Qu'est-ce que la duration ?", "fr")]
     page.click("#chat-clear")
     expect(page.locator("#chat-download-json")).to_be_hidden()
     expect(page.locator("#chat-download-md")).to_be_hidden()
+    expect(page.locator("#chat-download-questions")).to_be_hidden()
 
 
 def test_the_chat_box_bin_empties_the_conversation_the_model_is_sent(page):

@@ -9,7 +9,14 @@ import pytest
 
 from engines.base import GenerationParams
 from workbench.chat import Turn, history_messages, run_turn
-from workbench.chat_export import conversation_json, conversation_markdown, read_conversation, turn_record
+from workbench.chat_export import (
+    conversation_json,
+    conversation_markdown,
+    conversation_questions,
+    read_conversation,
+    turn_record,
+)
+from workbench.experiments import load_experiments
 
 NOW = datetime(2026, 11, 23, 10, 15, tzinfo=timezone.utc)
 
@@ -139,3 +146,14 @@ def test_a_reasoning_time_on_a_rounding_edge_reads_the_same_once_opened_again():
     assert back[0].thinking_s == 0.05
     assert conversation_markdown(back, now=NOW) == conversation_markdown([turn], now=NOW)
     assert "Reasoning (0.1 s)" in conversation_markdown([turn], now=NOW)
+
+
+def test_a_conversations_questions_become_an_experiment_file_each_once():
+    turns = [Turn(question=q, engine="System B · local model", running=False, answer="An answer.")
+             for q in ("What is an ETF?", "Qu'est-ce que la duration ?", "What is an ETF?")]
+    turns.append(Turn(question="Still coming", engine="System B · local model"))  # not finished: left out
+    asked = load_experiments(conversation_questions(turns), name="chat.jsonl")
+    # the question asked again keeps its last place
+    assert [(e.id, e.query, e.lang) for e in asked] == [("chat-2", "Qu'est-ce que la duration ?", "fr"),
+                                                       ("chat-3", "What is an ETF?", "en")]
+    assert conversation_questions([]) == ""
