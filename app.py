@@ -1,8 +1,9 @@
 """Finance LLM Workbench — command-line entry.
 
-    python app.py                 start the web app (see --help for every flag)
-    python app.py batch --help    headless batch comparison (the Compare tab's Batch)
-    python app.py sweep --help    headless token-budget sweep (the FR/EN tab's)
+    python app.py                       start the web app (see --help for every flag)
+    python app.py batch --help          headless batch comparison (the Compare tab's Batch)
+    python app.py sweep --help          headless token-budget sweep (the FR/EN tab's)
+    python app.py leaderboard --help    the models rated from every verdict kept (the Batch tab's)
 
 Wiring only: parse settings, build the engines once, build the UI, launch.
 """
@@ -36,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Secrets come from the environment only: the System A key from the variable named "
                "by --system-a-key-env, basic auth as user:password in WORKBENCH_AUTH. Headless work: "
                "'python app.py batch --help' (a batch comparison), 'python app.py sweep --help' (the "
-               "token-budget sweep).")
+               "token-budget sweep), 'python app.py leaderboard --help' (the models rated from every verdict).")
     add_arguments(parser)
     add_server_arguments(parser)
     return parser
@@ -131,6 +132,10 @@ def main(argv: list[str] | None = None) -> None:
         from workbench.sweep_command import run_sweep
 
         raise SystemExit(run_sweep(argv[1:]))
+    if argv[:1] == ["leaderboard"]:
+        from workbench.leaderboard_command import run_leaderboard
+
+        raise SystemExit(run_leaderboard(argv[1:]))
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),

@@ -188,3 +188,30 @@ def test_a_leaderboard_over_one_group_of_experiments_alone(judged):
         in standings_note(risk)
     french = standings_note(standings(judged, ANALYSTS, "model", only=("language", "fr")))
     assert french.startswith("No verdict given by the analysts on the experiments whose question language is `fr`")
+
+
+def test_the_headless_leaderboard_prints_the_tables_and_writes_them_as_csv(judged, tmp_path, capsys):
+    import csv
+
+    from workbench.leaderboard_command import run_leaderboard
+
+    out, pairs = tmp_path / "board.csv", tmp_path / "pairs.csv"
+    argv = ["--results-dir", str(judged), "--by", "thinking", "--out", str(out), "--pairs-out", str(pairs)]
+    assert run_leaderboard(argv) == 0
+    printed = capsys.readouterr().out
+    assert "4 models rated from 10 verdicts of analysts (told apart by its id and thinking mode" in printed
+    assert "rank  model" in printed and "Head to head:" in printed and "2 groups of models never met" in printed
+    assert "Left out: 1 (the same model on both sides)" in printed
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 4 and {r["group"] for r in rows} == {"0", "1"} and rows[0]["rank"] == "1"
+    with pairs.open(encoding="utf-8-sig", newline="") as fh:
+        assert len(list(csv.DictReader(fh))) == 2
+    assert run_leaderboard(["--results-dir", str(judged), "--judge", "deepseek-chat", "--only", "category:risk"]) == 0
+    assert "rated from 2 verdicts of deepseek-chat on the experiments whose category is risk" in \
+        capsys.readouterr().out
+    for bad in (["--only", "colour:red"], ["--judge", "nobody"]):
+        with pytest.raises(SystemExit) as exited:
+            run_leaderboard(["--results-dir", str(judged), *bad])
+        assert exited.value.code == 2
+    assert "--judge: no verdicts from 'nobody'" in capsys.readouterr().err

@@ -1,0 +1,79 @@
+"""`python app.py leaderboard`: the Batch tab's *Models across every verdict* without a browser.
+
+For a nightly job after `python app.py batch --judge …`: it reads the results folder (no model is
+loaded), prints the models' ratings and every two head to head, and writes them as CSV if asked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from workbench.breakdown import SLUGS
+from workbench.export import write_csv
+from workbench.leaderboard import ANALYSTS, GROUPINGS, HEAD_TO_HEAD_COLUMNS, LEADERBOARD_COLUMNS, judges, standings
+from workbench.settings import ROOT
+
+
+def build_leaderboard_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="app.py leaderboard", description="Rate the models from every verdict kept in the results folder "
+        "(the Batch tab's Models across every verdict, headless): Bradley-Terry on the Elo scale, with "
+        "95%% intervals, and every two models head to head.")
+    parser.add_argument("--judge", default=ANALYSTS,
+                        help="whose verdicts: analysts (default) or a judge model's name, as the tally names it")
+    parser.add_argument("--by", choices=list(GROUPINGS), default="model",
+                        help="tell models apart by their id (model, default), also their thinking mode (thinking), "
+                        "also their token budget (budget)")
+    parser.add_argument("--only", default=None, metavar="GROUPING:VALUE",
+                        help=f"the experiments of one group alone, e.g. category:risk or language:fr (GROUPING one "
+                        f"of {', '.join(SLUGS)})")
+    parser.add_argument("--out", type=Path, default=None, metavar="FILE.csv", help="write the leaderboard as CSV")
+    parser.add_argument("--pairs-out", type=Path, default=None, metavar="FILE.csv",
+                        help="write every two models head to head as CSV")
+    parser.add_argument("--results-dir", type=Path,
+                        default=Path(os.environ.get("WORKBENCH_RESULTS_DIR", str(ROOT / "runs"))),
+                        help="where batch runs and verdicts are kept [WORKBENCH_RESULTS_DIR]")
+    return parser
+
+
+def _table(rows: list[dict], columns: list[str]) -> str:
+    """Rows as aligned text columns."""
+    cells = [[str(c) for c in columns],
+             *([("" if row[c] is None else f"{row[c]:.0%}" if "share" in c else str(row[c])) for c in columns]
+               for row in rows)]
+    widths = [max(len(line[k]) for line in cells) for k in range(len(columns))]
+    return "\n".join("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in cells)
+
+
+def run_leaderboard(argv: list[str]) -> int:
+    """Exit status 0 with a leaderboard printed, 2 for bad arguments."""
+    parser = build_leaderboard_parser()
+    args = parser.parse_args(argv)
+    slug, _, value = (args.only or "").partition(":")
+    if args.only is not None and (slug not in SLUGS or not value):
+        parser.error(f"--only takes GROUPING:VALUE, GROUPING one of {', '.join(SLUGS)}; not {args.only!r}")
+    if args.judge not in (known := judges(args.results_dir)):
+        parser.error(f"--judge: no verdicts from {args.judge!r} in {args.results_dir}; there are {', '.join(known)}")
+    board = standings(args.results_dir, args.judge, args.by, (slug, value) if args.only else None)
+    where = f" on the experiments whose {SLUGS[slug]} is {value}" if args.only else ""
+    if not board["models"]:
+        print(f"No verdict from {args.judge}{where} between two models in {args.results_dir}.")
+    else:
+        print(f"{len(board['models'])} models rated from {board['verdicts']} verdicts of {args.judge}{where} "
+              f"(told apart by {GROUPINGS[args.by]}; Elo scale, 1,000 the middle):\n")
+        print(_table(board["models"], LEADERBOARD_COLUMNS))
+        print("\nHead to head:\n")
+        print(_table(board["head_to_head"], HEAD_TO_HEAD_COLUMNS))
+        if board["groups"] > 1:
+            print(f"\n{board['groups']} groups of models never met: ratings compare within a group only "
+                  "(the CSV's group column).")
+    if board["left_out"]:
+        print("Left out: " + "; ".join(f"{n} ({why})" for why, n in board["left_out"].items()))
+    for path, rows, columns in ((args.out, board["models"], [*LEADERBOARD_COLUMNS, "group"]),
+                                (args.pairs_out, board["head_to_head"], HEAD_TO_HEAD_COLUMNS)):
+        if path is not None:
+            write_csv([{c: row[c] for c in columns} for row in rows], path, bom=True)
+            print(f"-> {path}")
+    return 0
