@@ -67,7 +67,10 @@ def _side(rec: dict[str, Any], system: str, fallback: str | None) -> Side:
     if not model or model == NO_MODEL_CALL:
         model = fallback
     params = rec.get("params") if isinstance(rec.get("params"), dict) else {}
-    return model, params.get("enable_thinking"), params.get("max_new_tokens")
+    thinking, budget = params.get("enable_thinking"), params.get("max_new_tokens")
+    # a record edited by hand, or from another tool, may hold anything: what is not of its type is not known
+    return (str(model) if model else None, thinking if isinstance(thinking, bool) else None,
+            budget if isinstance(budget, int) and not isinstance(budget, bool) else None)
 
 
 def _run_model(records: list[dict[str, Any]], system: str) -> str | None:

@@ -161,6 +161,15 @@ def test_a_judge_models_verdicts_name_the_models_from_the_run_it_judged(judged):
         games(judged, ANALYSTS, "adapter")
 
 
+def test_a_hand_edited_verdict_with_odd_values_counts_as_far_as_it_can(tmp_path):
+    odd = {"experiment_id": "x1", "query": "q", "verdict": "A better", "params": {"enable_thinking": "yes",
+                                                                                "max_new_tokens": "many"},
+           "system_a": {"metadata": {"model_id": 7}}, "system_b": {"metadata": {"model_id": "demo-model"}}}
+    verdicts_file(tmp_path).write_text(json.dumps(odd) + "\n" + "{not json\n", encoding="utf-8")
+    found, left_out = games(tmp_path, ANALYSTS, "budget")
+    assert [(g.first, g.second) for g in found] == [("7", "demo-model")] and not left_out
+
+
 def test_a_run_written_again_is_read_again(judged):
     before = standings(judged, "deepseek-chat", "model")["head_to_head"][0]
     path = run_file(judged, "tuesday")
