@@ -69,6 +69,9 @@ def run_leaderboard(argv: list[str]) -> int:
         if board["groups"] > 1:
             print(f"\n{board['groups']} groups of models never met: ratings compare within a group only "
                   "(the CSV's group column).")
+    if board["judged_itself"]:
+        print(f"The judge judged its own answers as {', '.join(board['judged_itself'])}: a model tends to prefer "
+              "its own; read its ratings against the analysts'.")
     if board["left_out"]:
         print("Left out: " + "; ".join(f"{n} ({why})" for why, n in board["left_out"].items()))
     for path, rows, columns in ((args.out, board["models"], [*LEADERBOARD_COLUMNS, "group"]),

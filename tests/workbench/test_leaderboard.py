@@ -217,8 +217,9 @@ def test_the_headless_leaderboard_prints_the_tables_and_writes_them_as_csv(judge
     with pairs.open(encoding="utf-8-sig", newline="") as fh:
         assert len(list(csv.DictReader(fh))) == 2
     assert run_leaderboard(["--results-dir", str(judged), "--judge", "deepseek-chat", "--only", "category:risk"]) == 0
-    assert "rated from 2 verdicts of deepseek-chat on the experiments whose category is risk" in \
-        capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "rated from 2 verdicts of deepseek-chat on the experiments whose category is risk" in printed
+    assert "The judge judged its own answers as deepseek-chat: a model tends to prefer its own" in printed
     for bad in (["--only", "colour:red"], ["--judge", "nobody"]):
         with pytest.raises(SystemExit) as exited:
             run_leaderboard(["--results-dir", str(judged), *bad])
