@@ -344,7 +344,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         (and adapters) of its last question picked again; nothing changes when it kept none."""
         history = restored_turns(data)
         if not history:
-            return tuple(gr.skip() for _ in range(11))
+            return tuple(gr.skip() for _ in restored)
         return shown_conversation(history)
 
     def open_conversation(file: str | None, history: list[Turn]) -> tuple:

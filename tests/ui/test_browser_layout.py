@@ -30,3 +30,21 @@ def test_no_tab_is_wider_than_the_window(browser, running_app, width):
             assert (sideways, cut_off) == (0, []), f"{tab} tab at {width} px"
     finally:
         context.close()
+
+
+def test_a_fresh_page_loads_without_an_error_on_any_tab(browser, running_app):
+    """What the page reads back on load (the browser's conversation and comparisons, none here)
+    must not fail: a load event that returns the wrong number of values marks every component
+    it updates with an Error badge, though the page goes on working."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(running_app[0])
+        page.wait_for_selector("#chat-question textarea", timeout=30000)
+        page.wait_for_timeout(1500)  # the load events have answered
+        for tab in TABS:
+            page.click(f'button[data-tab-id="{tab}"]')
+            page.wait_for_timeout(300)
+            assert page.get_by_text("Error", exact=True).count() == 0, f"{tab} tab"
+    finally:
+        context.close()
