@@ -16,6 +16,7 @@ from workbench.charts import ratings_figure
 from workbench.export import write_csv
 from workbench.leaderboard import (
     ANALYSTS,
+    CHECKS,
     GROUPINGS,
     HEAD_TO_HEAD_COLUMNS,
     LEADERBOARD_COLUMNS,
@@ -27,7 +28,10 @@ SHARE_COLUMNS = {"preferred share", "model preferred share"}
 GROUPING_CHOICES = [("model", "model"), ("model + thinking mode", "thinking"),
                     ("model + thinking mode + token budget", "budget")]
 HOW = ("Each verdict is a game between the model behind System A and the one behind System B (a single "
-       "comparison's or a batch run's); *Tie* and *Both bad* count half to each. The ratings are on the Elo scale "
+       "comparison's or a batch run's); *Tie* and *Both bad* count half to each. With *checks*, no one judges: "
+       "each experiment of a saved run whose two answers were both checked is a game won by the answer that "
+       "passed every check against one that did not (a Tie when both did, Both bad when neither did). "
+       "The ratings are on the Elo scale "
        "(Bradley–Terry): 400 points apart, one model is preferred ten times as often as the other; 100 apart, "
        "about 64% of the time. Each model also holds one tie against an average one (1,000), so that a handful of "
        "verdicts does not give an extreme rating. The 95% interval is the middle 95% of the ratings over 200 "
@@ -42,7 +46,13 @@ def _shown(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
 
 def whose(judge: str) -> str:
     """Who gave the verdicts, in words."""
-    return "the analysts" if judge == ANALYSTS else f"the judge model `{judge}`"
+    return {ANALYSTS: "the analysts", CHECKS: "the experiments' checks"}.get(judge, f"the judge model `{judge}`")
+
+
+def judge_choice(judge: str) -> str:
+    """A whose-verdicts choice as the dropdown names it."""
+    return {ANALYSTS: "analysts", CHECKS: "checks (the answer that passed every check, no judge)"}.get(
+        judge, f"judge model {judge}")
 
 
 def standings_note(board: dict[str, Any]) -> str:
@@ -107,8 +117,8 @@ def standings_view(results_dir: Path, judge: str | None, by: str | None, only: s
             downloads.append(gr.update(value=str(path), visible=True))
         else:
             downloads.append(gr.update(visible=False))
-    return (gr.update(choices=[("analysts" if j == ANALYSTS else f"judge model {j}", j) for j in choices],
-                      value=judge), gr.update(choices=groups, value=only or EVERY),
+    return (gr.update(choices=[(judge_choice(j), j) for j in choices], value=judge),
+            gr.update(choices=groups, value=only or EVERY),
             standings_note(board), gr.update(value=ratings_figure(board["models"]), visible=bool(board["models"])),
             _shown(board["models"], LEADERBOARD_COLUMNS),
             _shown(board["head_to_head"], HEAD_TO_HEAD_COLUMNS), *downloads)

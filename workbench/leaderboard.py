@@ -22,12 +22,14 @@ import numpy as np
 from engines.systems import NO_MODEL_CALL
 from workbench.breakdown import GROUPINGS as BREAKDOWN_GROUPINGS
 from workbench.breakdown import SLUGS
-from workbench.compare import SYSTEMS, latest_records, saved_run_files
+from workbench.checks import all_passed
+from workbench.compare import SYSTEMS, both_answered, latest_records, saved_run_files
 from workbench.model_judge import model_verdicts, model_verdicts_file
 from workbench.stats import wilson_interval
 from workbench.verdicts import latest_verdicts, verdicts_file
 
 ANALYSTS = "analysts"
+CHECKS = "checks"  # no judge: the experiments' checks, where both answers were checked
 GROUPINGS = {"model": "its id", "thinking": "its id and thinking mode",
              "budget": "its id, thinking mode and token budget"}
 BOOTSTRAP_ROUNDS = 200
@@ -89,7 +91,20 @@ def _run_sides(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
     sides = {rec["experiment_id"]: tuple(_side(rec, system, models[system]) for system in SYSTEMS.values())
              for rec in records}
     groups = {rec["experiment_id"]: experiment_groups(rec) for rec in records}
-    return {"models": models, "sides": sides, "groups": groups}
+    checked = {rec["experiment_id"]: said for rec in records if (said := checks_verdict(rec))}
+    return {"models": models, "sides": sides, "groups": groups, "checks": checked}
+
+
+def checks_verdict(rec: dict[str, Any]) -> str | None:
+    """The verdict an experiment's checks give (workbench.checks), where both systems answered
+    and both answers were checked: the one that passed every check better than the one that did
+    not, a Tie when both passed, Both bad when neither did; None otherwise."""
+    if not both_answered(rec):
+        return None
+    a, b = all_passed(rec["system_a"]), all_passed(rec["system_b"])
+    if a is None or b is None:
+        return None
+    return ("Tie" if b else "A better") if a else ("B better" if b else "Both bad")
 
 
 def _run_index(results_dir: Path) -> dict[str, dict[str, Any]]:
@@ -113,9 +128,11 @@ def label(side: Side, by: str) -> str | None:
 
 
 def judges(results_dir: Path) -> list[str]:
-    """Whose verdicts a leaderboard may count: the analysts, then each judge model that judged a run."""
+    """Whose verdicts a leaderboard may count: the analysts, the checks (when a saved run has
+    experiments whose two answers were both checked), then each judge model that judged a run."""
     models = {str(r.get("judge_model") or "") for r in model_verdicts(model_verdicts_file(results_dir))}
-    return [ANALYSTS, *sorted(m for m in models if m)]
+    checked = [CHECKS] if any(run["checks"] for run in _run_index(results_dir).values()) else []
+    return [ANALYSTS, *checked, *sorted(m for m in models if m)]
 
 
 def games(results_dir: Path, judge: str = ANALYSTS, by: str = "model") -> tuple[list[Game], Counter]:
@@ -128,12 +145,15 @@ def games(results_dir: Path, judge: str = ANALYSTS, by: str = "model") -> tuple[
     found = []
     if judge == ANALYSTS:
         given = latest_verdicts(verdicts_file(results_dir))
+    elif judge == CHECKS:  # a verdict per experiment both answers of which were checked, in every saved run
+        given = [{"run": name, "experiment_id": exp_id, "verdict": said}
+                 for name, run in index.items() for exp_id, said in run["checks"].items()]
     else:
         given = [r for r in model_verdicts(model_verdicts_file(results_dir)) if str(r.get("judge_model")) == judge]
     for verdict in given:
         run = verdict.get("run") or None
         saved = index.get(run) if run else None
-        if judge != ANALYSTS:  # a model verdict holds no answers: the run's record names the models
+        if judge != ANALYSTS:  # a model's (or the checks') verdict holds no answers: the run's record names them
             sides = saved["sides"].get(verdict["experiment_id"]) if saved else None
             if sides is None:
                 left_out["its run or experiment is no longer saved"] += 1
@@ -308,7 +328,7 @@ def standings(results_dir: Path, judge: str = ANALYSTS, by: str = "model",
     if only is not None:
         found = [g for g in found if only in g.groups]
     board = leaderboard(found)
-    itself = [] if judge == ANALYSTS else [
+    itself = [] if judge in (ANALYSTS, CHECKS) else [
         r["model"] for r in board["models"]
         if r["model"] == (model := judge.split(" + rules ")[0]) or r["model"].startswith(model + " · ")]
     return {"judge": judge, "by": by, "only": list(only) if only else None, **board, "left_out": dict(left_out),

@@ -22,7 +22,8 @@ def build_leaderboard_parser() -> argparse.ArgumentParser:
         "(the Batch tab's Models across every verdict, headless): Bradley-Terry on the Elo scale, with "
         "95%% intervals, and every two models head to head.")
     parser.add_argument("--judge", default=ANALYSTS,
-                        help="whose verdicts: analysts (default) or a judge model's name, as the tally names it")
+                        help="whose verdicts: analysts (default), checks (the answer that passed every check "
+                        "wins, no judge) or a judge model's name, as the tally names it")
     parser.add_argument("--by", choices=list(GROUPINGS), default="model",
                         help="tell models apart by their id (model, default), also their thinking mode (thinking), "
                         "also their token budget (budget)")

@@ -14,7 +14,7 @@ from engines.systems import NO_MODEL_CALL
 from ui.leaderboard import standings_note
 from workbench.charts import ratings_figure
 from workbench.compare import Experiment, SystemRun, record, run_file
-from workbench.leaderboard import ANALYSTS, Game, games, judges, label, leaderboard, standings
+from workbench.leaderboard import ANALYSTS, CHECKS, Game, games, judges, label, leaderboard, standings
 from workbench.model_judge import model_verdicts_file, record_model_verdict
 from workbench.verdicts import record_verdict, verdicts_file
 
@@ -225,3 +225,29 @@ def test_the_headless_leaderboard_prints_the_tables_and_writes_them_as_csv(judge
             run_leaderboard(["--results-dir", str(judged), *bad])
         assert exited.value.code == 2
     assert "--judge: no verdicts from 'nobody'" in capsys.readouterr().err
+
+
+def test_the_checks_rate_the_models_where_no_one_judged(tmp_path):
+    def checked(exp_id: str, a_says: str, b_says: str, b_model: str = "demo-model") -> dict:
+        exp = Experiment(id=exp_id, query="What is the reporting threshold?", lang="en", category="governance",
+                         expect={"contains": "10,000"})
+        runs = {"A": _answer("System A", "deepseek-chat"), "B": _answer("System B", b_model)}
+        runs["A"].response, runs["B"].response = a_says, b_says
+        return record(exp, runs, params=GenerationParams(max_new_tokens=256))
+
+    right, wrong = "It is 10,000 euros.", "It depends."
+    _save(tmp_path, "nightly", [checked("c1", right, wrong), checked("c2", right, right), checked("c3", wrong, wrong),
+                                checked("c4", wrong, right), checked("c5", right, wrong)])
+    unchecked = record(Experiment(id="u1", query="q"), {"A": _answer("System A", "deepseek-chat"),
+                                                        "B": _answer("System B", "demo-model")})
+    _save(tmp_path, "plain", [unchecked])  # nothing checked there: no game
+    assert judges(tmp_path) == [ANALYSTS, CHECKS]  # no verdict given, yet the checks rate the models
+    board = standings(tmp_path, CHECKS, "model")
+    (pair,) = board["head_to_head"]
+    assert (pair["model"], pair["against"]) == ("deepseek-chat", "demo-model")
+    assert (pair["model preferred"], pair["against preferred"], pair["tie"], pair["both bad"]) == (2, 1, 1, 1)
+    assert pair["runs"] == 1 and board["judged_itself"] == [] and board["left_out"] == {}
+    assert "rated from 5 verdicts given by the experiments' checks" in standings_note(board)
+    assert standings(tmp_path, CHECKS, "model", only=("category", "governance"))["verdicts"] == 5
+    _save(tmp_path, "nightly", [checked("c1", right, right)])
+    assert judges(tmp_path) == [ANALYSTS, CHECKS] and standings(tmp_path, CHECKS)["models"][0]["rating"] == 1000
