@@ -13,6 +13,7 @@ from pathlib import Path
 from workbench.breakdown import SLUGS
 from workbench.export import write_csv
 from workbench.leaderboard import ANALYSTS, GROUPINGS, HEAD_TO_HEAD_COLUMNS, LEADERBOARD_COLUMNS, judges, standings
+from workbench.saved import unwritable
 from workbench.settings import ROOT
 
 
@@ -55,6 +56,9 @@ def run_leaderboard(argv: list[str]) -> int:
     slug, _, value = (args.only or "").partition(":")
     if args.only is not None and (slug not in SLUGS or not value):
         parser.error(f"--only takes GROUPING:VALUE, GROUPING one of {', '.join(SLUGS)}; not {args.only!r}")
+    for flag, path in (("--out", args.out), ("--pairs-out", args.pairs_out)):
+        if path is not None and (problem := unwritable(path.parent)):
+            parser.error(f"{flag}: {path.parent} cannot be written ({problem})")
     if args.judge not in (known := judges(args.results_dir)):
         parser.error(f"--judge: no verdicts from {args.judge!r} in {args.results_dir}; there are {', '.join(known)}")
     board = standings(args.results_dir, args.judge, args.by, (slug, value) if args.only else None)

@@ -225,6 +225,11 @@ def test_the_headless_leaderboard_prints_the_tables_and_writes_them_as_csv(judge
             run_leaderboard(["--results-dir", str(judged), *bad])
         assert exited.value.code == 2
     assert "--judge: no verdicts from 'nobody'" in capsys.readouterr().err
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")  # a folder cannot be made where a file is
+    with pytest.raises(SystemExit) as exited:
+        run_leaderboard(["--results-dir", str(judged), "--out", str(blocker / "board.csv")])
+    assert exited.value.code == 2 and f"--out: {blocker} cannot be written" in capsys.readouterr().err
 
 
 def test_the_checks_rate_the_models_where_no_one_judged(tmp_path):
