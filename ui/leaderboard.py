@@ -21,6 +21,7 @@ from workbench.leaderboard import (
     HEAD_TO_HEAD_COLUMNS,
     LEADERBOARD_COLUMNS,
     judges,
+    parse_only,
     standings,
 )
 
@@ -88,8 +89,10 @@ EVERY = "every experiment"
 
 def only_of(choice: str | None) -> tuple[str, str] | None:
     """The group an *Only the experiments of* choice names ("category:risk"); None for all."""
-    slug, _, value = (choice or "").partition(":")
-    return (slug, value) if slug in SLUGS and value else None
+    try:
+        return parse_only(choice or None)
+    except ValueError:  # EVERY, or a choice no longer offered
+        return None
 
 
 def only_options(board: dict[str, Any]) -> list[tuple[str, str]]:

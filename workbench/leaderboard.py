@@ -307,6 +307,17 @@ def _head_to_head(names: list[str], cells: dict[tuple[int, int], np.ndarray], ra
     return sorted(rows, key=lambda r: (-r["verdicts"], r["model"], r["against"]))
 
 
+def parse_only(text: str | None) -> tuple[str, str] | None:
+    """The group of experiments `text` names ("category:risk": a breakdown's slug and a group of
+    it) as (slug, value); None for none given. ValueError says what a malformed one lacks."""
+    if text is None:
+        return None
+    slug, _, value = text.partition(":")
+    if slug not in SLUGS or not value:
+        raise ValueError(f"GROUPING:VALUE, GROUPING one of {', '.join(SLUGS)}")
+    return slug, value
+
+
 def only_choices(found: list[Game]) -> dict[str, list[str]]:
     """The groups the games' experiments fall in, per grouping slug (what `only` may name)."""
     seen: dict[str, set[str]] = {}

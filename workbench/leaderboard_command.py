@@ -12,7 +12,15 @@ from pathlib import Path
 
 from workbench.breakdown import SLUGS
 from workbench.export import write_csv
-from workbench.leaderboard import ANALYSTS, GROUPINGS, HEAD_TO_HEAD_COLUMNS, LEADERBOARD_COLUMNS, judges, standings
+from workbench.leaderboard import (
+    ANALYSTS,
+    GROUPINGS,
+    HEAD_TO_HEAD_COLUMNS,
+    LEADERBOARD_COLUMNS,
+    judges,
+    parse_only,
+    standings,
+)
 from workbench.saved import unwritable
 from workbench.settings import ROOT
 
@@ -53,16 +61,17 @@ def run_leaderboard(argv: list[str]) -> int:
     """Exit status 0 with a leaderboard printed, 2 for bad arguments."""
     parser = build_leaderboard_parser()
     args = parser.parse_args(argv)
-    slug, _, value = (args.only or "").partition(":")
-    if args.only is not None and (slug not in SLUGS or not value):
-        parser.error(f"--only takes GROUPING:VALUE, GROUPING one of {', '.join(SLUGS)}; not {args.only!r}")
+    try:
+        only = parse_only(args.only)
+    except ValueError as exc:
+        parser.error(f"--only takes {exc}; not {args.only!r}")
     for flag, path in (("--out", args.out), ("--pairs-out", args.pairs_out)):
         if path is not None and (problem := unwritable(path.parent)):
             parser.error(f"{flag}: {path.parent} cannot be written ({problem})")
     if args.judge not in (known := judges(args.results_dir)):
         parser.error(f"--judge: no verdicts from {args.judge!r} in {args.results_dir}; there are {', '.join(known)}")
-    board = standings(args.results_dir, args.judge, args.by, (slug, value) if args.only else None)
-    where = f" on the experiments whose {SLUGS[slug]} is {value}" if args.only else ""
+    board = standings(args.results_dir, args.judge, args.by, only)
+    where = f" on the experiments whose {SLUGS[only[0]]} is {only[1]}" if only else ""
     if not board["models"]:
         print(f"No verdict from {args.judge}{where} between two models in {args.results_dir}.")
     else:

@@ -22,7 +22,7 @@ from workbench.breakdown import SLUGS, breakdown
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, latest_records, new_experiment_id, run_file, safe_run_name, saved_runs
 from workbench.experiments import MAX_REFERENCE_CHARS
-from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, standings
+from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, parse_only, standings
 from workbench.model_judge import judges_compared, model_summary, model_verdicts, model_verdicts_file
 from workbench.runs_overview import runs_overview
 from workbench.services import Services
@@ -175,18 +175,18 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         `only` (`category:risk`, `language:fr`: a breakdown's slug and a group of it)
         (workbench.leaderboard.standings): the leaderboard, every two models head to head, the
         groups that never met, what was left out."""
-        slug, _, value = (only or "").partition(":")
-        if only is not None and (slug not in SLUGS or not value):
+        try:
+            group = parse_only(only)
+        except ValueError as exc:
             raise HTTPException(422, detail=[{"loc": ["query", "only"], "type": "value_error",
-                                              "msg": f"only is {only!r}: GROUPING:VALUE, GROUPING one of "
-                                                     f"{', '.join(SLUGS)}"}])
+                                              "msg": f"only is {only!r}: {exc}"}]) from None
         if by not in GROUPINGS:
             raise HTTPException(422, detail=[{"loc": ["query", "by"], "type": "value_error",
                                               "msg": f"by is {by!r}: one of {', '.join(GROUPINGS)}"}])
         if judge not in (known := judges(folder)):
             raise HTTPException(422, detail=[{"loc": ["query", "judge"], "type": "value_error",
                                               "msg": f"judge is {judge!r}: one of {', '.join(known)}"}])
-        return standings(folder, judge, by, (slug, value) if only is not None else None)
+        return standings(folder, judge, by, group)
 
     guard = [Depends(login_required(auth))]
     return [APIRoute(path, endpoint, methods=[method], tags=["workbench"], dependencies=guard)
