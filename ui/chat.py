@@ -153,19 +153,22 @@ def differences_md(turns: list[Turn]) -> str:
                              "**How they differ** (last question)")
 
 
-def conversation_files(turns: list[Turn]) -> tuple[Any, Any, Any]:
-    """The three download buttons' updates: the conversation as Markdown and as JSON, and its
-    questions as an experiment file, or hidden."""
+# the download buttons under the conversation, in their order: (file name stem, suffix, writer)
+CONVERSATION_FILES = (("conversation", ".md", conversation_markdown), ("conversation", ".json", conversation_json),
+                      ("chat-questions", ".jsonl", conversation_questions))
+
+
+def conversation_files(turns: list[Turn]) -> tuple[Any, ...]:
+    """The download buttons' updates (CONVERSATION_FILES): the conversation as Markdown and as
+    JSON, and its questions as an experiment file, or hidden."""
     if not finished(turns):
-        return (gr.update(value=None, visible=False),) * 3
+        return tuple(gr.update(value=None, visible=False) for _ in CONVERSATION_FILES)
     updates = []
-    for stem, suffix, text in (("conversation", ".md", conversation_markdown(turns)),
-                               ("conversation", ".json", conversation_json(turns)),
-                               ("chat-questions", ".jsonl", conversation_questions(turns))):
+    for stem, suffix, write in CONVERSATION_FILES:
         path = download_path(stem, suffix)
-        path.write_text(text, encoding="utf-8")
+        path.write_text(write(turns), encoding="utf-8")
         updates.append(gr.update(value=str(path), visible=True))
-    return updates[0], updates[1], updates[2]
+    return tuple(updates)
 
 
 def build_chat_tab(services: Services) -> dict[str, Any]:
@@ -271,7 +274,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
             turn = turns_now[0]
             turn.beside = turns_now[1] if len(turns_now) > 1 else None
             current = [*history, turn]
-            files = (gr.update(),) * 3 if not turn.done else conversation_files(current)
+            files = tuple(gr.update() for _ in CONVERSATION_FILES) if not turn.done else conversation_files(current)
             yield (render(current), render(beside_history(current)), current, "",
                    gr.update(visible=cut_off_in_reasoning(current)), *files, differences_md(current))
 

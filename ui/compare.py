@@ -299,9 +299,9 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                   api_visibility="private")
     # a new run or another run opened: the row details and the run-against-run view were of the last one
     # (and a report written of the last one)
-    hide_both = {"fn": lambda: (gr.update(visible=False),) * 4, "inputs": None,
-                 "outputs": [judging["details"], runs_box, report, report_page], "api_visibility": "private",
-                 "queue": False}
+    hidden = [judging["details"], runs_box, report, report_page]
+    hide_both = {"fn": lambda: tuple(gr.update(visible=False) for _ in hidden), "inputs": None, "outputs": hidden,
+                 "api_visibility": "private", "queue": False}
     batch_go.click(**hide_both)
     batch_go.click(batch_ui, {upload, systems, concurrency, limit, run_name, *param_list}, batch_outputs,
                    api_visibility="private", **services.heavy_event).then(**judging["refresh"]).then(

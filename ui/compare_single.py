@@ -85,13 +85,13 @@ def offered_examples(path: str | None, examples: list[Experiment]) -> tuple[list
     """The experiments of the file uploaded under *Batch* (`path`; None when it was cleared), kept
     for this session, and the example picker offering them; a file that is not an experiment file
     offers nothing more (running the batch says what is wrong with it)."""
-    if not path:
-        return [], gr.update(choices=example_choices(examples), label=EXAMPLE_LABEL)
-    name = Path(path).name
     try:
-        mine = load_experiments(Path(path))
+        mine = load_experiments(Path(path)) if path else []
     except (ExperimentFileError, OSError):
+        mine = []
+    if not mine:
         return [], gr.update(choices=example_choices(examples), label=EXAMPLE_LABEL)
+    name = Path(str(path)).name
     return mine, gr.update(choices=example_choices(examples, mine, name),
                            label=f"Example from your file {name} ({len(mine)}) or the experiment set")
 
