@@ -85,8 +85,7 @@ def results_view(records: list[dict[str, Any]], name: str, verdicts: dict[str, d
     summ = summarize(records)
     return (results_frame(records),
             pd.DataFrame(summary_table(summ), columns=["metric", "System A", "System B"]),
-            findings(records, summ), charts.latency_figure(rows), charts.refusal_by_route_figure(summ),
-            charts.tokens_figure(rows), run_csv(records, name))
+            findings(records, summ), *charts.run_figures(rows, summ), run_csv(records, name))
 
 
 def run_csv(records: list[dict[str, Any]], name: str, verdicts: dict[str, dict] | None = None) -> Any:

@@ -45,7 +45,7 @@ from workbench.compare import (
 )
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
 from workbench.model_judge import model_verdicts, model_verdicts_file
-from workbench.report import report_html, run_report
+from workbench.report import report_page, run_report
 from workbench.run_files import read_run_file, save_as_run
 from workbench.services import Services
 from workbench.summary import summarize
@@ -155,7 +155,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                     report_btn = gr.Button("Write a report of this run", elem_id="batch-report")
                     report = gr.DownloadButton("Download the report (Markdown)", visible=False,
                                                elem_id="batch-report-download")
-                    report_page = gr.DownloadButton("Download the report (web page)", visible=False,
+                    report_web = gr.DownloadButton("Download the report (web page)", visible=False,
                                                     elem_id="batch-report-html")
                 with gr.Group(visible=False, elem_id="batch-runs") as runs_box:
                     runs_md = gr.Markdown(elem_id="batch-runs-head")
@@ -267,7 +267,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                           model_verdicts(model_verdicts_file(settings.results_dir), name))
         path, page = download_path(f"{name}-report", ".md"), download_path(f"{name}-report", ".html")
         path.write_text(text, encoding="utf-8")
-        page.write_text(report_html(text, f"Batch run {name}"), encoding="utf-8")
+        page.write_text(report_page(text, name, list(held.values())), encoding="utf-8")
         return gr.update(value=str(path), visible=True), gr.update(value=str(page), visible=True)
 
     def set_against(current: str, other: str | None) -> tuple:
@@ -299,7 +299,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                   api_visibility="private")
     # a new run or another run opened: the row details and the run-against-run view were of the last one
     # (and a report written of the last one)
-    hidden = [judging["details"], runs_box, report, report_page]
+    hidden = [judging["details"], runs_box, report, report_web]
     hide_both = {"fn": lambda: tuple(gr.update(visible=False) for _ in hidden), "inputs": None, "outputs": hidden,
                  "api_visibility": "private", "queue": False}
     batch_go.click(**hide_both)
@@ -323,7 +323,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     overview["table"].select(open_listed, None, [*batch_outputs, run_name, overview["box"]],
                              api_visibility="private").then(**judging["refresh"]).then(**refresh_breakdown)
     by_group["by"].input(**regroup)
-    report_btn.click(write_report, [batch_records, shown_run], [report, report_page], api_visibility="private")
+    report_btn.click(write_report, [batch_records, shown_run], [report, report_web], api_visibility="private")
     against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df, changes_df],
                   api_visibility="private")
     return {"controls": param_controls, "preset": compare_preset,

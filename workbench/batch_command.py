@@ -46,7 +46,7 @@ from workbench.model_judge import (
     model_verdicts,
     model_verdicts_file,
 )
-from workbench.report import report_html, run_report
+from workbench.report import report_page, run_report
 from workbench.saved import unwritable
 from workbench.services import Services, build_services
 from workbench.settings import add_arguments, settings_from_args
@@ -250,7 +250,7 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
     if args.report is not None:
         text = run_report(args.run or jsonl.stem, records, analysts, judged)
         if args.report.suffix.lower() in (".html", ".htm"):
-            text = report_html(text, f"Batch run {args.run or jsonl.stem}")
+            text = report_page(text, args.run or jsonl.stem, records)
         args.report.write_text(text, encoding="utf-8")
         written.append(str(args.report))
     print(f"{len(records)} experiments, {len(rows)} rows -> {' and '.join(written)}")

@@ -48,6 +48,13 @@ def tokens_figure(rows: list[dict[str, Any]]) -> go.Figure:
     return fig
 
 
+def run_figures(rows: list[dict[str, Any]], summary: dict[str, Any]) -> list[go.Figure]:
+    """A batch run's charts, as the Batch tab draws them and its web report holds them: latency per
+    answer, refusal rate by route, mean tokens per answer (`rows`: the run's flat_rows, `summary`:
+    its summarize)."""
+    return [latency_figure(rows), refusal_by_route_figure(summary), tokens_figure(rows)]
+
+
 def ratings_figure(models: list[dict[str, Any]]) -> go.Figure:
     """The leaderboard's ratings (workbench.leaderboard rows, best first) as points with their 95%
     intervals, the best at the top, against the middle of the scale (1,000): two bars that

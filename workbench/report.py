@@ -4,23 +4,34 @@ one Markdown file for someone who will not open the app (a manager, a model-risk
 what was asked and with which settings, the summary per system, the figures per category, those
 lines, then the experiments where the answers disagree, each with how they differ. Any Markdown
 viewer (GitHub, an IDE, a wiki) shows it as tables; `report_html` gives the same as one web page
-for those who open files in a browser (or print them to PDF)."""
+for those who open files in a browser (or print them to PDF), with the run's charts."""
 
 from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+import plotly.graph_objects as go
 from markdown_it import MarkdownIt
 
 from workbench.breakdown import breakdown, breakdown_columns
+from workbench.charts import run_figures
 from workbench.compare import SYSTEMS, both_answered, still_to_run
 from workbench.differences import differences, disagreement_line, disagreements
 from workbench.model_judge import judge_lines
 from workbench.safety import safe_markdown
-from workbench.summary import paired_checks_line, percent_rows, refusal_split, routing_line, summarize, summary_table
+from workbench.summary import (
+    flat_rows,
+    paired_checks_line,
+    percent_rows,
+    refusal_split,
+    routing_line,
+    summarize,
+    summary_table,
+)
 from workbench.verdict_stats import agreement_line, breakdown_lines, preference_line
 from workbench.verdicts import tally_line
 
@@ -147,16 +158,39 @@ th { background: #f6f8fa; }
 tr:nth-child(even) td { background: #fafbfc; }
 code { font: .88em ui-monospace, "SFMono-Regular", Menlo, monospace; background: #eff1f3; padding: .1em .3em;
        border-radius: 4px; }
+.chart { break-inside: avoid; margin: .5em 0 1em; }
 @media screen { table { display: block; max-width: 100%; overflow-x: auto; } }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } tr { break-inside: avoid; } }
 """
 
 
-def report_html(markdown: str, title: str) -> str:
+def _charts_html(figures: Sequence[go.Figure]) -> str:
+    """The figures that have something to draw, as a "Charts" section: plotly.js written once,
+    inline, so that the page needs nothing from the network (about 4.8 MB), each chart still
+    interactive (hover for the figures) and printed as drawn."""
+    drawn = [fig for fig in figures if fig.data]
+    if not drawn:
+        return ""
+    parts = [f'<div class="chart">{fig.to_html(full_html=False, include_plotlyjs=not i, config={"displaylogo": False})}'
+             "</div>" for i, fig in enumerate(drawn)]
+    return "<h2>Charts</h2>\n" + "\n".join(parts) + "\n"
+
+
+def report_html(markdown: str, title: str, figures: Sequence[go.Figure] = ()) -> str:
     """A report (run_report's Markdown) as one self-contained web page: its tables as tables,
-    styled for the screen and for printing. Raw HTML in the Markdown (a model's answer quoted in
-    it) is shown as text, never run."""
+    styled for the screen and for printing, and the `figures` in a section of their own after the
+    first (the summary). Raw HTML in the Markdown (a model's answer quoted in it) is shown as
+    text, never run; plotly writes the figures' text as JSON escapes, never as markup."""
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
+    if charts := _charts_html(figures):
+        second = body.find("<h2>", body.find("<h2>") + 1)
+        body = body + charts if second < 0 else body[:second] + charts + body[second:]
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{html.escape(title)}</title>\n<style>{REPORT_CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n")
+
+
+def report_page(markdown: str, name: str, records: list[dict[str, Any]]) -> str:
+    """run_report's Markdown of run `name` as a web page, with the run's charts (those the Batch
+    tab draws) after its summary."""
+    return report_html(markdown, f"Batch run {name}", run_figures(flat_rows(records), summarize(records)))

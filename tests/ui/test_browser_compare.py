@@ -256,6 +256,7 @@ def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
     assert "\n## By category\n\n| category |" in report and "\n| refusal rate |" in report
     page_html = download(page, "#batch-report-html", tmp_path / "report.html").read_text(encoding="utf-8")
     assert "<h1>Batch run <code>browser-test</code></h1>" in page_html and "<td>refusal rate</td>" in page_html
+    assert "<h2>Charts</h2>" in page_html and page_html.count('<div class="chart">') == 3  # the tab's charts
     # the figures per category, then per expected route, with a total
     by_table = page.locator("#batch-breakdown")
     expect(by_table).to_contain_text("router-dev")

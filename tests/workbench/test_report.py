@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from engines.base import GenerationParams, StreamStats
+from engines.base import GenerationParams, StreamStats, UpstreamError
 from workbench.compare import Experiment, SystemRun, record
-from workbench.report import SHOWN_DISAGREEMENTS, markdown_table, report_html, run_report
+from workbench.report import SHOWN_DISAGREEMENTS, markdown_table, report_html, report_page, run_report
 
 
 def _answered(text: str, model: str, refusal: bool = False) -> SystemRun:
@@ -70,3 +70,25 @@ def test_a_report_as_a_web_page_has_its_tables_as_tables_and_shows_a_models_html
     quoted = report_html("- `e2` — <script>alert(1)</script>", "t")  # a question quoted in it: text, never run
     assert "<script>" not in quoted and "&lt;script&gt;alert(1)&lt;/script&gt;" in quoted
     assert "@media print" in page
+
+
+def test_a_report_page_has_the_runs_charts_after_its_summary_and_plotly_written_once_inline():
+    records = [_rec("e1"), _rec("e2", b_says="Le ratio vaut 12.")]
+    records[1]["system_b"]["route"] = "</script><script>alert(1)</script>"  # a route name from an opened CSV: data
+    page = report_page(run_report("night", records, [], []), "night", records)
+    summary, charts, findings = (page.index(h) for h in ("<h2>Summary per system</h2>", "<h2>Charts</h2>",
+                                                         "<h2>Routes, refusals and checks</h2>"))
+    assert summary < charts < findings
+    assert page.count('<div class="chart">') == 3  # latency, refusal rate by route, tokens
+    assert page.count("Plotly.newPlot(") == 3 and page.count("plotly.js v") == 1  # the library once, no network
+    assert "<script src=" not in page and "<script type=\"text/javascript\" src=" not in page
+    assert "<script>alert(1)" not in page and "\\u003c\\u002fscript\\u003e" in page  # the route name as JSON text
+    assert page.index("Latency per answer") < page.index("Refusal rate by route") < page.index("Mean tokens per answer")
+
+
+def test_a_report_page_draws_no_chart_that_would_be_empty():
+    down = SystemRun("S", done=True, error=UpstreamError("down"))
+    failed = [record(Experiment("e1", "Quel est le ratio ?"), {"A": down, "B": down}, GenerationParams())]
+    page = report_page(run_report("down", failed, None, None), "down", failed)
+    assert "<h2>Charts</h2>" not in page and "Plotly" not in page
+    assert report_html("# t\n\n## Only\n\ntext", "t").count("<h2>") == 1
