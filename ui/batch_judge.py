@@ -13,7 +13,7 @@ import gradio as gr
 from ui.batch_view import results_frame, run_csv, table_verdicts, verdict_columns
 from ui.compare_view import column_frame, experiment_md, shown_record, system_columns
 from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt
-from ui.model_judge import bind_model_judge, build_model_judge, model_said
+from ui.model_judge import bind_model_judge, build_model_judge, estimate_of, model_said
 from workbench.blind import blind_left
 from workbench.differences import disagreements
 from workbench.model_judge import judge_lines, model_verdicts, model_verdicts_file
@@ -146,6 +146,12 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
                       [shown, note, *col_parts, diff, *frame, tally, table, why, download], **private)
         bind_model_judge(services, by_model, records, run, table, tally, download, tally_of)
 
+    estimate = estimate_of(services)
+
+    def refresh(held: dict[str, dict] | None, run_name: str, label: str, rules: str) -> tuple[str, str]:
+        """The run shown changed: its tally, and what judging it with a model would cost."""
+        return tally_of(held, run_name), estimate(held, run_name, label, rules)
+
     return {"details": details, "bind_verdicts": bind_verdicts,
-            "refresh": {"fn": tally_of, "inputs": [records, run],
-                        "outputs": [tally], "queue": False, **private}}
+            "refresh": {"fn": refresh, "inputs": [records, run, by_model["engine"], by_model["rules"]],
+                        "outputs": [tally, by_model["estimate"]], "queue": False, **private}}

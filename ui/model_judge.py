@@ -19,6 +19,7 @@ from ui.judging import judge_of
 from workbench.blind import is_blind_pending
 from workbench.compare import both_answered
 from workbench.experiments import MAX_REFERENCE_CHARS
+from workbench.judge_cost import estimate_line, judge_estimate
 from workbench.model_judge import (
     JUDGE_PARAMS,
     JUDGE_SYSTEM,
@@ -131,7 +132,7 @@ def progress_line(run: str, model: str, prog: JudgeProgress, errors: list[str], 
 
 def build_model_judge(services: Services) -> dict[str, Any]:
     """Lays out the accordion; returns what bind_model_judge binds."""
-    with gr.Accordion("Judge with a model", open=False, elem_id="batch-model-judge"):
+    with gr.Accordion("Judge with a model", open=False, elem_id="batch-model-judge") as box:
         gr.Markdown(EXPLAIN)
         with gr.Accordion("What the judge is told", open=False, elem_id="batch-model-judge-prompt"):
             gr.Markdown(f"> {JUDGE_SYSTEM}\n\nThen your house rules, if any, said to come before all of that; then "
@@ -149,8 +150,23 @@ def build_model_judge(services: Services) -> dict[str, Any]:
                               elem_id="batch-model-judge-width")
             go = gr.Button("Judge this run", variant="primary", elem_id="batch-model-judge-run")
             stop = gr.Button("Stop", elem_id="batch-model-judge-stop")
+        estimate = gr.Markdown(elem_id="batch-model-judge-estimate")
         status = gr.Markdown(elem_id="batch-model-judge-status")
-    return {"engine": engine, "rules": rules, "width": width, "go": go, "stop": stop, "status": status}
+    return {"box": box, "engine": engine, "rules": rules, "width": width, "go": go, "stop": stop,
+            "estimate": estimate, "status": status}
+
+
+def estimate_of(services: Services) -> Callable[[dict | None, str, str, str], str]:
+    """What judging the run shown (its records, its name) with the engine `label` names under
+    the house `rules` would read and cost (workbench.judge_cost), said before it starts."""
+    path = model_verdicts_file(services.settings.results_dir)
+
+    def estimate(held: dict[str, dict] | None, run_name: str, label: str, rules: str) -> str:
+        if not held or not run_name or label not in services.engines or len(rules or "") > MAX_RULES_CHARS:
+            return ""
+        return estimate_line(judge_estimate(services.engine(label), list(held.values()), run_name, path, rules),
+                             run_name)
+    return estimate
 
 
 def bind_model_judge(services: Services, parts: dict[str, Any], records: gr.State, run: gr.State,
@@ -195,7 +211,15 @@ def bind_model_judge(services: Services, parts: dict[str, Any], records: gr.Stat
         shown = verdict_columns(run_verdicts(verdicts_file(folder), run_name, judge_of(request)), models)
         return results_frame(rows, shown), tally_of(held, run_name, None, models), run_csv(rows, run_name, shown)
 
+    # what judging would read and cost: when the accordion opens, another judge or other rules are
+    # picked, and once a judging ends (the run shown changing is the tally's refresh: batch_judge)
+    ahead = {"fn": estimate_of(services), "inputs": [records, run, parts["engine"], parts["rules"]],
+             "outputs": parts["estimate"], "api_visibility": "private", "queue": False}
+    parts["box"].expand(**ahead)
+    parts["engine"].change(**ahead)
+    parts["rules"].blur(**ahead)
     parts["go"].click(judge, [records, run, parts["engine"], parts["rules"], parts["width"]], parts["status"],
                       api_visibility="private", **services.heavy_event).then(
-                          shown_again, [records, run], [table, tally, download], api_visibility="private")
+                          shown_again, [records, run], [table, tally, download], api_visibility="private").then(
+                              **ahead)
     parts["stop"].click(stopper(services, "model-judge"), None, None, api_visibility="private", queue=False)

@@ -35,6 +35,7 @@ from workbench.compare import (
 )
 from workbench.experiments import BUNDLED, ExperimentFileError, load_experiments
 from workbench.export import write_csv
+from workbench.judge_cost import estimate_line, judge_estimate
 from workbench.model_judge import (
     MAX_RULES_CHARS,
     compared_line,
@@ -208,11 +209,12 @@ def _judge(services: Services, which: str, run: str, records: list[dict], concur
     """Have System `which`'s model judge the saved run `run` (workbench.model_judge) under the
     house `rules`; print why an experiment got no verdict. Returns how many did not."""
     engine = services.remote if which == "A" else services.local
+    path = model_verdicts_file(services.settings.results_dir)
+    print(estimate_line(judge_estimate(engine, records, run, path, rules), run).replace("**", ""), flush=True)
     cancel = threading.Event()
     bar, failed = None, 0
     try:
-        for prog in judge_run(engine, records, run, model_verdicts_file(services.settings.results_dir),
-                              concurrency, cancel, rules):
+        for prog in judge_run(engine, records, run, path, concurrency, cancel, rules):
             if bar is None:
                 bar = tqdm(total=prog.total, unit="exp", desc=f"judge ({judge_name(engine.model_id, rules)})")
             bar.n = prog.judged + prog.failed

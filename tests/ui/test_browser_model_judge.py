@@ -55,6 +55,9 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
         open_saved_run(page, "judged-by-a-model", 3)
 
         page.locator("#batch-model-judge").get_by_text("Judge with a model").click()
+        estimate = page.locator("#batch-model-judge-estimate")  # what it will read, said before it starts
+        expect(estimate).to_contain_text("Judging run judged-by-a-model with judge reads 3 experiments (6 readings, "
+                                         "about")
         page.locator("#batch-model-judge-prompt").get_by_text("What the judge is told").click()
         expect(page.locator("#batch-model-judge-prompt")).to_contain_text("You judge two answers that a finance "
                                                                           "assistant gave")
@@ -62,6 +65,7 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
         status = page.locator("#batch-model-judge-status")
         expect(status).to_contain_text("Judged run judged-by-a-model with judge: 3 of 3 judged", timeout=30000)
         assert len(judge.requests) == 6  # each experiment read twice, A's answer first then B's
+        expect(estimate).to_contain_text("has a verdict from judge already")
         table = page.locator("#batch-table")
         expect(table.get_by_role("gridcell").filter(has_text="B better")).to_have_count(4)  # q-0, q-1: two rows each
         expect(table.get_by_role("gridcell").filter(has_text="Both bad")).to_have_count(2)  # q-2: B refused
@@ -90,16 +94,20 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
         expect(status).to_contain_text("has a verdict from judge already")
         assert len(judge.requests) == 6
         page.fill("#batch-model-judge-rules textarea", "Refuse any tip on a security.")  # under house rules,
-        page.click("#batch-model-judge-run")  # the same model is another judge: it judges every one again
         ruled = judge_name("judge", "Refuse any tip on a security.")
+        page.locator("#batch-model-judge-rules textarea").blur()
+        expect(estimate).to_contain_text(f"Judging run judged-by-a-model with {ruled} reads 3 experiments")
+        page.click("#batch-model-judge-run")  # the same model is another judge: it judges every one again
         expect(status).to_contain_text(f"Judged run judged-by-a-model with {ruled}: 3 of 3 judged", timeout=30000)
         assert len(judge.requests) == 12 and "Refuse any tip on a security." in str(judge.requests[-1]["body"])
         expect(tally).to_contain_text("Its house rules: “Refuse any tip on a security.”")
         expect(tally).to_contain_text("Judge models set against each other: judge and " + ruled)
 
         open_saved_run(page, "a-failed", 1)  # a run that System A failed on: nothing to judge, said so
+        expect(estimate).to_have_text("No experiment of run a-failed has answers from both systems yet: the judge "
+                                      "reads both.")
         page.click("#batch-model-judge-run")
-        expect(page.get_by_text("No experiment of run a-failed has answers from both systems")).to_be_visible()
+        expect(page.get_by_text("No experiment of run a-failed has answers from both systems, and")).to_be_visible()
         assert len(judge.requests) == 12
 
         # the leaderboard: the analyst's verdict, then the judge model's three, as games between the models

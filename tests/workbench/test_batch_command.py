@@ -133,6 +133,7 @@ def test_a_headless_run_is_judged_by_a_model_when_asked(tmp_path, capsys, demo_m
     assert sorted(r["experiment_id"] for r in judged) == ["q1", "q2"]
     assert all(r["judge_model"] == "judge" and r["consistent"] for r in judged)
     assert "Model verdicts (judge): " in printed and "— 2 of the 2 experiments both systems answered" in printed
+    assert "Judging run `judged` with `judge` reads 2 experiments (4 readings, about " in printed  # before judging
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))  # the judge that judged last: the one with rules
     assert {r["experiment_id"]: r["model_verdict"] for r in rows} == {r["experiment_id"]: r["verdict"] for r in judged}
     assert {r["model_judge"] for r in rows} == {judge_name("judge", "Refuse any tip on a security.")}
