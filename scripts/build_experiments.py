@@ -53,12 +53,10 @@ DEV_EXPECT = {"explicit_refusal": {"refusal": True}, "governance": {"refusal": F
 RISK_LABEL = {"en": r"\brisk(?:\s+level)?\W{{0,6}}{}\b", "fr": r"\brisque\W{{0,6}}{}\b"}
 
 
-def number_pattern(number: str) -> str:
-    """A regex for a figure however it is written: "12.5" matches 12.5 and 12,5; "240" matches
-    240 and 240.00, not 2400 or 1240."""
-    whole, _, frac = number.replace(",", ".").partition(".")
-    tail = rf"[.,]{frac}" if frac else r"(?:[.,]0+)?"
-    return rf"(?<![\d.,]){whole}{tail}(?!\d)"
+def figure(number: str) -> int | float:
+    """A figure as written in an answer ("12,5", "240") as a number check wants it: 12.5, 240."""
+    value = float(number.replace(",", "."))
+    return int(value) if value.is_integer() else value
 
 
 def demo_expect(sample: dict) -> dict:
@@ -69,7 +67,7 @@ def demo_expect(sample: dict) -> dict:
         return {"refusal": True}
     expect: dict = {"refusal": False, "language": lang}
     if kind == "calculation":
-        expect["regex"] = number_pattern(re.search(r"\d+(?:[.,]\d+)?", answer).group())
+        expect["number"] = figure(re.search(r"\d+(?:[.,]\d+)?", answer).group())
     elif kind == "transaction":
         level = re.match(r"\w+ ?: (\w+)", answer).group(1).lower()  # "Risque : ÉLEVÉ" -> "élevé"
         expect["regex"] = RISK_LABEL[lang].format(level)

@@ -38,8 +38,9 @@ def pick_engine(services: Services, label: str, adapter: str | None = None) -> t
 
 
 # under a box for checks on the answers (workbench.checks)
-CHECKS_HINT = ('<small>e.g. `{"contains": "5%", "language": "fr"}`; also `contains_any`, `not_contains`, '
-               "`regex`, `refusal`, `complete`, `max_latency_ms` (README: Checks on the answers)</small>")
+CHECKS_HINT = ('<small>e.g. `{"number": 12.5, "language": "fr"}` (the figure however written: 12,5 · 12.50 · '
+               "12,5 %); also `contains`, `contains_any`, `not_contains`, `regex`, `refusal`, `complete`, "
+               "`max_latency_ms` (README: Checks on the answers)</small>")
 
 
 def json_box(value: object) -> str:

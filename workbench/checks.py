@@ -7,6 +7,9 @@ not checked: what the user reads is the answer):
     contains_any   list           at least one appears
     not_contains   text or list   none appears
     regex          text           the pattern matches somewhere (Python syntax)
+    number         figure or list each figure is stated, however written (15 · 15,00 · 1 234,5 ·
+                                  5 % for 5 or 0.05 · 1,2 Md€ for 1.2 or 1.2e9: workbench.figures);
+                                  {"value": 15.27, "tolerance": 0.01} allows 1% either way
     refusal        true / false   the answer is (true) or is not (false) a refusal
     language       "en" / "fr"    the answer's language
     complete       true           the answer ended by itself, not at the token budget
@@ -21,14 +24,17 @@ scored: its answer is missing, not wrong. `apply_checks(record)` adds each syste
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from typing import Any
 
+from workbench.figures import figures, same_figure
 from workbench.language import SUPPORTED
 
-CHECKS = ("contains", "contains_any", "not_contains", "regex", "refusal", "language", "complete",
+CHECKS = ("contains", "contains_any", "not_contains", "regex", "number", "refusal", "language", "complete",
           "max_latency_ms")
+SHOWN_FIGURES = 5  # of the answer's, named when a number check fails
 MAX_TEXT = 500  # characters in one expected text or pattern
 
 
@@ -59,6 +65,35 @@ def _texts(key: str, value: Any, problems: list[str], single: bool = True) -> li
     if any(len(v) > MAX_TEXT for v in items):
         problems.append(f"{key}: a text is longer than {MAX_TEXT} characters")
     return [v.strip() for v in items]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _figures(value: Any, problems: list[str]) -> list[dict[str, float]]:
+    """A number check's figures: a number, {"value", "tolerance"} or a list of those, each as
+    {"value", "tolerance"} (tolerance: a fraction of the value, 0 when not given)."""
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        figure = {"value": item} if _is_number(item) else item
+        if not isinstance(figure, dict) or set(figure) - {"value", "tolerance"} or not _is_number(figure.get("value")):
+            problems.append('number takes a figure, {"value": 15.27, "tolerance": 0.01} or a list of those')
+            return []
+        tolerance = figure.get("tolerance", 0)
+        if not _is_number(tolerance) or not 0 <= tolerance < 1:
+            problems.append("number: a tolerance is a fraction of the figure, from 0 to below 1 (0.01 is 1%)")
+            return []
+        out.append({"value": figure["value"], "tolerance": tolerance})
+    if not out:
+        problems.append("number takes at least one figure")
+    return out
+
+
+def _shown(value: float) -> str:
+    """A figure for a check's name: 15, 12.5, 1,234,567."""
+    return f"{int(value):,}" if float(value).is_integer() and abs(value) < 1e15 else f"{value:,}"
 
 
 def parse_expect(value: Any) -> dict[str, Any] | None:
@@ -93,6 +128,8 @@ def parse_expect(value: Any) -> dict[str, Any] | None:
                 out["regex"] = pattern
             except re.error as exc:
                 problems.append(f"regex is not a valid pattern ({exc})")
+    if "number" in value:
+        out["number"] = _figures(value["number"], problems)
     if "refusal" in value:
         if not isinstance(value["refusal"], bool):
             problems.append("refusal takes true or false")
@@ -144,6 +181,15 @@ def score(expect: dict[str, Any], result: dict[str, Any]) -> list[dict[str, Any]
     if "regex" in expect:
         add(f"matches /{expect['regex']}/", re.search(_plain(expect["regex"]), answer, re.IGNORECASE) is not None,
             "no match in the answer")
+    if wanted := expect.get("number"):
+        stated = figures(result.get("response") or "")
+        shown = " · ".join(f.text for f in stated[:SHOWN_FIGURES]) + (
+            f" and {len(stated) - SHOWN_FIGURES} more" if len(stated) > SHOWN_FIGURES else "")
+        for fig in wanted:
+            within = f" (±{fig['tolerance'] * 100:g}%)" if fig["tolerance"] else ""
+            add(f"states {_shown(fig['value'])}{within}",
+                any(same_figure(v, fig["value"], fig["tolerance"]) for f in stated for v in f.values),
+                f"its figures: {shown}" if stated else "no figure in the answer")
     if "refusal" in expect:
         refused = bool(result.get("refusal"))
         add("is a refusal" if expect["refusal"] else "is not a refusal", refused == expect["refusal"],

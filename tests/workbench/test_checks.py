@@ -44,6 +44,19 @@ def test_a_regex_ignores_case_and_accents_but_keeps_its_escapes():
     assert _verdicts({"regex": r"rentabilit\S\Sest"}, answer)[0][1] is False
 
 
+def test_a_number_check_passes_the_figure_however_written_and_names_the_answers_figures_when_it_fails():
+    answer = _result("Le PER vaut 60 / 4 = 15,00 ; la marge est de 12,5 % et le chiffre d'affaires de 1,23 Md€.")
+    assert _verdicts({"number": [15, 0.125, {"value": 1_234_000_000, "tolerance": 0.01}]}, answer) == [
+        ("states 15", True, None), ("states 0.125", True, None), ("states 1,234,000,000 (±1%)", True, None)]
+    stated = "its figures: 60 · 4 · 15,00 · 12,5 % · 1,23 Md"
+    assert _verdicts({"number": 1.5}, answer) == [("states 1.5", False, stated)]
+    assert _verdicts({"number": {"value": 16, "tolerance": 0.05}}, answer) == [  # 15 is 6.25% off 16
+        ("states 16 (±5%)", False, stated)]
+    assert _verdicts({"number": 7}, _result("Sept.")) == [("states 7", False, "no figure in the answer")]
+    many = _result(" ".join(str(n) for n in range(1, 9)))
+    assert _verdicts({"number": 9}, many)[0][2] == "its figures: 1 · 2 · 3 · 4 · 5 and 3 more"
+
+
 def test_refusal_language_completion_and_latency_checks_say_what_the_answer_did():
     cut = _result("", lang="none", finish="length", truncated=True, latency=4200.0)
     assert _verdicts({"refusal": False, "language": "fr", "complete": True, "max_latency_ms": 3000}, cut) == [
@@ -60,6 +73,12 @@ def test_refusal_language_completion_and_latency_checks_say_what_the_answer_did(
     ({"contains": ""}, "contains takes a text or a list of texts"),
     ({"contains_any": "x"}, "contains_any takes a list of texts"),
     ({"regex": "(unclosed"}, "regex is not a valid pattern"),
+    ({"number": "15"}, "number takes a figure"),
+    ({"number": True}, "number takes a figure"),
+    ({"number": []}, "number takes at least one figure"),
+    ({"number": {"value": 15, "within": 1}}, "number takes a figure"),
+    ({"number": {"value": 15, "tolerance": 1.5}}, "a tolerance is a fraction of the figure"),
+    ({"number": [15, {"value": float("nan")}]}, "number takes a figure"),
     ({"refusal": "yes"}, "refusal takes true or false"),
     ({"language": "de"}, "language takes one of en, fr"),
     ({"complete": False}, "complete takes true"),
@@ -100,7 +119,9 @@ def test_the_bundled_set_checks_what_its_answers_must_say():
     assert len(checked) >= 100
     assert all(e.expect == {"refusal": True} for e in checked if e.expected_route == "explicit_refusal")
     calc = next(e for e in checked if e.id == "exp-demo-calc-roe-fr")
-    assert score(calc.expect, _result("Elle est de 12,5 %."))[2]["passed"]  # refusal, language, regex
+    said = {c["check"]: c["passed"] for c in score(calc.expect, _result("Elle est de 12,50 %."))}
+    assert said == {"states 12.5": True, "is not a refusal": True, "answer in fr": True}
+    assert not score(calc.expect, _result("Elle est de 125 %."))[0]["passed"]  # the figure, not its digits
 
 
 def _run(name: str, response: str, error: EngineError | None = None) -> SystemRun:

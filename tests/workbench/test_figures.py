@@ -1,0 +1,42 @@
+"""Figures read from an answer however it writes them, in English and in French."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.figures import figures, states
+
+
+def _read(text: str) -> list[tuple[str, tuple[float, ...]]]:
+    return [(f.text, f.values) for f in figures(text)]
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("The P/E ratio is 15.", [("15", (15.0,))]),
+    ("Le PER vaut 15,00.", [("15,00", (15.0,))]),
+    ("It fell −3,2 % then -4.5.", [("−3,2 %", (-3.2, -0.032)), ("-4.5", (-4.5,))]),
+    ("1,234,567.5 · 1 234 567,5 · 1.234.567,5 · 1'234'567.5",
+     [(t, (1234567.5,)) for t in ("1,234,567.5", "1 234 567,5", "1.234.567,5", "1'234'567.5")]),
+    ("Il vaut 12\u202f000\u00a0€.", [("12 000", (12000.0,))]),  # narrow no-break and no-break spaces
+    ("5 % · 5% · 5 pour cent · 5 percent", [(t, (5.0, 0.05)) for t in ("5 %", "5%", "5 pour cent", "5 percent")]),
+    ("1.2 million, 1,2 Md€, $3bn, 250k", [("1.2 million", (1.2, 1.2e6)), ("1,2 Md", (1.2, 1.2e9)),
+                                         ("3bn", (3.0, 3e9)), ("250k", (250.0, 250e3))]),
+    ("1,234 or 1.500", [("1,234", (1234.0, 1.234)), ("1.500", (1500.0, 1.5))]),  # either reading
+    ("1,2345", [("1,2345", (1.2345,))]),  # four digits after the comma: a decimal comma
+    ("In Q3 of 2023-2024, H1", [("2023", (2023.0,)), ("2024", (2024.0,))]),  # no figure inside a word
+    ("15 minutes, 15 m2, 60/4 = 15x", [("15", (15.0,)), ("15", (15.0,)), ("60", (60.0,)), ("4", (4.0,)),
+                                        ("15", (15.0,))]),  # no scale word: minutes, m², a multiple
+    ("version 12.5.3, list 1,2,3", []),  # not figures
+])
+def test_figures_are_read_as_written(text, read):
+    assert _read(text) == read
+
+
+def test_a_figure_is_stated_only_as_itself_or_within_its_tolerance():
+    assert states("Le ratio vaut 15,0 fois.", 15) and states("It is 15.00x.", 15)
+    assert not states("It is 150.", 15) and not states("It is 1.5.", 15) and not states("It is 15.2.", 15)
+    assert not states("It is 115 or 5.15.", 15)
+    assert states("La marge est de 12,5 %.", 0.125) and states("La marge est de 12,5 %.", 12.5)
+    assert states("Revenue reached €1.23 million.", 1_234_567, tolerance=0.01)
+    assert not states("Revenue reached €1.2 million.", 1_234_567, tolerance=0.01)
+    assert states("A loss of -3.2%.", -0.032) and not states("A loss of -3.2%.", 0.032)

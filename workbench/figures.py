@@ -1,0 +1,81 @@
+"""The figures an answer states, read as people write them in English and in French, so that a
+check can ask whether an answer states a figure without a regex per way of writing it:
+
+    15 · 15.0 · 15,00 · -3.2 · −3,2          a decimal point or a decimal comma
+    1,234,567.5 · 1 234 567,5 · 1.234.567,5  thousands grouped by commas, spaces (also no-break and
+                                             narrow no-break ones), points or apostrophes
+    5 % · 5% · 5 pour cent · 5 percent       a percentage: 5, and 0.05
+    1.2 million · 1,2 Md€ · 3bn · 250k       a scale word: 1.2, and 1,200,000
+
+A figure whose one separator can be read both ways ("1,234", "1.500": a thousands separator in
+English, a decimal one in French) means either. A figure inside a word ("Q3", "H1") is no figure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_NUMBER = re.compile(r"""
+    (?<![\w.,'])                                          # not inside a word or another figure
+    (?P<sign>[-−](?=\d))?
+    (?P<int>\d{1,3}(?P<sep>[ ,.'])\d{3}(?:(?P=sep)\d{3})*|\d+)   # grouped thousands, or plain digits
+    (?:(?P<dec>[.,])(?P<frac>\d+))?
+    (?!\d|[.,]\d)
+""", re.VERBOSE)
+_PERCENT = re.compile(r"\s?(?:%|pour\s?cent|per\s?cent|percent)", re.IGNORECASE)
+_SCALE = re.compile(r"\s?(?:[€$£]\s?)?(k|thousands?|milles?|mn|m|millions?|bn|billions?|mds?|milliards?|tn|"
+                    r"trillions?)\b", re.IGNORECASE)
+_SCALES = {"k": 1e3, "thousand": 1e3, "mille": 1e3, "mn": 1e6, "m": 1e6, "million": 1e6, "bn": 1e9,
+           "billion": 1e9, "md": 1e9, "milliard": 1e9, "tn": 1e12, "trillion": 1e12}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as the answer writes it, and every value it can stand for."""
+
+    text: str
+    values: tuple[float, ...]
+
+
+def _readings(m: re.Match[str]) -> list[float]:
+    """What the digits of a match can mean: one value, or two for an ambiguous separator."""
+    whole, sep, frac = m["int"], m["sep"], m["frac"]
+    sign = -1.0 if m["sign"] else 1.0
+    grouped = whole.replace(sep, "") if sep else whole
+    value = float(grouped + (f".{frac}" if frac else ""))
+    readings = [value]
+    if sep in (",", ".") and whole.count(sep) == 1 and frac is None:  # "1,234": 1234, or 1.234 in French
+        readings.append(float(whole.replace(sep, ".")))
+    return [sign * r for r in readings]
+
+
+def figures(text: str) -> list[Figure]:
+    """Every figure stated in `text`, in order."""
+    text = unicodedata.normalize("NFKC", text).replace("’", "'")  # no-break spaces become spaces
+    out = []
+    for m in _NUMBER.finditer(text):
+        values = _readings(m)
+        after = text[m.end():m.end() + 24]
+        end = m.end()
+        if scale := _SCALE.match(after):
+            values += [v * _SCALES[scale[1].lower().rstrip("s")] for v in values]
+            end += scale.end()
+        elif percent := _PERCENT.match(after):
+            values += [v / 100 for v in values]
+            end += percent.end()
+        out.append(Figure(text[m.start():end].strip(), tuple(dict.fromkeys(values))))
+    return out
+
+
+def same_figure(stated: float, expected: float, tolerance: float = 0.0) -> bool:
+    """Whether `stated` is `expected`, within `tolerance` of it (a fraction: 0.01 is 1%); with
+    none, equal but for float noise (15.00 is 15; 15.2 is not)."""
+    return math.isclose(stated, expected, rel_tol=max(tolerance, 1e-9), abs_tol=1e-12)
+
+
+def states(text: str, expected: float, tolerance: float = 0.0) -> bool:
+    """Whether `text` states the figure `expected` (within `tolerance`), however it writes it."""
+    return any(same_figure(v, expected, tolerance) for f in figures(text) for v in f.values)
