@@ -35,6 +35,7 @@ class JudgeEstimate:
     readings: int  # two an experiment, one in each order
     prompt_tokens: int  # estimated from the characters of every reading's prompt
     prices: TokenPrices | None  # the judge's provider's, when set
+    hourly_usd: float | None = None  # what the judge's machine costs an hour (a local model), when set
     past_verdicts: int = 0  # this judge's earlier verdicts that say what they cost
     past_usd: float = 0.0  # what those cost, together
 
@@ -76,9 +77,11 @@ def judge_estimate(engine: Engine, records: list[dict[str, Any]], run: str, path
             chars = len(request.system_prompt or "") + sum(len(m.content) for m in request.messages)
             tokens += prompt_tokens(chars, len(request.messages) + bool(request.system_prompt))
     priced = [float(v["cost_usd"]) for v in given if isinstance(v.get("cost_usd"), (int, float))]
-    prices = getattr(getattr(engine, "cfg", None), "prices", None)
+    cfg = getattr(engine, "cfg", None)
+    prices, hourly = getattr(cfg, "prices", None), getattr(cfg, "hourly_usd", None)
     return JudgeEstimate(judge, sum(both_answered(r) for r in records), len(waiting), len(waiting) * len(ORDERS),
-                         tokens, prices if isinstance(prices, TokenPrices) else None, len(priced), sum(priced))
+                         tokens, prices if isinstance(prices, TokenPrices) else None,
+                         hourly if isinstance(hourly, (int, float)) else None, len(priced), sum(priced))
 
 
 def estimate_line(est: JudgeEstimate, run: str) -> str:
@@ -100,6 +103,9 @@ def estimate_line(est: JudgeEstimate, run: str) -> str:
         line += (f" Its {est.past_verdicts} earlier verdict{'s' if est.past_verdicts != 1 else ''} cost "
                  f"{usd(est.past_rate_usd)} an experiment: about {usd(est.past_rate_usd * est.experiments)} "
                  "for these at that rate.")
+    elif est.hourly_usd is not None:
+        line += (f" At {usd(est.hourly_usd)} an hour of its machine, what it costs is said as it judges: the "
+                 "compute time of a reading is not known before it.")
     elif est.prices is None:
         line += (" What it costs is said as it judges when the judge's prices are set (`SYSTEM_A_PRICES`, "
                  "`SYSTEM_B_HOURLY_USD`).")

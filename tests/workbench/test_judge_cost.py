@@ -14,8 +14,9 @@ from workbench.model_judge import JUDGE_PARAMS, judge_run, model_verdicts_file
 DEEPSEEK = TokenPrices(input=0.28, cached=0.028, output=0.42)
 
 
-def _engine(prices: TokenPrices | None = None, model_id: str = "deepseek-chat") -> SimpleNamespace:
-    return SimpleNamespace(model_id=model_id, cfg=SimpleNamespace(prices=prices))
+def _engine(prices: TokenPrices | None = None, model_id: str = "deepseek-chat",
+            hourly_usd: float | None = None) -> SimpleNamespace:
+    return SimpleNamespace(model_id=model_id, cfg=SimpleNamespace(prices=prices, hourly_usd=hourly_usd))
 
 
 def test_the_estimate_counts_what_this_judge_has_left_and_the_prompts_it_will_read(tmp_path):
@@ -54,6 +55,10 @@ def test_a_judge_that_judged_before_with_prices_says_what_an_experiment_cost_it_
     unpriced = estimate_line(judge_estimate(_engine(model_id="other-model"), [_rec("e1")], "tuesday", path), "tuesday")
     assert unpriced.endswith("What it costs is said as it judges when the judge's prices are set "
                              "(`SYSTEM_A_PRICES`, `SYSTEM_B_HOURLY_USD`).")
+    local = estimate_line(judge_estimate(_engine(model_id="demo-model", hourly_usd=0.8), [_rec("e1")], "tuesday",
+                                         path), "tuesday")  # a local judge on a machine paid by the hour
+    assert local.endswith("At $0.80 an hour of its machine, what it costs is said as it judges: the compute time "
+                          "of a reading is not known before it.")
 
 
 def test_a_run_with_nothing_left_to_judge_says_why(tmp_path):
