@@ -27,9 +27,9 @@ from ui.compare_view import (
 from ui.judging import VERDICT_PROMPT, VIEW_SIZE, give_verdict, judge_of
 from ui.model_judge import judge_choices, judged_single
 from ui.params import ORDER
-from workbench.blind import blind_left
-from workbench.checks import ExpectError, parse_expect
-from workbench.compare import Experiment, SystemRun, new_experiment_id, record
+from workbench.blind import blind_left, is_blind_pending
+from workbench.checks import ExpectError, parse_expect, passed, rechecked
+from workbench.compare import SYSTEMS, Experiment, SystemRun, new_experiment_id, record
 from workbench.experiments import MAX_REFERENCE_CHARS, ExperimentFileError, load_experiments
 from workbench.export import write_csv
 from workbench.history import MAX_KEPT
@@ -139,6 +139,8 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                 checks = gr.Code(label="Checks on the answers (optional JSON)", language="json", lines=3,
                                  elem_id="cmp-expect")
                 gr.Markdown(CHECKS_HINT, elem_id="cmp-expect-hint")
+                rescore_btn = gr.Button("Score the comparison shown again with these checks (nothing is asked "
+                                        "again)", size="sm", elem_id="cmp-rescore")
         cols, titles = system_columns("cmp")
         diff = gr.Markdown(elem_id="cmp-diff")
         last = gr.State(None)
@@ -251,6 +253,26 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         btn.click(verdict_button(choice), [last, why],
                   [last, verdict_note, verdicts_csv, *col_parts, diff, *col_frame, why],
                   api_visibility="private").success(**keep)
+
+    def rescore(rec: dict | None, expect_json: str) -> tuple:
+        """The comparison shown, its answers scored under the checks in the box now (written after
+        the answers were read, or mended: a figure written another way), in its columns, *How they
+        differ* and this browser's list."""
+        if not rec:
+            raise gr.Error("Run a comparison first (or select one in the list below): the checks score its answers.")
+        if is_blind_pending(rec):
+            raise gr.Error("Give your verdict first: which answer passes the checks would tell the systems apart.")
+        try:
+            rec = rechecked(rec, expect_json)
+        except ExpectError as exc:
+            raise gr.Error(f"The checks cannot be used: {exc}.") from None
+        columns, differ = shown_record(rec)
+        said = ", ".join(f"{key} passed {score[0]} of {score[1]}" for key, name in SYSTEMS.items()
+                         if (score := passed(rec.get(name))))
+        gr.Info(f"Scored again: {said or 'no checks now'}.")
+        return rec, *columns, differ
+
+    rescore_btn.click(rescore, [last, checks], [last, *col_parts, diff], api_visibility="private").success(**keep)
 
     def ask_judge(rec: dict | None, label: str, ref: str, house: str, request: gr.Request) -> tuple:
         return judged_single(services, rec, label, session_cancel(services, request, "compare"), ref, house)

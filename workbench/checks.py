@@ -23,6 +23,7 @@ scored: its answer is missing, not wrong. `apply_checks(record)` adds each syste
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -71,9 +72,10 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _figures(value: Any, problems: list[str]) -> list[dict[str, float]]:
-    """A number check's figures: a number, {"value", "tolerance"} or a list of those, each as
-    {"value", "tolerance"} (tolerance: a fraction of the value, 0 when not given)."""
+def _figures(value: Any, problems: list[str]) -> list[float | dict[str, float]]:
+    """A number check's figures: a number, {"value", "tolerance"} or a list of those, as a list
+    (a figure with a tolerance — a fraction of it — as {"value", "tolerance"}, one without as
+    itself)."""
     items = value if isinstance(value, list) else [value]
     out = []
     for item in items:
@@ -85,7 +87,7 @@ def _figures(value: Any, problems: list[str]) -> list[dict[str, float]]:
         if not _is_number(tolerance) or not 0 <= tolerance < 1:
             problems.append("number: a tolerance is a fraction of the figure, from 0 to below 1 (0.01 is 1%)")
             return []
-        out.append({"value": figure["value"], "tolerance": tolerance})
+        out.append({"value": figure["value"], "tolerance": tolerance} if tolerance else figure["value"])
     if not out:
         problems.append("number takes at least one figure")
     return out
@@ -186,9 +188,10 @@ def score(expect: dict[str, Any], result: dict[str, Any]) -> list[dict[str, Any]
         shown = " · ".join(f.text for f in stated[:SHOWN_FIGURES]) + (
             f" and {len(stated) - SHOWN_FIGURES} more" if len(stated) > SHOWN_FIGURES else "")
         for fig in wanted:
-            within = f" (±{fig['tolerance'] * 100:g}%)" if fig["tolerance"] else ""
-            add(f"states {_shown(fig['value'])}{within}",
-                any(same_figure(v, fig["value"], fig["tolerance"]) for f in stated for v in f.values),
+            value, tolerance = (fig["value"], fig["tolerance"]) if isinstance(fig, dict) else (fig, 0)
+            within = f" (±{tolerance * 100:g}%)" if tolerance else ""
+            add(f"states {_shown(value)}{within}",
+                any(same_figure(v, value, tolerance) for f in stated for v in f.values),
                 f"its figures: {shown}" if stated else "no figure in the answer")
     if "refusal" in expect:
         refused = bool(result.get("refusal"))
@@ -229,6 +232,15 @@ def apply_checks(rec: dict[str, Any]) -> dict[str, Any]:
         else:
             res.pop("checks", None)
     return rec
+
+
+def rechecked(rec: dict[str, Any], expect: Any) -> dict[str, Any]:
+    """A copy of a comparison record scored under other checks (`expect` as parse_expect takes
+    it: none takes the checks away), its answers as they are — nothing is asked again. Raises
+    ExpectError for checks that cannot be used."""
+    rec = copy.deepcopy(rec)
+    rec["expect"] = parse_expect(expect)
+    return apply_checks(rec)
 
 
 def passed(res: dict[str, Any] | None) -> tuple[int, int] | None:

@@ -148,12 +148,20 @@ def test_an_example_from_the_set_is_compared_with_its_checks_which_the_analyst_c
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
     page.keyboard.type('{"contains": "LOW"')  # the editor closes the brace itself
-    page.click("#cmp-go")
+    log = page.locator("#cmp-log")
+    expect(log.get_by_role("gridcell").filter(has_text="3 of 3")).to_have_count(1)  # B's row in the list
+    page.click("#cmp-rescore")  # the answers shown, scored under the new checks: nothing is asked again
     expect(page.locator("#cmp-diff")).to_contain_text(
         "Checks passed: B 0 of 1, failed: contains 'LOW' (not in the answer).", timeout=30000)
+    expect(page.get_by_text("Scored again: B passed 0 of 1.")).to_be_visible()
+    expect(log.get_by_role("gridcell").filter(has_text="0 of 1")).to_have_count(1)  # the list's entry, replaced
+    expect(log.get_by_role("gridcell").filter(has_text="3 of 3")).to_have_count(0)
     page.locator("#cmp-expect .cm-content").click()
     page.keyboard.press("Control+A")
     page.keyboard.type('{"contain": "LOW"')
+    page.click("#cmp-rescore")
+    expect(page.get_by_text("The checks cannot be used: unknown checks contain").first).to_be_visible()
+    expect(page.locator("#cmp-diff")).to_contain_text("Checks passed: B 0 of 1")  # what was shown stays
     page.click("#cmp-go")
     expect(page.get_by_text("Checks: unknown checks contain").first).to_be_visible(timeout=15000)
 

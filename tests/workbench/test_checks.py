@@ -9,7 +9,7 @@ import pytest
 
 from engines.base import EngineError, StreamStats
 from tests.workbench.test_compare import _Ticker
-from workbench.checks import ExpectError, apply_checks, parse_expect, score
+from workbench.checks import ExpectError, apply_checks, parse_expect, passed, rechecked, score
 from workbench.compare import BatchRun, Comparator, Experiment, SystemRun, latest_records, read_records, record
 from workbench.differences import differences
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
@@ -122,6 +122,20 @@ def test_the_bundled_set_checks_what_its_answers_must_say():
     said = {c["check"]: c["passed"] for c in score(calc.expect, _result("Elle est de 12,50 %."))}
     assert said == {"states 12.5": True, "is not a refusal": True, "answer in fr": True}
     assert not score(calc.expect, _result("Elle est de 125 %."))[0]["passed"]  # the figure, not its digits
+
+
+def test_a_comparison_is_scored_again_under_other_checks_without_its_record_changing():
+    rec = _checked_record("e1", "Le rendement est de 5 %.", "Il est de 4 pour cent.", {"contains": "5 pour cent"})
+    assert [passed(rec[s]) for s in ("system_a", "system_b")] == [(0, 1), (0, 1)]
+    again = rechecked(rec, '{"number": 0.05}')
+    assert again["expect"] == {"number": [0.05]}
+    assert parse_expect({"number": [{"value": 15}, {"value": 2, "tolerance": 0.1}]}) == {
+        "number": [15, {"value": 2, "tolerance": 0.1}]}  # as the Single tab's box shows it
+    assert [passed(again[s]) for s in ("system_a", "system_b")] == [(1, 1), (0, 1)]
+    assert rec["expect"] == {"contains": "5 pour cent"} and passed(rec["system_a"]) == (0, 1)  # a copy
+    assert "checks" not in rechecked(rec, "")["system_b"]  # no checks now: none scored
+    with pytest.raises(ExpectError, match="unknown checks contain"):
+        rechecked(rec, '{"contain": "5"}')
 
 
 def _run(name: str, response: str, error: EngineError | None = None) -> SystemRun:
