@@ -32,6 +32,7 @@ from workbench.checks import ExpectError, parse_expect, passed, rechecked
 from workbench.compare import SYSTEMS, Experiment, SystemRun, new_experiment_id, record
 from workbench.experiments import MAX_REFERENCE_CHARS, ExperimentFileError, load_experiments
 from workbench.export import write_csv
+from workbench.figures import stated_figures
 from workbench.history import MAX_KEPT
 from workbench.model_judge import MAX_RULES_CHARS
 from workbench.services import REMOTE, Services
@@ -139,8 +140,11 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                 checks = gr.Code(label="Checks on the answers (optional JSON)", language="json", lines=3,
                                  elem_id="cmp-expect")
                 gr.Markdown(CHECKS_HINT, elem_id="cmp-expect-hint")
-                rescore_btn = gr.Button("Score the comparison shown again with these checks (nothing is asked "
-                                        "again)", size="sm", elem_id="cmp-rescore")
+                with gr.Row():
+                    from_reference = gr.Button("Number checks from the reference answer's figures", size="sm",
+                                               elem_id="cmp-expect-from-reference")
+                    rescore_btn = gr.Button("Score the comparison shown again with these checks (nothing is "
+                                            "asked again)", size="sm", elem_id="cmp-rescore")
         cols, titles = system_columns("cmp")
         diff = gr.Markdown(elem_id="cmp-diff")
         last = gr.State(None)
@@ -273,6 +277,26 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         return rec, *columns, differ
 
     rescore_btn.click(rescore, [last, checks], [last, *col_parts, diff], api_visibility="private").success(**keep)
+
+    def checks_from_reference(expect_json: str, ref: str) -> Any:
+        """The checks in the box, with a number check for each figure the reference answer states
+        (those it already has kept as they are)."""
+        if not (ref or "").strip():
+            raise gr.Error("Write a reference answer first (beside the judge model, under the verdict buttons): "
+                           "each figure it states becomes a number check.")
+        try:
+            current = parse_expect(expect_json) or {}
+        except ExpectError as exc:
+            raise gr.Error(f"The checks in the box cannot be read: {exc}.") from None
+        have = current.get("number", [])
+        known = {fig["value"] if isinstance(fig, dict) else fig for fig in have}
+        found = [v for v in stated_figures(ref) if v not in known]
+        if not found:
+            gr.Info("The reference answer states no figure the checks lack: they are as they were.")
+            return gr.skip()
+        return json_box({**current, "number": [*have, *found]})
+
+    from_reference.click(checks_from_reference, [checks, reference], checks, api_visibility="private")
 
     def ask_judge(rec: dict | None, label: str, ref: str, house: str, request: gr.Request) -> tuple:
         return judged_single(services, rec, label, session_cancel(services, request, "compare"), ref, house)

@@ -38,6 +38,14 @@ class Figure:
 
     text: str
     values: tuple[float, ...]
+    stated: float  # the value it plainly states: scaled by its scale word, a percentage as written
+
+
+def stated_figures(text: str) -> list[int | float]:
+    """The values `text` states, each once, in order (a whole one as an integer): what a number
+    check on an answer that must agree with it asks for ("The P/E ratio is 15, i.e. 60 / 4"
+    gives 15, 60 and 4)."""
+    return [int(v) if v.is_integer() else v for v in dict.fromkeys(f.stated for f in figures(text))]
 
 
 def _readings(m: re.Match[str]) -> list[float]:
@@ -58,15 +66,17 @@ def figures(text: str) -> list[Figure]:
     out = []
     for m in _NUMBER.finditer(text):
         values = _readings(m)
+        stated = values[0]
         after = text[m.end():m.end() + 24]
         end = m.end()
         if scale := _SCALE.match(after):
-            values += [v * _SCALES[scale[1].lower().rstrip("s")] for v in values]
-            end += scale.end()
+            factor = _SCALES[scale[1].lower().rstrip("s")]
+            values += [v * factor for v in values]
+            stated, end = stated * factor, end + scale.end()
         elif percent := _PERCENT.match(after):
             values += [v / 100 for v in values]
             end += percent.end()
-        out.append(Figure(text[m.start():end].strip(), tuple(dict.fromkeys(values))))
+        out.append(Figure(text[m.start():end].strip(), tuple(dict.fromkeys(values)), stated))
     return out
 
 

@@ -164,6 +164,17 @@ def test_an_example_from_the_set_is_compared_with_its_checks_which_the_analyst_c
     expect(page.locator("#cmp-diff")).to_contain_text("Checks passed: B 0 of 1")  # what was shown stays
     page.click("#cmp-go")
     expect(page.get_by_text("Checks: unknown checks contain").first).to_be_visible(timeout=15000)
+    # the reference answer's figures as number checks, added to the checks there are
+    page.locator("#cmp-expect .cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type('{"refusal": false')
+    page.fill("#cmp-reference textarea", "Le PER vaut 15, soit 60 / 4 ; la marge est de 12,5 %.")
+    page.click("#cmp-expect-from-reference")
+    expect(page.locator("#cmp-expect")).to_contain_text('"number"')
+    assert json.loads(page.locator("#cmp-expect .cm-content").inner_text()) == {"refusal": False,
+                                                                               "number": [15, 60, 4, 12.5]}
+    page.click("#cmp-expect-from-reference")  # again: nothing new to add
+    expect(page.get_by_text("The reference answer states no figure the checks lack").first).to_be_visible()
 
 
 def test_a_question_of_the_file_uploaded_under_batch_is_tried_alone_under_single(page, tmp_path):

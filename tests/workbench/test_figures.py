@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.figures import figures, states
+from workbench.figures import figures, stated_figures, states
 
 
 def _read(text: str) -> list[tuple[str, tuple[float, ...]]]:
@@ -40,3 +40,9 @@ def test_a_figure_is_stated_only_as_itself_or_within_its_tolerance():
     assert states("Revenue reached €1.23 million.", 1_234_567, tolerance=0.01)
     assert not states("Revenue reached €1.2 million.", 1_234_567, tolerance=0.01)
     assert states("A loss of -3.2%.", -0.032) and not states("A loss of -3.2%.", 0.032)
+
+
+def test_the_figures_a_reference_states_are_each_given_once_as_they_are_meant():
+    assert stated_figures("The P/E ratio is 15, i.e. 60 / 4: 15.") == [15, 60, 4]
+    assert stated_figures("Un chiffre d'affaires de 1,2 Md€, une marge de 12,5 %.") == [1_200_000_000, 12.5]
+    assert stated_figures("Risk: HIGH.") == []
