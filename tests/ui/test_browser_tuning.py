@@ -60,9 +60,15 @@ def test_use_in_compare_copies_a_configuration_for_both_systems(page):
 
 def test_stop_ends_the_runs_and_says_how_many_finished(page):
     page.get_by_role("tab", name="Generation tuning").click()
+    # longer runs (at least 256 new tokens each), so that Stop comes while they run: with the demo
+    # model ending its answers by itself, 20 runs could all finish before the click
+    page.locator("#tune-x input").click()
+    page.get_by_role("option", name="min_new_tokens", exact=True).click()
+    page.fill("#tune-x-values input, #tune-x-values textarea", "256, 384")
     page.fill("#tune-y-values input, #tune-y-values textarea", "2048, 4096")
     page.click("#tune-fill")
     expect(page.locator("#tune-configs")).to_contain_text("4096")
+    expect(page.locator("#tune-configs")).to_contain_text("384")
     set_number(page, "tune-repeats", 5)  # 4 configurations × 5 repeats = 20 runs
     page.click("#tune-run")
     expect(page.locator("#tune-status")).to_contain_text("Running", timeout=60000)
