@@ -50,6 +50,7 @@ from workbench.tuning import (
     mark_determinism,
     parse_values,
     read_tuning_run,
+    rechecked_runs,
     run_configs,
 )
 
@@ -71,6 +72,8 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
                 checks = gr.Code(label="Checks on the answer (optional JSON)", language="json", lines=2,
                                  elem_id="tune-expect")
                 gr.Markdown(CHECKS_HINT)
+                rescore = gr.Button("Score the runs shown again with these checks (nothing is run again)",
+                                    size="sm", elem_id="tune-rescore")
             with gr.Column(scale=2):
                 engine = gr.Dropdown(services.engine_choices(), value=LOCAL, label="Engine",
                                      elem_id="tune-engine")
@@ -205,6 +208,25 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
                 adapter_name if adapter_name in (BASE_MODEL, *local.adapters) else gr.update(),
                 max(r["repeat"] for r in rows), table)
 
+    def score_again(rows: list[dict[str, Any]] | None, expect_json: str, metric_name: str,
+                    param_name: str) -> tuple:
+        """The runs shown, scored under the checks in the box now: the tables, the chart and the CSV
+        (the saved run keeps the checks it ran under)."""
+        if not rows:
+            raise gr.Error("Run configurations or open a saved run first: the checks score its answers.")
+        try:
+            expect = parse_expect(expect_json)
+        except ExpectError as exc:
+            raise gr.Error(f"Checks: {exc}") from None
+        rows = rechecked_runs(rows, expect)
+        path = download_path("tuning")
+        write_csv(rows, path, bom=True)
+        scored = [r for r in rows if r.get("checks_total")]
+        said = (f"{sum(r['checks_passed'] == r['checks_total'] for r in scored)} of {len(scored)} finished runs "
+                "passed every check" if scored else "no checks now")
+        return (f"**Scored again** under the checks in the box: {said}. The CSV below has these checks; the "
+                "saved run keeps those it ran under.", *shown(rows, path, metric_name, param_name))
+
     def show_details(rows: list[dict[str, Any]], evt: gr.SelectData) -> tuple:
         """The run of the selected row (found by its configuration and repeat: the table may be sorted)."""
         picked = (evt.row_value or [None, None])[:2]
@@ -235,6 +257,8 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
     run.click(**hide_details)
     run.click(run_all, [prompt, system, checks, engine, adapter, repeats, configs, metric, param], outputs,
               api_visibility="private", **services.heavy_event)
+    rescore.click(**hide_details)
+    rescore.click(score_again, [rows_state, checks, metric, param], outputs[:-1], api_visibility="private")
     saved.input(**hide_details)
     saved.input(open_saved, [saved, metric, param],
                 [*outputs, prompt, system, checks, engine, adapter, repeats, configs], api_visibility="private")

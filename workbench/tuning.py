@@ -10,6 +10,7 @@ with checks on the answer (`workbench.checks`), how many of them each answer pas
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -151,6 +152,17 @@ def _checked(expect: dict[str, Any] | None, answer: str, finish: str, truncated:
               "answer_lang": part_language(answer), "latency_ms": round(total_s * 1000, 1),
               "metadata": {"finish_reason": finish, "truncated_in_reasoning": truncated}}
     return check_columns(score(expect, result))
+
+
+def rechecked_runs(rows: list[dict[str, Any]], expect: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Tuning runs (run_configs' rows) scored again under `expect` (parse_expect's; None: no
+    checks), as new rows: their answers as they are, nothing run again, the checks they ran under
+    (`expect`) replaced."""
+    text = json.dumps(expect, ensure_ascii=False) if expect else ""
+    return [{**row, "expect": text,
+             **_checked(expect, row.get("answer") or "", row.get("finish_reason") or "",
+                        bool(row.get("truncated_in_reasoning")), (row.get("latency_ms") or 0) / 1000)}
+            for row in rows]
 
 
 def mark_determinism(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

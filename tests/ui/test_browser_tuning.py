@@ -111,6 +111,16 @@ def test_repeats_are_summed_up_a_row_reads_in_full_and_the_run_opens_again(page,
     assert {r["prompt"] for r in rows} == {"Qu'est-ce que le ratio cours sur bénéfice ?"}
     assert {r["engine"] for r in rows} == {"System B · local model"}
     assert {r["checks_total"] for r in rows} == {"1"} and {r["expect"] for r in rows} == {'{"language": "fr"}'}
+    page.locator("#tune-expect .cm-content").click()  # other checks, scored on the same answers
+    page.keyboard.press("Control+A")
+    page.keyboard.type('{"language": "fr", "not_contains": "zzz"')
+    page.click("#tune-rescore")
+    expect(page.locator("#tune-status")).to_contain_text("Scored again under the checks in the box:")
+    expect(page.locator("#tune-results").get_by_role("gridcell").filter(has_text=re.compile(r"^\s*[12] of 2\s*$"))
+           ).to_have_count(6)
+    rescored = download_csv(page, "#tune-download", tmp_path / "rescored.csv")
+    assert {r["checks_total"] for r in rescored} == {"2"} and [r["answer"] for r in rescored] == [
+        r["answer"] for r in rows]  # the same answers: nothing was run again
 
     page.reload()  # what was on screen is gone…
     page.get_by_role("tab", name="Generation tuning").click()

@@ -18,6 +18,7 @@ from workbench.tuning import (
     parse_values,
     planning_phrases,
     read_tuning_run,
+    rechecked_runs,
     repetition_rate,
     run_configs,
 )
@@ -84,6 +85,12 @@ def test_checks_on_the_answer_are_scored_per_run_summed_per_configuration_and_re
     assert [(r["checks_passed"], r["checks_total"]) for r in read_tuning_run(path)] == [(0, 3), (3, 3)]
     plain = list(run_configs(local_engine, "Qu'est-ce que la duration ?", configs[:1]))
     assert plain[0]["checks_total"] is None and "passed every check" not in config_summary(plain)[0]
+    # scored again under other checks, from the saved run, nothing run again
+    again = {r["config"]: r for r in rechecked_runs(read_tuning_run(path), {"complete": True})}
+    assert [(again[c]["checks_passed"], again[c]["checks_total"]) for c in (1, 2)] == [(0, 1), (1, 1)]
+    assert again[1]["checks_failed"] == "complete (cut off inside its reasoning)"
+    assert again[1]["expect"] == '{"complete": true}' and again[1]["answer"] == by[1]["answer"]
+    assert rechecked_runs(rows, None)[1]["checks_total"] is None and rows[1]["checks_total"] == 3  # new rows
 
 
 def test_hot_sampling_differs_across_repeats(local_engine):
