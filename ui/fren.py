@@ -33,17 +33,17 @@ from workbench.fren import (
     sorted_rows,
     transcript_html,
 )
-from workbench.fren_baseline import against_baseline
+from workbench.fren_baseline import OUTCOMES, against_baseline
 from workbench.safety import safe_markdown
 from workbench.saved import column_values, save_copy, saved_choices
 from workbench.services import LOCAL, Services
 
 ROW_COLUMNS = ["probe", "type", "engine", "strategy", "question_lang", "reasoning_lang", "answer_lang",
                "reasoning_tokens", "answer_tokens", "reasoning_share", "finish_reason", "truncated_in_reasoning",
-               "answer_matches_question", "user_sees_one_language", "question", "answer", "error"]
+               "answer_matches_question", "user_sees_one_language", "right_figure", "question", "answer", "error"]
 ROW_HEADERS = [c.replace("_", " ") for c in ROW_COLUMNS]  # the CSV keeps the column names
 PLOT_METRICS = ["answer in question's language", "reasoning in question's language", "user sees one language",
-                "mean reasoning share", "cut off in reasoning"]
+                "mean reasoning share", "cut off in reasoning", "right figure"]
 
 
 def describe_inspection(path: Path) -> str:
@@ -181,7 +181,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
             table, questions, lang = matrix(rows, None), "All questions", None
         if note := failures(rows):
             state += f". ⚠️ {note}."
-        if paired := against_baseline(rows, lang):
+        if paired := [line for metric in OUTCOMES for line in against_baseline(rows, lang, metric)]:
             same = "French questions" if lang == "fr" else "questions"
             state += (f"\n\n**Each strategy against the baseline, on the same {same}:**\n"
                       + "\n".join(f"- {safe_markdown(line)}" for line in paired))

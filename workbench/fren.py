@@ -22,6 +22,7 @@ from typing import Any
 
 from engines.base import ChatRequest, Engine, GenerationParams, collect
 from workbench.export import read_saved, typed_row
+from workbench.figures import states
 from workbench.jobs import as_they_finish
 from workbench.language import detect_language, part_language
 
@@ -64,6 +65,7 @@ class Probe:
     type: str
     lang: str
     question: str
+    figures: tuple[float, ...] = ()  # a calculation's right figures: an answer stating one has it right
 
 
 def load_probes(path: Path = PROBES) -> list[Probe]:
@@ -73,7 +75,8 @@ def load_probes(path: Path = PROBES) -> list[Probe]:
         for line in fh:
             pair = json.loads(line)
             for lang in ("en", "fr"):
-                out.append(Probe(f"{pair['id']}-{lang}", pair["type"], lang, pair[lang]))
+                out.append(Probe(f"{pair['id']}-{lang}", pair["type"], lang, pair[lang],
+                                 tuple(pair.get("figures", ()))))
     return out
 
 
@@ -132,6 +135,9 @@ def inspect_one(engine: Engine, engine_label: str, probe: Probe, strategy: Strat
         else None,
         "user_sees_one_language": visible_langs == {question_lang} if known else None,
         "reasoning_shown": not strategy.hides_reasoning,
+        # a calculation's answer (not its reasoning: what the user reads) states its right figure
+        "right_figure": (any(states(result.content, f) for f in probe.figures)
+                         if probe.figures and not result.error else None),
         "reasoning": result.reasoning, "answer": result.content,
         "cost_usd": s.extras.get("cost_usd"),
         "error": str(result.error) if result.error else None,
@@ -176,7 +182,7 @@ def sorted_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 MATRIX_METRICS = ["answer in question's language", "reasoning in question's language",
                   "user sees one language", "mean reasoning share", "cut off in reasoning",
-                  "completed"]
+                  "completed", "right figure"]
 COST_METRIC = "cost per 1,000 answers"  # in the matrix when its answers have costs
 
 
@@ -208,6 +214,7 @@ def _rates(mine: list[dict[str, Any]]) -> dict[str, Any]:
             "mean reasoning share": round(sum(shares) / len(shares), 3) if shares else None,
             "cut off in reasoning": rate("truncated_in_reasoning"),
             "completed": round(sum(r["finish_reason"] == "stop" for r in mine) / len(mine), 3),
+            "right figure": rate("right_figure"),  # of the calculations
             **({COST_METRIC: round(sum(costs) / len(costs) * 1000, 6)} if costs else {})}
 
 
@@ -220,7 +227,7 @@ SAVED_FOLDER = "fren"  # in the results folder: the inspections and budget sweep
 SAVED_REQUIRED = ["probe", "type", "engine", "strategy", "question", "question_lang", "answer_lang",
                   "finish_reason", "error"]
 _BOOLS = ["truncated_in_reasoning", "answer_matches_question", "reasoning_matches_question",
-          "user_sees_one_language", "reasoning_shown"]
+          "user_sees_one_language", "reasoning_shown", "right_figure"]
 _NUMBERS = {"reasoning_tokens": int, "answer_tokens": int, "reasoning_share": float, "cost_usd": float}
 
 

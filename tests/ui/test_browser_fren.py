@@ -111,6 +111,23 @@ def test_inspection_on_four_probes_shows_matrix_and_chart(page, tmp_path):
     expect(status).to_contain_text("Opened the sweep of")
 
 
+def test_calculations_say_whether_each_strategy_keeps_the_right_figure(page):
+    page.get_by_role("tab", name="FR/EN behaviour").click()
+    for qtype in ("definition", "example", "multipart"):  # 1 calculation pair: 2 probes
+        page.locator("#fren-types").get_by_label(qtype).uncheck()
+    for strategy in ("French system prompt", "French prefill", "french-reasoning adapter", "strip reasoning"):
+        page.locator("#fren-strategies").get_by_label(strategy).uncheck()
+    set_number(page, "fren-count", 1)
+    page.click("#fren-go")
+    status = page.locator("#fren-status")
+    expect(status).to_contain_text("Finished — 4 answers", timeout=120000)
+    matrix = page.locator("#fren-matrix")
+    expect(matrix.get_by_role("columnheader").filter(has_text="right figure")).to_have_count(1)
+    expect(status).to_contain_text(re.compile(r"thinking off on System B · local model: the answer states the right "
+                                              r"figure in [01] of 1, against [01] with the baseline"))
+    expect(page.locator("#fren-rows").get_by_role("columnheader").filter(has_text="right figure")).to_have_count(1)
+
+
 def test_stop_keeps_the_finished_answers_and_counts_only_those(page, tmp_path):
     page.get_by_role("tab", name="FR/EN behaviour").click()
     set_number(page, "fren-count", 10)  # 76 probes under 6 strategies: 456 answers

@@ -126,6 +126,26 @@ def test_your_own_questions_take_a_language_prefix_and_one_too_short_to_tell_is_
     assert rates["answers"] == 2 and rates["answer in question's language"] == 1.0
 
 
+def test_a_calculation_is_right_when_its_answer_states_a_right_figure_however_written(tmp_path):
+    calculations = {p.id: p for p in load_probes() if p.type == "calculation"}
+    assert len(calculations) == 20 and all(p.figures for p in calculations.values())  # each has its right figure
+    pe, margin = calculations["calc-pe-calc-fr"], calculations["calc-gross-margin-en"]
+    right = Scripted("Price over earnings: 60 / 4.", "Le ratio cours sur bénéfice vaut 15,0.")
+    wrong = Scripted("Price over earnings: 4 / 60.", "Le ratio vaut 0,07 : on paie 60 euros pour 4.")
+    assert inspect_one(right, "B", pe, STRATEGIES["baseline"], GREEDY)["right_figure"] is True
+    assert inspect_one(wrong, "B", pe, STRATEGIES["baseline"], GREEDY)["right_figure"] is False  # 60 and 4 are not 15
+    as_share = Scripted("500,000 - 350,000.", "The gross margin is 30% of sales.")
+    assert inspect_one(as_share, "B", margin, STRATEGIES["baseline"], GREEDY)["right_figure"] is True
+    definition = french_definitions(1)[0]  # a question without a figure to get right: not counted
+    assert inspect_one(right, "B", definition, STRATEGIES["baseline"], GREEDY)["right_figure"] is None
+    rows = list(run_inspection({"System A": wrong, "System B": right}, [pe, definition], ["baseline"], GREEDY))
+    by = {r["engine"]: r for r in matrix(rows, "fr")}
+    assert by["System A"]["right figure"] == 0 and by["System B"]["right figure"] == 1  # of 1 calculation each
+    path = tmp_path / "fren.csv"
+    write_csv(rows, path, bom=True)
+    assert matrix(read_inspection(path), "fr") == matrix(rows, "fr")
+
+
 def test_the_matrix_keeps_each_engine_apart_under_a_strategy():
     french = Scripted("La question porte sur le ratio et sur la manière de le calculer en pratique.",
                       "Le ratio divise le prix de l'action par le bénéfice par action.")

@@ -32,3 +32,12 @@ def test_a_strategy_is_set_against_the_baseline_on_the_questions_both_answered()
     every = against_baseline(rows, None)
     assert "in 8 of 9, against 1 with the baseline; better on 7, worse on 0 (p = 0.016" in every[-1]
     assert against_baseline([r for r in rows if r["strategy"] != "baseline"]) == []
+
+
+def test_on_calculations_a_strategy_is_set_against_the_baseline_on_the_right_figure_too():
+    rows = [{**_row(f"c{i}", strategy, True), "right_figure": right} for i in range(5)
+            for strategy, right in (("baseline", True), ("French prefill", i == 0))]
+    assert against_baseline(rows, metric="right_figure") == [
+        "French prefill on System B · local model: the answer states the right figure in 1 of 5, against 5 with "
+        "the baseline; better on 0, worse on 4 (p = 0.12: could be chance)"]
+    assert "the user sees only the question's language in 5 of 5" in against_baseline(rows)[0]
