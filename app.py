@@ -3,6 +3,7 @@
     python app.py                       start the web app (see --help for every flag)
     python app.py batch --help          headless batch comparison (the Compare tab's Batch)
     python app.py sweep --help          headless token-budget sweep (the FR/EN tab's)
+    python app.py inspect --help        headless FR/EN inspection, with gates for a nightly job
     python app.py leaderboard --help    the models rated from every verdict kept (the Batch tab's)
 
 Wiring only: parse settings, build the engines once, build the UI, launch.
@@ -37,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Secrets come from the environment only: the System A key from the variable named "
                "by --system-a-key-env, basic auth as user:password in WORKBENCH_AUTH. Headless work: "
                "'python app.py batch --help' (a batch comparison), 'python app.py sweep --help' (the "
-               "token-budget sweep), 'python app.py leaderboard --help' (the models rated from every verdict).")
+               "token-budget sweep), 'python app.py inspect --help' (the FR/EN inspection), 'python app.py "
+               "leaderboard --help' (the models rated from every verdict).")
     add_arguments(parser)
     add_server_arguments(parser)
     return parser
@@ -132,6 +134,10 @@ def main(argv: list[str] | None = None) -> None:
         from workbench.sweep_command import run_sweep
 
         raise SystemExit(run_sweep(argv[1:]))
+    if argv[:1] == ["inspect"]:
+        from workbench.inspect_command import run_inspect
+
+        raise SystemExit(run_inspect(argv[1:]))
     if argv[:1] == ["leaderboard"]:
         from workbench.leaderboard_command import run_leaderboard
 

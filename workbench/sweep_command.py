@@ -50,13 +50,23 @@ def build_sweep_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _listed(text: str, allowed: list[str], flag: str) -> list[str]:
+def listed_values(text: str, allowed: list[str], flag: str) -> list[str]:
     """A comma-separated flag's values, in `allowed`'s order; ValueError names any other."""
     given = [v.strip() for v in text.split(",") if v.strip()]
     if not given or (unknown := sorted(set(given) - set(allowed))):
         raise ValueError(f"{flag} takes {', '.join(allowed)} (comma-separated)"
                          + (f", not {', '.join(unknown)}" if given else ""))
     return [v for v in allowed if v in given]
+
+
+def folders_problem(out: Path | None, saved_dir: Path) -> str | None:
+    """Why a headless FR/EN command would write nothing, said before a model loads: an --out
+    folder it cannot write in, or a results folder it cannot write in with no --out."""
+    if out is not None and unwritable(out.parent):
+        return f"--out: {out.parent} is not a folder this can write in"
+    if unwritable(saved_dir) and out is None:  # it would be asked and measured for nothing
+        return f"The results folder {saved_dir.parent} cannot be written: set --results-dir, or give --out"
+    return None
 
 
 def _shown(table: list[dict]) -> str:
@@ -89,9 +99,9 @@ def run_sweep(argv: list[str]) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     most = int(param_bounds("max_new_tokens")[1])
     try:
-        modes = _listed(args.thinking, list(THINKING_MODES), "--thinking")
-        types = _listed(args.types, PROBE_TYPES, "--types")
-        langs = _listed(args.langs, ["en", "fr"], "--langs")
+        modes = listed_values(args.thinking, list(THINKING_MODES), "--thinking")
+        types = listed_values(args.types, PROBE_TYPES, "--types")
+        langs = listed_values(args.langs, ["en", "fr"], "--langs")
         try:
             budgets = sorted({int(b) for b in args.budgets.replace(";", ",").split(",") if b.strip()})
         except ValueError:
@@ -106,12 +116,8 @@ def run_sweep(argv: list[str]) -> int:
         return 2
     settings = settings_from_args(args)
     saved_dir = settings.results_dir / SAVED_FOLDER
-    if args.out is not None and unwritable(args.out.parent):
-        print(f"--out: {args.out.parent} is not a folder this can write in", file=sys.stderr)
-        return 2
-    if unwritable(saved_dir) and args.out is None:  # it would be measured for nothing
-        print(f"The results folder {settings.results_dir} cannot be written: set --results-dir, or give --out",
-              file=sys.stderr)
+    if problem := folders_problem(args.out, saved_dir):
+        print(problem, file=sys.stderr)
         return 2
     probes = pick_probes(load_probes(), types, langs, args.pairs)
     label = dict(zip(ENGINES, (LOCAL, PIPELINE, REMOTE), strict=True))[args.engine]

@@ -1,0 +1,72 @@
+"""`python app.py inspect`: the FR/EN inspection headless, on the demo model, with its gates."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.fren import SAVED_FOLDER, matrix, read_inspection
+from workbench.inspect_command import gate_failures, run_inspect
+from workbench.saved import saved_choices
+
+
+def _argv(tmp_path, demo_model_dir, *flags: str) -> list[str]:
+    return ["--model", str(demo_model_dir), "--types", "calculation", "--pairs", "2",
+            "--results-dir", str(tmp_path / "runs"), *flags]
+
+
+def test_the_headless_inspection_prints_the_matrix_and_saves_what_the_tab_opens(tmp_path, capsys, demo_model_dir):
+    out = tmp_path / "fren.csv"
+    assert run_inspect(_argv(tmp_path, demo_model_dir, "--strategies", "baseline,French prefill",
+                             "--out", str(out), "--min-right-figure", "0.05")) == 0
+    printed = capsys.readouterr().out
+    [(label, name)] = saved_choices(tmp_path / "runs" / SAVED_FOLDER, "fren", "answers")  # the tab's list
+    assert label.endswith(" UTC · 8 answers")
+    saved = tmp_path / "runs" / SAVED_FOLDER / name
+    assert f"8 answers -> {saved} and {out}" in printed
+    rows = read_inspection(out)  # what the tab's Open an inspection CSV… reads
+    assert matrix(rows) == matrix(read_inspection(saved)) and {r["strategy"] for r in rows} == {
+        "baseline", "French prefill"}
+    assert "French questions:" in printed and "right figure" in printed
+    assert ("- French prefill on System B · local model: the answer states the right figure in "
+            in printed)  # set against the baseline, as the tab does
+
+
+def test_a_strategy_under_the_rate_asked_for_fails_the_run(tmp_path, capsys, demo_model_dir):
+    assert run_inspect(_argv(tmp_path, demo_model_dir, "--strategies", "baseline", "--min-right-figure", "1")) == 0
+    capsys.readouterr()
+    # the demo model loses calculations when its reasoning is forced into French (measured: 1 of 4 right)
+    assert run_inspect(_argv(tmp_path, demo_model_dir, "--strategies", "baseline,French prefill",
+                             "--min-right-figure", "0.9")) == 4
+    missed = capsys.readouterr().err
+    assert ("Below the rate asked for:\n- right figure of French prefill on System B · local model (every "
+            "question): ") in missed
+    assert "baseline on" not in missed
+
+
+def test_the_gates_hold_each_strategy_and_engine_to_their_rate():
+    def row(strategy: str, probe: str, right: bool, sees_one: bool, lang: str = "fr") -> dict:
+        return {"probe": probe, "engine": "B", "strategy": strategy, "question_lang": lang, "error": None,
+                "answer_matches_question": True, "reasoning_matches_question": sees_one,
+                "user_sees_one_language": sees_one, "reasoning_share": 0.5, "truncated_in_reasoning": False,
+                "finish_reason": "stop", "right_figure": right}
+    rows = [row("baseline", "c1", True, False), row("baseline", "c2", True, False, lang="en"),
+            row("thinking off", "c1", False, True), row("thinking off", "c2", True, True, lang="en")]
+    assert gate_failures(rows, {"min_right_figure": 0.9, "min_one_language": None}) == [
+        "right figure of thinking off on B (every question): 50% < 90%"]
+    assert gate_failures(rows, {"min_right_figure": None, "min_one_language": 0.5}) == []  # the baseline is spared
+    alone = [r for r in rows if r["strategy"] == "baseline"]  # …unless it is the one strategy asked
+    assert gate_failures(alone, {"min_right_figure": None, "min_one_language": 0.5}) == [
+        "user sees one language of baseline on B (French questions): 0% < 50%"]
+    assert gate_failures(rows, {"min_right_figure": None, "min_one_language": None}) == []
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--engines", "local,gpt"], "--engines takes local, pipeline, remote (comma-separated), not gpt"),
+    (["--strategies", "baseline,French"], "--strategies takes baseline, thinking off"),
+    (["--min-right-figure", "90"], "--min-right-figure takes a rate from 0 to 1, not 90.0"),
+    (["--max-new-tokens", "0"], "--max-new-tokens takes 1 to 32768, not 0"),
+    (["--pairs", "0"], "--pairs takes 1 or more, not 0"),
+])
+def test_the_headless_inspection_refuses_bad_flags_before_loading_anything(tmp_path, capsys, flags, message):
+    assert run_inspect(["--out", str(tmp_path / "fren.csv"), *flags]) == 2
+    assert message in capsys.readouterr().err
