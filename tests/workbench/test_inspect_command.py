@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
+from tests.conftest import ROOT
 from workbench.fren import SAVED_FOLDER, matrix, read_inspection
 from workbench.inspect_command import gate_failures, run_inspect
 from workbench.saved import saved_choices
@@ -41,6 +45,18 @@ def test_a_strategy_under_the_rate_asked_for_fails_the_run(tmp_path, capsys, dem
     assert ("Below the rate asked for:\n- right figure of French prefill on System B · local model (every "
             "question): ") in missed
     assert "baseline on" not in missed
+
+
+def test_an_inspection_no_engine_could_answer_says_why_and_app_py_hands_inspect_to_it(tmp_path, capsys,
+                                                                                     monkeypatch, demo_model_dir):
+    monkeypatch.delenv("DEEPSEEK_API_KEY", raising=False)
+    assert run_inspect(_argv(tmp_path, demo_model_dir, "--engines", "remote", "--strategies", "baseline")) == 3
+    assert "Nothing to show: 4 answers failed and are left out (System A · remote MoE: 4, e.g." in (
+        capsys.readouterr().err)
+    assert list((tmp_path / "runs" / SAVED_FOLDER).glob("fren-*.csv")) == []  # nothing saved
+    wired = subprocess.run([sys.executable, "app.py", "inspect", "--out", str(tmp_path / "x.csv"), "--pairs", "0"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert wired.returncode == 2 and "--pairs takes 1 or more" in wired.stderr
 
 
 def test_the_gates_hold_each_strategy_and_engine_to_their_rate():
