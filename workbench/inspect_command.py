@@ -16,29 +16,31 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from tqdm import tqdm
 
 from engines.base import GenerationParams, param_bounds
-from engines.cost import usd
 from workbench.export import write_csv
 from workbench.fren import (
     COST_METRIC,
-    PROBE_TYPES,
     SAVED_FOLDER,
     STRATEGIES,
     failures,
-    load_probes,
     matrix,
-    pick_probes,
     run_inspection,
     sorted_rows,
 )
 from workbench.fren_baseline import BASELINE, OUTCOMES, against_baseline
+from workbench.fren_cli import (
+    add_probe_arguments,
+    folders_problem,
+    listed_values,
+    probes_from_args,
+    text_table,
+    write_copies,
+)
 from workbench.saved import saved_name
 from workbench.services import LOCAL, PIPELINE, REMOTE, build_services
 from workbench.settings import add_arguments, settings_from_args
-from workbench.sweep_command import folders_problem, listed_values
 
 ENGINES = {"local": LOCAL, "pipeline": PIPELINE, "remote": REMOTE}
 # the gates: flag -> the matrix metric it holds every strategy and engine to, and over which questions
@@ -58,11 +60,7 @@ def build_inspect_parser() -> argparse.ArgumentParser:
                         "(System A), comma-separated")
     parser.add_argument("--strategies", default=",".join(STRATEGIES),
                         help=f"comma-separated, from: {', '.join(STRATEGIES)} (default: all)")
-    parser.add_argument("--types", default=",".join(PROBE_TYPES),
-                        help=f"question types, comma-separated (default: {','.join(PROBE_TYPES)})")
-    parser.add_argument("--langs", default="en,fr", help="en, fr or en,fr (default)")
-    parser.add_argument("--pairs", type=int, default=4, help="topics per type, each an English and a French "
-                        "question (default 4)")
+    add_probe_arguments(parser)
     parser.add_argument("--max-new-tokens", type=int, default=512, help="the budget of every answer (greedy "
                         "decoding; default 512)")
     parser.add_argument("--min-right-figure", type=float, default=None, metavar="RATE",
@@ -73,17 +71,6 @@ def build_inspect_parser() -> argparse.ArgumentParser:
                         "(0 to 1) under a strategy, on any engine")
     add_arguments(parser)
     return parser
-
-
-def _shown(table: list[dict[str, Any]]) -> str:
-    """The matrix as text: rates as percentages, the cost per 1,000 answers in dollars."""
-    def cell(key: str, value: Any) -> Any:
-        if value is None:
-            return "—"
-        if key == COST_METRIC:
-            return usd(value)
-        return f"{value:.0%}" if isinstance(value, float) else value
-    return pd.DataFrame([{k: cell(k, v) for k, v in row.items()} for row in table]).to_string(index=False)
 
 
 def gate_failures(rows: list[dict[str, Any]], gates: dict[str, float | None]) -> list[str]:
@@ -115,10 +102,7 @@ def run_inspect(argv: list[str]) -> int:
     try:
         engines = listed_values(args.engines, list(ENGINES), "--engines")
         strategies = listed_values(args.strategies, list(STRATEGIES), "--strategies")
-        types = listed_values(args.types, PROBE_TYPES, "--types")
-        langs = listed_values(args.langs, ["en", "fr"], "--langs")
-        if args.pairs < 1:
-            raise ValueError(f"--pairs takes 1 or more, not {args.pairs}")
+        probes = probes_from_args(args)
         if not 1 <= args.max_new_tokens <= most:
             raise ValueError(f"--max-new-tokens takes 1 to {most}, not {args.max_new_tokens}")
         for flag, least in gates.items():
@@ -132,7 +116,6 @@ def run_inspect(argv: list[str]) -> int:
     if problem := folders_problem(args.out, saved_dir):
         print(problem, file=sys.stderr)
         return 2
-    probes = pick_probes(load_probes(), types, langs, args.pairs)
     services = build_services(settings)
     chosen = {ENGINES[e]: services.engine(ENGINES[e]) for e in engines}
     params = GenerationParams(temperature=0, max_new_tokens=args.max_new_tokens)
@@ -153,22 +136,15 @@ def run_inspect(argv: list[str]) -> int:
         why = failures(rows) or ("stopped before any answer" if cancel.is_set() else "no answer")
         print(f"Nothing to show: {why}", file=sys.stderr)
         return 130 if cancel.is_set() else 3
-    written = []
-    for path in (saved_dir / saved_name("fren", len(rows)), args.out):
-        if path is None:
-            continue
-        try:
-            write_csv(rows, path, bom=True)
-            written.append(str(path))
-        except OSError as exc:
-            print(f"Warning: {path} could not be written ({exc.strerror or exc})", file=sys.stderr)
+    written = write_copies(lambda path: write_csv(rows, path, bom=True), saved_dir / saved_name("fren", len(rows)),
+                           args.out)
     table, lang = matrix(rows, "fr"), "fr"
     if not table:  # no French question answered: every question counts
         table, lang = matrix(rows, None), None
     print(f"{'Stopped: ' if cancel.is_set() else ''}{len(answered)} answers -> {' and '.join(written) or 'nothing'}")
     if note := failures(rows):
         print(note)
-    print(f"\n{'French questions' if lang else 'All questions'}:\n{_shown(table)}")
+    print(f"\n{'French questions' if lang else 'All questions'}:\n{text_table(table, money=(COST_METRIC,))}")
     if lines := [line for metric in OUTCOMES for line in against_baseline(rows, lang, metric)]:
         print("\nEach strategy against the baseline, on the same questions:")
         print("\n".join(f"- {line}" for line in lines))

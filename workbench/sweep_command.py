@@ -14,13 +14,20 @@ import sys
 import threading
 from pathlib import Path
 
-import pandas as pd
 from tqdm import tqdm
 
 from engines.base import GenerationParams, param_bounds
 from workbench.budget_sweep import SWEEP_STEM, THINKING_MODES, budget_line, completion_table, needed_tokens, write_sweep
-from workbench.fren import PROBE_TYPES, SAVED_FOLDER, load_probes, pick_probes
-from workbench.saved import saved_name, unwritable
+from workbench.fren import SAVED_FOLDER
+from workbench.fren_cli import (
+    add_probe_arguments,
+    folders_problem,
+    listed_values,
+    probes_from_args,
+    text_table,
+    write_copies,
+)
+from workbench.saved import saved_name
 from workbench.services import LOCAL, PIPELINE, REMOTE, build_services
 from workbench.settings import add_arguments, settings_from_args
 
@@ -41,55 +48,9 @@ def build_sweep_parser() -> argparse.ArgumentParser:
     parser.add_argument("--budgets", default="16,32,64,96,128,192,256,384",
                         help="budgets to report, comma-separated (measured up to twice the largest)")
     parser.add_argument("--thinking", default=",".join(THINKING_MODES), help="on, off or on,off (default)")
-    parser.add_argument("--types", default=",".join(PROBE_TYPES),
-                        help=f"question types, comma-separated (default: {','.join(PROBE_TYPES)})")
-    parser.add_argument("--langs", default="en,fr", help="en, fr or en,fr (default)")
-    parser.add_argument("--pairs", type=int, default=4, help="topics per type, each an English and a French "
-                        "question (default 4)")
+    add_probe_arguments(parser)
     add_arguments(parser)
     return parser
-
-
-def listed_values(text: str, allowed: list[str], flag: str) -> list[str]:
-    """A comma-separated flag's values, in `allowed`'s order; ValueError names any other."""
-    given = [v.strip() for v in text.split(",") if v.strip()]
-    if not given or (unknown := sorted(set(given) - set(allowed))):
-        raise ValueError(f"{flag} takes {', '.join(allowed)} (comma-separated)"
-                         + (f", not {', '.join(unknown)}" if given else ""))
-    return [v for v in allowed if v in given]
-
-
-def folders_problem(out: Path | None, saved_dir: Path) -> str | None:
-    """Why a headless FR/EN command would write nothing, said before a model loads: an --out
-    folder it cannot write in, or a results folder it cannot write in with no --out."""
-    if out is not None and unwritable(out.parent):
-        return f"--out: {out.parent} is not a folder this can write in"
-    if unwritable(saved_dir) and out is None:  # it would be asked and measured for nothing
-        return f"The results folder {saved_dir.parent} cannot be written: set --results-dir, or give --out"
-    return None
-
-
-def _shown(table: list[dict]) -> str:
-    """The completion table as text: rates as percentages, budgets as they are."""
-    return pd.DataFrame([{k: f"{v:.0%}" if isinstance(v, float) else ("—" if v is None else v)
-                          for k, v in row.items()} for row in table]).to_string(index=False)
-
-
-def _write(needs: list[dict], budgets: list[int], saved: Path, out: Path | None) -> str:
-    """Save the sweep where the tab lists it, and a copy at `out` when given. Returns where it
-    went; a file that cannot be written (a disk that filled up while measuring) is warned about,
-    not raised: the table is printed all the same."""
-    written = []
-    for path in (saved, out):
-        if path is None:
-            continue
-        try:
-            write_sweep(needs, budgets, path)
-        except OSError as exc:
-            print(f"Warning: {path} could not be written ({exc.strerror or exc})", file=sys.stderr)
-            continue
-        written.append(str(path) + (" (the FR/EN tab's Open a saved sweep lists it)" if path == saved else ""))
-    return " and ".join(written) or "nothing written"
 
 
 def run_sweep(argv: list[str]) -> int:
@@ -100,8 +61,7 @@ def run_sweep(argv: list[str]) -> int:
     most = int(param_bounds("max_new_tokens")[1])
     try:
         modes = listed_values(args.thinking, list(THINKING_MODES), "--thinking")
-        types = listed_values(args.types, PROBE_TYPES, "--types")
-        langs = listed_values(args.langs, ["en", "fr"], "--langs")
+        probes = probes_from_args(args)
         try:
             budgets = sorted({int(b) for b in args.budgets.replace(";", ",").split(",") if b.strip()})
         except ValueError:
@@ -109,8 +69,6 @@ def run_sweep(argv: list[str]) -> int:
         if not budgets or budgets[0] < 1 or budgets[-1] > most:
             raise ValueError(f"--budgets takes whole numbers from 1 to {most}, comma-separated, not "
                              f"{args.budgets!r}")
-        if args.pairs < 1:
-            raise ValueError(f"--pairs takes 1 or more, not {args.pairs}")
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -119,7 +77,6 @@ def run_sweep(argv: list[str]) -> int:
     if problem := folders_problem(args.out, saved_dir):
         print(problem, file=sys.stderr)
         return 2
-    probes = pick_probes(load_probes(), types, langs, args.pairs)
     label = dict(zip(ENGINES, (LOCAL, PIPELINE, REMOTE), strict=True))[args.engine]
     services = build_services(settings)
     if args.engine == "remote" and (problem := services.remote.configuration_problem()):
@@ -142,12 +99,14 @@ def run_sweep(argv: list[str]) -> int:
         reason = failed[0]["error"] if failed else "stopped before any answer" if cancel.is_set() else "no question"
         print(f"{label} could not answer: {reason}", file=sys.stderr)
         return 130 if cancel.is_set() and not failed else 3
-    written = _write(needs, budgets, saved_dir / saved_name(SWEEP_STEM, len(needs)), args.out)
+    written = " and ".join(write_copies(lambda path: write_sweep(needs, budgets, path),
+                                        saved_dir / saved_name(SWEEP_STEM, len(needs)), args.out,
+                                        "Open a saved sweep")) or "nothing written"
     table = completion_table(needs, budgets)
     measured = f"{len(needs) - len(failed)}" + (f" of {total}" if cancel.is_set() else "")
     print(f"{'Stopped: ' if cancel.is_set() else ''}{label}: {measured} answers measured (full length up to "
           f"{params.max_new_tokens} tokens){f', {len(failed)} failed and left out' if failed else ''}"
           f" -> {written}")
-    print(_shown(table))
+    print(text_table(table))
     print(budget_line(table))
     return 130 if cancel.is_set() else 0
