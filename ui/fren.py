@@ -26,14 +26,14 @@ from workbench.fren import (
     custom_probes,
     failures,
     load_probes,
-    matrix,
     pick_probes,
     read_inspection,
     run_inspection,
+    shown_matrix,
     sorted_rows,
     transcript_html,
 )
-from workbench.fren_baseline import OUTCOMES, against_baseline
+from workbench.fren_baseline import every_outcome
 from workbench.safety import safe_markdown
 from workbench.saved import column_values, save_copy, saved_choices
 from workbench.services import LOCAL, Services
@@ -176,12 +176,11 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
 
     def show(rows: list[dict[str, Any]], state: str, path: Path) -> tuple:
         """Every output of an inspection, for its rows (just run, or opened from a file)."""
-        table, questions, lang = matrix(rows, "fr"), "French questions", "fr"
-        if not table:  # no French question answered: every question counts
-            table, questions, lang = matrix(rows, None), "All questions", None
+        table, lang = shown_matrix(rows)
+        questions = "French questions" if lang else "All questions"
         if note := failures(rows):
             state += f". ⚠️ {note}."
-        if paired := [line for metric in OUTCOMES for line in against_baseline(rows, lang, metric)]:
+        if paired := every_outcome(rows, lang):
             same = "French questions" if lang == "fr" else "questions"
             state += (f"\n\n**Each strategy against the baseline, on the same {same}:**\n"
                       + "\n".join(f"- {safe_markdown(line)}" for line in paired))

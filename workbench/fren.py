@@ -200,6 +200,14 @@ def matrix(rows: list[dict[str, Any]], lang: str | None = "fr") -> list[dict[str
     return out
 
 
+def shown_matrix(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str | None]:
+    """The matrix an inspection is read by, and the language of its questions: the French
+    questions' (what the strategies are for), or every question's when no French one was answered."""
+    if table := matrix(rows, "fr"):
+        return table, "fr"
+    return matrix(rows, None), None
+
+
 def _rates(mine: list[dict[str, Any]]) -> dict[str, Any]:
     def rate(key: str) -> float | None:
         vals = [bool(r[key]) for r in mine if r.get(key) is not None]

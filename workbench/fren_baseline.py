@@ -46,3 +46,9 @@ def against_baseline(rows: list[dict[str, Any]], lang: str | None = "fr", metric
             lines.append(line + (f" ({chance_words(mcnemar_p(better, worse))})" if better + worse
                                  else " (the same on every question)"))
     return lines
+
+
+def every_outcome(rows: list[dict[str, Any]], lang: str | None = "fr") -> list[str]:
+    """against_baseline's lines for each outcome of OUTCOMES in turn: the language, then the right
+    figure of the calculations."""
+    return [line for metric in OUTCOMES for line in against_baseline(rows, lang, metric)]

@@ -27,9 +27,10 @@ from workbench.fren import (
     failures,
     matrix,
     run_inspection,
+    shown_matrix,
     sorted_rows,
 )
-from workbench.fren_baseline import BASELINE, OUTCOMES, against_baseline
+from workbench.fren_baseline import BASELINE, every_outcome
 from workbench.fren_cli import (
     add_probe_arguments,
     folders_problem,
@@ -138,14 +139,12 @@ def run_inspect(argv: list[str]) -> int:
         return 130 if cancel.is_set() else 3
     written = write_copies(lambda path: write_csv(rows, path, bom=True), saved_dir / saved_name("fren", len(rows)),
                            args.out)
-    table, lang = matrix(rows, "fr"), "fr"
-    if not table:  # no French question answered: every question counts
-        table, lang = matrix(rows, None), None
+    table, lang = shown_matrix(rows)
     print(f"{'Stopped: ' if cancel.is_set() else ''}{len(answered)} answers -> {' and '.join(written) or 'nothing'}")
     if note := failures(rows):
         print(note)
     print(f"\n{'French questions' if lang else 'All questions'}:\n{text_table(table, money=(COST_METRIC,))}")
-    if lines := [line for metric in OUTCOMES for line in against_baseline(rows, lang, metric)]:
+    if lines := every_outcome(rows, lang):
         print("\nEach strategy against the baseline, on the same questions:")
         print("\n".join(f"- {line}" for line in lines))
     if missed := gate_failures(rows, gates):
