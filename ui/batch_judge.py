@@ -149,8 +149,11 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
     estimate = estimate_of(services)
 
     def refresh(held: dict[str, dict] | None, run_name: str, label: str, rules: str) -> tuple[str, str]:
-        """The run shown changed: its tally, and what judging it with a model would cost."""
-        return tally_of(held, run_name), estimate(held, run_name, label, rules)
+        """The run shown changed: its tally, and what judging it with a model would cost (the
+        model verdicts read once for both)."""
+        every = model_verdicts(model_verdicts_file(folder))
+        return (tally_of(held, run_name, None, [v for v in every if v["run"] == run_name]),
+                estimate(held, run_name, label, rules, every))
 
     return {"details": details, "bind_verdicts": bind_verdicts,
             "refresh": {"fn": refresh, "inputs": [records, run, by_model["engine"], by_model["rules"]],

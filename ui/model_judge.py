@@ -156,15 +156,18 @@ def build_model_judge(services: Services) -> dict[str, Any]:
             "estimate": estimate, "status": status}
 
 
-def estimate_of(services: Services) -> Callable[[dict | None, str, str, str], str]:
+def estimate_of(services: Services) -> Callable[..., str]:
     """What judging the run shown (its records, its name) with the engine `label` names under
-    the house `rules` would read and cost (workbench.judge_cost), said before it starts."""
+    the house `rules` would read and cost (workbench.judge_cost), said before it starts;
+    `verdicts`, every run's model verdicts, when they have been read already."""
     path = model_verdicts_file(services.settings.results_dir)
 
-    def estimate(held: dict[str, dict] | None, run_name: str, label: str, rules: str) -> str:
+    def estimate(held: dict[str, dict] | None, run_name: str, label: str, rules: str,
+                 verdicts: list[dict[str, Any]] | None = None) -> str:
         if not held or not run_name or label not in services.engines or len(rules or "") > MAX_RULES_CHARS:
             return ""
-        return estimate_line(judge_estimate(services.engine(label), list(held.values()), run_name, path, rules),
+        given = model_verdicts(path) if verdicts is None else verdicts
+        return estimate_line(judge_estimate(services.engine(label), list(held.values()), run_name, given, rules),
                              run_name)
     return estimate
 

@@ -210,7 +210,8 @@ def _judge(services: Services, which: str, run: str, records: list[dict], concur
     house `rules`; print why an experiment got no verdict. Returns how many did not."""
     engine = services.remote if which == "A" else services.local
     path = model_verdicts_file(services.settings.results_dir)
-    print(estimate_line(judge_estimate(engine, records, run, path, rules), run).replace("**", ""), flush=True)
+    print(estimate_line(judge_estimate(engine, records, run, model_verdicts(path), rules), run).replace("**", ""),
+          flush=True)
     cancel = threading.Event()
     bar, failed = None, 0
     try:

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from engines.base import Engine
 from engines.cost import TokenPrices, token_cost, usd
 from workbench.compare import both_answered
-from workbench.model_judge import JUDGE_PARAMS, ORDERS, judge_name, judge_request, model_verdicts, to_judge
+from workbench.model_judge import JUDGE_PARAMS, ORDERS, judge_name, judge_request, to_judge
 
 TOKENS_PER_CHAR = 0.3  # DeepSeek: "1 English character ≈ 0.3 token"
 MESSAGE_TOKENS = 4  # what a chat template adds around each message (its role markers)
@@ -62,12 +61,12 @@ def prompt_tokens(text_chars: int, messages: int) -> int:
     return math.ceil(text_chars * TOKENS_PER_CHAR) + MESSAGE_TOKENS * messages
 
 
-def judge_estimate(engine: Engine, records: list[dict[str, Any]], run: str, path: Path,
+def judge_estimate(engine: Engine, records: list[dict[str, Any]], run: str, verdicts: list[dict[str, Any]],
                    rules: str | None = None) -> JudgeEstimate:
     """What judging run `run` (its `records`) with `engine` under the house `rules` would read,
-    and what this judge's earlier verdicts (those in `path`, on any run) cost."""
+    and what this judge's earlier verdicts (of `verdicts`, every run's model_verdicts) cost."""
     judge = judge_name(engine.model_id, rules)
-    given = [v for v in model_verdicts(path) if v.get("judge_model") == judge]
+    given = [v for v in verdicts if v.get("judge_model") == judge]
     done = {v["experiment_id"] for v in given if v["run"] == run}
     waiting = to_judge(records, done)
     tokens = 0

@@ -9,9 +9,14 @@ import pytest
 from engines.cost import TokenPrices
 from tests.workbench.test_model_judge import ScriptedJudge, _rec, prefers_right
 from workbench.judge_cost import TOKENS_PER_CHAR, estimate_line, judge_estimate
-from workbench.model_judge import JUDGE_PARAMS, judge_run, model_verdicts_file
+from workbench.model_judge import JUDGE_PARAMS, judge_run, model_verdicts, model_verdicts_file
 
 DEEPSEEK = TokenPrices(input=0.28, cached=0.028, output=0.42)
+
+
+def _estimate(engine: SimpleNamespace, records: list[dict], run: str, path, rules: str | None = None):
+    """judge_estimate, with the model verdicts kept at `path`."""
+    return judge_estimate(engine, records, run, model_verdicts(path), rules)
 
 
 def _engine(prices: TokenPrices | None = None, model_id: str = "deepseek-chat",
@@ -25,18 +30,18 @@ def test_the_estimate_counts_what_this_judge_has_left_and_the_prompts_it_will_re
     list(judge_run(ScriptedJudge(prefers_right, model_id="deepseek-chat"), records[:1], "night", path))
     list(judge_run(ScriptedJudge(prefers_right, model_id="deepseek-chat"), records[1:2], "night", path,
                    rules="Refuse any tip."))  # another judge: the same model under house rules
-    est = judge_estimate(_engine(), records, "night", path)
+    est = _estimate(_engine(), records, "night", path)
     assert (est.judge, est.answered, est.experiments, est.readings) == ("deepseek-chat", 4, 3, 6)
     # a longer answer is read twice (once in each order): 1,000 more characters, 2 × 300 more tokens
     longer = [*records[:3], _rec("e3", b="B's answer, right. " + "x" * 1000)]
-    grown = judge_estimate(_engine(), longer, "night", path).prompt_tokens - est.prompt_tokens
+    grown = _estimate(_engine(), longer, "night", path).prompt_tokens - est.prompt_tokens
     assert grown == pytest.approx(2 * 1000 * TOKENS_PER_CHAR, abs=2)
-    assert judge_estimate(_engine(), records, "night", path, rules="Refuse any tip.").experiments == 3
-    assert judge_estimate(_engine(), records, "other run", path).experiments == 4  # verdicts are per run
+    assert _estimate(_engine(), records, "night", path, rules="Refuse any tip.").experiments == 3
+    assert _estimate(_engine(), records, "other run", path).experiments == 4  # verdicts are per run
 
 
 def test_with_prices_it_says_what_the_prompts_cost_and_what_the_replies_can_cost_at_most(tmp_path):
-    est = judge_estimate(_engine(DEEPSEEK), [_rec("e1"), _rec("e2")], "night", model_verdicts_file(tmp_path))
+    est = _estimate(_engine(DEEPSEEK), [_rec("e1"), _rec("e2")], "night", model_verdicts_file(tmp_path))
     assert est.prompts_usd == pytest.approx(est.prompt_tokens * 0.28 / 1e6)
     assert est.replies_most_usd == pytest.approx(4 * JUDGE_PARAMS.max_new_tokens * 0.42 / 1e6)  # $0.00086016
     line = estimate_line(est, "night")
@@ -50,12 +55,12 @@ def test_a_judge_that_judged_before_with_prices_says_what_an_experiment_cost_it_
     path = model_verdicts_file(tmp_path)
     list(judge_run(ScriptedJudge(prefers_right, model_id="deepseek-chat", cost_usd=0.00025),
                    [_rec("e1"), _rec("e2")], "monday", path))  # two readings an experiment: $0.0005 each
-    line = estimate_line(judge_estimate(_engine(), [_rec(f"e{i}") for i in range(10)], "tuesday", path), "tuesday")
+    line = estimate_line(_estimate(_engine(), [_rec(f"e{i}") for i in range(10)], "tuesday", path), "tuesday")
     assert line.endswith("Its 2 earlier verdicts cost $0.0005 an experiment: about $0.005 for these at that rate.")
-    unpriced = estimate_line(judge_estimate(_engine(model_id="other-model"), [_rec("e1")], "tuesday", path), "tuesday")
+    unpriced = estimate_line(_estimate(_engine(model_id="other-model"), [_rec("e1")], "tuesday", path), "tuesday")
     assert unpriced.endswith("What it costs is said as it judges when the judge's prices are set "
                              "(`SYSTEM_A_PRICES`, `SYSTEM_B_HOURLY_USD`).")
-    local = estimate_line(judge_estimate(_engine(model_id="demo-model", hourly_usd=0.8), [_rec("e1")], "tuesday",
+    local = estimate_line(_estimate(_engine(model_id="demo-model", hourly_usd=0.8), [_rec("e1")], "tuesday",
                                          path), "tuesday")  # a local judge on a machine paid by the hour
     assert local.endswith("At $0.80 an hour of its machine, what it costs is said as it judges: the compute time "
                           "of a reading is not known before it.")
@@ -63,8 +68,8 @@ def test_a_judge_that_judged_before_with_prices_says_what_an_experiment_cost_it_
 
 def test_a_run_with_nothing_left_to_judge_says_why(tmp_path):
     path = model_verdicts_file(tmp_path)
-    assert estimate_line(judge_estimate(_engine(), [_rec("f", a_fails=True)], "r", path), "r") == (
+    assert estimate_line(_estimate(_engine(), [_rec("f", a_fails=True)], "r", path), "r") == (
         "No experiment of run `r` has answers from both systems yet: the judge reads both.")
     list(judge_run(ScriptedJudge(prefers_right, model_id="deepseek-chat"), [_rec("e1")], "r", path))
-    assert estimate_line(judge_estimate(_engine(DEEPSEEK), [_rec("e1")], "r", path), "r") == (
+    assert estimate_line(_estimate(_engine(DEEPSEEK), [_rec("e1")], "r", path), "r") == (
         "Every experiment of run `r` that both systems answered has a verdict from `deepseek-chat` already.")
