@@ -28,7 +28,7 @@ from ui.judging import VERDICT_PROMPT, VIEW_SIZE, give_verdict, judge_of
 from ui.model_judge import judge_choices, judged_single
 from ui.params import ORDER
 from workbench.blind import blind_left, is_blind_pending
-from workbench.checks import ExpectError, parse_expect, passed, rechecked
+from workbench.checks import ExpectError, number_figure, parse_expect, passed, rechecked
 from workbench.compare import SYSTEMS, Experiment, SystemRun, new_experiment_id, record
 from workbench.experiments import MAX_REFERENCE_CHARS, ExperimentFileError, load_experiments
 from workbench.export import write_csv
@@ -289,7 +289,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         except ExpectError as exc:
             raise gr.Error(f"The checks in the box cannot be read: {exc}.") from None
         have = current.get("number", [])
-        known = {fig["value"] if isinstance(fig, dict) else fig for fig in have}
+        known = {number_figure(fig)[0] for fig in have}
         found = [v for v in stated_figures(ref) if v not in known]
         if not found:
             gr.Info("The reference answer states no figure the checks lack: they are as they were.")

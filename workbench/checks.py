@@ -93,6 +93,11 @@ def _figures(value: Any, problems: list[str]) -> list[float | dict[str, float]]:
     return out
 
 
+def number_figure(item: float | dict[str, float]) -> tuple[float, float]:
+    """A number check's item (as parse_expect keeps it) as (figure, tolerance)."""
+    return (item["value"], item["tolerance"]) if isinstance(item, dict) else (item, 0)
+
+
 def _shown(value: float) -> str:
     """A figure for a check's name: 15, 12.5, 1,234,567."""
     return f"{int(value):,}" if float(value).is_integer() and abs(value) < 1e15 else f"{value:,}"
@@ -188,7 +193,7 @@ def score(expect: dict[str, Any], result: dict[str, Any]) -> list[dict[str, Any]
         shown = " · ".join(f.text for f in stated[:SHOWN_FIGURES]) + (
             f" and {len(stated) - SHOWN_FIGURES} more" if len(stated) > SHOWN_FIGURES else "")
         for fig in wanted:
-            value, tolerance = (fig["value"], fig["tolerance"]) if isinstance(fig, dict) else (fig, 0)
+            value, tolerance = number_figure(fig)
             within = f" (±{tolerance * 100:g}%)" if tolerance else ""
             add(f"states {_shown(value)}{within}",
                 any(same_figure(v, value, tolerance) for f in stated for v in f.values),
