@@ -30,7 +30,7 @@ import re
 import unicodedata
 from typing import Any
 
-from workbench.figures import figures, same_figure
+from workbench.figures import among, figures
 from workbench.language import SUPPORTED
 
 CHECKS = ("contains", "contains_any", "not_contains", "regex", "number", "refusal", "language", "complete",
@@ -196,7 +196,7 @@ def score(expect: dict[str, Any], result: dict[str, Any]) -> list[dict[str, Any]
             value, tolerance = number_figure(fig)
             within = f" (±{tolerance * 100:g}%)" if tolerance else ""
             add(f"states {_shown(value)}{within}",
-                any(same_figure(v, value, tolerance) for f in stated for v in f.values),
+                among(stated, value, tolerance),
                 f"its figures: {shown}" if stated else "no figure in the answer")
     if "refusal" in expect:
         refused = bool(result.get("refusal"))

@@ -86,6 +86,11 @@ def same_figure(stated: float, expected: float, tolerance: float = 0.0) -> bool:
     return math.isclose(stated, expected, rel_tol=max(tolerance, 1e-9), abs_tol=1e-12)
 
 
+def among(stated: list[Figure], expected: float, tolerance: float = 0.0) -> bool:
+    """Whether one of the figures `stated` (a text's figures) is `expected`, within `tolerance`."""
+    return any(same_figure(v, expected, tolerance) for f in stated for v in f.values)
+
+
 def states(text: str, expected: float, tolerance: float = 0.0) -> bool:
     """Whether `text` states the figure `expected` (within `tolerance`), however it writes it."""
-    return any(same_figure(v, expected, tolerance) for f in figures(text) for v in f.values)
+    return among(figures(text), expected, tolerance)

@@ -22,7 +22,7 @@ from typing import Any
 
 from engines.base import ChatRequest, Engine, GenerationParams, collect
 from workbench.export import read_saved, typed_row
-from workbench.figures import states
+from workbench.figures import among, figures
 from workbench.jobs import as_they_finish
 from workbench.language import detect_language, part_language
 
@@ -122,6 +122,10 @@ def inspect_one(engine: Engine, engine_label: str, probe: Probe, strategy: Strat
     result = collect(engine.stream(strategy.apply(base), cancel))
     s = result.stats
     reasoning_lang, answer_lang = part_language(result.reasoning), part_language(result.content)
+    right = None  # a calculation's answer (not its reasoning: what the user reads) states a right figure
+    if probe.figures and not result.error:
+        stated = figures(result.content)  # read once for every right figure the probe has
+        right = any(among(stated, f) for f in probe.figures)
     visible_langs = {answer_lang} if strategy.hides_reasoning or reasoning_lang == "none" else \
         {answer_lang, reasoning_lang}
     known = question_lang in ("en", "fr")  # an "und" question has no language to match
@@ -135,9 +139,7 @@ def inspect_one(engine: Engine, engine_label: str, probe: Probe, strategy: Strat
         else None,
         "user_sees_one_language": visible_langs == {question_lang} if known else None,
         "reasoning_shown": not strategy.hides_reasoning,
-        # a calculation's answer (not its reasoning: what the user reads) states its right figure
-        "right_figure": (any(states(result.content, f) for f in probe.figures)
-                         if probe.figures and not result.error else None),
+        "right_figure": right,
         "reasoning": result.reasoning, "answer": result.content,
         "cost_usd": s.extras.get("cost_usd"),
         "error": str(result.error) if result.error else None,
