@@ -10,7 +10,9 @@ from typing import Any
 
 import gradio as gr
 
+from ui.batch_checks import build_checks_editor
 from ui.batch_view import results_frame, run_csv, table_verdicts, verdict_columns
+from ui.common import json_box
 from ui.compare_view import column_frame, experiment_md, shown_record, system_columns
 from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt
 from ui.model_judge import bind_model_judge, build_model_judge, estimate_of, model_said
@@ -65,6 +67,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         head = gr.Markdown(elem_id="batch-details-head")
         cols, titles = system_columns("batch-details")
         diff = gr.Markdown(elem_id="batch-details-diff")
+        edit = build_checks_editor()
         note = gr.Markdown(elem_id="batch-verdict-note")
         why = gr.Textbox(label="Why (optional; kept with your verdict and in the CSV)", max_length=MAX_NOTE_CHARS,
                          elem_id="batch-verdict-why")
@@ -72,7 +75,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
             buttons = [gr.Button(v, size="sm", elem_id=f"batch-verdict-{i}") for i, v in enumerate(VERDICTS)]
     col_parts = [c for key in ("A", "B") for c in cols[key]]
     frame = [titles["A"], titles["B"], *buttons[:2]]
-    view_out = [details, head, *col_parts, diff, shown, note, why, *frame]
+    view_out = [details, head, *col_parts, diff, shown, note, why, *frame, edit["checks"], edit["reference"]]
     nothing = (gr.skip(),) * len(view_out)
 
     def view(rec: dict[str, Any], run_name: str, is_blind: bool, judge: str | None) -> tuple:
@@ -84,7 +87,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         if judged:  # the model's verdict once the analyst's is given, so that it does not sway them
             prompt += model_said(table_verdicts(folder, run_name, {}).get(rec["experiment_id"]))
         return (gr.update(visible=True), experiment_md(rec), *parts, differ, rec, prompt, "",
-                *column_frame(is_blind))
+                *column_frame(is_blind), json_box(rec.get("expect")), rec.get("reference") or "")
 
     def show_row(held: dict[str, dict], run_name: str, evt: gr.SelectData, request: gr.Request) -> tuple:
         rec = held.get(str((evt.row_value or [""])[0]))
@@ -155,6 +158,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         return (tally_of(held, run_name, None, [v for v in every if v["run"] == run_name]),
                 estimate(held, run_name, label, rules, every))
 
-    return {"details": details, "bind_verdicts": bind_verdicts,
+    return {"details": details, "bind_verdicts": bind_verdicts, "shown": shown, "head": head,
+            "columns": col_parts, "diff": diff, "edit": edit,
             "refresh": {"fn": refresh, "inputs": [records, run, by_model["engine"], by_model["rules"]],
                         "outputs": [tally, by_model["estimate"]], "queue": False, **private}}

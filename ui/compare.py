@@ -12,6 +12,7 @@ from typing import Any
 import gradio as gr
 
 from engines.base import GenerationParams
+from ui.batch_checks import bind_checks_editor
 from ui.batch_judge import build_batch_judging
 from ui.batch_view import (
     TABLE_HEADERS,
@@ -323,6 +324,10 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     overview["table"].select(open_listed, None, [*batch_outputs, run_name, overview["box"]],
                              api_visibility="private").then(**judging["refresh"]).then(**refresh_breakdown)
     by_group["by"].input(**regroup)
+    bind_checks_editor(judging["edit"], settings.results_dir, batch_records, shown_run, judging["shown"],
+                       [judging["head"], *judging["columns"], judging["diff"]], batch_outputs[1:8],
+                       lambda held, name, request: results_view(held, name, own_verdicts(name, request))).then(
+                           **judging["refresh"]).then(**refresh_breakdown).then(**refresh_overview)
     report_btn.click(write_report, [batch_records, shown_run], [report, report_web], api_visibility="private")
     against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df, changes_df],
                   api_visibility="private")

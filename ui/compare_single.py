@@ -11,12 +11,14 @@ from typing import Any
 import gradio as gr
 
 from engines.base import GenerationParams
+from ui.batch_checks import checks_with_reference_figures
 from ui.common import CHECKS_HINT, download_path, json_box, session_cancel, stopper
 from ui.compare_log import LOG_HEADERS, LOG_WIDTHS, cleared, remembered, restored_log, shown_again
 from ui.compare_view import (
     BLIND_PROMPT,
     BLIND_WAITING,
     answer_md,
+    checks_said,
     column_frame,
     differences_md,
     metrics_md,
@@ -28,11 +30,10 @@ from ui.judging import VERDICT_PROMPT, VIEW_SIZE, give_verdict, judge_of
 from ui.model_judge import judge_choices, judged_single
 from ui.params import ORDER
 from workbench.blind import blind_left, is_blind_pending
-from workbench.checks import ExpectError, number_figure, parse_expect, passed, rechecked
-from workbench.compare import SYSTEMS, Experiment, SystemRun, new_experiment_id, record
+from workbench.checks import ExpectError, parse_expect, rechecked
+from workbench.compare import Experiment, SystemRun, new_experiment_id, record
 from workbench.experiments import MAX_REFERENCE_CHARS, ExperimentFileError, load_experiments
 from workbench.export import write_csv
-from workbench.figures import stated_figures
 from workbench.history import MAX_KEPT
 from workbench.model_judge import MAX_RULES_CHARS
 from workbench.services import REMOTE, Services
@@ -271,32 +272,12 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         except ExpectError as exc:
             raise gr.Error(f"The checks cannot be used: {exc}.") from None
         columns, differ = shown_record(rec)
-        said = ", ".join(f"{key} passed {score[0]} of {score[1]}" for key, name in SYSTEMS.items()
-                         if (score := passed(rec.get(name))))
-        gr.Info(f"Scored again: {said or 'no checks now'}.")
+        gr.Info(f"Scored again: {checks_said(rec)}.")
         return rec, *columns, differ
 
     rescore_btn.click(rescore, [last, checks], [last, *col_parts, diff], api_visibility="private").success(**keep)
 
-    def checks_from_reference(expect_json: str, ref: str) -> Any:
-        """The checks in the box, with a number check for each figure the reference answer states
-        (those it already has kept as they are)."""
-        if not (ref or "").strip():
-            raise gr.Error("Write a reference answer first (beside the judge model, under the verdict buttons): "
-                           "each figure it states becomes a number check.")
-        try:
-            current = parse_expect(expect_json) or {}
-        except ExpectError as exc:
-            raise gr.Error(f"The checks in the box cannot be read: {exc}.") from None
-        have = current.get("number", [])
-        known = {number_figure(fig)[0] for fig in have}
-        found = [v for v in stated_figures(ref) if v not in known]
-        if not found:
-            gr.Info("The reference answer states no figure the checks lack: they are as they were.")
-            return gr.skip()
-        return json_box({**current, "number": [*have, *found]})
-
-    from_reference.click(checks_from_reference, [checks, reference], checks, api_visibility="private")
+    from_reference.click(checks_with_reference_figures, [checks, reference], checks, api_visibility="private")
 
     def ask_judge(rec: dict | None, label: str, ref: str, house: str, request: gr.Request) -> tuple:
         return judged_single(services, rec, label, session_cancel(services, request, "compare"), ref, house)

@@ -15,6 +15,7 @@ from engines.cost import usd
 from engines.systems import NO_MODEL_CALL
 from ui.common import differences_block
 from workbench.blind import BLIND_VERDICTS, is_blind_pending, other_system
+from workbench.checks import passed
 from workbench.compare import SYSTEMS, SystemRun
 from workbench.differences import differences
 from workbench.safety import safe_markdown
@@ -151,6 +152,14 @@ def shown_record(rec: dict[str, Any]) -> tuple[list[str], str]:
         reasoning, answer, _ = stored_result_md(rec.get(SYSTEMS[key]))
         parts += [reasoning, answer, HIDDEN_FIGURES]
     return parts, ""
+
+
+def checks_said(rec: dict[str, Any]) -> str:
+    """How each system's answer did on its checks ("A passed 2 of 3, B passed 3 of 3"), or that
+    none are set."""
+    said = ", ".join(f"{key} passed {score[0]} of {score[1]}" for key, name in SYSTEMS.items()
+                     if (score := passed(rec.get(name))))
+    return said or "no checks now"
 
 
 def column_frame(blind: bool) -> list[Any]:

@@ -30,7 +30,7 @@ import re
 import unicodedata
 from typing import Any
 
-from workbench.figures import among, figures
+from workbench.figures import among, figures, stated_figures
 from workbench.language import SUPPORTED
 
 CHECKS = ("contains", "contains_any", "not_contains", "regex", "number", "refusal", "language", "complete",
@@ -246,6 +246,18 @@ def rechecked(rec: dict[str, Any], expect: Any) -> dict[str, Any]:
     rec = copy.deepcopy(rec)
     rec["expect"] = parse_expect(expect)
     return apply_checks(rec)
+
+
+def with_reference_figures(expect: Any, reference: str) -> tuple[dict[str, Any], list[int | float]]:
+    """Checks (`expect` as parse_expect takes it) with a `number` check for each figure the
+    reference answer states that they lack ("The P/E ratio is 15, i.e. 60 / 4" gives 15, 60 and
+    4), and the figures added (none: the checks as they were). Raises ExpectError for checks
+    that cannot be read."""
+    current = parse_expect(expect) or {}
+    have = current.get("number", [])
+    known = {number_figure(item)[0] for item in have}
+    found = [value for value in stated_figures(reference or "") if value not in known]
+    return ({**current, "number": [*have, *found]} if found else current), found
 
 
 def passed(res: dict[str, Any] | None) -> tuple[int, int] | None:

@@ -362,7 +362,7 @@ class BatchRun:
         queue = iter(todo)
         with ThreadPoolExecutor(max_workers=max(1, self.concurrency)) as pool, \
                 self.out_path.open("a", encoding="utf-8") as sink:
-            if _torn(self.out_path):
+            if torn(self.out_path):
                 sink.write("\n")  # a crash cut the last line: the next record starts on its own
             for rec in rescore:
                 sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
@@ -408,7 +408,7 @@ class BatchRun:
         yield progress
 
 
-def _torn(path: Path) -> bool:
+def torn(path: Path) -> bool:
     """Whether a file's last line lacks its newline (a process killed while writing it)."""
     with path.open("rb") as fh:
         if fh.seek(0, 2) == 0:

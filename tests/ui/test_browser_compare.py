@@ -522,3 +522,58 @@ def test_disagreements_first_brings_the_experiment_where_one_system_refused(page
     page.click("#batch-judge-next")  # none left that disagree: the next in run order, said so
     expect(page.locator("#batch-details-head")).to_contain_text("agree-0")
     expect(page.get_by_text("No disagreement left to judge")).to_be_visible()
+
+
+def test_a_rows_checks_and_reference_are_mended_in_its_details_and_the_run_keeps_the_new_scores(page, running_app):
+    from workbench.compare import read_records
+    from workbench.rescore import rescore_experiment
+
+    folder = running_app[1].settings.results_dir
+    saved_run_both_answered(folder, "mend-checks", ["mend-0", "mend-1"])
+    path = run_file(folder, "mend-checks")
+    rescore_experiment(path, "mend-0", '{"contains": "remote model"}', None)  # too strict: B's answer fails it
+    open_saved_run(page, "mend-checks", 2)
+    cells = page.locator("#batch-table").get_by_role("gridcell")
+    expect(cells.filter(has_text="0 of 1")).to_have_count(1)
+    page.get_by_label("Blind: answers as left and right").check()
+    page.click("#batch-judge-next")  # blind: which answer passes would name the systems
+    expect(page.locator("#batch-details-head")).to_contain_text("mend-0")
+    page.get_by_text("Checks and reference answer of this experiment").click()
+    expect(page.locator("#batch-edit-expect")).to_contain_text('"remote model"')  # the experiment's own
+    page.click("#batch-rescore")
+    expect(page.get_by_text("Give your verdict first").first).to_be_visible()
+    page.get_by_label("Blind: answers as left and right").uncheck()
+
+    cells.filter(has_text="mend-0").first.click()
+    expect(page.locator("#batch-details-diff")).to_contain_text("failed: contains 'remote model'")
+    page.locator("#batch-edit-expect .cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type('{"contain": "Answer 0"')  # a typo: refused, nothing written
+    page.click("#batch-rescore")
+    expect(page.get_by_text("The checks cannot be used: unknown checks contain").first).to_be_visible()
+    assert len(read_records(path)) == 3
+    page.locator("#batch-edit-expect .cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type('{"contains": "Answer 0"')
+    page.fill("#batch-edit-reference textarea", "Answer 0 is the right one.")
+    page.click("#batch-edit-from-reference")  # its figure, as a number check beside the other
+    expect(page.locator("#batch-edit-expect")).to_contain_text('"number"')
+    assert json.loads(page.locator("#batch-edit-expect .cm-content").inner_text()) == {"contains": ["Answer 0"],
+                                                                                      "number": [0]}
+    page.click("#batch-rescore")
+    expect(page.get_by_text("mend-0 scored again: A passed 2 of 2, B passed 2 of 2.").first).to_be_visible()
+    expect(cells.filter(has_text="2 of 2")).to_have_count(2)  # the table, and nothing asked again
+    expect(cells.filter(has_text="0 of 1")).to_have_count(0)
+    expect(page.locator("#batch-details-diff")).not_to_contain_text("failed")
+    expect(page.locator("#batch-details-head")).to_contain_text("Reference answer: Answer 0 is the right one.")
+    expect(page.locator("#batch-summary")).to_contain_text("passed every check")
+    assert len(read_records(path)) == 4  # appended to the run: it keeps them
+    page.click("#batch-rescore")  # as they are now: nothing to write
+    expect(page.get_by_text("Its checks and reference answer are as the run has them").first).to_be_visible()
+    assert len(read_records(path)) == 4
+    kept = latest_records(path, {"mend-0"})[0]
+    assert (kept["expect"], kept["reference"]) == ({"contains": ["Answer 0"], "number": [0]},
+                                                   "Answer 0 is the right one.")
+    page.reload()  # opened again, the run shows the new scores
+    open_saved_run(page, "mend-checks", 2)
+    expect(cells.filter(has_text="2 of 2")).to_have_count(2)
