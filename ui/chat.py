@@ -231,7 +231,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                 system_prompt = gr.Textbox(label="System prompt", lines=3, max_length=8000,
                                            placeholder="Optional. Works with the finance model.",
                                            elem_id="chat-system")
-                preset, controls = build_param_panel("chat")
+                preset, controls = build_param_panel("chat", folder=services.settings.results_dir)
 
     control_list = [controls[name] for name in ORDER]
     # Per browser session, how many times its conversation was cleared. An answer still streaming

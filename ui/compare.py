@@ -96,7 +96,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     with gr.Tab("Compare", id="compare"):
         compare_preset, param_controls = build_param_panel(
             "compare", "Generation parameters — both systems, single and batch (stored with each result)",
-            columns=3)
+            columns=3, folder=settings.results_dir)
         param_list = [param_controls[name] for name in ORDER]
         with gr.Tabs():
             single = build_single_tab(services, log, examples, param_controls, chosen_params)

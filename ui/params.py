@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 from pydantic import ValidationError
 
 from engines.base import GenerationParams, param_bounds, validation_problems
-from workbench.presets import CUSTOM, PRESETS, apply_preset, matching_preset
+from workbench.presets import (
+    CUSTOM,
+    MAX_NAME,
+    all_presets,
+    apply_preset,
+    delete_preset,
+    matching_preset,
+    save_preset,
+)
 
 # Slider tops for fields whose valid range is wider than a slider can show usefully.
 UI_MAX = {"max_new_tokens": 4096, "min_new_tokens": 1024, "top_k": 200}
@@ -82,12 +91,17 @@ def control_values(params: GenerationParams) -> list[Any]:
     return [shown.get(n, getattr(params, n)) for n in ORDER]
 
 
-def preset_values(name: str) -> list[Any]:
-    """Control values, in ORDER, for a preset (the Custom choice changes nothing)."""
-    return control_values(apply_preset(name))
+def preset_values(name: str, folder: Path | None = None) -> list[Any]:
+    """Control values, in ORDER, for a preset, built in or saved in `folder`."""
+    try:
+        return control_values(apply_preset(name, folder=folder))
+    except KeyError:
+        raise gr.Error(f"No preset is named {name!r} any more (deleted since this page listed it).") from None
 
 
-PRESET_CHOICES = [*PRESETS, CUSTOM]
+def preset_choices(folder: Path | None = None) -> list[str]:
+    """The preset menu: the built-in presets, those saved in `folder`, then Custom."""
+    return [*all_presets(folder), CUSTOM]
 
 
 def params_from_json(text: str | None) -> GenerationParams:
@@ -101,25 +115,34 @@ def params_from_json(text: str | None) -> GenerationParams:
     return params_from_values(values)
 
 
-def build_param_panel(prefix: str, label: str = "Generation parameters",
-                      columns: int = 1) -> tuple[gr.Dropdown, dict[str, gr.components.Component]]:
+def build_param_panel(prefix: str, label: str = "Generation parameters", columns: int = 1,
+                      folder: Path | None = None) -> tuple[gr.Dropdown, dict[str, gr.components.Component]]:
     """A folded panel: a preset menu and one control per parameter (ids `{prefix}-params`,
     `{prefix}-preset`, `{prefix}-<field>`), spread over `columns`. Choosing a preset fills the
-    controls; touching a control turns the preset to Custom."""
+    controls; touching a control turns the preset to Custom. With a results `folder`, the
+    parameters set can be saved there as a named preset (and a saved one deleted): every panel
+    offers it from the next time it is unfolded."""
     defaults = GenerationParams()
     default_preset = matching_preset(defaults)
     controls: dict[str, gr.components.Component] = {}
     per_column = -(-len(ORDER) // columns)
-    with gr.Accordion(label, open=False, elem_id=f"{prefix}-params"):
-        preset = gr.Dropdown(PRESET_CHOICES, value=default_preset, label="Preset",
+    with gr.Accordion(label, open=False, elem_id=f"{prefix}-params") as panel:
+        preset = gr.Dropdown(preset_choices(folder), value=default_preset, label="Preset",
                              elem_id=f"{prefix}-preset")
         with gr.Row():
             for start in range(0, len(ORDER), per_column):
                 with gr.Column(min_width=240):
                     controls.update(build_param_controls(defaults, prefix, ORDER[start:start + per_column]))
+        if folder is not None:
+            name = gr.Textbox(label="Save these parameters as a preset named", max_length=MAX_NAME,
+                              info="Offered in Chat and Compare to everyone using the app",
+                              placeholder="e.g. FR concise, thinking off", elem_id=f"{prefix}-preset-name")
+            with gr.Row():
+                save = gr.Button("Save preset", size="sm", elem_id=f"{prefix}-preset-save")
+                delete = gr.Button("Delete the chosen preset", size="sm", elem_id=f"{prefix}-preset-delete")
     summary = gr.Markdown(params_summary(defaults, default_preset), elem_id=f"{prefix}-params-summary")
     control_list = [controls[name] for name in ORDER]
-    preset.input(lambda name: preset_values(name) if name != CUSTOM else [gr.update()] * len(ORDER),
+    preset.input(lambda name: preset_values(name, folder) if name != CUSTOM else [gr.update()] * len(ORDER),
                  [preset], control_list, api_visibility="private")
     for control in control_list:
         control.input(lambda: CUSTOM, None, preset, api_visibility="private")
@@ -132,7 +155,44 @@ def build_param_panel(prefix: str, label: str = "Generation parameters",
 
     gr.on([c.change for c in [preset, *control_list]], summarize, [preset, *control_list], summary,
           api_visibility="private", queue=False)
+    if folder is not None:
+        bind_saving(folder, panel, preset, name, save, delete, control_list)
     return preset, controls
+
+
+def bind_saving(folder: Path, panel: gr.Accordion, preset: gr.Dropdown, name: gr.Textbox, save: gr.Button,
+                delete: gr.Button, control_list: list[gr.components.Component]) -> None:
+    """The panel's saved presets: listed again when it is unfolded, saved from its controls under
+    the name typed, deleted."""
+    panel.expand(lambda: gr.update(choices=preset_choices(folder)), None, preset, api_visibility="private",
+                 queue=False)
+
+    def saved(typed: str, *values: Any) -> tuple:
+        params = params_from_values(dict(zip(ORDER, values, strict=True)))
+        clean = " ".join((typed or "").split())
+        replaced = changing_presets("saved", folder, save_preset, folder, clean, params)
+        gr.Info(f"Preset {clean!r} {'replaced' if replaced else 'saved'}: offered in Chat and Compare to everyone "
+                "using the app.")
+        return gr.update(choices=preset_choices(folder), value=clean), ""
+
+    def deleted(chosen: str) -> Any:
+        changing_presets("deleted", folder, delete_preset, folder, chosen)
+        gr.Info(f"Preset {chosen!r} deleted; the parameters it set stay in the controls.")
+        return gr.update(choices=preset_choices(folder), value=CUSTOM)
+
+    save.click(saved, [name, *control_list], [preset, name], api_visibility="private")
+    delete.click(deleted, [preset], [preset], api_visibility="private")
+
+
+def changing_presets(done: str, folder: Path, change: Any, *args: Any) -> Any:
+    """`change(*args)` on the saved presets in `folder` (save_preset, delete_preset), its refusals
+    and a folder that cannot be written said as what was not `done` ("saved")."""
+    try:
+        return change(*args)
+    except ValueError as exc:
+        raise gr.Error(f"Not {done}: {exc}.") from None
+    except OSError as exc:
+        raise gr.Error(f"Not {done}: the results folder {folder} cannot be written ({exc.strerror or exc}).") from None
 
 
 def params_summary(params: GenerationParams, preset: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
+from engines.base import GenerationParams
 from ui.common import (
     BASE_MODEL,
     CHECKS_HINT,
@@ -21,7 +22,7 @@ from ui.common import (
     session_cancel,
     stopper,
 )
-from ui.params import ORDER, control_values
+from ui.params import ORDER, changing_presets, control_values
 from ui.saved import open_controls, saved_path, uploaded_path
 from ui.tuning_view import (
     RESULT_FIGURES,
@@ -38,7 +39,7 @@ from ui.tuning_view import (
 )
 from workbench.checks import ExpectError, parse_expect
 from workbench.export import write_csv
-from workbench.presets import CUSTOM, apply_preset
+from workbench.presets import CUSTOM, MAX_NAME, apply_preset, save_preset
 from workbench.saved import save_copy, saved_choices
 from workbench.services import LOCAL, Services
 from workbench.tuning import (
@@ -128,6 +129,12 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
                                 elem_id="tune-use-row")
             use = gr.Button("Use in Chat", elem_id="tune-use")
             use_compare = gr.Button("Use in Compare", elem_id="tune-use-compare")
+        with gr.Row(equal_height=True):
+            preset_name = gr.Textbox(label="Save configuration # as a preset named", max_length=MAX_NAME,
+                                     placeholder="e.g. FR concise, thinking off", scale=3,
+                                     info="Offered in Chat and Compare to everyone using the app",
+                                     elem_id="tune-preset-name")
+            save_preset_btn = gr.Button("Save as a preset", scale=1, elem_id="tune-preset-save")
 
     def fill_grid(xf: str, xv: str, yf: str, yv: str) -> pd.DataFrame:
         try:
@@ -242,14 +249,28 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         """Copy the chosen configuration into a tab's parameter controls and open that tab."""
 
         def copy(table: pd.DataFrame, number: float) -> list[Any]:
-            params = configs_from_table(table)
-            index = int(number or 1)
-            if not 1 <= index <= len(params):
-                raise gr.Error(f"Choose a configuration between 1 and {len(params)}.")
-            return [*control_values(params[index - 1]), CUSTOM, gr.Tabs(selected=tab)]
+            return [*control_values(chosen(table, number)[0]), CUSTOM, gr.Tabs(selected=tab)]
 
         return copy
 
+    def chosen(table: pd.DataFrame, number: float) -> tuple[GenerationParams, int]:
+        """The configuration numbered `number` in the table, and its number."""
+        params = configs_from_table(table)
+        index = int(number or 1)
+        if not 1 <= index <= len(params):
+            raise gr.Error(f"Choose a configuration between 1 and {len(params)}.")
+        return params[index - 1], index
+
+    def save_as_preset(table: pd.DataFrame, number: float, name: str) -> str:
+        params, index = chosen(table, number)
+        clean = " ".join((name or "").split())
+        replaced = changing_presets("saved", services.settings.results_dir, save_preset,
+                                    services.settings.results_dir, clean, params)
+        gr.Info(f"Configuration {index} {'replaced' if replaced else 'saved as'} the preset {clean!r}: offered in "
+                "Chat and Compare to everyone using the app.")
+        return ""
+
+    save_preset_btn.click(save_as_preset, [configs, use_row, preset_name], [preset_name], api_visibility="private")
     fill.click(fill_grid, [x_field, x_values, y_field, y_values], [configs], api_visibility="private")
     outputs = [status, summary, results, rows_state, plot, download, saved]
     hide_details = {"fn": lambda: gr.update(visible=False), "inputs": None, "outputs": [details],

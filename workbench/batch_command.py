@@ -47,6 +47,7 @@ from workbench.model_judge import (
     model_verdicts,
     model_verdicts_file,
 )
+from workbench.presets import all_presets, apply_preset
 from workbench.report import report_page, run_report
 from workbench.saved import unwritable
 from workbench.services import Services, build_services
@@ -97,7 +98,10 @@ def build_batch_parser() -> argparse.ArgumentParser:
                         "(with --run, with the verdicts given on it); a FILE.html gets it as one web page")
     parser.add_argument("--params", default="{}", metavar="JSON",
                         help='generation parameters for both systems, e.g. \'{"max_new_tokens": 256, '
-                        '"enable_thinking": false}\' (default: the app\'s defaults)')
+                        '"enable_thinking": false}\' (default: the app\'s defaults, or --preset\'s)')
+    parser.add_argument("--preset", default=None, metavar="NAME",
+                        help="start from a parameter preset: a built-in one or one saved in the app (the "
+                        "presets.json of --results-dir); --params then changes what it names")
     add_arguments(parser)
     return parser
 
@@ -114,6 +118,21 @@ def _results_file(args: argparse.Namespace, results_dir: Path) -> Path:
     if problem := unwritable(results_dir):
         raise ValueError(f"--run: the results folder {results_dir} cannot be written ({problem}); set --results-dir")
     return run_file(results_dir, args.run)
+
+
+def _params(preset: str | None, params_json: str, results_dir: Path) -> GenerationParams:
+    """The run's generation parameters: the preset's (built in, or saved in the results folder),
+    else the defaults, with those --params names. ValueError (a pydantic ValidationError for
+    --params) says what is wrong."""
+    given = GenerationParams.model_validate_json(params_json)
+    if preset is None:
+        return given
+    try:
+        base = apply_preset(preset, folder=results_dir)
+    except KeyError:
+        raise ValueError(f"--preset: no preset is named {preset!r}; there are "
+                         f"{', '.join(repr(name) for name in all_presets(results_dir))}") from None
+    return GenerationParams.model_validate({**base.model_dump(), **given.model_dump(exclude_unset=True)})
 
 
 def run_batch(argv: list[str]) -> int:
@@ -154,7 +173,7 @@ def run_batch(argv: list[str]) -> int:
         experiments = experiments[: args.limit]
     try:
         jsonl = _results_file(args, settings.results_dir)
-        params = GenerationParams.model_validate_json(args.params)
+        params = _params(args.preset, args.params, settings.results_dir)
         check_resumable(jsonl, params, experiments)
     except ValueError as exc:  # a pydantic ValidationError is one too
         problem = f"--params: {validation_problems(exc)}" if isinstance(exc, ValidationError) else exc

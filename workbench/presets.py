@@ -1,10 +1,26 @@
-"""Named parameter presets offered next to the generation controls."""
+"""Named parameter presets offered next to the generation controls: the built-in ones, and those
+the team saves (`presets.json` in the results folder, shared by everyone using the app, as its
+runs are: a setting found in Generation tuning, named once and picked by anyone in Chat and
+Compare, or by `python app.py batch --preset`)."""
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
 from engines.base import GenerationParams
 
+log = logging.getLogger(__name__)
+
 CUSTOM = "Custom"
+MAX_NAME = 40
+MAX_SAVED = 100
 
 PRESETS: dict[str, dict] = {
     "Qwen3 thinking": {"temperature": 0.6, "top_p": 0.95, "top_k": 20, "enable_thinking": True,
@@ -17,18 +33,101 @@ PRESETS: dict[str, dict] = {
                    "repetition_penalty": 1.0, "no_repeat_ngram_size": 0},
 }
 
+_writing = threading.Lock()  # one save or deletion at a time reads and rewrites the file
 
-def apply_preset(name: str, base: GenerationParams | None = None) -> GenerationParams:
-    """The base parameters with the preset's values filled in."""
+
+def presets_file(folder: Path) -> Path:
+    return folder / "presets.json"
+
+
+def saved_presets(folder: Path | None) -> dict[str, dict[str, Any]]:
+    """The presets saved in the results `folder` (name -> every parameter), in the order saved; a
+    file that cannot be read, or an entry that is not a valid set of parameters, is left out (and
+    logged), never an error: the built-in presets still work."""
+    path = presets_file(folder) if folder else None
+    if path is None or not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        log.warning("The saved presets in %s cannot be read (%s): only the built-in ones are offered.", path, exc)
+        return {}
+    out = {}
+    for name, values in (data.items() if isinstance(data, dict) else []):
+        try:
+            out[name] = GenerationParams(**values).model_dump(mode="json")
+        except (TypeError, ValidationError):
+            log.warning("The saved preset %r in %s is not a valid set of parameters: left out.", name, path)
+    return out
+
+
+def all_presets(folder: Path | None = None) -> dict[str, dict[str, Any]]:
+    """The built-in presets, then those saved in `folder`."""
+    return {**PRESETS, **saved_presets(folder)}
+
+
+def preset_name_problem(name: str) -> str | None:
+    """Why `name` cannot name a saved preset, or None."""
+    if not name:
+        return "give the preset a name"
+    if len(name) > MAX_NAME:
+        return f"a preset's name has at most {MAX_NAME} characters"
+    if name in PRESETS or name == CUSTOM:
+        return f"{name!r} is a built-in preset's name; choose another"
+    return None
+
+
+def save_preset(folder: Path, name: str, params: GenerationParams) -> bool:
+    """Keep `params` as the preset `name` (stripped) in `folder`; True when it replaced one of that
+    name. Raises ValueError for a name that cannot be used (preset_name_problem) or one too many,
+    OSError when the file cannot be written (it is replaced whole, never left half written)."""
+    name = " ".join((name or "").split())
+    if problem := preset_name_problem(name):
+        raise ValueError(problem)
+    with _writing:
+        saved = saved_presets(folder)
+        replaced = name in saved
+        if not replaced and len(saved) >= MAX_SAVED:
+            raise ValueError(f"{MAX_SAVED} presets are saved already; delete one first")
+        saved[name] = params.model_dump(mode="json")
+        _write(folder, saved)
+    return replaced
+
+
+def delete_preset(folder: Path, name: str) -> None:
+    """Remove the saved preset `name`. Raises ValueError for a built-in or unknown one, OSError
+    when the file cannot be written."""
+    if name in PRESETS or name == CUSTOM:
+        raise ValueError(f"{name!r} is built in: it cannot be deleted")
+    with _writing:
+        saved = saved_presets(folder)
+        if name not in saved:
+            raise ValueError(f"no saved preset is named {name!r} (any more)")
+        del saved[name]
+        _write(folder, saved)
+
+
+def _write(folder: Path, saved: dict[str, dict[str, Any]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = presets_file(folder)
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    part.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(part, path)
+
+
+def apply_preset(name: str, base: GenerationParams | None = None, folder: Path | None = None) -> GenerationParams:
+    """The base parameters with the preset's values filled in (a saved preset's are all of them).
+    Raises KeyError for a preset that is neither built in nor saved in `folder`."""
     base = base or GenerationParams()
-    if name not in PRESETS:
+    presets = all_presets(folder)
+    if name not in presets:
         raise KeyError(f"unknown preset {name!r}")
-    return base.model_copy(update=PRESETS[name])
+    return base.model_copy(update=presets[name])
 
 
-def matching_preset(params: GenerationParams) -> str:
+def matching_preset(params: GenerationParams, folder: Path | None = None) -> str:
     """The preset these parameters equal (on the preset's own fields), else "Custom"."""
-    for name, values in PRESETS.items():
+    for name, values in all_presets(folder).items():
         if all(getattr(params, k) == v for k, v in values.items()):
             return name
     return CUSTOM

@@ -58,6 +58,30 @@ def test_use_in_compare_copies_a_configuration_for_both_systems(page):
     expect(page.locator("#compare-params-summary")).to_contain_text("up to 256 new tokens")
 
 
+def test_a_configuration_is_saved_as_a_preset_that_chat_then_offers(page, running_app):
+    from workbench.presets import delete_preset
+
+    page.get_by_role("tab", name="Generation tuning").click()
+    page.click("#tune-fill")
+    expect(page.locator("#tune-configs")).to_contain_text("256")
+    page.fill("#tune-use-row input", "2")  # temperature 0.2, 256 new tokens
+    page.fill("#tune-preset-name textarea", "Tuned 0.2")
+    page.click("#tune-preset-save")
+    expect(page.get_by_text("Configuration 2 saved as the preset 'Tuned 0.2'").first).to_be_visible()
+    expect(page.locator("#tune-preset-name textarea")).to_have_value("")
+    page.fill("#tune-use-row input", "6")  # of 4
+    page.fill("#tune-preset-name textarea", "Nine")
+    page.click("#tune-preset-save")
+    expect(page.get_by_text("Choose a configuration between 1 and").first).to_be_visible()
+    page.get_by_role("tab", name="Chat").click()
+    page.click("#chat-params")
+    page.locator("#chat-preset input").click()
+    page.get_by_role("option", name="Tuned 0.2").click()
+    expect(page.locator("#chat-temperature input[type=number]")).to_have_value("0.2")
+    expect(page.locator("#chat-params-summary")).to_contain_text("Tuned 0.2: temperature 0.2")
+    delete_preset(running_app[1].settings.results_dir, "Tuned 0.2")  # the other tests' menus as they were
+
+
 def test_stop_ends_the_runs_and_says_how_many_finished(page):
     page.get_by_role("tab", name="Generation tuning").click()
     # longer runs (at least 256 new tokens each), so that Stop comes while they run: with the demo
