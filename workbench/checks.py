@@ -12,8 +12,12 @@ not checked: what the user reads is the answer):
                                   {"value": 15.27, "tolerance": 0.01} allows 1% either way
     refusal        true / false   the answer is (true) or is not (false) a refusal
     language       "en" / "fr"    the answer's language
+    reasoning_language "en" / "fr" the reasoning's language (an answer without reasoning fails it)
     complete       true           the answer ended by itself, not at the token budget
+    max_tokens     number         at most this many tokens generated, reasoning and answer
     max_latency_ms number         the whole answer took at most this long
+    max_cost_usd   number         the answer cost at most this (US dollars; without prices set,
+                                  an answer has no cost and fails it)
 
 Text is compared with case, accents and curly apostrophes ignored ("ÉLEVÉ" matches "élevé"), and
 so is a regex ("risque\\W{0,6}élevé" matches "Risque : ELEVE"). A system that failed is not
@@ -30,11 +34,12 @@ import re
 import unicodedata
 from typing import Any
 
+from engines.cost import usd
 from workbench.figures import among, figures, stated_figures
 from workbench.language import SUPPORTED
 
-CHECKS = ("contains", "contains_any", "not_contains", "regex", "number", "refusal", "language", "complete",
-          "max_latency_ms")
+CHECKS = ("contains", "contains_any", "not_contains", "regex", "number", "refusal", "language",
+          "reasoning_language", "complete", "max_tokens", "max_latency_ms", "max_cost_usd")
 SHOWN_FIGURES = 5  # of the answer's, named when a number check fails
 MAX_TEXT = 500  # characters in one expected text or pattern
 
@@ -147,17 +152,22 @@ def parse_expect(value: Any) -> dict[str, Any] | None:
             problems.append("complete takes true (leave it out to allow an answer cut off)")
         else:
             out["complete"] = True
-    if "language" in value:
-        if value["language"] not in SUPPORTED:
-            problems.append(f"language takes one of {', '.join(SUPPORTED)}")
-        else:
-            out["language"] = value["language"]
-    if "max_latency_ms" in value:
-        limit = value["max_latency_ms"]
-        if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0:
-            problems.append("max_latency_ms takes a number of milliseconds above 0")
-        else:
-            out["max_latency_ms"] = limit
+    for key in ("language", "reasoning_language"):
+        if key in value:
+            if value[key] not in SUPPORTED:
+                problems.append(f"{key} takes one of {', '.join(SUPPORTED)}")
+            else:
+                out[key] = value[key]
+    for key, what in (("max_tokens", "a whole number of tokens above 0"),
+                      ("max_latency_ms", "a number of milliseconds above 0"),
+                      ("max_cost_usd", "an amount of US dollars above 0")):
+        if key in value:
+            limit = value[key]
+            whole = key != "max_tokens" or (isinstance(limit, int) or (isinstance(limit, float) and limit.is_integer()))
+            if not _is_number(limit) or not limit > 0 or not whole:
+                problems.append(f"{key} takes {what}")
+            else:
+                out[key] = int(limit) if key == "max_tokens" else limit
     if problems:
         raise ExpectError(problems)
     return out or None
@@ -205,14 +215,26 @@ def score(expect: dict[str, Any], result: dict[str, Any]) -> list[dict[str, Any]
     if "language" in expect:
         lang = result.get("answer_lang")
         add(f"answer in {expect['language']}", lang == expect["language"], f"the answer is in {lang}")
+    if "reasoning_language" in expect:
+        lang = result.get("reasoning_lang")
+        add(f"reasoning in {expect['reasoning_language']}", lang == expect["reasoning_language"],
+            "no reasoning" if lang in (None, "none") else f"the reasoning is in {lang}")
     if expect.get("complete"):
         finish = meta.get("finish_reason")
         add("complete", finish == "stop",
             "cut off inside its reasoning" if meta.get("truncated_in_reasoning") else f"finish: {finish}")
+    if "max_tokens" in expect:
+        reasoning, content = meta.get("reasoning_tokens") or 0, meta.get("content_tokens") or 0
+        add(f"within {expect['max_tokens']:,} tokens", reasoning + content <= expect["max_tokens"],
+            f"{reasoning + content:,} tokens ({reasoning:,} reasoning)")
     if "max_latency_ms" in expect:
         latency = result.get("latency_ms")
         add(f"within {expect['max_latency_ms']:g} ms", latency is not None and latency <= expect["max_latency_ms"],
             f"took {latency:g} ms" if latency is not None else "no timing")
+    if "max_cost_usd" in expect:
+        cost = meta.get("cost_usd")
+        add(f"costs at most {usd(expect['max_cost_usd'])}", cost is not None and cost <= expect["max_cost_usd"],
+            f"cost {usd(cost)}" if cost is not None else "no cost recorded (no prices set)")
     return out
 
 

@@ -122,7 +122,7 @@ def run_configs(engine: Engine, prompt: str, configs: list[GenerationParams], re
         result = collect(engine.stream(ChatRequest.single(prompt, system_prompt=system_prompt,
                                                           params=params, adapter=adapter), cancel))
         s = result.stats
-        return {
+        row = {
             "config": index, "repeat": rep,
             **{f: getattr(params, f) for f in CONFIG_FIELDS},
             "answer": result.content, "reasoning": result.reasoning,
@@ -136,21 +136,25 @@ def run_configs(engine: Engine, prompt: str, configs: list[GenerationParams], re
             "params_not_applied": ", ".join(s.extras.get("not_applied", [])) or None,
             "cost_usd": s.extras.get("cost_usd"),
             "error": str(result.error) if result.error and result.error.kind != "cancelled" else None,
-            **_checked(expect, result.content, s.finish_reason, s.truncated_in_reasoning, s.total_s),
         }
+        return {**row, **_checked(expect, row)}
 
     yield from as_they_finish(one, jobs, cancel, workers)
 
 
-def _checked(expect: dict[str, Any] | None, answer: str, finish: str, truncated: bool,
-             total_s: float) -> dict[str, Any]:
-    """A run's check results: how many passed, of how many, and the failed ones with what the
-    answer did; None for each without checks or for a run that did not finish (not scored)."""
-    if not expect or finish in ("cancelled", "error"):
+def _checked(expect: dict[str, Any] | None, row: dict[str, Any]) -> dict[str, Any]:
+    """A run's (a row's) check results: how many passed, of how many, and the failed ones with
+    what the answer did; None for each without checks or for a run that did not finish (not
+    scored)."""
+    if not expect or row.get("finish_reason") in ("cancelled", "error"):
         return check_columns(None)
-    result = {"response": answer, "refusal": is_refusal(answer),
-              "answer_lang": part_language(answer), "latency_ms": round(total_s * 1000, 1),
-              "metadata": {"finish_reason": finish, "truncated_in_reasoning": truncated}}
+    answer = row.get("answer") or ""
+    result = {"response": answer, "refusal": is_refusal(answer), "answer_lang": part_language(answer),
+              "reasoning_lang": part_language(row.get("reasoning") or ""), "latency_ms": row.get("latency_ms"),
+              "metadata": {"finish_reason": row.get("finish_reason"),
+                           "truncated_in_reasoning": bool(row.get("truncated_in_reasoning")),
+                           "reasoning_tokens": row.get("reasoning_tokens") or 0,
+                           "content_tokens": row.get("answer_tokens") or 0, "cost_usd": row.get("cost_usd")}}
     return check_columns(score(expect, result))
 
 
@@ -159,10 +163,7 @@ def rechecked_runs(rows: list[dict[str, Any]], expect: dict[str, Any] | None) ->
     checks), as new rows: their answers as they are, nothing run again, the checks they ran under
     (`expect`) replaced."""
     text = json.dumps(expect, ensure_ascii=False) if expect else ""
-    return [{**row, "expect": text,
-             **_checked(expect, row.get("answer") or "", row.get("finish_reason") or "",
-                        bool(row.get("truncated_in_reasoning")), (row.get("latency_ms") or 0) / 1000)}
-            for row in rows]
+    return [{**row, "expect": text, **_checked(expect, row)} for row in rows]
 
 
 def mark_determinism(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

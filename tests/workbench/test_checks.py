@@ -68,8 +68,27 @@ def test_refusal_language_completion_and_latency_checks_say_what_the_answer_did(
     assert _verdicts({"refusal": False}, refused) == [("is not a refusal", False, "it refused")]
 
 
+def test_reasoning_language_token_and_cost_checks_say_what_the_answer_did():
+    thought = {**_result("La marge est de 12 %."), "reasoning_lang": "en",
+               "metadata": {"finish_reason": "stop", "reasoning_tokens": 300, "content_tokens": 40,
+                            "cost_usd": 0.000312}}
+    assert _verdicts({"reasoning_language": "fr", "max_tokens": 200, "max_cost_usd": 0.0001}, thought) == [
+        ("reasoning in fr", False, "the reasoning is in en"),
+        ("within 200 tokens", False, "340 tokens (300 reasoning)"), ("costs at most $0.0001", False, "cost $0.000312")]
+    assert all(c[1] for c in _verdicts({"reasoning_language": "en", "max_tokens": 340.0, "max_cost_usd": 0.0004},
+                                       thought))  # at the limit passes; 340.0 is a whole number
+    unthought = {**thought, "reasoning_lang": "none", "metadata": {**thought["metadata"], "cost_usd": None}}
+    assert _verdicts({"reasoning_language": "en", "max_cost_usd": 1}, unthought) == [
+        ("reasoning in en", False, "no reasoning"), ("costs at most $1.00", False, "no cost recorded (no prices set)")]
+
+
 @pytest.mark.parametrize(("expect", "problem"), [
     ({"contain": "x"}, "unknown checks contain"),
+    ({"reasoning_language": "de"}, "reasoning_language takes one of en, fr"),
+    ({"max_tokens": 12.5}, "max_tokens takes a whole number of tokens above 0"),
+    ({"max_tokens": 0}, "max_tokens takes a whole number"),
+    ({"max_cost_usd": 0}, "max_cost_usd takes an amount of US dollars above 0"),
+    ({"max_cost_usd": "0.01"}, "max_cost_usd takes an amount"),
     ({"contains": ""}, "contains takes a text or a list of texts"),
     ({"contains_any": "x"}, "contains_any takes a list of texts"),
     ({"regex": "(unclosed"}, "regex is not a valid pattern"),

@@ -91,6 +91,13 @@ def test_checks_on_the_answer_are_scored_per_run_summed_per_configuration_and_re
     assert again[1]["checks_failed"] == "complete (cut off inside its reasoning)"
     assert again[1]["expect"] == '{"complete": true}' and again[1]["answer"] == by[1]["answer"]
     assert rechecked_runs(rows, None)[1]["checks_total"] is None and rows[1]["checks_total"] == 3  # new rows
+    # the reasoning's language and the tokens spent, from the saved run too
+    tokens = by[2]["reasoning_tokens"] + by[2]["answer_tokens"]
+    thought = {r["config"]: r for r in rechecked_runs(read_tuning_run(path), {"reasoning_language": "en",
+                                                                              "max_tokens": tokens - 1})}
+    assert thought[2]["checks_failed"] == f"within {tokens - 1:,} tokens ({tokens:,} tokens " \
+                                          f"({by[2]['reasoning_tokens']:,} reasoning))"
+    assert thought[2]["checks_passed"] == 1  # it thought in English
 
 
 def test_hot_sampling_differs_across_repeats(local_engine):
