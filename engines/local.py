@@ -250,6 +250,11 @@ class LocalEngine:
             prompt += request.reasoning_prefill
         return prompt
 
+    def prompt_token_count(self, request: ChatRequest) -> int:
+        """The tokens of the prompt the model would read for `request` (render_prompt's, counted
+        by the model's own tokenizer). Raises InvalidRequestError as render_prompt does."""
+        return len(self.tokenizer(self.render_prompt(request), add_special_tokens=False)["input_ids"])
+
     def stream(self, request: ChatRequest,
                cancel: threading.Event | None = None) -> Iterator[StreamEvent]:
         started = time.perf_counter()

@@ -3,10 +3,12 @@ and readings are left to this judge, the prompt tokens they hold, and with the j
 prices what the prompts cost and what the replies can cost at most; where the same judge has
 judged before with prices set, what its verdicts cost then, an experiment at a time.
 
-The prompts are counted from their characters (DeepSeek's own rule of thumb: one English
-character is about 0.3 token; its tokenizer is not at hand offline, and the provider's figures
-only come back with each answer), so the figure is an estimate, said as one: the provider's
-context cache, which serves the judge's instructions repeated in every reading, bills less.
+A remote judge's prompts are counted from their characters (DeepSeek's own rule of thumb: one
+English character is about 0.3 token; its tokenizer is not at hand offline, and the provider's
+figures only come back with each answer), so the figure is an estimate, said as one: the
+provider's context cache, which serves the judge's instructions repeated in every reading,
+bills less. A local judge's are counted exactly, by its own tokenizer through its chat template
+(`prompt_token_count`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from engines.base import Engine
+from engines.base import ChatRequest, Engine, EngineError
 from engines.cost import TokenPrices, token_cost, usd
 from workbench.compare import both_answered
 from workbench.model_judge import JUDGE_PARAMS, ORDERS, judge_name, judge_request, to_judge
@@ -32,11 +34,12 @@ class JudgeEstimate:
     answered: int  # experiments of the run both systems answered
     experiments: int  # left to this judge: both systems answered, no verdict from it yet
     readings: int  # two an experiment, one in each order
-    prompt_tokens: int  # estimated from the characters of every reading's prompt
+    prompt_tokens: int  # of every reading's prompt: estimated from its characters, or counted
     prices: TokenPrices | None  # the judge's provider's, when set
     hourly_usd: float | None = None  # what the judge's machine costs an hour (a local model), when set
     past_verdicts: int = 0  # this judge's earlier verdicts that say what they cost
     past_usd: float = 0.0  # what those cost, together
+    counted: bool = False  # the prompt tokens counted by the judge's own tokenizer (a local model)
 
     @property
     def reply_tokens_most(self) -> int:
@@ -61,6 +64,19 @@ def prompt_tokens(text_chars: int, messages: int) -> int:
     return math.ceil(text_chars * TOKENS_PER_CHAR) + MESSAGE_TOKENS * messages
 
 
+def counted_tokens(engine: Engine, requests: list[ChatRequest]) -> int | None:
+    """The prompt tokens of `requests`, counted by the engine's own tokenizer where it has one (a
+    local model's `prompt_token_count`); None where it has none, or its chat template refuses a
+    prompt (which the judging then says)."""
+    counter = getattr(engine, "prompt_token_count", None)
+    if not callable(counter):
+        return None
+    try:
+        return sum(counter(request) for request in requests)
+    except EngineError:
+        return None
+
+
 def judge_estimate(engine: Engine, records: list[dict[str, Any]], run: str, verdicts: list[dict[str, Any]],
                    rules: str | None = None) -> JudgeEstimate:
     """What judging run `run` (its `records`) with `engine` under the house `rules` would read,
@@ -69,18 +85,18 @@ def judge_estimate(engine: Engine, records: list[dict[str, Any]], run: str, verd
     given = [v for v in verdicts if v.get("judge_model") == judge]
     done = {v["experiment_id"] for v in given if v["run"] == run}
     waiting = to_judge(records, done)
-    tokens = 0
-    for rec in waiting:
-        for first in ORDERS:
-            request = judge_request(rec, first, rules)
-            chars = len(request.system_prompt or "") + sum(len(m.content) for m in request.messages)
-            tokens += prompt_tokens(chars, len(request.messages) + bool(request.system_prompt))
+    requests = [judge_request(rec, first, rules) for rec in waiting for first in ORDERS]
+    tokens = counted_tokens(engine, requests)
+    counted = tokens is not None
+    if tokens is None:
+        tokens = sum(prompt_tokens(len(r.system_prompt or "") + sum(len(m.content) for m in r.messages),
+                                   len(r.messages) + bool(r.system_prompt)) for r in requests)
     priced = [float(v["cost_usd"]) for v in given if isinstance(v.get("cost_usd"), (int, float))]
     cfg = getattr(engine, "cfg", None)
     prices, hourly = getattr(cfg, "prices", None), getattr(cfg, "hourly_usd", None)
     return JudgeEstimate(judge, sum(both_answered(r) for r in records), len(waiting), len(waiting) * len(ORDERS),
                          tokens, prices if isinstance(prices, TokenPrices) else None,
-                         hourly if isinstance(hourly, (int, float)) else None, len(priced), sum(priced))
+                         hourly if isinstance(hourly, (int, float)) else None, len(priced), sum(priced), counted)
 
 
 def estimate_line(est: JudgeEstimate, run: str) -> str:
@@ -90,8 +106,9 @@ def estimate_line(est: JudgeEstimate, run: str) -> str:
     if not est.experiments:
         return f"Every experiment of run `{run}` that both systems answered has a verdict from `{est.judge}` already."
     line = (f"**Judging run `{run}` with `{est.judge}`** reads {est.experiments} experiment"
-            f"{'s' if est.experiments != 1 else ''} ({est.readings} readings, about {est.prompt_tokens:,} prompt "
-            f"tokens counted from their characters).")
+            f"{'s' if est.experiments != 1 else ''} ({est.readings} readings, "
+            + (f"{est.prompt_tokens:,} prompt tokens, counted by its tokenizer)." if est.counted else
+               f"about {est.prompt_tokens:,} prompt tokens counted from their characters)."))
     if est.prices is not None:
         most = (est.prompts_usd or 0.0) + (est.replies_most_usd or 0.0)
         line += (f" At {est.prices.describe()}: about {usd(est.prompts_usd)} for the prompts (less where the "

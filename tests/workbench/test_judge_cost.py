@@ -9,7 +9,7 @@ import pytest
 from engines.cost import TokenPrices
 from tests.workbench.test_model_judge import ScriptedJudge, _rec, prefers_right
 from workbench.judge_cost import TOKENS_PER_CHAR, estimate_line, judge_estimate
-from workbench.model_judge import JUDGE_PARAMS, judge_run, model_verdicts, model_verdicts_file
+from workbench.model_judge import JUDGE_PARAMS, ORDERS, judge_request, judge_run, model_verdicts, model_verdicts_file
 
 DEEPSEEK = TokenPrices(input=0.28, cached=0.028, output=0.42)
 
@@ -73,3 +73,16 @@ def test_a_run_with_nothing_left_to_judge_says_why(tmp_path):
     list(judge_run(ScriptedJudge(prefers_right, model_id="deepseek-chat"), [_rec("e1")], "r", path))
     assert estimate_line(_estimate(_engine(DEEPSEEK), [_rec("e1")], "r", path), "r") == (
         "Every experiment of run `r` that both systems answered has a verdict from `deepseek-chat` already.")
+
+
+def test_a_local_judges_prompts_are_counted_by_its_own_tokenizer(tmp_path, local_engine):
+    path = model_verdicts_file(tmp_path)
+    records = [_rec("e1"), _rec("e2", b="B's answer, right. " + "La marge nette est de 12,5 %. " * 20)]
+    est = _estimate(local_engine, records, "night", path)
+    exact = sum(len(local_engine.tokenizer(local_engine.render_prompt(judge_request(rec, first, None)),
+                                           add_special_tokens=False)["input_ids"])
+                for rec in records for first in ORDERS)
+    assert est.counted and est.prompt_tokens == exact
+    by_characters = _estimate(_engine(model_id=local_engine.model_id), records, "night", path)
+    assert not by_characters.counted and by_characters.prompt_tokens != exact
+    assert "(4 readings, " + f"{exact:,} prompt tokens, counted by its tokenizer)." in estimate_line(est, "night")
