@@ -24,6 +24,7 @@ from ui.compare_view import (
     metrics_md,
     reasoning_md,
     shown_record,
+    stored_result_md,
     system_columns,
 )
 from ui.judging import VERDICT_PROMPT, VIEW_SIZE, give_verdict, judge_of
@@ -31,7 +32,16 @@ from ui.model_judge import judge_choices, judged_single
 from ui.params import ORDER
 from workbench.blind import blind_left, is_blind_pending
 from workbench.checks import ExpectError, parse_expect, rechecked
-from workbench.compare import Experiment, SystemRun, new_experiment_id, record
+from workbench.compare import (
+    SYSTEMS,
+    Experiment,
+    SystemRun,
+    experiment_of,
+    failed_systems,
+    new_experiment_id,
+    record,
+    with_earlier,
+)
 from workbench.experiments import MAX_REFERENCE_CHARS, ExperimentFileError, load_experiments
 from workbench.export import write_csv
 from workbench.history import MAX_KEPT
@@ -40,6 +50,15 @@ from workbench.services import REMOTE, Services
 from workbench.transactions import TransactionError, parse_transaction
 from workbench.verdict_stats import agreement_line, preference_line
 from workbench.verdicts import MAX_NOTE_CHARS, VERDICTS, latest_verdicts, tally_line, verdict_rows, verdicts_file
+
+
+def retry_label(rec: dict | None) -> Any:
+    """The button that asks again the systems of the comparison shown that failed or were
+    stopped: hidden when none did."""
+    keys = failed_systems(rec)
+    if not keys:
+        return gr.update(visible=False)
+    return gr.update(visible=True, value=f"Ask {'both systems' if len(keys) == 2 else f'System {keys[0]}'} again")
 
 
 def ad_hoc_experiment(query: str | None, transaction: str | None, run_a: bool, run_b: bool,
@@ -133,6 +152,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                 with gr.Row():
                     go_btn = gr.Button("Compare", variant="primary", elem_id="cmp-go")
                     stop_btn = gr.Button("Stop", variant="stop", elem_id="cmp-stop")
+                    retry_btn = gr.Button("Ask again the system that failed", visible=False, elem_id="cmp-retry")
             with gr.Column(scale=2):
                 example = gr.Dropdown(example_choices(examples), label=EXAMPLE_LABEL, value=None,
                                       elem_id="cmp-example")
@@ -196,23 +216,41 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
             raise gr.Error("A blind comparison needs both systems: tick System A and System B.")
         exp = with_example(ad_hoc_experiment(data[query], data[tx], do_a, do_b, data[checks]),
                            example_of(data[example], data[file_examples]))
-        params = chosen_params(data)
-        cancel = session_cancel(services, request, "compare")
-        left = blind_left() if data[blind] else None
+        yield from streamed(exp, do_a, do_b, chosen_params(data), session_cancel(services, request, "compare"),
+                            blind_left() if data[blind] else None)
+
+    def retry_ui(rec: dict | None, request: gr.Request) -> Iterator[tuple]:
+        """The systems of the comparison shown that failed or were stopped, asked again under the
+        parameters it ran under; the other system's answer stays, and the verdict is asked again."""
+        keys = failed_systems(rec)
+        if not rec or not keys:
+            raise gr.Error("No system of the comparison shown failed: there is nothing to ask again.")
+        params = GenerationParams(**rec["params"]) if rec.get("params") else None
+        left = rec["blind_left"] if is_blind_pending(rec) else None
+        yield from streamed(experiment_of(rec), "A" in keys, "B" in keys, params,
+                            session_cancel(services, request, "compare"), left, rec)
+
+    def streamed(exp: Experiment, do_a: bool, do_b: bool, params: GenerationParams | None,
+                 cancel: Any, left: str | None, earlier: dict | None = None) -> Iterator[tuple]:
+        """The columns as the systems asked answer (blind: `left` is the system shown on the left,
+        and nothing shows until both have finished), then the finished comparison; `earlier`, a
+        comparison whose answers of the systems not asked now stay (shown as they were)."""
         frame = column_frame(bool(left))
         if left:
             yield ("", BLIND_WAITING, "", "", BLIND_WAITING, "", "", None, "", *frame)  # no verdict yet
         runs: dict[str, SystemRun] = {}
+        out: list[str] = []
         for runs in comparator.stream(exp, do_a, do_b, cancel, params):
             if left:
                 continue
             out = []
-            for key in ("A", "B"):
+            for key, name in SYSTEMS.items():
                 run = runs[key]
-                out += [reasoning_md(run.reasoning), answer_md(run), metrics_md(run)]
+                out += (stored_result_md(earlier.get(name)) if run.skipped and earlier else
+                        [reasoning_md(run.reasoning), answer_md(run), metrics_md(run)])
             yield (*out, "", gr.update(), "", *frame)
             frame = [gr.skip()] * 4  # set once
-        rec = record(exp, runs, params)
+        rec = with_earlier(record(exp, runs, params), earlier)
         if left:
             rec["blind_left"] = left
             failed = any(run.error is not None and run.error.kind != "cancelled" for run in runs.values())
@@ -254,6 +292,9 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         trigger(**forget_why)
         trigger(compare_ui, compare_inputs, outputs, api_visibility="private", **services.heavy_event).success(**keep)
     stop_btn.click(stopper(services, "compare"), None, None, api_visibility="private", queue=False)
+    retry_btn.click(**forget_why)
+    retry_btn.click(retry_ui, [last], outputs, api_visibility="private", **services.heavy_event).success(**keep)
+    last.change(retry_label, last, retry_btn, api_visibility="private", queue=False)
     for choice, btn in enumerate(verdict_btns):
         btn.click(verdict_button(choice), [last, why],
                   [last, verdict_note, verdicts_csv, *col_parts, diff, *col_frame, why],

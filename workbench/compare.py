@@ -174,6 +174,26 @@ def record(exp: Experiment, runs: dict[str, SystemRun],
     return apply_checks(out)
 
 
+def experiment_of(rec: dict[str, Any]) -> Experiment:
+    """The experiment a stored record answered, to ask it again."""
+    return Experiment(rec["experiment_id"], rec["query"], rec.get("transaction"), rec.get("lang"),
+                      rec.get("expected_route"), rec.get("category"), rec.get("expect"), rec.get("reference"))
+
+
+def failed_systems(rec: dict[str, Any] | None) -> tuple[str, ...]:
+    """The systems a comparison asked whose answer failed or was stopped (not those it did not ask)."""
+    return tuple(key for key, name in SYSTEMS.items() if (rec or {}).get(name) and rec[name]["metadata"].get("error"))
+
+
+def with_earlier(rec: dict[str, Any], earlier: dict[str, Any] | None) -> dict[str, Any]:
+    """A comparison record that asked some systems again, with the `earlier` record's answer of
+    each system it did not ask, all scored under its checks; returns the record."""
+    for name in SYSTEMS.values():
+        if rec[name] is None and (earlier or {}).get(name):
+            rec[name] = earlier[name]
+    return apply_checks(rec)
+
+
 def new_experiment_id() -> str:
     return f"adhoc-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
 
@@ -385,11 +405,7 @@ class BatchRun:
                     rec = fut.result()
                     if self.cancel.is_set() and _was_cancelled(rec):
                         continue  # not finished: a rerun does it again
-                    earlier = stored.get(exp.id) or {}
-                    for name in SYSTEMS.values():  # the other system's earlier answer stays
-                        if rec[name] is None and earlier.get(name):
-                            rec[name] = earlier[name]
-                    apply_checks(rec)  # the kept answer under this run's checks too
+                    with_earlier(rec, stored.get(exp.id))  # the other system's answer stays, under these checks
                     try:
                         sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
                         sink.flush()

@@ -26,9 +26,12 @@ from workbench.compare import (
     Comparator,
     Experiment,
     check_resumable,
+    experiment_of,
+    failed_systems,
     latest_records,
     read_records,
     saved_runs,
+    with_earlier,
 )
 from workbench.experiments import bundled
 from workbench.language import part_language
@@ -90,6 +93,19 @@ def test_a_failing_system_a_gives_error_rows_while_system_b_completes(deepseek, 
     assert all(r["system_b"]["response"] for r in records)
     summary = summarize(records)
     assert summary["systems"]["A"]["errors"] == 10 and summary["systems"]["B"]["errors"] == 0
+
+
+def test_a_failed_system_is_asked_again_alone_and_the_other_answer_is_kept(deepseek, local_engine):
+    exp = Experiment("one", "Qu'est-ce que la duration ?", lang="fr", expect={"language": "fr"},
+                     reference="La duration mesure la sensibilité aux taux.")
+    first = Comparator(deepseek.engine("error-503"), RoutedEngine(local_engine)).run(exp)
+    assert failed_systems(first) == ("A",)
+    assert failed_systems({**first, "system_a": None}) == ()  # not asked is not failed
+    assert experiment_of(first) == exp
+    again = Comparator(deepseek.engine("deepseek-chat"), RoutedEngine(local_engine)).run(exp, True, False)
+    rec = with_earlier(again, first)
+    assert rec["system_b"] == first["system_b"] and rec["system_a"]["response"] == "".join(ANSWER)
+    assert failed_systems(rec) == () and [c["passed"] for c in rec["system_a"]["checks"]] == [True]
 
 
 def test_stopping_a_batch_keeps_finished_rows_and_a_rerun_skips_them(deepseek, local_engine, tmp_path):
