@@ -76,12 +76,13 @@ def build_app(services: Services) -> gr.Blocks:
         comparisons = browser_log()  # outside the tabs, so that it is read back on load
         with gr.Tabs(overflow_behavior="wrap") as tabs:
             chat = build_chat_tab(services)
-            compare = build_compare_tab(services, comparisons)
+            compare = build_compare_tab(services, comparisons, tabs)
             build_fren_tab(services, {"chat": chat, "compare": compare})
             build_tuning_tab(services, {"chat": chat, "compare": compare}, tabs)
         # what this browser kept across a reload: the conversation and the single comparisons
         demo.load(**chat["on_load"], api_visibility="private", queue=False)
         demo.load(**compare["on_load"], api_visibility="private", queue=False)
+        compare["bind_link"](demo)  # a link naming a saved run (?run=NAME&experiment=ID) opens it
         gr.api(api_chat(services), api_name="chat", **services.heavy_event)
         gr.api(api_compare(services), api_name="compare", **services.heavy_event)
         gr.api(api_batch(services), api_name="batch", **services.heavy_event)

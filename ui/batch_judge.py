@@ -15,6 +15,7 @@ from ui.batch_view import results_frame, run_csv, table_verdicts, verdict_column
 from ui.common import json_box
 from ui.compare_view import column_frame, experiment_md, shown_record, system_columns
 from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt
+from ui.links import WHOLE_LINK, link_query, linked
 from ui.model_judge import bind_model_judge, build_model_judge, estimate_of, model_said
 from workbench.blind import blind_left
 from workbench.differences import disagreements
@@ -65,6 +66,10 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
     shown = gr.State(None)  # the record in the details, as shown (blind or not)
     with gr.Group(visible=False, elem_id="batch-details") as details:
         head = gr.Markdown(elem_id="batch-details-head")
+        with gr.Row(equal_height=True):
+            link_btn = gr.Button("Link to this experiment", size="sm", scale=1, elem_id="batch-link-btn")
+            link = gr.Textbox(label="Link: opens this run and this experiment's details in the app", scale=4,
+                              buttons=["copy"], interactive=False, elem_id="batch-link")
         cols, titles = system_columns("batch-details")
         diff = gr.Markdown(elem_id="batch-details-diff")
         edit = build_checks_editor()
@@ -75,7 +80,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
             buttons = [gr.Button(v, size="sm", elem_id=f"batch-verdict-{i}") for i, v in enumerate(VERDICTS)]
     col_parts = [c for key in ("A", "B") for c in cols[key]]
     frame = [titles["A"], titles["B"], *buttons[:2]]
-    view_out = [details, head, *col_parts, diff, shown, note, why, *frame, edit["checks"], edit["reference"]]
+    view_out = [details, head, *col_parts, diff, shown, note, why, *frame, edit["checks"], edit["reference"], link]
     nothing = (gr.skip(),) * len(view_out)
 
     def view(rec: dict[str, Any], run_name: str, is_blind: bool, judge: str | None) -> tuple:
@@ -87,7 +92,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         if judged:  # the model's verdict once the analyst's is given, so that it does not sway them
             prompt += model_said(table_verdicts(folder, run_name, {}).get(rec["experiment_id"]))
         return (gr.update(visible=True), experiment_md(rec), *parts, differ, rec, prompt, "",
-                *column_frame(is_blind), json_box(rec.get("expect")), rec.get("reference") or "")
+                *column_frame(is_blind), json_box(rec.get("expect")), rec.get("reference") or "", "")
 
     def show_row(held: dict[str, dict], run_name: str, evt: gr.SelectData, request: gr.Request) -> tuple:
         rec = held.get(str((evt.row_value or [""])[0]))
@@ -137,8 +142,21 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
             return give(choice, rec, run_name, held, judge_of(request), said_why)
         return clicked
 
+    def show_linked(held: dict[str, dict], run_name: str, request: gr.Request) -> tuple:
+        """The experiment the page's address names (?run=…&experiment=…), once its run is open."""
+        wanted_run, wanted = linked(request)
+        if not wanted or wanted_run is None or not held:
+            return nothing
+        rec = held.get(wanted)
+        if rec is None:
+            gr.Warning(f"Run {run_name!r} holds no experiment {wanted!r}: the link's run is open, not that experiment.")
+            return nothing
+        return view(rec, run_name, False, judge_of(request))
+
     private = {"api_visibility": "private"}
     table.select(show_row, [records, run], view_out, **private)
+    link_btn.click(lambda name, rec: link_query(name, (rec or {}).get("experiment_id")), [run, shown], link,
+                   **private, queue=False).then(None, link, link, js=WHOLE_LINK)
     next_btn.click(show_next, [records, run, shown, blind, disagreeing, unsure_first], view_out, **private)
 
     def bind_verdicts(download: gr.DownloadButton) -> None:
@@ -159,6 +177,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
                 estimate(held, run_name, label, rules, every))
 
     return {"details": details, "bind_verdicts": bind_verdicts, "shown": shown, "head": head,
+            "show_linked": {"fn": show_linked, "inputs": [records, run], "outputs": view_out, **private},
             "columns": col_parts, "diff": diff, "edit": edit,
             "refresh": {"fn": refresh, "inputs": [records, run, by_model["engine"], by_model["rules"]],
                         "outputs": [tally, by_model["estimate"]], "queue": False, **private}}

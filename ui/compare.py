@@ -30,6 +30,7 @@ from ui.common import download_path, session_cancel, stopper
 from ui.compare_single import ad_hoc_experiment, build_single_tab, offered_examples
 from ui.judging import judge_of
 from ui.leaderboard import build_leaderboard
+from ui.links import WHOLE_LINK, link_query, linked
 from ui.params import ORDER, build_param_panel, params_from_json, params_from_values
 from ui.runs_overview import build_runs_overview, overview_view
 from ui.saved import uploaded_path
@@ -78,10 +79,11 @@ def run_name_for_file(path: str | None) -> str:
     return safe_run_name(Path(path).stem.replace(" ", "-"), "batch") if path else "bundled"
 
 
-def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any]:
+def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -> dict[str, Any]:
     """Lays out the tab and binds it; `log` keeps this browser's single comparisons (see
-    ui.compare_log.browser_log). Returns its parameter controls and what the app runs on page
-    load."""
+    ui.compare_log.browser_log), `tabs` are the app's (a link naming a run selects this one).
+    Returns its parameter controls and what the app runs on page load: the log read back, and
+    `bind_link(demo)`, which opens the run a link names (ui.links)."""
     settings = services.settings
     comparator = services.comparator()
     try:
@@ -98,7 +100,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
             "compare", "Generation parameters — both systems, single and batch (stored with each result)",
             columns=3, folder=settings.results_dir)
         param_list = [param_controls[name] for name in ORDER]
-        with gr.Tabs():
+        with gr.Tabs() as inner_tabs:
             single = build_single_tab(services, log, examples, param_controls, chosen_params)
 
             with gr.Tab("Batch", id="compare-batch") as batch_tab:
@@ -158,6 +160,9 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                                                elem_id="batch-report-download")
                     report_web = gr.DownloadButton("Download the report (web page)", visible=False,
                                                     elem_id="batch-report-html")
+                    run_link_btn = gr.Button("Link to this run", elem_id="batch-run-link-btn")
+                run_link = gr.Textbox(label="Link: opens this run in the app's Batch tab", buttons=["copy"],
+                                      interactive=False, visible=False, elem_id="batch-run-link")
                 with gr.Group(visible=False, elem_id="batch-runs") as runs_box:
                     runs_md = gr.Markdown(elem_id="batch-runs-head")
                     runs_df = gr.Dataframe(label="Summary of both runs, over the experiments they share",
@@ -271,6 +276,25 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
         page.write_text(report_page(text, name, list(held.values())), encoding="utf-8")
         return gr.update(value=str(path), visible=True), gr.update(value=str(page), visible=True)
 
+    def open_linked(request: gr.Request) -> tuple:
+        """The run the page's address names (?run=NAME), opened in this tab as *Open a saved run*
+        opens it; nothing happens without one, and a run this app does not hold is said."""
+        name, _ = linked(request)
+        skipped = (gr.skip(),) * (len(batch_outputs) + 3)
+        if name is None:
+            return skipped
+        safe = safe_run_name(name, "")
+        if safe != name or not run_file(settings.results_dir, safe).is_file():
+            gr.Warning(f"The page's link names the run {name!r}, which this app does not hold (any more).")
+            return skipped
+        return (*opened_run(safe, request, f"**Opened run `{safe}` from the page's link** — "),
+                gr.Tabs(selected="compare"), gr.Tabs(selected="compare-batch"))
+
+    def run_link_query(name: str) -> Any:
+        if not name:
+            raise gr.Error("Run a batch or open a saved run first.")
+        return gr.update(value=link_query(name), visible=True)
+
     def set_against(current: str, other: str | None) -> tuple:
         try:
             head, frame, changes = runs_against(settings.results_dir, current, other)
@@ -300,7 +324,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
                   api_visibility="private")
     # a new run or another run opened: the row details and the run-against-run view were of the last one
     # (and a report written of the last one)
-    hidden = [judging["details"], runs_box, report, report_web]
+    hidden = [judging["details"], runs_box, report, report_web, run_link]
     hide_both = {"fn": lambda: tuple(gr.update(visible=False) for _ in hidden), "inputs": None, "outputs": hidden,
                  "api_visibility": "private", "queue": False}
     batch_go.click(**hide_both)
@@ -331,8 +355,15 @@ def build_compare_tab(services: Services, log: gr.BrowserState) -> dict[str, Any
     report_btn.click(write_report, [batch_records, shown_run], [report, report_web], api_visibility="private")
     against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df, changes_df],
                   api_visibility="private")
+    run_link_btn.click(run_link_query, shown_run, run_link, api_visibility="private", queue=False).then(
+        None, run_link, run_link, js=WHOLE_LINK)
+
+    def bind_link(demo: gr.Blocks) -> None:
+        demo.load(open_linked, None, [*batch_outputs, run_name, tabs, inner_tabs], api_visibility="private").then(
+            **judging["refresh"]).then(**refresh_breakdown).then(**judging["show_linked"])
+
     return {"controls": param_controls, "preset": compare_preset,
-            "on_load": single["on_load"]}
+            "on_load": single["on_load"], "bind_link": bind_link}
 
 
 def api_compare(services: Services):

@@ -277,8 +277,8 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
         written.append(str(args.report))
     print(f"{len(records)} experiments, {len(rows)} rows -> {' and '.join(written)}")
     if args.run is not None:
-        print(f"Saved as the batch run {args.run!r}: the app's Batch tab opens it (Open a saved run), "
-              "and judging its answers happens there.")
+        print(f"Saved as the batch run {args.run!r}: the app's Batch tab opens it (Open a saved run, or the "
+              f"app's address followed by ?run={args.run}), and judging its answers happens there.")
     summary = summarize(records)
     for label, figures in summary["systems"].items():
         if not figures["rows"]:

@@ -577,3 +577,29 @@ def test_a_rows_checks_and_reference_are_mended_in_its_details_and_the_run_keeps
     page.reload()  # opened again, the run shows the new scores
     open_saved_run(page, "mend-checks", 2)
     expect(cells.filter(has_text="2 of 2")).to_have_count(2)
+
+
+def test_a_link_naming_a_run_and_an_experiment_opens_them_and_each_gives_its_link(page, running_app):
+    folder = running_app[1].settings.results_dir
+    saved_run_both_answered(folder, "linked-run", ["link-0", "link-1"])
+    base = running_app[0]
+    page.goto(f"{base}/?run=linked-run&experiment=link-1")
+    expect(page.locator("#batch-progress")).to_contain_text("Opened run linked-run from the page's link",
+                                                            timeout=30000)
+    expect(page.get_by_role("tab", name="Compare")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#batch-details-head")).to_contain_text("link-1", timeout=15000)  # its details open
+    expect(page.locator("#batch-details-answer-b")).to_contain_text("Answer 1 from the local model.")
+    page.click("#batch-link-btn")
+    expect(page.locator("#batch-link textarea")).to_have_value(f"{base}/?run=linked-run&experiment=link-1")
+    page.locator("#batch-table").get_by_role("gridcell").filter(has_text="link-0").first.click()
+    expect(page.locator("#batch-link textarea")).to_have_value("")  # another experiment: its own link
+    page.click("#batch-run-link-btn")
+    expect(page.locator("#batch-run-link textarea")).to_have_value(f"{base}/?run=linked-run")
+
+    page.goto(f"{base}/?run=linked-run&experiment=nowhere")
+    expect(page.get_by_text("Run 'linked-run' holds no experiment 'nowhere'").first).to_be_visible(timeout=30000)
+    expect(page.locator("#batch-progress")).to_contain_text("Opened run linked-run")  # the run, still
+    page.goto(f"{base}/?run=no-such-run")
+    expect(page.get_by_text("The page's link names the run 'no-such-run', which this app does not hold").first
+           ).to_be_visible(timeout=30000)
+    expect(page.get_by_role("tab", name="Chat")).to_have_attribute("aria-selected", "true")
