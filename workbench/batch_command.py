@@ -47,7 +47,7 @@ from workbench.model_judge import (
     model_verdicts,
     model_verdicts_file,
 )
-from workbench.presets import all_presets, apply_preset
+from workbench.presets import all_presets, over_preset
 from workbench.report import report_page, run_report
 from workbench.saved import unwritable
 from workbench.services import Services, build_services
@@ -121,18 +121,14 @@ def _results_file(args: argparse.Namespace, results_dir: Path) -> Path:
 
 
 def _params(preset: str | None, params_json: str, results_dir: Path) -> GenerationParams:
-    """The run's generation parameters: the preset's (built in, or saved in the results folder),
-    else the defaults, with those --params names. ValueError (a pydantic ValidationError for
-    --params) says what is wrong."""
-    given = GenerationParams.model_validate_json(params_json)
-    if preset is None:
-        return given
+    """The run's generation parameters: those --params names over the preset's (built in, or
+    saved in the results folder), else over the defaults. ValueError (a pydantic
+    ValidationError for --params) says what is wrong."""
     try:
-        base = apply_preset(preset, folder=results_dir)
+        return over_preset(preset, GenerationParams.model_validate_json(params_json), results_dir)
     except KeyError:
         raise ValueError(f"--preset: no preset is named {preset!r}; there are "
                          f"{', '.join(repr(name) for name in all_presets(results_dir))}") from None
-    return GenerationParams.model_validate({**base.model_dump(), **given.model_dump(exclude_unset=True)})
 
 
 def run_batch(argv: list[str]) -> int:

@@ -125,6 +125,16 @@ def apply_preset(name: str, base: GenerationParams | None = None, folder: Path |
     return base.model_copy(update=presets[name])
 
 
+def over_preset(name: str | None, given: GenerationParams, folder: Path | None = None) -> GenerationParams:
+    """The parameters `given` sets (those it was made with, not its defaults) over the preset
+    `name`'s (built in or saved in `folder`; none: `given` as it is). Raises KeyError for an
+    unknown preset, pydantic's ValidationError for a mix that is not valid."""
+    if name is None:
+        return given
+    base = apply_preset(name, folder=folder)
+    return GenerationParams.model_validate({**base.model_dump(), **given.model_dump(exclude_unset=True)})
+
+
 def matching_preset(params: GenerationParams, folder: Path | None = None) -> str:
     """The preset these parameters equal (on the preset's own fields), else "Custom"."""
     for name, values in all_presets(folder).items():

@@ -15,15 +15,16 @@ from typing import Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from engines.base import GenerationParams
+from engines.base import GenerationParams, validation_problems
 from workbench.breakdown import SLUGS, breakdown
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, latest_records, new_experiment_id, run_file, safe_run_name, saved_runs
 from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, parse_only, standings
 from workbench.model_judge import judges_compared, model_summary, model_verdicts, model_verdicts_file
+from workbench.presets import all_presets, over_preset
 from workbench.runs_overview import runs_overview
 from workbench.services import Services
 from workbench.summary import summarize
@@ -42,7 +43,10 @@ class CompareBody(BaseModel):
     run_system_a: bool = True
     run_system_b: bool = True
     params: GenerationParams = Field(default_factory=GenerationParams,
-                                     description="Generation parameters for both systems.")
+                                     description="Generation parameters for both systems (over `preset`'s, "
+                                     "when one is named).")
+    preset: str | None = Field(default=None, max_length=60, description="A parameter preset, built in or saved in "
+                               "the app (GET /api/presets), that `params` then changes.")
     expect: dict[str, Any] | None = Field(default=None, description="Checks on the answers, as an "
                                           "experiment's `expect` (workbench.checks).")
     reference: str | None = Field(default=None, max_length=MAX_REFERENCE_CHARS, description="The answer the "
@@ -99,6 +103,7 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
     they are then ahead of Gradio's own, so that no catch-all shadows them, and served from the
     first request (routes added after `launch` returned answered 404 for an instant)."""
     comparator = services.comparator()
+    folder = services.settings.results_dir
 
     def health(check_remote: bool = False) -> dict[str, Any]:
         """Status of each component; `check_remote=true` also pings System A."""
@@ -126,11 +131,23 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         except ExpectError as exc:
             raise HTTPException(422, detail=[{"loc": ["body", "expect"], "msg": m, "type": "value_error"}
                                              for m in exc.problems]) from None
+        try:
+            params = over_preset(body.preset, body.params, folder)
+        except KeyError:
+            raise HTTPException(422, detail=[{"loc": ["body", "preset"], "type": "value_error",
+                                              "msg": f"no preset is named {body.preset!r}; there are "
+                                              f"{', '.join(all_presets(folder))}"}]) from None
+        except ValidationError as exc:
+            raise HTTPException(422, detail=[{"loc": ["body", "params"], "type": "value_error",
+                                              "msg": validation_problems(exc)}]) from None
         exp = Experiment(id=new_experiment_id(), query=body.query.strip(), transaction=transaction,
                          expect=expect, reference=(body.reference or "").strip() or None)
-        return comparator.run(exp, body.run_system_a, body.run_system_b, params=body.params)
+        return comparator.run(exp, body.run_system_a, body.run_system_b, params=params)
 
-    folder = services.settings.results_dir
+    def presets() -> dict[str, Any]:
+        """Every parameter preset, built in and saved in the app, with the parameters each sets
+        (a built-in one sets a few, over the defaults; a saved one all of them)."""
+        return {"presets": all_presets(folder)}
 
     def runs(figures: bool = False) -> dict[str, Any]:
         """The saved batch runs, the most recently written first; with `figures=true`, each with
@@ -192,6 +209,7 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
     return [APIRoute(path, endpoint, methods=[method], tags=["workbench"], dependencies=guard)
             for method, path, endpoint in (("GET", "/api/health", health),
                                            ("POST", "/api/compare", compare),
+                                           ("GET", "/api/presets", presets),
                                            ("GET", "/api/runs", runs),
                                            ("GET", "/api/runs/{name}", run),
                                            ("GET", "/api/leaderboard", leaderboard))]

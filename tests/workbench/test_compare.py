@@ -199,6 +199,31 @@ def test_rest_compare_takes_generation_parameters(running_app):
     assert meta["reasoning_tokens"] + meta["content_tokens"] <= 6 and meta["finish_reason"] == "length"
 
 
+def test_rest_compare_starts_from_a_preset_saved_in_the_app_and_lists_them(running_app):
+    from workbench.presets import delete_preset, save_preset
+
+    folder = running_app[1].settings.results_dir
+    save_preset(folder, "REST short", GenerationParams(max_new_tokens=5, temperature=0.0, enable_thinking=False))
+    try:
+        status, listed = get(f"{running_app[0]}/api/presets")
+        assert status == 200 and list(listed["presets"])[:4] == ["Qwen3 thinking", "Qwen3 non-thinking", "Precise",
+                                                                 "Compliance"]
+        assert listed["presets"]["REST short"]["max_new_tokens"] == 5
+        status, body = post(f"{running_app[0]}/api/compare", {
+            "query": "What is a bond?", "run_system_a": False, "preset": "REST short", "params": {"max_new_tokens": 7}})
+        assert status == 200, body
+        assert (body["params"]["max_new_tokens"], body["params"]["temperature"], body["params"]["enable_thinking"]) == (
+            7, 0.0, False)  # the preset's, with what params names on top
+        status, body = post(f"{running_app[0]}/api/compare", {"query": "x", "preset": "REST shrot"})
+        assert status == 422 and body["detail"][0]["loc"] == ["body", "preset"]
+        assert "no preset is named 'REST shrot'; there are Qwen3 thinking" in body["detail"][0]["msg"]
+        status, body = post(f"{running_app[0]}/api/compare", {"query": "x", "preset": "REST short",
+                                                              "params": {"min_new_tokens": 64}})  # above its 5
+        assert status == 422 and body["detail"][0]["loc"] == ["body", "params"]
+    finally:
+        delete_preset(folder, "REST short")
+
+
 @pytest.mark.parametrize(("body", "loc"), [
     ({"transaction": TX}, ["body", "query"]),
     ({"query": "x", "transaction": {"amount": -3}}, ["body", "transaction", "amount"]),
