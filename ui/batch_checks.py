@@ -54,7 +54,7 @@ def checks_with_reference_figures(expect_json: str, reference: str) -> Any:
 
 def bind_checks_editor(edit: dict[str, Any], folder: Path, records: gr.State, run: gr.State, shown: gr.State,
                        shown_parts: list[Any], run_parts: list[Any],
-                       run_view: Callable[[list[dict], str, gr.Request], tuple]) -> dict[str, Any]:
+                       run_view: Callable[[list[dict], str, gr.Request], tuple]) -> Any:
     """Binds the editor: `shown` is the record in the row's details, `shown_parts` its head, six
     column parts and how they differ; `run_parts` what `run_view(records, run name, request)`
     fills — the run's table, summary, charts and CSV. Returns the rescore's event, for what

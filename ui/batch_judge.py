@@ -15,10 +15,13 @@ from ui.batch_view import results_frame, run_csv, table_verdicts, verdict_column
 from ui.common import json_box
 from ui.compare_view import column_frame, experiment_md, shown_record, system_columns
 from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt
+from ui.leaderboard import EVERY, only_of, only_options
 from ui.links import WHOLE_LINK, link_query, linked
 from ui.model_judge import bind_model_judge, build_model_judge, estimate_of, model_said
 from workbench.blind import blind_left
+from workbench.breakdown import SLUGS
 from workbench.differences import disagreements
+from workbench.leaderboard import experiment_groups, only_choices
 from workbench.model_judge import judge_lines, model_verdicts, model_verdicts_file
 from workbench.report import run_tally
 from workbench.services import Services
@@ -61,6 +64,8 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
                                   "language, passed its checks or finished alone", elem_id="batch-judge-disagree")
         unsure_first = gr.Checkbox(False, label="Where the judge model was unsure first: its two readings "
                                    "disagreed", elem_id="batch-judge-unsure")
+        only = gr.Dropdown([(EVERY, EVERY)], value=EVERY, label="Judge only the experiments of",
+                           elem_id="batch-judge-only")
     tally = gr.Markdown(elem_id="batch-judge-tally")
     by_model = build_model_judge(services)
     shown = gr.State(None)  # the record in the details, as shown (blind or not)
@@ -101,18 +106,21 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         return view(rec, run_name, False, judge_of(request))
 
     def show_next(held: dict[str, dict], run_name: str, current: dict | None, is_blind: bool,
-                  first_disagreements: bool, first_unsure: bool, request: gr.Request) -> tuple:
+                  first_disagreements: bool, first_unsure: bool, group: str, request: gr.Request) -> tuple:
         if not held:
             raise gr.Error("Run a batch or open a saved run first.")
         judge = judge_of(request)  # the next one this analyst has not judged
+        wanted = only_of(group)
+        of = f"run {run_name!r}" + (f" whose {SLUGS[wanted[0]]} is {wanted[1]!r}" if wanted else "")
+        rows = [r for r in held.values() if wanted is None or wanted in experiment_groups(r)]
         models = model_verdicts(model_verdicts_file(folder), run_name) if first_unsure else []
         if first_unsure and not models:
             gr.Info("No judge model has judged this run yet (Judge with a model): nothing to put first.")
         unsure = {r["experiment_id"] for r in models if not r.get("consistent", True)}
-        rec = next_to_judge(list(held.values()), set(run_verdicts(path, run_name, judge)),
+        rec = next_to_judge(rows, set(run_verdicts(path, run_name, judge)),
                             (current or {}).get("experiment_id"), first_disagreements, unsure)
         if rec is None:
-            gr.Info(f"Every experiment of run {run_name!r} that both systems answered has your verdict.")
+            gr.Info(f"Every experiment of {of} that both systems answered has your verdict.")
             return nothing
         if models and rec["experiment_id"] not in unsure:
             gr.Info("None left where the judge model was unsure (where its two readings disagreed): this is the "
@@ -157,7 +165,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
     table.select(show_row, [records, run], view_out, **private)
     link_btn.click(lambda name, rec: link_query(name, (rec or {}).get("experiment_id")), [run, shown], link,
                    **private, queue=False).then(None, link, link, js=WHOLE_LINK)
-    next_btn.click(show_next, [records, run, shown, blind, disagreeing, unsure_first], view_out, **private)
+    next_btn.click(show_next, [records, run, shown, blind, disagreeing, unsure_first, only], view_out, **private)
 
     def bind_verdicts(download: gr.DownloadButton) -> None:
         """Bind the verdict buttons; `download`, the run's CSV (laid out below the details), is
@@ -169,15 +177,18 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
 
     estimate = estimate_of(services)
 
-    def refresh(held: dict[str, dict] | None, run_name: str, label: str, rules: str) -> tuple[str, str]:
-        """The run shown changed: its tally, and what judging it with a model would cost (the
-        model verdicts read once for both)."""
+    def refresh(held: dict[str, dict] | None, run_name: str, label: str, rules: str, group: str) -> tuple:
+        """The run shown changed: its tally, what judging it with a model would cost (the model
+        verdicts read once for both), and the groups of its experiments to judge alone (the one
+        chosen kept while the run has it)."""
         every = model_verdicts(model_verdicts_file(folder))
+        groups = only_options(only_choices(experiment_groups(r) for r in (held or {}).values()))
+        kept = group if group in [value for _, value in groups] else EVERY
         return (tally_of(held, run_name, None, [v for v in every if v["run"] == run_name]),
-                estimate(held, run_name, label, rules, every))
+                estimate(held, run_name, label, rules, every), gr.update(choices=groups, value=kept))
 
     return {"details": details, "bind_verdicts": bind_verdicts, "shown": shown, "head": head,
             "show_linked": {"fn": show_linked, "inputs": [records, run], "outputs": view_out, **private},
             "columns": col_parts, "diff": diff, "edit": edit,
-            "refresh": {"fn": refresh, "inputs": [records, run, by_model["engine"], by_model["rules"]],
-                        "outputs": [tally, by_model["estimate"]], "queue": False, **private}}
+            "refresh": {"fn": refresh, "inputs": [records, run, by_model["engine"], by_model["rules"], only],
+                        "outputs": [tally, by_model["estimate"], only], "queue": False, **private}}

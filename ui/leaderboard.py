@@ -95,10 +95,11 @@ def only_of(choice: str | None) -> tuple[str, str] | None:
         return None
 
 
-def only_options(board: dict[str, Any]) -> list[tuple[str, str]]:
-    """The groups to choose from, as the dropdown shows them ("category: risk" -> "category:risk")."""
+def only_options(choices: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """The groups to choose from (workbench.leaderboard.only_choices), as a dropdown shows them
+    ("category: risk" -> "category:risk"), after every experiment."""
     return [(EVERY, EVERY), *((f"{SLUGS[slug]}: {value}", f"{slug}:{value}")
-                              for slug, values in board["only_choices"].items() for value in values)]
+                              for slug, values in choices.items() for value in values)]
 
 
 def standings_view(results_dir: Path, judge: str | None, by: str | None, only: str | None = None) -> tuple[Any, ...]:
@@ -107,7 +108,7 @@ def standings_view(results_dir: Path, judge: str | None, by: str | None, only: s
     choices = judges(results_dir)
     judge = judge if judge in choices else ANALYSTS
     board = standings(results_dir, judge, by if by in GROUPINGS else "model", only_of(only))
-    groups = only_options(board)
+    groups = only_options(board["only_choices"])
     if (only or EVERY) not in [value for _, value in groups]:  # a group this judge's verdicts lack: all of them
         board = standings(results_dir, judge, board["by"])
         only = EVERY

@@ -12,6 +12,7 @@ thinking and the same one answering at once are two contestants.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -318,11 +319,12 @@ def parse_only(text: str | None) -> tuple[str, str] | None:
     return slug, value
 
 
-def only_choices(found: list[Game]) -> dict[str, list[str]]:
-    """The groups the games' experiments fall in, per grouping slug (what `only` may name)."""
+def only_choices(groups: Iterable[tuple[tuple[str, str], ...]]) -> dict[str, list[str]]:
+    """The groups experiments fall in (each experiment's as experiment_groups gives them: a
+    game's `groups`, a record's), per grouping slug: what `only` may name."""
     seen: dict[str, set[str]] = {}
-    for g in found:
-        for slug, value in g.groups:
+    for pairs in groups:
+        for slug, value in pairs:
             seen.setdefault(slug, set()).add(value)
     return {slug: sorted(seen[slug]) for slug in SLUGS if slug in seen}
 
@@ -335,7 +337,7 @@ def standings(results_dir: Path, judge: str = ANALYSTS, by: str = "model",
     why, the groups there are to choose from (`only_choices`), and the contestants a judge model
     judged its own answers as (`judged_itself`: it tends to prefer them)."""
     found, left_out = games(results_dir, judge, by)
-    choices = only_choices(found)
+    choices = only_choices(g.groups for g in found)
     if only is not None:
         found = [g for g in found if only in g.groups]
     board = leaderboard(found)

@@ -603,3 +603,28 @@ def test_a_link_naming_a_run_and_an_experiment_opens_them_and_each_gives_its_lin
     expect(page.get_by_text("The page's link names the run 'no-such-run', which this app does not hold").first
            ).to_be_visible(timeout=30000)
     expect(page.get_by_role("tab", name="Chat")).to_have_attribute("aria-selected", "true")
+
+
+def test_an_analyst_judges_only_the_experiments_of_one_group(page, running_app):
+    folder = running_app[1].settings.results_dir
+    saved_run_both_answered(folder, "by-group", ["g-0", "g-1", "g-2"])
+    path = run_file(folder, "by-group")
+    categories = {"g-0": "risk", "g-1": "governance", "g-2": "risk"}
+    path.write_text("".join(json.dumps({**rec, "category": categories[rec["experiment_id"]]}) + "\n"
+                            for rec in latest_records(path)), encoding="utf-8")
+    open_saved_run(page, "by-group", 3)
+    page.locator("#batch-judge-only input").click()
+    page.get_by_role("option", name="category: risk").click()
+    head, note = page.locator("#batch-details-head"), page.locator("#batch-verdict-note")
+    for expected in ("g-0", "g-2"):  # g-1 is governance: skipped
+        page.click("#batch-judge-next")
+        expect(head).to_contain_text(expected)
+        page.click("#batch-verdict-2")
+        expect(note).to_contain_text(f"Verdict Tie recorded for {expected}")
+    page.click("#batch-judge-next")
+    expect(page.get_by_text("Every experiment of run 'by-group' whose category is 'risk' that both systems "
+                            "answered has your verdict.").first).to_be_visible()
+    page.locator("#batch-judge-only input").click()
+    page.get_by_role("option", name="every experiment").click()
+    page.click("#batch-judge-next")
+    expect(head).to_contain_text("g-1")
