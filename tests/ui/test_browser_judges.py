@@ -16,14 +16,20 @@ from workbench.settings import Settings
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _signed_in(browser, url: str, user: str, password: str):
+def _signed_in(browser, url: str, user: str, password: str, by_link: bool = False):
+    """A page signed in as `user` with the run open: picked from the list, or `by_link` opened by
+    a link naming it, followed before signing in (the sign-in keeps the link)."""
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    page.goto(url)
+    page.goto(f"{url.rstrip('/')}/?run=two-judges" if by_link else url)
     page.get_by_label("username").fill(user)
     page.get_by_label("password").fill(password)
     page.get_by_role("button", name="Login").click()
     page.wait_for_selector("#chat-question textarea", timeout=30000)
-    open_saved_run(page, "two-judges", 2)
+    if by_link:
+        expect(page.locator("#batch-progress")).to_contain_text("Opened run two-judges from the page's link",
+                                                                timeout=20000)
+    else:
+        open_saved_run(page, "two-judges", 2)
     return page
 
 
@@ -46,7 +52,7 @@ def test_two_signed_in_analysts_judge_a_run_apart_and_see_how_far_they_agree(bro
         ana.click("#batch-verdict-1")  # B better
         expect(ana.locator("#batch-verdict-note")).to_contain_text("Verdict B better recorded for pair-0")
 
-        marc = _signed_in(browser, url, "marc", "second pw")
+        marc = _signed_in(browser, url, "marc", "second pw", by_link=True)
         tally = marc.locator("#batch-judge-tally")
         expect(tally).to_contain_text("1 comparison judged")  # ana's, counted for the run
         marc.click("#batch-judge-next")
