@@ -19,9 +19,9 @@ from ui.leaderboard import EVERY, only_of, only_options
 from ui.links import WHOLE_LINK, link_query, linked
 from ui.model_judge import bind_model_judge, build_model_judge, estimate_of, model_said
 from workbench.blind import blind_left
-from workbench.breakdown import SLUGS
+from workbench.breakdown import SLUGS, experiment_groups
 from workbench.differences import disagreements
-from workbench.leaderboard import experiment_groups, only_choices
+from workbench.leaderboard import only_choices
 from workbench.model_judge import judge_lines, model_verdicts, model_verdicts_file
 from workbench.report import run_tally
 from workbench.services import Services

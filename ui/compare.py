@@ -29,23 +29,26 @@ from ui.breakdown import breakdown_view, build_breakdown
 from ui.common import download_path, session_cancel, stopper
 from ui.compare_single import ad_hoc_experiment, build_single_tab, offered_examples
 from ui.judging import judge_of
-from ui.leaderboard import build_leaderboard
+from ui.leaderboard import EVERY, build_leaderboard, only_of, only_options
 from ui.links import WHOLE_LINK, link_query, linked
 from ui.params import ORDER, build_param_panel, params_from_json, params_from_values
 from ui.runs_overview import build_runs_overview, overview_view
 from ui.saved import uploaded_path
+from workbench.breakdown import SLUGS, declared_groups, experiments_of
 from workbench.compare import (
     MAX_CONCURRENCY,
     SYSTEMS,
     BatchProgress,
     BatchResumeError,
     BatchRun,
+    Experiment,
     latest_records,
     run_file,
     safe_run_name,
     still_to_run,
 )
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
+from workbench.leaderboard import only_choices
 from workbench.model_judge import model_verdicts, model_verdicts_file
 from workbench.report import report_page, run_report
 from workbench.run_files import read_run_file, save_as_run
@@ -77,6 +80,21 @@ def run_name_for_file(path: str | None) -> str:
     """The run name an uploaded file suggests: its own name, so that each file's answers go to a
     results file of their own; 'bundled' when the upload is cleared."""
     return safe_run_name(Path(path).stem.replace(" ", "-"), "batch") if path else "bundled"
+
+
+def group_options(experiments: list[Experiment]) -> list[tuple[str, str]]:
+    """The groups of a set of experiments to run alone, as the dropdown offers them."""
+    return only_options(only_choices(declared_groups(e) for e in experiments))
+
+
+def file_groups(path: str | None, bundled_set: list[Experiment]) -> Any:
+    """The groups offered once a file is uploaded (or the bundled set's, once it is cleared); a
+    file that cannot be read offers none here (Run batch says what is wrong with it)."""
+    try:
+        exps = load_experiments(Path(path)) if path else bundled_set
+    except (ExperimentFileError, OSError):
+        exps = []
+    return gr.update(choices=group_options(exps), value=EVERY)
 
 
 def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -> dict[str, Any]:
@@ -117,6 +135,8 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
                                                     elem_id="batch-concurrency")
                             limit = gr.Number(0, label="Limit (0 = all)", precision=0, minimum=0,
                                               elem_id="batch-limit")
+                            only = gr.Dropdown(group_options(examples), value=EVERY,
+                                               label="Only the experiments of", elem_id="batch-only")
                         run_name = gr.Textbox("bundled", label="Run name (same name = resume, "
                                               "finished experiments are skipped)", max_length=60,
                                               elem_id="batch-run-name")
@@ -189,6 +209,10 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
             exps = load_experiments(Path(file), max_bytes=settings.max_file_mb * 1024 * 1024) if file else examples
         except ExperimentFileError as exc:
             raise gr.Error(f"Cannot use this file: {exc}") from None
+        if group := only_of(data[only]):
+            exps = experiments_of(exps, group)
+            if not exps:
+                raise gr.Error(f"No experiment of this file is in {SLUGS[group[0]]} {group[1]!r}.")
         if lim and int(lim) > 0:
             exps = exps[: int(lim)]
         safe_name = safe_run_name(name, "batch")
@@ -319,6 +343,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
     batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download,
                      batch_records, shown_run, saved, against]
     upload.change(run_name_for_file, upload, run_name, api_visibility="private", queue=False)
+    upload.change(lambda path: file_groups(path, examples), upload, only, api_visibility="private")
     # the file's experiments are offered as examples under Single too: one question of it tried first
     upload.change(lambda path: offered_examples(path, examples), upload, [single["file_examples"], single["example"]],
                   api_visibility="private")
@@ -328,7 +353,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
     hide_both = {"fn": lambda: tuple(gr.update(visible=False) for _ in hidden), "inputs": None, "outputs": hidden,
                  "api_visibility": "private", "queue": False}
     batch_go.click(**hide_both)
-    batch_go.click(batch_ui, {upload, systems, concurrency, limit, run_name, *param_list}, batch_outputs,
+    batch_go.click(batch_ui, {upload, systems, concurrency, limit, only, run_name, *param_list}, batch_outputs,
                    api_visibility="private", **services.heavy_event).then(**judging["refresh"]).then(
                        **refresh_overview).then(**refresh_breakdown)
     judging["bind_verdicts"](download)

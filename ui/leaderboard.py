@@ -11,7 +11,7 @@ import gradio as gr
 import pandas as pd
 
 from ui.common import download_path
-from workbench.breakdown import SLUGS
+from workbench.breakdown import SLUGS, parse_only
 from workbench.charts import ratings_figure
 from workbench.export import write_csv
 from workbench.leaderboard import (
@@ -21,7 +21,6 @@ from workbench.leaderboard import (
     HEAD_TO_HEAD_COLUMNS,
     LEADERBOARD_COLUMNS,
     judges,
-    parse_only,
     standings,
 )
 

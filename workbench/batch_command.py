@@ -22,7 +22,7 @@ from tqdm import tqdm
 
 from engines.base import GenerationParams, validation_problems
 from engines.cost import usd
-from workbench.breakdown import SLUGS, breakdown, breakdown_columns
+from workbench.breakdown import SLUGS, breakdown, breakdown_columns, experiments_of, parse_only
 from workbench.compare import (
     MAX_CONCURRENCY,
     SYSTEMS,
@@ -79,6 +79,9 @@ def build_batch_parser() -> argparse.ArgumentParser:
     parser.add_argument("--systems", default="A,B", help="A, B or A,B (default)")
     parser.add_argument("--concurrency", type=int, default=4, help="experiments at once, 1 to 16 (default 4)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N experiments")
+    parser.add_argument("--only", default=None, metavar="GROUPING:VALUE",
+                        help="only the experiments of one group, e.g. category:risk or language:fr (groupings: "
+                        f"{', '.join(SLUGS)}; before --limit)")
     parser.add_argument("--min-pass-rate", type=float, default=None, metavar="SHARE",
                         help="exit with status 4 when a system passed every check of its "
                         "experiments (their `expect`) on fewer than this share of its checked "
@@ -164,6 +167,15 @@ def run_batch(argv: list[str]) -> int:
         return 2
     if len(args.judge_rules or "") > MAX_RULES_CHARS:
         print(f"--judge-rules: at most {MAX_RULES_CHARS} characters", file=sys.stderr)
+        return 2
+    try:
+        group = parse_only(args.only)
+    except ValueError as exc:
+        print(f"--only takes {exc}, not {args.only!r}", file=sys.stderr)
+        return 2
+    experiments = experiments_of(experiments, group)
+    if not experiments:
+        print(f"--only: no experiment of {args.experiments} is in {args.only}", file=sys.stderr)
         return 2
     if args.limit > 0:
         experiments = experiments[: args.limit]

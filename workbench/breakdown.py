@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from workbench.compare import Experiment
 from workbench.differences import question_language
 from workbench.summary import FIGURE_COLUMNS, summarize, system_figures
 
@@ -22,6 +23,35 @@ GROUPINGS = {
 # the same groupings as one word, for the headless batch's --by and GET /api/runs/{name}?by=
 SLUGS = {"category": "category", "expected-route": "expected route", "language": "question language",
          "route": "route System B took"}
+
+
+def experiment_groups(rec: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Which group a comparison's experiment is in under each grouping (category, expected
+    route, question language, route System B took), by slug; those it is in none of left out."""
+    return tuple((slug, str(value)) for slug, grouping in SLUGS.items() if (value := GROUPINGS[grouping](rec)))
+
+
+def parse_only(text: str | None) -> tuple[str, str] | None:
+    """The group of experiments `text` names ("category:risk": a grouping's slug and a group of
+    it) as (slug, value); None for none given. ValueError says what a malformed one lacks."""
+    if text is None:
+        return None
+    slug, _, value = text.partition(":")
+    if slug not in SLUGS or not value:
+        raise ValueError(f"GROUPING:VALUE, GROUPING one of {', '.join(SLUGS)}")
+    return slug, value
+
+
+def declared_groups(exp: Experiment) -> tuple[tuple[str, str], ...]:
+    """experiment_groups of an experiment not asked yet: its category, expected route and
+    language (declared, else its question's)."""
+    return experiment_groups({"category": exp.category, "expected_route": exp.expected_route, "lang": exp.lang,
+                              "query": exp.query})
+
+
+def experiments_of(experiments: list[Experiment], only: tuple[str, str] | None) -> list[Experiment]:
+    """The experiments in the group `only` names (parse_only's; None: all of them)."""
+    return experiments if only is None else [e for e in experiments if only in declared_groups(e)]
 
 
 def breakdown_columns(by: str) -> list[str]:

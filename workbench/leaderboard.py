@@ -21,8 +21,7 @@ from typing import Any
 import numpy as np
 
 from engines.systems import NO_MODEL_CALL
-from workbench.breakdown import GROUPINGS as BREAKDOWN_GROUPINGS
-from workbench.breakdown import SLUGS
+from workbench.breakdown import SLUGS, experiment_groups
 from workbench.checks import all_passed
 from workbench.compare import SYSTEMS, both_answered, latest_records, saved_run_files
 from workbench.model_judge import model_verdicts, model_verdicts_file
@@ -52,14 +51,6 @@ class Game:
     verdict: str
     run: str | None  # None: a single comparison
     groups: tuple[tuple[str, str], ...] = ()  # the experiment's group per breakdown grouping: (slug, value)
-
-
-def experiment_groups(rec: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    """Which group a comparison's experiment is in under each of the Batch breakdown's groupings
-    (category, expected route, question language, route System B took), by slug; those it is in
-    none of left out."""
-    return tuple((slug, str(value)) for slug, grouping in SLUGS.items()
-                 if (value := BREAKDOWN_GROUPINGS[grouping](rec)))
 
 
 def _side(rec: dict[str, Any], system: str, fallback: str | None) -> Side:
@@ -306,17 +297,6 @@ def _head_to_head(names: list[str], cells: dict[tuple[int, int], np.ndarray], ra
                      "runs": len(runs.get((min(i, j), max(i, j)), set())),
                      "single comparisons": singles[min(i, j), max(i, j)]})
     return sorted(rows, key=lambda r: (-r["verdicts"], r["model"], r["against"]))
-
-
-def parse_only(text: str | None) -> tuple[str, str] | None:
-    """The group of experiments `text` names ("category:risk": a breakdown's slug and a group of
-    it) as (slug, value); None for none given. ValueError says what a malformed one lacks."""
-    if text is None:
-        return None
-    slug, _, value = text.partition(":")
-    if slug not in SLUGS or not value:
-        raise ValueError(f"GROUPING:VALUE, GROUPING one of {', '.join(SLUGS)}")
-    return slug, value
 
 
 def only_choices(groups: Iterable[tuple[tuple[str, str], ...]]) -> dict[str, list[str]]:

@@ -10,7 +10,7 @@ import argparse
 import os
 from pathlib import Path
 
-from workbench.breakdown import SLUGS
+from workbench.breakdown import SLUGS, parse_only
 from workbench.export import write_csv
 from workbench.leaderboard import (
     ANALYSTS,
@@ -18,7 +18,6 @@ from workbench.leaderboard import (
     HEAD_TO_HEAD_COLUMNS,
     LEADERBOARD_COLUMNS,
     judges,
-    parse_only,
     standings,
 )
 from workbench.saved import unwritable

@@ -18,11 +18,11 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engines.base import GenerationParams, validation_problems
-from workbench.breakdown import SLUGS, breakdown
+from workbench.breakdown import SLUGS, breakdown, parse_only
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, latest_records, new_experiment_id, run_file, safe_run_name, saved_runs
 from workbench.experiments import MAX_REFERENCE_CHARS
-from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, parse_only, standings
+from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, standings
 from workbench.model_judge import judges_compared, model_summary, model_verdicts, model_verdicts_file
 from workbench.presets import all_presets, over_preset
 from workbench.runs_overview import runs_overview

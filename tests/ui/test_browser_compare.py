@@ -628,3 +628,25 @@ def test_an_analyst_judges_only_the_experiments_of_one_group(page, running_app):
     page.get_by_role("option", name="every experiment").click()
     page.click("#batch-judge-next")
     expect(head).to_contain_text("g-1")
+
+
+def test_a_batch_runs_the_experiments_of_one_group_of_the_file_alone(page, tmp_path):
+    path = tmp_path / "desk-groups.jsonl"
+    path.write_text('{"id": "risk-1", "query": "Risque de ce virement ?", "category": "risk", "lang": "fr"}\n'
+                    '{"id": "gov-1", "query": "What is a board?", "category": "governance", "lang": "en"}\n'
+                    '{"id": "risk-2", "query": "Is this wire risky?", "category": "risk", "lang": "en"}\n',
+                    encoding="utf-8")
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#batch-systems").get_by_label("A", exact=True).uncheck()
+    page.set_input_files("#batch-file input[type=file]", str(path))
+    expect(page.locator("#batch-run-name textarea")).to_have_value("desk-groups")
+    page.locator("#batch-only input").click()  # the file's own groups are offered
+    expect(page.get_by_role("option", name="category: governance")).to_be_visible()
+    expect(page.get_by_role("option", name="category: router-dev")).to_have_count(0)  # the bundled set's are not
+    page.get_by_role("option", name="category: risk").click()
+    page.click("#batch-go")
+    expect(page.locator("#batch-progress")).to_contain_text("Finished — 2/2", timeout=60000)
+    cells = page.locator("#batch-table").get_by_role("gridcell")
+    expect(cells.filter(has_text="risk-")).to_have_count(2)
+    expect(cells.filter(has_text="gov-1")).to_have_count(0)

@@ -137,3 +137,24 @@ def test_a_headless_run_is_judged_by_a_model_when_asked(tmp_path, capsys, demo_m
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))  # the judge that judged last: the one with rules
     assert {r["experiment_id"]: r["model_verdict"] for r in rows} == {r["experiment_id"]: r["verdict"] for r in judged}
     assert {r["model_judge"] for r in rows} == {judge_name("judge", "Refuse any tip on a security.")}
+
+
+def test_a_headless_run_takes_the_experiments_of_one_group_alone(tmp_path, capsys, demo_model_dir):
+    path = tmp_path / "mixed.jsonl"
+    path.write_text('{"id": "r1", "query": "Risque ?", "category": "risk", "lang": "fr"}\n'
+                    '{"id": "g1", "query": "What is governance?", "category": "governance", "lang": "en"}\n'
+                    '{"id": "r2", "query": "Risk?", "category": "risk", "lang": "en"}\n', encoding="utf-8")
+    runs = tmp_path / "runs"
+    argv = ["--run", "risk-only", "--experiments", str(path), "--systems", "B", "--model", str(demo_model_dir),
+            "--results-dir", str(runs), "--params", '{"max_new_tokens": 8}']
+    assert run_batch([*argv, "--only", "category:risk"]) == 0
+    assert sorted(r["experiment_id"] for r in latest_records(run_file(runs, "risk-only"))) == ["r1", "r2"]
+    capsys.readouterr()
+    assert run_batch([*argv, "--only", "language:en", "--limit", "1", "--run", "en-one"]) == 0
+    assert [r["experiment_id"] for r in latest_records(run_file(runs, "en-one"))] == ["g1"]
+    capsys.readouterr()
+    assert run_batch([*argv, "--only", "colour:red"]) == 2
+    assert "--only takes GROUPING:VALUE, GROUPING one of category, expected-route, language, route, not " \
+           "'colour:red'" in capsys.readouterr().err
+    assert run_batch([*argv, "--only", "category:fraud"]) == 2
+    assert "--only: no experiment of" in capsys.readouterr().err
