@@ -70,11 +70,11 @@ def test_with_a_password_the_rest_routes_ask_for_it(running_app, monkeypatch, tm
     demo, url, _, _ = app_module.launch(settings, services=services)
     try:
         # in place as the app is made, ahead of Gradio's routes: no instant of 404 after start
-        assert [r.path for r in demo.server_app.router.routes[:4]] == [
-            "/api/health", "/api/compare", "/api/runs", "/api/runs/{name}"]
+        assert [r.path for r in demo.server_app.router.routes[:5]] == [
+            "/api/health", "/api/compare", "/api/presets", "/api/runs", "/api/runs/{name}"]
         url = url.rstrip("/")
         for method, path in (("GET", "/api/health"), ("GET", "/api/runs"), ("GET", "/api/runs/x"),
-                             ("POST", "/api/compare"), ("GET", "/api/leaderboard")):
+                             ("POST", "/api/compare"), ("GET", "/api/presets"), ("GET", "/api/leaderboard")):
             for auth in (None, ("analyst", "wrong"), ("someone", "s3cret pass"), ("analyst", ""),
                          ("analyst", "another one"), ("marc", "s3cret pass")):  # one user, another's password
                 resp = httpx.request(method, url + path, json={"query": "q", "run_system_a": False},
