@@ -43,6 +43,7 @@ from workbench.compare import (
     BatchRun,
     Experiment,
     latest_records,
+    remove_run,
     run_file,
     safe_run_name,
     still_to_run,
@@ -80,6 +81,12 @@ def run_name_for_file(path: str | None) -> str:
     """The run name an uploaded file suggests: its own name, so that each file's answers go to a
     results file of their own; 'bundled' when the upload is cleared."""
     return safe_run_name(Path(path).stem.replace(" ", "-"), "batch") if path else "bundled"
+
+
+# asks the analyst before the run shown is taken off the lists; the answer goes to the handler as
+# its second input (the first, the run's name, is held on the server)
+CONFIRM_REMOVAL = ("(shown, answer) => [shown, window.confirm('Remove the run shown from the lists? Its file is "
+                   "moved to the results folder\\'s removed/ folder, from where it can be moved back.') ? 'yes' : '']")
 
 
 def group_options(experiments: list[Experiment]) -> list[tuple[str, str]]:
@@ -181,6 +188,8 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
                     report_web = gr.DownloadButton("Download the report (web page)", visible=False,
                                                     elem_id="batch-report-html")
                     run_link_btn = gr.Button("Link to this run", elem_id="batch-run-link-btn")
+                    remove_btn = gr.Button("Remove this run from the lists…", variant="stop",
+                                           elem_id="batch-remove")
                 run_link = gr.Textbox(label="Link: opens this run in the app's Batch tab", buttons=["copy"],
                                       interactive=False, visible=False, elem_id="batch-run-link")
                 with gr.Group(visible=False, elem_id="batch-runs") as runs_box:
@@ -314,6 +323,24 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
         return (*opened_run(safe, request, f"**Opened run `{safe}` from the page's link** — "),
                 gr.Tabs(selected="compare"), gr.Tabs(selected="compare-batch"))
 
+    def remove_shown(name: str, confirmed: str) -> tuple:  # confirmed: CONFIRM_REMOVAL's answer
+        """The run shown taken off the lists (workbench.compare.remove_run), once the analyst has
+        confirmed it in the browser; the tab then shows no run."""
+        if not confirmed:
+            return (gr.skip(),) * (len(batch_outputs) + 1)
+        if not name:
+            raise gr.Error("Run a batch or open a saved run first.")
+        try:
+            there = remove_run(settings.results_dir, name)
+        except OSError as exc:  # FileNotFoundError too: removed from another page meanwhile
+            raise gr.Error(f"Run {name!r} was not removed: {exc.strerror or exc}.") from None
+        runs = gr.update(choices=saved_run_choices(settings.results_dir), value=None)
+        said = (f"**Removed run `{name}` from the lists.** Its file is now `{there.relative_to(settings.results_dir)}` "
+                "in the results folder (move it back to list it again); the verdicts given on it are kept, and no "
+                "new run takes its name.")
+        return (said, results_frame([]), None, "", None, None, None, gr.update(visible=False), {}, "", runs, runs,
+                "bundled")
+
     def run_link_query(name: str) -> Any:
         if not name:
             raise gr.Error("Run a batch or open a saved run first.")
@@ -380,6 +407,9 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
     report_btn.click(write_report, [batch_records, shown_run], [report, report_web], api_visibility="private")
     against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df, changes_df],
                   api_visibility="private")
+    remove_btn.click(**hide_both)
+    remove_btn.click(remove_shown, [shown_run, run_name], [*batch_outputs, run_name], api_visibility="private",
+                     js=CONFIRM_REMOVAL).then(**judging["refresh"]).then(**refresh_overview).then(**refresh_breakdown)
     run_link_btn.click(run_link_query, shown_run, run_link, api_visibility="private", queue=False).then(
         None, run_link, run_link, js=WHOLE_LINK)
 

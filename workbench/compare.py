@@ -246,6 +246,30 @@ def run_file(folder: Path, name: str) -> Path:
     return folder / f"batch-{name}.jsonl"
 
 
+REMOVED = "removed"  # the results folder's folder of runs taken off the lists
+
+
+def remove_run(folder: Path, name: str) -> Path:
+    """Take the saved run `name` off the lists: its results file moves, whole, to the results
+    folder's removed/ (named with when; moving it back lists it again); returns where. Its
+    verdicts stay where they are, under its name — which is why a new run may not take the name
+    (check_resumable). FileNotFoundError for a run that is not saved, OSError when it cannot
+    be moved."""
+    path = run_file(folder, name)
+    if not path.is_file():
+        raise FileNotFoundError(f"no saved run is named {name!r} (any more)")
+    there = folder / REMOVED / f"{path.stem}.{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}.jsonl"
+    there.parent.mkdir(parents=True, exist_ok=True)
+    path.rename(there)
+    return there
+
+
+def was_removed(path: Path) -> bool:
+    """Whether a run whose results file was `path` was taken off the lists (remove_run); a run
+    name holds no dot, so the pattern names its files alone."""
+    return any((path.parent / REMOVED).glob(f"{path.stem}.*.jsonl"))
+
+
 @lru_cache(maxsize=1024)
 def _experiment_count(path: Path, mtime_ns: int, size: int) -> int:
     """How many experiments a results file holds; cached per version of the file (its time and
@@ -299,7 +323,14 @@ def check_resumable(path: Path, params: GenerationParams,
     """Refuse to add to a results file whose answers would stand in this run's table although
     they are not this run's: answered with other generation parameters, or recorded under the
     same id for another question or transaction (another file's `row-3`, or an edited file).
-    Records written before parameters were stored are not checked for parameters."""
+    Records written before parameters were stored are not checked for parameters. A run taken
+    off the lists (remove_run) lends its name to no new one: its verdicts, kept under the name,
+    would be shown on the new run's experiments of the same ids."""
+    if not path.exists() and was_removed(path):
+        name = path.stem.removeprefix("batch-")
+        raise BatchResumeError(
+            f"{name!r} is the name of a removed run (its file is in the results folder's {REMOVED}/): the verdicts "
+            "given on it are kept under that name and would be shown on this one. Use another run name.")
     records = latest_records(path)
     wanted = params.model_dump(mode="json")
     for rec in records:

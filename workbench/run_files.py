@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.checks import ExpectError, apply_checks, parse_expect
-from workbench.compare import SYSTEMS, latest_records, read_records, run_file, safe_run_name
+from workbench.compare import SYSTEMS, latest_records, read_records, run_file, safe_run_name, was_removed
 from workbench.export import read_saved, typed_row, write_jsonl
 from workbench.summary import LABEL
 
@@ -139,7 +139,7 @@ def save_as_run(records: list[dict[str, Any]], folder: Path, wanted: str) -> tup
     for n in range(1, 1000):
         name = base if n == 1 else f"{base[:56]}-{n}"
         path = run_file(folder, name)
-        if not path.exists():
+        if not path.exists() and not was_removed(path):  # a removed run's verdicts stay under its name
             folder.mkdir(parents=True, exist_ok=True)
             write_jsonl(records, path)
             return name, False

@@ -650,3 +650,27 @@ def test_a_batch_runs_the_experiments_of_one_group_of_the_file_alone(page, tmp_p
     cells = page.locator("#batch-table").get_by_role("gridcell")
     expect(cells.filter(has_text="risk-")).to_have_count(2)
     expect(cells.filter(has_text="gov-1")).to_have_count(0)
+
+
+def test_a_run_is_removed_from_the_lists_once_the_analyst_confirms(page, running_app):
+    folder = running_app[1].settings.results_dir
+    saved_run_both_answered(folder, "remove-me", ["rm-0"])
+    open_saved_run(page, "remove-me", 1)
+    page.once("dialog", lambda dialog: dialog.dismiss())  # asked first: dismissed, nothing happens
+    page.click("#batch-remove")
+    page.wait_for_timeout(1000)
+    assert run_file(folder, "remove-me").is_file()
+    expect(page.locator("#batch-progress")).to_contain_text("Opened run remove-me")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#batch-remove")
+    expect(page.locator("#batch-progress")).to_contain_text("Removed run remove-me from the lists. Its file is now "
+                                                            "removed/batch-remove-me.", timeout=15000)
+    assert not run_file(folder, "remove-me").exists() and list((folder / "removed").glob("batch-remove-me.*"))
+    expect(page.locator("#batch-table").get_by_role("gridcell").filter(has_text="rm-0")).to_have_count(0)
+    page.locator("#batch-saved input").click()
+    expect(page.get_by_role("option").filter(has_text="remove-me ·")).to_have_count(0)
+    page.keyboard.press("Escape")
+    page.fill("#batch-run-name textarea", "remove-me")  # its name is not taken again
+    page.fill("#batch-limit input", "1")
+    page.click("#batch-go")
+    expect(page.get_by_text("'remove-me' is the name of a removed run").first).to_be_visible(timeout=10000)
