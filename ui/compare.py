@@ -94,16 +94,6 @@ def group_options(experiments: list[Experiment]) -> list[tuple[str, str]]:
     return only_options(only_choices(declared_groups(e) for e in experiments))
 
 
-def file_groups(path: str | None, bundled_set: list[Experiment]) -> Any:
-    """The groups offered once a file is uploaded (or the bundled set's, once it is cleared); a
-    file that cannot be read offers none here (Run batch says what is wrong with it)."""
-    try:
-        exps = load_experiments(Path(path)) if path else bundled_set
-    except (ExperimentFileError, OSError):
-        exps = []
-    return gr.update(choices=group_options(exps), value=EVERY)
-
-
 def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -> dict[str, Any]:
     """Lays out the tab and binds it; `log` keeps this browser's single comparisons (see
     ui.compare_log.browser_log), `tabs` are the app's (a link naming a run selects this one).
@@ -370,10 +360,14 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
     batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download,
                      batch_records, shown_run, saved, against]
     upload.change(run_name_for_file, upload, run_name, api_visibility="private", queue=False)
-    upload.change(lambda path: file_groups(path, examples), upload, only, api_visibility="private")
-    # the file's experiments are offered as examples under Single too: one question of it tried first
-    upload.change(lambda path: offered_examples(path, examples), upload, [single["file_examples"], single["example"]],
-                  api_visibility="private")
+    def file_chosen(path: str | None) -> tuple:
+        """The file uploaded (or cleared), read once: its experiments offered as examples under
+        Single (one question of it tried first) and its groups to run alone (none for a file that
+        cannot be read: Run batch says what is wrong with it)."""
+        mine, picker = offered_examples(path, examples)
+        return mine, picker, gr.update(choices=group_options(mine if path else examples), value=EVERY)
+
+    upload.change(file_chosen, upload, [single["file_examples"], single["example"], only], api_visibility="private")
     # a new run or another run opened: the row details and the run-against-run view were of the last one
     # (and a report written of the last one)
     hidden = [judging["details"], runs_box, report, report_web, run_link]

@@ -169,8 +169,7 @@ def bind_saving(folder: Path, panel: gr.Accordion, preset: gr.Dropdown, name: gr
 
     def saved(typed: str, *values: Any) -> tuple:
         params = params_from_values(dict(zip(ORDER, values, strict=True)))
-        clean = " ".join((typed or "").split())
-        replaced = changing_presets("saved", folder, save_preset, folder, clean, params)
+        clean, replaced = kept_as_preset(folder, typed, params)
         gr.Info(f"Preset {clean!r} {'replaced' if replaced else 'saved'}: offered in Chat and Compare to everyone "
                 "using the app.")
         return gr.update(choices=preset_choices(folder), value=clean), ""
@@ -182,6 +181,13 @@ def bind_saving(folder: Path, panel: gr.Accordion, preset: gr.Dropdown, name: gr
 
     save.click(saved, [name, *control_list], [preset, name], api_visibility="private")
     delete.click(deleted, [preset], [preset], api_visibility="private")
+
+
+def kept_as_preset(folder: Path, typed: str, params: GenerationParams) -> tuple[str, bool]:
+    """`params` saved as the preset named `typed` (its spaces tidied, as save_preset keeps it):
+    the name and whether it replaced a preset of that name; gr.Error says why it was not saved."""
+    clean = " ".join((typed or "").split())
+    return clean, changing_presets("saved", folder, save_preset, folder, clean, params)
 
 
 def changing_presets(done: str, folder: Path, change: Any, *args: Any) -> Any:

@@ -22,7 +22,7 @@ from ui.common import (
     session_cancel,
     stopper,
 )
-from ui.params import ORDER, changing_presets, control_values
+from ui.params import ORDER, control_values, kept_as_preset
 from ui.saved import open_controls, saved_path, uploaded_path
 from ui.tuning_view import (
     RESULT_FIGURES,
@@ -39,7 +39,7 @@ from ui.tuning_view import (
 )
 from workbench.checks import ExpectError, parse_expect
 from workbench.export import write_csv
-from workbench.presets import CUSTOM, MAX_NAME, apply_preset, save_preset
+from workbench.presets import CUSTOM, MAX_NAME, apply_preset
 from workbench.saved import save_copy, saved_choices
 from workbench.services import LOCAL, Services
 from workbench.tuning import (
@@ -263,9 +263,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
 
     def save_as_preset(table: pd.DataFrame, number: float, name: str) -> str:
         params, index = chosen(table, number)
-        clean = " ".join((name or "").split())
-        replaced = changing_presets("saved", services.settings.results_dir, save_preset,
-                                    services.settings.results_dir, clean, params)
+        clean, replaced = kept_as_preset(services.settings.results_dir, name, params)
         gr.Info(f"Configuration {index} {'replaced' if replaced else 'saved as'} the preset {clean!r}: offered in "
                 "Chat and Compare to everyone using the app.")
         return ""
