@@ -110,6 +110,10 @@ def experiment_md(rec: dict[str, Any]) -> str:
     lines = [f"#### `{rec['experiment_id']}`", safe_markdown(rec["query"])]
     if rec.get("reference"):
         lines.append(f"*Reference answer:* {safe_markdown(' '.join(rec['reference'].split()))}")
+    if rec.get("rescored_at"):
+        when = str(rec["rescored_at"]).replace("T", " ").removesuffix("+00:00")
+        lines.append(f"*Scored again on {safe_markdown(when)} (UTC) under checks or a reference answer edited after "
+                     "its answers came: written knowing them.*")
     facts = [f"{label}: **{rec[key]}**" for key, label in
              (("lang", "language"), ("expected_route", "expected route"), ("category", "category"))
              if rec.get(key)]

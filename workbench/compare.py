@@ -404,7 +404,8 @@ class BatchRun:
         # finished answers whose experiment's checks (or reference answer) were edited since:
         # scored again and stored with the new ones, not asked again
         asking = {e.id for e, _ in todo}
-        rescore = [apply_checks({**stored[e.id], "expect": e.expect, "reference": e.reference})
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        rescore = [apply_checks({**stored[e.id], "expect": e.expect, "reference": e.reference, "rescored_at": now})
                    for e in self.experiments if e.id in stored and e.id not in asking
                    and (stored[e.id].get("expect"), stored[e.id].get("reference")) != (e.expect, e.reference)]
         progress = BatchProgress(total=len(self.experiments), done=skipped, skipped=skipped,

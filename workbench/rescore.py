@@ -8,6 +8,7 @@ every later reading of the run show them; the record keeps the checks it was sco
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ def rescore_experiment(path: Path, experiment_id: str, expect: Any,
     if (rec["expect"], text) == (parse_expect(stored[0].get("expect")), stored[0].get("reference") or None):
         return None
     rec["reference"] = text
+    rec["rescored_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")  # after its answers were read
     with path.open("a", encoding="utf-8") as sink:
         if torn(path):
             sink.write("\n")  # a crash cut the last line: this record starts on its own

@@ -81,6 +81,9 @@ def test_the_row_details_head_names_the_experiment_and_its_transaction():
     assert "category" not in head and "Reference answer" not in head
     with_ref = experiment_md({"experiment_id": "exp-pe", "query": "P/E?", "reference": "It is <b>15</b>,\n60 / 4."})
     assert with_ref.endswith("*Reference answer:* It is &lt;b&gt;15&lt;/b&gt;, 60 / 4.")  # shown, not run as HTML
+    again = experiment_md({"experiment_id": "exp-pe", "query": "P/E?", "rescored_at": "2026-12-04T07:20:00+00:00"})
+    assert again.endswith("*Scored again on 2026-12-04 07:20:00 (UTC) under checks or a reference answer "
+                          "edited after its answers came: written knowing them.*")
 
 
 def test_the_figures_say_which_parameters_the_api_did_not_take():

@@ -29,6 +29,7 @@ def test_an_experiment_is_scored_again_under_edited_checks_and_the_run_keeps_it(
     rec = rescore_experiment(out, "e1", '{"contains": "mot mot mot"}', "  Mot, mot, mot.  ")
     assert [rec[s]["checks"][0]["passed"] for s in ("system_a", "system_b")] == [False, True]
     assert (rec["expect"], rec["reference"]) == ({"contains": ["mot mot mot"]}, "Mot, mot, mot.")
+    assert rec["rescored_at"].startswith("20") and "rescored_at" not in read_records(out)[0]  # when: after
     assert len(a.requests) == len(b.requests) == 2, "nothing asked again"
     latest = {r["experiment_id"]: r for r in latest_records(out)}
     assert latest["e1"] == rec and list(latest) == order, "the run reads it, in its place"
@@ -39,6 +40,7 @@ def test_an_experiment_is_scored_again_under_edited_checks_and_the_run_keeps_it(
     # a resume with the file's own checks scores it under those again (and says so)
     progress = list(BatchRun(Comparator(a, b), exps, out).run())
     assert progress[0].rescored == 1 and len(a.requests) == 2
+    assert latest_records(out, {"e1"})[0]["rescored_at"] and "rescored_at" not in latest_records(out, {"e2"})[0]
     assert latest_records(out, {"e1"})[0]["expect"] == {"contains": "trois"}
 
 
