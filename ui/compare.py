@@ -44,6 +44,8 @@ from workbench.compare import (
     Experiment,
     latest_records,
     remove_run,
+    removed_runs,
+    restore_run,
     run_file,
     safe_run_name,
     still_to_run,
@@ -86,7 +88,7 @@ def run_name_for_file(path: str | None) -> str:
 # asks the analyst before the run shown is taken off the lists; the answer goes to the handler as
 # its second input (the first, the run's name, is held on the server)
 CONFIRM_REMOVAL = ("(shown, answer) => [shown, window.confirm('Remove the run shown from the lists? Its file is "
-                   "moved to the results folder\\'s removed/ folder, from where it can be moved back.') ? 'yes' : '']")
+                   "moved to the results folder\\'s removed/ folder, from where it can be put back.') ? 'yes' : '']")
 
 
 def group_options(experiments: list[Experiment]) -> list[tuple[str, str]]:
@@ -132,7 +134,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
                                                     elem_id="batch-concurrency")
                             limit = gr.Number(0, label="Limit (0 = all)", precision=0, minimum=0,
                                               elem_id="batch-limit")
-                            only = gr.Dropdown(group_options(examples), value=EVERY,
+                            only = gr.Dropdown(group_options(examples), value=EVERY, scale=2, min_width=220,
                                                label="Only the experiments of", elem_id="batch-only")
                         run_name = gr.Textbox("bundled", label="Run name (same name = resume, "
                                               "finished experiments are skipped)", max_length=60,
@@ -149,6 +151,12 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
                                                   elem_id="batch-against")
                         open_file = gr.UploadButton("Open a run's results file (.csv or .jsonl)…", size="sm",
                                                     file_types=[".csv", ".jsonl"], elem_id="batch-open-file")
+                        with gr.Accordion("Runs removed from the lists", open=False,
+                                          elem_id="batch-removed") as removed_box:
+                            removed = gr.Dropdown([], value=None, label="A removed run, the last removed first",
+                                                  elem_id="batch-removed-pick")
+                            restore_btn = gr.Button("Put it back on the lists (and open it)", size="sm",
+                                                    elem_id="batch-restore")
                 overview = build_runs_overview()
                 build_leaderboard(settings.results_dir)
                 progress = gr.Markdown(elem_id="batch-progress")
@@ -326,10 +334,25 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
             raise gr.Error(f"Run {name!r} was not removed: {exc.strerror or exc}.") from None
         runs = gr.update(choices=saved_run_choices(settings.results_dir), value=None)
         said = (f"**Removed run `{name}` from the lists.** Its file is now `{there.relative_to(settings.results_dir)}` "
-                "in the results folder (move it back to list it again); the verdicts given on it are kept, and no "
-                "new run takes its name.")
+                "in the results folder (*Runs removed from the lists* puts it back); the verdicts given on it are "
+                "kept, and no new run takes its name.")
         return (said, results_frame([]), None, "", None, None, None, gr.update(visible=False), {}, "", runs, runs,
                 "bundled")
+
+    def removed_choices() -> Any:
+        return gr.update(choices=[(label, path.name) for label, path in removed_runs(settings.results_dir)],
+                         value=None)
+
+    def restore(picked: str | None, request: gr.Request) -> tuple:
+        """The removed run picked put back on the lists under its name, and opened."""
+        listed = {path.name: path for _, path in removed_runs(settings.results_dir)}
+        if not picked or picked not in listed:
+            raise gr.Error("Pick a removed run first (the list is read again when it is unfolded).")
+        try:
+            name = restore_run(settings.results_dir, listed[picked])
+        except OSError as exc:  # FileExistsError: a run of that name is on the lists already
+            raise gr.Error(f"Not put back: {exc.strerror or exc}.") from None
+        return *opened_run(name, request, f"**Put run `{name}` back on the lists** and opened it — "), removed_choices()
 
     def run_link_query(name: str) -> Any:
         if not name:
@@ -403,7 +426,12 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
                   api_visibility="private")
     remove_btn.click(**hide_both)
     remove_btn.click(remove_shown, [shown_run, run_name], [*batch_outputs, run_name], api_visibility="private",
-                     js=CONFIRM_REMOVAL).then(**judging["refresh"]).then(**refresh_overview).then(**refresh_breakdown)
+                     js=CONFIRM_REMOVAL).then(**judging["refresh"]).then(**refresh_overview).then(
+                         **refresh_breakdown).then(removed_choices, None, removed, api_visibility="private")
+    removed_box.expand(removed_choices, None, removed, api_visibility="private", queue=False)
+    restore_btn.click(**hide_both)
+    restore_btn.click(restore, [removed], [*batch_outputs, run_name, removed], api_visibility="private").then(
+        **judging["refresh"]).then(**refresh_overview).then(**refresh_breakdown)
     run_link_btn.click(run_link_query, shown_run, run_link, api_visibility="private", queue=False).then(
         None, run_link, run_link, js=WHOLE_LINK)
 

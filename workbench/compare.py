@@ -251,7 +251,7 @@ REMOVED = "removed"  # the results folder's folder of runs taken off the lists
 
 def remove_run(folder: Path, name: str) -> Path:
     """Take the saved run `name` off the lists: its results file moves, whole, to the results
-    folder's removed/ (named with when; moving it back lists it again); returns where. Its
+    folder's removed/ (named with when; restore_run puts it back); returns where. Its
     verdicts stay where they are, under its name — which is why a new run may not take the name
     (check_resumable). FileNotFoundError for a run that is not saved, OSError when it cannot
     be moved."""
@@ -262,6 +262,32 @@ def remove_run(folder: Path, name: str) -> Path:
     there.parent.mkdir(parents=True, exist_ok=True)
     path.rename(there)
     return there
+
+
+def removed_runs(folder: Path) -> list[tuple[str, Path]]:
+    """The runs taken off the lists (remove_run), the last removed first: a label for each (its
+    name, when it was removed, its experiments) and its file."""
+    found = []
+    for path in (folder / REMOVED).glob("batch-*.*.jsonl") if (folder / REMOVED).is_dir() else []:
+        name, _, stamp = path.stem.removeprefix("batch-").partition(".")
+        when = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}"
+        count = len(latest_records(path))
+        found.append((stamp, f"{name} · removed {when} UTC · {count} experiment{'s' if count != 1 else ''}", path))
+    return [(label, path) for _, label, path in sorted(found, reverse=True)]
+
+
+def restore_run(folder: Path, removed: Path) -> str:
+    """Put a removed run's file (removed_runs') back on the lists under its name; returns the
+    name. FileExistsError when a run of that name is saved (restored already), FileNotFoundError
+    when the file is gone, OSError when it cannot be moved."""
+    if removed.parent != folder / REMOVED or not removed.is_file():
+        raise FileNotFoundError(f"{removed.name} is not a removed run of this results folder (any more)")
+    name = removed.name.removeprefix("batch-").split(".", 1)[0]
+    path = run_file(folder, name)
+    if path.exists():
+        raise FileExistsError(f"a run named {name!r} is on the lists already")
+    removed.rename(path)
+    return name
 
 
 def was_removed(path: Path) -> bool:

@@ -674,3 +674,11 @@ def test_a_run_is_removed_from_the_lists_once_the_analyst_confirms(page, running
     page.fill("#batch-limit input", "1")
     page.click("#batch-go")
     expect(page.get_by_text("'remove-me' is the name of a removed run").first).to_be_visible(timeout=10000)
+    page.get_by_role("button", name="Runs removed from the lists").click()  # put back, and opened
+    page.locator("#batch-removed-pick input").click()
+    page.get_by_role("option").filter(has_text="remove-me · removed").click()
+    page.click("#batch-restore")
+    expect(page.locator("#batch-progress")).to_contain_text("Put run remove-me back on the lists and opened it",
+                                                            timeout=15000)
+    expect(page.locator("#batch-table").get_by_role("gridcell").filter(has_text="rm-0")).to_have_count(2)
+    assert run_file(folder, "remove-me").is_file() and not list((folder / "removed").glob("batch-remove-me.*"))

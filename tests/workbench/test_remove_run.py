@@ -13,6 +13,8 @@ from workbench.compare import (
     Experiment,
     latest_records,
     remove_run,
+    removed_runs,
+    restore_run,
     run_file,
     saved_runs,
 )
@@ -38,3 +40,25 @@ def test_a_removed_run_leaves_the_lists_whole_and_its_name_is_not_taken_again(tm
         remove_run(tmp_path, "typo-run")
     # another name that starts the same is free
     BatchRun(Comparator(None, None), [Experiment("e-0", "Question 0?")], run_file(tmp_path, "typo"))
+
+
+def test_a_removed_run_is_listed_and_put_back_whole_under_its_name(tmp_path):
+    saved_run_both_answered(tmp_path, "night", ["e-0", "e-1"])
+    records = latest_records(run_file(tmp_path, "night"))
+    first = remove_run(tmp_path, "night")
+    saved_run_both_answered(tmp_path, "other", ["e-0"])
+    second = remove_run(tmp_path, "other")
+    listed = removed_runs(tmp_path)
+    assert [path for _, path in listed] == [second, first]  # the last removed first
+    assert listed[1][0].startswith("night · removed 20") and listed[1][0].endswith(" UTC · 2 experiments")
+    assert restore_run(tmp_path, first) == "night"
+    assert latest_records(run_file(tmp_path, "night")) == records and [r.name for r in saved_runs(tmp_path)] == [
+        "night"]
+    assert [path for _, path in removed_runs(tmp_path)] == [second]
+    with pytest.raises(FileNotFoundError):
+        restore_run(tmp_path, first)  # gone from removed/
+    saved_run_both_answered(tmp_path, "other", ["e-9"])  # written by hand meanwhile
+    with pytest.raises(FileExistsError, match="a run named 'other' is on the lists already"):
+        restore_run(tmp_path, second)
+    with pytest.raises(FileNotFoundError, match="not a removed run"):
+        restore_run(tmp_path, run_file(tmp_path, "night"))
