@@ -37,6 +37,7 @@ from ui.saved import uploaded_path
 from workbench.breakdown import SLUGS, declared_groups, experiments_of
 from workbench.compare import (
     MAX_CONCURRENCY,
+    REMOVED,
     SYSTEMS,
     BatchProgress,
     BatchResumeError,
@@ -345,11 +346,10 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
 
     def restore(picked: str | None, request: gr.Request) -> tuple:
         """The removed run picked put back on the lists under its name, and opened."""
-        listed = {path.name: path for _, path in removed_runs(settings.results_dir)}
-        if not picked or picked not in listed:
+        if not picked:
             raise gr.Error("Pick a removed run first (the list is read again when it is unfolded).")
-        try:
-            name = restore_run(settings.results_dir, listed[picked])
+        try:  # the file picked, checked there, without reading every removed run again
+            name = restore_run(settings.results_dir, settings.results_dir / REMOVED / Path(picked).name)
         except OSError as exc:  # FileExistsError: a run of that name is on the lists already
             raise gr.Error(f"Not put back: {exc.strerror or exc}.") from None
         return *opened_run(name, request, f"**Put run `{name}` back on the lists** and opened it — "), removed_choices()

@@ -163,8 +163,7 @@ def parse_expect(value: Any) -> dict[str, Any] | None:
                       ("max_cost_usd", "an amount of US dollars above 0")):
         if key in value:
             limit = value[key]
-            whole = key != "max_tokens" or (isinstance(limit, int) or (isinstance(limit, float) and limit.is_integer()))
-            if not _is_number(limit) or not limit > 0 or not whole:
+            if not _is_number(limit) or not limit > 0 or (key == "max_tokens" and not float(limit).is_integer()):
                 problems.append(f"{key} takes {what}")
             else:
                 out[key] = int(limit) if key == "max_tokens" else limit

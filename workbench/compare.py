@@ -14,11 +14,12 @@ import time
 import uuid
 from collections.abc import Collection, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from engines.base import ChatRequest, Done, Engine, EngineError, GenerationParams, StreamStats, TextDelta
 from workbench.checks import apply_checks
@@ -264,12 +265,18 @@ def remove_run(folder: Path, name: str) -> Path:
     return there
 
 
+def _removed_parts(path: Path) -> tuple[str, str]:
+    """The run name and the time of removal (remove_run's stamp) a removed run's file is named with."""
+    name, _, stamp = path.stem.removeprefix("batch-").partition(".")
+    return name, stamp
+
+
 def removed_runs(folder: Path) -> list[tuple[str, Path]]:
     """The runs taken off the lists (remove_run), the last removed first: a label for each (its
     name, when it was removed, its experiments) and its file."""
     found = []
     for path in (folder / REMOVED).glob("batch-*.*.jsonl") if (folder / REMOVED).is_dir() else []:
-        name, _, stamp = path.stem.removeprefix("batch-").partition(".")
+        name, stamp = _removed_parts(path)
         when = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}"
         count = len(latest_records(path))
         found.append((stamp, f"{name} · removed {when} UTC · {count} experiment{'s' if count != 1 else ''}", path))
@@ -280,9 +287,9 @@ def restore_run(folder: Path, removed: Path) -> str:
     """Put a removed run's file (removed_runs') back on the lists under its name; returns the
     name. FileExistsError when a run of that name is saved (restored already), FileNotFoundError
     when the file is gone, OSError when it cannot be moved."""
-    if removed.parent != folder / REMOVED or not removed.is_file():
+    name, stamp = _removed_parts(removed)
+    if removed.parent != folder / REMOVED or not removed.is_file() or not stamp or safe_run_name(name, "") != name:
         raise FileNotFoundError(f"{removed.name} is not a removed run of this results folder (any more)")
-    name = removed.name.removeprefix("batch-").split(".", 1)[0]
     path = run_file(folder, name)
     if path.exists():
         raise FileExistsError(f"a run named {name!r} is on the lists already")
@@ -438,10 +445,7 @@ class BatchRun:
                                  retried=sum(e.id in stored for e, _ in todo), rescored=len(rescore))
         yield progress
         queue = iter(todo)
-        with ThreadPoolExecutor(max_workers=max(1, self.concurrency)) as pool, \
-                self.out_path.open("a", encoding="utf-8") as sink:
-            if torn(self.out_path):
-                sink.write("\n")  # a crash cut the last line: the next record starts on its own
+        with ThreadPoolExecutor(max_workers=max(1, self.concurrency)) as pool, appending(self.out_path) as sink:
             for rec in rescore:
                 sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
             sink.flush()
@@ -482,7 +486,17 @@ class BatchRun:
         yield progress
 
 
-def torn(path: Path) -> bool:
+@contextmanager
+def appending(path: Path) -> Iterator[TextIO]:
+    """A results file opened to add records at its end; a last line torn by a crash is ended
+    first, so that the next record starts on its own."""
+    with path.open("a", encoding="utf-8") as sink:
+        if _torn(path):
+            sink.write("\n")
+        yield sink
+
+
+def _torn(path: Path) -> bool:
     """Whether a file's last line lacks its newline (a process killed while writing it)."""
     with path.open("rb") as fh:
         if fh.seek(0, 2) == 0:

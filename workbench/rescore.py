@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.checks import parse_expect, rechecked
-from workbench.compare import latest_records, torn
+from workbench.compare import appending, latest_records
 from workbench.experiments import MAX_REFERENCE_CHARS
 
 
@@ -25,7 +25,7 @@ def rescore_experiment(path: Path, experiment_id: str, expect: Any,
     written, when both are as the record has them. Raises ExpectError for checks that cannot be
     used, ValueError for a reference over MAX_REFERENCE_CHARS or an experiment the file does not
     hold, OSError when the file cannot be written."""
-    stored = latest_records(path, {experiment_id}) if path.is_file() else []
+    stored = latest_records(path, {experiment_id})
     if not stored:
         raise ValueError(f"the run's results file {path.name} holds no experiment {experiment_id!r}")
     text = (reference or "").strip() or None
@@ -36,8 +36,6 @@ def rescore_experiment(path: Path, experiment_id: str, expect: Any,
         return None
     rec["reference"] = text
     rec["rescored_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")  # after its answers were read
-    with path.open("a", encoding="utf-8") as sink:
-        if torn(path):
-            sink.write("\n")  # a crash cut the last line: this record starts on its own
+    with appending(path) as sink:
         sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return rec
