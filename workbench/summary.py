@@ -92,6 +92,8 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 **check_columns(res.get("checks")),
                 # the checks as written (JSON): a run opened from this CSV scores them again exactly
                 "expect": json.dumps(rec["expect"], ensure_ascii=False) if rec.get("expect") else None,
+                # when they were scored again, edited after the answers came (workbench.rescore)
+                "rescored_at": rec.get("rescored_at"),
                 "transaction": rec.get("transaction"), "verdict": rec.get("verdict"),
                 "verdict_note": rec.get("verdict_note"),
                 # a verdict given without knowing which answer was which system's (workbench.blind)

@@ -6,10 +6,14 @@ from __future__ import annotations
 import pytest
 
 from tests.workbench.test_compare import _Ticker
+from ui.compare_view import experiment_md
 from workbench.checks import ExpectError, with_reference_figures
 from workbench.compare import BatchRun, Comparator, Experiment, latest_records, read_records
 from workbench.experiments import MAX_REFERENCE_CHARS, experiment_file
+from workbench.export import write_csv
 from workbench.rescore import rescore_experiment
+from workbench.run_files import read_run_file
+from workbench.summary import flat_rows
 
 
 @pytest.fixture
@@ -42,6 +46,18 @@ def test_an_experiment_is_scored_again_under_edited_checks_and_the_run_keeps_it(
     assert progress[0].rescored == 1 and len(a.requests) == 2
     assert latest_records(out, {"e1"})[0]["rescored_at"] and "rescored_at" not in latest_records(out, {"e2"})[0]
     assert latest_records(out, {"e1"})[0]["expect"] == {"contains": "trois"}
+
+
+def test_the_csv_says_which_experiments_were_scored_again_and_a_run_opened_from_it_still_does(run, tmp_path):
+    out, *_ = run
+    rec = rescore_experiment(out, "e1", '{"contains": "mot"}', None)
+    rows = flat_rows(latest_records(out))
+    assert {(r["experiment_id"], r["rescored_at"]) for r in rows} == {("e1", rec["rescored_at"]), ("e2", None)}
+    csv = tmp_path / "mend.csv"
+    write_csv(rows, csv, bom=True)
+    back = {r["experiment_id"]: r for r in read_run_file(csv)}
+    assert back["e1"]["rescored_at"] == rec["rescored_at"] and "rescored_at" not in back["e2"]
+    assert "Scored again on" in experiment_md(back["e1"]) and "Scored again" not in experiment_md(back["e2"])
 
 
 def test_checks_taken_away_and_a_reference_cleared(run):
