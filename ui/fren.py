@@ -33,7 +33,7 @@ from workbench.fren import (
     sorted_rows,
     transcript_html,
 )
-from workbench.fren_baseline import every_outcome
+from workbench.fren_baseline import PAIR_COLUMNS, every_pair, headline
 from workbench.safety import safe_markdown
 from workbench.saved import column_values, save_copy, saved_choices
 from workbench.services import LOCAL, Services
@@ -128,6 +128,9 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         status = gr.Markdown(elem_id="fren-status")
         matrix_df = gr.Dataframe(headers=MATRIX_COLUMNS, label="Strategy × engine × metric (French questions)",
                                  elem_id="fren-matrix")
+        pairs_df = gr.Dataframe(headers=PAIR_COLUMNS, visible=False, wrap=True, elem_id="fren-baseline",
+                                column_widths=[{"outcome": "150px", "engine": "170px", "strategy": "160px",
+                                                "difference": "190px"}.get(c, "90px") for c in PAIR_COLUMNS])
         plot = gr.Plot(elem_id="fren-plot", show_label=False)
         rows_df = gr.Dataframe(headers=ROW_HEADERS, label="Every answer", wrap=True, max_height=380,
                                column_widths=[{"question": "260px", "answer": "340px", "error": "200px"}
@@ -158,7 +161,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
             rows.append(row)
             if time.perf_counter() - last > 0.5:
                 last = time.perf_counter()
-                yield (f"Running — {len(rows)}/{total}", gr.update(), gr.update(),
+                yield (f"Running — {len(rows)}/{total}", gr.update(), gr.update(), gr.update(),
                        answers_frame(rows), gr.update(), gr.update(), rows, gr.update())
         rows = sorted_rows(rows)
         path = download_path("fren")
@@ -180,13 +183,16 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         questions = "French questions" if lang else "All questions"
         if note := failures(rows):
             state += f". ⚠️ {note}."
-        if paired := every_outcome(rows, lang):
-            same = "French questions" if lang == "fr" else "questions"
-            state += (f"\n\n**Each strategy against the baseline, on the same {same}:**\n"
-                      + "\n".join(f"- {safe_markdown(line)}" for line in paired))
+        pairs = every_pair(rows, lang)
+        if pairs:
+            state += f"\n\n**Against the baseline:** {safe_markdown(headline(pairs))}"
         return (state,
                 gr.update(value=pd.DataFrame(percent_cells(table, money=(COST_METRIC,)), columns=matrix_columns(table)),
                           label=f"Strategy × engine × metric ({questions})"),
+                gr.update(value=pd.DataFrame(pairs, columns=PAIR_COLUMNS), visible=bool(pairs),
+                          label=f"Each strategy against the baseline, on the same {'French ' if lang else ''}"
+                                "questions: on how many the outcome holds under each, and the exact McNemar "
+                                "test of the questions it changed"),
                 matrix_figure(table, questions), answers_frame(rows), transcript_html(rows),
                 gr.update(value=str(path), visible=True), rows,
                 gr.update(choices=listed()))
@@ -217,7 +223,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         return transcript_html([row]), gr.Accordion(open=True)
 
 
-    shown = [status, matrix_df, plot, rows_df, transcript, download, rows_state, saved]
+    shown = [status, matrix_df, pairs_df, plot, rows_df, transcript, download, rows_state, saved]
     go_btn.click(inspect, [types, langs, count, custom, engines, strategies, budget], shown,
                  api_visibility="private", **services.heavy_event)
     saved.input(open_saved, [saved], shown, api_visibility="private")

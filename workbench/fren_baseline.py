@@ -11,10 +11,15 @@ from workbench.stats import chance_words, mcnemar_p
 
 BASELINE = "baseline"
 METRIC = "user_sees_one_language"  # what the strategies are for: a reader sees one language, the question's
-# what each outcome a strategy can change is called in a line: the language, and (on calculations)
+# the outcomes a strategy can change, as the table names them: the language, and (on calculations)
 # whether the answer still states the right figure — a strategy that buys the language with the result
-OUTCOMES = {METRIC: "the user sees only the question's language in",
-            "right_figure": "the answer states the right figure in"}
+OUTCOMES = {METRIC: "only the question's language", "right_figure": "the right figure"}
+PAIR_COLUMNS = ["outcome", "engine", "strategy", "questions", "with the strategy", "with the baseline",
+                "better", "worse", "p", "difference"]
+SAME = "the same on every question"
+BEYOND = "unlikely to be chance"  # as chance_words says it
+# the fewest questions that can show a difference at p < 0.05: better on every one of them
+FEWEST = next(n for n in range(1, 100) if mcnemar_p(n, 0) < 0.05)
 
 
 def _outcomes(rows: list[dict[str, Any]], engine: str, strategy: str, lang: str | None,
@@ -24,13 +29,13 @@ def _outcomes(rows: list[dict[str, Any]], engine: str, strategy: str, lang: str 
             and r.get(metric) is not None and (lang is None or r.get("question_lang") == lang)}
 
 
-def against_baseline(rows: list[dict[str, Any]], lang: str | None = "fr", metric: str = METRIC) -> list[str]:
+def paired(rows: list[dict[str, Any]], lang: str | None = "fr", metric: str = METRIC) -> list[dict[str, Any]]:
     """Per engine and strategy other than the baseline, over the questions in `lang` (all when
-    None) that both answered: how often the outcome `metric` (one of OUTCOMES: the user sees only
-    the question's language, or the answer states the right figure) holds under each, on how many
-    questions the strategy did better and worse, and whether that split could be chance. Empty
-    without baseline answers to set them against."""
-    lines = []
+    None) that both answered: a row of PAIR_COLUMNS — on how many the outcome `metric` (one of
+    OUTCOMES) holds under each, on how many the strategy did better and worse, and the exact
+    McNemar test of that split (p to two figures, None when it changed nothing; its reading in
+    `difference`). Empty without baseline answers to set them against."""
+    pairs = []
     for engine in sorted({r["engine"] for r in rows}):  # System A before System B
         base = _outcomes(rows, engine, BASELINE, lang, metric)
         for name in STRATEGIES:
@@ -40,15 +45,33 @@ def against_baseline(rows: list[dict[str, Any]], lang: str | None = "fr", metric
                 continue
             better = sum(other[p] and not base[p] for p in common)
             worse = sum(base[p] and not other[p] for p in common)
-            line = (f"{name} on {engine}: {OUTCOMES[metric]} "
-                    f"{sum(other[p] for p in common)} of {len(common)}, against {sum(base[p] for p in common)} "
-                    f"with the baseline; better on {better}, worse on {worse}")
-            lines.append(line + (f" ({chance_words(mcnemar_p(better, worse))})" if better + worse
-                                 else " (the same on every question)"))
-    return lines
+            p = mcnemar_p(better, worse) if better + worse else None
+            pairs.append({"outcome": OUTCOMES[metric], "engine": engine, "strategy": name, "questions": len(common),
+                          "with the strategy": sum(other[p] for p in common),
+                          "with the baseline": sum(base[p] for p in common), "better": better, "worse": worse,
+                          "p": None if p is None else f"{p:.2g}",
+                          "difference": SAME if p is None else chance_words(p).split(": ")[-1]})
+    return pairs
 
 
-def every_outcome(rows: list[dict[str, Any]], lang: str | None = "fr") -> list[str]:
-    """against_baseline's lines for each outcome of OUTCOMES in turn: the language, then the right
-    figure of the calculations."""
-    return [line for metric in OUTCOMES for line in against_baseline(rows, lang, metric)]
+def every_pair(rows: list[dict[str, Any]], lang: str | None = "fr") -> list[dict[str, Any]]:
+    """paired()'s rows for each outcome of OUTCOMES in turn: the language, then the right figure
+    of the calculations."""
+    return [pair for metric in OUTCOMES for pair in paired(rows, lang, metric)]
+
+
+def headline(pairs: list[dict[str, Any]]) -> str:
+    """What every_pair()'s table says, in a sentence: the differences unlikely to be chance, and,
+    when there is none and too few questions were asked for one to be, how many it takes."""
+    if not pairs:
+        return ""
+    if beyond := [p for p in pairs if p["difference"] == BEYOND]:
+        said = "; ".join(f"{p['strategy']} on {p['engine']} ({p['outcome']}: better on {p['better']}, "
+                         f"worse on {p['worse']}, p = {p['p']})" for p in beyond)
+        return f"Unlikely to be chance: {said}."
+    none = "No strategy differs from the baseline more than chance could make it"
+    most = max(p["questions"] for p in pairs)
+    if most >= FEWEST:
+        return none + "."
+    return (f"{none} — nor could one: on {most} question{'s' if most > 1 else ''}, even a strategy better on "
+            f"every one has p = {mcnemar_p(most, 0):.2g}; it takes {FEWEST} questions at the least.")

@@ -30,7 +30,7 @@ from workbench.fren import (
     shown_matrix,
     sorted_rows,
 )
-from workbench.fren_baseline import BASELINE, every_outcome
+from workbench.fren_baseline import BASELINE, every_pair, headline
 from workbench.fren_cli import (
     add_probe_arguments,
     folders_problem,
@@ -144,9 +144,9 @@ def run_inspect(argv: list[str]) -> int:
     if note := failures(rows):
         print(note)
     print(f"\n{'French questions' if lang else 'All questions'}:\n{text_table(table, money=(COST_METRIC,))}")
-    if lines := every_outcome(rows, lang):
-        print("\nEach strategy against the baseline, on the same questions:")
-        print("\n".join(f"- {line}" for line in lines))
+    if pairs := every_pair(rows, lang):
+        print(f"\nEach strategy against the baseline, on the same {'French ' if lang else ''}questions "
+              f"(exact McNemar test):\n{text_table(pairs)}\n{headline(pairs)}")
     if missed := gate_failures(rows, gates):
         print("\nBelow the rate asked for:\n" + "\n".join(f"- {m}" for m in missed), file=sys.stderr)
         return 4

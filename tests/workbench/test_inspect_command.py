@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -31,8 +32,11 @@ def test_the_headless_inspection_prints_the_matrix_and_saves_what_the_tab_opens(
     assert matrix(rows) == matrix(read_inspection(saved)) and {r["strategy"] for r in rows} == {
         "baseline", "French prefill"}
     assert "French questions:" in printed and "right figure" in printed
-    assert ("- French prefill on System B · local model: the answer states the right figure in "
-            in printed)  # set against the baseline, as the tab does
+    # set against the baseline, as the tab does: a row per outcome, and what the table says
+    assert "Each strategy against the baseline, on the same French questions (exact McNemar test):" in printed
+    [figure] = [line for line in printed.splitlines() if "the right figure" in line and "French prefill" in line]
+    assert re.search(r"System B · local model\s+French prefill\s+\d+\s+\d+", figure)
+    assert "No strategy differs from the baseline" in printed or "Unlikely to be chance: " in printed
 
 
 def test_a_strategy_under_the_rate_asked_for_fails_the_run(tmp_path, capsys, demo_model_dir):
