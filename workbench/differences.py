@@ -3,8 +3,8 @@
 The figures are all in each system's column already; an analyst reading two tables side by side
 still has to find what disagrees. These lines put the disagreements first (one refused, an answer
 not in the question's language, a budget that ran out inside the reasoning, the experiment's
-checks each answer failed, a route other than the expected one) and then the size of the
-differences in speed and length.
+checks each answer failed, the figures one answer states and the other does not, a route other
+than the expected one) and then the size of the differences in speed and length.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from engines.cost import usd
 from engines.systems import NO_MODEL_CALL
 from workbench.checks import all_passed, failures, passed
 from workbench.compare import both_answered
+from workbench.figures import unshared
 from workbench.language import SUPPORTED, part_language
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "mixed": "both languages"}
@@ -96,6 +97,8 @@ def differences(rec: dict[str, Any], names: tuple[str, str] = ("A", "B")) -> lis
 
     if line := _checks(a, b, names):
         lines.append(line)
+    if line := _figures(a, b, names):
+        lines.append(line)
 
     route, expected = b.get("route"), rec.get("expected_route")
     if route and expected and route != expected:
@@ -135,6 +138,25 @@ def _cost(meta_a: dict[str, Any], meta_b: dict[str, Any], names: tuple[str, str]
         return f"Cost: about the same ({pair})."
     dear, cheap = names if a > b else names[::-1]
     return f"Cost: {dear} {max(a, b) / min(a, b):.1f}× {cheap}'s ({pair})."
+
+
+def _listed(texts: list[str], most: int = 6) -> str:
+    return ", ".join(texts[:most]) + (f" and {len(texts) - most} more" if len(texts) > most else "")
+
+
+def _figures(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str | None:
+    """"Figures: only A states 15%, 3.2; only B states 12.5%." — the figures of two answers
+    (reasoning aside) that the other does not state, as each writes them; "Figures: both state
+    the same (15, 60, 4)." when neither states one the other lacks; None when an answer refused
+    or neither states a figure."""
+    if a.get("refusal") or b.get("refusal"):
+        return None
+    only_a, only_b, both = unshared(a.get("response") or "", b.get("response") or "")
+    if not (only_a or only_b):
+        return f"Figures: both state the same ({_listed(both)})." if both else None
+    said = [f"only {key} states {_listed(texts)}" for key, texts in zip(names, (only_a, only_b), strict=True)
+            if texts]
+    return "Figures: " + "; ".join(said) + (f" (both state {_listed(both, 3)})" if both else "") + "."
 
 
 def _checks(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str | None:

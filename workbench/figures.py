@@ -94,3 +94,27 @@ def among(stated: list[Figure], expected: float, tolerance: float = 0.0) -> bool
 def states(text: str, expected: float, tolerance: float = 0.0) -> bool:
     """Whether `text` states the figure `expected` (within `tolerance`), however it writes it."""
     return among(figures(text), expected, tolerance)
+
+
+ROUNDING = 0.005  # two answers' figures this close are one figure rounded two ways (8.16% and 8.2%)
+_LIST_MARKER = re.compile(r"^(\s*)\d{1,2}[.)](?=\s)", re.MULTILINE)  # "1. " or "2) " starting a line
+
+
+def unshared(first: str, second: str) -> tuple[list[str], list[str], list[str]]:
+    """The figures of two answers, as each writes them, each once: those `first` states that
+    `second` does not, those `second` states that `first` does not, and those both state (as
+    `first` writes them). A figure the other states rounded counts as stated (within ROUNDING of
+    it); a numbered list's markers are no figures."""
+    def read(text: str) -> list[Figure]:
+        seen: dict[str, Figure] = {}
+        for f in figures(_LIST_MARKER.sub(r"\1", text)):
+            seen.setdefault(f.text, f)
+        return list(seen.values())
+
+    one, two = read(first), read(second)
+
+    def stated_in(f: Figure, others: list[Figure]) -> bool:
+        return any(same_figure(v, w, ROUNDING) for v in f.values for o in others for w in o.values)
+
+    return ([f.text for f in one if not stated_in(f, two)], [f.text for f in two if not stated_in(f, one)],
+            [f.text for f in one if stated_in(f, two)])

@@ -143,3 +143,18 @@ def test_with_prices_set_the_costs_are_set_against_each_other():
     assert priced(0.00030, 0.00031)[-1] == "Cost: about the same (A $0.0003, B $0.00031)."
     assert priced(0.00031, 0.0)[-1] == "Cost: B's was free (A $0.00031, B $0)."
     assert not priced(0.00031, None)[-1].startswith("Cost")  # one system without prices: no comparison
+
+
+def test_the_figures_one_answer_states_and_the_other_does_not_are_named_as_each_writes_them():
+    rec = _rec(_run("System A", "The P/E ratio is 60 / 4 = 15, a margin of 8.16%."),
+               _run("System B", "Le PER vaut 60 / 4 = 16 ; la marge est de 8,2 %.", reasoning="It is 60/4 = 15."),
+               query="P/E for a price of 60 and earnings of 4?")
+    assert "Figures: only A states 15; only B states 16 (both state 60, 4, 8.16%)." in differences(rec)
+    same = differences(_rec(_run("System A", "It is 15."), _run("System B", "Il vaut 15,0.")))
+    assert "Figures: both state the same (15)." in same
+    assert not [line for line in differences(_rec(_run("System A", EN_ANSWER), _run("System B", FR_ANSWER)))
+                if line.startswith("Figures")], "no figure on either side: no line"
+    refused = differences(_rec(_run("System A", "I can't help with that."), _run("System B", "It is 15.")))
+    assert not [line for line in refused if line.startswith("Figures")], "a refusal states no result to weigh"
+    many = differences(_rec(_run("System A", "1 2 3 4 5 6 7 8"), _run("System B", "9")))
+    assert "Figures: only A states 1, 2, 3, 4, 5, 6 and 2 more; only B states 9." in many

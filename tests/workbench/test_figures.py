@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.figures import figures, stated_figures, states
+from workbench.figures import figures, stated_figures, states, unshared
 
 
 def _read(text: str) -> list[tuple[str, tuple[float, ...]]]:
@@ -46,3 +46,14 @@ def test_the_figures_a_reference_states_are_each_given_once_as_they_are_meant():
     assert stated_figures("The P/E ratio is 15, i.e. 60 / 4: 15.") == [15, 60, 4]
     assert stated_figures("Un chiffre d'affaires de 1,2 Md€, une marge de 12,5 %.") == [1_200_000_000, 12.5]
     assert stated_figures("Risk: HIGH.") == []
+
+
+def test_the_figures_only_one_of_two_answers_states_are_told_apart_from_those_both_state():
+    assert unshared("The P/E is 60 / 4 = 15.", "Le PER vaut 60 / 4 = 16 fois.") == (["15"], ["16"], ["60", "4"])
+    # rounded, or written the other language's way, a figure is the same one
+    assert unshared("A margin of 8.16%, i.e. €1,200,000.", "Une marge de 8,2 %, soit 1,2 million d'euros.") == (
+        [], [], ["8.16%", "1,200,000"])
+    assert unshared("It is 15.", "It is 15.2.") == (["15"], ["15.2"], [])  # 1.3% apart: not rounding
+    # a numbered list's markers are not figures; each figure is listed once
+    assert unshared("1. Growth of 3%\n2. Growth of 3%\n3) Risk", "Growth: 3 %.") == ([], [], ["3%"])
+    assert unshared("Duration measures rate sensitivity.", "No figure here.") == ([], [], [])
