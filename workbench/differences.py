@@ -144,14 +144,44 @@ def _listed(texts: list[str], most: int = 6) -> str:
     return ", ".join(texts[:most]) + (f" and {len(texts) - most} more" if len(texts) > most else "")
 
 
+def _figures_of(a: dict[str, Any], b: dict[str, Any]) -> tuple[list[str], list[str], list[str]] | None:
+    """unshared() of two answers; None when one refused (a refusal states no result to weigh)."""
+    if a.get("refusal") or b.get("refusal"):
+        return None
+    return unshared(a.get("response") or "", b.get("response") or "")
+
+
+def figures_line(records: list[dict[str, Any]], shown: int = 3) -> str:
+    """How often a run's two answers state the same figures: "of 24 experiments where both answers
+    state figures, the same ones in 18; figures only one states in 6 (e.g. `e3`, `e7`, `e9`)";
+    "" when no experiment has two answers with figures."""
+    apart, same = [], 0
+    for rec in records:
+        found = _figures_of(rec["system_a"], rec["system_b"]) if both_answered(rec) else None
+        if not found or not (found[0] or found[2]) or not (found[1] or found[2]):
+            continue  # one answer (or both) states no figure: nothing to set against
+        if found[0] or found[1]:
+            apart.append(rec["experiment_id"])
+        else:
+            same += 1
+    if not apart and not same:
+        return ""
+    text = (f"of {same + len(apart)} experiment{'s' if same + len(apart) != 1 else ''} where both answers state "
+            f"figures, the same ones in {same}")
+    if apart:
+        examples = ", ".join(f"`{e}`" for e in apart[:shown]) + (", …" if len(apart) > shown else "")
+        text += f"; figures only one states in {len(apart)} (e.g. {examples})"
+    return text
+
+
 def _figures(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str | None:
     """"Figures: only A states 15%, 3.2; only B states 12.5%." — the figures of two answers
     (reasoning aside) that the other does not state, as each writes them; "Figures: both state
     the same (15, 60, 4)." when neither states one the other lacks; None when an answer refused
     or neither states a figure."""
-    if a.get("refusal") or b.get("refusal"):
+    if (found := _figures_of(a, b)) is None:
         return None
-    only_a, only_b, both = unshared(a.get("response") or "", b.get("response") or "")
+    only_a, only_b, both = found
     if not (only_a or only_b):
         return f"Figures: both state the same ({_listed(both)})." if both else None
     said = [f"only {key} states {_listed(texts)}" for key, texts in zip(names, (only_a, only_b), strict=True)

@@ -8,7 +8,8 @@ from engines.base import ConfigurationError, EngineError, StreamStats
 from engines.systems import NO_MODEL_CALL
 from ui.compare_view import differences_md
 from workbench.compare import Experiment, SystemRun, record
-from workbench.differences import differences, question_language
+from workbench.differences import differences, figures_line, question_language
+from workbench.report import findings
 from workbench.summary import flat_rows
 
 
@@ -158,3 +159,18 @@ def test_the_figures_one_answer_states_and_the_other_does_not_are_named_as_each_
     assert not [line for line in refused if line.startswith("Figures")], "a refusal states no result to weigh"
     many = differences(_rec(_run("System A", "1 2 3 4 5 6 7 8"), _run("System B", "9")))
     assert "Figures: only A states 1, 2, 3, 4, 5, 6 and 2 more; only B states 9." in many
+
+
+def test_a_run_says_how_often_its_two_answers_state_the_same_figures_and_where_they_do_not():
+    def rec(exp_id: str, a: str, b: str) -> dict[str, Any]:
+        return {**_rec(_run("System A", a), _run("System B", b)), "experiment_id": exp_id}
+
+    records = [rec("e1", "It is 15.", "Il vaut 15,0."), rec("e2", "60 / 4 = 15.", "60 / 4 = 16."),
+               rec("e3", "Duration measures rate sensitivity.", "It is 15."),  # one without figures
+               rec("e4", "I can't help with that.", "It is 15."),  # a refusal
+               rec("e5", "It is 3%.", "It is 4%."), rec("e6", "It is 3%.", "It is 5%."), rec("e7", "1", "2")]
+    assert figures_line(records) == ("of 5 experiments where both answers state figures, the same ones in 1; "
+                                     "figures only one states in 4 (e.g. `e2`, `e5`, `e6`, …)")
+    assert figures_line(records[:1]) == "of 1 experiment where both answers state figures, the same ones in 1"
+    assert figures_line(records[2:4]) == ""
+    assert "**The answers' figures:** of 5 experiments" in findings(records)
