@@ -19,6 +19,7 @@ from workbench.model_judge import by_model, model_columns, model_verdicts, model
 from workbench.report import findings
 from workbench.run_changes import CHANGE_COLUMNS, run_changes
 from workbench.summary import (
+    SUMMARY_HEADERS,
     compare_runs,
     flat_rows,
     summarize,
@@ -84,7 +85,7 @@ def results_view(records: list[dict[str, Any]], name: str, verdicts: dict[str, d
     rows = flat_rows(records)
     summ = summarize(records)
     return (results_frame(records),
-            pd.DataFrame(summary_table(summ), columns=["metric", "System A", "System B"]),
+            pd.DataFrame(summary_table(summ, against=True), columns=SUMMARY_HEADERS),
             findings(records, summ), *charts.run_figures(rows, summ), run_csv(records, name))
 
 

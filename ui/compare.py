@@ -57,7 +57,7 @@ from workbench.model_judge import model_verdicts, model_verdicts_file
 from workbench.report import report_page, run_report
 from workbench.run_files import read_run_file, save_as_run
 from workbench.services import Services
-from workbench.summary import summarize
+from workbench.summary import SUMMARY_HEADERS, summarize
 from workbench.verdicts import latest_verdicts, run_verdicts, verdicts_file
 
 
@@ -169,7 +169,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
                 shown_run = gr.State("")  # the name of the run they belong to
                 judging = build_batch_judging(services, table, batch_records, shown_run)
                 with gr.Row():
-                    summary = gr.Dataframe(headers=["metric", "System A", "System B"], label="Summary",
+                    summary = gr.Dataframe(headers=SUMMARY_HEADERS, label="Summary",
                                            max_height=640, elem_id="batch-summary")  # every row shown
                     routes_md = gr.Markdown(elem_id="batch-routes")
                 by_group = build_breakdown()

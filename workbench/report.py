@@ -24,6 +24,7 @@ from workbench.differences import differences, disagreement_line, disagreements,
 from workbench.model_judge import judge_lines
 from workbench.safety import safe_markdown
 from workbench.summary import (
+    SUMMARY_HEADERS,
     flat_rows,
     paired_checks_line,
     percent_rows,
@@ -129,7 +130,7 @@ def run_report(name: str, records: list[dict[str, Any]], analysts: list[dict[str
                  "- **Generation parameters (both systems):** "
                  + (f"`{json.dumps(params, ensure_ascii=False)}`" if params else "not recorded")]),
              "## Summary per system",
-             markdown_table(["metric", "System A", "System B"], summary_table(summ))]
+             markdown_table(SUMMARY_HEADERS, summary_table(summ, against=True))]
     if any(rec.get("category") for rec in records):
         columns = breakdown_columns("category")
         rows = percent_rows(breakdown(records, "category"))

@@ -221,10 +221,28 @@ def checked(summary: dict[str, Any]) -> bool:
     return any(s.get("checked") for s in summary["systems"].values())
 
 
+SUMMARY_HEADERS = ["metric", "System A", "System B", "B against A"]
+RATIO_METRICS = {"latency_ms_mean", "latency_ms_p50", "latency_ms_p95", "ttft_ms_mean", "ttft_ms_p50",
+                 "ttft_ms_p95", "tokens_per_s_mean", "cost_usd", "cost_per_1000_usd"}  # B's as a multiple of A's
+
+
+def _against(key: str, a: Any, b: Any, shares: set[str]) -> str | None:
+    """B's figure against A's: a multiple ("0.46×") for times, speeds and costs, a difference in
+    percentage points ("+12 pts") for rates; None where either is missing or it means nothing."""
+    if a is None or b is None:
+        return None
+    if key in RATIO_METRICS:
+        return f"{b / a:.2f}×" if a else None
+    if key in shares:
+        return f"{(b - a) * 100:+.0f} pts"
+    return None
+
+
 def summary_table(summary: dict[str, Any], costs: bool | None = None,
-                  checks: bool | None = None) -> list[list[Any]]:
-    """Rows for a small display table: metric, A, B. The cost rows come when `costs`, the checks
-    row when `checks` (by default: when the summary has a cost, has checked answers)."""
+                  checks: bool | None = None, against: bool = False) -> list[list[Any]]:
+    """Rows for a small display table: metric, A, B (and with `against`, B's figure against A's,
+    SUMMARY_HEADERS). The cost rows come when `costs`, the checks row when `checks` (by default:
+    when the summary has a cost, has checked answers)."""
     metrics = [("rows", "rows"), ("errors", "errors"), ("latency mean (ms)", "latency_ms_mean"),
                ("latency p50 (ms)", "latency_ms_p50"), ("latency p95 (ms)", "latency_ms_p95"),
                ("TTFT mean (ms)", "ttft_ms_mean"), ("TTFT p50 (ms)", "ttft_ms_p50"),
@@ -236,7 +254,7 @@ def summary_table(summary: dict[str, Any], costs: bool | None = None,
         metrics.insert(2, ("passed every check", "checks_pass_rate"))
     if priced(summary) if costs is None else costs:
         metrics += [("cost", "cost_usd"), ("cost per 1,000 answers", "cost_per_1000_usd")]
-    shares = {"refusal_rate", "answer_in_question_lang", "reasoning_in_question_lang"}
+    shares = {"refusal_rate", "answer_in_question_lang", "reasoning_in_question_lang", "checks_pass_rate"}
     money = {"cost_usd", "cost_per_1000_usd"}
     sys_ = summary["systems"]
 
@@ -247,7 +265,8 @@ def summary_table(summary: dict[str, Any], costs: bool | None = None,
             return f"{value:.0%} of {system['checked']}"  # short: the table is narrow
         return f"{value:.0%}" if key in shares else usd(value) if key in money else value
 
-    return [[label, shown(key, sys_["A"].get(key), sys_["A"]), shown(key, sys_["B"].get(key), sys_["B"])]
+    return [[label, shown(key, sys_["A"].get(key), sys_["A"]), shown(key, sys_["B"].get(key), sys_["B"]),
+             *([_against(key, sys_["A"].get(key), sys_["B"].get(key), shares)] if against else [])]
             for label, key in metrics]
 
 

@@ -87,6 +87,13 @@ def test_costs_are_summed_per_system_and_shown_only_when_prices_were_set():
     assert table["cost"] == ["$0.0006", "$0.0001"]
     assert table["cost per 1,000 answers"] == ["$0.30", "$0.05"]
     assert [r["cost_usd"] for r in flat_rows(priced)] == [0.0004, 0.0001, 0.0002, 0.0]
+    # beside them, B's figure against A's: a multiple for times and costs, points for rates
+    against = {row[0]: row[3] for row in summary_table(summary, against=True)}
+    assert (against["cost"], against["cost per 1,000 answers"]) == ("0.17×", "0.17×")
+    assert (against["refusal rate"], against["rows"], against["errors"]) == ("+50 pts", None, None)
+    assert against["latency mean (ms)"] == "1.00×" and all(len(row) == 3 for row in summary_table(summary))
+    slower = summary_table(summarize([_rec("exp-1", ANSWER, ANSWER, total_b=3.0)]), against=True)
+    assert {row[0]: row[3] for row in slower}["latency p50 (ms)"] == "3.00×"
     # a run with prices set against one without: both get the cost rows, the second's empty
     rows, _ = compare_runs(priced, unpriced, ("priced", "unpriced"))
     table = {row[0]: row[1:] for row in rows}
