@@ -53,6 +53,7 @@ from workbench.tuning import (
     read_tuning_run,
     rechecked_runs,
     run_configs,
+    suggestion,
 )
 
 
@@ -168,7 +169,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
             rows.sort(key=lambda r: (r["config"], r["repeat"]))
             yield (f"Running — {len(rows)}/{total} done", summary_frame(rows),
                    results_frame(rows),
-                   rows, gr.update(), gr.update(), gr.update())
+                   rows, gr.update(), gr.update(), gr.update(), gr.update())
         mark_determinism(rows)
         path = download_path("tuning")
         write_csv(rows, path, bom=True)
@@ -179,13 +180,16 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
                  f"{took}" if cancel.is_set() else f"Finished — {len(rows)} runs in {took}")
         if failed := [r["error"] for r in rows if r["error"]]:
             state += f". ⚠️ {len(failed)} failed, e.g. {failed[0]}"
-        yield (state + not_kept, *shown(rows, path, metric_name, param_name),
-               gr.update(choices=listed()))
+        yield (*shown(rows, path, metric_name, param_name, state + not_kept), gr.update(choices=listed()))
 
-    def shown(rows: list[dict[str, Any]], path: Path, metric_name: str, param_name: str) -> tuple:
-        """summary, results, rows, plot and download of a finished or opened run."""
-        return (summary_frame(rows), results_frame(rows), rows,
-                metric_figure(rows, metric_name, param_name), gr.update(value=str(path), visible=True))
+    def shown(rows: list[dict[str, Any]], path: Path, metric_name: str, param_name: str, state: str) -> tuple:
+        """status (`state`, and the configuration to use), summary, results, rows, plot, download
+        and the configuration number of a finished or opened run (the suggested one, when there is
+        one: Use in Chat and Save as a preset take it)."""
+        suggested = suggestion(rows)
+        return (state + (f"\n\n{suggested[1]}" if suggested else ""), summary_frame(rows), results_frame(rows), rows,
+                metric_figure(rows, metric_name, param_name), gr.update(value=str(path), visible=True),
+                suggested[0] if suggested else gr.update())
 
     def open_saved(name: str | None, metric_name: str, param_name: str) -> tuple:
         return opened(*saved_path(saved_dir, "tuning", name, "tuning run"), metric_name, param_name)
@@ -207,7 +211,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         state = (f"**Opened {what}** — {len(rows)} runs of {len(table)} configurations{on}. "
                  "*Run configurations* runs them again.")
         asked = "prompt" in first  # a CSV downloaded before runs recorded their prompt has none
-        return (state, *shown(rows, offered_copy(path), metric_name, param_name), gr.update(),
+        return (*shown(rows, offered_copy(path), metric_name, param_name, state), gr.update(),
                 first.get("prompt") or gr.update(),
                 first.get("system_prompt") or "" if asked else gr.update(),
                 expect_box if asked else gr.update(),
@@ -231,8 +235,8 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         scored = [r for r in rows if r.get("checks_total")]
         said = (f"{sum(r['checks_passed'] == r['checks_total'] for r in scored)} of {len(scored)} finished runs "
                 "passed every check" if scored else "no checks now")
-        return (f"**Scored again** under the checks in the box: {said}. The CSV below has these checks; the "
-                "saved run keeps those it ran under.", *shown(rows, path, metric_name, param_name))
+        return shown(rows, path, metric_name, param_name, f"**Scored again** under the checks in the box: {said}. "
+                     "The CSV below has these checks; the saved run keeps those it ran under.")
 
     def show_details(rows: list[dict[str, Any]], evt: gr.SelectData) -> tuple:
         """The run of the selected row (found by its configuration and repeat: the table may be sorted)."""
@@ -270,7 +274,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
 
     save_preset_btn.click(save_as_preset, [configs, use_row, preset_name], [preset_name], api_visibility="private")
     fill.click(fill_grid, [x_field, x_values, y_field, y_values], [configs], api_visibility="private")
-    outputs = [status, summary, results, rows_state, plot, download, saved]
+    outputs = [status, summary, results, rows_state, plot, download, use_row, saved]
     hide_details = {"fn": lambda: gr.update(visible=False), "inputs": None, "outputs": [details],
                     "api_visibility": "private", "queue": False}
     run.click(**hide_details)

@@ -226,6 +226,51 @@ def config_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _within(entry: dict[str, Any]) -> int:
+    """How many of a configuration's finished runs ended within the budget (neither cut off in the
+    reasoning nor stopped at max_new_tokens)."""
+    return entry["finished"] - max(entry["cut off in reasoning"], entry["hit max_new_tokens"])
+
+
+def _merits(entry: dict[str, Any], checked: bool) -> tuple[float, ...]:
+    """What a configuration is chosen on, best first when sorted: its share of finished runs that
+    passed every check (when checked), its share that ended within the budget (not cut off in the
+    reasoning nor at max_new_tokens), then its mean latency."""
+    done = entry["finished"]
+    latency = entry.get("mean latency_ms")
+    return (-(entry["passed every check"] / done) if checked else 0.0, -_within(entry) / done,
+            latency if latency is not None else float("inf"))
+
+
+def suggestion(rows: list[dict[str, Any]]) -> tuple[int, str] | None:
+    """The configuration to use, and why in a sentence (Markdown): the one whose finished runs
+    passed every check most often, then ended within the budget most often, then were quickest
+    — and on what it came ahead of the next one. None with fewer than two configurations that
+    finished a run."""
+    entries = [e for e in config_summary(rows) if e["finished"]]
+    if len(entries) < 2:
+        return None
+    checked = "passed every check" in entries[0]
+    ranked = sorted(entries, key=lambda e: (_merits(e, checked), e["config"]))
+    best, next_ = ranked[0], ranked[1]
+    varying = varying_fields([r for r in rows if r["repeat"] == 1])
+    params = ", ".join(f"{f} {best[f]}" for f in varying if f in best)
+    done = best["finished"]
+    facts = ([f"{best['passed every check']} of {done} runs passed every check"] if checked else []) + [
+        f"{_within(best)} of {done} ended within the budget"]
+    if (latency := best.get("mean latency_ms")) is not None:
+        facts.append(f"mean latency {latency:,.0f} ms")
+    mine, theirs = _merits(best, checked), _merits(next_, checked)
+    on = next((i for i, (a, b) in enumerate(zip(mine, theirs, strict=True)) if a != b), None)
+    other = next_["finished"]
+    theirs_said = [f"its checks ({next_.get('passed every check')} of {other} passed)",
+                   f"ending within the budget ({_within(next_)} of {other})", f"latency ({theirs[2]:,.0f} ms)"]
+    ahead = (f"tied with configuration {next_['config']}" if on is None
+             else f"ahead of configuration {next_['config']} on {theirs_said[on]}")
+    return best["config"], (f"**Suggested: configuration {best['config']}**" + (f" ({params})" if params else "")
+                            + f" — {', '.join(facts)}; {ahead}.")
+
+
 # ---------------------------------------------------------------- saved runs
 
 # what a tuning run's CSV must hold to be opened again

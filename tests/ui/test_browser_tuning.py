@@ -21,6 +21,15 @@ def test_four_config_sweep_fills_the_table_and_the_csv_holds_four_rows(page, tmp
     page.click("#tune-run")
     expect(page.locator("#tune-status")).to_contain_text("Finished — 4 runs", timeout=120000)
     expect(page.locator("#tune-results")).to_contain_text("reasoning share")
+    # the configuration to use is named, with why, and set as the one Use in Chat and the presets take
+    # (64 tokens cut the demo model's answers short: one with 256)
+    suggested = page.locator("#tune-status strong").filter(has_text=re.compile(r"Suggested: configuration [24]"))
+    expect(suggested).to_be_visible()
+    expect(page.locator("#tune-status")).to_contain_text(re.compile(
+        r"max_new_tokens 256\) — 1 of 1 ended within the budget, mean latency [\d,]+ ms; ahead of configuration \d "
+        r"on (ending within the budget|latency)"))
+    number = re.search(r"configuration (\d)", suggested.inner_text())[1]
+    expect(page.locator("#tune-use-row input")).to_have_value(number)
     expect(page.locator("#tune-plot .js-plotly-plot")).to_be_visible()
     rows = download_csv(page, "#tune-download", tmp_path / "tuning.csv")
     assert len(rows) == 4

@@ -21,6 +21,7 @@ from workbench.tuning import (
     rechecked_runs,
     repetition_rate,
     run_configs,
+    suggestion,
 )
 
 
@@ -169,6 +170,31 @@ def test_the_summary_averages_each_configuration_over_its_finished_repeats_only(
     assert (two["runs"], two["finished"], two["cut off in reasoning"], two["hit max_new_tokens"]) == (2, 1, 1, 1)
     assert two["mean latency_ms"] == 50.0 and two["with planning phrases"] == 1
     assert config_summary(mark_determinism(rows))[0]["identical across repeats"] is True
+
+
+def test_the_configuration_to_use_is_suggested_on_its_checks_its_budget_then_its_speed():
+    def config(n: int, passed: list[bool], latency: float, cut: int = 0, **fields) -> list[dict]:
+        return [_run(n, i + 1, "length" if i < cut else "stop", latency_ms=latency, checks_total=1,
+                     checks_passed=int(ok), **fields) for i, ok in enumerate(passed)]
+
+    rows = (config(1, [True, False], 90.0, temperature=0.9) + config(2, [True, True], 300.0, temperature=0.2)
+            + config(3, [True, True], 200.0, cut=1, temperature=0.5))
+    number, said = suggestion(rows)
+    assert number == 2  # every check passed, every run within the budget: the slowest is still the one
+    assert said == ("**Suggested: configuration 2** (temperature 0.2) — 2 of 2 runs passed every check, 2 of 2 "
+                    "ended within the budget, mean latency 300 ms; ahead of configuration 3 on ending within the "
+                    "budget (1 of 2).")
+    quick = config(4, [True, True], 150.0, temperature=0.3)
+    assert suggestion(rows + quick)[1].endswith("ahead of configuration 2 on latency (300 ms).")
+    assert suggestion(rows[:4])[1].endswith("ahead of configuration 1 on its checks (1 of 2 passed).")
+    unchecked = [{**r, "checks_total": None, "checks_passed": None} for r in rows]
+    assert suggestion(unchecked)[0] == 1  # no checks: within the budget, then the quickest
+    assert "passed every check" not in suggestion(unchecked)[1]
+    same = config(1, [True], 100.0) + config(2, [True], 100.0)
+    assert suggestion(same) == (1, "**Suggested: configuration 1** — 1 of 1 runs passed every check, 1 of 1 ended "
+                                   "within the budget, mean latency 100 ms; tied with configuration 2.")
+    failed = [*config(1, [True], 100.0), _run(2, 1, "error", error="timed out", temperature=0.1)]
+    assert suggestion(failed) is None and suggestion(rows[:2]) is None  # nothing to choose between
 
 
 def test_a_saved_run_reads_back_typed_and_gives_back_the_configurations_it_ran(tmp_path):
