@@ -7,6 +7,7 @@ details), so that both read the same.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import gradio as gr
@@ -18,6 +19,7 @@ from workbench.blind import BLIND_VERDICTS, is_blind_pending, other_system
 from workbench.checks import passed
 from workbench.compare import SYSTEMS, SystemRun
 from workbench.differences import differences
+from workbench.figures import unshared_places
 from workbench.safety import safe_markdown
 from workbench.verdicts import VERDICTS
 
@@ -91,17 +93,41 @@ def _answer_text(response: str, error: str | None, error_title: str, done: bool 
     return safe_markdown(response) or ("…" if not done else "_(empty answer)_")
 
 
+MARK = '<mark class="figure-apart" title="a figure the other answer does not state">'
+_NOT_TO_MARK = re.compile(r"`[^`]*`|```.*?```|\[[^\]]*\]\([^)]*\)|<https?://[^>\s]+>|https?://\S+", re.DOTALL)
+
+
+def marked_answer(response: str, other: str) -> str:
+    """An answer as safe_markdown shows it, the figures it writes that the `other` answer does not
+    state marked (workbench.figures.unshared_places) — except inside code, a link or an address,
+    where a tag would show as text or break it."""
+    kept = [(m.start(), m.end()) for m in _NOT_TO_MARK.finditer(response)]
+    places = [(a, b) for a, b in unshared_places(response, other)
+              if not any(start < b and a < end for start, end in kept)]
+    out, at = [], 0
+    for a, b in places:
+        out += [safe_markdown(response[at:a]), MARK, safe_markdown(response[a:b]), "</mark>"]
+        at = b
+    return "".join([*out, safe_markdown(response[at:])])
+
+
 def reasoning_md(reasoning: str) -> str:
     return safe_markdown(reasoning) or "_(no reasoning)_"
 
 
-def stored_result_md(res: dict[str, Any] | None) -> tuple[str, str, str]:
-    """(reasoning, answer, figures) of one system's stored result, shown as a live comparison shows them."""
+def stored_result_md(res: dict[str, Any] | None, other: dict[str, Any] | None = None) -> tuple[str, str, str]:
+    """(reasoning, answer, figures) of one system's stored result, shown as a live comparison
+    shows them; with the `other` system's result, when both answered and neither refused, the
+    figures only this answer states marked in it."""
     if res is None:
         return "", "_not run_", ""
     meta = res["metadata"]
     error = meta.get("error") if meta.get("error_kind") != "cancelled" else None
-    return reasoning_md(res["reasoning"]), _answer_text(res["response"], error, "Error"), result_table_md(res)
+    answer = _answer_text(res["response"], error, "Error")
+    if (other and not error and res["response"] and not res.get("refusal") and not other.get("refusal")
+            and not (other.get("metadata") or {}).get("error")):
+        answer = marked_answer(res["response"], other.get("response") or "")
+    return reasoning_md(res["reasoning"]), answer, result_table_md(res)
 
 
 def experiment_md(rec: dict[str, Any]) -> str:
@@ -149,11 +175,14 @@ def shown_record(rec: dict[str, Any]) -> tuple[list[str], str]:
     """A finished comparison's six column parts (reasoning, answer, figures of the left column,
     then of the right) and how they differ. A blind one not yet judged has the answer of
     `blind_left` on the left, and no figures or differences, which would name the systems."""
+    def shown(key: str) -> tuple[str, str, str]:  # the figures only it states marked (a blind one's too)
+        return stored_result_md(rec.get(SYSTEMS[key]), rec.get(SYSTEMS[other_system(key)]))
+
     if not is_blind_pending(rec):
-        return [part for name in SYSTEMS.values() for part in stored_result_md(rec.get(name))], differences_md(rec)
+        return [part for key in SYSTEMS for part in shown(key)], differences_md(rec)
     parts = []
     for key in (rec["blind_left"], other_system(rec["blind_left"])):
-        reasoning, answer, _ = stored_result_md(rec.get(SYSTEMS[key]))
+        reasoning, answer, _ = shown(key)
         parts += [reasoning, answer, HIDDEN_FIGURES]
     return parts, ""
 

@@ -60,14 +60,26 @@ def _readings(m: re.Match[str]) -> list[float]:
     return [sign * r for r in readings]
 
 
-def figures(text: str) -> list[Figure]:
-    """Every figure stated in `text`, in order."""
-    text = unicodedata.normalize("NFKC", text).replace("’", "'")  # no-break spaces become spaces
+def _normalized(text: str) -> tuple[str, list[int]]:
+    """`text` with each character in its NFKC form (no-break spaces become spaces, a curly
+    apostrophe a straight one), and for each character of that the index in `text` it came from
+    (one more at the end)."""
+    out, origin = [], []
+    for i, char in enumerate(text):
+        norm = unicodedata.normalize("NFKC", char).replace("’", "'")
+        out.append(norm)
+        origin += [i] * len(norm)
+    return "".join(out), [*origin, len(text)]
+
+
+def placed_figures(text: str) -> list[tuple[Figure, int, int]]:
+    """Every figure stated in `text`, in order, with where it is written in `text` (start, end)."""
+    norm, origin = _normalized(text)
     out = []
-    for m in _NUMBER.finditer(text):
+    for m in _NUMBER.finditer(norm):
         values = _readings(m)
         stated = values[0]
-        after = text[m.end():m.end() + 24]
+        after = norm[m.end():m.end() + 24]
         end = m.end()
         if scale := _SCALE.match(after):
             factor = _SCALES[scale[1].lower().rstrip("s")]
@@ -76,8 +88,15 @@ def figures(text: str) -> list[Figure]:
         elif percent := _PERCENT.match(after):
             values += [v / 100 for v in values]
             end += percent.end()
-        out.append(Figure(text[m.start():end].strip(), tuple(dict.fromkeys(values)), stated))
+        written = norm[m.start():end].rstrip()
+        out.append((Figure(written.strip(), tuple(dict.fromkeys(values)), stated),
+                    origin[m.start()], origin[m.start() + len(written)]))
     return out
+
+
+def figures(text: str) -> list[Figure]:
+    """Every figure stated in `text`, in order."""
+    return [f for f, _, _ in placed_figures(text)]
 
 
 def same_figure(stated: float, expected: float, tolerance: float = 0.0) -> bool:
@@ -100,6 +119,17 @@ ROUNDING = 0.005  # two answers' figures this close are one figure rounded two w
 _LIST_MARKER = re.compile(r"^(\s*)\d{1,2}[.)](?=\s)", re.MULTILINE)  # "1. " or "2) " starting a line
 
 
+def _answer_figures(text: str) -> list[tuple[Figure, int, int]]:
+    """placed_figures of an answer, a numbered list's markers left out."""
+    blanked = _LIST_MARKER.sub(lambda m: m[1] + " " * (len(m[0]) - len(m[1])), text)  # places kept
+    return placed_figures(blanked)
+
+
+def _stated_in(f: Figure, others: list[Figure]) -> bool:
+    """Whether `others` state the figure `f`, or it rounded another way (within ROUNDING)."""
+    return any(same_figure(v, w, ROUNDING) for v in f.values for o in others for w in o.values)
+
+
 def unshared(first: str, second: str) -> tuple[list[str], list[str], list[str]]:
     """The figures of two answers, as each writes them, each once: those `first` states that
     `second` does not, those `second` states that `first` does not, and those both state (as
@@ -107,14 +137,17 @@ def unshared(first: str, second: str) -> tuple[list[str], list[str], list[str]]:
     it); a numbered list's markers are no figures."""
     def read(text: str) -> list[Figure]:
         seen: dict[str, Figure] = {}
-        for f in figures(_LIST_MARKER.sub(r"\1", text)):
+        for f, _, _ in _answer_figures(text):
             seen.setdefault(f.text, f)
         return list(seen.values())
 
     one, two = read(first), read(second)
+    return ([f.text for f in one if not _stated_in(f, two)], [f.text for f in two if not _stated_in(f, one)],
+            [f.text for f in one if _stated_in(f, two)])
 
-    def stated_in(f: Figure, others: list[Figure]) -> bool:
-        return any(same_figure(v, w, ROUNDING) for v in f.values for o in others for w in o.values)
 
-    return ([f.text for f in one if not stated_in(f, two)], [f.text for f in two if not stated_in(f, one)],
-            [f.text for f in one if stated_in(f, two)])
+def unshared_places(first: str, second: str) -> list[tuple[int, int]]:
+    """Where `first` writes a figure that `second` does not state (start, end in `first`), as
+    unshared() tells them: each place, a figure written twice marked twice."""
+    two = [f for f, _, _ in _answer_figures(second)]
+    return [(start, end) for f, start, end in _answer_figures(first) if not _stated_in(f, two)]

@@ -581,14 +581,18 @@ def test_a_rows_checks_and_reference_are_mended_in_its_details_and_the_run_keeps
 
 def test_a_link_naming_a_run_and_an_experiment_opens_them_and_each_gives_its_link(page, running_app):
     folder = running_app[1].settings.results_dir
-    saved_run_both_answered(folder, "linked-run", ["link-0", "link-1"])
+    saved_run_both_answered(folder, "linked-run", ["link-0", "link-1"], b_says="from the local model: 15%")
     base = running_app[0]
     page.goto(f"{base}/?run=linked-run&experiment=link-1")
     expect(page.locator("#batch-progress")).to_contain_text("Opened run linked-run from the page's link",
                                                             timeout=30000)
     expect(page.get_by_role("tab", name="Compare")).to_have_attribute("aria-selected", "true")
     expect(page.locator("#batch-details-head")).to_contain_text("link-1", timeout=15000)  # its details open
-    expect(page.locator("#batch-details-answer-b")).to_contain_text("Answer 1 from the local model.")
+    expect(page.locator("#batch-details-answer-b")).to_contain_text("Answer 1 from the local model: 15%.")
+    # the figure only B's answer states is marked in it; the one both state is not
+    expect(page.locator("#batch-details-answer-b mark.figure-apart")).to_have_text("15%")
+    expect(page.locator("#batch-details-answer-a mark")).to_have_count(0)
+    expect(page.locator("#batch-details-diff")).to_contain_text("Figures: only B states 15% (both state 1).")
     page.click("#batch-link-btn")
     expect(page.locator("#batch-link textarea")).to_have_value(f"{base}/?run=linked-run&experiment=link-1")
     page.locator("#batch-table").get_by_role("gridcell").filter(has_text="link-0").first.click()

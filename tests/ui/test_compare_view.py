@@ -6,7 +6,15 @@ from engines.base import ConfigurationError, StreamStats
 from engines.systems import NO_MODEL_CALL
 from ui.batch_view import progress_md
 from ui.compare import run_name_for_file
-from ui.compare_view import HIDDEN_FIGURES, experiment_md, metrics_md, shown_record, stored_result_md
+from ui.compare_view import (
+    HIDDEN_FIGURES,
+    MARK,
+    experiment_md,
+    marked_answer,
+    metrics_md,
+    shown_record,
+    stored_result_md,
+)
 from workbench.compare import BatchProgress, SystemRun, safe_run_name
 
 
@@ -69,6 +77,27 @@ def test_a_blind_comparison_shows_the_left_system_first_without_figures_until_ju
     parts, differ = shown_record({**rec, "verdict": "B better"})  # judged: named, A left as usual
     assert parts[1].startswith("Le cours") and "deepseek-chat" in parts[2] and "demo-model" in parts[5]
     assert "How they differ" in differ
+
+
+def test_the_figures_only_one_answer_states_are_marked_in_it_and_nowhere_a_mark_would_break():
+    def answered(name: str, text: str, refusal: bool = False) -> dict:
+        result = SystemRun(name, response=text, done=True,
+                           stats=StreamStats(model_id=name, finish_reason="stop", total_s=1.0)).result()
+        return {**result, "refusal": refusal}
+
+    a = answered("deepseek-chat", "The P/E is 60 / 4 = **15** <b>x</b>, see `15` or [2024](https://x.io/15).")
+    b = answered("demo-model", "Le PER vaut 60 / 4 = 16.")
+    parts, differ = shown_record({"experiment_id": "adhoc-2", "query": "P/E?", "system_a": a, "system_b": b})
+    assert parts[1] == (f"The P/E is 60 / 4 = **{MARK}15</mark>** &lt;b&gt;x&lt;/b&gt;, see `15` or "
+                        "[2024](https://x.io/15).")  # escaped as ever; nothing marked in code or a link
+    assert parts[4] == f"Le PER vaut 60 / 4 = {MARK}16</mark>."
+    assert "Figures: only A states 15, 2024" in differ
+    refused = answered("demo-model", "Je ne peux pas répondre à 15 questions.", refusal=True)
+    parts, _ = shown_record({"experiment_id": "adhoc-3", "query": "P/E?", "system_a": a, "system_b": refused})
+    assert MARK not in parts[1] + parts[4], "a refusal states no result to set figures against"
+    blind = {"experiment_id": "adhoc-4", "query": "P/E?", "system_a": a, "system_b": b, "blind_left": "B"}
+    assert shown_record(blind)[0][1] == f"Le PER vaut 60 / 4 = {MARK}16</mark>.", "blind: marked too, names none"
+    assert marked_answer("15 <i>", "16") == f"{MARK}15</mark> &lt;i&gt;"
 
 
 def test_the_row_details_head_names_the_experiment_and_its_transaction():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.figures import figures, stated_figures, states, unshared
+from workbench.figures import figures, stated_figures, states, unshared, unshared_places
 
 
 def _read(text: str) -> list[tuple[str, tuple[float, ...]]]:
@@ -57,3 +57,11 @@ def test_the_figures_only_one_of_two_answers_states_are_told_apart_from_those_bo
     # a numbered list's markers are not figures; each figure is listed once
     assert unshared("1. Growth of 3%\n2. Growth of 3%\n3) Risk", "Growth: 3 %.") == ([], [], ["3%"])
     assert unshared("Duration measures rate sensitivity.", "No figure here.") == ([], [], [])
+
+
+def test_where_an_answer_writes_a_figure_the_other_does_not_state_is_found_in_its_own_text():
+    first = "1. Le PER vaut 60\u202f000 / 4 = 15\u00a0000 …\n2. Marge : 8,16 % ; croissance 3 %."
+    places = unshared_places(first, "The P/E is 60,000 / 4 = 16,000; margin 8.2%.")
+    assert [first[a:b] for a, b in places] == ["15\u00a0000", "3 %"]  # as written, no-break space and all
+    assert unshared_places("It is 15, then 15 again.", "It is 16.") == [(6, 8), (15, 17)]  # each place
+    assert unshared_places("It is 15.", "Il vaut 15,0.") == []
