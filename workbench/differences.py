@@ -151,10 +151,11 @@ def _figures_of(a: dict[str, Any], b: dict[str, Any]) -> tuple[list[str], list[s
     return unshared(a.get("response") or "", b.get("response") or "")
 
 
-def figures_line(records: list[dict[str, Any]], shown: int = 3) -> str:
-    """How often a run's two answers state the same figures: "of 24 experiments where both answers
-    state figures, the same ones in 18; figures only one states in 6 (e.g. `e3`, `e7`, `e9`)";
-    "" when no experiment has two answers with figures."""
+def figures_agreement(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """How often a run's two answers state the same figures, over the experiments where both
+    answered, neither refused and each states a figure: their number (`experiments`), how many
+    state the same ones (`same`), and the ids of those where one states a figure the other does
+    not (`apart`, in run order)."""
     apart, same = [], 0
     for rec in records:
         found = _figures_of(rec["system_a"], rec["system_b"]) if both_answered(rec) else None
@@ -164,11 +165,19 @@ def figures_line(records: list[dict[str, Any]], shown: int = 3) -> str:
             apart.append(rec["experiment_id"])
         else:
             same += 1
-    if not apart and not same:
+    return {"experiments": same + len(apart), "same": same, "apart": apart}
+
+
+def figures_line(records: list[dict[str, Any]], shown: int = 3) -> str:
+    """figures_agreement in words: "of 24 experiments where both answers state figures, the same
+    ones in 18; figures only one states in 6 (e.g. `e3`, `e7`, `e9`, …)"; "" when no experiment
+    has two answers with figures."""
+    found = figures_agreement(records)
+    if not found["experiments"]:
         return ""
-    text = (f"of {same + len(apart)} experiment{'s' if same + len(apart) != 1 else ''} where both answers state "
-            f"figures, the same ones in {same}")
-    if apart:
+    text = (f"of {found['experiments']} experiment{'s' if found['experiments'] != 1 else ''} where both answers "
+            f"state figures, the same ones in {found['same']}")
+    if apart := found["apart"]:
         examples = ", ".join(f"`{e}`" for e in apart[:shown]) + (", …" if len(apart) > shown else "")
         text += f"; figures only one states in {len(apart)} (e.g. {examples})"
     return text

@@ -21,6 +21,7 @@ from engines.base import GenerationParams, validation_problems
 from workbench.breakdown import SLUGS, breakdown, parse_only
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, latest_records, new_experiment_id, run_file, safe_run_name, saved_runs
+from workbench.differences import figures_agreement
 from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, standings
 from workbench.model_judge import judges_compared, model_summary, model_verdicts, model_verdicts_file
@@ -179,7 +180,8 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         body: dict[str, Any] = {"name": name, "experiments": len(stored), "summary": summarize(stored),
                                 "verdicts": verdict_summary(analysts),
                                 "model_verdicts": model_summary(models, analysts, stored),
-                                "model_judges_compared": judges_compared(models)}
+                                "model_judges_compared": judges_compared(models),
+                                "figures": figures_agreement(stored)}
         if by is not None:
             body["breakdown"] = breakdown(stored, SLUGS[by])
         if records:

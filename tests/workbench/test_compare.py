@@ -305,6 +305,7 @@ def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app, 
     assert run["verdicts"]["counts"]["B better"] == 1 and run["verdicts"]["by_judge"] == {"": {"r0": "B better"}}
     assert run["verdicts"]["preference"]["b_share"] == 1.0
     assert run["model_verdicts"] == {} and run["model_judges_compared"] == []  # no model judged it yet
+    assert run["figures"] == {"experiments": 0, "same": 0, "apart": []}  # System A was not asked
     record_model_verdict(model_verdicts_file(running_app[1].settings.results_dir), "rest-runs",
                          {"experiment_id": "r0", "verdict": "A better", "consistent": True, "judge_model": "m"})
     judged = get(f"{url}/api/runs/rest-runs")[1]["model_verdicts"]["m"]

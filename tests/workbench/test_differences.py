@@ -8,7 +8,7 @@ from engines.base import ConfigurationError, EngineError, StreamStats
 from engines.systems import NO_MODEL_CALL
 from ui.compare_view import differences_md
 from workbench.compare import Experiment, SystemRun, record
-from workbench.differences import differences, figures_line, question_language
+from workbench.differences import differences, figures_agreement, figures_line, question_language
 from workbench.report import findings
 from workbench.summary import flat_rows
 
@@ -173,4 +173,5 @@ def test_a_run_says_how_often_its_two_answers_state_the_same_figures_and_where_t
                                      "figures only one states in 4 (e.g. `e2`, `e5`, `e6`, …)")
     assert figures_line(records[:1]) == "of 1 experiment where both answers state figures, the same ones in 1"
     assert figures_line(records[2:4]) == ""
+    assert figures_agreement(records) == {"experiments": 5, "same": 1, "apart": ["e2", "e5", "e6", "e7"]}  # REST
     assert "**The answers' figures:** of 5 experiments" in findings(records)
