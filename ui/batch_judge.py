@@ -61,7 +61,8 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         blind = gr.Checkbox(False, label="Blind: answers as left and right, systems named after the verdict",
                             elem_id="batch-judge-blind")
         disagreeing = gr.Checkbox(False, label="Disagreements first: where one refused, answered in another "
-                                  "language, passed its checks or finished alone", elem_id="batch-judge-disagree")
+                                  "language, passed its checks or finished alone, then where their figures differ",
+                                  elem_id="batch-judge-disagree")
         unsure_first = gr.Checkbox(False, label="Where the judge model was unsure first: its two readings "
                                    "disagreed", elem_id="batch-judge-unsure")
         only = gr.Dropdown([(EVERY, EVERY)], value=EVERY, label="Judge only the experiments of",

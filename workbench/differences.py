@@ -156,16 +156,20 @@ def figures_agreement(records: list[dict[str, Any]]) -> dict[str, Any]:
     answered, neither refused and each states a figure: their number (`experiments`), how many
     state the same ones (`same`), and the ids of those where one states a figure the other does
     not (`apart`, in run order)."""
-    apart, same = [], 0
-    for rec in records:
-        found = _figures_of(rec["system_a"], rec["system_b"]) if both_answered(rec) else None
-        if not found or not (found[0] or found[2]) or not (found[1] or found[2]):
-            continue  # one answer (or both) states no figure: nothing to set against
-        if found[0] or found[1]:
-            apart.append(rec["experiment_id"])
-        else:
-            same += 1
+    said = [(rec["experiment_id"], figures_apart(rec)) for rec in records]
+    apart = [exp_id for exp_id, is_apart in said if is_apart]
+    same = sum(is_apart is False for _, is_apart in said)
     return {"experiments": same + len(apart), "same": same, "apart": apart}
+
+
+def figures_apart(rec: dict[str, Any]) -> bool | None:
+    """Whether one of a comparison's two answers states a figure the other does not (True) or
+    they state the same ones (False); None unless both answered, neither refused and each states
+    a figure."""
+    found = _figures_of(rec["system_a"], rec["system_b"]) if both_answered(rec) else None
+    if not found or not (found[0] or found[2]) or not (found[1] or found[2]):
+        return None  # one answer (or both) states no figure: nothing to set against
+    return bool(found[0] or found[1])
 
 
 def figures_line(records: list[dict[str, Any]], shown: int = 3) -> str:

@@ -89,7 +89,7 @@ def placed_figures(text: str) -> list[tuple[Figure, int, int]]:
             values += [v / 100 for v in values]
             end += percent.end()
         written = norm[m.start():end].rstrip()
-        out.append((Figure(written.strip(), tuple(dict.fromkeys(values)), stated),
+        out.append((Figure(written, tuple(dict.fromkeys(values)), stated),
                     origin[m.start()], origin[m.start() + len(written)]))
     return out
 

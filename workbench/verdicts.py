@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.compare import both_answered, read_records
-from workbench.differences import disagreements
+from workbench.differences import disagreements, figures_apart
 from workbench.summary import flat_rows
 
 VERDICTS = ["A better", "B better", "Tie", "Both bad"]
@@ -81,7 +81,8 @@ def next_to_judge(records: list[dict[str, Any]], judged: set[str], after: str | 
     the start; with `unsure` (experiment ids: those where a judge model's two readings
     disagreed, where an analyst's verdict teaches most), one of those first; with
     `disagreements_first`, the first of those on which the answers disagree the most
-    (workbench.differences.disagreements). None when every one is judged."""
+    (workbench.differences.disagreements), and among as many, one whose answers state different
+    figures (figures_apart). None when every one is judged."""
     ids = [r["experiment_id"] for r in records]
     start = ids.index(after) + 1 if after in ids else 0
     waiting = [rec for rec in records[start:] + records[:start]
@@ -91,7 +92,8 @@ def next_to_judge(records: list[dict[str, Any]], judged: set[str], after: str | 
     unsure = unsure or set()
     # max keeps the first of equals: run order among them
     return max(waiting, key=lambda rec: (rec["experiment_id"] in unsure,
-                                         len(disagreements(rec)) if disagreements_first else 0))
+                                         (len(disagreements(rec)), bool(figures_apart(rec)))
+                                         if disagreements_first else (0, False)))
 
 
 def verdict_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -121,6 +121,12 @@ def test_disagreements_first_brings_the_answers_that_disagree_most_then_run_orde
         judged.add(rec["experiment_id"])
     assert order == ["exp-5", "exp-1", "exp-3", "exp-4", "exp-2"]
     assert next_to_judge(records, set(), unsure={"exp-4"})["experiment_id"] == "exp-4"
+    # among answers that disagree on nothing else, those that state different figures come first
+    figures = [varied("exp-6", response="Le P/E vaut 15."), varied("exp-7", response="Le P/E vaut 16.")]
+    for rec in figures:
+        rec["system_a"] = {**rec["system_a"], "response": "Le P/E vaut 15."}
+    assert next_to_judge([records[0], *figures], set(), disagreements_first=True)["experiment_id"] == "exp-7"
+    assert next_to_judge([records[0], *figures], set())["experiment_id"] == "exp-1"
     assert next_to_judge(records, {"exp-4"}, after="exp-4", unsure={"exp-4"})["experiment_id"] == "exp-5"
 
 
