@@ -169,7 +169,8 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
                 shown_run = gr.State("")  # the name of the run they belong to
                 judging = build_batch_judging(services, table, batch_records, shown_run)
                 with gr.Row():
-                    summary = gr.Dataframe(headers=SUMMARY_HEADERS, label="Summary",
+                    summary = gr.Dataframe(headers=SUMMARY_HEADERS, label="Summary", wrap=True,
+                                           column_widths=["40%", "20%", "20%", "20%"],  # B against A in view
                                            max_height=640, elem_id="batch-summary")  # every row shown
                     routes_md = gr.Markdown(elem_id="batch-routes")
                 by_group = build_breakdown()

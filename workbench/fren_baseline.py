@@ -13,7 +13,7 @@ BASELINE = "baseline"
 METRIC = "user_sees_one_language"  # what the strategies are for: a reader sees one language, the question's
 # the outcomes a strategy can change, as the table names them: the language, and (on calculations)
 # whether the answer still states the right figure — a strategy that buys the language with the result
-OUTCOMES = {METRIC: "only the question's language", "right_figure": "the right figure"}
+OUTCOMES = {METRIC: "user sees one language", "right_figure": "right figure"}  # as the matrix says
 PAIR_COLUMNS = ["outcome", "engine", "strategy", "questions", "with the strategy", "with the baseline",
                 "better", "worse", "p", "difference"]
 SAME = "the same on every question"

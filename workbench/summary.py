@@ -234,7 +234,8 @@ def _against(key: str, a: Any, b: Any, shares: set[str]) -> str | None:
     if key in RATIO_METRICS:
         return f"{b / a:.2f}×" if a else None
     if key in shares:
-        return f"{(b - a) * 100:+.0f} pts"
+        points = round((b - a) * 100)
+        return f"{points:+d} pts" if points else "0 pts"
     return None
 
 

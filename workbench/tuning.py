@@ -226,6 +226,9 @@ def config_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+SAME_SPEED = 0.10  # two mean latencies closer than this share are about the same (one run to the next varies)
+
+
 def _within(entry: dict[str, Any]) -> int:
     """How many of a configuration's finished runs ended within the budget (neither cut off in the
     reasoning nor stopped at max_new_tokens)."""
@@ -265,8 +268,13 @@ def suggestion(rows: list[dict[str, Any]]) -> tuple[int, str] | None:
     other = next_["finished"]
     theirs_said = [f"its checks ({next_.get('passed every check')} of {other} passed)",
                    f"ending within the budget ({_within(next_)} of {other})", f"latency ({theirs[2]:,.0f} ms)"]
-    ahead = (f"tied with configuration {next_['config']}" if on is None
-             else f"ahead of configuration {next_['config']} on {theirs_said[on]}")
+    if on is None:
+        ahead = f"tied with configuration {next_['config']}"
+    elif on == 2 and theirs[2] <= mine[2] * (1 + SAME_SPEED):  # a few ms apart: noise, not a reason
+        ahead = (f"about as quick as configuration {next_['config']} ({theirs[2]:,.0f} ms), as good on the rest: "
+                 "either will do")
+    else:
+        ahead = f"ahead of configuration {next_['config']} on {theirs_said[on]}"
     return best["config"], (f"**Suggested: configuration {best['config']}**" + (f" ({params})" if params else "")
                             + f" — {', '.join(facts)}; {ahead}.")
 

@@ -35,7 +35,7 @@ def test_inspection_on_four_probes_shows_matrix_and_chart(page, tmp_path):
     # the adapter against the baseline on the same French questions, per engine, with its test
     pairs = page.locator("#fren-baseline")
     expect(pairs).to_contain_text("Each strategy against the baseline, on the same French questions")
-    row = pairs.get_by_role("row").filter(has_text="only the question's language").filter(
+    row = pairs.get_by_role("row").filter(has_text="user sees one language").filter(
         has_text="System B · local model").filter(has_text="french-reasoning adapter")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(re.compile(r"(could be chance|the same on every question)"))
@@ -129,7 +129,7 @@ def test_calculations_say_whether_each_strategy_keeps_the_right_figure(page):
     matrix = page.locator("#fren-matrix")
     expect(matrix.get_by_role("columnheader").filter(has_text="right figure")).to_have_count(1)
     # thinking off against the baseline on the right figure too, a row of its own
-    row = page.locator("#fren-baseline").get_by_role("row").filter(has_text="the right figure")
+    row = page.locator("#fren-baseline").get_by_role("row").filter(has_text="right figure")
     expect(row.filter(has_text="System B · local model").filter(has_text="thinking off")).to_have_count(1)
     expect(status).to_contain_text("on 1 question, even a strategy better on every one has p = 1")
     expect(page.locator("#fren-rows").get_by_role("columnheader").filter(has_text="right figure")).to_have_count(1)

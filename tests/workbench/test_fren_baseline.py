@@ -32,9 +32,9 @@ def test_a_strategy_is_set_against_the_baseline_on_the_questions_both_answered()
         ("French prefill", "System B", 2, 1, 1, 1, 1, "1", "could be chance"),
         ("strip reasoning", "System B", 8, 7, 1, 6, 0, "0.031", "unlikely to be chance"),
     ]  # in the tab's order of strategies; the English question left out of the French comparison
-    assert {p["outcome"] for p in pairs} == {"only the question's language"} and list(pairs[0]) == PAIR_COLUMNS
-    assert headline(pairs) == ("Unlikely to be chance: strip reasoning on System B · local model (only the "
-                               "question's language: better on 6, worse on 0, p = 0.031).")
+    assert {p["outcome"] for p in pairs} == {"user sees one language"} and list(pairs[0]) == PAIR_COLUMNS
+    assert headline(pairs) == ("Unlikely to be chance: strip reasoning on System B · local model (user sees one "
+                               "language: better on 6, worse on 0, p = 0.031).")
     assert _said(paired(rows, None))[-1] == ("strip reasoning", "System B", 9, 8, 1, 7, 0, "0.016",
                                              "unlikely to be chance")
     assert paired([r for r in rows if r["strategy"] != "baseline"]) == [] and headline([]) == ""
@@ -45,7 +45,7 @@ def test_on_calculations_a_strategy_is_set_against_the_baseline_on_the_right_fig
     rows = [{**_row(f"c{i}", strategy, True), "right_figure": right} for i in range(5)
             for strategy, right in (("baseline", True), ("French prefill", i == 0))]
     pairs = every_pair(rows)
-    assert [p["outcome"] for p in pairs] == ["only the question's language", "the right figure"]
+    assert [p["outcome"] for p in pairs] == ["user sees one language", "right figure"]
     assert _said(pairs)[1] == ("French prefill", "System B", 5, 1, 5, 0, 4, "0.12", "could be chance")
 
 

@@ -34,7 +34,7 @@ def test_the_headless_inspection_prints_the_matrix_and_saves_what_the_tab_opens(
     assert "French questions:" in printed and "right figure" in printed
     # set against the baseline, as the tab does: a row per outcome, and what the table says
     assert "Each strategy against the baseline, on the same French questions (exact McNemar test):" in printed
-    [figure] = [line for line in printed.splitlines() if "the right figure" in line and "French prefill" in line]
+    [figure] = [line for line in printed.splitlines() if "right figure" in line and "French prefill" in line]
     assert re.search(r"System B · local model\s+French prefill\s+\d+\s+\d+", figure)
     assert "No strategy differs from the baseline" in printed or "Unlikely to be chance: " in printed
 

@@ -92,6 +92,7 @@ def test_costs_are_summed_per_system_and_shown_only_when_prices_were_set():
     assert (against["cost"], against["cost per 1,000 answers"]) == ("0.17×", "0.17×")
     assert (against["refusal rate"], against["rows"], against["errors"]) == ("+50 pts", None, None)
     assert against["latency mean (ms)"] == "1.00×" and all(len(row) == 3 for row in summary_table(summary))
+    assert against["answer in the question's language"] == "0 pts"  # the same rate: no sign
     slower = summary_table(summarize([_rec("exp-1", ANSWER, ANSWER, total_b=3.0)]), against=True)
     assert {row[0]: row[3] for row in slower}["latency p50 (ms)"] == "3.00×"
     # a run with prices set against one without: both get the cost rows, the second's empty
