@@ -129,8 +129,9 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         matrix_df = gr.Dataframe(headers=MATRIX_COLUMNS, label="Strategy × engine × metric (French questions)",
                                  elem_id="fren-matrix")
         pairs_df = gr.Dataframe(headers=PAIR_COLUMNS, visible=False, wrap=True, elem_id="fren-baseline",
-                                column_widths=[{"outcome": "170px", "engine": "180px", "strategy": "170px", "p": "70px",
-                                                "difference": "190px"}.get(c, "100px") for c in PAIR_COLUMNS])
+                                column_widths=[{"outcome": "170px", "engine": "160px", "strategy": "160px", "questions": "100px",
+                                                "better": "80px", "worse": "80px", "p": "60px",
+                                                "difference": "190px"}.get(c, "95px") for c in PAIR_COLUMNS])
         plot = gr.Plot(elem_id="fren-plot", show_label=False)
         rows_df = gr.Dataframe(headers=ROW_HEADERS, label="Every answer", wrap=True, max_height=380,
                                column_widths=[{"question": "260px", "answer": "340px", "error": "200px"}
