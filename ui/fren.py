@@ -60,6 +60,8 @@ def describe_inspection(path: Path) -> str:
 
 
 MATRIX_COLUMNS = ["strategy", "engine", "answers", *MATRIX_METRICS]
+PAIR_WIDTHS = {"outcome": "170px", "engine": "160px", "strategy": "160px", "questions": "100px", "better": "80px",
+               "worse": "80px", "p": "60px", "difference": "190px"}  # every column in view
 
 
 def matrix_columns(table: list[dict[str, Any]]) -> list[str]:
@@ -129,9 +131,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         matrix_df = gr.Dataframe(headers=MATRIX_COLUMNS, label="Strategy × engine × metric (French questions)",
                                  elem_id="fren-matrix")
         pairs_df = gr.Dataframe(headers=PAIR_COLUMNS, visible=False, wrap=True, elem_id="fren-baseline",
-                                column_widths=[{"outcome": "170px", "engine": "160px", "strategy": "160px", "questions": "100px",
-                                                "better": "80px", "worse": "80px", "p": "60px",
-                                                "difference": "190px"}.get(c, "95px") for c in PAIR_COLUMNS])
+                                column_widths=[PAIR_WIDTHS.get(c, "95px") for c in PAIR_COLUMNS])
         plot = gr.Plot(elem_id="fren-plot", show_label=False)
         rows_df = gr.Dataframe(headers=ROW_HEADERS, label="Every answer", wrap=True, max_height=380,
                                column_widths=[{"question": "260px", "answer": "340px", "error": "200px"}
