@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -10,7 +12,10 @@ import urllib.request
 import pytest
 
 import app as app_module
+from tests.ui.pages import saved_run_both_answered
+from workbench.compare import latest_records, run_file
 from workbench.settings import Settings
+from workbench.verdicts import record_verdict, verdicts_file
 
 ROOT = app_module.ROOT
 
@@ -67,6 +72,8 @@ def test_with_a_password_the_rest_routes_ask_for_it(running_app, monkeypatch, tm
     monkeypatch.setenv("TEST_WORKBENCH_AUTH", "analyst:s3cret pass;marc:another one")
     settings = Settings(model=services.settings.model, port=free_port(), results_dir=tmp_path,
                         auth_env="TEST_WORKBENCH_AUTH")
+    folder = services.settings.results_dir  # the shared services' (the routes read theirs)
+    kept = verdicts_file(folder).read_bytes() if verdicts_file(folder).exists() else None
     demo, url, _, _ = app_module.launch(settings, services=services)
     try:
         # in place as the app is made, ahead of Gradio's routes: no instant of 404 after start
@@ -74,7 +81,8 @@ def test_with_a_password_the_rest_routes_ask_for_it(running_app, monkeypatch, tm
             "/api/health", "/api/compare", "/api/presets", "/api/runs", "/api/runs/{name}"]
         url = url.rstrip("/")
         for method, path in (("GET", "/api/health"), ("GET", "/api/runs"), ("GET", "/api/runs/x"),
-                             ("POST", "/api/compare"), ("GET", "/api/presets"), ("GET", "/api/leaderboard")):
+                             ("GET", "/api/runs/x/csv"), ("POST", "/api/compare"), ("GET", "/api/presets"),
+                             ("GET", "/api/leaderboard")):
             for auth in (None, ("analyst", "wrong"), ("someone", "s3cret pass"), ("analyst", ""),
                          ("analyst", "another one"), ("marc", "s3cret pass")):  # one user, another's password
                 resp = httpx.request(method, url + path, json={"query": "q", "run_system_a": False},
@@ -98,8 +106,27 @@ def test_with_a_password_the_rest_routes_ask_for_it(running_app, monkeypatch, tm
             assert login.status_code == 200
             listed = client.get("/api/runs")  # the shared services' runs: other tests may have saved some
             assert listed.status_code == 200 and isinstance(listed.json()["runs"], list)
+            # a run's CSV carries the verdicts of whoever asks for it, as the Batch tab's does
+            saved_run_both_answered(folder, "judged-by-two", ["j-0"])
+            rec = latest_records(run_file(folder, "judged-by-two"))[0]
+            for judge, verdict in (("analyst", "A better"), ("marc", "Tie")):
+                record_verdict(verdicts_file(folder), rec, verdict, run="judged-by-two", judge=judge)
+
+            def verdict_in(resp: httpx.Response) -> str:
+                assert resp.status_code == 200, resp.text
+                [row_a, _] = csv.DictReader(io.StringIO(resp.content.decode("utf-8-sig")))
+                return row_a["verdict"]
+
+            assert verdict_in(client.get("/api/runs/judged-by-two/csv")) == "A better"  # the session's user
+            assert verdict_in(client.get("/api/runs/judged-by-two/csv?judge=marc")) == "Tie"
+        assert verdict_in(httpx.get(url + "/api/runs/judged-by-two/csv", auth=("marc", "another one"))) == "Tie"
     finally:
         demo.close()
+        run_file(folder, "judged-by-two").unlink(missing_ok=True)  # the other tests' tallies as they were
+        if kept is None:
+            verdicts_file(folder).unlink(missing_ok=True)
+        else:
+            verdicts_file(folder).write_bytes(kept)
 
 
 def test_named_chat_endpoint_streams_reasoning_apart_from_answer(running_app):

@@ -11,7 +11,7 @@ from typing import Any
 import gradio as gr
 
 from ui.batch_checks import build_checks_editor
-from ui.batch_view import results_frame, run_csv, table_verdicts, verdict_columns
+from ui.batch_view import results_frame, run_csv
 from ui.common import json_box
 from ui.compare_view import column_frame, experiment_md, shown_record, system_columns
 from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt
@@ -24,6 +24,7 @@ from workbench.differences import disagreements
 from workbench.leaderboard import only_choices
 from workbench.model_judge import judge_lines, model_verdicts, model_verdicts_file
 from workbench.report import run_tally
+from workbench.run_csv import table_verdicts, verdict_columns
 from workbench.services import Services
 from workbench.verdicts import (
     MAX_NOTE_CHARS,

@@ -15,9 +15,10 @@ from workbench.checks import checks_cell
 from workbench.compare import SYSTEMS, BatchProgress, latest_records, run_file, safe_run_name, saved_runs
 from workbench.experiments import experiment_file
 from workbench.export import write_csv
-from workbench.model_judge import by_model, model_columns, model_verdicts, model_verdicts_file
+from workbench.model_judge import by_model, model_verdicts, model_verdicts_file
 from workbench.report import findings
 from workbench.run_changes import CHANGE_COLUMNS, run_changes
+from workbench.run_csv import with_verdicts
 from workbench.summary import (
     SUMMARY_HEADERS,
     compare_runs,
@@ -43,33 +44,6 @@ def table_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     query and the answer cut short (a row's details show them in full, and the CSV holds them)."""
     return [{**r, "checks": checks_cell(r), "query": cell_text(r.get("query"), QUESTION_CELL),
              "response": cell_text(r.get("response"), ANSWER_CELL)} for r in flat_rows(records)]
-
-
-VERDICT_FIELDS = ("verdict", "verdict_note", "model_verdict", "model_verdict_note", "model_judge")
-
-
-def with_verdicts(records: list[dict[str, Any]], verdicts: dict[str, dict] | None) -> list[dict[str, Any]]:
-    """A run's records with the verdicts given on them (table_verdicts, or
-    workbench.verdicts.run_verdicts: experiment id -> judged record) — the analyst's verdict and
-    note, the judge model's — to show and export."""
-    judged = verdicts or {}
-    return [{**r, **{k: v for k, v in judged[r["experiment_id"]].items() if k in VERDICT_FIELDS}}
-            if r["experiment_id"] in judged else r for r in records]
-
-
-def verdict_columns(mine: dict[str, dict], models: list[dict[str, Any]]) -> dict[str, dict]:
-    """What a run's table and CSV show of its verdicts: an analyst's own (`mine`, by_experiment of
-    their verdicts) and the judge model's (`models`: the run's model_verdicts, as
-    workbench.model_judge.model_columns shows them)."""
-    out = {k: {"verdict": r["verdict"], "verdict_note": r.get("verdict_note")} for k, r in mine.items()}
-    for exp_id, columns in model_columns(models).items():
-        out.setdefault(exp_id, {}).update(columns)
-    return out
-
-
-def table_verdicts(folder: Path, run: str, mine: dict[str, dict]) -> dict[str, dict]:
-    """verdict_columns, with the run's model verdicts read from the results `folder`."""
-    return verdict_columns(mine, model_verdicts(model_verdicts_file(folder), run))
 
 
 def results_frame(records: list[dict[str, Any]], verdicts: dict[str, dict] | None = None) -> pd.DataFrame:

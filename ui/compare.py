@@ -23,7 +23,6 @@ from ui.batch_view import (
     results_view,
     runs_against,
     saved_run_choices,
-    table_verdicts,
 )
 from ui.breakdown import breakdown_view, build_breakdown
 from ui.common import download_path, session_cancel, stopper
@@ -55,6 +54,7 @@ from workbench.experiments import ExperimentFileError, bundled, load_experiments
 from workbench.leaderboard import only_choices
 from workbench.model_judge import model_verdicts, model_verdicts_file
 from workbench.report import report_page, run_report
+from workbench.run_csv import table_verdicts
 from workbench.run_files import read_run_file, save_as_run
 from workbench.services import Services
 from workbench.summary import SUMMARY_HEADERS, summarize

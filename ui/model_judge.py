@@ -13,7 +13,7 @@ import gradio as gr
 
 from engines.base import Engine
 from engines.cost import usd
-from ui.batch_view import results_frame, run_csv, verdict_columns
+from ui.batch_view import results_frame, run_csv
 from ui.common import session_cancel, stopper
 from ui.judging import judge_of
 from workbench.blind import is_blind_pending
@@ -34,6 +34,7 @@ from workbench.model_judge import (
     model_verdicts,
     model_verdicts_file,
 )
+from workbench.run_csv import verdict_columns
 from workbench.safety import safe_markdown
 from workbench.services import PIPELINE, REMOTE, Services
 from workbench.verdicts import run_verdicts, verdicts_file

@@ -50,12 +50,19 @@ def write_csv(rows: list[dict], path, bom: bool = False) -> None:
     Numbers stay numbers, commas/quotes/newlines round-trip through standard CSV quoting, and
     string cells that a spreadsheet would run as a formula are neutralised.
     """
+    Path(path).write_text(csv_text(rows), encoding="utf-8-sig" if bom else "utf-8", newline="")
+
+
+def csv_text(rows: list[dict], bom: bool = False) -> str:
+    """write_csv's file as text (with the byte-order mark first when `bom`), to send rather than
+    save."""
     header = columns_of(rows)
-    with Path(path).open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
-        writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        writer.writerow([safe_cell(h) for h in header])
-        for row in rows:
-            writer.writerow([safe_cell(row.get(h)) for h in header])
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([safe_cell(row.get(h)) for h in header])
+    return ("\ufeff" if bom else "") + out.getvalue()
 
 
 def unsafe_cell(text: str) -> str:

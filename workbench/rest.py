@@ -1,5 +1,6 @@
 """JSON REST routes served beside the Gradio UI: `GET /api/health`, `POST /api/compare`, and the
-saved batch runs: `GET /api/runs`, `GET /api/runs/{name}`.
+saved batch runs: `GET /api/runs`, `GET /api/runs/{name}` (and `/csv`: the CSV the Batch tab
+downloads).
 
 With a password set (WORKBENCH_AUTH) every route asks for it, as the UI does: HTTP basic
 credentials (a script: `curl -u user:password`) or the session of a browser signed in to the app.
@@ -13,7 +14,7 @@ import binascii
 import secrets
 from typing import Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -26,6 +27,7 @@ from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, standings
 from workbench.model_judge import judges_compared, model_summary, model_verdicts, model_verdicts_file
 from workbench.presets import all_presets, over_preset
+from workbench.run_csv import run_csv_text
 from workbench.runs_overview import runs_overview
 from workbench.services import Services
 from workbench.summary import summarize
@@ -68,22 +70,33 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
     return (user, password) if sep else None
 
 
-def _signed_in(request: Request) -> bool:
-    """Whether the request carries the session cookie of someone signed in through the app's
-    login page (Gradio keeps the sessions on its app; read defensively, they are its own)."""
+def _session_user(request: Request) -> str | None:
+    """The user whose session cookie the request carries, signed in through the app's login page
+    (Gradio keeps the sessions on its app, token -> user; read defensively, they are its own)."""
     app = request.app
     tokens, cookie_id = getattr(app, "tokens", None), getattr(app, "cookie_id", None)
     if not isinstance(tokens, dict) or not cookie_id:
-        return False
-    return any(request.cookies.get(name) in tokens
-               for name in (f"access-token-{cookie_id}", f"access-token-unsecure-{cookie_id}"))
+        return None
+    for name in (f"access-token-{cookie_id}", f"access-token-unsecure-{cookie_id}"):
+        if (token := request.cookies.get(name)) in tokens:
+            return str(tokens[token])
+    return None
+
+
+def _user(request: Request) -> str | None:
+    """Who a request signs in as: the user of its app session, else of its basic credentials
+    (None without either). Asked only once login_required has let the request through."""
+    if session := _session_user(request):  # checked by login_required; basic credentials may not be
+        return session
+    given = _basic_credentials(request)
+    return given[0] if given else None
 
 
 def login_required(auth: list[tuple[str, str]] | None):
     """A dependency that lets a request through only with one of the app's users and its password."""
 
     def check(request: Request) -> None:
-        if auth is None or _signed_in(request):
+        if auth is None or _session_user(request) is not None:
             return
         given = _basic_credentials(request)
         if given is not None:
@@ -160,6 +173,23 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
             listed = [{**entry, "figures": rows.get(entry["name"])} for entry in listed]
         return {"runs": listed}
 
+    def saved(name: str) -> list[dict[str, Any]]:
+        """The records of the saved run `name`; 404 for a name that is not one."""
+        path = run_file(folder, name)
+        # only a run's own name: no path, and nothing that is not a batch run's results file
+        stored = latest_records(path) if safe_run_name(name, "") == name and path.is_file() else []
+        if not stored:
+            raise HTTPException(404, detail=f"no saved run named {name!r}; GET /api/runs lists them")
+        return stored
+
+    def run_csv(name: str, request: Request, judge: str | None = None) -> Response:
+        """A saved run as the CSV the Batch tab downloads: a row per experiment and system, with
+        the verdicts of `judge` (an analyst; by default the user the request signs in as, or the
+        verdicts given without a sign-in when the app asks for none) and the judge models'."""
+        who = judge if judge is not None else _user(request)
+        return Response(run_csv_text(folder, name, saved(name), who or None), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="batch-{name}.csv"'})
+
     def run(name: str, records: bool = True, by: str | None = None) -> dict[str, Any]:
         """A saved batch run: its summary (as the Batch tab shows it), the verdicts given on it
         (counts, each judge's, the preference for System B, the judges' agreement), the judge
@@ -170,11 +200,7 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         if by is not None and by not in SLUGS:
             raise HTTPException(422, detail=[{"loc": ["query", "by"], "type": "value_error",
                                               "msg": f"by is {by!r}: one of {', '.join(SLUGS)}"}])
-        path = run_file(folder, name)
-        # only a run's own name: no path, and nothing that is not a batch run's results file
-        stored = latest_records(path) if safe_run_name(name, "") == name and path.is_file() else []
-        if not stored:
-            raise HTTPException(404, detail=f"no saved run named {name!r}; GET /api/runs lists them")
+        stored = saved(name)
         analysts = latest_verdicts(verdicts_file(folder), name)
         models = model_verdicts(model_verdicts_file(folder), name)
         body: dict[str, Any] = {"name": name, "experiments": len(stored), "summary": summarize(stored),
@@ -214,4 +240,5 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
                                            ("GET", "/api/presets", presets),
                                            ("GET", "/api/runs", runs),
                                            ("GET", "/api/runs/{name}", run),
+                                           ("GET", "/api/runs/{name}/csv", run_csv),
                                            ("GET", "/api/leaderboard", leaderboard))]

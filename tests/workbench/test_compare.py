@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -36,6 +37,7 @@ from workbench.compare import (
 from workbench.experiments import bundled
 from workbench.language import part_language
 from workbench.model_judge import model_verdicts_file, record_model_verdict
+from workbench.run_files import read_run_file
 from workbench.summary import flat_rows, summarize, summary_table
 from workbench.verdicts import record_verdict, verdicts_file
 
@@ -283,7 +285,12 @@ def verdicts_kept(running_app):
         path.write_bytes(before)
 
 
-def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app, verdicts_kept):
+def _written(path, text: str):
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app, verdicts_kept, tmp_path):
     from gradio_client import Client
 
     url = running_app[0]
@@ -305,6 +312,18 @@ def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app, 
     assert run["verdicts"]["counts"]["B better"] == 1 and run["verdicts"]["by_judge"] == {"": {"r0": "B better"}}
     assert run["verdicts"]["preference"]["b_share"] == 1.0
     assert run["model_verdicts"] == {} and run["model_judges_compared"] == []  # no model judged it yet
+    # the CSV the Batch tab downloads, with the verdicts given without a sign-in (this app asks for none)
+    with urllib.request.urlopen(f"{url}/api/runs/rest-runs/csv", timeout=60) as resp:
+        assert resp.headers["Content-Type"].startswith("text/csv")
+        assert 'filename="batch-rest-runs.csv"' in resp.headers["Content-Disposition"]
+        text = resp.read().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["experiment_id"], r["system"], r["verdict"]) for r in sorted(rows, key=lambda r: r["experiment_id"])
+            ] == [("r0", "B", "B better"), ("r1", "B", "")]
+    assert read_run_file(_written(tmp_path / "rest-runs.csv", text))[0]["query"]  # opens as a run here
+    with urllib.request.urlopen(f"{url}/api/runs/rest-runs/csv?judge=ana", timeout=60) as resp:
+        assert {r["verdict"] for r in csv.DictReader(io.StringIO(resp.read().decode("utf-8-sig")))} == {""}
+    assert get(f"{url}/api/runs/no-such-run/csv")[0] == 404
     assert run["figures"] == {"experiments": 0, "same": 0, "apart": []}  # System A was not asked
     record_model_verdict(model_verdicts_file(running_app[1].settings.results_dir), "rest-runs",
                          {"experiment_id": "r0", "verdict": "A better", "consistent": True, "judge_model": "m"})
