@@ -22,8 +22,9 @@ SYSTEM_FIGURES = [("answered", None), ("refusal rate", "refusal_rate"), ("passed
                   ("answer in question's language", "answer_in_question_lang"),
                   ("cut off in reasoning", "truncated_in_reasoning"), ("latency p50 ms", "latency_ms_p50")]
 FIGURE_COLUMNS = [f"{name} {key}" for name, _ in SYSTEM_FIGURES for key in SYSTEMS]
+# fractions: tables show them as percentages, CSVs keep them
 SHARES = {"refusal rate", "passed every check", "answer in question's language", "routed as expected (B)",
-          "B preferred", "B preferred (judge model)"}  # fractions: tables show them as percentages, CSVs keep them
+          "same figures", "B preferred", "B preferred (judge model)"}
 
 
 def share_column(column: str) -> bool:

@@ -9,6 +9,7 @@ import pytest
 
 from engines.base import ConfigurationError, GenerationParams, StreamStats
 from engines.systems import NO_MODEL_CALL
+from ui.runs_overview import overview_cells
 from workbench.compare import Experiment, SystemRun, record, run_file
 from workbench.model_judge import model_verdicts_file, record_model_verdict
 from workbench.runs_overview import OVERVIEW_COLUMNS, runs_overview
@@ -120,3 +121,12 @@ def test_the_table_shows_fractions_as_percentages_and_the_csv_keeps_them(two_run
     saved = {r["run"]: r for r in read_csv(download["value"])}
     assert saved["monday"]["refusal rate A"] == "0.5" and saved["monday"]["B preferred"] == "0.6667"
     assert overview_view(two_runs / "empty")[2].startswith("No saved run yet")
+
+
+def test_a_run_says_how_often_its_two_answers_state_the_same_figures(tmp_path):
+    params = GenerationParams(max_new_tokens=256)
+    _save(tmp_path, "figures", [_rec("f1", "It is 15%.", "Il vaut 15 %.", params),
+                                _rec("f2", "60 / 4 = 15.", "60 / 4 = 16.", params),
+                                _rec("f3", ANSWER, "It is 15.", params)], age_s=60)  # one states none: left out
+    [row] = runs_overview(tmp_path)
+    assert row["same figures"] == 0.5 and overview_cells([row]).iloc[0]["same figures"] == "50%"
