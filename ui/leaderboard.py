@@ -60,6 +60,8 @@ def standings_note(board: dict[str, Any]) -> str:
     models that never met (their ratings do not compare)."""
     only = board.get("only")
     where = f" on the experiments whose {SLUGS[only[0]]} is `{only[1]}`" if only else ""
+    if runs := board.get("runs"):
+        where += f" in the run{'s' if len(runs) != 1 else ''} {', '.join(f'`{r}`' for r in runs)}"
     if not board["verdicts"]:
         line = (f"No verdict given by {whose(board['judge'])}{where} between two models yet: give verdicts under "
                 "*Compare › Single* or under a batch run's table, or have a judge model judge a run.")
@@ -101,15 +103,21 @@ def only_options(choices: dict[str, list[str]]) -> list[tuple[str, str]]:
                               for slug, values in choices.items() for value in values)]
 
 
-def standings_view(results_dir: Path, judge: str | None, by: str | None, only: str | None = None) -> tuple[Any, ...]:
-    """Whose-verdicts choices, the groups of experiments to choose from, the note, both tables and
-    their downloads, as the folder stands now."""
+def standings_view(results_dir: Path, judge: str | None, by: str | None, only: str | None = None,
+                   runs: list[str] | None = None) -> tuple[Any, ...]:
+    """Whose-verdicts choices, the groups of experiments and the runs to choose from, the note,
+    both tables and their downloads, as the folder stands now."""
     choices = judges(results_dir)
     judge = judge if judge in choices else ANALYSTS
-    board = standings(results_dir, judge, by if by in GROUPINGS else "model", only_of(only))
+    by = by if by in GROUPINGS else "model"
+    runs = list(runs or [])
+    board = standings(results_dir, judge, by, only_of(only), runs)
+    if (kept := [r for r in runs if r in board["run_choices"]]) != runs:  # a run these verdicts lack: dropped
+        runs = kept
+        board = standings(results_dir, judge, by, only_of(only), runs)
     groups = only_options(board["only_choices"])
-    if (only or EVERY) not in [value for _, value in groups]:  # a group this judge's verdicts lack: all of them
-        board = standings(results_dir, judge, board["by"])
+    if (only or EVERY) not in [value for _, value in groups]:  # a group these verdicts lack: all of them
+        board = standings(results_dir, judge, board["by"], runs=runs)
         only = EVERY
     downloads = []
     for stem, rows, columns in (("leaderboard", board["models"], LEADERBOARD_COLUMNS),
@@ -121,7 +129,7 @@ def standings_view(results_dir: Path, judge: str | None, by: str | None, only: s
         else:
             downloads.append(gr.update(visible=False))
     return (gr.update(choices=[(judge_choice(j), j) for j in choices], value=judge),
-            gr.update(choices=groups, value=only or EVERY),
+            gr.update(choices=groups, value=only or EVERY), gr.update(choices=board["run_choices"], value=runs),
             standings_note(board), gr.update(value=ratings_figure(board["models"]), visible=bool(board["models"])),
             _shown(board["models"], LEADERBOARD_COLUMNS),
             _shown(board["head_to_head"], HEAD_TO_HEAD_COLUMNS), *downloads)
@@ -137,6 +145,8 @@ def build_leaderboard(results_dir: Path) -> None:
                           elem_id="batch-leaderboard-by")
             only = gr.Dropdown([(EVERY, EVERY)], value=EVERY, label="Only the experiments of",
                                elem_id="batch-leaderboard-only")
+            runs = gr.Dropdown([], value=[], multiselect=True, label="Only the verdicts on these runs",
+                               info="Empty: every verdict, single comparisons too", elem_id="batch-leaderboard-runs")
             refresh = gr.Button("Read the verdicts again", size="sm", elem_id="batch-leaderboard-refresh")
         note = gr.Markdown(elem_id="batch-leaderboard-note")
         with gr.Accordion("How the ratings are made", open=False, elem_id="batch-leaderboard-how"):
@@ -155,10 +165,10 @@ def build_leaderboard(results_dir: Path) -> None:
                                           elem_id="batch-leaderboard-download")
             pairs_csv = gr.DownloadButton("Download head to head (CSV)", visible=False, size="sm",
                                           elem_id="batch-leaderboard-pairs-download")
-    show = {"fn": lambda j, b, o: standings_view(results_dir, j, b, o), "inputs": [judge, by, only],
-            "outputs": [judge, only, note, chart, table, pairs, board_csv, pairs_csv], "api_visibility": "private"}
+    show = {"fn": lambda j, b, o, r: standings_view(results_dir, j, b, o, r), "inputs": [judge, by, only, runs],
+            "outputs": [judge, only, runs, note, chart, table, pairs, board_csv, pairs_csv],
+            "api_visibility": "private"}
     box.expand(**show)
-    judge.input(**show)
-    by.input(**show)
-    only.input(**show)
+    for control in (judge, by, only, runs):
+        control.input(**show)
     refresh.click(**show)

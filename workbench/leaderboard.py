@@ -12,7 +12,7 @@ thinking and the same one answering at once are two contestants.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -127,23 +127,31 @@ def judges(results_dir: Path) -> list[str]:
     return [ANALYSTS, *checked, *sorted(m for m in models if m)]
 
 
-def games(results_dir: Path, judge: str = ANALYSTS, by: str = "model") -> tuple[list[Game], Counter]:
+def _given(results_dir: Path, judge: str, index: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every verdict of `judge`: the analysts' (their latest on each comparison), the checks' (one
+    per experiment of a saved run whose two answers were both checked) or a judge model's."""
+    if judge == ANALYSTS:
+        return latest_verdicts(verdicts_file(results_dir))
+    if judge == CHECKS:
+        return [{"run": name, "experiment_id": exp_id, "verdict": said}
+                for name, run in index.items() for exp_id, said in run["checks"].items()]
+    return [r for r in model_verdicts(model_verdicts_file(results_dir)) if str(r.get("judge_model")) == judge]
+
+
+def games(results_dir: Path, judge: str = ANALYSTS, by: str = "model",
+          runs: Collection[str] = ()) -> tuple[list[Game], Counter]:
     """The verdicts of `judge` (ANALYSTS or a judge model's name) as games between contestants
-    named by grouping `by`, and what was left out, counted by why."""
+    named by grouping `by` — with `runs`, those given on these batch runs alone — and what was
+    left out, counted by why."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
     index = _run_index(results_dir)
     left_out: Counter = Counter()
     found = []
-    if judge == ANALYSTS:
-        given = latest_verdicts(verdicts_file(results_dir))
-    elif judge == CHECKS:  # a verdict per experiment both answers of which were checked, in every saved run
-        given = [{"run": name, "experiment_id": exp_id, "verdict": said}
-                 for name, run in index.items() for exp_id, said in run["checks"].items()]
-    else:
-        given = [r for r in model_verdicts(model_verdicts_file(results_dir)) if str(r.get("judge_model")) == judge]
-    for verdict in given:
+    for verdict in _given(results_dir, judge, index):
         run = verdict.get("run") or None
+        if runs and run not in runs:
+            continue
         saved = index.get(run) if run else None
         if judge != ANALYSTS:  # a model's (or the checks') verdict holds no answers: the run's record names them
             sides = saved["sides"].get(verdict["experiment_id"]) if saved else None
@@ -310,13 +318,16 @@ def only_choices(groups: Iterable[tuple[tuple[str, str], ...]]) -> dict[str, lis
 
 
 def standings(results_dir: Path, judge: str = ANALYSTS, by: str = "model",
-              only: tuple[str, str] | None = None) -> dict[str, Any]:
+              only: tuple[str, str] | None = None, runs: Collection[str] = ()) -> dict[str, Any]:
     """The leaderboard of `judge`'s verdicts with contestants told apart `by` (GET /api/leaderboard),
     over the experiments of one group alone when `only` names one — ("category", "router-dev"),
     ("language", "fr"): which model is best on French questions —, with what was left out and
     why, the groups there are to choose from (`only_choices`), and the contestants a judge model
-    judged its own answers as (`judged_itself`: it tends to prefer them)."""
-    found, left_out = games(results_dir, judge, by)
+    judged its own answers as (`judged_itself`: it tends to prefer them). With `runs`, the verdicts
+    given on those batch runs alone (this week's, say; single comparisons left out), of the runs
+    there are to choose from (`run_choices`, those `judge` gave a verdict on)."""
+    found, left_out = games(results_dir, judge, by, set(runs))
+    run_choices = sorted({str(v["run"]) for v in _given(results_dir, judge, _run_index(results_dir)) if v.get("run")})
     choices = only_choices(g.groups for g in found)
     if only is not None:
         found = [g for g in found if only in g.groups]
@@ -324,5 +335,5 @@ def standings(results_dir: Path, judge: str = ANALYSTS, by: str = "model",
     itself = [] if judge in (ANALYSTS, CHECKS) else [
         r["model"] for r in board["models"]
         if r["model"] == (model := judge.split(" + rules ")[0]) or r["model"].startswith(model + " · ")]
-    return {"judge": judge, "by": by, "only": list(only) if only else None, **board, "left_out": dict(left_out),
-            "judged_itself": itself, "only_choices": choices}
+    return {"judge": judge, "by": by, "only": list(only) if only else None, "runs": sorted(runs) or None, **board,
+            "left_out": dict(left_out), "judged_itself": itself, "only_choices": choices, "run_choices": run_choices}

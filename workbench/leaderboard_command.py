@@ -38,6 +38,8 @@ def build_leaderboard_parser() -> argparse.ArgumentParser:
     parser.add_argument("--only", default=None, metavar="GROUPING:VALUE",
                         help=f"the experiments of one group alone, e.g. category:risk or language:fr (GROUPING one "
                         f"of {', '.join(SLUGS)})")
+    parser.add_argument("--runs", default=None, metavar="RUN,RUN",
+                        help="the verdicts on these batch runs alone, comma-separated (single comparisons left out)")
     parser.add_argument("--out", type=Path, default=None, metavar="FILE.csv", help="write the leaderboard as CSV")
     parser.add_argument("--pairs-out", type=Path, default=None, metavar="FILE.csv",
                         help="write every two models head to head as CSV")
@@ -69,8 +71,13 @@ def run_leaderboard(argv: list[str]) -> int:
             parser.error(f"{flag}: {path.parent} cannot be written ({problem})")
     if args.judge not in (known := judges(args.results_dir)):
         parser.error(f"--judge: no verdicts from {args.judge!r} in {args.results_dir}; there are {', '.join(known)}")
-    board = standings(args.results_dir, args.judge, args.by, only)
+    runs = [r.strip() for r in (args.runs or "").split(",") if r.strip()]
+    board = standings(args.results_dir, args.judge, args.by, only, runs)
+    if unknown := [r for r in runs if r not in board["run_choices"]]:
+        parser.error(f"--runs: no verdicts from {args.judge} on {', '.join(unknown)}; there are some on "
+                     f"{', '.join(board['run_choices']) or 'no run'}")
     where = f" on the experiments whose {SLUGS[only[0]]} is {only[1]}" if only else ""
+    where += f" in {', '.join(runs)}" if runs else ""
     if not board["models"]:
         print(f"No verdict from {args.judge}{where} between two models in {args.results_dir}.")
     else:

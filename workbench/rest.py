@@ -214,10 +214,12 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
             body["records"] = stored
         return body
 
-    def leaderboard(judge: str = ANALYSTS, by: str = "model", only: str | None = None) -> dict[str, Any]:
+    def leaderboard(judge: str = ANALYSTS, by: str = "model", only: str | None = None,
+                    runs: str | None = None) -> dict[str, Any]:
         """The models rated from every verdict of `judge` (`analysts`, or a judge model's name),
         told apart `by` model, thinking or budget, over the experiments of one group alone with
-        `only` (`category:risk`, `language:fr`: a breakdown's slug and a group of it)
+        `only` (`category:risk`, `language:fr`: a breakdown's slug and a group of it), over the
+        verdicts on some runs alone with `runs` (comma-separated names)
         (workbench.leaderboard.standings): the leaderboard, every two models head to head, the
         groups that never met, what was left out."""
         try:
@@ -231,7 +233,13 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         if judge not in (known := judges(folder)):
             raise HTTPException(422, detail=[{"loc": ["query", "judge"], "type": "value_error",
                                               "msg": f"judge is {judge!r}: one of {', '.join(known)}"}])
-        return standings(folder, judge, by, group)
+        chosen = [r.strip() for r in (runs or "").split(",") if r.strip()]
+        board = standings(folder, judge, by, group, chosen)
+        if unknown := [r for r in chosen if r not in board["run_choices"]]:
+            raise HTTPException(422, detail=[{"loc": ["query", "runs"], "type": "value_error",
+                                              "msg": f"no verdicts from {judge} on {', '.join(unknown)}; there are "
+                                              f"some on {', '.join(board['run_choices']) or 'no run'}"}])
+        return board
 
     guard = [Depends(login_required(auth))]
     return [APIRoute(path, endpoint, methods=[method], tags=["workbench"], dependencies=guard)

@@ -134,6 +134,11 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
         expect(note).to_contain_text("2 models rated from 3 verdicts given by the judge model judge on the "
                                      "experiments whose question language is")
         expect(page.locator("#batch-leaderboard-only input")).to_have_value(re.compile("question language: "))
+        page.locator("#batch-leaderboard-runs input").click()  # the verdicts on one run alone
+        page.get_by_role("option", name="judged-by-a-model", exact=True).click()
+        expect(note).to_contain_text("2 models rated from 3 verdicts given by the judge model judge on the "
+                                     "experiments whose question language is")
+        expect(note).to_contain_text("in the run judged-by-a-model")
 
 
 def test_a_single_comparison_is_judged_by_the_model_on_request(browser, running_app, monkeypatch, tmp_path):

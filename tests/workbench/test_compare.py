@@ -339,8 +339,10 @@ def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app, 
     assert get(f"{url}/api/leaderboard")[0] == 200  # the analysts', models told apart by model
     status, board = get(f"{url}/api/leaderboard?judge=m&only=category:none-such")
     assert status == 200 and board["only"] == ["category", "none-such"] and board["verdicts"] == 0
+    status, board = get(f"{url}/api/leaderboard?judge=m&runs=rest-runs")  # the verdicts on that run alone
+    assert status == 200 and board["runs"] == ["rest-runs"] and "rest-runs" in board["run_choices"]
     for query, field in (("by=adapter", "by"), ("judge=nobody", "judge"), ("only=colour:red", "only"),
-                         ("only=category", "only")):
+                         ("only=category", "only"), ("runs=no-such-run", "runs")):
         status, answer = get(f"{url}/api/leaderboard?{query}")
         assert status == 422 and answer["detail"][0]["loc"] == ["query", field], answer
     assert "one of model, thinking, budget" in get(f"{url}/api/leaderboard?by=adapter")[1]["detail"][0]["msg"]

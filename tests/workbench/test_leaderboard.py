@@ -11,7 +11,7 @@ import pytest
 
 from engines.base import GenerationParams, StreamStats
 from engines.systems import NO_MODEL_CALL
-from ui.leaderboard import standings_note
+from ui.leaderboard import EVERY, standings_note, standings_view
 from workbench.charts import ratings_figure
 from workbench.compare import Experiment, SystemRun, record, run_file
 from workbench.leaderboard import ANALYSTS, CHECKS, Game, games, judges, label, leaderboard, standings
@@ -199,6 +199,24 @@ def test_a_leaderboard_over_one_group_of_experiments_alone(judged):
     assert french.startswith("No verdict given by the analysts on the experiments whose question language is `fr`")
 
 
+def test_a_leaderboard_over_the_verdicts_of_some_runs_alone(judged):
+    every = standings(judged, ANALYSTS, "model")
+    assert every["run_choices"] == ["monday", "tuesday"] and every["runs"] is None
+    monday = standings(judged, ANALYSTS, "model", runs=["monday"])
+    top = next(r for r in monday["models"] if r["model"] == "deepseek-chat")
+    # ana's four and ben's one on monday; tuesday's and the single comparison's left out
+    assert (monday["verdicts"], top["preferred"], top["other preferred"], top["tie or both bad"]) == (5, 2, 2, 1)
+    assert (top["runs"], top["single comparisons"]) == (1, 0)
+    assert monday["runs"] == ["monday"] and monday["run_choices"] == every["run_choices"]
+    both = standings(judged, ANALYSTS, "model", only=("category", "risk"), runs=["monday", "tuesday"])
+    assert both["verdicts"] == 5  # e0 and e1 of both runs, as without the runs named
+    assert "given by the analysts in the run `monday`, each" in standings_note(monday)
+    assert standings(judged, "deepseek-chat", "model", runs=["monday"])["verdicts"] == 0  # it judged tuesday
+    view = standings_view(judged, ANALYSTS, "model", EVERY, ["monday", "gone"])  # a run no verdict names: dropped
+    assert view[2]["value"] == ["monday"] and view[2]["choices"] == ["monday", "tuesday"]
+    assert "in the run `monday`" in view[3]
+
+
 def test_the_headless_leaderboard_prints_the_tables_and_writes_them_as_csv(judged, tmp_path, capsys):
     import csv
 
@@ -220,11 +238,15 @@ def test_the_headless_leaderboard_prints_the_tables_and_writes_them_as_csv(judge
     printed = capsys.readouterr().out
     assert "rated from 2 verdicts of deepseek-chat on the experiments whose category is risk" in printed
     assert "The judge judged its own answers as deepseek-chat: a model tends to prefer its own" in printed
-    for bad in (["--only", "colour:red"], ["--judge", "nobody"]):
+    assert run_leaderboard(["--results-dir", str(judged), "--runs", "monday"]) == 0
+    assert "rated from 5 verdicts of analysts in monday" in capsys.readouterr().out
+    for bad in (["--only", "colour:red"], ["--judge", "nobody"], ["--runs", "monday,sunday"]):
         with pytest.raises(SystemExit) as exited:
             run_leaderboard(["--results-dir", str(judged), *bad])
         assert exited.value.code == 2
-    assert "--judge: no verdicts from 'nobody'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--judge: no verdicts from 'nobody'" in err
+    assert "--runs: no verdicts from analysts on sunday; there are some on monday, tuesday" in err
     blocker = tmp_path / "a-file"
     blocker.write_text("", encoding="utf-8")  # a folder cannot be made where a file is
     with pytest.raises(SystemExit) as exited:
