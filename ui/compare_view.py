@@ -94,7 +94,7 @@ def _answer_text(response: str, error: str | None, error_title: str, done: bool 
 
 
 MARK = '<mark class="figure-apart" title="a figure the other answer does not state">'
-_NOT_TO_MARK = re.compile(r"`[^`]*`|```.*?```|\[[^\]]*\]\([^)]*\)|<https?://[^>\s]+>|https?://\S+", re.DOTALL)
+_NOT_TO_MARK = re.compile(r"```.*?```|`[^`]*`|\[[^\]]*\]\([^)]*\)|<https?://[^>\s]+>|https?://\S+", re.DOTALL)
 
 
 def marked_answer(response: str, other: str) -> str:
