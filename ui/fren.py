@@ -186,7 +186,8 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
             state += f". ⚠️ {note}."
         pairs = every_pair(rows, lang)
         if pairs:
-            state += f"\n\n**Against the baseline:** {safe_markdown(headline(pairs))}"
+            said = safe_markdown(headline(pairs, "raise *Probe pairs per type*"))
+            state += f"\n\n**Against the baseline:** {said}"
         return (state,
                 gr.update(value=pd.DataFrame(percent_cells(table, money=(COST_METRIC,)), columns=matrix_columns(table)),
                           label=f"Strategy × engine × metric ({questions})"),

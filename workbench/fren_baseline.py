@@ -60,9 +60,10 @@ def every_pair(rows: list[dict[str, Any]], lang: str | None = "fr") -> list[dict
     return [pair for metric in OUTCOMES for pair in paired(rows, lang, metric)]
 
 
-def headline(pairs: list[dict[str, Any]]) -> str:
+def headline(pairs: list[dict[str, Any]], more: str = "") -> str:
     """What every_pair()'s table says, in a sentence: the differences unlikely to be chance, and,
-    when there is none and too few questions were asked for one to be, how many it takes."""
+    when there is none and too few questions were asked for one to be, how many it takes (and
+    `more`, how to ask more where this is read: "raise --pairs")."""
     if not pairs:
         return ""
     if beyond := [p for p in pairs if p["difference"] == BEYOND]:
@@ -74,4 +75,5 @@ def headline(pairs: list[dict[str, Any]]) -> str:
     if most >= FEWEST:
         return none + "."
     return (f"{none} — nor could one: on {most} question{'s' if most > 1 else ''}, even a strategy better on "
-            f"every one has p = {mcnemar_p(most, 0):.2g}; it takes {FEWEST} questions at the least.")
+            f"every one has p = {mcnemar_p(most, 0):.2g}; it takes {FEWEST} questions at the least"
+            + (f" ({more})." if more else "."))

@@ -146,7 +146,7 @@ def run_inspect(argv: list[str]) -> int:
     print(f"\n{'French questions' if lang else 'All questions'}:\n{text_table(table, money=(COST_METRIC,))}")
     if pairs := every_pair(rows, lang):
         print(f"\nEach strategy against the baseline, on the same {'French ' if lang else ''}questions "
-              f"(exact McNemar test):\n{text_table(pairs)}\n{headline(pairs)}")
+              f"(exact McNemar test):\n{text_table(pairs)}\n{headline(pairs, 'raise --pairs')}")
     if missed := gate_failures(rows, gates):
         print("\nBelow the rate asked for:\n" + "\n".join(f"- {m}" for m in missed), file=sys.stderr)
         return 4

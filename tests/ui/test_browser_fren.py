@@ -42,7 +42,8 @@ def test_inspection_on_four_probes_shows_matrix_and_chart(page, tmp_path):
     # 2 French questions cannot tell a difference from chance, and the status says how many can
     expect(page.locator("#fren-status")).to_contain_text(
         "Against the baseline: No strategy differs from the baseline more than chance could make it — nor could "
-        "one: on 2 questions, even a strategy better on every one has p = 0.5; it takes 6 questions at the least.")
+        "one: on 2 questions, even a strategy better on every one has p = 0.5; it takes 6 questions at the "
+        "least (raise Probe pairs per type).")
     expect(page.locator("#fren-plot .js-plotly-plot")).to_be_visible()
     page.locator("#fren-rows input[placeholder='Filter...']").fill("adapter")  # the answers can be narrowed
     strategies = page.locator("#fren-rows").get_by_role("gridcell").filter(has_text="french-reasoning")

@@ -56,3 +56,4 @@ def test_too_few_questions_to_tell_a_difference_from_chance_are_said_to_be_and_h
     assert headline(every_pair(rows)) == (
         "No strategy differs from the baseline more than chance could make it — nor could one: on 4 questions, "
         "even a strategy better on every one has p = 0.12; it takes 6 questions at the least.")
+    assert headline(every_pair(rows), "raise --pairs").endswith("it takes 6 questions at the least (raise --pairs).")
