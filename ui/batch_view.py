@@ -29,21 +29,31 @@ from workbench.summary import (
 from workbench.verdict_stats import runs_verdict_lines
 from workbench.verdicts import latest_verdicts, verdicts_file
 
-TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "checks", "verdict", "model_verdict",
+TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "checks", "differ_on", "verdict", "model_verdict",
                  "reasoning_lang", "answer_lang", "latency_ms", "ttft_ms", "tokens_per_s", "finish_reason",
                  "error_kind", "query", "response"]
-TABLE_HEADERS = ["experiment", "system", "route", "refusal", "checks", "verdict", "model verdict", "reasoning lang",
-                 "answer lang", "latency ms", "TTFT ms", "tok/s", "finish", "error", "query",
+TABLE_HEADERS = ["experiment", "system", "route", "refusal", "checks", "differ on", "verdict", "model verdict",
+                 "reasoning lang", "answer lang", "latency ms", "TTFT ms", "tok/s", "finish", "error", "query",
                  "response"]  # the CSV: column names
-TABLE_WIDTHS = ["190px", "75px", "130px", "80px", "90px", "90px", "90px", "100px", "85px", "90px", "80px", "70px",
-                "75px", "110px", "260px", "380px"]
+TABLE_WIDTHS = ["190px", "75px", "130px", "80px", "90px", "120px", "90px", "90px", "100px", "85px", "90px", "80px",
+                "70px", "75px", "110px", "260px", "380px"]
 
 
 def table_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """flat_rows as the table shows them: `checks` as "2 of 3" (the CSV has the two numbers), the
-    query and the answer cut short (a row's details show them in full, and the CSV holds them)."""
-    return [{**r, "checks": checks_cell(r), "query": cell_text(r.get("query"), QUESTION_CELL),
-             "response": cell_text(r.get("response"), ANSWER_CELL)} for r in flat_rows(records)]
+    """flat_rows as the table shows them: `checks` as "2 of 3" (the CSV has the two numbers), what
+    the two answers differ on, the query and the answer cut short (a row's details show them in
+    full, and the CSV holds them)."""
+    return [{**r, "checks": checks_cell(r), "differ_on": differ_on(r),
+             "query": cell_text(r.get("query"), QUESTION_CELL), "response": cell_text(r.get("response"), ANSWER_CELL)}
+            for r in flat_rows(records)]
+
+
+def differ_on(row: dict[str, Any]) -> str | None:
+    """What a row's two answers disagree on, the figures one states and the other does not
+    included — "refusal, figures" — so that the table's filter box finds them."""
+    kinds = [*(row["disagree_on"].split(", ") if row.get("disagree_on") else []),
+             *(["figures"] if row.get("figures_apart") else [])]
+    return ", ".join(kinds) or None
 
 
 def results_frame(records: list[dict[str, Any]], verdicts: dict[str, dict] | None = None) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import numpy as np
 from engines.cost import usd
 from workbench.checks import all_passed, check_columns
 from workbench.compare import SYSTEMS, both_answered, still_to_run
-from workbench.differences import differences, disagreements, question_language
+from workbench.differences import differences, disagreements, figures_apart, question_language
 from workbench.language import SUPPORTED
 from workbench.stats import chance_words, mcnemar_p
 
@@ -58,6 +58,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         params = rec.get("params") or {}  # the same for both systems
         differ = " | ".join(differences(rec)) or None  # per experiment, repeated on both rows
         disagree = ", ".join(disagreements(rec)) or None  # to filter on in a spreadsheet
+        apart = figures_apart(rec)  # one answer states a figure the other does not (None: nothing to weigh)
         for name in SYSTEMS.values():
             res = rec.get(name)
             if not res:
@@ -89,7 +90,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "enable_thinking": params.get("enable_thinking"), "max_new_tokens": params.get("max_new_tokens"),
                 "params": json.dumps(params, ensure_ascii=False) if params else None,
                 "error_kind": meta.get("error_kind"), "error": meta.get("error"),
-                "how_they_differ": differ, "disagree_on": disagree,
+                "how_they_differ": differ, "disagree_on": disagree, "figures_apart": apart,
                 **check_columns(res.get("checks")),
                 # the checks as written (JSON): a run opened from this CSV scores them again exactly
                 "expect": json.dumps(rec["expect"], ensure_ascii=False) if rec.get("expect") else None,

@@ -6,6 +6,7 @@ from typing import Any
 
 from engines.base import ConfigurationError, EngineError, StreamStats
 from engines.systems import NO_MODEL_CALL
+from ui.batch_view import table_rows
 from ui.compare_view import differences_md
 from workbench.compare import Experiment, SystemRun, record
 from workbench.differences import differences, figures_agreement, figures_line, question_language
@@ -175,3 +176,8 @@ def test_a_run_says_how_often_its_two_answers_state_the_same_figures_and_where_t
     assert figures_line(records[2:4]) == ""
     assert figures_agreement(records) == {"experiments": 5, "same": 1, "apart": ["e2", "e5", "e6", "e7"]}  # REST
     assert "**The answers' figures:** of 5 experiments" in findings(records)
+    # the CSV says it per experiment; the table's differ-on column lets the filter box find them
+    assert {(r["experiment_id"], r["figures_apart"]) for r in flat_rows(records)} == {
+        ("e1", False), ("e2", True), ("e3", None), ("e4", None), ("e5", True), ("e6", True), ("e7", True)}
+    shown = {r["experiment_id"]: r["differ_on"] for r in table_rows(records)}
+    assert (shown["e1"], shown["e2"], shown["e4"]) == (None, "figures", "refusal")
