@@ -20,6 +20,7 @@ from workbench.chat import (
     run_turn,
     saved_turns,
     side_by_side_differences,
+    side_names,
     stats_line,
 )
 from workbench.chat_export import (
@@ -131,18 +132,6 @@ def chat_labels(label: str, adapter: str, beside: str, beside_adapter: str) -> t
         return gr.update(label="Conversation"), gr.update(visible=False), gr.Column(scale=3)
     return (gr.update(label=engine_name(label, adapter)),
             gr.update(visible=True, label=engine_name(beside, beside_adapter)), gr.Column(scale=5))
-
-
-def side_names(turn: Turn) -> tuple[str, str]:
-    """Short names for the two sides of a question asked side by side: "System B" and "System A",
-    or "System B" and "System B + french-reasoning"; the full labels when those are alike."""
-    sides = (turn, turn.beside or turn)
-    short = tuple(t.engine.split(" · ")[0] + (f" + {t.adapter}" if t.adapter else "") for t in sides)
-    full = tuple(t.engine_label for t in sides)
-    for names in (short, full):
-        if names[0] != names[1]:
-            return names  # type: ignore[return-value]
-    return "left", "right"
 
 
 def differences_md(turns: list[Turn]) -> str:

@@ -267,6 +267,18 @@ def _as_result(turn: Turn) -> dict[str, Any]:
                          "error": turn.error, "error_kind": turn.error_kind}}
 
 
+def side_names(turn: Turn) -> tuple[str, str]:
+    """Short names for the two sides of a question asked side by side: "System B" and "System A",
+    or "System B" and "System B + french-reasoning"; the full labels when those are alike."""
+    sides = (turn, turn.beside or turn)
+    short = tuple(t.engine.split(" · ")[0] + (f" + {t.adapter}" if t.adapter else "") for t in sides)
+    full = tuple(t.engine_label for t in sides)
+    for names in (short, full):
+        if names[0] != names[1]:
+            return names  # type: ignore[return-value]
+    return "left", "right"
+
+
 def side_by_side_differences(turn: Turn, names: tuple[str, str]) -> list[str]:
     """How a question's two answers side by side differ, as Compare says it (refusal, language,
     budget, then speed and tokens), naming the sides `names`; empty until both have finished."""

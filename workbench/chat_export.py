@@ -4,7 +4,7 @@ Both keep each turn's reasoning apart from its answer, with the engine, adapter,
 generation parameters, route and figures that produced it. A turn still streaming is left out;
 a stopped or failed turn is kept with what it had and says so. A question asked side by side
 keeps the second engine's answer with it (JSON ``beside``; in Markdown, one section per engine
-under the question).
+under the question, then how the two answers differ).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from workbench.chat import Turn, stats_line
+from workbench.chat import Turn, side_by_side_differences, side_names, stats_line
 from workbench.experiments import experiment_file
 
 FORMAT = "finance-llm-workbench/conversation"
@@ -96,7 +96,7 @@ def _answer_markdown(turn: Turn, heading: str) -> list[str]:
 
 def conversation_markdown(turns: list[Turn], now: datetime | None = None) -> str:
     """The conversation to read: each question, the reasoning quoted apart, the answer, the figures;
-    a question asked side by side gets one section per engine."""
+    a question asked side by side gets one section per engine, then how the two answers differ."""
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
     lines = ["# Finance LLM Workbench — conversation", "", f"Exported {stamp}.", ""]
     done = finished(turns)
@@ -113,6 +113,8 @@ def conversation_markdown(turns: list[Turn], now: datetime | None = None) -> str
             continue
         for side in (turn, turn.beside):
             lines += [f"### {side.engine_label}", "", *_answer_markdown(side, "####")]
+        if differ := side_by_side_differences(turn, side_names(turn)):  # as the tab said it of the last one
+            lines += ["### How they differ", "", *(f"- {line}" for line in differ), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

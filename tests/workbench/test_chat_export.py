@@ -100,6 +100,11 @@ def test_a_question_asked_side_by_side_keeps_both_answers_with_it():
     assert "#### Reasoning" in first and "> L'utilisateur demande." in first
     assert "cut off by the token budget" in first  # the right-hand answer's outcome, under its section
     assert "*Engine:* System A · remote MoE" in md.split("## 2. Question")[1]
+    # then how the two answers differ, as the tab says it of the last question, for each one asked so
+    differ = first.split("### How they differ\n\n")[1]
+    assert first.index("A bond is debt.") < first.index("### How they differ")
+    assert "- System B + french-reasoning stopped at its token budget." in differ
+    assert differ.startswith("- ") and "### How they differ" not in md.split("## 2. Question")[1]
     running = Turn(question="Still going", engine="A", running=False, answer="done")
     running.beside = Turn(question="Still going", engine="B")  # its side-by-side answer still streams
     assert json.loads(conversation_json([running]))["turns"] == []
