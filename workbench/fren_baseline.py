@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.fren import STRATEGIES
-from workbench.stats import chance_words, mcnemar_p
+from workbench.stats import BEYOND_CHANCE, chance_reading, mcnemar_p
 
 BASELINE = "baseline"
 METRIC = "user_sees_one_language"  # what the strategies are for: a reader sees one language, the question's
@@ -17,7 +17,6 @@ OUTCOMES = {METRIC: "user sees one language", "right_figure": "right figure"}  #
 PAIR_COLUMNS = ["outcome", "engine", "strategy", "questions", "with the strategy", "with the baseline",
                 "better", "worse", "p", "difference"]
 SAME = "the same on every question"
-BEYOND = "unlikely to be chance"  # as chance_words says it
 # the fewest questions that can show a difference at p < 0.05: better on every one of them
 FEWEST = next(n for n in range(1, 100) if mcnemar_p(n, 0) < 0.05)
 
@@ -45,12 +44,12 @@ def paired(rows: list[dict[str, Any]], lang: str | None = "fr", metric: str = ME
                 continue
             better = sum(other[p] and not base[p] for p in common)
             worse = sum(base[p] and not other[p] for p in common)
-            p = mcnemar_p(better, worse) if better + worse else None
+            p_value = mcnemar_p(better, worse) if better + worse else None
             pairs.append({"outcome": OUTCOMES[metric], "engine": engine, "strategy": name, "questions": len(common),
                           "with the strategy": sum(other[p] for p in common),
                           "with the baseline": sum(base[p] for p in common), "better": better, "worse": worse,
-                          "p": None if p is None else f"{p:.2g}",
-                          "difference": SAME if p is None else chance_words(p).split(": ")[-1]})
+                          "p": None if p_value is None else f"{p_value:.2g}",
+                          "difference": SAME if p_value is None else chance_reading(p_value)})
     return pairs
 
 
@@ -66,7 +65,7 @@ def headline(pairs: list[dict[str, Any]], more: str = "") -> str:
     `more`, how to ask more where this is read: "raise --pairs")."""
     if not pairs:
         return ""
-    if beyond := [p for p in pairs if p["difference"] == BEYOND]:
+    if beyond := [p for p in pairs if p["difference"] == BEYOND_CHANCE]:
         said = "; ".join(f"{p['strategy']} on {p['engine']} ({p['outcome']}: better on {p['better']}, "
                          f"worse on {p['worse']}, p = {p['p']})" for p in beyond)
         return f"Unlikely to be chance: {said}."

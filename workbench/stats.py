@@ -28,7 +28,15 @@ def mcnemar_p(only_first: int, only_second: int) -> float:
     return min(1.0, 2 * tail)
 
 
+BEYOND_CHANCE, MAYBE_CHANCE = "unlikely to be chance", "could be chance"
+
+
+def chance_reading(p: float) -> str:
+    """What a p-value says, on the usual 5% line: BEYOND_CHANCE or MAYBE_CHANCE."""
+    return BEYOND_CHANCE if p < 0.05 else MAYBE_CHANCE
+
+
 def chance_words(p: float) -> str:
     """A p-value in words for analysts: "p = 0.035: unlikely to be chance" or "p = 0.41: could be
-    chance" (the usual 5% line)."""
-    return f"p = {p:.2g}: " + ("unlikely to be chance" if p < 0.05 else "could be chance")
+    chance"."""
+    return f"p = {p:.2g}: {chance_reading(p)}"
