@@ -13,10 +13,12 @@ English, a decimal one in French) means either. A figure inside a word ("Q3", "H
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _NUMBER = re.compile(r"""
     (?<![\w.,'])                                          # not inside a word or another figure
@@ -66,7 +68,7 @@ def _normalized(text: str) -> tuple[str, list[int]]:
     (one more at the end)."""
     out, origin = [], []
     for i, char in enumerate(text):
-        norm = unicodedata.normalize("NFKC", char).replace("’", "'")
+        norm = char if char.isascii() else unicodedata.normalize("NFKC", char).replace("’", "'")  # ASCII is NFKC
         out.append(norm)
         origin += [i] * len(norm)
     return "".join(out), [*origin, len(text)]
@@ -119,35 +121,59 @@ ROUNDING = 0.005  # two answers' figures this close are one figure rounded two w
 _LIST_MARKER = re.compile(r"^(\s*)\d{1,2}[.)](?=\s)", re.MULTILINE)  # "1. " or "2) " starting a line
 
 
-def _answer_figures(text: str) -> list[tuple[Figure, int, int]]:
-    """placed_figures of an answer, a numbered list's markers left out."""
+@lru_cache(maxsize=4096)
+def _answer_figures(text: str) -> tuple[tuple[Figure, int, int], ...]:
+    """placed_figures of an answer, a numbered list's markers left out; read once per answer (a
+    run's table, summary and CSV all set its two answers' figures against each other)."""
     blanked = _LIST_MARKER.sub(lambda m: m[1] + " " * (len(m[0]) - len(m[1])), text)  # places kept
-    return placed_figures(blanked)
+    return tuple(placed_figures(blanked))
 
 
-def _stated_in(f: Figure, others: list[Figure]) -> bool:
-    """Whether `others` state the figure `f`, or it rounded another way (within ROUNDING)."""
-    return any(same_figure(v, w, ROUNDING) for v in f.values for o in others for w in o.values)
+def _all_values(placed: tuple[tuple[Figure, int, int], ...]) -> list[float]:
+    """Every value the figures of `placed` can stand for, sorted (for _stated_in's search)."""
+    return sorted(v for f, _, _ in placed for v in f.values)
+
+
+def _stated_in(f: Figure, values: list[float]) -> bool:
+    """Whether one of `values` (sorted: _all_values of the other answer) is the figure `f`, or it
+    rounded another way (within ROUNDING). Only the values near each of f's are looked at: a
+    value within ROUNDING of v lies within ROUNDING·|v|/(1 − ROUNDING) of it."""
+    for v in f.values:
+        reach = ROUNDING * abs(v) / (1 - ROUNDING) + 1e-12
+        start = bisect.bisect_left(values, v - reach)
+        for w in values[start:bisect.bisect_right(values, v + reach)]:
+            if same_figure(v, w, ROUNDING):
+                return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _unshared(first: str, second: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    def read(placed: tuple[tuple[Figure, int, int], ...]) -> list[Figure]:
+        seen: dict[str, Figure] = {}
+        for f, _, _ in placed:
+            seen.setdefault(f.text, f)
+        return list(seen.values())
+
+    placed_one, placed_two = _answer_figures(first), _answer_figures(second)
+    one, two = read(placed_one), read(placed_two)
+    values_one, values_two = _all_values(placed_one), _all_values(placed_two)
+    return (tuple(f.text for f in one if not _stated_in(f, values_two)),
+            tuple(f.text for f in two if not _stated_in(f, values_one)),
+            tuple(f.text for f in one if _stated_in(f, values_two)))
 
 
 def unshared(first: str, second: str) -> tuple[list[str], list[str], list[str]]:
     """The figures of two answers, as each writes them, each once: those `first` states that
     `second` does not, those `second` states that `first` does not, and those both state (as
     `first` writes them). A figure the other states rounded counts as stated (within ROUNDING of
-    it); a numbered list's markers are no figures."""
-    def read(text: str) -> list[Figure]:
-        seen: dict[str, Figure] = {}
-        for f, _, _ in _answer_figures(text):
-            seen.setdefault(f.text, f)
-        return list(seen.values())
-
-    one, two = read(first), read(second)
-    return ([f.text for f in one if not _stated_in(f, two)], [f.text for f in two if not _stated_in(f, one)],
-            [f.text for f in one if _stated_in(f, two)])
+    it); a numbered list's markers are no figures. Worked out once per pair of answers."""
+    only_first, only_second, both = _unshared(first, second)
+    return list(only_first), list(only_second), list(both)
 
 
 def unshared_places(first: str, second: str) -> list[tuple[int, int]]:
     """Where `first` writes a figure that `second` does not state (start, end in `first`), as
     unshared() tells them: each place, a figure written twice marked twice."""
-    two = [f for f, _, _ in _answer_figures(second)]
-    return [(start, end) for f, start, end in _answer_figures(first) if not _stated_in(f, two)]
+    values = _all_values(_answer_figures(second))
+    return [(start, end) for f, start, end in _answer_figures(first) if not _stated_in(f, values)]
