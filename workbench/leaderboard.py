@@ -143,12 +143,18 @@ def games(results_dir: Path, judge: str = ANALYSTS, by: str = "model",
     """The verdicts of `judge` (ANALYSTS or a judge model's name) as games between contestants
     named by grouping `by` — with `runs`, those given on these batch runs alone — and what was
     left out, counted by why."""
+    index = _run_index(results_dir)
+    return _games(_given(results_dir, judge, index), index, judge, by, runs)
+
+
+def _games(given: list[dict[str, Any]], index: dict[str, dict[str, Any]], judge: str, by: str,
+           runs: Collection[str]) -> tuple[list[Game], Counter]:
+    """games() of the verdicts `given` (_given's), the saved runs read as `index` (_run_index's)."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
-    index = _run_index(results_dir)
     left_out: Counter = Counter()
     found = []
-    for verdict in _given(results_dir, judge, index):
+    for verdict in given:
         run = verdict.get("run") or None
         if runs and run not in runs:
             continue
@@ -326,8 +332,10 @@ def standings(results_dir: Path, judge: str = ANALYSTS, by: str = "model",
     judged its own answers as (`judged_itself`: it tends to prefer them). With `runs`, the verdicts
     given on those batch runs alone (this week's, say; single comparisons left out), of the runs
     there are to choose from (`run_choices`, those `judge` gave a verdict on)."""
-    found, left_out = games(results_dir, judge, by, set(runs))
-    run_choices = sorted({str(v["run"]) for v in _given(results_dir, judge, _run_index(results_dir)) if v.get("run")})
+    index = _run_index(results_dir)
+    given = _given(results_dir, judge, index)  # read once: the games, and the runs to choose from
+    found, left_out = _games(given, index, judge, by, set(runs))
+    run_choices = sorted({str(v["run"]) for v in given if v.get("run")})
     choices = only_choices(g.groups for g in found)
     if only is not None:
         found = [g for g in found if only in g.groups]
@@ -337,3 +345,18 @@ def standings(results_dir: Path, judge: str = ANALYSTS, by: str = "model",
         if r["model"] == (model := judge.split(" + rules ")[0]) or r["model"].startswith(model + " · ")]
     return {"judge": judge, "by": by, "only": list(only) if only else None, "runs": sorted(runs) or None, **board,
             "left_out": dict(left_out), "judged_itself": itself, "only_choices": choices, "run_choices": run_choices}
+
+
+def parse_runs(text: str | None) -> list[str]:
+    """The run names of a comma-separated list ("monday, tuesday"), as the REST route and the
+    headless command take them."""
+    return [name.strip() for name in (text or "").split(",") if name.strip()]
+
+
+def runs_problem(board: dict[str, Any], runs: Collection[str]) -> str | None:
+    """What is wrong with the `runs` a leaderboard (standings') was asked for: those its judge gave
+    no verdict on, with the runs it did; None when every one is there."""
+    if unknown := [r for r in runs if r not in board["run_choices"]]:
+        return (f"no verdicts from {board['judge']} on {', '.join(unknown)}; there are some on "
+                f"{', '.join(board['run_choices']) or 'no run'}")
+    return None

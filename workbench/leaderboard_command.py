@@ -18,6 +18,8 @@ from workbench.leaderboard import (
     HEAD_TO_HEAD_COLUMNS,
     LEADERBOARD_COLUMNS,
     judges,
+    parse_runs,
+    runs_problem,
     standings,
 )
 from workbench.saved import unwritable
@@ -71,11 +73,10 @@ def run_leaderboard(argv: list[str]) -> int:
             parser.error(f"{flag}: {path.parent} cannot be written ({problem})")
     if args.judge not in (known := judges(args.results_dir)):
         parser.error(f"--judge: no verdicts from {args.judge!r} in {args.results_dir}; there are {', '.join(known)}")
-    runs = [r.strip() for r in (args.runs or "").split(",") if r.strip()]
+    runs = parse_runs(args.runs)
     board = standings(args.results_dir, args.judge, args.by, only, runs)
-    if unknown := [r for r in runs if r not in board["run_choices"]]:
-        parser.error(f"--runs: no verdicts from {args.judge} on {', '.join(unknown)}; there are some on "
-                     f"{', '.join(board['run_choices']) or 'no run'}")
+    if problem := runs_problem(board, runs):
+        parser.error(f"--runs: {problem}")
     where = f" on the experiments whose {SLUGS[only[0]]} is {only[1]}" if only else ""
     where += f" in {', '.join(runs)}" if runs else ""
     if not board["models"]:

@@ -24,7 +24,7 @@ from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, latest_records, new_experiment_id, run_file, safe_run_name, saved_runs
 from workbench.differences import figures_agreement
 from workbench.experiments import MAX_REFERENCE_CHARS
-from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, standings
+from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, parse_runs, runs_problem, standings
 from workbench.model_judge import judges_compared, model_summary, model_verdicts, model_verdicts_file
 from workbench.presets import all_presets, over_preset
 from workbench.run_csv import run_csv_text
@@ -233,12 +233,10 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         if judge not in (known := judges(folder)):
             raise HTTPException(422, detail=[{"loc": ["query", "judge"], "type": "value_error",
                                               "msg": f"judge is {judge!r}: one of {', '.join(known)}"}])
-        chosen = [r.strip() for r in (runs or "").split(",") if r.strip()]
+        chosen = parse_runs(runs)
         board = standings(folder, judge, by, group, chosen)
-        if unknown := [r for r in chosen if r not in board["run_choices"]]:
-            raise HTTPException(422, detail=[{"loc": ["query", "runs"], "type": "value_error",
-                                              "msg": f"no verdicts from {judge} on {', '.join(unknown)}; there are "
-                                              f"some on {', '.join(board['run_choices']) or 'no run'}"}])
+        if problem := runs_problem(board, chosen):
+            raise HTTPException(422, detail=[{"loc": ["query", "runs"], "type": "value_error", "msg": problem}])
         return board
 
     guard = [Depends(login_required(auth))]
