@@ -48,7 +48,7 @@ from workbench.model_judge import (
     model_verdicts,
     model_verdicts_file,
 )
-from workbench.presets import all_presets, over_preset
+from workbench.presets import over_preset, unknown_preset
 from workbench.report import report_page, run_report
 from workbench.saved import unwritable
 from workbench.services import Services, build_services
@@ -131,8 +131,7 @@ def _params(preset: str | None, params_json: str, results_dir: Path) -> Generati
     try:
         return over_preset(preset, GenerationParams.model_validate_json(params_json), results_dir)
     except KeyError:
-        raise ValueError(f"--preset: no preset is named {preset!r}; there are "
-                         f"{', '.join(repr(name) for name in all_presets(results_dir))}") from None
+        raise ValueError(f"--preset: {unknown_preset(preset, results_dir)}") from None
 
 
 def run_batch(argv: list[str]) -> int:

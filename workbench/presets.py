@@ -125,6 +125,11 @@ def apply_preset(name: str, base: GenerationParams | None = None, folder: Path |
     return base.model_copy(update=presets[name])
 
 
+def unknown_preset(name: str | None, folder: Path | None = None) -> str:
+    """What is said of a preset name that names none (over_preset's KeyError): the names there are."""
+    return f"no preset is named {name!r}; there are {', '.join(repr(known) for known in all_presets(folder))}"
+
+
 def over_preset(name: str | None, given: GenerationParams, folder: Path | None = None) -> GenerationParams:
     """The parameters `given` sets (those it was made with, not its defaults) over the preset
     `name`'s (built in or saved in `folder`; none: `given` as it is). Raises KeyError for an

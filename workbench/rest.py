@@ -26,7 +26,7 @@ from workbench.differences import figures_agreement
 from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, parse_runs, runs_problem, standings
 from workbench.model_judge import judges_compared, model_summary, model_verdicts, model_verdicts_file
-from workbench.presets import all_presets, over_preset
+from workbench.presets import all_presets, over_preset, unknown_preset
 from workbench.run_csv import run_csv_text
 from workbench.runs_overview import runs_overview
 from workbench.services import Services
@@ -149,8 +149,7 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
             params = over_preset(body.preset, body.params, folder)
         except KeyError:
             raise HTTPException(422, detail=[{"loc": ["body", "preset"], "type": "value_error",
-                                              "msg": f"no preset is named {body.preset!r}; there are "
-                                              f"{', '.join(all_presets(folder))}"}]) from None
+                                              "msg": unknown_preset(body.preset, folder)}]) from None
         except ValidationError as exc:
             raise HTTPException(422, detail=[{"loc": ["body", "params"], "type": "value_error",
                                               "msg": validation_problems(exc)}]) from None

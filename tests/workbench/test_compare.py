@@ -218,7 +218,7 @@ def test_rest_compare_starts_from_a_preset_saved_in_the_app_and_lists_them(runni
             7, 0.0, False)  # the preset's, with what params names on top
         status, body = post(f"{running_app[0]}/api/compare", {"query": "x", "preset": "REST shrot"})
         assert status == 422 and body["detail"][0]["loc"] == ["body", "preset"]
-        assert "no preset is named 'REST shrot'; there are Qwen3 thinking" in body["detail"][0]["msg"]
+        assert "no preset is named 'REST shrot'; there are 'Qwen3 thinking'" in body["detail"][0]["msg"]
         status, body = post(f"{running_app[0]}/api/compare", {"query": "x", "preset": "REST short",
                                                               "params": {"min_new_tokens": 64}})  # above its 5
         assert status == 422 and body["detail"][0]["loc"] == ["body", "params"]
