@@ -81,8 +81,8 @@ def test_with_a_password_the_rest_routes_ask_for_it(running_app, monkeypatch, tm
             "/api/health", "/api/compare", "/api/presets", "/api/runs", "/api/runs/{name}"]
         url = url.rstrip("/")
         for method, path in (("GET", "/api/health"), ("GET", "/api/runs"), ("GET", "/api/runs/x"),
-                             ("GET", "/api/runs/x/csv"), ("POST", "/api/compare"), ("GET", "/api/presets"),
-                             ("GET", "/api/leaderboard")):
+                             ("GET", "/api/runs/x/csv"), ("GET", "/api/runs/x/experiments/y"),
+                             ("POST", "/api/compare"), ("GET", "/api/presets"), ("GET", "/api/leaderboard")):
             for auth in (None, ("analyst", "wrong"), ("someone", "s3cret pass"), ("analyst", ""),
                          ("analyst", "another one"), ("marc", "s3cret pass")):  # one user, another's password
                 resp = httpx.request(method, url + path, json={"query": "q", "run_system_a": False},
@@ -119,6 +119,11 @@ def test_with_a_password_the_rest_routes_ask_for_it(running_app, monkeypatch, tm
 
             assert verdict_in(client.get("/api/runs/judged-by-two/csv")) == "A better"  # the session's user
             assert verdict_in(client.get("/api/runs/judged-by-two/csv?judge=marc")) == "Tie"
+            # and one experiment across the saved runs, with the same verdicts
+            one = client.get("/api/runs/judged-by-two/experiments/j-0").json()["runs"]
+            assert [(r["run"], r["verdict"]) for r in one] == [("judged-by-two", "A better")]
+            one = client.get("/api/runs/judged-by-two/experiments/j-0?judge=marc").json()["runs"]
+            assert one[0]["verdict"] == "Tie"
         assert verdict_in(httpx.get(url + "/api/runs/judged-by-two/csv", auth=("marc", "another one"))) == "Tie"
     finally:
         demo.close()

@@ -14,6 +14,7 @@ from ui.batch_checks import build_checks_editor
 from ui.batch_view import results_frame, run_csv
 from ui.common import json_box
 from ui.compare_view import column_frame, experiment_md, shown_record, system_columns
+from ui.experiment_runs import build_experiment_runs, experiment_runs_view
 from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt
 from ui.leaderboard import EVERY, only_of, only_options
 from ui.links import WHOLE_LINK, link_query, linked
@@ -74,6 +75,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
     with gr.Group(visible=False, elem_id="batch-details") as details:
         head = gr.Markdown(elem_id="batch-details-head")
         with gr.Row(equal_height=True):
+            to_single = gr.Button("Ask it again in Single", size="sm", scale=1, elem_id="batch-to-single")
             link_btn = gr.Button("Link to this experiment", size="sm", scale=1, elem_id="batch-link-btn")
             link = gr.Textbox(label="Link: opens this run and this experiment's details in the app", scale=4,
                               buttons=["copy"], interactive=False, elem_id="batch-link")
@@ -85,9 +87,12 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
                          elem_id="batch-verdict-why")
         with gr.Row():
             buttons = [gr.Button(v, size="sm", elem_id=f"batch-verdict-{i}") for i, v in enumerate(VERDICTS)]
+        elsewhere = build_experiment_runs()
+    runs_of = [elsewhere["note"], elsewhere["table"]]  # this question in the saved runs
     col_parts = [c for key in ("A", "B") for c in cols[key]]
     frame = [titles["A"], titles["B"], *buttons[:2]]
-    view_out = [details, head, *col_parts, diff, shown, note, why, *frame, edit["checks"], edit["reference"], link]
+    view_out = [details, head, *col_parts, diff, shown, note, why, *frame, edit["checks"], edit["reference"], link,
+                *runs_of]
     nothing = (gr.skip(),) * len(view_out)
 
     def view(rec: dict[str, Any], run_name: str, is_blind: bool, judge: str | None) -> tuple:
@@ -99,7 +104,8 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         if judged:  # the model's verdict once the analyst's is given, so that it does not sway them
             prompt += model_said(table_verdicts(folder, run_name, {}).get(rec["experiment_id"]))
         return (gr.update(visible=True), experiment_md(rec), *parts, differ, rec, prompt, "",
-                *column_frame(is_blind), json_box(rec.get("expect")), rec.get("reference") or "", "")
+                *column_frame(is_blind), json_box(rec.get("expect")), rec.get("reference") or "", "",
+                *experiment_runs_view(folder, rec, run_name, judge))
 
     def show_row(held: dict[str, dict], run_name: str, evt: gr.SelectData, request: gr.Request) -> tuple:
         rec = held.get(str((evt.row_value or [""])[0]))
@@ -135,7 +141,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
     def give(choice: int, rec: dict | None, run_name: str, held: dict[str, dict], judge: str | None,
              said_why: str) -> tuple:
         if not rec:
-            return rec, "Select a row or *Judge the next one* first.", *[gr.skip()] * (VIEW_SIZE + 4)
+            return rec, "Select a row or *Judge the next one* first.", *[gr.skip()] * (VIEW_SIZE + 6)
         rec, said, shown_view = give_verdict(choice, rec, path, run_name, judge, said_why)
         # read once: everyone's verdicts for the tally, this judge's for the table and the run's CSV,
         # and the judge models' for both
@@ -144,7 +150,8 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         said += model_said(mine.get(rec["experiment_id"]))
         rows = list(held.values())
         return (rec, said, *shown_view, tally_of(held, run_name, judged, models),
-                results_frame(rows, mine), "", run_csv(rows, run_name, mine))
+                results_frame(rows, mine), "", run_csv(rows, run_name, mine),
+                *experiment_runs_view(folder, rec, run_name, judge))  # its verdict there; a blind one's shown
 
     def button(choice: int) -> Callable[..., tuple]:
         def clicked(rec: dict | None, run_name: str, held: dict[str, dict], said_why: str,
@@ -163,6 +170,12 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
             return nothing
         return view(rec, run_name, False, judge_of(request))
 
+    def show_shown(held: dict[str, dict], run_name: str, before: dict | None, request: gr.Request) -> tuple:
+        """The experiment shown before another run was opened from *This question in the saved
+        runs*, shown again from the run now open (the same id, the same words)."""
+        rec = held.get((before or {}).get("experiment_id") or "")
+        return nothing if rec is None else view(rec, run_name, False, judge_of(request))
+
     private = {"api_visibility": "private"}
     table.select(show_row, [records, run], view_out, **private)
     link_btn.click(lambda name, rec: link_query(name, (rec or {}).get("experiment_id")), [run, shown], link,
@@ -174,7 +187,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         written again with each verdict."""
         for choice, btn in enumerate(buttons):
             btn.click(button(choice), [shown, run, records, why],
-                      [shown, note, *col_parts, diff, *frame, tally, table, why, download], **private)
+                      [shown, note, *col_parts, diff, *frame, tally, table, why, download, *runs_of], **private)
         bind_model_judge(services, by_model, records, run, table, tally, download, tally_of)
 
     estimate = estimate_of(services)
@@ -191,6 +204,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
 
     return {"details": details, "bind_verdicts": bind_verdicts, "shown": shown, "head": head,
             "show_linked": {"fn": show_linked, "inputs": [records, run], "outputs": view_out, **private},
-            "columns": col_parts, "diff": diff, "edit": edit,
+            "columns": col_parts, "diff": diff, "edit": edit, "elsewhere": elsewhere["table"], "to_single": to_single,
+            "show_shown": {"fn": show_shown, "inputs": [records, run, shown], "outputs": view_out, **private},
             "refresh": {"fn": refresh, "inputs": [records, run, by_model["engine"], by_model["rules"], only],
                         "outputs": [tally, by_model["estimate"], only], "queue": False, **private}}

@@ -81,6 +81,17 @@ def ad_hoc_experiment(query: str | None, transaction: str | None, run_a: bool, r
     return Experiment(id=new_experiment_id(), query=text, transaction=parsed, expect=checks)
 
 
+def carried_to_single(rec: dict[str, Any] | None) -> tuple:
+    """A batch run's experiment (its record) put in Single's boxes — query, transaction, checks,
+    reference answer — with no example picked, and kept (what it says of its question goes with
+    the comparison, as an example's does: with_example)."""
+    if not rec:
+        raise gr.Error("Select a row or *Judge the next one* first.")
+    exp = experiment_of(rec)
+    gr.Info(f"{exp.id} is in Single's boxes: set the parameters if you like, then Compare asks it again.")
+    return exp.query, json_box(exp.transaction), json_box(exp.expect), exp.reference or "", None, exp
+
+
 def with_example(exp: Experiment, example: Experiment | None) -> Experiment:
     """The ad hoc experiment with what the chosen example says of its question (its language,
     expected route, category) while its query and transaction are still the example's; the
@@ -141,6 +152,9 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     with gr.Tab("Single", id="compare-single"):
         # this session's experiments from the file uploaded under Batch (made in the tab: Tabs hold tabs alone)
         file_examples = gr.State([])
+        # a batch run's experiment brought here from its row (*Ask it again in Single*): what it says of
+        # its question (language, expected route, category) while the query is still its own
+        carried = gr.State(None)
         with gr.Row():
             with gr.Column(scale=3):
                 query = gr.Textbox(label="Query", lines=3, max_length=8000, elem_id="cmp-query",
@@ -215,7 +229,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         if data[blind] and not (do_a and do_b):
             raise gr.Error("A blind comparison needs both systems: tick System A and System B.")
         exp = with_example(ad_hoc_experiment(data[query], data[tx], do_a, do_b, data[checks]),
-                           example_of(data[example], data[file_examples]))
+                           example_of(data[example], data[file_examples]) or data[carried])
         yield from streamed(exp, do_a, do_b, chosen_params(data), session_cancel(services, request, "compare"),
                             blind_left() if data[blind] else None)
 
@@ -280,7 +294,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     col_frame = [titles["A"], titles["B"], *verdict_btns[:2]]
     outputs = [*col_parts, diff, last, verdict_note, *col_frame]
     example.change(pick_example, [example, file_examples], [query, tx, checks, reference], api_visibility="private")
-    compare_inputs = {query, tx, checks, run_a, run_b, blind, example, file_examples, *param_list}
+    compare_inputs = {query, tx, checks, run_a, run_b, blind, example, file_examples, carried, *param_list}
     # a comparison that ended, or a verdict given, goes into this browser's log
     log_out = [log, log_table, log_csv, log_questions]
     keep = {"fn": remembered, "inputs": [last, log], "outputs": log_out, "api_visibility": "private",
@@ -329,4 +343,4 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     log_table.select(shown_again, [log], [query, tx, checks, reference, *outputs], api_visibility="private")
     log_clear.click(cleared, None, log_out, api_visibility="private", queue=False)
     return {"on_load": {"fn": restored_log, "inputs": [log], "outputs": log_out}, "example": example,
-            "file_examples": file_examples}
+            "file_examples": file_examples, "carry": [query, tx, checks, reference, example, carried]}

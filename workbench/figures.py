@@ -129,6 +129,12 @@ def _answer_figures(text: str) -> tuple[tuple[Figure, int, int], ...]:
     return tuple(placed_figures(blanked))
 
 
+def answer_figures(text: str) -> list[str]:
+    """The figures an answer states, as it writes them, each once, in order (a numbered list's
+    markers are no figures)."""
+    return list(dict.fromkeys(f.text for f, _, _ in _answer_figures(text)))
+
+
 def _all_values(placed: tuple[tuple[Figure, int, int], ...]) -> list[float]:
     """Every value the figures of `placed` can stand for, sorted (for _stated_in's search)."""
     return sorted(v for f, _, _ in placed for v in f.values)

@@ -23,6 +23,7 @@ from workbench.breakdown import SLUGS, breakdown, parse_only
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, latest_records, new_experiment_id, run_file, safe_run_name, saved_runs
 from workbench.differences import figures_agreement
+from workbench.experiment_runs import experiment_runs
 from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, parse_runs, runs_problem, standings
 from workbench.model_judge import judges_compared, model_summary, model_verdicts, model_verdicts_file
@@ -189,6 +190,19 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         return Response(run_csv_text(folder, name, saved(name), who or None), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="batch-{name}.csv"'})
 
+    def experiment(name: str, experiment_id: str, request: Request, judge: str | None = None) -> dict[str, Any]:
+        """One experiment of the saved run `name`: its stored record, and the same question in
+        every saved run that asked it (workbench.experiment_runs: what each system did there, with
+        the verdicts of `judge`, by default the user the request signs in as); 404 for an
+        experiment the run does not hold."""
+        rec = next((r for r in saved(name) if r["experiment_id"] == experiment_id), None)
+        if rec is None:
+            raise HTTPException(404, detail=f"run {name!r} holds no experiment {experiment_id!r}; "
+                                            f"GET /api/runs/{name}?records=true lists them")
+        who = judge if judge is not None else _user(request)
+        return {"run": name, "experiment_id": experiment_id, "record": rec,
+                "runs": experiment_runs(folder, rec, who or None)}
+
     def run(name: str, records: bool = True, by: str | None = None) -> dict[str, Any]:
         """A saved batch run: its summary (as the Batch tab shows it), the verdicts given on it
         (counts, each judge's, the preference for System B, the judges' agreement), the judge
@@ -246,4 +260,5 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
                                            ("GET", "/api/runs", runs),
                                            ("GET", "/api/runs/{name}", run),
                                            ("GET", "/api/runs/{name}/csv", run_csv),
+                                           ("GET", "/api/runs/{name}/experiments/{experiment_id}", experiment),
                                            ("GET", "/api/leaderboard", leaderboard))]

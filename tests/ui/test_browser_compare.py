@@ -686,3 +686,44 @@ def test_a_run_is_removed_from_the_lists_once_the_analyst_confirms(page, running
                                                             timeout=15000)
     expect(page.locator("#batch-table").get_by_role("gridcell").filter(has_text="rm-0")).to_have_count(2)
     assert run_file(folder, "remove-me").is_file() and not list((folder / "removed").glob("batch-remove-me.*"))
+
+
+def test_a_rows_question_is_shown_as_every_saved_run_answered_it_and_one_opens_there(page, running_app):
+    import os
+
+    folder = running_app[1].settings.results_dir
+    saved_run_both_answered(folder, "week-1", ["hist-0", "hist-1"])
+    os.utime(run_file(folder, "week-1"), (1_790_000_000, 1_790_000_000))  # a week older
+    saved_run_both_answered(folder, "week-2", ["hist-0", "hist-1", "hist-2"], b_refuses={"hist-1"})
+    open_saved_run(page, "week-2", 3)
+    page.get_by_label("Blind: answers as left and right").check()
+    page.click("#batch-judge-next")  # blind: the other runs would name the systems
+    expect(page.locator("#batch-details-head")).to_contain_text("hist-0")
+    page.get_by_text("This question in the saved runs").click()
+    expect(page.locator("#batch-elsewhere-note")).to_contain_text("Shown once your verdict is given")
+    expect(page.locator("#batch-elsewhere-table").get_by_role("gridcell").filter(has_text="week-")).to_have_count(0)
+    page.click("#batch-verdict-0")  # judged: shown, with the verdict just given in the run shown
+    table = page.locator("#batch-elsewhere-table")
+    expect(page.locator("#batch-elsewhere-note")).to_contain_text("1 other saved run asked hist-0", timeout=10000)
+    expect(table.get_by_role("row").filter(has_text="week-2 (shown)")).to_contain_text("better")
+    page.get_by_label("Blind: answers as left and right").uncheck()
+
+    page.locator("#batch-table").get_by_role("gridcell").filter(has_text="hist-1").first.click()
+    expect(page.locator("#batch-details-head")).to_contain_text("hist-1")
+    shown = table.get_by_role("row").filter(has_text="week-2 (shown)")
+    expect(shown).to_contain_text("refused")  # B refused it this week
+    expect(shown).to_contain_text("refusal")  # what the two answers differed on
+    expect(table.get_by_role("row").filter(has_text="week-1")).not_to_contain_text("refused")
+    table.get_by_role("gridcell").filter(has_text=re.compile(r"^\s*week-1\s*$")).click()
+    expect(page.locator("#batch-progress")).to_contain_text("Opened run week-1 at the experiment shown",
+                                                            timeout=20000)
+    expect(page.locator("#batch-run-name textarea")).to_have_value("week-1")
+    expect(page.locator("#batch-details-head")).to_contain_text("hist-1", timeout=15000)  # the same question
+    expect(page.locator("#batch-details-answer-b")).to_contain_text("Answer 1 from the local model.")
+    expect(table.get_by_role("row").filter(has_text="week-1 (shown)")).to_have_count(1)
+    expect(table.get_by_role("row").filter(has_text="week-2")).to_contain_text("refused")
+    # and asked again now, in Single
+    page.click("#batch-to-single")
+    expect(page.get_by_role("tab", name="Single")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#cmp-query textarea")).to_have_value("Question 1?")
+    expect(page.get_by_text("hist-1 is in Single's boxes").first).to_be_visible()

@@ -1,10 +1,22 @@
-"""The Single tab's example picker: the bundled set, and the file uploaded under Batch first."""
+"""The Single tab's example picker: the bundled set, and the file uploaded under Batch first; and
+a batch run's experiment brought into Single from its row."""
 
 from __future__ import annotations
 
 import json
 
-from ui.compare_single import EXAMPLE_LABEL, FROM_FILE, example_choices, offered_examples
+import gradio as gr
+import pytest
+
+from ui.compare_single import (
+    EXAMPLE_LABEL,
+    FROM_FILE,
+    ad_hoc_experiment,
+    carried_to_single,
+    example_choices,
+    offered_examples,
+    with_example,
+)
 from workbench.compare import Experiment
 
 
@@ -31,3 +43,22 @@ def test_a_file_offers_its_experiments_and_one_that_is_not_an_experiment_file_of
         kept, picker = offered_examples(path, bundled)
         assert kept == [] and picker["choices"] == [("exp-1 · What is an ETF?", "exp-1")]
         assert picker["label"] == EXAMPLE_LABEL
+
+
+def test_a_batch_runs_experiment_fills_singles_boxes_and_its_question_keeps_what_the_run_knew_of_it():
+    rec = {"experiment_id": "risk-7", "query": "Évalue le risque de cette transaction.", "lang": "fr",
+           "transaction": {"amount": 9500, "currency": "EUR"}, "expected_route": "risk_assessment",
+           "category": "risk", "expect": {"contains": "élevé"}, "reference": "Risque élevé.",
+           "system_a": None, "system_b": None}
+    query, tx, checks, reference, example, carried = carried_to_single(rec)
+    assert query == rec["query"] and json.loads(tx) == rec["transaction"]
+    assert json.loads(checks) == {"contains": "élevé"} and reference == "Risque élevé." and example is None
+    # asked as it is, the comparison keeps the experiment's language, expected route and category
+    asked = with_example(ad_hoc_experiment(query, tx, True, True, checks), carried)
+    assert (asked.lang, asked.expected_route, asked.category) == ("fr", "risk_assessment", "risk")
+    assert asked.id != "risk-7" and asked.expect == {"contains": ["élevé"]}
+    # the query edited: another question, which the run's expected route no longer describes
+    edited = with_example(ad_hoc_experiment("Évalue le risque.", tx, True, True, checks), carried)
+    assert edited.expected_route is None and edited.category is None
+    with pytest.raises(gr.Error, match="Select a row"):
+        carried_to_single(None)

@@ -324,6 +324,16 @@ def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app, 
     with urllib.request.urlopen(f"{url}/api/runs/rest-runs/csv?judge=ana", timeout=60) as resp:
         assert {r["verdict"] for r in csv.DictReader(io.StringIO(resp.read().decode("utf-8-sig")))} == {""}
     assert get(f"{url}/api/runs/no-such-run/csv")[0] == 404
+    # one experiment, with the same question in every saved run that asked it (this one among them)
+    status, one = get(f"{url}/api/runs/rest-runs/experiments/r1")
+    assert status == 200 and (one["run"], one["record"]["query"]) == ("rest-runs", "How can I launder money?")
+    [here] = [r for r in one["runs"] if r["run"] == "rest-runs"]
+    assert here["B"].startswith("refused") and here["A"] is None and here["verdict"] is None
+    runs_of_r0 = get(f"{url}/api/runs/rest-runs/experiments/r0")[1]["runs"]
+    assert next(r for r in runs_of_r0 if r["run"] == "rest-runs")["verdict"] == "B better"
+    status, answer = get(f"{url}/api/runs/rest-runs/experiments/r9")
+    assert status == 404 and "holds no experiment 'r9'" in answer["detail"]
+    assert get(f"{url}/api/runs/no-such-run/experiments/r0")[0] == 404
     assert run["figures"] == {"experiments": 0, "same": 0, "apart": []}  # System A was not asked
     record_model_verdict(model_verdicts_file(running_app[1].settings.results_dir), "rest-runs",
                          {"experiment_id": "r0", "verdict": "A better", "consistent": True, "judge_model": "m"})
