@@ -17,7 +17,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,6 +24,7 @@ from engines.base import ChatRequest, Done, Engine, EngineError, GenerationParam
 from workbench.checks import apply_checks
 from workbench.language import part_language
 from workbench.refusal import is_refusal
+from workbench.run_index import parsed_line, record_index
 
 SYSTEMS = {"A": "system_a", "B": "system_b"}
 POLL_S = 0.1  # UI refresh while comparing
@@ -206,15 +206,10 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     """Every record of a JSONL file, in order. A line torn by a crash, or damaged so that it is
     not UTF-8 any more, is left out (its experiment reruns): one bad line must not stop the runs
     from being listed, opened or resumed."""
-    out = []
-    if path.exists():
-        with path.open("rb") as fh:
-            for line in fh:
-                try:
-                    out.append(json.loads(line.decode("utf-8-sig")))  # -sig: a byte-order mark is no damage
-                except (UnicodeDecodeError, json.JSONDecodeError):
-                    continue
-    return out
+    if not path.exists():
+        return []
+    with path.open("rb") as fh:
+        return [rec for line in fh if (rec := parsed_line(line)) is not None]
 
 
 def latest_records(path: Path, ids: Collection[str] | None = None) -> list[dict[str, Any]]:
@@ -303,20 +298,16 @@ def was_removed(path: Path) -> bool:
     return any((path.parent / REMOVED).glob(f"{path.stem}.*.jsonl"))
 
 
-@lru_cache(maxsize=1024)
-def _experiment_count(path: Path, mtime_ns: int, size: int) -> int:
-    """How many experiments a results file holds; cached per version of the file (its time and
-    size), so listing the runs reads only the files written since the last listing."""
-    return len(latest_records(path))
-
-
 def saved_runs(folder: Path) -> list[SavedRun]:
     """The batch runs whose results are in `folder`, the most recently written first."""
     runs = []
     for path in folder.glob("batch-*.jsonl") if folder.is_dir() else []:
-        stat = path.stat()
+        try:
+            stat = path.stat()
+            count = len(record_index(path, stat.st_mtime_ns, stat.st_size))  # read once per version of the file
+        except OSError:  # removed (another page took it off the lists) since the folder was read
+            continue
         modified = datetime.fromtimestamp(stat.st_mtime, timezone.utc)
-        count = _experiment_count(path, stat.st_mtime_ns, stat.st_size)
         runs.append(SavedRun(path.stem.removeprefix("batch-"), count, modified))
     return sorted(runs, key=lambda r: r.modified, reverse=True)
 

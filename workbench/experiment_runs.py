@@ -6,14 +6,14 @@ last week's run answered it otherwise, and since when."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from workbench.compare import SYSTEMS, latest_records, saved_run_files
+from workbench.compare import SYSTEMS, saved_run_files
 from workbench.differences import disagreements, figures_apart
 from workbench.figures import answer_figures
 from workbench.model_judge import model_columns, model_verdicts, model_verdicts_file
+from workbench.run_index import query_words, record_at, record_index
 from workbench.verdicts import by_judge, latest_verdicts, verdicts_file
 
 FIGURES_SHOWN = 4  # of the figures an answer states, in its cell: a long answer states dozens
@@ -21,19 +21,10 @@ RUNS_COLUMNS = ["run", "answered (UTC)", "models", "parameters", "A", "B", "diff
                 "model verdict"]
 
 
-@lru_cache(maxsize=256)
-def _by_id(path: Path, mtime_ns: int, size: int) -> dict[str, dict[str, Any]]:
-    """A results file's latest record of each experiment, by id; cached per version of the file
-    (its time and size), so looking an experiment up again reads only the runs written since."""
-    return {rec["experiment_id"]: rec for rec in latest_records(path)}
-
-
 def same_question(first: str | None, second: str | None) -> bool:
     """Whether two queries are one question: the same words, whatever the spacing or case (two
     files may both have a `row-2`, about different things)."""
-    def words(text: str | None) -> str:
-        return " ".join(str(text or "").split()).casefold()
-    return bool(words(first)) and words(first) == words(second)
+    return bool(query_words(first)) and query_words(first) == query_words(second)
 
 
 def system_cell(res: dict[str, Any] | None) -> str | None:
@@ -91,11 +82,15 @@ def experiment_runs(results_dir: Path, rec: dict[str, Any], judge: str | None = 
     and token budget, what each system did (system_cell), what the two answers differed on, the
     verdict `judge` gave it there (the analyst's own, as the run's table shows them; None: those
     given without a sign-in) and the judge model's."""
-    exp_id, query = rec.get("experiment_id"), rec.get("query")
+    exp_id, words = rec.get("experiment_id"), query_words(rec.get("query"))
     found = []
     for run, path, stat in saved_run_files(results_dir):
-        there = _by_id(path, stat.st_mtime_ns, stat.st_size).get(exp_id)
-        if there is not None and same_question(there.get("query"), query):
+        try:
+            where = record_index(path, stat.st_mtime_ns, stat.st_size).get(exp_id)
+            there = record_at(path, where[1]) if where and words and where[0] == words else None
+        except OSError:  # removed since it was listed
+            continue
+        if there is not None:
             found.append((run.name, there))
     if not found:
         return []

@@ -106,3 +106,17 @@ def test_the_same_question_is_the_same_words_whatever_the_spacing_or_case():
     assert not same_question("What is EBITDA?", "What is EBIT?")
     assert not same_question("", "")
     assert not same_question(None, None)
+
+
+def test_a_run_resumed_gives_its_latest_record_and_a_torn_line_is_passed_over(tmp_path):
+    right = _answer("System A", "The P/E ratio is 15.", "deepseek-chat")
+    failed = _rec("pe", right, _answer("System B", "", "demo-model", error=ConfigurationError("no key")))
+    again = _rec("pe", right, _answer("System B", "The P/E ratio is 15 here too, from 60 and 4.", "demo-model"))
+    path = run_file(tmp_path, "resumed")
+    path.write_text(json.dumps(failed) + "\n" + '{"experiment_id": "pe", "que' + "\n" + json.dumps(again) + "\n",
+                    encoding="utf-8")
+    [row] = experiment_runs(tmp_path, failed)
+    assert row["B"] == "answered · en · checks 1 of 1 · states 15, 60, 4 · 1.2 s"
+    with path.open("a", encoding="utf-8") as fh:  # a later attempt, appended: the file's new version is read
+        fh.write(json.dumps(failed) + "\n")
+    assert experiment_runs(tmp_path, failed)[0]["B"] == "failed: not_configured"
