@@ -170,10 +170,12 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
             return nothing
         return view(rec, run_name, False, judge_of(request))
 
-    def show_shown(held: dict[str, dict], run_name: str, before: dict | None, request: gr.Request) -> tuple:
-        """The experiment shown before another run was opened from *This question in the saved
-        runs*, shown again from the run now open (the same id, the same words)."""
-        rec = held.get((before or {}).get("experiment_id") or "")
+    wanted = gr.State(None)  # the experiment to show once the run opened from a *saved runs* table is open
+
+    def show_wanted(held: dict[str, dict], run_name: str, exp_id: str | None, request: gr.Request) -> tuple:
+        """The experiment `exp_id` of the run opened from a *This question in the saved runs*
+        table (a row's details' or Single's), shown in the details."""
+        rec = held.get(exp_id or "")
         return nothing if rec is None else view(rec, run_name, False, judge_of(request))
 
     private = {"api_visibility": "private"}
@@ -205,6 +207,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
     return {"details": details, "bind_verdicts": bind_verdicts, "shown": shown, "head": head,
             "show_linked": {"fn": show_linked, "inputs": [records, run], "outputs": view_out, **private},
             "columns": col_parts, "diff": diff, "edit": edit, "elsewhere": elsewhere["table"], "to_single": to_single,
-            "show_shown": {"fn": show_shown, "inputs": [records, run, shown], "outputs": view_out, **private},
+            "wanted": wanted,
+            "show_wanted": {"fn": show_wanted, "inputs": [records, run, wanted], "outputs": view_out, **private},
             "refresh": {"fn": refresh, "inputs": [records, run, by_model["engine"], by_model["rules"], only],
                         "outputs": [tally, by_model["estimate"], only], "queue": False, **private}}

@@ -27,7 +27,7 @@ from ui.batch_view import (
 from ui.breakdown import breakdown_view, build_breakdown
 from ui.common import download_path, session_cancel, stopper
 from ui.compare_single import ad_hoc_experiment, build_single_tab, carried_to_single, offered_examples
-from ui.experiment_runs import picked_run
+from ui.experiment_runs import picked_question, picked_run
 from ui.judging import judge_of
 from ui.leaderboard import EVERY, build_leaderboard, only_of, only_options
 from ui.links import WHOLE_LINK, link_query, linked
@@ -298,16 +298,23 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
         name = str((evt.row_value or [""])[0] or "")
         return *opened_run(name, request, f"**Opened run `{name}`** — "), gr.Accordion(open=False)
 
-    def open_elsewhere(request: gr.Request, evt: gr.SelectData) -> tuple:
+    def open_elsewhere(shown: dict | None, request: gr.Request, evt: gr.SelectData) -> tuple:
         """The run of the row selected in a batch row's *This question in the saved runs*, opened
-        (its details then show the same experiment: judging's show_shown), with what was shown of
-        the last run (but the details) hidden."""
+        at the same experiment (judging's show_wanted then shows it), with what was shown of the
+        last run (but the details) hidden."""
         name = picked_run(evt)
         if name is None:
             gr.Info("That is the run shown: its details are above.")
-            return (gr.skip(),) * (len(batch_outputs) + len(hidden))
+            return (gr.skip(),) * (len(batch_outputs) + len(hidden) + 1)
         return (*opened_run(name, request, f"**Opened run `{name}`** at the experiment shown — "),
-                *(gr.update(visible=False) for _ in hidden[1:]))
+                *(gr.update(visible=False) for _ in hidden[1:]), (shown or {}).get("experiment_id"))
+
+    def open_from_single(request: gr.Request, evt: gr.SelectData) -> tuple:
+        """The run and experiment of the row selected in Single's *This question in the saved
+        runs*, opened under Batch (judging's show_wanted then shows the experiment)."""
+        name, exp_id = picked_question(evt)
+        return (*opened_run(name, request, f"**Opened run `{name}`** at `{exp_id}`, asked in Single too — "),
+                *(gr.update(visible=False) for _ in hidden), exp_id, gr.Tabs(selected="compare-batch"))
 
     def write_report(held: dict[str, dict], name: str) -> tuple[Any, Any]:
         """The run shown written up (workbench.report), with every verdict given on it so far: as
@@ -434,9 +441,14 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
                                ).success(lambda: gr.Tabs(selected="compare-single"), None, inner_tabs,
                                                     api_visibility="private", queue=False)
     # another run opened at the same experiment: the details stay, showing it from that run
-    judging["elsewhere"].select(open_elsewhere, None, [*batch_outputs, run_name, *hidden[1:]],
+    judging["elsewhere"].select(open_elsewhere, judging["shown"], [*batch_outputs, run_name, *hidden[1:],
+                                                                 judging["wanted"]],
                                 api_visibility="private").then(**judging["refresh"]).then(
-                                    **refresh_breakdown).then(**judging["show_shown"])
+                                    **refresh_breakdown).then(**judging["show_wanted"])
+    single["elsewhere"].select(open_from_single, None, [*batch_outputs, run_name, *hidden, judging["wanted"],
+                                                        inner_tabs],
+                               api_visibility="private").then(**judging["refresh"]).then(
+                                   **refresh_breakdown).then(**judging["show_wanted"])
     by_group["by"].input(**regroup)
     bind_checks_editor(judging["edit"], settings.results_dir, batch_records, shown_run, judging["shown"],
                        [judging["head"], *judging["columns"], judging["diff"]], batch_outputs[1:8],

@@ -27,6 +27,7 @@ from ui.compare_view import (
     stored_result_md,
     system_columns,
 )
+from ui.experiment_runs import build_experiment_runs, question_runs_view
 from ui.judging import VERDICT_PROMPT, VIEW_SIZE, give_verdict, judge_of
 from ui.model_judge import judge_choices, judged_single
 from ui.params import ORDER
@@ -42,6 +43,7 @@ from workbench.compare import (
     record,
     with_earlier,
 )
+from workbench.experiment_runs import QUESTION_COLUMNS
 from workbench.experiments import MAX_REFERENCE_CHARS, ExperimentFileError, load_experiments
 from workbench.export import write_csv
 from workbench.history import MAX_KEPT
@@ -203,6 +205,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         model_note = gr.Markdown(elem_id="cmp-model-verdict")
         verdicts_csv = gr.DownloadButton("Download verdicts (CSV)", visible=False, size="sm",
                                          elem_id="cmp-verdicts-csv")
+        elsewhere = build_experiment_runs("cmp-elsewhere", QUESTION_COLUMNS)  # this question in the saved runs
         with gr.Accordion("Comparisons in this browser", open=True, elem_id="cmp-log-box"):
             log_table = gr.Dataframe(
                 headers=LOG_HEADERS, max_height=320, column_widths=LOG_WIDTHS,
@@ -309,6 +312,12 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     retry_btn.click(**forget_why)
     retry_btn.click(retry_ui, [last], outputs, api_visibility="private", **services.heavy_event).success(**keep)
     last.change(retry_label, last, retry_btn, api_visibility="private", queue=False)
+
+    def saved_runs_of(rec: dict | None, request: gr.Request) -> tuple:
+        """The comparison shown's question in the saved runs (once shown: blind, once judged)."""
+        return question_runs_view(services.settings.results_dir, rec, judge_of(request))
+
+    last.change(saved_runs_of, last, [elsewhere["note"], elsewhere["table"]], api_visibility="private")
     for choice, btn in enumerate(verdict_btns):
         btn.click(verdict_button(choice), [last, why],
                   [last, verdict_note, verdicts_csv, *col_parts, diff, *col_frame, why],
@@ -343,4 +352,5 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     log_table.select(shown_again, [log], [query, tx, checks, reference, *outputs], api_visibility="private")
     log_clear.click(cleared, None, log_out, api_visibility="private", queue=False)
     return {"on_load": {"fn": restored_log, "inputs": [log], "outputs": log_out}, "example": example,
-            "file_examples": file_examples, "carry": [query, tx, checks, reference, example, carried]}
+            "file_examples": file_examples, "carry": [query, tx, checks, reference, example, carried],
+            "elsewhere": elsewhere["table"]}

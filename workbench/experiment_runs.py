@@ -6,6 +6,7 @@ last week's run answered it otherwise, and since when."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,7 @@ from workbench.verdicts import by_judge, latest_verdicts, verdicts_file
 FIGURES_SHOWN = 4  # of the figures an answer states, in its cell: a long answer states dozens
 RUNS_COLUMNS = ["run", "answered (UTC)", "models", "parameters", "A", "B", "differ on", "verdict",
                 "model verdict"]
-
-
-def same_question(first: str | None, second: str | None) -> bool:
-    """Whether two queries are one question: the same words, whatever the spacing or case (two
-    files may both have a `row-2`, about different things)."""
-    return bool(query_words(first)) and query_words(first) == query_words(second)
+QUESTION_COLUMNS = ["run", "experiment", *RUNS_COLUMNS[1:]]
 
 
 def system_cell(res: dict[str, Any] | None) -> str | None:
@@ -83,33 +79,54 @@ def experiment_runs(results_dir: Path, rec: dict[str, Any], judge: str | None = 
     verdict `judge` gave it there (the analyst's own, as the run's table shows them; None: those
     given without a sign-in) and the judge model's."""
     exp_id, words = rec.get("experiment_id"), query_words(rec.get("query"))
+    if not words:
+        return []
+    rows = _rows(results_dir, lambda index: [exp_id] if exp_id in index and index[exp_id][0] == words else [], judge)
+    return [{k: v for k, v in row.items() if k != "experiment"} for row in rows]
+
+
+def question_runs(results_dir: Path, query: str | None, judge: str | None = None) -> list[dict[str, Any]]:
+    """Every experiment of a saved run that asked `query` (the same words, under whatever id: a
+    question asked in Single, or in a file of another team), the latest run first
+    (QUESTION_COLUMNS: experiment_runs' with the experiment's id)."""
+    words = query_words(query)
+    if not words:
+        return []
+    return _rows(results_dir, lambda index: [i for i, (said, _) in index.items() if said == words], judge)
+
+
+def _rows(results_dir: Path, pick: Callable[[dict[str, tuple[str, int]]], list[str]], judge: str | None
+          ) -> list[dict[str, Any]]:
+    """A line (QUESTION_COLUMNS) per experiment that `pick` chooses from each saved run's index
+    (record_index), the latest run first."""
     found = []
     for run, path, stat in saved_run_files(results_dir):
         try:
-            where = record_index(path, stat.st_mtime_ns, stat.st_size).get(exp_id)
-            there = record_at(path, where[1]) if where and words and where[0] == words else None
+            index = record_index(path, stat.st_mtime_ns, stat.st_size)
+            found += [(run.name, there) for exp_id in pick(index)
+                      if (there := record_at(path, index[exp_id][1])) is not None]
         except OSError:  # removed since it was listed
             continue
-        if there is not None:
-            found.append((run.name, there))
     if not found:
         return []
     names = {name for name, _ in found}
-    judged = {v["run"]: v["verdict"] for v in by_judge(latest_verdicts(verdicts_file(results_dir)), judge)
-              if v.get("run") in names and v["experiment_id"] == exp_id}
+    judged = {(v["run"], v["experiment_id"]): v["verdict"]
+              for v in by_judge(latest_verdicts(verdicts_file(results_dir)), judge) if v.get("run") in names}
     models: dict[str, list[dict[str, Any]]] = {}
     for verdict in model_verdicts(model_verdicts_file(results_dir)):
         if verdict.get("run") in names:
             models.setdefault(verdict["run"], []).append(verdict)
+    by_model = {name: model_columns(given) for name, given in models.items()}
     rows = []
     for name, there in found:
-        by_model = model_columns(models.get(name, [])).get(exp_id) or {}
+        exp_id = there["experiment_id"]
         rows.append({
-            "run": name, "answered (UTC)": str(there.get("timestamp") or "").replace("T", " ")[:16] or None,
+            "run": name, "experiment": exp_id,
+            "answered (UTC)": str(there.get("timestamp") or "").replace("T", " ")[:16] or None,
             "models": _models(there), "parameters": _parameters(there),
             **{key: system_cell(there.get(system)) for key, system in SYSTEMS.items()},
             "differ on": _differ_on(there),
-            "verdict": judged.get(name),
-            "model verdict": by_model.get("model_verdict"),
+            "verdict": judged.get((name, exp_id)),
+            "model verdict": by_model.get(name, {}).get(exp_id, {}).get("model_verdict"),
         })
     return rows

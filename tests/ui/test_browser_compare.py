@@ -699,7 +699,7 @@ def test_a_rows_question_is_shown_as_every_saved_run_answered_it_and_one_opens_t
     page.get_by_label("Blind: answers as left and right").check()
     page.click("#batch-judge-next")  # blind: the other runs would name the systems
     expect(page.locator("#batch-details-head")).to_contain_text("hist-0")
-    page.get_by_text("This question in the saved runs").click()
+    page.locator("#batch-elsewhere").get_by_text("This question in the saved runs").click()
     expect(page.locator("#batch-elsewhere-note")).to_contain_text("Shown once your verdict is given")
     expect(page.locator("#batch-elsewhere-table").get_by_role("gridcell").filter(has_text="week-")).to_have_count(0)
     page.click("#batch-verdict-0")  # judged: shown, with the verdict just given in the run shown
@@ -727,3 +727,14 @@ def test_a_rows_question_is_shown_as_every_saved_run_answered_it_and_one_opens_t
     expect(page.get_by_role("tab", name="Single")).to_have_attribute("aria-selected", "true")
     expect(page.locator("#cmp-query textarea")).to_have_value("Question 1?")
     expect(page.get_by_text("hist-1 is in Single's boxes").first).to_be_visible()
+    page.click("#cmp-go")  # asked now (System A has no key here: B answers)
+    expect(page.locator("#cmp-answer-b")).not_to_be_empty(timeout=30000)
+    page.locator("#cmp-elsewhere").get_by_text("This question in the saved runs").click()
+    expect(page.locator("#cmp-elsewhere-note")).to_contain_text("2 saved runs asked this question", timeout=15000)
+    single = page.locator("#cmp-elsewhere-table")
+    expect(single.get_by_role("row").filter(has_text="week-2")).to_contain_text("hist-1")
+    single.get_by_role("gridcell").filter(has_text=re.compile(r"^\s*week-2\s*$")).click()  # opened under Batch
+    expect(page.get_by_role("tab", name="Batch")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#batch-progress")).to_contain_text("Opened run week-2 at hist-1", timeout=20000)
+    expect(page.locator("#batch-details-head")).to_contain_text("hist-1", timeout=15000)
+    expect(page.locator("#batch-details-answer-b")).to_contain_text("I can't help with that")

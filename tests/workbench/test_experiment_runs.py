@@ -8,7 +8,13 @@ import os
 
 from engines.base import ConfigurationError, GenerationParams, StreamStats
 from workbench.compare import Experiment, SystemRun, record, run_file
-from workbench.experiment_runs import RUNS_COLUMNS, experiment_runs, same_question, system_cell
+from workbench.experiment_runs import (
+    QUESTION_COLUMNS,
+    RUNS_COLUMNS,
+    experiment_runs,
+    question_runs,
+    system_cell,
+)
 from workbench.model_judge import model_verdicts_file, record_model_verdict
 from workbench.verdicts import record_verdict, verdicts_file
 
@@ -101,13 +107,6 @@ def test_a_system_cell_says_what_it_did_in_a_few_words():
     assert system_cell(failed) == "failed: rate_limit"
 
 
-def test_the_same_question_is_the_same_words_whatever_the_spacing_or_case():
-    assert same_question("What is  EBITDA?", " what is EBITDA? ")
-    assert not same_question("What is EBITDA?", "What is EBIT?")
-    assert not same_question("", "")
-    assert not same_question(None, None)
-
-
 def test_a_run_resumed_gives_its_latest_record_and_a_torn_line_is_passed_over(tmp_path):
     right = _answer("System A", "The P/E ratio is 15.", "deepseek-chat")
     failed = _rec("pe", right, _answer("System B", "", "demo-model", error=ConfigurationError("no key")))
@@ -120,3 +119,20 @@ def test_a_run_resumed_gives_its_latest_record_and_a_torn_line_is_passed_over(tm
     with path.open("a", encoding="utf-8") as fh:  # a later attempt, appended: the file's new version is read
         fh.write(json.dumps(failed) + "\n")
     assert experiment_runs(tmp_path, failed)[0]["B"] == "failed: not_configured"
+
+
+def test_a_question_is_found_in_every_run_under_whatever_id_it_was_asked(tmp_path):
+    right = _answer("System A", "The P/E ratio is 15.", "deepseek-chat")
+    ours = _rec("pe", right, right)
+    _save(tmp_path, "ours", [ours, _rec("other", right, right, query="What is EBITDA?")], age_s=600)
+    theirs = _rec("row-2", right, _answer("System B", "I can't help with that.", "demo-model"), query=QUERY.upper())
+    _save(tmp_path, "theirs", [_rec("row-1", right, right, query="Define a P/E ratio."), theirs,
+                               _rec("row-3", right, right)], age_s=60)  # asked twice in that file
+    record_verdict(verdicts_file(tmp_path), theirs, "A better", run="theirs")
+    rows = question_runs(tmp_path, f"  {QUERY.lower()} ")
+    assert [(r["run"], r["experiment"]) for r in rows] == [("theirs", "row-2"), ("theirs", "row-3"), ("ours", "pe")]
+    assert all(list(r) == QUESTION_COLUMNS for r in rows)
+    assert rows[0]["verdict"] == "A better" and rows[1]["verdict"] is None  # each experiment's own
+    assert rows[0]["B"].startswith("refused")
+    assert question_runs(tmp_path, "What is a bond?") == [] and question_runs(tmp_path, "  ") == []
+    assert experiment_runs(tmp_path, {**ours, "query": ""}) == []  # no words: no question to find
