@@ -14,12 +14,13 @@ from ui.batch_checks import build_checks_editor
 from ui.batch_view import results_frame, run_csv
 from ui.common import json_box
 from ui.compare_view import column_frame, experiment_md, shown_record, system_columns
+from ui.comparison_file import build_comparison_files, comparison_files
 from ui.experiment_runs import build_experiment_runs, experiment_runs_view
 from ui.judging import VIEW_SIZE, give_verdict, judge_of, verdict_prompt
 from ui.leaderboard import EVERY, only_of, only_options
 from ui.links import WHOLE_LINK, link_query, linked
 from ui.model_judge import bind_model_judge, build_model_judge, estimate_of, model_said
-from workbench.blind import blind_left
+from workbench.blind import blind_left, is_blind_pending
 from workbench.breakdown import SLUGS, experiment_groups
 from workbench.differences import disagreements
 from workbench.leaderboard import only_choices
@@ -87,12 +88,15 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
                          elem_id="batch-verdict-why")
         with gr.Row():
             buttons = [gr.Button(v, size="sm", elem_id=f"batch-verdict-{i}") for i, v in enumerate(VERDICTS)]
+        with gr.Row():
+            write_up, write_up_md, write_up_page = build_comparison_files("batch")
         elsewhere = build_experiment_runs()
     runs_of = [elsewhere["note"], elsewhere["table"]]  # this question in the saved runs
     col_parts = [c for key in ("A", "B") for c in cols[key]]
     frame = [titles["A"], titles["B"], *buttons[:2]]
+    write_ups = [write_up_md, write_up_page]  # of the experiment shown: hidden when another is
     view_out = [details, head, *col_parts, diff, shown, note, why, *frame, edit["checks"], edit["reference"], link,
-                *runs_of]
+                *runs_of, *write_ups]
     nothing = (gr.skip(),) * len(view_out)
 
     def view(rec: dict[str, Any], run_name: str, is_blind: bool, judge: str | None) -> tuple:
@@ -105,7 +109,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
             prompt += model_said(table_verdicts(folder, run_name, {}).get(rec["experiment_id"]))
         return (gr.update(visible=True), experiment_md(rec), *parts, differ, rec, prompt, "",
                 *column_frame(is_blind), json_box(rec.get("expect")), rec.get("reference") or "", "",
-                *experiment_runs_view(folder, rec, run_name, judge))
+                *experiment_runs_view(folder, rec, run_name, judge), *[gr.update(visible=False)] * 2)
 
     def show_row(held: dict[str, dict], run_name: str, evt: gr.SelectData, request: gr.Request) -> tuple:
         rec = held.get(str((evt.row_value or [""])[0]))
@@ -141,7 +145,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
     def give(choice: int, rec: dict | None, run_name: str, held: dict[str, dict], judge: str | None,
              said_why: str) -> tuple:
         if not rec:
-            return rec, "Select a row or *Judge the next one* first.", *[gr.skip()] * (VIEW_SIZE + 6)
+            return rec, "Select a row or *Judge the next one* first.", *[gr.skip()] * (VIEW_SIZE + 8)
         rec, said, shown_view = give_verdict(choice, rec, path, run_name, judge, said_why)
         # read once: everyone's verdicts for the tally, this judge's for the table and the run's CSV,
         # and the judge models' for both
@@ -151,7 +155,8 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         rows = list(held.values())
         return (rec, said, *shown_view, tally_of(held, run_name, judged, models),
                 results_frame(rows, mine), "", run_csv(rows, run_name, mine),
-                *experiment_runs_view(folder, rec, run_name, judge))  # its verdict there; a blind one's shown
+                *experiment_runs_view(folder, rec, run_name, judge),  # its verdict there; a blind one's shown
+                *[gr.update(visible=False)] * 2)  # a write-up of it is out of date
 
     def button(choice: int) -> Callable[..., tuple]:
         def clicked(rec: dict | None, run_name: str, held: dict[str, dict], said_why: str,
@@ -178,7 +183,17 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         rec = held.get(exp_id or "")
         return nothing if rec is None else view(rec, run_name, False, judge_of(request))
 
+    def write_shown(rec: dict | None, run_name: str, request: gr.Request) -> tuple:
+        """The experiment shown written up, with the verdict this analyst gave it and the judge
+        model's (ui.comparison_file)."""
+        if rec and not is_blind_pending(rec):
+            judged = run_verdicts(path, run_name, judge_of(request)).get(rec["experiment_id"]) or {}
+            said = table_verdicts(folder, run_name, {}).get(rec["experiment_id"]) or {}
+            rec = {**rec, "verdict": judged.get("verdict"), "verdict_note": judged.get("verdict_note"), **said}
+        return comparison_files(rec, run_name)
+
     private = {"api_visibility": "private"}
+    write_up.click(write_shown, [shown, run], write_ups, **private)
     table.select(show_row, [records, run], view_out, **private)
     link_btn.click(lambda name, rec: link_query(name, (rec or {}).get("experiment_id")), [run, shown], link,
                    **private, queue=False).then(None, link, link, js=WHOLE_LINK)
@@ -189,7 +204,8 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         written again with each verdict."""
         for choice, btn in enumerate(buttons):
             btn.click(button(choice), [shown, run, records, why],
-                      [shown, note, *col_parts, diff, *frame, tally, table, why, download, *runs_of], **private)
+                      [shown, note, *col_parts, diff, *frame, tally, table, why, download, *runs_of, *write_ups],
+                      **private)
         bind_model_judge(services, by_model, records, run, table, tally, download, tally_of)
 
     estimate = estimate_of(services)

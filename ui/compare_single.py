@@ -27,6 +27,7 @@ from ui.compare_view import (
     stored_result_md,
     system_columns,
 )
+from ui.comparison_file import build_comparison_files, comparison_files
 from ui.experiment_runs import build_experiment_runs, question_runs_view
 from ui.judging import VERDICT_PROMPT, VIEW_SIZE, give_verdict, judge_of
 from ui.model_judge import judge_choices, judged_single
@@ -205,6 +206,8 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         model_note = gr.Markdown(elem_id="cmp-model-verdict")
         verdicts_csv = gr.DownloadButton("Download verdicts (CSV)", visible=False, size="sm",
                                          elem_id="cmp-verdicts-csv")
+        with gr.Row():
+            write_up, write_up_md, write_up_page = build_comparison_files("cmp")
         elsewhere = build_experiment_runs("cmp-elsewhere", QUESTION_COLUMNS)  # this question in the saved runs
         with gr.Accordion("Comparisons in this browser", open=True, elem_id="cmp-log-box"):
             log_table = gr.Dataframe(
@@ -318,6 +321,10 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         return question_runs_view(services.settings.results_dir, rec, judge_of(request))
 
     last.change(saved_runs_of, last, [elsewhere["note"], elsewhere["table"]], api_visibility="private")
+    # a write-up is of the comparison shown as it was: another one, or a verdict given since, hides it
+    write_ups = [write_up_md, write_up_page]
+    last.change(lambda: [gr.update(visible=False)] * 2, None, write_ups, api_visibility="private", queue=False)
+    write_up.click(comparison_files, last, write_ups, api_visibility="private")
     for choice, btn in enumerate(verdict_btns):
         btn.click(verdict_button(choice), [last, why],
                   [last, verdict_note, verdicts_csv, *col_parts, diff, *col_frame, why],

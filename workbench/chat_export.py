@@ -55,7 +55,8 @@ def conversation_json(turns: list[Turn], now: datetime | None = None) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
+    """A text as a Markdown quotation, line by line (a reasoning kept apart from its answer)."""
     return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
 
 
@@ -81,7 +82,7 @@ def _answer_markdown(turn: Turn, heading: str) -> list[str]:
     if turn.reasoning:
         # from the figure the JSON keeps (3 decimals), so a conversation opened again reads the same
         took = f" ({round(turn.thinking_s, 3):.1f} s)" if turn.thinking_s is not None else ""
-        lines += [f"{heading} Reasoning{took}", "", _quoted(turn.reasoning), ""]
+        lines += [f"{heading} Reasoning{took}", "", quoted(turn.reasoning), ""]
     lines += [f"{heading} Answer", "", turn.answer or "(no answer)", ""]
     outcome = _outcome(turn)
     if outcome:
@@ -107,7 +108,7 @@ def conversation_markdown(turns: list[Turn], now: datetime | None = None) -> str
         if turn.beside is None:
             lines += [f"*Engine:* {turn.engine_label}", ""]
         if turn.system_prompt:
-            lines += ["*System prompt:*", "", _quoted(turn.system_prompt), ""]
+            lines += ["*System prompt:*", "", quoted(turn.system_prompt), ""]
         if turn.beside is None:
             lines += _answer_markdown(turn, "###")
             continue

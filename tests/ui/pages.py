@@ -52,10 +52,10 @@ def upload(page, button: str, path) -> None:
 
 
 def saved_run_both_answered(folder: Path, name: str, ids: list[str], b_refuses: Collection[str] = (),
-                            b_says: str = "from the local model") -> None:
+                            b_says: str = "from the local model", asks: str = "Question") -> None:
     """A saved batch run whose experiments both systems answered, System A "from the remote model"
     and System B `b_says`, or with a refusal on the experiments `b_refuses` (the test app has no
-    key for System A: it is written, not run)."""
+    key for System A: it is written, not run); each asks "`asks` n?"."""
     from engines.base import StreamStats
     from workbench.compare import Experiment, SystemRun, record, run_file
 
@@ -68,7 +68,7 @@ def saved_run_both_answered(folder: Path, name: str, ids: list[str], b_refuses: 
             runs = {"A": answered("System A", f"Answer {n} from the remote model."),
                     "B": answered("System B", "I can't help with that: it would mean hiding money from the bank."
                                   if exp_id in b_refuses else f"Answer {n} {b_says}.")}
-            fh.write(json.dumps(record(Experiment(id=exp_id, query=f"Question {n}?"), runs)) + "\n")
+            fh.write(json.dumps(record(Experiment(id=exp_id, query=f"{asks} {n}?"), runs)) + "\n")
 
 
 def open_saved_run(page, run: str, experiments: int) -> None:

@@ -33,6 +33,17 @@ def test_single_compare_fills_both_columns(page, tmp_path):
     expect(page.locator("#cmp-verdict-note")).to_contain_text("B better 0 · Tie 1 · Both bad 0 — 1 comparison")
     rows = download_csv(page, "#cmp-verdicts-csv", tmp_path / "verdicts.csv")
     assert [(r["system"], r["verdict"]) for r in rows] == [("A", "Tie"), ("B", "Tie")]
+    # written up for someone who will not open the app
+    page.click("#cmp-write-up")
+    expect(page.locator("#cmp-write-up-md")).to_be_visible(timeout=15000)
+    text = download(page, "#cmp-write-up-md", tmp_path / "comparison.md").read_text(encoding="utf-8")
+    assert "— a single comparison" in text and "Assess the risk of this transaction." in text
+    assert "Risk: HIGH" in text and "**Failed:** " in text and "DEEPSEEK_API_KEY" in text
+    assert "- The analyst's: **Tie**" in text
+    page_html = download(page, "#cmp-write-up-html", tmp_path / "comparison.html").read_text(encoding="utf-8")
+    assert "<h2>System B (router + local model)</h2>" in page_html
+    page.click("#cmp-verdict-1")  # another verdict: that write-up is out of date
+    expect(page.locator("#cmp-write-up-md")).to_be_hidden()
 
 
 def test_a_blind_comparison_names_its_systems_only_once_judged(page, tmp_path):
@@ -385,6 +396,8 @@ def test_a_run_is_judged_one_experiment_after_another_blind_or_not(page, running
     expect(page.locator("#batch-details-title-a")).to_have_text("Left answer · system hidden until your verdict")
     expect(page.locator("#batch-details-metrics-b")).to_contain_text("Figures hidden until your verdict")
     expect(page.locator("#batch-verdict-1")).to_have_text("Right better")
+    page.click("#batch-write-up")  # a write-up names the systems: not before the verdict
+    expect(page.get_by_text("Give your verdict first: the write-up names").first).to_be_visible()
     b_left = "local model" in page.locator("#batch-details-answer-a").inner_text()
     page.click("#batch-verdict-0" if b_left else "#batch-verdict-1")  # the side B is on
     expect(note).to_contain_text("recorded as B better for judge-0 (run judge-me)")
@@ -427,6 +440,13 @@ def test_a_run_is_judged_one_experiment_after_another_blind_or_not(page, running
         ("judge-2", "A better", "")]
     page.locator("#batch-table").get_by_role("gridcell").filter(has_text="judge-1").first.click()
     expect(note).to_contain_text("Verdict Tie (“Both give the rule; neither cites the threshold.”) was recorded")
+    page.click("#batch-write-up")  # that experiment written up, with the verdict and its reason
+    expect(page.locator("#batch-write-up-md")).to_be_visible(timeout=15000)
+    text = download(page, "#batch-write-up-md", tmp_path / "judge-1.md").read_text(encoding="utf-8")
+    assert text.startswith("# Comparison `judge-1` — run `judge-me`") and "Answer 1 from the local model." in text
+    assert "- The analyst's: **Tie** — “Both give the rule; neither cites the threshold.”" in text
+    page.locator("#batch-table").get_by_role("gridcell").filter(has_text="judge-2").first.click()
+    expect(page.locator("#batch-write-up-md")).to_be_hidden()  # another experiment: its own write-up
 
     # set against another run of the same experiments, judged there too: both runs' verdicts, and
     # which of this analyst's changed
@@ -692,9 +712,10 @@ def test_a_rows_question_is_shown_as_every_saved_run_answered_it_and_one_opens_t
     import os
 
     folder = running_app[1].settings.results_dir
-    saved_run_both_answered(folder, "week-1", ["hist-0", "hist-1"])
+    asks = "Which week asked question"  # no other test's runs ask it: the shared app's folder holds theirs
+    saved_run_both_answered(folder, "week-1", ["hist-0", "hist-1"], asks=asks)
     os.utime(run_file(folder, "week-1"), (1_790_000_000, 1_790_000_000))  # a week older
-    saved_run_both_answered(folder, "week-2", ["hist-0", "hist-1", "hist-2"], b_refuses={"hist-1"})
+    saved_run_both_answered(folder, "week-2", ["hist-0", "hist-1", "hist-2"], b_refuses={"hist-1"}, asks=asks)
     open_saved_run(page, "week-2", 3)
     page.get_by_label("Blind: answers as left and right").check()
     page.click("#batch-judge-next")  # blind: the other runs would name the systems
@@ -725,7 +746,7 @@ def test_a_rows_question_is_shown_as_every_saved_run_answered_it_and_one_opens_t
     # and asked again now, in Single
     page.click("#batch-to-single")
     expect(page.get_by_role("tab", name="Single")).to_have_attribute("aria-selected", "true")
-    expect(page.locator("#cmp-query textarea")).to_have_value("Question 1?")
+    expect(page.locator("#cmp-query textarea")).to_have_value(f"{asks} 1?")
     expect(page.get_by_text("hist-1 is in Single's boxes").first).to_be_visible()
     page.click("#cmp-go")  # asked now (System A has no key here: B answers)
     expect(page.locator("#cmp-answer-b")).not_to_be_empty(timeout=30000)
