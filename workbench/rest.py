@@ -260,5 +260,5 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
                                            ("GET", "/api/runs", runs),
                                            ("GET", "/api/runs/{name}", run),
                                            ("GET", "/api/runs/{name}/csv", run_csv),
-                                           ("GET", "/api/runs/{name}/experiments/{experiment_id}", experiment),
+                                           ("GET", "/api/runs/{name}/experiments/{experiment_id:path}", experiment),
                                            ("GET", "/api/leaderboard", leaderboard))]

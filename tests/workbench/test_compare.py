@@ -31,6 +31,7 @@ from workbench.compare import (
     failed_systems,
     latest_records,
     read_records,
+    run_file,
     saved_runs,
     with_earlier,
 )
@@ -367,6 +368,22 @@ def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app, 
         status, answer = get(f"{url}/api/runs/{name}")
         assert status == 404 and "GET /api/runs lists them" in answer["detail"], (name, answer)
     assert get(f"{url}/api/runs/..%2Fbatch-rest-runs")[0] == 404  # a path is no run name
+
+
+def test_rest_serves_an_experiment_whose_id_holds_a_slash(running_app):
+    from tests.ui.pages import saved_run_both_answered
+
+    url, services = running_app
+    folder = services.settings.results_dir
+    saved_run_both_answered(folder, "slashed-ids", ["desk/fx-1"], asks="Which desk asked")
+    try:
+        for path in ("desk/fx-1", "desk%2Ffx-1"):  # as written, or encoded
+            status, one = get(f"{url}/api/runs/slashed-ids/experiments/{path}")
+            assert status == 200 and one["experiment_id"] == "desk/fx-1", (path, one)
+            assert [r["run"] for r in one["runs"]] == ["slashed-ids"]
+        assert get(f"{url}/api/runs/slashed-ids/experiments/desk")[0] == 404
+    finally:
+        run_file(folder, "slashed-ids").unlink(missing_ok=True)
 
 
 def _record(exp_id, query, lang, a, b):
