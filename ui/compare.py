@@ -402,6 +402,15 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
     regroup = {**refresh_breakdown, "fn": breakdown_view, "outputs": [by_group["table"], by_group["download"]]}
     batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download,
                      batch_records, shown_run, saved, against]
+
+    def then_shown(event: Any, *after: dict[str, Any]) -> Any:
+        """`event`, which shows a run (a batch ended, a run opened, scored again…), followed by what
+        follows the run shown — its tally and what judging it would cost, its breakdown and its
+        questions' file — then the steps `after` (each an event's keywords), one after another."""
+        chain = event.then(**judging["refresh"]).then(**refresh_breakdown)
+        for step in after:
+            chain = chain.then(**step)
+        return chain
     upload.change(run_name_for_file, upload, run_name, api_visibility="private", queue=False)
     def file_chosen(path: str | None) -> tuple:
         """The file uploaded (or cleared), read once: its experiments offered as examples under
@@ -417,60 +426,56 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
     hide_both = {"fn": lambda: tuple(gr.update(visible=False) for _ in hidden), "inputs": None, "outputs": hidden,
                  "api_visibility": "private", "queue": False}
     batch_go.click(**hide_both)
-    batch_go.click(batch_ui, {upload, systems, concurrency, limit, only, run_name, *param_list}, batch_outputs,
-                   api_visibility="private", **services.heavy_event).then(**judging["refresh"]).then(
-                       **refresh_overview).then(**refresh_breakdown)
+    then_shown(batch_go.click(batch_ui, {upload, systems, concurrency, limit, only, run_name, *param_list},
+                              batch_outputs, api_visibility="private", **services.heavy_event), refresh_overview)
     judging["bind_verdicts"](download)
     batch_stop.click(stopper(services, "batch"), None, None, api_visibility="private", queue=False)
     saved.input(**hide_both)
-    saved.input(open_run, [saved], [*batch_outputs, run_name], api_visibility="private").then(
-        **judging["refresh"]).then(**refresh_breakdown)
+    then_shown(saved.input(open_run, [saved], [*batch_outputs, run_name], api_visibility="private"))
     batch_tab.select(lambda: [gr.update(choices=saved_run_choices(settings.results_dir))] * 2, None,
                      [saved, against], api_visibility="private")
     open_file.upload(**hide_both)
-    open_file.upload(open_results_file, [open_file], [*batch_outputs, run_name],
-                     api_visibility="private").then(**judging["refresh"]).then(**refresh_overview).then(
-                         **refresh_breakdown)
+    then_shown(open_file.upload(open_results_file, [open_file], [*batch_outputs, run_name],
+                                api_visibility="private"), refresh_overview)
     overview["box"].expand(**refresh_overview)
     batch_tab.select(**refresh_overview)
     overview["table"].select(**hide_both)
-    overview["table"].select(open_listed, None, [*batch_outputs, run_name, overview["box"]],
-                             api_visibility="private").then(**judging["refresh"]).then(**refresh_breakdown)
+    then_shown(overview["table"].select(open_listed, None, [*batch_outputs, run_name, overview["box"]],
+                                        api_visibility="private"))
     # the experiment shown, asked again in Single under the parameters set now
     judging["to_single"].click(carried_to_single, judging["shown"], single["carry"], api_visibility="private"
                                ).success(lambda: gr.Tabs(selected="compare-single"), None, inner_tabs,
                                                     api_visibility="private", queue=False)
     # another run opened at the same experiment: the details stay, showing it from that run
-    judging["elsewhere"].select(open_elsewhere, judging["shown"], [*batch_outputs, run_name, *hidden[1:],
-                                                                 judging["wanted"]],
-                                api_visibility="private").then(**judging["refresh"]).then(
-                                    **refresh_breakdown).then(**judging["show_wanted"])
-    single["elsewhere"].select(open_from_single, None, [*batch_outputs, run_name, *hidden, judging["wanted"],
-                                                        inner_tabs],
-                               api_visibility="private").then(**judging["refresh"]).then(
-                                   **refresh_breakdown).then(**judging["show_wanted"])
+    then_shown(judging["elsewhere"].select(open_elsewhere, judging["shown"],
+                                           [*batch_outputs, run_name, *hidden[1:], judging["wanted"]],
+                                           api_visibility="private"), judging["show_wanted"])
+    then_shown(single["elsewhere"].select(open_from_single, None,
+                                          [*batch_outputs, run_name, *hidden, judging["wanted"], inner_tabs],
+                                          api_visibility="private"), judging["show_wanted"])
     by_group["by"].input(**regroup)
-    bind_checks_editor(judging["edit"], settings.results_dir, batch_records, shown_run, judging["shown"],
-                       [judging["head"], *judging["columns"], judging["diff"]], batch_outputs[1:8],
-                       lambda held, name, request: results_view(held, name, own_verdicts(name, request))).then(
-                           **judging["refresh"]).then(**refresh_breakdown).then(**refresh_overview)
+    then_shown(bind_checks_editor(judging["edit"], settings.results_dir, batch_records, shown_run, judging["shown"],
+                                  [judging["head"], *judging["columns"], judging["diff"]], batch_outputs[1:8],
+                                  lambda held, name, request: results_view(held, name, own_verdicts(name, request))),
+               refresh_overview)
     report_btn.click(write_report, [batch_records, shown_run], [report, report_web], api_visibility="private")
     against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df, changes_df],
                   api_visibility="private")
     remove_btn.click(**hide_both)
-    remove_btn.click(remove_shown, [shown_run, run_name], [*batch_outputs, run_name], api_visibility="private",
-                     js=CONFIRM_REMOVAL).then(**judging["refresh"]).then(**refresh_overview).then(
-                         **refresh_breakdown).then(removed_choices, None, removed, api_visibility="private")
-    removed_box.expand(removed_choices, None, removed, api_visibility="private", queue=False)
+    relist_removed = {"fn": removed_choices, "inputs": None, "outputs": removed, "api_visibility": "private"}
+    then_shown(remove_btn.click(remove_shown, [shown_run, run_name], [*batch_outputs, run_name],
+                                api_visibility="private", js=CONFIRM_REMOVAL),
+               refresh_overview, relist_removed)
+    removed_box.expand(**relist_removed, queue=False)
     restore_btn.click(**hide_both)
-    restore_btn.click(restore, [removed], [*batch_outputs, run_name, removed], api_visibility="private").then(
-        **judging["refresh"]).then(**refresh_overview).then(**refresh_breakdown)
+    then_shown(restore_btn.click(restore, [removed], [*batch_outputs, run_name, removed], api_visibility="private"),
+               refresh_overview)
     run_link_btn.click(run_link_query, shown_run, run_link, api_visibility="private", queue=False).then(
         None, run_link, run_link, js=WHOLE_LINK)
 
     def bind_link(demo: gr.Blocks) -> None:
-        demo.load(open_linked, None, [*batch_outputs, run_name, tabs, inner_tabs], api_visibility="private").then(
-            **judging["refresh"]).then(**refresh_breakdown).then(**judging["show_linked"])
+        then_shown(demo.load(open_linked, None, [*batch_outputs, run_name, tabs, inner_tabs], api_visibility="private"),
+                   judging["show_linked"])
 
     return {"controls": param_controls, "preset": compare_preset,
             "on_load": single["on_load"], "bind_link": bind_link}
