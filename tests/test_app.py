@@ -82,7 +82,8 @@ def test_with_a_password_the_rest_routes_ask_for_it(running_app, monkeypatch, tm
         url = url.rstrip("/")
         for method, path in (("GET", "/api/health"), ("GET", "/api/runs"), ("GET", "/api/runs/x"),
                              ("GET", "/api/runs/x/csv"), ("GET", "/api/runs/x/experiments/y"),
-                             ("POST", "/api/compare"), ("GET", "/api/presets"), ("GET", "/api/leaderboard")):
+                             ("GET", "/api/questions?query=q"), ("POST", "/api/compare"), ("GET", "/api/presets"),
+                             ("GET", "/api/leaderboard")):
             for auth in (None, ("analyst", "wrong"), ("someone", "s3cret pass"), ("analyst", ""),
                          ("analyst", "another one"), ("marc", "s3cret pass")):  # one user, another's password
                 resp = httpx.request(method, url + path, json={"query": "q", "run_system_a": False},

@@ -23,7 +23,7 @@ from workbench.breakdown import SLUGS, breakdown, parse_only
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, latest_records, new_experiment_id, run_file, safe_run_name, saved_runs
 from workbench.differences import figures_agreement
-from workbench.experiment_runs import experiment_runs
+from workbench.experiment_runs import experiment_runs, question_runs
 from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, parse_runs, runs_problem, standings
 from workbench.model_judge import judges_compared, model_summary, model_verdicts, model_verdicts_file
@@ -203,6 +203,16 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         return {"run": name, "experiment_id": experiment_id, "record": rec,
                 "runs": experiment_runs(folder, rec, who or None)}
 
+    def question(request: Request, query: str = "", judge: str | None = None) -> dict[str, Any]:
+        """Every experiment of a saved run that asked `query` (the same words, whatever the spacing
+        or case, under whatever id): Single's *This question in the saved runs*, with the verdicts
+        of `judge` (by default the user the request signs in as)."""
+        if not query.split():
+            raise HTTPException(422, detail=[{"loc": ["query", "query"], "type": "value_error",
+                                              "msg": "query is empty: give the question's words"}])
+        who = judge if judge is not None else _user(request)
+        return {"query": query, "runs": question_runs(folder, query, who or None)}
+
     def run(name: str, records: bool = True, by: str | None = None) -> dict[str, Any]:
         """A saved batch run: its summary (as the Batch tab shows it), the verdicts given on it
         (counts, each judge's, the preference for System B, the judges' agreement), the judge
@@ -261,4 +271,5 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
                                            ("GET", "/api/runs/{name}", run),
                                            ("GET", "/api/runs/{name}/csv", run_csv),
                                            ("GET", "/api/runs/{name}/experiments/{experiment_id:path}", experiment),
+                                           ("GET", "/api/questions", question),
                                            ("GET", "/api/leaderboard", leaderboard))]

@@ -382,6 +382,12 @@ def test_rest_serves_an_experiment_whose_id_holds_a_slash(running_app):
             assert status == 200 and one["experiment_id"] == "desk/fx-1", (path, one)
             assert [r["run"] for r in one["runs"]] == ["slashed-ids"]
         assert get(f"{url}/api/runs/slashed-ids/experiments/desk")[0] == 404
+        # the same question looked up by its words, under whatever id a run asked it
+        status, asked = get(f"{url}/api/questions?query=which%20DESK%20asked%200%3F")
+        assert status == 200 and [(r["run"], r["experiment"]) for r in asked["runs"]] == [("slashed-ids", "desk/fx-1")]
+        assert asked["runs"][0]["B"].startswith("answered")
+        status, refused = get(f"{url}/api/questions?query=%20%20")
+        assert status == 422 and refused["detail"][0]["loc"] == ["query", "query"]
     finally:
         run_file(folder, "slashed-ids").unlink(missing_ok=True)
 
