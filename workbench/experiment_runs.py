@@ -26,13 +26,13 @@ QUESTION_COLUMNS = ["run", "experiment", *RUNS_COLUMNS[1:]]
 def system_cell(res: dict[str, Any] | None) -> str | None:
     """What one system did with the question, in a table cell: "refused · en · 1.4 s",
     "answered · fr · checks 2 of 3 · states 15, 60 · cut off in the reasoning · 3.1 s" (the
-    first figures its answer states, as it writes them), "failed: rate_limited"; None when it was
-    not asked."""
+    first figures its answer states, as it writes them), "failed: rate_limited", "stopped"; None
+    when it was not asked."""
     if not res:
         return None
     meta = res.get("metadata") or {}
-    if meta.get("error"):
-        return f"failed: {meta.get('error_kind') or 'error'}"
+    if meta.get("error"):  # a batch stopped midway left it cancelled: stopped, not failed
+        return "stopped" if meta.get("error_kind") == "cancelled" else f"failed: {meta.get('error_kind') or 'error'}"
     parts = ["refused" if res.get("refusal") else "answered"]
     if res.get("answer_lang") not in (None, "none"):
         parts.append(str(res["answer_lang"]))

@@ -105,6 +105,8 @@ def test_a_system_cell_says_what_it_did_in_a_few_words():
     assert system_cell(many) == "answered · fr · states 60, 4, 15, 6,7 % (+2 more) · 3.0 s"  # list markers are none
     failed = {"response": "", "metadata": {"error": "429 Too Many Requests", "error_kind": "rate_limit"}}
     assert system_cell(failed) == "failed: rate_limit"
+    stopped = {"response": "Le ratio", "metadata": {"error": "cancelled", "error_kind": "cancelled"}}
+    assert system_cell(stopped) == "stopped"  # a batch stopped midway: no failure of the system
 
 
 def test_a_run_resumed_gives_its_latest_record_and_a_torn_line_is_passed_over(tmp_path):
