@@ -161,6 +161,7 @@ th { background: #f6f8fa; }
 tr:nth-child(even) td { background: #fafbfc; }
 code { font: .88em ui-monospace, "SFMono-Regular", Menlo, monospace; background: #eff1f3; padding: .1em .3em;
        border-radius: 4px; }
+blockquote { margin: .6em 0; padding: .1em 1em; border-left: 3px solid #d0d7de; color: #57606a; }
 .chart { break-inside: avoid; margin: .5em 0 1em; }
 @media screen { table { display: block; max-width: 100%; overflow-x: auto; } }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } tr { break-inside: avoid; } }
