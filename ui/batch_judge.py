@@ -26,7 +26,7 @@ from workbench.differences import disagreements
 from workbench.leaderboard import only_choices
 from workbench.model_judge import judge_lines, model_verdicts, model_verdicts_file
 from workbench.report import run_tally
-from workbench.run_csv import table_verdicts, verdict_columns
+from workbench.run_csv import table_verdicts, verdict_columns, with_verdicts
 from workbench.services import Services
 from workbench.verdicts import (
     MAX_NOTE_CHARS,
@@ -187,9 +187,8 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         """The experiment shown written up, with the verdict this analyst gave it and the judge
         model's (ui.comparison_file)."""
         if rec and not is_blind_pending(rec):
-            judged = run_verdicts(path, run_name, judge_of(request)).get(rec["experiment_id"]) or {}
-            said = table_verdicts(folder, run_name, {}).get(rec["experiment_id"]) or {}
-            rec = {**rec, "verdict": judged.get("verdict"), "verdict_note": judged.get("verdict_note"), **said}
+            mine = run_verdicts(path, run_name, judge_of(request))
+            [rec] = with_verdicts([rec], table_verdicts(folder, run_name, mine))
         return comparison_files(rec, run_name)
 
     private = {"api_visibility": "private"}

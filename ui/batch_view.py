@@ -13,6 +13,7 @@ from ui.common import ANSWER_CELL, QUESTION_CELL, cell_text, download_path
 from workbench import charts
 from workbench.checks import checks_cell
 from workbench.compare import SYSTEMS, BatchProgress, latest_records, run_file, safe_run_name, saved_runs
+from workbench.differences import differ_on
 from workbench.experiments import experiment_file
 from workbench.export import write_csv
 from workbench.model_judge import by_model, model_verdicts, model_verdicts_file
@@ -43,17 +44,15 @@ def table_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """flat_rows as the table shows them: `checks` as "2 of 3" (the CSV has the two numbers), what
     the two answers differ on, the query and the answer cut short (a row's details show them in
     full, and the CSV holds them)."""
-    return [{**r, "checks": checks_cell(r), "differ_on": differ_on(r),
+    return [{**r, "checks": checks_cell(r), "differ_on": row_differ_on(r),
              "query": cell_text(r.get("query"), QUESTION_CELL), "response": cell_text(r.get("response"), ANSWER_CELL)}
             for r in flat_rows(records)]
 
 
-def differ_on(row: dict[str, Any]) -> str | None:
-    """What a row's two answers disagree on, the figures one states and the other does not
-    included — "refusal, figures" — so that the table's filter box finds them."""
-    kinds = [*(row["disagree_on"].split(", ") if row.get("disagree_on") else []),
-             *(["figures"] if row.get("figures_apart") else [])]
-    return ", ".join(kinds) or None
+def row_differ_on(row: dict[str, Any]) -> str | None:
+    """differ_on of a flat row (its `disagree_on` and `figures_apart`, worked out once per
+    experiment by flat_rows)."""
+    return differ_on(row["disagree_on"].split(", ") if row.get("disagree_on") else [], row.get("figures_apart"))
 
 
 def results_frame(records: list[dict[str, Any]], verdicts: dict[str, dict] | None = None) -> pd.DataFrame:

@@ -236,6 +236,13 @@ def disagreements(rec: dict[str, Any]) -> list[str]:
     return kinds
 
 
+def differ_on(kinds: list[str], apart: bool | None) -> str | None:
+    """What two answers differ on, in a table cell: the kinds they disagree on (disagreements)
+    and "figures" when one states a figure the other does not (figures_apart) — "refusal,
+    figures", so that a table's filter box finds them; None when nothing."""
+    return ", ".join([*kinds, *(["figures"] if apart else [])]) or None
+
+
 def disagreement_line(records: list[dict[str, Any]]) -> str:
     """How often a run's two answers disagree, per kind of disagreement: "in 12 of 190 experiments
     both answered: refusal 5 · language 3 · checks 7" ("nowhere, in 3 experiments both

@@ -10,8 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from workbench.checks import passed
 from workbench.compare import SYSTEMS, saved_run_files
-from workbench.differences import disagreements, figures_apart
+from workbench.differences import differ_on, disagreements, figures_apart
 from workbench.figures import answer_figures
 from workbench.model_judge import model_columns, model_verdicts, model_verdicts_file
 from workbench.run_index import query_words, record_at, record_index
@@ -36,9 +37,8 @@ def system_cell(res: dict[str, Any] | None) -> str | None:
     parts = ["refused" if res.get("refusal") else "answered"]
     if res.get("answer_lang") not in (None, "none"):
         parts.append(str(res["answer_lang"]))
-    checks = res.get("checks") or []
-    if checks:
-        parts.append(f"checks {sum(bool(c.get('passed')) for c in checks)} of {len(checks)}")
+    if score := passed(res):
+        parts.append(f"checks {score[0]} of {score[1]}")
     stated = answer_figures(str(res.get("response") or "")) if not res.get("refusal") else []
     if stated:
         more = len(stated) - FIGURES_SHOWN
@@ -65,11 +65,6 @@ def _parameters(rec: dict[str, Any]) -> str | None:
     if params.get("max_new_tokens") is not None:
         said.append(f"{params['max_new_tokens']} tokens")
     return ", ".join(said) or None
-
-
-def _differ_on(rec: dict[str, Any]) -> str | None:
-    kinds = [*disagreements(rec), *(["figures"] if figures_apart(rec) else [])]
-    return ", ".join(kinds) or None
 
 
 def experiment_runs(results_dir: Path, rec: dict[str, Any], judge: str | None = None) -> list[dict[str, Any]]:
@@ -125,7 +120,7 @@ def _rows(results_dir: Path, pick: Callable[[dict[str, tuple[str, int]]], list[s
             "answered (UTC)": str(there.get("timestamp") or "").replace("T", " ")[:16] or None,
             "models": _models(there), "parameters": _parameters(there),
             **{key: system_cell(there.get(system)) for key, system in SYSTEMS.items()},
-            "differ on": _differ_on(there),
+            "differ on": differ_on(disagreements(there), figures_apart(there)),
             "verdict": judged.get((name, exp_id)),
             "model verdict": by_model.get(name, {}).get(exp_id, {}).get("model_verdict"),
         })

@@ -29,6 +29,7 @@ from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, parse_runs, runs_
 from workbench.model_judge import judges_compared, model_summary, model_verdicts, model_verdicts_file
 from workbench.presets import all_presets, over_preset, unknown_preset
 from workbench.run_csv import run_csv_text
+from workbench.run_index import latest_record
 from workbench.runs_overview import runs_overview
 from workbench.services import Services
 from workbench.summary import summarize
@@ -91,6 +92,12 @@ def _user(request: Request) -> str | None:
         return session
     given = _basic_credentials(request)
     return given[0] if given else None
+
+
+def _judge(request: Request, judge: str | None) -> str | None:
+    """Whose verdicts a route shows: `judge` when the request names one (`?judge=NAME`), else the
+    user it signs in as; None for those given without a sign-in."""
+    return (judge if judge is not None else _user(request)) or None
 
 
 def login_required(auth: list[tuple[str, str]] | None):
@@ -186,8 +193,8 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         """A saved run as the CSV the Batch tab downloads: a row per experiment and system, with
         the verdicts of `judge` (an analyst; by default the user the request signs in as, or the
         verdicts given without a sign-in when the app asks for none) and the judge models'."""
-        who = judge if judge is not None else _user(request)
-        return Response(run_csv_text(folder, name, saved(name), who or None), media_type="text/csv; charset=utf-8",
+        return Response(run_csv_text(folder, name, saved(name), _judge(request, judge)),
+                        media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="batch-{name}.csv"'})
 
     def experiment(name: str, experiment_id: str, request: Request, judge: str | None = None) -> dict[str, Any]:
@@ -195,13 +202,17 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         every saved run that asked it (workbench.experiment_runs: what each system did there, with
         the verdicts of `judge`, by default the user the request signs in as); 404 for an
         experiment the run does not hold."""
-        rec = next((r for r in saved(name) if r["experiment_id"] == experiment_id), None)
+        try:  # only a run's own name (as saved() takes it), and its one record read, not every one
+            if safe_run_name(name, "") != name:
+                raise FileNotFoundError(name)
+            rec = latest_record(run_file(folder, name), experiment_id)
+        except OSError:
+            raise HTTPException(404, detail=f"no saved run named {name!r}; GET /api/runs lists them") from None
         if rec is None:
             raise HTTPException(404, detail=f"run {name!r} holds no experiment {experiment_id!r}; "
                                             f"GET /api/runs/{name}?records=true lists them")
-        who = judge if judge is not None else _user(request)
         return {"run": name, "experiment_id": experiment_id, "record": rec,
-                "runs": experiment_runs(folder, rec, who or None)}
+                "runs": experiment_runs(folder, rec, _judge(request, judge))}
 
     def question(request: Request, query: str = "", judge: str | None = None) -> dict[str, Any]:
         """Every experiment of a saved run that asked `query` (the same words, whatever the spacing
@@ -210,8 +221,7 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         if not query.split():
             raise HTTPException(422, detail=[{"loc": ["query", "query"], "type": "value_error",
                                               "msg": "query is empty: give the question's words"}])
-        who = judge if judge is not None else _user(request)
-        return {"query": query, "runs": question_runs(folder, query, who or None)}
+        return {"query": query, "runs": question_runs(folder, query, _judge(request, judge))}
 
     def run(name: str, records: bool = True, by: str | None = None) -> dict[str, Any]:
         """A saved batch run: its summary (as the Batch tab shows it), the verdicts given on it

@@ -51,3 +51,12 @@ def record_at(path: Path, at: int) -> dict[str, Any] | None:
         fh.seek(at)
         rec = parsed_line(fh.readline())
     return rec if isinstance(rec, dict) else None
+
+
+def latest_record(path: Path, experiment_id: str) -> dict[str, Any] | None:
+    """The latest record of one experiment of a results file (latest_records' own), read from its
+    line alone; None when the file holds no such experiment. Raises OSError for a file that is
+    not there."""
+    stat = path.stat()
+    where = record_index(path, stat.st_mtime_ns, stat.st_size).get(experiment_id)
+    return record_at(path, where[1]) if where else None

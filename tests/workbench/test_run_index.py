@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from engines.base import StreamStats
 from workbench.compare import Experiment, SystemRun, latest_records, record, run_file, saved_runs
-from workbench.run_index import query_words, record_at, record_index
+from workbench.run_index import latest_record, query_words, record_at, record_index
 
 
 def _rec(exp_id: str, query: str, answer: str) -> dict:
@@ -53,3 +55,13 @@ def test_a_file_written_since_is_indexed_again_and_its_words_are_spacing_and_cas
         fh.write(json.dumps(_rec("b", "What is a bond?", "y")) + "\n")
     assert list(_index_of(path)) == ["a", "b"]
     assert query_words(" What is\nEBITDA? ") == query_words("what is ebitda?")
+
+
+def test_one_experiments_latest_record_is_read_from_its_line(tmp_path):
+    path = run_file(tmp_path, "one")
+    first, again = _rec("pe", "What is a P/E ratio?", "15."), _rec("pe", "What is a P/E ratio?", "Fifteen.")
+    path.write_text(json.dumps(first) + "\n" + json.dumps(again) + "\n", encoding="utf-8")
+    assert latest_record(path, "pe") == again == latest_records(path)[0]
+    assert latest_record(path, "other") is None
+    with pytest.raises(OSError):
+        latest_record(run_file(tmp_path, "missing"), "pe")
