@@ -21,6 +21,7 @@ import os
 import queue
 import threading
 import time
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,8 @@ import torch
 from transformers import GenerationConfig, StoppingCriteria, StoppingCriteriaList
 from transformers.generation.streamers import BaseStreamer
 
-from engines.base import GenerationParams
+from engines.adapters import AdapterInUse
+from engines.base import GenerationParams, InvalidRequestError
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +159,33 @@ class _RowStop(StoppingCriteria):
         return torch.tensor(flags, dtype=torch.bool, device=input_ids.device)
 
 
+class _Task:
+    """Work handed to the worker thread, and its outcome for the thread that waits on it."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        self._work = work
+        self._done = threading.Event()
+        self._value: Any = None
+        self._error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._value = self._work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            self._error = exc
+        self._done.set()
+
+    def fail(self, exc: BaseException) -> None:
+        self._error = exc
+        self._done.set()
+
+    def result(self) -> Any:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 def left_pad(sequences: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Token ids and attention mask, left-padded: every row ends where generation starts."""
     width = max(len(seq) for seq in sequences)
@@ -172,7 +201,7 @@ class Scheduler(abc.ABC):
     """What both schedulers share: a worker thread that owns the model, and a queue of jobs."""
 
     def __init__(self, model: Any, *, pad_id: int, eos_ids: set[int], device: torch.device,
-                 max_batch_size: int = 8, gather_s: float = 0.004, uses_adapters: bool = False,
+                 max_batch_size: int = 8, gather_s: float = 0.004, adapters: Collection[str] = (),
                  cpu_threads: int | None = None) -> None:
         self.model = model
         self.pad_id = pad_id
@@ -180,8 +209,9 @@ class Scheduler(abc.ABC):
         self.device = device
         self.max_batch_size = max(1, max_batch_size)
         self.gather_s = gather_s  # how long to wait for requests that arrive together
-        self.uses_adapters = uses_adapters
+        self.adapters: set[str] = set(adapters)  # the LoRA adapters a job may name; changed under _cond
         self._pending: list[Job] = []
+        self._tasks: list[_Task] = []  # work for the worker thread between two steps
         self._cond = threading.Condition()
         self._closed = False
         self._trimmed_at = 0.0
@@ -203,12 +233,72 @@ class Scheduler(abc.ABC):
         self._started.set()
         self._loop()
 
+    @property
+    def uses_adapters(self) -> bool:
+        return bool(self.adapters)
+
     def submit(self, job: Job) -> None:
         with self._cond:
             if self._closed:
                 raise RuntimeError("the local engine is shut down")
+            if job.adapter and job.adapter not in self.adapters:
+                known = ", ".join(sorted(self.adapters)) or "none loaded"
+                raise InvalidRequestError(f"unknown adapter {job.adapter!r} (available: {known})")
             self._pending.append(job)
             self._cond.notify()
+
+    def between_steps(self, work: Callable[[], Any]) -> Any:
+        """Run `work` on the worker thread between two steps (no forward pass runs meanwhile, and
+        the rows running go on afterwards), wait for it and return what it returns or raise what
+        it raised. For changes to the model itself, such as loading a LoRA adapter."""
+        task = _Task(work)
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("the local engine is shut down")
+            self._tasks.append(task)
+            self._cond.notify()
+        return task.result()
+
+    def add_adapter(self, name: str, attach: Callable[[Any], Any]) -> None:
+        """Between two steps: `attach(model)` loads the adapter into the model and returns the
+        model to run from now on (peft wraps a model on its first adapter); then jobs may name it."""
+        def work() -> None:
+            self._use_model(attach(self.model))
+            with self._cond:
+                self.adapters.add(name)
+        self.between_steps(work)
+
+    def remove_adapter(self, name: str, detach: Callable[[Any], Any]) -> None:
+        """Between two steps, unless a running or waiting job names it: no job may name it from
+        now on, then `detach(model)` unloads it. Raises InvalidRequestError while it is in use."""
+        def work() -> None:
+            with self._cond:
+                users = [j for j in [*self._pending, *self._running()] if j.adapter == name and not j.finished]
+                if users:
+                    raise AdapterInUse(f"adapter {name!r} is answering {len(users)} request(s): "
+                                              "unload it when they end")
+                self.adapters.discard(name)
+            try:
+                self._use_model(detach(self.model))
+            except BaseException:
+                with self._cond:
+                    self.adapters.add(name)  # still loaded: peft failed before taking it out
+                raise
+        self.between_steps(work)
+
+    def _use_model(self, model: Any) -> None:
+        """On the worker thread: run `model` from the next step on."""
+        self.model = model
+
+    def _running(self) -> list[Job]:
+        """On the worker thread, between steps: the jobs now generating."""
+        return []
+
+    def _run_tasks(self) -> None:
+        with self._cond:
+            tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.run()
 
     @property
     def queue_depth(self) -> int:
@@ -220,6 +310,10 @@ class Scheduler(abc.ABC):
             self._closed = True
             self._cond.notify_all()
         self._thread.join(timeout=5)
+        with self._cond:
+            tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.fail(RuntimeError("the local engine is shut down"))
 
     @abc.abstractmethod
     def _loop(self) -> None:
@@ -266,10 +360,12 @@ class BatchScheduler(Scheduler):
 
     def _take_batch(self) -> list[Job] | None:
         with self._cond:
-            while not self._pending and not self._closed:
+            while not self._pending and not self._tasks and not self._closed:
                 self._cond.wait()
             if self._closed:
                 return None
+            if not self._pending:
+                return []  # a task to run first
         if self.max_batch_size > 1 and self.gather_s:
             time.sleep(self.gather_s)  # let requests that arrive together share the batch
         with self._cond:
@@ -290,6 +386,7 @@ class BatchScheduler(Scheduler):
 
     def _loop(self) -> None:
         while True:
+            self._run_tasks()
             batch = self._take_batch()
             if batch is None:
                 return

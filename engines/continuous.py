@@ -28,6 +28,7 @@ import contextlib
 import logging
 import math
 import time
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +85,10 @@ def _make_row(job: Job) -> _Row:
     return _Row(job, list(job.input_ids), processors, generator, warp_key=warp_key)
 
 
+def _has_lora(model: Any) -> bool:
+    return hasattr(model, "peft_config")
+
+
 def _draw(probs: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     """One token from one row's probabilities with the row's own (CPU) generator."""
     if probs.device.type != "cpu":
@@ -100,15 +105,18 @@ class _AdapterRouting:
     and reads the names of the rows now running.
     """
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self) -> None:
         self._names: list[str] | None = None
-        if model is None:
-            return
+        self._hooked: weakref.WeakSet = weakref.WeakSet()
+
+    def attach(self, model: Any) -> None:
+        """Hook the model's LoRA layers not hooked yet (an adapter loaded later may add some)."""
         from peft.tuners.lora import LoraLayer
 
         for module in model.modules():
-            if isinstance(module, LoraLayer):
+            if isinstance(module, LoraLayer) and module not in self._hooked:
                 module.register_forward_pre_hook(self._hook, with_kwargs=True)
+                self._hooked.add(module)
 
     def _hook(self, module: Any, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
         if self._names is not None and "adapter_names" not in kwargs:
@@ -195,13 +203,15 @@ class ContinuousScheduler(Scheduler):
     cannot replay); steps of base-model rows replay graphs whether adapters are loaded or not.
     """
 
-    def __init__(self, model: Any, *, uses_adapters: bool = False, slots: bool | None = None,
-                 cuda_graphs: bool = True, max_columns: int | None = None, **kwargs: Any) -> None:
-        super().__init__(model, uses_adapters=uses_adapters, **kwargs)
+    def __init__(self, model: Any, *, slots: bool | None = None, cuda_graphs: bool = True,
+                 max_columns: int | None = None, **kwargs: Any) -> None:
+        super().__init__(model, **kwargs)
         self._eos_index = torch.tensor(sorted(self.eos_ids), dtype=torch.long, device=self.device)
         self._rows: list[_Row] = []
         self._began = time.perf_counter()
-        self._routing = _AdapterRouting(model if uses_adapters else None)
+        self._routing = _AdapterRouting()
+        if self.adapters:
+            self._routing.attach(model)
         if slots is None:
             slots = cuda_graphs and self.device.type == "cuda"
         self._store = (SlotStore(model, self.device, self.max_batch_size, graphs=cuda_graphs,
@@ -218,8 +228,19 @@ class ContinuousScheduler(Scheduler):
 
     # ------------------------------------------------------------ worker
 
+    def _use_model(self, model: Any) -> None:
+        super()._use_model(model)
+        if _has_lora(model):
+            self._routing.attach(model)
+        if isinstance(self._store, SlotStore):
+            self._store.use_model(model)
+
+    def _running(self) -> list[Job]:
+        return [row.job for row in self._rows]
+
     def _loop(self) -> None:
         while True:
+            self._run_tasks()
             new = self._admit()
             if new is None:
                 for row in self._rows:
@@ -237,7 +258,7 @@ class ContinuousScheduler(Scheduler):
     def _admit(self) -> list[Job] | None:
         """Jobs to start now, first come first served, as many as the batch has room for."""
         with self._cond:
-            while not self._pending and not self._rows and not self._closed:
+            while not self._pending and not self._rows and not self._tasks and not self._closed:
                 self._cond.wait()
             if self._closed:
                 return None

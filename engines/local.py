@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import torch
 
-from engines import continuous
+from engines import adapters, continuous
 from engines.base import (
     CancelledError,
     ChatRequest,
@@ -113,17 +113,6 @@ def _quantization_config(kind: Quantization, device: torch.device) -> Any:
     return BitsAndBytesConfig(load_in_8bit=True)
 
 
-def _deactivate_adapters(model: Any) -> None:
-    """Leave every LoRA layer with no active adapter: a forward without ``adapter_names`` is the
-    base model. peft activates the first adapter it loads; the schedulers name adapters per row,
-    and only when a row uses one, so steps of base-model rows skip peft's per-row routing."""
-    from peft.tuners.tuners_utils import BaseTunerLayer
-
-    for module in model.modules():
-        if isinstance(module, BaseTunerLayer):
-            module.set_adapter([], inference_mode=True)
-
-
 def _find_adapters(cfg: LocalModelConfig) -> dict[str, str]:
     found = {}
     root = Path(cfg.model) / "adapters"
@@ -165,7 +154,9 @@ class LocalEngine:
         if quant is None:
             model.to(self.device)
         model.eval()
-        self._adapters = _find_adapters(cfg)
+        self._adapters = _find_adapters(cfg)  # name -> where it came from (a folder or a Hub id)
+        self._adapter_info: dict[str, dict[str, Any]] = {}
+        self._adapter_lock = threading.Lock()  # one load or unload at a time
         if self._adapters:
             model = self._load_adapters(model)
         self.model = model
@@ -179,7 +170,7 @@ class LocalEngine:
             log.info("%s uses sliding-window attention: batching with generate instead", cfg.model)
             self.batching = "generate"
         common = dict(pad_id=self.pad_id, eos_ids=self.eos_ids, device=self.device,
-                      max_batch_size=cfg.max_batch_size, uses_adapters=bool(self._adapters),
+                      max_batch_size=cfg.max_batch_size, adapters=list(self._adapters),
                       cpu_threads=threads)
         if self.batching == "continuous":
             self.scheduler = continuous.ContinuousScheduler(
@@ -192,20 +183,14 @@ class LocalEngine:
     # ------------------------------------------------------------ loading helpers
 
     def _load_adapters(self, model: Any) -> Any:
-        try:
-            from peft import PeftModel
-        except ImportError as exc:
-            raise ConfigurationError("LoRA adapters need peft (pip install peft)") from exc
-        items = list(self._adapters.items())
-        first_name, first_path = items[0]
-        try:
-            model = PeftModel.from_pretrained(model, first_path, adapter_name=first_name)
-            for name, path in items[1:]:
-                model.load_adapter(path, adapter_name=name)
-        except (OSError, ValueError) as exc:
-            raise ConfigurationError(f"could not load LoRA adapter: {exc}") from exc
-        _deactivate_adapters(model)
-        model.eval()
+        for name, source in self._adapters.items():
+            try:
+                folder = adapters.adapter_folder(source)
+                model = adapters.attach(model, name, folder)
+            except InvalidRequestError as exc:
+                raise ConfigurationError(f"could not load LoRA adapter {name!r}: {exc}") from None
+            self._adapter_info[name] = {"name": name, "source": source, "loaded": "at start",
+                                        **adapters.describe(folder)}
         return model
 
     def _eos_ids(self) -> set[int]:
@@ -225,6 +210,39 @@ class LocalEngine:
     @property
     def adapters(self) -> list[str]:
         return list(self._adapters)
+
+    def adapter_list(self) -> list[dict[str, Any]]:
+        """Each loaded adapter: name, source, rank, alpha, target modules, and when it was loaded."""
+        return [dict(self._adapter_info[name]) for name in self._adapters if name in self._adapter_info]
+
+    def load_adapter(self, name: str, source: str) -> dict[str, Any]:
+        """Load a LoRA adapter (a folder on this machine or a Hub id) while the engine serves:
+        the rows running pause while its weights are put in, then requests may name it. Raises
+        InvalidRequestError for a name or an adapter that cannot be loaded; nothing changes then."""
+        with self._adapter_lock:
+            name = adapters.check_name(name, self.adapters)
+            started = time.perf_counter()
+            folder = adapters.adapter_folder(source)
+            self.scheduler.add_adapter(name, lambda model: adapters.attach(model, name, folder))
+            self.model = self.scheduler.model
+            self._adapters[name] = source.strip()
+            self._adapter_info[name] = {"name": name, "source": source.strip(), "loaded": "while running",
+                                        "load_s": round(time.perf_counter() - started, 2),
+                                        **adapters.describe(folder)}
+            log.info("loaded LoRA adapter %s from %s", name, source)
+            return dict(self._adapter_info[name])
+
+    def unload_adapter(self, name: str) -> None:
+        """Unload an adapter no running or waiting request names (InvalidRequestError otherwise)."""
+        with self._adapter_lock:
+            if name not in self._adapters:
+                known = ", ".join(self._adapters) or "none loaded"
+                raise adapters.UnknownAdapter(f"no adapter named {name!r} is loaded (loaded: {known})")
+            self.scheduler.remove_adapter(name, lambda model: adapters.detach(model, name))
+            self.model = self.scheduler.model
+            del self._adapters[name]
+            self._adapter_info.pop(name, None)
+            log.info("unloaded LoRA adapter %s", name)
 
     def health(self) -> dict[str, Any]:
         return {"status": "ready", "model_id": self.model_id, "device": str(self.device),
@@ -266,8 +284,8 @@ class LocalEngine:
         yield from self._consume(job, prompt, request, started, cancel)
 
     def _prepare(self, request: ChatRequest) -> tuple[str, Job]:
-        if request.adapter and request.adapter not in self._adapters:
-            known = ", ".join(self._adapters) or "none loaded"
+        if request.adapter and request.adapter not in self.scheduler.adapters:
+            known = ", ".join(self.adapters) or "none loaded"
             raise InvalidRequestError(f"unknown adapter {request.adapter!r} (available: {known})")
         prompt = self.render_prompt(request)
         ids = self.tokenizer(prompt, add_special_tokens=False)["input_ids"]
@@ -294,7 +312,11 @@ class LocalEngine:
         first_at = last_at = None
         finish: str = "error"
         error: EngineError | None = None
-        self.scheduler.submit(job)
+        try:
+            self.scheduler.submit(job)
+        except InvalidRequestError as exc:  # its adapter was unloaded since _prepare
+            yield Done(StreamStats(self.model_id, "error", total_s=time.perf_counter() - started), exc)
+            return
         try:
             ended = False
             while not ended:

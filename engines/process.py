@@ -5,8 +5,8 @@ the app's process keeps only the web layer and a reader thread that hands each r
 events. The web server then survives the model's process dying (out of memory, a crashed
 kernel), and the two can be measured apart; throughput on a 2-core machine did not change
 (README "Performance": the interpreter lock was not what limited it). It offers what the app
-uses of :class:`LocalEngine`: ``name``, ``model_id``, ``adapters``, ``stream``, ``health`` and
-``close``.
+uses of :class:`LocalEngine`: ``name``, ``model_id``, ``adapters``, ``stream``, ``health``,
+``close`` and loading or unloading LoRA adapters while it runs.
 
 If the child dies (killed, out of host memory), running streams end at once with an error that
 says so, later requests get the same error, and the rest of the app keeps working.
@@ -35,12 +35,13 @@ from engines.local import LocalEngine, LocalFailure, LocalModelConfig
 log = logging.getLogger(__name__)
 
 # messages, app -> engine process
-STREAM, CANCEL, HEALTH, CLOSE = "stream", "cancel", "health", "close"
+STREAM, CANCEL, HEALTH, CLOSE, ADAPTER = "stream", "cancel", "health", "close", "adapter"
 # messages, engine process -> app
 READY, FAILED, EVENT, ANSWER = "ready", "failed", "event", "answer"
 
 ROOT = Path(__file__).resolve().parents[1]
 HEALTH_TIMEOUT_S = 5.0
+ADAPTER_TIMEOUT_S = 1800.0  # fetching an adapter from the Hub, then loading it
 POLL_S = 0.05  # how often a waiting stream looks at its cancel flag
 
 
@@ -68,7 +69,7 @@ class ProcessEngine:
         self.cfg = cfg
         self.name = name
         self.model_id: str = info["model_id"]
-        self._adapters: list[str] = info["adapters"]
+        self._adapters: list[dict[str, Any]] = info["adapter_list"]
         self._last_health: dict[str, Any] = info["health"]
         self._waiting: dict[int, queue.Queue] = {}  # request id -> its events
         self._ids = itertools.count()
@@ -82,7 +83,38 @@ class ProcessEngine:
 
     @property
     def adapters(self) -> list[str]:
-        return list(self._adapters)
+        return [a["name"] for a in self._adapters]
+
+    def adapter_list(self) -> list[dict[str, Any]]:
+        return [dict(a) for a in self._adapters]
+
+    def load_adapter(self, name: str, source: str) -> dict[str, Any]:
+        info = self._adapter_call("load", name, source)
+        return next(a for a in self._adapters if a["name"] == info["name"])
+
+    def unload_adapter(self, name: str) -> None:
+        self._adapter_call("unload", name, "")
+
+    def _adapter_call(self, action: str, name: str, source: str) -> Any:
+        """Ask the child to load or unload an adapter; its error (a refused name, an adapter that
+        does not fit) is raised here as it was there."""
+        rid, answers = self._open()
+        try:
+            self._send((ADAPTER, rid, action, name, source))
+            try:
+                answer = answers.get(timeout=ADAPTER_TIMEOUT_S)
+            except queue.Empty:
+                raise LocalFailure(f"the local model's process did not {action} the adapter within "
+                                   f"{ADAPTER_TIMEOUT_S:.0f} s") from None
+        finally:
+            self._waiting.pop(rid, None)
+        if answer is None:
+            raise LocalFailure(self._stopped or "the local model's process is gone")
+        outcome, value, listed = answer
+        self._adapters = listed
+        if outcome == FAILED:
+            raise value
+        return value
 
     @property
     def pid(self) -> int | None:
@@ -202,7 +234,8 @@ def serve(cfg: LocalModelConfig, name: str, conn: Any, log_level: int = logging.
     except BaseException as exc:  # noqa: BLE001 - the app shows why loading failed
         conn.send((FAILED, exc if isinstance(exc, EngineError) else LocalFailure(f"{type(exc).__name__}: {exc}")))
         return
-    conn.send((READY, {"model_id": engine.model_id, "adapters": engine.adapters, "health": engine.health()}))
+    conn.send((READY, {"model_id": engine.model_id, "adapter_list": engine.adapter_list(),
+                       "health": engine.health()}))
     send_lock = threading.Lock()
     cancels: dict[int, threading.Event] = {}
 
@@ -223,6 +256,18 @@ def serve(cfg: LocalModelConfig, name: str, conn: Any, log_level: int = logging.
         finally:
             cancels.pop(rid, None)
 
+    def change_adapter(rid: int, action: str, name: str, source: str) -> None:
+        try:
+            value = engine.load_adapter(name, source) if action == "load" else engine.unload_adapter(name)
+            answer = (READY, value, engine.adapter_list())
+        except EngineError as exc:
+            answer = (FAILED, exc, engine.adapter_list())
+        except Exception as exc:  # a bug here ends this change, not the process
+            log.exception("adapter %s %s failed", action, name)
+            answer = (FAILED, LocalFailure(f"{type(exc).__name__}: {exc}"), engine.adapter_list())
+        with contextlib.suppress(OSError, EOFError):  # the app went away meanwhile
+            send((ANSWER, rid, answer))
+
     try:
         while True:
             message = conn.recv()
@@ -234,6 +279,8 @@ def serve(cfg: LocalModelConfig, name: str, conn: Any, log_level: int = logging.
                 event = cancels.get(message[1])
                 if event is not None:
                     event.set()
+            elif message[0] == ADAPTER:
+                threading.Thread(target=change_adapter, args=message[1:], daemon=True).start()
             elif message[0] == HEALTH:
                 send((ANSWER, message[1], engine.health()))
             elif message[0] == CLOSE:

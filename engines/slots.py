@@ -101,6 +101,12 @@ class SlotStore:
         self._graphs: dict[tuple[int, int], tuple[torch.cuda.CUDAGraph, torch.Tensor]] = {}
         self._pool = None
 
+    def use_model(self, model: Any) -> None:
+        """Run `model` from the next step on (an adapter was loaded or unloaded): the graphs
+        captured so far replayed the layers as they were, so they are captured again."""
+        self.model = model
+        self._graphs.clear()
+
     def release_if_large(self) -> None:
         """When no row runs: free buffers grown past KEEP_COLUMNS by a long conversation."""
         if self.rows == 0 and self.capacity > KEEP_COLUMNS:

@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 import urllib.request
 
 import pytest
@@ -83,7 +84,8 @@ def test_with_a_password_the_rest_routes_ask_for_it(running_app, monkeypatch, tm
         for method, path in (("GET", "/api/health"), ("GET", "/api/runs"), ("GET", "/api/runs/x"),
                              ("GET", "/api/runs/x/csv"), ("GET", "/api/runs/x/experiments/y"),
                              ("GET", "/api/questions?query=q"), ("POST", "/api/compare"), ("GET", "/api/presets"),
-                             ("GET", "/api/leaderboard")):
+                             ("GET", "/api/leaderboard"), ("GET", "/api/adapters"), ("POST", "/api/adapters"),
+                             ("DELETE", "/api/adapters/french-reasoning")):
             for auth in (None, ("analyst", "wrong"), ("someone", "s3cret pass"), ("analyst", ""),
                          ("analyst", "another one"), ("marc", "s3cret pass")):  # one user, another's password
                 resp = httpx.request(method, url + path, json={"query": "q", "run_system_a": False},
@@ -133,6 +135,53 @@ def test_with_a_password_the_rest_routes_ask_for_it(running_app, monkeypatch, tm
             verdicts_file(folder).unlink(missing_ok=True)
         else:
             verdicts_file(folder).write_bytes(kept)
+
+
+def test_adapters_are_loaded_and_unloaded_through_rest(running_app, demo_model_dir, monkeypatch):
+    import threading
+
+    import httpx
+
+    from engines.base import ChatRequest, GenerationParams, TextDelta, collect
+
+    url, services = running_app
+    folder = str(demo_model_dir / "adapters" / "french-reasoning")
+    listed = httpx.get(url + "/api/adapters", timeout=30).json()
+    assert listed["loading"] is True and listed["adapters"][0]["name"] == "french-reasoning"
+    assert listed["adapters"][0]["loaded"] == "at start" and listed["adapters"][0]["rank"] == 16
+    for body, status, words in (({"name": "bad name", "source": folder}, 422, "1 to 64 letters"),
+                                ({"name": "french-reasoning", "source": folder}, 422, "already loaded"),
+                                ({"name": "x", "source": "/nowhere/at/all"}, 422, "neither a folder"),
+                                ({"name": "x", "source": folder, "rank": 4}, 422, "extra")):
+        resp = httpx.post(url + "/api/adapters", json=body, timeout=60)
+        assert resp.status_code == status and words in json.dumps(resp.json()), (body, resp.text)
+    resp = httpx.post(url + "/api/adapters", json={"name": "rest-fr", "source": folder}, timeout=120)
+    try:
+        assert resp.status_code == 200 and resp.json()["loaded"] == "while running", resp.text
+        assert [a["name"] for a in httpx.get(url + "/api/adapters", timeout=30).json()["adapters"]] == [
+            "french-reasoning", "rest-fr"]
+        assert "rest-fr" in httpx.get(url + "/api/health", timeout=30).json()["system_b"]["adapters"]
+        long = GenerationParams(temperature=0, max_new_tokens=300, min_new_tokens=300)
+        stream = services.local.stream(ChatRequest.single("What is an ETF?", params=long, adapter="rest-fr"))
+        next(e for e in stream if isinstance(e, TextDelta))  # answering with it now
+        busy = httpx.delete(url + "/api/adapters/rest-fr", timeout=60)
+        assert busy.status_code == 409 and "answering 1 request" in busy.json()["detail"]
+        threading.Thread(target=collect, args=(stream,)).start()
+        monkeypatch.setattr(services.settings, "adapter_loading", False)
+        for resp in (httpx.delete(url + "/api/adapters/rest-fr", timeout=60),
+                     httpx.post(url + "/api/adapters", json={"name": "other", "source": folder}, timeout=60)):
+            assert resp.status_code == 403 and "--no-adapter-loading" in resp.json()["detail"]
+        assert httpx.get(url + "/api/adapters", timeout=30).json()["loading"] is False
+    finally:
+        monkeypatch.setattr(services.settings, "adapter_loading", True)
+        for _ in range(100):  # once the request above has ended
+            resp = httpx.delete(url + "/api/adapters/rest-fr", timeout=60)
+            if resp.status_code != 409:
+                break
+            time.sleep(0.1)
+    assert resp.status_code == 200 and [a["name"] for a in resp.json()["adapters"]] == ["french-reasoning"]
+    missing = httpx.delete(url + "/api/adapters/rest-fr", timeout=60)
+    assert missing.status_code == 404 and "no adapter named 'rest-fr'" in missing.json()["detail"]
 
 
 def test_named_chat_endpoint_streams_reasoning_apart_from_answer(running_app):

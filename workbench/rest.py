@@ -1,6 +1,6 @@
-"""JSON REST routes served beside the Gradio UI: `GET /api/health`, `POST /api/compare`, and the
+"""JSON REST routes served beside the Gradio UI: `GET /api/health`, `POST /api/compare`, the
 saved batch runs: `GET /api/runs`, `GET /api/runs/{name}` (and `/csv`: the CSV the Batch tab
-downloads).
+downloads), and System B's LoRA adapters: `GET`/`POST /api/adapters`, `DELETE /api/adapters/{name}`.
 
 With a password set (WORKBENCH_AUTH) every route asks for it, as the UI does: HTTP basic
 credentials (a script: `curl -u user:password`) or the session of a browser signed in to the app.
@@ -18,7 +18,8 @@ from fastapi import Depends, HTTPException, Request, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from engines.base import GenerationParams, validation_problems
+from engines.adapters import AdapterChangesOff, AdapterInUse, UnknownAdapter
+from engines.base import EngineError, GenerationParams, InvalidRequestError, validation_problems
 from workbench.breakdown import SLUGS, breakdown, parse_only
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, latest_records, new_experiment_id, run_file, safe_run_name, saved_runs
@@ -56,6 +57,16 @@ class CompareBody(BaseModel):
                                           "experiment's `expect` (workbench.checks).")
     reference: str | None = Field(default=None, max_length=MAX_REFERENCE_CHARS, description="The answer the "
                                   "team holds right, kept with the record (a judge model judges against it).")
+
+
+class AdapterBody(BaseModel):
+    """Body of POST /api/adapters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=64, description="What requests and the app's menus call it.")
+    source: str = Field(min_length=1, max_length=1000, description="A folder on the app's machine holding "
+                        "adapter_config.json, or a Hugging Face Hub id (owner/name).")
 
 
 REALM = "Finance LLM Workbench"
@@ -272,6 +283,27 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
             raise HTTPException(422, detail=[{"loc": ["query", "runs"], "type": "value_error", "msg": problem}])
         return board
 
+    def adapters() -> dict[str, Any]:
+        """System B's LoRA adapters loaded now (name, source, rank, alpha, target modules, loaded at
+        start or while running), and whether this app lets them be loaded and unloaded."""
+        return {"adapters": services.local.adapter_list(), "loading": services.settings.adapter_loading}
+
+    def load_adapter(body: AdapterBody) -> dict[str, Any]:
+        """Load a LoRA adapter while the app runs: requests (and every menu) may then name it. 403
+        when loading is turned off, 422 with the reason when the adapter is refused."""
+        try:
+            return services.load_adapter(body.name, body.source)
+        except EngineError as exc:
+            raise HTTPException(_adapter_status(exc), detail=str(exc)) from None
+
+    def unload_adapter(name: str) -> dict[str, Any]:
+        """Unload an adapter: 404 when none has that name, 409 while a request it answers runs."""
+        try:
+            services.unload_adapter(name)
+        except EngineError as exc:
+            raise HTTPException(_adapter_status(exc), detail=str(exc)) from None
+        return adapters()
+
     guard = [Depends(login_required(auth))]
     return [APIRoute(path, endpoint, methods=[method], tags=["workbench"], dependencies=guard)
             for method, path, endpoint in (("GET", "/api/health", health),
@@ -282,4 +314,12 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
                                            ("GET", "/api/runs/{name}/csv", run_csv),
                                            ("GET", "/api/runs/{name}/experiments/{experiment_id:path}", experiment),
                                            ("GET", "/api/questions", question),
-                                           ("GET", "/api/leaderboard", leaderboard))]
+                                           ("GET", "/api/leaderboard", leaderboard),
+                                           ("GET", "/api/adapters", adapters),
+                                           ("POST", "/api/adapters", load_adapter),
+                                           ("DELETE", "/api/adapters/{name}", unload_adapter))]
+
+
+def _adapter_status(exc: EngineError) -> int:
+    statuses = {AdapterChangesOff: 403, UnknownAdapter: 404, AdapterInUse: 409, InvalidRequestError: 422}
+    return next((code for kind, code in statuses.items() if isinstance(exc, kind)), 503)

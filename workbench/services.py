@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engines.adapters import AdapterChangesOff
 from engines.base import Engine
 from engines.local import LocalEngine, LocalModelConfig
 from engines.process import ProcessEngine
@@ -71,6 +72,21 @@ class Services:
                 shown = f"{label} (not configured)"
             out.append((shown, label))
         return out
+
+    def load_adapter(self, name: str, source: str) -> dict[str, Any]:
+        """Load a LoRA adapter into System B's model while the app runs (an InvalidRequestError when
+        refused: loading turned off, a bad name, an adapter that cannot be found or does not fit)."""
+        self._adapter_changes_allowed()
+        return self.local.load_adapter(name, source)
+
+    def unload_adapter(self, name: str) -> None:
+        self._adapter_changes_allowed()
+        self.local.unload_adapter(name)
+
+    def _adapter_changes_allowed(self) -> None:
+        if not self.settings.adapter_loading:
+            raise AdapterChangesOff("loading and unloading adapters is turned off on this app "
+                                      "(--no-adapter-loading): the adapters loaded at start are the ones offered")
 
     def cancel_flag(self, key: str) -> threading.Event:
         """The cancel flag for what `key` (a browser session and one tab) runs now.

@@ -55,6 +55,7 @@ class Settings:
     max_batch_size: int = 8
     batching: str = "continuous"
     cuda_graphs: bool = True
+    adapter_loading: bool = True  # LoRA adapters may be loaded and unloaded while the app runs
     engine_process: bool = False  # load System B's model in a child process, apart from the web server
     cpu_threads: int = 0  # on CPU, the model's threads; 0 = torch's default (every core)
     system_b_hourly_usd: float | None = None  # what System B's machine costs an hour
@@ -148,6 +149,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="e.g. sdpa or flash_attention_2 [SYSTEM_B_ATTN]")
     b.add_argument("--adapter", action="append", default=[], metavar="NAME=PATH",
                    help="extra LoRA adapter (repeatable); adapters/ beside a local model load too")
+    b.add_argument("--no-adapter-loading", dest="adapter_loading", action="store_false",
+                   default=env("SYSTEM_B_ADAPTER_LOADING", "1") not in ("0", "false", "no"),
+                   help="do not let users load or unload LoRA adapters while the app runs (a public "
+                        "demo) [SYSTEM_B_ADAPTER_LOADING=0]")
     b.add_argument("--max-batch-size", type=int, default=int(env("SYSTEM_B_MAX_BATCH", "8")),
                    help="concurrent requests batched together; 1 = one at a time "
                         "[SYSTEM_B_MAX_BATCH]")
@@ -251,6 +256,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         max_batch_size=max(1, values.get("max_batch_size", 8)),
         batching=values.get("batching", "continuous"),
         cuda_graphs=values.get("cuda_graphs", True),
+        adapter_loading=values.get("adapter_loading", True),
         engine_process=values.get("engine_process", False),
         cpu_threads=values.get("cpu_threads", 0),
         system_a_provider=values.get("system_a_provider", "deepseek"),

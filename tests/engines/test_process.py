@@ -69,6 +69,26 @@ def test_errors_come_back_typed(process_engine):
     assert long.error is not None and long.error.kind == "context_too_long"
 
 
+def test_adapters_load_and_unload_in_the_child(process_engine, local_engine, demo_model_dir):
+    from engines.base import InvalidRequestError
+
+    folder = demo_model_dir / "adapters" / "french-reasoning"
+    info = process_engine.load_adapter("fr-child", str(folder))
+    assert info["name"] == "fr-child" and info["loaded"] == "while running" and info["rank"] == 16
+    assert process_engine.adapters == ["french-reasoning", "fr-child"]
+    assert [a["name"] for a in process_engine.adapter_list()] == process_engine.adapters
+    ours = collect(process_engine.stream(ChatRequest.single(QUESTIONS[0], params=GREEDY, adapter="fr-child")))
+    theirs = collect(local_engine.stream(ChatRequest.single(QUESTIONS[0], params=GREEDY,
+                                                            adapter="french-reasoning")))
+    assert ours.error is None and (ours.reasoning, ours.content) == (theirs.reasoning, theirs.content)
+    with pytest.raises(InvalidRequestError, match="already loaded"):  # the child's error, as it was raised there
+        process_engine.load_adapter("fr-child", str(folder))
+    process_engine.unload_adapter("fr-child")
+    assert process_engine.adapters == ["french-reasoning"]
+    with pytest.raises(InvalidRequestError, match="no adapter named 'fr-child'"):
+        process_engine.unload_adapter("fr-child")
+
+
 def test_cancel_and_early_close_free_the_row(process_engine, local_engine):
     cancel = threading.Event()
     long = GenerationParams(temperature=0.7, max_new_tokens=2000, min_new_tokens=2000)

@@ -163,7 +163,7 @@ def test_slots_send_each_row_through_its_own_adapter(local_engine, monkeypatch):
     eagerly through peft's per-row routing, and once no row does, steps go back to the path a GPU
     replays as graphs (`_run`). Each row's tokens are generate's with the same adapter."""
     monkeypatch.setattr(slots, "MIN_WIDTH", 16)
-    scheduler = _scheduler(local_engine, slots=True, uses_adapters=True)
+    scheduler = _scheduler(local_engine, slots=True, adapters=["french-reasoning"])
     assert scheduler.decode == "slots"
     store = scheduler._store
     plain_steps = []
