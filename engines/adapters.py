@@ -35,6 +35,12 @@ MAX_ADAPTERS = 16  # loaded at once: each one costs memory and a routing hook pe
 ADAPTER_FILES = ["adapter_config.json", "adapter_model.safetensors", "adapter_model.bin", "*.md"]
 
 
+def default_name(source: str) -> str:
+    """A name for an adapter given none: its folder's (or Hub repository's) own, made valid."""
+    last = (source or "").strip().rstrip("/").replace("\\", "/").rsplit("/", 1)[-1]
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", last).lstrip("._-")[:64]
+
+
 def check_name(name: str, loaded: list[str]) -> str:
     """The name a new adapter is chosen by, or InvalidRequestError saying what is wrong with it."""
     name = (name or "").strip()
@@ -87,13 +93,16 @@ def _fetch(hub_id: str, revision: str | None) -> Path:
 
 
 def describe(folder: Path) -> dict[str, Any]:
-    """What the adapter's configuration says: rank, alpha and the layers it changes."""
+    """What the adapter's configuration says (rank, alpha, the layers it changes), and the size
+    of its weights."""
     try:
         config = json.loads((folder / "adapter_config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     targets = config.get("target_modules")
+    weights = [path.stat().st_size for path in folder.glob("adapter_model.*") if path.is_file()]
     return {"rank": config.get("r"), "alpha": config.get("lora_alpha"),
+            "size_mb": round(sum(weights) / 1e6, 1) if weights else None,
             "target_modules": sorted(targets) if isinstance(targets, list) else targets,
             "base_model": config.get("base_model_name_or_path")}
 

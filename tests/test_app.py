@@ -25,7 +25,7 @@ def test_help_documents_every_setting():
     out = subprocess.run([sys.executable, "app.py", "--help"], capture_output=True, text=True,
                          cwd=ROOT, timeout=120).stdout
     for flag in ("--model", "--quantization", "--adapter", "--max-batch-size", "--batching", "--no-cuda-graphs",
-                 "--engine-process", "--cpu-threads",
+                 "--engine-process", "--cpu-threads", "--no-adapter-loading",
                  "--system-a-provider",
                  "--system-a-base-url", "--system-a-model", "--system-a-key-env", "--share",
                  "--allow-public-share", "--queue-size", "--port", "SYSTEM_B_MODEL", "WORKBENCH_AUTH",

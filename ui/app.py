@@ -8,6 +8,7 @@ from typing import Any
 import gradio as gr
 
 from engines.cost import TokenPrices
+from ui.adapters import Menu, wire_adapter_panel
 from ui.chat import build_chat_tab
 from ui.common import pick_engine
 from ui.compare import api_batch, api_compare, build_compare_tab
@@ -78,7 +79,11 @@ def build_app(services: Services) -> gr.Blocks:
             chat = build_chat_tab(services)
             compare = build_compare_tab(services, comparisons, tabs)
             build_fren_tab(services, {"chat": chat, "compare": compare})
-            build_tuning_tab(services, {"chat": chat, "compare": compare}, tabs)
+            tuning = build_tuning_tab(services, {"chat": chat, "compare": compare}, tabs)
+        # every adapter menu offers the adapters loaded now (one may be loaded or unloaded while the app runs)
+        wire_adapter_panel(services, tuning["adapters"], [
+            Menu(chat["adapter"], chat["engine"]), Menu(chat["adapter_beside"], chat["beside"], hidden=True),
+            Menu(tuning["adapter"])], demo)
         # what this browser kept across a reload: the conversation and the single comparisons
         demo.load(**chat["on_load"], api_visibility="private", queue=False)
         demo.load(**compare["on_load"], api_visibility="private", queue=False)

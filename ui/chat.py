@@ -8,6 +8,7 @@ from typing import Any
 
 import gradio as gr
 
+from ui.adapters import menu_value
 from ui.common import BASE_MODEL, differences_block, download_path, pick_engine, session_cancel, session_id, stopper
 from ui.params import ORDER, build_param_panel, param_bounds, params_from_values
 from ui.saved import uploaded_path
@@ -360,8 +361,8 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         last = history[-1]
         choices = {value for _, value in services.engine_choices()}
 
-        def adapter_of(turn: Turn | None) -> str:
-            return turn.adapter if turn is not None and turn.adapter in local.adapters else BASE_MODEL
+        def adapter_of(turn: Turn | None) -> dict[str, Any]:
+            return menu_value(services, turn.adapter if turn is not None else None)
 
         return (history, render(history), render(beside_history(history)),
                 last.engine if last.engine in choices else gr.skip(), adapter_of(last),
@@ -373,6 +374,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                 save_questions, diff]
     open_json.upload(open_conversation, [open_json, turns], [*restored, saved], api_visibility="private")
 
-    return {"engine": engine, "adapter": adapter, "system_prompt": system_prompt,
+    return {"engine": engine, "adapter": adapter, "beside": beside, "adapter_beside": adapter_beside,
+            "system_prompt": system_prompt,
             "controls": controls, "preset": preset,
             "on_load": {"fn": restore, "inputs": [saved], "outputs": restored}}

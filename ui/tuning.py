@@ -12,6 +12,7 @@ import gradio as gr
 import pandas as pd
 
 from engines.base import GenerationParams
+from ui.adapters import build_adapter_panel, menu_value
 from ui.common import (
     BASE_MODEL,
     CHECKS_HINT,
@@ -40,6 +41,7 @@ from ui.tuning_view import (
 from workbench.checks import ExpectError, parse_expect
 from workbench.export import write_csv
 from workbench.presets import CUSTOM, MAX_NAME, apply_preset
+from workbench.safety import safe_markdown
 from workbench.saved import save_copy, saved_choices
 from workbench.services import LOCAL, Services
 from workbench.tuning import (
@@ -57,8 +59,9 @@ from workbench.tuning import (
 )
 
 
-def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tabs: gr.Tabs) -> None:
-    """`targets`: the tabs a configuration can be copied to (tab id -> its `controls` and `preset`)."""
+def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tabs: gr.Tabs) -> dict[str, Any]:
+    """`targets`: the tabs a configuration can be copied to (tab id -> its `controls` and `preset`).
+    Returns its adapter menu and the adapters panel, for the app to keep every adapter menu in step."""
     local = services.local
     saved_dir = services.settings.results_dir / "tuning"
 
@@ -83,6 +86,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
                                       label="LoRA adapter (System B)", elem_id="tune-adapter")
                 repeats = gr.Slider(1, 5, value=1, step=1, label="Repeat each configuration N times "
                                     "(different seeds)", elem_id="tune-repeats")
+        adapters_panel = build_adapter_panel(services)
         with gr.Accordion("Grid sweep", open=True):
             with gr.Row():
                 x_field = gr.Dropdown(SWEEPABLE, value="temperature", label="Parameter 1", elem_id="tune-x")
@@ -210,13 +214,16 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         on = f" on {label}" + (f" · {adapter_name}" if adapter_name != BASE_MODEL else "") if label else ""
         state = (f"**Opened {what}** — {len(rows)} runs of {len(table)} configurations{on}. "
                  "*Run configurations* runs them again.")
+        if adapter_name not in (BASE_MODEL, *local.adapters):
+            state += (f" The adapter {safe_markdown(adapter_name)} is not loaded now: load it under *LoRA "
+                      "adapters* to run them again with it.")
         asked = "prompt" in first  # a CSV downloaded before runs recorded their prompt has none
         return (*shown(rows, offered_copy(path), metric_name, param_name, state), gr.update(),
                 first.get("prompt") or gr.update(),
                 first.get("system_prompt") or "" if asked else gr.update(),
                 expect_box if asked else gr.update(),
                 label if label in services.engines else gr.update(),
-                adapter_name if adapter_name in (BASE_MODEL, *local.adapters) else gr.update(),
+                menu_value(services, adapter_name) if adapter_name in (BASE_MODEL, *local.adapters) else gr.update(),
                 max(r["repeat"] for r in rows), table)
 
     def score_again(rows: list[dict[str, Any]] | None, expect_json: str, metric_name: str,
@@ -299,3 +306,4 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         target = targets[tab]
         button.click(use_in(tab), [configs, use_row], [*(target["controls"][n] for n in ORDER), target["preset"], tabs],
                      api_visibility="private")
+    return {"adapter": adapter, "adapters": adapters_panel}

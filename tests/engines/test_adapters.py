@@ -193,3 +193,12 @@ def test_adapters_loaded_at_start_are_listed(local_engine):
     (info,) = local_engine.adapter_list()
     assert info["name"] == "french-reasoning" and info["loaded"] == "at start"
     assert info["rank"] == 16 and info["alpha"] == 32 and info["source"].endswith("french-reasoning")
+    assert info["size_mb"] == pytest.approx(1.2, abs=0.1)  # the bundled adapter's weights
+
+
+@pytest.mark.parametrize("source, name", [
+    ("assets/demo-model/adapters/french-reasoning", "french-reasoning"), ("owner/my adapter v2/", "my-adapter-v2"),
+    ("C:\\adapters\\fr_v1", "fr_v1"), ("owner/.hidden", "hidden"), ("", ""), ("/", ""),
+])
+def test_an_adapter_given_no_name_takes_its_folders(source, name):
+    assert adapters.default_name(source) == name

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.ui.downloads import download_csv
 from tests.ui.pages import set_number, upload
+from workbench.tuning import read_tuning_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -182,3 +183,57 @@ def test_repeats_are_summed_up_a_row_reads_in_full_and_the_run_opens_again(page,
     upload(page, "#tune-upload", csv_path)
     expect(status).to_contain_text("Opened my-sweep.csv — 6 runs", timeout=20000)
     expect(page.locator("#tune-prompt textarea")).to_have_value("Qu'est-ce que le ratio cours sur bénéfice ?")
+
+
+def test_an_adapter_loaded_in_the_page_is_offered_by_every_menu_then_unloaded(page, running_app, demo_model_dir):
+    _, services = running_app
+    folder = demo_model_dir / "adapters" / "french-reasoning"
+    page.get_by_role("tab", name="Generation tuning").click()
+    page.locator("#adapters").get_by_text("LoRA adapters (System B)").click()
+    expect(page.locator("#adapters-table")).to_contain_text("at start")
+    page.fill("#adapters-source textarea", str(demo_model_dir / "no-such-adapter"))
+    page.click("#adapters-load")
+    expect(page.locator("#adapters-status")).to_contain_text("Not loaded: '")
+    expect(page.locator("#adapters-status")).to_contain_text("is neither a folder on this machine nor a Hub id")
+    try:
+        page.fill("#adapters-name textarea", "ui-fr")
+        page.fill("#adapters-source textarea", str(folder))
+        page.click("#adapters-load")
+        expect(page.locator("#adapters-status")).to_contain_text("Loaded ui-fr in")
+        expect(page.locator("#adapters-table")).to_contain_text("while running")
+        expect(page.locator("#adapters-name textarea")).to_have_value("")
+        assert "ui-fr" in services.local.adapters
+        # this tab's menu offers it: a tuning run with it
+        page.locator("#tune-adapter input").click()
+        page.get_by_role("option", name="ui-fr", exact=True).click()
+        page.click("#tune-run")
+        expect(page.locator("#tune-status")).to_contain_text("Finished — 2 runs", timeout=120000)
+        latest = max((services.settings.results_dir / "tuning").glob("*.csv"), key=lambda p: p.stat().st_mtime)
+        assert {row["adapter"] for row in read_tuning_run(latest)} == {"ui-fr"}
+        # a page opened now offers it too (the menus were made before it was loaded)
+        other = page.context.new_page()
+        other.goto(page.url)
+        other.locator("#chat-adapter input").click()
+        expect(other.get_by_role("option", name="ui-fr", exact=True)).to_be_visible()
+        other.close()
+        # and Chat's, where it answers
+        page.get_by_role("tab", name="Chat").click()
+        page.locator("#chat-adapter input").click()
+        page.get_by_role("option", name="ui-fr", exact=True).click()
+        expect(page.locator("#chat-adapter input")).to_have_value("ui-fr")
+        # unloaded: the menus that had it picked are back on the base model
+        page.get_by_role("tab", name="Generation tuning").click()
+        page.locator("#adapters-pick input").click()
+        page.get_by_role("option", name="ui-fr", exact=True).click()
+        page.click("#adapters-unload")
+        expect(page.locator("#adapters-status")).to_contain_text("Unloaded ui-fr")
+        expect(page.locator("#adapters-table")).not_to_contain_text("ui-fr")
+        expect(page.locator("#tune-adapter input")).to_have_value("(base model)")
+        page.get_by_role("tab", name="Chat").click()
+        expect(page.locator("#chat-adapter input")).to_have_value("(base model)")
+        page.locator("#chat-adapter input").click()
+        expect(page.get_by_role("option", name="french-reasoning", exact=True)).to_be_visible()
+        expect(page.get_by_role("option", name="ui-fr", exact=True)).to_have_count(0)
+    finally:
+        if "ui-fr" in services.local.adapters:
+            services.local.unload_adapter("ui-fr")

@@ -53,6 +53,13 @@ def test_bad_adapter_flag_is_explained():
         parse(["--adapter", "nopath"])
 
 
+def test_adapter_loading_is_on_unless_turned_off(monkeypatch):
+    assert parse([]).adapter_loading
+    assert not parse(["--no-adapter-loading"]).adapter_loading
+    monkeypatch.setenv("SYSTEM_B_ADAPTER_LOADING", "0")
+    assert not parse([]).adapter_loading
+
+
 def test_cuda_graphs_are_on_unless_turned_off(monkeypatch):
     assert parse([]).cuda_graphs
     assert not parse(["--no-cuda-graphs"]).cuda_graphs
