@@ -211,9 +211,15 @@ class LocalEngine:
     def adapters(self) -> list[str]:
         return list(self._adapters)
 
+    def model_name(self, adapter: str | None) -> str:
+        """The model that answers a request: with an adapter, the model and the adapter ("demo-model
+        + fr-v2"), so that every table naming the model behind System B tells a fine-tune from its
+        base (the runs overview, the leaderboard, the saved-runs lines)."""
+        return f"{self.model_id} + {adapter}" if adapter else self.model_id
+
     def adapter_list(self) -> list[dict[str, Any]]:
         """Each loaded adapter: name, source, rank, alpha, target modules, and when it was loaded."""
-        return [dict(self._adapter_info[name]) for name in self._adapters if name in self._adapter_info]
+        return [dict(self._adapter_info[name]) for name in list(self._adapters) if name in self._adapter_info]
 
     def load_adapter(self, name: str, source: str) -> dict[str, Any]:
         """Load a LoRA adapter (a folder on this machine or a Hub id) while the engine serves:
@@ -242,6 +248,8 @@ class LocalEngine:
             self.model = self.scheduler.model
             del self._adapters[name]
             self._adapter_info.pop(name, None)
+            if self.device.type == "cuda":
+                torch.cuda.empty_cache()  # give the adapter's memory back
             log.info("unloaded LoRA adapter %s", name)
 
     def health(self) -> dict[str, Any]:
@@ -279,7 +287,8 @@ class LocalEngine:
         try:
             prompt, job = self._prepare(request)
         except EngineError as exc:
-            yield Done(StreamStats(self.model_id, "error", total_s=time.perf_counter() - started), exc)
+            yield Done(StreamStats(self.model_name(request.adapter), "error",
+                                   total_s=time.perf_counter() - started), exc)
             return
         yield from self._consume(job, prompt, request, started, cancel)
 
@@ -315,7 +324,8 @@ class LocalEngine:
         try:
             self.scheduler.submit(job)
         except InvalidRequestError as exc:  # its adapter was unloaded since _prepare
-            yield Done(StreamStats(self.model_id, "error", total_s=time.perf_counter() - started), exc)
+            yield Done(StreamStats(self.model_name(request.adapter), "error",
+                                   total_s=time.perf_counter() - started), exc)
             return
         try:
             ended = False
@@ -349,7 +359,7 @@ class LocalEngine:
             job.stop("cancelled")
             raise
         stats = StreamStats(
-            model_id=self.model_id, finish_reason="error" if error else finish,  # type: ignore[arg-type]
+            model_id=self.model_name(request.adapter), finish_reason="error" if error else finish,  # type: ignore[arg-type]
             ttft_s=(first_at - started) if first_at else None,
             total_s=time.perf_counter() - started,
             reasoning_tokens=counts["reasoning"], content_tokens=counts["content"],

@@ -34,6 +34,11 @@ def menu_choices(services: Services) -> list[str]:
     return [BASE_MODEL, *services.local.adapters]
 
 
+def chosen_adapter(value: str | None) -> str | None:
+    """The adapter a menu names, or None for the base model."""
+    return None if value in (None, "", BASE_MODEL) else value
+
+
 def menu_value(services: Services, name: str | None) -> dict[str, Any]:
     """An adapter menu set to `name` (the base model when it is not loaded), its choices those
     loaded now: a page opened before an adapter was loaded elsewhere offers it too."""

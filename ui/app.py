@@ -83,7 +83,7 @@ def build_app(services: Services) -> gr.Blocks:
         # every adapter menu offers the adapters loaded now (one may be loaded or unloaded while the app runs)
         wire_adapter_panel(services, tuning["adapters"], [
             Menu(chat["adapter"], chat["engine"]), Menu(chat["adapter_beside"], chat["beside"], hidden=True),
-            Menu(tuning["adapter"])], demo)
+            Menu(tuning["adapter"]), Menu(compare["adapter"])], demo)
         # what this browser kept across a reload: the conversation and the single comparisons
         demo.load(**chat["on_load"], api_visibility="private", queue=False)
         demo.load(**compare["on_load"], api_visibility="private", queue=False)

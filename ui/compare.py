@@ -12,6 +12,7 @@ from typing import Any
 import gradio as gr
 
 from engines.base import GenerationParams
+from ui.adapters import chosen_adapter, menu_choices
 from ui.batch_checks import bind_checks_editor
 from ui.batch_judge import build_batch_judging
 from ui.batch_view import (
@@ -25,7 +26,7 @@ from ui.batch_view import (
     saved_run_choices,
 )
 from ui.breakdown import breakdown_view, build_breakdown
-from ui.common import download_path, session_cancel, stopper
+from ui.common import BASE_MODEL, download_path, session_cancel, stopper
 from ui.compare_single import ad_hoc_experiment, build_single_tab, carried_to_single, offered_examples
 from ui.experiment_runs import picked_question, picked_run
 from ui.judging import judge_of
@@ -119,8 +120,11 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
             "compare", "Generation parameters — both systems, single and batch (stored with each result)",
             columns=3, folder=settings.results_dir)
         param_list = [param_controls[name] for name in ORDER]
+        with gr.Row():
+            b_adapter = gr.Dropdown(menu_choices(services), value=BASE_MODEL, scale=0, min_width=420,
+                                    label="System B's LoRA adapter — single and batch", elem_id="cmp-adapter")
         with gr.Tabs() as inner_tabs:
-            single = build_single_tab(services, log, examples, param_controls, chosen_params)
+            single = build_single_tab(services, log, examples, param_controls, chosen_params, b_adapter)
 
             with gr.Tab("Batch", id="compare-batch") as batch_tab:
                 with gr.Row():
@@ -229,7 +233,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
         out_path = run_file(settings.results_dir, safe_name)
         cancel = session_cancel(services, request, "batch")
         run = start_batch(comparator, exps, out_path, concurrency=int(conc), systems=tuple(chosen),
-                          params=params, cancel=cancel)
+                          params=params, cancel=cancel, adapter=chosen_adapter(data[b_adapter]))
         ids = {e.id for e in exps}
         # Rows finished by an earlier run (resume) are read once; new ones arrive with progress.
         done = {r["experiment_id"]: r for r in latest_records(out_path, ids)}
@@ -426,7 +430,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
     hide_both = {"fn": lambda: tuple(gr.update(visible=False) for _ in hidden), "inputs": None, "outputs": hidden,
                  "api_visibility": "private", "queue": False}
     batch_go.click(**hide_both)
-    then_shown(batch_go.click(batch_ui, {upload, systems, concurrency, limit, only, run_name, *param_list},
+    then_shown(batch_go.click(batch_ui, {upload, systems, concurrency, limit, only, run_name, b_adapter, *param_list},
                               batch_outputs, api_visibility="private", **services.heavy_event), refresh_overview)
     judging["bind_verdicts"](download)
     batch_stop.click(stopper(services, "batch"), None, None, api_visibility="private", queue=False)
@@ -477,7 +481,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
         then_shown(demo.load(open_linked, None, [*batch_outputs, run_name, tabs, inner_tabs], api_visibility="private"),
                    judging["show_linked"])
 
-    return {"controls": param_controls, "preset": compare_preset,
+    return {"controls": param_controls, "preset": compare_preset, "adapter": b_adapter,
             "on_load": single["on_load"], "bind_link": bind_link}
 
 
@@ -485,12 +489,15 @@ def api_compare(services: Services):
     comparator = services.comparator()
 
     def compare(query: str, transaction_json: str = "", run_system_a: bool = True,
-                run_system_b: bool = True, params_json: str = "{}", expect_json: str = "") -> dict[str, Any]:
+                run_system_b: bool = True, params_json: str = "{}", expect_json: str = "",
+                adapter: str = "") -> dict[str, Any]:
         """Compare one query on both systems (`params_json`: generation parameters for both, as
-        for /chat; `expect_json`: checks on the answers, as an experiment's `expect`); returns
-        the same record as POST /api/compare."""
+        for /chat; `expect_json`: checks on the answers, as an experiment's `expect`; `adapter`:
+        the LoRA adapter System B's model answers with, empty for none); returns the same record
+        as POST /api/compare."""
         exp = ad_hoc_experiment(query, transaction_json, run_system_a, run_system_b, expect_json)
-        return comparator.run(exp, run_system_a, run_system_b, params=params_from_json(params_json))
+        return comparator.run(exp, run_system_a, run_system_b, params=params_from_json(params_json),
+                              adapter=adapter.strip() or None)
     return compare
 
 
@@ -499,9 +506,10 @@ def api_batch(services: Services):
     settings = services.settings
 
     def batch(experiments_jsonl: str = "", systems: str = "A,B", concurrency: int = 4,
-              limit: int = 0, run_name: str = "api", params_json: str = "{}") -> Iterator[dict[str, Any]]:
-        """Run a batch (JSONL text, or empty for the bundled set; `params_json` as for /compare);
-        streams progress, ends with a summary."""
+              limit: int = 0, run_name: str = "api", params_json: str = "{}",
+              adapter: str = "") -> Iterator[dict[str, Any]]:
+        """Run a batch (JSONL text, or empty for the bundled set; `params_json` and `adapter` as
+        for /compare); streams progress, ends with a summary."""
         params = params_from_json(params_json)
         try:
             exps = load_experiments(experiments_jsonl, name="api.jsonl") if experiments_jsonl.strip() \
@@ -516,7 +524,7 @@ def api_batch(services: Services):
         safe_name = safe_run_name(run_name, "api")
         out_path = run_file(settings.results_dir, safe_name)
         run = start_batch(comparator, exps, out_path, concurrency=max(1, min(MAX_CONCURRENCY, int(concurrency))),
-                          systems=chosen, params=params)
+                          systems=chosen, params=params, adapter=adapter.strip() or None)
         for prog in unwritten_stops(run, out_path):
             if prog.finished or prog.stopped:
                 records = latest_records(out_path, {e.id for e in exps})

@@ -11,6 +11,7 @@ from typing import Any
 import gradio as gr
 
 from engines.base import GenerationParams
+from ui.adapters import chosen_adapter
 from ui.batch_checks import checks_with_reference_figures
 from ui.common import CHECKS_HINT, download_path, json_box, session_cancel, stopper
 from ui.compare_log import LOG_HEADERS, LOG_WIDTHS, cleared, remembered, restored_log, shown_again
@@ -135,10 +136,11 @@ EXAMPLE_LABEL = "Example from the experiment set (or from a file uploaded under 
 
 
 def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Experiment],
-                     param_controls: dict[str, Any],
-                     chosen_params: Callable[[dict], GenerationParams]) -> dict[str, Any]:
+                     param_controls: dict[str, Any], chosen_params: Callable[[dict], GenerationParams],
+                     b_adapter: gr.Dropdown) -> dict[str, Any]:
     """Lays out the Single tab (inside the Compare tab's tabs) and binds it: `examples` fill the
-    example picker, `param_controls` are the Compare tab's parameters, read by `chosen_params`;
+    example picker, `param_controls` are the Compare tab's parameters, read by `chosen_params`,
+    `b_adapter` its menu of System B's adapter;
     `log` keeps this browser's comparisons (ui.compare_log.browser_log). Returns what the app runs
     on page load (the log read back: `on_load`), and the example picker with the session's
     examples from an uploaded file (`example`, `file_examples`: offered_examples fills them)."""
@@ -237,7 +239,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         exp = with_example(ad_hoc_experiment(data[query], data[tx], do_a, do_b, data[checks]),
                            example_of(data[example], data[file_examples]) or data[carried])
         yield from streamed(exp, do_a, do_b, chosen_params(data), session_cancel(services, request, "compare"),
-                            blind_left() if data[blind] else None)
+                            blind_left() if data[blind] else None, adapter=chosen_adapter(data[b_adapter]))
 
     def retry_ui(rec: dict | None, request: gr.Request) -> Iterator[tuple]:
         """The systems of the comparison shown that failed or were stopped, asked again under the
@@ -248,19 +250,21 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         params = GenerationParams(**rec["params"]) if rec.get("params") else None
         left = rec["blind_left"] if is_blind_pending(rec) else None
         yield from streamed(experiment_of(rec), "A" in keys, "B" in keys, params,
-                            session_cancel(services, request, "compare"), left, rec)
+                            session_cancel(services, request, "compare"), left, rec, rec.get("system_b_adapter"))
 
     def streamed(exp: Experiment, do_a: bool, do_b: bool, params: GenerationParams | None,
-                 cancel: Any, left: str | None, earlier: dict | None = None) -> Iterator[tuple]:
+                 cancel: Any, left: str | None, earlier: dict | None = None,
+                 adapter: str | None = None) -> Iterator[tuple]:
         """The columns as the systems asked answer (blind: `left` is the system shown on the left,
         and nothing shows until both have finished), then the finished comparison; `earlier`, a
-        comparison whose answers of the systems not asked now stay (shown as they were)."""
+        comparison whose answers of the systems not asked now stay (shown as they were);
+        `adapter`, System B's LoRA adapter."""
         frame = column_frame(bool(left))
         if left:
             yield ("", BLIND_WAITING, "", "", BLIND_WAITING, "", "", None, "", *frame)  # no verdict yet
         runs: dict[str, SystemRun] = {}
         out: list[str] = []
-        for runs in comparator.stream(exp, do_a, do_b, cancel, params):
+        for runs in comparator.stream(exp, do_a, do_b, cancel, params, adapter):
             if left:
                 continue
             out = []
@@ -270,7 +274,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                         [reasoning_md(run.reasoning), answer_md(run), metrics_md(run)])
             yield (*out, "", gr.update(), "", *frame)
             frame = [gr.skip()] * 4  # set once
-        rec = with_earlier(record(exp, runs, params), earlier)
+        rec = with_earlier(record(exp, runs, params, adapter), earlier)
         if left:
             rec["blind_left"] = left
             failed = any(run.error is not None and run.error.kind != "cancelled" for run in runs.values())
@@ -300,7 +304,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     col_frame = [titles["A"], titles["B"], *verdict_btns[:2]]
     outputs = [*col_parts, diff, last, verdict_note, *col_frame]
     example.change(pick_example, [example, file_examples], [query, tx, checks, reference], api_visibility="private")
-    compare_inputs = {query, tx, checks, run_a, run_b, blind, example, file_examples, carried, *param_list}
+    compare_inputs = {query, tx, checks, run_a, run_b, blind, example, file_examples, carried, b_adapter, *param_list}
     # a comparison that ended, or a verdict given, goes into this browser's log
     log_out = [log, log_table, log_csv, log_questions]
     keep = {"fn": remembered, "inputs": [last, log], "outputs": log_out, "api_visibility": "private",

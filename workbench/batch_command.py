@@ -106,6 +106,9 @@ def build_batch_parser() -> argparse.ArgumentParser:
     parser.add_argument("--preset", default=None, metavar="NAME",
                         help="start from a parameter preset: a built-in one or one saved in the app (the "
                         "presets.json of --results-dir); --params then changes what it names")
+    parser.add_argument("--system-b-adapter", default=None, metavar="NAME",
+                        help="the LoRA adapter System B's model answers with: one loaded at start (--adapter "
+                        "NAME=PATH, or adapters/ beside the model); the model is then named with it")
     add_arguments(parser)
     return parser
 
@@ -182,12 +185,18 @@ def run_batch(argv: list[str]) -> int:
     try:
         jsonl = _results_file(args, settings.results_dir)
         params = _params(args.preset, args.params, settings.results_dir)
-        check_resumable(jsonl, params, experiments)
+        check_resumable(jsonl, params, experiments, args.system_b_adapter)
     except ValueError as exc:  # a pydantic ValidationError is one too
         problem = f"--params: {validation_problems(exc)}" if isinstance(exc, ValidationError) else exc
         print(problem, file=sys.stderr)
         return 2
     services = build_services(settings)
+    if args.system_b_adapter and args.system_b_adapter not in services.local.adapters:
+        known = ", ".join(services.local.adapters) or "none: load one with --adapter NAME=PATH"
+        print(f"--system-b-adapter: no adapter named {args.system_b_adapter!r} is loaded (loaded: {known})",
+              file=sys.stderr)
+        services.local.close()
+        return 2
     if args.judge == "A" and (problem := services.remote.configuration_problem()):
         print(f"--judge A: {problem}", file=sys.stderr)
         services.local.close()
@@ -196,7 +205,7 @@ def run_batch(argv: list[str]) -> int:
         print(f"Warning: {problem}. System A's answers will be errors, kept so that running the same "
               "command again with a key asks it again; --systems B runs System B alone.", file=sys.stderr)
     run = BatchRun(services.comparator(), experiments, jsonl, concurrency=args.concurrency,
-                   systems=systems, params=params)
+                   systems=systems, params=params, adapter=args.system_b_adapter)
     bar, rescored = None, 0
     try:
         for prog in run.run():

@@ -116,11 +116,13 @@ class Comparator:
         self.params = params or GenerationParams()
 
     def _start(self, exp: Experiment, run_a: bool, run_b: bool, cancel: threading.Event | None,
-               params: GenerationParams | None) -> tuple[dict[str, SystemRun], list[threading.Thread],
-                                                          threading.Event]:
-        """Both systems answering on threads of their own: (runs, threads, changed)."""
+               params: GenerationParams | None, adapter: str | None = None
+               ) -> tuple[dict[str, SystemRun], list[threading.Thread], threading.Event]:
+        """Both systems answering on threads of their own: (runs, threads, changed). `adapter`:
+        the LoRA adapter System B's model answers with (System A takes none)."""
         request = ChatRequest.single(exp.query, params=params or self.params,
                                      transaction=exp.transaction)
+        requests = {"A": request, "B": request.model_copy(update={"adapter": adapter or None})}
         runs = {"A": SystemRun(self.system_a.name, skipped=not run_a),
                 "B": SystemRun(self.system_b.name, skipped=not run_b)}
         changed = threading.Event()
@@ -129,18 +131,18 @@ class Comparator:
             if runs[key].skipped:
                 runs[key].done = True
                 continue
-            t = threading.Thread(target=_consume, args=(engine, request, runs[key], cancel, changed),
+            t = threading.Thread(target=_consume, args=(engine, requests[key], runs[key], cancel, changed),
                                  daemon=True, name=f"compare-{key}")
             t.start()
             threads.append(t)
         return runs, threads, changed
 
     def stream(self, exp: Experiment, run_a: bool = True, run_b: bool = True,
-               cancel: threading.Event | None = None,
-               params: GenerationParams | None = None) -> Iterator[dict[str, SystemRun]]:
+               cancel: threading.Event | None = None, params: GenerationParams | None = None,
+               adapter: str | None = None) -> Iterator[dict[str, SystemRun]]:
         """Yield {"A": SystemRun, "B": SystemRun} snapshots until both are done (last one final):
         at most one per POLL_S while they stream, the final one as soon as both have finished."""
-        runs, threads, changed = self._start(exp, run_a, run_b, cancel, params)
+        runs, threads, changed = self._start(exp, run_a, run_b, cancel, params, adapter)
         while not all(r.done for r in runs.values()):
             changed.wait(POLL_S)
             changed.clear()
@@ -153,23 +155,26 @@ class Comparator:
         yield runs
 
     def run(self, exp: Experiment, run_a: bool = True, run_b: bool = True,
-            cancel: threading.Event | None = None,
-            params: GenerationParams | None = None) -> dict[str, Any]:
+            cancel: threading.Event | None = None, params: GenerationParams | None = None,
+            adapter: str | None = None) -> dict[str, Any]:
         """One comparison to its end, without intermediate snapshots (batches)."""
-        runs, threads, _ = self._start(exp, run_a, run_b, cancel, params)
+        runs, threads, _ = self._start(exp, run_a, run_b, cancel, params, adapter)
         for t in threads:
             t.join()
-        return record(exp, runs, params or self.params)
+        return record(exp, runs, params or self.params, adapter)
 
 
-def record(exp: Experiment, runs: dict[str, SystemRun],
-           params: GenerationParams | None = None) -> dict[str, Any]:
-    """The stored result of one comparison, with the generation parameters both systems got."""
+def record(exp: Experiment, runs: dict[str, SystemRun], params: GenerationParams | None = None,
+           adapter: str | None = None) -> dict[str, Any]:
+    """The stored result of one comparison, with the generation parameters both systems got and
+    (`system_b_adapter`, when one was used) the LoRA adapter System B's model answered with."""
     out: dict[str, Any] = {
         "experiment_id": exp.id, "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "query": exp.query, "transaction": exp.transaction, "lang": exp.lang,
         "expected_route": exp.expected_route, "category": exp.category, "expect": exp.expect,
         "reference": exp.reference, "params": params.model_dump(mode="json") if params is not None else None}
+    if adapter:
+        out["system_b_adapter"] = adapter
     for key, name in SYSTEMS.items():
         out[name] = None if runs[key].skipped else runs[key].result()
     return apply_checks(out)
@@ -342,10 +347,11 @@ class BatchResumeError(ValueError):
     """Resuming would put answers that belong to another run into this run's table."""
 
 
-def check_resumable(path: Path, params: GenerationParams,
-                    experiments: list[Experiment] | None = None) -> None:
+def check_resumable(path: Path, params: GenerationParams, experiments: list[Experiment] | None = None,
+                    adapter: str | None = None) -> None:
     """Refuse to add to a results file whose answers would stand in this run's table although
-    they are not this run's: answered with other generation parameters, or recorded under the
+    they are not this run's: answered with other generation parameters or by System B with
+    another LoRA adapter (or none), or recorded under the
     same id for another question or transaction (another file's `row-3`, or an edited file).
     Records written before parameters were stored are not checked for parameters. A run taken
     off the lists (remove_run) lends its name to no new one: its verdicts, kept under the name,
@@ -366,6 +372,14 @@ def check_resumable(path: Path, params: GenerationParams,
         raise BatchResumeError(
             f"{path.name} was answered with other generation parameters ({changed}); resuming would "
             "mix the two in one table. Use another run name, or the same parameters.")
+    for rec in records:
+        earlier_adapter = rec.get("system_b_adapter")
+        if rec.get(SYSTEMS["B"]) and earlier_adapter != (adapter or None):
+            def named(name: str | None) -> str:
+                return f"the adapter {name!r}" if name else "no adapter"
+            raise BatchResumeError(
+                f"{path.name} was answered by System B with {named(earlier_adapter)}; resuming with "
+                f"{named(adapter)} would mix two models in one table. Use another run name, or the same adapter.")
     if experiments is None:
         return
     stored = {rec.get("experiment_id"): rec for rec in records}
@@ -410,11 +424,12 @@ class BatchRun:
     systems: tuple[str, ...] = ("A", "B")
     params: GenerationParams | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
+    adapter: str | None = None  # the LoRA adapter System B's model answers with
 
     def __post_init__(self) -> None:
         """Raises BatchResumeError, before anything runs, when the results file holds answers
         that are not this run's (`check_resumable`): one run, one setting, one set of questions."""
-        check_resumable(self.out_path, self.params or self.comparator.params, self.experiments)
+        check_resumable(self.out_path, self.params or self.comparator.params, self.experiments, self.adapter)
 
     def run(self) -> Iterator[BatchProgress]:
         """Runs what the results file does not hold yet: experiments it lacks, and the systems
@@ -447,7 +462,7 @@ class BatchRun:
                 if item is not None and not self.cancel.is_set():
                     exp, keys = item
                     running[pool.submit(self.comparator.run, exp, "A" in keys, "B" in keys, self.cancel,
-                                        self.params)] = exp
+                                        self.params, self.adapter)] = exp
 
             for _ in range(max(1, self.concurrency)):
                 submit_next()

@@ -57,6 +57,8 @@ class CompareBody(BaseModel):
                                           "experiment's `expect` (workbench.checks).")
     reference: str | None = Field(default=None, max_length=MAX_REFERENCE_CHARS, description="The answer the "
                                   "team holds right, kept with the record (a judge model judges against it).")
+    adapter: str | None = Field(default=None, max_length=64, description="The LoRA adapter System B's model "
+                                "answers with (GET /api/adapters); none = the base model.")
 
 
 class AdapterBody(BaseModel):
@@ -174,7 +176,8 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
                                               "msg": validation_problems(exc)}]) from None
         exp = Experiment(id=new_experiment_id(), query=body.query.strip(), transaction=transaction,
                          expect=expect, reference=(body.reference or "").strip() or None)
-        return comparator.run(exp, body.run_system_a, body.run_system_b, params=params)
+        return comparator.run(exp, body.run_system_a, body.run_system_b, params=params,
+                              adapter=(body.adapter or "").strip() or None)
 
     def presets() -> dict[str, Any]:
         """Every parameter preset, built in and saved in the app, with the parameters each sets

@@ -221,6 +221,14 @@ def test_an_adapter_loaded_in_the_page_is_offered_by_every_menu_then_unloaded(pa
         page.locator("#chat-adapter input").click()
         page.get_by_role("option", name="ui-fr", exact=True).click()
         expect(page.locator("#chat-adapter input")).to_have_value("ui-fr")
+        # and Compare's: System B answers with it, its model named with it
+        page.get_by_role("tab", name="Compare").click()
+        page.locator("#cmp-adapter input").click()
+        page.get_by_role("option", name="ui-fr", exact=True).click()
+        page.fill("#cmp-query textarea", "Qu'est-ce que la duration ? (ui-fr)")
+        page.locator("#cmp-run-a input").uncheck()
+        page.click("#cmp-go")
+        expect(page.locator("#cmp-metrics-b")).to_contain_text("demo-model + ui-fr", timeout=60000)
         # unloaded: the menus that had it picked are back on the base model
         page.get_by_role("tab", name="Generation tuning").click()
         page.locator("#adapters-pick input").click()
@@ -229,6 +237,7 @@ def test_an_adapter_loaded_in_the_page_is_offered_by_every_menu_then_unloaded(pa
         expect(page.locator("#adapters-status")).to_contain_text("Unloaded ui-fr")
         expect(page.locator("#adapters-table")).not_to_contain_text("ui-fr")
         expect(page.locator("#tune-adapter input")).to_have_value("(base model)")
+        expect(page.locator("#cmp-adapter input")).to_have_value("(base model)")
         page.get_by_role("tab", name="Chat").click()
         expect(page.locator("#chat-adapter input")).to_have_value("(base model)")
         page.locator("#chat-adapter input").click()

@@ -160,3 +160,20 @@ def test_a_headless_run_takes_the_experiments_of_one_group_alone(tmp_path, capsy
            "'colour:red'" in capsys.readouterr().err
     assert run_batch([*argv, "--only", "category:fraud"]) == 2
     assert "--only: no experiment of" in capsys.readouterr().err
+
+
+def test_a_headless_run_with_system_bs_adapter(tmp_path, capsys, demo_model_dir):
+    runs = tmp_path / "runs"
+    argv = ["--run", "fr-adapter", "--experiments", str(_questions(tmp_path)), "--systems", "B",
+            "--model", str(demo_model_dir), "--results-dir", str(runs), "--params", '{"max_new_tokens": 16}']
+    assert run_batch([*argv, "--system-b-adapter", "nope"]) == 2
+    assert ("--system-b-adapter: no adapter named 'nope' is loaded (loaded: french-reasoning)"
+            in capsys.readouterr().err)
+    assert not run_file(runs, "fr-adapter").exists()
+    assert run_batch([*argv, "--system-b-adapter", "french-reasoning"]) == 0
+    records = latest_records(run_file(runs, "fr-adapter"))
+    assert {r["system_b_adapter"] for r in records} == {"french-reasoning"}
+    assert {r["system_b"]["metadata"]["model_id"] for r in records} == {"demo-model + french-reasoning"}
+    capsys.readouterr()
+    assert run_batch(argv) == 2  # resumed without it: two models in one table
+    assert "answered by System B with the adapter 'french-reasoning'" in capsys.readouterr().err

@@ -39,6 +39,7 @@ from workbench.experiments import bundled
 from workbench.language import part_language
 from workbench.model_judge import model_verdicts_file, record_model_verdict
 from workbench.run_files import read_run_file
+from workbench.runs_overview import runs_overview
 from workbench.summary import flat_rows, summarize, summary_table
 from workbench.verdicts import record_verdict, verdicts_file
 
@@ -200,6 +201,17 @@ def test_rest_compare_takes_generation_parameters(running_app):
     assert body["params"]["max_new_tokens"] == 6 and body["params"]["temperature"] == 0
     meta = body["system_b"]["metadata"]
     assert meta["reasoning_tokens"] + meta["content_tokens"] <= 6 and meta["finish_reason"] == "length"
+
+
+def test_rest_compare_with_system_bs_adapter(running_app):
+    question = {"query": "Qu'est-ce que la duration ?", "run_system_a": False, "params": {"temperature": 0}}
+    status, body = post(f"{running_app[0]}/api/compare", {**question, "adapter": "french-reasoning"})
+    assert status == 200, body
+    assert body["system_b_adapter"] == "french-reasoning" and body["system_b"]["reasoning_lang"] == "fr"
+    assert body["system_b"]["metadata"]["model_id"] == "demo-model + french-reasoning"
+    status, body = post(f"{running_app[0]}/api/compare", {**question, "adapter": "nope"})
+    assert status == 200 and body["system_b"]["metadata"]["error_kind"] == "invalid_request"
+    assert "unknown adapter 'nope' (available: french-reasoning" in body["system_b"]["metadata"]["error"]
 
 
 def test_rest_compare_starts_from_a_preset_saved_in_the_app_and_lists_them(running_app):
@@ -491,6 +503,36 @@ def test_a_batch_gives_both_systems_its_parameters_and_stores_them(tmp_path):
     assert len(read_records(out)) == 2 and len(a.requests) == 2
     resumed = list(BatchRun(comparator, [*exps, Experiment("e3", "What is a bond?")], out, params=params).run())
     assert resumed[0].skipped == 2 and resumed[-1].done == 3
+
+
+def test_system_b_answers_with_an_adapter_and_its_run_keeps_to_it(deepseek, local_engine, tmp_path):
+    """A batch run with System B's LoRA adapter: the adapter is System B's alone, its model is
+    named with it wherever a model is named, and the run resumes only with the same adapter."""
+    comparator = Comparator(deepseek.engine(), RoutedEngine(local_engine))
+    exps = [Experiment("d1", "Qu'est-ce que la duration ?", lang="fr"), Experiment("d2", "What is an ETF?")]
+    out = tmp_path / "batch-adapter.jsonl"
+    assert list(BatchRun(comparator, exps, out, adapter="french-reasoning").run())[-1].finished
+    records = {r["experiment_id"]: r for r in read_records(out)}
+    for rec in records.values():
+        assert rec["system_b_adapter"] == "french-reasoning"
+        assert rec["system_b"]["metadata"]["model_id"] == "demo-model + french-reasoning"
+        assert rec["system_b"]["metadata"]["adapter"] == "french-reasoning"
+        assert "adapter" not in rec["system_a"]["metadata"] and rec["system_a"]["metadata"]["error"] is None
+    assert records["d1"]["system_b"]["reasoning_lang"] == "fr"  # the adapter reasons in French
+    plain = comparator.run(exps[0], run_a=False)
+    assert "system_b_adapter" not in plain and plain["system_b"]["metadata"]["model_id"] == "demo-model"
+    assert plain["system_b"]["reasoning_lang"] == "en"
+    # the CSV's rows name it, and the runs overview's "model behind B"
+    assert {row["model_id"] for row in flat_rows(list(records.values())) if row["system"] == "B"} == {
+        "demo-model + french-reasoning"}
+    assert runs_overview(tmp_path)[0]["model B"] == "demo-model + french-reasoning"
+    with pytest.raises(BatchResumeError, match="answered by System B with the adapter 'french-reasoning'; "
+                                               "resuming with no adapter would mix two models"):
+        BatchRun(comparator, exps, out)
+    with pytest.raises(BatchResumeError, match="resuming with the adapter 'other'"):
+        BatchRun(comparator, exps, out, adapter="other")
+    again = list(BatchRun(comparator, exps, out, adapter="french-reasoning").run())
+    assert again[0].skipped == 2 and again[-1].finished
 
 
 def test_a_results_file_from_before_parameters_were_stored_still_resumes(tmp_path):
