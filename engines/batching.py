@@ -270,13 +270,13 @@ class Scheduler(abc.ABC):
 
     def remove_adapter(self, name: str, detach: Callable[[Any], Any]) -> None:
         """Between two steps, unless a running or waiting job names it: no job may name it from
-        now on, then `detach(model)` unloads it. Raises InvalidRequestError while it is in use."""
+        now on, then `detach(model)` unloads it. Raises AdapterInUse while it is in use."""
         def work() -> None:
             with self._cond:
                 users = [j for j in [*self._pending, *self._running()] if j.adapter == name and not j.finished]
                 if users:
                     raise AdapterInUse(f"adapter {name!r} is answering {len(users)} request(s): "
-                                              "unload it when they end")
+                                       "unload it when they end")
                 self.adapters.discard(name)
             try:
                 self._use_model(detach(self.model))

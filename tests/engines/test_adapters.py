@@ -202,3 +202,15 @@ def test_adapters_loaded_at_start_are_listed(local_engine):
 ])
 def test_an_adapter_given_no_name_takes_its_folders(source, name):
     assert adapters.default_name(source) == name
+
+
+def test_a_request_checked_before_its_adapter_was_unloaded_ends_with_a_clear_error(plain_engine, bundled):
+    """The race the scheduler closes: a request that passed the engine's check just before the
+    adapter went is refused when it is queued, instead of failing the batch it would join."""
+    plain_engine.load_adapter("going", str(bundled))
+    request = ChatRequest.single(QUESTION, params=GREEDY, adapter="going")
+    prompt, job = plain_engine._prepare(request)
+    plain_engine.unload_adapter("going")
+    (done,) = plain_engine._consume(job, prompt, request, 0.0, None)
+    assert isinstance(done.error, InvalidRequestError) and "unknown adapter 'going'" in str(done.error)
+    assert done.stats.model_id == "demo-model + going" and plain_engine.scheduler.queue_depth == 0
