@@ -113,7 +113,9 @@ def _quantization_config(kind: Quantization, device: torch.device) -> Any:
     return BitsAndBytesConfig(load_in_8bit=True)
 
 
-def _find_adapters(cfg: LocalModelConfig) -> dict[str, str]:
+def find_adapters(cfg: LocalModelConfig) -> dict[str, str]:
+    """The adapters loaded at start (name -> folder or Hub id): `adapters/*` beside a local model,
+    then those named in the configuration."""
     found = {}
     root = Path(cfg.model) / "adapters"
     if cfg.discover_adapters and root.is_dir():
@@ -154,7 +156,7 @@ class LocalEngine:
         if quant is None:
             model.to(self.device)
         model.eval()
-        self._adapters = _find_adapters(cfg)  # name -> where it came from (a folder or a Hub id)
+        self._adapters = find_adapters(cfg)  # name -> where it came from (a folder or a Hub id)
         self._adapter_info: dict[str, dict[str, Any]] = {}
         self._adapter_lock = threading.Lock()  # one load or unload at a time
         if self._adapters:

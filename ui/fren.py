@@ -31,6 +31,8 @@ from workbench.fren import (
     run_inspection,
     shown_matrix,
     sorted_rows,
+    strategies_in,
+    strategy_names,
     transcript_html,
 )
 from workbench.fren_baseline import PAIR_COLUMNS, every_pair, headline
@@ -51,11 +53,12 @@ def describe_inspection(path: Path) -> str:
     local model · every strategy", "System A · remote MoE, System B · local model · baseline,
     thinking off"."""
     engines = sorted(column_values(path, "engine"))  # System A before System B
-    strategies = [name for name in STRATEGIES if name in column_values(path, "strategy")]
+    strategies = strategies_in(column_values(path, "strategy"))
     if not engines or not strategies:
         return ""
-    which = ("every strategy" if len(strategies) == len(STRATEGIES) else ", ".join(strategies)
-             if len(strategies) <= 2 else f"{len(strategies)} strategies")
+    adapters = [name for name in strategies if name not in STRATEGIES]  # a LoRA adapter's, beyond the built-in ones
+    which = (", ".join(["every strategy", *adapters]) if set(STRATEGIES) <= set(strategies)
+             else ", ".join(strategies) if len(strategies) <= 2 else f"{len(strategies)} strategies")
     return f"{', '.join(engines)} · {which}"
 
 
@@ -119,8 +122,10 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
                                          "(a question too short to tell is not counted for language matches).")
             with gr.Column(scale=3):
                 engines = gr.CheckboxGroup(engine_choices, value=[LOCAL], label="Engines", elem_id="fren-engines")
-                strategies = gr.CheckboxGroup(list(STRATEGIES), value=list(STRATEGIES), label="Strategies",
-                                              elem_id="fren-strategies")
+                strategies = gr.CheckboxGroup(strategy_names(services.local.adapters), value=list(STRATEGIES),
+                                              label="Strategies", elem_id="fren-strategies",
+                                              info="An adapter loaded under Generation tuning is offered as "
+                                                   "NAME adapter: does the new fine-tune reason in French?")
                 budget = gr.Slider(16, 4096, value=512, step=16, label="max_new_tokens for the inspection",
                                    elem_id="fren-budget")
         with gr.Row():
@@ -230,6 +235,13 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
                  api_visibility="private", **services.heavy_event)
     saved.input(open_saved, [saved], shown, api_visibility="private")
     upload.upload(open_upload, [upload], shown, api_visibility="private")
+    def offered_strategies(chosen: list[str]) -> dict[str, Any]:
+        """The strategies as the adapters loaded now make them (one may have been loaded or unloaded
+        since the page opened), those ticked kept ticked."""
+        names = strategy_names(services.local.adapters)
+        return gr.update(choices=names, value=[name for name in chosen or [] if name in names])
+
+    tab.select(offered_strategies, [strategies], [strategies], api_visibility="private", queue=False)
     tab.select(lambda: (gr.update(choices=listed()), gr.update(choices=listed_sweeps())), None, [saved, sweeps],
                api_visibility="private")
     rows_df.select(show_answer, [rows_state], [transcript, transcript_box], api_visibility="private")

@@ -15,11 +15,12 @@ import html
 import json
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from engines.adapters import NAME
 from engines.base import ChatRequest, Engine, GenerationParams, collect
 from workbench.export import read_saved, typed_row
 from workbench.figures import among, figures
@@ -42,6 +43,7 @@ class Strategy:
     apply: Callable[[ChatRequest], ChatRequest]
     local_only: bool = False
     hides_reasoning: bool = False
+    adapter: str | None = None  # the LoRA adapter System B's model answers with
 
 
 STRATEGIES: dict[str, Strategy] = {s.name: s for s in [
@@ -53,10 +55,48 @@ STRATEGIES: dict[str, Strategy] = {s.name: s for s in [
     Strategy("French prefill", f"the reasoning block starts with {FRENCH_PREFILL!r}",
              lambda r: r.model_copy(update={"reasoning_prefill": FRENCH_PREFILL}), local_only=True),
     Strategy("french-reasoning adapter", "the LoRA adapter fine-tuned to reason in French",
-             lambda r: r.model_copy(update={"adapter": ADAPTER}), local_only=True),
+             lambda r: r.model_copy(update={"adapter": ADAPTER}), local_only=True, adapter=ADAPTER),
     Strategy("strip reasoning", "baseline generation, reasoning hidden from the user",
              lambda r: r, hides_reasoning=True),
 ]}
+
+
+ADAPTER_SUFFIX = " adapter"
+BUILT_IN_ADAPTER = ADAPTER + ADAPTER_SUFFIX
+
+
+def adapter_strategy(adapter: str) -> Strategy:
+    """Answering with a LoRA adapter of System B's model: the bundled one, or any other loaded
+    (at start or while the app runs), e.g. a new fine-tune meant to make the model reason in French."""
+    if adapter == ADAPTER:
+        return STRATEGIES[BUILT_IN_ADAPTER]
+    return Strategy(adapter + ADAPTER_SUFFIX, f"the LoRA adapter {adapter}",
+                    lambda r: r.model_copy(update={"adapter": adapter}), local_only=True, adapter=adapter)
+
+
+def strategy_named(name: str) -> Strategy:
+    """A strategy by name: a built-in one, or "NAME adapter" for an adapter NAME; KeyError else."""
+    if name in STRATEGIES:
+        return STRATEGIES[name]
+    adapter = name.removesuffix(ADAPTER_SUFFIX)
+    if adapter != name and NAME.fullmatch(adapter):
+        return adapter_strategy(adapter)
+    raise KeyError(name)
+
+
+def strategy_names(adapters: Iterable[str] = ()) -> list[str]:
+    """The built-in strategies, with one per other adapter after the bundled adapter's."""
+    names = list(STRATEGIES)
+    at = names.index(BUILT_IN_ADAPTER) + 1
+    return names[:at] + [a + ADAPTER_SUFFIX for a in dict.fromkeys(adapters) if a != ADAPTER] + names[at:]
+
+
+def strategies_in(names: Iterable[str]) -> list[str]:
+    """The strategies among `names` (an inspection's rows'), in the order they are listed."""
+    seen = set(names)
+    extra = [adapter for n in sorted(seen - set(STRATEGIES))
+             if (adapter := n.removesuffix(ADAPTER_SUFFIX)) != n and NAME.fullmatch(adapter)]
+    return [n for n in strategy_names(extra) if n in seen]
 
 
 @dataclass(frozen=True)
@@ -117,7 +157,7 @@ def inspect_one(engine: Engine, engine_label: str, probe: Probe, strategy: Strat
                            "strategy": strategy.name, "question": probe.question}
     question_lang = probe.lang
     if strategy.local_only and (not hasattr(engine, "scheduler") or
-                                (strategy.name.endswith("adapter") and ADAPTER not in engine.adapters)):
+                                (strategy.adapter is not None and strategy.adapter not in engine.adapters)):
         return {**row, "question_lang": question_lang, "error": NOT_AVAILABLE}
     result = collect(engine.stream(strategy.apply(base), cancel))
     s = result.stats
@@ -154,7 +194,7 @@ def run_inspection(engines: dict[str, Engine], probes: list[Probe], strategies: 
     After a Stop, nothing new starts, and the answers it cut short are left out: a partial
     answer would count as "not completed" and its language as measured.
     """
-    jobs = [(eng, label, probe, STRATEGIES[name], params, cancel) for label, eng in engines.items()
+    jobs = [(eng, label, probe, strategy_named(name), params, cancel) for label, eng in engines.items()
             for name in strategies for probe in probes]
     for row in as_they_finish(inspect_one, jobs, cancel, workers):
         if row.get("finish_reason") != "cancelled":
@@ -178,7 +218,7 @@ def failures(rows: list[dict[str, Any]]) -> str:
 def sorted_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Answers in the order the strategies are listed, then by probe and engine; rows that could
     not run (a strategy not available for an engine) last."""
-    order = list(STRATEGIES)
+    order = strategies_in(r["strategy"] for r in rows)
     return sorted(rows, key=lambda r: (bool(r.get("error")), order.index(r["strategy"]), r["probe"], r["engine"]))
 
 
@@ -193,7 +233,7 @@ def matrix(rows: list[dict[str, Any]], lang: str | None = "fr") -> list[dict[str
     strategy and engine, so that two engines' behaviour under a strategy is read side by side."""
     out = []
     engines = sorted({r["engine"] for r in rows})  # System A before System B
-    for name in STRATEGIES:
+    for name in strategies_in(r["strategy"] for r in rows):
         for engine in engines:
             mine = [r for r in rows if r["strategy"] == name and r["engine"] == engine and not r.get("error")
                     and (lang is None or r["question_lang"] == lang)]
@@ -245,10 +285,10 @@ def read_inspection(path: Path | str) -> list[dict[str, Any]]:
     """The rows of an inspection saved as CSV (this tab's download), typed as run_inspection
     yields them. Raises ValueError saying what is wrong with a file that is not one."""
     rows = read_saved(path, SAVED_REQUIRED, "FR/EN", "answers", _NUMBERS)
-    unknown = sorted({r["strategy"] for r in rows} - set(STRATEGIES))
+    unknown = sorted({r["strategy"] for r in rows} - set(strategies_in(r["strategy"] for r in rows)))
     if unknown:
         raise ValueError(f"unknown strateg{'ies' if len(unknown) > 1 else 'y'} {', '.join(map(repr, unknown))}; "
-                         f"known: {', '.join(STRATEGIES)}")
+                         f"known: {', '.join(STRATEGIES)}, or NAME adapter for a LoRA adapter NAME")
     return [typed_row(r, n, _BOOLS, _NUMBERS) for n, r in enumerate(rows, 2)]  # row 1 is the header
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.fren import STRATEGIES
+from workbench.fren import strategies_in
 from workbench.stats import BEYOND_CHANCE, chance_reading, mcnemar_p
 
 BASELINE = "baseline"
@@ -37,7 +37,7 @@ def paired(rows: list[dict[str, Any]], lang: str | None = "fr", metric: str = ME
     pairs = []
     for engine in sorted({r["engine"] for r in rows}):  # System A before System B
         base = _outcomes(rows, engine, BASELINE, lang, metric)
-        for name in STRATEGIES:
+        for name in strategies_in(r["strategy"] for r in rows):
             other = _outcomes(rows, engine, name, lang, metric) if name != BASELINE and base else {}
             common = sorted(base.keys() & other.keys())
             if not common:

@@ -19,6 +19,7 @@ from typing import Any
 from tqdm import tqdm
 
 from engines.base import GenerationParams, param_bounds
+from engines.local import LocalModelConfig, find_adapters
 from workbench.export import write_csv
 from workbench.fren import (
     COST_METRIC,
@@ -29,6 +30,7 @@ from workbench.fren import (
     run_inspection,
     shown_matrix,
     sorted_rows,
+    strategy_names,
 )
 from workbench.fren_baseline import BASELINE, every_pair, headline
 from workbench.fren_cli import (
@@ -60,7 +62,8 @@ def build_inspect_parser() -> argparse.ArgumentParser:
                         help="local (System B's model, default), pipeline (router + local model), remote "
                         "(System A), comma-separated")
     parser.add_argument("--strategies", default=",".join(STRATEGIES),
-                        help=f"comma-separated, from: {', '.join(STRATEGIES)} (default: all)")
+                        help=f"comma-separated, from: {', '.join(STRATEGIES)} (default: all), and NAME adapter "
+                        "for any other LoRA adapter loaded at start (--adapter NAME=PATH)")
     add_probe_arguments(parser)
     parser.add_argument("--max-new-tokens", type=int, default=512, help="the budget of every answer (greedy "
                         "decoding; default 512)")
@@ -93,6 +96,12 @@ def gate_failures(rows: list[dict[str, Any]], gates: dict[str, float | None]) ->
     return out
 
 
+def _adapters(args: argparse.Namespace) -> list[str]:
+    """The adapters System B's model will load (beside the model, and --adapter's), read before it loads."""
+    settings = settings_from_args(args)
+    return list(find_adapters(LocalModelConfig(model=settings.model_or_default, adapters=settings.adapters)))
+
+
 def run_inspect(argv: list[str]) -> int:
     """Exit status: 0 inspected, 2 bad arguments, 3 no answer came (every one failed), 4 a gate
     not met, 130 stopped with Ctrl-C (what finished is written and shown)."""
@@ -102,7 +111,7 @@ def run_inspect(argv: list[str]) -> int:
     gates = {flag: getattr(args, flag) for flag in GATES}
     try:
         engines = listed_values(args.engines, list(ENGINES), "--engines")
-        strategies = listed_values(args.strategies, list(STRATEGIES), "--strategies")
+        strategies = listed_values(args.strategies, strategy_names(_adapters(args)), "--strategies")
         probes = probes_from_args(args)
         if not 1 <= args.max_new_tokens <= most:
             raise ValueError(f"--max-new-tokens takes 1 to {most}, not {args.max_new_tokens}")

@@ -221,6 +221,9 @@ def test_an_adapter_loaded_in_the_page_is_offered_by_every_menu_then_unloaded(pa
         page.locator("#chat-adapter input").click()
         page.get_by_role("option", name="ui-fr", exact=True).click()
         expect(page.locator("#chat-adapter input")).to_have_value("ui-fr")
+        # the FR/EN tab offers it as a strategy of its own
+        page.get_by_role("tab", name="FR/EN behaviour").click()
+        expect(page.locator("#fren-strategies")).to_contain_text("ui-fr adapter")
         # and Compare's: System B answers with it, its model named with it
         page.get_by_role("tab", name="Compare").click()
         page.locator("#cmp-adapter input").click()
@@ -243,6 +246,9 @@ def test_an_adapter_loaded_in_the_page_is_offered_by_every_menu_then_unloaded(pa
         page.locator("#chat-adapter input").click()
         expect(page.get_by_role("option", name="french-reasoning", exact=True)).to_be_visible()
         expect(page.get_by_role("option", name="ui-fr", exact=True)).to_have_count(0)
+        page.get_by_role("tab", name="FR/EN behaviour").click()
+        expect(page.locator("#fren-strategies")).to_contain_text("french-reasoning adapter")
+        expect(page.locator("#fren-strategies")).not_to_contain_text("ui-fr adapter")
     finally:
         if "ui-fr" in services.local.adapters:
             services.local.unload_adapter("ui-fr")

@@ -19,6 +19,7 @@ from workbench.budget_sweep import needed_tokens
 from workbench.export import write_csv
 from workbench.fren import (
     COST_METRIC,
+    NOT_AVAILABLE,
     STRATEGIES,
     custom_probes,
     failures,
@@ -28,6 +29,8 @@ from workbench.fren import (
     read_inspection,
     run_inspection,
     sorted_rows,
+    strategy_named,
+    strategy_names,
     transcript_html,
 )
 
@@ -59,6 +62,34 @@ def test_baseline_reasons_in_english_and_answers_in_french_the_adapter_flips_rea
     assert all(r["reasoning_lang"] == "en" for r in rows if r["strategy"] == "baseline")
     html = transcript_html(rows)
     assert 'data-lang="en"' in html and 'data-lang="fr"' in html
+
+
+def test_any_loaded_adapter_is_a_strategy_and_its_inspection_opens_again(local_engine, demo_model_dir, tmp_path):
+    """A new fine-tune loaded while the app runs is inspected as the bundled adapter is: "NAME
+    adapter", beside the built-in strategies, in the matrix and in the saved CSV."""
+    assert strategy_names(["french-reasoning", "fr-v2", "fr-v2"]) == [
+        "baseline", "thinking off", "French system prompt", "French prefill", "french-reasoning adapter",
+        "fr-v2 adapter", "strip reasoning"]
+    assert strategy_named("fr-v2 adapter").adapter == "fr-v2" and strategy_named("fr-v2 adapter").local_only
+    assert strategy_named("french-reasoning adapter") is STRATEGIES["french-reasoning adapter"]
+    for unknown in ("nope", "bad name adapter", " adapter"):
+        with pytest.raises(KeyError):
+            strategy_named(unknown)
+    local_engine.load_adapter("fr-v2", str(demo_model_dir / "adapters" / "french-reasoning"))
+    try:
+        rows = list(run_inspection({"local": local_engine}, french_definitions(2),
+                                   ["baseline", "fr-v2 adapter", "gone adapter"], GREEDY))
+    finally:
+        local_engine.unload_adapter("fr-v2")
+    table = {r["strategy"]: r for r in matrix(rows, "fr")}
+    assert list(table) == ["baseline", "fr-v2 adapter"]  # an adapter not loaded: not available
+    assert table["fr-v2 adapter"]["reasoning in question's language"] == 1
+    assert table["baseline"]["reasoning in question's language"] == 0
+    assert [r["error"] for r in rows if r["strategy"] == "gone adapter"] == [NOT_AVAILABLE] * 2
+    assert [r["strategy"] for r in sorted_rows(rows)][-2:] == ["gone adapter"] * 2
+    path = tmp_path / "fren.csv"
+    write_csv(rows, path)
+    assert matrix(read_inspection(path), "fr") == matrix(rows, "fr")
 
 
 def test_remote_only_strategies_are_marked_not_available(local_engine):

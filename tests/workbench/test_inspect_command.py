@@ -90,3 +90,17 @@ def test_the_gates_hold_each_strategy_and_engine_to_their_rate():
 def test_the_headless_inspection_refuses_bad_flags_before_loading_anything(tmp_path, capsys, flags, message):
     assert run_inspect(["--out", str(tmp_path / "fren.csv"), *flags]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_an_adapter_loaded_at_start_is_a_strategy_of_its_own(tmp_path, capsys, demo_model_dir):
+    folder = str(demo_model_dir / "adapters" / "french-reasoning")
+    assert run_inspect(_argv(tmp_path, demo_model_dir, "--strategies", "baseline,nope adapter")) == 2
+    refused = capsys.readouterr().err
+    assert "--strategies takes baseline" in refused and "french-reasoning adapter" in refused
+    assert "not nope adapter" in refused
+    assert run_inspect(_argv(tmp_path, demo_model_dir, "--adapter", f"fr2={folder}", "--langs", "fr",
+                             "--strategies", "baseline,fr2 adapter")) == 0
+    printed = capsys.readouterr().out
+    assert "fr2 adapter" in printed
+    [saved] = (tmp_path / "runs" / SAVED_FOLDER).glob("fren-*.csv")
+    assert {r["strategy"] for r in read_inspection(saved)} == {"baseline", "fr2 adapter"}
