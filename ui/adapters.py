@@ -78,8 +78,10 @@ def build_adapter_panel(services: Services) -> dict[str, Any]:
             "note": note}
 
 
-def wire_adapter_panel(services: Services, panel: dict[str, Any], menus: list[Menu], demo: gr.Blocks) -> None:
-    """Load and Unload, and every menu refreshed after them and when a page opens."""
+def wire_adapter_panel(services: Services, panel: dict[str, Any], menus: list[Menu], opened: Any) -> None:
+    """Load and Unload, and every menu refreshed after them and when a page opens: after `opened`,
+    the page-load event that puts back what the browser kept (Chat's conversation picks its
+    engines and adapters again), so that the menus are refreshed from what it picked."""
     engines = [m.engine for m in menus if m.engine is not None]
     inputs = list(dict.fromkeys([*(m.dropdown for m in menus), *engines]))  # each value once, in one order
     listing = [panel["table"], panel["pick"]]
@@ -123,8 +125,8 @@ def wire_adapter_panel(services: Services, panel: dict[str, Any], menus: list[Me
                         [panel["note"], panel["name"], panel["source"], *outputs], api_visibility="private")
     panel["unload"].click(lambda p, *rest: unload(p, _values(inputs, rest)), [panel["pick"], *inputs],
                           [panel["note"], *outputs], api_visibility="private")
-    demo.load(lambda *rest: refreshed(_values(inputs, rest)), inputs, outputs,
-              api_visibility="private", queue=False)
+    opened.then(lambda *rest: refreshed(_values(inputs, rest)), inputs, outputs, api_visibility="private",
+                queue=False)
 
 
 def _values(inputs: list, given: tuple) -> dict[Any, Any]:

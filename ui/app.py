@@ -80,12 +80,12 @@ def build_app(services: Services) -> gr.Blocks:
             compare = build_compare_tab(services, comparisons, tabs)
             build_fren_tab(services, {"chat": chat, "compare": compare})
             tuning = build_tuning_tab(services, {"chat": chat, "compare": compare}, tabs)
+        # what this browser kept across a reload: the conversation and the single comparisons
+        opened = demo.load(**chat["on_load"], api_visibility="private", queue=False)
         # every adapter menu offers the adapters loaded now (one may be loaded or unloaded while the app runs)
         wire_adapter_panel(services, tuning["adapters"], [
             Menu(chat["adapter"], chat["engine"]), Menu(chat["adapter_beside"], chat["beside"], hidden=True),
-            Menu(tuning["adapter"]), Menu(compare["adapter"])], demo)
-        # what this browser kept across a reload: the conversation and the single comparisons
-        demo.load(**chat["on_load"], api_visibility="private", queue=False)
+            Menu(tuning["adapter"]), Menu(compare["adapter"])], opened)
         demo.load(**compare["on_load"], api_visibility="private", queue=False)
         compare["bind_link"](demo)  # a link naming a saved run (?run=NAME&experiment=ID) opens it
         gr.api(api_chat(services), api_name="chat", **services.heavy_event)

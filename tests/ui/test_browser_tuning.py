@@ -221,6 +221,17 @@ def test_an_adapter_loaded_in_the_page_is_offered_by_every_menu_then_unloaded(pa
         page.locator("#chat-adapter input").click()
         page.get_by_role("option", name="ui-fr", exact=True).click()
         expect(page.locator("#chat-adapter input")).to_have_value("ui-fr")
+        page.fill("#chat-question textarea", "Qu'est-ce que la duration ?")
+        page.click("#chat-send")
+        expect(page.locator("#chatbot")).to_contain_text("model: demo-model + ui-fr", timeout=30000)
+        page.wait_for_timeout(500)  # the browser stores the finished turn just after the answer
+        page.reload()  # the conversation comes back with its adapter picked, the menus made before it was loaded
+        page.wait_for_selector("#chat-question textarea", timeout=30000)
+        expect(page.locator("#chatbot")).to_contain_text("model: demo-model + ui-fr", timeout=20000)
+        expect(page.locator("#chat-adapter input")).to_have_value("ui-fr")
+        page.click("#chat-clear")
+        page.get_by_role("tab", name="Generation tuning").click()
+        page.locator("#adapters").get_by_text("LoRA adapters (System B)").click()
         # the FR/EN tab offers it as a strategy of its own
         page.get_by_role("tab", name="FR/EN behaviour").click()
         expect(page.locator("#fren-strategies")).to_contain_text("ui-fr adapter")
