@@ -113,6 +113,12 @@ def shoot(system_a: dict[str, str]) -> None:
             page.screenshot(path=OUT / "fren.png", full_page=True)
 
             page.get_by_role("tab", name="Generation tuning").click()
+            # an adapter loaded while the app runs (the bundled one again, standing in for a new fine-tune)
+            page.locator("#adapters").get_by_text("LoRA adapters (System B)").click()
+            page.fill("#adapters-name textarea", "fr-v2")
+            page.fill("#adapters-source textarea", "assets/demo-model/adapters/french-reasoning")
+            page.click("#adapters-load")
+            expect(page.locator("#adapters-status")).to_contain_text("Loaded fr-v2", timeout=60000)
             page.click("#tune-fill")
             page.fill("#tune-repeats input[type=number]", "2")  # 4 configurations × 2 repeats
             page.press("#tune-repeats input[type=number]", "Enter")
