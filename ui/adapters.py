@@ -62,7 +62,8 @@ def build_adapter_panel(services: Services) -> dict[str, Any]:
     allowed = services.settings.adapter_loading
     with gr.Accordion("LoRA adapters (System B): load or unload one", open=False, elem_id="adapters"):
         table = gr.Dataframe(adapter_table(services), headers=COLUMNS, interactive=False, wrap=True,
-                             label="Loaded now", elem_id="adapters-table")
+                             column_widths=["14%", "11%", "7%", "7%", "8%", "26%", "27%"], label="Loaded now",
+                             elem_id="adapters-table")
         with gr.Row(visible=allowed, equal_height=False):
             name = gr.Textbox(label="Name", placeholder="blank: the folder's name", max_length=64, scale=1,
                               elem_id="adapters-name")
@@ -106,8 +107,8 @@ def wire_adapter_panel(services: Services, panel: dict[str, Any], menus: list[Me
             return (f"**Not loaded:** {safe_markdown(str(exc))}", gr.skip(), gr.skip(),
                     *(gr.skip() for _ in outputs))
         seconds = f" in {info['load_s']:.2f} s" if info.get("load_s") is not None else ""
-        said = (f"Loaded **{safe_markdown(info['name'])}**{seconds} (rank {info.get('rank')}): pick it under "
-                "*LoRA adapter* in Chat or here. Requests running meanwhile went on.")
+        said = (f"Loaded **{safe_markdown(info['name'])}**{seconds} (rank {info.get('rank')}): pick it in Chat, "
+                "Compare or here, or as a strategy under FR/EN behaviour. Requests running meanwhile went on.")
         return said, "", "", *refreshed(values)
 
     def unload(pick: str | None, values: dict[Any, Any]) -> tuple:
