@@ -107,8 +107,10 @@ def wire_adapter_panel(services: Services, panel: dict[str, Any], menus: list[Me
             return (f"**Not loaded:** {safe_markdown(str(exc))}", gr.skip(), gr.skip(),
                     *(gr.skip() for _ in outputs))
         seconds = f" in {info['load_s']:.2f} s" if info.get("load_s") is not None else ""
+        kept = ("The next start loads it again." if info.get("kept") else
+                "The results folder cannot be written: the next start will not load it again.")
         said = (f"Loaded **{safe_markdown(info['name'])}**{seconds} (rank {info.get('rank')}): pick it in Chat, "
-                "Compare or here, or as a strategy under FR/EN behaviour. Requests running meanwhile went on.")
+                f"Compare or here, or as a strategy under FR/EN behaviour. Requests running meanwhile went on. {kept}")
         return said, "", "", *refreshed(values)
 
     def unload(pick: str | None, values: dict[Any, Any]) -> tuple:
@@ -118,7 +120,8 @@ def wire_adapter_panel(services: Services, panel: dict[str, Any], menus: list[Me
             services.unload_adapter(pick)
         except EngineError as exc:
             return (f"**Not unloaded:** {safe_markdown(str(exc))}", *(gr.skip() for _ in outputs))
-        return (f"Unloaded **{safe_markdown(pick)}**: menus that had it picked are back on the base model.",
+        return (f"Unloaded **{safe_markdown(pick)}**: menus that had it picked are back on the base model, and "
+                "the next start does not load it.",
                 *refreshed(values))
 
     panel["load"].click(lambda n, s, *rest: load(n, s, _values(inputs, rest)),

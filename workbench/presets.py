@@ -5,9 +5,7 @@ Compare, or by `python app.py batch --preset`)."""
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -15,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engines.base import GenerationParams
+from workbench.saved import read_json_object, write_json
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +43,12 @@ def saved_presets(folder: Path | None) -> dict[str, dict[str, Any]]:
     """The presets saved in the results `folder` (name -> every parameter), in the order saved; a
     file that cannot be read, or an entry that is not a valid set of parameters, is left out (and
     logged), never an error: the built-in presets still work."""
-    path = presets_file(folder) if folder else None
-    if path is None or not path.is_file():
+    if folder is None:
         return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        log.warning("The saved presets in %s cannot be read (%s): only the built-in ones are offered.", path, exc)
-        return {}
+    path = presets_file(folder)
+    data = read_json_object(path, "only the built-in presets are offered")
     out = {}
-    for name, values in (data.items() if isinstance(data, dict) else []):
+    for name, values in data.items():
         try:
             out[name] = GenerationParams(**values).model_dump(mode="json")
         except (TypeError, ValidationError):
@@ -108,11 +103,7 @@ def delete_preset(folder: Path, name: str) -> None:
 
 
 def _write(folder: Path, saved: dict[str, dict[str, Any]]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = presets_file(folder)
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
-    part.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(part, path)
+    write_json(presets_file(folder), saved)
 
 
 def apply_preset(name: str, base: GenerationParams | None = None, folder: Path | None = None) -> GenerationParams:

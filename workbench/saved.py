@@ -8,6 +8,8 @@ their runs here, and the headless commands save theirs where the tabs list them.
 from __future__ import annotations
 
 import csv
+import json
+import logging
 import os
 import re
 import shutil
@@ -15,6 +17,8 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 _NAME = r"{stem}-(\d{{8}}-\d{{6}})-(\d+)\.csv"
 
@@ -107,3 +111,28 @@ def saved_file(folder: Path, stem: str, name: str | None) -> tuple[Path, datetim
     if name is None or (stamp := _stamp(stem, name)) is None or not (folder / name).is_file():
         return None
     return folder / name, stamp[0]
+
+
+def read_json_object(path: Path, unreadable: str) -> dict:
+    """The JSON object in `path`: {} when there is no file, and when it cannot be read or holds
+    no object (logged with `unreadable`, what follows from that), never an error."""
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        log.warning("%s cannot be read (%s): %s", path, exc, unreadable)
+        return {}
+    if not isinstance(data, dict):
+        log.warning("%s holds no JSON object: %s", path, unreadable)
+        return {}
+    return data
+
+
+def write_json(path: Path, data: object) -> None:
+    """Write `data` as JSON in place of `path` at once: a reader sees the old file or the new one,
+    never half of one (the file is written beside it, then renamed over it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    part.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(part, path)

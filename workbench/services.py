@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from engines.adapters import AdapterChangesOff
-from engines.base import Engine
+from engines.base import Engine, EngineError
 from engines.local import LocalEngine, LocalModelConfig
 from engines.process import ProcessEngine
 from engines.remote import RemoteConfig, RemoteEngine
 from engines.systems import RoutedEngine
 from workbench.compare import Comparator
+from workbench.kept_adapters import forget_adapter, keep_adapter, kept_adapters
 from workbench.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -75,13 +76,17 @@ class Services:
 
     def load_adapter(self, name: str, source: str) -> dict[str, Any]:
         """Load a LoRA adapter into System B's model while the app runs (an InvalidRequestError when
-        refused: loading turned off, a bad name, an adapter that cannot be found or does not fit)."""
+        refused: loading turned off, a bad name, an adapter that cannot be found or does not fit),
+        and keep it in the results folder, so that the next start loads it again (`kept`: whether
+        it could be kept)."""
         self._adapter_changes_allowed()
-        return self.local.load_adapter(name, source)
+        info = self.local.load_adapter(name, source)
+        return {**info, "kept": keep_adapter(self.settings.results_dir, info["name"], info["source"])}
 
     def unload_adapter(self, name: str) -> None:
         self._adapter_changes_allowed()
         self.local.unload_adapter(name)
+        forget_adapter(self.settings.results_dir, name)
 
     def _adapter_changes_allowed(self) -> None:
         if not self.settings.adapter_loading:
@@ -126,6 +131,23 @@ def results_folder_problem(folder: Path) -> str | None:
     return None
 
 
+def load_kept_adapters(local: LocalEngine | ProcessEngine, folder: Path) -> list[str]:
+    """Load again the adapters loaded while the app last ran (kept in the results folder); one that
+    cannot be loaded is said in a notice and no longer kept, and the app starts without it."""
+    notices = []
+    for name, source in kept_adapters(folder).items():
+        if name in local.adapters:
+            continue  # loaded at start already, under that name
+        try:
+            local.load_adapter(name, source)
+        except EngineError as exc:
+            forget_adapter(folder, name)
+            notices.append(f"The LoRA adapter {name!r} ({source}), loaded while the app last ran, could not be "
+                           f"loaded again: {exc}. It is no longer kept: load it again under Generation tuning "
+                           "once it can be.")
+    return notices
+
+
 def build_services(settings: Settings) -> Services:
     notices = list(settings.problems)
     model = settings.model_or_default
@@ -151,6 +173,8 @@ def build_services(settings: Settings) -> Services:
         notices.append(problem)
     for notice in notices:
         log.warning(notice)
+    if settings.adapter_loading:
+        notices += load_kept_adapters(local, settings.results_dir)
     pipeline = RoutedEngine(local, refuse_calls_model=settings.refuse_calls_model, name=PIPELINE)
     return Services(settings=settings, engines={LOCAL: local, PIPELINE: pipeline, REMOTE: remote},
                     notices=notices)
