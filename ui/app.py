@@ -13,8 +13,9 @@ from ui.chat import build_chat_tab
 from ui.common import pick_engine
 from ui.compare import api_batch, api_compare, build_compare_tab
 from ui.compare_log import browser_log
+from ui.compare_single import chat_to_single
 from ui.fren import build_fren_tab
-from ui.params import params_from_json
+from ui.params import ORDER, params_from_json
 from ui.tuning import build_tuning_tab
 from workbench.chat import run_turn, stats_line
 from workbench.services import LOCAL, Services
@@ -87,6 +88,16 @@ def build_app(services: Services) -> gr.Blocks:
             Menu(chat["adapter"], chat["engine"]), Menu(chat["adapter_beside"], chat["beside"], hidden=True),
             Menu(tuning["adapter"]), Menu(compare["adapter"])], opened)
         demo.load(**compare["on_load"], api_visibility="private", queue=False)
+        # Chat's last question taken to Compare › Single, under the parameters it was asked with
+        def to_single(history: list) -> tuple:
+            return chat_to_single(services, history)
+
+        chat["to_compare"].click(
+            to_single, [chat["turns"]],
+            [*compare["single_boxes"], *(compare["controls"][name] for name in ORDER), compare["preset"],
+             compare["adapter"]], api_visibility="private",
+        ).success(lambda: (gr.Tabs(selected="compare"), gr.Tabs(selected="compare-single")), None,
+                  [tabs, compare["inner_tabs"]], api_visibility="private", queue=False)
         compare["bind_link"](demo)  # a link naming a saved run (?run=NAME&experiment=ID) opens it
         gr.api(api_chat(services), api_name="chat", **services.heavy_event)
         gr.api(api_compare(services), api_name="compare", **services.heavy_event)

@@ -193,6 +193,8 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                 with gr.Row():
                     regenerate = gr.Button("Regenerate", size="sm", elem_id="chat-regenerate")
                     clear = gr.Button("Clear", size="sm", elem_id="chat-clear")
+                    to_compare = gr.Button("Compare the last question", size="sm",
+                                           elem_id="chat-to-compare")
                     more = gr.Button("Continue with a larger budget", size="sm", visible=False,
                                      variant="secondary", elem_id="chat-continue")
                 with gr.Row():
@@ -375,6 +377,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
     open_json.upload(open_conversation, [open_json, turns], [*restored, saved], api_visibility="private")
 
     return {"engine": engine, "adapter": adapter, "beside": beside, "adapter_beside": adapter_beside,
+            "turns": turns, "to_compare": to_compare,
             "system_prompt": system_prompt,
             "controls": controls, "preset": preset,
             "on_load": {"fn": restore, "inputs": [saved], "outputs": restored}}

@@ -482,6 +482,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
                    judging["show_linked"])
 
     return {"controls": param_controls, "preset": compare_preset, "adapter": b_adapter,
+            "single_boxes": single["carry"], "inner_tabs": inner_tabs,
             "on_load": single["on_load"], "bind_link": bind_link}
 
 

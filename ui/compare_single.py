@@ -11,9 +11,9 @@ from typing import Any
 import gradio as gr
 
 from engines.base import GenerationParams
-from ui.adapters import chosen_adapter
+from ui.adapters import chosen_adapter, menu_value
 from ui.batch_checks import checks_with_reference_figures
-from ui.common import CHECKS_HINT, download_path, json_box, session_cancel, stopper
+from ui.common import BASE_MODEL, CHECKS_HINT, download_path, json_box, session_cancel, stopper
 from ui.compare_log import LOG_HEADERS, LOG_WIDTHS, cleared, remembered, restored_log, shown_again
 from ui.compare_view import (
     BLIND_PROMPT,
@@ -32,7 +32,7 @@ from ui.comparison_file import build_comparison_files, comparison_files
 from ui.experiment_runs import build_experiment_runs, question_runs_view
 from ui.judging import VERDICT_PROMPT, VIEW_SIZE, give_verdict, judge_of
 from ui.model_judge import judge_choices, judged_single
-from ui.params import ORDER
+from ui.params import ORDER, control_values
 from workbench.blind import blind_left, is_blind_pending
 from workbench.checks import ExpectError, parse_expect, rechecked
 from workbench.compare import (
@@ -50,7 +50,8 @@ from workbench.experiments import MAX_REFERENCE_CHARS, ExperimentFileError, load
 from workbench.export import write_csv
 from workbench.history import MAX_KEPT
 from workbench.model_judge import MAX_RULES_CHARS
-from workbench.services import REMOTE, Services
+from workbench.presets import CUSTOM
+from workbench.services import LOCAL, REMOTE, Services
 from workbench.transactions import TransactionError, parse_transaction
 from workbench.verdict_stats import agreement_line, preference_line
 from workbench.verdicts import MAX_NOTE_CHARS, VERDICTS, latest_verdicts, tally_line, verdict_rows, verdicts_file
@@ -94,6 +95,30 @@ def carried_to_single(rec: dict[str, Any] | None) -> tuple:
     exp = experiment_of(rec)
     gr.Info(f"{exp.id} is in Single's boxes: set the parameters if you like, then Compare asks it again.")
     return exp.query, json_box(exp.transaction), json_box(exp.expect), exp.reference or "", None, exp
+
+
+def chat_to_single(services: Services, history: list[Any]) -> tuple:
+    """Chat's last question put in Single's boxes (no transaction, checks or reference: a question
+    asked in Chat has none), and the parameters and System B's adapter it was asked with in
+    Compare's controls: Single's boxes (as carried_to_single), the controls in ORDER, the preset
+    (Custom) and the adapter menu."""
+    if not history:
+        raise gr.Error("Ask a question in Chat first.")
+    last = history[-1]
+    try:
+        params = GenerationParams(**(last.params or {}))
+    except (TypeError, ValueError):
+        params = GenerationParams()
+    adapter = last.adapter if last.engine == LOCAL and last.adapter else BASE_MODEL
+    left = [what for what, dropped in (("the conversation before it", len(history) > 1),
+                                       ("its system prompt", bool(last.system_prompt))) if dropped]
+    alone = f" Compare asks it without {' and '.join(left)}." if left else ""
+    on = ("" if adapter == BASE_MODEL
+          else f", System B with the adapter {adapter}" if adapter in services.local.adapters
+          else f" (System B's adapter {adapter} is not loaded now: the base model answers)")
+    gr.Info(f"Chat's last question is in Single's box, under the parameters it was asked with{on}.{alone} "
+            "Compare asks both systems.")
+    return (last.question, "", "", "", None, None, *control_values(params), CUSTOM, menu_value(services, adapter))
 
 
 def with_example(exp: Experiment, example: Experiment | None) -> Experiment:

@@ -378,3 +378,21 @@ def test_a_downloaded_conversation_opens_again_and_carries_on(page, tmp_path):
            ).to_be_visible(timeout=20000)
     expect(chat.locator("[data-testid='user']")).to_have_count(2)  # nothing lost
     page.click("#chat-clear")
+
+
+def test_the_last_question_goes_to_compare_under_its_parameters_and_adapter(page):
+    pick(page, "chat-adapter", "french-reasoning")
+    page.click("#chat-params")
+    page.fill("#chat-max_new_tokens input[type=number]", "300")
+    page.press("#chat-max_new_tokens input[type=number]", "Enter")
+    ask(page, "Qu'est-ce que la duration ? (to compare)")
+    expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=30000)
+    page.click("#chat-to-compare")
+    expect(page.locator("#cmp-query textarea")).to_have_value("Qu'est-ce que la duration ? (to compare)")
+    expect(page.locator("#cmp-adapter input")).to_have_value("french-reasoning")
+    page.click("#compare-params")
+    expect(page.locator("#compare-max_new_tokens input[type=number]")).to_have_value("300")
+    page.locator("#cmp-run-a input").uncheck()
+    page.click("#cmp-go")
+    expect(page.locator("#cmp-metrics-b")).to_contain_text("demo-model + french-reasoning", timeout=60000)
+    expect(page.locator("#cmp-metrics-b")).to_contain_text("fr / fr")

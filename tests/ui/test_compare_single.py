@@ -62,3 +62,35 @@ def test_a_batch_runs_experiment_fills_singles_boxes_and_its_question_keeps_what
     assert edited.expected_route is None and edited.category is None
     with pytest.raises(gr.Error, match="Select a row"):
         carried_to_single(None)
+
+
+def test_chats_last_question_goes_to_single_under_the_parameters_and_adapter_it_was_asked_with(monkeypatch):
+    from types import SimpleNamespace
+
+    from engines.base import GenerationParams
+    from ui.compare_single import chat_to_single
+    from ui.params import ORDER
+    from workbench.chat import Turn
+    from workbench.presets import CUSTOM
+    from workbench.services import LOCAL, REMOTE
+
+    said: list[str] = []
+    monkeypatch.setattr(gr, "Info", said.append)
+    services = SimpleNamespace(local=SimpleNamespace(adapters=["fr-v2"]))
+    asked = GenerationParams(max_new_tokens=256, enable_thinking=False, temperature=0.2).model_dump(mode="json")
+    first = Turn("What is an ETF?", REMOTE, params=asked)
+    last = Turn("Et en français ?", LOCAL, adapter="fr-v2", params=asked, system_prompt="Be brief.")
+    out = chat_to_single(services, [first, last])
+    assert out[:6] == ("Et en français ?", "", "", "", None, None)  # no transaction, checks, reference, example
+    controls = dict(zip(ORDER, out[6:6 + len(ORDER)], strict=True))
+    assert (controls["max_new_tokens"], controls["enable_thinking"], controls["temperature"]) == (256, False, 0.2)
+    assert out[6 + len(ORDER)] == CUSTOM and out[-1]["value"] == "fr-v2" and "fr-v2" in out[-1]["choices"]
+    assert "System B with the adapter fr-v2" in said[0]
+    assert "without the conversation before it and its system prompt" in said[0]
+    # asked of System A alone, or with an adapter unloaded since: the base model in Compare
+    assert chat_to_single(services, [first])[-1]["value"] == "(base model)" and "Compare asks it" not in said[1]
+    gone = Turn("What is duration?", LOCAL, adapter="old", params=asked)
+    assert chat_to_single(services, [gone])[-1]["value"] == "(base model)"
+    assert "adapter old is not loaded now" in said[2]
+    with pytest.raises(gr.Error, match="Ask a question in Chat first"):
+        chat_to_single(services, [])
