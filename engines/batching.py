@@ -209,7 +209,7 @@ class Scheduler(abc.ABC):
         self.device = device
         self.max_batch_size = max(1, max_batch_size)
         self.gather_s = gather_s  # how long to wait for requests that arrive together
-        self.adapters: set[str] = set(adapters)  # the LoRA adapters a job may name; changed under _cond
+        self.adapters: list[str] = list(adapters)  # the LoRA adapters a job may name, as loaded; changed under _cond
         self._pending: list[Job] = []
         self._tasks: list[_Task] = []  # work for the worker thread between two steps
         self._cond = threading.Condition()
@@ -241,11 +241,15 @@ class Scheduler(abc.ABC):
         with self._cond:
             if self._closed:
                 raise RuntimeError("the local engine is shut down")
-            if job.adapter and job.adapter not in self.adapters:
-                known = ", ".join(sorted(self.adapters)) or "none loaded"
-                raise InvalidRequestError(f"unknown adapter {job.adapter!r} (available: {known})")
+            self.check_adapter(job.adapter)
             self._pending.append(job)
             self._cond.notify()
+
+    def check_adapter(self, name: str | None) -> None:
+        """InvalidRequestError for an adapter no job may name (none is loaded under that name)."""
+        if name and name not in self.adapters:
+            known = ", ".join(self.adapters) or "none loaded"
+            raise InvalidRequestError(f"unknown adapter {name!r} (available: {known})")
 
     def between_steps(self, work: Callable[[], Any]) -> Any:
         """Run `work` on the worker thread between two steps (no forward pass runs meanwhile, and
@@ -265,7 +269,7 @@ class Scheduler(abc.ABC):
         def work() -> None:
             self._use_model(attach(self.model))
             with self._cond:
-                self.adapters.add(name)
+                self.adapters.append(name)
         self.between_steps(work)
 
     def remove_adapter(self, name: str, detach: Callable[[Any], Any]) -> None:
@@ -277,12 +281,12 @@ class Scheduler(abc.ABC):
                 if users:
                     raise AdapterInUse(f"adapter {name!r} is answering {len(users)} request(s): "
                                        "unload it when they end")
-                self.adapters.discard(name)
+                self.adapters.remove(name)
             try:
                 self._use_model(detach(self.model))
             except BaseException:
                 with self._cond:
-                    self.adapters.add(name)  # still loaded: peft failed before taking it out
+                    self.adapters.append(name)  # still loaded: peft failed before taking it out
                 raise
         self.between_steps(work)
 

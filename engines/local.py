@@ -156,11 +156,10 @@ class LocalEngine:
         if quant is None:
             model.to(self.device)
         model.eval()
-        self._adapters = find_adapters(cfg)  # name -> where it came from (a folder or a Hub id)
-        self._adapter_info: dict[str, dict[str, Any]] = {}
+        self._adapter_info: dict[str, dict[str, Any]] = {}  # name -> its entry (source, rank…), as loaded
         self._adapter_lock = threading.Lock()  # one load or unload at a time
-        if self._adapters:
-            model = self._load_adapters(model)
+        if found := find_adapters(cfg):
+            model = self._load_adapters(model, found)
         self.model = model
         self.load_seconds = time.perf_counter() - started
         self.context_length = int(getattr(model.config, "max_position_embeddings", 0) or 0) or None
@@ -172,7 +171,7 @@ class LocalEngine:
             log.info("%s uses sliding-window attention: batching with generate instead", cfg.model)
             self.batching = "generate"
         common = dict(pad_id=self.pad_id, eos_ids=self.eos_ids, device=self.device,
-                      max_batch_size=cfg.max_batch_size, adapters=list(self._adapters),
+                      max_batch_size=cfg.max_batch_size, adapters=self.adapters,
                       cpu_threads=threads)
         if self.batching == "continuous":
             self.scheduler = continuous.ContinuousScheduler(
@@ -180,12 +179,12 @@ class LocalEngine:
         else:
             self.scheduler = BatchScheduler(model, **common)
         log.info("loaded %s on %s (%s, %s) in %.1fs; adapters: %s", cfg.model, self.device,
-                 self.dtype, cfg.quantization, self.load_seconds, list(self._adapters) or "none")
+                 self.dtype, cfg.quantization, self.load_seconds, self.adapters or "none")
 
     # ------------------------------------------------------------ loading helpers
 
-    def _load_adapters(self, model: Any) -> Any:
-        for name, source in self._adapters.items():
+    def _load_adapters(self, model: Any, found: dict[str, str]) -> Any:
+        for name, source in found.items():
             try:
                 folder = adapters.adapter_folder(source)
                 model = adapters.attach(model, name, folder)
@@ -211,7 +210,7 @@ class LocalEngine:
 
     @property
     def adapters(self) -> list[str]:
-        return list(self._adapters)
+        return list(self._adapter_info)
 
     def model_name(self, adapter: str | None) -> str:
         """The model that answers a request: with an adapter, the model and the adapter ("demo-model
@@ -221,7 +220,7 @@ class LocalEngine:
 
     def adapter_list(self) -> list[dict[str, Any]]:
         """Each loaded adapter: name, source, rank, alpha, target modules, and when it was loaded."""
-        return [dict(self._adapter_info[name]) for name in list(self._adapters) if name in self._adapter_info]
+        return [dict(info) for info in list(self._adapter_info.values())]
 
     def load_adapter(self, name: str, source: str) -> dict[str, Any]:
         """Load a LoRA adapter (a folder on this machine or a Hub id) while the engine serves:
@@ -233,7 +232,6 @@ class LocalEngine:
             folder = adapters.adapter_folder(source)
             self.scheduler.add_adapter(name, lambda model: adapters.attach(model, name, folder))
             self.model = self.scheduler.model
-            self._adapters[name] = source.strip()
             self._adapter_info[name] = {"name": name, "source": source.strip(), "loaded": "while running",
                                         "load_s": round(time.perf_counter() - started, 2),
                                         **adapters.describe(folder)}
@@ -243,13 +241,12 @@ class LocalEngine:
     def unload_adapter(self, name: str) -> None:
         """Unload an adapter no running or waiting request names (InvalidRequestError otherwise)."""
         with self._adapter_lock:
-            if name not in self._adapters:
-                known = ", ".join(self._adapters) or "none loaded"
+            if name not in self._adapter_info:
+                known = ", ".join(self.adapters) or "none loaded"
                 raise adapters.UnknownAdapter(f"no adapter named {name!r} is loaded (loaded: {known})")
             self.scheduler.remove_adapter(name, lambda model: adapters.detach(model, name))
             self.model = self.scheduler.model
-            del self._adapters[name]
-            self._adapter_info.pop(name, None)
+            del self._adapter_info[name]
             if self.device.type == "cuda":
                 torch.cuda.empty_cache()  # give the adapter's memory back
             log.info("unloaded LoRA adapter %s", name)
@@ -295,9 +292,7 @@ class LocalEngine:
         yield from self._consume(job, prompt, request, started, cancel)
 
     def _prepare(self, request: ChatRequest) -> tuple[str, Job]:
-        if request.adapter and request.adapter not in self.scheduler.adapters:
-            known = ", ".join(self.adapters) or "none loaded"
-            raise InvalidRequestError(f"unknown adapter {request.adapter!r} (available: {known})")
+        self.scheduler.check_adapter(request.adapter)
         prompt = self.render_prompt(request)
         ids = self.tokenizer(prompt, add_special_tokens=False)["input_ids"]
         budget = request.params.max_new_tokens

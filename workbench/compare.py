@@ -372,11 +372,12 @@ def check_resumable(path: Path, params: GenerationParams, experiments: list[Expe
         raise BatchResumeError(
             f"{path.name} was answered with other generation parameters ({changed}); resuming would "
             "mix the two in one table. Use another run name, or the same parameters.")
+    def named(name: str | None) -> str:
+        return f"the adapter {name!r}" if name else "no adapter"
+
     for rec in records:
         earlier_adapter = rec.get("system_b_adapter")
         if rec.get(SYSTEMS["B"]) and earlier_adapter != (adapter or None):
-            def named(name: str | None) -> str:
-                return f"the adapter {name!r}" if name else "no adapter"
             raise BatchResumeError(
                 f"{path.name} was answered by System B with {named(earlier_adapter)}; resuming with "
                 f"{named(adapter)} would mix two models in one table. Use another run name, or the same adapter.")

@@ -43,7 +43,7 @@ from workbench.fren_cli import (
 )
 from workbench.saved import saved_name
 from workbench.services import LOCAL, PIPELINE, REMOTE, build_services
-from workbench.settings import add_arguments, settings_from_args
+from workbench.settings import Settings, add_arguments, settings_from_args
 
 ENGINES = {"local": LOCAL, "pipeline": PIPELINE, "remote": REMOTE}
 # the gates: flag -> the matrix metric it holds every strategy and engine to, and over which questions
@@ -96,9 +96,8 @@ def gate_failures(rows: list[dict[str, Any]], gates: dict[str, float | None]) ->
     return out
 
 
-def _adapters(args: argparse.Namespace) -> list[str]:
+def _adapters(settings: Settings) -> list[str]:
     """The adapters System B's model will load (beside the model, and --adapter's), read before it loads."""
-    settings = settings_from_args(args)
     return list(find_adapters(LocalModelConfig(model=settings.model_or_default, adapters=settings.adapters)))
 
 
@@ -109,9 +108,10 @@ def run_inspect(argv: list[str]) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     most = int(param_bounds("max_new_tokens")[1])
     gates = {flag: getattr(args, flag) for flag in GATES}
+    settings = settings_from_args(args)
     try:
         engines = listed_values(args.engines, list(ENGINES), "--engines")
-        strategies = listed_values(args.strategies, strategy_names(_adapters(args)), "--strategies")
+        strategies = listed_values(args.strategies, strategy_names(_adapters(settings)), "--strategies")
         probes = probes_from_args(args)
         if not 1 <= args.max_new_tokens <= most:
             raise ValueError(f"--max-new-tokens takes 1 to {most}, not {args.max_new_tokens}")
@@ -121,7 +121,6 @@ def run_inspect(argv: list[str]) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
-    settings = settings_from_args(args)
     saved_dir = settings.results_dir / SAVED_FOLDER
     if problem := folders_problem(args.out, saved_dir):
         print(problem, file=sys.stderr)
