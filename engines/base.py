@@ -39,6 +39,10 @@ class GenerationParams(BaseModel):
         20, ge=0, le=500, title="Top-k",
         description="Sample only among the k most likely tokens. 0 disables it. Ignored by "
         "providers that do not support it.")
+    min_p: float = Field(
+        0.0, ge=0.0, le=1.0, title="Min-p",
+        description="Drop the tokens less likely than min_p × the likeliest one's probability. 0 "
+        "disables it (as Qwen3 advises). Ignored by providers that do not support it.")
     max_new_tokens: int = Field(
         1024, ge=1, le=32768, title="Max new tokens",
         description="Budget for the whole reply, reasoning included: when thinking is on, the "

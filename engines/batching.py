@@ -87,7 +87,7 @@ class Job:
         if self.params.seed is not None:
             return None  # a seed fixes the random stream of one request only
         p = self.params
-        return (p.greedy, p.temperature, p.top_p, p.top_k, p.repetition_penalty,
+        return (p.greedy, p.temperature, p.top_p, p.top_k, p.min_p, p.repetition_penalty,
                 p.no_repeat_ngram_size, p.min_new_tokens)
 
     def stop(self, reason: str = "cancelled") -> None:
@@ -413,6 +413,7 @@ class BatchScheduler(Scheduler):
             temperature=p.temperature if not p.greedy else None,
             top_p=p.top_p if not p.greedy else None,
             top_k=(p.top_k or None) if not p.greedy else None,
+            min_p=(p.min_p or None) if not p.greedy else None,
             repetition_penalty=p.repetition_penalty if p.repetition_penalty != 1.0 else None,
             no_repeat_ngram_size=p.no_repeat_ngram_size or None,
             eos_token_id=sorted(self.eos_ids), pad_token_id=self.pad_id)

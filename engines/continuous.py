@@ -36,6 +36,7 @@ import torch
 import torch.nn.functional as F
 from transformers import DynamicCache
 from transformers.generation import (
+    MinPLogitsWarper,
     NoRepeatNGramLogitsProcessor,
     RepetitionPenaltyLogitsProcessor,
     TemperatureLogitsWarper,
@@ -81,7 +82,7 @@ def _make_row(job: Job) -> _Row:
     generator = None
     if p.seed is not None:
         generator = torch.Generator().manual_seed(p.seed)
-    warp_key = () if p.greedy else (p.temperature, p.top_k, p.top_p)
+    warp_key = () if p.greedy else (p.temperature, p.top_k, p.top_p, p.min_p)
     return _Row(job, list(job.input_ids), processors, generator, warp_key=warp_key)
 
 
@@ -355,12 +356,14 @@ class ContinuousScheduler(Scheduler):
             if not key:
                 chosen[index] = scores.argmax(-1)
                 continue
-            temperature, top_k, top_p = key
+            temperature, top_k, top_p, min_p = key  # in generate's order
             scores = TemperatureLogitsWarper(temperature)(None, scores)
             if top_k:
                 scores = TopKLogitsWarper(top_k)(None, scores)
             if top_p < 1.0:
                 scores = TopPLogitsWarper(top_p)(None, scores)
+            if min_p:
+                scores = MinPLogitsWarper(min_p)(None, scores)
             probs = scores.softmax(-1)
             shared = [k for k, i in enumerate(members) if rows[i].generator is None]
             if len(shared) == len(members):

@@ -60,7 +60,7 @@ class ProviderPreset:
     # "chat_template_kwargs" = vLLM / transformers-serve style, "none" = not switchable.
     thinking: Literal["model", "chat_template_kwargs", "none"] = "none"
     reasoning_model: str | None = None
-    extra_sampling: bool = False  # accepts top_k / repetition_penalty / min_tokens
+    extra_sampling: bool = False  # accepts top_k / min_p / repetition_penalty / min_tokens
     key_required: bool = True
 
 
@@ -100,7 +100,7 @@ class RemoteConfig:
                 f"unknown provider {self.provider!r}; choose one of {', '.join(PRESETS)}") from None
 
 
-OPTIONAL_FIELDS = {"top_k", "repetition_penalty", "min_tokens"}  # sent where a server may take them
+OPTIONAL_FIELDS = {"top_k", "min_p", "repetition_penalty", "min_tokens"}  # sent where a server may take them
 
 
 class RemoteEngine:
@@ -184,6 +184,8 @@ class RemoteEngine:
         if self._extra_sampling:
             if p.top_k:
                 extra["top_k"] = p.top_k
+            if p.min_p:
+                extra["min_p"] = p.min_p
             if p.repetition_penalty != 1.0:
                 extra["repetition_penalty"] = p.repetition_penalty
             if p.min_new_tokens:
@@ -292,6 +294,7 @@ class RemoteEngine:
             out += ["temperature", "top_p"]  # DeepSeek's thinking mode ignores them
         out += [name for name, field, is_set in (
             ("top_k", "top_k", p.top_k != 0),
+            ("min_p", "min_p", p.min_p > 0),
             ("min_new_tokens", "min_tokens", p.min_new_tokens > 0),
             ("repetition_penalty", "repetition_penalty", p.repetition_penalty != 1.0),
         ) if is_set and field not in extra]

@@ -233,7 +233,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
 
     def respond(q: str, history: list[Turn], label: str, adapter_name: str, beside_label: str,
                 beside_adapter: str, system: str,
-                temperature: float, top_p: float, top_k: int, max_new_tokens: int,
+                temperature: float, top_p: float, top_k: int, min_p: float, max_new_tokens: int,
                 min_new_tokens: int, repetition_penalty: float, no_repeat_ngram_size: int,
                 seed: str, enable_thinking: bool, stop: str,
                 request: gr.Request) -> Iterator[tuple]:
@@ -243,7 +243,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
             yield (render(history), render(beside_history(history)), history, gr.update(),
                    gr.update(visible=False), gr.update(), gr.update(), gr.update())
             return
-        values = [temperature, top_p, top_k, max_new_tokens, min_new_tokens, repetition_penalty,
+        values = [temperature, top_p, top_k, min_p, max_new_tokens, min_new_tokens, repetition_penalty,
                   no_repeat_ngram_size, seed, enable_thinking, stop]
         params = params_from_values(dict(zip(ORDER, values, strict=True)))
         eng, chosen_adapter = pick_engine(services, label, adapter_name)

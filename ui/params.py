@@ -22,8 +22,8 @@ from workbench.presets import (
 
 # Slider tops for fields whose valid range is wider than a slider can show usefully.
 UI_MAX = {"max_new_tokens": 4096, "min_new_tokens": 1024, "top_k": 200}
-STEP = {"temperature": 0.05, "top_p": 0.01, "repetition_penalty": 0.01}
-ORDER = ["temperature", "top_p", "top_k", "max_new_tokens", "min_new_tokens",
+STEP = {"temperature": 0.05, "top_p": 0.01, "min_p": 0.01, "repetition_penalty": 0.01}
+ORDER = ["temperature", "top_p", "top_k", "min_p", "max_new_tokens", "min_new_tokens",
          "repetition_penalty", "no_repeat_ngram_size", "seed", "enable_thinking", "stop"]
 
 
@@ -204,7 +204,8 @@ def changing_presets(done: str, folder: Path, change: Any, *args: Any) -> Any:
 def params_summary(params: GenerationParams, preset: str) -> str:
     """One line saying what the next request will use, readable with the panel folded."""
     sampling = ["greedy"] if params.greedy else [
-        f"temperature {params.temperature:g}", f"top-p {params.top_p:g}", f"top-k {params.top_k or 'off'}"]
+        f"temperature {params.temperature:g}", f"top-p {params.top_p:g}", f"top-k {params.top_k or 'off'}",
+        *([f"min-p {params.min_p:g}"] if params.min_p else [])]
     parts = [*sampling, f"up to {params.max_new_tokens} new tokens",
              f"thinking {'on' if params.enable_thinking else 'off'}",
              f"seed {params.seed}" if params.seed is not None else "random seed"]

@@ -363,9 +363,13 @@ def check_resumable(path: Path, params: GenerationParams, experiments: list[Expe
             "given on it are kept under that name and would be shown on this one. Use another run name.")
     records = latest_records(path)
     wanted = params.model_dump(mode="json")
+    defaults = GenerationParams().model_dump(mode="json")
     for rec in records:
-        earlier = rec.get("params")
-        if earlier is None or earlier == wanted:
+        if not isinstance(rec.get("params"), dict):
+            continue
+        # a parameter added since the record was written (min_p) was at its default then
+        earlier = {**defaults, **rec["params"]}
+        if earlier == wanted:
             continue
         changed = ", ".join(f"{k} {earlier.get(k)!r} → {v!r}" for k, v in wanted.items()
                             if earlier.get(k) != v)

@@ -22,9 +22,9 @@ MAX_NAME = 40
 MAX_SAVED = 100
 
 PRESETS: dict[str, dict] = {
-    "Qwen3 thinking": {"temperature": 0.6, "top_p": 0.95, "top_k": 20, "enable_thinking": True,
+    "Qwen3 thinking": {"temperature": 0.6, "top_p": 0.95, "top_k": 20, "min_p": 0.0, "enable_thinking": True,
                        "repetition_penalty": 1.0, "no_repeat_ngram_size": 0},
-    "Qwen3 non-thinking": {"temperature": 0.7, "top_p": 0.8, "top_k": 20, "enable_thinking": False,
+    "Qwen3 non-thinking": {"temperature": 0.7, "top_p": 0.8, "top_k": 20, "min_p": 0.0, "enable_thinking": False,
                            "repetition_penalty": 1.0, "no_repeat_ngram_size": 0},
     "Precise": {"temperature": 0.3, "top_p": 0.85, "top_k": 40, "max_new_tokens": 150,
                 "no_repeat_ngram_size": 3, "repetition_penalty": 1.0},

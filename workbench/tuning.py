@@ -28,7 +28,7 @@ from workbench.refusal import is_refusal
 
 MAX_CONFIGS = 8
 MAX_REPEATS = 5
-SWEEPABLE = ["temperature", "top_p", "top_k", "max_new_tokens", "min_new_tokens", "repetition_penalty",
+SWEEPABLE = ["temperature", "top_p", "top_k", "min_p", "max_new_tokens", "min_new_tokens", "repetition_penalty",
              "no_repeat_ngram_size"]
 CONFIG_FIELDS = [*SWEEPABLE, "seed", "enable_thinking"]
 
@@ -281,8 +281,10 @@ def suggestion(rows: list[dict[str, Any]]) -> tuple[int, str] | None:
 
 # ---------------------------------------------------------------- saved runs
 
-# what a tuning run's CSV must hold to be opened again
-SAVED_REQUIRED = ["config", "repeat", *CONFIG_FIELDS, "answer", "finish_reason"]
+# what a tuning run's CSV must hold to be opened again; a CSV saved before a parameter was added
+# (min_p) lacks its column, and its configurations used that parameter's default
+ADDED_LATER = {"min_p"}
+SAVED_REQUIRED = ["config", "repeat", *(f for f in CONFIG_FIELDS if f not in ADDED_LATER), "answer", "finish_reason"]
 _BOOLS = ["enable_thinking", "truncated_in_reasoning", "identical_across_repeats"]
 _NUMBERS: dict[str, type] = {
     "config": int, "repeat": int, "seed": int, "reasoning_tokens": int, "answer_tokens": int,

@@ -89,6 +89,24 @@ def test_a_seeded_sample_is_reproducible_while_other_requests_run(engine):
         assert engine.scheduler.largest_batch >= 5, engine.scheduler.largest_batch
 
 
+def test_min_p_cuts_off_the_unlikely_tokens_of_its_own_row_only(engine):
+    question = "Tell me about penguins and the weather."
+    greedy = _ask(engine, question, GenerationParams(temperature=0, max_new_tokens=40))
+    hot = GenerationParams(temperature=1.5, top_p=1.0, top_k=0, max_new_tokens=40, seed=3)
+    # min_p 1 keeps only the most likely token: a hot sample then reads as greedy decoding does
+    sure = hot.model_copy(update={"min_p": 1.0})
+    loose = hot.model_copy(update={"min_p": 0.05})  # seeded: the same text alone or batched
+    loose_alone = _ask(engine, question, loose)
+    plug = threading.Thread(target=_ask, args=(engine, "What is an ETF?", LONG))
+    plug.start()
+    time.sleep(0.2)
+    busy = _together(engine, [(question, sure, None), (question, hot, None), (question, loose, None)])
+    plug.join(120)
+    assert busy[0].reasoning + busy[0].content == greedy.reasoning + greedy.content
+    assert busy[1].reasoning + busy[1].content != greedy.reasoning + greedy.content  # the same row without it
+    assert busy[2].reasoning + busy[2].content == loose_alone.reasoning + loose_alone.content
+
+
 @pytest.fixture(scope="module")
 def cb_engine(demo_model_dir):
     eng = LocalEngine(LocalModelConfig(model=str(demo_model_dir), batching="continuous"))

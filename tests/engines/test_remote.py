@@ -60,17 +60,17 @@ def test_each_answer_names_the_parameters_the_api_did_not_take(server):
     cfg = RemoteConfig(provider="deepseek", base_url=server.base_url, api_key_env="FAKE_DEEPSEEK_KEY",
                        max_retries=0)
     eng = RemoteEngine(cfg)
-    # DeepSeek's API has no top_k, min tokens, repetition penalty nor n-gram ban: none is sent
-    thinking = ask(eng, top_k=20, min_new_tokens=4, no_repeat_ngram_size=3, repetition_penalty=1.1)
-    assert thinking.stats.extras["not_applied"] == [
-        "temperature", "top_p", "top_k", "min_new_tokens", "repetition_penalty", "no_repeat_ngram_size"]
-    assert not {"top_k", "min_tokens", "repetition_penalty"} & set(server.requests[-1]["body"])
+    # DeepSeek's API has no top_k, min_p, min tokens, repetition penalty nor n-gram ban: none is sent
+    thinking = ask(eng, top_k=20, min_p=0.05, min_new_tokens=4, no_repeat_ngram_size=3, repetition_penalty=1.1)
+    assert thinking.stats.extras["not_applied"] == ["temperature", "top_p", "top_k", "min_p", "min_new_tokens",
+                                                    "repetition_penalty", "no_repeat_ngram_size"]
+    assert not {"top_k", "min_p", "min_tokens", "repetition_penalty"} & set(server.requests[-1]["body"])
     plain = ask(eng, enable_thinking=False, top_k=0)  # deepseek-chat honours temperature and top_p
     assert "not_applied" not in plain.stats.extras
     nebius = RemoteEngine(RemoteConfig(provider="nebius", base_url=server.base_url, model="deepseek-chat",
                                        api_key_env="FAKE_DEEPSEEK_KEY", max_retries=0))
-    taken = ask(nebius, top_k=20, min_new_tokens=4, no_repeat_ngram_size=3)  # this provider takes top_k
-    assert server.requests[-1]["body"]["top_k"] == 20
+    taken = ask(nebius, top_k=20, min_p=0.05, min_new_tokens=4, no_repeat_ngram_size=3)  # this provider takes top_k
+    assert (server.requests[-1]["body"]["top_k"], server.requests[-1]["body"]["min_p"]) == (20, 0.05)
     assert taken.stats.extras["not_applied"] == ["no_repeat_ngram_size"]
 
 

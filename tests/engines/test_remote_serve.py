@@ -53,11 +53,11 @@ def test_budget_exhausted_inside_reasoning(served):
 
 
 def test_concurrent_first_requests_all_retry_without_the_fields_the_server_rejects(serve_url, demo_model_dir):
-    # transformers serve rejects top_k (HTTP 422). A batch opens several requests at once; each one
+    # transformers serve rejects top_k and min_p (HTTP 422). A batch opens several requests at once; each one
     # that sent the field must retry without it, not only the first to hear back.
     engine = RemoteEngine(RemoteConfig(provider="custom", base_url=serve_url, model=str(demo_model_dir),
                                        max_retries=0))
-    params = GenerationParams(temperature=0, max_new_tokens=4, top_k=20)
+    params = GenerationParams(temperature=0, max_new_tokens=4, top_k=20, min_p=0.05)
     start = threading.Barrier(6)
 
     def ask(i: int):
@@ -67,5 +67,6 @@ def test_concurrent_first_requests_all_retry_without_the_fields_the_server_rejec
     with ThreadPoolExecutor(6) as pool:
         results = list(pool.map(ask, range(6)))
     assert [r.error for r in results] == [None] * 6
-    assert [r.stats.extras["not_applied"] for r in results] == [["top_k"]] * 6  # and each says so
-    assert "top_k" not in engine._request_kwargs(ChatRequest.single("x", params=params)).get("extra_body", {})
+    assert [r.stats.extras["not_applied"] for r in results] == [["top_k", "min_p"]] * 6  # and each says so
+    assert not {"top_k", "min_p"} & set(engine._request_kwargs(ChatRequest.single("x", params=params))
+                                        .get("extra_body", {}))

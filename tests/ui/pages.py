@@ -29,7 +29,7 @@ def compare_transaction(page, question: str, transaction: str = RISKY_WIRE) -> N
     page.click("#cmp-go")
 
 
-def set_number(page, elem_id: str, value: int) -> None:
+def set_number(page, elem_id: str, value: float) -> None:
     """Type a value into a slider's number box, as a user does."""
     box = page.locator(f"#{elem_id} input[type=number]")
     slider = page.locator(f"#{elem_id} input[type=range]")

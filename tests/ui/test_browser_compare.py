@@ -86,17 +86,18 @@ def test_the_generation_parameters_reach_the_comparison_and_its_record(page, tmp
     page.get_by_role("tab", name="Compare").click()
     page.click("#compare-params")
     set_number(page, "compare-max_new_tokens", 6)
+    set_number(page, "compare-min_p", 0.05)
     expect(page.locator("#compare-preset input")).to_have_value("Custom")
     page.click("#compare-params")  # folded again, the line under it still says what will be used
     expect(page.locator("#compare-params-summary")).to_contain_text("Custom: temperature 0.6")
-    expect(page.locator("#compare-params-summary")).to_contain_text("up to 6 new tokens")
+    expect(page.locator("#compare-params-summary")).to_contain_text("min-p 0.05 · up to 6 new tokens")
     page.fill("#cmp-query textarea", "What is a bond?")
     page.click("#cmp-go")
     expect(page.locator("#cmp-metrics-b")).to_contain_text("length", timeout=30000)  # the budget held
     page.click("#cmp-verdict-3")
     rows = download_csv(page, "#cmp-verdicts-csv", tmp_path / "verdicts.csv")
     mine = [json.loads(r["params"]) for r in rows if r["query"] == "What is a bond?"]
-    assert [(p["max_new_tokens"], p["seed"]) for p in mine] == [(6, None), (6, None)]  # empty seed: random
+    assert [(p["max_new_tokens"], p["min_p"], p["seed"]) for p in mine] == [(6, 0.05, None)] * 2  # empty seed: random
 
 
 def test_single_comparisons_are_logged_kept_across_a_reload_and_shown_again(page, tmp_path):

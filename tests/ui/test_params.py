@@ -76,3 +76,5 @@ def test_the_summary_line_says_what_the_next_request_uses():
     assert params_summary(greedy, "Custom") == (
         "**Custom**: greedy · up to 1024 new tokens · thinking off · seed 3 · at least 5 tokens · "
         "no repeated 3-grams · 1 stop string")
+    assert params_summary(GenerationParams(min_p=0.05), "Custom").startswith(
+        "**Custom**: temperature 0.6 · top-p 0.95 · top-k 20 · min-p 0.05 · up to")

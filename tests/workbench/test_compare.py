@@ -547,6 +547,19 @@ def test_a_results_file_from_before_parameters_were_stored_still_resumes(tmp_pat
     assert progress[0].skipped == 1 and progress[-1].done == 2
 
 
+def test_a_run_saved_before_a_parameter_was_added_resumes_under_its_default(tmp_path):
+    out = tmp_path / "older.jsonl"
+    answered = {"response": "An exchange-traded fund.", "metadata": {"error": None}}
+    params = GenerationParams(max_new_tokens=64).model_dump(mode="json")
+    del params["min_p"]  # its record was written before min_p existed
+    old = {"experiment_id": "e1", "query": "What is an ETF?", "params": params, "system_a": answered,
+           "system_b": answered}
+    out.write_text(json.dumps(old) + "\n", encoding="utf-8")
+    check_resumable(out, GenerationParams(max_new_tokens=64))  # min_p 0 then, as now
+    with pytest.raises(BatchResumeError, match=r"other generation parameters \(min_p 0\.0 → 0\.1\)"):
+        check_resumable(out, GenerationParams(max_new_tokens=64, min_p=0.1))
+
+
 def test_a_run_name_reused_for_other_questions_is_refused_before_anything_runs(tmp_path):
     """Two files both number their rows row-2, row-3…: the second file's run under the first's
     name would skip its rows and show the first file's answers. Refused, naming the ids."""

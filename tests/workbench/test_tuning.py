@@ -41,6 +41,10 @@ def test_grid_and_values():
                    "max_new_tokens", parse_values("64;256", "max_new_tokens"))
     assert [(c.temperature, c.max_new_tokens) for c in configs] == [(0.2, 64), (0.2, 256), (0.9, 64), (0.9, 256)]
     assert all(c.top_k == 20 for c in configs)
+    cut_offs = grid(base, "min_p", parse_values("0, 0.05, 0.2", "min_p"))
+    assert [c.min_p for c in cut_offs] == [0.0, 0.05, 0.2]
+    with pytest.raises(ValueError, match="invalid combination"):
+        grid(base, "min_p", [1.5])
     with pytest.raises(ValueError, match="at most 8"):
         grid(base, "temperature", [0.1, 0.2, 0.3], "top_k", [1, 2, 3])
     with pytest.raises(ValueError, match="not a number"):
@@ -146,7 +150,7 @@ def test_a_stopped_run_is_not_compared_with_the_finished_repeats(local_engine):
 
 
 def _run(config, repeat, finish="stop", **fields):
-    base = {"config": config, "repeat": repeat, "temperature": 0.7, "top_p": 0.8, "top_k": 20,
+    base = {"config": config, "repeat": repeat, "temperature": 0.7, "top_p": 0.8, "top_k": 20, "min_p": 0.0,
             "max_new_tokens": 256, "min_new_tokens": 0, "repetition_penalty": 1.0, "no_repeat_ngram_size": 0,
             "seed": repeat - 1, "enable_thinking": True, "answer": "La duration mesure…", "reasoning": "",
             "reasoning_share": 0.5, "reasoning_tokens": 40, "answer_tokens": 40, "finish_reason": finish,
@@ -217,6 +221,17 @@ def test_a_saved_run_reads_back_typed_and_gives_back_the_configurations_it_ran(t
     assert [(c.seed, c.temperature, c.enable_thinking) for c in configs] == [(None, 0.7, True), (7, 0.2, False)]
     only_second = configs_of([back[1], back[3]])  # the first repeats were lost: the base seed is still 7
     assert [c.seed for c in only_second] == [None, 7]
+
+
+def test_a_run_saved_before_min_p_existed_opens_and_reruns_without_it(tmp_path):
+    rows = [_run(1, 1, min_p=0.1), _run(2, 1, temperature=0.2)]
+    path = tmp_path / "tuning.csv"
+    write_csv(rows, path)
+    assert [c.min_p for c in configs_of(read_tuning_run(path))] == [0.1, 0.0]
+    older = [{k: v for k, v in row.items() if k != "min_p"} for row in rows]  # its CSV had no such column
+    write_csv(older, path)
+    back = read_tuning_run(path)
+    assert [(c.min_p, c.temperature) for c in configs_of(back)] == [(0.0, 0.7), (0.0, 0.2)]
 
 
 @pytest.mark.parametrize(("text", "message"), [
