@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 import gradio as gr
 
 from ui.adapters import menu_value
 from ui.common import BASE_MODEL, differences_block, download_path, pick_engine, session_cancel, session_id, stopper
+from ui.compare_view import marked_answer
 from ui.params import ORDER, build_param_panel, param_bounds, params_from_values
 from ui.saved import uploaded_path
 from workbench.chat import (
@@ -31,6 +33,7 @@ from workbench.chat_export import (
     finished,
     read_conversation,
 )
+from workbench.refusal import is_refusal
 from workbench.safety import safe_markdown, safe_question
 from workbench.services import LOCAL, Services
 
@@ -39,10 +42,13 @@ ALONE = ""  # the side-by-side dropdown's value for "one conversation"
 SAVED_KEY = "finance-llm-workbench-chat"  # where the browser keeps its conversation across reloads
 
 
-def render(turns: list[Turn]) -> list[dict[str, Any]]:
-    """Chatbot messages for a conversation; model text is made safe to display."""
+def render(turns: list[Turn], partners: list[Turn] | None = None) -> list[dict[str, Any]]:
+    """Chatbot messages for a conversation; model text is made safe to display. A question asked
+    side by side marks, in each answer, the figures the other answer does not state: the main
+    box's turns know the turn beside them, the side-by-side box's are given theirs (`partners`,
+    in the same order: render_beside)."""
     messages: list[dict[str, Any]] = []
-    for turn in turns:
+    for i, turn in enumerate(turns):
         messages.append({"role": "user", "content": safe_question(turn.question)})
         thinking_on = (turn.params or {}).get("enable_thinking", True)
         if turn.reasoning or (turn.running and not turn.answer and thinking_on):
@@ -52,7 +58,7 @@ def render(turns: list[Turn]) -> list[dict[str, Any]]:
                 meta["duration"] = round(turn.thinking_s, 2)
             messages.append({"role": "assistant", "content": safe_markdown(turn.reasoning) or "…",
                              "metadata": meta})
-        body = safe_markdown(turn.answer)
+        body = _answer(turn, partners[i] if partners is not None else turn.beside)
         notes = []
         if turn.route:
             reasons = "; ".join(turn.route.get("reasons", []))
@@ -74,13 +80,36 @@ def render(turns: list[Turn]) -> list[dict[str, Any]]:
     return messages
 
 
+def render_beside(turns: list[Turn]) -> list[dict[str, Any]]:
+    """The side-by-side box's messages: render of beside_history, each turn set against its partner."""
+    return render(beside_history(turns), [t for t in turns if t.beside is not None])
+
+
+def _answer(turn: Turn, other: Turn | None) -> str:
+    """A turn's answer as its box shows it: once both answers of a question asked side by side
+    are in, neither failed nor refused, with the figures the other does not state marked (as
+    Compare marks them)."""
+    if (other is None or turn.running or other.running or turn.error or other.error
+            or not turn.answer.strip() or not other.answer.strip()):
+        return safe_markdown(turn.answer)
+    return _marked(turn.answer, other.answer)
+
+
+@lru_cache(maxsize=256)
+def _marked(answer: str, other: str) -> str:
+    """marked_answer, worked out once per pair of answers: every update of a streaming answer
+    renders the conversation's earlier ones again."""
+    if is_refusal(answer) or is_refusal(other):
+        return safe_markdown(answer)  # a refusal states no result to weigh
+    return marked_answer(answer, other)
+
+
 def edited_turn(turns: list[Turn], index: int, beside: bool = False) -> int | None:
     """The turn (its place in `turns`) whose question is message `index` of a conversation box:
-    the main box shows render(turns), the side-by-side box render(beside_history(turns)), where a
+    the main box shows render(turns), the side-by-side box render_beside(turns), where a
     question asked alone before the second engine was added has no place. None when that message
     is not a question."""
-    shown = beside_history(turns) if beside else turns
-    messages = render(shown)
+    messages = render_beside(turns) if beside else render(turns)
     if not 0 <= index < len(messages) or messages[index]["role"] != "user":
         return None
     asked = sum(m["role"] == "user" for m in messages[:index])  # questions above it in the box
@@ -240,7 +269,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         q = (q or "").strip()
         if not q:
             gr.Warning("Type a question first.")
-            yield (render(history), render(beside_history(history)), history, gr.update(),
+            yield (render(history), render_beside(history), history, gr.update(),
                    gr.update(visible=False), gr.update(), gr.update(), gr.update())
             return
         values = [temperature, top_p, top_k, min_p, max_new_tokens, min_new_tokens, repetition_penalty,
@@ -267,14 +296,14 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
             turn.beside = turns_now[1] if len(turns_now) > 1 else None
             current = [*history, turn]
             files = tuple(gr.update() for _ in CONVERSATION_FILES) if not turn.done else conversation_files(current)
-            yield (render(current), render(beside_history(current)), current, "",
+            yield (render(current), render_beside(current), current, "",
                    gr.update(visible=cut_off_in_reasoning(current)), *files, differences_md(current))
 
     def take_last(history: list[Turn]) -> tuple[list[Turn], list[dict], list[dict], str, str]:
         if not history:
             return history, [], [], "", ""
         kept = history[:-1]
-        return kept, render(kept), render(beside_history(kept)), history[-1].question, ""
+        return kept, render(kept), render_beside(kept), history[-1].question, ""
 
     def ask_again(beside: bool):
         def edited(history: list[Turn], evt: gr.EditData) -> tuple[list[Turn], list[dict], list[dict], str, str]:
@@ -282,7 +311,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
             if dropped:
                 gr.Info("Asked again; " + ("the question after it was" if dropped == 1
                                            else f"the {dropped} questions after it were") + " dropped.")
-            return kept, render(kept), render(beside_history(kept)), question, ""
+            return kept, render(kept), render_beside(kept), question, ""
 
         return edited
 
@@ -304,7 +333,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
             respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event
         ).then(**keep)
         # a refused edit leaves the box as the conversation is, not as it was typed
-        box.edit(lambda history: (render(history), render(beside_history(history))), [turns],
+        box.edit(lambda history: (render(history), render_beside(history)), [turns],
                  [chatbot, chatbot_beside], api_visibility="private", queue=False)
     more.click(bigger_budget, [controls["max_new_tokens"]], [controls["max_new_tokens"]],
                api_visibility="private").then(
@@ -366,7 +395,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         def adapter_of(turn: Turn | None) -> dict[str, Any]:
             return menu_value(services, turn.adapter if turn is not None else None)
 
-        return (history, render(history), render(beside_history(history)),
+        return (history, render(history), render_beside(history),
                 last.engine if last.engine in choices else gr.skip(), adapter_of(last),
                 last.beside.engine if last.beside is not None and last.beside.engine in choices else ALONE,
                 adapter_of(last.beside), gr.update(visible=cut_off_in_reasoning(history)),

@@ -214,6 +214,22 @@ def pick(page, elem_id: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
+def test_side_by_side_each_answer_marks_the_figures_the_other_does_not_state(page):
+    page.click("#chat-params")
+    set_number(page, "chat-temperature", 0)  # greedy: the two answers below, every time
+    pick(page, "chat-beside", "System B · local model")
+    pick(page, "chat-beside-adapter", "french-reasoning")  # garbles an English calculation's answer
+    ask(page, "Calculate the simple interest on 2,000 euros at 3 percent for 4 years.")
+    main, beside = page.locator("#chatbot"), page.locator("#chatbot-beside")
+    for box in (main, beside):
+        expect(box).to_contain_text("finish: stop", timeout=30000)
+    expect(main.locator("mark.figure-apart")).to_have_text(["240", "60", "4"])
+    expect(beside.locator("mark.figure-apart")).to_have_text(["12,5 pour cent"])
+    expect(main.locator("mark.figure-apart").first).to_have_attribute("title",
+                                                                      "a figure the other answer does not state")
+    expect(page.locator("#chat-diff")).to_contain_text("Figures: only System B states 240, 60, 4")
+
+
 def test_side_by_side_the_base_model_and_its_adapter_answer_each_question(page, tmp_path):
     expect(page.locator("#chatbot-beside")).to_be_hidden()
     pick(page, "chat-beside", "System B · local model")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import gradio as gr
 import pytest
 
-from ui.chat import edit_point, edited_text, edited_turn, render
+from ui.chat import edit_point, edited_text, edited_turn, render, render_beside
+from ui.compare_view import MARK
 from workbench.chat import Turn
 
 
@@ -50,3 +51,29 @@ def test_an_edit_keeps_the_turns_before_the_question_and_drops_it_and_those_afte
     beside_streaming = [answered("What is a bond?", beside=Turn(question="What is a bond?", engine="System A"))]
     with pytest.raises(gr.Error, match="still coming"):
         edit_point(beside_streaming, 0, "What is a bond, briefly?")
+
+
+def _said(answer: str, running: bool = False, error: str | None = None) -> Turn:
+    return Turn(question="What is the P/E ratio of a share at 60 earning 4 a year?", engine="System A · remote MoE",
+                answer=answer, stats={"finish_reason": "stop"}, running=running, error=error)
+
+
+def _answers(messages: list[dict]) -> list[str]:
+    return [m["content"] for m in messages if m["role"] == "assistant" and not m.get("metadata")]
+
+
+def test_side_by_side_each_answer_marks_the_figures_the_other_does_not_state():
+    first = _said("The P/E ratio is 15 (60 / 4).")
+    beside = _said("The P/E ratio is 12.5, i.e. 60 / 4.8 — 15 on last year's earnings.")
+    alone = _said("The P/E ratio is 15.")
+    turns = [alone, Turn(**{**vars(first), "beside": beside})]
+    main, second = _answers(render(turns)), _answers(render_beside(turns))
+    assert MARK not in main[0]  # asked alone: nothing to set it against
+    assert main[1].startswith(f"The P/E ratio is 15 (60 / {MARK}4</mark>).")  # 15 and 60 both say
+    assert second[0].startswith(f"The P/E ratio is {MARK}12.5</mark>, i.e. 60 / {MARK}4.8</mark> — 15 on")
+    streaming = [Turn(**{**vars(first), "beside": _said(beside.answer, running=True)})]
+    assert MARK not in " ".join(_answers(render(streaming)) + _answers(render_beside(streaming)))
+    failed = [Turn(**{**vars(first), "beside": _said("The P/E ratio is", error="the connection dropped")})]
+    refused = [Turn(**{**vars(first), "beside": _said("I can't help with that request.")})]
+    for pair in (failed, refused):
+        assert MARK not in " ".join(_answers(render(pair)) + _answers(render_beside(pair)))
