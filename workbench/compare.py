@@ -271,16 +271,39 @@ def _removed_parts(path: Path) -> tuple[str, str]:
     return name, stamp
 
 
-def removed_runs(folder: Path) -> list[tuple[str, Path]]:
-    """The runs taken off the lists (remove_run), the last removed first: a label for each (its
-    name, when it was removed, its experiments) and its file."""
+@dataclass(frozen=True)
+class RemovedRun:
+    """A run taken off the lists (remove_run): its name, when (UTC), its experiments, its file."""
+
+    name: str
+    removed: datetime
+    experiments: int
+    path: Path
+
+    @property
+    def label(self) -> str:
+        count = f"{self.experiments} experiment{'s' if self.experiments != 1 else ''}"
+        return f"{self.name} · removed {self.removed:%Y-%m-%d %H:%M} UTC · {count}"
+
+
+def removed_run_list(folder: Path) -> list[RemovedRun]:
+    """The runs taken off the lists, the last removed first (a file not named as remove_run names
+    them is left out)."""
     found = []
     for path in (folder / REMOVED).glob("batch-*.*.jsonl") if (folder / REMOVED).is_dir() else []:
         name, stamp = _removed_parts(path)
-        when = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}"
-        count = len(latest_records(path))
-        found.append((stamp, f"{name} · removed {when} UTC · {count} experiment{'s' if count != 1 else ''}", path))
-    return [(label, path) for _, label, path in sorted(found, reverse=True)]
+        try:
+            when = datetime.strptime(stamp, "%Y%m%dT%H%M%S%f").replace(tzinfo=timezone.utc)
+        except ValueError:
+            continue
+        found.append(RemovedRun(name, when, len(latest_records(path)), path))
+    return sorted(found, key=lambda r: r.removed, reverse=True)
+
+
+def removed_runs(folder: Path) -> list[tuple[str, Path]]:
+    """The runs taken off the lists (remove_run), the last removed first: a label for each (its
+    name, when it was removed, its experiments) and its file."""
+    return [(run.label, run.path) for run in removed_run_list(folder)]
 
 
 def restore_run(folder: Path, removed: Path) -> str:

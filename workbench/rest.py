@@ -1,6 +1,7 @@
 """JSON REST routes served beside the Gradio UI: `GET /api/health`, `POST /api/compare`, the
 saved batch runs: `GET /api/runs`, `GET /api/runs/{name}` (and `/csv`: the CSV the Batch tab
-downloads), and System B's LoRA adapters: `GET`/`POST /api/adapters`, `DELETE /api/adapters/{name}`.
+downloads), `DELETE /api/runs/{name}` (taken off the lists; `GET /api/removed-runs` and their
+`restore`), and System B's LoRA adapters: `GET`/`POST /api/adapters`, `DELETE /api/adapters/{name}`.
 
 With a password set (WORKBENCH_AUTH) every route asks for it, as the UI does: HTTP basic
 credentials (a script: `curl -u user:password`) or the session of a browser signed in to the app.
@@ -22,7 +23,18 @@ from engines.adapters import AdapterChangesOff, AdapterInUse, UnknownAdapter
 from engines.base import EngineError, GenerationParams, InvalidRequestError, validation_problems
 from workbench.breakdown import SLUGS, breakdown, parse_only
 from workbench.checks import ExpectError, parse_expect
-from workbench.compare import Experiment, latest_records, new_experiment_id, run_file, safe_run_name, saved_runs
+from workbench.compare import (
+    REMOVED,
+    Experiment,
+    latest_records,
+    new_experiment_id,
+    remove_run,
+    removed_run_list,
+    restore_run,
+    run_file,
+    safe_run_name,
+    saved_runs,
+)
 from workbench.differences import figures_agreement
 from workbench.experiment_runs import experiment_runs, question_runs
 from workbench.experiments import MAX_REFERENCE_CHARS
@@ -286,6 +298,35 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
             raise HTTPException(422, detail=[{"loc": ["query", "runs"], "type": "value_error", "msg": problem}])
         return board
 
+    def remove(name: str) -> dict[str, Any]:
+        """Take the saved run `name` off the lists, as the Batch tab's *Remove this run from the
+        lists* does: its file moves, whole, to the results folder's removed/ (`GET
+        /api/removed-runs` lists it, its `restore` puts it back); its verdicts stay. 404 for a name
+        that is not a saved run."""
+        saved(name)  # only a saved run's own name
+        try:
+            there = remove_run(folder, name)
+        except FileNotFoundError:  # removed by another request meanwhile
+            raise HTTPException(404, detail=f"no saved run named {name!r}; GET /api/runs lists them") from None
+        return {"removed": name, "file": there.name}
+
+    def removed() -> dict[str, Any]:
+        """The runs taken off the lists, the last removed first: name, when, experiments, file."""
+        return {"runs": [{"name": r.name, "removed": r.removed.isoformat(timespec="seconds"),
+                          "experiments": r.experiments, "file": r.path.name} for r in removed_run_list(folder)]}
+
+    def restore(file: str) -> dict[str, Any]:
+        """Put a removed run (`file` as `GET /api/removed-runs` names it) back on the lists under
+        its name. 404 for a file that is not one, 409 when a run of that name is saved already."""
+        try:
+            name = restore_run(folder, folder / REMOVED / file)
+        except FileExistsError as exc:
+            raise HTTPException(409, detail=f"{exc}: remove it first, or keep both") from None
+        except FileNotFoundError:
+            raise HTTPException(404, detail=f"no removed run is kept as {file!r}; GET /api/removed-runs "
+                                            "lists them") from None
+        return {"restored": name, "experiments": len(saved(name))}
+
     def adapters() -> dict[str, Any]:
         """System B's LoRA adapters loaded now (name, source, rank, alpha, target modules, loaded at
         start or while running), and whether this app lets them be loaded and unloaded."""
@@ -314,6 +355,9 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
                                            ("GET", "/api/presets", presets),
                                            ("GET", "/api/runs", runs),
                                            ("GET", "/api/runs/{name}", run),
+                                           ("DELETE", "/api/runs/{name}", remove),
+                                           ("GET", "/api/removed-runs", removed),
+                                           ("POST", "/api/removed-runs/{file}/restore", restore),
                                            ("GET", "/api/runs/{name}/csv", run_csv),
                                            ("GET", "/api/runs/{name}/experiments/{experiment_id:path}", experiment),
                                            ("GET", "/api/questions", question),

@@ -382,6 +382,46 @@ def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app, 
     assert get(f"{url}/api/runs/..%2Fbatch-rest-runs")[0] == 404  # a path is no run name
 
 
+def call(method: str, url: str) -> tuple[int, dict]:
+    """Status and JSON answer of a bodiless request (DELETE, POST), error statuses included."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=60) as resp:
+            return resp.status, json.load(resp)
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.load(exc)
+
+
+def test_rest_takes_a_run_off_the_lists_and_puts_it_back(running_app):
+    from tests.ui.pages import saved_run_both_answered
+
+    url, services = running_app
+    folder = services.settings.results_dir
+    saved_run_both_answered(folder, "rest-removed", ["x-0", "x-1"])
+    records = latest_records(run_file(folder, "rest-removed"))
+    try:
+        status, gone = call("DELETE", f"{url}/api/runs/rest-removed")
+        assert status == 200 and gone["removed"] == "rest-removed" and gone["file"].startswith("batch-rest-removed.")
+        assert "rest-removed" not in [r["name"] for r in get(f"{url}/api/runs")[1]["runs"]]
+        assert get(f"{url}/api/runs/rest-removed")[0] == 404
+        assert call("DELETE", f"{url}/api/runs/rest-removed")[0] == 404  # once only
+        listed = [r for r in get(f"{url}/api/removed-runs")[1]["runs"] if r["file"] == gone["file"]]
+        assert [(r["name"], r["experiments"]) for r in listed] == [("rest-removed", 2)]
+        assert listed[0]["removed"][:2] == "20" and listed[0]["removed"].endswith("+00:00")
+        saved_run_both_answered(folder, "rest-removed", ["y-0"])  # a new run took the name meanwhile
+        status, taken = call("POST", f"{url}/api/removed-runs/{gone['file']}/restore")
+        assert status == 409 and "a run named 'rest-removed' is on the lists already" in taken["detail"]
+        run_file(folder, "rest-removed").unlink()
+        status, back = call("POST", f"{url}/api/removed-runs/{gone['file']}/restore")
+        assert status == 200 and back == {"restored": "rest-removed", "experiments": 2}
+        assert latest_records(run_file(folder, "rest-removed")) == records  # whole
+        for name in (gone["file"], "..", "batch-rest-removed.jsonl"):  # put back already; not a removed run's file
+            status, answer = call("POST", f"{url}/api/removed-runs/{name}/restore")
+            assert status == 404 and "GET /api/removed-runs lists them" in answer["detail"], name
+        assert call("DELETE", f"{url}/api/runs/..%2Fpresets")[0] == 404  # a path is no run name
+    finally:
+        run_file(folder, "rest-removed").unlink(missing_ok=True)
+
+
 def test_rest_serves_an_experiment_whose_id_holds_a_slash(running_app):
     from tests.ui.pages import saved_run_both_answered
 
