@@ -18,7 +18,7 @@ from workbench.experiments import experiment_file
 from workbench.export import write_csv
 from workbench.model_judge import by_model, model_verdicts, model_verdicts_file
 from workbench.report import findings
-from workbench.run_changes import CHANGE_COLUMNS, run_changes
+from workbench.run_changes import CHANGE_COLUMNS, run_changes, setup_line
 from workbench.run_csv import with_verdicts
 from workbench.summary import (
     SUMMARY_HEADERS,
@@ -102,6 +102,7 @@ def runs_against(folder: Path, current: str | None, other: str | None) -> tuple[
         raise ValueError(f"That is the run {names[0]!r} itself: choose another one.")
     runs = [latest_records(run_file(folder, n)) for n in names]
     rows, lines = compare_runs(runs[0], runs[1], names)
+    lines.insert(1, setup_line(runs[0], runs[1], names))  # after how many experiments both hold
     common = set.intersection(*({r["experiment_id"] for r in run} for run in runs))
     every, models = latest_verdicts(verdicts_file(folder)), model_verdicts(model_verdicts_file(folder))  # read once
     judged = [[r for r in every if r.get("run") == n] for n in names]

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from engines.base import GenerationParams
 from workbench.checks import all_passed, failures
 from workbench.compare import SYSTEMS, still_to_run
+from workbench.runs_overview import answering_model
 
 CHANGE_COLUMNS = ["experiment", "system", "what changed", "before", "after", "query"]
 
@@ -44,3 +46,39 @@ def run_changes(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> li
 
 def _refused(res: dict[str, Any]) -> str:
     return "refused" if res.get("refusal") else "answered"
+
+
+def run_setup(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a run's answers were asked under: each generation parameter (one added since the run
+    was written at its default then; none when the run recorded none) and the model behind each
+    system's answers (System B's names its adapter: "demo-model + fr-v2")."""
+    params = next((rec["params"] for rec in records if isinstance(rec.get("params"), dict)), None)
+    setup: dict[str, Any] = {**GenerationParams().model_dump(mode="json"), **params} if params is not None else {}
+    for key, system in SYSTEMS.items():
+        if model := answering_model(records, system):
+            setup[f"System {key}'s model"] = model
+    return setup
+
+
+def setup_line(first: list[dict[str, Any]], second: list[dict[str, Any]], names: tuple[str, str]) -> str:
+    """How two runs were set up differently — "Set up differently: max_new_tokens 256 in monday,
+    1024 in tuesday; System B's model demo-model in monday, demo-model + fr-v2 in tuesday." — or
+    that they were not; what one run did not record (older runs kept no parameters) is said so
+    rather than compared."""
+    setups = (run_setup(first), run_setup(second))
+    unrecorded = [name for name, run in zip(names, (first, second), strict=True)
+                  if not any(isinstance(rec.get("params"), dict) for rec in run)]
+    keys = [k for k in dict.fromkeys([*setups[0], *setups[1]]) if k in setups[0] and k in setups[1]]
+    changed = [f"{k} {_shown(setups[0][k])} in {names[0]}, {_shown(setups[1][k])} in {names[1]}"
+               for k in keys if setups[0][k] != setups[1][k]]
+    note = f" (the generation parameters of {' and '.join(unrecorded)} were not recorded)" if unrecorded else ""
+    if not changed:
+        return f"Set up alike: the same generation parameters and models{note}." if not unrecorded else \
+            f"Set up alike as far as recorded: the same models{note}."
+    return "Set up differently: " + "; ".join(changed) + note + "."
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "(" + ", ".join(repr(v) for v in value) + ")" if value else "none"
+    return "none" if value is None else str(value).lower() if isinstance(value, bool) else str(value)

@@ -24,7 +24,7 @@ OVERVIEW_COLUMNS = ["run", "written (UTC)", "experiments", "thinking", "max new 
                     "B preferred 95% interval", "judge model", "B preferred (judge model)"]
 
 
-def _model(records: list[dict[str, Any]], system: str) -> str | None:
+def answering_model(records: list[dict[str, Any]], system: str) -> str | None:
     """The model that gave a system's answers ("demo-model"; "x (+1 other)" when a resumed run
     mixed two). Failed answers name no model (none answered), nor do the router's own refusals
     unless they are all there is."""
@@ -50,7 +50,7 @@ def _run_figures(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
         "experiments": len(records),
         "thinking": None if thinking is None else "on" if thinking else "off",
         "max new tokens": params.get("max_new_tokens"),
-        **{f"model {key}": _model(records, system) for key, system in SYSTEMS.items()},
+        **{f"model {key}": answering_model(records, system) for key, system in SYSTEMS.items()},
     }
     figures = figures_agreement(records)  # of the experiments where both answers state figures
     return {**row, **system_figures(summ), "routed as expected (B)": summ["routing"]["match_rate"],

@@ -199,6 +199,9 @@ def test_a_run_set_against_another_gives_the_judge_models_verdicts_in_each(tmp_p
         for n, verdict in enumerate(verdicts, 1):
             record_model_verdict(path, run, {"experiment_id": f"e{n}", "verdict": verdict, "judge_model": "judge"})
     head, *_ = runs_against(tmp_path, "tuesday", "monday")
+    assert head.splitlines()[2:4] == [
+        "- 2 experiments in both runs.", "- Set up alike as far as recorded: the same models (the generation "
+        "parameters of tuesday and monday were not recorded)."]  # written by hand, without parameters
     assert ("- Verdicts of the judge model `judge`: in tuesday, System B preferred in 1 of 2 (50%; 95% interval "
             "9%–91%); in monday, System B preferred in 2 of 2 (100%; 95% interval 34%–100%).") in head
     assert ("- Judged in both runs by it: 2 experiments; the verdict changed on 1 from tuesday to monday "

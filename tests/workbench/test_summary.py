@@ -140,3 +140,35 @@ def test_the_answers_that_changed_between_two_runs_are_named_experiment_by_exper
     ]  # exp-3: A failed in the second run, nothing to compare; exp-4 and exp-5 are in one run only
     assert rows[0]["query"].startswith("How do I split a transfer")
     assert run_changes(after, after) == []
+
+
+def test_two_runs_say_how_they_were_set_up_differently():
+    from engines.base import GenerationParams
+    from workbench.run_changes import setup_line
+
+    def run(params: GenerationParams | None, b_model: str = "demo-model") -> list[dict]:
+        exp = Experiment(id="exp-1", query="What is a bond?", lang="en")
+        b = _run("System B", ANSWER)
+        b.stats.model_id = b_model
+        return [record(exp, {"A": _run("System A", ANSWER), "B": b}, params)]
+
+    names = ("tuesday", "monday")
+    base = GenerationParams(max_new_tokens=1024)
+    assert setup_line(run(base), run(base), names) == "Set up alike: the same generation parameters and models."
+    tuned = base.model_copy(update={"max_new_tokens": 256, "enable_thinking": False, "stop": ["END"]})
+    assert setup_line(run(tuned, "demo-model + fr-v2"), run(base), names) == (
+        "Set up differently: max_new_tokens 256 in tuesday, 1024 in monday; enable_thinking false in tuesday, "
+        "true in monday; stop ('END') in tuesday, none in monday; System B's model demo-model + fr-v2 in tuesday, "
+        "demo-model in monday.")
+    older = run(base)
+    del older[0]["params"]["min_p"]  # written before min_p existed: it was at its default
+    assert setup_line(run(base), older, names).startswith("Set up alike")
+    assert setup_line(run(base.model_copy(update={"min_p": 0.1})), older, names).startswith(
+        "Set up differently: min_p 0.1 in tuesday, 0.0 in monday.")
+    unrecorded = run(None, "other-model")  # an old run kept no parameters: only its models are compared
+    assert setup_line(run(tuned), unrecorded, names) == (
+        "Set up differently: System B's model demo-model in tuesday, other-model in monday (the generation "
+        "parameters of monday were not recorded).")
+    assert setup_line(unrecorded, unrecorded, names) == (
+        "Set up alike as far as recorded: the same models (the generation parameters of tuesday and monday were "
+        "not recorded).")
