@@ -12,23 +12,20 @@ import pandas as pd
 from ui.common import ANSWER_CELL, QUESTION_CELL, cell_text, download_path
 from workbench import charts
 from workbench.checks import checks_cell
-from workbench.compare import SYSTEMS, BatchProgress, latest_records, run_file, safe_run_name, saved_runs
+from workbench.compare import BatchProgress, safe_run_name, saved_runs
 from workbench.differences import differ_on
 from workbench.experiments import experiment_file
 from workbench.export import write_csv
-from workbench.model_judge import by_model, model_verdicts, model_verdicts_file
 from workbench.report import findings
-from workbench.run_changes import CHANGE_COLUMNS, run_changes, setup_line
+from workbench.run_changes import CHANGE_COLUMNS
 from workbench.run_csv import with_verdicts
+from workbench.runs_against import set_against
 from workbench.summary import (
     SUMMARY_HEADERS,
-    compare_runs,
     flat_rows,
     summarize,
     summary_table,
 )
-from workbench.verdict_stats import runs_verdict_lines
-from workbench.verdicts import latest_verdicts, verdicts_file
 
 TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "checks", "differ_on", "verdict", "model_verdict",
                  "reasoning_lang", "answer_lang", "latency_ms", "ttft_ms", "tokens_per_s", "finish_reason",
@@ -100,25 +97,14 @@ def runs_against(folder: Path, current: str | None, other: str | None) -> tuple[
         raise ValueError("Open or run a batch first, then choose the run to set it against.")
     if names[0] == names[1]:
         raise ValueError(f"That is the run {names[0]!r} itself: choose another one.")
-    runs = [latest_records(run_file(folder, n)) for n in names]
-    rows, lines = compare_runs(runs[0], runs[1], names)
-    lines.insert(1, setup_line(runs[0], runs[1], names))  # after how many experiments both hold
-    common = set.intersection(*({r["experiment_id"] for r in run} for run in runs))
-    every, models = latest_verdicts(verdicts_file(folder)), model_verdicts(model_verdicts_file(folder))  # read once
-    judged = [[r for r in every if r.get("run") == n] for n in names]
-    lines += runs_verdict_lines(judged[0], judged[1], names, common)
-    by_models = [by_model([r for r in models if r["run"] == n]) for n in names]
-    for model in sorted(by_models[0].keys() | by_models[1].keys()):
-        lines += runs_verdict_lines(by_models[0].get(model, []), by_models[1].get(model, []), names, common,
-                                    f"Verdicts of the judge model `{model}`", "it")
-    head = f"**Run `{names[0]}` against run `{names[1]}`**\n\n" + "\n".join(f"- {x}" for x in lines)
-    columns = ["metric", *(f"System {k} · {n}" for k in SYSTEMS for n in names)]
-    changed = [{**row, "query": cell_text(row["query"], QUESTION_CELL)} for row in run_changes(runs[1], runs[0])]
+    found = set_against(folder, names)
+    head = f"**Run `{names[0]}` against run `{names[1]}`**\n\n" + "\n".join(f"- {x}" for x in found.lines)
+    changed = [{**row, "query": cell_text(row["query"], QUESTION_CELL)} for row in found.changes]
     headers = [{"before": f"in {names[1]}", "after": f"in {names[0]}"}.get(c, c) for c in CHANGE_COLUMNS]
     changes = gr.update(value=pd.DataFrame(changed, columns=CHANGE_COLUMNS).set_axis(headers, axis=1),
                         label=f"What changed from {names[1]} to {names[0]}, experiment by experiment "
                         f"({len(changed)} change{'s' if len(changed) != 1 else ''})")
-    return head, pd.DataFrame(rows, columns=columns), changes
+    return head, pd.DataFrame(found.summary, columns=found.columns), changes
 
 
 def saved_run_choices(folder: Path) -> list[tuple[str, str]]:

@@ -1,7 +1,8 @@
 """JSON REST routes served beside the Gradio UI: `GET /api/health`, `POST /api/compare`, the
 saved batch runs: `GET /api/runs`, `GET /api/runs/{name}` (and `/csv`: the CSV the Batch tab
-downloads), `DELETE /api/runs/{name}` (taken off the lists; `GET /api/removed-runs` and their
-`restore`), and System B's LoRA adapters: `GET`/`POST /api/adapters`, `DELETE /api/adapters/{name}`.
+downloads; `/against/{other}`: set against another run), `DELETE /api/runs/{name}` (taken off
+the lists; `GET /api/removed-runs` and their `restore`), and System B's LoRA adapters:
+`GET`/`POST /api/adapters`, `DELETE /api/adapters/{name}`.
 
 With a password set (WORKBENCH_AUTH) every route asks for it, as the UI does: HTTP basic
 credentials (a script: `curl -u user:password`) or the session of a browser signed in to the app.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
+from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, HTTPException, Request, Response
@@ -41,8 +43,10 @@ from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, parse_runs, runs_problem, standings
 from workbench.model_judge import judges_compared, model_summary, model_verdicts, model_verdicts_file
 from workbench.presets import all_presets, over_preset, unknown_preset
+from workbench.run_changes import setup_differences
 from workbench.run_csv import run_csv_text
 from workbench.run_index import latest_record
+from workbench.runs_against import set_against
 from workbench.runs_overview import runs_overview
 from workbench.services import Services
 from workbench.summary import summarize
@@ -206,11 +210,17 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
             listed = [{**entry, "figures": rows.get(entry["name"])} for entry in listed]
         return {"runs": listed}
 
-    def saved(name: str) -> list[dict[str, Any]]:
-        """The records of the saved run `name`; 404 for a name that is not one."""
+    def known(name: str) -> Path:
+        """The results file of the saved run `name`; 404 for a name that is not one (only a run's
+        own name: no path, and nothing that is not a batch run's results file)."""
         path = run_file(folder, name)
-        # only a run's own name: no path, and nothing that is not a batch run's results file
-        stored = latest_records(path) if safe_run_name(name, "") == name and path.is_file() else []
+        if safe_run_name(name, "") != name or not path.is_file():
+            raise HTTPException(404, detail=f"no saved run named {name!r}; GET /api/runs lists them")
+        return path
+
+    def saved(name: str) -> list[dict[str, Any]]:
+        """The records of the saved run `name`; 404 for a name that is not one, or holds none."""
+        stored = latest_records(known(name))
         if not stored:
             raise HTTPException(404, detail=f"no saved run named {name!r}; GET /api/runs lists them")
         return stored
@@ -273,6 +283,30 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
             body["records"] = stored
         return body
 
+    def against(name: str, other: str) -> dict[str, Any]:
+        """The saved run `name` set against the saved run `other` over the experiments both hold,
+        as the Batch tab's *Set this run against another saved run* shows it: how they were set up
+        differently, the findings, each system's summary in both, and the answers that changed
+        from `other` (before) to `name` (after). 404 for a name that is not a saved run, 422 for
+        the run itself or runs that share no experiment."""
+        for each in (name, other):
+            known(each)  # 404 unless both are saved runs
+        if name == other:
+            raise HTTPException(422, detail=[{"loc": ["path", "other"], "type": "value_error",
+                                              "msg": f"that is the run {name!r} itself: name another one"}])
+        try:
+            found = set_against(folder, (name, other))
+        except ValueError as exc:
+            raise HTTPException(422, detail=[{"loc": ["path", "other"], "type": "value_error",
+                                              "msg": str(exc)}]) from None
+        return {"run": name, "against": other,
+                "setups": dict(zip(found.names, found.setups, strict=True)),
+                "set_up_differently": [{"setting": k, name: one, other: two}
+                                       for k, one, two in setup_differences(*found.setups)],
+                "findings": found.lines,
+                "summary": [dict(zip(found.columns, row, strict=True)) for row in found.summary],
+                "changes": found.changes}
+
     def leaderboard(judge: str = ANALYSTS, by: str = "model", only: str | None = None,
                     runs: str | None = None) -> dict[str, Any]:
         """The models rated from every verdict of `judge` (`analysts`, or a judge model's name),
@@ -303,7 +337,7 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         lists* does: its file moves, whole, to the results folder's removed/ (`GET
         /api/removed-runs` lists it, its `restore` puts it back); its verdicts stay. 404 for a name
         that is not a saved run."""
-        saved(name)  # only a saved run's own name
+        known(name)
         try:
             there = remove_run(folder, name)
         except FileNotFoundError:  # removed by another request meanwhile
@@ -359,6 +393,7 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
                                            ("GET", "/api/removed-runs", removed),
                                            ("POST", "/api/removed-runs/{file}/restore", restore),
                                            ("GET", "/api/runs/{name}/csv", run_csv),
+                                           ("GET", "/api/runs/{name}/against/{other}", against),
                                            ("GET", "/api/runs/{name}/experiments/{experiment_id:path}", experiment),
                                            ("GET", "/api/questions", question),
                                            ("GET", "/api/leaderboard", leaderboard),

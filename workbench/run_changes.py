@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from engines.base import GenerationParams
+from engines.systems import NO_MODEL_CALL
 from workbench.checks import all_passed, failures
 from workbench.compare import SYSTEMS, still_to_run
 from workbench.runs_overview import answering_model
@@ -51,13 +52,21 @@ def _refused(res: dict[str, Any]) -> str:
 def run_setup(records: list[dict[str, Any]]) -> dict[str, Any]:
     """What a run's answers were asked under: each generation parameter (one added since the run
     was written at its default then; none when the run recorded none) and the model behind each
-    system's answers (System B's names its adapter: "demo-model + fr-v2")."""
+    system's answers (System B's names its adapter: "demo-model + fr-v2"; none when the router
+    answered every question itself)."""
     params = next((rec["params"] for rec in records if isinstance(rec.get("params"), dict)), None)
     setup: dict[str, Any] = {**GenerationParams().model_dump(mode="json"), **params} if params is not None else {}
     for key, system in SYSTEMS.items():
-        if model := answering_model(records, system):
+        model = answering_model(records, system)
+        if model and model != NO_MODEL_CALL:  # the router's own refusals alone name no model
             setup[f"System {key}'s model"] = model
     return setup
+
+
+def setup_differences(one: dict[str, Any], two: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(setting, in the first, in the second) for each setting two run_setup()s both hold and set
+    differently, in run_setup's order."""
+    return [(k, one[k], two[k]) for k in one if k in two and one[k] != two[k]]
 
 
 def setup_line(first: list[dict[str, Any]], second: list[dict[str, Any]], names: tuple[str, str]) -> str:
@@ -65,12 +74,10 @@ def setup_line(first: list[dict[str, Any]], second: list[dict[str, Any]], names:
     1024 in tuesday; System B's model demo-model in monday, demo-model + fr-v2 in tuesday." — or
     that they were not; what one run did not record (older runs kept no parameters) is said so
     rather than compared."""
-    setups = (run_setup(first), run_setup(second))
     unrecorded = [name for name, run in zip(names, (first, second), strict=True)
                   if not any(isinstance(rec.get("params"), dict) for rec in run)]
-    keys = [k for k in dict.fromkeys([*setups[0], *setups[1]]) if k in setups[0] and k in setups[1]]
-    changed = [f"{k} {_shown(setups[0][k])} in {names[0]}, {_shown(setups[1][k])} in {names[1]}"
-               for k in keys if setups[0][k] != setups[1][k]]
+    changed = [f"{k} {_shown(one)} in {names[0]}, {_shown(two)} in {names[1]}"
+               for k, one, two in setup_differences(run_setup(first), run_setup(second))]
     note = f" (the generation parameters of {' and '.join(unrecorded)} were not recorded)" if unrecorded else ""
     if not changed:
         return f"Set up alike: the same generation parameters and models{note}." if not unrecorded else \

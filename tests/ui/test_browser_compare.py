@@ -363,6 +363,7 @@ def test_a_saved_run_opens_after_a_reload_without_running_anything(page, tmp_pat
     page.get_by_role("option").filter(has_text="other-run · 2 experiments").click()
     expect(page.locator("#batch-runs-head")).to_contain_text(
         "2 experiments in both runs (1 only in kept-run, 0 only in other-run, left out).", timeout=20000)
+    expect(page.locator("#batch-runs-head")).to_contain_text("Set up alike: the same generation parameters and models.")
     expect(page.locator("#batch-runs-head")).to_contain_text("System B, 2 answered in both: refusal changed on 0")
     expect(page.locator("#batch-runs-table")).to_contain_text("System B · other-run")
     expect(page.locator("#batch-runs-table")).to_contain_text("refusal rate")

@@ -422,6 +422,41 @@ def test_rest_takes_a_run_off_the_lists_and_puts_it_back(running_app):
         run_file(folder, "rest-removed").unlink(missing_ok=True)
 
 
+def test_rest_sets_a_run_against_another_with_how_they_were_set_up(running_app):
+    from tests.ui.pages import saved_run_both_answered
+
+    url, services = running_app
+    folder = services.settings.results_dir
+    saved_run_both_answered(folder, "rest-monday", ["m-0", "m-1", "m-2"])
+    saved_run_both_answered(folder, "rest-tuesday", ["m-0", "m-1"], b_refuses=["m-1"])
+    for name, budget in (("rest-monday", 1024), ("rest-tuesday", 256)):  # as a run under these parameters writes
+        path = run_file(folder, name)
+        params = GenerationParams(max_new_tokens=budget).model_dump(mode="json")
+        lines = [{**json.loads(line), "params": params} for line in path.read_text(encoding="utf-8").splitlines()]
+        path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    try:
+        status, found = get(f"{url}/api/runs/rest-tuesday/against/rest-monday")
+        assert status == 200, found
+        assert (found["run"], found["against"]) == ("rest-tuesday", "rest-monday")
+        assert found["set_up_differently"] == [{"setting": "max_new_tokens", "rest-tuesday": 256, "rest-monday": 1024}]
+        assert found["setups"]["rest-monday"]["System B's model"] == "System B"
+        assert found["findings"][:2] == [
+            "2 experiments in both runs (0 only in rest-tuesday, 1 only in rest-monday, left out).",
+            "Set up differently: max_new_tokens 256 in rest-tuesday, 1024 in rest-monday."]
+        refusals = next(row for row in found["summary"] if row["metric"] == "refusal rate")
+        assert (refusals["System B · rest-tuesday"], refusals["System B · rest-monday"]) == ("50%", "0%")
+        assert [(c["experiment"], c["system"], c["what changed"], c["before"], c["after"])
+                for c in found["changes"]] == [("m-1", "B", "refusal", "answered", "refused")]
+        for path, code, said in (("rest-tuesday/against/no-such-run", 404, "no saved run named 'no-such-run'"),
+                                 ("no-such-run/against/rest-monday", 404, "no saved run named 'no-such-run'"),
+                                 ("rest-tuesday/against/rest-tuesday", 422, "that is the run 'rest-tuesday' itself")):
+            status, answer = get(f"{url}/api/runs/{path}")
+            assert status == code and said in json.dumps(answer), (path, answer)
+    finally:
+        for name in ("rest-monday", "rest-tuesday"):
+            run_file(folder, name).unlink(missing_ok=True)
+
+
 def test_rest_serves_an_experiment_whose_id_holds_a_slash(running_app):
     from tests.ui.pages import saved_run_both_answered
 

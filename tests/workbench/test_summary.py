@@ -160,6 +160,8 @@ def test_two_runs_say_how_they_were_set_up_differently():
         "Set up differently: max_new_tokens 256 in tuesday, 1024 in monday; enable_thinking false in tuesday, "
         "true in monday; stop ('END') in tuesday, none in monday; System B's model demo-model + fr-v2 in tuesday, "
         "demo-model in monday.")
+    from engines.systems import NO_MODEL_CALL  # a run the router answered alone names no model to set against
+    assert setup_line(run(base, NO_MODEL_CALL), run(base), names).startswith("Set up alike")
     older = run(base)
     del older[0]["params"]["min_p"]  # written before min_p existed: it was at its default
     assert setup_line(run(base), older, names).startswith("Set up alike")
