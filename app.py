@@ -5,6 +5,7 @@
     python app.py sweep --help          headless token-budget sweep (the FR/EN tab's)
     python app.py inspect --help        headless FR/EN inspection, with gates for a nightly job
     python app.py leaderboard --help    the models rated from every verdict kept (the Batch tab's)
+    python app.py against --help        one saved run set against another (the Batch tab's)
 
 Wiring only: parse settings, build the engines once, build the UI, launch.
 """
@@ -39,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
                "by --system-a-key-env, basic auth as user:password in WORKBENCH_AUTH. Headless work: "
                "'python app.py batch --help' (a batch comparison), 'python app.py sweep --help' (the "
                "token-budget sweep), 'python app.py inspect --help' (the FR/EN inspection), 'python app.py "
-               "leaderboard --help' (the models rated from every verdict).")
+               "leaderboard --help' (the models rated from every verdict), 'python app.py against --help' "
+               "(one saved run set against another).")
     add_arguments(parser)
     add_server_arguments(parser)
     return parser
@@ -142,6 +144,10 @@ def main(argv: list[str] | None = None) -> None:
         from workbench.leaderboard_command import run_leaderboard
 
         raise SystemExit(run_leaderboard(argv[1:]))
+    if argv[:1] == ["against"]:
+        from workbench.against_command import run_against
+
+        raise SystemExit(run_against(argv[1:]))
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
