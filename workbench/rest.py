@@ -342,6 +342,8 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
             there = remove_run(folder, name)
         except FileNotFoundError:  # removed by another request meanwhile
             raise HTTPException(404, detail=f"no saved run named {name!r}; GET /api/runs lists them") from None
+        except OSError as exc:
+            raise HTTPException(500, detail=f"run {name!r} was not removed: {exc.strerror or exc}") from None
         return {"removed": name, "file": there.name}
 
     def removed() -> dict[str, Any]:
@@ -355,11 +357,13 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         try:
             name = restore_run(folder, folder / REMOVED / file)
         except FileExistsError as exc:
-            raise HTTPException(409, detail=f"{exc}: remove it first, or keep both") from None
+            raise HTTPException(409, detail=f"{exc}: take that one off the lists first") from None
         except FileNotFoundError:
             raise HTTPException(404, detail=f"no removed run is kept as {file!r}; GET /api/removed-runs "
                                             "lists them") from None
-        return {"restored": name, "experiments": len(saved(name))}
+        except OSError as exc:
+            raise HTTPException(500, detail=f"{file!r} was not put back: {exc.strerror or exc}") from None
+        return {"restored": name, "experiments": len(latest_records(run_file(folder, name)))}
 
     def adapters() -> dict[str, Any]:
         """System B's LoRA adapters loaded now (name, source, rank, alpha, target modules, loaded at
