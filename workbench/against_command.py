@@ -15,10 +15,8 @@ import os
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from workbench.compare import run_file, safe_run_name, saved_runs
-from workbench.export import write_csv
+from workbench.export import aligned, write_csv
 from workbench.run_changes import CHANGE_COLUMNS
 from workbench.runs_against import set_against
 from workbench.saved import unwritable
@@ -60,7 +58,7 @@ def run_against(argv: list[str]) -> int:
         parser.error(str(exc))
     print(f"Run {args.run} against run {args.other}:\n")
     print("\n".join(f"- {line}" for line in found.lines))
-    print("\n" + pd.DataFrame(found.summary, columns=found.columns).fillna("—").to_string(index=False))
+    print("\n" + aligned([found.columns, *([("—" if v is None else str(v)) for v in row] for row in found.summary)]))
     changed = f"{len(found.changes)} answer{'s' if len(found.changes) != 1 else ''} changed"
     print(f"\n{changed} from {args.other} to {args.run}" + (":" if found.changes else "."))
     for row in found.changes:

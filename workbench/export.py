@@ -150,3 +150,10 @@ def write_jsonl(rows: Iterable[dict], path) -> None:
     with Path(path).open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def aligned(lines: list[list[str]]) -> str:
+    """Lines of cells (a header first) as columns of text, each as wide as its widest cell: a
+    table for a terminal."""
+    widths = [max(len(line[k]) for line in lines) for k in range(len(lines[0]))]
+    return "\n".join("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in lines)

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from workbench.breakdown import SLUGS, parse_only
-from workbench.export import write_csv
+from workbench.export import aligned, write_csv
 from workbench.leaderboard import (
     ANALYSTS,
     GROUPINGS,
@@ -53,11 +53,9 @@ def build_leaderboard_parser() -> argparse.ArgumentParser:
 
 def _table(rows: list[dict], columns: list[str]) -> str:
     """Rows as aligned text columns."""
-    cells = [[str(c) for c in columns],
-             *([("" if row[c] is None else f"{row[c]:.0%}" if "share" in c else str(row[c])) for c in columns]
-               for row in rows)]
-    widths = [max(len(line[k]) for line in cells) for k in range(len(columns))]
-    return "\n".join("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in cells)
+    return aligned([[str(c) for c in columns],
+                    *([("" if row[c] is None else f"{row[c]:.0%}" if "share" in c else str(row[c])) for c in columns]
+                      for row in rows)])
 
 
 def run_leaderboard(argv: list[str]) -> int:
