@@ -88,10 +88,11 @@ def questions_download(records: list[dict[str, Any]], stem: str, by_question: bo
     return gr.update(value=str(path), visible=True)
 
 
-def runs_against(folder: Path, current: str | None, other: str | None) -> tuple[str, pd.DataFrame, Any]:
+def runs_against(folder: Path, current: str | None, other: str | None) -> tuple[str, pd.DataFrame, Any, Any]:
     """The run named in the run box against another saved run: a heading with what changed, both
-    runs' summaries over the experiments they share, and the answers that changed from the other
-    run (before) to this one (after), experiment by experiment. ValueError says what is missing."""
+    runs' summaries over the experiments they share, the answers that changed from the other run
+    (before) to this one (after), experiment by experiment, and those as a CSV to download
+    (their questions whole; none when nothing changed). ValueError says what is missing."""
     names = (safe_run_name(current, ""), safe_run_name(other, ""))
     if not all(names):
         raise ValueError("Open or run a batch first, then choose the run to set it against.")
@@ -104,7 +105,13 @@ def runs_against(folder: Path, current: str | None, other: str | None) -> tuple[
     changes = gr.update(value=pd.DataFrame(changed, columns=CHANGE_COLUMNS).set_axis(headers, axis=1),
                         label=f"What changed from {names[1]} to {names[0]}, experiment by experiment "
                         f"({len(changed)} change{'s' if len(changed) != 1 else ''})")
-    return head, pd.DataFrame(found.summary, columns=found.columns), changes
+    csv = gr.update(visible=False)
+    if found.changes:
+        path = download_path(f"changes-{names[1]}-to-{names[0]}")
+        write_csv([dict(zip(headers, (row[c] for c in CHANGE_COLUMNS), strict=True)) for row in found.changes],
+                  path, bom=True)
+        csv = gr.update(value=str(path), visible=True)
+    return head, pd.DataFrame(found.summary, columns=found.columns), changes, csv
 
 
 def saved_run_choices(folder: Path) -> list[tuple[str, str]]:

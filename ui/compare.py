@@ -205,6 +205,8 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
                                               max_height=420, show_search="filter", interactive=False,
                                               column_widths=["190px", "75px", "140px", "220px", "220px", "260px"],
                                               elem_id="batch-runs-changes")
+                    changes_csv = gr.DownloadButton("Download these changes (CSV)", visible=False, size="sm",
+                                                    elem_id="batch-runs-changes-csv")
 
     # ---------------------------------------------------------------- batch
 
@@ -385,10 +387,10 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
 
     def set_against(current: str, other: str | None) -> tuple:
         try:
-            head, frame, changes = runs_against(settings.results_dir, current, other)
+            head, frame, changes, csv = runs_against(settings.results_dir, current, other)
         except ValueError as exc:
             raise gr.Error(str(exc)) from None
-        return gr.Group(visible=True), head, frame, changes
+        return gr.Group(visible=True), head, frame, changes, csv
 
     # the overview is read again when opened, when the tab is, and when a batch ends (cached per run file)
     refresh_overview = {"fn": lambda: overview_view(settings.results_dir), "inputs": None,
@@ -463,7 +465,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
                                   lambda held, name, request: results_view(held, name, own_verdicts(name, request))),
                refresh_overview)
     report_btn.click(write_report, [batch_records, shown_run], [report, report_web], api_visibility="private")
-    against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df, changes_df],
+    against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df, changes_df, changes_csv],
                   api_visibility="private")
     remove_btn.click(**hide_both)
     relist_removed = {"fn": removed_choices, "inputs": None, "outputs": removed, "api_visibility": "private"}

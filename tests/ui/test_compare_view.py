@@ -209,6 +209,24 @@ def test_a_run_set_against_another_gives_the_judge_models_verdicts_in_each(tmp_p
     assert "- Verdicts: " not in head  # no analyst judged either run
 
 
+def test_the_answers_that_changed_between_two_runs_download_as_csv(tmp_path):
+    from tests.ui.pages import saved_run_both_answered
+    from ui.batch_view import runs_against
+    from workbench.export import read_csv
+
+    saved_run_both_answered(tmp_path, "monday", ["e1", "e2"])
+    saved_run_both_answered(tmp_path, "tuesday", ["e1", "e2"], b_refuses=["e2"])
+    _, _, changes, csv = runs_against(tmp_path, "tuesday", "monday")
+    assert changes["label"].endswith("(1 change)") and csv["visible"] is True
+    assert read_csv(csv["value"]) == [{"experiment": "e2", "system": "B", "what changed": "refusal",
+                                       "in monday": "answered", "in tuesday": "refused", "query": "Question 1?"}]
+    *_, back = runs_against(tmp_path, "monday", "tuesday")  # the same change, seen from the other side
+    assert [(r["in tuesday"], r["in monday"]) for r in read_csv(back["value"])] == [("refused", "answered")]
+    saved_run_both_answered(tmp_path, "wednesday", ["e1", "e2"])
+    *_, nothing = runs_against(tmp_path, "wednesday", "monday")
+    assert nothing == {"__type__": "update", "visible": False}  # nothing changed: nothing to download
+
+
 def test_judging_a_run_says_how_far_it_got_what_failed_and_what_it_cost():
     from ui.model_judge import progress_line
     from workbench.model_judge import JudgeProgress
