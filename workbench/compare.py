@@ -164,6 +164,12 @@ class Comparator:
         return record(exp, runs, params or self.params, adapter)
 
 
+def recorded_params(params: dict[str, Any]) -> dict[str, Any]:
+    """A record's generation parameters as they applied: one added since it was written (min_p)
+    at its default, as it was then."""
+    return {**GenerationParams().model_dump(mode="json"), **params}
+
+
 def record(exp: Experiment, runs: dict[str, SystemRun], params: GenerationParams | None = None,
            adapter: str | None = None) -> dict[str, Any]:
     """The stored result of one comparison, with the generation parameters both systems got and
@@ -386,12 +392,10 @@ def check_resumable(path: Path, params: GenerationParams, experiments: list[Expe
             "given on it are kept under that name and would be shown on this one. Use another run name.")
     records = latest_records(path)
     wanted = params.model_dump(mode="json")
-    defaults = GenerationParams().model_dump(mode="json")
     for rec in records:
         if not isinstance(rec.get("params"), dict):
             continue
-        # a parameter added since the record was written (min_p) was at its default then
-        earlier = {**defaults, **rec["params"]}
+        earlier = recorded_params(rec["params"])
         if earlier == wanted:
             continue
         changed = ", ".join(f"{k} {earlier.get(k)!r} → {v!r}" for k, v in wanted.items()

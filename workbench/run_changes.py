@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from engines.base import GenerationParams
 from engines.systems import NO_MODEL_CALL
 from workbench.checks import all_passed, failures
-from workbench.compare import SYSTEMS, still_to_run
+from workbench.compare import SYSTEMS, recorded_params, still_to_run
 from workbench.runs_overview import answering_model
 
 CHANGE_COLUMNS = ["experiment", "system", "what changed", "before", "after", "query"]
@@ -55,7 +54,7 @@ def run_setup(records: list[dict[str, Any]]) -> dict[str, Any]:
     system's answers (System B's names its adapter: "demo-model + fr-v2"; none when the router
     answered every question itself)."""
     params = next((rec["params"] for rec in records if isinstance(rec.get("params"), dict)), None)
-    setup: dict[str, Any] = {**GenerationParams().model_dump(mode="json"), **params} if params is not None else {}
+    setup = recorded_params(params) if params is not None else {}
     for key, system in SYSTEMS.items():
         model = answering_model(records, system)
         if model and model != NO_MODEL_CALL:  # the router's own refusals alone name no model
