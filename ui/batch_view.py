@@ -101,15 +101,13 @@ def runs_against(folder: Path, current: str | None, other: str | None) -> tuple[
     found = set_against(folder, names)
     head = f"**Run `{names[0]}` against run `{names[1]}`**\n\n" + "\n".join(f"- {x}" for x in found.lines)
     changed = [{**row, "query": cell_text(row["query"], QUESTION_CELL)} for row in found.changes]
-    headers = [{"before": f"in {names[1]}", "after": f"in {names[0]}"}.get(c, c) for c in CHANGE_COLUMNS]
-    changes = gr.update(value=pd.DataFrame(changed, columns=CHANGE_COLUMNS).set_axis(headers, axis=1),
+    changes = gr.update(value=pd.DataFrame(changed, columns=CHANGE_COLUMNS).set_axis(found.change_columns, axis=1),
                         label=f"What changed from {names[1]} to {names[0]}, experiment by experiment "
                         f"({len(changed)} change{'s' if len(changed) != 1 else ''})")
     csv = gr.update(visible=False)
     if found.changes:
         path = download_path(f"changes-{names[1]}-to-{names[0]}")
-        write_csv([dict(zip(headers, (row[c] for c in CHANGE_COLUMNS), strict=True)) for row in found.changes],
-                  path, bom=True)
+        write_csv(found.named_changes(), path, bom=True)
         csv = gr.update(value=str(path), visible=True)
     return head, pd.DataFrame(found.summary, columns=found.columns), changes, csv
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from workbench.compare import run_file, safe_run_name, saved_runs
 from workbench.export import aligned, write_csv
-from workbench.run_changes import CHANGE_COLUMNS
 from workbench.runs_against import set_against
 from workbench.saved import unwritable
 from workbench.settings import ROOT
@@ -65,7 +64,7 @@ def run_against(argv: list[str]) -> int:
         print(f"- {row['experiment']} · System {row['system']} · {row['what changed']}: {row['before']} → "
               f"{row['after']}")
     if args.changes_out is not None:
-        write_csv([{c: row[c] for c in CHANGE_COLUMNS} for row in found.changes], args.changes_out, bom=True)
+        write_csv(found.named_changes(), args.changes_out, bom=True)
         print(f"-> {args.changes_out}")
     if args.fail_on_change and found.changes:
         print(f"Failing: {changed} (--fail-on-change).", file=sys.stderr)

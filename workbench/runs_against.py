@@ -11,7 +11,7 @@ from typing import Any
 
 from workbench.compare import SYSTEMS, latest_records, run_file
 from workbench.model_judge import by_model, model_verdicts, model_verdicts_file
-from workbench.run_changes import run_changes, run_setup, setup_line
+from workbench.run_changes import CHANGE_COLUMNS, run_changes, run_setup, setup_line
 from workbench.summary import compare_runs
 from workbench.verdict_stats import runs_verdict_lines
 from workbench.verdicts import latest_verdicts, verdicts_file
@@ -25,6 +25,16 @@ class RunsAgainst:
     summary: list[list[Any]]
     changes: list[dict[str, Any]]  # workbench.run_changes, from the other run (before) to this one (after)
     setups: tuple[dict[str, Any], dict[str, Any]]  # workbench.run_changes.run_setup of each
+
+    @property
+    def change_columns(self) -> list[str]:
+        """CHANGE_COLUMNS with before and after named by their runs: "in monday", "in tuesday"."""
+        named = {"before": f"in {self.names[1]}", "after": f"in {self.names[0]}"}
+        return [named.get(c, c) for c in CHANGE_COLUMNS]
+
+    def named_changes(self) -> list[dict[str, Any]]:
+        """The changes keyed by change_columns, as their CSV holds them."""
+        return [dict(zip(self.change_columns, (row[c] for c in CHANGE_COLUMNS), strict=True)) for row in self.changes]
 
 
 def set_against(folder: Path, names: tuple[str, str]) -> RunsAgainst:

@@ -37,7 +37,7 @@ def test_a_run_set_against_another_prints_the_setup_the_figures_and_the_changed_
     assert "- Set up differently: max_new_tokens 256 in tuesday, 1024 in monday." in printed
     assert "System B · tuesday" in printed and "refusal rate" in printed
     assert "1 answer changed from monday to tuesday:\n- e-1 · System B · refusal: answered → refused" in printed
-    assert [(r["experiment"], r["what changed"], r["before"], r["after"]) for r in read_csv(out_csv)] == [
+    assert [(r["experiment"], r["what changed"], r["in monday"], r["in tuesday"]) for r in read_csv(out_csv)] == [
         ("e-1", "refusal", "answered", "refused")]
     # a pipeline stops on a regression when asked to; the same run twice has nothing to stop on
     assert run_against([*argv[:4], "--fail-on-change"]) == 1
