@@ -50,6 +50,7 @@ from workbench.compare import (
     restore_run,
     run_file,
     safe_run_name,
+    saved_run_file,
     still_to_run,
 )
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
@@ -341,11 +342,10 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
         skipped = (gr.skip(),) * (len(batch_outputs) + 3)
         if name is None:
             return skipped
-        safe = safe_run_name(name, "")
-        if safe != name or not run_file(settings.results_dir, safe).is_file():
+        if saved_run_file(settings.results_dir, name) is None:
             gr.Warning(f"The page's link names the run {name!r}, which this app does not hold (any more).")
             return skipped
-        return (*opened_run(safe, request, f"**Opened run `{safe}` from the page's link** — "),
+        return (*opened_run(name, request, f"**Opened run `{name}` from the page's link** — "),
                 gr.Tabs(selected="compare"), gr.Tabs(selected="compare-batch"))
 
     def remove_shown(name: str, confirmed: str) -> tuple:  # confirmed: CONFIRM_REMOVAL's answer

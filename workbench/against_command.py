@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from workbench.compare import run_file, safe_run_name, saved_runs
+from workbench.compare import saved_run_file, saved_runs
 from workbench.export import aligned, write_csv
 from workbench.runs_against import set_against
 from workbench.saved import unwritable
@@ -44,7 +44,7 @@ def run_against(argv: list[str]) -> int:
     parser = build_against_parser()
     args = parser.parse_args(argv)
     for name in (args.run, args.other):
-        if safe_run_name(name, "") != name or not run_file(args.results_dir, name).is_file():
+        if saved_run_file(args.results_dir, name) is None:
             listed = ", ".join(r.name for r in saved_runs(args.results_dir)[:10]) or "none"
             parser.error(f"no saved run named {name!r} in {args.results_dir} (saved: {listed})")
     if args.run == args.other:

@@ -253,6 +253,13 @@ def run_file(folder: Path, name: str) -> Path:
     return folder / f"batch-{name}.jsonl"
 
 
+def saved_run_file(folder: Path, name: str) -> Path | None:
+    """The results file of the saved run `name`; None when `name` is not a run's own name (a path,
+    or anything safe_run_name would change) or no run of that name is saved in `folder`."""
+    path = run_file(folder, name)
+    return path if safe_run_name(name, "") == name and path.is_file() else None
+
+
 REMOVED = "removed"  # the results folder's folder of runs taken off the lists
 
 

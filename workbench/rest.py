@@ -35,6 +35,7 @@ from workbench.compare import (
     restore_run,
     run_file,
     safe_run_name,
+    saved_run_file,
     saved_runs,
 )
 from workbench.differences import figures_agreement
@@ -213,8 +214,7 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
     def known(name: str) -> Path:
         """The results file of the saved run `name`; 404 for a name that is not one (only a run's
         own name: no path, and nothing that is not a batch run's results file)."""
-        path = run_file(folder, name)
-        if safe_run_name(name, "") != name or not path.is_file():
+        if (path := saved_run_file(folder, name)) is None:
             raise HTTPException(404, detail=f"no saved run named {name!r}; GET /api/runs lists them")
         return path
 
