@@ -171,10 +171,10 @@ def build_services(settings: Settings) -> Services:
         notices.append(problem + ". System B still works.")
     if problem := results_folder_problem(settings.results_dir):
         notices.append(problem)
-    for notice in notices:
-        log.warning(notice)
     if settings.adapter_loading:
         notices += load_kept_adapters(local, settings.results_dir)
+    for notice in notices:
+        log.warning(notice)
     pipeline = RoutedEngine(local, refuse_calls_model=settings.refuse_calls_model, name=PIPELINE)
     return Services(settings=settings, engines={LOCAL: local, PIPELINE: pipeline, REMOTE: remote},
                     notices=notices)
