@@ -10,7 +10,7 @@ import gradio as gr
 from engines.cost import TokenPrices
 from ui.adapters import Menu, wire_adapter_panel
 from ui.chat import build_chat_tab
-from ui.common import pick_engine
+from ui.common import browser_secret, pick_engine
 from ui.compare import api_batch, api_compare, build_compare_tab
 from ui.compare_log import browser_log
 from ui.compare_single import chat_to_single
@@ -75,7 +75,8 @@ def build_app(services: Services) -> gr.Blocks:
         gr.Markdown(status, elem_id="status-line")
         if services.notices:
             gr.Markdown("\n".join(f"- {n}" for n in services.notices), elem_id="notices")
-        comparisons = browser_log()  # outside the tabs, so that it is read back on load
+        # outside the tabs, so that it is read back on load
+        comparisons = browser_log(browser_secret(services.settings.results_dir))
         with gr.Tabs(overflow_behavior="wrap") as tabs:
             chat = build_chat_tab(services)
             compare = build_compare_tab(services, comparisons, tabs)

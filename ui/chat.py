@@ -10,7 +10,16 @@ from typing import Any
 import gradio as gr
 
 from ui.adapters import menu_value
-from ui.common import BASE_MODEL, differences_block, download_path, pick_engine, session_cancel, session_id, stopper
+from ui.common import (
+    BASE_MODEL,
+    browser_secret,
+    differences_block,
+    download_path,
+    pick_engine,
+    session_cancel,
+    session_id,
+    stopper,
+)
 from ui.compare_view import marked_answer
 from ui.params import ORDER, build_param_panel, param_bounds, params_from_values
 from ui.saved import uploaded_path
@@ -33,6 +42,7 @@ from workbench.chat_export import (
     finished,
     read_conversation,
 )
+from workbench.chat_shelf import Shelved, choices, put_aside, shelf_data, shelf_from, take
 from workbench.refusal import is_refusal
 from workbench.safety import safe_markdown, safe_question
 from workbench.services import LOCAL, Services
@@ -40,6 +50,7 @@ from workbench.services import LOCAL, Services
 MAX_BUDGET = int(param_bounds("max_new_tokens")[1])
 ALONE = ""  # the side-by-side dropdown's value for "one conversation"
 SAVED_KEY = "finance-llm-workbench-chat"  # where the browser keeps its conversation across reloads
+SHELF_KEY = "finance-llm-workbench-chats"  # and the earlier ones, put aside by New conversation
 
 
 def render(turns: list[Turn], partners: list[Turn] | None = None) -> list[dict[str, Any]]:
@@ -197,8 +208,11 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         turns = gr.State([])
         pending = gr.State("")
         # The finished turns, kept by the browser (encrypted, in its local storage) so that a reload
-        # does not lose the conversation; a server restart makes a new key and starts afresh.
-        saved = gr.BrowserState([], storage_key=SAVED_KEY)
+        # does not lose the conversation, and the conversations put aside before it; the key is kept
+        # in the results folder, so a restart of the app reads them back.
+        secret = browser_secret(services.settings.results_dir)
+        saved = gr.BrowserState([], storage_key=SAVED_KEY, secret=secret)
+        shelf = gr.BrowserState([], storage_key=SHELF_KEY, secret=secret)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3) as chat_column:
                 with gr.Row(equal_height=True):
@@ -220,6 +234,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                         send = gr.Button("Send", variant="primary", elem_id="chat-send")
                         stop = gr.Button("Stop", variant="stop", elem_id="chat-stop")
                 with gr.Row():
+                    new_chat = gr.Button("New conversation", size="sm", elem_id="chat-new")
                     regenerate = gr.Button("Regenerate", size="sm", elem_id="chat-regenerate")
                     clear = gr.Button("Clear", size="sm", elem_id="chat-clear")
                     to_compare = gr.Button("Compare the last question", size="sm",
@@ -236,6 +251,9 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                     open_json = gr.UploadButton("Open a conversation (JSON)…", size="sm", file_types=[".json"],
                                                 elem_id="chat-open-json")
             with gr.Column(scale=2, min_width=300):
+                earlier = gr.Dropdown([], value=None, label="Earlier conversations", elem_id="chat-earlier",
+                                      info="Put aside by New conversation, kept by this browser; picking one "
+                                           "brings it back, and the one on screen goes aside in its place")
                 engine = gr.Dropdown(services.engine_choices(), value=LOCAL, label="Engine",
                                      elem_id="chat-engine")
                 adapter = gr.Dropdown([BASE_MODEL, *local.adapters], value=BASE_MODEL,
@@ -349,10 +367,9 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
 
     # The Clear button and the chat boxes' own bins empty the conversation the models are sent,
     # not only the display (the bin alone used to leave it, and the next answer brought it back).
+    cleared = [turns, chatbot, chatbot_beside, more, save_md, save_json, save_questions, saved, diff]
     for trigger in (clear.click, chatbot.clear, chatbot_beside.clear):
-        trigger(clear_all, None, [turns, chatbot, chatbot_beside, more, save_md, save_json, save_questions, saved,
-                                  diff],
-                api_visibility="private")
+        trigger(clear_all, None, cleared, api_visibility="private")
 
     def adapter_choice(label: str) -> Any:
         return gr.update(interactive=label == LOCAL and bool(local.adapters))
@@ -363,18 +380,56 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
     for changed in (engine.change, adapter.change, beside.change, adapter_beside.change):
         changed(chat_labels, [engine, adapter, beside, adapter_beside], [chatbot, chatbot_beside, chat_column],
                 api_visibility="private")
-    def restore(data: Any) -> tuple:
+    def restore(data: Any, kept: Any) -> tuple:
         """The conversation this browser kept, back on screen after a reload, with the engines
-        (and adapters) of its last question picked again; nothing changes when it kept none."""
+        (and adapters) of its last question picked again (nothing changes when it kept none), and
+        the earlier ones it kept offered."""
         history = restored_turns(data)
+        earlier_now = gr.update(choices=choices(shelf_from(kept)), value=None)
         if not history:
-            return tuple(gr.skip() for _ in restored)
-        return shown_conversation(history)
+            return *(gr.skip() for _ in restored), earlier_now
+        return *shown_conversation(history), earlier_now
 
-    def open_conversation(file: str | None, history: list[Turn]) -> tuple:
-        """A conversation downloaded as JSON (here, another day, by a colleague) on screen in
-        place of this one, kept by the browser as this one was: the next question carries on
-        from it, each engine sent its own earlier answers."""
+    def put_screen_aside(history: list[Turn], kept: Any, doing: str) -> list[Shelved]:
+        """The shelf with the conversation on screen put aside first; gr.Error, losing nothing,
+        while an answer is coming or when the browser could not keep it."""
+        if any(not turn.done for turn in history):
+            raise gr.Error(f"An answer is still coming: stop it, or wait for it, before {doing}.")
+        try:
+            now, dropped = put_aside(shelf_from(kept), history)
+        except ValueError as exc:
+            raise gr.Error(f"The conversation on screen cannot be put aside: {exc}. Download it (JSON), "
+                           "then Clear it.") from None
+        if dropped:
+            gr.Warning("Let go to keep this browser's storage within its limits (the oldest first): "
+                       + "; ".join(f"“{entry.title}”" for entry in dropped) + ".")
+        return now
+
+    def kept_now(now: list[Shelved]) -> tuple[list[dict[str, Any]], Any]:
+        return shelf_data(now), gr.update(choices=choices(now), value=None)
+
+    def new_conversation(history: list[Turn], kept: Any, request: gr.Request) -> tuple:
+        """An empty conversation, the one on screen put aside under Earlier conversations."""
+        if not history:
+            gr.Info("This conversation is empty already: ask away.")
+            return *(gr.skip() for _ in cleared), gr.skip(), gr.skip()
+        now = put_screen_aside(history, kept, "starting a new conversation")
+        gr.Info(f"Put aside under Earlier conversations: “{now[0].title}”.")
+        return *clear_all(request), *kept_now(now)
+
+    def pick_earlier(ident: str | None, history: list[Turn], kept: Any) -> tuple:
+        """An earlier conversation back on screen, the one there put aside in its place."""
+        now, found = take(shelf_from(kept), ident or "")
+        if found is None:
+            gr.Warning("That conversation is no longer kept by this browser.")
+            return *(gr.skip() for _ in restored), gr.skip(), *kept_now(now)
+        now = put_screen_aside(history, shelf_data(now), "opening another conversation")
+        return *shown_conversation(found.turns), saved_turns(found.turns), *kept_now(now)
+
+    def open_conversation(file: str | None, history: list[Turn], kept: Any) -> tuple:
+        """A conversation downloaded as JSON (here, another day, by a colleague) on screen, the
+        one there put aside under Earlier conversations; kept by the browser as one asked here
+        is: the next question carries on from it, each engine sent its own earlier answers."""
         if any(not turn.done for turn in history):
             raise gr.Error("An answer is still coming: stop it, or wait for it, before opening a conversation.")
         path, shown = uploaded_path(file)
@@ -382,10 +437,11 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
             opened = read_conversation(path.read_bytes())
         except (ValueError, OSError) as exc:
             raise gr.Error(f"{shown} cannot be opened: {exc}.") from None
-        replaced = f"; it replaces the {len(history)} on screen" if history else ""
-        gr.Info(f"Opened {shown}: {len(opened)} question{'s' if len(opened) > 1 else ''}{replaced}. The next "
+        now = put_screen_aside(history, kept, "opening a conversation")
+        aside = "; the one on screen was put aside under Earlier conversations" if history else ""
+        gr.Info(f"Opened {shown}: {len(opened)} question{'s' if len(opened) > 1 else ''}{aside}. The next "
                 "question carries on from it.")
-        return *shown_conversation(opened), saved_turns(opened)
+        return *shown_conversation(opened), saved_turns(opened), *kept_now(now)
 
     def shown_conversation(history: list[Turn]) -> tuple:
         """The turns on screen, with the engines (and adapters) of the last question picked again."""
@@ -403,10 +459,15 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
 
     restored = [turns, chatbot, chatbot_beside, engine, adapter, beside, adapter_beside, more, save_md, save_json,
                 save_questions, diff]
-    open_json.upload(open_conversation, [open_json, turns], [*restored, saved], api_visibility="private")
+    open_json.upload(open_conversation, [open_json, turns, shelf], [*restored, saved, shelf, earlier],
+                     api_visibility="private")
+    new_chat.click(new_conversation, [turns, shelf], [*cleared, shelf, earlier], api_visibility="private")
+    earlier.input(pick_earlier, [earlier, turns, shelf], [*restored, saved, shelf, earlier],
+                  api_visibility="private").then(lambda: gr.update(value=None), None, [earlier],
+                                                 api_visibility="private", queue=False)
 
     return {"engine": engine, "adapter": adapter, "beside": beside, "adapter_beside": adapter_beside,
             "turns": turns, "to_compare": to_compare,
             "system_prompt": system_prompt,
             "controls": controls, "preset": preset,
-            "on_load": {"fn": restore, "inputs": [saved], "outputs": restored}}
+            "on_load": {"fn": restore, "inputs": [saved, shelf], "outputs": [*restored, earlier]}}

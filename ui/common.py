@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
+import secrets
 import shutil
 import tempfile
 import threading
@@ -22,6 +25,44 @@ from workbench.summary import percent_rows
 BASE_MODEL = "(base model)"
 DOWNLOADS = Path(tempfile.gettempdir()) / "workbench-downloads"
 KEEP_DOWNLOADS_S = 24 * 3600  # Gradio serves its own copy; ours only has to outlive the click
+BROWSER_KEY_FILE = ".browser-key"
+log = logging.getLogger(__name__)
+
+
+def browser_secret(folder: Path) -> str | None:
+    """The key the browser's stored state (Chat's conversations, the Compare log) is encrypted
+    with, kept in the results folder (readable by its owner only), so that what browsers kept is
+    read back after the app restarts; None, a new key each start as Gradio makes by default, when
+    the folder cannot hold one."""
+    path = folder / BROWSER_KEY_FILE
+    for _ in range(2):  # a second app started on the same folder at the same moment may write it first
+        try:
+            key = path.read_text(encoding="ascii").strip()
+            if len(key) >= 16:
+                return key
+            log.warning("%s holds no usable key: browsers' stored conversations are not read back after a restart",
+                        path)
+            return None
+        except FileNotFoundError:
+            pass
+        except (OSError, UnicodeDecodeError) as exc:
+            log.warning("cannot read %s (%s): browsers' stored conversations are not read back after a restart",
+                        path, exc)
+            return None
+        key = secrets.token_urlsafe(24)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            log.warning("cannot keep a key in %s (%s): browsers' stored conversations are not read back after a "
+                        "restart", folder, exc)
+            return None
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(key + "\n")
+        return key
+    return None
 
 
 def pick_engine(services: Services, label: str, adapter: str | None = None) -> tuple[Engine, str | None]:

@@ -28,10 +28,11 @@ LOG_HEADERS = [*(h for h, _ in _FRONT.values()), *(h for _, h, _ in _REST)]
 LOG_WIDTHS = [*(w for _, w in _FRONT.values()), *(w for _, _, w in _REST)]
 
 
-def browser_log() -> gr.BrowserState:
-    """Where the browser keeps the log. Made at the top of the page, outside the tabs: in a tab
-    not yet opened it would not be read back from the browser's storage when the page loads."""
-    return gr.BrowserState([], storage_key=STORAGE_KEY)
+def browser_log(secret: str | None) -> gr.BrowserState:
+    """Where the browser keeps the log (encrypted with `secret`: ui.common.browser_secret). Made
+    at the top of the page, outside the tabs: in a tab not yet opened it would not be read back
+    from the browser's storage when the page loads."""
+    return gr.BrowserState([], storage_key=STORAGE_KEY, secret=secret)
 
 
 def log_view(history: list[dict[str, Any]]) -> tuple[Any, Any, Any]:

@@ -314,9 +314,10 @@ def edit_question(box, number: int, text: str) -> None:
 
 def test_an_edited_question_is_asked_again_in_its_place(page):
     chat = page.locator("#chatbot")
-    for question in ("Is a P/E < 15 cheap?", "What is a dividend?"):
+    for n, question in enumerate(("Is a P/E < 15 cheap?", "What is a dividend?")):
         ask(page, question)
-        expect(chat.locator("[data-testid='bot']").last).to_contain_text("finish: stop", timeout=30000)
+        # this question's answer, not the one before it (still the last until this one shows)
+        expect(chat.locator("[data-testid='bot']").nth(n)).to_contain_text("finish: stop", timeout=30000)
     # the pencil opens the question as it was typed, not as the box escapes it for display
     chat.locator("[data-testid='user']").first.hover()
     chat.locator("button[aria-label='Edit']").first.click()
@@ -412,3 +413,96 @@ def test_the_last_question_goes_to_compare_under_its_parameters_and_adapter(page
     page.click("#cmp-go")
     expect(page.locator("#cmp-metrics-b")).to_contain_text("demo-model + french-reasoning", timeout=60000)
     expect(page.locator("#cmp-metrics-b")).to_contain_text("fr / fr")
+
+
+def earlier_options(page) -> list[str]:
+    page.locator("#chat-earlier input").click()
+    page.wait_for_timeout(300)  # the list is drawn
+    options = page.get_by_role("option").all_inner_texts()
+    page.locator("#chat-earlier input").blur()
+    expect(page.get_by_role("option")).to_have_count(0)
+    return [o.strip() for o in options]
+
+
+def test_new_conversation_puts_the_one_on_screen_aside_and_either_comes_back(page):
+    chat = page.locator("#chatbot")
+    ask(page, "Qu'est-ce que la duration ? (put aside)")
+    expect(chat).to_contain_text("finish: stop", timeout=30000)
+    page.click("#chat-new")
+    expect(page.get_by_text("Put aside under Earlier conversations: “Qu'est-ce que la duration ? (put aside)”.")
+           ).to_be_visible(timeout=10000)
+    expect(chat.locator("[data-testid='user']")).to_have_count(0)
+    expect(page.locator("#chat-download-json")).to_be_hidden()
+    ask(page, "What is an ETF? (on screen)")
+    expect(chat).to_contain_text("finish: stop", timeout=30000)
+    (kept,) = earlier_options(page)
+    assert kept.startswith("Qu'est-ce que la duration ? (put aside) · 1 question · ")
+
+    pick(page, "chat-earlier", kept)  # back on screen; the ETF one goes aside in its place
+    expect(chat).to_contain_text("La duration mesure", timeout=20000)
+    expect(chat).to_contain_text("language: reasoning en / answer fr")  # its figures came back with it
+    expect(chat).not_to_contain_text("(on screen)")
+    expect(page.locator("#chat-earlier input")).to_have_value("")
+    assert [o.split(" · ")[0] for o in earlier_options(page)] == ["What is an ETF? (on screen)"]
+    kept_js = f"localStorage.getItem('{SAVED_KEY}')"  # encrypted: compared, not read
+    before = page.evaluate(kept_js)
+    ask(page, "Et la convexité ?")  # carries on from the conversation brought back
+    expect(chat.locator("[data-testid='user']")).to_have_count(2, timeout=30000)
+    expect(chat.locator("[data-testid='bot']").nth(1)).to_contain_text("finish: stop", timeout=30000)
+    page.wait_for_function(f"{kept_js} !== {json.dumps(before)}", timeout=10000)
+
+    page.reload()  # the browser keeps both: the one on screen and the one aside
+    page.wait_for_selector("#chat-question textarea", timeout=30000)
+    expect(chat.locator("[data-testid='user']")).to_have_count(2, timeout=20000)
+    assert [o.split(" · ")[0] for o in earlier_options(page)] == ["What is an ETF? (on screen)"]
+    page.click("#chat-clear")  # forgets the one on screen only
+    expect(chat.locator("[data-testid='user']")).to_have_count(0)
+    pick(page, "chat-earlier", earlier_options(page)[0])
+    expect(chat).to_contain_text("(on screen)", timeout=20000)
+    assert earlier_options(page) == []  # nothing on screen was put aside in its place
+
+    page.click("#chat-params")  # while an answer streams, New conversation is refused, losing nothing
+    set_number(page, "chat-max_new_tokens", 4000)
+    set_number(page, "chat-min_new_tokens", 1000)
+    ask(page, "A long one")
+    expect(chat.locator(".thought-group")).to_have_count(2, timeout=20000)
+    page.click("#chat-new")
+    expect(page.get_by_text("An answer is still coming: stop it, or wait for it, before starting a new "
+                            "conversation.")).to_be_visible(timeout=10000)
+    page.click("#chat-stop")
+    expect(chat).to_contain_text("Stopped", timeout=10000)
+    expect(chat).to_contain_text("(on screen)")
+    page.click("#chat-clear")
+
+
+def test_what_the_browser_kept_is_read_back_after_the_app_restarts(browser, running_app, tmp_path, monkeypatch):
+    import app as app_module
+    from tests.serve import free_port
+    from workbench.settings import Settings
+
+    _, services = running_app
+    settings = Settings(model=services.settings.model, port=free_port(), results_dir=tmp_path / "runs")
+    monkeypatch.setattr(services.settings, "results_dir", settings.results_dir)  # the page is built with it
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    demo, url, _, _ = app_module.launch(settings, services=services)
+    try:
+        page.goto(url)
+        page.wait_for_selector("#chat-question textarea", timeout=30000)
+        ask(page, "What is a dividend? (before the restart)")
+        expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=30000)
+        page.click("#chat-new")
+        ask(page, "What is an ETF? (before the restart)")
+        expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=30000)
+        page.wait_for_function(f"localStorage.getItem('{SAVED_KEY}') !== null", timeout=10000)
+    finally:
+        demo.close()
+    demo, url, _, _ = app_module.launch(settings, services=services)  # the same folder and address
+    try:
+        page.goto(url)
+        page.wait_for_selector("#chat-question textarea", timeout=30000)
+        expect(page.locator("#chatbot")).to_contain_text("What is an ETF? (before the restart)", timeout=20000)
+        assert [o.split(" · ")[0] for o in earlier_options(page)] == ["What is a dividend? (before the restart)"]
+    finally:
+        demo.close()
+        context.close()

@@ -10,6 +10,7 @@ from ui.common import (
     ANSWER_CELL,
     DOWNLOADS,
     KEEP_DOWNLOADS_S,
+    browser_secret,
     cell_text,
     download_path,
     offered_copy,
@@ -75,3 +76,22 @@ def test_a_long_answer_is_one_line_in_a_table_cut_at_a_word():
     assert cell_text("Un dividende est la part\ndu bénéfice.", ANSWER_CELL) == "Un dividende est la part du bénéfice."
     assert cell_text("x" * 300, 50) == "x" * 50 + "…"  # no space to cut at
     assert cell_text(None, 50) is None and cell_text(12.5, 50) == 12.5
+
+
+def test_the_key_for_what_browsers_keep_outlives_a_restart_and_is_its_owners_alone(tmp_path):
+    folder = tmp_path / "runs"  # not made yet: the first start makes it
+    key = browser_secret(folder)
+    assert key and len(key) >= 16
+    assert browser_secret(folder) == key  # the next start reads it back
+    assert (folder / ".browser-key").stat().st_mode & 0o777 == 0o600
+    assert browser_secret(tmp_path / "other") != key
+
+
+def test_without_a_folder_to_keep_it_in_each_start_makes_its_own_key(tmp_path, caplog):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    assert browser_secret(blocked) is None  # Gradio then makes a random one, as by default
+    assert "not read back after a restart" in caplog.text
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / ".browser-key").write_text("short\n")
+    assert browser_secret(tmp_path / "runs") is None
