@@ -317,7 +317,8 @@ def test_an_edited_question_is_asked_again_in_its_place(page):
     for n, question in enumerate(("Is a P/E < 15 cheap?", "What is a dividend?")):
         ask(page, question)
         # this question's answer, not the one before it (still the last until this one shows)
-        expect(chat.locator("[data-testid='bot']").nth(n)).to_contain_text("finish: stop", timeout=30000)
+        expect(chat.locator("[data-testid='user']")).to_have_count(n + 1, timeout=30000)
+        expect(chat.locator("[data-testid='bot']").last).to_contain_text("finish: stop", timeout=30000)
     # the pencil opens the question as it was typed, not as the box escapes it for display
     chat.locator("[data-testid='user']").first.hover()
     chat.locator("button[aria-label='Edit']").first.click()
@@ -393,7 +394,18 @@ def test_a_downloaded_conversation_opens_again_and_carries_on(page, tmp_path):
     upload(page, "#chat-open-json", other)
     expect(page.get_by_text("experiments.json cannot be opened: it is not a conversation downloaded from Chat")
            ).to_be_visible(timeout=20000)
-    expect(chat.locator("[data-testid='user']")).to_have_count(2)  # nothing lost
+    expect(chat.locator("[data-testid='user']")).to_have_count(2)  # nothing lost,
+    expect(page.get_by_text("La duration mesure")).to_be_visible()  # nor covered by an "Error" badge
+    for box in ("#chatbot", "#chat-earlier", "#chat-engine"):
+        expect(page.locator(f"{box} [data-testid='status-tracker'] span.error")).to_be_hidden()
+    assert earlier_options(page) == []
+
+    upload(page, "#chat-open-json", tmp_path / "yesterday.json")  # over a conversation: it goes aside
+    expect(page.get_by_text("Opened yesterday.json: 1 question; the one on screen was put aside under Earlier "
+                            "conversations.")).to_be_visible(timeout=20000)
+    expect(chat.locator("[data-testid='user']")).to_have_count(1)
+    (aside,) = earlier_options(page)
+    assert aside.startswith("Qu'est-ce que la duration ? · 2 questions · ")
     page.click("#chat-clear")
 
 
