@@ -23,7 +23,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 ROOT = Path(__file__).resolve().parent
 CSS = (ROOT / "assets" / "style.css").read_text(encoding="utf-8")
-SHORTCUTS_JS = (ROOT / "assets" / "shortcuts.js").read_text(encoding="utf-8")  # judging keys, run on load
+# run on load: the judging keys, and a notice when another tab changes what the browser keeps
+PAGE_JS = "() => {\n" + "".join(f"({(ROOT / 'assets' / name).read_text(encoding='utf-8').strip()})();\n"
+                                 for name in ("shortcuts.js", "other_tab.js")) + "}"
 
 
 class StartupRefused(SystemExit):
@@ -106,7 +108,7 @@ def launch(settings, services=None):
     _, local_url, share_url = demo.launch(
         server_name=settings.host, server_port=settings.port, share=settings.share,
         auth=auth, app_kwargs={"routes": rest_routes(services, auth)}, prevent_thread_lock=True,
-        css=CSS, js=SHORTCUTS_JS, theme=gr.themes.Soft(), max_file_size=f"{settings.max_file_mb}mb",
+        css=CSS, js=PAGE_JS, theme=gr.themes.Soft(), max_file_size=f"{settings.max_file_mb}mb",
         run_history=False, show_error=True, footer_links=["api", "settings"], quiet=True)
     return demo, local_url, share_url, services
 

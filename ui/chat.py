@@ -446,14 +446,14 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
     def shown_conversation(history: list[Turn]) -> tuple:
         """The turns on screen, with the engines (and adapters) of the last question picked again."""
         last = history[-1]
-        choices = {value for _, value in services.engine_choices()}
+        offered = {value for _, value in services.engine_choices()}
 
         def adapter_of(turn: Turn | None) -> dict[str, Any]:
             return menu_value(services, turn.adapter if turn is not None else None)
 
         return (history, render(history), render_beside(history),
-                last.engine if last.engine in choices else gr.skip(), adapter_of(last),
-                last.beside.engine if last.beside is not None and last.beside.engine in choices else ALONE,
+                last.engine if last.engine in offered else gr.skip(), adapter_of(last),
+                last.beside.engine if last.beside is not None and last.beside.engine in offered else ALONE,
                 adapter_of(last.beside), gr.update(visible=cut_off_in_reasoning(history)),
                 *conversation_files(history), differences_md(history))
 

@@ -518,3 +518,24 @@ def test_what_the_browser_kept_is_read_back_after_the_app_restarts(browser, runn
     finally:
         demo.close()
         context.close()
+
+
+def test_a_tab_is_told_when_another_tab_changes_what_the_browser_keeps(browser, running_app):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})  # one browser: one storage
+    first, second = context.new_page(), context.new_page()
+    try:
+        for tab in (first, second):
+            tab.goto(running_app[0])
+            tab.wait_for_selector("#chat-question textarea", timeout=30000)
+        expect(second.locator("#other-tab-notice")).to_have_count(0)
+        ask(second, "What is an ETF? (another tab)")
+        expect(second.locator("#chatbot")).to_contain_text("finish: stop", timeout=30000)
+        notice = first.locator("#other-tab-notice")
+        expect(notice).to_contain_text("The app is open in another tab of this browser", timeout=10000)
+        expect(second.locator("#other-tab-notice")).to_have_count(0)  # the tab that changed it is not told
+        notice.get_by_role("button", name="Reload this tab").click()
+        first.wait_for_selector("#chat-question textarea", timeout=30000)
+        expect(first.locator("#chatbot")).to_contain_text("(another tab)", timeout=20000)  # what the other kept
+        expect(first.locator("#other-tab-notice")).to_have_count(0)
+    finally:
+        context.close()
