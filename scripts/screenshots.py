@@ -4,7 +4,8 @@
 
 Starts the app on the demo model. System A is DeepSeek when DEEPSEEK_API_KEY is set; otherwise a
 stand-in: `transformers serve` running the demo model on loopback (as the tests use), so that
-both columns fill. Asks a French question in Chat of System B with System A side by side, runs
+both columns fill. Asks a question in Chat and puts it aside (New conversation), then a French
+question of System B with System A side by side, runs
 a comparison and a 10-experiment batch (and judges it blind), an FR/EN inspection of 3 pairs under
 every strategy on both systems with its budget sweep, and a 4-configuration sweep repeated twice
 (one run opened in full). Answers are costed at SYSTEM_A_PRICES and SYSTEM_B_HOURLY_USD when
@@ -60,6 +61,11 @@ def shoot(system_a: dict[str, str]) -> None:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(url)
+            page.fill("#chat-question textarea", "What is an ETF?")  # a conversation put aside first
+            page.click("#chat-send")
+            expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=60000)
+            page.click("#chat-new")
+            expect(page.locator("#chatbot [data-testid='user']")).to_have_count(0)
             page.locator("#chat-beside input").click()  # System B's local model beside System A
             page.get_by_role("option", name="System A · remote MoE", exact=True).click()
             page.fill("#chat-question textarea", "Qu'est-ce que la duration ?")
@@ -67,6 +73,7 @@ def shoot(system_a: dict[str, str]) -> None:
             expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=60000)
             expect(page.locator("#chatbot-beside")).to_contain_text("finish: stop", timeout=60000)
             page.wait_for_timeout(800)
+            expect(page.get_by_text("Put aside under Earlier")).to_be_hidden(timeout=30000)  # its note gone
             page.screenshot(path=OUT / "chat.png")
 
             # an example from the experiment set: its question, its transaction and its checks filled in

@@ -385,7 +385,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         (and adapters) of its last question picked again (nothing changes when it kept none), and
         the earlier ones it kept offered."""
         history = restored_turns(data)
-        earlier_now = gr.update(choices=choices(shelf_from(kept)), value=None)
+        earlier_now = earlier_menu(shelf_from(kept))
         if not history:
             return *(gr.skip() for _ in restored), earlier_now
         return *shown_conversation(history), earlier_now
@@ -405,8 +405,13 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
                        + "; ".join(f"“{entry.title}”" for entry in dropped) + ".")
         return now
 
+    def earlier_menu(now: list[Shelved]) -> Any:
+        """The menu of earlier conversations, its label counting them (a closed menu shows none)."""
+        return gr.update(choices=choices(now), value=None,
+                         label=f"Earlier conversations ({len(now)})" if now else "Earlier conversations")
+
     def kept_now(now: list[Shelved]) -> tuple[list[dict[str, Any]], Any]:
-        return shelf_data(now), gr.update(choices=choices(now), value=None)
+        return shelf_data(now), earlier_menu(now)
 
     def new_conversation(history: list[Turn], kept: Any, request: gr.Request) -> tuple:
         """An empty conversation, the one on screen put aside under Earlier conversations."""

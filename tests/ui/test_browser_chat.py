@@ -449,6 +449,7 @@ def test_new_conversation_puts_the_one_on_screen_aside_and_either_comes_back(pag
     expect(chat).to_contain_text("finish: stop", timeout=30000)
     (kept,) = earlier_options(page)
     assert kept.startswith("Qu'est-ce que la duration ? (put aside) · 1 question · ")
+    expect(page.locator("#chat-earlier")).to_contain_text("Earlier conversations (1)")
 
     pick(page, "chat-earlier", kept)  # back on screen; the ETF one goes aside in its place
     expect(chat).to_contain_text("La duration mesure", timeout=20000)
@@ -472,6 +473,7 @@ def test_new_conversation_puts_the_one_on_screen_aside_and_either_comes_back(pag
     pick(page, "chat-earlier", earlier_options(page)[0])
     expect(chat).to_contain_text("(on screen)", timeout=20000)
     assert earlier_options(page) == []  # nothing on screen was put aside in its place
+    expect(page.locator("#chat-earlier")).not_to_contain_text("Earlier conversations (")
 
     page.click("#chat-params")  # while an answer streams, New conversation is refused, losing nothing
     set_number(page, "chat-max_new_tokens", 4000)
