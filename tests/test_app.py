@@ -287,3 +287,25 @@ def test_the_queue_looks_for_new_events_every_10_ms_not_every_millisecond():
     assert app_module.calm_queue(demo), "this Gradio release lacks the setting: re-check calm_queue"
     assert demo._queue.sleep_when_free == app_module.QUEUE_IDLE_POLL_S
     assert not app_module.calm_queue(object())
+
+
+def test_what_browsers_keep_is_encrypted_with_the_results_folders_key(running_app, monkeypatch, tmp_path):
+    """Chat's conversation, the ones put aside and Compare's log: one key, the folder's, so that
+    an app started again on the folder reads all three back (Gradio's own key is new each start)."""
+    import gradio as gr
+
+    from ui.app import build_app
+    from ui.chat import SAVED_KEY, SHELF_KEY
+    from ui.common import browser_secret
+    from ui.compare_log import STORAGE_KEY
+
+    _, services = running_app
+    monkeypatch.setattr(services.settings, "results_dir", tmp_path)
+
+    def stores() -> dict[str, str]:
+        demo = build_app(services)
+        return {b.storage_key: b.secret for b in demo.blocks.values() if isinstance(b, gr.BrowserState)}
+
+    first, again = stores(), stores()
+    assert set(first) == {SAVED_KEY, SHELF_KEY, STORAGE_KEY}
+    assert set(first.values()) == {browser_secret(tmp_path)} and again == first
