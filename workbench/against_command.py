@@ -11,7 +11,6 @@ answer changed (a refusal, its language, its checks), to stop a pipeline on a re
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from workbench.compare import saved_run_file, saved_runs
 from workbench.export import aligned, write_csv
 from workbench.runs_against import set_against
 from workbench.saved import unwritable
-from workbench.settings import ROOT
+from workbench.settings import add_results_dir
 
 
 def build_against_parser() -> argparse.ArgumentParser:
@@ -32,9 +31,7 @@ def build_against_parser() -> argparse.ArgumentParser:
                         help="write the answers that changed, experiment by experiment, as CSV")
     parser.add_argument("--fail-on-change", action="store_true",
                         help="exit with status 1 when an answer changed (refused, its language, its checks)")
-    parser.add_argument("--results-dir", type=Path,
-                        default=Path(os.environ.get("WORKBENCH_RESULTS_DIR", str(ROOT / "runs"))),
-                        help="where batch runs and verdicts are kept [WORKBENCH_RESULTS_DIR]")
+    add_results_dir(parser, "batch runs and verdicts")
     return parser
 
 

@@ -7,7 +7,6 @@ loaded), prints the models' ratings and every two head to head, and writes them 
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from workbench.breakdown import SLUGS, parse_only
@@ -23,7 +22,7 @@ from workbench.leaderboard import (
     standings,
 )
 from workbench.saved import unwritable
-from workbench.settings import ROOT
+from workbench.settings import add_results_dir
 
 
 def build_leaderboard_parser() -> argparse.ArgumentParser:
@@ -45,9 +44,7 @@ def build_leaderboard_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=None, metavar="FILE.csv", help="write the leaderboard as CSV")
     parser.add_argument("--pairs-out", type=Path, default=None, metavar="FILE.csv",
                         help="write every two models head to head as CSV")
-    parser.add_argument("--results-dir", type=Path,
-                        default=Path(os.environ.get("WORKBENCH_RESULTS_DIR", str(ROOT / "runs"))),
-                        help="where batch runs and verdicts are kept [WORKBENCH_RESULTS_DIR]")
+    add_results_dir(parser, "batch runs and verdicts")
     return parser
 
 

@@ -133,6 +133,13 @@ def _hourly(text: str) -> float:
         raise argparse.ArgumentTypeError(f"takes US dollars an hour: {exc}") from None
 
 
+def add_results_dir(parser: argparse.ArgumentParser, kept: str) -> None:
+    """--results-dir (WORKBENCH_RESULTS_DIR, else runs/ beside app.py): where `kept` are kept."""
+    parser.add_argument("--results-dir", type=Path,
+                        default=Path(os.environ.get("WORKBENCH_RESULTS_DIR", str(ROOT / "runs"))),
+                        help=f"where {kept} are kept [WORKBENCH_RESULTS_DIR]")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags shared by the server and the headless commands."""
     env = os.environ.get
@@ -195,9 +202,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="what System A's provider bills, in US dollars per million tokens: "
                         "uncached input, cached input (optional), output — from the provider's "
                         "pricing page; each answer then shows its cost [SYSTEM_A_PRICES]")
-    parser.add_argument("--results-dir", type=Path,
-                        default=Path(env("WORKBENCH_RESULTS_DIR", str(ROOT / "runs"))),
-                        help="where batch runs, verdicts and FR/EN inspections are kept [WORKBENCH_RESULTS_DIR]")
+    add_results_dir(parser, "batch runs, verdicts and FR/EN inspections")
     parser.add_argument("--refuse-calls-model", action="store_true",
                         default=_env_bool("WORKBENCH_REFUSE_CALLS_MODEL"),
                         help="on the refusal route, let the local model write the refusal instead "
