@@ -75,10 +75,10 @@ def build_app(services: Services) -> gr.Blocks:
         gr.Markdown(status, elem_id="status-line")
         if services.notices:
             gr.Markdown("\n".join(f"- {n}" for n in services.notices), elem_id="notices")
-        # outside the tabs, so that it is read back on load
-        comparisons = browser_log(browser_secret(services.settings.results_dir))
+        secret = browser_secret(services.settings.results_dir)  # what the browser keeps is encrypted with it
+        comparisons = browser_log(secret)  # outside the tabs, so that it is read back on load
         with gr.Tabs(overflow_behavior="wrap") as tabs:
-            chat = build_chat_tab(services)
+            chat = build_chat_tab(services, secret)
             compare = build_compare_tab(services, comparisons, tabs)
             build_fren_tab(services, {"chat": chat, "compare": compare})
             tuning = build_tuning_tab(services, {"chat": chat, "compare": compare}, tabs)

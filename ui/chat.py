@@ -12,7 +12,6 @@ import gradio as gr
 from ui.adapters import menu_value
 from ui.common import (
     BASE_MODEL,
-    browser_secret,
     differences_block,
     download_path,
     pick_engine,
@@ -201,8 +200,9 @@ def conversation_files(turns: list[Turn]) -> tuple[Any, ...]:
     return tuple(updates)
 
 
-def build_chat_tab(services: Services) -> dict[str, Any]:
-    """Lay out the Chat tab and bind its events. Returns components other tabs may use."""
+def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
+    """Lay out the Chat tab and bind its events; what the browser keeps is encrypted with `secret`
+    (ui.common.browser_secret). Returns components other tabs may use."""
     local = services.local
     with gr.Tab("Chat", id="chat"):
         turns = gr.State([])
@@ -210,7 +210,6 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         # The finished turns, kept by the browser (encrypted, in its local storage) so that a reload
         # does not lose the conversation, and the conversations put aside before it; the key is kept
         # in the results folder, so a restart of the app reads them back.
-        secret = browser_secret(services.settings.results_dir)
         saved = gr.BrowserState([], storage_key=SAVED_KEY, secret=secret)
         shelf = gr.BrowserState([], storage_key=SHELF_KEY, secret=secret)
         with gr.Row(equal_height=False):
@@ -390,13 +389,13 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
             return *(gr.skip() for _ in restored), earlier_now
         return *shown_conversation(history), earlier_now
 
-    def put_screen_aside(history: list[Turn], kept: Any, doing: str) -> list[Shelved]:
+    def put_screen_aside(history: list[Turn], shelved: list[Shelved], doing: str) -> list[Shelved]:
         """The shelf with the conversation on screen put aside first; gr.Error, losing nothing,
         while an answer is coming or when the browser could not keep it."""
         if any(not turn.done for turn in history):
             raise gr.Error(f"An answer is still coming: stop it, or wait for it, before {doing}.")
         try:
-            now, dropped = put_aside(shelf_from(kept), history)
+            now, dropped = put_aside(shelved, history)
         except ValueError as exc:
             raise gr.Error(f"The conversation on screen cannot be put aside: {exc}. Download it (JSON), "
                            "then Clear it.") from None
@@ -418,7 +417,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         if not history:
             gr.Info("This conversation is empty already: ask away.")
             return *(gr.skip() for _ in cleared), gr.skip(), gr.skip()
-        now = put_screen_aside(history, kept, "starting a new conversation")
+        now = put_screen_aside(history, shelf_from(kept), "starting a new conversation")
         gr.Info(f"Put aside under Earlier conversations: “{now[0].title}”.")
         return *clear_all(request), *kept_now(now)
 
@@ -428,7 +427,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
         if found is None:
             gr.Warning("That conversation is no longer kept by this browser.")
             return *(gr.skip() for _ in restored), gr.skip(), *kept_now(now)
-        now = put_screen_aside(history, shelf_data(now), "opening another conversation")
+        now = put_screen_aside(history, now, "opening another conversation")
         return *shown_conversation(found.turns), saved_turns(found.turns), *kept_now(now)
 
     def open_conversation(file: str | None, history: list[Turn], kept: Any) -> tuple:
@@ -442,7 +441,7 @@ def build_chat_tab(services: Services) -> dict[str, Any]:
             opened = read_conversation(path.read_bytes())
         except (ValueError, OSError) as exc:
             raise gr.Error(f"{shown} cannot be opened: {exc}.") from None
-        now = put_screen_aside(history, kept, "opening a conversation")
+        now = put_screen_aside(history, shelf_from(kept), "opening a conversation")
         aside = "; the one on screen was put aside under Earlier conversations" if history else ""
         gr.Info(f"Opened {shown}: {len(opened)} question{'s' if len(opened) > 1 else ''}{aside}. The next "
                 "question carries on from it.")
