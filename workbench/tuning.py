@@ -269,7 +269,7 @@ def suggestion(rows: list[dict[str, Any]]) -> tuple[int, str] | None:
     theirs_said = [f"its checks ({next_.get('passed every check')} of {other} passed)",
                    f"ending within the budget ({_within(next_)} of {other})", f"latency ({theirs[2]:,.0f} ms)"]
     if on is None:
-        ahead = f"tied with configuration {next_['config']}"
+        ahead = f"tied with configuration {next_['config']} on every measure: either will do"
     elif on == 2 and theirs[2] <= mine[2] * (1 + SAME_SPEED):  # a few ms apart: noise, not a reason
         ahead = (f"about as quick as configuration {next_['config']} ({theirs[2]:,.0f} ms), as good on the rest: "
                  "either will do")

@@ -199,7 +199,8 @@ def test_the_configuration_to_use_is_suggested_on_its_checks_its_budget_then_its
     assert "passed every check" not in suggestion(unchecked)[1]
     same = config(1, [True], 100.0) + config(2, [True], 100.0)
     assert suggestion(same) == (1, "**Suggested: configuration 1** — 1 of 1 runs passed every check, 1 of 1 ended "
-                                   "within the budget, mean latency 100 ms; tied with configuration 2.")
+                                   "within the budget, mean latency 100 ms; tied with configuration 2 on every "
+                                   "measure: either will do.")
     failed = [*config(1, [True], 100.0), _run(2, 1, "error", error="timed out", temperature=0.1)]
     assert suggestion(failed) is None and suggestion(rows[:2]) is None  # nothing to choose between
 
