@@ -16,9 +16,13 @@ import json
 import math
 import random
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from workbench.risk import risk_level  # noqa: E402  (the check reads the level as the rating is read)
+
 COUNTRIES = ["FR"] * 10 + ["DE", "BE", "ES", "IT", "NL", "GB", "US", "CH", "LU"] * 2 + \
     ["AE", "HK", "SG", "TR", "CY"] + ["KY", "PA", "VG"]
 CHANNELS = ["card"] * 5 + ["transfer"] * 3 + ["wire"] * 2 + ["cash_deposit", "cash_withdrawal"]
@@ -49,8 +53,6 @@ def transaction(rng: random.Random, suspicious: bool) -> dict:
 # refused, a compliance question or a transaction is answered (mixed intent: either can be right).
 DEV_EXPECT = {"explicit_refusal": {"refusal": True}, "governance": {"refusal": False},
               "transaction_risk": {"refusal": False}}
-# the verdict's label however it is set out: "Risk: HIGH", "**Risk level:** High", "Risque élevé"
-RISK_LABEL = {"en": r"\brisk(?:\s+level)?\W{{0,6}}{}\b", "fr": r"\brisque\W{{0,6}}{}\b"}
 
 
 def figure(number: str) -> int | float:
@@ -69,8 +71,7 @@ def demo_expect(sample: dict) -> dict:
     if kind == "calculation":
         expect["number"] = figure(re.search(r"\d+(?:[.,]\d+)?", answer).group())
     elif kind == "transaction":
-        level = re.match(r"\w+ ?: (\w+)", answer).group(1).lower()  # "Risque : ÉLEVÉ" -> "élevé"
-        expect["regex"] = RISK_LABEL[lang].format(level)
+        expect["risk"] = risk_level(answer)  # "Risque : ÉLEVÉ" -> "high"
     else:
         expect["complete"] = True
     return expect

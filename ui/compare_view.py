@@ -20,6 +20,7 @@ from workbench.checks import passed
 from workbench.compare import SYSTEMS, SystemRun
 from workbench.differences import differences
 from workbench.figures import unshared_places
+from workbench.risk import risk_level
 from workbench.safety import safe_markdown
 from workbench.verdicts import VERDICTS
 
@@ -55,6 +56,8 @@ def result_table_md(res: dict[str, Any]) -> str:
              f"| refusal | {'yes' if res['refusal'] else 'no'} |",
              f"| language (reasoning / answer) | {res['reasoning_lang']} / {res['answer_lang']} |",
              f"| model | `{meta['model_id']}` |"]
+    if not res["refusal"] and (level := risk_level(res.get("response"))):  # a transaction's rating
+        lines.insert(8, f"| risk level | {level} |")
     if meta.get("prompt_cache_hit_tokens") is not None:
         lines.append(f"| cache-hit tokens | {meta['prompt_cache_hit_tokens']} |")
     if meta.get("not_applied"):

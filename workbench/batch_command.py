@@ -33,7 +33,7 @@ from workbench.compare import (
     safe_run_name,
     still_to_run,
 )
-from workbench.differences import figures_line
+from workbench.differences import figures_line, risk_line
 from workbench.experiments import BUNDLED, ExperimentFileError, load_experiments
 from workbench.export import write_csv
 from workbench.judge_cost import estimate_line, judge_estimate
@@ -320,6 +320,8 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
         print(f"Checks, A and B on the same experiments: {paired}")
     if figures_said := figures_line(records):
         print(f"The answers' figures: {figures_said.replace('`', '')}")
+    if risk_said := risk_line(records):
+        print(f"The risk levels they give: {risk_said.replace('`', '')}")
     for line in model_lines:
         print(line)
     if args.by:

@@ -11,6 +11,9 @@ not checked: what the user reads is the answer):
                                   5 % for 5 or 0.05 · 1,2 Md€ for 1.2 or 1.2e9: workbench.figures);
                                   {"value": 15.27, "tolerance": 0.01} allows 1% either way
     refusal        true / false   the answer is (true) or is not (false) a refusal
+    risk           "low" / "medium" / "high"
+                                  the risk level the answer gives a transaction ("Risk: HIGH",
+                                  "a high-risk transfer", "Risque : ÉLEVÉ": workbench.risk)
     language       "en" / "fr"    the answer's language
     reasoning_language "en" / "fr" the reasoning's language (an answer without reasoning fails it)
     complete       true           the answer ended by itself, not at the token budget
@@ -37,8 +40,9 @@ from typing import Any
 from engines.cost import usd
 from workbench.figures import among, figures, stated_figures
 from workbench.language import SUPPORTED
+from workbench.risk import LEVELS, risk_level
 
-CHECKS = ("contains", "contains_any", "not_contains", "regex", "number", "refusal", "language",
+CHECKS = ("contains", "contains_any", "not_contains", "regex", "number", "refusal", "risk", "language",
           "reasoning_language", "complete", "max_tokens", "max_latency_ms", "max_cost_usd")
 SHOWN_FIGURES = 5  # of the answer's, named when a number check fails
 MAX_TEXT = 500  # characters in one expected text or pattern
@@ -147,6 +151,12 @@ def parse_expect(value: Any) -> dict[str, Any] | None:
             problems.append("refusal takes true or false")
         else:
             out["refusal"] = value["refusal"]
+    if "risk" in value:
+        level = value["risk"].strip().lower() if isinstance(value["risk"], str) else None
+        if level not in LEVELS:
+            problems.append(f"risk takes one of {', '.join(LEVELS)}")
+        else:
+            out["risk"] = level
     if "complete" in value:
         if value["complete"] is not True:
             problems.append("complete takes true (leave it out to allow an answer cut off)")
@@ -211,6 +221,10 @@ def score(expect: dict[str, Any], result: dict[str, Any]) -> list[dict[str, Any]
         refused = bool(result.get("refusal"))
         add("is a refusal" if expect["refusal"] else "is not a refusal", refused == expect["refusal"],
             "it answered" if expect["refusal"] else "it refused")
+    if "risk" in expect:
+        given = risk_level(result.get("response"))
+        add(f"rates the risk {expect['risk']}", given == expect["risk"],
+            f"it rates it {given}" if given else "no risk level in the answer")
     if "language" in expect:
         lang = result.get("answer_lang")
         add(f"answer in {expect['language']}", lang == expect["language"], f"the answer is in {lang}")

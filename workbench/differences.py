@@ -3,8 +3,8 @@
 The figures are all in each system's column already; an analyst reading two tables side by side
 still has to find what disagrees. These lines put the disagreements first (one refused, an answer
 not in the question's language, a budget that ran out inside the reasoning, the experiment's
-checks each answer failed, the figures one answer states and the other does not, a route other
-than the expected one) and then the size of the differences in speed and length.
+checks each answer failed, the figures one answer states and the other does not, the risk level
+each gives a transaction, a route other than the expected one) and then the size of the differences in speed and length.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from workbench.checks import all_passed, failures, passed
 from workbench.compare import both_answered
 from workbench.figures import unshared
 from workbench.language import SUPPORTED, part_language
+from workbench.risk import LEVELS, risk_level
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "mixed": "both languages"}
 SAME_WITHIN = 0.10  # two timings closer than this share of the slower are "about the same"
@@ -98,6 +99,8 @@ def differences(rec: dict[str, Any], names: tuple[str, str] = ("A", "B")) -> lis
     if line := _checks(a, b, names):
         lines.append(line)
     if line := _figures(a, b, names):
+        lines.append(line)
+    if line := _risk(a, b, names):
         lines.append(line)
 
     route, expected = b.get("route"), rec.get("expected_route")
@@ -187,6 +190,30 @@ def figures_line(records: list[dict[str, Any]], shown: int = 3) -> str:
     return text
 
 
+def risk_line(records: list[dict[str, Any]], shown: int = 3) -> str:
+    """How often a run's two answers rate a transaction's risk alike, over the experiments where
+    both answered, neither refused and each gives a level (workbench.risk): "of 40 experiments
+    where both answers rate the risk, the same level in 31; A higher in 6 (e.g. `e3`, `e7`, `e9`,
+    …), B higher in 3 (e.g. `e2`)" — which system is the more wary; "" when none has two."""
+    rated = [(rec["experiment_id"], levels) for rec in records
+             if both_answered(rec) and (levels := _levels(rec["system_a"], rec["system_b"])) and None not in levels]
+    if not rated:
+        return ""
+    rank = {level: i for i, level in enumerate(LEVELS)}
+    higher: dict[str, list[str]] = {"A": [], "B": []}
+    for exp_id, (a, b) in rated:
+        if a != b:
+            higher["A" if rank[a] > rank[b] else "B"].append(exp_id)
+    same = len(rated) - len(higher["A"]) - len(higher["B"])
+    text = (f"of {len(rated)} experiment{'s' if len(rated) != 1 else ''} where both answers rate the risk, "
+            f"the same level in {same}")
+    for key, ids in higher.items():
+        if ids:
+            examples = ", ".join(f"`{e}`" for e in ids[:shown]) + (", …" if len(ids) > shown else "")
+            text += f"; {key} higher in {len(ids)} (e.g. {examples})"
+    return text
+
+
 def _figures(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str | None:
     """"Figures: only A states 15%, 3.2; only B states 12.5%." — the figures of two answers
     (reasoning aside) that the other does not state, as each writes them; "Figures: both state
@@ -200,6 +227,29 @@ def _figures(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> st
     said = [f"only {key} states {_listed(texts)}" for key, texts in zip(names, (only_a, only_b), strict=True)
             if texts]
     return "Figures: " + "; ".join(said) + (f" (both state {_listed(both, 3)})" if both else "") + "."
+
+
+def _levels(a: dict[str, Any], b: dict[str, Any]) -> tuple[str | None, str | None] | None:
+    """The risk level each answer gives (workbench.risk); None when one refused (a refusal rates
+    nothing)."""
+    if a.get("refusal") or b.get("refusal"):
+        return None
+    return risk_level(a.get("response")), risk_level(b.get("response"))
+
+
+def _risk(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str | None:
+    """"Risk level: A rates it medium, B high." — the level each answer gives a transaction;
+    "both rate it high" when they agree, "only B rates it (high)" when one gives none; None when
+    neither does or one refused."""
+    levels = _levels(a, b)
+    if not levels or levels == (None, None):
+        return None
+    if levels[0] == levels[1]:
+        return f"Risk level: both rate it {levels[0]}."
+    if None in levels:
+        key, level = (names[0], levels[0]) if levels[0] else (names[1], levels[1])
+        return f"Risk level: only {key} rates it ({level})."
+    return f"Risk level: {names[0]} rates it {levels[0]}, {names[1]} {levels[1]}."
 
 
 def _checks(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str | None:
@@ -217,8 +267,9 @@ def _checks(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str
 def disagreements(rec: dict[str, Any]) -> list[str]:
     """What the two systems' answers disagree on, for the judging order (the ones to read first):
     "refusal" (one refused), "language" (one answered in the question's language, the other did
-    not; refusals aside), "checks" (one passed every check, the other did not) and "completion"
-    (one was cut off at its token budget). Empty unless both answered."""
+    not; refusals aside), "risk" (they rate a transaction's risk differently: workbench.risk),
+    "checks" (one passed every check, the other did not) and "completion" (one was cut off at its
+    token budget). Empty unless both answered."""
     if not both_answered(rec):
         return []
     a, b = rec["system_a"], rec["system_b"]
@@ -228,6 +279,8 @@ def disagreements(rec: dict[str, Any]) -> list[str]:
     elif (not a.get("refusal") and (asked := question_language(rec)) in SUPPORTED
           and (a.get("answer_lang") == asked) != (b.get("answer_lang") == asked)):
         kinds.append("language")
+    if (levels := _levels(a, b)) and None not in levels and levels[0] != levels[1]:
+        kinds.append("risk")
     scores = {all_passed(a), all_passed(b)}
     if None not in scores and len(scores) == 2:
         kinds.append("checks")

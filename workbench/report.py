@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 from workbench.breakdown import breakdown, breakdown_columns
 from workbench.charts import run_figures
 from workbench.compare import SYSTEMS, both_answered, still_to_run
-from workbench.differences import differences, disagreement_line, disagreements, figures_line
+from workbench.differences import differences, disagreement_line, disagreements, figures_line, risk_line
 from workbench.model_judge import judge_lines
 from workbench.safety import safe_markdown
 from workbench.summary import (
@@ -68,6 +68,8 @@ def findings(records: list[dict[str, Any]], summ: dict[str, Any] | None = None) 
         text += f"\n\n**Where the answers disagree:** {disagree}"
     if figures := figures_line(records):
         text += f"\n\n**The answers' figures:** {figures}"
+    if risk := risk_line(records):
+        text += f"\n\n**The risk levels they give:** {risk}"
     if by_category := checks_by_category(summ):
         text += f"\n\n**Passed every check, by category:** {by_category}"
     if paired := paired_checks_line(records):

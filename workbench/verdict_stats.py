@@ -52,7 +52,8 @@ def verdicts_by(records: list[dict[str, Any]], field: str) -> str:
 
 
 DISAGREEMENT_NAMES = {"refusal": "one refused", "language": "one not in the question's language",
-                      "checks": "one failed its checks", "completion": "one cut off", "": "no disagreement"}
+                      "risk": "rated the risk differently", "checks": "one failed its checks",
+                      "completion": "one cut off", "": "no disagreement"}
 
 
 def verdicts_by_disagreement(records: list[dict[str, Any]]) -> str:

@@ -152,19 +152,20 @@ def test_an_example_from_the_set_is_compared_with_its_checks_which_the_analyst_c
     page.locator("#cmp-example input").press_sequentially("tx-4-en")  # the list filters as one types
     page.get_by_role("option", name=re.compile("^exp-demo-tx-4-en")).click()
     expect(page.locator("#cmp-query textarea")).to_have_value("Assess the risk of this transaction.")
-    expect(page.locator("#cmp-expect")).to_contain_text('"regex"')  # the example's checks, to read and edit
+    expect(page.locator("#cmp-expect")).to_contain_text('"risk": "high"')  # the example's checks, to read and edit
     expect(page.locator("#cmp-reference textarea")).to_have_value(re.compile(r"^Risk: HIGH\. Reasons: "))  # judge
     page.click("#cmp-go")
     expect(page.locator("#cmp-diff")).to_contain_text("Checks passed: B 3 of 3.", timeout=30000)
+    expect(page.locator("#cmp-metrics-b")).to_contain_text(re.compile(r"risk level\s*high"))  # read from the answer
     page.locator("#cmp-expect .cm-content").click()
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
-    page.keyboard.type('{"contains": "LOW"')  # the editor closes the brace itself
+    page.keyboard.type('{"risk": "low"')  # the editor closes the brace itself
     log = page.locator("#cmp-log")
     expect(log.get_by_role("gridcell").filter(has_text="3 of 3")).to_have_count(1)  # B's row in the list
     page.click("#cmp-rescore")  # the answers shown, scored under the new checks: nothing is asked again
     expect(page.locator("#cmp-diff")).to_contain_text(
-        "Checks passed: B 0 of 1, failed: contains 'LOW' (not in the answer).", timeout=30000)
+        "Checks passed: B 0 of 1, failed: rates the risk low (it rates it high).", timeout=30000)
     expect(page.get_by_text("Scored again: B passed 0 of 1.")).to_be_visible()
     expect(log.get_by_role("gridcell").filter(has_text="0 of 1")).to_have_count(1)  # the list's entry, replaced
     expect(log.get_by_role("gridcell").filter(has_text="3 of 3")).to_have_count(0)

@@ -41,6 +41,11 @@ def test_a_finished_answer_shows_its_figures_in_milliseconds():
     assert _row(table, "TTFT") == "| TTFT | 75.6 ms |"
     assert _row(table, "tokens (reasoning / answer)") == "| tokens (reasoning / answer) | 82 / 61 |"
     assert _row(table, "language (reasoning / answer)") == "| language (reasoning / answer) | en / fr |"
+    lines = table.splitlines()  # the transaction's rating, read from the answer, under the refusal
+    assert lines[lines.index("| refusal | no |") + 1] == "| risk level | high |"
+    unrated = metrics_md(SystemRun("System A", response="An ETF is a fund.", done=True,
+                                   stats=StreamStats(model_id="m", finish_reason="stop", total_s=1.0)))
+    assert "risk level" not in unrated
 
 
 def test_a_stored_batch_row_reads_like_a_live_comparison():

@@ -98,6 +98,7 @@ def test_the_closing_lines_set_a_and_b_side_by_side_on_the_same_experiments(tmp_
             "to be chance)") in printed
     assert ("The answers' figures: of 6 experiments where both answers state figures, the same ones in 0; figures "
             "only one states in 6 (e.g. e0, e1, e2, …)") in printed  # 5 against 4; the refusal set aside
+    assert "The risk levels they give" not in printed  # no answer rates a risk
 
 
 def test_a_headless_run_is_judged_by_a_model_when_asked(tmp_path, capsys, demo_model_dir):

@@ -68,6 +68,17 @@ def test_refusal_language_completion_and_latency_checks_say_what_the_answer_did(
     assert _verdicts({"refusal": False}, refused) == [("is not a refusal", False, "it refused")]
 
 
+def test_a_risk_check_reads_the_level_the_answer_gives_and_says_what_it_gave_instead():
+    assert _verdicts({"risk": "high"}, _result("Risque : ÉLEVÉ. Le montant est inhabituel.")) == [
+        ("rates the risk high", True, None)]
+    assert _verdicts({"risk": "High "}, _result("A high-risk transfer to a new beneficiary.", lang="en")) == [
+        ("rates the risk high", True, None)]  # the level's case and spaces do not matter
+    assert _verdicts({"risk": "high"}, _result("**Risk level:** Medium", lang="en")) == [
+        ("rates the risk high", False, "it rates it medium")]
+    assert _verdicts({"risk": "low"}, _result("Hold the payment and call the customer.", lang="en")) == [
+        ("rates the risk low", False, "no risk level in the answer")]
+
+
 def test_reasoning_language_token_and_cost_checks_say_what_the_answer_did():
     thought = {**_result("La marge est de 12 %."), "reasoning_lang": "en",
                "metadata": {"finish_reason": "stop", "reasoning_tokens": 300, "content_tokens": 40,
@@ -99,6 +110,8 @@ def test_reasoning_language_token_and_cost_checks_say_what_the_answer_did():
     ({"number": {"value": 15, "tolerance": 1.5}}, "a tolerance is a fraction of the figure"),
     ({"number": [15, {"value": float("nan")}]}, "number takes a figure"),
     ({"refusal": "yes"}, "refusal takes true or false"),
+    ({"risk": "severe"}, "risk takes one of low, medium, high"),
+    ({"risk": 3}, "risk takes one of low, medium, high"),
     ({"language": "de"}, "language takes one of en, fr"),
     ({"complete": False}, "complete takes true"),
     ({"max_latency_ms": -5}, "max_latency_ms takes a number"),
@@ -141,6 +154,9 @@ def test_the_bundled_set_checks_what_its_answers_must_say():
     said = {c["check"]: c["passed"] for c in score(calc.expect, _result("Elle est de 12,50 %."))}
     assert said == {"states 12.5": True, "is not a refusal": True, "answer in fr": True}
     assert not score(calc.expect, _result("Elle est de 125 %."))[0]["passed"]  # the figure, not its digits
+    rated = [e for e in checked if e.category == "demo-transaction"]  # the level its reference answer gives
+    assert rated and all(score({"risk": e.expect["risk"]}, _result(e.reference))[0]["passed"] for e in rated)
+    assert {e.expect["risk"] for e in rated} >= {"low", "high"}
 
 
 def test_a_comparison_is_scored_again_under_other_checks_without_its_record_changing():

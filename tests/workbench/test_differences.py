@@ -9,7 +9,14 @@ from engines.systems import NO_MODEL_CALL
 from ui.batch_view import table_rows
 from ui.compare_view import differences_md
 from workbench.compare import Experiment, SystemRun, record
-from workbench.differences import differences, figures_agreement, figures_line, question_language
+from workbench.differences import (
+    differences,
+    disagreements,
+    figures_agreement,
+    figures_line,
+    question_language,
+    risk_line,
+)
 from workbench.report import findings
 from workbench.summary import flat_rows
 
@@ -160,6 +167,49 @@ def test_the_figures_one_answer_states_and_the_other_does_not_are_named_as_each_
     assert not [line for line in refused if line.startswith("Figures")], "a refusal states no result to weigh"
     many = differences(_rec(_run("System A", "1 2 3 4 5 6 7 8"), _run("System B", "9")))
     assert "Figures: only A states 1, 2, 3, 4, 5, 6 and 2 more; only B states 9." in many
+
+
+def test_two_answers_that_rate_a_transaction_differently_disagree_on_its_risk():
+    tx = {"amount": 72000, "currency": "EUR", "country": "PA"}
+    rec = _rec(_run("System A", "**Risk level:** Medium. Ask for the invoice first."),
+               _run("System B", "Risque : ÉLEVÉ. Le montant vaut 14 fois la moyenne."),
+               query="Évalue le risque de cette transaction.", transaction=tx, lang="fr")
+    lines = differences(rec)
+    assert "Risk level: A rates it medium, B high." in lines
+    assert lines.index("Risk level: A rates it medium, B high.") < next(
+        i for i, line in enumerate(lines) if line.startswith("First token"))  # a disagreement, before speed
+    assert disagreements(rec) == ["language", "risk"]  # A answered a French question in English
+    rows = flat_rows([rec])
+    assert [r["risk_level"] for r in rows] == ["medium", "high"]  # the CSV's column
+    assert {r["disagree_on"] for r in rows} == {"language, risk"}
+    assert [r["risk_level"] for r in table_rows([rec])] == ["medium", "high"]  # the batch table's *risk* column
+
+    same = _rec(_run("System A", "A high-risk transfer: hold it."), _run("System B", "Risk: HIGH."), transaction=tx)
+    assert "Risk level: both rate it high." in differences(same) and "risk" not in disagreements(same)
+    one = _rec(_run("System A", "Hold it and call the customer."), _run("System B", "Risk: low."), transaction=tx)
+    assert "Risk level: only B rates it (low)." in differences(one) and "risk" not in disagreements(one)
+    refused = _rec(_run("System A", "I can't help with that."), _run("System B", "Risk: low."), transaction=tx)
+    assert not [line for line in differences(refused) if line.startswith("Risk level")]
+    assert flat_rows([refused])[0]["risk_level"] is None
+    unrated = differences(_rec(_run("System A", EN_ANSWER), _run("System B", EN_ANSWER)))
+    assert not [line for line in unrated if line.startswith("Risk level")]
+
+
+def test_a_run_says_how_often_its_two_answers_rate_the_risk_alike_and_which_is_the_more_wary():
+    def rec(exp_id: str, a: str, b: str) -> dict[str, Any]:
+        return {**_rec(_run("System A", a), _run("System B", b)), "experiment_id": exp_id}
+
+    records = [rec("e1", "Risk: HIGH.", "A high-risk wire."), rec("e2", "Risk: medium.", "Risque : faible."),
+               rec("e3", "Risk: high.", "Risk: low."), rec("e4", "Risk: low.", "Risk: medium."),
+               rec("e5", "Hold it.", "Risk: low."),  # one gives no level
+               rec("e6", "I can't help with that.", "Risk: low."),  # a refusal
+               rec("e7", "Risk: high", "Risk: medium"), rec("e8", "Risk: high", "Risk: medium"),
+               rec("e9", "Risk: high", "Risk: medium")]
+    assert risk_line(records) == ("of 7 experiments where both answers rate the risk, the same level in 1; "
+                                  "A higher in 5 (e.g. `e2`, `e3`, `e7`, …); B higher in 1 (e.g. `e4`)")
+    assert risk_line(records[:1]) == "of 1 experiment where both answers rate the risk, the same level in 1"
+    assert risk_line(records[4:6]) == ""
+    assert "**The risk levels they give:** of 7 experiments" in findings(records)  # under the run's table
 
 
 def test_a_run_says_how_often_its_two_answers_state_the_same_figures_and_where_they_do_not():

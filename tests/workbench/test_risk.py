@@ -1,0 +1,51 @@
+"""The risk level an answer gives a transaction, however it sets it out, in English or French."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.risk import risk_level
+
+
+@pytest.mark.parametrize(("answer", "level"), [
+    ("Risk: HIGH. Reasons: the amount is 14× the customer's average.", "high"),
+    ("**Risk level:** Medium — ask for the invoice.", "medium"),
+    ("The overall risk is low: a routine card payment.", "low"),
+    ("Risk rating - moderate", "medium"),
+    ("Risk (HIGH)", "high"),
+    ("This is a high-risk transfer to a new beneficiary.", "high"),
+    ("It carries a very high risk of fraud.", "high"),
+    ("A low risk payment, in line with the customer's habits.", "low"),
+    ("Risque : ÉLEVÉ. Raisons : le montant est inhabituel.", "high"),
+    ("Risque : FAIBLE", "low"),
+    ("Niveau de risque moyen : demander un justificatif.", "medium"),
+    ("Le risque est faible.", "low"),
+    ("Le risque global : modéré.", "medium"),
+    ("Une opération à haut risque.", "high"),
+    ("Risque important de blanchiment.", "high"),
+])
+def test_the_rating_is_read_however_it_is_set_out(answer, level):
+    assert risk_level(answer) == level
+
+
+@pytest.mark.parametrize(("answer", "level"), [
+    # the first labelled rating wins over a level named in passing before it
+    ("This is not a high-risk transfer. Risk: low.", "low"),
+    ("A high-risk country, but Risk: medium overall.", "medium"),
+    # a sentence ends between "risk" and the next level: that level is not the rating
+    ("The customer is low risk. High amounts are usual for them.", "low"),
+])
+def test_the_answer_own_rating_is_the_one_read(answer, level):
+    assert risk_level(answer) == level
+
+
+@pytest.mark.parametrize("answer", [
+    None, "", "An ETF is a fund traded on an exchange.",
+    "Score this transfer: low, medium or high risk? It depends on the customer.",  # the question's options
+    "Risk: medium-high",  # between two levels: no one level
+    "Le risque n'est pas élevé.",  # negated, no level said
+    "Is it high risk? I cannot say without the customer's history.",
+    "Market risk and credit risk are the two main kinds.",
+])
+def test_an_answer_without_one_level_gives_none(answer):
+    assert risk_level(answer) is None

@@ -1,0 +1,78 @@
+"""The risk level an answer gives a transaction: low, medium or high, in English or French.
+
+A transaction question's answer ends in a rating, however each model sets it out: "Risk: HIGH",
+"**Risk level:** Medium", "the risk is low", "a high-risk transfer", "Risque : ÉLEVÉ", "niveau de
+risque moyen", "une opération à haut risque". Two systems that rate one transaction differently
+disagree on the one thing the analyst asked, so the comparison says so (workbench.differences),
+a check can ask for a level (`{"risk": "high"}`: workbench.checks) and the CSV keeps each
+answer's (`risk_level`).
+
+The rating is the first labelled one ("risk: …", "risque … élevé"), else the first level put
+before "risk" ("high-risk"); a level negated ("not high risk", "pas élevé") or listed among others
+("low, medium or high risk") or asked ("is it high risk?") is not one. Only the answer is read, never the reasoning.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+LEVELS = ("low", "medium", "high")
+
+# level words, accents taken out and case folded, by language and the level they mean
+_EN = {"low": "low", "medium": "medium", "moderate": "medium", "high": "high", "elevated": "high",
+       "critical": "high", "severe": "high"}
+_FR = {"faible": "low", "faibles": "low", "bas": "low", "basse": "low", "moyen": "medium", "moyenne": "medium",
+       "modere": "medium", "moderee": "medium", "eleve": "high", "elevee": "high", "fort": "high", "forte": "high",
+       "critique": "high", "haut": "high", "important": "high"}
+_LEVEL_OF = {**_EN, **_FR}
+
+
+def _words(words: dict[str, str], very: str) -> str:
+    """A pattern catching one of `words` (a group), "very" or "très" allowed before it."""
+    return f"(?:{very}\\s+)?(" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+
+
+_ANY = "|".join(_LEVEL_OF)
+_SET_OUT = r"""[\s:*=()_"'\-–—]{0,8}"""  # what may stand between a label and its level: "Risk: **HIGH**"
+# "Risk: HIGH", "**Risk level:** High", "overall risk is medium", "risk rating - low"
+_LABELLED_EN = re.compile(r"\brisk(?:\s+(?:level|rating|score|assessment|category))?" + _SET_OUT + r"(?:is\s+)?"
+                          + _SET_OUT + _words(_EN, "very") + r"\b")
+# "Risque : ÉLEVÉ", "niveau de risque moyen", "le risque est faible", "risque global : modéré"
+_LABELLED_FR = re.compile(r"\brisque(?:\s+globale?)?" + _SET_OUT + r"(?:est\s+)?" + _SET_OUT
+                          + _words(_FR, "(?:tres|plutot)") + r"\b")
+# "high-risk", "low risk", "à haut risque", "faible risque"
+_BEFORE = re.compile(r"\b" + _words(_LEVEL_OF, "(?:very|tres)") + r"(?:\s*-\s*|\s+)(?:risk|risque)\b")
+_NEGATED = re.compile(r"\b(?:not|no|never|isn't|is not|n'est pas|pas|non|ni|aucun|aucune)\W+(?:\w+\W+)?$")
+_LISTED = re.compile(r"\b(?:" + _ANY + r")\s*(?:,|/|\bor\b|\bou\b|\bto\b|\ba\b|-)\s*(?:\w+\s*,?\s*)?$")
+_AFTER_LISTED = re.compile(r"^\s*(?:,|/|\bor\b|\bou\b|\bto\b|\ba\b|-)\s*(?:very\s+|tres\s+)?(?:" + _ANY
+                           + r")\b")
+
+_ASKED = re.compile(r"^[^.!:;\n]*\?")  # the sentence it is in ends in a question mark
+
+
+def _plain(text: str) -> str:
+    """Accents and curly apostrophes taken out, case folded: "Élevé" -> "eleve"."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+
+
+def _stands(text: str, match: re.Match[str]) -> bool:
+    """Whether a level found is the answer's own rating: not negated, not one of a list, not in
+    a question ("Is it high risk?")."""
+    before, after = text[max(0, match.start(1) - 30):match.start(1)], text[match.end(1):match.end(1) + 60]
+    return not (_NEGATED.search(before) or _LISTED.search(before) or _AFTER_LISTED.match(after)
+                or _ASKED.match(after))
+
+
+def risk_level(answer: str | None) -> str | None:
+    """"low", "medium" or "high": the risk level an answer gives (see the module's docstring);
+    None when it gives none."""
+    text = _plain(answer or "")
+    if "risk" not in text and "risque" not in text:
+        return None
+    for pattern in ((_LABELLED_EN, _LABELLED_FR), (_BEFORE,)):
+        found = [m for p in pattern for m in p.finditer(text) if _stands(text, m)]
+        if found:
+            return _LEVEL_OF[min(found, key=lambda m: m.start()).group(1)]
+    return None
