@@ -190,24 +190,35 @@ def figures_line(records: list[dict[str, Any]], shown: int = 3) -> str:
     return text
 
 
-def risk_line(records: list[dict[str, Any]], shown: int = 3) -> str:
-    """How often a run's two answers rate a transaction's risk alike, over the experiments where
-    both answered, neither refused and each gives a level (workbench.risk): "of 40 experiments
-    where both answers rate the risk, the same level in 31; A higher in 6 (e.g. `e3`, `e7`, `e9`,
-    …), B higher in 3 (e.g. `e2`)" — which system is the more wary; "" when none has two."""
-    rated = [(rec["experiment_id"], levels) for rec in records
-             if both_answered(rec) and (levels := _levels(rec["system_a"], rec["system_b"])) and None not in levels]
-    if not rated:
-        return ""
+def risk_agreement(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """How often a run's two answers rate a transaction's risk at the same level, over the
+    experiments where both answered, neither refused and each gives a level (workbench.risk):
+    their number (`experiments`), how many at the same level (`same`), and the ids of those where
+    each system rates it higher than the other (`higher`: {"A": [...], "B": [...]}, in run order)."""
     rank = {level: i for i, level in enumerate(LEVELS)}
-    higher: dict[str, list[str]] = {"A": [], "B": []}
-    for exp_id, (a, b) in rated:
-        if a != b:
-            higher["A" if rank[a] > rank[b] else "B"].append(exp_id)
-    same = len(rated) - len(higher["A"]) - len(higher["B"])
-    text = (f"of {len(rated)} experiment{'s' if len(rated) != 1 else ''} where both answers rate the risk, "
-            f"the same level in {same}")
-    for key, ids in higher.items():
+    out: dict[str, Any] = {"experiments": 0, "same": 0, "higher": {"A": [], "B": []}}
+    for rec in records:
+        levels = _levels(rec["system_a"], rec["system_b"]) if both_answered(rec) else None
+        if not levels or None in levels:
+            continue
+        out["experiments"] += 1
+        if levels[0] == levels[1]:
+            out["same"] += 1
+        else:
+            out["higher"]["A" if rank[levels[0]] > rank[levels[1]] else "B"].append(rec["experiment_id"])
+    return out
+
+
+def risk_line(records: list[dict[str, Any]], shown: int = 3) -> str:
+    """risk_agreement in words: "of 40 experiments where both answers rate the risk, the same
+    level in 31; A higher in 6 (e.g. `e3`, `e7`, `e9`, …), B higher in 3 (e.g. `e2`)" — which
+    system is the more wary; "" when no experiment has two answers that rate it."""
+    found = risk_agreement(records)
+    if not found["experiments"]:
+        return ""
+    text = (f"of {found['experiments']} experiment{'s' if found['experiments'] != 1 else ''} where both answers "
+            f"rate the risk, the same level in {found['same']}")
+    for key, ids in found["higher"].items():
         if ids:
             examples = ", ".join(f"`{e}`" for e in ids[:shown]) + (", …" if len(ids) > shown else "")
             text += f"; {key} higher in {len(ids)} (e.g. {examples})"

@@ -38,7 +38,7 @@ from workbench.compare import (
     saved_run_file,
     saved_runs,
 )
-from workbench.differences import figures_agreement
+from workbench.differences import figures_agreement, risk_agreement
 from workbench.experiment_runs import experiment_runs, question_runs
 from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, parse_runs, runs_problem, standings
@@ -276,7 +276,7 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
                                 "verdicts": verdict_summary(analysts),
                                 "model_verdicts": model_summary(models, analysts, stored),
                                 "model_judges_compared": judges_compared(models),
-                                "figures": figures_agreement(stored)}
+                                "figures": figures_agreement(stored), "risk": risk_agreement(stored)}
         if by is not None:
             body["breakdown"] = breakdown(stored, SLUGS[by])
         if records:

@@ -12,14 +12,15 @@ from typing import Any
 
 from engines.systems import NO_MODEL_CALL
 from workbench.compare import SYSTEMS, latest_records, saved_run_files
-from workbench.differences import disagreements, figures_agreement
+from workbench.differences import disagreements, figures_agreement, risk_agreement
 from workbench.model_judge import by_model, model_verdicts, model_verdicts_file, shown_model
 from workbench.summary import FIGURE_COLUMNS, summarize, system_figures
 from workbench.verdict_stats import preference
 from workbench.verdicts import latest_verdicts, verdicts_file
 
 OVERVIEW_COLUMNS = ["run", "written (UTC)", "experiments", "thinking", "max new tokens", "model A", "model B",
-                    *FIGURE_COLUMNS, "routed as expected (B)", "answers disagree", "same figures", "verdicts",
+                    *FIGURE_COLUMNS, "routed as expected (B)", "answers disagree", "same figures", "same risk level",
+                    "verdicts",
                     "B preferred",
                     "B preferred 95% interval", "judge model", "B preferred (judge model)"]
 
@@ -53,9 +54,11 @@ def _run_figures(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
         **{f"model {key}": answering_model(records, system) for key, system in SYSTEMS.items()},
     }
     figures = figures_agreement(records)  # of the experiments where both answers state figures
+    risk = risk_agreement(records)  # of those where both rate a transaction's risk
     return {**row, **system_figures(summ), "routed as expected (B)": summ["routing"]["match_rate"],
             "answers disagree": sum(bool(disagreements(rec)) for rec in records),
-            "same figures": round(figures["same"] / figures["experiments"], 4) if figures["experiments"] else None}
+            "same figures": round(figures["same"] / figures["experiments"], 4) if figures["experiments"] else None,
+            "same risk level": round(risk["same"] / risk["experiments"], 4) if risk["experiments"] else None}
 
 
 def runs_overview(results_dir: Path) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ SYSTEM_FIGURES = [("answered", None), ("refusal rate", "refusal_rate"), ("passed
 FIGURE_COLUMNS = [f"{name} {key}" for name, _ in SYSTEM_FIGURES for key in SYSTEMS]
 # fractions: tables show them as percentages, CSVs keep them
 SHARES = {"refusal rate", "passed every check", "answer in question's language", "routed as expected (B)",
-          "same figures", "B preferred", "B preferred (judge model)"}
+          "same figures", "same risk level", "B preferred", "B preferred (judge model)"}
 
 
 def share_column(column: str) -> bool:

@@ -15,6 +15,7 @@ from workbench.differences import (
     figures_agreement,
     figures_line,
     question_language,
+    risk_agreement,
     risk_line,
 )
 from workbench.report import findings
@@ -209,6 +210,8 @@ def test_a_run_says_how_often_its_two_answers_rate_the_risk_alike_and_which_is_t
                                   "A higher in 5 (e.g. `e2`, `e3`, `e7`, …); B higher in 1 (e.g. `e4`)")
     assert risk_line(records[:1]) == "of 1 experiment where both answers rate the risk, the same level in 1"
     assert risk_line(records[4:6]) == ""
+    assert risk_agreement(records) == {"experiments": 7, "same": 1,
+                                       "higher": {"A": ["e2", "e3", "e7", "e8", "e9"], "B": ["e4"]}}
     assert "**The risk levels they give:** of 7 experiments" in findings(records)  # under the run's table
 
 

@@ -130,3 +130,15 @@ def test_a_run_says_how_often_its_two_answers_state_the_same_figures(tmp_path):
                                 _rec("f3", ANSWER, "It is 15.", params)], age_s=60)  # one states none: left out
     [row] = runs_overview(tmp_path)
     assert row["same figures"] == 0.5 and overview_cells([row]).iloc[0]["same figures"] == "50%"
+    assert row["same risk level"] is None  # no answer rates a transaction's risk
+
+
+def test_a_run_says_how_often_its_two_answers_rate_the_risk_at_the_same_level(tmp_path):
+    params = GenerationParams(max_new_tokens=256)
+    _save(tmp_path, "risk", [_rec("r1", "Risk: HIGH.", "A high-risk wire.", params),
+                             _rec("r2", "Risk: medium.", "Risque : faible.", params),
+                             _rec("r3", "Risk: low.", "Risk: low.", params),
+                             _rec("r4", ANSWER, "Risk: low.", params)], age_s=60)  # one rates none: left out
+    [row] = runs_overview(tmp_path)
+    assert row["same risk level"] == pytest.approx(2 / 3, abs=1e-4)
+    assert overview_cells([row]).iloc[0]["same risk level"] == "67%"
