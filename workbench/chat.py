@@ -18,6 +18,7 @@ from engines.cost import usd
 from workbench.differences import differences
 from workbench.language import part_language
 from workbench.refusal import is_refusal
+from workbench.risk import risk_level
 
 UPDATE_EVERY_S = 0.1  # at most ~10 UI updates a second per stream
 
@@ -181,6 +182,8 @@ def finish(turn: Turn, done: Done, reasoning_started: float | None) -> None:
     turn.answer = turn.answer.strip()
     turn.stats["reasoning_lang"] = part_language(turn.reasoning)
     turn.stats["answer_lang"] = part_language(turn.answer)
+    if not is_refusal(turn.answer) and (level := risk_level(turn.answer)):  # a transaction's rating
+        turn.stats["risk_level"] = level
     if reasoning_started and turn.thinking_s is None:
         turn.thinking_s = time.perf_counter() - reasoning_started
     extras = done.stats.extras
@@ -207,6 +210,8 @@ def stats_line(stats: dict[str, Any] | None) -> str:
     parts.append(f"reasoning {r} / answer {c} tokens{share_txt}")
     if stats.get("answer_lang") not in (None, "none"):
         parts.append(f"language: reasoning {stats.get('reasoning_lang')} / answer {stats['answer_lang']}")
+    if stats.get("risk_level"):
+        parts.append(f"risk level: {stats['risk_level']}")
     parts.append(f"finish: {stats.get('finish_reason')}")
     parts.append(f"total {stats.get('total_s', 0):.2f} s")
     parts.append(f"model: {stats.get('model_id')}")

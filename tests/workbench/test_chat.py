@@ -11,6 +11,7 @@ from workbench.chat import (
     Side,
     Turn,
     beside_history,
+    finish,
     restored_turns,
     run_side_by_side,
     saved_turns,
@@ -32,6 +33,17 @@ def test_the_figures_under_an_answer_name_the_parameters_the_api_did_not_take():
     assert "cost" not in stats_line(stats)
     stats["extras"]["cost_usd"] = 0.000312
     assert stats_line(stats).endswith(" · cost $0.000312")
+    assert "risk level" not in line
+    assert "answer fr · risk level: high · finish: stop" in stats_line({**stats, "risk_level": "high"})
+
+
+def test_an_answer_that_rates_a_transaction_carries_its_risk_level():
+    turn = Turn(question="Évalue le risque de cette transaction.", engine="B", answer="Risque : ÉLEVÉ. Bloquer.")
+    finish(turn, Done(StreamStats(model_id="m", finish_reason="stop", content_tokens=5)), None)
+    assert turn.stats["risk_level"] == "high" and "risk level: high" in stats_line(turn.stats)
+    plain = Turn(question="What is an ETF?", engine="B", answer="A fund traded on an exchange.")
+    finish(plain, Done(StreamStats(model_id="m", finish_reason="stop", content_tokens=5)), None)
+    assert "risk_level" not in plain.stats
 
 
 # --- side by side: one question, two engines, each with its own conversation ---
