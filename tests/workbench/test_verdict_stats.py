@@ -124,14 +124,18 @@ def test_two_runs_verdicts_are_set_side_by_side_over_the_experiments_both_hold()
 def test_verdicts_are_counted_by_how_the_two_answers_disagreed():
     from workbench.verdict_stats import verdicts_by_disagreement
 
-    def judged(exp_id: str, verdict: str, b_refused: bool = False, b_lang: str = "fr") -> dict:
-        answer = {"refusal": False, "answer_lang": "fr", "metadata": {"finish_reason": "stop"}}
+    def judged(exp_id: str, verdict: str, b_refused: bool = False, b_lang: str = "fr", b_says: str = "") -> dict:
+        answer = {"refusal": False, "answer_lang": "fr", "metadata": {"finish_reason": "stop"},
+                  "response": "Risque : faible."}
         return {**_rec(exp_id, verdict), "lang": "fr", "system_a": answer,
-                "system_b": {**answer, "refusal": b_refused, "answer_lang": b_lang}}
+                "system_b": {**answer, "refusal": b_refused, "answer_lang": b_lang,
+                             "response": b_says or answer["response"]}}
 
     records = [judged("e1", "B better", b_refused=True), judged("e2", "B better", b_refused=True),
                judged("e3", "A better", b_refused=True), judged("e4", "A better", b_lang="en"),
-               judged("e5", "Tie"), _rec("e6", "Both bad")]  # e6: a record without answers agrees
+               judged("e5", "Tie"), _rec("e6", "Both bad"),  # e6: a record without answers agrees
+               judged("e7", "B better", b_says="Risque : ÉLEVÉ.")]
     assert verdicts_by_disagreement(records) == ("one refused: A better 1, B better 2 · one not in the question's "
-                                                 "language: A better 1 · no disagreement: Tie 1, Both bad 1")
+                                                 "language: A better 1 · rated the risk differently: B better 1 · "
+                                                 "no disagreement: Tie 1, Both bad 1")
     assert verdicts_by_disagreement([]) == ""
