@@ -84,6 +84,7 @@ def shoot(system_a: dict[str, str]) -> None:
                                                                       "d'alerte.")
             page.click("#cmp-go")
             expect(page.locator("#cmp-verdict-note")).to_contain_text("Record a verdict", timeout=60000)  # both done
+            page.wait_for_timeout(1500)  # the list of comparisons below has its new rows
             page.screenshot(path=OUT / "compare.png", full_page=True)
 
             page.get_by_role("tab", name="Batch").click()

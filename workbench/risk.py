@@ -40,7 +40,7 @@ _LABELLED_EN = re.compile(r"\brisk(?:\s+(?:level|rating|score|assessment|categor
                           + _SET_OUT + _words(_EN, "very") + r"\b")
 # "Risque : ÉLEVÉ", "niveau de risque moyen", "le risque est faible", "risque global : modéré"
 _LABELLED_FR = re.compile(r"\brisque(?:\s+globale?)?" + _SET_OUT + r"(?:est\s+)?" + _SET_OUT
-                          + _words(_FR, "(?:tres|plutot)") + r"\b")
+                          + _words(_LEVEL_OF, "(?:tres|plutot|very)") + r"\b")  # "Risque : MEDIUM" too
 # "high-risk", "low risk", "à haut risque", "faible risque"
 _BEFORE = re.compile(r"\b" + _words(_LEVEL_OF, "(?:very|tres)") + r"(?:\s*-\s*|\s+)(?:risk|risque)\b")
 _NEGATED = re.compile(r"\b(?:not|no|never|isn't|is not|n'est pas|pas|non|ni|aucun|aucune)\W+(?:\w+\W+)?$")

@@ -23,6 +23,7 @@ from workbench.risk import risk_level
     ("Le risque global : modéré.", "medium"),
     ("Une opération à haut risque.", "high"),
     ("Risque important de blanchiment.", "high"),
+    ("Risque : MEDIUM. Raisons : le montant vaut 32 fois la moyenne.", "medium"),  # a model mixing languages
 ])
 def test_the_rating_is_read_however_it_is_set_out(answer, level):
     assert risk_level(answer) == level
