@@ -12,6 +12,7 @@ from tests.ui.downloads import download, download_csv
 from tests.ui.pages import compare_transaction, open_saved_run, saved_run_both_answered, set_number, upload
 from workbench.compare import latest_records, run_file
 from workbench.experiments import bundled, load_experiments
+from workbench.risk import LEVELS
 from workbench.verdicts import record_verdict, verdicts_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -263,6 +264,8 @@ def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
     rows = download_csv(page, "#batch-download", tmp_path / "batch.csv")
     assert len(rows) == 20  # 10 experiments x 2 systems
     assert {r["system"] for r in rows} == {"A", "B"}
+    assert {r["risk_level"] for r in rows} <= {"", *LEVELS}  # the level each answer gives a transaction, if any
+    expect(page.locator("#batch-table").get_by_role("columnheader").filter(has_text="risk")).to_have_count(1)
     summary = page.locator("#batch-summary")
     expect(summary.get_by_role("row").filter(has_text="cost per 1,000 answers")).to_contain_text("$")
     assert all(r["cost_usd"] for r in rows if r["system"] == "B")  # the router's refusals at $0
