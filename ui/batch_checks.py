@@ -14,7 +14,7 @@ import gradio as gr
 from ui.common import CHECKS_HINT, json_box
 from ui.compare_view import checks_said, experiment_md, shown_record
 from workbench.blind import is_blind_pending
-from workbench.checks import ExpectError, parse_expect, with_reference_figures
+from workbench.checks import ExpectError, parse_expect, with_reference_checks
 from workbench.compare import run_file
 from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.rescore import rescore_experiment
@@ -30,25 +30,29 @@ def build_checks_editor() -> dict[str, Any]:
         reference = gr.Textbox(label="Reference answer (read to the judge model)", lines=2,
                                max_length=MAX_REFERENCE_CHARS, elem_id="batch-edit-reference")
         with gr.Row():
-            from_reference = gr.Button("Number checks from the reference answer's figures", size="sm",
+            from_reference = gr.Button("Checks from the reference answer (its figures, its risk level)", size="sm",
                                        elem_id="batch-edit-from-reference")
             rescore = gr.Button("Score this experiment again with these (nothing is asked again; the run keeps "
                                 "the new scores)", size="sm", elem_id="batch-rescore")
     return {"checks": checks, "reference": reference, "from_reference": from_reference, "rescore": rescore}
 
 
-def checks_with_reference_figures(expect_json: str, reference: str) -> Any:
-    """The checks in a box, with a number check for each figure the reference answer states that
-    they lack (a box update; left as it is when there is none)."""
+def checks_from_reference(expect_json: str, reference: str) -> Any:
+    """The checks in a box, with what the reference answer says that they lack: a number check
+    for each figure it states, a risk check for the level it gives a transaction (a box update,
+    and a message naming what was added; left as it is when there is nothing to add)."""
     if not (reference or "").strip():
-        raise gr.Error("Write a reference answer first: each figure it states becomes a number check.")
+        raise gr.Error("Write a reference answer first: each figure it states becomes a number check, the risk "
+                       "level it gives a transaction a risk check.")
     try:
-        expect, found = with_reference_figures(expect_json, reference)
+        expect, added = with_reference_checks(expect_json, reference)
     except ExpectError as exc:
         raise gr.Error(f"The checks in the box cannot be read: {exc}.") from None
-    if not found:
-        gr.Info("The reference answer states no figure the checks lack: they are as they were.")
+    if not added:
+        gr.Info("The reference answer states no figure and gives no risk level the checks lack: they are as "
+                "they were.")
         return gr.skip()
+    gr.Info(f"Added from the reference answer: {', '.join(added)}.")
     return json_box(expect)
 
 
@@ -59,7 +63,7 @@ def bind_checks_editor(edit: dict[str, Any], folder: Path, records: gr.State, ru
     column parts and how they differ; `run_parts` what `run_view(records, run name, request)`
     fills — the run's table, summary, charts and CSV. Returns the rescore's event, for what
     follows it (the tally, the breakdown)."""
-    edit["from_reference"].click(checks_with_reference_figures, [edit["checks"], edit["reference"]], edit["checks"],
+    edit["from_reference"].click(checks_from_reference, [edit["checks"], edit["reference"]], edit["checks"],
                                  api_visibility="private")
 
     def usable(rec: dict | None, name: str, expect_json: str, reference: str) -> None:

@@ -12,7 +12,7 @@ import gradio as gr
 
 from engines.base import GenerationParams
 from ui.adapters import chosen_adapter, menu_value
-from ui.batch_checks import checks_with_reference_figures
+from ui.batch_checks import checks_from_reference
 from ui.common import BASE_MODEL, CHECKS_HINT, download_path, json_box, session_cancel, stopper
 from ui.compare_log import LOG_HEADERS, LOG_WIDTHS, cleared, remembered, restored_log, shown_again
 from ui.compare_view import (
@@ -206,8 +206,8 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                                  elem_id="cmp-expect")
                 gr.Markdown(CHECKS_HINT, elem_id="cmp-expect-hint")
                 with gr.Row():
-                    from_reference = gr.Button("Number checks from the reference answer's figures", size="sm",
-                                               elem_id="cmp-expect-from-reference")
+                    from_reference = gr.Button("Checks from the reference answer (its figures, its risk level)",
+                                               size="sm", elem_id="cmp-expect-from-reference")
                     rescore_btn = gr.Button("Score the comparison shown again with these checks (nothing is "
                                             "asked again)", size="sm", elem_id="cmp-rescore")
         cols, titles = system_columns("cmp")
@@ -377,7 +377,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
 
     rescore_btn.click(rescore, [last, checks], [last, *col_parts, diff], api_visibility="private").success(**keep)
 
-    from_reference.click(checks_with_reference_figures, [checks, reference], checks, api_visibility="private")
+    from_reference.click(checks_from_reference, [checks, reference], checks, api_visibility="private")
 
     def ask_judge(rec: dict | None, label: str, ref: str, house: str, request: gr.Request) -> tuple:
         return judged_single(services, rec, label, session_cancel(services, request, "compare"), ref, house)

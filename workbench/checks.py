@@ -283,16 +283,23 @@ def rechecked(rec: dict[str, Any], expect: Any) -> dict[str, Any]:
     return apply_checks(rec)
 
 
-def with_reference_figures(expect: Any, reference: str) -> tuple[dict[str, Any], list[int | float]]:
-    """Checks (`expect` as parse_expect takes it) with a `number` check for each figure the
-    reference answer states that they lack ("The P/E ratio is 15, i.e. 60 / 4" gives 15, 60 and
-    4), and the figures added (none: the checks as they were). Raises ExpectError for checks
-    that cannot be read."""
+def with_reference_checks(expect: Any, reference: str) -> tuple[dict[str, Any], list[str]]:
+    """Checks (`expect` as parse_expect takes it) with what the reference answer says that they
+    lack: a `number` check for each figure it states ("The P/E ratio is 15, i.e. 60 / 4" gives 15,
+    60 and 4) and a `risk` check for the level it gives a transaction ("Risk: HIGH"; a risk check
+    there already is kept as it is); and what was added, as the checks are named ("states 60",
+    "rates the risk high"; none: the checks as they were). Raises ExpectError for checks that
+    cannot be read."""
     current = parse_expect(expect) or {}
     have = current.get("number", [])
     known = {number_figure(item)[0] for item in have}
     found = [value for value in stated_figures(reference or "") if value not in known]
-    return ({**current, "number": [*have, *found]} if found else current), found
+    added = [f"states {_shown(value)}" for value in found]
+    out = {**current, "number": [*have, *found]} if found else dict(current)
+    if "risk" not in out and (level := risk_level(reference)):
+        out["risk"] = level
+        added.append(f"rates the risk {level}")
+    return out, added
 
 
 def passed(res: dict[str, Any] | None) -> tuple[int, int] | None:

@@ -182,13 +182,16 @@ def test_an_example_from_the_set_is_compared_with_its_checks_which_the_analyst_c
     page.locator("#cmp-expect .cm-content").click()
     page.keyboard.press("Control+A")
     page.keyboard.type('{"refusal": false')
-    page.fill("#cmp-reference textarea", "Le PER vaut 15, soit 60 / 4 ; la marge est de 12,5 %.")
+    page.fill("#cmp-reference textarea", "Risque : faible. Le PER vaut 15, soit 60 / 4 ; la marge est de 12,5 %.")
     page.click("#cmp-expect-from-reference")
     expect(page.locator("#cmp-expect")).to_contain_text('"number"')
-    assert json.loads(page.locator("#cmp-expect .cm-content").inner_text()) == {"refusal": False,
-                                                                               "number": [15, 60, 4, 12.5]}
+    assert json.loads(page.locator("#cmp-expect .cm-content").inner_text()) == {
+        "refusal": False, "number": [15, 60, 4, 12.5], "risk": "low"}  # and the level it gives the transaction
+    expect(page.get_by_text("Added from the reference answer: states 15, states 60, states 4, states 12.5, rates "
+                            "the risk low.").first).to_be_visible()
     page.click("#cmp-expect-from-reference")  # again: nothing new to add
-    expect(page.get_by_text("The reference answer states no figure the checks lack").first).to_be_visible()
+    expect(page.get_by_text("The reference answer states no figure and gives no risk level the checks lack").first
+           ).to_be_visible()
 
 
 def test_a_question_of_the_file_uploaded_under_batch_is_tried_alone_under_single(page, tmp_path):

@@ -7,7 +7,7 @@ import pytest
 
 from tests.workbench.test_compare import _Ticker
 from ui.compare_view import experiment_md
-from workbench.checks import ExpectError, with_reference_figures
+from workbench.checks import ExpectError, with_reference_checks
 from workbench.compare import BatchRun, Comparator, Experiment, latest_records, read_records
 from workbench.experiments import MAX_REFERENCE_CHARS, experiment_file
 from workbench.export import write_csv
@@ -89,12 +89,17 @@ def test_a_line_torn_by_a_crash_does_not_swallow_the_new_scores(run):
     assert latest_records(out, {"e1"})[0]["expect"] == {"contains": ["mot"]}
 
 
-def test_the_reference_answers_figures_become_number_checks_beside_those_there_are():
-    expect, found = with_reference_figures('{"refusal": false, "number": [15]}',
-                                           "Le PER vaut 15, soit 60 / 4 ; la marge est de 12,5 %.")
-    assert expect == {"refusal": False, "number": [15, 60, 4, 12.5]} and found == [60, 4, 12.5]
-    assert with_reference_figures({"number": {"value": 60, "tolerance": 0.01}}, "60") == (
+def test_the_reference_answers_figures_and_risk_level_become_checks_beside_those_there_are():
+    expect, added = with_reference_checks('{"refusal": false, "number": [15]}',
+                                          "Le PER vaut 15, soit 60 / 4 ; la marge est de 12,5 %.")
+    assert expect == {"refusal": False, "number": [15, 60, 4, 12.5]}
+    assert added == ["states 60", "states 4", "states 12.5"]
+    assert with_reference_checks({"number": {"value": 60, "tolerance": 0.01}}, "60") == (
         {"number": [{"value": 60, "tolerance": 0.01}]}, [])  # a figure with a tolerance counts as there
-    assert with_reference_figures("", "No figure here.") == ({}, [])
+    assert with_reference_checks("", "No figure here.") == ({}, [])
+    # the level the reference gives a transaction, unless the checks hold a risk check already
+    assert with_reference_checks('{"refusal": false}', "Risque : ÉLEVÉ. Le montant vaut 14 fois la moyenne.") == (
+        {"refusal": False, "number": [14], "risk": "high"}, ["states 14", "rates the risk high"])
+    assert with_reference_checks('{"risk": "medium"}', "Risk: HIGH.") == ({"risk": "medium"}, [])
     with pytest.raises(ExpectError):
-        with_reference_figures('{"number": "x"}', "15")
+        with_reference_checks('{"number": "x"}', "15")
