@@ -35,12 +35,15 @@ def _words(words: dict[str, str], very: str) -> str:
 
 _ANY = "|".join(_LEVEL_OF)
 _SET_OUT = r"""[\s:*=()_"'\-–—]{0,8}"""  # what may stand between a label and its level: "Risk: **HIGH**"
-# "Risk: HIGH", "**Risk level:** High", "overall risk is medium", "risk rating - low"
-_LABELLED_EN = re.compile(r"\brisk(?:\s+(?:level|rating|score|assessment|category))?" + _SET_OUT + r"(?:is\s+)?"
+# "Risk: HIGH", "**Risk level:** High", "overall risk is medium", "risk rating - low", "risk of fraud: high"
+# (what the risk is of, when a colon or "is" follows it: "risk of a high loss" is no rating)
+_LABELLED_EN = re.compile(r"\brisk(?:\s+(?:level|rating|score|assessment|category))?"
+                          r"(?:\s+of\s+\w+(?:\s+\w+)?(?=\s*(?::|is\b|=)))?" + _SET_OUT + r"(?:is\s+)?"
                           + _SET_OUT + _words(_EN, "very") + r"\b")
-# "Risque : ÉLEVÉ", "niveau de risque moyen", "le risque est faible", "risque global : modéré"
-_LABELLED_FR = re.compile(r"\brisque(?:\s+globale?)?" + _SET_OUT + r"(?:est\s+)?" + _SET_OUT
-                          + _words(_LEVEL_OF, "(?:tres|plutot|very)") + r"\b")  # "Risque : MEDIUM" too
+# "Risque : ÉLEVÉ", "niveau de risque moyen", "le risque est faible", "risque global : modéré",
+# "risque de blanchiment élevé", "Risque : MEDIUM" (a model mixing languages)
+_LABELLED_FR = re.compile(r"\brisque(?:\s+globale?)?(?:\s+(?:de\s+|d')\w+)?" + _SET_OUT + r"(?:est\s+)?" + _SET_OUT
+                          + _words(_LEVEL_OF, "(?:tres|plutot|very)") + r"\b")
 # "high-risk", "low risk", "à haut risque", "faible risque"
 _BEFORE = re.compile(r"\b" + _words(_LEVEL_OF, "(?:very|tres)") + r"(?:\s*-\s*|\s+)(?:risk|risque)\b")
 _NEGATED = re.compile(r"\b(?:not|no|never|isn't|is not|n'est pas|pas|non|ni|aucun|aucune)\W+(?:\w+\W+)?$")

@@ -24,6 +24,12 @@ from workbench.risk import risk_level
     ("Une opération à haut risque.", "high"),
     ("Risque important de blanchiment.", "high"),
     ("Risque : MEDIUM. Raisons : le montant vaut 32 fois la moyenne.", "medium"),  # a model mixing languages
+    ("The risk of fraud is high: the beneficiary is new.", "high"),
+    ("Risk of money laundering: low.", "low"),
+    ("## Assessment\n\n**Overall risk: High**\n\n- Panama is a high-risk jurisdiction.", "high"),
+    ("Ce virement présente un risque de blanchiment élevé.", "high"),
+    ("Risque de fraude : faible.", "low"),
+    ("Niveau de risque : **Élevé** 🔴", "high"),
 ])
 def test_the_rating_is_read_however_it_is_set_out(answer, level):
     assert risk_level(answer) == level
@@ -47,6 +53,7 @@ def test_the_answer_own_rating_is_the_one_read(answer, level):
     "Le risque n'est pas élevé.",  # negated, no level said
     "Is it high risk? I cannot say without the customer's history.",
     "Market risk and credit risk are the two main kinds.",
+    "It runs the risk of a high loss if the rate moves.",  # what the risk is of, not a rating
 ])
 def test_an_answer_without_one_level_gives_none(answer):
     assert risk_level(answer) is None
