@@ -4,7 +4,8 @@ The figures are all in each system's column already; an analyst reading two tabl
 still has to find what disagrees. These lines put the disagreements first (one refused, an answer
 not in the question's language, a budget that ran out inside the reasoning, the experiment's
 checks each answer failed, the figures one answer states and the other does not, the risk level
-each gives a transaction, a route other than the expected one) and then the size of the differences in speed and length.
+each gives a transaction, a route other than the expected one) and then the size of the
+differences in speed and length.
 """
 
 from __future__ import annotations
