@@ -99,6 +99,12 @@ def test_the_closing_lines_set_a_and_b_side_by_side_on_the_same_experiments(tmp_
     assert ("The answers' figures: of 6 experiments where both answers state figures, the same ones in 0; figures "
             "only one states in 6 (e.g. e0, e1, e2, …)") in printed  # 5 against 4; the refusal set aside
     assert "The risk levels they give" not in printed  # no answer rates a risk
+    rated = [_checked_record("t1", "Risk: HIGH.", "Risque : moyen.", {"risk": "high"}),
+             _checked_record("t2", "Risk: low.", "Risk: low.", {"risk": "low"})]
+    args.report = None
+    assert _report(args, ("A", "B"), tmp_path / "t.jsonl", rated) == 0
+    assert ("The risk levels they give: of 2 experiments where both answers rate the risk, the same level in 1; "
+            "A higher in 1 (e.g. t1)") in capsys.readouterr().out
 
 
 def test_a_headless_run_is_judged_by_a_model_when_asked(tmp_path, capsys, demo_model_dir):
