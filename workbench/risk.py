@@ -34,7 +34,9 @@ def _words(words: dict[str, str], very: str) -> str:
 
 
 _ANY = "|".join(_LEVEL_OF)
-_SET_OUT = r"""[\s:*=()_"'\-–—]{0,8}"""  # what may stand between a label and its level: "Risk: **HIGH**"
+# what may stand between a label and its level — "Risk: **HIGH**", "Risk: 🔴 High", "Risk score: 8/10
+# (high)" — but not a sentence's end: "low risk. High amounts…"
+_SET_OUT = r"[^\w.!?;\n]{0,8}(?:\d+(?:[.,]\d+)?\s*/\s*\d+[^\w.!?;\n]{0,4})?"
 # "Risk: HIGH", "**Risk level:** High", "overall risk is medium", "risk rating - low", "risk of fraud: high"
 # (what the risk is of, when a colon or "is" follows it: "risk of a high loss" is no rating)
 _LABELLED_EN = re.compile(r"\brisk(?:\s+(?:level|rating|score|assessment|category))?"

@@ -30,6 +30,8 @@ from workbench.risk import risk_level
     ("Ce virement présente un risque de blanchiment élevé.", "high"),
     ("Risque de fraude : faible.", "low"),
     ("Niveau de risque : **Élevé** 🔴", "high"),
+    ("Risk: 🔴 High", "high"),
+    ("**Risk score:** 8/10 (high)", "high"),
 ])
 def test_the_rating_is_read_however_it_is_set_out(answer, level):
     assert risk_level(answer) == level
