@@ -195,14 +195,17 @@ def risk_agreement(records: list[dict[str, Any]]) -> dict[str, Any]:
     """How often a run's two answers rate a transaction's risk at the same level, over the
     experiments where both answered, neither refused and each gives a level (workbench.risk):
     their number (`experiments`), how many at the same level (`same`), and the ids of those where
-    each system rates it higher than the other (`higher`: {"A": [...], "B": [...]}, in run order)."""
+    each system rates it higher than the other (`higher`: {"A": [...], "B": [...]}, in run order),
+    and how many A rated at each level and B at each (`levels`: {A's level: {B's level: count}})."""
     rank = {level: i for i, level in enumerate(LEVELS)}
-    out: dict[str, Any] = {"experiments": 0, "same": 0, "higher": {"A": [], "B": []}}
+    out: dict[str, Any] = {"experiments": 0, "same": 0, "higher": {"A": [], "B": []},
+                           "levels": {a: dict.fromkeys(LEVELS, 0) for a in LEVELS}}
     for rec in records:
         levels = _levels(rec["system_a"], rec["system_b"]) if both_answered(rec) else None
         if not levels or None in levels:
             continue
         out["experiments"] += 1
+        out["levels"][levels[0]][levels[1]] += 1
         if levels[0] == levels[1]:
             out["same"] += 1
         else:

@@ -20,8 +20,16 @@ from markdown_it import MarkdownIt
 from workbench.breakdown import breakdown, breakdown_columns
 from workbench.charts import run_figures
 from workbench.compare import SYSTEMS, both_answered, still_to_run
-from workbench.differences import differences, disagreement_line, disagreements, figures_line, risk_line
+from workbench.differences import (
+    differences,
+    disagreement_line,
+    disagreements,
+    figures_line,
+    risk_agreement,
+    risk_line,
+)
 from workbench.model_judge import judge_lines
+from workbench.risk import LEVELS
 from workbench.safety import safe_markdown
 from workbench.summary import (
     SUMMARY_HEADERS,
@@ -138,6 +146,13 @@ def run_report(name: str, records: list[dict[str, Any]], analysts: list[dict[str
         rows = percent_rows(breakdown(records, "category"))
         parts += ["## By category", markdown_table(columns, [[row.get(c) for c in columns] for row in rows])]
     parts += ["## Routes, refusals and checks", findings(records, summ)]
+    if (risk := risk_agreement(records))["experiments"]:
+        parts += ["## Risk levels, A against B",
+                  f"The level each answer gives a transaction, where both give one ({risk['experiments']} "
+                  f"experiment{'s' if risk['experiments'] != 1 else ''}): a row per System A's level, a column "
+                  "per System B's; off the diagonal, they disagree.",
+                  markdown_table(["", *(f"B {b}" for b in LEVELS)],
+                                 [[f"A {a}", *risk["levels"][a].values()] for a in LEVELS])]
     if analysts is not None or models is not None:
         analysts = analysts or []
         parts += ["## Verdicts", run_tally(name, records, analysts, judge_lines(models or [], records, analysts))]

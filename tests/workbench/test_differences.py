@@ -18,7 +18,7 @@ from workbench.differences import (
     risk_agreement,
     risk_line,
 )
-from workbench.report import findings
+from workbench.report import findings, run_report
 from workbench.summary import flat_rows
 
 
@@ -210,8 +210,17 @@ def test_a_run_says_how_often_its_two_answers_rate_the_risk_alike_and_which_is_t
                                   "A higher in 5 (e.g. `e2`, `e3`, `e7`, …); B higher in 1 (e.g. `e4`)")
     assert risk_line(records[:1]) == "of 1 experiment where both answers rate the risk, the same level in 1"
     assert risk_line(records[4:6]) == ""
-    assert risk_agreement(records) == {"experiments": 7, "same": 1,
-                                       "higher": {"A": ["e2", "e3", "e7", "e8", "e9"], "B": ["e4"]}}
+    found = risk_agreement(records)
+    assert (found["experiments"], found["same"]) == (7, 1)
+    assert found["higher"] == {"A": ["e2", "e3", "e7", "e8", "e9"], "B": ["e4"]}
+    assert found["levels"] == {"low": {"low": 0, "medium": 1, "high": 0}, "medium": {"low": 1, "medium": 0, "high": 0},
+                               "high": {"low": 1, "medium": 3, "high": 1}}  # A's level, then B's
+    written = run_report("nightly", records)  # the table of levels, in the run's report
+    assert ("## Risk levels, A against B\n\nThe level each answer gives a transaction, where both give one (7 "
+            "experiments)") in written
+    assert "|  | B low | B medium | B high |\n|---|---|---|---|\n| A low | 0 | 1 | 0 |" in written
+    assert "| A high | 1 | 3 | 1 |" in written
+    assert "## Risk levels" not in run_report("nightly", records[4:6])  # none where both rate it
     assert "**The risk levels they give:** of 7 experiments" in findings(records)  # under the run's table
 
 
