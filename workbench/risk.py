@@ -8,18 +8,21 @@ a check can ask for a level (`{"risk": "high"}`: workbench.checks) and the CSV k
 answer's (`risk_level`).
 
 The rating is the first labelled one ("risk: …", "risque … élevé"), else the first level put
-before "risk" ("high-risk"); a level negated ("not high risk", "pas élevé") or listed among others
-("low, medium or high risk") or asked ("is it high risk?") is not one. Only the answer is read, never the reasoning.
+before "risk" ("high-risk"); a level negated ("not high risk", "pas élevé"), listed among others
+("low, medium or high risk") or asked ("is it high risk?") is not one. Only the answer is read,
+never the reasoning. Accents, case and curly apostrophes do not matter (engines.router.fold).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from functools import lru_cache
+
+from engines.router import fold
 
 LEVELS = ("low", "medium", "high")
 
-# level words, accents taken out and case folded, by language and the level they mean
+# level words, folded (accents taken out, lower case), by language and the level they mean
 _EN = {"low": "low", "medium": "medium", "moderate": "medium", "high": "high", "elevated": "high",
        "critical": "high", "severe": "high"}
 _FR = {"faible": "low", "faibles": "low", "bas": "low", "basse": "low", "moyen": "medium", "moyenne": "medium",
@@ -56,12 +59,6 @@ _AFTER_LISTED = re.compile(r"^\s*(?:,|/|\bor\b|\bou\b|\bto\b|\ba\b|-)\s*(?:very\
 _ASKED = re.compile(r"^[^.!:;\n]*\?")  # the sentence it is in ends in a question mark
 
 
-def _plain(text: str) -> str:
-    """Accents and curly apostrophes taken out, case folded: "Élevé" -> "eleve"."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-
-
 def _stands(text: str, match: re.Match[str]) -> bool:
     """Whether a level found is the answer's own rating: not negated, not one of a list, not in
     a question ("Is it high risk?")."""
@@ -70,10 +67,11 @@ def _stands(text: str, match: re.Match[str]) -> bool:
                 or _ASKED.match(after))
 
 
+@lru_cache(maxsize=4096)  # one answer is read by its comparison's lines, its disagreements and its CSV row
 def risk_level(answer: str | None) -> str | None:
     """"low", "medium" or "high": the risk level an answer gives (see the module's docstring);
     None when it gives none."""
-    text = _plain(answer or "")
+    text = fold(answer or "")
     if "risk" not in text and "risque" not in text:
         return None
     for pattern in ((_LABELLED_EN, _LABELLED_FR), (_BEFORE,)):
