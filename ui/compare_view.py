@@ -18,9 +18,8 @@ from ui.common import differences_block
 from workbench.blind import BLIND_VERDICTS, is_blind_pending, other_system
 from workbench.checks import passed
 from workbench.compare import SYSTEMS, SystemRun
-from workbench.differences import differences
+from workbench.differences import answer_risk, differences
 from workbench.figures import unshared_places
-from workbench.risk import risk_level
 from workbench.safety import safe_markdown
 from workbench.verdicts import VERDICTS
 
@@ -56,7 +55,7 @@ def result_table_md(res: dict[str, Any]) -> str:
              f"| refusal | {'yes' if res['refusal'] else 'no'} |",
              f"| language (reasoning / answer) | {res['reasoning_lang']} / {res['answer_lang']} |",
              f"| model | `{meta['model_id']}` |"]
-    if not res["refusal"] and (level := risk_level(res.get("response"))):  # a transaction's rating
+    if level := answer_risk(res):  # a transaction's rating
         lines.insert(8, f"| risk level | {level} |")
     if meta.get("prompt_cache_hit_tokens") is not None:
         lines.append(f"| cache-hit tokens | {meta['prompt_cache_hit_tokens']} |")

@@ -186,9 +186,13 @@ def figures_line(records: list[dict[str, Any]], shown: int = 3) -> str:
     text = (f"of {found['experiments']} experiment{'s' if found['experiments'] != 1 else ''} where both answers "
             f"state figures, the same ones in {found['same']}")
     if apart := found["apart"]:
-        examples = ", ".join(f"`{e}`" for e in apart[:shown]) + (", …" if len(apart) > shown else "")
-        text += f"; figures only one states in {len(apart)} (e.g. {examples})"
+        text += f"; figures only one states in {len(apart)} (e.g. {_examples(apart, shown)})"
     return text
+
+
+def _examples(ids: list[str], shown: int) -> str:
+    """The first `shown` experiment ids, as code, "…" after them when there are more."""
+    return ", ".join(f"`{e}`" for e in ids[:shown]) + (", …" if len(ids) > shown else "")
 
 
 def risk_agreement(records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -224,8 +228,7 @@ def risk_line(records: list[dict[str, Any]], shown: int = 3) -> str:
             f"rate the risk, the same level in {found['same']}")
     for key, ids in found["higher"].items():
         if ids:
-            examples = ", ".join(f"`{e}`" for e in ids[:shown]) + (", …" if len(ids) > shown else "")
-            text += f"; {key} higher in {len(ids)} (e.g. {examples})"
+            text += f"; {key} higher in {len(ids)} (e.g. {_examples(ids, shown)})"
     return text
 
 
@@ -244,12 +247,17 @@ def _figures(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> st
     return "Figures: " + "; ".join(said) + (f" (both state {_listed(both, 3)})" if both else "") + "."
 
 
+def answer_risk(res: dict[str, Any]) -> str | None:
+    """The risk level a system's answer gives a transaction (workbench.risk); None when it gives
+    none or refused (a refusal rates nothing)."""
+    return None if res.get("refusal") else risk_level(res.get("response"))
+
+
 def _levels(a: dict[str, Any], b: dict[str, Any]) -> tuple[str | None, str | None] | None:
-    """The risk level each answer gives (workbench.risk); None when one refused (a refusal rates
-    nothing)."""
+    """answer_risk of each answer; None when one refused."""
     if a.get("refusal") or b.get("refusal"):
         return None
-    return risk_level(a.get("response")), risk_level(b.get("response"))
+    return answer_risk(a), answer_risk(b)
 
 
 def _risk(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str | None:

@@ -11,9 +11,8 @@ import numpy as np
 from engines.cost import usd
 from workbench.checks import all_passed, check_columns
 from workbench.compare import SYSTEMS, both_answered, still_to_run
-from workbench.differences import differences, disagreements, figures_apart, question_language
+from workbench.differences import answer_risk, differences, disagreements, figures_apart, question_language
 from workbench.language import SUPPORTED
-from workbench.risk import risk_level
 from workbench.stats import chance_words, mcnemar_p
 
 LABEL = {"system_a": "A", "system_b": "B"}
@@ -79,7 +78,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "reasoning": res.get("reasoning"),
                 "refusal": res.get("refusal"),
                 # the risk level the answer gives a transaction (workbench.risk; None: it gives none)
-                "risk_level": risk_level(res.get("response")) if not res.get("refusal") else None,
+                "risk_level": answer_risk(res),
                 "latency_ms": res.get("latency_ms"),
                 "ttft_ms": res.get("ttft_ms"), "tokens_per_s": meta.get("tokens_per_s"),
                 "reasoning_tokens": meta.get("reasoning_tokens"),
