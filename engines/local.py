@@ -366,7 +366,11 @@ class LocalEngine:
                     "compute_s": round(job.compute_s, 4),
                     **({"cost_usd": time_cost(self.cfg.hourly_usd, job.compute_s)}
                        if self.cfg.hourly_usd is not None else {}),
-                    **({"adapter": request.adapter} if request.adapter else {})})
+                    **({"adapter": request.adapter} if request.adapter else {}),
+                    # the model's context, not max_new_tokens, bounded this answer: a larger budget
+                    # would not let it say more (only a shorter conversation would)
+                    **({"context_room": job.max_new_tokens}
+                       if job.max_new_tokens < request.params.max_new_tokens else {})})
         if finish == "cancelled" and error is None:
             error = CancelledError("generation was stopped")
         yield Done(stats, error)

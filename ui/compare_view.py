@@ -51,7 +51,7 @@ def result_table_md(res: dict[str, Any]) -> str:
              f"| total latency | {_ms(res['latency_ms'])} |",  # 0: failed before any call
              f"| tokens (reasoning / answer) | {meta['reasoning_tokens']} / {meta['content_tokens']} |",
              f"| tokens/s | {meta['tokens_per_s'] or '—'} |",
-             f"| finish | {meta['finish_reason']} |",
+             f"| finish | {meta['finish_reason']}{_context_full(meta)} |",
              f"| refusal | {'yes' if res['refusal'] else 'no'} |",
              f"| language (reasoning / answer) | {res['reasoning_lang']} / {res['answer_lang']} |",
              f"| model | `{meta['model_id']}` |"]
@@ -67,8 +67,16 @@ def result_table_md(res: dict[str, Any]) -> str:
         lines.append(f"| route | **{res['route']}** ({res['route_confidence']:.0%}, {res['handling_mode']}) |")
         lines.append(f"| why | {safe_markdown('; '.join(res['route_reasons']))} |")
     if meta["truncated_in_reasoning"]:
-        lines.append("| ⚠️ | budget ran out inside the reasoning |")
+        lines.append("| ⚠️ | " + ("the model's context filled up" if _context_full(meta) else "budget ran out")
+                     + " inside the reasoning |")
     return "\n".join(lines)
+
+
+def _context_full(meta: dict[str, Any]) -> str:
+    """Where the model's context, not the token budget, ended the answer: what the prompt left it."""
+    if meta.get("finish_reason") != "length" or meta.get("context_room") is None:
+        return ""
+    return f" (the model's context was full: the prompt left {meta['context_room']:,} tokens)"
 
 
 def _cost_basis(meta: dict[str, Any]) -> str:

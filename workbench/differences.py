@@ -91,6 +91,12 @@ def differences(rec: dict[str, Any], names: tuple[str, str] = ("A", "B")) -> lis
     for key, meta in ((name_a, meta_a), (name_b, meta_b)):
         if meta.get("finish_reason") == "cancelled":
             lines.append(f"{key} was stopped before the end: its figures are partial.")
+        elif meta.get("finish_reason") == "length" and meta.get("context_room") is not None:
+            inside = " inside its reasoning (its answer is missing or cut short)" if meta.get(
+                "truncated_in_reasoning") else ""
+            lines.append(f"{key} filled the model's context{inside}: the prompt left {meta['context_room']:,} "
+                         "tokens for the answer, fewer than its budget; a shorter prompt, not a larger budget, "
+                         "gives it more room.")
         elif meta.get("truncated_in_reasoning"):
             lines.append(f"{key}'s token budget ran out inside its reasoning: its answer is missing "
                          "or cut short.")

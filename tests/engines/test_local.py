@@ -206,6 +206,23 @@ def test_prompt_longer_than_the_context_is_refused_before_generation(local_engin
     assert "2048" in str(result.error)
 
 
+def test_an_answer_bounded_by_the_context_says_how_much_room_the_prompt_left(local_engine):
+    def request(words: int) -> ChatRequest:
+        return ChatRequest.single(FR_QUESTION, system_prompt="risk " * words, params=GREEDY)
+
+    words = 1000
+    while local_engine.prompt_token_count(request(words)) < 2048 - 12:  # a prompt leaving ~10 tokens
+        words += 4
+    words -= 4
+    room = 2048 - local_engine.prompt_token_count(request(words))
+    assert 0 < room < GREEDY.max_new_tokens
+    result = collect(local_engine.stream(request(words)))
+    assert result.error is None and result.stats.extras["context_room"] == room
+    assert result.stats.output_tokens <= room
+    short = collect(local_engine.stream(ChatRequest.single(FR_QUESTION, params=GREEDY)))
+    assert "context_room" not in short.stats.extras  # its budget, not the context, bounded it
+
+
 def test_a_failing_generation_is_reported_and_the_engine_goes_on(local_engine, monkeypatch):
     model = local_engine.scheduler.model
     real = model.forward

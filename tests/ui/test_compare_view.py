@@ -147,6 +147,19 @@ def test_a_priced_answer_shows_its_cost_and_what_it_was_worked_out_from():
     assert "| cost |" not in metrics_md(unpriced)
 
 
+def test_an_answer_the_models_context_ended_says_so_in_its_figures():
+    def run(extras: dict) -> SystemRun:
+        return SystemRun("System B", reasoning="Let me", done=True,
+                         stats=StreamStats("demo", "length", total_s=1.0, reasoning_unclosed=True, extras=extras))
+
+    full = metrics_md(run({"context_room": 148}))
+    assert _row(full, "finish") == "| finish | length (the model's context was full: the prompt left 148 tokens) |"
+    assert "| ⚠️ | the model's context filled up inside the reasoning |" in full
+    budget = metrics_md(run({}))
+    assert _row(budget, "finish") == "| finish | length |"
+    assert "| ⚠️ | budget ran out inside the reasoning |" in budget
+
+
 def test_an_uploaded_file_names_its_run_and_a_run_name_stays_a_plain_file_name():
     assert run_name_for_file("/tmp/gradio/ab12/Q3 desk questions (v2).csv") == "Q3-desk-questions-v2"
     assert run_name_for_file("/tmp/gradio/ab12/été.jsonl") == "été"

@@ -91,6 +91,18 @@ def test_a_budget_spent_inside_the_reasoning_and_a_route_off_the_expected_one():
     assert "B's router chose governance; the experiment expects transaction_risk." in lines
 
 
+def test_an_answer_bounded_by_the_models_context_is_not_blamed_on_its_budget():
+    cut = _run("System B", "", finish="length", unclosed=True)
+    cut.stats.extras["context_room"] = 148
+    ended = _run("System A", EN_ANSWER)
+    ended.stats.extras["context_room"] = 300  # room to spare: it finished before the context did
+    lines = differences(_rec(ended, cut))
+    assert ("B filled the model's context inside its reasoning (its answer is missing or cut short): the prompt "
+            "left 148 tokens for the answer, fewer than its budget; a shorter prompt, not a larger budget, gives "
+            "it more room.") in lines
+    assert not any("token budget" in line or line.startswith("A filled") for line in lines), lines
+
+
 def test_a_system_that_did_not_answer_leaves_nothing_to_weigh():
     missing = ConfigurationError("set DEEPSEEK_API_KEY")
     a = _run("System A", "", reasoning="", finish="error", error=missing)
