@@ -126,6 +126,29 @@ def find_adapters(cfg: LocalModelConfig) -> dict[str, str]:
     return found
 
 
+def render_prompt(tokenizer: Any, request: ChatRequest) -> str:
+    """The exact prompt text a model sees for `request` (its chat template, the system prompt, the
+    thinking flag, and the reasoning prefill when one is given). InvalidRequestError when the
+    template refuses the request."""
+    try:
+        prompt = tokenizer.apply_chat_template(
+            request.chat_messages(), tokenize=False, add_generation_prompt=True,
+            enable_thinking=request.params.enable_thinking)
+    except Exception as exc:  # template errors (e.g. a template that rejects system roles)
+        raise InvalidRequestError(f"the model's chat template rejected the request: {exc}") from exc
+    if request.reasoning_prefill and request.params.enable_thinking:
+        if not prompt.rstrip().endswith(OPEN_TAG):
+            prompt += OPEN_TAG + "\n"
+        prompt += request.reasoning_prefill
+    return prompt
+
+
+def prompt_token_count(tokenizer: Any, request: ChatRequest) -> int:
+    """The tokens of the prompt a model reads for `request`, counted by its own tokenizer.
+    Raises InvalidRequestError as :func:`render_prompt` does."""
+    return len(tokenizer(render_prompt(tokenizer, request), add_special_tokens=False)["input_ids"])
+
+
 class LocalEngine:
     """System B's model, served from this process."""
 
@@ -261,24 +284,12 @@ class LocalEngine:
                 "queue_depth": self.scheduler.queue_depth, "hourly_usd": self.cfg.hourly_usd}
 
     def render_prompt(self, request: ChatRequest) -> str:
-        """The exact prompt text the model sees (chat template, system prompt, thinking flag,
-        and the reasoning prefill when one is given)."""
-        try:
-            prompt = self.tokenizer.apply_chat_template(
-                request.chat_messages(), tokenize=False, add_generation_prompt=True,
-                enable_thinking=request.params.enable_thinking)
-        except Exception as exc:  # template errors (e.g. a template that rejects system roles)
-            raise InvalidRequestError(f"the model's chat template rejected the request: {exc}") from exc
-        if request.reasoning_prefill and request.params.enable_thinking:
-            if not prompt.rstrip().endswith(OPEN_TAG):
-                prompt += OPEN_TAG + "\n"
-            prompt += request.reasoning_prefill
-        return prompt
+        """The exact prompt text the model sees (:func:`render_prompt`)."""
+        return render_prompt(self.tokenizer, request)
 
     def prompt_token_count(self, request: ChatRequest) -> int:
-        """The tokens of the prompt the model would read for `request` (render_prompt's, counted
-        by the model's own tokenizer). Raises InvalidRequestError as render_prompt does."""
-        return len(self.tokenizer(self.render_prompt(request), add_special_tokens=False)["input_ids"])
+        """The tokens of the prompt the model would read for `request` (:func:`prompt_token_count`)."""
+        return prompt_token_count(self.tokenizer, request)
 
     def stream(self, request: ChatRequest,
                cancel: threading.Event | None = None) -> Iterator[StreamEvent]:

@@ -6,7 +6,8 @@ events. The web server then survives the model's process dying (out of memory, a
 kernel), and the two can be measured apart; throughput on a 2-core machine did not change
 (README "Performance": the interpreter lock was not what limited it). It offers what the app
 uses of :class:`LocalEngine`: ``name``, ``model_id``, ``adapters``, ``stream``, ``health``,
-``close`` and loading or unloading LoRA adapters while it runs.
+``close``, loading or unloading LoRA adapters while it runs, and counting a prompt's tokens
+(``prompt_token_count``, ``context_length``: with the model's tokenizer, loaded in the app too).
 
 If the child dies (killed, out of host memory), running streams end at once with an error that
 says so, later requests get the same error, and the rest of the app keeps working.
@@ -29,8 +30,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from engines.base import ChatRequest, Done, EngineError, StreamEvent, StreamStats
-from engines.local import LocalEngine, LocalFailure, LocalModelConfig
+from engines.base import ChatRequest, Done, EngineError, InvalidRequestError, StreamEvent, StreamStats
+from engines.local import LocalEngine, LocalFailure, LocalModelConfig, prompt_token_count
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,11 @@ class ProcessEngine:
         self._closing = False
         self._reader = threading.Thread(target=self._read, name="system-b-engine-reader", daemon=True)
         self._reader.start()
+        # The model's tokenizer, loaded here too (the child has it cached): prompts are counted
+        # without a round trip to the child, and while it is busy generating.
+        self._tokenizer: Any = None
+        self._tokenizer_lock = threading.Lock()
+        threading.Thread(target=self._quietly_load_tokenizer, name="system-b-tokenizer", daemon=True).start()
 
     # ------------------------------------------------------------ engine protocol
 
@@ -148,6 +154,32 @@ class ProcessEngine:
             raise
         finally:
             self._waiting.pop(rid, None)
+
+    @property
+    def context_length(self) -> int | None:
+        """The tokens the model reads at most (None where its config does not say)."""
+        return self._last_health.get("context_length")
+
+    def prompt_token_count(self, request: ChatRequest) -> int:
+        """The tokens of the prompt the model would read for `request`, counted with its own
+        tokenizer in this process (engines.local.prompt_token_count). InvalidRequestError when
+        the tokenizer cannot be loaded here or its chat template refuses the request."""
+        return prompt_token_count(self._loaded_tokenizer(), request)
+
+    def _loaded_tokenizer(self) -> Any:
+        with self._tokenizer_lock:
+            if self._tokenizer is None:
+                from transformers import AutoTokenizer
+
+                try:
+                    self._tokenizer = AutoTokenizer.from_pretrained(self.cfg.model, revision=self.cfg.revision)
+                except Exception as exc:
+                    raise InvalidRequestError(f"the model's tokenizer cannot be loaded in the app: {exc}") from exc
+            return self._tokenizer
+
+    def _quietly_load_tokenizer(self) -> None:
+        with contextlib.suppress(InvalidRequestError):
+            self._loaded_tokenizer()
 
     def health(self) -> dict[str, Any]:
         if self._stopped is None:

@@ -83,12 +83,35 @@ class RoutedEngine:
         decision = classify(request.question, request.transaction)
         return decision, POLICIES[decision.route]
 
+    @property
+    def context_length(self) -> int | None:
+        """The tokens the local model reads at most (None where unknown)."""
+        return getattr(self.engine, "context_length", None)
+
+    def routed(self, request: ChatRequest, policy: RoutePolicy) -> ChatRequest | None:
+        """What the local model is asked for `request` under `policy`: the route's system prompt
+        before the user's own; None where the router answers itself (a refusal, no model call)."""
+        if policy.mode == "refuse" and not self.refuse_calls_model:
+            return None
+        system = policy.system_prompt
+        if request.system_prompt:
+            system = f"{system}\n\n{request.system_prompt}"
+        return request.model_copy(update={"system_prompt": system})
+
+    def prompt_token_count(self, request: ChatRequest) -> int:
+        """The tokens of the prompt the local model would read for `request` once routed (0 where
+        the router answers itself). Raises as the local model's count does; AttributeError where
+        the local model has no tokenizer to count with."""
+        routed = self.routed(request, self.decide(request)[1])
+        return 0 if routed is None else self.engine.prompt_token_count(routed)  # type: ignore[attr-defined]
+
     def stream(self, request: ChatRequest,
                cancel: threading.Event | None = None) -> Iterator[StreamEvent]:
         started = time.perf_counter()
         decision, policy = self.decide(request)
         extras = route_extras(decision, policy)
-        if policy.mode == "refuse" and not self.refuse_calls_model:
+        routed = self.routed(request, policy)
+        if routed is None:
             yield TextDelta("content", REFUSAL_TEXT)
             elapsed = time.perf_counter() - started
             if getattr(getattr(self.engine, "cfg", None), "hourly_usd", None) is not None:
@@ -96,10 +119,6 @@ class RoutedEngine:
             yield Done(StreamStats(model_id=NO_MODEL_CALL, finish_reason="stop",
                                    ttft_s=elapsed, total_s=elapsed, extras=extras))
             return
-        system = policy.system_prompt
-        if request.system_prompt:
-            system = f"{system}\n\n{request.system_prompt}"
-        routed = request.model_copy(update={"system_prompt": system})
         for event in self.engine.stream(routed, cancel):
             if isinstance(event, Done):
                 event.stats.extras.update(extras)

@@ -84,6 +84,7 @@ def build_app(services: Services) -> gr.Blocks:
             tuning = build_tuning_tab(services, {"chat": chat, "compare": compare}, tabs)
         # what this browser kept across a reload: the conversation and the single comparisons
         opened = demo.load(**chat["on_load"], api_visibility="private", queue=False)
+        opened.then(**chat["gauge"])  # the conversation brought back, measured for its next question
         # every adapter menu offers the adapters loaded now (one may be loaded or unloaded while the app runs)
         wire_adapter_panel(services, tuning["adapters"], [
             Menu(chat["adapter"], chat["engine"]), Menu(chat["adapter_beside"], chat["beside"], hidden=True),

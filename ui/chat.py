@@ -10,6 +10,7 @@ from typing import Any
 import gradio as gr
 
 from ui.adapters import menu_value
+from ui.chat_gauge import gauge_fn
 from ui.common import (
     BASE_MODEL,
     differences_block,
@@ -153,11 +154,12 @@ def edit_point(turns: list[Turn], index: Any, value: Any, beside: bool = False) 
 
 
 def cut_off_in_reasoning(turns: list[Turn]) -> bool:
-    """Whether the last question's answer (either one, side by side) ran out inside the reasoning."""
+    """Whether the last question's answer (either one, side by side) ran out of token budget inside
+    the reasoning, where a larger budget helps (not where the model's context was full)."""
     if not turns or not turns[-1].done:
         return False
-    last = turns[-1]
-    return last.truncated_in_reasoning or (last.beside is not None and last.beside.truncated_in_reasoning)
+    return any(turn.truncated_in_reasoning and not turn.context_full
+               for turn in (turns[-1], turns[-1].beside) if turn is not None)
 
 
 def engine_name(label: str, adapter: str | None) -> str:
@@ -232,6 +234,8 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
                     with gr.Column(scale=1, min_width=120):
                         send = gr.Button("Send", variant="primary", elem_id="chat-send")
                         stop = gr.Button("Stop", variant="stop", elem_id="chat-stop")
+                # how much of each model's context the next question takes (ui.chat_gauge)
+                gauge_md = gr.Markdown(elem_id="chat-gauge")
                 with gr.Row():
                     new_chat = gr.Button("New conversation", size="sm", elem_id="chat-new")
                     regenerate = gr.Button("Regenerate", size="sm", elem_id="chat-regenerate")
@@ -339,23 +343,29 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
     outputs = [chatbot, chatbot_beside, turns, question, more, save_md, save_json, save_questions, diff]
     keep = {"fn": saved_turns, "inputs": [turns], "outputs": [saved], "api_visibility": "private",
             "queue": False}
+    gauge = {"fn": gauge_fn(services), "inputs": [question, turns, *inputs], "outputs": [gauge_md],
+             "api_visibility": "private", "queue": False, "show_progress": "hidden"}
+
+    def keep_then_gauge(event: Any) -> None:
+        """After an answer: the browser keeps the conversation, and the gauge measures it again."""
+        event.then(**keep).then(**gauge)
+
     for trigger in (send.click, question.submit):
-        trigger(respond, [question, turns, *inputs], outputs, api_visibility="private",
-                **services.heavy_event).then(**keep)
+        keep_then_gauge(trigger(respond, [question, turns, *inputs], outputs, api_visibility="private",
+                                **services.heavy_event))
     taken_back = [turns, chatbot, chatbot_beside, pending, diff]
-    regenerate.click(take_last, [turns], taken_back, api_visibility="private").then(
-        respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event).then(**keep)
+    keep_then_gauge(regenerate.click(take_last, [turns], taken_back, api_visibility="private").then(
+        respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event))
     for box, beside_box in ((chatbot, False), (chatbot_beside, True)):
-        box.edit(ask_again(beside_box), [turns], taken_back, api_visibility="private").success(
-            respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event
-        ).then(**keep)
+        keep_then_gauge(box.edit(ask_again(beside_box), [turns], taken_back, api_visibility="private").success(
+            respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event))
         # a refused edit leaves the box as the conversation is, not as it was typed
         box.edit(lambda history: (render(history), render_beside(history)), [turns],
                  [chatbot, chatbot_beside], api_visibility="private", queue=False)
-    more.click(bigger_budget, [controls["max_new_tokens"]], [controls["max_new_tokens"]],
-               api_visibility="private").then(
+    keep_then_gauge(more.click(bigger_budget, [controls["max_new_tokens"]], [controls["max_new_tokens"]],
+                               api_visibility="private").then(
         take_last, [turns], taken_back, api_visibility="private").then(
-        respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event).then(**keep)
+        respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event))
 
     stop.click(stopper(services, "chat"), None, None, api_visibility="private", queue=False)
 
@@ -368,7 +378,12 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
     # not only the display (the bin alone used to leave it, and the next answer brought it back).
     cleared = [turns, chatbot, chatbot_beside, more, save_md, save_json, save_questions, saved, diff]
     for trigger in (clear.click, chatbot.clear, chatbot_beside.clear):
-        trigger(clear_all, None, cleared, api_visibility="private")
+        trigger(clear_all, None, cleared, api_visibility="private").then(**gauge)
+    # typing or pasting (a Textbox's change: its input event misses a paste), or changing what the
+    # next question is sent to or with, measures it again
+    gr.on([question.change, system_prompt.change, engine.change, adapter.change, beside.change, adapter_beside.change,
+           controls["max_new_tokens"].change, controls["enable_thinking"].change], trigger_mode="always_last",
+          **gauge)
 
     def adapter_choice(label: str) -> Any:
         return gr.update(interactive=label == LOCAL and bool(local.adapters))
@@ -464,14 +479,16 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
     restored = [turns, chatbot, chatbot_beside, engine, adapter, beside, adapter_beside, more, save_md, save_json,
                 save_questions, diff]
     open_json.upload(open_conversation, [open_json, turns, shelf], [*restored, saved, shelf, earlier],
-                     api_visibility="private")
-    new_chat.click(new_conversation, [turns, shelf], [*cleared, shelf, earlier], api_visibility="private")
+                     api_visibility="private").then(**gauge)
+    new_chat.click(new_conversation, [turns, shelf], [*cleared, shelf, earlier], api_visibility="private").then(
+        **gauge)
     earlier.input(pick_earlier, [earlier, turns, shelf], [*restored, saved, shelf, earlier],
                   api_visibility="private").then(lambda: gr.update(value=None), None, [earlier],
-                                                 api_visibility="private", queue=False)
+                                                 api_visibility="private", queue=False).then(**gauge)
 
     return {"engine": engine, "adapter": adapter, "beside": beside, "adapter_beside": adapter_beside,
             "turns": turns, "to_compare": to_compare,
             "system_prompt": system_prompt,
             "controls": controls, "preset": preset,
-            "on_load": {"fn": restore, "inputs": [saved, shelf], "outputs": [*restored, earlier]}}
+            "on_load": {"fn": restore, "inputs": [saved, shelf], "outputs": [*restored, earlier]},
+            "gauge": gauge}

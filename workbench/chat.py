@@ -56,6 +56,13 @@ class Turn:
         s = self.stats or {}
         return s.get("finish_reason") == "length" and bool(s.get("reasoning_unclosed"))
 
+    @property
+    def context_full(self) -> bool:
+        """Stopped where the model's context was full, before its token budget ran out: a larger
+        budget would not give it more room."""
+        s = self.stats or {}
+        return s.get("finish_reason") == "length" and (s.get("extras") or {}).get("context_room") is not None
+
 
 def stats_dict(stats: StreamStats) -> dict[str, Any]:
     out = asdict(stats)
@@ -87,6 +94,14 @@ def new_turn(label: str, question: str, params: GenerationParams, system_prompt:
                 params=params.model_dump(mode="json"), system_prompt=system_prompt or None)
 
 
+def turn_request(history: list[Turn], question: str, params: GenerationParams,
+                 system_prompt: str | None = None, adapter: str | None = None) -> ChatRequest:
+    """What an engine is asked for `question` after `history`: the earlier questions and answers,
+    then this one."""
+    return ChatRequest(messages=[*history_messages(history), Message(role="user", content=question)],
+                       system_prompt=system_prompt or None, params=params, adapter=adapter)
+
+
 def run_turn(engine: Engine, label: str, history: list[Turn], question: str,
              params: GenerationParams, system_prompt: str | None = None,
              adapter: str | None = None, cancel: threading.Event | None = None,
@@ -94,8 +109,7 @@ def run_turn(engine: Engine, label: str, history: list[Turn], question: str,
     """Stream one answer; yields the same Turn object as it fills (paced), finished last.
     `turn` is one made by :func:`new_turn` to fill instead of a new one."""
     turn = turn or new_turn(label, question, params, system_prompt, adapter)
-    request = ChatRequest(messages=[*history_messages(history), Message(role="user", content=question)],
-                          system_prompt=system_prompt or None, params=params, adapter=adapter)
+    request = turn_request(history, question, params, system_prompt, adapter)
     last_yield = 0.0
     reasoning_started: float | None = None
     stream = engine.stream(request, cancel)
@@ -212,7 +226,10 @@ def stats_line(stats: dict[str, Any] | None) -> str:
         parts.append(f"language: reasoning {stats.get('reasoning_lang')} / answer {stats['answer_lang']}")
     if stats.get("risk_level"):
         parts.append(f"risk level: {stats['risk_level']}")
-    parts.append(f"finish: {stats.get('finish_reason')}")
+    room = (stats.get("extras") or {}).get("context_room")
+    parts.append(f"finish: {stats.get('finish_reason')}" + (
+        f" (the model's context was full: the prompt left {room:,} tokens for the answer)"
+        if stats.get("finish_reason") == "length" and room is not None else ""))
     parts.append(f"total {stats.get('total_s', 0):.2f} s")
     parts.append(f"model: {stats.get('model_id')}")
     extras = stats.get("extras") or {}
@@ -269,6 +286,7 @@ def _as_result(turn: Turn) -> dict[str, Any]:
                          "reasoning_share": stats.get("reasoning_share"),
                          "truncated_in_reasoning": turn.truncated_in_reasoning,
                          "cost_usd": (stats.get("extras") or {}).get("cost_usd"),
+                         "context_room": (stats.get("extras") or {}).get("context_room"),
                          "error": turn.error, "error_kind": turn.error_kind}}
 
 

@@ -73,7 +73,7 @@ def counted_tokens(engine: Engine, requests: list[ChatRequest]) -> int | None:
         return None
     try:
         return sum(counter(request) for request in requests)
-    except EngineError:
+    except (EngineError, AttributeError):  # AttributeError: System B's pipeline over a model with no tokenizer
         return None
 
 

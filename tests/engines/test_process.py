@@ -39,6 +39,16 @@ def test_answers_match_the_in_process_engine(process_engine, local_engine):
         assert ours.stats.ttft_s is not None and 0 < ours.stats.ttft_s < ours.stats.total_s
 
 
+def test_prompts_are_counted_in_the_app_as_the_model_counts_them(process_engine, local_engine):
+    from workbench.prompt_gauge import prompt_size
+
+    request = ChatRequest.single(QUESTIONS[0], system_prompt="Réponds en français.", params=GREEDY)
+    assert process_engine.context_length == local_engine.context_length == 2048
+    assert process_engine.prompt_token_count(request) == local_engine.prompt_token_count(request) > 20
+    size = prompt_size(process_engine, "System B · local model", request)  # Chat's gauge, as in process
+    assert size.counted and size.room == 2048 - size.tokens
+
+
 def test_concurrent_requests_each_get_their_own_answer(process_engine, local_engine):
     adapter = process_engine.adapters[0]
     requests = [ChatRequest.single(q, params=GREEDY) for q in QUESTIONS]

@@ -541,3 +541,38 @@ def test_a_tab_is_told_when_another_tab_changes_what_the_browser_keeps(browser, 
         expect(first.locator("#other-tab-notice")).to_have_count(0)
     finally:
         context.close()
+
+
+def test_the_gauge_measures_the_next_question_and_an_answer_the_context_cut_is_not_offered_more(page, local_engine):
+    from engines.base import GenerationParams
+    from workbench.prompt_gauge import next_question_size
+
+    question, gauge = "What is an ETF?", page.locator("#chat-gauge")
+    page.fill("#chat-question textarea", question)
+    expect(gauge).to_contain_text("System B · local model: ", timeout=10000)
+    expect(gauge).to_contain_text("-token prompt (the question); ")
+    expect(gauge).to_contain_text("of its 2,048-token context left, room for the 1,024 new tokens asked")
+
+    def room(filler: int) -> int:
+        size = next_question_size(local_engine, "System B · local model", [], question, GenerationParams(),
+                                  "x" * filler)
+        return size.room
+
+    filler = 2000
+    while room(filler) > 10:  # a system prompt that leaves the answer 10 tokens of the context
+        filler += 1
+    assert room(filler) == 10
+    page.fill("#chat-system textarea", "x" * filler)
+    expect(gauge).to_contain_text("⚠️")
+    expect(gauge).to_contain_text("leaves 10 of its 2,048-token context: the answer stops at 10 tokens, not the "
+                                  "1,024 asked, whatever the budget; thinking comes first and may take them all. "
+                                  "Shorten the question or the system prompt.")
+    page.click("#chat-send")
+    chat = page.locator("#chatbot")
+    expect(chat).to_contain_text("finish: length (the model's context was full: the prompt left 10 tokens for the "
+                                 "answer)", timeout=30000)
+    expect(page.locator("#chat-continue")).to_be_hidden()  # a larger budget would not help
+    # measured again once the answer is in, with no question typed: the conversation so far
+    expect(gauge).to_contain_text("the system prompt, before the question)")
+    page.fill("#chat-system textarea", "x" * (filler + 50))
+    expect(gauge).to_contain_text("more than its 2,048-token context: the model would refuse it")

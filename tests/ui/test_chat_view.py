@@ -5,7 +5,7 @@ from __future__ import annotations
 import gradio as gr
 import pytest
 
-from ui.chat import edit_point, edited_text, edited_turn, render, render_beside
+from ui.chat import cut_off_in_reasoning, edit_point, edited_text, edited_turn, render, render_beside
 from ui.compare_view import MARK
 from workbench.chat import Turn
 
@@ -77,3 +77,15 @@ def test_side_by_side_each_answer_marks_the_figures_the_other_does_not_state():
     refused = [Turn(**{**vars(first), "beside": _said("I can't help with that request.")})]
     for pair in (failed, refused):
         assert MARK not in " ".join(_answers(render(pair)) + _answers(render_beside(pair)))
+
+
+def test_a_larger_budget_is_offered_only_where_the_budget_not_the_context_cut_the_reasoning():
+    def cut(extras: dict) -> Turn:
+        return Turn(question="q", engine="System B · local model", running=False,
+                    stats={"finish_reason": "length", "reasoning_unclosed": True, "extras": extras})
+
+    full, short = cut({"context_room": 148}), cut({})
+    assert not cut_off_in_reasoning([full])  # "Continue with a larger budget" would not help it
+    assert cut_off_in_reasoning([short])
+    full.beside = short  # side by side, the other answer's budget ran out: a larger one helps it
+    assert cut_off_in_reasoning([full])

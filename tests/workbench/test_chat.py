@@ -37,6 +37,17 @@ def test_the_figures_under_an_answer_name_the_parameters_the_api_did_not_take():
     assert "answer fr · risk level: high · finish: stop" in stats_line({**stats, "risk_level": "high"})
 
 
+def test_an_answer_the_models_context_cut_says_so():
+    stats = {"finish_reason": "length", "reasoning_unclosed": True, "extras": {"context_room": 148}}
+    cut = Turn(question="q", engine="System B · local model", stats=stats, running=False)
+    assert cut.context_full and cut.truncated_in_reasoning
+    assert ("finish: length (the model's context was full: the prompt left 148 tokens for the answer)"
+            in stats_line(stats))
+    budget = {"finish_reason": "length", "reasoning_unclosed": True, "extras": {}}
+    assert not Turn(question="q", engine="e", stats=budget, running=False).context_full
+    assert "context was full" not in stats_line(budget)
+
+
 def test_an_answer_that_rates_a_transaction_carries_its_risk_level():
     turn = Turn(question="Évalue le risque de cette transaction.", engine="B", answer="Risque : ÉLEVÉ. Bloquer.")
     finish(turn, Done(StreamStats(model_id="m", finish_reason="stop", content_tokens=5)), None)
