@@ -147,12 +147,15 @@ def run_report(name: str, records: list[dict[str, Any]], analysts: list[dict[str
         parts += ["## By category", markdown_table(columns, [[row.get(c) for c in columns] for row in rows])]
     parts += ["## Routes, refusals and checks", findings(records, summ)]
     if (risk := risk_agreement(records))["experiments"]:
+        table = risk["levels"]
+        given = [level for level in LEVELS  # the levels either system gave, in order
+                 if any(table[level].values()) or any(row[level] for row in table.values())]
         parts += ["## Risk levels, A against B",
                   f"The level each answer gives a transaction, where both give one ({risk['experiments']} "
                   f"experiment{'s' if risk['experiments'] != 1 else ''}): a row per System A's level, a column "
                   "per System B's; off the diagonal, they disagree.",
-                  markdown_table(["", *(f"B {b}" for b in LEVELS)],
-                                 [[f"A {a}", *risk["levels"][a].values()] for a in LEVELS])]
+                  markdown_table(["", *(f"B {b}" for b in given)],
+                                 [[f"A {a}", *(table[a][b] for b in given)] for a in given])]
     if analysts is not None or models is not None:
         analysts = analysts or []
         parts += ["## Verdicts", run_tally(name, records, analysts, judge_lines(models or [], records, analysts))]

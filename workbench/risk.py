@@ -1,4 +1,5 @@
-"""The risk level an answer gives a transaction: low, medium or high, in English or French.
+"""The risk level an answer gives a transaction: low, medium or high (or between two neighbours:
+low-medium, medium-high), in English or French.
 
 A transaction question's answer ends in a rating, however each model sets it out: "Risk: HIGH",
 "**Risk level:** Medium", "the risk is low", "a high-risk transfer", "Risque : ÉLEVÉ", "niveau de
@@ -9,7 +10,9 @@ answer's (`risk_level`).
 
 The rating is the first labelled one ("risk: …", "risque … élevé"), else the first level put
 before "risk" ("high-risk"); a level negated ("not high risk", "pas élevé"), listed among others
-("low, medium or high risk") or asked ("is it high risk?") is not one. Only the answer is read,
+("low, medium or high risk") or asked ("is it high risk?") is not one. Two neighbouring levels
+joined ("Medium-High", "medium to high", "moyen à élevé") are one rating between them; the whole
+scale ("low to high") is none. Only the answer is read,
 never the reasoning. Accents, case and curly apostrophes do not matter (engines.router.fold).
 """
 
@@ -20,7 +23,9 @@ from functools import lru_cache
 
 from engines.router import fold
 
-LEVELS = ("low", "medium", "high")
+# in order, the two in-between ratings among them ("Risk: Medium-High", "risque moyen à élevé")
+LEVELS = ("low", "low-medium", "medium", "medium-high", "high")
+_BETWEEN = {frozenset({"low", "medium"}): "low-medium", frozenset({"medium", "high"}): "medium-high"}
 
 # level words, folded (accents taken out, lower case), by language and the level they mean
 _EN = {"low": "low", "medium": "medium", "moderate": "medium", "high": "high", "elevated": "high",
@@ -29,6 +34,8 @@ _FR = {"faible": "low", "faibles": "low", "bas": "low", "basse": "low", "moyen":
        "modere": "medium", "moderee": "medium", "eleve": "high", "elevee": "high", "fort": "high", "forte": "high",
        "critique": "high", "haut": "high", "important": "high"}
 _LEVEL_OF = {**_EN, **_FR}
+_JOINED = {"lowmedium": "low-medium", "mediumhigh": "medium-high"}  # what a range is read as (see _RANGE)
+_READ = {**_LEVEL_OF, **_JOINED}
 
 
 def _words(words: dict[str, str], very: str) -> str:
@@ -36,7 +43,7 @@ def _words(words: dict[str, str], very: str) -> str:
     return f"(?:{very}\\s+)?(" + "|".join(sorted(words, key=len, reverse=True)) + ")"
 
 
-_ANY = "|".join(_LEVEL_OF)
+_ANY = "|".join(sorted(_LEVEL_OF, key=len, reverse=True))
 # what may stand between a label and its level — "Risk: **HIGH**", "Risk: 🔴 High", "Risk score: 8/10
 # (high)" — but not a sentence's end: "low risk. High amounts…"
 _SET_OUT = r"[^\w.!?;\n]{0,8}(?:\d+(?:[.,]\d+)?\s*/\s*\d+[^\w.!?;\n]{0,4})?"
@@ -44,19 +51,31 @@ _SET_OUT = r"[^\w.!?;\n]{0,8}(?:\d+(?:[.,]\d+)?\s*/\s*\d+[^\w.!?;\n]{0,4})?"
 # (what the risk is of, when a colon or "is" follows it: "risk of a high loss" is no rating)
 _LABELLED_EN = re.compile(r"\brisk(?:\s+(?:level|rating|score|assessment|category))?"
                           r"(?:\s+of\s+\w+(?:\s+\w+)?(?=\s*(?::|is\b|=)))?" + _SET_OUT + r"(?:is\s+)?"
-                          + _SET_OUT + _words(_EN, "very") + r"\b")
+                          + _SET_OUT + _words(_EN | _JOINED, "very") + r"\b")
 # "Risque : ÉLEVÉ", "niveau de risque moyen", "le risque est faible", "risque global : modéré",
 # "risque de blanchiment élevé", "Risque : MEDIUM" (a model mixing languages)
 _LABELLED_FR = re.compile(r"\brisque(?:\s+globale?)?(?:\s+(?:de\s+|d')\w+)?" + _SET_OUT + r"(?:est\s+)?" + _SET_OUT
-                          + _words(_LEVEL_OF, "(?:tres|plutot|very)") + r"\b")
+                          + _words(_READ, "(?:tres|plutot|very)") + r"\b")
 # "high-risk", "low risk", "à haut risque", "faible risque"
-_BEFORE = re.compile(r"\b" + _words(_LEVEL_OF, "(?:very|tres)") + r"(?:\s*-\s*|\s+)(?:risk|risque)\b")
+_BEFORE = re.compile(r"\b" + _words(_READ, "(?:very|tres)") + r"(?:\s*-\s*|\s+)(?:risk|risque)\b")
 _NEGATED = re.compile(r"\b(?:not|no|never|isn't|is not|n'est pas|pas|non|ni|aucun|aucune)\W+(?:\w+\W+)?$")
 _LISTED = re.compile(r"\b(?:" + _ANY + r")\s*(?:,|/|\bor\b|\bou\b|\bto\b|\ba\b|-)\s*(?:\w+\s*,?\s*)?$")
 _AFTER_LISTED = re.compile(r"^\s*(?:,|/|\bor\b|\bou\b|\bto\b|\ba\b|-)\s*(?:very\s+|tres\s+)?(?:" + _ANY
                            + r")\b")
 
 _ASKED = re.compile(r"^[^.!:;\n]*\?")  # the sentence it is in ends in a question mark
+# two neighbouring levels joined into one rating: "Medium-High", "medium to high", "moyen à élevé"
+# ("a" is "à" folded); "low, medium or high" is a list, and "low to high" spans the whole scale
+_RANGE = re.compile(r"\b(" + _ANY + r")\s*(?:[-–/]\s*(?:(?:to|a)\b\s*-?\s*)?|(?:to|a)\b\s*-?\s*)"
+                    r"(?:very\s+|tres\s+)?(" + _ANY + r")\b")
+
+
+def _joined(match: re.Match[str]) -> str:
+    """A range of two neighbouring levels as one word the level patterns read ("medium-high" ->
+    "mediumhigh"); anything else left as it is."""
+    pair = frozenset({_LEVEL_OF[match.group(1)], _LEVEL_OF[match.group(2)]})
+    between = _BETWEEN.get(pair)
+    return between.replace("-", "") if between else match.group(0)
 
 
 def _stands(text: str, match: re.Match[str]) -> bool:
@@ -69,13 +88,14 @@ def _stands(text: str, match: re.Match[str]) -> bool:
 
 @lru_cache(maxsize=4096)  # one answer is read by its comparison's lines, its disagreements and its CSV row
 def risk_level(answer: str | None) -> str | None:
-    """"low", "medium" or "high": the risk level an answer gives (see the module's docstring);
-    None when it gives none."""
+    """One of LEVELS ("low", "low-medium", "medium", "medium-high", "high"): the risk level an
+    answer gives (see the module's docstring); None when it gives none."""
     text = fold(answer or "")
     if "risk" not in text and "risque" not in text:
         return None
+    text = _RANGE.sub(_joined, text)
     for pattern in ((_LABELLED_EN, _LABELLED_FR), (_BEFORE,)):
         found = [m for p in pattern for m in p.finditer(text) if _stands(text, m)]
         if found:
-            return _LEVEL_OF[min(found, key=lambda m: m.start()).group(1)]
+            return _READ[min(found, key=lambda m: m.start()).group(1)]
     return None

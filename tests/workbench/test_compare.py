@@ -349,7 +349,7 @@ def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app, 
     assert get(f"{url}/api/runs/no-such-run/experiments/r0")[0] == 404
     assert run["figures"] == {"experiments": 0, "same": 0, "apart": []}  # System A was not asked
     assert (run["risk"]["experiments"], run["risk"]["higher"]) == (0, {"A": [], "B": []})
-    assert run["risk"]["levels"]["high"] == {"low": 0, "medium": 0, "high": 0}
+    assert run["risk"]["levels"]["high"] == {"low": 0, "low-medium": 0, "medium": 0, "medium-high": 0, "high": 0}
     record_model_verdict(model_verdicts_file(running_app[1].settings.results_dir), "rest-runs",
                          {"experiment_id": "r0", "verdict": "A better", "consistent": True, "judge_model": "m"})
     judged = get(f"{url}/api/runs/rest-runs")[1]["model_verdicts"]["m"]

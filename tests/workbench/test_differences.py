@@ -225,14 +225,21 @@ def test_a_run_says_how_often_its_two_answers_rate_the_risk_alike_and_which_is_t
     found = risk_agreement(records)
     assert (found["experiments"], found["same"]) == (7, 1)
     assert found["higher"] == {"A": ["e2", "e3", "e7", "e8", "e9"], "B": ["e4"]}
-    assert found["levels"] == {"low": {"low": 0, "medium": 1, "high": 0}, "medium": {"low": 1, "medium": 0, "high": 0},
-                               "high": {"low": 1, "medium": 3, "high": 1}}  # A's level, then B's
+    levels = found["levels"]  # A's level, then B's: every level of the scale, in order
+    assert list(levels) == list(levels["high"]) == ["low", "low-medium", "medium", "medium-high", "high"]
+    assert {(a, b): n for a, row in levels.items() for b, n in row.items() if n} == {
+        ("low", "medium"): 1, ("medium", "low"): 1, ("high", "low"): 1, ("high", "medium"): 3, ("high", "high"): 1}
     written = run_report("nightly", records)  # the table of levels, in the run's report
     assert ("## Risk levels, A against B\n\nThe level each answer gives a transaction, where both give one (7 "
             "experiments)") in written
     assert "|  | B low | B medium | B high |\n|---|---|---|---|\n| A low | 0 | 1 | 0 |" in written
     assert "| A high | 1 | 3 | 1 |" in written
     assert "## Risk levels" not in run_report("nightly", records[4:6])  # none where both rate it
+    between = [*records, rec("e10", "**Risk Level: MEDIUM-HIGH**", "Risque : élevé.")]
+    assert risk_agreement(between)["higher"]["B"] == ["e4", "e10"]  # high is above medium-high
+    written = run_report("nightly", between)  # the table shows the levels either system gave, in order
+    assert "|  | B low | B medium | B medium-high | B high |" in written  # low-medium: neither gave it
+    assert "| A medium-high | 0 | 0 | 0 | 1 |" in written
     assert "**The risk levels they give:** of 7 experiments" in findings(records)  # under the run's table
 
 

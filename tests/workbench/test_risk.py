@@ -38,6 +38,22 @@ def test_the_rating_is_read_however_it_is_set_out(answer, level):
 
 
 @pytest.mark.parametrize(("answer", "level"), [
+    ("**Risk Level: MEDIUM-HIGH**", "medium-high"),
+    ("Risk: Medium to High. Reasons: a new beneficiary abroad.", "medium-high"),
+    ("The risk is moderate to high.", "medium-high"),
+    ("Risk: Medium–High (7/10)", "medium-high"),
+    ("A medium-to-high risk transfer.", "medium-high"),
+    ("Risk level: low/medium", "low-medium"),
+    ("A low- to medium-risk client.", "low-medium"),
+    ("Risque : moyen à élevé.", "medium-high"),
+    ("Niveau de risque : modéré-élevé", "medium-high"),
+    ("Risque faible à moyen.", "low-medium"),
+])
+def test_a_rating_between_two_neighbouring_levels_is_read_as_one(answer, level):
+    assert risk_level(answer) == level
+
+
+@pytest.mark.parametrize(("answer", "level"), [
     # the first labelled rating wins over a level named in passing before it
     ("This is not a high-risk transfer. Risk: low.", "low"),
     ("A high-risk country, but Risk: medium overall.", "medium"),
@@ -51,7 +67,8 @@ def test_the_answer_own_rating_is_the_one_read(answer, level):
 @pytest.mark.parametrize("answer", [
     None, "", "An ETF is a fund traded on an exchange.",
     "Score this transfer: low, medium or high risk? It depends on the customer.",  # the question's options
-    "Risk: medium-high",  # between two levels: no one level
+    "Risk: low to high, depending on the counterparty.",  # the whole scale: no rating
+    "Not a medium-high risk transfer.",
     "Le risque n'est pas élevé.",  # negated, no level said
     "Is it high risk? I cannot say without the customer's history.",
     "Market risk and credit risk are the two main kinds.",
