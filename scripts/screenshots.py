@@ -5,7 +5,7 @@
 Starts the app on the demo model. System A is DeepSeek when DEEPSEEK_API_KEY is set; otherwise a
 stand-in: `transformers serve` running the demo model on loopback (as the tests use), so that
 both columns fill. Asks a question in Chat and puts it aside (New conversation), then a French
-question of System B with System A side by side, runs
+question of System B with System A side by side (and types the next, for the prompt gauge), runs
 a comparison and a 10-experiment batch (and judges it blind), an FR/EN inspection of 3 pairs under
 every strategy on both systems with its budget sweep, and a 4-configuration sweep repeated twice
 (one run opened in full). Answers are costed at SYSTEM_A_PRICES and SYSTEM_B_HOURLY_USD when
@@ -74,7 +74,9 @@ def shoot(system_a: dict[str, str]) -> None:
             expect(page.locator("#chatbot-beside")).to_contain_text("finish: stop", timeout=60000)
             page.wait_for_timeout(800)
             expect(page.get_by_text("Put aside under Earlier")).to_be_hidden(timeout=30000)  # its note gone
-            page.screenshot(path=OUT / "chat.png")
+            page.locator("#chat-question textarea").press_sequentially("Et la convexité ?")  # the gauge measures it
+            expect(page.locator("#chat-gauge")).to_contain_text("System A · remote MoE: about")
+            page.screenshot(path=OUT / "chat.png", full_page=True)
 
             # an example from the experiment set: its question, its transaction and its checks filled in
             page.get_by_role("tab", name="Compare").click()
