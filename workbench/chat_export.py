@@ -32,6 +32,7 @@ def turn_record(turn: Turn) -> dict[str, Any]:
         "answer": turn.answer,
         "thinking_s": None if turn.thinking_s is None else round(turn.thinking_s, 3),
         "cut_off_in_reasoning": turn.truncated_in_reasoning,
+        "context_full": turn.context_full,  # stopped where the model's context was full, not at its budget
         "finish_reason": stats.get("finish_reason"),
         "error": turn.error,
         "error_kind": turn.error_kind,
@@ -65,6 +66,10 @@ def _outcome(turn: Turn) -> str | None:
         return "Stopped before the end; what it had written is kept."
     if turn.error:
         return f"Error ({turn.error_kind or 'error'}): {turn.error}"
+    if turn.context_full:
+        room = (turn.stats or {}).get("extras", {}).get("context_room")
+        where = "inside the reasoning: no answer was given" if turn.truncated_in_reasoning else "the answer was cut off"
+        return f"The model's context was full ({room:,} tokens left after the prompt), {where}."
     if turn.truncated_in_reasoning:
         return "The token budget ran out inside the reasoning: no answer was given."
     if (turn.stats or {}).get("finish_reason") == "length":

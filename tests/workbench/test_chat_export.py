@@ -61,8 +61,24 @@ def test_an_answer_cut_off_inside_the_reasoning_says_so_in_both_files(local_engi
     assert turn.truncated_in_reasoning
     doc = json.loads(conversation_json([turn]))
     assert doc["turns"][0]["cut_off_in_reasoning"] is True and doc["turns"][0]["finish_reason"] == "length"
+    assert doc["turns"][0]["context_full"] is False  # its budget, not the model's context, ended it
     md = conversation_markdown([turn])
     assert "(no answer)" in md and "ran out inside the reasoning" in md
+
+
+def test_an_answer_the_models_context_ended_says_so_in_both_files():
+    def cut(unclosed: bool) -> Turn:
+        return Turn(question="And convexity?", engine="System B · local model", running=False,
+                    reasoning="The user asks", answer="" if unclosed else "Convexity is",
+                    stats={"finish_reason": "length", "reasoning_unclosed": unclosed,
+                           "extras": {"context_room": 148}})
+
+    doc = json.loads(conversation_json([cut(True)]))
+    assert doc["turns"][0]["context_full"] is True and doc["turns"][0]["cut_off_in_reasoning"] is True
+    assert ("The model's context was full (148 tokens left after the prompt), inside the reasoning: no answer "
+            "was given.") in conversation_markdown([cut(True)])
+    assert ("The model's context was full (148 tokens left after the prompt), the answer was cut off."
+            in conversation_markdown([cut(False)]))
 
 
 def test_running_turns_are_left_out_and_failed_ones_say_why():
