@@ -10,6 +10,7 @@ from typing import Any
 import gradio as gr
 
 from ui.adapters import menu_value
+from ui.chat_earlier import FORGET, ask_to_forget, earlier_menu, forget_all, kept_now, put_screen_aside
 from ui.chat_gauge import gauge_fn
 from ui.common import (
     BASE_MODEL,
@@ -42,7 +43,7 @@ from workbench.chat_export import (
     finished,
     read_conversation,
 )
-from workbench.chat_shelf import Shelved, choices, put_aside, shelf_data, shelf_from, take
+from workbench.chat_shelf import shelf_from, take
 from workbench.refusal import is_refusal
 from workbench.safety import safe_markdown, safe_question
 from workbench.services import LOCAL, Services
@@ -74,7 +75,11 @@ def render(turns: list[Turn], partners: list[Turn] | None = None) -> list[dict[s
         if turn.route:
             reasons = "; ".join(turn.route.get("reasons", []))
             notes.append(f"**Route:** {turn.route['route']} ({turn.route['confidence']:.0%}) — {reasons}")
-        if turn.truncated_in_reasoning:
+        if turn.context_full:  # a larger budget would not help: the prompt left no more room
+            notes.append(("⚠️ **The model's context filled up inside the reasoning — no answer was given.**"
+                          if turn.truncated_in_reasoning else "⚠️ The answer was cut off: the model's context "
+                          "filled up.") + " Start a *New conversation*, or ask a shorter question.")
+        elif turn.truncated_in_reasoning:
             notes.append("⚠️ **The token budget ran out inside the reasoning — no answer was given.** "
                          "Use *Continue with a larger budget*.")
         elif (turn.stats or {}).get("finish_reason") == "length":
@@ -257,6 +262,10 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
                 earlier = gr.Dropdown([], value=None, label="Earlier conversations", elem_id="chat-earlier",
                                       info="Put aside by New conversation, kept by this browser; picking one "
                                            "brings it back, and the one on screen goes aside in its place")
+                forget = gr.Button(FORGET, size="sm", elem_id="chat-forget")
+                with gr.Row(visible=False) as forget_sure:  # asked again: it cannot be undone
+                    forget_yes = gr.Button("Forget them", size="sm", variant="stop", elem_id="chat-forget-yes")
+                    forget_no = gr.Button("Keep them", size="sm", elem_id="chat-forget-no")
                 engine = gr.Dropdown(services.engine_choices(), value=LOCAL, label="Engine",
                                      elem_id="chat-engine")
                 adapter = gr.Dropdown([BASE_MODEL, *local.adapters], value=BASE_MODEL,
@@ -404,29 +413,6 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
             return *(gr.skip() for _ in restored), earlier_now
         return *shown_conversation(history), earlier_now
 
-    def put_screen_aside(history: list[Turn], shelved: list[Shelved], doing: str) -> list[Shelved]:
-        """The shelf with the conversation on screen put aside first; gr.Error, losing nothing,
-        while an answer is coming or when the browser could not keep it."""
-        if any(not turn.done for turn in history):
-            raise gr.Error(f"An answer is still coming: stop it, or wait for it, before {doing}.")
-        try:
-            now, dropped = put_aside(shelved, history)
-        except ValueError as exc:
-            raise gr.Error(f"The conversation on screen cannot be put aside: {exc}. Download it (JSON), "
-                           "then Clear it.") from None
-        if dropped:
-            gr.Warning("Let go to keep this browser's storage within its limits (the oldest first): "
-                       + "; ".join(f"“{entry.title}”" for entry in dropped) + ".")
-        return now
-
-    def earlier_menu(now: list[Shelved]) -> Any:
-        """The menu of earlier conversations, its label counting them (a closed menu shows none)."""
-        return gr.update(choices=choices(now), value=None,
-                         label=f"Earlier conversations ({len(now)})" if now else "Earlier conversations")
-
-    def kept_now(now: list[Shelved]) -> tuple[list[dict[str, Any]], Any]:
-        return shelf_data(now), earlier_menu(now)
-
     def new_conversation(history: list[Turn], kept: Any, request: gr.Request) -> tuple:
         """An empty conversation, the one on screen put aside under Earlier conversations."""
         if not history:
@@ -475,6 +461,11 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
                 last.beside.engine if last.beside is not None and last.beside.engine in offered else ALONE,
                 adapter_of(last.beside), gr.update(visible=cut_off_in_reasoning(history)),
                 *conversation_files(history), differences_md(history))
+
+    forget.click(ask_to_forget, [shelf], [forget_sure, forget], api_visibility="private")
+    forget_yes.click(forget_all, [shelf], [shelf, earlier, forget_sure, forget], api_visibility="private")
+    forget_no.click(lambda: (gr.update(visible=False), gr.update(value=FORGET)),
+                    None, [forget_sure, forget], api_visibility="private", queue=False)
 
     restored = [turns, chatbot, chatbot_beside, engine, adapter, beside, adapter_beside, more, save_md, save_json,
                 save_questions, diff]

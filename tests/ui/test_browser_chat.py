@@ -572,7 +572,41 @@ def test_the_gauge_measures_the_next_question_and_an_answer_the_context_cut_is_n
     expect(chat).to_contain_text("finish: length (the model's context was full: the prompt left 10 tokens for the "
                                  "answer)", timeout=30000)
     expect(page.locator("#chat-continue")).to_be_hidden()  # a larger budget would not help
+    expect(chat).to_contain_text("model's context filled up")
+    expect(chat).not_to_contain_text("Continue with a larger budget")
     # measured again once the answer is in, with no question typed: the conversation so far
     expect(gauge).to_contain_text("the system prompt, before the question)")
     page.fill("#chat-system textarea", "x" * (filler + 50))
     expect(gauge).to_contain_text("more than its 2,048-token context: the model would refuse it")
+
+
+def test_the_earlier_conversations_are_forgotten_only_once_asked_again(page):
+    chat, forget = page.locator("#chatbot"), page.locator("#chat-forget")
+    page.click("#chat-forget")
+    expect(page.get_by_text("This browser keeps no earlier conversation.")).to_be_visible(timeout=10000)
+    expect(page.locator("#chat-forget-yes")).to_be_hidden()
+    for question in ("What is an ETF? (to forget)", "What is a bond? (to forget)"):
+        ask(page, question)
+        expect(chat).to_contain_text("finish: stop", timeout=30000)
+        page.click("#chat-new")
+        expect(chat.locator("[data-testid='user']")).to_have_count(0, timeout=10000)
+    ask(page, "What is a swap? (stays)")
+    expect(chat).to_contain_text("finish: stop", timeout=30000)
+    assert len(earlier_options(page)) == 2
+
+    forget.click()
+    expect(forget).to_have_text("Forget the 2 earlier conversations? The one on screen stays.")
+    page.click("#chat-forget-no")  # kept: nothing forgotten
+    expect(page.locator("#chat-forget-yes")).to_be_hidden()
+    expect(forget).to_have_text("Forget the earlier conversations…")
+    assert len(earlier_options(page)) == 2
+    forget.click()
+    page.click("#chat-forget-yes")
+    expect(page.get_by_text("Forgot 2 earlier conversations; the one on screen stays")).to_be_visible(timeout=10000)
+    expect(page.locator("#chat-earlier")).not_to_contain_text("Earlier conversations (")
+    assert earlier_options(page) == []
+    expect(chat).to_contain_text("What is a swap? (stays)")
+    page.reload()  # the browser forgot them too
+    page.wait_for_selector("#chat-question textarea", timeout=30000)
+    expect(page.locator("#chatbot")).to_contain_text("What is a swap? (stays)", timeout=20000)
+    assert earlier_options(page) == []

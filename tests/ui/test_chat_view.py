@@ -86,6 +86,10 @@ def test_a_larger_budget_is_offered_only_where_the_budget_not_the_context_cut_th
 
     full, short = cut({"context_room": 148}), cut({})
     assert not cut_off_in_reasoning([full])  # "Continue with a larger budget" would not help it
+    note = render([full])[-1]["content"]
+    assert ("⚠️ **The model's context filled up inside the reasoning — no answer was given.** Start a *New "
+            "conversation*, or ask a shorter question.") in note and "larger budget" not in note
+    assert "Use *Continue with a larger budget*." in render([short])[-1]["content"]
     assert cut_off_in_reasoning([short])
     full.beside = short  # side by side, the other answer's budget ran out: a larger one helps it
     assert cut_off_in_reasoning([full])
