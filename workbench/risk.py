@@ -72,10 +72,12 @@ _RANGE = re.compile(r"\b(" + _ANY + r")\s*(?:[-–/]\s*(?:(?:to|a)\b\s*-?\s*)?|(
 
 def _joined(match: re.Match[str]) -> str:
     """A range of two neighbouring levels as one word the level patterns read ("medium-high" ->
-    "mediumhigh"); anything else left as it is."""
+    "mediumhigh"); the whole scale as a word they do not ("low-to-high" -> "lowhigh": no rating);
+    one level twice left as it is."""
     pair = frozenset({_LEVEL_OF[match.group(1)], _LEVEL_OF[match.group(2)]})
-    between = _BETWEEN.get(pair)
-    return between.replace("-", "") if between else match.group(0)
+    if len(pair) == 1:
+        return match.group(0)
+    return _BETWEEN.get(pair, "low-high").replace("-", "")
 
 
 def _stands(text: str, match: re.Match[str]) -> bool:

@@ -68,6 +68,8 @@ def test_the_answer_own_rating_is_the_one_read(answer, level):
     None, "", "An ETF is a fund traded on an exchange.",
     "Score this transfer: low, medium or high risk? It depends on the customer.",  # the question's options
     "Risk: low to high, depending on the counterparty.",  # the whole scale: no rating
+    "Risk: low-to-high depending on the counterparty.",
+    "Risque : faible à élevé selon la contrepartie.",
     "Not a medium-high risk transfer.",
     "Le risque n'est pas élevé.",  # negated, no level said
     "Is it high risk? I cannot say without the customer's history.",
