@@ -59,21 +59,25 @@ class JudgeEstimate:
         return self.past_usd / self.past_verdicts if self.past_verdicts else None
 
 
-def prompt_tokens(text_chars: int, messages: int) -> int:
-    """The tokens of a prompt of `text_chars` characters in `messages` messages, estimated."""
-    return math.ceil(text_chars * TOKENS_PER_CHAR) + MESSAGE_TOKENS * messages
+def estimated_tokens(request: ChatRequest) -> int:
+    """The tokens of `request`'s prompt, estimated from its characters and its messages (the
+    system prompt one of them), where no tokenizer can count them."""
+    chars = len(request.system_prompt or "") + sum(len(m.content) for m in request.messages)
+    return math.ceil(chars * TOKENS_PER_CHAR) + MESSAGE_TOKENS * (len(request.messages) + bool(request.system_prompt))
 
 
 def counted_tokens(engine: Engine, requests: list[ChatRequest]) -> int | None:
     """The prompt tokens of `requests`, counted by the engine's own tokenizer where it has one (a
     local model's `prompt_token_count`); None where it has none, or its chat template refuses a
-    prompt (which the judging then says)."""
+    prompt (which the judging then says), or its tokenizer is busy elsewhere."""
     counter = getattr(engine, "prompt_token_count", None)
     if not callable(counter):
         return None
     try:
         return sum(counter(request) for request in requests)
-    except (EngineError, AttributeError):  # AttributeError: System B's pipeline over a model with no tokenizer
+    # AttributeError: System B's pipeline over a model with no tokenizer; RuntimeError: a tokenizer
+    # borrowed by another thread
+    except (EngineError, AttributeError, RuntimeError):
         return None
 
 
@@ -89,8 +93,7 @@ def judge_estimate(engine: Engine, records: list[dict[str, Any]], run: str, verd
     tokens = counted_tokens(engine, requests)
     counted = tokens is not None
     if tokens is None:
-        tokens = sum(prompt_tokens(len(r.system_prompt or "") + sum(len(m.content) for m in r.messages),
-                                   len(r.messages) + bool(r.system_prompt)) for r in requests)
+        tokens = sum(estimated_tokens(r) for r in requests)
     priced = [float(v["cost_usd"]) for v in given if isinstance(v.get("cost_usd"), (int, float))]
     cfg = getattr(engine, "cfg", None)
     prices, hourly = getattr(cfg, "prices", None), getattr(cfg, "hourly_usd", None)

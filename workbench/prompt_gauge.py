@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from engines.base import ChatRequest, Engine, EngineError, GenerationParams
+from engines.base import ChatRequest, Engine, GenerationParams
 from engines.cost import TokenPrices, token_cost, usd
 from workbench.chat import Turn, turn_request
-from workbench.judge_cost import prompt_tokens
+from workbench.judge_cost import counted_tokens, estimated_tokens
 
 TIGHT = "tight"  # less room than max_new_tokens: the answer will stop early
 OVER = "over"  # the prompt alone fills the context: the model refuses it
@@ -60,17 +60,10 @@ def prompt_size(engine: Engine, label: str, request: ChatRequest) -> PromptSize:
         _, policy = decide(request)
         route = policy.route
         answers_itself = engine.routed(request, policy) is None  # type: ignore[attr-defined]
-    tokens = None
-    counter = getattr(engine, "prompt_token_count", None)
-    if callable(counter):
-        try:
-            tokens = counter(request)
-        except (EngineError, AttributeError, RuntimeError):  # a template that refuses; a busy tokenizer
-            tokens = None
+    tokens = counted_tokens(engine, [request])
     counted = tokens is not None
     if tokens is None:
-        chars = len(request.system_prompt or "") + sum(len(m.content) for m in request.messages)
-        tokens = prompt_tokens(chars, len(request.messages) + bool(request.system_prompt))
+        tokens = estimated_tokens(request)
     prices = getattr(getattr(engine, "cfg", None), "prices", None)
     return PromptSize(
         label=label, tokens=tokens, counted=counted, context=getattr(engine, "context_length", None),
