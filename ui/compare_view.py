@@ -18,7 +18,7 @@ from ui.common import differences_block
 from workbench.blind import BLIND_VERDICTS, is_blind_pending, other_system
 from workbench.checks import passed
 from workbench.compare import SYSTEMS, SystemRun
-from workbench.differences import answer_risk, differences
+from workbench.differences import answer_risk, context_room, differences
 from workbench.figures import unshared_places
 from workbench.safety import safe_markdown
 from workbench.verdicts import VERDICTS
@@ -74,9 +74,8 @@ def result_table_md(res: dict[str, Any]) -> str:
 
 def _context_full(meta: dict[str, Any]) -> str:
     """Where the model's context, not the token budget, ended the answer: what the prompt left it."""
-    if meta.get("finish_reason") != "length" or meta.get("context_room") is None:
-        return ""
-    return f" (the model's context was full: the prompt left {meta['context_room']:,} tokens)"
+    room = context_room(meta)
+    return "" if room is None else f" (the model's context was full: the prompt left {room:,} tokens)"
 
 
 def _cost_basis(meta: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from engines.base import ChatRequest, Done, Engine, GenerationParams, Message, StreamStats, TextDelta
 from engines.cost import usd
-from workbench.differences import differences
+from workbench.differences import context_room, differences
 from workbench.language import part_language
 from workbench.refusal import is_refusal
 from workbench.risk import risk_level
@@ -57,11 +57,20 @@ class Turn:
         return s.get("finish_reason") == "length" and bool(s.get("reasoning_unclosed"))
 
     @property
+    def context_room(self) -> int | None:
+        """The tokens the prompt left the answer where the model's context, before its token
+        budget, ended it (a larger budget would not give it more room); None otherwise."""
+        return _context_room(self.stats)
+
+    @property
     def context_full(self) -> bool:
-        """Stopped where the model's context was full, before its token budget ran out: a larger
-        budget would not give it more room."""
-        s = self.stats or {}
-        return s.get("finish_reason") == "length" and (s.get("extras") or {}).get("context_room") is not None
+        return self.context_room is not None
+
+
+def _context_room(stats: dict[str, Any] | None) -> int | None:
+    """differences.context_room of a turn's figures (System B's `context_room` is among their extras)."""
+    s = stats or {}
+    return context_room({**(s.get("extras") or {}), "finish_reason": s.get("finish_reason")})
 
 
 def stats_dict(stats: StreamStats) -> dict[str, Any]:
@@ -226,10 +235,9 @@ def stats_line(stats: dict[str, Any] | None) -> str:
         parts.append(f"language: reasoning {stats.get('reasoning_lang')} / answer {stats['answer_lang']}")
     if stats.get("risk_level"):
         parts.append(f"risk level: {stats['risk_level']}")
-    room = (stats.get("extras") or {}).get("context_room")
+    room = _context_room(stats)
     parts.append(f"finish: {stats.get('finish_reason')}" + (
-        f" (the model's context was full: the prompt left {room:,} tokens for the answer)"
-        if stats.get("finish_reason") == "length" and room is not None else ""))
+        f" (the model's context was full: the prompt left {room:,} tokens for the answer)" if room is not None else ""))
     parts.append(f"total {stats.get('total_s', 0):.2f} s")
     parts.append(f"model: {stats.get('model_id')}")
     extras = stats.get("extras") or {}

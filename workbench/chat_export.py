@@ -66,8 +66,7 @@ def _outcome(turn: Turn) -> str | None:
         return "Stopped before the end; what it had written is kept."
     if turn.error:
         return f"Error ({turn.error_kind or 'error'}): {turn.error}"
-    if turn.context_full:
-        room = (turn.stats or {}).get("extras", {}).get("context_room")
+    if (room := turn.context_room) is not None:
         where = "inside the reasoning: no answer was given" if turn.truncated_in_reasoning else "the answer was cut off"
         return f"The model's context was full ({room:,} tokens left after the prompt), {where}."
     if turn.truncated_in_reasoning:

@@ -91,10 +91,10 @@ def differences(rec: dict[str, Any], names: tuple[str, str] = ("A", "B")) -> lis
     for key, meta in ((name_a, meta_a), (name_b, meta_b)):
         if meta.get("finish_reason") == "cancelled":
             lines.append(f"{key} was stopped before the end: its figures are partial.")
-        elif meta.get("finish_reason") == "length" and meta.get("context_room") is not None:
+        elif (room := context_room(meta)) is not None:
             inside = " inside its reasoning (its answer is missing or cut short)" if meta.get(
                 "truncated_in_reasoning") else ""
-            lines.append(f"{key} filled the model's context{inside}: the prompt left {meta['context_room']:,} "
+            lines.append(f"{key} filled the model's context{inside}: the prompt left {room:,} "
                          "tokens for the answer, fewer than its budget; a shorter prompt, not a larger budget, "
                          "gives it more room.")
         elif meta.get("truncated_in_reasoning"):
@@ -251,6 +251,12 @@ def _figures(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> st
     said = [f"only {key} states {_listed(texts)}" for key, texts in zip(names, (only_a, only_b), strict=True)
             if texts]
     return "Figures: " + "; ".join(said) + (f" (both state {_listed(both, 3)})" if both else "") + "."
+
+
+def context_room(meta: dict[str, Any]) -> int | None:
+    """The tokens the prompt left an answer that the model's context ended (finish `length` with
+    System B's `context_room`); None where its budget, or its own end, ended it."""
+    return meta.get("context_room") if meta.get("finish_reason") == "length" else None
 
 
 def answer_risk(res: dict[str, Any]) -> str | None:
