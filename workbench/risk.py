@@ -12,13 +12,18 @@ The rating is the first labelled one ("risk: …", "risque … élevé"), else t
 before "risk" ("high-risk"); a level negated ("not high risk", "pas élevé"), listed among others
 ("low, medium or high risk") or asked ("is it high risk?") is not one. Two neighbouring levels
 joined ("Medium-High", "medium to high", "moyen à élevé") are one rating between them; the whole
-scale ("low to high") is none. Only the answer is read,
+scale ("low to high") is none. A labelled score without a word ("Risk score: 7/10", "Risk rating: 2 out
+of 5", "Score de risque : 72/100") is read on the five levels: on a scale of 5 one level a point, on 10
+or 100 one a fifth of the scale (7/10 medium-high, 9/10 high), on 3 low, medium, high; a word beside
+it ("8/10 (high)") wins. Only the answer is read,
 never the reasoning. Accents, case and curly apostrophes do not matter (engines.router.fold).
 """
 
 from __future__ import annotations
 
+import math
 import re
+from fractions import Fraction
 from functools import lru_cache
 
 from engines.router import fold
@@ -70,6 +75,26 @@ _RANGE = re.compile(r"\b(" + _ANY + r")\s*(?:[-–/]\s*(?:(?:to|a)\b\s*-?\s*)?|(
                     r"(?:very\s+|tres\s+)?(" + _ANY + r")\b")
 
 
+# "Risk score: 7/10", "**Risk rating:** 2 out of 5", "Score de risque : 72/100", "Note de risque : 4 sur 5"
+# — a score with no level word beside it (else the word is read: "8/10 (high)")
+_SCORE = re.compile(r"(?:\brisk(?:\s+(?:level|rating|score|assessment))?|\b(?:score|note|niveau)\s+de\s+risque"
+                    r"|\brisque)[^\w.!?;\n]{0,6}(?:is\s+|est\s+(?:de\s+)?)?[^\w.!?;\n]{0,4}"
+                    r"(\d+(?:[.,]\d+)?)\s*(?:/|\bout\s+of\b|\bsur\b)\s*(\d+)\b"
+                    r"(?![^\w.!?;\n]{0,8}(?:(?:very|tres)\s+)?(?:" + _ANY + r")\b)")
+_SCALES = (3, 5, 10, 100)
+
+
+def _from_score(score: str, scale: str) -> str | None:
+    """The level a score on a scale of 3, 5, 10 or 100 stands for (see the module's docstring);
+    None for another scale or a score above it."""
+    value, top = Fraction(score.replace(",", ".")), int(scale)
+    if top not in _SCALES or value > top:
+        return None
+    if top == 3:
+        return LEVELS[min(4, max(0, 2 * math.ceil(value) - 2))]
+    return LEVELS[min(4, max(0, math.ceil(value * 5 / top) - 1))]
+
+
 def _joined(match: re.Match[str]) -> str:
     """A range of two neighbouring levels as one word the level patterns read ("medium-high" ->
     "mediumhigh"); the whole scale as a word they do not ("low-to-high" -> "lowhigh": no rating);
@@ -100,4 +125,9 @@ def risk_level(answer: str | None) -> str | None:
         found = [m for p in pattern for m in p.finditer(text) if _stands(text, m)]
         if found:
             return _READ[min(found, key=lambda m: m.start()).group(1)]
+        if pattern[0] is _LABELLED_EN:  # no level word labelled: a labelled score, before "a high-risk …"
+            scores = [m for m in _SCORE.finditer(text) if not _ASKED.match(text[m.end():m.end() + 60])]
+            level = next(filter(None, (_from_score(*m.groups()) for m in scores)), None)
+            if level:
+                return level
     return None

@@ -78,3 +78,37 @@ def test_the_answer_own_rating_is_the_one_read(answer, level):
 ])
 def test_an_answer_without_one_level_gives_none(answer):
     assert risk_level(answer) is None
+
+
+@pytest.mark.parametrize(("answer", "level"), [
+    ("Risk score: 7/10. Reasons: a new beneficiary abroad.", "medium-high"),
+    ("**Risk Score:** 9/10", "high"),
+    ("**Risk score: 2/10**", "low"),
+    ("Risk score: 5 / 10", "medium"),
+    ("Risk rating: 2 out of 5", "low-medium"),
+    ("Risk rating: 4 out of 5 — escalate.", "medium-high"),
+    ("Risk: 3/5", "medium"),
+    ("Risk score: 72/100", "medium-high"),
+    ("Risk score is 3.5/10", "low-medium"),
+    ("Risk level: 2/3", "medium"),
+    ("Score de risque : 8/10", "medium-high"),
+    ("Note de risque : 1 sur 5", "low"),
+    ("Niveau de risque : 100/100", "high"),
+    # a word beside the score is the rating, whatever the score would give
+    ("**Risk score:** 8/10 (high)", "high"),
+    ("Risk score: 6/10 — low for this customer.", "low"),
+    # a labelled score is the answer's rating, not a level named in passing before it
+    ("Panama is a high-risk jurisdiction. Risk score: 4/10.", "low-medium"),
+])
+def test_a_labelled_score_without_a_word_is_read_on_the_five_levels(answer, level):
+    assert risk_level(answer) == level
+
+
+@pytest.mark.parametrize("answer", [
+    "Risk score: 12/10",  # above its scale
+    "Risk score: 3/7",  # a scale not read
+    "Is the risk score 8/10? Only with the customer's history.",
+    "Credit score: 720/850, a low default probability.",  # not a risk score
+])
+def test_a_score_that_is_not_a_rating_gives_none(answer):
+    assert risk_level(answer) is None
