@@ -30,8 +30,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from engines.base import ChatRequest, Done, EngineError, InvalidRequestError, StreamEvent, StreamStats
-from engines.local import LocalEngine, LocalFailure, LocalModelConfig, prompt_token_count
+from engines.app_tokenizer import AppTokenizer
+from engines.base import ChatRequest, Done, EngineError, StreamEvent, StreamStats
+from engines.local import LocalEngine, LocalFailure, LocalModelConfig
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +82,7 @@ class ProcessEngine:
         self._reader.start()
         # The model's tokenizer, loaded here too (the child has it cached): prompts are counted
         # without a round trip to the child, and while it is busy generating.
-        self._tokenizer: Any = None
-        self._tokenizer_lock = threading.Lock()
-        threading.Thread(target=self._quietly_load_tokenizer, name="system-b-tokenizer", daemon=True).start()
+        self._tokenizer = AppTokenizer(cfg.model, "the model's", cfg.revision)
 
     # ------------------------------------------------------------ engine protocol
 
@@ -164,22 +163,7 @@ class ProcessEngine:
         """The tokens of the prompt the model would read for `request`, counted with its own
         tokenizer in this process (engines.local.prompt_token_count). InvalidRequestError when
         the tokenizer cannot be loaded here or its chat template refuses the request."""
-        return prompt_token_count(self._loaded_tokenizer(), request)
-
-    def _loaded_tokenizer(self) -> Any:
-        with self._tokenizer_lock:
-            if self._tokenizer is None:
-                from transformers import AutoTokenizer
-
-                try:
-                    self._tokenizer = AutoTokenizer.from_pretrained(self.cfg.model, revision=self.cfg.revision)
-                except Exception as exc:
-                    raise InvalidRequestError(f"the model's tokenizer cannot be loaded in the app: {exc}") from exc
-            return self._tokenizer
-
-    def _quietly_load_tokenizer(self) -> None:
-        with contextlib.suppress(InvalidRequestError):
-            self._loaded_tokenizer()
+        return self._tokenizer.count(request)
 
     def health(self) -> dict[str, Any]:
         if self._stopped is None:

@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 
 import openai
 
+from engines.app_tokenizer import AppTokenizer
 from engines.base import (
     AuthenticationError,
     CancelledError,
@@ -91,6 +92,9 @@ class RemoteConfig:
     read_timeout_s: float = 60.0  # silence (not even a keep-alive) this long = dead connection
     max_retries: int = 2  # before the first token only
     prices: TokenPrices | None = None  # what the provider bills: each answer gets a cost_usd
+    # the model's tokenizer (a Hub id or a folder): prompts are then counted, not estimated
+    tokenizer: str | None = None
+    context_length: int | None = None  # the tokens the model reads at most, as the provider says
 
     def preset(self) -> ProviderPreset:
         try:
@@ -118,6 +122,8 @@ class RemoteEngine:
         self._client_key_hash: int | None = None
         # Optional sampling fields (top_k, …) are dropped for good once the server rejects them.
         self._extra_sampling = preset.extra_sampling
+        self.context_length = cfg.context_length
+        self._tokenizer = AppTokenizer(cfg.tokenizer, "System A's") if cfg.tokenizer else None
 
     def _key(self) -> str:
         # Read from the environment each time: the key is never stored on the engine.
@@ -149,7 +155,24 @@ class RemoteEngine:
                 "provider": self.preset.key, "base_url": self.base_url, "model_id": self.model_id,
                 "api_key_env": self.api_key_env, "api_key_set": bool(self._key()),
                 "problem": self.configuration_problem(),
-                "prices": self.cfg.prices.describe() if self.cfg.prices else None}
+                "prices": self.cfg.prices.describe() if self.cfg.prices else None,
+                "context_length": self.context_length, "tokenizer": self.cfg.tokenizer,
+                "tokenizer_problem": self.tokenizer_problem}
+
+    # ------------------------------------------------------------ counting prompts
+
+    @property
+    def tokenizer_problem(self) -> str | None:
+        """Why the tokenizer given (--system-a-tokenizer) could not be loaded; None otherwise."""
+        return self._tokenizer.problem if self._tokenizer else None
+
+    def prompt_token_count(self, request: ChatRequest) -> int:
+        """The prompt tokens the model reads for `request`, counted with its tokenizer when one is
+        given (--system-a-tokenizer; the provider's server may add a few of its own). InvalidRequestError
+        without one, or when it cannot be loaded: the prompt is then estimated from characters."""
+        if self._tokenizer is None:
+            raise InvalidRequestError("System A's tokenizer is not given (--system-a-tokenizer)")
+        return self._tokenizer.count(request)
 
     def check_reachable(self, timeout_s: float = 3.0) -> bool:
         """One cheap request (list models); False on any failure. Never raises."""

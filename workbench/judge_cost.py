@@ -4,11 +4,11 @@ prices what the prompts cost and what the replies can cost at most; where the sa
 judged before with prices set, what its verdicts cost then, an experiment at a time.
 
 A remote judge's prompts are counted from their characters (DeepSeek's own rule of thumb: one
-English character is about 0.3 token; its tokenizer is not at hand offline, and the provider's
-figures only come back with each answer), so the figure is an estimate, said as one: the
-provider's context cache, which serves the judge's instructions repeated in every reading,
-bills less. A local judge's are counted exactly, by its own tokenizer through its chat template
-(`prompt_token_count`).
+English character is about 0.3 token; the provider's figures only come back with each answer),
+so the figure is an estimate, said as one: the provider's context cache, which serves the
+judge's instructions repeated in every reading, bills less. A local judge's are counted exactly,
+by its own tokenizer through its chat template (`prompt_token_count`), and so are System A's
+when its model's tokenizer is given (--system-a-tokenizer).
 """
 
 from __future__ import annotations

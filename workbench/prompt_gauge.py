@@ -5,7 +5,9 @@ model reads 2,048 tokens) the room left for the next answer shrinks below max_ne
 the answer stops early. A larger budget does not help then, and with thinking on the reasoning
 may take all the room there is. The gauge counts the prompt with the model's own tokenizer and
 chat template (System B, its router's system prompt included). System A's tokenizer is on the
-provider's server, so its prompt is estimated from characters, with what reading it costs.
+provider's server: its prompt is counted with the tokenizer given (--system-a-tokenizer), else
+estimated from characters, with what reading it costs, against the context given
+(--system-a-context), if one is.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class PromptSize:
     answers_itself: bool = False  # the router refuses without asking the model
     prompt_usd: float | None = None  # what reading the prompt costs at the provider's prices
     question: bool = True  # False: measured before a question is typed (the conversation so far)
+    tokenizer_problem: str | None = None  # why the tokenizer given for it could not be loaded
 
     @property
     def room(self) -> int | None:
@@ -70,7 +73,8 @@ def prompt_size(engine: Engine, label: str, request: ChatRequest) -> PromptSize:
         asked=request.params.max_new_tokens, thinking=request.params.enable_thinking,
         earlier=sum(m.role == "assistant" for m in request.messages), system_prompt=bool(request.system_prompt),
         route=route, answers_itself=answers_itself,
-        prompt_usd=token_cost(prices, tokens, 0, 0) if isinstance(prices, TokenPrices) else None)
+        prompt_usd=token_cost(prices, tokens, 0, 0) if isinstance(prices, TokenPrices) else None,
+        tokenizer_problem=None if counted else getattr(engine, "tokenizer_problem", None))
 
 
 def next_question_size(engine: Engine, label: str, history: list[Turn], question: str, params: GenerationParams,
@@ -108,28 +112,32 @@ def _advice(size: PromptSize) -> str:
 
 
 def size_line(size: PromptSize) -> str:
-    """One engine's gauge in words (Markdown)."""
+    """One engine's gauge in words (Markdown). A prompt estimated from characters (System A without
+    its tokenizer) is "about" so many tokens, and so is the room it leaves."""
     name = f"**{size.label}**" + (f" (route `{size.route}`)" if size.route else "")
     if size.answers_itself:
         return f"{name}: the router refuses this question itself, without asking the model."
-    if not size.counted:
-        cost = f", about {usd(size.prompt_usd)} to read" if size.prompt_usd is not None else ""
-        return (f"{name}: about {size.tokens:,} prompt tokens ({_what(size)}{cost}), estimated from "
-                f"characters (this model's tokenizer is not at hand here).")
-    prompt = f"{size.tokens:,}-token prompt ({_what(size)})"
+    cost = f", about {usd(size.prompt_usd)} to read" if size.prompt_usd is not None else ""
+    about = "" if size.counted else "about "
+    if size.counted:
+        prompt = f"{size.tokens:,}-token prompt ({_what(size)}{cost})"
+    else:
+        why = ("its tokenizer could not be loaded: " + size.tokenizer_problem.splitlines()[0][:160]
+               if size.tokenizer_problem else "this model's tokenizer is not at hand here")
+        prompt = f"about {size.tokens:,} prompt tokens ({_what(size)}{cost}), estimated from characters ({why})"
     room = size.room
     if size.level == ROOM:
         if room is None:
             return f"{name}: {prompt}."
-        return (f"{name}: {prompt}; {room:,} of its {size.context:,}-token context left, room for "
+        return (f"{name}: {prompt}; {about}{room:,} of its {size.context:,}-token context left, room for "
                 f"the {size.asked:,} new tokens asked.")
     advice = _advice(size)
     if size.level == OVER:
         return (f"⛔ {name}: {prompt}, more than its {size.context:,}-token context: the model would "
                 f"refuse it. {advice}").rstrip()
     thinking = "; thinking comes first and may take them all" if size.thinking else ""
-    return (f"⚠️ {name}: {prompt} leaves {room:,} of its {size.context:,}-token context: the answer "
-            f"stops at {room:,} tokens, not the {size.asked:,} asked, whatever the budget{thinking}. "
+    return (f"⚠️ {name}: {prompt} leaves {about}{room:,} of its {size.context:,}-token context: the answer "
+            f"stops at {about}{room:,} tokens, not the {size.asked:,} asked, whatever the budget{thinking}. "
             f"{advice}").rstrip()
 
 

@@ -165,7 +165,8 @@ def build_services(settings: Settings) -> Services:
     remote = RemoteEngine(RemoteConfig(
         provider=settings.system_a_provider, base_url=settings.system_a_base_url,
         model=settings.system_a_model, api_key_env=settings.system_a_key_env,
-        deadline_s=settings.system_a_deadline_s, prices=settings.system_a_prices))
+        deadline_s=settings.system_a_deadline_s, prices=settings.system_a_prices,
+        tokenizer=settings.system_a_tokenizer, context_length=settings.system_a_context))
     problem = remote.configuration_problem()
     if problem:
         notices.append(problem + ". System B still works.")

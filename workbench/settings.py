@@ -66,6 +66,8 @@ class Settings:
     system_a_key_env: str | None = None
     system_a_deadline_s: float = 180.0
     system_a_prices: TokenPrices | None = None  # what System A's provider bills per 1M tokens
+    system_a_tokenizer: str | None = None  # its model's tokenizer (Hub id or folder): prompts counted
+    system_a_context: int | None = None  # the tokens its model reads at most, as the provider says
     # settings read from the environment that could not be used: shown at start, the app still runs
     problems: list[str] = field(default_factory=list)
     # data
@@ -117,6 +119,27 @@ def _threads(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"takes 0 (every core) or a number of threads, got {text!r}")
     return value
+
+
+def parse_context(text: str) -> int:
+    """A context length in tokens: a whole number ("131072", "131_072", "128k" = 128 × 1,024).
+    ValueError otherwise."""
+    raw = text.strip().lower().replace("_", "").replace(",", "")
+    thousands = raw.endswith("k")
+    try:
+        value = int(raw[:-1] if thousands else raw) * (1024 if thousands else 1)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"takes the tokens the model reads at most (131072, or 128k), got {text!r}")
+    return value
+
+
+def _context(text: str) -> int:
+    try:
+        return parse_context(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _prices(text: str) -> TokenPrices:
@@ -202,6 +225,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="what System A's provider bills, in US dollars per million tokens: "
                         "uncached input, cached input (optional), output — from the provider's "
                         "pricing page; each answer then shows its cost [SYSTEM_A_PRICES]")
+    a.add_argument("--system-a-tokenizer", default=env("SYSTEM_A_TOKENIZER") or None, metavar="ID_OR_DIR",
+                   help="its model's tokenizer, a Hub id (deepseek-ai/DeepSeek-V3-0324) or a folder: "
+                        "Chat's prompt gauge and the judge's estimates then count System A's prompts "
+                        "instead of estimating them from characters [SYSTEM_A_TOKENIZER]")
+    a.add_argument("--system-a-context", type=_context, default=None, metavar="TOKENS",
+                   help="the tokens its model reads at most, prompt and answer (131072, or 128k), "
+                        "from the provider's model page: Chat's prompt gauge then says how much room "
+                        "is left [SYSTEM_A_CONTEXT]")
     add_results_dir(parser, "batch runs, verdicts and FR/EN inspections")
     parser.add_argument("--refuse-calls-model", action="store_true",
                         default=_env_bool("WORKBENCH_REFUSE_CALLS_MODEL"),
@@ -235,20 +266,23 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
                    help="largest upload accepted [WORKBENCH_MAX_FILE_MB]")
 
 
-def _prices_from_environment(s: Settings) -> None:
-    """SYSTEM_A_PRICES and SYSTEM_B_HOURLY_USD, where no flag gave them. A value that cannot be
-    read leaves that system without costs and is said at start (a typo in a Space variable must
-    not keep the app from starting); a flag with such a value is refused by the parser."""
-    for name, attr, parse in (("SYSTEM_A_PRICES", "system_a_prices", parse_prices),
-                              ("SYSTEM_B_HOURLY_USD", "system_b_hourly_usd", parse_hourly)):
+def _read_from_environment(s: Settings) -> None:
+    """SYSTEM_A_PRICES, SYSTEM_B_HOURLY_USD and SYSTEM_A_CONTEXT, where no flag gave them. A value
+    that cannot be read is left unset and said at start (a typo in a Space variable must not keep
+    the app from starting); a flag with such a value is refused by the parser."""
+    for name, attr, parse, without in (
+            ("SYSTEM_A_PRICES", "system_a_prices", parse_prices, "answers are shown without that system's cost"),
+            ("SYSTEM_B_HOURLY_USD", "system_b_hourly_usd", parse_hourly,
+             "answers are shown without that system's cost"),
+            ("SYSTEM_A_CONTEXT", "system_a_context", parse_context,
+             "Chat's prompt gauge does not say how much of System A's context is left")):
         text = os.environ.get(name, "").strip()
         if getattr(s, attr) is not None or not text:
             continue
         try:
             setattr(s, attr, parse(text))
         except ValueError as exc:
-            s.problems.append(f"{name} could not be read ({exc}): answers are shown without that "
-                              "system's cost")
+            s.problems.append(f"{name} could not be read ({exc}): {without}")
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -270,11 +304,13 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         system_a_key_env=values.get("system_a_key_env"),
         system_a_deadline_s=values.get("system_a_deadline", 180.0),
         system_a_prices=values.get("system_a_prices"),
+        system_a_tokenizer=values.get("system_a_tokenizer"),
+        system_a_context=values.get("system_a_context"),
         system_b_hourly_usd=values.get("system_b_hourly_usd"),
         results_dir=values.get("results_dir", ROOT / "runs"),
         refuse_calls_model=values.get("refuse_calls_model", False),
         log_level=values.get("log_level", "INFO"))
-    _prices_from_environment(s)
+    _read_from_environment(s)
     for name in ("host", "port", "share", "allow_public_share", "queue_size", "concurrency",
                  "max_file_mb"):
         if name in values:

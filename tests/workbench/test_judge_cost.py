@@ -86,3 +86,15 @@ def test_a_local_judges_prompts_are_counted_by_its_own_tokenizer(tmp_path, local
     by_characters = _estimate(_engine(model_id=local_engine.model_id), records, "night", path)
     assert not by_characters.counted and by_characters.prompt_tokens != exact
     assert "(4 readings, " + f"{exact:,} prompt tokens, counted by its tokenizer)." in estimate_line(est, "night")
+
+
+def test_system_as_prompts_are_counted_when_its_tokenizer_is_given(tmp_path, demo_model_dir, local_engine):
+    from engines.remote import RemoteConfig, RemoteEngine
+
+    path = model_verdicts_file(tmp_path)
+    records = [_rec("e1"), _rec("e2")]
+    remote = RemoteEngine(RemoteConfig(provider="deepseek", api_key_env="NO_SUCH_KEY", tokenizer=str(demo_model_dir)))
+    est = _estimate(remote, records, "night", path)
+    bare = _estimate(RemoteEngine(RemoteConfig(provider="deepseek", api_key_env="NO_SUCH_KEY")), records, "night", path)
+    assert est.counted and est.prompt_tokens == _estimate(local_engine, records, "night", path).prompt_tokens
+    assert not bare.counted and "counted from their characters" in estimate_line(bare, "night")

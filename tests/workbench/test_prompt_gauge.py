@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from engines.base import GenerationParams
-from engines.cost import TokenPrices
+import pytest
+
+from engines.base import GenerationParams, InvalidRequestError
+from engines.cost import TokenPrices, usd
+from engines.local import prompt_token_count
 from engines.remote import RemoteConfig, RemoteEngine
 from engines.systems import RoutedEngine
 from workbench.chat import Turn, turn_request
@@ -79,6 +82,54 @@ def test_a_remote_model_is_estimated_from_characters_and_priced():
     assert size.tokens == 300 + 4  # 0.3 token a character, 4 for the message's role markers
     assert size_line(size) == ("**System A · remote MoE**: about 304 prompt tokens (the question, about $0.0000851 "
                                "to read), estimated from characters (this model's tokenizer is not at hand here).")
+
+
+def test_a_remote_model_with_its_context_given_says_about_how_much_room_is_left():
+    remote = RemoteEngine(RemoteConfig(provider="deepseek", api_key_env="NO_SUCH_KEY", context_length=2048))
+    params = GenerationParams(max_new_tokens=1024)
+    size = prompt_size(remote, "System A · remote MoE", turn_request([], "x" * 1000, params))
+    assert not size.counted and size.room == 2048 - 304 and size.level == ROOM
+    assert size_line(size).endswith("estimated from characters (this model's tokenizer is not at hand here); about "
+                                    "1,744 of its 2,048-token context left, room for the 1,024 new tokens asked.")
+    tight = prompt_size(remote, "System A · remote MoE", turn_request([], "x" * 4000, params))
+    assert tight.level == TIGHT and tight.room == 2048 - 1204
+    assert "leaves about 844 of its 2,048-token context: the answer stops at about 844 tokens, not the 1,024 asked" \
+        in size_line(tight)
+    over = prompt_size(remote, "System A · remote MoE", turn_request([], "x" * 8000, params))
+    assert over.level == OVER and size_line(over).startswith("⛔ **System A · remote MoE**: about 2,404 prompt tokens")
+
+
+def test_a_remote_model_with_its_tokenizer_given_is_counted_exactly(demo_model_dir):
+    from transformers import AutoTokenizer
+
+    prices = TokenPrices(input=0.28, cached=0.028, output=0.42)
+    remote = RemoteEngine(RemoteConfig(provider="deepseek", api_key_env="NO_SUCH_KEY", tokenizer=str(demo_model_dir),
+                                       context_length=131072, prices=prices))
+    request = turn_request([], "Quel est le ratio de Sharpe ?", GenerationParams(max_new_tokens=512),
+                           "Réponds en français.")
+    size = prompt_size(remote, "System A · remote MoE", request)
+    assert size.counted and size.tokens == prompt_token_count(AutoTokenizer.from_pretrained(demo_model_dir), request)
+    assert size_line(size) == (f"**System A · remote MoE**: {size.tokens}-token prompt (the question and the system "
+                               f"prompt, about {usd(size.prompt_usd)} to read); {131072 - size.tokens:,} of its "
+                               "131,072-token context left, room for the 512 new tokens asked.")
+    assert remote.health()["tokenizer_problem"] is None
+
+
+def test_a_tokenizer_that_cannot_be_loaded_is_said_and_the_prompt_estimated(tmp_path, monkeypatch):
+    import transformers
+
+    tries = []
+    real = transformers.AutoTokenizer.from_pretrained
+    monkeypatch.setattr(transformers.AutoTokenizer, "from_pretrained",
+                        lambda *a, **k: tries.append(a) or real(*a, **k))
+    remote = RemoteEngine(RemoteConfig(provider="deepseek", api_key_env="NO_SUCH_KEY", tokenizer=str(tmp_path)))
+    request = turn_request([], "What is duration?", GenerationParams())
+    with pytest.raises(InvalidRequestError, match="System A's tokenizer cannot be loaded in the app"):
+        remote.prompt_token_count(request)
+    size = prompt_size(remote, "System A · remote MoE", request)  # not tried again: a Hub id would wait each time
+    assert len(tries) == 1 and not size.counted and size.tokenizer_problem == remote.tokenizer_problem
+    assert "estimated from characters (its tokenizer could not be loaded: " in size_line(size)
+    assert remote.health()["tokenizer_problem"]
 
 
 def test_before_a_question_is_typed_the_conversation_so_far_is_measured(local_engine):

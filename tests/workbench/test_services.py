@@ -67,3 +67,22 @@ def test_adapters_loaded_while_the_app_ran_are_loaded_again_at_the_next_start(tm
         services.local.close()
     kept_file(tmp_path).write_text("{not json", encoding="utf-8")
     assert kept_adapters(tmp_path) == {}
+
+
+def test_system_as_context_and_tokenizer_reach_its_engine_and_the_health_report(tmp_path, demo_model_dir):
+    from engines.base import GenerationParams
+    from workbench.chat import turn_request
+    from workbench.services import build_services
+    from workbench.settings import Settings
+
+    services = build_services(Settings(model=str(demo_model_dir), results_dir=tmp_path, system_a_context=65536,
+                                       system_a_tokenizer=str(demo_model_dir)))
+    try:
+        request = turn_request([], "What is duration?", GenerationParams())
+        assert services.remote.context_length == 65536
+        assert services.remote.prompt_token_count(request) == services.local.prompt_token_count(request)
+        health = services.health()["system_a"]
+        assert (health["context_length"], health["tokenizer"], health["tokenizer_problem"]) == (
+            65536, str(demo_model_dir), None)
+    finally:
+        services.local.close()

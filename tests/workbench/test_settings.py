@@ -113,3 +113,26 @@ def test_prices_are_unset_until_given_and_nonsense_is_refused_at_start(monkeypat
         "SYSTEM_B_HOURLY_USD could not be read ('80 cents' is not an amount (a number of US dollars, zero "
         "or more)): answers are shown without that system's cost"]
     assert parse(["--system-b-hourly-usd", "0.8"]).problems[-1].startswith("SYSTEM_A_PRICES")  # the flag wins
+
+
+def test_system_as_tokenizer_and_context_are_unset_until_given(monkeypatch, capsys):
+    s = parse([])
+    assert s.system_a_tokenizer is None and s.system_a_context is None
+    s = parse(["--system-a-tokenizer", "deepseek-ai/DeepSeek-V3-0324", "--system-a-context", "128k"])
+    assert s.system_a_tokenizer == "deepseek-ai/DeepSeek-V3-0324" and s.system_a_context == 131072
+    monkeypatch.setenv("SYSTEM_A_CONTEXT", "65_536")
+    monkeypatch.setenv("SYSTEM_A_TOKENIZER", "/models/deepseek-tokenizer")
+    s = parse([])
+    assert s.system_a_context == 65536 and s.system_a_tokenizer == "/models/deepseek-tokenizer"
+    assert parse(["--system-a-context", "131072"]).system_a_context == 131072  # the flag wins
+    for nonsense in ("lots", "0", "-5"):
+        with pytest.raises(SystemExit):
+            parse(["--system-a-context", nonsense])
+        assert f"--system-a-context: takes the tokens the model reads at most (131072, or 128k), got '{nonsense}'" \
+            in capsys.readouterr().err
+    monkeypatch.setenv("SYSTEM_A_CONTEXT", "128 thousand")  # a typo in a Space variable: said, not fatal
+    s = parse([])
+    assert s.system_a_context is None
+    assert s.problems == ["SYSTEM_A_CONTEXT could not be read (takes the tokens the model reads at most (131072, or "
+                          "128k), got '128 thousand'): Chat's prompt gauge does not say how much of System A's "
+                          "context is left"]
