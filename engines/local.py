@@ -37,6 +37,7 @@ from engines.base import (
     decode_rate,
 )
 from engines.batching import END, ERROR, BatchScheduler, Job
+from engines.confidence import TokenChance, answer_head, token_chances
 from engines.cost import time_cost
 from engines.detok import StopMatcher, incremental_decoder
 from engines.reasoning import OPEN_TAG, ThinkSplitter, merge_pieces
@@ -290,6 +291,21 @@ class LocalEngine:
     def prompt_token_count(self, request: ChatRequest) -> int:
         """The tokens of the prompt the model would read for `request` (:func:`prompt_token_count`)."""
         return prompt_token_count(self.tokenizer, request)
+
+    def answer_confidence(self, request: ChatRequest, reasoning: str, answer: str,
+                          top: int = 5) -> list[TokenChance]:
+        """How sure the model was of each token of `answer`, written for `request` after
+        `reasoning` (engines.confidence): read again between two decode steps, through the
+        request's adapter. InvalidRequestError for an adapter not loaded."""
+        self.scheduler.check_adapter(request.adapter)
+        head = answer_head(self.render_prompt(request.model_copy(update={"reasoning_prefill": None})),
+                           request.params.enable_thinking, reasoning)
+
+        def work() -> list[TokenChance]:
+            names = [request.adapter or "__base__"] if self.scheduler.uses_adapters else None
+            return token_chances(self.scheduler.model, self.tokenizer, head, answer, device=self.device, top=top,
+                                 adapter_names=names)
+        return self.scheduler.between_steps(work)
 
     def stream(self, request: ChatRequest,
                cancel: threading.Event | None = None) -> Iterator[StreamEvent]:

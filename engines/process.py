@@ -6,8 +6,9 @@ events. The web server then survives the model's process dying (out of memory, a
 kernel), and the two can be measured apart; throughput on a 2-core machine did not change
 (README "Performance": the interpreter lock was not what limited it). It offers what the app
 uses of :class:`LocalEngine`: ``name``, ``model_id``, ``adapters``, ``stream``, ``health``,
-``close``, loading or unloading LoRA adapters while it runs, and counting a prompt's tokens
-(``prompt_token_count``, ``context_length``: with the model's tokenizer, loaded in the app too).
+``close``, loading or unloading LoRA adapters while it runs, reading an answer again token by
+token (``answer_confidence``), and counting a prompt's tokens (``prompt_token_count``,
+``context_length``: with the model's tokenizer, loaded in the app too).
 
 If the child dies (killed, out of host memory), running streams end at once with an error that
 says so, later requests get the same error, and the rest of the app keeps working.
@@ -37,13 +38,16 @@ from engines.local import LocalEngine, LocalFailure, LocalModelConfig
 log = logging.getLogger(__name__)
 
 # messages, app -> engine process
-STREAM, CANCEL, HEALTH, CLOSE, ADAPTER = "stream", "cancel", "health", "close", "adapter"
+STREAM, CANCEL, HEALTH, CLOSE, CALL = "stream", "cancel", "health", "close", "call"
 # messages, engine process -> app
 READY, FAILED, EVENT, ANSWER = "ready", "failed", "event", "answer"
 
 ROOT = Path(__file__).resolve().parents[1]
 HEALTH_TIMEOUT_S = 5.0
 ADAPTER_TIMEOUT_S = 1800.0  # fetching an adapter from the Hub, then loading it
+CONFIDENCE_TIMEOUT_S = 300.0  # reading an answer again, between decode steps of a busy batch
+# what the app may ask of the child's engine, besides streams (LocalEngine's methods)
+CALLS = ("load_adapter", "unload_adapter", "answer_confidence")
 POLL_S = 0.05  # how often a waiting stream looks at its cancel flag
 
 
@@ -94,23 +98,27 @@ class ProcessEngine:
         return [dict(a) for a in self._adapters]
 
     def load_adapter(self, name: str, source: str) -> dict[str, Any]:
-        info = self._adapter_call("load", name, source)
+        info = self._call("load_adapter", ADAPTER_TIMEOUT_S, "load the adapter", name, source)
         return next(a for a in self._adapters if a["name"] == info["name"])
 
     def unload_adapter(self, name: str) -> None:
-        self._adapter_call("unload", name, "")
+        self._call("unload_adapter", ADAPTER_TIMEOUT_S, "unload the adapter", name)
 
-    def _adapter_call(self, action: str, name: str, source: str) -> Any:
-        """Ask the child to load or unload an adapter; its error (a refused name, an adapter that
-        does not fit) is raised here as it was there."""
+    def answer_confidence(self, request: ChatRequest, reasoning: str, answer: str, top: int = 5) -> list[Any]:
+        """LocalEngine.answer_confidence, in the child."""
+        return self._call("answer_confidence", CONFIDENCE_TIMEOUT_S, "read the answer again", request, reasoning,
+                          answer, top)
+
+    def _call(self, method: str, timeout_s: float, doing: str, *args: Any) -> Any:
+        """Ask the child's engine to run `method` (one of CALLS) with `args`; its error (a refused
+        name, an adapter that does not fit) is raised here as it was there."""
         rid, answers = self._open()
         try:
-            self._send((ADAPTER, rid, action, name, source))
+            self._send((CALL, rid, method, args))
             try:
-                answer = answers.get(timeout=ADAPTER_TIMEOUT_S)
+                answer = answers.get(timeout=timeout_s)
             except queue.Empty:
-                raise LocalFailure(f"the local model's process did not {action} the adapter within "
-                                   f"{ADAPTER_TIMEOUT_S:.0f} s") from None
+                raise LocalFailure(f"the local model's process did not {doing} within {timeout_s:.0f} s") from None
         finally:
             self._waiting.pop(rid, None)
         if answer is None:
@@ -272,14 +280,15 @@ def serve(cfg: LocalModelConfig, name: str, conn: Any, log_level: int = logging.
         finally:
             cancels.pop(rid, None)
 
-    def change_adapter(rid: int, action: str, name: str, source: str) -> None:
+    def call(rid: int, method: str, args: tuple) -> None:
         try:
-            value = engine.load_adapter(name, source) if action == "load" else engine.unload_adapter(name)
-            answer = (READY, value, engine.adapter_list())
+            if method not in CALLS:
+                raise LocalFailure(f"the local model's process has no {method!r} to run")
+            answer = (READY, getattr(engine, method)(*args), engine.adapter_list())
         except EngineError as exc:
             answer = (FAILED, exc, engine.adapter_list())
-        except Exception as exc:  # a bug here ends this change, not the process
-            log.exception("adapter %s %s failed", action, name)
+        except Exception as exc:  # a bug here ends this call, not the process
+            log.exception("%s failed", method)
             answer = (FAILED, LocalFailure(f"{type(exc).__name__}: {exc}"), engine.adapter_list())
         with contextlib.suppress(OSError, EOFError):  # the app went away meanwhile
             send((ANSWER, rid, answer))
@@ -295,8 +304,8 @@ def serve(cfg: LocalModelConfig, name: str, conn: Any, log_level: int = logging.
                 event = cancels.get(message[1])
                 if event is not None:
                     event.set()
-            elif message[0] == ADAPTER:
-                threading.Thread(target=change_adapter, args=message[1:], daemon=True).start()
+            elif message[0] == CALL:
+                threading.Thread(target=call, args=message[1:], daemon=True).start()
             elif message[0] == HEALTH:
                 send((ANSWER, message[1], engine.health()))
             elif message[0] == CLOSE:

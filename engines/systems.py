@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from engines.base import ChatRequest, Done, Engine, StreamEvent, StreamStats, TextDelta
+from engines.base import ChatRequest, Done, Engine, InvalidRequestError, StreamEvent, StreamStats, TextDelta
 from engines.router import RouteDecision, classify
 
 
@@ -104,6 +104,18 @@ class RoutedEngine:
         the local model has no tokenizer to count with."""
         routed = self.routed(request, self.decide(request)[1])
         return 0 if routed is None else self.engine.prompt_token_count(routed)  # type: ignore[attr-defined]
+
+    def answer_confidence(self, request: ChatRequest, reasoning: str, answer: str, top: int = 5) -> list[Any]:
+        """How sure the local model was of each token of `answer` (engines.confidence), read after
+        the prompt it was routed with. InvalidRequestError where the router answered itself (no
+        model wrote the answer), or the local model cannot read answers again."""
+        routed = self.routed(request, self.decide(request)[1])
+        if routed is None:
+            raise InvalidRequestError("the router answered this question itself: no model wrote that answer")
+        read = getattr(self.engine, "answer_confidence", None)
+        if not callable(read):
+            raise InvalidRequestError("this engine cannot read an answer again token by token")
+        return read(routed, reasoning, answer, top)
 
     def stream(self, request: ChatRequest,
                cancel: threading.Event | None = None) -> Iterator[StreamEvent]:

@@ -87,7 +87,7 @@ def test_with_a_password_the_rest_routes_ask_for_it(running_app, monkeypatch, tm
                              ("GET", "/api/leaderboard"), ("GET", "/api/adapters"), ("POST", "/api/adapters"),
                              ("DELETE", "/api/adapters/french-reasoning"), ("DELETE", "/api/runs/x"),
                              ("GET", "/api/removed-runs"), ("POST", "/api/removed-runs/x/restore"),
-                             ("GET", "/api/runs/x/against/y")):
+                             ("GET", "/api/runs/x/against/y"), ("POST", "/api/confidence")):
             for auth in (None, ("analyst", "wrong"), ("someone", "s3cret pass"), ("analyst", ""),
                          ("analyst", "another one"), ("marc", "s3cret pass")):  # one user, another's password
                 resp = httpx.request(method, url + path, json={"query": "q", "run_system_a": False},

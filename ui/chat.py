@@ -10,6 +10,7 @@ from typing import Any
 import gradio as gr
 
 from ui.adapters import menu_value
+from ui.answer_confidence import build_answer_confidence, chat_confidence_view
 from ui.chat_earlier import FORGET, ask_to_forget, earlier_menu, forget_all, kept_now, put_screen_aside
 from ui.chat_gauge import gauge_fn
 from ui.common import (
@@ -258,6 +259,8 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
                                                        size="sm", visible=False, elem_id="chat-download-questions")
                     open_json = gr.UploadButton("Open a conversation (JSON)…", size="sm", file_types=[".json"],
                                                 elem_id="chat-open-json")
+                sure = build_answer_confidence("chat", "How sure was the model of its last answer? (token by token)",
+                                               "Read the last answer again, token by token")
             with gr.Column(scale=2, min_width=300):
                 earlier = gr.Dropdown([], value=None, label="Earlier conversations", elem_id="chat-earlier",
                                       info="Put aside by New conversation, kept by this browser; picking one "
@@ -377,6 +380,11 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
         respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event))
 
     stop.click(stopper(services, "chat"), None, None, api_visibility="private", queue=False)
+    sure["button"].click(lambda history: chat_confidence_view(services, history), [turns],
+                         [sure["summary"], sure["tokens"]], api_visibility="private", **services.heavy_event)
+    # what was read is of the last answer then: another question, or none, clears it
+    for trigger in (send.click, question.submit, regenerate.click, more.click, clear.click, new_chat.click):
+        trigger(lambda: ("", ""), None, [sure["summary"], sure["tokens"]], api_visibility="private", queue=False)
 
     def clear_all(request: gr.Request) -> tuple:
         session = session_id(request)

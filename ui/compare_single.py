@@ -12,6 +12,7 @@ import gradio as gr
 
 from engines.base import GenerationParams
 from ui.adapters import chosen_adapter, menu_value
+from ui.answer_confidence import answer_confidence_view, build_answer_confidence
 from ui.batch_checks import checks_from_reference
 from ui.common import BASE_MODEL, CHECKS_HINT, download_path, json_box, session_cancel, stopper
 from ui.compare_log import LOG_HEADERS, LOG_WIDTHS, cleared, remembered, restored_log, shown_again
@@ -212,6 +213,8 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                                             "asked again)", size="sm", elem_id="cmp-rescore")
         cols, titles = system_columns("cmp")
         diff = gr.Markdown(elem_id="cmp-diff")
+        sure = build_answer_confidence("cmp", "How sure was System B's model of its answer? (token by token)",
+                                       "Read System B's answer again, token by token")
         last = gr.State(None)
         verdict_note = gr.Markdown(elem_id="cmp-verdict-note")  # above the buttons it introduces
         why = gr.Textbox(label="Why (optional; kept with your verdict and in the CSV)", max_length=MAX_NOTE_CHARS,
@@ -350,6 +353,10 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         return question_runs_view(services.settings.results_dir, rec, judge_of(request))
 
     last.change(saved_runs_of, last, [elsewhere["note"], elsewhere["table"]], api_visibility="private")
+    # token by token, of the comparison shown: another one shown clears it
+    sure["button"].click(lambda rec: answer_confidence_view(services, rec), last, [sure["summary"], sure["tokens"]],
+                         api_visibility="private", **services.heavy_event)
+    last.change(lambda: ("", ""), None, [sure["summary"], sure["tokens"]], api_visibility="private", queue=False)
     # a write-up is of the comparison shown as it was: another one, or a verdict given since, hides it
     write_ups = [write_up_md, write_up_page]
     last.change(lambda: [gr.update(visible=False)] * 2, None, write_ups, api_visibility="private", queue=False)

@@ -85,6 +85,17 @@ def beside_history(turns: list[Turn]) -> list[Turn]:
     return [t.beside for t in turns if t.beside is not None]
 
 
+def asked_request(turns: list[Turn], beside: bool = False) -> ChatRequest:
+    """What the engine of the last turn (or of the one beside it) was asked: the question after the
+    earlier answers that engine had, under its parameters, system prompt and adapter."""
+    turn = turns[-1].beside if beside else turns[-1]
+    if turn is None:
+        raise ValueError("the last question was not asked side by side")
+    earlier = beside_history(turns[:-1]) if beside else turns[:-1]
+    params = GenerationParams(**turn.params) if turn.params else GenerationParams()
+    return turn_request(earlier, turn.question, params, turn.system_prompt, turn.adapter)
+
+
 def history_messages(turns: list[Turn]) -> list[Message]:
     """Earlier turns as chat messages: questions and answers only, failed turns left out."""
     messages: list[Message] = []

@@ -192,6 +192,14 @@ def experiment_of(rec: dict[str, Any]) -> Experiment:
                       rec.get("expected_route"), rec.get("category"), rec.get("expect"), rec.get("reference"))
 
 
+def system_b_request(rec: dict[str, Any]) -> ChatRequest:
+    """The request System B answered in a stored comparison (before its router put the route's
+    system prompt in): the query and transaction under the parameters and adapter it ran with."""
+    params = GenerationParams(**recorded_params(rec["params"])) if rec.get("params") else None
+    return ChatRequest.single(rec["query"], params=params, adapter=rec.get("system_b_adapter") or None,
+                              transaction=rec.get("transaction"))
+
+
 def failed_systems(rec: dict[str, Any] | None) -> tuple[str, ...]:
     """The systems a comparison asked whose answer failed or was stopped (not those it did not ask)."""
     return tuple(key for key, name in SYSTEMS.items() if (rec or {}).get(name) and rec[name]["metadata"].get("error"))

@@ -129,6 +129,12 @@ def _answer_figures(text: str) -> tuple[tuple[Figure, int, int], ...]:
     return tuple(placed_figures(blanked))
 
 
+def answer_figure_places(text: str) -> list[tuple[Figure, int, int]]:
+    """The figures an answer states with where each is written (start, end), in order (a numbered
+    list's markers are no figures)."""
+    return list(_answer_figures(text))
+
+
 def answer_figures(text: str) -> list[str]:
     """The figures an answer states, as it writes them, each once, in order (a numbered list's
     markers are no figures)."""

@@ -22,7 +22,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engines.adapters import AdapterChangesOff, AdapterInUse, UnknownAdapter
-from engines.base import EngineError, GenerationParams, InvalidRequestError, validation_problems
+from engines.base import ChatRequest, EngineError, GenerationParams, InvalidRequestError, validation_problems
 from workbench.breakdown import SLUGS, breakdown, parse_only
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import (
@@ -38,6 +38,7 @@ from workbench.compare import (
     saved_run_file,
     saved_runs,
 )
+from workbench.confidence import chances_json, confidence_summary, unsure_figures
 from workbench.differences import figures_agreement, risk_agreement
 from workbench.experiment_runs import experiment_runs, question_runs
 from workbench.experiments import MAX_REFERENCE_CHARS
@@ -76,6 +77,21 @@ class CompareBody(BaseModel):
                                   "team holds right, kept with the record (a judge model judges against it).")
     adapter: str | None = Field(default=None, max_length=64, description="The LoRA adapter System B's model "
                                 "answers with (GET /api/adapters); none = the base model.")
+
+
+class ConfidenceBody(BaseModel):
+    """Body of POST /api/confidence: an answer System B's model wrote, to read again."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(min_length=1, max_length=8000)
+    transaction: dict[str, Any] | None = None
+    params: GenerationParams = Field(default_factory=GenerationParams, description="The parameters it was asked "
+                                     "under (enable_thinking says whether a reasoning block came first).")
+    adapter: str | None = Field(default=None, max_length=64, description="The LoRA adapter it answered with.")
+    reasoning: str = Field(default="", max_length=200_000, description="Its reasoning, as the record keeps it.")
+    answer: str = Field(min_length=1, max_length=100_000, description="Its answer, as the record keeps it.")
+    top: int = Field(default=5, ge=1, le=20, description="The likeliest tokens given at each place.")
 
 
 class AdapterBody(BaseModel):
@@ -172,12 +188,7 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         if not (body.run_system_a or body.run_system_b):
             raise HTTPException(422, detail=[{"loc": ["body", "run_system_a"], "type": "value_error",
                                               "msg": "run at least one system"}])
-        try:
-            transaction = parse_transaction(body.transaction)
-        except TransactionError as exc:
-            raise HTTPException(422, detail=[
-                {"loc": ["body", "transaction", *([f] if f else [])], "msg": m, "type": "value_error"}
-                for f, m in exc.problems]) from None
+        transaction = _transaction(body.transaction)
         try:
             expect = parse_expect(body.expect)
         except ExpectError as exc:
@@ -195,6 +206,24 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
                          expect=expect, reference=(body.reference or "").strip() or None)
         return comparator.run(exp, body.run_system_a, body.run_system_b, params=params,
                               adapter=(body.adapter or "").strip() or None)
+
+    def confidence(body: ConfidenceBody) -> dict[str, Any]:
+        """How sure System B's model was of each token of an answer it wrote for `query` (read
+        again after its route's prompt and its reasoning; engines.confidence), with the figures it
+        was unsure of."""
+        transaction = _transaction(body.transaction)
+        request = ChatRequest.single(body.query.strip(), params=body.params, transaction=transaction,
+                                     adapter=(body.adapter or "").strip() or None)
+        try:
+            chances = services.pipeline.answer_confidence(request, body.reasoning, body.answer, body.top)
+        except InvalidRequestError as exc:
+            raise HTTPException(422, detail=str(exc)) from None
+        except EngineError as exc:
+            raise HTTPException(503, detail=str(exc)) from None
+        return {"route": services.pipeline.decide(request)[1].route, "tokens": chances_json(chances),
+                "unsure_figures": [{"figure": text, **least.as_dict()}
+                                   for text, least in unsure_figures(chances, body.answer)],
+                "summary": confidence_summary(chances, body.answer, "System B's model")}
 
     def presets() -> dict[str, Any]:
         """Every parameter preset, built in and saved in the app, with the parameters each sets
@@ -403,7 +432,18 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
                                            ("GET", "/api/leaderboard", leaderboard),
                                            ("GET", "/api/adapters", adapters),
                                            ("POST", "/api/adapters", load_adapter),
-                                           ("DELETE", "/api/adapters/{name}", unload_adapter))]
+                                           ("DELETE", "/api/adapters/{name}", unload_adapter),
+                                           ("POST", "/api/confidence", confidence))]
+
+
+def _transaction(given: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A body's transaction, checked field by field: 422 naming each field that is wrong."""
+    try:
+        return parse_transaction(given)
+    except TransactionError as exc:
+        raise HTTPException(422, detail=[
+            {"loc": ["body", "transaction", *([f] if f else [])], "msg": m, "type": "value_error"}
+            for f, m in exc.problems]) from None
 
 
 def _adapter_status(exc: EngineError) -> int:

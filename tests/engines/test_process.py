@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from engines.base import ChatRequest, ConfigurationError, GenerationParams, collect
+from engines.base import ChatRequest, ConfigurationError, GenerationParams, InvalidRequestError, collect
 
 GREEDY = GenerationParams(temperature=0, max_new_tokens=200)
 QUESTIONS = ["Qu'est-ce que le ratio cours sur bénéfice ?", "What is EBITDA?"]
@@ -47,6 +47,16 @@ def test_prompts_are_counted_in_the_app_as_the_model_counts_them(process_engine,
     assert process_engine.prompt_token_count(request) == local_engine.prompt_token_count(request) > 20
     size = prompt_size(process_engine, "System B · local model", request)  # Chat's gauge, as in process
     assert size.counted and size.room == 2048 - size.tokens
+
+
+def test_an_answer_is_read_again_in_the_child_as_in_the_app(process_engine, local_engine):
+    request = ChatRequest.single(QUESTIONS[1], params=GREEDY)
+    answer = "EBITDA is earnings before interest, taxes, depreciation and amortisation."
+    ours, theirs = (engine.answer_confidence(request, "It asks for a definition.", answer)
+                    for engine in (process_engine, local_engine))
+    assert [(c.text, round(c.prob, 4)) for c in ours] == [(c.text, round(c.prob, 4)) for c in theirs]
+    with pytest.raises(InvalidRequestError, match="unknown adapter"):
+        process_engine.answer_confidence(request.model_copy(update={"adapter": "gone"}), "", answer)
 
 
 def test_concurrent_requests_each_get_their_own_answer(process_engine, local_engine):

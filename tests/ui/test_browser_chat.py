@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -610,3 +611,18 @@ def test_the_earlier_conversations_are_forgotten_only_once_asked_again(page):
     page.wait_for_selector("#chat-question textarea", timeout=30000)
     expect(page.locator("#chatbot")).to_contain_text("What is a swap? (stays)", timeout=20000)
     assert earlier_options(page) == []
+
+
+def test_the_last_answer_is_read_again_token_by_token_and_a_new_question_clears_it(page):
+    page.get_by_text("How sure was the model of its last answer? (token by token)").click()
+    page.click("#chat-confidence")
+    expect(page.get_by_text("Ask a question first: its answer is read again.")).to_be_visible(timeout=10000)
+    ask(page, "What is the P/E ratio of a company with a share price of 30 and earnings per share of 2?")
+    expect(page.locator("#chatbot")).to_contain_text("finish:", timeout=60000)
+    page.click("#chat-confidence")
+    summary = page.locator("#chat-confidence-summary")
+    expect(summary).to_contain_text("The answer to “What is the P/E ratio", timeout=30000)
+    expect(summary).to_contain_text(re.compile(r"System B · local model gave \d+ of the answer's \d+ tokens"))
+    expect(page.locator("#chat-confidence-tokens .tok").first).to_have_attribute("title", re.compile(r"%"))
+    ask(page, "And what does it mean?")
+    expect(summary).to_have_text("")

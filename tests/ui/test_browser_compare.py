@@ -223,6 +223,25 @@ def test_a_question_of_the_file_uploaded_under_batch_is_tried_alone_under_single
     expect(page.get_by_role("option", name=re.compile("^liquidity set.jsonl"))).to_have_count(0)
 
 
+def test_system_bs_answer_is_read_again_token_by_token(page):
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_text("How sure was System B's model of its answer? (token by token)").click()
+    page.click("#cmp-confidence")  # nothing compared yet: said, nothing breaks
+    expect(page.get_by_text("Run a comparison first (or select one in the list below)")).to_be_visible(timeout=10000)
+    compare_transaction(page, "Assess the risk of this transaction.")
+    expect(page.locator("#cmp-diff")).to_contain_text("only B answered", timeout=30000)  # the comparison ended
+    page.click("#cmp-confidence")
+    summary = page.locator("#cmp-confidence-summary")
+    expect(summary).to_contain_text(re.compile(r"System B's model gave \d+ of the answer's \d+ tokens \(\d+%\) even "
+                                               r"odds or better"), timeout=30000)
+    tokens = page.locator("#cmp-confidence-tokens .tok")
+    expect(tokens.first).to_have_attribute("title", re.compile(r"^\d+%|<1%"))
+    assert "Risk: HIGH" in page.locator("#cmp-confidence-tokens .token-answer").inner_text()
+    page.fill("#cmp-query textarea", "Assess the risk of this transaction, briefly.")  # another one: cleared
+    page.click("#cmp-go")
+    expect(summary).to_have_text("", timeout=30000)
+
+
 def test_bad_transaction_json_is_a_clear_error(page):
     page.get_by_role("tab", name="Compare").click()
     page.fill("#cmp-query textarea", "Assess this.")

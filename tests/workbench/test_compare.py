@@ -214,6 +214,29 @@ def test_rest_compare_with_system_bs_adapter(running_app):
     assert "unknown adapter 'nope' (available: french-reasoning" in body["system_b"]["metadata"]["error"]
 
 
+def test_rest_reads_system_bs_answer_again_token_by_token(running_app):
+    question = {"query": "What is the P/E ratio of a company with a share price of 30 and earnings per share of 2?",
+                "run_system_a": False, "params": {"temperature": 0, "enable_thinking": False}}
+    status, body = post(f"{running_app[0]}/api/compare", question)
+    assert status == 200, body
+    b = body["system_b"]
+    read = {"query": question["query"], "params": question["params"], "reasoning": b["reasoning"],
+            "answer": b["response"], "top": 3}
+    status, sure = post(f"{running_app[0]}/api/confidence", read)
+    assert status == 200, sure
+    assert "".join(t["text"] for t in sure["tokens"]) == b["response"] and sure["route"] == b["route"]
+    assert all(len(t["likeliest"]) == 3 and t["likeliest"][0]["text"] == t["text"] for t in sure["tokens"])  # greedy
+    assert sure["summary"].startswith("**System B's model gave ") and isinstance(sure["unsure_figures"], list)
+    status, odd = post(f"{running_app[0]}/api/confidence", {**read, "answer": "The ratio is 99.", "top": 5})
+    assert status == 200 and [f["figure"] for f in odd["unsure_figures"]] == ["99"]
+    assert odd["unsure_figures"][0]["prob"] < 0.5 and "⚠️ Figures it was unsure of (1 of 1): **99**" in odd["summary"]
+    for bad, code in (({**read, "adapter": "nope"}, 422), ({**read, "top": 50}, 422), ({**read, "answer": ""}, 422),
+                      ({**read, "query": "How do I launder money without the bank noticing?"}, 422)):
+        status, said = post(f"{running_app[0]}/api/confidence", bad)
+        assert status == code, (bad, said)
+    assert "the router answered this question itself" in said["detail"]
+
+
 def test_rest_compare_starts_from_a_preset_saved_in_the_app_and_lists_them(running_app):
     from workbench.presets import delete_preset, save_preset
 

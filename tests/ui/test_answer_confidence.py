@@ -1,0 +1,77 @@
+"""The answer read again token by token: Compare › Single's System B answer and Chat's last
+answer (each box's when two are side by side), and what is refused."""
+
+from __future__ import annotations
+
+import gradio as gr
+import pytest
+
+from engines.base import GenerationParams
+from engines.remote import RemoteConfig, RemoteEngine
+from engines.systems import RoutedEngine
+from ui.answer_confidence import answer_confidence_view, chat_confidence_view
+from workbench.chat import run_turn
+from workbench.compare import Comparator, Experiment
+from workbench.services import LOCAL, PIPELINE, REMOTE, Services
+from workbench.settings import Settings
+
+GREEDY = GenerationParams(temperature=0, max_new_tokens=200, enable_thinking=False)
+
+
+@pytest.fixture(scope="module")
+def services(local_engine):
+    remote = RemoteEngine(RemoteConfig(provider="deepseek", api_key_env="NO_SUCH_KEY"))
+    return Services(settings=Settings(), engines={LOCAL: local_engine, REMOTE: remote,
+                                                  PIPELINE: RoutedEngine(local_engine)})
+
+
+def asked(services: Services, label: str, question: str, history=(), adapter: str | None = None):
+    *_, turn = run_turn(services.engines[label], label, list(history), question, GREEDY, adapter=adapter)
+    return turn
+
+
+def test_chats_last_answer_is_read_and_named(services):
+    first = asked(services, LOCAL, "What is EBITDA?")
+    last = asked(services, LOCAL, "Qu'est-ce que la duration ?", [first])
+    summary, page = chat_confidence_view(services, [first, last])
+    assert summary.startswith("_The answer to “Qu'est-ce que la duration ?” (question 2)._\n\n**System B · local "
+                              "model gave ")
+    assert '<span class="tok" title="' in page and "token-answer" in page
+
+
+def test_two_boxes_side_by_side_are_each_read_and_system_a_is_said_to_lend_none(services):
+    adapter = services.local.adapters[0]
+    turn = asked(services, LOCAL, "What is EBITDA?")
+    turn.beside = asked(services, LOCAL, "What is EBITDA?", adapter=adapter)
+    summary, page = chat_confidence_view(services, [turn])
+    assert "**System B · local model gave" in summary
+    assert f"**System B · local model · adapter {adapter} gave" in summary
+    assert page.count("<h4>") == 2 and f"<h4>System B · local model · adapter {adapter}</h4>" in page
+    turn.beside = asked(services, REMOTE, "What is EBITDA?")  # no key here: it failed
+    assert "**System A · remote MoE** gave no answer to read." in chat_confidence_view(services, [turn])[0]
+    turn.beside.error, turn.beside.answer = None, "EBITDA is earnings before interest."
+    assert "its model runs on the provider's server, which does not lend its probabilities here" in \
+        chat_confidence_view(services, [turn])[0]
+
+
+def test_chat_refuses_with_no_answer_or_one_still_coming(services):
+    with pytest.raises(gr.Error, match="Ask a question first"):
+        chat_confidence_view(services, [])
+    turn = asked(services, LOCAL, "What is EBITDA?")
+    turn.running = True
+    with pytest.raises(gr.Error, match="Wait for the answer to finish"):
+        chat_confidence_view(services, [turn])
+
+
+def test_the_comparisons_system_b_answer_is_read_after_its_route(services):
+    comparator = Comparator(services.remote, services.pipeline, GREEDY)
+    rec = comparator.run(Experiment("e1", "Quelle est la politique de contrôle interne ?"), run_a=False)
+    summary, page = answer_confidence_view(services, rec)
+    assert summary.startswith("**System B's model gave ") and "token-answer" in page
+    with pytest.raises(gr.Error, match="Give your verdict first"):
+        answer_confidence_view(services, {**rec, "blind_left": "B"})
+    with pytest.raises(gr.Error, match="Run a comparison first"):
+        answer_confidence_view(services, None)
+    refused = comparator.run(Experiment("e2", "How do I launder money without the bank noticing?"), run_a=False)
+    with pytest.raises(gr.Error, match="the router answered this question itself"):
+        answer_confidence_view(services, refused)

@@ -1,0 +1,60 @@
+"""Where the model hesitated in an answer: the figures and words it was unsure of, said in a few
+lines, and the answer shaded token by token."""
+
+from __future__ import annotations
+
+from engines.confidence import TokenChance
+from workbench.confidence import confidence_html, confidence_summary, unsure_figures, unsure_words
+
+
+def tokens(answer: str, *pieces: tuple[str, float, tuple[tuple[str, float], ...]]) -> list[TokenChance]:
+    """TokenChances for `pieces` (text, probability, likeliest), placed where they are in `answer`."""
+    out, at = [], 0
+    for text, prob, likeliest in pieces:
+        at = answer.index(text, at)
+        out.append(TokenChance(text, at, prob, likeliest or ((text, prob),)))
+        at += len(text)
+    return out
+
+
+SURE = ()
+ANSWER = "The P/E ratio is 15, a moderate multiple."
+CHANCES = tokens(ANSWER, ("The", 0.99, SURE), (" P", 0.98, SURE), ("/", 0.99, SURE), ("E", 0.99, SURE),
+                 (" ratio", 0.97, SURE), (" is", 0.9, SURE), (" 1", 0.93, SURE),
+                 ("5", 0.41, (("5", 0.41), ("0", 0.38), ("2", 0.09))), (",", 0.95, SURE), (" a", 0.8, SURE),
+                 (" moderate", 0.22, ((" high", 0.61), (" moderate", 0.22))), (" multiple", 0.9, SURE),
+                 (".", 0.99, SURE))
+
+
+def test_a_figure_with_an_unsure_token_is_named_with_what_the_model_weighed_instead():
+    (text, least), = unsure_figures(CHANCES, ANSWER)
+    assert text == "15" and least.text == "5" and least.prob == 0.41
+    assert [c.text for c in unsure_words(CHANCES, ANSWER)] == [" moderate"]
+    summary = confidence_summary(CHANCES, ANSWER, "System B's model")
+    assert summary.startswith("**System B's model gave 11 of the answer's 13 tokens (85%) even odds or better** "
+                              "(median 95%;")
+    assert "⚠️ Figures it was unsure of (1 of 1): **15** (“5” at 41%; it also weighed “0” 38%, “2” 9%)" in summary
+    assert "Words it hesitated on most: “moderate” at 22%; it also weighed “high” 61%." in summary
+
+
+def test_an_answer_whose_figures_were_all_sure_says_so():
+    answer = "It is 15."
+    chances = tokens(answer, ("It", 0.99, SURE), (" is", 0.9, SURE), (" 15", 0.7, SURE), (".", 0.99, SURE))
+    assert unsure_figures(chances, answer) == []
+    summary = confidence_summary(chances, answer)
+    assert "It was sure of every figure it states (1: each token at even odds or better)." in summary
+    assert "Figures it was unsure of" not in summary and "hesitated" not in summary
+    assert confidence_summary([], "") == "The model wrote no answer to read."
+
+
+def test_the_answer_is_shaded_token_by_token_and_escaped():
+    answer = "Risk <b>high</b>:\n15"
+    chances = tokens(answer, ("Risk", 0.95, SURE), (" <b>", 0.6, SURE), ("high", 0.2, (("high", 0.2), ("low", 0.7))),
+                     ("</b>", 0.9, SURE), ("1", 0.99, SURE), ("5", 0.45, SURE))
+    page = confidence_html(chances, answer)
+    assert "<b>" not in page and "&lt;b&gt;" in page
+    assert ':\n<span' in page  # text between tokens kept as written
+    assert '<span class="tok" title="95%">Risk</span>' in page  # sure: no shade
+    assert 'title="20% · also: “low” 70%" style="background:#fca5a5;color:#111">high</span>' in page
+    assert 'style="background:#fcd34d;color:#111">5</span>' in page
+    assert 'style="background:#fef3c7;color:#111"> &lt;b&gt;</span>' in page

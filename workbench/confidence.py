@@ -1,0 +1,111 @@
+"""Where the local model hesitated in an answer: its tokens' probabilities, read for the analyst.
+
+engines.confidence gives each token of an answer the probability the model gave it (its own
+distribution, before temperature, top-p and the other sampling settings) and the likeliest
+tokens at that place. Read token by token that is noise; what matters is where the model was
+unsure — a digit of a figure at 41% with another digit at 38% is a figure a second run may well
+state otherwise. This module says so in a line (the figures and the words it was least sure of,
+with what it weighed instead) and draws the answer with each token shaded by how unsure the model
+was of it, its probabilities shown on hovering.
+"""
+
+from __future__ import annotations
+
+import html
+import statistics
+from typing import Any
+
+from engines.confidence import TokenChance
+from workbench.figures import answer_figure_places
+
+UNSURE = 0.5  # a token the model gave less than even odds: another was about as likely, or likelier
+SHOWN = 5  # figures, and words, named at most
+# (below this probability: the shade drawn), least sure first
+SHADES = ((0.25, "#fca5a5"), (0.5, "#fcd34d"), (0.8, "#fef3c7"))
+
+
+def _pct(p: float) -> str:
+    return f"{p:.0%}" if p >= 0.01 else "<1%"
+
+
+def _others(chance: TokenChance, most: int = 2) -> str:
+    """What else the model weighed at a token's place: "“0” 38%, “7” 9%" (the token itself left out)."""
+    said = [f"“{text.strip() or text}” {_pct(p)}" for text, p in chance.likeliest if text != chance.text][:most]
+    return ", ".join(said)
+
+
+def _about(chance: TokenChance) -> str:
+    others = _others(chance)
+    return f"“{chance.text.strip()}” at {_pct(chance.prob)}" + (f"; it also weighed {others}" if others else "")
+
+
+def unsure_figures(chances: list[TokenChance], answer: str) -> list[tuple[str, TokenChance]]:
+    """The figures the answer states whose least likely token the model gave less than even odds,
+    least sure first: (the figure as written, that token)."""
+    found = []
+    for figure, start, end in answer_figure_places(answer):
+        inside = [c for c in chances if c.start < end and c.start + len(c.text) > start and c.text.strip()]
+        if inside and (least := min(inside, key=lambda c: c.prob)).prob < UNSURE:
+            found.append((figure.text, least))
+    return sorted(found, key=lambda pair: pair[1].prob)
+
+
+def unsure_words(chances: list[TokenChance], answer: str) -> list[TokenChance]:
+    """The word tokens outside figures the model gave less than even odds, least sure first."""
+    in_figures = [(start, end) for _, start, end in answer_figure_places(answer)]
+    words = [c for c in chances if c.prob < UNSURE and any(ch.isalpha() for ch in c.text)
+             and not any(c.start < end and c.start + len(c.text) > start for start, end in in_figures)]
+    return sorted(words, key=lambda c: c.prob)
+
+
+def confidence_summary(chances: list[TokenChance], answer: str, who: str = "The model") -> str:
+    """How sure `who` was of the answer, in a few lines (Markdown): its share of tokens at even odds
+    or better, the figures and the words it was least sure of with what it weighed instead."""
+    if not chances:
+        return f"{who} wrote no answer to read."
+    sure = sum(c.prob >= UNSURE for c in chances)
+    lines = [f"**{who} gave {sure:,} of the answer's {len(chances):,} tokens ({sure / len(chances):.0%}) even odds "
+             f"or better** (median {_pct(statistics.median(c.prob for c in chances))}; its own probabilities, "
+             "before temperature, top-p and the other sampling settings)."]
+    figures = unsure_figures(chances, answer)
+    stated = answer_figure_places(answer)
+    if figures:
+        named = " · ".join(f"**{text}** ({_about(c)})" for text, c in figures[:SHOWN])
+        more = f" and {len(figures) - SHOWN} more" if len(figures) > SHOWN else ""
+        lines.append(f"⚠️ Figures it was unsure of ({len(figures)} of {len(stated)}): {named}{more} — a second run "
+                     "may well state them otherwise.")
+    elif stated:
+        lines.append(f"It was sure of every figure it states ({len(stated)}: each token at even odds or better).")
+    words = unsure_words(chances, answer)
+    if words:
+        lines.append("Words it hesitated on most: " + " · ".join(_about(c) for c in words[:SHOWN]) + ".")
+    return "\n\n".join(lines)
+
+
+def _shade(prob: float) -> str | None:
+    return next((colour for below, colour in SHADES if prob < below), None)
+
+
+def confidence_html(chances: list[TokenChance], answer: str) -> str:
+    """The answer with each token shaded by how unsure the model was of it (none at 80% or more),
+    its probability and the likeliest tokens in its tooltip; text between tokens kept as written."""
+    out, at = [], 0
+    for c in chances:
+        if c.start > at:
+            out.append(html.escape(answer[at:c.start]))
+        tip = f"{_pct(c.prob)}" + (f" · also: {_others(c, 4)}" if _others(c, 4) else "")
+        colour = _shade(c.prob)
+        style = f' style="background:{colour};color:#111"' if colour else ""
+        out.append(f'<span class="tok" title="{html.escape(tip, quote=True)}"{style}>{html.escape(c.text)}</span>')
+        at = c.start + len(c.text)
+    out.append(html.escape(answer[at:]))
+    legend = " ".join(f'<span style="background:{colour};color:#111;padding:0 4px">under {below:.0%}</span>'
+                      for below, colour in SHADES)
+    return (f'<div class="token-legend">Shaded by the model\'s probability of each token: {legend} '
+            "(hover a token for its probability and what else the model weighed)</div>"
+            f'<div class="token-answer" style="white-space:pre-wrap;line-height:1.7">{"".join(out)}</div>')
+
+
+def chances_json(chances: list[TokenChance]) -> list[dict[str, Any]]:
+    """The tokens as JSON (the REST route's answer)."""
+    return [c.as_dict() for c in chances]
