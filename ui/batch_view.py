@@ -27,14 +27,14 @@ from workbench.summary import (
     summary_table,
 )
 
-TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "risk_level", "checks", "differ_on", "verdict",
-                 "model_verdict", "reasoning_lang", "answer_lang", "latency_ms", "ttft_ms", "tokens_per_s",
+TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "risk_level", "checks", "unsure_figures", "differ_on",
+                 "verdict", "model_verdict", "reasoning_lang", "answer_lang", "latency_ms", "ttft_ms", "tokens_per_s",
                  "finish_reason", "error_kind", "query", "response"]
-TABLE_HEADERS = ["experiment", "system", "route", "refusal", "risk", "checks", "differ on", "verdict", "model verdict",
-                 "reasoning lang", "answer lang", "latency ms", "TTFT ms", "tok/s", "finish", "error", "query",
-                 "response"]  # the CSV: column names
-TABLE_WIDTHS = ["190px", "75px", "130px", "80px", "70px", "90px", "120px", "90px", "90px", "100px", "85px", "90px",
-                "80px", "70px", "75px", "110px", "260px", "380px"]
+TABLE_HEADERS = ["experiment", "system", "route", "refusal", "risk", "checks", "unsure figures", "differ on", "verdict",
+                 "model verdict", "reasoning lang", "answer lang", "latency ms", "TTFT ms", "tok/s", "finish", "error",
+                 "query", "response"]  # the CSV: column names
+TABLE_WIDTHS = ["190px", "75px", "130px", "80px", "70px", "90px", "120px", "120px", "90px", "90px", "100px", "85px",
+                "90px", "80px", "70px", "75px", "110px", "260px", "380px"]
 
 
 def table_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

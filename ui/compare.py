@@ -146,6 +146,9 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
                         run_name = gr.Textbox("bundled", label="Run name (same name = resume, "
                                               "finished experiments are skipped)", max_length=60,
                                               elem_id="batch-run-name")
+                        read_back = gr.Checkbox(False, label="Read System B's answers again: the figures its model "
+                                                "was unsure of (about a twentieth of the time an answer takes)",
+                                                elem_id="batch-read-back")
                         with gr.Row():
                             batch_go = gr.Button("Run batch", variant="primary", elem_id="batch-go")
                             batch_stop = gr.Button("Stop", variant="stop", elem_id="batch-stop")
@@ -236,7 +239,8 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
         out_path = run_file(settings.results_dir, safe_name)
         cancel = session_cancel(services, request, "batch")
         run = start_batch(comparator, exps, out_path, concurrency=int(conc), systems=tuple(chosen),
-                          params=params, cancel=cancel, adapter=chosen_adapter(data[b_adapter]))
+                          params=params, cancel=cancel, adapter=chosen_adapter(data[b_adapter]),
+                          read_back=bool(data[read_back]))
         ids = {e.id for e in exps}
         # Rows finished by an earlier run (resume) are read once; new ones arrive with progress.
         done = {r["experiment_id"]: r for r in latest_records(out_path, ids)}
@@ -432,7 +436,8 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
     hide_both = {"fn": lambda: tuple(gr.update(visible=False) for _ in hidden), "inputs": None, "outputs": hidden,
                  "api_visibility": "private", "queue": False}
     batch_go.click(**hide_both)
-    then_shown(batch_go.click(batch_ui, {upload, systems, concurrency, limit, only, run_name, b_adapter, *param_list},
+    then_shown(batch_go.click(batch_ui, {upload, systems, concurrency, limit, only, run_name, b_adapter, read_back,
+                                         *param_list},
                               batch_outputs, api_visibility="private", **services.heavy_event), refresh_overview)
     judging["bind_verdicts"](download)
     batch_stop.click(stopper(services, "batch"), None, None, api_visibility="private", queue=False)

@@ -18,6 +18,7 @@ from ui.common import differences_block
 from workbench.blind import BLIND_VERDICTS, is_blind_pending, other_system
 from workbench.checks import passed
 from workbench.compare import SYSTEMS, SystemRun
+from workbench.confidence import unsure_line
 from workbench.differences import answer_risk, context_room, differences
 from workbench.figures import unshared_places
 from workbench.safety import safe_markdown
@@ -57,6 +58,8 @@ def result_table_md(res: dict[str, Any]) -> str:
              f"| model | `{meta['model_id']}` |"]
     if level := answer_risk(res):  # a transaction's rating
         lines.insert(8, f"| risk level | {level} |")
+    if unsure := unsure_line(res):  # read back by its model (a batch run's System B answers)
+        lines.append(f"| unsure figures | {unsure} |")
     if meta.get("prompt_cache_hit_tokens") is not None:
         lines.append(f"| cache-hit tokens | {meta['prompt_cache_hit_tokens']} |")
     if meta.get("not_applied"):

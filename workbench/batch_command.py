@@ -109,6 +109,9 @@ def build_batch_parser() -> argparse.ArgumentParser:
     parser.add_argument("--system-b-adapter", default=None, metavar="NAME",
                         help="the LoRA adapter System B's model answers with: one loaded at start (--adapter "
                         "NAME=PATH, or adapters/ beside the model); the model is then named with it")
+    parser.add_argument("--read-back", action="store_true",
+                        help="read each of System B's answers again with its model: the figures it was unsure "
+                        "of go in the CSV (unsure_figures, sure_share, confidence)")
     add_arguments(parser)
     return parser
 
@@ -205,7 +208,7 @@ def run_batch(argv: list[str]) -> int:
         print(f"Warning: {problem}. System A's answers will be errors, kept so that running the same "
               "command again with a key asks it again; --systems B runs System B alone.", file=sys.stderr)
     run = BatchRun(services.comparator(), experiments, jsonl, concurrency=args.concurrency,
-                   systems=systems, params=params, adapter=args.system_b_adapter)
+                   systems=systems, params=params, adapter=args.system_b_adapter, read_back=args.read_back)
     bar, rescored = None, 0
     try:
         for prog in run.run():

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from engines.base import ChatRequest, Done, Engine, EngineError, GenerationParams, StreamStats, TextDelta
 from workbench.checks import apply_checks
+from workbench.confidence import read_back
 from workbench.language import part_language
 from workbench.refusal import is_refusal
 from workbench.run_index import parsed_line, record_index
@@ -472,11 +473,20 @@ class BatchRun:
     params: GenerationParams | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
     adapter: str | None = None  # the LoRA adapter System B's model answers with
+    # System B's answers read again by its model: the figures it was unsure of (workbench.confidence)
+    read_back: bool = False
 
     def __post_init__(self) -> None:
         """Raises BatchResumeError, before anything runs, when the results file holds answers
         that are not this run's (`check_resumable`): one run, one setting, one set of questions."""
         check_resumable(self.out_path, self.params or self.comparator.params, self.experiments, self.adapter)
+
+    def _compare(self, exp: Experiment, keys: tuple[str, ...]) -> dict[str, Any]:
+        """One experiment asked of the systems `keys`, System B's answer read back when asked."""
+        rec = self.comparator.run(exp, "A" in keys, "B" in keys, self.cancel, self.params, self.adapter)
+        if self.read_back and "B" in keys and not self.cancel.is_set():
+            read_back(rec, self.comparator.system_b, system_b_request(rec))
+        return rec
 
     def run(self) -> Iterator[BatchProgress]:
         """Runs what the results file does not hold yet: experiments it lacks, and the systems
@@ -508,8 +518,7 @@ class BatchRun:
                 item = next(queue, None)
                 if item is not None and not self.cancel.is_set():
                     exp, keys = item
-                    running[pool.submit(self.comparator.run, exp, "A" in keys, "B" in keys, self.cancel,
-                                        self.params, self.adapter)] = exp
+                    running[pool.submit(self._compare, exp, keys)] = exp
 
             for _ in range(max(1, self.concurrency)):
                 submit_next()

@@ -15,6 +15,7 @@ import html
 import statistics
 from typing import Any
 
+from engines.base import EngineError, InvalidRequestError
 from engines.confidence import TokenChance
 from workbench.figures import answer_figure_places
 
@@ -109,3 +110,58 @@ def confidence_html(chances: list[TokenChance], answer: str) -> str:
 def chances_json(chances: list[TokenChance]) -> list[dict[str, Any]]:
     """The tokens as JSON (the REST route's answer)."""
     return [c.as_dict() for c in chances]
+
+
+def read_back(rec: dict[str, Any], engine: Any, request: Any) -> dict[str, Any]:
+    """A comparison's record with how sure System B's model was of its answer (`engine`: System
+    B's pipeline; `request`: what it was asked, workbench.compare.system_b_request) under
+    `system_b.confidence`: {"sure_share", "unsure_figures": [{"figure", "prob", "instead"}]}, or
+    {"error"} where it could not be read. Left as it is where System B gave no answer, or its
+    router answered itself (no model wrote it)."""
+    b = rec.get("system_b")
+    if not b or b["metadata"].get("error") or not (b.get("response") or "").strip():
+        return rec
+    try:
+        chances = engine.answer_confidence(request, b.get("reasoning") or "", b["response"])
+    except InvalidRequestError as exc:
+        if "router answered" in str(exc):
+            return rec
+        b["confidence"] = {"error": str(exc)}
+        return rec
+    except EngineError as exc:
+        b["confidence"] = {"error": str(exc)}
+        return rec
+    if chances:
+        b["confidence"] = {
+            "sure_share": round(sum(c.prob >= UNSURE for c in chances) / len(chances), 4),
+            "unsure_figures": [{"figure": text, "prob": round(c.prob, 4),
+                                "instead": [[t, round(p, 4)] for t, p in c.likeliest if t != c.text][:2]}
+                               for text, c in unsure_figures(chances, b["response"])]}
+    return rec
+
+
+def unsure_cell(res: dict[str, Any] | None) -> str | None:
+    """A system's answer's unsure figures as a table cell: "15 (41%) · 1,210 (33%)", "none" when it
+    was sure of every one, None where its answer was not read back."""
+    confidence = (res or {}).get("confidence")
+    if not confidence or "error" in confidence:
+        return None
+    figures = confidence.get("unsure_figures") or []
+    return " · ".join(f"{f['figure']} ({_pct(f['prob'])})" for f in figures) or "none"
+
+
+def unsure_line(res: dict[str, Any] | None) -> str | None:
+    """The same in words, with what the model weighed instead (a row's details)."""
+    confidence = (res or {}).get("confidence")
+    if not confidence:
+        return None
+    if "error" in confidence:
+        return f"not read back: {confidence['error']}"
+    figures = confidence.get("unsure_figures") or []
+    if not figures:
+        return f"none ({confidence['sure_share']:.0%} of its tokens at even odds or better)"
+    said = []
+    for f in figures:
+        instead = ", ".join(f"“{t.strip() or t}” {_pct(p)}" for t, p in f.get("instead") or [])
+        said.append(f"**{f['figure']}** ({_pct(f['prob'])}" + (f"; it also weighed {instead})" if instead else ")"))
+    return " · ".join(said)

@@ -24,7 +24,8 @@ from workbench.summary import LABEL
 CSV_REQUIRED = ["experiment_id", "system", "query", "response"]
 _NUMBERS = {"latency_ms": float, "ttft_ms": float, "tokens_per_s": float, "reasoning_tokens": int,
             "content_tokens": int, "reasoning_share": float, "cache_hit_tokens": int, "compute_s": float,
-            "cost_usd": float, "route_confidence": float, "checks_passed": int, "checks_total": int}
+            "cost_usd": float, "route_confidence": float, "checks_passed": int, "checks_total": int,
+            "sure_share": float}
 _BOOLS = ("refusal", "truncated_in_reasoning")
 _FAILED_CHECK = re.compile(r"(.*?) \((.*)\)")  # "answer in fr (the answer is in en)", as checks.failures words it
 PASSED_CHECK = "a check it passed (its name is not in the CSV)"
@@ -97,6 +98,8 @@ def _result(row: dict[str, Any]) -> dict[str, Any]:
                    handling_mode=row.get("handling_mode"))
     if checks := _checks(row):
         out["checks"] = checks
+    if row.get("confidence"):  # System B's answer read back (workbench.confidence)
+        out["confidence"] = _json_cell(row["confidence"], row["_line"], "confidence")
     return out
 
 
@@ -119,7 +122,7 @@ def records_from_rows(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
             "params": _json_cell(row.get("params"), line, "params"), "system_a": None, "system_b": None})
         if row.get("rescored_at"):  # checks written knowing the answers stay said to be
             rec["rescored_at"] = row["rescored_at"]
-        rec[systems[row["system"]]] = _result(row)
+        rec[systems[row["system"]]] = _result({**row, "_line": line})
     if not records:
         raise ValueError("the file has no results")
     # checks written with the run: scored again, as they were (names of the passed ones included)

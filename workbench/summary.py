@@ -11,6 +11,7 @@ import numpy as np
 from engines.cost import usd
 from workbench.checks import all_passed, check_columns
 from workbench.compare import SYSTEMS, both_answered, still_to_run
+from workbench.confidence import unsure_cell
 from workbench.differences import answer_risk, differences, disagreements, figures_apart, question_language
 from workbench.language import SUPPORTED
 from workbench.stats import chance_words, mcnemar_p
@@ -79,6 +80,12 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "refusal": res.get("refusal"),
                 # the risk level the answer gives a transaction (workbench.risk; None: it gives none)
                 "risk_level": answer_risk(res),
+                # System B's answer read back by its model (workbench.confidence): the figures it was
+                # unsure of ("15 (41%)", "none"), its share of tokens at even odds or better, and the
+                # whole reading (JSON) for a run opened from this CSV
+                "unsure_figures": unsure_cell(res),
+                "sure_share": (res.get("confidence") or {}).get("sure_share"),
+                "confidence": json.dumps(res["confidence"], ensure_ascii=False) if res.get("confidence") else None,
                 "latency_ms": res.get("latency_ms"),
                 "ttft_ms": res.get("ttft_ms"), "tokens_per_s": meta.get("tokens_per_s"),
                 "reasoning_tokens": meta.get("reasoning_tokens"),

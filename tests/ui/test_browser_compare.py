@@ -251,18 +251,21 @@ def test_bad_transaction_json_is_a_clear_error(page):
     expect(page.get_by_text("amount: Input should be greater than 0")).to_be_visible(timeout=10000)
 
 
-def run_bundled(page, limit: int, name: str) -> None:
-    """Run the first `limit` bundled experiments as the run `name`, to its end."""
+def run_bundled(page, limit: int, name: str, read_back: bool = False) -> None:
+    """Run the first `limit` bundled experiments as the run `name`, to its end (`read_back`: System
+    B's answers read again by its model)."""
     page.get_by_role("tab", name="Compare").click()
     page.get_by_role("tab", name="Batch").click()
     page.fill("#batch-limit input", str(limit))
     page.fill("#batch-run-name textarea", name)
+    if read_back:
+        page.locator("#batch-read-back input").check()
     page.click("#batch-go")
     expect(page.locator("#batch-progress")).to_contain_text(f"Finished — {limit}/{limit}", timeout=120000)
 
 
 def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
-    run_bundled(page, 10, "browser-test")
+    run_bundled(page, 10, "browser-test", read_back=True)
     expect(page.locator("#batch-progress")).to_contain_text("10 answers failed (System A: 10)")  # no key
     expect(page.locator("#batch-table")).to_contain_text("exp-")
     expect(page.locator("#batch-table")).to_contain_text("TTFT ms")  # headers an analyst reads
@@ -288,6 +291,11 @@ def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
     assert {r["system"] for r in rows} == {"A", "B"}
     assert {r["risk_level"] for r in rows} <= {"", *LEVELS}  # the level each answer gives a transaction, if any
     expect(page.locator("#batch-table").get_by_role("columnheader").filter(has_text="risk")).to_have_count(1)
+    # System B's answers read back: the figures its model was unsure of ("none" when sure of all)
+    expect(page.locator("#batch-table").get_by_role("columnheader").filter(has_text="unsure figures")
+           ).to_have_count(1)
+    assert any(r["unsure_figures"] and r["sure_share"] for r in rows if r["system"] == "B")
+    assert not any(r["unsure_figures"] for r in rows if r["system"] == "A")
     summary = page.locator("#batch-summary")
     expect(summary.get_by_role("row").filter(has_text="cost per 1,000 answers")).to_contain_text("$")
     assert all(r["cost_usd"] for r in rows if r["system"] == "B")  # the router's refusals at $0

@@ -184,3 +184,20 @@ def test_a_headless_run_with_system_bs_adapter(tmp_path, capsys, demo_model_dir)
     capsys.readouterr()
     assert run_batch(argv) == 2  # resumed without it: two models in one table
     assert "answered by System B with the adapter 'french-reasoning'" in capsys.readouterr().err
+
+
+def test_a_headless_run_reads_system_bs_answers_back_and_its_csv_keeps_the_reading(tmp_path, capsys, demo_model_dir):
+    from workbench.run_files import read_run_file
+
+    runs, out = tmp_path / "runs", tmp_path / "read.csv"
+    argv = ["--run", "read-back", "--experiments", str(_questions(tmp_path)), "--systems", "B", "--out", str(out),
+            "--model", str(demo_model_dir), "--results-dir", str(runs), "--params", '{"temperature": 0}', "--read-back"]
+    assert run_batch(argv) == 0
+    records = latest_records(run_file(runs, "read-back"))
+    for rec in records:
+        reading = rec["system_b"]["confidence"]
+        assert 0 < reading["sure_share"] <= 1 and isinstance(reading["unsure_figures"], list)
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert all(row["unsure_figures"] and row["sure_share"] and json.loads(row["confidence"]) for row in rows)
+    reopened = {r["experiment_id"]: r["system_b"]["confidence"] for r in read_run_file(out)}
+    assert reopened == {r["experiment_id"]: r["system_b"]["confidence"] for r in records}  # a colleague's CSV too

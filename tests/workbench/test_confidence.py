@@ -58,3 +58,45 @@ def test_the_answer_is_shaded_token_by_token_and_escaped():
     assert 'title="20% · also: “low” 70%" style="background:#fca5a5;color:#111">high</span>' in page
     assert 'style="background:#fcd34d;color:#111">5</span>' in page
     assert 'style="background:#fef3c7;color:#111"> &lt;b&gt;</span>' in page
+
+
+class Reader:
+    """An engine that reads answers back as it is told: `chances`, or raising `error`."""
+
+    def __init__(self, chances=None, error=None):
+        self.chances, self.error = chances, error
+
+    def answer_confidence(self, request, reasoning, answer):
+        if self.error:
+            raise self.error
+        return self.chances
+
+
+def _rec(response="The P/E ratio is 15, a moderate multiple.", error=None):
+    return {"system_b": {"response": response, "reasoning": "", "metadata": {"error": error}}}
+
+
+def test_a_batch_answer_read_back_keeps_its_unsure_figures_for_the_table_csv_and_details():
+    from engines.base import InvalidRequestError
+    from engines.local import LocalFailure
+    from workbench.confidence import read_back, unsure_cell, unsure_line
+
+    rec = read_back(_rec(), Reader(CHANCES), None)
+    reading = rec["system_b"]["confidence"]
+    assert reading == {"sure_share": round(11 / 13, 4),
+                       "unsure_figures": [{"figure": "15", "prob": 0.41, "instead": [["0", 0.38], ["2", 0.09]]}]}
+    assert unsure_cell(rec["system_b"]) == "15 (41%)"
+    assert unsure_line(rec["system_b"]) == "**15** (41%; it also weighed “0” 38%, “2” 9%)"
+    sure = read_back(_rec("It is 15."), Reader(tokens("It is 15.", ("It", 0.99, SURE), (" is", 0.9, SURE),
+                                                      (" 15", 0.7, SURE), (".", 0.99, SURE))), None)
+    assert unsure_cell(sure["system_b"]) == "none"
+    assert unsure_line(sure["system_b"]) == "none (100% of its tokens at even odds or better)"
+    # nothing to read: a failed answer, an empty one, the router's own refusal; a failure is kept and said
+    assert "confidence" not in read_back(_rec(error="boom"), Reader(CHANCES), None)["system_b"]
+    assert "confidence" not in read_back(_rec("  "), Reader(CHANCES), None)["system_b"]
+    refused = Reader(error=InvalidRequestError("the router answered this question itself: no model wrote that answer"))
+    assert "confidence" not in read_back(_rec(), refused, None)["system_b"]
+    failed = read_back(_rec(), Reader(error=LocalFailure("the local model's process is gone")), None)
+    assert unsure_cell(failed["system_b"]) is None
+    assert unsure_line(failed["system_b"]) == "not read back: the local model's process is gone"
+    assert unsure_cell({"response": "x"}) is None and unsure_line(None) is None
