@@ -165,3 +165,19 @@ def unsure_line(res: dict[str, Any] | None) -> str | None:
         instead = ", ".join(f"“{t.strip() or t}” {_pct(p)}" for t, p in f.get("instead") or [])
         said.append(f"**{f['figure']}** ({_pct(f['prob'])}" + (f"; it also weighed {instead})" if instead else ")"))
     return " · ".join(said)
+
+
+def read_back_line(records: list[dict[str, Any]], shown: int = 3) -> str | None:
+    """How many of a run's System B answers read back had a figure the model was unsure of, and
+    the least sure first (Markdown); None where none was read back."""
+    read = [(rec["experiment_id"], c) for rec in records
+            if (c := ((rec.get("system_b") or {}).get("confidence"))) and "error" not in c]
+    if not read:
+        return None
+    unsure = sorted(((min(f["prob"] for f in c["unsure_figures"]), exp_id) for exp_id, c in read
+                     if c.get("unsure_figures")))
+    answers = "answer read back has" if len(read) == 1 else "answers read back have"
+    said = f"{len(unsure)} of {len(read)} {answers} a figure System B's model was unsure of"
+    if unsure:
+        said += " (the least sure first: " + ", ".join(f"`{exp_id}`" for _, exp_id in unsure[:shown]) + ")"
+    return said

@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from workbench.breakdown import breakdown, breakdown_columns
 from workbench.charts import run_figures
 from workbench.compare import SYSTEMS, both_answered, still_to_run
+from workbench.confidence import read_back_line
 from workbench.differences import (
     differences,
     disagreement_line,
@@ -78,6 +79,8 @@ def findings(records: list[dict[str, Any]], summ: dict[str, Any] | None = None) 
         text += f"\n\n**The answers' figures:** {figures}"
     if risk := risk_line(records):
         text += f"\n\n**The risk levels they give:** {risk}"
+    if unsure := read_back_line(records):
+        text += f"\n\n**Figures System B's model was unsure of:** {unsure}"
     if by_category := checks_by_category(summ):
         text += f"\n\n**Passed every check, by category:** {by_category}"
     if paired := paired_checks_line(records):

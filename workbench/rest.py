@@ -37,8 +37,9 @@ from workbench.compare import (
     safe_run_name,
     saved_run_file,
     saved_runs,
+    system_b_request,
 )
-from workbench.confidence import chances_json, confidence_summary, unsure_figures
+from workbench.confidence import chances_json, confidence_summary, read_back, unsure_figures
 from workbench.differences import figures_agreement, risk_agreement
 from workbench.experiment_runs import experiment_runs, question_runs
 from workbench.experiments import MAX_REFERENCE_CHARS
@@ -77,6 +78,8 @@ class CompareBody(BaseModel):
                                   "team holds right, kept with the record (a judge model judges against it).")
     adapter: str | None = Field(default=None, max_length=64, description="The LoRA adapter System B's model "
                                 "answers with (GET /api/adapters); none = the base model.")
+    read_back: bool = Field(default=False, description="System B's answer read again by its model: "
+                            "`system_b.confidence` names the figures it was unsure of.")
 
 
 class ConfidenceBody(BaseModel):
@@ -204,8 +207,9 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
                                               "msg": validation_problems(exc)}]) from None
         exp = Experiment(id=new_experiment_id(), query=body.query.strip(), transaction=transaction,
                          expect=expect, reference=(body.reference or "").strip() or None)
-        return comparator.run(exp, body.run_system_a, body.run_system_b, params=params,
-                              adapter=(body.adapter or "").strip() or None)
+        rec = comparator.run(exp, body.run_system_a, body.run_system_b, params=params,
+                             adapter=(body.adapter or "").strip() or None)
+        return read_back(rec, services.pipeline, system_b_request(rec)) if body.read_back else rec
 
     def confidence(body: ConfidenceBody) -> dict[str, Any]:
         """How sure System B's model was of each token of an answer it wrote for `query` (read

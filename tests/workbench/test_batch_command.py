@@ -193,6 +193,7 @@ def test_a_headless_run_reads_system_bs_answers_back_and_its_csv_keeps_the_readi
     argv = ["--run", "read-back", "--experiments", str(_questions(tmp_path)), "--systems", "B", "--out", str(out),
             "--model", str(demo_model_dir), "--results-dir", str(runs), "--params", '{"temperature": 0}', "--read-back"]
     assert run_batch(argv) == 0
+    assert "Figures System B's model was unsure of: " in capsys.readouterr().out
     records = latest_records(run_file(runs, "read-back"))
     for rec in records:
         reading = rec["system_b"]["confidence"]

@@ -227,6 +227,9 @@ def test_rest_reads_system_bs_answer_again_token_by_token(running_app):
     assert "".join(t["text"] for t in sure["tokens"]) == b["response"] and sure["route"] == b["route"]
     assert all(len(t["likeliest"]) == 3 and t["likeliest"][0]["text"] == t["text"] for t in sure["tokens"])  # greedy
     assert sure["summary"].startswith("**System B's model gave ") and isinstance(sure["unsure_figures"], list)
+    status, again = post(f"{running_app[0]}/api/compare", {**question, "read_back": True})  # read back at once
+    assert status == 200 and again["system_b"]["confidence"]["sure_share"] > 0
+    assert "confidence" not in body["system_b"]  # only when asked
     status, odd = post(f"{running_app[0]}/api/confidence", {**read, "answer": "The ratio is 99.", "top": 5})
     assert status == 200 and [f["figure"] for f in odd["unsure_figures"]] == ["99"]
     assert odd["unsure_figures"][0]["prob"] < 0.5 and "⚠️ Figures it was unsure of (1 of 1): **99**" in odd["summary"]

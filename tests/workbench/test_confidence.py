@@ -100,3 +100,19 @@ def test_a_batch_answer_read_back_keeps_its_unsure_figures_for_the_table_csv_and
     assert unsure_cell(failed["system_b"]) is None
     assert unsure_line(failed["system_b"]) == "not read back: the local model's process is gone"
     assert unsure_cell({"response": "x"}) is None and unsure_line(None) is None
+
+
+def test_a_runs_line_counts_the_answers_with_an_unsure_figure_least_sure_first():
+    from workbench.confidence import read_back_line
+
+    def rec(exp_id, *probs, error=None):
+        reading = {"error": error} if error else {"sure_share": 0.9, "unsure_figures": [
+            {"figure": "15", "prob": p, "instead": []} for p in probs]}
+        return {"experiment_id": exp_id, "system_b": {"confidence": reading}}
+
+    records = [rec("e1", 0.4), rec("e2"), rec("e3", 0.45, 0.1), rec("e4", error="gone"), {"experiment_id": "e5"},
+               rec("e6", 0.3)]
+    assert read_back_line(records, shown=2) == ("3 of 4 answers read back have a figure System B's model was unsure "
+                                                "of (the least sure first: `e3`, `e6`)")
+    assert read_back_line([rec("e2")]) == "0 of 1 answer read back has a figure System B's model was unsure of"
+    assert read_back_line([{"experiment_id": "e5", "system_b": {}}]) is None
