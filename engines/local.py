@@ -303,8 +303,15 @@ class LocalEngine:
 
         def work() -> list[TokenChance]:
             names = [request.adapter or "__base__"] if self.scheduler.uses_adapters else None
-            return token_chances(self.scheduler.model, self.tokenizer, head, answer, device=self.device, top=top,
-                                 adapter_names=names)
+            try:
+                return token_chances(self.scheduler.model, self.tokenizer, head, answer, device=self.device, top=top,
+                                     adapter_names=names)
+            except (RuntimeError, ValueError) as exc:  # out of memory, a model that refuses the call
+                if self.device.type == "cuda":
+                    torch.cuda.empty_cache()
+                raise LocalFailure("the answer could not be read again: " + (
+                    "the local model ran out of memory" if isinstance(exc, torch.OutOfMemoryError)
+                    or "out of memory" in str(exc).lower() else f"{type(exc).__name__}: {exc}")) from exc
         return self.scheduler.between_steps(work)
 
     def stream(self, request: ChatRequest,

@@ -65,7 +65,9 @@ def confidence_summary(chances: list[TokenChance], answer: str, who: str = "The 
     if not chances:
         return f"{who} wrote no answer to read."
     sure = sum(c.prob >= UNSURE for c in chances)
-    lines = [f"**{who} gave {sure:,} of the answer's {len(chances):,} tokens ({sure / len(chances):.0%}) even odds "
+    whole = chances[-1].start + len(chances[-1].text) >= len(answer.rstrip())  # else its first tokens (MAX_TOKENS)
+    which = "the answer's" if whole else "the first"
+    lines = [f"**{who} gave {sure:,} of {which} {len(chances):,} tokens ({sure / len(chances):.0%}) even odds "
              f"or better** (median {_pct(statistics.median(c.prob for c in chances))}; its own probabilities, "
              "before temperature, top-p and the other sampling settings)."]
     figures = unsure_figures(chances, answer)

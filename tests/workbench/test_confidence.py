@@ -116,3 +116,11 @@ def test_a_runs_line_counts_the_answers_with_an_unsure_figure_least_sure_first()
                                                 "of (the least sure first: `e3`, `e6`)")
     assert read_back_line([rec("e2")]) == "0 of 1 answer read back has a figure System B's model was unsure of"
     assert read_back_line([{"experiment_id": "e5", "system_b": {}}]) is None
+
+
+def test_an_answer_read_only_in_part_says_its_first_tokens():
+    answer = "It is 15. " + "More words follow. " * 3
+    chances = tokens(answer, ("It", 0.99, SURE), (" is", 0.9, SURE))
+    assert confidence_summary(chances, answer).startswith("**The model gave 2 of the first 2 tokens (100%)")
+    assert confidence_html(chances, answer).endswith(" 15. More words follow. More words follow. More words follow. "
+                                                     "</div>")

@@ -69,3 +69,19 @@ def test_what_the_model_had_written_before_the_answer():
 
 def test_an_empty_answer_has_no_tokens(local_engine):
     assert local_engine.answer_confidence(ChatRequest.single(QUESTION), "", "  ") == []
+
+
+def test_a_reading_that_runs_out_of_memory_is_a_clear_failure_and_the_engine_goes_on(local_engine, monkeypatch):
+    import torch
+
+    import engines.local
+    from engines.local import LocalFailure
+
+    def out_of_memory(*args, **kwargs):
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    monkeypatch.setattr(engines.local, "token_chances", out_of_memory)
+    request = ChatRequest.single(QUESTION, params=GenerationParams(temperature=0, max_new_tokens=40))
+    with pytest.raises(LocalFailure, match="the answer could not be read again: the local model ran out of memory"):
+        local_engine.answer_confidence(request, "", "The P/E ratio is 15.")
+    assert collect(local_engine.stream(request)).error is None  # the engine still answers
