@@ -12,12 +12,14 @@ was of it, its probabilities shown on hovering.
 from __future__ import annotations
 
 import html
+import re
 import statistics
 from typing import Any
 
 from engines.base import EngineError, InvalidRequestError
 from engines.confidence import TokenChance
 from workbench.figures import answer_figure_places
+from workbench.safety import safe_markdown
 
 UNSURE = 0.5  # a token the model gave less than even odds: another was about as likely, or likelier
 SHOWN = 5  # figures, and words, named at most
@@ -25,19 +27,29 @@ SHOWN = 5  # figures, and words, named at most
 SHADES = ((0.25, "#fca5a5"), (0.5, "#fcd34d"), (0.8, "#fef3c7"))
 
 
+def _quoted(text: str) -> str:
+    """A token as the summary quotes it: Markdown's marks in it ("**", "_") shown, not obeyed."""
+    return re.sub(r"([\\`*_\[\]#|])", r"\\\1", safe_markdown(text.strip() or text))
+
+
 def _pct(p: float) -> str:
     return f"{p:.0%}" if p >= 0.01 else "<1%"
 
 
-def _others(chance: TokenChance, most: int = 2) -> str:
-    """What else the model weighed at a token's place: "“0” 38%, “7” 9%" (the token itself left out)."""
-    said = [f"“{text.strip() or text}” {_pct(p)}" for text, p in chance.likeliest if text != chance.text][:most]
+def _plain(text: str) -> str:
+    return text.strip() or text
+
+
+def _others(chance: TokenChance, most: int = 2, show=_quoted) -> str:
+    """What else the model weighed at a token's place: "“0” 38%, “7” 9%" (the token itself left
+    out), each token written by `show` (quoted for Markdown, or _plain for a tooltip)."""
+    said = [f"“{show(text)}” {_pct(p)}" for text, p in chance.likeliest if text != chance.text][:most]
     return ", ".join(said)
 
 
 def _about(chance: TokenChance) -> str:
     others = _others(chance)
-    return f"“{chance.text.strip()}” at {_pct(chance.prob)}" + (f"; it also weighed {others}" if others else "")
+    return f"“{_quoted(chance.text)}” at {_pct(chance.prob)}" + (f"; it also weighed {others}" if others else "")
 
 
 def unsure_figures(chances: list[TokenChance], answer: str) -> list[tuple[str, TokenChance]]:
@@ -73,7 +85,7 @@ def confidence_summary(chances: list[TokenChance], answer: str, who: str = "The 
     figures = unsure_figures(chances, answer)
     stated = answer_figure_places(answer)
     if figures:
-        named = " · ".join(f"**{text}** ({_about(c)})" for text, c in figures[:SHOWN])
+        named = " · ".join(f"**{_quoted(text)}** ({_about(c)})" for text, c in figures[:SHOWN])
         more = f" and {len(figures) - SHOWN} more" if len(figures) > SHOWN else ""
         lines.append(f"⚠️ Figures it was unsure of ({len(figures)} of {len(stated)}): {named}{more} — a second run "
                      "may well state them otherwise.")
@@ -96,7 +108,8 @@ def confidence_html(chances: list[TokenChance], answer: str) -> str:
     for c in chances:
         if c.start > at:
             out.append(html.escape(answer[at:c.start]))
-        tip = f"{_pct(c.prob)}" + (f" · also: {_others(c, 4)}" if _others(c, 4) else "")
+        others = _others(c, 4, _plain)
+        tip = _pct(c.prob) + (f" · also: {others}" if others else "")
         colour = _shade(c.prob)
         style = f' style="background:{colour};color:#111"' if colour else ""
         out.append(f'<span class="tok" title="{html.escape(tip, quote=True)}"{style}>{html.escape(c.text)}</span>')
@@ -164,8 +177,9 @@ def unsure_line(res: dict[str, Any] | None) -> str | None:
         return f"none ({confidence['sure_share']:.0%} of its tokens at even odds or better)"
     said = []
     for f in figures:
-        instead = ", ".join(f"“{t.strip() or t}” {_pct(p)}" for t, p in f.get("instead") or [])
-        said.append(f"**{f['figure']}** ({_pct(f['prob'])}" + (f"; it also weighed {instead})" if instead else ")"))
+        instead = ", ".join(f"“{_quoted(t)}” {_pct(p)}" for t, p in f.get("instead") or [])
+        also = f"; it also weighed {instead}" if instead else ""
+        said.append(f"**{_quoted(f['figure'])}** ({_pct(f['prob'])}{also})")
     return " · ".join(said)
 
 
