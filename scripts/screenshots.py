@@ -34,8 +34,10 @@ def main() -> None:
             from workbench.settings import DEMO_MODEL_DIR
 
             base_url = stack.enter_context(transformers_serve(DEMO_MODEL_DIR))
+            # the stand-in's tokenizer and context are the demo model's: Chat's gauge counts its prompts
             system_a = {"system_a_provider": "custom", "system_a_base_url": base_url,
-                        "system_a_model": str(DEMO_MODEL_DIR)}
+                        "system_a_model": str(DEMO_MODEL_DIR), "system_a_tokenizer": str(DEMO_MODEL_DIR),
+                        "system_a_context": 2048}
         shoot(system_a)
     print(f"screenshots -> {OUT}")
 
@@ -75,7 +77,7 @@ def shoot(system_a: dict[str, str]) -> None:
             page.wait_for_timeout(800)
             expect(page.get_by_text("Put aside under Earlier")).to_be_hidden(timeout=30000)  # its note gone
             page.locator("#chat-question textarea").press_sequentially("Et la convexité ?")  # the gauge measures it
-            expect(page.locator("#chat-gauge")).to_contain_text("System A · remote MoE: about")
+            expect(page.locator("#chat-gauge")).to_contain_text("System A · remote MoE:")
             page.screenshot(path=OUT / "chat.png", full_page=True)
 
             # an example from the experiment set: its question, its transaction and its checks filled in
@@ -88,6 +90,11 @@ def shoot(system_a: dict[str, str]) -> None:
             expect(page.locator("#cmp-verdict-note")).to_contain_text("Record a verdict", timeout=60000)  # both done
             page.wait_for_timeout(1500)  # the list of comparisons below has its new rows
             page.screenshot(path=OUT / "compare.png", full_page=True)
+            # System B's answer read again by its model, token by token
+            page.get_by_text("How sure was System B's model of its answer? (token by token)").click()
+            page.click("#cmp-confidence")
+            expect(page.locator("#cmp-confidence-summary")).to_contain_text("even odds", timeout=60000)
+            page.locator("#cmp-confidence-box").screenshot(path=OUT / "confidence.png")
 
             page.get_by_role("tab", name="Batch").click()
             page.fill("#batch-limit input", "10")
