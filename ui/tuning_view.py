@@ -24,11 +24,12 @@ from workbench.tuning import CONFIG_FIELDS, MAX_CONFIGS, config_summary, priced,
 
 # after the configuration and repeat, the parameters that differ between runs, then these
 RESULT_FIGURES = ["finish_reason", "truncated_in_reasoning", "reasoning_share", "reasoning_tokens", "answer_tokens",
-                  "latency_ms", "answer", "distinct_2", "repetition_rate", "planning_phrases",
-                  "identical_across_repeats", "params_not_applied", "error"]
+                  "latency_ms", "answer", "sure_share", "unsure_figures", "distinct_2", "repetition_rate",
+                  "planning_phrases", "identical_across_repeats", "params_not_applied", "error"]
 RESULT_WIDTHS = {"config": "70px", "repeat": "70px", "answer": "340px", "planning_phrases": "180px",
+                 "unsure_figures": "140px",
                  "params_not_applied": "160px", "error": "200px"}
-METRICS = ["reasoning_share", "latency_ms", "answer_tokens", "reasoning_tokens", "distinct_2",
+METRICS = ["reasoning_share", "latency_ms", "answer_tokens", "reasoning_tokens", "sure_share", "distinct_2",
            "repetition_rate", "ttft_ms", "checks_passed"]
 
 

@@ -52,6 +52,11 @@ def _about(chance: TokenChance) -> str:
     return f"“{_quoted(chance.text)}” at {_pct(chance.prob)}" + (f"; it also weighed {others}" if others else "")
 
 
+def sure_share(chances: list[TokenChance]) -> float | None:
+    """The share of the tokens the model gave even odds or better (None: no tokens)."""
+    return round(sum(c.prob >= UNSURE for c in chances) / len(chances), 4) if chances else None
+
+
 def unsure_figures(chances: list[TokenChance], answer: str) -> list[tuple[str, TokenChance]]:
     """The figures the answer states whose least likely token the model gave less than even odds,
     least sure first: (the figure as written, that token)."""
@@ -148,7 +153,7 @@ def read_back(rec: dict[str, Any], engine: Any, request: Any) -> dict[str, Any]:
         return rec
     if chances:
         b["confidence"] = {
-            "sure_share": round(sum(c.prob >= UNSURE for c in chances) / len(chances), 4),
+            "sure_share": sure_share(chances),
             "unsure_figures": [{"figure": text, "prob": round(c.prob, 4),
                                 "instead": [[t, round(p, 4)] for t, p in c.likeliest if t != c.text][:2]}
                                for text, c in unsure_figures(chances, b["response"])]}

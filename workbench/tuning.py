@@ -19,8 +19,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engines.base import ChatRequest, Engine, GenerationParams, collect
+from engines.base import ChatRequest, Engine, EngineError, GenerationParams, collect
 from workbench.checks import check_columns, score
+from workbench.confidence import sure_share, unsure_figures
 from workbench.export import read_saved, typed_row
 from workbench.jobs import as_they_finish
 from workbench.language import part_language
@@ -119,8 +120,8 @@ def run_configs(engine: Engine, prompt: str, configs: list[GenerationParams], re
             jobs.append((index, rep + 1, params.model_copy(update={"seed": seed})))
 
     def one(index: int, rep: int, params: GenerationParams) -> dict[str, Any]:
-        result = collect(engine.stream(ChatRequest.single(prompt, system_prompt=system_prompt,
-                                                          params=params, adapter=adapter), cancel))
+        request = ChatRequest.single(prompt, system_prompt=system_prompt, params=params, adapter=adapter)
+        result = collect(engine.stream(request, cancel))
         s = result.stats
         row = {
             "config": index, "repeat": rep,
@@ -136,10 +137,30 @@ def run_configs(engine: Engine, prompt: str, configs: list[GenerationParams], re
             "params_not_applied": ", ".join(s.extras.get("not_applied", [])) or None,
             "cost_usd": s.extras.get("cost_usd"),
             "error": str(result.error) if result.error and result.error.kind != "cancelled" else None,
+            **_read_back(engine, request, result),
         }
         return {**row, **_checked(expect, row)}
 
     yield from as_they_finish(one, jobs, cancel, workers)
+
+
+def _read_back(engine: Engine, request: ChatRequest, result: Any) -> dict[str, Any]:
+    """A finished answer of a local model read back by it (workbench.confidence): `sure_share`,
+    its share of tokens the model gave even odds or better — sampling hotter strays from what the
+    model itself expects, and this says how far — and `unsure_figures`. Nothing for an engine
+    that cannot read (System A), an answer cut short or failed, or a reading that failed."""
+    read = getattr(engine, "answer_confidence", None)
+    if not callable(read) or result.error is not None or not result.content.strip():
+        return {}
+    try:
+        chances = read(request, result.reasoning, result.content)
+    except EngineError:
+        return {}
+    if not chances:
+        return {}
+    return {"sure_share": sure_share(chances),
+            "unsure_figures": " · ".join(f"{text} ({least.prob:.0%})"
+                                         for text, least in unsure_figures(chances, result.content)) or "none"}
 
 
 def _checked(expect: dict[str, Any] | None, row: dict[str, Any]) -> dict[str, Any]:
@@ -185,7 +206,7 @@ def mark_determinism(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- per-configuration summary
 
 SUMMARY_MEANS = ["latency_ms", "reasoning_share", "reasoning_tokens", "answer_tokens", "distinct_2",
-                 "repetition_rate"]
+                 "repetition_rate", "sure_share"]
 
 
 def varying_fields(rows: list[dict[str, Any]]) -> list[str]:
@@ -289,7 +310,7 @@ _BOOLS = ["enable_thinking", "truncated_in_reasoning", "identical_across_repeats
 _NUMBERS: dict[str, type] = {
     "config": int, "repeat": int, "seed": int, "reasoning_tokens": int, "answer_tokens": int,
     "latency_ms": float, "ttft_ms": float, "reasoning_share": float, "distinct_2": float, "repetition_rate": float,
-    "cost_usd": float, "checks_passed": int, "checks_total": int,
+    "cost_usd": float, "checks_passed": int, "checks_total": int, "sure_share": float,
     **{f: int if GenerationParams.model_fields[f].annotation is int else float for f in SWEEPABLE}}
 _TEXTS = ["answer", "reasoning", "planning_phrases"]  # an empty cell is empty text, not a missing value
 

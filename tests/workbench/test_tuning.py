@@ -113,6 +113,15 @@ def test_hot_sampling_differs_across_repeats(local_engine):
     assert rows[0]["identical_across_repeats"] is False
 
 
+def test_each_answer_is_read_back_and_hotter_sampling_strays_from_what_the_model_expects(local_engine):
+    configs = [GenerationParams(temperature=temperature, top_k=0, top_p=1.0, max_new_tokens=60, enable_thinking=False)
+               for temperature in (0.0, 2.0)]
+    rows = list(run_configs(local_engine, "Tell me about penguins and the weather.", configs, repeats=2))
+    assert all(0 < r["sure_share"] <= 1 and r["unsure_figures"] for r in rows)
+    means = {entry["config"]: entry["mean sure_share"] for entry in config_summary(rows)}
+    assert means[1] > means[2]  # greedy writes the model's likeliest token; at 2.0 it often does not
+
+
 def test_a_row_names_the_parameters_system_a_did_not_take(local_engine, monkeypatch):
     from tests.fake_deepseek import KEY_ENV, FakeDeepSeek
 
@@ -123,6 +132,7 @@ def test_a_row_names_the_parameters_system_a_did_not_take(local_engine, monkeypa
         remote = list(run_configs(server.engine("deepseek-chat"), "Qu'est-ce que le P/E ?", configs))
     assert remote[0]["error"] is None
     assert remote[0]["params_not_applied"] == "top_k, no_repeat_ngram_size"
+    assert "sure_share" not in remote[0]  # System A's model is not at hand to read its answer back
     local = list(run_configs(local_engine, "Qu'est-ce que la duration ?", configs))
     assert local[0]["params_not_applied"] is None  # the local engine applies every parameter
 
