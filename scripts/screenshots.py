@@ -99,6 +99,7 @@ def shoot(system_a: dict[str, str]) -> None:
             page.get_by_role("tab", name="Batch").click()
             page.fill("#batch-limit input", "10")
             page.fill("#batch-run-name textarea", "screenshots")
+            page.locator("#batch-read-back input").check()  # the figures System B's model was unsure of
             page.click("#batch-go")
             expect(page.locator("#batch-progress")).to_contain_text("Finished", timeout=180000)
             for plot in ("latency", "refusal", "tokens"):
