@@ -13,7 +13,7 @@ from engines.base import EngineError
 from workbench.blind import is_blind_pending
 from workbench.chat import Turn, asked_request
 from workbench.compare import SYSTEMS, system_b_request
-from workbench.confidence import confidence_html, confidence_summary
+from workbench.confidence import as_written, confidence_html, confidence_summary, token_legend
 from workbench.services import Services
 
 HINT = ("The local model reads the answer again (no new answer is written) and gives each token the probability "
@@ -47,7 +47,7 @@ def answer_confidence_view(services: Services, rec: dict[str, Any] | None) -> tu
     return confidence_summary(chances, b["response"], "System B's model"), confidence_html(chances, b["response"])
 
 
-def _one_turn(services: Services, history: list[Turn], beside: bool) -> tuple[str, str]:
+def _one_turn(services: Services, history: list[Turn], beside: bool, legend: bool) -> tuple[str, str]:
     turn = history[-1].beside if beside else history[-1]
     assert turn is not None
     who = turn.engine_label
@@ -60,7 +60,7 @@ def _one_turn(services: Services, history: list[Turn], beside: bool) -> tuple[st
         chances = read(asked_request(history, beside), turn.reasoning, turn.answer)
     except EngineError as exc:
         return f"**{who}**: its answer cannot be read again: {exc}.", ""
-    return confidence_summary(chances, turn.answer, who), confidence_html(chances, turn.answer)
+    return confidence_summary(chances, turn.answer, who), confidence_html(chances, turn.answer, legend)
 
 
 def chat_confidence_view(services: Services, history: list[Turn]) -> tuple[str, str]:
@@ -70,13 +70,16 @@ def chat_confidence_view(services: Services, history: list[Turn]) -> tuple[str, 
         raise gr.Error("Ask a question first: its answer is read again.")
     if not history[-1].done:
         raise gr.Error("Wait for the answer to finish (or stop it): a finished answer is read again.")
-    sides = [False, True] if history[-1].beside is not None else [False]
-    read = [(_one_turn(services, history, side), (history[-1].beside if side else history[-1]).engine_label)
-            for side in sides]
+    if history[-1].beside is None:
+        summary, page = _one_turn(services, history, False, legend=True)
+        pages = page
+    else:  # one legend above both answers, each under its engine's name
+        read = [(_one_turn(services, history, side, legend=False),
+                 (history[-1].beside if side else history[-1]).engine_label) for side in (False, True)]
+        summary = "\n\n".join(md for (md, _), _ in read)
+        shown = "".join(f"<h4>{html.escape(who)}</h4>{page}" for (_, page), who in read if page)
+        pages = token_legend() + shown if shown else ""
     question = history[-1].question
-    said = f"_The answer to “{question[:80]}{'…' if len(question) > 80 else ''}” (question {len(history)})._"
-    summary = "\n\n".join([said, *(md for (md, _), _ in read)])
-    if len(read) == 1:
-        return summary, read[0][0][1]
-    pages = "".join(f"<h4>{html.escape(who)}</h4>{page}" for (_, page), who in read if page)
-    return summary, pages
+    cut = "…" if len(question) > 80 else ""
+    said = f"_The answer to “{as_written(question[:80])}{cut}” (question {len(history)})._"
+    return f"{said}\n\n{summary}", pages

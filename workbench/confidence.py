@@ -27,8 +27,8 @@ SHOWN = 5  # figures, and words, named at most
 SHADES = ((0.25, "#fca5a5"), (0.5, "#fcd34d"), (0.8, "#fef3c7"))
 
 
-def _quoted(text: str) -> str:
-    """A token as the summary quotes it: Markdown's marks in it ("**", "_") shown, not obeyed."""
+def as_written(text: str) -> str:
+    """A token (or any text) as Markdown quotes it: its marks ("**", "_") and tags shown, not obeyed."""
     return re.sub(r"([\\`*_\[\]#|])", r"\\\1", safe_markdown(text.strip() or text))
 
 
@@ -40,7 +40,7 @@ def _plain(text: str) -> str:
     return text.strip() or text
 
 
-def _others(chance: TokenChance, most: int = 2, show=_quoted) -> str:
+def _others(chance: TokenChance, most: int = 2, show=as_written) -> str:
     """What else the model weighed at a token's place: "“0” 38%, “7” 9%" (the token itself left
     out), each token written by `show` (quoted for Markdown, or _plain for a tooltip)."""
     said = [f"“{show(text)}” {_pct(p)}" for text, p in chance.likeliest if text != chance.text][:most]
@@ -49,7 +49,7 @@ def _others(chance: TokenChance, most: int = 2, show=_quoted) -> str:
 
 def _about(chance: TokenChance) -> str:
     others = _others(chance)
-    return f"“{_quoted(chance.text)}” at {_pct(chance.prob)}" + (f"; it also weighed {others}" if others else "")
+    return f"“{as_written(chance.text)}” at {_pct(chance.prob)}" + (f"; it also weighed {others}" if others else "")
 
 
 def sure_share(chances: list[TokenChance]) -> float | None:
@@ -90,7 +90,7 @@ def confidence_summary(chances: list[TokenChance], answer: str, who: str = "The 
     figures = unsure_figures(chances, answer)
     stated = answer_figure_places(answer)
     if figures:
-        named = " · ".join(f"**{_quoted(text)}** ({_about(c)})" for text, c in figures[:SHOWN])
+        named = " · ".join(f"**{as_written(text)}** ({_about(c)})" for text, c in figures[:SHOWN])
         more = f" and {len(figures) - SHOWN} more" if len(figures) > SHOWN else ""
         lines.append(f"⚠️ Figures it was unsure of ({len(figures)} of {len(stated)}): {named}{more} — a second run "
                      "may well state them otherwise.")
@@ -106,9 +106,10 @@ def _shade(prob: float) -> str | None:
     return next((colour for below, colour in SHADES if prob < below), None)
 
 
-def confidence_html(chances: list[TokenChance], answer: str) -> str:
+def confidence_html(chances: list[TokenChance], answer: str, legend: bool = True) -> str:
     """The answer with each token shaded by how unsure the model was of it (none at 80% or more),
-    its probability and the likeliest tokens in its tooltip; text between tokens kept as written."""
+    its probability and the likeliest tokens in its tooltip; text between tokens kept as written;
+    the shades' legend above it (`legend`: not above a second answer under the first)."""
     out, at = [], 0
     for c in chances:
         if c.start > at:
@@ -120,11 +121,17 @@ def confidence_html(chances: list[TokenChance], answer: str) -> str:
         out.append(f'<span class="tok" title="{html.escape(tip, quote=True)}"{style}>{html.escape(c.text)}</span>')
         at = c.start + len(c.text)
     out.append(html.escape(answer[at:]))
-    legend = " ".join(f'<span style="background:{colour};color:#111;padding:0 4px">under {below:.0%}</span>'
+    above = token_legend() if legend else ""
+    return f'{above}<div class="token-answer" style="white-space:pre-wrap;line-height:1.7">{"".join(out)}</div>'
+
+
+
+def token_legend() -> str:
+    """What the shades of confidence_html mean (HTML)."""
+    shades = " ".join(f'<span style="background:{colour};color:#111;padding:0 4px">under {below:.0%}</span>'
                       for below, colour in SHADES)
-    return (f'<div class="token-legend">Shaded by the model\'s probability of each token: {legend} '
-            "(hover a token for its probability and what else the model weighed)</div>"
-            f'<div class="token-answer" style="white-space:pre-wrap;line-height:1.7">{"".join(out)}</div>')
+    return (f'<div class="token-legend">Shaded by the model\'s probability of each token: {shades} '
+            "(hover a token for its probability and what else the model weighed)</div>")
 
 
 def chances_json(chances: list[TokenChance]) -> list[dict[str, Any]]:
@@ -182,9 +189,9 @@ def unsure_line(res: dict[str, Any] | None) -> str | None:
         return f"none ({confidence['sure_share']:.0%} of its tokens at even odds or better)"
     said = []
     for f in figures:
-        instead = ", ".join(f"“{_quoted(t)}” {_pct(p)}" for t, p in f.get("instead") or [])
+        instead = ", ".join(f"“{as_written(t)}” {_pct(p)}" for t, p in f.get("instead") or [])
         also = f"; it also weighed {instead}" if instead else ""
-        said.append(f"**{_quoted(f['figure'])}** ({_pct(f['prob'])}{also})")
+        said.append(f"**{as_written(f['figure'])}** ({_pct(f['prob'])}{also})")
     return " · ".join(said)
 
 

@@ -47,11 +47,18 @@ def test_two_boxes_side_by_side_are_each_read_and_system_a_is_said_to_lend_none(
     assert "**System B · local model gave" in summary
     assert f"**System B · local model · adapter {adapter} gave" in summary
     assert page.count("<h4>") == 2 and f"<h4>System B · local model · adapter {adapter}</h4>" in page
+    assert page.count('class="token-legend"') == 1  # one legend above both
     turn.beside = asked(services, REMOTE, "What is EBITDA?")  # no key here: it failed
     assert "**System A · remote MoE** gave no answer to read." in chat_confidence_view(services, [turn])[0]
     turn.beside.error, turn.beside.answer = None, "EBITDA is earnings before interest."
     assert "its model runs on the provider's server, which does not lend its probabilities here" in \
         chat_confidence_view(services, [turn])[0]
+
+
+def test_the_question_named_above_the_reading_shows_its_markdown_as_written(services):
+    turn = asked(services, LOCAL, "Is the **P_E** ratio < 15?")
+    assert chat_confidence_view(services, [turn])[0].startswith(
+        "_The answer to “Is the \\*\\*P\\_E\\*\\* ratio &lt; 15?” (question 1)._")
 
 
 def test_chat_refuses_with_no_answer_or_one_still_coming(services):
