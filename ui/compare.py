@@ -147,7 +147,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
                                               "finished experiments are skipped)", max_length=60,
                                               elem_id="batch-run-name")
                         read_back = gr.Checkbox(False, label="Read System B's answers again: the figures its model "
-                                                "was unsure of (about a twentieth of the time an answer takes)",
+                                                "was unsure of (a tenth to a twentieth of the time an answer takes)",
                                                 elem_id="batch-read-back")
                         with gr.Row():
                             batch_go = gr.Button("Run batch", variant="primary", elem_id="batch-go")
