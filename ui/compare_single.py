@@ -337,8 +337,10 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     log_out = [log, log_table, log_csv, log_questions]
     keep = {"fn": remembered, "inputs": [last, log], "outputs": log_out, "api_visibility": "private",
             "queue": False}
-    # another comparison shown: a reason typed for the last one, or the judge model's verdict, is not this one's
-    forget_why = {"fn": lambda: ("", ""), "inputs": None, "outputs": [why, model_note], "api_visibility": "private",
+    # another comparison shown: a reason typed for the last one, the judge model's verdict or System B's
+    # answer read token by token is not this one's (a verdict, a judge or checks scored again keep them)
+    forget_why = {"fn": lambda: ("", "", "", ""), "inputs": None,
+                  "outputs": [why, model_note, sure["summary"], sure["tokens"]], "api_visibility": "private",
                   "queue": False}
     for trigger in (go_btn.click, query.submit):
         trigger(**forget_why)
@@ -353,10 +355,9 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         return question_runs_view(services.settings.results_dir, rec, judge_of(request))
 
     last.change(saved_runs_of, last, [elsewhere["note"], elsewhere["table"]], api_visibility="private")
-    # token by token, of the comparison shown: another one shown clears it
+    # token by token, of the comparison shown (another one shown clears it: forget_why)
     sure["button"].click(lambda rec: answer_confidence_view(services, rec), last, [sure["summary"], sure["tokens"]],
                          api_visibility="private", **services.heavy_event)
-    last.change(lambda: ("", ""), None, [sure["summary"], sure["tokens"]], api_visibility="private", queue=False)
     # a write-up is of the comparison shown as it was: another one, or a verdict given since, hides it
     write_ups = [write_up_md, write_up_page]
     last.change(lambda: [gr.update(visible=False)] * 2, None, write_ups, api_visibility="private", queue=False)

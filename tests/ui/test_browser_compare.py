@@ -237,6 +237,9 @@ def test_system_bs_answer_is_read_again_token_by_token(page):
     tokens = page.locator("#cmp-confidence-tokens .tok")
     expect(tokens.first).to_have_attribute("title", re.compile(r"^\d+%|<1%"))
     assert "Risk: HIGH" in page.locator("#cmp-confidence-tokens .token-answer").inner_text()
+    page.click("#cmp-verdict-1")  # a verdict on the same comparison keeps what was read
+    expect(page.locator("#cmp-verdict-note")).to_contain_text("Verdict B better recorded")
+    expect(summary).to_contain_text("even odds or better")
     page.fill("#cmp-query textarea", "Assess the risk of this transaction, briefly.")  # another one: cleared
     page.click("#cmp-go")
     expect(summary).to_have_text("", timeout=30000)
