@@ -56,7 +56,8 @@ def token_chances(model: Any, tokenizer: Any, head: str, answer: str, *, device:
     tokens at its place (at most MAX_TOKENS of them; the rest are not read)."""
     if not answer.strip():
         return []
-    enc = tokenizer(head + answer, add_special_tokens=False, return_offsets_mapping=True)
+    full = head + answer
+    enc = tokenizer(full, add_special_tokens=False, return_offsets_mapping=True)
     ids, offsets = enc["input_ids"], enc["offset_mapping"]
     cut = len(head)
     first = next((i for i, (_, end) in enumerate(offsets) if end > cut), len(ids))
@@ -87,6 +88,6 @@ def token_chances(model: Any, tokenizer: Any, head: str, answer: str, *, device:
     for i in range(n):
         start, end = offsets[first + i]
         start = max(start, cut)
-        chances.append(TokenChance(text=(head + answer)[start:end], start=start - cut, prob=probs[i],
+        chances.append(TokenChance(text=full[start:end], start=start - cut, prob=probs[i],
                                    likeliest=tuple((text(t), p) for t, p in zip(likeliest[i], values[i], strict=True))))
     return chances

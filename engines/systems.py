@@ -56,6 +56,11 @@ REFUSAL_TEXT = (
 NO_MODEL_CALL = "router (no model call)"  # the model id of an answer the router gave itself
 
 
+class RouterAnswered(InvalidRequestError):
+    """The router answered this question itself (a refusal): no model wrote that answer, so there
+    is none to read back."""
+
+
 def route_extras(decision: RouteDecision, policy: RoutePolicy) -> dict[str, Any]:
     return {"route": decision.route, "route_confidence": decision.confidence,
             "route_reasons": list(decision.reasons), "handling_mode": policy.mode}
@@ -111,7 +116,7 @@ class RoutedEngine:
         model wrote the answer), or the local model cannot read answers again."""
         routed = self.routed(request, self.decide(request)[1])
         if routed is None:
-            raise InvalidRequestError("the router answered this question itself: no model wrote that answer")
+            raise RouterAnswered("the router answered this question itself: no model wrote that answer")
         read = getattr(self.engine, "answer_confidence", None)
         if not callable(read):
             raise InvalidRequestError("this engine cannot read an answer again token by token")

@@ -16,8 +16,9 @@ import re
 import statistics
 from typing import Any
 
-from engines.base import EngineError, InvalidRequestError
+from engines.base import EngineError
 from engines.confidence import TokenChance
+from engines.systems import RouterAnswered
 from workbench.figures import answer_figure_places
 from workbench.safety import safe_markdown
 
@@ -125,7 +126,6 @@ def confidence_html(chances: list[TokenChance], answer: str, legend: bool = True
     return f'{above}<div class="token-answer" style="white-space:pre-wrap;line-height:1.7">{"".join(out)}</div>'
 
 
-
 def token_legend() -> str:
     """What the shades of confidence_html mean (HTML)."""
     shades = " ".join(f'<span style="background:{colour};color:#111;padding:0 4px">under {below:.0%}</span>'
@@ -150,21 +150,23 @@ def read_back(rec: dict[str, Any], engine: Any, request: Any) -> dict[str, Any]:
         return rec
     try:
         chances = engine.answer_confidence(request, b.get("reasoning") or "", b["response"])
-    except InvalidRequestError as exc:
-        if "router answered" in str(exc):
-            return rec
-        b["confidence"] = {"error": str(exc)}
+    except RouterAnswered:
         return rec
     except EngineError as exc:
         b["confidence"] = {"error": str(exc)}
         return rec
     if chances:
-        b["confidence"] = {
-            "sure_share": sure_share(chances),
+        b["confidence"] = reading(chances, b["response"])
+    return rec
+
+
+def reading(chances: list[TokenChance], answer: str) -> dict[str, Any]:
+    """What is kept of an answer read back (a batch record's `confidence`): {"sure_share",
+    "unsure_figures": [{"figure", "prob", "instead"}]}, the least sure figure first."""
+    return {"sure_share": sure_share(chances),
             "unsure_figures": [{"figure": text, "prob": round(c.prob, 4),
                                 "instead": [[t, round(p, 4)] for t, p in c.likeliest if t != c.text][:2]}
-                               for text, c in unsure_figures(chances, b["response"])]}
-    return rec
+                               for text, c in unsure_figures(chances, answer)]}
 
 
 def unsure_cell(res: dict[str, Any] | None) -> str | None:

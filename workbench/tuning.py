@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from engines.base import ChatRequest, Engine, EngineError, GenerationParams, collect
 from workbench.checks import check_columns, score
-from workbench.confidence import sure_share, unsure_figures
+from workbench.confidence import reading, unsure_cell
 from workbench.export import read_saved, typed_row
 from workbench.jobs import as_they_finish
 from workbench.language import part_language
@@ -158,9 +158,8 @@ def _read_back(engine: Engine, request: ChatRequest, result: Any) -> dict[str, A
         return {}
     if not chances:
         return {}
-    return {"sure_share": sure_share(chances),
-            "unsure_figures": " · ".join(f"{text} ({least.prob:.0%})"
-                                         for text, least in unsure_figures(chances, result.content)) or "none"}
+    kept = reading(chances, result.content)
+    return {"sure_share": kept["sure_share"], "unsure_figures": unsure_cell({"confidence": kept})}
 
 
 def _checked(expect: dict[str, Any] | None, row: dict[str, Any]) -> dict[str, Any]:

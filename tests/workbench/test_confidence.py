@@ -77,8 +77,8 @@ def _rec(response="The P/E ratio is 15, a moderate multiple.", error=None):
 
 
 def test_a_batch_answer_read_back_keeps_its_unsure_figures_for_the_table_csv_and_details():
-    from engines.base import InvalidRequestError
     from engines.local import LocalFailure
+    from engines.systems import RouterAnswered
     from workbench.confidence import read_back, unsure_cell, unsure_line
 
     rec = read_back(_rec(), Reader(CHANCES), None)
@@ -94,7 +94,7 @@ def test_a_batch_answer_read_back_keeps_its_unsure_figures_for_the_table_csv_and
     # nothing to read: a failed answer, an empty one, the router's own refusal; a failure is kept and said
     assert "confidence" not in read_back(_rec(error="boom"), Reader(CHANCES), None)["system_b"]
     assert "confidence" not in read_back(_rec("  "), Reader(CHANCES), None)["system_b"]
-    refused = Reader(error=InvalidRequestError("the router answered this question itself: no model wrote that answer"))
+    refused = Reader(error=RouterAnswered("the router answered this question itself: no model wrote that answer"))
     assert "confidence" not in read_back(_rec(), refused, None)["system_b"]
     failed = read_back(_rec(), Reader(error=LocalFailure("the local model's process is gone")), None)
     assert unsure_cell(failed["system_b"]) is None
