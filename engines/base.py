@@ -18,6 +18,8 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from engines.chances import TokenChance
+
 Channel = Literal["reasoning", "content"]
 FinishReason = Literal["stop", "length", "cancelled", "error"]
 
@@ -219,6 +221,9 @@ class StreamStats:
 class Done:
     stats: StreamStats
     error: EngineError | None = None
+    # how likely the model found each token of the answer, where its provider lent the
+    # probabilities while writing (System A's logprobs; engines.chances); None elsewhere
+    chances: tuple[TokenChance, ...] | None = None
 
 
 StreamEvent = TextDelta | Done
@@ -319,6 +324,7 @@ class Completion:
     content: str
     stats: StreamStats
     error: EngineError | None = None
+    chances: tuple[TokenChance, ...] | None = None  # Done.chances
 
     @property
     def ok(self) -> bool:
@@ -334,5 +340,5 @@ def collect(events: Iterable[StreamEvent]) -> Completion:
             (reasoning if event.channel == "reasoning" else content).append(event.text)
         else:
             return Completion("".join(reasoning).strip(), "".join(content).strip(),
-                              event.stats, event.error)
+                              event.stats, event.error, event.chances)
     raise RuntimeError("stream ended without a Done event")

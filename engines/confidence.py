@@ -14,29 +14,15 @@ answer was written with.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import torch
 
+from engines.chances import TokenChance
 from engines.reasoning import CLOSE_TAG, OPEN_TAG
 
 # the longest answer read (its logits are held together: 2,048 × a 152k vocabulary in bf16 is 0.6 GB)
 MAX_TOKENS = 2048
-
-
-@dataclass(frozen=True)
-class TokenChance:
-    """One token of an answer and how likely the model found it there."""
-
-    text: str  # the token as it reads in the answer
-    start: int  # where it starts in the answer, in characters
-    prob: float  # the model's probability of this token at this place
-    likeliest: tuple[tuple[str, float], ...]  # the likeliest tokens there, most likely first
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "start": self.start, "prob": self.prob,
-                "likeliest": [{"text": t, "prob": p} for t, p in self.likeliest]}
 
 
 def answer_head(prompt: str, thinking: bool, reasoning: str) -> str:

@@ -41,6 +41,7 @@ from engines.base import (
     UpstreamError,
     decode_rate,
 )
+from engines.chances import TOP_LOGPROBS, Logprob, from_logprobs
 from engines.cost import TokenPrices, token_cost
 from engines.reasoning import ThinkSplitter
 from engines.watchdog import Watchdog
@@ -95,6 +96,9 @@ class RemoteConfig:
     # the model's tokenizer (a Hub id or a folder): prompts are then counted, not estimated
     tokenizer: str | None = None
     context_length: int | None = None  # the tokens the model reads at most, as the provider says
+    # ask for each answer token's probability and the likeliest tokens beside it (OpenAI's logprobs):
+    # where the tokens were unsure is shown as for System B's answers read back
+    logprobs: bool = True
 
     def preset(self) -> ProviderPreset:
         try:
@@ -123,6 +127,9 @@ class RemoteEngine:
         # Optional sampling fields (top_k, …) are dropped for good once the server rejects them.
         self._extra_sampling = preset.extra_sampling
         self.context_length = cfg.context_length
+        # asked for until the server refuses them (then dropped for good, and why kept here)
+        self._logprobs = cfg.logprobs
+        self.logprobs_problem: str | None = None
         self._tokenizer = AppTokenizer(cfg.tokenizer, "System A's") if cfg.tokenizer else None
 
     def _key(self) -> str:
@@ -157,7 +164,8 @@ class RemoteEngine:
                 "problem": self.configuration_problem(),
                 "prices": self.cfg.prices.describe() if self.cfg.prices else None,
                 "context_length": self.context_length, "tokenizer": self.cfg.tokenizer,
-                "tokenizer_problem": self.tokenizer_problem}
+                "tokenizer_problem": self.tokenizer_problem,
+                "logprobs": self._logprobs, "logprobs_problem": self.logprobs_problem}
 
     # ------------------------------------------------------------ counting prompts
 
@@ -217,6 +225,8 @@ class RemoteEngine:
             "model": model, "messages": request.chat_messages(), "stream": True,
             "stream_options": {"include_usage": True}, "max_tokens": p.max_new_tokens,
             "temperature": p.temperature, "top_p": p.top_p}
+        if self._logprobs and model != self.preset.reasoning_model:  # DeepSeek's reasoning model refuses them
+            kwargs.update(logprobs=True, top_logprobs=TOP_LOGPROBS)
         if p.seed is not None:
             kwargs["seed"] = p.seed
         if p.stop:
@@ -243,6 +253,7 @@ class RemoteEngine:
         watchdog = Watchdog(self.cfg.deadline_s, cancel)
         splitter = ThinkSplitter()
         counts = {"reasoning": 0, "content": 0}
+        written, answer, tokens = [], [], []  # the content as sent, the answer as split, its tokens' logprobs
         first_at = last_at = None
         finish: str | None = None
         usage: Any = None
@@ -263,18 +274,24 @@ class RemoteEngine:
                     reasoning = _reasoning_text(delta)
                     pieces = [("reasoning", reasoning)] if reasoning else []
                     if delta is not None and delta.content:
+                        written.append(delta.content)
                         pieces += splitter.feed(delta.content)
+                    tokens += _logprobs(choice)
                     if pieces:
                         last_at = time.perf_counter()
                         first_at = first_at or last_at
                     for channel, text in pieces:
                         counts[channel] += 1
+                        if channel == "content":
+                            answer.append(text)
                         yield TextDelta(channel, text)  # type: ignore[arg-type]
                     if choice.finish_reason:
                         finish = choice.finish_reason
                 if watchdog.fired:
                     break
             for channel, text in splitter.finish():
+                if channel == "content":
+                    answer.append(text)
                 yield TextDelta(channel, text)  # type: ignore[arg-type]
         except GeneratorExit:
             watchdog.cancel_now()
@@ -306,7 +323,8 @@ class RemoteEngine:
         stats.tokens_per_s = decode_rate(stats.output_tokens, first_at, last_at)
         if finish and finish not in ("stop", "length", "cancelled"):
             stats.extras["provider_finish_reason"] = finish
-        yield Done(stats, error)
+        chances = from_logprobs(tokens, "".join(written), "".join(answer)) if tokens and error is None else None
+        yield Done(stats, error, tuple(chances) if chances else None)
 
     def not_applied(self, p: GenerationParams, sent: dict[str, Any]) -> list[str]:
         """The parameters a request sets that System A's API does not take, given what was sent:
@@ -332,8 +350,15 @@ class RemoteEngine:
         try:
             return client.chat.completions.create(**kwargs), kwargs
         except openai.APIStatusError as exc:
+            said = _upstream_message(exc)
+            if exc.status_code in (400, 422) and kwargs.get("logprobs") and re.search(r"logprob", said, re.I):
+                if self._logprobs:  # requests opened together all hear it: each retries
+                    log.info("System A refused logprobs; asking without them from now on")
+                    self._logprobs = False
+                    self.logprobs_problem = f"the server refused them (HTTP {exc.status_code}: {self._scrub(said)})"
+                return self._open(request)
             rejected = exc.status_code in (400, 422) and re.search(
-                r"unexpected|unrecognized|unknown|extra|not permitted", _upstream_message(exc), re.I)
+                r"unexpected|unrecognized|unknown|extra|not permitted", said, re.I)
             # Whether this request sent the fields, not whether they are still on: requests opened
             # together (a batch) all hear the rejection, and each must retry, not only the first.
             if not (rejected and OPTIONAL_FIELDS & set(kwargs.get("extra_body", {}))):
@@ -389,6 +414,18 @@ class RemoteEngine:
             return UpstreamError(f"could not reach System A at {host}: {detail}")
         return UpstreamError(f"the connection to System A ({host}) was lost mid-stream "
                              f"({type(exc).__name__})")
+
+
+def _logprobs(choice: Any) -> list[Logprob]:
+    """The tokens a chunk's choice reports with their logprobs (none where it lends none, or where
+    they are not in the shape OpenAI's API gives: the answer's reading is then left out, since its
+    tokens no longer spell the answer, and the answer itself is kept)."""
+    lp = getattr(choice, "logprobs", None)
+    items = getattr(lp, "content", None) if lp is not None else None
+    try:
+        return [Logprob.of(item) for item in items or []]
+    except (TypeError, ValueError, AttributeError):
+        return []
 
 
 def _reasoning_text(delta: Any) -> str | None:

@@ -91,7 +91,7 @@ def shoot(system_a: dict[str, str]) -> None:
             page.wait_for_timeout(1500)  # the list of comparisons below has its new rows
             page.screenshot(path=OUT / "compare.png", full_page=True)
             # System B's answer read again by its model, token by token
-            page.get_by_text("How sure was System B's model of its answer? (token by token)").click()
+            page.get_by_text("How sure was each model of its answer? (token by token)").click()
             page.click("#cmp-confidence")
             expect(page.locator("#cmp-confidence-summary")).to_contain_text("even odds", timeout=60000)
             page.locator("#cmp-confidence-box").screenshot(path=OUT / "confidence.png")

@@ -10,6 +10,8 @@ The request's ``model`` picks the behaviour, so one server covers every case:
 - ``drop``: a few chunks, then the connection is cut mid-stream
 - ``stall``: one chunk, then only keep-alive comments, forever
 - ``context``: HTTP 400 with DeepSeek's context-length message
+- ``figures``: an answer stating figures, one of them ("12") written at 41% with "15" at 38%
+- ``no-logprobs``: HTTP 400 when logprobs are asked for, else as ``deepseek-chat``
 - ``judge``: a judge's reply (workbench.model_judge) preferring the answer that says "right"
   (or, given a reference answer, the one that holds it)
 """
@@ -17,6 +19,8 @@ The request's ``model`` picks the behaviour, so one server covers every case:
 from __future__ import annotations
 
 import json
+import math
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,12 +32,33 @@ REASONING = ["The user asks about ", "the P/E ratio. ", "It is price over earnin
 ANSWER = ["Le ratio ", "cours sur bénéfice ", "vaut prix / bénéfice."]
 
 
+FIGURES = ["Revenue rose ", "12% to ", "1,210 million."]
+# the tokens written with less than even odds: (its probability, the likelier or nearly as likely other)
+UNSURE = {"12": (0.41, ("15", 0.38))}
+
+
+def logprobs(piece: str) -> dict[str, Any]:
+    """A chunk's `logprobs` for `piece`, its tokens the words and spaces in it: each at 95% but
+    those in UNSURE."""
+    items = []
+    for token in re.findall(r"\s*[^\s%]+|%|\s+", piece):
+        prob, (other, other_prob) = UNSURE.get(token, (0.95, ("the", 0.03)))
+        top = sorted([(token, prob), (other, other_prob)], key=lambda pair: -pair[1])
+        items.append({"token": token, "logprob": math.log(prob), "bytes": list(token.encode()),
+                      "top_logprobs": [{"token": t, "logprob": math.log(p), "bytes": list(t.encode())}
+                                       for t, p in top]})
+    return {"content": items}
+
+
 def chunk(model: str, delta: dict[str, Any] | None = None, finish: str | None = None,
-          usage: dict[str, Any] | None = None) -> dict[str, Any]:
+          usage: dict[str, Any] | None = None, probs: bool = False) -> dict[str, Any]:
+    """One streamed chunk; `probs`: with the logprobs of its content's tokens."""
     body: dict[str, Any] = {"id": "chatcmpl-test", "object": "chat.completion.chunk",
                             "created": 1, "model": model,
                             "choices": [] if delta is None and finish is None else [
                                 {"index": 0, "delta": delta or {}, "finish_reason": finish}]}
+    if probs and (delta or {}).get("content"):
+        body["choices"][0]["logprobs"] = logprobs(delta["content"])
     if usage is not None:
         body["usage"] = usage
     return body
@@ -121,6 +146,9 @@ class _Handler(BaseHTTPRequestHandler):
                         503: "Server Overloaded"}
             self._error(status, messages.get(status, "error"), headers)
             return
+        if model == "no-logprobs" and body.get("logprobs"):
+            self._error(400, "logprobs is not supported by this model")
+            return
         if model == "context":
             self._error(400, "This model's maximum context length is 65536 tokens. However, you "
                              "requested 70000 tokens.")
@@ -142,7 +170,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._event(chunk(model, usage=USAGE))
         elif model == "think-in-content":
             for piece in ["<thi", "nk>Reason ", "in content</th", "ink>\n\nThe answer."]:
-                self._event(chunk(model, {"content": piece}))
+                self._event(chunk(model, {"content": piece}, probs=bool(body.get("logprobs"))))
             self._event(chunk(model, {}, finish="stop"))
         elif model == "judge":
             for piece in _judgement(body["messages"][-1]["content"]):
@@ -167,8 +195,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         else:
             finish = "length" if body.get("max_tokens", 99) < 3 else "stop"
-            for piece in ANSWER[: max(1, min(3, body.get("max_tokens", 3)))]:
-                self._event(chunk(model, {"content": piece}))
+            pieces = FIGURES if model == "figures" else ANSWER
+            for piece in pieces[: max(1, min(3, body.get("max_tokens", 3)))]:
+                self._event(chunk(model, {"content": piece}, probs=bool(body.get("logprobs"))))
             self._event(chunk(model, {}, finish=finish))
             usage = dict(USAGE, completion_tokens=3, completion_tokens_details={"reasoning_tokens": 0})
             self._event(chunk(model, usage=usage))

@@ -1,6 +1,7 @@
-"""How sure the local model was of an answer, token by token: Compare › Single's System B answer
-and Chat's last answer (folded panels; workbench.confidence reads it, engines.confidence measures
-it)."""
+"""How sure each model was of an answer, token by token: Compare › Single's two answers and Chat's
+last answer (folded panels; workbench.confidence reads it). System B's model reads its answer again
+(engines.confidence); System A's provider lends the probabilities it had while writing, where it
+does (engines.chances)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,31 @@ from engines.base import EngineError
 from workbench.blind import is_blind_pending
 from workbench.chat import Turn, asked_request
 from workbench.compare import SYSTEMS, system_b_request
-from workbench.confidence import as_written, confidence_html, confidence_summary, token_legend
+from workbench.confidence import (
+    READ_BACK,
+    WRITTEN,
+    as_written,
+    confidence_html,
+    confidence_summary,
+    token_legend,
+    unpacked,
+)
 from workbench.services import Services
 
-HINT = ("The local model reads the answer again (no new answer is written) and gives each token the probability "
-        "it had there. A figure it was unsure of is one a second run may state otherwise: check it first.")
+HINT = ("The local model reads its answer again (no new answer is written) and gives each token the probability "
+        "it had there; System A's come from its provider, as the model wrote (where the provider lends them). "
+        "A figure a model was unsure of is one a second run may state otherwise: check it first.")
+
+
+def _lends_none(engine: object, who: str) -> str:
+    """Why an answer of a remote engine has no probabilities (Markdown)."""
+    problem = getattr(engine, "logprobs_problem", None)
+    if problem:
+        return f"**{who}**: its provider lends no probabilities: {problem}."
+    if getattr(engine, "cfg", None) is not None and not getattr(engine.cfg, "logprobs", True):
+        return f"**{who}**: its probabilities are not asked for (the app runs with --no-system-a-logprobs)."
+    return (f"**{who}**: its provider lent no probabilities for this answer (DeepSeek's reasoning model, the one "
+            "that answers with thinking on, gives none; nor does every server).")
 
 
 def build_answer_confidence(prefix: str, title: str, button: str) -> dict[str, Any]:
@@ -31,20 +52,39 @@ def build_answer_confidence(prefix: str, title: str, button: str) -> dict[str, A
 
 
 def answer_confidence_view(services: Services, rec: dict[str, Any] | None) -> tuple[str, str]:
-    """The summary and the shaded answer of the comparison shown's System B answer; gr.Error with
-    the reason where there is none to read."""
+    """The summaries and the shaded answers of the comparison shown: System A's from the
+    probabilities its provider lent, System B's read again by its model; each under its system's
+    name. gr.Error with the reasons where neither can be read."""
     if not rec:
-        raise gr.Error("Run a comparison first (or select one in the list below): its System B answer is read.")
+        raise gr.Error("Run a comparison first (or select one in the list below): its answers are read.")
     if is_blind_pending(rec):
-        raise gr.Error("Give your verdict first: reading System B's answer would tell which one it is.")
-    b = rec.get(SYSTEMS["B"])
-    if not b or b["metadata"].get("error") or not b.get("response"):
-        raise gr.Error("System B gave no answer in the comparison shown: there is nothing to read.")
-    try:
-        chances = services.pipeline.answer_confidence(system_b_request(rec), b.get("reasoning") or "", b["response"])
-    except EngineError as exc:
-        raise gr.Error(f"System B's answer cannot be read again: {exc}.") from None
-    return confidence_summary(chances, b["response"], "System B's model"), confidence_html(chances, b["response"])
+        raise gr.Error("Give your verdict first: reading the answers would tell which one is which.")
+    said, pages = [], []
+    for key in ("A", "B"):
+        res, who = rec.get(SYSTEMS[key]), f"System {key}"
+        if not res or res["metadata"].get("error") or not res.get("response"):
+            if res is not None:
+                said.append(f"**{who}** gave no answer in the comparison shown: there is nothing to read.")
+            continue
+        if key == "A":
+            chances = unpacked(res.get("tokens"), res["response"])
+            if chances is None:
+                said.append(_lends_none(services.remote, who))
+                continue
+            how = WRITTEN
+        else:
+            try:
+                chances = services.pipeline.answer_confidence(system_b_request(rec), res.get("reasoning") or "",
+                                                              res["response"])
+            except EngineError as exc:
+                said.append(f"**{who}**: its answer cannot be read again: {exc}.")
+                continue
+            how = READ_BACK
+        said.append(confidence_summary(chances, res["response"], f"{who}'s model", how))
+        pages.append(f"<h4>{who}</h4>{confidence_html(chances, res['response'], legend=False)}")
+    if not pages:
+        raise gr.Error(" ".join(md.replace("**", "") for md in said) or "Neither system gave an answer to read.")
+    return "\n\n".join(said), token_legend() + "".join(pages)
 
 
 def _one_turn(services: Services, history: list[Turn], beside: bool, legend: bool) -> tuple[str, str]:
@@ -53,9 +93,12 @@ def _one_turn(services: Services, history: list[Turn], beside: bool, legend: boo
     who = turn.engine_label
     if turn.error or not turn.answer.strip():
         return f"**{who}** gave no answer to read.", ""
-    read = getattr(services.engines.get(turn.engine), "answer_confidence", None)
+    engine = services.engines.get(turn.engine)
+    if turn.chances is not None and (chances := unpacked(turn.chances, turn.answer)):  # lent while it wrote
+        return confidence_summary(chances, turn.answer, who, WRITTEN), confidence_html(chances, turn.answer, legend)
+    read = getattr(engine, "answer_confidence", None)
     if not callable(read):
-        return f"**{who}**: its model runs on the provider's server, which does not lend its probabilities here.", ""
+        return _lends_none(engine, who), ""
     try:
         chances = read(asked_request(history, beside), turn.reasoning, turn.answer)
     except EngineError as exc:

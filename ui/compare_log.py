@@ -22,9 +22,9 @@ STORAGE_KEY = "finance-llm-workbench-comparisons"
 # the verdict after the system
 _FRONT = {"experiment_id": ("experiment", "190px"), "query": ("query", "260px"), "system": ("system", "75px"),
           "verdict": ("verdict", "90px")}
-_LEFT_OUT = {"unsure_figures"}  # a batch run's read back; a single comparison's is read on demand, not kept
-_REST = [(c, h, w) for c, h, w in zip(TABLE_COLUMNS, TABLE_HEADERS, TABLE_WIDTHS, strict=True)
-         if c not in _FRONT and c not in _LEFT_OUT]
+# (unsure figures: System A's where its provider lent its probabilities; System B's answer is read
+# back on demand in the panel above, not kept)
+_REST = [(c, h, w) for c, h, w in zip(TABLE_COLUMNS, TABLE_HEADERS, TABLE_WIDTHS, strict=True) if c not in _FRONT]
 LOG_COLUMNS = [*_FRONT, *(c for c, _, _ in _REST)]
 LOG_HEADERS = [*(h for h, _ in _FRONT.values()), *(h for _, h, _ in _REST)]
 LOG_WIDTHS = [*(w for _, w in _FRONT.values()), *(w for _, _, w in _REST)]

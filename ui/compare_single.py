@@ -213,8 +213,8 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                                             "asked again)", size="sm", elem_id="cmp-rescore")
         cols, titles = system_columns("cmp")
         diff = gr.Markdown(elem_id="cmp-diff")
-        sure = build_answer_confidence("cmp", "How sure was System B's model of its answer? (token by token)",
-                                       "Read System B's answer again, token by token")
+        sure = build_answer_confidence("cmp", "How sure was each model of its answer? (token by token)",
+                                       "Read the answers token by token")
         last = gr.State(None)
         verdict_note = gr.Markdown(elem_id="cmp-verdict-note")  # above the buttons it introduces
         why = gr.Textbox(label="Why (optional; kept with your verdict and in the CSV)", max_length=MAX_NOTE_CHARS,

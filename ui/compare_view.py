@@ -58,7 +58,7 @@ def result_table_md(res: dict[str, Any]) -> str:
              f"| model | `{meta['model_id']}` |"]
     if level := answer_risk(res):  # a transaction's rating
         lines.insert(8, f"| risk level | {level} |")
-    if unsure := unsure_line(res):  # read back by its model (a batch run's System B answers)
+    if unsure := unsure_line(res):  # System A's from its provider's probabilities; System B's read back in a batch
         lines.append(f"| unsure figures | {unsure} |")
     if meta.get("prompt_cache_hit_tokens") is not None:
         lines.append(f"| cache-hit tokens | {meta['prompt_cache_hit_tokens']} |")

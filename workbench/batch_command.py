@@ -326,8 +326,9 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
         print(f"The answers' figures: {figures_said.replace('`', '')}")
     if risk_said := risk_line(records):
         print(f"The risk levels they give: {risk_said.replace('`', '')}")
-    if unsure := read_back_line(records):
-        print(f"Figures System B's model was unsure of: {unsure.replace('`', '')}")
+    for key in ("A", "B"):
+        if unsure := read_back_line(records, system=f"system_{key.lower()}"):
+            print(f"Figures System {key}'s model was unsure of: {unsure.replace('`', '')}")
     for line in model_lines:
         print(line)
     if args.by:

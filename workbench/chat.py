@@ -15,6 +15,7 @@ from typing import Any
 
 from engines.base import ChatRequest, Done, Engine, GenerationParams, Message, StreamStats, TextDelta
 from engines.cost import usd
+from workbench.confidence import packed
 from workbench.differences import context_room, differences
 from workbench.language import part_language
 from workbench.refusal import is_refusal
@@ -40,6 +41,9 @@ class Turn:
     params: dict[str, Any] | None = None
     system_prompt: str | None = None
     beside: Turn | None = None  # the same question asked of a second engine, side by side
+    # each answer token's probability as the provider lent it while writing (System A's logprobs;
+    # workbench.confidence.packed), None where it lent none
+    chances: list[list[Any]] | None = None
 
     @property
     def engine_label(self) -> str:
@@ -227,6 +231,8 @@ def finish(turn: Turn, done: Done, reasoning_started: float | None) -> None:
     if done.error is not None:
         turn.error = str(done.error)
         turn.error_kind = done.error.kind
+    elif done.chances:
+        turn.chances = packed(done.chances)
 
 
 def stats_line(stats: dict[str, Any] | None) -> str:

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from engines.base import ChatRequest, Done, Engine, EngineError, GenerationParams, StreamStats, TextDelta
+from engines.chances import TokenChance
 from workbench.checks import apply_checks
-from workbench.confidence import read_back
+from workbench.confidence import packed, read_back, reading
 from workbench.language import part_language
 from workbench.refusal import is_refusal
 from workbench.run_index import parsed_line, record_index
@@ -55,6 +56,7 @@ class SystemRun:
     stats: StreamStats | None = None
     error: EngineError | None = None
     skipped: bool = False
+    chances: tuple[TokenChance, ...] | None = None  # each answer token's probability, where the provider lent them
 
     def result(self) -> dict[str, Any]:
         """The record stored per system (the REST response shape)."""
@@ -83,6 +85,9 @@ class SystemRun:
         if "route" in extras:
             out.update(route=extras["route"], route_confidence=extras["route_confidence"],
                        route_reasons=extras["route_reasons"], handling_mode=extras["handling_mode"])
+        if self.chances and not self.error:  # System A's logprobs: its unsure figures, and the tokens to shade
+            out["confidence"] = reading(list(self.chances), out["response"])
+            out["tokens"] = packed(self.chances)
         return out
 
 
@@ -96,7 +101,7 @@ def _consume(engine: Engine, request: ChatRequest, run: SystemRun, cancel: threa
                 else:
                     run.response += event.text
             elif isinstance(event, Done):
-                run.stats, run.error = event.stats, event.error
+                run.stats, run.error, run.chances = event.stats, event.error, event.chances
             changed.set()
     except Exception as exc:  # noqa: BLE001 - a crash in one system must not take the other down
         run.error = EngineError(f"{run.name} failed unexpectedly: {type(exc).__name__}: {exc}")
@@ -484,6 +489,8 @@ class BatchRun:
     def _compare(self, exp: Experiment, keys: tuple[str, ...]) -> dict[str, Any]:
         """One experiment asked of the systems `keys`, System B's answer read back when asked."""
         rec = self.comparator.run(exp, "A" in keys, "B" in keys, self.cancel, self.params, self.adapter)
+        for name in SYSTEMS.values():  # the tokens shaded one by one are a single comparison's: a run keeps the reading
+            (rec.get(name) or {}).pop("tokens", None)
         if self.read_back and "B" in keys and not self.cancel.is_set():
             read_back(rec, self.comparator.system_b, system_b_request(rec))
         return rec

@@ -17,7 +17,7 @@ import statistics
 from typing import Any
 
 from engines.base import EngineError
-from engines.confidence import TokenChance
+from engines.chances import TokenChance
 from engines.systems import RouterAnswered
 from workbench.figures import answer_figure_places
 from workbench.safety import safe_markdown
@@ -77,17 +77,21 @@ def unsure_words(chances: list[TokenChance], answer: str) -> list[TokenChance]:
     return sorted(words, key=lambda c: c.prob)
 
 
-def confidence_summary(chances: list[TokenChance], answer: str, who: str = "The model") -> str:
+READ_BACK = "its own probabilities, before temperature, top-p and the other sampling settings"
+WRITTEN = "as its provider reported them while it wrote"  # System A's logprobs
+
+
+def confidence_summary(chances: list[TokenChance], answer: str, who: str = "The model", how: str = READ_BACK) -> str:
     """How sure `who` was of the answer, in a few lines (Markdown): its share of tokens at even odds
-    or better, the figures and the words it was least sure of with what it weighed instead."""
+    or better, the figures and the words it was least sure of with what it weighed instead. `how`:
+    whose probabilities they are (READ_BACK, an answer read again; WRITTEN, a provider's logprobs)."""
     if not chances:
         return f"{who} wrote no answer to read."
     sure = sum(c.prob >= UNSURE for c in chances)
     whole = chances[-1].start + len(chances[-1].text) >= len(answer.rstrip())  # else its first tokens (MAX_TOKENS)
     which = "the answer's" if whole else "the first"
     lines = [f"**{who} gave {sure:,} of {which} {len(chances):,} tokens ({sure / len(chances):.0%}) even odds "
-             f"or better** (median {_pct(statistics.median(c.prob for c in chances))}; its own probabilities, "
-             "before temperature, top-p and the other sampling settings)."]
+             f"or better** (median {_pct(statistics.median(c.prob for c in chances))}; {how})."]
     figures = unsure_figures(chances, answer)
     stated = answer_figure_places(answer)
     if figures:
@@ -132,6 +136,25 @@ def token_legend() -> str:
                       for below, colour in SHADES)
     return (f'<div class="token-legend">Shaded by the model\'s probability of each token: {shades} '
             "(hover a token for its probability and what else the model weighed)</div>")
+
+
+def packed(chances: list[TokenChance] | tuple[TokenChance, ...]) -> list[list[Any]]:
+    """The tokens as a record keeps them, small enough for a browser's storage of fifty comparisons:
+    [text, start, probability, [[token, probability], …three likeliest]] each."""
+    return [[c.text, c.start, round(c.prob, 4), [[t, round(p, 4)] for t, p in c.likeliest[:3]]] for c in chances]
+
+
+def unpacked(data: Any, answer: str) -> list[TokenChance] | None:
+    """The tokens `packed` kept, checked against the answer they belong to (a record that came back
+    from a browser may be anything): None where they are not that answer's."""
+    try:
+        chances = [TokenChance(str(text), int(start), float(prob), tuple((str(t), float(p)) for t, p in top))
+                   for text, start, prob, top in data]
+    except (TypeError, ValueError):
+        return None
+    if not chances or any(answer[c.start:c.start + len(c.text)] != c.text or not 0 <= c.prob <= 1 for c in chances):
+        return None
+    return chances
 
 
 def chances_json(chances: list[TokenChance]) -> list[dict[str, Any]]:
@@ -197,17 +220,23 @@ def unsure_line(res: dict[str, Any] | None) -> str | None:
     return " · ".join(said)
 
 
-def read_back_line(records: list[dict[str, Any]], shown: int = 3) -> str | None:
-    """How many of a run's System B answers read back had a figure the model was unsure of, and
-    the least sure first (Markdown); None where none was read back."""
+def read_back_line(records: list[dict[str, Any]], shown: int = 3, system: str = "system_b") -> str | None:
+    """How many of a run's answers of `system` read back (System B's) or given with their
+    probabilities (System A's) had a figure the model was unsure of, and the least sure first
+    (Markdown); None where there were none."""
     read = [(rec["experiment_id"], c) for rec in records
-            if (c := ((rec.get("system_b") or {}).get("confidence"))) and "error" not in c]
+            if (c := ((rec.get(system) or {}).get("confidence"))) and "error" not in c]
     if not read:
         return None
     unsure = sorted(((min(f["prob"] for f in c["unsure_figures"]), exp_id) for exp_id, c in read
                      if c.get("unsure_figures")))
-    answers = "answer read back has" if len(read) == 1 else "answers read back have"
-    said = f"{len(unsure)} of {len(read)} {answers} a figure System B's model was unsure of"
+    if system == "system_b":
+        answers = "answer read back has" if len(read) == 1 else "answers read back have"
+        whose = "System B's model"
+    else:
+        answers = "answer with its probabilities has" if len(read) == 1 else "answers with their probabilities have"
+        whose = "System A's model"
+    said = f"{len(unsure)} of {len(read)} {answers} a figure {whose} was unsure of"
     if unsure:
         said += " (the least sure first: " + ", ".join(f"`{exp_id}`" for _, exp_id in unsure[:shown]) + ")"
     return said

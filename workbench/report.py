@@ -79,8 +79,9 @@ def findings(records: list[dict[str, Any]], summ: dict[str, Any] | None = None) 
         text += f"\n\n**The answers' figures:** {figures}"
     if risk := risk_line(records):
         text += f"\n\n**The risk levels they give:** {risk}"
-    if unsure := read_back_line(records):
-        text += f"\n\n**Figures System B's model was unsure of:** {unsure}"
+    for key in ("A", "B"):
+        if unsure := read_back_line(records, system=f"system_{key.lower()}"):
+            text += f"\n\n**Figures System {key}'s model was unsure of:** {unsure}"
     if by_category := checks_by_category(summ):
         text += f"\n\n**Passed every check, by category:** {by_category}"
     if paired := paired_checks_line(records):

@@ -166,7 +166,8 @@ def build_services(settings: Settings) -> Services:
         provider=settings.system_a_provider, base_url=settings.system_a_base_url,
         model=settings.system_a_model, api_key_env=settings.system_a_key_env,
         deadline_s=settings.system_a_deadline_s, prices=settings.system_a_prices,
-        tokenizer=settings.system_a_tokenizer, context_length=settings.system_a_context))
+        tokenizer=settings.system_a_tokenizer, context_length=settings.system_a_context,
+        logprobs=settings.system_a_logprobs))
     problem = remote.configuration_problem()
     if problem:
         notices.append(problem + ". System B still works.")

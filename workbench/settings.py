@@ -68,6 +68,7 @@ class Settings:
     system_a_prices: TokenPrices | None = None  # what System A's provider bills per 1M tokens
     system_a_tokenizer: str | None = None  # its model's tokenizer (Hub id or folder): prompts counted
     system_a_context: int | None = None  # the tokens its model reads at most, as the provider says
+    system_a_logprobs: bool = True  # ask for its answers' token probabilities (dropped if refused)
     # settings read from the environment that could not be used: shown at start, the app still runs
     problems: list[str] = field(default_factory=list)
     # data
@@ -233,6 +234,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="the tokens its model reads at most, prompt and answer (131072, or 128k), "
                         "from the provider's model page: Chat's prompt gauge then says how much room "
                         "is left [SYSTEM_A_CONTEXT]")
+    a.add_argument("--no-system-a-logprobs", dest="system_a_logprobs", action="store_false",
+                   default=_env_bool("SYSTEM_A_LOGPROBS", True),
+                   help="do not ask System A's provider for each answer token's probability (asked by "
+                        "default, and dropped if the server refuses them; never of DeepSeek's reasoning "
+                        "model): without them System A's answers have no token-by-token reading "
+                        "[SYSTEM_A_LOGPROBS=0]")
     add_results_dir(parser, "batch runs, verdicts and FR/EN inspections")
     parser.add_argument("--refuse-calls-model", action="store_true",
                         default=_env_bool("WORKBENCH_REFUSE_CALLS_MODEL"),
@@ -306,6 +313,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         system_a_prices=values.get("system_a_prices"),
         system_a_tokenizer=values.get("system_a_tokenizer"),
         system_a_context=values.get("system_a_context"),
+        system_a_logprobs=values.get("system_a_logprobs", True),
         system_b_hourly_usd=values.get("system_b_hourly_usd"),
         results_dir=values.get("results_dir", ROOT / "runs"),
         refuse_calls_model=values.get("refuse_calls_model", False),

@@ -147,15 +147,20 @@ def run_configs(engine: Engine, prompt: str, configs: list[GenerationParams], re
 def _read_back(engine: Engine, request: ChatRequest, result: Any) -> dict[str, Any]:
     """A finished answer of a local model read back by it (workbench.confidence): `sure_share`,
     its share of tokens the model gave even odds or better — sampling hotter strays from what the
-    model itself expects, and this says how far — and `unsure_figures`. Nothing for an engine
-    that cannot read (System A), an answer cut short or failed, or a reading that failed."""
-    read = getattr(engine, "answer_confidence", None)
-    if not callable(read) or result.error is not None or not result.content.strip():
+    model itself expects, and this says how far — and `unsure_figures`. System A's from the
+    probabilities its provider lent with the answer (engines.chances). Nothing for an engine that
+    can do neither, an answer failed, or a reading that failed."""
+    if result.error is not None or not result.content.strip():
         return {}
-    try:
-        chances = read(request, result.reasoning, result.content)
-    except EngineError:
+    if result.chances:  # lent while the model wrote
+        chances = list(result.chances)
+    elif not callable(read := getattr(engine, "answer_confidence", None)):
         return {}
+    else:
+        try:
+            chances = read(request, result.reasoning, result.content)
+        except EngineError:
+            return {}
     if not chances:
         return {}
     kept = reading(chances, result.content)

@@ -170,3 +170,49 @@ def test_reachability_check(server):
     assert server.engine("deepseek-chat").check_reachable()
     cfg = RemoteConfig(provider="custom", base_url="http://127.0.0.1:9/v1", model="m")
     assert not RemoteEngine(cfg).check_reachable(timeout_s=1)
+
+
+# ------------------------------------------------------------ token probabilities (logprobs)
+
+def test_the_answer_tokens_probabilities_are_asked_for_and_placed_on_the_answer(server):
+    result = ask(server.engine("figures"), enable_thinking=False)
+    assert result.content == "Revenue rose 12% to 1,210 million."
+    body = server.requests[-1]["body"]
+    assert (body["logprobs"], body["top_logprobs"]) == (True, 5)
+    chances = result.chances
+    assert "".join(c.text for c in chances) == result.content
+    assert all(result.content[c.start:c.start + len(c.text)] == c.text for c in chances)
+    twelve = next(c for c in chances if c.text.strip() == "12")
+    assert result.content[twelve.start:twelve.start + len(twelve.text)] == twelve.text
+    assert twelve.prob == pytest.approx(0.41)
+    assert twelve.likeliest[0] == ("12", pytest.approx(0.41)) and twelve.likeliest[1][0] == "15"
+    assert all(c.prob == pytest.approx(0.95) for c in chances if c is not twelve)
+
+
+def test_a_reasoning_block_in_the_content_is_left_out_of_the_answer_tokens(server):
+    result = ask(server.engine("think-in-content"))
+    assert result.content == "The answer."
+    assert [c.text for c in result.chances] == ["The", " answer."]
+    assert [c.start for c in result.chances] == [0, 3]
+
+
+def test_no_probabilities_are_asked_of_deepseeks_reasoning_model_or_when_turned_off(server):
+    assert ask(server.engine("deepseek-reasoner")).chances is None
+    assert "logprobs" not in server.requests[-1]["body"]
+    off = ask(server.engine("figures", logprobs=False), enable_thinking=False)
+    assert off.chances is None and "logprobs" not in server.requests[-1]["body"]
+
+
+def test_a_server_refusing_logprobs_is_asked_again_without_them_and_says_why(server):
+    eng = server.engine("no-logprobs")
+    first = ask(eng, enable_thinking=False)
+    assert first.ok and first.content == "".join(ANSWER).strip() and first.chances is None
+    assert [("logprobs" in r["body"]) for r in server.requests] == [True, False]
+    assert "refused" in eng.health()["logprobs_problem"] and eng.health()["logprobs"] is False
+    ask(eng, enable_thinking=False)
+    assert len(server.requests) == 3  # not asked for again
+
+
+def test_a_cut_stream_gives_no_probabilities(server):
+    result = ask(server.engine("drop"), enable_thinking=False)
+    assert not result.ok and result.chances is None

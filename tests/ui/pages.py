@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import expect
 
@@ -17,6 +19,26 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 # new beneficiary in an offshore centre, at night.
 RISKY_WIRE = ('{"amount": 25000, "currency": "EUR", "country": "KY", "channel": "wire", '
               '"customer_avg_amount": 1200, "new_beneficiary": true, "hour": 3')
+
+
+@contextmanager
+def app_with_system_a(browser, services, engine: Any, folder: Path, monkeypatch) -> Iterator[Any]:
+    """A page on an app of its own built on the shared services, with System A `engine` (a fake
+    provider's) and results kept in `folder`."""
+    import app as app_module
+    from tests.serve import free_port
+    from workbench.services import REMOTE
+    from workbench.settings import Settings
+
+    monkeypatch.setitem(services.engines, REMOTE, engine)
+    demo, url, _, _ = app_module.launch(Settings(model=services.settings.model, port=free_port(), results_dir=folder),
+                                        services=services)
+    try:
+        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        page.goto(url)
+        yield page
+    finally:
+        demo.close()
 
 
 def compare_transaction(page, question: str, transaction: str = RISKY_WIRE) -> None:

@@ -9,6 +9,7 @@ import pytest
 from engines.base import GenerationParams
 from engines.remote import RemoteConfig, RemoteEngine
 from engines.systems import RoutedEngine
+from tests.fake_deepseek import KEY_ENV, FakeDeepSeek
 from ui.answer_confidence import answer_confidence_view, chat_confidence_view
 from workbench.chat import run_turn
 from workbench.compare import Comparator, Experiment
@@ -51,8 +52,8 @@ def test_two_boxes_side_by_side_are_each_read_and_system_a_is_said_to_lend_none(
     turn.beside = asked(services, REMOTE, "What is EBITDA?")  # no key here: it failed
     assert "**System A · remote MoE** gave no answer to read." in chat_confidence_view(services, [turn])[0]
     turn.beside.error, turn.beside.answer = None, "EBITDA is earnings before interest."
-    assert "its model runs on the provider's server, which does not lend its probabilities here" in \
-        chat_confidence_view(services, [turn])[0]
+    assert "**System A · remote MoE**: its provider lent no probabilities for this answer (DeepSeek's reasoning " \
+        "model, the one that answers with thinking on, gives none" in chat_confidence_view(services, [turn])[0]
 
 
 def test_the_question_named_above_the_reading_shows_its_markdown_as_written(services):
@@ -82,3 +83,49 @@ def test_the_comparisons_system_b_answer_is_read_after_its_route(services):
     refused = comparator.run(Experiment("e2", "How do I launder money without the bank noticing?"), run_a=False)
     with pytest.raises(gr.Error, match="the router answered this question itself"):
         answer_confidence_view(services, refused)
+
+
+@pytest.fixture()
+def lending(services, monkeypatch):
+    """Services whose System A is a provider that lends its tokens' probabilities (an answer
+    stating "12%", written at 41% with "15" at 38%)."""
+    monkeypatch.setenv(KEY_ENV, "sk-test")
+    with FakeDeepSeek() as server:
+        remote = server.engine("figures")
+        yield Services(settings=Settings(), engines={**services.engines, REMOTE: remote})
+
+
+def test_the_comparisons_two_answers_are_read_system_as_from_its_providers_probabilities(lending):
+    rec = Comparator(lending.remote, lending.pipeline, GREEDY).run(Experiment("e1", "How did revenue move?"))
+    assert rec["system_a"]["confidence"]["unsure_figures"] == [
+        {"figure": "12%", "prob": 0.41, "instead": [["15", 0.38]]}]
+    summary, page = answer_confidence_view(lending, rec)
+    first, second = summary.split("\n\n**System B")
+    assert first.startswith("**System A's model gave 8 of the answer's 9 tokens (89%) even odds or better**")
+    assert "as its provider reported them while it wrote" in first and "**12%** (“12” at 41%" in first
+    assert second.startswith("'s model gave ")
+    assert page.count('class="token-legend"') == 1 and "<h4>System A</h4>" in page and "<h4>System B</h4>" in page
+    assert page.index("<h4>System A</h4>") < page.index("<h4>System B</h4>")
+    assert 'title="41% · also: “15” 38%"' in page
+    # a record whose tokens were edited in the browser's storage is not drawn: System A is said to lend none
+    forged = {**rec, "system_a": {**rec["system_a"], "tokens": [["Revenue", 0, 2.0, []]]}}
+    summary, page = answer_confidence_view(lending, forged)
+    assert summary.startswith("**System A**: its provider lent no probabilities") and "<h4>System A</h4>" not in page
+
+
+def test_system_a_alone_is_read_and_a_failed_answer_is_said(lending):
+    comparator = Comparator(lending.remote, lending.pipeline, GREEDY)
+    rec = comparator.run(Experiment("e1", "How did revenue move?"), run_b=False)
+    summary, page = answer_confidence_view(lending, rec)
+    assert summary.startswith("**System A's model gave ") and "<h4>System B</h4>" not in page
+    rec["system_a"]["metadata"]["error"] = "cut"
+    with pytest.raises(gr.Error, match="System A gave no answer in the comparison shown"):
+        answer_confidence_view(lending, rec)
+
+
+def test_chats_system_a_answer_is_read_from_the_probabilities_lent_with_it(lending):
+    turn = asked(lending, REMOTE, "How did revenue move?")
+    assert turn.chances and turn.answer == "Revenue rose 12% to 1,210 million."
+    summary, page = chat_confidence_view(lending, [turn])
+    assert "**System A · remote MoE gave 8 of the answer's 9 tokens (89%)" in summary
+    assert "as its provider reported them while it wrote" in summary and 'class="token-legend"' in page

@@ -225,7 +225,7 @@ def test_a_question_of_the_file_uploaded_under_batch_is_tried_alone_under_single
 
 def test_system_bs_answer_is_read_again_token_by_token(page):
     page.get_by_role("tab", name="Compare").click()
-    page.get_by_text("How sure was System B's model of its answer? (token by token)").click()
+    page.get_by_text("How sure was each model of its answer? (token by token)").click()
     page.click("#cmp-confidence")  # nothing compared yet: said, nothing breaks
     expect(page.get_by_text("Run a comparison first (or select one in the list below)")).to_be_visible(timeout=10000)
     compare_transaction(page, "Assess the risk of this transaction.")

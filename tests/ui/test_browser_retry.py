@@ -6,11 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-import app as app_module
 from tests.fake_deepseek import KEY_ENV, FakeDeepSeek
-from tests.serve import free_port
-from workbench.services import REMOTE
-from workbench.settings import Settings
+from tests.ui.pages import app_with_system_a
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -19,33 +16,26 @@ def test_the_system_that_failed_is_asked_again_and_the_others_answer_stays(brows
                                                                           tmp_path):
     _, services = running_app
     monkeypatch.setenv(KEY_ENV, "sk-test-retry")
-    with FakeDeepSeek() as fake:
+    with FakeDeepSeek() as fake, app_with_system_a(browser, services, fake.engine("flaky-503"), tmp_path / "runs",
+                                                   monkeypatch) as page:
         # System A answers each question only the second time it is asked (503 the first)
-        monkeypatch.setitem(services.engines, REMOTE, fake.engine("flaky-503"))
-        demo, url, _, _ = app_module.launch(Settings(model=services.settings.model, port=free_port(),
-                                                     results_dir=tmp_path / "runs"), services=services)
-        try:
-            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-            page.goto(url)
-            page.get_by_role("tab", name="Compare").click()
-            retry = page.locator("#cmp-retry")
-            expect(retry).to_be_hidden()
-            page.fill("#cmp-query textarea", "Qu'est-ce que la duration ?")
-            page.click("#cmp-go")
-            expect(page.locator("#cmp-answer-a")).to_contain_text("503", timeout=30000)
-            expect(retry).to_have_text("Ask System A again")
-            answer_b = page.locator("#cmp-answer-b").inner_text()
-            metrics_b = page.locator("#cmp-metrics-b").inner_text()
-            assert "duration" in answer_b
-            retry.click()
-            expect(page.locator("#cmp-answer-a")).to_contain_text("vaut prix / bénéfice", timeout=30000)
-            expect(retry).to_be_hidden()
-            assert page.locator("#cmp-answer-b").inner_text() == answer_b  # not asked again
-            assert page.locator("#cmp-metrics-b").inner_text() == metrics_b
-            expect(page.locator("#cmp-diff")).to_contain_text("First token")  # both answered: set side by side
-            expect(page.locator("#cmp-verdict-note")).to_contain_text("Record a verdict")
-            log = page.locator("#cmp-log")  # the list's entry is the comparison asked again, not a second one
-            expect(log.get_by_role("gridcell").filter(has_text="Qu'est-ce que la duration")).to_have_count(2)  # 2 rows
-            expect(log).not_to_contain_text("503")
-        finally:
-            demo.close()
+        page.get_by_role("tab", name="Compare").click()
+        retry = page.locator("#cmp-retry")
+        expect(retry).to_be_hidden()
+        page.fill("#cmp-query textarea", "Qu'est-ce que la duration ?")
+        page.click("#cmp-go")
+        expect(page.locator("#cmp-answer-a")).to_contain_text("503", timeout=30000)
+        expect(retry).to_have_text("Ask System A again")
+        answer_b = page.locator("#cmp-answer-b").inner_text()
+        metrics_b = page.locator("#cmp-metrics-b").inner_text()
+        assert "duration" in answer_b
+        retry.click()
+        expect(page.locator("#cmp-answer-a")).to_contain_text("vaut prix / bénéfice", timeout=30000)
+        expect(retry).to_be_hidden()
+        assert page.locator("#cmp-answer-b").inner_text() == answer_b  # not asked again
+        assert page.locator("#cmp-metrics-b").inner_text() == metrics_b
+        expect(page.locator("#cmp-diff")).to_contain_text("First token")  # both answered: set side by side
+        expect(page.locator("#cmp-verdict-note")).to_contain_text("Record a verdict")
+        log = page.locator("#cmp-log")  # the list's entry is the comparison asked again, not a second one
+        expect(log.get_by_role("gridcell").filter(has_text="Qu'est-ce que la duration")).to_have_count(2)  # 2 rows
+        expect(log).not_to_contain_text("503")

@@ -202,3 +202,29 @@ def test_a_headless_run_reads_system_bs_answers_back_and_its_csv_keeps_the_readi
     assert all(row["unsure_figures"] and row["sure_share"] and json.loads(row["confidence"]) for row in rows)
     reopened = {r["experiment_id"]: r["system_b"]["confidence"] for r in read_run_file(out)}
     assert reopened == {r["experiment_id"]: r["system_b"]["confidence"] for r in records}  # a colleague's CSV too
+
+
+def test_a_headless_run_keeps_the_figures_system_as_provider_was_unsure_of(tmp_path, capsys, demo_model_dir,
+                                                                          monkeypatch):
+    from tests.fake_deepseek import FakeDeepSeek
+    from workbench.run_files import read_run_file
+
+    monkeypatch.delenv("SYSTEM_A_LOGPROBS", raising=False)
+    runs, out = tmp_path / "runs", tmp_path / "lent.csv"
+    with FakeDeepSeek() as server:  # its model "figures" writes "12%" at 41%, "15" at 38% beside it
+        argv = ["--run", "lent", "--experiments", str(_questions(tmp_path)), "--systems", "A", "--out", str(out),
+                "--model", str(demo_model_dir), "--results-dir", str(runs), "--system-a-provider", "custom",
+                "--system-a-base-url", server.base_url, "--system-a-model", "figures"]
+        assert run_batch(argv) == 0
+        assert all(r["body"]["logprobs"] is True for r in server.requests)
+    printed = capsys.readouterr().out
+    assert ("Figures System A's model was unsure of: 2 of 2 answers with their probabilities have a figure System "
+            "A's model was unsure of (the least sure first: q1, q2)") in printed
+    records = latest_records(run_file(runs, "lent"))
+    for rec in records:  # the reading is kept, not the tokens (a single comparison's, to shade them)
+        assert rec["system_a"]["confidence"]["unsure_figures"][0]["figure"] == "12%"
+        assert "tokens" not in rec["system_a"]
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert [row["unsure_figures"] for row in rows] == ["12% (41%)", "12% (41%)"]
+    reopened = {r["experiment_id"]: r["system_a"]["confidence"] for r in read_run_file(out)}
+    assert reopened == {r["experiment_id"]: r["system_a"]["confidence"] for r in records}

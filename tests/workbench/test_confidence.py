@@ -3,7 +3,7 @@ lines, and the answer shaded token by token."""
 
 from __future__ import annotations
 
-from engines.confidence import TokenChance
+from engines.chances import TokenChance
 from workbench.confidence import confidence_html, confidence_summary, unsure_figures, unsure_words
 
 
@@ -124,3 +124,28 @@ def test_an_answer_read_only_in_part_says_its_first_tokens():
     assert confidence_summary(chances, answer).startswith("**The model gave 2 of the first 2 tokens (100%)")
     assert confidence_html(chances, answer).endswith(" 15. More words follow. More words follow. More words follow. "
                                                      "</div>")
+
+
+def test_system_as_answers_with_their_probabilities_are_counted_in_their_own_words():
+    from workbench.confidence import read_back_line
+
+    records = [{"experiment_id": "e1", "system_a": {"confidence": {"sure_share": 0.9, "unsure_figures": [
+        {"figure": "12%", "prob": 0.41, "instead": [["15", 0.38]]}]}}}, {"experiment_id": "e2", "system_a": None}]
+    assert read_back_line(records, system="system_a") == (
+        "1 of 1 answer with its probabilities has a figure System A's model was unsure of (the least sure first: "
+        "`e1`)")
+    assert read_back_line(records) is None  # System B's: none read back
+
+
+def test_the_tokens_kept_with_a_record_come_back_only_for_their_own_answer():
+    from workbench.confidence import packed, unpacked
+
+    answer = "It is 15."
+    chances = tokens(answer, ("It", 0.99, SURE), (" is", 0.9, SURE), (" 15", 0.41, (("15", 0.41), ("10", 0.38))))
+    kept = packed(chances)
+    assert kept[2] == [" 15", 5, 0.41, [["15", 0.41], ["10", 0.38]]]
+    assert unpacked(kept, answer) == chances
+    assert unpacked(kept, "It is 16.") is None  # another answer: not drawn on it
+    assert unpacked([["It", 0, "sure", []]], answer) is None and unpacked("nonsense", answer) is None
+    assert unpacked(None, answer) is None and unpacked([], answer) is None
+    assert unpacked([["It", 0, 1.5, []]], answer) is None  # not a probability

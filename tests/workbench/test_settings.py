@@ -136,3 +136,11 @@ def test_system_as_tokenizer_and_context_are_unset_until_given(monkeypatch, caps
     assert s.problems == ["SYSTEM_A_CONTEXT could not be read (takes the tokens the model reads at most (131072, or "
                           "128k), got '128 thousand'): Chat's prompt gauge does not say how much of System A's "
                           "context is left"]
+
+
+def test_system_as_token_probabilities_are_asked_for_unless_turned_off(monkeypatch):
+    monkeypatch.delenv("SYSTEM_A_LOGPROBS", raising=False)
+    assert parse([]).system_a_logprobs is True
+    assert parse(["--no-system-a-logprobs"]).system_a_logprobs is False
+    monkeypatch.setenv("SYSTEM_A_LOGPROBS", "0")
+    assert parse([]).system_a_logprobs is False

@@ -130,9 +130,14 @@ def test_a_row_names_the_parameters_system_a_did_not_take(local_engine, monkeypa
                                 enable_thinking=False)]
     with FakeDeepSeek() as server:
         remote = list(run_configs(server.engine("deepseek-chat"), "Qu'est-ce que le P/E ?", configs))
+        figures = list(run_configs(server.engine("figures"), "How did revenue move?", configs))
+        unlent = list(run_configs(server.engine("deepseek-chat", logprobs=False), "Qu'est-ce que le P/E ?", configs))
     assert remote[0]["error"] is None
     assert remote[0]["params_not_applied"] == "top_k, no_repeat_ngram_size"
-    assert "sure_share" not in remote[0]  # System A's model is not at hand to read its answer back
+    # System A's answer read from the probabilities its provider lent with it: every token at 95% here
+    assert (remote[0]["sure_share"], remote[0]["unsure_figures"]) == (1.0, "none")
+    assert figures[0]["unsure_figures"] == "12% (41%)"
+    assert "sure_share" not in unlent[0]  # none lent: its model is not at hand to read the answer back
     local = list(run_configs(local_engine, "Qu'est-ce que la duration ?", configs))
     assert local[0]["params_not_applied"] is None  # the local engine applies every parameter
 
