@@ -30,15 +30,19 @@ HINT = ("The local model reads its answer again (no new answer is written) and g
         "A figure a model was unsure of is one a second run may state otherwise: check it first.")
 
 
-def _lends_none(engine: object, who: str) -> str:
-    """Why an answer of a remote engine has no probabilities (Markdown)."""
+def _lends_none(engine: object, who: str, model_id: str | None) -> str:
+    """Why an answer of a remote engine has no probabilities (Markdown): the server refused them,
+    they were not asked for, the model that answered gives none, or the server sent none."""
     problem = getattr(engine, "logprobs_problem", None)
     if problem:
         return f"**{who}**: its provider lends no probabilities: {problem}."
-    if getattr(engine, "cfg", None) is not None and not getattr(engine.cfg, "logprobs", True):
+    cfg, preset = getattr(engine, "cfg", None), getattr(engine, "preset", None)
+    if cfg is not None and not cfg.logprobs:
         return f"**{who}**: its probabilities are not asked for (the app runs with --no-system-a-logprobs)."
-    return (f"**{who}**: its provider lent no probabilities for this answer (DeepSeek's reasoning model, the one "
-            "that answers with thinking on, gives none; nor does every server).")
+    if preset is not None and preset.reasoning_model and model_id == preset.reasoning_model:
+        return (f"**{who}**: `{model_id}`, the model that answers with thinking on, gives no probabilities (with "
+                f"thinking off, `{preset.model}` does).")
+    return f"**{who}**: its server sent no probabilities with this answer (not every OpenAI-compatible server does)."
 
 
 def build_answer_confidence(prefix: str, title: str, button: str) -> dict[str, Any]:
@@ -69,7 +73,7 @@ def answer_confidence_view(services: Services, rec: dict[str, Any] | None) -> tu
         if key == "A":
             chances = unpacked(res.get("tokens"), res["response"])
             if chances is None:
-                said.append(_lends_none(services.remote, who))
+                said.append(_lends_none(services.remote, who, res["metadata"].get("model_id")))
                 continue
             how = WRITTEN
         else:
@@ -98,7 +102,7 @@ def _one_turn(services: Services, history: list[Turn], beside: bool, legend: boo
         return confidence_summary(chances, turn.answer, who, WRITTEN), confidence_html(chances, turn.answer, legend)
     read = getattr(engine, "answer_confidence", None)
     if not callable(read):
-        return _lends_none(engine, who), ""
+        return _lends_none(engine, who, (turn.stats or {}).get("model_id")), ""
     try:
         chances = read(asked_request(history, beside), turn.reasoning, turn.answer)
     except EngineError as exc:

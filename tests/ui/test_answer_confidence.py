@@ -52,8 +52,11 @@ def test_two_boxes_side_by_side_are_each_read_and_system_a_is_said_to_lend_none(
     turn.beside = asked(services, REMOTE, "What is EBITDA?")  # no key here: it failed
     assert "**System A · remote MoE** gave no answer to read." in chat_confidence_view(services, [turn])[0]
     turn.beside.error, turn.beside.answer = None, "EBITDA is earnings before interest."
-    assert "**System A · remote MoE**: its provider lent no probabilities for this answer (DeepSeek's reasoning " \
-        "model, the one that answers with thinking on, gives none" in chat_confidence_view(services, [turn])[0]
+    assert "**System A · remote MoE**: its server sent no probabilities with this answer" in \
+        chat_confidence_view(services, [turn])[0]
+    turn.beside.stats = {**(turn.beside.stats or {}), "model_id": "deepseek-reasoner"}  # thinking on: none given
+    assert "**System A · remote MoE**: `deepseek-reasoner`, the model that answers with thinking on, gives no " \
+        "probabilities (with thinking off, `deepseek-chat` does)." in chat_confidence_view(services, [turn])[0]
 
 
 def test_the_question_named_above_the_reading_shows_its_markdown_as_written(services):
@@ -110,7 +113,7 @@ def test_the_comparisons_two_answers_are_read_system_as_from_its_providers_proba
     # a record whose tokens were edited in the browser's storage is not drawn: System A is said to lend none
     forged = {**rec, "system_a": {**rec["system_a"], "tokens": [["Revenue", 0, 2.0, []]]}}
     summary, page = answer_confidence_view(lending, forged)
-    assert summary.startswith("**System A**: its provider lent no probabilities") and "<h4>System A</h4>" not in page
+    assert summary.startswith("**System A**: its server sent no probabilities") and "<h4>System A</h4>" not in page
 
 
 def test_system_a_alone_is_read_and_a_failed_answer_is_said(lending):
@@ -129,3 +132,15 @@ def test_chats_system_a_answer_is_read_from_the_probabilities_lent_with_it(lendi
     summary, page = chat_confidence_view(lending, [turn])
     assert "**System A · remote MoE gave 8 of the answer's 9 tokens (89%)" in summary
     assert "as its provider reported them while it wrote" in summary and 'class="token-legend"' in page
+
+
+def test_why_system_a_lent_none_says_a_refusal_or_that_they_were_not_asked_for(services, monkeypatch):
+    from ui.answer_confidence import _lends_none
+
+    off = RemoteEngine(RemoteConfig(provider="deepseek", api_key_env="NO_SUCH_KEY", logprobs=False))
+    assert _lends_none(off, "System A", "deepseek-chat") == (
+        "**System A**: its probabilities are not asked for (the app runs with --no-system-a-logprobs).")
+    refused = RemoteEngine(RemoteConfig(provider="custom", model="m"))
+    refused.logprobs_problem = "the server refused them (HTTP 400: logprobs is not supported)"
+    assert _lends_none(refused, "System A", "m") == ("**System A**: its provider lends no probabilities: the server "
+                                                     "refused them (HTTP 400: logprobs is not supported).")
