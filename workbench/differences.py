@@ -3,9 +3,9 @@
 The figures are all in each system's column already; an analyst reading two tables side by side
 still has to find what disagrees. These lines put the disagreements first (one refused, an answer
 not in the question's language, a budget that ran out inside the reasoning, the experiment's
-checks each answer failed, the figures one answer states and the other does not, the risk level
-each gives a transaction, a route other than the expected one) and then the size of the
-differences in speed and length.
+checks each answer failed, the figures one answer states and the other does not, the figures a
+model was unsure of, the risk level each gives a transaction, a route other than the expected one)
+and then the size of the differences in speed and length.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from engines.cost import usd
 from engines.systems import NO_MODEL_CALL
 from workbench.checks import all_passed, failures, passed
 from workbench.compare import both_answered
+from workbench.confidence import unsure_cell
 from workbench.figures import unshared
 from workbench.language import SUPPORTED, part_language
 from workbench.risk import LEVELS, risk_level
@@ -106,6 +107,8 @@ def differences(rec: dict[str, Any], names: tuple[str, str] = ("A", "B")) -> lis
     if line := _checks(a, b, names):
         lines.append(line)
     if line := _figures(a, b, names):
+        lines.append(line)
+    if line := _unsure(a, b, names):
         lines.append(line)
     if line := _risk(a, b, names):
         lines.append(line)
@@ -251,6 +254,17 @@ def _figures(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> st
     said = [f"only {key} states {_listed(texts)}" for key, texts in zip(names, (only_a, only_b), strict=True)
             if texts]
     return "Figures: " + "; ".join(said) + (f" (both state {_listed(both, 3)})" if both else "") + "."
+
+
+def _unsure(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str | None:
+    """"Unsure figures: A 12% (41%); B none." — the figures each model gave a token of at less than
+    even odds, for the answers whose probabilities are known (System A's lent by its provider,
+    System B's read back in a batch); None unless one of them names a figure."""
+    cells = [(key, cell) for key, res in zip(names, (a, b), strict=True) if (cell := unsure_cell(res)) is not None]
+    if not any(cell != "none" for _, cell in cells):
+        return None
+    return "Unsure figures (a second run may state them otherwise): " + "; ".join(
+        f"{key} {cell}" for key, cell in cells) + "."
 
 
 def context_room(meta: dict[str, Any]) -> int | None:
