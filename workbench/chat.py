@@ -15,7 +15,7 @@ from typing import Any
 
 from engines.base import ChatRequest, Done, Engine, GenerationParams, Message, StreamStats, TextDelta
 from engines.cost import usd
-from workbench.confidence import packed
+from workbench.confidence import packed, reading, unpacked
 from workbench.differences import context_room, differences
 from workbench.language import part_language
 from workbench.refusal import is_refusal
@@ -312,7 +312,9 @@ def _as_result(turn: Turn) -> dict[str, Any]:
                          "truncated_in_reasoning": turn.truncated_in_reasoning,
                          "cost_usd": (stats.get("extras") or {}).get("cost_usd"),
                          "context_room": (stats.get("extras") or {}).get("context_room"),
-                         "error": turn.error, "error_kind": turn.error_kind}}
+                         "error": turn.error, "error_kind": turn.error_kind},
+            **({"confidence": reading(chances, turn.answer)}
+               if turn.chances and (chances := unpacked(turn.chances, turn.answer)) else {})}
 
 
 def side_names(turn: Turn) -> tuple[str, str]:

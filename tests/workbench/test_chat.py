@@ -184,3 +184,19 @@ def test_the_two_answers_of_a_question_asked_side_by_side_are_compared_as_compar
     assert lines[-1] == "Cost: base 3.0× adapter's (base $0.0003, adapter $0.0001)."
     beside.running = True
     assert side_by_side_differences(turn, ("base", "adapter")) == []  # not before both have finished
+
+
+def test_side_by_side_the_figures_a_model_was_unsure_of_are_named_from_the_probabilities_lent(monkeypatch):
+    from tests.fake_deepseek import KEY_ENV, FakeDeepSeek
+
+    monkeypatch.setenv(KEY_ENV, "sk-test-chat")
+    with FakeDeepSeek() as server:  # "Revenue rose 12% to 1,210 million.", "12" at 41%
+        params = GenerationParams(enable_thinking=False)
+        *_, turns = run_side_by_side([Side(server.engine("figures"), "System A", []),
+                                      Side(server.engine("deepseek-chat", logprobs=False), "Other", [])],
+                                     "How did revenue move?", params)
+    turn, beside = turns
+    assert turn.chances and beside.chances is None
+    turn.beside = beside
+    lines = side_by_side_differences(turn, ("A", "other"))
+    assert "Unsure figures (a second run may state them otherwise): A 12% (41%)." in lines
