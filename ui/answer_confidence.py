@@ -22,6 +22,7 @@ from workbench.confidence import (
     confidence_summary,
     token_legend,
     unpacked,
+    unsure_cell,
 )
 from workbench.services import Services
 
@@ -72,6 +73,10 @@ def answer_confidence_view(services: Services, rec: dict[str, Any] | None) -> tu
             continue
         if key == "A":
             chances = unpacked(res.get("tokens"), res["response"])
+            if chances is None and res.get("confidence") and "error" not in res["confidence"]:
+                said.append(f"**{who}**: the figures its model was unsure of were kept with this comparison (see "
+                            f"its figures: {unsure_cell(res)}), not each token's probability.")
+                continue
             if chances is None:
                 said.append(_lends_none(services.remote, who, res["metadata"].get("model_id")))
                 continue

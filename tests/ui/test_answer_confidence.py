@@ -110,10 +110,14 @@ def test_the_comparisons_two_answers_are_read_system_as_from_its_providers_proba
     assert page.count('class="token-legend"') == 1 and "<h4>System A</h4>" in page and "<h4>System B</h4>" in page
     assert page.index("<h4>System A</h4>") < page.index("<h4>System B</h4>")
     assert 'title="41% · also: “15” 38%"' in page
-    # a record whose tokens were edited in the browser's storage is not drawn: System A is said to lend none
+    # tokens edited in the browser's storage are not drawn; the figures kept are still said (as a batch keeps them)
     forged = {**rec, "system_a": {**rec["system_a"], "tokens": [["Revenue", 0, 2.0, []]]}}
     summary, page = answer_confidence_view(lending, forged)
-    assert summary.startswith("**System A**: its server sent no probabilities") and "<h4>System A</h4>" not in page
+    assert summary.startswith("**System A**: the figures its model was unsure of were kept with this comparison (see "
+                              "its figures: 12% (41%)), not each token's probability.")
+    assert "<h4>System A</h4>" not in page
+    none = {**rec, "system_a": {k: v for k, v in rec["system_a"].items() if k not in ("tokens", "confidence")}}
+    assert answer_confidence_view(lending, none)[0].startswith("**System A**: its server sent no probabilities")
 
 
 def test_system_a_alone_is_read_and_a_failed_answer_is_said(lending):
