@@ -12,15 +12,29 @@ from typing import Any
 from workbench.compare import SYSTEMS
 
 MAX_KEPT = 50  # a browser's storage holds a few MB; 50 comparisons with their reasoning fit well
+# the comparisons that keep each answer token's probability (System A's `tokens`, some 50 bytes a
+# token): the newest few; older ones keep the figures their model was unsure of
+TOKENS_KEPT = 10
 
 
 def remember(history: list[dict[str, Any]], rec: dict[str, Any], limit: int = MAX_KEPT) -> list[dict[str, Any]]:
     """A new list with `rec` in it: in place of the record of the same comparison (a verdict given
-    afterwards), or added last; only the newest `limit` are kept."""
+    afterwards), or added last; only the newest `limit` are kept, and only the newest TOKENS_KEPT
+    with their answers' tokens."""
     same = rec.get("experiment_id")
     if any(r.get("experiment_id") == same for r in history):
-        return [rec if r.get("experiment_id") == same else r for r in history][-limit:]
-    return [*history, rec][-limit:]
+        kept = [rec if r.get("experiment_id") == same else r for r in history][-limit:]
+    else:
+        kept = [*history, rec][-limit:]
+    return [*(_without_tokens(r) for r in kept[:-TOKENS_KEPT]), *kept[-TOKENS_KEPT:]]
+
+
+def _without_tokens(rec: dict[str, Any]) -> dict[str, Any]:
+    """A record without its answers' tokens (a copy; the record itself is left as it is)."""
+    if not any(isinstance(rec.get(name), dict) and "tokens" in rec[name] for name in SYSTEMS.values()):
+        return rec
+    return {k: ({f: x for f, x in v.items() if f != "tokens"} if k in SYSTEMS.values() and isinstance(v, dict) else v)
+            for k, v in rec.items()}
 
 
 # what the tab reads of a system's stored result (workbench.compare.record writes them all)

@@ -33,6 +33,25 @@ def test_a_verdict_given_later_replaces_its_comparison_in_place_and_only_the_new
     assert find(full, "adhoc-4")["experiment_id"] == "adhoc-4" and find(full, "adhoc-0") is None
 
 
+def test_only_the_newest_comparisons_keep_each_answer_tokens_and_all_keep_their_unsure_figures():
+    from workbench.history import TOKENS_KEPT
+
+    def lent(exp_id: str) -> dict:
+        rec = _rec(exp_id)
+        rec["system_b"] = {**rec["system_b"], "tokens": [["La", 0, 0.9, []]],
+                           "confidence": {"sure_share": 1.0, "unsure_figures": []}}
+        return rec
+
+    log: list[dict] = []
+    first = lent("adhoc-0")
+    for n in range(TOKENS_KEPT + 2):
+        log = remember(log, first if n == 0 else lent(f"adhoc-{n}"))
+    assert ["tokens" in r["system_b"] for r in log] == [False, False] + [True] * TOKENS_KEPT
+    assert all(r["system_b"]["confidence"]["sure_share"] == 1.0 for r in log)
+    assert "tokens" in first["system_b"]  # the record given is left as it was
+    assert log[0]["system_a"] == first["system_a"]  # the other system's result untouched
+
+
 def test_what_the_browser_sends_back_is_checked_before_use():
     good = json.loads(json.dumps(_rec("adhoc-1", verdict="Tie")))  # as it comes back: plain JSON
     assert restored([good]) == [good]
