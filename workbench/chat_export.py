@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from workbench.chat import Turn, side_by_side_differences, side_names, stats_line
+from workbench.confidence import reading, unpacked, unsure_line
 from workbench.experiments import experiment_file
 
 FORMAT = "finance-llm-workbench/conversation"
@@ -39,6 +40,8 @@ def turn_record(turn: Turn) -> dict[str, Any]:
         "route": turn.route,
         "params": turn.params,
         "stats": turn.stats,
+        # each answer token's probability, as System A's provider lent it (workbench.confidence.packed)
+        "chances": turn.chances,
         "beside": turn_record(turn.beside) if turn.beside is not None else None,
     }
 
@@ -93,6 +96,9 @@ def _answer_markdown(turn: Turn, heading: str) -> list[str]:
         lines += [f"**{outcome}**", ""]
     if turn.stats:
         lines += [f"*Figures:* {stats_line(turn.stats)}", ""]
+    if turn.chances and (chances := unpacked(turn.chances, turn.answer)):
+        unsure = unsure_line({"confidence": reading(chances, turn.answer)})
+        lines += [f"*Unsure figures* (from the probabilities its provider lent): {unsure}", ""]
     if turn.params:
         shown = ", ".join(f"{k}={v}" for k, v in turn.params.items() if v not in (None, "", []))
         lines += [f"*Parameters:* {shown}", ""]
@@ -138,8 +144,9 @@ def _turn_from_record(item: Any, where: str) -> Turn:
         raise ValueError(f"{where}: route, params and stats are objects")
     thinking_s = item.get("thinking_s")
     beside = item.get("beside")
+    chances = item.get("chances")  # checked against the answer where it is read (confidence.unpacked)
     return Turn(question=item["question"], engine=item["engine"], reasoning=item.get("reasoning") or "",
-                answer=item["answer"], running=False,
+                answer=item["answer"], running=False, chances=chances if isinstance(chances, list) else None,
                 thinking_s=float(thinking_s) if isinstance(thinking_s, int | float) else None,
                 **texts, **parts,
                 beside=None if beside is None else _turn_from_record(beside, f"{where} (side by side)"))

@@ -178,3 +178,21 @@ def test_a_conversations_questions_become_an_experiment_file_each_once():
     assert [(e.id, e.query, e.lang) for e in asked] == [("chat-2", "Qu'est-ce que la duration ?", "fr"),
                                                        ("chat-3", "What is an ETF?", "en")]
     assert conversation_questions([]) == ""
+
+
+def test_system_as_lent_probabilities_go_with_the_conversation_and_its_unsure_figures_are_written(monkeypatch):
+    from tests.fake_deepseek import KEY_ENV, FakeDeepSeek
+
+    monkeypatch.setenv(KEY_ENV, "sk-test-export")
+    with FakeDeepSeek() as server:  # "Revenue rose 12% to 1,210 million.", "12" at 41% with "15" at 38%
+        *_, turn = run_turn(server.engine("figures"), "System A · remote MoE", [], "How did revenue move?",
+                            GenerationParams(enable_thinking=False))
+    assert turn.chances
+    page = conversation_markdown([turn], now=NOW)
+    assert "*Unsure figures* (from the probabilities its provider lent): **12%** (41%; it also weighed “15” 38%)" \
+        in page
+    back = read_conversation(conversation_json([turn], now=NOW))
+    assert back[0].chances == turn.chances and conversation_markdown(back, now=NOW) == page
+    doc = json.loads(conversation_json([turn], now=NOW))
+    doc["turns"][0]["chances"] = "tampered"  # not a list: left out, the turn still opens
+    assert read_conversation(json.dumps(doc))[0].chances is None
