@@ -139,8 +139,9 @@ def token_legend() -> str:
 
 
 def packed(chances: list[TokenChance] | tuple[TokenChance, ...]) -> list[list[Any]]:
-    """The tokens as a record keeps them, small enough for a browser's storage of fifty comparisons:
-    [text, start, probability, [[token, probability], …three likeliest]] each."""
+    """The tokens as a record keeps them, small for a browser's storage (workbench.history keeps
+    them for its newest comparisons): [text, start, probability, [[token, probability], …three
+    likeliest]] each."""
     return [[c.text, c.start, round(c.prob, 4), [[t, round(p, 4)] for t, p in c.likeliest[:3]]] for c in chances]
 
 
