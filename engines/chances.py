@@ -29,6 +29,10 @@ class TokenChance:
                 "likeliest": [{"text": t, "prob": p} for t, p in self.likeliest]}
 
 
+def _field(obj: Any, name: str) -> Any:
+    """A field of the openai client's object, or of the dict it stands for."""
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
 
 @dataclass(frozen=True)
 class Logprob:
@@ -42,13 +46,11 @@ class Logprob:
     @classmethod
     def of(cls, item: Any) -> Logprob:
         """From the openai client's ChatCompletionTokenLogprob (or its dict)."""
-        get = item.get if isinstance(item, dict) else (lambda name: getattr(item, name, None))
-        raw = get("bytes")
-        top = []
-        for alt in get("top_logprobs") or []:
-            alt_get = alt.get if isinstance(alt, dict) else (lambda name, a=alt: getattr(a, name, None))
-            top.append((str(alt_get("token")), float(alt_get("logprob"))))
-        return cls(str(get("token")), float(get("logprob")), bytes(raw) if raw is not None else None, tuple(top))
+        raw = _field(item, "bytes")
+        top = tuple((str(_field(alt, "token")), float(_field(alt, "logprob")))
+                    for alt in _field(item, "top_logprobs") or [])
+        return cls(str(_field(item, "token")), float(_field(item, "logprob")),
+                   bytes(raw) if raw is not None else None, top)
 
 
 def _chance(logprob: float) -> float:

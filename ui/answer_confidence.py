@@ -73,12 +73,11 @@ def answer_confidence_view(services: Services, rec: dict[str, Any] | None) -> tu
             continue
         if key == "A":
             chances = unpacked(res.get("tokens"), res["response"])
-            if chances is None and res.get("confidence") and "error" not in res["confidence"]:
-                said.append(f"**{who}**: the figures its model was unsure of were kept with this comparison (see "
-                            f"its figures: {unsure_cell(res)}), not each token's probability.")
-                continue
             if chances is None:
-                said.append(_lends_none(services.remote, who, res["metadata"].get("model_id")))
+                kept = unsure_cell(res)  # the figures kept without the tokens (a batch keeps no tokens)
+                said.append(f"**{who}**: the figures its model was unsure of were kept with this comparison (see its "
+                            f"figures: {kept}), not each token's probability." if kept is not None else
+                            _lends_none(services.remote, who, res["metadata"].get("model_id")))
                 continue
             how = WRITTEN
         else:

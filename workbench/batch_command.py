@@ -33,7 +33,7 @@ from workbench.compare import (
     safe_run_name,
     still_to_run,
 )
-from workbench.confidence import read_back_line
+from workbench.confidence import unsure_lines
 from workbench.differences import figures_line, risk_line
 from workbench.experiments import BUNDLED, ExperimentFileError, load_experiments
 from workbench.export import write_csv
@@ -326,9 +326,8 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
         print(f"The answers' figures: {figures_said.replace('`', '')}")
     if risk_said := risk_line(records):
         print(f"The risk levels they give: {risk_said.replace('`', '')}")
-    for key in ("A", "B"):
-        if unsure := read_back_line(records, system=f"system_{key.lower()}"):
-            print(f"Figures System {key}'s model was unsure of: {unsure.replace('`', '')}")
+    for title, unsure in unsure_lines(records):
+        print(f"{title}: {unsure.replace('`', '')}")
     for line in model_lines:
         print(line)
     if args.by:

@@ -313,8 +313,14 @@ def _as_result(turn: Turn) -> dict[str, Any]:
                          "cost_usd": (stats.get("extras") or {}).get("cost_usd"),
                          "context_room": (stats.get("extras") or {}).get("context_room"),
                          "error": turn.error, "error_kind": turn.error_kind},
-            **({"confidence": reading(chances, turn.answer)}
-               if turn.chances and (chances := unpacked(turn.chances, turn.answer)) else {})}
+            **({"confidence": kept} if (kept := lent_reading(turn)) else {})}
+
+
+def lent_reading(turn: Turn) -> dict[str, Any] | None:
+    """What is kept of a turn's answer from the probabilities its provider lent (confidence.reading),
+    None where it lent none (or they are not this answer's)."""
+    chances = unpacked(turn.chances, turn.answer) if turn.chances else None
+    return reading(chances, turn.answer) if chances else None
 
 
 def side_names(turn: Turn) -> tuple[str, str]:

@@ -13,8 +13,8 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from workbench.chat import Turn, side_by_side_differences, side_names, stats_line
-from workbench.confidence import reading, unpacked, unsure_line
+from workbench.chat import Turn, lent_reading, side_by_side_differences, side_names, stats_line
+from workbench.confidence import unsure_line
 from workbench.experiments import experiment_file
 
 FORMAT = "finance-llm-workbench/conversation"
@@ -96,9 +96,9 @@ def _answer_markdown(turn: Turn, heading: str) -> list[str]:
         lines += [f"**{outcome}**", ""]
     if turn.stats:
         lines += [f"*Figures:* {stats_line(turn.stats)}", ""]
-    if turn.chances and (chances := unpacked(turn.chances, turn.answer)):
-        unsure = unsure_line({"confidence": reading(chances, turn.answer)})
-        lines += [f"*Unsure figures* (from the probabilities its provider lent): {unsure}", ""]
+    if kept := lent_reading(turn):
+        lines += [f"*Unsure figures* (from the probabilities its provider lent): {unsure_line({'confidence': kept})}",
+                  ""]
     if turn.params:
         shown = ", ".join(f"{k}={v}" for k, v in turn.params.items() if v not in (None, "", []))
         lines += [f"*Parameters:* {shown}", ""]

@@ -221,6 +221,13 @@ def unsure_line(res: dict[str, Any] | None) -> str | None:
     return " · ".join(said)
 
 
+def unsure_lines(records: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """For each system with answers read back or given with their probabilities: ("Figures System
+    A's model was unsure of", read_back_line's line) — a run's report and `batch`'s closing lines."""
+    return [(f"Figures System {key}'s model was unsure of", line) for key in ("A", "B")
+            if (line := read_back_line(records, system=f"system_{key.lower()}"))]
+
+
 def read_back_line(records: list[dict[str, Any]], shown: int = 3, system: str = "system_b") -> str | None:
     """How many of a run's answers of `system` read back (System B's) or given with their
     probabilities (System A's) had a figure the model was unsure of, and the least sure first

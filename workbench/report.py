@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 from workbench.breakdown import breakdown, breakdown_columns
 from workbench.charts import run_figures
 from workbench.compare import SYSTEMS, both_answered, still_to_run
-from workbench.confidence import read_back_line
+from workbench.confidence import unsure_lines
 from workbench.differences import (
     differences,
     disagreement_line,
@@ -79,9 +79,8 @@ def findings(records: list[dict[str, Any]], summ: dict[str, Any] | None = None) 
         text += f"\n\n**The answers' figures:** {figures}"
     if risk := risk_line(records):
         text += f"\n\n**The risk levels they give:** {risk}"
-    for key in ("A", "B"):
-        if unsure := read_back_line(records, system=f"system_{key.lower()}"):
-            text += f"\n\n**Figures System {key}'s model was unsure of:** {unsure}"
+    for title, unsure in unsure_lines(records):
+        text += f"\n\n**{title}:** {unsure}"
     if by_category := checks_by_category(summ):
         text += f"\n\n**Passed every check, by category:** {by_category}"
     if paired := paired_checks_line(records):
