@@ -430,13 +430,23 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
         gr.Info(f"Put aside under Earlier conversations: “{now[0].title}”.")
         return *clear_all(request), *kept_now(now)
 
-    def pick_earlier(ident: str | None, history: list[Turn], kept: Any) -> tuple:
+    # Per browser session, the earlier conversation it brought back last. A click on the menu sends
+    # its input event twice; the second must not swap again (seeing the conversation on screen
+    # already, it would put that one aside in place of the one just swapped out, which was lost).
+    # A conversation put aside again gets a new id, so it can always be brought back again.
+    brought_back: dict[str, str] = {}
+
+    def pick_earlier(ident: str | None, history: list[Turn], kept: Any, request: gr.Request) -> tuple:
         """An earlier conversation back on screen, the one there put aside in its place."""
+        session = session_id(request)
+        if ident and brought_back.get(session) == ident:
+            return *(gr.skip() for _ in restored), gr.skip(), gr.skip(), gr.skip()
         now, found = take(shelf_from(kept), ident or "")
         if found is None:
             gr.Warning("That conversation is no longer kept by this browser.")
             return *(gr.skip() for _ in restored), gr.skip(), *kept_now(now)
         now = put_screen_aside(history, now, "opening another conversation")
+        brought_back[session] = found.id
         return *shown_conversation(found.turns), saved_turns(found.turns), *kept_now(now)
 
     def open_conversation(file: str | None, history: list[Turn], kept: Any) -> tuple:

@@ -471,7 +471,9 @@ def test_new_conversation_puts_the_one_on_screen_aside_and_either_comes_back(pag
     assert [o.split(" · ")[0] for o in earlier_options(page)] == ["What is an ETF? (on screen)"]
     page.click("#chat-clear")  # forgets the one on screen only
     expect(chat.locator("[data-testid='user']")).to_have_count(0)
-    pick(page, "chat-earlier", earlier_options(page)[0])
+    page.locator("#chat-earlier input").click()  # picked with the keyboard this time
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
     expect(chat).to_contain_text("(on screen)", timeout=20000)
     assert earlier_options(page) == []  # nothing on screen was put aside in its place
     expect(page.locator("#chat-earlier")).not_to_contain_text("Earlier conversations (")
