@@ -241,7 +241,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         elsewhere = build_experiment_runs("cmp-elsewhere", QUESTION_COLUMNS)  # this question in the saved runs
         with gr.Accordion("Comparisons in this browser", open=True, elem_id="cmp-log-box"):
             log_table = gr.Dataframe(
-                headers=LOG_HEADERS, max_height=320, column_widths=LOG_WIDTHS,
+                headers=LOG_HEADERS, max_height=420, column_widths=LOG_WIDTHS, wrap=True,
                 interactive=False, elem_id="cmp-log",
                 label=f"The last {MAX_KEPT} single comparisons run here, newest first, with their "
                       "verdicts (kept across reloads; select a row to show it again above)")
