@@ -421,11 +421,11 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
             return *(gr.skip() for _ in restored), earlier_now
         return *shown_conversation(history), earlier_now
 
-    def new_conversation(history: list[Turn], kept: Any, request: gr.Request) -> tuple:
+    def new_conversation(history: list[Turn], kept: Any, request: gr.Request) -> Any:
         """An empty conversation, the one on screen put aside under Earlier conversations."""
         if not history:
             gr.Info("This conversation is empty already: ask away.")
-            return *(gr.skip() for _ in cleared), gr.skip(), gr.skip()
+            return gr.skip()  # every output left as it is
         now = put_screen_aside(history, shelf_from(kept), "starting a new conversation")
         gr.Info(f"Put aside under Earlier conversations: “{now[0].title}”.")
         return *clear_all(request), *kept_now(now)
@@ -436,11 +436,11 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
     # A conversation put aside again gets a new id, so it can always be brought back again.
     brought_back: dict[str, str] = {}
 
-    def pick_earlier(ident: str | None, history: list[Turn], kept: Any, request: gr.Request) -> tuple:
+    def pick_earlier(ident: str | None, history: list[Turn], kept: Any, request: gr.Request) -> Any:
         """An earlier conversation back on screen, the one there put aside in its place."""
         session = session_id(request)
         if ident and brought_back.get(session) == ident:
-            return *(gr.skip() for _ in restored), gr.skip(), gr.skip(), gr.skip()
+            return gr.skip()  # every output left as it is
         now, found = take(shelf_from(kept), ident or "")
         if found is None:
             gr.Warning("That conversation is no longer kept by this browser.")

@@ -70,13 +70,13 @@ def cleared() -> tuple:
     return [], *log_view([])
 
 
-def shown_again(history: list[dict[str, Any]], evt: gr.SelectData) -> tuple:
+def shown_again(history: list[dict[str, Any]], evt: gr.SelectData) -> Any:
     """A comparison of the log back in the Single tab: its query, transaction, checks and reference
     answer in the inputs, both systems' columns under their names, how they differ, and the verdict
     buttons acting on it."""
     rec = find(history, (evt.row_value or [None])[0])
     if rec is None:  # the list changed under the click
-        return tuple(gr.skip() for _ in range(17))
+        return gr.skip()  # every output left as it is
     columns, differ = shown_record(rec)
     return (rec["query"], json_box(rec.get("transaction")), json_box(rec.get("expect")), rec.get("reference") or "",
             *columns, differ, rec, verdict_prompt(rec), *column_frame(False))

@@ -490,6 +490,11 @@ def test_new_conversation_puts_the_one_on_screen_aside_and_either_comes_back(pag
     expect(chat).to_contain_text("Stopped", timeout=10000)
     expect(chat).to_contain_text("(on screen)")
     page.click("#chat-clear")
+    expect(chat.locator("[data-testid='user']")).to_have_count(0)
+    page.click("#chat-new")  # nothing on screen: nothing put aside, nothing else changed
+    expect(page.get_by_text("This conversation is empty already: ask away.")).to_be_visible(timeout=10000)
+    expect(page.locator("#chat-earlier")).not_to_contain_text("Earlier conversations (")
+    expect(chat.locator("[data-testid='user']")).to_have_count(0)
 
 
 def test_what_the_browser_kept_is_read_back_after_the_app_restarts(browser, running_app, tmp_path, monkeypatch):
