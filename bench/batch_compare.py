@@ -29,7 +29,8 @@ def main() -> None:
 
     from engines.base import GenerationParams
     from engines.local import LocalEngine, LocalModelConfig
-    from engines.remote import RemoteConfig, RemoteEngine
+    from engines.providers import RemoteConfig
+    from engines.remote import RemoteEngine
     from engines.systems import RoutedEngine
     from workbench.compare import BatchRun, Comparator
     from workbench.experiments import bundled

@@ -21,7 +21,8 @@ from pathlib import Path
 from common import emit
 
 from engines.base import GenerationParams, StreamStats
-from workbench.compare import SystemRun, latest_records, record, run_file, saved_runs
+from workbench.batch_store import latest_records, run_file, saved_runs
+from workbench.compare import SystemRun, record
 from workbench.experiment_runs import experiment_runs
 from workbench.experiments import bundled
 from workbench.run_index import record_index

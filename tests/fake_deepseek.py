@@ -26,7 +26,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from engines.remote import RemoteConfig, RemoteEngine
+from engines.providers import RemoteConfig
+from engines.remote import RemoteEngine
 
 REASONING = ["The user asks about ", "the P/E ratio. ", "It is price over earnings."]
 ANSWER = ["Le ratio ", "cours sur bénéfice ", "vaut prix / bénéfice."]

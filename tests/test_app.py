@@ -14,7 +14,7 @@ import pytest
 
 import app as app_module
 from tests.ui.pages import saved_run_both_answered
-from workbench.compare import latest_records, run_file
+from workbench.batch_store import latest_records, run_file
 from workbench.settings import Settings
 from workbench.verdicts import record_verdict, verdicts_file
 

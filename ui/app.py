@@ -11,7 +11,8 @@ from engines.cost import TokenPrices
 from ui.adapters import Menu, wire_adapter_panel
 from ui.chat import build_chat_tab
 from ui.common import browser_secret, pick_engine
-from ui.compare import api_batch, api_compare, build_compare_tab
+from ui.compare import build_compare_tab
+from ui.compare_api import api_batch, api_compare
 from ui.compare_log import browser_log
 from ui.compare_single import chat_to_single
 from ui.fren import build_fren_tab

@@ -13,9 +13,9 @@ import gradio as gr
 
 from ui.common import CHECKS_HINT, json_box
 from ui.compare_view import checks_said, experiment_md, shown_record
+from workbench.batch_store import run_file
 from workbench.blind import is_blind_pending
 from workbench.checks import ExpectError, parse_expect, with_reference_checks
-from workbench.compare import run_file
 from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.rescore import rescore_experiment
 

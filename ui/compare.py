@@ -27,23 +27,17 @@ from ui.batch_view import (
 )
 from ui.breakdown import breakdown_view, build_breakdown
 from ui.common import BASE_MODEL, download_path, session_cancel, stopper
-from ui.compare_single import ad_hoc_experiment, build_single_tab, carried_to_single, offered_examples
+from ui.compare_api import start_batch, unwritten_stops
+from ui.compare_single import build_single_tab, carried_to_single, offered_examples
 from ui.experiment_runs import picked_question, picked_run
 from ui.judging import judge_of
 from ui.leaderboard import EVERY, build_leaderboard, only_of, only_options
 from ui.links import WHOLE_LINK, link_query, linked
-from ui.params import ORDER, build_param_panel, params_from_json, params_from_values
+from ui.params import ORDER, build_param_panel, params_from_values
 from ui.runs_overview import build_runs_overview, overview_view
 from ui.saved import uploaded_path
-from workbench.breakdown import SLUGS, declared_groups, experiments_of
-from workbench.compare import (
-    MAX_CONCURRENCY,
+from workbench.batch_store import (
     REMOVED,
-    SYSTEMS,
-    BatchProgress,
-    BatchResumeError,
-    BatchRun,
-    Experiment,
     latest_records,
     remove_run,
     removed_runs,
@@ -51,8 +45,9 @@ from workbench.compare import (
     run_file,
     safe_run_name,
     saved_run_file,
-    still_to_run,
 )
+from workbench.breakdown import SLUGS, declared_groups, experiments_of
+from workbench.compare import MAX_CONCURRENCY, SYSTEMS, Experiment, still_to_run
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
 from workbench.leaderboard import only_choices
 from workbench.model_judge import model_verdicts, model_verdicts_file
@@ -60,27 +55,8 @@ from workbench.report import report_page, run_report
 from workbench.run_csv import table_verdicts
 from workbench.run_files import read_run_file, save_as_run
 from workbench.services import Services
-from workbench.summary import SUMMARY_HEADERS, summarize
+from workbench.summary import SUMMARY_HEADERS
 from workbench.verdicts import latest_verdicts, run_verdicts, verdicts_file
-
-
-def start_batch(*args: Any, **kwargs: Any) -> BatchRun:
-    """A BatchRun, or a clear error before anything runs when resuming would put another run's
-    answers in its table (other parameters, or other questions under the same ids)."""
-    try:
-        return BatchRun(*args, **kwargs)
-    except BatchResumeError as exc:
-        raise gr.Error(str(exc)) from None
-
-
-def unwritten_stops(run: BatchRun, out_path: Path) -> Iterator[BatchProgress]:
-    """The batch's progress; a results file that cannot be written (a folder the app may not
-    write, a full disk) stops it with an error saying so, the answers written before kept."""
-    try:
-        yield from run.run()
-    except OSError as exc:
-        raise gr.Error(f"The batch stopped: its results file {out_path} cannot be written ({exc.strerror or exc}). "
-                       "What it wrote before is kept; running it again under this name resumes it.") from None
 
 
 def run_name_for_file(path: str | None) -> str:
@@ -353,7 +329,7 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
                 gr.Tabs(selected="compare"), gr.Tabs(selected="compare-batch"))
 
     def remove_shown(name: str, confirmed: str) -> tuple:  # confirmed: CONFIRM_REMOVAL's answer
-        """The run shown taken off the lists (workbench.compare.remove_run), once the analyst has
+        """The run shown taken off the lists (workbench.batch_store.remove_run), once the analyst has
         confirmed it in the browser; the tab then shows no run."""
         if not confirmed:
             return (gr.skip(),) * (len(batch_outputs) + 1)
@@ -491,54 +467,3 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
     return {"controls": param_controls, "preset": compare_preset, "adapter": b_adapter,
             "single_boxes": single["carry"], "inner_tabs": inner_tabs,
             "on_load": single["on_load"], "bind_link": bind_link}
-
-
-def api_compare(services: Services):
-    comparator = services.comparator()
-
-    def compare(query: str, transaction_json: str = "", run_system_a: bool = True,
-                run_system_b: bool = True, params_json: str = "{}", expect_json: str = "",
-                adapter: str = "") -> dict[str, Any]:
-        """Compare one query on both systems (`params_json`: generation parameters for both, as
-        for /chat; `expect_json`: checks on the answers, as an experiment's `expect`; `adapter`:
-        the LoRA adapter System B's model answers with, empty for none); returns the same record
-        as POST /api/compare."""
-        exp = ad_hoc_experiment(query, transaction_json, run_system_a, run_system_b, expect_json)
-        return comparator.run(exp, run_system_a, run_system_b, params=params_from_json(params_json),
-                              adapter=adapter.strip() or None)
-    return compare
-
-
-def api_batch(services: Services):
-    comparator = services.comparator()
-    settings = services.settings
-
-    def batch(experiments_jsonl: str = "", systems: str = "A,B", concurrency: int = 4,
-              limit: int = 0, run_name: str = "api", params_json: str = "{}",
-              adapter: str = "") -> Iterator[dict[str, Any]]:
-        """Run a batch (JSONL text, or empty for the bundled set; `params_json` and `adapter` as
-        for /compare); streams progress, ends with a summary."""
-        params = params_from_json(params_json)
-        try:
-            exps = load_experiments(experiments_jsonl, name="api.jsonl") if experiments_jsonl.strip() \
-                else bundled()
-        except ExperimentFileError as exc:
-            raise gr.Error(str(exc)) from None
-        chosen = tuple(s.strip().upper() for s in systems.split(",") if s.strip())
-        if not chosen or set(chosen) - {"A", "B"}:
-            raise gr.Error("systems must be A, B or A,B")
-        if limit and limit > 0:
-            exps = exps[:limit]
-        safe_name = safe_run_name(run_name, "api")
-        out_path = run_file(settings.results_dir, safe_name)
-        run = start_batch(comparator, exps, out_path, concurrency=max(1, min(MAX_CONCURRENCY, int(concurrency))),
-                          systems=chosen, params=params, adapter=adapter.strip() or None)
-        for prog in unwritten_stops(run, out_path):
-            if prog.finished or prog.stopped:
-                records = latest_records(out_path, {e.id for e in exps})
-                yield {"done": prog.done, "total": prog.total, "finished": True,
-                       "skipped": prog.skipped, "retried": prog.retried,
-                       "results_file": out_path.name, "summary": summarize(records)}
-            else:
-                yield {"done": prog.done, "total": prog.total, "finished": False}
-    return batch

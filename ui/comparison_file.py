@@ -14,10 +14,11 @@ import gradio as gr
 
 from ui.common import download_path
 from ui.compare_view import result_table_md
+from workbench.batch_store import safe_run_name
 from workbench.blind import is_blind_pending
 from workbench.chat_export import quoted
 from workbench.checks import failures
-from workbench.compare import SYSTEMS, safe_run_name
+from workbench.compare import SYSTEMS
 from workbench.differences import differences
 from workbench.report import report_html
 from workbench.safety import safe_markdown

@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from workbench.compare import saved_run_file, saved_runs
+from workbench.batch_store import saved_run_file, saved_runs
 from workbench.export import aligned, write_csv
 from workbench.runs_against import set_against
 from workbench.saved import unwritable

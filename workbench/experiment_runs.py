@@ -10,8 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from workbench.batch_store import saved_run_files
 from workbench.checks import passed
-from workbench.compare import SYSTEMS, saved_run_files
+from workbench.compare import SYSTEMS
 from workbench.differences import differ_on, disagreements, figures_apart
 from workbench.figures import answer_figures
 from workbench.model_judge import model_columns, model_verdicts, model_verdicts_file

@@ -21,9 +21,10 @@ from typing import Any
 import numpy as np
 
 from engines.systems import NO_MODEL_CALL
+from workbench.batch_store import latest_records, saved_run_files
 from workbench.breakdown import SLUGS, experiment_groups
 from workbench.checks import all_passed
-from workbench.compare import SYSTEMS, both_answered, latest_records, saved_run_files
+from workbench.compare import SYSTEMS, both_answered
 from workbench.model_judge import model_verdicts, model_verdicts_file
 from workbench.stats import wilson_interval
 from workbench.verdicts import latest_verdicts, verdicts_file

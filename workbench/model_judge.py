@@ -28,8 +28,9 @@ from typing import Any
 
 from engines.base import ChatRequest, Engine, GenerationParams, collect, with_transaction
 from engines.cost import usd
+from workbench.batch_store import read_records
 from workbench.checks import all_passed
-from workbench.compare import SYSTEMS, both_answered, read_records
+from workbench.compare import SYSTEMS, both_answered
 from workbench.safety import safe_markdown
 from workbench.verdict_stats import breakdown_lines, cohen_kappa, preference, preference_line
 from workbench.verdicts import MAX_NOTE_CHARS, VERDICTS

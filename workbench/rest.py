@@ -5,15 +5,13 @@ the lists; `GET /api/removed-runs` and their `restore`), and System B's LoRA ada
 `GET`/`POST /api/adapters`, `DELETE /api/adapters/{name}`.
 
 With a password set (WORKBENCH_AUTH) every route asks for it, as the UI does: HTTP basic
-credentials (a script: `curl -u user:password`) or the session of a browser signed in to the app.
+credentials (a script: `curl -u user:password`) or the session of a browser signed in to the app
+(workbench.rest_auth).
 Gradio guards only its own routes; without this, a share link's password kept people out of the
 page but not out of `POST /api/compare`, which spends System A's credit."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engines.adapters import AdapterChangesOff, AdapterInUse, UnknownAdapter
 from engines.base import ChatRequest, EngineError, GenerationParams, InvalidRequestError, validation_problems
-from workbench.breakdown import SLUGS, breakdown, parse_only
-from workbench.checks import ExpectError, parse_expect
-from workbench.compare import (
+from workbench.batch_store import (
     REMOVED,
-    Experiment,
     latest_records,
-    new_experiment_id,
     remove_run,
     removed_run_list,
     restore_run,
@@ -37,8 +31,10 @@ from workbench.compare import (
     safe_run_name,
     saved_run_file,
     saved_runs,
-    system_b_request,
 )
+from workbench.breakdown import SLUGS, breakdown, parse_only
+from workbench.checks import ExpectError, parse_expect
+from workbench.compare import Experiment, new_experiment_id, system_b_request
 from workbench.confidence import chances_json, confidence_summary, read_back, unsure_figures
 from workbench.differences import figures_agreement, risk_agreement
 from workbench.experiment_runs import experiment_runs, question_runs
@@ -46,6 +42,7 @@ from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, parse_runs, runs_problem, standings
 from workbench.model_judge import judges_compared, model_summary, model_verdicts, model_verdicts_file
 from workbench.presets import all_presets, over_preset, unknown_preset
+from workbench.rest_auth import judge_of, login_required
 from workbench.run_changes import setup_differences
 from workbench.run_csv import run_csv_text
 from workbench.run_index import latest_record
@@ -105,68 +102,6 @@ class AdapterBody(BaseModel):
     name: str = Field(min_length=1, max_length=64, description="What requests and the app's menus call it.")
     source: str = Field(min_length=1, max_length=1000, description="A folder on the app's machine holding "
                         "adapter_config.json, or a Hugging Face Hub id (owner/name).")
-
-
-REALM = "Finance LLM Workbench"
-
-
-def _basic_credentials(request: Request) -> tuple[str, str] | None:
-    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        user, sep, password = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    return (user, password) if sep else None
-
-
-def _session_user(request: Request) -> str | None:
-    """The user whose session cookie the request carries, signed in through the app's login page
-    (Gradio keeps the sessions on its app, token -> user; read defensively, they are its own)."""
-    app = request.app
-    tokens, cookie_id = getattr(app, "tokens", None), getattr(app, "cookie_id", None)
-    if not isinstance(tokens, dict) or not cookie_id:
-        return None
-    for name in (f"access-token-{cookie_id}", f"access-token-unsecure-{cookie_id}"):
-        if (token := request.cookies.get(name)) in tokens:
-            return str(tokens[token])
-    return None
-
-
-def _user(request: Request) -> str | None:
-    """Who a request signs in as: the user of its app session, else of its basic credentials
-    (None without either). Asked only once login_required has let the request through."""
-    if session := _session_user(request):  # checked by login_required; basic credentials may not be
-        return session
-    given = _basic_credentials(request)
-    return given[0] if given else None
-
-
-def _judge(request: Request, judge: str | None) -> str | None:
-    """Whose verdicts a route shows: `judge` when the request names one (`?judge=NAME`), else the
-    user it signs in as; None for those given without a sign-in."""
-    return (judge if judge is not None else _user(request)) or None
-
-
-def login_required(auth: list[tuple[str, str]] | None):
-    """A dependency that lets a request through only with one of the app's users and its password."""
-
-    def check(request: Request) -> None:
-        if auth is None or _session_user(request) is not None:
-            return
-        given = _basic_credentials(request)
-        if given is not None:
-            # every pair compared, user and password both, in time that does not depend on where they differ
-            matches = [secrets.compare_digest(given[0].encode(), user.encode())
-                       & secrets.compare_digest(given[1].encode(), password.encode()) for user, password in auth]
-            if any(matches):
-                return
-        raise HTTPException(401, detail="this app asks for a user and password: send them as HTTP "
-                            "basic credentials (curl -u user:password), or sign in on its page first",
-                            headers={"WWW-Authenticate": f'Basic realm="{REALM}"'})
-
-    return check
 
 
 def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -> list[APIRoute]:
@@ -262,7 +197,7 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         """A saved run as the CSV the Batch tab downloads: a row per experiment and system, with
         the verdicts of `judge` (an analyst; by default the user the request signs in as, or the
         verdicts given without a sign-in when the app asks for none) and the judge models'."""
-        return Response(run_csv_text(folder, name, saved(name), _judge(request, judge)),
+        return Response(run_csv_text(folder, name, saved(name), judge_of(request, judge)),
                         media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="batch-{name}.csv"'})
 
@@ -281,7 +216,7 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
             raise HTTPException(404, detail=f"run {name!r} holds no experiment {experiment_id!r}; "
                                             f"GET /api/runs/{name}?records=true lists them")
         return {"run": name, "experiment_id": experiment_id, "record": rec,
-                "runs": experiment_runs(folder, rec, _judge(request, judge))}
+                "runs": experiment_runs(folder, rec, judge_of(request, judge))}
 
     def question(request: Request, query: str = "", judge: str | None = None) -> dict[str, Any]:
         """Every experiment of a saved run that asked `query` (the same words, whatever the spacing
@@ -290,7 +225,7 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         if not query.split():
             raise HTTPException(422, detail=[{"loc": ["query", "query"], "type": "value_error",
                                               "msg": "query is empty: give the question's words"}])
-        return {"query": query, "runs": question_runs(folder, query, _judge(request, judge))}
+        return {"query": query, "runs": question_runs(folder, query, judge_of(request, judge))}
 
     def run(name: str, records: bool = True, by: str | None = None) -> dict[str, Any]:
         """A saved batch run: its summary (as the Batch tab shows it), the verdicts given on it

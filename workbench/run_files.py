@@ -16,8 +16,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from workbench.batch_store import latest_records, read_records, run_file, safe_run_name, was_removed
 from workbench.checks import ExpectError, apply_checks, parse_expect
-from workbench.compare import SYSTEMS, latest_records, read_records, run_file, safe_run_name, was_removed
+from workbench.compare import SYSTEMS
 from workbench.export import read_saved, typed_row, write_jsonl
 from workbench.summary import LABEL
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.compare import SYSTEMS, latest_records, run_file
+from workbench.batch_store import latest_records, run_file
+from workbench.compare import SYSTEMS
 from workbench.model_judge import by_model, model_verdicts, model_verdicts_file
 from workbench.run_changes import CHANGE_COLUMNS, run_changes, run_setup, setup_line
 from workbench.summary import compare_runs

@@ -13,7 +13,8 @@ from engines.adapters import AdapterChangesOff
 from engines.base import Engine, EngineError
 from engines.local import LocalEngine, LocalModelConfig
 from engines.process import ProcessEngine
-from engines.remote import RemoteConfig, RemoteEngine
+from engines.providers import RemoteConfig
+from engines.remote import RemoteEngine
 from engines.systems import RoutedEngine
 from workbench.compare import Comparator
 from workbench.kept_adapters import forget_adapter, keep_adapter, kept_adapters

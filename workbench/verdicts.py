@@ -15,7 +15,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from workbench.compare import both_answered, read_records
+from workbench.batch_store import read_records
+from workbench.compare import both_answered
 from workbench.differences import disagreements, figures_apart
 from workbench.summary import flat_rows
 

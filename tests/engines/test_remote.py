@@ -8,7 +8,8 @@ import time
 import pytest
 
 from engines.base import ChatRequest, GenerationParams, TextDelta, collect
-from engines.remote import RemoteConfig, RemoteEngine
+from engines.providers import RemoteConfig
+from engines.remote import RemoteEngine
 from tests.fake_deepseek import ANSWER, REASONING, FakeDeepSeek
 
 SECRET = "sk-test-SECRET-4242abcd"

@@ -8,7 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from engines.base import ChatRequest, GenerationParams, TextDelta, collect
-from engines.remote import RemoteConfig, RemoteEngine
+from engines.providers import RemoteConfig
+from engines.remote import RemoteEngine
 from workbench.language import detect_language
 
 pytestmark = pytest.mark.slow

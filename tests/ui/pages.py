@@ -79,7 +79,8 @@ def saved_run_both_answered(folder: Path, name: str, ids: list[str], b_refuses: 
     and System B `b_says`, or with a refusal on the experiments `b_refuses` (the test app has no
     key for System A: it is written, not run); each asks "`asks` n?"."""
     from engines.base import StreamStats
-    from workbench.compare import Experiment, SystemRun, record, run_file
+    from workbench.batch_store import run_file
+    from workbench.compare import Experiment, SystemRun, record
 
     def answered(system: str, text: str) -> SystemRun:
         return SystemRun(system, response=text, done=True, stats=StreamStats(

@@ -7,7 +7,8 @@ import gradio as gr
 import pytest
 
 from engines.base import GenerationParams
-from engines.remote import RemoteConfig, RemoteEngine
+from engines.providers import RemoteConfig
+from engines.remote import RemoteEngine
 from engines.systems import RoutedEngine
 from tests.fake_deepseek import KEY_ENV, FakeDeepSeek
 from ui.answer_confidence import answer_confidence_view, chat_confidence_view

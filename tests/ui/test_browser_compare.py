@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.ui.downloads import download, download_csv
 from tests.ui.pages import compare_transaction, open_saved_run, saved_run_both_answered, set_number, upload
-from workbench.compare import latest_records, run_file
+from workbench.batch_store import latest_records, run_file
 from workbench.experiments import bundled, load_experiments
 from workbench.risk import LEVELS
 from workbench.verdicts import record_verdict, verdicts_file
@@ -584,7 +584,7 @@ def test_disagreements_first_brings_the_experiment_where_one_system_refused(page
 
 
 def test_a_rows_checks_and_reference_are_mended_in_its_details_and_the_run_keeps_the_new_scores(page, running_app):
-    from workbench.compare import read_records
+    from workbench.batch_store import read_records
     from workbench.rescore import rescore_experiment
 
     folder = running_app[1].settings.results_dir

@@ -16,7 +16,7 @@ from tests.fake_deepseek import FakeDeepSeek
 from tests.serve import free_port
 from tests.ui.downloads import download_csv
 from tests.ui.pages import open_saved_run, saved_run_both_answered
-from workbench.compare import run_file
+from workbench.batch_store import run_file
 from workbench.model_judge import judge_name, model_verdicts_file, record_model_verdict
 from workbench.services import REMOTE
 from workbench.settings import Settings

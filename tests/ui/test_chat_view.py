@@ -5,7 +5,7 @@ from __future__ import annotations
 import gradio as gr
 import pytest
 
-from ui.chat import cut_off_in_reasoning, edit_point, edited_text, edited_turn, render, render_beside
+from ui.chat_view import cut_off_in_reasoning, edit_point, edited_text, edited_turn, render, render_beside
 from ui.compare_view import MARK
 from workbench.chat import Turn
 

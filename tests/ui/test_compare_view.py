@@ -15,7 +15,8 @@ from ui.compare_view import (
     shown_record,
     stored_result_md,
 )
-from workbench.compare import BatchProgress, SystemRun, safe_run_name
+from workbench.batch_store import safe_run_name
+from workbench.compare import BatchProgress, SystemRun
 
 
 def _row(table: str, metric: str) -> str:

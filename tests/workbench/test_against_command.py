@@ -11,7 +11,7 @@ import pytest
 from engines.base import GenerationParams
 from tests.ui.pages import saved_run_both_answered
 from workbench.against_command import run_against
-from workbench.compare import run_file
+from workbench.batch_store import run_file
 from workbench.export import read_csv
 from workbench.settings import ROOT
 

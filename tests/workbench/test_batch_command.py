@@ -8,7 +8,7 @@ import json
 import pytest
 
 from workbench.batch_command import run_batch
-from workbench.compare import latest_records, run_file, saved_runs
+from workbench.batch_store import latest_records, run_file, saved_runs
 
 
 def _questions(tmp_path):

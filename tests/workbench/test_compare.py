@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 
 from engines.base import GenerationParams
-from engines.remote import RemoteConfig, RemoteEngine
+from engines.providers import RemoteConfig
+from engines.remote import RemoteEngine
 from engines.systems import REFUSAL_TEXT, RoutedEngine
 from tests.fake_deepseek import ANSWER, FakeDeepSeek
+from workbench.batch_store import latest_records, read_records, run_file, saved_runs
 from workbench.compare import (
     BatchResumeError,
     BatchRun,
@@ -29,10 +31,6 @@ from workbench.compare import (
     check_resumable,
     experiment_of,
     failed_systems,
-    latest_records,
-    read_records,
-    run_file,
-    saved_runs,
     with_earlier,
 )
 from workbench.experiments import bundled

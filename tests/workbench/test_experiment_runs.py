@@ -7,7 +7,8 @@ import json
 import os
 
 from engines.base import ConfigurationError, GenerationParams, StreamStats
-from workbench.compare import Experiment, SystemRun, record, run_file
+from workbench.batch_store import run_file
+from workbench.compare import Experiment, SystemRun, record
 from workbench.experiment_runs import (
     QUESTION_COLUMNS,
     RUNS_COLUMNS,

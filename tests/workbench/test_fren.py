@@ -93,7 +93,8 @@ def test_any_loaded_adapter_is_a_strategy_and_its_inspection_opens_again(local_e
 
 
 def test_remote_only_strategies_are_marked_not_available(local_engine):
-    from engines.remote import RemoteConfig, RemoteEngine
+    from engines.providers import RemoteConfig
+    from engines.remote import RemoteEngine
 
     remote = RemoteEngine(RemoteConfig(provider="custom", base_url="http://127.0.0.1:9/v1", model="m"))
     rows = list(run_inspection({"remote": remote}, french_definitions(1), ["French prefill"], GREEDY))

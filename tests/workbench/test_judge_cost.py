@@ -89,7 +89,8 @@ def test_a_local_judges_prompts_are_counted_by_its_own_tokenizer(tmp_path, local
 
 
 def test_system_as_prompts_are_counted_when_its_tokenizer_is_given(tmp_path, demo_model_dir, local_engine):
-    from engines.remote import RemoteConfig, RemoteEngine
+    from engines.providers import RemoteConfig
+    from engines.remote import RemoteEngine
 
     path = model_verdicts_file(tmp_path)
     records = [_rec("e1"), _rec("e2")]

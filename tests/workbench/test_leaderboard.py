@@ -12,8 +12,9 @@ import pytest
 from engines.base import GenerationParams, StreamStats
 from engines.systems import NO_MODEL_CALL
 from ui.leaderboard import EVERY, standings_note, standings_view
+from workbench.batch_store import run_file
 from workbench.charts import ratings_figure
-from workbench.compare import Experiment, SystemRun, record, run_file
+from workbench.compare import Experiment, SystemRun, record
 from workbench.leaderboard import ANALYSTS, CHECKS, Game, games, judges, label, leaderboard, standings
 from workbench.model_judge import model_verdicts_file, record_model_verdict
 from workbench.verdicts import record_verdict, verdicts_file

@@ -8,7 +8,7 @@ import pytest
 
 from engines.base import GenerationParams
 from workbench.batch_command import run_batch
-from workbench.compare import latest_records, run_file
+from workbench.batch_store import latest_records, run_file
 from workbench.presets import (
     CUSTOM,
     MAX_SAVED,

@@ -7,7 +7,8 @@ import pytest
 from engines.base import GenerationParams, InvalidRequestError
 from engines.cost import TokenPrices, usd
 from engines.local import prompt_token_count
-from engines.remote import RemoteConfig, RemoteEngine
+from engines.providers import RemoteConfig
+from engines.remote import RemoteEngine
 from engines.systems import RoutedEngine
 from workbench.chat import Turn, turn_request
 from workbench.prompt_gauge import OVER, ROOM, TIGHT, gauge_text, next_question_size, prompt_size, size_line

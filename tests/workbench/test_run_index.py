@@ -8,7 +8,8 @@ import json
 import pytest
 
 from engines.base import StreamStats
-from workbench.compare import Experiment, SystemRun, latest_records, record, run_file, saved_runs
+from workbench.batch_store import latest_records, run_file, saved_runs
+from workbench.compare import Experiment, SystemRun, record
 from workbench.run_index import latest_record, query_words, record_at, record_index
 
 

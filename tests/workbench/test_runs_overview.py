@@ -10,7 +10,8 @@ import pytest
 from engines.base import ConfigurationError, GenerationParams, StreamStats
 from engines.systems import NO_MODEL_CALL
 from ui.runs_overview import overview_cells
-from workbench.compare import Experiment, SystemRun, record, run_file
+from workbench.batch_store import run_file
+from workbench.compare import Experiment, SystemRun, record
 from workbench.model_judge import model_verdicts_file, record_model_verdict
 from workbench.runs_overview import OVERVIEW_COLUMNS, runs_overview
 from workbench.summary import share_column
