@@ -45,7 +45,7 @@ from transformers.generation import (
 )
 
 from engines.batching import Job, Scheduler, left_pad
-from engines.slots import SlotStore, additive_mask, mask_keys
+from engines.slots import SlotStore, additive_mask, cache_keyword, mask_keys
 
 log = logging.getLogger(__name__)
 
@@ -289,8 +289,8 @@ class ContinuousScheduler(Scheduler):
         mask = mask if isinstance(mask, dict) else mask.to(self.device)
         with self._routing.rows(adapters):
             out = self.model(input_ids=ids.to(self.device), attention_mask=mask,
-                             position_ids=positions.to(self.device), past_key_values=cache,
-                             use_cache=True, logits_to_keep=1)
+                             position_ids=positions.to(self.device), use_cache=True, logits_to_keep=1,
+                             **{cache_keyword(self.model): cache})
         return out.logits[:, -1, :].float()
 
     def _adapters(self, rows: list[_Row]) -> list[str] | None:

@@ -22,6 +22,8 @@ eagerly, so its bookkeeping is tested everywhere.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 from typing import Any
 
@@ -45,6 +47,19 @@ def mask_keys(model: Any) -> list[str]:
     transformers' models take as is instead of building their masks again at every step."""
     config = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
     return sorted(set(getattr(config, "layer_types", None) or ["full_attention"]))
+
+
+def cache_keyword(model: Any) -> str:
+    """The keyword the model's forward takes its key/value cache under: `cache` in transformers
+    from 5.25 on (where `past_key_values` is deprecated, to go in 5.40), `past_key_values` before.
+    A peft model passes it on to the model it wraps, whose forward names it."""
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    return _cache_keyword(type(base))
+
+
+@functools.cache
+def _cache_keyword(model_type: type) -> str:
+    return "cache" if "cache" in inspect.signature(model_type.forward).parameters else "past_key_values"
 
 
 def additive_mask(real: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
@@ -243,8 +258,8 @@ class SlotStore:
                           self.write_at)
         window = self.mask[:rows, :, :, :width]
         return dict(input_ids=self.ids[:rows], position_ids=self.positions[:rows],
-                    attention_mask={key: window for key in self._mask_keys}, past_key_values=cache,
-                    use_cache=True, logits_to_keep=1)
+                    attention_mask={key: window for key in self._mask_keys}, use_cache=True, logits_to_keep=1,
+                    **{cache_keyword(self.model): cache})
 
     def _run(self, rows: int, width: int) -> torch.Tensor:
         if not self.graphs:

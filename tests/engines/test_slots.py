@@ -8,6 +8,7 @@ shifts and right shifts, growth, rows leaving) is checked here against transform
 from __future__ import annotations
 
 import time
+import warnings
 
 import pytest
 import torch
@@ -85,6 +86,24 @@ def test_slot_decoding_matches_generate_token_for_token(base_engine, monkeypatch
     for i, tokens in enumerate(expected):
         assert got[i] == tokens, f"row {i} differs from generate"
     assert scheduler.largest_batch >= 2
+
+
+@pytest.mark.parametrize("use_slots", [True, False], ids=["slots", "growing cache"])
+def test_decoding_hands_the_cache_over_as_the_model_names_it(base_engine, use_slots):
+    """transformers 5.25 renamed the forward's `past_key_values` to `cache` (the old name goes in
+    5.40): each decode path passes the cache under the name the model's forward takes, so no step
+    warns of a deprecated argument (and none breaks once it is gone)."""
+    scheduler = _scheduler(base_engine, slots=use_slots)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            job = Job(input_ids=_prompt(base_engine, QUESTIONS[1]), params=GREEDY, max_new_tokens=12)
+            scheduler.submit(job)
+            assert len(_tokens(job)) > 0
+    finally:
+        scheduler.close()
+    deprecated = [str(w.message) for w in caught if "past_key_values" in str(w.message)]
+    assert not deprecated, deprecated
 
 
 def test_the_store_keeps_its_columns_tight(base_engine, monkeypatch):
