@@ -1,7 +1,8 @@
 """Local transformers engine: a model from the Hub or a directory, on GPU or CPU.
 
-Options: bf16 on GPU, an attention implementation, 4/8-bit loading through bitsandbytes, and
-LoRA adapters through peft (several loaded by name, chosen per request; none = base model).
+Options: bf16 on GPU, an attention implementation, 4/8-bit loading through bitsandbytes
+(`engines.quantization`), and LoRA adapters through peft (several loaded by name, chosen per
+request; none = base model).
 Prompts are rendered with the model's own chat template (``enable_thinking`` passed through), so
 system prompts work whenever the template supports them. Generation runs on one worker thread
 that batches concurrent requests, each streaming its own tokens: continuous batching on our own
@@ -40,11 +41,11 @@ from engines.batching import END, ERROR, BatchScheduler, Job
 from engines.confidence import TokenChance, answer_head, token_chances
 from engines.cost import time_cost
 from engines.detok import StopMatcher, incremental_decoder
+from engines.quantization import Quantization, keep_log_readable, quantization_config
 from engines.reasoning import OPEN_TAG, ThinkSplitter, merge_pieces
 
 log = logging.getLogger(__name__)
 
-Quantization = Literal["none", "4bit", "8bit"]
 Batching = Literal["continuous", "generate"]
 
 
@@ -97,23 +98,6 @@ def pick_device(requested: str) -> torch.device:
     return device
 
 
-def _quantization_config(kind: Quantization, device: torch.device) -> Any:
-    if kind == "none":
-        return None
-    try:
-        import bitsandbytes  # noqa: F401
-        from transformers import BitsAndBytesConfig
-    except ImportError as exc:
-        raise ConfigurationError(
-            f"{kind} loading needs bitsandbytes, which is not installed here "
-            "(pip install bitsandbytes), or choose quantization 'none'") from exc
-    compute = torch.bfloat16 if device.type == "cuda" else torch.float32
-    if kind == "4bit":
-        return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4",
-                                  bnb_4bit_compute_dtype=compute)
-    return BitsAndBytesConfig(load_in_8bit=True)
-
-
 def find_adapters(cfg: LocalModelConfig) -> dict[str, str]:
     """The adapters loaded at start (name -> folder or Hub id): `adapters/*` beside a local model,
     then those named in the configuration."""
@@ -163,11 +147,12 @@ class LocalEngine:
         self.device = pick_device(cfg.device)
         threads = cpu_threads_for(cfg.cpu_threads, self.device)
         self.dtype = torch.bfloat16 if self.device.type == "cuda" else torch.float32
+        keep_log_readable(cfg.quantization)  # before bitsandbytes is first imported (peft imports it)
         started = time.perf_counter()
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(cfg.model, revision=cfg.revision)
             kwargs: dict[str, Any] = {"dtype": self.dtype, "revision": cfg.revision}
-            quant = _quantization_config(cfg.quantization, self.device)
+            quant = quantization_config(cfg.quantization, self.device)
             if quant is not None:
                 kwargs["quantization_config"] = quant
                 on_gpu = self.device.type == "cuda"
