@@ -9,8 +9,8 @@ anything that concerns the model as loaded:
   per process; the rest are dropped.
 - Its import (peft imports it whenever it is installed) reaches, on a CPU with AVX512-BF16, for
   a 4-bit kernel on the Hugging Face Hub, and warns when it gets none ("Failed to load CPU
-  gemm_4bit_forward"). That kernel serves 4-bit loading on CPU alone: loaded without
-  quantization, the warning only alarms, and is silenced.
+  gemm_4bit_forward"). That kernel serves 4-bit loading on CPU alone: for a model loaded
+  otherwise the warning only alarms, and is silenced.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class OnceFilter(logging.Filter):
 def keep_log_readable(kind: Quantization) -> None:
     """Set bitsandbytes' loggers for a model loaded as `kind` (see the module's docstring); call
     it before the model (and peft) is loaded. Calling it again adds nothing."""
-    if kind == "none":
+    if kind != "4bit":
         for name in KERNEL_PROBE_LOGGERS:
             logging.getLogger(name).setLevel(logging.ERROR)
     cast = logging.getLogger(CAST_LOGGER)

@@ -264,6 +264,10 @@ def test_the_status_line_says_how_system_b_serves_requests():
     assert local_status({**base, "batching": "continuous", "cpu_threads": 1}) == (
         "`demo-model` on cpu (float32 · continuous batching · 1 CPU thread)")
     assert local_status({**base, "batching": "continuous", "cpu_threads": 15}).endswith("· 15 CPU threads)")
+    quantized = {**gpu, "quantization": "4bit", "decode": "slots"}
+    assert local_status(quantized) == (
+        "`demo-model` on cuda (4-bit bitsandbytes weights, bfloat16 compute · continuous batching)")
+    assert local_status({**base, "quantization": "none"}) == "`demo-model` on cpu (float32)"
 
 
 def test_the_status_line_says_what_each_systems_answers_are_costed_at():

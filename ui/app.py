@@ -39,7 +39,8 @@ def api_chat(services: Services):
 
 
 def local_status(health: dict[str, Any]) -> str:
-    """System B's model, where it runs, and how requests share it, for the status line."""
+    """System B's model, where it runs (its weights' precision: 4/8-bit when loaded so), and how
+    requests share it, for the status line."""
     how = {"continuous": "continuous batching", "generate": "batched generate"}.get(health.get("batching"), "")
     if how and health.get("decode") == "cuda-graphs":
         how += ", CUDA graphs"
@@ -49,7 +50,9 @@ def local_status(health: dict[str, Any]) -> str:
         how += ", own process"
     threads = health.get("cpu_threads")
     cores = f"{threads} CPU thread{'s' if threads != 1 else ''}" if threads else ""
-    details = " · ".join(x for x in (health["dtype"], how, cores) if x)
+    bits = {"4bit": "4-bit", "8bit": "8-bit"}.get(health.get("quantization", "none"))
+    weights = f"{bits} bitsandbytes weights, {health['dtype']} compute" if bits else health["dtype"]
+    details = " · ".join(x for x in (weights, how, cores) if x)
     return f"`{health['model_id']}` on {health['device']} ({details})"
 
 

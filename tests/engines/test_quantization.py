@@ -62,13 +62,14 @@ def test_the_once_filter_lets_other_messages_through(loggers_restored):
     assert kept.filter(record("something else went wrong"))
 
 
-def test_the_hub_kernel_probe_is_quiet_only_without_quantization(loggers_restored):
+@pytest.mark.parametrize("kind", ["none", "8bit"])
+def test_the_hub_kernel_probe_is_quiet_unless_loading_in_4bit(loggers_restored, kind):
     for name in KERNEL_PROBE_LOGGERS:
         logging.getLogger(name).setLevel(logging.NOTSET)
     keep_log_readable("4bit")  # the CPU 4-bit kernel then matters: its warning stays
     assert all(logging.getLogger(name).level == logging.NOTSET for name in KERNEL_PROBE_LOGGERS)
-    keep_log_readable("none")
-    keep_log_readable("none")  # again: the cast filter is not added twice
+    keep_log_readable(kind)
+    keep_log_readable(kind)  # again: the cast filter is not added twice
     assert all(logging.getLogger(name).level == logging.ERROR for name in KERNEL_PROBE_LOGGERS)
     assert sum(isinstance(f, OnceFilter) for f in logging.getLogger(CAST_LOGGER).filters) == 1
 
