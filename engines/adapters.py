@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
 from engines.base import InvalidRequestError
+
+# peft 0.21 asks transformers 5.2x's deprecated `is_gradient_checkpointing` each time it wraps a
+# model, which warned at every start of the app; the call is peft's to change (transformers keeps
+# the method until 6, which requirements.txt does not allow)
+warnings.filterwarnings("ignore", message="`is_gradient_checkpointing` is deprecated", category=FutureWarning)
 
 
 class AdapterInUse(InvalidRequestError):
