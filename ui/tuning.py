@@ -97,7 +97,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
                 fill = gr.Button("Fill configurations", elem_id="tune-fill")
         configs = gr.Dataframe(default_configs(), headers=CONFIG_FIELDS, interactive=True,
                                label=f"Configurations (up to {MAX_CONFIGS} rows; edit cells or add rows)",
-                               row_count=(2, "dynamic"), elem_id="tune-configs")
+                               row_count=2, elem_id="tune-configs")
         with gr.Row():
             run = gr.Button("Run configurations", variant="primary", elem_id="tune-run")
             stop = gr.Button("Stop", variant="stop", elem_id="tune-stop")
