@@ -44,6 +44,8 @@ ROW_COLUMNS = ["probe", "type", "engine", "strategy", "question_lang", "reasonin
                "reasoning_tokens", "answer_tokens", "reasoning_share", "finish_reason", "truncated_in_reasoning",
                "answer_matches_question", "user_sees_one_language", "right_figure", "question", "answer", "error"]
 ROW_HEADERS = [c.replace("_", " ") for c in ROW_COLUMNS]  # the CSV keeps the column names
+# a probe's id (calc-compound-interest-en) and an engine on one line; the texts wide enough to read
+ROW_WIDTHS = {"probe": "250px", "engine": "210px", "question": "260px", "answer": "420px", "error": "200px"}
 PLOT_METRICS = ["answer in question's language", "reasoning in question's language", "user sees one language",
                 "mean reasoning share", "cut off in reasoning", "right figure"]
 
@@ -138,9 +140,8 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         pairs_df = gr.Dataframe(headers=PAIR_COLUMNS, visible=False, wrap=True, elem_id="fren-baseline",
                                 column_widths=[PAIR_WIDTHS.get(c, "95px") for c in PAIR_COLUMNS])
         plot = gr.Plot(elem_id="fren-plot", show_label=False)
-        rows_df = gr.Dataframe(headers=ROW_HEADERS, label="Every answer", wrap=True, max_height=380,
-                               column_widths=[{"question": "260px", "answer": "340px", "error": "200px"}
-                                              .get(c, "110px") for c in ROW_COLUMNS], show_search="filter",
+        rows_df = gr.Dataframe(headers=ROW_HEADERS, label="Every answer", wrap=True, max_height=420,
+                               column_widths=[ROW_WIDTHS.get(c, "110px") for c in ROW_COLUMNS], show_search="filter",
                                pinned_columns=1, elem_id="fren-rows")
         with gr.Accordion("Transcript, coloured by detected language (blue EN, green FR, amber both); "
                           "select an answer above to see its own", open=False, elem_id="fren-transcript-box") \
