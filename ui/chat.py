@@ -61,9 +61,12 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
                                                             "answers from the next question on.")
                 diff = gr.Markdown(elem_id="chat-diff")  # under both boxes: how their last answers differ
                 with gr.Row():
-                    question = gr.Textbox(show_label=False, scale=6, lines=2, max_lines=8,
+                    # one line to start, growing to 8: Gradio then sends on Enter and starts a new
+                    # line on Shift+Enter, as chat boxes do (with lines > 1 it is the other way round)
+                    question = gr.Textbox(show_label=False, scale=6, lines=1, max_lines=8,
                                           elem_id="chat-question", max_length=20000,
-                                          placeholder="e.g. Qu'est-ce que le ratio cours sur bénéfice ?")
+                                          placeholder="e.g. Qu'est-ce que le PER ? "
+                                                      "(Enter sends, Shift+Enter: new line)")
                     with gr.Column(scale=1, min_width=120):
                         send = gr.Button("Send", variant="primary", elem_id="chat-send")
                         stop = gr.Button("Stop", variant="stop", elem_id="chat-stop")

@@ -25,6 +25,21 @@ def bot_messages(page):
     return page.locator("#chatbot [data-testid='bot']")
 
 
+def test_enter_sends_the_question_and_shift_enter_starts_a_new_line(page):
+    box = page.locator("#chat-question textarea")
+    box.fill("Qu'est-ce que")
+    box.press("Shift+Enter")
+    box.press_sequentially("la duration ?")
+    expect(box).to_have_value("Qu'est-ce que\nla duration ?")
+    page.wait_for_timeout(500)
+    expect(page.locator("#chatbot [data-testid='user']")).to_have_count(0)  # not sent yet
+    box.press("Enter")
+    expect(page.locator("#chatbot [data-testid='user']")).to_have_count(1, timeout=20000)
+    expect(page.locator("#chatbot [data-testid='user']")).to_contain_text("la duration ?")
+    expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=30000)
+    expect(box).to_have_value("")
+
+
 def test_app_loads_with_its_tabs_and_notices(page):
     for tab in ("Chat", "Compare", "FR/EN behaviour", "Generation tuning"):
         expect(page.get_by_role("tab", name=tab)).to_be_visible()
