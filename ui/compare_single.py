@@ -189,7 +189,8 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         with gr.Row():
             with gr.Column(scale=3):
                 query = gr.Textbox(label="Query", lines=3, max_length=8000, elem_id="cmp-query",
-                                   placeholder="e.g. Évalue le risque de cette transaction.")
+                                   placeholder="e.g. Évalue le risque de cette transaction. "
+                                               "(Shift+Enter compares; Enter starts a new line)")
                 with gr.Row():
                     run_a = gr.Checkbox(True, label="System A (remote MoE)", elem_id="cmp-run-a")
                     run_b = gr.Checkbox(True, label="System B (router + local)", elem_id="cmp-run-b")

@@ -93,7 +93,7 @@ def test_the_generation_parameters_reach_the_comparison_and_its_record(page, tmp
     expect(page.locator("#compare-params-summary")).to_contain_text("Custom: temperature 0.6")
     expect(page.locator("#compare-params-summary")).to_contain_text("min-p 0.05 · up to 6 new tokens")
     page.fill("#cmp-query textarea", "What is a bond?")
-    page.click("#cmp-go")
+    page.locator("#cmp-query textarea").press("Shift+Enter")  # as its placeholder says: compares
     expect(page.locator("#cmp-metrics-b")).to_contain_text("length", timeout=30000)  # the budget held
     page.click("#cmp-verdict-3")
     rows = download_csv(page, "#cmp-verdicts-csv", tmp_path / "verdicts.csv")
