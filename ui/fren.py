@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from engines.base import GenerationParams
 from ui.common import ANSWER_CELL, QUESTION_CELL, cell_text, download_path, offered_copy, session_cancel, stopper
 from ui.fren_sweep import build_sweep_section, percent_cells
-from ui.saved import open_controls, saved_path, uploaded_path
+from ui.saved import Picks, open_controls, saved_path, uploaded_path
 from workbench.export import write_csv
 from workbench.fren import (
     COST_METRIC,
@@ -101,6 +101,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
     probes = load_probes()
     engine_choices = services.engine_choices()
     saved_dir = services.settings.results_dir / SAVED_FOLDER
+    picks = Picks()  # one opening per pick of the saved-inspections menu
 
     def listed() -> list[tuple[str, str]]:
         return saved_choices(saved_dir, "fren", "answers", describe_inspection)
@@ -205,7 +206,9 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
                 gr.update(value=str(path), visible=True), rows,
                 gr.update(choices=listed()))
 
-    def open_saved(name: str | None) -> tuple:
+    def open_saved(name: str | None, request: gr.Request) -> Any:
+        if picks.again(request, name):  # the menu's second input for one pick
+            return gr.skip()
         return opened(*saved_path(saved_dir, "fren", name, "inspection"))
 
     def open_upload(file: str | None) -> tuple:

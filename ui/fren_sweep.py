@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from engines.base import GenerationParams, param_bounds
 from engines.cost import usd
 from ui.common import download_path, offered_copy, pick_engine, session_cancel
-from ui.saved import open_controls, saved_path, uploaded_path
+from ui.saved import Picks, open_controls, saved_path, uploaded_path
 from workbench.budget_sweep import (
     SWEEP_STEM,
     THINKING_MODES,
@@ -200,7 +200,11 @@ def build_sweep_section(services: Services, targets: dict[str, dict[str, Any]], 
         engines = ", ".join(sorted({n.get("engine") or "" for n in needs} - {""})) or "engine not recorded"
         return sweep_shown(needs, budgets, f"{state} — {len(needs)} answers ({engines}).", offered_copy(path))
 
-    def open_saved_sweep(name: str | None) -> tuple:
+    picks = Picks()  # one opening per pick of the saved-sweeps menu
+
+    def open_saved_sweep(name: str | None, request: gr.Request) -> Any:
+        if picks.again(request, name):  # the menu's second input for one pick
+            return gr.skip()
         return open_sweep(*saved_path(saved_dir, SWEEP_STEM, name, "sweep"))
 
     def use_budget(found: dict[str, int | None] | None, mode: str) -> list[Any]:

@@ -4,6 +4,8 @@ saved files, a button that opens a downloaded CSV, and the words a status opens 
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import gradio as gr
@@ -36,3 +38,27 @@ def open_controls(choices: list[tuple[str, str]], what: str, upload_label: str, 
                             info=info or f"Every {what} is saved when it ends (a stopped one too)")
         upload = gr.UploadButton(upload_label, file_types=[".csv"], elem_id=f"{prefix}-upload", scale=1)
     return saved, upload
+
+
+class Picks:
+    """One pick in a menu of saved files, one opening. Gradio 6.31's Dropdown sends its `.input`
+    twice for a pick made with the mouse, both at once, so the file was read and its
+    tables and chart drawn twice. A handler asks `again(request, value)` first: True for the
+    same value asked by the same page within `window_s` seconds, which it answers with
+    gr.skip(). Picking the same file again later opens it again."""
+
+    def __init__(self, window_s: float = 2.0) -> None:
+        self.window_s = window_s
+        self._last: dict[str, tuple[str | None, float]] = {}  # page (session) -> its last pick, when
+        self._lock = threading.Lock()
+
+    def again(self, request: gr.Request | None, value: str | None) -> bool:
+        session = getattr(request, "session_hash", None)
+        if session is None:  # called from code, not from a page
+            return False
+        now = time.monotonic()
+        with self._lock:
+            self._last = {s: (v, at) for s, (v, at) in self._last.items() if now - at < self.window_s}
+            repeat = session in self._last and self._last[session][0] == value
+            self._last[session] = (value, now)
+        return repeat

@@ -24,7 +24,7 @@ from ui.common import (
     stopper,
 )
 from ui.params import ORDER, control_values, kept_as_preset
-from ui.saved import open_controls, saved_path, uploaded_path
+from ui.saved import Picks, open_controls, saved_path, uploaded_path
 from ui.tuning_view import (
     RESULT_FIGURES,
     config_row,
@@ -64,6 +64,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
     Returns its adapter menu and the adapters panel, for the app to keep every adapter menu in step."""
     local = services.local
     saved_dir = services.settings.results_dir / "tuning"
+    picks = Picks()  # one opening per pick of the saved-runs menu
 
     def listed() -> list[tuple[str, str]]:
         return saved_choices(saved_dir, "tuning", "runs", describe_run)
@@ -195,7 +196,9 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
                 metric_figure(rows, metric_name, param_name), gr.update(value=str(path), visible=True),
                 suggested[0] if suggested else gr.update())
 
-    def open_saved(name: str | None, metric_name: str, param_name: str) -> tuple:
+    def open_saved(name: str | None, metric_name: str, param_name: str, request: gr.Request) -> Any:
+        if picks.again(request, name):  # the menu's second input for one pick
+            return gr.skip()
         return opened(*saved_path(saved_dir, "tuning", name, "tuning run"), metric_name, param_name)
 
     def open_upload(file: str | None, metric_name: str, param_name: str) -> tuple:

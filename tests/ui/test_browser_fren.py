@@ -176,7 +176,7 @@ def test_answers_that_failed_are_named_not_passed_off_as_finished(page):
     expect(status).to_contain_text("2 answers failed and are left out (System A · remote MoE: 2, e.g.")
 
 
-def test_an_inspection_is_saved_and_opens_again_after_a_reload_or_from_its_csv(page, tmp_path):
+def test_an_inspection_is_saved_and_opens_again_after_a_reload_or_from_its_csv(page, tmp_path, monkeypatch):
     page.get_by_role("tab", name="FR/EN behaviour").click()
     for qtype in ("example", "calculation", "multipart"):
         page.locator("#fren-types").get_by_label(qtype).uncheck()
@@ -188,6 +188,11 @@ def test_an_inspection_is_saved_and_opens_again_after_a_reload_or_from_its_csv(p
     csv_path = tmp_path / "my-inspection.csv"
     assert len(download_csv(page, "#fren-download", csv_path)) == 4
 
+    import ui.fren
+
+    reads = []
+    read = ui.fren.read_inspection
+    monkeypatch.setattr(ui.fren, "read_inspection", lambda path: (reads.append(path), read(path))[1])
     page.reload()  # what was on screen is gone…
     page.get_by_role("tab", name="FR/EN behaviour").click()
     expect(page.locator("#fren-matrix")).not_to_contain_text("baseline")
@@ -201,6 +206,8 @@ def test_an_inspection_is_saved_and_opens_again_after_a_reload_or_from_its_csv(p
     expect(page.locator("#fren-matrix")).to_contain_text("strip reasoning")
     expect(page.locator("#fren-plot .js-plotly-plot")).to_be_visible()
     expect(page.locator("#fren-download")).to_be_visible()
+    page.wait_for_timeout(500)
+    assert len(reads) == 1  # one pick, one reading (the menu sends its input twice for a mouse pick)
 
     # a CSV that is not an inspection is refused with the reason; the tables stay as they were
     wrong = tmp_path / "experiments.csv"

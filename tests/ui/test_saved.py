@@ -6,8 +6,8 @@ from __future__ import annotations
 import gradio as gr
 import pytest
 
-from ui.compare import unwritten_stops
-from ui.saved import saved_path, uploaded_path
+from ui.compare_api import unwritten_stops
+from ui.saved import Picks, saved_path, uploaded_path
 from workbench.compare import BatchProgress
 from workbench.saved import save_copy, saved_choices, saved_file
 
@@ -66,3 +66,23 @@ def test_a_saved_file_opens_by_its_name_and_a_gone_or_foreign_one_is_refused(tmp
     assert uploaded_path(str(path)) == (path, path.name)
     with pytest.raises(gr.Error, match="No file came with the upload"):
         uploaded_path(None)
+
+
+def test_one_pick_of_a_saved_file_opens_it_once(monkeypatch):
+    """Gradio's menu sends its input twice for one pick with the mouse: the second ask, same page
+    and same file within the window, is a repeat; another file, another page or a later pick is not."""
+    from types import SimpleNamespace
+
+    from ui import saved
+
+    now = [100.0]
+    monkeypatch.setattr(saved.time, "monotonic", lambda: now[0])
+    picks = Picks(window_s=2.0)
+    page, other_page = SimpleNamespace(session_hash="a"), SimpleNamespace(session_hash="b")
+    assert not picks.again(page, "fren-1.csv")
+    assert picks.again(page, "fren-1.csv")  # the menu's second input
+    assert not picks.again(other_page, "fren-1.csv")  # another analyst opens it too
+    assert not picks.again(page, "fren-2.csv")
+    now[0] += 2.5
+    assert not picks.again(page, "fren-2.csv")  # picked again later: opened again
+    assert not picks.again(None, "fren-2.csv") and not picks.again(None, "fren-2.csv")  # from code: always
