@@ -50,8 +50,9 @@ def mask_keys(model: Any) -> list[str]:
 
 
 def cache_keyword(model: Any) -> str:
-    """The keyword the model's forward takes its key/value cache under: `cache` in transformers
-    from 5.25 on (where `past_key_values` is deprecated, to go in 5.40), `past_key_values` before.
+    """The keyword the model's forward takes its key/value cache under: `cache` in recent
+    transformers (5.25, installed here, deprecates `past_key_values`, to go in 5.40; which release
+    made the change was not checked), `past_key_values` in earlier ones.
     A peft model passes it on to the model it wraps, whose forward names it."""
     base = model.get_base_model() if hasattr(model, "get_base_model") else model
     return _cache_keyword(type(base))

@@ -90,7 +90,7 @@ def test_slot_decoding_matches_generate_token_for_token(base_engine, monkeypatch
 
 @pytest.mark.parametrize("use_slots", [True, False], ids=["slots", "growing cache"])
 def test_decoding_hands_the_cache_over_as_the_model_names_it(base_engine, use_slots):
-    """transformers 5.25 renamed the forward's `past_key_values` to `cache` (the old name goes in
+    """Recent transformers (5.25 here) renamed the forward's `past_key_values` to `cache` (the old name goes in
     5.40): each decode path passes the cache under the name the model's forward takes, so no step
     warns of a deprecated argument (and none breaks once it is gone)."""
     scheduler = _scheduler(base_engine, slots=use_slots)
