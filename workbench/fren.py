@@ -295,8 +295,9 @@ def read_inspection(path: Path | str) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- transcript
 
 
-LANG_STYLE = {"en": ("#dbeafe", "EN"), "fr": ("#dcfce7", "FR"), "mixed": ("#fef3c7", "EN+FR"),
-              "und": ("#f3f4f6", "?"), "none": ("#f3f4f6", "—")}
+# the label each part's detected language gets; its colour is the stylesheet's (`.fren-lang-*` in
+# assets/style.css: tints over the page's own background, so the text reads in light and dark schemes)
+LANG_TAGS = {"en": "EN", "fr": "FR", "mixed": "EN+FR", "und": "?", "none": "—"}
 
 
 def transcript_html(rows: list[dict[str, Any]], limit: int = 24) -> str:
@@ -312,11 +313,10 @@ def transcript_html(rows: list[dict[str, Any]], limit: int = 24) -> str:
             text = r.get(part) or ""
             if not text:
                 continue
-            color, tag = LANG_STYLE.get(r.get(lang_key) or "und", LANG_STYLE["und"])
+            lang = r.get(lang_key) if r.get(lang_key) in LANG_TAGS else "und"
             hidden = part == "reasoning" and not r.get("reasoning_shown", True)
-            parts.append(f'<div class="fren-{part}" data-lang="{html.escape(r.get(lang_key) or "und")}" '
-                         f'style="background:{color};padding:4px 8px;margin:4px 0;border-radius:6px;'
-                         f'{"opacity:0.55;" if hidden else ""}"><small><b>{part} [{tag}]'
+            parts.append(f'<div class="fren-{part} fren-lang-{lang}{" fren-hidden" if hidden else ""}" '
+                         f'data-lang="{lang}"><small><b>{part} [{LANG_TAGS[lang]}]'
                          f'{" (hidden from the user)" if hidden else ""}</b></small><br>'
                          f"{html.escape(text)}</div>")
         parts.append("</div>")

@@ -66,6 +66,19 @@ def set_number(page, elem_id: str, value: float) -> None:
     expect(slider).to_have_value(str(value))
 
 
+def inspect_one_pair(page) -> None:
+    """Run an FR/EN inspection of one definition pair under the baseline and strip reasoning, on
+    System B's local model (4 answers), and wait for it to finish."""
+    page.get_by_role("tab", name="FR/EN behaviour").click()
+    for qtype in ("example", "calculation", "multipart"):
+        page.locator("#fren-types").get_by_label(qtype).uncheck()
+    for strategy in ("thinking off", "French system prompt", "French prefill", "french-reasoning adapter"):
+        page.locator("#fren-strategies").get_by_label(strategy).uncheck()
+    set_number(page, "fren-count", 1)
+    page.click("#fren-go")
+    expect(page.locator("#fren-status")).to_contain_text("Finished — 4 answers", timeout=120000)
+
+
 def upload(page, button: str, path) -> None:
     """Open a file with an upload button (a selector), as a user picks one in the file chooser."""
     with page.expect_file_chooser() as chooser:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.ui.downloads import download_csv
-from tests.ui.pages import set_number, upload
+from tests.ui.pages import inspect_one_pair, set_number, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -177,14 +177,7 @@ def test_answers_that_failed_are_named_not_passed_off_as_finished(page):
 
 
 def test_an_inspection_is_saved_and_opens_again_after_a_reload_or_from_its_csv(page, tmp_path, monkeypatch):
-    page.get_by_role("tab", name="FR/EN behaviour").click()
-    for qtype in ("example", "calculation", "multipart"):
-        page.locator("#fren-types").get_by_label(qtype).uncheck()
-    for strategy in ("thinking off", "French system prompt", "French prefill", "french-reasoning adapter"):
-        page.locator("#fren-strategies").get_by_label(strategy).uncheck()
-    set_number(page, "fren-count", 1)  # one definition pair × baseline and strip reasoning = 4 answers
-    page.click("#fren-go")
-    expect(page.locator("#fren-status")).to_contain_text("Finished — 4 answers", timeout=120000)
+    inspect_one_pair(page)  # one definition pair × baseline and strip reasoning = 4 answers
     csv_path = tmp_path / "my-inspection.csv"
     assert len(download_csv(page, "#fren-download", csv_path)) == 4
 
