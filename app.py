@@ -95,7 +95,10 @@ def launch(settings, services=None):
 
     remember_missing_modules("matplotlib")
 
+    from starlette.middleware import Middleware
+
     from ui.app import build_app
+    from workbench.compression import PageCompression
     from workbench.rest import rest_routes
     from workbench.services import build_services
 
@@ -107,7 +110,8 @@ def launch(settings, services=None):
     auth = settings.auth()
     _, local_url, share_url = demo.launch(
         server_name=settings.host, server_port=settings.port, share=settings.share,
-        auth=auth, app_kwargs={"routes": rest_routes(services, auth)}, prevent_thread_lock=True,
+        auth=auth, prevent_thread_lock=True,
+        app_kwargs={"routes": rest_routes(services, auth), "middleware": [Middleware(PageCompression)]},
         css=CSS, js=PAGE_JS, theme=gr.themes.Soft(), max_file_size=f"{settings.max_file_mb}mb",
         run_history=False, show_error=True, footer_links=["api", "settings"], quiet=True)
     return demo, local_url, share_url, services
