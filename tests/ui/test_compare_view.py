@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from engines.base import ConfigurationError, StreamStats
 from engines.systems import NO_MODEL_CALL
+from ui.batch_tab import run_name_for_file
 from ui.batch_view import progress_md
-from ui.compare import run_name_for_file
 from ui.compare_view import (
     HIDDEN_FIGURES,
     MARK,
