@@ -172,7 +172,7 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
             changes_csv = gr.DownloadButton("Download these changes (CSV)", visible=False, size="sm",
                                             elem_id="batch-runs-changes-csv")
 
-    # ---------------------------------------------------------------- batch
+    # ---------------------------------------------------------------- what it does
 
     def own_verdicts(name: str, request: gr.Request) -> dict[str, dict]:
         """The signed-in analyst's verdicts on run `name` and the judge model's, as the table and
