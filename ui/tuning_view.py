@@ -178,7 +178,9 @@ def metric_figure(rows: list[dict[str, Any]], metric: str, param: str) -> go.Fig
     if points:
         # Each point names its configuration (the colour alone would need a legend)
         fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="markers+text",
-                                 marker={"size": 11, "color": [p[2] for p in points], "colorscale": "Viridis"},
+                                 marker={"size": 11, "color": [p[2] for p in points], "colorscale": "Viridis",
+                                         # a grey edge: Viridis' first colour is near-black on a dark page
+                                         "line": {"width": 1, "color": "#9ca3af"}},
                                  text=[f"#{p[2]}" for p in points], textposition="top center",
                                  hovertext=[f"config {p[2]}" for p in points], name=spaced(metric)))
     fig.update_layout(title=f"{spaced(metric)} against {spaced(param)}", xaxis_title=spaced(param),
