@@ -95,6 +95,29 @@ def matrix_figure(rows: list[dict[str, Any]], questions: str = "French questions
     return fig
 
 
+def inspection_view(rows: list[dict[str, Any]], state: str, path: Path) -> tuple:
+    """What the tab shows of an inspection's rows (just run, or opened from a file): the status
+    (`state`, then its failures and the strategies against the baseline), the matrix, the
+    baseline table, the chart, every answer, the transcript, the CSV at `path` and the rows."""
+    table, lang = shown_matrix(rows)
+    questions = "French questions" if lang else "All questions"
+    if note := failures(rows):
+        state += f". ⚠️ {note}."
+    pairs = every_pair(rows, lang)
+    if pairs:
+        said = safe_markdown(headline(pairs, "raise *Probe pairs per type*"))
+        state += f"\n\n**Against the baseline:** {said}"
+    return (state,
+            gr.update(value=pd.DataFrame(percent_cells(table, money=(COST_METRIC,)), columns=matrix_columns(table)),
+                      label=f"Strategy × engine × metric ({questions})"),
+            gr.update(value=pd.DataFrame(pairs, columns=PAIR_COLUMNS), visible=bool(pairs),
+                      label=f"Each strategy against the baseline, on the same {'French ' if lang else ''}"
+                            "questions: on how many the outcome holds under each, and the exact McNemar "
+                            "test of the questions it changed"),
+            matrix_figure(table, questions), answers_frame(rows), transcript_html(rows),
+            gr.update(value=str(path), visible=True), rows)
+
+
 def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> None:
     """`targets`: the tabs whose max_new_tokens the budget sweep's answer can be copied to (tab
     id -> its `controls` and `preset`)."""
@@ -187,24 +210,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
 
     def show(rows: list[dict[str, Any]], state: str, path: Path) -> tuple:
         """Every output of an inspection, for its rows (just run, or opened from a file)."""
-        table, lang = shown_matrix(rows)
-        questions = "French questions" if lang else "All questions"
-        if note := failures(rows):
-            state += f". ⚠️ {note}."
-        pairs = every_pair(rows, lang)
-        if pairs:
-            said = safe_markdown(headline(pairs, "raise *Probe pairs per type*"))
-            state += f"\n\n**Against the baseline:** {said}"
-        return (state,
-                gr.update(value=pd.DataFrame(percent_cells(table, money=(COST_METRIC,)), columns=matrix_columns(table)),
-                          label=f"Strategy × engine × metric ({questions})"),
-                gr.update(value=pd.DataFrame(pairs, columns=PAIR_COLUMNS), visible=bool(pairs),
-                          label=f"Each strategy against the baseline, on the same {'French ' if lang else ''}"
-                                "questions: on how many the outcome holds under each, and the exact McNemar "
-                                "test of the questions it changed"),
-                matrix_figure(table, questions), answers_frame(rows), transcript_html(rows),
-                gr.update(value=str(path), visible=True), rows,
-                gr.update(choices=listed()))
+        return (*inspection_view(rows, state, path), gr.update(choices=listed()))
 
     def open_saved(name: str | None, request: gr.Request) -> Any:
         if picks.again(request, name):  # the menu's second input for one pick

@@ -291,8 +291,47 @@ def restored_turns(data: Any) -> list[Turn]:
 
 def _well_formed(turn: Turn) -> bool:
     texts = (turn.question, turn.engine, turn.reasoning, turn.answer)
-    return all(isinstance(t, str) for t in texts) and isinstance(turn.stats, dict | None) \
-        and isinstance(turn.params, dict | None) and isinstance(turn.route, dict | None)
+    return all(isinstance(t, str) for t in texts) and isinstance(turn.params, dict | None) \
+        and well_shaped_stats(turn.stats) and well_shaped_route(turn.route)
+
+
+# the figures under an answer and their types, as stats_dict and run_turn write them: a turn read
+# back (from the browser, from a downloaded file) is shown only when its figures have these
+_STAT_NUMBERS = ("ttft_s", "tokens_per_s", "output_tokens", "reasoning_share")  # or None
+_STAT_COUNTS = ("total_s", "reasoning_tokens", "content_tokens")  # numbers where they are given
+_STAT_TEXTS = ("model_id", "finish_reason", "reasoning_lang", "answer_lang", "risk_level")
+_EXTRA_NUMBERS = ("prompt_cache_hit_tokens", "cost_usd", "compute_s", "context_room", "route_confidence")
+
+
+def _number(value: Any) -> bool:
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+
+
+def well_shaped_stats(stats: Any) -> bool:
+    """Whether a turn's figures (None, or stats_dict's shape) can be shown: numbers where numbers
+    go, texts where texts do, the provider's extras an object."""
+    if stats is None:
+        return True
+    if not isinstance(stats, dict) or not all(_number(stats.get(k)) for k in _STAT_NUMBERS) \
+            or not all(stats[k] is not None and _number(stats[k]) for k in _STAT_COUNTS if k in stats) \
+            or not all(isinstance(stats.get(k), str | None) for k in _STAT_TEXTS):
+        return False
+    extras = stats.get("extras")
+    if extras is None:
+        return True
+    not_applied = extras.get("not_applied") if isinstance(extras, dict) else None
+    return isinstance(extras, dict) and all(_number(extras.get(k)) for k in _EXTRA_NUMBERS) \
+        and (not_applied is None or (isinstance(not_applied, list) and all(isinstance(n, str) for n in not_applied)))
+
+
+def well_shaped_route(route: Any) -> bool:
+    """Whether a turn's route (None, or run_turn's {"route", "confidence", "reasons"}) can be shown."""
+    if route is None:
+        return True
+    reasons = route.get("reasons", []) if isinstance(route, dict) else None
+    return isinstance(route, dict) and isinstance(route.get("route"), str) \
+        and isinstance(route.get("confidence"), int | float) and not isinstance(route.get("confidence"), bool) \
+        and isinstance(reasons, list) and all(isinstance(r, str) for r in reasons)
 
 
 def _as_result(turn: Turn) -> dict[str, Any]:

@@ -13,7 +13,15 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from workbench.chat import Turn, lent_reading, side_by_side_differences, side_names, stats_line
+from workbench.chat import (
+    Turn,
+    lent_reading,
+    side_by_side_differences,
+    side_names,
+    stats_line,
+    well_shaped_route,
+    well_shaped_stats,
+)
 from workbench.confidence import unsure_line
 from workbench.experiments import experiment_file
 
@@ -142,6 +150,10 @@ def _turn_from_record(item: Any, where: str) -> Turn:
         raise ValueError(f"{where}: adapter, system prompt, reasoning and error are texts")
     if not all(isinstance(v, dict | None) for v in parts.values()):
         raise ValueError(f"{where}: route, params and stats are objects")
+    if not well_shaped_stats(parts["stats"]):
+        raise ValueError(f"{where}: its figures (stats) are not all numbers and texts where they should be")
+    if not well_shaped_route(parts["route"]):
+        raise ValueError(f"{where}: its route is not a route name, a confidence and reasons")
     thinking_s = item.get("thinking_s")
     beside = item.get("beside")
     chances = item.get("chances")  # checked against the answer where it is read (confidence.unpacked)

@@ -193,6 +193,26 @@ def reading(chances: list[TokenChance], answer: str) -> dict[str, Any]:
                                for text, c in unsure_figures(chances, answer)]}
 
 
+def is_reading(value: Any) -> bool:
+    """Whether `value` has the shape `reading` gives (or {"error": text}): what a results file
+    from elsewhere must hold to be shown as one."""
+    def number(x: Any, low: float = 0.0, high: float = 1.0) -> bool:
+        return isinstance(x, int | float) and not isinstance(x, bool) and low <= x <= high
+
+    def figure(f: Any) -> bool:
+        return (isinstance(f, dict) and isinstance(f.get("figure"), str) and number(f.get("prob"))
+                and isinstance(f.get("instead", []), list)
+                and all(isinstance(i, list) and len(i) == 2 and isinstance(i[0], str) and number(i[1])
+                        for i in f.get("instead", [])))
+
+    if not isinstance(value, dict):
+        return False
+    if "error" in value:
+        return isinstance(value["error"], str)
+    figures = value.get("unsure_figures", [])
+    return number(value.get("sure_share")) and isinstance(figures, list) and all(map(figure, figures))
+
+
 def unsure_cell(res: dict[str, Any] | None) -> str | None:
     """A system's answer's unsure figures as a table cell: "15 (41%) · 1,210 (33%)", "none" when it
     was sure of every one, None where its answer was not read back."""

@@ -289,7 +289,11 @@ def read_inspection(path: Path | str) -> list[dict[str, Any]]:
     if unknown:
         raise ValueError(f"unknown strateg{'ies' if len(unknown) > 1 else 'y'} {', '.join(map(repr, unknown))}; "
                          f"known: {', '.join(STRATEGIES)}, or NAME adapter for a LoRA adapter NAME")
-    return [typed_row(r, n, _BOOLS, _NUMBERS) for n, r in enumerate(rows, 2)]  # row 1 is the header
+    typed = [typed_row(r, n, _BOOLS, _NUMBERS) for n, r in enumerate(rows, 2)]  # row 1 is the header
+    for n, row in enumerate(typed, 2):  # what names an answer (and orders the tables)
+        if empty := [key for key in ("probe", "engine", "strategy", "question") if not row.get(key)]:
+            raise ValueError(f"row {n}: {' and '.join(empty)} {'is' if len(empty) == 1 else 'are'} empty")
+    return typed
 
 
 # ---------------------------------------------------------------- transcript

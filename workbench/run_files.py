@@ -19,6 +19,7 @@ from typing import Any
 from workbench.batch_store import latest_records, read_records, run_file, safe_run_name, was_removed
 from workbench.checks import ExpectError, apply_checks, parse_expect
 from workbench.compare import SYSTEMS
+from workbench.confidence import is_reading
 from workbench.export import read_saved, typed_row, write_jsonl
 from workbench.summary import LABEL
 
@@ -30,6 +31,7 @@ _NUMBERS = {"latency_ms": float, "ttft_ms": float, "tokens_per_s": float, "reaso
 _BOOLS = ("refusal", "truncated_in_reasoning")
 _FAILED_CHECK = re.compile(r"(.*?) \((.*)\)")  # "answer in fr (the answer is in en)", as checks.failures words it
 PASSED_CHECK = "a check it passed (its name is not in the CSV)"
+MAX_CHECKS = 1000  # an experiment's checks, far more than any `expect` holds
 _EXTRAS = ("prompt_cache_hit_tokens", "compute_s", "cost_usd", "not_applied")  # in a result only when known
 
 
@@ -63,12 +65,23 @@ def _json_cell(value: str | None, line: int, column: str) -> Any:
         raise ValueError(f"row {line}: {column} is not JSON") from None
 
 
+def _object_cell(value: str | None, line: int, column: str) -> dict[str, Any] | None:
+    """A cell that holds a JSON object (a transaction, the parameters), or nothing."""
+    parsed = _json_cell(value, line, column)
+    if parsed is not None and not isinstance(parsed, dict):
+        raise ValueError(f"row {line}: {column} is not a JSON object")
+    return parsed
+
+
 def _checks(row: dict[str, Any]) -> list[dict[str, Any]] | None:
     """An answer's check results as far as the CSV gives them: the failed ones by name and what
     the answer did, the passed ones counted."""
     total, passed = row.get("checks_total"), row.get("checks_passed") or 0
     if not total:
         return None
+    if not 0 <= passed <= total <= MAX_CHECKS:  # a hand edit: a list of that many would fill the memory
+        raise ValueError(f"row {row['_line']}: checks_passed {passed} of checks_total {total} (at most "
+                         f"{MAX_CHECKS} checks, and no more passed than there are)")
     failed_texts = (row.get("checks_failed") or "").split("; ") if row.get("checks_failed") else []
     if len(failed_texts) != total - passed:  # a "; " inside a check's own words: keep the text whole
         failed_texts = [row.get("checks_failed") or "a check it failed"] * (total - passed)
@@ -99,8 +112,11 @@ def _result(row: dict[str, Any]) -> dict[str, Any]:
                    handling_mode=row.get("handling_mode"))
     if checks := _checks(row):
         out["checks"] = checks
-    if row.get("confidence"):  # System B's answer read back (workbench.confidence)
+    if row.get("confidence"):  # the answer read back (workbench.confidence)
         out["confidence"] = _json_cell(row["confidence"], row["_line"], "confidence")
+        if not is_reading(out["confidence"]):
+            raise ValueError(f"row {row['_line']}: confidence is not an answer's reading "
+                             '({"sure_share": 0.9, "unsure_figures": [...]})')
     return out
 
 
@@ -117,10 +133,10 @@ def records_from_rows(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
             raise ValueError(f"row {line}: system is {row.get('system')!r}, not A or B")
         rec = records.setdefault(row["experiment_id"], {
             "experiment_id": row["experiment_id"], "timestamp": row.get("timestamp"), "query": row["query"],
-            "transaction": _json_cell(row.get("transaction"), line, "transaction"), "lang": row.get("lang"),
+            "transaction": _object_cell(row.get("transaction"), line, "transaction"), "lang": row.get("lang"),
             "expected_route": row.get("expected_route"), "category": row.get("category"),
             "expect": _expect_cell(row.get("expect"), line), "reference": row.get("reference") or None,
-            "params": _json_cell(row.get("params"), line, "params"), "system_a": None, "system_b": None})
+            "params": _object_cell(row.get("params"), line, "params"), "system_a": None, "system_b": None})
         if row.get("rescored_at"):  # checks written knowing the answers stay said to be
             rec["rescored_at"] = row["rescored_at"]
         rec[systems[row["system"]]] = _result({**row, "_line": line})
