@@ -112,6 +112,9 @@ def _validate(rows: list[tuple[int, dict[str, Any]]],
         except TransactionError as exc:
             problems.append((lineno, f"line {lineno}: transaction: {exc}"))
             continue
+        if wrong := [key for key in ("id", "lang", "expected_route", "category") if not _scalar(row.get(key), key)]:
+            problems.append((lineno, f"line {lineno}: {', '.join(wrong)} must be text"))
+            continue
         exp_id = str(row.get("id") or f"row-{lineno}").strip()
         if exp_id in seen:
             problems.append((lineno, f"line {lineno}: duplicate id {exp_id!r} (first on line {seen[exp_id]})"))
@@ -139,6 +142,12 @@ def _validate(rows: list[tuple[int, dict[str, Any]]],
                               reference=(reference or "").strip() or None))
     _raise([msg for _, msg in sorted(problems)])
     return out
+
+
+def _scalar(value: object, key: str) -> bool:
+    """Whether a field that names something is text (an id may be a number too), or unset."""
+    return value is None or isinstance(value, str) or (key == "id" and isinstance(value, int | float)
+                                                       and not isinstance(value, bool))
 
 
 def _raise(problems: list[str]) -> None:

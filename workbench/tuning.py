@@ -328,6 +328,8 @@ def read_tuning_run(path: Path | str) -> list[dict[str, Any]]:
         row = typed_row(raw, line, _BOOLS, _NUMBERS)
         if row["config"] is None or not 1 <= row["config"] <= MAX_CONFIGS:
             raise ValueError(f"row {line}: config is {raw['config']!r}, not 1 to {MAX_CONFIGS}")
+        if row["repeat"] is None or not 1 <= row["repeat"] <= MAX_REPEATS:
+            raise ValueError(f"row {line}: repeat is {raw['repeat']!r}, not 1 to {MAX_REPEATS}")
         out.append({**row, **{k: row.get(k) or "" for k in _TEXTS}})
     return out
 

@@ -7,7 +7,6 @@ cells, nonsense), and what the reader accepts goes through the views that open i
 from __future__ import annotations
 
 import json
-import math
 import os
 
 import pytest
@@ -60,8 +59,10 @@ def refused_or_shown(read, show, path) -> None:
     show(opened)
 
 
-def finite(value) -> bool:
-    return not isinstance(value, float) or math.isfinite(value)
+def as_downloaded(rows: list[dict], path) -> list[dict[str, str]]:
+    """`rows` as a tab's download holds them (written with its byte-order mark), read back as text."""
+    write_csv(rows, path, bom=True)
+    return read_csv(path)
 
 
 # ---------------------------------------------------------------- a batch run's CSV
@@ -81,9 +82,7 @@ def batch_csv_rows(tmp_path_factory) -> list[dict[str, str]]:
     records[0].update(transaction={"amount": 25000, "currency": "EUR"}, expect={"contains": ["remote"]},
                       reference="The remote model answers.", category="demo", lang="en",
                       expected_route="transaction_risk")
-    path = folder / "night.csv"
-    write_csv(flat_rows(records), path, bom=True)
-    return read_csv(path)
+    return as_downloaded(flat_rows(records), folder / "night.csv")
 
 
 @given(data=st.data())
@@ -129,9 +128,7 @@ def inspection_rows(tmp_path_factory) -> list[dict[str, str]]:
     engine = Scripted("The user asks for a calculation: 1,000 times 1.1 is 1,100.", "Le résultat est 1 210 euros.")
     rows = list(run_inspection({"System B · local model": engine}, probes, ["baseline", "strip reasoning"],
                                GenerationParams(temperature=0, max_new_tokens=64)))
-    path = tmp_path_factory.mktemp("fren") / "inspection.csv"
-    write_csv(rows, path, bom=True)
-    return read_csv(path)
+    return as_downloaded(rows, tmp_path_factory.mktemp("fren") / "inspection.csv")
 
 
 @given(data=st.data())
@@ -252,3 +249,163 @@ def test_a_conversation_whose_figures_would_break_the_chat_is_refused_by_name(co
     node[place[-1]] = value
     with pytest.raises(ValueError, match=f"turn 2 \\(side by side\\): {said}"):
         read_conversation(json.dumps(doc))
+
+
+# ---------------------------------------------------------------- a tuning run's CSV
+
+
+@pytest.fixture(scope="module")
+def tuning_rows(tmp_path_factory) -> list[dict[str, str]]:
+    """The rows of a real Generation tuning download: two configurations, twice each, with checks."""
+    from engines.base import GenerationParams
+    from tests.workbench.test_fren import Scripted
+    from workbench.tuning import mark_determinism, run_configs
+
+    engine = Scripted("Let me first compute 1,000 times 1.1.", "The result is 1,210 euros.")
+    configs = [GenerationParams(temperature=0.2, max_new_tokens=64), GenerationParams(temperature=0.9, top_k=5)]
+    rows = mark_determinism(list(run_configs(engine, "Calculate 1,000 euros at 10% for 2 years.", configs,
+                                             repeats=2, expect={"number": 1210})))
+    return as_downloaded(rows, tmp_path_factory.mktemp("tuning") / "tuning.csv")
+
+
+@given(data=st.data())
+@FUZZ
+def test_a_tuning_csv_edited_anyhow_is_refused_with_a_reason_or_opened(tuning_rows, tmp_path, data):
+    from ui.tuning_view import METRICS, config_row, metric_figure, results_frame, summary_frame
+    from workbench.checks import parse_expect
+    from workbench.tuning import SWEEPABLE, configs_of, read_tuning_run, suggestion
+
+    def read(path):  # what the tab reads before it shows anything (its ValueErrors are refusals)
+        rows = sorted(read_tuning_run(path), key=lambda r: (r["config"], r["repeat"]))
+        for params in configs_of(rows):
+            config_row(params)
+        parse_expect(rows[0].get("expect"))
+        return rows
+
+    def show(rows):
+        summary_frame(rows)
+        results_frame(rows)
+        suggestion(rows)
+        for metric in METRICS:
+            for param in SWEEPABLE:
+                metric_figure(rows, metric, param)
+
+    path = tmp_path / "edited.csv"
+    write_csv(corrupted(tuning_rows, data), path)
+    refused_or_shown(read, show, path)
+
+
+def test_a_tuning_row_without_its_repeat_is_refused_by_name(tuning_rows, tmp_path):
+    from workbench.tuning import read_tuning_run
+
+    rows = [dict(r) for r in tuning_rows]
+    rows[0]["repeat"] = ""  # the runs could not be ordered: opening failed
+    path = tmp_path / "edited.csv"
+    write_csv(rows, path)
+    with pytest.raises(ValueError, match="row 2: repeat is '', not 1 to 5"):
+        read_tuning_run(path)
+
+
+# ---------------------------------------------------------------- a budget sweep's CSV
+
+
+@pytest.fixture(scope="module")
+def sweep_rows(tmp_path_factory) -> list[dict[str, str]]:
+    """The rows of a budget sweep download (its table, then a row per question and mode), from
+    answers as needed_tokens gives them: one cut off, one failed."""
+    from workbench.budget_sweep import write_sweep
+
+    def need(probe: str, lang: str, thinking: str, needed: int | None, error: str | None = None) -> dict:
+        return {"probe": probe, "type": "definition", "language": lang, "thinking": thinking, "needed": needed,
+                "reasoning_tokens": (needed or 64) // 2 if thinking == "on" else 0, "answer_tokens": 20,
+                "finish_reason": "error" if error else "stop" if needed else "length", "error": error}
+
+    needs = [need("def-pe-en", "en", "on", 70), need("def-pe-fr", "fr", "on", 81), need("def-pe-en", "en", "off", 28),
+             need("def-pe-fr", "fr", "off", None), need("def-etf-fr", "fr", "on", None, "System A is not configured")]
+    path = tmp_path_factory.mktemp("sweep") / "sweep.csv"
+    write_sweep(needs, [16, 32, 64, 128], path)
+    return read_csv(path)
+
+
+@given(data=st.data())
+@FUZZ
+def test_a_sweep_csv_edited_anyhow_is_refused_with_a_reason_or_opened(sweep_rows, tmp_path, data):
+    from ui.fren_sweep import budget_figure
+    from workbench.budget_sweep import budget_line, budgets_found, completion_table, read_sweep
+
+    def show(opened):
+        needs, budgets = opened
+        if all(n.get("error") for n in needs):  # the tab says so, and shows nothing
+            return
+        table = completion_table(needs, budgets)
+        budgets_found(table)
+        budget_line(table)
+        budget_figure(completion_table(needs, budgets, by=("thinking", "language")), budgets)
+
+    path = tmp_path / "edited.csv"
+    write_csv(corrupted(sweep_rows, data), path)
+    refused_or_shown(read_sweep, show, path)
+
+
+# ---------------------------------------------------------------- an experiment file (JSONL or CSV)
+
+
+@pytest.fixture(scope="module")
+def experiment_lines() -> list[dict]:
+    """Experiments of the bundled set, as their file holds them: with transactions, checks,
+    references, categories and expected routes among them."""
+    from workbench.experiments import BUNDLED
+
+    lines = [json.loads(line) for line in BUNDLED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    picked = [e for e in lines if e.get("transaction")][:2] + [e for e in lines if e.get("expect")][:2] + \
+        [e for e in lines if e.get("reference")][:2]
+    assert len(picked) == 6
+    return picked
+
+
+def offered(experiments) -> None:
+    """What the Batch and Single tabs do with an uploaded file's experiments before running them."""
+    from ui.batch_tab import group_options
+    from ui.compare_single import example_choices
+    from workbench.compare import Experiment
+
+    assert all(isinstance(e, Experiment) and isinstance(e.query, str) and e.query.strip() for e in experiments)
+    group_options(experiments)
+    example_choices([], experiments, "mine.jsonl")
+
+
+@given(data=st.data())
+@FUZZ
+def test_an_experiment_jsonl_edited_anyhow_is_refused_with_a_reason_or_read(experiment_lines, tmp_path, data):
+    from workbench.experiments import load_experiments
+
+    path = tmp_path / "mine.jsonl"
+    path.write_text("\n".join(json.dumps(mutated(e, data, at_most=2)) for e in experiment_lines), encoding="utf-8")
+    refused_or_shown(load_experiments, offered, path)
+
+
+@given(data=st.data())
+@FUZZ
+def test_an_experiment_csv_edited_anyhow_is_refused_with_a_reason_or_read(experiment_lines, tmp_path, data):
+    from workbench.experiments import load_experiments
+
+    rows = [{"id": e["id"], "query": e["query"],
+             "transaction": json.dumps(e["transaction"]) if e.get("transaction") else "",
+             "expect": json.dumps(e["expect"]) if e.get("expect") else "", "reference": e.get("reference") or "",
+             "category": e.get("category") or "", "expected_route": e.get("expected_route") or "",
+             "lang": e.get("lang") or ""} for e in experiment_lines]
+    path = tmp_path / "mine.csv"
+    write_csv(corrupted(rows, data), path)
+    refused_or_shown(load_experiments, offered, path)
+
+
+def test_an_experiment_whose_route_is_not_text_is_refused_by_name(experiment_lines, tmp_path):
+    from workbench.experiments import ExperimentFileError, load_experiments
+
+    path = tmp_path / "mine.jsonl"
+    lines = [dict(e) for e in experiment_lines]
+    lines[1]["expected_route"] = ["governance"]  # failed looking it up among the routes
+    lines[2]["category"] = {"name": "risk"}
+    path.write_text("\n".join(json.dumps(e) for e in lines), encoding="utf-8")
+    with pytest.raises(ExperimentFileError, match="line 2: expected_route must be text; line 3: category must be text"):
+        load_experiments(path)
