@@ -15,6 +15,7 @@ from typing import Any
 
 from engines.base import ChatRequest, Done, Engine, GenerationParams, Message, StreamStats, TextDelta
 from engines.cost import usd
+from workbench.checks import is_number
 from workbench.confidence import packed, reading, unpacked
 from workbench.differences import context_room, differences
 from workbench.language import part_language
@@ -304,7 +305,7 @@ _EXTRA_NUMBERS = ("prompt_cache_hit_tokens", "cost_usd", "compute_s", "context_r
 
 
 def _number(value: Any) -> bool:
-    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+    return value is None or is_number(value)
 
 
 def well_shaped_stats(stats: Any) -> bool:
@@ -330,7 +331,7 @@ def well_shaped_route(route: Any) -> bool:
         return True
     reasons = route.get("reasons", []) if isinstance(route, dict) else None
     return isinstance(route, dict) and isinstance(route.get("route"), str) \
-        and isinstance(route.get("confidence"), int | float) and not isinstance(route.get("confidence"), bool) \
+        and is_number(route.get("confidence")) \
         and isinstance(reasons, list) and all(isinstance(r, str) for r in reasons)
 
 

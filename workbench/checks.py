@@ -77,7 +77,8 @@ def _texts(key: str, value: Any, problems: list[str], single: bool = True) -> li
     return [v.strip() for v in items]
 
 
-def _is_number(value: Any) -> bool:
+def is_number(value: Any) -> bool:
+    """Whether a value read from JSON is a finite number (not a bool, which Python counts as one)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -88,12 +89,12 @@ def _figures(value: Any, problems: list[str]) -> list[float | dict[str, float]]:
     items = value if isinstance(value, list) else [value]
     out = []
     for item in items:
-        figure = {"value": item} if _is_number(item) else item
-        if not isinstance(figure, dict) or set(figure) - {"value", "tolerance"} or not _is_number(figure.get("value")):
+        figure = {"value": item} if is_number(item) else item
+        if not isinstance(figure, dict) or set(figure) - {"value", "tolerance"} or not is_number(figure.get("value")):
             problems.append('number takes a figure, {"value": 15.27, "tolerance": 0.01} or a list of those')
             return []
         tolerance = figure.get("tolerance", 0)
-        if not _is_number(tolerance) or not 0 <= tolerance < 1:
+        if not is_number(tolerance) or not 0 <= tolerance < 1:
             problems.append("number: a tolerance is a fraction of the figure, from 0 to below 1 (0.01 is 1%)")
             return []
         out.append({"value": figure["value"], "tolerance": tolerance} if tolerance else figure["value"])
@@ -173,7 +174,7 @@ def parse_expect(value: Any) -> dict[str, Any] | None:
                       ("max_cost_usd", "an amount of US dollars above 0")):
         if key in value:
             limit = value[key]
-            if not _is_number(limit) or not limit > 0 or (key == "max_tokens" and not float(limit).is_integer()):
+            if not is_number(limit) or not limit > 0 or (key == "max_tokens" and not float(limit).is_integer()):
                 problems.append(f"{key} takes {what}")
             else:
                 out[key] = int(limit) if key == "max_tokens" else limit

@@ -19,6 +19,7 @@ from typing import Any
 from engines.base import EngineError
 from engines.chances import TokenChance
 from engines.systems import RouterAnswered
+from workbench.checks import is_number
 from workbench.figures import answer_figure_places
 from workbench.safety import safe_markdown
 
@@ -196,8 +197,8 @@ def reading(chances: list[TokenChance], answer: str) -> dict[str, Any]:
 def is_reading(value: Any) -> bool:
     """Whether `value` has the shape `reading` gives (or {"error": text}): what a results file
     from elsewhere must hold to be shown as one."""
-    def number(x: Any, low: float = 0.0, high: float = 1.0) -> bool:
-        return isinstance(x, int | float) and not isinstance(x, bool) and low <= x <= high
+    def number(x: Any) -> bool:  # a probability
+        return is_number(x) and 0 <= x <= 1
 
     def figure(f: Any) -> bool:
         return (isinstance(f, dict) and isinstance(f.get("figure"), str) and number(f.get("prob"))

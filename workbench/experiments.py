@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from workbench.checks import ExpectError, parse_expect
+from workbench.checks import ExpectError, is_number, parse_expect
 from workbench.compare import Experiment
 from workbench.differences import question_language
 from workbench.export import delimiter_of
@@ -146,8 +146,7 @@ def _validate(rows: list[tuple[int, dict[str, Any]]],
 
 def _scalar(value: object, key: str) -> bool:
     """Whether a field that names something is text (an id may be a number too), or unset."""
-    return value is None or isinstance(value, str) or (key == "id" and isinstance(value, int | float)
-                                                       and not isinstance(value, bool))
+    return value is None or isinstance(value, str) or (key == "id" and is_number(value))
 
 
 def _raise(problems: list[str]) -> None:

@@ -17,6 +17,11 @@ from workbench.export import read_csv, write_csv
 
 pytestmark = pytest.mark.slow
 
+# any JSON value: what a hand edit or another tool may put where the app wrote an object
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
+                                                                                        max_size=3),
+                           max_leaves=6)
 # what a cell may become: what a spreadsheet, a hand edit or another tool puts there
 CELLS = st.one_of(
     st.just(""), st.integers(-10**12, 10**12).map(str), st.floats(allow_nan=True, allow_infinity=True).map(str),
@@ -25,17 +30,11 @@ CELLS = st.one_of(
                      "=SUM(A1)", "'=1", "{}", "[]", "[1, 2]", "\"text\"", "{\"a\": 1}", "{\"contains\": 5}",
                      "{\"number\": \"x\"}", "{\"risk\": 3}", "{\"language\": \"de\"}", "[{\"token\": 1}]"]),
     st.text(max_size=30),
-    st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-                 lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
-                 max_leaves=6).map(json.dumps),
+    JSON_VALUES.map(json.dumps),
 )
 # FUZZ_EXAMPLES=2000 searches longer (CI runs the default)
 FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")), deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
-JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats() | st.text(max_size=8),
-                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
-                                                                                        max_size=3),
-                           max_leaves=6)
 
 
 def corrupted(rows: list[dict[str, str]], data: st.DataObject, at_most: int = 6) -> list[dict[str, str]]:
