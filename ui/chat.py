@@ -51,12 +51,12 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
             with gr.Column(scale=3) as chat_column:
                 with gr.Row(equal_height=True):
                     chatbot = gr.Chatbot(editable="user", label="Conversation", height=540, elem_id="chatbot",
-                                         sanitize_html=True, allow_tags=False, buttons=["copy"],
-                                         feedback_options=None,
+                                         elem_classes=["chat-box"], sanitize_html=True, allow_tags=False,
+                                         buttons=["copy"], feedback_options=None,
                                          placeholder="Ask a finance question in English or French.")
-                    chatbot_beside = gr.Chatbot(editable="user", height=540, elem_id="chatbot-beside", visible=False,
-                                                sanitize_html=True, allow_tags=False, buttons=["copy"],
-                                                feedback_options=None,
+                    chatbot_beside = gr.Chatbot(editable="user", height=540, elem_id="chatbot-beside",
+                                                elem_classes=["chat-box"], visible=False, sanitize_html=True,
+                                                allow_tags=False, buttons=["copy"], feedback_options=None,
                                                 placeholder="Each question goes to both engines; this one "
                                                             "answers from the next question on.")
                 diff = gr.Markdown(elem_id="chat-diff")  # under both boxes: how their last answers differ
