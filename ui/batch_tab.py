@@ -16,6 +16,7 @@ from engines.base import GenerationParams
 from ui.adapters import chosen_adapter
 from ui.batch_checks import bind_checks_editor
 from ui.batch_judge import build_batch_judging
+from ui.batch_runs import CONFIRM_REMOVAL, SavedRuns
 from ui.batch_view import (
     TABLE_HEADERS,
     TABLE_WIDTHS,
@@ -23,52 +24,34 @@ from ui.batch_view import (
     questions_download,
     results_frame,
     results_view,
-    runs_against,
     saved_run_choices,
 )
 from ui.breakdown import breakdown_view, build_breakdown
-from ui.common import download_path, session_cancel, stopper
+from ui.common import session_cancel, stopper
 from ui.compare_api import start_batch, unwritten_stops
 from ui.compare_single import carried_to_single, offered_examples
 from ui.experiment_runs import picked_question, picked_run
-from ui.judging import judge_of
 from ui.leaderboard import EVERY, build_leaderboard, only_of, only_options
-from ui.links import WHOLE_LINK, link_query, linked
+from ui.links import WHOLE_LINK, linked
 from ui.runs_overview import build_runs_overview, overview_view
-from ui.saved import uploaded_path
 from workbench.batch_store import (
-    REMOVED,
     latest_records,
-    remove_run,
-    removed_runs,
-    restore_run,
     run_file,
     safe_run_name,
     saved_run_file,
 )
 from workbench.breakdown import SLUGS, declared_groups, experiments_of
-from workbench.compare import MAX_CONCURRENCY, SYSTEMS, Experiment, still_to_run
+from workbench.compare import MAX_CONCURRENCY, Experiment, still_to_run
 from workbench.experiments import ExperimentFileError, load_experiments
 from workbench.leaderboard import only_choices
-from workbench.model_judge import model_verdicts, model_verdicts_file
-from workbench.report import report_page, run_report
-from workbench.run_csv import table_verdicts
-from workbench.run_files import read_run_file, save_as_run
 from workbench.services import Services
 from workbench.summary import SUMMARY_HEADERS
-from workbench.verdicts import latest_verdicts, run_verdicts, verdicts_file
 
 
 def run_name_for_file(path: str | None) -> str:
     """The run name an uploaded file suggests: its own name, so that each file's answers go to a
     results file of their own; 'bundled' when the upload is cleared."""
     return safe_run_name(Path(path).stem.replace(" ", "-"), "batch") if path else "bundled"
-
-
-# asks the analyst before the run shown is taken off the lists; the answer goes to the handler as
-# its second input (the first, the run's name, is held on the server)
-CONFIRM_REMOVAL = ("(shown, answer) => [shown, window.confirm('Remove the run shown from the lists? Its file is "
-                   "moved to the results folder\\'s removed/ folder, from where it can be put back.') ? 'yes' : '']")
 
 
 def group_options(experiments: list[Experiment]) -> list[tuple[str, str]]:
@@ -87,6 +70,7 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
     (ui.links)."""
     settings = services.settings
     comparator = services.comparator()
+    kept = SavedRuns(settings.results_dir)  # the saved runs' handlers
     with gr.Tab("Batch", id="compare-batch") as batch_tab:
         with gr.Row():
             with gr.Column(scale=2):
@@ -174,12 +158,6 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
 
     # ---------------------------------------------------------------- what it does
 
-    def own_verdicts(name: str, request: gr.Request) -> dict[str, dict]:
-        """The signed-in analyst's verdicts on run `name` and the judge model's, as the table and
-        the CSV show them."""
-        mine = run_verdicts(verdicts_file(settings.results_dir), name, judge_of(request))
-        return table_verdicts(settings.results_dir, name, mine)
-
     def batch_ui(data: dict, request: gr.Request) -> Iterator[tuple]:
         file, chosen, conc, lim, name = (data[c] for c in (upload, systems, concurrency, limit, run_name))
         if not chosen:
@@ -204,7 +182,7 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
         ids = {e.id for e in exps}
         # Rows finished by an earlier run (resume) are read once; new ones arrive with progress.
         done = {r["experiment_id"]: r for r in latest_records(out_path, ids)}
-        verdicts = own_verdicts(safe_name, request)  # on a resumed run (read again at the end)
+        verdicts = kept.verdicts(safe_name, request)  # on a resumed run (read again at the end)
         last_ui = 0.0
         for prog in unwritten_stops(run, out_path):
             if prog.record is not None:
@@ -222,52 +200,15 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
                        safe_name, gr.update(), gr.update())
                 continue
             failed = Counter(key for rec in records for key in still_to_run(rec, tuple(chosen)))
-            verdicts = own_verdicts(safe_name, request)  # with those given while it ran
+            verdicts = kept.verdicts(safe_name, request)  # with those given while it ran
             runs = gr.update(choices=saved_run_choices(settings.results_dir))
             yield (progress_md(prog, state, failed), *results_view(records, safe_name, verdicts), dict(done),
                    safe_name, runs, runs)
 
-    def open_run(name: str | None, request: gr.Request) -> tuple:
-        """A saved run's results, as they stood when it last wrote; *Run batch* under its name resumes it."""
-        return opened_run(name, request, f"**Opened run `{name}`** — ")
-
-    def opened_run(name: str | None, request: gr.Request, head: str) -> tuple:
-        path = run_file(settings.results_dir, safe_run_name(name, ""))
-        records = latest_records(path) if name and path.is_file() else []
-        if not records:
-            raise gr.Error(f"The run {name!r} has no saved results (any more).")
-        answered = {key: sum(not still_to_run(rec, (key,)) for rec in records) for key in SYSTEMS}
-        counts = ", ".join(f"System {key} answered {n}" for key, n in answered.items())
-        status = (f"{head}{len(records)} experiments ({counts}). *Run batch* under this name (with the file it "
-                  "used) resumes it.")
-        safe_name = safe_run_name(name, "batch")
-        verdicts = own_verdicts(safe_name, request)
-        runs = saved_run_choices(settings.results_dir)  # with it, were it written since the lists were read
-        return (status, *results_view(records, safe_name, verdicts), {r["experiment_id"]: r for r in records},
-                safe_name, gr.update(choices=runs, value=name), gr.update(choices=runs), name)
-
-    def open_results_file(file: str | None, request: gr.Request) -> tuple:
-        """A run's results downloaded here or elsewhere (the Batch CSV, a run's JSONL), saved as a
-        run of this app — listed, judged, set against another — then opened."""
-        path, shown = uploaded_path(file)
-        try:
-            records = read_run_file(path)
-        except ValueError as exc:
-            raise gr.Error(f"{shown} cannot be opened: {exc}.") from None
-        try:
-            name, there = save_as_run(records, settings.results_dir, path.stem.replace(" ", "-"))
-        except OSError as exc:
-            raise gr.Error(f"{shown} cannot be saved as a run: the results folder {settings.results_dir} "
-                           f"cannot be written ({exc.strerror or exc}).") from None
-        head = (f"**{shown} is the saved run `{name}`** (opened, not saved again) — " if there else
-                f"**Saved {shown} as the run `{name}`**, listed under *Open a saved run* (verdicts given on it are "
-                "kept with it) — ")
-        return opened_run(name, request, head)
-
     def open_listed(request: gr.Request, evt: gr.SelectData) -> tuple:
         """The run of the row selected in *Every saved run at a glance*, opened below it."""
         name = str((evt.row_value or [""])[0] or "")
-        return *opened_run(name, request, f"**Opened run `{name}`** — "), gr.Accordion(open=False)
+        return *kept.opened(name, request, f"**Opened run `{name}`** — "), gr.Accordion(open=False)
 
     def open_elsewhere(shown: dict | None, request: gr.Request, evt: gr.SelectData) -> tuple:
         """The run of the row selected in a batch row's *This question in the saved runs*, opened
@@ -277,27 +218,15 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
         if name is None:
             gr.Info("That is the run shown: its details are above.")
             return (gr.skip(),) * (len(batch_outputs) + len(hidden) + 1)
-        return (*opened_run(name, request, f"**Opened run `{name}`** at the experiment shown — "),
+        return (*kept.opened(name, request, f"**Opened run `{name}`** at the experiment shown — "),
                 *(gr.update(visible=False) for _ in hidden[1:]), (shown or {}).get("experiment_id"))
 
     def open_from_single(request: gr.Request, evt: gr.SelectData) -> tuple:
         """The run and experiment of the row selected in Single's *This question in the saved
         runs*, opened under Batch (judging's show_wanted then shows the experiment)."""
         name, exp_id = picked_question(evt)
-        return (*opened_run(name, request, f"**Opened run `{name}`** at `{exp_id}`, asked in Single too — "),
+        return (*kept.opened(name, request, f"**Opened run `{name}`** at `{exp_id}`, asked in Single too — "),
                 *(gr.update(visible=False) for _ in hidden), exp_id, gr.Tabs(selected="compare-batch"))
-
-    def write_report(held: dict[str, dict], name: str) -> tuple[Any, Any]:
-        """The run shown written up (workbench.report), with every verdict given on it so far: as
-        Markdown, and as one web page."""
-        if not held or not name:
-            raise gr.Error("Run a batch or open a saved run first.")
-        text = run_report(name, list(held.values()), latest_verdicts(verdicts_file(settings.results_dir), name),
-                          model_verdicts(model_verdicts_file(settings.results_dir), name))
-        path, page = download_path(f"{name}-report", ".md"), download_path(f"{name}-report", ".html")
-        path.write_text(text, encoding="utf-8")
-        page.write_text(report_page(text, name, list(held.values())), encoding="utf-8")
-        return gr.update(value=str(path), visible=True), gr.update(value=str(page), visible=True)
 
     def open_linked(request: gr.Request) -> tuple:
         """The run the page's address names (?run=NAME), opened in this tab as *Open a saved run*
@@ -309,52 +238,8 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
         if saved_run_file(settings.results_dir, name) is None:
             gr.Warning(f"The page's link names the run {name!r}, which this app does not hold (any more).")
             return skipped
-        return (*opened_run(name, request, f"**Opened run `{name}` from the page's link** — "),
+        return (*kept.opened(name, request, f"**Opened run `{name}` from the page's link** — "),
                 gr.Tabs(selected="compare"), gr.Tabs(selected="compare-batch"))
-
-    def remove_shown(name: str, confirmed: str) -> tuple:  # confirmed: CONFIRM_REMOVAL's answer
-        """The run shown taken off the lists (workbench.batch_store.remove_run), once the analyst has
-        confirmed it in the browser; the tab then shows no run."""
-        if not confirmed:
-            return (gr.skip(),) * (len(batch_outputs) + 1)
-        if not name:
-            raise gr.Error("Run a batch or open a saved run first.")
-        try:
-            there = remove_run(settings.results_dir, name)
-        except OSError as exc:  # FileNotFoundError too: removed from another page meanwhile
-            raise gr.Error(f"Run {name!r} was not removed: {exc.strerror or exc}.") from None
-        runs = gr.update(choices=saved_run_choices(settings.results_dir), value=None)
-        said = (f"**Removed run `{name}` from the lists.** Its file is now `{there.relative_to(settings.results_dir)}` "
-                "in the results folder (*Runs removed from the lists* puts it back); the verdicts given on it are "
-                "kept, and no new run takes its name.")
-        return (said, results_frame([]), None, "", None, None, None, gr.update(visible=False), {}, "", runs, runs,
-                "bundled")
-
-    def removed_choices() -> Any:
-        return gr.update(choices=[(label, path.name) for label, path in removed_runs(settings.results_dir)],
-                         value=None)
-
-    def restore(picked: str | None, request: gr.Request) -> tuple:
-        """The removed run picked put back on the lists under its name, and opened."""
-        if not picked:
-            raise gr.Error("Pick a removed run first (the list is read again when it is unfolded).")
-        try:  # the file picked, checked there, without reading every removed run again
-            name = restore_run(settings.results_dir, settings.results_dir / REMOVED / Path(picked).name)
-        except OSError as exc:  # FileExistsError: a run of that name is on the lists already
-            raise gr.Error(f"Not put back: {exc.strerror or exc}.") from None
-        return *opened_run(name, request, f"**Put run `{name}` back on the lists** and opened it — "), removed_choices()
-
-    def run_link_query(name: str) -> Any:
-        if not name:
-            raise gr.Error("Run a batch or open a saved run first.")
-        return gr.update(value=link_query(name), visible=True)
-
-    def set_against(current: str, other: str | None) -> tuple:
-        try:
-            head, frame, changes, csv = runs_against(settings.results_dir, current, other)
-        except ValueError as exc:
-            raise gr.Error(str(exc)) from None
-        return gr.Group(visible=True), head, frame, changes, csv
 
     # the overview is read again when opened, when the tab is, and when a batch ends (cached per run file)
     refresh_overview = {"fn": lambda: overview_view(settings.results_dir), "inputs": None,
@@ -402,11 +287,11 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
     judging["bind_verdicts"](download)
     batch_stop.click(stopper(services, "batch"), None, None, api_visibility="private", queue=False)
     saved.input(**hide_both)
-    then_shown(saved.input(open_run, [saved], [*batch_outputs, run_name], api_visibility="private"))
+    then_shown(saved.input(kept.open, [saved], [*batch_outputs, run_name], api_visibility="private"))
     batch_tab.select(lambda: [gr.update(choices=saved_run_choices(settings.results_dir))] * 2, None,
                      [saved, against], api_visibility="private")
     open_file.upload(**hide_both)
-    then_shown(open_file.upload(open_results_file, [open_file], [*batch_outputs, run_name],
+    then_shown(open_file.upload(kept.open_file, [open_file], [*batch_outputs, run_name],
                                 api_visibility="private"), refresh_overview)
     overview["box"].expand(**refresh_overview)
     batch_tab.select(**refresh_overview)
@@ -427,21 +312,21 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
     by_group["by"].input(**regroup)
     then_shown(bind_checks_editor(judging["edit"], settings.results_dir, batch_records, shown_run, judging["shown"],
                                   [judging["head"], *judging["columns"], judging["diff"]], batch_outputs[1:8],
-                                  lambda held, name, request: results_view(held, name, own_verdicts(name, request))),
+                                  lambda held, name, request: results_view(held, name, kept.verdicts(name, request))),
                refresh_overview)
-    report_btn.click(write_report, [batch_records, shown_run], [report, report_web], api_visibility="private")
-    against.input(set_against, [run_name, against], [runs_box, runs_md, runs_df, changes_df, changes_csv],
+    report_btn.click(kept.report, [batch_records, shown_run], [report, report_web], api_visibility="private")
+    against.input(kept.against, [run_name, against], [runs_box, runs_md, runs_df, changes_df, changes_csv],
                   api_visibility="private")
     remove_btn.click(**hide_both)
-    relist_removed = {"fn": removed_choices, "inputs": None, "outputs": removed, "api_visibility": "private"}
-    then_shown(remove_btn.click(remove_shown, [shown_run, run_name], [*batch_outputs, run_name],
+    relist_removed = {"fn": kept.removed_choices, "inputs": None, "outputs": removed, "api_visibility": "private"}
+    then_shown(remove_btn.click(kept.remove, [shown_run, run_name], [*batch_outputs, run_name],
                                 api_visibility="private", js=CONFIRM_REMOVAL),
                refresh_overview, relist_removed)
     removed_box.expand(**relist_removed, queue=False)
     restore_btn.click(**hide_both)
-    then_shown(restore_btn.click(restore, [removed], [*batch_outputs, run_name, removed], api_visibility="private"),
-               refresh_overview)
-    run_link_btn.click(run_link_query, shown_run, run_link, api_visibility="private", queue=False).then(
+    then_shown(restore_btn.click(kept.restore, [removed], [*batch_outputs, run_name, removed],
+                                 api_visibility="private"), refresh_overview)
+    run_link_btn.click(kept.link, shown_run, run_link, api_visibility="private", queue=False).then(
         None, run_link, run_link, js=WHOLE_LINK)
 
     def bind_link(demo: gr.Blocks) -> None:
