@@ -188,6 +188,22 @@ blockquote { margin: .6em 0; padding: .1em 1em; border-left: 3px solid #d0d7de; 
 .chart { break-inside: avoid; margin: .5em 0 1em; }
 @media screen { table { display: block; max-width: 100%; overflow-x: auto; } }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } tr { break-inside: avoid; } }
+@media screen and (prefers-color-scheme: dark) {
+  body { background: #0d1117; color: #e6edf3; }
+  h1, h2, th, td, blockquote { border-color: #3d444d; }
+  th { background: #151b23; }
+  tr:nth-child(even) td { background: #10151c; }
+  code { background: #262c36; }
+  blockquote { color: #9198a1; }
+  a { color: #4493f8; }
+  .chart .main-svg { background: transparent !important; }
+  .chart .bglayer .bg, .chart .legend .bg { fill: transparent !important; }
+  .chart .infolayer text, .chart .xaxislayer-above text, .chart .yaxislayer-above text,
+  .chart .textpoint text { fill: #e6edf3 !important; }
+  .chart .gridlayer path, .chart .zerolinelayer path { stroke: rgba(255, 255, 255, 0.12) !important; }
+  .chart .modebar-group { background: transparent !important; }
+  .chart .modebar-btn path { fill: #9198a1 !important; }
+}
 """
 
 
@@ -207,7 +223,9 @@ def report_html(markdown: str, title: str, figures: Sequence[go.Figure] = ()) ->
     """A report (run_report's Markdown) as one self-contained web page: its tables as tables,
     styled for the screen and for printing, and the `figures` in a section of their own after the
     first (the summary). Raw HTML in the Markdown (a model's answer quoted in it) is shown as
-    text, never run; plotly writes the figures' text as JSON escapes, never as markup."""
+    text, never run; plotly writes the figures' text as JSON escapes, never as markup. The page
+    follows the reader's colour scheme on screen (dark text on white, or light on dark, the
+    charts' text and backdrop with it) and prints dark on white whatever the scheme."""
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
     if charts := _charts_html(figures):
         second = body.find("<h2>", body.find("<h2>") + 1)

@@ -103,3 +103,36 @@ def test_no_dark_scheme_rule_of_the_stylesheet_lists_selectors():
     rules = re.findall(r"([^{}]+)\{[^{}]*\}", re.sub(r"/\*.*?\*/", "", CSS, flags=re.S))
     listed = [sel.strip() for sel in rules if ".dark" in sel and "," in sel]
     assert rules and listed == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_run_reports_web_page_reads_in_either_scheme_and_prints_dark_on_white(browser, tmp_path, scheme):
+    """The report downloaded from Batch follows the reader's scheme on screen (it was white in a
+    dark browser), its charts with it; printed, it is dark on white whatever the scheme (a printer
+    leaves out backgrounds: light text would vanish)."""
+    from tests.workbench.test_report import _rec
+    from workbench.report import report_page, run_report
+
+    records = [_rec("e1"), _rec("e2", b_says="Le ratio vaut 12.")]
+    path = tmp_path / "night-report.html"
+    path.write_text(report_page(run_report("night", records, [], []), "night", records), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(path.as_uri())
+        expect(page.locator(".chart .xtick text").first).to_be_attached()
+        text = "body, h1, h2, th, td, code"
+        ratios = page.evaluate(CONTRAST, text)
+        assert len(ratios) > 20 and min(ratios) >= 4.5, ratios
+        body = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        backdrop, ticks, _ = page.evaluate(CHART, ".chart")
+        if scheme == "dark":
+            assert body == "rgb(13, 17, 23)" and backdrop == "rgba(0, 0, 0, 0)" and ticks == "rgb(230, 237, 243)"
+        else:
+            assert body == "rgba(0, 0, 0, 0)" and backdrop == "rgb(255, 255, 255)"
+        page.emulate_media(media="print")
+        assert page.evaluate("() => getComputedStyle(document.body).color") == "rgb(31, 35, 40)"
+        assert min(page.evaluate(CONTRAST, text)) >= 4.5
+    finally:
+        context.close()
