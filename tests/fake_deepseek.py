@@ -12,6 +12,8 @@ The request's ``model`` picks the behaviour, so one server covers every case:
 - ``context``: HTTP 400 with DeepSeek's context-length message
 - ``figures``: an answer stating figures, one of them ("12") written at 41% with "15" at 38%
 - ``no-logprobs``: HTTP 400 when logprobs are asked for, else as ``deepseek-chat``
+- ``formula``: an answer with formulas as DeepSeek writes them (``\\[ … \\]``, ``\\( … \\)``),
+  split across chunks, and dollar amounts
 - ``judge``: a judge's reply (workbench.model_judge) preferring the answer that says "right"
   (or, given a reference answer, the one that holds it)
 """
@@ -34,6 +36,8 @@ ANSWER = ["Le ratio ", "cours sur bénéfice ", "vaut prix / bénéfice."]
 
 
 FIGURES = ["Revenue rose ", "12% to ", "1,210 million."]
+FORMULA = ["The modified duration is\n\n\\[\nD_{mod} = \\frac{D_{mac}}", "{1 + y}\n\\]\n\nso with \\( D_{mac} = 7",
+           ".2 \\) it is lower, for a fee of $5 and $10 a trade."]
 # the tokens written with less than even odds: (its probability, the likelier or nearly as likely other)
 UNSURE = {"12": (0.41, ("15", 0.38))}
 
@@ -196,7 +200,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         else:
             finish = "length" if body.get("max_tokens", 99) < 3 else "stop"
-            pieces = FIGURES if model == "figures" else ANSWER
+            pieces = {"figures": FIGURES, "formula": FORMULA}.get(model, ANSWER)
             for piece in pieces[: max(1, min(3, body.get("max_tokens", 3)))]:
                 self._event(chunk(model, {"content": piece}, probs=bool(body.get("logprobs"))))
             self._event(chunk(model, {}, finish=finish))

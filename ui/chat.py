@@ -22,7 +22,7 @@ from ui.chat_view import (
     render,
     render_beside,
 )
-from ui.common import BASE_MODEL, pick_engine, session_cancel, session_id, stopper
+from ui.common import BASE_MODEL, FORMULAS, pick_engine, session_cancel, session_id, stopper
 from ui.params import ORDER, build_param_panel, param_bounds, params_from_values
 from ui.saved import uploaded_path
 from workbench.chat import Side, Turn, beside_history, restored_turns, run_side_by_side, run_turn, saved_turns
@@ -52,11 +52,12 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
                 with gr.Row(equal_height=True):
                     chatbot = gr.Chatbot(editable="user", label="Conversation", height=540, elem_id="chatbot",
                                          elem_classes=["chat-box"], sanitize_html=True, allow_tags=False,
-                                         buttons=["copy"], feedback_options=None,
+                                         latex_delimiters=FORMULAS, buttons=["copy"], feedback_options=None,
                                          placeholder="Ask a finance question in English or French.")
                     chatbot_beside = gr.Chatbot(editable="user", height=540, elem_id="chatbot-beside",
                                                 elem_classes=["chat-box"], visible=False, sanitize_html=True,
-                                                allow_tags=False, buttons=["copy"], feedback_options=None,
+                                                allow_tags=False, latex_delimiters=FORMULAS, buttons=["copy"],
+                                                feedback_options=None,
                                                 placeholder="Each question goes to both engines; this one "
                                                             "answers from the next question on.")
                 diff = gr.Markdown(elem_id="chat-diff")  # under both boxes: how their last answers differ

@@ -18,7 +18,7 @@ import gradio as gr
 import pandas as pd
 
 from engines.base import Engine
-from workbench.safety import safe_markdown
+from workbench.safety import FORMULA_DELIMITERS, safe_markdown
 from workbench.services import LOCAL, Services
 from workbench.summary import percent_rows
 
@@ -27,6 +27,9 @@ DOWNLOADS = Path(tempfile.gettempdir()) / "workbench-downloads"
 KEEP_DOWNLOADS_S = 24 * 3600  # Gradio serves its own copy; ours only has to outlive the click
 BROWSER_KEY_FILE = ".browser-key"
 log = logging.getLogger(__name__)
+# the formulas a model writes, typeset where its reasoning and answers are shown (Gradio's default
+# typesets $$ … $$ alone: DeepSeek's \[ … \] showed as "[ D_{mod} = \frac{…} ]")
+FORMULAS = [{"left": left, "right": right, "display": display} for left, right, display in FORMULA_DELIMITERS]
 
 
 def browser_secret(folder: Path) -> str | None:

@@ -14,14 +14,14 @@ import gradio as gr
 
 from engines.cost import usd
 from engines.systems import NO_MODEL_CALL
-from ui.common import differences_block
+from ui.common import FORMULAS, differences_block
 from workbench.blind import BLIND_VERDICTS, is_blind_pending, other_system
 from workbench.checks import passed
 from workbench.compare import SYSTEMS, SystemRun
 from workbench.confidence import unsure_line
 from workbench.differences import answer_risk, context_room, differences
 from workbench.figures import unshared_places
-from workbench.safety import safe_markdown
+from workbench.safety import FORMULA, safe_markdown
 from workbench.verdicts import VERDICTS
 
 SYSTEM_TITLES = (("A", "System A · remote MoE"), ("B", "System B · router + local model"))
@@ -106,13 +106,14 @@ def _answer_text(response: str, error: str | None, error_title: str, done: bool 
 
 
 MARK = '<mark class="figure-apart" title="a figure the other answer does not state">'
-_NOT_TO_MARK = re.compile(r"```.*?```|`[^`]*`|\[[^\]]*\]\([^)]*\)|<https?://[^>\s]+>|https?://\S+", re.DOTALL)
+_NOT_TO_MARK = re.compile(r"```.*?```|`[^`]*`|\[[^\]]*\]\([^)]*\)|<https?://[^>\s]+>|https?://\S+|"
+                          + FORMULA.pattern, re.DOTALL)
 
 
 def marked_answer(response: str, other: str) -> str:
     """An answer as safe_markdown shows it, the figures it writes that the `other` answer does not
-    state marked (workbench.figures.unshared_places) — except inside code, a link or an address,
-    where a tag would show as text or break it."""
+    state marked (workbench.figures.unshared_places) — except inside code, a link, an address or a
+    formula, where a tag would show as text or break it."""
     kept = [(m.start(), m.end()) for m in _NOT_TO_MARK.finditer(response)]
     places = [(a, b) for a, b in unshared_places(response, other)
               if not any(start < b and a < end for start, end in kept)]
@@ -176,8 +177,8 @@ def system_columns(prefix: str) -> tuple[dict[str, tuple[gr.Markdown, gr.Markdow
             with gr.Column(elem_id=f"{prefix}-col-{key.lower()}"):
                 titles[key] = gr.Markdown(f"### {title}", elem_id=f"{prefix}-title-{key.lower()}")
                 with gr.Accordion("Reasoning", open=False):
-                    reasoning = gr.Markdown(elem_id=f"{prefix}-reasoning-{key.lower()}")
-                answer = gr.Markdown(elem_id=f"{prefix}-answer-{key.lower()}")
+                    reasoning = gr.Markdown(elem_id=f"{prefix}-reasoning-{key.lower()}", latex_delimiters=FORMULAS)
+                answer = gr.Markdown(elem_id=f"{prefix}-answer-{key.lower()}", latex_delimiters=FORMULAS)
                 metrics = gr.Markdown(elem_id=f"{prefix}-metrics-{key.lower()}")
             cols[key] = (reasoning, answer, metrics)
     return cols, titles

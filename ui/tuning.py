@@ -16,6 +16,7 @@ from ui.adapters import build_adapter_panel, menu_value
 from ui.common import (
     BASE_MODEL,
     CHECKS_HINT,
+    FORMULAS,
     download_path,
     json_box,
     offered_copy,
@@ -118,10 +119,10 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
             with gr.Row():
                 with gr.Column():
                     gr.Markdown("**Reasoning**")
-                    details_reasoning = gr.Markdown(elem_id="tune-details-reasoning")
+                    details_reasoning = gr.Markdown(elem_id="tune-details-reasoning", latex_delimiters=FORMULAS)
                 with gr.Column():
                     gr.Markdown("**Answer**")
-                    details_answer = gr.Markdown(elem_id="tune-details-answer")
+                    details_answer = gr.Markdown(elem_id="tune-details-answer", latex_delimiters=FORMULAS)
         rows_state = gr.State([])
         with gr.Row():
             costed = services.settings.system_a_prices is not None or services.settings.system_b_hourly_usd is not None

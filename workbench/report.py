@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -31,7 +32,7 @@ from workbench.differences import (
 )
 from workbench.model_judge import judge_lines
 from workbench.risk import LEVELS
-from workbench.safety import safe_markdown
+from workbench.safety import FORMULA, safe_markdown
 from workbench.summary import (
     SUMMARY_HEADERS,
     flat_rows,
@@ -219,14 +220,24 @@ def _charts_html(figures: Sequence[go.Figure]) -> str:
     return "<h2>Charts</h2>\n" + "\n".join(parts) + "\n"
 
 
+def _formula_as_code(match: re.Match[str]) -> str:
+    """A formula in a write-up's Markdown as a code span, which a web page shows as written: as
+    Markdown, `\\[` would lose its backslash and `a * b * c` turn to emphasis. Its text comes
+    html-escaped (safe_markdown) and a code span escapes it again: it is taken back first."""
+    source = html.unescape(match.group(0))
+    fence = "`" * (max((len(run) for run in re.findall("`+", source)), default=0) + 1)
+    return f"{fence} {source} {fence}"
+
+
 def report_html(markdown: str, title: str, figures: Sequence[go.Figure] = ()) -> str:
     """A report (run_report's Markdown) as one self-contained web page: its tables as tables,
     styled for the screen and for printing, and the `figures` in a section of their own after the
     first (the summary). Raw HTML in the Markdown (a model's answer quoted in it) is shown as
-    text, never run; plotly writes the figures' text as JSON escapes, never as markup. The page
+    text, never run; plotly writes the figures' text as JSON escapes, never as markup; a model's
+    formulas are shown as it wrote them (LaTeX, as code). The page
     follows the reader's colour scheme on screen (dark text on white, or light on dark, the
     charts' text and backdrop with it) and prints dark on white whatever the scheme."""
-    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
+    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(FORMULA.sub(_formula_as_code, markdown))
     if charts := _charts_html(figures):
         second = body.find("<h2>", body.find("<h2>") + 1)
         body = body + charts if second < 0 else body[:second] + charts + body[second:]

@@ -22,23 +22,28 @@ RISKY_WIRE = ('{"amount": 25000, "currency": "EUR", "country": "KY", "channel": 
 
 
 @contextmanager
-def app_with_system_a(browser, services, engine: Any, folder: Path, monkeypatch) -> Iterator[Any]:
-    """A page on an app of its own built on the shared services, with System A `engine` (a fake
-    provider's) and results kept in `folder`."""
+def app_with_system_a(browser, running_app, model: str, folder: Path, monkeypatch) -> Iterator[Any]:
+    """A page on an app of its own built on `running_app`'s services, its System A the fake
+    DeepSeek server's `model` (tests.fake_deepseek names each one's behaviour), its results kept
+    in `folder`."""
     import app as app_module
+    from tests.fake_deepseek import KEY_ENV, FakeDeepSeek
     from tests.serve import free_port
     from workbench.services import REMOTE
     from workbench.settings import Settings
 
-    monkeypatch.setitem(services.engines, REMOTE, engine)
-    demo, url, _, _ = app_module.launch(Settings(model=services.settings.model, port=free_port(), results_dir=folder),
-                                        services=services)
-    try:
-        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-        page.goto(url)
-        yield page
-    finally:
-        demo.close()
+    _, services = running_app
+    monkeypatch.setenv(KEY_ENV, "sk-test-fake")
+    with FakeDeepSeek() as fake:
+        monkeypatch.setitem(services.engines, REMOTE, fake.engine(model))
+        demo, url, _, _ = app_module.launch(Settings(model=services.settings.model, port=free_port(),
+                                                     results_dir=folder), services=services)
+        try:
+            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            page.goto(url)
+            yield page
+        finally:
+            demo.close()
 
 
 def compare_transaction(page, question: str, transaction: str = RISKY_WIRE) -> None:
@@ -49,6 +54,24 @@ def compare_transaction(page, question: str, transaction: str = RISKY_WIRE) -> N
     page.locator("#cmp-tx .cm-content").click()
     page.keyboard.type(transaction)
     page.click("#cmp-go")
+
+
+def compare_both(page, question: str) -> None:
+    """On the Compare tab, ask `question` of both systems and wait until both have answered."""
+    page.get_by_role("tab", name="Compare").click()
+    page.fill("#cmp-query textarea", question)
+    page.click("#cmp-go")
+    expect(page.locator("#cmp-diff")).to_contain_text("First token", timeout=30000)
+
+
+def chat_with(page, engine: str, question: str) -> None:
+    """On the Chat tab, ask `question` of `engine` (its menu label) and wait for the answer's end."""
+    page.get_by_role("tab", name="Chat").click()
+    page.locator("#chat-engine input").click()
+    page.get_by_role("option", name=engine).click()
+    page.fill("#chat-question textarea", question)
+    page.click("#chat-send")
+    expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=30000)
 
 
 def set_number(page, elem_id: str, value: float) -> None:

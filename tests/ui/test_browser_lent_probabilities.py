@@ -8,26 +8,19 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.fake_deepseek import KEY_ENV, FakeDeepSeek
-from tests.ui.pages import app_with_system_a
+from tests.ui.pages import app_with_system_a, chat_with, compare_both
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_system_as_unsure_figure_is_shown_with_its_answer_and_read_token_by_token(browser, running_app,
                                                                                 monkeypatch, tmp_path):
-    _, services = running_app
-    monkeypatch.setenv(KEY_ENV, "sk-test-lent")
-    with FakeDeepSeek() as fake, app_with_system_a(browser, services, fake.engine("figures"), tmp_path / "runs",
-                                                   monkeypatch) as page:
+    with app_with_system_a(browser, running_app, "figures", tmp_path / "runs", monkeypatch) as page:
         # its model writes "Revenue rose 12% to 1,210 million.", "12" at 41% with "15" at 38%
-        page.get_by_role("tab", name="Compare").click()
-        page.fill("#cmp-query textarea", "How did revenue move last year?")
-        page.click("#cmp-go")
+        compare_both(page, "How did revenue move last year?")
         metrics = page.locator("#cmp-metrics-a")  # said beside the answer, with nothing to click
-        expect(metrics).to_contain_text("unsure figures", timeout=30000)
+        expect(metrics).to_contain_text("unsure figures")
         expect(metrics).to_contain_text("12% (41%; it also weighed “15” 38%)")
-        expect(page.locator("#cmp-diff")).to_contain_text("First token", timeout=30000)  # both answered
         page.get_by_text("How sure was each model of its answer? (token by token)").click()
         page.click("#cmp-confidence")
         summary = page.locator("#cmp-confidence-summary")
@@ -41,12 +34,7 @@ def test_system_as_unsure_figure_is_shown_with_its_answer_and_read_token_by_toke
         log_cell = page.locator("#cmp-log").get_by_role("gridcell").filter(has_text="12% (41%)")
         expect(log_cell).to_have_count(1)  # the list of comparisons keeps it too
 
-        page.get_by_role("tab", name="Chat").click()
-        page.locator("#chat-engine input").click()
-        page.get_by_role("option", name="System A · remote MoE").click()
-        page.fill("#chat-question textarea", "How did revenue move last year?")
-        page.click("#chat-send")
-        expect(page.locator("#chatbot")).to_contain_text("finish: stop", timeout=30000)
+        chat_with(page, "System A · remote MoE", "How did revenue move last year?")
         page.get_by_text("How sure was the model of its last answer? (token by token)").click()
         page.click("#chat-confidence")
         chat_summary = page.locator("#chat-confidence-summary")

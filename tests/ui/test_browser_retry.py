@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.fake_deepseek import KEY_ENV, FakeDeepSeek
 from tests.ui.pages import app_with_system_a
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -14,10 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def test_the_system_that_failed_is_asked_again_and_the_others_answer_stays(browser, running_app, monkeypatch,
                                                                           tmp_path):
-    _, services = running_app
-    monkeypatch.setenv(KEY_ENV, "sk-test-retry")
-    with FakeDeepSeek() as fake, app_with_system_a(browser, services, fake.engine("flaky-503"), tmp_path / "runs",
-                                                   monkeypatch) as page:
+    with app_with_system_a(browser, running_app, "flaky-503", tmp_path / "runs", monkeypatch) as page:
         # System A answers each question only the second time it is asked (503 the first)
         page.get_by_role("tab", name="Compare").click()
         retry = page.locator("#cmp-retry")

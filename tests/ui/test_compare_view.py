@@ -105,6 +105,10 @@ def test_the_figures_only_one_answer_states_are_marked_in_it_and_nowhere_a_mark_
     assert shown_record(blind)[0][1] == f"Le PER vaut 60 / 4 = {MARK}16</mark>.", "blind: marked too, names none"
     assert marked_answer("15 <i>", "16") == f"{MARK}15</mark> &lt;i&gt;"
     assert marked_answer("```\nrate = 15\n```\nIt is 15.", "16") == f"```\nrate = 15\n```\nIt is {MARK}15</mark>."
+    # nor in a formula, which the page typesets (a tag in it would leave it as raw LaTeX)
+    formula = "\\[\nP/E = \\frac{60}{4} = 15\n\\] so \\(x < 15\\) and $$15$$, a fee of $15."
+    assert marked_answer(formula, "16") == ("\\[\nP/E = \\frac{60}{4} = 15\n\\] so \\(x &lt; 15\\) and $$15$$, "
+                                            f"a fee of ${MARK}15</mark>.")
 
 
 def test_the_row_details_head_names_the_experiment_and_its_transaction():

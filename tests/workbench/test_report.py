@@ -92,3 +92,17 @@ def test_a_report_page_draws_no_chart_that_would_be_empty():
     page = report_page(run_report("down", failed, None, None), "down", failed)
     assert "<h2>Charts</h2>" not in page and "Plotly" not in page
     assert report_html("# t\n\n## Only\n\ntext", "t").count("<h2>") == 1
+
+
+def test_a_models_formulas_show_on_a_web_page_as_it_wrote_them():
+    """A write-up quotes answers and reasoning: Markdown took the backslash off DeepSeek's `\\[` and
+    made `a * b * c` emphasis, so a formula came out garbled; it is shown as its LaTeX, as code."""
+    from workbench.safety import safe_markdown
+
+    answer = safe_markdown("Duration: \\[ D = \\frac{a * b * c}{1 + y} \\] with \\( x < 5\\% \\), fees $5 and $10.")
+    reasoning = "> First \\[\n> a_1 = b_2\n> \\]"
+    page = report_html(f"# t\n\n{answer}\n\n{reasoning}\n", "t")
+    assert "<code>\\[ D = \\frac{a * b * c}{1 + y} \\]</code>" in page
+    assert "<code>\\( x &lt; 5\\% \\)</code>, fees $5 and $10." in page  # escaped once, a lone $ left alone
+    assert "<blockquote>\n<p>First <code>\\[ a_1 = b_2 \\]</code></p>" in page  # a quoted reasoning's too
+    assert "<code>\\( a`b \\)</code>" in report_html("\\( a`b \\)", "t")  # a backtick in it: a longer fence

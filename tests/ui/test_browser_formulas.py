@@ -1,0 +1,38 @@
+"""A model's formulas typeset where its answers are read, in a real browser: DeepSeek writes
+`\\[ … \\]` and `\\( … \\)`, which Gradio's default ($$ alone) showed as "[ D_{mod} = \\frac{…} ]"."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.ui.pages import app_with_system_a, chat_with, compare_both
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# the text of an element with its typeset formulas taken out: what is left shows as written
+UNTYPESET = """(selector) => {
+  const copy = document.querySelector(selector).cloneNode(true);
+  copy.querySelectorAll('.katex').forEach(el => el.remove());
+  return copy.textContent;
+}"""
+
+
+def test_system_as_formulas_are_typeset_in_compare_and_chat_and_dollar_amounts_stay_text(browser, running_app,
+                                                                                       monkeypatch, tmp_path):
+    with app_with_system_a(browser, running_app, "formula", tmp_path / "runs", monkeypatch) as page:
+        # its answer: "The modified duration is \[ D_{mod} = \frac{D_{mac}}{1 + y} \] so with
+        # \( D_{mac} = 7.2 \) it is lower, for a fee of $5 and $10 a trade."
+        compare_both(page, "What is the modified duration?")
+        answer = page.locator("#cmp-answer-a")
+        expect(answer.locator(".katex-display")).to_have_count(1)  # \[ … \] on a line of its own
+        expect(answer.locator(".katex")).to_have_count(2)  # and \( … \) within the sentence
+        rest = page.evaluate(UNTYPESET, "#cmp-answer-a")
+        assert "The modified duration is" in rest and "a fee of $5 and $10 a trade." in rest
+        assert "frac" not in rest and "D_{" not in rest and "\\" not in rest
+
+        chat_with(page, "System A · remote MoE", "What is the modified duration?")
+        expect(page.locator("#chatbot .katex-display")).to_have_count(1)
+        expect(page.locator("#chatbot .katex")).to_have_count(2)
+        rest = page.evaluate(UNTYPESET, "#chatbot")
+        assert "a fee of $5 and $10 a trade." in rest and "frac" not in rest
