@@ -13,7 +13,7 @@ The request's ``model`` picks the behaviour, so one server covers every case:
 - ``figures``: an answer stating figures, one of them ("12") written at 41% with "15" at 38%
 - ``no-logprobs``: HTTP 400 when logprobs are asked for, else as ``deepseek-chat``
 - ``formula``: an answer with formulas as DeepSeek writes them (``\\[ … \\]``, ``\\( … \\)``),
-  split across chunks, and dollar amounts
+  split across chunks, dollar amounts, an "&" and a "<"
 - ``judge``: a judge's reply (workbench.model_judge) preferring the answer that says "right"
   (or, given a reference answer, the one that holds it)
 """
@@ -37,7 +37,7 @@ ANSWER = ["Le ratio ", "cours sur bénéfice ", "vaut prix / bénéfice."]
 
 FIGURES = ["Revenue rose ", "12% to ", "1,210 million."]
 FORMULA = ["The modified duration is\n\n\\[\nD_{mod} = \\frac{D_{mac}}", "{1 + y}\n\\]\n\nso with \\( D_{mac} = 7",
-           ".2 \\) it is lower, for a fee of $5 and $10 a trade."]
+           ".2 \\) it is lower, for a fee of $5 and $10 a trade on the S&P 500 (P/E < 25)."]
 # the tokens written with less than even odds: (its probability, the likelier or nearly as likely other)
 UNSURE = {"12": (0.41, ("15", 0.38))}
 

@@ -16,7 +16,7 @@ from ui.compare_view import marked_answer
 from workbench.chat import Turn, beside_history, side_by_side_differences, side_names, stats_line
 from workbench.chat_export import conversation_json, conversation_markdown, conversation_questions, finished
 from workbench.refusal import is_refusal
-from workbench.safety import safe_markdown, safe_question
+from workbench.safety import safe_markdown
 from workbench.services import LOCAL
 
 ALONE = ""  # the side-by-side dropdown's value for "one conversation"
@@ -29,7 +29,7 @@ def render(turns: list[Turn], partners: list[Turn] | None = None) -> list[dict[s
     in the same order: render_beside)."""
     messages: list[dict[str, Any]] = []
     for i, turn in enumerate(turns):
-        messages.append({"role": "user", "content": safe_question(turn.question)})
+        messages.append({"role": "user", "content": safe_markdown(turn.question)})
         thinking_on = (turn.params or {}).get("enable_thinking", True)
         if turn.reasoning or (turn.running and not turn.answer and thinking_on):
             pending = turn.running and not turn.answer
@@ -103,7 +103,7 @@ def edited_turn(turns: list[Turn], index: int, beside: bool = False) -> int | No
 
 
 def edited_text(value: Any) -> str:
-    """The new question from a chat box's edit: the text the box held (a tag safe_question made
+    """The new question from a chat box's edit: the text the box held (a tag safe_markdown made
     visible back to what was typed)."""
     if isinstance(value, dict):
         value = value.get("text", "")

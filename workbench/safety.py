@@ -8,7 +8,6 @@ Markdown images into plain text; links stay as text the user can read before fol
 
 from __future__ import annotations
 
-import html
 import re
 
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)]*)\)")
@@ -30,13 +29,10 @@ def _no_images(text: str) -> str:
 
 
 def safe_markdown(text: str) -> str:
-    """Markdown that renders the text faithfully but cannot load anything remote."""
-    text = html.escape(_no_images(text), quote=False)  # <img>, <iframe>, <style>… become visible text
-    return text.replace("![", "!\\[")
-
-
-def safe_question(text: str) -> str:
-    """A question as its chat box shows it: as safe as safe_markdown, but escaping only a "<" that
-    could open a tag, because the box's pencil opens this text for editing: "M&A" and "P/E < 15"
-    stay as they were typed there, not "M&amp;A" and "P/E &lt; 15"."""
+    """Markdown that renders the text faithfully but cannot load anything remote: images become
+    text, and a "<" that could open an HTML tag or comment (<img>, <iframe>, <style>, </b>, <!--)
+    is written as an entity, which shows as text. Nothing else is escaped: "S&P 500", "P/E < 15"
+    and "EBITDA > 3× debt" stay as written, in what the page shows and in what a copy button or
+    a chat box's pencil gives back (escaping every "&", "<" and ">" made Chat's copy of an
+    answer on the S&P 500 read "S&amp;P 500")."""
     return _TAG_START.sub("&lt;", _no_images(text)).replace("![", "!\\[")

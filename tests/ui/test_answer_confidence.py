@@ -63,7 +63,7 @@ def test_two_boxes_side_by_side_are_each_read_and_system_a_is_said_to_lend_none(
 def test_the_question_named_above_the_reading_shows_its_markdown_as_written(services):
     turn = asked(services, LOCAL, "Is the **P_E** ratio < 15?")
     assert chat_confidence_view(services, [turn])[0].startswith(
-        "_The answer to “Is the \\*\\*P\\_E\\*\\* ratio &lt; 15?” (question 1)._")
+        "_The answer to “Is the \\*\\*P\\_E\\*\\* ratio < 15?” (question 1)._")
 
 
 def test_chat_refuses_with_no_answer_or_one_still_coming(services):

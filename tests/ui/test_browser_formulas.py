@@ -1,11 +1,13 @@
-"""A model's formulas typeset where its answers are read, in a real browser: DeepSeek writes
-`\\[ … \\]` and `\\( … \\)`, which Gradio's default ($$ alone) showed as "[ D_{mod} = \\frac{…} ]"."""
+"""A model's answer read as it wrote it, in a real browser: its formulas typeset (DeepSeek writes
+`\\[ … \\]` and `\\( … \\)`, which Gradio's default, $$ alone, showed as "[ D_{mod} = \\frac{…} ]"),
+and copied from Chat without HTML entities."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.fake_deepseek import FORMULA
 from tests.ui.pages import app_with_system_a, chat_with, compare_both
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -28,11 +30,18 @@ def test_system_as_formulas_are_typeset_in_compare_and_chat_and_dollar_amounts_s
         expect(answer.locator(".katex-display")).to_have_count(1)  # \[ … \] on a line of its own
         expect(answer.locator(".katex")).to_have_count(2)  # and \( … \) within the sentence
         rest = page.evaluate(UNTYPESET, "#cmp-answer-a")
-        assert "The modified duration is" in rest and "a fee of $5 and $10 a trade." in rest
+        assert "The modified duration is" in rest and "a fee of $5 and $10 a trade on the S&P 500 (P/E < 25)." in rest
         assert "frac" not in rest and "D_{" not in rest and "\\" not in rest
 
         chat_with(page, "System A · remote MoE", "What is the modified duration?")
         expect(page.locator("#chatbot .katex-display")).to_have_count(1)
         expect(page.locator("#chatbot .katex")).to_have_count(2)
         rest = page.evaluate(UNTYPESET, "#chatbot")
-        assert "a fee of $5 and $10 a trade." in rest and "frac" not in rest
+        assert "a fee of $5 and $10 a trade on the S&P 500 (P/E < 25)." in rest and "frac" not in rest
+        # its copy button gives the answer as the model wrote it ("S&amp;P 500", "P/E &lt; 25" once),
+        # then the figures under it
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page.locator("#chatbot").get_by_label("Copy message").last.click()
+        page.wait_for_function("async () => (await navigator.clipboard.readText()).length > 0")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.startswith("".join(FORMULA) + "\n\n<sub>System A") and "&amp;" not in copied, copied

@@ -55,7 +55,7 @@ def test_a_stored_batch_row_reads_like_a_live_comparison():
                     stats=StreamStats(model_id="demo-model", finish_reason="stop", ttft_s=0.05, total_s=1.2,
                                       reasoning_tokens=12, content_tokens=5))
     reasoning, answer, figures = stored_result_md(run.result())
-    assert "&lt;script&gt;" in reasoning and "<script>" not in reasoning  # escaped, as everywhere
+    assert "&lt;script>" in reasoning and "<script>" not in reasoning  # escaped, as everywhere
     assert answer == "Risque : ÉLEVÉ."
     assert figures == metrics_md(run)  # the same table as the live column
 
@@ -94,7 +94,7 @@ def test_the_figures_only_one_answer_states_are_marked_in_it_and_nowhere_a_mark_
     a = answered("deepseek-chat", "The P/E is 60 / 4 = **15** <b>x</b>, see `15` or [2024](https://x.io/15).")
     b = answered("demo-model", "Le PER vaut 60 / 4 = 16.")
     parts, differ = shown_record({"experiment_id": "adhoc-2", "query": "P/E?", "system_a": a, "system_b": b})
-    assert parts[1] == (f"The P/E is 60 / 4 = **{MARK}15</mark>** &lt;b&gt;x&lt;/b&gt;, see `15` or "
+    assert parts[1] == (f"The P/E is 60 / 4 = **{MARK}15</mark>** &lt;b>x&lt;/b>, see `15` or "
                         "[2024](https://x.io/15).")  # escaped as ever; nothing marked in code or a link
     assert parts[4] == f"Le PER vaut 60 / 4 = {MARK}16</mark>."
     assert "Figures: only A states 15, 2024" in differ
@@ -103,11 +103,11 @@ def test_the_figures_only_one_answer_states_are_marked_in_it_and_nowhere_a_mark_
     assert MARK not in parts[1] + parts[4], "a refusal states no result to set figures against"
     blind = {"experiment_id": "adhoc-4", "query": "P/E?", "system_a": a, "system_b": b, "blind_left": "B"}
     assert shown_record(blind)[0][1] == f"Le PER vaut 60 / 4 = {MARK}16</mark>.", "blind: marked too, names none"
-    assert marked_answer("15 <i>", "16") == f"{MARK}15</mark> &lt;i&gt;"
+    assert marked_answer("15 <i>", "16") == f"{MARK}15</mark> &lt;i>"
     assert marked_answer("```\nrate = 15\n```\nIt is 15.", "16") == f"```\nrate = 15\n```\nIt is {MARK}15</mark>."
     # nor in a formula, which the page typesets (a tag in it would leave it as raw LaTeX)
     formula = "\\[\nP/E = \\frac{60}{4} = 15\n\\] so \\(x < 15\\) and $$15$$, a fee of $15."
-    assert marked_answer(formula, "16") == ("\\[\nP/E = \\frac{60}{4} = 15\n\\] so \\(x &lt; 15\\) and $$15$$, "
+    assert marked_answer(formula, "16") == ("\\[\nP/E = \\frac{60}{4} = 15\n\\] so \\(x < 15\\) and $$15$$, "
                                             f"a fee of ${MARK}15</mark>.")
 
 
@@ -120,7 +120,7 @@ def test_the_row_details_head_names_the_experiment_and_its_transaction():
     assert 'transaction: `{"amount": 25000, "country": "KY"}`' in head
     assert "category" not in head and "Reference answer" not in head
     with_ref = experiment_md({"experiment_id": "exp-pe", "query": "P/E?", "reference": "It is <b>15</b>,\n60 / 4."})
-    assert with_ref.endswith("*Reference answer:* It is &lt;b&gt;15&lt;/b&gt;, 60 / 4.")  # shown, not run as HTML
+    assert with_ref.endswith("*Reference answer:* It is &lt;b>15&lt;/b>, 60 / 4.")  # shown, not run as HTML
     again = experiment_md({"experiment_id": "exp-pe", "query": "P/E?", "rescored_at": "2026-12-04T07:20:00+00:00"})
     assert again.endswith("*Scored again on 2026-12-04 07:20:00 (UTC) under checks or a reference answer "
                           "edited after its answers came: written knowing them.*")

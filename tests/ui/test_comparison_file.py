@@ -41,7 +41,7 @@ def test_a_comparison_is_written_up_with_its_question_answers_reasoning_figures_
     assert '- **Checks on the answers:** `{"number": 15}`' in text
     assert "- **Reference answer:** Le PER est de 15." in text
     assert "## System A (remote MoE)\n\n**Failed:** System A is not configured: no key" in text
-    assert "Le PER vaut 60 / 4 = 16 &lt;b&gt;." in text  # an answer's markup is text, never run
+    assert "Le PER vaut 60 / 4 = 16 &lt;b>." in text  # an answer's markup is text, never run
     assert "> The user asks for P/E.\n>\n> Divide the price by the earnings." in text  # the reasoning, apart
     assert "| tokens (reasoning / answer) | 12 / 9 |" in text
     assert "**Failed checks:** states 15 (its figures: 60 · 4 · 16)" in text

@@ -268,7 +268,7 @@ def test_house_rules_reach_the_judge_and_make_it_another_judge(tmp_path):
     html = "Refuse <b>any</b> tip."  # the analysts' words are shown, not run as HTML, on the page
     record_model_verdict(path, "r", {"experiment_id": "exp-1", "verdict": "Tie", "judge_model": "m", "rules": html})
     shown = judge_lines(model_verdicts(path, "r"), records, [])
-    assert "Its house rules: “Refuse &lt;b&gt;any&lt;/b&gt; tip.”" in shown
+    assert "Its house rules: “Refuse &lt;b>any&lt;/b> tip.”" in shown
     plain = model_tally(by_model(model_verdicts(path, "r"))["m"], [], records)
     assert "Its house rules: “Refuse <b>any</b> tip.”" in plain
 

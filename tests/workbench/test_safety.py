@@ -20,16 +20,15 @@ def test_reference_images_and_raw_html_are_inert():
 
 
 def test_ordinary_text_and_comparisons_survive():
-    assert safe_markdown("Risk: HIGH. 3 < 5 and **bold**") == "Risk: HIGH. 3 &lt; 5 and **bold**"
+    assert safe_markdown("Risk: HIGH. 3 < 5 and **bold**") == "Risk: HIGH. 3 < 5 and **bold**"
+    # what a copy button copies and a chat box's pencil shows: as written, no entities
+    assert safe_markdown("S&P 500 > 5,000, P&L at P/E < 15 & M&A") == "S&P 500 > 5,000, P&L at P/E < 15 & M&A"
 
 
-def test_a_question_is_as_inert_but_keeps_what_was_typed_where_no_tag_can_start():
-    from workbench.safety import safe_question
-
-    raw = ('M&A at P/E < 15? <img src="https://evil.example/b.png"><!-- x --></b> '
+def test_no_tag_or_comment_can_start_anywhere():
+    raw = ('M&A at P/E < 15? <img src="https://evil.example/b.png"><!-- x --></b><?php ?><![CDATA[x]]> '
            '![x](https://evil.example/a.png) ![y][ref] <https://example.com>')
-    out = safe_question(raw)
-    assert "<img" not in out and "<!--" not in out and "</b" not in out and "![" not in out
+    out = safe_markdown(raw)
+    assert "<img" not in out and "<!" not in out and "</b" not in out and "<?" not in out and "![" not in out
     assert "&lt;img" in out and "image blocked: x" in out and "image blocked: y" in out
-    assert out.startswith("M&A at P/E < 15? ")  # the chat box's pencil shows this text: left as typed
-    assert safe_question("EBITDA > 3× debt & margin") == "EBITDA > 3× debt & margin"
+    assert out.startswith("M&A at P/E < 15? ")
