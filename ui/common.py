@@ -18,7 +18,8 @@ import gradio as gr
 import pandas as pd
 
 from engines.base import Engine
-from workbench.safety import FORMULA_DELIMITERS, safe_markdown
+from workbench.notation import FORMULA_DELIMITERS
+from workbench.safety import safe_markdown
 from workbench.services import LOCAL, Services
 from workbench.summary import percent_rows
 

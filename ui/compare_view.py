@@ -21,7 +21,8 @@ from workbench.compare import SYSTEMS, SystemRun
 from workbench.confidence import unsure_line
 from workbench.differences import answer_risk, context_room, differences
 from workbench.figures import unshared_places
-from workbench.safety import FORMULA, safe_markdown
+from workbench.notation import FORMULA
+from workbench.safety import safe_markdown
 from workbench.verdicts import VERDICTS
 
 SYSTEM_TITLES = (("A", "System A · remote MoE"), ("B", "System B · router + local model"))

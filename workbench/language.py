@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from workbench.notation import prose
+
 SUPPORTED = ("en", "fr")
 MIN_LETTERS = 12  # below this lingua alone is a guess
 MIN_MARGIN = 0.2  # lingua confidence gap needed to call a language
@@ -70,8 +72,10 @@ def _clear_vote(votes: dict[str, int]) -> str | None:
 
 
 def detect_language(text: str) -> str:
-    """"en", "fr", or "und" when the text is too short or too mixed to call."""
-    words = _WORD.findall(text or "")
+    """"en", "fr", or "und" when the text is too short or too mixed to call. Its formulas and code
+    blocks are left out (workbench.notation): their words are notation."""
+    text = prose(text or "")
+    words = _WORD.findall(text)
     letters = sum(len(w) for w in words)
     if letters < 6 or len(words) < 2:
         return "und"
@@ -101,10 +105,11 @@ def _lone_vote(votes: dict[str, int]) -> str:
 @lru_cache(maxsize=128)  # records and chat turns are built again at each update (keys are whole texts)
 def part_language(text: str) -> str:
     """"en", "fr", "mixed" (paragraphs in both, as System B's bilingual refusal), "und" (too short
-    or too mixed within a paragraph to call) or "none" (no text)."""
+    or too mixed within a paragraph to call) or "none" (no text). A paragraph that is only a
+    formula or a code block is not one that could be in a language."""
     if not text.strip():
         return "none"
-    found = [detect_language(p) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    found = [detect_language(p) for p in re.split(r"\n\s*\n", prose(text)) if p.strip()]
     if len(set(found) - {"und"}) > 1:
         return "mixed"
     return found[0] if len(found) == 1 else detect_language(text)  # one paragraph: already known

@@ -31,8 +31,9 @@ from workbench.differences import (
     risk_line,
 )
 from workbench.model_judge import judge_lines
+from workbench.notation import FORMULA
 from workbench.risk import LEVELS
-from workbench.safety import FORMULA, safe_markdown
+from workbench.safety import safe_markdown
 from workbench.summary import (
     SUMMARY_HEADERS,
     flat_rows,

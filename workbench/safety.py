@@ -15,12 +15,6 @@ _REF_IMAGE = re.compile(r"!\[([^\]]*)\]\[([^\]]*)\]")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # a "<" that could open an HTML tag or comment
 
-# How models write formulas (DeepSeek and Qwen3 write \[ … \] and \( … \), some $$ … $$): (left,
-# right, shown on a line of its own). A lone $ is not one: finance text writes "$5 and $10".
-FORMULA_DELIMITERS = (("$$", "$$", True), ("\\[", "\\]", True), ("\\(", "\\)", False))
-FORMULA = re.compile("|".join(f"{re.escape(left)}.+?{re.escape(right)}" for left, right, _ in FORMULA_DELIMITERS),
-                     re.DOTALL)
-
 
 def _no_images(text: str) -> str:
     text = _IMAGE.sub(lambda m: f"[image blocked: {m.group(1) or 'untitled'} — {m.group(2)}]", text)

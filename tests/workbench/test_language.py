@@ -54,3 +54,17 @@ def test_contract_examples(text, lang):
 ])
 def test_short_answers_with_figures(text, lang):
     assert detect_language(text) == lang
+
+
+def test_formulas_and_code_are_notation_not_a_language():
+    """A French answer whose formula writes its labels in English, or that shows a code block,
+    was "mixed": the words in them (\\text{Total debt}, for t in range) were counted as English."""
+    from workbench.language import part_language
+
+    formula = ("Le ratio se calcule ainsi :\n\n\\[\n\\text{Ratio} = \\frac{\\text{Total debt}}{\\text{Total equity}}"
+               " \\times 100\n\\]\n\nIl mesure le levier de la société, où \\( \\text{debt} \\) est la dette.")
+    code = ("Voici le calcul de la VAN :\n\n```python\nfor t in range(n):\n    total += cf[t] / (1 + r) ** t\n"
+            "return the total\n```\n\nLa VAN est la somme des flux actualisés.")
+    assert part_language(formula) == "fr" and part_language(code) == "fr"
+    assert detect_language("\\[ \\text{Total debt of the firm} \\]") == "und"  # a formula alone: none to call
+    assert part_language("The ratio is \\( \\frac{a}{b} \\) for the year.") == "en"
