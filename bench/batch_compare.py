@@ -32,7 +32,8 @@ def main() -> None:
     from engines.providers import RemoteConfig
     from engines.remote import RemoteEngine
     from engines.systems import RoutedEngine
-    from workbench.compare import BatchRun, Comparator
+    from workbench.batch_run import BatchRun
+    from workbench.compare import Comparator
     from workbench.experiments import bundled
 
     engine = LocalEngine(LocalModelConfig(model=args.model, batching=args.batching, cpu_threads=args.cpu_threads))

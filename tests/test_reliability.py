@@ -129,8 +129,8 @@ SECRET = "sk-LEAKCHECK-9f8e7d6c5b4a3210"
 def test_the_api_key_appears_in_no_output(demo_model_dir, tmp_path, monkeypatch, caplog, capfd):
     from gradio_client import Client
 
+    from workbench.batch_run import BatchRun
     from workbench.batch_store import read_records
-    from workbench.compare import BatchRun
     from workbench.export import write_csv
     from workbench.summary import flat_rows
 

@@ -11,9 +11,9 @@ import pandas as pd
 
 from ui.common import ANSWER_CELL, QUESTION_CELL, cell_text, download_path
 from workbench import charts
+from workbench.batch_run import BatchProgress
 from workbench.batch_store import safe_run_name, saved_runs
 from workbench.checks import checks_cell
-from workbench.compare import BatchProgress
 from workbench.differences import differ_on
 from workbench.experiments import experiment_file
 from workbench.export import write_csv

@@ -13,8 +13,9 @@ import gradio as gr
 
 from ui.compare_single import ad_hoc_experiment
 from ui.params import params_from_json
+from workbench.batch_run import BatchProgress, BatchResumeError, BatchRun
 from workbench.batch_store import latest_records, run_file, safe_run_name
-from workbench.compare import MAX_CONCURRENCY, BatchProgress, BatchResumeError, BatchRun
+from workbench.compare import MAX_CONCURRENCY
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
 from workbench.services import Services
 from workbench.summary import summarize

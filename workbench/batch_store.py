@@ -2,7 +2,7 @@
 the run; listed newest first, read back (the last record of each experiment), taken off the lists
 into removed/ and put back.
 
-A record is appended the moment an experiment finishes (workbench.compare.BatchRun), so a file
+A record is appended the moment an experiment finishes (workbench.batch_run.BatchRun), so a file
 may end in a line torn by a crash: reading leaves such a line out and the experiment reruns.
 """
 
@@ -72,7 +72,7 @@ def remove_run(folder: Path, name: str) -> Path:
     """Take the saved run `name` off the lists: its results file moves, whole, to the results
     folder's removed/ (named with when; restore_run puts it back); returns where. Its
     verdicts stay where they are, under its name — which is why a new run may not take the name
-    (workbench.compare.check_resumable). FileNotFoundError for a run that is not saved, OSError when it cannot
+    (workbench.batch_run.check_resumable). FileNotFoundError for a run that is not saved, OSError when it cannot
     be moved."""
     path = run_file(folder, name)
     if not path.is_file():

@@ -12,9 +12,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from workbench.batch_run import appending
 from workbench.batch_store import latest_records
 from workbench.checks import parse_expect, rechecked
-from workbench.compare import appending
 from workbench.experiments import MAX_REFERENCE_CHARS
 
 

@@ -15,8 +15,9 @@ from ui.compare_view import (
     shown_record,
     stored_result_md,
 )
+from workbench.batch_run import BatchProgress
 from workbench.batch_store import safe_run_name
-from workbench.compare import BatchProgress, SystemRun
+from workbench.compare import SystemRun
 
 
 def _row(table: str, metric: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from ui.compare_api import unwritten_stops
 from ui.saved import Picks, saved_path, uploaded_path
-from workbench.compare import BatchProgress
+from workbench.batch_run import BatchProgress
 from workbench.saved import save_copy, saved_choices, saved_file
 
 

@@ -9,9 +9,10 @@ import pytest
 
 from engines.base import EngineError, StreamStats
 from tests.workbench.test_compare import _Ticker
+from workbench.batch_run import BatchRun
 from workbench.batch_store import latest_records, read_records
 from workbench.checks import ExpectError, apply_checks, parse_expect, passed, rechecked, score
-from workbench.compare import BatchRun, Comparator, Experiment, SystemRun, record
+from workbench.compare import Comparator, Experiment, SystemRun, record
 from workbench.differences import differences
 from workbench.experiments import ExperimentFileError, bundled, load_experiments
 from workbench.summary import compare_runs, flat_rows, paired_checks_line, summarize, summary_table

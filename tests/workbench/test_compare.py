@@ -22,17 +22,9 @@ from engines.providers import RemoteConfig
 from engines.remote import RemoteEngine
 from engines.systems import REFUSAL_TEXT, RoutedEngine
 from tests.fake_deepseek import ANSWER, FakeDeepSeek
+from workbench.batch_run import BatchResumeError, BatchRun, check_resumable
 from workbench.batch_store import latest_records, read_records, run_file, saved_runs
-from workbench.compare import (
-    BatchResumeError,
-    BatchRun,
-    Comparator,
-    Experiment,
-    check_resumable,
-    experiment_of,
-    failed_systems,
-    with_earlier,
-)
+from workbench.compare import Comparator, Experiment, experiment_of, failed_systems, with_earlier
 from workbench.experiments import bundled
 from workbench.language import part_language
 from workbench.model_judge import model_verdicts_file, record_model_verdict

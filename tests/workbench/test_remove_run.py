@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.ui.pages import saved_run_both_answered
+from workbench.batch_run import BatchResumeError, BatchRun
 from workbench.batch_store import REMOVED, latest_records, remove_run, removed_runs, restore_run, run_file, saved_runs
-from workbench.compare import BatchResumeError, BatchRun, Comparator, Experiment
+from workbench.compare import Comparator, Experiment
 from workbench.run_files import save_as_run
 from workbench.verdicts import latest_verdicts, record_verdict, verdicts_file
 

@@ -7,9 +7,10 @@ import pytest
 
 from tests.workbench.test_compare import _Ticker
 from ui.compare_view import experiment_md
+from workbench.batch_run import BatchRun
 from workbench.batch_store import latest_records, read_records
 from workbench.checks import ExpectError, with_reference_checks
-from workbench.compare import BatchRun, Comparator, Experiment
+from workbench.compare import Comparator, Experiment
 from workbench.experiments import MAX_REFERENCE_CHARS, experiment_file
 from workbench.export import write_csv
 from workbench.rescore import rescore_experiment

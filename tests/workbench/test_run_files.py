@@ -10,8 +10,9 @@ import pytest
 from engines.base import GenerationParams, UpstreamError
 from engines.systems import RoutedEngine
 from ui.compare_view import shown_record
+from workbench.batch_run import BatchRun
 from workbench.batch_store import latest_records, run_file, saved_runs
-from workbench.compare import BatchRun, Comparator, SystemRun, still_to_run
+from workbench.compare import Comparator, SystemRun, still_to_run
 from workbench.differences import differences
 from workbench.experiments import Experiment, load_experiments
 from workbench.export import write_csv
