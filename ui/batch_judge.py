@@ -23,8 +23,9 @@ from ui.model_judge import bind_model_judge, build_model_judge, estimate_of, mod
 from workbench.blind import blind_left, is_blind_pending
 from workbench.breakdown import SLUGS, experiment_groups
 from workbench.differences import disagreements
+from workbench.judge_tally import judge_lines
 from workbench.leaderboard import only_choices
-from workbench.model_judge import judge_lines, model_verdicts, model_verdicts_file
+from workbench.model_judge import model_verdicts, model_verdicts_file
 from workbench.report import run_tally
 from workbench.run_csv import table_verdicts, verdict_columns, with_verdicts
 from workbench.services import Services

@@ -31,13 +31,11 @@ from workbench.differences import figures_line, risk_line
 from workbench.experiments import BUNDLED, ExperimentFileError, load_experiments
 from workbench.export import write_csv
 from workbench.judge_cost import estimate_line, judge_estimate
+from workbench.judge_tally import compared_line, judge_tallies, judges_compared
 from workbench.model_judge import (
     MAX_RULES_CHARS,
-    compared_line,
     judge_name,
     judge_run,
-    judge_tallies,
-    judges_compared,
     model_columns,
     model_verdicts,
     model_verdicts_file,

@@ -30,7 +30,7 @@ from workbench.differences import (
     risk_agreement,
     risk_line,
 )
-from workbench.model_judge import judge_lines
+from workbench.judge_tally import judge_lines
 from workbench.notation import FORMULA
 from workbench.risk import LEVELS
 from workbench.safety import safe_markdown
@@ -93,7 +93,7 @@ def findings(records: list[dict[str, Any]], summ: dict[str, Any] | None = None) 
 def run_tally(run: str, records: list[dict[str, Any]], judged: list[dict[str, Any]], models: str = "") -> str:
     """How far the judging of a run has got (Markdown): its verdicts (latest_verdicts of it, every
     judge's) against the experiments both systems answered, then `models`, what judge models said
-    of it (workbench.model_judge.judge_lines)."""
+    of it (workbench.judge_tally.judge_lines)."""
     if not run or not records:
         return ""
     answered = sum(both_answered(r) for r in records)

@@ -39,8 +39,9 @@ from workbench.confidence import chances_json, confidence_summary, read_back, un
 from workbench.differences import figures_agreement, risk_agreement
 from workbench.experiment_runs import experiment_runs, question_runs
 from workbench.experiments import MAX_REFERENCE_CHARS
+from workbench.judge_tally import judges_compared, model_summary
 from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, parse_runs, runs_problem, standings
-from workbench.model_judge import judges_compared, model_summary, model_verdicts, model_verdicts_file
+from workbench.model_judge import model_verdicts, model_verdicts_file
 from workbench.presets import all_presets, over_preset, unknown_preset
 from workbench.rest_auth import judge_of, login_required
 from workbench.run_changes import setup_differences
@@ -230,7 +231,7 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
     def run(name: str, records: bool = True, by: str | None = None) -> dict[str, Any]:
         """A saved batch run: its summary (as the Batch tab shows it), the verdicts given on it
         (counts, each judge's, the preference for System B, the judges' agreement), the judge
-        models' (workbench.model_judge.model_summary, per model) and each two of them set against
+        models' (workbench.judge_tally.model_summary, per model) and each two of them set against
         each other (judges_compared), with `by`
         (category, expected-route, language or route) its breakdown by that, and unless
         `records=false`, every experiment's stored record (as POST /api/compare answers)."""

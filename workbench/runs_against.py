@@ -11,7 +11,8 @@ from typing import Any
 
 from workbench.batch_store import latest_records, run_file
 from workbench.compare import SYSTEMS
-from workbench.model_judge import by_model, model_verdicts, model_verdicts_file
+from workbench.judge_tally import by_model
+from workbench.model_judge import model_verdicts, model_verdicts_file
 from workbench.run_changes import CHANGE_COLUMNS, run_changes, run_setup, setup_line
 from workbench.summary import compare_runs
 from workbench.verdict_stats import runs_verdict_lines

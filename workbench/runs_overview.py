@@ -14,7 +14,8 @@ from engines.systems import NO_MODEL_CALL
 from workbench.batch_store import latest_records, saved_run_files
 from workbench.compare import SYSTEMS
 from workbench.differences import disagreements, figures_agreement, risk_agreement
-from workbench.model_judge import by_model, model_verdicts, model_verdicts_file, shown_model
+from workbench.judge_tally import by_model
+from workbench.model_judge import model_verdicts, model_verdicts_file, shown_model
 from workbench.summary import FIGURE_COLUMNS, summarize, system_figures
 from workbench.verdict_stats import preference
 from workbench.verdicts import latest_verdicts, verdicts_file

@@ -14,23 +14,25 @@ from engines.base import ChatRequest, Done, RateLimitedError, StreamStats, TextD
 from tests.fake_deepseek import FakeDeepSeek
 from workbench.checks import apply_checks
 from workbench.compare import Experiment, SystemRun, record
-from workbench.model_judge import (
-    JUDGE_SYSTEM,
-    REFERENCE_NOTE,
-    JudgeError,
+from workbench.judge_tally import (
     agreement_with,
     by_model,
     checks_sided,
     compared_line,
-    judge_experiment,
     judge_lines,
+    judges_compared,
+    model_summary,
+    model_tally,
+)
+from workbench.model_judge import (
+    JUDGE_SYSTEM,
+    REFERENCE_NOTE,
+    JudgeError,
+    judge_experiment,
     judge_name,
     judge_request,
     judge_run,
-    judges_compared,
     model_columns,
-    model_summary,
-    model_tally,
     model_verdicts,
     model_verdicts_file,
     read_verdict,
