@@ -37,10 +37,11 @@ from engines.base import (
     TextDelta,
     decode_rate,
 )
-from engines.batching import END, ERROR, BatchScheduler, Job
+from engines.batching import END, ERROR, Job
 from engines.confidence import TokenChance, answer_head, token_chances
 from engines.cost import time_cost
 from engines.detok import StopMatcher, incremental_decoder
+from engines.generate_batching import BatchScheduler
 from engines.quantization import Quantization, keep_log_readable, quantization_config
 from engines.reasoning import OPEN_TAG, ThinkSplitter, merge_pieces
 
