@@ -7,7 +7,7 @@ Prompts are rendered with the model's own chat template (``enable_thinking`` pas
 system prompts work whenever the template supports them. Generation runs on one worker thread
 that batches concurrent requests, each streaming its own tokens: continuous batching on our own
 decode loop (`engines.continuous`, the default) or dynamic batching of ``generate``
-(`engines.batching`, kept for comparison and for models whose cache cannot be merged).
+(`engines.generate_batching`, kept for comparison and for models whose cache cannot be merged).
 """
 
 from __future__ import annotations
