@@ -1,6 +1,6 @@
 """Continuous batching on our own decode loop: finished rows leave, waiting requests join.
 
-A dynamically batched ``generate`` (``engines.batching``) runs until its longest row is done, so
+A dynamically batched ``generate`` (``engines.generate_batching``) runs until its longest row is done, so
 a request that arrives meanwhile waits, and the short rows' slots sit idle. Here one worker
 thread owns the model and a key/value cache shared by all running rows; between two decode
 steps it drops the rows that finished and prefills newly arrived requests into free slots.
