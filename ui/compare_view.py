@@ -107,7 +107,7 @@ def _answer_text(response: str, error: str | None, error_title: str, done: bool 
 
 
 MARK = '<mark class="figure-apart" title="a figure the other answer does not state">'
-_NOT_TO_MARK = re.compile(r"```.*?```|`[^`]*`|\[[^\]]*\]\([^)]*\)|<https?://[^>\s]+>|https?://\S+|"
+_NOT_TO_MARK = re.compile(r"```.*?```|`[^`]*`|\[[^\]]{0,500}\]\([^)]{0,2000}\)|<https?://[^>\s]+>|https?://\S+|"
                           + FORMULA.pattern, re.DOTALL)
 
 

@@ -74,7 +74,11 @@ def _clear_vote(votes: dict[str, int]) -> str | None:
 def detect_language(text: str) -> str:
     """"en", "fr", or "und" when the text is too short or too mixed to call. Its formulas and code
     blocks are left out (workbench.notation): their words are notation."""
-    text = prose(text or "")
+    return _prose_language(prose(text or ""))
+
+
+def _prose_language(text: str) -> str:
+    """detect_language of a text already without its notation."""
     words = _WORD.findall(text)
     letters = sum(len(w) for w in words)
     if letters < 6 or len(words) < 2:
@@ -109,7 +113,8 @@ def part_language(text: str) -> str:
     formula or a code block is not one that could be in a language."""
     if not text.strip():
         return "none"
-    found = [detect_language(p) for p in re.split(r"\n\s*\n", prose(text)) if p.strip()]
+    text = prose(text)
+    found = [_prose_language(p) for p in re.split(r"\n\s*\n", text) if p.strip()]
     if len(set(found) - {"und"}) > 1:
         return "mixed"
-    return found[0] if len(found) == 1 else detect_language(text)  # one paragraph: already known
+    return found[0] if len(found) == 1 else _prose_language(text)  # one paragraph: already known

@@ -9,8 +9,12 @@ import re
 # How models write formulas (DeepSeek and Qwen3 write \[ … \] and \( … \), some $$ … $$): (left,
 # right, shown on a line of its own). A lone $ is not one: finance text writes "$5 and $10".
 FORMULA_DELIMITERS = (("$$", "$$", True), ("\\[", "\\]", True), ("\\(", "\\)", False))
-FORMULA = re.compile("|".join(f"{re.escape(left)}.+?{re.escape(right)}" for left, right, _ in FORMULA_DELIMITERS),
-                     re.DOTALL)
+# Bounded, as every pattern run over model output: an answer that loops on "\\( " without closing
+# one (a small model's repetition, or a prompt injection) would have each opening scan to the end
+# of the text — 60,000 characters took 5 s. A longer formula is read as prose.
+MAX_FORMULA_CHARS = 2000
+FORMULA = re.compile("|".join(f"{re.escape(left)}.{{1,{MAX_FORMULA_CHARS}}}?{re.escape(right)}"
+                              for left, right, _ in FORMULA_DELIMITERS), re.DOTALL)
 FENCED_CODE = re.compile(r"^ {0,3}(```|~~~).*?(?:^ {0,3}\1[^\n]*$|\Z)", re.DOTALL | re.MULTILINE)
 
 

@@ -67,3 +67,12 @@ def test_where_an_answer_writes_a_figure_the_other_does_not_state_is_found_in_it
     assert [first[a:b] for a, b in places] == ["15\u00a0000", "3 %"]  # as written, no-break space and all
     assert unshared_places("It is 15, then 15 again.", "It is 16.") == [(6, 8), (15, 17)]  # each place
     assert unshared_places("It is 15.", "Il vaut 15,0.") == []
+
+
+def test_a_numbered_lists_markers_are_found_after_blank_lines_indents_and_tabs_not_across_lines():
+    """The markers' pattern takes the spaces and tabs before a marker on its own line only: it once
+    took newlines too, which made each line's start scan every newline after it."""
+    answer = "Steps:\n\n\n  1. Revenue 12\n\t2) Costs 7\n3.5 is a ratio\n\n\n"
+    assert unshared_places(answer, "") == [
+        (answer.index("12"), answer.index("12") + 2), (answer.index("7"), answer.index("7") + 1),
+        (answer.index("3.5"), answer.index("3.5") + 3)]

@@ -32,3 +32,14 @@ def test_no_tag_or_comment_can_start_anywhere():
     assert "<img" not in out and "<!" not in out and "</b" not in out and "<?" not in out and "![" not in out
     assert "&lt;img" in out and "image blocked: x" in out and "image blocked: y" in out
     assert out.startswith("M&A at P/E < 15? ")
+
+
+def test_an_image_too_long_for_the_patterns_is_still_inert():
+    """The image patterns are bounded (a text of many "![" never closed took seconds); an image
+    past their bounds is not named "image blocked" but its "![" is escaped all the same."""
+    long_alt = "![" + "a" * 600 + "](https://evil.example/pixel.png)"
+    long_url = "![x](https://evil.example/" + "p" * 2100 + ".png)"
+    for text in (long_alt, long_url):
+        out = safe_markdown(text)
+        assert "![" not in out and out.startswith("!\\[")
+    assert safe_markdown("<https://example.com/" + "a" * 2100 + ">").startswith("&lt;https")  # no autolink either
