@@ -224,7 +224,8 @@ def _charts_html(figures: Sequence[go.Figure]) -> str:
 def _formula_as_code(match: re.Match[str]) -> str:
     """A formula in a write-up's Markdown as a code span, which a web page shows as written: as
     Markdown, `\\[` would lose its backslash and `a * b * c` turn to emphasis. Its text comes
-    html-escaped (safe_markdown) and a code span escapes it again: it is taken back first."""
+    through safe_markdown, which writes a "<" that could open a tag as an entity, and a code span
+    escapes it again: the entity is taken back first."""
     source = html.unescape(match.group(0))
     fence = "`" * (max((len(run) for run in re.findall("`+", source)), default=0) + 1)
     return f"{fence} {source} {fence}"
@@ -235,9 +236,9 @@ def report_html(markdown: str, title: str, figures: Sequence[go.Figure] = ()) ->
     styled for the screen and for printing, and the `figures` in a section of their own after the
     first (the summary). Raw HTML in the Markdown (a model's answer quoted in it) is shown as
     text, never run; plotly writes the figures' text as JSON escapes, never as markup; a model's
-    formulas are shown as it wrote them (LaTeX, as code). The page
-    follows the reader's colour scheme on screen (dark text on white, or light on dark, the
-    charts' text and backdrop with it) and prints dark on white whatever the scheme."""
+    formulas are shown as it wrote them (LaTeX, as code). The page follows the reader's colour
+    scheme on screen (dark text on white, or light on dark, the charts' text and backdrop with
+    it) and prints dark on white whatever the scheme."""
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(FORMULA.sub(_formula_as_code, markdown))
     if charts := _charts_html(figures):
         second = body.find("<h2>", body.find("<h2>") + 1)
