@@ -189,6 +189,7 @@ code { font: .88em ui-monospace, "SFMono-Regular", Menlo, monospace; background:
 blockquote { margin: .6em 0; padding: .1em 1em; border-left: 3px solid #d0d7de; color: #57606a; }
 .chart { break-inside: avoid; margin: .5em 0 1em; }
 @media screen { table { display: block; max-width: 100%; overflow-x: auto; } }
+table:focus-visible { outline: 2px solid #0969da; outline-offset: 2px; }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } tr { break-inside: avoid; } }
 @media screen and (prefers-color-scheme: dark) {
   body { background: #0d1117; color: #e6edf3; }
@@ -238,14 +239,17 @@ def report_html(markdown: str, title: str, figures: Sequence[go.Figure] = ()) ->
     text, never run; plotly writes the figures' text as JSON escapes, never as markup; a model's
     formulas are shown as it wrote them (LaTeX, as code). The page follows the reader's colour
     scheme on screen (dark text on white, or light on dark, the charts' text and backdrop with
-    it) and prints dark on white whatever the scheme."""
+    it) and prints dark on white whatever the scheme. Its content is the page's main landmark, and
+    a table too wide for the screen, which scrolls, takes the keyboard's focus to be scrolled."""
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(FORMULA.sub(_formula_as_code, markdown))
+    body = body.replace("<table>", '<table tabindex="0">')  # a wide table scrolls: by keyboard too, once focused
     if charts := _charts_html(figures):
         second = body.find("<h2>", body.find("<h2>") + 1)
         body = body + charts if second < 0 else body[:second] + charts + body[second:]
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(title)}</title>\n<style>{REPORT_CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n")
+            f"<title>{html.escape(title)}</title>\n<style>{REPORT_CSS}</style>\n</head>\n<body>\n<main>\n{body}</main>\n"
+            "</body>\n</html>\n")
 
 
 def report_page(markdown: str, name: str, records: list[dict[str, Any]]) -> str:

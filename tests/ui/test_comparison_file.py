@@ -59,7 +59,7 @@ def test_the_write_up_is_two_files_and_a_blind_comparison_waits_for_its_verdict(
     assert Path(markdown["value"]).name.startswith("comparison-calc-pe") and markdown["visible"]
     web = Path(page["value"]).read_text(encoding="utf-8")
     assert web.startswith("<!DOCTYPE html>") and "<title>Comparison calc-pe</title>" in web
-    assert "<h2>System B (router + local model)</h2>" in web and "<table>" in web
+    assert "<h2>System B (router + local model)</h2>" in web and '<table tabindex="0">' in web
     assert "<blockquote>\n<p>The user asks for P/E.</p>" in web  # the reasoning set apart (the page's CSS)
     assert "<b>." not in web and "# Comparison" in text
     with pytest.raises(gr.Error, match="Give your verdict first"):
