@@ -23,9 +23,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 ROOT = Path(__file__).resolve().parent
 CSS = (ROOT / "assets" / "style.css").read_text(encoding="utf-8")
-# run on load: the judging keys, and a notice when another tab changes what the browser keeps
+# run on load: the judging keys, a notice when another tab changes what the browser keeps, and mends
+# to Gradio's markup for screen readers and keyboards
 PAGE_JS = "() => {\n" + "".join(f"({(ROOT / 'assets' / name).read_text(encoding='utf-8').strip()})();\n"
-                                 for name in ("shortcuts.js", "other_tab.js")) + "}"
+                                 for name in ("shortcuts.js", "other_tab.js", "accessible.js")) + "}"
 
 
 class StartupRefused(SystemExit):
@@ -91,13 +92,13 @@ def calm_queue(demo) -> bool:
 
 def launch(settings, services=None):
     """Build and start the app without blocking. Returns (demo, local_url, share_url, services)."""
-    import gradio as gr
 
     remember_missing_modules("matplotlib")
 
     from starlette.middleware import Middleware
 
     from ui.app import build_app
+    from ui.theme import workbench_theme
     from workbench.compression import PageCompression
     from workbench.rest import rest_routes
     from workbench.services import build_services
@@ -112,7 +113,7 @@ def launch(settings, services=None):
         server_name=settings.host, server_port=settings.port, share=settings.share,
         auth=auth, prevent_thread_lock=True,
         app_kwargs={"routes": rest_routes(services, auth), "middleware": [Middleware(PageCompression)]},
-        css=CSS, js=PAGE_JS, theme=gr.themes.Soft(), max_file_size=f"{settings.max_file_mb}mb",
+        css=CSS, js=PAGE_JS, theme=workbench_theme(), max_file_size=f"{settings.max_file_mb}mb",
         run_history=False, show_error=True, footer_links=["api", "settings"], quiet=True)
     return demo, local_url, share_url, services
 

@@ -89,7 +89,7 @@ def answer_confidence_view(services: Services, rec: dict[str, Any] | None) -> tu
                 continue
             how = READ_BACK
         said.append(confidence_summary(chances, res["response"], f"{who}'s model", how))
-        pages.append(f"<h4>{who}</h4>{confidence_html(chances, res['response'], legend=False)}")
+        pages.append(f"<h2>{who}</h2>{confidence_html(chances, res['response'], legend=False)}")
     if not pages:
         raise gr.Error(" ".join(md.replace("**", "") for md in said) or "Neither system gave an answer to read.")
     return "\n\n".join(said), token_legend() + "".join(pages)
@@ -128,7 +128,7 @@ def chat_confidence_view(services: Services, history: list[Turn]) -> tuple[str, 
         read = [(_one_turn(services, history, side, legend=False),
                  (history[-1].beside if side else history[-1]).engine_label) for side in (False, True)]
         summary = "\n\n".join(md for (md, _), _ in read)
-        shown = "".join(f"<h4>{html.escape(who)}</h4>{page}" for (_, page), who in read if page)
+        shown = "".join(f"<h2>{html.escape(who)}</h2>{page}" for (_, page), who in read if page)
         pages = token_legend() + shown if shown else ""
     question = history[-1].question
     cut = "…" if len(question) > 80 else ""

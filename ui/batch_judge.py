@@ -75,7 +75,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
     by_model = build_model_judge(services)
     shown = gr.State(None)  # the record in the details, as shown (blind or not)
     with gr.Group(visible=False, elem_id="batch-details") as details:
-        head = gr.Markdown(elem_id="batch-details-head")
+        head = gr.Markdown(elem_id="batch-details-head", elem_classes=["detail-title"])
         with gr.Row(equal_height=True):
             to_single = gr.Button("Ask it again in Single", size="sm", scale=1, elem_id="batch-to-single")
             link_btn = gr.Button("Link to this experiment", size="sm", scale=1, elem_id="batch-link-btn")

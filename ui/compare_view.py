@@ -147,7 +147,7 @@ def stored_result_md(res: dict[str, Any] | None, other: dict[str, Any] | None = 
 def experiment_md(rec: dict[str, Any]) -> str:
     """The head of a batch row's details: the experiment as it was asked, and the reference answer
     its file gave (the answer the team holds right) when it has one."""
-    lines = [f"#### `{rec['experiment_id']}`", safe_markdown(rec["query"])]
+    lines = [f"## `{rec['experiment_id']}`", safe_markdown(rec["query"])]
     if rec.get("reference"):
         lines.append(f"*Reference answer:* {safe_markdown(' '.join(rec['reference'].split()))}")
     if rec.get("rescored_at"):
@@ -176,7 +176,8 @@ def system_columns(prefix: str) -> tuple[dict[str, tuple[gr.Markdown, gr.Markdow
     with gr.Row(equal_height=False):
         for key, title in SYSTEM_TITLES:
             with gr.Column(elem_id=f"{prefix}-col-{key.lower()}"):
-                titles[key] = gr.Markdown(f"### {title}", elem_id=f"{prefix}-title-{key.lower()}")
+                titles[key] = gr.Markdown(f"## {title}", elem_id=f"{prefix}-title-{key.lower()}",
+                                           elem_classes=["section-title"])
                 with gr.Accordion("Reasoning", open=False):
                     reasoning = gr.Markdown(elem_id=f"{prefix}-reasoning-{key.lower()}", latex_delimiters=FORMULAS)
                 answer = gr.Markdown(elem_id=f"{prefix}-answer-{key.lower()}", latex_delimiters=FORMULAS)
@@ -214,4 +215,4 @@ def column_frame(blind: bool) -> list[Any]:
     comparison shown is blind, the systems' names otherwise."""
     titles = BLIND_TITLES if blind else [title for _, title in SYSTEM_TITLES]
     labels = BLIND_VERDICTS if blind else VERDICTS
-    return [*(gr.update(value=f"### {t}") for t in titles), *(gr.update(value=v) for v in labels[:2])]
+    return [*(gr.update(value=f"## {t}") for t in titles), *(gr.update(value=v) for v in labels[:2])]

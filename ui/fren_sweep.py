@@ -99,8 +99,9 @@ def build_sweep_section(services: Services, targets: dict[str, dict[str, Any]], 
     def listed_sweeps() -> list[tuple[str, str]]:
         return saved_choices(saved_dir, SWEEP_STEM, "answers", describe_sweep)
 
-    gr.Markdown("### Token budget sweep\nOne full-length run per question (fixed seed) gives the tokens "
-                "each answer needs; an answer completes under a budget exactly when it needs no more.")
+    gr.Markdown("## Token budget sweep\nOne full-length run per question (fixed seed) gives the tokens "
+                "each answer needs; an answer completes under a budget exactly when it needs no more.",
+                elem_classes=["section-title"])
     with gr.Row():
         sweep_engine = gr.Dropdown(engine_choices, value=LOCAL, label="Engine", elem_id="sweep-engine")
         budgets_box = gr.Textbox("16, 32, 64, 96, 128, 192, 256, 384", label="Budgets to report",

@@ -115,7 +115,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
                                label="Results (select a row to read its reasoning and answer in full)",
                                elem_id="tune-results")
         with gr.Group(visible=False, elem_id="tune-details") as details:
-            details_head = gr.Markdown(elem_id="tune-details-head")
+            details_head = gr.Markdown(elem_id="tune-details-head", elem_classes=["detail-title"])
             with gr.Row():
                 with gr.Column():
                     gr.Markdown("**Reasoning**")

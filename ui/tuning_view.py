@@ -118,7 +118,7 @@ def run_details(row: dict[str, Any]) -> tuple[str, str, str]:
         facts.append(f"planning phrases: {safe_markdown(row['planning_phrases'])}")
     if row.get("error"):
         facts.append(f"**Error:** {safe_markdown(row['error'])}")
-    head = f"#### Configuration {row['config']} · repeat {row['repeat']}\n\n{params}\n\n" + " · ".join(facts)
+    head = f"## Configuration {row['config']} · repeat {row['repeat']}\n\n{params}\n\n" + " · ".join(facts)
     return (head, reasoning_md(row.get("reasoning") or ""),
             safe_markdown(row.get("answer") or "") or "_(empty answer)_")
 

@@ -48,7 +48,7 @@ def test_two_boxes_side_by_side_are_each_read_and_system_a_is_said_to_lend_none(
     summary, page = chat_confidence_view(services, [turn])
     assert "**System B · local model gave" in summary
     assert f"**System B · local model · adapter {adapter} gave" in summary
-    assert page.count("<h4>") == 2 and f"<h4>System B · local model · adapter {adapter}</h4>" in page
+    assert page.count("<h2>") == 2 and f"<h2>System B · local model · adapter {adapter}</h2>" in page
     assert page.count('class="token-legend"') == 1  # one legend above both
     turn.beside = asked(services, REMOTE, "What is EBITDA?")  # no key here: it failed
     assert "**System A · remote MoE** gave no answer to read." in chat_confidence_view(services, [turn])[0]
@@ -108,15 +108,15 @@ def test_the_comparisons_two_answers_are_read_system_as_from_its_providers_proba
     assert first.startswith("**System A's model gave 8 of the answer's 9 tokens (89%) even odds or better**")
     assert "as its provider reported them while it wrote" in first and "**12%** (“12” at 41%" in first
     assert second.startswith("'s model gave ")
-    assert page.count('class="token-legend"') == 1 and "<h4>System A</h4>" in page and "<h4>System B</h4>" in page
-    assert page.index("<h4>System A</h4>") < page.index("<h4>System B</h4>")
+    assert page.count('class="token-legend"') == 1 and "<h2>System A</h2>" in page and "<h2>System B</h2>" in page
+    assert page.index("<h2>System A</h2>") < page.index("<h2>System B</h2>")
     assert 'title="41% · also: “15” 38%"' in page
     # tokens edited in the browser's storage are not drawn; the figures kept are still said (as a batch keeps them)
     forged = {**rec, "system_a": {**rec["system_a"], "tokens": [["Revenue", 0, 2.0, []]]}}
     summary, page = answer_confidence_view(lending, forged)
     assert summary.startswith("**System A**: the figures its model was unsure of were kept with this comparison (see "
                               "its figures: 12% (41%)), not each token's probability.")
-    assert "<h4>System A</h4>" not in page
+    assert "<h2>System A</h2>" not in page
     none = {**rec, "system_a": {k: v for k, v in rec["system_a"].items() if k not in ("tokens", "confidence")}}
     assert answer_confidence_view(lending, none)[0].startswith("**System A**: its server sent no probabilities")
 
@@ -125,7 +125,7 @@ def test_system_a_alone_is_read_and_a_failed_answer_is_said(lending):
     comparator = Comparator(lending.remote, lending.pipeline, GREEDY)
     rec = comparator.run(Experiment("e1", "How did revenue move?"), run_b=False)
     summary, page = answer_confidence_view(lending, rec)
-    assert summary.startswith("**System A's model gave ") and "<h4>System B</h4>" not in page
+    assert summary.startswith("**System A's model gave ") and "<h2>System B</h2>" not in page
     rec["system_a"]["metadata"]["error"] = "cut"
     with pytest.raises(gr.Error, match="System A gave no answer in the comparison shown"):
         answer_confidence_view(lending, rec)

@@ -30,7 +30,7 @@ def test_system_as_unsure_figure_is_shown_with_its_answer_and_read_token_by_toke
         expect(summary).to_contain_text(re.compile(r"System B's model gave \d+ of the answer's \d+ tokens"))
         twelve = page.locator("#cmp-confidence-tokens .tok", has_text=re.compile(r"^12$"))
         expect(twelve).to_have_attribute("title", "41% · also: “15” 38%")
-        expect(page.locator("#cmp-confidence-tokens h4")).to_have_text(["System A", "System B"])
+        expect(page.locator("#cmp-confidence-tokens h2")).to_have_text(["System A", "System B"])
         log_cell = page.locator("#cmp-log").get_by_role("gridcell").filter(has_text="12% (41%)")
         expect(log_cell).to_have_count(1)  # the list of comparisons keeps it too
 
