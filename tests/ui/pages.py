@@ -22,11 +22,10 @@ RISKY_WIRE = ('{"amount": 25000, "currency": "EUR", "country": "KY", "channel": 
 
 
 @contextmanager
-def app_with_system_a(browser, running_app, model: str, folder: Path, monkeypatch,
-                      color_scheme: str = "light") -> Iterator[Any]:
+def app_with_system_a(browser, running_app, model: str, folder: Path, monkeypatch) -> Iterator[Any]:
     """A page on an app of its own built on `running_app`'s services, its System A the fake
     DeepSeek server's `model` (tests.fake_deepseek names each one's behaviour), its results kept
-    in `folder`, the browser in `color_scheme`."""
+    in `folder`."""
     import app as app_module
     from tests.fake_deepseek import KEY_ENV, FakeDeepSeek
     from tests.serve import free_port
@@ -40,8 +39,7 @@ def app_with_system_a(browser, running_app, model: str, folder: Path, monkeypatc
         demo, url, _, _ = app_module.launch(Settings(model=services.settings.model, port=free_port(),
                                                      results_dir=folder), services=services)
         try:
-            page = browser.new_context(viewport={"width": 1400, "height": 1000},
-                                       color_scheme=color_scheme).new_page()
+            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
             page.goto(url)
             yield page
         finally:

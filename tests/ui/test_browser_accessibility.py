@@ -14,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.ui.downloads import download
-from tests.ui.pages import app_with_system_a, compare_both, inspect_one_pair
+from tests.ui.pages import compare_both, inspect_one_pair
 
 # Findings in Gradio's markup that stay, by rule: what each finding's element must be.
 GRADIO_OWN = {
@@ -24,8 +24,29 @@ GRADIO_OWN = {
 }
 
 
+@pytest.fixture(scope="module")
+def own_app(demo_model_dir, tmp_path_factory):
+    """An app of its own (the batch runs it saves are listed nowhere else), System A the fake
+    DeepSeek server's model that writes formulas."""
+    import app as app_module
+    from tests.fake_deepseek import KEY_ENV, FakeDeepSeek
+    from tests.serve import free_port
+    from workbench.services import REMOTE, build_services
+    from workbench.settings import Settings
+
+    settings = Settings(model=str(demo_model_dir), port=free_port(), results_dir=tmp_path_factory.mktemp("axe"))
+    with pytest.MonkeyPatch.context() as patch, FakeDeepSeek() as fake:
+        patch.setenv(KEY_ENV, "sk-test-fake")
+        services = build_services(settings)
+        services.engines[REMOTE] = fake.engine("formula")
+        demo, url, _, _ = app_module.launch(settings, services=services)
+        yield url
+        demo.close()
+
+
 def findings(page, where: str) -> list[str]:
     """What axe finds on the page as it is, but GRADIO_OWN, a line each."""
+    expect(page.locator(".pending")).to_have_count(0, timeout=30000)  # outputs dimmed while an event runs
     page.wait_for_timeout(300)  # the page's mends run on the next frame after a change
     result = Axe().run(page).response
     assert len(result["passes"]) > 15, result["passes"]  # it read the page
@@ -37,13 +58,16 @@ def findings(page, where: str) -> list[str]:
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_tab_reads_clear_to_axe_in_either_colour_scheme(browser, running_app, tmp_path, monkeypatch, scheme):
+def test_every_tab_reads_clear_to_axe_in_either_colour_scheme(browser, own_app, tmp_path, scheme):
     """Gradio's Soft theme fell short of WCAG's 4.5:1 for text on the labels (indigo on pale
     indigo: 3.6:1), the primary buttons and picked options (4.46:1), the notes under controls and
     the placeholders (2.5:1); a Thinking block's title held a nameless button; headings skipped
     levels; a web page's wide tables could not be scrolled by keyboard."""
     found = []
-    with app_with_system_a(browser, running_app, "formula", tmp_path, monkeypatch, color_scheme=scheme) as page:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(own_app)
         page.wait_for_selector("#chat-question textarea", timeout=30000)
         assert page.evaluate("() => document.body.classList.contains('dark')") == (scheme == "dark")
         found += findings(page, "Chat")
@@ -102,6 +126,8 @@ def test_every_tab_reads_clear_to_axe_in_either_colour_scheme(browser, running_a
         page.locator("#tune-results").get_by_role("gridcell").first.click()
         expect(page.locator("#tune-details-head")).to_contain_text("Configuration 1")
         found += findings(page, "Generation tuning, a row open")
+    finally:
+        context.close()
     assert not found, "\n".join(found)
 
 
