@@ -22,7 +22,6 @@ from ui.compare_view import (
     answer_md,
     checks_said,
     column_frame,
-    differences_md,
     metrics_md,
     reasoning_md,
     shown_record,
@@ -309,8 +308,9 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
             failed = any(run.error is not None and run.error.kind != "cancelled" for run in runs.values())
             prompt = BLIND_PROMPT + (" _(one answer failed: its error may say which system it is)_" if failed else "")
             yield (*shown_record(rec)[0], "", rec, prompt, *frame)
-        else:
-            yield (*out, differences_md(rec), rec, VERDICT_PROMPT, *frame)
+        else:  # shown as when opened again: the figures only one answer states marked, a French part marked French
+            columns, differ = shown_record(rec)
+            yield (*columns, differ, rec, VERDICT_PROMPT, *frame)
 
     def verdict_ui(choice: int, rec: dict | None, said_why: str, request: gr.Request) -> tuple:
         if not rec:

@@ -21,6 +21,9 @@ def test_system_as_unsure_figure_is_shown_with_its_answer_and_read_token_by_toke
         metrics = page.locator("#cmp-metrics-a")  # said beside the answer, with nothing to click
         expect(metrics).to_contain_text("unsure figures")
         expect(metrics).to_contain_text("12% (41%; it also weighed “15” 38%)")
+        # the figures only A states, marked in its answer as soon as the comparison ends
+        expect(page.locator("#cmp-diff")).to_contain_text("only A states 12%, 1,210 million")
+        expect(page.locator("#cmp-answer-a mark.figure-apart")).to_have_text(["12%", "1,210 million"])
         page.get_by_text("How sure was each model of its answer? (token by token)").click()
         page.click("#cmp-confidence")
         summary = page.locator("#cmp-confidence-summary")
