@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -31,6 +32,17 @@ log = logging.getLogger(__name__)
 # the formulas a model writes, typeset where its reasoning and answers are shown (Gradio's default
 # typesets $$ … $$ alone: DeepSeek's \[ … \] showed as "[ D_{mod} = \frac{…} ]")
 FORMULAS = [{"left": left, "right": right, "display": display} for left, right, display in FORMULA_DELIMITERS]
+_FENCE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})", re.MULTILINE)
+
+
+def in_language(md: str, lang: str | None) -> str:
+    """A part's Markdown marked as French (`lang="fr"`) when it is in French, so that a screen
+    reader reads it with a French voice (WCAG's "language of parts"); the page is in English. The
+    blank lines keep the Markdown inside the block Markdown. A code block left open (an answer
+    cut off inside one) would take the closing tag as code: such a part is left unmarked."""
+    if lang != "fr" or not md or len(_FENCE.findall(md)) % 2:
+        return md
+    return f'<div lang="fr">\n\n{md}\n\n</div>'
 
 
 def browser_secret(folder: Path) -> str | None:

@@ -14,7 +14,7 @@ import gradio as gr
 
 from engines.cost import usd
 from engines.systems import NO_MODEL_CALL
-from ui.common import FORMULAS, differences_block
+from ui.common import FORMULAS, differences_block, in_language
 from workbench.blind import BLIND_VERDICTS, is_blind_pending, other_system
 from workbench.checks import passed
 from workbench.compare import SYSTEMS, SystemRun
@@ -141,7 +141,10 @@ def stored_result_md(res: dict[str, Any] | None, other: dict[str, Any] | None = 
     if (other and not error and res["response"] and not res.get("refusal") and not other.get("refusal")
             and not (other.get("metadata") or {}).get("error")):
         answer = marked_answer(res["response"], other.get("response") or "")
-    return reasoning_md(res["reasoning"]), answer, result_table_md(res)
+    if not error and res["response"]:
+        answer = in_language(answer, res.get("answer_lang"))
+    reasoning = in_language(reasoning_md(res["reasoning"]), res.get("reasoning_lang") if res["reasoning"] else None)
+    return reasoning, answer, result_table_md(res)
 
 
 def experiment_md(rec: dict[str, Any]) -> str:

@@ -14,9 +14,10 @@ from pydantic import ValidationError
 
 from engines.base import GenerationParams, validation_problems
 from engines.cost import usd
-from ui.common import ANSWER_CELL, cell_text
+from ui.common import ANSWER_CELL, cell_text, in_language
 from ui.compare_view import reasoning_md
 from workbench.checks import checks_cell
+from workbench.language import part_language
 from workbench.presets import apply_preset
 from workbench.safety import safe_markdown
 from workbench.saved import first_row
@@ -119,8 +120,9 @@ def run_details(row: dict[str, Any]) -> tuple[str, str, str]:
     if row.get("error"):
         facts.append(f"**Error:** {safe_markdown(row['error'])}")
     head = f"## Configuration {row['config']} · repeat {row['repeat']}\n\n{params}\n\n" + " · ".join(facts)
-    return (head, reasoning_md(row.get("reasoning") or ""),
-            safe_markdown(row.get("answer") or "") or "_(empty answer)_")
+    reasoning, answer = row.get("reasoning") or "", row.get("answer") or ""
+    return (head, in_language(reasoning_md(reasoning), part_language(reasoning) if reasoning else None),
+            in_language(safe_markdown(answer), part_language(answer)) or "_(empty answer)_")
 
 
 def spaced(name: str) -> str:

@@ -304,15 +304,22 @@ def read_inspection(path: Path | str) -> list[dict[str, Any]]:
 LANG_TAGS = {"en": "EN", "fr": "FR", "mixed": "EN+FR", "und": "?", "none": "—"}
 
 
+def _spoken_in(lang: str | None) -> str:
+    """The `lang` attribute of a part in a language that is known (a screen reader reads it with
+    that language's voice: WCAG's "language of parts"); none for a mixed or unknown one."""
+    return f' lang="{lang}"' if lang in ("en", "fr") else ""
+
+
 def transcript_html(rows: list[dict[str, Any]], limit: int = 24) -> str:
-    """Reasoning and answer of each row, coloured by detected language (text is escaped)."""
+    """Reasoning and answer of each row, coloured by detected language (text is escaped), each
+    question, reasoning and answer marked with its language for screen readers."""
     parts = ['<div class="fren-transcript">']
     for r in rows[:limit]:
         if r.get("error") and not r.get("answer"):
             continue
         parts.append(f'<div class="fren-item"><b>{html.escape(r["probe"])}</b> · '
                      f'{html.escape(r["strategy"])} · {html.escape(r["engine"])}<br>'
-                     f'<i>{html.escape(r["question"])}</i>')
+                     f'<i{_spoken_in(r.get("question_lang"))}>{html.escape(r["question"])}</i>')
         for part, lang_key in (("reasoning", "reasoning_lang"), ("answer", "answer_lang")):
             text = r.get(part) or ""
             if not text:
@@ -322,7 +329,7 @@ def transcript_html(rows: list[dict[str, Any]], limit: int = 24) -> str:
             parts.append(f'<div class="fren-{part} fren-lang-{lang}{" fren-hidden" if hidden else ""}" '
                          f'data-lang="{lang}"><small><b>{part} [{LANG_TAGS[lang]}]'
                          f'{" (hidden from the user)" if hidden else ""}</b></small><br>'
-                         f"{html.escape(text)}</div>")
+                         f"<span{_spoken_in(lang)}>{html.escape(text)}</span></div>")
         parts.append("</div>")
     if len(rows) > limit:
         parts.append(f'<p class="fren-more">The first {limit} of {len(rows)} answers.</p>')

@@ -117,6 +117,7 @@ def test_every_tab_reads_clear_to_axe_in_either_colour_scheme(browser, own_app, 
         inspect_one_pair(page)
         page.locator("#fren-transcript-box").get_by_text("Transcript, coloured by detected language").click()
         expect(page.locator("#fren-transcript .fren-answer").first).to_be_visible()
+        expect(page.locator('#fren-transcript i[lang="fr"]')).not_to_have_count(0)  # the French questions
         found += findings(page, "FR/EN behaviour, inspected")
 
         page.get_by_role("tab", name="Generation tuning").click()

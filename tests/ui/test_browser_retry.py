@@ -27,6 +27,8 @@ def test_the_system_that_failed_is_asked_again_and_the_others_answer_stays(brows
         assert "duration" in answer_b
         retry.click()
         expect(page.locator("#cmp-answer-a")).to_contain_text("vaut prix / bénéfice", timeout=30000)
+        # a French answer is marked French, for screen readers (the page is in English)
+        expect(page.locator('#cmp-answer-a [lang="fr"]')).to_contain_text("vaut prix / bénéfice")
         expect(retry).to_be_hidden()
         assert page.locator("#cmp-answer-b").inner_text() == answer_b  # not asked again
         assert page.locator("#cmp-metrics-b").inner_text() == metrics_b

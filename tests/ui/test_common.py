@@ -13,6 +13,7 @@ from ui.common import (
     browser_secret,
     cell_text,
     download_path,
+    in_language,
     offered_copy,
     session_cancel,
     stopper,
@@ -95,3 +96,14 @@ def test_without_a_folder_to_keep_it_in_each_start_makes_its_own_key(tmp_path, c
     (tmp_path / "runs").mkdir()
     (tmp_path / "runs" / ".browser-key").write_text("short\n")
     assert browser_secret(tmp_path / "runs") is None
+
+
+def test_a_french_part_is_marked_french_for_screen_readers_and_nothing_else_is():
+    assert in_language("La **marge** est de 12 %.", "fr") == '<div lang="fr">\n\nLa **marge** est de 12 %.\n\n</div>'
+    code = "Le calcul :\n\n```python\nmarge = 0.12\n```"
+    assert in_language(code, "fr") == f'<div lang="fr">\n\n{code}\n\n</div>'
+    # cut off inside a code block: the closing tag would be read as code, so the part stays as it is
+    assert in_language("Le calcul :\n\n```python\nmarge = 0.1", "fr") == "Le calcul :\n\n```python\nmarge = 0.1"
+    assert in_language("The margin is 12%.", "en") == "The margin is 12%."  # the page's own language
+    assert in_language("Le margin est 12%.", "mixed") == "Le margin est 12%."
+    assert in_language("", "fr") == ""

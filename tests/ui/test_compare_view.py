@@ -79,10 +79,12 @@ def test_a_blind_comparison_shows_the_left_system_first_without_figures_until_ju
            "system_a": answered("deepseek-chat", "Le cours divisé par le bénéfice par action."),
            "system_b": answered("demo-model", "Le P/E rapporte le prix au bénéfice.")}
     parts, differ = shown_record(rec)
-    assert parts[1] == "Le P/E rapporte le prix au bénéfice." and parts[4].startswith("Le cours")  # B left
+    french = '<div lang="fr">\n\n'  # each answer marked as French, for screen readers
+    assert parts[1] == f"{french}Le P/E rapporte le prix au bénéfice.\n\n</div>"
+    assert parts[4].startswith(f"{french}Le cours")  # B left
     assert parts[2] == parts[5] == HIDDEN_FIGURES and differ == ""  # the model ids would name them
     parts, differ = shown_record({**rec, "verdict": "B better"})  # judged: named, A left as usual
-    assert parts[1].startswith("Le cours") and "deepseek-chat" in parts[2] and "demo-model" in parts[5]
+    assert parts[1].startswith(f"{french}Le cours") and "deepseek-chat" in parts[2] and "demo-model" in parts[5]
     assert "How they differ" in differ
 
 
