@@ -92,7 +92,6 @@ def calm_queue(demo) -> bool:
 
 def launch(settings, services=None):
     """Build and start the app without blocking. Returns (demo, local_url, share_url, services)."""
-
     remember_missing_modules("matplotlib")
 
     from starlette.middleware import Middleware
