@@ -141,10 +141,9 @@ def stored_result_md(res: dict[str, Any] | None, other: dict[str, Any] | None = 
     if (other and not error and res["response"] and not res.get("refusal") and not other.get("refusal")
             and not (other.get("metadata") or {}).get("error")):
         answer = marked_answer(res["response"], other.get("response") or "")
-    if not error and res["response"]:
+    if not error:  # an error's text is English whatever the answer's language
         answer = in_language(answer, res.get("answer_lang"))
-    reasoning = in_language(reasoning_md(res["reasoning"]), res.get("reasoning_lang") if res["reasoning"] else None)
-    return reasoning, answer, result_table_md(res)
+    return in_language(reasoning_md(res["reasoning"]), res.get("reasoning_lang")), answer, result_table_md(res)
 
 
 def experiment_md(rec: dict[str, Any]) -> str:

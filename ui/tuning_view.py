@@ -121,7 +121,7 @@ def run_details(row: dict[str, Any]) -> tuple[str, str, str]:
         facts.append(f"**Error:** {safe_markdown(row['error'])}")
     head = f"## Configuration {row['config']} · repeat {row['repeat']}\n\n{params}\n\n" + " · ".join(facts)
     reasoning, answer = row.get("reasoning") or "", row.get("answer") or ""
-    return (head, in_language(reasoning_md(reasoning), part_language(reasoning) if reasoning else None),
+    return (head, in_language(reasoning_md(reasoning), part_language(reasoning)),
             in_language(safe_markdown(answer), part_language(answer)) or "_(empty answer)_")
 
 
