@@ -23,10 +23,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 ROOT = Path(__file__).resolve().parent
 CSS = (ROOT / "assets" / "style.css").read_text(encoding="utf-8")
-# run on load: the judging keys, a notice when another tab changes what the browser keeps, and mends
-# to Gradio's markup for screen readers and keyboards
+# run on load: the judging keys, a notice when another tab changes what the browser keeps, mends
+# to Gradio's markup for screen readers and keyboards, and copy buttons that copy a model's text as written
 PAGE_JS = "() => {\n" + "".join(f"({(ROOT / 'assets' / name).read_text(encoding='utf-8').strip()})();\n"
-                                 for name in ("shortcuts.js", "other_tab.js", "accessible.js")) + "}"
+                                 for name in ("shortcuts.js", "other_tab.js", "accessible.js", "copy_text.js")) + "}"
 
 
 class StartupRefused(SystemExit):

@@ -11,7 +11,7 @@ from typing import Any
 
 import gradio as gr
 
-from ui.common import BASE_MODEL, differences_block, download_path
+from ui.common import BASE_MODEL, copied_as, differences_block, download_path, in_language
 from ui.compare_view import marked_answer
 from workbench.chat import Turn, beside_history, side_by_side_differences, side_names, stats_line
 from workbench.chat_export import conversation_json, conversation_markdown, conversation_questions, finished
@@ -31,14 +31,17 @@ def render(turns: list[Turn], partners: list[Turn] | None = None) -> list[dict[s
     for i, turn in enumerate(turns):
         messages.append({"role": "user", "content": safe_markdown(turn.question)})
         thinking_on = (turn.params or {}).get("enable_thinking", True)
+        langs = {} if turn.running else turn.stats or {}  # each part's language, known once it ended
         if turn.reasoning or (turn.running and not turn.answer and thinking_on):
             pending = turn.running and not turn.answer
             meta: dict[str, Any] = {"title": "Thinking", "status": "pending" if pending else "done"}
             if turn.thinking_s is not None and not pending:
                 meta["duration"] = round(turn.thinking_s, 2)
-            messages.append({"role": "assistant", "content": safe_markdown(turn.reasoning) or "…",
-                             "metadata": meta})
-        body = _answer(turn, partners[i] if partners is not None else turn.beside)
+            messages.append({"role": "assistant", "metadata": meta,
+                             "content": in_language(safe_markdown(turn.reasoning), langs.get("reasoning_lang"))
+                             or "…"})
+        body = in_language(_answer(turn, partners[i] if partners is not None else turn.beside),
+                           langs.get("answer_lang"))
         notes = []
         if turn.route:
             reasons = "; ".join(turn.route.get("reasons", []))
@@ -59,8 +62,10 @@ def render(turns: list[Turn], partners: list[Turn] | None = None) -> list[dict[s
         if not turn.running and turn.stats:
             notes.append(f"<sub>{turn.engine_label} · {safe_markdown(stats_line(turn.stats))}</sub>")
         if body or notes or not turn.running:
-            messages.append({"role": "assistant",
-                             "content": "\n\n".join([body, *notes]).strip() or "…"})
+            shown = "\n\n".join([body, *notes]).strip() or "…"
+            if not turn.running:  # its copy button copies the answer as written (the reasoning, if none)
+                shown = copied_as(turn.answer.strip() or turn.reasoning) + shown
+            messages.append({"role": "assistant", "content": shown})
     return messages
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import os
@@ -43,6 +44,18 @@ def in_language(md: str, lang: str | None) -> str:
     if lang != "fr" or not md or len(_FENCE.findall(md)) % 2:
         return md
     return f'<div lang="fr">\n\n{md}\n\n</div>'
+
+
+def copied_as(text: str) -> str:
+    """A hidden block, put before a message's or a box's Markdown, that carries `text` as the model
+    wrote it: the copy button then copies that (assets/copy_text.js), not the Markdown shown, with
+    its figures marked, its language mark, the figures line under a chat answer, and a "<" made an
+    entity. Gradio's sanitizer keeps a `title` (not a data- attribute); the line breaks are written
+    as entities so that the tag stays on one line, an HTML block the Markdown passes as it is."""
+    if not text.strip():
+        return ""
+    held = html.escape(text.strip(), quote=True).replace("\r", "&#13;").replace("\n", "&#10;")
+    return f'<div class="copy-text" title="{held}" hidden></div>\n\n'
 
 
 def browser_secret(folder: Path) -> str | None:

@@ -14,7 +14,7 @@ import gradio as gr
 
 from engines.cost import usd
 from engines.systems import NO_MODEL_CALL
-from ui.common import FORMULAS, differences_block, in_language
+from ui.common import FORMULAS, copied_as, differences_block, in_language
 from workbench.blind import BLIND_VERDICTS, is_blind_pending, other_system
 from workbench.checks import passed
 from workbench.compare import SYSTEMS, SystemRun
@@ -142,7 +142,7 @@ def stored_result_md(res: dict[str, Any] | None, other: dict[str, Any] | None = 
             and not (other.get("metadata") or {}).get("error")):
         answer = marked_answer(res["response"], other.get("response") or "")
     if not error:  # an error's text is English whatever the answer's language
-        answer = in_language(answer, res.get("answer_lang"))
+        answer = copied_as(res["response"]) + in_language(answer, res.get("answer_lang"))
     return in_language(reasoning_md(res["reasoning"]), res.get("reasoning_lang")), answer, result_table_md(res)
 
 
@@ -182,7 +182,9 @@ def system_columns(prefix: str) -> tuple[dict[str, tuple[gr.Markdown, gr.Markdow
                                            elem_classes=["section-title"])
                 with gr.Accordion("Reasoning", open=False):
                     reasoning = gr.Markdown(elem_id=f"{prefix}-reasoning-{key.lower()}", latex_delimiters=FORMULAS)
-                answer = gr.Markdown(elem_id=f"{prefix}-answer-{key.lower()}", latex_delimiters=FORMULAS)
+                # its copy button copies the answer as written (ui.common.copied_as)
+                answer = gr.Markdown(elem_id=f"{prefix}-answer-{key.lower()}", latex_delimiters=FORMULAS,
+                                     buttons=["copy"], elem_classes=["copyable-answer"])
                 metrics = gr.Markdown(elem_id=f"{prefix}-metrics-{key.lower()}")
             cols[key] = (reasoning, answer, metrics)
     return cols, titles

@@ -244,6 +244,14 @@ def test_side_by_side_each_answer_marks_the_figures_the_other_does_not_state(pag
     expect(main.locator("mark.figure-apart").first).to_have_attribute("title",
                                                                       "a figure the other answer does not state")
     expect(page.locator("#chat-diff")).to_contain_text("Figures: only System B states 240, 60, 4")
+    # a copy button copies the answer as the model wrote it: no marks, reasoning or figures line
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    beside.get_by_label("Copy message").last.click()
+    page.wait_for_function("async () => (await navigator.clipboard.readText()).includes('12,5 pour cent')")
+    assert page.evaluate("navigator.clipboard.readText()") == "The simple avec un panier de 12,5 pour cent."
+    # a French answer is marked so (a screen reader reads it with a French voice); an English one is not
+    expect(beside.locator("[lang='fr']")).to_contain_text("12,5 pour cent")
+    expect(main.locator("[lang]")).to_have_count(0)
 
 
 def test_side_by_side_the_base_model_and_its_adapter_answer_each_question(page, tmp_path):

@@ -1,6 +1,6 @@
 """A model's answer read as it wrote it, in a real browser: its formulas typeset (DeepSeek writes
 `\\[ … \\]` and `\\( … \\)`, which Gradio's default, $$ alone, showed as "[ D_{mod} = \\frac{…} ]"),
-and copied from Chat without HTML entities."""
+and copied from Compare and Chat as written: no HTML entities, marks or figures line."""
 
 from __future__ import annotations
 
@@ -32,16 +32,24 @@ def test_system_as_formulas_are_typeset_in_compare_and_chat_and_dollar_amounts_s
         rest = page.evaluate(UNTYPESET, "#cmp-answer-a")
         assert "The modified duration is" in rest and "a fee of $5 and $10 a trade on the S&P 500 (P/E < 25)." in rest
         assert "frac" not in rest and "D_{" not in rest and "\\" not in rest
+        # its copy button gives the answer as the model wrote it, formulas and all
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        answer.get_by_role("button", name="Copy the answer").click()
+        assert copied(page) == "".join(FORMULA)
 
         chat_with(page, "System A · remote MoE", "What is the modified duration?")
         expect(page.locator("#chatbot .katex-display")).to_have_count(1)
         expect(page.locator("#chatbot .katex")).to_have_count(2)
         rest = page.evaluate(UNTYPESET, "#chatbot")
         assert "a fee of $5 and $10 a trade on the S&P 500 (P/E < 25)." in rest and "frac" not in rest
-        # its copy button gives the answer as the model wrote it ("S&amp;P 500", "P/E &lt; 25" once),
-        # then the figures under it
-        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        # so does Chat's: not the Thinking block, figures or HTML shown with it ("S&amp;P 500" once)
         page.locator("#chatbot").get_by_label("Copy message").last.click()
-        page.wait_for_function("async () => (await navigator.clipboard.readText()).length > 0")
-        copied = page.evaluate("navigator.clipboard.readText()")
-        assert copied.startswith("".join(FORMULA) + "\n\n<sub>System A") and "&amp;" not in copied, copied
+        assert copied(page) == "".join(FORMULA)
+
+
+def copied(page) -> str:
+    """What the clipboard holds once a copy button has put something new there (it is emptied first)."""
+    page.wait_for_function("async () => (await navigator.clipboard.readText()).length > 0")
+    text = page.evaluate("navigator.clipboard.readText()")
+    page.evaluate("navigator.clipboard.writeText('')")
+    return text

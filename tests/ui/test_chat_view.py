@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import gradio as gr
 import pytest
 
@@ -58,8 +61,32 @@ def _said(answer: str, running: bool = False, error: str | None = None) -> Turn:
                 answer=answer, stats={"finish_reason": "stop"}, running=running, error=error)
 
 
+COPY_TEXT = re.compile(r'<div class="copy-text" title="([^"]*)" hidden></div>\n\n')
+
+
 def _answers(messages: list[dict]) -> list[str]:
-    return [m["content"] for m in messages if m["role"] == "assistant" and not m.get("metadata")]
+    """The answers a conversation box shows (what a finished one's copy button copies left out)."""
+    return [COPY_TEXT.sub("", m["content"]) for m in messages if m["role"] == "assistant" and not m.get("metadata")]
+
+
+def test_a_finished_answer_holds_its_text_as_written_for_the_copy_button_and_says_which_language_it_is_in():
+    written = 'Le PER est de 15 (60 / 4) :\n\n| "S&P 500" | <b>15</b> |\n|---|---|\n\nEn résumé, c\'est cher.'
+    turn = Turn(question="Quel est le PER ?", engine="System A · remote MoE", reasoning="The user asks.",
+                answer=written, running=False,
+                stats={"finish_reason": "stop", "reasoning_lang": "en", "answer_lang": "fr"})
+    user, thought, answer = render([turn])
+    tag, shown = answer["content"].split("\n\n", 1)  # the tag on a line of its own, an HTML block
+    assert "\n" not in tag and html.unescape(COPY_TEXT.fullmatch(tag + "\n\n").group(1)) == written
+    assert shown.startswith('<div lang="fr">\n\nLe PER est de 15') and "&lt;b>15&lt;/b>" in shown
+    assert thought["content"] == "The user asks." and "copy-text" not in user["content"] + thought["content"]
+    french_reasoning = Turn(**{**vars(turn), "stats": {**turn.stats, "reasoning_lang": "fr"}})
+    assert render([french_reasoning])[1]["content"] == '<div lang="fr">\n\nThe user asks.\n\n</div>'
+    # cut off inside its reasoning: the reasoning is all the model wrote, and what the button copies
+    cut = Turn(**{**vars(turn), "answer": "", "stats": {"finish_reason": "length", "reasoning_unclosed": True}})
+    assert html.unescape(COPY_TEXT.match(render([cut])[-1]["content"]).group(1)) == "The user asks."
+    # still coming: neither its text for the button nor a language, which are known once it ends
+    streaming = render([Turn(**{**vars(turn), "running": True, "stats": {}})])
+    assert not any("copy-text" in m["content"] or "lang=" in m["content"] for m in streaming)
 
 
 def test_side_by_side_each_answer_marks_the_figures_the_other_does_not_state():

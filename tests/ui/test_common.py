@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from html.parser import HTMLParser
 from types import SimpleNamespace
 
 from ui.common import (
@@ -12,6 +13,7 @@ from ui.common import (
     KEEP_DOWNLOADS_S,
     browser_secret,
     cell_text,
+    copied_as,
     download_path,
     in_language,
     offered_copy,
@@ -107,3 +109,23 @@ def test_a_french_part_is_marked_french_for_screen_readers_and_nothing_else_is()
     assert in_language("The margin is 12%.", "en") == "The margin is 12%."  # the page's own language
     assert in_language("Le margin est 12%.", "mixed") == "Le margin est 12%."
     assert in_language("", "fr") == ""
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_the_text_a_copy_button_copies_is_held_as_written_in_one_hidden_tag():
+    written = ' Le "PER" <b>15</b> & 60/4 \'net\'\r\n\n| a | b |\n\tfin &#10; '
+    block = copied_as(written)
+    tag, rest = block.split("\n", 1)
+    assert rest == "\n"  # one line, then a blank one: an HTML block of its own, passed as it is
+    parsed = _Tags()
+    parsed.feed(tag)
+    assert parsed.tags == [("div", {"class": "copy-text", "title": written.strip(), "hidden": None})]
+    assert copied_as(" \n ") == ""  # nothing written: the copy button keeps what the box shows

@@ -6,6 +6,7 @@ from engines.base import ConfigurationError, StreamStats
 from engines.systems import NO_MODEL_CALL
 from ui.batch_tab import run_name_for_file
 from ui.batch_view import progress_md
+from ui.common import copied_as
 from ui.compare_view import (
     HIDDEN_FIGURES,
     MARK,
@@ -18,6 +19,13 @@ from ui.compare_view import (
 from workbench.batch_run import BatchProgress
 from workbench.batch_store import safe_run_name
 from workbench.compare import SystemRun
+
+
+def shown(answer_md: str, written: str) -> str:
+    """An answer as its column shows it, once the text its copy button copies is found to be
+    the answer as written (ui.common.copied_as), ahead of it."""
+    assert answer_md.startswith(copied_as(written)), answer_md
+    return answer_md.removeprefix(copied_as(written))
 
 
 def _row(table: str, metric: str) -> str:
@@ -57,7 +65,7 @@ def test_a_stored_batch_row_reads_like_a_live_comparison():
                                       reasoning_tokens=12, content_tokens=5))
     reasoning, answer, figures = stored_result_md(run.result())
     assert "&lt;script>" in reasoning and "<script>" not in reasoning  # escaped, as everywhere
-    assert answer == "Risque : ÉLEVÉ."
+    assert shown(answer, "Risque : ÉLEVÉ.") == "Risque : ÉLEVÉ."
     assert figures == metrics_md(run)  # the same table as the live column
 
 
@@ -80,11 +88,11 @@ def test_a_blind_comparison_shows_the_left_system_first_without_figures_until_ju
            "system_b": answered("demo-model", "Le P/E rapporte le prix au bénéfice.")}
     parts, differ = shown_record(rec)
     french = '<div lang="fr">\n\n'  # each answer marked as French, for screen readers
-    assert parts[1] == f"{french}Le P/E rapporte le prix au bénéfice.\n\n</div>"
-    assert parts[4].startswith(f"{french}Le cours")  # B left
+    assert shown(parts[1], b := "Le P/E rapporte le prix au bénéfice.") == f"{french}{b}\n\n</div>"
+    assert shown(parts[4], "Le cours divisé par le bénéfice par action.").startswith(f"{french}Le cours")  # B left
     assert parts[2] == parts[5] == HIDDEN_FIGURES and differ == ""  # the model ids would name them
     parts, differ = shown_record({**rec, "verdict": "B better"})  # judged: named, A left as usual
-    assert parts[1].startswith(f"{french}Le cours") and "deepseek-chat" in parts[2] and "demo-model" in parts[5]
+    assert f"{french}Le cours" in parts[1] and "deepseek-chat" in parts[2] and "demo-model" in parts[5]
     assert "How they differ" in differ
 
 
@@ -97,15 +105,16 @@ def test_the_figures_only_one_answer_states_are_marked_in_it_and_nowhere_a_mark_
     a = answered("deepseek-chat", "The P/E is 60 / 4 = **15** <b>x</b>, see `15` or [2024](https://x.io/15).")
     b = answered("demo-model", "Le PER vaut 60 / 4 = 16.")
     parts, differ = shown_record({"experiment_id": "adhoc-2", "query": "P/E?", "system_a": a, "system_b": b})
-    assert parts[1] == (f"The P/E is 60 / 4 = **{MARK}15</mark>** &lt;b>x&lt;/b>, see `15` or "
-                        "[2024](https://x.io/15).")  # escaped as ever; nothing marked in code or a link
-    assert parts[4] == f"Le PER vaut 60 / 4 = {MARK}16</mark>."
+    # escaped as ever; nothing marked in code or a link
+    assert shown(parts[1], a["response"]) == (f"The P/E is 60 / 4 = **{MARK}15</mark>** &lt;b>x&lt;/b>, "
+                                              "see `15` or [2024](https://x.io/15).")
+    assert shown(parts[4], b["response"]) == f"Le PER vaut 60 / 4 = {MARK}16</mark>."
     assert "Figures: only A states 15, 2024" in differ
     refused = answered("demo-model", "Je ne peux pas répondre à 15 questions.", refusal=True)
     parts, _ = shown_record({"experiment_id": "adhoc-3", "query": "P/E?", "system_a": a, "system_b": refused})
     assert MARK not in parts[1] + parts[4], "a refusal states no result to set figures against"
     blind = {"experiment_id": "adhoc-4", "query": "P/E?", "system_a": a, "system_b": b, "blind_left": "B"}
-    assert shown_record(blind)[0][1] == f"Le PER vaut 60 / 4 = {MARK}16</mark>.", "blind: marked too, names none"
+    assert shown(shown_record(blind)[0][1], b["response"]) == f"Le PER vaut 60 / 4 = {MARK}16</mark>.", "blind too"
     assert marked_answer("15 <i>", "16") == f"{MARK}15</mark> &lt;i>"
     assert marked_answer("```\nrate = 15\n```\nIt is 15.", "16") == f"```\nrate = 15\n```\nIt is {MARK}15</mark>."
     # nor in a formula, which the page typesets (a tag in it would leave it as raw LaTeX)
