@@ -16,7 +16,7 @@ import threading
 from typing import Any
 
 from engines.base import ChatRequest, InvalidRequestError
-from engines.local import prompt_token_count
+from engines.prompt import prompt_token_count
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class AppTokenizer:
         return self._problem
 
     def count(self, request: ChatRequest) -> int:
-        """The tokens of the prompt the model reads for `request` (engines.local.prompt_token_count).
+        """The tokens of the prompt the model reads for `request` (engines.prompt.prompt_token_count).
         InvalidRequestError when the tokenizer cannot be loaded or its chat template refuses it."""
         return prompt_token_count(self.loaded(), request)
 

@@ -42,6 +42,7 @@ from engines.confidence import TokenChance, answer_head, token_chances
 from engines.cost import time_cost
 from engines.detok import StopMatcher, incremental_decoder
 from engines.generate_batching import BatchScheduler
+from engines.prompt import prompt_token_count, render_prompt
 from engines.quantization import Quantization, keep_log_readable, quantization_config
 from engines.reasoning import OPEN_TAG, ThinkSplitter, merge_pieces
 
@@ -110,29 +111,6 @@ def find_adapters(cfg: LocalModelConfig) -> dict[str, str]:
                 found[path.name] = str(path)
     found.update(cfg.adapters)
     return found
-
-
-def render_prompt(tokenizer: Any, request: ChatRequest) -> str:
-    """The exact prompt text a model sees for `request` (its chat template, the system prompt, the
-    thinking flag, and the reasoning prefill when one is given). InvalidRequestError when the
-    template refuses the request."""
-    try:
-        prompt = tokenizer.apply_chat_template(
-            request.chat_messages(), tokenize=False, add_generation_prompt=True,
-            enable_thinking=request.params.enable_thinking)
-    except Exception as exc:  # template errors (e.g. a template that rejects system roles)
-        raise InvalidRequestError(f"the model's chat template rejected the request: {exc}") from exc
-    if request.reasoning_prefill and request.params.enable_thinking:
-        if not prompt.rstrip().endswith(OPEN_TAG):
-            prompt += OPEN_TAG + "\n"
-        prompt += request.reasoning_prefill
-    return prompt
-
-
-def prompt_token_count(tokenizer: Any, request: ChatRequest) -> int:
-    """The tokens of the prompt a model reads for `request`, counted by its own tokenizer.
-    Raises InvalidRequestError as :func:`render_prompt` does."""
-    return len(tokenizer(render_prompt(tokenizer, request), add_special_tokens=False)["input_ids"])
 
 
 class LocalEngine:

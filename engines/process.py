@@ -169,7 +169,7 @@ class ProcessEngine:
 
     def prompt_token_count(self, request: ChatRequest) -> int:
         """The tokens of the prompt the model would read for `request`, counted with its own
-        tokenizer in this process (engines.local.prompt_token_count). InvalidRequestError when
+        tokenizer in this process (engines.prompt.prompt_token_count). InvalidRequestError when
         the tokenizer cannot be loaded here or its chat template refuses the request."""
         return self._tokenizer.count(request)
 

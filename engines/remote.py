@@ -40,10 +40,11 @@ from engines.base import (
     UpstreamError,
     decode_rate,
 )
-from engines.chances import TOP_LOGPROBS, Logprob, from_logprobs
+from engines.chances import TOP_LOGPROBS, from_logprobs
 from engines.cost import token_cost
 from engines.providers import RemoteConfig
 from engines.reasoning import ThinkSplitter
+from engines.remote_chunks import apply_usage, chunk_logprobs, reasoning_text
 from engines.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
@@ -212,12 +213,12 @@ class RemoteEngine:
                     usage = chunk.usage
                 for choice in chunk.choices or []:
                     delta = choice.delta
-                    reasoning = _reasoning_text(delta)
+                    reasoning = reasoning_text(delta)
                     pieces = [("reasoning", reasoning)] if reasoning else []
                     if delta is not None and delta.content:
                         written.append(delta.content)
                         pieces += splitter.feed(delta.content)
-                    tokens += _logprobs(choice)
+                    tokens += chunk_logprobs(choice)
                     if pieces:
                         last_at = time.perf_counter()
                         first_at = first_at or last_at
@@ -256,7 +257,7 @@ class RemoteEngine:
         stats.ttft_s = (first_at - started) if first_at else None
         stats.total_s = time.perf_counter() - started
         stats.reasoning_unclosed = splitter.in_reasoning
-        _apply_usage(stats, usage, counts)
+        apply_usage(stats, usage, counts)
         if self.cfg.prices is not None and stats.extras.get("prompt_tokens") is not None:
             stats.extras["cost_usd"] = token_cost(
                 self.cfg.prices, stats.extras["prompt_tokens"],
@@ -355,49 +356,6 @@ class RemoteEngine:
             return UpstreamError(f"could not reach System A at {host}: {detail}")
         return UpstreamError(f"the connection to System A ({host}) was lost mid-stream "
                              f"({type(exc).__name__})")
-
-
-def _logprobs(choice: Any) -> list[Logprob]:
-    """The tokens a chunk's choice reports with their logprobs (none where it lends none, or where
-    they are not in the shape OpenAI's API gives: the answer's reading is then left out, since its
-    tokens no longer spell the answer, and the answer itself is kept)."""
-    lp = getattr(choice, "logprobs", None)
-    items = getattr(lp, "content", None) if lp is not None else None
-    try:
-        return [Logprob.of(item) for item in items or []]
-    except (TypeError, ValueError, AttributeError):
-        return []
-
-
-def _reasoning_text(delta: Any) -> str | None:
-    if delta is None:
-        return None
-    value = getattr(delta, "reasoning_content", None)
-    if value is None:
-        extra = getattr(delta, "model_extra", None) or {}
-        value = extra.get("reasoning_content") or extra.get("reasoning")
-    return value or None
-
-
-def _apply_usage(stats: StreamStats, usage: Any, counts: dict[str, int]) -> None:
-    """Token counts from the provider's usage when it reports them, else chunk counts."""
-    if usage is None:
-        stats.reasoning_tokens, stats.content_tokens = counts["reasoning"], counts["content"]
-        stats.extras["token_counts"] = "estimated from chunks"
-        return
-    completion = int(getattr(usage, "completion_tokens", 0) or 0)
-    details = getattr(usage, "completion_tokens_details", None)
-    reasoning = getattr(details, "reasoning_tokens", None) if details else None
-    if reasoning is None:  # split by observed chunks when the provider gives no breakdown
-        seen = counts["reasoning"] + counts["content"]
-        reasoning = round(completion * counts["reasoning"] / seen) if seen else 0
-    stats.reasoning_tokens = int(reasoning)
-    stats.content_tokens = max(0, completion - int(reasoning))
-    stats.extras["prompt_tokens"] = getattr(usage, "prompt_tokens", None)
-    extra = getattr(usage, "model_extra", None) or {}
-    for name in ("prompt_cache_hit_tokens", "prompt_cache_miss_tokens"):
-        if name in extra:
-            stats.extras[name] = extra[name]
 
 
 def _upstream_message(exc: Exception) -> str:

@@ -44,9 +44,9 @@ def test_tokens_that_do_not_spell_what_was_written_give_no_reading():
 def test_malformed_logprobs_leave_the_answer_and_drop_the_reading():
     from types import SimpleNamespace
 
-    from engines.remote import _logprobs
+    from engines.remote_chunks import chunk_logprobs
 
     good = {"token": "Hi", "logprob": -0.1, "bytes": [72, 105], "top_logprobs": [{"token": "Hi", "logprob": -0.1}]}
-    assert _logprobs(SimpleNamespace(logprobs=SimpleNamespace(content=[good])))[0].token == "Hi"
-    assert _logprobs(SimpleNamespace(logprobs=SimpleNamespace(content=[{**good, "logprob": None}]))) == []
-    assert _logprobs(SimpleNamespace(logprobs=None)) == [] and _logprobs(SimpleNamespace()) == []
+    assert chunk_logprobs(SimpleNamespace(logprobs=SimpleNamespace(content=[good])))[0].token == "Hi"
+    assert chunk_logprobs(SimpleNamespace(logprobs=SimpleNamespace(content=[{**good, "logprob": None}]))) == []
+    assert chunk_logprobs(SimpleNamespace(logprobs=None)) == [] and chunk_logprobs(SimpleNamespace()) == []

@@ -6,7 +6,7 @@ import pytest
 
 from engines.base import GenerationParams, InvalidRequestError
 from engines.cost import TokenPrices, usd
-from engines.local import prompt_token_count
+from engines.prompt import prompt_token_count
 from engines.providers import RemoteConfig
 from engines.remote import RemoteEngine
 from engines.systems import RoutedEngine
