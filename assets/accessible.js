@@ -7,11 +7,11 @@
 // - a table's filter box is named by a tooltip alone: its text names it too;
 // - an empty chart's placeholder carries a name without a role that may have one;
 // - the footer's settings icon repeats the word beside it;
-// - an answer's copy button (Compare, a batch row) is named "Copy conversation".
+// - a reasoning's or an answer's copy button (Compare, a batch row) is named "Copy conversation".
 // Rendering adds these elements at any time (a streamed answer, a tab opened), so every change to
 // the page is looked at, once per animation frame at most.
 () => {
-  const COPY_ANSWER = "Copy the answer";
+  const COPY_NAMES = [[".copyable-answer", "Copy the answer"], [".copyable-reasoning", "Copy the reasoning"]];
   const mend = () => {
     for (const title of document.querySelectorAll(".thought-group > .title[role='button']")) {
       const open = String(title.classList.contains("expanded"));
@@ -28,10 +28,12 @@
     for (const icon of document.querySelectorAll("footer button img[alt]:not([alt=''])")) {
       icon.setAttribute("alt", "");
     }
-    for (const copy of document.querySelectorAll("[data-testid='markdown'] > .icon-button-wrapper button")) {
-      if (copy.getAttribute("aria-label") !== COPY_ANSWER) {
-        copy.setAttribute("aria-label", COPY_ANSWER);
-        copy.setAttribute("title", COPY_ANSWER);
+    for (const [box, name] of COPY_NAMES) {
+      for (const copy of document.querySelectorAll(`${box} [data-testid='markdown'] > .icon-button-wrapper button`)) {
+        if (copy.getAttribute("aria-label") !== name) {
+          copy.setAttribute("aria-label", name);
+          copy.setAttribute("title", name);
+        }
       }
     }
   };

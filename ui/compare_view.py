@@ -143,7 +143,8 @@ def stored_result_md(res: dict[str, Any] | None, other: dict[str, Any] | None = 
         answer = marked_answer(res["response"], other.get("response") or "")
     if not error:  # an error's text is English whatever the answer's language
         answer = copied_as(res["response"]) + in_language(answer, res.get("answer_lang"))
-    return in_language(reasoning_md(res["reasoning"]), res.get("reasoning_lang")), answer, result_table_md(res)
+    reasoning = copied_as(res["reasoning"]) + in_language(reasoning_md(res["reasoning"]), res.get("reasoning_lang"))
+    return reasoning, answer, result_table_md(res)
 
 
 def experiment_md(rec: dict[str, Any]) -> str:
@@ -180,11 +181,12 @@ def system_columns(prefix: str) -> tuple[dict[str, tuple[gr.Markdown, gr.Markdow
             with gr.Column(elem_id=f"{prefix}-col-{key.lower()}"):
                 titles[key] = gr.Markdown(f"## {title}", elem_id=f"{prefix}-title-{key.lower()}",
                                            elem_classes=["section-title"])
+                # their copy buttons copy the reasoning and the answer as written (ui.common.copied_as)
                 with gr.Accordion("Reasoning", open=False):
-                    reasoning = gr.Markdown(elem_id=f"{prefix}-reasoning-{key.lower()}", latex_delimiters=FORMULAS)
-                # its copy button copies the answer as written (ui.common.copied_as)
+                    reasoning = gr.Markdown(elem_id=f"{prefix}-reasoning-{key.lower()}", latex_delimiters=FORMULAS,
+                                            buttons=["copy"], elem_classes=["copyable", "copyable-reasoning"])
                 answer = gr.Markdown(elem_id=f"{prefix}-answer-{key.lower()}", latex_delimiters=FORMULAS,
-                                     buttons=["copy"], elem_classes=["copyable-answer"])
+                                     buttons=["copy"], elem_classes=["copyable", "copyable-answer"])
                 metrics = gr.Markdown(elem_id=f"{prefix}-metrics-{key.lower()}")
             cols[key] = (reasoning, answer, metrics)
     return cols, titles

@@ -36,6 +36,12 @@ def test_system_as_formulas_are_typeset_in_compare_and_chat_and_dollar_amounts_s
         page.context.grant_permissions(["clipboard-read", "clipboard-write"])
         answer.get_by_role("button", name="Copy the answer").click()
         assert copied(page) == "".join(FORMULA)
+        # and System B's reasoning's, as the model wrote it too (plain sentences: as shown)
+        page.locator("#cmp-col-b").get_by_text("Reasoning", exact=True).click()
+        reasoning = page.locator("#cmp-reasoning-b")
+        reasoning.get_by_role("button", name="Copy the reasoning").click()
+        text = copied(page)
+        assert "<" not in text and " ".join(text.split()) == " ".join(reasoning.inner_text().split())
 
         chat_with(page, "System A · remote MoE", "What is the modified duration?")
         expect(page.locator("#chatbot .katex-display")).to_have_count(1)

@@ -21,11 +21,11 @@ from workbench.batch_store import safe_run_name
 from workbench.compare import SystemRun
 
 
-def shown(answer_md: str, written: str) -> str:
-    """An answer as its column shows it, once the text its copy button copies is found to be
-    the answer as written (ui.common.copied_as), ahead of it."""
-    assert answer_md.startswith(copied_as(written)), answer_md
-    return answer_md.removeprefix(copied_as(written))
+def shown(part_md: str, written: str) -> str:
+    """A reasoning or an answer as its column shows it, once the text its copy button copies is
+    found to be the part as written (ui.common.copied_as), ahead of it."""
+    assert part_md.startswith(copied_as(written)), part_md
+    return part_md.removeprefix(copied_as(written))
 
 
 def _row(table: str, metric: str) -> str:
@@ -64,7 +64,8 @@ def test_a_stored_batch_row_reads_like_a_live_comparison():
                     stats=StreamStats(model_id="demo-model", finish_reason="stop", ttft_s=0.05, total_s=1.2,
                                       reasoning_tokens=12, content_tokens=5))
     reasoning, answer, figures = stored_result_md(run.result())
-    assert "&lt;script>" in reasoning and "<script>" not in reasoning  # escaped, as everywhere
+    # escaped, as everywhere; its copy button copies it as written
+    assert shown(reasoning, run.reasoning) == "The client asks about &lt;script>alert(1)&lt;/script> a wire."
     assert shown(answer, "Risque : ÉLEVÉ.") == "Risque : ÉLEVÉ."
     assert figures == metrics_md(run)  # the same table as the live column
 
