@@ -43,7 +43,7 @@ def test_system_as_formulas_are_typeset_in_compare_and_chat_and_dollar_amounts_s
         text = copied(page)
         assert "<" not in text and " ".join(text.split()) == " ".join(reasoning.inner_text().split())
 
-        chat_with(page, "System A · remote MoE", "What is the modified duration?")
+        chat_with(page, "System A · remote MoE", question := "What is the modified duration <b>now</b>?")
         expect(page.locator("#chatbot .katex-display")).to_have_count(1)
         expect(page.locator("#chatbot .katex")).to_have_count(2)
         rest = page.evaluate(UNTYPESET, "#chatbot")
@@ -51,6 +51,8 @@ def test_system_as_formulas_are_typeset_in_compare_and_chat_and_dollar_amounts_s
         # so does Chat's: not the Thinking block, figures or HTML shown with it ("S&amp;P 500" once)
         page.locator("#chatbot").get_by_label("Copy message").last.click()
         assert copied(page) == "".join(FORMULA)
+        page.locator("#chatbot").get_by_label("Copy message").first.click()  # the question's, as typed
+        assert copied(page) == question
 
 
 def copied(page) -> str:
