@@ -60,7 +60,7 @@ REFUSAL = [
          r"\bpasser pour (des|un|une) (honoraires|revenus|facture)"), 3.0,
          "asks for help laundering money"),
     (_rx(r"\b(split|break up|divide|structure|smurf)\w*\b.{0,60}\b(deposit|cash|payment|transfer)s?",
-         r"\b(decoup|fraction|divis)\w*\b.{0,60}\b(depot|especes|versement|virement)",
+         r"\b(decoup(?!age)|fractionn(?!ement)|divis(?!ion))\w*\b.{0,60}\b(depot|especes|versement|virement)",
          r"\b(below|under|sous) (the |le )?(reporting |declaration )?(threshold|seuil)",
          r"\b(avoid|escape|dodge|without)\b.{0,30}\b(report|declar|flag|detect)",
          r"\b(ne (le )?declare pas|sans (etre )?declar|eviter (la|une) declaration)"), 2.5,
@@ -79,6 +79,13 @@ REFUSAL = [
          r"fraud|sanctions?) (check|control|screening|review|system)",
          r"\b(kyc|aml|compliance|fraud) (check|control|screening|review)s? "
          r"(pass|succeed)",
+         r"\b(word|phrase|describe|label|name|write|disguise|format|reference)\w*\b.{0,60}"
+         r"\bso (that )?.{0,40}\b(screening|monitoring|filter|software|system|algorithm|alerts?|compliance)\b.{0,15}"
+         r"\b(miss(es)?|overlooks?|ignores?|(won't|doesn't|don't|can't|cannot|never|does not|will not) (catch|"
+         r"flag|detect|spot|pick|notice|see))\b",
+         r"\b(formul|libell|redig|decri|present|nomm|deguis)\w*\b.{0,60}"
+         r"\bpour (que|qu')\b.{0,40}\b(filtrage|logiciel|systeme|controle|alerte|conformite)s?\b.{0,20}"
+         r"\b(ne (le |la |les |l')?(voie|detecte|repere|signale|bloque)|rate|laisse passer)",
          r"\b(passer|tromper|contourner|dejouer)\w*\b.{0,15}\b(le|les|la)? ?"
          r"(controle|kyc|filtrage|verification)"),
      2.5, "asks to defeat a control"),
@@ -87,6 +94,12 @@ REFUSAL = [
          r"the (results|news) (are|is)) (made )?public\b",
          r"\b(leaked|early|advance|non-?public)\b.{0,40}\b(earnings|results|numbers|figures)\b.{0,60}"
          r"\b(trade|buy|sell|position|options)", r"\btrade on (non-?public|inside)",
+         r"\b(friend|contact|someone|source|cousin|brother|sister|colleague|buddy)\b.{0,40}\b(told|tipped|"
+         r"said|let slip|mentioned|informed)\b.{0,60}\b(merger|acquisition|takeover|buyout|bid|deal|earnings|"
+         r"results)\b.{0,80}\b(buy|sell|trade|short|stock|shares|options|position)",
+         r"\b(ami|amie|contact|quelqu'un|cousin|frere|soeur|collegue|pote)\b.{0,40}\b(m'a (dit|confie|"
+         r"informe|prevenu|souffle|appris))\b.{0,60}\b(fusion|rachat|acquisition|opa|offre|resultats)\b.{0,80}"
+         r"\b(achet|vend|actions|bourse|position)",
          r"\bdelit d'initie", r"\binformation privilegiee", r"\bavant (leur |sa |la )?publication\b.{0,60}"
          r"\b(profit|achet|vend|bourse|trad)"), 3.0, "asks to trade on inside information"),
     (_rx(r"\b(get(ting)? into|access(ing)?|log(ging)? ?in(to)?|break(ing)? into|hack(ing)?|take over|"
@@ -106,7 +119,10 @@ REFUSAL = [
          r"\b(clients?|customers?|employees?|salaries)\b.{0,60}\b(gmail|hotmail|yahoo|personal (e-?mail|"
          r"address|account)|private (e-?mail|address)|boite perso|adresse perso|mail perso)",
          r"\b(home )?(addresses|phone numbers|emails|adresses|numeros)\b.{0,15}\b(of|de|des)\b.{0,25}"
-         r"\b(clients|customers)"), 2.5,
+         r"\b(clients|customers)",
+         r"\b(give|send|tell|read|show|get|donne|envoie|dis|lis|montre|trouve)\w*\b.{0,30}\b(card number|"
+         r"cvv|cvc|pin\b|security code|numero de (la )?carte|cryptogramme|code (secret|confidentiel|pin)|"
+         r"mot de passe|password)\b.{0,50}\b(client|customer|user|holder|titulaire)"), 2.5,
          "asks to leak personal or internal data"),
     (_rx(r"\b(ignore|override|bypass|disregard|forget)\b.{0,30}\b(your|the|all)?\s*(risk|compliance|"
          r"aml|kyc)?\s*(rules|controls|policy|policies|instructions|judgement|judgment|checks)",
@@ -119,8 +135,12 @@ REFUSAL = [
          r"\b(classe|note|marque)\w*\b.{0,40}\b(en )?risque faible\b.{0,40}\b(signale|suspect|alerte|"
          r"quand meme|malgre)"), 2.5, "asks to override the risk judgement"),
     (_rx(r"\b(hide|conceal|disguise|obscure)\b.{0,40}\b(origin|source|beneficiar|owner|funds|money|"
-         r"transaction)", r"\b(cacher|dissimuler|masquer|camoufler)\b.{0,40}\b(origine|provenance|"
-         r"beneficiaire|fonds|argent)",
+         r"transaction|income|earnings|profits|revenue)", r"\b(cacher|dissimuler|masquer|camoufler)\b.{0,40}"
+         r"\b(origine|provenance|beneficiaire|fonds|argent|revenus|gains|benefices)",
+         r"\b(hide|conceal|keep)\b.{0,40}\bfrom (the )?(tax|irs|hmrc|revenue|authorities|regulator)",
+         r"\b(cacher|dissimuler)\b.{0,40}\b(au fisc|aux impots|a l'administration|aux autorites)",
+         r"\b(evade|dodge)\b.{0,15}\btax(es)?\b", r"\b(frauder|tromper) le fisc",
+         r"\b(echapper|soustraire)\b.{0,10}\b(a l'impot|au fisc|aux impots)",
          r"\b(no one|nobody|cannot|can't|won't) (can )?(trace|track|link|follow)\b",
          r"\b(so|so that|without)\b.{0,30}\b(tax|authorit|police|regulator|bank|compliance)\w*\b.{0,25}"
          r"\b(never|not|doesn't|don't|won't|cannot|can't) (see|notice|know|find|trace)",
@@ -131,18 +151,26 @@ REFUSAL = [
 TRANSACTION = [
     (_rx(r"\b(this|the following|that|attached|below) (transaction|transfer|wire|payment|"
          r"card payment|deposit|withdrawal|operation)",
-         r"\b(cette|cet|la|le|ce) (transaction|virement|transfert|paiement|operation|depot|retrait)\b"),
+         r"\b(cette|cet|la|le|ce) (transaction|virement|transfert|paiement|operation|depot|retrait)\b",
+         r"\b(client|customer|account holder)\b.{0,20}\b(made|sent|received|deposited|withdrew|wired|transferred"
+         r"|paid)\b.{0,40}\b(deposit|payment|transfer|wire|withdrawal|transaction|cash)",
+         r"\bclient\b.{0,20}\b(a|ont) (fait|effectue|envoye|recu|depose|retire|vire|verse)\b"),
      2.0,
      "refers to a specific transaction"),
-    (_rx(r"\b(assess|evaluate|rate|score|check|review|analy[sz]e|screen|flag)\w*\b.{0,40}\b(risk|fraud|"
-         r"suspicious|laundering|aml)", r"\b(risk|fraud)\w* (of|for|in)\b.{0,30}\b(transaction|"
+    (_rx(r"\b(assess|evaluate|rate|score|check|review|analy[sz]e|screen|flag)\w*\b.{0,40}\b(risk(?!"
+         r" (appetite|management|framework|committee|policy|culture|register|tolerance))|fraud|"
+         r"suspicious(?! activity report)|laundering|aml)", r"\b(risk|fraud)\w* (of|for|in)\b.{0,30}\b(transaction|"
          r"transfer|wire|payment)",
          r"\b(evalue|analyse|verifie|controle|note|examine)\w*\b.{0,40}\b(risque|fraude|suspect|"
          r"blanchiment)", r"\brisque (de|d'une?|du|pour) .{0,30}(transaction|virement|paiement)"),
      2.0, "asks for a risk or fraud assessment"),
     (_rx(r"\b(is|does) (this|it|that)\b.{0,30}\b(suspicious|fraudulent|legit|normal|unusual|risky)",
          r"\b(est-ce|ce) .{0,30}(suspect|frauduleu|normal|inhabituel)",
-         r"\bsuspicious activity|\bred flags?\b|\banomal", r"\bsignaux d'alerte|\banormal|\bsuspect"),
+         r"\b(is|could) (this|it|that) (be )?(structuring|smurfing|layering|money laundering|a (money )?mule|"
+         r"a scam|fraud)", r"\b(est-ce|s'agit-il d'un|s'agit-il de) (du |un |une )?(fractionnement|"
+         r"schtroumpfage|blanchiment|mule|escroquerie|fraude)",
+         r"\bsuspicious activity(?! reports?)|\bred flags?\b|\banomal", r"\bsignaux d'alerte|\banormal|"
+         r"\bsuspect(?!e?s? de soupcon)"),
      1.5, "asks whether activity is suspicious"),
     (_rx(r"\b(customer|client)'?s? (history|average|usual|profile|pattern)",
          r"\b(historique|habitudes|moyenne|profil) (du|de ce|de la) client"), 1.0,
@@ -165,10 +193,16 @@ GOVERNANCE = [
          r"\b(risque|validation) de(s)? modele", r"\bai act\b", r"\bsr ?11-7",
          r"\b(language|scoring|credit) model", r"\bmodele (de|d') (langage|score|notation)"), 1.5,
      "asks about model governance"),
+    (_rx(r"\brisk (appetite|management framework|framework|committee|culture|tolerance)", r"\bthe board\b",
+         r"\bboard of directors", r"\bappetit (pour le|au) risque", r"\bconseil d'administration",
+         r"\bicaap\b", r"\bilaap\b", r"\bcadre de gestion des risques"), 1.5, "asks about risk governance"),
     (_rx(r"\bkyc\b", r"\baml\b", r"\blcb-?ft\b", r"\bmifid", r"\bgdpr\b", r"\brgpd\b", r"\bdora\b",
          r"\bbasel", r"\bbale\b", r"\bfatf\b", r"\bgafi\b", r"\bsanctions? (list|screening|regime)",
          r"\bdue diligence", r"\bvigilance", r"\bbest execution", r"\bmeilleure execution",
-         r"\bcontrols?\b", r"\bcontroles?\b", r"\bprocedure"), 1.0, "names a regulatory framework"),
+         r"\bcontrols?\b", r"\bcontroles?\b", r"\bprocedure", r"\bcr[rd]\b", r"\bemir\b", r"\bsolvency",
+         r"\bifrs", r"\blarge exposures?", r"\bgrands risques", r"\bpsd2\b", r"\bdsp2\b", r"\bmica\b",
+         r"\b(suspicious (activity|transaction)|currency transaction) reports?\b", r"\bdeclarations? de soupcon",
+         r"\btracfin\b", r"\bfincen\b"), 1.0, "names a regulatory framework"),
     (_rx(r"\bwhat (is|are|does)\b", r"\bhow (often|long|much|many)\b", r"\bwho (must|should|can)\b",
          r"\bexplain\b", r"\bdefine\b", r"\bqu'est-ce", r"\bcombien\b", r"\bquel(le)?s? (est|sont)",
          r"\bexplique", r"\bdefini", r"\bqui doit\b", r"\ba quelle frequence"), 0.5,
@@ -177,19 +211,37 @@ GOVERNANCE = [
 
 # A second, different ask joined to the first one.
 SECOND_ASK = [
-    # "tell me if it is fraudulent" continues the same task; "tell me which stock" does not
-    (_rx(r"\b(and|then|also|plus|as well)\b.{0,25}\b(write|draft|compose|send|tell me (?!if|whether)|"
-         r"recommend|"
-         r"suggest|book|raise|increase|change|translate|summari[sz]e|give me|make|create|buy|sell|"
-         r"order|update|plan|remind)\b",
-         r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}\b(ecri|redige|compose|envoie|dis-moi (?!si|s'il)|"
-         r"recommande|conseille|propose|suggere|reserve|augmente|change|traduis|resume|donne|fais|cree|"
-         r"achete|vend|"
-         r"mets a jour|planifie|rappelle)"), 2.0, "adds a second, different request"),
+    # A verb that starts a task of its own: "...and write a poem", "...puis réserve un vol".
+    (_rx(r"\b(and|then|also|plus|as well)\b.{0,25}\b(write|draft|compose|send|recommend|suggest|book|translate|"
+         r"create|buy|sell|order|plan|remind|raise|increase|change|summari[sz]e|update)\b",
+         r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}\b(ecri|redige|compose|envoie|recommande|conseille|propose|"
+         r"suggere|reserve|traduis|cree|achete|vend|planifie|rappelle|augmente|change|resume|mets a jour)"), 2.0,
+     "adds a second, different request"),
+    # A verb that may as well go on with the same task ("...and give me the risk level"): off-task only
+    # with an off-task subject. "tell me if it is fraudulent" continues the task; "tell me which stock"
+    # may not.
+    (_rx(r"\b(and|then|also|plus|as well)\b.{0,25}\b(tell me (?!if|whether)|give me|make)\b",
+         r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}\b(dis-moi (?!si|s'il)|donne|fais)",
+         r"\b(write|tell|give|send|find|make|suggest|recommend)( me)? (also|too|as well)\b",
+         r"\b(donne|ecris|dis|fais|propose|envoie|trouve|conseille|recommande)(-moi)? (aussi|egalement|en plus)\b"),
+     1.0, "adds a further request"),
+    # A second question on an everyday subject: "..., and what should I cook for dinner?"
+    (_rx(r"\b((and|also|then),? (what|which|where|who|how|can you|could you)|by the way|btw|on another note|"
+         r"one more thing|on a different note)\b.{0,60}\b(restaurant|dinner|lunch|cook|movie|film|weather|gym|"
+         r"workout|match|game|holiday|trip|hotel|flight|gift|wedding|birthday|recipe|song|book to read)",
+         r"\b((et|puis|aussi),? (quel|quelle|quels|quelles|ou|comment|qu'|que|peux-tu)|au fait|rien a voir|"
+         r"autre chose)\b.{0,60}\b(restaurant|diner|dejeuner|cuisin|film|meteo|salle de sport|match|vacances|"
+         r"voyage|hotel|vol|cadeau|mariage|anniversaire|recette|chanson|livre a lire)"), 2.0,
+     "asks a second, off-task question"),
     (_rx(r"\b(poem|joke|song|story|email|e-mail|letter|note|tweet|birthday|recipe|holiday|vacation|"
-         r"stock tip|which stock|card limit|credit limit|password|newsletter)\b",
+         r"stock tip|which stock|card limit|credit limit|password|newsletter|movie|gym|workout|football|soccer|"
+         r"rugby|horoscope)\b",
+         r"\b(the )?(match|game) (last night|yesterday|tonight)", r"\b(gift|present) (idea|for my)",
          r"\b(poeme|blague|chanson|histoire|courriel|e-mail|mail|lettre|anniversaire|recette|"
-         r"vacances|quelle action|plafond|mot de passe|tweet|restaurant)\b"), 1.5,
+         r"vacances|quelle action|plafond|mot de passe|tweet|restaurant|film|musculation|foot|football|rugby|"
+         r"horoscope)\b",
+         r"\b(le|du) match (d'hier|de ce soir|de demain)", r"\bidees? de cadeau", r"\bcadeau (pour|d'anniv)"),
+     1.5,
      "the second ask is off-task"),
 ]
 
