@@ -1,4 +1,5 @@
-"""detect_language accuracy on the labelled sets; prints a JSON line and the misses.
+"""Language accuracy on the labelled sets, as the app labels a reasoning or an answer (part_language:
+en, fr, mixed when its paragraphs are in both, und); prints a JSON line and the misses.
 
     python bench/language_accuracy.py
 """
@@ -12,17 +13,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from workbench.language import detect_language  # noqa: E402
+from workbench.language import part_language  # noqa: E402
 
-SETS = ["language_eval.jsonl", "language_unseen.jsonl"]
+SETS = ["language_eval.jsonl", "language_unseen.jsonl", "language_unseen2.jsonl"]
 
 
 def main() -> None:
     report = {}
     for name in SETS:
         rows = [json.loads(line) for line in (ROOT / "assets" / name).open(encoding="utf-8")]
-        misses = [(r["lang"], detect_language(r["text"]), r["text"]) for r in rows
-                  if detect_language(r["text"]) != r["lang"]]
+        misses = [(r["lang"], part_language(r["text"]), r["text"]) for r in rows
+                  if part_language(r["text"]) != r["lang"]]
         report[name] = {"n": len(rows), "accuracy": round(1 - len(misses) / len(rows), 4)}
         for gold, got, text in misses:
             print(f"  {name}: expected {gold}, got {got}: {text}")

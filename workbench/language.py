@@ -33,6 +33,8 @@ FUNCTION_WORDS = {
            "il", "elle", "mais", "ou", "donc", "car", "après", "avant", "aucun", "aucune", "plus",
            "très", "quel", "quelle", "pourquoi", "comment"},
 }
+# one-word answers that are one language's only: "Non." to an English question is an answer in French
+SHORT_ANSWERS = {"en": {"yes", "no", "nope", "yeah", "thanks"}, "fr": {"oui", "non", "si", "merci"}}
 FRENCH_ELISION = re.compile(r"^(l|d|qu|n|s|c|j|m|t)['’]", re.IGNORECASE)
 
 
@@ -81,6 +83,9 @@ def _prose_language(text: str) -> str:
     """detect_language of a text already without its notation."""
     words = _WORD.findall(text)
     letters = sum(len(w) for w in words)
+    if len(words) == 1 and not re.search(r"\d", text):
+        word = words[0].lower()
+        return next((lang for lang in SUPPORTED if word in SHORT_ANSWERS[lang]), "und")
     if letters < 6 or len(words) < 2:
         return "und"
     votes = function_word_votes(text)
