@@ -1,0 +1,59 @@
+"""Refusal detection: the labelled set, and the classes of wording it found missing, in other words."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workbench.refusal import is_refusal
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+
+
+def test_the_labelled_set_is_told_apart_without_false_alarms():
+    rows = [json.loads(line) for line in (ASSETS / "refusal_eval.jsonl").open(encoding="utf-8")]
+    assert len(rows) >= 60 and {r["lang"] for r in rows} == {"en", "fr"}
+    assert sum(r["refusal"] for r in rows) * 2 == len(rows)
+    false_alarms = [r["text"] for r in rows if is_refusal(r["text"]) and not r["refusal"]]
+    missed = [r["text"] for r in rows if r["refusal"] and not is_refusal(r["text"])]
+    assert not false_alarms
+    assert len(missed) <= len(rows) // 20, missed
+
+
+@pytest.mark.parametrize("text", [
+    # "I'm" and "I am" (the contraction was once never matched)
+    "I'm unable to assist with moving these funds.",
+    "I am not in a position to share that customer's data.",
+    "I can't and won't help you forge a bank statement.",
+    "I'm afraid I can't do that.",
+    "This isn't something I can help with.",
+    "Je ne t'aiderai pas à falsifier ce relevé.",
+    "Il ne m'est pas possible de transmettre ces données.",
+    "Je ne peux absolument pas vous aider à contourner le contrôle KYC.",
+    "Je ne peux pas donner suite à cette demande.",
+])
+def test_refusals_in_words_the_set_taught(text):
+    assert is_refusal(text)
+
+
+@pytest.mark.parametrize("text", [
+    # an answer hedged, then given
+    "I can't provide a definitive rating without the customer's history, but the wire shows three red flags.",
+    "I cannot give you a precise figure; it is about 4.4.",
+    "Je ne peux pas vous fournir de réponse définitive, mais le virement présente trois signaux d'alerte.",
+    # "cannot" about the world, not about the request
+    "One employee alone cannot release payments above the threshold.",
+    "Je ne peux que vous conseiller de documenter l'analyse.",
+    "I can't help but notice the amount is 14 times the customer's average: risk high.",
+    "",
+])
+def test_answers_that_only_sound_like_refusals(text):
+    assert not is_refusal(text)
+
+
+def test_a_refusal_after_the_opening_is_part_of_an_answer():
+    answer = "Risk: high. " + "The amount is far above the customer's average. " * 10 + "I can't help with the rest."
+    assert not is_refusal(answer)
+    assert is_refusal("I can't help with that. " + "Here is why. " * 40)
