@@ -5,7 +5,7 @@ aider"), usually near its start. Phrases that merely mention inability inside a 
 ("the bank cannot release the payment until…"), or that hedge an answer they go on to give ("I
 can't provide a definitive rating without the history, but…"), do not count: we look at the
 opening sentences and at explicit refusal formulas only. Accuracy on a labelled set:
-bench/refusal_accuracy.py.
+bench/answer_reading.py.
 """
 
 from __future__ import annotations

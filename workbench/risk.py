@@ -8,9 +8,11 @@ disagree on the one thing the analyst asked, so the comparison says so (workbenc
 a check can ask for a level (`{"risk": "high"}`: workbench.checks) and the CSV keeps each
 answer's (`risk_level`).
 
-The rating is the first labelled one ("risk: …", "risque … élevé"), else the first level put
-before "risk" ("high-risk"); a level negated ("not high risk", "pas élevé"), listed among others
-("low, medium or high risk") or asked ("is it high risk?") is not one. Two neighbouring levels
+The rating is the first labelled one ("risk: …", "risque … élevé", "the risk here is …", "the risk
+at a moderate level", or a verdict's label with a level alone after it: "Overall: 🟠 Medium"), else
+the first level put before "risk" ("high-risk"); a level negated ("not high risk", "pas élevé"),
+listed among others ("low, medium or high risk"), asked ("is it high risk?") or rating a place ("a
+high-risk jurisdiction", "un pays à risque élevé") is not one. Two neighbouring levels
 joined ("Medium-High", "medium to high", "moyen à élevé") are one rating between them; the whole
 scale ("low to high") is none. A labelled score without a word ("Risk score: 7/10", "Risk rating: 2 out
 of 5", "Score de risque : 72/100") is read on the five levels: on a scale of 5 one level a point, on 10
@@ -51,11 +53,12 @@ def _words(words: dict[str, str], very: str) -> str:
 _ANY = "|".join(sorted(_LEVEL_OF, key=len, reverse=True))
 # what may stand between a label and its level — "Risk: **HIGH**", "Risk: 🔴 High", "Risk score: 8/10
 # (high)" — but not a sentence's end: "low risk. High amounts…"
-_SET_OUT = r"[^\w.!?;\n]{0,8}(?:\d+(?:[.,]\d+)?\s*/\s*\d+[^\w.!?;\n]{0,4})?"
+_SET_OUT = r"[^\w.!?;\n]{0,8}(?:\d+(?:[.,]\d+)?\s*(?:/|\bout\s+of\b|\bsur\b)\s*\d+[^\w.!?;\n]{0,4})?"
 # "Risk: HIGH", "**Risk level:** High", "overall risk is medium", "risk rating - low", "risk of fraud: high"
 # (what the risk is of, when a colon or "is" follows it: "risk of a high loss" is no rating)
 _LABELLED_EN = re.compile(r"\brisk(?:\s+(?:level|rating|score|assessment|category))?"
-                          r"(?:\s+of\s+\w+(?:\s+\w+)?(?=\s*(?::|is\b|=)))?" + _SET_OUT + r"(?:is\s+)?"
+                          r"(?:\s+of\s+\w+(?:\s+\w+)?(?=\s*(?::|is\b|=)))?" + _SET_OUT
+                          + r"(?:(?:here|overall|in this case|for this \w+)\s+)?(?:is\s+)?(?:(?:at|as)\s+(?:an?\s+)?)?"
                           + _SET_OUT + _words(_EN | _JOINED, "very") + r"\b")
 # "Risque : ÉLEVÉ", "niveau de risque moyen", "le risque est faible", "risque global : modéré",
 # "risque de blanchiment élevé", "Risque : MEDIUM" (a model mixing languages)
@@ -63,6 +66,16 @@ _LABELLED_FR = re.compile(r"\brisque(?:\s+globale?)?(?:\s+(?:de\s+|d')\w+)?" + _
                           + _words(_READ, "(?:tres|plutot|very)") + r"\b")
 # "high-risk", "low risk", "à haut risque", "faible risque"
 _BEFORE = re.compile(r"\b" + _words(_READ, "(?:very|tres)") + r"(?:\s*-\s*|\s+)(?:risk|risque)\b")
+# "Overall: 🟠 Medium", "Verdict : élevé" — a verdict's label and a level alone after it
+_VERDICT = re.compile(r"\b(?:overall(?:\s+(?:rating|assessment))?|verdict|conclusion|evaluation|assessment|rating|"
+                      r"bilan|appreciation)" + _SET_OUT + _words(_READ, "(?:very|tres)")
+                      + r"(?=\s*(?:[.;,!()\u2014\u2013-]|\n|$))")
+# a level that rates a place or a sector, not the transaction: "a high-risk jurisdiction", "un pays à
+# haut risque", "vers un pays à risque élevé"
+_PLACE_AFTER = re.compile(r"^(?:\s*-\s*|\s+)(?:risk|risque)?\s*(?:jurisdiction|countr|sector|industr|area|region|"
+                          r"third countr|destination)")
+_PLACE_BEFORE = re.compile(r"\b(?:pays|juridictions?|secteurs?|zones?|regions?|jurisdictions?|countr(?:y|ies)|"
+                           r"sectors?)\s+(?:a|au|de|d'|with)?\s*(?:\w+\s+)?$")
 _NEGATED = re.compile(r"\b(?:not|no|never|isn't|is not|n'est pas|pas|non|ni|aucun|aucune)\W+(?:\w+\W+)?$")
 _LISTED = re.compile(r"\b(?:" + _ANY + r")\s*(?:,|/|\bor\b|\bou\b|\bto\b|\ba\b|-)\s*(?:\w+\s*,?\s*)?$")
 _AFTER_LISTED = re.compile(r"^\s*(?:,|/|\bor\b|\bou\b|\bto\b|\ba\b|-)\s*(?:very\s+|tres\s+)?(?:" + _ANY
@@ -82,6 +95,7 @@ _SCORE = re.compile(r"(?:\brisk(?:\s+(?:level|rating|score|assessment))?|\b(?:sc
                     r"(\d+(?:[.,]\d+)?)\s*(?:/|\bout\s+of\b|\bsur\b)\s*(\d+)\b"
                     r"(?![^\w.!?;\n]{0,8}(?:(?:very|tres)\s+)?(?:" + _ANY + r")\b)")
 _SCALES = (3, 5, 10, 100)
+_WORTH_READING = re.compile(r"risk|risque|overall|verdict|conclusion|evaluation|assessment|rating|bilan|appreciation")
 
 
 def _from_score(score: str, scale: str) -> str | None:
@@ -109,6 +123,8 @@ def _stands(text: str, match: re.Match[str]) -> bool:
     """Whether a level found is the answer's own rating: not negated, not one of a list, not in
     a question ("Is it high risk?")."""
     before, after = text[max(0, match.start(1) - 30):match.start(1)], text[match.end(1):match.end(1) + 60]
+    if _PLACE_BEFORE.search(text[max(0, match.start() - 30):match.start()]) or _PLACE_AFTER.match(after):
+        return False
     return not (_NEGATED.search(before) or _LISTED.search(before) or _AFTER_LISTED.match(after)
                 or _ASKED.match(after))
 
@@ -118,10 +134,10 @@ def risk_level(answer: str | None) -> str | None:
     """One of LEVELS ("low", "low-medium", "medium", "medium-high", "high"): the risk level an
     answer gives (see the module's docstring); None when it gives none."""
     text = fold(answer or "")
-    if "risk" not in text and "risque" not in text:
+    if not _WORTH_READING.search(text):
         return None
     text = _RANGE.sub(_joined, text)
-    for pattern in ((_LABELLED_EN, _LABELLED_FR), (_BEFORE,)):
+    for pattern in ((_LABELLED_EN, _LABELLED_FR, _VERDICT), (_BEFORE,)):
         found = [m for p in pattern for m in p.finditer(text) if _stands(text, m)]
         if found:
             return _READ[min(found, key=lambda m: m.start()).group(1)]

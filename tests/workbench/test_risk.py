@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from workbench.risk import risk_level
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
 
 @pytest.mark.parametrize(("answer", "level"), [
@@ -112,3 +117,31 @@ def test_a_labelled_score_without_a_word_is_read_on_the_five_levels(answer, leve
 ])
 def test_a_score_that_is_not_a_rating_gives_none(answer):
     assert risk_level(answer) is None
+
+
+def test_the_labelled_set_of_answers_as_models_set_them_out():
+    rows = [json.loads(line) for line in (ASSETS / "risk_eval.jsonl").open(encoding="utf-8")]
+    assert len(rows) >= 30 and sum(r["level"] is None for r in rows) >= 3
+    misses = [(r["level"], risk_level(r["answer"]), r["answer"]) for r in rows if risk_level(r["answer"]) != r["level"]]
+    assert len(misses) <= len(rows) // 20, misses
+
+
+# what the labelled set found unread, in other words
+@pytest.mark.parametrize(("answer", "level"), [
+    ("Overall rating: 2 out of 5 (low).", "low"),
+    ("Risk score: 4 out of 5", "medium-high"),
+    ("The risk in this case is low.", "low"),
+    ("We would rate the risk as high.", "high"),
+    ("Overall assessment: 🟢 Low", "low"),
+    ("Verdict : élevé.", "high"),
+    # a level that rates a place, not the transaction
+    ("The wire goes to a high-risk jurisdiction, but the overall risk is low.", "low"),
+    ("Virement vers un pays à haut risque ; risque global : moyen.", "medium"),
+    ("The payment goes to a high-risk country.", None),
+    ("Le virement part vers un pays à risque élevé.", None),
+    # a verdict's label with something other than a level after it
+    ("Assessment: high amount, new payee.", None),
+    ("Overall, this looks fine.", None),
+])
+def test_ratings_the_labelled_set_taught(answer, level):
+    assert risk_level(answer) == level
