@@ -6,6 +6,7 @@ check can ask whether an answer states a figure without a regex per way of writi
                                              narrow no-break ones), points or apostrophes
     5 % · 5% · 5 pour cent · 5 percent       a percentage: 5, and 0.05
     1.2 million · 1,2 Md€ · 3bn · 250k       a scale word: 1.2, and 1,200,000
+    23:00 · 23h00 · 23 h 30 · 11 pm          a time of day, one figure: 23 (11 pm also 11), 23.5
 
 A figure whose one separator can be read both ways ("1,234", "1.500": a thousands separator in
 English, a decimal one in French) means either. A figure inside a word ("Q3", "H1") is no figure.
@@ -30,6 +31,9 @@ _NUMBER = re.compile(r"""
 _PERCENT = re.compile(r"\s?(?:%|pour\s?cent|per\s?cent|percent)", re.IGNORECASE)
 _SCALE = re.compile(r"\s?(?:[€$£]\s?)?(k|thousands?|milles?|mn|m|millions?|bn|billions?|mds?|milliards?|tn|"
                     r"trillions?)\b", re.IGNORECASE)
+# "23:00", "23h30", "23 h 30", "11:30 pm", "11 pm": the minutes are no figure of their own
+_TIME = re.compile(r"(?<![\w.,':])(?:(?P<h>[01]?\d|2[0-3])\s?(?::|h\s?)(?P<m>[0-5]\d)(?![\d:])"
+                   r"|(?P<h12>1[0-2]|0?[1-9])(?=\s?[ap]\.?m\b))(?:\s?(?P<half>[ap])\.?m\b\.?)?", re.IGNORECASE)
 _SCALES = {"k": 1e3, "thousand": 1e3, "mille": 1e3, "mn": 1e6, "m": 1e6, "million": 1e6, "bn": 1e9,
            "billion": 1e9, "md": 1e9, "milliard": 1e9, "tn": 1e12, "trillion": 1e12}
 
@@ -74,11 +78,31 @@ def _normalized(text: str) -> tuple[str, list[int]]:
     return "".join(out), [*origin, len(text)]
 
 
+def _times(norm: str) -> list[tuple[Figure, int, int]]:
+    """The times of day in `norm`, each one figure: its hour on the 24-hour clock, with the minutes
+    as a fraction of it (23:30 is 23.5); "11 pm" is also 11, as written."""
+    out = []
+    for m in _TIME.finditer(norm):
+        hour, minutes, half = int(m["h"] or m["h12"]), int(m["m"] or 0), (m["half"] or "").lower()
+        if half and hour > 12:
+            continue  # "23:00 pm": the number is read as written
+        clock = hour % 12 + (12 if half == "p" else 0) if half else hour
+        values = tuple(dict.fromkeys((clock + minutes / 60, hour + minutes / 60)))
+        written = m[0].rstrip()
+        out.append((Figure(written, values, values[0]), m.start(), m.start() + len(written)))
+    return out
+
+
 def placed_figures(text: str) -> list[tuple[Figure, int, int]]:
     """Every figure stated in `text`, in order, with where it is written in `text` (start, end)."""
     norm, origin = _normalized(text)
-    out = []
+    times = _times(norm)
+    out = [(f, origin[start], origin[end]) for f, start, end in times]
+    time_starts = [start for _, start, _ in times]
     for m in _NUMBER.finditer(norm):
+        at = bisect.bisect_right(time_starts, m.start()) - 1  # the last time starting at or before it
+        if at >= 0 and m.start() < times[at][2]:
+            continue  # the hour or the minutes of a time
         values = _readings(m)
         stated = values[0]
         after = norm[m.end():m.end() + 24]
@@ -93,7 +117,7 @@ def placed_figures(text: str) -> list[tuple[Figure, int, int]]:
         written = norm[m.start():end].rstrip()
         out.append((Figure(written, tuple(dict.fromkeys(values)), stated),
                     origin[m.start()], origin[m.start() + len(written)]))
-    return out
+    return sorted(out, key=lambda placed: placed[1]) if times else out
 
 
 def figures(text: str) -> list[Figure]:

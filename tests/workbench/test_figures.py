@@ -69,6 +69,19 @@ def test_where_an_answer_writes_a_figure_the_other_does_not_state_is_found_in_it
     assert unshared_places("It is 15.", "Il vaut 15,0.") == []
 
 
+def test_a_time_of_day_is_one_figure_however_it_is_written():
+    # the transaction's hour, as two models write it: no "only A states 00"
+    assert unshared("The wire was sent at 23:00.", "Le virement a été émis à 23h00.") == ([], [], ["23:00"])
+    assert unshared("Sent at 23:00.", "Sent at 11 pm, to a new payee.") == ([], [], ["23:00"])
+    assert unshared("Envoyé à 23 h.", "Sent at 23:00.") == ([], [], ["23"])
+    assert unshared("At 23:30.", "À 23 h 30.") == ([], [], ["23:30"])
+    assert unshared("At 23:30.", "À 23 h.") == (["23:30"], ["23"], [])
+    assert unshared("At 2 a.m.", "At 02:00, then 3 PMs approved it.") == ([], ["3"], ["2 a.m."])
+    text = "Envoyé à 23\u202fh\u202f30."
+    assert [text[a:b] for a, b in unshared_places(text, "Sent at 23:00.")] == ["23\u202fh\u202f30"]  # as written
+    assert states("sent at 11:30 pm", 23.5) and states("sent at 11 pm", 11) and not states("at 23:00", 0)
+
+
 def test_a_numbered_lists_markers_are_found_after_blank_lines_indents_and_tabs_not_across_lines():
     """The markers' pattern takes the spaces and tabs before a marker on its own line only: it once
     took newlines too, which made each line's start scan every newline after it."""
