@@ -33,8 +33,12 @@ FUNCTION_WORDS = {
            "il", "elle", "mais", "ou", "donc", "car", "après", "avant", "aucun", "aucune", "plus",
            "très", "quel", "quelle", "pourquoi", "comment"},
 }
-# one-word answers that are one language's only: "Non." to an English question is an answer in French
-SHORT_ANSWERS = {"en": {"yes", "no", "nope", "yeah", "thanks"}, "fr": {"oui", "non", "si", "merci"}}
+# one-word answers and questions that are one language's only: "Non." to an English question is an
+# answer in French, "Pourquoi ?" a question in French
+ONE_WORD = {"en": {"yes", "no", "nope", "yeah", "thanks", "why", "how", "what", "which", "who", "when", "where"},
+            "fr": {"oui", "non", "si", "merci", "pourquoi", "combien", "quoi", "quand", "où"}}
+# grammar words that are words of the other language too ("a swap", "on", "plus", "car", "son")
+SHARED_WORDS = {"a", "an", "as", "on", "i", "plus", "car", "son", "est", "ou"}
 FRENCH_ELISION = re.compile(r"^(l|d|qu|n|s|c|j|m|t)['’]", re.IGNORECASE)
 
 
@@ -85,13 +89,15 @@ def _prose_language(text: str) -> str:
     letters = sum(len(w) for w in words)
     if len(words) == 1 and not re.search(r"\d", text):
         word = words[0].lower()
-        return next((lang for lang in SUPPORTED if word in SHORT_ANSWERS[lang]), "und")
+        return next((lang for lang in SUPPORTED if word in ONE_WORD[lang]), "und")
     if letters < 6 or len(words) < 2:
         return "und"
     votes = function_word_votes(text)
     by_grammar = _clear_vote(votes)
     if by_grammar is not None:
         return by_grammar
+    if letters < SHORT_LETTERS and (by_grammar := _one_sided(text)):
+        return by_grammar  # "Le spread bid-ask ?" is French, whatever n-grams make of its jargon
     if letters < MIN_LETTERS:
         return "und"
     scores = language_scores(text)
@@ -99,6 +105,15 @@ def _prose_language(text: str) -> str:
     if abs(en - fr) < (SHORT_MARGIN if letters < SHORT_LETTERS else MIN_MARGIN):
         return _lone_vote(votes)
     return "en" if en > fr else "fr"
+
+
+def _one_sided(text: str) -> str | None:
+    """The language whose grammar words a short text has, when it has none of the other's and
+    none that both languages share: "Le cash-flow ?" (lingua: English, 92%), "What's the P/E?"."""
+    votes = function_word_votes(" ".join(w for w in _WORD.findall(text) if w.lower() not in SHARED_WORDS))
+    if (votes["en"] == 0) == (votes["fr"] == 0):
+        return None
+    return "en" if votes["en"] else "fr"
 
 
 def _lone_vote(votes: dict[str, int]) -> str:

@@ -59,6 +59,18 @@ def test_short_answers_with_figures(text, lang):
     assert detect_language(text) == lang
 
 
+@pytest.mark.parametrize(("text", "lang"), [
+    # a short question's grammar words decide where its jargon misleads n-grams (lingua reads
+    # "Le cash-flow ?" as English at 92%)
+    ("Le spread bid-ask ?", "fr"), ("Le cash-flow ?", "fr"), ("Un swap ?", "fr"), ("What's the P/E?", "en"),
+    ("Pourquoi ?", "fr"), ("Combien ?", "fr"), ("Why?", "en"), ("How much?", "en"),
+    # a grammar word both languages have decides nothing ("a": English article, French verb)
+    ("A swap?", "und"), ("Is a swap risky?", "en"), ("Comment ?", "und"),
+])
+def test_short_questions(text, lang):
+    assert detect_language(text) == lang
+
+
 def test_formulas_and_code_are_notation_not_a_language():
     """A French answer whose formula writes its labels in English, or that shows a code block,
     was "mixed": the words in them (\\text{Total debt}, for t in range) were counted as English."""
