@@ -5,6 +5,7 @@ check can ask whether an answer states a figure without a regex per way of writi
     1,234,567.5 · 1 234 567,5 · 1.234.567,5  thousands grouped by commas, spaces (also no-break and
                                              narrow no-break ones), points or apostrophes
     5 % · 5% · 5 pour cent · 5 percent       a percentage: 5, and 0.05
+    25 bp · 25 bps · 25 points de base       basis points: 25, and 0.25 (%) and 0.0025
     1.2 million · 1,2 Md€ · 3bn · 250k       a scale word: 1.2, and 1,200,000
     23:00 · 23h00 · 23 h 30 · 11 pm          a time of day, one figure: 23 (11 pm also 11), 23.5
 
@@ -29,6 +30,7 @@ _NUMBER = re.compile(r"""
     (?!\d|[.,]\d)
 """, re.VERBOSE)
 _PERCENT = re.compile(r"\s?(?:%|pour\s?cent|per\s?cent|percent)", re.IGNORECASE)
+_BASIS_POINTS = re.compile(r"\s?(?:bps?|pbs?|basis\s+points?|points?\s+de\s+base)\b", re.IGNORECASE)
 _SCALE = re.compile(r"\s?(?:[€$£]\s?)?(k|thousands?|milles?|mn|m|millions?|bn|billions?|mds?|milliards?|tn|"
                     r"trillions?)\b", re.IGNORECASE)
 # "23:00", "23h30", "23 h 30", "11:30 pm", "11 pm": the minutes are no figure of their own
@@ -114,6 +116,9 @@ def placed_figures(text: str) -> list[tuple[Figure, int, int]]:
         elif percent := _PERCENT.match(after):
             values += [v / 100 for v in values]
             end += percent.end()
+        elif basis := _BASIS_POINTS.match(after):  # "25 bp" is "0,25 %" in the other answer
+            values += [v / 100 for v in values] + [v / 10_000 for v in values]
+            end += basis.end()
         written = norm[m.start():end].rstrip()
         out.append((Figure(written, tuple(dict.fromkeys(values)), stated),
                     origin[m.start()], origin[m.start() + len(written)]))

@@ -82,6 +82,13 @@ def test_a_time_of_day_is_one_figure_however_it_is_written():
     assert states("sent at 11:30 pm", 23.5) and states("sent at 11 pm", 11) and not states("at 23:00", 0)
 
 
+def test_basis_points_are_the_percentage_they_stand_for():
+    assert unshared("Rates rose 25 bp.", "Les taux ont augmenté de 0,25 %.") == ([], [], ["25 bp"])
+    assert unshared("A 200 bps shock.", "Un choc de +200 points de base, soit 2 %.") == ([], [], ["200 bps"])
+    assert unshared("Spread: 150 basis points.", "Spread : 1,6 %.") == (["150 basis points"], ["1,6 %"], [])
+    assert states("a spread of 150 bp", 0.015) and states("a spread of 150 bp", 150)
+
+
 def test_a_numbered_lists_markers_are_found_after_blank_lines_indents_and_tabs_not_across_lines():
     """The markers' pattern takes the spaces and tabs before a marker on its own line only: it once
     took newlines too, which made each line's start scan every newline after it."""
