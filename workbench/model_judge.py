@@ -45,7 +45,9 @@ JUDGE_PARAMS = GenerationParams(temperature=0.0, top_p=1.0, top_k=0, max_new_tok
 # said after an experiment's reference answer, when it has one
 REFERENCE_NOTE = ("The team holds the reference answer right: an answer that contradicts it on a figure, a fact "
                   "or a refusal is wrong; one that agrees with it in other words is right.")
-_VERDICT = re.compile(r"\[\[\s*(1|2|tie|both bad)\s*\]\]", re.IGNORECASE)
+_VERDICT = re.compile(r"\[\[\s*(1|2|tie|both[ _-]?bad)\s*\]\]", re.IGNORECASE)
+# the verdict line said another way: "Verdict: [1]", "**Verdict:** Answer 2", "Verdict: tie."
+_VERDICT_LINE = re.compile(r"^\W*verdict\W*(?:answer\s*)?(1|2|tie|both[ _-]?bad)\W*$", re.IGNORECASE | re.MULTILINE)
 ORDERS = ("A", "B")  # which system's answer is read first: one reading each
 MAX_JUDGE_CONCURRENCY = 8
 MAX_RULES_CHARS = 2000  # of the house rules a team gives the judge
@@ -83,11 +85,12 @@ def judge_request(rec: dict[str, Any], first: str, rules: str | None = None) -> 
 
 def read_verdict(reply: str, first: str) -> str | None:
     """The verdict a judge's reply ends with, as the system it names (answer 1 is system
-    `first`'s): one of VERDICTS, or None when the reply holds none."""
-    found = _VERDICT.findall(reply)
+    `first`'s): one of VERDICTS, or None when the reply holds none. A verdict line written
+    otherwise than asked ("Verdict: [1]", "**Verdict:** Answer 2") is read too; prose is not."""
+    found = _VERDICT.findall(reply) or _VERDICT_LINE.findall(reply)
     if not found:
         return None
-    said = found[-1].lower()
+    said = re.sub(r"[ _-]+", " ", found[-1].lower())
     if said in ("1", "2"):
         second = "B" if first == "A" else "A"
         return f"{first if said == '1' else second} better"
@@ -96,7 +99,7 @@ def read_verdict(reply: str, first: str) -> str | None:
 
 def _reason(reply: str) -> str:
     """The judge's words without its verdict line."""
-    lines = [line for line in reply.strip().splitlines() if not _VERDICT.search(line)]
+    lines = [line for line in reply.strip().splitlines() if not (_VERDICT.search(line) or _VERDICT_LINE.match(line))]
     return " ".join(" ".join(lines).split())
 
 

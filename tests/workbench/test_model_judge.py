@@ -98,6 +98,12 @@ def test_a_verdict_line_names_the_system_whichever_answer_was_read_first():
     assert read_verdict("Verdict: [[ both bad ]]", first="A") == "Both bad"
     assert read_verdict("[[1]] looked better at first, but no.\nVerdict: [[2]]", first="A") == "B better"  # the last
     assert read_verdict("Answer 1 is better.", first="A") is None
+    # a verdict line written otherwise than asked is still one
+    assert read_verdict("B is wrong on the figure.\nVerdict: [1]", first="A") == "A better"
+    assert read_verdict("**Verdict:** Answer 2", first="A") == "B better"
+    assert read_verdict("Verdict: tie.", first="A") == "Tie"
+    assert read_verdict("Verdict: [[both_bad]]", first="A") == "Both bad"
+    assert read_verdict("The verdict depends on 1 thing.", first="A") is None
 
 
 def test_the_judge_reads_the_question_its_transaction_and_the_answers_not_the_reasoning():
