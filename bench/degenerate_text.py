@@ -30,7 +30,8 @@ PIECES = {"newlines": "\n", "blank lines with spaces": " \n", "spaces": " ", "op
           "backticks": "`", "code fences": "```\n", "tag openings": "<a", "autolinks": "<http://a",
           "think tags": "<think>", "digits and commas": "1,", "decimals": "1.", "percentages": "12% ",
           "list dashes": "- ", "headings": "# ", "stars": "*", "words": "risk ", "backslashes": "\\",
-          "times": "23:00 ", "clock hours": "11 pm ", "verdicts": "Overall: ", "places": "pays a risque "}
+          "times": "23:00 ", "clock hours": "11 pm ", "verdicts": "Overall: ", "places": "pays a risque ",
+          "dates": "15/03/2024 ", "day numbers": "1 ", "day and month": "15 March "}
 READERS = {"safe_markdown": safe_markdown, "marked_answer": lambda text: marked_answer(text, "It is 1."),
            "unshared_places": lambda text: unshared_places(text, "It is 1."),
            "part_language": lambda text: part_language.__wrapped__(text),  # not its cache

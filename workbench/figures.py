@@ -7,7 +7,8 @@ check can ask whether an answer states a figure without a regex per way of writi
     5 % · 5% · 5 pour cent · 5 percent       a percentage: 5, and 0.05
     25 bp · 25 bps · 25 points de base       basis points: 25, and 0.25 (%) and 0.0025
     1.2 million · 1,2 Md€ · 3bn · 250k       a scale word: 1.2, and 1,200,000
-    23:00 · 23h00 · 23 h 30 · 11 pm          a time of day, one figure: 23 (11 pm also 11), 23.5
+    23:00 · 23h00 · 11 pm · 15 mars 2024     a time of day, a date: one figure each
+                                             (workbench.dates_times)
 
 A figure whose one separator can be read both ways ("1,234", "1.500": a thousands separator in
 English, a decimal one in French) means either. A figure inside a word ("Q3", "H1") is no figure.
@@ -22,6 +23,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from workbench.dates_times import dates_and_times
+
 _NUMBER = re.compile(r"""
     (?<![\w.,'])                                          # not inside a word or another figure
     (?P<sign>[-−](?=\d))?
@@ -33,9 +36,6 @@ _PERCENT = re.compile(r"\s?(?:%|pour\s?cent|per\s?cent|percent)", re.IGNORECASE)
 _BASIS_POINTS = re.compile(r"\s?(?:bps?|pbs?|basis\s+points?|points?\s+de\s+base)\b", re.IGNORECASE)
 _SCALE = re.compile(r"\s?(?:[€$£]\s?)?(k|thousands?|milles?|mn|m|millions?|bn|billions?|mds?|milliards?|tn|"
                     r"trillions?)\b", re.IGNORECASE)
-# "23:00", "23h30", "23 h 30", "11:30 pm", "11 pm": the minutes are no figure of their own
-_TIME = re.compile(r"(?<![\w.,':])(?:(?P<h>[01]?\d|2[0-3])\s?(?::|h\s?)(?P<m>[0-5]\d)(?![\d:])"
-                   r"|(?P<h12>1[0-2]|0?[1-9])(?=\s?[ap]\.?m\b))(?:\s?(?P<half>[ap])\.?m\b\.?)?", re.IGNORECASE)
 _SCALES = {"k": 1e3, "thousand": 1e3, "mille": 1e3, "mn": 1e6, "m": 1e6, "million": 1e6, "bn": 1e9,
            "billion": 1e9, "md": 1e9, "milliard": 1e9, "tn": 1e12, "trillion": 1e12}
 
@@ -47,13 +47,16 @@ class Figure:
     text: str
     values: tuple[float, ...]
     stated: float  # the value it plainly states: scaled by its scale word, a percentage as written
+    also: tuple[float, ...] = ()  # what else it states without being it: a date's day and year
+    exact: bool = False  # a date or a time: never the same as another rounded (15 and 16 March)
 
 
 def stated_figures(text: str) -> list[int | float]:
     """The values `text` states, each once, in order (a whole one as an integer): what a number
     check on an answer that must agree with it asks for ("The P/E ratio is 15, i.e. 60 / 4"
     gives 15, 60 and 4)."""
-    return [int(v) if v.is_integer() else v for v in dict.fromkeys(f.stated for f in figures(text))]
+    stated = (v for f in figures(text) for v in (f.also or (f.stated,)))  # a date: its day and year
+    return [int(v) if v.is_integer() else v for v in dict.fromkeys(stated)]
 
 
 def _readings(m: re.Match[str]) -> list[float]:
@@ -80,31 +83,17 @@ def _normalized(text: str) -> tuple[str, list[int]]:
     return "".join(out), [*origin, len(text)]
 
 
-def _times(norm: str) -> list[tuple[Figure, int, int]]:
-    """The times of day in `norm`, each one figure: its hour on the 24-hour clock, with the minutes
-    as a fraction of it (23:30 is 23.5); "11 pm" is also 11, as written."""
-    out = []
-    for m in _TIME.finditer(norm):
-        hour, minutes, half = int(m["h"] or m["h12"]), int(m["m"] or 0), (m["half"] or "").lower()
-        if half and hour > 12:
-            continue  # "23:00 pm": the number is read as written
-        clock = hour % 12 + (12 if half == "p" else 0) if half else hour
-        values = tuple(dict.fromkeys((clock + minutes / 60, hour + minutes / 60)))
-        written = m[0].rstrip()
-        out.append((Figure(written, values, values[0]), m.start(), m.start() + len(written)))
-    return out
-
-
 def placed_figures(text: str) -> list[tuple[Figure, int, int]]:
     """Every figure stated in `text`, in order, with where it is written in `text` (start, end)."""
     norm, origin = _normalized(text)
-    times = _times(norm)
-    out = [(f, origin[start], origin[end]) for f, start, end in times]
-    time_starts = [start for _, start, _ in times]
+    whole = dates_and_times(norm)
+    out = [(Figure(f.written, f.values, f.values[0], f.also, exact=True), origin[f.start], origin[f.end])
+           for f in whole]
+    starts = [f.start for f in whole]
     for m in _NUMBER.finditer(norm):
-        at = bisect.bisect_right(time_starts, m.start()) - 1  # the last time starting at or before it
-        if at >= 0 and m.start() < times[at][2]:
-            continue  # the hour or the minutes of a time
+        at = bisect.bisect_right(starts, m.start()) - 1  # the last date or time starting at or before it
+        if at >= 0 and m.start() < whole[at].end:
+            continue  # a part of a date or a time
         values = _readings(m)
         stated = values[0]
         after = norm[m.end():m.end() + 24]
@@ -122,7 +111,7 @@ def placed_figures(text: str) -> list[tuple[Figure, int, int]]:
         written = norm[m.start():end].rstrip()
         out.append((Figure(written, tuple(dict.fromkeys(values)), stated),
                     origin[m.start()], origin[m.start() + len(written)]))
-    return sorted(out, key=lambda placed: placed[1]) if times else out
+    return sorted(out, key=lambda placed: placed[1]) if whole else out
 
 
 def figures(text: str) -> list[Figure]:
@@ -138,7 +127,7 @@ def same_figure(stated: float, expected: float, tolerance: float = 0.0) -> bool:
 
 def among(stated: list[Figure], expected: float, tolerance: float = 0.0) -> bool:
     """Whether one of the figures `stated` (a text's figures) is `expected`, within `tolerance`."""
-    return any(same_figure(v, expected, tolerance) for f in stated for v in f.values)
+    return any(same_figure(v, expected, tolerance) for f in stated for v in (*f.values, *f.also))
 
 
 def states(text: str, expected: float, tolerance: float = 0.0) -> bool:
@@ -174,18 +163,20 @@ def answer_figures(text: str) -> list[str]:
 
 def _all_values(placed: tuple[tuple[Figure, int, int], ...]) -> list[float]:
     """Every value the figures of `placed` can stand for, sorted (for _stated_in's search)."""
-    return sorted(v for f, _, _ in placed for v in f.values)
+    return sorted(v for f, _, _ in placed for v in (*f.values, *f.also))
 
 
 def _stated_in(f: Figure, values: list[float]) -> bool:
     """Whether one of `values` (sorted: _all_values of the other answer) is the figure `f`, or it
     rounded another way (within ROUNDING). Only the values near each of f's are looked at: a
-    value within ROUNDING of v lies within ROUNDING·|v|/(1 − ROUNDING) of it."""
+    value within ROUNDING of v lies within ROUNDING·|v|/(1 − ROUNDING) of it. A date or a time is
+    only itself: 15 and 16 March 2024 are 0.00005% apart as day numbers."""
+    rounding = 0.0 if f.exact else ROUNDING
     for v in f.values:
-        reach = ROUNDING * abs(v) / (1 - ROUNDING) + 1e-12
+        reach = rounding * abs(v) / (1 - rounding) + 1e-9 * abs(v) + 1e-12
         start = bisect.bisect_left(values, v - reach)
         for w in values[start:bisect.bisect_right(values, v + reach)]:
-            if same_figure(v, w, ROUNDING):
+            if same_figure(v, w, rounding):
                 return True
     return False
 

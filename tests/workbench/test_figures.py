@@ -82,6 +82,27 @@ def test_a_time_of_day_is_one_figure_however_it_is_written():
     assert states("sent at 11:30 pm", 23.5) and states("sent at 11 pm", 11) and not states("at 23:00", 0)
 
 
+def test_a_date_is_one_figure_however_it_is_written():
+    assert unshared("On 15/03/2024 the client sent 5,000 USD.", "Le 15 mars 2024, le client a envoyé 5 000 USD.") == (
+        [], [], ["15/03/2024", "5,000"])  # not "only A states 03"
+    assert unshared("DORA applies from 17 January 2025.", "DORA s'applique depuis le 17/01/2025.") == (
+        [], [], ["17 January 2025"])
+    assert unshared("Deadline: 2025-01-17.", "Échéance : 1er février 2025.") == (
+        ["2025-01-17"], ["1er février 2025"], [])
+    # a day apart is another day, however close the two are as numbers
+    assert unshared("Deadline: March 15, 2024.", "Échéance : 16 mars 2024.") == (
+        ["March 15, 2024"], ["16 mars 2024"], [])
+    # 03/04/2024 is 3 April in Europe, March 4 in the United States: either
+    assert unshared("On 03/04/2024.", "On March 4, 2024.")[2] == ["03/04/2024"]
+    assert unshared("On 03/04/2024.", "Le 3 avril 2024.")[2] == ["03/04/2024"]
+    # a date states its year and its day too, for the other answer and for a check
+    assert unshared("In 2024, revenue rose.", "On 15 March 2024, revenue rose.") == ([], ["15 March 2024"], ["2024"])
+    assert states("on 15 March 2024", 2024) and states("on 15 March 2024", 15) and not states("on 15 March 2024", 3)
+    assert stated_figures("DORA applies from 17 January 2025, at 23:00.") == [17, 2025, 23]
+    # no such day: its numbers are read as written
+    assert [f.text for f in figures("31/02/2024")] == ["31", "02", "2024"]
+
+
 def test_basis_points_are_the_percentage_they_stand_for():
     assert unshared("Rates rose 25 bp.", "Les taux ont augmenté de 0,25 %.") == ([], [], ["25 bp"])
     assert unshared("A 200 bps shock.", "Un choc de +200 points de base, soit 2 %.") == ([], [], ["200 bps"])
