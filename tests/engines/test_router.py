@@ -94,6 +94,10 @@ def test_a_further_ask_on_the_same_task_is_not_mixed():
     assert classify("Assess this wire and give me the risk level.").route == "transaction_risk"
     assert classify("Évalue ce virement et donne-moi le niveau de risque.").route == "transaction_risk"
     assert classify("Assess this wire and give me a stock tip.").route == "mixed_intent"
+    # words a compliance question uses too are no everyday subject
+    assert classify("Screen this wire, and how should we treat a partial name match?").route == "transaction_risk"
+    assert classify("Explain capital controls, and how does capital flight affect them?").route == "governance"
+    assert classify("Évalue ce paiement, et quel est le risque de vol de carte ?").route == "transaction_risk"
     # an everyday word in the task itself is no second ask
     assert classify("The client runs a restaurant; is this cash deposit normal, "
                     "and what should I check?").route == "transaction_risk"
