@@ -3,7 +3,8 @@
 A refusal is an answer that declines the request ("I can't help with that", "Je ne peux pas vous
 aider"), usually near its start. Phrases that merely mention inability inside a substantive answer
 ("the bank cannot release the payment until…"), or that hedge an answer they go on to give ("I
-can't provide a definitive rating without the history, but…"), do not count: we look at the
+can't provide a definitive rating without the history, but…") or set one part of the request
+aside ("I can't help with the second part of your request, but here is the assessment"), do not count: we look at the
 opening sentences and at explicit refusal formulas only. Accuracy on a labelled set:
 bench/answer_reading.py.
 """
@@ -39,6 +40,13 @@ _REFUSAL = re.compile("|".join(_PATTERNS), re.IGNORECASE)
 # "I can't provide a definitive rating without…, but…" hedges an answer it goes on to give
 _HEDGE = re.compile(r"\W+(?:\w+\W+){0,3}?(?:definitive|certain|certainty|exact|precise|firm|final|100 ?%|"
                     r"définitive?|certaine?|certitude|exacte?|précise?|ferme)\b", re.IGNORECASE)
+# "I can't help with the second part of your request, but here is the assessment": a part set
+# aside (what System B's cautious route asks for), the rest answered
+_A_PART = re.compile(r"[^.!?\n]{0,25}?\b(?:with|on|for|to|à|pour|sur|de) "
+                     r"(?:(?:the|your|that|this) (?:second|other|last|latter|remaining|unrelated|off-topic) "
+                     r"(?:part|request|question|ask|task)|(?:that|this) part|"
+                     r"(?:la|cette|votre) (?:seconde|deuxième|dernière|autre) (?:partie|demande|question)|"
+                     r"cette partie)\b", re.IGNORECASE)
 OPENING_CHARS = 400  # refusals state themselves up front
 
 
@@ -47,4 +55,5 @@ def is_refusal(text: str) -> bool:
     if not text or not text.strip():
         return False
     opening = text.strip()[:OPENING_CHARS]
-    return any(not _HEDGE.match(opening, found.end()) for found in _REFUSAL.finditer(opening))
+    return any(not (_HEDGE.match(opening, found.end()) or _A_PART.match(opening, found.end()))
+               for found in _REFUSAL.finditer(opening))

@@ -53,6 +53,17 @@ def test_answers_that_only_sound_like_refusals(text):
     assert not is_refusal(text)
 
 
+@pytest.mark.parametrize("text", [
+    "I can't help with the second part of your request (the poem), but here is the assessment: risk high.",
+    "I cannot assist with that part; the transfer itself looks risky.",
+    "Je ne peux pas répondre à la seconde partie de votre demande, mais voici l'analyse : risque élevé.",
+])
+def test_a_part_set_aside_with_the_rest_answered_is_no_refusal(text):
+    # what System B's cautious route asks of a mixed-intent question
+    assert not is_refusal(text)
+    assert is_refusal("I can't help you launder money, and this part of the law is clear.")
+
+
 def test_a_refusal_after_the_opening_is_part_of_an_answer():
     answer = "Risk: high. " + "The amount is far above the customer's average. " * 10 + "I can't help with the rest."
     assert not is_refusal(answer)
