@@ -77,10 +77,23 @@ def _clear_vote(votes: dict[str, int]) -> str | None:
     return None
 
 
+# a Markdown quotation: "> An institution shall not incur an exposure…"
+_QUOTED = re.compile(r"^ {0,3}>.*$", re.MULTILINE)
+
+
+def _own_words(text: str) -> str:
+    """`text` without its formulas and code blocks (workbench.notation: their words are notation)
+    and, where it has words of its own, without what it quotes: a French answer that quotes an
+    English regulation word for word is in French."""
+    text = prose(text)
+    unquoted = _QUOTED.sub(" ", text)
+    return unquoted if _WORD.search(unquoted) else text
+
+
 def detect_language(text: str) -> str:
     """"en", "fr", or "und" when the text is too short or too mixed to call. Its formulas and code
-    blocks are left out (workbench.notation): their words are notation."""
-    return _prose_language(prose(text or ""))
+    blocks, and what it quotes (see _own_words), are left out."""
+    return _prose_language(_own_words(text or ""))
 
 
 def _prose_language(text: str) -> str:
@@ -130,10 +143,10 @@ def _lone_vote(votes: dict[str, int]) -> str:
 def part_language(text: str) -> str:
     """"en", "fr", "mixed" (paragraphs in both, as System B's bilingual refusal), "und" (too short
     or too mixed within a paragraph to call) or "none" (no text). A paragraph that is only a
-    formula or a code block is not one that could be in a language."""
+    formula, a code block or a quotation is not one that could be in the answer's language."""
     if not text.strip():
         return "none"
-    text = prose(text)
+    text = _own_words(text)
     found = [_prose_language(p) for p in re.split(r"\n\s*\n", text) if p.strip()]
     if len(set(found) - {"und"}) > 1:
         return "mixed"

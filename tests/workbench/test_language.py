@@ -83,3 +83,12 @@ def test_formulas_and_code_are_notation_not_a_language():
     assert part_language(formula) == "fr" and part_language(code) == "fr"
     assert detect_language("\\[ \\text{Total debt of the firm} \\]") == "und"  # a formula alone: none to call
     assert part_language("The ratio is \\( \\frac{a}{b} \\) for the year.") == "en"
+
+
+def test_what_an_answer_quotes_is_not_its_language():
+    quoting = ("L'article 395 du CRR fixe la limite :\n\n> An institution shall not incur an exposure to a client "
+               "the value of which exceeds 25% of its Tier 1 capital.\n\nUne exposition ne peut donc pas dépasser "
+               "25 % des fonds propres de catégorie 1.")
+    assert part_language(quoting) == "fr"  # was "mixed", so not counted in the question's language
+    assert part_language("> The institution shall report each transaction by T+1.") == "en"  # a quote alone is read
+    assert part_language(quoting.replace("> An", "An")) == "mixed"  # unquoted, the English is the answer's own
