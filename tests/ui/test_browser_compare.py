@@ -123,7 +123,7 @@ def test_single_comparisons_are_logged_kept_across_a_reload_and_shown_again(page
     # the questions explored one at a time, as an experiment file to run as a batch
     asked = load_experiments(download(page, "#cmp-log-experiments", tmp_path / "my-questions.jsonl"))
     assert [(e.query, e.transaction is not None, e.lang) for e in asked] == [
-        (risk, True, "en"), ("What is a bond?", False, None)]  # four words: too few to tell the language
+        (risk, True, "en"), ("What is a bond?", False, "en")]  # its grammar words tell, however short
 
     page.reload()  # the columns are empty again, the log is not
     page.get_by_role("tab", name="Compare").click()

@@ -109,13 +109,14 @@ def test_the_figures_only_one_answer_states_are_marked_in_it_and_nowhere_a_mark_
     # escaped as ever; nothing marked in code or a link
     assert shown(parts[1], a["response"]) == (f"The P/E is 60 / 4 = **{MARK}15</mark>** &lt;b>x&lt;/b>, "
                                               "see `15` or [2024](https://x.io/15).")
-    assert shown(parts[4], b["response"]) == f"Le PER vaut 60 / 4 = {MARK}16</mark>."
+    french = f'<div lang="fr">\n\nLe PER vaut 60 / 4 = {MARK}16</mark>.\n\n</div>'  # marked French for screen readers
+    assert shown(parts[4], b["response"]) == french
     assert "Figures: only A states 15, 2024" in differ
     refused = answered("demo-model", "Je ne peux pas répondre à 15 questions.", refusal=True)
     parts, _ = shown_record({"experiment_id": "adhoc-3", "query": "P/E?", "system_a": a, "system_b": refused})
     assert MARK not in parts[1] + parts[4], "a refusal states no result to set figures against"
     blind = {"experiment_id": "adhoc-4", "query": "P/E?", "system_a": a, "system_b": b, "blind_left": "B"}
-    assert shown(shown_record(blind)[0][1], b["response"]) == f"Le PER vaut 60 / 4 = {MARK}16</mark>.", "blind too"
+    assert shown(shown_record(blind)[0][1], b["response"]) == french, "blind too"
     assert marked_answer("15 <i>", "16") == f"{MARK}15</mark> &lt;i>"
     assert marked_answer("```\nrate = 15\n```\nIt is 15.", "16") == f"```\nrate = 15\n```\nIt is {MARK}15</mark>."
     # nor in a formula, which the page typesets (a tag in it would leave it as raw LaTeX)

@@ -18,7 +18,7 @@ def _answered(text: str, model: str, refusal: bool = False) -> SystemRun:
 def _rec(exp_id: str, b_says: str = "Le ratio vaut 15.", category: str | None = "demo-calculation") -> dict:
     exp = Experiment(exp_id, "Calcule le ratio cours sur bénéfice d'une action à 60 euros ?", lang="fr",
                      category=category, expect={"contains": "15"})
-    return record(exp, {"A": _answered("The ratio is 15.", "deepseek-chat"), "B": _answered(b_says, "demo-model")},
+    return record(exp, {"A": _answered("Le ratio est de 15.", "deepseek-chat"), "B": _answered(b_says, "demo-model")},
                   GenerationParams(max_new_tokens=256))
 
 
@@ -38,7 +38,7 @@ def test_a_run_report_holds_its_settings_figures_findings_verdicts_and_disagreem
     assert "## Verdicts\n\n**Verdicts on run `nightly`:** A better 1 · B better 0" in text
     assert "**Model verdicts, `deepseek-chat`:** A better 1" in text
     assert "It gave the analysts' verdict in 1 of 1" in text
-    # e2: A passed its check, B did not, and B answered in French: listed with how they differ
+    # e2: A passed its check, B did not: listed with how they differ (e1, e3: both French, both passed)
     assert "## Where the answers disagree (1 experiment)" in text and "- `e2` — Calcule le ratio" in text
     assert "  - Checks passed: A 1 of 1; B 0 of 1" in text
     assert text.index("## Summary per system") < text.index("## By category") < text.index("## Verdicts")
