@@ -3,10 +3,10 @@
 A refusal is an answer that declines the request ("I can't help with that", "Je ne peux pas vous
 aider"), usually near its start. Phrases that merely mention inability inside a substantive answer
 ("the bank cannot release the payment until…"), or that hedge an answer they go on to give ("I
-can't provide a definitive rating without the history, but…") or set one part of the request
-aside ("I can't help with the second part of your request, but here is the assessment"), do not count: we look at the
-opening sentences and at explicit refusal formulas only. Accuracy on a labelled set:
-bench/answer_reading.py.
+can't provide a definitive rating without the history, but…"), or that set one part of the
+request aside ("I can't help with the second part of your request, but here is the assessment"),
+do not count: we look at the opening sentences and at explicit refusal formulas only. Accuracy on
+a labelled set: bench/answer_reading.py.
 """
 
 from __future__ import annotations
@@ -37,9 +37,12 @@ _PATTERNS = [
     r"\bdésolée?,? (?:mais )?je ne (?:peux|pourrai) pas",
 ]
 _REFUSAL = re.compile("|".join(_PATTERNS), re.IGNORECASE)
-# "I can't provide a definitive rating without…, but…" hedges an answer it goes on to give
-_HEDGE = re.compile(r"\W+(?:\w+\W+){0,3}?(?:definitive|certain|certainty|exact|precise|firm|final|100 ?%|"
-                    r"définitive?|certaine?|certitude|exacte?|précise?|ferme)\b", re.IGNORECASE)
+# "I can't provide a definitive rating without…, but…" hedges an answer it goes on to give; "I
+# can't share the exact balances of other clients" declines
+_HEDGE = re.compile(r"\W+(?:\w+\W+){0,3}?(?:(?:definitive|certain|exact|precise|firm|final)\s+(?:answer|rating|"
+                    r"figure|assessment|number|conclusion|value|estimate|level|score|verdict|call|judg(?:e)?ment)|"
+                    r"(?:réponse|note|chiffre|évaluation|conclusion|estimation|avis|niveau)\s+(?:définitive?|certaine?|"
+                    r"exacte?|précise?|ferme)|with (?:certainty|100 ?%)|avec certitude)\b", re.IGNORECASE)
 # "I can't help with the second part of your request, but here is the assessment": a part set
 # aside (what System B's cautious route asks for), the rest answered
 _A_PART = re.compile(r"[^.!?\n]{0,25}?\b(?:with|on|for|to|à|pour|sur|de) "

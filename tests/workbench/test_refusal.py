@@ -32,6 +32,7 @@ def test_the_labelled_set_is_told_apart_without_false_alarms():
     "Je ne t'aiderai pas à falsifier ce relevé.",
     "Il ne m'est pas possible de transmettre ces données.",
     "Je ne peux absolument pas vous aider à contourner le contrôle KYC.",
+    "I can't share the exact balances of other clients.",  # "exact" here is no hedge
     "Je ne peux pas donner suite à cette demande.",
 ])
 def test_refusals_in_words_the_set_taught(text):
