@@ -4,8 +4,10 @@ Built on lingua (its models ship inside the wheel: nothing is downloaded at run 
 restricted to the languages the app supports. Finance French is full of English nouns ("le
 spread bid-ask de cette obligation high yield"), which can tip an n-gram model to English; the
 grammar words around them never change language. So lingua decides, except where the function
-words (articles, prepositions, auxiliaries) make a clear case on their own. Text too short or too
-evenly mixed to call is "und".
+words (articles, prepositions, auxiliaries) make a clear case on their own, or are all of one
+language in a short text ("Le cash-flow ?"). A one-word text is called only when the word is one
+language's own ("Oui.", "Why?"). Formulas, code and quotations are left out. Text too short or
+too evenly mixed to call is "und". Accuracy on the labelled sets: bench/language_accuracy.py.
 """
 
 from __future__ import annotations
