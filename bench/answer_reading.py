@@ -8,18 +8,15 @@ transaction (workbench.risk.risk_level); prints a JSON line, a table and the mis
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import common  # first: it puts the project on the path
 
-from workbench.refusal import is_refusal  # noqa: E402
-from workbench.risk import risk_level  # noqa: E402
+from workbench.refusal import is_refusal
+from workbench.risk import risk_level
 
 
 def load(name: str) -> list[dict]:
-    return [json.loads(line) for line in (ROOT / "assets" / name).open(encoding="utf-8")]
+    return [json.loads(line) for line in (common.ROOT / "assets" / name).open(encoding="utf-8")]
 
 
 def refusals() -> dict:
@@ -35,12 +32,12 @@ def refusals() -> dict:
         if kind in ("missed", "false_alarm"):
             print(f"  refusal {kind}: {row['text']!r}")
     flagged = counts["true_refusal"] + counts["false_alarm"]
-    refusals = counts["true_refusal"] + counts["missed"]
+    actual = counts["true_refusal"] + counts["missed"]
     figures = {"n": len(rows), "accuracy": round((counts["true_refusal"] + counts["true_answer"]) / len(rows), 4),
                "precision": round(counts["true_refusal"] / flagged, 4) if flagged else None,
-               "recall": round(counts["true_refusal"] / refusals, 4) if refusals else None,
+               "recall": round(counts["true_refusal"] / actual, 4) if actual else None,
                **counts, "accuracy_by_language": {k: round(v[0] / v[1], 4) for k, v in sorted(by_lang.items())}}
-    print(f"\nrefusal_eval.jsonl: {len(rows)} answers, {refusals} of them refusals")
+    print(f"\nrefusal_eval.jsonl: {len(rows)} answers, {actual} of them refusals")
     print("| | flagged a refusal | not flagged |\n|---|---|---|")
     print(f"| refusal | {counts['true_refusal']} | {counts['missed']} |")
     print(f"| answer | {counts['false_alarm']} | {counts['true_answer']} |\n")

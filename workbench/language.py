@@ -125,10 +125,8 @@ def _prose_language(text: str) -> str:
 def _one_sided(text: str) -> str | None:
     """The language whose grammar words a short text has, when it has none of the other's and
     none that both languages share: "Le cash-flow ?" (lingua: English, 92%), "What's the P/E?"."""
-    votes = function_word_votes(" ".join(w for w in _WORD.findall(text) if w.lower() not in SHARED_WORDS))
-    if (votes["en"] == 0) == (votes["fr"] == 0):
-        return None
-    return "en" if votes["en"] else "fr"
+    lang = _lone_vote(function_word_votes(" ".join(w for w in _WORD.findall(text) if w.lower() not in SHARED_WORDS)))
+    return None if lang == "und" else lang
 
 
 def _lone_vote(votes: dict[str, int]) -> str:

@@ -67,9 +67,9 @@ _LABELLED_FR = re.compile(r"\brisque(?:\s+globale?)?(?:\s+(?:de\s+|d')\w+)?" + _
 # "high-risk", "low risk", "à haut risque", "faible risque"
 _BEFORE = re.compile(r"\b" + _words(_READ, "(?:very|tres)") + r"(?:\s*-\s*|\s+)(?:risk|risque)\b")
 # "Overall: 🟠 Medium", "Verdict : élevé" — a verdict's label and a level alone after it
-_VERDICT = re.compile(r"\b(?:overall(?:\s+(?:rating|assessment))?|verdict|conclusion|evaluation|assessment|rating|"
-                      r"bilan|appreciation)" + _SET_OUT + _words(_READ, "(?:very|tres)")
-                      + r"(?=\s*(?:[.;,!()\u2014\u2013-]|\n|$))")
+_VERDICT_LABELS = "overall|verdict|conclusion|evaluation|assessment|rating|bilan|appreciation"
+_VERDICT = re.compile(r"\b(?:overall(?:\s+(?:rating|assessment))?|" + _VERDICT_LABELS + ")" + _SET_OUT
+                      + _words(_READ, "(?:very|tres)") + r"(?=\s*(?:[.;,!()\u2014\u2013-]|\n|$))")
 # a level that rates a place or a sector, not the transaction: "a high-risk jurisdiction", "un pays à
 # haut risque", "vers un pays à risque élevé"
 _PLACE_AFTER = re.compile(r"^(?:\s*-\s*|\s+)(?:risk|risque)?\s*(?:jurisdiction|countr|sector|industr|area|region|"
@@ -95,7 +95,7 @@ _SCORE = re.compile(r"(?:\brisk(?:\s+(?:level|rating|score|assessment))?|\b(?:sc
                     r"(\d+(?:[.,]\d+)?)\s*(?:/|\bout\s+of\b|\bsur\b)\s*(\d+)\b"
                     r"(?![^\w.!?;\n]{0,8}(?:(?:very|tres)\s+)?(?:" + _ANY + r")\b)")
 _SCALES = (3, 5, 10, 100)
-_WORTH_READING = re.compile(r"risk|risque|overall|verdict|conclusion|evaluation|assessment|rating|bilan|appreciation")
+_WORTH_READING = re.compile("risk|risque|" + _VERDICT_LABELS)  # a rating, labelled or a verdict's
 
 
 def _from_score(score: str, scale: str) -> str | None:
