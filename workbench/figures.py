@@ -12,6 +12,8 @@ check can ask whether an answer states a figure without a regex per way of writi
 
 A figure whose one separator can be read both ways ("1,234", "1.500": a thousands separator in
 English, a decimal one in French) means either. A figure inside a word ("Q3", "H1") is no figure.
+What an answer states (answer_figures, unshared, stated_figures) leaves out a numbered list's
+markers and the numbers that are part of a name ("IFRS 9", "the CAC 40": workbench.named_numbers).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from workbench.dates_times import dates_and_times
+from workbench.named_numbers import blank_names
 
 _NUMBER = re.compile(r"""
     (?<![\w.,'])                                          # not inside a word or another figure
@@ -36,6 +39,8 @@ _PERCENT = re.compile(r"\s?(?:%|pour\s?cent|per\s?cent|percent)", re.IGNORECASE)
 _BASIS_POINTS = re.compile(r"\s?(?:bps?|pbs?|basis\s+points?|points?\s+de\s+base)\b", re.IGNORECASE)
 _SCALE = re.compile(r"\s?(?:[€$£]\s?)?(k|thousands?|milles?|mn|m|millions?|bn|billions?|mds?|milliards?|tn|"
                     r"trillions?)\b", re.IGNORECASE)
+_RANGE = re.compile(r"\s?[-–]\s?|\s(?:to|à)\s|\s(?P<and>and|et)\s", re.IGNORECASE)
+_BETWEEN = re.compile(r"\b(?:between|entre)\s$", re.IGNORECASE)
 _SCALES = {"k": 1e3, "thousand": 1e3, "mille": 1e3, "mn": 1e6, "m": 1e6, "million": 1e6, "bn": 1e9,
            "billion": 1e9, "md": 1e9, "milliard": 1e9, "tn": 1e12, "trillion": 1e12}
 
@@ -54,8 +59,8 @@ class Figure:
 def stated_figures(text: str) -> list[int | float]:
     """The values `text` states, each once, in order (a whole one as an integer): what a number
     check on an answer that must agree with it asks for ("The P/E ratio is 15, i.e. 60 / 4"
-    gives 15, 60 and 4)."""
-    stated = (v for f in figures(text) for v in (f.also or (f.stated,)))  # a date: its day and year
+    gives 15, 60 and 4; a numbered list's markers and a name's number, "IFRS 9", give none)."""
+    stated = (v for f, _, _ in _answer_figures(text) for v in (f.also or (f.stated,)))  # a date: its day, its year
     return [int(v) if v.is_integer() else v for v in dict.fromkeys(stated)]
 
 
@@ -83,6 +88,28 @@ def _normalized(text: str) -> tuple[str, list[int]]:
     return "".join(out), [*origin, len(text)]
 
 
+def _unit(norm: str, at: int) -> tuple[str, float, int] | None:
+    """The unit written at `at`, right after a number: ("scale", its factor, its length),
+    ("percent", 1, its length), ("basis points", 1, its length); None for none."""
+    after = norm[at:at + 24]
+    if scale := _SCALE.match(after):
+        return "scale", _SCALES[scale[1].lower().rstrip("s")], scale.end()
+    if percent := _PERCENT.match(after):
+        return "percent", 1.0, percent.end()
+    if basis := _BASIS_POINTS.match(after):
+        return "basis points", 1.0, basis.end()
+    return None
+
+
+def _range_start(norm: str, m: re.Match[str]) -> bool:
+    """Whether the number `m` opens a range whose other end follows: "1.2-1.5", "5 to 7", "between 3
+    and 4" ("and" only after "between" or "entre": "in 2023 and 2.5bn" is no range)."""
+    joined = _RANGE.match(norm, m.end())
+    if not joined or (joined["and"] and not _BETWEEN.search(norm, max(0, m.start() - 9), m.start())):
+        return False
+    return _NUMBER.match(norm, joined.end()) is not None
+
+
 def placed_figures(text: str) -> list[tuple[Figure, int, int]]:
     """Every figure stated in `text`, in order, with where it is written in `text` (start, end)."""
     norm, origin = _normalized(text)
@@ -96,18 +123,19 @@ def placed_figures(text: str) -> list[tuple[Figure, int, int]]:
             continue  # a part of a date or a time
         values = _readings(m)
         stated = values[0]
-        after = norm[m.end():m.end() + 24]
         end = m.end()
-        if scale := _SCALE.match(after):
-            factor = _SCALES[scale[1].lower().rstrip("s")]
-            values += [v * factor for v in values]
-            stated, end = stated * factor, end + scale.end()
-        elif percent := _PERCENT.match(after):
+        unit = _unit(norm, end)
+        if unit:
+            end += unit[2]
+        elif _range_start(norm, m):  # "1.2-1.5bn", "5 to 7 %": the range's unit is the first figure's too
+            unit = _unit(norm, _NUMBER.match(norm, _RANGE.match(norm, end).end()).end())
+        if unit and unit[0] == "scale":
+            values += [v * unit[1] for v in values]
+            stated *= unit[1]
+        elif unit and unit[0] == "percent":
             values += [v / 100 for v in values]
-            end += percent.end()
-        elif basis := _BASIS_POINTS.match(after):  # "25 bp" is "0,25 %" in the other answer
+        elif unit:  # "25 bp" is "0,25 %" in the other answer
             values += [v / 100 for v in values] + [v / 10_000 for v in values]
-            end += basis.end()
         written = norm[m.start():end].rstrip()
         out.append((Figure(written, tuple(dict.fromkeys(values)), stated),
                     origin[m.start()], origin[m.start() + len(written)]))
@@ -143,10 +171,11 @@ _LIST_MARKER = re.compile(r"^([ \t]*)\d{1,2}[.)](?=\s)", re.MULTILINE)
 
 @lru_cache(maxsize=4096)
 def _answer_figures(text: str) -> tuple[tuple[Figure, int, int], ...]:
-    """placed_figures of an answer, a numbered list's markers left out; read once per answer (a
-    run's table, summary and CSV all set its two answers' figures against each other)."""
+    """placed_figures of an answer, a numbered list's markers and the numbers that are part of a
+    name left out; read once per answer (a run's table, summary and CSV all set its two answers'
+    figures against each other)."""
     blanked = _LIST_MARKER.sub(lambda m: m[1] + " " * (len(m[0]) - len(m[1])), text)  # places kept
-    return tuple(placed_figures(blanked))
+    return tuple(placed_figures(blank_names(blanked)))
 
 
 def answer_figure_places(text: str) -> list[tuple[Figure, int, int]]:

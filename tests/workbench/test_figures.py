@@ -117,3 +117,34 @@ def test_a_numbered_lists_markers_are_found_after_blank_lines_indents_and_tabs_n
     assert unshared_places(answer, "") == [
         (answer.index("12"), answer.index("12") + 2), (answer.index("7"), answer.index("7") + 1),
         (answer.index("3.5"), answer.index("3.5") + 3)]
+
+
+@pytest.mark.parametrize("text", [
+    "Articles 6 and 9 of the regulation apply, as does art. 12.",
+    "Voir l'article R. 561-38 et l'article L561-2 du CMF, puis l'article 5 et l'annexe 2.",
+    "Le règlement (UE) 2019/2088 et la directive 2014/65/UE; Regulation (EU) No 575/2013.",
+    "IAS 39 gave way to IFRS 17 and AMLD 6; Tier 2 instruments; stage 3 loans; Pillar 1.",
+    "The Nikkei 225, the FTSE 250 and the Euro Stoxx 50 all closed lower.",
+    "See the 8-K and the 20-F filed after Covid-19.",
+    "Level 2 inputs; les actifs de niveau 3.",
+])
+def test_a_number_that_is_part_of_a_name_is_no_figure_an_answer_states(text):
+    assert unshared(text, "Nothing.") == ([], [], []) and stated_figures(text) == []
+    assert figures(text)  # read as numbers all the same: a check may ask for "16" (FATF Recommendation 16)
+
+
+def test_a_name_word_before_a_figure_with_a_unit_or_a_score_leaves_it_a_figure():
+    assert unshared("Tier 1 stands at 14%, stage 2%.", "Nothing.")[0] == ["14%", "2%"]
+    assert unshared("The DAX 1.5% higher; risk level 4 of 5; un niveau 3 sur 5.", "Rien.")[0] == [
+        "1.5%", "4", "5", "3"]
+    assert unshared("Article 8 funds hold €2bn.", "They hold 2 billion euros.") == ([], [], ["2bn"])
+    assert stated_figures("1. Open the account.\n2. Under IFRS 16, leases of 12 months or less.") == [12]
+
+
+def test_the_first_figure_of_a_range_takes_the_unit_written_after_the_second():
+    assert _read("capex of €2.1–2.4bn") == [("2.1", (2.1, 2.1e9)), ("2.4bn", (2.4, 2.4e9))]
+    assert _read("une croissance de 4 à 6 %")[0] == ("4", (4.0, 0.04))
+    assert _read("between 3 and 3.5 million")[0] == ("3", (3.0, 3e6))
+    assert _read("in 2022 and 1.1bn")[0] == ("2022", (2022.0,))  # no range without "between"
+    assert _read("from 2020-2023") == [("2020", (2020.0,)), ("2023", (2023.0,))]
+    assert stated_figures("Guidance: 2.1-2.4bn.") == [2_100_000_000, 2_400_000_000]

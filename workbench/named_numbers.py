@@ -1,0 +1,42 @@
+"""Numbers that are part of a name, no figure of their own: an answer that cites "IFRS 9" or "the
+CAC 40" states no 9 and no 40, and the other answer does not differ from it by leaving them out.
+
+    Article 8 · art. 9 · FATF Recommendation 16 · Articles 8 and 9     an article, a rule, a section
+    L.561-15 · R. 561-38 · (EU) 2016/679 · 2014/65/EU · No 575/2013    a code's article, an act
+    IFRS 9 · IAS 39 · AMLD 6 · Tier 1 · Stage 2 · Pillar 2 · Level 3   a standard, a tier, a stage
+    CAC 40 · S&P 500 · FTSE 100 · Nikkei 225                           an index
+    10-K · 8-K · 20-F · COVID-19                                       a filing, the pandemic
+
+The number after such a word is a name's only when it is whole and no unit follows it: "Tier 1
+capital" names a tier, "stage 2%" states a figure. "Level" is a name with a capital only ("Level 3
+assets"), "niveau" after "de" only ("actifs de niveau 3"): a "level 3" or "niveau 3" in running text
+may be a score.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORDS = (
+    r"articles?|art\.|recommendations?|recommandations?|rules?|règles?|sections?|paragraphs?|paragraphes?|alinéas?|"
+    r"annex(?:es)?|annexes?|chapters?|chapitres?|tiers?|stages?|pillars?|piliers?|categor(?:y|ies)|"
+    r"catégories?|ifrs|ias|ifric|asc|amld|psd|dsp|crd|crr|mifid|ucits|opcvm|"
+    r"cac|dax|mdax|sbf|ftse|s&p|stoxx|nasdaq|nikkei|russell|ibex|asx|tsx|bel|psi|nifty"
+)
+_UNIT = r"\s?(?:%|pour\s?cent|per\s?cent|bps?\b|pbs?\b|points?\s+de\s+base|basis\s+points?|[kmb]n?\b|mds?\b|" \
+        r"millions?|milliards?|billions?|thousands?|[€$£])"
+_NAMED = re.compile(
+    r"(?<![\w.,])(?:" + _WORDS + r"|(?-i:Level)|(?<=de )niveau)\s+\d{1,4}"
+    r"(?:\s(?:and|et|or|ou|&)\s\d{1,4})*(?![\d.,]?\d|" + _UNIT + ")"
+    r"|(?<![\w.])(?-i:[LRD])\.?\s?\d{1,4}(?:-\d+)+"  # a French code's article: L.561-15
+    r"|(?<![\w./])(?:19|20)\d\d/(?:\d{3,4}|\d{1,2}/(?:EU|UE|CE|EC|EEC|CEE))(?![\w/])"  # an act: 2016/679, 2014/65/EU
+    r"|(?:\bNo\.?|n°|nº)\s?\d{1,4}/(?:19|20)\d\d(?![\w/])"  # an act: No 575/2013
+    r"|(?<![\w-])(?:10|8|6|20|40)-[KQF]\b"  # a filing: 10-K
+    r"|\bcovid-19\b",
+    re.IGNORECASE)
+
+
+def blank_names(text: str) -> str:
+    """`text` with each number that is part of a name written over with spaces (every other
+    character in its place)."""
+    return _NAMED.sub(lambda m: " " * len(m[0]), text)
