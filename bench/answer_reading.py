@@ -1,6 +1,14 @@
 """How well the app reads an answer, on labelled sets of answers as models write them: whether it is
-a refusal (workbench.refusal.is_refusal: precision, recall) and the risk level it gives a
-transaction (workbench.risk.risk_level); prints a JSON line, a table and the misses.
+a refusal (workbench.refusal.is_refusal: precision, recall), the risk level it gives a
+transaction (workbench.risk.risk_level), the figures it states (workbench.figures.answer_figures:
+precision, recall) and the figures two answers do not share (workbench.figures.unshared); prints a
+JSON line, a table and the misses.
+
+A figure, in the labels, is a quantity written in digits: an amount, a rate, a count, a duration,
+a year, a date or a time (a date as yyyymmdd, a time as hours: 14:30 is 14.5). A number that is
+part of a name is none: an article or a law (Article 8, L.561-15, 2015/849), a standard (IFRS 9),
+an index (CAC 40, S&P 500), a tier, a stage or a level (Tier 1, Stage 2), a form (10-K),
+COVID-19, a numbered list's markers.
 
     python bench/answer_reading.py
 """
@@ -11,6 +19,7 @@ import json
 
 import common  # first: it puts the project on the path
 
+from workbench.figures import Figure, answer_figure_places, same_figure, unshared
 from workbench.refusal import is_refusal
 from workbench.risk import risk_level
 
@@ -55,8 +64,65 @@ def risk_levels() -> dict:
             "read_a_level_where_none": sum(1 for gold, _, _ in misses if gold is None)}
 
 
+def _matched(labels: list[float], read: list[Figure]) -> tuple[list[float], list[Figure]]:
+    """The labels no figure read stands for, and the figures read that stand for no label (each
+    figure matched to one label at most)."""
+    left = list(read)
+    missed = []
+    for label in labels:
+        hit = next((f for f in left if any(same_figure(v, label) for v in f.values)), None)
+        if hit is None:
+            missed.append(label)
+        else:
+            left.remove(hit)
+    return missed, left
+
+
+def _distinct(text: str) -> list[Figure]:
+    seen: dict[str, Figure] = {}
+    for f, _, _ in answer_figure_places(text):
+        seen.setdefault(f.text, f)
+    return list(seen.values())
+
+
+def figures_stated() -> dict:
+    rows = load("figures_eval.jsonl")
+    labels = read = right = texts_right = 0
+    for row in rows:
+        got = _distinct(row["text"])
+        missed, extra = _matched(row["figures"], got)
+        labels, read = labels + len(row["figures"]), read + len(got)
+        right += len(row["figures"]) - len(missed)
+        texts_right += not missed and not extra
+        if missed or extra:
+            print(f"  figures: missed {missed}, read besides {[f.text for f in extra]}: {row['text']!r}")
+    print(f"figures_eval.jsonl: {len(rows)} answers, {labels} figures, {texts_right} answers read right")
+    return {"n": len(rows), "figures": labels, "read": read, "precision": round(right / read, 4) if read else None,
+            "recall": round(right / labels, 4) if labels else None, "answers_right": round(texts_right / len(rows), 4)}
+
+
+def figures_unshared() -> dict:
+    rows = load("figures_pairs_eval.jsonl")
+    right = 0
+    for row in rows:
+        only_first, only_second, _ = unshared(row["first"], row["second"])
+        ok = True
+        for text, written, labels in ((row["first"], only_first, row["only_first"]),
+                                      (row["second"], only_second, row["only_second"])):
+            flagged = [f for f in _distinct(text) if f.text in written]
+            missed, extra = _matched(labels, flagged)
+            ok = ok and not missed and not extra
+        right += ok
+        if not ok:
+            print(f"  unshared: read {only_first} | {only_second}, expected {row['only_first']} | "
+                  f"{row['only_second']}: {row['first']!r} / {row['second']!r}")
+    print(f"figures_pairs_eval.jsonl: {len(rows)} pairs, {right} read right")
+    return {"n": len(rows), "pairs_right": round(right / len(rows), 4)}
+
+
 def main() -> None:
-    figures = {"refusal": refusals(), "risk_level": risk_levels()}
+    figures = {"refusal": refusals(), "risk_level": risk_levels(), "figures": figures_stated(),
+               "unshared_figures": figures_unshared()}
     print(json.dumps(figures))
 
 
