@@ -1,8 +1,9 @@
 """How well the app reads an answer, on labelled sets of answers as models write them: whether it is
 a refusal (workbench.refusal.is_refusal: precision, recall), the risk level it gives a
 transaction (workbench.risk.risk_level), the figures it states (workbench.figures.answer_figures:
-precision, recall) and the figures two answers do not share (workbench.figures.unshared); prints a
-JSON line, a table and the misses.
+precision, recall), the figures two answers do not share (workbench.figures.unshared) and the
+verdict a judge model's reply gives (workbench.model_judge.read_verdict); prints a JSON line, a
+table and the misses.
 
 A figure, in the labels, is a quantity written in digits: an amount, a rate, a count, a duration,
 a year, a date or a time (a date as yyyymmdd, a time as hours: 14:30 is 14.5). A number that is
@@ -20,6 +21,7 @@ import json
 import common  # first: it puts the project on the path
 
 from workbench.figures import Figure, answer_figure_places, same_figure, unshared
+from workbench.model_judge import read_verdict
 from workbench.refusal import is_refusal
 from workbench.risk import risk_level
 
@@ -120,9 +122,24 @@ def figures_unshared() -> dict:
     return {"n": len(rows), "pairs_right": round(right / len(rows), 4)}
 
 
+def judge_replies() -> dict:
+    rows = load("judge_replies_eval.jsonl")
+    said = {"A better": "1", "B better": "2", "Tie": "tie", "Both bad": "both bad", None: None}
+    right = misread = 0
+    for row in rows:
+        got = said[read_verdict(row["reply"], first="A")]  # answer 1 is A's
+        right += got == row["verdict"]
+        misread += got is not None and got != row["verdict"]
+        if got != row["verdict"]:
+            print(f"  judge reply: expected {row['verdict']}, read {got}: {row['reply']!r}")
+    print(f"judge_replies_eval.jsonl: {len(rows)} replies, {right} read right")
+    return {"n": len(rows), "accuracy": round(right / len(rows), 4), "misread": misread,
+            "missed": len(rows) - right - misread}
+
+
 def main() -> None:
     figures = {"refusal": refusals(), "risk_level": risk_levels(), "figures": figures_stated(),
-               "unshared_figures": figures_unshared()}
+               "unshared_figures": figures_unshared(), "judge_verdict": judge_replies()}
     print(json.dumps(figures))
 
 

@@ -45,9 +45,19 @@ JUDGE_PARAMS = GenerationParams(temperature=0.0, top_p=1.0, top_k=0, max_new_tok
 # said after an experiment's reference answer, when it has one
 REFERENCE_NOTE = ("The team holds the reference answer right: an answer that contradicts it on a figure, a fact "
                   "or a refusal is wrong; one that agrees with it in other words is right.")
-_VERDICT = re.compile(r"\[\[\s*(1|2|tie|both[ _-]?bad)\s*\]\]", re.IGNORECASE)
-# the verdict line said another way: "Verdict: [1]", "**Verdict:** Answer 2", "Verdict: tie."
-_VERDICT_LINE = re.compile(r"^\W*verdict\W*(?:answer\s*)?(1|2|tie|both[ _-]?bad)\W*$", re.IGNORECASE | re.MULTILINE)
+_VERDICT = re.compile(r"\[\[\s*(?:(?P<n>[12])|(?P<tie>tie)|(?P<bad>both[ _-]?bad))\s*\]\]", re.IGNORECASE)
+# the verdict line said another way: "Verdict: [1]", "**Verdict:** Answer 2", "Verdict: tie.", "Verdict: 1 —
+# answer 1 is more accurate", "Verdict: Answer 2 is better", "Verdict : réponse 1", "Verdict: Neither";
+# not "Verdict: 1 or 2", "Verdict: Answer 1 is worse", "Verdict: neither is better"
+_END = r"(?=\W*$|\s*[—–(:;,.-])"
+_VERDICT_LINE = re.compile(
+    r"^\W*(?:final\s+)?verdict\W*(?:"
+    r"(?:(?:the\s+|la\s+)?(?:answer|réponse)\s*)?(?P<n>[12])(?=\W*$|\s*[—–(:;,.-]|\s+(?:is\s+(?:the\s+)?better|wins|est\s+meilleure"
+    r"|l'emporte)\b)"
+    r"|(?P<tie>tie|equal|equally\s+good|égalité|ex[\s-]?aequo)" + _END +
+    r"|(?P<bad>both[ _-]?bad|both\s+are\s+(?:bad|unacceptable|wrong)|neither|aucune|les\s+deux\s+sont\s+"
+    r"(?:mauvaises|inacceptables))" + _END + ")",
+    re.IGNORECASE | re.MULTILINE)
 ORDERS = ("A", "B")  # which system's answer is read first: one reading each
 MAX_JUDGE_CONCURRENCY = 8
 MAX_RULES_CHARS = 2000  # of the house rules a team gives the judge
@@ -86,15 +96,17 @@ def judge_request(rec: dict[str, Any], first: str, rules: str | None = None) -> 
 def read_verdict(reply: str, first: str) -> str | None:
     """The verdict a judge's reply ends with, as the system it names (answer 1 is system
     `first`'s): one of VERDICTS, or None when the reply holds none. A verdict line written
-    otherwise than asked ("Verdict: [1]", "**Verdict:** Answer 2") is read too; prose is not."""
-    found = _VERDICT.findall(reply) or _VERDICT_LINE.findall(reply)
+    otherwise than asked ("Verdict: [1]", "**Verdict:** Answer 2 is better", "Verdict : égalité")
+    is read too; prose is not ("Answer 1 is better."), nor a line that names no one verdict
+    ("Verdict: 1 or 2")."""
+    found = list(_VERDICT.finditer(reply)) or list(_VERDICT_LINE.finditer(reply))
     if not found:
         return None
-    said = re.sub(r"[ _-]+", " ", found[-1].lower())
-    if said in ("1", "2"):
+    said = found[-1]
+    if said["n"]:
         second = "B" if first == "A" else "A"
-        return f"{first if said == '1' else second} better"
-    return "Tie" if said == "tie" else "Both bad"
+        return f"{first if said['n'] == '1' else second} better"
+    return "Tie" if said["tie"] else "Both bad"
 
 
 def _reason(reply: str) -> str:

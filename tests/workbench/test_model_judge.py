@@ -106,6 +106,24 @@ def test_a_verdict_line_names_the_system_whichever_answer_was_read_first():
     assert read_verdict("The verdict depends on 1 thing.", first="A") is None
 
 
+@pytest.mark.parametrize(("reply", "verdict"), [
+    ("Verdict: 2. The second answer gets the yield right.", "B better"),
+    ("Verdict: answer 1 wins on accuracy.", "A better"),
+    ("**Final verdict:** answer 2 (it is complete)", "B better"),
+    ("Verdict : la réponse 2 l'emporte", "B better"),
+    ("Verdict : réponse 2 est meilleure.", "B better"),
+    ("Verdict: Equally good.", "Tie"),
+    ("Verdict : ex aequo", "Tie"),
+    ("Verdict: both are unacceptable.", "Both bad"),
+    ("Verdict : aucune.", "Both bad"),
+    ("Verdict: 2 or a tie, I am unsure.", None),  # no one verdict
+    ("Verdict: answer 2 is weaker than answer 1.", None),  # the answer it names may be the worse
+    ("Verdict: neither is clearly better.", None),  # a tie, or both bad?
+])
+def test_a_verdict_line_said_in_other_words_is_read_when_it_names_one_verdict(reply, verdict):
+    assert read_verdict(f"Both cite the rule.\n{reply}", first="A") == verdict
+
+
 def test_the_judge_reads_the_question_its_transaction_and_the_answers_not_the_reasoning():
     rec = _rec("tx-1")
     rec["system_a"]["reasoning"] = "HIDDEN REASONING"
