@@ -4,9 +4,10 @@ check can ask whether an answer states a figure without a regex per way of writi
     15 · 15.0 · 15,00 · -3.2 · −3,2          a decimal point or a decimal comma
     1,234,567.5 · 1 234 567,5 · 1.234.567,5  thousands grouped by commas, spaces (also no-break and
                                              narrow no-break ones), points or apostrophes
-    5 % · 5% · 5 pour cent · 5 percent       a percentage: 5, and 0.05
+    5 % · 5% · 5 pour cent · 5 percent · 5pc a percentage: 5, and 0.05 ("c.5%": circa 5%)
     25 bp · 25 bps · 25 points de base       basis points: 25, and 0.25 (%) and 0.0025
-    1.2 million · 1,2 Md€ · 3bn · 250k       a scale word: 1.2, and 1,200,000
+    1.2 million · 1,2 Md€ · 3bn · 250k       a scale word: 1.2, and 1,200,000 (also $5MM, 3.5 mln,
+                                             2 Mio., 4 Mrd., 1.1 bln)
     23:00 · 23h00 · 11 pm · 15 mars 2024     a time of day, a date: one figure each
                                              (workbench.dates_times)
 
@@ -29,20 +30,21 @@ from workbench.dates_times import dates_and_times
 from workbench.named_numbers import blank_names
 
 _NUMBER = re.compile(r"""
-    (?<![\w.,'])                                          # not inside a word or another figure
+    (?:(?<![\w.,'])|(?<=\bc\.)|(?<=\bC\.))                 # not inside a word or another figure; "c.5%" (circa)
     (?P<sign>[-−](?=\d))?
     (?P<int>\d{1,3}(?P<sep>[ ,.'])\d{3}(?:(?P=sep)\d{3})*|\d+)   # grouped thousands, or plain digits
     (?:(?P<dec>[.,])(?P<frac>\d+))?
     (?!\d|[.,]\d)
 """, re.VERBOSE)
-_PERCENT = re.compile(r"\s?(?:%|pour\s?cent|per\s?cent|percent)", re.IGNORECASE)
+_PERCENT = re.compile(r"\s?(?:%|pour\s?cent|per\s?cent|percent|pc\b)", re.IGNORECASE)
 _BASIS_POINTS = re.compile(r"\s?(?:bps?|pbs?|basis\s+points?|points?\s+de\s+base)\b", re.IGNORECASE)
-_SCALE = re.compile(r"\s?(?:[€$£]\s?)?(k|thousands?|milles?|mn|m|millions?|bn|billions?|mds?|milliards?|tn|"
-                    r"trillions?)\b", re.IGNORECASE)
+_SCALE = re.compile(r"\s?(?:[€$£]\s?)?(k|thousands?|milles?|mn|mm|mln|mio|m|millions?|bn|bln|billions?|mds?|mrd|"
+                    r"milliards?|tn|trillions?)\b", re.IGNORECASE)
 _RANGE = re.compile(r"\s?[-–]\s?|\s(?:to|à)\s|\s(?P<and>and|et)\s", re.IGNORECASE)
 _BETWEEN = re.compile(r"\b(?:between|entre)\s$", re.IGNORECASE)
-_SCALES = {"k": 1e3, "thousand": 1e3, "mille": 1e3, "mn": 1e6, "m": 1e6, "million": 1e6, "bn": 1e9,
-           "billion": 1e9, "md": 1e9, "milliard": 1e9, "tn": 1e12, "trillion": 1e12}
+_SCALES = {"k": 1e3, "thousand": 1e3, "mille": 1e3, "mn": 1e6, "mm": 1e6, "mln": 1e6, "mio": 1e6, "m": 1e6,
+           "million": 1e6, "bn": 1e9, "bln": 1e9, "billion": 1e9, "md": 1e9, "mrd": 1e9, "milliard": 1e9, "tn": 1e12,
+           "trillion": 1e12}
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ def _read(text: str) -> list[tuple[str, tuple[float, ...]]]:
     ("5 % · 5% · 5 pour cent · 5 percent", [(t, (5.0, 0.05)) for t in ("5 %", "5%", "5 pour cent", "5 percent")]),
     ("1.2 million, 1,2 Md€, $3bn, 250k", [("1.2 million", (1.2, 1.2e6)), ("1,2 Md", (1.2, 1.2e9)),
                                          ("3bn", (3.0, 3e9)), ("250k", (250.0, 250e3))]),
+    ("$7MM, 2.5 mln, 3 Mio., 9 Mrd, 0.4 bln", [("7MM", (7.0, 7e6)), ("2.5 mln", (2.5, 2.5e6)), ("3 Mio", (3.0, 3e6)),
+                                              ("9 Mrd", (9.0, 9e9)), ("0.4 bln", (0.4, 0.4e9))]),
+    ("c.15% upside, yields of 4pc", [("15%", (15.0, 0.15)), ("4pc", (4.0, 0.04))]),  # circa; per cent
     ("1,234 or 1.500", [("1,234", (1234.0, 1.234)), ("1.500", (1500.0, 1.5))]),  # either reading
     ("1,2345", [("1,2345", (1.2345,))]),  # four digits after the comma: a decimal comma
     ("In Q3 of 2023-2024, H1", [("2023", (2023.0,)), ("2024", (2024.0,))]),  # no figure inside a word
