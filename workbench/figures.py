@@ -193,17 +193,19 @@ def answer_figures(text: str) -> list[str]:
 
 
 def _all_values(placed: tuple[tuple[Figure, int, int], ...]) -> list[float]:
-    """Every value the figures of `placed` can stand for, sorted (for _stated_in's search)."""
-    return sorted(v for f, _, _ in placed for v in (*f.values, *f.also))
+    """Every value the figures of `placed` can stand for, without its sign, sorted (for
+    _stated_in's search)."""
+    return sorted(abs(v) for f, _, _ in placed for v in (*f.values, *f.also))
 
 
 def _stated_in(f: Figure, values: list[float]) -> bool:
     """Whether one of `values` (sorted: _all_values of the other answer) is the figure `f`, or it
     rounded another way (within ROUNDING). Only the values near each of f's are looked at: a
     value within ROUNDING of v lies within ROUNDING·|v|/(1 − ROUNDING) of it. A date or a time is
-    only itself: 15 and 16 March 2024 are 0.00005% apart as day numbers."""
+    only itself: 15 and 16 March 2024 are 0.00005% apart as day numbers. A sign is the words'
+    business: "-3.2%" and "fell 3.2%", "a loss of €50m" and "-50m", state one figure."""
     rounding = 0.0 if f.exact else ROUNDING
-    for v in f.values:
+    for v in map(abs, f.values):
         reach = rounding * abs(v) / (1 - rounding) + 1e-9 * abs(v) + 1e-12
         start = bisect.bisect_left(values, v - reach)
         for w in values[start:bisect.bisect_right(values, v + reach)]:
@@ -232,7 +234,8 @@ def unshared(first: str, second: str) -> tuple[list[str], list[str], list[str]]:
     """The figures of two answers, as each writes them, each once: those `first` states that
     `second` does not, those `second` states that `first` does not, and those both state (as
     `first` writes them). A figure the other states rounded counts as stated (within ROUNDING of
-    it); a numbered list's markers are no figures. Worked out once per pair of answers."""
+    it), or with the other sign (the words may carry it: "fell 3.2%", "-3.2%"); a numbered list's
+    markers are no figures. Worked out once per pair of answers."""
     only_first, only_second, both = _unshared(first, second)
     return list(only_first), list(only_second), list(both)
 

@@ -59,6 +59,9 @@ def test_the_figures_only_one_of_two_answers_states_are_told_apart_from_those_bo
     assert unshared("It is 15.", "It is 15.2.") == (["15"], ["15.2"], [])  # 1.3% apart: not rounding
     assert unshared("A loss of -3.2%, from 0.", "Une perte de −3,2 % depuis 0,0.") == ([], [], ["-3.2%", "0"])
     assert unshared("8.16", "8.2") == ([], [], ["8.16"]) and unshared("8.2", "8.16") == ([], [], ["8.2"])
+    # the sign is the words' business: a fall of 4.5% and a change of -4,5 % state one figure
+    assert unshared("The price falls by about 4.5%.", "Variation du prix : −4,5 %.") == ([], [], ["4.5%"])
+    assert unshared("Change: -4.5%.", "Change: -4.6%.") == (["-4.5%"], ["-4.6%"], [])
     # a numbered list's markers are not figures; each figure is listed once
     assert unshared("1. Growth of 3%\n2. Growth of 3%\n3) Risk", "Growth: 3 %.") == ([], [], ["3%"])
     assert unshared("Duration measures rate sensitivity.", "No figure here.") == ([], [], [])
