@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 from pathlib import Path
@@ -23,6 +24,12 @@ MAX_QUERY_CHARS = 8000
 MAX_REFERENCE_CHARS = 4000  # a reference answer: what a right answer says, for the model judge
 COLUMNS = {"id", "query", "transaction", "lang", "expected_route", "category", "expect", "reference"}
 ROUTES = {"transaction_risk", "mixed_intent", "governance", "explicit_refusal"}
+# what another tool or a colleague may call a column: named in the error, not taken silently
+LIKELY = {"question": "query", "prompt": "query", "input": "query", "text": "query", "language": "lang",
+          "langue": "lang", "route": "expected_route", "expected": "expected_route", "answer": "reference",
+          "expected_answer": "reference", "reference_answer": "reference", "gold": "reference", "ideal": "reference",
+          "checks": "expect", "assert": "expect", "tx": "transaction", "payment": "transaction", "name": "id",
+          "key": "id", "topic": "category", "tag": "category"}
 
 
 class ExperimentFileError(ValueError):
@@ -78,16 +85,27 @@ def _csv_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
     header = [h.strip() for h in (reader.fieldnames or [])]
     if "query" not in header:
         raise ExperimentFileError(f"the CSV needs a 'query' column; found columns: "
-                                  f"{', '.join(header) or 'none'}. Allowed columns: "
+                                  f"{', '.join(map(_named, header)) or 'none'}. Allowed columns: "
                                   f"{', '.join(sorted(COLUMNS))}")
     unknown = set(header) - COLUMNS
     if unknown:
-        raise ExperimentFileError(f"unknown CSV columns: {', '.join(sorted(unknown))}. "
+        raise ExperimentFileError(f"unknown CSV columns: {', '.join(map(_named, sorted(unknown)))}. "
                                   f"Allowed: {', '.join(sorted(COLUMNS))}")
     rows = []
     for lineno, row in enumerate(reader, start=2):
         rows.append((lineno, {k.strip(): v for k, v in row.items() if k is not None}))
     return rows
+
+
+def _named(column: str) -> str:
+    """A column or field as an error names it, with the allowed one it likely stands for: "question
+    (rename it 'query')", "expected_routes (rename it 'expected_route')"."""
+    if column in COLUMNS:
+        return column
+    key = column.strip().lower().replace(" ", "_").replace("-", "_")
+    close = difflib.get_close_matches(key, COLUMNS, n=1, cutoff=0.8)  # a typo: "qeury", "expected_routes"
+    meant = key if key in COLUMNS else LIKELY.get(key) or (close[0] if close else None)
+    return f"{column} (rename it '{meant}')" if meant else column
 
 
 def _validate(rows: list[tuple[int, dict[str, Any]]],
@@ -98,7 +116,7 @@ def _validate(rows: list[tuple[int, dict[str, Any]]],
     for lineno, row in rows:
         unknown = set(row) - COLUMNS
         if unknown:
-            problems.append((lineno, f"line {lineno}: unknown fields {', '.join(sorted(unknown))}"))
+            problems.append((lineno, f"line {lineno}: unknown fields {', '.join(map(_named, sorted(unknown)))}"))
             continue
         query = row.get("query")
         if not isinstance(query, str) or not query.strip():
@@ -153,7 +171,7 @@ def _raise(problems: list[str]) -> None:
     if problems:
         shown = "; ".join(problems[:10])
         more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
-        raise ExperimentFileError(f"{len(problems)} bad rows: {shown}{more}")
+        raise ExperimentFileError(f"{len(problems)} bad row{'s' if len(problems) > 1 else ''}: {shown}{more}")
 
 
 def bundled() -> list[Experiment]:

@@ -60,6 +60,18 @@ def test_wrong_csv_columns_are_named():
         load_experiments(b"query,colour\nhello,red\n", name="x.csv")
 
 
+def test_a_column_named_another_way_is_named_with_the_one_it_likely_stands_for():
+    with pytest.raises(ExperimentFileError, match=r"found columns: Prompt \(rename it 'query'\), Langue \(rename it "
+                                                  r"'lang'\)\. Allowed"):
+        load_experiments(b"Prompt,Langue\nhello,fr\n", name="x.csv")
+    with pytest.raises(ExperimentFileError, match=r"columns: Expected Answer \(rename it 'reference'\), colour, "
+                                                  r"expected_routes \(rename it 'expected_route'\)\. Allowed"):
+        load_experiments(b"query,expected_routes,colour,Expected Answer\nhi,governance,red,x\n", name="x.csv")
+    with pytest.raises(ExperimentFileError, match=r"^1 bad row: line 1: unknown fields question \(rename it "
+                                                  r"'query'\)$"):
+        load_experiments(b'{"question": "hi"}\n', name="x.jsonl")
+
+
 def test_bad_rows_are_named_with_their_line():
     lines = [json.dumps({"id": "a", "query": "ok"}), "{not json", json.dumps({"id": "a", "query": "dup"}),
              json.dumps({"id": "c", "query": ""}), json.dumps({"id": "d", "query": "q", "transaction": {"amount": -1}})]
