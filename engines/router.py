@@ -3,8 +3,10 @@
 Routes (contract in ARCHITECTURE.md):
 
 - ``explicit_refusal``: the user asks for help to launder, structure, evade controls or sanctions,
-  falsify documents, trade on inside information, take over accounts, leak data, or to override
-  the risk judgement. Checked first: a forbidden ask wins over everything else.
+  falsify documents, deceive an auditor or a regulator, manipulate a market, trade on inside
+  information, take over accounts, leak data, or to override the risk judgement. Checked first: a
+  forbidden ask wins over everything else; a question about such a wrong ("How can we prevent
+  spoofing?") is no ask to commit it.
 - ``mixed_intent``: a risk or compliance task plus a second, different ask in the same message.
 - ``transaction_risk``: assess a given transaction (fraud, AML, anomaly against history).
 - ``governance``: policy, regulation, approvals, controls, audit, record-keeping, model governance,
@@ -49,6 +51,14 @@ def _rx(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
+# a first-person ask to do something ("how can I", "help me", "je veux")
+_ASKS_EN = r"how (do|can|could|should) (i|we)|help (me|us)|show (me|us)|teach me|best way to|i want to|we want to|let's"
+_ASKS_FR = r"comment (puis-je|pourrais-je|faire pour|peut-on|on peut)|aide[- ]moi|aidez[- ]nous|je veux|on veut"
+# up to 40 characters that hold no verb of one who detects, prevents or reports a wrong
+_GAP_EN = r"(?:(?!\b(?:detect|prevent|spot|identif|monitor|report|flag|investigat|recogni|surveil|catch|stop|avoid|" \
+          r"combat|fight|tackle|deter|mitigat|escalat|explain)).){0,40}"
+_GAP_FR = r"(?:(?!\b(?:detect|preven|repere|identifi|surveill|signal|lutt|empech|evit|combat|declar|explique)).){0,40}"
+
 # (pattern, weight, reason) — patterns see folded text.
 REFUSAL = [
     # verb forms only: "money laundering" as a noun belongs to risk assessments
@@ -73,7 +83,8 @@ REFUSAL = [
     (_rx(r"\b(fake|forge|falsif|fabricat|backdat|doctor|counterfeit)\w*\b.{0,40}\b(invoice|document|statement|"
          r"record|contract|payslip|receipt|id\b|passport|bill|certificate|proof|letter|date|signature)",
          r"\b(fausse?s?|faux|falsifi|antidat|fabriqu)\w*\b.{0,40}\b(facture|document|releve|"
-         r"contrat|bulletin|justificatif|piece|attestation|certificat|date|signature)"), 3.0,
+         r"contrat|bulletin|justificatif|piece|attestation|certificat|date|signature|fiche|lettre|bilan|avis|"
+         r"passeport|carte d'identite)"), 3.0,
      "asks to falsify documents"),
     (_rx(r"\b(pass|fool|trick|beat|get past|bypass|cheat|game)\w*\b.{0,15}\b(the )?(kyc|aml|compliance|"
          r"fraud|sanctions?) (check|control|screening|review|system)",
@@ -89,6 +100,26 @@ REFUSAL = [
          r"\b(passer|tromper|contourner|dejouer)\w*\b.{0,15}\b(le|les|la)? ?"
          r"(controle|kyc|filtrage|verification)"),
      2.5, "asks to defeat a control"),
+    # "make the auditor believe", or an ask to mislead one; not "what happens if a firm misleads the regulator?"
+    (_rx(r"\b(" + _ASKS_EN + r"|write|draft)\b" + _GAP_EN + r"\b(mislead|deceive|fool|trick|lie to)\b.{0,12}"
+         r"\b(the |our )?(auditors?|regulators?|examiners?|inspectors?|supervisors?)",
+         r"\b(make|makes|making) (the |our )?(auditors?|regulators?|examiners?|inspectors?) (believe|think)",
+         r"\bfai\w* croire\b.{0,20}\b(a l'|aux? |au )(auditeur|commissaire|regulateur|controleur|inspecteur|"
+         r"superviseur|acpr|amf)",
+         r"\b(" + _ASKS_FR + r"|redige|ecris)\b" + _GAP_FR + r"\b(tromper|induire en erreur|berner|mentir a)\b"
+         r".{0,12}\b(l'|les |le |la )?(auditeur|commissaire|regulateur|controleur|inspecteur|superviseur|acpr|amf)"),
+     3.0, "asks to deceive an auditor or a regulator"),
+    # a first-person ask to manipulate, not one to detect or prevent it ("How can we prevent spoofing?")
+    (_rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(spoof(ing)? (the |our |my )?(orders?|bids?|book|market)"
+         r"|wash[- ]trad\w* (the |our |my |these |those )?(shares?|stocks?|tokens?|coins?)"
+         r"|pump (up |and dump )?(the |our |my )?(price|stock|shares?|token|coin)|ramp (up )?(the )?(price|stock)"
+         r"|manipulat\w* (the |a |its |their )?(share |stock |closing |market )?(price|market|stock|rate|benchmark|"
+         r"fixing|index)|corner the market|push (up )?the (share |stock )?price)",
+         r"\b(push|pump|ramp|drive|prop) (up )?(the )?(share |stock )?price (up )?\b.{0,30}"
+         r"\bbefore (i|we) (sell|dump|exit|unload)",
+         r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(manipuler (le |les |un |l')?(cours|marche|prix|indice|taux)"
+         r"|faire monter (artificiellement )?le cours|gonfler (artificiellement )?le cours|passer des ordres fictifs)"),
+     3.0, "asks to manipulate a market"),
     (_rx(r"\binsider (information|info|tip|knowledge)", r"\binside (info|information|tip)\b",
          r"\bbefore (it is|it's|they are|they're|"
          r"the (results|news) (are|is)) (made )?public\b",
@@ -122,18 +153,21 @@ REFUSAL = [
          r"\b(clients|customers)",
          r"\b(give|send|tell|read|show|get|donne|envoie|dis|lis|montre|trouve)\w*\b.{0,30}\b(card number|"
          r"cvv|cvc|pin\b|security code|numero de (la )?carte|cryptogramme|code (secret|confidentiel|pin)|"
-         r"mot de passe|password)\b.{0,50}\b(client|customer|user|holder|titulaire)"), 2.5,
+         r"mot de passe|password|credentials|login details|identifiants|codes d'acces)\b.{0,50}"
+         r"\b(client|customer|user|holder|titulaire)"), 2.5,
          "asks to leak personal or internal data"),
     (_rx(r"\b(ignore|override|bypass|disregard|forget)\b.{0,30}\b(your|the|all)?\s*(risk|compliance|"
          r"aml|kyc)?\s*(rules|controls|policy|policies|instructions|judgement|judgment|checks)",
          r"\b(delete|remove|clear|close|dismiss|suppress)\b.{0,20}\b(the |this )?(alert|flag|alarm|case)\b",
          r"\b(supprime|efface|ferme|classe sans suite)\w*\b.{0,20}\b(l'|cette |le )?(alerte|signalement)",
-         r"\b(mark|classify|rate|flag|label)\b.{0,40}\b(as )?(low|no) risk\b.{0,40}\b(flagged|"
-         r"suspicious|alert|anyway|regardless)",
+         r"\b(mark|classify|rate|flag|label)\b.{0,40}\b(as )?(low|no) risk\b.{0,60}\b(flagged|"
+         r"suspicious|alert|anyway|regardless|no need to (look|check|review)|don't (bother|look|check)|"
+         r"as a favou?r|friend of)",
          r"\b(ignore|oublie|contourne|desactive)\w*\b.{0,30}\b(tes|les|vos)?\s*(regles|controles|"
          r"consignes|instructions|procedures)",
-         r"\b(classe|note|marque)\w*\b.{0,40}\b(en )?risque faible\b.{0,40}\b(signale|suspect|alerte|"
-         r"quand meme|malgre)"), 2.5, "asks to override the risk judgement"),
+         r"\b(classe|note|marque)\w*\b.{0,40}\b(en )?risque faible\b.{0,60}\b(signale|suspect|alerte|"
+         r"quand meme|malgre|pas besoin de (regarder|verifier|l'examiner)|c'est un ami|un ami d)"), 2.5,
+     "asks to override the risk judgement"),
     (_rx(r"\b(hide|conceal|disguise|obscure)\b.{0,40}\b(origin|source|beneficiar|owner|funds|money|"
          r"transaction|income|earnings|profits|revenue)", r"\b(cacher|dissimuler|masquer|camoufler)\b.{0,40}"
          r"\b(origine|provenance|beneficiaire|fonds|argent|revenus|gains|benefices)",
@@ -141,7 +175,11 @@ REFUSAL = [
          r"\b(cacher|dissimuler)\b.{0,40}\b(au fisc|aux impots|a l'administration|aux autorites)",
          r"\b(evade|dodge)\b.{0,15}\btax(es)?\b", r"\b(frauder|tromper) le fisc",
          r"\b(echapper|soustraire)\b.{0,10}\b(a l'impot|au fisc|aux impots)",
-         r"\b(no one|nobody|cannot|can't|won't) (can )?(trace|track|link|follow)\b",
+         # for the purpose: "so no one can trace it"; not "we cannot trace the origin of these funds"
+         r"\b(so|so that|in order that)\b.{0,20}\b(no one|nobody|cannot|can't|won't|couldn't)\b.{0,12}"
+         r"\b(trace|track|link|follow)\b",
+         r"\b(pour (que|qu')|afin (que|qu'))\b.{0,20}\b(ne (puisse|pourra|peut)|personne ne)\b.{0,20}"
+         r"\b(retracer|tracer|remonter|suivre)\b",
          r"\b(so|so that|without)\b.{0,30}\b(tax|authorit|police|regulator|bank|compliance)\w*\b.{0,25}"
          r"\b(never|not|doesn't|don't|won't|cannot|can't) (see|notice|know|find|trace)",
          r"\bsans que (le fisc|les autorites|la banque|la police|la conformite)\b.{0,20}\b(voie|sache|"
@@ -202,7 +240,9 @@ GOVERNANCE = [
          r"\bcontrols?\b", r"\bcontroles?\b", r"\bprocedure", r"\bcr[rd]\b", r"\bemir\b", r"\bsolvency",
          r"\bifrs", r"\blarge exposures?", r"\bgrands risques", r"\bpsd2\b", r"\bdsp2\b", r"\bmica\b",
          r"\b(suspicious (activity|transaction)|currency transaction) reports?\b", r"\bdeclarations? de soupcon",
-         r"\btracfin\b", r"\bfincen\b"), 1.0, "names a regulatory framework"),
+         r"\btracfin\b", r"\bfincen\b", r"\bliquidity coverage", r"\bnet stable funding", r"\blcr\b",
+         r"\bnsfr\b", r"\bleverage ratio", r"\bratio de (levier|liquidite)", r"\bcet ?1\b"), 1.0,
+     "names a regulatory framework"),
     (_rx(r"\bwhat (is|are|does)\b", r"\bhow (often|long|much|many)\b", r"\bwho (must|should|can)\b",
          r"\bexplain\b", r"\bdefine\b", r"\bqu'est-ce", r"\bcombien\b", r"\bquel(le)?s? (est|sont)",
          r"\bexplique", r"\bdefini", r"\bqui doit\b", r"\ba quelle frequence"), 0.5,
@@ -220,27 +260,29 @@ SECOND_ASK = [
     # A verb that may as well go on with the same task ("...and give me the risk level"): off-task only
     # with an off-task subject. "tell me if it is fraudulent" continues the task; "tell me which stock"
     # may not.
-    (_rx(r"\b(and|then|also|plus|as well)\b.{0,25}\b(tell me (?!if|whether)|give me|make)\b",
-         r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}\b(dis-moi (?!si|s'il)|donne|fais)",
+    (_rx(r"\b(and|then|also|plus|as well)\b.{0,25}\b(tell me (?!if|whether)|give me|make|help me|find me)\b",
+         r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}\b(dis-moi (?!si|s'il)|donne|fais|aide-moi|trouve)",
          r"\b(write|tell|give|send|find|make|suggest|recommend)( me)? (also|too|as well)\b",
          r"\b(donne|ecris|dis|fais|propose|envoie|trouve|conseille|recommande)(-moi)? (aussi|egalement|en plus)\b"),
      1.0, "adds a further request"),
     # A second question on an everyday subject: "..., and what should I cook for dinner?" (not words
     # a compliance question uses too: a name "match", capital "flight", "gift" policies, "vol" as theft)
-    (_rx(r"\b((and|also|then),? (what|which|where|who|how|can you|could you)|by the way|btw|on another note|"
+    (_rx(r"\b((and|also|then),? (what|which|where|who|how|can you|could you|will|is|are|do|does|should|any)|"
+         r"by the way|btw|on another note|"
          r"one more thing|on a different note)\b.{0,60}\b(restaurant|dinner|lunch|cook|movie|film|gym|"
-         r"workout|holiday|vacation|hotel|wedding|birthday|recipe|song|book to read)",
+         r"workout|holiday|vacation|hotel|wedding|birthday|recipe|song|book to read|weather|series|tv show|"
+         r"netflix|podcast)",
          r"\b((et|puis|aussi),? (quel|quelle|quels|quelles|ou|comment|qu'|que|peux-tu)|au fait|rien a voir|"
          r"autre chose)\b.{0,60}\b(restaurant|diner|dejeuner|cuisin|film|salle de sport|vacances|hotel|mariage|"
-         r"anniversaire|recette|chanson|livre a lire)"), 2.0,
+         r"anniversaire|recette|chanson|livre a lire|meteo|temps qu'il fera|serie|netflix|podcast)"), 2.0,
      "asks a second, off-task question"),
     (_rx(r"\b(poem|joke|song|story|email|e-mail|letter|note|tweet|birthday|recipe|holiday|vacation|"
          r"stock tip|which stock|card limit|credit limit|password|newsletter|movie|gym|workout|football|soccer|"
-         r"rugby|horoscope)\b",
+         r"rugby|horoscope|hotel|weather|netflix|podcast)\b",
          r"\b(the )?(match|game) (last night|yesterday|tonight)", r"\b(gift|present) (idea|for my)",
          r"\b(poeme|blague|chanson|histoire|courriel|e-mail|mail|lettre|anniversaire|recette|"
          r"vacances|quelle action|plafond|mot de passe|tweet|restaurant|film|musculation|foot|football|rugby|"
-         r"horoscope)\b",
+         r"horoscope|hotel|meteo|netflix|podcast)\b",
          r"\b(le|du) match (d'hier|de ce soir|de demain)", r"\bidees? de cadeau", r"\bcadeau (pour|d'anniv)"),
      1.5,
      "the second ask is off-task"),
