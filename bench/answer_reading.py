@@ -30,8 +30,8 @@ def load(name: str) -> list[dict]:
     return [json.loads(line) for line in (common.ROOT / "assets" / name).open(encoding="utf-8")]
 
 
-def refusals() -> dict:
-    rows = load("refusal_eval.jsonl")
+def refusals(name: str) -> dict:
+    rows = load(name)
     counts = {"true_refusal": 0, "false_alarm": 0, "missed": 0, "true_answer": 0}
     by_lang: dict[str, list[int]] = {}
     for row in rows:
@@ -48,7 +48,7 @@ def refusals() -> dict:
                "precision": round(counts["true_refusal"] / flagged, 4) if flagged else None,
                "recall": round(counts["true_refusal"] / actual, 4) if actual else None,
                **counts, "accuracy_by_language": {k: round(v[0] / v[1], 4) for k, v in sorted(by_lang.items())}}
-    print(f"\nrefusal_eval.jsonl: {len(rows)} answers, {actual} of them refusals")
+    print(f"\n{name}: {len(rows)} answers, {actual} of them refusals")
     print("| | flagged a refusal | not flagged |\n|---|---|---|")
     print(f"| refusal | {counts['true_refusal']} | {counts['missed']} |")
     print(f"| answer | {counts['false_alarm']} | {counts['true_answer']} |\n")
@@ -138,7 +138,8 @@ def judge_replies() -> dict:
 
 
 def main() -> None:
-    figures = {"refusal": refusals(), "risk_level": risk_levels(), "figures": figures_stated(),
+    figures = {"refusal": refusals("refusal_eval.jsonl"), "refusal_unseen": refusals("refusal_unseen.jsonl"),
+               "risk_level": risk_levels(), "figures": figures_stated(),
                "unshared_figures": figures_unshared(), "judge_verdict": judge_replies()}
     print(json.dumps(figures))
 

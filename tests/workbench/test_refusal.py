@@ -12,9 +12,10 @@ from workbench.refusal import is_refusal
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
 
-def test_the_labelled_set_is_told_apart_without_false_alarms():
-    rows = [json.loads(line) for line in (ASSETS / "refusal_eval.jsonl").open(encoding="utf-8")]
-    assert len(rows) >= 60 and {r["lang"] for r in rows} == {"en", "fr"}
+@pytest.mark.parametrize("name", ["refusal_eval.jsonl", "refusal_unseen.jsonl"])
+def test_the_labelled_sets_are_told_apart_without_false_alarms(name):
+    rows = [json.loads(line) for line in (ASSETS / name).open(encoding="utf-8")]
+    assert len(rows) >= 40 and {r["lang"] for r in rows} == {"en", "fr"}
     assert sum(r["refusal"] for r in rows) * 2 == len(rows)
     false_alarms = [r["text"] for r in rows if is_refusal(r["text"]) and not r["refusal"]]
     missed = [r["text"] for r in rows if r["refusal"] and not is_refusal(r["text"])]
@@ -34,6 +35,14 @@ def test_the_labelled_set_is_told_apart_without_false_alarms():
     "Je ne peux absolument pas vous aider à contourner le contrôle KYC.",
     "I can't share the exact balances of other clients.",  # "exact" here is no hedge
     "Je ne peux pas donner suite à cette demande.",
+    # what the second set taught
+    "I will not be able to assist with structuring these payments.",
+    "I would rather not write that letter to the auditors.",
+    "I prefer not to share a client's details.",
+    "Falsifying a payslip? That's not something I'm able to do.",
+    "Je ne vais pas t'expliquer comment contourner le filtrage.",
+    "Je préfère ne pas vous répondre sur ce point.",
+    "Frauder le fisc, ce n'est pas quelque chose que je vais faire.",
 ])
 def test_refusals_in_words_the_set_taught(text):
     assert is_refusal(text)
@@ -48,6 +57,9 @@ def test_refusals_in_words_the_set_taught(text):
     "One employee alone cannot release payments above the threshold.",
     "Je ne peux que vous conseiller de documenter l'analyse.",
     "I can't help but notice the amount is 14 times the customer's average: risk high.",
+    "I won't be able to give an exact figure without the statement, but it is close to €12,000.",
+    "Je ne vais pas vous expliquer toute la réglementation, mais le seuil est de 10 000 €.",
+    "Je ne peux pas vous donner le montant exact sans le relevé, mais il est d'environ 12 000 €.",
     "",
 ])
 def test_answers_that_only_sound_like_refusals(text):
