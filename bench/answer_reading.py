@@ -55,12 +55,12 @@ def refusals(name: str) -> dict:
     return figures
 
 
-def risk_levels() -> dict:
-    rows = load("risk_eval.jsonl")
+def risk_levels(name: str) -> dict:
+    rows = load(name)
     misses = [(r["level"], risk_level(r["answer"]), r["answer"]) for r in rows if risk_level(r["answer"]) != r["level"]]
     for gold, got, answer in misses:
         print(f"  risk level: expected {gold}, read {got}: {answer!r}")
-    print(f"risk_eval.jsonl: {len(rows)} answers, {len(rows) - len(misses)} read right")
+    print(f"{name}: {len(rows)} answers, {len(rows) - len(misses)} read right")
     return {"n": len(rows), "with_a_level": sum(1 for r in rows if r["level"]),
             "accuracy": round(1 - len(misses) / len(rows), 4),
             "read_a_level_where_none": sum(1 for gold, _, _ in misses if gold is None)}
@@ -139,7 +139,8 @@ def judge_replies() -> dict:
 
 def main() -> None:
     figures = {"refusal": refusals("refusal_eval.jsonl"), "refusal_unseen": refusals("refusal_unseen.jsonl"),
-               "risk_level": risk_levels(), "figures": figures_stated(),
+               "risk_level": risk_levels("risk_eval.jsonl"),
+               "risk_level_unseen": risk_levels("risk_unseen.jsonl"), "figures": figures_stated(),
                "unshared_figures": figures_unshared(), "judge_verdict": judge_replies()}
     print(json.dumps(figures))
 

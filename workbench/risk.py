@@ -9,8 +9,11 @@ a check can ask for a level (`{"risk": "high"}`: workbench.checks) and the CSV k
 answer's (`risk_level`).
 
 The rating is the first labelled one ("risk: …", "risque … élevé", "the risk here is …", "the risk
-at a moderate level", or a verdict's label with a level alone after it: "Overall: 🟠 Medium"), else
-the first level put before "risk" ("high-risk"); a level negated ("not high risk", "pas élevé"),
+at a moderate level", a verdict's label with a level alone after it: "Overall: 🟠 Medium",
+"Classification: LOW", a table's "| **Overall** | **Medium** |", or a verb: "I would rate this
+medium to high"), else the first level put before "risk" ("high-risk", "a high level of risk") or
+said of the transaction ("peu risquée", "highly risky"); an answer that opens on a level alone
+("Low. The payment matches the standing order.") gives that one; a level negated ("not high risk", "pas élevé"),
 listed among others ("low, medium or high risk"), asked ("is it high risk?") or rating a place ("a
 high-risk jurisdiction", "un pays à risque élevé") is not one. Two neighbouring levels
 joined ("Medium-High", "medium to high", "moyen à élevé") are one rating between them; the whole
@@ -35,9 +38,10 @@ LEVELS = ("low", "low-medium", "medium", "medium-high", "high")
 _BETWEEN = {frozenset({"low", "medium"}): "low-medium", frozenset({"medium", "high"}): "medium-high"}
 
 # level words, folded (accents taken out, lower case), by language and the level they mean
-_EN = {"low": "low", "medium": "medium", "moderate": "medium", "high": "high", "elevated": "high",
-       "critical": "high", "severe": "high"}
-_FR = {"faible": "low", "faibles": "low", "bas": "low", "basse": "low", "moyen": "medium", "moyenne": "medium",
+_EN = {"low": "low", "minimal": "low", "negligible": "low", "medium": "medium", "moderate": "medium", "high": "high",
+       "elevated": "high", "critical": "high", "severe": "high"}
+_FR = {"faible": "low", "faibles": "low", "bas": "low", "basse": "low", "minime": "low", "negligeable": "low",
+       "moyen": "medium", "moyenne": "medium",
        "modere": "medium", "moderee": "medium", "eleve": "high", "elevee": "high", "fort": "high", "forte": "high",
        "critique": "high", "haut": "high", "important": "high"}
 _LEVEL_OF = {**_EN, **_FR}
@@ -64,12 +68,23 @@ _LABELLED_EN = re.compile(r"\brisk(?:\s+(?:level|rating|score|assessment|categor
 # "risque de blanchiment élevé", "Risque : MEDIUM" (a model mixing languages)
 _LABELLED_FR = re.compile(r"\brisque(?:\s+globale?)?(?:\s+(?:de\s+|d')\w+)?" + _SET_OUT + r"(?:est\s+)?" + _SET_OUT
                           + _words(_READ, "(?:tres|plutot|very)") + r"\b")
-# "high-risk", "low risk", "à haut risque", "faible risque"
-_BEFORE = re.compile(r"\b" + _words(_READ, "(?:very|tres)") + r"(?:\s*-\s*|\s+)(?:risk|risque)\b")
+# "high-risk", "low risk", "à haut risque", "faible risque", "a high level of risk", "peu risquée"
+_BEFORE = re.compile(r"\b" + _words(_READ, "(?:very|tres)") + r"(?:\s*-\s*|\s+)(?:(?:level|degree)\s+of\s+)?"
+                     r"(?:risk|risque)\b")
+_RISKY = {"peu": "low", "tres": "high", "highly": "high", "very": "high"}
+_RISKY_SAID = re.compile(r"\b(peu|tres|highly|very) (?:risky|risquee?s?)\b")  # "peu risquée", "highly risky"
 # "Overall: 🟠 Medium", "Verdict : élevé" — a verdict's label and a level alone after it
-_VERDICT_LABELS = "overall|verdict|conclusion|evaluation|assessment|rating|bilan|appreciation"
+# (a table's row too: "| **Overall** | **Medium** |")
+_VERDICT_LABELS = "overall|verdict|conclusion|evaluation|assessment|rating|classification|bilan|appreciation"
 _VERDICT = re.compile(r"\b(?:overall(?:\s+(?:rating|assessment))?|" + _VERDICT_LABELS + ")" + _SET_OUT
-                      + _words(_READ, "(?:very|tres)") + r"(?=\s*(?:[.;,!()\u2014\u2013-]|\n|$))")
+                      + _words(_READ, "(?:very|tres)") + r"(?=[\s*_]*(?:[.;,!()|\u2014\u2013-]|\n|$))")
+# a rating said with a verb: "I would rate this medium to high", "I'd classify it as low"
+_RATED = re.compile(r"(?<!not )(?<!n't )(?<!never )\b(?:rate|rated|classify|classified|grade|graded)\s+"
+                    r"(?:(?:this|that|the)\s+(?:transfer|wire|payment|transaction|deposit|withdrawal|one|case)|this|that|it)?"
+                    r"\s*(?:as\s+|at\s+)?(?:an?\s+)?" + _words(_READ, "(?:very|tres)")
+                    + r"(?=[\s*_]*(?:[.;,:!()|\u2014\u2013-]|\n|$|(?:risk|one|transaction|case)\b))")
+# the answer's first word a level, said on its own: "Low. The payment matches the standing order."
+_LEAD = re.compile(r"^[\W_]*" + _words(_READ, "(?:very|tres)") + r"(?:\s+(?:risk|risque))?[\s*_]*[.:!\u2014\u2013]")
 # a level that rates a place or a sector, not the transaction: "a high-risk jurisdiction", "un pays à
 # haut risque", "vers un pays à risque élevé"
 _PLACE_AFTER = re.compile(r"^(?:\s*-\s*|\s+)(?:risk|risque)?\s*(?:jurisdiction|countr|sector|industr|area|region|"
@@ -95,7 +110,7 @@ _SCORE = re.compile(r"(?:\brisk(?:\s+(?:level|rating|score|assessment))?|\b(?:sc
                     r"(\d+(?:[.,]\d+)?)\s*(?:/|\bout\s+of\b|\bsur\b)\s*(\d+)\b"
                     r"(?![^\w.!?;\n]{0,8}(?:(?:very|tres)\s+)?(?:" + _ANY + r")\b)")
 _SCALES = (3, 5, 10, 100)
-_WORTH_READING = re.compile("risk|risque|" + _VERDICT_LABELS)  # a rating, labelled or a verdict's
+_WORTH_READING = re.compile("risk|risque|rate|rated|classif|grade|" + _VERDICT_LABELS)  # a rating that may be here
 
 
 def _from_score(score: str, scale: str) -> str | None:
@@ -133,14 +148,17 @@ def _stands(text: str, match: re.Match[str]) -> bool:
 def risk_level(answer: str | None) -> str | None:
     """One of LEVELS ("low", "low-medium", "medium", "medium-high", "high"): the risk level an
     answer gives (see the module's docstring); None when it gives none."""
-    text = fold(answer or "")
+    text = fold(answer or "").strip()
+    if lead := _LEAD.match(_RANGE.sub(_joined, text[:80])):
+        return _READ[lead.group(1)]
     if not _WORTH_READING.search(text):
         return None
     text = _RANGE.sub(_joined, text)
-    for pattern in ((_LABELLED_EN, _LABELLED_FR, _VERDICT), (_BEFORE,)):
+    for pattern in ((_LABELLED_EN, _LABELLED_FR, _VERDICT, _RATED), (_BEFORE, _RISKY_SAID)):
         found = [m for p in pattern for m in p.finditer(text) if _stands(text, m)]
         if found:
-            return _READ[min(found, key=lambda m: m.start()).group(1)]
+            word = min(found, key=lambda m: m.start()).group(1)
+            return _READ.get(word) or _RISKY[word]
         if pattern[0] is _LABELLED_EN:  # no level word labelled: a labelled score, before "a high-risk …"
             scores = [m for m in _SCORE.finditer(text) if not _ASKED.match(text[m.end():m.end() + 60])]
             level = next(filter(None, (_from_score(*m.groups()) for m in scores)), None)

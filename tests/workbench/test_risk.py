@@ -119,8 +119,9 @@ def test_a_score_that_is_not_a_rating_gives_none(answer):
     assert risk_level(answer) is None
 
 
-def test_the_labelled_set_of_answers_as_models_set_them_out():
-    rows = [json.loads(line) for line in (ASSETS / "risk_eval.jsonl").open(encoding="utf-8")]
+@pytest.mark.parametrize("name", ["risk_eval.jsonl", "risk_unseen.jsonl"])
+def test_the_labelled_sets_of_answers_as_models_set_them_out(name):
+    rows = [json.loads(line) for line in (ASSETS / name).open(encoding="utf-8")]
     assert len(rows) >= 30 and sum(r["level"] is None for r in rows) >= 3
     misses = [(r["level"], risk_level(r["answer"]), r["answer"]) for r in rows if risk_level(r["answer"]) != r["level"]]
     assert len(misses) <= len(rows) // 20, misses
@@ -144,4 +145,26 @@ def test_the_labelled_set_of_answers_as_models_set_them_out():
     ("Overall, this looks fine.", None),
 ])
 def test_ratings_the_labelled_set_taught(answer, level):
+    assert risk_level(answer) == level
+
+
+# what the second labelled set found unread, in other words
+@pytest.mark.parametrize(("answer", "level"), [
+    ("I'd classify it as medium risk: the payee is known but the amount is not.", "medium"),
+    ("We rate this transfer low to medium.", "low-medium"),
+    ("I would not rate this as high: the payee is known.", None),
+    ("Classification : ÉLEVÉ.", "high"),
+    ("This wire carries a low degree of risk.", "low"),
+    ("| Factor | Level |\n|---|---|\n| Country | High |\n| **Overall** | **Low** |", "low"),
+    ("Un virement très risqué, à bloquer.", "high"),
+    ("Highly risky: escalate it today.", "high"),
+    ("Not very risky overall.", None),
+    ("The risk is negligible.", "low"),
+    ("Le risque est minime.", "low"),
+    ("Medium — the amount is twice the average.", "medium"),
+    ("Élevé : ne pas exécuter.", "high"),
+    ("Low volumes make this hard to judge without the history.", None),  # a level word, not said alone
+    ("Rate limits apply to this API.", None),
+])
+def test_ratings_the_second_labelled_set_taught(answer, level):
     assert risk_level(answer) == level
