@@ -6,8 +6,11 @@ spread bid-ask de cette obligation high yield"), which can tip an n-gram model t
 grammar words around them never change language. So lingua decides, except where the function
 words (articles, prepositions, auxiliaries) make a clear case on their own, or are all of one
 language in a short text ("Le cash-flow ?"). A one-word text is called only when the word is one
-language's own ("Oui.", "Why?"). Formulas, code and quotations are left out. Text too short or
-too evenly mixed to call is "und". Accuracy on the labelled sets: bench/language_accuracy.py.
+language's own ("Oui.", "Why?"); two or three words with no grammar word only when lingua is
+near sure ("High risk.", "Risque élevé."). Formulas, code and quotations are left out. Text too
+short or too evenly mixed to call is "und". A paragraph is read as one: English reasoning that
+drafts a sentence of its French answer thinks in English, so a bilingual reply is "mixed" only
+when its languages hold paragraphs of their own. Accuracy on the labelled sets: bench/language_accuracy.py.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ MIN_LETTERS = 12  # below this lingua alone is a guess
 MIN_MARGIN = 0.2  # lingua confidence gap needed to call a language
 # a short text needs a wider gap: "Net revenue: 1,210 million." is 0.6 French to lingua (revenu, million)
 SHORT_LETTERS, SHORT_MARGIN = 30, 0.3
+# two or three words with no grammar word ("High risk.", "Risque élevé."): lingua alone, when near sure
+TINY_MARGIN = 0.8
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 FUNCTION_WORDS = {
@@ -113,10 +118,10 @@ def _prose_language(text: str) -> str:
         return by_grammar
     if letters < SHORT_LETTERS and (by_grammar := _one_sided(text)):
         return by_grammar  # "Le spread bid-ask ?" is French, whatever n-grams make of its jargon
-    if letters < MIN_LETTERS:
-        return "und"
     scores = language_scores(text)
     en, fr = scores.get("en", 0.0), scores.get("fr", 0.0)
+    if letters < MIN_LETTERS:
+        return ("en" if en > fr else "fr") if abs(en - fr) >= TINY_MARGIN else "und"
     if abs(en - fr) < (SHORT_MARGIN if letters < SHORT_LETTERS else MIN_MARGIN):
         return _lone_vote(votes)
     return "en" if en > fr else "fr"

@@ -54,6 +54,9 @@ def test_contract_examples(text, lang):
     ("Revenue: 1,210 million.", "und"),
     # short texts lingua is sure of are still called
     ("Total assets: 5 billion.", "en"), ("Niveau de risque : moyen.", "fr"),
+    # two or three words without a grammar word, when lingua is near sure (not when it hesitates)
+    ("Medium risk.", "en"), ("Risque modéré.", "fr"), ("Très bien.", "fr"), ("Net margin", "und"),
+    ("Due diligence", "und"), ("KYC", "und"), ("CAC 40", "und"),
 ])
 def test_short_answers_with_figures(text, lang):
     assert detect_language(text) == lang
@@ -92,3 +95,13 @@ def test_what_an_answer_quotes_is_not_its_language():
     assert part_language(quoting) == "fr"  # was "mixed", so not counted in the question's language
     assert part_language("> The institution shall report each transaction by T+1.") == "en"  # a quote alone is read
     assert part_language(quoting.replace("> An", "An")) == "mixed"  # unquoted, the English is the answer's own
+
+
+def test_a_paragraph_is_read_as_one_so_reasoning_that_drafts_a_french_sentence_thinks_in_english():
+    from workbench.language import part_language
+
+    reasoning = ("The user asks in French. Let me think: the amount is 14 times the average and the payee is new, "
+                 "so the risk is high. Draft: Le virement présente un risque élevé. I will answer in French.")
+    assert part_language(reasoning) == "en"
+    assert part_language("The transfer is on hold pending documents.\n\nLe virement est suspendu dans "
+                         "l'attente des justificatifs.") == "mixed"
