@@ -50,6 +50,7 @@ _VERDICT = re.compile(r"\[\[\s*(?:(?P<n>[12])|(?P<tie>tie)|(?P<bad>both[ _-]?bad
 # answer 1 is more accurate", "Verdict: Answer 2 is better", "Verdict : réponse 1", "Verdict: Neither";
 # not "Verdict: 1 or 2", "Verdict: Answer 1 is worse", "Verdict: neither is better"
 _END = r"(?=\W*$|\s*[—–(:;,.-])"
+_LABEL = re.compile(r"^\W*(?:final\s+)?verdict\W*", re.IGNORECASE)
 _VERDICT_LINE = re.compile(
     r"^\W*(?:final\s+)?verdict\W*(?:"
     r"(?:(?:the\s+|la\s+)?(?:answer|réponse)\s*)?(?P<n>[12])(?=\W*$|\s*[—–(:;,.-]|\s+(?:is\s+(?:the\s+)?better|wins|est\s+meilleure"
@@ -110,9 +111,23 @@ def read_verdict(reply: str, first: str) -> str | None:
 
 
 def _reason(reply: str) -> str:
-    """The judge's words without its verdict line."""
-    lines = [line for line in reply.strip().splitlines() if not (_VERDICT.search(line) or _VERDICT_LINE.match(line))]
-    return " ".join(" ".join(lines).split())
+    """The judge's words without its verdict line, but with what that line says besides the verdict
+    ("Verdict: 1 — it cites the threshold" gives "it cites the threshold"; "Verdict: Answer 2 is
+    better, its figure is right" gives "Answer 2 is better, its figure is right")."""
+    kept = []
+    for line in reply.strip().splitlines():
+        said = list(_VERDICT.finditer(line)) or ([m] if (m := _VERDICT_LINE.match(line)) else [])
+        if not said:
+            kept.append(line)
+            continue
+        rest = line[said[-1].end():]
+        if re.match(r"\s*\w", rest) and not said[-1].group(0).startswith("[["):  # "Answer 2 is better, …"
+            rest = line[_LABEL.match(line).end():]
+        rest = re.sub(r"^[\W_]+|[\s*_]+$", "", rest)
+        rest = rest[:-1] if rest.endswith(")") and "(" not in rest else rest
+        if len(rest.split()) >= 2:
+            kept.append(rest)
+    return " ".join(" ".join(kept).split())
 
 
 class JudgeError(Exception):

@@ -146,6 +146,13 @@ def test_a_verdict_stands_only_when_both_orders_give_it():
     swayed = judge_experiment(ScriptedJudge(lambda r: "The first one.\nVerdict: [[1]]"), _rec("exp-1"))
     assert swayed["verdict"] == "Tie" and not swayed["consistent"]  # it always took the answer read first
     assert swayed["readings"] == {"A first": "A better", "B first": "B better"}
+    # the reason said on the verdict line itself is kept, the verdict taken out
+    inline = judge_experiment(ScriptedJudge(lambda r: "Verdict: Answer 2 is better, its ratio is right."),
+                              _rec("exp-1"))
+    assert inline["verdict_note"] == ("A first: Answer 2 is better, its ratio is right. / "
+                                      "B first: Answer 2 is better, its ratio is right.")
+    dashed = judge_experiment(ScriptedJudge(lambda r: "Verdict: [[tie]] (both cite the threshold)"), _rec("exp-1"))
+    assert dashed["verdict"] == "Tie" and dashed["verdict_note"].startswith("A first: both cite the threshold /")
     with pytest.raises(JudgeError, match="no verdict line"):
         judge_experiment(ScriptedJudge(lambda r: "Both are fine."), _rec("exp-1"))
     with pytest.raises(JudgeError, match="rate limited"):
@@ -223,7 +230,7 @@ def test_model_verdicts_are_set_against_the_analysts_and_named_in_the_table(tmp_
                 {"experiment_id": "exp-9", "verdict": "Tie", "judge": "ana"}]  # not judged by the model
     agreed = agreement_with(model, analysts)
     assert (agreed["pairs"], agreed["same_verdict"]) == (3, 2)
-    records = [_rec(f"exp-{n}") for n in range(6)]
+    records = [_rec(f"exp-{n}", a="La réponse de A, en français.") for n in range(6)]  # B's alone in English
     tally = model_tally(model, analysts, records)
     assert tally.startswith("A better 1 · B better 3 · Tie 1 · Both bad 0 — 5 of the 6 experiments both systems "
                             "answered; its two readings (A's answer first, then B's) disagreed on 1, each "
