@@ -66,7 +66,7 @@ def test_a_stored_batch_row_reads_like_a_live_comparison():
     reasoning, answer, figures = stored_result_md(run.result())
     # escaped, as everywhere; its copy button copies it as written
     assert shown(reasoning, run.reasoning) == "The client asks about &lt;script>alert(1)&lt;/script> a wire."
-    assert shown(answer, "Risque : ÉLEVÉ.") == "Risque : ÉLEVÉ."
+    assert shown(answer, "Risque : ÉLEVÉ.") == '<div lang="fr">\n\nRisque : ÉLEVÉ.\n\n</div>'  # French, said so
     assert figures == metrics_md(run)  # the same table as the live column
 
 
