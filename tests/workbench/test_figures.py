@@ -109,6 +109,23 @@ def test_a_date_is_one_figure_however_it_is_written():
     assert [f.text for f in figures("31/02/2024")] == ["31", "02", "2024"]
 
 
+def test_a_day_without_its_year_is_one_figure_where_it_cannot_be_a_figure():
+    # the year-end, as two models write it: no "only A states 12"
+    assert unshared("Accounts are closed on 31/12.", "Les comptes sont arrêtés au 31 décembre.") == (
+        [], [], ["31/12"])
+    assert unshared("Report by 03/15.", "Report by March 15.") == ([], [], ["03/15"])  # month first, as in the US
+    assert unshared("Due 1er avril.", "Due on 01/04.")[2] == ["1er avril"]
+    assert unshared("On 15 March.", "On 16 March.") == (["15 March"], ["16 March"], [])  # a day apart
+    # a day with its year states more than one without it
+    assert unshared("By 15/03.", "By 15 March 2025.") == (["15/03"], ["15 March 2025"], [])
+    assert stated_figures("The report is due on 31 January.") == [31]
+    # what is no day: a score, round the clock, a split, a fraction, two digits with no word that leads to a day,
+    # "may" without its capital
+    for text in ("A score of 12/20.", "Monitored 24/7.", "A 60/40 split.", "3/4 of the book.", "Ratio 10/12.",
+                 "The 15 may be revised."):
+        assert all(not f.exact for f in figures(text)), text
+
+
 def test_basis_points_are_the_percentage_they_stand_for():
     assert unshared("Rates rose 25 bp.", "Les taux ont augmenté de 0,25 %.") == ([], [], ["25 bp"])
     assert unshared("A 200 bps shock.", "Un choc de +200 points de base, soit 2 %.") == ([], [], ["200 bps"])
