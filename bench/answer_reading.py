@@ -20,7 +20,7 @@ import json
 
 import common  # first: it puts the project on the path
 
-from workbench.figures import Figure, answer_figure_places, same_figure, unshared
+from workbench.figures import Figure, distinct_figures, same_figure, unshared
 from workbench.model_judge import read_verdict
 from workbench.refusal import is_refusal
 from workbench.risk import risk_level
@@ -80,18 +80,11 @@ def _matched(labels: list[float], read: list[Figure]) -> tuple[list[float], list
     return missed, left
 
 
-def _distinct(text: str) -> list[Figure]:
-    seen: dict[str, Figure] = {}
-    for f, _, _ in answer_figure_places(text):
-        seen.setdefault(f.text, f)
-    return list(seen.values())
-
-
 def figures_stated() -> dict:
     rows = load("figures_eval.jsonl")
     labels = read = right = texts_right = 0
     for row in rows:
-        got = _distinct(row["text"])
+        got = distinct_figures(row["text"])
         missed, extra = _matched(row["figures"], got)
         labels, read = labels + len(row["figures"]), read + len(got)
         right += len(row["figures"]) - len(missed)
@@ -111,7 +104,7 @@ def figures_unshared() -> dict:
         ok = True
         for text, written, labels in ((row["first"], only_first, row["only_first"]),
                                       (row["second"], only_second, row["only_second"])):
-            flagged = [f for f in _distinct(text) if f.text in written]
+            flagged = [f for f in distinct_figures(text) if f.text in written]
             missed, extra = _matched(labels, flagged)
             ok = ok and not missed and not extra
         right += ok

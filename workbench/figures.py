@@ -103,13 +103,15 @@ def _unit(norm: str, at: int) -> tuple[str, float, int] | None:
     return None
 
 
-def _range_start(norm: str, m: re.Match[str]) -> bool:
-    """Whether the number `m` opens a range whose other end follows: "1.2-1.5", "5 to 7", "between 3
-    and 4" ("and" only after "between" or "entre": "in 2023 and 2.5bn" is no range)."""
+def _range_end(norm: str, m: re.Match[str]) -> int | None:
+    """Where the range the number `m` opens ends, its other number written: "1.2-1.5", "5 to 7",
+    "between 3 and 4" ("and" only after "between" or "entre": "in 2023 and 2.5bn" is no range);
+    None when `m` opens none."""
     joined = _RANGE.match(norm, m.end())
     if not joined or (joined["and"] and not _BETWEEN.search(norm, max(0, m.start() - 9), m.start())):
-        return False
-    return _NUMBER.match(norm, joined.end()) is not None
+        return None
+    other = _NUMBER.match(norm, joined.end())
+    return other.end() if other else None
 
 
 def placed_figures(text: str) -> list[tuple[Figure, int, int]]:
@@ -129,8 +131,8 @@ def placed_figures(text: str) -> list[tuple[Figure, int, int]]:
         unit = _unit(norm, end)
         if unit:
             end += unit[2]
-        elif _range_start(norm, m):  # "1.2-1.5bn", "5 to 7 %": the range's unit is the first figure's too
-            unit = _unit(norm, _NUMBER.match(norm, _RANGE.match(norm, end).end()).end())
+        elif (other := _range_end(norm, m)) is not None:  # "1.2-1.5bn", "5 to 7 %": the first figure's unit too
+            unit = _unit(norm, other)
         if unit and unit[0] == "scale":
             values += [v * unit[1] for v in values]
             stated *= unit[1]
@@ -186,10 +188,24 @@ def answer_figure_places(text: str) -> list[tuple[Figure, int, int]]:
     return list(_answer_figures(text))
 
 
+def _distinct(placed: tuple[tuple[Figure, int, int], ...]) -> list[Figure]:
+    """The figures of `placed`, each written form once (the first), in order."""
+    seen: dict[str, Figure] = {}
+    for f, _, _ in placed:
+        seen.setdefault(f.text, f)
+    return list(seen.values())
+
+
+def distinct_figures(text: str) -> list[Figure]:
+    """The figures an answer states, each written form once, in order (a numbered list's markers
+    are no figures)."""
+    return _distinct(_answer_figures(text))
+
+
 def answer_figures(text: str) -> list[str]:
     """The figures an answer states, as it writes them, each once, in order (a numbered list's
     markers are no figures)."""
-    return list(dict.fromkeys(f.text for f, _, _ in _answer_figures(text)))
+    return [f.text for f in distinct_figures(text)]
 
 
 def _all_values(placed: tuple[tuple[Figure, int, int], ...]) -> list[float]:
@@ -216,14 +232,8 @@ def _stated_in(f: Figure, values: list[float]) -> bool:
 
 @lru_cache(maxsize=4096)
 def _unshared(first: str, second: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    def read(placed: tuple[tuple[Figure, int, int], ...]) -> list[Figure]:
-        seen: dict[str, Figure] = {}
-        for f, _, _ in placed:
-            seen.setdefault(f.text, f)
-        return list(seen.values())
-
     placed_one, placed_two = _answer_figures(first), _answer_figures(second)
-    one, two = read(placed_one), read(placed_two)
+    one, two = _distinct(placed_one), _distinct(placed_two)
     values_one, values_two = _all_values(placed_one), _all_values(placed_two)
     return (tuple(f.text for f in one if not _stated_in(f, values_two)),
             tuple(f.text for f in two if not _stated_in(f, values_one)),

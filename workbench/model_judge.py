@@ -49,12 +49,13 @@ _VERDICT = re.compile(r"\[\[\s*(?:(?P<n>[12])|(?P<tie>tie)|(?P<bad>both[ _-]?bad
 # the verdict line said another way: "Verdict: [1]", "**Verdict:** Answer 2", "Verdict: tie.", "Verdict: 1 —
 # answer 1 is more accurate", "Verdict: Answer 2 is better", "Verdict : réponse 1", "Verdict: Neither";
 # not "Verdict: 1 or 2", "Verdict: Answer 1 is worse", "Verdict: neither is better"
-_END = r"(?=\W*$|\s*[—–(:;,.-])"
-_LABEL = re.compile(r"^\W*(?:final\s+)?verdict\W*", re.IGNORECASE)
+_LABEL_RX = r"^\W*(?:final\s+)?verdict\W*"
+_LABEL = re.compile(_LABEL_RX, re.IGNORECASE)
+_ENDS = r"\W*$|\s*[—–(:;,.-]"  # the verdict said alone, or what follows it set apart
+_END = f"(?={_ENDS})"
 _VERDICT_LINE = re.compile(
-    r"^\W*(?:final\s+)?verdict\W*(?:"
-    r"(?:(?:the\s+|la\s+)?(?:answer|réponse)\s*)?(?P<n>[12])(?=\W*$|\s*[—–(:;,.-]|\s+(?:is\s+(?:the\s+)?better|wins|est\s+meilleure"
-    r"|l'emporte)\b)"
+    _LABEL_RX + r"(?:(?:(?:the\s+|la\s+)?(?:answer|réponse)\s*)?(?P<n>[12])"
+    r"(?=" + _ENDS + r"|\s+(?:is\s+(?:the\s+)?better|wins|est\s+meilleure|l'emporte)\b)"
     r"|(?P<tie>tie|equal|equally\s+good|égalité|ex[\s-]?aequo)" + _END +
     r"|(?P<bad>both[ _-]?bad|both\s+are\s+(?:bad|unacceptable|wrong)|neither|aucune|les\s+deux\s+sont\s+"
     r"(?:mauvaises|inacceptables))" + _END + ")",

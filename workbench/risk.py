@@ -110,7 +110,7 @@ _SCORE = re.compile(r"(?:\brisk(?:\s+(?:level|rating|score|assessment))?|\b(?:sc
                     r"(\d+(?:[.,]\d+)?)\s*(?:/|\bout\s+of\b|\bsur\b)\s*(\d+)\b"
                     r"(?![^\w.!?;\n]{0,8}(?:(?:very|tres)\s+)?(?:" + _ANY + r")\b)")
 _SCALES = (3, 5, 10, 100)
-_WORTH_READING = re.compile("risk|risque|rate|rated|classif|grade|" + _VERDICT_LABELS)  # a rating that may be here
+_WORTH_READING = re.compile("risk|risque|rate|classif|grade|" + _VERDICT_LABELS)  # a rating that may be here
 
 
 def _from_score(score: str, scale: str) -> str | None:
