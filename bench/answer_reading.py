@@ -80,8 +80,8 @@ def _matched(labels: list[float], read: list[Figure]) -> tuple[list[float], list
     return missed, left
 
 
-def figures_stated() -> dict:
-    rows = load("figures_eval.jsonl")
+def figures_stated(name: str) -> dict:
+    rows = load(name)
     labels = read = right = texts_right = 0
     for row in rows:
         got = distinct_figures(row["text"])
@@ -91,13 +91,13 @@ def figures_stated() -> dict:
         texts_right += not missed and not extra
         if missed or extra:
             print(f"  figures: missed {missed}, read besides {[f.text for f in extra]}: {row['text']!r}")
-    print(f"figures_eval.jsonl: {len(rows)} answers, {labels} figures, {texts_right} answers read right")
+    print(f"{name}: {len(rows)} answers, {labels} figures, {texts_right} answers read right")
     return {"n": len(rows), "figures": labels, "read": read, "precision": round(right / read, 4) if read else None,
             "recall": round(right / labels, 4) if labels else None, "answers_right": round(texts_right / len(rows), 4)}
 
 
-def figures_unshared() -> dict:
-    rows = load("figures_pairs_eval.jsonl")
+def figures_unshared(name: str) -> dict:
+    rows = load(name)
     right = 0
     for row in rows:
         only_first, only_second, _ = unshared(row["first"], row["second"])
@@ -111,7 +111,7 @@ def figures_unshared() -> dict:
         if not ok:
             print(f"  unshared: read {only_first} | {only_second}, expected {row['only_first']} | "
                   f"{row['only_second']}: {row['first']!r} / {row['second']!r}")
-    print(f"figures_pairs_eval.jsonl: {len(rows)} pairs, {right} read right")
+    print(f"{name}: {len(rows)} pairs, {right} read right")
     return {"n": len(rows), "pairs_right": round(right / len(rows), 4)}
 
 
@@ -132,9 +132,12 @@ def judge_replies() -> dict:
 
 def main() -> None:
     figures = {"refusal": refusals("refusal_eval.jsonl"), "refusal_unseen": refusals("refusal_unseen.jsonl"),
-               "risk_level": risk_levels("risk_eval.jsonl"),
-               "risk_level_unseen": risk_levels("risk_unseen.jsonl"), "figures": figures_stated(),
-               "unshared_figures": figures_unshared(), "judge_verdict": judge_replies()}
+               "refusal_unseen2": refusals("refusal_unseen2.jsonl"), "risk_level": risk_levels("risk_eval.jsonl"),
+               "risk_level_unseen": risk_levels("risk_unseen.jsonl"),
+               "risk_level_unseen2": risk_levels("risk_unseen2.jsonl"), "figures": figures_stated("figures_eval.jsonl"),
+               "figures2": figures_stated("figures_eval2.jsonl"),
+               "unshared_figures": figures_unshared("figures_pairs_eval.jsonl"),
+               "unshared_figures2": figures_unshared("figures_pairs_eval2.jsonl"), "judge_verdict": judge_replies()}
     print(json.dumps(figures))
 
 

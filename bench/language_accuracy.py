@@ -15,7 +15,8 @@ sys.path.insert(0, str(ROOT))
 
 from workbench.language import part_language  # noqa: E402
 
-SETS = ["language_eval.jsonl", "language_unseen.jsonl", "language_unseen2.jsonl", "language_unseen3.jsonl"]
+SETS = ["language_eval.jsonl", "language_unseen.jsonl", "language_unseen2.jsonl", "language_unseen3.jsonl",
+        "language_unseen4.jsonl"]
 
 
 def main() -> None:
