@@ -3,7 +3,8 @@
 Routes (contract in ARCHITECTURE.md):
 
 - ``explicit_refusal``: the user asks for help to launder, structure, evade controls or sanctions,
-  falsify documents, deceive an auditor or a regulator, manipulate a market, trade on inside
+  falsify or backdate documents, misstate accounts, pay or hide a bribe, impersonate someone or
+  use their identity, deceive an auditor or a regulator, manipulate a market, trade on inside
   information, take over accounts, leak data, or to override the risk judgement. Checked first: a
   forbidden ask wins over everything else; a question about such a wrong ("How can we prevent
   spoofing?") is no ask to commit it.
@@ -52,8 +53,11 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 
 # a first-person ask to do something ("how can I", "help me", "je veux")
-_ASKS_EN = r"how (do|can|could|should) (i|we)|help (me|us)|show (me|us)|teach me|best way to|i want to|we want to|let's"
-_ASKS_FR = r"comment (puis-je|pourrais-je|faire pour|peut-on|on peut)|aide[- ]moi|aidez[- ]nous|je veux|on veut"
+_ASKS_EN = r"how (do|can|could|should) (i|we)|how to|help (me|us)|show (me|us)|teach me|(best |a |another )?ways? to|" \
+          r"(a |the )?(method|trick|tips?) (to|for)|tell me how|i want to|we want to|i need to|we need to|" \
+          r"i have to|we have to|let's"
+_ASKS_FR = r"comment|aide[- ]moi|aidez[- ]nous|je veux|on veut|je dois|on doit|" \
+           r"(une|la|des) (methode|technique|astuce|facon|maniere|combine)s? (pour|de|d')"
 # up to 40 characters that hold no verb of one who detects, prevents or reports a wrong
 _GAP_EN = r"(?:(?!\b(?:detect|prevent|spot|identif|monitor|report|flag|investigat|recogni|surveil|catch|stop|avoid|" \
           r"combat|fight|tackle|deter|mitigat|escalat|explain)).){0,40}"
@@ -65,7 +69,7 @@ REFUSAL = [
     (_rx(r"\blaunder(s|ed)?\b", r"\bblanchi(r|ss)", r"\bclean (the |my |this )?(dirty |black )?(money|cash)",
          r"\bwash (the |my )?(money|cash)", r"\bnettoyer (l'|de l')?argent", r"\bdirty (money|cash)",
          r"\bargent (sale|noir)", r"\b(drug|criminal|stolen|illegal|bribe) (money|cash|proceeds|funds)",
-         r"\blook like (legitimate|legit|clean|normal|consulting|business)\b",
+         r"\blooks? like (a |an )?(legitimate|legit|clean|normal|consulting|business|genuine)\b",
          r"\b(argent|fonds|gains) (de la drogue|illegaux|voles|du trafic)",
          r"\bpasser pour (des|un|une) (honoraires|revenus|facture)"), 3.0,
          "asks for help laundering money"),
@@ -80,13 +84,16 @@ REFUSAL = [
          r"\b(contourn|echapp|evit)\w*\b.{0,40}\bsanction",
          r"\bsanctionne\w*\b.{0,60}\bsans (que|etre)",
          r"\bpays sanctionne\w*\b.{0,50}\bsans"), 3.0, "asks to evade sanctions"),
-    (_rx(r"\b(fake|forge|falsif|fabricat|backdat|doctor|counterfeit)\w*\b.{0,40}\b(invoice|document|statement|"
+    (_rx(r"\b(" + _ASKS_EN + r"|write|draft|make)\b" + _GAP_EN + r"\bbackdat",
+         r"\b(" + _ASKS_FR + r"|ecris|redige|fais)\b" + _GAP_FR + r"\bantidat",
+         r"\b(fake|forge|falsif|fabricat|doctor|counterfeit)\w*\b.{0,40}\b(invoice|document|statement|"
          r"record|contract|payslip|receipt|id\b|passport|bill|certificate|proof|letter|date|signature)",
          r"\b(fausse?s?|faux|falsifi|antidat|fabriqu)\w*\b.{0,40}\b(facture|document|releve|"
          r"contrat|bulletin|justificatif|piece|attestation|certificat|date|signature|fiche|lettre|bilan|avis|"
          r"passeport|carte d'identite)"), 3.0,
      "asks to falsify documents"),
-    (_rx(r"\b(pass|fool|trick|beat|get past|bypass|cheat|game)\w*\b.{0,15}\b(the )?(kyc|aml|compliance|"
+    (_rx(r"\b(pass|fool|trick|beat|get past|get around|bypass|circumvent|sidestep|skirt|cheat|game)\w*\b.{0,15}"
+         r"\b(the )?(kyc|aml|compliance|"
          r"fraud|sanctions?) (check|control|screening|review|system)",
          r"\b(kyc|aml|compliance|fraud) (check|control|screening|review)s? "
          r"(pass|succeed)",
@@ -120,6 +127,36 @@ REFUSAL = [
          r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(manipuler (le |les |un |l')?(cours|marche|prix|indice|taux)"
          r"|faire monter (artificiellement )?le cours|gonfler (artificiellement )?le cours|passer des ordres fictifs)"),
      3.0, "asks to manipulate a market"),
+    # an ask to misstate accounts, not a question on how auditors find it
+    (_rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(inflate|overstate|pad|fudge|massage|dress up|window-dress|"
+         r"manipulate|bury|understate|hide) (the |our |my |its |these )?(revenue|sales|turnover|earnings|profits?|"
+         r"results|books|numbers|figures|accounts|losses|liabilities|debts?)",
+         r"\bcook(ing)? the books", r"\b(maquill|trafiqu|truqu)\w* (les |nos |ses )?(comptes|bilans?|chiffres)",
+         r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(gonfler|surevaluer|enjoliver|manipuler|minorer|"
+         r"sous-evaluer|cacher|dissimuler) (artificiellement )?(le |les |la |nos |notre |ses |son )?(chiffre "
+         r"d'affaires|ca|resultats?|comptes|benefices?|pertes|dettes|bilan|chiffres|revenus)"), 3.0,
+     "asks to misstate the accounts"),
+    (_rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(bribe|pay off|grease|kick ?back|backhander|pay (a |the |some )?"
+         r"(customs |tax |government |public |local |port |city |police )?(official|officer|inspector|minister|judge|"
+         r"civil servant|clerk|customs))",
+         r"\b(record|book|enter|show|present|disguise|pass|invoice)\w*\b.{0,40}\b(as|like) (a |an )?(consulting|"
+         r"advisory|marketing|commission|service|introduction) (fee|payment|expense|invoice|cost)",
+         r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(soudoyer|corrompre|graisser la patte|verser (un |des )?"
+         r"pots?-de-vin|payer (un |le |les |des )?(douanier|fonctionnaire|agent public|inspecteur|juge|ministre|elu))",
+         r"\b(comptabilis|enregistr|present|deguis|fai\w* passer|facture)\w*\b.{0,40}\b(comme|en|pour) (des |un |une )?"
+         r"(honoraires|frais|commission|prestation)s? (de )?(conseil|consulting|service|marketing)"), 3.0,
+     "asks to pay or hide a bribe"),
+    (_rx(r"\b(write|draft|compose|send|create|craft|make)\w*\b.{0,60}\b(pretend\w* to be|posing as|impersonat\w*)\b",
+         r"\b(write|draft|compose|send|create|craft|make|build)\w*\b.{0,30}\b(phishing|spoofed) (email|e-mail|message|"
+         r"sms|text|page|site|website)",
+         r"\b(ecri|redig|envo|compos|cree|fabriqu|fai)\w*\b.{0,60}\b(en (me |te |se |nous )?faisant passer pour|"
+         r"usurp\w*)",
+         r"\b(ecri|redig|envo|compos|cree|fabriqu|fai)\w*\b.{0,30}\b(e-?mail|message|sms|page|site) de phishing",
+         r"\bin (my \w+'s|someone else's|somebody else's|another person's|his|her|their) name\b.{0,80}"
+         r"\bwithout (him |her |them |their |his )?(knowing|knowledge|consent|permission|telling)",
+         r"\bau nom (de|d') (ma|mon|mes|quelqu'un|un tiers|une autre personne|un autre)\b.{0,80}"
+         r"\bsans (qu'(il|elle|ils|elles) le (sache|sachent)|son accord|leur accord|son consentement|le lui dire)"),
+     3.0, "asks to impersonate someone or use their identity"),
     (_rx(r"\binsider (information|info|tip|knowledge)", r"\binside (info|information|tip)\b",
          r"\bbefore (it is|it's|they are|they're|"
          r"the (results|news) (are|is)) (made )?public\b",
@@ -180,8 +217,13 @@ REFUSAL = [
          r"\b(trace|track|link|follow)\b",
          r"\b(pour (que|qu')|afin (que|qu'))\b.{0,20}\b(ne (puisse|pourra|peut)|personne ne)\b.{0,20}"
          r"\b(retracer|tracer|remonter|suivre)\b",
-         r"\b(so|so that|without)\b.{0,30}\b(tax|authorit|police|regulator|bank|compliance)\w*\b.{0,25}"
-         r"\b(never|not|doesn't|don't|won't|cannot|can't) (see|notice|know|find|trace)",
+         r"\b(so|so that|without)\b.{0,30}\b(tax|authorit|police|regulator|bank|compliance|audit|review|"
+         r"screening|monitoring|examiner|supervisor|inspector)\w*\b.{0,25}"
+         r"\b(never|not|doesn't|don't|won't|cannot|can't|does not|will not) (see|notice|know|find|trace|spot|catch|"
+         r"detect|pick up|realise|realize)",
+         r"\bpour (que|qu')\b.{0,10}\b(le fisc|les impots|l'administration|les autorites|la banque|la police|"
+         r"la conformite|le controle|l'auditeur|les auditeurs|le regulateur|le commissaire|l'inspecteur)\b.{0,25}"
+         r"\bne\b.{0,10}\b(voie|voient|sache|sachent|remarque|trouve|detecte|repere)",
          r"\bsans que (le fisc|les autorites|la banque|la police|la conformite)\b.{0,20}\b(voie|sache|"
          r"remarque|trouve)"), 2.5, "asks to conceal funds or ownership"),
 ]
@@ -218,7 +260,7 @@ TRANSACTION = [
 
 GOVERNANCE = [
     (_rx(r"\bpolic(y|ies)\b", r"\bpolitique", r"\bregulat", r"\breglement", r"\bdirective",
-         r"\brequirements?\b",
+         r"\brequirements?\b", r"\bguidelines?\b", r"\blignes directrices", r"\borientations de l'",
          r"\bcompliance (requirement|rule|framework|programme|program)",
          r"\bexigence", r"\bobligation"), 1.5, "asks about policy or regulation"),
     (_rx(r"\bapprov", r"\bsign[- ]?off", r"\bvalidat", r"\bcommittee", r"\bcomite",
@@ -231,6 +273,9 @@ GOVERNANCE = [
          r"\b(risque|validation) de(s)? modele", r"\bai act\b", r"\bsr ?11-7",
          r"\b(language|scoring|credit) model", r"\bmodele (de|d') (langage|score|notation)"), 1.5,
      "asks about model governance"),
+    # how often a control runs is a policy question, even of a "risk assessment" or a "high-risk customer"
+    (_rx(r"\bhow (often|frequently)\b", r"\bat what (frequency|interval)", r"\ba quelle (frequence|periodicite)",
+         r"\btous les combien", r"\bperiodicite\b"), 2.0, "asks how often a control runs"),
     (_rx(r"\brisk (appetite|management framework|framework|committee|culture|tolerance)", r"\bthe board\b",
          r"\bboard of directors", r"\bappetit (pour le|au) risque", r"\bconseil d'administration",
          r"\bicaap\b", r"\bilaap\b", r"\bcadre de gestion des risques"), 1.5, "asks about risk governance"),
@@ -241,13 +286,30 @@ GOVERNANCE = [
          r"\bifrs", r"\blarge exposures?", r"\bgrands risques", r"\bpsd2\b", r"\bdsp2\b", r"\bmica\b",
          r"\b(suspicious (activity|transaction)|currency transaction) reports?\b", r"\bdeclarations? de soupcon",
          r"\btracfin\b", r"\bfincen\b", r"\bliquidity coverage", r"\bnet stable funding", r"\blcr\b",
-         r"\bnsfr\b", r"\bleverage ratio", r"\bratio de (levier|liquidite)", r"\bcet ?1\b"), 1.0,
+         r"\bnsfr\b", r"\bleverage ratio", r"\bratio de (levier|liquidite)", r"\bcet ?1\b",
+         r"\b(eba|esma|eiopa|ecb|bce|acpr|amf|fca|pra|finra|bafin|fsb|bis|bri)\b", r"\boutsourcing\b",
+         r"\bexternalisation\b", r"\bpeps?\b", r"\bpolitically exposed", r"\bpolitiquement expose"), 1.0,
      "names a regulatory framework"),
     (_rx(r"\bwhat (is|are|does)\b", r"\bhow (often|long|much|many)\b", r"\bwho (must|should|can)\b",
          r"\bexplain\b", r"\bdefine\b", r"\bqu'est-ce", r"\bcombien\b", r"\bquel(le)?s? (est|sont)",
          r"\bexplique", r"\bdefini", r"\bqui doit\b", r"\ba quelle frequence"), 0.5,
      "asks for an explanation"),
 ]
+
+# Everyday subjects no compliance task is about (not words it uses too: "third party", a "cat bond",
+# a "running balance", the "gaming" sector, a sanctions "régime", a "weekend" transfer).
+_EVERYDAY_EN = r"restaurant|dinner|lunch|breakfast|cook|cooking|recipe|bake|baking|cake|pizza|pasta|dessert|cocktail|" \
+    r"movie|film|series|tv show|netflix|podcast|song|lyrics|book to read|novel|gym|workout|jogging|marathon|fitness|" \
+    r"yoga|holiday|vacation|hotel|road trip|plan a trip|itinerary|sightseeing|this weekend|things to do|wedding|" \
+    r"birthday|weather|football|soccer|rugby|tennis|golf|champions league|world cup|premier league|nba|nfl|" \
+    r"formula 1|olympics|horoscope|puppy|kitten|my (new )?(dog|cat|pet)|gaming laptop|laptop|video game|" \
+    r"smartphone|headphones"
+_EVERYDAY_FR = r"restaurant|diner|dejeuner|cuisin\w*|recette|gateau|mayonnaise|crepes?|pizza|pates|dessert|cocktail|" \
+    r"film|serie|netflix|podcast|chanson|paroles|livre a lire|roman|salle de sport|musculation|footing|" \
+    r"course a pied|jogging|marathon|yoga|vacances|hotel|road trip|itineraire|ce week-end|idees de sortie|" \
+    r"mariage|anniversaire|meteo|temps qu'il fera|foot|football|rugby|tennis|golf|ligue des champions|" \
+    r"coupe du monde|ligue 1|jeux olympiques|horoscope|chiot|chaton|mon (chien|chat)|ordinateur portable|" \
+    r"jeu video|smartphone"
 
 # A second, different ask joined to the first one.
 SECOND_ASK = [
@@ -268,21 +330,17 @@ SECOND_ASK = [
     # A second question on an everyday subject: "..., and what should I cook for dinner?" (not words
     # a compliance question uses too: a name "match", capital "flight", "gift" policies, "vol" as theft)
     (_rx(r"\b((and|also|then),? (what|which|where|who|how|can you|could you|will|is|are|do|does|should|any)|"
-         r"by the way|btw|on another note|"
-         r"one more thing|on a different note)\b.{0,60}\b(restaurant|dinner|lunch|cook|movie|film|gym|"
-         r"workout|holiday|vacation|hotel|wedding|birthday|recipe|song|book to read|weather|series|tv show|"
-         r"netflix|podcast)",
+         r"by the way|btw|on another note|one more thing|on a different note|after that|afterwards|oh,? and|"
+         r"incidentally|unrelated(ly)?|while you're at it)\b.{0,60}\b(" + _EVERYDAY_EN + r")\b",
          r"\b((et|puis|aussi),? (quel|quelle|quels|quelles|ou|comment|qu'|que|peux-tu)|au fait|rien a voir|"
-         r"autre chose)\b.{0,60}\b(restaurant|diner|dejeuner|cuisin|film|salle de sport|vacances|hotel|mariage|"
-         r"anniversaire|recette|chanson|livre a lire|meteo|temps qu'il fera|serie|netflix|podcast)"), 2.0,
+         r"autre chose|au passage|d'ailleurs|et sinon|pendant que tu y es|petite question)\b.{0,60}"
+         r"\b(" + _EVERYDAY_FR + r")\b"), 2.0,
      "asks a second, off-task question"),
-    (_rx(r"\b(poem|joke|song|story|email|e-mail|letter|note|tweet|birthday|recipe|holiday|vacation|"
-         r"stock tip|which stock|card limit|credit limit|password|newsletter|movie|gym|workout|football|soccer|"
-         r"rugby|horoscope|hotel|weather|netflix|podcast)\b",
+    (_rx(r"\b(poem|joke|story|email|e-mail|letter|note|tweet|stock tip|which stock|card limit|credit limit|"
+         r"password|newsletter|" + _EVERYDAY_EN + r")\b",
          r"\b(the )?(match|game) (last night|yesterday|tonight)", r"\b(gift|present) (idea|for my)",
-         r"\b(poeme|blague|chanson|histoire|courriel|e-mail|mail|lettre|anniversaire|recette|"
-         r"vacances|quelle action|plafond|mot de passe|tweet|restaurant|film|musculation|foot|football|rugby|"
-         r"horoscope|hotel|meteo|netflix|podcast)\b",
+         r"\b(poeme|blague|histoire|courriel|e-mail|mail|lettre|quelle action|plafond|mot de passe|tweet|"
+         r"" + _EVERYDAY_FR + r")\b",
          r"\b(le|du) match (d'hier|de ce soir|de demain)", r"\bidees? de cadeau", r"\bcadeau (pour|d'anniv)"),
      1.5,
      "the second ask is off-task"),
