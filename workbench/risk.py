@@ -10,18 +10,19 @@ answer's (`risk_level`).
 
 The rating is the first labelled one ("risk: …", "risque … élevé", "the risk here is …", "the risk
 at a moderate level", a verdict's label with a level alone after it: "Overall: 🟠 Medium",
-"Classification: LOW", a table's "| **Overall** | **Medium** |", or a verb: "I would rate this
-medium to high"), else the first level put before "risk" ("high-risk", "a high level of risk") or
-said of the transaction ("peu risquée", "highly risky"); an answer that opens on a level alone
-("Low. The payment matches the standing order.") gives that one; a level negated ("not high risk", "pas élevé"),
-listed among others ("low, medium or high risk"), asked ("is it high risk?") or rating a place ("a
-high-risk jurisdiction", "un pays à risque élevé") is not one. Two neighbouring levels
-joined ("Medium-High", "medium to high", "moyen à élevé") are one rating between them; the whole
-scale ("low to high") is none. A labelled score without a word ("Risk score: 7/10", "Risk rating: 2 out
-of 5", "Score de risque : 72/100") is read on the five levels: on a scale of 5 one level a point, on 10
-or 100 one a fifth of the scale (7/10 medium-high, 9/10 high), on 3 low, medium, high; a word beside
-it ("8/10 (high)") wins. Only the answer is read,
-never the reasoning. Accents, case and curly apostrophes do not matter (engines.router.fold).
+"Classification: LOW", "Level of concern: medium", "Alerte modérée :", a table's "| **Overall** |
+**Medium** |", or a verb: "I would rate this medium to high"; "the risk is clearly elevated", "the
+risk appears minimal"), else the first level put before "risk" ("high-risk", "a high level of risk")
+or said of the transaction ("peu risquée", "highly risky"); an answer that opens on a level alone
+("Low. The payment matches the standing order.") gives that one; a level negated ("not high risk",
+"pas élevé"), listed among others ("low, medium or high risk"), asked ("is it high risk?") or rating
+a place ("a high-risk jurisdiction", "un pays à risque élevé") is not one. Two neighbouring levels
+joined ("Medium-High", "medium to high", "moyen à élevé", "between low and medium") are one rating
+between them; the whole scale ("low to high") is none. A labelled score without a word ("Risk score:
+7/10", "Risk rating: 2 out of 5", "Score de risque : 72/100") is read on the five levels: on a scale
+of 5 one level a point, on 10 or 100 one a fifth of the scale (7/10 medium-high, 9/10 high), on 3
+low, medium, high; a word beside it ("8/10 (high)") wins. Only the answer is read, never the
+reasoning. Accents, case and curly apostrophes do not matter (engines.router.fold).
 """
 
 from __future__ import annotations
@@ -62,11 +63,16 @@ _SET_OUT = r"[^\w.!?;\n]{0,8}(?:\d+(?:[.,]\d+)?\s*(?:/|\bout\s+of\b|\bsur\b)\s*\
 # (what the risk is of, when a colon or "is" follows it: "risk of a high loss" is no rating)
 _LABELLED_EN = re.compile(r"\brisk(?:\s+(?:level|rating|score|assessment|category))?"
                           r"(?:\s+of\s+\w+(?:\s+\w+)?(?=\s*(?::|is\b|=)))?" + _SET_OUT
-                          + r"(?:(?:here|overall|in this case|for this \w+)\s+)?(?:is\s+)?(?:(?:at|as)\s+(?:an?\s+)?)?"
+                          + r"(?:(?:here|overall|in this case|for this \w+)\s+)?"
+                          r"(?:(?:is|appears|seems|looks|remains)\s+)?(?:(?:clearly|rather|fairly|quite|relatively|"
+                          r"probably|likely|definitely|somewhat|to be)\s+)?"
+                          r"(?:(?:at|as)\s+(?:an?\s+)?)?"
                           + _SET_OUT + _words(_EN | _JOINED, "very") + r"\b")
 # "Risque : ÉLEVÉ", "niveau de risque moyen", "le risque est faible", "risque global : modéré",
 # "risque de blanchiment élevé", "Risque : MEDIUM" (a model mixing languages)
-_LABELLED_FR = re.compile(r"\brisque(?:\s+globale?)?(?:\s+(?:de\s+|d')\w+)?" + _SET_OUT + r"(?:est\s+)?" + _SET_OUT
+_LABELLED_FR = re.compile(r"\brisque(?:\s+globale?)?(?:\s+(?:de\s+|d')\w+)?" + _SET_OUT
+                          + r"(?:(?:est|parait|semble|reste|demeure|se situe|s'etablit|ressort)\s+(?:a\s+)?)?"
+                          r"(?:(?:clairement|assez|relativement|probablement|manifestement)\s+)?" + _SET_OUT
                           + _words(_READ, "(?:tres|plutot|very)") + r"\b")
 # "high-risk", "low risk", "à haut risque", "faible risque", "a high level of risk", "peu risquée"
 _BEFORE = re.compile(r"\b" + _words(_READ, "(?:very|tres)") + r"(?:\s*-\s*|\s+)(?:(?:level|degree)\s+of\s+)?"
@@ -75,9 +81,10 @@ _RISKY = {"peu": "low", "tres": "high", "highly": "high", "very": "high"}
 _RISKY_SAID = re.compile(r"\b(peu|tres|highly|very) (?:risky|risquee?s?)\b")  # "peu risquée", "highly risky"
 # "Overall: 🟠 Medium", "Verdict : élevé" — a verdict's label and a level alone after it
 # (a table's row too: "| **Overall** | **Medium** |")
-_VERDICT_LABELS = "overall|verdict|conclusion|evaluation|assessment|rating|classification|bilan|appreciation"
+_VERDICT_LABELS = "overall|verdict|conclusion|evaluation|assessment|rating|classification|bilan|appreciation|" \
+    "level of concern|concern level|concern|alert level|alert|niveau d'alerte|niveau de vigilance|alerte|vigilance"
 _VERDICT = re.compile(r"\b(?:overall(?:\s+(?:rating|assessment))?|" + _VERDICT_LABELS + ")" + _SET_OUT
-                      + _words(_READ, "(?:very|tres)") + r"(?=[\s*_]*(?:[.;,!()|\u2014\u2013-]|\n|$))")
+                      + _words(_READ, "(?:very|tres)") + r"(?=[\s*_]*(?:[.;,:!()|\u2014\u2013-]|\n|$))")
 # a rating said with a verb: "I would rate this medium to high", "I'd classify it as low"
 _RATED = re.compile(r"(?<!not )(?<!n't )(?<!never )\b(?:rate|rated|classify|classified|grade|graded)\s+"
                     r"(?:(?:this|that|the)\s+(?:transfer|wire|payment|transaction|deposit|withdrawal|one|case)|this|that|it)?"
@@ -91,7 +98,9 @@ _PLACE_AFTER = re.compile(r"^(?:\s*-\s*|\s+)(?:risk|risque)?\s*(?:jurisdiction|c
                           r"third countr|destination)")
 _PLACE_BEFORE = re.compile(r"\b(?:pays|juridictions?|secteurs?|zones?|regions?|jurisdictions?|countr(?:y|ies)|"
                            r"sectors?)\s+(?:a|au|de|d'|with)?\s*(?:\w+\s+)?$")
-_NEGATED = re.compile(r"\b(?:not|no|never|isn't|is not|n'est pas|pas|non|ni|aucun|aucune)\W+(?:\w+\W+)?$")
+# within its sentence: "Is it legitimate? No. Risk: high." rates it high
+_NEGATED = re.compile(r"\b(?:not|no|never|isn't|is not|n'est pas|pas|non|ni|aucun|aucune)[^\w.!?;\n]+"
+                      r"(?:\w+[^\w.!?;\n]+)?$")
 _LISTED = re.compile(r"\b(?:" + _ANY + r")\s*(?:,|/|\bor\b|\bou\b|\bto\b|\ba\b|-)\s*(?:\w+\s*,?\s*)?$")
 _AFTER_LISTED = re.compile(r"^\s*(?:,|/|\bor\b|\bou\b|\bto\b|\ba\b|-)\s*(?:very\s+|tres\s+)?(?:" + _ANY
                            + r")\b")
@@ -100,7 +109,8 @@ _ASKED = re.compile(r"^[^.!:;\n]*\?")  # the sentence it is in ends in a questio
 # two neighbouring levels joined into one rating: "Medium-High", "medium to high", "moyen à élevé"
 # ("a" is "à" folded); "low, medium or high" is a list, and "low to high" spans the whole scale
 _RANGE = re.compile(r"\b(" + _ANY + r")\s*(?:[-–/]\s*(?:(?:to|a)\b\s*-?\s*)?|(?:to|a)\b\s*-?\s*)"
-                    r"(?:very\s+|tres\s+)?(" + _ANY + r")\b")
+                    r"(?:very\s+|tres\s+)?(" + _ANY + r")\b"
+                    r"|\b(?:between|entre)\s+(" + _ANY + r")\s+(?:and|et)\s+(" + _ANY + r")\b")
 
 
 # "Risk score: 7/10", "**Risk rating:** 2 out of 5", "Score de risque : 72/100", "Note de risque : 4 sur 5"
@@ -128,7 +138,8 @@ def _joined(match: re.Match[str]) -> str:
     """A range of two neighbouring levels as one word the level patterns read ("medium-high" ->
     "mediumhigh"); the whole scale as a word they do not ("low-to-high" -> "lowhigh": no rating);
     one level twice left as it is."""
-    pair = frozenset({_LEVEL_OF[match.group(1)], _LEVEL_OF[match.group(2)]})
+    first, second = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+    pair = frozenset({_LEVEL_OF[first], _LEVEL_OF[second]})
     if len(pair) == 1:
         return match.group(0)
     return _BETWEEN.get(pair, "low-high").replace("-", "")

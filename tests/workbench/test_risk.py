@@ -37,6 +37,14 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets"
     ("Niveau de risque : **Élevé** 🔴", "high"),
     ("Risk: 🔴 High", "high"),
     ("**Risk score:** 8/10 (high)", "high"),
+    # what the second unseen set taught
+    ("The risk looks clearly elevated: a new payee and a 2 am transfer.", "high"),
+    ("Overall the risk seems minimal.", "low"),
+    ("Concern level: HIGH — escalate.", "high"),
+    ("Niveau d'alerte : faible.", "low"),
+    ("Vigilance renforcée ? Non. Alerte élevée : le client est sous sanctions.", "high"),
+    ("Le risque paraît clairement élevé.", "high"),
+    ("Is the payment legitimate? No. Risk: high.", "high"),  # a "no" in the sentence before negates nothing
 ])
 def test_the_rating_is_read_however_it_is_set_out(answer, level):
     assert risk_level(answer) == level
@@ -53,6 +61,9 @@ def test_the_rating_is_read_however_it_is_set_out(answer, level):
     ("Risque : moyen à élevé.", "medium-high"),
     ("Niveau de risque : modéré-élevé", "medium-high"),
     ("Risque faible à moyen.", "low-medium"),
+    ("I would place it between medium and high risk.", "medium-high"),
+    ("Le risque se situe entre faible et moyen.", "low-medium"),
+    ("Risk somewhere between low and high, depending on the documents.", None),
 ])
 def test_a_rating_between_two_neighbouring_levels_is_read_as_one(answer, level):
     assert risk_level(answer) == level
