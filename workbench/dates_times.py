@@ -7,7 +7,8 @@ answers giving the same hour or day each their own way state the same figure (wo
     15 March 2024 · March 15, 2024 · 15 mars 2024
     15/03 · 15 March · March 15 · 15 mars         a day without its year: 315 (a month's day)
 
-A numeric date whose day and month can be read both ways (03/04/2024) means either. A date also
+A numeric date whose day and month can be read both ways (03/04/2024) means either. A day written
+without its year is the same day written with one (15 March, 15 March 2025: workbench.figures). A date also
 states its day and its year, which count for another answer's figures ("in 2024") and for a
 number check, but do not make two different days one. A day without its year is taken only where
 it cannot be a figure: two digits each side of a slash after a word that leads to a date ("on
@@ -58,6 +59,7 @@ class Found(NamedTuple):
     also: tuple[float, ...]  # what else it states: a date's day and year
     start: int
     end: int
+    days: tuple[float, ...] = ()  # a date's day without its year (315 for 15 March 2024 and for 15 March)
 
 
 def _day(year: int, month: int, day: int) -> float | None:
@@ -85,7 +87,7 @@ def _date(m: re.Match[str]) -> Found | None:
     also = tuple(dict.fromkeys([float(day) for _, day in days] + ([float(year)] if year else [])))
     start, end = m.span("date") if "date" in m.re.groupindex else m.span()  # the date, not what leads to it
     written = m.string[start:end].rstrip(" .")
-    return Found(written, values, also, start, start + len(written))
+    return Found(written, values, also, start, start + len(written), tuple(dict.fromkeys(v % 10_000 for v in values)))
 
 
 def _time(m: re.Match[str]) -> Found | None:

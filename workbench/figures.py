@@ -7,7 +7,9 @@ check can ask whether an answer states a figure without a regex per way of writi
     5 % · 5% · 5 pour cent · 5 percent · 5pc a percentage: 5, and 0.05 ("c.5%": circa 5%)
     25 bp · 25 bps · 25 points de base       basis points: 25, and 0.25 (%) and 0.0025
     1.2 million · 1,2 Md€ · 3bn · 250k       a scale word: 1.2, and 1,200,000 (also $5MM, 3.5 mln,
-                                             2 Mio., 4 Mrd., 1.1 bln)
+                                             2 Mio., 4 Mrd., 1.1 bln, 12,4 MEUR, 850 KEUR)
+    (3.4)% · | (1,234) |                     a loss in brackets: -3.4, -1,234 (not an aside:
+                                             "rose (3.4%)")
     23:00 · 23h00 · 11 pm · 15 mars 2024     a time of day, a date: one figure each
                                              (workbench.dates_times)
 
@@ -25,6 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from workbench.dates_times import dates_and_times
 from workbench.named_numbers import blank_names
@@ -39,7 +42,7 @@ _NUMBER = re.compile(r"""
 _PERCENT = re.compile(r"\s?(?:%|pour\s?cent|per\s?cent|percent|pc\b)", re.IGNORECASE)
 _BASIS_POINTS = re.compile(r"\s?(?:bps?|pbs?|basis\s+points?|points?\s+de\s+base)\b", re.IGNORECASE)
 _SCALE = re.compile(r"\s?(?:[€$£]\s?)?(k|thousands?|milles?|mn|mm|mln|mio|m|millions?|bn|bln|billions?|mds?|mrd|"
-                    r"milliards?|tn|trillions?)\b", re.IGNORECASE)
+                    r"milliards?|tn|trillions?)(?:eur|usd|gbp|chf|jpy)?\b", re.IGNORECASE)
 _RANGE = re.compile(r"\s?[-–]\s?|\s(?:to|à)\s|\s(?P<and>and|et)\s", re.IGNORECASE)
 _BETWEEN = re.compile(r"\b(?:between|entre)\s$", re.IGNORECASE)
 _SCALES = {"k": 1e3, "thousand": 1e3, "mille": 1e3, "mn": 1e6, "mm": 1e6, "mln": 1e6, "mio": 1e6, "m": 1e6,
@@ -56,6 +59,12 @@ class Figure:
     stated: float  # the value it plainly states: scaled by its scale word, a percentage as written
     also: tuple[float, ...] = ()  # what else it states without being it: a date's day and year
     exact: bool = False  # a date or a time: never the same as another rounded (15 and 16 March)
+    days: tuple[float, ...] = ()  # a date's day without its year: 315 for 15 March 2024 and for 15 March
+
+    @property
+    def yearless(self) -> bool:
+        """A day written without its year ("15 March", "31/12")."""
+        return bool(self.days) and self.days == self.values
 
 
 def stated_figures(text: str) -> list[int | float]:
@@ -114,11 +123,27 @@ def _range_end(norm: str, m: re.Match[str]) -> int | None:
     return other.end() if other else None
 
 
+_TABLE_CELL_OPENS = re.compile(r"\|[ \t]*$")
+_TABLE_CELL_CLOSES = re.compile(r"[ \t]*\|")
+
+
+def _bracketed_negative(norm: str, m: re.Match[str]) -> bool:
+    """Whether the number `m` is in brackets as a loss is in accounts: a unit right after the
+    bracket ("(3.4)%", "(12)bp") or the bracket alone in a table's cell ("| (1,234) |"); not an
+    aside ("revenue (2024)", "a rise (3.4%)")."""
+    if m["sign"] or not (m.start() and norm[m.start() - 1] == "(" and norm.startswith(")", m.end())):
+        return False
+    if _PERCENT.match(norm, m.end() + 1) or _BASIS_POINTS.match(norm, m.end() + 1):
+        return True
+    return bool(_TABLE_CELL_OPENS.search(norm, max(0, m.start() - 12), m.start() - 1)
+                and _TABLE_CELL_CLOSES.match(norm, m.end() + 1))
+
+
 def placed_figures(text: str) -> list[tuple[Figure, int, int]]:
     """Every figure stated in `text`, in order, with where it is written in `text` (start, end)."""
     norm, origin = _normalized(text)
     whole = dates_and_times(norm)
-    out = [(Figure(f.written, f.values, f.values[0], f.also, exact=True), origin[f.start], origin[f.end])
+    out = [(Figure(f.written, f.values, f.values[0], f.also, exact=True, days=f.days), origin[f.start], origin[f.end])
            for f in whole]
     starts = [f.start for f in whole]
     for m in _NUMBER.finditer(norm):
@@ -126,8 +151,10 @@ def placed_figures(text: str) -> list[tuple[Figure, int, int]]:
         if at >= 0 and m.start() < whole[at].end:
             continue  # a part of a date or a time
         values = _readings(m)
+        start, end = m.start(), m.end()
+        if _bracketed_negative(norm, m):  # "(3.4)%", a table's "| (1,234) |": written as accountants write a loss
+            values, start, end = [-v for v in values], start - 1, end + 1
         stated = values[0]
-        end = m.end()
         unit = _unit(norm, end)
         if unit:
             end += unit[2]
@@ -140,9 +167,8 @@ def placed_figures(text: str) -> list[tuple[Figure, int, int]]:
             values += [v / 100 for v in values]
         elif unit:  # "25 bp" is "0,25 %" in the other answer
             values += [v / 100 for v in values] + [v / 10_000 for v in values]
-        written = norm[m.start():end].rstrip()
-        out.append((Figure(written, tuple(dict.fromkeys(values)), stated),
-                    origin[m.start()], origin[m.start() + len(written)]))
+        written = norm[start:end].rstrip()
+        out.append((Figure(written, tuple(dict.fromkeys(values)), stated), origin[start], origin[start + len(written)]))
     return sorted(out, key=lambda placed: placed[1]) if whole else out
 
 
@@ -208,18 +234,30 @@ def answer_figures(text: str) -> list[str]:
     return [f.text for f in distinct_figures(text)]
 
 
-def _all_values(placed: tuple[tuple[Figure, int, int], ...]) -> list[float]:
-    """Every value the figures of `placed` can stand for, without its sign, sorted (for
-    _stated_in's search)."""
-    return sorted(abs(v) for f, _, _ in placed for v in (*f.values, *f.also))
+class _Said(NamedTuple):
+    """What an answer's figures state, to look another answer's figures up in."""
+
+    values: list[float]  # every value they can stand for, without its sign, sorted
+    days: frozenset[float]  # the days its dates fall on, without their years
+    bare_days: frozenset[float]  # those of its days written without their years
 
 
-def _stated_in(f: Figure, values: list[float]) -> bool:
-    """Whether one of `values` (sorted: _all_values of the other answer) is the figure `f`, or it
-    rounded another way (within ROUNDING). Only the values near each of f's are looked at: a
-    value within ROUNDING of v lies within ROUNDING·|v|/(1 − ROUNDING) of it. A date or a time is
-    only itself: 15 and 16 March 2024 are 0.00005% apart as day numbers. A sign is the words'
-    business: "-3.2%" and "fell 3.2%", "a loss of €50m" and "-50m", state one figure."""
+def _said(placed: tuple[tuple[Figure, int, int], ...]) -> _Said:
+    return _Said(sorted(abs(v) for f, _, _ in placed for v in (*f.values, *f.also)),
+                 frozenset(d for f, _, _ in placed for d in f.days),
+                 frozenset(d for f, _, _ in placed if f.yearless for d in f.days))
+
+
+def _stated_in(f: Figure, said: _Said) -> bool:
+    """Whether the other answer (`said`) states the figure `f`, or it rounded another way (within
+    ROUNDING). Only the values near each of f's are looked at: a value within ROUNDING of v lies
+    within ROUNDING·|v|/(1 − ROUNDING) of it. A date or a time is only itself: 15 and 16 March
+    2024 are 0.00005% apart as day numbers; but a day written without its year is the same day
+    written with one ("15 March", "15 March 2025"; not 15 March 2025 and 15 March 2026). A sign is
+    the words' business: "-3.2%" and "fell 3.2%", "a loss of €50m" and "-50m", state one figure."""
+    if f.days and set(f.days) & (said.days if f.yearless else said.bare_days):
+        return True
+    values = said.values
     rounding = 0.0 if f.exact else ROUNDING
     for v in map(abs, f.values):
         reach = rounding * abs(v) / (1 - rounding) + 1e-9 * abs(v) + 1e-12
@@ -234,10 +272,10 @@ def _stated_in(f: Figure, values: list[float]) -> bool:
 def _unshared(first: str, second: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     placed_one, placed_two = _answer_figures(first), _answer_figures(second)
     one, two = _distinct(placed_one), _distinct(placed_two)
-    values_one, values_two = _all_values(placed_one), _all_values(placed_two)
-    return (tuple(f.text for f in one if not _stated_in(f, values_two)),
-            tuple(f.text for f in two if not _stated_in(f, values_one)),
-            tuple(f.text for f in one if _stated_in(f, values_two)))
+    said_one, said_two = _said(placed_one), _said(placed_two)
+    return (tuple(f.text for f in one if not _stated_in(f, said_two)),
+            tuple(f.text for f in two if not _stated_in(f, said_one)),
+            tuple(f.text for f in one if _stated_in(f, said_two)))
 
 
 def unshared(first: str, second: str) -> tuple[list[str], list[str], list[str]]:
@@ -253,5 +291,5 @@ def unshared(first: str, second: str) -> tuple[list[str], list[str], list[str]]:
 def unshared_places(first: str, second: str) -> list[tuple[int, int]]:
     """Where `first` writes a figure that `second` does not state (start, end in `first`), as
     unshared() tells them: each place, a figure written twice marked twice."""
-    values = _all_values(_answer_figures(second))
-    return [(start, end) for f, start, end in _answer_figures(first) if not _stated_in(f, values)]
+    said = _said(_answer_figures(second))
+    return [(start, end) for f, start, end in _answer_figures(first) if not _stated_in(f, said)]

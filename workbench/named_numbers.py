@@ -6,6 +6,7 @@ CAC 40" states no 9 and no 40, and the other answer does not differ from it by l
     IFRS 9 · IAS 39 · AMLD 6 · Tier 1 · Stage 2 · Pillar 2 · Level 3   a standard, a tier, a stage
     CAC 40 · S&P 500 · FTSE 100 · Nikkei 225                           an index
     10-K · 8-K · 20-F · COVID-19                                       a filing, the pandemic
+    31 CFR 1010.311 · 12 U.S.C. 1829b · § 5318                         a United States code's section
 
 The number after such a word is a name's only when it is whole and no unit follows it: "Tier 1
 capital" names a tier, "stage 2%" states a figure. "Level" is a name with a capital only ("Level 3
@@ -32,6 +33,8 @@ _NAMED = re.compile(
     r"|(?<![\w./])(?:19|20)\d\d/(?:\d{3,4}|\d{1,2}/(?:EU|UE|CE|EC|EEC|CEE))(?![\w/])"  # an act: 2016/679, 2014/65/EU
     r"|(?:\bNo\.?|n°|nº)\s?\d{1,4}/(?:19|20)\d\d(?![\w/])"  # an act: No 575/2013
     r"|(?<![\w-])(?:10|8|6|20|40)-[KQF]\b"  # a filing: 10-K
+    r"|(?<![\w.,])\d{1,2}\s(?:CFR|C\.F\.R\.|U\.S\.C\.|USC)\s?(?:§+\s?)?\d+(?:\.\d+)*"  # US code: 31 CFR 1010.311
+    r"|§+\s?\d+(?:\.\d+)*"  # a section: § 1010.311
     r"|\bcovid-19\b",
     re.IGNORECASE)
 

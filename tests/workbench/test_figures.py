@@ -23,6 +23,12 @@ def _read(text: str) -> list[tuple[str, tuple[float, ...]]]:
                                          ("3bn", (3.0, 3e9)), ("250k", (250.0, 250e3))]),
     ("$7MM, 2.5 mln, 3 Mio., 9 Mrd, 0.4 bln", [("7MM", (7.0, 7e6)), ("2.5 mln", (2.5, 2.5e6)), ("3 Mio", (3.0, 3e6)),
                                               ("9 Mrd", (9.0, 9e9)), ("0.4 bln", (0.4, 0.4e9))]),
+    ("12,4 MEUR, 850 KEUR, 3 MUSD", [("12,4 MEUR", (12.4, 12.4e6)), ("850 KEUR", (850.0, 850e3)),
+                                     ("3 MUSD", (3.0, 3e6))]),  # a currency run into the scale word
+    # a loss in brackets, as accounts write it: a unit after the bracket, or alone in a table's cell
+    ("It lost (3.4)% and (25)bp", [("(3.4)%", (-3.4, -0.034)), ("(25)bp", (-25.0, -0.25, -0.0025))]),
+    ("| Net income | (1,234) | 567 |", [("(1,234)", (-1234.0, -1.234)), ("567", (567.0,))]),
+    ("Revenue rose (3.4%) in a year (2024).", [("3.4%", (3.4, 0.034)), ("2024", (2024.0,))]),  # asides
     ("c.15% upside, yields of 4pc", [("15%", (15.0, 0.15)), ("4pc", (4.0, 0.04))]),  # circa; per cent
     ("1,234 or 1.500", [("1,234", (1234.0, 1.234)), ("1.500", (1500.0, 1.5))]),  # either reading
     ("1,2345", [("1,2345", (1.2345,))]),  # four digits after the comma: a decimal comma
@@ -116,8 +122,12 @@ def test_a_day_without_its_year_is_one_figure_where_it_cannot_be_a_figure():
     assert unshared("Report by 03/15.", "Report by March 15.") == ([], [], ["03/15"])  # month first, as in the US
     assert unshared("Due 1er avril.", "Due on 01/04.")[2] == ["1er avril"]
     assert unshared("On 15 March.", "On 16 March.") == (["15 March"], ["16 March"], [])  # a day apart
-    # a day with its year states more than one without it
-    assert unshared("By 15/03.", "By 15 March 2025.") == (["15/03"], ["15 March 2025"], [])
+    # a day without its year is that day with one, not the same day of another year
+    assert unshared("By 15/03.", "By 15 March 2025.") == ([], [], ["15/03"])
+    assert unshared("The deadline is 15 March 2025.", "The deadline is 15 March.") == ([], [], ["15 March 2025"])
+    assert unshared("Due 15 March 2025.", "Due 15 March 2026.") == (["15 March 2025"], ["15 March 2026"], [])
+    assert unshared("Due 15 March.", "Due 16 March 2025.") == (["15 March"], ["16 March 2025"], [])
+    assert unshared("Due 15 March 2025.", "A fee of €315.") == (["15 March 2025"], ["315"], [])
     assert stated_figures("The report is due on 31 January.") == [31]
     # what is no day: a score, round the clock, a split, a fraction, two digits with no word that leads to a day,
     # "may" without its capital
@@ -150,6 +160,7 @@ def test_a_numbered_lists_markers_are_found_after_blank_lines_indents_and_tabs_n
     "The Nikkei 225, the FTSE 250 and the Euro Stoxx 50 all closed lower.",
     "See the 8-K and the 20-F filed after Covid-19.",
     "Level 2 inputs; les actifs de niveau 3.",
+    "Report within the time 31 CFR 1010.311 sets, and see 12 U.S.C. 1829b and § 5318.",
 ])
 def test_a_number_that_is_part_of_a_name_is_no_figure_an_answer_states(text):
     assert unshared(text, "Nothing.") == ([], [], []) and stated_figures(text) == []
