@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from workbench.figures import figures, stated_figures, states, unshared, unshared_places
@@ -182,3 +185,26 @@ def test_the_first_figure_of_a_range_takes_the_unit_written_after_the_second():
     assert _read("in 2022 and 1.1bn")[0] == ("2022", (2022.0,))  # no range without "between"
     assert _read("from 2020-2023") == [("2020", (2020.0,)), ("2023", (2023.0,))]
     assert stated_figures("Guidance: 2.1-2.4bn.") == [2_100_000_000, 2_400_000_000]
+
+
+
+@pytest.fixture(scope="module")
+def answer_reading():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    try:
+        import answer_reading  # the bench that prints these figures; its matching of labels to figures
+    finally:
+        sys.path.pop(0)
+    return answer_reading
+
+
+@pytest.mark.parametrize("name", ["figures_eval.jsonl", "figures_eval2.jsonl"])
+def test_the_labelled_sets_of_answers_are_read_figure_for_figure(answer_reading, name):
+    read = answer_reading.figures_stated(name)
+    assert read["n"] >= 30 and read["answers_right"] == 1.0, read
+
+
+@pytest.mark.parametrize("name", ["figures_pairs_eval.jsonl", "figures_pairs_eval2.jsonl"])
+def test_the_labelled_pairs_have_the_figures_only_one_states_told_apart(answer_reading, name):
+    read = answer_reading.figures_unshared(name)
+    assert read["n"] >= 12 and read["pairs_right"] == 1.0, read

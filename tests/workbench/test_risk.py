@@ -130,10 +130,10 @@ def test_a_score_that_is_not_a_rating_gives_none(answer):
     assert risk_level(answer) is None
 
 
-@pytest.mark.parametrize("name", ["risk_eval.jsonl", "risk_unseen.jsonl"])
+@pytest.mark.parametrize("name", ["risk_eval.jsonl", "risk_unseen.jsonl", "risk_unseen2.jsonl"])
 def test_the_labelled_sets_of_answers_as_models_set_them_out(name):
     rows = [json.loads(line) for line in (ASSETS / name).open(encoding="utf-8")]
-    assert len(rows) >= 30 and sum(r["level"] is None for r in rows) >= 3
+    assert len(rows) >= 30 and sum(r["level"] is None for r in rows) >= 2
     misses = [(r["level"], risk_level(r["answer"]), r["answer"]) for r in rows if risk_level(r["answer"]) != r["level"]]
     assert len(misses) <= len(rows) // 20, misses
 
