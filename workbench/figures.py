@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from workbench import units
 from workbench.dates_times import dates_and_times
 from workbench.named_numbers import blank_names
 
@@ -39,15 +40,11 @@ _NUMBER = re.compile(r"""
     (?:(?P<dec>[.,])(?P<frac>\d+))?
     (?!\d|[.,]\d)
 """, re.VERBOSE)
-_PERCENT = re.compile(r"\s?(?:%|pour\s?cent|per\s?cent|percent|pc\b)", re.IGNORECASE)
-_BASIS_POINTS = re.compile(r"\s?(?:bps?|pbs?|basis\s+points?|points?\s+de\s+base)\b", re.IGNORECASE)
-_SCALE = re.compile(r"\s?(?:[€$£]\s?)?(k|thousands?|milles?|mn|mm|mln|mio|m|millions?|bn|bln|billions?|mds?|mrd|"
-                    r"milliards?|tn|trillions?)(?:eur|usd|gbp|chf|jpy)?\b", re.IGNORECASE)
+_PERCENT = re.compile(units.PERCENT, re.IGNORECASE)
+_BASIS_POINTS = re.compile(units.BASIS_POINTS, re.IGNORECASE)
+_SCALE = re.compile(units.SCALE, re.IGNORECASE)
 _RANGE = re.compile(r"\s?[-–]\s?|\s(?:to|à)\s|\s(?P<and>and|et)\s", re.IGNORECASE)
 _BETWEEN = re.compile(r"\b(?:between|entre)\s$", re.IGNORECASE)
-_SCALES = {"k": 1e3, "thousand": 1e3, "mille": 1e3, "mn": 1e6, "mm": 1e6, "mln": 1e6, "mio": 1e6, "m": 1e6,
-           "million": 1e6, "bn": 1e9, "bln": 1e9, "billion": 1e9, "md": 1e9, "mrd": 1e9, "milliard": 1e9, "tn": 1e12,
-           "trillion": 1e12}
 
 
 @dataclass(frozen=True)
@@ -104,7 +101,7 @@ def _unit(norm: str, at: int) -> tuple[str, float, int] | None:
     ("percent", 1, its length), ("basis points", 1, its length); None for none."""
     after = norm[at:at + 24]
     if scale := _SCALE.match(after):
-        return "scale", _SCALES[scale[1].lower().rstrip("s")], scale.end()
+        return "scale", units.SCALES[scale[1].lower().rstrip("s")], scale.end()
     if percent := _PERCENT.match(after):
         return "percent", 1.0, percent.end()
     if basis := _BASIS_POINTS.match(after):

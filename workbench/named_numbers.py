@@ -18,17 +18,17 @@ from __future__ import annotations
 
 import re
 
+from workbench import units
+
 _WORDS = (
     r"articles?|art\.|recommendations?|recommandations?|rules?|règles?|sections?|paragraphs?|paragraphes?|alinéas?|"
     r"annex(?:es)?|annexes?|chapters?|chapitres?|tiers?|stages?|pillars?|piliers?|categor(?:y|ies)|"
     r"catégories?|ifrs|ias|ifric|asc|amld|psd|dsp|crd|crr|mifid|ucits|opcvm|"
     r"cac|dax|mdax|sbf|ftse|s&p|stoxx|nasdaq|nikkei|russell|ibex|asx|tsx|bel|psi|nifty"
 )
-_UNIT = r"\s?(?:%|pour\s?cent|per\s?cent|bps?\b|pbs?\b|points?\s+de\s+base|basis\s+points?|[kmb]n?\b|mds?\b|" \
-        r"millions?|milliards?|billions?|thousands?|[€$£])"
 _NAMED = re.compile(
     r"(?<![\w.,])(?:" + _WORDS + r"|(?-i:Level)|(?<=de )niveau)\s+\d{1,4}"
-    r"(?:\s(?:and|et|or|ou|&)\s\d{1,4})*(?![\d.,]?\d|" + _UNIT + ")"
+    r"(?:\s(?:and|et|or|ou|&)\s\d{1,4})*(?![\d.,]?\d|" + units.ANY + ")"
     r"|(?<![\w.])(?-i:[LRD])\.?\s?\d{1,4}(?:-\d+)+"  # a French code's article: L.561-15
     r"|(?<![\w./])(?:19|20)\d\d/(?:\d{3,4}|\d{1,2}/(?:EU|UE|CE|EC|EEC|CEE))(?![\w/])"  # an act: 2016/679, 2014/65/EU
     r"|(?:\bNo\.?|n°|nº)\s?\d{1,4}/(?:19|20)\d\d(?![\w/])"  # an act: No 575/2013
