@@ -2,10 +2,11 @@
 
 The figures are all in each system's column already; an analyst reading two tables side by side
 still has to find what disagrees. These lines put the disagreements first (one refused, an answer
-not in the question's language, a budget that ran out inside the reasoning, the experiment's
-checks each answer failed, the figures one answer states and the other does not, the figures a
-model was unsure of, the risk level each gives a transaction, a route other than the expected one)
-and then the size of the differences in speed and length.
+not in the question's language, a budget that ran out inside the reasoning, the experiment's checks
+each answer failed, the figures one answer states and the other does not, the rules, standards and
+classes one cites by number and the other does not, the figures a model was unsure of, the risk
+level each gives a transaction, a route other than the expected one) and then the size of the
+differences in speed and length.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from workbench.compare import both_answered
 from workbench.confidence import unsure_cell
 from workbench.figures import unshared
 from workbench.language import SUPPORTED, part_language
+from workbench.references import uncited
 from workbench.risk import LEVELS, risk_level
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "mixed": "both languages"}
@@ -108,6 +110,8 @@ def differences(rec: dict[str, Any], names: tuple[str, str] = ("A", "B")) -> lis
         lines.append(line)
     if line := _figures(a, b, names):
         lines.append(line)
+    if line := _references(a, b, names):
+        lines.append(line)
     if line := _unsure(a, b, names):
         lines.append(line)
     if line := _risk(a, b, names):
@@ -185,6 +189,18 @@ def figures_apart(rec: dict[str, Any]) -> bool | None:
     return bool(found[0] or found[1])
 
 
+def references_apart(rec: dict[str, Any]) -> bool | None:
+    """Whether one of a comparison's two answers cites a rule, a standard or a class by number
+    that the other does not (True: "Stage 2" and "Stage 3") or they cite the same ones (False);
+    None unless both answered, neither refused and each cites one."""
+    if not both_answered(rec) or rec["system_a"].get("refusal") or rec["system_b"].get("refusal"):
+        return None
+    only_a, only_b, both = uncited(rec["system_a"].get("response") or "", rec["system_b"].get("response") or "")
+    if not (only_a or both) or not (only_b or both):
+        return None  # one answer (or both) cites none: nothing to set against
+    return bool(only_a or only_b)
+
+
 def figures_line(records: list[dict[str, Any]], shown: int = 3) -> str:
     """figures_agreement in words: "of 24 experiments where both answers state figures, the same
     ones in 18; figures only one states in 6 (e.g. `e3`, `e7`, `e9`, …)"; "" when no experiment
@@ -254,6 +270,22 @@ def _figures(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> st
     said = [f"only {key} states {_listed(texts)}" for key, texts in zip(names, (only_a, only_b), strict=True)
             if texts]
     return "Figures: " + "; ".join(said) + (f" (both state {_listed(both, 3)})" if both else "") + "."
+
+
+def _references(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str | None:
+    """"References: only A cites Article 8; only B cites Article 9." — the rules, standards and
+    classes named with a number (workbench.references) that one answer cites and the other does
+    not: numbers no figure compares ("Stage 2" against "Stage 3"); "References: both cite the same
+    (IFRS 9)." when neither cites one the other lacks; None when an answer refused or neither cites
+    one."""
+    if a.get("refusal") or b.get("refusal"):
+        return None
+    only_a, only_b, both = uncited(a.get("response") or "", b.get("response") or "")
+    if not (only_a or only_b):
+        return f"References: both cite the same ({_listed(both)})." if both else None
+    said = [f"only {key} cites {_listed(texts)}" for key, texts in zip(names, (only_a, only_b), strict=True)
+            if texts]
+    return "References: " + "; ".join(said) + (f" (both cite {_listed(both, 3)})" if both else "") + "."
 
 
 def _unsure(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str | None:
@@ -338,11 +370,12 @@ def disagreements(rec: dict[str, Any]) -> list[str]:
     return kinds
 
 
-def differ_on(kinds: list[str], apart: bool | None) -> str | None:
-    """What two answers differ on, in a table cell: the kinds they disagree on (disagreements)
-    and "figures" when one states a figure the other does not (figures_apart) — "refusal,
-    figures", so that a table's filter box finds them; None when nothing."""
-    return ", ".join([*kinds, *(["figures"] if apart else [])]) or None
+def differ_on(kinds: list[str], apart: bool | None, cites_apart: bool | None = None) -> str | None:
+    """What two answers differ on, in a table cell: the kinds they disagree on (disagreements),
+    "figures" when one states a figure the other does not (figures_apart) and "references" when
+    one cites by number what the other does not (references_apart) — "refusal, figures", so that
+    a table's filter box finds them; None when nothing."""
+    return ", ".join([*kinds, *(["figures"] if apart else []), *(["references"] if cites_apart else [])]) or None
 
 
 def disagreement_line(records: list[dict[str, Any]]) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from workbench.batch_store import saved_run_files
 from workbench.checks import passed
 from workbench.compare import SYSTEMS
-from workbench.differences import differ_on, disagreements, figures_apart
+from workbench.differences import differ_on, disagreements, figures_apart, references_apart
 from workbench.figures import answer_figures
 from workbench.model_judge import model_columns, model_verdicts, model_verdicts_file
 from workbench.run_index import query_words, record_at, record_index
@@ -121,7 +121,7 @@ def _rows(results_dir: Path, pick: Callable[[dict[str, tuple[str, int]]], list[s
             "answered (UTC)": str(there.get("timestamp") or "").replace("T", " ")[:16] or None,
             "models": _models(there), "parameters": _parameters(there),
             **{key: system_cell(there.get(system)) for key, system in SYSTEMS.items()},
-            "differ on": differ_on(disagreements(there), figures_apart(there)),
+            "differ on": differ_on(disagreements(there), figures_apart(there), references_apart(there)),
             "verdict": judged.get((name, exp_id)),
             "model verdict": by_model.get(name, {}).get(exp_id, {}).get("model_verdict"),
         })

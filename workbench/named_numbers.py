@@ -43,3 +43,9 @@ def blank_names(text: str) -> str:
     """`text` with each number that is part of a name written over with spaces (every other
     character in its place)."""
     return _NAMED.sub(lambda m: " " * len(m[0]), text)
+
+
+def named(text: str) -> list[str]:
+    """The names with a number in `text`, as it writes them, in order ("IFRS 9", "Articles 8 and
+    9", "L.561-15")."""
+    return [m[0] for m in _NAMED.finditer(text)]

@@ -12,7 +12,14 @@ from engines.cost import usd
 from workbench.checks import all_passed, check_columns
 from workbench.compare import SYSTEMS, both_answered, still_to_run
 from workbench.confidence import unsure_cell
-from workbench.differences import answer_risk, differences, disagreements, figures_apart, question_language
+from workbench.differences import (
+    answer_risk,
+    differences,
+    disagreements,
+    figures_apart,
+    question_language,
+    references_apart,
+)
 from workbench.language import SUPPORTED
 from workbench.stats import chance_words, mcnemar_p
 
@@ -60,6 +67,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         differ = " | ".join(differences(rec)) or None  # per experiment, repeated on both rows
         disagree = ", ".join(disagreements(rec)) or None  # to filter on in a spreadsheet
         apart = figures_apart(rec)  # one answer states a figure the other does not (None: nothing to weigh)
+        cites_apart = references_apart(rec)  # one cites a rule or a class by number the other does not
         for name in SYSTEMS.values():
             res = rec.get(name)
             if not res:
@@ -101,6 +109,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "params": json.dumps(params, ensure_ascii=False) if params else None,
                 "error_kind": meta.get("error_kind"), "error": meta.get("error"),
                 "how_they_differ": differ, "disagree_on": disagree, "figures_apart": apart,
+                "references_apart": cites_apart,
                 **check_columns(res.get("checks")),
                 # the checks as written (JSON): a run opened from this CSV scores them again exactly
                 "expect": json.dumps(rec["expect"], ensure_ascii=False) if rec.get("expect") else None,

@@ -10,11 +10,13 @@ from ui.batch_view import table_rows
 from ui.compare_view import differences_md
 from workbench.compare import Experiment, SystemRun, record
 from workbench.differences import (
+    differ_on,
     differences,
     disagreements,
     figures_agreement,
     figures_line,
     question_language,
+    references_apart,
     risk_agreement,
     risk_line,
 )
@@ -180,6 +182,25 @@ def test_the_figures_one_answer_states_and_the_other_does_not_are_named_as_each_
     assert not [line for line in refused if line.startswith("Figures")], "a refusal states no result to weigh"
     many = differences(_rec(_run("System A", "1 2 3 4 5 6 7 8"), _run("System B", "9")))
     assert "Figures: only A states 1, 2, 3, 4, 5, 6 and 2 more; only B states 9." in many
+
+
+def test_the_rules_and_classes_one_answer_cites_by_number_and_the_other_does_not_are_named():
+    rec = _rec(_run("System A", "Under IFRS 9 the loan moves to Stage 2; the fund is an Article 8 fund."),
+               _run("System B", "Selon IFRS 9, le prêt passe en stage 3 ; le fonds relève de l'article 9."))
+    assert "References: only A cites Stage 2, Article 8; only B cites stage 3, article 9 (both cite IFRS 9)." in (
+        differences(rec))
+    same = differences(_rec(_run("System A", "See Articles 8 and 9."),
+                            _run("System B", "Voir l'art. 9 et l'article 8.")))
+    assert "References: both cite the same (Article 8, Article 9)." in same
+    refused = differences(_rec(_run("System A", "I can't help with that."), _run("System B", "Under IFRS 9, no.")))
+    assert not [line for line in refused if line.startswith("References")]
+    assert not [line for line in differences(_rec(_run("System A", EN_ANSWER), _run("System B", FR_ANSWER)))
+                if line.startswith("References")], "no name with a number on either side: no line"
+    # a batch's table and CSV: "references" among what they differ on, where each cites one
+    assert references_apart(rec) is True and differ_on([], None, references_apart(rec)) == "references"
+    assert references_apart(_rec(_run("System A", "Under IFRS 9."), _run("System B", "Selon IFRS 9."))) is False
+    assert references_apart(_rec(_run("System A", "Under IFRS 9."), _run("System B", EN_ANSWER))) is None
+    assert {r["references_apart"] for r in flat_rows([rec])} == {True}
 
 
 def test_two_answers_that_rate_a_transaction_differently_disagree_on_its_risk():

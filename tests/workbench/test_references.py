@@ -1,0 +1,41 @@
+"""The rules, standards and classes an answer cites by a name with a number, and those only one
+of two answers cites."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.references import cited, uncited
+
+
+def test_each_name_is_cited_once_as_first_written_in_order():
+    text = ("Under IFRS 9 the loan moves from Stage 2 to Stage 3 (stage 3 loans are impaired); see Articles 8 "
+            "and 9 of SFDR, art. 12, L 561-15 and L.561-15 of the CMF, Regulation (EU) No 575/2013, the CAC 40, "
+            "31 CFR 1010.311, § 5318, the 10-K, COVID-19 and Level 3 assets.")
+    assert cited(text) == ["IFRS 9", "Stage 2", "Stage 3", "Article 8", "Article 9", "art. 12", "L 561-15",
+                           "No 575/2013", "CAC 40", "31 CFR 1010.311", "§ 5318", "10-K", "COVID-19", "Level 3"]
+    assert cited("The P/E is 15 and the margin 8%.") == [] and cited("") == []
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("The fund is an Article 8 fund.", "Le fonds relève de l'article 8."),
+    ("See art. 8.", "See Article 8."),
+    ("Articles 8 and 9 apply.", "Article 9 and article 8 apply."),
+    ("L.561-15 du CMF", "l'article L 561-15"),
+    ("Tier 1 capital of €4bn", "des fonds propres de catégorie 1 de 4 Md€"),
+    ("la DSP 2", "PSD 2"),
+    ("Regulation (EU) No 575/2013", "le règlement n° 575/2013"),
+    ("FATF Recommendation 16", "la Recommandation 16 du GAFI"),
+])
+def test_one_name_written_two_ways_is_cited_by_both(first, second):
+    only_first, only_second, both = uncited(first, second)
+    assert (only_first, only_second) == ([], []) and both
+
+
+def test_a_name_with_another_number_is_cited_by_one_answer_only():
+    assert uncited("The loan is Stage 2 under IFRS 9.", "Under IFRS 9 it is Stage 3.") == (
+        ["Stage 2"], ["Stage 3"], ["IFRS 9"])
+    assert uncited("An Article 8 fund.", "An Article 9 fund.") == (["Article 8"], ["Article 9"], [])
+    assert uncited("IAS 39 applied.", "IFRS 9 applies.") == (["IAS 39"], ["IFRS 9"], [])
+    # a figure is no name: "Tier 1 at 14%" cites Tier 1 and states 14%
+    assert uncited("Tier 1 at 14%.", "Nothing cited.") == (["Tier 1"], [], [])

@@ -1,0 +1,83 @@
+"""The rules, standards, articles and classes an answer cites by a name with a number, and those
+only one of two answers cites: one answer classes a loan "Stage 2", the other "Stage 3"; one
+cites "Article 8" of SFDR, the other "Article 9"; one "IFRS 9", the other "IAS 39". Their
+numbers are no figures (workbench.named_numbers), so the figures do not tell such answers apart;
+these do.
+
+A name is one however it is written: "Article 8", "article 8", "art. 8" and "l'article 8" are one,
+"Articles 8 and 9" are two, "L.561-15" and "L 561-15" one, "fonds propres de catégorie 1" and
+"Tier 1 capital" one, "DSP 2" and "PSD 2" one, "Regulation (EU) No 575/2013" and "575/2013" one.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from workbench.named_numbers import named
+
+# a name's word, as it may be written (lower case), and the word it is compared by
+_WORDS = {
+    "article": "article", "articles": "article", "art.": "article",
+    "recommendation": "recommendation", "recommendations": "recommendation", "recommandation": "recommendation",
+    "recommandations": "recommendation", "rule": "rule", "rules": "rule", "règle": "rule", "règles": "rule",
+    "section": "section", "sections": "section", "paragraph": "paragraph", "paragraphs": "paragraph",
+    "paragraphe": "paragraph", "paragraphes": "paragraph", "alinéa": "paragraph", "alinéas": "paragraph",
+    "annex": "annex", "annexes": "annex", "annexe": "annex", "chapter": "chapter", "chapters": "chapter",
+    "chapitre": "chapter", "chapitres": "chapter", "tier": "tier", "tiers": "tier", "category": "tier",
+    "categories": "tier", "catégorie": "tier", "catégories": "tier", "stage": "stage", "stages": "stage",
+    "pillar": "pillar", "pillars": "pillar", "pilier": "pillar", "piliers": "pillar", "level": "level",
+    "niveau": "level", "dsp": "psd", "opcvm": "ucits",
+}
+_WORD_NUMBERS = re.compile(r"^(?P<word>\D+?)\s+(?P<numbers>\d.*)$")
+_NUMBER = re.compile(r"\d+")
+_ACT = re.compile(r"^(?:no\.?|n°|nº)\s?", re.IGNORECASE)  # "No 575/2013" is 575/2013
+_CODE = re.compile(r"^(?P<book>[LRD])\.?\s?(?P<rest>\d.*)$", re.IGNORECASE)  # "L 561-15" is L.561-15
+
+
+def _keys(written: str) -> list[str]:
+    """What one name written in an answer is compared by: one key a name ("article 8"), or one
+    a number for several named at once ("Articles 8 and 9": "article 8", "article 9")."""
+    text = " ".join(written.split()).lower().replace("c.f.r.", "cfr").replace("u.s.c.", "usc")
+    if _ACT.match(text):
+        return [_ACT.sub("", text)]
+    if code := _CODE.match(written.strip()):
+        return [f"{code['book'].upper()}.{code['rest'].replace(' ', '')}"]
+    if found := _WORD_NUMBERS.match(text):
+        word = _WORDS.get(found["word"], found["word"])
+        if not re.search(r"[/.§-]", found["numbers"]):
+            return [f"{word} {int(n)}" for n in _NUMBER.findall(found["numbers"])]
+        return [f"{word} {found['numbers']}"]
+    return [text.replace("§ ", "§")]
+
+
+@lru_cache(maxsize=4096)
+def _cited(text: str) -> tuple[tuple[str, str], ...]:
+    """(key, as the answer first writes it) of each name `text` cites, each once, in order."""
+    seen: dict[str, str] = {}
+    for written in named(text):
+        keys = _keys(written)
+        for key in keys:
+            shown = written if len(keys) == 1 else f"{_first_word(written)} {key.rsplit(' ', 1)[1]}"
+            seen.setdefault(key, shown)
+    return tuple(seen.items())
+
+
+def _first_word(written: str) -> str:
+    """"Articles" of "Articles 8 and 9", written as one ("Article")."""
+    word = written.split()[0]
+    return word[:-1] if word.lower().endswith("s") and word.lower() not in ("tiers", "s&p") else word
+
+
+def cited(text: str) -> list[str]:
+    """The names with a number an answer cites, as it first writes each, in order."""
+    return [shown for _, shown in _cited(text)]
+
+
+def uncited(first: str, second: str) -> tuple[list[str], list[str], list[str]]:
+    """The names with a number two answers cite, as each writes them: those only `first` cites,
+    those only `second` cites, and those both cite (as `first` writes them)."""
+    one, two = dict(_cited(first)), dict(_cited(second))
+    return ([shown for key, shown in one.items() if key not in two],
+            [shown for key, shown in two.items() if key not in one],
+            [shown for key, shown in one.items() if key in two])
