@@ -22,6 +22,7 @@ from workbench.confidence import unsure_line
 from workbench.differences import answer_risk, context_room, differences
 from workbench.figures import unshared_places
 from workbench.notation import FORMULA
+from workbench.references import uncited_places
 from workbench.safety import safe_markdown
 from workbench.verdicts import VERDICTS
 
@@ -107,20 +108,24 @@ def _answer_text(response: str, error: str | None, error_title: str, done: bool 
 
 
 MARK = '<mark class="figure-apart" title="a figure the other answer does not state">'
+MARK_REFERENCE = '<mark class="reference-apart" title="a rule, a standard or a class the other answer does not cite">'
 _NOT_TO_MARK = re.compile(r"```.*?```|`[^`]*`|\[[^\]]{0,500}\]\([^)]{0,2000}\)|<https?://[^>\s]+>|https?://\S+|"
                           + FORMULA.pattern, re.DOTALL)
 
 
 def marked_answer(response: str, other: str) -> str:
     """An answer as safe_markdown shows it, the figures it writes that the `other` answer does not
-    state marked (workbench.figures.unshared_places) — except inside code, a link, an address or a
-    formula, where a tag would show as text or break it."""
+    state marked (workbench.figures.unshared_places), and the rules, standards and classes it
+    cites by number that the other does not (workbench.references.uncited_places) — except inside
+    code, a link, an address or a formula, where a tag would show as text or break it."""
     kept = [(m.start(), m.end()) for m in _NOT_TO_MARK.finditer(response)]
-    places = [(a, b) for a, b in unshared_places(response, other)
-              if not any(start < b and a < end for start, end in kept)]
+    places = sorted([(a, b, MARK) for a, b in unshared_places(response, other)]
+                    + [(a, b, MARK_REFERENCE) for a, b in uncited_places(response, other)])
     out, at = [], 0
-    for a, b in places:
-        out += [safe_markdown(response[at:a]), MARK, safe_markdown(response[a:b]), "</mark>"]
+    for a, b, mark in places:
+        if a < at or any(start < b and a < end for start, end in kept):
+            continue
+        out += [safe_markdown(response[at:a]), mark, safe_markdown(response[a:b]), "</mark>"]
         at = b
     return "".join([*out, safe_markdown(response[at:])])
 

@@ -45,7 +45,7 @@ def blank_names(text: str) -> str:
     return _NAMED.sub(lambda m: " " * len(m[0]), text)
 
 
-def named(text: str) -> list[str]:
-    """The names with a number in `text`, as it writes them, in order ("IFRS 9", "Articles 8 and
-    9", "L.561-15")."""
-    return [m[0] for m in _NAMED.finditer(text)]
+def named(text: str) -> list[tuple[str, int, int]]:
+    """The names with a number in `text`, as it writes them, with where (start, end), in order
+    ("IFRS 9", "Articles 8 and 9", "L.561-15")."""
+    return [(m[0], m.start(), m.end()) for m in _NAMED.finditer(text)]

@@ -52,14 +52,23 @@ def _keys(written: str) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def _cited(text: str) -> tuple[tuple[str, str], ...]:
-    """(key, as the answer first writes it) of each name `text` cites, each once, in order."""
-    seen: dict[str, str] = {}
-    for written in named(text):
+def _placed(text: str) -> tuple[tuple[str, str, int, int], ...]:
+    """(key, as written, start, end) of each name `text` cites, in order; "Articles 8 and 9" gives
+    two keys, each placed over the whole of it."""
+    out = []
+    for written, start, end in named(text):
         keys = _keys(written)
         for key in keys:
             shown = written if len(keys) == 1 else f"{_first_word(written)} {key.rsplit(' ', 1)[1]}"
-            seen.setdefault(key, shown)
+            out.append((key, shown, start, end))
+    return tuple(out)
+
+
+def _cited(text: str) -> tuple[tuple[str, str], ...]:
+    """(key, as the answer first writes it) of each name `text` cites, each once, in order."""
+    seen: dict[str, str] = {}
+    for key, shown, _, _ in _placed(text):
+        seen.setdefault(key, shown)
     return tuple(seen.items())
 
 
@@ -81,3 +90,10 @@ def uncited(first: str, second: str) -> tuple[list[str], list[str], list[str]]:
     return ([shown for key, shown in one.items() if key not in two],
             [shown for key, shown in two.items() if key not in one],
             [shown for key, shown in one.items() if key in two])
+
+
+def uncited_places(first: str, second: str) -> list[tuple[int, int]]:
+    """Where `first` cites a name that `second` does not (start, end in `first`), each place once
+    ("Articles 8 and 9" once, when the other cites neither or only one)."""
+    theirs = {key for key, _, _, _ in _placed(second)}
+    return list(dict.fromkeys((start, end) for key, _, start, end in _placed(first) if key not in theirs))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.references import cited, uncited
+from workbench.references import cited, uncited, uncited_places
 
 
 def test_each_name_is_cited_once_as_first_written_in_order():
@@ -39,3 +39,10 @@ def test_a_name_with_another_number_is_cited_by_one_answer_only():
     assert uncited("IAS 39 applied.", "IFRS 9 applies.") == (["IAS 39"], ["IFRS 9"], [])
     # a figure is no name: "Tier 1 at 14%" cites Tier 1 and states 14%
     assert uncited("Tier 1 at 14%.", "Nothing cited.") == (["Tier 1"], [], [])
+
+
+def test_where_an_answer_cites_what_the_other_does_not_is_found_in_its_own_text():
+    text = "Stage 2 under IFRS 9; Articles 8 and 9 apply; stage 2 again."
+    places = uncited_places(text, "IFRS 9 and Article 9.")
+    assert [text[a:b] for a, b in places] == ["Stage 2", "Articles 8 and 9", "stage 2"]
+    assert uncited_places(text, text) == []
