@@ -115,8 +115,8 @@ def figures_unshared(name: str) -> dict:
     return {"n": len(rows), "pairs_right": round(right / len(rows), 4)}
 
 
-def judge_replies() -> dict:
-    rows = load("judge_replies_eval.jsonl")
+def judge_replies(name: str) -> dict:
+    rows = load(name)
     said = {"A better": "1", "B better": "2", "Tie": "tie", "Both bad": "both bad", None: None}
     right = misread = 0
     for row in rows:
@@ -125,7 +125,7 @@ def judge_replies() -> dict:
         misread += got is not None and got != row["verdict"]
         if got != row["verdict"]:
             print(f"  judge reply: expected {row['verdict']}, read {got}: {row['reply']!r}")
-    print(f"judge_replies_eval.jsonl: {len(rows)} replies, {right} read right")
+    print(f"{name}: {len(rows)} replies, {right} read right")
     return {"n": len(rows), "accuracy": round(right / len(rows), 4), "misread": misread,
             "missed": len(rows) - right - misread}
 
@@ -137,7 +137,9 @@ def main() -> None:
                "risk_level_unseen2": risk_levels("risk_unseen2.jsonl"), "figures": figures_stated("figures_eval.jsonl"),
                "figures2": figures_stated("figures_eval2.jsonl"),
                "unshared_figures": figures_unshared("figures_pairs_eval.jsonl"),
-               "unshared_figures2": figures_unshared("figures_pairs_eval2.jsonl"), "judge_verdict": judge_replies()}
+               "unshared_figures2": figures_unshared("figures_pairs_eval2.jsonl"),
+               "judge_verdict": judge_replies("judge_replies_eval.jsonl"),
+               "judge_verdict2": judge_replies("judge_replies_eval2.jsonl")}
     print(json.dumps(figures))
 
 
