@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -119,6 +120,18 @@ def test_a_verdict_line_names_the_system_whichever_answer_was_read_first():
     ("Verdict: 2 or a tie, I am unsure.", None),  # no one verdict
     ("Verdict: answer 2 is weaker than answer 1.", None),  # the answer it names may be the worse
     ("Verdict: neither is clearly better.", None),  # a tie, or both bad?
+    # what the second set of replies taught
+    ("Verdict final : la réponse 1.", "A better"),
+    ("Verdict: I prefer answer 2; it is complete.", "B better"),
+    ("Verdict: the first one is better.", "A better"),
+    ("Verdict : la deuxième réponse est meilleure.", "B better"),
+    ("Verdict: Answer 1 is more complete.", "A better"),
+    ("Verdict: Answer 1 is more misleading.", None),  # more, but not better
+    ("Verdict: both are fine.", "Tie"),
+    ("Verdict: answer 1 and answer 2 are equivalent.", "Tie"),
+    ("Verdict: neither is better.", "Tie"),
+    ("Verdict: neither answer is acceptable.", "Both bad"),
+    ("Verdict : aucune réponse n'est acceptable.", "Both bad"),
 ])
 def test_a_verdict_line_said_in_other_words_is_read_when_it_names_one_verdict(reply, verdict):
     assert read_verdict(f"Both cite the rule.\n{reply}", first="A") == verdict
@@ -372,3 +385,13 @@ def test_two_judges_of_a_run_are_set_against_each_other_where_both_judged(tmp_pa
     assert compared_line(seven).endswith("(22%); they differed on exp-0 (Tie / A better), exp-1 (Tie / A better), "
                                          "exp-2 (Tie / A better), exp-3 (Tie / A better), exp-4 (Tie / A better) "
                                          "and 2 more")
+
+
+@pytest.mark.parametrize("name", ["judge_replies_eval.jsonl", "judge_replies_eval2.jsonl"])
+def test_the_labelled_sets_of_judge_replies_are_read_and_none_misread(name):
+    path = Path(__file__).resolve().parents[2] / "assets" / name
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    said = {"1": "A better", "2": "B better", "tie": "Tie", "both bad": "Both bad", None: None}
+    assert len(rows) >= 24 and sum(r["verdict"] is None for r in rows) >= 3
+    assert [(r["reply"], read_verdict(r["reply"], first="A")) for r in rows
+            if read_verdict(r["reply"], first="A") != said[r["verdict"]]] == []
