@@ -30,8 +30,8 @@ def build_checks_editor() -> dict[str, Any]:
         reference = gr.Textbox(label="Reference answer (read to the judge model)", lines=2,
                                max_length=MAX_REFERENCE_CHARS, elem_id="batch-edit-reference")
         with gr.Row():
-            from_reference = gr.Button("Checks from the reference answer (its figures, its risk level)", size="sm",
-                                       elem_id="batch-edit-from-reference")
+            from_reference = gr.Button("Checks from the reference answer (its figures, what it cites, its risk "
+                                       "level)", size="sm", elem_id="batch-edit-from-reference")
             rescore = gr.Button("Score this experiment again with these (nothing is asked again; the run keeps "
                                 "the new scores)", size="sm", elem_id="batch-rescore")
     return {"checks": checks, "reference": reference, "from_reference": from_reference, "rescore": rescore}

@@ -207,8 +207,8 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                                  elem_id="cmp-expect")
                 gr.Markdown(CHECKS_HINT, elem_id="cmp-expect-hint")
                 with gr.Row():
-                    from_reference = gr.Button("Checks from the reference answer (its figures, its risk level)",
-                                               size="sm", elem_id="cmp-expect-from-reference")
+                    from_reference = gr.Button("Checks from the reference answer (its figures, what it cites, "
+                                               "its risk level)", size="sm", elem_id="cmp-expect-from-reference")
                     rescore_btn = gr.Button("Score the comparison shown again with these checks (nothing is "
                                             "asked again)", size="sm", elem_id="cmp-rescore")
         cols, titles = system_columns("cmp")

@@ -10,6 +10,9 @@ not checked: what the user reads is the answer):
     number         figure or list each figure is stated, however written (15 · 15,00 · 1 234,5 ·
                                   5 % for 5 or 0.05 · 1,2 Md€ for 1.2 or 1.2e9: workbench.figures);
                                   {"value": 15.27, "tolerance": 0.01} allows 1% either way
+    cites          text or list   each rule, standard or class named with a number is cited, however
+                                  written ("Article 9" · "l'article 9" · "art. 9"; "IFRS 9"; "Stage 3":
+                                  workbench.references; "Article 8" does not cite Article 9)
     refusal        true / false   the answer is (true) or is not (false) a refusal
     risk           "low" / "medium" / "high"
                                   the risk level the answer gives a transaction ("Risk: HIGH",
@@ -40,9 +43,10 @@ from typing import Any
 from engines.cost import usd
 from workbench.figures import among, figures, stated_figures
 from workbench.language import SUPPORTED
+from workbench.references import cited, cites, name_keys
 from workbench.risk import LEVELS, risk_level
 
-CHECKS = ("contains", "contains_any", "not_contains", "regex", "number", "refusal", "risk", "language",
+CHECKS = ("contains", "contains_any", "not_contains", "regex", "number", "cites", "refusal", "risk", "language",
           "reasoning_language", "complete", "max_tokens", "max_latency_ms", "max_cost_usd")
 SHOWN_FIGURES = 5  # of the answer's, named when a number check fails
 MAX_TEXT = 500  # characters in one expected text or pattern
@@ -147,6 +151,13 @@ def parse_expect(value: Any) -> dict[str, Any] | None:
                 problems.append(f"regex is not a valid pattern ({exc})")
     if "number" in value:
         out["number"] = _figures(value["number"], problems)
+    if "cites" in value:
+        names = _texts("cites", value["cites"], problems)
+        if unread := [n for n in names if not name_keys(n)]:
+            problems.append(f"cites: {_quoted(unread)} names no rule, standard or class with a number "
+                            '(e.g. "Article 9", "IFRS 9", "Stage 3", "L.561-15")')
+        elif names:
+            out["cites"] = names
     if "refusal" in value:
         if not isinstance(value["refusal"], bool):
             problems.append("refusal takes true or false")
@@ -218,6 +229,11 @@ def score(expect: dict[str, Any], result: dict[str, Any]) -> list[dict[str, Any]
             add(f"states {_shown(value)}{within}",
                 among(stated, value, tolerance),
                 f"its figures: {shown}" if stated else "no figure in the answer")
+    if names := expect.get("cites"):
+        said = cited(result.get("response") or "")
+        for name in names:
+            add(f"cites {name}", cites(result.get("response") or "", name),
+                f"it cites {', '.join(said[:SHOWN_FIGURES])}" if said else "it cites no rule or class by number")
     if "refusal" in expect:
         refused = bool(result.get("refusal"))
         add("is a refusal" if expect["refusal"] else "is not a refusal", refused == expect["refusal"],
@@ -285,18 +301,25 @@ def rechecked(rec: dict[str, Any], expect: Any) -> dict[str, Any]:
 
 
 def with_reference_checks(expect: Any, reference: str) -> tuple[dict[str, Any], list[str]]:
-    """Checks (`expect` as parse_expect takes it) with what the reference answer says that they
-    lack: a `number` check for each figure it states ("The P/E ratio is 15, i.e. 60 / 4" gives 15,
-    60 and 4) and a `risk` check for the level it gives a transaction ("Risk: HIGH"; a risk check
-    there already is kept as it is); and what was added, as the checks are named ("states 60",
-    "rates the risk high"; none: the checks as they were). Raises ExpectError for checks that
-    cannot be read."""
+    """Checks (`expect` as parse_expect takes it) with what the reference answer says that they lack: a
+    `number` check for each figure it states ("The P/E ratio is 15, i.e. 60 / 4" gives 15, 60 and
+    4), a `cites` check for each rule, standard or class it names with a number ("Stage 3 under IFRS
+    9" gives Stage 3 and IFRS 9) and a `risk` check for the level it gives a transaction ("Risk:
+    HIGH"; a risk check there already is kept as it is); and what was added, as the checks are named
+    ("states 60", "cites Stage 3", "rates the risk high"; none: the checks as they were). Raises
+    ExpectError for checks that cannot be read."""
     current = parse_expect(expect) or {}
     have = current.get("number", [])
     known = {number_figure(item)[0] for item in have}
     found = [value for value in stated_figures(reference or "") if value not in known]
     added = [f"states {_shown(value)}" for value in found]
     out = {**current, "number": [*have, *found]} if found else dict(current)
+    named = current.get("cites", [])
+    named_keys = {key for name in named for key in name_keys(name)}
+    new_names = [name for name in cited(reference or "") if not set(name_keys(name)) <= named_keys]
+    if new_names:
+        out["cites"] = [*named, *new_names]
+        added += [f"cites {name}" for name in new_names]
     if "risk" not in out and (level := risk_level(reference)):
         out["risk"] = level
         added.append(f"rates the risk {level}")

@@ -97,3 +97,16 @@ def uncited_places(first: str, second: str) -> list[tuple[int, int]]:
     ("Articles 8 and 9" once, when the other cites neither or only one)."""
     theirs = {key for key, _, _, _ in _placed(second)}
     return list(dict.fromkeys((start, end) for key, _, start, end in _placed(first) if key not in theirs))
+
+
+def name_keys(text: str) -> list[str]:
+    """What the names with a number in `text` are compared by, each once ("art. 8" and "Article
+    8" give one); none when `text` cites none."""
+    return list(dict(_cited(text)))
+
+
+def cites(text: str, name: str) -> bool:
+    """Whether `text` cites every name with a number that `name` holds, however each is written
+    ("l'article 9" cites "Article 9"; "Article 8" does not)."""
+    wanted, found = name_keys(name), set(name_keys(text))
+    return bool(wanted) and all(key in found for key in wanted)

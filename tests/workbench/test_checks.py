@@ -81,6 +81,16 @@ def test_a_risk_check_reads_the_level_the_answer_gives_and_says_what_it_gave_ins
         ("rates the risk low", False, "no risk level in the answer")]
 
 
+def test_a_cites_check_finds_the_name_however_written_and_says_what_the_answer_cited_instead():
+    answer = _result("Le prêt passe en stage 3 selon IFRS 9 ; voir l'art. 9 du SFDR.")
+    assert _verdicts({"cites": ["Stage 3", "Article 9", "IFRS 9"]}, answer) == [
+        ("cites Stage 3", True, None), ("cites Article 9", True, None), ("cites IFRS 9", True, None)]
+    assert _verdicts({"cites": "Stage 2"}, answer) == [
+        ("cites Stage 2", False, "it cites stage 3, IFRS 9, art. 9")]
+    assert _verdicts({"cites": "IAS 39"}, _result("No standard named.", lang="en")) == [
+        ("cites IAS 39", False, "it cites no rule or class by number")]
+
+
 def test_reasoning_language_token_and_cost_checks_say_what_the_answer_did():
     thought = {**_result("La marge est de 12 %."), "reasoning_lang": "en",
                "metadata": {"finish_reason": "stop", "reasoning_tokens": 300, "content_tokens": 40,
@@ -112,6 +122,8 @@ def test_reasoning_language_token_and_cost_checks_say_what_the_answer_did():
     ({"number": {"value": 15, "tolerance": 1.5}}, "a tolerance is a fraction of the figure"),
     ({"number": [15, {"value": float("nan")}]}, "number takes a figure"),
     ({"refusal": "yes"}, "refusal takes true or false"),
+    ({"cites": "the AML directive"}, "cites: 'the AML directive' names no rule, standard or class with a number"),
+    ({"cites": []}, "cites takes a text or a list of texts"),
     ({"risk": "severe"}, "risk takes one of low, low-medium, medium, medium-high, high"),
     ({"risk": 3}, "risk takes one of low, low-medium, medium, medium-high, high"),
     ({"language": "de"}, "language takes one of en, fr"),

@@ -103,5 +103,8 @@ def test_the_reference_answers_figures_and_risk_level_become_checks_beside_those
     assert with_reference_checks('{"refusal": false}', "Risque : ÉLEVÉ. Le montant vaut 14 fois la moyenne.") == (
         {"refusal": False, "number": [14], "risk": "high"}, ["states 14", "rates the risk high"])
     assert with_reference_checks('{"risk": "medium"}', "Risk: HIGH.") == ({"risk": "medium"}, [])
+    # the rules and classes it cites by number, unless a cites check holds them already
+    assert with_reference_checks('{"cites": "art. 9"}', "Stage 3 under IFRS 9; an Article 9 fund.") == (
+        {"cites": ["art. 9", "Stage 3", "IFRS 9"]}, ["cites Stage 3", "cites IFRS 9"])
     with pytest.raises(ExpectError):
         with_reference_checks('{"number": "x"}', "15")
