@@ -14,7 +14,7 @@ from __future__ import annotations
 PERCENT = r"\s?(?:%|pour\s?cent|per\s?cent|percent|pc\b)"
 BASIS_POINTS = r"\s?(?:bps?|pbs?|basis\s+points?|points?\s+de\s+base)\b"
 _SCALE_WORDS = r"k|thousands?|milles?|mn|mm|mln|mio|m|millions?|bn|bln|billions?|mds?|mrd|milliards?|tn|trillions?"
-_SCALE_ENDS = r"(?:eur|usd|gbp|chf|jpy)?\b"
+_SCALE_ENDS = r"(?:(?:eur|usd|gbp|chf|jpy)\b|[€$£]|\b)"  # "12,4 MEUR", "1,2 Md€": the currency is the figure's
 SCALE = r"\s?(?:[€$£]\s?)?(" + _SCALE_WORDS + ")" + _SCALE_ENDS  # the scale word its one group
 SCALES = {"k": 1e3, "thousand": 1e3, "mille": 1e3, "mn": 1e6, "mm": 1e6, "mln": 1e6, "mio": 1e6, "m": 1e6,
           "million": 1e6, "bn": 1e9, "bln": 1e9, "billion": 1e9, "md": 1e9, "mrd": 1e9, "milliard": 1e9, "tn": 1e12,

@@ -50,7 +50,7 @@ def test_a_number_check_passes_the_figure_however_written_and_names_the_answers_
     answer = _result("Le PER vaut 60 / 4 = 15,00 ; la marge est de 12,5 % et le chiffre d'affaires de 1,23 Md€.")
     assert _verdicts({"number": [15, 0.125, {"value": 1_234_000_000, "tolerance": 0.01}]}, answer) == [
         ("states 15", True, None), ("states 0.125", True, None), ("states 1,234,000,000 (±1%)", True, None)]
-    stated = "its figures: 60 · 4 · 15,00 · 12,5 % · 1,23 Md"
+    stated = "its figures: 60 · 4 · 15,00 · 12,5 % · 1,23 Md€"
     assert _verdicts({"number": 1.5}, answer) == [("states 1.5", False, stated)]
     assert _verdicts({"number": {"value": 16, "tolerance": 0.05}}, answer) == [  # 15 is 6.25% off 16
         ("states 16 (±5%)", False, stated)]

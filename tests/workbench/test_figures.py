@@ -22,7 +22,7 @@ def _read(text: str) -> list[tuple[str, tuple[float, ...]]]:
      [(t, (1234567.5,)) for t in ("1,234,567.5", "1 234 567,5", "1.234.567,5", "1'234'567.5")]),
     ("Il vaut 12\u202f000\u00a0€.", [("12 000", (12000.0,))]),  # narrow no-break and no-break spaces
     ("5 % · 5% · 5 pour cent · 5 percent", [(t, (5.0, 0.05)) for t in ("5 %", "5%", "5 pour cent", "5 percent")]),
-    ("1.2 million, 1,2 Md€, $3bn, 250k", [("1.2 million", (1.2, 1.2e6)), ("1,2 Md", (1.2, 1.2e9)),
+    ("1.2 million, 1,2 Md€, $3bn, 250k", [("1.2 million", (1.2, 1.2e6)), ("1,2 Md€", (1.2, 1.2e9)),
                                          ("3bn", (3.0, 3e9)), ("250k", (250.0, 250e3))]),
     ("$7MM, 2.5 mln, 3 Mio., 9 Mrd, 0.4 bln", [("7MM", (7.0, 7e6)), ("2.5 mln", (2.5, 2.5e6)), ("3 Mio", (3.0, 3e6)),
                                               ("9 Mrd", (9.0, 9e9)), ("0.4 bln", (0.4, 0.4e9))]),
