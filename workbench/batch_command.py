@@ -27,7 +27,7 @@ from workbench.batch_store import latest_records, run_file, safe_run_name
 from workbench.breakdown import SLUGS, breakdown, breakdown_columns, experiments_of, parse_only
 from workbench.compare import MAX_CONCURRENCY, SYSTEMS, still_to_run
 from workbench.confidence import unsure_lines
-from workbench.differences import figures_line, risk_line
+from workbench.differences import figures_line, references_line, risk_line
 from workbench.experiments import BUNDLED, ExperimentFileError, load_experiments
 from workbench.export import write_csv
 from workbench.judge_cost import estimate_line, judge_estimate
@@ -315,6 +315,8 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
         print(f"Checks, A and B on the same experiments: {paired}")
     if figures_said := figures_line(records):
         print(f"The answers' figures: {figures_said.replace('`', '')}")
+    if references_said := references_line(records):
+        print(f"The rules and classes they cite by number: {references_said.replace('`', '')}")
     if risk_said := risk_line(records):
         print(f"The risk levels they give: {risk_said.replace('`', '')}")
     for title, unsure in unsure_lines(records):

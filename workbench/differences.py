@@ -168,15 +168,39 @@ def _figures_of(a: dict[str, Any], b: dict[str, Any]) -> tuple[list[str], list[s
     return unshared(a.get("response") or "", b.get("response") or "")
 
 
+def _agreement(records: list[dict[str, Any]], apart_in: Any) -> dict[str, Any]:
+    """Over the experiments `apart_in` can weigh (not None): their number (`experiments`), how
+    many it finds alike (`same`), and the ids of those it finds apart (`apart`, in run order)."""
+    said = [(rec["experiment_id"], apart_in(rec)) for rec in records]
+    apart = [exp_id for exp_id, is_apart in said if is_apart]
+    same = sum(is_apart is False for _, is_apart in said)
+    return {"experiments": same + len(apart), "same": same, "apart": apart}
+
+
+def _agreement_text(found: dict[str, Any], where: str, apart_said: str, shown: int) -> str:
+    """_agreement in words: "of 24 experiments where both answers state figures, the same ones in
+    18; figures only one states in 6 (e.g. `e3`, `e7`, `e9`, …)"; "" when it weighed none."""
+    if not found["experiments"]:
+        return ""
+    text = (f"of {found['experiments']} experiment{'s' if found['experiments'] != 1 else ''} where both answers "
+            f"{where}, the same ones in {found['same']}")
+    if apart := found["apart"]:
+        text += f"; {apart_said} in {len(apart)} (e.g. {_examples(apart, shown)})"
+    return text
+
+
 def figures_agreement(records: list[dict[str, Any]]) -> dict[str, Any]:
     """How often a run's two answers state the same figures, over the experiments where both
     answered, neither refused and each states a figure: their number (`experiments`), how many
     state the same ones (`same`), and the ids of those where one states a figure the other does
     not (`apart`, in run order)."""
-    said = [(rec["experiment_id"], figures_apart(rec)) for rec in records]
-    apart = [exp_id for exp_id, is_apart in said if is_apart]
-    same = sum(is_apart is False for _, is_apart in said)
-    return {"experiments": same + len(apart), "same": same, "apart": apart}
+    return _agreement(records, figures_apart)
+
+
+def references_agreement(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """figures_agreement for the rules, standards and classes the answers cite by number
+    (references_apart)."""
+    return _agreement(records, references_apart)
 
 
 def figures_apart(rec: dict[str, Any]) -> bool | None:
@@ -205,14 +229,14 @@ def figures_line(records: list[dict[str, Any]], shown: int = 3) -> str:
     """figures_agreement in words: "of 24 experiments where both answers state figures, the same
     ones in 18; figures only one states in 6 (e.g. `e3`, `e7`, `e9`, …)"; "" when no experiment
     has two answers with figures."""
-    found = figures_agreement(records)
-    if not found["experiments"]:
-        return ""
-    text = (f"of {found['experiments']} experiment{'s' if found['experiments'] != 1 else ''} where both answers "
-            f"state figures, the same ones in {found['same']}")
-    if apart := found["apart"]:
-        text += f"; figures only one states in {len(apart)} (e.g. {_examples(apart, shown)})"
-    return text
+    return _agreement_text(figures_agreement(records), "state figures", "figures only one states", shown)
+
+
+def references_line(records: list[dict[str, Any]], shown: int = 3) -> str:
+    """references_agreement in words: "of 12 experiments where both answers cite a rule or a class
+    by number, the same ones in 9; ones only one cites in 3 (e.g. `e3`, …)"; "" when none."""
+    return _agreement_text(references_agreement(records), "cite a rule or a class by number",
+                           "ones only one cites", shown)
 
 
 def _examples(ids: list[str], shown: int) -> str:

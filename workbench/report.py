@@ -27,6 +27,7 @@ from workbench.differences import (
     disagreement_line,
     disagreements,
     figures_line,
+    references_line,
     risk_agreement,
     risk_line,
 )
@@ -79,6 +80,8 @@ def findings(records: list[dict[str, Any]], summ: dict[str, Any] | None = None) 
         text += f"\n\n**Where the answers disagree:** {disagree}"
     if figures := figures_line(records):
         text += f"\n\n**The answers' figures:** {figures}"
+    if references := references_line(records):
+        text += f"\n\n**The rules and classes they cite by number:** {references}"
     if risk := risk_line(records):
         text += f"\n\n**The risk levels they give:** {risk}"
     for title, unsure in unsure_lines(records):

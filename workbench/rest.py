@@ -36,7 +36,7 @@ from workbench.breakdown import SLUGS, breakdown, parse_only
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, new_experiment_id, system_b_request
 from workbench.confidence import chances_json, confidence_summary, read_back, unsure_figures
-from workbench.differences import figures_agreement, risk_agreement
+from workbench.differences import figures_agreement, references_agreement, risk_agreement
 from workbench.experiment_runs import experiment_runs, question_runs
 from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.judge_tally import judges_compared, model_summary
@@ -245,7 +245,8 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
                                 "verdicts": verdict_summary(analysts),
                                 "model_verdicts": model_summary(models, analysts, stored),
                                 "model_judges_compared": judges_compared(models),
-                                "figures": figures_agreement(stored), "risk": risk_agreement(stored)}
+                                "figures": figures_agreement(stored), "references": references_agreement(stored),
+                                "risk": risk_agreement(stored)}
         if by is not None:
             body["breakdown"] = breakdown(stored, SLUGS[by])
         if records:

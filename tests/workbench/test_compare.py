@@ -341,6 +341,7 @@ def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app, 
     assert run["verdicts"]["counts"]["B better"] == 1 and run["verdicts"]["by_judge"] == {"": {"r0": "B better"}}
     assert run["verdicts"]["preference"]["b_share"] == 1.0
     assert run["model_verdicts"] == {} and run["model_judges_compared"] == []  # no model judged it yet
+    assert run["references"] == {"experiments": 0, "same": 0, "apart": []}  # no answer cites a rule by number
     # the CSV the Batch tab downloads, with the verdicts given without a sign-in (this app asks for none)
     with urllib.request.urlopen(f"{url}/api/runs/rest-runs/csv", timeout=60) as resp:
         assert resp.headers["Content-Type"].startswith("text/csv")

@@ -16,7 +16,9 @@ from workbench.differences import (
     figures_agreement,
     figures_line,
     question_language,
+    references_agreement,
     references_apart,
+    references_line,
     risk_agreement,
     risk_line,
 )
@@ -201,6 +203,12 @@ def test_the_rules_and_classes_one_answer_cites_by_number_and_the_other_does_not
     assert references_apart(_rec(_run("System A", "Under IFRS 9."), _run("System B", "Selon IFRS 9."))) is False
     assert references_apart(_rec(_run("System A", "Under IFRS 9."), _run("System B", EN_ANSWER))) is None
     assert {r["references_apart"] for r in flat_rows([rec])} == {True}
+    # a run: how often its two answers cite the same names (the report, the headless batch, REST)
+    alike = _rec(_run("System A", "Under IFRS 9."), _run("System B", "Selon IFRS 9."))
+    records = [{**rec, "experiment_id": "e1"}, {**alike, "experiment_id": "e2"}]
+    assert references_agreement(records) == {"experiments": 2, "same": 1, "apart": ["e1"]}
+    assert references_line(records) == ("of 2 experiments where both answers cite a rule or a class by number, "
+                                         "the same ones in 1; ones only one cites in 1 (e.g. `e1`)")
 
 
 def test_two_answers_that_rate_a_transaction_differently_disagree_on_its_risk():
