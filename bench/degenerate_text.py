@@ -34,7 +34,8 @@ PIECES = {"newlines": "\n", "blank lines with spaces": " \n", "spaces": " ", "op
           "dates": "15/03/2024 ", "day numbers": "1 ", "day and month": "15 March ",
           "named numbers": "Article 1 and ", "ranges": "1-", "code articles": "L.1-", "brackets": "(1) ",
           "table cells": "| (1) ", "currency codes": "1 MEUR ", "code sections": "31 CFR 1.", "section signs": "§ 1 ",
-          "concern labels": "Level of concern: ", "between levels": "between low and "}
+          "concern labels": "Level of concern: ", "between levels": "between low and ",
+          "lists of names": "Stages 1, 2, "}
 READERS = {"safe_markdown": safe_markdown, "marked_answer": lambda text: marked_answer(text, "It is 1."),
            "unshared_places": lambda text: unshared_places(text, "It is 1."),
            "part_language": lambda text: part_language.__wrapped__(text),  # not its cache

@@ -2,6 +2,7 @@
 CAC 40" states no 9 and no 40, and the other answer does not differ from it by leaving them out.
 
     Article 8 · art. 9 · FATF Recommendation 16 · Articles 8 and 9     an article, a rule, a section
+    Stages 1, 2 and 3 · Stages 1–3 · Articles 8 to 10                  several of them
     L.561-15 · R. 561-38 · (EU) 2016/679 · 2014/65/EU · No 575/2013    a code's article, an act
     IFRS 9 · IAS 39 · AMLD 6 · Tier 1 · Stage 2 · Pillar 2 · Level 3   a standard, a tier, a stage
     CAC 40 · S&P 500 · FTSE 100 · Nikkei 225                           an index
@@ -28,7 +29,10 @@ _WORDS = (
 )
 _NAMED = re.compile(
     r"(?<![\w.,])(?:" + _WORDS + r"|(?-i:Level)|(?<=de )niveau)\s+\d{1,4}"
-    r"(?:\s(?:and|et|or|ou|&)\s\d{1,4})*(?![\d.,]?\d|" + units.ANY + ")"
+    # more of them: "Articles 8 and 9", "Stages 1, 2 and 3", "Stages 1–3", "Articles 8 to 10" (a
+    # comma only in a list that "and" or "or" ends: "Article 8, 12 months after" states 12)
+    r"(?:(?:,\s?\d{1,4})*,?\s(?:and|et|or|ou|&)\s\d{1,4}|\s?[–-]\s?\d{1,4}|\s(?:to|à)\s\d{1,4})?"
+    r"(?![\d.,]?\d|" + units.ANY + ")"
     r"|(?<![\w.])(?-i:[LRD])\.?\s?\d{1,4}(?:-\d+)+"  # a French code's article: L.561-15
     r"|(?<![\w./])(?:19|20)\d\d/(?:\d{3,4}|\d{1,2}/(?:EU|UE|CE|EC|EEC|CEE))(?![\w/])"  # an act: 2016/679, 2014/65/EU
     r"|(?:\bNo\.?|n°|nº)\s?\d{1,4}/(?:19|20)\d\d(?![\w/])"  # an act: No 575/2013

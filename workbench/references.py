@@ -31,6 +31,8 @@ _WORDS = {
 }
 _WORD_NUMBERS = re.compile(r"^(?P<word>\D+?)\s+(?P<numbers>\d.*)$")
 _NUMBER = re.compile(r"\d+")
+_RANGE = re.compile(r"^(\d+)\s?(?:[–-]|to|à)\s?(\d+)$")  # "1–3", "8 to 10": each of them
+_LONGEST_RANGE = 20
 _ACT = re.compile(r"^(?:no\.?|n°|nº)\s?", re.IGNORECASE)  # "No 575/2013" is 575/2013
 _CODE = re.compile(r"^(?P<book>[LRD])\.?\s?(?P<rest>\d.*)$", re.IGNORECASE)  # "L 561-15" is L.561-15
 
@@ -45,6 +47,8 @@ def _keys(written: str) -> list[str]:
         return [f"{code['book'].upper()}.{code['rest'].replace(' ', '')}"]
     if found := _WORD_NUMBERS.match(text):
         word = _WORDS.get(found["word"], found["word"])
+        if (span := _RANGE.match(found["numbers"])) and 0 < int(span[2]) - int(span[1]) <= _LONGEST_RANGE:
+            return [f"{word} {n}" for n in range(int(span[1]), int(span[2]) + 1)]
         if not re.search(r"[/.§-]", found["numbers"]):
             return [f"{word} {int(n)}" for n in _NUMBER.findall(found["numbers"])]
         return [f"{word} {found['numbers']}"]
@@ -58,8 +62,13 @@ def _placed(text: str) -> tuple[tuple[str, str, int, int], ...]:
     out = []
     for written, start, end in named(text):
         keys = _keys(written)
+        word = written.split()[0]
         for key in keys:
-            shown = written if len(keys) == 1 else f"{_first_word(written)} {key.rsplit(' ', 1)[1]}"
+            single = _SINGULAR.get(word.lower())
+            if len(keys) == 1 and single is None:
+                shown = written
+            else:  # "Articles 8 and 9": "Article 8", "Article 9"
+                shown = f"{_as_cased(single or word, word)} {key.rsplit(' ', 1)[1]}"
             out.append((key, shown, start, end))
     return tuple(out)
 
@@ -72,10 +81,16 @@ def _cited(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(seen.items())
 
 
-def _first_word(written: str) -> str:
-    """"Articles" of "Articles 8 and 9", written as one ("Article")."""
-    word = written.split()[0]
-    return word[:-1] if word.lower().endswith("s") and word.lower() not in ("tiers", "s&p") else word
+_SINGULAR = {"articles": "article", "recommendations": "recommendation", "recommandations": "recommandation",
+             "rules": "rule", "règles": "règle", "sections": "section", "paragraphs": "paragraph",
+             "paragraphes": "paragraphe", "alinéas": "alinéa", "annexes": "annex", "chapters": "chapter",
+             "chapitres": "chapitre", "stages": "stage", "pillars": "pillar", "piliers": "pilier",
+             "categories": "category", "catégories": "catégorie", "tiers": "tier"}
+
+
+def _as_cased(word: str, like: str) -> str:
+    """`word` with the first letter's case of `like` ("article", "Articles": "Article")."""
+    return word[:1].upper() + word[1:] if like[:1].isupper() else word
 
 
 def cited(text: str) -> list[str]:

@@ -164,6 +164,7 @@ def test_a_numbered_lists_markers_are_found_after_blank_lines_indents_and_tabs_n
     "See the 8-K and the 20-F filed after Covid-19.",
     "Level 2 inputs; les actifs de niveau 3.",
     "Report within the time 31 CFR 1010.311 sets, and see 12 U.S.C. 1829b and § 5318.",
+    "Loans move between Stages 1, 2 and 3; Articles 8 to 10 and Pillars 1–3 apply.",
 ])
 def test_a_number_that_is_part_of_a_name_is_no_figure_an_answer_states(text):
     assert unshared(text, "Nothing.") == ([], [], []) and stated_figures(text) == []
@@ -176,6 +177,7 @@ def test_a_name_word_before_a_figure_with_a_unit_or_a_score_leaves_it_a_figure()
         "1.5%", "4", "5", "3"]
     assert unshared("Article 8 funds hold €2bn.", "They hold 2 billion euros.") == ([], [], ["2bn"])
     assert stated_figures("1. Open the account.\n2. Under IFRS 16, leases of 12 months or less.") == [12]
+    assert stated_figures("Article 8, 12 months after; Articles 8, 12 and 15% apply.") == [12, 15]  # no list
 
 
 def test_the_first_figure_of_a_range_takes_the_unit_written_after_the_second():

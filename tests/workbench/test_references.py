@@ -46,3 +46,11 @@ def test_where_an_answer_cites_what_the_other_does_not_is_found_in_its_own_text(
     places = uncited_places(text, "IFRS 9 and Article 9.")
     assert [text[a:b] for a, b in places] == ["Stage 2", "Articles 8 and 9", "stage 2"]
     assert uncited_places(text, text) == []
+
+
+def test_several_of_one_kind_are_each_cited_and_none_is_a_figure():
+    assert cited("Loans move between Stages 1, 2 and 3.") == ["Stage 1", "Stage 2", "Stage 3"]
+    assert uncited("Stages 1, 2 and 3 of IFRS 9 and 17.", "Stages 1–3; IFRS 9, IFRS 17.") == (
+        [], [], ["Stage 1", "Stage 2", "Stage 3", "IFRS 9", "IFRS 17"])
+    assert cited("Articles 8 to 10 of SFDR.") == ["Article 8", "Article 9", "Article 10"]
+    assert cited("Articles 8, 12 and 15% apply.") == ["Article 8"]  # 12 and 15% are figures
