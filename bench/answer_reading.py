@@ -1,7 +1,8 @@
 """How well the app reads an answer, on labelled sets of answers as models write them: whether it is
 a refusal (workbench.refusal.is_refusal: precision, recall), the risk level it gives a
 transaction (workbench.risk.risk_level), the figures it states (workbench.figures.answer_figures:
-precision, recall), the figures two answers do not share (workbench.figures.unshared) and the
+precision, recall), the figures two answers do not share (workbench.figures.unshared), the names
+with a number it cites (workbench.references: precision, recall) and the
 verdict a judge model's reply gives (workbench.model_judge.read_verdict); prints a JSON line, a
 table and the misses.
 
@@ -22,6 +23,7 @@ import common  # first: it puts the project on the path
 
 from workbench.figures import Figure, distinct_figures, same_figure, unshared
 from workbench.model_judge import read_verdict
+from workbench.references import name_keys
 from workbench.refusal import is_refusal
 from workbench.risk import risk_level
 
@@ -115,6 +117,23 @@ def figures_unshared(name: str) -> dict:
     return {"n": len(rows), "pairs_right": round(right / len(rows), 4)}
 
 
+def references_cited(name: str) -> dict:
+    """The names with a number each text cites (workbench.references), against its labels, each
+    compared as the app compares them ("art. 8" is Article 8)."""
+    rows = load(name)
+    labels = read = right = texts_right = 0
+    for row in rows:
+        wanted = {key for label in row["cites"] for key in name_keys(label)}
+        got = set(name_keys(row["text"]))
+        labels, read, right = labels + len(wanted), read + len(got), right + len(wanted & got)
+        texts_right += wanted == got
+        if wanted != got:
+            print(f"  references: missed {sorted(wanted - got)}, read besides {sorted(got - wanted)}: {row['text']!r}")
+    print(f"{name}: {len(rows)} texts, {labels} names, {texts_right} texts read right")
+    return {"n": len(rows), "names": labels, "read": read, "precision": round(right / read, 4) if read else None,
+            "recall": round(right / labels, 4) if labels else None, "texts_right": round(texts_right / len(rows), 4)}
+
+
 def judge_replies(name: str) -> dict:
     rows = load(name)
     said = {"A better": "1", "B better": "2", "Tie": "tie", "Both bad": "both bad", None: None}
@@ -138,6 +157,7 @@ def main() -> None:
                "figures2": figures_stated("figures_eval2.jsonl"),
                "unshared_figures": figures_unshared("figures_pairs_eval.jsonl"),
                "unshared_figures2": figures_unshared("figures_pairs_eval2.jsonl"),
+               "references": references_cited("references_eval.jsonl"),
                "judge_verdict": judge_replies("judge_replies_eval.jsonl"),
                "judge_verdict2": judge_replies("judge_replies_eval2.jsonl")}
     print(json.dumps(figures))

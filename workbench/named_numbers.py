@@ -5,6 +5,7 @@ CAC 40" states no 9 and no 40, and the other answer does not differ from it by l
     Stages 1, 2 and 3 · Stages 1–3 · Articles 8 to 10                  several of them
     L.561-15 · R. 561-38 · (EU) 2016/679 · 2014/65/EU · No 575/2013    a code's article, an act
     IFRS 9 · IAS 39 · AMLD 6 · Tier 1 · Stage 2 · Pillar 2 · Level 3   a standard, a tier, a stage
+    AMLD5 · PSD2 · IFRS9                                               a standard joined to its number
     CAC 40 · S&P 500 · FTSE 100 · Nikkei 225                           an index
     10-K · 8-K · 20-F · COVID-19                                       a filing, the pandemic
     31 CFR 1010.311 · 12 U.S.C. 1829b · § 5318                         a United States code's section
@@ -39,6 +40,7 @@ _NAMED = re.compile(
     r"|(?<![\w-])(?:10|8|6|20|40)-[KQF]\b"  # a filing: 10-K
     r"|(?<![\w.,])\d{1,2}\s(?:CFR|C\.F\.R\.|U\.S\.C\.|USC)\s?(?:§+\s?)?\d+(?:\.\d+)*"  # US code: 31 CFR 1010.311
     r"|§+\s?\d+(?:\.\d+)*"  # a section: § 1010.311
+    r"|(?<![\w.])(?:ifrs|ias|ifric|amld|psd|dsp|crd|crr|ucits|opcvm)\d{1,2}\b"  # joined to its number: AMLD5, PSD2
     r"|\bcovid-19\b",
     re.IGNORECASE)
 

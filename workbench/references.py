@@ -31,6 +31,7 @@ _WORDS = {
 }
 _WORD_NUMBERS = re.compile(r"^(?P<word>\D+?)\s+(?P<numbers>\d.*)$")
 _NUMBER = re.compile(r"\d+")
+_JOINED = re.compile(r"^(ifrs|ias|ifric|amld|psd|dsp|crd|crr|ucits|opcvm)(\d)")
 _RANGE = re.compile(r"^(\d+)\s?(?:[–-]|to|à)\s?(\d+)$")  # "1–3", "8 to 10": each of them
 _LONGEST_RANGE = 20
 _ACT = re.compile(r"^(?:no\.?|n°|nº)\s?", re.IGNORECASE)  # "No 575/2013" is 575/2013
@@ -41,6 +42,7 @@ def _keys(written: str) -> list[str]:
     """What one name written in an answer is compared by: one key a name ("article 8"), or one
     a number for several named at once ("Articles 8 and 9": "article 8", "article 9")."""
     text = " ".join(written.split()).lower().replace("c.f.r.", "cfr").replace("u.s.c.", "usc")
+    text = _JOINED.sub(r"\1 \2", text)  # "AMLD5" is AMLD 5
     if _ACT.match(text):
         return [_ACT.sub("", text)]
     if code := _CODE.match(written.strip()):
@@ -61,6 +63,8 @@ def _placed(text: str) -> tuple[tuple[str, str, int, int], ...]:
     two keys, each placed over the whole of it."""
     out = []
     for written, start, end in named(text):
+        if written.lower() == "covid-19":
+            continue  # a name with a number, but no rule, standard or class
         keys = _keys(written)
         word = written.split()[0]
         for key in keys:

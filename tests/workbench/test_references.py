@@ -3,9 +3,12 @@ of two answers cites."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from workbench.references import cited, uncited, uncited_places
+from workbench.references import cited, name_keys, uncited, uncited_places
 
 
 def test_each_name_is_cited_once_as_first_written_in_order():
@@ -13,7 +16,7 @@ def test_each_name_is_cited_once_as_first_written_in_order():
             "and 9 of SFDR, art. 12, L 561-15 and L.561-15 of the CMF, Regulation (EU) No 575/2013, the CAC 40, "
             "31 CFR 1010.311, § 5318, the 10-K, COVID-19 and Level 3 assets.")
     assert cited(text) == ["IFRS 9", "Stage 2", "Stage 3", "Article 8", "Article 9", "art. 12", "L 561-15",
-                           "No 575/2013", "CAC 40", "31 CFR 1010.311", "§ 5318", "10-K", "COVID-19", "Level 3"]
+                           "No 575/2013", "CAC 40", "31 CFR 1010.311", "§ 5318", "10-K", "Level 3"]
     assert cited("The P/E is 15 and the margin 8%.") == [] and cited("") == []
 
 
@@ -54,3 +57,17 @@ def test_several_of_one_kind_are_each_cited_and_none_is_a_figure():
         [], [], ["Stage 1", "Stage 2", "Stage 3", "IFRS 9", "IFRS 17"])
     assert cited("Articles 8 to 10 of SFDR.") == ["Article 8", "Article 9", "Article 10"]
     assert cited("Articles 8, 12 and 15% apply.") == ["Article 8"]  # 12 and 15% are figures
+
+
+def test_a_standard_joined_to_its_number_is_the_same_name_and_the_pandemic_is_none():
+    assert uncited("Under PSD2 and AMLD5.", "Selon la DSP 2 et l'AMLD 5.") == ([], [], ["PSD2", "AMLD5"])
+    assert cited("Since COVID-19, defaults doubled under IFRS 9.") == ["IFRS 9"]
+
+
+def test_the_labelled_set_is_read_name_for_name():
+    path = Path(__file__).resolve().parents[2] / "assets" / "references_eval.jsonl"
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    assert len(rows) >= 20 and {r["lang"] for r in rows} == {"en", "fr"}
+    wrong = [(r["text"], sorted(set(name_keys(r["text"])) ^ {k for label in r["cites"] for k in name_keys(label)}))
+             for r in rows]
+    assert [w for w in wrong if w[1]] == []
