@@ -6,7 +6,9 @@ these do.
 
 A name is one however it is written: "Article 8", "article 8", "art. 8" and "l'article 8" are one,
 "Articles 8 and 9" are two, "L.561-15" and "L 561-15" one, "fonds propres de catégorie 1" and
-"Tier 1 capital" one, "DSP 2" and "PSD 2" one, "Regulation (EU) No 575/2013" and "575/2013" one.
+"Tier 1 capital" one, "DSP 2", "PSD 2" and "PSD2" one, "Regulation (EU) No 575/2013" and
+"575/2013" one; "Stages 1–3" and "Stages 1, 2 and 3" are the same three. COVID-19 is a name with a
+number, no rule: not cited.
 """
 
 from __future__ import annotations
@@ -57,6 +59,18 @@ def _keys(written: str) -> list[str]:
     return [text.replace("§ ", "§")]
 
 
+_SINGULAR = {"articles": "article", "recommendations": "recommendation", "recommandations": "recommandation",
+             "rules": "rule", "règles": "règle", "sections": "section", "paragraphs": "paragraph",
+             "paragraphes": "paragraphe", "alinéas": "alinéa", "annexes": "annex", "chapters": "chapter",
+             "chapitres": "chapitre", "stages": "stage", "pillars": "pillar", "piliers": "pilier",
+             "categories": "category", "catégories": "catégorie", "tiers": "tier"}
+
+
+def _as_cased(word: str, like: str) -> str:
+    """`word` with the first letter's case of `like` ("article", "Articles": "Article")."""
+    return word[:1].upper() + word[1:] if like[:1].isupper() else word
+
+
 @lru_cache(maxsize=4096)
 def _placed(text: str) -> tuple[tuple[str, str, int, int], ...]:
     """(key, as written, start, end) of each name `text` cites, in order; "Articles 8 and 9" gives
@@ -83,18 +97,6 @@ def _cited(text: str) -> tuple[tuple[str, str], ...]:
     for key, shown, _, _ in _placed(text):
         seen.setdefault(key, shown)
     return tuple(seen.items())
-
-
-_SINGULAR = {"articles": "article", "recommendations": "recommendation", "recommandations": "recommandation",
-             "rules": "rule", "règles": "règle", "sections": "section", "paragraphs": "paragraph",
-             "paragraphes": "paragraphe", "alinéas": "alinéa", "annexes": "annex", "chapters": "chapter",
-             "chapitres": "chapitre", "stages": "stage", "pillars": "pillar", "piliers": "pilier",
-             "categories": "category", "catégories": "catégorie", "tiers": "tier"}
-
-
-def _as_cased(word: str, like: str) -> str:
-    """`word` with the first letter's case of `like` ("article", "Articles": "Article")."""
-    return word[:1].upper() + word[1:] if like[:1].isupper() else word
 
 
 def cited(text: str) -> list[str]:
