@@ -7,7 +7,9 @@ grammar words around them never change language. So lingua decides, except where
 words (articles, prepositions, auxiliaries) make a clear case on their own, or are all of one
 language in a short text ("Le cash-flow ?"). A one-word text is called only when the word is one
 language's own ("Oui.", "Why?"); two or three words with no grammar word only when lingua is
-near sure ("High risk.", "Risque élevé."). Formulas, code and quotations are left out. Text too
+near sure ("High risk.", "Risque élevé."). Formulas, code, quotations and the names of the bodies,
+codes and papers an answer cites ("the Autorité des marchés financiers", "selon le Financial Times")
+are left out. Text too
 short or too evenly mixed to call is "und". A paragraph is read as one: English reasoning that
 drafts a sentence of its French answer thinks in English, so a bilingual reply is "mixed" only
 when its languages hold paragraphs of their own. Accuracy on the labelled sets: bench/language_accuracy.py.
@@ -86,14 +88,30 @@ def _clear_vote(votes: dict[str, int]) -> str | None:
 
 # a Markdown quotation: "> An institution shall not incur an exposure…"
 _QUOTED = re.compile(r"^ {0,3}>.*$", re.MULTILINE)
+# the names of the bodies, codes and papers an answer on finance cites in their own language: "the
+# Autorité de contrôle prudentiel et de résolution fined the bank" is English, "selon le Financial
+# Times" French (their grammar words are the name's, not the writer's)
+_NAMES = re.compile(
+    r"\b(?:Autorité (?:de contrôle prudentiel et de résolution|des marchés financiers|de la concurrence)|"
+    r"Banque (?:de France|centrale européenne|publique d'investissement)|Caisse des dépôts(?: et consignations)?|"
+    r"Code (?:monétaire et financier|de commerce|général des impôts|civil|pénal)|Conseil d'État|"
+    r"Cour (?:de cassation|des comptes|d'appel de Paris)|Journal officiel(?: de la République française)?|"
+    r"Direction générale des finances publiques|Haut Conseil de stabilité financière|Trésor public|"
+    r"Le Monde|Les Échos|Le Figaro|La Tribune|L'Agefi|"
+    r"Financial Times|Wall Street Journal|The Economist|Bank of England|Federal Reserve(?: Board)?|"
+    r"European (?:Central Bank|Banking Authority|Securities and Markets Authority|Commission)|"
+    r"Financial (?:Conduct|Stability) (?:Authority|Board)|Prudential Regulation Authority|"
+    r"Securities and Exchange Commission|Basel Committee on Banking Supervision|"
+    r"Financial Action Task Force|Bank for International Settlements)\b")
 
 
 def _own_words(text: str) -> str:
     """`text` without its formulas and code blocks (workbench.notation: their words are notation)
-    and, where it has words of its own, without what it quotes: a French answer that quotes an
-    English regulation word for word is in French."""
+    and, where it has words of its own, without what it quotes and the names of the bodies, codes
+    and papers it cites (_NAMES): a French answer that quotes an English regulation word for word
+    is in French."""
     text = prose(text)
-    unquoted = _QUOTED.sub(" ", text)
+    unquoted = _NAMES.sub(" ", _QUOTED.sub(" ", text))
     return unquoted if _WORD.search(unquoted) else text
 
 

@@ -34,6 +34,9 @@ def test_accuracy_at_least_95_percent(name):
 
 
 @pytest.mark.parametrize(("text", "lang"), [
+    # the names of bodies, codes and papers are cited in their own language, not the writer's
+    ("Les Échos says the Autorité des marchés financiers opened an inquiry into the fund.", "en"),
+    ("D'après le Wall Street Journal, la Securities and Exchange Commission enquête.", "fr"),
     ("Le P/E ratio de l'ETF est élevé.", "fr"),
     ("Le spread bid-ask de cette obligation high yield est large.", "fr"),
     ("The user asks in French for a definition of the P/E ratio.", "en"),
