@@ -10,6 +10,8 @@ check can ask whether an answer states a figure without a regex per way of writi
                                              2 Mio., 4 Mrd., 1.1 bln, 12,4 MEUR, 850 KEUR)
     (3.4)% · | (1,234) |                     a loss in brackets: -3.4, -1,234 (not an aside:
                                              "rose (3.4%)")
+    €12.5m · EUR 2.4bn · 14 M€ · US$5m       a currency sign or code, before or after, is written
+                                             with the figure (its value is the number's)
     23:00 · 23h00 · 11 pm · 15 mars 2024     a time of day, a date: one figure each
                                              (workbench.dates_times)
 
@@ -120,6 +122,7 @@ def _range_end(norm: str, m: re.Match[str]) -> int | None:
     return other.end() if other else None
 
 
+_CURRENCY_BEFORE = re.compile(r"(?:(?<![\w$€£])[€$£]|\b(?:EUR|USD|GBP|CHF|JPY|US\$) ?)$")
 _TABLE_CELL_OPENS = re.compile(r"\|[ \t]*$")
 _TABLE_CELL_CLOSES = re.compile(r"[ \t]*\|")
 
@@ -152,6 +155,8 @@ def placed_figures(text: str) -> list[tuple[Figure, int, int]]:
         if _bracketed_negative(norm, m):  # "(3.4)%", a table's "| (1,234) |": written as accountants write a loss
             values, start, end = [-v for v in values], start - 1, end + 1
         stated = values[0]
+        if currency := _CURRENCY_BEFORE.search(norm, max(0, start - 5), start):
+            start = currency.start()  # "€12.5m", "USD 310 million": the currency is the figure's
         unit = _unit(norm, end)
         if unit:
             end += unit[2]

@@ -123,7 +123,7 @@ def test_the_figures_only_one_answer_states_are_marked_in_it_and_nowhere_a_mark_
     # nor in a formula, which the page typesets (a tag in it would leave it as raw LaTeX)
     formula = "\\[\nP/E = \\frac{60}{4} = 15\n\\] so \\(x < 15\\) and $$15$$, a fee of $15."
     assert marked_answer(formula, "16") == ("\\[\nP/E = \\frac{60}{4} = 15\n\\] so \\(x < 15\\) and $$15$$, "
-                                            f"a fee of ${MARK}15</mark>.")
+                                            f"a fee of {MARK}$15</mark>.")
     # a rule or a class the other answer does not cite, marked apart from the figures
     assert marked_answer("Stage 2 under IFRS 9: 15%.", "Stage 3 under IFRS 9: 16%.") == (
         f"{MARK_REFERENCE}Stage 2</mark> under IFRS 9: {MARK}15%</mark>.")

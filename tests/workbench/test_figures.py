@@ -23,9 +23,12 @@ def _read(text: str) -> list[tuple[str, tuple[float, ...]]]:
     ("Il vaut 12\u202f000\u00a0€.", [("12 000", (12000.0,))]),  # narrow no-break and no-break spaces
     ("5 % · 5% · 5 pour cent · 5 percent", [(t, (5.0, 0.05)) for t in ("5 %", "5%", "5 pour cent", "5 percent")]),
     ("1.2 million, 1,2 Md€, $3bn, 250k", [("1.2 million", (1.2, 1.2e6)), ("1,2 Md€", (1.2, 1.2e9)),
-                                         ("3bn", (3.0, 3e9)), ("250k", (250.0, 250e3))]),
-    ("$7MM, 2.5 mln, 3 Mio., 9 Mrd, 0.4 bln", [("7MM", (7.0, 7e6)), ("2.5 mln", (2.5, 2.5e6)), ("3 Mio", (3.0, 3e6)),
+                                         ("$3bn", (3.0, 3e9)), ("250k", (250.0, 250e3))]),
+    ("$7MM, 2.5 mln, 3 Mio., 9 Mrd, 0.4 bln", [("$7MM", (7.0, 7e6)), ("2.5 mln", (2.5, 2.5e6)), ("3 Mio", (3.0, 3e6)),
                                               ("9 Mrd", (9.0, 9e9)), ("0.4 bln", (0.4, 0.4e9))]),
+    ("EUR 2.4bn, USD 310 million, US$5m, €12.5m, £40",  # the currency before is the figure's
+     [("EUR 2.4bn", (2.4, 2.4e9)), ("USD 310 million", (310.0, 310e6)), ("US$5m", (5.0, 5e6)),
+      ("€12.5m", (12.5, 12.5e6)), ("£40", (40.0,))]),
     ("12,4 MEUR, 850 KEUR, 3 MUSD", [("12,4 MEUR", (12.4, 12.4e6)), ("850 KEUR", (850.0, 850e3)),
                                      ("3 MUSD", (3.0, 3e6))]),  # a currency run into the scale word
     # a loss in brackets, as accounts write it: a unit after the bracket, or alone in a table's cell
@@ -64,7 +67,7 @@ def test_the_figures_only_one_of_two_answers_states_are_told_apart_from_those_bo
     assert unshared("The P/E is 60 / 4 = 15.", "Le PER vaut 60 / 4 = 16 fois.") == (["15"], ["16"], ["60", "4"])
     # rounded, or written the other language's way, a figure is the same one
     assert unshared("A margin of 8.16%, i.e. €1,200,000.", "Une marge de 8,2 %, soit 1,2 million d'euros.") == (
-        [], [], ["8.16%", "1,200,000"])
+        [], [], ["8.16%", "€1,200,000"])
     assert unshared("It is 15.", "It is 15.2.") == (["15"], ["15.2"], [])  # 1.3% apart: not rounding
     assert unshared("A loss of -3.2%, from 0.", "Une perte de −3,2 % depuis 0,0.") == ([], [], ["-3.2%", "0"])
     assert unshared("8.16", "8.2") == ([], [], ["8.16"]) and unshared("8.2", "8.16") == ([], [], ["8.2"])
@@ -130,7 +133,7 @@ def test_a_day_without_its_year_is_one_figure_where_it_cannot_be_a_figure():
     assert unshared("The deadline is 15 March 2025.", "The deadline is 15 March.") == ([], [], ["15 March 2025"])
     assert unshared("Due 15 March 2025.", "Due 15 March 2026.") == (["15 March 2025"], ["15 March 2026"], [])
     assert unshared("Due 15 March.", "Due 16 March 2025.") == (["15 March"], ["16 March 2025"], [])
-    assert unshared("Due 15 March 2025.", "A fee of €315.") == (["15 March 2025"], ["315"], [])
+    assert unshared("Due 15 March 2025.", "A fee of €315.") == (["15 March 2025"], ["€315"], [])
     assert stated_figures("The report is due on 31 January.") == [31]
     # what is no day: a score, round the clock, a split, a fraction, two digits with no word that leads to a day,
     # "may" without its capital
@@ -175,13 +178,13 @@ def test_a_name_word_before_a_figure_with_a_unit_or_a_score_leaves_it_a_figure()
     assert unshared("Tier 1 stands at 14%, stage 2%.", "Nothing.")[0] == ["14%", "2%"]
     assert unshared("The DAX 1.5% higher; risk level 4 of 5; un niveau 3 sur 5.", "Rien.")[0] == [
         "1.5%", "4", "5", "3"]
-    assert unshared("Article 8 funds hold €2bn.", "They hold 2 billion euros.") == ([], [], ["2bn"])
+    assert unshared("Article 8 funds hold €2bn.", "They hold 2 billion euros.") == ([], [], ["€2bn"])
     assert stated_figures("1. Open the account.\n2. Under IFRS 16, leases of 12 months or less.") == [12]
     assert stated_figures("Article 8, 12 months after; Articles 8, 12 and 15% apply.") == [12, 15]  # no list
 
 
 def test_the_first_figure_of_a_range_takes_the_unit_written_after_the_second():
-    assert _read("capex of €2.1–2.4bn") == [("2.1", (2.1, 2.1e9)), ("2.4bn", (2.4, 2.4e9))]
+    assert _read("capex of €2.1–2.4bn") == [("€2.1", (2.1, 2.1e9)), ("2.4bn", (2.4, 2.4e9))]
     assert _read("une croissance de 4 à 6 %")[0] == ("4", (4.0, 0.04))
     assert _read("between 3 and 3.5 million")[0] == ("3", (3.0, 3e6))
     assert _read("in 2022 and 1.1bn")[0] == ("2022", (2022.0,))  # no range without "between"
