@@ -12,6 +12,7 @@ differences in speed and length.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from engines.cost import usd
@@ -168,7 +169,7 @@ def _figures_of(a: dict[str, Any], b: dict[str, Any]) -> tuple[list[str], list[s
     return unshared(a.get("response") or "", b.get("response") or "")
 
 
-def _agreement(records: list[dict[str, Any]], apart_in: Any) -> dict[str, Any]:
+def _agreement(records: list[dict[str, Any]], apart_in: Callable[[dict[str, Any]], bool | None]) -> dict[str, Any]:
     """Over the experiments `apart_in` can weigh (not None): their number (`experiments`), how
     many it finds alike (`same`), and the ids of those it finds apart (`apart`, in run order)."""
     said = [(rec["experiment_id"], apart_in(rec)) for rec in records]
