@@ -55,7 +55,7 @@ def _rx(*parts: str) -> re.Pattern[str]:
 # a first-person ask to do something ("how can I", "help me", "je veux")
 _ASKS_EN = r"how (do|can|could|should) (i|we)|how to|help (me|us)|show (me|us)|teach me|(best |a |another )?ways? to|" \
           r"(a |the )?(method|trick|tips?) (to|for)|tell me how|i want to|we want to|i need to|we need to|" \
-          r"i have to|we have to|let's"
+          r"i have to|we have to|let's|is there (a|any) way to|any way to"
 _ASKS_FR = r"comment|aide[- ]moi|aidez[- ]nous|je veux|on veut|je dois|on doit|" \
            r"(une|la|des) (methode|technique|astuce|facon|maniere|combine)s? (pour|de|d')"
 # up to 40 characters that hold no verb of one who detects, prevents or reports a wrong
@@ -77,7 +77,11 @@ REFUSAL = [
          r"\b(decoup(?!age)|fractionn(?!ement)|divis(?!ion))\w*\b.{0,60}\b(depot|especes|versement|virement)",
          r"\b(below|under|sous) (the |le )?(reporting |declaration )?(threshold|seuil)",
          r"\b(avoid|escape|dodge|without)\b.{0,30}\b(report|declar|flag|detect)",
-         r"\b(ne (le )?declare pas|sans (etre )?declar|eviter (la|une) declaration)"), 2.5,
+         r"\b(ne (le )?declare pas|sans (etre )?declar|eviter (la|une) declaration)",
+         # "Explique-moi comment faire passer du liquide sans le déclarer"; not "Peut-on transporter 5 000 € sans
+         # les déclarer ?", a question on the rule
+         r"\b(" + _ASKS_FR + r")\b.{0,80}\bsans (le |les |la |l')?(declarer|signaler)",
+         r"\b(" + _ASKS_EN + r")\b.{0,80}\bwithout (declaring|reporting) (it|them|the cash|the money|the funds)"), 2.5,
          "asks how to avoid reporting (structuring)"),
     (_rx(r"\b(evade|circumvent|get around|bypass|dodge|skirt)\b.{0,40}\bsanction",
          r"\bsanction\w*\b.{0,60}\b(without|undetected|noticing|hide)",
@@ -86,9 +90,10 @@ REFUSAL = [
          r"\bpays sanctionne\w*\b.{0,50}\bsans"), 3.0, "asks to evade sanctions"),
     (_rx(r"\b(" + _ASKS_EN + r"|write|draft|make)\b" + _GAP_EN + r"\bbackdat",
          r"\b(" + _ASKS_FR + r"|ecris|redige|fais)\b" + _GAP_FR + r"\bantidat",
-         r"\b(fake|forge|falsif|fabricat|doctor|counterfeit)\w*\b.{0,40}\b(invoice|document|statement|"
+         r"\b(fake|forge|falsif|fabricat|doctor|counterfeit|made[- ]up|invented|bogus|phony|phoney|sham)\w*\b.{0,40}"
+         r"\b(invoice|document|statement|"
          r"record|contract|payslip|receipt|id\b|passport|bill|certificate|proof|letter|date|signature)",
-         r"\b(fausse?s?|faux|falsifi|antidat|fabriqu)\w*\b.{0,40}\b(facture|document|releve|"
+         r"\b(fausse?s?|faux|falsifi|antidat|fabriqu|bidon|invente|trafique)\w*\b.{0,40}\b(facture|document|releve|"
          r"contrat|bulletin|justificatif|piece|attestation|certificat|date|signature|fiche|lettre|bilan|avis|"
          r"passeport|carte d'identite)"), 3.0,
      "asks to falsify documents"),
@@ -105,7 +110,11 @@ REFUSAL = [
          r"\bpour (que|qu')\b.{0,40}\b(filtrage|logiciel|systeme|controle|alerte|conformite)s?\b.{0,20}"
          r"\b(ne (le |la |les |l')?(voie|detecte|repere|signale|bloque)|rate|laisse passer)",
          r"\b(passer|tromper|contourner|dejouer)\w*\b.{0,15}\b(le|les|la)? ?"
-         r"(controle|kyc|filtrage|verification)"),
+         r"(controle|kyc|filtrage|verification)",
+         r"\b(" + _ASKS_EN + r")\b.{0,60}\bwithout (going through |doing |passing |any |a |the )*(kyc|id checks?|"
+         r"identity (checks?|verification)|aml checks?|verification)",
+         r"\b(" + _ASKS_FR + r")\b.{0,60}\bsans (passer par |faire |aucun |aucune )?(le |de |les )?(kyc|controle "
+         r"d'identite|verification d'identite|controles? lcb)"),
      2.5, "asks to defeat a control"),
     # "make the auditor believe", or an ask to mislead one; not "what happens if a firm misleads the regulator?"
     (_rx(r"\b(" + _ASKS_EN + r"|write|draft)\b" + _GAP_EN + r"\b(mislead|deceive|fool|trick|lie to)\b.{0,12}"
@@ -132,6 +141,10 @@ REFUSAL = [
          r"manipulate|bury|understate|hide) (the |our |my |its |these )?(revenue|sales|turnover|earnings|profits?|"
          r"results|books|numbers|figures|accounts|losses|liabilities|debts?)",
          r"\bcook(ing)? the books", r"\b(maquill|trafiqu|truqu)\w* (les |nos |ses )?(comptes|bilans?|chiffres)",
+         r"\b(write|draft|prepare|word|phrase)\w*\b.{0,60}\b(hides?|hiding|conceals?|masks?|buries|bury|obscures?)\b"
+         r".{0,25}\b(loss|losses|drawdown|deficit|liabilit\w*|debts?|impairment|write-?downs?)\b",
+         r"\b(redige|ecris|prepare|formule)\w*\b.{0,60}\b(cache|masque|dissimule|minimise)\w*\b.{0,25}"
+         r"\b(pertes?|deficit|dettes?|depreciation)",
          r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(gonfler|surevaluer|enjoliver|manipuler|minorer|"
          r"sous-evaluer|cacher|dissimuler) (artificiellement )?(le |les |la |nos |notre |ses |son )?(chiffre "
          r"d'affaires|ca|resultats?|comptes|benefices?|pertes|dettes|bilan|chiffres|revenus)"), 3.0,
@@ -154,10 +167,20 @@ REFUSAL = [
          r"\b(ecri|redig|envo|compos|cree|fabriqu|fai)\w*\b.{0,30}\b(e-?mail|message|sms|page|site) de phishing",
          r"\bin (my \w+'s|someone else's|somebody else's|another person's|his|her|their) name\b.{0,80}"
          r"\bwithout (him |her |them |their |his )?(knowing|knowledge|consent|permission|telling)",
+         r"\b(under|with|using) (a |an )?(fake|false|made[- ]up|assumed|invented|borrowed|stolen) (name|identity)",
+         r"\b(sous|avec) (un |une )?(faux nom|fausse identite|nom d'emprunt|identite d'emprunt|autre identite)",
          r"\bau nom (de|d') (ma|mon|mes|quelqu'un|un tiers|une autre personne|un autre)\b.{0,80}"
          r"\bsans (qu'(il|elle|ils|elles) le (sache|sachent)|son accord|leur accord|son consentement|le lui dire)"),
      3.0, "asks to impersonate someone or use their identity"),
+    (_rx(r"\b(" + _ASKS_EN + r"|explain)\b" + _GAP_EN + r"\b(run|set up|start|launch|operate|build)\w*\b.{0,20}"
+         r"\b(ponzi|pyramid scheme|pump[- ]and[- ]dump|boiler room|advance[- ]fee)",
+         r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(monter|lancer|organiser|mettre en place|faire tourner)\b.{0,20}"
+         r"\b(ponzi|pyramid|systeme pyramidal|chaine de ponzi)"), 3.0, "asks to run a fraud scheme"),
     (_rx(r"\binsider (information|info|tip|knowledge)", r"\binside (info|information|tip)\b",
+         r"\b(buy|sell|trade|short|options?|shares|stock)\b.{0,60}\b(before|ahead of) (the )?(news|announcement|deal|"
+         r"buyback|merger|takeover) (comes out|is out|is announced|is made public|goes public|breaks)\b",
+         r"\b(will|is going to|plans to) announce\b.{0,80}\b(should|can|do) (i|we)\b.{0,30}\b(buy|sell|trade|short)",
+         r"\b(va|vont) annoncer\b.{0,80}\b(dois-je|faut-il|devrais-je|puis-je)\b.{0,30}\b(acheter|vendre)",
          r"\bbefore (it is|it's|they are|they're|"
          r"the (results|news) (are|is)) (made )?public\b",
          r"\b(leaked|early|advance|non-?public)\b.{0,40}\b(earnings|results|numbers|figures)\b.{0,60}"
@@ -224,6 +247,10 @@ REFUSAL = [
          r"\bpour (que|qu')\b.{0,10}\b(le fisc|les impots|l'administration|les autorites|la banque|la police|"
          r"la conformite|le controle|l'auditeur|les auditeurs|le regulateur|le commissaire|l'inspecteur)\b.{0,25}"
          r"\bne\b.{0,10}\b(voie|voient|sache|sachent|remarque|trouve|detecte|repere)",
+         r"\b(so|so that)\b.{0,10}\b(the )?(real|true|ultimate|beneficial) owners?\b.{0,10}\b(stays?|remains?|is kept|"
+         r"are kept) (anonymous|hidden|secret|unknown)",
+         r"\bpour (que|qu')\b.{0,10}\b(le )?(vrai|veritable|reel) (proprietaire|beneficiaire)\b.{0,20}"
+         r"\b(reste|demeure)\w* (anonyme|cache|secret|inconnu)",
          r"\bsans que (le fisc|les autorites|la banque|la police|la conformite)\b.{0,20}\b(voie|sache|"
          r"remarque|trouve)"), 2.5, "asks to conceal funds or ownership"),
 ]
@@ -261,6 +288,7 @@ TRANSACTION = [
 GOVERNANCE = [
     (_rx(r"\bpolic(y|ies)\b", r"\bpolitique", r"\bregulat", r"\breglement", r"\bdirective",
          r"\brequirements?\b", r"\bguidelines?\b", r"\blignes directrices", r"\borientations de l'",
+         r"\brules?\b", r"\bregles?\b",
          r"\bcompliance (requirement|rule|framework|programme|program)",
          r"\bexigence", r"\bobligation"), 1.5, "asks about policy or regulation"),
     (_rx(r"\bapprov", r"\bsign[- ]?off", r"\bvalidat", r"\bcommittee", r"\bcomite",
@@ -288,13 +316,22 @@ GOVERNANCE = [
          r"\btracfin\b", r"\bfincen\b", r"\bliquidity coverage", r"\bnet stable funding", r"\blcr\b",
          r"\bnsfr\b", r"\bleverage ratio", r"\bratio de (levier|liquidite)", r"\bcet ?1\b",
          r"\b(eba|esma|eiopa|ecb|bce|acpr|amf|fca|pra|finra|bafin|fsb|bis|bri)\b", r"\boutsourcing\b",
-         r"\bexternalisation\b", r"\bpeps?\b", r"\bpolitically exposed", r"\bpolitiquement expose"), 1.0,
+         r"\bexternalisation\b", r"\bpeps?\b", r"\btravel rule\b", r"\bpolitically exposed",
+         r"\bpolitiquement expose"), 1.0,
      "names a regulatory framework"),
     (_rx(r"\bwhat (is|are|does)\b", r"\bhow (often|long|much|many)\b", r"\bwho (must|should|can)\b",
          r"\bexplain\b", r"\bdefine\b", r"\bqu'est-ce", r"\bcombien\b", r"\bquel(le)?s? (est|sont)",
          r"\bexplique", r"\bdefini", r"\bqui doit\b", r"\ba quelle frequence"), 0.5,
      "asks for an explanation"),
 ]
+
+# what a verb writes when it is the task's own write-up: "summarise it", "draft a short note for the file"
+_OWN_WRITE_UP_EN = (r"(?!\s+(it|this|that|them|these|those|the (findings|assessment|analysis|case|results?|answer|"
+                    r"above|rationale)|(a |an |the )?(short |brief |quick |one-line )?(note|summary|memo|report|sar|"
+                    r"str|rationale|justification|narrative|recap|write-?up|escalation)s?)\b)")
+_OWN_WRITE_UP_FR = (r"(?!\s*-(la|le|les)\b|\s+(la|le|les) (synthese|analyse|conclusion|resultat|dossier)|\s+(une |la |"
+                    r"un |le )?(courte |breve |petite )?(note|synthese|declaration|justification|conclusion|resume|"
+                    r"rapport|memo|compte rendu)s?\b)")
 
 # Everyday subjects no compliance task is about (not words it uses too: "third party", a "cat bond",
 # a "running balance", the "gaming" sector, a sanctions "régime", a "weekend" transfer).
@@ -303,27 +340,38 @@ _EVERYDAY_EN = r"restaurant|dinner|lunch|breakfast|cook|cooking|recipe|bake|baki
     r"yoga|holiday|vacation|hotel|road trip|plan a trip|itinerary|sightseeing|this weekend|things to do|wedding|" \
     r"birthday|weather|football|soccer|rugby|tennis|golf|champions league|world cup|premier league|nba|nfl|" \
     r"formula 1|olympics|horoscope|puppy|kitten|my (new )?(dog|cat|pet)|gaming laptop|laptop|video game|" \
-    r"smartphone|headphones"
+    r"smartphone|headphones|guitar|piano|violin|knitting|gardening|fix my car|repair my car|" \
+    r"horses? (racing|race|should|to bet|to back)|derby|bet on|board game|bottle of wine|good wine|wine for|mascot"
 _EVERYDAY_FR = r"restaurant|diner|dejeuner|cuisin\w*|recette|gateau|mayonnaise|crepes?|pizza|pates|dessert|cocktail|" \
     r"film|serie|netflix|podcast|chanson|paroles|livre a lire|roman|salle de sport|musculation|footing|" \
     r"course a pied|jogging|marathon|yoga|vacances|hotel|road trip|itineraire|ce week-end|idees de sortie|" \
     r"mariage|anniversaire|meteo|temps qu'il fera|foot|football|rugby|tennis|golf|ligue des champions|" \
     r"coupe du monde|ligue 1|jeux olympiques|horoscope|chiot|chaton|mon (chien|chat)|ordinateur portable|" \
-    r"jeu video|smartphone"
+    r"jeu video|smartphone|guitare|piano|violon|tricot|jardinage|ma voiture|quel cheval|paris sportifs|parier|" \
+    r"jeu de societe|bouteille de vin|bon vin|mascotte|serie policiere"
 
 # A second, different ask joined to the first one.
 SECOND_ASK = [
-    # A verb that starts a task of its own: "...and write a poem", "...puis réserve un vol".
-    (_rx(r"\b(and|then|also|plus|as well)\b.{0,25}\b(write|draft|compose|send|recommend|suggest|book|translate|"
-         r"create|buy|sell|order|plan|remind|raise|increase|change|summari[sz]e|update)\b",
-         r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}\b(ecri|redige|compose|envoie|recommande|conseille|propose|"
-         r"suggere|reserve|traduis|cree|achete|vend|planifie|rappelle|augmente|change|resume|mets a jour)"), 2.0,
+    # A verb that starts a task of its own: "...and write a poem", "...puis réserve un vol" — not one whose
+    # object is the task's own write-up: "...and summarise it", "...and draft a short note for the file"
+    (_rx(r"\b(and|then|also|plus|as well)\b.{0,25}\b(send|recommend|suggest|book|translate|create|buy|sell|order|plan|"
+         r"remind|update)\b",
+         r"\b(and|then|also|plus|as well)\b.{0,25}\b(write|draft|compose|summari[sz]e)\b" + _OWN_WRITE_UP_EN,
+         r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}\b(envoie|recommande|conseille|propose|suggere|reserve|traduis|"
+         r"cree|achete|vend|planifie|rappelle|mets a jour)",
+         r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}\b(ecri|redige|compose|resume)\w*" + _OWN_WRITE_UP_FR,
+         # a change to an account: "...and raise my card limit", "...puis change le mot de passe du client"
+         r"\b(and|then|also|plus|as well)\b.{0,25}\b(raise|increase|change|lower|reset|update)\b.{0,30}"
+         r"\b(limit|password|pin|overdraft|address)",
+         r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}\b(augmente|change|baisse|reinitialise|mets a jour)\b.{0,30}"
+         r"\b(plafond|mot de passe|code|decouvert|adresse)"), 2.0,
      "adds a second, different request"),
     # A verb that may as well go on with the same task ("...and give me the risk level"): off-task only
     # with an off-task subject. "tell me if it is fraudulent" continues the task; "tell me which stock"
     # may not.
     (_rx(r"\b(and|then|also|plus|as well)\b.{0,25}\b(tell me (?!if|whether)|give me|make|help me|find me)\b",
-         r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}\b(dis-moi (?!si|s'il)|donne|fais|aide-moi|trouve)",
+         r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}\b(dis-moi (?!si|s'il)|donne|fais|aide-moi|trouve|"
+         r"explique-moi comment|apprends-moi)",
          r"\b(write|tell|give|send|find|make|suggest|recommend)( me)? (also|too|as well)\b",
          r"\b(donne|ecris|dis|fais|propose|envoie|trouve|conseille|recommande)(-moi)? (aussi|egalement|en plus)\b"),
      1.0, "adds a further request"),
@@ -333,7 +381,7 @@ SECOND_ASK = [
          r"by the way|btw|on another note|one more thing|on a different note|after that|afterwards|oh,? and|"
          r"incidentally|unrelated(ly)?|while you're at it)\b.{0,60}\b(" + _EVERYDAY_EN + r")\b",
          r"\b((et|puis|aussi),? (quel|quelle|quels|quelles|ou|comment|qu'|que|peux-tu)|au fait|rien a voir|"
-         r"autre chose|au passage|d'ailleurs|et sinon|pendant que tu y es|petite question)\b.{0,60}"
+         r"autre chose|au passage|d'ailleurs|et sinon|sinon|pendant que tu y es|petite question)\b.{0,60}"
          r"\b(" + _EVERYDAY_FR + r")\b"), 2.0,
      "asks a second, off-task question"),
     (_rx(r"\b(poem|joke|story|email|e-mail|letter|note|tweet|stock tip|which stock|card limit|credit limit|"
@@ -345,9 +393,6 @@ SECOND_ASK = [
      1.5,
      "the second ask is off-task"),
 ]
-
-WORDS = re.compile(r"\w+")
-
 
 def _score(text: str, table) -> tuple[float, list[str]]:
     total, reasons = 0.0, []
