@@ -4,8 +4,8 @@ Routes (contract in ARCHITECTURE.md):
 
 - ``explicit_refusal``: the user asks for help to launder, structure, evade controls or sanctions,
   falsify or backdate documents, misstate accounts, pay or hide a bribe, impersonate someone or
-  use their identity, deceive an auditor or a regulator, manipulate a market, trade on inside
-  information, take over accounts, leak data, or to override the risk judgement. Checked first: a
+  use their identity, deceive an auditor or a regulator, run a fraud scheme, manipulate a market,
+  trade on inside information, take over accounts, leak data, or to override the risk judgement. Checked first: a
   forbidden ask wins over everything else; a question about such a wrong ("How can we prevent
   spoofing?") is no ask to commit it.
 - ``mixed_intent``: a risk or compliance task plus a second, different ask in the same message.
