@@ -10,7 +10,9 @@ A figure, in the labels, is a quantity written in digits: an amount, a rate, a c
 a year, a date or a time (a date as yyyymmdd, a time as hours: 14:30 is 14.5). A number that is
 part of a name is none: an article or a law (Article 8, L.561-15, 2015/849), a standard (IFRS 9),
 an index (CAC 40, S&P 500), a tier, a stage or a level (Tier 1, Stage 2), a form (10-K),
-COVID-19, a numbered list's markers.
+COVID-19, a numbered list's markers; a day without its year is month × 100 + day (15 March is
+315). A name, in the references' labels, is one of those names (COVID-19 aside), written as
+any answer may write it: it is compared as the app compares names ("art. 8" is Article 8).
 
     python bench/answer_reading.py
 """
