@@ -2,7 +2,7 @@
 CAC 40" states no 9 and no 40, and the other answer does not differ from it by leaving them out.
 
     Article 8 · art. 9 · FATF Recommendation 16 · Articles 8 and 9     an article, a rule, a section
-    Stages 1, 2 and 3 · Stages 1–3 · Articles 8 to 10                  several of them
+    Stages 1, 2 and 3 · Stages 1–3 · Articles 8 to 10 · Articles 8, 9  several of them
     L.561-15 · R. 561-38 · (EU) 2016/679 · 2014/65/EU · No 575/2013    a code's article, an act
     IFRS 9 · IAS 39 · AMLD 6 · Tier 1 · Stage 2 · Pillar 2 · Level 3   a standard, a tier, a stage
     AMLD5 · PSD2 · IFRS9                                               a standard joined to its number
@@ -28,8 +28,13 @@ _WORDS = (
     r"catégories?|ifrs|ias|ifric|asc|amld|psd|dsp|crd|crr|mifid|ucits|opcvm|"
     r"cac|dax|mdax|sbf|ftse|s&p|stoxx|nasdaq|nikkei|russell|ibex|asx|tsx|bel|psi|nifty"
 )
+# a plural name word: what follows is a list even without "and" ("Articles 8, 9, 10")
+_PLURALS = r"articles|recommendations|recommandations|rules|règles|sections|paragraphs|paragraphes|alinéas|annexes|" \
+    r"chapters|chapitres|tiers|stages|pillars|piliers|categories|catégories|(?-i:Levels)"
 _NAMED = re.compile(
-    r"(?<![\w.,])(?:" + _WORDS + r"|(?-i:Level)|(?<=de )niveau)\s+\d{1,4}"
+    r"(?<![\w.,])(?:" + _PLURALS + r")\s+\d{1,4}(?:,\s?\d{1,4})+(?:,?\s(?:and|et|or|ou|&)\s\d{1,4})?"
+    r"(?![\d.,]?\d|" + units.ANY + ")"
+    r"|(?<![\w.,])(?:" + _WORDS + r"|(?-i:Level)|(?<=de )niveau)\s+\d{1,4}"
     # more of them: "Articles 8 and 9", "Stages 1, 2 and 3", "Stages 1–3", "Articles 8 to 10" (a
     # comma only in a list that "and" or "or" ends: "Article 8, 12 months after" states 12)
     r"(?:(?:,\s?\d{1,4})*,?\s(?:and|et|or|ou|&)\s\d{1,4}|\s?[–-]\s?\d{1,4}|\s(?:to|à)\s\d{1,4})?"

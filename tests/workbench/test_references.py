@@ -56,7 +56,8 @@ def test_several_of_one_kind_are_each_cited_and_none_is_a_figure():
     assert uncited("Stages 1, 2 and 3 of IFRS 9 and 17.", "Stages 1–3; IFRS 9, IFRS 17.") == (
         [], [], ["Stage 1", "Stage 2", "Stage 3", "IFRS 9", "IFRS 17"])
     assert cited("Articles 8 to 10 of SFDR.") == ["Article 8", "Article 9", "Article 10"]
-    assert cited("Articles 8, 12 and 15% apply.") == ["Article 8"]  # 12 and 15% are figures
+    assert cited("Articles 8, 12 and 15% apply.") == ["Article 8", "Article 12"]  # 15% is a figure
+    assert cited("Articles 8, 9, 10 apply; Article 8, 12 months after.") == ["Article 8", "Article 9", "Article 10"]
 
 
 def test_a_standard_joined_to_its_number_is_the_same_name_and_the_pandemic_is_none():
