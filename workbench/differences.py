@@ -162,11 +162,31 @@ def _listed(texts: list[str], most: int = 6) -> str:
     return ", ".join(texts[:most]) + (f" and {len(texts) - most} more" if len(texts) > most else "")
 
 
-def _figures_of(a: dict[str, Any], b: dict[str, Any]) -> tuple[list[str], list[str], list[str]] | None:
+_Apart = tuple[list[str], list[str], list[str]]  # what only the first says, what only the second, what both
+
+
+def _figures_of(a: dict[str, Any], b: dict[str, Any]) -> _Apart | None:
     """unshared() of two answers; None when one refused (a refusal states no result to weigh)."""
     if a.get("refusal") or b.get("refusal"):
         return None
     return unshared(a.get("response") or "", b.get("response") or "")
+
+
+def _references_of(a: dict[str, Any], b: dict[str, Any]) -> _Apart | None:
+    """uncited() of two answers; None when one refused."""
+    if a.get("refusal") or b.get("refusal"):
+        return None
+    return uncited(a.get("response") or "", b.get("response") or "")
+
+
+def _apart(rec: dict[str, Any], read: Callable[[dict[str, Any], dict[str, Any]], _Apart | None]) -> bool | None:
+    """Whether one of a comparison's two answers says something of `read`'s kind the other does
+    not (True) or they say the same (False); None unless both answered, neither refused and each
+    says one."""
+    found = read(rec["system_a"], rec["system_b"]) if both_answered(rec) else None
+    if not found or not (found[0] or found[2]) or not (found[1] or found[2]):
+        return None  # one answer (or both) says none: nothing to set against
+    return bool(found[0] or found[1])
 
 
 def _agreement(records: list[dict[str, Any]], apart_in: Callable[[dict[str, Any]], bool | None]) -> dict[str, Any]:
@@ -208,22 +228,14 @@ def figures_apart(rec: dict[str, Any]) -> bool | None:
     """Whether one of a comparison's two answers states a figure the other does not (True) or
     they state the same ones (False); None unless both answered, neither refused and each states
     a figure."""
-    found = _figures_of(rec["system_a"], rec["system_b"]) if both_answered(rec) else None
-    if not found or not (found[0] or found[2]) or not (found[1] or found[2]):
-        return None  # one answer (or both) states no figure: nothing to set against
-    return bool(found[0] or found[1])
+    return _apart(rec, _figures_of)
 
 
 def references_apart(rec: dict[str, Any]) -> bool | None:
     """Whether one of a comparison's two answers cites a rule, a standard or a class by number
     that the other does not (True: "Stage 2" and "Stage 3") or they cite the same ones (False);
     None unless both answered, neither refused and each cites one."""
-    if not both_answered(rec) or rec["system_a"].get("refusal") or rec["system_b"].get("refusal"):
-        return None
-    only_a, only_b, both = uncited(rec["system_a"].get("response") or "", rec["system_b"].get("response") or "")
-    if not (only_a or both) or not (only_b or both):
-        return None  # one answer (or both) cites none: nothing to set against
-    return bool(only_a or only_b)
+    return _apart(rec, _references_of)
 
 
 def figures_line(records: list[dict[str, Any]], shown: int = 3) -> str:
@@ -287,14 +299,21 @@ def _figures(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> st
     (reasoning aside) that the other does not state, as each writes them; "Figures: both state
     the same (15, 60, 4)." when neither states one the other lacks; None when an answer refused
     or neither states a figure."""
-    if (found := _figures_of(a, b)) is None:
+    return _apart_line("Figures", "state", _figures_of(a, b), names)
+
+
+def _apart_line(title: str, verb: str, found: _Apart | None, names: tuple[str, str]) -> str | None:
+    """"{title}: only A {verb}s …; only B {verb}s … (both {verb} …)." of what two answers say
+    (_figures_of, _references_of); "{title}: both {verb} the same (…)." when neither says one the
+    other lacks; None when an answer refused or neither says one."""
+    if found is None:
         return None
     only_a, only_b, both = found
     if not (only_a or only_b):
-        return f"Figures: both state the same ({_listed(both)})." if both else None
-    said = [f"only {key} states {_listed(texts)}" for key, texts in zip(names, (only_a, only_b), strict=True)
+        return f"{title}: both {verb} the same ({_listed(both)})." if both else None
+    said = [f"only {key} {verb}s {_listed(texts)}" for key, texts in zip(names, (only_a, only_b), strict=True)
             if texts]
-    return "Figures: " + "; ".join(said) + (f" (both state {_listed(both, 3)})" if both else "") + "."
+    return f"{title}: " + "; ".join(said) + (f" (both {verb} {_listed(both, 3)})" if both else "") + "."
 
 
 def _references(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str | None:
@@ -303,14 +322,7 @@ def _references(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) ->
     not: numbers no figure compares ("Stage 2" against "Stage 3"); "References: both cite the same
     (IFRS 9)." when neither cites one the other lacks; None when an answer refused or neither cites
     one."""
-    if a.get("refusal") or b.get("refusal"):
-        return None
-    only_a, only_b, both = uncited(a.get("response") or "", b.get("response") or "")
-    if not (only_a or only_b):
-        return f"References: both cite the same ({_listed(both)})." if both else None
-    said = [f"only {key} cites {_listed(texts)}" for key, texts in zip(names, (only_a, only_b), strict=True)
-            if texts]
-    return "References: " + "; ".join(said) + (f" (both cite {_listed(both, 3)})" if both else "") + "."
+    return _apart_line("References", "cite", _references_of(a, b), names)
 
 
 def _unsure(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str | None:
