@@ -28,9 +28,15 @@ _WORDS = (
     r"catégories?|ifrs|ias|ifric|asc|amld|psd|dsp|crd|crr|mifid|ucits|opcvm|"
     r"cac|dax|mdax|sbf|ftse|s&p|stoxx|nasdaq|nikkei|russell|ibex|asx|tsx|bel|psi|nifty"
 )
-# a plural name word: what follows is a list even without "and" ("Articles 8, 9, 10")
-_PLURALS = r"articles|recommendations|recommandations|rules|règles|sections|paragraphs|paragraphes|alinéas|annexes|" \
-    r"chapters|chapitres|tiers|stages|pillars|piliers|categories|catégories|(?-i:Levels)"
+# a plural name word and its singular: what follows it is a list even without "and" ("Articles 8, 9, 10")
+PLURALS = {"articles": "article", "recommendations": "recommendation", "recommandations": "recommandation",
+           "rules": "rule", "règles": "règle", "sections": "section", "paragraphs": "paragraph",
+           "paragraphes": "paragraphe", "alinéas": "alinéa", "annexes": "annex", "chapters": "chapter",
+           "chapitres": "chapitre", "stages": "stage", "pillars": "pillar", "piliers": "pilier",
+           "categories": "category", "catégories": "catégorie", "tiers": "tier"}
+_PLURALS = "|".join(PLURALS) + "|(?-i:Levels)"
+# the standards written joined to their number too: "AMLD5", "PSD2"
+JOINED_STANDARDS = "ifrs|ias|ifric|amld|psd|dsp|crd|crr|ucits|opcvm"
 _NAMED = re.compile(
     r"(?<![\w.,])(?:" + _PLURALS + r")\s+\d{1,4}(?:,\s?\d{1,4})+(?:,?\s(?:and|et|or|ou|&)\s\d{1,4})?"
     r"(?![\d.,]?\d|" + units.ANY + ")"
@@ -45,7 +51,7 @@ _NAMED = re.compile(
     r"|(?<![\w-])(?:10|8|6|20|40)-[KQF]\b"  # a filing: 10-K
     r"|(?<![\w.,])\d{1,2}\s(?:CFR|C\.F\.R\.|U\.S\.C\.|USC)\s?(?:§+\s?)?\d+(?:\.\d+)*"  # US code: 31 CFR 1010.311
     r"|§+\s?\d+(?:\.\d+)*"  # a section: § 1010.311
-    r"|(?<![\w.])(?:ifrs|ias|ifric|amld|psd|dsp|crd|crr|ucits|opcvm)\d{1,2}\b"  # joined to its number: AMLD5, PSD2
+    r"|(?<![\w.])(?:" + JOINED_STANDARDS + r")\d{1,2}\b"  # joined to its number: AMLD5, PSD2
     r"|\bcovid-19\b",
     re.IGNORECASE)
 

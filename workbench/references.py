@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from workbench.named_numbers import named
+from workbench.named_numbers import JOINED_STANDARDS, PLURALS, named
 
 # a name's word, as it may be written (lower case), and the word it is compared by
 _WORDS = {
@@ -33,7 +33,7 @@ _WORDS = {
 }
 _WORD_NUMBERS = re.compile(r"^(?P<word>\D+?)\s+(?P<numbers>\d.*)$")
 _NUMBER = re.compile(r"\d+")
-_JOINED = re.compile(r"^(ifrs|ias|ifric|amld|psd|dsp|crd|crr|ucits|opcvm)(\d)")
+_JOINED = re.compile(r"^(" + JOINED_STANDARDS + r")(\d)")
 _RANGE = re.compile(r"^(\d+)\s?(?:[–-]|to|à)\s?(\d+)$")  # "1–3", "8 to 10": each of them
 _LONGEST_RANGE = 20
 _ACT = re.compile(r"^(?:no\.?|n°|nº)\s?", re.IGNORECASE)  # "No 575/2013" is 575/2013
@@ -59,12 +59,6 @@ def _keys(written: str) -> list[str]:
     return [text.replace("§ ", "§")]
 
 
-_SINGULAR = {"articles": "article", "recommendations": "recommendation", "recommandations": "recommandation",
-             "rules": "rule", "règles": "règle", "sections": "section", "paragraphs": "paragraph",
-             "paragraphes": "paragraphe", "alinéas": "alinéa", "annexes": "annex", "chapters": "chapter",
-             "chapitres": "chapitre", "stages": "stage", "pillars": "pillar", "piliers": "pilier",
-             "categories": "category", "catégories": "catégorie", "tiers": "tier"}
-
 
 def _as_cased(word: str, like: str) -> str:
     """`word` with the first letter's case of `like` ("article", "Articles": "Article")."""
@@ -82,7 +76,7 @@ def _placed(text: str) -> tuple[tuple[str, str, int, int], ...]:
         keys = _keys(written)
         word = written.split()[0]
         for key in keys:
-            single = _SINGULAR.get(word.lower())
+            single = PLURALS.get(word.lower())
             if len(keys) == 1 and single is None:
                 shown = written
             else:  # "Articles 8 and 9": "Article 8", "Article 9"
