@@ -19,6 +19,5 @@ SCALE = r"\s?(?:[€$£]\s?)?(" + _SCALE_WORDS + ")" + _SCALE_ENDS  # the scale 
 SCALES = {"k": 1e3, "thousand": 1e3, "mille": 1e3, "mn": 1e6, "mm": 1e6, "mln": 1e6, "mio": 1e6, "m": 1e6,
           "million": 1e6, "bn": 1e9, "bln": 1e9, "billion": 1e9, "md": 1e9, "mrd": 1e9, "milliard": 1e9, "tn": 1e12,
           "trillion": 1e12}  # a scale word, without its plural's s, and its factor
-# any unit, or a currency sign, right after a number (no group; compile with re.IGNORECASE)
-ANY = (r"(?:" + PERCENT + "|" + BASIS_POINTS + r"|\s?(?:[€$£]\s?)?(?:" + _SCALE_WORDS + ")" + _SCALE_ENDS
-       + r"|\s?[€$£])")
+# any unit, or a currency sign, right after a number (SCALE's group unused; compile with re.IGNORECASE)
+ANY = r"(?:" + PERCENT + "|" + BASIS_POINTS + "|" + SCALE + r"|\s?[€$£])"
