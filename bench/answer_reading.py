@@ -84,6 +84,12 @@ def _matched(labels: list[float], read: list[Figure]) -> tuple[list[float], list
     return missed, left
 
 
+def _precision_recall(right: int, read: int, labels: int) -> dict:
+    """`read`: how many were read, `right` of them labelled; `labels`: how many labels."""
+    return {"read": read, "precision": round(right / read, 4) if read else None,
+            "recall": round(right / labels, 4) if labels else None}
+
+
 def figures_stated(name: str) -> dict:
     rows = load(name)
     labels = read = right = texts_right = 0
@@ -96,8 +102,8 @@ def figures_stated(name: str) -> dict:
         if missed or extra:
             print(f"  figures: missed {missed}, read besides {[f.text for f in extra]}: {row['text']!r}")
     print(f"{name}: {len(rows)} answers, {labels} figures, {texts_right} answers read right")
-    return {"n": len(rows), "figures": labels, "read": read, "precision": round(right / read, 4) if read else None,
-            "recall": round(right / labels, 4) if labels else None, "answers_right": round(texts_right / len(rows), 4)}
+    return {"n": len(rows), "figures": labels, **_precision_recall(right, read, labels),
+            "answers_right": round(texts_right / len(rows), 4)}
 
 
 def figures_unshared(name: str) -> dict:
@@ -132,8 +138,8 @@ def references_cited(name: str) -> dict:
         if wanted != got:
             print(f"  references: missed {sorted(wanted - got)}, read besides {sorted(got - wanted)}: {row['text']!r}")
     print(f"{name}: {len(rows)} texts, {labels} names, {texts_right} texts read right")
-    return {"n": len(rows), "names": labels, "read": read, "precision": round(right / read, 4) if read else None,
-            "recall": round(right / labels, 4) if labels else None, "texts_right": round(texts_right / len(rows), 4)}
+    return {"n": len(rows), "names": labels, **_precision_recall(right, read, labels),
+            "texts_right": round(texts_right / len(rows), 4)}
 
 
 def judge_replies(name: str) -> dict:
