@@ -5,9 +5,9 @@ Routes (contract in ARCHITECTURE.md):
 - ``explicit_refusal``: the user asks for help to launder, structure, evade controls or sanctions,
   falsify or backdate documents, misstate accounts, pay or hide a bribe, impersonate someone or
   use their identity, deceive an auditor or a regulator, run a fraud scheme, manipulate a market,
-  trade on inside information, take over accounts, leak data, or to override the risk judgement. Checked first: a
-  forbidden ask wins over everything else; a question about such a wrong ("How can we prevent
-  spoofing?") is no ask to commit it.
+  trade on inside information, take over accounts, leak data, or to override the risk judgement.
+  Checked first: a forbidden ask wins over everything else; a question about such a wrong ("How
+  can we prevent spoofing?") is no ask to commit it.
 - ``mixed_intent``: a risk or compliance task plus a second, different ask in the same message.
 - ``transaction_risk``: assess a given transaction (fraud, AML, anomaly against history).
 - ``governance``: policy, regulation, approvals, controls, audit, record-keeping, model governance,
@@ -350,27 +350,31 @@ _EVERYDAY_FR = r"restaurant|diner|dejeuner|cuisin\w*|recette|gateau|mayonnaise|c
     r"jeu video|smartphone|guitare|piano|violon|tricot|jardinage|ma voiture|quel cheval|paris sportifs|parier|" \
     r"jeu de societe|bouteille de vin|bon vin|mascotte|serie policiere"
 
+# a word that joins a further ask on, and up to 25 characters before its verb
+_THEN_EN = r"\b(and|then|also|plus|as well)\b.{0,25}"
+_THEN_FR = r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}"
+
 # A second, different ask joined to the first one.
 SECOND_ASK = [
     # A verb that starts a task of its own: "...and write a poem", "...puis réserve un vol" — not one whose
     # object is the task's own write-up: "...and summarise it", "...and draft a short note for the file"
-    (_rx(r"\b(and|then|also|plus|as well)\b.{0,25}\b(send|recommend|suggest|book|translate|create|buy|sell|order|plan|"
+    (_rx(_THEN_EN + r"\b(send|recommend|suggest|book|translate|create|buy|sell|order|plan|"
          r"remind|update)\b",
-         r"\b(and|then|also|plus|as well)\b.{0,25}\b(write|draft|compose|summari[sz]e)\b" + _OWN_WRITE_UP_EN,
-         r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}\b(envoie|recommande|conseille|propose|suggere|reserve|traduis|"
+         _THEN_EN + r"\b(write|draft|compose|summari[sz]e)\b" + _OWN_WRITE_UP_EN,
+         _THEN_FR + r"\b(envoie|recommande|conseille|propose|suggere|reserve|traduis|"
          r"cree|achete|vend|planifie|rappelle|mets a jour)",
-         r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}\b(ecri|redige|compose|resume)\w*" + _OWN_WRITE_UP_FR,
+         _THEN_FR + r"\b(ecri|redige|compose|resume)\w*" + _OWN_WRITE_UP_FR,
          # a change to an account: "...and raise my card limit", "...puis change le mot de passe du client"
-         r"\b(and|then|also|plus|as well)\b.{0,25}\b(raise|increase|change|lower|reset|update)\b.{0,30}"
+         _THEN_EN + r"\b(raise|increase|change|lower|reset|update)\b.{0,30}"
          r"\b(limit|password|pin|overdraft|address)",
-         r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}\b(augmente|change|baisse|reinitialise|mets a jour)\b.{0,30}"
+         _THEN_FR + r"\b(augmente|change|baisse|reinitialise|mets a jour)\b.{0,30}"
          r"\b(plafond|mot de passe|code|decouvert|adresse)"), 2.0,
      "adds a second, different request"),
     # A verb that may as well go on with the same task ("...and give me the risk level"): off-task only
     # with an off-task subject. "tell me if it is fraudulent" continues the task; "tell me which stock"
     # may not.
-    (_rx(r"\b(and|then|also|plus|as well)\b.{0,25}\b(tell me (?!if|whether)|give me|make|help me|find me)\b",
-         r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}\b(dis-moi (?!si|s'il)|donne|fais|aide-moi|trouve|"
+    (_rx(_THEN_EN + r"\b(tell me (?!if|whether)|give me|make|help me|find me)\b",
+         _THEN_FR + r"\b(dis-moi (?!si|s'il)|donne|fais|aide-moi|trouve|"
          r"explique-moi comment|apprends-moi)",
          r"\b(write|tell|give|send|find|make|suggest|recommend)( me)? (also|too|as well)\b",
          r"\b(donne|ecris|dis|fais|propose|envoie|trouve|conseille|recommande)(-moi)? (aussi|egalement|en plus)\b"),
