@@ -48,8 +48,8 @@ def table_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def row_differ_on(row: dict[str, Any]) -> str | None:
-    """differ_on of a flat row (its `disagree_on`, `figures_apart` and `references_apart`, worked out once per
-    experiment by flat_rows)."""
+    """differ_on of a flat row (its `disagree_on`, `figures_apart` and `references_apart`, worked
+    out once per experiment by flat_rows)."""
     return differ_on(row["disagree_on"].split(", ") if row.get("disagree_on") else [], row.get("figures_apart"),
                      row.get("references_apart"))
 

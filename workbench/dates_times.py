@@ -8,9 +8,9 @@ answers giving the same hour or day each their own way state the same figure (wo
     15/03 · 15 March · March 15 · 15 mars         a day without its year: 315 (a month's day)
 
 A numeric date whose day and month can be read both ways (03/04/2024) means either. A day written
-without its year is the same day written with one (15 March, 15 March 2025: workbench.figures). A date also
-states its day and its year, which count for another answer's figures ("in 2024") and for a
-number check, but do not make two different days one. A day without its year is taken only where
+without its year is the same day written with one (15 March, 15 March 2025: workbench.figures). A
+date also states its day and its year, which count for another answer's figures ("in 2024") and for
+a number check, but do not make two different days one. A day without its year is taken only where
 it cannot be a figure: two digits each side of a slash after a word that leads to a date ("on
 31/12", "au 31/12", "by 03/15": not a score of 12/20, nor 24/7, 3/4 or 60/40), or a month's name
 ("15 March"; "May" with its capital only: "15 may be").

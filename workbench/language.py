@@ -9,8 +9,7 @@ language in a short text ("Le cash-flow ?"). A one-word text is called only when
 language's own ("Oui.", "Why?"); two or three words with no grammar word only when lingua is
 near sure ("High risk.", "Risque élevé."). Formulas, code, quotations and the names of the bodies,
 codes and papers an answer cites ("the Autorité des marchés financiers", "selon le Financial Times")
-are left out. Text too
-short or too evenly mixed to call is "und". A paragraph is read as one: English reasoning that
+are left out. Text too short or too evenly mixed to call is "und". A paragraph is read as one: English reasoning that
 drafts a sentence of its French answer thinks in English, so a bilingual reply is "mixed" only
 when its languages hold paragraphs of their own. Accuracy on the labelled sets: bench/language_accuracy.py.
 """
