@@ -39,18 +39,20 @@ def build_checks_editor() -> dict[str, Any]:
 
 def checks_from_reference(expect_json: str, reference: str) -> Any:
     """The checks in a box, with what the reference answer says that they lack: a number check
-    for each figure it states, a risk check for the level it gives a transaction (a box update,
+    for each figure it states, a cites check for each rule or class it names by number, a risk
+    check for the level it gives a transaction (a box update,
     and a message naming what was added; left as it is when there is nothing to add)."""
     if not (reference or "").strip():
-        raise gr.Error("Write a reference answer first: each figure it states becomes a number check, the risk "
-                       "level it gives a transaction a risk check.")
+        raise gr.Error("Write a reference answer first: each figure it states becomes a number check, each rule "
+                       "or class it names by number a cites check, the risk level it gives a transaction a risk "
+                       "check.")
     try:
         expect, added = with_reference_checks(expect_json, reference)
     except ExpectError as exc:
         raise gr.Error(f"The checks in the box cannot be read: {exc}.") from None
     if not added:
-        gr.Info("The reference answer states no figure and gives no risk level the checks lack: they are as "
-                "they were.")
+        gr.Info("The reference answer states no figure and gives no risk level the checks lack, and cites "
+                "nothing by number they lack: they are as they were.")
         return gr.skip()
     gr.Info(f"Added from the reference answer: {', '.join(added)}.")
     return json_box(expect)

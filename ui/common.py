@@ -109,7 +109,8 @@ def pick_engine(services: Services, label: str, adapter: str | None = None) -> t
 
 # under a box for checks on the answers (workbench.checks)
 CHECKS_HINT = ('<small>e.g. `{"number": 12.5, "language": "fr"}` (the figure however written: 12,5 · 12.50 · '
-               "12,5 %); also `contains`, `contains_any`, `not_contains`, `regex`, `cites`, `refusal`, `risk`, "
+               '12,5 %; a date or a time as written, `"31 January 2025"`, `"17:30"`: that day, that hour); also '
+               "`contains`, `contains_any`, `not_contains`, `regex`, `cites`, `refusal`, `risk`, "
                "`reasoning_language`, `complete`, `max_tokens`, `max_latency_ms`, `max_cost_usd` (README: Checks on "
                "the answers)</small>")
 

@@ -9,7 +9,9 @@ not checked: what the user reads is the answer):
     regex          text           the pattern matches somewhere (Python syntax)
     number         figure or list each figure is stated, however written (15 · 15,00 · 1 234,5 ·
                                   5 % for 5 or 0.05 · 1,2 Md€ for 1.2 or 1.2e9: workbench.figures);
-                                  {"value": 15.27, "tolerance": 0.01} allows 1% either way
+                                  {"value": 15.27, "tolerance": 0.01} allows 1% either way; a figure
+                                  as written: "15 March 2024" is that day (15/03/2024, March 15,
+                                  2024), "17:30" that hour (17h30, 5:30 pm), "€1.2bn" 1.2e9
     cites          text or list   each rule, standard or class named with a number is cited, however
                                   written ("Article 9" · "l'article 9" · "art. 9"; "IFRS 9"; "Stage 3":
                                   workbench.references; "Article 8" does not cite Article 9)
@@ -41,7 +43,7 @@ import unicodedata
 from typing import Any
 
 from engines.cost import usd
-from workbench.figures import among, figures, stated_figures
+from workbench.figures import Figure, figure_of, figures, stated_figures, states_figure
 from workbench.language import SUPPORTED
 from workbench.references import cited, cites, name_keys
 from workbench.risk import LEVELS, risk_level
@@ -93,9 +95,17 @@ def _figures(value: Any, problems: list[str]) -> list[float | dict[str, float]]:
     items = value if isinstance(value, list) else [value]
     out = []
     for item in items:
+        if isinstance(item, str):
+            if len(item) > MAX_TEXT or not (figure := figure_of(item)):
+                problems.append(f"number: {item.strip()[:60]!r} is not one figure (write it as an answer would: "
+                                '"€1.2bn", "12,5 %", "15 March 2024", "17:30")')
+                return []
+            out.append(item.strip())
+            continue
         figure = {"value": item} if is_number(item) else item
         if not isinstance(figure, dict) or set(figure) - {"value", "tolerance"} or not is_number(figure.get("value")):
-            problems.append('number takes a figure, {"value": 15.27, "tolerance": 0.01} or a list of those')
+            problems.append('number takes a figure, {"value": 15.27, "tolerance": 0.01}, a figure as written '
+                            '("15 March 2024") or a list of those')
             return []
         tolerance = figure.get("tolerance", 0)
         if not is_number(tolerance) or not 0 <= tolerance < 1:
@@ -107,9 +117,13 @@ def _figures(value: Any, problems: list[str]) -> list[float | dict[str, float]]:
     return out
 
 
-def number_figure(item: float | dict[str, float]) -> tuple[float, float]:
-    """A number check's item (as parse_expect keeps it) as (figure, tolerance)."""
-    return (item["value"], item["tolerance"]) if isinstance(item, dict) else (item, 0)
+def number_figure(item: float | str | dict[str, float]) -> tuple[Figure, float]:
+    """A number check's item (as parse_expect keeps it: a value, a figure as written, or a value with
+    its tolerance) as (figure, tolerance)."""
+    if isinstance(item, str):
+        return figure_of(item), 0.0
+    value, tolerance = (item["value"], item["tolerance"]) if isinstance(item, dict) else (item, 0.0)
+    return Figure(_shown(value), (value,), value), tolerance
 
 
 def _shown(value: float) -> str:
@@ -223,11 +237,10 @@ def score(expect: dict[str, Any], result: dict[str, Any]) -> list[dict[str, Any]
         stated = figures(result.get("response") or "")
         shown = " · ".join(f.text for f in stated[:SHOWN_FIGURES]) + (
             f" and {len(stated) - SHOWN_FIGURES} more" if len(stated) > SHOWN_FIGURES else "")
-        for fig in wanted:
-            value, tolerance = number_figure(fig)
+        for item in wanted:
+            figure, tolerance = number_figure(item)
             within = f" (±{tolerance * 100:g}%)" if tolerance else ""
-            add(f"states {_shown(value)}{within}",
-                among(stated, value, tolerance),
+            add(f"states {figure.text}{within}", states_figure(stated, figure, tolerance),
                 f"its figures: {shown}" if stated else "no figure in the answer")
     if names := expect.get("cites"):
         said = cited(result.get("response") or "")
@@ -310,9 +323,9 @@ def with_reference_checks(expect: Any, reference: str) -> tuple[dict[str, Any], 
     ExpectError for checks that cannot be read."""
     current = parse_expect(expect) or {}
     have = current.get("number", [])
-    known = {number_figure(item)[0] for item in have}
-    found = [value for value in stated_figures(reference or "") if value not in known]
-    added = [f"states {_shown(value)}" for value in found]
+    known = {number_figure(item)[0].values for item in have}
+    found = [item for item in stated_figures(reference or "") if number_figure(item)[0].values not in known]
+    added = [f"states {number_figure(item)[0].text}" for item in found]
     out = {**current, "number": [*have, *found]} if found else dict(current)
     named = current.get("cites", [])
     named_keys = {key for name in named for key in name_keys(name)}

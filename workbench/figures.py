@@ -66,12 +66,21 @@ class Figure:
         return bool(self.days) and self.days == self.values
 
 
-def stated_figures(text: str) -> list[int | float]:
-    """The values `text` states, each once, in order (a whole one as an integer): what a number
-    check on an answer that must agree with it asks for ("The P/E ratio is 15, i.e. 60 / 4"
-    gives 15, 60 and 4; a numbered list's markers and a name's number, "IFRS 9", give none)."""
-    stated = (v for f, _, _ in _answer_figures(text) for v in (f.also or (f.stated,)))  # a date: its day, its year
-    return [int(v) if v.is_integer() else v for v in dict.fromkeys(stated)]
+def stated_figures(text: str) -> list[int | float | str]:
+    """The figures `text` states, each once, in order, as a number check on an answer that must
+    agree with it asks for them: a value (a whole one as an integer; "The P/E ratio is 15, i.e. 60
+    / 4" gives 15, 60 and 4), a date or a time of day as written ("due 17 January 2025, 23:00"
+    gives "17 January 2025" and "23:00": that day or hour however written, not a 17 or a 2025); a
+    numbered list's markers and a name's number, "IFRS 9", give none."""
+    stated = ((f.text if f.exact else f.stated) for f, _, _ in _answer_figures(text))
+    return [v if isinstance(v, str) or not v.is_integer() else int(v) for v in dict.fromkeys(stated)]
+
+
+def figure_of(text: str) -> Figure | None:
+    """The one figure `text` writes ("€1.2bn", "12,5 %", "15 March 2024", "17:30"); None for none or
+    more than one."""
+    found = distinct_figures(text)
+    return found[0] if len(found) == 1 else None
 
 
 def _readings(m: re.Match[str]) -> list[float]:
@@ -186,8 +195,25 @@ def same_figure(stated: float, expected: float, tolerance: float = 0.0) -> bool:
 
 
 def among(stated: list[Figure], expected: float, tolerance: float = 0.0) -> bool:
-    """Whether one of the figures `stated` (a text's figures) is `expected`, within `tolerance`."""
-    return any(same_figure(v, expected, tolerance) for f in stated for v in (*f.values, *f.also))
+    """Whether one of the figures `stated` (a text's figures) is `expected`, within `tolerance`. A
+    date states its day and its year, not the number it is kept as (15 March: not 315)."""
+    return any(same_figure(v, expected, tolerance) for f in stated for v in ((*f.also,) if f.days else
+                                                                            (*f.values, *f.also)))
+
+
+def states_figure(stated: list[Figure], wanted: Figure, tolerance: float = 0.0) -> bool:
+    """Whether one of the figures `stated` is `wanted` (a figure_of): a date the same day and a time
+    the same hour, however written (a day written without its year is that day in any year), any
+    other figure its value within `tolerance`."""
+    if not wanted.exact:
+        return among(stated, wanted.stated, tolerance)
+    for f in stated:
+        if not f.exact or bool(f.days) != bool(wanted.days):
+            continue
+        if set(f.values) & set(wanted.values) or (
+                (f.yearless or wanted.yearless) and set(f.days) & set(wanted.days)):
+            return True
+    return False
 
 
 def states(text: str, expected: float, tolerance: float = 0.0) -> bool:

@@ -59,6 +59,19 @@ def test_a_number_check_passes_the_figure_however_written_and_names_the_answers_
     assert _verdicts({"number": 9}, many)[0][2] == "its figures: 1 · 2 · 3 · 4 · 5 and 3 more"
 
 
+def test_a_number_check_written_as_a_date_or_a_time_wants_that_day_or_hour_however_written():
+    answer = _result("Le dossier est à remettre le 31/01/2025 avant 17h30, pour un montant de 1,2 Md€.")
+    expect = parse_expect({"number": ["January 31, 2025", "5:30 pm", "€1.2bn", "31 January 2026", "31", "2025"]})
+    assert expect["number"][:3] == ["January 31, 2025", "5:30 pm", "€1.2bn"]  # kept as written, named as written
+    assert [(v[0], v[1]) for v in _verdicts(expect, answer)] == [
+        ("states January 31, 2025", True), ("states 5:30 pm", True), ("states €1.2bn", True),
+        ("states 31 January 2026", False), ("states 31", True), ("states 2025", True)]
+    # a day without its year is that day in any year; a time is not a figure that happens to be its hour
+    assert _verdicts({"number": "31 January"}, answer)[0][1] is True
+    assert _verdicts({"number": "17:30"}, _result("A margin of 17.5%."))[0][1:] == (False, "its figures: 17.5%")
+    assert _verdicts({"number": "17:30"}, _result("Cut-off 17h30."))[0][1] is True
+
+
 def test_refusal_language_completion_and_latency_checks_say_what_the_answer_did():
     cut = _result("", lang="none", finish="length", truncated=True, latency=4200.0)
     assert _verdicts({"refusal": False, "language": "fr", "complete": True, "max_latency_ms": 3000}, cut) == [
@@ -115,7 +128,8 @@ def test_reasoning_language_token_and_cost_checks_say_what_the_answer_did():
     ({"contains": ""}, "contains takes a text or a list of texts"),
     ({"contains_any": "x"}, "contains_any takes a list of texts"),
     ({"regex": "(unclosed"}, "regex is not a valid pattern"),
-    ({"number": "15"}, "number takes a figure"),
+    ({"number": "fifteen"}, "number: 'fifteen' is not one figure"),
+    ({"number": ["15 March 2024", "12 or 13"]}, "number: '12 or 13' is not one figure"),
     ({"number": True}, "number takes a figure"),
     ({"number": []}, "number takes at least one figure"),
     ({"number": {"value": 15, "within": 1}}, "number takes a figure"),

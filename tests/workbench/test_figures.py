@@ -116,7 +116,8 @@ def test_a_date_is_one_figure_however_it_is_written():
     # a date states its year and its day too, for the other answer and for a check
     assert unshared("In 2024, revenue rose.", "On 15 March 2024, revenue rose.") == ([], ["15 March 2024"], ["2024"])
     assert states("on 15 March 2024", 2024) and states("on 15 March 2024", 15) and not states("on 15 March 2024", 3)
-    assert stated_figures("DORA applies from 17 January 2025, at 23:00.") == [17, 2025, 23]
+    # a number check drawn from an answer keeps a date and a time as written: that day, that hour
+    assert stated_figures("DORA applies from 17 January 2025, at 23:00; 17 staff.") == ["17 January 2025", "23:00", 17]
     # no such day: its numbers are read as written
     assert [f.text for f in figures("31/02/2024")] == ["31", "02", "2024"]
 
@@ -134,7 +135,8 @@ def test_a_day_without_its_year_is_one_figure_where_it_cannot_be_a_figure():
     assert unshared("Due 15 March 2025.", "Due 15 March 2026.") == (["15 March 2025"], ["15 March 2026"], [])
     assert unshared("Due 15 March.", "Due 16 March 2025.") == (["15 March"], ["16 March 2025"], [])
     assert unshared("Due 15 March 2025.", "A fee of €315.") == (["15 March 2025"], ["€315"], [])
-    assert stated_figures("The report is due on 31 January.") == [31]
+    assert stated_figures("The report is due on 31 January.") == ["31 January"]
+    assert not states("Due 15 March.", 315) and states("A fee of €315.", 315)  # a day is not the number it is kept as
     # what is no day: a score, round the clock, a split, a fraction, two digits with no word that leads to a day,
     # "may" without its capital
     for text in ("A score of 12/20.", "Monitored 24/7.", "A 60/40 split.", "3/4 of the book.", "Ratio 10/12.",

@@ -106,5 +106,8 @@ def test_the_reference_answers_figures_and_risk_level_become_checks_beside_those
     # the rules and classes it cites by number, unless a cites check holds them already
     assert with_reference_checks('{"cites": "art. 9"}', "Stage 3 under IFRS 9; an Article 9 fund.") == (
         {"cites": ["art. 9", "Stage 3", "IFRS 9"]}, ["cites Stage 3", "cites IFRS 9"])
+    # a date or a time in the reference is that day or hour, not its day and year as numbers
+    assert with_reference_checks('{"number": "2025-01-17"}', "Due on 17 January 2025 by 23:00.") == (
+        {"number": ["2025-01-17", "23:00"]}, ["states 23:00"])
     with pytest.raises(ExpectError):
         with_reference_checks('{"number": "x"}', "15")
