@@ -5,9 +5,10 @@ Routes (contract in ARCHITECTURE.md):
 - ``explicit_refusal``: the user asks for help to launder, structure, evade controls or sanctions,
   falsify or backdate documents, misstate accounts, pay or hide a bribe, impersonate someone or
   use their identity, deceive an auditor or a regulator, run a fraud scheme, manipulate a market,
-  trade on inside information, take over accounts, leak data, or to override the risk judgement.
-  Checked first: a forbidden ask wins over everything else; a question about such a wrong ("How
-  can we prevent spoofing?") is no ask to commit it.
+  trade on inside information, hide assets from creditors, take over accounts, leak data, override
+  the risk judgement, or get away with a wrong ("...without getting caught"). Checked first: a
+  forbidden ask wins over everything else; a question about such a wrong ("How can we prevent
+  spoofing?", "What counts as inside information under MAR?") is no ask to commit it.
 - ``mixed_intent``: a risk or compliance task plus a second, different ask in the same message.
 - ``transaction_risk``: assess a given transaction (fraud, AML, anomaly against history).
 - ``governance``: policy, regulation, approvals, controls, audit, record-keeping, model governance,
@@ -56,7 +57,7 @@ def _rx(*parts: str) -> re.Pattern[str]:
 _ASKS_EN = r"how (do|can|could|should) (i|we)|how to|help (me|us)|show (me|us)|teach me|(best |a |another )?ways? to|" \
           r"(a |the )?(method|trick|tips?) (to|for)|tell me how|i want to|we want to|i need to|we need to|" \
           r"i have to|we have to|let's|is there (a|any) way to|any way to"
-_ASKS_FR = r"comment|aide[- ]moi|aidez[- ]nous|je veux|on veut|je dois|on doit|" \
+_ASKS_FR = r"comment|aide[- ]moi|aidez[- ]nous|je veux|on veut|je dois|on doit|(un|le) moyen (de|d')|" \
            r"(une|la|des) (methode|technique|astuce|facon|maniere|combine)s? (pour|de|d')"
 # up to 40 characters that hold no verb of one who detects, prevents or reports a wrong
 _GAP_EN = r"(?:(?!\b(?:detect|prevent|spot|identif|monitor|report|flag|investigat|recogni|surveil|catch|stop|avoid|" \
@@ -138,7 +139,8 @@ REFUSAL = [
      3.0, "asks to manipulate a market"),
     # an ask to misstate accounts, not a question on how auditors find it
     (_rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(inflate|overstate|pad|fudge|massage|dress up|window-dress|"
-         r"manipulate|bury|understate|hide) (the |our |my |its |these )?(revenue|sales|turnover|earnings|profits?|"
+         r"manipulate|bury|understate|hide) (the |our |my |its |these |this |that )?([\w-]+'s |q[1-4] |reported )?"
+         r"(revenue|sales|turnover|earnings|profits?|"
          r"results|books|numbers|figures|accounts|losses|liabilities|debts?)",
          r"\bcook(ing)? the books", r"\b(maquill|trafiqu|truqu)\w* (les |nos |ses )?(comptes|bilans?|chiffres)",
          r"\b(write|draft|prepare|word|phrase)\w*\b.{0,60}\b(hides?|hiding|conceals?|masks?|buries|bury|obscures?)\b"
@@ -172,15 +174,37 @@ REFUSAL = [
          r"\bau nom (de|d') (ma|mon|mes|quelqu'un|un tiers|une autre personne|un autre)\b.{0,80}"
          r"\bsans (qu'(il|elle|ils|elles) le (sache|sachent)|son accord|leur accord|son consentement|le lui dire)"),
      3.0, "asks to impersonate someone or use their identity"),
+    # "...how do I do it without getting caught?": whatever "it" is, the ask is to get away with it
+    (_rx(r"\b(" + _ASKS_EN + r")\b.{0,80}\bwithout (getting|being) (caught|found out|detected|noticed|flagged|traced)",
+         r"\b(comment (je|j'|on|nous|puis-je|pourrais-je|faire|le faire)|aide[- ]moi|aidez[- ]nous|je veux|on veut|"
+         r"(un|le) moyen)\b.{0,80}\bsans (me faire|nous faire|se faire|etre) (prendre|attraper|pincer|reperer|"
+         r"coincer|detecter|remarquer)"), 2.5, "asks how to get away with a wrong"),
     (_rx(r"\b(" + _ASKS_EN + r"|explain)\b" + _GAP_EN + r"\b(run|set up|start|launch|operate|build)\w*\b.{0,20}"
          r"\b(ponzi|pyramid scheme|pump[- ]and[- ]dump|boiler room|advance[- ]fee)",
          r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(monter|lancer|organiser|mettre en place|faire tourner)\b.{0,20}"
          r"\b(ponzi|pyramid|systeme pyramidal|chaine de ponzi)"), 3.0, "asks to run a fraud scheme"),
-    (_rx(r"\binsider (information|info|tip|knowledge)", r"\binside (info|information|tip)\b",
+    # an ask to use it, not a question on it ("What counts as inside information under MAR?")
+    (_rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(use|using|act on|acting on|trade on|trading on|profit from|"
+         r"make money (on|from|with)|cash in on|benefit from)\b.{0,25}\b(insider|inside|non-?public) (information|"
+         r"info|tip|knowledge)",
+         r"\b((i|we) (have|got|received|heard|was given|were given)|(gave|passed|slipped|sent|told) (me|us))\b.{0,20}"
+         r"\b(an? |some )?(insider|inside) (info|information|tip)\b.{0,80}\b(buy|sell|trade|short|options|position|"
+         r"shares|stock|profit|cash in|make money)",
+         r"\bwith (this|that|my|our|an?|the) (insider|inside) (info|information|tip|knowledge)\b.{0,60}"
+         r"\b(buy|sell|trade|short|options|position|shares|stock)",
+         r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(utiliser|profiter|exploiter|trader|jouer|miser)\w*\b.{0,30}"
+         r"\b(informations? privilegiees?|tuyaux?|infos? d'initie)",
+         r"\b(j'ai|on a|nous avons|j'ai eu|j'ai recu|on m'a donne)\b.{0,20}\b(une |des |un )?(informations? "
+         r"privilegiees?|infos? privilegiees?|tuyaux?)\b.{0,80}\b(achet|vend|bourse|actions|position)",
          r"\b(buy|sell|trade|short|options?|shares|stock)\b.{0,60}\b(before|ahead of) (the )?(news|announcement|deal|"
          r"buyback|merger|takeover) (comes out|is out|is announced|is made public|goes public|breaks)\b",
          r"\b(will|is going to|plans to) announce\b.{0,80}\b(should|can|do) (i|we)\b.{0,30}\b(buy|sell|trade|short)",
          r"\b(va|vont) annoncer\b.{0,80}\b(dois-je|faut-il|devrais-je|puis-je)\b.{0,30}\b(acheter|vendre)",
+         # one who knows a bid is coming: "buy the target's shares before the takeover is announced"
+         r"\b(buy|sell|short|trade)\b.{0,60}\b(before|ahead of) the (takeover|merger|acquisition|bid|buyout|tender "
+         r"offer) (is )?(announce|made public|goes public)",
+         r"\b(achet|vend|shorter)\w*\b.{0,60}\bavant (l'annonce|que soit annonce\w*) (de l'opa|de la fusion|du "
+         r"rachat|de l'offre|de l'acquisition|de l'ope)",
          r"\bbefore (it is|it's|they are|they're|"
          r"the (results|news) (are|is)) (made )?public\b",
          r"\b(leaked|early|advance|non-?public)\b.{0,40}\b(earnings|results|numbers|figures)\b.{0,60}"
@@ -191,7 +215,7 @@ REFUSAL = [
          r"\b(ami|amie|contact|quelqu'un|cousin|frere|soeur|collegue|pote)\b.{0,40}\b(m'a (dit|confie|"
          r"informe|prevenu|souffle|appris))\b.{0,60}\b(fusion|rachat|acquisition|opa|offre|resultats)\b.{0,80}"
          r"\b(achet|vend|actions|bourse|position)",
-         r"\bdelit d'initie", r"\binformation privilegiee", r"\bavant (leur |sa |la )?publication\b.{0,60}"
+         r"\bavant (leur |sa |la )?publication\b.{0,60}"
          r"\b(profit|achet|vend|bourse|trad)"), 3.0, "asks to trade on inside information"),
     (_rx(r"\b(get(ting)? into|access(ing)?|log(ging)? ?in(to)?|break(ing)? into|hack(ing)?|take over|"
          r"taking over|hijack(ing)?)\b.{0,40}\b(another|someone|"
@@ -233,6 +257,13 @@ REFUSAL = [
          r"\b(origine|provenance|beneficiaire|fonds|argent|revenus|gains|benefices)",
          r"\b(hide|conceal|keep)\b.{0,40}\bfrom (the )?(tax|irs|hmrc|revenue|authorities|regulator)",
          r"\b(cacher|dissimuler)\b.{0,40}\b(au fisc|aux impots|a l'administration|aux autorites)",
+         # assets kept from those a court sends to collect them
+         r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(hide|conceal|stash|squirrel away)\b.{0,40}\bfrom (the |my |"
+         r"our |his |her )?(liquidators?|receivers?|administrators?|creditors|bankruptcy (trustee|court)|trustee|"
+         r"bailiffs?)",
+         r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(cacher|dissimuler|planquer|soustraire)\b.{0,40}\b(au |aux |du |"
+         r"des |a mes |a nos )(liquidateur|"
+         r"mandataire|administrateur judiciaire|creanciers|huissiers?)",
          r"\b(evade|dodge)\b.{0,15}\btax(es)?\b", r"\b(frauder|tromper) le fisc",
          r"\b(echapper|soustraire)\b.{0,10}\b(a l'impot|au fisc|aux impots)",
          # for the purpose: "so no one can trace it"; not "we cannot trace the origin of these funds"
@@ -258,14 +289,19 @@ REFUSAL = [
 TRANSACTION = [
     (_rx(r"\b(this|the following|that|attached|below) (transaction|transfer|wire|payment|"
          r"card payment|deposit|withdrawal|operation)",
+         r"\b(this|these|the following|attached|below) (card |account )?(activity|purchases|transactions|transfers|"
+         r"payments|movements|flows|deposits|withdrawals|spending)\b",
+         r"\b(ces|cette|cet) (activite|achats|transactions|operations|mouvements|flux|depots|retraits|virements|"
+         r"paiements)\b",
          r"\b(cette|cet|la|le|ce) (transaction|virement|transfert|paiement|operation|depot|retrait)\b",
          r"\b(client|customer|account holder)\b.{0,20}\b(made|sent|received|deposited|withdrew|wired|transferred"
          r"|paid)\b.{0,40}\b(deposit|payment|transfer|wire|withdrawal|transaction|cash)",
          r"\bclient\b.{0,20}\b(a|ont) (fait|effectue|envoye|recu|depose|retire|vire|verse)\b"),
      2.0,
      "refers to a specific transaction"),
-    (_rx(r"\b(assess|evaluate|rate|score|check|review|analy[sz]e|screen|flag)\w*\b.{0,40}\b(risk(?!"
-         r" (appetite|management|framework|committee|policy|culture|register|tolerance))|fraud|"
+    # "flag anything unusual"; not the noun: "the red flags of trade-based laundering"
+    (_rx(r"\b(assess|evaluate|rate|score|check|review|analy[sz]e|screen|flag(?!s\b))\w*\b.{0,40}\b(risk(?!"
+         r" (appetite|management|framework|committee|policy|culture|register|tolerance))|fraud|unusual|odd\b|"
          r"suspicious(?! activity report)|laundering|aml)", r"\b(risk|fraud)\w* (of|for|in)\b.{0,30}\b(transaction|"
          r"transfer|wire|payment)",
          r"\b(evalue|analyse|verifie|controle|note|examine)\w*\b.{0,40}\b(risque|fraude|suspect|"
@@ -301,6 +337,12 @@ GOVERNANCE = [
          r"\b(risque|validation) de(s)? modele", r"\bai act\b", r"\bsr ?11-7",
          r"\b(language|scoring|credit) model", r"\bmodele (de|d') (langage|score|notation)"), 1.5,
      "asks about model governance"),
+    # the signs of a wrong in general, no transaction to judge: "the typical red flags of trade-based laundering"
+    (_rx(r"\b(typical|common|main|key|usual|classic|known|standard|most frequent)\b.{0,15}\b(red flags|warning signs|"
+         r"indicators|typolog\w*|signs|patterns|schemes)", r"\btypologies?\b",
+         r"\b(signaux d'alerte|indicateurs|indices|schemas)\b.{0,10}\b(typiques|courants|principaux|classiques|"
+         r"frequents|habituels)", r"\b(principaux|grands) (signaux d'alerte|indicateurs|schemas)"), 1.5,
+     "asks about the signs of a wrong in general"),
     # how often a control runs is a policy question, even of a "risk assessment" or a "high-risk customer"
     (_rx(r"\bhow (often|frequently)\b", r"\bat what (frequency|interval)", r"\ba quelle (frequence|periodicite)",
          r"\btous les combien", r"\bperiodicite\b"), 2.0, "asks how often a control runs"),
@@ -340,7 +382,8 @@ _EVERYDAY_EN = r"restaurant|dinner|lunch|breakfast|cook|cooking|recipe|bake|baki
     r"yoga|holiday|vacation|hotel|road trip|plan a trip|itinerary|sightseeing|this weekend|things to do|wedding|" \
     r"birthday|weather|football|soccer|rugby|tennis|golf|champions league|world cup|premier league|nba|nfl|" \
     r"formula 1|olympics|horoscope|puppy|kitten|my (new )?(dog|cat|pet)|gaming laptop|laptop|video game|" \
-    r"smartphone|headphones|guitar|piano|violin|knitting|gardening|fix my car|repair my car|" \
+    r"smartphone|headphones|guitar|piano|violin|knitting|gardening|fix my car|repair my car|my cv|my resume|" \
+    r"cover letter|my homework|my essay|menu|vegetarian|vegan|meal plan|" \
     r"horses? (racing|race|should|to bet|to back)|derby|bet on|board game|bottle of wine|good wine|wine for|mascot"
 _EVERYDAY_FR = r"restaurant|diner|dejeuner|cuisin\w*|recette|gateau|mayonnaise|crepes?|pizza|pates|dessert|cocktail|" \
     r"film|serie|netflix|podcast|chanson|paroles|livre a lire|roman|salle de sport|musculation|footing|" \
@@ -348,6 +391,7 @@ _EVERYDAY_FR = r"restaurant|diner|dejeuner|cuisin\w*|recette|gateau|mayonnaise|c
     r"mariage|anniversaire|meteo|temps qu'il fera|foot|football|rugby|tennis|golf|ligue des champions|" \
     r"coupe du monde|ligue 1|jeux olympiques|horoscope|chiot|chaton|mon (chien|chat)|ordinateur portable|" \
     r"jeu video|smartphone|guitare|piano|violon|tricot|jardinage|ma voiture|quel cheval|paris sportifs|parier|" \
+    r"mon cv|mon curriculum|lettre de motivation|mes devoirs|ma dissertation|menu|vegetarien|vegan|vegetalien|" \
     r"jeu de societe|bouteille de vin|bon vin|mascotte|serie policiere"
 
 # a word that joins a further ask on, and up to 25 characters before its verb
@@ -373,8 +417,8 @@ SECOND_ASK = [
     # A verb that may as well go on with the same task ("...and give me the risk level"): off-task only
     # with an off-task subject. "tell me if it is fraudulent" continues the task; "tell me which stock"
     # may not.
-    (_rx(_THEN_EN + r"\b(tell me (?!if|whether)|give me|make|help me|find me)\b",
-         _THEN_FR + r"\b(dis-moi (?!si|s'il)|donne|fais|aide-moi|trouve|"
+    (_rx(_THEN_EN + r"\b(tell me (?!if|whether)|give me|make|help me|find me|proofread|correct|fix|polish)\b",
+         _THEN_FR + r"\b(dis-moi (?!si|s'il)|donne|fais|aide-moi|trouve|corrige|relis|reecris|"
          r"explique-moi comment|apprends-moi)",
          r"\b(write|tell|give|send|find|make|suggest|recommend)( me)? (also|too|as well)\b",
          r"\b(donne|ecris|dis|fais|propose|envoie|trouve|conseille|recommande)(-moi)? (aussi|egalement|en plus)\b"),
@@ -388,7 +432,7 @@ SECOND_ASK = [
          r"autre chose|au passage|d'ailleurs|et sinon|sinon|pendant que tu y es|petite question)\b.{0,60}"
          r"\b(" + _EVERYDAY_FR + r")\b"), 2.0,
      "asks a second, off-task question"),
-    (_rx(r"\b(poem|joke|story|email|e-mail|letter|note|tweet|stock tip|which stock|card limit|credit limit|"
+    (_rx(r"\b(poem|joke|story|email|e-mail|letter|note(?! de)|tweet|stock tip|which stock|card limit|credit limit|"
          r"password|newsletter|" + _EVERYDAY_EN + r")\b",
          r"\b(the )?(match|game) (last night|yesterday|tonight)", r"\b(gift|present) (idea|for my)",
          r"\b(poeme|blague|histoire|courriel|e-mail|mail|lettre|quelle action|plafond|mot de passe|tweet|"
