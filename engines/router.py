@@ -8,7 +8,9 @@ Routes (contract in ARCHITECTURE.md):
   trade on inside information, hide assets from creditors, take over accounts, leak data, override
   the risk judgement, or get away with a wrong ("...without getting caught"). Checked first: a
   forbidden ask wins over everything else; a question about such a wrong ("How can we prevent
-  spoofing?", "What counts as inside information under MAR?") is no ask to commit it.
+  spoofing?", "What counts as inside information under MAR?", "How do criminals launder money
+  through real estate?") is no ask to commit it, unless the message also asks to act ("help me
+  do the same", an order, "the best way to").
 - ``mixed_intent``: a risk or compliance task plus a second, different ask in the same message.
 - ``transaction_risk``: assess a given transaction (fraud, AML, anomaly against history).
 - ``governance``: policy, regulation, approvals, controls, audit, record-keeping, model governance,
@@ -84,9 +86,9 @@ REFUSAL = [
          r"\b(" + _ASKS_FR + r")\b.{0,80}\bsans (le |les |la |l')?(declarer|signaler)",
          r"\b(" + _ASKS_EN + r")\b.{0,80}\bwithout (declaring|reporting) (it|them|the cash|the money|the funds)"), 2.5,
          "asks how to avoid reporting (structuring)"),
-    (_rx(r"\b(evade|circumvent|get around|bypass|dodge|skirt)\b.{0,40}\bsanction",
+    (_rx(r"\b(evade|circumvent|get around|bypass|dodge|skirt)\b.{0,40}\b(sanction|asset freeze|embargo)",
          r"\bsanction\w*\b.{0,60}\b(without|undetected|noticing|hide)",
-         r"\b(contourn|echapp|evit)\w*\b.{0,40}\bsanction",
+         r"\b(contourn|echapp|evit)\w*\b.{0,40}\b(sanction|gel des avoirs|embargo)",
          r"\bsanctionne\w*\b.{0,60}\bsans (que|etre)",
          r"\bpays sanctionne\w*\b.{0,50}\bsans"), 3.0, "asks to evade sanctions"),
     (_rx(r"\b(" + _ASKS_EN + r"|write|draft|make)\b" + _GAP_EN + r"\bbackdat",
@@ -174,6 +176,16 @@ REFUSAL = [
          r"\bau nom (de|d') (ma|mon|mes|quelqu'un|un tiers|une autre personne|un autre)\b.{0,80}"
          r"\bsans (qu'(il|elle|ils|elles) le (sache|sachent)|son accord|leur accord|son consentement|le lui dire)"),
      3.0, "asks to impersonate someone or use their identity"),
+    # a wrong described, then "help me do the same": the ask is to copy it
+    (_rx(r"\b(launder\w*|fraudsters?|evad\w*|evasion|structuring|smurf\w*|brib\w*|forg(e|es|ed|ing|ery)|falsif\w*|"
+         r"fake\w*|embezzl\w*|scam\w*|spoof\w*|manipulat\w*|insider trading|ponzi)\b.{0,200}"
+         r"\b(help (me|us)|show (me|us) how to|teach (me|us) (how )?to|i want to|we want to|i'd like to|"
+         r"so (that )?(i|we) can) (do|copy|replicate|try|pull off|repeat) (the same|it|that|this|them)\b",
+         r"\b(blanchi\w*|fraudeurs?|contourn\w*|corrupt\w*|falsifi\w*|escroc\w*|escroq\w*|detourn\w*|delit d'initie)"
+         r"\b.{0,200}"
+         r"\b(aide[- ]moi a|aidez[- ]nous a|montre[- ]moi comment|je veux|on veut|pour que je puisse) (faire|copier|"
+         r"reproduire|refaire) (pareil|de meme|la meme chose|comme eux|ca)\b"), 2.5,
+     "asks to copy a wrong it describes"),
     # "...how do I do it without getting caught?": whatever "it" is, the ask is to get away with it
     (_rx(r"\b(" + _ASKS_EN + r")\b.{0,80}\bwithout (getting|being) (caught|found out|detected|noticed|flagged|traced)",
          r"\b(comment (je|j'|on|nous|puis-je|pourrais-je|faire|le faire)|aide[- ]moi|aidez[- ]nous|je veux|on veut|"
@@ -275,6 +287,13 @@ REFUSAL = [
          r"screening|monitoring|examiner|supervisor|inspector)\w*\b.{0,25}"
          r"\b(never|not|doesn't|don't|won't|cannot|can't|does not|will not) (see|notice|know|find|trace|spot|catch|"
          r"detect|pick up|realise|realize)",
+         # "...so they don't find the missing stock", "without the bank noticing"
+         r"\b(auditors?|regulators?|examiners?|inspectors?|compliance|tax (office|authorit\w*)|police|bank)\b.{0,15}"
+         r"\bso (that )?(they|he|she|it) (don't|doesn't|won't|can't|never|do not|will not) (find|see|notice|spot|"
+         r"discover|catch|realise|realize|know)",
+         r"\bwithout (the |our |their |my |any )?(bank|tax|authorit\w*|police|regulators?|compliance|auditors?|"
+         r"screening|monitoring|supervisors?|examiners?|irs|hmrc)\b.{0,15}\b(noticing|knowing|finding out|seeing|"
+         r"spotting|catching|detecting|flagging|realising|realizing)",
          r"\bpour (que|qu')\b.{0,10}\b(le fisc|les impots|l'administration|les autorites|la banque|la police|"
          r"la conformite|le controle|l'auditeur|les auditeurs|le regulateur|le commissaire|l'inspecteur)\b.{0,25}"
          r"\bne\b.{0,10}\b(voie|voient|sache|sachent|remarque|trouve|detecte|repere)",
@@ -442,6 +461,62 @@ SECOND_ASK = [
      "the second ask is off-task"),
 ]
 
+# A question about a wrong, asked to understand, teach or handle it: how others commit it, what it
+# is, what it costs, whether it is allowed, what to do when a customer asks for it.
+_OTHERS = r"(the )?(criminals?|fraudsters?|scammers?|(money )?launderers?|terrorists?|insiders?|employees?|staff|" \
+    r"customers?|clients?|people|firms?|companies|banks?|traders?|they|someone|somebody|bad actors?|criminal " \
+    r"(groups?|networks?)|gangs?|cartels?|kleptocrats?|mules?|sanctioned (\w+ )?(countries|states|entities|firms))"
+ABOUT_A_WRONG = _rx(
+    r"\bhow (do|does|did|can|could|would|might|are|is) " + _OTHERS + r"\b",
+    r"\bhow (does|do|did) (a|an|the|this|these) [^.?!]{0,50}\bwork\b",
+    r"\bwhat (is|are) (the )?(penalt|sanction|fine|punishment|consequence|legal|offen[cs]e|difference|definition|"
+    r"meaning|rules?|signs?|red flags?|typolog|techniques|methods|risks? of)\w*",
+    r"\bwhat (is|are) (a |an )?(structuring|smurfing|layering|money laundering|window dressing|[\w-]+ fraud|"
+    r"money mules?|[\w-]+ scheme)\b",
+    r"\bwhat (happens|happened) (if|when|to)\b", r"\bwhat are the (consequences|risks|penalties)\b",
+    r"\bhow (can|do|should|could) (we|i|banks?|the bank|a bank|analysts?|auditors?|compliance) (best )?(detect|spot|"
+    r"identify|prevent|stop|catch|monitor|flag|recogni[sz]e|find|investigate|tell)\b",
+    r"\b(we|our \w+|the bank|audit|auditors|compliance|the regulator) (found|discovered|identified|uncovered|"
+    r"detected|noticed|caught)\b",
+    r"\bcomment (detecter|reperer|identifier|prevenir|empecher|lutter|surveiller)",
+    r"\bcomment (peut-on|pouvons-nous|la banque peut-elle|les banques peuvent-elles) (detecter|reperer|identifier|"
+    r"prevenir|empecher|surveiller)",
+    r"\bque se passe-t-il (si|quand|lorsque)\b",
+    r"\bwhy (is|are|do|does)\b", r"\b(is it|is this|are they|would it be) (legal|illegal|allowed|permitted|lawful|"
+    r"an offen[cs]e|a crime)\b",
+    r"\bwhat should (we|i|the bank|a bank|the analyst) do\b", r"\bhow (should|do|can) (we|i|the bank|a bank|banks) "
+    r"(respond|react|handle|deal with|treat|reply|answer)\b",
+    r"\b(for|in) (our|a|the) (training|awareness|course|workshop|presentation|deck|module)",
+    r"\bcomment (les|des|un|une|le|la) [\w'-]+ (\w+ )?(utilisent|font|procedent|operent|blanchissent|contournent|"
+    r"fonctionnent|s'y prennent|recrutent)", r"\bcomment fonctionne", r"\bqu'est-ce (que|qu'|qui)",
+    r"\bquel(le)?s? (est|sont) (la |les |le |l')?(peines?|sanctions?|amendes?|difference|definition|regles?|signes|"
+    r"signaux|techniques|methodes|typologies|risques)", r"\bpourquoi\b",
+    r"\b(est-il|est-ce) (legal|illegal|interdit|autorise|permis)\b",
+    r"\b(que faire|comment (reagir|repondre|traiter|gerer)|que doit faire)\b",
+    r"\b(observe|releve|decrit|identifie)\w* par (le |la |l')?(gafi|fatf|tracfin|acpr|amf|eba|fincen)",
+    r"\b(pour|dans) (notre|une|la) (formation|sensibilisation|presentation)")
+# A first-person ask to act, which a question's framing does not excuse ("What is the best way to
+# launder money?", "How do criminals do it? Show me how")
+_DOING = _rx(r"\bhow (do|can|could|would) (i|we)\b(?! (respond|react|handle|deal|treat|reply|answer|report|escalate|"
+             r"detect|spot|prevent|stop))",
+             r"\bhow should (i|we)\b(?! (respond|react|handle|deal|treat|reply|answer|report|escalate|proceed))",
+             r"\b(help (me|us)|show (me|us)|teach (me|us)|tell me how|walk me through|i want to|we want to|"
+             r"i need to|we need to|i'd like to|i would like to|let's|is there (a|any) way|any way to|"
+             r"(best|easiest|safest|quickest|cheapest|simplest) way|can you (write|draft|make|create|prepare|produce|"
+             r"give me)|what (do|would) you (suggest|recommend|advise))\b",
+             # an order: "Route it through Kazakhstan so compliance doesn't notice; what's the risk?"
+             r"(^|[.;:!?]\s*)(route|move|send|wire|split|book|record|draft|write|make|create|forge|fake|hide|"
+             r"set up|open|transfer|structure|prepare|change|delete|remove|mark|find me|get me|give me|fais|redige|"
+             r"ecris|cree|cache|envoie|vire|decoupe|ouvre|supprime|efface|marque|trouve-moi|donne-moi)\b",
+             # "...anyway, draft one for me"
+             r"\b(draft|write|make|create|prepare|produce|do)\b.{0,12}\bfor (me|us)\b",
+             r"\b(redige|ecris|fais|prepare|fabrique)[- ]?(moi|nous|la|le|les|en)?\b.{0,12}\b(pour (moi|nous))\b",
+             r"\b(aide[- ]moi|aidez[- ]nous|je veux|on veut|je voudrais|tu me conseilles|vous me conseillez|"
+             r"comment (je|j'|puis-je|pourrais-je|faire pour|"
+             r"on peut|peut-on|pouvons-nous)|explique[- ]moi comment|dis[- ]moi comment|montre[- ]moi|un moyen de|"
+             r"la meilleure (facon|methode|maniere))")
+
+
 def _score(text: str, table) -> tuple[float, list[str]]:
     total, reasons = 0.0, []
     for pattern, weight, reason in table:
@@ -465,6 +540,10 @@ def classify(query: str, transaction: dict | None = None) -> RouteDecision:
     tx, t_reasons = _score(text, TRANSACTION)
     gov, g_reasons = _score(text, GOVERNANCE)
     second, s_reasons = _score(text, SECOND_ASK)
+    if refusal and ABOUT_A_WRONG.search(text) and not _DOING.search(text):
+        refusal, r_reasons = 0.0, []  # a question about the wrong, not an ask to commit it
+        g_reasons.insert(0, "asks about a wrong, not to commit one")
+        gov += 1.0
     if transaction:
         tx += 2.5
         t_reasons.insert(0, "a transaction is attached")
