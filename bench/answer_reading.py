@@ -159,7 +159,9 @@ def judge_replies(name: str) -> dict:
 
 def main() -> None:
     figures = {"refusal": refusals("refusal_eval.jsonl"), "refusal_unseen": refusals("refusal_unseen.jsonl"),
-               "refusal_unseen2": refusals("refusal_unseen2.jsonl"), "risk_level": risk_levels("risk_eval.jsonl"),
+               "refusal_unseen2": refusals("refusal_unseen2.jsonl"),
+               "refusal_unseen3": refusals("refusal_unseen3.jsonl"),
+               "risk_level": risk_levels("risk_eval.jsonl"),
                "risk_level_unseen": risk_levels("risk_unseen.jsonl"),
                "risk_level_unseen2": risk_levels("risk_unseen2.jsonl"), "figures": figures_stated("figures_eval.jsonl"),
                "figures2": figures_stated("figures_eval2.jsonl"),
