@@ -10,19 +10,22 @@ answer's (`risk_level`).
 
 The rating is the first labelled one ("risk: …", "risque … élevé", "the risk here is …", "the risk
 at a moderate level", a verdict's label with a level alone after it: "Overall: 🟠 Medium",
-"Classification: LOW", "Level of concern: medium", "Alerte modérée :", a table's "| **Overall** |
-**Medium** |", or a verb: "I would rate this medium to high"; "the risk is clearly elevated", "the
-risk appears minimal"), else the first level put before "risk" ("high-risk", "a high level of risk")
-or said of the transaction ("peu risquée", "highly risky"); an answer that opens on a level alone
-("Low. The payment matches the standing order.") gives that one; a level negated ("not high risk",
-"pas élevé"), listed among others ("low, medium or high risk"), asked ("is it high risk?") or rating
-a place ("a high-risk jurisdiction", "un pays à risque élevé") is not one. Two neighbouring levels
-joined ("Medium-High", "medium to high", "moyen à élevé", "between low and medium") are one rating
-between them; the whole scale ("low to high") is none. A labelled score without a word ("Risk score:
-7/10", "Risk rating: 2 out of 5", "Score de risque : 72/100") is read on the five levels: on a scale
-of 5 one level a point, on 10 or 100 one a fifth of the scale (7/10 medium-high, 9/10 high), on 3
-low, medium, high; a word beside it ("8/10 (high)") wins. Only the answer is read, never the
-reasoning. Accents, case and curly apostrophes do not matter (engines.router.fold).
+"Classification: LOW", "Level of concern: medium", "Alerte modérée :", "Cotation du dossier :
+élevée", a table's "| **Overall** | **Medium** |", or a verb: "I would rate this medium to high",
+"Je qualifierais ce risque de moyen"; "the risk is clearly elevated", "the risk appears minimal",
+"le risque est jugé modéré"; a RAG status or an alert level given as a colour, "RAG status: Amber",
+"Niveau d'alerte : vert"; the end of the scale, "at the low end of the risk scale"), else the first
+level put before "risk" ("high-risk", "a high level of risk") or said of the transaction ("peu
+risquée", "highly risky"); an answer that opens on a level alone ("Low. The payment matches the
+standing order.") gives that one; a level negated ("not high risk", "pas élevé"), listed among
+others ("low, medium or high risk"), asked ("is it high risk?") or rating a place ("a high-risk
+jurisdiction", "un pays à risque élevé") is not one. Two neighbouring levels joined ("Medium-High",
+"medium to high", "moyen à élevé", "between low and medium") are one rating between them; the whole
+scale ("low to high") is none. A labelled score without a word ("Risk score: 7/10", "Risk rating: 2
+out of 5", "Score de risque : 72/100") is read on the five levels: on a scale of 5 one level a
+point, on 10 or 100 one a fifth of the scale (7/10 medium-high, 9/10 high), on 3 low, medium, high;
+a word beside it ("8/10 (high)") wins. Only the answer is read, never the reasoning. Accents, case
+and curly apostrophes do not matter (engines.router.fold).
 """
 
 from __future__ import annotations
@@ -39,12 +42,12 @@ LEVELS = ("low", "low-medium", "medium", "medium-high", "high")
 _BETWEEN = {frozenset({"low", "medium"}): "low-medium", frozenset({"medium", "high"}): "medium-high"}
 
 # level words, folded (accents taken out, lower case), by language and the level they mean
-_EN = {"low": "low", "minimal": "low", "negligible": "low", "medium": "medium", "moderate": "medium", "high": "high",
-       "elevated": "high", "critical": "high", "severe": "high"}
+_EN = {"low": "low", "minimal": "low", "negligible": "low", "medium": "medium", "moderate": "medium",
+       "intermediate": "medium", "high": "high", "elevated": "high", "critical": "high", "severe": "high"}
 _FR = {"faible": "low", "faibles": "low", "bas": "low", "basse": "low", "minime": "low", "negligeable": "low",
        "moyen": "medium", "moyenne": "medium",
        "modere": "medium", "moderee": "medium", "eleve": "high", "elevee": "high", "fort": "high", "forte": "high",
-       "critique": "high", "haut": "high", "important": "high"}
+       "critique": "high", "haut": "high", "important": "high", "intermediaire": "medium"}
 _LEVEL_OF = {**_EN, **_FR}
 _JOINED = {"lowmedium": "low-medium", "mediumhigh": "medium-high"}  # what a range is read as (see _RANGE)
 _READ = {**_LEVEL_OF, **_JOINED}
@@ -64,7 +67,9 @@ _SET_OUT = r"[^\w.!?;\n]{0,8}(?:\d+(?:[.,]\d+)?\s*(?:/|\bout\s+of\b|\bsur\b)\s*\
 _LABELLED_EN = re.compile(r"\brisk(?:\s+(?:level|rating|score|assessment|category))?"
                           r"(?:\s+of\s+\w+(?:\s+\w+)?(?=\s*(?::|is\b|=)))?" + _SET_OUT
                           + r"(?:(?:here|overall|in this case|for this \w+)\s+)?"
-                          r"(?:(?:is|appears|seems|looks|remains)\s+)?(?:(?:clearly|rather|fairly|quite|relatively|"
+                          r"(?:(?:is|appears|seems|looks|remains)\s+)?"
+                          r"(?:(?:considered|deemed|assessed|judged|rated|viewed)\s+(?:as\s+|to\s+be\s+)?)?"
+                          r"(?:(?:clearly|rather|fairly|quite|relatively|"
                           r"probably|likely|definitely|somewhat|to be)\s+)?"
                           r"(?:(?:at|as)\s+(?:an?\s+)?)?"
                           + _SET_OUT + _words(_EN | _JOINED, "very") + r"\b")
@@ -72,6 +77,7 @@ _LABELLED_EN = re.compile(r"\brisk(?:\s+(?:level|rating|score|assessment|categor
 # "risque de blanchiment élevé", "Risque : MEDIUM" (a model mixing languages)
 _LABELLED_FR = re.compile(r"\brisque(?:\s+globale?)?(?:\s+(?:de\s+|d')\w+)?" + _SET_OUT
                           + r"(?:(?:est|parait|semble|reste|demeure|se situe|s'etablit|ressort)\s+(?:a\s+)?)?"
+                          r"(?:(?:jugee?|estimee?|evaluee?|consideree?|qualifiee?)\s+(?:comme\s+|de\s+)?)?"
                           r"(?:(?:clairement|assez|relativement|probablement|manifestement)\s+)?" + _SET_OUT
                           + _words(_READ, "(?:tres|plutot|very)") + r"\b")
 # "high-risk", "low risk", "à haut risque", "faible risque", "a high level of risk", "peu risquée"
@@ -82,14 +88,29 @@ _RISKY_SAID = re.compile(r"\b(peu|tres|highly|very) (?:risky|risquee?s?)\b")  # 
 # "Overall: 🟠 Medium", "Verdict : élevé" — a verdict's label and a level alone after it
 # (a table's row too: "| **Overall** | **Medium** |")
 _VERDICT_LABELS = "overall|verdict|conclusion|evaluation|assessment|rating|classification|bilan|appreciation|" \
+    "score|cotation|notation|" \
     "level of concern|concern level|concern|alert level|alert|niveau d'alerte|niveau de vigilance|alerte|vigilance"
-_VERDICT = re.compile(r"\b(?:overall(?:\s+(?:rating|assessment))?|" + _VERDICT_LABELS + ")" + _SET_OUT
+_VERDICT = re.compile(r"\b(?:overall(?:\s+(?:rating|assessment))?|" + _VERDICT_LABELS + ")"
+                      r"(?:\s+(?:du|de la|de l'|des|of the|for the|of this|for this)\s*\w+)?" + _SET_OUT
                       + _words(_READ, "(?:very|tres)") + r"(?=[\s*_]*(?:[.;,:!()|\u2014\u2013-]|\n|$))")
 # a rating said with a verb: "I would rate this medium to high", "I'd classify it as low"
 _RATED = re.compile(r"(?<!not )(?<!n't )(?<!never )\b(?:rate|rated|classify|classified|grade|graded)\s+"
                     r"(?:(?:this|that|the)\s+(?:transfer|wire|payment|transaction|deposit|withdrawal|one|case)|this|that|it)?"
                     r"\s*(?:as\s+|at\s+)?(?:an?\s+)?" + _words(_READ, "(?:very|tres)")
                     + r"(?=[\s*_]*(?:[.;,:!()|\u2014\u2013-]|\n|$|(?:risk|one|transaction|case)\b))")
+# a rating said with a French verb: "Je qualifierais ce risque de moyen", "on classe cette opération en faible"
+_RATED_FR = re.compile(r"\b(?:qualifi|class|evalu|estim|jug|considere)\w*\s+(?:ce|le|cet|cette)\s+(?:risque|operation|"
+                       r"virement|paiement|transfert|dossier|depot|retrait)\s+(?:de|d'|comme|en|a)\s+(?:(?:un\s+)?"
+                       r"risque\s+)?" + _words(_READ, "(?:tres|plutot)") + r"\b")
+# the end of the scale it is put at: "I'd put it at the low end of the scale", "en bas de l'échelle"
+_END = re.compile(r"(?:\bat the |\ben )(low|high|bas|haut)(?:er)?(?: end of the (?:(?:risk )?scale|risk range|"
+                  r"(?:risk )?spectrum)| de (?:l'|la )(?:echelle|fourchette) de risque| de l'echelle)\b")
+# a RAG status, or an alert level, given as a colour: "RAG status: Red", "Niveau d'alerte : vert"
+_COLOUR = {"red": "high", "amber": "medium", "green": "low", "rouge": "high", "orange": "medium", "ambre": "medium",
+           "vert": "low", "verte": "low"}
+_RAG = re.compile(r"\b(?:rag|r/a/g)(?:\s+(?:status|rating|score|statut))?|\bstatut\s+rag|\b(?:niveau d'alerte|"
+                  r"alert (?:level|status)|alerte)")
+_RAG_COLOUR = re.compile(r"(?:" + _RAG.pattern + ")" + _SET_OUT + "(" + "|".join(_COLOUR) + r")\b")
 # the answer's first word a level, said on its own: "Low. The payment matches the standing order."
 _LEAD = re.compile(r"^[\W_]*" + _words(_READ, "(?:very|tres)") + r"(?:\s+(?:risk|risque))?[\s*_]*[.:!\u2014\u2013]")
 # a level that rates a place or a sector, not the transaction: "a high-risk jurisdiction", "un pays à
@@ -120,7 +141,8 @@ _SCORE = re.compile(r"(?:\brisk(?:\s+(?:level|rating|score|assessment))?|\b(?:sc
                     r"(\d+(?:[.,]\d+)?)\s*(?:/|\bout\s+of\b|\bsur\b)\s*(\d+)\b"
                     r"(?![^\w.!?;\n]{0,8}(?:(?:very|tres)\s+)?(?:" + _ANY + r")\b)")
 _SCALES = (3, 5, 10, 100)
-_WORTH_READING = re.compile("risk|risque|rate|classif|grade|" + _VERDICT_LABELS)  # a rating that may be here
+_WORTH_READING = re.compile("risk|risque|rate|classif|grade|qualifi|\\brag\\b|r/a/g|end of the|de l'echelle|"
+                            + _VERDICT_LABELS)  # a rating that may be here
 
 
 def _from_score(score: str, scale: str) -> str | None:
@@ -165,11 +187,12 @@ def risk_level(answer: str | None) -> str | None:
     if not _WORTH_READING.search(text):
         return None
     text = _RANGE.sub(_joined, text)
-    for pattern in ((_LABELLED_EN, _LABELLED_FR, _VERDICT, _RATED), (_BEFORE, _RISKY_SAID)):
+    for pattern in ((_LABELLED_EN, _LABELLED_FR, _VERDICT, _RATED, _RATED_FR, _RAG_COLOUR, _END),
+                    (_BEFORE, _RISKY_SAID)):
         found = [m for p in pattern for m in p.finditer(text) if _stands(text, m)]
         if found:
             word = min(found, key=lambda m: m.start()).group(1)
-            return _READ.get(word) or _RISKY[word]
+            return _READ.get(word) or _RISKY.get(word) or _COLOUR[word]
         if pattern[0] is _LABELLED_EN:  # no level word labelled: a labelled score, before "a high-risk …"
             scores = [m for m in _SCORE.finditer(text) if not _ASKED.match(text[m.end():m.end() + 60])]
             level = next(filter(None, (_from_score(*m.groups()) for m in scores)), None)

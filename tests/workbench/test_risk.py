@@ -45,6 +45,20 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets"
     ("Vigilance renforcée ? Non. Alerte élevée : le client est sous sanctions.", "high"),
     ("Le risque paraît clairement élevé.", "high"),
     ("Is the payment legitimate? No. Risk: high.", "high"),  # a "no" in the sentence before negates nothing
+    # what the third unseen set taught
+    ("RAG status: Amber. Ask for the invoice.", "medium"),
+    ("R/A/G rating — RED", "high"),
+    ("Statut RAG : vert.", "low"),
+    ("Alert level: green.", "low"),
+    ("Risk score: 72/100 (high).", "high"),
+    ("Score: 20/100 (low) — routine.", "low"),
+    ("Cotation du dossier : élevée.", "high"),
+    ("On classe cette opération en risque faible.", "low"),
+    ("Le risque est jugé modéré.", "medium"),
+    ("The risk is considered low given the history.", "low"),
+    ("Risque intermédiaire, à surveiller.", "medium"),
+    ("It sits at the high end of the risk scale.", "high"),
+    ("Je placerais ce virement en bas de l'échelle de risque.", "low"),
 ])
 def test_the_rating_is_read_however_it_is_set_out(answer, level):
     assert risk_level(answer) == level
@@ -91,6 +105,9 @@ def test_the_answer_own_rating_is_the_one_read(answer, level):
     "Is it high risk? I cannot say without the customer's history.",
     "Market risk and credit risk are the two main kinds.",
     "It runs the risk of a high loss if the rate moves.",  # what the risk is of, not a rating
+    "There are several red flags: the amount and the country.",  # a red flag is no RAG status
+    "Red flags: none. Green light to release the payment.",
+    "The price sits at the high end of its range.",  # a range, not the risk scale
 ])
 def test_an_answer_without_one_level_gives_none(answer):
     assert risk_level(answer) is None
@@ -130,7 +147,8 @@ def test_a_score_that_is_not_a_rating_gives_none(answer):
     assert risk_level(answer) is None
 
 
-@pytest.mark.parametrize("name", ["risk_eval.jsonl", "risk_unseen.jsonl", "risk_unseen2.jsonl"])
+@pytest.mark.parametrize("name", ["risk_eval.jsonl", "risk_unseen.jsonl", "risk_unseen2.jsonl",
+                                  "risk_unseen3.jsonl"])
 def test_the_labelled_sets_of_answers_as_models_set_them_out(name):
     rows = [json.loads(line) for line in (ASSETS / name).open(encoding="utf-8")]
     assert len(rows) >= 30 and sum(r["level"] is None for r in rows) >= 2
