@@ -165,7 +165,7 @@ def main() -> None:
                "risk_level_unseen": risk_levels("risk_unseen.jsonl"),
                "risk_level_unseen2": risk_levels("risk_unseen2.jsonl"),
                "risk_level_unseen3": risk_levels("risk_unseen3.jsonl"), "figures": figures_stated("figures_eval.jsonl"),
-               "figures2": figures_stated("figures_eval2.jsonl"),
+               "figures2": figures_stated("figures_eval2.jsonl"), "figures3": figures_stated("figures_eval3.jsonl"),
                "unshared_figures": figures_unshared("figures_pairs_eval.jsonl"),
                "unshared_figures2": figures_unshared("figures_pairs_eval2.jsonl"),
                "references": references_cited("references_eval.jsonl"),

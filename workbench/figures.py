@@ -1,7 +1,9 @@
 """The figures an answer states, read as people write them in English and in French, so that a
 check can ask whether an answer states a figure without a regex per way of writing it:
 
-    15 · 15.0 · 15,00 · -3.2 · −3,2          a decimal point or a decimal comma
+    15 · 15.0 · 15,00 · -3.2 · −3,2          a decimal point or a decimal comma (a sign before a
+    –3.2% · -$45.2m                          currency is the figure's; an en dash written as a minus
+                                             is one, not a range's: 2020–2024)
     1,234,567.5 · 1 234 567,5 · 1.234.567,5  thousands grouped by commas, spaces (also no-break and
                                              narrow no-break ones), points or apostrophes
     5 % · 5% · 5 pour cent · 5 percent · 5pc a percentage: 5, and 0.05 ("c.5%": circa 5%)
@@ -37,7 +39,7 @@ from workbench.named_numbers import blank_names
 
 _NUMBER = re.compile(r"""
     (?:(?<![\w.,'])|(?<=\bc\.)|(?<=\bC\.))                 # not inside a word or another figure; "c.5%" (circa)
-    (?P<sign>[-−](?=\d))?
+    (?P<sign>[-−–](?=\d))?                                 # a minus, or an en dash written as one ("–3.2%")
     (?P<int>\d{1,3}(?P<sep>[ ,.'])\d{3}(?:(?P=sep)\d{3})*|\d+)   # grouped thousands, or plain digits
     (?:(?P<dec>[.,])(?P<frac>\d+))?
     (?!\d|[.,]\d)
@@ -136,6 +138,12 @@ _TABLE_CELL_OPENS = re.compile(r"\|[ \t]*$")
 _TABLE_CELL_CLOSES = re.compile(r"[ \t]*\|")
 
 
+def _signed(norm: str, at: int) -> bool:
+    """Whether a minus (or an en dash written as one) stands right before `at`, not inside a word
+    or after a figure ("-$45.2m", not "€10k–$12k")."""
+    return at > 0 and norm[at - 1] in "-−–" and not (at > 1 and (norm[at - 2].isalnum() or norm[at - 2] in ".,'"))
+
+
 def _bracketed_negative(norm: str, m: re.Match[str]) -> bool:
     """Whether the number `m` is in brackets as a loss is in accounts: a unit right after the
     bracket ("(3.4)%", "(12)bp") or the bracket alone in a table's cell ("| (1,234) |"); not an
@@ -163,9 +171,11 @@ def placed_figures(text: str) -> list[tuple[Figure, int, int]]:
         start, end = m.start(), m.end()
         if _bracketed_negative(norm, m):  # "(3.4)%", a table's "| (1,234) |": written as accountants write a loss
             values, start, end = [-v for v in values], start - 1, end + 1
-        stated = values[0]
         if currency := _CURRENCY_BEFORE.search(norm, max(0, start - 5), start):
             start = currency.start()  # "€12.5m", "USD 310 million": the currency is the figure's
+            if not m["sign"] and _signed(norm, start):  # "-$45.2m", "–€12m": the sign before the currency
+                values, start = [-v for v in values], start - 1
+        stated = values[0]
         unit = _unit(norm, end)
         if unit:
             end += unit[2]

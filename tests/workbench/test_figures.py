@@ -195,6 +195,14 @@ def test_the_first_figure_of_a_range_takes_the_unit_written_after_the_second():
 
 
 
+def test_a_sign_before_the_currency_or_an_en_dash_for_a_minus_makes_a_loss():
+    assert [f.values[0] for f in figures("Net loss widened to -$45.2m from –€12.9m; margin –3.2%.")] == [
+        -45.2, -12.9, -3.2]
+    # a range's dash is no sign, nor a dash between a currency code and its sign
+    assert [f.values[0] for f in figures("€10k–$12k over 2020–2024; 2.4–2.6%; USD-$5m")] == [
+        10, 12, 2020, 2024, 2.4, 2.6, 5]
+
+
 @pytest.fixture(scope="module")
 def answer_reading():
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -205,7 +213,7 @@ def answer_reading():
     return answer_reading
 
 
-@pytest.mark.parametrize("name", ["figures_eval.jsonl", "figures_eval2.jsonl"])
+@pytest.mark.parametrize("name", ["figures_eval.jsonl", "figures_eval2.jsonl", "figures_eval3.jsonl"])
 def test_the_labelled_sets_of_answers_are_read_figure_for_figure(answer_reading, name):
     read = answer_reading.figures_stated(name)
     assert read["n"] >= 30 and read["answers_right"] == 1.0, read
