@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 from workbench.language import part_language  # noqa: E402
 
 SETS = ["language_eval.jsonl", "language_unseen.jsonl", "language_unseen2.jsonl", "language_unseen3.jsonl",
-        "language_unseen4.jsonl"]
+        "language_unseen4.jsonl", "language_unseen5.jsonl"]
 
 
 def main() -> None:

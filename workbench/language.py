@@ -43,8 +43,11 @@ FUNCTION_WORDS = {
 }
 # one-word answers and questions that are one language's only: "Non." to an English question is an
 # answer in French, "Pourquoi ?" a question in French
-ONE_WORD = {"en": {"yes", "no", "nope", "yeah", "thanks", "why", "how", "what", "which", "who", "when", "where"},
-            "fr": {"oui", "non", "si", "merci", "pourquoi", "combien", "quoi", "quand", "où"}}
+ONE_WORD = {"en": {"yes", "no", "nope", "yeah", "yep", "thanks", "sure", "certainly", "indeed", "absolutely", "exactly",
+                   "agreed", "why", "how", "what", "which", "who", "when", "where"},
+            "fr": {"oui", "non", "si", "merci", "d'accord", "d’accord", "absolument", "exactement", "effectivement",
+                   "évidemment", "certainement", "volontiers", "entendu", "pourquoi", "combien", "quoi", "quand",
+                   "où"}}
 # grammar words that are words of the other language too ("a swap", "on", "plus", "car", "son")
 SHARED_WORDS = {"a", "an", "as", "on", "i", "plus", "car", "son", "est", "ou"}
 FRENCH_ELISION = re.compile(r"^(l|d|qu|n|s|c|j|m|t)['’]", re.IGNORECASE)

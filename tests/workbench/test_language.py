@@ -27,7 +27,7 @@ def test_labelled_set_is_big_enough_and_has_short_texts():
 
 
 @pytest.mark.parametrize("name", ["language_eval.jsonl", "language_unseen.jsonl", "language_unseen2.jsonl",
-                                  "language_unseen3.jsonl", "language_unseen4.jsonl"])
+                                  "language_unseen3.jsonl", "language_unseen4.jsonl", "language_unseen5.jsonl"])
 def test_accuracy_at_least_95_percent(name):
     acc, misses = accuracy(name)
     assert acc >= 0.95, misses
@@ -43,6 +43,7 @@ def test_accuracy_at_least_95_percent(name):
     ("ok", "und"), ("", "und"), ("EBITDA", "und"),
     # a one-word answer is called when the word is one language's only
     ("Oui.", "fr"), ("Non", "fr"), ("No.", "en"), ("**Yes**", "en"), ("OK", "und"), ("ETF", "und"),
+    ("Absolutely.", "en"), ("Entendu !", "fr"), ("D’accord.", "fr"), ("Okay.", "und"),
 ])
 def test_contract_examples(text, lang):
     assert detect_language(text) == lang
