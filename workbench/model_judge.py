@@ -45,7 +45,9 @@ JUDGE_PARAMS = GenerationParams(temperature=0.0, top_p=1.0, top_k=0, max_new_tok
 # said after an experiment's reference answer, when it has one
 REFERENCE_NOTE = ("The team holds the reference answer right: an answer that contradicts it on a figure, a fact "
                   "or a refusal is wrong; one that agrees with it in other words is right.")
-_VERDICT = re.compile(r"\[\[\s*(?:(?P<n>[12])|(?P<tie>tie)|(?P<bad>both[ _-]?bad))\s*\]\]", re.IGNORECASE)
+# "[[1]]", "[[Answer 2]]", "[[Answer B]]" (a letter with "answer" only: "[[A]]" alone names no answer shown)
+_VERDICT = re.compile(r"\[\[\s*(?:(?:(?:answer|réponse)\s*)?(?P<n>[12])|(?:answer|réponse)\s*(?P<l>[ab])|"
+                      r"(?P<tie>tie|égalité)|(?P<bad>both[ _-]?bad))\s*\]\]", re.IGNORECASE)
 # the verdict line said another way: "Verdict: [1]", "**Verdict:** Answer 2", "Verdict: tie.", "Verdict: 1 —
 # answer 1 is more accurate", "Verdict: Answer 2 is better", "Verdict : réponse 1", "Verdict: Neither",
 # "Verdict final : réponse 1", "Verdict: I prefer answer 1", "Verdict: the second answer is better",
@@ -53,22 +55,27 @@ _VERDICT = re.compile(r"\[\[\s*(?:(?P<n>[12])|(?P<tie>tie)|(?P<bad>both[ _-]?bad
 # Answer 1 is worse", "Verdict: Answer 2 is more misleading"
 _LABEL_RX = r"^\W*(?:final\s+)?verdict(?:\s+final)?\W*"
 _LABEL = re.compile(_LABEL_RX, re.IGNORECASE)
-_ENDS = r"\W*$|\s*[—–(:;,.-]"  # the verdict said alone, or what follows it set apart
+_ENDS = r"\W*$|[\s\]*_]*[—–(:;,.-]"  # the verdict said alone, or what follows it set apart
 _END = f"(?={_ENDS})"
-_BETTER = (r"\s+(?:is\s+(?:the\s+)?(?:better|best|preferable|preferred|stronger|superior|more\s+(?:accurate|"
+_BETTER = (r"\s+(?:is\s+(?:the\s+)?(?:(?:slightly|somewhat|much|clearly|marginally|significantly|far|a\s+bit)\s+)?"
+           r"(?:better|best|preferable|preferred|stronger|superior|more\s+(?:accurate|"
            r"complete|correct|precise|relevant|helpful|useful|thorough|compliant))|wins|est\s+(?:meilleure|"
            r"préférable|plus\s+(?:juste|exacte|complète|précise|pertinente|utile))|préférable|l'emporte)\b")
-_ONE = (r"(?:(?:i\s+prefer|je\s+préfère)\s+)?(?:(?:(?:the\s+|la\s+)?(?:answer|réponse)\s*)?(?P<n>[12])"
+_ONE = (r"(?:(?:i\s+prefer|je\s+préfère)\s+)?(?:(?:(?:the\s+|la\s+)?(?:answer|réponse)\s*(?:#|no\.?|n°)?\s*)?"
+        r"(?P<n>[12])|(?:the\s+|la\s+)?(?:answer|réponse)\s+(?P<l>[ab])\b"
         r"|(?:the\s+|la\s+)?(?P<nth>first|second|première|seconde|deuxième)(?:\s+(?:answer|one|réponse))?)")
 _VERDICT_LINE = re.compile(
     _LABEL_RX + r"(?:" + _ONE + r"(?=" + _ENDS + r"|" + _BETTER + r")"
-    r"|(?P<tie>tie|equal|equally\s+good|égalité|ex[\s-]?aequo|both\s+are\s+(?:acceptable|good|fine|correct|"
+    r"|(?P<tie>(?:it(?:'s|\s+is)\s+)?(?:a\s+)?tie|equal|equally\s+good|égalité|ex[\s-]?aequo|"
+    r"both(?:\s+answers)?\s+are\s+(?:acceptable|good|fine|correct|"
     r"equally\s+good|equivalent)|(?:answer\s+)?1\s+and\s+(?:answer\s+)?2\s+are\s+(?:equally\s+good|equivalent|"
     r"the\s+same)|neither\s+is\s+better|les\s+deux\s+(?:se\s+valent|sont\s+équivalentes))" + _END +
     r"|(?P<bad>both[ _-]?bad|both\s+are\s+(?:bad|unacceptable|wrong)|neither(?:\s+answer)?(?:\s+is\s+(?:acceptable|"
-    r"good|correct|right))?|aucune(?:\s+réponse)?(?:\s+n'est\s+acceptable)?|les\s+deux\s+sont\s+"
+    r"good|correct|right))?|aucune(?:\s+des\s+deux|\s+réponse)?(?:\s+n'est\s+(?:acceptable|correcte|"
+    r"satisfaisante))?|les\s+deux\s+sont\s+"
     r"(?:mauvaises|inacceptables))" + _END + ")",
     re.IGNORECASE | re.MULTILINE)
+_EITHER = re.compile(r"\]\]\s*(?:or|ou|/)\s*$", re.IGNORECASE)  # a verdict offered as one of two
 _NTH = {"first": "1", "première": "1", "second": "2", "seconde": "2", "deuxième": "2"}
 ORDERS = ("A", "B")  # which system's answer is read first: one reading each
 MAX_JUDGE_CONCURRENCY = 8
@@ -115,7 +122,11 @@ def read_verdict(reply: str, first: str) -> str | None:
     if not found:
         return None
     said = found[-1]
-    if n := said["n"] or (said.groupdict().get("nth") and _NTH[said["nth"].lower()]):
+    if _EITHER.search(reply, reply.rfind("\n", 0, said.start()) + 1, said.start()):
+        return None  # "Verdict: [[1]] or [[2]], depending on…" names no one verdict
+    letter = (said.groupdict().get("l") or "").lower()
+    if n := said["n"] or (letter and str("ab".index(letter) + 1)) or (
+            said.groupdict().get("nth") and _NTH[said["nth"].lower()]):
         second = "B" if first == "A" else "A"
         return f"{first if n == '1' else second} better"
     return "Tie" if said["tie"] else "Both bad"

@@ -132,6 +132,18 @@ def test_a_verdict_line_names_the_system_whichever_answer_was_read_first():
     ("Verdict: neither is better.", "Tie"),
     ("Verdict: neither answer is acceptable.", "Both bad"),
     ("Verdict : aucune réponse n'est acceptable.", "Both bad"),
+    # what the third set taught
+    ("Verdict: [[answer 1]] — it cites the article.", "A better"),
+    ("Verdict: **Answer 2**.", "B better"),
+    ("Verdict: Answer A.", "A better"),  # answers named by letter, in the order shown
+    ("Verdict: [[Answer B]]", "B better"),
+    ("Verdict: [[B]]", None),  # a letter alone names no answer shown
+    ("Verdict: answer no. 2", "B better"),
+    ("Verdict: both answers are acceptable.", "Tie"),
+    ("Verdict: it is a tie.", "Tie"),
+    ("Verdict : aucune des deux n'est correcte.", "Both bad"),
+    ("Verdict: answer 2 is clearly better.", "B better"),
+    ("Verdict: [[2]] or [[tie]], hard to say.", None),  # offered as one of two
 ])
 def test_a_verdict_line_said_in_other_words_is_read_when_it_names_one_verdict(reply, verdict):
     assert read_verdict(f"Both cite the rule.\n{reply}", first="A") == verdict
@@ -387,7 +399,8 @@ def test_two_judges_of_a_run_are_set_against_each_other_where_both_judged(tmp_pa
                                          "and 2 more")
 
 
-@pytest.mark.parametrize("name", ["judge_replies_eval.jsonl", "judge_replies_eval2.jsonl"])
+@pytest.mark.parametrize("name", ["judge_replies_eval.jsonl", "judge_replies_eval2.jsonl",
+                                  "judge_replies_eval3.jsonl"])
 def test_the_labelled_sets_of_judge_replies_are_read_and_none_misread(name):
     path = Path(__file__).resolve().parents[2] / "assets" / name
     rows = [json.loads(line) for line in path.open(encoding="utf-8")]
