@@ -169,6 +169,7 @@ def main() -> None:
                "unshared_figures": figures_unshared("figures_pairs_eval.jsonl"),
                "unshared_figures2": figures_unshared("figures_pairs_eval2.jsonl"),
                "references": references_cited("references_eval.jsonl"),
+               "references2": references_cited("references_eval2.jsonl"),
                "judge_verdict": judge_replies("judge_replies_eval.jsonl"),
                "judge_verdict2": judge_replies("judge_replies_eval2.jsonl"),
                "judge_verdict3": judge_replies("judge_replies_eval3.jsonl")}

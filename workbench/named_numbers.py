@@ -12,8 +12,8 @@ CAC 40" states no 9 and no 40, and the other answer does not differ from it by l
 
 The number after such a word is a name's only when it is whole and no unit follows it: "Tier 1
 capital" names a tier, "stage 2%" states a figure. "Level" is a name with a capital only ("Level 3
-assets"), "niveau" after "de" only ("actifs de niveau 3"): a "level 3" or "niveau 3" in running text
-may be a score.
+assets"), "niveau" after "de" or "en" only ("actifs de niveau 3", "classé en niveau 2"): a "level 3" or
+"niveau 3" in running text may be a score.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ JOINED_STANDARDS = "ifrs|ias|ifric|amld|psd|dsp|crd|crr|ucits|opcvm"
 _NAMED = re.compile(
     r"(?<![\w.,])(?:" + _PLURALS + r")\s+\d{1,4}(?:,\s?\d{1,4})+(?:,?\s(?:and|et|or|ou|&)\s\d{1,4})?"
     r"(?![\d.,]?\d|" + units.ANY + ")"
-    r"|(?<![\w.,])(?:" + _WORDS + r"|(?-i:Level)|(?<=de )niveau)\s+\d{1,4}"
+    r"|(?<![\w.,])(?:" + _WORDS + r"|(?-i:Level)|(?<=de |en )niveau)\s+\d{1,4}"
     # more of them: "Articles 8 and 9", "Stages 1, 2 and 3", "Stages 1–3", "Articles 8 to 10" (a
     # comma only in a list that "and" or "or" ends: "Article 8, 12 months after" states 12)
     r"(?:(?:,\s?\d{1,4})*,?\s(?:and|et|or|ou|&)\s\d{1,4}|\s?[–-]\s?\d{1,4}|\s(?:to|à)\s\d{1,4})?"

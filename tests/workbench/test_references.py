@@ -65,8 +65,10 @@ def test_a_standard_joined_to_its_number_is_the_same_name_and_the_pandemic_is_no
     assert cited("Since COVID-19, defaults doubled under IFRS 9.") == ["IFRS 9"]
 
 
-def test_the_labelled_set_is_read_name_for_name():
-    path = Path(__file__).resolve().parents[2] / "assets" / "references_eval.jsonl"
+@pytest.mark.parametrize("name", ["references_eval.jsonl", "references_eval2.jsonl"])
+def test_the_labelled_set_is_read_name_for_name(name):
+    assert cited("Le prêt est classé en niveau 2 ; le risque est au niveau 3.") == ["niveau 2"]
+    path = Path(__file__).resolve().parents[2] / "assets" / name
     rows = [json.loads(line) for line in path.open(encoding="utf-8")]
     assert len(rows) >= 20 and {r["lang"] for r in rows} == {"en", "fr"}
     wrong = [(r["text"], sorted(set(name_keys(r["text"])) ^ {k for label in r["cites"] for k in name_keys(label)}))
