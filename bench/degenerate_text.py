@@ -1,7 +1,8 @@
 """What reading a degenerate answer costs: each function that reads model output on every update
-(safe display, the figures marked apart, language, refusal, risk, notation), run over texts of
-60,000 characters that loop on one piece (a small model's repetition, or a prompt injection that
-asks for it): the slowest function and text, and every pairing over 0.1 s.
+(safe display, the figures marked apart, language, refusal, risk, notation) and the router that
+reads each query, run over texts of 60,000 characters that loop on one piece (a small model's
+repetition, a prompt injection that asks for it, a pasted query): the slowest function and text,
+and every pairing over 0.1 s.
 
     python bench/degenerate_text.py [--chars 60000]
 
@@ -17,6 +18,7 @@ import time
 
 import common  # first: it puts the project on the path
 
+from engines.router import classify
 from ui.compare_view import marked_answer
 from workbench.figures import unshared_places
 from workbench.language import part_language
@@ -35,11 +37,15 @@ PIECES = {"newlines": "\n", "blank lines with spaces": " \n", "spaces": " ", "op
           "named numbers": "Article 1 and ", "ranges": "1-", "code articles": "L.1-", "brackets": "(1) ",
           "table cells": "| (1) ", "currency codes": "1 MEUR ", "code sections": "31 CFR 1.", "section signs": "§ 1 ",
           "concern labels": "Level of concern: ", "between levels": "between low and ",
-          "lists of names": "Stages 1, 2, "}
+          "lists of names": "Stages 1, 2, ", "RAG labels": "RAG status: ",
+          "file ratings": "Cotation du dossier : ", "French ratings": "qualifie ce risque de ",
+          "signed currencies": "-$1 ", "dashes": "–", "questions about wrongs": "how do criminals launder ",
+          "orders": ". Route ", "copy asks": "fraudsters help me do "}
 READERS = {"safe_markdown": safe_markdown, "marked_answer": lambda text: marked_answer(text, "It is 1."),
            "unshared_places": lambda text: unshared_places(text, "It is 1."),
            "part_language": lambda text: part_language.__wrapped__(text),  # not its cache
-           "is_refusal": is_refusal, "risk_level": risk_level, "prose": prose}
+           "is_refusal": is_refusal, "risk_level": risk_level, "prose": prose,
+           "router": classify}  # what a query is routed by: a user may paste anything
 
 
 def main() -> None:
