@@ -18,8 +18,9 @@ at a moderate level", a verdict's label with a level alone after it: "Overall: �
 level put before "risk" ("high-risk", "a high level of risk") or said of the transaction ("peu
 risquée", "highly risky"); an answer that opens on a level alone ("Low. The payment matches the
 standing order.") gives that one; a level negated ("not high risk", "pas élevé"), listed among
-others ("low, medium or high risk"), asked ("is it high risk?") or rating a place ("a high-risk
-jurisdiction", "un pays à risque élevé") is not one. Two neighbouring levels joined ("Medium-High",
+others ("low, medium or high risk"), asked ("is it high risk?") or rating a place or a class of
+customers ("a high-risk jurisdiction", "un pays à risque élevé", "high-risk customers", "les clients
+à haut risque") is not one. Two neighbouring levels joined ("Medium-High",
 "medium to high", "moyen à élevé", "between low and medium") are one rating between them; the whole
 scale ("low to high") is none. A labelled score without a word ("Risk score: 7/10", "Risk rating: 2
 out of 5", "Score de risque : 72/100") is read on the five levels: on a scale of 5 one level a
@@ -116,9 +117,11 @@ _LEAD = re.compile(r"^[\W_]*" + _words(_READ, "(?:very|tres)") + r"(?:\s+(?:risk
 # a level that rates a place or a sector, not the transaction: "a high-risk jurisdiction", "un pays à
 # haut risque", "vers un pays à risque élevé"
 _PLACE_AFTER = re.compile(r"^(?:\s*-\s*|\s+)(?:risk|risque)?\s*(?:jurisdiction|countr|sector|industr|area|region|"
-                          r"third countr|destination)")
+                          r"third countr|destination|customers|clients|(?:customer|client) (?:files|segments?|"
+                          r"categor|base|relationships|profiles))")
 _PLACE_BEFORE = re.compile(r"\b(?:pays|juridictions?|secteurs?|zones?|regions?|jurisdictions?|countr(?:y|ies)|"
-                           r"sectors?)\s+(?:a|au|de|d'|with)?\s*(?:\w+\s+)?$")
+                           r"sectors?|clients|clienteles?|dossiers clients|customers)\s+(?:a|au|de|d'|with)?\s*"
+                           r"(?:\w+\s+)?$")
 # within its sentence: "Is it legitimate? No. Risk: high." rates it high
 _NEGATED = re.compile(r"\b(?:not|no|never|isn't|is not|n'est pas|pas|non|ni|aucun|aucune)[^\w.!?;\n]+"
                       r"(?:\w+[^\w.!?;\n]+)?$")

@@ -108,6 +108,10 @@ def test_the_answer_own_rating_is_the_one_read(answer, level):
     "There are several red flags: the amount and the country.",  # a red flag is no RAG status
     "Red flags: none. Green light to release the payment.",
     "The price sits at the high end of its range.",  # a range, not the risk scale
+    # a class of customers, not the transaction (the demo model's KYC answer was read "high")
+    "The KYC policy requires a review of high-risk customer files at least once a year.",
+    "High-risk customers need enhanced due diligence.",
+    "Les clients à haut risque font l'objet d'une revue annuelle.",
 ])
 def test_an_answer_without_one_level_gives_none(answer):
     assert risk_level(answer) is None
