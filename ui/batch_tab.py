@@ -116,7 +116,7 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
         progress = gr.Markdown(elem_id="batch-progress")
         table = gr.Dataframe(headers=TABLE_HEADERS, label="Results (one row per experiment and "
                              "system; select a row to read both answers in full)", wrap=True,
-                             max_height=420, column_widths=TABLE_WIDTHS, interactive=False,
+                             max_height=600, column_widths=TABLE_WIDTHS, interactive=False,
                              show_search="filter", pinned_columns=2, elem_id="batch-table")
         batch_records = gr.State({})  # experiment id -> stored record, for the row details
         shown_run = gr.State("")  # the name of the run they belong to

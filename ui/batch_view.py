@@ -34,7 +34,7 @@ TABLE_COLUMNS = ["experiment_id", "system", "route", "refusal", "risk_level", "c
 TABLE_HEADERS = ["experiment", "system", "route", "refusal", "risk", "checks", "unsure figures", "differ on", "verdict",
                  "model verdict", "reasoning lang", "answer lang", "latency ms", "TTFT ms", "tok/s", "finish", "error",
                  "query", "response"]  # the CSV: column names
-TABLE_WIDTHS = ["190px", "75px", "155px", "80px", "70px", "90px", "120px", "120px", "90px", "90px", "100px", "85px",
+TABLE_WIDTHS = ["240px", "75px", "155px", "80px", "70px", "90px", "120px", "120px", "90px", "90px", "100px", "85px",
                 "90px", "80px", "70px", "75px", "110px", "260px", "380px"]
 
 

@@ -125,8 +125,11 @@ def differences_block(lines: list[str], heading: str = "**How they differ**") ->
     return f"{heading}\n\n" + "\n".join(f"- {safe_markdown(line)}" for line in lines) if lines else ""
 
 
-QUESTION_CELL = 140  # characters of a question a results table shows
-ANSWER_CELL = 220  # of an answer or an error: about five lines of its column
+# characters of a question, and of an answer or an error, a results table shows: about three lines
+# of their columns, so that a batch's table shows eight rows or so at once (a row's details, and
+# the CSV, hold them in full)
+QUESTION_CELL = 100
+ANSWER_CELL = 150
 
 
 def cell_text(text: object, limit: int) -> object:
