@@ -46,8 +46,10 @@ class RouteDecision:
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip accents, unify apostrophes: "Évalue l’opération" -> "evalue l'operation"."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("`", "'"))
+    """Lower-case, strip accents, unify apostrophes, spell out ligatures: "Évalue l’opération" ->
+    "evalue l'operation", "sœur" -> "soeur"."""
+    text = text.replace("’", "'").replace("`", "'").replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae")
+    text = unicodedata.normalize("NFKD", text.replace("Æ", "AE"))
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
 
 
@@ -60,7 +62,8 @@ _ASKS_EN = r"how (do|can|could|should) (i|we)|how to|help (me|us)|show (me|us)|t
           r"(a |the )?(method|trick|tips?) (to|for)|tell me how|i want to|we want to|i need to|we need to|" \
           r"i have to|we have to|let's|is there (a|any) way to|any way to"
 _ASKS_FR = r"comment|aide[- ]moi|aidez[- ]nous|je veux|on veut|je dois|on doit|(un|le) moyen (de|d')|" \
-           r"(une|la|des) (methode|technique|astuce|facon|maniere|combine)s? (pour|de|d')"
+           r"(une|la|des) (meilleure |bonne |plus simple |plus sure )?(methode|technique|astuce|facon|maniere|" \
+           r"combine)s? (pour|de|d')"
 # up to 40 characters that hold no verb of one who detects, prevents or reports a wrong
 _GAP_EN = r"(?:(?!\b(?:detect|prevent|spot|identif|monitor|report|flag|investigat|recogni|surveil|catch|stop|avoid|" \
           r"combat|fight|tackle|deter|mitigat|escalat|explain)).){0,40}"
@@ -92,6 +95,9 @@ REFUSAL = [
          r"\bsanctionne\w*\b.{0,60}\bsans (que|etre)",
          r"\bpays sanctionne\w*\b.{0,50}\bsans"), 3.0, "asks to evade sanctions"),
     (_rx(r"\b(" + _ASKS_EN + r"|write|draft|make)\b" + _GAP_EN + r"\bbackdat",
+         r"\b(i need|we need|i want|we want|get me|give me|prepare|produce|create|can you (make|write|draft|do))\b"
+         r".{0,40}\bbackdated\b",
+         r"\b(il me faut|il nous faut|j'ai besoin d'|fais-moi|prepare-moi|redige-moi)\b.{0,40}\bantidate",
          r"\b(" + _ASKS_FR + r"|ecris|redige|fais)\b" + _GAP_FR + r"\bantidat",
          r"\b(fake|forge|falsif|fabricat|doctor|counterfeit|made[- ]up|invented|bogus|phony|phoney|sham)\w*\b.{0,40}"
          r"\b(invoice|document|statement|"
@@ -176,6 +182,24 @@ REFUSAL = [
          r"\bau nom (de|d') (ma|mon|mes|quelqu'un|un tiers|une autre personne|un autre)\b.{0,80}"
          r"\bsans (qu'(il|elle|ils|elles) le (sache|sachent)|son accord|leur accord|son consentement|le lui dire)"),
      3.0, "asks to impersonate someone or use their identity"),
+    # "tell me how to keep mine under the radar", "...sans qu'il voie que le bénéficiaire est mon associé"
+    (_rx(r"\b(" + _ASKS_EN + r"|tell me how)\b.{0,60}\b(under|below) the radar\b",
+         r"\b(" + _ASKS_EN + r"|tell me how)\b.{0,60}\boff the books\b",
+         r"\b(" + _ASKS_FR + r"|dis-moi comment)\b.{0,60}\b(sous les radars|hors bilan en douce)",
+         r"\b(" + _ASKS_EN + r")\b.{0,80}\bwithout (him|her|them|anyone|anybody|my boss|my manager) (seeing|noticing|"
+         r"knowing|realising|realizing|finding out)",
+         r"\b(" + _ASKS_FR + r")\b.{0,80}\bsans (qu'il|qu'elle|qu'ils|qu'elles|que personne|que mon (chef|patron|"
+         r"manager)) (ne )?(le |la |les |l')?(voie|voient|sache|sachent|remarque|remarquent|s'en apercoive\w*|"
+         r"s'en rende\w* compte|detecte|repere)"), 2.5, "asks to keep a wrong unseen"),
+    (_rx(r"\b(" + _ASKS_EN + r"|explain how)\b.{0,60}\b(receive|collect|pay|hide|channel|route|pocket)\b.{0,20}"
+         r"\b(kickbacks?|bribes?|backhanders?|secret commissions?)",
+         r"\b(" + _ASKS_EN + r"|explain how)\b.{0,40}\b(set up|create|use|open)\b.{0,20}\bshell compan(y|ies)\b.{0,40}"
+         r"\b(to|so)\b.{0,20}\b(hide|receive|collect|channel|launder|pocket|keep)",
+         r"\b(" + _ASKS_FR + r")\b.{0,60}\b(encaisser|verser|payer|recevoir|cacher|toucher|faire transiter)\b.{0,20}"
+         r"\b(des |les |de )?(commissions? occultes?|retro-?commissions?|dessous-de-table|pots?-de-vin)",
+         r"\b(" + _ASKS_FR + r")\b.{0,40}\b(monter|creer|utiliser|ouvrir)\b.{0,20}\bsocietes? ecrans?\b.{0,40}"
+         r"\bpour\b.{0,20}\b(cacher|encaisser|dissimuler|faire transiter|blanchir|toucher|recevoir)"), 3.0,
+     "asks to take or hide kickbacks"),
     # a wrong described, then "help me do the same": the ask is to copy it
     (_rx(r"\b(launder\w*|fraudsters?|evad\w*|evasion|structuring|smurf\w*|brib\w*|forg(e|es|ed|ing|ery)|falsif\w*|"
          r"fake\w*|embezzl\w*|scam\w*|spoof\w*|manipulat\w*|insider trading|ponzi)\b.{0,200}"
@@ -223,15 +247,20 @@ REFUSAL = [
          r"\b(trade|buy|sell|position|options)", r"\btrade on (non-?public|inside)",
          r"\b(friend|contact|someone|source|cousin|brother|sister|colleague|buddy)\b.{0,40}\b(told|tipped|"
          r"said|let slip|mentioned|informed)\b.{0,60}\b(merger|acquisition|takeover|buyout|bid|deal|earnings|"
-         r"results)\b.{0,80}\b(buy|sell|trade|short|stock|shares|options|position)",
+         r"results|acquired|bought out|taken over|merging)\b.{0,80}\b(buy|sell|trade|short|stock|shares|options|"
+         r"position)",
          r"\b(ami|amie|contact|quelqu'un|cousin|frere|soeur|collegue|pote)\b.{0,40}\b(m'a (dit|confie|"
-         r"informe|prevenu|souffle|appris))\b.{0,60}\b(fusion|rachat|acquisition|opa|offre|resultats)\b.{0,80}"
+         r"informe|prevenu|souffle|appris))\b.{0,60}\b(fusion\w*|rachat|rachete\w*|acquisition|acquise?|opa|offre|"
+         r"resultats)\b.{0,80}"
          r"\b(achet|vend|actions|bourse|position)",
          r"\bavant (leur |sa |la )?publication\b.{0,60}"
          r"\b(profit|achet|vend|bourse|trad)"), 3.0, "asks to trade on inside information"),
     (_rx(r"\b(get(ting)? into|access(ing)?|log(ging)? ?in(to)?|break(ing)? into|hack(ing)?|take over|"
          r"taking over|hijack(ing)?)\b.{0,40}\b(another|someone|"
          r"other|a different|my ex|his|her|their)\b.{0,30}\b(account|banking|login)",
+         # customers' passwords a firm kept, used to log in as them
+         r"\b(log\w*\s?in(to)?|access\w*|us(e|es|ing)|with)\b.{0,60}\b(passwords?|credentials|login details|pins?)\b"
+         r".{0,15}\b(we|i) (stored|saved|kept|collected|harvested|captured|have on file)\b",
          r"\b(entrer|acceder|me connecter|pirater|prendre le controle)\b.{0,40}\b(compte|banque en "
          r"ligne|espace)\b.{0,30}\b(autre|quelqu'un|d'un client|de mon|de ma)",
          r"\b(compte|espace)\b.{0,20}\bd'un autre client",
@@ -378,7 +407,7 @@ GOVERNANCE = [
          r"\bnsfr\b", r"\bleverage ratio", r"\bratio de (levier|liquidite)", r"\bcet ?1\b",
          r"\b(eba|esma|eiopa|ecb|bce|acpr|amf|fca|pra|finra|bafin|fsb|bis|bri)\b", r"\boutsourcing\b",
          r"\bexternalisation\b", r"\bpeps?\b", r"\btravel rule\b", r"\bpolitically exposed",
-         r"\bpolitiquement expose"), 1.0,
+         r"\bpolitiquement expose", r"\bgel des avoirs", r"\basset freeze", r"\bembargo"), 1.0,
      "names a regulatory framework"),
     (_rx(r"\bwhat (is|are|does)\b", r"\bhow (often|long|much|many)\b", r"\bwho (must|should|can)\b",
          r"\bexplain\b", r"\bdefine\b", r"\bqu'est-ce", r"\bcombien\b", r"\bquel(le)?s? (est|sont)",
@@ -406,7 +435,7 @@ _EVERYDAY_EN = r"restaurant|dinner|lunch|breakfast|cook|cooking|recipe|bake|baki
     r"horses? (racing|race|should|to bet|to back)|derby|bet on|board game|bottle of wine|good wine|wine for|mascot"
 _EVERYDAY_FR = r"restaurant|diner|dejeuner|cuisin\w*|recette|gateau|mayonnaise|crepes?|pizza|pates|dessert|cocktail|" \
     r"film|serie|netflix|podcast|chanson|paroles|livre a lire|roman|salle de sport|musculation|footing|" \
-    r"course a pied|jogging|marathon|yoga|vacances|hotel|road trip|itineraire|ce week-end|idees de sortie|" \
+    r"course a pied|jogging|marathon|yoga|vacances|hotel|road trip|itineraire|ce week-end|idees de sortie|quel temps|" \
     r"mariage|anniversaire|meteo|temps qu'il fera|foot|football|rugby|tennis|golf|ligue des champions|" \
     r"coupe du monde|ligue 1|jeux olympiques|horoscope|chiot|chaton|mon (chien|chat)|ordinateur portable|" \
     r"jeu video|smartphone|guitare|piano|violon|tricot|jardinage|ma voiture|quel cheval|paris sportifs|parier|" \
