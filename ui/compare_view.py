@@ -69,7 +69,8 @@ def result_table_md(res: dict[str, Any]) -> str:
     if meta.get("cost_usd") is not None:
         lines.append(f"| cost | {usd(meta['cost_usd'])}{_cost_basis(meta)} |")
     if "route" in res:
-        lines.append(f"| route | **{res['route']}** ({res['route_confidence']:.0%}, {res['handling_mode']}) |")
+        lines.append(f"| route | **{res['route']}** ({res['route_confidence']:.0%} sure; answered in "
+                     f"{res['handling_mode']} mode) |")
         lines.append(f"| why | {safe_markdown('; '.join(res['route_reasons']))} |")
     if meta["truncated_in_reasoning"]:
         lines.append("| ⚠️ | " + ("the model's context filled up" if _context_full(meta) else "budget ran out")
