@@ -168,6 +168,7 @@ def main() -> None:
                "figures2": figures_stated("figures_eval2.jsonl"), "figures3": figures_stated("figures_eval3.jsonl"),
                "unshared_figures": figures_unshared("figures_pairs_eval.jsonl"),
                "unshared_figures2": figures_unshared("figures_pairs_eval2.jsonl"),
+               "unshared_figures3": figures_unshared("figures_pairs_eval3.jsonl"),
                "references": references_cited("references_eval.jsonl"),
                "references2": references_cited("references_eval2.jsonl"),
                "judge_verdict": judge_replies("judge_replies_eval.jsonl"),

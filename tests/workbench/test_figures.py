@@ -219,7 +219,8 @@ def test_the_labelled_sets_of_answers_are_read_figure_for_figure(answer_reading,
     assert read["n"] >= 30 and read["answers_right"] == 1.0, read
 
 
-@pytest.mark.parametrize("name", ["figures_pairs_eval.jsonl", "figures_pairs_eval2.jsonl"])
+@pytest.mark.parametrize("name", ["figures_pairs_eval.jsonl", "figures_pairs_eval2.jsonl",
+                                  "figures_pairs_eval3.jsonl"])
 def test_the_labelled_pairs_have_the_figures_only_one_states_told_apart(answer_reading, name):
     read = answer_reading.figures_unshared(name)
     assert read["n"] >= 12 and read["pairs_right"] == 1.0, read
