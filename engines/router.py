@@ -423,6 +423,24 @@ _OWN_WRITE_UP_FR = (r"(?!\s*-(la|le|les)\b|\s+(la|le|les) (synthese|analyse|conc
                     r"un |le )?(courte |breve |petite )?(note|synthese|declaration|justification|conclusion|resume|"
                     r"rapport|memo|compte rendu)s?\b)")
 
+# what a verb that may start a task of its own does when it goes on with this one: recommend whether
+# to escalate, suggest the documents to ask for, send the article cited, translate the invoice to check
+_SAME_TASK_EN = (r"(?!\s+(me |us )?(whether|if|how to (proceed|escalate|respond|handle|treat)|what (to do|to ask|"
+                 r"to request|action|measures?|documents?|controls?|further|else|next)|which (actions?|measures?|"
+                 r"documents?|controls?|options?|level|rating|escalation|route|checks?)|next steps|an? (action|"
+                 r"measure|course|rating|level|escalation|control|mitigation|sar|str)|the (action|measures?|next|risk|"
+                 r"level|rating|escalation|documents?|controls?|mitigations?|article|reference|source|text|link|rule|"
+                 r"regulation|policy|summary|report|analysis|checklist|sar|str|findings)|(further |additional |"
+                 r"enhanced |extra )?(documents|checks|controls|measures|due diligence|mitigations|steps|actions|"
+                 r"questions|evidence)|(the |this |its |their |his |her )?(beneficiary's |client's |customer's |"
+                 r"supplier's )?(invoice|contract|statement|document|wire instructions|payment reference)s?)\b)")
+_SAME_TASK_FR = (r"(?!(-moi|-nous)?\s+(si|s'il|(quelle|quel|quelles|quels) (mesures?|actions?|documents?|"
+                 r"justificatifs?|controles?|suites?|niveau)|comment (proceder|reagir|escalader|traiter)|"
+                 r"les prochaines etapes|(une|des|la|les|"
+                 r"le|l') ?(mesures?|actions?|controles?|diligences?|suites?|niveau|note|escalade|vigilance|"
+                 r"justificatifs?|documents?|pieces?|texte|article|reference|source|lien|regle|synthese|liste|"
+                 r"facture|contrat|releve|declaration)|(cette|ce) (facture|document|releve|contrat))\b)")
+
 # Everyday subjects no compliance task is about (not words it uses too: "third party", a "cat bond",
 # a "running balance", the "gaming" sector, a sanctions "régime", a "weekend" transfer).
 _EVERYDAY_EN = r"restaurant|dinner|lunch|breakfast|cook|cooking|recipe|bake|baking|cake|pizza|pasta|dessert|cocktail|" \
@@ -450,11 +468,11 @@ _THEN_FR = r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}"
 SECOND_ASK = [
     # A verb that starts a task of its own: "...and write a poem", "...puis réserve un vol" — not one whose
     # object is the task's own write-up: "...and summarise it", "...and draft a short note for the file"
-    (_rx(_THEN_EN + r"\b(send|recommend|suggest|book|translate|create|buy|sell|order|plan|"
-         r"remind|update)\b",
+    (_rx(_THEN_EN + r"\b(send|recommend|suggest|book|translate|create|buy|sell|order|plan|remind|update)\b"
+         + _SAME_TASK_EN,
          _THEN_EN + r"\b(write|draft|compose|summari[sz]e)\b" + _OWN_WRITE_UP_EN,
-         _THEN_FR + r"\b(envoie|recommande|conseille|propose|suggere|reserve|traduis|"
-         r"cree|achete|vend|planifie|rappelle|mets a jour)",
+         _THEN_FR + r"\b(envoie|recommande|conseille|propose|suggere|reserve|traduis|cree|achete|vend|planifie|"
+         r"rappelle|mets a jour)\w*" + _SAME_TASK_FR,
          _THEN_FR + r"\b(ecri|redige|compose|resume)\w*" + _OWN_WRITE_UP_FR,
          # a change to an account: "...and raise my card limit", "...puis change le mot de passe du client"
          _THEN_EN + r"\b(raise|increase|change|lower|reset|update)\b.{0,30}"
@@ -463,8 +481,8 @@ SECOND_ASK = [
          r"\b(plafond|mot de passe|code|decouvert|adresse)"), 2.0,
      "adds a second, different request"),
     # A verb that may as well go on with the same task ("...and give me the risk level"): off-task only
-    # with an off-task subject. "tell me if it is fraudulent" continues the task; "tell me which stock"
-    # may not.
+    # with an off-task subject after it. "tell me if it is fraudulent" continues the task; "tell me
+    # which stock" may not.
     (_rx(_THEN_EN + r"\b(tell me (?!if|whether)|give me|make|help me|find me|proofread|correct|fix|polish)\b",
          _THEN_FR + r"\b(dis-moi (?!si|s'il)|donne|fais|aide-moi|trouve|corrige|relis|reecris|"
          r"explique-moi comment|apprends-moi)",
@@ -562,13 +580,26 @@ def _confidence(margin: float, evidence: float) -> float:
     return round(max(0.25, min(0.99, 0.25 + (base - 0.25) * damp)), 3)
 
 
+def _second_ask(text: str) -> tuple[float, list[str]]:
+    """The score of a second ask: the joined asks (SECOND_ASK but its last), and an off-task subject
+    after the first of them — "a wedding planner" in the task itself ("Check this wire to a wedding
+    planner and give me the risk level") is no second ask."""
+    joined, table = SECOND_ASK[:-1], SECOND_ASK[-1:]
+    second, reasons = _score(text, joined)
+    starts = [m.start() for pattern, _, _ in joined if (m := pattern.search(text))]
+    if starts:
+        off, off_reasons = _score(text[min(starts):], table)
+        second, reasons = second + off, reasons + off_reasons
+    return second, reasons
+
+
 def classify(query: str, transaction: dict | None = None) -> RouteDecision:
     """Route a query (and optional transaction) to one of the four routes."""
     text = fold(query or "")
     refusal, r_reasons = _score(text, REFUSAL)
     tx, t_reasons = _score(text, TRANSACTION)
     gov, g_reasons = _score(text, GOVERNANCE)
-    second, s_reasons = _score(text, SECOND_ASK)
+    second, s_reasons = _second_ask(text)
     if refusal and ABOUT_A_WRONG.search(text) and not _DOING.search(text):
         refusal, r_reasons = 0.0, []  # a question about the wrong, not an ask to commit it
         g_reasons.insert(0, "asks about a wrong, not to commit one")

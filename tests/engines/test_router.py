@@ -43,7 +43,8 @@ def test_accuracy_on_the_development_set_is_at_least_90_percent():
 @pytest.mark.parametrize("name", ["router_holdout.jsonl", "router_unseen.jsonl", "router_unseen2.jsonl",
                                   "router_unseen3.jsonl", "router_unseen4.jsonl", "router_unseen5.jsonl",
                                   "router_unseen6.jsonl", "router_unseen7.jsonl", "router_questions.jsonl",
-                                  "router_questions2.jsonl", "router_unseen8.jsonl"])
+                                  "router_questions2.jsonl", "router_unseen8.jsonl", "router_one_task.jsonl",
+                                  "router_one_task2.jsonl"])
 def test_generalises_beyond_the_development_set(name):
     rows = load(name)
     correct = sum(classify(r["query"], r["transaction"]).route == r["route"] for r in rows)
@@ -274,6 +275,24 @@ def test_a_further_ask_on_the_same_task_is_not_mixed():
     # nor a word that is everyday in one sense and a compliance word in another
     assert classify("Is this payment to a third party suspicious, and tell me what to ask.").route == "transaction_risk"
     assert classify("Review the cat bond exposure policy, and tell me who approves it.").route == "governance"
+
+
+def test_an_everyday_word_in_the_task_or_a_verb_that_goes_on_with_it_is_no_second_ask():
+    # the everyday word names the transaction's counterparty, before any further ask
+    assert classify("Check this wire to a wedding planner and give me the risk level.").route == "transaction_risk"
+    assert classify("Évalue ce paiement à un traiteur et donne-moi le niveau de risque.").route == "transaction_risk"
+    # recommend, suggest, propose, send, translate with the task's own object
+    for query in ("Assess this wire and recommend whether to escalate.",
+                  "Review this transfer and suggest what documents to request.",
+                  "Évalue ce virement et propose une mesure de vigilance.",
+                  "Explain the travel rule and send me the article.",
+                  "Check this payment and translate the client's invoice."):
+        assert classify(query).route != "mixed_intent", query
+    # ...and with an object of their own
+    for query in ("Assess this wire and recommend a restaurant.", "Review this transfer and suggest a name for my cat.",
+                  "Évalue ce virement et propose-moi un film.", "Explain the travel rule and send my mum a text.",
+                  "Check this payment and translate my holiday postcard."):
+        assert classify(query).route == "mixed_intent", query
 
 
 def test_asking_about_tax_evasion_is_not_asking_to_evade():
