@@ -77,7 +77,10 @@ REFUSAL = [
          r"\bargent (sale|noir)", r"\b(drug|criminal|stolen|illegal|bribe) (money|cash|proceeds|funds)",
          r"\blooks? like (a |an )?(legitimate|legit|clean|normal|consulting|business|genuine)\b",
          r"\b(argent|fonds|gains) (de la drogue|illegaux|voles|du trafic)",
-         r"\bpasser pour (des|un|une) (honoraires|revenus|facture)"), 3.0,
+         r"\bpasser pour (des|un|une) (honoraires|revenus|facture)",
+         # "a plan to layer €300k through three exchanges"
+         r"\b(" + _ASKS_EN + r"|plan to|give me|show me)\b.{0,40}\blayer(ing)?\b.{0,30}(\d|€|\$|£|money|funds|cash|"
+         r"proceeds)"), 3.0,
          "asks for help laundering money"),
     (_rx(r"\b(split|break up|divide|structure|smurf)\w*\b.{0,60}\b(deposit|cash|payment|transfer)s?",
          r"\b(decoup(?!age)|fractionn(?!ement)|divis(?!ion))\w*\b.{0,60}\b(depot|especes|versement|virement)",
@@ -149,7 +152,8 @@ REFUSAL = [
     (_rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(inflate|overstate|pad|fudge|massage|dress up|window-dress|"
          r"manipulate|bury|understate|hide) (the |our |my |its |these |this |that )?([\w-]+'s |q[1-4] |reported )?"
          r"(revenue|sales|turnover|earnings|profits?|"
-         r"results|books|numbers|figures|accounts|losses|liabilities|debts?)",
+         r"results|books|numbers|figures|accounts|losses|liabilities|debts?|inventory|stock|assets|receivables|"
+         r"margins?)",
          r"\bcook(ing)? the books", r"\b(maquill|trafiqu|truqu)\w* (les |nos |ses )?(comptes|bilans?|chiffres)",
          r"\b(write|draft|prepare|word|phrase)\w*\b.{0,60}\b(hides?|hiding|conceals?|masks?|buries|bury|obscures?)\b"
          r".{0,25}\b(loss|losses|drawdown|deficit|liabilit\w*|debts?|impairment|write-?downs?)\b",
@@ -157,7 +161,12 @@ REFUSAL = [
          r"\b(pertes?|deficit|dettes?|depreciation)",
          r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(gonfler|surevaluer|enjoliver|manipuler|minorer|"
          r"sous-evaluer|cacher|dissimuler) (artificiellement )?(le |les |la |nos |notre |ses |son )?(chiffre "
-         r"d'affaires|ca|resultats?|comptes|benefices?|pertes|dettes|bilan|chiffres|revenus)"), 3.0,
+         r"d'affaires|ca|resultats?|comptes|benefices?|pertes|dettes|bilan|chiffres|revenus|stocks|inventaire|"
+         r"actifs|creances|marges?)",
+         # "how do I make the missing €40k look like a timing difference?"
+         r"\b(make|making)\b.{0,40}\b(missing|shortfall|loss|losses|gap|hole|deficit|theft|fraud|bribe|kickback|"
+         r"cash|funds|money|payment|transfer)\b.{0,30}\b(look|appear|seem) (like|as|legitimate|normal)",
+         r"\bfaire (passer|croire)\b.{0,40}\b(manque|trou|ecart|perte|detournement)\b"), 3.0,
      "asks to misstate the accounts"),
     (_rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(bribe|pay off|grease|kick ?back|backhander|pay (a |the |some )?"
          r"(customs |tax |government |public |local |port |city |police )?(official|officer|inspector|minister|judge|"
@@ -170,6 +179,9 @@ REFUSAL = [
          r"(honoraires|frais|commission|prestation)s? (de )?(conseil|consulting|service|marketing)"), 3.0,
      "asks to pay or hide a bribe"),
     (_rx(r"\b(write|draft|compose|send|create|craft|make)\w*\b.{0,60}\b(pretend\w* to be|posing as|impersonat\w*)\b",
+         r"\b(so (that )?(i|we) can|to|help (me|us)|how (do|can) (i|we))\s+phish\b",
+         r"\b(create|make|build|set up|open)\w*\b.{0,10}\bfake (linkedin |social media |online |twitter |x )?(profile|"
+         r"account|persona|identity)",
          r"\b(write|draft|compose|send|create|craft|make|build)\w*\b.{0,30}\b(phishing|spoofed) (email|e-mail|message|"
          r"sms|text|page|site|website)",
          r"\b(ecri|redig|envo|compos|cree|fabriqu|fai)\w*\b.{0,60}\b(en (me |te |se |nous )?faisant passer pour|"
@@ -212,9 +224,10 @@ REFUSAL = [
      "asks to copy a wrong it describes"),
     # "...how do I do it without getting caught?": whatever "it" is, the ask is to get away with it
     (_rx(r"\b(" + _ASKS_EN + r")\b.{0,80}\bwithout (getting|being) (caught|found out|detected|noticed|flagged|traced)",
-         r"\b(comment (je|j'|on|nous|puis-je|pourrais-je|faire|le faire)|aide[- ]moi|aidez[- ]nous|je veux|on veut|"
-         r"(un|le) moyen)\b.{0,80}\bsans (me faire|nous faire|se faire|etre) (prendre|attraper|pincer|reperer|"
-         r"coincer|detecter|remarquer)"), 2.5, "asks how to get away with a wrong"),
+         r"\b(comment (je|j'|on|nous|puis-je|pourrais-je|faire|le faire|"
+         r"(?!les |des |le |la |un |une )\w+(er|ir|re)\b)|aide[- ]moi|aidez[- ]nous|je veux|on veut|(un|le) moyen)\b"
+         r".{0,80}\bsans (me faire|nous faire|se faire|etre) (prendre|pris|attrap\w*|pinc\w*|"
+         r"reper\w*|coinc\w*|detect\w*|remarqu\w*)"), 2.5, "asks how to get away with a wrong"),
     (_rx(r"\b(" + _ASKS_EN + r"|explain)\b" + _GAP_EN + r"\b(run|set up|start|launch|operate|build)\w*\b.{0,20}"
          r"\b(ponzi|pyramid scheme|pump[- ]and[- ]dump|boiler room|advance[- ]fee)",
          r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(monter|lancer|organiser|mettre en place|faire tourner)\b.{0,20}"
@@ -253,6 +266,11 @@ REFUSAL = [
          r"informe|prevenu|souffle|appris))\b.{0,60}\b(fusion\w*|rachat|rachete\w*|acquisition|acquise?|opa|offre|"
          r"resultats)\b.{0,80}"
          r"\b(achet|vend|actions|bourse|position)",
+         # an insider trading ahead of the firm's own figures: "buy my own company's shares before our results"
+         r"\b(buy|sell|short)\b.{0,60}\b(before|ahead of) (our|my company's|the company's|my firm's) (results|earnings|"
+         r"figures|announcement)",
+         r"\b(achet|vend)\w*\b.{0,60}\b(ma propre|notre|mon entreprise|ma societe)\b.{0,40}\bavant (nos|la publication "
+         r"de nos|l'annonce de nos) (resultats|comptes|chiffres)",
          r"\bavant (leur |sa |la )?publication\b.{0,60}"
          r"\b(profit|achet|vend|bourse|trad)"), 3.0, "asks to trade on inside information"),
     (_rx(r"\b(get(ting)? into|access(ing)?|log(ging)? ?in(to)?|break(ing)? into|hack(ing)?|take over|"
@@ -285,6 +303,13 @@ REFUSAL = [
          r"aml|kyc)?\s*(rules|controls|policy|policies|instructions|judgement|judgment|checks)",
          r"\b(delete|remove|clear|close|dismiss|suppress)\b.{0,20}\b(the |this )?(alert|flag|alarm|case)\b",
          r"\b(supprime|efface|ferme|classe sans suite)\w*\b.{0,20}\b(l'|cette |le )?(alerte|signalement)",
+         # "mark this alert as a false positive and close it, the client is the CEO's cousin"
+         r"(^|[.;:!?]\s*|\bplease |\bjust |\bcan you |\bhelp me )(mark|classify|flag|label|close|clear|treat)\b.{0,30}"
+         r"\bfalse positive\b.{0,80}\b(friend|cousin|brother|"
+         r"sister|relative|family|ceo|director|boss|vip|favou?r|important client|don't (bother|check|look))",
+         r"(^|[.;:!?]\s*|\bmerci de |\bpeux-tu |\baide-moi a )(classe|marque|clos|ferme|traite)r?\b.{0,30}"
+         r"\bfaux positif\b.{0,80}\b(ami|cousin|frere|soeur|famille|"
+         r"pdg|directeur|patron|vip|service)",
          r"\b(mark|classify|rate|flag|label)\b.{0,40}\b(as )?(low|no) risk\b.{0,60}\b(flagged|"
          r"suspicious|alert|anyway|regardless|no need to (look|check|review)|don't (bother|look|check)|"
          r"as a favou?r|friend of)",
@@ -309,7 +334,7 @@ REFUSAL = [
          r"\b(echapper|soustraire)\b.{0,10}\b(a l'impot|au fisc|aux impots)",
          # for the purpose: "so no one can trace it"; not "we cannot trace the origin of these funds"
          r"\b(so|so that|in order that)\b.{0,20}\b(no one|nobody|cannot|can't|won't|couldn't)\b.{0,12}"
-         r"\b(trace|track|link|follow)\b",
+         r"\b(trace|track|link|follow)(d|ed)?\b",
          r"\b(pour (que|qu')|afin (que|qu'))\b.{0,20}\b(ne (puisse|pourra|peut)|personne ne)\b.{0,20}"
          r"\b(retracer|tracer|remonter|suivre)\b",
          r"\b(so|so that|without)\b.{0,30}\b(tax|authorit|police|regulator|bank|compliance|audit|review|"
@@ -326,6 +351,10 @@ REFUSAL = [
          r"\bpour (que|qu')\b.{0,10}\b(le fisc|les impots|l'administration|les autorites|la banque|la police|"
          r"la conformite|le controle|l'auditeur|les auditeurs|le regulateur|le commissaire|l'inspecteur)\b.{0,25}"
          r"\bne\b.{0,10}\b(voie|voient|sache|sachent|remarque|trouve|detecte|repere)",
+         r"\b(hid(e|es|ing)|conceal\w*|mask\w*|obscur\w*|disguis\w*)\b.{0,10}\bwho (really |actually |ultimately |"
+         r"truly )?(owns|controls|"
+         r"is behind)",
+         r"\b(cacher|dissimuler|masquer)\b.{0,10}\bqui (possede|detient|controle|est derriere)",
          r"\b(so|so that)\b.{0,10}\b(the )?(real|true|ultimate|beneficial) owners?\b.{0,10}\b(stays?|remains?|is kept|"
          r"are kept) (anonymous|hidden|secret|unknown)",
          r"\bpour (que|qu')\b.{0,10}\b(le )?(vrai|veritable|reel) (proprietaire|beneficiaire)\b.{0,20}"
@@ -407,7 +436,8 @@ GOVERNANCE = [
          r"\bnsfr\b", r"\bleverage ratio", r"\bratio de (levier|liquidite)", r"\bcet ?1\b",
          r"\b(eba|esma|eiopa|ecb|bce|acpr|amf|fca|pra|finra|bafin|fsb|bis|bri)\b", r"\boutsourcing\b",
          r"\bexternalisation\b", r"\bpeps?\b", r"\btravel rule\b", r"\bpolitically exposed",
-         r"\bpolitiquement expose", r"\bgel des avoirs", r"\basset freeze", r"\bembargo"), 1.0,
+         r"\bpolitiquement expose", r"\bgel des avoirs", r"\basset freeze", r"\bembargo", r"\bsars?\b",
+         r"\bstrs?\b"), 1.0,
      "names a regulatory framework"),
     (_rx(r"\bwhat (is|are|does)\b", r"\bhow (often|long|much|many)\b", r"\bwho (must|should|can)\b",
          r"\bexplain\b", r"\bdefine\b", r"\bqu'est-ce", r"\bcombien\b", r"\bquel(le)?s? (est|sont)",
@@ -458,6 +488,7 @@ _EVERYDAY_FR = r"restaurant|diner|dejeuner|cuisin\w*|recette|gateau|mayonnaise|c
     r"coupe du monde|ligue 1|jeux olympiques|horoscope|chiot|chaton|mon (chien|chat)|ordinateur portable|" \
     r"jeu video|smartphone|guitare|piano|violon|tricot|jardinage|ma voiture|quel cheval|paris sportifs|parier|" \
     r"mon cv|mon curriculum|lettre de motivation|mes devoirs|ma dissertation|menu|vegetarien|vegan|vegetalien|" \
+    r"cadeau|pot de depart|" \
     r"jeu de societe|bouteille de vin|bon vin|mascotte|serie policiere"
 
 # a word that joins a further ask on, and up to 25 characters before its verb
