@@ -11,7 +11,11 @@ Routes (contract in ARCHITECTURE.md):
   spoofing?", "What counts as inside information under MAR?", "How do criminals launder money
   through real estate?") is no ask to commit it, unless the message also asks to act ("help me
   do the same", an order, "the best way to").
-- ``mixed_intent``: a risk or compliance task plus a second, different ask in the same message.
+- ``mixed_intent``: a risk or compliance task plus a second, different ask in the same message:
+  a verb that starts a task of its own ("...and write a poem"; not "...and recommend whether to
+  escalate", whose object is the task's), or one that may go on with the task ("...and give me")
+  followed by an everyday subject; an everyday word in the task itself ("a wire to a wedding
+  planner") is none.
 - ``transaction_risk``: assess a given transaction (fraud, AML, anomaly against history).
 - ``governance``: policy, regulation, approvals, controls, audit, record-keeping, model governance,
   and general finance questions — no transaction judgement asked.
@@ -19,7 +23,7 @@ Routes (contract in ARCHITECTURE.md):
 Each signal is a regular expression over accent-folded, lower-cased text (English and French),
 with a weight and a short reason shown to the analyst. Confidence is a logistic function of the
 margin between the winning route's score and the runner-up, so a query that only weakly matches
-gets a low confidence. A query takes microseconds to classify.
+gets a low confidence. A query takes about 0.2 ms to classify.
 """
 
 from __future__ import annotations
