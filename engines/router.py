@@ -235,13 +235,14 @@ SECOND_ASK = [
      "the second ask is off-task"),
 ]
 
+def _found(text: str, table) -> list[tuple[float, str, int]]:
+    """The signals of `table` found in `text`: (weight, reason, where the first match starts)."""
+    return [(weight, reason, m.start()) for pattern, weight, reason in table if (m := pattern.search(text))]
+
+
 def _score(text: str, table) -> tuple[float, list[str]]:
-    total, reasons = 0.0, []
-    for pattern, weight, reason in table:
-        if pattern.search(text):
-            total += weight
-            reasons.append(reason)
-    return total, reasons
+    found = _found(text, table)
+    return sum((weight for weight, _, _ in found), 0.0), [reason for _, reason, _ in found]
 
 
 def _confidence(margin: float, evidence: float) -> float:
@@ -255,11 +256,10 @@ def _second_ask(text: str) -> tuple[float, list[str]]:
     """The score of a second ask: the joined asks (SECOND_ASK but its last), and an off-task subject
     after the first of them — "a wedding planner" in the task itself ("Check this wire to a wedding
     planner and give me the risk level") is no second ask."""
-    joined, table = SECOND_ASK[:-1], SECOND_ASK[-1:]
-    second, reasons = _score(text, joined)
-    starts = [m.start() for pattern, _, _ in joined if (m := pattern.search(text))]
-    if starts:
-        off, off_reasons = _score(text[min(starts):], table)
+    joined = _found(text, SECOND_ASK[:-1])
+    second, reasons = sum((weight for weight, _, _ in joined), 0.0), [reason for _, reason, _ in joined]
+    if joined:
+        off, off_reasons = _score(text[min(start for _, _, start in joined):], SECOND_ASK[-1:])
         second, reasons = second + off, reasons + off_reasons
     return second, reasons
 
