@@ -35,294 +35,294 @@ _GAP_FR = r"(?:(?!\b(?:detect|preven|repere|identifi|surveill|signal|lutt|empech
 REFUSAL = [
     # verb forms only: "money laundering" as a noun belongs to risk assessments
     (rx(r"\blaunder(s|ed)?\b", r"\bblanchi(r|ss)", r"\bclean (the |my |this )?(dirty |black )?(money|cash)",
-         r"\bwash (the |my )?(money|cash)", r"\bnettoyer (l'|de l')?argent", r"\bdirty (money|cash)",
-         r"\bargent (sale|noir)", r"\b(drug|criminal|stolen|illegal|bribe) (money|cash|proceeds|funds)",
-         r"\blooks? like (a |an )?(legitimate|legit|clean|normal|consulting|business|genuine)\b",
-         r"\b(argent|fonds|gains) (de la drogue|illegaux|voles|du trafic)",
-         r"\bpasser pour (des|un|une) (honoraires|revenus|facture)",
-         # "a plan to layer €300k through three exchanges"
-         r"\b(" + _ASKS_EN + r"|plan to|give me|show me)\b.{0,40}\blayer(ing)?\b.{0,30}(\d|€|\$|£|money|funds|cash|"
-         r"proceeds)"), 3.0,
-         "asks for help laundering money"),
+        r"\bwash (the |my )?(money|cash)", r"\bnettoyer (l'|de l')?argent", r"\bdirty (money|cash)",
+        r"\bargent (sale|noir)", r"\b(drug|criminal|stolen|illegal|bribe) (money|cash|proceeds|funds)",
+        r"\blooks? like (a |an )?(legitimate|legit|clean|normal|consulting|business|genuine)\b",
+        r"\b(argent|fonds|gains) (de la drogue|illegaux|voles|du trafic)",
+        r"\bpasser pour (des|un|une) (honoraires|revenus|facture)",
+        # "a plan to layer €300k through three exchanges"
+        r"\b(" + _ASKS_EN + r"|plan to|give me|show me)\b.{0,40}\blayer(ing)?\b.{0,30}(\d|€|\$|£|money|funds|cash|"
+        r"proceeds)"), 3.0,
+        "asks for help laundering money"),
     (rx(r"\b(split|break up|divide|structure|smurf)\w*\b.{0,60}\b(deposit|cash|payment|transfer)s?",
-         r"\b(decoup(?!age)|fractionn(?!ement)|divis(?!ion))\w*\b.{0,60}\b(depot|especes|versement|virement)",
-         r"\b(below|under|sous) (the |le )?(reporting |declaration )?(threshold|seuil)",
-         r"\b(avoid|escape|dodge|without)\b.{0,30}\b(report|declar|flag|detect)",
-         r"\b(ne (le )?declare pas|sans (etre )?declar|eviter (la|une) declaration)",
-         # "Explique-moi comment faire passer du liquide sans le déclarer"; not "Peut-on transporter 5 000 € sans
-         # les déclarer ?", a question on the rule
-         r"\b(" + _ASKS_FR + r")\b.{0,80}\bsans (le |les |la |l')?(declarer|signaler)",
-         r"\b(" + _ASKS_EN + r")\b.{0,80}\bwithout (declaring|reporting) (it|them|the cash|the money|the funds)"), 2.5,
-         "asks how to avoid reporting (structuring)"),
+        r"\b(decoup(?!age)|fractionn(?!ement)|divis(?!ion))\w*\b.{0,60}\b(depot|especes|versement|virement)",
+        r"\b(below|under|sous) (the |le )?(reporting |declaration )?(threshold|seuil)",
+        r"\b(avoid|escape|dodge|without)\b.{0,30}\b(report|declar|flag|detect)",
+        r"\b(ne (le )?declare pas|sans (etre )?declar|eviter (la|une) declaration)",
+        # "Explique-moi comment faire passer du liquide sans le déclarer"; not "Peut-on transporter 5 000 € sans
+        # les déclarer ?", a question on the rule
+        r"\b(" + _ASKS_FR + r")\b.{0,80}\bsans (le |les |la |l')?(declarer|signaler)",
+        r"\b(" + _ASKS_EN + r")\b.{0,80}\bwithout (declaring|reporting) (it|them|the cash|the money|the funds)"), 2.5,
+        "asks how to avoid reporting (structuring)"),
     (rx(r"\b(evade|circumvent|get around|bypass|dodge|skirt)\b.{0,40}\b(sanction|asset freeze|embargo)",
-         r"\bsanction\w*\b.{0,60}\b(without|undetected|noticing|hide)",
-         r"\b(contourn|echapp|evit)\w*\b.{0,40}\b(sanction|gel des avoirs|embargo)",
-         r"\bsanctionne\w*\b.{0,60}\bsans (que|etre)",
-         r"\bpays sanctionne\w*\b.{0,50}\bsans"), 3.0, "asks to evade sanctions"),
+        r"\bsanction\w*\b.{0,60}\b(without|undetected|noticing|hide)",
+        r"\b(contourn|echapp|evit)\w*\b.{0,40}\b(sanction|gel des avoirs|embargo)",
+        r"\bsanctionne\w*\b.{0,60}\bsans (que|etre)",
+        r"\bpays sanctionne\w*\b.{0,50}\bsans"), 3.0, "asks to evade sanctions"),
     (rx(r"\b(" + _ASKS_EN + r"|write|draft|make)\b" + _GAP_EN + r"\bbackdat",
-         r"\b(i need|we need|i want|we want|get me|give me|prepare|produce|create|can you (make|write|draft|do))\b"
-         r".{0,40}\bbackdated\b",
-         r"\b(il me faut|il nous faut|j'ai besoin d'|fais-moi|prepare-moi|redige-moi)\b.{0,40}\bantidate",
-         r"\b(" + _ASKS_FR + r"|ecris|redige|fais)\b" + _GAP_FR + r"\bantidat",
-         r"\b(fake|forge|falsif|fabricat|doctor|counterfeit|made[- ]up|invented|bogus|phony|phoney|sham)\w*\b.{0,40}"
-         r"\b(invoice|document|statement|"
-         r"record|contract|payslip|receipt|id\b|passport|bill|certificate|proof|letter|date|signature)",
-         r"\b(fausse?s?|faux|falsifi|antidat|fabriqu|bidon|invente|trafique)\w*\b.{0,40}\b(facture|document|releve|"
-         r"contrat|bulletin|justificatif|piece|attestation|certificat|date|signature|fiche|lettre|bilan|avis|"
-         r"passeport|carte d'identite)"), 3.0,
+        r"\b(i need|we need|i want|we want|get me|give me|prepare|produce|create|can you (make|write|draft|do))\b"
+        r".{0,40}\bbackdated\b",
+        r"\b(il me faut|il nous faut|j'ai besoin d'|fais-moi|prepare-moi|redige-moi)\b.{0,40}\bantidate",
+        r"\b(" + _ASKS_FR + r"|ecris|redige|fais)\b" + _GAP_FR + r"\bantidat",
+        r"\b(fake|forge|falsif|fabricat|doctor|counterfeit|made[- ]up|invented|bogus|phony|phoney|sham)\w*\b.{0,40}"
+        r"\b(invoice|document|statement|"
+        r"record|contract|payslip|receipt|id\b|passport|bill|certificate|proof|letter|date|signature)",
+        r"\b(fausse?s?|faux|falsifi|antidat|fabriqu|bidon|invente|trafique)\w*\b.{0,40}\b(facture|document|releve|"
+        r"contrat|bulletin|justificatif|piece|attestation|certificat|date|signature|fiche|lettre|bilan|avis|"
+        r"passeport|carte d'identite)"), 3.0,
      "asks to falsify documents"),
     (rx(r"\b(pass|fool|trick|beat|get past|get around|bypass|circumvent|sidestep|skirt|cheat|game)\w*\b.{0,15}"
-         r"\b(the )?(kyc|aml|compliance|"
-         r"fraud|sanctions?) (check|control|screening|review|system)",
-         r"\b(kyc|aml|compliance|fraud) (check|control|screening|review)s? "
-         r"(pass|succeed)",
-         r"\b(word|phrase|describe|label|name|write|disguise|format|reference)\w*\b.{0,60}"
-         r"\bso (that )?.{0,40}\b(screening|monitoring|filter|software|system|algorithm|alerts?|compliance)\b.{0,15}"
-         r"\b(miss(es)?|overlooks?|ignores?|(won't|doesn't|don't|can't|cannot|never|does not|will not) (catch|"
-         r"flag|detect|spot|pick|notice|see))\b",
-         r"\b(formul|libell|redig|decri|present|nomm|deguis)\w*\b.{0,60}"
-         r"\bpour (que|qu')\b.{0,40}\b(filtrage|logiciel|systeme|controle|alerte|conformite)s?\b.{0,20}"
-         r"\b(ne (le |la |les |l')?(voie|detecte|repere|signale|bloque)|rate|laisse passer)",
-         r"\b(passer|tromper|contourner|dejouer)\w*\b.{0,15}\b(le|les|la)? ?"
-         r"(controle|kyc|filtrage|verification)",
-         r"\b(" + _ASKS_EN + r")\b.{0,60}\bwithout (going through |doing |passing |any |a |the )*(kyc|id checks?|"
-         r"identity (checks?|verification)|aml checks?|verification)",
-         r"\b(" + _ASKS_FR + r")\b.{0,60}\bsans (passer par |faire |aucun |aucune )?(le |de |les )?(kyc|controle "
-         r"d'identite|verification d'identite|controles? lcb)"),
+        r"\b(the )?(kyc|aml|compliance|"
+        r"fraud|sanctions?) (check|control|screening|review|system)",
+        r"\b(kyc|aml|compliance|fraud) (check|control|screening|review)s? "
+        r"(pass|succeed)",
+        r"\b(word|phrase|describe|label|name|write|disguise|format|reference)\w*\b.{0,60}"
+        r"\bso (that )?.{0,40}\b(screening|monitoring|filter|software|system|algorithm|alerts?|compliance)\b.{0,15}"
+        r"\b(miss(es)?|overlooks?|ignores?|(won't|doesn't|don't|can't|cannot|never|does not|will not) (catch|"
+        r"flag|detect|spot|pick|notice|see))\b",
+        r"\b(formul|libell|redig|decri|present|nomm|deguis)\w*\b.{0,60}"
+        r"\bpour (que|qu')\b.{0,40}\b(filtrage|logiciel|systeme|controle|alerte|conformite)s?\b.{0,20}"
+        r"\b(ne (le |la |les |l')?(voie|detecte|repere|signale|bloque)|rate|laisse passer)",
+        r"\b(passer|tromper|contourner|dejouer)\w*\b.{0,15}\b(le|les|la)? ?"
+        r"(controle|kyc|filtrage|verification)",
+        r"\b(" + _ASKS_EN + r")\b.{0,60}\bwithout (going through |doing |passing |any |a |the )*(kyc|id checks?|"
+        r"identity (checks?|verification)|aml checks?|verification)",
+        r"\b(" + _ASKS_FR + r")\b.{0,60}\bsans (passer par |faire |aucun |aucune )?(le |de |les )?(kyc|controle "
+        r"d'identite|verification d'identite|controles? lcb)"),
      2.5, "asks to defeat a control"),
     # "make the auditor believe", or an ask to mislead one; not "what happens if a firm misleads the regulator?"
     (rx(r"\b(" + _ASKS_EN + r"|write|draft)\b" + _GAP_EN + r"\b(mislead|deceive|fool|trick|lie to)\b.{0,12}"
-         r"\b(the |our )?(auditors?|regulators?|examiners?|inspectors?|supervisors?)",
-         r"\b(make|makes|making) (the |our )?(auditors?|regulators?|examiners?|inspectors?) (believe|think)",
-         r"\bfai\w* croire\b.{0,20}\b(a l'|aux? |au )(auditeur|commissaire|regulateur|controleur|inspecteur|"
-         r"superviseur|acpr|amf)",
-         r"\b(" + _ASKS_FR + r"|redige|ecris)\b" + _GAP_FR + r"\b(tromper|induire en erreur|berner|mentir a)\b"
-         r".{0,12}\b(l'|les |le |la )?(auditeur|commissaire|regulateur|controleur|inspecteur|superviseur|acpr|amf)"),
+        r"\b(the |our )?(auditors?|regulators?|examiners?|inspectors?|supervisors?)",
+        r"\b(make|makes|making) (the |our )?(auditors?|regulators?|examiners?|inspectors?) (believe|think)",
+        r"\bfai\w* croire\b.{0,20}\b(a l'|aux? |au )(auditeur|commissaire|regulateur|controleur|inspecteur|"
+        r"superviseur|acpr|amf)",
+        r"\b(" + _ASKS_FR + r"|redige|ecris)\b" + _GAP_FR + r"\b(tromper|induire en erreur|berner|mentir a)\b"
+        r".{0,12}\b(l'|les |le |la )?(auditeur|commissaire|regulateur|controleur|inspecteur|superviseur|acpr|amf)"),
      3.0, "asks to deceive an auditor or a regulator"),
     # a first-person ask to manipulate, not one to detect or prevent it ("How can we prevent spoofing?")
     (rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(spoof(ing)? (the |our |my )?(orders?|bids?|book|market)"
-         r"|wash[- ]trad\w* (the |our |my |these |those )?(shares?|stocks?|tokens?|coins?)"
-         r"|pump (up |and dump )?(the |our |my )?(price|stock|shares?|token|coin)|ramp (up )?(the )?(price|stock)"
-         r"|manipulat\w* (the |a |its |their )?(share |stock |closing |market )?(price|market|stock|rate|benchmark|"
-         r"fixing|index)|corner the market|push (up )?the (share |stock )?price)",
-         r"\b(push|pump|ramp|drive|prop) (up )?(the )?(share |stock )?price (up )?\b.{0,30}"
-         r"\bbefore (i|we) (sell|dump|exit|unload)",
-         r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(manipuler (le |les |un |l')?(cours|marche|prix|indice|taux)"
-         r"|faire monter (artificiellement )?le cours|gonfler (artificiellement )?le cours|passer des ordres fictifs)"),
+        r"|wash[- ]trad\w* (the |our |my |these |those )?(shares?|stocks?|tokens?|coins?)"
+        r"|pump (up |and dump )?(the |our |my )?(price|stock|shares?|token|coin)|ramp (up )?(the )?(price|stock)"
+        r"|manipulat\w* (the |a |its |their )?(share |stock |closing |market )?(price|market|stock|rate|benchmark|"
+        r"fixing|index)|corner the market|push (up )?the (share |stock )?price)",
+        r"\b(push|pump|ramp|drive|prop) (up )?(the )?(share |stock )?price (up )?\b.{0,30}"
+        r"\bbefore (i|we) (sell|dump|exit|unload)",
+        r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(manipuler (le |les |un |l')?(cours|marche|prix|indice|taux)"
+        r"|faire monter (artificiellement )?le cours|gonfler (artificiellement )?le cours|passer des ordres fictifs)"),
      3.0, "asks to manipulate a market"),
     # an ask to misstate accounts, not a question on how auditors find it
     (rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(inflate|overstate|pad|fudge|massage|dress up|window-dress|"
-         r"manipulate|bury|understate|hide) (the |our |my |its |these |this |that )?([\w-]+'s |q[1-4] |reported )?"
-         r"(revenue|sales|turnover|earnings|profits?|"
-         r"results|books|numbers|figures|accounts|losses|liabilities|debts?|inventory|stock|assets|receivables|"
-         r"margins?)",
-         r"\bcook(ing)? the books", r"\b(maquill|trafiqu|truqu)\w* (les |nos |ses )?(comptes|bilans?|chiffres)",
-         r"\b(write|draft|prepare|word|phrase)\w*\b.{0,60}\b(hides?|hiding|conceals?|masks?|buries|bury|obscures?)\b"
-         r".{0,25}\b(loss|losses|drawdown|deficit|liabilit\w*|debts?|impairment|write-?downs?)\b",
-         r"\b(redige|ecris|prepare|formule)\w*\b.{0,60}\b(cache|masque|dissimule|minimise)\w*\b.{0,25}"
-         r"\b(pertes?|deficit|dettes?|depreciation)",
-         r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(gonfler|surevaluer|enjoliver|manipuler|minorer|"
-         r"sous-evaluer|cacher|dissimuler) (artificiellement )?(le |les |la |nos |notre |ses |son )?(chiffre "
-         r"d'affaires|ca|resultats?|comptes|benefices?|pertes|dettes|bilan|chiffres|revenus|stocks|inventaire|"
-         r"actifs|creances|marges?)",
-         # "how do I make the missing €40k look like a timing difference?"
-         r"\b(make|making)\b.{0,40}\b(missing|shortfall|loss|losses|gap|hole|deficit|theft|fraud|bribe|kickback|"
-         r"cash|funds|money|payment|transfer)\b.{0,30}\b(look|appear|seem) (like|as|legitimate|normal)",
-         r"\bfaire (passer|croire)\b.{0,40}\b(manque|trou|ecart|perte|detournement)\b"), 3.0,
+        r"manipulate|bury|understate|hide) (the |our |my |its |these |this |that )?([\w-]+'s |q[1-4] |reported )?"
+        r"(revenue|sales|turnover|earnings|profits?|"
+        r"results|books|numbers|figures|accounts|losses|liabilities|debts?|inventory|stock|assets|receivables|"
+        r"margins?)",
+        r"\bcook(ing)? the books", r"\b(maquill|trafiqu|truqu)\w* (les |nos |ses )?(comptes|bilans?|chiffres)",
+        r"\b(write|draft|prepare|word|phrase)\w*\b.{0,60}\b(hides?|hiding|conceals?|masks?|buries|bury|obscures?)\b"
+        r".{0,25}\b(loss|losses|drawdown|deficit|liabilit\w*|debts?|impairment|write-?downs?)\b",
+        r"\b(redige|ecris|prepare|formule)\w*\b.{0,60}\b(cache|masque|dissimule|minimise)\w*\b.{0,25}"
+        r"\b(pertes?|deficit|dettes?|depreciation)",
+        r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(gonfler|surevaluer|enjoliver|manipuler|minorer|"
+        r"sous-evaluer|cacher|dissimuler) (artificiellement )?(le |les |la |nos |notre |ses |son )?(chiffre "
+        r"d'affaires|ca|resultats?|comptes|benefices?|pertes|dettes|bilan|chiffres|revenus|stocks|inventaire|"
+        r"actifs|creances|marges?)",
+        # "how do I make the missing €40k look like a timing difference?"
+        r"\b(make|making)\b.{0,40}\b(missing|shortfall|loss|losses|gap|hole|deficit|theft|fraud|bribe|kickback|"
+        r"cash|funds|money|payment|transfer)\b.{0,30}\b(look|appear|seem) (like|as|legitimate|normal)",
+        r"\bfaire (passer|croire)\b.{0,40}\b(manque|trou|ecart|perte|detournement)\b"), 3.0,
      "asks to misstate the accounts"),
     (rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(bribe|pay off|grease|kick ?back|backhander|pay (a |the |some )?"
-         r"(customs |tax |government |public |local |port |city |police )?(official|officer|inspector|minister|judge|"
-         r"civil servant|clerk|customs))",
-         r"\b(record|book|enter|show|present|disguise|pass|invoice)\w*\b.{0,40}\b(as|like) (a |an )?(consulting|"
-         r"advisory|marketing|commission|service|introduction) (fee|payment|expense|invoice|cost)",
-         r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(soudoyer|corrompre|graisser la patte|verser (un |des )?"
-         r"pots?-de-vin|payer (un |le |les |des )?(douanier|fonctionnaire|agent public|inspecteur|juge|ministre|elu))",
-         r"\b(comptabilis|enregistr|present|deguis|fai\w* passer|facture)\w*\b.{0,40}\b(comme|en|pour) (des |un |une )?"
-         r"(honoraires|frais|commission|prestation)s? (de )?(conseil|consulting|service|marketing)"), 3.0,
+        r"(customs |tax |government |public |local |port |city |police )?(official|officer|inspector|minister|judge|"
+        r"civil servant|clerk|customs))",
+        r"\b(record|book|enter|show|present|disguise|pass|invoice)\w*\b.{0,40}\b(as|like) (a |an )?(consulting|"
+        r"advisory|marketing|commission|service|introduction) (fee|payment|expense|invoice|cost)",
+        r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(soudoyer|corrompre|graisser la patte|verser (un |des )?"
+        r"pots?-de-vin|payer (un |le |les |des )?(douanier|fonctionnaire|agent public|inspecteur|juge|ministre|elu))",
+        r"\b(comptabilis|enregistr|present|deguis|fai\w* passer|facture)\w*\b.{0,40}\b(comme|en|pour) (des |un |une )?"
+        r"(honoraires|frais|commission|prestation)s? (de )?(conseil|consulting|service|marketing)"), 3.0,
      "asks to pay or hide a bribe"),
     (rx(r"\b(write|draft|compose|send|create|craft|make)\w*\b.{0,60}\b(pretend\w* to be|posing as|impersonat\w*)\b",
-         r"\b(so (that )?(i|we) can|to|help (me|us)|how (do|can) (i|we))\s+phish\b",
-         r"\b(create|make|build|set up|open)\w*\b.{0,10}\bfake (linkedin |social media |online |twitter |x )?(profile|"
-         r"account|persona|identity)",
-         r"\b(write|draft|compose|send|create|craft|make|build)\w*\b.{0,30}\b(phishing|spoofed) (email|e-mail|message|"
-         r"sms|text|page|site|website)",
-         r"\b(ecri|redig|envo|compos|cree|fabriqu|fai)\w*\b.{0,60}\b(en (me |te |se |nous )?faisant passer pour|"
-         r"usurp\w*)",
-         r"\b(ecri|redig|envo|compos|cree|fabriqu|fai)\w*\b.{0,30}\b(e-?mail|message|sms|page|site) de phishing",
-         r"\bin (my \w+'s|someone else's|somebody else's|another person's|his|her|their) name\b.{0,80}"
-         r"\bwithout (him |her |them |their |his )?(knowing|knowledge|consent|permission|telling)",
-         r"\b(under|with|using) (a |an )?(fake|false|made[- ]up|assumed|invented|borrowed|stolen) (name|identity)",
-         r"\b(sous|avec) (un |une )?(faux nom|fausse identite|nom d'emprunt|identite d'emprunt|autre identite)",
-         r"\bau nom (de|d') (ma|mon|mes|quelqu'un|un tiers|une autre personne|un autre)\b.{0,80}"
-         r"\bsans (qu'(il|elle|ils|elles) le (sache|sachent)|son accord|leur accord|son consentement|le lui dire)"),
+        r"\b(so (that )?(i|we) can|to|help (me|us)|how (do|can) (i|we))\s+phish\b",
+        r"\b(create|make|build|set up|open)\w*\b.{0,10}\bfake (linkedin |social media |online |twitter |x )?(profile|"
+        r"account|persona|identity)",
+        r"\b(write|draft|compose|send|create|craft|make|build)\w*\b.{0,30}\b(phishing|spoofed) (email|e-mail|message|"
+        r"sms|text|page|site|website)",
+        r"\b(ecri|redig|envo|compos|cree|fabriqu|fai)\w*\b.{0,60}\b(en (me |te |se |nous )?faisant passer pour|"
+        r"usurp\w*)",
+        r"\b(ecri|redig|envo|compos|cree|fabriqu|fai)\w*\b.{0,30}\b(e-?mail|message|sms|page|site) de phishing",
+        r"\bin (my \w+'s|someone else's|somebody else's|another person's|his|her|their) name\b.{0,80}"
+        r"\bwithout (him |her |them |their |his )?(knowing|knowledge|consent|permission|telling)",
+        r"\b(under|with|using) (a |an )?(fake|false|made[- ]up|assumed|invented|borrowed|stolen) (name|identity)",
+        r"\b(sous|avec) (un |une )?(faux nom|fausse identite|nom d'emprunt|identite d'emprunt|autre identite)",
+        r"\bau nom (de|d') (ma|mon|mes|quelqu'un|un tiers|une autre personne|un autre)\b.{0,80}"
+        r"\bsans (qu'(il|elle|ils|elles) le (sache|sachent)|son accord|leur accord|son consentement|le lui dire)"),
      3.0, "asks to impersonate someone or use their identity"),
     # "tell me how to keep mine under the radar", "...sans qu'il voie que le bénéficiaire est mon associé"
     (rx(r"\b(" + _ASKS_EN + r"|tell me how)\b.{0,60}\b(under|below) the radar\b",
-         r"\b(" + _ASKS_EN + r"|tell me how)\b.{0,60}\boff the books\b",
-         r"\b(" + _ASKS_FR + r"|dis-moi comment)\b.{0,60}\b(sous les radars|hors bilan en douce)",
-         r"\b(" + _ASKS_EN + r")\b.{0,80}\bwithout (him|her|them|anyone|anybody|my boss|my manager) (seeing|noticing|"
-         r"knowing|realising|realizing|finding out)",
-         r"\b(" + _ASKS_FR + r")\b.{0,80}\bsans (qu'il|qu'elle|qu'ils|qu'elles|que personne|que mon (chef|patron|"
-         r"manager)) (ne )?(le |la |les |l')?(voie|voient|sache|sachent|remarque|remarquent|s'en apercoive\w*|"
-         r"s'en rende\w* compte|detecte|repere)"), 2.5, "asks to keep a wrong unseen"),
+        r"\b(" + _ASKS_EN + r"|tell me how)\b.{0,60}\boff the books\b",
+        r"\b(" + _ASKS_FR + r"|dis-moi comment)\b.{0,60}\b(sous les radars|hors bilan en douce)",
+        r"\b(" + _ASKS_EN + r")\b.{0,80}\bwithout (him|her|them|anyone|anybody|my boss|my manager) (seeing|noticing|"
+        r"knowing|realising|realizing|finding out)",
+        r"\b(" + _ASKS_FR + r")\b.{0,80}\bsans (qu'il|qu'elle|qu'ils|qu'elles|que personne|que mon (chef|patron|"
+        r"manager)) (ne )?(le |la |les |l')?(voie|voient|sache|sachent|remarque|remarquent|s'en apercoive\w*|"
+        r"s'en rende\w* compte|detecte|repere)"), 2.5, "asks to keep a wrong unseen"),
     (rx(r"\b(" + _ASKS_EN + r"|explain how)\b.{0,60}\b(receive|collect|pay|hide|channel|route|pocket)\b.{0,20}"
-         r"\b(kickbacks?|bribes?|backhanders?|secret commissions?)",
-         r"\b(" + _ASKS_EN + r"|explain how)\b.{0,40}\b(set up|create|use|open)\b.{0,20}\bshell compan(y|ies)\b.{0,40}"
-         r"\b(to|so)\b.{0,20}\b(hide|receive|collect|channel|launder|pocket|keep)",
-         r"\b(" + _ASKS_FR + r")\b.{0,60}\b(encaisser|verser|payer|recevoir|cacher|toucher|faire transiter)\b.{0,20}"
-         r"\b(des |les |de )?(commissions? occultes?|retro-?commissions?|dessous-de-table|pots?-de-vin)",
-         r"\b(" + _ASKS_FR + r")\b.{0,40}\b(monter|creer|utiliser|ouvrir)\b.{0,20}\bsocietes? ecrans?\b.{0,40}"
-         r"\bpour\b.{0,20}\b(cacher|encaisser|dissimuler|faire transiter|blanchir|toucher|recevoir)"), 3.0,
+        r"\b(kickbacks?|bribes?|backhanders?|secret commissions?)",
+        r"\b(" + _ASKS_EN + r"|explain how)\b.{0,40}\b(set up|create|use|open)\b.{0,20}\bshell compan(y|ies)\b.{0,40}"
+        r"\b(to|so)\b.{0,20}\b(hide|receive|collect|channel|launder|pocket|keep)",
+        r"\b(" + _ASKS_FR + r")\b.{0,60}\b(encaisser|verser|payer|recevoir|cacher|toucher|faire transiter)\b.{0,20}"
+        r"\b(des |les |de )?(commissions? occultes?|retro-?commissions?|dessous-de-table|pots?-de-vin)",
+        r"\b(" + _ASKS_FR + r")\b.{0,40}\b(monter|creer|utiliser|ouvrir)\b.{0,20}\bsocietes? ecrans?\b.{0,40}"
+        r"\bpour\b.{0,20}\b(cacher|encaisser|dissimuler|faire transiter|blanchir|toucher|recevoir)"), 3.0,
      "asks to take or hide kickbacks"),
     # a wrong described, then "help me do the same": the ask is to copy it
     (rx(r"\b(launder\w*|fraudsters?|evad\w*|evasion|structuring|smurf\w*|brib\w*|forg(e|es|ed|ing|ery)|falsif\w*|"
-         r"fake\w*|embezzl\w*|scam\w*|spoof\w*|manipulat\w*|insider trading|ponzi)\b.{0,200}"
-         r"\b(help (me|us)|show (me|us) how to|teach (me|us) (how )?to|i want to|we want to|i'd like to|"
-         r"so (that )?(i|we) can) (do|copy|replicate|try|pull off|repeat) (the same|it|that|this|them)\b",
-         r"\b(blanchi\w*|fraudeurs?|contourn\w*|corrupt\w*|falsifi\w*|escroc\w*|escroq\w*|detourn\w*|delit d'initie)"
-         r"\b.{0,200}"
-         r"\b(aide[- ]moi a|aidez[- ]nous a|montre[- ]moi comment|je veux|on veut|pour que je puisse) (faire|copier|"
-         r"reproduire|refaire) (pareil|de meme|la meme chose|comme eux|ca)\b"), 2.5,
+        r"fake\w*|embezzl\w*|scam\w*|spoof\w*|manipulat\w*|insider trading|ponzi)\b.{0,200}"
+        r"\b(help (me|us)|show (me|us) how to|teach (me|us) (how )?to|i want to|we want to|i'd like to|"
+        r"so (that )?(i|we) can) (do|copy|replicate|try|pull off|repeat) (the same|it|that|this|them)\b",
+        r"\b(blanchi\w*|fraudeurs?|contourn\w*|corrupt\w*|falsifi\w*|escroc\w*|escroq\w*|detourn\w*|delit d'initie)"
+        r"\b.{0,200}"
+        r"\b(aide[- ]moi a|aidez[- ]nous a|montre[- ]moi comment|je veux|on veut|pour que je puisse) (faire|copier|"
+        r"reproduire|refaire) (pareil|de meme|la meme chose|comme eux|ca)\b"), 2.5,
      "asks to copy a wrong it describes"),
     # "...how do I do it without getting caught?": whatever "it" is, the ask is to get away with it
     (rx(r"\b(" + _ASKS_EN + r")\b.{0,80}\bwithout (getting|being) (caught|found out|detected|noticed|flagged|traced)",
-         r"\b(comment (je|j'|on|nous|puis-je|pourrais-je|faire|le faire|"
-         r"(?!les |des |le |la |un |une )\w+(er|ir|re)\b)|aide[- ]moi|aidez[- ]nous|je veux|on veut|(un|le) moyen)\b"
-         r".{0,80}\bsans (me faire|nous faire|se faire|etre) (prendre|pris|attrap\w*|pinc\w*|"
-         r"reper\w*|coinc\w*|detect\w*|remarqu\w*)"), 2.5, "asks how to get away with a wrong"),
+        r"\b(comment (je|j'|on|nous|puis-je|pourrais-je|faire|le faire|"
+        r"(?!les |des |le |la |un |une )\w+(er|ir|re)\b)|aide[- ]moi|aidez[- ]nous|je veux|on veut|(un|le) moyen)\b"
+        r".{0,80}\bsans (me faire|nous faire|se faire|etre) (prendre|pris|attrap\w*|pinc\w*|"
+        r"reper\w*|coinc\w*|detect\w*|remarqu\w*)"), 2.5, "asks how to get away with a wrong"),
     (rx(r"\b(" + _ASKS_EN + r"|explain)\b" + _GAP_EN + r"\b(run|set up|start|launch|operate|build)\w*\b.{0,20}"
-         r"\b(ponzi|pyramid scheme|pump[- ]and[- ]dump|boiler room|advance[- ]fee)",
-         r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(monter|lancer|organiser|mettre en place|faire tourner)\b.{0,20}"
-         r"\b(ponzi|pyramid|systeme pyramidal|chaine de ponzi)"), 3.0, "asks to run a fraud scheme"),
+        r"\b(ponzi|pyramid scheme|pump[- ]and[- ]dump|boiler room|advance[- ]fee)",
+        r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(monter|lancer|organiser|mettre en place|faire tourner)\b.{0,20}"
+        r"\b(ponzi|pyramid|systeme pyramidal|chaine de ponzi)"), 3.0, "asks to run a fraud scheme"),
     # an ask to use it, not a question on it ("What counts as inside information under MAR?")
     (rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(use|using|act on|acting on|trade on|trading on|profit from|"
-         r"make money (on|from|with)|cash in on|benefit from)\b.{0,25}\b(insider|inside|non-?public) (information|"
-         r"info|tip|knowledge)",
-         r"\b((i|we) (have|got|received|heard|was given|were given)|(gave|passed|slipped|sent|told) (me|us))\b.{0,20}"
-         r"\b(an? |some )?(insider|inside) (info|information|tip)\b.{0,80}\b(buy|sell|trade|short|options|position|"
-         r"shares|stock|profit|cash in|make money)",
-         r"\bwith (this|that|my|our|an?|the) (insider|inside) (info|information|tip|knowledge)\b.{0,60}"
-         r"\b(buy|sell|trade|short|options|position|shares|stock)",
-         r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(utiliser|profiter|exploiter|trader|jouer|miser)\w*\b.{0,30}"
-         r"\b(informations? privilegiees?|tuyaux?|infos? d'initie)",
-         r"\b(j'ai|on a|nous avons|j'ai eu|j'ai recu|on m'a donne)\b.{0,20}\b(une |des |un )?(informations? "
-         r"privilegiees?|infos? privilegiees?|tuyaux?)\b.{0,80}\b(achet|vend|bourse|actions|position)",
-         r"\b(buy|sell|trade|short|options?|shares|stock)\b.{0,60}\b(before|ahead of) (the )?(news|announcement|deal|"
-         r"buyback|merger|takeover) (comes out|is out|is announced|is made public|goes public|breaks)\b",
-         r"\b(will|is going to|plans to) announce\b.{0,80}\b(should|can|do) (i|we)\b.{0,30}\b(buy|sell|trade|short)",
-         r"\b(va|vont) annoncer\b.{0,80}\b(dois-je|faut-il|devrais-je|puis-je)\b.{0,30}\b(acheter|vendre)",
-         # one who knows a bid is coming: "buy the target's shares before the takeover is announced"
-         r"\b(buy|sell|short|trade)\b.{0,60}\b(before|ahead of) the (takeover|merger|acquisition|bid|buyout|tender "
-         r"offer) (is )?(announce|made public|goes public)",
-         r"\b(achet|vend|shorter)\w*\b.{0,60}\bavant (l'annonce|que soit annonce\w*) (de l'opa|de la fusion|du "
-         r"rachat|de l'offre|de l'acquisition|de l'ope)",
-         r"\bbefore (it is|it's|they are|they're|"
-         r"the (results|news) (are|is)) (made )?public\b",
-         r"\b(leaked|early|advance|non-?public)\b.{0,40}\b(earnings|results|numbers|figures)\b.{0,60}"
-         r"\b(trade|buy|sell|position|options)", r"\btrade on (non-?public|inside)",
-         r"\b(friend|contact|someone|source|cousin|brother|sister|colleague|buddy)\b.{0,40}\b(told|tipped|"
-         r"said|let slip|mentioned|informed)\b.{0,60}\b(merger|acquisition|takeover|buyout|bid|deal|earnings|"
-         r"results|acquired|bought out|taken over|merging)\b.{0,80}\b(buy|sell|trade|short|stock|shares|options|"
-         r"position)",
-         r"\b(ami|amie|contact|quelqu'un|cousin|frere|soeur|collegue|pote)\b.{0,40}\b(m'a (dit|confie|"
-         r"informe|prevenu|souffle|appris))\b.{0,60}\b(fusion\w*|rachat|rachete\w*|acquisition|acquise?|opa|offre|"
-         r"resultats)\b.{0,80}"
-         r"\b(achet|vend|actions|bourse|position)",
-         # an insider trading ahead of the firm's own figures: "buy my own company's shares before our results"
-         r"\b(buy|sell|short)\b.{0,60}\b(before|ahead of) (our|my company's|the company's|my firm's) (results|earnings|"
-         r"figures|announcement)",
-         r"\b(achet|vend)\w*\b.{0,60}\b(ma propre|notre|mon entreprise|ma societe)\b.{0,40}\bavant (nos|la publication "
-         r"de nos|l'annonce de nos) (resultats|comptes|chiffres)",
-         r"\bavant (leur |sa |la )?publication\b.{0,60}"
-         r"\b(profit|achet|vend|bourse|trad)"), 3.0, "asks to trade on inside information"),
+        r"make money (on|from|with)|cash in on|benefit from)\b.{0,25}\b(insider|inside|non-?public) (information|"
+        r"info|tip|knowledge)",
+        r"\b((i|we) (have|got|received|heard|was given|were given)|(gave|passed|slipped|sent|told) (me|us))\b.{0,20}"
+        r"\b(an? |some )?(insider|inside) (info|information|tip)\b.{0,80}\b(buy|sell|trade|short|options|position|"
+        r"shares|stock|profit|cash in|make money)",
+        r"\bwith (this|that|my|our|an?|the) (insider|inside) (info|information|tip|knowledge)\b.{0,60}"
+        r"\b(buy|sell|trade|short|options|position|shares|stock)",
+        r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(utiliser|profiter|exploiter|trader|jouer|miser)\w*\b.{0,30}"
+        r"\b(informations? privilegiees?|tuyaux?|infos? d'initie)",
+        r"\b(j'ai|on a|nous avons|j'ai eu|j'ai recu|on m'a donne)\b.{0,20}\b(une |des |un )?(informations? "
+        r"privilegiees?|infos? privilegiees?|tuyaux?)\b.{0,80}\b(achet|vend|bourse|actions|position)",
+        r"\b(buy|sell|trade|short|options?|shares|stock)\b.{0,60}\b(before|ahead of) (the )?(news|announcement|deal|"
+        r"buyback|merger|takeover) (comes out|is out|is announced|is made public|goes public|breaks)\b",
+        r"\b(will|is going to|plans to) announce\b.{0,80}\b(should|can|do) (i|we)\b.{0,30}\b(buy|sell|trade|short)",
+        r"\b(va|vont) annoncer\b.{0,80}\b(dois-je|faut-il|devrais-je|puis-je)\b.{0,30}\b(acheter|vendre)",
+        # one who knows a bid is coming: "buy the target's shares before the takeover is announced"
+        r"\b(buy|sell|short|trade)\b.{0,60}\b(before|ahead of) the (takeover|merger|acquisition|bid|buyout|tender "
+        r"offer) (is )?(announce|made public|goes public)",
+        r"\b(achet|vend|shorter)\w*\b.{0,60}\bavant (l'annonce|que soit annonce\w*) (de l'opa|de la fusion|du "
+        r"rachat|de l'offre|de l'acquisition|de l'ope)",
+        r"\bbefore (it is|it's|they are|they're|"
+        r"the (results|news) (are|is)) (made )?public\b",
+        r"\b(leaked|early|advance|non-?public)\b.{0,40}\b(earnings|results|numbers|figures)\b.{0,60}"
+        r"\b(trade|buy|sell|position|options)", r"\btrade on (non-?public|inside)",
+        r"\b(friend|contact|someone|source|cousin|brother|sister|colleague|buddy)\b.{0,40}\b(told|tipped|"
+        r"said|let slip|mentioned|informed)\b.{0,60}\b(merger|acquisition|takeover|buyout|bid|deal|earnings|"
+        r"results|acquired|bought out|taken over|merging)\b.{0,80}\b(buy|sell|trade|short|stock|shares|options|"
+        r"position)",
+        r"\b(ami|amie|contact|quelqu'un|cousin|frere|soeur|collegue|pote)\b.{0,40}\b(m'a (dit|confie|"
+        r"informe|prevenu|souffle|appris))\b.{0,60}\b(fusion\w*|rachat|rachete\w*|acquisition|acquise?|opa|offre|"
+        r"resultats)\b.{0,80}"
+        r"\b(achet|vend|actions|bourse|position)",
+        # an insider trading ahead of the firm's own figures: "buy my own company's shares before our results"
+        r"\b(buy|sell|short)\b.{0,60}\b(before|ahead of) (our|my company's|the company's|my firm's) (results|earnings|"
+        r"figures|announcement)",
+        r"\b(achet|vend)\w*\b.{0,60}\b(ma propre|notre|mon entreprise|ma societe)\b.{0,40}\bavant (nos|la publication "
+        r"de nos|l'annonce de nos) (resultats|comptes|chiffres)",
+        r"\bavant (leur |sa |la )?publication\b.{0,60}"
+        r"\b(profit|achet|vend|bourse|trad)"), 3.0, "asks to trade on inside information"),
     (rx(r"\b(get(ting)? into|access(ing)?|log(ging)? ?in(to)?|break(ing)? into|hack(ing)?|take over|"
-         r"taking over|hijack(ing)?)\b.{0,40}\b(another|someone|"
-         r"other|a different|my ex|his|her|their)\b.{0,30}\b(account|banking|login)",
-         # customers' passwords a firm kept, used to log in as them
-         r"\b(log\w*\s?in(to)?|access\w*|us(e|es|ing)|with)\b.{0,60}\b(passwords?|credentials|login details|pins?)\b"
-         r".{0,15}\b(we|i) (stored|saved|kept|collected|harvested|captured|have on file)\b",
-         r"\b(entrer|acceder|me connecter|pirater|prendre le controle)\b.{0,40}\b(compte|banque en "
-         r"ligne|espace)\b.{0,30}\b(autre|quelqu'un|d'un client|de mon|de ma)",
-         r"\b(compte|espace)\b.{0,20}\bd'un autre client",
-         r"\b(use|using|with|steal|get|obtain|guess|crack|utiliser|avec|voler|obtenir|deviner|recuperer)\b.{0,12}"
-         r"\b(password|passcode|pin|credentials|login details|mot de passe|code secret|identifiants)\b.{0,20}"
-         r"\b(of a|of another|of my|of our|d'un|d'une|de mon|de ma|du|de notre|from a)\b.{0,10}"
-         r"\b(client|customer|user|colleague|voisin|collegue)"), 3.0, "asks to take over an account"),
+        r"taking over|hijack(ing)?)\b.{0,40}\b(another|someone|"
+        r"other|a different|my ex|his|her|their)\b.{0,30}\b(account|banking|login)",
+        # customers' passwords a firm kept, used to log in as them
+        r"\b(log\w*\s?in(to)?|access\w*|us(e|es|ing)|with)\b.{0,60}\b(passwords?|credentials|login details|pins?)\b"
+        r".{0,15}\b(we|i) (stored|saved|kept|collected|harvested|captured|have on file)\b",
+        r"\b(entrer|acceder|me connecter|pirater|prendre le controle)\b.{0,40}\b(compte|banque en "
+        r"ligne|espace)\b.{0,30}\b(autre|quelqu'un|d'un client|de mon|de ma)",
+        r"\b(compte|espace)\b.{0,20}\bd'un autre client",
+        r"\b(use|using|with|steal|get|obtain|guess|crack|utiliser|avec|voler|obtenir|deviner|recuperer)\b.{0,12}"
+        r"\b(password|passcode|pin|credentials|login details|mot de passe|code secret|identifiants)\b.{0,20}"
+        r"\b(of a|of another|of my|of our|d'un|d'une|de mon|de ma|du|de notre|from a)\b.{0,10}"
+        r"\b(client|customer|user|colleague|voisin|collegue)"), 3.0, "asks to take over an account"),
     (rx(r"\b(export|send|give|leak|share|dump|extract|email|forward)\b.{0,40}\b(client|customer|"
-         r"employee|user)s?\b.{0,30}\b(list|data|balance|record|file|detail|address|iban)",
-         r"\b(export|envo|donn|partag|extrai|transmet|fuit)\w*\b.{0,50}\b(liste|donnees|fichier|"
-         r"soldes|coordonnees)\b.{0,30}\b(clients?|salaries|employes)",
-         r"\b(clients?|customers?|employees?|salaries)\b.{0,60}\b(gmail|hotmail|yahoo|personal (e-?mail|"
-         r"address|account)|private (e-?mail|address)|boite perso|adresse perso|mail perso)",
-         r"\b(home )?(addresses|phone numbers|emails|adresses|numeros)\b.{0,15}\b(of|de|des)\b.{0,25}"
-         r"\b(clients|customers)",
-         r"\b(give|send|tell|read|show|get|donne|envoie|dis|lis|montre|trouve)\w*\b.{0,30}\b(card number|"
-         r"cvv|cvc|pin\b|security code|numero de (la )?carte|cryptogramme|code (secret|confidentiel|pin)|"
-         r"mot de passe|password|credentials|login details|identifiants|codes d'acces)\b.{0,50}"
-         r"\b(client|customer|user|holder|titulaire)"), 2.5,
-         "asks to leak personal or internal data"),
+        r"employee|user)s?\b.{0,30}\b(list|data|balance|record|file|detail|address|iban)",
+        r"\b(export|envo|donn|partag|extrai|transmet|fuit)\w*\b.{0,50}\b(liste|donnees|fichier|"
+        r"soldes|coordonnees)\b.{0,30}\b(clients?|salaries|employes)",
+        r"\b(clients?|customers?|employees?|salaries)\b.{0,60}\b(gmail|hotmail|yahoo|personal (e-?mail|"
+        r"address|account)|private (e-?mail|address)|boite perso|adresse perso|mail perso)",
+        r"\b(home )?(addresses|phone numbers|emails|adresses|numeros)\b.{0,15}\b(of|de|des)\b.{0,25}"
+        r"\b(clients|customers)",
+        r"\b(give|send|tell|read|show|get|donne|envoie|dis|lis|montre|trouve)\w*\b.{0,30}\b(card number|"
+        r"cvv|cvc|pin\b|security code|numero de (la )?carte|cryptogramme|code (secret|confidentiel|pin)|"
+        r"mot de passe|password|credentials|login details|identifiants|codes d'acces)\b.{0,50}"
+        r"\b(client|customer|user|holder|titulaire)"), 2.5,
+        "asks to leak personal or internal data"),
     (rx(r"\b(ignore|override|bypass|disregard|forget)\b.{0,30}\b(your|the|all)?\s*(risk|compliance|"
-         r"aml|kyc)?\s*(rules|controls|policy|policies|instructions|judgement|judgment|checks)",
-         r"\b(delete|remove|clear|close|dismiss|suppress)\b.{0,20}\b(the |this )?(alert|flag|alarm|case)\b",
-         r"\b(supprime|efface|ferme|classe sans suite)\w*\b.{0,20}\b(l'|cette |le )?(alerte|signalement)",
-         # "mark this alert as a false positive and close it, the client is the CEO's cousin"
-         r"(^|[.;:!?]\s*|\bplease |\bjust |\bcan you |\bhelp me )(mark|classify|flag|label|close|clear|treat)\b.{0,30}"
-         r"\bfalse positive\b.{0,80}\b(friend|cousin|brother|"
-         r"sister|relative|family|ceo|director|boss|vip|favou?r|important client|don't (bother|check|look))",
-         r"(^|[.;:!?]\s*|\bmerci de |\bpeux-tu |\baide-moi a )(classe|marque|clos|ferme|traite)r?\b.{0,30}"
-         r"\bfaux positif\b.{0,80}\b(ami|cousin|frere|soeur|famille|"
-         r"pdg|directeur|patron|vip|service)",
-         r"\b(mark|classify|rate|flag|label)\b.{0,40}\b(as )?(low|no) risk\b.{0,60}\b(flagged|"
-         r"suspicious|alert|anyway|regardless|no need to (look|check|review)|don't (bother|look|check)|"
-         r"as a favou?r|friend of)",
-         r"\b(ignore|oublie|contourne|desactive)\w*\b.{0,30}\b(tes|les|vos)?\s*(regles|controles|"
-         r"consignes|instructions|procedures)",
-         r"\b(classe|note|marque)\w*\b.{0,40}\b(en )?risque faible\b.{0,60}\b(signale|suspect|alerte|"
-         r"quand meme|malgre|pas besoin de (regarder|verifier|l'examiner)|c'est un ami|un ami d)"), 2.5,
+        r"aml|kyc)?\s*(rules|controls|policy|policies|instructions|judgement|judgment|checks)",
+        r"\b(delete|remove|clear|close|dismiss|suppress)\b.{0,20}\b(the |this )?(alert|flag|alarm|case)\b",
+        r"\b(supprime|efface|ferme|classe sans suite)\w*\b.{0,20}\b(l'|cette |le )?(alerte|signalement)",
+        # "mark this alert as a false positive and close it, the client is the CEO's cousin"
+        r"(^|[.;:!?]\s*|\bplease |\bjust |\bcan you |\bhelp me )(mark|classify|flag|label|close|clear|treat)\b.{0,30}"
+        r"\bfalse positive\b.{0,80}\b(friend|cousin|brother|"
+        r"sister|relative|family|ceo|director|boss|vip|favou?r|important client|don't (bother|check|look))",
+        r"(^|[.;:!?]\s*|\bmerci de |\bpeux-tu |\baide-moi a )(classe|marque|clos|ferme|traite)r?\b.{0,30}"
+        r"\bfaux positif\b.{0,80}\b(ami|cousin|frere|soeur|famille|"
+        r"pdg|directeur|patron|vip|service)",
+        r"\b(mark|classify|rate|flag|label)\b.{0,40}\b(as )?(low|no) risk\b.{0,60}\b(flagged|"
+        r"suspicious|alert|anyway|regardless|no need to (look|check|review)|don't (bother|look|check)|"
+        r"as a favou?r|friend of)",
+        r"\b(ignore|oublie|contourne|desactive)\w*\b.{0,30}\b(tes|les|vos)?\s*(regles|controles|"
+        r"consignes|instructions|procedures)",
+        r"\b(classe|note|marque)\w*\b.{0,40}\b(en )?risque faible\b.{0,60}\b(signale|suspect|alerte|"
+        r"quand meme|malgre|pas besoin de (regarder|verifier|l'examiner)|c'est un ami|un ami d)"), 2.5,
      "asks to override the risk judgement"),
     (rx(r"\b(hide|conceal|disguise|obscure)\b.{0,40}\b(origin|source|beneficiar|owner|funds|money|"
-         r"transaction|income|earnings|profits|revenue)", r"\b(cacher|dissimuler|masquer|camoufler)\b.{0,40}"
-         r"\b(origine|provenance|beneficiaire|fonds|argent|revenus|gains|benefices)",
-         r"\b(hide|conceal|keep)\b.{0,40}\bfrom (the )?(tax|irs|hmrc|revenue|authorities|regulator)",
-         r"\b(cacher|dissimuler)\b.{0,40}\b(au fisc|aux impots|a l'administration|aux autorites)",
-         # assets kept from those a court sends to collect them
-         r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(hide|conceal|stash|squirrel away)\b.{0,40}\bfrom (the |my |"
-         r"our |his |her )?(liquidators?|receivers?|administrators?|creditors|bankruptcy (trustee|court)|trustee|"
-         r"bailiffs?)",
-         r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(cacher|dissimuler|planquer|soustraire)\b.{0,40}\b(au |aux |du |"
-         r"des |a mes |a nos )(liquidateur|"
-         r"mandataire|administrateur judiciaire|creanciers|huissiers?)",
-         r"\b(evade|dodge)\b.{0,15}\btax(es)?\b", r"\b(frauder|tromper) le fisc",
-         r"\b(echapper|soustraire)\b.{0,10}\b(a l'impot|au fisc|aux impots)",
-         # for the purpose: "so no one can trace it"; not "we cannot trace the origin of these funds"
-         r"\b(so|so that|in order that)\b.{0,20}\b(no one|nobody|cannot|can't|won't|couldn't)\b.{0,12}"
-         r"\b(trace|track|link|follow)(d|ed)?\b",
-         r"\b(pour (que|qu')|afin (que|qu'))\b.{0,20}\b(ne (puisse|pourra|peut)|personne ne)\b.{0,20}"
-         r"\b(retracer|tracer|remonter|suivre)\b",
-         r"\b(so|so that|without)\b.{0,30}\b(tax|authorit|police|regulator|bank|compliance|audit|review|"
-         r"screening|monitoring|examiner|supervisor|inspector)\w*\b.{0,25}"
-         r"\b(never|not|doesn't|don't|won't|cannot|can't|does not|will not) (see|notice|know|find|trace|spot|catch|"
-         r"detect|pick up|realise|realize)",
-         # "...so they don't find the missing stock", "without the bank noticing"
-         r"\b(auditors?|regulators?|examiners?|inspectors?|compliance|tax (office|authorit\w*)|police|bank)\b.{0,15}"
-         r"\bso (that )?(they|he|she|it) (don't|doesn't|won't|can't|never|do not|will not) (find|see|notice|spot|"
-         r"discover|catch|realise|realize|know)",
-         r"\bwithout (the |our |their |my |any )?(bank|tax|authorit\w*|police|regulators?|compliance|auditors?|"
-         r"screening|monitoring|supervisors?|examiners?|irs|hmrc)\b.{0,15}\b(noticing|knowing|finding out|seeing|"
-         r"spotting|catching|detecting|flagging|realising|realizing)",
-         r"\bpour (que|qu')\b.{0,10}\b(le fisc|les impots|l'administration|les autorites|la banque|la police|"
-         r"la conformite|le controle|l'auditeur|les auditeurs|le regulateur|le commissaire|l'inspecteur)\b.{0,25}"
-         r"\bne\b.{0,10}\b(voie|voient|sache|sachent|remarque|trouve|detecte|repere)",
-         r"\b(hid(e|es|ing)|conceal\w*|mask\w*|obscur\w*|disguis\w*)\b.{0,10}\bwho (really |actually |ultimately |"
-         r"truly )?(owns|controls|"
-         r"is behind)",
-         r"\b(cacher|dissimuler|masquer)\b.{0,10}\bqui (possede|detient|controle|est derriere)",
-         r"\b(so|so that)\b.{0,10}\b(the )?(real|true|ultimate|beneficial) owners?\b.{0,10}\b(stays?|remains?|is kept|"
-         r"are kept) (anonymous|hidden|secret|unknown)",
-         r"\bpour (que|qu')\b.{0,10}\b(le )?(vrai|veritable|reel) (proprietaire|beneficiaire)\b.{0,20}"
-         r"\b(reste|demeure)\w* (anonyme|cache|secret|inconnu)",
-         r"\bsans que (le fisc|les autorites|la banque|la police|la conformite)\b.{0,20}\b(voie|sache|"
-         r"remarque|trouve)"), 2.5, "asks to conceal funds or ownership"),
+        r"transaction|income|earnings|profits|revenue)", r"\b(cacher|dissimuler|masquer|camoufler)\b.{0,40}"
+        r"\b(origine|provenance|beneficiaire|fonds|argent|revenus|gains|benefices)",
+        r"\b(hide|conceal|keep)\b.{0,40}\bfrom (the )?(tax|irs|hmrc|revenue|authorities|regulator)",
+        r"\b(cacher|dissimuler)\b.{0,40}\b(au fisc|aux impots|a l'administration|aux autorites)",
+        # assets kept from those a court sends to collect them
+        r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(hide|conceal|stash|squirrel away)\b.{0,40}\bfrom (the |my |"
+        r"our |his |her )?(liquidators?|receivers?|administrators?|creditors|bankruptcy (trustee|court)|trustee|"
+        r"bailiffs?)",
+        r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(cacher|dissimuler|planquer|soustraire)\b.{0,40}\b(au |aux |du |"
+        r"des |a mes |a nos )(liquidateur|"
+        r"mandataire|administrateur judiciaire|creanciers|huissiers?)",
+        r"\b(evade|dodge)\b.{0,15}\btax(es)?\b", r"\b(frauder|tromper) le fisc",
+        r"\b(echapper|soustraire)\b.{0,10}\b(a l'impot|au fisc|aux impots)",
+        # for the purpose: "so no one can trace it"; not "we cannot trace the origin of these funds"
+        r"\b(so|so that|in order that)\b.{0,20}\b(no one|nobody|cannot|can't|won't|couldn't)\b.{0,12}"
+        r"\b(trace|track|link|follow)(d|ed)?\b",
+        r"\b(pour (que|qu')|afin (que|qu'))\b.{0,20}\b(ne (puisse|pourra|peut)|personne ne)\b.{0,20}"
+        r"\b(retracer|tracer|remonter|suivre)\b",
+        r"\b(so|so that|without)\b.{0,30}\b(tax|authorit|police|regulator|bank|compliance|audit|review|"
+        r"screening|monitoring|examiner|supervisor|inspector)\w*\b.{0,25}"
+        r"\b(never|not|doesn't|don't|won't|cannot|can't|does not|will not) (see|notice|know|find|trace|spot|catch|"
+        r"detect|pick up|realise|realize)",
+        # "...so they don't find the missing stock", "without the bank noticing"
+        r"\b(auditors?|regulators?|examiners?|inspectors?|compliance|tax (office|authorit\w*)|police|bank)\b.{0,15}"
+        r"\bso (that )?(they|he|she|it) (don't|doesn't|won't|can't|never|do not|will not) (find|see|notice|spot|"
+        r"discover|catch|realise|realize|know)",
+        r"\bwithout (the |our |their |my |any )?(bank|tax|authorit\w*|police|regulators?|compliance|auditors?|"
+        r"screening|monitoring|supervisors?|examiners?|irs|hmrc)\b.{0,15}\b(noticing|knowing|finding out|seeing|"
+        r"spotting|catching|detecting|flagging|realising|realizing)",
+        r"\bpour (que|qu')\b.{0,10}\b(le fisc|les impots|l'administration|les autorites|la banque|la police|"
+        r"la conformite|le controle|l'auditeur|les auditeurs|le regulateur|le commissaire|l'inspecteur)\b.{0,25}"
+        r"\bne\b.{0,10}\b(voie|voient|sache|sachent|remarque|trouve|detecte|repere)",
+        r"\b(hid(e|es|ing)|conceal\w*|mask\w*|obscur\w*|disguis\w*)\b.{0,10}\bwho (really |actually |ultimately |"
+        r"truly )?(owns|controls|"
+        r"is behind)",
+        r"\b(cacher|dissimuler|masquer)\b.{0,10}\bqui (possede|detient|controle|est derriere)",
+        r"\b(so|so that)\b.{0,10}\b(the )?(real|true|ultimate|beneficial) owners?\b.{0,10}\b(stays?|remains?|is kept|"
+        r"are kept) (anonymous|hidden|secret|unknown)",
+        r"\bpour (que|qu')\b.{0,10}\b(le )?(vrai|veritable|reel) (proprietaire|beneficiaire)\b.{0,20}"
+        r"\b(reste|demeure)\w* (anonyme|cache|secret|inconnu)",
+        r"\bsans que (le fisc|les autorites|la banque|la police|la conformite)\b.{0,20}\b(voie|sache|"
+        r"remarque|trouve)"), 2.5, "asks to conceal funds or ownership"),
 ]
 
 
@@ -363,20 +363,20 @@ ABOUT_A_WRONG = rx(
 # A first-person ask to act, which a question's framing does not excuse ("What is the best way to
 # launder money?", "How do criminals do it? Show me how")
 DOING = rx(r"\bhow (do|can|could|would) (i|we)\b(?! (respond|react|handle|deal|treat|reply|answer|report|escalate|"
-             r"detect|spot|prevent|stop))",
-             r"\bhow should (i|we)\b(?! (respond|react|handle|deal|treat|reply|answer|report|escalate|proceed))",
-             r"\b(help (me|us)|show (me|us)|teach (me|us)|tell me how|walk me through|i want to|we want to|"
-             r"i need to|we need to|i'd like to|i would like to|let's|is there (a|any) way|any way to|"
-             r"(best|easiest|safest|quickest|cheapest|simplest) way|can you (write|draft|make|create|prepare|produce|"
-             r"give me)|what (do|would) you (suggest|recommend|advise))\b",
-             # an order: "Route it through Kazakhstan so compliance doesn't notice; what's the risk?"
-             r"(^|[.;:!?]\s*)(route|move|send|wire|split|book|record|draft|write|make|create|forge|fake|hide|"
-             r"set up|open|transfer|structure|prepare|change|delete|remove|mark|find me|get me|give me|fais|redige|"
-             r"ecris|cree|cache|envoie|vire|decoupe|ouvre|supprime|efface|marque|trouve-moi|donne-moi)\b",
-             # "...anyway, draft one for me"
-             r"\b(draft|write|make|create|prepare|produce|do)\b.{0,12}\bfor (me|us)\b",
-             r"\b(redige|ecris|fais|prepare|fabrique)[- ]?(moi|nous|la|le|les|en)?\b.{0,12}\b(pour (moi|nous))\b",
-             r"\b(aide[- ]moi|aidez[- ]nous|je veux|on veut|je voudrais|tu me conseilles|vous me conseillez|"
-             r"comment (je|j'|puis-je|pourrais-je|faire pour|"
-             r"on peut|peut-on|pouvons-nous)|explique[- ]moi comment|dis[- ]moi comment|montre[- ]moi|un moyen de|"
-             r"la meilleure (facon|methode|maniere))")
+           r"detect|spot|prevent|stop))",
+           r"\bhow should (i|we)\b(?! (respond|react|handle|deal|treat|reply|answer|report|escalate|proceed))",
+           r"\b(help (me|us)|show (me|us)|teach (me|us)|tell me how|walk me through|i want to|we want to|"
+           r"i need to|we need to|i'd like to|i would like to|let's|is there (a|any) way|any way to|"
+           r"(best|easiest|safest|quickest|cheapest|simplest) way|can you (write|draft|make|create|prepare|produce|"
+           r"give me)|what (do|would) you (suggest|recommend|advise))\b",
+           # an order: "Route it through Kazakhstan so compliance doesn't notice; what's the risk?"
+           r"(^|[.;:!?]\s*)(route|move|send|wire|split|book|record|draft|write|make|create|forge|fake|hide|"
+           r"set up|open|transfer|structure|prepare|change|delete|remove|mark|find me|get me|give me|fais|redige|"
+           r"ecris|cree|cache|envoie|vire|decoupe|ouvre|supprime|efface|marque|trouve-moi|donne-moi)\b",
+           # "...anyway, draft one for me"
+           r"\b(draft|write|make|create|prepare|produce|do)\b.{0,12}\bfor (me|us)\b",
+           r"\b(redige|ecris|fais|prepare|fabrique)[- ]?(moi|nous|la|le|les|en)?\b.{0,12}\b(pour (moi|nous))\b",
+           r"\b(aide[- ]moi|aidez[- ]nous|je veux|on veut|je voudrais|tu me conseilles|vous me conseillez|"
+           r"comment (je|j'|puis-je|pourrais-je|faire pour|"
+           r"on peut|peut-on|pouvons-nous)|explique[- ]moi comment|dis[- ]moi comment|montre[- ]moi|un moyen de|"
+           r"la meilleure (facon|methode|maniere))")

@@ -61,83 +61,83 @@ def fold(text: str) -> str:
 
 TRANSACTION = [
     (rx(r"\b(this|the following|that|attached|below) (transaction|transfer|wire|payment|"
-         r"card payment|deposit|withdrawal|operation)",
-         r"\b(this|these|the following|attached|below) (card |account )?(activity|purchases|transactions|transfers|"
-         r"payments|movements|flows|deposits|withdrawals|spending)\b",
-         r"\b(ces|cette|cet) (activite|achats|transactions|operations|mouvements|flux|depots|retraits|virements|"
-         r"paiements)\b",
-         r"\b(cette|cet|la|le|ce) (transaction|virement|transfert|paiement|operation|depot|retrait)\b",
-         r"\b(client|customer|account holder)\b.{0,20}\b(made|sent|received|deposited|withdrew|wired|transferred"
-         r"|paid)\b.{0,40}\b(deposit|payment|transfer|wire|withdrawal|transaction|cash)",
-         r"\bclient\b.{0,20}\b(a|ont) (fait|effectue|envoye|recu|depose|retire|vire|verse)\b"),
+        r"card payment|deposit|withdrawal|operation)",
+        r"\b(this|these|the following|attached|below) (card |account )?(activity|purchases|transactions|transfers|"
+        r"payments|movements|flows|deposits|withdrawals|spending)\b",
+        r"\b(ces|cette|cet) (activite|achats|transactions|operations|mouvements|flux|depots|retraits|virements|"
+        r"paiements)\b",
+        r"\b(cette|cet|la|le|ce) (transaction|virement|transfert|paiement|operation|depot|retrait)\b",
+        r"\b(client|customer|account holder)\b.{0,20}\b(made|sent|received|deposited|withdrew|wired|transferred"
+        r"|paid)\b.{0,40}\b(deposit|payment|transfer|wire|withdrawal|transaction|cash)",
+        r"\bclient\b.{0,20}\b(a|ont) (fait|effectue|envoye|recu|depose|retire|vire|verse)\b"),
      2.0,
      "refers to a specific transaction"),
     # "flag anything unusual"; not the noun: "the red flags of trade-based laundering"
     (rx(r"\b(assess|evaluate|rate|score|check|review|analy[sz]e|screen|flag(?!s\b))\w*\b.{0,40}\b(risk(?!"
-         r" (appetite|management|framework|committee|policy|culture|register|tolerance))|fraud|unusual|odd\b|"
-         r"suspicious(?! activity report)|laundering|aml)", r"\b(risk|fraud)\w* (of|for|in)\b.{0,30}\b(transaction|"
-         r"transfer|wire|payment)",
-         r"\b(evalue|analyse|verifie|controle|note|examine)\w*\b.{0,40}\b(risque|fraude|suspect|"
-         r"blanchiment)", r"\brisque (de|d'une?|du|pour) .{0,30}(transaction|virement|paiement)"),
+        r" (appetite|management|framework|committee|policy|culture|register|tolerance))|fraud|unusual|odd\b|"
+        r"suspicious(?! activity report)|laundering|aml)", r"\b(risk|fraud)\w* (of|for|in)\b.{0,30}\b(transaction|"
+        r"transfer|wire|payment)",
+        r"\b(evalue|analyse|verifie|controle|note|examine)\w*\b.{0,40}\b(risque|fraude|suspect|"
+        r"blanchiment)", r"\brisque (de|d'une?|du|pour) .{0,30}(transaction|virement|paiement)"),
      2.0, "asks for a risk or fraud assessment"),
     (rx(r"\b(is|does) (this|it|that)\b.{0,30}\b(suspicious|fraudulent|legit|normal|unusual|risky)",
-         r"\b(est-ce|ce) .{0,30}(suspect|frauduleu|normal|inhabituel)",
-         r"\b(is|could) (this|it|that) (be )?(structuring|smurfing|layering|money laundering|a (money )?mule|"
-         r"a scam|fraud)", r"\b(est-ce|s'agit-il d'un|s'agit-il de) (du |un |une )?(fractionnement|"
-         r"schtroumpfage|blanchiment|mule|escroquerie|fraude)",
-         r"\bsuspicious activity(?! reports?)|\bred flags?\b|\banomal", r"\bsignaux d'alerte|\banormal|"
-         r"\bsuspect(?!e?s? de soupcon)"),
+        r"\b(est-ce|ce) .{0,30}(suspect|frauduleu|normal|inhabituel)",
+        r"\b(is|could) (this|it|that) (be )?(structuring|smurfing|layering|money laundering|a (money )?mule|"
+        r"a scam|fraud)", r"\b(est-ce|s'agit-il d'un|s'agit-il de) (du |un |une )?(fractionnement|"
+        r"schtroumpfage|blanchiment|mule|escroquerie|fraude)",
+        r"\bsuspicious activity(?! reports?)|\bred flags?\b|\banomal", r"\bsignaux d'alerte|\banormal|"
+        r"\bsuspect(?!e?s? de soupcon)"),
      1.5, "asks whether activity is suspicious"),
     (rx(r"\b(customer|client)'?s? (history|average|usual|profile|pattern)",
-         r"\b(historique|habitudes|moyenne|profil) (du|de ce|de la) client"), 1.0,
+        r"\b(historique|habitudes|moyenne|profil) (du|de ce|de la) client"), 1.0,
      "compares with the customer's history"),
     (rx(r"\bamount\b|\bmontant\b|\beur\b|\busd\b|€|\$"), 0.5, "mentions amounts"),
 ]
 
 GOVERNANCE = [
     (rx(r"\bpolic(y|ies)\b", r"\bpolitique", r"\bregulat", r"\breglement", r"\bdirective",
-         r"\brequirements?\b", r"\bguidelines?\b", r"\blignes directrices", r"\borientations de l'",
-         r"\brules?\b", r"\bregles?\b",
-         r"\bcompliance (requirement|rule|framework|programme|program)",
-         r"\bexigence", r"\bobligation"), 1.5, "asks about policy or regulation"),
+        r"\brequirements?\b", r"\bguidelines?\b", r"\blignes directrices", r"\borientations de l'",
+        r"\brules?\b", r"\bregles?\b",
+        r"\bcompliance (requirement|rule|framework|programme|program)",
+        r"\bexigence", r"\bobligation"), 1.5, "asks about policy or regulation"),
     (rx(r"\bapprov", r"\bsign[- ]?off", r"\bvalidat", r"\bcommittee", r"\bcomite",
-         r"\bfour[- ]eyes", r"\bquatre yeux", r"\bsegregation of duties", r"\bseparation des taches"),
+        r"\bfour[- ]eyes", r"\bquatre yeux", r"\bsegregation of duties", r"\bseparation des taches"),
      1.5, "asks about approvals or controls"),
     (rx(r"\baudit", r"\brecord[- ]?keeping", r"\bretention", r"\bretain", r"\bkeep (the )?records",
-         r"\bconserv", r"\barchiv", r"\btrace", r"\bpiste d'audit", r"\bdocument(ation|er)\b"), 1.5,
+        r"\bconserv", r"\barchiv", r"\btrace", r"\bpiste d'audit", r"\bdocument(ation|er)\b"), 1.5,
      "asks about audit or record-keeping"),
     (rx(r"\bmodel (risk|governance|validation|inventory)", r"\bgouvernance", r"\bgovernance",
-         r"\b(risque|validation) de(s)? modele", r"\bai act\b", r"\bsr ?11-7",
-         r"\b(language|scoring|credit) model", r"\bmodele (de|d') (langage|score|notation)"), 1.5,
+        r"\b(risque|validation) de(s)? modele", r"\bai act\b", r"\bsr ?11-7",
+        r"\b(language|scoring|credit) model", r"\bmodele (de|d') (langage|score|notation)"), 1.5,
      "asks about model governance"),
     # the signs of a wrong in general, no transaction to judge: "the typical red flags of trade-based laundering"
     (rx(r"\b(typical|common|main|key|usual|classic|known|standard|most frequent)\b.{0,15}\b(red flags|warning signs|"
-         r"indicators|typolog\w*|signs|patterns|schemes)", r"\btypologies?\b",
-         r"\b(signaux d'alerte|indicateurs|indices|schemas)\b.{0,10}\b(typiques|courants|principaux|classiques|"
-         r"frequents|habituels)", r"\b(principaux|grands) (signaux d'alerte|indicateurs|schemas)"), 1.5,
+        r"indicators|typolog\w*|signs|patterns|schemes)", r"\btypologies?\b",
+        r"\b(signaux d'alerte|indicateurs|indices|schemas)\b.{0,10}\b(typiques|courants|principaux|classiques|"
+        r"frequents|habituels)", r"\b(principaux|grands) (signaux d'alerte|indicateurs|schemas)"), 1.5,
      "asks about the signs of a wrong in general"),
     # how often a control runs is a policy question, even of a "risk assessment" or a "high-risk customer"
     (rx(r"\bhow (often|frequently)\b", r"\bat what (frequency|interval)", r"\ba quelle (frequence|periodicite)",
-         r"\btous les combien", r"\bperiodicite\b"), 2.0, "asks how often a control runs"),
+        r"\btous les combien", r"\bperiodicite\b"), 2.0, "asks how often a control runs"),
     (rx(r"\brisk (appetite|management framework|framework|committee|culture|tolerance)", r"\bthe board\b",
-         r"\bboard of directors", r"\bappetit (pour le|au) risque", r"\bconseil d'administration",
-         r"\bicaap\b", r"\bilaap\b", r"\bcadre de gestion des risques"), 1.5, "asks about risk governance"),
+        r"\bboard of directors", r"\bappetit (pour le|au) risque", r"\bconseil d'administration",
+        r"\bicaap\b", r"\bilaap\b", r"\bcadre de gestion des risques"), 1.5, "asks about risk governance"),
     (rx(r"\bkyc\b", r"\baml\b", r"\blcb-?ft\b", r"\bmifid", r"\bgdpr\b", r"\brgpd\b", r"\bdora\b",
-         r"\bbasel", r"\bbale\b", r"\bfatf\b", r"\bgafi\b", r"\bsanctions? (list|screening|regime)",
-         r"\bdue diligence", r"\bvigilance", r"\bbest execution", r"\bmeilleure execution",
-         r"\bcontrols?\b", r"\bcontroles?\b", r"\bprocedure", r"\bcr[rd]\b", r"\bemir\b", r"\bsolvency",
-         r"\bifrs", r"\blarge exposures?", r"\bgrands risques", r"\bpsd2\b", r"\bdsp2\b", r"\bmica\b",
-         r"\b(suspicious (activity|transaction)|currency transaction) reports?\b", r"\bdeclarations? de soupcon",
-         r"\btracfin\b", r"\bfincen\b", r"\bliquidity coverage", r"\bnet stable funding", r"\blcr\b",
-         r"\bnsfr\b", r"\bleverage ratio", r"\bratio de (levier|liquidite)", r"\bcet ?1\b",
-         r"\b(eba|esma|eiopa|ecb|bce|acpr|amf|fca|pra|finra|bafin|fsb|bis|bri)\b", r"\boutsourcing\b",
-         r"\bexternalisation\b", r"\bpeps?\b", r"\btravel rule\b", r"\bpolitically exposed",
-         r"\bpolitiquement expose", r"\bgel des avoirs", r"\basset freeze", r"\bembargo", r"\bsars?\b",
-         r"\bstrs?\b"), 1.0,
+        r"\bbasel", r"\bbale\b", r"\bfatf\b", r"\bgafi\b", r"\bsanctions? (list|screening|regime)",
+        r"\bdue diligence", r"\bvigilance", r"\bbest execution", r"\bmeilleure execution",
+        r"\bcontrols?\b", r"\bcontroles?\b", r"\bprocedure", r"\bcr[rd]\b", r"\bemir\b", r"\bsolvency",
+        r"\bifrs", r"\blarge exposures?", r"\bgrands risques", r"\bpsd2\b", r"\bdsp2\b", r"\bmica\b",
+        r"\b(suspicious (activity|transaction)|currency transaction) reports?\b", r"\bdeclarations? de soupcon",
+        r"\btracfin\b", r"\bfincen\b", r"\bliquidity coverage", r"\bnet stable funding", r"\blcr\b",
+        r"\bnsfr\b", r"\bleverage ratio", r"\bratio de (levier|liquidite)", r"\bcet ?1\b",
+        r"\b(eba|esma|eiopa|ecb|bce|acpr|amf|fca|pra|finra|bafin|fsb|bis|bri)\b", r"\boutsourcing\b",
+        r"\bexternalisation\b", r"\bpeps?\b", r"\btravel rule\b", r"\bpolitically exposed",
+        r"\bpolitiquement expose", r"\bgel des avoirs", r"\basset freeze", r"\bembargo", r"\bsars?\b",
+        r"\bstrs?\b"), 1.0,
      "names a regulatory framework"),
     (rx(r"\bwhat (is|are|does)\b", r"\bhow (often|long|much|many)\b", r"\bwho (must|should|can)\b",
-         r"\bexplain\b", r"\bdefine\b", r"\bqu'est-ce", r"\bcombien\b", r"\bquel(le)?s? (est|sont)",
-         r"\bexplique", r"\bdefini", r"\bqui doit\b", r"\ba quelle frequence"), 0.5,
+        r"\bexplain\b", r"\bdefine\b", r"\bqu'est-ce", r"\bcombien\b", r"\bquel(le)?s? (est|sont)",
+        r"\bexplique", r"\bdefini", r"\bqui doit\b", r"\ba quelle frequence"), 0.5,
      "asks for an explanation"),
 ]
 
@@ -196,41 +196,41 @@ SECOND_ASK = [
     # A verb that starts a task of its own: "...and write a poem", "...puis réserve un vol" — not one whose
     # object is the task's own write-up: "...and summarise it", "...and draft a short note for the file"
     (rx(_THEN_EN + r"\b(send|recommend|suggest|book|translate|create|buy|sell|order|plan|remind|update)\b"
-         + _SAME_TASK_EN,
-         _THEN_EN + r"\b(write|draft|compose|summari[sz]e)\b" + _OWN_WRITE_UP_EN,
-         _THEN_FR + r"\b(envoie|recommande|conseille|propose|suggere|reserve|traduis|cree|achete|vend|planifie|"
-         r"rappelle|mets a jour)\w*" + _SAME_TASK_FR,
-         _THEN_FR + r"\b(ecri|redige|compose|resume)\w*" + _OWN_WRITE_UP_FR,
-         # a change to an account: "...and raise my card limit", "...puis change le mot de passe du client"
-         _THEN_EN + r"\b(raise|increase|change|lower|reset|update)\b.{0,30}"
-         r"\b(limit|password|pin|overdraft|address)",
-         _THEN_FR + r"\b(augmente|change|baisse|reinitialise|mets a jour)\b.{0,30}"
-         r"\b(plafond|mot de passe|code|decouvert|adresse)"), 2.0,
+        + _SAME_TASK_EN,
+        _THEN_EN + r"\b(write|draft|compose|summari[sz]e)\b" + _OWN_WRITE_UP_EN,
+        _THEN_FR + r"\b(envoie|recommande|conseille|propose|suggere|reserve|traduis|cree|achete|vend|planifie|"
+        r"rappelle|mets a jour)\w*" + _SAME_TASK_FR,
+        _THEN_FR + r"\b(ecri|redige|compose|resume)\w*" + _OWN_WRITE_UP_FR,
+        # a change to an account: "...and raise my card limit", "...puis change le mot de passe du client"
+        _THEN_EN + r"\b(raise|increase|change|lower|reset|update)\b.{0,30}"
+        r"\b(limit|password|pin|overdraft|address)",
+        _THEN_FR + r"\b(augmente|change|baisse|reinitialise|mets a jour)\b.{0,30}"
+        r"\b(plafond|mot de passe|code|decouvert|adresse)"), 2.0,
      "adds a second, different request"),
     # A verb that may as well go on with the same task ("...and give me the risk level"): off-task only
     # with an off-task subject after it. "tell me if it is fraudulent" continues the task; "tell me
     # which stock" may not.
     (rx(_THEN_EN + r"\b(tell me (?!if|whether)|give me|make|help me|find me|proofread|correct|fix|polish)\b",
-         _THEN_FR + r"\b(dis-moi (?!si|s'il)|donne|fais|aide-moi|trouve|corrige|relis|reecris|"
-         r"explique-moi comment|apprends-moi)",
-         r"\b(write|tell|give|send|find|make|suggest|recommend)( me)? (also|too|as well)\b",
-         r"\b(donne|ecris|dis|fais|propose|envoie|trouve|conseille|recommande)(-moi)? (aussi|egalement|en plus)\b"),
+        _THEN_FR + r"\b(dis-moi (?!si|s'il)|donne|fais|aide-moi|trouve|corrige|relis|reecris|"
+        r"explique-moi comment|apprends-moi)",
+        r"\b(write|tell|give|send|find|make|suggest|recommend)( me)? (also|too|as well)\b",
+        r"\b(donne|ecris|dis|fais|propose|envoie|trouve|conseille|recommande)(-moi)? (aussi|egalement|en plus)\b"),
      1.0, "adds a further request"),
     # A second question on an everyday subject: "..., and what should I cook for dinner?" (not words
     # a compliance question uses too: a name "match", capital "flight", "gift" policies, "vol" as theft)
     (rx(r"\b((and|also|then),? (what|which|where|who|how|can you|could you|will|is|are|do|does|should|any)|"
-         r"by the way|btw|on another note|one more thing|on a different note|after that|afterwards|oh,? and|"
-         r"incidentally|unrelated(ly)?|while you're at it)\b.{0,60}\b(" + _EVERYDAY_EN + r")\b",
-         r"\b((et|puis|aussi),? (quel|quelle|quels|quelles|ou|comment|qu'|que|peux-tu)|au fait|rien a voir|"
-         r"autre chose|au passage|d'ailleurs|et sinon|sinon|pendant que tu y es|petite question)\b.{0,60}"
-         r"\b(" + _EVERYDAY_FR + r")\b"), 2.0,
+        r"by the way|btw|on another note|one more thing|on a different note|after that|afterwards|oh,? and|"
+        r"incidentally|unrelated(ly)?|while you're at it)\b.{0,60}\b(" + _EVERYDAY_EN + r")\b",
+        r"\b((et|puis|aussi),? (quel|quelle|quels|quelles|ou|comment|qu'|que|peux-tu)|au fait|rien a voir|"
+        r"autre chose|au passage|d'ailleurs|et sinon|sinon|pendant que tu y es|petite question)\b.{0,60}"
+        r"\b(" + _EVERYDAY_FR + r")\b"), 2.0,
      "asks a second, off-task question"),
     (rx(r"\b(poem|joke|story|email|e-mail|letter|note(?! de)|tweet|stock tip|which stock|card limit|credit limit|"
-         r"password|newsletter|" + _EVERYDAY_EN + r")\b",
-         r"\b(the )?(match|game) (last night|yesterday|tonight)", r"\b(gift|present) (idea|for my)",
-         r"\b(poeme|blague|histoire|courriel|e-mail|mail|lettre|quelle action|plafond|mot de passe|tweet|"
-         r"" + _EVERYDAY_FR + r")\b",
-         r"\b(le|du) match (d'hier|de ce soir|de demain)", r"\bidees? de cadeau", r"\bcadeau (pour|d'anniv)"),
+        r"password|newsletter|" + _EVERYDAY_EN + r")\b",
+        r"\b(the )?(match|game) (last night|yesterday|tonight)", r"\b(gift|present) (idea|for my)",
+        r"\b(poeme|blague|histoire|courriel|e-mail|mail|lettre|quelle action|plafond|mot de passe|tweet|"
+        r"" + _EVERYDAY_FR + r")\b",
+        r"\b(le|du) match (d'hier|de ce soir|de demain)", r"\bidees? de cadeau", r"\bcadeau (pour|d'anniv)"),
      1.5,
      "the second ask is off-task"),
 ]
