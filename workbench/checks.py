@@ -324,8 +324,10 @@ def with_reference_checks(expect: Any, reference: str) -> tuple[dict[str, Any], 
     current = parse_expect(expect) or {}
     have = current.get("number", [])
     known = {number_figure(item)[0].values for item in have}
-    found = [item for item in stated_figures(reference or "") if number_figure(item)[0].values not in known]
-    added = [f"states {number_figure(item)[0].text}" for item in found]
+    new = [(item, figure) for item in stated_figures(reference or "")
+           if (figure := number_figure(item)[0]).values not in known]
+    found = [item for item, _ in new]
+    added = [f"states {figure.text}" for _, figure in new]
     out = {**current, "number": [*have, *found]} if found else dict(current)
     named = current.get("cites", [])
     named_keys = {key for name in named for key in name_keys(name)}
