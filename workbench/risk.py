@@ -20,13 +20,13 @@ risquée", "highly risky"); an answer that opens on a level alone ("Low. The pay
 standing order.") gives that one; a level negated ("not high risk", "pas élevé"), listed among
 others ("low, medium or high risk"), asked ("is it high risk?") or rating a place or a class of
 customers ("a high-risk jurisdiction", "un pays à risque élevé", "high-risk customers", "les clients
-à haut risque") is not one. Two neighbouring levels joined ("Medium-High",
-"medium to high", "moyen à élevé", "between low and medium") are one rating between them; the whole
-scale ("low to high") is none. A labelled score without a word ("Risk score: 7/10", "Risk rating: 2
-out of 5", "Score de risque : 72/100") is read on the five levels: on a scale of 5 one level a
-point, on 10 or 100 one a fifth of the scale (7/10 medium-high, 9/10 high), on 3 low, medium, high;
-a word beside it ("8/10 (high)") wins. Only the answer is read, never the reasoning. Accents, case
-and curly apostrophes do not matter (engines.router.fold).
+à haut risque") is not one. Two neighbouring levels joined ("Medium-High", "medium to high", "moyen
+à élevé", "between low and medium") are one rating between them; the whole scale ("low to high") is
+none. A labelled score without a word ("Risk score: 7/10", "Risk rating: 2 out of 5", "Score de
+risque : 72/100") is read on the five levels: on a scale of 5 one level a point, on 10 or 100 one a
+fifth of the scale (7/10 medium-high, 9/10 high), on 3 low, medium, high; a word beside it ("8/10
+(high)") wins. Only the answer is read, never the reasoning. Accents, case and curly apostrophes do
+not matter (engines.router.fold).
 """
 
 from __future__ import annotations
@@ -109,9 +109,9 @@ _END = re.compile(r"(?:\bat the |\ben )(low|high|bas|haut)(?:er)?(?: end of the 
 # a RAG status, or an alert level, given as a colour: "RAG status: Red", "Niveau d'alerte : vert"
 _COLOUR = {"red": "high", "amber": "medium", "green": "low", "rouge": "high", "orange": "medium", "ambre": "medium",
            "vert": "low", "verte": "low"}
-_RAG = re.compile(r"\b(?:rag|r/a/g)(?:\s+(?:status|rating|score|statut))?|\bstatut\s+rag|\b(?:niveau d'alerte|"
-                  r"alert (?:level|status)|alerte)")
-_RAG_COLOUR = re.compile(r"(?:" + _RAG.pattern + ")" + _SET_OUT + "(" + "|".join(_COLOUR) + r")\b")
+_RAG = (r"\b(?:rag|r/a/g)(?:\s+(?:status|rating|score|statut))?|\bstatut\s+rag|\b(?:niveau d'alerte|"
+        r"alert (?:level|status)|alerte)")
+_RAG_COLOUR = re.compile(r"(?:" + _RAG + ")" + _SET_OUT + "(" + "|".join(_COLOUR) + r")\b")
 # the answer's first word a level, said on its own: "Low. The payment matches the standing order."
 _LEAD = re.compile(r"^[\W_]*" + _words(_READ, "(?:very|tres)") + r"(?:\s+(?:risk|risque))?[\s*_]*[.:!\u2014\u2013]")
 # a level that rates a place or a sector, not the transaction: "a high-risk jurisdiction", "un pays à
