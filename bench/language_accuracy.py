@@ -15,8 +15,7 @@ sys.path.insert(0, str(ROOT))
 
 from workbench.language import part_language  # noqa: E402
 
-SETS = ["language_eval.jsonl", "language_unseen.jsonl", "language_unseen2.jsonl", "language_unseen3.jsonl",
-        "language_unseen4.jsonl", "language_unseen5.jsonl"]
+SETS = sorted(p.name for p in (ROOT / "assets").glob("language_*.jsonl"))  # every labelled set of texts
 
 
 def main() -> None:

@@ -16,11 +16,9 @@ sys.path.insert(0, str(ROOT))
 
 from engines.router import ROUTES, classify  # noqa: E402
 
-SETS = ["router_dev.jsonl", "router_holdout.jsonl", "router_unseen.jsonl", "router_unseen2.jsonl",
-        "router_unseen3.jsonl", "router_unseen4.jsonl", "router_unseen5.jsonl",
-        "router_unseen6.jsonl", "router_unseen7.jsonl", "router_questions.jsonl", "router_questions2.jsonl",
-        "router_unseen8.jsonl", "router_one_task.jsonl", "router_one_task2.jsonl",
-        "router_unseen9.jsonl"]
+# the development set first, then every other labelled set of queries in assets/ (router_*.jsonl)
+SETS = ["router_dev.jsonl", *sorted(p.name for p in (ROOT / "assets").glob("router_*.jsonl")
+                                    if p.name != "router_dev.jsonl")]
 
 
 def load(name: str) -> list[dict]:

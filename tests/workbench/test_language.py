@@ -26,8 +26,7 @@ def test_labelled_set_is_big_enough_and_has_short_texts():
     assert sum(len(r["text"].split()) <= 3 for r in rows) >= 10  # short texts are the hard case
 
 
-@pytest.mark.parametrize("name", ["language_eval.jsonl", "language_unseen.jsonl", "language_unseen2.jsonl",
-                                  "language_unseen3.jsonl", "language_unseen4.jsonl", "language_unseen5.jsonl"])
+@pytest.mark.parametrize("name", sorted(p.name for p in ASSETS.glob("language_*.jsonl")))  # every labelled set
 def test_accuracy_at_least_95_percent(name):
     acc, misses = accuracy(name)
     assert acc >= 0.95, misses
