@@ -76,7 +76,8 @@ _VERDICT_LINE = re.compile(
     r"(?:mauvaises|inacceptables))" + _END + ")",
     re.IGNORECASE | re.MULTILINE)
 _EITHER = re.compile(r"\]\]\s*(?:or|ou|/)\s*$", re.IGNORECASE)  # a verdict offered as one of two
-_NTH = {"first": "1", "première": "1", "second": "2", "seconde": "2", "deuxième": "2"}
+# the answer named by its place or its letter ("the second one", "Answer B")
+_NTH = {"first": "1", "première": "1", "second": "2", "seconde": "2", "deuxième": "2", "a": "1", "b": "2"}
 ORDERS = ("A", "B")  # which system's answer is read first: one reading each
 MAX_JUDGE_CONCURRENCY = 8
 MAX_RULES_CHARS = 2000  # of the house rules a team gives the judge
@@ -124,9 +125,8 @@ def read_verdict(reply: str, first: str) -> str | None:
     said = found[-1]
     if _EITHER.search(reply, reply.rfind("\n", 0, said.start()) + 1, said.start()):
         return None  # "Verdict: [[1]] or [[2]], depending on…" names no one verdict
-    letter = (said.groupdict().get("l") or "").lower()
-    if n := said["n"] or (letter and str("ab".index(letter) + 1)) or (
-            said.groupdict().get("nth") and _NTH[said["nth"].lower()]):
+    named = said.groupdict().get("l") or said.groupdict().get("nth")
+    if n := said["n"] or (named and _NTH[named.lower()]):
         second = "B" if first == "A" else "A"
         return f"{first if n == '1' else second} better"
     return "Tie" if said["tie"] else "Both bad"
