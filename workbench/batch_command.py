@@ -22,12 +22,12 @@ from tqdm import tqdm
 
 from engines.base import GenerationParams, validation_problems
 from engines.cost import usd
+from workbench.agreement import figures_line, references_line, risk_line
 from workbench.batch_run import BatchRun, check_resumable
 from workbench.batch_store import latest_records, run_file, safe_run_name
 from workbench.breakdown import SLUGS, breakdown, breakdown_columns, experiments_of, parse_only
 from workbench.compare import MAX_CONCURRENCY, SYSTEMS, still_to_run
 from workbench.confidence import unsure_lines
-from workbench.differences import figures_line, references_line, risk_line
 from workbench.experiments import BUNDLED, ExperimentFileError, load_experiments
 from workbench.export import write_csv
 from workbench.judge_cost import estimate_line, judge_estimate

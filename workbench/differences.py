@@ -11,7 +11,6 @@ differences in speed and length.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -23,7 +22,7 @@ from workbench.confidence import unsure_cell
 from workbench.figures import unshared
 from workbench.language import SUPPORTED, part_language
 from workbench.references import uncited
-from workbench.risk import LEVELS, risk_level
+from workbench.risk import risk_level
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "mixed": "both languages"}
 SAME_WITHIN = 0.10  # two timings closer than this share of the slower are "about the same"
@@ -189,41 +188,6 @@ def _apart(rec: dict[str, Any], read: Callable[[dict[str, Any], dict[str, Any]],
     return bool(found[0] or found[1])
 
 
-def _agreement(records: list[dict[str, Any]], apart_in: Callable[[dict[str, Any]], bool | None]) -> dict[str, Any]:
-    """Over the experiments `apart_in` can weigh (not None): their number (`experiments`), how
-    many it finds alike (`same`), and the ids of those it finds apart (`apart`, in run order)."""
-    said = [(rec["experiment_id"], apart_in(rec)) for rec in records]
-    apart = [exp_id for exp_id, is_apart in said if is_apart]
-    same = sum(is_apart is False for _, is_apart in said)
-    return {"experiments": same + len(apart), "same": same, "apart": apart}
-
-
-def _agreement_text(found: dict[str, Any], where: str, apart_said: str, shown: int) -> str:
-    """_agreement in words: "of 24 experiments where both answers state figures, the same ones in
-    18; figures only one states in 6 (e.g. `e3`, `e7`, `e9`, …)"; "" when it weighed none."""
-    if not found["experiments"]:
-        return ""
-    text = (f"of {found['experiments']} experiment{'s' if found['experiments'] != 1 else ''} where both answers "
-            f"{where}, the same ones in {found['same']}")
-    if apart := found["apart"]:
-        text += f"; {apart_said} in {len(apart)} (e.g. {_examples(apart, shown)})"
-    return text
-
-
-def figures_agreement(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """How often a run's two answers state the same figures, over the experiments where both
-    answered, neither refused and each states a figure: their number (`experiments`), how many
-    state the same ones (`same`), and the ids of those where one states a figure the other does
-    not (`apart`, in run order)."""
-    return _agreement(records, figures_apart)
-
-
-def references_agreement(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """figures_agreement for the rules, standards and classes the answers cite by number
-    (references_apart)."""
-    return _agreement(records, references_apart)
-
-
 def figures_apart(rec: dict[str, Any]) -> bool | None:
     """Whether one of a comparison's two answers states a figure the other does not (True) or
     they state the same ones (False); None unless both answered, neither refused and each states
@@ -236,62 +200,6 @@ def references_apart(rec: dict[str, Any]) -> bool | None:
     that the other does not (True: "Stage 2" and "Stage 3") or they cite the same ones (False);
     None unless both answered, neither refused and each cites one."""
     return _apart(rec, _references_of)
-
-
-def figures_line(records: list[dict[str, Any]], shown: int = 3) -> str:
-    """figures_agreement in words: "of 24 experiments where both answers state figures, the same
-    ones in 18; figures only one states in 6 (e.g. `e3`, `e7`, `e9`, …)"; "" when no experiment
-    has two answers with figures."""
-    return _agreement_text(figures_agreement(records), "state figures", "figures only one states", shown)
-
-
-def references_line(records: list[dict[str, Any]], shown: int = 3) -> str:
-    """references_agreement in words: "of 12 experiments where both answers cite a rule or a class
-    by number, the same ones in 9; ones only one cites in 3 (e.g. `e3`, …)"; "" when none."""
-    return _agreement_text(references_agreement(records), "cite a rule or a class by number",
-                           "ones only one cites", shown)
-
-
-def _examples(ids: list[str], shown: int) -> str:
-    """The first `shown` experiment ids, as code, "…" after them when there are more."""
-    return ", ".join(f"`{e}`" for e in ids[:shown]) + (", …" if len(ids) > shown else "")
-
-
-def risk_agreement(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """How often a run's two answers rate a transaction's risk at the same level, over the
-    experiments where both answered, neither refused and each gives a level (workbench.risk):
-    their number (`experiments`), how many at the same level (`same`), and the ids of those where
-    each system rates it higher than the other (`higher`: {"A": [...], "B": [...]}, in run order),
-    and how many A rated at each level and B at each (`levels`: {A's level: {B's level: count}})."""
-    rank = {level: i for i, level in enumerate(LEVELS)}
-    out: dict[str, Any] = {"experiments": 0, "same": 0, "higher": {"A": [], "B": []},
-                           "levels": {a: dict.fromkeys(LEVELS, 0) for a in LEVELS}}
-    for rec in records:
-        levels = _levels(rec["system_a"], rec["system_b"]) if both_answered(rec) else None
-        if not levels or None in levels:
-            continue
-        out["experiments"] += 1
-        out["levels"][levels[0]][levels[1]] += 1
-        if levels[0] == levels[1]:
-            out["same"] += 1
-        else:
-            out["higher"]["A" if rank[levels[0]] > rank[levels[1]] else "B"].append(rec["experiment_id"])
-    return out
-
-
-def risk_line(records: list[dict[str, Any]], shown: int = 3) -> str:
-    """risk_agreement in words: "of 40 experiments where both answers rate the risk, the same
-    level in 31; A higher in 6 (e.g. `e3`, `e7`, `e9`, …), B higher in 3 (e.g. `e2`)" — which
-    system is the more wary; "" when no experiment has two answers that rate it."""
-    found = risk_agreement(records)
-    if not found["experiments"]:
-        return ""
-    text = (f"of {found['experiments']} experiment{'s' if found['experiments'] != 1 else ''} where both answers "
-            f"rate the risk, the same level in {found['same']}")
-    for key, ids in found["higher"].items():
-        if ids:
-            text += f"; {key} higher in {len(ids)} (e.g. {_examples(ids, shown)})"
-    return text
 
 
 def _figures(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str | None:
@@ -348,7 +256,7 @@ def answer_risk(res: dict[str, Any]) -> str | None:
     return None if res.get("refusal") else risk_level(res.get("response"))
 
 
-def _levels(a: dict[str, Any], b: dict[str, Any]) -> tuple[str | None, str | None] | None:
+def answer_levels(a: dict[str, Any], b: dict[str, Any]) -> tuple[str | None, str | None] | None:
     """answer_risk of each answer; None when one refused."""
     if a.get("refusal") or b.get("refusal"):
         return None
@@ -359,7 +267,7 @@ def _risk(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> str |
     """"Risk level: A rates it medium, B high." — the level each answer gives a transaction;
     "both rate it high" when they agree, "only B rates it (high)" when one gives none; None when
     neither does or one refused."""
-    levels = _levels(a, b)
+    levels = answer_levels(a, b)
     if not levels or levels == (None, None):
         return None
     if levels[0] == levels[1]:
@@ -397,7 +305,7 @@ def disagreements(rec: dict[str, Any]) -> list[str]:
     elif (not a.get("refusal") and (asked := question_language(rec)) in SUPPORTED
           and (a.get("answer_lang") == asked) != (b.get("answer_lang") == asked)):
         kinds.append("language")
-    if (levels := _levels(a, b)) and None not in levels and levels[0] != levels[1]:
+    if (levels := answer_levels(a, b)) and None not in levels and levels[0] != levels[1]:
         kinds.append("risk")
     scores = {all_passed(a), all_passed(b)}
     if None not in scores and len(scores) == 2:
@@ -413,19 +321,3 @@ def differ_on(kinds: list[str], apart: bool | None, cites_apart: bool | None = N
     one cites by number what the other does not (references_apart) — "refusal, figures", so that
     a table's filter box finds them; None when nothing."""
     return ", ".join([*kinds, *(["figures"] if apart else []), *(["references"] if cites_apart else [])]) or None
-
-
-def disagreement_line(records: list[dict[str, Any]]) -> str:
-    """How often a run's two answers disagree, per kind of disagreement: "in 12 of 190 experiments
-    both answered: refusal 5 · language 3 · checks 7" ("nowhere, in 3 experiments both
-    answered"); "" when no experiment has both answers."""
-    both = [rec for rec in records if both_answered(rec)]
-    if not both:
-        return ""
-    found = [disagreements(rec) for rec in both]
-    kinds = Counter(kind for kinds_of_one in found for kind in kinds_of_one)
-    answered = f"{len(both)} experiment{'s' if len(both) != 1 else ''} both answered"
-    if not kinds:
-        return f"nowhere, in {answered}"
-    return (f"in {sum(bool(k) for k in found)} of {answered}: "
-            + " · ".join(f"{kind} {n}" for kind, n in kinds.most_common()))

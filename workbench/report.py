@@ -18,19 +18,12 @@ from typing import Any
 import plotly.graph_objects as go
 from markdown_it import MarkdownIt
 
+from workbench.agreement import disagreement_line, figures_line, references_line, risk_agreement, risk_line
 from workbench.breakdown import breakdown, breakdown_columns
 from workbench.charts import run_figures
 from workbench.compare import SYSTEMS, both_answered, still_to_run
 from workbench.confidence import unsure_lines
-from workbench.differences import (
-    differences,
-    disagreement_line,
-    disagreements,
-    figures_line,
-    references_line,
-    risk_agreement,
-    risk_line,
-)
+from workbench.differences import differences, disagreements
 from workbench.judge_tally import judge_lines
 from workbench.notation import FORMULA
 from workbench.risk import LEVELS

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engines.adapters import AdapterChangesOff, AdapterInUse, UnknownAdapter
 from engines.base import ChatRequest, EngineError, GenerationParams, InvalidRequestError, validation_problems
+from workbench.agreement import figures_agreement, references_agreement, risk_agreement
 from workbench.batch_store import (
     REMOVED,
     latest_records,
@@ -36,7 +37,6 @@ from workbench.breakdown import SLUGS, breakdown, parse_only
 from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, new_experiment_id, system_b_request
 from workbench.confidence import chances_json, confidence_summary, read_back, unsure_figures
-from workbench.differences import figures_agreement, references_agreement, risk_agreement
 from workbench.experiment_runs import experiment_runs, question_runs
 from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.judge_tally import judges_compared, model_summary

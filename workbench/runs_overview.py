@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from engines.systems import NO_MODEL_CALL
+from workbench.agreement import figures_agreement, risk_agreement
 from workbench.batch_store import latest_records, saved_run_files
 from workbench.compare import SYSTEMS
-from workbench.differences import disagreements, figures_agreement, risk_agreement
+from workbench.differences import disagreements
 from workbench.judge_tally import by_model
 from workbench.model_judge import model_verdicts, model_verdicts_file, shown_model
 from workbench.summary import FIGURE_COLUMNS, summarize, system_figures

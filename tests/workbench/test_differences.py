@@ -1,4 +1,4 @@
-"""How the two systems differ on one comparison: disagreements first, then speed and length."""
+"""How the two systems differ on one comparison (disagreements first, then speed and length), and over a run."""
 
 from __future__ import annotations
 
@@ -8,20 +8,16 @@ from engines.base import ConfigurationError, EngineError, StreamStats
 from engines.systems import NO_MODEL_CALL
 from ui.batch_view import table_rows
 from ui.compare_view import differences_md
-from workbench.compare import Experiment, SystemRun, record
-from workbench.differences import (
-    differ_on,
-    differences,
-    disagreements,
+from workbench.agreement import (
     figures_agreement,
     figures_line,
-    question_language,
     references_agreement,
-    references_apart,
     references_line,
     risk_agreement,
     risk_line,
 )
+from workbench.compare import Experiment, SystemRun, record
+from workbench.differences import differ_on, differences, disagreements, question_language, references_apart
 from workbench.report import findings, run_report
 from workbench.summary import flat_rows
 

@@ -86,7 +86,8 @@ def test_the_next_to_judge_is_the_next_answered_by_both_without_a_verdict_going_
 
 
 def test_disagreements_first_brings_the_answers_that_disagree_most_then_run_order():
-    from workbench.differences import disagreement_line, disagreements
+    from workbench.agreement import disagreement_line
+    from workbench.differences import disagreements
 
     def varied(exp_id: str, **b_fields) -> dict:
         rec = _rec(exp_id)
