@@ -17,9 +17,8 @@ import queue
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import torch
 
@@ -42,31 +41,11 @@ from engines.confidence import TokenChance, answer_head, token_chances
 from engines.cost import time_cost
 from engines.detok import StopMatcher, incremental_decoder
 from engines.generate_batching import BatchScheduler
+from engines.local_load import Batching, LocalModelConfig, cpu_threads_for, find_adapters, load_weights, pick_device
 from engines.prompt import prompt_token_count, render_prompt
-from engines.quantization import Quantization, keep_log_readable, quantization_config
 from engines.reasoning import OPEN_TAG, ThinkSplitter, merge_pieces
 
 log = logging.getLogger(__name__)
-
-Batching = Literal["continuous", "generate"]
-
-
-@dataclass
-class LocalModelConfig:
-    """How to load System B's model."""
-
-    model: str  # Hub id or local directory
-    device: str = "auto"  # auto | cpu | cuda | cuda:N
-    quantization: Quantization = "none"
-    attn_implementation: str | None = None  # e.g. "sdpa", "flash_attention_2"
-    adapters: dict[str, str] = field(default_factory=dict)  # name -> directory or Hub id
-    discover_adapters: bool = True  # also load <model dir>/adapters/*
-    max_batch_size: int = 8  # 1 = plain one-at-a-time generation
-    batching: Batching = "continuous"  # or "generate": dynamic batching of model.generate
-    cuda_graphs: bool = True  # continuous batching on a GPU: replay decode steps as CUDA graphs
-    cpu_threads: int = 0  # on CPU, the model's intra-op threads; 0 = torch's default (every core)
-    revision: str | None = None
-    hourly_usd: float | None = None  # what the machine costs an hour: each answer gets a cost_usd
 
 
 class LocalFailure(EngineError):
@@ -76,49 +55,10 @@ class LocalFailure(EngineError):
     retryable = True
 
 
-def cpu_threads_for(requested: int, device: torch.device) -> int | None:
-    """The intra-op threads System B's worker thread computes on; None = torch's own setting.
-
-    Only on CPU, only when asked: decode steps run as fast on fewer threads (a small model's
-    products are too small to split, a large model's are bound by memory) and leave cores to the
-    web server, while prefills and large batches are faster on every core. README "Performance"
-    has the measured trade-off.
-    """
-    if requested < 0:
-        raise ConfigurationError(f"cpu threads must be 0 (torch's default) or more, not {requested}")
-    if device.type != "cpu" or not requested:
-        return None
-    return requested
-
-
-def pick_device(requested: str) -> torch.device:
-    if requested == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    device = torch.device(requested)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ConfigurationError(f"device {requested!r} was asked for but no CUDA GPU is visible")
-    return device
-
-
-def find_adapters(cfg: LocalModelConfig) -> dict[str, str]:
-    """The adapters loaded at start (name -> folder or Hub id): `adapters/*` beside a local model,
-    then those named in the configuration."""
-    found = {}
-    root = Path(cfg.model) / "adapters"
-    if cfg.discover_adapters and root.is_dir():
-        for path in sorted(root.iterdir()):
-            if (path / "adapter_config.json").is_file():
-                found[path.name] = str(path)
-    found.update(cfg.adapters)
-    return found
-
-
 class LocalEngine:
     """System B's model, served from this process."""
 
     def __init__(self, cfg: LocalModelConfig, name: str = "System B · local model") -> None:
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-
         self.cfg = cfg
         self.name = name
         # A local directory is shown by its name; absolute paths say nothing to a user.
@@ -126,24 +66,8 @@ class LocalEngine:
         self.device = pick_device(cfg.device)
         threads = cpu_threads_for(cfg.cpu_threads, self.device)
         self.dtype = torch.bfloat16 if self.device.type == "cuda" else torch.float32
-        keep_log_readable(cfg.quantization)  # before bitsandbytes is first imported (peft imports it)
         started = time.perf_counter()
-        try:
-            self.tokenizer = AutoTokenizer.from_pretrained(cfg.model, revision=cfg.revision)
-            kwargs: dict[str, Any] = {"dtype": self.dtype, "revision": cfg.revision}
-            quant = quantization_config(cfg.quantization, self.device)
-            if quant is not None:
-                kwargs["quantization_config"] = quant
-                on_gpu = self.device.type == "cuda"
-                kwargs["device_map"] = {"": self.device.index or 0} if on_gpu else {"": "cpu"}
-            if cfg.attn_implementation:
-                kwargs["attn_implementation"] = cfg.attn_implementation
-            model = AutoModelForCausalLM.from_pretrained(cfg.model, **kwargs)
-        except (OSError, ValueError) as exc:
-            raise ConfigurationError(f"could not load model {cfg.model!r}: {exc}") from exc
-        if quant is None:
-            model.to(self.device)
-        model.eval()
+        self.tokenizer, model, quantized = load_weights(cfg, self.device, self.dtype)
         self._adapter_info: dict[str, dict[str, Any]] = {}  # name -> its entry (source, rank…), as loaded
         self._adapter_lock = threading.Lock()  # one load or unload at a time
         if found := find_adapters(cfg):
@@ -163,7 +87,7 @@ class LocalEngine:
                       cpu_threads=threads)
         if self.batching == "continuous":
             self.scheduler = continuous.ContinuousScheduler(
-                model, cuda_graphs=cfg.cuda_graphs and quant is None, max_columns=self.context_length, **common)
+                model, cuda_graphs=cfg.cuda_graphs and not quantized, max_columns=self.context_length, **common)
         else:
             self.scheduler = BatchScheduler(model, **common)
         log.info("loaded %s on %s (%s, %s) in %.1fs; adapters: %s", cfg.model, self.device,

@@ -19,7 +19,7 @@ from typing import Any
 from tqdm import tqdm
 
 from engines.base import GenerationParams, param_bounds
-from engines.local import LocalModelConfig, find_adapters
+from engines.local_load import LocalModelConfig, find_adapters
 from workbench.export import write_csv
 from workbench.fren import (
     COST_METRIC,
