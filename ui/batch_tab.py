@@ -29,11 +29,12 @@ from ui.batch_view import (
 from ui.breakdown import breakdown_view, build_breakdown
 from ui.common import session_cancel, stopper
 from ui.compare_api import start_batch, unwritten_stops
-from ui.compare_single import carried_to_single, offered_examples
+from ui.compare_single import carried_to_single
 from ui.experiment_runs import picked_question, picked_run
 from ui.leaderboard import EVERY, build_leaderboard, only_of, only_options
 from ui.links import WHOLE_LINK, linked
 from ui.runs_overview import build_runs_overview, overview_view
+from ui.single_examples import offered_examples
 from workbench.batch_store import (
     latest_records,
     run_file,

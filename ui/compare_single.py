@@ -4,8 +4,6 @@ differ, verdicts (blind or not), and the log of the comparisons run in this brow
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -33,6 +31,7 @@ from ui.experiment_runs import build_experiment_runs, question_runs_view
 from ui.judging import VERDICT_PROMPT, VIEW_SIZE, give_verdict, judge_of
 from ui.model_judge import judge_choices, judged_single
 from ui.params import ORDER, control_values
+from ui.single_examples import EXAMPLE_LABEL, FROM_FILE, example_choices, with_example
 from workbench.blind import blind_left, is_blind_pending
 from workbench.checks import ExpectError, parse_expect, rechecked
 from workbench.compare import (
@@ -46,7 +45,7 @@ from workbench.compare import (
     with_earlier,
 )
 from workbench.experiment_runs import QUESTION_COLUMNS
-from workbench.experiments import MAX_REFERENCE_CHARS, ExperimentFileError, load_experiments
+from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.export import write_csv
 from workbench.history import MAX_KEPT
 from workbench.model_judge import MAX_RULES_CHARS
@@ -119,45 +118,6 @@ def chat_to_single(services: Services, history: list[Any]) -> tuple:
     gr.Info(f"Chat's last question is in Single's box, under the parameters it was asked with{on}.{alone} "
             "Compare asks both systems.")
     return (last.question, "", "", "", None, None, *control_values(params), CUSTOM, menu_value(services, adapter))
-
-
-def with_example(exp: Experiment, example: Experiment | None) -> Experiment:
-    """The ad hoc experiment with what the chosen example says of its question (its language,
-    expected route, category) while its query and transaction are still the example's; the
-    checks are the ones in the box, which picking the example filled in."""
-    if example is None or (exp.query, exp.transaction) != (example.query, example.transaction):
-        return exp
-    return replace(example, id=exp.id, expect=exp.expect)
-
-
-FROM_FILE = "file:"  # the picker's value of an example from the Batch tab's uploaded file: "file:row-2"
-
-
-def example_choices(examples: list[Experiment], file_examples: list[Experiment] | None = None,
-                    file_name: str = "") -> list[tuple[str, str]]:
-    """The example picker's choices: the experiments of the file uploaded under *Batch* first
-    (named by the file, their values FROM_FILE + id, so that a `row-2` of the file is no bundled
-    one), then the bundled set's."""
-    return [*((f"{file_name} · {e.id} · {e.query[:70]}", FROM_FILE + e.id) for e in file_examples or []),
-            *((f"{e.id} · {e.query[:70]}", e.id) for e in examples)]
-
-
-def offered_examples(path: str | None, examples: list[Experiment]) -> tuple[list[Experiment], Any]:
-    """The experiments of the file uploaded under *Batch* (`path`; None when it was cleared), kept
-    for this session, and the example picker offering them; a file that is not an experiment file
-    offers nothing more (running the batch says what is wrong with it)."""
-    try:
-        mine = load_experiments(Path(path)) if path else []
-    except (ExperimentFileError, OSError):
-        mine = []
-    if not mine:
-        return [], gr.update(choices=example_choices(examples), label=EXAMPLE_LABEL)
-    name = Path(str(path)).name
-    return mine, gr.update(choices=example_choices(examples, mine, name),
-                           label=f"Example from your file {name} ({len(mine)}) or the experiment set")
-
-
-EXAMPLE_LABEL = "Example from the experiment set (or from a file uploaded under Batch)"
 
 
 def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Experiment],

@@ -8,15 +8,8 @@ import json
 import gradio as gr
 import pytest
 
-from ui.compare_single import (
-    EXAMPLE_LABEL,
-    FROM_FILE,
-    ad_hoc_experiment,
-    carried_to_single,
-    example_choices,
-    offered_examples,
-    with_example,
-)
+from ui.compare_single import ad_hoc_experiment, carried_to_single
+from ui.single_examples import EXAMPLE_LABEL, FROM_FILE, example_choices, offered_examples, with_example
 from workbench.compare import Experiment
 
 

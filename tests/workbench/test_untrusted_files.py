@@ -365,7 +365,7 @@ def experiment_lines() -> list[dict]:
 def offered(experiments) -> None:
     """What the Batch and Single tabs do with an uploaded file's experiments before running them."""
     from ui.batch_tab import group_options
-    from ui.compare_single import example_choices
+    from ui.single_examples import example_choices
     from workbench.compare import Experiment
 
     assert all(isinstance(e, Experiment) and isinstance(e.query, str) and e.query.strip() for e in experiments)
