@@ -3,7 +3,7 @@
 REFUSAL holds the signals of an ask to commit a wrong — launder, structure, evade controls or
 sanctions, falsify or backdate, misstate accounts, bribe, impersonate, deceive an auditor, run a
 fraud scheme, manipulate a market, trade on inside information, hide assets, take over accounts,
-leak data, override the risk judgement, get away with it — each a (pattern, weight, reason) over
+leak data, destroy evidence, override the risk judgement, get away with it — each a (pattern, weight, reason) over
 folded text. ABOUT_A_WRONG is a question's framing (how others do it, what it is or costs, whether
 it is allowed, how to detect it, what to do when a customer asks for it), which excuses the words
 of a wrong unless DOING, an ask to act, is there too.
@@ -42,8 +42,7 @@ REFUSAL = [
         r"\bpasser pour (des|un|une) (honoraires|revenus|facture)",
         # "a plan to layer €300k through three exchanges"
         r"\b(" + _ASKS_EN + r"|plan to|give me|show me)\b.{0,40}\blayer(ing)?\b.{0,30}(\d|€|\$|£|money|funds|cash|"
-        r"proceeds)"), 3.0,
-        "asks for help laundering money"),
+        r"proceeds)"), 3.0, "asks for help laundering money"),
     (rx(r"\b(split|break up|divide|structure|smurf)\w*\b.{0,60}\b(deposit|cash|payment|transfer)s?",
         r"\b(decoup(?!age)|fractionn(?!ement)|divis(?!ion))\w*\b.{0,60}\b(depot|especes|versement|virement)",
         r"\b(below|under|sous) (the |le )?(reporting |declaration )?(threshold|seuil)",
@@ -65,8 +64,8 @@ REFUSAL = [
         r"\b(il me faut|il nous faut|j'ai besoin d'|fais-moi|prepare-moi|redige-moi)\b.{0,40}\bantidate",
         r"\b(" + _ASKS_FR + r"|ecris|redige|fais)\b" + _GAP_FR + r"\bantidat",
         r"\b(fake|forge|falsif|fabricat|doctor|counterfeit|made[- ]up|invented|bogus|phony|phoney|sham)\w*\b.{0,40}"
-        r"\b(invoice|document|statement|"
-        r"record|contract|payslip|receipt|id\b|passport|bill|certificate|proof|letter|date|signature)",
+        r"\b(invoice|document|statement|record|contract|payslip|receipt|id\b|passport|bill|certificate|proof|letter|"
+        r"date|signature)",
         r"\b(fausse?s?|faux|falsifi|antidat|fabriqu|bidon|invente|trafique)\w*\b.{0,40}\b(facture|document|releve|"
         r"contrat|bulletin|justificatif|piece|attestation|certificat|date|signature|fiche|lettre|bilan|avis|"
         r"passeport|carte d'identite)"), 3.0,
@@ -128,7 +127,12 @@ REFUSAL = [
         # "how do I make the missing €40k look like a timing difference?"
         r"\b(make|making)\b.{0,40}\b(missing|shortfall|loss|losses|gap|hole|deficit|theft|fraud|bribe|kickback|"
         r"cash|funds|money|payment|transfer)\b.{0,30}\b(look|appear|seem) (like|as|legitimate|normal)",
-        r"\bfaire (passer|croire)\b.{0,40}\b(manque|trou|ecart|perte|detournement)\b"), 3.0,
+        r"\bfaire (passer|croire)\b.{0,40}\b(manque|trou|ecart|perte|detournement)\b",
+        r"\b(tweak|adjust|alter|massage|fudge|doctor|edit|smooth|inflate|pad|touch up|bump up)\w*\b.{0,50}"
+        r"\b(returns?|performance|track record|nav|valuations?)\b.{0,60}\bso (that )?(we|it|they|the fund|our fund)\b"
+        r".{0,10}\b(beat|outperform|look better|top)",
+        r"\b(modifi|ajust|retouch|arrang|gonfl|embelli|liss)\w*\b.{0,50}\b(performances?|rendements?|valorisations?|"
+        r"valeurs? liquidatives?)\b.{0,60}\bpour (battre|surperformer|faire mieux que|que (le fonds|nous) batt)"), 3.0,
      "asks to misstate the accounts"),
     (rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(bribe|pay off|grease|kick ?back|backhander|pay (a |the |some )?"
         r"(customs |tax |government |public |local |port |city |police )?(official|officer|inspector|minister|judge|"
@@ -146,7 +150,7 @@ REFUSAL = [
         r"account|persona|identity)",
         r"\b(write|draft|compose|send|create|craft|make|build)\w*\b.{0,30}\b(phishing|spoofed) (email|e-mail|message|"
         r"sms|text|page|site|website)",
-        r"\b(ecri|redig|envo|compos|cree|fabriqu|fai)\w*\b.{0,60}\b(en (me |te |se |nous )?faisant passer pour|"
+        r"\b(ecri|redig|envo|compos|cree|fabriqu|fai)\w*\b.{0,60}\b((en )?(me |te |se |nous )?faisant passer pour|"
         r"usurp\w*)",
         r"\b(ecri|redig|envo|compos|cree|fabriqu|fai)\w*\b.{0,30}\b(e-?mail|message|sms|page|site) de phishing",
         r"\bin (my \w+'s|someone else's|somebody else's|another person's|his|her|their) name\b.{0,80}"
@@ -216,6 +220,10 @@ REFUSAL = [
         r"offer) (is )?(announce|made public|goes public)",
         r"\b(achet|vend|shorter)\w*\b.{0,60}\bavant (l'annonce|que soit annonce\w*) (de l'opa|de la fusion|du "
         r"rachat|de l'offre|de l'acquisition|de l'ope)",
+        r"\b(buy|sell|short|trade|exercise|time)\b.{0,60}\b(before|ahead of) the (news|offer|bid|deal|merger|takeover|"
+        r"announcement|results)\b.{0,30}\b(leaks|gets out|is leaked)",
+        r"\b(achet|vend|exerc)\w*\b.{0,60}\bavant que (l'offre|la fusion|l'info\w*|la nouvelle|l'opa)\b.{0,10}"
+        r"\b(fuite|ne fuite|sorte|soit (rendue )?publique)",
         r"\bbefore (it is|it's|they are|they're|"
         r"the (results|news) (are|is)) (made )?public\b",
         r"\b(leaked|early|advance|non-?public)\b.{0,40}\b(earnings|results|numbers|figures)\b.{0,60}"
@@ -261,10 +269,20 @@ REFUSAL = [
         r"mot de passe|password|credentials|login details|identifiants|codes d'acces)\b.{0,50}"
         r"\b(client|customer|user|holder|titulaire)"), 2.5,
         "asks to leak personal or internal data"),
+    # evidence made to vanish before an inspection, asked or ordered (not "Can we delete old emails before the audit?")
+    (rx(r"\bmake (the |this |that |these |those )?(alerts?|flags?|case|evidence) (disappear|go away|vanish)",
+        r"(^|[.;:!?]\s*|\bplease |\bjust |\bhelp (me|us) (to )?|\bhow (do|can) (i|we) )(delete|erase|wipe|destroy|"
+        r"shred|remove|hide|get rid of)\b.{0,40}\b(alerts?|evidence|records?|trail|logs?|e-?mails?|files?)\b.{0,50}"
+        r"\b(before|ahead of) (the |our |their )?(audit|inspection|inspectors?|examiners?|regulators?|investigat\w*)",
+        r"(^|[.;:!?]\s*|\baide[- ]moi a |\baidez[- ]nous a |\bcomment )(supprim|effac|detrui|cach|dissimul|"
+        r"fai\w* disparaitre)\w*\b.{0,40}\b(preuves?|traces?|documents?|dossiers?|e-?mails?|fichiers?|ecritures?)\b"
+        r".{0,50}\b(avant|pendant) (l'|la |le )?(inspection|controle|audit|visite|enquete|acpr|amf)"), 3.0,
+     "asks to destroy or hide evidence"),
     (rx(r"\b(ignore|override|bypass|disregard|forget)\b.{0,30}\b(your|the|all)?\s*(risk|compliance|"
         r"aml|kyc)?\s*(rules|controls|policy|policies|instructions|judgement|judgment|checks)",
         r"\b(delete|remove|clear|close|dismiss|suppress)\b.{0,20}\b(the |this )?(alert|flag|alarm|case)\b",
-        r"\b(supprime|efface|ferme|classe sans suite)\w*\b.{0,20}\b(l'|cette |le )?(alerte|signalement)",
+        r"\b(supprime|efface|ferme|classe sans suite|faire disparaitre|fais disparaitre)\w*\b.{0,20}"
+        r"\b(l'|cette |le |les |ces )?(alerte|signalement)",
         # "mark this alert as a false positive and close it, the client is the CEO's cousin"
         r"(^|[.;:!?]\s*|\bplease |\bjust |\bcan you |\bhelp me )(mark|classify|flag|label|close|clear|treat)\b.{0,30}"
         r"\bfalse positive\b.{0,80}\b(friend|cousin|brother|"

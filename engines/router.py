@@ -5,12 +5,12 @@ Routes (contract in ARCHITECTURE.md):
 - ``explicit_refusal``: the user asks for help to launder, structure, evade controls or sanctions,
   falsify or backdate documents, misstate accounts, pay or hide a bribe, impersonate someone or
   use their identity, deceive an auditor or a regulator, run a fraud scheme, manipulate a market,
-  trade on inside information, hide assets from creditors, take over accounts, leak data, override
-  the risk judgement, or get away with a wrong ("...without getting caught"). Checked first: a
-  forbidden ask wins over everything else; a question about such a wrong ("How can we prevent
-  spoofing?", "What counts as inside information under MAR?", "How do criminals launder money
-  through real estate?") is no ask to commit it, unless the message also asks to act ("help me
-  do the same", an order, "the best way to").
+  trade on inside information, hide assets from creditors, take over accounts, leak data, destroy
+  evidence before an inspection, override the risk judgement, or get away with a wrong ("...without
+  getting caught"). Checked first: a forbidden ask wins over everything else; a question about
+  such a wrong ("How can we prevent spoofing?", "What counts as inside information under MAR?",
+  "How do criminals launder money through real estate?") is no ask to commit it, unless the
+  message also asks to act ("help me do the same", an order, "the best way to").
 - ``mixed_intent``: a risk or compliance task plus a second, different ask in the same message:
   a verb that starts a task of its own ("...and write a poem"; not "...and recommend whether to
   escalate", whose object is the task's), or one that may go on with the task ("...and give me")
@@ -116,6 +116,12 @@ GOVERNANCE = [
         r"\b(signaux d'alerte|indicateurs|indices|schemas)\b.{0,10}\b(typiques|courants|principaux|classiques|"
         r"frequents|habituels)", r"\b(principaux|grands) (signaux d'alerte|indicateurs|schemas)"), 1.5,
      "asks about the signs of a wrong in general"),
+    # a kind of financial crime named as a subject: "Explain CEO fraud", "la fraude au président"
+    (rx(r"\b(ceo|invoice|payment|card|wire|mortgage|insurance|investment|romance|authori[sz]ed push payment) fraud",
+        r"\bfraude (au president|a la facture|au faux fournisseur|aux virements|a la carte|documentaire|fiscale)",
+        r"\b(money laundering|insider (trading|dealing)|market (abuse|manipulation)|ponzi|phishing|tax evasion|"
+        r"terrorist financing|blanchiment|delit d'initie|abus de marche|manipulation de cours|hameconnage|"
+        r"financement du terrorisme|fraude fiscale|evasion fiscale)\b"), 1.0, "names a kind of financial crime"),
     # how often a control runs is a policy question, even of a "risk assessment" or a "high-risk customer"
     (rx(r"\bhow (often|frequently)\b", r"\bat what (frequency|interval)", r"\ba quelle (frequence|periodicite)",
         r"\btous les combien", r"\bperiodicite\b"), 2.0, "asks how often a control runs"),
@@ -176,15 +182,16 @@ _EVERYDAY_EN = r"restaurant|dinner|lunch|breakfast|cook|cooking|recipe|bake|baki
     r"formula 1|olympics|horoscope|puppy|kitten|my (new )?(dog|cat|pet)|gaming laptop|laptop|video game|" \
     r"smartphone|headphones|guitar|piano|violin|knitting|gardening|fix my car|repair my car|my cv|my resume|" \
     r"cover letter|my homework|my essay|menu|vegetarian|vegan|meal plan|" \
-    r"horses? (racing|race|should|to bet|to back)|derby|bet on|board game|bottle of wine|good wine|wine for|mascot"
+    r"horses? (racing|race|should|to bet|to back)|derby|bet on|board game|bottle of wine|good wine|wine for|mascot|" \
+    r"capital city|capital of (?!the|a|an|our|its|their|this|your|\d)[a-z]+|who won|pub quiz|trivia"
 _EVERYDAY_FR = r"restaurant|diner|dejeuner|cuisin\w*|recette|gateau|mayonnaise|crepes?|pizza|pates|dessert|cocktail|" \
     r"film|serie|netflix|podcast|chanson|paroles|livre a lire|roman|salle de sport|musculation|footing|" \
-    r"course a pied|jogging|marathon|yoga|vacances|hotel|road trip|itineraire|ce week-end|idees de sortie|quel temps|" \
+    r"course a pied|jogging|marathon|yoga|vacances|hotel|road trip|itineraire|ce week-end|quel temps|" \
     r"mariage|anniversaire|meteo|temps qu'il fera|foot|football|rugby|tennis|golf|ligue des champions|" \
     r"coupe du monde|ligue 1|jeux olympiques|horoscope|chiot|chaton|mon (chien|chat)|ordinateur portable|" \
     r"jeu video|smartphone|guitare|piano|violon|tricot|jardinage|ma voiture|quel cheval|paris sportifs|parier|" \
     r"mon cv|mon curriculum|lettre de motivation|mes devoirs|ma dissertation|menu|vegetarien|vegan|vegetalien|" \
-    r"cadeau|pot de depart|" \
+    r"cadeau|pot de depart|idees? de sortie|capitale (de la |de l'|du |des |d')|qui a gagne|quiz|" \
     r"jeu de societe|bouteille de vin|bon vin|mascotte|serie policiere"
 
 # a word that joins a further ask on, and up to 25 characters before its verb
@@ -220,8 +227,9 @@ SECOND_ASK = [
     # a compliance question uses too: a name "match", capital "flight", "gift" policies, "vol" as theft)
     (rx(r"\b((and|also|then),? (what|which|where|who|how|can you|could you|will|is|are|do|does|should|any)|"
         r"by the way|btw|on another note|one more thing|on a different note|after that|afterwards|oh,? and|"
-        r"incidentally|unrelated(ly)?|while you're at it)\b.{0,60}\b(" + _EVERYDAY_EN + r")\b",
-        r"\b((et|puis|aussi),? (quel|quelle|quels|quelles|ou|comment|qu'|que|peux-tu)|au fait|rien a voir|"
+        r"incidentally|unrelated(ly)?|separately|on an unrelated note|changing the subject|while you're at it)\b"
+        r".{0,60}\b(" + _EVERYDAY_EN + r")\b",
+        r"\b((et|puis|aussi),? (quel|quelle|quels|quelles|ou|comment|qu'|que|peux-tu)|au fait|rien a voir|sans rapport|"
         r"autre chose|au passage|d'ailleurs|et sinon|sinon|pendant que tu y es|petite question)\b.{0,60}"
         r"\b(" + _EVERYDAY_FR + r")\b"), 2.0,
      "asks a second, off-task question"),
