@@ -157,23 +157,16 @@ def judge_replies(name: str) -> dict:
             "missed": len(rows) - right - misread}
 
 
+# each reading and the labelled sets it is measured on: every file of assets/ whose name begins so
+# (refusal_eval, refusal_unseen, refusal_unseen2, …), in name order, each a key of the JSON line
+READINGS = {"refusal_": refusals, "risk_": risk_levels, "figures_eval": figures_stated,
+            "figures_pairs_eval": figures_unshared, "references_eval": references_cited,
+            "judge_replies_eval": judge_replies}
+
+
 def main() -> None:
-    figures = {"refusal": refusals("refusal_eval.jsonl"), "refusal_unseen": refusals("refusal_unseen.jsonl"),
-               "refusal_unseen2": refusals("refusal_unseen2.jsonl"),
-               "refusal_unseen3": refusals("refusal_unseen3.jsonl"),
-               "risk_level": risk_levels("risk_eval.jsonl"),
-               "risk_level_unseen": risk_levels("risk_unseen.jsonl"),
-               "risk_level_unseen2": risk_levels("risk_unseen2.jsonl"),
-               "risk_level_unseen3": risk_levels("risk_unseen3.jsonl"), "figures": figures_stated("figures_eval.jsonl"),
-               "figures2": figures_stated("figures_eval2.jsonl"), "figures3": figures_stated("figures_eval3.jsonl"),
-               "unshared_figures": figures_unshared("figures_pairs_eval.jsonl"),
-               "unshared_figures2": figures_unshared("figures_pairs_eval2.jsonl"),
-               "unshared_figures3": figures_unshared("figures_pairs_eval3.jsonl"),
-               "references": references_cited("references_eval.jsonl"),
-               "references2": references_cited("references_eval2.jsonl"),
-               "judge_verdict": judge_replies("judge_replies_eval.jsonl"),
-               "judge_verdict2": judge_replies("judge_replies_eval2.jsonl"),
-               "judge_verdict3": judge_replies("judge_replies_eval3.jsonl")}
+    figures = {path.stem: read(path.name) for prefix, read in READINGS.items()
+               for path in sorted((common.ROOT / "assets").glob(prefix + "*.jsonl"))}
     print(json.dumps(figures))
 
 

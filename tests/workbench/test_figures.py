@@ -9,6 +9,8 @@ import pytest
 
 from workbench.figures import figures, stated_figures, states, unshared, unshared_places
 
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+
 
 def _read(text: str) -> list[tuple[str, tuple[float, ...]]]:
     return [(f.text, f.values) for f in figures(text)]
@@ -213,14 +215,13 @@ def answer_reading():
     return answer_reading
 
 
-@pytest.mark.parametrize("name", ["figures_eval.jsonl", "figures_eval2.jsonl", "figures_eval3.jsonl"])
+@pytest.mark.parametrize("name", sorted(p.name for p in ASSETS.glob("figures_eval*.jsonl")))
 def test_the_labelled_sets_of_answers_are_read_figure_for_figure(answer_reading, name):
     read = answer_reading.figures_stated(name)
     assert read["n"] >= 30 and read["answers_right"] == 1.0, read
 
 
-@pytest.mark.parametrize("name", ["figures_pairs_eval.jsonl", "figures_pairs_eval2.jsonl",
-                                  "figures_pairs_eval3.jsonl"])
+@pytest.mark.parametrize("name", sorted(p.name for p in ASSETS.glob("figures_pairs_eval*.jsonl")))
 def test_the_labelled_pairs_have_the_figures_only_one_states_told_apart(answer_reading, name):
     read = answer_reading.figures_unshared(name)
     assert read["n"] >= 12 and read["pairs_right"] == 1.0, read

@@ -40,6 +40,8 @@ from workbench.model_judge import (
     record_model_verdict,
 )
 
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+
 
 class ScriptedJudge:
     """An engine whose reply is `script(request)`: what a judge model would write."""
@@ -399,10 +401,9 @@ def test_two_judges_of_a_run_are_set_against_each_other_where_both_judged(tmp_pa
                                          "and 2 more")
 
 
-@pytest.mark.parametrize("name", ["judge_replies_eval.jsonl", "judge_replies_eval2.jsonl",
-                                  "judge_replies_eval3.jsonl"])
+@pytest.mark.parametrize("name", sorted(p.name for p in ASSETS.glob("judge_replies_eval*.jsonl")))
 def test_the_labelled_sets_of_judge_replies_are_read_and_none_misread(name):
-    path = Path(__file__).resolve().parents[2] / "assets" / name
+    path = ASSETS / name
     rows = [json.loads(line) for line in path.open(encoding="utf-8")]
     said = {"1": "A better", "2": "B better", "tie": "Tie", "both bad": "Both bad", None: None}
     assert len(rows) >= 24 and sum(r["verdict"] is None for r in rows) >= 3

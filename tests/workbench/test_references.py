@@ -10,6 +10,8 @@ import pytest
 
 from workbench.references import cited, name_keys, uncited, uncited_places
 
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+
 
 def test_each_name_is_cited_once_as_first_written_in_order():
     text = ("Under IFRS 9 the loan moves from Stage 2 to Stage 3 (stage 3 loans are impaired); see Articles 8 "
@@ -65,10 +67,10 @@ def test_a_standard_joined_to_its_number_is_the_same_name_and_the_pandemic_is_no
     assert cited("Since COVID-19, defaults doubled under IFRS 9.") == ["IFRS 9"]
 
 
-@pytest.mark.parametrize("name", ["references_eval.jsonl", "references_eval2.jsonl"])
+@pytest.mark.parametrize("name", sorted(p.name for p in ASSETS.glob("references_eval*.jsonl")))
 def test_the_labelled_set_is_read_name_for_name(name):
     assert cited("Le prêt est classé en niveau 2 ; le risque est au niveau 3.") == ["niveau 2"]
-    path = Path(__file__).resolve().parents[2] / "assets" / name
+    path = ASSETS / name
     rows = [json.loads(line) for line in path.open(encoding="utf-8")]
     assert len(rows) >= 20 and {r["lang"] for r in rows} == {"en", "fr"}
     wrong = [(r["text"], sorted(set(name_keys(r["text"])) ^ {k for label in r["cites"] for k in name_keys(label)}))

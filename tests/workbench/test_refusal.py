@@ -12,8 +12,7 @@ from workbench.refusal import is_refusal
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
 
-@pytest.mark.parametrize("name", ["refusal_eval.jsonl", "refusal_unseen.jsonl", "refusal_unseen2.jsonl",
-                                  "refusal_unseen3.jsonl"])
+@pytest.mark.parametrize("name", sorted(p.name for p in ASSETS.glob("refusal_*.jsonl")))
 def test_the_labelled_sets_are_told_apart_without_false_alarms(name):
     rows = [json.loads(line) for line in (ASSETS / name).open(encoding="utf-8")]
     assert len(rows) >= 30 and {r["lang"] for r in rows} == {"en", "fr"}
