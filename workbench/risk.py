@@ -14,19 +14,21 @@ at a moderate level", a verdict's label with a level alone after it: "Overall: �
 élevée", a table's "| **Overall** | **Medium** |", or a verb: "I would rate this medium to high",
 "Je qualifierais ce risque de moyen"; "the risk is clearly elevated", "the risk appears minimal",
 "le risque est jugé modéré"; a RAG status or an alert level given as a colour, "RAG status: Amber",
-"Niveau d'alerte : vert"; the end of the scale, "at the low end of the risk scale"), else the first
-level put before "risk" ("high-risk", "a high level of risk") or said of the transaction ("peu
-risquée", "highly risky"); an answer that opens on a level alone ("Low. The payment matches the
-standing order.") gives that one; a level negated ("not high risk", "pas élevé"), listed among
+"Niveau d'alerte : vert", "treat it as an amber alert"; a verdict of "risky"; the end of the scale,
+"at the low end of the risk scale"), else the first level put before "risk" ("high-risk", "a high
+level of risk") or said of the transaction ("peu risquée", "highly risky"); an answer that opens on
+a level alone ("Low. The payment matches the standing order.", or "Amber.") gives that one; a level
+negated ("not high risk", "pas élevé", "ce n'est pas une opération à risque élevé"), listed among
 others ("low, medium or high risk"), asked ("is it high risk?") or rating a place or a class of
 customers ("a high-risk jurisdiction", "un pays à risque élevé", "high-risk customers", "les clients
 à haut risque") is not one. Two neighbouring levels joined ("Medium-High", "medium to high", "moyen
 à élevé", "between low and medium") are one rating between them; the whole scale ("low to high") is
 none. A labelled score without a word ("Risk score: 7/10", "Risk rating: 2 out of 5", "Score de
 risque : 72/100") is read on the five levels: on a scale of 5 one level a point, on 10 or 100 one a
-fifth of the scale (7/10 medium-high, 9/10 high), on 3 low, medium, high; a word beside it ("8/10
-(high)") wins. Only the answer is read, never the reasoning. Accents, case and curly apostrophes do
-not matter (engines.router.fold).
+fifth of the scale (7/10 medium-high, 9/10 high), on 3 low, medium, high, and so is a place on a
+scale named in words ("On a five-point scale I'd place this at 4", "sur une échelle de 1 à 5… 4"); a
+word beside it ("8/10 (high)") wins. Only the answer is read, never the reasoning. Accents, case and
+curly apostrophes do not matter (engines.router.fold).
 """
 
 from __future__ import annotations
@@ -84,7 +86,8 @@ _LABELLED_FR = re.compile(r"\brisque(?:\s+globale?)?(?:\s+(?:de\s+|d')\w+)?" + _
 # "high-risk", "low risk", "à haut risque", "faible risque", "a high level of risk", "peu risquée"
 _BEFORE = re.compile(r"\b" + _words(_READ, "(?:very|tres)") + r"(?:\s*-\s*|\s+)(?:(?:level|degree)\s+of\s+)?"
                      r"(?:risk|risque)\b")
-_RISKY = {"peu": "low", "tres": "high", "highly": "high", "very": "high"}
+_RISKY = {"peu": "low", "tres": "high", "highly": "high", "very": "high", "risky": "high", "risquee": "high",
+          "risque": "high"}
 _RISKY_SAID = re.compile(r"\b(peu|tres|highly|very) (?:risky|risquee?s?)\b")  # "peu risquée", "highly risky"
 # "Overall: 🟠 Medium", "Verdict : élevé" — a verdict's label and a level alone after it
 # (a table's row too: "| **Overall** | **Medium** |")
@@ -93,7 +96,8 @@ _VERDICT_LABELS = "overall|verdict|conclusion|evaluation|assessment|rating|class
     "level of concern|concern level|concern|alert level|alert|niveau d'alerte|niveau de vigilance|alerte|vigilance"
 _VERDICT = re.compile(r"\b(?:overall(?:\s+(?:rating|assessment))?|" + _VERDICT_LABELS + ")"
                       r"(?:\s+(?:du|de la|de l'|des|of the|for the|of this|for this)\s*\w+)?" + _SET_OUT
-                      + _words(_READ, "(?:very|tres)") + r"(?=[\s*_]*(?:[.;,:!()|\u2014\u2013-]|\n|$))")
+                      + _words({**_READ, "risky": "", "risquee": "", "risque": ""}, "(?:very|tres)")
+                      + r"(?=[\s*_]*(?:[.;,:!()|\u2014\u2013-]|\n|$))")
 # a rating said with a verb: "I would rate this medium to high", "I'd classify it as low"
 _RATED = re.compile(r"(?<!not )(?<!n't )(?<!never )\b(?:rate|rated|classify|classified|grade|graded)\s+"
                     r"(?:(?:this|that|the)\s+(?:transfer|wire|payment|transaction|deposit|withdrawal|one|case)|this|that|it)?"
@@ -111,9 +115,11 @@ _COLOUR = {"red": "high", "amber": "medium", "green": "low", "rouge": "high", "o
            "vert": "low", "verte": "low"}
 _RAG = (r"\b(?:rag|r/a/g)(?:\s+(?:status|rating|score|statut))?|\bstatut\s+rag|\b(?:niveau d'alerte|"
         r"alert (?:level|status)|alerte)")
-_RAG_COLOUR = re.compile(r"(?:" + _RAG + ")" + _SET_OUT + "(" + "|".join(_COLOUR) + r")\b")
+_RAG_COLOUR = re.compile(r"(?:(?:" + _RAG + ")" + _SET_OUT + r"|\b(?=(?:red|amber|green) (?:alert|status|rating)\b))"
+                         r"(" + "|".join(_COLOUR) + r")\b")
 # the answer's first word a level, said on its own: "Low. The payment matches the standing order."
-_LEAD = re.compile(r"^[\W_]*" + _words(_READ, "(?:very|tres)") + r"(?:\s+(?:risk|risque))?[\s*_]*[.:!\u2014\u2013]")
+_LEAD = re.compile(r"^[\W_]*" + _words(_READ | _COLOUR, "(?:very|tres)")
+                   + r"(?:\s+(?:risk|risque))?[\s*_]*[.:!\u2014\u2013]")
 # a level that rates a place or a sector, not the transaction: "a high-risk jurisdiction", "un pays à
 # haut risque", "vers un pays à risque élevé"
 _PLACE_AFTER = re.compile(r"^(?:\s*-\s*|\s+)(?:risk|risque)?\s*(?:jurisdiction|countr|sector|industr|area|region|"
@@ -123,8 +129,13 @@ _PLACE_BEFORE = re.compile(r"\b(?:pays|juridictions?|secteurs?|zones?|regions?|j
                            r"sectors?|clients|clienteles?|dossiers clients|customers)\s+(?:a|au|de|d'|with)?\s*"
                            r"(?:\w+\s+)?$")
 # within its sentence: "Is it legitimate? No. Risk: high." rates it high
-_NEGATED = re.compile(r"\b(?:not|no|never|isn't|is not|n'est pas|pas|non|ni|aucun|aucune)[^\w.!?;\n]+"
-                      r"(?:\w+[^\w.!?;\n]+)?$")
+_NEGATION = r"\b(?:not|no|never|isn't|is not|n'est pas|pas|non|ni|aucun|aucune)[^\w.!?;\n]+"
+# the words that may stand between a negation and the level it negates, beyond one word of any kind:
+# "n'est pas une opération à risque élevé", "not a particularly high-risk transfer"
+_FILLER = r"(?:an?|the|une?|d'une?|de|d'|a|at|en|of|very|tres|particularly|particulierement|especially|really|" \
+    r"vraiment|operation|transaction|transfer|wire|payment|deposit|virement|paiement|depot|dossier|case|cas|risk|" \
+    r"risque)"
+_NEGATED = re.compile(_NEGATION + r"(?:(?:\w+[^\w.!?;\n]+)?|(?:" + _FILLER + r"[^\w.!?;\n]+){0,4})$")
 _LISTED = re.compile(r"\b(?:" + _ANY + r")\s*(?:,|/|\bor\b|\bou\b|\bto\b|\ba\b|-)\s*(?:\w+\s*,?\s*)?$")
 _AFTER_LISTED = re.compile(r"^\s*(?:,|/|\bor\b|\bou\b|\bto\b|\ba\b|-)\s*(?:very\s+|tres\s+)?(?:" + _ANY
                            + r")\b")
@@ -144,7 +155,12 @@ _SCORE = re.compile(r"(?:\brisk(?:\s+(?:level|rating|score|assessment))?|\b(?:sc
                     r"(\d+(?:[.,]\d+)?)\s*(?:/|\bout\s+of\b|\bsur\b)\s*(\d+)\b"
                     r"(?![^\w.!?;\n]{0,8}(?:(?:very|tres)\s+)?(?:" + _ANY + r")\b)")
 _SCALES = (3, 5, 10, 100)
+_SCALE_WORDS = {"three": "3", "five": "5", "ten": "10", "trois": "3", "cinq": "5", "dix": "10"}
+_PLACED = re.compile(r"\b(?:on|sur) (?:a|an|une) (3|5|10|100|three|five|ten)[- ]point (?:risk )?scale\b[^.!?;\n]{0,30}?"
+                     r"\b(?:at|as|a)\s+(\d+)\b(?!\s*%)"
+                     r"|\bsur une echelle de (?:1|0) a (3|5|10|100)\b[^.!?;\n]{0,30}?\b(?:a|en|note|de)\s+(\d+)\b")
 _WORTH_READING = re.compile("risk|risque|rate|classif|grade|qualifi|\\brag\\b|r/a/g|end of the|de l'echelle|"
+                            "point scale|sur une echelle|alert|amber|green|red\\b|"
                             + _VERDICT_LABELS)  # a rating that may be here
 
 
@@ -186,7 +202,7 @@ def risk_level(answer: str | None) -> str | None:
     answer gives (see the module's docstring); None when it gives none."""
     text = fold(answer or "").strip()
     if lead := _LEAD.match(_RANGE.sub(_joined, text[:80])):
-        return _READ[lead.group(1)]
+        return _READ.get(lead.group(1)) or _COLOUR[lead.group(1)]
     if not _WORTH_READING.search(text):
         return None
     text = _RANGE.sub(_joined, text)
@@ -197,8 +213,10 @@ def risk_level(answer: str | None) -> str | None:
             word = min(found, key=lambda m: m.start()).group(1)
             return _READ.get(word) or _RISKY.get(word) or _COLOUR[word]
         if pattern[0] is _LABELLED_EN:  # no level word labelled: a labelled score, before "a high-risk …"
-            scores = [m for m in _SCORE.finditer(text) if not _ASKED.match(text[m.end():m.end() + 60])]
-            level = next(filter(None, (_from_score(*m.groups()) for m in scores)), None)
+            scores = [m.groups() for m in _SCORE.finditer(text) if not _ASKED.match(text[m.end():m.end() + 60])]
+            placed = [[g for g in m.groups() if g] for m in _PLACED.finditer(text)]  # (scale, score)
+            scores += [(score, _SCALE_WORDS.get(scale, scale)) for scale, score in placed]
+            level = next(filter(None, (_from_score(score, scale) for score, scale in scores)), None)
             if level:
                 return level
     return None

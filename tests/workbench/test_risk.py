@@ -151,8 +151,7 @@ def test_a_score_that_is_not_a_rating_gives_none(answer):
     assert risk_level(answer) is None
 
 
-@pytest.mark.parametrize("name", ["risk_eval.jsonl", "risk_unseen.jsonl", "risk_unseen2.jsonl",
-                                  "risk_unseen3.jsonl"])
+@pytest.mark.parametrize("name", sorted(p.name for p in ASSETS.glob("risk_*.jsonl")))
 def test_the_labelled_sets_of_answers_as_models_set_them_out(name):
     rows = [json.loads(line) for line in (ASSETS / name).open(encoding="utf-8")]
     assert len(rows) >= 30 and sum(r["level"] is None for r in rows) >= 2
@@ -200,4 +199,22 @@ def test_ratings_the_labelled_set_taught(answer, level):
     ("Rate limits apply to this API.", None),
 ])
 def test_ratings_the_second_labelled_set_taught(answer, level):
+    assert risk_level(answer) == level
+
+
+# what the fifth labelled set found unread or misread, in other words
+@pytest.mark.parametrize(("answer", "level"), [
+    ("Verdict: risky. Hold the payment.", "high"),
+    ("Verdict: not risky.", None),
+    ("On a ten-point scale I'd put it at 8.", "medium-high"),
+    ("Sur une échelle de 1 à 5, je le note à 2.", "low-medium"),
+    ("On a five-point scale the risk sits at 2% of assets.", None),  # a share, not a place on the scale
+    ("We should handle this as an amber alert.", "medium"),
+    ("There is one red flag: the round amount.", None),
+    ("Green: the payee and the amount match the contract.", "low"),
+    ("Orange is the customer's mobile operator; the payment is routine.", None),
+    ("Il ne s'agit pas d'un virement à risque élevé. Risque : faible.", "low"),
+    ("This is not a particularly high-risk transfer; risk: medium.", "medium"),
+])
+def test_ratings_the_fifth_labelled_set_taught(answer, level):
     assert risk_level(answer) == level
