@@ -51,8 +51,8 @@ _VERDICT = re.compile(r"\[\[\s*(?:(?:(?:answer|réponse)\s*)?(?P<n>[12])|(?:answ
 # the verdict line said another way: "Verdict: [1]", "**Verdict:** Answer 2", "Verdict: tie.", "Verdict: 1 —
 # answer 1 is more accurate", "Verdict: Answer 2 is better", "Verdict : réponse 1", "Verdict: Neither",
 # "Verdict final : réponse 1", "Verdict: I prefer answer 1", "Verdict: the second answer is better",
-# "Verdict: both are acceptable", "Verdict: neither is better" (a tie); not "Verdict: 1 or 2", "Verdict:
-# Answer 1 is worse", "Verdict: Answer 2 is more misleading"
+# "Verdict: both are acceptable", "Verdict: neither is better", "Verdict: Draw", "match nul" (a tie); not
+# "Verdict: 1 or 2", "Verdict: Answer 1 is worse", "Verdict: Answer 2 is more misleading"
 _LABEL_RX = r"^\W*(?:final\s+)?verdict(?:\s+final)?\W*"
 _LABEL = re.compile(_LABEL_RX, re.IGNORECASE)
 _ENDS = r"\W*$|[\s\]*_]*[—–(:;,.-]"  # the verdict said alone, or what follows it set apart
@@ -66,16 +66,22 @@ _ONE = (r"(?:(?:i\s+prefer|je\s+préfère)\s+)?(?:(?:(?:the\s+|la\s+)?(?:answer|
         r"|(?:the\s+|la\s+)?(?P<nth>first|second|première|seconde|deuxième)(?:\s+(?:answer|one|réponse))?)")
 _VERDICT_LINE = re.compile(
     _LABEL_RX + r"(?:" + _ONE + r"(?=" + _ENDS + r"|" + _BETTER + r")"
-    r"|(?P<tie>(?:it(?:'s|\s+is)\s+)?(?:a\s+)?tie|equal|equally\s+good|égalité|ex[\s-]?aequo|"
+    r"|(?P<tie>(?:it(?:'s|\s+is)\s+)?(?:a\s+)?(?:tie|draw)|equal|equally\s+good|égalité|ex[\s-]?aequo|match\s+nul|"
     r"both(?:\s+answers)?\s+are\s+(?:acceptable|good|fine|correct|"
     r"equally\s+good|equivalent)|(?:answer\s+)?1\s+and\s+(?:answer\s+)?2\s+are\s+(?:equally\s+good|equivalent|"
     r"the\s+same)|neither\s+is\s+better|les\s+deux\s+(?:se\s+valent|sont\s+équivalentes))" + _END +
-    r"|(?P<bad>both[ _-]?bad|both\s+are\s+(?:bad|unacceptable|wrong)|neither(?:\s+answer)?(?:\s+is\s+(?:acceptable|"
+    r"|(?P<bad>both[ _-]?bad|both(?:\s+answers)?\s+are\s+(?:bad|unacceptable|wrong|incorrect)|"
+    r"neither(?:\s+answer)?(?:\s+is\s+(?:acceptable|"
     r"good|correct|right))?|aucune(?:\s+des\s+deux|\s+réponse)?(?:\s+n'est\s+(?:acceptable|correcte|"
-    r"satisfaisante))?|les\s+deux\s+sont\s+"
-    r"(?:mauvaises|inacceptables))" + _END + ")",
+    r"satisfaisante))?|les\s+deux(?:\s+réponses)?\s+sont\s+"
+    r"(?:mauvaises|inacceptables|fausses|erronées|incorrectes))" + _END + ")",
     re.IGNORECASE | re.MULTILINE)
 _EITHER = re.compile(r"\]\]\s*(?:or|ou|/)\s*$", re.IGNORECASE)  # a verdict offered as one of two
+# both answers named in brackets and then judged together: "[[Answer 1]] and [[Answer 2]] are equally good"
+_TOGETHER = re.compile(r"\]\]\s*(?:and|et|&)\s*$", re.IGNORECASE)
+_SAID_OF_BOTH = re.compile(r"\W*(?:are|sont)\s+(?:(?P<tie>equally\s+good|equivalent|the\s+same|both\s+(?:fine|good|"
+                           r"acceptable)|aussi\s+bonnes|équivalentes)|(?P<bad>both\s+(?:bad|wrong|unacceptable)|"
+                           r"equally\s+(?:bad|wrong)|toutes\s+deux\s+(?:fausses|mauvaises)))", re.IGNORECASE)
 # the answer named by its place or its letter ("the second one", "Answer B")
 _NTH = {"first": "1", "première": "1", "second": "2", "seconde": "2", "deuxième": "2", "a": "1", "b": "2"}
 ORDERS = ("A", "B")  # which system's answer is read first: one reading each
@@ -123,8 +129,12 @@ def read_verdict(reply: str, first: str) -> str | None:
     if not found:
         return None
     said = found[-1]
-    if _EITHER.search(reply, reply.rfind("\n", 0, said.start()) + 1, said.start()):
+    line_start = reply.rfind("\n", 0, said.start()) + 1
+    if _EITHER.search(reply, line_start, said.start()):
         return None  # "Verdict: [[1]] or [[2]], depending on…" names no one verdict
+    if _TOGETHER.search(reply, line_start, said.start()):  # "[[1]] and [[2]] are equally good"
+        together = _SAID_OF_BOTH.match(reply, said.end())
+        return None if not together else "Tie" if together["tie"] else "Both bad"
     named = said.groupdict().get("l") or said.groupdict().get("nth")
     if n := said["n"] or (named and _NTH[named.lower()]):
         second = "B" if first == "A" else "A"

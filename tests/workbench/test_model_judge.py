@@ -146,6 +146,14 @@ def test_a_verdict_line_names_the_system_whichever_answer_was_read_first():
     ("Verdict : aucune des deux n'est correcte.", "Both bad"),
     ("Verdict: answer 2 is clearly better.", "B better"),
     ("Verdict: [[2]] or [[tie]], hard to say.", None),  # offered as one of two
+    # what the fourth set taught
+    ("Verdict: it's a draw.", "Tie"),
+    ("Verdict : match nul, les deux citent l'article.", "Tie"),
+    ("Verdict: both answers are incorrect.", "Both bad"),
+    ("Verdict : les deux réponses sont erronées.", "Both bad"),
+    ("Verdict: [[1]] and [[2]] are equivalent.", "Tie"),  # both named, then judged together
+    ("Verdict: [[Answer 1]] and [[Answer 2]] are both wrong.", "Both bad"),
+    ("Verdict: [[1]] and [[2]] both cite the rule, but 2 is clearer.", None),  # neither said of both
 ])
 def test_a_verdict_line_said_in_other_words_is_read_when_it_names_one_verdict(reply, verdict):
     assert read_verdict(f"Both cite the rule.\n{reply}", first="A") == verdict
