@@ -44,6 +44,13 @@ _PATTERNS = [
     rf"\bI(?:{_A}m| am) not (?:able|allowed|permitted) to {_DECLINED}",
     r"\bnot (?:able|allowed|permitted) to (?:help|assist) with\b",
     r"\bthis (?:request|would) (?:is|be) (?:illegal|against (?:the )?(?:law|policy))",
+    # "That's a request I have to turn down", "I'll have to turn this down", "that's off-limits for me"
+    rf"\b(?:a request|something|one) I (?:have to|must|need to|{_A}ll have to|will have to) "
+    r"(?:turn down|decline|refuse)",
+    rf"\bI(?: must| have to| need to|{_A}ll have to| will have to|{_A}m going to) turn (?:it|this|that|this one|"
+    r"(?:this|that|your) request) down",
+    rf"\b(?:that|this|it)(?:{_A}s| is) off[- ]limits\b",
+    rf"\bI (?:don{_A}t|do not) (?:help|assist) (?:with|anyone|people|clients|customers)\b",
     # French
     rf"\bje ne (?:peux|pourrai|vais) (?:pas|en aucun cas|absolument pas) (?:vous |t{_A})?{_REFUSE_FR}",
     rf"\bje ne (?:vous |t{_A})?(?:aiderai|assisterai|fournirai|communiquerai|rédigerai|répondrai) pas",
@@ -51,7 +58,11 @@ _PATTERNS = [
     rf"\bje (?:refuse|dois refuser|me vois contraint de refuser)(?: d(?:e |{_A})(?:vous |y |t{_A})?{_REFUSE_FR}|"
     r" (?:cette|votre|ta) demande|\s*[.:,;!—–-]|\s*$)",
     rf"\b(?:impossible pour moi|je ne saurais) (?:de )?(?:vous |t{_A}|te )?{_REFUSE_FR}",
-    r"\b(?:cette|votre|ta) (?:demande|requête|question) (?:sort du|dépasse le) cadre de ce que je (?:peux|puis|"
+    # "Je dois décliner", "je décline cette demande"
+    r"\bje (?:dois|vais devoir|préfère|me vois contraint de|me dois de) décliner|"
+    r"\bje décline (?:cette|votre|ta) demande",
+    r"\b(?:cette|votre|ta) (?:demande|requête|question) (?:(?:sort du|dépasse le) cadre de|dépasse) ce que je "
+    r"(?:peux|puis|"
     r"suis en mesure de) (?:faire|accepter|traiter)",
     rf"\b(?:ce (?:type|genre) d{_A}aide|ce (?:type|genre) de (?:demande|chose)|cette aide|cela|ceci) m{_A}est "
     r"(?:interdite?|impossible)(?=\s*(?:[.,;:!—–-]|$))",

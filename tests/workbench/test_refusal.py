@@ -16,7 +16,8 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets"
 def test_the_labelled_sets_are_told_apart_without_false_alarms(name):
     rows = [json.loads(line) for line in (ASSETS / name).open(encoding="utf-8")]
     assert len(rows) >= 30 and {r["lang"] for r in rows} == {"en", "fr"}
-    assert sum(r["refusal"] for r in rows) * 2 == len(rows)
+    refusals = sum(r["refusal"] for r in rows)
+    assert min(refusals, len(rows) - refusals) >= len(rows) // 3  # both kinds, neither a token few
     false_alarms = [r["text"] for r in rows if is_refusal(r["text"]) and not r["refusal"]]
     missed = [r["text"] for r in rows if r["refusal"] and not is_refusal(r["text"])]
     assert not false_alarms
@@ -58,6 +59,12 @@ def test_the_labelled_sets_are_told_apart_without_false_alarms(name):
     "I will not be drafting a backdated contract.",
     "You want the KYC check skipped, which I cannot help with.",
     "Votre demande n'est pas quelque chose à laquelle je peux donner suite.",
+    # what the fifth set taught
+    "I'll have to turn this request down: it would hide the beneficial owner.",
+    "Something I must decline, I'm afraid — backdating is forgery.",
+    "That is off-limits: I don't assist with evading sanctions.",
+    "Je vais devoir décliner : ce serait un délit d'initié.",
+    "Votre requête dépasse ce que je peux faire.",
 ])
 def test_refusals_in_words_the_set_taught(text):
     assert is_refusal(text)
@@ -84,6 +91,9 @@ def test_refusals_in_words_the_set_taught(text):
     "Cela m'est impossible à dire sans l'historique ; risque moyen.",
     "I won't be recommending an escalation: the risk is low.",
     "The client asked for a loan, which I can't assess without his income.",
+    "I don't help matters by guessing; the risk is medium.",
+    "Off-limits sectors in the policy include crypto mixers; the risk here is high.",
+    "Ce virement dépasse ce que je peux estimer sans historique, mais le risque semble élevé.",
     "",
 ])
 def test_answers_that_only_sound_like_refusals(text):
