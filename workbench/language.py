@@ -164,15 +164,35 @@ def _lone_vote(votes: dict[str, int]) -> str:
     return "en" if en else "fr"
 
 
+# a line that is a statement of its own: no list marker, table row or heading before it, a full stop or
+# an exclamation mark after it (a question on a line of its own is most often the user's, quoted)
+_SENTENCE_LINE = re.compile(r"^(?![\s>]*(?:[-*+•|#]|\d+[.)]\s))[^\n]*[.!]\s*$")
+
+
+def _lines_apart(paragraph: str) -> bool:
+    """Whether a paragraph of statements one a line says them in one language and then in the other
+    ("Risk: medium.\nRisque : moyen."): two runs of lines, each in one language. A list, a table, a
+    line that is a question or has no end punctuated, or a line of the other language between two
+    of the first (a sentence quoted in a reasoning) is none."""
+    lines = [line for line in paragraph.splitlines() if line.strip()]
+    if len(lines) < 2 or not all(_SENTENCE_LINE.match(line) for line in lines):
+        return False
+    said = [lang for lang in map(_prose_language, lines) if lang != "und"]
+    runs = [lang for i, lang in enumerate(said) if i == 0 or lang != said[i - 1]]
+    return len(runs) == 2
+
+
 @lru_cache(maxsize=128)  # records and chat turns are built again at each update (keys are whole texts)
 def part_language(text: str) -> str:
-    """"en", "fr", "mixed" (paragraphs in both, as System B's bilingual refusal), "und" (too short
-    or too mixed within a paragraph to call) or "none" (no text). A paragraph that is only a
-    formula, a code block or a quotation is not one that could be in the answer's language."""
+    """"en", "fr", "mixed" (paragraphs in both, as System B's bilingual refusal, or one paragraph's
+    lines said in one and then the other: _lines_apart), "und" (too short or too mixed within a
+    paragraph to call) or "none" (no text). A paragraph that is only a formula, a code block or a
+    quotation is not one that could be in the answer's language."""
     if not text.strip():
         return "none"
     text = _own_words(text)
-    found = [_prose_language(p) for p in re.split(r"\n\s*\n", text) if p.strip()]
-    if len(set(found) - {"und"}) > 1:
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    found = [_prose_language(p) for p in paragraphs]
+    if len(set(found) - {"und"}) > 1 or any(_lines_apart(p) for p in paragraphs):
         return "mixed"
     return found[0] if len(found) == 1 else _prose_language(text)  # one paragraph: already known

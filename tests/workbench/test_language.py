@@ -109,3 +109,15 @@ def test_a_paragraph_is_read_as_one_so_reasoning_that_drafts_a_french_sentence_t
     assert part_language(reasoning) == "en"
     assert part_language("The transfer is on hold pending documents.\n\nLe virement est suspendu dans "
                          "l'attente des justificatifs.") == "mixed"
+
+
+def test_a_paragraph_that_says_it_line_by_line_in_one_language_then_the_other_is_mixed():
+    from workbench.language import part_language
+
+    assert part_language("Risk: medium.\nRisque : moyen.") == "mixed"
+    assert part_language("The payment is on hold.\nPlease send the invoice.\nLe paiement est suspendu.") == "mixed"
+    # one language a line, but not two runs: a sentence quoted in a reasoning, a question on its own line
+    assert part_language("The user wrote this.\nLe client demande un justificatif.\nI should answer in French.") == "en"
+    assert part_language("Okay, the user asks in French.\nQuel est le ratio de levier ?") == "en"
+    # a list is read as one text, as before
+    assert part_language("- Risk: medium.\n- Risque : moyen.\n- Le client est connu.") == "fr"
