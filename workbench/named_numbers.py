@@ -24,7 +24,7 @@ from workbench import units
 
 _WORDS = (
     r"articles?|art\.|recommendations?|recommandations?|rules?|règles?|sections?|paragraphs?|paragraphes?|alinéas?|"
-    r"annex(?:es)?|annexes?|chapters?|chapitres?|tiers?|stages?|pillars?|piliers?|categor(?:y|ies)|"
+    r"annex(?:es)?|annexes?|chapters?|chapitres?|tiers?|stages?|stades?|pillars?|piliers?|categor(?:y|ies)|"
     r"catégories?|ifrs|ias|ifric|asc|amld|psd|dsp|crd|crr|mifid|ucits|opcvm|"
     r"cac|dax|mdax|sbf|ftse|s&p|stoxx|nasdaq|nikkei|russell|ibex|asx|tsx|bel|psi|nifty"
 )
@@ -32,7 +32,7 @@ _WORDS = (
 PLURALS = {"articles": "article", "recommendations": "recommendation", "recommandations": "recommandation",
            "rules": "rule", "règles": "règle", "sections": "section", "paragraphs": "paragraph",
            "paragraphes": "paragraphe", "alinéas": "alinéa", "annexes": "annex", "chapters": "chapter",
-           "chapitres": "chapitre", "stages": "stage", "pillars": "pillar", "piliers": "pilier",
+           "chapitres": "chapitre", "stages": "stage", "stades": "stade", "pillars": "pillar", "piliers": "pilier",
            "categories": "category", "catégories": "catégorie", "tiers": "tier"}
 _PLURALS = "|".join(PLURALS) + "|(?-i:Levels)"
 # the standards written joined to their number too: "AMLD5", "PSD2"

@@ -28,6 +28,7 @@ _WORDS = {
     "annex": "annex", "annexes": "annex", "annexe": "annex", "chapter": "chapter", "chapters": "chapter",
     "chapitre": "chapter", "chapitres": "chapter", "tier": "tier", "tiers": "tier", "category": "tier",
     "categories": "tier", "catégorie": "tier", "catégories": "tier", "stage": "stage", "stages": "stage",
+    "stade": "stage", "stades": "stage",
     "pillar": "pillar", "pillars": "pillar", "pilier": "pillar", "piliers": "pillar", "level": "level",
     "niveau": "level", "dsp": "psd", "opcvm": "ucits",
 }

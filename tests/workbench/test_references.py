@@ -31,6 +31,7 @@ def test_each_name_is_cited_once_as_first_written_in_order():
     ("la DSP 2", "PSD 2"),
     ("Regulation (EU) No 575/2013", "le règlement n° 575/2013"),
     ("FATF Recommendation 16", "la Recommandation 16 du GAFI"),
+    ("a Stage 2 loan", "un prêt en stade 2"),
 ])
 def test_one_name_written_two_ways_is_cited_by_both(first, second):
     only_first, only_second, both = uncited(first, second)
@@ -76,3 +77,10 @@ def test_the_labelled_set_is_read_name_for_name(name):
     wrong = [(r["text"], sorted(set(name_keys(r["text"])) ^ {k for label in r["cites"] for k in name_keys(label)}))
              for r in rows]
     assert [w for w in wrong if w[1]] == []
+
+
+def test_a_french_stage_is_a_name_only_with_its_number():
+    from workbench.figures import distinct_figures
+
+    assert [f.text for f in distinct_figures("À ce stade, 2 dossiers restent ouverts.")] == ["2"]
+    assert [f.text for f in distinct_figures("Les stades 1 et 2 couvrent 95 % du portefeuille.")] == ["95 %"]
