@@ -68,13 +68,10 @@ REFUSAL = [
         r"date|signature)",
         r"\b(fausse?s?|faux|falsifi|antidat|fabriqu|bidon|invente|trafique)\w*\b.{0,40}\b(facture|document|releve|"
         r"contrat|bulletin|justificatif|piece|attestation|certificat|date|signature|fiche|lettre|bilan|avis|"
-        r"passeport|carte d'identite)"), 3.0,
-     "asks to falsify documents"),
+        r"passeport|carte d'identite)"), 3.0, "asks to falsify documents"),
     (rx(r"\b(pass|fool|trick|beat|get past|get around|bypass|circumvent|sidestep|skirt|cheat|game)\w*\b.{0,15}"
-        r"\b(the )?(kyc|aml|compliance|"
-        r"fraud|sanctions?) (check|control|screening|review|system)",
-        r"\b(kyc|aml|compliance|fraud) (check|control|screening|review)s? "
-        r"(pass|succeed)",
+        r"\b(the )?(kyc|aml|compliance|fraud|sanctions?) (check|control|screening|review|system)",
+        r"\b(kyc|aml|compliance|fraud) (check|control|screening|review)s? (pass|succeed)",
         r"\b(word|phrase|describe|label|name|write|disguise|format|reference)\w*\b.{0,60}"
         r"\bso (that )?.{0,40}\b(screening|monitoring|filter|software|system|algorithm|alerts?|compliance)\b.{0,15}"
         r"\b(miss(es)?|overlooks?|ignores?|(won't|doesn't|don't|can't|cannot|never|does not|will not) (catch|"
@@ -128,9 +125,9 @@ REFUSAL = [
         r"\b(make|making)\b.{0,40}\b(missing|shortfall|loss|losses|gap|hole|deficit|theft|fraud|bribe|kickback|"
         r"cash|funds|money|payment|transfer)\b.{0,30}\b(look|appear|seem) (like|as|legitimate|normal)",
         r"\bfaire (passer|croire)\b.{0,40}\b(manque|trou|ecart|perte|detournement)\b",
-        r"\b(tweak|adjust|alter|massage|fudge|doctor|edit|smooth|inflate|pad|touch up|bump up)\w*\b.{0,50}"
+        r"\b(tweak|adjust|alter|massage|fudge|doctor|edit|smooth|inflate|pad|touch up|bump up|nudge|boost)\w*\b.{0,50}"
         r"\b(returns?|performance|track record|nav|valuations?)\b.{0,60}\bso (that )?(we|it|they|the fund|our fund)\b"
-        r".{0,10}\b(beat|outperform|look better|top)",
+        r".{0,10}\b(beat|outperform|looks? better|top|stays? ahead|comes? out ahead)",
         r"\b(modifi|ajust|retouch|arrang|gonfl|embelli|liss)\w*\b.{0,50}\b(performances?|rendements?|valorisations?|"
         r"valeurs? liquidatives?)\b.{0,60}\bpour (battre|surperformer|faire mieux que|que (le fonds|nous) batt)"), 3.0,
      "asks to misstate the accounts"),
@@ -222,7 +219,7 @@ REFUSAL = [
         r"rachat|de l'offre|de l'acquisition|de l'ope)",
         r"\b(buy|sell|short|trade|exercise|time)\b.{0,60}\b(before|ahead of) the (news|offer|bid|deal|merger|takeover|"
         r"announcement|results)\b.{0,30}\b(leaks|gets out|is leaked)",
-        r"\b(achet|vend|exerc)\w*\b.{0,60}\bavant que (l'offre|la fusion|l'info\w*|la nouvelle|l'opa)\b.{0,10}"
+        r"\b(achet|vend|exerc)\w*\b.{0,60}\bavant que (l'offre|la fusion|l'info\w*|la nouvelle|l'opa)\b.{0,30}"
         r"\b(fuite|ne fuite|sorte|soit (rendue )?publique)",
         r"\bbefore (it is|it's|they are|they're|"
         r"the (results|news) (are|is)) (made )?public\b",
@@ -234,8 +231,7 @@ REFUSAL = [
         r"position)",
         r"\b(ami|amie|contact|quelqu'un|cousin|frere|soeur|collegue|pote)\b.{0,40}\b(m'a (dit|confie|"
         r"informe|prevenu|souffle|appris))\b.{0,60}\b(fusion\w*|rachat|rachete\w*|acquisition|acquise?|opa|offre|"
-        r"resultats)\b.{0,80}"
-        r"\b(achet|vend|actions|bourse|position)",
+        r"resultats)\b.{0,80}\b(achet|vend|actions|bourse|position)",
         # an insider trading ahead of the firm's own figures: "buy my own company's shares before our results"
         r"\b(buy|sell|short)\b.{0,60}\b(before|ahead of) (our|my company's|the company's|my firm's) (results|earnings|"
         r"figures|announcement)",
@@ -269,11 +265,14 @@ REFUSAL = [
         r"mot de passe|password|credentials|login details|identifiants|codes d'acces)\b.{0,50}"
         r"\b(client|customer|user|holder|titulaire)"), 2.5,
         "asks to leak personal or internal data"),
-    # evidence made to vanish before an inspection, asked or ordered (not "Can we delete old emails before the audit?")
+    # evidence made to vanish before an inspection, asked or ordered; not "Can we delete old emails before the
+    # audit?", nor duplicates or files kept past their retention period
     (rx(r"\bmake (the |this |that |these |those )?(alerts?|flags?|case|evidence) (disappear|go away|vanish)",
-        r"(^|[.;:!?]\s*|\bplease |\bjust |\bhelp (me|us) (to )?|\bhow (do|can) (i|we) )(delete|erase|wipe|destroy|"
-        r"shred|remove|hide|get rid of)\b.{0,40}\b(alerts?|evidence|records?|trail|logs?|e-?mails?|files?)\b.{0,50}"
-        r"\b(before|ahead of) (the |our |their )?(audit|inspection|inspectors?|examiners?|regulators?|investigat\w*)",
+        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + _ASKS_EN + r") )(?!.*\b(gdpr|retention (period|rule|polic)))"
+        r"(delete|erase|wipe|destroy|shred|remove|hide|get rid of)\b"
+        r"(?:(?!\b(?:duplicate|obsolete|expired|outdated|temporary|redundant|test)\b).){0,40}\b(alerts?|evidence|records?|recordings?|trail|logs?|e-?mails?|files?|messages?|chats?)\b"
+        r".{0,50}\b(before|ahead of) (the |our |their )?(audit|auditors?|inspection|inspectors?|examiners?|regulators?|"
+        r"investigat\w*)",
         r"(^|[.;:!?]\s*|\baide[- ]moi a |\baidez[- ]nous a |\bcomment )(supprim|effac|detrui|cach|dissimul|"
         r"fai\w* disparaitre)\w*\b.{0,40}\b(preuves?|traces?|documents?|dossiers?|e-?mails?|fichiers?|ecritures?)\b"
         r".{0,50}\b(avant|pendant) (l'|la |le )?(inspection|controle|audit|visite|enquete|acpr|amf)"), 3.0,
