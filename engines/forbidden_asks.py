@@ -268,7 +268,7 @@ REFUSAL = [
     # evidence made to vanish before an inspection, asked or ordered; not "Can we delete old emails before the
     # audit?", nor duplicates or files kept past their retention period
     (rx(r"\bmake (the |this |that |these |those )?(alerts?|flags?|case|evidence) (disappear|go away|vanish)",
-        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + _ASKS_EN + r") )(?!.*\b(gdpr|retention (period|rule|polic)))"
+        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + _ASKS_EN + r") )(?!.{0,200}\b(gdpr|retention (period|rule|polic)))"
         r"(delete|erase|wipe|destroy|shred|remove|hide|get rid of)\b"
         r"(?:(?!\b(?:duplicate|obsolete|expired|outdated|temporary|redundant|test)\b).){0,40}\b(alerts?|evidence|records?|recordings?|trail|logs?|e-?mails?|files?|messages?|chats?)\b"
         r".{0,50}\b(before|ahead of) (the |our |their )?(audit|auditors?|inspection|inspectors?|examiners?|regulators?|"
