@@ -40,7 +40,9 @@ PIECES = {"newlines": "\n", "blank lines with spaces": " \n", "spaces": " ", "op
           "lists of names": "Stages 1, 2, ", "RAG labels": "RAG status: ",
           "file ratings": "Cotation du dossier : ", "French ratings": "qualifie ce risque de ",
           "signed currencies": "-$1 ", "dashes": "–", "questions about wrongs": "how do criminals launder ",
-          "orders": ". Route ", "copy asks": "fraudsters help me do "}
+          "orders": ". Route ", "copy asks": "fraudsters help me do ", "asks to delete": "how to delete ",
+          "negations": "not a ", "scales in words": "on a five-point scale at ", "verdicts of risky": "Verdict: risky ",
+          "lines in two languages": "Risk: medium.\nRisque : moyen.\n"}
 READERS = {"safe_markdown": safe_markdown, "marked_answer": lambda text: marked_answer(text, "It is 1."),
            "unshared_places": lambda text: unshared_places(text, "It is 1."),
            "part_language": lambda text: part_language.__wrapped__(text),  # not its cache

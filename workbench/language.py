@@ -166,6 +166,7 @@ def _lone_vote(votes: dict[str, int]) -> str:
 
 # a line that is a statement of its own: no list marker, table row or heading before it, a full stop or
 # an exclamation mark after it (a question on a line of its own is most often the user's, quoted)
+_MOST_LINES = 12  # a reply said twice in one paragraph is short; a longer run of lines is read as one text
 _SENTENCE_LINE = re.compile(r"^(?![\s>]*(?:[-*+•|#]|\d+[.)]\s))[^\n]*[.!]\s*$")
 
 
@@ -175,7 +176,7 @@ def _lines_apart(paragraph: str) -> bool:
     line that is a question or has no end punctuated, or a line of the other language between two
     of the first (a sentence quoted in a reasoning) is none."""
     lines = [line for line in paragraph.splitlines() if line.strip()]
-    if len(lines) < 2 or not all(_SENTENCE_LINE.match(line) for line in lines):
+    if not 2 <= len(lines) <= _MOST_LINES or not all(_SENTENCE_LINE.match(line) for line in lines):
         return False
     said = [lang for lang in map(_prose_language, lines) if lang != "und"]
     runs = [lang for i, lang in enumerate(said) if i == 0 or lang != said[i - 1]]
