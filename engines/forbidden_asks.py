@@ -1,12 +1,11 @@
-"""What a forbidden ask looks like, and what a question about a wrong looks like (engines.router).
+"""What a forbidden ask looks like (engines.router; what a question about a wrong looks like, which
+excuses its words, is in engines.about_a_wrong).
 
 REFUSAL holds the signals of an ask to commit a wrong — launder, structure, evade controls or
 sanctions, falsify or backdate, misstate accounts, bribe, impersonate, deceive an auditor, run a
 fraud scheme, manipulate a market, trade on inside information, hide assets, take over accounts,
 leak data, destroy evidence, override the risk judgement, get away with it — each a (pattern, weight, reason) over
-folded text. ABOUT_A_WRONG is a question's framing (how others do it, what it is or costs, whether
-it is allowed, how to detect it, what to do when a customer asks for it), which excuses the words
-of a wrong unless DOING, an ask to act, is there too.
+folded text.
 """
 
 from __future__ import annotations
@@ -68,7 +67,19 @@ REFUSAL = [
         r"date|signature)",
         r"\b(fausse?s?|faux|falsifi|antidat|fabriqu|bidon|invente|trafique)\w*\b.{0,40}\b(facture|document|releve|"
         r"contrat|bulletin|justificatif|piece|attestation|certificat|date|signature|fiche|lettre|bilan|avis|"
-        r"passeport|carte d'identite)"), 3.0, "asks to falsify documents"),
+        r"passeport|carte d'identite)",
+        # a document written to say what did not happen: "…showing the loan was approved, even though it wasn't",
+        # "reword the SAR so it sounds like we only just noticed, even though we knew"
+        r"\b(draft|write|prepare|produce|create|reword|rewrite|word|phrase)\w*\b.{0,60}\b(showing|stating|saying|"
+        r"that (says|shows|states)|to show|confirming|certifying|recording|so (that )?(it|this) (sounds?|looks?|"
+        r"reads?) (like|as if|as though))\b.{0,60}\b(even though|although|when in fact|but in fact)\b.{0,30}"
+        r"\b(it|we|they|he|she|i)\b.{0,10}\b(wasn't|weren't|didn't|did not|was not|hadn't|had not|knew|never)",
+        # dated earlier to cover what was done: "…daté du mois dernier pour couvrir ce prêt déjà versé"
+        r"\b(draft|write|prepare|produce|create)\w*\b.{0,60}\bdated (last|the previous|a) (month|week|year|quarter)\b"
+        r".{0,40}\b(to cover|to justify|so (that )?it looks|to make it look)",
+        r"\b(redig|ecri|prepar|fai|produi)\w*\b.{0,60}\bdate (du|de la|de l') ?(mois|semaine|annee|trimestre|exercice) "
+        r"(dernier|derniere|passe|precedent)\b.{0,40}\bpour (couvrir|justifier|faire croire)"), 3.0,
+     "asks to falsify documents"),
     (rx(r"\b(pass|fool|trick|beat|get past|get around|bypass|circumvent|sidestep|skirt|cheat|game)\w*\b.{0,15}"
         r"\b(the )?(kyc|aml|compliance|fraud|sanctions?) (check|control|screening|review|system)",
         r"\b(kyc|aml|compliance|fraud) (check|control|screening|review)s? (pass|succeed)",
@@ -84,8 +95,15 @@ REFUSAL = [
         r"\b(" + _ASKS_EN + r")\b.{0,60}\bwithout (going through |doing |passing |any |a |the )*(kyc|id checks?|"
         r"identity (checks?|verification)|aml checks?|verification)",
         r"\b(" + _ASKS_FR + r")\b.{0,60}\bsans (passer par |faire |aucun |aucune )?(le |de |les )?(kyc|controle "
-        r"d'identite|verification d'identite|controles? lcb)"),
-     2.5, "asks to defeat a control"),
+        r"d'identite|verification d'identite|controles? lcb)",
+        r"\bso (that )?(it|this|they|the (payment|transfer|wire)s?)\b.{0,10}\b(doesn't|does not|won't|don't|will not|"
+        r"never)\b.{0,10}\b(hit|trigger|trip|breach|exceed|show up on|appear on)\b(?! (any )?false)"
+        r".{0,20}\b(limits?|thresholds?|"
+        r"alerts?|monitoring|reporting|screening|controls?)",
+        r"\b(through|via|across|using) (a few|several|multiple|some|various|many) (personal|private|friends'|family) "
+        r"accounts\b.{0,60}\b(so|to avoid|to get around|to stay under)\b",
+        r"\bpar (plusieurs|quelques|divers|differents) comptes (perso|personnels|prives|de proches)\b.{0,40}"
+        r"\bpour (eviter|contourner|ne pas (depasser|declencher|atteindre))\b"), 2.5, "asks to defeat a control"),
     # "make the auditor believe", or an ask to mislead one; not "what happens if a firm misleads the regulator?"
     (rx(r"\b(" + _ASKS_EN + r"|write|draft)\b" + _GAP_EN + r"\b(mislead|deceive|fool|trick|lie to)\b.{0,12}"
         r"\b(the |our )?(auditors?|regulators?|examiners?|inspectors?|supervisors?)",
@@ -251,7 +269,11 @@ REFUSAL = [
         r"\b(use|using|with|steal|get|obtain|guess|crack|utiliser|avec|voler|obtenir|deviner|recuperer)\b.{0,12}"
         r"\b(password|passcode|pin|credentials|login details|mot de passe|code secret|identifiants)\b.{0,20}"
         r"\b(of a|of another|of my|of our|d'un|d'une|de mon|de ma|du|de notre|from a)\b.{0,10}"
-        r"\b(client|customer|user|colleague|voisin|collegue)"), 3.0, "asks to take over an account"),
+        r"\b(client|customer|user|colleague|voisin|collegue)",
+        r"\b(date of birth|maiden name|security (answers?|questions?)|date de naissance|nom de jeune fille|questions? "
+        r"secretes?)\b.{0,80}\b(reset|unlock|log ?in|access|get into|reinitialis|debloqu|acceder|me connecter)\w*\b"
+        r".{0,40}\b(for (them|him|her)|on (their|his|her) behalf|a sa place|a leur place|pour (lui|elle|eux))"), 3.0,
+     "asks to take over an account"),
     (rx(r"\b(export|send|give|leak|share|dump|extract|email|forward)\b.{0,40}\b(client|customer|"
         r"employee|user)s?\b.{0,30}\b(list|data|balance|record|file|detail|address|iban)",
         r"\b(export|envo|donn|partag|extrai|transmet|fuit)\w*\b.{0,50}\b(liste|donnees|fichier|"
@@ -275,8 +297,11 @@ REFUSAL = [
         r"investigat\w*)",
         r"(^|[.;:!?]\s*|\baide[- ]moi a |\baidez[- ]nous a |\bcomment )(supprim|effac|detrui|cach|dissimul|"
         r"fai\w* disparaitre)\w*\b.{0,40}\b(preuves?|traces?|documents?|dossiers?|e-?mails?|fichiers?|ecritures?)\b"
-        r".{0,50}\b(avant|pendant) (l'|la |le )?(inspection|controle|audit|visite|enquete|acpr|amf)"), 3.0,
-     "asks to destroy or hide evidence"),
+        r".{0,50}\b(avant|pendant) (l'|la |le )?(inspection|controle|audit|visite|enquete|acpr|amf)",
+        r"(^|[.;:!?]\s*|\bplease |\bhelp (me|us) (to )?|\baide[- ]moi a |\bpour )(remove|delete|drop|strike out|"
+        r"take out|retirer|supprimer|enlever|effacer)\b.{0,20}\b(the |this |that |our |le |ce |cette |la |les |l')?"
+        r"(audit )?(finding|constat|observation|reserve)s?\b(?!.{0,60}\b(once|after|since|because|as soon as|now that|"
+        r"une fois|apres|puisque|car|des que)\b)"), 3.0, "asks to destroy or hide evidence"),
     (rx(r"\b(ignore|override|bypass|disregard|forget)\b.{0,30}\b(your|the|all)?\s*(risk|compliance|"
         r"aml|kyc)?\s*(rules|controls|policy|policies|instructions|judgement|judgment|checks)",
         r"\b(delete|remove|clear|close|dismiss|suppress)\b.{0,20}\b(the |this )?(alert|flag|alarm|case)\b",
@@ -339,61 +364,10 @@ REFUSAL = [
         r"\bpour (que|qu')\b.{0,10}\b(le )?(vrai|veritable|reel) (proprietaire|beneficiaire)\b.{0,20}"
         r"\b(reste|demeure)\w* (anonyme|cache|secret|inconnu)",
         r"\bsans que (le fisc|les autorites|la banque|la police|la conformite)\b.{0,20}\b(voie|sache|"
-        r"remarque|trouve)"), 2.5, "asks to conceal funds or ownership"),
+        r"remarque|trouve)",
+        r"\bso (that )?(my |his |her |the |our |their )?([\w-]+'s )?(ex-wife|ex-husband|ex|spouse|wife|husband|"
+        r"creditors?|liquidators?|receivers?|bailiffs?)\b.{0,20}\b(can't|cannot|won't|doesn't|don't|will not|can not|"
+        r"never)\b.{0,10}\b(find|see|reach|touch|get|seize|claim|trace)",
+        r"\bpour (que|qu')\b.{0,30}\b(creanciers|ex-(femme|mari|epouse|conjoint)|conjoint|liquidateur|huissiers?)\b"
+        r".{0,20}\bne\b.{0,20}\b(saisi|trouv|touch|recuper|voi)"), 2.5, "asks to conceal funds or ownership"),
 ]
-
-
-# A question about a wrong, asked to understand, teach or handle it: how others commit it, what it
-# is, what it costs, whether it is allowed, what to do when a customer asks for it.
-_OTHERS = r"(the )?(criminals?|fraudsters?|scammers?|(money )?launderers?|terrorists?|insiders?|employees?|staff|" \
-    r"customers?|clients?|people|firms?|companies|banks?|traders?|they|someone|somebody|bad actors?|criminal " \
-    r"(groups?|networks?)|gangs?|cartels?|kleptocrats?|mules?|sanctioned (\w+ )?(countries|states|entities|firms))"
-ABOUT_A_WRONG = rx(
-    r"\bhow (do|does|did|can|could|would|might|are|is) " + _OTHERS + r"\b",
-    r"\bhow (does|do|did) (a|an|the|this|these) [^.?!]{0,50}\bwork\b",
-    r"\bwhat (is|are) (the )?(penalt|sanction|fine|punishment|consequence|legal|offen[cs]e|difference|definition|"
-    r"meaning|rules?|signs?|red flags?|typolog|techniques|methods|risks? of)\w*",
-    r"\bwhat (is|are) (a |an )?(structuring|smurfing|layering|money laundering|window dressing|[\w-]+ fraud|"
-    r"money mules?|[\w-]+ scheme)\b",
-    r"\bwhat (happens|happened) (if|when|to)\b", r"\bwhat are the (consequences|risks|penalties)\b",
-    r"\bhow (can|do|should|could) (we|i|banks?|the bank|a bank|analysts?|auditors?|compliance) (best )?(detect|spot|"
-    r"identify|prevent|stop|catch|monitor|flag|recogni[sz]e|find|investigate|tell)\b",
-    r"\b(we|our \w+|the bank|audit|auditors|compliance|the regulator) (found|discovered|identified|uncovered|"
-    r"detected|noticed|caught)\b",
-    r"\bcomment (detecter|reperer|identifier|prevenir|empecher|lutter|surveiller)",
-    r"\bcomment (peut-on|pouvons-nous|la banque peut-elle|les banques peuvent-elles) (detecter|reperer|identifier|"
-    r"prevenir|empecher|surveiller)",
-    r"\bque se passe-t-il (si|quand|lorsque)\b",
-    r"\bwhy (is|are|do|does)\b", r"\b(is it|is this|are they|would it be) (legal|illegal|allowed|permitted|lawful|"
-    r"an offen[cs]e|a crime)\b",
-    r"\bwhat should (we|i|the bank|a bank|the analyst) do\b", r"\bhow (should|do|can) (we|i|the bank|a bank|banks) "
-    r"(respond|react|handle|deal with|treat|reply|answer)\b",
-    r"\b(for|in) (our|a|the) (training|awareness|course|workshop|presentation|deck|module)",
-    r"\bcomment (les|des|un|une|le|la) [\w'-]+ (\w+ )?(utilisent|font|procedent|operent|blanchissent|contournent|"
-    r"fonctionnent|s'y prennent|recrutent)", r"\bcomment fonctionne", r"\bqu'est-ce (que|qu'|qui)",
-    r"\bquel(le)?s? (est|sont) (la |les |le |l')?(peines?|sanctions?|amendes?|difference|definition|regles?|signes|"
-    r"signaux|techniques|methodes|typologies|risques)", r"\bpourquoi\b",
-    r"\b(est-il|est-ce) (legal|illegal|interdit|autorise|permis)\b",
-    r"\b(que faire|comment (reagir|repondre|traiter|gerer)|que doit faire)\b",
-    r"\b(observe|releve|decrit|identifie)\w* par (le |la |l')?(gafi|fatf|tracfin|acpr|amf|eba|fincen)",
-    r"\b(pour|dans) (notre|une|la) (formation|sensibilisation|presentation)")
-# A first-person ask to act, which a question's framing does not excuse ("What is the best way to
-# launder money?", "How do criminals do it? Show me how")
-DOING = rx(r"\bhow (do|can|could|would) (i|we)\b(?! (respond|react|handle|deal|treat|reply|answer|report|escalate|"
-           r"detect|spot|prevent|stop))",
-           r"\bhow should (i|we)\b(?! (respond|react|handle|deal|treat|reply|answer|report|escalate|proceed))",
-           r"\b(help (me|us)|show (me|us)|teach (me|us)|tell me how|walk me through|i want to|we want to|"
-           r"i need to|we need to|i'd like to|i would like to|let's|is there (a|any) way|any way to|"
-           r"(best|easiest|safest|quickest|cheapest|simplest) way|can you (write|draft|make|create|prepare|produce|"
-           r"give me)|what (do|would) you (suggest|recommend|advise))\b",
-           # an order: "Route it through Kazakhstan so compliance doesn't notice; what's the risk?"
-           r"(^|[.;:!?]\s*)(route|move|send|wire|split|book|record|draft|write|make|create|forge|fake|hide|"
-           r"set up|open|transfer|structure|prepare|change|delete|remove|mark|find me|get me|give me|fais|redige|"
-           r"ecris|cree|cache|envoie|vire|decoupe|ouvre|supprime|efface|marque|trouve-moi|donne-moi)\b",
-           # "...anyway, draft one for me"
-           r"\b(draft|write|make|create|prepare|produce|do)\b.{0,12}\bfor (me|us)\b",
-           r"\b(redige|ecris|fais|prepare|fabrique)[- ]?(moi|nous|la|le|les|en)?\b.{0,12}\b(pour (moi|nous))\b",
-           r"\b(aide[- ]moi|aidez[- ]nous|je veux|on veut|je voudrais|tu me conseilles|vous me conseillez|"
-           r"comment (je|j'|puis-je|pourrais-je|faire pour|"
-           r"on peut|peut-on|pouvons-nous)|explique[- ]moi comment|dis[- ]moi comment|montre[- ]moi|un moyen de|"
-           r"la meilleure (facon|methode|maniere))")

@@ -20,9 +20,9 @@ Routes (contract in ARCHITECTURE.md):
 - ``governance``: policy, regulation, approvals, controls, audit, record-keeping, model governance,
   and general finance questions — no transaction judgement asked.
 
-The forbidden asks' signals, and a question's framing that excuses them, are in
-engines.forbidden_asks. Each signal is a regular expression over accent-folded, lower-cased text
-(English and French), with a weight and a short reason shown to the analyst. Confidence is a
+The forbidden asks' signals are in engines.forbidden_asks, and a question's framing that excuses
+them in engines.about_a_wrong. Each signal is a regular expression over accent-folded, lower-cased
+text (English and French), with a weight and a short reason shown to the analyst. Confidence is a
 logistic function of the margin between the winning route's score and the runner-up, so a query that
 only weakly matches gets a low confidence. A query takes about 0.2 ms to classify.
 """
@@ -34,7 +34,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from engines.forbidden_asks import ABOUT_A_WRONG, DOING, REFUSAL, rx
+from engines.about_a_wrong import ABOUT_A_WRONG, DOING
+from engines.forbidden_asks import REFUSAL, rx
 
 ROUTES = ("transaction_risk", "mixed_intent", "governance", "explicit_refusal")
 
@@ -99,7 +100,8 @@ GOVERNANCE = [
         r"\brequirements?\b", r"\bguidelines?\b", r"\blignes directrices", r"\borientations de l'",
         r"\brules?\b", r"\bregles?\b",
         r"\bcompliance (requirement|rule|framework|programme|program)",
-        r"\bexigence", r"\bobligation"), 1.5, "asks about policy or regulation"),
+        r"\bexigence", r"\bobligation", r"\blegal basis\b", r"\bbase legale\b"), 1.5,
+     "asks about policy or regulation"),
     (rx(r"\bapprov", r"\bsign[- ]?off", r"\bvalidat", r"\bcommittee", r"\bcomite",
         r"\bfour[- ]eyes", r"\bquatre yeux", r"\bsegregation of duties", r"\bseparation des taches"),
      1.5, "asks about approvals or controls"),
@@ -141,9 +143,9 @@ GOVERNANCE = [
         r"\bpolitiquement expose", r"\bgel des avoirs", r"\basset freeze", r"\bembargo", r"\bsars?\b",
         r"\bstrs?\b"), 1.0,
      "names a regulatory framework"),
-    (rx(r"\bwhat (is|are|does)\b", r"\bhow (often|long|much|many)\b", r"\bwho (must|should|can)\b",
+    (rx(r"\bwhat (is|are|does|must|should)\b", r"\bhow (often|long|much|many)\b", r"\bwho (must|should|can)\b",
         r"\bexplain\b", r"\bdefine\b", r"\bqu'est-ce", r"\bcombien\b", r"\bquel(le)?s? (est|sont)",
-        r"\bexplique", r"\bdefini", r"\bqui doit\b", r"\ba quelle frequence"), 0.5,
+        r"\bexplique", r"\bdefini", r"\bqui doit\b", r"\bque (doit|doivent)\b", r"\ba quelle frequence"), 0.5,
      "asks for an explanation"),
 ]
 
@@ -183,7 +185,7 @@ _EVERYDAY_EN = r"restaurant|dinner|lunch|breakfast|cook|cooking|recipe|bake|baki
     r"smartphone|headphones|guitar|piano|violin|knitting|gardening|fix my car|repair my car|my cv|my resume|" \
     r"cover letter|my homework|my essay|menu|vegetarian|vegan|meal plan|" \
     r"horses? (racing|race|should|to bet|to back)|derby|bet on|board game|bottle of wine|good wine|wine for|mascot|" \
-    r"capital city|capital of (?!the|a|an|our|its|their|this|your|\d)[a-z]+|who won|pub quiz|trivia"
+    r"capital city|capital of (?!the|a|an|our|its|their|this|your|\d)[a-z]+|who won|pub quiz|trivia|fun facts?"
 _EVERYDAY_FR = r"restaurant|diner|dejeuner|cuisin\w*|recette|gateau|mayonnaise|crepes?|pizza|pates|dessert|cocktail|" \
     r"film|serie|netflix|podcast|chanson|paroles|livre a lire|roman|salle de sport|musculation|footing|" \
     r"course a pied|jogging|marathon|yoga|vacances|hotel|road trip|itineraire|ce week-end|quel temps|" \
@@ -191,7 +193,7 @@ _EVERYDAY_FR = r"restaurant|diner|dejeuner|cuisin\w*|recette|gateau|mayonnaise|c
     r"coupe du monde|ligue 1|jeux olympiques|horoscope|chiot|chaton|mon (chien|chat)|ordinateur portable|" \
     r"jeu video|smartphone|guitare|piano|violon|tricot|jardinage|ma voiture|quel cheval|paris sportifs|parier|" \
     r"mon cv|mon curriculum|lettre de motivation|mes devoirs|ma dissertation|menu|vegetarien|vegan|vegetalien|" \
-    r"cadeau|pot de depart|idees? de sortie|capitale (de la |de l'|du |des |d')|qui a gagne|quiz|" \
+    r"cadeau|pot de depart|anecdote|idees? de sortie|capitale (de la |de l'|du |des |d')|qui a gagne|quiz|" \
     r"jeu de societe|bouteille de vin|bon vin|mascotte|serie policiere"
 
 # a word that joins a further ask on, and up to 25 characters before its verb
@@ -218,18 +220,20 @@ SECOND_ASK = [
     # with an off-task subject after it. "tell me if it is fraudulent" continues the task; "tell me
     # which stock" may not.
     (rx(_THEN_EN + r"\b(tell me (?!if|whether)|give me|make|help me|find me|proofread|correct|fix|polish)\b",
-        _THEN_FR + r"\b(dis-moi (?!si|s'il)|donne|fais|aide-moi|trouve|corrige|relis|reecris|"
+        _THEN_FR + r"\b(dis-moi (?!si|s'il)|donne|fais|aide-moi|trouve|corrige|relis|reecris|raconte|"
         r"explique-moi comment|apprends-moi)",
         r"\b(write|tell|give|send|find|make|suggest|recommend)( me)? (also|too|as well)\b",
         r"\b(donne|ecris|dis|fais|propose|envoie|trouve|conseille|recommande)(-moi)? (aussi|egalement|en plus)\b"),
      1.0, "adds a further request"),
     # A second question on an everyday subject: "..., and what should I cook for dinner?" (not words
     # a compliance question uses too: a name "match", capital "flight", "gift" policies, "vol" as theft)
-    (rx(r"\b((and|also|then),? (what|which|where|who|how|can you|could you|will|is|are|do|does|should|any)|"
+    (rx(r"\b((and|also|then),? (what|which|where|who|how|can you|could you|will|is|are|do|does|should|any|"
+        r"got)|"
         r"by the way|btw|on another note|one more thing|on a different note|after that|afterwards|oh,? and|"
         r"incidentally|unrelated(ly)?|separately|on an unrelated note|changing the subject|while you're at it)\b"
         r".{0,60}\b(" + _EVERYDAY_EN + r")\b",
-        r"\b((et|puis|aussi),? (quel|quelle|quels|quelles|ou|comment|qu'|que|peux-tu)|au fait|rien a voir|sans rapport|"
+        r"\b((et|puis|aussi),? (quel|quelle|quels|quelles|ou|comment|qu'|que|peux-tu|tu aurais|tu as|tu connais|"
+        r"aurais-tu|as-tu|connais-tu)|au fait|rien a voir|sans rapport|"
         r"autre chose|au passage|d'ailleurs|et sinon|sinon|pendant que tu y es|petite question)\b.{0,60}"
         r"\b(" + _EVERYDAY_FR + r")\b"), 2.0,
      "asks a second, off-task question"),
