@@ -290,9 +290,10 @@ REFUSAL = [
     # evidence made to vanish before an inspection, asked or ordered; not "Can we delete old emails before the
     # audit?", nor duplicates or files kept past their retention period
     (rx(r"\bmake (the |this |that |these |those )?(alerts?|flags?|case|evidence) (disappear|go away|vanish)",
-        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + _ASKS_EN + r") )(?!.{0,200}\b(gdpr|retention (period|rule|polic)))"
-        r"(delete|erase|wipe|destroy|shred|remove|hide|get rid of)\b"
-        r"(?:(?!\b(?:duplicate|obsolete|expired|outdated|temporary|redundant|test)\b).){0,40}\b(alerts?|evidence|records?|recordings?|trail|logs?|e-?mails?|files?|messages?|chats?)\b"
+        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + _ASKS_EN + r") )(delete|erase|wipe|destroy|shred|remove|hide|"
+        r"get rid of)\b(?!.{0,200}\b(gdpr|retention (period|rule|polic)))"
+        r"(?:(?!\b(?:duplicate|obsolete|expired|outdated|temporary|redundant|test)\b).){0,40}\b(alerts?|evidence|"
+        r"records?|recordings?|trail|logs?|e-?mails?|files?|messages?|chats?)\b"
         r".{0,50}\b(before|ahead of) (the |our |their )?(audit|auditors?|inspection|inspectors?|examiners?|regulators?|"
         r"investigat\w*)",
         r"(^|[.;:!?]\s*|\baide[- ]moi a |\baidez[- ]nous a |\bcomment )(supprim|effac|detrui|cach|dissimul|"
