@@ -46,6 +46,13 @@ def metrics_md(run: SystemRun) -> str:
     return result_table_md(run.result())
 
 
+def _refused(res: dict[str, Any]) -> str:
+    """"yes" or "no"; "—" for a system that failed before it answered (it neither refused nor answered)."""
+    if res["metadata"].get("error_kind") and not res["response"]:
+        return "—"
+    return "yes" if res["refusal"] else "no"
+
+
 def result_table_md(res: dict[str, Any]) -> str:
     """One system's figures for one comparison (a stored record's per-system result)."""
     meta = res["metadata"]
@@ -55,7 +62,7 @@ def result_table_md(res: dict[str, Any]) -> str:
              f"| tokens (reasoning / answer) | {meta['reasoning_tokens']} / {meta['content_tokens']} |",
              f"| tokens/s | {meta['tokens_per_s'] or '—'} |",
              f"| finish | {meta['finish_reason']}{_context_full(meta)} |",
-             f"| refusal | {'yes' if res['refusal'] else 'no'} |",
+             f"| refusal | {_refused(res)} |",
              f"| language (reasoning / answer) | {res['reasoning_lang']} / {res['answer_lang']} |",
              f"| model | `{meta['model_id']}` |"]
     if level := answer_risk(res):  # a transaction's rating

@@ -85,7 +85,8 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "response": res.get("response"),
                 "reference": rec.get("reference"),  # the team's right answer (the model judge reads it)
                 "reasoning": res.get("reasoning"),
-                "refusal": res.get("refusal"),
+                # a system that failed before it answered neither refused nor answered: no value
+                "refusal": None if meta.get("error_kind") and not res.get("response") else res.get("refusal"),
                 # the risk level the answer gives a transaction (workbench.risk; None: it gives none)
                 "risk_level": answer_risk(res),
                 # System B's answer read back by its model (workbench.confidence): the figures it was

@@ -40,6 +40,11 @@ def test_a_system_that_failed_before_any_call_shows_no_latency():
     assert _row(table, "total latency") == "| total latency | — |"  # not "0.0 ms"
     assert _row(table, "TTFT") == "| TTFT | — |"
     assert _row(table, "finish") == "| finish | error |"
+    assert _row(table, "refusal") == "| refusal | — |"  # it neither refused nor answered
+    from workbench.summary import flat_rows
+
+    rec = {"experiment_id": "e1", "query": "q", "system_a": run.result()}
+    assert flat_rows([rec])[0]["refusal"] is None  # nor does the table or the CSV say it did not refuse
 
 
 def test_a_finished_answer_shows_its_figures_in_milliseconds():
