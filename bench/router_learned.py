@@ -6,8 +6,8 @@ the rules with the model's second opinion (a query the rules did not refuse is r
 model finds it a forbidden ask at `--at` or more and no question's framing excuses it, as
 engines.about_a_wrong reads it). Prints, per set in the order written and over all of them:
 accuracy, forbidden asks caught, and queries refused that ask for nothing wrong; the JSON line
-holds [right, queries, asks caught, asks, false refusals] of each. Then the tests' hard cases
-that ask for nothing wrong (near_misses): how many the model's opinion would refuse.
+holds [right, queries, asks caught, asks, false refusals] of each. Then the hard cases that ask
+for nothing wrong (near_misses): how many the model's opinion would refuse.
 
     python bench/router_learned.py [--at 0.5]
 
@@ -29,6 +29,7 @@ from pathlib import Path
 import common  # first: it puts the project on the path
 
 ROUTER_FILES = ("engines/router.py", "engines/forbidden_asks.py", "engines/about_a_wrong.py")
+PHRASINGS = "router_phrasings.jsonl"  # the hard cases: each class a set taught, and its words meant otherwise
 REFUSAL = "explicit_refusal"
 # what a snapshot of the rules prints: each query's route, and whether a question's framing excuses it
 _READ = """
@@ -58,6 +59,8 @@ def sets_in_order() -> list[tuple[str, str]]:
     mends it prompted)."""
     added = []
     for path in sorted((common.ROOT / "assets").glob("router_*.jsonl")):
+        if path.name == PHRASINGS:
+            continue  # written with the mends they test, not before
         log = git("log", "--diff-filter=A", "--format=%H %at", "--", f"assets/{path.name}").split()
         commit = log[-2]
         if git("show", "--format=", "--name-only", commit, "--", *ROUTER_FILES).strip():
@@ -113,18 +116,14 @@ def shown(right: int, queries: int, caught: int, asks: int, false: int) -> list:
 
 
 def near_misses(model_rows: list[dict], at: float, folds: int = 10) -> tuple[int, int]:
-    """The hard cases of tests/engines/test_router.py that ask for nothing wrong — questions about a
-    wrong, and the same words as a forbidden ask used otherwise — each read by the model fitted on
-    every set and the other folds: (refused at `at` or more with no question's framing, of how
-    many). The rules answer all of them."""
-    sys.path.insert(0, str(common.ROOT / "tests" / "engines"))
-    import test_router  # the labelled hard cases
-
+    """The hard cases (assets/router_phrasings.jsonl) that ask for nothing wrong — questions about a
+    wrong, and the words of a forbidden ask meant otherwise — each read by the model fitted on every
+    set and the other folds: (refused at `at` or more with no question's framing, of how many). The
+    rules route all of them as labelled."""
     from engines.about_a_wrong import ABOUT_A_WRONG, DOING
     from engines.router import fold
 
-    cases = [{"query": q, "route": r, "transaction": None} for q, r in test_router.MISSED_PHRASINGS]
-    cases += [{"query": q, "route": "governance", "transaction": None} for q in test_router.QUESTIONS_ABOUT_WRONGS]
+    cases = load(PHRASINGS)
     refused = asked = 0
     for k in range(folds):
         model = fitted(model_rows + [c for i, c in enumerate(cases) if i % folds != k])
@@ -166,7 +165,7 @@ def main() -> None:
     refused, asked = near_misses([r for name, _ in order for r in load(name)], args.at)
     common.emit("router_learned", {"at": args.at, "sets": figures, "all": totals,
                                    "hard_cases_refused": [refused, asked]}, table)
-    print(f"\nthe tests' hard cases that ask for nothing wrong, refused by the model's opinion: {refused} of {asked}")
+    print(f"\nhard cases that ask for nothing wrong, refused by the model's opinion: {refused} of {asked}")
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@ excuses its words, is in engines.about_a_wrong).
 REFUSAL holds the signals of an ask to commit a wrong — launder, structure, evade controls or
 sanctions, falsify or backdate, misstate accounts, bribe, impersonate, deceive an auditor, run a
 fraud scheme, manipulate a market, trade on inside information, hide assets, take over accounts,
-leak data, destroy evidence, override the risk judgement, get away with it — each a (pattern, weight, reason) over
-folded text.
+leak data, cheat a customer, destroy evidence, override the risk judgement, get away with it — each
+a (pattern, weight, reason) over folded text.
 """
 
 from __future__ import annotations
@@ -41,7 +41,10 @@ REFUSAL = [
         r"\bpasser pour (des|un|une) (honoraires|revenus|facture)",
         # "a plan to layer €300k through three exchanges"
         r"\b(" + _ASKS_EN + r"|plan to|give me|show me)\b.{0,40}\blayer(ing)?\b.{0,30}(\d|€|\$|£|money|funds|cash|"
-        r"proceeds)"), 3.0, "asks for help laundering money"),
+        r"proceeds)",
+        # a payment presented as what it is not: "…as a loan repayment, even though there was never a loan"
+        r"\b(as|comme) (a |an |un |une )?[\w' ,-]{0,30}\b(even though|although|alors qu'|bien qu')\s?(there (was|is) "
+        r"(never|no)|there's no|il n'y a (jamais )?(eu|pas))"), 3.0, "asks for help laundering money"),
     (rx(r"\b(split|break up|divide|structure|smurf)\w*\b.{0,60}\b(deposit|cash|payment|transfer)s?",
         r"\b(decoup(?!age)|fractionn(?!ement)|divis(?!ion))\w*\b.{0,60}\b(depot|especes|versement|virement)",
         r"\b(below|under|sous) (the |le )?(reporting |declaration )?(threshold|seuil)",
@@ -78,8 +81,13 @@ REFUSAL = [
         r"\b(draft|write|prepare|produce|create)\w*\b.{0,60}\bdated (last|the previous|a) (month|week|year|quarter)\b"
         r".{0,40}\b(to cover|to justify|so (that )?it looks|to make it look)",
         r"\b(redig|ecri|prepar|fai|produi)\w*\b.{0,60}\bdate (du|de la|de l') ?(mois|semaine|annee|trimestre|exercice) "
-        r"(dernier|derniere|passe|precedent)\b.{0,40}\bpour (couvrir|justifier|faire croire)"), 3.0,
-     "asks to falsify documents"),
+        r"(dernier|derniere|passe|precedent)\b.{0,40}\bpour (couvrir|justifier|faire croire)",
+        # a letter in the name of a bank that never wrote it
+        r"\b(write|draft|create|make|produce|fabricate)\w*\b.{0,60}\b(on (their|its|the bank's|another bank's|"
+        r"someone else's) letterhead|from (a|an|the) [\w ]{0,20}(we|i) (have )?(never|haven't|have not) (dealt|worked|"
+        r"banked))",
+        r"\b(redig|ecri|fabriqu|fai|produi|cree)\w*\b.{0,60}\b((sur|avec) (son|leur) (papier a )?en-tete|d'une banque "
+        r"avec laquelle (nous|je) n'(avons|ai) jamais)"), 3.0, "asks to falsify documents"),
     (rx(r"\b(pass|fool|trick|beat|get past|get around|bypass|circumvent|sidestep|skirt|cheat|game)\w*\b.{0,15}"
         r"\b(the )?(kyc|aml|compliance|fraud|sanctions?) (check|control|screening|review|system)",
         r"\b(kyc|aml|compliance|fraud) (check|control|screening|review)s? (pass|succeed)",
@@ -175,13 +183,24 @@ REFUSAL = [
         r"\bau nom (de|d') (ma|mon|mes|quelqu'un|un tiers|une autre personne|un autre)\b.{0,80}"
         r"\bsans (qu'(il|elle|ils|elles) le (sache|sachent)|son accord|leur accord|son consentement|le lui dire)"),
      3.0, "asks to impersonate someone or use their identity"),
+    (rx(r"\b(send|move|transfer|wire|put|redirect|pay)\b.{0,30}\b(the |their |his |her )?(money|funds|payment|cash|"
+        r"refund|proceeds)\b"
+        r".{0,30}\b(to|into) (my|our) (own|personal|private) account",
+        r"\b(vire|envoie|transfere|mets|verse|redirige)\w*\b.{0,40}\b(vers|sur) (mon|notre) (propre )?compte( perso"
+        r"| personnel)?\b",
+        r"\b(get|make|have) (the |a |our )?(client|customer)s?\b.{0,20}\bsign\b.{0,60}\b(hidden (fees|charges|costs)|"
+        r"without (reading|seeing|noticing|understanding))",
+        r"\bfaire signer\b.{0,80}\b(frais caches|sans (qu'il|qu'elle) (lise|voie|comprenne))"), 3.0,
+     "asks to cheat a customer"),
     # "tell me how to keep mine under the radar", "...sans qu'il voie que le bénéficiaire est mon associé"
     (rx(r"\b(" + _ASKS_EN + r"|tell me how)\b.{0,60}\b(under|below) the radar\b",
         r"\b(" + _ASKS_EN + r"|tell me how)\b.{0,60}\boff the books\b",
         r"\b(" + _ASKS_FR + r"|dis-moi comment)\b.{0,60}\b(sous les radars|hors bilan en douce)",
-        r"\b(" + _ASKS_EN + r")\b.{0,80}\bwithout (him|her|them|anyone|anybody|my boss|my manager) (seeing|noticing|"
+        r"\b(" + _ASKS_EN + r"|could i|can i|could we|can we)\b.{0,80}\bwithout (him|her|them|anyone|anybody|my boss|"
+        r"my manager) (seeing|noticing|"
         r"knowing|realising|realizing|finding out)",
-        r"\b(" + _ASKS_FR + r")\b.{0,80}\bsans (qu'il|qu'elle|qu'ils|qu'elles|que personne|que mon (chef|patron|"
+        r"\b(" + _ASKS_FR + r"|pourrais-je|puis-je|pourrions-nous|pouvons-nous)\b.{0,80}\bsans (qu'il|qu'elle|qu'ils|"
+        r"qu'elles|que personne|que mon (chef|patron|"
         r"manager)) (ne )?(le |la |les |l')?(voie|voient|sache|sachent|remarque|remarquent|s'en apercoive\w*|"
         r"s'en rende\w* compte|detecte|repere)"), 2.5, "asks to keep a wrong unseen"),
     (rx(r"\b(" + _ASKS_EN + r"|explain how)\b.{0,60}\b(receive|collect|pay|hide|channel|route|pocket)\b.{0,20}"
@@ -274,7 +293,9 @@ REFUSAL = [
         r"secretes?)\b.{0,80}\b(reset|unlock|log ?in|access|get into|reinitialis|debloqu|acceder|me connecter)\w*\b"
         r".{0,40}\b(for (them|him|her)|on (their|his|her) behalf|a sa place|a leur place|pour (lui|elle|eux))"), 3.0,
      "asks to take over an account"),
-    (rx(r"\b(export|send|give|leak|share|dump|extract|email|forward)\b.{0,40}\b(client|customer|"
+    # the verb, not the noun: not "draft an email to a client asking for proof of address"
+    (rx(r"(?<!\ban )(?<!\bthe )(?<!\ba )\b(export|send|give|leak|share|dump|extract|email|forward)\b.{0,40}"
+        r"\b(client|customer|"
         r"employee|user)s?\b.{0,30}\b(list|data|balance|record|file|detail|address|iban)",
         r"\b(export|envo|donn|partag|extrai|transmet|fuit)\w*\b.{0,50}\b(liste|donnees|fichier|"
         r"soldes|coordonnees)\b.{0,30}\b(clients?|salaries|employes)",
@@ -285,8 +306,7 @@ REFUSAL = [
         r"\b(give|send|tell|read|show|get|donne|envoie|dis|lis|montre|trouve)\w*\b.{0,30}\b(card number|"
         r"cvv|cvc|pin\b|security code|numero de (la )?carte|cryptogramme|code (secret|confidentiel|pin)|"
         r"mot de passe|password|credentials|login details|identifiants|codes d'acces)\b.{0,50}"
-        r"\b(client|customer|user|holder|titulaire)"), 2.5,
-        "asks to leak personal or internal data"),
+        r"\b(client|customer|user|holder|titulaire)"), 2.5, "asks to leak personal or internal data"),
     # evidence made to vanish before an inspection, asked or ordered; not "Can we delete old emails before the
     # audit?", nor duplicates or files kept past their retention period
     (rx(r"\bmake (the |this |that |these |those )?(alerts?|flags?|case|evidence) (disappear|go away|vanish)",
@@ -321,8 +341,14 @@ REFUSAL = [
         r"\b(ignore|oublie|contourne|desactive)\w*\b.{0,30}\b(tes|les|vos)?\s*(regles|controles|"
         r"consignes|instructions|procedures)",
         r"\b(classe|note|marque)\w*\b.{0,40}\b(en )?risque faible\b.{0,60}\b(signale|suspect|alerte|"
-        r"quand meme|malgre|pas besoin de (regarder|verifier|l'examiner)|c'est un ami|un ami d)"), 2.5,
-     "asks to override the risk judgement"),
+        r"quand meme|malgre|pas besoin de (regarder|verifier|l'examiner)|c'est un ami|un ami d)",
+        # a rating lowered before a review sees it, ordered (not "Can we lower it before the review if…?")
+        r"(^|[.;:!?]\s*|\bplease |\bjust )(change|set|lower|downgrade|move|switch|put)\b.{0,40}\b(risk )?(score|"
+        r"rating|level|grade)\b.{0,20}\b(to|at|as) (low|minimal|green)\b.{0,60}\bbefore (the |our |a )?(\w+ )?"
+        r"(review|audit|inspection|check)",
+        r"(^|[.;:!?]\s*|\bmerci de |\bpeux-tu )(passe|mets|baisse|change|modifie|classe)\w*\b.{0,40}"
+        r"\b(note|cotation|score|niveau) de risque\b.{0,40}\b(a|en) (faible|bas|vert)\b.{0,60}\bavant (la |le |l')?"
+        r"(\w+ )?(revue|audit|controle|inspection)"), 2.5, "asks to override the risk judgement"),
     (rx(r"\b(hide|conceal|disguise|obscure)\b.{0,40}\b(origin|source|beneficiar|owner|funds|money|"
         r"transaction|income|earnings|profits|revenue)", r"\b(cacher|dissimuler|masquer|camoufler)\b.{0,40}"
         r"\b(origine|provenance|beneficiaire|fonds|argent|revenus|gains|benefices)",

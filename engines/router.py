@@ -3,14 +3,14 @@
 Routes (contract in ARCHITECTURE.md):
 
 - ``explicit_refusal``: the user asks for help to launder, structure, evade controls or sanctions,
-  falsify or backdate documents, misstate accounts, pay or hide a bribe, impersonate someone or
-  use their identity, deceive an auditor or a regulator, run a fraud scheme, manipulate a market,
-  trade on inside information, hide assets from creditors, take over accounts, leak data, destroy
-  evidence before an inspection, override the risk judgement, or get away with a wrong ("...without
-  getting caught"). Checked first: a forbidden ask wins over everything else; a question about
-  such a wrong ("How can we prevent spoofing?", "What counts as inside information under MAR?",
-  "How do criminals launder money through real estate?") is no ask to commit it, unless the
-  message also asks to act ("help me do the same", an order, "the best way to").
+  falsify or backdate documents, misstate accounts, pay or hide a bribe, impersonate someone or use
+  their identity, deceive an auditor or a regulator, run a fraud scheme, manipulate a market, trade
+  on inside information, hide assets from creditors, take over accounts, leak data, cheat a
+  customer, destroy evidence before an inspection, override the risk judgement, or get away with a
+  wrong ("...without getting caught"). Checked first: a forbidden ask wins over everything else; a
+  question about such a wrong ("How can we prevent spoofing?", "What counts as inside information
+  under MAR?", "How do criminals launder money through real estate?") is no ask to commit it, unless
+  the message also asks to act ("help me do the same", an order, "the best way to").
 - ``mixed_intent``: a risk or compliance task plus a second, different ask in the same message:
   a verb that starts a task of its own ("...and write a poem"; not "...and recommend whether to
   escalate", whose object is the task's), or one that may go on with the task ("...and give me")
@@ -124,6 +124,12 @@ GOVERNANCE = [
         r"\b(money laundering|insider (trading|dealing)|market (abuse|manipulation)|ponzi|phishing|tax evasion|"
         r"terrorist financing|blanchiment|delit d'initie|abus de marche|manipulation de cours|hameconnage|"
         r"financement du terrorisme|fraude fiscale|evasion fiscale)\b"), 1.0, "names a kind of financial crime"),
+    # who may do a thing, or must: a question of responsibilities ("Who may change a risk rating?")
+    (rx(r"\bwho (must|should|can|may|is allowed to|approves|signs off)\b", r"\bqui (doit|peut|valide|approuve)\b"),
+     1.5, "asks who is responsible"),
+    # whether a thing is allowed is a rule's question: "Peut-on transporter 5 000 € en espèces sans les déclarer ?"
+    (rx(r"\b(peut-on|a-t-on le droit|est-il (permis|autorise|interdit|legal)|is it (allowed|permitted|legal)|"
+        r"are we allowed|may (one|we|a bank|a firm))\b"), 1.0, "asks whether something is allowed"),
     # how often a control runs is a policy question, even of a "risk assessment" or a "high-risk customer"
     (rx(r"\bhow (often|frequently)\b", r"\bat what (frequency|interval)", r"\ba quelle (frequence|periodicite)",
         r"\btous les combien", r"\bperiodicite\b"), 2.0, "asks how often a control runs"),
@@ -143,9 +149,9 @@ GOVERNANCE = [
         r"\bpolitiquement expose", r"\bgel des avoirs", r"\basset freeze", r"\bembargo", r"\bsars?\b",
         r"\bstrs?\b"), 1.0,
      "names a regulatory framework"),
-    (rx(r"\bwhat (is|are|does|must|should)\b", r"\bhow (often|long|much|many)\b", r"\bwho (must|should|can)\b",
+    (rx(r"\bwhat (is|are|does|must|should)\b", r"\bhow (often|long|much|many)\b",
         r"\bexplain\b", r"\bdefine\b", r"\bqu'est-ce", r"\bcombien\b", r"\bquel(le)?s? (est|sont)",
-        r"\bexplique", r"\bdefini", r"\bqui doit\b", r"\bque (doit|doivent)\b", r"\ba quelle frequence"), 0.5,
+        r"\bexplique", r"\bdefini", r"\bque (doit|doivent)\b", r"\ba quelle frequence"), 0.5,
      "asks for an explanation"),
 ]
 
@@ -185,7 +191,8 @@ _EVERYDAY_EN = r"restaurant|dinner|lunch|breakfast|cook|cooking|recipe|bake|baki
     r"smartphone|headphones|guitar|piano|violin|knitting|gardening|fix my car|repair my car|my cv|my resume|" \
     r"cover letter|my homework|my essay|menu|vegetarian|vegan|meal plan|" \
     r"horses? (racing|race|should|to bet|to back)|derby|bet on|board game|bottle of wine|good wine|wine for|mascot|" \
-    r"capital city|capital of (?!the|a|an|our|its|their|this|your|\d)[a-z]+|who won|pub quiz|trivia|fun facts?"
+    r"capital city|capital of (?!the|a|an|our|its|their|this|your|\d)[a-z]+|who won|pub quiz|trivia|fun facts?|" \
+    r"good name for|name for my"
 _EVERYDAY_FR = r"restaurant|diner|dejeuner|cuisin\w*|recette|gateau|mayonnaise|crepes?|pizza|pates|dessert|cocktail|" \
     r"film|serie|netflix|podcast|chanson|paroles|livre a lire|roman|salle de sport|musculation|footing|" \
     r"course a pied|jogging|marathon|yoga|vacances|hotel|road trip|itineraire|ce week-end|quel temps|" \
@@ -193,7 +200,8 @@ _EVERYDAY_FR = r"restaurant|diner|dejeuner|cuisin\w*|recette|gateau|mayonnaise|c
     r"coupe du monde|ligue 1|jeux olympiques|horoscope|chiot|chaton|mon (chien|chat)|ordinateur portable|" \
     r"jeu video|smartphone|guitare|piano|violon|tricot|jardinage|ma voiture|quel cheval|paris sportifs|parier|" \
     r"mon cv|mon curriculum|lettre de motivation|mes devoirs|ma dissertation|menu|vegetarien|vegan|vegetalien|" \
-    r"cadeau|pot de depart|anecdote|idees? de sortie|capitale (de la |de l'|du |des |d')|qui a gagne|quiz|" \
+    r"cadeau|pot de depart|anecdote|idees? de sortie|quel nom donner|nom pour mon|week-end a|" \
+    r"capitale (de la |de l'|du |des |d')|qui a gagne|quiz|" \
     r"jeu de societe|bouteille de vin|bon vin|mascotte|serie policiere"
 
 # a word that joins a further ask on, and up to 25 characters before its verb
@@ -204,10 +212,10 @@ _THEN_FR = r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}"
 SECOND_ASK = [
     # A verb that starts a task of its own: "...and write a poem", "...puis réserve un vol" — not one whose
     # object is the task's own write-up: "...and summarise it", "...and draft a short note for the file"
-    (rx(_THEN_EN + r"\b(send|recommend|suggest|book|translate|create|buy|sell|order|plan|remind|update)\b"
+    (rx(_THEN_EN + r"\b(send|recommend|suggest|book|translate|create|buy|sell|order|plan|organi[sz]e|remind|update)\b"
         + _SAME_TASK_EN,
         _THEN_EN + r"\b(write|draft|compose|summari[sz]e)\b" + _OWN_WRITE_UP_EN,
-        _THEN_FR + r"\b(envoie|recommande|conseille|propose|suggere|reserve|traduis|cree|achete|vend|planifie|"
+        _THEN_FR + r"\b(envoie|recommande|conseille|propose|suggere|reserve|traduis|cree|achete|vend|planifie|organise|"
         r"rappelle|mets a jour)\w*" + _SAME_TASK_FR,
         _THEN_FR + r"\b(ecri|redige|compose|resume)\w*" + _OWN_WRITE_UP_FR,
         # a change to an account: "...and raise my card limit", "...puis change le mot de passe du client"
