@@ -14,21 +14,23 @@ at a moderate level", a verdict's label with a level alone after it: "Overall: �
 élevée", a table's "| **Overall** | **Medium** |", or a verb: "I would rate this medium to high",
 "Je qualifierais ce risque de moyen"; "the risk is clearly elevated", "the risk appears minimal",
 "le risque est jugé modéré"; a RAG status or an alert level given as a colour, "RAG status: Amber",
-"Niveau d'alerte : vert", "treat it as an amber alert"; a verdict of "risky"; the end of the scale,
-"at the low end of the risk scale"), else the first level put before "risk" ("high-risk", "a high
-level of risk") or said of the transaction ("peu risquée", "highly risky"); an answer that opens on
-a level alone ("Low. The payment matches the standing order.", or "Amber.") gives that one; a level
-negated ("not high risk", "pas élevé", "ce n'est pas une opération à risque élevé"), listed among
-others ("low, medium or high risk"), asked ("is it high risk?") or rating a place or a class of
-customers ("a high-risk jurisdiction", "un pays à risque élevé", "high-risk customers", "les clients
-à haut risque") is not one. Two neighbouring levels joined ("Medium-High", "medium to high", "moyen
-à élevé", "between low and medium") are one rating between them; the whole scale ("low to high") is
-none. A labelled score without a word ("Risk score: 7/10", "Risk rating: 2 out of 5", "Score de
-risque : 72/100") is read on the five levels: on a scale of 5 one level a point, on 10 or 100 one a
-fifth of the scale (7/10 medium-high, 9/10 high), on 3 low, medium, high, and so is a place on a
-scale named in words ("On a five-point scale I'd place this at 4", "sur une échelle de 1 à 5… 4"); a
-word beside it ("8/10 (high)") wins. Only the answer is read, never the reasoning. Accents, case and
-curly apostrophes do not matter (engines.router.fold).
+"Niveau d'alerte : vert", "treat it as an amber alert"; a verdict of "risky"; "Severity: high"; a
+JSON value, {"risk_level": "high"}; a heading over its level, "**Risk**" then "Medium."; the end of
+the scale, "at the low end of the risk scale"), else the first level put before "risk" ("high-risk",
+"a high level of risk") or said of the transaction ("peu risquée", "highly risky"); an answer that
+opens on a level alone ("Low. The payment matches the standing order.", or "Amber.") gives that one;
+a level negated ("not high risk", "pas élevé", "ce n'est pas une opération à risque élevé"), listed
+among others ("low, medium or high risk"), asked ("is it high risk?") or rating a place or a class
+of customers ("a high-risk jurisdiction", "un pays à risque élevé", "high-risk customers", "les
+clients à haut risque") is not one. Two neighbouring levels joined ("Medium-High", "medium to high",
+"moyen à élevé", "between low and medium") are one rating between them; the whole scale ("low to
+high") is none. A labelled score without a word ("Risk score: 7/10", "Risk rating: 2 out of 5",
+"Score de risque : 72/100") is read on the five levels: on a scale of 5 one level a point, on 10 or
+100 one a fifth of the scale (7/10 medium-high, 9/10 high), on 3 low, medium, high, and so is a
+place on a scale named in words ("On a five-point scale I'd place this at 4", "sur une échelle de 1
+à 5… 4", "Risk: 3 (on a 1–5 scale)"); a word beside it ("8/10 (high)") wins. "Moderately high" is
+medium-high. Only the answer is read, never the reasoning. Accents, case and curly apostrophes do
+not matter (engines.router.fold).
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ _RISKY_SAID = re.compile(r"\b(peu|tres|highly|very) (?:risky|risquee?s?)\b")  # 
 # "Overall: 🟠 Medium", "Verdict : élevé" — a verdict's label and a level alone after it
 # (a table's row too: "| **Overall** | **Medium** |")
 _VERDICT_LABELS = "overall|verdict|conclusion|evaluation|assessment|rating|classification|bilan|appreciation|" \
-    "score|cotation|notation|" \
+    "score|cotation|notation|severity|gravite|" \
     "level of concern|concern level|concern|alert level|alert|niveau d'alerte|niveau de vigilance|alerte|vigilance"
 _VERDICT = re.compile(r"\b(?:overall(?:\s+(?:rating|assessment))?|" + _VERDICT_LABELS + ")"
                       r"(?:\s+(?:du|de la|de l'|des|of the|for the|of this|for this)\s*\w+)?" + _SET_OUT
@@ -154,13 +156,25 @@ _SCORE = re.compile(r"(?:\brisk(?:\s+(?:level|rating|score|assessment))?|\b(?:sc
                     r"|\brisque)[^\w.!?;\n]{0,6}(?:is\s+|est\s+(?:de\s+)?)?[^\w.!?;\n]{0,4}"
                     r"(\d+(?:[.,]\d+)?)\s*(?:/|\bout\s+of\b|\bsur\b)\s*(\d+)\b"
                     r"(?![^\w.!?;\n]{0,8}(?:(?:very|tres)\s+)?(?:" + _ANY + r")\b)")
+# a level given as a JSON value: {"risk_level": "high"}, {"niveau_de_risque": "élevé"}
+_JSON = re.compile(r"\"(?:risk(?:[_ ]?(?:level|rating|category|assessment))?|(?:niveau_de_)?risque)\"\s*:\s*\""
+                   + _words(_READ, "(?:very|tres)") + r"\"")
+# a heading, then the level opening the next paragraph: "**Risk**\n\nMedium. The pattern…"
+_HEADED = re.compile(r"(?m)^[#*_\s]*(?:risk(?: level| rating)?|risque|niveau de risque)[*_:\s]*\n+[\s*_]*"
+                     + _words(_READ, "(?:very|tres)")
+                     + r"(?:\s+(?:risk|risque))?(?=[\s*_]*(?:[.;,:!(\u2014\u2013]|\n|$))")
+# "moderately high" sits between medium and high; read as that range
+_MODERATELY = re.compile(r"\b(?:moderately|moderement) (high|elevated|eleve|elevee|low|faible)\b")  # folded
 _SCALES = (3, 5, 10, 100)
 _SCALE_WORDS = {"three": "3", "five": "5", "ten": "10", "trois": "3", "cinq": "5", "dix": "10"}
 _PLACED = re.compile(r"\b(?:on|sur) (?:a|an|une) (3|5|10|100|three|five|ten)[- ]point (?:risk )?scale\b[^.!?;\n]{0,30}?"
                      r"\b(?:at|as|a)\s+(\d+)\b(?!\s*%)"
                      r"|\bsur une echelle de (?:1|0) a (3|5|10|100)\b[^.!?;\n]{0,30}?\b(?:a|en|note|de)\s+(\d+)\b")
+# a labelled score with its scale after it: "Risk: 3 (on a 1–5 scale)", "Risque : 4 (sur une échelle de 1 à 5)"
+_SCORE_THEN_SCALE = re.compile(r"\b(?:risk|risque)(?: (?:level|rating|score))?[^\w.!?;\n]{0,6}(\d+)\s*\((?:on a |sur "
+                               r"une echelle de )?(?:1|0)\s?(?:[-–]|a|to)\s?(3|5|10|100)(?: scale)?\)")
 _WORTH_READING = re.compile("risk|risque|rate|classif|grade|qualifi|\\brag\\b|r/a/g|end of the|de l'echelle|"
-                            "point scale|sur une echelle|alert|amber|green|red\\b|"
+                            "point scale|sur une echelle|alert|amber|green|red\\b|moderately|"
                             + _VERDICT_LABELS)  # a rating that may be here
 
 
@@ -205,8 +219,9 @@ def risk_level(answer: str | None) -> str | None:
         return _READ.get(lead.group(1)) or _COLOUR[lead.group(1)]
     if not _WORTH_READING.search(text):
         return None
-    text = _RANGE.sub(_joined, text)
-    for pattern in ((_LABELLED_EN, _LABELLED_FR, _VERDICT, _RATED, _RATED_FR, _RAG_COLOUR, _END),
+    text = _RANGE.sub(_joined, _MODERATELY.sub(lambda m: ("low-medium" if m.group(1) in ("low", "faible")
+                                                          else "medium-high"), text))
+    for pattern in ((_LABELLED_EN, _LABELLED_FR, _VERDICT, _RATED, _RATED_FR, _RAG_COLOUR, _END, _JSON, _HEADED),
                     (_BEFORE, _RISKY_SAID)):
         found = [m for p in pattern for m in p.finditer(text) if _stands(text, m)]
         if found:
@@ -216,6 +231,7 @@ def risk_level(answer: str | None) -> str | None:
             scores = [m.groups() for m in _SCORE.finditer(text) if not _ASKED.match(text[m.end():m.end() + 60])]
             placed = [[g for g in m.groups() if g] for m in _PLACED.finditer(text)]  # (scale, score)
             scores += [(score, _SCALE_WORDS.get(scale, scale)) for scale, score in placed]
+            scores += [m.groups() for m in _SCORE_THEN_SCALE.finditer(text)]
             level = next(filter(None, (_from_score(score, scale) for score, scale in scores)), None)
             if level:
                 return level

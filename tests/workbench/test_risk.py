@@ -218,3 +218,19 @@ def test_ratings_the_second_labelled_set_taught(answer, level):
 ])
 def test_ratings_the_fifth_labelled_set_taught(answer, level):
     assert risk_level(answer) == level
+
+
+# what the sixth labelled set found unread or misread, in other words
+@pytest.mark.parametrize(("answer", "level"), [
+    ('{"risk_rating": "medium", "next_step": "request the invoice"}', "medium"),
+    ('{"niveau_de_risque": "faible"}', "low"),
+    ("## Risk level\n\nHigh — escalate today.", "high"),
+    ("## Risk\n\nLow volumes make it hard to judge without the history.", None),  # a word, not a level alone
+    ("The risk here is moderately low.", "low-medium"),
+    ("Risque modérément élevé.", "medium-high"),
+    ("Risk: 4 (on a 1–5 scale).", "medium-high"),
+    ("Risk: 7 (on a 1–3 scale).", None),  # above its scale
+    ("Gravité : faible.", "low"),
+])
+def test_ratings_the_sixth_labelled_set_taught(answer, level):
+    assert risk_level(answer) == level
