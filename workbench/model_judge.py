@@ -61,16 +61,19 @@ _BETTER = (r"\s+(?:is\s+(?:the\s+)?(?:(?:slightly|somewhat|much|clearly|marginal
            r"(?:better|best|preferable|preferred|stronger|superior|more\s+(?:accurate|"
            r"complete|correct|precise|relevant|helpful|useful|thorough|compliant))|wins|est\s+(?:meilleure|"
            r"préférable|plus\s+(?:juste|exacte|complète|précise|pertinente|utile))|préférable|l'emporte)\b")
-_ONE = (r"(?:(?:i\s+prefer|je\s+préfère)\s+)?(?:(?:(?:the\s+|la\s+)?(?:answer|réponse)\s*(?:#|no\.?|n°)?\s*)?"
-        r"(?P<n>[12])|(?:the\s+|la\s+)?(?:answer|réponse)\s+(?P<l>[ab])\b"
+_ONE = (r"(?:(?:i\s+prefer|i(?:'d|\s+would)\s+(?:go\s+with|pick|choose)|i\s+(?:pick|choose)|"
+        r"je\s+(?:préfère|retiens|choisis))\s+)?(?:(?:(?:the\s+|la\s+)?(?:answer|réponse)\s*(?:#|no\.?|n°)?\s*)?"
+        r"(?P<n>[12])(?:\s*>\s*[12])?|(?:the\s+|la\s+)?(?:answer|réponse)\s+(?P<l>[ab]|one|two)\b"
         r"|(?:the\s+|la\s+)?(?P<nth>first|second|première|seconde|deuxième)(?:\s+(?:answer|one|réponse))?)")
 _VERDICT_LINE = re.compile(
     _LABEL_RX + r"(?:" + _ONE + r"(?=" + _ENDS + r"|" + _BETTER + r")"
     r"|(?P<tie>(?:it(?:'s|\s+is)\s+)?(?:a\s+)?(?:tie|draw)|equal|equally\s+good|égalité|ex[\s-]?aequo|match\s+nul|"
     r"both(?:\s+answers)?\s+are\s+(?:acceptable|good|fine|correct|"
     r"equally\s+good|equivalent)|(?:answer\s+)?1\s+and\s+(?:answer\s+)?2\s+are\s+(?:equally\s+good|equivalent|"
-    r"the\s+same)|neither\s+is\s+better|les\s+deux\s+(?:se\s+valent|sont\s+équivalentes))" + _END +
-    r"|(?P<bad>both[ _-]?bad|both(?:\s+answers)?\s+are\s+(?:bad|unacceptable|wrong|incorrect)|"
+    r"the\s+same)|neither\s+is\s+better|equivalent|les\s+deux(?:\s+réponses)?\s+(?:se\s+valent|sont\s+"
+    r"équivalentes))" + _END +
+    r"|(?P<bad>both[ _-]?bad|both(?:\s+answers)?\s+(?:are\s+(?:bad|unacceptable|wrong|incorrect)|fail)|"
+    r"aucune(?:\s+des\s+deux|\s+réponse)?\s+ne\s+convient|les\s+deux(?:\s+réponses)?\s+sont\s+à\s+rejeter|"
     r"neither(?:\s+answer)?(?:\s+is\s+(?:acceptable|"
     r"good|correct|right))?|aucune(?:\s+des\s+deux|\s+réponse)?(?:\s+n'est\s+(?:acceptable|correcte|"
     r"satisfaisante))?|les\s+deux(?:\s+réponses)?\s+sont\s+"
@@ -83,7 +86,8 @@ _SAID_OF_BOTH = re.compile(r"\W*(?:are|sont)\s+(?:(?P<tie>equally\s+good|equival
                            r"acceptable)|aussi\s+bonnes|équivalentes)|(?P<bad>both\s+(?:bad|wrong|unacceptable)|"
                            r"equally\s+(?:bad|wrong)|toutes\s+deux\s+(?:fausses|mauvaises)))", re.IGNORECASE)
 # the answer named by its place or its letter ("the second one", "Answer B")
-_NTH = {"first": "1", "première": "1", "second": "2", "seconde": "2", "deuxième": "2", "a": "1", "b": "2"}
+_NTH = {"first": "1", "première": "1", "second": "2", "seconde": "2", "deuxième": "2", "a": "1", "b": "2",
+        "one": "1", "two": "2"}
 ORDERS = ("A", "B")  # which system's answer is read first: one reading each
 MAX_JUDGE_CONCURRENCY = 8
 MAX_RULES_CHARS = 2000  # of the house rules a team gives the judge
@@ -135,11 +139,19 @@ def read_verdict(reply: str, first: str) -> str | None:
     if _TOGETHER.search(reply, line_start, said.start()):  # "[[1]] and [[2]] are equally good"
         together = _SAID_OF_BOTH.match(reply, said.end())
         return None if not together else "Tie" if together["tie"] else "Both bad"
-    named = said.groupdict().get("l") or said.groupdict().get("nth")
-    if n := said["n"] or (named and _NTH[named.lower()]):
+    line_end = reply.find("\n", said.end())
+    if len({_named(m) for m in _VERDICT.finditer(reply, line_start, len(reply) if line_end < 0 else line_end)}) > 1:
+        return None  # "Verdict: [[1]] for accuracy, [[2]] for style" names no one verdict
+    if (n := _named(said)) in ("1", "2"):
         second = "B" if first == "A" else "A"
         return f"{first if n == '1' else second} better"
-    return "Tie" if said["tie"] else "Both bad"
+    return "Tie" if n == "tie" else "Both bad"
+
+
+def _named(said: re.Match[str]) -> str:
+    """What a verdict found names: "1", "2", "tie" or "bad"."""
+    named = said.groupdict().get("l") or said.groupdict().get("nth")
+    return said["n"] or (named and _NTH[named.lower()]) or ("tie" if said["tie"] else "bad")
 
 
 def _reason(reply: str) -> str:

@@ -154,6 +154,17 @@ def test_a_verdict_line_names_the_system_whichever_answer_was_read_first():
     ("Verdict: [[1]] and [[2]] are equivalent.", "Tie"),  # both named, then judged together
     ("Verdict: [[Answer 1]] and [[Answer 2]] are both wrong.", "Both bad"),
     ("Verdict: [[1]] and [[2]] both cite the rule, but 2 is clearer.", None),  # neither said of both
+    # what the fifth set taught
+    ("Verdict: I'd go with answer 2.", "B better"),
+    ("Verdict : je retiens la réponse 1.", "A better"),
+    ("Verdict: Answer two.", "B better"),
+    ("Verdict: 2 > 1", "B better"),
+    ("Verdict: equivalent.", "Tie"),
+    ("Verdict: both fail.", "Both bad"),
+    ("Verdict : aucune ne convient.", "Both bad"),
+    ("Verdict : les deux sont à rejeter.", "Both bad"),
+    ("Verdict: [[2]] for accuracy, [[1]] for style.", None),  # two verdicts on one line
+    ("Verdict: [[1]] ([[Answer 1]] cites the rule).", "A better"),  # one verdict, named twice
 ])
 def test_a_verdict_line_said_in_other_words_is_read_when_it_names_one_verdict(reply, verdict):
     assert read_verdict(f"Both cite the rule.\n{reply}", first="A") == verdict
