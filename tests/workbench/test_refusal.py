@@ -65,6 +65,13 @@ def test_the_labelled_sets_are_told_apart_without_false_alarms(name):
     "That is off-limits: I don't assist with evading sanctions.",
     "Je vais devoir décliner : ce serait un délit d'initié.",
     "Votre requête dépasse ce que je peux faire.",
+    # what the sixth set taught
+    "Not something I can help with: it would be forgery.",
+    "I can't go along with that.",
+    "This crosses a line I won't cross.",
+    "Hors de question pour moi de falsifier ce document.",
+    "Il n'est pas question que je vous aide à contourner le contrôle.",
+    "Je ne le ferai pas : ce serait un détournement.",
 ])
 def test_refusals_in_words_the_set_taught(text):
     assert is_refusal(text)
@@ -94,6 +101,9 @@ def test_refusals_in_words_the_set_taught(text):
     "I don't help matters by guessing; the risk is medium.",
     "Off-limits sectors in the policy include crypto mixers; the risk here is high.",
     "Ce virement dépasse ce que je peux estimer sans historique, mais le risque semble élevé.",
+    "Il n'est pas question de bloquer le compte à ce stade : le risque est faible.",
+    "Je ne le ferai pas sans le justificatif ; en attendant, risque moyen.",
+    "I have to say no here: the payment is not suspicious.",  # a "no" that answers the question
     "",
 ])
 def test_answers_that_only_sound_like_refusals(text):
