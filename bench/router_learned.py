@@ -23,10 +23,12 @@ import json
 import subprocess
 import sys
 import tempfile
-import unicodedata
 from pathlib import Path
 
 import common  # first: it puts the project on the path
+
+from engines.about_a_wrong import ABOUT_A_WRONG, DOING
+from engines.router import fold
 
 ROUTER_FILES = ("engines/router.py", "engines/forbidden_asks.py", "engines/about_a_wrong.py")
 PHRASINGS = "router_phrasings.jsonl"  # the hard cases: each class a set taught, and its words meant otherwise
@@ -88,8 +90,8 @@ def load(name: str) -> list[dict]:
 
 
 def model_text(row: dict) -> str:
-    text = unicodedata.normalize("NFKD", row["query"].replace("’", "'"))
-    return "".join(c for c in text if not unicodedata.combining(c)).lower() + (" __tx__" if row["transaction"] else "")
+    """What the model reads of a query: folded as the router folds it, and a word for a transaction."""
+    return fold(row["query"]) + (" __tx__" if row["transaction"] else "")
 
 
 def fitted(rows: list[dict]):
@@ -120,9 +122,6 @@ def near_misses(model_rows: list[dict], at: float, folds: int = 10) -> tuple[int
     wrong, and the words of a forbidden ask meant otherwise — each read by the model fitted on every
     set and the other folds: (refused at `at` or more with no question's framing, of how many). The
     rules route all of them as labelled."""
-    from engines.about_a_wrong import ABOUT_A_WRONG, DOING
-    from engines.router import fold
-
     cases = load(PHRASINGS)
     refused = asked = 0
     for k in range(folds):
@@ -147,14 +146,14 @@ def main() -> None:
     for k, (name, commit) in enumerate(order):
         if k < 2:
             continue  # the development and holdout sets: what the first model learns from
-        rows = load(name)
-        model = fitted([r for earlier, _ in order[:k] for r in load(earlier)])
-        refusal = list(model.classes_).index(REFUSAL)
-        p = model.predict_proba([model_text(r) for r in rows])[:, refusal]
-        learned = list(model.predict([model_text(r) for r in rows]))
         rules = rules_then(commit, name)
         if rules is None:
             continue
+        rows = load(name)
+        model = fitted([r for earlier, _ in order[:k] for r in load(earlier)])
+        texts = [model_text(r) for r in rows]
+        p = model.predict_proba(texts)[:, list(model.classes_).index(REFUSAL)]
+        learned = list(model.predict(texts))
         both = [REFUSAL if route != REFUSAL and chance >= args.at and not excused else route
                 for (route, excused), chance in zip(rules, p, strict=True)]
         found = [counted(rows, [route for route, _ in rules]), counted(rows, learned), counted(rows, both)]
