@@ -17,7 +17,7 @@ from engines.systems import NO_MODEL_CALL
 from ui.common import FORMULAS, copied_as, differences_block, in_language
 from workbench.blind import BLIND_VERDICTS, is_blind_pending, other_system
 from workbench.checks import passed
-from workbench.compare import SYSTEMS, SystemRun
+from workbench.compare import SYSTEMS, SystemRun, refusal_of
 from workbench.confidence import unsure_line
 from workbench.differences import answer_risk, context_room, differences
 from workbench.figures import unshared_places
@@ -46,23 +46,17 @@ def metrics_md(run: SystemRun) -> str:
     return result_table_md(run.result())
 
 
-def _refused(res: dict[str, Any]) -> str:
-    """"yes" or "no"; "—" for a system that failed before it answered (it neither refused nor answered)."""
-    if res["metadata"].get("error_kind") and not res["response"]:
-        return "—"
-    return "yes" if res["refusal"] else "no"
-
-
 def result_table_md(res: dict[str, Any]) -> str:
     """One system's figures for one comparison (a stored record's per-system result)."""
     meta = res["metadata"]
+    refused = refusal_of(res)  # None: it failed before it answered
     lines = ["| metric | value |", "|---|---|",
              f"| TTFT | {_ms(res['ttft_ms'])} |",
              f"| total latency | {_ms(res['latency_ms'])} |",  # 0: failed before any call
              f"| tokens (reasoning / answer) | {meta['reasoning_tokens']} / {meta['content_tokens']} |",
              f"| tokens/s | {meta['tokens_per_s'] or '—'} |",
              f"| finish | {meta['finish_reason']}{_context_full(meta)} |",
-             f"| refusal | {_refused(res)} |",
+             f"| refusal | {'—' if refused is None else 'yes' if refused else 'no'} |",
              f"| language (reasoning / answer) | {res['reasoning_lang']} / {res['answer_lang']} |",
              f"| model | `{meta['model_id']}` |"]
     if level := answer_risk(res):  # a transaction's rating

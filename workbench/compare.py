@@ -228,6 +228,14 @@ def still_to_run(rec: dict[str, Any] | None, systems: tuple[str, ...]) -> tuple[
                  if not rec.get(SYSTEMS[key]) or rec[SYSTEMS[key]]["metadata"].get("error"))
 
 
+def refusal_of(res: dict[str, Any]) -> bool | None:
+    """Whether a system's stored result refused; None for one that failed before it answered (it
+    neither refused nor answered): the tables and the CSV leave it empty, its figures show "—"."""
+    if (res.get("metadata") or {}).get("error_kind") and not res.get("response"):
+        return None
+    return res.get("refusal")
+
+
 def both_answered(rec: dict[str, Any] | None) -> bool:
     """Whether a stored record has an answer from both systems (what a verdict, a judge or a
     difference between them needs)."""

@@ -10,7 +10,7 @@ import numpy as np
 
 from engines.cost import usd
 from workbench.checks import all_passed, check_columns
-from workbench.compare import SYSTEMS, both_answered, still_to_run
+from workbench.compare import SYSTEMS, both_answered, refusal_of, still_to_run
 from workbench.confidence import unsure_cell
 from workbench.differences import (
     answer_risk,
@@ -85,8 +85,7 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "response": res.get("response"),
                 "reference": rec.get("reference"),  # the team's right answer (the model judge reads it)
                 "reasoning": res.get("reasoning"),
-                # a system that failed before it answered neither refused nor answered: no value
-                "refusal": None if meta.get("error_kind") and not res.get("response") else res.get("refusal"),
+                "refusal": refusal_of(res),
                 # the risk level the answer gives a transaction (workbench.risk; None: it gives none)
                 "risk_level": answer_risk(res),
                 # System B's answer read back by its model (workbench.confidence): the figures it was
