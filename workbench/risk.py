@@ -88,8 +88,8 @@ _LABELLED_FR = re.compile(r"\brisque(?:\s+globale?)?(?:\s+(?:de\s+|d')\w+)?" + _
 # "high-risk", "low risk", "à haut risque", "faible risque", "a high level of risk", "peu risquée"
 _BEFORE = re.compile(r"\b" + _words(_READ, "(?:very|tres)") + r"(?:\s*-\s*|\s+)(?:(?:level|degree)\s+of\s+)?"
                      r"(?:risk|risque)\b")
-_RISKY = {"peu": "low", "tres": "high", "highly": "high", "very": "high", "risky": "high", "risquee": "high",
-          "risque": "high"}
+_RISKY_VERDICT = {"risky": "high", "risquee": "high", "risque": "high"}  # a verdict's word alone: "Verdict — risky."
+_RISKY = {"peu": "low", "tres": "high", "highly": "high", "very": "high", **_RISKY_VERDICT}
 _RISKY_SAID = re.compile(r"\b(peu|tres|highly|very) (?:risky|risquee?s?)\b")  # "peu risquée", "highly risky"
 # "Overall: 🟠 Medium", "Verdict : élevé" — a verdict's label and a level alone after it
 # (a table's row too: "| **Overall** | **Medium** |")
@@ -98,7 +98,7 @@ _VERDICT_LABELS = "overall|verdict|conclusion|evaluation|assessment|rating|class
     "level of concern|concern level|concern|alert level|alert|niveau d'alerte|niveau de vigilance|alerte|vigilance"
 _VERDICT = re.compile(r"\b(?:overall(?:\s+(?:rating|assessment))?|" + _VERDICT_LABELS + ")"
                       r"(?:\s+(?:du|de la|de l'|des|of the|for the|of this|for this)\s*\w+)?" + _SET_OUT
-                      + _words({**_READ, "risky": "", "risquee": "", "risque": ""}, "(?:very|tres)")
+                      + _words(_READ | _RISKY_VERDICT, "(?:very|tres)")
                       + r"(?=[\s*_]*(?:[.;,:!()|\u2014\u2013-]|\n|$))")
 # a rating said with a verb: "I would rate this medium to high", "I'd classify it as low"
 _RATED = re.compile(r"(?<!not )(?<!n't )(?<!never )\b(?:rate|rated|classify|classified|grade|graded)\s+"
