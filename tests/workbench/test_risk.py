@@ -159,8 +159,9 @@ def test_the_labelled_sets_of_answers_as_models_set_them_out(name):
     assert len(misses) <= len(rows) // 20, misses
 
 
-# what the labelled set found unread, in other words
-@pytest.mark.parametrize(("answer", "level"), [
+# what each labelled set found unread or misread, in words of its own
+RATINGS_TAUGHT = [
+    # the first set's: unread
     ("Overall rating: 2 out of 5 (low).", "low"),
     ("Risk score: 4 out of 5", "medium-high"),
     ("The risk in this case is low.", "low"),
@@ -175,13 +176,7 @@ def test_the_labelled_sets_of_answers_as_models_set_them_out(name):
     # a verdict's label with something other than a level after it
     ("Assessment: high amount, new payee.", None),
     ("Overall, this looks fine.", None),
-])
-def test_ratings_the_labelled_set_taught(answer, level):
-    assert risk_level(answer) == level
-
-
-# what the second labelled set found unread, in other words
-@pytest.mark.parametrize(("answer", "level"), [
+    # the second set's: unread
     ("I'd classify it as medium risk: the payee is known but the amount is not.", "medium"),
     ("We rate this transfer low to medium.", "low-medium"),
     ("I would not rate this as high: the payee is known.", None),
@@ -197,13 +192,7 @@ def test_ratings_the_labelled_set_taught(answer, level):
     ("Élevé : ne pas exécuter.", "high"),
     ("Low volumes make this hard to judge without the history.", None),  # a level word, not said alone
     ("Rate limits apply to this API.", None),
-])
-def test_ratings_the_second_labelled_set_taught(answer, level):
-    assert risk_level(answer) == level
-
-
-# what the fifth labelled set found unread or misread, in other words
-@pytest.mark.parametrize(("answer", "level"), [
+    # the fifth set's: unread or misread
     ("Verdict: risky. Hold the payment.", "high"),
     ("Verdict: not risky.", None),
     ("On a ten-point scale I'd put it at 8.", "medium-high"),
@@ -215,13 +204,7 @@ def test_ratings_the_second_labelled_set_taught(answer, level):
     ("Orange is the customer's mobile operator; the payment is routine.", None),
     ("Il ne s'agit pas d'un virement à risque élevé. Risque : faible.", "low"),
     ("This is not a particularly high-risk transfer; risk: medium.", "medium"),
-])
-def test_ratings_the_fifth_labelled_set_taught(answer, level):
-    assert risk_level(answer) == level
-
-
-# what the sixth labelled set found unread or misread, in other words
-@pytest.mark.parametrize(("answer", "level"), [
+    # the sixth set's: unread or misread
     ('{"risk_rating": "medium", "next_step": "request the invoice"}', "medium"),
     ('{"niveau_de_risque": "faible"}', "low"),
     ("## Risk level\n\nHigh — escalate today.", "high"),
@@ -231,6 +214,9 @@ def test_ratings_the_fifth_labelled_set_taught(answer, level):
     ("Risk: 4 (on a 1–5 scale).", "medium-high"),
     ("Risk: 7 (on a 1–3 scale).", None),  # above its scale
     ("Gravité : faible.", "low"),
-])
-def test_ratings_the_sixth_labelled_set_taught(answer, level):
+]
+
+
+@pytest.mark.parametrize(("answer", "level"), RATINGS_TAUGHT)
+def test_ratings_the_labelled_sets_taught(answer, level):
     assert risk_level(answer) == level
