@@ -82,7 +82,8 @@ def test_with_a_password_the_rest_routes_ask_for_it(running_app, monkeypatch, tm
             "/api/health", "/api/compare", "/api/presets", "/api/runs", "/api/runs/{name}"]
         url = url.rstrip("/")
         for method, path in (("GET", "/api/health"), ("GET", "/api/runs"), ("GET", "/api/runs/x"),
-                             ("GET", "/api/runs/x/csv"), ("GET", "/api/runs/x/experiments/y"),
+                             ("GET", "/api/runs/x/csv"), ("GET", "/api/runs/x/xlsx"),
+                             ("GET", "/api/runs/x/experiments/y"),
                              ("GET", "/api/questions?query=q"), ("POST", "/api/compare"), ("GET", "/api/presets"),
                              ("GET", "/api/leaderboard"), ("GET", "/api/adapters"), ("POST", "/api/adapters"),
                              ("DELETE", "/api/adapters/french-reasoning"), ("DELETE", "/api/runs/x"),

@@ -11,7 +11,7 @@ from typing import Any
 import gradio as gr
 
 from ui.batch_checks import build_checks_editor
-from ui.batch_view import results_frame, run_csv
+from ui.batch_view import results_frame, run_downloads
 from ui.common import json_box
 from ui.compare_view import column_frame, experiment_md, shown_record, system_columns
 from ui.comparison_file import build_comparison_files, comparison_files
@@ -45,7 +45,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
     """Lays out the judging controls and the row details under the batch table, and binds them:
     `records` holds the shown run's records (experiment id -> record), `run` its name. Returns
     the details group (hidden when another run is shown), what binds the verdict buttons once
-    the run's download button is laid out, and what refreshes the tally."""
+    the run's download buttons are laid out, and what refreshes the tally."""
     folder = services.settings.results_dir
     path = verdicts_file(folder)
 
@@ -146,7 +146,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
     def give(choice: int, rec: dict | None, run_name: str, held: dict[str, dict], judge: str | None,
              said_why: str) -> tuple:
         if not rec:
-            return rec, "Select a row or *Judge the next one* first.", *[gr.skip()] * (VIEW_SIZE + 8)
+            return rec, "Select a row or *Judge the next one* first.", *[gr.skip()] * (VIEW_SIZE + 9)
         rec, said, shown_view = give_verdict(choice, rec, path, run_name, judge, said_why)
         # read once: everyone's verdicts for the tally, this judge's for the table and the run's CSV,
         # and the judge models' for both
@@ -155,7 +155,7 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
         said += model_said(mine.get(rec["experiment_id"]))
         rows = list(held.values())
         return (rec, said, *shown_view, tally_of(held, run_name, judged, models),
-                results_frame(rows, mine), "", run_csv(rows, run_name, mine),
+                results_frame(rows, mine), "", *run_downloads(rows, run_name, mine),
                 *experiment_runs_view(folder, rec, run_name, judge),  # its verdict there; a blind one's shown
                 *[gr.update(visible=False)] * 2)  # a write-up of it is out of date
 
@@ -199,14 +199,14 @@ def build_batch_judging(services: Services, table: gr.Dataframe, records: gr.Sta
                    **private, queue=False).then(None, link, link, js=WHOLE_LINK)
     next_btn.click(show_next, [records, run, shown, blind, disagreeing, unsure_first, only], view_out, **private)
 
-    def bind_verdicts(download: gr.DownloadButton) -> None:
-        """Bind the verdict buttons; `download`, the run's CSV (laid out below the details), is
-        written again with each verdict."""
+    def bind_verdicts(downloads: list[gr.DownloadButton]) -> None:
+        """Bind the verdict buttons; `downloads`, the run's CSV and workbook (laid out below the
+        details), are written again with each verdict."""
         for choice, btn in enumerate(buttons):
             btn.click(button(choice), [shown, run, records, why],
-                      [shown, note, *col_parts, diff, *frame, tally, table, why, download, *runs_of, *write_ups],
+                      [shown, note, *col_parts, diff, *frame, tally, table, why, *downloads, *runs_of, *write_ups],
                       **private)
-        bind_model_judge(services, by_model, records, run, table, tally, download, tally_of)
+        bind_model_judge(services, by_model, records, run, table, tally, downloads, tally_of)
 
     estimate = estimate_of(services)
 

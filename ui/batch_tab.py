@@ -75,8 +75,8 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
     with gr.Tab("Batch", id="compare-batch") as batch_tab:
         with gr.Row():
             with gr.Column(scale=2):
-                upload = gr.File(label="Experiments (.jsonl or .csv; empty = bundled set of "
-                                 f"{len(examples)})", file_types=[".jsonl", ".csv", ".json"],
+                upload = gr.File(label="Experiments (.jsonl, .csv or an Excel .xlsx; empty = bundled set of "
+                                 f"{len(examples)})", file_types=[".jsonl", ".csv", ".json", ".xlsx"],
                                  elem_id="batch-file")
             with gr.Column(scale=3):
                 with gr.Row():
@@ -104,8 +104,8 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
                     against = gr.Dropdown(runs_now, value=None,
                                           label="Set this run against another saved run",
                                           elem_id="batch-against")
-                open_file = gr.UploadButton("Open a run's results file (.csv or .jsonl)…", size="sm",
-                                            file_types=[".csv", ".jsonl"], elem_id="batch-open-file")
+                open_file = gr.UploadButton("Open a run's results file (.csv, .xlsx or .jsonl)…", size="sm",
+                                            file_types=[".csv", ".xlsx", ".jsonl"], elem_id="batch-open-file")
                 with gr.Accordion("Runs removed from the lists", open=False,
                                   elem_id="batch-removed") as removed_box:
                     removed = gr.Dropdown([], value=None, label="A removed run, the last removed first",
@@ -134,6 +134,7 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
             plot_tokens = gr.Plot(elem_id="batch-plot-tokens", show_label=False)
         with gr.Row():
             download = gr.DownloadButton("Download CSV", visible=False, elem_id="batch-download")
+            workbook = gr.DownloadButton("Download as Excel", visible=False, elem_id="batch-download-xlsx")
             questions = gr.DownloadButton("Download its questions (an experiment file, to run again)",
                                           visible=False, elem_id="batch-download-questions")
             report_btn = gr.Button("Write a report of this run", elem_id="batch-report")
@@ -197,7 +198,7 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
             state = "Finished" if prog.finished else "Stopped" if prog.stopped else "Running"
             if not final:
                 yield (progress_md(prog, state), results_frame(records, verdicts),
-                       gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), dict(done),
+                       *[gr.update()] * 7, dict(done),
                        safe_name, gr.update(), gr.update())
                 continue
             failed = Counter(key for rec in records for key in still_to_run(rec, tuple(chosen)))
@@ -256,7 +257,7 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
     refresh_breakdown = {"fn": breakdown_and_questions, "inputs": [batch_records, by_group["by"], shown_run],
                          "outputs": [by_group["table"], by_group["download"], questions], "api_visibility": "private"}
     regroup = {**refresh_breakdown, "fn": breakdown_view, "outputs": [by_group["table"], by_group["download"]]}
-    batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download,
+    batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download, workbook,
                      batch_records, shown_run, saved, against]
 
     def then_shown(event: Any, *after: dict[str, Any]) -> Any:
@@ -285,7 +286,7 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
     then_shown(batch_go.click(batch_ui, {upload, systems, concurrency, limit, only, run_name, b_adapter, read_back,
                                          *param_list},
                               batch_outputs, api_visibility="private", **services.heavy_event), refresh_overview)
-    judging["bind_verdicts"](download)
+    judging["bind_verdicts"]([download, workbook])
     batch_stop.click(stopper(services, "batch"), None, None, api_visibility="private", queue=False)
     saved.input(**hide_both)
     then_shown(saved.input(kept.open, [saved], [*batch_outputs, run_name], api_visibility="private"))
@@ -312,7 +313,7 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
                                           api_visibility="private"), judging["show_wanted"])
     by_group["by"].input(**regroup)
     then_shown(bind_checks_editor(judging["edit"], settings.results_dir, batch_records, shown_run, judging["shown"],
-                                  [judging["head"], *judging["columns"], judging["diff"]], batch_outputs[1:8],
+                                  [judging["head"], *judging["columns"], judging["diff"]], batch_outputs[1:9],
                                   lambda held, name, request: results_view(held, name, kept.verdicts(name, request))),
                refresh_overview)
     report_btn.click(kept.report, [batch_records, shown_run], [report, report_web], api_visibility="private")

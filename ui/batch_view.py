@@ -19,7 +19,7 @@ from workbench.experiments import experiment_file
 from workbench.export import write_csv
 from workbench.report import findings
 from workbench.run_changes import CHANGE_COLUMNS
-from workbench.run_csv import with_verdicts
+from workbench.run_csv import with_verdicts, write_run_workbook
 from workbench.runs_against import set_against
 from workbench.summary import (
     SUMMARY_HEADERS,
@@ -61,21 +61,24 @@ def results_frame(records: list[dict[str, Any]], verdicts: dict[str, dict] | Non
 
 
 def results_view(records: list[dict[str, Any]], name: str, verdicts: dict[str, dict] | None = None) -> tuple:
-    """Table, summary, routes line, the three charts and the CSV download of a run's records (with
+    """Table, summary, routes line, the three charts and the CSV and Excel downloads of a run's records (with
     the verdicts given on its experiments, as with_verdicts takes them)."""
     records = with_verdicts(records, verdicts)
     rows = flat_rows(records)
     summ = summarize(records)
     return (results_frame(records),
             pd.DataFrame(summary_table(summ, against=True), columns=SUMMARY_HEADERS),
-            findings(records, summ), *charts.run_figures(rows, summ), run_csv(records, name))
+            findings(records, summ), *charts.run_figures(rows, summ), *run_downloads(records, name))
 
 
-def run_csv(records: list[dict[str, Any]], name: str, verdicts: dict[str, dict] | None = None) -> Any:
-    """The *Download CSV* button with a run's rows (and verdicts) written for it."""
-    path = download_path(name)
-    write_csv(flat_rows(with_verdicts(records, verdicts)), path, bom=True)
-    return gr.update(value=str(path), visible=True)
+def run_downloads(records: list[dict[str, Any]], name: str, verdicts: dict[str, dict] | None = None) -> tuple:
+    """The *Download CSV* and *Download as Excel* buttons with a run's rows (and verdicts) written
+    for them (the workbook with the run's summary on a second sheet)."""
+    judged = with_verdicts(records, verdicts)
+    path, book = download_path(name), download_path(name, ".xlsx")
+    write_csv(flat_rows(judged), path, bom=True)
+    write_run_workbook(judged, book)
+    return gr.update(value=str(path), visible=True), gr.update(value=str(book), visible=True)
 
 
 def questions_download(records: list[dict[str, Any]], stem: str, by_question: bool = True) -> Any:

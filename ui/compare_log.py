@@ -1,5 +1,5 @@
 """The Compare tab's log of single comparisons: a table of the ones run in this browser (kept
-across reloads), their CSV, and any of them shown again in the columns above."""
+across reloads), their CSV and workbook, and any of them shown again in the columns above."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ui.judging import verdict_prompt
 from workbench.blind import is_blind_pending
 from workbench.export import write_csv
 from workbench.history import find, remember, restored
+from workbench.run_csv import write_run_workbook
 from workbench.summary import flat_rows
 
 STORAGE_KEY = "finance-llm-workbench-comparisons"
@@ -37,25 +38,28 @@ def browser_log(secret: str | None) -> gr.BrowserState:
     return gr.BrowserState([], storage_key=STORAGE_KEY, secret=secret)
 
 
-def log_view(history: list[dict[str, Any]]) -> tuple[Any, Any, Any]:
-    """The table (newest first, one row per comparison and system), the CSV download, and the
-    comparisons' questions as an experiment file to run as a batch (JSONL download)."""
+def log_view(history: list[dict[str, Any]]) -> tuple[Any, Any, Any, Any]:
+    """The table (newest first, one row per comparison and system), the CSV and Excel downloads
+    (in the batch's columns, so either opens as a run), and the comparisons' questions as an
+    experiment file to run as a batch (JSONL download)."""
     rows = flat_rows(history)  # oldest first, as the CSV keeps them
     age = {rec["experiment_id"]: n for n, rec in enumerate(history)}
     newest_first = sorted(table_rows(history), key=lambda r: -age[r["experiment_id"]])  # stable: A before B
     table = pd.DataFrame(newest_first, columns=LOG_COLUMNS).set_axis(LOG_HEADERS, axis=1)
     if not history:
-        return table, gr.update(visible=False), gr.update(visible=False)
-    path = download_path("comparisons")
+        return table, *[gr.update(visible=False)] * 3
+    path, book = download_path("comparisons"), download_path("comparisons", ".xlsx")
     write_csv(rows, path, bom=True)
-    return table, gr.update(value=str(path), visible=True), questions_download(history, "my")
+    write_run_workbook(history, book)
+    return (table, gr.update(value=str(path), visible=True), gr.update(value=str(book), visible=True),
+            questions_download(history, "my"))
 
 
 def remembered(rec: dict[str, Any] | None, history: list[dict[str, Any]]) -> tuple:
     """The log with the comparison just shown (or just judged) in it; a blind one once judged (its
     route and figures in the table would name its systems)."""
     if not rec or is_blind_pending(rec):
-        return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return (gr.skip(),) * 5
     history = remember(history, rec)
     return history, *log_view(history)
 

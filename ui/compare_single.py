@@ -208,6 +208,8 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
             with gr.Row():
                 log_csv = gr.DownloadButton("Download these comparisons (CSV)", visible=False, size="sm",
                                             elem_id="cmp-log-csv")
+                log_xlsx = gr.DownloadButton("Download them as Excel", visible=False, size="sm",
+                                             elem_id="cmp-log-xlsx")
                 log_questions = gr.DownloadButton("Download their questions (an experiment file for Batch)",
                                                   visible=False, size="sm", elem_id="cmp-log-experiments")
                 log_clear = gr.Button("Clear the list", size="sm", elem_id="cmp-log-clear")
@@ -295,7 +297,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     example.change(pick_example, [example, file_examples], [query, tx, checks, reference], api_visibility="private")
     compare_inputs = {query, tx, checks, run_a, run_b, blind, example, file_examples, carried, b_adapter, *param_list}
     # a comparison that ended, or a verdict given, goes into this browser's log
-    log_out = [log, log_table, log_csv, log_questions]
+    log_out = [log, log_table, log_csv, log_xlsx, log_questions]
     keep = {"fn": remembered, "inputs": [last, log], "outputs": log_out, "api_visibility": "private",
             "queue": False}
     # another comparison shown: a reason typed for the last one, the judge model's verdict or System B's

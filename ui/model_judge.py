@@ -13,7 +13,7 @@ import gradio as gr
 
 from engines.base import Engine
 from engines.cost import usd
-from ui.batch_view import results_frame, run_csv
+from ui.batch_view import results_frame, run_downloads
 from ui.common import session_cancel, stopper
 from ui.judging import judge_of
 from workbench.blind import is_blind_pending
@@ -174,11 +174,11 @@ def estimate_of(services: Services) -> Callable[..., str]:
 
 
 def bind_model_judge(services: Services, parts: dict[str, Any], records: gr.State, run: gr.State,
-                     table: gr.Dataframe, tally: gr.Markdown, download: gr.DownloadButton,
+                     table: gr.Dataframe, tally: gr.Markdown, downloads: list[gr.DownloadButton],
                      tally_of: Callable[..., str]) -> None:
     """*Judge this run* judges the run shown (`records`, `run`); when it ends, the run shown then
     (another may have been opened meanwhile) is shown again with the verdicts in its table, its
-    CSV and the tally (`tally_of(records, run, judged, models)`)."""
+    CSV and workbook (`downloads`) and the tally (`tally_of(records, run, judged, models)`)."""
     folder = services.settings.results_dir
     path = model_verdicts_file(folder)
 
@@ -209,11 +209,12 @@ def bind_model_judge(services: Services, parts: dict[str, Any], records: gr.Stat
 
     def shown_again(held: dict[str, dict], run_name: str, request: gr.Request) -> tuple:
         if not held or not run_name:
-            return (gr.skip(),) * 3
+            return (gr.skip(),) * 4
         rows = list(held.values())
         models = model_verdicts(path, run_name)  # read once, for the table and the tally
         shown = verdict_columns(run_verdicts(verdicts_file(folder), run_name, judge_of(request)), models)
-        return results_frame(rows, shown), tally_of(held, run_name, None, models), run_csv(rows, run_name, shown)
+        return (results_frame(rows, shown), tally_of(held, run_name, None, models),
+                *run_downloads(rows, run_name, shown))
 
     # what judging would read and cost: when the accordion opens, another judge or other rules are
     # picked, and once a judging ends (the run shown changing is the tally's refresh: batch_judge)
@@ -224,6 +225,6 @@ def bind_model_judge(services: Services, parts: dict[str, Any], records: gr.Stat
     parts["rules"].blur(**ahead)
     parts["go"].click(judge, [records, run, parts["engine"], parts["rules"], parts["width"]], parts["status"],
                       api_visibility="private", **services.heavy_event).then(
-                          shown_again, [records, run], [table, tally, download], api_visibility="private").then(
+                          shown_again, [records, run], [table, tally, *downloads], api_visibility="private").then(
                               **ahead)
     parts["stop"].click(stopper(services, "model-judge"), None, None, api_visibility="private", queue=False)

@@ -42,6 +42,7 @@ from workbench.model_judge import (
 )
 from workbench.presets import over_preset, unknown_preset
 from workbench.report import report_page, run_report
+from workbench.run_csv import write_run_workbook
 from workbench.saved import unwritable
 from workbench.services import Services, build_services
 from workbench.settings import add_arguments, settings_from_args
@@ -60,11 +61,13 @@ def build_batch_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="app.py batch", description="Run a batch comparison headless: System A vs System B on "
         "every experiment, results appended to a JSONL file as each finishes (a rerun resumes), "
-        "then written as CSV. Give --out, --run or both.")
+        "then written as CSV (or an Excel workbook). Give --out, --run or both.")
     parser.add_argument("--experiments", type=Path, default=BUNDLED,
-                        help="experiments file (.jsonl or .csv); default: the bundled set")
+                        help="experiments file (.jsonl, .csv or .xlsx); default: the bundled set")
     parser.add_argument("--out", type=Path, default=None,
-                        help="CSV to write (without --run, the JSONL of results beside it)")
+                        help="CSV to write, or an Excel workbook when it ends in .xlsx (the CSV's rows on "
+                        "its sheet results, the summary on summary); without --run, the JSONL of results "
+                        "beside it")
     parser.add_argument("--run", default=None, metavar="NAME",
                         help="keep the results as the app's saved batch run NAME (letters, digits, - and "
                         "_), in the results folder: the Batch tab opens it, its answers are judged "
@@ -278,7 +281,10 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
                          for pair in judges_compared(judged))]
     rows = flat_rows(records)
     written = [str(jsonl)]
-    if args.out is not None:
+    if args.out is not None and args.out.suffix.lower() == ".xlsx":
+        write_run_workbook(records, args.out)
+        written.insert(0, str(args.out))
+    elif args.out is not None:
         write_csv(rows, args.out, bom=True)
         written.insert(0, str(args.out))
     if args.report is not None:

@@ -14,7 +14,9 @@ from workbench.compare import Experiment
 from workbench.differences import question_language
 from workbench.export import delimiter_of
 from workbench.language import SUPPORTED
+from workbench.textfile import NotText, decode_text
 from workbench.transactions import TransactionError, parse_transaction
+from workbench.workbook import workbook_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "assets" / "experiments.jsonl"
@@ -38,7 +40,9 @@ class ExperimentFileError(ValueError):
 
 def load_experiments(data: bytes | str | Path, name: str = "", max_bytes: int = MAX_BYTES,
                      max_rows: int = MAX_ROWS) -> list[Experiment]:
-    """Parse experiments from bytes, text or a path (.jsonl or .csv, decided by the name)."""
+    """Parse experiments from bytes, text or a path (.jsonl, .csv or an Excel workbook's .xlsx,
+    decided by the name; a CSV or JSONL in UTF-8, UTF-16 or Windows-1252, as workbench.textfile
+    reads it)."""
     if isinstance(data, Path):
         name = name or data.name
         if data.stat().st_size > max_bytes:
@@ -49,12 +53,14 @@ def load_experiments(data: bytes | str | Path, name: str = "", max_bytes: int = 
     if len(raw) > max_bytes:
         raise ExperimentFileError(f"the file is {len(raw) / 1e6:.1f} MB; the limit is "
                                   f"{max_bytes / 1e6:.0f} MB")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ExperimentFileError(f"the file is not UTF-8 text (bad byte at position {exc.start}); "
-                                  "save it as UTF-8 and upload again") from None
-    rows, problems = (_csv_rows(text), []) if name.lower().endswith(".csv") else _jsonl_rows(text)
+    if name.lower().endswith(".xlsx"):
+        rows, problems = _workbook_rows(raw), []
+    else:
+        try:
+            text, _ = decode_text(raw)
+        except NotText as exc:
+            raise ExperimentFileError(str(exc)) from None
+        rows, problems = (_csv_rows(text), []) if name.lower().endswith(".csv") else _jsonl_rows(text)
     if not rows and not problems:
         raise ExperimentFileError("the file has no experiments")
     if len(rows) > max_rows:
@@ -82,19 +88,32 @@ def _jsonl_rows(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple
 
 def _csv_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter_of(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    if "query" not in header:
-        raise ExperimentFileError(f"the CSV needs a 'query' column; found columns: "
-                                  f"{', '.join(map(_named, header)) or 'none'}. Allowed columns: "
-                                  f"{', '.join(sorted(COLUMNS))}")
-    unknown = set(header) - COLUMNS
-    if unknown:
-        raise ExperimentFileError(f"unknown CSV columns: {', '.join(map(_named, sorted(unknown)))}. "
-                                  f"Allowed: {', '.join(sorted(COLUMNS))}")
+    _check_header([h.strip() for h in (reader.fieldnames or [])], "CSV")
     rows = []
     for lineno, row in enumerate(reader, start=2):
         rows.append((lineno, {k.strip(): v for k, v in row.items() if k is not None}))
     return rows
+
+
+def _workbook_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
+    """A workbook's rows, as a CSV's: its first sheet, a header row, a row per experiment."""
+    try:
+        header, rows = workbook_rows(raw)
+    except ValueError as exc:
+        raise ExperimentFileError(str(exc)) from None
+    _check_header([name for name in header if name], "workbook's first sheet")
+    return [(number, {key.strip(): value for key, value in row.items()}) for number, row in rows]
+
+
+def _check_header(header: list[str], what: str) -> None:
+    if "query" not in header:
+        raise ExperimentFileError(f"the {what} needs a 'query' column; found columns: "
+                                  f"{', '.join(map(_named, header)) or 'none'}. Allowed columns: "
+                                  f"{', '.join(sorted(COLUMNS))}")
+    unknown = set(header) - COLUMNS
+    if unknown:
+        raise ExperimentFileError(f"unknown {'CSV' if what == 'CSV' else 'workbook'} columns: "
+                                  f"{', '.join(map(_named, sorted(unknown)))}. Allowed: {', '.join(sorted(COLUMNS))}")
 
 
 def _named(column: str) -> str:

@@ -16,6 +16,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from workbench.textfile import NotText, decode_text
+from workbench.workbook import workbook_rows
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
 
@@ -86,11 +89,16 @@ def read_csv(path, numbers: Iterable[str] = ()) -> list[dict[str, str]]:
     with semicolons too), cells as text with the formula neutralisation undone. In a file with
     semicolons, the `numbers` columns' decimal commas become points ("2660,3": a spreadsheet set
     to French wrote it; in a file with commas it would be a thousands separator, and is left
-    for the caller to refuse). Raises ValueError, with what is wrong, for a file that is not
-    UTF-8 CSV text."""
+    for the caller to refuse). Read in UTF-8, UTF-16 or Windows-1252 (workbench.textfile); a
+    `path` ending in .xlsx is read as an Excel workbook's first sheet, the rows the app writes
+    there. Raises ValueError, with what is wrong, for a file that is not one."""
+    if Path(path).suffix.lower() == ".xlsx":  # the same columns, from a workbook's first sheet
+        header, numbered = workbook_rows(Path(path).read_bytes())
+        if not header:
+            raise ValueError("the file is empty")
+        return [row for _, row in numbered]
     try:
-        with Path(path).open(encoding="utf-8-sig", newline="") as fh:
-            text = fh.read()
+        text, _ = decode_text(Path(path).read_bytes())
         delimiter = delimiter_of(text)
         reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
         rows = [{unsafe_cell(k): unsafe_cell(v or "") for k, v in row.items() if k is not None} for row in reader]
@@ -99,8 +107,8 @@ def read_csv(path, numbers: Iterable[str] = ()) -> list[dict[str, str]]:
             for key in numbers:
                 if _DECIMAL_COMMA.fullmatch(row.get(key) or ""):
                     row[key] = row[key].replace(",", ".")
-    except UnicodeDecodeError:
-        raise ValueError("the file is not UTF-8 text (is it a CSV?)") from None
+    except NotText as exc:
+        raise ValueError(f"{exc} (is it a CSV?)") from None
     except csv.Error as exc:
         raise ValueError(f"the file is not valid CSV: {exc}") from None
     if not header:

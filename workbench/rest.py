@@ -1,6 +1,6 @@
 """JSON REST routes served beside the Gradio UI: `GET /api/health`, `POST /api/compare`, the
-saved batch runs: `GET /api/runs`, `GET /api/runs/{name}` (and `/csv`: the CSV the Batch tab
-downloads; `/against/{other}`: set against another run), `DELETE /api/runs/{name}` (taken off
+saved batch runs: `GET /api/runs`, `GET /api/runs/{name}` (and `/csv` or `/xlsx`: the CSV or
+workbook the Batch tab downloads; `/against/{other}`: set against another run), `DELETE /api/runs/{name}` (taken off
 the lists; `GET /api/removed-runs` and their `restore`), and System B's LoRA adapters:
 `GET`/`POST /api/adapters`, `DELETE /api/adapters/{name}`.
 
@@ -45,7 +45,7 @@ from workbench.model_judge import model_verdicts, model_verdicts_file
 from workbench.presets import all_presets, over_preset, unknown_preset
 from workbench.rest_auth import judge_of, login_required
 from workbench.run_changes import setup_differences
-from workbench.run_csv import run_csv_text
+from workbench.run_csv import run_csv_text, run_workbook_bytes
 from workbench.run_index import latest_record
 from workbench.runs_against import set_against
 from workbench.runs_overview import runs_overview
@@ -55,6 +55,9 @@ from workbench.transactions import TransactionError, parse_transaction
 from workbench.verdict_stats import verdict_summary
 from workbench.verdicts import latest_verdicts, verdicts_file
 
+# a saved run's downloads: what writes each, and its media type
+_DOWNLOADS = {"csv": (run_csv_text, "text/csv; charset=utf-8"),
+              "xlsx": (run_workbook_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
 
 class CompareBody(BaseModel):
     """Body of POST /api/compare."""
@@ -194,13 +197,16 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
             raise HTTPException(404, detail=f"no saved run named {name!r}; GET /api/runs lists them")
         return stored
 
-    def run_csv(name: str, request: Request, judge: str | None = None) -> Response:
-        """A saved run as the CSV the Batch tab downloads: a row per experiment and system, with
-        the verdicts of `judge` (an analyst; by default the user the request signs in as, or the
-        verdicts given without a sign-in when the app asks for none) and the judge models'."""
-        return Response(run_csv_text(folder, name, saved(name), judge_of(request, judge)),
-                        media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="batch-{name}.csv"'})
+    def run_download(name: str, kind: str, request: Request, judge: str | None = None) -> Response:
+        """A saved run as the Batch tab downloads it, `kind` csv or xlsx (an Excel workbook): a row
+        per experiment and system, with the verdicts of `judge` (an analyst; by default the user
+        the request signs in as, or the verdicts given without a sign-in when the app asks for
+        none) and the judge models'."""
+        if kind not in _DOWNLOADS:
+            raise HTTPException(404, detail=f"a run downloads as csv or xlsx, not {kind!r}")
+        write, media_type = _DOWNLOADS[kind]
+        return Response(write(folder, name, saved(name), judge_of(request, judge)), media_type=media_type,
+                        headers={"Content-Disposition": f'attachment; filename="batch-{name}.{kind}"'})
 
     def experiment(name: str, experiment_id: str, request: Request, judge: str | None = None) -> dict[str, Any]:
         """One experiment of the saved run `name`: its stored record, and the same question in
@@ -366,7 +372,7 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
                                            ("DELETE", "/api/runs/{name}", remove),
                                            ("GET", "/api/removed-runs", removed),
                                            ("POST", "/api/removed-runs/{file}/restore", restore),
-                                           ("GET", "/api/runs/{name}/csv", run_csv),
+                                           ("GET", "/api/runs/{name}/{kind}", run_download),
                                            ("GET", "/api/runs/{name}/against/{other}", against),
                                            ("GET", "/api/runs/{name}/experiments/{experiment_id:path}", experiment),
                                            ("GET", "/api/questions", question),

@@ -1,16 +1,18 @@
-"""A batch run's rows with the verdicts given on them, as the Batch tab's table and CSV show them
-and `GET /api/runs/{name}/csv` serves them: an analyst's own verdicts and notes, and the judge
-models' verdicts of the run."""
+"""A batch run's rows with the verdicts given on them, as the Batch tab's table, CSV and Excel
+workbook show them and `GET /api/runs/{name}/csv` serves them: an analyst's own verdicts and
+notes, and the judge models' verdicts of the run."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 from workbench.export import csv_text
 from workbench.model_judge import model_columns, model_verdicts, model_verdicts_file
-from workbench.summary import flat_rows
+from workbench.summary import SUMMARY_HEADERS, flat_rows, summarize, summary_table
 from workbench.verdicts import run_verdicts, verdicts_file
+from workbench.workbook import header_of, write_workbook
 
 VERDICT_FIELDS = ("verdict", "verdict_note", "model_verdict", "model_verdict_note", "model_judge")
 
@@ -39,9 +41,29 @@ def table_verdicts(folder: Path, run: str, mine: dict[str, dict]) -> dict[str, d
     return verdict_columns(mine, model_verdicts(model_verdicts_file(folder), run))
 
 
-def run_csv_text(folder: Path, run: str, records: list[dict[str, Any]], judge: str | None) -> str:
-    """A run's CSV, as the Batch tab downloads it for `judge` (an analyst's name; None: the
-    verdicts given without a sign-in): a row per experiment and system, with that analyst's
-    verdicts and the judge models'."""
+def judged_records(folder: Path, run: str, records: list[dict[str, Any]], judge: str | None) -> list[dict[str, Any]]:
+    """A run's records as the Batch tab downloads them for `judge` (an analyst's name; None: the
+    verdicts given without a sign-in): with that analyst's verdicts and the judge models'."""
     mine = run_verdicts(verdicts_file(folder), run, judge)
-    return csv_text(flat_rows(with_verdicts(records, table_verdicts(folder, run, mine))), bom=True)
+    return with_verdicts(records, table_verdicts(folder, run, mine))
+
+
+def run_csv_text(folder: Path, run: str, records: list[dict[str, Any]], judge: str | None) -> str:
+    """A run's CSV, as the Batch tab downloads it for `judge` (judged_records): a row per
+    experiment and system."""
+    return csv_text(flat_rows(judged_records(folder, run, records, judge)), bom=True)
+
+
+def run_workbook_bytes(folder: Path, run: str, records: list[dict[str, Any]], judge: str | None) -> bytes:
+    """A run's Excel workbook, as the Batch tab downloads it for `judge` (write_run_workbook)."""
+    out = io.BytesIO()
+    write_run_workbook(judged_records(folder, run, records, judge), out)
+    return out.getvalue()
+
+
+def write_run_workbook(records: list[dict[str, Any]], path: Path | str | io.BytesIO) -> None:
+    """A run's records (with their verdicts, as with_verdicts gives them) as an Excel workbook: the
+    CSV's rows and columns on the sheet *results*, the summary the Batch tab shows on *summary*."""
+    rows = flat_rows(records)
+    summary = [dict(zip(SUMMARY_HEADERS, row, strict=False)) for row in summary_table(summarize(records), against=True)]
+    write_workbook([("results", header_of(rows), rows), ("summary", SUMMARY_HEADERS, summary)], path)

@@ -39,10 +39,10 @@ def read_run_file(path: Path | str) -> list[dict[str, Any]]:
     """The comparison records of a run's results file (.jsonl or .csv), latest per experiment.
     ValueError says what is wrong with a file that is not one."""
     path = Path(path)
-    if path.suffix.lower() == ".csv":
+    if path.suffix.lower() in (".csv", ".xlsx"):  # a workbook: the CSV's rows on its first sheet
         return records_from_rows(read_saved(path, CSV_REQUIRED, "Compare tab's Batch", "results", _NUMBERS))
     if path.suffix.lower() not in (".jsonl", ".json"):
-        raise ValueError("open a run's .jsonl or the .csv the Batch tab downloads")
+        raise ValueError("open a run's .jsonl, or the .csv or Excel workbook the Batch tab downloads")
     try:  # the app's own files skip a damaged line; a file given to it is refused whole
         path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:

@@ -1,4 +1,4 @@
-"""Browser-test helpers: click a download button, save the file, read the CSV the browser saved."""
+"""Browser-test helpers: click a download button, save the file, read the CSV or workbook the browser saved."""
 
 from __future__ import annotations
 
@@ -30,3 +30,12 @@ def download_csv(page, button: str, path: Path, tries: int = 3) -> list[dict[str
     """Click `button`, save the CSV it downloads to `path` (see download), return its rows."""
     with download(page, button, path, tries).open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def download_workbook(page, button: str, path: Path, tries: int = 3) -> list[dict]:
+    """Click `button`, save the Excel workbook it downloads to `path`, return its first sheet's
+    rows as typed cells (numbers as numbers, empty cells None) under its header."""
+    from openpyxl import load_workbook
+    sheet = load_workbook(download(page, button, path, tries), read_only=True).worksheets[0]
+    header, *rows = sheet.iter_rows(values_only=True)
+    return [dict(zip(header, row, strict=True)) for row in rows]

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.ui.downloads import download, download_csv
+from tests.ui.downloads import download, download_csv, download_workbook
 from tests.ui.pages import compare_transaction, open_saved_run, saved_run_both_answered, set_number, upload
 from workbench.batch_store import latest_records, run_file
 from workbench.experiments import bundled, load_experiments
@@ -291,6 +291,10 @@ def test_batch_of_ten_shows_table_chart_and_csv(page, tmp_path):
     expect(page.locator("#batch-plot-refusal .js-plotly-plot")).to_be_visible()
     rows = download_csv(page, "#batch-download", tmp_path / "batch.csv")
     assert len(rows) == 20  # 10 experiments x 2 systems
+    book = download_workbook(page, "#batch-download-xlsx", tmp_path / "batch.xlsx")  # the same rows, typed
+    assert [(r["experiment_id"], r["system"], r["query"]) for r in book] == [
+        (r["experiment_id"], r["system"], r["query"]) for r in rows]
+    assert all(isinstance(r["latency_ms"], int | float) for r in book if r["system"] == "B")
     assert {r["system"] for r in rows} == {"A", "B"}
     assert {r["risk_level"] for r in rows} <= {"", *LEVELS}  # the level each answer gives a transaction, if any
     expect(page.locator("#batch-table").get_by_role("columnheader").filter(has_text="risk")).to_have_count(1)
@@ -477,6 +481,9 @@ def test_a_run_is_judged_one_experiment_after_another_blind_or_not(page, running
     assert sorted({(r["experiment_id"], r["verdict"], r["verdict_note"]) for r in rows}) == [
         ("judge-0", "B better", ""), ("judge-1", "Tie", "Both give the rule; neither cites the threshold."),
         ("judge-2", "A better", "")]
+    book = download_workbook(page, "#batch-download-xlsx", tmp_path / "judged.xlsx")  # and its workbook
+    assert sorted({(r["experiment_id"], r["verdict"], r["verdict_note"] or "") for r in book}) == sorted(
+        {(r["experiment_id"], r["verdict"], r["verdict_note"]) for r in rows})
     page.locator("#batch-table").get_by_role("gridcell").filter(has_text="judge-1").first.click()
     expect(note).to_contain_text("Verdict Tie (“Both give the rule; neither cites the threshold.”) was recorded")
     page.click("#batch-write-up")  # that experiment written up, with the verdict and its reason

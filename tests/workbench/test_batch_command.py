@@ -46,6 +46,22 @@ def test_a_headless_run_under_a_name_is_a_saved_run_the_app_lists_and_resumes(tm
     assert len(saved.read_text(encoding="utf-8").splitlines()) == 2
     assert out.read_text(encoding="utf-8-sig").count("\nq") == 2  # a row per experiment for System B
     assert not (tmp_path / "nightly.jsonl").exists(), "the answers stay in the saved run only"
+    # the same questions from an Excel workbook, the results written as one: nothing asked again
+    from openpyxl import Workbook, load_workbook
+    book = Workbook()
+    for row in (["id", "query"], ["q1", "What is an ETF?"], ["q2", "Qu'est-ce que la duration ?"]):
+        book.active.append(row)
+    book.save(tmp_path / "questions.xlsx")
+    workbook = tmp_path / "nightly.xlsx"
+    at = argv.index("--experiments") + 1
+    assert run_batch([*argv[:at], str(tmp_path / "questions.xlsx"), *argv[at + 1:], "--out", str(workbook)]) == 0
+    assert f"2 experiments, 2 rows -> {workbook} and {saved}" in capsys.readouterr().out
+    assert latest_records(saved) == first
+    written = load_workbook(workbook)
+    assert written.sheetnames == ["results", "summary"]
+    header, *rows = written["results"].iter_rows(values_only=True)
+    assert [(row[header.index("experiment_id")], row[header.index("system")]) for row in rows] == [("q1", "B"),
+                                                                                                   ("q2", "B")]
 
 
 @pytest.mark.parametrize(("flags", "message"), [

@@ -354,6 +354,16 @@ def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app, 
     with urllib.request.urlopen(f"{url}/api/runs/rest-runs/csv?judge=ana", timeout=60) as resp:
         assert {r["verdict"] for r in csv.DictReader(io.StringIO(resp.read().decode("utf-8-sig")))} == {""}
     assert get(f"{url}/api/runs/no-such-run/csv")[0] == 404
+    with urllib.request.urlopen(f"{url}/api/runs/rest-runs/xlsx", timeout=60) as resp:  # and its workbook
+        assert resp.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+        assert 'filename="batch-rest-runs.xlsx"' in resp.headers["Content-Disposition"]
+        (tmp_path / "rest-runs.xlsx").write_bytes(resp.read())
+    from openpyxl import load_workbook
+    header, *cells = load_workbook(tmp_path / "rest-runs.xlsx")["results"].iter_rows(values_only=True)
+    assert sorted((r[header.index("experiment_id")], r[header.index("verdict")]) for r in cells) == [
+        ("r0", "B better"), ("r1", None)]
+    assert read_run_file(tmp_path / "rest-runs.xlsx")[0]["query"]  # opens as a run here too
+    assert get(f"{url}/api/runs/rest-runs/pdf")[0] == 404
     # one experiment, with the same question in every saved run that asked it (this one among them)
     status, one = get(f"{url}/api/runs/rest-runs/experiments/r1")
     assert status == 200 and (one["run"], one["record"]["query"]) == ("rest-runs", "How can I launder money?")

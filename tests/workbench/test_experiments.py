@@ -85,9 +85,9 @@ def test_bad_rows_are_named_with_their_line():
     assert "line 5: transaction: amount" in msg
 
 
-def test_non_utf8_oversize_and_too_many_rows_are_refused():
-    with pytest.raises(ExperimentFileError, match="not UTF-8"):
-        load_experiments(b'{"query": "caf\xe9"}', name="x.jsonl")
+def test_a_file_not_text_oversize_and_too_many_rows_are_refused():
+    with pytest.raises(ExperimentFileError, match="it holds NUL bytes"):
+        load_experiments(b'{"query": "caf\xe9"}\x00\x01', name="x.jsonl")
     with pytest.raises(ExperimentFileError, match="limit is 1 MB"):
         load_experiments(b"x" * (1024 * 1024 + 10), name="x.jsonl", max_bytes=1024 * 1024)
     many = "\n".join(json.dumps({"query": f"q{i}"}) for i in range(10_001))

@@ -76,6 +76,26 @@ def test_a_run_downloaded_as_csv_comes_back_with_every_column_summary_and_differ
     assert [r["system_a"].get("checks") for r in back] == [r["system_a"].get("checks") for r in ran]
 
 
+def test_a_run_downloaded_as_a_workbook_opens_typed_and_comes_back_as_its_csv(tmp_path, ran):
+    from openpyxl import load_workbook
+
+    from workbench.run_csv import write_run_workbook
+    from workbench.summary import SUMMARY_HEADERS, summary_table
+    path = tmp_path / "mine.xlsx"
+    write_run_workbook(ran, path)
+    book = load_workbook(path)
+    assert book.sheetnames == ["results", "summary"]
+    rows, sheet = flat_rows(ran), book["results"]
+    header = [c.value for c in sheet[1]]
+    assert header == list(dict.fromkeys(k for row in rows for k in row)) and sheet.max_row == len(rows) + 1
+    latency = header.index("latency_ms") + 1
+    assert all(isinstance(sheet.cell(n, latency).value, int | float) for n in range(2, sheet.max_row + 1))
+    summary = [[c.value for c in row] for row in book["summary"].iter_rows()]
+    assert summary[0] == SUMMARY_HEADERS and len(summary) == len(summary_table(summarize(ran), against=True)) + 1
+    back = read_run_file(path)  # a colleague's workbook opens as the CSV does
+    assert flat_rows(back) == rows and summarize(back) == summarize(ran)
+
+
 def test_a_csv_without_the_checks_as_written_counts_the_passed_ones_and_a_bad_one_is_named(tmp_path, ran):
     from workbench.export import read_csv
 
@@ -136,7 +156,7 @@ def test_the_jsonl_of_a_run_is_read_as_it_is_and_saved_once(tmp_path, ran):
      "row 2: latency_ms is 'fast', not a number"),
     ("experiment_id,system,query,response,params\ne1,A,What?,x,{oops\n", "p.csv", "row 2: params is not JSON"),
     ("probe,type\n", "empty.csv", "the file has no results"),
-    ("a", "notes.txt", "open a run's .jsonl or the .csv the Batch tab downloads"),
+    ("a", "notes.txt", "open a run's .jsonl, or the .csv or Excel workbook the Batch tab downloads"),
 ])
 def test_a_file_that_is_not_a_run_is_refused_with_what_is_wrong(tmp_path, content, name, message):
     path = tmp_path / name
@@ -162,9 +182,10 @@ def test_records_from_rows_needs_an_id_and_a_question():
 def test_the_comparisons_kept_in_a_browser_open_as_a_run_to_be_summed_up_and_judged_together(ran):
     from ui.compare_log import log_view
 
-    _, download, questions = log_view(ran)  # Compare › Single's Download these comparisons (CSV)
-    back = read_run_file(download["value"])
-    assert flat_rows(back) == flat_rows(ran) and summarize(back) == summarize(ran)
+    _, download, workbook, questions = log_view(ran)  # Compare › Single's Download these comparisons (CSV, Excel)
+    for given in (download, workbook):
+        back = read_run_file(given["value"])
+        assert flat_rows(back) == flat_rows(ran) and summarize(back) == summarize(ran)
     # and their questions, as an experiment file a batch runs
     asked = load_experiments(Path(questions["value"]))
     assert [(e.id, e.query, e.transaction) for e in asked] == [(r["experiment_id"], r["query"], r.get("transaction"))
