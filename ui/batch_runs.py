@@ -116,8 +116,8 @@ class SavedRuns:
         said = (f"**Removed run `{name}` from the lists.** Its file is now `{there.relative_to(self.folder)}` "
                 "in the results folder (*Runs removed from the lists* puts it back); the verdicts given on it are "
                 "kept, and no new run takes its name.")
-        return (said, results_frame([]), None, "", None, None, None, gr.update(visible=False), {}, "", runs, runs,
-                "bundled")
+        hidden = gr.update(visible=False)  # the CSV and workbook downloads
+        return said, results_frame([]), None, "", None, None, None, hidden, hidden, {}, "", runs, runs, "bundled"
 
     def removed_choices(self) -> Any:
         """The removed runs, the last removed first, for their menu."""

@@ -43,7 +43,7 @@ from workbench.batch_store import (
 )
 from workbench.breakdown import SLUGS, declared_groups, experiments_of
 from workbench.compare import MAX_CONCURRENCY, Experiment, still_to_run
-from workbench.experiments import ExperimentFileError, load_experiments
+from workbench.experiments import ExperimentFileError, load_experiments, system_prompt_problem, with_system_prompt
 from workbench.leaderboard import only_choices
 from workbench.services import Services
 from workbench.summary import SUMMARY_HEADERS
@@ -61,14 +61,14 @@ def group_options(experiments: list[Experiment]) -> list[tuple[str, str]]:
 
 
 def build_batch_tab(services: Services, examples: list[Experiment], single: dict[str, Any], param_list: list[Any],
-                    chosen_params: Callable[[dict], GenerationParams], b_adapter: gr.Dropdown, inner_tabs: gr.Tabs,
-                    tabs: gr.Tabs) -> Callable[[gr.Blocks], None]:
+                    chosen_params: Callable[[dict], GenerationParams], b_adapter: gr.Dropdown,
+                    system_box: gr.Textbox, inner_tabs: gr.Tabs, tabs: gr.Tabs) -> Callable[[gr.Blocks], None]:
     """Lays out the Batch tab inside Compare's `inner_tabs` and binds it: `examples` the bundled
     experiments, `single` what build_single_tab returned (an uploaded file's questions are offered
     there; a row's experiment is asked again there), `param_list` and `chosen_params` the
     parameter panel's controls and the parameters they set, `b_adapter` System B's adapter menu,
-    `tabs` the app's. Returns `bind_link(demo)`, which opens the run a page's link names
-    (ui.links)."""
+    `system_box` the system prompt of the experiments without their own, `tabs` the app's.
+    Returns `bind_link(demo)`, which opens the run a page's link names (ui.links)."""
     settings = services.settings
     comparator = services.comparator()
     kept = SavedRuns(settings.results_dir)  # the saved runs' handlers
@@ -175,6 +175,9 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
                 raise gr.Error(f"No experiment of this file is in {SLUGS[group[0]]} {group[1]!r}.")
         if lim and int(lim) > 0:
             exps = exps[: int(lim)]
+        if problem := system_prompt_problem(data[system_box]):
+            raise gr.Error(problem[0].upper() + problem[1:] + ".")
+        exps = with_system_prompt(exps, data[system_box])
         safe_name = safe_run_name(name, "batch")
         out_path = run_file(settings.results_dir, safe_name)
         cancel = session_cancel(services, request, "batch")
@@ -283,8 +286,8 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
     hide_both = {"fn": lambda: tuple(gr.update(visible=False) for _ in hidden), "inputs": None, "outputs": hidden,
                  "api_visibility": "private", "queue": False}
     batch_go.click(**hide_both)
-    then_shown(batch_go.click(batch_ui, {upload, systems, concurrency, limit, only, run_name, b_adapter, read_back,
-                                         *param_list},
+    then_shown(batch_go.click(batch_ui, {upload, systems, concurrency, limit, only, run_name, b_adapter, system_box,
+                                         read_back, *param_list},
                               batch_outputs, api_visibility="private", **services.heavy_event), refresh_overview)
     judging["bind_verdicts"]([download, workbook])
     batch_stop.click(stopper(services, "batch"), None, None, api_visibility="private", queue=False)

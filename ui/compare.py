@@ -14,7 +14,7 @@ from ui.batch_tab import build_batch_tab
 from ui.common import BASE_MODEL
 from ui.compare_single import build_single_tab
 from ui.params import ORDER, build_param_panel, params_from_values
-from workbench.experiments import ExperimentFileError, bundled
+from workbench.experiments import MAX_SYSTEM_PROMPT_CHARS, ExperimentFileError, bundled
 from workbench.services import Services
 
 
@@ -41,11 +41,17 @@ def build_compare_tab(services: Services, log: gr.BrowserState, tabs: gr.Tabs) -
         with gr.Row():
             b_adapter = gr.Dropdown(menu_choices(services), value=BASE_MODEL, scale=0, min_width=420,
                                     label="System B's LoRA adapter — single and batch", elem_id="cmp-adapter")
+            system_box = gr.Textbox(
+                label="System prompt — both systems, single and batch (stored with each result)", lines=1,
+                max_lines=6, max_length=MAX_SYSTEM_PROMPT_CHARS, elem_id="cmp-system-prompt",
+                placeholder="Instructions both models are given before each question — “You answer for a bank's "
+                            "compliance team; cite the article.” System B's router puts its route's own first; "
+                            "an experiment file's system_prompt column takes the place of this one")
         with gr.Tabs() as inner_tabs:
-            single = build_single_tab(services, log, examples, param_controls, chosen_params, b_adapter)
-            bind_link = build_batch_tab(services, examples, single, param_list, chosen_params, b_adapter, inner_tabs,
-                                        tabs)
+            single = build_single_tab(services, log, examples, param_controls, chosen_params, b_adapter, system_box)
+            bind_link = build_batch_tab(services, examples, single, param_list, chosen_params, b_adapter, system_box,
+                                        inner_tabs, tabs)
 
-    return {"controls": param_controls, "preset": compare_preset, "adapter": b_adapter,
+    return {"controls": param_controls, "preset": compare_preset, "adapter": b_adapter, "system_prompt": system_box,
             "single_boxes": single["carry"], "inner_tabs": inner_tabs,
             "on_load": single["on_load"], "bind_link": bind_link}

@@ -16,7 +16,13 @@ from ui.params import params_from_json
 from workbench.batch_run import BatchProgress, BatchResumeError, BatchRun
 from workbench.batch_store import latest_records, run_file, safe_run_name
 from workbench.compare import MAX_CONCURRENCY
-from workbench.experiments import ExperimentFileError, bundled, load_experiments
+from workbench.experiments import (
+    ExperimentFileError,
+    bundled,
+    load_experiments,
+    system_prompt_problem,
+    with_system_prompt,
+)
 from workbench.services import Services
 from workbench.summary import summarize
 
@@ -45,12 +51,12 @@ def api_compare(services: Services):
 
     def compare(query: str, transaction_json: str = "", run_system_a: bool = True,
                 run_system_b: bool = True, params_json: str = "{}", expect_json: str = "",
-                adapter: str = "") -> dict[str, Any]:
+                adapter: str = "", system_prompt: str = "") -> dict[str, Any]:
         """Compare one query on both systems (`params_json`: generation parameters for both, as
         for /chat; `expect_json`: checks on the answers, as an experiment's `expect`; `adapter`:
-        the LoRA adapter System B's model answers with, empty for none); returns the same record
-        as POST /api/compare."""
-        exp = ad_hoc_experiment(query, transaction_json, run_system_a, run_system_b, expect_json)
+        the LoRA adapter System B's model answers with, empty for none; `system_prompt`: the
+        instructions both are given, empty for none); returns the same record as POST /api/compare."""
+        exp = ad_hoc_experiment(query, transaction_json, run_system_a, run_system_b, expect_json, system_prompt)
         return comparator.run(exp, run_system_a, run_system_b, params=params_from_json(params_json),
                               adapter=adapter.strip() or None)
     return compare
@@ -62,9 +68,10 @@ def api_batch(services: Services):
 
     def batch(experiments_jsonl: str = "", systems: str = "A,B", concurrency: int = 4,
               limit: int = 0, run_name: str = "api", params_json: str = "{}",
-              adapter: str = "") -> Iterator[dict[str, Any]]:
-        """Run a batch (JSONL text, or empty for the bundled set; `params_json` and `adapter` as
-        for /compare); streams progress, ends with a summary."""
+              adapter: str = "", system_prompt: str = "") -> Iterator[dict[str, Any]]:
+        """Run a batch (JSONL text, or empty for the bundled set; `params_json`, `adapter` and
+        `system_prompt` — given to the experiments without their own — as for /compare); streams
+        progress, ends with a summary."""
         params = params_from_json(params_json)
         try:
             exps = load_experiments(experiments_jsonl, name="api.jsonl") if experiments_jsonl.strip() \
@@ -76,6 +83,9 @@ def api_batch(services: Services):
             raise gr.Error("systems must be A, B or A,B")
         if limit and limit > 0:
             exps = exps[:limit]
+        if problem := system_prompt_problem(system_prompt):
+            raise gr.Error(problem)
+        exps = with_system_prompt(exps, system_prompt)
         safe_name = safe_run_name(run_name, "api")
         out_path = run_file(settings.results_dir, safe_name)
         run = start_batch(comparator, exps, out_path, concurrency=max(1, min(MAX_CONCURRENCY, int(concurrency))),

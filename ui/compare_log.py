@@ -75,12 +75,12 @@ def cleared() -> tuple:
 
 
 def shown_again(history: list[dict[str, Any]], evt: gr.SelectData) -> Any:
-    """A comparison of the log back in the Single tab: its query, transaction, checks and reference
-    answer in the inputs, both systems' columns under their names, how they differ, and the verdict
-    buttons acting on it."""
+    """A comparison of the log back in the Single tab: its query, transaction, checks, reference
+    answer and system prompt in the inputs, both systems' columns under their names, how they
+    differ, and the verdict buttons acting on it."""
     rec = find(history, (evt.row_value or [None])[0])
     if rec is None:  # the list changed under the click
         return gr.skip()  # every output left as it is
     columns, differ = shown_record(rec)
     return (rec["query"], json_box(rec.get("transaction")), json_box(rec.get("expect")), rec.get("reference") or "",
-            *columns, differ, rec, verdict_prompt(rec), *column_frame(False))
+            rec.get("system_prompt") or "", *columns, differ, rec, verdict_prompt(rec), *column_frame(False))

@@ -45,7 +45,7 @@ from workbench.compare import (
     with_earlier,
 )
 from workbench.experiment_runs import QUESTION_COLUMNS
-from workbench.experiments import MAX_REFERENCE_CHARS
+from workbench.experiments import MAX_REFERENCE_CHARS, system_prompt_problem
 from workbench.export import write_csv
 from workbench.history import MAX_KEPT
 from workbench.model_judge import MAX_RULES_CHARS
@@ -66,9 +66,10 @@ def retry_label(rec: dict | None) -> Any:
 
 
 def ad_hoc_experiment(query: str | None, transaction: str | None, run_a: bool, run_b: bool,
-                      expect: str | None = None) -> Experiment:
+                      expect: str | None = None, system_prompt: str | None = None) -> Experiment:
     """The experiment a single comparison asks (the tab's or the /compare endpoint's inputs, the
-    checks as JSON text); gr.Error says what is missing or wrong before anything runs."""
+    checks as JSON text, the system prompt both systems are given); gr.Error says what is missing
+    or wrong before anything runs."""
     text = (query or "").strip()
     if not text:
         raise gr.Error("Type a query first.")
@@ -82,25 +83,30 @@ def ad_hoc_experiment(query: str | None, transaction: str | None, run_a: bool, r
         checks = parse_expect(expect)
     except ExpectError as exc:
         raise gr.Error(f"Checks: {exc}") from None
-    return Experiment(id=new_experiment_id(), query=text, transaction=parsed, expect=checks)
+    if problem := system_prompt_problem(system_prompt):
+        raise gr.Error(problem[0].upper() + problem[1:] + ".")
+    return Experiment(id=new_experiment_id(), query=text, transaction=parsed, expect=checks,
+                      system_prompt=(system_prompt or "").strip() or None)
 
 
 def carried_to_single(rec: dict[str, Any] | None) -> tuple:
     """A batch run's experiment (its record) put in Single's boxes — query, transaction, checks,
     reference answer — with no example picked, and kept (what it says of its question goes with
-    the comparison, as an example's does: with_example)."""
+    the comparison, as an example's does: with_example), and the system prompt it was asked
+    under in Compare's (none: emptied)."""
     if not rec:
         raise gr.Error("Select a row or *Judge the next one* first.")
     exp = experiment_of(rec)
     gr.Info(f"{exp.id} is in Single's boxes: set the parameters if you like, then Compare asks it again.")
-    return exp.query, json_box(exp.transaction), json_box(exp.expect), exp.reference or "", None, exp
+    return exp.query, json_box(exp.transaction), json_box(exp.expect), exp.reference or "", None, exp, \
+        exp.system_prompt or ""
 
 
 def chat_to_single(services: Services, history: list[Any]) -> tuple:
     """Chat's last question put in Single's boxes (no transaction, checks or reference: a question
-    asked in Chat has none), and the parameters and System B's adapter it was asked with in
-    Compare's controls: Single's boxes (as carried_to_single), the controls in ORDER, the preset
-    (Custom) and the adapter menu."""
+    asked in Chat has none), and the system prompt, parameters and System B's adapter it was asked
+    with in Compare's controls: Single's boxes and the system prompt (as carried_to_single), the
+    controls in ORDER, the preset (Custom) and the adapter menu."""
     if not history:
         raise gr.Error("Ask a question in Chat first.")
     last = history[-1]
@@ -109,23 +115,23 @@ def chat_to_single(services: Services, history: list[Any]) -> tuple:
     except (TypeError, ValueError):
         params = GenerationParams()
     adapter = last.adapter if last.engine == LOCAL and last.adapter else BASE_MODEL
-    left = [what for what, dropped in (("the conversation before it", len(history) > 1),
-                                       ("its system prompt", bool(last.system_prompt))) if dropped]
-    alone = f" Compare asks it without {' and '.join(left)}." if left else ""
+    alone = " Compare asks it without the conversation before it." if len(history) > 1 else ""
+    told = " and system prompt" if last.system_prompt else ""
     on = ("" if adapter == BASE_MODEL
           else f", System B with the adapter {adapter}" if adapter in services.local.adapters
           else f" (System B's adapter {adapter} is not loaded now: the base model answers)")
-    gr.Info(f"Chat's last question is in Single's box, under the parameters it was asked with{on}.{alone} "
+    gr.Info(f"Chat's last question is in Single's box, under the parameters{told} it was asked with{on}.{alone} "
             "Compare asks both systems.")
-    return (last.question, "", "", "", None, None, *control_values(params), CUSTOM, menu_value(services, adapter))
+    return (last.question, "", "", "", None, None, last.system_prompt or "", *control_values(params), CUSTOM,
+            menu_value(services, adapter))
 
 
 def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Experiment],
                      param_controls: dict[str, Any], chosen_params: Callable[[dict], GenerationParams],
-                     b_adapter: gr.Dropdown) -> dict[str, Any]:
+                     b_adapter: gr.Dropdown, system_box: gr.Textbox) -> dict[str, Any]:
     """Lays out the Single tab (inside the Compare tab's tabs) and binds it: `examples` fill the
     example picker, `param_controls` are the Compare tab's parameters, read by `chosen_params`,
-    `b_adapter` its menu of System B's adapter;
+    `b_adapter` its menu of System B's adapter, `system_box` its system prompt;
     `log` keeps this browser's comparisons (ui.compare_log.browser_log). Returns what the app runs
     on page load (the log read back: `on_load`), and the example picker with the session's
     examples from an uploaded file (`example`, `file_examples`: offered_examples fills them)."""
@@ -215,10 +221,13 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                 log_clear = gr.Button("Clear the list", size="sm", elem_id="cmp-log-clear")
 
     def pick_example(exp_id: str | None, mine: list[Experiment] | None):
+        """The example's query, transaction, checks and reference answer in the boxes, and its system
+        prompt in Compare's when it has one (an analyst's own stays for an example without)."""
         exp = example_of(exp_id, mine)
         if exp is None:
-            return gr.update(), gr.update(), gr.update(), gr.update()
-        return exp.query, json_box(exp.transaction), json_box(exp.expect), exp.reference or ""
+            return (gr.update(),) * 5
+        return (exp.query, json_box(exp.transaction), json_box(exp.expect), exp.reference or "",
+                exp.system_prompt or gr.update())
 
     def compare_ui(data: dict, request: gr.Request) -> Iterator[tuple]:
         """`data`: every input by component (a set of inputs), so the parameters need no argument each.
@@ -226,7 +235,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         do_a, do_b = data[run_a], data[run_b]
         if data[blind] and not (do_a and do_b):
             raise gr.Error("A blind comparison needs both systems: tick System A and System B.")
-        exp = with_example(ad_hoc_experiment(data[query], data[tx], do_a, do_b, data[checks]),
+        exp = with_example(ad_hoc_experiment(data[query], data[tx], do_a, do_b, data[checks], data[system_box]),
                            example_of(data[example], data[file_examples]) or data[carried])
         yield from streamed(exp, do_a, do_b, chosen_params(data), session_cancel(services, request, "compare"),
                             blind_left() if data[blind] else None, adapter=chosen_adapter(data[b_adapter]))
@@ -294,8 +303,10 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     col_parts = [c for key in ("A", "B") for c in cols[key]]
     col_frame = [titles["A"], titles["B"], *verdict_btns[:2]]
     outputs = [*col_parts, diff, last, verdict_note, *col_frame]
-    example.change(pick_example, [example, file_examples], [query, tx, checks, reference], api_visibility="private")
-    compare_inputs = {query, tx, checks, run_a, run_b, blind, example, file_examples, carried, b_adapter, *param_list}
+    example.change(pick_example, [example, file_examples], [query, tx, checks, reference, system_box],
+                   api_visibility="private")
+    compare_inputs = {query, tx, checks, run_a, run_b, blind, example, file_examples, carried, b_adapter, system_box,
+                      *param_list}
     # a comparison that ended, or a verdict given, goes into this browser's log
     log_out = [log, log_table, log_csv, log_xlsx, log_questions]
     keep = {"fn": remembered, "inputs": [last, log], "outputs": log_out, "api_visibility": "private",
@@ -356,8 +367,9 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     judge_btn.click(ask_judge, [last, judge_with, reference, rules], [last, model_note], api_visibility="private",
                     **services.heavy_event).success(**keep)
     log_table.select(**forget_why)
-    log_table.select(shown_again, [log], [query, tx, checks, reference, *outputs], api_visibility="private")
+    log_table.select(shown_again, [log], [query, tx, checks, reference, system_box, *outputs],
+                     api_visibility="private")
     log_clear.click(cleared, None, log_out, api_visibility="private", queue=False)
     return {"on_load": {"fn": restored_log, "inputs": [log], "outputs": log_out}, "example": example,
-            "file_examples": file_examples, "carry": [query, tx, checks, reference, example, carried],
+            "file_examples": file_examples, "carry": [query, tx, checks, reference, example, carried, system_box],
             "elsewhere": elsewhere["table"]}

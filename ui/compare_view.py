@@ -155,9 +155,12 @@ def stored_result_md(res: dict[str, Any] | None, other: dict[str, Any] | None = 
 
 
 def experiment_md(rec: dict[str, Any]) -> str:
-    """The head of a batch row's details: the experiment as it was asked, and the reference answer
-    its file gave (the answer the team holds right) when it has one."""
+    """The head of a batch row's details: the experiment as it was asked (under the system prompt
+    both systems were given, when there was one), and the reference answer its file gave (the
+    answer the team holds right) when it has one."""
     lines = [f"## `{rec['experiment_id']}`", safe_markdown(rec["query"])]
+    if rec.get("system_prompt"):
+        lines.append(f"*System prompt (both systems):* {safe_markdown(' '.join(rec['system_prompt'].split()))}")
     if rec.get("reference"):
         lines.append(f"*Reference answer:* {safe_markdown(' '.join(rec['reference'].split()))}")
     if rec.get("rescored_at"):

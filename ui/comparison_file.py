@@ -72,6 +72,8 @@ def comparison_markdown(rec: dict[str, Any], run: str | None = None, written: da
                ("expect", "Checks on the answers")) if rec.get(key)]
     if rec.get("reference"):
         facts.append(f"- **Reference answer:** {safe_markdown(' '.join(rec['reference'].split()))}")
+    if rec.get("system_prompt"):
+        facts.append("- **System prompt (both systems):**\n\n" + quoted(safe_markdown(rec["system_prompt"])))
     parts = [f"# Comparison `{rec.get('experiment_id')}` — {where}",
              f"*Finance LLM Workbench, written {written:%Y-%m-%d %H:%M} UTC"
              + (f"; asked {asked} UTC" if asked else "") + ".*",

@@ -23,7 +23,7 @@ def with_example(exp: Experiment, example: Experiment | None) -> Experiment:
     checks are the ones in the box, which picking the example filled in."""
     if example is None or (exp.query, exp.transaction) != (example.query, example.transaction):
         return exp
-    return replace(example, id=exp.id, expect=exp.expect)
+    return replace(example, id=exp.id, expect=exp.expect, system_prompt=exp.system_prompt)
 
 
 def example_choices(examples: list[Experiment], file_examples: list[Experiment] | None = None,

@@ -28,7 +28,13 @@ from workbench.batch_store import latest_records, run_file, safe_run_name
 from workbench.breakdown import SLUGS, breakdown, breakdown_columns, experiments_of, parse_only
 from workbench.compare import MAX_CONCURRENCY, SYSTEMS, still_to_run
 from workbench.confidence import unsure_lines
-from workbench.experiments import BUNDLED, ExperimentFileError, load_experiments
+from workbench.experiments import (
+    BUNDLED,
+    MAX_SYSTEM_PROMPT_CHARS,
+    ExperimentFileError,
+    load_experiments,
+    with_system_prompt,
+)
 from workbench.export import write_csv
 from workbench.judge_cost import estimate_line, judge_estimate
 from workbench.judge_tally import compared_line, judge_tallies, judges_compared
@@ -104,6 +110,9 @@ def build_batch_parser() -> argparse.ArgumentParser:
     parser.add_argument("--system-b-adapter", default=None, metavar="NAME",
                         help="the LoRA adapter System B's model answers with: one loaded at start (--adapter "
                         "NAME=PATH, or adapters/ beside the model); the model is then named with it")
+    parser.add_argument("--system-prompt", default=None, metavar="TEXT",
+                        help="instructions both systems are given before each question (System B's router puts "
+                        "its route's own first), for the experiments without a system_prompt of their own")
     parser.add_argument("--read-back", action="store_true",
                         help="read each of System B's answers again with its model: the figures it was unsure "
                         "of go in the CSV (unsure_figures, sure_share, confidence)")
@@ -180,6 +189,10 @@ def run_batch(argv: list[str]) -> int:
         return 2
     if args.limit > 0:
         experiments = experiments[: args.limit]
+    if len(args.system_prompt or "") > MAX_SYSTEM_PROMPT_CHARS:
+        print(f"--system-prompt: at most {MAX_SYSTEM_PROMPT_CHARS} characters", file=sys.stderr)
+        return 2
+    experiments = with_system_prompt(experiments, args.system_prompt)
     try:
         jsonl = _results_file(args, settings.results_dir)
         params = _params(args.preset, args.params, settings.results_dir)

@@ -77,6 +77,12 @@ def check_resumable(path: Path, params: GenerationParams, experiments: list[Expe
     ours = [(exp, stored[exp.id]) for exp in experiments if exp.id in stored]
     other = [exp.id for exp, rec in ours
              if (rec.get("query"), rec.get("transaction")) != (exp.query, exp.transaction)]
+    instructed = [exp.id for exp, rec in ours if exp.id not in other
+                  and (rec.get("system_prompt") or None) != (exp.system_prompt or None)]
+    if instructed:
+        raise BatchResumeError(
+            f"{path.name} answered {_some(instructed)} under another system prompt; resuming would mix "
+            "two sets of instructions in one table. Use another run name, or the same system prompt.")
     if other:
         raise BatchResumeError(
             f"{path.name} already holds answers to other questions under {_some(other)}: it is "

@@ -35,6 +35,8 @@ class Experiment:
     category: str | None = None
     expect: dict[str, Any] | None = None  # checks on the answers (workbench.checks)
     reference: str | None = None  # a right answer, written by the team: what a model judge judges against
+    # instructions both systems are given before the question (System B's router puts its route's first)
+    system_prompt: str | None = None
 
 
 @dataclass
@@ -118,8 +120,8 @@ class Comparator:
                ) -> tuple[dict[str, SystemRun], list[threading.Thread], threading.Event]:
         """Both systems answering on threads of their own: (runs, threads, changed). `adapter`:
         the LoRA adapter System B's model answers with (System A takes none)."""
-        request = ChatRequest.single(exp.query, params=params or self.params,
-                                     transaction=exp.transaction)
+        request = ChatRequest.single(exp.query, system_prompt=exp.system_prompt or None,
+                                     params=params or self.params, transaction=exp.transaction)
         requests = {"A": request, "B": request.model_copy(update={"adapter": adapter or None})}
         runs = {"A": SystemRun(self.system_a.name, skipped=not run_a),
                 "B": SystemRun(self.system_b.name, skipped=not run_b)}
@@ -171,7 +173,8 @@ def recorded_params(params: dict[str, Any]) -> dict[str, Any]:
 def record(exp: Experiment, runs: dict[str, SystemRun], params: GenerationParams | None = None,
            adapter: str | None = None) -> dict[str, Any]:
     """The stored result of one comparison, with the generation parameters both systems got and
-    (`system_b_adapter`, when one was used) the LoRA adapter System B's model answered with."""
+    (`system_b_adapter`, when one was used) the LoRA adapter System B's model answered with, and
+    (`system_prompt`, when the experiment has one) the instructions both systems were given."""
     out: dict[str, Any] = {
         "experiment_id": exp.id, "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "query": exp.query, "transaction": exp.transaction, "lang": exp.lang,
@@ -179,6 +182,8 @@ def record(exp: Experiment, runs: dict[str, SystemRun], params: GenerationParams
         "reference": exp.reference, "params": params.model_dump(mode="json") if params is not None else None}
     if adapter:
         out["system_b_adapter"] = adapter
+    if exp.system_prompt:
+        out["system_prompt"] = exp.system_prompt
     for key, name in SYSTEMS.items():
         out[name] = None if runs[key].skipped else runs[key].result()
     return apply_checks(out)
@@ -187,15 +192,17 @@ def record(exp: Experiment, runs: dict[str, SystemRun], params: GenerationParams
 def experiment_of(rec: dict[str, Any]) -> Experiment:
     """The experiment a stored record answered, to ask it again."""
     return Experiment(rec["experiment_id"], rec["query"], rec.get("transaction"), rec.get("lang"),
-                      rec.get("expected_route"), rec.get("category"), rec.get("expect"), rec.get("reference"))
+                      rec.get("expected_route"), rec.get("category"), rec.get("expect"), rec.get("reference"),
+                      rec.get("system_prompt") or None)
 
 
 def system_b_request(rec: dict[str, Any]) -> ChatRequest:
     """The request System B answered in a stored comparison (before its router put the route's
-    system prompt in): the query and transaction under the parameters and adapter it ran with."""
+    system prompt in): the query, transaction and system prompt under the parameters and adapter
+    it ran with."""
     params = GenerationParams(**recorded_params(rec["params"])) if rec.get("params") else None
-    return ChatRequest.single(rec["query"], params=params, adapter=rec.get("system_b_adapter") or None,
-                              transaction=rec.get("transaction"))
+    return ChatRequest.single(rec["query"], system_prompt=rec.get("system_prompt") or None, params=params,
+                              adapter=rec.get("system_b_adapter") or None, transaction=rec.get("transaction"))
 
 
 def failed_systems(rec: dict[str, Any] | None) -> tuple[str, ...]:

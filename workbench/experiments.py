@@ -6,6 +6,7 @@ import csv
 import difflib
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +25,17 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_QUERY_CHARS = 8000
 MAX_REFERENCE_CHARS = 4000  # a reference answer: what a right answer says, for the model judge
-COLUMNS = {"id", "query", "transaction", "lang", "expected_route", "category", "expect", "reference"}
+MAX_SYSTEM_PROMPT_CHARS = 8000  # instructions both systems are given before the question
+COLUMNS = {"id", "query", "transaction", "lang", "expected_route", "category", "expect", "reference",
+           "system_prompt"}
 ROUTES = {"transaction_risk", "mixed_intent", "governance", "explicit_refusal"}
 # what another tool or a colleague may call a column: named in the error, not taken silently
 LIKELY = {"question": "query", "prompt": "query", "input": "query", "text": "query", "language": "lang",
           "langue": "lang", "route": "expected_route", "expected": "expected_route", "answer": "reference",
           "expected_answer": "reference", "reference_answer": "reference", "gold": "reference", "ideal": "reference",
           "checks": "expect", "assert": "expect", "tx": "transaction", "payment": "transaction", "name": "id",
-          "key": "id", "topic": "category", "tag": "category"}
+          "key": "id", "topic": "category", "tag": "category", "system": "system_prompt",
+          "instructions": "system_prompt", "system_message": "system_prompt", "persona": "system_prompt"}
 
 
 class ExperimentFileError(ValueError):
@@ -173,12 +177,33 @@ def _validate(rows: list[tuple[int, dict[str, Any]]],
         if reference is not None and len(reference) > MAX_REFERENCE_CHARS:
             problems.append((lineno, f"line {lineno}: reference is longer than {MAX_REFERENCE_CHARS} characters"))
             continue
+        if problem := system_prompt_problem(row.get("system_prompt") or None):
+            problems.append((lineno, f"line {lineno}: {problem}"))
+            continue
         out.append(Experiment(id=exp_id, query=query.strip(), transaction=tx,
                               lang=row.get("lang") or None, expected_route=route,
                               category=row.get("category") or None, expect=expect,
-                              reference=(reference or "").strip() or None))
+                              reference=(reference or "").strip() or None,
+                              system_prompt=(row.get("system_prompt") or "").strip() or None))
     _raise([msg for _, msg in sorted(problems)])
     return out
+
+
+def system_prompt_problem(value: object) -> str | None:
+    """What is wrong with a system prompt given with an experiment, in the UI or to the REST API
+    (None: nothing; no system prompt is none)."""
+    if value is not None and not isinstance(value, str):
+        return "system_prompt must be text (the instructions both systems are given)"
+    if value is not None and len(value) > MAX_SYSTEM_PROMPT_CHARS:
+        return f"system_prompt is longer than {MAX_SYSTEM_PROMPT_CHARS} characters"
+    return None
+
+
+def with_system_prompt(experiments: list[Experiment], prompt: str | None) -> list[Experiment]:
+    """The experiments, each without a system prompt of its own given `prompt` (a run's default:
+    the Compare tab's box, `--system-prompt`)."""
+    prompt = (prompt or "").strip() or None
+    return [exp if exp.system_prompt or not prompt else replace(exp, system_prompt=prompt) for exp in experiments]
 
 
 def _scalar(value: object, key: str) -> bool:
@@ -212,7 +237,8 @@ def experiment_file(records: list[dict[str, Any]], by_question: bool = True) -> 
         if not isinstance(rec.get("query"), str):
             left_out += 1
             continue
-        key = (json.dumps([rec["query"].strip(), rec.get("transaction")], sort_keys=True, ensure_ascii=False)
+        key = (json.dumps([rec["query"].strip(), rec.get("transaction"), rec.get("system_prompt") or None],
+                          sort_keys=True, ensure_ascii=False)
                if by_question else str(rec.get("experiment_id")))
         latest.pop(key, None)  # the last comparison of a question gives its place and its checks
         latest[key] = rec
@@ -221,7 +247,8 @@ def experiment_file(records: list[dict[str, Any]], by_question: bool = True) -> 
         lang = question_language(rec)
         row = {"id": rec.get("experiment_id"), "query": rec["query"], "transaction": rec.get("transaction"),
                "lang": lang if lang in SUPPORTED else None, "expected_route": rec.get("expected_route"),
-               "category": rec.get("category"), "expect": rec.get("expect"), "reference": rec.get("reference")}
+               "category": rec.get("category"), "expect": rec.get("expect"), "reference": rec.get("reference"),
+               "system_prompt": rec.get("system_prompt")}
         row = {k: v for k, v in row.items() if v not in (None, "", {})}
         try:
             _validate([(1, row)], [])

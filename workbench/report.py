@@ -123,6 +123,19 @@ def _models(records: list[dict[str, Any]], key: str) -> str:
     return ", ".join(f"`{m}`" for m in seen) or "—"
 
 
+def _system_prompts(records: list[dict[str, Any]]) -> list[str]:
+    """The report's line on the system prompt both systems were given: the one of every
+    experiment, quoted, or how many experiments had one (they had their own); none without."""
+    prompts = [rec.get("system_prompt") or None for rec in records]
+    given = {p for p in prompts if p}
+    if not given:
+        return []
+    if len(given) == 1 and all(prompts):
+        return [f"- **System prompt (both systems):** “{safe_markdown(' '.join(next(iter(given)).split()))}”"]
+    return [f"- **System prompts (both systems):** {len(given)} different ones, on {sum(map(bool, prompts))} of "
+            f"{len(records)} experiments (in the CSV's system_prompt column)"]
+
+
 def run_report(name: str, records: list[dict[str, Any]], analysts: list[dict[str, Any]] | None = None,
                models: list[dict[str, Any]] | None = None, written: datetime | None = None) -> str:
     """Run `name` (its `records`) in Markdown, with the verdicts given on it: the analysts'
@@ -139,7 +152,8 @@ def run_report(name: str, records: list[dict[str, Any]], analysts: list[dict[str
                  f"{answered['B']})",
                  f"- **System A:** {_models(records, 'A')} · **System B:** {_models(records, 'B')}",
                  "- **Generation parameters (both systems):** "
-                 + (f"`{json.dumps(params, ensure_ascii=False)}`" if params else "not recorded")]),
+                 + (f"`{json.dumps(params, ensure_ascii=False)}`" if params else "not recorded"),
+                 *_system_prompts(records)]),
              "## Summary per system",
              markdown_table(SUMMARY_HEADERS, summary_table(summ, against=True))]
     if any(rec.get("category") for rec in records):

@@ -17,10 +17,10 @@ from typing import Any
 
 from fastapi import Depends, HTTPException, Request, Response
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from engines.adapters import AdapterChangesOff, AdapterInUse, UnknownAdapter
-from engines.base import ChatRequest, EngineError, GenerationParams, InvalidRequestError, validation_problems
+from engines.base import ChatRequest, EngineError, InvalidRequestError, validation_problems
 from workbench.agreement import figures_agreement, references_agreement, risk_agreement
 from workbench.batch_store import (
     REMOVED,
@@ -38,12 +38,12 @@ from workbench.checks import ExpectError, parse_expect
 from workbench.compare import Experiment, new_experiment_id, system_b_request
 from workbench.confidence import chances_json, confidence_summary, read_back, unsure_figures
 from workbench.experiment_runs import experiment_runs, question_runs
-from workbench.experiments import MAX_REFERENCE_CHARS
 from workbench.judge_tally import judges_compared, model_summary
 from workbench.leaderboard import ANALYSTS, GROUPINGS, judges, parse_runs, runs_problem, standings
 from workbench.model_judge import model_verdicts, model_verdicts_file
 from workbench.presets import all_presets, over_preset, unknown_preset
 from workbench.rest_auth import judge_of, login_required
+from workbench.rest_bodies import AdapterBody, CompareBody, ConfidenceBody
 from workbench.run_changes import setup_differences
 from workbench.run_csv import run_csv_text, run_workbook_bytes
 from workbench.run_index import latest_record
@@ -59,53 +59,6 @@ from workbench.verdicts import latest_verdicts, verdicts_file
 _DOWNLOADS = {"csv": (run_csv_text, "text/csv; charset=utf-8"),
               "xlsx": (run_workbook_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
 
-class CompareBody(BaseModel):
-    """Body of POST /api/compare."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    query: str = Field(min_length=1, max_length=8000)
-    transaction: dict[str, Any] | None = None
-    run_system_a: bool = True
-    run_system_b: bool = True
-    params: GenerationParams = Field(default_factory=GenerationParams,
-                                     description="Generation parameters for both systems (over `preset`'s, "
-                                     "when one is named).")
-    preset: str | None = Field(default=None, max_length=60, description="A parameter preset, built in or saved in "
-                               "the app (GET /api/presets), that `params` then changes.")
-    expect: dict[str, Any] | None = Field(default=None, description="Checks on the answers, as an "
-                                          "experiment's `expect` (workbench.checks).")
-    reference: str | None = Field(default=None, max_length=MAX_REFERENCE_CHARS, description="The answer the "
-                                  "team holds right, kept with the record (a judge model judges against it).")
-    adapter: str | None = Field(default=None, max_length=64, description="The LoRA adapter System B's model "
-                                "answers with (GET /api/adapters); none = the base model.")
-    read_back: bool = Field(default=False, description="System B's answer read again by its model: "
-                            "`system_b.confidence` names the figures it was unsure of.")
-
-
-class ConfidenceBody(BaseModel):
-    """Body of POST /api/confidence: an answer System B's model wrote, to read again."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    query: str = Field(min_length=1, max_length=8000)
-    transaction: dict[str, Any] | None = None
-    params: GenerationParams = Field(default_factory=GenerationParams, description="The parameters it was asked "
-                                     "under (enable_thinking says whether a reasoning block came first).")
-    adapter: str | None = Field(default=None, max_length=64, description="The LoRA adapter it answered with.")
-    reasoning: str = Field(default="", max_length=200_000, description="Its reasoning, as the record keeps it.")
-    answer: str = Field(min_length=1, max_length=100_000, description="Its answer, as the record keeps it.")
-    top: int = Field(default=5, ge=1, le=20, description="The likeliest tokens given at each place.")
-
-
-class AdapterBody(BaseModel):
-    """Body of POST /api/adapters."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=64, description="What requests and the app's menus call it.")
-    source: str = Field(min_length=1, max_length=1000, description="A folder on the app's machine holding "
-                        "adapter_config.json, or a Hugging Face Hub id (owner/name).")
 
 
 def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -> list[APIRoute]:
@@ -145,7 +98,8 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
             raise HTTPException(422, detail=[{"loc": ["body", "params"], "type": "value_error",
                                               "msg": validation_problems(exc)}]) from None
         exp = Experiment(id=new_experiment_id(), query=body.query.strip(), transaction=transaction,
-                         expect=expect, reference=(body.reference or "").strip() or None)
+                         expect=expect, reference=(body.reference or "").strip() or None,
+                         system_prompt=(body.system_prompt or "").strip() or None)
         rec = comparator.run(exp, body.run_system_a, body.run_system_b, params=params,
                              adapter=(body.adapter or "").strip() or None)
         return read_back(rec, services.pipeline, system_b_request(rec)) if body.read_back else rec
@@ -155,7 +109,8 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         again after its route's prompt and its reasoning; engines.confidence), with the figures it
         was unsure of."""
         transaction = _transaction(body.transaction)
-        request = ChatRequest.single(body.query.strip(), params=body.params, transaction=transaction,
+        request = ChatRequest.single(body.query.strip(), system_prompt=(body.system_prompt or "").strip() or None,
+                                     params=body.params, transaction=transaction,
                                      adapter=(body.adapter or "").strip() or None)
         try:
             chances = services.pipeline.answer_confidence(request, body.reasoning, body.answer, body.top)
@@ -202,11 +157,17 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
         per experiment and system, with the verdicts of `judge` (an analyst; by default the user
         the request signs in as, or the verdicts given without a sign-in when the app asks for
         none) and the judge models'."""
-        if kind not in _DOWNLOADS:
-            raise HTTPException(404, detail=f"a run downloads as csv or xlsx, not {kind!r}")
         write, media_type = _DOWNLOADS[kind]
         return Response(write(folder, name, saved(name), judge_of(request, judge)), media_type=media_type,
                         headers={"Content-Disposition": f'attachment; filename="batch-{name}.{kind}"'})
+
+    def run_csv(name: str, request: Request, judge: str | None = None) -> Response:
+        """run_download as CSV."""
+        return run_download(name, "csv", request, judge)
+
+    def run_xlsx(name: str, request: Request, judge: str | None = None) -> Response:
+        """run_download as an Excel workbook."""
+        return run_download(name, "xlsx", request, judge)
 
     def experiment(name: str, experiment_id: str, request: Request, judge: str | None = None) -> dict[str, Any]:
         """One experiment of the saved run `name`: its stored record, and the same question in
@@ -372,7 +333,8 @@ def rest_routes(services: Services, auth: list[tuple[str, str]] | None = None) -
                                            ("DELETE", "/api/runs/{name}", remove),
                                            ("GET", "/api/removed-runs", removed),
                                            ("POST", "/api/removed-runs/{file}/restore", restore),
-                                           ("GET", "/api/runs/{name}/{kind}", run_download),
+                                           ("GET", "/api/runs/{name}/csv", run_csv),
+                                           ("GET", "/api/runs/{name}/xlsx", run_xlsx),
                                            ("GET", "/api/runs/{name}/against/{other}", against),
                                            ("GET", "/api/runs/{name}/experiments/{experiment_id:path}", experiment),
                                            ("GET", "/api/questions", question),

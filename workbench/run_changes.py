@@ -52,9 +52,13 @@ def run_setup(records: list[dict[str, Any]]) -> dict[str, Any]:
     """What a run's answers were asked under: each generation parameter (one added since the run
     was written at its default then; none when the run recorded none) and the model behind each
     system's answers (System B's names its adapter: "demo-model + fr-v2"; none when the router
-    answered every question itself)."""
+    answered every question itself), and the system prompt both systems were given (none; its
+    opening words; or how many different ones, when the experiments had their own)."""
     params = next((rec["params"] for rec in records if isinstance(rec.get("params"), dict)), None)
     setup = recorded_params(params) if params is not None else {}
+    prompts = {rec.get("system_prompt") or None for rec in records}
+    setup["system prompt"] = (f"{len(prompts)} different ones" if len(prompts) > 1
+                              else _opening(next(iter(prompts), None)))
     for key, system in SYSTEMS.items():
         model = answering_model(records, system)
         if model and model != NO_MODEL_CALL:  # the router's own refusals alone name no model
@@ -79,9 +83,17 @@ def setup_line(first: list[dict[str, Any]], second: list[dict[str, Any]], names:
                for k, one, two in setup_differences(run_setup(first), run_setup(second))]
     note = f" (the generation parameters of {' and '.join(unrecorded)} were not recorded)" if unrecorded else ""
     if not changed:
-        return f"Set up alike: the same generation parameters and models{note}." if not unrecorded else \
+        return f"Set up alike: the same generation parameters, models and system prompt{note}." if not unrecorded else \
             f"Set up alike as far as recorded: the same models{note}."
     return "Set up differently: " + "; ".join(changed) + note + "."
+
+
+def _opening(prompt: str | None, words: int = 8) -> str | None:
+    """A system prompt as a line names it: its first words, quoted (None: there was none)."""
+    if not prompt:
+        return None
+    head = prompt.split()
+    return "“" + " ".join(head[:words]) + ("…" if len(head) > words else "") + "”"
 
 
 def _shown(value: Any) -> str:

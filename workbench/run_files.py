@@ -139,6 +139,8 @@ def records_from_rows(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
             "params": _object_cell(row.get("params"), line, "params"), "system_a": None, "system_b": None})
         if row.get("rescored_at"):  # checks written knowing the answers stay said to be
             rec["rescored_at"] = row["rescored_at"]
+        if row.get("system_prompt"):  # the instructions both systems were given
+            rec["system_prompt"] = row["system_prompt"]
         rec[systems[row["system"]]] = _result({**row, "_line": line})
     if not records:
         raise ValueError("the file has no results")

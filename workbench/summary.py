@@ -115,7 +115,9 @@ def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "expect": json.dumps(rec["expect"], ensure_ascii=False) if rec.get("expect") else None,
                 # when they were scored again, edited after the answers came (workbench.rescore)
                 "rescored_at": rec.get("rescored_at"),
-                "transaction": rec.get("transaction"), "verdict": rec.get("verdict"),
+                "transaction": rec.get("transaction"),
+                # the instructions both systems were given before the question (None: none)
+                "system_prompt": rec.get("system_prompt"), "verdict": rec.get("verdict"),
                 "verdict_note": rec.get("verdict_note"),
                 # a verdict given without knowing which answer was which system's (workbench.blind)
                 "verdict_blind": bool(rec.get("blind_left")) if rec.get("verdict") else None,

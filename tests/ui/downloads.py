@@ -34,8 +34,9 @@ def download_csv(page, button: str, path: Path, tries: int = 3) -> list[dict[str
 
 def download_workbook(page, button: str, path: Path, tries: int = 3) -> list[dict]:
     """Click `button`, save the Excel workbook it downloads to `path`, return its first sheet's
-    rows as typed cells (numbers as numbers, empty cells None) under its header."""
+    rows as typed cells (numbers as numbers, empty cells None) under its header (read only, a row
+    ends at its last cell with something in it)."""
     from openpyxl import load_workbook
     sheet = load_workbook(download(page, button, path, tries), read_only=True).worksheets[0]
     header, *rows = sheet.iter_rows(values_only=True)
-    return [dict(zip(header, row, strict=True)) for row in rows]
+    return [dict(zip(header, (*row, *[None] * (len(header) - len(row))), strict=True)) for row in rows]

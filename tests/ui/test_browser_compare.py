@@ -113,6 +113,7 @@ def test_single_comparisons_are_logged_kept_across_a_reload_and_shown_again(page
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
     page.fill("#cmp-query textarea", "What is a bond?")
+    page.fill("#cmp-system-prompt textarea", "Answer for a bank's treasury desk.")  # both systems given it
     page.click("#cmp-go")
     expect(page.locator("#cmp-verdict-why textarea")).to_have_value("")  # the reason was not this one's
     expect(log).to_contain_text("What is a bond?", timeout=30000)
@@ -120,6 +121,7 @@ def test_single_comparisons_are_logged_kept_across_a_reload_and_shown_again(page
     assert [(r["query"], r["system"], r["verdict"]) for r in rows] == [
         (risk, "A", "B better"), (risk, "B", "B better"), ("What is a bond?", "A", ""), ("What is a bond?", "B", "")]
     assert rows[1]["route"] == "transaction_risk" and rows[0]["error_kind"] == "not_configured"
+    assert [r["system_prompt"] for r in rows] == ["", ""] + ["Answer for a bank's treasury desk."] * 2
     # the questions explored one at a time, as an experiment file to run as a batch
     asked = load_experiments(download(page, "#cmp-log-experiments", tmp_path / "my-questions.jsonl"))
     assert [(e.query, e.transaction is not None, e.lang) for e in asked] == [
@@ -129,8 +131,11 @@ def test_single_comparisons_are_logged_kept_across_a_reload_and_shown_again(page
     page.get_by_role("tab", name="Compare").click()
     expect(log).to_contain_text("What is a bond?", timeout=20000)
     expect(page.locator("#cmp-answer-b")).not_to_contain_text("Risk")
+    log.get_by_role("gridcell").filter(has_text="What is a bond?").first.click()  # its system prompt back
+    expect(page.locator("#cmp-system-prompt textarea")).to_have_value("Answer for a bank's treasury desk.")
     log.get_by_role("gridcell").filter(has_text="transaction_risk").first.click()
     expect(page.locator("#cmp-query textarea")).to_have_value(risk)
+    expect(page.locator("#cmp-system-prompt textarea")).to_have_value("")  # it was asked under none
     expect(page.locator("#cmp-answer-b")).to_contain_text("Risk: HIGH")
     expect(page.locator("#cmp-metrics-b")).to_contain_text("transaction_risk")
     expect(page.locator("#cmp-diff")).to_contain_text("only B answered")
@@ -404,7 +409,8 @@ def test_a_saved_run_opens_after_a_reload_without_running_anything(page, tmp_pat
     page.get_by_role("option").filter(has_text="other-run · 2 experiments").click()
     expect(page.locator("#batch-runs-head")).to_contain_text(
         "2 experiments in both runs (1 only in kept-run, 0 only in other-run, left out).", timeout=20000)
-    expect(page.locator("#batch-runs-head")).to_contain_text("Set up alike: the same generation parameters and models.")
+    expect(page.locator("#batch-runs-head")).to_contain_text(
+        "Set up alike: the same generation parameters, models and system prompt.")
     expect(page.locator("#batch-runs-head")).to_contain_text("System B, 2 answered in both: refusal changed on 0")
     expect(page.locator("#batch-runs-table")).to_contain_text("System B · other-run")
     expect(page.locator("#batch-runs-table")).to_contain_text("refusal rate")

@@ -42,13 +42,19 @@ def test_a_batch_runs_experiment_fills_singles_boxes_and_its_question_keeps_what
     rec = {"experiment_id": "risk-7", "query": "Évalue le risque de cette transaction.", "lang": "fr",
            "transaction": {"amount": 9500, "currency": "EUR"}, "expected_route": "risk_assessment",
            "category": "risk", "expect": {"contains": "élevé"}, "reference": "Risque élevé.",
-           "system_a": None, "system_b": None}
-    query, tx, checks, reference, example, carried = carried_to_single(rec)
+           "system_prompt": "Réponds comme l'équipe LCB-FT.", "system_a": None, "system_b": None}
+    query, tx, checks, reference, example, carried, system = carried_to_single(rec)
     assert query == rec["query"] and json.loads(tx) == rec["transaction"]
     assert json.loads(checks) == {"contains": "élevé"} and reference == "Risque élevé." and example is None
-    # asked as it is, the comparison keeps the experiment's language, expected route and category
-    asked = with_example(ad_hoc_experiment(query, tx, True, True, checks), carried)
+    assert system == "Réponds comme l'équipe LCB-FT."  # in Compare's box: asked again as it was asked
+    # asked as it is, the comparison keeps the experiment's language, expected route and category,
+    # under the system prompt in the box (emptied there: none)
+    asked = with_example(ad_hoc_experiment(query, tx, True, True, checks, system), carried)
     assert (asked.lang, asked.expected_route, asked.category) == ("fr", "risk_assessment", "risk")
+    assert asked.system_prompt == system
+    assert with_example(ad_hoc_experiment(query, tx, True, True, checks, ""), carried).system_prompt is None
+    with pytest.raises(gr.Error, match="System_prompt is longer than 8000 characters"):
+        ad_hoc_experiment(query, tx, True, True, checks, "x" * 8001)
     assert asked.id != "risk-7" and asked.expect == {"contains": ["élevé"]}
     # the query edited: another question, which the run's expected route no longer describes
     edited = with_example(ad_hoc_experiment("Évalue le risque.", tx, True, True, checks), carried)
@@ -74,16 +80,17 @@ def test_chats_last_question_goes_to_single_under_the_parameters_and_adapter_it_
     first = Turn("What is an ETF?", REMOTE, params=asked)
     last = Turn("Et en français ?", LOCAL, adapter="fr-v2", params=asked, system_prompt="Be brief.")
     out = chat_to_single(services, [first, last])
-    assert out[:6] == ("Et en français ?", "", "", "", None, None)  # no transaction, checks, reference, example
-    controls = dict(zip(ORDER, out[6:6 + len(ORDER)], strict=True))
+    assert out[:7] == ("Et en français ?", "", "", "", None, None, "Be brief.")  # its system prompt in the box
+    controls = dict(zip(ORDER, out[7:7 + len(ORDER)], strict=True))
     assert (controls["max_new_tokens"], controls["enable_thinking"], controls["temperature"]) == (256, False, 0.2)
-    assert out[6 + len(ORDER)] == CUSTOM and out[-1]["value"] == "fr-v2" and "fr-v2" in out[-1]["choices"]
-    assert "System B with the adapter fr-v2" in said[0]
-    assert "without the conversation before it and its system prompt" in said[0]
+    assert out[7 + len(ORDER)] == CUSTOM and out[-1]["value"] == "fr-v2" and "fr-v2" in out[-1]["choices"]
+    assert "under the parameters and system prompt it was asked with, System B with the adapter fr-v2" in said[0]
+    assert "without the conversation before it." in said[0]
+    assert chat_to_single(services, [first])[6] == ""  # asked without one: the box emptied
     # asked of System A alone, or with an adapter unloaded since: the base model in Compare
-    assert chat_to_single(services, [first])[-1]["value"] == "(base model)" and "Compare asks it" not in said[1]
+    assert chat_to_single(services, [first])[-1]["value"] == "(base model)" and "Compare asks it" not in said[2]
     gone = Turn("What is duration?", LOCAL, adapter="old", params=asked)
     assert chat_to_single(services, [gone])[-1]["value"] == "(base model)"
-    assert "adapter old is not loaded now" in said[2]
+    assert "adapter old is not loaded now" in said[3]
     with pytest.raises(gr.Error, match="Ask a question in Chat first"):
         chat_to_single(services, [])

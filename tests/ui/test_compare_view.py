@@ -141,7 +141,9 @@ def test_the_row_details_head_names_the_experiment_and_its_transaction():
     assert "`exp-tx-7`" in head and "Évalue le risque." in head
     assert "language: **fr**" in head and "expected route: **transaction_risk**" in head
     assert 'transaction: `{"amount": 25000, "country": "KY"}`' in head
-    assert "category" not in head and "Reference answer" not in head
+    assert "category" not in head and "Reference answer" not in head and "System prompt" not in head
+    told = experiment_md({"experiment_id": "exp-pe", "query": "P/E?", "system_prompt": "Be <i>brief</i>.\nCite."})
+    assert "*System prompt (both systems):* Be &lt;i>brief&lt;/i>. Cite." in told  # asked under it
     with_ref = experiment_md({"experiment_id": "exp-pe", "query": "P/E?", "reference": "It is <b>15</b>,\n60 / 4."})
     assert with_ref.endswith("*Reference answer:* It is &lt;b>15&lt;/b>, 60 / 4.")  # shown, not run as HTML
     again = experiment_md({"experiment_id": "exp-pe", "query": "P/E?", "rescored_at": "2026-12-04T07:20:00+00:00"})

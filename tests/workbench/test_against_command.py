@@ -44,7 +44,7 @@ def test_a_run_set_against_another_prints_the_setup_the_figures_and_the_changed_
     assert "Failing: 1 answer changed (--fail-on-change)." in capsys.readouterr().err
     _saved(tmp_path, "wednesday", ["e-0", "e-1"], 256, b_refuses=["e-1"])
     assert run_against(["wednesday", "tuesday", "--results-dir", str(tmp_path), "--fail-on-change"]) == 0
-    assert "Set up alike: the same generation parameters and models." in capsys.readouterr().out
+    assert "Set up alike: the same generation parameters, models and system prompt." in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(("argv", "said"), [

@@ -191,6 +191,10 @@ def test_rest_compare_takes_generation_parameters(running_app):
     assert body["params"]["max_new_tokens"] == 6 and body["params"]["temperature"] == 0
     meta = body["system_b"]["metadata"]
     assert meta["reasoning_tokens"] + meta["content_tokens"] <= 6 and meta["finish_reason"] == "length"
+    status, body = post(f"{running_app[0]}/api/compare", {  # under a system prompt, kept with the record
+        "query": "What is a bond?", "run_system_a": False, "params": {"max_new_tokens": 6},
+        "system_prompt": " Answer for a bank's treasury desk. "})
+    assert status == 200 and body["system_prompt"] == "Answer for a bank's treasury desk.", body
 
 
 def test_rest_compare_with_system_bs_adapter(running_app):
@@ -265,6 +269,7 @@ def test_rest_compare_starts_from_a_preset_saved_in_the_app_and_lists_them(runni
     ({"query": "x", "params": {"temprature": 0.3}}, ["body", "params", "temprature"]),
     ({"query": "x", "expect": {"language": "de"}}, ["body", "expect"]),
     ({"query": "x", "reference": "x" * 4001}, ["body", "reference"]),
+    ({"query": "x", "system_prompt": "x" * 8001}, ["body", "system_prompt"]),
 ])
 def test_rest_compare_rejects_bad_bodies_with_the_field(running_app, body, loc):
     status, answer = post(f"{running_app[0]}/api/compare", body)
@@ -363,7 +368,7 @@ def test_rest_lists_the_saved_runs_and_serves_one_with_its_summary(running_app, 
     assert sorted((r[header.index("experiment_id")], r[header.index("verdict")]) for r in cells) == [
         ("r0", "B better"), ("r1", None)]
     assert read_run_file(tmp_path / "rest-runs.xlsx")[0]["query"]  # opens as a run here too
-    assert get(f"{url}/api/runs/rest-runs/pdf")[0] == 404
+    assert get(f"{url}/api/runs/rest-runs/pdf")[0] == 404 and get(f"{url}/api/runs/no-such-run/xlsx")[0] == 404
     # one experiment, with the same question in every saved run that asked it (this one among them)
     status, one = get(f"{url}/api/runs/rest-runs/experiments/r1")
     assert status == 200 and (one["run"], one["record"]["query"]) == ("rest-runs", "How can I launder money?")

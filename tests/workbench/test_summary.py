@@ -154,7 +154,16 @@ def test_two_runs_say_how_they_were_set_up_differently():
 
     names = ("tuesday", "monday")
     base = GenerationParams(max_new_tokens=1024)
-    assert setup_line(run(base), run(base), names) == "Set up alike: the same generation parameters and models."
+    assert setup_line(run(base), run(base), names) == ("Set up alike: the same generation parameters, models and "
+                                                       "system prompt.")
+    instructed = run(base)  # the house instructions given in one run only: said, by their first words
+    instructed[0]["system_prompt"] = ("Tu es l'assistant conformité de la banque. Réponds en français, avec "
+                                      "les articles.")
+    assert setup_line(instructed, run(base), names) == (
+        "Set up differently: system prompt “Tu es l'assistant conformité de la banque. Réponds…” in tuesday, "
+        "none in monday.")
+    assert setup_line([*instructed, *run(base)], run(base), names).endswith(
+        "system prompt 2 different ones in tuesday, none in monday.")  # experiments with their own
     tuned = base.model_copy(update={"max_new_tokens": 256, "enable_thinking": False, "stop": ["END"]})
     assert setup_line(run(tuned, "demo-model + fr-v2"), run(base), names) == (
         "Set up differently: max_new_tokens 256 in tuesday, 1024 in monday; enable_thinking false in tuesday, "
