@@ -13,7 +13,7 @@ from ui.common import download_path, shares_shown
 from workbench.export import write_csv
 from workbench.runs_overview import OVERVIEW_COLUMNS, runs_overview
 
-WIDE = {"run": "170px", "written (UTC)": "140px", "model A": "150px", "model B": "150px",
+WIDE = {"run": "170px", "written (UTC)": "140px", "model A": "150px", "model B": "150px", "system prompt": "200px",
         "B preferred 95% interval": "120px", "judge model": "150px"}
 
 

@@ -189,6 +189,17 @@ def record(exp: Experiment, runs: dict[str, SystemRun], params: GenerationParams
     return apply_checks(out)
 
 
+def run_system_prompt(records: list[dict[str, Any]], words: int = 8) -> str | None:
+    """The system prompt a run's experiments were asked under, as a line names it: its first
+    words, quoted ("“Tu réponds pour l'équipe conformité…”"), or how many different ones, when
+    its experiments had their own (one without counts as one); None when there was none."""
+    prompts = {rec.get("system_prompt") or None for rec in records}
+    if len(prompts) > 1:
+        return f"{len(prompts)} different ones"
+    head = (next(iter(prompts), None) or "").split()
+    return "“" + " ".join(head[:words]) + ("…" if len(head) > words else "") + "”" if head else None
+
+
 def experiment_of(rec: dict[str, Any]) -> Experiment:
     """The experiment a stored record answered, to ask it again."""
     return Experiment(rec["experiment_id"], rec["query"], rec.get("transaction"), rec.get("lang"),

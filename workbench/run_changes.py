@@ -8,7 +8,7 @@ from typing import Any
 
 from engines.systems import NO_MODEL_CALL
 from workbench.checks import all_passed, failures
-from workbench.compare import SYSTEMS, recorded_params, still_to_run
+from workbench.compare import SYSTEMS, recorded_params, run_system_prompt, still_to_run
 from workbench.runs_overview import answering_model
 
 CHANGE_COLUMNS = ["experiment", "system", "what changed", "before", "after", "query"]
@@ -56,9 +56,7 @@ def run_setup(records: list[dict[str, Any]]) -> dict[str, Any]:
     opening words; or how many different ones, when the experiments had their own)."""
     params = next((rec["params"] for rec in records if isinstance(rec.get("params"), dict)), None)
     setup = recorded_params(params) if params is not None else {}
-    prompts = {rec.get("system_prompt") or None for rec in records}
-    setup["system prompt"] = (f"{len(prompts)} different ones" if len(prompts) > 1
-                              else _opening(next(iter(prompts), None)))
+    setup["system prompt"] = run_system_prompt(records)
     for key, system in SYSTEMS.items():
         model = answering_model(records, system)
         if model and model != NO_MODEL_CALL:  # the router's own refusals alone name no model
@@ -86,14 +84,6 @@ def setup_line(first: list[dict[str, Any]], second: list[dict[str, Any]], names:
         return f"Set up alike: the same generation parameters, models and system prompt{note}." if not unrecorded else \
             f"Set up alike as far as recorded: the same models{note}."
     return "Set up differently: " + "; ".join(changed) + note + "."
-
-
-def _opening(prompt: str | None, words: int = 8) -> str | None:
-    """A system prompt as a line names it: its first words, quoted (None: there was none)."""
-    if not prompt:
-        return None
-    head = prompt.split()
-    return "“" + " ".join(head[:words]) + ("…" if len(head) > words else "") + "”"
 
 
 def _shown(value: Any) -> str:

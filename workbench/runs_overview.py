@@ -13,7 +13,7 @@ from typing import Any
 from engines.systems import NO_MODEL_CALL
 from workbench.agreement import figures_agreement, risk_agreement
 from workbench.batch_store import latest_records, saved_run_files
-from workbench.compare import SYSTEMS
+from workbench.compare import SYSTEMS, run_system_prompt
 from workbench.differences import disagreements
 from workbench.judge_tally import by_model
 from workbench.model_judge import model_verdicts, model_verdicts_file, shown_model
@@ -22,6 +22,7 @@ from workbench.verdict_stats import preference
 from workbench.verdicts import latest_verdicts, verdicts_file
 
 OVERVIEW_COLUMNS = ["run", "written (UTC)", "experiments", "thinking", "max new tokens", "model A", "model B",
+                    "system prompt",
                     *FIGURE_COLUMNS, "routed as expected (B)", "answers disagree", "same figures", "same risk level",
                     "verdicts",
                     "B preferred",
@@ -55,6 +56,7 @@ def _run_figures(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
         "thinking": None if thinking is None else "on" if thinking else "off",
         "max new tokens": params.get("max_new_tokens"),
         **{f"model {key}": answering_model(records, system) for key, system in SYSTEMS.items()},
+        "system prompt": run_system_prompt(records),
     }
     figures = figures_agreement(records)  # of the experiments where both answers state figures
     risk = risk_agreement(records)  # of those where both rate a transaction's risk

@@ -65,8 +65,10 @@ def test_a_batch_resumes_only_under_the_system_prompt_it_was_answered_under(tmp_
     exps = [Experiment("e1", "What is an ETF?"), Experiment("e2", "What is a bond?", system_prompt="Be brief.")]
     out = tmp_path / "batch-house.jsonl"
     assert list(BatchRun(comparator, with_system_prompt(exps, HOUSE), out).run())[-1].finished
-    assert [r.system_prompt for r in a.requests] == [HOUSE, "Be brief."]  # an experiment's own comes first
-    assert [r["system_prompt"] for r in read_records(out)] == [HOUSE, "Be brief."]
+    # an experiment's own comes before the run's (the two answered in either order)
+    assert {r.question: r.system_prompt for r in a.requests} == {"What is an ETF?": HOUSE,
+                                                                 "What is a bond?": "Be brief."}
+    assert {r["experiment_id"]: r["system_prompt"] for r in read_records(out)} == {"e1": HOUSE, "e2": "Be brief."}
     with pytest.raises(BatchResumeError, match="answered id 'e1' under another system prompt; resuming would mix"):
         BatchRun(comparator, exps, out)  # the house instructions left out this time
     with pytest.raises(BatchResumeError, match="id 'e1' under another system prompt"):
@@ -74,6 +76,13 @@ def test_a_batch_resumes_only_under_the_system_prompt_it_was_answered_under(tmp_
     assert len(a.requests) == 2  # nothing ran
     again = list(BatchRun(comparator, with_system_prompt(exps, f"  {HOUSE}\n"), out).run())
     assert again[0].skipped == 2 and again[-1].finished
+    # every saved run at a glance names what its experiments were told
+    from workbench.runs_overview import runs_overview
+    assert list(BatchRun(comparator, with_system_prompt(exps[:1], HOUSE), tmp_path / "batch-one.jsonl").run())
+    assert list(BatchRun(comparator, exps[:1], tmp_path / "batch-none.jsonl").run())
+    assert {row["run"]: row["system prompt"] for row in runs_overview(tmp_path)} == {
+        "house": "2 different ones", "one": "“Tu réponds pour l'équipe conformité d'une banque française…”",
+        "none": None}
 
 
 def test_an_experiment_file_may_give_each_question_its_own_and_downloads_keep_it():
