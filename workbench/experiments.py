@@ -100,23 +100,27 @@ def _csv_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _workbook_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
-    """A workbook's rows, as a CSV's: its first sheet, a header row, a row per experiment."""
+    """A workbook's rows, as a CSV's: its first sheet with a 'query' column (its first sheet when
+    none has), a header row, a row per experiment."""
     try:
-        header, rows = workbook_rows(raw)
+        header, rows = workbook_rows(raw, "query")
     except ValueError as exc:
         raise ExperimentFileError(str(exc)) from None
-    _check_header([name for name in header if name], "workbook's first sheet")
+    _check_header([name for name in header if name], "workbook")
     return [(number, {key.strip(): value for key, value in row.items()}) for number, row in rows]
 
 
 def _check_header(header: list[str], what: str) -> None:
+    """Refuse a CSV's (`what` "CSV") or a workbook's ("workbook") columns without a query or with
+    one the loader does not know, naming them (and what each likely stands for)."""
     if "query" not in header:
-        raise ExperimentFileError(f"the {what} needs a 'query' column; found columns: "
-                                  f"{', '.join(map(_named, header)) or 'none'}. Allowed columns: "
+        lacks = ("the CSV needs a 'query' column; found columns" if what == "CSV" else
+                 "no sheet of the workbook has a 'query' column; its first sheet's columns")
+        raise ExperimentFileError(f"{lacks}: {', '.join(map(_named, header)) or 'none'}. Allowed columns: "
                                   f"{', '.join(sorted(COLUMNS))}")
     unknown = set(header) - COLUMNS
     if unknown:
-        raise ExperimentFileError(f"unknown {'CSV' if what == 'CSV' else 'workbook'} columns: "
+        raise ExperimentFileError(f"unknown {what} columns: "
                                   f"{', '.join(map(_named, sorted(unknown)))}. Allowed: {', '.join(sorted(COLUMNS))}")
 
 

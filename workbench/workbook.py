@@ -89,37 +89,49 @@ def header_of(rows: list[dict[str, Any]]) -> list[str]:
     return list(dict.fromkeys(key for row in rows for key in row))
 
 
-def workbook_rows(raw: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The header and rows of a workbook's first sheet, each row with its number in the sheet and
-    its cells as text under the header's names, as a CSV's ("12" for the 12 Excel keeps as 12.0,
-    "" for an empty cell; a cell under no header named by its column, "column F", for the caller
-    to refuse). The header is the first row with anything in it; empty rows are left out.
-    ValueError for bytes that are no workbook, or a damaged one."""
+def workbook_rows(raw: bytes, column: str | None = None) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and rows of a workbook's first sheet — or of its first sheet with a `column`
+    header (a cover sheet before the questions), the first sheet when none has — each row with
+    its number in the sheet and its cells as text under the header's names, as a CSV's ("12" for
+    the 12 Excel keeps as 12.0, "" for an empty cell; a cell under no header named by its
+    column, "column F", for the caller to refuse). The header is the first row with anything in
+    it; empty rows are left out. ValueError for bytes that are no workbook, or a damaged one."""
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except UNREADABLE as exc:
         raise ValueError(f"the file is not an Excel workbook (.xlsx) that can be read: {exc}") from None
     try:
-        sheet = book.worksheets[0]
-        header: list[str] = []
-        rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            texts = [_text(value) for value in values]
-            if not header:
-                header = [text.strip() for text in texts]
-                while header and not header[-1]:
-                    header.pop()
-                continue
-            if any(texts):
-                row = {name: (texts[index] if index < len(texts) else "") for index, name in enumerate(header) if name}
-                row.update({f"column {get_column_letter(index + 1)}": text for index, text in enumerate(texts)
-                            if text and (index >= len(header) or not header[index])})
-                rows.append((number, row))
-        return header, rows
+        first = None
+        for sheet in book.worksheets:
+            header, rows = _sheet_rows(sheet)
+            if first is None:
+                first = header, rows
+            if column is None or column in header:
+                return header, rows
+        return first or ([], [])
     except UNREADABLE as exc:  # read only: a sheet's XML is parsed as its rows are read
         raise ValueError(f"the workbook cannot be read: {exc}") from None
     finally:
         book.close()
+
+
+def _sheet_rows(sheet: Any) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """One sheet's header and rows, as workbook_rows gives them."""
+    header: list[str] = []
+    rows = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        texts = [_text(value) for value in values]
+        if not header:
+            header = [text.strip() for text in texts]
+            while header and not header[-1]:
+                header.pop()
+            continue
+        if any(texts):
+            row = {name: (texts[index] if index < len(texts) else "") for index, name in enumerate(header) if name}
+            row.update({f"column {get_column_letter(index + 1)}": text for index, text in enumerate(texts)
+                        if text and (index >= len(header) or not header[index])})
+            rows.append((number, row))
+    return header, rows
 
 
 def _text(value: Any) -> str:

@@ -65,9 +65,16 @@ def test_experiments_from_a_workbook_are_checked_as_a_csv_s():
     loaded = load_experiments(good, name="questions.XLSX")
     assert [(e.id, e.lang, e.expected_route) for e in loaded] == [("e1", "fr", "transaction_risk"), ("2", "en", None)]
     assert loaded[0].transaction["amount"] == 9500
-    with pytest.raises(ExperimentFileError, match=r"workbook's first sheet needs a 'query' column; found columns: "
-                                                  r"id, Question \(rename it 'query'\)"):
+    with pytest.raises(ExperimentFileError, match=r"no sheet of the workbook has a 'query' column; its first "
+                                                  r"sheet's columns: id, Question \(rename it 'query'\)"):
         load_experiments(_book([["id", "Question"], ["e1", "What is a swap?"]]), name="q.xlsx")
+    book = Workbook()  # a cover sheet first, the questions on the second
+    book.active.append(["Questions for the desk, November"])
+    book.create_sheet("questions").append(["query"])
+    book["questions"].append(["What is a repo?"])
+    out = io.BytesIO()
+    book.save(out)
+    assert [e.query for e in load_experiments(out.getvalue(), name="desk.xlsx")] == ["What is a repo?"]
     with pytest.raises(ExperimentFileError, match="line 2: unknown fields column C"):
         load_experiments(_book([["id", "query"], ["e1", "What is a swap?", "a note"]]), name="q.xlsx")
     with pytest.raises(ExperimentFileError, match="line 3: transaction"):
