@@ -7,7 +7,7 @@ wrong (engines.forbidden_asks) unless DOING, an ask to act, is there too. Both s
 
 from __future__ import annotations
 
-from engines.forbidden_asks import rx
+from engines.patterns import rx
 
 # A question about a wrong, asked to understand, teach or handle it: how others commit it, what it
 # is, what it costs, whether it is allowed, what to do when a customer asks for it.
@@ -27,6 +27,11 @@ ABOUT_A_WRONG = rx(
     r"\b(we|our \w+|the bank|audit|auditors|compliance|the regulator) (found|discovered|identified|uncovered|"
     r"detected|noticed|caught)\b",
     r"\bcomment (detecter|reperer|identifier|prevenir|empecher|lutter|surveiller)",
+    # "Quels contrôles permettent de repérer de fausses factures ?", "What checks help spot fake invoices?"
+    r"\bquel(le)?s? (controles?|outils?|indicateurs?|moyens?|verifications?|procedures?|signaux) (permet\w*|aide\w*|"
+    r"ser\w*) (a |de |d')?(detecter|reperer|identifier|prevenir|empecher)",
+    r"\bwhat (controls?|checks?|tools?|procedures?|indicators?|tests?) (help|helps|can|could|would|will|do|does)"
+    r"( \w+)? (detect|spot|catch|prevent|identify|flag|find)",
     r"\bcomment (peut-on|pouvons-nous|la banque peut-elle|les banques peuvent-elles) (detecter|reperer|identifier|"
     r"prevenir|empecher|surveiller)",
     r"\bque se passe-t-il (si|quand|lorsque)\b",

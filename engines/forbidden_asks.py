@@ -5,18 +5,14 @@ REFUSAL holds the signals of an ask to commit a wrong — launder, structure, ev
 sanctions, falsify or backdate, misstate accounts, bribe, impersonate, deceive an auditor, run a
 fraud scheme, manipulate a market, trade on inside information, hide assets, take over accounts,
 leak data, cheat a customer, destroy evidence, override the risk judgement, get away with it — each
-a (pattern, weight, reason) over folded text.
+a (pattern, weight, reason) over folded text; those that wrong a person (impersonate, cheat a
+customer, take over an account, leak data) are in engines.forbidden_people.
 """
 
 from __future__ import annotations
 
-import re
-
-
-def rx(*parts: str) -> re.Pattern[str]:
-    """One pattern that matches any of `parts` (each a pattern over folded text)."""
-    return re.compile("|".join(parts))
-
+from engines.forbidden_people import PEOPLE
+from engines.patterns import rx
 
 # a first-person ask to do something ("how can I", "help me", "je veux")
 _ASKS_EN = r"how (do|can|could|should) (i|we)|how to|help (me|us)|show (me|us)|teach me|(best |a |another )?ways? to|" \
@@ -129,6 +125,13 @@ REFUSAL = [
         r"fixing|index)|corner the market|push (up )?the (share |stock )?price)",
         r"\b(push|pump|ramp|drive|prop) (up )?(the )?(share |stock )?price (up )?\b.{0,30}"
         r"\bbefore (i|we) (sell|dump|exit|unload)",
+        r"\b(post|spread|plant|leak|start|put out|tweet)\w*\b.{0,60}\b(rumou?rs?|comments?|posts?|messages?|tweets?|"
+        r"stor(y|ies))\b.{0,80}\bso (that )?(the )?(stock|shares?|share price|price|token|coin)s? (pops?|jumps?|"
+        r"spikes?|rises?|goes up|climbs?|rallies|moons?)",
+        r"\b(post|spread|plant|leak|tweet|announce)\w*\b.{0,80}\bso (that )?(the )?(stock|shares?|share price|price)s? "
+        r"(pops?|jumps?|spikes?|rises?|goes up|climbs?)\b.{0,20}\bbefore (i|we) (sell|dump|exit|unload)",
+        r"\b(publie|poste|fai\w* circuler|lance|repand)\w*\b.{0,60}\b(rumeurs?|commentaires?|messages?|posts?)\b"
+        r".{0,80}\bpour (que|qu') (le cours|l'action|le titre|les actions) (monte|grimpe|s'envole|bondisse)",
         r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(manipuler (le |les |un |l')?(cours|marche|prix|indice|taux)"
         r"|faire monter (artificiellement )?le cours|gonfler (artificiellement )?le cours|passer des ordres fictifs)"),
      3.0, "asks to manipulate a market"),
@@ -163,35 +166,11 @@ REFUSAL = [
         r"\b(record|book|enter|show|present|disguise|pass|invoice)\w*\b.{0,40}\b(as|like) (a |an )?(consulting|"
         r"advisory|marketing|commission|service|introduction) (fee|payment|expense|invoice|cost)",
         r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(soudoyer|corrompre|graisser la patte|verser (un |des )?"
-        r"pots?-de-vin|payer (un |le |les |des )?(douanier|fonctionnaire|agent public|inspecteur|juge|ministre|elu))",
+        r"pots?-de-vin|payer (un |le |les |des |l')?(douanier|fonctionnaire|agent public|agent des douanes|agents? "
+        r"du fisc|inspecteur|juge|ministre|elu))",
         r"\b(comptabilis|enregistr|present|deguis|fai\w* passer|facture)\w*\b.{0,40}\b(comme|en|pour) (des |un |une )?"
         r"(honoraires|frais|commission|prestation)s? (de )?(conseil|consulting|service|marketing)"), 3.0,
      "asks to pay or hide a bribe"),
-    (rx(r"\b(write|draft|compose|send|create|craft|make)\w*\b.{0,60}\b(pretend\w* to be|posing as|impersonat\w*)\b",
-        r"\b(so (that )?(i|we) can|to|help (me|us)|how (do|can) (i|we))\s+phish\b",
-        r"\b(create|make|build|set up|open)\w*\b.{0,10}\bfake (linkedin |social media |online |twitter |x )?(profile|"
-        r"account|persona|identity)",
-        r"\b(write|draft|compose|send|create|craft|make|build)\w*\b.{0,30}\b(phishing|spoofed) (email|e-mail|message|"
-        r"sms|text|page|site|website)",
-        r"\b(ecri|redig|envo|compos|cree|fabriqu|fai)\w*\b.{0,60}\b((en )?(me |te |se |nous )?faisant passer pour|"
-        r"usurp\w*)",
-        r"\b(ecri|redig|envo|compos|cree|fabriqu|fai)\w*\b.{0,30}\b(e-?mail|message|sms|page|site) de phishing",
-        r"\bin (my \w+'s|someone else's|somebody else's|another person's|his|her|their) name\b.{0,80}"
-        r"\bwithout (him |her |them |their |his )?(knowing|knowledge|consent|permission|telling)",
-        r"\b(under|with|using) (a |an )?(fake|false|made[- ]up|assumed|invented|borrowed|stolen) (name|identity)",
-        r"\b(sous|avec) (un |une )?(faux nom|fausse identite|nom d'emprunt|identite d'emprunt|autre identite)",
-        r"\bau nom (de|d') (ma|mon|mes|quelqu'un|un tiers|une autre personne|un autre)\b.{0,80}"
-        r"\bsans (qu'(il|elle|ils|elles) le (sache|sachent)|son accord|leur accord|son consentement|le lui dire)"),
-     3.0, "asks to impersonate someone or use their identity"),
-    (rx(r"\b(send|move|transfer|wire|put|redirect|pay)\b.{0,30}\b(the |their |his |her )?(money|funds|payment|cash|"
-        r"refund|proceeds)\b"
-        r".{0,30}\b(to|into) (my|our) (own|personal|private) account",
-        r"\b(vire|envoie|transfere|mets|verse|redirige)\w*\b.{0,40}\b(vers|sur) (mon|notre) (propre )?compte( perso"
-        r"| personnel)?\b",
-        r"\b(get|make|have) (the |a |our )?(client|customer)s?\b.{0,20}\bsign\b.{0,60}\b(hidden (fees|charges|costs)|"
-        r"without (reading|seeing|noticing|understanding))",
-        r"\bfaire signer\b.{0,80}\b(frais caches|sans (qu'il|qu'elle) (lise|voie|comprenne))"), 3.0,
-     "asks to cheat a customer"),
     # "tell me how to keep mine under the radar", "...sans qu'il voie que le bénéficiaire est mon associé"
     (rx(r"\b(" + _ASKS_EN + r"|tell me how)\b.{0,60}\b(under|below) the radar\b",
         r"\b(" + _ASKS_EN + r"|tell me how)\b.{0,60}\boff the books\b",
@@ -200,9 +179,9 @@ REFUSAL = [
         r"my manager) (seeing|noticing|"
         r"knowing|realising|realizing|finding out)",
         r"\b(" + _ASKS_FR + r"|pourrais-je|puis-je|pourrions-nous|pouvons-nous)\b.{0,80}\bsans (qu'il|qu'elle|qu'ils|"
-        r"qu'elles|que personne|que mon (chef|patron|"
-        r"manager)) (ne )?(le |la |les |l')?(voie|voient|sache|sachent|remarque|remarquent|s'en apercoive\w*|"
-        r"s'en rende\w* compte|detecte|repere)"), 2.5, "asks to keep a wrong unseen"),
+        r"qu'elles|que personne|que (le|la|les|l'|mon|ma|mes|son|sa|ses) ?[\w-]+) (ne )?(le |la |les |l')?(voie|voient|"
+        r"sache|sachent|remarque|remarquent|s'en apercoive\w*|s'en rende\w* compte|detecte|repere)"), 2.5,
+     "asks to keep a wrong unseen"),
     (rx(r"\b(" + _ASKS_EN + r"|explain how)\b.{0,60}\b(receive|collect|pay|hide|channel|route|pocket)\b.{0,20}"
         r"\b(kickbacks?|bribes?|backhanders?|secret commissions?)",
         r"\b(" + _ASKS_EN + r"|explain how)\b.{0,40}\b(set up|create|use|open)\b.{0,20}\bshell compan(y|ies)\b.{0,40}"
@@ -276,37 +255,6 @@ REFUSAL = [
         r"de nos|l'annonce de nos) (resultats|comptes|chiffres)",
         r"\bavant (leur |sa |la )?publication\b.{0,60}"
         r"\b(profit|achet|vend|bourse|trad)"), 3.0, "asks to trade on inside information"),
-    (rx(r"\b(get(ting)? into|access(ing)?|log(ging)? ?in(to)?|break(ing)? into|hack(ing)?|take over|"
-        r"taking over|hijack(ing)?)\b.{0,40}\b(another|someone|"
-        r"other|a different|my ex|his|her|their)\b.{0,30}\b(account|banking|login)",
-        # customers' passwords a firm kept, used to log in as them
-        r"\b(log\w*\s?in(to)?|access\w*|us(e|es|ing)|with)\b.{0,60}\b(passwords?|credentials|login details|pins?)\b"
-        r".{0,15}\b(we|i) (stored|saved|kept|collected|harvested|captured|have on file)\b",
-        r"\b(entrer|acceder|me connecter|pirater|prendre le controle)\b.{0,40}\b(compte|banque en "
-        r"ligne|espace)\b.{0,30}\b(autre|quelqu'un|d'un client|de mon|de ma)",
-        r"\b(compte|espace)\b.{0,20}\bd'un autre client",
-        r"\b(use|using|with|steal|get|obtain|guess|crack|utiliser|avec|voler|obtenir|deviner|recuperer)\b.{0,12}"
-        r"\b(password|passcode|pin|credentials|login details|mot de passe|code secret|identifiants)\b.{0,20}"
-        r"\b(of a|of another|of my|of our|d'un|d'une|de mon|de ma|du|de notre|from a)\b.{0,10}"
-        r"\b(client|customer|user|colleague|voisin|collegue)",
-        r"\b(date of birth|maiden name|security (answers?|questions?)|date de naissance|nom de jeune fille|questions? "
-        r"secretes?)\b.{0,80}\b(reset|unlock|log ?in|access|get into|reinitialis|debloqu|acceder|me connecter)\w*\b"
-        r".{0,40}\b(for (them|him|her)|on (their|his|her) behalf|a sa place|a leur place|pour (lui|elle|eux))"), 3.0,
-     "asks to take over an account"),
-    # the verb, not the noun: not "draft an email to a client asking for proof of address"
-    (rx(r"(?<!\ban )(?<!\bthe )(?<!\ba )\b(export|send|give|leak|share|dump|extract|email|forward)\b.{0,40}"
-        r"\b(client|customer|"
-        r"employee|user)s?\b.{0,30}\b(list|data|balance|record|file|detail|address|iban)",
-        r"\b(export|envo|donn|partag|extrai|transmet|fuit)\w*\b.{0,50}\b(liste|donnees|fichier|"
-        r"soldes|coordonnees)\b.{0,30}\b(clients?|salaries|employes)",
-        r"\b(clients?|customers?|employees?|salaries)\b.{0,60}\b(gmail|hotmail|yahoo|personal (e-?mail|"
-        r"address|account)|private (e-?mail|address)|boite perso|adresse perso|mail perso)",
-        r"\b(home )?(addresses|phone numbers|emails|adresses|numeros)\b.{0,15}\b(of|de|des)\b.{0,25}"
-        r"\b(clients|customers)",
-        r"\b(give|send|tell|read|show|get|donne|envoie|dis|lis|montre|trouve)\w*\b.{0,30}\b(card number|"
-        r"cvv|cvc|pin\b|security code|numero de (la )?carte|cryptogramme|code (secret|confidentiel|pin)|"
-        r"mot de passe|password|credentials|login details|identifiants|codes d'acces)\b.{0,50}"
-        r"\b(client|customer|user|holder|titulaire)"), 2.5, "asks to leak personal or internal data"),
     # evidence made to vanish before an inspection, asked or ordered; not "Can we delete old emails before the
     # audit?", nor duplicates or files kept past their retention period
     (rx(r"\bmake (the |this |that |these |those )?(alerts?|flags?|case|evidence) (disappear|go away|vanish)",
@@ -397,4 +345,5 @@ REFUSAL = [
         r"never)\b.{0,10}\b(find|see|reach|touch|get|seize|claim|trace)",
         r"\bpour (que|qu')\b.{0,30}\b(creanciers|ex-(femme|mari|epouse|conjoint)|conjoint|liquidateur|huissiers?)\b"
         r".{0,20}\bne\b.{0,20}\b(saisi|trouv|touch|recuper|voi)"), 2.5, "asks to conceal funds or ownership"),
+    *PEOPLE,  # wrongs done to a person (engines.forbidden_people)
 ]

@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engines.about_a_wrong import ABOUT_A_WRONG, DOING
-from engines.forbidden_asks import REFUSAL, rx
+from engines.forbidden_asks import REFUSAL
+from engines.patterns import rx
 
 ROUTES = ("transaction_risk", "mixed_intent", "governance", "explicit_refusal")
 
@@ -149,7 +150,13 @@ GOVERNANCE = [
         r"\bpolitiquement expose", r"\bgel des avoirs", r"\basset freeze", r"\bembargo", r"\bsars?\b",
         r"\bstrs?\b"), 1.0,
      "names a regulatory framework"),
+    (rx(r"\bcovenants?\b", r"\bsolvabilite\b", r"\bsfdr\b", r"\b(article|art\.?) [689] (fund|fonds)",
+        r"\bfonds (article|art\.?) [689]\b", r"\b(esg|taxonomy|taxonomie)\b", r"\bconvertible (bond|note)s?",
+        r"\bobligations? convertibles?", r"\b(bond|equity|credit|interest rate) (spread|duration|convexity|yield)"),
+     1.0, "names a finance subject"),
     (rx(r"\bwhat (is|are|does|must|should)\b", r"\bhow (often|long|much|many)\b",
+        r"\bhow (is|are) [\w' -]{1,40} (assigned|calculated|computed|measured|determined|set|classified|valued)\b",
+        r"\bcomment (est|sont) (calcule|determine|mesure|fixe|classe|attribue)e?s?\b",
         r"\bexplain\b", r"\bdefine\b", r"\bqu'est-ce", r"\bcombien\b", r"\bquel(le)?s? (est|sont)",
         r"\bexplique", r"\bdefini", r"\bque (doit|doivent)\b", r"\ba quelle frequence"), 0.5,
      "asks for an explanation"),
@@ -192,11 +199,13 @@ _EVERYDAY_EN = r"restaurant|dinner|lunch|breakfast|cook|cooking|recipe|bake|baki
     r"cover letter|my homework|my essay|menu|vegetarian|vegan|meal plan|" \
     r"horses? (racing|race|should|to bet|to back)|derby|bet on|board game|bottle of wine|good wine|wine for|mascot|" \
     r"capital city|capital of (?!the|a|an|our|its|their|this|your|\d)[a-z]+|who won|pub quiz|trivia|fun facts?|" \
-    r"good name for|name for my"
+    r"good name for|name for my|names? for (my|our|the) (new )?|who painted|mona lisa|painting|museum|banana bread|" \
+    r"bread|my weekend|weekend in|a weekend"
 _EVERYDAY_FR = r"restaurant|diner|dejeuner|cuisin\w*|recette|gateau|mayonnaise|crepes?|pizza|pates|dessert|cocktail|" \
     r"film|serie|netflix|podcast|chanson|paroles|livre a lire|roman|salle de sport|musculation|footing|" \
     r"course a pied|jogging|marathon|yoga|vacances|hotel|road trip|itineraire|ce week-end|quel temps|" \
-    r"mariage|anniversaire|meteo|temps qu'il fera|foot|football|rugby|tennis|golf|ligue des champions|" \
+    r"mariage|anniversaire|meteo|temps qu'il fera|temps fera|fera-t-il|foot|football|rugby|tennis|golf|" \
+    r"ligue des champions|" \
     r"coupe du monde|ligue 1|jeux olympiques|horoscope|chiot|chaton|mon (chien|chat)|ordinateur portable|" \
     r"jeu video|smartphone|guitare|piano|violon|tricot|jardinage|ma voiture|quel cheval|paris sportifs|parier|" \
     r"mon cv|mon curriculum|lettre de motivation|mes devoirs|ma dissertation|menu|vegetarien|vegan|vegetalien|" \
@@ -227,12 +236,19 @@ SECOND_ASK = [
     # A verb that may as well go on with the same task ("...and give me the risk level"): off-task only
     # with an off-task subject after it. "tell me if it is fraudulent" continues the task; "tell me
     # which stock" may not.
-    (rx(_THEN_EN + r"\b(tell me (?!if|whether)|give me|make|help me|find me|proofread|correct|fix|polish)\b",
+    (rx(_THEN_EN + r"\b(tell me (?!if|whether)|give me|make|help me|find me|proofread|correct|fix|polish|come up with|"
+        r"think of|think up|pick|choose)\b",
+        # "Before you explain X, tell me who painted the Mona Lisa"
+        r"\bbefore (you|answering|explaining|that)\b[^,.?!]{0,80},\s*(tell me|give me|find|name|say)\b",
         _THEN_FR + r"\b(dis-moi (?!si|s'il)|donne|fais|aide-moi|trouve|corrige|relis|reecris|raconte|"
         r"explique-moi comment|apprends-moi)",
         r"\b(write|tell|give|send|find|make|suggest|recommend)( me)? (also|too|as well)\b",
         r"\b(donne|ecris|dis|fais|propose|envoie|trouve|conseille|recommande)(-moi)? (aussi|egalement|en plus)\b"),
      1.0, "adds a further request"),
+    # An everyday thing joined on without a verb: "...the LCR requirements, plus a banana bread recipe"
+    (rx(r"\b(plus|and also|as well as|along with)\b (a |an |some |the |my )?.{0,25}\b(" + _EVERYDAY_EN + r")\b",
+        r"\b(plus|ainsi qu'|ainsi que|et aussi)\b ?(un |une |des |le |la |les |mon |ma )?.{0,25}\b(" + _EVERYDAY_FR
+        + r")\b"), 2.0, "adds an off-task request"),
     # A second question on an everyday subject: "..., and what should I cook for dinner?" (not words
     # a compliance question uses too: a name "match", capital "flight", "gift" policies, "vol" as theft)
     (rx(r"\b((and|also|then),? (what|which|where|who|how|can you|could you|will|is|are|do|does|should|any|"
