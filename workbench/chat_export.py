@@ -183,9 +183,10 @@ def read_conversation(text: str | bytes) -> list[Turn]:
 
 def conversation_questions(turns: list[Turn]) -> str:
     """The conversation's questions as an experiment file for Batch (JSONL, each question once,
-    with its language; ids chat-1, chat-2… in the order asked) — what an analyst explored in
-    Chat, asked of both systems as a batch. Each is asked alone there, without the turns before
-    it: a follow-up ("and for a bond?") needs rewording to stand on its own."""
-    records = [{"experiment_id": f"chat-{n}", "query": t.question}
+    with its language and the system prompt it was asked under; ids chat-1, chat-2… in the order
+    asked) — what an analyst explored in Chat, asked of both systems as a batch. Each is asked
+    alone there, without the turns before it: a follow-up ("and for a bond?") needs rewording to
+    stand on its own."""
+    records = [{"experiment_id": f"chat-{n}", "query": t.question, "system_prompt": t.system_prompt or None}
                for n, t in enumerate(finished(turns), 1) if t.question.strip()]
     return experiment_file(records)[0]

@@ -178,6 +178,10 @@ def test_a_conversations_questions_become_an_experiment_file_each_once():
     assert [(e.id, e.query, e.lang) for e in asked] == [("chat-2", "Qu'est-ce que la duration ?", "fr"),
                                                        ("chat-3", "What is an ETF?", "en")]
     assert conversation_questions([]) == ""
+    # asked under a system prompt: the batch asks it under the same one
+    turns[0].system_prompt = "Answer for a bank's treasury desk."
+    told = load_experiments(conversation_questions(turns[:1]), name="chat.jsonl")
+    assert [(e.id, e.system_prompt) for e in told] == [("chat-1", "Answer for a bank's treasury desk.")]
 
 
 def test_system_as_lent_probabilities_go_with_the_conversation_and_its_unsure_figures_are_written(monkeypatch):
