@@ -1,5 +1,5 @@
 """One experiment across every saved run: the same question (same id, same words) as each run
-answered it — the models and parameters it ran under, what each system did (refused, in which
+answered it — the models, parameters and system prompt it ran under, what each system did (refused, in which
 language, its checks, cut off, how long it took), what the two answers differed on and the
 verdicts it was given — so that an analyst reading `exp-42` in tonight's run sees at once whether
 last week's run answered it otherwise, and since when."""
@@ -12,7 +12,7 @@ from typing import Any
 
 from workbench.batch_store import saved_run_files
 from workbench.checks import passed
-from workbench.compare import SYSTEMS
+from workbench.compare import SYSTEMS, run_system_prompt
 from workbench.differences import differ_on, disagreements, figures_apart, references_apart
 from workbench.figures import answer_figures
 from workbench.model_judge import model_columns, model_verdicts, model_verdicts_file
@@ -65,6 +65,8 @@ def _parameters(rec: dict[str, Any]) -> str | None:
         said.append(f"thinking {'on' if params['enable_thinking'] else 'off'}")
     if params.get("max_new_tokens") is not None:
         said.append(f"{params['max_new_tokens']} tokens")
+    if told := run_system_prompt([rec]):
+        said.append(f"system prompt {told}")
     return ", ".join(said) or None
 
 

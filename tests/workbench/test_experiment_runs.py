@@ -32,8 +32,9 @@ def _answer(name: str, text: str, model: str, finish: str = "stop", in_reasoning
                      stats=stats, error=error)
 
 
-def _rec(exp_id: str, a: SystemRun, b: SystemRun, query: str = QUERY, thinking: bool = True) -> dict:
-    exp = Experiment(id=exp_id, query=query, lang="en", expect={"number": 15})
+def _rec(exp_id: str, a: SystemRun, b: SystemRun, query: str = QUERY, thinking: bool = True,
+         system_prompt: str | None = None) -> dict:
+    exp = Experiment(id=exp_id, query=query, lang="en", expect={"number": 15}, system_prompt=system_prompt)
     params = GenerationParams(max_new_tokens=512, enable_thinking=thinking)
     return record(exp, {"A": a, "B": b}, params=params)
 
@@ -52,7 +53,8 @@ def test_every_run_that_asked_the_same_question_is_a_row_the_latest_first(tmp_pa
     _save(tmp_path, "monday", [monday, _rec("other", right, right, query="What is EBITDA?")], age_s=86400)
     tuesday = _rec("pe", _answer("System A", "", "deepseek-chat", error=ConfigurationError("no key")),
                    _answer("System B", "", "demo-model", finish="length", in_reasoning=True),
-                   query="  what is the P/E ratio of a share at 60 with earnings of 4 a share? ", thinking=False)
+                   query="  what is the P/E ratio of a share at 60 with earnings of 4 a share? ", thinking=False,
+                   system_prompt="Answer in one line.")  # the same question, under other instructions
     _save(tmp_path, "tuesday", [tuesday], age_s=60)
     # another file's `pe` is about something else: not the same experiment
     _save(tmp_path, "elsewhere", [_rec("pe", right, right, query="Define a P/E ratio.")], age_s=30)
@@ -77,7 +79,7 @@ def test_every_run_that_asked_the_same_question_is_a_row_the_latest_first(tmp_pa
     assert (monday_row["verdict"], monday_row["model verdict"]) == ("A better", "A better")
     assert tuesday_row["A"] == "failed: not_configured"
     assert tuesday_row["B"].startswith("answered") and "cut off in the reasoning" in tuesday_row["B"]
-    assert tuesday_row["parameters"] == "thinking off, 512 tokens"
+    assert tuesday_row["parameters"] == "thinking off, 512 tokens, system prompt “Answer in one line.”"
     assert tuesday_row["verdict"] is None and tuesday_row["differ on"] is None
     assert monday_row["answered (UTC)"] == monday["timestamp"].replace("T", " ")[:16]
     # another analyst sees their own verdicts; without a sign-in, those given without one (none)
