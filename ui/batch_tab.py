@@ -29,7 +29,7 @@ from ui.batch_view import (
 from ui.breakdown import breakdown_view, build_breakdown
 from ui.common import session_cancel, stopper
 from ui.compare_api import start_batch, unwritten_stops
-from ui.compare_single import carried_to_single
+from ui.compare_single import carried_to_single, checked_system_prompt
 from ui.experiment_runs import picked_question, picked_run
 from ui.leaderboard import EVERY, build_leaderboard, only_of, only_options
 from ui.links import WHOLE_LINK, linked
@@ -43,7 +43,7 @@ from workbench.batch_store import (
 )
 from workbench.breakdown import SLUGS, declared_groups, experiments_of
 from workbench.compare import MAX_CONCURRENCY, Experiment, still_to_run
-from workbench.experiments import ExperimentFileError, load_experiments, system_prompt_problem, with_system_prompt
+from workbench.experiments import ExperimentFileError, load_experiments, with_system_prompt
 from workbench.leaderboard import only_choices
 from workbench.services import Services
 from workbench.summary import SUMMARY_HEADERS
@@ -175,9 +175,7 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
                 raise gr.Error(f"No experiment of this file is in {SLUGS[group[0]]} {group[1]!r}.")
         if lim and int(lim) > 0:
             exps = exps[: int(lim)]
-        if problem := system_prompt_problem(data[system_box]):
-            raise gr.Error(problem[0].upper() + problem[1:] + ".")
-        exps = with_system_prompt(exps, data[system_box])
+        exps = with_system_prompt(exps, checked_system_prompt(data[system_box]))
         safe_name = safe_run_name(name, "batch")
         out_path = run_file(settings.results_dir, safe_name)
         cancel = session_cancel(services, request, "batch")

@@ -68,16 +68,22 @@ def results_view(records: list[dict[str, Any]], name: str, verdicts: dict[str, d
     summ = summarize(records)
     return (results_frame(records),
             pd.DataFrame(summary_table(summ, against=True), columns=SUMMARY_HEADERS),
-            findings(records, summ), *charts.run_figures(rows, summ), *run_downloads(records, name))
+            findings(records, summ), *charts.run_figures(rows, summ), *downloads_of(rows, summ, name))
 
 
 def run_downloads(records: list[dict[str, Any]], name: str, verdicts: dict[str, dict] | None = None) -> tuple:
     """The *Download CSV* and *Download as Excel* buttons with a run's rows (and verdicts) written
     for them (the workbook with the run's summary on a second sheet)."""
     judged = with_verdicts(records, verdicts)
+    return downloads_of(flat_rows(judged), summarize(judged), name)
+
+
+def downloads_of(rows: list[dict[str, Any]], summary: dict[str, Any], name: str) -> tuple:
+    """run_downloads from the rows (flat_rows) and summary (summarize) of a run its caller has read
+    already."""
     path, book = download_path(name), download_path(name, ".xlsx")
-    write_csv(flat_rows(judged), path, bom=True)
-    write_run_workbook(judged, book)
+    write_csv(rows, path, bom=True)
+    write_run_workbook(rows, summary, book)
     return gr.update(value=str(path), visible=True), gr.update(value=str(book), visible=True)
 
 

@@ -8,15 +8,13 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from ui.batch_view import TABLE_COLUMNS, TABLE_HEADERS, TABLE_WIDTHS, questions_download, table_rows
-from ui.common import download_path, json_box
+from ui.batch_view import TABLE_COLUMNS, TABLE_HEADERS, TABLE_WIDTHS, downloads_of, questions_download, table_rows
+from ui.common import json_box
 from ui.compare_view import column_frame, shown_record
 from ui.judging import verdict_prompt
 from workbench.blind import is_blind_pending
-from workbench.export import write_csv
 from workbench.history import find, remember, restored
-from workbench.run_csv import write_run_workbook
-from workbench.summary import flat_rows
+from workbench.summary import flat_rows, summarize
 
 STORAGE_KEY = "finance-llm-workbench-comparisons"
 # the batch table's columns, with the query after the id (it says which comparison a row is) and
@@ -48,11 +46,7 @@ def log_view(history: list[dict[str, Any]]) -> tuple[Any, Any, Any, Any]:
     table = pd.DataFrame(newest_first, columns=LOG_COLUMNS).set_axis(LOG_HEADERS, axis=1)
     if not history:
         return table, *[gr.update(visible=False)] * 3
-    path, book = download_path("comparisons"), download_path("comparisons", ".xlsx")
-    write_csv(rows, path, bom=True)
-    write_run_workbook(history, book)
-    return (table, gr.update(value=str(path), visible=True), gr.update(value=str(book), visible=True),
-            questions_download(history, "my"))
+    return table, *downloads_of(rows, summarize(history), "comparisons"), questions_download(history, "my")
 
 
 def remembered(rec: dict[str, Any] | None, history: list[dict[str, Any]]) -> tuple:

@@ -83,10 +83,15 @@ def ad_hoc_experiment(query: str | None, transaction: str | None, run_a: bool, r
         checks = parse_expect(expect)
     except ExpectError as exc:
         raise gr.Error(f"Checks: {exc}") from None
-    if problem := system_prompt_problem(system_prompt):
-        raise gr.Error(problem[0].upper() + problem[1:] + ".")
     return Experiment(id=new_experiment_id(), query=text, transaction=parsed, expect=checks,
-                      system_prompt=(system_prompt or "").strip() or None)
+                      system_prompt=checked_system_prompt(system_prompt))
+
+
+def checked_system_prompt(value: str | None) -> str | None:
+    """The system prompt typed in Compare's box (None for none); gr.Error when it cannot be used."""
+    if problem := system_prompt_problem(value):
+        raise gr.Error(problem[0].upper() + problem[1:] + ".")
+    return (value or "").strip() or None
 
 
 def carried_to_single(rec: dict[str, Any] | None) -> tuple:

@@ -292,10 +292,10 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
                          for model, tally in judge_tallies(judged, records, analysts).items()),
                        *(f"Judge models set against each other: {compared_line(pair)}"
                          for pair in judges_compared(judged))]
-    rows = flat_rows(records)
+    rows, summary = flat_rows(records), summarize(records)
     written = [str(jsonl)]
     if args.out is not None and args.out.suffix.lower() == ".xlsx":
-        write_run_workbook(records, args.out)
+        write_run_workbook(rows, summary, args.out)
         written.insert(0, str(args.out))
     elif args.out is not None:
         write_csv(rows, args.out, bom=True)
@@ -310,7 +310,6 @@ def _report(args: argparse.Namespace, systems: tuple[str, ...], jsonl: Path, rec
     if args.run is not None:
         print(f"Saved as the batch run {args.run!r}: the app's Batch tab opens it (Open a saved run, or the "
               f"app's address followed by ?run={args.run}), and judging its answers happens there.")
-    summary = summarize(records)
     for label, figures in summary["systems"].items():
         if not figures["rows"]:
             continue

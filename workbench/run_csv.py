@@ -8,11 +8,11 @@ import io
 from pathlib import Path
 from typing import Any
 
-from workbench.export import csv_text
+from workbench.export import columns_of, csv_text
 from workbench.model_judge import model_columns, model_verdicts, model_verdicts_file
 from workbench.summary import SUMMARY_HEADERS, flat_rows, summarize, summary_table
 from workbench.verdicts import run_verdicts, verdicts_file
-from workbench.workbook import header_of, write_workbook
+from workbench.workbook import write_workbook
 
 VERDICT_FIELDS = ("verdict", "verdict_note", "model_verdict", "model_verdict_note", "model_judge")
 
@@ -56,14 +56,15 @@ def run_csv_text(folder: Path, run: str, records: list[dict[str, Any]], judge: s
 
 def run_workbook_bytes(folder: Path, run: str, records: list[dict[str, Any]], judge: str | None) -> bytes:
     """A run's Excel workbook, as the Batch tab downloads it for `judge` (write_run_workbook)."""
+    judged = judged_records(folder, run, records, judge)
     out = io.BytesIO()
-    write_run_workbook(judged_records(folder, run, records, judge), out)
+    write_run_workbook(flat_rows(judged), summarize(judged), out)
     return out.getvalue()
 
 
-def write_run_workbook(records: list[dict[str, Any]], path: Path | str | io.BytesIO) -> None:
-    """A run's records (with their verdicts, as with_verdicts gives them) as an Excel workbook: the
-    CSV's rows and columns on the sheet *results*, the summary the Batch tab shows on *summary*."""
-    rows = flat_rows(records)
-    summary = [dict(zip(SUMMARY_HEADERS, row, strict=False)) for row in summary_table(summarize(records), against=True)]
-    write_workbook([("results", header_of(rows), rows), ("summary", SUMMARY_HEADERS, summary)], path)
+def write_run_workbook(rows: list[dict[str, Any]], summary: dict[str, Any], path: Path | str | io.BytesIO) -> None:
+    """A run as an Excel workbook: its CSV's rows (flat_rows of its records, with their verdicts as
+    with_verdicts gives them) on the sheet *results*, its summary (summarize of the same records) as
+    the Batch tab shows it on *summary*. The caller has both already: neither is read twice."""
+    table = [dict(zip(SUMMARY_HEADERS, row, strict=False)) for row in summary_table(summary, against=True)]
+    write_workbook([("results", columns_of(rows), rows), ("summary", SUMMARY_HEADERS, table)], path)

@@ -36,7 +36,8 @@ _EXTRAS = ("prompt_cache_hit_tokens", "compute_s", "cost_usd", "not_applied")  #
 
 
 def read_run_file(path: Path | str) -> list[dict[str, Any]]:
-    """The comparison records of a run's results file (.jsonl or .csv), latest per experiment.
+    """The comparison records of a run's results file (.jsonl, .csv or the .xlsx workbook the Batch
+    tab downloads), latest per experiment.
     ValueError says what is wrong with a file that is not one."""
     path = Path(path)
     if path.suffix.lower() in (".csv", ".xlsx"):  # a workbook: the CSV's rows on its first sheet

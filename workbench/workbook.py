@@ -6,7 +6,8 @@ own, the header frozen and filters on it. Model output is attacker-influenced: a
 always stored as text, so "=HYPERLINK(…)" never runs as a formula. Excel holds at most 32,767
 characters in a cell: a longer text (a long reasoning) is cut there, and says so.
 
-An experiments file may be a workbook too: its first sheet, a header row, a row per experiment.
+An experiments file may be a workbook too: its first sheet with a query column, a header row, a row
+per experiment.
 """
 
 from __future__ import annotations
@@ -82,11 +83,6 @@ def _cell(sheet: Any, value: str, bold: bool = False, wrap: bool = False) -> Wri
     if wrap:
         cell.alignment = _WRAP
     return cell
-
-
-def header_of(rows: list[dict[str, Any]]) -> list[str]:
-    """Every key of `rows`, in first-seen order."""
-    return list(dict.fromkeys(key for row in rows for key in row))
 
 
 def workbook_rows(raw: bytes, column: str | None = None) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:

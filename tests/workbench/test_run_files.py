@@ -82,7 +82,7 @@ def test_a_run_downloaded_as_a_workbook_opens_typed_and_comes_back_as_its_csv(tm
     from workbench.run_csv import write_run_workbook
     from workbench.summary import SUMMARY_HEADERS, summary_table
     path = tmp_path / "mine.xlsx"
-    write_run_workbook(ran, path)
+    write_run_workbook(flat_rows(ran), summarize(ran), path)
     book = load_workbook(path)
     assert book.sheetnames == ["results", "summary"]
     rows, sheet = flat_rows(ran), book["results"]
