@@ -30,7 +30,9 @@ import common  # first: it puts the project on the path
 from engines.about_a_wrong import ABOUT_A_WRONG, DOING
 from engines.router import fold
 
-ROUTER_FILES = ("engines/router.py", "engines/forbidden_asks.py", "engines/about_a_wrong.py")
+# the router and every module of rules it has imported (a commit reads those it had)
+ROUTER_FILES = ("engines/router.py", "engines/forbidden_asks.py", "engines/forbidden_people.py",
+                "engines/about_a_wrong.py", "engines/patterns.py")
 PHRASINGS = "router_phrasings.jsonl"  # the hard cases: each class a set taught, and its words meant otherwise
 REFUSAL = "explicit_refusal"
 # what a snapshot of the rules prints: each query's route, and whether a question's framing excuses it
@@ -80,9 +82,13 @@ def rules_then(commit: str, name: str) -> list[list] | None:
             shown = subprocess.run(["git", "show", f"{commit}:{file}"], cwd=common.ROOT, capture_output=True, text=True)
             if shown.returncode == 0:
                 (Path(snapshot) / file).write_text(shown.stdout, encoding="utf-8")
+        if not (Path(snapshot) / "engines" / "router.py").exists():
+            return None  # before the router was written
         out = subprocess.run([sys.executable, "-c", _READ, snapshot, str(common.ROOT / "assets" / name)],
                              capture_output=True, text=True)
-        return json.loads(out.stdout) if out.returncode == 0 else None  # before the router was written
+        if out.returncode:  # a module of rules the snapshot lacks: say so, never drop the set unsaid
+            raise SystemExit(f"the router as of {commit[:7]} could not read {name}:\n{out.stderr[-2000:]}")
+        return json.loads(out.stdout)
 
 
 def load(name: str) -> list[dict]:
