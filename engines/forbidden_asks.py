@@ -6,7 +6,8 @@ sanctions, falsify or backdate, misstate accounts, bribe, impersonate, deceive a
 fraud scheme, manipulate a market, trade on inside information, hide assets, take over accounts,
 leak data, cheat a customer, destroy evidence, override the risk judgement, get away with it — each
 a (pattern, weight, reason) over folded text; those that wrong a person (impersonate, cheat a
-customer, take over an account, leak data) are in engines.forbidden_people.
+customer, take money that is not theirs, take over an account, leak data, read private messages)
+are in engines.forbidden_people.
 """
 
 from __future__ import annotations
@@ -83,7 +84,16 @@ REFUSAL = [
         r"someone else's) letterhead|from (a|an|the) [\w ]{0,20}(we|i) (have )?(never|haven't|have not) (dealt|worked|"
         r"banked))",
         r"\b(redig|ecri|fabriqu|fai|produi|cree)\w*\b.{0,60}\b((sur|avec) (son|leur) (papier a )?en-tete|d'une banque "
-        r"avec laquelle (nous|je) n'(avons|ai) jamais)"), 3.0, "asks to falsify documents"),
+        r"avec laquelle (nous|je) n'(avons|ai) jamais)",
+        # a record written to show what did not happen: "write the board minutes so it looks like the directors
+        # approved the loan", "rédige le procès-verbal pour faire croire que le comité a validé"
+        r"\b(write|draft|prepare|produce|create|redo|rewrite|edit|change|alter|amend|update)\w*\b.{0,30}\b(minutes|"
+        r"records?|logs?|register|file|memo|report|notes|approval|sign-?off|timesheets?|call notes)\b.{0,60}"
+        r"\bso (that )?(it|this|they|everyone|the (auditors?|regulators?|file|record))\b.{0,10}\b(looks?|reads?|"
+        r"seems?|appears?|think|believe)s? (like|as if|as though|that)\b",
+        r"\b(redig|ecri|prepar|refai|modifi|chang|complet)\w*\b.{0,30}\b(proces-verbal|pv|compte rendu|registre|"
+        r"dossier|note|rapport|validation|feuilles? de temps)\b.{0,60}\b(pour faire croire|pour qu'on croie|comme si)"
+        r"\b"), 3.0, "asks to falsify documents"),
     (rx(r"\b(pass|fool|trick|beat|get past|get around|bypass|circumvent|sidestep|skirt|cheat|game)\w*\b.{0,15}"
         r"\b(the )?(kyc|aml|compliance|fraud|sanctions?) (check|control|screening|review|system)",
         r"\b(kyc|aml|compliance|fraud) (check|control|screening|review)s? (pass|succeed)",
@@ -158,7 +168,18 @@ REFUSAL = [
         r"\b(returns?|performance|track record|nav|valuations?)\b.{0,60}\bso (that )?(we|it|they|the fund|our fund)\b"
         r".{0,10}\b(beat|outperform|looks? better|top|stays? ahead|comes? out ahead)",
         r"\b(modifi|ajust|retouch|arrang|gonfl|embelli|liss)\w*\b.{0,50}\b(performances?|rendements?|valorisations?|"
-        r"valeurs? liquidatives?)\b.{0,60}\bpour (battre|surperformer|faire mieux que|que (le fonds|nous) batt)"), 3.0,
+        r"valeurs? liquidatives?)\b.{0,60}\bpour (battre|surperformer|faire mieux que|que (le fonds|nous) batt)",
+        # losses put in a later period, sales brought into this one: "book the trading losses in next quarter's
+        # accounts"; not "what controls stop a trader from moving losses between reporting periods?"
+        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + _ASKS_EN + r") )(book|record|move|shift|push|defer|roll|park|put|"
+        r"carry|recogni[sz]e|pull)\b.{0,30}\b(loss|losses|costs?|expenses?|write-?downs?|impairments?|provisions?|"
+        r"sales|revenues?|income|orders)\b.{0,30}\b(in|into|to|until|till|over|forward into) (the )?(next|following|"
+        r"coming|a later|this|the current|previous|last) (quarter|year|month|period|accounts|books|reporting period)"
+        r"('s (accounts|books|figures|results))?\b",
+        r"(^|[.;:!?]\s*|\bmerci de |\b(" + _ASKS_FR + r") )(pass|comptabilis|report|decal|repouss|gliss|enregistr|"
+        r"mets|mett|bascul)\w*\b.{0,30}\b(pertes?|charges?|depreciations?|provisions?|ventes|chiffre d'affaires|"
+        r"revenus)\b.{0,40}\b(sur|au|a|dans|en) (le |l'|les comptes du |les comptes de l')?(trimestre|exercice|mois|"
+        r"annee) (prochain|suivant|d'apres|en cours|precedent)"), 3.0,
      "asks to misstate the accounts"),
     (rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(bribe|pay off|grease|kick ?back|backhander|pay (a |the |some )?"
         r"(customs |tax |government |public |local |port |city |police )?(official|officer|inspector|minister|judge|"

@@ -1,6 +1,7 @@
 """Forbidden asks that wrong a person (engines.forbidden_asks holds the rest): impersonating
-someone or using their identity, cheating a customer, taking over an account, leaking personal or
-internal data — each a (pattern, weight, reason) over folded text, as REFUSAL's."""
+someone or using their identity, cheating a customer, taking money that is not theirs, taking over
+an account, leaking personal or internal data or reading private messages —
+each a (pattern, weight, reason) over folded text, as REFUSAL's."""
 
 from __future__ import annotations
 
@@ -21,7 +22,14 @@ PEOPLE = [
         r"\b(under|with|using) (a |an )?(fake|false|made[- ]up|assumed|invented|borrowed|stolen) (name|identity)",
         r"\b(sous|avec) (un |une )?(faux nom|fausse identite|nom d'emprunt|identite d'emprunt|autre identite)",
         r"\bau nom (de|d') (ma|mon|mes|quelqu'un|un tiers|une autre personne|un autre)\b.{0,80}"
-        r"\bsans (qu'(il|elle|ils|elles) le (sache|sachent)|son accord|leur accord|son consentement|le lui dire)"),
+        r"\bsans (qu'(il|elle|ils|elles) le (sache|sachent)|son accord|leur accord|son consentement|le lui dire)",
+        # the dead kept alive on paper: "open an account in my late grandmother's name to keep collecting her pension"
+        r"\b(au nom|sous l'identite|avec les papiers|avec la carte d'identite) (de|d'|du|des) .{0,30}\b(decede|defunt|"
+        r"mort)e?s?\b", r"\b(in the name of|in|under|using|with) (my |his |her |our |the |a )?(dead|deceased|late)\b"
+        r".{0,20}('s)? ?(name|identity|id|passport|papers|details)\b",
+        r"\b(continuer|continue|keep|go on)\b.{0,5}\b(a |to )?(toucher|percevoir|encaisser|collecting|receiving|"
+        r"drawing|cashing|getting)\b.{0,30}\b(sa|son|leur|la|his|her|their|the) (pension|retraite|allocations?|"
+        r"benefits?|allowance|annuity|rente)\b(?! de reversion| de survie)(?!.{0,20}\b(survivor|widow))"),
      3.0, "asks to impersonate someone or use their identity"),
     (rx(r"\b(send|move|transfer|wire|put|redirect|pay)\b.{0,30}\b(the |their |his |her )?(money|funds|payment|cash|"
         r"refund|proceeds)\b"
@@ -36,8 +44,30 @@ PEOPLE = [
         r"tells) (the |our |all )?(clients?|customers?|investors?|shareholders?)\b.{0,80}[;,.:—–-]\s*(but )?"
         r"(it|they|we|the fund|the (share )?price)? ?(actually|really|in fact|in reality)\b",
         r"\b(redig|ecri|envo|prepar|di)\w*\b.{0,40}\b(aux|a nos|a tous les) (clients|investisseurs|actionnaires)\b"
-        r".{0,80}\b(alors qu'en (realite|fait)|[;,.:—–-]\s*(mais )?en (realite|fait))\b"), 3.0,
-     "asks to cheat a customer"),
+        r".{0,80}\b(alors qu'en (realite|fait)|[;,.:—–-]\s*(mais )?en (realite|fait))\b",
+        # told what the papers deny: "tell the client the note is capital-guaranteed; the small print says otherwise"
+        r"\b(tell|assure|promise|reassure|say to|convince)\w*\b (the |our |my |a |all )?(clients?|customers?|"
+        r"investors?|him|her|them)\b.{0,100}\b((the )?(small|fine) print|(the )?(contract|prospectus|kid|terms|"
+        r"term sheet|documentation|policy wording)) (says?|states?|shows?) (otherwise|the opposite|something else|"
+        r"it (isn't|is not|'s not))",
+        r"\b(di|assur|promet|convainc|rassur)\w*\b.{0,10}\b(au client|aux clients|a l'investisseur|aux investisseurs|"
+        r"lui|leur)\b.{0,100}\b(alors que|meme si|bien que) (le contrat|les petites lignes|le prospectus|le dic|la "
+        r"documentation|les conditions)\b.{0,10}\b(dit|disent|dise|disent|prevoi\w*|indique\w*) (le contraire|"
+        r"autre chose|l'inverse)",
+        # the bank's terms turned against the customer: "change the value dates so the interest falls in our favour"
+        r"\b(change|alter|shift|move|adjust|modify|tweak|backdate|set)\w*\b.{0,40}\b(value dates?|rates?|fees?|"
+        r"interest|exchange rates?|fx rates?|prices?|fills?|execution)\b.{0,60}\b(in our favou?r|to our (advantage|"
+        r"benefit)|at the (client|customer)s?'?s? expense)",
+        r"\b(modifi|chang|decal|ajust|manipul|antidat|fix)\w*\b.{0,40}\b(dates? de valeur|taux|frais|interets|cours|"
+        r"prix|commissions?)\b.{0,60}\b(en notre faveur|a notre (avantage|profit)|au detriment (du|des) clients?)"),
+     3.0, "asks to cheat a customer"),
+    # money moved where the one moving it controls it: "move the dormant accounts' balances into a suspense account I
+    # control"
+    (rx(r"\b(move|transfer|sweep|put|redirect|divert|shift|wire|channel)\w*\b.{0,60}\b(into|to|onto) (an? |the |my |"
+        r"our )?[\w' -]{0,20}\baccounts? (that )?(i|we|only i|only we) (control|own|hold|run|manage|have access to)\b",
+        r"\b(vire|transfer|deplac|mets|mett|redirig|detourn|bascul|verse)\w*\b.{0,60}\b(sur|vers|dans) (un|le|mon|"
+        r"notre) [\w' -]{0,20}\bcompte (que|qu') (je|nous|moi seul) (controle|detiens|gere|possede)"), 3.0,
+     "asks to take money that is not theirs"),
     (rx(r"\b(get(ting)? into|access(ing)?|log(ging)? ?in(to)?|break(ing)? into|hack(ing)?|take over|"
         r"taking over|hijack(ing)?)\b.{0,40}\b(another|someone|"
         r"other|a different|my ex|his|her|their)\b.{0,30}\b(account|banking|login)",
@@ -73,5 +103,13 @@ PEOPLE = [
         r"\b(get|give|find|tell|send|dig up|pull|look up)\w*( me| us)?\b.{0,20}\b(the )?whistle-?blower'?s? (name|"
         r"identity|details)", r"\b(identify|unmask|expose|out|reveal|name)\w*\b.{0,10}\bthe whistle-?blower\b",
         r"\b(trouve|donne|dis|revele|identifie|demasque|retrouve)\w*(-moi)?\b.{0,30}\b(le nom|l'identite)"
-        r" (du|de la) lanceu(r|se) d'alerte"), 2.5, "asks to leak personal or internal data"),
+        r" (du|de la) lanceu(r|se) d'alerte",
+        # others' private messages read: "by reading their personal emails without telling legal"
+        r"\b(read|go through|access|open|look through|search|snoop on|dig through|check)\w*\b.{0,10}\b(their|his|her|"
+        r"the staff's|staff|employees'?|colleagues'?|(my |our )[\w-]+'s) (personal|private) (e-?mails?|messages?|"
+        r"phones?|chats?|texts?|mailbox(es)?|whatsapps?|inbox(es)?|accounts?)\b(?!.{0,60}\b(consent|policy|allowed|"
+        r"permitted|lawful|legally|gdpr)\b)",
+        r"\b(lire|lis|fouiller|fouille|consulter|consulte|acceder a|ouvrir|ouvre)\b.{0,10}\b(leurs|ses|les) (e-?mails|"
+        r"mails|messages|sms|telephones|boites mail) (perso|personnel\w*|prive\w*)\b(?!.{0,60}\b(consentement|"
+        r"politique|autorise|legal|rgpd)\b)"), 2.5, "asks to leak personal or internal data"),
 ]

@@ -5,12 +5,13 @@ Routes (contract in ARCHITECTURE.md):
 - ``explicit_refusal``: the user asks for help to launder, structure, evade controls or sanctions,
   falsify or backdate documents, misstate accounts, pay or hide a bribe, impersonate someone or use
   their identity, deceive an auditor or a regulator, run a fraud scheme, manipulate a market, trade
-  on inside information, hide assets from creditors, take over accounts, leak data, cheat a
-  customer, destroy evidence before an inspection, override the risk judgement, or get away with a
-  wrong ("...without getting caught"). Checked first: a forbidden ask wins over everything else; a
-  question about such a wrong ("How can we prevent spoofing?", "What counts as inside information
-  under MAR?", "How do criminals launder money through real estate?") is no ask to commit it, unless
-  the message also asks to act ("help me do the same", an order, "the best way to").
+  on inside information, hide assets from creditors, take over accounts, take money that is not
+  theirs, leak data or read private messages, cheat a customer, destroy evidence before an
+  inspection, override the risk judgement, or get away with a wrong ("...without getting caught").
+  Checked first: a forbidden ask wins over everything else; a question about such a wrong ("How can
+  we prevent spoofing?", "What counts as inside information under MAR?", "How do criminals launder
+  money through real estate?") is no ask to commit it, unless the message also asks to act ("help
+  me do the same", an order, "the best way to").
 - ``mixed_intent``: a risk or compliance task plus a second, different ask in the same message:
   a verb that starts a task of its own ("...and write a poem"; not "...and recommend whether to
   escalate", whose object is the task's), or one that may go on with the task ("...and give me")
@@ -152,12 +153,18 @@ GOVERNANCE = [
      "names a regulatory framework"),
     (rx(r"\bcovenants?\b", r"\bsolvabilite\b", r"\bsfdr\b", r"\b(article|art\.?) [689] (fund|fonds)",
         r"\bfonds (article|art\.?) [689]\b", r"\b(esg|taxonomy|taxonomie)\b", r"\bconvertible (bond|note)s?",
-        r"\bobligations? convertibles?", r"\b(bond|equity|credit|interest rate) (spread|duration|convexity|yield)"),
+        r"\bobligations? convertibles?", r"\b(bond|equity|credit|interest rate) (spread|duration|convexity|yield)",
+        r"\b(dcf|discounted cash flows?|wacc|ebitda|valuation|expected credit loss(es)?|ecl|value at risk|var|"
+        r"(liquidity|credit|market|operational|counterparty|concentration) risk)\b",
+        r"\b(valorisation|pertes? de credit attendues?|valeur a risque|risque (de liquidite|de credit|de marche|"
+        r"operationnel|de contrepartie|de concentration))\b"),
      1.0, "names a finance subject"),
     (rx(r"\bwhat (is|are|does|must|should)\b", r"\bhow (often|long|much|many)\b",
         r"\bhow (is|are) [\w' -]{1,40} (assigned|calculated|computed|measured|determined|set|classified|valued)\b",
         r"\bcomment (est|sont) (calcule|determine|mesure|fixe|classe|attribue)e?s?\b",
-        r"\bexplain\b", r"\bdefine\b", r"\bqu'est-ce", r"\bcombien\b", r"\bquel(le)?s? (est|sont)",
+        r"\bexplain\b", r"\bdefine\b", r"\bwalk me through\b", r"\bhow (do|does|would) (you|one|a bank) "
+        r"(calculate|compute|measure|estimate|value)\b", r"\bcomment (calcule-t-on|se calcule\w*|mesure-t-on|"
+        r"estime-t-on)\b", r"\bqu'est-ce", r"\bcombien\b", r"\bquel(le)?s? (est|sont)",
         r"\bexplique", r"\bdefini", r"\bque (doit|doivent)\b", r"\ba quelle frequence"), 0.5,
      "asks for an explanation"),
 ]
@@ -200,7 +207,7 @@ _EVERYDAY_EN = r"restaurant|dinner|lunch|breakfast|cook|cooking|recipe|bake|baki
     r"horses? (racing|race|should|to bet|to back)|derby|bet on|board game|bottle of wine|good wine|wine for|mascot|" \
     r"capital city|capital of (?!the|a|an|our|its|their|this|your|\d)[a-z]+|who won|pub quiz|trivia|fun facts?|" \
     r"good name for|name for my|names? for (my|our|the) (new )?|who painted|mona lisa|painting|museum|banana bread|" \
-    r"bread|my weekend|weekend in|a weekend"
+    r"bread|my weekend|weekend in|a weekend|how tall|eiffel tower|limerick|haiku|sonnet|bike|bicycle"
 _EVERYDAY_FR = r"restaurant|diner|dejeuner|cuisin\w*|recette|gateau|mayonnaise|crepes?|pizza|pates|dessert|cocktail|" \
     r"film|serie|netflix|podcast|chanson|paroles|livre a lire|roman|salle de sport|musculation|footing|" \
     r"course a pied|jogging|marathon|yoga|vacances|hotel|road trip|itineraire|ce week-end|quel temps|" \
@@ -211,7 +218,7 @@ _EVERYDAY_FR = r"restaurant|diner|dejeuner|cuisin\w*|recette|gateau|mayonnaise|c
     r"mon cv|mon curriculum|lettre de motivation|mes devoirs|ma dissertation|menu|vegetarien|vegan|vegetalien|" \
     r"cadeau|pot de depart|anecdote|idees? de sortie|quel nom donner|nom pour mon|week-end a|" \
     r"capitale (de la |de l'|du |des |d')|qui a gagne|quiz|" \
-    r"jeu de societe|bouteille de vin|bon vin|mascotte|serie policiere"
+    r"jeu de societe|bouteille de vin|bon vin|mascotte|serie policiere|velo|tour eiffel|haiku"
 
 # a word that joins a further ask on, and up to 25 characters before its verb
 _THEN_EN = r"\b(and|then|also|plus|as well)\b.{0,25}"
