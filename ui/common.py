@@ -20,6 +20,7 @@ import gradio as gr
 import pandas as pd
 
 from engines.base import Engine
+from workbench.export import write_table
 from workbench.notation import FORMULA_DELIMITERS
 from workbench.safety import safe_markdown
 from workbench.services import LOCAL, Services
@@ -200,3 +201,14 @@ def offered_copy(path: Path) -> Path:
     copy = download_path(path.stem, path.suffix, stamped=False)
     shutil.copyfile(path, copy)
     return copy
+
+
+def table_downloads(rows: list[dict[str, Any]], path: Path, sheet: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A tab's *Download CSV* and *Download as Excel* buttons: `path` offered as it is (the CSV just
+    written, or the CSV or workbook opened), the other file written beside it from `rows` under
+    the same name (a workbook's one sheet named `sheet`)."""
+    opened_book = path.suffix.lower() == ".xlsx"
+    twin = download_path(path.stem, ".csv" if opened_book else ".xlsx", stamped=False)
+    write_table(rows, twin, sheet)
+    csv_path, book = (twin, path) if opened_book else (path, twin)
+    return gr.update(value=str(csv_path), visible=True), gr.update(value=str(book), visible=True)

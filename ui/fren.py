@@ -12,7 +12,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from engines.base import GenerationParams
-from ui.common import ANSWER_CELL, QUESTION_CELL, cell_text, download_path, offered_copy, session_cancel, stopper
+from ui.common import (
+    ANSWER_CELL,
+    QUESTION_CELL,
+    cell_text,
+    download_path,
+    offered_copy,
+    session_cancel,
+    stopper,
+    table_downloads,
+)
 from ui.fren_sweep import build_sweep_section, percent_cells
 from ui.saved import Picks, open_controls, saved_path, uploaded_path
 from workbench.export import write_csv
@@ -98,7 +107,8 @@ def matrix_figure(rows: list[dict[str, Any]], questions: str = "French questions
 def inspection_view(rows: list[dict[str, Any]], state: str, path: Path) -> tuple:
     """What the tab shows of an inspection's rows (just run, or opened from a file): the status
     (`state`, then its failures and the strategies against the baseline), the matrix, the
-    baseline table, the chart, every answer, the transcript, the CSV at `path` and the rows."""
+    baseline table, the chart, every answer, the transcript, the CSV at `path` (or the workbook
+    opened) and its twin, and the rows."""
     table, lang = shown_matrix(rows)
     questions = "French questions" if lang else "All questions"
     if note := failures(rows):
@@ -115,7 +125,7 @@ def inspection_view(rows: list[dict[str, Any]], state: str, path: Path) -> tuple
                             "questions: on how many the outcome holds under each, and the exact McNemar "
                             "test of the questions it changed"),
             matrix_figure(table, questions), answers_frame(rows), transcript_html(rows),
-            gr.update(value=str(path), visible=True), rows)
+            *table_downloads(rows, path, "answers"), rows)
 
 
 def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> None:
@@ -157,7 +167,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         with gr.Row():
             go_btn = gr.Button("Run inspection", variant="primary", elem_id="fren-go")
             stop = gr.Button("Stop", variant="stop", elem_id="fren-stop")
-        saved, upload = open_controls(listed(), "inspection", "Open an inspection CSV…", "fren")
+        saved, upload = open_controls(listed(), "inspection", "Open an inspection file…", "fren")
         status = gr.Markdown(elem_id="fren-status")
         matrix_df = gr.Dataframe(headers=MATRIX_COLUMNS, label="Strategy × engine × metric (French questions)",
                                  elem_id="fren-matrix")
@@ -172,7 +182,9 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
                 as transcript_box:
             transcript = gr.HTML(elem_id="fren-transcript")
         rows_state = gr.State([])
-        download = gr.DownloadButton("Download CSV", visible=False, elem_id="fren-download")
+        with gr.Row():
+            download = gr.DownloadButton("Download CSV", visible=False, elem_id="fren-download")
+            download_xlsx = gr.DownloadButton("Download as Excel", visible=False, elem_id="fren-download-xlsx")
         sweeps, listed_sweeps = build_sweep_section(services, targets, saved_dir, pick, [types, langs, count, custom])
 
     def inspect(chosen_types, chosen_langs, per_type, extra, chosen_engines, chosen_strategies, max_tokens,
@@ -193,7 +205,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
             if time.perf_counter() - last > 0.5:
                 last = time.perf_counter()
                 yield (f"Running — {len(rows)}/{total}", gr.update(), gr.update(), gr.update(),
-                       answers_frame(rows), gr.update(), gr.update(), rows, gr.update())
+                       answers_frame(rows), gr.update(), gr.update(), gr.update(), rows, gr.update())
         rows = sorted_rows(rows)
         path = download_path("fren")
         write_csv(rows, path, bom=True)
@@ -240,7 +252,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         return transcript_html([row]), gr.Accordion(open=True)
 
 
-    shown = [status, matrix_df, pairs_df, plot, rows_df, transcript, download, rows_state, saved]
+    shown = [status, matrix_df, pairs_df, plot, rows_df, transcript, download, download_xlsx, rows_state, saved]
     go_btn.click(inspect, [types, langs, count, custom, engines, strategies, budget], shown,
                  api_visibility="private", **services.heavy_event)
     saved.input(open_saved, [saved], shown, api_visibility="private")

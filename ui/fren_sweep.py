@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from engines.base import GenerationParams, param_bounds
 from engines.cost import usd
-from ui.common import download_path, offered_copy, pick_engine, session_cancel
+from ui.common import download_path, offered_copy, pick_engine, session_cancel, table_downloads
 from ui.saved import Picks, open_controls, saved_path, uploaded_path
 from workbench.budget_sweep import (
     SWEEP_STEM,
@@ -25,6 +25,7 @@ from workbench.budget_sweep import (
     completion_table,
     needed_tokens,
     read_sweep,
+    sweep_rows,
     write_sweep,
 )
 from workbench.fren import Probe
@@ -109,7 +110,7 @@ def build_sweep_section(services: Services, targets: dict[str, dict[str, Any]], 
         sweep_thinking = gr.CheckboxGroup(list(THINKING_MODES), value=list(THINKING_MODES), label="Thinking",
                                           info="Both: what thinking costs in budget", elem_id="sweep-thinking")
         sweep_btn = gr.Button("Run budget sweep", elem_id="sweep-go")
-    sweeps, sweep_upload = open_controls(listed_sweeps(), "sweep", "Open a sweep CSV…", "sweep")
+    sweeps, sweep_upload = open_controls(listed_sweeps(), "sweep", "Open a sweep file…", "sweep")
     sweep_status = gr.Markdown(elem_id="sweep-status")
     # Hidden until a sweep has run: its columns are the budgets asked for
     sweep_df = gr.Dataframe(label="Completion rate by thinking, question type and language, at each budget",
@@ -117,6 +118,8 @@ def build_sweep_section(services: Services, targets: dict[str, dict[str, Any]], 
     sweep_plot = gr.Plot(visible=False, elem_id="sweep-plot", show_label=False)
     with gr.Row():
         sweep_download = gr.DownloadButton("Download sweep CSV", visible=False, elem_id="sweep-download")
+        sweep_download_xlsx = gr.DownloadButton("Download sweep as Excel", visible=False,
+                                                elem_id="sweep-download-xlsx")
         sweep_use = gr.Button(visible=False, elem_id="sweep-use")
         sweep_use_off = gr.Button(visible=False, elem_id="sweep-use-off")
     sweep_budget = gr.State(None)  # the budgets Use… copies: thinking mode -> max_new_tokens
@@ -142,7 +145,7 @@ def build_sweep_section(services: Services, targets: dict[str, dict[str, Any]], 
         total = len(picked) * len(modes)
         needs: list[dict[str, Any]] = []
         last = 0.0
-        unchanged = (gr.update(),) * 7
+        unchanged = (gr.update(),) * 8
         for need in needed_tokens(engine, picked, params, cancel, thinking=modes):
             needs.append(need)
             if time.perf_counter() - last > 0.5:
@@ -151,11 +154,11 @@ def build_sweep_section(services: Services, targets: dict[str, dict[str, Any]], 
         failed = [n for n in needs if n["error"]]
         hidden = gr.update(visible=False)
         if needs and len(failed) == len(needs):
-            yield (f"⚠️ {label} could not answer: {failed[0]['error']}", hidden, hidden, hidden, hidden, hidden, None,
-                   gr.update())
+            yield (f"⚠️ {label} could not answer: {failed[0]['error']}", *(hidden,) * 6, None, gr.update())
             return
+        needs = [{"engine": label, **n} for n in needs]  # as the file keeps them
         path = download_path(SWEEP_STEM)
-        write_sweep([{"engine": label, **n} for n in needs], budgets, path)
+        write_sweep(needs, budgets, path)
         measured = len(needs) - len(failed)
         state = (f"Stopped — measured {measured} of {total} answers" if cancel.is_set()
                  else f"Measured {measured} answers")
@@ -163,7 +166,7 @@ def build_sweep_section(services: Services, targets: dict[str, dict[str, Any]], 
         if failed:
             state += f" {len(failed)} failed and are left out: {failed[0]['error'].rstrip('.')}."
         if not measured:
-            yield state, hidden, hidden, hidden, hidden, hidden, None, gr.update()
+            yield state, *(hidden,) * 6, None, gr.update()
             return
         not_kept = save_copy(path, saved_dir, len(needs)).removeprefix(". ")
         yield *sweep_shown(needs, budgets, state + (f" {not_kept}." if not_kept else ""), path), \
@@ -171,7 +174,8 @@ def build_sweep_section(services: Services, targets: dict[str, dict[str, Any]], 
 
     def sweep_shown(needs: list[dict[str, Any]], budgets: list[int], state: str, path: Path) -> tuple:
         """The sweep's outputs for its answers (just measured, or opened from a file): status,
-        table, chart, download, the Use buttons and the budgets they copy."""
+        table, chart, the downloads (`path`, the CSV just written or the file opened, and its twin),
+        the Use buttons and the budgets they copy."""
         hidden = gr.update(visible=False)
         table = completion_table(needs, budgets)
         found = budgets_found(table)
@@ -188,7 +192,7 @@ def build_sweep_section(services: Services, targets: dict[str, dict[str, Any]], 
         curves = completion_table(needs, budgets, by=("thinking", "language"))
         return (state, gr.update(value=pd.DataFrame(percent_cells(table)), visible=True),
                 gr.update(value=budget_figure(curves, budgets), visible=True),
-                gr.update(value=str(path), visible=True), use("on"), use("off"), found)
+                *table_downloads(sweep_rows(needs, budgets), path, SWEEP_STEM), use("on"), use("off"), found)
 
     def open_sweep(path: Path, what: str) -> tuple:
         state = f"Opened {what}"
@@ -216,7 +220,8 @@ def build_sweep_section(services: Services, targets: dict[str, dict[str, Any]], 
         gr.Info(f"max_new_tokens = {found[mode]} with thinking {mode} in Chat and Compare.")
         return [found[mode], THINKING_MODES[mode], CUSTOM] * len(targets)
 
-    swept = [sweep_status, sweep_df, sweep_plot, sweep_download, sweep_use, sweep_use_off, sweep_budget]
+    swept = [sweep_status, sweep_df, sweep_plot, sweep_download, sweep_download_xlsx, sweep_use, sweep_use_off,
+             sweep_budget]
     sweep_btn.click(sweep, [sweep_engine, budgets_box, sweep_thinking, *picked_by],
                     [*swept, sweeps], api_visibility="private", **services.heavy_event)
     sweeps.input(open_saved_sweep, [sweeps], swept, api_visibility="private")

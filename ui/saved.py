@@ -32,11 +32,12 @@ def uploaded_path(file: str | None) -> tuple[Path, str]:
 def open_controls(choices: list[tuple[str, str]], what: str, upload_label: str, prefix: str,
                   info: str | None = None) -> tuple[gr.Dropdown, gr.UploadButton]:
     """A row with the list of a tab's saved files (`what`: "sweep") and a button that opens one's
-    CSV, elem ids `<prefix>-saved` and `<prefix>-upload`. Call inside a Blocks context."""
+    download, its CSV or its Excel workbook, elem ids `<prefix>-saved` and `<prefix>-upload`. Call
+    inside a Blocks context."""
     with gr.Row(equal_height=True):
         saved = gr.Dropdown(choices, value=None, label=f"Open a saved {what}", scale=3, elem_id=f"{prefix}-saved",
                             info=info or f"Every {what} is saved when it ends (a stopped one too)")
-        upload = gr.UploadButton(upload_label, file_types=[".csv"], elem_id=f"{prefix}-upload", scale=1)
+        upload = gr.UploadButton(upload_label, file_types=[".csv", ".xlsx"], elem_id=f"{prefix}-upload", scale=1)
     return saved, upload
 
 

@@ -23,6 +23,7 @@ from ui.common import (
     pick_engine,
     session_cancel,
     stopper,
+    table_downloads,
 )
 from ui.params import ORDER, control_values, kept_as_preset
 from ui.saved import Picks, open_controls, saved_path, uploaded_path
@@ -103,7 +104,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         with gr.Row():
             run = gr.Button("Run configurations", variant="primary", elem_id="tune-run")
             stop = gr.Button("Stop", variant="stop", elem_id="tune-stop")
-        saved, upload = open_controls(listed(), "tuning run", "Open a tuning CSV…", "tune",
+        saved, upload = open_controls(listed(), "tuning run", "Open a tuning file…", "tune",
                                       info="Every run is saved when it ends (a stopped one too). Opening one "
                                            "runs nothing: it shows the results and fills in the prompt and "
                                            "configurations")
@@ -132,6 +133,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         plot = gr.Plot(elem_id="tune-plot", show_label=False)
         with gr.Row():
             download = gr.DownloadButton("Download CSV", visible=False, elem_id="tune-download")
+            download_xlsx = gr.DownloadButton("Download as Excel", visible=False, elem_id="tune-download-xlsx")
             use_row = gr.Number(1, label="Configuration #", precision=0, minimum=1, maximum=MAX_CONFIGS,
                                 elem_id="tune-use-row")
             use = gr.Button("Use in Chat", elem_id="tune-use")
@@ -175,7 +177,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
             rows.sort(key=lambda r: (r["config"], r["repeat"]))
             yield (f"Running — {len(rows)}/{total} done", summary_frame(rows),
                    results_frame(rows),
-                   rows, gr.update(), gr.update(), gr.update(), gr.update())
+                   rows, gr.update(), gr.update(), gr.update(), gr.update(), gr.update())
         mark_determinism(rows)
         path = download_path("tuning")
         write_csv(rows, path, bom=True)
@@ -189,12 +191,13 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         yield (*shown(rows, path, metric_name, param_name, state + not_kept), gr.update(choices=listed()))
 
     def shown(rows: list[dict[str, Any]], path: Path, metric_name: str, param_name: str, state: str) -> tuple:
-        """status (`state`, and the configuration to use), summary, results, rows, plot, download
-        and the configuration number of a finished or opened run (the suggested one, when there is
-        one: Use in Chat and Save as a preset take it)."""
+        """status (`state`, and the configuration to use), summary, results, rows, plot, the downloads
+        (`path`, the CSV just written or the file opened, and its twin) and the configuration number
+        of a finished or opened run (the suggested one, when there is one: Use in Chat and Save as a
+        preset take it)."""
         suggested = suggestion(rows)
         return (state + (f"\n\n{suggested[1]}" if suggested else ""), summary_frame(rows), results_frame(rows), rows,
-                metric_figure(rows, metric_name, param_name), gr.update(value=str(path), visible=True),
+                metric_figure(rows, metric_name, param_name), *table_downloads(rows, path, "runs"),
                 suggested[0] if suggested else gr.update())
 
     def open_saved(name: str | None, metric_name: str, param_name: str, request: gr.Request) -> Any:
@@ -285,7 +288,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
 
     save_preset_btn.click(save_as_preset, [configs, use_row, preset_name], [preset_name], api_visibility="private")
     fill.click(fill_grid, [x_field, x_values, y_field, y_values], [configs], api_visibility="private")
-    outputs = [status, summary, results, rows_state, plot, download, use_row, saved]
+    outputs = [status, summary, results, rows_state, plot, download, download_xlsx, use_row, saved]
     hide_details = {"fn": lambda: gr.update(visible=False), "inputs": None, "outputs": [details],
                     "api_visibility": "private", "queue": False}
     run.click(**hide_details)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from engines.base import ChatRequest, Engine, GenerationParams, collect
-from workbench.export import read_saved, typed_row, write_csv
+from workbench.export import read_saved, typed_row, write_table
 from workbench.fren import Probe
 from workbench.jobs import as_they_finish
 
@@ -135,13 +135,15 @@ _SWEEP_NUMBERS = {"needed": int, "reasoning_tokens": int, "answer_tokens": int}
 SWEEP_REQUIRED = ["probe", "type", "needed", "finish_reason"]  # besides its language and thinking mode
 
 
-def write_sweep(needs: list[dict[str, Any]], budgets: list[int], path: Path | str) -> list[dict[str, Any]]:
-    """A sweep as CSV, as the tab offers it and read_sweep reads it: the completion table, then
-    a row per question (`needs`, as needed_tokens yields them, with the engine when known).
-    Returns the table."""
-    table = completion_table(needs, budgets)
-    write_csv([*table, {"thinking": "(per question)"}, *needs], path, bom=True)
-    return table
+def sweep_rows(needs: list[dict[str, Any]], budgets: list[int]) -> list[dict[str, Any]]:
+    """A sweep's rows as the tab offers them and read_sweep reads them: the completion table, then
+    a row per question (`needs`, as needed_tokens yields them, with the engine when known)."""
+    return [*completion_table(needs, budgets), {"thinking": "(per question)"}, *needs]
+
+
+def write_sweep(needs: list[dict[str, Any]], budgets: list[int], path: Path | str) -> None:
+    """A sweep's rows (sweep_rows) as CSV, or as an Excel workbook when `path` ends in .xlsx."""
+    write_table(sweep_rows(needs, budgets), path, SWEEP_STEM)
 
 
 def read_sweep(path: Path | str) -> tuple[list[dict[str, Any]], list[int]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.textfile import NotText, decode_text
-from workbench.workbook import workbook_rows
+from workbench.workbook import workbook_rows, write_workbook
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
@@ -54,6 +54,16 @@ def write_csv(rows: list[dict], path, bom: bool = False) -> None:
     string cells that a spreadsheet would run as a formula are neutralised.
     """
     Path(path).write_text(csv_text(rows), encoding="utf-8-sig" if bom else "utf-8", newline="")
+
+
+def write_table(rows: list[dict], path, sheet: str) -> None:
+    """Write rows as a tab's download: an Excel workbook when `path` ends in .xlsx (the rows on one
+    sheet named `sheet`, numbers as numbers, text kept as text), else a CSV with the byte-order
+    mark. read_csv reads either back as the same rows."""
+    if Path(path).suffix.lower() == ".xlsx":
+        write_workbook([(sheet, columns_of(rows), rows)], path)
+    else:
+        write_csv(rows, path, bom=True)
 
 
 def csv_text(rows: list[dict], bom: bool = False) -> str:

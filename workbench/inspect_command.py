@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from engines.base import GenerationParams, param_bounds
 from engines.local_load import LocalModelConfig, find_adapters
-from workbench.export import write_csv
+from workbench.export import write_table
 from workbench.fren import (
     COST_METRIC,
     SAVED_FOLDER,
@@ -56,8 +56,9 @@ def build_inspect_parser() -> argparse.ArgumentParser:
         "FR/EN tab's inspection, headless): the language of each part of every answer, whether a "
         "calculation's answer states its right figure, and each strategy against the baseline.")
     parser.add_argument("--out", type=Path, default=None,
-                        help="a copy of the inspection's CSV to write (the tab's Open an inspection CSV… opens "
-                        "it); the inspection is saved in the results folder in any case, where the tab lists it")
+                        help="a copy of the inspection to write, a CSV or, named .xlsx, an Excel workbook (the "
+                        "tab's Open an inspection file… opens either); the inspection is saved in the results "
+                        "folder in any case, where the tab lists it")
     parser.add_argument("--engines", default="local",
                         help="local (System B's model, default), pipeline (router + local model), remote "
                         "(System A), comma-separated")
@@ -145,7 +146,7 @@ def run_inspect(argv: list[str]) -> int:
         why = failures(rows) or ("stopped before any answer" if cancel.is_set() else "no answer")
         print(f"Nothing to show: {why}", file=sys.stderr)
         return 130 if cancel.is_set() else 3
-    written = write_copies(lambda path: write_csv(rows, path, bom=True), saved_dir / saved_name("fren", len(rows)),
+    written = write_copies(lambda path: write_table(rows, path, "answers"), saved_dir / saved_name("fren", len(rows)),
                            args.out)
     table, lang = shown_matrix(rows)
     print(f"{'Stopped: ' if cancel.is_set() else ''}{len(answered)} answers -> {' and '.join(written) or 'nothing'}")

@@ -40,8 +40,9 @@ def build_sweep_parser() -> argparse.ArgumentParser:
         "tab's budget sweep, headless): one full-length run per question and thinking mode with a fixed "
         "seed, then the completion rate at each budget and the budget that lets 95%% finish.")
     parser.add_argument("--out", type=Path, default=None,
-                        help="a copy of the sweep's CSV to write (the tab's Open a sweep CSV… opens it); the "
-                        "sweep is saved in the results folder in any case, where the tab lists it")
+                        help="a copy of the sweep to write, a CSV or, named .xlsx, an Excel workbook (the tab's "
+                        "Open a sweep file… opens either); the sweep is saved in the results folder in any case, "
+                        "where the tab lists it")
     parser.add_argument("--engine", choices=ENGINES, default="local",
                         help="local (System B's model, default), pipeline (router + local model) or remote "
                         "(System A)")

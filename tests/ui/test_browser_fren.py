@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.ui.downloads import download_csv
+from tests.ui.downloads import download_csv, download_workbook
 from tests.ui.pages import inspect_one_pair, set_number, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -80,6 +80,7 @@ def test_inspection_on_four_probes_shows_matrix_and_chart(page, tmp_path):
     expect(page.locator("#sweep-plot .js-plotly-plot")).to_be_visible()
     expect(page.locator("#sweep-plot")).to_contain_text("French questions · thinking off")
     expect(page.locator("#sweep-download")).to_be_visible()
+    expect(page.locator("#sweep-download-xlsx")).to_be_visible()
     # the budget that lets 95% of every type finish goes to Chat and Compare in one click, with
     # thinking as it was measured
     use = page.locator("#sweep-use")
@@ -176,10 +177,15 @@ def test_answers_that_failed_are_named_not_passed_off_as_finished(page):
     expect(status).to_contain_text("2 answers failed and are left out (System A · remote MoE: 2, e.g.")
 
 
-def test_an_inspection_is_saved_and_opens_again_after_a_reload_or_from_its_csv(page, tmp_path, monkeypatch):
+def test_an_inspection_is_saved_and_opens_again_after_a_reload_or_from_its_csv_or_workbook(page, tmp_path,
+                                                                                          monkeypatch):
     inspect_one_pair(page)  # one definition pair × baseline and strip reasoning = 4 answers
     csv_path = tmp_path / "my-inspection.csv"
     assert len(download_csv(page, "#fren-download", csv_path)) == 4
+    book_path = tmp_path / "my-inspection.xlsx"  # the same answers, numbers as numbers
+    book = download_workbook(page, "#fren-download-xlsx", book_path)
+    assert {r["strategy"] for r in book} == {"baseline", "strip reasoning"} and len(book) == 4
+    assert all(isinstance(r["answer_tokens"], int) for r in book)
 
     import ui.fren
 
@@ -216,3 +222,6 @@ def test_an_inspection_is_saved_and_opens_again_after_a_reload_or_from_its_csv(p
     expect(page.locator("#fren-matrix")).to_contain_text("strip reasoning")
     page.locator("#fren-rows").get_by_role("gridcell").filter(has_text="-fr").first.click()
     expect(page.locator("#fren-transcript .fren-item")).to_have_count(1)
+    upload(page, "#fren-upload", book_path)  # and the workbook
+    expect(page.locator("#fren-status")).to_contain_text("Opened my-inspection.xlsx — 4 answers", timeout=20000)
+    expect(page.locator("#fren-matrix")).to_contain_text("strip reasoning")

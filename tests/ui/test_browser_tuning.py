@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.ui.downloads import download_csv
+from tests.ui.downloads import download_csv, download_workbook
 from tests.ui.pages import set_number, upload
 from workbench.tuning import read_tuning_run
 
@@ -156,6 +156,9 @@ def test_repeats_are_summed_up_a_row_reads_in_full_and_the_run_opens_again(page,
     rescored = download_csv(page, "#tune-download", tmp_path / "rescored.csv")
     assert {r["checks_total"] for r in rescored} == {"2"} and [r["answer"] for r in rescored] == [
         r["answer"] for r in rows]  # the same answers: nothing was run again
+    book = download_workbook(page, "#tune-download-xlsx", tmp_path / "rescored.xlsx")  # the same, as a workbook
+    assert [(r["config"], r["checks_total"], r["answer"]) for r in book] == [
+        (int(r["config"]), 2, r["answer"]) for r in rescored]
 
     page.reload()  # what was on screen is gone…
     page.get_by_role("tab", name="Generation tuning").click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from html.parser import HTMLParser
+from pathlib import Path
 from types import SimpleNamespace
 
 from ui.common import (
@@ -19,7 +20,9 @@ from ui.common import (
     offered_copy,
     session_cancel,
     stopper,
+    table_downloads,
 )
+from workbench.export import read_csv, write_csv
 from workbench.services import Services
 from workbench.settings import Settings
 
@@ -67,6 +70,25 @@ def test_a_saved_file_is_offered_for_download_from_where_gradio_serves_files(tmp
     assert copy.parent.parent == DOWNLOADS and copy.name == saved.name
     assert copy.read_bytes() == saved.read_bytes()
     assert offered_copy(saved) != copy  # a second opening does not overwrite the first one's file
+
+
+def test_a_tabs_table_is_offered_as_csv_and_as_a_workbook_whichever_was_opened(tmp_path):
+    rows = [{"question": "=1+1", "needed": 40, "share": 0.25, "finished": True},
+            {"question": "Quel ratio ?", "needed": None}]
+    written = tmp_path / "fren-20261207-101500.csv"
+    write_csv(rows, written, bom=True)
+    csv_button, book_button = table_downloads(rows, written, "answers")
+    assert csv_button == {"__type__": "update", "value": str(written), "visible": True}
+    book = Path(book_button["value"])
+    assert book.name == "fren-20261207-101500.xlsx" and book.parent.parent == DOWNLOADS
+    assert read_csv(book) == read_csv(written)  # the same rows, text formulas kept as text
+    from openpyxl import load_workbook
+    sheet = load_workbook(book, read_only=True)["answers"]
+    assert list(sheet.iter_rows(max_row=2, values_only=True))[1] == ("=1+1", 40, 0.25, True)
+    # a workbook opened is offered as itself, and its CSV written from its rows
+    csv_button, book_button = table_downloads(rows, book, "answers")
+    assert book_button["value"] == str(book) and Path(csv_button["value"]).name == "fren-20261207-101500.csv"
+    assert read_csv(csv_button["value"]) == read_csv(written)
 
 
 def test_a_long_answer_is_one_line_in_a_table_cut_at_a_word():

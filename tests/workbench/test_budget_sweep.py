@@ -103,12 +103,17 @@ def test_a_saved_sweep_reads_back_as_it_was_measured(tmp_path):
     ok = Scripted("The user asks about a ratio.", "Le ratio divise le prix par le bénéfice.")
     needs = list(needed_tokens(ok, [probe], GREEDY, thinking=["on", "off"]))
     needs += list(needed_tokens(Failing(), [probe], GREEDY))
-    path = tmp_path / "sweep.csv"  # as the tab writes it: the table, then a row per question
-    write_sweep([{"engine": "System B · local model", **n} for n in needs], [16, 64], path)
-    back, budgets = read_sweep(path)
-    assert budgets == [16, 64]
-    assert [{k: n[k] for k in needs[0]} for n in back] == needs
-    assert completion_table(back, budgets) == completion_table(needs, budgets)
+    for name in ("sweep.csv", "sweep.xlsx"):  # as the tab writes it: the table, then a row per question
+        path = tmp_path / name
+        write_sweep([{"engine": "System B · local model", **n} for n in needs], [16, 64], path)
+        back, budgets = read_sweep(path)
+        assert budgets == [16, 64], name
+        assert [{k: n[k] for k in needs[0]} for n in back] == needs, name
+        assert completion_table(back, budgets) == completion_table(needs, budgets)
+    from openpyxl import load_workbook
+    sheet = load_workbook(tmp_path / "sweep.xlsx", read_only=True)["budget-sweep"]
+    header, first = list(sheet.iter_rows(max_row=2, values_only=True))
+    assert first[header.index("≤64")] == 1  # a rate the spreadsheet can sum (a number), not text
 
     # one saved before thinking off could be measured: a lang column, no thinking column
     legacy = tmp_path / "legacy.csv"

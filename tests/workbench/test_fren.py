@@ -16,7 +16,7 @@ from engines.base import (
     TextDelta,
 )
 from workbench.budget_sweep import needed_tokens
-from workbench.export import write_csv
+from workbench.export import write_csv, write_table
 from workbench.fren import (
     COST_METRIC,
     NOT_AVAILABLE,
@@ -290,12 +290,13 @@ def test_with_prices_set_the_matrix_says_what_each_strategy_costs_per_1000_answe
     assert COST_METRIC not in table[0]
 
 
-def test_an_inspection_saved_as_csv_opens_again_with_the_same_figures(tmp_path):
+@pytest.mark.parametrize("name", ["fren.csv", "fren.xlsx"])  # the tab's Download CSV and Download as Excel
+def test_an_inspection_saved_as_csv_or_workbook_opens_again_with_the_same_figures(tmp_path, name):
     listing = Scripted("The user asks about a ratio.", "- le prix\n- le bénéfice, « par action »")
     rows = sorted_rows(list(run_inspection({"System A": Failing(), "System B": listing}, french_definitions(2),
                                            ["baseline", "strip reasoning", "French prefill"], GREEDY)))
-    path = tmp_path / "fren.csv"
-    write_csv(rows, path, bom=True)
+    path = tmp_path / name
+    write_table(rows, path, "answers")
     again = sorted_rows(read_inspection(path))
     assert matrix(again) == matrix(rows) and matrix(again)  # every rate, as it was
     assert failures(again) == failures(rows) != ""

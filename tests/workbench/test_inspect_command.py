@@ -20,7 +20,7 @@ def _argv(tmp_path, demo_model_dir, *flags: str) -> list[str]:
 
 
 def test_the_headless_inspection_prints_the_matrix_and_saves_what_the_tab_opens(tmp_path, capsys, demo_model_dir):
-    out = tmp_path / "fren.csv"
+    out = tmp_path / "fren.xlsx"  # a workbook asked for; the saved copy is the tab's CSV
     assert run_inspect(_argv(tmp_path, demo_model_dir, "--strategies", "baseline,French prefill",
                              "--out", str(out), "--min-right-figure", "0.05")) == 0
     printed = capsys.readouterr().out
@@ -28,7 +28,7 @@ def test_the_headless_inspection_prints_the_matrix_and_saves_what_the_tab_opens(
     assert label.endswith(" UTC · 8 answers")
     saved = tmp_path / "runs" / SAVED_FOLDER / name
     assert f"8 answers -> {saved} and {out}" in printed
-    rows = read_inspection(out)  # what the tab's Open an inspection CSV… reads
+    rows = read_inspection(out)  # what the tab's Open an inspection file… reads
     assert matrix(rows) == matrix(read_inspection(saved)) and {r["strategy"] for r in rows} == {
         "baseline", "French prefill"}
     assert "French questions:" in printed and "right figure" in printed

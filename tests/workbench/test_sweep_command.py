@@ -14,8 +14,8 @@ from workbench.saved import saved_choices
 from workbench.sweep_command import run_sweep
 
 
-def test_the_headless_sweep_prints_the_budgets_and_writes_the_csv_the_tab_opens(tmp_path, capsys, demo_model_dir):
-    out = tmp_path / "sweep.csv"
+def test_the_headless_sweep_prints_the_budgets_and_writes_the_file_the_tab_opens(tmp_path, capsys, demo_model_dir):
+    out = tmp_path / "sweep.xlsx"  # a workbook asked for; the saved copy is the tab's CSV
     status = run_sweep(["--out", str(out), "--model", str(demo_model_dir), "--types", "definition",
                         "--pairs", "2", "--budgets", "32,64,128", "--results-dir", str(tmp_path / "runs")])
     printed = capsys.readouterr().out
@@ -26,7 +26,7 @@ def test_the_headless_sweep_prints_the_budgets_and_writes_the_csv_the_tab_opens(
     saved = tmp_path / "runs" / SAVED_FOLDER / name
     assert f"-> {saved} (the FR/EN tab's Open a saved sweep lists it) and {out}" in printed
     assert read_sweep(saved) == read_sweep(out)
-    needs, budgets = read_sweep(out)  # what the FR/EN tab's Open a sweep CSV… reads
+    needs, budgets = read_sweep(out)  # what the FR/EN tab's Open a sweep file… reads
     assert budgets == [32, 64, 128] and len(needs) == 8
     assert {(n["thinking"], n["language"]) for n in needs} == {("on", "en"), ("on", "fr"), ("off", "en"),
                                                                ("off", "fr")}

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from engines.base import GenerationParams
-from workbench.export import write_csv
+from workbench.export import write_csv, write_table
 from workbench.presets import CUSTOM, PRESETS, apply_preset, matching_preset
 from workbench.tuning import (
     config_summary,
@@ -88,6 +88,9 @@ def test_checks_on_the_answer_are_scored_per_run_summed_per_configuration_and_re
     path = tmp_path / "run.csv"
     write_csv(rows, path)
     assert [(r["checks_passed"], r["checks_total"]) for r in read_tuning_run(path)] == [(0, 3), (3, 3)]
+    book = tmp_path / "run.xlsx"  # Download as Excel: the same run opens again from the workbook
+    write_table(rows, book, "runs")
+    assert read_tuning_run(book) == read_tuning_run(path)
     plain = list(run_configs(local_engine, "Qu'est-ce que la duration ?", configs[:1]))
     assert plain[0]["checks_total"] is None and "passed every check" not in config_summary(plain)[0]
     # scored again under other checks, from the saved run, nothing run again
