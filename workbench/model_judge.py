@@ -51,7 +51,8 @@ _VERDICT = re.compile(r"\[\[\s*(?:(?:(?:answer|réponse)\s*)?(?P<n>[12])|(?:answ
 # the verdict line said another way: "Verdict: [1]", "**Verdict:** Answer 2", "Verdict: tie.", "Verdict: 1 —
 # answer 1 is more accurate", "Verdict: Answer 2 is better", "Verdict : réponse 1", "Verdict: Neither",
 # "Verdict final : réponse 1", "Verdict: I prefer answer 1", "Verdict: the second answer is better",
-# "Verdict: both are acceptable", "Verdict: neither is better", "Verdict: Draw", "match nul" (a tie); not
+# "Verdict: both are acceptable", "Verdict: neither is better", "Verdict: Draw", "match nul", "It's a draw
+# between the two" (a tie), "ni l'une ni l'autre n'est acceptable" (both bad); not
 # "Verdict: 1 or 2", "Verdict: Answer 1 is worse", "Verdict: Answer 2 is more misleading"
 _LABEL_RX = r"^\W*(?:final\s+)?verdict(?:\s+final)?\W*"
 _LABEL = re.compile(_LABEL_RX, re.IGNORECASE)
@@ -67,18 +68,25 @@ _ONE = (r"(?:(?:i\s+prefer|i(?:'d|\s+would)\s+(?:go\s+with|pick|choose)|i\s+(?:p
         r"|(?:the\s+|la\s+)?(?P<nth>first|second|première|seconde|deuxième)(?:\s+(?:answer|one|réponse))?)")
 _VERDICT_LINE = re.compile(
     _LABEL_RX + r"(?:" + _ONE + r"(?=" + _ENDS + r"|" + _BETTER + r")"
-    r"|(?P<tie>(?:it(?:'s|\s+is)\s+)?(?:a\s+)?(?:tie|draw)|equal|equally\s+good|égalité|ex[\s-]?aequo|match\s+nul|"
+    r"|(?P<tie>(?:it(?:'s|\s+is)\s+)?(?:a\s+)?(?:tie|draw)(?:\s+between\s+(?:the\s+two(?:\s+answers)?|them|both(?:\s+"
+    r"answers)?))?|égalité\s+entre\s+les\s+deux(?:\s+réponses)?|equal|equally\s+good|égalité|ex[\s-]?aequo|match\s+nul|"
     r"both(?:\s+answers)?\s+are\s+(?:acceptable|good|fine|correct|"
     r"equally\s+good|equivalent)|(?:answer\s+)?1\s+and\s+(?:answer\s+)?2\s+are\s+(?:equally\s+good|equivalent|"
     r"the\s+same)|neither\s+is\s+better|equivalent|les\s+deux(?:\s+réponses)?\s+(?:se\s+valent|sont\s+"
     r"équivalentes))" + _END +
     r"|(?P<bad>both[ _-]?bad|both(?:\s+answers)?\s+(?:are\s+(?:bad|unacceptable|wrong|incorrect)|fail)|"
     r"aucune(?:\s+des\s+deux|\s+réponse)?\s+ne\s+convient|les\s+deux(?:\s+réponses)?\s+sont\s+à\s+rejeter|"
+    r"ni\s+l'une\s+ni\s+l'autre(?:\s+(?:n'est|ne\s+sont)\s+(?:acceptables?|correctes?|bonnes?|satisfaisantes?|"
+    r"justes?))?|"
     r"neither(?:\s+answer)?(?:\s+is\s+(?:acceptable|"
     r"good|correct|right))?|aucune(?:\s+des\s+deux|\s+réponse)?(?:\s+n'est\s+(?:acceptable|correcte|"
     r"satisfaisante))?|les\s+deux(?:\s+réponses)?\s+sont\s+"
     r"(?:mauvaises|inacceptables|fausses|erronées|incorrectes))" + _END + ")",
     re.IGNORECASE | re.MULTILINE)
+# an answer named as the runner-up after the verdict: "Verdict: [[1]] — though [[2]] is close"
+_RUNNER_UP = re.compile(r"\s*(?:is|comes|came)\s+(?:a\s+)?(?:(?:very\s+)?close(?:\s+second)?|(?:nearly|almost)\s+as\s+"
+                        r"good)|\s*(?:est|arrive)\s+(?:(?:très\s+)?proche|juste\s+derrière|presque\s+aussi\s+bonne)",
+                        re.IGNORECASE)
 _EITHER = re.compile(r"\]\]\s*(?:or|ou|/)\s*$", re.IGNORECASE)  # a verdict offered as one of two
 # both answers named in brackets and then judged together: "[[Answer 1]] and [[Answer 2]] are equally good"
 _TOGETHER = re.compile(r"\]\]\s*(?:and|et|&)\s*$", re.IGNORECASE)
@@ -129,7 +137,7 @@ def read_verdict(reply: str, first: str) -> str | None:
     otherwise than asked ("Verdict: [1]", "**Verdict:** Answer 2 is better", "Verdict : égalité")
     is read too; prose is not ("Answer 1 is better."), nor a line that names no one verdict
     ("Verdict: 1 or 2")."""
-    found = list(_VERDICT.finditer(reply)) or list(_VERDICT_LINE.finditer(reply))
+    found = _verdicts(reply) or list(_VERDICT_LINE.finditer(reply))
     if not found:
         return None
     said = found[-1]
@@ -140,12 +148,19 @@ def read_verdict(reply: str, first: str) -> str | None:
         together = _SAID_OF_BOTH.match(reply, said.end())
         return None if not together else "Tie" if together["tie"] else "Both bad"
     line_end = reply.find("\n", said.end())
-    if len({_named(m) for m in _VERDICT.finditer(reply, line_start, len(reply) if line_end < 0 else line_end)}) > 1:
+    if len({_named(m) for m in _verdicts(reply, line_start, len(reply) if line_end < 0 else line_end)}) > 1:
         return None  # "Verdict: [[1]] for accuracy, [[2]] for style" names no one verdict
     if (n := _named(said)) in ("1", "2"):
         second = "B" if first == "A" else "A"
         return f"{first if n == '1' else second} better"
     return "Tie" if n == "tie" else "Both bad"
+
+
+def _verdicts(reply: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
+    """The bracketed verdicts in `reply` (between `start` and `end`), but an answer named as the
+    runner-up ("…though [[2]] is close")."""
+    end = len(reply) if end is None else end
+    return [m for m in _VERDICT.finditer(reply, start, end) if not _RUNNER_UP.match(reply, m.end(), end)]
 
 
 def _named(said: re.Match[str]) -> str:
@@ -160,7 +175,7 @@ def _reason(reply: str) -> str:
     better, its figure is right" gives "Answer 2 is better, its figure is right")."""
     kept = []
     for line in reply.strip().splitlines():
-        said = list(_VERDICT.finditer(line)) or ([m] if (m := _VERDICT_LINE.match(line)) else [])
+        said = _verdicts(line) or ([m] if (m := _VERDICT_LINE.match(line)) else [])
         if not said:
             kept.append(line)
             continue

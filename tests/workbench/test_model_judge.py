@@ -165,6 +165,14 @@ def test_a_verdict_line_names_the_system_whichever_answer_was_read_first():
     ("Verdict : les deux sont à rejeter.", "Both bad"),
     ("Verdict: [[2]] for accuracy, [[1]] for style.", None),  # two verdicts on one line
     ("Verdict: [[1]] ([[Answer 1]] cites the rule).", "A better"),  # one verdict, named twice
+    # what the sixth set taught
+    ("Verdict: [[2]], though [[1]] comes a close second.", "B better"),  # the other named as the runner-up
+    ("Verdict : [[1]] ; [[2]] est très proche.", "A better"),
+    ("Verdict: [[1]], but [[2]] is better on style.", None),  # better at something: two verdicts
+    ("Verdict: a draw between them.", "Tie"),
+    ("Verdict : égalité entre les deux réponses.", "Tie"),
+    ("Verdict : ni l'une ni l'autre.", "Both bad"),
+    ("Verdict : ni l'une ni l'autre ne sont correctes.", "Both bad"),
 ])
 def test_a_verdict_line_said_in_other_words_is_read_when_it_names_one_verdict(reply, verdict):
     assert read_verdict(f"Both cite the rule.\n{reply}", first="A") == verdict
