@@ -16,12 +16,16 @@ at a moderate level", a verdict's label with a level alone after it: "Overall: �
 "le risque est jugé modéré"; a RAG status or an alert level given as a colour, "RAG status: Amber",
 "Niveau d'alerte : vert", "treat it as an amber alert"; a verdict of "risky"; "Severity: high"; a
 JSON value, {"risk_level": "high"}; a heading over its level, "**Risk**" then "Medium."; the end of
-the scale, "at the low end of the risk scale"), else the first level put before "risk" ("high-risk",
-"a high level of risk") or said of the transaction ("peu risquée", "highly risky"); an answer that
-opens on a level alone ("Low. The payment matches the standing order.", or "Amber.") gives that one;
-a level negated ("not high risk", "pas élevé", "ce n'est pas une opération à risque élevé"), listed
-among others ("low, medium or high risk"), asked ("is it high risk?") or rating a place or a class
-of customers ("a high-risk jurisdiction", "un pays à risque élevé", "high-risk customers", "les
+the scale, "at the low end of the risk scale"; a coloured dot after a label, "Risk: 🔴"; a line
+opening on "Level: medium" or "Niveau : bas"; "I'd put it at medium"; "Niveau de risque retenu :
+modéré"; the levels it is not said first, "ni faible ni élevé — moyen"), else the first level put
+before "risk" ("high-risk", "a high level of risk") or said of the transaction ("peu risquée",
+"highly risky"); an answer that opens on a level alone ("Low. The payment matches the standing
+order.", or "Amber.") gives that one; a level negated ("not high risk", "pas élevé", "ce n'est pas
+une opération à risque élevé"; the negation's reach ends at a comma or a dash: "not a new payee, low
+risk" is low), listed among others ("low, medium or high risk"), asked ("is it high risk?", unless
+answered yes at once: "High risk? Yes — …") or rating a place or a class of customers ("a
+high-risk jurisdiction", "un pays à risque élevé", "high-risk customers", "les
 clients à haut risque") is not one. Two neighbouring levels joined ("Medium-High", "medium to high",
 "moyen à élevé", "between low and medium") are one rating between them; the whole scale ("low to
 high") is none. A labelled score without a word ("Risk score: 7/10", "Risk rating: 2 out of 5",
@@ -47,7 +51,7 @@ LEVELS = ("low", "low-medium", "medium", "medium-high", "high")
 _BETWEEN = {frozenset({"low", "medium"}): "low-medium", frozenset({"medium", "high"}): "medium-high"}
 
 # level words, folded (accents taken out, lower case), by language and the level they mean
-_EN = {"low": "low", "minimal": "low", "negligible": "low", "medium": "medium", "moderate": "medium",
+_EN = {"low": "low", "minimal": "low", "negligible": "low", "medium": "medium", "med": "medium", "moderate": "medium",
        "intermediate": "medium", "high": "high", "elevated": "high", "critical": "high", "severe": "high"}
 _FR = {"faible": "low", "faibles": "low", "bas": "low", "basse": "low", "minime": "low", "negligeable": "low",
        "moyen": "medium", "moyenne": "medium",
@@ -67,26 +71,30 @@ _ANY = "|".join(sorted(_LEVEL_OF, key=len, reverse=True))
 # what may stand between a label and its level — "Risk: **HIGH**", "Risk: 🔴 High", "Risk score: 8/10
 # (high)" — but not a sentence's end: "low risk. High amounts…"
 _SET_OUT = r"[^\w.!?;\n]{0,8}(?:\d+(?:[.,]\d+)?\s*(?:/|\bout\s+of\b|\bsur\b)\s*\d+[^\w.!?;\n]{0,4})?"
+# the levels a rating is not, said before the one it is: "Risque : ni faible ni élevé — moyen"
+_NEITHER = r"(?:(?:neither|nor|ni)\s+\w+[^\w.!?;\n]{0,6}){0,2}"
 # "Risk: HIGH", "**Risk level:** High", "overall risk is medium", "risk rating - low", "risk of fraud: high"
 # (what the risk is of, when a colon or "is" follows it: "risk of a high loss" is no rating)
 _LABELLED_EN = re.compile(r"\brisk(?:\s+(?:level|rating|score|assessment|category))?"
-                          r"(?:\s+of\s+\w+(?:\s+\w+)?(?=\s*(?::|is\b|=)))?" + _SET_OUT
+                          r"(?:\s+of\s+\w+(?:\s+\w+)?(?=\s*(?::|is\b|=)))?"
+                          r"(?:\s+(?:assigned|assessed|given|proposed|retained))?" + _SET_OUT
                           + r"(?:(?:here|overall|in this case|for this \w+)\s+)?"
-                          r"(?:(?:is|appears|seems|looks|remains)\s+)?"
+                          r"(?:(?:is|appears|seems|looks|remains|sits|stands|falls|lies)\s+)?"
                           r"(?:(?:considered|deemed|assessed|judged|rated|viewed)\s+(?:as\s+|to\s+be\s+)?)?"
                           r"(?:(?:clearly|rather|fairly|quite|relatively|"
                           r"probably|likely|definitely|somewhat|to be)\s+)?"
                           r"(?:(?:at|as)\s+(?:an?\s+)?)?"
-                          + _SET_OUT + _words(_EN | _JOINED, "very") + r"\b")
+                          + _SET_OUT + _NEITHER + _words(_EN | _JOINED, "very") + r"\b")
 # "Risque : ÉLEVÉ", "niveau de risque moyen", "le risque est faible", "risque global : modéré",
 # "risque de blanchiment élevé", "Risque : MEDIUM" (a model mixing languages)
-_LABELLED_FR = re.compile(r"\brisque(?:\s+globale?)?(?:\s+(?:de\s+|d')\w+)?" + _SET_OUT
+_LABELLED_FR = re.compile(r"\brisque(?:\s+globale?)?(?:\s+(?:de\s+(?:l'|la\s+|le\s+)?|d'|du\s+)\w+)?"
+                          r"(?:\s+(?:retenue?|attribuee?|estimee?|evaluee?|jugee?|proposee?|finale?))?" + _SET_OUT
                           + r"(?:(?:est|parait|semble|reste|demeure|se situe|s'etablit|ressort)\s+(?:a\s+)?)?"
                           r"(?:(?:jugee?|estimee?|evaluee?|consideree?|qualifiee?)\s+(?:comme\s+|de\s+)?)?"
                           r"(?:(?:clairement|assez|relativement|probablement|manifestement)\s+)?" + _SET_OUT
-                          + _words(_READ, "(?:tres|plutot|very)") + r"\b")
+                          + _NEITHER + _words(_READ, "(?:tres|plutot|very)") + r"\b")
 # "high-risk", "low risk", "à haut risque", "faible risque", "a high level of risk", "peu risquée"
-_BEFORE = re.compile(r"\b" + _words(_READ, "(?:very|tres)") + r"(?:\s*-\s*|\s+)(?:(?:level|degree)\s+of\s+)?"
+_BEFORE = re.compile(r"\b" + _words(_READ, "(?:very|tres)") + r"[*_]*(?:\s*-\s*|\s+)(?:(?:level|degree)\s+of\s+)?"
                      r"(?:risk|risque)\b")
 _RISKY_VERDICT = {"risky": "high", "risquee": "high", "risque": "high"}  # a verdict's word alone: "Verdict — risky."
 _RISKY = {"peu": "low", "tres": "high", "highly": "high", "very": "high", **_RISKY_VERDICT}
@@ -105,6 +113,9 @@ _RATED = re.compile(r"(?<!not )(?<!n't )(?<!never )\b(?:rate|rated|classify|clas
                     r"(?:(?:this|that|the)\s+(?:transfer|wire|payment|transaction|deposit|withdrawal|one|case)|this|that|it)?"
                     r"\s*(?:as\s+|at\s+)?(?:an?\s+)?" + _words(_READ, "(?:very|tres)")
                     + r"(?=[\s*_]*(?:[.;,:!()|\u2014\u2013-]|\n|$|(?:risk|one|transaction|case)\b))")
+# a level it is put at: "I'd put it at medium", "I would place this at high" (not "the low end": _END)
+_PUT_AT = re.compile(r"(?<!not )(?<!n't )\b(?:put|puts|place|placed|set|peg|pegged)\s+(?:it|this|that|the risk)\s+at\s+"
+                     + _words(_READ, "(?:very|tres)") + r"(?=[\s*_]*(?:[.;,:!()|\u2014\u2013-]|\n|$|risk\b))")
 # a rating said with a French verb: "Je qualifierais ce risque de moyen", "on classe cette opération en faible"
 _RATED_FR = re.compile(r"\b(?:qualifi|class|evalu|estim|jug|considere)\w*\s+(?:ce|le|cet|cette)\s+(?:risque|operation|"
                        r"virement|paiement|transfert|dossier|depot|retrait)\s+(?:de|d'|comme|en|a)\s+(?:(?:un\s+)?"
@@ -119,6 +130,14 @@ _RAG = (r"\b(?:rag|r/a/g)(?:\s+(?:status|rating|score|statut))?|\bstatut\s+rag|\
         r"alert (?:level|status)|alerte)")
 _RAG_COLOUR = re.compile(r"(?:(?:" + _RAG + ")" + _SET_OUT + r"|\b(?=(?:red|amber|green) (?:alert|status|rating)\b))"
                          r"(" + "|".join(_COLOUR) + r")\b")
+# a level given as a coloured dot after a label: "Risk: 🔴", "Risque : 🟠" (a word beside it wins: "Overall: 🟠 Medium")
+_DOT = {"\U0001f534": "high", "\U0001f7e0": "medium", "\U0001f7e1": "medium", "\U0001f7e2": "low"}
+_DOTTED = re.compile(r"(?:\brisk(?:\s+(?:level|rating|score))?|\brisque|\bniveau de risque|\b(?:" + _VERDICT_LABELS
+                     + r"))[^\w.!?;\n\U0001f534\U0001f7e0-\U0001f7e2]{0,6}([" + "".join(_DOT) + r"])"
+                     r"(?![^\w.!?;\n]{0,4}(?:(?:very|tres)\s+)?(?:" + _ANY + r")\b)")
+# a line that opens on "Level" or "Niveau" and a level: "Niveau : bas. Paiement récurrent…"
+_LEVEL_LINE = re.compile(r"(?m)^[\W_]*(?:level|niveau)" + _SET_OUT + _words(_READ, "(?:very|tres)")
+                         + r"(?=[\s*_]*(?:[.;,:!()|\u2014\u2013-]|\n|$))")
 # the answer's first word a level, said on its own: "Low. The payment matches the standing order."
 _LEAD = re.compile(r"^[\W_]*" + _words(_READ | _COLOUR, "(?:very|tres)")
                    + r"(?:\s+(?:risk|risque))?[\s*_]*[.:!\u2014\u2013]")
@@ -128,7 +147,9 @@ _PLACE_AFTER = re.compile(r"^(?:\s*-\s*|\s+)(?:risk|risque)?\s*(?:jurisdiction|c
                           r"third countr|destination|customers|clients|(?:customer|client) (?:files|segments?|"
                           r"categor|base|relationships|profiles))")
 _PLACE_BEFORE = re.compile(r"\b(?:pays|juridictions?|secteurs?|zones?|regions?|jurisdictions?|countr(?:y|ies)|"
-                           r"sectors?|clients|clienteles?|dossiers clients|customers)\s+(?:a|au|de|d'|with)?\s*"
+                           r"sectors?|clients|clienteles?|dossiers clients|customers)\s+"
+                           r"(?:(?:est|sont|is|are|classee?s?|consideree?s?|jugee?s?|considered|rated)\s+){0,2}"
+                           r"(?:a|au|de|d'|with|as)?\s*"
                            r"(?:\w+\s+)?$")
 # within its sentence: "Is it legitimate? No. Risk: high." rates it high
 _NEGATION = r"\b(?:not|no|never|isn't|is not|n'est pas|pas|non|ni|aucun|aucune)[^\w.!?;\n]+"
@@ -137,12 +158,15 @@ _NEGATION = r"\b(?:not|no|never|isn't|is not|n'est pas|pas|non|ni|aucun|aucune)[
 _FILLER = r"(?:an?|the|une?|d'une?|de|d'|a|at|en|of|very|tres|particularly|particulierement|especially|really|" \
     r"vraiment|operation|transaction|transfer|wire|payment|deposit|virement|paiement|depot|dossier|case|cas|risk|" \
     r"risque)"
-_NEGATED = re.compile(_NEGATION + r"(?:(?:\w+[^\w.!?;\n]+)?|(?:" + _FILLER + r"[^\w.!?;\n]+){0,4})$")
+_NEGATED = re.compile(_NEGATION + r"(?:(?:\w+[^\w.!?;,\u2014\u2013\n]+)?|(?:" + _FILLER + r"[^\w.!?;\n]+){0,4})$")
 _LISTED = re.compile(r"\b(?:" + _ANY + r")\s*(?:,|/|\bor\b|\bou\b|\bto\b|\ba\b|-)\s*(?:\w+\s*,?\s*)?$")
 _AFTER_LISTED = re.compile(r"^\s*(?:,|/|\bor\b|\bou\b|\bto\b|\ba\b|-)\s*(?:very\s+|tres\s+)?(?:" + _ANY
                            + r")\b")
 
 _ASKED = re.compile(r"^[^.!:;\n]*\?")  # the sentence it is in ends in a question mark
+# …and the answer says yes at once: "High risk? Yes — the funds leave within a day", "Risque élevé ? Oui"
+_ANSWERED = re.compile(r"^[^.!:;\n]*\?[\s*_]*(?:yes|oui|definitely|absolutely|certainly|clearly|indeed|"
+                       r"absolument|clairement|tout a fait|sans aucun doute)\b")
 # two neighbouring levels joined into one rating: "Medium-High", "medium to high", "moyen à élevé"
 # ("a" is "à" folded); "low, medium or high" is a list, and "low to high" spans the whole scale
 _RANGE = re.compile(r"\b(" + _ANY + r")\s*(?:[-–/]\s*(?:(?:to|a)\b\s*-?\s*)?|(?:to|a)\b\s*-?\s*)"
@@ -174,7 +198,8 @@ _PLACED = re.compile(r"\b(?:on|sur) (?:a|an|une) (3|5|10|100|three|five|ten)[- ]
 _SCORE_THEN_SCALE = re.compile(r"\b(?:risk|risque)(?: (?:level|rating|score))?[^\w.!?;\n]{0,6}(\d+)\s*\((?:on a |sur "
                                r"une echelle de )?(?:1|0)\s?(?:[-–]|a|to)\s?(3|5|10|100)(?: scale)?\)")
 _WORTH_READING = re.compile("risk|risque|rate|classif|grade|qualifi|\\brag\\b|r/a/g|end of the|de l'echelle|"
-                            "point scale|sur une echelle|alert|amber|green|red\\b|moderately|"
+                            "point scale|sur une echelle|alert|amber|green|red\\b|moderately|level|niveau|"
+                            "(?:put|place|set|peg) (?:it|this) at|"
                             + _VERDICT_LABELS)  # a rating that may be here
 
 
@@ -207,7 +232,7 @@ def _stands(text: str, match: re.Match[str]) -> bool:
     if _PLACE_BEFORE.search(text[max(0, match.start() - 30):match.start()]) or _PLACE_AFTER.match(after):
         return False
     return not (_NEGATED.search(before) or _LISTED.search(before) or _AFTER_LISTED.match(after)
-                or _ASKED.match(after))
+                or (_ASKED.match(after) and not _ANSWERED.match(after)))
 
 
 @lru_cache(maxsize=4096)  # one answer is read by its comparison's lines, its disagreements and its CSV row
@@ -221,12 +246,13 @@ def risk_level(answer: str | None) -> str | None:
         return None
     text = _RANGE.sub(_joined, _MODERATELY.sub(lambda m: ("low-medium" if m.group(1) in ("low", "faible")
                                                           else "medium-high"), text))
-    for pattern in ((_LABELLED_EN, _LABELLED_FR, _VERDICT, _RATED, _RATED_FR, _RAG_COLOUR, _END, _JSON, _HEADED),
+    for pattern in ((_LABELLED_EN, _LABELLED_FR, _VERDICT, _RATED, _RATED_FR, _RAG_COLOUR, _END, _JSON, _HEADED,
+                     _DOTTED, _LEVEL_LINE, _PUT_AT),
                     (_BEFORE, _RISKY_SAID)):
         found = [m for p in pattern for m in p.finditer(text) if _stands(text, m)]
         if found:
             word = min(found, key=lambda m: m.start()).group(1)
-            return _READ.get(word) or _RISKY.get(word) or _COLOUR[word]
+            return _READ.get(word) or _RISKY.get(word) or _COLOUR.get(word) or _DOT[word]
         if pattern[0] is _LABELLED_EN:  # no level word labelled: a labelled score, before "a high-risk …"
             scores = [m.groups() for m in _SCORE.finditer(text) if not _ASKED.match(text[m.end():m.end() + 60])]
             placed = [[g for g in m.groups() if g] for m in _PLACED.finditer(text)]  # (scale, score)

@@ -214,6 +214,26 @@ RATINGS_TAUGHT = [
     ("Risk: 4 (on a 1–5 scale).", "medium-high"),
     ("Risk: 7 (on a 1–3 scale).", None),  # above its scale
     ("Gravité : faible.", "low"),
+    # the seventh set's: unread or misread
+    ("We give it a **medium** risk rating.", "medium"),
+    ("Risk: med (documented supplier).", "medium"),
+    ("Not a new payee, low risk.", "low"),  # the negation ends at the comma
+    ("Not low risk: the amount is ten times the average.", None),
+    ("Is it high risk? Yes: the beneficiary was opened last week.", "high"),
+    ("Is it high risk? No.", None),  # asked, and answered no
+    ("Risque faible ? Absolument.", "low"),
+    ("The risk is not high; I'd put it at low.", "low"),
+    ("We set it at high priority for the review team.", None),  # a priority, not a risk level
+    ("Risk level: 🟢", "low"),
+    ("Rating 🟡 — the payee is new.", "medium"),
+    ("🔴 No red flags found.", None),  # a dot under no label
+    ("The client's country is high-risk, but the payment itself is low risk.", "low"),
+    ("Le secteur est classé à haut risque ; risque de l'opération : faible.", "low"),
+    ("Risk: neither low nor high — medium.", "medium"),
+    ("Risque attribué : élevé.", "high"),
+    ("The risk stands at high until the source of funds is shown.", "high"),
+    ("Level: medium. The pattern matches payroll.", "medium"),
+    ("Confidence level: high, the documents are consistent.", None),  # a level of something else
 ]
 
 
