@@ -299,11 +299,35 @@ def _stated_in(f: Figure, said: _Said) -> bool:
     rounding = 0.0 if f.exact else ROUNDING
     for v in map(abs, f.values):
         reach = rounding * abs(v) / (1 - rounding) + 1e-9 * abs(v) + 1e-12
+        if rounding:  # two figures written with decimals may be one rounded to fewer: up to half a unit of 0.1
+            reach = max(reach, _HALF_TENTH)
         start = bisect.bisect_left(values, v - reach)
         for w in values[start:bisect.bisect_right(values, v + reach)]:
-            if same_figure(v, w, rounding):
+            if (same_figure(v, w, rounding) and not _years_apart(v, w)) or (
+                    rounding and v == abs(f.stated) and _rounded_to_fewer(v, w)):  # as written, not 2% read 0.02
                 return True
     return False
+
+
+_HALF_TENTH = 0.05 + 1e-9
+
+
+def _decimals(x: float) -> int:
+    """The decimals a value is written with (1.85: 2; 1.9: 1; 15.0: 0), up to 6."""
+    return next((d for d in range(7) if math.isclose(round(x, d), x, rel_tol=1e-9, abs_tol=1e-12)), 7)
+
+
+def _rounded_to_fewer(v: float, w: float) -> bool:
+    """Whether two values written with decimals are one figure, the less precise the other rounded
+    (half up or half to even): 1.85 and 1.9 (or 1.8), 4.75 and 4.8; not 2.4 and 2 (a whole number
+    is a figure of its own), nor 4.5 and 4.75."""
+    decimals = min(_decimals(v), _decimals(w))
+    return 1 <= decimals <= 6 and abs(v - w) <= 0.5 * 10 ** -decimals + 1e-9 * max(v, w)
+
+
+def _years_apart(v: float, w: float) -> bool:
+    """Two different years (2024 and 2025 are 0.05% apart, within ROUNDING, yet no one rounds a year)."""
+    return v != w and all(x.is_integer() and 1900 <= x <= 2100 for x in (v, w))
 
 
 @lru_cache(maxsize=4096)
@@ -320,7 +344,8 @@ def unshared(first: str, second: str) -> tuple[list[str], list[str], list[str]]:
     """The figures of two answers, as each writes them, each once: those `first` states that
     `second` does not, those `second` states that `first` does not, and those both state (as
     `first` writes them). A figure the other states rounded counts as stated (within ROUNDING of
-    it), or with the other sign (the words may carry it: "fell 3.2%", "-3.2%"); a numbered list's
+    it, or written with decimals and rounded to fewer: 1.85 and 1.9; two years never), or with the
+    other sign (the words may carry it: "fell 3.2%", "-3.2%"); a numbered list's
     markers are no figures. Worked out once per pair of answers."""
     only_first, only_second, both = _unshared(first, second)
     return list(only_first), list(only_second), list(both)

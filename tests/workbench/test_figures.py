@@ -76,6 +76,14 @@ def test_the_figures_only_one_of_two_answers_states_are_told_apart_from_those_bo
     # the sign is the words' business: a fall of 4.5% and a change of -4,5 % state one figure
     assert unshared("The price falls by about 4.5%.", "Variation du prix : −4,5 %.") == ([], [], ["4.5%"])
     assert unshared("Change: -4.5%.", "Change: -4.6%.") == (["-4.5%"], ["-4.6%"], [])
+    # rounded to fewer decimals, however small the figure: 1.85% and 1,9 % (2.7% apart) are one
+    assert unshared("NIM fell to 1.85%.", "La MNI tombe à 1,9 %.") == ([], [], ["1.85%"])
+    assert unshared("A rate of 4.75%.", "Un taux de 4,8 %.") == ([], [], ["4.75%"])
+    assert unshared("A rate of 4.75%.", "Un taux de 4,5 %.") == (["4.75%"], ["4,5 %"], [])
+    assert unshared("Inflation of 2%.", "Inflation of 2.4%.") == (["2%"], ["2.4%"], [])  # a whole number is its own
+    # a year is no figure rounded: 2024 and 2025 are 0.05% apart
+    assert unshared("A default rate of 2.4% in 2025.", "Un taux de défaut de 2,4 % en 2024.") == (
+        ["2025"], ["2024"], ["2.4%"])
     # a numbered list's markers are not figures; each figure is listed once
     assert unshared("1. Growth of 3%\n2. Growth of 3%\n3) Risk", "Growth: 3 %.") == ([], [], ["3%"])
     assert unshared("Duration measures rate sensitivity.", "No figure here.") == ([], [], [])
