@@ -30,6 +30,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -275,13 +276,13 @@ def answer_figures(text: str) -> list[str]:
 class _Said(NamedTuple):
     """What an answer's figures state, to look another answer's figures up in."""
 
-    values: list[float]  # every value they can stand for, without its sign, sorted
+    values: list[float]  # every value they can stand for, without its sign, each once, sorted
     days: frozenset[float]  # the days its dates fall on, without their years
     bare_days: frozenset[float]  # those of its days written without their years
 
 
 def _said(placed: tuple[tuple[Figure, int, int], ...]) -> _Said:
-    return _Said(sorted(abs(v) for f, _, _ in placed for v in (*f.values, *f.also)),
+    return _Said(sorted({abs(v) for f, _, _ in placed for v in (*f.values, *f.also)}),
                  frozenset(d for f, _, _ in placed for d in f.days),
                  frozenset(d for f, _, _ in placed if f.yearless for d in f.days))
 
@@ -299,30 +300,39 @@ def _stated_in(f: Figure, said: _Said) -> bool:
     rounding = 0.0 if f.exact else ROUNDING
     for v in map(abs, f.values):
         reach = rounding * abs(v) / (1 - rounding) + 1e-9 * abs(v) + 1e-12
-        if rounding:  # two figures written with decimals may be one rounded to fewer: up to half a unit of 0.1
-            reach = max(reach, _HALF_TENTH)
         start = bisect.bisect_left(values, v - reach)
         for w in values[start:bisect.bisect_right(values, v + reach)]:
-            if (same_figure(v, w, rounding) and not _years_apart(v, w)) or (
-                    rounding and v == abs(f.stated) and _rounded_to_fewer(v, w)):  # as written, not 2% read 0.02
+            if same_figure(v, w, rounding) and not _years_apart(v, w):
                 return True
-    return False
-
-
-_HALF_TENTH = 0.05 + 1e-9
+    return bool(rounding) and _rounded_to_fewer(abs(f.stated), values)  # as written: not 2% read as 0.02
 
 
 def _decimals(x: float) -> int:
-    """The decimals a value is written with (1.85: 2; 1.9: 1; 15.0: 0), up to 6."""
+    """The decimals a value is written with (1.85: 2; 1.9: 1; 15.0: 0), up to 6 (7: more)."""
     return next((d for d in range(7) if math.isclose(round(x, d), x, rel_tol=1e-9, abs_tol=1e-12)), 7)
 
 
-def _rounded_to_fewer(v: float, w: float) -> bool:
-    """Whether two values written with decimals are one figure, the less precise the other rounded
-    (half up or half to even): 1.85 and 1.9 (or 1.8), 4.75 and 4.8; not 2.4 and 2 (a whole number
-    is a figure of its own), nor 4.5 and 4.75."""
-    decimals = min(_decimals(v), _decimals(w))
-    return 1 <= decimals <= 6 and abs(v - w) <= 0.5 * 10 ** -decimals + 1e-9 * max(v, w)
+def _among_values(x: float, values: list[float]) -> bool:
+    """Whether `x` is one of the sorted `values`, but for float noise."""
+    at = bisect.bisect_left(values, x - 1e-9 * x - 1e-12)
+    return at < len(values) and values[at] <= x + 1e-9 * x + 1e-12
+
+
+def _rounded_to_fewer(v: float, values: list[float]) -> bool:
+    """Whether `v`, written with decimals, and one of the other answer's `values` written with
+    decimals too are one figure, the less precise the other rounded (half up or half to even):
+    1.85 and 1.9 (or 1.8), 4.75 and 4.8; not 4.5 and 4.75, nor 2.4 and 2 (a whole number is a
+    figure of its own). Each look-up is a bisection: no answer's figures are read pairwise."""
+    written = _decimals(v)
+    if not 1 <= written <= 6:
+        return False
+    half = 0.5 * 10 ** -written  # a value more precise than v that rounds to it lies within half a unit of v's
+    start = bisect.bisect_left(values, v - half - 1e-9 * v)
+    if any(not w.is_integer() for w in values[start:bisect.bisect_right(values, v + half + 1e-9 * v)]):
+        return True
+    exact = Decimal(repr(v))
+    return any(_among_values(float(exact.quantize(Decimal(10) ** -fewer, rounding=way)), values)
+               for fewer in range(1, written) for way in (ROUND_HALF_UP, ROUND_HALF_EVEN))
 
 
 def _years_apart(v: float, w: float) -> bool:
