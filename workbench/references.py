@@ -7,8 +7,9 @@ these do.
 A name is one however it is written: "Article 8", "article 8", "art. 8" and "l'article 8" are one,
 "Articles 8 and 9" are two, "L.561-15" and "L 561-15" one, "fonds propres de catégorie 1" and
 "Tier 1 capital" one, "DSP 2", "PSD 2" and "PSD2" one, "Regulation (EU) No 575/2013" and
-"575/2013" one; "Stages 1–3" and "Stages 1, 2 and 3" are the same three. COVID-19 is a name with a
-number, no rule: not cited.
+"575/2013" one; "Stages 1–3" and "Stages 1, 2 and 3" are the same three; the paragraph of an
+article just cited is part of it ("l'article 4, paragraphe 1" cites Article 4). COVID-19 is a name
+with a number, no rule: not cited.
 """
 
 from __future__ import annotations
@@ -30,8 +31,11 @@ _WORDS = {
     "categories": "tier", "catégorie": "tier", "catégories": "tier", "stage": "stage", "stages": "stage",
     "stade": "stage", "stades": "stage",
     "pillar": "pillar", "pillars": "pillar", "pilier": "pillar", "piliers": "pillar", "level": "level",
-    "niveau": "level", "dsp": "psd", "opcvm": "ucits",
+    "niveau": "level", "dsp": "psd", "opcvm": "ucits", "principle": "principle", "principles": "principle",
+    "principe": "principle", "principes": "principle", "schedule": "schedule", "schedules": "schedule",
 }
+# a paragraph or a point of the article just cited, its part: "l'article 4, paragraphe 1, point 39"
+_PART_OF = re.compile(r"^,?\s{0,2}$")
 _WORD_NUMBERS = re.compile(r"^(?P<word>\D+?)\s+(?P<numbers>\d.*)$")
 _NUMBER = re.compile(r"\d+")
 _JOINED = re.compile(r"^(" + JOINED_STANDARDS + r")(\d)")
@@ -61,6 +65,10 @@ def _keys(written: str) -> list[str]:
 
 
 
+_ARTICLES = {"article", "articles", "art."}
+_PARTS = {"paragraph", "paragraphs", "paragraphe", "paragraphes", "alinéa", "alinéas"}
+
+
 def _as_cased(word: str, like: str) -> str:
     """`word` with the first letter's case of `like` ("article", "Articles": "Article")."""
     return word[:1].upper() + word[1:] if like[:1].isupper() else word
@@ -71,9 +79,14 @@ def _placed(text: str) -> tuple[tuple[str, str, int, int], ...]:
     """(key, as written, start, end) of each name `text` cites, in order; "Articles 8 and 9" gives
     two keys, each placed over the whole of it."""
     out = []
+    article_end = -1
     for written, start, end in named(text):
         if written.lower() == "covid-19":
             continue  # a name with a number, but no rule, standard or class
+        if written.split()[0].lower() in _PARTS and article_end >= 0 and _PART_OF.match(text[article_end:start]):
+            article_end = end  # "l'article 4, paragraphe 1": the article's paragraph, no name of its own
+            continue
+        article_end = end if written.split()[0].lower() in _ARTICLES else -1
         keys = _keys(written)
         word = written.split()[0]
         for key in keys:

@@ -32,6 +32,11 @@ def test_each_name_is_cited_once_as_first_written_in_order():
     ("Regulation (EU) No 575/2013", "le règlement n° 575/2013"),
     ("FATF Recommendation 16", "la Recommandation 16 du GAFI"),
     ("a Stage 2 loan", "un prêt en stade 2"),
+    # what the fourth set taught: a principle, a schedule, a paragraph numbered in parts, an article's paragraph
+    ("Principle 7 of BCBS 239", "le principe 7 de BCBS 239"),
+    ("Schedule 2 of the regulations", "Schedule 2"),
+    ("IFRS 9 paragraph 5.5.3", "le paragraphe 5.5.3 d'IFRS 9"),
+    ("Article 6(1) GDPR", "l'article 6, paragraphe 1, du RGPD"),
 ])
 def test_one_name_written_two_ways_is_cited_by_both(first, second):
     only_first, only_second, both = uncited(first, second)
@@ -84,3 +89,11 @@ def test_a_french_stage_is_a_name_only_with_its_number():
 
     assert [f.text for f in distinct_figures("À ce stade, 2 dossiers restent ouverts.")] == ["2"]
     assert [f.text for f in distinct_figures("Les stades 1 et 2 couvrent 95 % du portefeuille.")] == ["95 %"]
+
+
+def test_an_articles_paragraph_is_part_of_it_and_a_lower_case_schedule_is_no_name():
+    assert cited("l'article 4, paragraphe 1, point 39, du CRR") == ["article 4"]
+    assert cited("Le paragraphe 3 de la politique interne.") == ["paragraphe 3"]  # no article before it
+    assert cited("We schedule 3 calls with the client.") == []
+    assert uncited("Principle 7 of BCBS 239.", "Principle 6 of BCBS 239.") == (["Principle 7"], ["Principle 6"],
+                                                                                 ["BCBS 239"])
