@@ -44,7 +44,7 @@ FUNCTION_WORDS = {
 # one-word answers and questions that are one language's only: "Non." to an English question is an
 # answer in French, "Pourquoi ?" a question in French
 ONE_WORD = {"en": {"yes", "no", "nope", "yeah", "yep", "thanks", "sure", "certainly", "indeed", "absolutely", "exactly",
-                   "agreed", "why", "how", "what", "which", "who", "when", "where"},
+                   "agreed", "noted", "understood", "done", "why", "how", "what", "which", "who", "when", "where"},
             "fr": {"oui", "non", "si", "merci", "d'accord", "d’accord", "absolument", "exactement", "effectivement",
                    "évidemment", "certainement", "volontiers", "entendu", "pourquoi", "combien", "quoi", "quand",
                    "où"}}
