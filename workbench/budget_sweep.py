@@ -154,10 +154,10 @@ def read_sweep(path: Path | str) -> tuple[list[dict[str, Any]], list[int]]:
     rows = read_saved(path, SWEEP_REQUIRED, "FR/EN", "answers", _SWEEP_NUMBERS)
     header = rows[0]
     if "language" not in header and "lang" not in header:
-        raise ValueError("it lacks the column language: open a CSV downloaded from the FR/EN tab")
+        raise ValueError("it lacks the column language: open a CSV or Excel workbook downloaded from the FR/EN tab")
     budgets = sorted(int(c[1:]) for c in header if c.startswith("≤") and c[1:].isdigit())
     if not budgets:
-        raise ValueError("it names no budget (its table's ≤N columns): open a sweep's CSV, not an inspection's")
+        raise ValueError("it names no budget (its table's ≤N columns): open a sweep's file, not an inspection's")
     needs = []
     for line, row in enumerate(rows, 2):  # row 1 is the header
         if not row.get("probe"):

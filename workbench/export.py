@@ -137,7 +137,7 @@ def read_saved(path, required: list[str], tab: str, unit: str, numbers: Iterable
     missing = [c for c in required if c not in rows[0]]
     if missing:
         raise ValueError(f"it lacks the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}: "
-                         f"open a CSV downloaded from the {tab} tab")
+                         f"open a CSV or Excel workbook downloaded from the {tab} tab")
     return rows
 
 

@@ -330,3 +330,11 @@ def test_a_file_that_is_not_an_inspection_gets_an_error_that_says_why(tmp_path):
     (tmp_path / "binary.csv").write_bytes(b"probe,question\np1,\x00\xff\n")
     with pytest.raises(ValueError, match="not text"):
         read_inspection(tmp_path / "binary.csv")
+    # a workbook that is not one: an experiments workbook, or a CSV given a workbook's name
+    write_table([{"id": "q1", "query": "What is a bond?"}], tmp_path / "questions.xlsx", "experiments")
+    with pytest.raises(ValueError, match=re.escape("lacks the columns probe, type, engine, strategy, question, "
+                                                   "question_lang, answer_lang, finish_reason, error: open a CSV or "
+                                                   "Excel workbook downloaded from the FR/EN tab")):
+        read_inspection(tmp_path / "questions.xlsx")
+    with pytest.raises(ValueError, match="not an Excel workbook"):
+        read_inspection(write_text_csv(tmp_path / "renamed.xlsx", f"{header}\n"))

@@ -149,8 +149,8 @@ def test_the_jsonl_of_a_run_is_read_as_it_is_and_saved_once(tmp_path, ran):
     ('{"id": "q1", "query": "What is an ETF?"}\n', "questions.jsonl",
      "it holds questions, not answers: give it as the experiments of a run to ask them"),
     ("[1, 2]\nnot json\n", "junk.jsonl", "it holds no comparison"),
-    ("experiment_id,system,query\ne1,A,What?\n", "short.csv", "it lacks the column response: open a CSV downloaded "
-                                                              "from the Compare tab's Batch tab"),
+    ("experiment_id,system,query\ne1,A,What?\n", "short.csv", "it lacks the column response: open a CSV or Excel "
+                                                              "workbook downloaded from the Compare tab's Batch tab"),
     ("experiment_id,system,query,response\ne1,C,What?,x\n", "c.csv", "row 2: system is 'C', not A or B"),
     ("experiment_id,system,query,response,latency_ms\ne1,A,What?,x,fast\n", "n.csv",
      "row 2: latency_ms is 'fast', not a number"),
