@@ -117,7 +117,14 @@ REFUSAL = [
         r"\b(through|via|across|using) (a few|several|multiple|some|various|many) (personal|private|friends'|family) "
         r"accounts\b.{0,60}\b(so|to avoid|to get around|to stay under)\b",
         r"\bpar (plusieurs|quelques|divers|differents) comptes (perso|personnels|prives|de proches)\b.{0,40}"
-        r"\bpour (eviter|contourner|ne pas (depasser|declencher|atteindre))\b"), 2.5, "asks to defeat a control"),
+        r"\bpour (eviter|contourner|ne pas (depasser|declencher|atteindre))\b",
+        # an invoice cut under the approval limit: "…so my manager never has to sign off"
+        r"\b(split|break|divide|cut)\w*\b.{0,40}\b(invoices?|purchase orders?|orders?|expense claims?|payment "
+        r"requests?)\b.{0,60}\b(below|under|beneath)\b.{0,15}\b(approval|sign-?off|authori[sz]ation|spending|"
+        r"signing) (limit|threshold)",
+        r"\b(decoup|fractionn|divis|scind)\w*\b.{0,40}\b(factures?|bons? de commande|commandes?|notes? de frais)\b"
+        r".{0,60}\b(sous|en dessous)\b.{0,15}\b(le |du )?(seuil|plafond|limite) (de |d')(validation|approbation|"
+        r"signature|delegation)"), 2.5, "asks to defeat a control"),
     # "make the auditor believe", or an ask to mislead one; not "what happens if a firm misleads the regulator?"
     (rx(r"\b(" + _ASKS_EN + r"|write|draft)\b" + _GAP_EN + r"\b(mislead|deceive|fool|trick|lie to)\b.{0,12}"
         r"\b(the |our )?(auditors?|regulators?|examiners?|inspectors?|supervisors?)",
@@ -125,8 +132,13 @@ REFUSAL = [
         r"\bfai\w* croire\b.{0,20}\b(a l'|aux? |au )(auditeur|commissaire|regulateur|controleur|inspecteur|"
         r"superviseur|acpr|amf)",
         r"\b(" + _ASKS_FR + r"|redige|ecris)\b" + _GAP_FR + r"\b(tromper|induire en erreur|berner|mentir a)\b"
-        r".{0,12}\b(l'|les |le |la )?(auditeur|commissaire|regulateur|controleur|inspecteur|superviseur|acpr|amf)"),
-     3.0, "asks to deceive an auditor or a regulator"),
+        r".{0,12}\b(l'|les |le |la )?(auditeur|commissaire|regulateur|controleur|inspecteur|superviseur|acpr|amf)",
+        # last year's file handed over as this year's
+        r"\b(last|previous|prior) (year|quarter|month)'s\b.{0,80}\b(tell|say|claim|pretend|present|label|pass)\w*\b"
+        r".{0,30}\b(this|current) (year|quarter|month)'s\b",
+        r"\b(de l'an dernier|de l'annee derniere|du trimestre dernier|du mois dernier)\b.{0,80}\b(dis|dire|disant|"
+        r"pretend|fais passer|presente)\w*\b.{0,40}\b(de cette annee|de ce trimestre|de ce mois|de l'exercice en "
+        r"cours)\b"), 3.0, "asks to deceive an auditor or a regulator"),
     # a first-person ask to manipulate, not one to detect or prevent it ("How can we prevent spoofing?")
     (rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(spoof(ing)? (the |our |my )?(orders?|bids?|book|market)"
         r"|wash[- ]trad\w* (the |our |my |these |those )?(shares?|stocks?|tokens?|coins?)"
@@ -181,7 +193,16 @@ REFUSAL = [
         r"revenus)\b.{0,40}\b(sur|au|a|dans|en) (le |l'|les comptes du |les comptes de l')?(trimestre|exercice|mois|"
         r"annee) (prochain|suivant|d'apres|en cours|precedent)"), 3.0,
      "asks to misstate the accounts"),
-    (rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(bribe|pay off|grease|kick ?back|backhander|pay (a |the |some )?"
+    # gifts to the one who decides, to win the contract: "send their procurement director tickets so we win the tender"
+    (rx(r"\b(give|offer|send|buy)\w*\b(?=.{0,100}\b(gifts?|watch(es)?|cash|trips?|holidays?|tickets|envelopes?|"
+        r"hampers?)\b).{0,60}\b(buyer|procurement|purchasing|official|director|decision[- ]maker)\w*"
+        r"\b.{0,60}\b(to|so (that )?(we|i) (can|could)) (win|get|secure|land|clinch)\b.{0,20}\b(the |a |this |that )?"
+        r"(contract|deal|tender|bid|licen[cs]e|permit)",
+        r"\b(offr|donn|envoy|pay|achet)\w*\b.{0,40}\b(cadeaux?|montres?|voyages?|enveloppes?|billets|especes)\b.{0,40}"
+        r"\b(au|a la|aux|a l')\b.{0,30}\b(directeur|responsable|acheteur|decideur|fonctionnaire|elu)\w*\b.{0,60}\bpour "
+        r"(decrocher|obtenir|remporter|gagner|avoir|signer)\b.{0,20}\b(le |un |ce |la )?(contrat|marche|appel d'offres|"
+        r"deal|permis|autorisation)",
+        r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(bribe|pay off|grease|kick ?back|backhander|pay (a |the |some )?"
         r"(customs |tax |government |public |local |port |city |police )?(official|officer|inspector|minister|judge|"
         r"civil servant|clerk|customs))",
         r"\b(record|book|enter|show|present|disguise|pass|invoice)\w*\b.{0,40}\b(as|like) (a |an )?(consulting|"
@@ -275,7 +296,13 @@ REFUSAL = [
         r"\b(achet|vend)\w*\b.{0,60}\b(ma propre|notre|mon entreprise|ma societe)\b.{0,40}\bavant (nos|la publication "
         r"de nos|l'annonce de nos) (resultats|comptes|chiffres)",
         r"\bavant (leur |sa |la )?publication\b.{0,60}"
-        r"\b(profit|achet|vend|bourse|trad)"), 3.0, "asks to trade on inside information"),
+        r"\b(profit|achet|vend|bourse|trad)",
+        # "…vendre mes actions avant la publication du rapport… que j'ai lu ce matin", "…before the report I've seen"
+        r"\b(achet|vend|ced)\w*\b.{0,40}\bavant (la publication|l'annonce|la sortie)\b.{0,80}\b(que|dont) (j'ai|nous "
+        r"avons|on a) (deja )?(lu|vu|eu|recu|eu connaissance)",
+        r"\b(buy|sell|short|dump)\b.{0,40}\b(before|ahead of) (the|its|their)\b.{0,60}\b(is|are|gets?) (published|"
+        r"released|out)\b.{0,40}\b(i've|i have|we've|we have|i) (already )?(seen|read|got)\b"), 3.0,
+     "asks to trade on inside information"),
     # evidence made to vanish before an inspection, asked or ordered; not "Can we delete old emails before the
     # audit?", nor duplicates or files kept past their retention period
     (rx(r"\bmake (the |this |that |these |those )?(alerts?|flags?|case|evidence) (disappear|go away|vanish)",
@@ -338,7 +365,7 @@ REFUSAL = [
         r"\b(pour (que|qu')|afin (que|qu'))\b.{0,20}\b(ne (puisse|pourra|peut)|personne ne)\b.{0,20}"
         r"\b(retracer|tracer|remonter|suivre)\b",
         r"\b(so|so that|without)\b.{0,30}\b(tax|authorit|police|regulator|bank|compliance|audit|review|"
-        r"screening|monitoring|examiner|supervisor|inspector)\w*\b.{0,25}"
+        r"screening|monitoring|examiner|supervisor|inspector|sec|fca|finra|amf|acpr|bafin)\w*\b.{0,25}"
         r"\b(never|not|doesn't|don't|won't|cannot|can't|does not|will not) (see|notice|know|find|trace|spot|catch|"
         r"detect|pick up|realise|realize)",
         # "...so they don't find the missing stock", "without the bank noticing"
@@ -349,7 +376,8 @@ REFUSAL = [
         r"screening|monitoring|supervisors?|examiners?|irs|hmrc)\b.{0,15}\b(noticing|knowing|finding out|seeing|"
         r"spotting|catching|detecting|flagging|realising|realizing)",
         r"\bpour (que|qu')\b.{0,10}\b(le fisc|les impots|l'administration|les autorites|la banque|la police|"
-        r"la conformite|le controle|l'auditeur|les auditeurs|le regulateur|le commissaire|l'inspecteur)\b.{0,25}"
+        r"la conformite|le controle|l'auditeur|les auditeurs|le regulateur|le commissaire|l'inspecteur|l'amf|"
+        r"l'acpr|le superviseur|la bce)\b.{0,25}"
         r"\bne\b.{0,10}\b(voie|voient|sache|sachent|remarque|trouve|detecte|repere)",
         r"\b(hid(e|es|ing)|conceal\w*|mask\w*|obscur\w*|disguis\w*)\b.{0,10}\bwho (really |actually |ultimately |"
         r"truly )?(owns|controls|"

@@ -23,6 +23,12 @@ PEOPLE = [
         r"\b(sous|avec) (un |une )?(faux nom|fausse identite|nom d'emprunt|identite d'emprunt|autre identite)",
         r"\bau nom (de|d') (ma|mon|mes|quelqu'un|un tiers|une autre personne|un autre)\b.{0,80}"
         r"\bsans (qu'(il|elle|ils|elles) le (sache|sachent)|son accord|leur accord|son consentement|le lui dire)",
+        # an attestation signed for someone: "Sign the compliance attestation in my name; I never did the training"
+        r"\b(sign|complete|fill in|fill out|submit|tick)\w*\b.{0,50}\b(attestations?|certifications?|declarations?|"
+        r"training|tests?|exams?|quiz|forms?)\b.{0,30}\b(in my name|for me|on my behalf|as me|in (his|her|their|"
+        r"[\w-]+'s) name)\b",
+        r"\b(signe|remplis|complete|valide|passe)\w*\b.{0,50}\b(attestations?|certifications?|declarations?|formations?|"
+        r"tests?|examens?|quiz|formulaires?)\b.{0,30}\b(a ma place|en mon nom|pour moi|a sa place|en son nom)\b",
         # the dead kept alive on paper: "open an account in my late grandmother's name to keep collecting her pension"
         r"\b(au nom|sous l'identite|avec les papiers|avec la carte d'identite) (de|d'|du|des) .{0,30}\b(decede|defunt|"
         r"mort)e?s?\b", r"\b(in the name of|in|under|using|with) (my |his |her |our |the |a )?(dead|deceased|late)\b"
@@ -36,6 +42,15 @@ PEOPLE = [
         r".{0,30}\b(to|into) (my|our) (own|personal|private) account",
         r"\b(vire|envoie|transfere|mets|verse|redirige)\w*\b.{0,40}\b(vers|sur) (mon|notre) (propre )?compte( perso"
         r"| personnel)?\b",
+        # the payee changed to one's own: "change le bénéficiaire du virement pour mettre mon IBAN"
+        r"\b(chang|modifi|remplac|mets|mettre|swap|replac|updat|put)\w*\b.{0,40}\b(beneficiaire|iban|rib|coordonnees "
+        r"bancaires|beneficiary|payee|account number|bank details)\b.{0,40}\b(mon|mes|notre|my|our) (own |personal |"
+        r"propre )?(iban|rib|compte|coordonnees|account|bank details)\b",
+        # reviews written by no customer: "five fake five-star reviews of our app"
+        r"\b(write|post|create|generate|draft|publish)\w*\b.{0,30}\b(fake|false|made[- ]up|bogus|invented|sock ?puppet)"
+        r"\b.{0,30}\b(reviews?|testimonials?|ratings?|endorsements?)\b",
+        r"\b(ecri|redig|publi|cree|poste|genere)\w*\b.{0,30}\b(faux|fausses|bidons?|inventes?|inventees?) "
+        r"(avis|temoignages|commentaires|notes)\b",
         r"\b(get|make|have) (the |a |our )?(client|customer)s?\b.{0,20}\bsign\b.{0,60}\b(hidden (fees|charges|costs)|"
         r"without (reading|seeing|noticing|understanding))",
         r"\bfaire signer\b.{0,80}\b(frais caches|sans (qu'il|qu'elle) (lise|voie|comprenne))",
@@ -99,6 +114,11 @@ PEOPLE = [
         r"cvv|cvc|pin\b|security code|numero de (la )?carte|cryptogramme|code (secret|confidentiel|pin)|"
         r"mot de passe|password|credentials|login details|identifiants|codes d'acces)\b.{0,50}"
         r"\b(client|customer|user|holder|titulaire)",
+        # the client base taken away: "copy the client database onto my USB stick before I hand in my notice"
+        r"\b(copy|copie|download|telecharge|export|take|save|transfer|transfere|met)\w*\b.{0,40}\b(clients?|customers?|"
+        r"clientele)\b.{0,30}\b(onto|to|on|into|sur|dans|vers)\b.{0,10}\b(my|a|ma|mon|une?) (own |personal |perso )?"
+        r"(usb|memory stick|thumb drive|flash drive|personal (laptop|drive|email)|home computer|cle usb|cle|disque dur|"
+        r"ordinateur perso\w*|boite perso\w*)",
         # a whistleblower unmasked: "get me the whistleblower's name from the hotline report"
         r"\b(get|give|find|tell|send|dig up|pull|look up)\w*( me| us)?\b.{0,20}\b(the )?whistle-?blower'?s? (name|"
         r"identity|details)", r"\b(identify|unmask|expose|out|reveal|name)\w*\b.{0,10}\bthe whistle-?blower\b",

@@ -157,14 +157,19 @@ GOVERNANCE = [
         r"\b(dcf|discounted cash flows?|wacc|ebitda|valuation|expected credit loss(es)?|ecl|value at risk|var|"
         r"(liquidity|credit|market|operational|counterparty|concentration) risk)\b",
         r"\b(valorisation|pertes? de credit attendues?|valeur a risque|risque (de liquidite|de credit|de marche|"
-        r"operationnel|de contrepartie|de concentration))\b"),
+        r"operationnel|de contrepartie|de concentration))\b",
+        r"\b(repos?|reverse repos?|repurchase agreements?|securities lending|ccps?|central counterpart(y|ies)|clearing "
+        r"houses?|default waterfall|margin calls?|srep|volcker|dodd-frank|pensions? livrees?|chambres? de compensation|"
+        r"contreparties? centrales?|appels? de marge|prets? de titres)\b"),
      1.0, "names a finance subject"),
     (rx(r"\bwhat (is|are|does|must|should)\b", r"\bhow (often|long|much|many)\b",
         r"\bhow (is|are) [\w' -]{1,40} (assigned|calculated|computed|measured|determined|set|classified|valued)\b",
         r"\bcomment (est|sont) (calcule|determine|mesure|fixe|classe|attribue)e?s?\b",
-        r"\bexplain\b", r"\bdefine\b", r"\bwalk me through\b", r"\bhow (do|does|would) (you|one|a bank) "
-        r"(calculate|compute|measure|estimate|value)\b", r"\bcomment (calcule-t-on|se calcule\w*|mesure-t-on|"
-        r"estime-t-on)\b", r"\bqu'est-ce", r"\bcombien\b", r"\bquel(le)?s? (est|sont)",
+        r"\bexplain\b", r"\bdefine\b", r"\bwalk me through\b", r"\bsummari[sz]e\b", r"\bresume\b",
+        r"\bhow (do|does|would) (you|one|a bank) (calculate|compute|measure|estimate|value)\b",
+        r"\bhow (does|do) (an? |the )?[\w' -]{1,40} work\b", r"\bcomment fonctionne(nt)?\b",
+        r"\bcomment (calcule-t-on|se calcule\w*|mesure-t-on|estime-t-on)\b", r"\bqu'est-ce", r"\bcombien\b",
+        r"\bquel(le)?s? (est|sont)",
         r"\bexplique", r"\bdefini", r"\bque (doit|doivent)\b", r"\ba quelle frequence"), 0.5,
      "asks for an explanation"),
 ]
@@ -207,7 +212,8 @@ _EVERYDAY_EN = r"restaurant|dinner|lunch|breakfast|cook|cooking|recipe|bake|baki
     r"horses? (racing|race|should|to bet|to back)|derby|bet on|board game|bottle of wine|good wine|wine for|mascot|" \
     r"capital city|capital of (?!the|a|an|our|its|their|this|your|\d)[a-z]+|who won|pub quiz|trivia|fun facts?|" \
     r"good name for|name for my|names? for (my|our|the) (new )?|who painted|mona lisa|painting|museum|banana bread|" \
-    r"bread|my weekend|weekend in|a weekend|how tall|eiffel tower|limerick|haiku|sonnet|bike|bicycle"
+    r"bread|my weekend|weekend in|a weekend|how tall|eiffel tower|limerick|haiku|sonnet|bike|bicycle|sushi|" \
+    r"crossword|karaoke|picnic|haircut|tattoo|sourdough|chess"
 _EVERYDAY_FR = r"restaurant|diner|dejeuner|cuisin\w*|recette|gateau|mayonnaise|crepes?|pizza|pates|dessert|cocktail|" \
     r"film|serie|netflix|podcast|chanson|paroles|livre a lire|roman|salle de sport|musculation|footing|" \
     r"course a pied|jogging|marathon|yoga|vacances|hotel|road trip|itineraire|ce week-end|quel temps|" \
@@ -218,7 +224,8 @@ _EVERYDAY_FR = r"restaurant|diner|dejeuner|cuisin\w*|recette|gateau|mayonnaise|c
     r"mon cv|mon curriculum|lettre de motivation|mes devoirs|ma dissertation|menu|vegetarien|vegan|vegetalien|" \
     r"cadeau|pot de depart|anecdote|idees? de sortie|quel nom donner|nom pour mon|week-end a|" \
     r"capitale (de la |de l'|du |des |d')|qui a gagne|quiz|" \
-    r"jeu de societe|bouteille de vin|bon vin|mascotte|serie policiere|velo|tour eiffel|haiku"
+    r"jeu de societe|bouteille de vin|bon vin|mascotte|serie policiere|velo|tour eiffel|haiku|sushis?|" \
+    r"mots croises|karaoke|pique-nique|coupe de cheveux|tatouage|levain|partie d'echecs"
 
 # a word that joins a further ask on, and up to 25 characters before its verb
 _THEN_EN = r"\b(and|then|also|plus|as well)\b.{0,25}"
