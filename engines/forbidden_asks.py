@@ -7,25 +7,15 @@ fraud scheme, manipulate a market, trade on inside information, hide assets, tak
 leak data, cheat a customer, destroy evidence, override the risk judgement, get away with it — each
 a (pattern, weight, reason) over folded text; those that wrong a person (impersonate, cheat a
 customer, take money that is not theirs, take over an account, leak data, read private messages)
-are in engines.forbidden_people.
+are in engines.forbidden_people, those on a market (manipulate it, trade on inside information) in
+engines.forbidden_markets.
 """
 
 from __future__ import annotations
 
+from engines.forbidden_markets import INSIDE_INFORMATION, MANIPULATION
 from engines.forbidden_people import PEOPLE
-from engines.patterns import rx
-
-# a first-person ask to do something ("how can I", "help me", "je veux")
-_ASKS_EN = r"how (do|can|could|should) (i|we)|how to|help (me|us)|show (me|us)|teach me|(best |a |another )?ways? to|" \
-          r"(a |the )?(method|trick|tips?) (to|for)|tell me how|i want to|we want to|i need to|we need to|" \
-          r"i have to|we have to|let's|is there (a|any) way to|any way to"
-_ASKS_FR = r"comment|aide[- ]moi|aidez[- ]nous|je veux|on veut|je dois|on doit|(un|le) moyen (de|d')|" \
-           r"(une|la|des) (meilleure |bonne |plus simple |plus sure )?(methode|technique|astuce|facon|maniere|" \
-           r"combine)s? (pour|de|d')"
-# up to 40 characters that hold no verb of one who detects, prevents or reports a wrong
-_GAP_EN = r"(?:(?!\b(?:detect|prevent|spot|identif|monitor|report|flag|investigat|recogni|surveil|catch|stop|avoid|" \
-          r"combat|fight|tackle|deter|mitigat|escalat|explain)).){0,40}"
-_GAP_FR = r"(?:(?!\b(?:detect|preven|repere|identifi|surveill|signal|lutt|empech|evit|combat|declar|explique)).){0,40}"
+from engines.patterns import ASKS_EN, ASKS_FR, GAP_EN, GAP_FR, rx
 
 # (pattern, weight, reason) — patterns see folded text.
 REFUSAL = [
@@ -37,7 +27,7 @@ REFUSAL = [
         r"\b(argent|fonds|gains) (de la drogue|illegaux|voles|du trafic)",
         r"\bpasser pour (des|un|une) (honoraires|revenus|facture)",
         # "a plan to layer €300k through three exchanges"
-        r"\b(" + _ASKS_EN + r"|plan to|give me|show me)\b.{0,40}\blayer(ing)?\b.{0,30}(\d|€|\$|£|money|funds|cash|"
+        r"\b(" + ASKS_EN + r"|plan to|give me|show me)\b.{0,40}\blayer(ing)?\b.{0,30}(\d|€|\$|£|money|funds|cash|"
         r"proceeds)",
         # a payment presented as what it is not: "…as a loan repayment, even though there was never a loan"
         r"\b(as|comme) (a |an |un |une )?[\w' ,-]{0,30}\b(even though|although|alors qu'|bien qu')\s?(there (was|is) "
@@ -49,19 +39,19 @@ REFUSAL = [
         r"\b(ne (le )?declare pas|sans (etre )?declar|eviter (la|une) declaration)",
         # "Explique-moi comment faire passer du liquide sans le déclarer"; not "Peut-on transporter 5 000 € sans
         # les déclarer ?", a question on the rule
-        r"\b(" + _ASKS_FR + r")\b.{0,80}\bsans (le |les |la |l')?(declarer|signaler)",
-        r"\b(" + _ASKS_EN + r")\b.{0,80}\bwithout (declaring|reporting) (it|them|the cash|the money|the funds)"), 2.5,
+        r"\b(" + ASKS_FR + r")\b.{0,80}\bsans (le |les |la |l')?(declarer|signaler)",
+        r"\b(" + ASKS_EN + r")\b.{0,80}\bwithout (declaring|reporting) (it|them|the cash|the money|the funds)"), 2.5,
         "asks how to avoid reporting (structuring)"),
     (rx(r"\b(evade|circumvent|get around|bypass|dodge|skirt)\b.{0,40}\b(sanction|asset freeze|embargo)",
         r"\bsanction\w*\b.{0,60}\b(without|undetected|noticing|hide)",
         r"\b(contourn|echapp|evit)\w*\b.{0,40}\b(sanction|gel des avoirs|embargo)",
         r"\bsanctionne\w*\b.{0,60}\bsans (que|etre)",
         r"\bpays sanctionne\w*\b.{0,50}\bsans"), 3.0, "asks to evade sanctions"),
-    (rx(r"\b(" + _ASKS_EN + r"|write|draft|make)\b" + _GAP_EN + r"\bbackdat",
+    (rx(r"\b(" + ASKS_EN + r"|write|draft|make)\b" + GAP_EN + r"\bbackdat",
         r"\b(i need|we need|i want|we want|get me|give me|prepare|produce|create|can you (make|write|draft|do))\b"
         r".{0,40}\bbackdated\b",
         r"\b(il me faut|il nous faut|j'ai besoin d'|fais-moi|prepare-moi|redige-moi)\b.{0,40}\bantidate",
-        r"\b(" + _ASKS_FR + r"|ecris|redige|fais)\b" + _GAP_FR + r"\bantidat",
+        r"\b(" + ASKS_FR + r"|ecris|redige|fais)\b" + GAP_FR + r"\bantidat",
         r"\b(fake|forge|falsif|fabricat|doctor|counterfeit|made[- ]up|invented|bogus|phony|phoney|sham)\w*\b.{0,40}"
         r"\b(invoice|document|statement|record|contract|payslip|receipt|id\b|passport|bill|certificate|proof|letter|"
         r"date|signature)",
@@ -106,9 +96,9 @@ REFUSAL = [
         r"\b(ne (le |la |les |l')?(voie|detecte|repere|signale|bloque)|rate|laisse passer)",
         r"\b(passer|tromper|contourner|dejouer)\w*\b.{0,15}\b(le|les|la)? ?"
         r"(controle|kyc|filtrage|verification)",
-        r"\b(" + _ASKS_EN + r")\b.{0,60}\bwithout (going through |doing |passing |any |a |the )*(kyc|id checks?|"
+        r"\b(" + ASKS_EN + r")\b.{0,60}\bwithout (going through |doing |passing |any |a |the )*(kyc|id checks?|"
         r"identity (checks?|verification)|aml checks?|verification)",
-        r"\b(" + _ASKS_FR + r")\b.{0,60}\bsans (passer par |faire |aucun |aucune )?(le |de |les )?(kyc|controle "
+        r"\b(" + ASKS_FR + r")\b.{0,60}\bsans (passer par |faire |aucun |aucune )?(le |de |les )?(kyc|controle "
         r"d'identite|verification d'identite|controles? lcb)",
         r"\bso (that )?(it|this|they|the (payment|transfer|wire)s?)\b.{0,10}\b(doesn't|does not|won't|don't|will not|"
         r"never)\b.{0,10}\b(hit|trigger|trip|breach|exceed|show up on|appear on)\b(?! (any )?false)"
@@ -126,12 +116,12 @@ REFUSAL = [
         r".{0,60}\b(sous|en dessous)\b.{0,15}\b(le |du )?(seuil|plafond|limite) (de |d')(validation|approbation|"
         r"signature|delegation)"), 2.5, "asks to defeat a control"),
     # "make the auditor believe", or an ask to mislead one; not "what happens if a firm misleads the regulator?"
-    (rx(r"\b(" + _ASKS_EN + r"|write|draft)\b" + _GAP_EN + r"\b(mislead|deceive|fool|trick|lie to)\b.{0,12}"
+    (rx(r"\b(" + ASKS_EN + r"|write|draft)\b" + GAP_EN + r"\b(mislead|deceive|fool|trick|lie to)\b.{0,12}"
         r"\b(the |our )?(auditors?|regulators?|examiners?|inspectors?|supervisors?)",
         r"\b(make|makes|making) (the |our )?(auditors?|regulators?|examiners?|inspectors?) (believe|think)",
         r"\bfai\w* croire\b.{0,20}\b(a l'|aux? |au )(auditeur|commissaire|regulateur|controleur|inspecteur|"
         r"superviseur|acpr|amf)",
-        r"\b(" + _ASKS_FR + r"|redige|ecris)\b" + _GAP_FR + r"\b(tromper|induire en erreur|berner|mentir a)\b"
+        r"\b(" + ASKS_FR + r"|redige|ecris)\b" + GAP_FR + r"\b(tromper|induire en erreur|berner|mentir a)\b"
         r".{0,12}\b(l'|les |le |la )?(auditeur|commissaire|regulateur|controleur|inspecteur|superviseur|acpr|amf)",
         # last year's file handed over as this year's
         r"\b(last|previous|prior) (year|quarter|month)'s\b.{0,80}\b(tell|say|claim|pretend|present|label|pass)\w*\b"
@@ -139,26 +129,9 @@ REFUSAL = [
         r"\b(de l'an dernier|de l'annee derniere|du trimestre dernier|du mois dernier)\b.{0,80}\b(dis|dire|disant|"
         r"pretend|fais passer|presente)\w*\b.{0,40}\b(de cette annee|de ce trimestre|de ce mois|de l'exercice en "
         r"cours)\b"), 3.0, "asks to deceive an auditor or a regulator"),
-    # a first-person ask to manipulate, not one to detect or prevent it ("How can we prevent spoofing?")
-    (rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(spoof(ing)? (the |our |my )?(orders?|bids?|book|market)"
-        r"|wash[- ]trad\w* (the |our |my |these |those )?(shares?|stocks?|tokens?|coins?)"
-        r"|pump (up |and dump )?(the |our |my )?(price|stock|shares?|token|coin)|ramp (up )?(the )?(price|stock)"
-        r"|manipulat\w* (the |a |its |their )?(share |stock |closing |market )?(price|market|stock|rate|benchmark|"
-        r"fixing|index)|corner the market|push (up )?the (share |stock )?price)",
-        r"\b(push|pump|ramp|drive|prop) (up )?(the )?(share |stock )?price (up )?\b.{0,30}"
-        r"\bbefore (i|we) (sell|dump|exit|unload)",
-        r"\b(post|spread|plant|leak|start|put out|tweet)\w*\b.{0,60}\b(rumou?rs?|comments?|posts?|messages?|tweets?|"
-        r"stor(y|ies))\b.{0,80}\bso (that )?(the )?(stock|shares?|share price|price|token|coin)s? (pops?|jumps?|"
-        r"spikes?|rises?|goes up|climbs?|rallies|moons?)",
-        r"\b(post|spread|plant|leak|tweet|announce)\w*\b.{0,80}\bso (that )?(the )?(stock|shares?|share price|price)s? "
-        r"(pops?|jumps?|spikes?|rises?|goes up|climbs?)\b.{0,20}\bbefore (i|we) (sell|dump|exit|unload)",
-        r"\b(publie|poste|fai\w* circuler|lance|repand)\w*\b.{0,60}\b(rumeurs?|commentaires?|messages?|posts?)\b"
-        r".{0,80}\bpour (que|qu') (le cours|l'action|le titre|les actions) (monte|grimpe|s'envole|bondisse)",
-        r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(manipuler (le |les |un |l')?(cours|marche|prix|indice|taux)"
-        r"|faire monter (artificiellement )?le cours|gonfler (artificiellement )?le cours|passer des ordres fictifs)"),
-     3.0, "asks to manipulate a market"),
+    MANIPULATION,  # engines.forbidden_markets
     # an ask to misstate accounts, not a question on how auditors find it
-    (rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(inflate|overstate|pad|fudge|massage|dress up|window-dress|"
+    (rx(r"\b(" + ASKS_EN + r")\b" + GAP_EN + r"\b(inflate|overstate|pad|fudge|massage|dress up|window-dress|"
         r"manipulate|bury|understate|hide) (the |our |my |its |these |this |that )?([\w-]+'s |q[1-4] |reported )?"
         r"(revenue|sales|turnover|earnings|profits?|"
         r"results|books|numbers|figures|accounts|losses|liabilities|debts?|inventory|stock|assets|receivables|"
@@ -168,7 +141,7 @@ REFUSAL = [
         r".{0,25}\b(loss|losses|drawdown|deficit|liabilit\w*|debts?|impairment|write-?downs?)\b",
         r"\b(redige|ecris|prepare|formule)\w*\b.{0,60}\b(cache|masque|dissimule|minimise)\w*\b.{0,25}"
         r"\b(pertes?|deficit|dettes?|depreciation)",
-        r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(gonfler|surevaluer|enjoliver|manipuler|minorer|"
+        r"\b(" + ASKS_FR + r")\b" + GAP_FR + r"\b(gonfler|surevaluer|enjoliver|manipuler|minorer|"
         r"sous-evaluer|cacher|dissimuler) (artificiellement )?(le |les |la |nos |notre |ses |son )?(chiffre "
         r"d'affaires|ca|resultats?|comptes|benefices?|pertes|dettes|bilan|chiffres|revenus|stocks|inventaire|"
         r"actifs|creances|marges?)",
@@ -183,12 +156,12 @@ REFUSAL = [
         r"valeurs? liquidatives?)\b.{0,60}\bpour (battre|surperformer|faire mieux que|que (le fonds|nous) batt)",
         # losses put in a later period, sales brought into this one: "book the trading losses in next quarter's
         # accounts"; not "what controls stop a trader from moving losses between reporting periods?"
-        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + _ASKS_EN + r") )(book|record|move|shift|push|defer|roll|park|put|"
+        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(book|record|move|shift|push|defer|roll|park|put|"
         r"carry|recogni[sz]e|pull)\b.{0,30}\b(loss|losses|costs?|expenses?|write-?downs?|impairments?|provisions?|"
         r"sales|revenues?|income|orders)\b.{0,30}\b(in|into|to|until|till|over|forward into) (the )?(next|following|"
         r"coming|a later|this|the current|previous|last) (quarter|year|month|period|accounts|books|reporting period)"
         r"('s (accounts|books|figures|results))?\b",
-        r"(^|[.;:!?]\s*|\bmerci de |\b(" + _ASKS_FR + r") )(pass|comptabilis|report|decal|repouss|gliss|enregistr|"
+        r"(^|[.;:!?]\s*|\bmerci de |\b(" + ASKS_FR + r") )(pass|comptabilis|report|decal|repouss|gliss|enregistr|"
         r"mets|mett|bascul)\w*\b.{0,30}\b(pertes?|charges?|depreciations?|provisions?|ventes|chiffre d'affaires|"
         r"revenus)\b.{0,40}\b(sur|au|a|dans|en) (le |l'|les comptes du |les comptes de l')?(trimestre|exercice|mois|"
         r"annee) (prochain|suivant|d'apres|en cours|precedent)"), 3.0,
@@ -202,35 +175,35 @@ REFUSAL = [
         r"\b(au|a la|aux|a l')\b.{0,30}\b(directeur|responsable|acheteur|decideur|fonctionnaire|elu)\w*\b.{0,60}\bpour "
         r"(decrocher|obtenir|remporter|gagner|avoir|signer)\b.{0,20}\b(le |un |ce |la )?(contrat|marche|appel d'offres|"
         r"deal|permis|autorisation)",
-        r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(bribe|pay off|grease|kick ?back|backhander|pay (a |the |some )?"
+        r"\b(" + ASKS_EN + r")\b" + GAP_EN + r"\b(bribe|pay off|grease|kick ?back|backhander|pay (a |the |some )?"
         r"(customs |tax |government |public |local |port |city |police )?(official|officer|inspector|minister|judge|"
         r"civil servant|clerk|customs))",
         r"\b(record|book|enter|show|present|disguise|pass|invoice)\w*\b.{0,40}\b(as|like) (a |an )?(consulting|"
         r"advisory|marketing|commission|service|introduction) (fee|payment|expense|invoice|cost)",
-        r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(soudoyer|corrompre|graisser la patte|verser (un |des )?"
+        r"\b(" + ASKS_FR + r")\b" + GAP_FR + r"\b(soudoyer|corrompre|graisser la patte|verser (un |des )?"
         r"pots?-de-vin|payer (un |le |les |des |l')?(douanier|fonctionnaire|agent public|agent des douanes|agents? "
         r"du fisc|inspecteur|juge|ministre|elu))",
         r"\b(comptabilis|enregistr|present|deguis|fai\w* passer|facture)\w*\b.{0,40}\b(comme|en|pour) (des |un |une )?"
         r"(honoraires|frais|commission|prestation)s? (de )?(conseil|consulting|service|marketing)"), 3.0,
      "asks to pay or hide a bribe"),
     # "tell me how to keep mine under the radar", "...sans qu'il voie que le bénéficiaire est mon associé"
-    (rx(r"\b(" + _ASKS_EN + r"|tell me how)\b.{0,60}\b(under|below) the radar\b",
-        r"\b(" + _ASKS_EN + r"|tell me how)\b.{0,60}\boff the books\b",
-        r"\b(" + _ASKS_FR + r"|dis-moi comment)\b.{0,60}\b(sous les radars|hors bilan en douce)",
-        r"\b(" + _ASKS_EN + r"|could i|can i|could we|can we)\b.{0,80}\bwithout (him|her|them|anyone|anybody|my boss|"
+    (rx(r"\b(" + ASKS_EN + r"|tell me how)\b.{0,60}\b(under|below) the radar\b",
+        r"\b(" + ASKS_EN + r"|tell me how)\b.{0,60}\boff the books\b",
+        r"\b(" + ASKS_FR + r"|dis-moi comment)\b.{0,60}\b(sous les radars|hors bilan en douce)",
+        r"\b(" + ASKS_EN + r"|could i|can i|could we|can we)\b.{0,80}\bwithout (him|her|them|anyone|anybody|my boss|"
         r"my manager) (seeing|noticing|"
         r"knowing|realising|realizing|finding out)",
-        r"\b(" + _ASKS_FR + r"|pourrais-je|puis-je|pourrions-nous|pouvons-nous)\b.{0,80}\bsans (qu'il|qu'elle|qu'ils|"
+        r"\b(" + ASKS_FR + r"|pourrais-je|puis-je|pourrions-nous|pouvons-nous)\b.{0,80}\bsans (qu'il|qu'elle|qu'ils|"
         r"qu'elles|que personne|que (le|la|les|l'|mon|ma|mes|son|sa|ses) ?[\w-]+) (ne )?(le |la |les |l')?(voie|voient|"
         r"sache|sachent|remarque|remarquent|s'en apercoive\w*|s'en rende\w* compte|detecte|repere)"), 2.5,
      "asks to keep a wrong unseen"),
-    (rx(r"\b(" + _ASKS_EN + r"|explain how)\b.{0,60}\b(receive|collect|pay|hide|channel|route|pocket)\b.{0,20}"
+    (rx(r"\b(" + ASKS_EN + r"|explain how)\b.{0,60}\b(receive|collect|pay|hide|channel|route|pocket)\b.{0,20}"
         r"\b(kickbacks?|bribes?|backhanders?|secret commissions?)",
-        r"\b(" + _ASKS_EN + r"|explain how)\b.{0,40}\b(set up|create|use|open)\b.{0,20}\bshell compan(y|ies)\b.{0,40}"
+        r"\b(" + ASKS_EN + r"|explain how)\b.{0,40}\b(set up|create|use|open)\b.{0,20}\bshell compan(y|ies)\b.{0,40}"
         r"\b(to|so)\b.{0,20}\b(hide|receive|collect|channel|launder|pocket|keep)",
-        r"\b(" + _ASKS_FR + r")\b.{0,60}\b(encaisser|verser|payer|recevoir|cacher|toucher|faire transiter)\b.{0,20}"
+        r"\b(" + ASKS_FR + r")\b.{0,60}\b(encaisser|verser|payer|recevoir|cacher|toucher|faire transiter)\b.{0,20}"
         r"\b(des |les |de )?(commissions? occultes?|retro-?commissions?|dessous-de-table|pots?-de-vin)",
-        r"\b(" + _ASKS_FR + r")\b.{0,40}\b(monter|creer|utiliser|ouvrir)\b.{0,20}\bsocietes? ecrans?\b.{0,40}"
+        r"\b(" + ASKS_FR + r")\b.{0,40}\b(monter|creer|utiliser|ouvrir)\b.{0,20}\bsocietes? ecrans?\b.{0,40}"
         r"\bpour\b.{0,20}\b(cacher|encaisser|dissimuler|faire transiter|blanchir|toucher|recevoir)"), 3.0,
      "asks to take or hide kickbacks"),
     # a wrong described, then "help me do the same": the ask is to copy it
@@ -244,69 +217,20 @@ REFUSAL = [
         r"reproduire|refaire) (pareil|de meme|la meme chose|comme eux|ca)\b"), 2.5,
      "asks to copy a wrong it describes"),
     # "...how do I do it without getting caught?": whatever "it" is, the ask is to get away with it
-    (rx(r"\b(" + _ASKS_EN + r")\b.{0,80}\bwithout (getting|being) (caught|found out|detected|noticed|flagged|traced)",
+    (rx(r"\b(" + ASKS_EN + r")\b.{0,80}\bwithout (getting|being) (caught|found out|detected|noticed|flagged|traced)",
         r"\b(comment (je|j'|on|nous|puis-je|pourrais-je|faire|le faire|"
         r"(?!les |des |le |la |un |une )\w+(er|ir|re)\b)|aide[- ]moi|aidez[- ]nous|je veux|on veut|(un|le) moyen)\b"
         r".{0,80}\bsans (me faire|nous faire|se faire|etre) (prendre|pris|attrap\w*|pinc\w*|"
         r"reper\w*|coinc\w*|detect\w*|remarqu\w*)"), 2.5, "asks how to get away with a wrong"),
-    (rx(r"\b(" + _ASKS_EN + r"|explain)\b" + _GAP_EN + r"\b(run|set up|start|launch|operate|build)\w*\b.{0,20}"
+    (rx(r"\b(" + ASKS_EN + r"|explain)\b" + GAP_EN + r"\b(run|set up|start|launch|operate|build)\w*\b.{0,20}"
         r"\b(ponzi|pyramid scheme|pump[- ]and[- ]dump|boiler room|advance[- ]fee)",
-        r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(monter|lancer|organiser|mettre en place|faire tourner)\b.{0,20}"
+        r"\b(" + ASKS_FR + r")\b" + GAP_FR + r"\b(monter|lancer|organiser|mettre en place|faire tourner)\b.{0,20}"
         r"\b(ponzi|pyramid|systeme pyramidal|chaine de ponzi)"), 3.0, "asks to run a fraud scheme"),
-    # an ask to use it, not a question on it ("What counts as inside information under MAR?")
-    (rx(r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(use|using|act on|acting on|trade on|trading on|profit from|"
-        r"make money (on|from|with)|cash in on|benefit from)\b.{0,25}\b(insider|inside|non-?public) (information|"
-        r"info|tip|knowledge)",
-        r"\b((i|we) (have|got|received|heard|was given|were given)|(gave|passed|slipped|sent|told) (me|us))\b.{0,20}"
-        r"\b(an? |some )?(insider|inside) (info|information|tip)\b.{0,80}\b(buy|sell|trade|short|options|position|"
-        r"shares|stock|profit|cash in|make money)",
-        r"\bwith (this|that|my|our|an?|the) (insider|inside) (info|information|tip|knowledge)\b.{0,60}"
-        r"\b(buy|sell|trade|short|options|position|shares|stock)",
-        r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(utiliser|profiter|exploiter|trader|jouer|miser)\w*\b.{0,30}"
-        r"\b(informations? privilegiees?|tuyaux?|infos? d'initie)",
-        r"\b(j'ai|on a|nous avons|j'ai eu|j'ai recu|on m'a donne)\b.{0,20}\b(une |des |un )?(informations? "
-        r"privilegiees?|infos? privilegiees?|tuyaux?)\b.{0,80}\b(achet|vend|bourse|actions|position)",
-        r"\b(buy|sell|trade|short|options?|shares|stock)\b.{0,60}\b(before|ahead of) (the )?(news|announcement|deal|"
-        r"buyback|merger|takeover) (comes out|is out|is announced|is made public|goes public|breaks)\b",
-        r"\b(will|is going to|plans to) announce\b.{0,80}\b(should|can|do) (i|we)\b.{0,30}\b(buy|sell|trade|short)",
-        r"\b(va|vont) annoncer\b.{0,80}\b(dois-je|faut-il|devrais-je|puis-je)\b.{0,30}\b(acheter|vendre)",
-        # one who knows a bid is coming: "buy the target's shares before the takeover is announced"
-        r"\b(buy|sell|short|trade)\b.{0,60}\b(before|ahead of) the (takeover|merger|acquisition|bid|buyout|tender "
-        r"offer) (is )?(announce|made public|goes public)",
-        r"\b(achet|vend|shorter)\w*\b.{0,60}\bavant (l'annonce|que soit annonce\w*) (de l'opa|de la fusion|du "
-        r"rachat|de l'offre|de l'acquisition|de l'ope)",
-        r"\b(buy|sell|short|trade|exercise|time)\b.{0,60}\b(before|ahead of) the (news|offer|bid|deal|merger|takeover|"
-        r"announcement|results)\b.{0,30}\b(leaks|gets out|is leaked)",
-        r"\b(achet|vend|exerc)\w*\b.{0,60}\bavant que (l'offre|la fusion|l'info\w*|la nouvelle|l'opa)\b.{0,30}"
-        r"\b(fuite|ne fuite|sorte|soit (rendue )?publique)",
-        r"\bbefore (it is|it's|they are|they're|"
-        r"the (results|news) (are|is)) (made )?public\b",
-        r"\b(leaked|early|advance|non-?public)\b.{0,40}\b(earnings|results|numbers|figures)\b.{0,60}"
-        r"\b(trade|buy|sell|position|options)", r"\btrade on (non-?public|inside)",
-        r"\b(friend|contact|someone|source|cousin|brother|sister|colleague|buddy)\b.{0,40}\b(told|tipped|"
-        r"said|let slip|mentioned|informed)\b.{0,60}\b(merger|acquisition|takeover|buyout|bid|deal|earnings|"
-        r"results|acquired|bought out|taken over|merging)\b.{0,80}\b(buy|sell|trade|short|stock|shares|options|"
-        r"position)",
-        r"\b(ami|amie|contact|quelqu'un|cousin|frere|soeur|collegue|pote)\b.{0,40}\b(m'a (dit|confie|"
-        r"informe|prevenu|souffle|appris))\b.{0,60}\b(fusion\w*|rachat|rachete\w*|acquisition|acquise?|opa|offre|"
-        r"resultats)\b.{0,80}\b(achet|vend|actions|bourse|position)",
-        # an insider trading ahead of the firm's own figures: "buy my own company's shares before our results"
-        r"\b(buy|sell|short)\b.{0,60}\b(before|ahead of) (our|my company's|the company's|my firm's) (results|earnings|"
-        r"figures|announcement)",
-        r"\b(achet|vend)\w*\b.{0,60}\b(ma propre|notre|mon entreprise|ma societe)\b.{0,40}\bavant (nos|la publication "
-        r"de nos|l'annonce de nos) (resultats|comptes|chiffres)",
-        r"\bavant (leur |sa |la )?publication\b.{0,60}"
-        r"\b(profit|achet|vend|bourse|trad)",
-        # "…vendre mes actions avant la publication du rapport… que j'ai lu ce matin", "…before the report I've seen"
-        r"\b(achet|vend|ced)\w*\b.{0,40}\bavant (la publication|l'annonce|la sortie)\b.{0,80}\b(que|dont) (j'ai|nous "
-        r"avons|on a) (deja )?(lu|vu|eu|recu|eu connaissance)",
-        r"\b(buy|sell|short|dump)\b.{0,40}\b(before|ahead of) (the|its|their)\b.{0,60}\b(is|are|gets?) (published|"
-        r"released|out)\b.{0,40}\b(i've|i have|we've|we have|i) (already )?(seen|read|got)\b"), 3.0,
-     "asks to trade on inside information"),
+    INSIDE_INFORMATION,  # engines.forbidden_markets
     # evidence made to vanish before an inspection, asked or ordered; not "Can we delete old emails before the
     # audit?", nor duplicates or files kept past their retention period
     (rx(r"\bmake (the |this |that |these |those )?(alerts?|flags?|case|evidence) (disappear|go away|vanish)",
-        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + _ASKS_EN + r") )(delete|erase|wipe|destroy|shred|remove|hide|"
+        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(delete|erase|wipe|destroy|shred|remove|hide|"
         r"get rid of)\b(?!.{0,200}\b(gdpr|retention (period|rule|polic)))"
         r"(?:(?!\b(?:duplicate|obsolete|expired|outdated|temporary|redundant|test)\b).){0,40}\b(alerts?|evidence|"
         r"records?|recordings?|trail|logs?|e-?mails?|files?|messages?|chats?)\b"
@@ -351,10 +275,10 @@ REFUSAL = [
         r"\b(hide|conceal|keep)\b.{0,40}\bfrom (the )?(tax|irs|hmrc|revenue|authorities|regulator)",
         r"\b(cacher|dissimuler)\b.{0,40}\b(au fisc|aux impots|a l'administration|aux autorites)",
         # assets kept from those a court sends to collect them
-        r"\b(" + _ASKS_EN + r")\b" + _GAP_EN + r"\b(hide|conceal|stash|squirrel away)\b.{0,40}\bfrom (the |my |"
+        r"\b(" + ASKS_EN + r")\b" + GAP_EN + r"\b(hide|conceal|stash|squirrel away)\b.{0,40}\bfrom (the |my |"
         r"our |his |her )?(liquidators?|receivers?|administrators?|creditors|bankruptcy (trustee|court)|trustee|"
         r"bailiffs?)",
-        r"\b(" + _ASKS_FR + r")\b" + _GAP_FR + r"\b(cacher|dissimuler|planquer|soustraire)\b.{0,40}\b(au |aux |du |"
+        r"\b(" + ASKS_FR + r")\b" + GAP_FR + r"\b(cacher|dissimuler|planquer|soustraire)\b.{0,40}\b(au |aux |du |"
         r"des |a mes |a nos )(liquidateur|"
         r"mandataire|administrateur judiciaire|creanciers|huissiers?)",
         r"\b(evade|dodge)\b.{0,15}\btax(es)?\b", r"\b(frauder|tromper) le fisc",
