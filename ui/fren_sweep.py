@@ -192,7 +192,7 @@ def build_sweep_section(services: Services, targets: dict[str, dict[str, Any]], 
         curves = completion_table(needs, budgets, by=("thinking", "language"))
         return (state, gr.update(value=pd.DataFrame(percent_cells(table)), visible=True),
                 gr.update(value=budget_figure(curves, budgets), visible=True),
-                *table_downloads(sweep_rows(needs, budgets), path, SWEEP_STEM), use("on"), use("off"), found)
+                *table_downloads(sweep_rows(needs, table), path, SWEEP_STEM), use("on"), use("off"), found)
 
     def open_sweep(path: Path, what: str) -> tuple:
         state = f"Opened {what}"

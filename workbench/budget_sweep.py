@@ -135,15 +135,16 @@ _SWEEP_NUMBERS = {"needed": int, "reasoning_tokens": int, "answer_tokens": int}
 SWEEP_REQUIRED = ["probe", "type", "needed", "finish_reason"]  # besides its language and thinking mode
 
 
-def sweep_rows(needs: list[dict[str, Any]], budgets: list[int]) -> list[dict[str, Any]]:
-    """A sweep's rows as the tab offers them and read_sweep reads them: the completion table, then
-    a row per question (`needs`, as needed_tokens yields them, with the engine when known)."""
-    return [*completion_table(needs, budgets), {"thinking": "(per question)"}, *needs]
+def sweep_rows(needs: list[dict[str, Any]], table: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A sweep's rows as the tab offers them and read_sweep reads them: its completion table (the
+    caller's completion_table of `needs`), then a row per question (`needs`, as needed_tokens yields
+    them, with the engine when known)."""
+    return [*table, {"thinking": "(per question)"}, *needs]
 
 
 def write_sweep(needs: list[dict[str, Any]], budgets: list[int], path: Path | str) -> None:
     """A sweep's rows (sweep_rows) as CSV, or as an Excel workbook when `path` ends in .xlsx."""
-    write_table(sweep_rows(needs, budgets), path, SWEEP_STEM)
+    write_table(sweep_rows(needs, completion_table(needs, budgets)), path, SWEEP_STEM)
 
 
 def read_sweep(path: Path | str) -> tuple[list[dict[str, Any]], list[int]]:

@@ -65,8 +65,8 @@ def _keys(written: str) -> list[str]:
 
 
 
-_ARTICLES = {"article", "articles", "art."}
-_PARTS = {"paragraph", "paragraphs", "paragraphe", "paragraphes", "alinéa", "alinéas"}
+_ARTICLES = {word for word, kind in _WORDS.items() if kind == "article"}  # "article", "articles", "art."
+_PARTS = {word for word, kind in _WORDS.items() if kind == "paragraph"}  # "paragraphe", "alinéa"…
 
 
 def _as_cased(word: str, like: str) -> str:
