@@ -48,6 +48,7 @@ REFUSAL = [
         r"\bsanctionne\w*\b.{0,60}\bsans (que|etre)",
         r"\bpays sanctionne\w*\b.{0,50}\bsans"), 3.0, "asks to evade sanctions"),
     (rx(r"\b(" + ASKS_EN + r"|write|draft|make)\b" + GAP_EN + r"\bbackdat",
+        r"(^|[.;:!?]\s*|\bplease |\bjust |\bmerci d')(backdate|antidate)\b",
         r"\b(i need|we need|i want|we want|get me|give me|prepare|produce|create|can you (make|write|draft|do))\b"
         r".{0,40}\bbackdated\b",
         r"\b(il me faut|il nous faut|j'ai besoin d'|fais-moi|prepare-moi|redige-moi)\b.{0,40}\bantidate",
@@ -129,6 +130,13 @@ REFUSAL = [
         r"\b(de l'an dernier|de l'annee derniere|du trimestre dernier|du mois dernier)\b.{0,80}\b(dis|dire|disant|"
         r"pretend|fais passer|presente)\w*\b.{0,40}\b(de cette annee|de ce trimestre|de ce mois|de l'exercice en "
         r"cours)\b"), 3.0, "asks to deceive an auditor or a regulator"),
+    # a figure told that the asker says is false: "Tell the rating agency our default rate was 2% when it's really 6%"
+    (rx(r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(tell|inform|assure|reassure|report to|write to|"
+        r"email|say to|confirm to)\b.{0,80}\b(when|while|whereas|though|but) (it|they|we|the (real|true|actual) "
+        r"[\w-]+)('s|'re| is| are| was| were)\b.{0,10}\b(really|actually|in fact|in reality)\b",
+        r"(^|[.;:!?]\s*|\bmerci d'|\b(" + ASKS_FR + r") )(dis|dire|annonce|affirme|assure|ecris|ecrire|indique|"
+        r"declare|reponds|repondre)\w*\b.{0,80}\balors (qu'en (realite|fait)|que (c'est|c'etait|il est|elle est|"
+        r"nous sommes|on est) (en realite|en fait|vraiment))\b"), 3.0, "asks to tell someone what it knows is false"),
     MANIPULATION,  # engines.forbidden_markets
     # an ask to misstate accounts, not a question on how auditors find it
     (rx(r"\b(" + ASKS_EN + r")\b" + GAP_EN + r"\b(inflate|overstate|pad|fudge|massage|dress up|window-dress|"
@@ -149,6 +157,11 @@ REFUSAL = [
         r"\b(make|making)\b.{0,40}\b(missing|shortfall|loss|losses|gap|hole|deficit|theft|fraud|bribe|kickback|"
         r"cash|funds|money|payment|transfer)\b.{0,30}\b(look|appear|seem) (like|as|legitimate|normal)",
         r"\bfaire (passer|croire)\b.{0,40}\b(manque|trou|ecart|perte|detournement)\b",
+        # an order: "Gonfle la valorisation des actifs illiquides…", "Inflate this quarter's revenue a bit"
+        r"(^|[.;:!?]\s*|\bplease |\bjust |\bmerci de )(inflate|overstate|pad|fudge|pump up|gonfle|surevalue|enjolive|"
+        r"majore|maquille|trafique|truque)\b.{0,30}\b(revenue|sales|earnings|profits?|results|valuations?|nav|"
+        r"marks?|assets|figures|numbers|performance|chiffre d'affaires|resultats?|valorisations?|valeurs? "
+        r"liquidatives?|actifs|chiffres|benefices?|performances?)\b",
         r"\b(tweak|adjust|alter|massage|fudge|doctor|edit|smooth|inflate|pad|touch up|bump up|nudge|boost)\w*\b.{0,50}"
         r"\b(returns?|performance|track record|nav|valuations?)\b.{0,60}\bso (that )?(we|it|they|the fund|our fund)\b"
         r".{0,10}\b(beat|outperform|looks? better|top|stays? ahead|comes? out ahead)",
@@ -194,8 +207,9 @@ REFUSAL = [
         r"my manager) (seeing|noticing|"
         r"knowing|realising|realizing|finding out)",
         r"\b(" + ASKS_FR + r"|pourrais-je|puis-je|pourrions-nous|pouvons-nous)\b.{0,80}\bsans (qu'il|qu'elle|qu'ils|"
-        r"qu'elles|que personne|que (le|la|les|l'|mon|ma|mes|son|sa|ses) ?[\w-]+) (ne )?(le |la |les |l')?(voie|voient|"
-        r"sache|sachent|remarque|remarquent|s'en apercoive\w*|s'en rende\w* compte|detecte|repere)"), 2.5,
+        r"qu'elles|que personne|que (le|la|les|l'|mon|ma|mes|son|sa|ses) ?[\w-]+( [\w'-]+){0,3}) (ne )?"
+        r"(le |la |les |l')?(voie|voient|sache|sachent|remarque|remarquent|s'en apercoive\w*|s'en rende\w* compte|"
+        r"detecte|repere)"), 2.5,
      "asks to keep a wrong unseen"),
     (rx(r"\b(" + ASKS_EN + r"|explain how)\b.{0,60}\b(receive|collect|pay|hide|channel|route|pocket)\b.{0,20}"
         r"\b(kickbacks?|bribes?|backhanders?|secret commissions?)",
@@ -225,7 +239,12 @@ REFUSAL = [
     (rx(r"\b(" + ASKS_EN + r"|explain)\b" + GAP_EN + r"\b(run|set up|start|launch|operate|build)\w*\b.{0,20}"
         r"\b(ponzi|pyramid scheme|pump[- ]and[- ]dump|boiler room|advance[- ]fee)",
         r"\b(" + ASKS_FR + r")\b" + GAP_FR + r"\b(monter|lancer|organiser|mettre en place|faire tourner)\b.{0,20}"
-        r"\b(ponzi|pyramid|systeme pyramidal|chaine de ponzi)"), 3.0, "asks to run a fraud scheme"),
+        r"\b(ponzi|pyramid|systeme pyramidal|chaine de ponzi)",
+        # billing for what was never done: "…so I can invoice my own employer for consulting work nobody did"
+        r"\binvoic\w*\b.{0,60}\bfor\b.{0,40}\b(work|services?|consulting|goods|hours|jobs?)\b.{0,20}\b(nobody|no one|"
+        r"never|that was never|that were never)\b.{0,10}\b(did|done|delivered|performed|provided|happened|rendered)\b",
+        r"\bfactur\w*\b.{0,60}\b(prestations?|travaux|missions?|services?|heures)\b.{0,20}\b(fictives?|fictifs?|"
+        r"jamais (realise|effectue|fait|rendu|livre)\w*|que personne n'a)"), 3.0, "asks to run a fraud scheme"),
     INSIDE_INFORMATION,  # engines.forbidden_markets
     # evidence made to vanish before an inspection, asked or ordered; not "Can we delete old emails before the
     # audit?", nor duplicates or files kept past their retention period
@@ -317,6 +336,12 @@ REFUSAL = [
         r"creditors?|liquidators?|receivers?|bailiffs?)\b.{0,20}\b(can't|cannot|won't|doesn't|don't|will not|can not|"
         r"never)\b.{0,10}\b(find|see|reach|touch|get|seize|claim|trace)",
         r"\bpour (que|qu')\b.{0,30}\b(creanciers|ex-(femme|mari|epouse|conjoint)|conjoint|liquidateur|huissiers?)\b"
-        r".{0,20}\bne\b.{0,20}\b(saisi|trouv|touch|recuper|voi)"), 2.5, "asks to conceal funds or ownership"),
+        r".{0,20}\bne\b.{0,20}\b(saisi|trouv|touch|recuper|voi)",
+        # "Aide-moi à cacher 200 000 € à ma femme avant le divorce"
+        r"\b(hide|hiding|conceal\w*|stash\w*|shelter\w*)\b.{0,60}\b(from (my|his|her) (wife|husband|spouse|partner|"
+        r"ex|ex-wife|ex-husband)|before (the|my|our) divorce)\b",
+        r"\b(cach|dissimul|planqu|soustrai|mettre a l'abri|mets a l'abri)\w*\b.{0,60}\b(a (ma femme|mon mari|"
+        r"mon epouse|mon conjoint|ma conjointe|ma compagne|mon compagnon|mon ex)|avant (le|mon|notre) divorce)\b"), 2.5,
+     "asks to conceal funds or ownership"),
     *PEOPLE,  # wrongs done to a person (engines.forbidden_people)
 ]

@@ -5,7 +5,7 @@ each a (pattern, weight, reason) over folded text, as REFUSAL's."""
 
 from __future__ import annotations
 
-from engines.patterns import rx
+from engines.patterns import ASKS_EN, ASKS_FR, GAP_EN, GAP_FR, rx
 
 PEOPLE = [
     (rx(r"\b(write|draft|compose|send|create|craft|make)\w*\b.{0,60}\b(pretend\w* to be|posing as|impersonat\w*)\b",
@@ -74,7 +74,14 @@ PEOPLE = [
         r"interest|exchange rates?|fx rates?|prices?|fills?|execution)\b.{0,60}\b(in our favou?r|to our (advantage|"
         r"benefit)|at the (client|customer)s?'?s? expense)",
         r"\b(modifi|chang|decal|ajust|manipul|antidat|fix)\w*\b.{0,40}\b(dates? de valeur|taux|frais|interets|cours|"
-        r"prix|commissions?)\b.{0,60}\b(en notre faveur|a notre (avantage|profit)|au detriment (du|des) clients?)"),
+        r"prix|commissions?)\b.{0,60}\b(en notre faveur|a notre (avantage|profit)|au detriment (du|des) clients?)",
+        # the vulnerable pressed to buy: "a call script that pressures elderly customers into…"
+        r"\b(" + ASKS_EN + r"|write|draft|prepare|create)\b" + GAP_EN + r"\b(pressur\w*|push\w*|rush\w*|hurr(y|ies)|"
+        r"bull(y|ies)|coerc\w*|frighten\w*|scare\w*)\b.{0,20}\b(elderly|vulnerable|older|retired|confused|grieving|"
+        r"bereaved|frail)\b",
+        r"\b(" + ASKS_FR + r"|ecris|redige|prepare)\b" + GAP_FR + r"\b(pousse|presse|force|mettre la pression|mets la "
+        r"pression|faire peur|effraie|brusque)\w*\b.{0,30}\b(personnes agees|clients? ages|retraites|(clients?|"
+        r"personnes) vulnerables|veuves?|seniors?)\b"),
      3.0, "asks to cheat a customer"),
     # money moved where the one moving it controls it: "move the dormant accounts' balances into a suspense account I
     # control"
@@ -119,6 +126,13 @@ PEOPLE = [
         r"clientele)\b.{0,30}\b(onto|to|on|into|sur|dans|vers)\b.{0,10}\b(my|a|ma|mon|une?) (own |personal |perso )?"
         r"(usb|memory stick|thumb drive|flash drive|personal (laptop|drive|email)|home computer|cle usb|cle|disque dur|"
         r"ordinateur perso\w*|boite perso\w*)",
+        # a former employer's clients, taken along: "I kept the client files from my old job; draft emails to…"
+        r"\b(kept|took|taken|copied|downloaded|saved|have|brought)\b.{0,20}\b(client|customer) (files?|lists?|data|"
+        r"database|contacts?|details)\b.{0,30}\bfrom (my|our) (old|previous|former|last) (job|employer|firm|bank|"
+        r"company|desk)\b",
+        r"\b(garde|pris|copie|recupere|emporte|conserve|telecharge)\w*\b.{0,20}\b(les |la |le )?(fichiers?|listes?|"
+        r"base|donnees|coordonnees) (des |de |de mes )?clients?\b.{0,30}\bde mon (ancien|precedent) (emploi|"
+        r"employeur|poste|cabinet|banque|job)\b",
         # a whistleblower unmasked: "get me the whistleblower's name from the hotline report"
         r"\b(get|give|find|tell|send|dig up|pull|look up)\w*( me| us)?\b.{0,20}\b(the )?whistle-?blower'?s? (name|"
         r"identity|details)", r"\b(identify|unmask|expose|out|reveal|name)\w*\b.{0,10}\bthe whistle-?blower\b",

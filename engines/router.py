@@ -37,6 +37,7 @@ from typing import Any
 
 from engines.about_a_wrong import ABOUT_A_WRONG, DOING
 from engines.forbidden_asks import REFUSAL
+from engines.off_task import off_task_ask
 from engines.patterns import rx
 
 ROUTES = ("transaction_risk", "mixed_intent", "governance", "explicit_refusal")
@@ -72,7 +73,11 @@ TRANSACTION = [
         r"\b(cette|cet|la|le|ce) (transaction|virement|transfert|paiement|operation|depot|retrait)\b",
         r"\b(client|customer|account holder)\b.{0,20}\b(made|sent|received|deposited|withdrew|wired|transferred"
         r"|paid)\b.{0,40}\b(deposit|payment|transfer|wire|withdrawal|transaction|cash)",
-        r"\bclient\b.{0,20}\b(a|ont) (fait|effectue|envoye|recu|depose|retire|vire|verse)\b"),
+        r"\bclient\b.{0,20}\b(a|ont) (fait|effectue|envoye|recu|depose|retire|vire|verse)\b",
+        # an account emptied: "…then the whole balance sent out within ten minutes"
+        r"\b(the whole|all the|the entire|tout le|toute la|la totalite (du|de la))\b.{0,20}\b(balance|savings|funds|"
+        r"solde|epargne|fonds)\b.{0,10}\b(sent|moved|transferred|wired|withdrawn|cashed|taken|vire|retire|transfere|"
+        r"envoye)"),
      2.0,
      "refers to a specific transaction"),
     # "flag anything unusual"; not the noun: "the red flags of trade-based laundering"
@@ -89,6 +94,9 @@ TRANSACTION = [
         r"a scam|fraud)", r"\b(est-ce|s'agit-il d'un|s'agit-il de) (du |un |une )?(fractionnement|"
         r"schtroumpfage|blanchiment|mule|escroquerie|fraude)",
         r"\bsuspicious activity(?! reports?)|\bred flags?\b|\banomal", r"\bsignaux d'alerte|\banormal|"
+        # a kind of fraud asked of a case told before: "…sent out within ten minutes. Account takeover?"
+        r"[.!;:]\s+(an? |une? )?(account takeover|structuring|smurfing|(money )?mule|layering|scam|card testing|"
+        r"sim swap|prise de controle (de|du) compte|fractionnement|mule financiere|escroquerie)\s*\?|"
         r"\bsuspect(?!e?s? de soupcon)"),
      1.5, "asks whether activity is suspicious"),
     (rx(r"\b(customer|client)'?s? (history|average|usual|profile|pattern)",
@@ -184,7 +192,12 @@ _OWN_WRITE_UP_FR = (r"(?!\s*-(la|le|les)\b|\s+(la|le|les) (synthese|analyse|conc
 
 # what a verb that may start a task of its own does when it goes on with this one: recommend whether
 # to escalate, suggest the documents to ask for, send the article cited, translate the invoice to check
-_SAME_TASK_EN = (r"(?!\s+(me |us )?(whether|if|how to (proceed|escalate|respond|handle|treat)|what (to do|to ask|"
+_SAME_TASK_EN = (r"(?!\s+(me |us )?(whether|if|how to (proceed|escalate|respond|handle|treat|word|phrase|frame|"
+                 r"present|put|explain|raise|communicate|document|record|report)|how to \w+ (it|this|that|"
+                 r"them)\b|((a |an |some )?(good )?(books?|courses?|reading|papers?|guides?|trainings?) )?(on|about) "
+                 r"[\w -]{0,30}\b(financ|regulat|complian|risk|aml|kyc|bank|accounting|audit|ifrs|basel|esg|"
+                 r"taxonom)\w*|"
+                 r"what (to do|to ask|"
                  r"to request|action|measures?|documents?|controls?|further|else|next)|which (actions?|measures?|"
                  r"documents?|controls?|options?|level|rating|escalation|route|checks?)|next steps|an? (action|"
                  r"measure|course|rating|level|escalation|control|mitigation|sar|str)|the (action|measures?|next|risk|"
@@ -198,7 +211,7 @@ _SAME_TASK_FR = (r"(?!(-moi|-nous)?\s+(si|s'il|(quelle|quel|quelles|quels) (mesu
                  r"les prochaines etapes|(une|des|la|les|"
                  r"le|l') ?(mesures?|actions?|controles?|diligences?|suites?|niveau|note|escalade|vigilance|"
                  r"justificatifs?|documents?|pieces?|texte|article|reference|source|lien|regle|synthese|liste|"
-                 r"facture|contrat|releve|declaration)|(cette|ce) (facture|document|releve|contrat))\b)")
+                 r"facture|contrat|releve|declaration|questions?)|(cette|ce) (facture|document|releve|contrat))\b)")
 
 # Everyday subjects no compliance task is about (not words it uses too: "third party", a "cat bond",
 # a "running balance", the "gaming" sector, a sanctions "régime", a "weekend" transfer).
@@ -329,6 +342,9 @@ def classify(query: str, transaction: dict | None = None) -> RouteDecision:
         tx += 2.5
         t_reasons.insert(0, "a transaction is attached")
     task = max(tx, gov)
+    if second < 2.0 and off_task_ask(text):  # a further ask on a subject no list above names
+        second, task = second + 2.0, max(task, 1.5)
+        s_reasons.append("asks something else, with nothing of finance in it")
     # A mixed request needs a real compliance task *and* a second ask with an off-task object or
     # verb; two risk questions joined by "and" stay one route.
     mixed = (second + min(task, 3.0)) if (second >= 2.0 and task >= 1.5) else 0.0

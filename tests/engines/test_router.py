@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from engines.router import ROUTES, RouteDecision, classify
+from engines.off_task import off_task_ask
+from engines.router import ROUTES, RouteDecision, classify, fold
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
@@ -126,6 +127,27 @@ def test_an_everyday_word_in_the_task_or_a_verb_that_goes_on_with_it_is_no_secon
                   "Évalue ce virement et propose-moi un film.", "Explain the travel rule and send my mum a text.",
                   "Check this payment and translate my holiday postcard."):
         assert classify(query).route == "mixed_intent", query
+
+
+def test_a_further_ask_on_a_subject_no_list_names_is_read_by_its_shape():
+    # nothing of finance in it and marked as everyday: a change of subject said, the asker's own things,
+    # a wish for a recommendation, a practical how-to
+    for query, part in (("What is a swaption? By the way, how do I descale my kettle?",
+                         "how do i descale my kettle?"),
+                        ("Rate this wire, then suggest a colour for my bathroom tiles.",
+                         "suggest a colour for my bathroom tiles."),
+                        ("Qu'est-ce que le risque de base ? Et comment tailler un rosier en mars ?",
+                         "comment tailler un rosier en mars ?")):
+        assert off_task_ask(fold(query)) == part
+        assert classify(query, {"amount": 5} if "wire" in query else None).route == "mixed_intent", query
+    # a further question on the subject, in words no list holds, or one that goes on with the task
+    for query in ("Qu'est-ce que la DSP2 ? Et comment fonctionne l'authentification forte ?",
+                  "What is a repo? And how does a reverse repo differ?",
+                  "Rate this wire: low, medium or high?",
+                  "Our client wants to pay below the threshold to avoid reporting: how should we respond?"):
+        assert off_task_ask(fold(query)) is None, query
+    # with no finance before it there is no task to mix with
+    assert off_task_ask(fold("Is it sunny in Lyon? Also, how do I descale my kettle?")) is None
 
 
 def test_asking_about_tax_evasion_is_not_asking_to_evade():

@@ -1,0 +1,134 @@
+"""A further ask with nothing of finance in it (engines.router's mixed intent, without a list of subjects).
+
+The router knows many everyday subjects by name ("a pizza", "the weather"), but a new one ("how often to
+water a cactus", "a ski resort for February") is as off-task and no list holds them all. So a message is
+cut where a further ask joins on — a new sentence, "and then", "also", "by the way", "au fait", "puis" —
+and each part after the first is read: an ask (a verb that asks, a question word, a question mark) with
+no word of finance or compliance in it, and no word that carries the task on ("it", "an example", "the
+next steps", "la synthèse"), is a second, off-task ask when something marks it as everyday — a change of
+subject said ("by the way"), the asker's own things ("my kitchen"), a wish for a recommendation, a
+practical how-to, a thing to make. A further question on the subject in words no list here holds ("Et
+comment fonctionne l'authentification forte ?") has no such mark and stays on the task. The first part
+must be about finance for any of this to matter: a message about nothing financial has no task to mix
+with.
+
+Everything here sees folded text (engines.router.fold).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Stems of finance and compliance words, English and French, and of words an analyst goes on with the task in
+# ("an example", "the next steps", "la synthèse").
+_STEMS = (
+    r"risk|fraud|launder|sanction|transfer|transaction|payment|deposit|withdr|account|bank|client|customer|payee|"
+    r"beneficiar|amount|money|fund|invest|portfolio|asset|liabilit|equit|stock|bond|loan|credit|debt|mortgage|"
+    r"interest|ratio|capital\b|liquidit|leverag|solven|basel|regulat|complian|audit|report|disclos|invoice|ledger|"
+    r"budget|revenue|profit|margin|valu|market|trading|trader|trade\b|derivativ|swap|hedg|insur|pension|salar|"
+    r"suspic|alert|threshold|polic(y|ies)|procedur|control|governance|escalat|document|evidence|legal|supervis|"
+    r"penalt|approv|reject|investigat|counterpart|merchant|exposure|collateral|covenant|default|provision|impair|"
+    r"validat|worr|concern|suspect|opinion|advice|check|diligen|record|anything|something|protect|profile|"
+    r"supplier|vendor|procure|contract|insider|manipulat|issuer|coupon|yield|spread|maturit|clearing|settle|"
+    r"custod|broker|dividend|earning|ebitda|cash ?flow|goodwill|lease|amorti|depreciat|accrual|reconcil|payroll|"
+    r"expense|fee|commission|costs?\b|costing|tax|inflation|currenc|crypto|bitcoin|stablecoin|token|wallet|iban|swift|sepa|"
+    r"repo\b|repos\b|ccp|srep|icaap|ilaap|pillar|ucits|priips|aifmd|sfdr|esg|taxonom|csrd|mica\b|kyc|aml|pep\b|"
+    r"peps\b|fatf|ofac|tracfin|fincen|whistle|conflict of interest|ethic|code of conduct|board|committee|"
+    r"director|officer|manager|outsourc|resilien|incident|cyber|privacy|gdpr|breach|inspect|"
+    r"summar|synthes|memo|article|reference|source|example|detail|step|measure|action plan|next step|"
+    r"difference|compar|pros and cons|consequen|deadline|formula|calculat|figure|number|"
+    r"financ|directive|risque|blanchi|virement|operation|paiement|depot|retrait|espece|compte|bancaire|banque|beneficiaire|"
+    r"montant|argent|fonds|portefeuille|actif|passif|obligation|pret|dette|hypothe|taux|liquidite|levier|"
+    r"solvabilit|reglement|conformite|rapport|declar|impot|fiscal|facture|comptab|bilan|chiffre d'affaires|"
+    r"benefice|perte|valoris|marche|negoci|derive|couverture|assuran|retraite|salaire|soupcon|alerte|seuil|"
+    r"plafond|politique|controle|gouvernance|trac(e|er|abilit)|changement|conflict|conflit|training|formation|programme|program\b|dirigeant|dossier|justificatif|juridique|regle|regulateur|"
+    r"superviseur|amende|bloqu|valid|rejet|enquete|vigilance|contrepartie|exposition|garantie|defaut|"
+    r"depreciation|inquiet|escalad|verifi|fournisseur|contrat|initie|emetteur|rendement|echeance|compensation|"
+    r"dividende|resultat|amortiss|loyer|frais|commission|cout|devise|portefeuille|conseil d'administration|"
+    r"comite|responsable|incident|fuite|exemple|etape|mesure|synthese|resume|texte|liste|piece|detail|"
+    r"difference|comparai|consequence|delai|formule|calcul|chiffre|note (pour|au|de synthese)"
+)
+# Whole words: short ones, which as stems would match too much.
+_WORDS = (
+    r"wire|pay|pays|paid|cash|card|cards|share|shares|rate|rates|ifrs|gaap|mifid|emir|dora|psd2?|vat|balance|"
+    r"balances|loss|losses|price|prices|option|options|sars?|strs?|flag|flags|limit|limits|file|filing|law|laws|"
+    r"rule|rules|fine|fines|score|level|block|freeze|ecl|var|stress|model|models|lcr|nsfr|cet1|mar|"
+    r"dsp2|lcb|carte|cartes|action|actions|credit|tva|prix|loi|lois|amf|acpr|niveau|gel|ppe"
+)
+FINANCE = re.compile(r"\b(" + _STEMS + r")|(?<![\w'])(" + _WORDS + r")(?![\w'])|[€$£]|\d+ ?(k|m|bn)\b")
+# What carries the task on: the asker's own next move ("what should we do?", "par où commencer ?"), a
+# judgement of what came before ("Is that a conflict?", "low, medium or high?", "Qu'en penses-tu ?").
+_CONTINUES = (
+    r"|\b(what|how|where|when) (should|must) (i|we)\b|\bwhat (do|can) (i|we) do\b|\bwhere (do|should) (i|we) "
+    r"(start|begin)\b|\bshould (i|we)\b|^(is|was|are|were) (that|this|it)\b|\bwhat do you (think|make of|say)|"
+    r"\b(low|medium|high|faible|moyen|eleve|consistent|coherent|normal|unusual|usual|preoccupant|inquietant|grave|"
+    r"serious|acceptable)\b|\b(par ou|comment) (commencer|reagir|proceder|repondre)|"
+    r"\b(dois-je|devons-nous|doit-on|faut-il)\b|\bqu'en (dis|penses|pensez)|^(est-ce|c'est)\b"
+)
+# ...or a word that stands for the task: "explain it", "explique-la", "qui doit la tenir", "comment s'en protéger"
+ON_TASK = re.compile(FINANCE.pattern + r"|(?<![\w'])(it|its|them|they|their|one|ones|else|same|these|those|thoughts|"
+                     r"view|ca|cela|celui|celle|ceux|s'en|que faire|avis|pense)(?![\w'])|-(le|la|les|lui|en|y)\b|"
+                     r"\b(je|tu|il|on|nous|vous|qui|doit|dois|faut|peut|peux) (la|le|les|l'|en)\b" + _CONTINUES)
+
+# Fillers that carry no ask of their own, dropped before a part is read: "while you're at it" is no "it".
+_FILLER = re.compile(r"\b(while you're at it|pendant que tu y es|by the way|btw|au fait|au passage|d'ailleurs|"
+                     r"separately|unrelated(ly)?|on another note|changing the subject|one more thing|oh|sans rapport|"
+                     r"rien a voir)\b[,:]?")
+
+# A word that joins a part on, left at its head when a new sentence starts with it: "? Et comment…"
+_LEAD = re.compile(r"^((and|et|also|aussi|then|puis|ensuite|so|alors)\b[ ,]*)+")
+
+# Where a further ask joins on. A new sentence or a word that says so may start a verbless question ("Au
+# fait, une série à voir ce soir ?"); after a bare "and"/"et" only a verb that asks starts one: "the
+# difference between market manipulation and insider dealing under MAR?" is one question.
+_JOINS = re.compile(
+    r"(?P<strong>(?<=[?.!;:])\s+|,?\s*\b(and then|then|and also|also|plus|by the way|btw|after that|afterwards|"
+    r"separately|et ensuite|ensuite|et puis|puis|et aussi|aussi|au fait|au passage|d'ailleurs|et sinon|sinon)\b,?\s*)"
+    r"|(?P<weak>,?\s+\b(and|et)\b\s+)")
+_ASK_VERB = re.compile(
+    r"^(please |s'il te plait,? )?(tell|give|suggest|recommend|help|find|show|explain|teach|write|make|pick|choose|"
+    r"name|plan|book|send|translate|proofread|update|draft|order|come up|think of|what|which|where|who|how|when|"
+    r"can you|could you|would you|is there|are there|any|do you|will|what's|"
+    r"dis|donne|conseill|recommand|aide|trouve|montre|explique|apprends|ecri|fais|choisis|propose|organise|"
+    r"reserve|quel|quelle|quels|quelles|ou |qui|comment|quand|peux-tu|pourrais-tu|tu (connais|aurais|as)|as-tu|"
+    r"connais-tu|raconte|envoie|tradui|corrige|redige|une? idee|des idees)")
+
+
+# What makes a finance-free ask an everyday one rather than a further question on the subject (which may
+# use a word no list above holds: "Et comment fonctionne l'authentification forte ?"): a change of subject
+# said (a _FILLER), the asker's own things, a wish for a recommendation, a practical how-to, a thing to make.
+_EVERYDAY_MARK = re.compile(
+    r"\b(my|mon|ma|mes)\b|"
+    r"\b(recommend|suggest|best|good|nice|favou?rite|ideas?|choose|pick|find me|bon|bonne|bons|bonnes|meilleure?s?|"
+    r"idees?|conseill\w*|choisi\w*|trouve-moi)\b|"
+    r"\bhow (do|can|should|could) (i|we|you)\b|\bhow (often|long|much|many)\b.{0,30}\bto\b|\bhow to\b|"
+    r"\bcomment (\w+er|\w+ir|\w+re)\b|"
+    r"^(please )?(write|draft|plan|book|translate|send|order|make|tell me a|give me a|come up|think of|raconte|ecri|"
+    r"redige|tradui|envoie|reserve|organise|planifie|fais)")
+
+
+def _parts(text: str) -> list[tuple[int, str, bool]]:
+    """The parts after the first: (where it starts, its text, whether a verbless question may start it)."""
+    joins = list(_JOINS.finditer(text))
+    parts = []
+    for i, join in enumerate(joins):
+        end = joins[i + 1].start() if i + 1 < len(joins) else len(text)
+        parts.append((join.start(), text[join.end():end].strip(), join.group("strong") is not None))
+    return parts
+
+
+def _asks(part: str, strong: bool) -> bool:
+    return bool(_ASK_VERB.search(part)) or (strong and part.endswith("?"))
+
+
+def off_task_ask(text: str) -> str | None:
+    """The first further ask in `text` (folded) with nothing of finance in it, when what comes before it is
+    about finance; None otherwise."""
+    for start, part, strong in _parts(text):
+        said = _LEAD.sub("", _FILLER.sub(" ", part).strip(" ,:"))  # without "by the way", "and", "et puis"…
+        if len(said.split()) < 3 or not _asks(said, strong) or ON_TASK.search(said):
+            continue
+        if not (_FILLER.search(part) or _EVERYDAY_MARK.search(said)):
+            continue
+        return said if FINANCE.search(text[:start]) else None
+    return None
