@@ -126,9 +126,8 @@ def off_task_ask(text: str) -> str | None:
     about finance; None otherwise."""
     for start, part, strong in _parts(text):
         said = _LEAD.sub("", _FILLER.sub(" ", part).strip(" ,:"))  # without "by the way", "and", "et puis"…
-        if len(said.split()) < 3 or not _asks(said, strong) or ON_TASK.search(said):
-            continue
-        if not (_FILLER.search(part) or _EVERYDAY_MARK.search(said)):
+        everyday = _FILLER.search(part) or _EVERYDAY_MARK.search(said)
+        if len(said.split()) < 3 or not everyday or not _asks(said, strong) or ON_TASK.search(said):
             continue
         return said if FINANCE.search(text[:start]) else None
     return None
