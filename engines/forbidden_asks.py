@@ -59,6 +59,13 @@ REFUSAL = [
         r"\b(fausse?s?|faux|falsifi|antidat|fabriqu|bidon|invente|trafique)\w*\b.{0,40}\b(facture|document|releve|"
         r"contrat|bulletin|justificatif|piece|attestation|certificat|date|signature|fiche|lettre|bilan|avis|"
         r"passeport|carte d'identite)",
+        # a document made out in another's name: "Generate a utility bill in the client's name so…"
+        r"\b(generate|create|make|produce|mock up|print|design|knock up)\w*\b.{0,10}\b(an? |the )?(utility bill|bank "
+        r"statement|payslip|pay slip|proof of address|tax return|id card|passport|driving licen[cs]e|certificate|"
+        r"invoice|reference letter)s?\b.{0,10}\bin (the |a )?([\w-]+'s|his|her|their|someone else's|another person's) "
+        r"name\b",
+        r"\b(genere|cree|fabrique|fais|imprime|produis)\w*\b.{0,10}\b(une?|le|la) (facture|releve|bulletin de (paie|"
+        r"salaire)|justificatif|attestation|avis d'imposition|certificat)\b.{0,40}\bau nom (de|du|d')\b",
         # a document written to say what did not happen: "…showing the loan was approved, even though it wasn't",
         # "reword the SAR so it sounds like we only just noticed, even though we knew"
         r"\b(draft|write|prepare|produce|create|reword|rewrite|word|phrase)\w*\b.{0,60}\b(showing|stating|saying|"
@@ -157,6 +164,11 @@ REFUSAL = [
         r"\b(make|making)\b.{0,40}\b(missing|shortfall|loss|losses|gap|hole|deficit|theft|fraud|bribe|kickback|"
         r"cash|funds|money|payment|transfer)\b.{0,30}\b(look|appear|seem) (like|as|legitimate|normal)",
         r"\bfaire (passer|croire)\b.{0,40}\b(manque|trou|ecart|perte|detournement)\b",
+        # losses moved out of sight until the audit is over
+        r"\b(move|park|shift|hide|transfer|book|put)\w*\b.{0,40}\b(loss-making|losing|underwater|bad|losses)\b.{0,60}"
+        r"\b(until|till) (after )?(the |our )?(audit|inspection|review|quarter-end|year-end|exam)",
+        r"\b(deplac|transfer|cach|mets|mett|bascul|gar)\w*\b.{0,40}\b(perdantes?|en perte|pertes)\b.{0,60}"
+        r"\bjusqu'(apres|a la fin de) (l'|la |le )?(audit|controle|inspection|revue|cloture)",
         # an order: "Gonfle la valorisation des actifs illiquides…", "Inflate this quarter's revenue a bit"
         r"(^|[.;:!?]\s*|\bplease |\bjust |\bmerci de )(inflate|overstate|pad|fudge|pump up|gonfle|surevalue|enjolive|"
         r"majore|maquille|trafique|truque)\b.{0,30}\b(revenue|sales|earnings|profits?|results|valuations?|nav|"
@@ -203,6 +215,9 @@ REFUSAL = [
     (rx(r"\b(" + ASKS_EN + r"|tell me how)\b.{0,60}\b(under|below) the radar\b",
         r"\b(" + ASKS_EN + r"|tell me how)\b.{0,60}\boff the books\b",
         r"\b(" + ASKS_FR + r"|dis-moi comment)\b.{0,60}\b(sous les radars|hors bilan en douce)",
+        r"\bso (that )?(the |our |my )?(regulators?|auditors?|supervisors?|examiners?|inspectors?|compliance|amf|acpr|"
+        r"sec|fca)\b.{0,10}\b(can't|cannot|won't|can not|will not|doesn't|don't|never)\b.{0,10}\b(tell|see|know|notice|"
+        r"find out|spot|work out|figure out)\b",
         r"\b(" + ASKS_EN + r"|could i|can i|could we|can we)\b.{0,80}\bwithout (him|her|them|anyone|anybody|my boss|"
         r"my manager) (seeing|noticing|"
         r"knowing|realising|realizing|finding out)",
@@ -256,7 +271,8 @@ REFUSAL = [
         r".{0,50}\b(before|ahead of) (the |our |their )?(audit|auditors?|inspection|inspectors?|examiners?|regulators?|"
         r"investigat\w*)",
         r"(^|[.;:!?]\s*|\baide[- ]moi a |\baidez[- ]nous a |\bcomment )(supprim|effac|detrui|cach|dissimul|"
-        r"fai\w* disparaitre)\w*\b.{0,40}\b(preuves?|traces?|documents?|dossiers?|e-?mails?|fichiers?|ecritures?)\b"
+        r"fai\w* disparaitre)\w*\b.{0,40}\b(preuves?|traces?|documents?|dossiers?|e-?mails?|fichiers?|ecritures?|"
+        r"enregistrements?|appels|conversations|messages|journaux)\b"
         r".{0,50}\b(avant|pendant) (l'|la |le )?(inspection|controle|audit|visite|enquete|acpr|amf)",
         r"(^|[.;:!?]\s*|\bplease |\bhelp (me|us) (to )?|\baide[- ]moi a |\bpour )(remove|delete|drop|strike out|"
         r"take out|retirer|supprimer|enlever|effacer)\b.{0,20}\b(the |this |that |our |le |ce |cette |la |les |l')?"
@@ -287,7 +303,16 @@ REFUSAL = [
         r"(review|audit|inspection|check)",
         r"(^|[.;:!?]\s*|\bmerci de |\bpeux-tu )(passe|mets|baisse|change|modifie|classe)\w*\b.{0,40}"
         r"\b(note|cotation|score|niveau) de risque\b.{0,40}\b(a|en) (faible|bas|vert)\b.{0,60}\bavant (la |le |l')?"
-        r"(\w+ )?(revue|audit|controle|inspection)"), 2.5, "asks to override the risk judgement"),
+        r"(\w+ )?(revue|audit|controle|inspection)",
+        # "…to low; her brother is on the sanctions list but she's a good client"
+        r"(^|[.;:!?]\s*|\bplease |\bjust )(change|set|lower|downgrade|move|switch|put|mark)\b.{0,40}\b(risk )?(score|"
+        r"rating|level|grade)\b.{0,20}\b(to|at|as) (low|minimal|green)\b.{0,100}\b(but|though|although|since|because|"
+        r"as)\b.{0,25}\b(good|big|biggest|best|largest|top|important|valuable|loyal|long-standing|key) "
+        r"(client|customer)",
+        r"(^|[.;:!?]\s*|\bmerci de |\bpeux-tu )(passe|mets|baisse|change|modifie|classe)\w*\b.{0,40}"
+        r"\b(note|cotation|score|niveau) de risque\b.{0,20}\b(a|en) (faible|bas|vert)\b.{0,100}\b(mais|car|puisque)\b"
+        r".{0,25}\b(bon|gros|important|fidele|bonne|grosse|importante) (client|cliente)"), 2.5,
+     "asks to override the risk judgement"),
     (rx(r"\b(hide|conceal|disguise|obscure)\b.{0,40}\b(origin|source|beneficiar|owner|funds|money|"
         r"transaction|income|earnings|profits|revenue)", r"\b(cacher|dissimuler|masquer|camoufler)\b.{0,40}"
         r"\b(origine|provenance|beneficiaire|fonds|argent|revenus|gains|benefices)",
@@ -341,7 +366,11 @@ REFUSAL = [
         r"\b(hide|hiding|conceal\w*|stash\w*|shelter\w*)\b.{0,60}\b(from (my|his|her) (wife|husband|spouse|partner|"
         r"ex|ex-wife|ex-husband)|before (the|my|our) divorce)\b",
         r"\b(cach|dissimul|planqu|soustrai|mettre a l'abri|mets a l'abri)\w*\b.{0,60}\b(a (ma femme|mon mari|"
-        r"mon epouse|mon conjoint|ma conjointe|ma compagne|mon compagnon|mon ex)|avant (le|mon|notre) divorce)\b"), 2.5,
+        r"mon epouse|mon conjoint|ma conjointe|ma compagne|mon compagnon|mon ex)|avant (le|mon|notre) divorce)\b",
+        # someone to hold it in one's place: "Trouve-moi un prête-nom pour détenir les parts… à ma place"
+        r"\b(prete-nom|homme de paille|nominee|front man|frontman|straw (man|owner)|strawman)\b.{0,80}\b(a ma place|a "
+        r"notre place|pour moi|pour nous|for me|for us|in my place|instead of me|on my behalf|in (his|her|their) name "
+        r"(for|instead of) (me|us))"), 2.5,
      "asks to conceal funds or ownership"),
     *PEOPLE,  # wrongs done to a person (engines.forbidden_people)
 ]

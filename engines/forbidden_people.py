@@ -75,6 +75,13 @@ PEOPLE = [
         r"benefit)|at the (client|customer)s?'?s? expense)",
         r"\b(modifi|chang|decal|ajust|manipul|antidat|fix)\w*\b.{0,40}\b(dates? de valeur|taux|frais|interets|cours|"
         r"prix|commissions?)\b.{0,60}\b(en notre faveur|a notre (avantage|profit)|au detriment (du|des) clients?)",
+        # a product sold with its risks kept quiet: "vendre ce produit… sans lui expliquer les risques"
+        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(sell|push|pitch|place)\b.{0,60}\bwithout "
+        r"(explaining|telling (him|her|them) about|mentioning|disclosing|showing (him|her|them)) (the |its |any )?"
+        r"(risks?|fees|charges|costs|downside|losses)",
+        r"(^|[.;:!?]\s*|\bmerci de |\b(" + ASKS_FR + r") (a )?)(vend|place|fourgu)\w*\b.{0,60}\bsans (lui |leur )?"
+        r"(expliquer|dire|montrer|presenter|detailler|mentionner|parler des?) (les |ses |aucun |des )?(risques?|frais|"
+        r"pertes|conditions)",
         # the vulnerable pressed to buy: "a call script that pressures elderly customers into…"
         r"\b(" + ASKS_EN + r"|write|draft|prepare|create)\b" + GAP_EN + r"\b(pressur\w*|push\w*|rush\w*|hurr(y|ies)|"
         r"bull(y|ies)|coerc\w*|frighten\w*|scare\w*)\b.{0,20}\b(elderly|vulnerable|older|retired|confused|grieving|"

@@ -37,7 +37,8 @@ _STEMS = (
     r"director|officer|manager|outsourc|resilien|incident|cyber|privacy|gdpr|breach|inspect|"
     r"summar|synthes|memo|article|reference|source|example|detail|step|measure|action plan|next step|"
     r"difference|compar|pros and cons|consequen|deadline|formula|calculat|figure|number|"
-    r"financ|directive|risque|blanchi|virement|operation|paiement|depot|retrait|espece|compte|bancaire|banque|beneficiaire|"
+    r"financ|directive|buffer|coussin|contracycli|countercycli|cva\b|dva\b|xva\b|mrel|tlac|frtb|irrbb|ccyb|g-?sib|"
+    r"brrd|mifir|sftr|csdr|eltif|risque|blanchi|virement|operation|paiement|depot|retrait|espece|compte|bancaire|banque|beneficiaire|"
     r"montant|argent|fonds|portefeuille|actif|passif|obligation|pret|dette|hypothe|taux|liquidite|levier|"
     r"solvabilit|reglement|conformite|rapport|declar|impot|fiscal|facture|comptab|bilan|chiffre d'affaires|"
     r"benefice|perte|valoris|marche|negoci|derive|couverture|assuran|retraite|salaire|soupcon|alerte|seuil|"
@@ -60,7 +61,9 @@ FINANCE = re.compile(r"\b(" + _STEMS + r")|(?<![\w'])(" + _WORDS + r")(?![\w'])|
 # judgement of what came before ("Is that a conflict?", "low, medium or high?", "Qu'en penses-tu ?").
 _CONTINUES = (
     r"|\b(what|how|where|when) (should|must) (i|we)\b|\bwhat (do|can) (i|we) do\b|\bwhere (do|should) (i|we) "
-    r"(start|begin)\b|\bshould (i|we)\b|^(is|was|are|were) (that|this|it)\b|\bwhat do you (think|make of|say)|"
+    r"(start|begin)\b|\bshould (i|we) (do|file|report|escalate|block|freeze|worry|be (worried|concerned)|act|"
+    r"respond|check|ask|flag|refuse|reject|accept|approve|proceed|contact|tell|treat|handle)\b|"
+    r"^(is|was|are|were) (that|this|it)\b|\bwhat do you (think|make of|say)|"
     r"\b(low|medium|high|faible|moyen|eleve|consistent|coherent|normal|unusual|usual|preoccupant|inquietant|grave|"
     r"serious|acceptable)\b|\b(par ou|comment) (commencer|reagir|proceder|repondre)|"
     r"\b(dois-je|devons-nous|doit-on|faut-il)\b|\bqu'en (dis|penses|pensez)|^(est-ce|c'est)\b"
@@ -73,7 +76,7 @@ ON_TASK = re.compile(FINANCE.pattern + r"|(?<![\w'])(it|its|them|they|their|one|
 # Fillers that carry no ask of their own, dropped before a part is read: "while you're at it" is no "it".
 _FILLER = re.compile(r"\b(while you're at it|pendant que tu y es|by the way|btw|au fait|au passage|d'ailleurs|"
                      r"separately|unrelated(ly)?|on another note|changing the subject|one more thing|oh|sans rapport|"
-                     r"rien a voir)\b[,:]?")
+                     r"rien a voir|et sinon|sinon)\b[,:]?")
 
 # A word that joins a part on, left at its head when a new sentence starts with it: "? Et comment…"
 _LEAD = re.compile(r"^((and|et|also|aussi|then|puis|ensuite|so|alors)\b[ ,]*)+")
@@ -100,20 +103,31 @@ _ASK_VERB = re.compile(
 _EVERYDAY_MARK = re.compile(
     r"\b(my|mon|ma|mes)\b|"
     r"\b(recommend|suggest|best|good|nice|favou?rite|ideas?|choose|pick|find me|bon|bonne|bons|bonnes|meilleure?s?|"
-    r"idees?|conseill\w*|choisi\w*|trouve-moi)\b|"
+    r"idees?|conseill\w*|choisi\w*|trouve-moi|tips?|tricks?|astuces?)\b|"
     r"\bhow (do|can|should|could) (i|we|you)\b|\bhow (often|long|much|many)\b.{0,30}\bto\b|\bhow to\b|"
     r"\bcomment (\w+er|\w+ir|\w+re)\b|"
     r"^(please )?(write|draft|plan|book|translate|send|order|make|tell me a|give me a|come up|think of|raconte|ecri|"
     r"redige|tradui|envoie|reserve|organise|planifie|fais)")
 
 
+def _said(part: str) -> str:
+    """A part without its fillers and the words that join it on: "Oh, and how long…" -> "how long…"."""
+    return _LEAD.sub("", _FILLER.sub(" ", part).strip(" ,:"))
+
+
 def _parts(text: str) -> list[tuple[int, str, bool]]:
-    """The parts after the first: (where it starts, its text, whether a verbless question may start it)."""
+    """The parts after the first: (where it starts, its text, whether a verbless question may start it).
+    Joins with nothing between them are one ("? Oh, and how…", "? Et au fait, combien…")."""
     joins = list(_JOINS.finditer(text))
-    parts = []
-    for i, join in enumerate(joins):
+    parts, i = [], 0
+    while i < len(joins):
+        start, begin, strong = joins[i].start(), joins[i].end(), joins[i].group("strong") is not None
+        while i + 1 < len(joins) and not _said(text[joins[i].end():joins[i + 1].start()]):
+            i += 1
+            strong = strong or joins[i].group("strong") is not None
         end = joins[i + 1].start() if i + 1 < len(joins) else len(text)
-        parts.append((join.start(), text[join.end():end].strip(), join.group("strong") is not None))
+        parts.append((start, text[begin:end].strip(), strong))
+        i += 1
     return parts
 
 
@@ -125,7 +139,7 @@ def off_task_ask(text: str) -> str | None:
     """The first further ask in `text` (folded) with nothing of finance in it, when what comes before it is
     about finance; None otherwise."""
     for start, part, strong in _parts(text):
-        said = _LEAD.sub("", _FILLER.sub(" ", part).strip(" ,:"))  # without "by the way", "and", "et puis"…
+        said = _said(part)
         everyday = _FILLER.search(part) or _EVERYDAY_MARK.search(said)
         if len(said.split()) < 3 or not everyday or not _asks(said, strong) or ON_TASK.search(said):
             continue

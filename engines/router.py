@@ -97,7 +97,7 @@ TRANSACTION = [
         # a kind of fraud asked of a case told before: "…sent out within ten minutes. Account takeover?"
         r"[.!;:]\s+(an? |une? )?(account takeover|structuring|smurfing|(money )?mule|layering|scam|card testing|"
         r"sim swap|prise de controle (de|du) compte|fractionnement|mule financiere|escroquerie)\s*\?|"
-        r"\bsuspect(?!e?s? de soupcon)"),
+        r"(?<!\bwe )(?<!\bi )(?<!\bthey )(?<!\byou )\bsuspect(?!e?s? de soupcon)(?!s\b|ed\b|ing\b)"),
      1.5, "asks whether activity is suspicious"),
     (rx(r"\b(customer|client)'?s? (history|average|usual|profile|pattern)",
         r"\b(historique|habitudes|moyenne|profil) (du|de ce|de la) client"), 1.0,
