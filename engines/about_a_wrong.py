@@ -15,7 +15,8 @@ _OTHERS = r"(the )?(criminals?|fraudsters?|scammers?|(money )?launderers?|terror
     r"customers?|clients?|people|firms?|companies|banks?|traders?|they|someone|somebody|bad actors?|criminal " \
     r"(groups?|networks?)|gangs?|cartels?|kleptocrats?|mules?|sanctioned (\w+ )?(countries|states|entities|firms))"
 ABOUT_A_WRONG = rx(
-    r"\bhow (do|does|did|can|could|would|might|are|is) " + _OTHERS + r"\b",
+    r"\bhow (do|does|did|can|could|would|might|are|is) (rogue |corrupt |dishonest |unscrupulous |some )?" + _OTHERS
+    + r"\b",
     r"\bhow (does|do|did) (a|an|the|this|these) [^.?!]{0,50}\bwork\b",
     r"\bwhat (is|are) (the )?(penalt|sanction|fine|punishment|consequence|legal|offen[cs]e|difference|definition|"
     r"meaning|rules?|signs?|red flags?|typolog|techniques|methods|risks? of)\w*",
@@ -43,7 +44,9 @@ ABOUT_A_WRONG = rx(
     r"(respond|react|handle|deal with|treat|reply|answer)\b",
     r"\b(for|in) (our|a|the) (training|awareness|course|workshop|presentation|deck|module)",
     r"\bcomment (les|des|un|une|le|la) [\w'-]+ (\w+ )?(utilisent|font|procedent|operent|blanchissent|contournent|"
-    r"fonctionnent|s'y prennent|recrutent)", r"\bcomment fonctionne", r"\bqu'est-ce (que|qu'|qui)",
+    r"fonctionnent|s'y prennent|recrutent)", r"\bcomment fonctionne",
+    # "Comment les fraudeurs cachent-ils des pertes… ?": what others do, asked
+    r"\bcomment (les|des|certains|certaines) [\w'-]+ (\w+ )?\w+ent-(ils|elles)\b", r"\bqu'est-ce (que|qu'|qui)",
     r"\bquel(le)?s? (est|sont) (la |les |le |l')?(peines?|sanctions?|amendes?|difference|definition|regles?|signes|"
     r"signaux|techniques|methodes|typologies|risques)", r"\bpourquoi\b",
     r"\b(est-il|est-ce) (legal|illegal|interdit|autorise|permis)\b",

@@ -8,13 +8,15 @@ leak data, cheat a customer, destroy evidence, override the risk judgement, get 
 a (pattern, weight, reason) over folded text; those that wrong a person (impersonate, cheat a
 customer, take money that is not theirs, take over an account, leak data, read private messages)
 are in engines.forbidden_people, those on a market (manipulate it, trade on inside information) in
-engines.forbidden_markets.
+engines.forbidden_markets, and an ask to keep anything from those who oversee it in
+engines.forbidden_unseen.
 """
 
 from __future__ import annotations
 
 from engines.forbidden_markets import INSIDE_INFORMATION, MANIPULATION
 from engines.forbidden_people import PEOPLE
+from engines.forbidden_unseen import KEPT_UNSEEN
 from engines.patterns import ASKS_EN, ASKS_FR, GAP_EN, GAP_FR, rx
 
 # (pattern, weight, reason) — patterns see folded text.
@@ -211,21 +213,7 @@ REFUSAL = [
         r"\b(comptabilis|enregistr|present|deguis|fai\w* passer|facture)\w*\b.{0,40}\b(comme|en|pour) (des |un |une )?"
         r"(honoraires|frais|commission|prestation)s? (de )?(conseil|consulting|service|marketing)"), 3.0,
      "asks to pay or hide a bribe"),
-    # "tell me how to keep mine under the radar", "...sans qu'il voie que le bénéficiaire est mon associé"
-    (rx(r"\b(" + ASKS_EN + r"|tell me how)\b.{0,60}\b(under|below) the radar\b",
-        r"\b(" + ASKS_EN + r"|tell me how)\b.{0,60}\boff the books\b",
-        r"\b(" + ASKS_FR + r"|dis-moi comment)\b.{0,60}\b(sous les radars|hors bilan en douce)",
-        r"\bso (that )?(the |our |my )?(regulators?|auditors?|supervisors?|examiners?|inspectors?|compliance|amf|acpr|"
-        r"sec|fca)\b.{0,10}\b(can't|cannot|won't|can not|will not|doesn't|don't|never)\b.{0,10}\b(tell|see|know|notice|"
-        r"find out|spot|work out|figure out)\b",
-        r"\b(" + ASKS_EN + r"|could i|can i|could we|can we)\b.{0,80}\bwithout (him|her|them|anyone|anybody|my boss|"
-        r"my manager) (seeing|noticing|"
-        r"knowing|realising|realizing|finding out)",
-        r"\b(" + ASKS_FR + r"|pourrais-je|puis-je|pourrions-nous|pouvons-nous)\b.{0,80}\bsans (qu'il|qu'elle|qu'ils|"
-        r"qu'elles|que personne|que (le|la|les|l'|mon|ma|mes|son|sa|ses) ?[\w-]+( [\w'-]+){0,3}) (ne )?"
-        r"(le |la |les |l')?(voie|voient|sache|sachent|remarque|remarquent|s'en apercoive\w*|s'en rende\w* compte|"
-        r"detecte|repere)"), 2.5,
-     "asks to keep a wrong unseen"),
+    KEPT_UNSEEN,  # engines.forbidden_unseen
     (rx(r"\b(" + ASKS_EN + r"|explain how)\b.{0,60}\b(receive|collect|pay|hide|channel|route|pocket)\b.{0,20}"
         r"\b(kickbacks?|bribes?|backhanders?|secret commissions?)",
         r"\b(" + ASKS_EN + r"|explain how)\b.{0,40}\b(set up|create|use|open)\b.{0,20}\bshell compan(y|ies)\b.{0,40}"
