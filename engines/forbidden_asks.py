@@ -8,12 +8,14 @@ leak data, cheat a customer, destroy evidence, override the risk judgement, get 
 a (pattern, weight, reason) over folded text; those that wrong a person (impersonate, cheat a
 customer, take money that is not theirs, take over an account, leak data, read private messages)
 are in engines.forbidden_people, those on a market (manipulate it, trade on inside information) in
-engines.forbidden_markets, and an ask to keep anything from those who oversee it in
-engines.forbidden_unseen.
+engines.forbidden_markets, those on a firm's figures and what it tells others (deceive an auditor,
+tell what is false, misstate the accounts) in engines.forbidden_books, and an ask to keep anything
+from those who oversee it in engines.forbidden_unseen.
 """
 
 from __future__ import annotations
 
+from engines.forbidden_books import DECEIVE, FALSE_TELLING, MISSTATED
 from engines.forbidden_markets import INSIDE_INFORMATION, MANIPULATION
 from engines.forbidden_people import PEOPLE
 from engines.forbidden_unseen import KEPT_UNSEEN
@@ -61,6 +63,17 @@ REFUSAL = [
         r"\b(fausse?s?|faux|falsifi|antidat|fabriqu|bidon|invente|trafique)\w*\b.{0,40}\b(facture|document|releve|"
         r"contrat|bulletin|justificatif|piece|attestation|certificat|date|signature|fiche|lettre|bilan|avis|"
         r"passeport|carte d'identite)",
+        # a document attesting what is not: "a letter… confirming funds the client doesn't have"
+        r"\b(letter|statement|certificate|attestation|document|confirmation|proof|reference)\b.{0,60}\b(confirming|"
+        r"showing|stating|certifying|proving|saying|that (says|shows|states|confirms))\b.{0,40}\b(doesn't|don't|"
+        r"does not|do not|didn't|did not|never|isn't|aren't|wasn't|weren't) (have|has|exist|happen|own|earn|hold)",
+        r"\b(lettre|releve|certificat|attestation|document|confirmation|justificatif)\b.{0,60}\b(confirmant|"
+        r"attestant|certifiant|montrant|prouvant|indiquant|qui (dit|montre|atteste|confirme))\b.{0,40}\bn'(a|ont|avait|"
+        r"existe|est) (pas|jamais)\b",
+        r"\b(attestation|releve|bulletin|facture|document|justificatif|bilan|avis d'imposition|fiche de paie|"
+        r"certificat)s?( de [\w']+)? (gonflee?s?|falsifiee?s?|truquee?s?|trafiquee?s?|retouchee?s?|antidatee?s?)\b",
+        r"\b(inflated|padded|doctored) (payslips?|pay slips?|salary (certificates?|statements?)|income statements?|"
+        r"bank statements?|invoices?|tax returns?)\b",
         # a document made out in another's name: "Generate a utility bill in the client's name so…"
         r"\b(generate|create|make|produce|mock up|print|design|knock up)\w*\b.{0,10}\b(an? |the )?(utility bill|bank "
         r"statement|payslip|pay slip|proof of address|tax return|id card|passport|driving licen[cs]e|certificate|"
@@ -118,6 +131,11 @@ REFUSAL = [
         r"accounts\b.{0,60}\b(so|to avoid|to get around|to stay under)\b",
         r"\bpar (plusieurs|quelques|divers|differents) comptes (perso|personnels|prives|de proches)\b.{0,40}"
         r"\bpour (eviter|contourner|ne pas (depasser|declencher|atteindre))\b",
+        # screening dodged: "…so he doesn't show up as a PEP" (not a false match cleared)
+        r"\bso (that )?(he|she|it|they|the (client|customer|account|name|payment|company))\b.{0,10}\b(doesn't|"
+        r"won't|does not|will not|never)\b.{0,10}\b(show up|appear|come up|get flagged|ping)\b.{0,20}\b(as (a )?"
+        r"peps?|on (the |any )?(sanctions? |watch ?)?lists?|in (the )?screening)"
+        r"(?!.{0,30}\bfalse (positive|match|hit))",
         # an invoice cut under the approval limit: "…so my manager never has to sign off"
         r"\b(split|break|divide|cut)\w*\b.{0,40}\b(invoices?|purchase orders?|orders?|expense claims?|payment "
         r"requests?)\b.{0,60}\b(below|under|beneath)\b.{0,15}\b(approval|sign-?off|authori[sz]ation|spending|"
@@ -125,74 +143,9 @@ REFUSAL = [
         r"\b(decoup|fractionn|divis|scind)\w*\b.{0,40}\b(factures?|bons? de commande|commandes?|notes? de frais)\b"
         r".{0,60}\b(sous|en dessous)\b.{0,15}\b(le |du )?(seuil|plafond|limite) (de |d')(validation|approbation|"
         r"signature|delegation)"), 2.5, "asks to defeat a control"),
-    # "make the auditor believe", or an ask to mislead one; not "what happens if a firm misleads the regulator?"
-    (rx(r"\b(" + ASKS_EN + r"|write|draft)\b" + GAP_EN + r"\b(mislead|deceive|fool|trick|lie to)\b.{0,12}"
-        r"\b(the |our )?(auditors?|regulators?|examiners?|inspectors?|supervisors?)",
-        r"\b(make|makes|making) (the |our )?(auditors?|regulators?|examiners?|inspectors?) (believe|think)",
-        r"\bfai\w* croire\b.{0,20}\b(a l'|aux? |au )(auditeur|commissaire|regulateur|controleur|inspecteur|"
-        r"superviseur|acpr|amf)",
-        r"\b(" + ASKS_FR + r"|redige|ecris)\b" + GAP_FR + r"\b(tromper|induire en erreur|berner|mentir a)\b"
-        r".{0,12}\b(l'|les |le |la )?(auditeur|commissaire|regulateur|controleur|inspecteur|superviseur|acpr|amf)",
-        # last year's file handed over as this year's
-        r"\b(last|previous|prior) (year|quarter|month)'s\b.{0,80}\b(tell|say|claim|pretend|present|label|pass)\w*\b"
-        r".{0,30}\b(this|current) (year|quarter|month)'s\b",
-        r"\b(de l'an dernier|de l'annee derniere|du trimestre dernier|du mois dernier)\b.{0,80}\b(dis|dire|disant|"
-        r"pretend|fais passer|presente)\w*\b.{0,40}\b(de cette annee|de ce trimestre|de ce mois|de l'exercice en "
-        r"cours)\b"), 3.0, "asks to deceive an auditor or a regulator"),
-    # a figure told that the asker says is false: "Tell the rating agency our default rate was 2% when it's really 6%"
-    (rx(r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(tell|inform|assure|reassure|report to|write to|"
-        r"email|say to|confirm to)\b.{0,80}\b(when|while|whereas|though|but) (it|they|we|the (real|true|actual) "
-        r"[\w-]+)('s|'re| is| are| was| were)\b.{0,10}\b(really|actually|in fact|in reality)\b",
-        r"(^|[.;:!?]\s*|\bmerci d'|\b(" + ASKS_FR + r") )(dis|dire|annonce|affirme|assure|ecris|ecrire|indique|"
-        r"declare|reponds|repondre)\w*\b.{0,80}\balors (qu'en (realite|fait)|que (c'est|c'etait|il est|elle est|"
-        r"nous sommes|on est) (en realite|en fait|vraiment))\b"), 3.0, "asks to tell someone what it knows is false"),
+    DECEIVE, FALSE_TELLING,  # engines.forbidden_books
     MANIPULATION,  # engines.forbidden_markets
-    # an ask to misstate accounts, not a question on how auditors find it
-    (rx(r"\b(" + ASKS_EN + r")\b" + GAP_EN + r"\b(inflate|overstate|pad|fudge|massage|dress up|window-dress|"
-        r"manipulate|bury|understate|hide) (the |our |my |its |these |this |that )?([\w-]+'s |q[1-4] |reported )?"
-        r"(revenue|sales|turnover|earnings|profits?|"
-        r"results|books|numbers|figures|accounts|losses|liabilities|debts?|inventory|stock|assets|receivables|"
-        r"margins?)",
-        r"\bcook(ing)? the books", r"\b(maquill|trafiqu|truqu)\w* (les |nos |ses )?(comptes|bilans?|chiffres)",
-        r"\b(write|draft|prepare|word|phrase)\w*\b.{0,60}\b(hides?|hiding|conceals?|masks?|buries|bury|obscures?)\b"
-        r".{0,25}\b(loss|losses|drawdown|deficit|liabilit\w*|debts?|impairment|write-?downs?)\b",
-        r"\b(redige|ecris|prepare|formule)\w*\b.{0,60}\b(cache|masque|dissimule|minimise)\w*\b.{0,25}"
-        r"\b(pertes?|deficit|dettes?|depreciation)",
-        r"\b(" + ASKS_FR + r")\b" + GAP_FR + r"\b(gonfler|surevaluer|enjoliver|manipuler|minorer|"
-        r"sous-evaluer|cacher|dissimuler) (artificiellement )?(le |les |la |nos |notre |ses |son )?(chiffre "
-        r"d'affaires|ca|resultats?|comptes|benefices?|pertes|dettes|bilan|chiffres|revenus|stocks|inventaire|"
-        r"actifs|creances|marges?)",
-        # "how do I make the missing €40k look like a timing difference?"
-        r"\b(make|making)\b.{0,40}\b(missing|shortfall|loss|losses|gap|hole|deficit|theft|fraud|bribe|kickback|"
-        r"cash|funds|money|payment|transfer)\b.{0,30}\b(look|appear|seem) (like|as|legitimate|normal)",
-        r"\bfaire (passer|croire)\b.{0,40}\b(manque|trou|ecart|perte|detournement)\b",
-        # losses moved out of sight until the audit is over
-        r"\b(move|park|shift|hide|transfer|book|put)\w*\b.{0,40}\b(loss-making|losing|underwater|bad|losses)\b.{0,60}"
-        r"\b(until|till) (after )?(the |our )?(audit|inspection|review|quarter-end|year-end|exam)",
-        r"\b(deplac|transfer|cach|mets|mett|bascul|gar)\w*\b.{0,40}\b(perdantes?|en perte|pertes)\b.{0,60}"
-        r"\bjusqu'(apres|a la fin de) (l'|la |le )?(audit|controle|inspection|revue|cloture)",
-        # an order: "Gonfle la valorisation des actifs illiquides…", "Inflate this quarter's revenue a bit"
-        r"(^|[.;:!?]\s*|\bplease |\bjust |\bmerci de )(inflate|overstate|pad|fudge|pump up|gonfle|surevalue|enjolive|"
-        r"majore|maquille|trafique|truque)\b.{0,30}\b(revenue|sales|earnings|profits?|results|valuations?|nav|"
-        r"marks?|assets|figures|numbers|performance|chiffre d'affaires|resultats?|valorisations?|valeurs? "
-        r"liquidatives?|actifs|chiffres|benefices?|performances?)\b",
-        r"\b(tweak|adjust|alter|massage|fudge|doctor|edit|smooth|inflate|pad|touch up|bump up|nudge|boost)\w*\b.{0,50}"
-        r"\b(returns?|performance|track record|nav|valuations?)\b.{0,60}\bso (that )?(we|it|they|the fund|our fund)\b"
-        r".{0,10}\b(beat|outperform|looks? better|top|stays? ahead|comes? out ahead)",
-        r"\b(modifi|ajust|retouch|arrang|gonfl|embelli|liss)\w*\b.{0,50}\b(performances?|rendements?|valorisations?|"
-        r"valeurs? liquidatives?)\b.{0,60}\bpour (battre|surperformer|faire mieux que|que (le fonds|nous) batt)",
-        # losses put in a later period, sales brought into this one: "book the trading losses in next quarter's
-        # accounts"; not "what controls stop a trader from moving losses between reporting periods?"
-        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(book|record|move|shift|push|defer|roll|park|put|"
-        r"carry|recogni[sz]e|pull)\b.{0,30}\b(loss|losses|costs?|expenses?|write-?downs?|impairments?|provisions?|"
-        r"sales|revenues?|income|orders)\b.{0,30}\b(in|into|to|until|till|over|forward into) (the )?(next|following|"
-        r"coming|a later|this|the current|previous|last) (quarter|year|month|period|accounts|books|reporting period)"
-        r"('s (accounts|books|figures|results))?\b",
-        r"(^|[.;:!?]\s*|\bmerci de |\b(" + ASKS_FR + r") )(pass|comptabilis|report|decal|repouss|gliss|enregistr|"
-        r"mets|mett|bascul)\w*\b.{0,30}\b(pertes?|charges?|depreciations?|provisions?|ventes|chiffre d'affaires|"
-        r"revenus)\b.{0,40}\b(sur|au|a|dans|en) (le |l'|les comptes du |les comptes de l')?(trimestre|exercice|mois|"
-        r"annee) (prochain|suivant|d'apres|en cours|precedent)"), 3.0,
-     "asks to misstate the accounts"),
+    MISSTATED,  # engines.forbidden_books
     # gifts to the one who decides, to win the contract: "send their procurement director tickets so we win the tender"
     (rx(r"\b(give|offer|send|buy)\w*\b(?=.{0,100}\b(gifts?|watch(es)?|cash|trips?|holidays?|tickets|envelopes?|"
         r"hampers?)\b).{0,60}\b(buyer|procurement|purchasing|official|director|decision[- ]maker)\w*"

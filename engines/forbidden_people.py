@@ -82,6 +82,11 @@ PEOPLE = [
         r"(^|[.;:!?]\s*|\bmerci de |\b(" + ASKS_FR + r") (a )?)(vend|place|fourgu)\w*\b.{0,60}\bsans (lui |leur )?"
         r"(expliquer|dire|montrer|presenter|detailler|mentionner|parler des?) (les |ses |aucun |des )?(risques?|frais|"
         r"pertes|conditions)",
+        # a fee kept from the one who pays it: "…pour que le client ne la voie pas sur son relevé"
+        r"\b(fees?|commissions?|charges?|costs?|mark-?ups?)\b.{0,80}\bso (that )?(the |our |my )?(clients?|customers?|"
+        r"investors?)\b.{0,10}\b(doesn't|don't|won't|can't|cannot|never)\b.{0,10}\b(see|notice|spot|realise|realize)",
+        r"\b(commissions?|frais|couts?|marges?)\b.{0,80}\bpour (que|qu') (le |la |les |nos |notre )?(client|cliente|"
+        r"clients|investisseurs?)\b.{0,10}\bne (la |le |les |l')?(voie|voient|remarque|remarquent|s'en apercoive\w*)",
         # the vulnerable pressed to buy: "a call script that pressures elderly customers into…"
         r"\b(" + ASKS_EN + r"|write|draft|prepare|create)\b" + GAP_EN + r"\b(pressur\w*|push\w*|rush\w*|hurr(y|ies)|"
         r"bull(y|ies)|coerc\w*|frighten\w*|scare\w*)\b.{0,20}\b(elderly|vulnerable|older|retired|confused|grieving|"
@@ -140,6 +145,11 @@ PEOPLE = [
         r"\b(garde|pris|copie|recupere|emporte|conserve|telecharge)\w*\b.{0,20}\b(les |la |le )?(fichiers?|listes?|"
         r"base|donnees|coordonnees) (des |de |de mes )?clients?\b.{0,30}\bde mon (ancien|precedent) (emploi|"
         r"employeur|poste|cabinet|banque|job)\b",
+        # customers' secrets pulled in bulk: "a script to scrape our customers' card numbers from the logs"
+        r"\b(scrape|harvest|extract|pull|collect|dump|grab|copy|export)\w*\b.{0,40}\b(customers?'?|clients?'?|users?'?)"
+        r"( \w+)?\s?(card numbers?|cvvs?|cvcs?|pins?|passwords?|credentials|login details)",
+        r"\b(extrai|recuper|aspir|copi|export)\w*\b.{0,40}\b(numeros de carte|codes? (secrets?|pin)|mots de passe|"
+        r"identifiants)\b.{0,20}\b(des |de nos )?clients",
         # a whistleblower unmasked: "get me the whistleblower's name from the hotline report"
         r"\b(get|give|find|tell|send|dig up|pull|look up)\w*( me| us)?\b.{0,20}\b(the )?whistle-?blower'?s? (name|"
         r"identity|details)", r"\b(identify|unmask|expose|out|reveal|name)\w*\b.{0,10}\bthe whistle-?blower\b",

@@ -30,7 +30,8 @@ _OVERSEERS_FR = (
     r"commissaires? aux comptes|conformite|service (conformite|comptable|des risques|juridique|financier)|"
     r"(direction|departement) des risques|comptabilite|controle( de gestion| interne)?|controleurs?( de gestion)?|"
     r"fisc|administration( fiscale)?|impots|autorites|police|banques?|acpr|amf|bce|tracfin|chef|patron|manager|"
-    r"responsable|directeur|superieur|direction|conseil( d'administration)?|siege|notaire|curateur|tuteur|"
+    r"responsable|directeur|superieur|direction|conseil( d'administration)?|comite( des risques| d'audit| de credit| "
+    r"des comptes)?|siege|notaire|curateur|tuteur|"
     r"heritiers|juge|tribunal|liquidateur|mandataire|creanciers)"
 )
 _NOTICE_EN = (r"(see|know|notice|find out|tell|spot|catch|trace|detect|realise|realize|work out|figure out|find|flag|"

@@ -35,7 +35,8 @@ _STEMS = (
     r"repo\b|repos\b|ccp|srep|icaap|ilaap|pillar|ucits|priips|aifmd|sfdr|esg|taxonom|csrd|mica\b|kyc|aml|pep\b|"
     r"peps\b|fatf|ofac|tracfin|fincen|whistle|conflict of interest|ethic|code of conduct|board|committee|"
     r"director|officer|manager|outsourc|resilien|incident|cyber|privacy|gdpr|breach|inspect|"
-    r"summar|synthes|memo|article|reference|source|example|detail|step|measure|action plan|next step|"
+    r"summar|synthes|memo|article|reference|source|example|detail|step|measure|action plan|next step|explanation|"
+    r"overview|checklist|template|table|chart|graph|timeline|breakdown|explication|apercu|modele|tableau|"
     r"difference|compar|pros and cons|consequen|deadline|formula|calculat|figure|number|"
     r"financ|directive|buffer|coussin|contracycli|countercycli|cva\b|dva\b|xva\b|mrel|tlac|frtb|irrbb|ccyb|g-?sib|"
     r"brrd|mifir|sftr|csdr|eltif|risque|blanchi|virement|operation|paiement|depot|retrait|espece|compte|bancaire|banque|beneficiaire|"
@@ -82,12 +83,15 @@ _FILLER = re.compile(r"\b(while you're at it|pendant que tu y es|by the way|btw|
 _LEAD = re.compile(r"^((and|et|also|aussi|then|puis|ensuite|so|alors)\b[ ,]*)+")
 
 # Where a further ask joins on. A new sentence or a word that says so may start a verbless question ("Au
-# fait, une série à voir ce soir ?"); after a bare "and"/"et" only a verb that asks starts one: "the
-# difference between market manipulation and insider dealing under MAR?" is one question.
+# fait, une série à voir ce soir ?"); "plus" or "as well as" adds a thing to the ask ("…, plus a crochet
+# pattern for a scarf"); after a bare "and"/"et" only a verb that asks starts one: "the difference
+# between market manipulation and insider dealing under MAR?" is one question.
 _JOINS = re.compile(
-    r"(?P<strong>(?<=[?.!;:])\s+|,?\s*\b(and then|then|and also|also|plus|by the way|btw|after that|afterwards|"
+    r"(?P<adds>,?\s*\b(plus|as well as|along with|together with|ainsi qu'|ainsi que)\b\s*)"
+    r"|(?P<strong>(?<=[?.!;:])\s+|,?\s*\b(and then|then|and also|also|by the way|btw|after that|afterwards|"
     r"separately|et ensuite|ensuite|et puis|puis|et aussi|aussi|au fait|au passage|d'ailleurs|et sinon|sinon)\b,?\s*)"
     r"|(?P<weak>,?\s+\b(and|et)\b\s+)")
+_ADDED = re.compile(r"^(a|an|some|the|my|one|two|three|un|une|des|le|la|les|mon|ma|mes|quelques)\b")
 _ASK_VERB = re.compile(
     r"^(please |s'il te plait,? )?(tell|give|suggest|recommend|help|find|show|explain|teach|write|make|pick|choose|"
     r"name|plan|book|send|translate|proofread|update|draft|order|come up|think of|what|which|where|who|how|when|"
@@ -115,33 +119,37 @@ def _said(part: str) -> str:
     return _LEAD.sub("", _FILLER.sub(" ", part).strip(" ,:"))
 
 
-def _parts(text: str) -> list[tuple[int, str, bool]]:
-    """The parts after the first: (where it starts, its text, whether a verbless question may start it).
+def _parts(text: str) -> list[tuple[int, str, str]]:
+    """The parts after the first: (where it starts, its text, how it joins on: "adds", "strong" or "weak").
     Joins with nothing between them are one ("? Oh, and how…", "? Et au fait, combien…")."""
     joins = list(_JOINS.finditer(text))
     parts, i = [], 0
     while i < len(joins):
-        start, begin, strong = joins[i].start(), joins[i].end(), joins[i].group("strong") is not None
+        start, begin, kind = joins[i].start(), joins[i].end(), joins[i].lastgroup
         while i + 1 < len(joins) and not _said(text[joins[i].end():joins[i + 1].start()]):
             i += 1
-            strong = strong or joins[i].group("strong") is not None
+            kind = "strong" if "strong" in (kind, joins[i].lastgroup) else kind
         end = joins[i + 1].start() if i + 1 < len(joins) else len(text)
-        parts.append((start, text[begin:end].strip(), strong))
+        parts.append((start, text[begin:end].strip(), kind))
         i += 1
     return parts
 
 
-def _asks(part: str, strong: bool) -> bool:
-    return bool(_ASK_VERB.search(part)) or (strong and part.endswith("?"))
+def _asks(part: str, kind: str) -> bool:
+    """Whether a part asks something: a verb that asks, a question after a new sentence or a word that says so,
+    a thing added to the ask."""
+    return bool(_ASK_VERB.search(part) or (kind == "strong" and part.endswith("?"))
+                or (kind == "adds" and _ADDED.search(part)))
 
 
 def off_task_ask(text: str) -> str | None:
     """The first further ask in `text` (folded) with nothing of finance in it, when what comes before it is
     about finance; None otherwise."""
-    for start, part, strong in _parts(text):
+    for start, part, kind in _parts(text):
         said = _said(part)
-        everyday = _FILLER.search(part) or _EVERYDAY_MARK.search(said)
-        if len(said.split()) < 3 or not everyday or not _asks(said, strong) or ON_TASK.search(said):
+        # a thing added to the ask with nothing of finance in it is everyday by itself: "…, plus a crochet pattern"
+        everyday = kind == "adds" or _FILLER.search(part) or _EVERYDAY_MARK.search(said)
+        if len(said.split()) < 3 or not everyday or not _asks(said, kind) or ON_TASK.search(said):
             continue
         return said if FINANCE.search(text[:start]) else None
     return None

@@ -96,11 +96,18 @@ TRANSACTION = [
         r"\bsuspicious activity(?! reports?)|\bred flags?\b|\banomal", r"\bsignaux d'alerte|\banormal|"
         # a kind of fraud asked of a case told before: "…sent out within ten minutes. Account takeover?"
         r"[.!;:]\s+(an? |une? )?(account takeover|structuring|smurfing|(money )?mule|layering|scam|card testing|"
-        r"sim swap|prise de controle (de|du) compte|fractionnement|mule financiere|escroquerie)\s*\?|"
+        r"sim swap|cloned|clone|skimm(ed|ing)|compromised|hacked|phished|prise de controle (de|du) compte|"
+        r"fractionnement|mule financiere|escroquerie|clonee?|piratee?|compromise)\s*\?|"
         r"(?<!\bwe )(?<!\bi )(?<!\bthey )(?<!\byou )\bsuspect(?!e?s? de soupcon)(?!s\b|ed\b|ing\b)"),
      1.5, "asks whether activity is suspicious"),
     (rx(r"\b(customer|client)'?s? (history|average|usual|profile|pattern)",
-        r"\b(historique|habitudes|moyenne|profil) (du|de ce|de la) client"), 1.0,
+        r"\b(historique|habitudes|moyenne|profil) (du|de ce|de la) client",
+        # a baseline told, activity counted: "client normally gets his salary from…; this month 3 transfers from…"
+        r"\b(client|customer|he|she|account)\b.{0,15}\b(normally|usually|typically|generally|d'habitude|"
+        r"habituellement|normalement)\b",
+        r"\b(\d+|two|three|four|five|six|seven|eight|nine|ten|several|multiple|dozens of|deux|trois|quatre|cinq|six|"
+        r"sept|huit|neuf|dix|plusieurs) (incoming |outgoing |small |large |cash |petits |gros )?(transfers|deposits|"
+        r"withdrawals|payments|wires|transactions|virements|depots|retraits|paiements|versements)\b"), 1.0,
      "compares with the customer's history"),
     (rx(r"\bamount\b|\bmontant\b|\beur\b|\busd\b|€|\$"), 0.5, "mentions amounts"),
 ]
