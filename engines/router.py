@@ -25,7 +25,7 @@ The forbidden asks' signals are in engines.forbidden_asks, and a question's fram
 them in engines.about_a_wrong. Each signal is a regular expression over accent-folded, lower-cased
 text (English and French), with a weight and a short reason shown to the analyst. Confidence is a
 logistic function of the margin between the winning route's score and the runner-up, so a query that
-only weakly matches gets a low confidence. A query takes about 0.25 ms to classify.
+only weakly matches gets a low confidence. A query takes about half a millisecond to classify.
 """
 
 from __future__ import annotations
