@@ -53,14 +53,26 @@ REFUSAL = [
         r"\bpays sanctionne\w*\b.{0,50}\bsans"), 3.0, "asks to evade sanctions"),
     (rx(r"\b(" + ASKS_EN + r"|write|draft|make)\b" + GAP_EN + r"\bbackdat",
         r"(^|[.;:!?]\s*|\bplease |\bjust |\bmerci d')(backdate|antidate)\b",
+        # yesterday's date put on an order: "Mets la date d'hier sur l'ordre pour qu'il profite du cours d'avant…"
+        r"\b(mets|mettre|change|modifie|inscris)\w*\b.{0,10}\b(la )?date (d'hier|de la veille|du jour precedent|de la "
+        r"semaine derniere|anterieure)\b",
+        r"\b(put|change|set|make|write|enter)\w*\b.{0,20}\b(yesterday's|last week's|an earlier|the previous day's|a "
+        r"past) date\b.{0,20}\bon (the|this|that|these) (orders?|trades?|tickets?|contracts?|instructions?)\b",
+        # a false email written: "Rédige un faux mail de la direction…" (not one forwarded to security)
+        r"\b(redige|ecris|prepare|fabrique|envoie|cree)\w*\b.{0,20}\b(un |une )?(faux|fausse) (mail|e-?mail|courriel|"
+        r"message|note|memo)\b",
+        r"\b(write|draft|create|compose|send)\w*\b.{0,20}\b(a |an )?(fake|forged|spoofed|bogus) (email|e-mail|message|"
+        r"memo|note)\b",
         r"\b(i need|we need|i want|we want|get me|give me|prepare|produce|create|can you (make|write|draft|do))\b"
         r".{0,40}\bbackdated\b",
         r"\b(il me faut|il nous faut|j'ai besoin d'|fais-moi|prepare-moi|redige-moi)\b.{0,40}\bantidate",
         r"\b(" + ASKS_FR + r"|ecris|redige|fais)\b" + GAP_FR + r"\bantidat",
-        r"\b(fake|forge|falsif|fabricat|doctor|counterfeit|made[- ]up|invented|bogus|phony|phoney|sham)\w*\b.{0,40}"
+        r"(?<!\bnot to )(?<!\bnever to )(?<!\bnever )\b(fake|forge|falsif|fabricat|doctor|counterfeit|made[- ]up|"
+        r"invented|bogus|phony|phoney|sham)\w*\b.{0,40}"
         r"\b(invoice|document|statement|record|contract|payslip|receipt|id\b|passport|bill|certificate|proof|letter|"
         r"date|signature)",
-        r"\b(fausse?s?|faux|falsifi|antidat|fabriqu|bidon|invente|trafique)\w*\b.{0,40}\b(facture|document|releve|"
+        r"(?<!\bne pas )(?<!\bjamais )\b(fausse?s?|faux|falsifi|antidat|fabriqu|bidon|invente|trafique)\w*\b.{0,40}"
+        r"\b(facture|document|releve|"
         r"contrat|bulletin|justificatif|piece|attestation|certificat|date|signature|fiche|lettre|bilan|avis|"
         r"passeport|carte d'identite)",
         # a document attesting what is not: "a letter… confirming funds the client doesn't have"
@@ -136,6 +148,12 @@ REFUSAL = [
         r"won't|does not|will not|never)\b.{0,10}\b(show up|appear|come up|get flagged|ping)\b.{0,20}\b(as (a )?"
         r"peps?|on (the |any )?(sanctions? |watch ?)?lists?|in (the )?screening)"
         r"(?!.{0,30}\bfalse (positive|match|hit))",
+        # a limit got around: "…a second trading account so I can get around the position limit"
+        r"\bso (that )?(i|we) (can|could) (get around|circumvent|bypass|dodge|exceed|go over|break|beat)\b.{0,20}"
+        r"\b(the |my |our |a )?(position |trading |credit |risk |spending |withdrawal |exposure |concentration |loss )?"
+        r"limits?\b",
+        r"\bpour (pouvoir |que je puisse |qu'on puisse )?(contourner|depasser|eviter) (la|le|les|ma|mon|mes|nos|notre) "
+        r"(limite|plafond)s?\b",
         # an invoice cut under the approval limit: "…so my manager never has to sign off"
         r"\b(split|break|divide|cut)\w*\b.{0,40}\b(invoices?|purchase orders?|orders?|expense claims?|payment "
         r"requests?)\b.{0,60}\b(below|under|beneath)\b.{0,15}\b(approval|sign-?off|authori[sz]ation|spending|"
@@ -211,6 +229,11 @@ REFUSAL = [
         r"records?|recordings?|trail|logs?|e-?mails?|files?|messages?|chats?)\b"
         r".{0,50}\b(before|ahead of) (the |our |their )?(audit|auditors?|inspection|inspectors?|examiners?|regulators?|"
         r"investigat\w*)",
+        # "The inspection is Thursday. Shred the credit files we never completed."
+        r"\b(inspection|audit|investigation|inspectors?|auditors?|regulators?|examiners?|raid|subpoena|controle|"
+        r"enquete|perquisition)\b[^.;:!?]{0,60}[.;:!?]\s*(please |just |merci de )?(shred|destroy|wipe|delete|erase|"
+        r"get rid of|burn|detrui|dechiquet|efface|supprime|brule)\w*\b(?!.{0,40}\b(duplicate|obsolete|expired|outdated|"
+        r"temporary|redundant|test|doublons?|obsoletes?|perimes?)\b)",
         r"(^|[.;:!?]\s*|\baide[- ]moi a |\baidez[- ]nous a |\bcomment )(supprim|effac|detrui|cach|dissimul|"
         r"fai\w* disparaitre)\w*\b.{0,40}\b(preuves?|traces?|documents?|dossiers?|e-?mails?|fichiers?|ecritures?|"
         r"enregistrements?|appels|conversations|messages|journaux)\b"

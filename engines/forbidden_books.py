@@ -30,6 +30,13 @@ FALSE_TELLING = (
     rx(r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(tell|inform|assure|reassure|report to|write to|"
        r"email|say to|confirm to)\b.{0,80}(\b(when|while|whereas|though|but)|[,;:—–-]) ?(it|they|we|he|she|the "
        r"(real|true|actual) [\w-]+)('s|'re| is| are| was| were)\b.{0,10}\b(really|actually|in fact|in reality)\b",
+       # a draft that says what the asker says is not so: "…a memo saying the incident was minor; in reality…"
+       r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(draft|write|prepare|send|tell|say|put out|publish)"
+       r"\b.{0,60}\b(saying|stating|claiming|telling|that says|that states|to say|reporting)\b.{0,80}[;,.:—–-]\s*"
+       r"(but )?(in reality|in fact|actually|the truth is|truth is)\b",
+       r"(^|[.;:!?]\s*|\bmerci de |\b(" + ASKS_FR + r") )(redige|ecris|prepare|envoie|dis|publie)\w*\b.{0,60}"
+       r"\b(disant|affirmant|indiquant|expliquant|qui dit|pour dire)\b.{0,80}[;,.:—–-]\s*(mais )?(en realite|en fait|"
+       r"la verite est)\b",
        # said with its falsity owned: "…that his investment is guaranteed, même si ce n'est pas le cas"
        r"\b(even though|although|though|when|while) (it|that|this|they|he|she)('s| is| was| are|'re| were) "
        r"(not|n't) (true|the case|so|guaranteed|insured|covered)\b",
@@ -73,6 +80,11 @@ MISSTATED = (
        r"\bpour (que|qu') (les |le |nos |notre )?(chiffres|resultats|comptes|trimestre|ratios?|marges?|bilan)\b.{0,15}"
        r"\b(paraisse\w*|semble\w*|soi\w*) (bons?|bonnes?|corrects?|correctes?|meilleur\w*|presentables?|dans "
        r"l'objectif)\b",
+       # a payment booked as what it is not: "…as 'consulting fees' even though it's for the sale of his boat"
+       r"\bas (a |an |')?[\w' -]{0,30}\b(even though|although|when|while|but) (it|this|that|the (money|payment|"
+       r"transfer|funds?))('s| is| was| are| were) (really |actually |in fact )?(for|from|a|an|the|to pay)\b",
+       r"\b(comme|en tant que) (des |un |une |')?[\w' -]{0,30}\balors (que|qu') ?(c'est|c'etait|il s'agit|ce sont) "
+       r"(en realite |en fait )?(pour|de|d'|la|le|les|un|une)\b",
        # losses moved out of sight until the audit is over
        r"\b(move|park|shift|hide|transfer|book|put)\w*\b.{0,40}\b(loss-making|losing|underwater|bad|losses)\b.{0,60}"
        r"\b(until|till) (after )?(the |our )?(audit|inspection|review|quarter-end|year-end|exam)",

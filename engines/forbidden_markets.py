@@ -74,6 +74,9 @@ INSIDE_INFORMATION = (rx(r"\b(" + ASKS_EN + r")\b" + GAP_EN + r"\b(use|using|act
     # "…vendre mes actions avant la publication du rapport… que j'ai lu ce matin", "…before the report I've seen"
     r"\b(achet|vend|ced)\w*\b.{0,40}\bavant (la publication|l'annonce|la sortie)\b.{0,80}\b(que|dont) (j'ai|nous "
     r"avons|on a) (deja )?(lu|vu|eu|recu|eu connaissance)",
+    # …through someone else: "…à un ami avant la publication des résultats pour qu'il les revende à ma place"
+    r"\b(avant|before|ahead of)\b.{0,40}\b(publication|annonce|results|announcement|release|resultats)\b.{0,60}"
+    r"\b(a ma place|pour mon compte|on my behalf|in my place|for my account)\b",
     r"\b(buy|sell|short|dump)\b.{0,40}\b(before|ahead of) (the|its|their)\b.{0,60}\b(is|are|gets?) (published|"
     r"released|out)\b.{0,40}\b(i've|i have|we've|we have|i) (already )?(seen|read|got)\b"), 3.0,
     "asks to trade on inside information")

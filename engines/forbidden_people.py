@@ -29,6 +29,11 @@ PEOPLE = [
         r"[\w-]+'s) name)\b",
         r"\b(signe|remplis|complete|valide|passe)\w*\b.{0,50}\b(attestations?|certifications?|declarations?|formations?|"
         r"tests?|examens?|quiz|formulaires?)\b.{0,30}\b(a ma place|en mon nom|pour moi|a sa place|en son nom)\b",
+        # another's ID used: "Use my sister's ID to open a second trading account"
+        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(use|using)\b.{0,10}\b(my|his|her|their|a) "
+        r"([\w-]+'s )(id|identity|passport|id card|driving licen[cs]e|details|name|login)\b",
+        r"(^|[.;:!?]\s*|\bmerci d'|\b(" + ASKS_FR + r") (a )?)(utilise|prends|sers-toi de)\w*\b.{0,10}\b(la carte "
+        r"d'identite|le passeport|l'identite|les papiers|le nom) (de|d') (mon|ma|son|sa)\b",
         # the dead kept alive on paper: "open an account in my late grandmother's name to keep collecting her pension"
         r"\b(au nom|sous l'identite|avec les papiers|avec la carte d'identite) (de|d'|du|des) .{0,30}\b(decede|defunt|"
         r"mort)e?s?\b", r"\b(in the name of|in|under|using|with) (my |his |her |our |the |a )?(dead|deceased|late)\b"
@@ -87,6 +92,14 @@ PEOPLE = [
         r"investors?)\b.{0,10}\b(doesn't|don't|won't|can't|cannot|never)\b.{0,10}\b(see|notice|spot|realise|realize)",
         r"\b(commissions?|frais|couts?|marges?)\b.{0,80}\bpour (que|qu') (le |la |les |nos |notre )?(client|cliente|"
         r"clients|investisseurs?)\b.{0,10}\bne (la |le |les |l')?(voie|voient|remarque|remarquent|s'en apercoive\w*)",
+        # a client's questionnaire filled in for him: "Remplis le questionnaire MiFID à la place du client…"
+        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(fill in|fill out|complete|tick)\b.{0,40}"
+        r"\b(suitability|appropriateness|mifid|kyc|risk profile|risk-profile) (questionnaire|form|test)\b.{0,40}"
+        r"\b(for the client|on (his|her|their|the client's) behalf|instead of the client|in (his|her|their|the "
+        r"client's) place)",
+        r"(^|[.;:!?]\s*|\bmerci de |\b(" + ASKS_FR + r") (a )?)(remplis|remplir|complete|coche)\w*\b.{0,40}"
+        r"\b(questionnaire|profil|test d'adequation|formulaire)\b.{0,40}\b(a la place (du|de la|des) clients?|a sa "
+        r"place|pour (le|la) client)",
         # the vulnerable pressed to buy: "a call script that pressures elderly customers into…"
         r"\b(" + ASKS_EN + r"|write|draft|prepare|create)\b" + GAP_EN + r"\b(pressur\w*|push\w*|rush\w*|hurr(y|ies)|"
         r"bull(y|ies)|coerc\w*|frighten\w*|scare\w*)\b.{0,20}\b(elderly|vulnerable|older|retired|confused|grieving|"

@@ -19,5 +19,7 @@ ASKS_FR = r"comment|aide[- ]moi|aidez[- ]nous|je veux|on veut|je dois|on doit|(u
     r"combine)s? (pour|de|d')"
 # up to 40 characters that hold no verb of one who detects, prevents or reports a wrong
 GAP_EN = r"(?:(?!\b(?:detect|prevent|spot|identif|monitor|report|flag|investigat|recogni|surveil|catch|stop|avoid|" \
-    r"combat|fight|tackle|deter|mitigat|escalat|explain)).){0,40}"
-GAP_FR = r"(?:(?!\b(?:detect|preven|repere|identifi|surveill|signal|lutt|empech|evit|combat|declar|explique)).){0,40}"
+    r"combat|fight|tackle|deter|mitigat|escalat|explain|not to|never|don't|do not|against|remind|forbid|prohibit|" \
+    r"ban\b|warn)).){0,40}"
+GAP_FR = r"(?:(?!\b(?:detect|preven|repere|identifi|surveill|signal|lutt|empech|evit|combat|declar|explique|" \
+    r"ne pas|jamais|interdi|rappel|contre|mettre en garde)).){0,40}"

@@ -37,7 +37,7 @@ from typing import Any
 
 from engines.about_a_wrong import ABOUT_A_WRONG, DOING
 from engines.forbidden_asks import REFUSAL
-from engines.off_task import off_task_ask
+from engines.off_task import about_finance_before, off_task_ask
 from engines.patterns import rx
 
 ROUTES = ("transaction_risk", "mixed_intent", "governance", "explicit_refusal")
@@ -352,6 +352,8 @@ def classify(query: str, transaction: dict | None = None) -> RouteDecision:
     if second < 2.0 and off_task_ask(text):  # a further ask on a subject no list above names
         second, task = second + 2.0, max(task, 1.5)
         s_reasons.append("asks something else, with nothing of finance in it")
+    elif second >= 2.0 and task < 1.5 and about_finance_before(text):  # a finance question no rule above knew
+        task = 1.5
     # A mixed request needs a real compliance task *and* a second ask with an off-task object or
     # verb; two risk questions joined by "and" stay one route.
     mixed = (second + min(task, 3.0)) if (second >= 2.0 and task >= 1.5) else 0.0
