@@ -331,6 +331,11 @@ REFUSAL = [
         r"ex|ex-wife|ex-husband)|before (the|my|our) divorce)\b",
         r"\b(cach|dissimul|planqu|soustrai|mettre a l'abri|mets a l'abri)\w*\b.{0,60}\b(a (ma femme|mon mari|"
         r"mon epouse|mon conjoint|ma conjointe|ma compagne|mon compagnon|mon ex)|avant (le|mon|notre) divorce)\b",
+        # one's own name kept out: "Enregistre la vente au nom de mon beau-frère pour que je n'apparaisse pas"
+        r"\bpour (que|qu') (je|mon nom|nous|notre nom) n'(apparaisse|apparaissions|figure|figurions)\w* (pas|nulle "
+        r"part|jamais)\b",
+        r"\bso (that )?(i|my name|we|our name) (don't|doesn't|won't|never|do not|does not|will not) (appear|show up|"
+        r"come up|feature)\b",
         # someone to hold it in one's place: "Trouve-moi un prête-nom pour détenir les parts… à ma place"
         r"\b(prete-nom|homme de paille|nominee|front man|frontman|straw (man|owner)|strawman)\b.{0,80}\b(a ma place|a "
         r"notre place|pour moi|pour nous|for me|for us|in my place|instead of me|on my behalf|in (his|her|their) name "

@@ -12,6 +12,8 @@ DECEIVE = (
     rx(r"\b(" + ASKS_EN + r"|write|draft)\b" + GAP_EN + r"\b(mislead|deceive|fool|trick|lie to)\b.{0,12}"
        r"\b(the |our )?(auditors?|regulators?|examiners?|inspectors?|supervisors?)",
        r"\b(make|makes|making) (the |our )?(auditors?|regulators?|examiners?|inspectors?) (believe|think)",
+       r"\bfai\w* croire\b.{0,60}\balors (que|qu')", r"\bmake\b.{0,30}\b(believe|think)\b.{0,60}\b(when|while|but) "
+       r"(it's|it is|it was|they're|in fact|actually|really)\b",
        r"\bfai\w* croire\b.{0,20}\b(a l'|aux? |au )(auditeur|commissaire|regulateur|controleur|inspecteur|"
        r"superviseur|acpr|amf)",
        r"\b(" + ASKS_FR + r"|redige|ecris)\b" + GAP_FR + r"\b(tromper|induire en erreur|berner|mentir a)\b"
@@ -85,6 +87,18 @@ MISSTATED = (
        r"transfer|funds?))('s| is| was| are| were) (really |actually |in fact )?(for|from|a|an|the|to pay)\b",
        r"\b(comme|en tant que) (des |un |une |')?[\w' -]{0,30}\balors (que|qu') ?(c'est|c'etait|il s'agit|ce sont) "
        r"(en realite |en fait )?(pour|de|d'|la|le|les|un|une)\b",
+       # a value stated against the true one: "put the building at €12m instead of €9m so the loan-to-value works"
+       r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") |\bask (the |our |my )?[\w-]+ to )(value|put|mark|book|"
+       r"show|report|record|price|appraise)\b.{0,40}\bat [€$£]?\d[\d,.]*\s?(m|k|bn|million|%)?\s?(instead of|rather "
+       r"than|not) [€$£]?\d",
+       r"(^|[.;:!?]\s*|\bmerci d'|\b(" + ASKS_FR + r") |\bdemande (au|a la|a l') ?[\w-]+ d')(evalue|mets|inscris|"
+       r"comptabilise|valorise|affiche)\w*\b.{0,40}\ba \d[\d ,.]*\s?(m|k|md|millions?|%|€)?\s?(€ )?(au lieu de|"
+       r"plutot que) \d",
+       # a figure changed so a test passes (not "what headroom do we need so the covenant holds?")
+       r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(tweak|adjust|change|alter|massage|fudge|put|value|mark|"
+       r"move|shift|raise|lower|inflate|bump)\b.{0,80}\bso (that )?(the |our |my |his |her )?(numbers|figures|ratio|"
+       r"ltv|loan-to-value|covenant|deal|maths?|dscr|debt service|affordability)\b.{0,10}\b(works?|passes|fits|"
+       r"adds up|stacks up)\b",
        # losses moved out of sight until the audit is over
        r"\b(move|park|shift|hide|transfer|book|put)\w*\b.{0,40}\b(loss-making|losing|underwater|bad|losses)\b.{0,60}"
        r"\b(until|till) (after )?(the |our )?(audit|inspection|review|quarter-end|year-end|exam)",

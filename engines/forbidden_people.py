@@ -100,6 +100,13 @@ PEOPLE = [
         r"(^|[.;:!?]\s*|\bmerci de |\b(" + ASKS_FR + r") (a )?)(remplis|remplir|complete|coche)\w*\b.{0,40}"
         r"\b(questionnaire|profil|test d'adequation|formulaire)\b.{0,40}\b(a la place (du|de la|des) clients?|a sa "
         r"place|pour (le|la) client)",
+        # charged on the quiet, hours padded: "…on les prélèvera discrètement", "Gonfle les heures facturées au client"
+        r"\b(prelev|factur|debit|charg|ponctionn)\w*\b.{0,30}\b(discretement|en douce|sans (le lui dire|prevenir|le "
+        r"dire|qu'il le sache))\b",
+        r"\b(charge|debit|bill|take|deduct)\w*\b.{0,50}\b(quietly|discreetly|on the quiet|without telling (him|her|"
+        r"them))\b",
+        r"(^|[.;:!?]\s*|\bplease |\bjust |\bmerci de )(inflate|pad|bump up|gonfle|majore|surfacture)\w*\b.{0,30}"
+        r"\b(hours|bill|invoice|fees?|heures|facture|honoraires|frais)\b",
         # the vulnerable pressed to buy: "a call script that pressures elderly customers into…"
         r"\b(" + ASKS_EN + r"|write|draft|prepare|create)\b" + GAP_EN + r"\b(pressur\w*|push\w*|rush\w*|hurr(y|ies)|"
         r"bull(y|ies)|coerc\w*|frighten\w*|scare\w*)\b.{0,20}\b(elderly|vulnerable|older|retired|confused|grieving|"

@@ -19,7 +19,8 @@ from engines.patterns import ASKS_EN, ASKS_FR, rx
 _OVERSEERS_EN = (
     r"(the |my |our |his |her |their |its |an? )?([\w-]+'s )?(regulators?|supervisors?|auditors?|audit( team| "
     r"committee)?|internal audit|compliance( team| department| officer| review)?|risk( team| department| "
-    r"function| committee)?|tax (office|authorit(y|ies)|man|inspectors?)|taxman|irs|hmrc|authorities|police|banks?|"
+    r"function| committee)?|(credit|market|operational|liquidity) risk|tax (office|authorit(y|ies)|man|"
+    r"inspectors?)|taxman|irs|hmrc|authorities|police|banks?|"
     r"monitoring( system| team)?|screening|(sanctions )?filters?|(line )?managers?|boss|directors?|board|ceo|cfo|"
     r"finance( team| department)?|accounts?( department| team)|accounting|controllers?|notary|executors?|heirs|"
     r"court|judge|liquidators?|receivers?|trustees?|creditors|fca|sec|amf|acpr|ecb|finra|sfo|inspectors?|"
@@ -50,9 +51,20 @@ KEPT_UNSEEN = (
        r"catching on|suspecting)\b",
        # "before the auditors see it" may only say when; "before the heirs notice" says why
        r"\bbefore " + _OVERSEERS_EN + r"\b.{0,10}\b(notices?|finds? out|realises?|realizes?|spots?|catches on)\b",
-       r"\b(pour|sans) (que|qu') ?" + _OVERSEERS_FR + r"\b.{0,20}\b(ne )?(le |la |les |l'|en )?" + _NOTICE_FR + r"\b",
+       r"\bsans (que|qu') ?" + _OVERSEERS_FR + r"\b.{0,20}\b(ne )?(le |la |les |l'|en )?" + _NOTICE_FR + r"\b",
+       r"\bpour (que|qu') ?" + _OVERSEERS_FR + r"\b.{0,20}\bne (le |la |les |l'|en )?" + _NOTICE_FR + r"\b.{0,15}"
+       r"\b(pas|plus|rien|jamais)\b",
        r"\bavant (que|qu') ?" + _OVERSEERS_FR + r"\b.{0,20}\b(ne )?(le |la |les |l'|en )?(s'en apercoive\w*|s'en "
        r"rende\w* compte|le sache\w*|le remarque\w*|le decouvre\w*)\b",
+       # kept off the record or from an overseer's ears: "…just don't write it down", "don't mention it to credit risk"
+       r"\b(don't|do not|never) (write|put|note|record|log) (it|this|that|anything) (down|in writing|on (the )?record|"
+       r"in the (file|system|minutes|log))\b",
+       r"\bkeep (it|this|that) (off the record|out of the (file|minutes|system|log|report))\b",
+       r"\b(don't|do not|never) (mention|tell|say|report|show) (it|this|that|anything|a word)\b.{0,10}\bto "
+       + _OVERSEERS_EN + r"\b",
+       r"\b(don't|do not|never) (tell|inform|notify|alert|warn) " + _OVERSEERS_EN + r"\b",
+       r"\b(ne|n') ?(le |l'|en )?(note|ecris|consigne|mentionne|signale|dis|parle)\w* (pas|rien|jamais)\b.{0,20}"
+       r"\b(a|au|aux|dans) " + _OVERSEERS_FR + r"\b",
        # or from anyone, asked: "Could I take a little from the suspense account without anyone noticing?"
        r"\b(" + ASKS_EN + r"|could i|can i|could we|can we)\b.{0,80}\bwithout (him|her|them|anyone|anybody) (seeing|"
        r"noticing|knowing|realising|realizing|finding out)",

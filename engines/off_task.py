@@ -33,26 +33,27 @@ _STEMS = (
     r"swift|sepa|repo\b|repos\b|ccp|srep|icaap|ilaap|pillar|ucits|priips|aifmd|sfdr|esg|taxonom|csrd|mica\b|kyc|"
     r"aml|pep\b|peps\b|fatf|ofac|tracfin|fincen|whistle|conflict of interest|ethic|code of conduct|"
     r"board(?! games?)|committee|director|officer|manager|outsourc|resilien|incident|cyber|privacy|gdpr|breach|"
-    r"inspect|financ|directive|psd\d|duration|convexit|titris|securiti[sz]|buffer|coussin|contracycli|"
+    r"inspect|financ|directive|pilier|bale\b|psd\d|duration|convexit|titris|securiti[sz]|buffer|coussin|contracycli|"
     r"countercycli|cva\b|dva\b|xva\b|mrel|tlac|frtb|irrbb|ccyb|g-?sib|brrd|mifir|sftr|csdr|eltif|risque|blanchi|"
-    r"virement|operation|paiement|depot|retrait|espece|compte|bancaire|banque|beneficiaire|montant|argent|fonds|"
-    r"portefeuille|actif|passif|obligation|pret|dette|hypothe|taux|liquidite|levier|solvabilit|reglement|"
+    r"virement|operation|paiement|depot|retrait|espece|comptes?\b|bancaire|banque|beneficiaire|montant|argent|fonds|"
+    r"portefeuille|actif|passif|obligation|prets?\b|dette|hypothe|taux|liquidite|levier|solvabilit|reglement|"
     r"conformite|rapport|declar|impot|fiscal|facture|comptab|bilan|chiffre d'affaires|benefice|perte|valoris|"
-    r"marche|negoci|derive|couverture|assuran|retraite|salaire|soupcon|alerte|seuil|plafond|politique|controle|"
+    r"marches?\b|negoci|derive|couverture|assuran|retraite|salaire|soupcon|alerte|seuil|plafond|politique|controle|"
     r"gouvernance|conflict|conflit|dirigeant|dossier|justificatif|juridique|regle|regulateur|"
     r"superviseur|amende|bloqu|valid|rejet|enquete|vigilance|contrepartie|exposition|garantie|defaut|depreciation|"
-    r"fournisseur|contrat|initie|emetteur|rendement|echeance|compensation|dividende|resultat|amortiss|loyer|frais|"
-    r"cout|devise|conseil d'administration|comite|responsable|fuite"
+    r"fournisseur|contrat|initie|emetteur|rendement|echeance|compensation|dividende|resultat|amortiss|loyer|frais\b|"
+    r"couts?\b|devise|conseil d'administration|comite|responsable|fuite"
 )
 # Stems of the words an analyst goes on with the task in: "an example", "the next steps", "what would worry
 # you", "la synthèse", "un tableau".
 _TASK_STEMS = (
-    r"validat|worr|concern|suspect|opinion|advice|check|diligen|record|anything|something|protect|profile|summar|"
-    r"synthes|memo|article|reference|source|example|detail|step|measure|action plan|next step|explanation|"
-    r"overview|checklist|template|tables?\b|chart|graph|timeline|breakdown|difference|compar|pros and cons|"
-    r"consequen|deadline|formula|calculat|figure|number|training|program\b|changement|trac(e|er|abilit)|"
-    r"explication|apercu|modele|tableau|inquiet|escalad|verifi|exemple|etape|mesure|synthese|resume|texte|liste|"
-    r"piece|comparai|consequence|delai|formule|calcul|chiffre|note (pour|au|de synthese)|formation|programme"
+    r"validat|worr|concern|suspect|(your|ton|votre) (opinion|advice|take)|check|diligen|record|anything|something|"
+    r"protect|profile|summar|synthes|memo|article|reference|source|example|detail|step|measure|action plan|"
+    r"next step|explanation|overview|checklist|template|tables?\b|chart|graph|timeline|breakdown|difference|"
+    r"compar|pros and cons|consequen|deadline|formula|calculat|figure|number|training|program\b|changement|"
+    r"trac(e|er|abilit)|explication|apercu|modele|tableau|inquiet|escalad|verifi|exemple|etape|mesure|synthese|"
+    r"resume|texte|liste|piece|comparai|consequence|delai|formule|calcul|chiffre|note (pour|au|de synthese)|"
+    r"formation|programme|publi|frequen|periodicit"
 )
 # Whole words: short ones, which as stems would match too much.
 _WORDS = (
@@ -114,7 +115,8 @@ _EVERYDAY_MARK = re.compile(
     r"\b(recommend|suggest|best|good|nice|favou?rite|ideas?|choose|pick|find me|bon|bonne|bons|bonnes|meilleure?s?|"
     r"idees?|conseill\w*|choisi\w*|trouve-moi|tips?|tricks?|astuces?)\b|"
     r"\bhow (do|can|should|could) (i|we|you)\b|\bhow (often|long|much|many)\b.{0,30}\bto\b|\bhow to\b|"
-    r"\bcomment (\w+er|\w+ir|\w+re)\b|"
+    r"\bcomment (\w+er|\w+ir|\w+re)\b|\b(quel|quelle|quels|quelles|which|what) [\w-]+ (prendre|choisir|acheter|"
+    r"regarder|lire|faire|voir|to (take|choose|buy|watch|read|pick|get|see))\b|\badvice on\b|"
     r"^(please )?(write|draft|plan|book|translate|send|order|make|tell me a|give me a|come up|think of|raconte|ecri|"
     r"redige|tradui|envoie|reserve|organise|planifie|fais)")
 
@@ -127,7 +129,7 @@ _QUESTION_ON = re.compile(r"^(please |can you |could you )?(explain|define|descr
 
 def _said(part: str) -> str:
     """A part without its fillers and the words that join it on: "Oh, and how long…" -> "how long…"."""
-    return _LEAD.sub("", _FILLER.sub(" ", part).strip(" ,:"))
+    return _LEAD.sub("", _FILLER.sub(" ", part).strip(" ,:—–-"))
 
 
 def _parts(text: str) -> list[tuple[int, str, str]]:

@@ -96,7 +96,8 @@ TRANSACTION = [
         r"\bsuspicious activity(?! reports?)|\bred flags?\b|\banomal", r"\bsignaux d'alerte|\banormal|"
         # a kind of fraud asked of a case told before: "…sent out within ten minutes. Account takeover?"
         r"[.!;:]\s+(an? |une? )?(account takeover|structuring|smurfing|(money )?mule|layering|scam|card testing|"
-        r"sim swap|cloned|clone|skimm(ed|ing)|compromised|hacked|phished|prise de controle (de|du) compte|"
+        r"sim swap|cloned|clone|skimm(ed|ing)|compromised|hacked|phished|fraud ring|mule (ring|network)|bust-out|"
+        r"synthetic identit(y|ies)|reseau de mules|usurpation|prise de controle (de|du) compte|"
         r"fractionnement|mule financiere|escroquerie|clonee?|piratee?|compromise)\s*\?|"
         r"(?<!\bwe )(?<!\bi )(?<!\bthey )(?<!\byou )\bsuspect(?!e?s? de soupcon)(?!s\b|ed\b|ing\b)"),
      1.5, "asks whether activity is suspicious"),
@@ -106,8 +107,9 @@ TRANSACTION = [
         r"\b(client|customer|he|she|account)\b.{0,15}\b(normally|usually|typically|generally|d'habitude|"
         r"habituellement|normalement)\b",
         r"\b(\d+|two|three|four|five|six|seven|eight|nine|ten|several|multiple|dozens of|deux|trois|quatre|cinq|six|"
-        r"sept|huit|neuf|dix|plusieurs) (incoming |outgoing |small |large |cash |petits |gros )?(transfers|deposits|"
-        r"withdrawals|payments|wires|transactions|virements|depots|retraits|paiements|versements)\b"), 1.0,
+        r"sept|huit|neuf|dix|plusieurs) (incoming |outgoing |small |large |cash |petits |gros |new |nouveaux )?"
+        r"(transfers|deposits|withdrawals|payments|wires|transactions|virements|depots|retraits|paiements|versements|accounts|"
+        r"comptes)\b"), 1.0,
      "compares with the customer's history"),
     (rx(r"\bamount\b|\bmontant\b|\beur\b|\busd\b|€|\$"), 0.5, "mentions amounts"),
 ]
