@@ -7,7 +7,9 @@ Routes (contract in ARCHITECTURE.md):
   their identity, deceive an auditor or a regulator, run a fraud scheme, manipulate a market, trade
   on inside information, hide assets from creditors, take over accounts, take money that is not
   theirs, leak data or read private messages, cheat a customer, destroy evidence before an
-  inspection, override the risk judgement, or get away with a wrong ("...without getting caught").
+  inspection, override the risk judgement, keep a thing from those who oversee it ("...so the board
+  doesn't see the arrears"), tell someone what the asker knows is false ("...when it's really 6%"), or
+  get away with a wrong ("...without getting caught").
   Checked first: a forbidden ask wins over everything else; a question about such a wrong ("How can
   we prevent spoofing?", "What counts as inside information under MAR?", "How do criminals launder
   money through real estate?") is no ask to commit it, unless the message also asks to act ("help
@@ -16,13 +18,15 @@ Routes (contract in ARCHITECTURE.md):
   a verb that starts a task of its own ("...and write a poem"; not "...and recommend whether to
   escalate", whose object is the task's), or one that may go on with the task ("...and give me")
   followed by an everyday subject; an everyday word in the task itself ("a wire to a wedding
-  planner") is none.
+  planner") is none. A further ask on a subject no list here names is read by its shape
+  (engines.off_task): joined on, with nothing of finance in it, and marked as everyday.
 - ``transaction_risk``: assess a given transaction (fraud, AML, anomaly against history).
 - ``governance``: policy, regulation, approvals, controls, audit, record-keeping, model governance,
   and general finance questions — no transaction judgement asked.
 
-The forbidden asks' signals are in engines.forbidden_asks, and a question's framing that excuses
-them in engines.about_a_wrong. Each signal is a regular expression over accent-folded, lower-cased
+The forbidden asks' signals are in engines.forbidden_asks (with forbidden_people, forbidden_markets,
+forbidden_books and forbidden_unseen), and a question's framing that excuses them in
+engines.about_a_wrong. Each signal is a regular expression over accent-folded, lower-cased
 text (English and French), with a weight and a short reason shown to the analyst. Confidence is a
 logistic function of the margin between the winning route's score and the runner-up, so a query that
 only weakly matches gets a low confidence. A query takes about half a millisecond to classify.
