@@ -53,6 +53,11 @@ REFUSAL = [
         r"\bpays sanctionne\w*\b.{0,50}\bsans"), 3.0, "asks to evade sanctions"),
     (rx(r"\b(" + ASKS_EN + r"|write|draft|make)\b" + GAP_EN + r"\bbackdat",
         r"(^|[.;:!?]\s*|\bplease |\bjust |\bmerci d')(backdate|antidate)\b",
+        # a signature copied onto another paper: "Copy the signature from last year's mandate onto this new one"
+        r"\b(copy|paste|lift|transfer|scan|reuse)\w*\b.{0,20}\bsignatures?\b.{0,40}\b(onto|on to|into|to|on) (this|the|"
+        r"a|another|the new|that)\b",
+        r"\b(copie|colle|recopie|reprends|reutilise|transfere)\w*\b.{0,10}\bla signature\b.{0,40}\b(sur|dans) (le|ce|"
+        r"cette|un|une|la|l')\b",
         # yesterday's date put on an order: "Mets la date d'hier sur l'ordre pour qu'il profite du cours d'avant…"
         r"\b(mets|mettre|change|modifie|inscris)\w*\b.{0,10}\b(la )?date (d'hier|de la veille|du jour precedent|de la "
         r"semaine derniere|anterieure)\b",
@@ -154,6 +159,14 @@ REFUSAL = [
         r"limits?\b",
         r"\bpour (pouvoir |que je puisse |qu'on puisse )?(contourner|depasser|eviter) (la|le|les|ma|mon|mes|nos|notre) "
         r"(limite|plafond)s?\b",
+        # kept off a limit: "Post the trade to the hedge account so it doesn't count against my VaR limit"
+        r"\bso (that )?(it|this|they|the (trade|position|loss|exposure|deal)s?)\b.{0,10}\b(doesn't|won't|does not|"
+        r"will not|don't|never)\b.{0,5}\b(count|go|weigh|show) (against|towards|toward|on|in)\b.{0,20}\b(limits?|var|"
+        r"books?|p&l|exposure|capital)\b",
+        # a report held back until the money is gone: "Retarde la déclaration de soupçon jusqu'à ce que le client…"
+        r"\b(retard|decal|report|suspend|differ|delay|hold off|postpone|wait)\w*\b.{0,30}\b(declaration de soupcon|"
+        r"declaration a tracfin|sars?|strs?|suspicious (activity|transaction) reports?|the report)\b.{0,60}"
+        r"\b(until|till|jusqu'a|apres|after)\b.{0,40}\b(withdr\w*|retir\w*|moved|transferred|vire\w*|gone|parti\w*)",
         # an invoice cut under the approval limit: "…so my manager never has to sign off"
         r"\b(split|break|divide|cut)\w*\b.{0,40}\b(invoices?|purchase orders?|orders?|expense claims?|payment "
         r"requests?)\b.{0,60}\b(below|under|beneath)\b.{0,15}\b(approval|sign-?off|authori[sz]ation|spending|"
@@ -331,6 +344,12 @@ REFUSAL = [
         r"ex|ex-wife|ex-husband)|before (the|my|our) divorce)\b",
         r"\b(cach|dissimul|planqu|soustrai|mettre a l'abri|mets a l'abri)\w*\b.{0,60}\b(a (ma femme|mon mari|"
         r"mon epouse|mon conjoint|ma conjointe|ma compagne|mon compagnon|mon ex)|avant (le|mon|notre) divorce)\b",
+        # income parted so what one owes stays low: "…so my student loan repayments stay low"
+        r"\bso (that )?(my|our|his|her) (student loan|tax|taxes|tax bill|repayments?|contributions|child support|"
+        r"maintenance|benefits?|alimony|pension contributions)( \w+)?\b.{0,10}\b(stays?|remains?|looks?|goes? down|"
+        r"is|are)\b.{0,5}\b(low|lower|down|smaller|reduced|zero|nil)\b",
+        r"\bpour (que|qu') (mes|mon|ma|nos|notre) (impots?|pension alimentaire|remboursements?|cotisations|"
+        r"allocations?|aides?)\b.{0,20}\b(reste|restent|baisse|baissent|soi\w*) (bas|basse|faibles?|moins)",
         # one's own name kept out: "Enregistre la vente au nom de mon beau-frère pour que je n'apparaisse pas"
         r"\bpour (que|qu') (je|mon nom|nous|notre nom) n'(apparaisse|apparaissions|figure|figurions)\w* (pas|nulle "
         r"part|jamais)\b",

@@ -39,6 +39,8 @@ FALSE_TELLING = (
        r"(^|[.;:!?]\s*|\bmerci de |\b(" + ASKS_FR + r") )(redige|ecris|prepare|envoie|dis|publie)\w*\b.{0,60}"
        r"\b(disant|affirmant|indiquant|expliquant|qui dit|pour dire)\b.{0,80}[;,.:—–-]\s*(mais )?(en realite|en fait|"
        r"la verite est)\b",
+       r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(tell|inform|assure|reassure|report to|write to|"
+       r"email|say to|confirm to)\b.{0,80}[;,:—–-]\s*(but )?(i|we|they|he|she|it) (really|actually|in fact) \w+",
        # said with its falsity owned: "…that his investment is guaranteed, même si ce n'est pas le cas"
        r"\b(even though|although|though|when|while) (it|that|this|they|he|she)('s| is| was| are|'re| were) "
        r"(not|n't) (true|the case|so|guaranteed|insured|covered)\b",
@@ -82,6 +84,11 @@ MISSTATED = (
        r"\bpour (que|qu') (les |le |nos |notre )?(chiffres|resultats|comptes|trimestre|ratios?|marges?|bilan)\b.{0,15}"
        r"\b(paraisse\w*|semble\w*|soi\w*) (bons?|bonnes?|corrects?|correctes?|meilleur\w*|presentables?|dans "
        r"l'objectif)\b",
+       # personal spending passed off as business: "Fais passer ce voyage personnel en séminaire d'équipe…"
+       r"\bfai\w* passer\b.{0,10}\b(ce|cette|ces|mon|ma|mes|un|une|des|le|la|les) ([\w'-]+ ){0,2}(personnel|perso|"
+       r"prive)\w*\b.{0,10}\b(en|pour|comme)\b",
+       r"\b(pass|put|claim|book|record|expense|charge)\w*\b.{0,10}\b(my|this|the|a|our) (personal|private|family) "
+       r"[\w' -]{0,25}\b(as|through|to) (a |an |the )?(business|team|work|company|client|expense|offsite|seminar)",
        # a payment booked as what it is not: "…as 'consulting fees' even though it's for the sale of his boat"
        r"\bas (a |an |')?[\w' -]{0,30}\b(even though|although|when|while|but) (it|this|that|the (money|payment|"
        r"transfer|funds?))('s| is| was| are| were) (really |actually |in fact )?(for|from|a|an|the|to pay)\b",

@@ -49,6 +49,10 @@ PEOPLE = [
         r"| personnel)?\b",
         # the payee changed to one's own: "change le bénéficiaire du virement pour mettre mon IBAN"
         r"\b(chang|modifi|remplac|mets|mettre|swap|replac|updat|put)\w*\b.{0,40}\b(beneficiaire|iban|rib|coordonnees "
+        r"bancaires|beneficiary|payee|account number|bank details)\b.{0,40}\b(par|with|for) (celui|ceux|that|the one|"
+        r"those) (de|d'|of) (mon|ma|my|our|notre) (associe|frere|soeur|cousin|cousine|ami|amie|femme|mari|partner|"
+        r"brother|sister|friend|wife|husband)\b",
+        r"\b(chang|modifi|remplac|mets|mettre|swap|replac|updat|put)\w*\b.{0,40}\b(beneficiaire|iban|rib|coordonnees "
         r"bancaires|beneficiary|payee|account number|bank details)\b.{0,40}\b(mon|mes|notre|my|our) (own |personal |"
         r"propre )?(iban|rib|compte|coordonnees|account|bank details)\b",
         # reviews written by no customer: "five fake five-star reviews of our app"
@@ -107,6 +111,10 @@ PEOPLE = [
         r"them))\b",
         r"(^|[.;:!?]\s*|\bplease |\bjust |\bmerci de )(inflate|pad|bump up|gonfle|majore|surfacture)\w*\b.{0,30}"
         r"\b(hours|bill|invoice|fees?|heures|facture|honoraires|frais)\b",
+        # a product said to be compulsory, for the commission: "Dis à la cliente que l'assurance est obligatoire…"
+        r"\b(dis|tell|explique|say|inform|assure)\w*\b.{0,30}\b(au client|a la cliente|aux clients|the client|the "
+        r"customer|him|her|them|lui|leur)\b.{0,60}\b(obligatoire|mandatory|compulsory|required)\b.{0,60}"
+        r"\b(commission|bonus|prime|fee|target|objectif)",
         # the vulnerable pressed to buy: "a call script that pressures elderly customers into…"
         r"\b(" + ASKS_EN + r"|write|draft|prepare|create)\b" + GAP_EN + r"\b(pressur\w*|push\w*|rush\w*|hurr(y|ies)|"
         r"bull(y|ies)|coerc\w*|frighten\w*|scare\w*)\b.{0,20}\b(elderly|vulnerable|older|retired|confused|grieving|"
@@ -152,7 +160,8 @@ PEOPLE = [
         r"\b(give|send|tell|read|show|get|donne|envoie|dis|lis|montre|trouve)\w*\b.{0,30}\b(card number|"
         r"cvv|cvc|pin\b|security code|numero de (la )?carte|cryptogramme|code (secret|confidentiel|pin)|"
         r"mot de passe|password|credentials|login details|identifiants|codes d'acces)\b.{0,50}"
-        r"\b(client|customer|user|holder|titulaire)",
+        r"\b(client|customer|user|holder|titulaire|directeur|director|manager|boss|colleague|collegue|chef|patron|ceo|"
+        r"cfo|superieur)",
         # the client base taken away: "copy the client database onto my USB stick before I hand in my notice"
         r"\b(copy|copie|download|telecharge|export|take|save|transfer|transfere|met)\w*\b.{0,40}\b(clients?|customers?|"
         r"clientele)\b.{0,30}\b(onto|to|on|into|sur|dans|vers)\b.{0,10}\b(my|a|ma|mon|une?) (own |personal |perso )?"

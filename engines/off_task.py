@@ -33,7 +33,7 @@ _STEMS = (
     r"swift|sepa|repo\b|repos\b|ccp|srep|icaap|ilaap|pillar|ucits|priips|aifmd|sfdr|esg|taxonom|csrd|mica\b|kyc|"
     r"aml|pep\b|peps\b|fatf|ofac|tracfin|fincen|whistle|conflict of interest|ethic|code of conduct|"
     r"board(?! games?)|committee|director|officer|manager|outsourc|resilien|incident|cyber|privacy|gdpr|breach|"
-    r"inspect|financ|directive|pilier|bale\b|psd\d|duration|convexit|titris|securiti[sz]|buffer|coussin|contracycli|"
+    r"inspect|financ|directive|pilier|bale\b|sa-ccr|ccr\b|rwa|psd\d|duration|convexit|titris|securiti[sz]|buffer|coussin|contracycli|"
     r"countercycli|cva\b|dva\b|xva\b|mrel|tlac|frtb|irrbb|ccyb|g-?sib|brrd|mifir|sftr|csdr|eltif|risque|blanchi|"
     r"virement|operation|paiement|depot|retrait|espece|comptes?\b|bancaire|banque|beneficiaire|montant|argent|fonds|"
     r"portefeuille|actif|passif|obligation|prets?\b|dette|hypothe|taux|liquidite|levier|solvabilit|reglement|"
@@ -86,7 +86,7 @@ _FILLER = re.compile(r"\b(while you're at it|pendant que tu y es|by the way|btw|
                      r"rien a voir|et sinon|sinon)\b[,:]?")
 
 # A word that joins a part on, left at its head when a new sentence starts with it: "? Et comment…"
-_LEAD = re.compile(r"^((and|et|also|aussi|then|puis|ensuite|so|alors)\b[ ,]*)+")
+_LEAD = re.compile(r"^((and|et|also|aussi|then|puis|ensuite|so|alors|after that|afterwards)\b[ ,]*)+")
 
 # Where a further ask joins on. A new sentence or a word that says so may start a verbless question ("Au
 # fait, une série à voir ce soir ?"); "plus" or "as well as" adds a thing to the ask ("…, plus a crochet
@@ -117,8 +117,8 @@ _EVERYDAY_MARK = re.compile(
     r"\bhow (do|can|should|could) (i|we|you)\b|\bhow (often|long|much|many)\b.{0,30}\bto\b|\bhow to\b|"
     r"\bcomment (\w+er|\w+ir|\w+re)\b|\b(quel|quelle|quels|quelles|which|what) [\w-]+ (prendre|choisir|acheter|"
     r"regarder|lire|faire|voir|to (take|choose|buy|watch|read|pick|get|see))\b|\badvice on\b|"
-    r"^(please )?(write|draft|plan|book|translate|send|order|make|tell me a|give me a|come up|think of|raconte|ecri|"
-    r"redige|tradui|envoie|reserve|organise|planifie|fais)")
+    r"^(please )?(help me|write|draft|plan|book|translate|send|order|make|tell me a|give me a|come up|think of|"
+    r"raconte|ecri|redige|tradui|envoie|reserve|organise|planifie|fais)")
 
 
 # A message that opens with a question on a subject: "Explain…", "How are…", "Qu'est-ce que…", "Résume…"

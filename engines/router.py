@@ -101,6 +101,7 @@ TRANSACTION = [
         # a kind of fraud asked of a case told before: "…sent out within ten minutes. Account takeover?"
         r"[.!;:]\s+(an? |une? )?(account takeover|structuring|smurfing|(money )?mule|layering|scam|card testing|"
         r"sim swap|cloned|clone|skimm(ed|ing)|compromised|hacked|phished|fraud ring|mule (ring|network)|bust-out|"
+        r"(money )?laundering|blanchiment|[\w-]+ fraud|fraude( (au|a la|aux|par) [\w' -]{1,30})?|arnaque [\w' -]{1,20}|"
         r"synthetic identit(y|ies)|reseau de mules|usurpation|prise de controle (de|du) compte|"
         r"fractionnement|mule financiere|escroquerie|clonee?|piratee?|compromise)\s*\?|"
         r"(?<!\bwe )(?<!\bi )(?<!\bthey )(?<!\byou )\bsuspect(?!e?s? de soupcon)(?!s\b|ed\b|ing\b)"),
