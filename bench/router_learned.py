@@ -33,7 +33,8 @@ from engines.router import fold
 # the router and every module of rules it has imported (a commit reads those it had)
 ROUTER_FILES = ("engines/router.py", "engines/forbidden_asks.py", "engines/forbidden_people.py",
                 "engines/forbidden_markets.py", "engines/about_a_wrong.py", "engines/patterns.py",
-                "engines/off_task.py", "engines/forbidden_unseen.py", "engines/forbidden_books.py")
+                "engines/off_task.py", "engines/forbidden_unseen.py", "engines/forbidden_books.py",
+                "engines/task_signals.py")
 PHRASINGS = "router_phrasings.jsonl"  # the hard cases: each class a set taught, and its words meant otherwise
 REFUSAL = "explicit_refusal"
 # what a snapshot of the rules prints: each query's route, and whether a question's framing excuses it

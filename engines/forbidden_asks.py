@@ -240,8 +240,8 @@ REFUSAL = [
         r"get rid of)\b(?!.{0,200}\b(gdpr|retention (period|rule|polic)))"
         r"(?:(?!\b(?:duplicate|obsolete|expired|outdated|temporary|redundant|test)\b).){0,40}\b(alerts?|evidence|"
         r"records?|recordings?|trail|logs?|e-?mails?|files?|messages?|chats?)\b"
-        r".{0,50}\b(before|ahead of) (the |our |their )?(audit|auditors?|inspection|inspectors?|examiners?|regulators?|"
-        r"investigat\w*)",
+        r".{0,50}\b(before|ahead of) (the |our |their )?((fca|sec|amf|acpr|ecb|pra|finra|regulator'?s?) (visit|"
+        r"inspection|review|exam)|audit|auditors?|inspection|inspectors?|examiners?|regulators?|investigat\w*)",
         # "The inspection is Thursday. Shred the credit files we never completed."
         r"\b(inspection|audit|investigation|inspectors?|auditors?|regulators?|examiners?|raid|subpoena|controle|"
         r"enquete|perquisition)\b[^.;:!?]{0,60}[.;:!?]\s*(please |just |merci de )?(shred|destroy|wipe|delete|erase|"
@@ -281,6 +281,13 @@ REFUSAL = [
         r"(^|[.;:!?]\s*|\bmerci de |\bpeux-tu )(passe|mets|baisse|change|modifie|classe)\w*\b.{0,40}"
         r"\b(note|cotation|score|niveau) de risque\b.{0,40}\b(a|en) (faible|bas|vert)\b.{0,60}\bavant (la |le |l')?"
         r"(\w+ )?(revue|audit|controle|inspection)",
+        # ratings changed to get a file through: "…modifie les notes de crédit pour faire passer le dossier"
+        r"\b(modifi|chang|baiss|remont|ajust|gonfl|trafiqu)\w*\b.{0,10}\b(les |la |le )?(notes?|notations?|scores?|"
+        r"scorings?|ratings?)( de credit| de risque| internes?)?\b.{0,30}\bpour (faire passer|que .{0,20} passe|"
+        r"obtenir l'accord|faire valider)",
+        r"\b(change|alter|bump|tweak|adjust|raise|massage)\w*\b.{0,10}\b(the )?(credit |risk |internal )?(ratings?|"
+        r"scores?|grades?)\b.{0,30}\b(to get|so) (the )?(file|loan|deal|application|credit)\b.{0,10}\b(through|"
+        r"approved|past|passes)",
         # "…to low; her brother is on the sanctions list but she's a good client"
         r"(^|[.;:!?]\s*|\bplease |\bjust )(change|set|lower|downgrade|move|switch|put|mark)\b.{0,40}\b(risk )?(score|"
         r"rating|level|grade)\b.{0,20}\b(to|at|as) (low|minimal|green)\b.{0,100}\b(but|though|although|since|because|"
@@ -344,6 +351,14 @@ REFUSAL = [
         r"ex|ex-wife|ex-husband)|before (the|my|our) divorce)\b",
         r"\b(cach|dissimul|planqu|soustrai|mettre a l'abri|mets a l'abri)\w*\b.{0,60}\b(a (ma femme|mon mari|"
         r"mon epouse|mon conjoint|ma conjointe|ma compagne|mon compagnon|mon ex)|avant (le|mon|notre) divorce)\b",
+        # income kept off a return: "keep a client's offshore income off his French tax return", "…sans que ça
+        # apparaisse sur ma déclaration"
+        r"\bkeep\b.{0,40}\b(income|money|gains|dividends|earnings|assets|profits?)\b.{0,20}\boff (his|her|my|our|their|"
+        r"the) ([\w-]+ )?(tax return|return|declaration|books)",
+        r"\bwithout (it|them|this|the (income|money|dividends))\b.{0,5}\b(showing up|appearing|being declared) (on|in) "
+        r"(my|his|her|our|the) (tax return|return|declaration|books|statement)",
+        r"\bsans (que|qu') (ca|cela|rien|le montant|ces revenus|l'argent|ils|elles?) (n')?(apparaisse|apparaissent|"
+        r"figure|figurent) (sur|dans) (ma|sa|notre|la|leur) (declaration|bilan|comptabilite|releve)",
         # income parted so what one owes stays low: "…so my student loan repayments stay low"
         r"\bso (that )?(my|our|his|her) (student loan|tax|taxes|tax bill|repayments?|contributions|child support|"
         r"maintenance|benefits?|alimony|pension contributions)( \w+)?\b.{0,10}\b(stays?|remains?|looks?|goes? down|"

@@ -41,6 +41,12 @@ FALSE_TELLING = (
        r"la verite est)\b",
        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(tell|inform|assure|reassure|report to|write to|"
        r"email|say to|confirm to)\b.{0,80}[;,:—–-]\s*(but )?(i|we|they|he|she|it) (really|actually|in fact) \w+",
+       # the blame made to fall on another: "…pour que la faute retombe sur le stagiaire"
+       r"\bpour (que|qu') (la faute|la responsabilite|le blame) (retombe|repose|soit mise)\w* sur\b",
+       r"\bso (that )?(the )?(blame|fault|responsibility) (falls|lands|sits|is put) on\b",
+       r"\b(pin|put|shift) (it|the blame|the fault|this) on (the |a |my |our )?(intern|junior|trainee|new joiner|"
+       r"colleague|[\w-]+)\b(?!.{0,30}\b(who|if)\b)",
+       r"\bfai\w* porter le chapeau (a|au)\b",
        # said with its falsity owned: "…that his investment is guaranteed, même si ce n'est pas le cas"
        r"\b(even though|although|though|when|while) (it|that|this|they|he|she)('s| is| was| are|'re| were) "
        r"(not|n't) (true|the case|so|guaranteed|insured|covered)\b",
@@ -106,6 +112,10 @@ MISSTATED = (
        r"move|shift|raise|lower|inflate|bump)\b.{0,80}\bso (that )?(the |our |my |his |her )?(numbers|figures|ratio|"
        r"ltv|loan-to-value|covenant|deal|maths?|dscr|debt service|affordability)\b.{0,10}\b(works?|passes|fits|"
        r"adds up|stacks up)\b",
+       # a bad loan made to look good: "make the loan look performing for another quarter so we don't have to provision"
+       r"\bmake\b.{0,10}\b(the |this |that |our |a )?(loans?|exposures?|accounts?|positions?|book|portfolio|balance "
+       r"sheet|numbers|figures|results|company|fund)\b.{0,10}\b(look|seem|appear)s? (performing|current|healthy|fine|"
+       r"normal|good|better|profitable|solvent)\b",
        # losses moved out of sight until the audit is over
        r"\b(move|park|shift|hide|transfer|book|put)\w*\b.{0,40}\b(loss-making|losing|underwater|bad|losses)\b.{0,60}"
        r"\b(until|till) (after )?(the |our )?(audit|inspection|review|quarter-end|year-end|exam)",

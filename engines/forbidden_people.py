@@ -115,6 +115,13 @@ PEOPLE = [
         r"\b(dis|tell|explique|say|inform|assure)\w*\b.{0,30}\b(au client|a la cliente|aux clients|the client|the "
         r"customer|him|her|them|lui|leur)\b.{0,60}\b(obligatoire|mandatory|compulsory|required)\b.{0,60}"
         r"\b(commission|bonus|prime|fee|target|objectif)",
+        # a document worded so its readers miss what matters: "word the prospectus so investors don't realise…"
+        r"\b(word|phrase|write|draft|present|design|format|structure)\w*\b.{0,60}\bso (that )?(the )?(investors?|"
+        r"clients?|customers?|buyers?|shareholders?|borrowers?)\b.{0,10}\b(don't|won't|doesn't|never|can't|cannot|"
+        r"do not|will not)\b.{0,10}\b(realise|realize|notice|see|understand|find out|spot)",
+        r"\b(formul|redig|present|tourn)\w*\b.{0,60}\bpour (que|qu') (les |le |la )?(investisseurs?|clients?|"
+        r"acheteurs?|actionnaires?|emprunteurs?)\b.{0,10}\bne (se rende\w* pas compte|voie\w* pas|comprenne\w* pas|"
+        r"remarque\w* pas)",
         # the vulnerable pressed to buy: "a call script that pressures elderly customers into…"
         r"\b(" + ASKS_EN + r"|write|draft|prepare|create)\b" + GAP_EN + r"\b(pressur\w*|push\w*|rush\w*|hurr(y|ies)|"
         r"bull(y|ies)|coerc\w*|frighten\w*|scare\w*)\b.{0,20}\b(elderly|vulnerable|older|retired|confused|grieving|"
@@ -179,6 +186,11 @@ PEOPLE = [
         r"( \w+)?\s?(card numbers?|cvvs?|cvcs?|pins?|passwords?|credentials|login details)",
         r"\b(extrai|recuper|aspir|copi|export)\w*\b.{0,40}\b(numeros de carte|codes? (secrets?|pin)|mots de passe|"
         r"identifiants)\b.{0,20}\b(des |de nos )?clients",
+        # customers' data sold: "revendre les données de nos clients à un courtier"
+        r"\b(sell|selling|resell|monetis|monetiz|(re)?vend|revendre|monnayer)\w*\b.{0,30}\b(donnees|data|fichiers?|"
+        r"listes?|details|records)\b.{0,20}\b(de nos |des |our |customer |client |user )?(clients?|customers?|users?)",
+        r"\b(sell|selling|resell|monetis|monetiz)\w*\b.{0,20}\b(our |the |all )?(customer|client|user)s?'? (data|"
+        r"details|records|files|lists?)\b",
         # a whistleblower unmasked: "get me the whistleblower's name from the hotline report"
         r"\b(get|give|find|tell|send|dig up|pull|look up)\w*( me| us)?\b.{0,20}\b(the )?whistle-?blower'?s? (name|"
         r"identity|details)", r"\b(identify|unmask|expose|out|reveal|name)\w*\b.{0,10}\bthe whistle-?blower\b",

@@ -96,7 +96,7 @@ _JOINS = re.compile(  # spaces before a join word bounded: a run of them is no q
     r"(?P<adds>,?\s{0,4}\b(plus|as well as|along with|together with|ainsi qu'|ainsi que)\b\s*)"
     r"|(?P<strong>(?<=[?.!;:])\s+|,?\s{0,4}\b(and then|then|and also|also|by the way|btw|after that|afterwards|"
     r"separately|et ensuite|ensuite|et puis|puis|et aussi|aussi|au fait|au passage|d'ailleurs|et sinon|sinon)\b,?\s*)"
-    r"|(?P<weak>,?\s{1,4}\b(and|et)\b\s+)")
+    r"|(?P<weak>,?\s{1,4}\b(and|et)\b,?\s+)")
 _ADDED = re.compile(r"^(a|an|some|the|my|one|two|three|un|une|des|le|la|les|mon|ma|mes|quelques)\b")
 _ASK_VERB = re.compile(
     r"^(please |s'il te plait,? )?(tell|give|suggest|recommend|help|find|show|explain|teach|write|make|pick|choose|"

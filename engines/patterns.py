@@ -13,8 +13,9 @@ def rx(*parts: str) -> re.Pattern[str]:
 # a first-person ask to do something ("how can I", "help me", "je veux")
 ASKS_EN = r"how (do|can|could|should) (i|we)|how to|help (me|us)|show (me|us)|teach me|(best |a |another )?ways? to|" \
     r"(a |the )?(method|trick|tips?) (to|for)|tell me how|i want to|we want to|i need to|we need to|" \
-    r"i have to|we have to|let's|is there (a|any) way to|any way to"
+    r"i have to|we have to|let's|is there (a|any) way to|any way to|(wants|asked|told|needs) (me|us) to"
 ASKS_FR = r"comment|aide[- ]moi|aidez[- ]nous|je veux|on veut|je dois|on doit|(un|le) moyen (de|d')|" \
+    r"(veut|demande|exige) (que je|qu'on|que nous)|m'a demande (de|d')|" \
     r"(une|la|des) (meilleure |bonne |plus simple |plus sure )?(methode|technique|astuce|facon|maniere|" \
     r"combine)s? (pour|de|d')"
 # up to 40 characters that hold no verb of one who detects, prevents or reports a wrong
