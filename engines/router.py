@@ -30,7 +30,7 @@ engines.about_a_wrong; the signals of a task (a transaction to assess, a questio
 engines.task_signals. Each signal is a regular expression over accent-folded, lower-cased
 text (English and French), with a weight and a short reason shown to the analyst. Confidence is a
 logistic function of the margin between the winning route's score and the runner-up, so a query that
-only weakly matches gets a low confidence. A query takes about half a millisecond to classify.
+only weakly matches gets a low confidence. A query takes about a millisecond to classify.
 """
 
 from __future__ import annotations
