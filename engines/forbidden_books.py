@@ -35,10 +35,10 @@ FALSE_TELLING = (
        # a draft that says what the asker says is not so: "…a memo saying the incident was minor; in reality…"
        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(draft|write|prepare|send|tell|say|put out|publish)"
        r"\b.{0,60}\b(saying|stating|claiming|telling|that says|that states|to say|reporting)\b.{0,80}[;,.:—–-]\s*"
-       r"(but )?(in reality|in fact|actually|the truth is|truth is)\b",
+       r"(but )?(in reality|the truth is|truth is)\b",
        r"(^|[.;:!?]\s*|\bmerci de |\b(" + ASKS_FR + r") )(redige|ecris|prepare|envoie|dis|publie)\w*\b.{0,60}"
-       r"\b(disant|affirmant|indiquant|expliquant|qui dit|pour dire)\b.{0,80}[;,.:—–-]\s*(mais )?(en realite|en fait|"
-       r"la verite est)\b",
+       r"\b(disant|affirmant|indiquant|expliquant|qui dit|pour dire)\b.{0,80}[;,.:—–-]\s*(mais )?(en realite|la verite "
+       r"est)\b",
        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(tell|inform|assure|reassure|report to|write to|"
        r"email|say to|confirm to)\b.{0,80}[;,:—–-]\s*(but )?(i|we|they|he|she|it) (really|actually|in fact) \w+",
        # the blame made to fall on another: "…pour que la faute retombe sur le stagiaire"

@@ -53,7 +53,8 @@ _TASK_STEMS = (
     r"compar|pros and cons|consequen|deadline|formula|calculat|figure|number|training|program\b|changement|"
     r"trac(e|er|abilit)|explication|apercu|modele|tableau|inquiet|escalad|verifi|exemple|etape|mesure|synthese|"
     r"resume|texte|liste|piece|comparai|consequence|delai|formule|calcul|chiffre|note (pour|au|de synthese)|"
-    r"formation|programme|publi|frequen|periodicit"
+    r"formation|programme|publi|frequen|periodicit|agenda|ordre du jour|minutes|compte rendu|invitation|meeting|"
+    r"reunion|slides|deck"
 )
 # Whole words: short ones, which as stems would match too much.
 _WORDS = (
@@ -77,7 +78,7 @@ _CONTINUES = (
 # ...or a word that stands for the task: "explain it", "explique-la", "qui doit la tenir", "comment s'en protéger"
 ON_TASK = re.compile(FINANCE.pattern + r"|\b(" + _TASK_STEMS + r")|"
                      r"(?<![\w'])(it|its|them|they|their|one|ones|else|same|these|those|thoughts|"
-                     r"view|ca|cela|celui|celle|ceux|s'en|que faire|avis|pense)(?![\w'])|-(le|la|les|lui|en|y)\b|"
+                     r"view|ca|cela|celui|celle|ceux|s'en|que faire|avis|pense)(?![\w'])|-(le|la|les|lui|leur|en|y)\b|"
                      r"\b(je|tu|il|on|nous|vous|qui|doit|dois|faut|peut|peux) (la|le|les|l'|en)\b" + _CONTINUES)
 
 # Fillers that carry no ask of their own, dropped before a part is read: "while you're at it" is no "it".

@@ -79,7 +79,8 @@ _OWN_WRITE_UP_FR = (r"(?!\s*-(la|le|les)\b|\s+(la|le|les) (synthese|analyse|conc
 
 # what a verb that may start a task of its own does when it goes on with this one: recommend whether
 # to escalate, suggest the documents to ask for, send the article cited, translate the invoice to check
-_SAME_TASK_EN = (r"(?!\s+(me |us )?(whether|if|how to (proceed|escalate|respond|handle|treat|word|phrase|frame|"
+_SAME_TASK_EN = (r"(?!\s+(me |us |them |him |her )?(the (agenda|invit\w*|minutes|slides|deck|dial-in)\b|whether|if|"
+                 r"how to (proceed|escalate|respond|handle|treat|word|phrase|frame|"
                  r"present|put|explain|raise|communicate|document|record|report)|how to \w+ (it|this|that|"
                  r"them)\b|((a |an |some )?(good )?(books?|courses?|reading|papers?|guides?|trainings?) )?(on|about) "
                  r"[\w -]{0,30}\b(financ|regulat|complian|risk|aml|kyc|bank|accounting|audit|ifrs|basel|esg|"
@@ -93,7 +94,8 @@ _SAME_TASK_EN = (r"(?!\s+(me |us )?(whether|if|how to (proceed|escalate|respond|
                  r"enhanced |extra )?(documents|checks|controls|measures|due diligence|mitigations|steps|actions|"
                  r"questions|evidence)|(the |this |its |their |his |her )?(beneficiary's |client's |customer's |"
                  r"supplier's )?(invoice|contract|statement|document|wire instructions|payment reference)s?)\b)")
-_SAME_TASK_FR = (r"(?!(-moi|-nous)?\s+(si|s'il|(quelle|quel|quelles|quels) (mesures?|actions?|documents?|"
+_SAME_TASK_FR = (r"(?!(-moi|-nous|-leur|-lui)?\s+(l'ordre du jour|l'invitation|le compte rendu|le support|si|s'il|"
+                 r"(quelle|quel|quelles|quels) (mesures?|actions?|documents?|"
                  r"justificatifs?|controles?|suites?|niveau)|comment (proceder|reagir|escalader|traiter)|"
                  r"les prochaines etapes|(une|des|la|les|"
                  r"le|l') ?(mesures?|actions?|controles?|diligences?|suites?|niveau|note|escalade|vigilance|"
@@ -134,6 +136,8 @@ _THEN_FR = r"\b(et|puis|aussi|ensuite|egalement)\b.{0,25}"
 # a verb's word used as a noun is no verb: "…and asked for a bank draft", "the order was late"
 _NOT_A_NOUN = r"(?<!\ba )(?<!\ban )(?<!\bthe )(?<!\bbank )(?<!\bmy )(?<!\bour )(?<!\bhis )(?<!\bher )"
 
+_NOT_A_NOUN_FR = r"(?<!\bun )(?<!\bune )(?<!\ble )(?<!\bla )(?<!\bles )(?<!\bdes )(?<!\bmon )(?<!\bton )"
+
 # A second, different ask joined to the first one.
 SECOND_ASK = [
     # A verb that starts a task of its own: "...and write a poem", "...puis réserve un vol" — not one whose
@@ -144,7 +148,7 @@ SECOND_ASK = [
         _THEN_EN + _NOT_A_NOUN + r"\b(write|draft|compose|summari[sz]e)\b" + _OWN_WRITE_UP_EN,
         _THEN_FR + r"\b(envoie|recommande|conseille|propose|suggere|reserve|traduis|cree|achete|vend|planifie|organise|"
         r"rappelle|mets a jour)\w*" + _SAME_TASK_FR,
-        _THEN_FR + r"\b(ecri|redige|compose|resume)\w*" + _OWN_WRITE_UP_FR,
+        _THEN_FR + _NOT_A_NOUN_FR + r"\b(ecri|redige|compose|resume)\w*" + _OWN_WRITE_UP_FR,
         # a change to an account: "...and raise my card limit", "...puis change le mot de passe du client"
         _THEN_EN + r"\b(raise|increase|change|lower|reset|update)\b.{0,30}"
         r"\b(limit|password|pin|overdraft|address)",
