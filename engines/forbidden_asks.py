@@ -19,7 +19,7 @@ from engines.forbidden_books import DECEIVE, FALSE_TELLING, MISSTATED
 from engines.forbidden_markets import INSIDE_INFORMATION, MANIPULATION
 from engines.forbidden_people import PEOPLE
 from engines.forbidden_unseen import KEPT_UNSEEN
-from engines.patterns import ASKS_EN, ASKS_FR, GAP_EN, GAP_FR, rx
+from engines.patterns import ASKS_EN, ASKS_FR, GAP_EN, GAP_FR, ORDER_EN, rx
 
 # (pattern, weight, reason) — patterns see folded text.
 REFUSAL = [
@@ -236,7 +236,7 @@ REFUSAL = [
     # evidence made to vanish before an inspection, asked or ordered; not "Can we delete old emails before the
     # audit?", nor duplicates or files kept past their retention period
     (rx(r"\bmake (the |this |that |these |those )?(alerts?|flags?|case|evidence) (disappear|go away|vanish)",
-        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(delete|erase|wipe|destroy|shred|remove|hide|"
+        ORDER_EN + r"(delete|erase|wipe|destroy|shred|remove|hide|"
         r"get rid of)\b(?!.{0,200}\b(gdpr|retention (period|rule|polic)))"
         r"(?:(?!\b(?:duplicate|obsolete|expired|outdated|temporary|redundant|test)\b).){0,40}\b(alerts?|evidence|"
         r"records?|recordings?|trail|logs?|e-?mails?|files?|messages?|chats?)\b"

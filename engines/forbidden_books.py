@@ -5,7 +5,7 @@ regulator deceived, someone told what the asker knows is false, the accounts mis
 
 from __future__ import annotations
 
-from engines.patterns import ASKS_EN, ASKS_FR, GAP_EN, GAP_FR, rx
+from engines.patterns import ASKS_EN, ASKS_FR, GAP_EN, GAP_FR, ORDER_EN, rx
 
 # "make the auditor believe", or an ask to mislead one; not "what happens if a firm misleads the regulator?"
 DECEIVE = (
@@ -29,17 +29,17 @@ DECEIVE = (
 
 # a figure told that the asker says is false: "Tell the rating agency our default rate was 2% when it's really 6%"
 FALSE_TELLING = (
-    rx(r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(tell|inform|assure|reassure|report to|write to|"
+    rx(ORDER_EN + r"(tell|inform|assure|reassure|report to|write to|"
        r"email|say to|confirm to)\b.{0,80}(\b(when|while|whereas|though|but)|[,;:—–-]) ?(it|they|we|he|she|the "
        r"(real|true|actual) [\w-]+)('s|'re| is| are| was| were)\b.{0,10}\b(really|actually|in fact|in reality)\b",
        # a draft that says what the asker says is not so: "…a memo saying the incident was minor; in reality…"
-       r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(draft|write|prepare|send|tell|say|put out|publish)"
+       ORDER_EN + r"(draft|write|prepare|send|tell|say|put out|publish)"
        r"\b.{0,60}\b(saying|stating|claiming|telling|that says|that states|to say|reporting)\b.{0,80}[;,.:—–-]\s*"
        r"(but )?(in reality|the truth is|truth is)\b",
        r"(^|[.;:!?]\s*|\bmerci de |\b(" + ASKS_FR + r") )(redige|ecris|prepare|envoie|dis|publie)\w*\b.{0,60}"
        r"\b(disant|affirmant|indiquant|expliquant|qui dit|pour dire)\b.{0,80}[;,.:—–-]\s*(mais )?(en realite|la verite "
        r"est)\b",
-       r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(tell|inform|assure|reassure|report to|write to|"
+       ORDER_EN + r"(tell|inform|assure|reassure|report to|write to|"
        r"email|say to|confirm to)\b.{0,80}[;,:—–-]\s*(but )?(i|we|they|he|she|it) (really|actually|in fact) \w+",
        # the blame made to fall on another: "…pour que la faute retombe sur le stagiaire"
        r"\bpour (que|qu') (la faute|la responsabilite|le blame) (retombe|repose|soit mise)\w* sur\b",
@@ -108,7 +108,7 @@ MISSTATED = (
        r"comptabilise|valorise|affiche)\w*\b.{0,40}\ba \d[\d ,.]*\s?(m|k|md|millions?|%|€)?\s?(€ )?(au lieu de|"
        r"plutot que) \d",
        # a figure changed so a test passes (not "what headroom do we need so the covenant holds?")
-       r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(tweak|adjust|change|alter|massage|fudge|put|value|mark|"
+       ORDER_EN + r"(tweak|adjust|change|alter|massage|fudge|put|value|mark|"
        r"move|shift|raise|lower|inflate|bump)\b.{0,80}\bso (that )?(the |our |my |his |her )?(numbers|figures|ratio|"
        r"ltv|loan-to-value|covenant|deal|maths?|dscr|debt service|affordability)\b.{0,10}\b(works?|passes|fits|"
        r"adds up|stacks up)\b",
@@ -133,7 +133,7 @@ MISSTATED = (
        r"valeurs? liquidatives?)\b.{0,60}\bpour (battre|surperformer|faire mieux que|que (le fonds|nous) batt)",
        # losses put in a later period, sales brought into this one: "book the trading losses in next quarter's
        # accounts"; not "what controls stop a trader from moving losses between reporting periods?"
-       r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(book|record|move|shift|push|defer|roll|park|put|"
+       ORDER_EN + r"(book|record|move|shift|push|defer|roll|park|put|"
        r"carry|recogni[sz]e|pull)\b.{0,30}\b(loss|losses|costs?|expenses?|write-?downs?|impairments?|provisions?|"
        r"sales|revenues?|income|orders)\b.{0,30}\b(in|into|to|until|till|over|forward into) (the )?(next|following|"
        r"coming|a later|this|the current|previous|last) (quarter|year|month|period|accounts|books|reporting period)"

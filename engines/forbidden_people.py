@@ -5,7 +5,7 @@ each a (pattern, weight, reason) over folded text, as REFUSAL's."""
 
 from __future__ import annotations
 
-from engines.patterns import ASKS_EN, ASKS_FR, GAP_EN, GAP_FR, rx
+from engines.patterns import ASKS_EN, ASKS_FR, GAP_EN, GAP_FR, ORDER_EN, rx
 
 PEOPLE = [
     (rx(r"\b(write|draft|compose|send|create|craft|make)\w*\b.{0,60}\b(pretend\w* to be|posing as|impersonat\w*)\b",
@@ -30,7 +30,7 @@ PEOPLE = [
         r"\b(signe|remplis|complete|valide|passe)\w*\b.{0,50}\b(attestations?|certifications?|declarations?|formations?|"
         r"tests?|examens?|quiz|formulaires?)\b.{0,30}\b(a ma place|en mon nom|pour moi|a sa place|en son nom)\b",
         # another's ID used: "Use my sister's ID to open a second trading account"
-        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(use|using)\b.{0,10}\b(my|his|her|their|a) "
+        ORDER_EN + r"(use|using)\b.{0,10}\b(my|his|her|their|a) "
         r"([\w-]+'s )(id|identity|passport|id card|driving licen[cs]e|details|name|login)\b",
         r"(^|[.;:!?]\s*|\bmerci d'|\b(" + ASKS_FR + r") (a )?)(utilise|prends|sers-toi de)\w*\b.{0,10}\b(la carte "
         r"d'identite|le passeport|l'identite|les papiers|le nom) (de|d') (mon|ma|son|sa)\b",
@@ -85,7 +85,7 @@ PEOPLE = [
         r"\b(modifi|chang|decal|ajust|manipul|antidat|fix)\w*\b.{0,40}\b(dates? de valeur|taux|frais|interets|cours|"
         r"prix|commissions?)\b.{0,60}\b(en notre faveur|a notre (avantage|profit)|au detriment (du|des) clients?)",
         # a product sold with its risks kept quiet: "vendre ce produit… sans lui expliquer les risques"
-        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(sell|push|pitch|place)\b.{0,60}\bwithout "
+        ORDER_EN + r"(sell|push|pitch|place)\b.{0,60}\bwithout "
         r"(explaining|telling (him|her|them) about|mentioning|disclosing|showing (him|her|them)) (the |its |any )?"
         r"(risks?|fees|charges|costs|downside|losses)",
         r"(^|[.;:!?]\s*|\bmerci de |\b(" + ASKS_FR + r") (a )?)(vend|place|fourgu)\w*\b.{0,60}\bsans (lui |leur )?"
@@ -97,7 +97,7 @@ PEOPLE = [
         r"\b(commissions?|frais|couts?|marges?)\b.{0,80}\bpour (que|qu') (le |la |les |nos |notre )?(client|cliente|"
         r"clients|investisseurs?)\b.{0,10}\bne (la |le |les |l')?(voie|voient|remarque|remarquent|s'en apercoive\w*)",
         # a client's questionnaire filled in for him: "Remplis le questionnaire MiFID à la place du client…"
-        r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )(fill in|fill out|complete|tick)\b.{0,40}"
+        ORDER_EN + r"(fill in|fill out|complete|tick)\b.{0,40}"
         r"\b(suitability|appropriateness|mifid|kyc|risk profile|risk-profile) (questionnaire|form|test)\b.{0,40}"
         r"\b(for the client|on (his|her|their|the client's) behalf|instead of the client|in (his|her|their|the "
         r"client's) place)",
