@@ -81,10 +81,11 @@ ON_TASK = re.compile(FINANCE.pattern + r"|\b(" + _TASK_STEMS + r")|"
                      r"view|ca|cela|celui|celle|ceux|s'en|que faire|avis|pense)(?![\w'])|-(le|la|les|lui|leur|en|y)\b|"
                      r"\b(je|tu|il|on|nous|vous|qui|doit|dois|faut|peut|peux) (la|le|les|l'|en)\b" + _CONTINUES)
 
+# Words that say the subject changes; each joins a further ask on too.
+_NEW_SUBJECT = r"by the way|btw|au fait|au passage|d'ailleurs|separately|et sinon|sinon"
 # Fillers that carry no ask of their own, dropped before a part is read: "while you're at it" is no "it".
-_FILLER = re.compile(r"\b(while you're at it|pendant que tu y es|by the way|btw|au fait|au passage|d'ailleurs|"
-                     r"separately|unrelated(ly)?|on another note|changing the subject|one more thing|oh|sans rapport|"
-                     r"rien a voir|et sinon|sinon)\b[,:]?")
+_FILLER = re.compile(r"\b(while you're at it|pendant que tu y es|" + _NEW_SUBJECT + r"|unrelated(ly)?|on another "
+                     r"note|changing the subject|one more thing|oh|sans rapport|rien a voir)\b[,:]?")
 
 # A word that joins a part on, left at its head when a new sentence starts with it: "? Et comment…"
 _LEAD = re.compile(r"^((and|et|also|aussi|then|puis|ensuite|so|alors|after that|afterwards)\b[ ,]*)+")
@@ -95,8 +96,8 @@ _LEAD = re.compile(r"^((and|et|also|aussi|then|puis|ensuite|so|alors|after that|
 # between market manipulation and insider dealing under MAR?" is one question.
 _JOINS = re.compile(  # spaces before a join word bounded: a run of them is no quadratic backtrack
     r"(?P<adds>,?\s{0,4}\b(plus|as well as|along with|together with|ainsi qu'|ainsi que)\b\s*)"
-    r"|(?P<strong>(?<=[?.!;:])\s+|,?\s{0,4}\b(and then|then|and also|also|by the way|btw|after that|afterwards|"
-    r"separately|et ensuite|ensuite|et puis|puis|et aussi|aussi|au fait|au passage|d'ailleurs|et sinon|sinon)\b,?\s*)"
+    r"|(?P<strong>(?<=[?.!;:])\s+|,?\s{0,4}\b(and then|then|and also|also|after that|afterwards|et ensuite|ensuite|"
+    r"et puis|puis|et aussi|aussi|" + _NEW_SUBJECT + r")\b,?\s*)"
     r"|(?P<weak>,?\s{1,4}\b(and|et)\b,?\s+)")
 _ADDED = re.compile(r"^(a|an|some|the|my|one|two|three|un|une|des|le|la|les|mon|ma|mes|quelques)\b")
 _ASK_VERB = re.compile(
