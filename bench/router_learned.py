@@ -19,9 +19,11 @@ after mends it did not prompt reads higher here (the rules as committed, not as 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import subprocess
 import sys
+import tarfile
 import tempfile
 from pathlib import Path
 
@@ -30,11 +32,9 @@ import common  # first: it puts the project on the path
 from engines.about_a_wrong import ABOUT_A_WRONG, DOING
 from engines.router import fold
 
-# the router and every module of rules it has imported (a commit reads those it had)
-ROUTER_FILES = ("engines/router.py", "engines/forbidden_asks.py", "engines/forbidden_people.py",
-                "engines/forbidden_markets.py", "engines/about_a_wrong.py", "engines/patterns.py",
-                "engines/off_task.py", "engines/forbidden_unseen.py", "engines/forbidden_books.py",
-                "engines/task_signals.py")
+# the router and its modules of rules: a snapshot holds the whole of engines/ as a commit had it, so a module
+# split out later is never missing
+ENGINES = "engines"
 PHRASINGS = "router_phrasings.jsonl"  # the hard cases: each class a set taught, and its words meant otherwise
 REFUSAL = "explicit_refusal"
 # what a snapshot of the rules prints: each query's route, and whether a question's framing excuses it
@@ -69,7 +69,7 @@ def sets_in_order() -> list[tuple[str, str]]:
             continue  # written with the mends they test, not before
         log = git("log", "--diff-filter=A", "--format=%H %at", "--", f"assets/{path.name}").split()
         commit = log[-2]
-        if git("show", "--format=", "--name-only", commit, "--", *ROUTER_FILES).strip():
+        if git("show", "--format=", "--name-only", commit, "--", ENGINES).strip():
             commit += "^"
         added.append((int(log[-1]), path.name, commit))
     return [(name, commit) for _, name, commit in sorted(added)]
@@ -78,12 +78,10 @@ def sets_in_order() -> list[tuple[str, str]]:
 def rules_then(commit: str, name: str) -> list[list] | None:
     """[route, excused] per query of set `name`, by the router as it stood at `commit`."""
     with tempfile.TemporaryDirectory() as snapshot:
-        (Path(snapshot) / "engines").mkdir()
-        (Path(snapshot) / "engines" / "__init__.py").write_text("")
-        for file in ROUTER_FILES:
-            shown = subprocess.run(["git", "show", f"{commit}:{file}"], cwd=common.ROOT, capture_output=True, text=True)
-            if shown.returncode == 0:
-                (Path(snapshot) / file).write_text(shown.stdout, encoding="utf-8")
+        archive = subprocess.run(["git", "archive", commit, ENGINES], cwd=common.ROOT, capture_output=True)
+        if archive.returncode == 0:
+            with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+                tar.extractall(snapshot, filter="data")
         if not (Path(snapshot) / "engines" / "router.py").exists():
             return None  # before the router was written
         out = subprocess.run([sys.executable, "-c", _READ, snapshot, str(common.ROOT / "assets" / name)],
