@@ -77,6 +77,16 @@ def browser():
         b.close()
 
 
+@pytest.fixture(autouse=True)
+def _close_browser_contexts(request):
+    """After each test that drove the browser, close every context it left open: a page left on an
+    app that has since stopped keeps its renderer busy, and a few of them slowed the whole suite."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+
+
 @pytest.fixture()
 def page(browser, running_app):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})

@@ -38,11 +38,13 @@ def app_with_system_a(browser, running_app, model: str, folder: Path, monkeypatc
         monkeypatch.setitem(services.engines, REMOTE, fake.engine(model))
         demo, url, _, _ = app_module.launch(Settings(model=services.settings.model, port=free_port(),
                                                      results_dir=folder), services=services)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
         try:
-            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            page = context.new_page()
             page.goto(url)
             yield page
         finally:
+            context.close()  # a page left open on a closed app keeps its renderer busy
             demo.close()
 
 
