@@ -41,7 +41,8 @@ from engines.confidence import TokenChance, answer_head, token_chances
 from engines.cost import time_cost
 from engines.detok import StopMatcher, incremental_decoder
 from engines.generate_batching import BatchScheduler
-from engines.local_load import Batching, LocalModelConfig, cpu_threads_for, find_adapters, load_weights, pick_device
+from engines.local_config import Batching, LocalModelConfig, find_adapters
+from engines.local_load import cpu_threads_for, load_weights, pick_device
 from engines.prompt import prompt_token_count, render_prompt
 from engines.reasoning import OPEN_TAG, ThinkSplitter, merge_pieces
 

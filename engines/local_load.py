@@ -1,37 +1,16 @@
-"""How System B's model is set up and loaded: its configuration, the device and threads it runs
-on, the LoRA adapters found beside it, and its weights (bf16 on GPU, 4/8-bit through
-bitsandbytes); engines.local serves it."""
+"""How System B's model is loaded: the device and threads it runs on and its weights (bf16 on
+GPU, 4/8-bit through bitsandbytes), as engines.local_config configures it; engines.local serves
+it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import torch
 
 from engines.base import ConfigurationError
-from engines.quantization import Quantization, keep_log_readable, quantization_config
-
-Batching = Literal["continuous", "generate"]
-
-
-@dataclass
-class LocalModelConfig:
-    """How to load System B's model."""
-
-    model: str  # Hub id or local directory
-    device: str = "auto"  # auto | cpu | cuda | cuda:N
-    quantization: Quantization = "none"
-    attn_implementation: str | None = None  # e.g. "sdpa", "flash_attention_2"
-    adapters: dict[str, str] = field(default_factory=dict)  # name -> directory or Hub id
-    discover_adapters: bool = True  # also load <model dir>/adapters/*
-    max_batch_size: int = 8  # 1 = plain one-at-a-time generation
-    batching: Batching = "continuous"  # or "generate": dynamic batching of model.generate
-    cuda_graphs: bool = True  # continuous batching on a GPU: replay decode steps as CUDA graphs
-    cpu_threads: int = 0  # on CPU, the model's intra-op threads; 0 = torch's default (every core)
-    revision: str | None = None
-    hourly_usd: float | None = None  # what the machine costs an hour: each answer gets a cost_usd
+from engines.local_config import LocalModelConfig
+from engines.quantization import keep_log_readable, quantization_config
 
 
 def cpu_threads_for(requested: int, device: torch.device) -> int | None:
@@ -56,19 +35,6 @@ def pick_device(requested: str) -> torch.device:
     if device.type == "cuda" and not torch.cuda.is_available():
         raise ConfigurationError(f"device {requested!r} was asked for but no CUDA GPU is visible")
     return device
-
-
-def find_adapters(cfg: LocalModelConfig) -> dict[str, str]:
-    """The adapters loaded at start (name -> folder or Hub id): `adapters/*` beside a local model,
-    then those named in the configuration."""
-    found = {}
-    root = Path(cfg.model) / "adapters"
-    if cfg.discover_adapters and root.is_dir():
-        for path in sorted(root.iterdir()):
-            if (path / "adapter_config.json").is_file():
-                found[path.name] = str(path)
-    found.update(cfg.adapters)
-    return found
 
 
 def load_weights(cfg: LocalModelConfig, device: torch.device, dtype: torch.dtype) -> tuple[Any, Any, bool]:

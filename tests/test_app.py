@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 import time
@@ -332,3 +333,21 @@ def test_the_page_is_built_without_a_warning_from_gradio(running_app, monkeypatc
     from_gradio = [f"{w.filename}: {w.message}" for w in caught
                    if "gradio" in w.filename]
     assert not from_gradio, from_gradio
+
+
+@pytest.mark.parametrize("command, bad", [
+    ("batch", ["--out", "x.csv", "--concurrency", "0"]),
+    ("sweep", ["--budgets", "0"]),
+    ("inspect", ["--max-new-tokens", "0"]),
+    ("leaderboard", ["--by", "nothing"]),
+    ("against", ["only-one-run"]),
+])
+def test_a_headless_command_refuses_bad_arguments_before_torch_is_imported(command, bad, tmp_path):
+    """A mistyped flag is answered in about a second: torch and the engines load only once the
+    arguments hold (they took four seconds to say '--concurrency must be 1 to 16')."""
+    code = ("import sys, app\n"
+            "try:\n    app.main(sys.argv[1:])\nexcept SystemExit as exc:\n    status = exc.code\n"
+            "print(status, 'torch' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, command, *bad], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "WORKBENCH_RESULTS_DIR": str(tmp_path)})
+    assert done.stderr.strip().endswith("2 False"), done.stderr[-2000:]

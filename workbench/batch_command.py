@@ -15,6 +15,7 @@ import logging
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import ValidationError
@@ -50,7 +51,6 @@ from workbench.presets import over_preset, unknown_preset
 from workbench.report import report_page, run_report
 from workbench.run_csv import write_run_workbook
 from workbench.saved import unwritable
-from workbench.services import Services, build_services
 from workbench.settings import add_arguments, settings_from_args
 from workbench.summary import (
     flat_rows,
@@ -61,6 +61,9 @@ from workbench.summary import (
     summarize,
 )
 from workbench.verdicts import latest_verdicts, verdicts_file
+
+if TYPE_CHECKING:
+    from workbench.services import Services
 
 
 def build_batch_parser() -> argparse.ArgumentParser:
@@ -201,6 +204,8 @@ def run_batch(argv: list[str]) -> int:
         problem = f"--params: {validation_problems(exc)}" if isinstance(exc, ValidationError) else exc
         print(problem, file=sys.stderr)
         return 2
+    from workbench.services import build_services  # torch and the engines: only once the arguments hold
+
     services = build_services(settings)
     if args.system_b_adapter and args.system_b_adapter not in services.local.adapters:
         known = ", ".join(services.local.adapters) or "none: load one with --adapter NAME=PATH"

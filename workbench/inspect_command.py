@@ -19,7 +19,8 @@ from typing import Any
 from tqdm import tqdm
 
 from engines.base import GenerationParams, param_bounds
-from engines.local_load import LocalModelConfig, find_adapters
+from engines.local_config import LocalModelConfig, find_adapters
+from workbench.engine_names import LOCAL, PIPELINE, REMOTE
 from workbench.export import write_table
 from workbench.fren import (
     COST_METRIC,
@@ -42,7 +43,6 @@ from workbench.fren_cli import (
     write_copies,
 )
 from workbench.saved import saved_name
-from workbench.services import LOCAL, PIPELINE, REMOTE, build_services
 from workbench.settings import Settings, add_arguments, settings_from_args
 
 ENGINES = {"local": LOCAL, "pipeline": PIPELINE, "remote": REMOTE}
@@ -111,14 +111,15 @@ def run_inspect(argv: list[str]) -> int:
     gates = {flag: getattr(args, flag) for flag in GATES}
     settings = settings_from_args(args)
     try:
-        engines = listed_values(args.engines, list(ENGINES), "--engines")
-        strategies = listed_values(args.strategies, strategy_names(_adapters(settings)), "--strategies")
-        probes = probes_from_args(args)
         if not 1 <= args.max_new_tokens <= most:
             raise ValueError(f"--max-new-tokens takes 1 to {most}, not {args.max_new_tokens}")
         for flag, least in gates.items():
             if least is not None and not 0 <= least <= 1:
                 raise ValueError(f"--{flag.replace('_', '-')} takes a rate from 0 to 1, not {least}")
+        engines = listed_values(args.engines, list(ENGINES), "--engines")
+        probes = probes_from_args(args)
+        # last: without --model, which model (and so which adapters) is the default asks torch for a GPU
+        strategies = listed_values(args.strategies, strategy_names(_adapters(settings)), "--strategies")
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -126,6 +127,8 @@ def run_inspect(argv: list[str]) -> int:
     if problem := folders_problem(args.out, saved_dir):
         print(problem, file=sys.stderr)
         return 2
+    from workbench.services import build_services  # torch and the engines: only once the arguments hold
+
     services = build_services(settings)
     chosen = {ENGINES[e]: services.engine(ENGINES[e]) for e in engines}
     params = GenerationParams(temperature=0, max_new_tokens=args.max_new_tokens)

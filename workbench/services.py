@@ -17,14 +17,13 @@ from engines.providers import RemoteConfig
 from engines.remote import RemoteEngine
 from engines.systems import RoutedEngine
 from workbench.compare import Comparator
+from workbench.engine_names import LOCAL, PIPELINE, REMOTE
 from workbench.kept_adapters import forget_adapter, keep_adapter, kept_adapters
 from workbench.settings import Settings
 
 log = logging.getLogger(__name__)
 
-LOCAL = "System B · local model"
-REMOTE = "System A · remote MoE"
-PIPELINE = "System B · router + local model"
+__all__ = ["LOCAL", "PIPELINE", "REMOTE", "Services", "build_services"]
 
 
 @dataclass

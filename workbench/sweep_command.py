@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from engines.base import GenerationParams, param_bounds
 from workbench.budget_sweep import SWEEP_STEM, THINKING_MODES, budget_line, completion_table, needed_tokens, write_sweep
+from workbench.engine_names import LOCAL, PIPELINE, REMOTE
 from workbench.fren import SAVED_FOLDER
 from workbench.fren_cli import (
     add_probe_arguments,
@@ -28,7 +29,6 @@ from workbench.fren_cli import (
     write_copies,
 )
 from workbench.saved import saved_name
-from workbench.services import LOCAL, PIPELINE, REMOTE, build_services
 from workbench.settings import add_arguments, settings_from_args
 
 ENGINES = ["local", "pipeline", "remote"]  # System B's model, System B's router + model, System A
@@ -79,6 +79,8 @@ def run_sweep(argv: list[str]) -> int:
         print(problem, file=sys.stderr)
         return 2
     label = dict(zip(ENGINES, (LOCAL, PIPELINE, REMOTE), strict=True))[args.engine]
+    from workbench.services import build_services  # torch and the engines: only once the arguments hold
+
     services = build_services(settings)
     if args.engine == "remote" and (problem := services.remote.configuration_problem()):
         print(f"{problem}.", file=sys.stderr)
