@@ -26,4 +26,5 @@ fi
 
 export HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false GRADIO_ANALYTICS_ENABLED=False
 ruff check .
-python -m pytest -q -rs "$@"
+# the ten slowest tests are listed at the end: the whole run must stay well under CI's 30 minutes
+python -m pytest -q -rs --durations=10 "$@"
