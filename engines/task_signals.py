@@ -95,6 +95,13 @@ GOVERNANCE = [
         r"\b(money laundering|insider (trading|dealing)|market (abuse|manipulation)|ponzi|phishing|tax evasion|"
         r"terrorist financing|blanchiment|delit d'initie|abus de marche|manipulation de cours|hameconnage|"
         r"financement du terrorisme|fraude fiscale|evasion fiscale)\b"), 1.0, "names a kind of financial crime"),
+    # a message written to the customer is a task of its own, whatever transaction it names: "Draft a reply
+    # telling the customer we can't reverse the transfer he authorised" (asked whether it is suspicious, it is
+    # still a transaction's assessment: that question weighs more)
+    (rx(r"\b(draft|write|prepare|compose)\b.{0,20}\b(reply|response|letter|e-?mail|message)\b.{0,30}\b(to|telling|"
+        r"explaining to|informing|for) (the |our |a |this )?(customer|client)s?\b",
+        r"\b(redige|ecris|prepare|formule)\w*\b.{0,20}\b(reponse|lettre|courrier|e-?mail|mail|message)\b.{0,30}"
+        r"\b(au|a la|aux|pour le|pour la) (client|cliente)s?\b"), 2.0, "asks for a message to the customer"),
     # who may do a thing, or must: a question of responsibilities ("Who may change a risk rating?")
     (rx(r"\bwho (must|should|can|may|is allowed to|approves|signs off)\b", r"\bqui (doit|peut|valide|approuve)\b"),
      1.5, "asks who is responsible"),
