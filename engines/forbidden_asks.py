@@ -16,7 +16,7 @@ from those who oversee it in engines.forbidden_unseen.
 from __future__ import annotations
 
 from engines.forbidden_books import DECEIVE, FALSE_TELLING, MISSTATED
-from engines.forbidden_markets import INSIDE_INFORMATION, MANIPULATION
+from engines.forbidden_markets import FRONT_RUNNING, INSIDE_INFORMATION, MANIPULATION
 from engines.forbidden_people import PEOPLE
 from engines.forbidden_unseen import KEPT_UNSEEN
 from engines.patterns import ASKS_EN, ASKS_FR, GAP_EN, GAP_FR, ORDER_EN, rx
@@ -173,7 +173,12 @@ REFUSAL = [
         r"signing) (limit|threshold)",
         r"\b(decoup|fractionn|divis|scind)\w*\b.{0,40}\b(factures?|bons? de commande|commandes?|notes? de frais)\b"
         r".{0,60}\b(sous|en dessous)\b.{0,15}\b(le |du )?(seuil|plafond|limite) (de |d')(validation|approbation|"
-        r"signature|delegation)"), 2.5, "asks to defeat a control"),
+        r"signature|delegation)",
+        # a loan cut so that no committee sees it: "Split the €900k loan into three so it stays under the credit
+        # committee's threshold"
+        r"\b(split|break|divide|cut)\w*\b.{0,40}\b(loans?|credits?|facilit(y|ies)|exposures?|lines?)\b.{0,60}"
+        r"\b(below|under|beneath)\b.{0,30}\b(committee|approval|sign-?off|delegation|authori[sz]ation)('?s)? "
+        r"(limit|threshold)"), 2.5, "asks to defeat a control"),
     DECEIVE, FALSE_TELLING,  # engines.forbidden_books
     MANIPULATION,  # engines.forbidden_markets
     MISSTATED,  # engines.forbidden_books
@@ -222,7 +227,17 @@ REFUSAL = [
         r"\b(comment (je|j'|on|nous|puis-je|pourrais-je|faire|le faire|"
         r"(?!les |des |le |la |un |une )\w+(er|ir|re)\b)|aide[- ]moi|aidez[- ]nous|je veux|on veut|(un|le) moyen)\b"
         r".{0,80}\bsans (me faire|nous faire|se faire|etre) (prendre|pris|attrap\w*|pinc\w*|"
-        r"reper\w*|coinc\w*|detect\w*|remarqu\w*)"), 2.5, "asks how to get away with a wrong"),
+        r"reper\w*|coinc\w*|detect\w*|remarqu\w*)",
+        # an order that counts on no one checking: "Add a couple of items to the burglary claim, the insurer never
+        # checks receipts under €500"; not one to check or report ("Review the claims: the insurer never checks…")
+        ORDER_EN + r"(?!(check|review|audit|verif|assess|explain|document|flag|report|note|tell|ask|escalat|"
+        r"investigat|look|find|list the gaps)\w*\b)\w+\b.{0,120}[,;:—–-]\s*(the |our |my )?(insurer|bank|auditors?|"
+        r"regulator|compliance|tax (office|authorit(y|ies))|nobody|no one)\b.{0,15}\b(never|rarely|hardly ever|won't|"
+        r"doesn't|don't|does not|do not|will not)\b.{0,5}\b(checks?|verif\w*|looks?|reads?|asks?|notices?|audits?)\b",
+        r"(^|[.;:!?]\s*|\bmerci de )(?!(verifie|controle|revois|analyse|explique|signale|note|liste|documente)\w*\b)"
+        r"\w+\b.{0,120}[,;:—–-]\s*(l'assureur|la banque|les auditeurs|le fisc|le regulateur|la conformite|personne|on)"
+        r"\b.{0,10}\bne (verifie|controle|regarde|lit|demande|remarque)\w*\b.{0,5}\b(jamais|pas|rien)\b"),
+     2.5, "asks how to get away with a wrong"),
     (rx(r"\b(" + ASKS_EN + r"|explain)\b" + GAP_EN + r"\b(run|set up|start|launch|operate|build)\w*\b.{0,20}"
         r"\b(ponzi|pyramid scheme|pump[- ]and[- ]dump|boiler room|advance[- ]fee)",
         r"\b(" + ASKS_FR + r")\b" + GAP_FR + r"\b(monter|lancer|organiser|mettre en place|faire tourner)\b.{0,20}"
@@ -232,7 +247,7 @@ REFUSAL = [
         r"never|that was never|that were never)\b.{0,10}\b(did|done|delivered|performed|provided|happened|rendered)\b",
         r"\bfactur\w*\b.{0,60}\b(prestations?|travaux|missions?|services?|heures)\b.{0,20}\b(fictives?|fictifs?|"
         r"jamais (realise|effectue|fait|rendu|livre)\w*|que personne n'a)"), 3.0, "asks to run a fraud scheme"),
-    INSIDE_INFORMATION,  # engines.forbidden_markets
+    INSIDE_INFORMATION, FRONT_RUNNING,  # engines.forbidden_markets
     # evidence made to vanish before an inspection, asked or ordered; not "Can we delete old emails before the
     # audit?", nor duplicates or files kept past their retention period
     (rx(r"\bmake (the |this |that |these |those )?(alerts?|flags?|case|evidence) (disappear|go away|vanish)",

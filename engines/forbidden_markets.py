@@ -1,7 +1,7 @@
 """Forbidden asks on a market (engines.forbidden_asks holds the rest): manipulating a price, a
-benchmark or an order book, and trading on inside information — each a (pattern, weight, reason)
-over folded text, as REFUSAL's; a question on either ("How can we prevent spoofing?", "What counts
-as inside information under MAR?") is no ask."""
+benchmark or an order book, trading on inside information, and trading ahead of a client's order —
+each a (pattern, weight, reason) over folded text, as REFUSAL's; a question on any of them ("How can
+we prevent spoofing?", "What counts as inside information under MAR?") is no ask."""
 
 from __future__ import annotations
 
@@ -80,3 +80,16 @@ INSIDE_INFORMATION = (rx(r"\b(" + ASKS_EN + r")\b" + GAP_EN + r"\b(use|using|act
     r"\b(buy|sell|short|dump)\b.{0,40}\b(before|ahead of) (the|its|their)\b.{0,60}\b(is|are|gets?) (published|"
     r"released|out)\b.{0,40}\b(i've|i have|we've|we have|i) (already )?(seen|read|got)\b"), 3.0,
     "asks to trade on inside information")
+
+# one's own trade put before a client's order: "Before the pension fund's big order goes out, buy the same stock in
+# my personal account"; not "What controls stop staff from front-running large client orders?"
+FRONT_RUNNING = (rx(
+    r"\b(before|ahead of)\b.{0,40}\b(orders?|trades?|block)\b.{0,40}\b(buy|sell|short|trade|put|place)\w*\b.{0,60}"
+    r"\b(my|our) (own |personal |private |pa )?(account|book|portfolio)",
+    r"\b(buy|sell|short|trade|put|place)\w*\b.{0,60}\b(my|our) (own |personal |private |pa )?(account|book|"
+    r"portfolio)\b.{0,40}\b(before|ahead of)\b.{0,40}\b(client'?s?|customer'?s?|fund'?s?|their|the) .{0,20}\borders?\b",
+    r"\bavant (que |qu')?(l'ordre|les ordres|le gros ordre|la grosse transaction)\b.{0,60}\b(achete|vends|passe|"
+    r"prends|place|mets)\w*\b.{0,60}\b(mon|notre) (propre )?(compte|portefeuille)",
+    r"\b(achete|vends|passe|prends|place|mets)\w*\b.{0,60}\b(mon|notre) (propre )?(compte|portefeuille)\b.{0,40}"
+    r"\bavant (que |qu')?(l'ordre|les ordres)"),
+    3.0, "asks to trade ahead of a client's order")

@@ -42,7 +42,7 @@ _STEMS = (
     r"gouvernance|conflict|conflit|dirigeant|dossier|justificatif|juridique|regle|regulateur|"
     r"superviseur|amende|bloqu|valid|rejet|enquete|vigilance|contrepartie|exposition|garantie|defaut|depreciation|"
     r"fournisseur|contrat|initie|emetteur|rendement|echeance|compensation|dividende|resultat|amortiss|loyer|frais\b|"
-    r"couts?\b|devise|conseil d'administration|comite|responsable|fuite"
+    r"couts?\b|devise|conseil d'administration|comite|responsable|fuite|remunerat|inducement|retrocession"
 )
 # Stems of the words an analyst goes on with the task in: "an example", "the next steps", "what would worry
 # you", "la synthèse", "un tableau".
@@ -61,13 +61,17 @@ _WORDS = (
     r"wire|pay|pays|paid|cash|card|cards|share|shares|rate|rates|ifrs|gaap|mifid|emir|dora|psd2?|vat|balance|"
     r"balances|loss|losses|price|prices|option|options|sars?|strs?|flag|flags|limit|limits|file|filing|law|laws|"
     r"rule|rules|fine|fines|score|level|block|freeze|ecl|var|stress|model|models|lcr|nsfr|cet1|mar|"
-    r"dsp2|lcb|carte|cartes|action|actions|credit|tva|prix|loi|lois|amf|acpr|niveau|gel|ppe"
+    r"dsp2|lcb|carte|cartes|action|actions|credit|tva|prix|loi|lois|amf|acpr|niveau|gel|ppe|"
+    r"eba|esma|eiopa|ecb|bce|fca|pra|finra|bafin|abe|idd|dda|kid|dic"  # who rules, and what they require
 )
 FINANCE = re.compile(r"\b(" + _STEMS + r")|(?<![\w'])(" + _WORDS + r")(?![\w'])|[€$£]|\d+ ?(k|m|bn)\b")
 # What carries the task on: the asker's own next move ("what should we do?", "par où commencer ?"), a
 # judgement of what came before ("Is that a conflict?", "low, medium or high?", "Qu'en penses-tu ?").
 _CONTINUES = (
-    r"|\b(what|how|where|when) (should|must) (i|we)\b|\bwhat (do|can) (i|we) do\b|\bwhere (do|should) (i|we) "
+    # the next move asked alone ("what should we do?", "how should I respond first?"), not a thing to do with one's
+    # own ("what should I name my boat?")
+    r"|\b(what|how|where|when) (should|must) (i|we) \w+( (first|next|now|then|it|this|that|them|about (it|this|"
+    r"that)))?\s*[?.!]?$|\bwhat (do|can) (i|we) do\b|\bwhere (do|should) (i|we) "
     r"(start|begin)\b|\bshould (i|we) (do|file|report|escalate|block|freeze|worry|be (worried|concerned)|act|"
     r"respond|check|ask|flag|refuse|reject|accept|approve|proceed|contact|tell|treat|handle)\b|"
     r"^(is|was|are|were) (that|this|it)\b|\bwhat do you (think|make of|say)|"
@@ -120,13 +124,13 @@ _EVERYDAY_MARK = re.compile(
     r"\bcomment (\w+er|\w+ir|\w+re)\b|\b(quel|quelle|quels|quelles|which|what) [\w-]+ (prendre|choisir|acheter|"
     r"regarder|lire|faire|voir|to (take|choose|buy|watch|read|pick|get|see))\b|\badvice on\b|"
     r"^(please )?(help me|write|draft|plan|book|translate|send|order|make|tell me a|give me a|come up|think of|"
-    r"raconte|ecri|redige|tradui|envoie|reserve|organise|planifie|fais)")
+    r"raconte|ecri|redige|tradui|envoie|reserve|organise|planifie|fais|donne-moi (un|une|des)\b)")
 
 
 # A message that opens with a question on a subject: "Explain…", "How are…", "Qu'est-ce que…", "Résume…"
 _QUESTION_ON = re.compile(r"^(please |can you |could you )?(explain|define|describe|summari[sz]e|walk me through|what|"
                           r"how|why|which|tell me about|give me an overview|qu'est-ce|c'est quoi|comment|explique|"
-                          r"resume|decris|definis|quel|quelle|quels|quelles|pourquoi)\b")
+                          r"resume|decris|definis|quel|quelle|quels|quelles|pourquoi|que|qui|combien|quand)\b")
 
 
 def _said(part: str) -> str:

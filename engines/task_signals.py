@@ -74,7 +74,9 @@ GOVERNANCE = [
         r"\bexigence", r"\bobligation", r"\blegal basis\b", r"\bbase legale\b"), 1.5,
      "asks about policy or regulation"),
     (rx(r"\bapprov", r"\bsign[- ]?off", r"\bvalidat", r"\bcommittee", r"\bcomite",
-        r"\bfour[- ]eyes", r"\bquatre yeux", r"\bsegregation of duties", r"\bseparation des taches"),
+        r"\bfour[- ]eyes", r"\bquatre yeux", r"\bsegregation of duties", r"\bseparation des taches",
+        # a control's weakness: "…compliance never looks at them, is that a gap?"
+        r"\b(control )?gaps?\b", r"\bweakness(es)?\b", r"\b(lacunes?|failles?) (de|du|dans)\b"),
      1.5, "asks about approvals or controls"),
     (rx(r"\baudit", r"\brecord[- ]?keeping", r"\bretention", r"\bretain", r"\bkeep (the )?records",
         r"\bconserv", r"\barchiv", r"\btrace", r"\bpiste d'audit", r"\bdocument(ation|er)\b"), 1.5,
