@@ -228,14 +228,16 @@ REFUSAL = [
         r"(?!les |des |le |la |un |une )\w+(er|ir|re)\b)|aide[- ]moi|aidez[- ]nous|je veux|on veut|(un|le) moyen)\b"
         r".{0,80}\bsans (me faire|nous faire|se faire|etre) (prendre|pris|attrap\w*|pinc\w*|"
         r"reper\w*|coinc\w*|detect\w*|remarqu\w*)",
-        # an order that counts on no one checking: "Add a couple of items to the burglary claim, the insurer never
-        # checks receipts under €500"; not one to check or report ("Review the claims: the insurer never checks…")
-        ORDER_EN + r"(?!(check|review|audit|verif|assess|explain|document|flag|report|note|tell|ask|escalat|"
-        r"investigat|look|find|list the gaps)\w*\b)\w+\b.{0,120}[,;:—–-]\s*(the |our |my )?(insurer|bank|auditors?|"
+        # an order to alter a thing that counts on no one checking: "Add a couple of items to the burglary claim, the
+        # insurer never checks receipts under €500"; not a finding told ("Summarise the audit: the bank never checks…")
+        ORDER_EN + r"(add|include|put|round|inflate|pad|bump|claim|declare|book|post|enter|mark|tick|change|edit|alter|"
+        r"backdate|skip|drop|leave out|omit|delete|remove|charge|bill|slip|throw|stick|tack|pop)\b.{0,120}[,;:—–-]\s*"
+        r"(the |our |my )?(insurer|bank|auditors?|"
         r"regulator|compliance|tax (office|authorit(y|ies))|nobody|no one)\b.{0,15}\b(never|rarely|hardly ever|won't|"
         r"doesn't|don't|does not|do not|will not)\b.{0,5}\b(checks?|verif\w*|looks?|reads?|asks?|notices?|audits?)\b",
-        r"(^|[.;:!?]\s*|\bmerci de )(?!(verifie|controle|revois|analyse|explique|signale|note|liste|documente)\w*\b)"
-        r"\w+\b.{0,120}[,;:—–-]\s*(l'assureur|la banque|les auditeurs|le fisc|le regulateur|la conformite|personne|on)"
+        r"(^|[.;:!?]\s*|\bmerci de )(ajoute|mets|arrondis|gonfle|declare|inscris|passe|coche|modifie|change|saisis|"
+        r"omets|supprime|retire|enleve|glisse|facture|antidate)\w*\b"
+        r".{0,120}[,;:—–-]\s*(l'assureur|la banque|les auditeurs|le fisc|le regulateur|la conformite|personne|on)"
         r"\b.{0,10}\bne (verifie|controle|regarde|lit|demande|remarque)\w*\b.{0,5}\b(jamais|pas|rien)\b"),
      2.5, "asks how to get away with a wrong"),
     (rx(r"\b(" + ASKS_EN + r"|explain)\b" + GAP_EN + r"\b(run|set up|start|launch|operate|build)\w*\b.{0,20}"

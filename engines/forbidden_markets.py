@@ -81,15 +81,19 @@ INSIDE_INFORMATION = (rx(r"\b(" + ASKS_EN + r")\b" + GAP_EN + r"\b(use|using|act
     r"released|out)\b.{0,40}\b(i've|i have|we've|we have|i) (already )?(seen|read|got)\b"), 3.0,
     "asks to trade on inside information")
 
+# one's own account, not the desk's: "in my personal account", "sur mon compte perso" (not "hedge our book")
+_OWN_EN = r"(my (own |personal |private |pa )?|our (own|personal|private|pa) )(account|book|portfolio)"
+_OWN_FR = r"(mon (propre )?(compte|portefeuille)|notre propre (compte|portefeuille)|(compte|portefeuille) (perso|" \
+    r"personnel|propre))"
 # one's own trade put before a client's order: "Before the pension fund's big order goes out, buy the same stock in
 # my personal account"; not "What controls stop staff from front-running large client orders?"
 FRONT_RUNNING = (rx(
     r"\b(before|ahead of)\b.{0,40}\b(orders?|trades?|block)\b.{0,40}\b(buy|sell|short|trade|put|place)\w*\b.{0,60}"
-    r"\b(my|our) (own |personal |private |pa )?(account|book|portfolio)",
-    r"\b(buy|sell|short|trade|put|place)\w*\b.{0,60}\b(my|our) (own |personal |private |pa )?(account|book|"
-    r"portfolio)\b.{0,40}\b(before|ahead of)\b.{0,40}\b(client'?s?|customer'?s?|fund'?s?|their|the) .{0,20}\borders?\b",
+    r"\b" + _OWN_EN,
+    r"\b(buy|sell|short|trade|put|place)\w*\b.{0,60}\b" + _OWN_EN + r"\b.{0,40}\b(before|ahead of)\b.{0,40}"
+    r"\b(client'?s?|customer'?s?|fund'?s?|their|the) .{0,20}\borders?\b",
     r"\bavant (que |qu')?(l'ordre|les ordres|le gros ordre|la grosse transaction)\b.{0,60}\b(achete|vends|passe|"
-    r"prends|place|mets)\w*\b.{0,60}\b(mon|notre) (propre )?(compte|portefeuille)",
-    r"\b(achete|vends|passe|prends|place|mets)\w*\b.{0,60}\b(mon|notre) (propre )?(compte|portefeuille)\b.{0,40}"
-    r"\bavant (que |qu')?(l'ordre|les ordres)"),
+    r"prends|place|mets)\w*\b.{0,60}\b" + _OWN_FR,
+    r"\b(achete|vends|passe|prends|place|mets)\w*\b.{0,60}\b" + _OWN_FR + r"\b.{0,40}\bavant (que |qu')?(l'ordre|"
+    r"les ordres)"),
     3.0, "asks to trade ahead of a client's order")

@@ -106,17 +106,24 @@ PEOPLE = [
         r"place|pour (le|la) client)",
         # …or so that a product passes: "Fill in the suitability questionnaire for Mr Lopez as 'experienced
         # investor' so the structured note goes through"
-        ORDER_EN + r"(fill in|fill out|complete|tick|mark)\b.{0,60}\b(suitability|appropriateness|mifid|kyc|risk "
+        # (a value chosen for the client, not a form filled in with them "so the file passes the audit")
+        ORDER_EN + r"(fill in|fill out|complete|tick|mark)\b(?=.{0,120}\b(experienced|sophisticated|professional|"
+        r"expert|high risk|aggressive|dynamic|knowledgeable)\b).{0,60}\b(suitability|appropriateness|mifid|kyc|risk "
         r"profile|risk-profile)\b.{0,80}\bso (that )?(the |it |this |he |she )?[\w' -]{0,30}\b(goes through|passes|"
         r"gets (approved|accepted|through)|is (approved|accepted))",
-        r"(^|[.;:!?]\s*|\bmerci de )(remplis|complete|coche|mets|indique)\w*\b.{0,60}\b(questionnaire|profil|test "
+        r"(^|[.;:!?]\s*|\bmerci de )(remplis|complete|coche|mets|indique)\w*\b(?=.{0,120}\b(averti|experimente|"
+        r"expert|professionnel|dynamique|offensif|eleve|etendues?)\b).{0,60}\b(questionnaire|profil|test "
         r"d'adequation|formulaire)\b.{0,60}\bpour (que|qu') [\w' -]{0,40}\b(passe|soit (accepte|valide|approuve))",
         # a client's portfolio traded for the commissions: "Trade the widow's portfolio a few extra times…, the
         # commissions will make our quarter"; not "How do we detect churning…?"
+        # (the fees the asker's gain, not a cost to mind: "Rotate the portfolio…, keep an eye on the fees")
         ORDER_EN + r"(trade|churn|turn over|rotate|flip)\w*\b.{0,40}\b(portfolio|account|holdings|positions)\b.{0,60}"
-        r"\b(commissions?|fees|brokerage)\b",
+        r"\b((we need|for|to earn|to make|to hit|to boost) (the |our |more |some )?(commissions?|fees|brokerage)|"
+        r"(the |our )?(commissions?|fees|brokerage)( fees)? (will|would|to) (make|save|boost|hit|help))\b",
         r"(^|[.;:!?]\s*|\bmerci de )(fais|faire|multiplie)\b.{0,30}\b(tourner|allers-retours|arbitrages|ordres|"
-        r"transactions)\b.{0,40}\b(portefeuille|compte|mandat)\b.{0,80}\b(commissions?|frais|droits de garde)",
+        r"transactions)\b.{0,40}\b(portefeuille|compte|mandat)\b.{0,80}\b((il nous faut|on a besoin d|pour "
+        r"(toucher|gagner|faire)) ?(des |les |nos )?(commissions|frais)|(les |nos )?commissions (sauveront|feront|vont "
+        r"(sauver|faire)|nous))",
         # charged on the quiet, hours padded: "…on les prélèvera discrètement", "Gonfle les heures facturées au client"
         r"\b(prelev|factur|debit|charg|ponctionn)\w*\b.{0,30}\b(discretement|en douce|sans (le lui dire|prevenir|le "
         r"dire|qu'il le sache))\b",
