@@ -19,7 +19,7 @@ from engines.forbidden_books import DECEIVE, FALSE_TELLING, MISSTATED
 from engines.forbidden_markets import FRONT_RUNNING, INSIDE_INFORMATION, MANIPULATION
 from engines.forbidden_people import PEOPLE
 from engines.forbidden_unseen import KEPT_UNSEEN
-from engines.patterns import ASKS_EN, ASKS_FR, GAP_EN, GAP_FR, ORDER_EN, rx
+from engines.patterns import ASKS_EN, ASKS_FR, GAP_EN, GAP_FR, ORDER_EN, ORDER_FR, rx
 
 # (pattern, weight, reason) — patterns see folded text.
 REFUSAL = [
@@ -235,7 +235,7 @@ REFUSAL = [
         r"(the |our |my )?(insurer|bank|auditors?|"
         r"regulator|compliance|tax (office|authorit(y|ies))|nobody|no one)\b.{0,15}\b(never|rarely|hardly ever|won't|"
         r"doesn't|don't|does not|do not|will not)\b.{0,5}\b(checks?|verif\w*|looks?|reads?|asks?|notices?|audits?)\b",
-        r"(^|[.;:!?]\s*|\bmerci de )(ajoute|mets|arrondis|gonfle|declare|inscris|passe|coche|modifie|change|saisis|"
+        ORDER_FR + r"(ajoute|mets|arrondis|gonfle|declare|inscris|passe|coche|modifie|change|saisis|"
         r"omets|supprime|retire|enleve|glisse|facture|antidate)\w*\b"
         r".{0,120}[,;:—–-]\s*(l'assureur|la banque|les auditeurs|le fisc|le regulateur|la conformite|personne|on)"
         r"\b.{0,10}\bne (verifie|controle|regarde|lit|demande|remarque)\w*\b.{0,5}\b(jamais|pas|rien)\b"),

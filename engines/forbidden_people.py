@@ -5,7 +5,7 @@ each a (pattern, weight, reason) over folded text, as REFUSAL's."""
 
 from __future__ import annotations
 
-from engines.patterns import ASKS_EN, ASKS_FR, GAP_EN, GAP_FR, ORDER_EN, rx
+from engines.patterns import ASKS_EN, ASKS_FR, GAP_EN, GAP_FR, ORDER_EN, ORDER_FR, rx
 
 PEOPLE = [
     (rx(r"\b(write|draft|compose|send|create|craft|make)\w*\b.{0,60}\b(pretend\w* to be|posing as|impersonat\w*)\b",
@@ -111,7 +111,7 @@ PEOPLE = [
         r"expert|high risk|aggressive|dynamic|knowledgeable)\b).{0,60}\b(suitability|appropriateness|mifid|kyc|risk "
         r"profile|risk-profile)\b.{0,80}\bso (that )?(the |it |this |he |she )?[\w' -]{0,30}\b(goes through|passes|"
         r"gets (approved|accepted|through)|is (approved|accepted))",
-        r"(^|[.;:!?]\s*|\bmerci de )(remplis|complete|coche|mets|indique)\w*\b(?=.{0,120}\b(averti|experimente|"
+        ORDER_FR + r"(remplis|complete|coche|mets|indique)\w*\b(?=.{0,120}\b(averti|experimente|"
         r"expert|professionnel|dynamique|offensif|eleve|etendues?)\b).{0,60}\b(questionnaire|profil|test "
         r"d'adequation|formulaire)\b.{0,60}\bpour (que|qu') [\w' -]{0,40}\b(passe|soit (accepte|valide|approuve))",
         # a client's portfolio traded for the commissions: "Trade the widow's portfolio a few extra times…, the
@@ -120,7 +120,7 @@ PEOPLE = [
         ORDER_EN + r"(trade|churn|turn over|rotate|flip)\w*\b.{0,40}\b(portfolio|account|holdings|positions)\b.{0,60}"
         r"\b((we need|for|to earn|to make|to hit|to boost) (the |our |more |some )?(commissions?|fees|brokerage)|"
         r"(the |our )?(commissions?|fees|brokerage)( fees)? (will|would|to) (make|save|boost|hit|help))\b",
-        r"(^|[.;:!?]\s*|\bmerci de )(fais|faire|multiplie)\b.{0,30}\b(tourner|allers-retours|arbitrages|ordres|"
+        ORDER_FR + r"(fais|faire|multiplie)\b.{0,30}\b(tourner|allers-retours|arbitrages|ordres|"
         r"transactions)\b.{0,40}\b(portefeuille|compte|mandat)\b.{0,80}\b((il nous faut|on a besoin d|pour "
         r"(toucher|gagner|faire)) ?(des |les |nos )?(commissions|frais)|(les |nos )?commissions (sauveront|feront|vont "
         r"(sauver|faire)|nous))",

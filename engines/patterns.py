@@ -20,6 +20,8 @@ ASKS_FR = r"comment|aide[- ]moi|aidez[- ]nous|je veux|on veut|je dois|on doit|(u
     r"combine)s? (pour|de|d')"
 # an order or an ask, where a sentence starts: "Tell the bank…", "please book…", "help me put…"
 ORDER_EN = r"(^|[.;:!?]\s*|\bplease |\bjust |\b(" + ASKS_EN + r") )"
+# where a French order starts a sentence: "Ajoute…", "… . Coche…", "merci de …"
+ORDER_FR = r"(^|[.;:!?]\s*|\bmerci de )"
 # up to 40 characters that hold no verb of one who detects, prevents or reports a wrong
 GAP_EN = r"(?:(?!\b(?:detect|prevent|spot|identif|monitor|report|flag|investigat|recogni|surveil|catch|stop|avoid|" \
     r"combat|fight|tackle|deter|mitigat|escalat|explain|not to|never|don't|do not|against|remind|forbid|prohibit|" \

@@ -80,7 +80,7 @@ def browser():
 @pytest.fixture(autouse=True)
 def _close_browser_contexts(request):
     """After each test that drove the browser, close every context it left open: a page left on an
-    app that has since stopped keeps its renderer busy, and a few of them slowed the whole suite."""
+    app that has since stopped keeps its renderer busy beside the rest of the suite."""
     yield
     if "browser" in request.fixturenames:
         for context in list(request.getfixturevalue("browser").contexts):
