@@ -42,6 +42,9 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
     with gr.Tab("Chat", id="chat"):
         turns = gr.State([])
         pending = gr.State("")
+        # whether the question comes from the box (which then empties) or is asked again
+        # (Regenerate, an edit, a larger budget: what is typed in the box meanwhile stays there)
+        from_box, not_from_box = gr.State(True), gr.State(False)
         # The finished turns, kept by the browser (encrypted, in its local storage) so that a reload
         # does not lose the conversation, and the conversations put aside before it; the key is kept
         # in the results folder, so a restart of the app reads them back.
@@ -124,7 +127,7 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
     # its own last update is the empty one, so none of its earlier ones can arrive after it.
     clears: dict[str, int] = {}
 
-    def respond(q: str, history: list[Turn], label: str, adapter_name: str, beside_label: str,
+    def respond(typed: bool, q: str, history: list[Turn], label: str, adapter_name: str, beside_label: str,
                 beside_adapter: str, system: str,
                 temperature: float, top_p: float, top_k: int, min_p: float, max_new_tokens: int,
                 min_new_tokens: int, repetition_penalty: float, no_repeat_ngram_size: int,
@@ -134,7 +137,7 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
         if not q:
             gr.Warning("Type a question first.")
             yield (render(history), render_beside(history), history, gr.update(),
-                   gr.update(visible=False), gr.update(), gr.update(), gr.update())
+                   gr.update(visible=False), gr.update(), gr.update(), gr.update(), gr.update())
             return
         values = [temperature, top_p, top_k, min_p, max_new_tokens, min_new_tokens, repetition_penalty,
                   no_repeat_ngram_size, seed, enable_thinking, stop]
@@ -152,6 +155,9 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
             updates = ([t] for t in run_turn(eng, label, history, q, params, system, chosen_adapter, cancel))
         else:
             updates = run_side_by_side(sides, q, params, system, cancel)
+        # A question from the box empties it once, as it goes: what is typed there while the answer
+        # streams (the next question) stays, through every update and the one that ends the run.
+        box: Any = "" if typed else gr.update()
         for turns_now in updates:
             if clears.get(session, 0) != cleared:  # leaving the loop closes the stream: generation ends
                 yield [], [], [], gr.update(), gr.update(visible=False), *conversation_files([]), ""
@@ -160,8 +166,9 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
             turn.beside = turns_now[1] if len(turns_now) > 1 else None
             current = [*history, turn]
             files = tuple(gr.update() for _ in CONVERSATION_FILES) if not turn.done else conversation_files(current)
-            yield (render(current), render_beside(current), current, "",
+            yield (render(current), render_beside(current), current, box,
                    gr.update(visible=cut_off_in_reasoning(current)), *files, differences_md(current))
+            box = gr.update()
 
     def take_last(history: list[Turn]) -> tuple[list[Turn], list[dict], list[dict], str, str]:
         if not history:
@@ -194,21 +201,23 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
         event.then(**keep).then(**gauge)
 
     for trigger in (send.click, question.submit):
-        keep_then_gauge(trigger(respond, [question, turns, *inputs], outputs, api_visibility="private",
+        keep_then_gauge(trigger(respond, [from_box, question, turns, *inputs], outputs, api_visibility="private",
                                 **services.heavy_event))
     taken_back = [turns, chatbot, chatbot_beside, pending, diff]
+    asked_again = {"fn": respond, "inputs": [not_from_box, pending, turns, *inputs], "outputs": outputs,
+                   "api_visibility": "private", **services.heavy_event}
     keep_then_gauge(regenerate.click(take_last, [turns], taken_back, api_visibility="private").then(
-        respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event))
+        **asked_again))
     for box, beside_box in ((chatbot, False), (chatbot_beside, True)):
         keep_then_gauge(box.edit(ask_again(beside_box), [turns], taken_back, api_visibility="private").success(
-            respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event))
+            **asked_again))
         # a refused edit leaves the box as the conversation is, not as it was typed
         box.edit(lambda history: (render(history), render_beside(history)), [turns],
                  [chatbot, chatbot_beside], api_visibility="private", queue=False)
     keep_then_gauge(more.click(bigger_budget, [controls["max_new_tokens"]], [controls["max_new_tokens"]],
                                api_visibility="private").then(
         take_last, [turns], taken_back, api_visibility="private").then(
-        respond, [pending, turns, *inputs], outputs, api_visibility="private", **services.heavy_event))
+        **asked_again))
 
     stop.click(stopper(services, "chat"), None, None, api_visibility="private", queue=False)
     sure["button"].click(lambda history: chat_confidence_view(services, history), [turns],

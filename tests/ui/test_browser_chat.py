@@ -80,6 +80,41 @@ def test_stop_ends_a_long_generation_and_the_next_question_is_answered(page):
     expect(page.locator("#chatbot")).to_contain_text("A dividend is the part of its profit", timeout=30000)
 
 
+def test_a_question_typed_while_an_answer_streams_stays_in_the_box(page):
+    """The box empties as a question goes, once: the next question drafted while the answer streams
+    is not wiped by the answer's updates, nor by the run's end (which sends its last outputs again),
+    nor by Regenerate. An empty box sent gets a warning, not an error."""
+    page.click("#chat-params")
+    set_number(page, "chat-max_new_tokens", 4000)
+    set_number(page, "chat-min_new_tokens", 400)
+    box = page.locator("#chat-question textarea")
+    ask(page, "What is an ETF?")
+    expect(box).to_have_value("")
+    expect(page.locator("#chatbot .thought-group")).to_be_visible(timeout=20000)
+    box.fill("What is a dividend?")
+    page.wait_for_timeout(1000)  # dozens of streamed updates
+    expect(box).to_have_value("What is a dividend?")
+    expect(bot_messages(page).last).to_contain_text("finish:", timeout=30000)
+    page.wait_for_timeout(500)
+    expect(box).to_have_value("What is a dividend?")
+    page.click("#chat-regenerate")
+    expect(bot_messages(page).last).not_to_contain_text("finish:", timeout=10000)
+    page.wait_for_timeout(800)
+    page.click("#chat-stop")
+    expect(page.locator("#chatbot")).to_contain_text("Stopped", timeout=5000)
+    expect(box).to_have_value("What is a dividend?")
+    box.press("Enter")
+    expect(page.locator("#chatbot [data-testid='user']")).to_have_count(2, timeout=20000)
+    expect(box).to_have_value("")
+    expect(bot_messages(page).last).to_contain_text("finish:", timeout=30000)
+    expect(page.locator("#chatbot")).to_contain_text("A dividend is the part of its profit")
+    page.click("#chat-send")
+    expect(page.get_by_text("Type a question first.")).to_be_visible(timeout=10000)
+    page.wait_for_timeout(500)
+    expect(page.get_by_text("Error", exact=True)).to_have_count(0)
+    expect(page.locator("#chatbot [data-testid='user']")).to_have_count(2)
+
+
 def test_a_preset_fills_the_sliders_and_editing_marks_custom(page):
     page.click("#chat-params")
     preset = page.locator("#chat-preset input")
