@@ -108,11 +108,13 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
                                       info="Every run is saved when it ends (a stopped one too). Opening one "
                                            "runs nothing: it shows the results and fills in the prompt and "
                                            "configurations")
-        status = gr.Markdown(elem_id="tune-status")
+        status = gr.Markdown("*Run configurations* asks the prompt once per configuration (and repeat): each "
+                             "run's figures show here, one row each, with a chart of a figure against a "
+                             "parameter below.", elem_id="tune-status")
         summary = gr.Dataframe(label="Per configuration (means over its finished repeats)", visible=False,
                                elem_id="tune-summary")
         results = gr.Dataframe(headers=["config", "repeat", *(f.replace("_", " ") for f in RESULT_FIGURES)],
-                               wrap=True, max_height=420,
+                               wrap=True, max_height=420, visible=False,
                                label="Results (select a row to read its reasoning and answer in full)",
                                elem_id="tune-results")
         with gr.Group(visible=False, elem_id="tune-details") as details:

@@ -139,7 +139,8 @@ def metric_choices(costed: bool) -> list[tuple[str, str]]:
 def results_frame(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The runs, one per row. Of the parameters, only those that differ between runs: the others
     are the same in every row (the configurations table and the CSV hold them all). Answers and
-    errors are cut short (a row's details show them whole)."""
+    errors are cut short (a row's details show them whole). Without a run, no table: an empty one
+    is a row of headers squeezed into one another."""
     columns = ["config", "repeat", *varying_fields(rows), *RESULT_FIGURES]
     if priced(rows):
         columns.insert(columns.index("latency_ms") + 1, "cost_usd")
@@ -150,7 +151,7 @@ def results_frame(rows: list[dict[str, Any]]) -> dict[str, Any]:
             for r in rows]  # in full in a row's details and the CSV
     headers = [spaced(c) for c in columns]
     return gr.update(value=pd.DataFrame(rows, columns=columns).set_axis(headers, axis=1),
-                     column_widths=[RESULT_WIDTHS.get(c, "110px") for c in columns])
+                     column_widths=[RESULT_WIDTHS.get(c, "110px") for c in columns], visible=bool(rows))
 
 
 def summary_frame(rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -16,11 +16,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def test_four_config_sweep_fills_the_table_and_the_csv_holds_four_rows(page, tmp_path):
     page.get_by_role("tab", name="Generation tuning").click()
+    # before a run: what a run shows, and no table of empty headers
+    expect(page.locator("#tune-status")).to_contain_text("each run's figures show here")
+    expect(page.locator("#tune-results")).to_be_hidden()
     page.click("#tune-fill")  # temperature 0.2, 0.9 x max_new_tokens 64, 256
     expect(page.locator("#tune-configs")).to_contain_text("256")
     expect(page.locator("#tune-configs")).to_contain_text("0.9")
     page.click("#tune-run")
     expect(page.locator("#tune-status")).to_contain_text("Finished — 4 runs", timeout=120000)
+    expect(page.locator("#tune-results")).to_be_visible()
     expect(page.locator("#tune-results")).to_contain_text("reasoning share")
     # the configuration to use is named, with why, and set as the one Use in Chat and the presets take
     # (64 tokens cut the demo model's answers short: one with 256)

@@ -66,6 +66,15 @@ def test_the_results_show_a_cost_column_only_for_a_priced_run():
     assert "cost:" not in run_details(_run(1, 1))[0]
 
 
+def test_the_results_table_shows_only_once_there_are_runs():
+    from tests.workbench.test_tuning import _run
+    from ui.tuning_view import results_frame
+
+    assert results_frame([])["visible"] is False  # a stopped run that finished none: no empty headers
+    shown = results_frame([_run(1, 1)])
+    assert shown["visible"] is True and len(shown["value"]) == 1
+
+
 def test_a_long_answer_is_cut_short_in_the_results_and_whole_in_its_details():
     from tests.workbench.test_tuning import _run
     from ui.tuning_view import results_frame, run_details
