@@ -132,7 +132,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
             metric = gr.Dropdown(metric_choices(costed), value="reasoning_share", label="Metric", elem_id="tune-metric")
             param = gr.Dropdown([(spaced(f), f) for f in CONFIG_FIELDS], value="temperature", label="against",
                                 elem_id="tune-param")
-        plot = gr.Plot(elem_id="tune-plot", show_label=False)
+        plot = gr.Plot(elem_id="tune-plot", show_label=False, visible=False)  # shown with a run's runs
         with gr.Row():
             download = gr.DownloadButton("Download CSV", visible=False, elem_id="tune-download")
             download_xlsx = gr.DownloadButton("Download as Excel", visible=False, elem_id="tune-download-xlsx")
@@ -199,7 +199,8 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         preset take it)."""
         suggested = suggestion(rows)
         return (state + (f"\n\n{suggested[1]}" if suggested else ""), summary_frame(rows), results_frame(rows), rows,
-                metric_figure(rows, metric_name, param_name), *table_downloads(rows, path, "runs"),
+                gr.update(value=metric_figure(rows, metric_name, param_name), visible=bool(rows)),
+                *table_downloads(rows, path, "runs"),
                 suggested[0] if suggested else gr.update())
 
     def open_saved(name: str | None, metric_name: str, param_name: str, request: gr.Request) -> Any:

@@ -87,7 +87,8 @@ def test_every_tab_reads_clear_to_axe_in_either_colour_scheme(browser, own_app, 
         page.fill("#chat-question textarea", "Qu'est-ce que la duration d'une obligation ?")
         page.click("#chat-send")
         for box in ("#chatbot", "#chatbot-beside"):
-            expect(page.locator(box)).to_contain_text("finish: stop", timeout=30000)
+            # two answers at once beside another test file's runs on the other worker: allow for it
+            expect(page.locator(box)).to_contain_text("finish: stop", timeout=90000)
         expect(page.locator("#chatbot-beside .thought-group")).to_be_visible()
         found += findings(page, "Chat, answered")
 
