@@ -10,6 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from workbench.checks import ExpectError, is_number, parse_expect
 from workbench.compare import Experiment
 from workbench.differences import question_language
@@ -37,6 +39,8 @@ LIKELY = {"question": "query", "prompt": "query", "input": "query", "text": "que
           "key": "id", "topic": "category", "tag": "category", "system": "system_prompt",
           "instructions": "system_prompt", "system_message": "system_prompt", "persona": "system_prompt"}
 
+DELIMITERS = {",": "a comma", ";": "a semicolon", "\t": "a tab"}  # as workbench.export.delimiter_of finds them
+
 
 class ExperimentFileError(ValueError):
     """The file cannot be used; the message says which rows and why."""
@@ -58,13 +62,13 @@ def load_experiments(data: bytes | str | Path, name: str = "", max_bytes: int = 
         raise ExperimentFileError(f"the file is {len(raw) / 1e6:.1f} MB; the limit is "
                                   f"{max_bytes / 1e6:.0f} MB")
     if name.lower().endswith(".xlsx"):
-        rows, problems = _workbook_rows(raw), []
+        rows, problems = _workbook_rows(raw)
     else:
         try:
             text, _ = decode_text(raw)
         except NotText as exc:
             raise ExperimentFileError(str(exc)) from None
-        rows, problems = (_csv_rows(text), []) if name.lower().endswith(".csv") else _jsonl_rows(text)
+        rows, problems = _csv_rows(text) if name.lower().endswith(".csv") else _jsonl_rows(text)
     if not rows and not problems:
         raise ExperimentFileError("the file has no experiments")
     if len(rows) > max_rows:
@@ -86,33 +90,90 @@ def _jsonl_rows(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple
         if not isinstance(value, dict):
             problems.append((lineno, f"line {lineno}: expected a JSON object"))
             continue
-        rows.append((lineno, value))
+        twice = _same_column(list(value))
+        if twice:
+            problems.append((lineno, f"line {lineno}: fields {twice}"))
+            continue
+        rows.append((lineno, {_column(key): field for key, field in value.items()}))
     return rows, problems
 
 
-def _csv_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter_of(text))
-    _check_header([h.strip() for h in (reader.fieldnames or [])], "CSV")
-    rows = []
+def _column(name: str) -> str:
+    """An allowed column however a spreadsheet cased or spaced it ("Query", " Lang ", "Expected_Route")
+    is that column; any other name stays as written (stripped), for an error to name."""
+    key = name.strip()
+    return key.lower() if key.lower() in COLUMNS else key
+
+
+def _same_column(names: list[str]) -> str:
+    """'' when no two of `names` are one column; else what the error says of the first two that
+    are ("Query and query both stand for 'query': keep one")."""
+    columns = [_column(name) for name in names]
+    for column in dict.fromkeys(column for column in columns if column):
+        same = [name.strip() for name, of in zip(names, columns, strict=True) if of == column]
+        if len(same) > 1:
+            return f"{' and '.join(same)} both stand for '{column}': keep one"
+    return ""
+
+
+def _csv_rows(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[int, str]]]:
+    """A CSV's rows keyed by the loader's column names, and the rows refused for their shape: more
+    cells than the header has columns (a question with a comma in it, unquoted, would lose what
+    follows the comma). A column without a name (a spreadsheet's emptied last column) is named by
+    its letter, "column D", and left out where empty; a value under it is refused."""
+    delimiter = delimiter_of(text)
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    fields = reader.fieldnames or []
+    columns = _check_header([field for field in fields if field.strip()], "CSV")
+    named, columns_left = set(columns), iter(columns)
+    reader.fieldnames = [next(columns_left) if field.strip() else f"column {get_column_letter(index + 1)}"
+                         for index, field in enumerate(fields)]
+    rows, problems = [], []
     for lineno, row in enumerate(reader, start=2):
-        rows.append((lineno, {k.strip(): v for k, v in row.items() if k is not None}))
-    return rows
+        beyond = [cell for cell in row.pop(None, None) or [] if cell.strip()]
+        if beyond:
+            many = "column" if len(fields) == 1 else "columns"
+            problems.append((lineno, f"line {lineno}: {len(fields) + len(beyond)} cells where the header has "
+                                     f"{len(fields)} {many}: a cell holding {DELIMITERS[delimiter]} must be in "
+                                     "double quotes"))
+        elif stray := [key for key, value in row.items() if key not in named and (value or "").strip()]:
+            problems.append((lineno, _stray(lineno, stray)))
+        else:
+            rows.append((lineno, {key: value for key, value in row.items() if key in named}))
+    return rows, problems
 
 
-def _workbook_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
+def _stray(lineno: int, columns: list[str]) -> str:
+    """What the error says of a row with values under columns the header leaves unnamed."""
+    return f"line {lineno}: a value under {' and '.join(columns)}, which the header row leaves without a name"
+
+
+def _workbook_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[int, str]]]:
     """A workbook's rows, as a CSV's: its first sheet with a 'query' column (its first sheet when
-    none has), a header row, a row per experiment."""
+    none has), a header row, a row per experiment; a row with a value under no header refused."""
     try:
         header, rows = workbook_rows(raw, "query")
     except ValueError as exc:
         raise ExperimentFileError(str(exc)) from None
-    _check_header([name for name in header if name], "workbook")
-    return [(number, {key.strip(): value for key, value in row.items()}) for number, row in rows]
+    given = [name for name in header if name]
+    columns = dict(zip(given, _check_header(given, "workbook"), strict=True))
+    out, problems = [], []
+    for number, row in rows:
+        if stray := [key for key, value in row.items() if key not in columns and str(value or "").strip()]:
+            problems.append((number, _stray(number, stray)))
+        else:
+            out.append((number, {columns[key]: value for key, value in row.items() if key in columns}))
+    return out, problems
 
 
-def _check_header(header: list[str], what: str) -> None:
-    """Refuse a CSV's (`what` "CSV") or a workbook's ("workbook") columns without a query or with
-    one the loader does not know, naming them (and what each likely stands for)."""
+def _check_header(header: list[str], what: str) -> list[str]:
+    """The columns of a CSV's (`what` "CSV") or a workbook's ("workbook") header, the allowed ones
+    in the loader's spelling (`_column`). Refuses a header without a query, with a column the
+    loader does not know, naming them (and what each likely stands for), or with two columns for one."""
+    twice = _same_column(header)
+    if twice:
+        raise ExperimentFileError(f"the {what}'s columns {twice}")
+    header = [_column(name) for name in header]
     if "query" not in header:
         lacks = ("the CSV needs a 'query' column; found columns" if what == "CSV" else
                  "no sheet of the workbook has a 'query' column; its first sheet's columns")
@@ -122,6 +183,7 @@ def _check_header(header: list[str], what: str) -> None:
     if unknown:
         raise ExperimentFileError(f"unknown {what} columns: "
                                   f"{', '.join(map(_named, sorted(unknown)))}. Allowed: {', '.join(sorted(COLUMNS))}")
+    return header
 
 
 def _named(column: str) -> str:

@@ -87,7 +87,7 @@ def _cell(sheet: Any, value: str, bold: bool = False, wrap: bool = False) -> Wri
 
 def workbook_rows(raw: bytes, column: str | None = None) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The header and rows of a workbook's first sheet — or of its first sheet with a `column`
-    header (a cover sheet before the questions), the first sheet when none has — each row with
+    header, in any case (a cover sheet before the questions), the first sheet when none has — each row with
     its number in the sheet and its cells as text under the header's names, as a CSV's ("12" for
     the 12 Excel keeps as 12.0, "" for an empty cell; a cell under no header named by its
     column, "column F", for the caller to refuse). The header is the first row with anything in
@@ -102,7 +102,7 @@ def workbook_rows(raw: bytes, column: str | None = None) -> tuple[list[str], lis
             header, rows = _sheet_rows(sheet)
             if first is None:
                 first = header, rows
-            if column is None or column in header:
+            if column is None or column.lower() in {name.lower() for name in header}:
                 return header, rows
         return first or ([], [])
     except UNREADABLE as exc:  # read only: a sheet's XML is parsed as its rows are read

@@ -60,6 +60,41 @@ def test_wrong_csv_columns_are_named():
         load_experiments(b"query,colour\nhello,red\n", name="x.csv")
 
 
+def test_a_question_with_an_unquoted_delimiter_is_refused_not_cut_short():
+    """A comma in a question a person typed into a CSV by hand, unquoted, splits it in two: the
+    loader read the first half as the question and dropped the rest without a word."""
+    with pytest.raises(ExperimentFileError, match=r"^1 bad row: line 3: 2 cells where the header has 1 column: a cell "
+                                                  r"holding a comma must be in double quotes$"):
+        load_experiments(b"query\nWhat is a bond?\nWhat is 1,000 times 2?\n", name="x.csv")
+    with pytest.raises(ExperimentFileError, match="line 2: 3 cells where the header has 2 columns: a cell holding a "
+                                                  "semicolon"):  # the last, empty, is no cell too many
+        load_experiments(b"id;query\ne1;Prix : 1;5 ou 2 ?;\n", name="x.csv")
+    quoted = load_experiments(b'query,lang\n"What is 1,000 times 2?",en\n', name="x.csv")
+    assert [(e.query, e.lang) for e in quoted] == [("What is 1,000 times 2?", "en")]
+
+
+def test_columns_cased_or_spaced_otherwise_are_taken_and_two_for_one_refused():
+    loaded = load_experiments(b"ID,Query, Expected_Route ,LANG\ne1,What is a swap?,governance,en\n", name="x.csv")
+    assert [(e.id, e.query, e.expected_route, e.lang) for e in loaded] == [
+        ("e1", "What is a swap?", "governance", "en")]
+    assert [e.query for e in load_experiments(b'{"Query": "What is a swap?"}\n', name="x.jsonl")] == ["What is a swap?"]
+    with pytest.raises(ExperimentFileError, match=r"^the CSV's columns Query and query both stand for "
+                                                  r"'query': keep one$"):
+        load_experiments(b"Query,query\nWhat is a swap?,x\n", name="x.csv")
+    with pytest.raises(ExperimentFileError, match="line 1: fields query and QUERY both stand for 'query'"):
+        load_experiments(b'{"query": "a", "QUERY": "b"}\n', name="x.jsonl")
+
+
+def test_a_spreadsheets_emptied_last_columns_are_left_out():
+    """A spreadsheet saves a column once typed in and then emptied as empty cells under an empty
+    header name: the loader refused the file for an 'unknown column' with no name."""
+    loaded = load_experiments(b"query;lang;;\nQu'est-ce qu'un swap ?;fr;;\nWhat is a bond?;en\n", name="x.csv")
+    assert [(e.query, e.lang) for e in loaded] == [("Qu'est-ce qu'un swap ?", "fr"), ("What is a bond?", "en")]
+    with pytest.raises(ExperimentFileError, match=r"^1 bad row: line 3: a value under column C, which the header row "
+                                                  r"leaves without a name$"):
+        load_experiments(b"query,lang,\nWhat is a bond?,en,\nWhat is a swap?,en,see desk\n", name="x.csv")
+
+
 def test_a_column_named_another_way_is_named_with_the_one_it_likely_stands_for():
     with pytest.raises(ExperimentFileError, match=r"found columns: Prompt \(rename it 'query'\), Langue \(rename it "
                                                   r"'lang'\)\. Allowed"):

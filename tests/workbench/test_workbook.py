@@ -75,7 +75,16 @@ def test_experiments_from_a_workbook_are_checked_as_a_csv_s():
     out = io.BytesIO()
     book.save(out)
     assert [e.query for e in load_experiments(out.getvalue(), name="desk.xlsx")] == ["What is a repo?"]
-    with pytest.raises(ExperimentFileError, match="line 2: unknown fields column C"):
+    with pytest.raises(ExperimentFileError, match="line 2: a value under column C, which the header row leaves "
+                                                  "without a name"):
         load_experiments(_book([["id", "query"], ["e1", "What is a swap?", "a note"]]), name="q.xlsx")
+    book = Workbook()  # a cover sheet with other columns, then a sheet whose header Excel capitalised
+    book.active.append(["Title", "Owner"])
+    book.create_sheet("questions").append(["ID", "Query", " Lang "])
+    book["questions"].append(["q1", "What is a repo?", "en"])
+    out = io.BytesIO()
+    book.save(out)
+    assert [(e.id, e.query, e.lang) for e in load_experiments(out.getvalue(), name="desk.xlsx")] == [
+        ("q1", "What is a repo?", "en")]
     with pytest.raises(ExperimentFileError, match="line 3: transaction"):
         load_experiments(_book([["query", "transaction"], ["ok", None], ["bad", "{not json"]]), name="q.xlsx")
