@@ -4,6 +4,7 @@ per-configuration tables, one run in full, the metric chart and the saved runs' 
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,9 @@ def default_configs() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CONFIG_FIELDS)
 
 
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or \
         (isinstance(value, float) and math.isnan(value))
@@ -60,13 +64,16 @@ def _cell(key: str, value: Any) -> Any:
         if word in ("false", "0", "no", "off"):
             return False
         raise ValueError(f"{key} is {value!r}: write true or false")
+    whole = GenerationParams.model_fields[key].annotation in (int, int | None)
+    if not whole and isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value.strip()):
+        value = value.replace(",", ".")  # "0,7" as French writes it; a whole number's "1,000" stays refused
     try:
         number = float(value)  # takes numbers, numpy scalars and numeric text with spaces around
     except (TypeError, ValueError):
         raise ValueError(f"{key} is {value!r}, not a number") from None
     if not math.isfinite(number):
         raise ValueError(f"{key} is {value!r}, not a finite number")
-    if GenerationParams.model_fields[key].annotation in (int, int | None):
+    if whole:
         if not number.is_integer():
             raise ValueError(f"{key} is {value!r}: it takes a whole number")
         return int(number)

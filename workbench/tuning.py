@@ -64,18 +64,34 @@ def planning_phrases(text: str) -> list[str]:
     return sorted({m.group(0) for m in PLANNING.finditer(text)})
 
 
+_DIGITS_AROUND_COMMA = re.compile(r"\d,\d")
+
+
 def parse_values(raw: str, field: str) -> list[Any]:
-    """'0.2, 0.7, 1' -> typed values for a GenerationParams field; raises ValueError when invalid."""
+    """'0.2, 0.7, 1' -> typed values for a GenerationParams field; raises ValueError when invalid.
+    Values separated by semicolons take decimal commas, as French writes them ('0,2; 0,9'); a
+    decimal field's '0,2,0,9' or '1,2', which reads either way, is refused rather than guessed."""
     if field not in SWEEPABLE:
         raise ValueError(f"{field!r} cannot be swept; choose one of {', '.join(SWEEPABLE)}")
-    caster = int if GenerationParams.model_fields[field].annotation is int else float
+    whole = GenerationParams.model_fields[field].annotation is int
+    text = raw or ""
+    if ";" in text:
+        items = [item.replace(",", ".") for item in text.split(";")]
+    elif not whole and "." not in text and _DIGITS_AROUND_COMMA.search(text):
+        raise ValueError(f"{field}: {text.strip()!r} reads two ways, as values or with decimal commas: write "
+                         "0.2, 0.9 (or 0,2; 0,9)")
+    else:
+        items = text.split(",")
     values = []
-    for item in (raw or "").replace(";", ",").split(","):
+    for item in items:
         if item.strip():
             try:
-                values.append(caster(float(item)))
+                value = float(item)
             except ValueError:
                 raise ValueError(f"{field}: {item.strip()!r} is not a number") from None
+            if whole and not value.is_integer():
+                raise ValueError(f"{field}: {item.strip()!r} is not a whole number")
+            values.append(int(value) if whole else value)
     if not values:
         raise ValueError(f"give at least one value for {field}")
     return values

@@ -24,11 +24,14 @@ def test_typed_cells_become_parameters_and_empty_rows_are_skipped():
     first, second = configs_from_table(frame)
     assert (second.temperature, second.top_k, second.enable_thinking, second.seed) == (0.3, 40, False, None)
     assert first.enable_thinking is True
+    french = configs_from_table(table(temperature="0,7", repetition_penalty=" 1,1 "))[1]  # as French writes them
+    assert (french.temperature, french.repetition_penalty) == (0.7, 1.1)
 
 
 @pytest.mark.parametrize(("cells", "message"), [
     ({"temperature": "abc"}, "Configuration 2: temperature is 'abc', not a number"),
     ({"top_k": "2.5"}, "Configuration 2: top_k is '2.5': it takes a whole number"),
+    ({"max_new_tokens": "1,000"}, "Configuration 2: max_new_tokens is '1,000', not a number"),  # not 1 token
     ({"max_new_tokens": "inf"}, "Configuration 2: max_new_tokens is 'inf', not a finite number"),
     ({"enable_thinking": "ture"}, "Configuration 2: enable_thinking is 'ture': write true or false"),
     ({"temperature": "9"}, "Configuration 2: temperature"),  # out of range: pydantic names the bound

@@ -53,6 +53,22 @@ def test_grid_and_values():
         grid(base, "temperature", [5.0])
 
 
+def test_values_written_the_french_way_are_read_as_meant_never_guessed():
+    """'0,2; 0,9' was read as the four temperatures 0, 2, 0 and 9 (and '0,1; 0,2' ran 0, 1, 0
+    and 2 without a word); 64.5 tokens ran as 64."""
+    assert parse_values("0,2; 0,9", "temperature") == [0.2, 0.9]
+    assert parse_values("1,1 ; 1,3;", "repetition_penalty") == [1.1, 1.3]
+    assert parse_values("64,256", "max_new_tokens") == [64, 256]  # whole numbers: a list
+    assert parse_values("0, 1, 2", "temperature") == [0.0, 1.0, 2.0]
+    assert parse_values("1,0.5", "temperature") == [1.0, 0.5]
+    for either_way in ("0,1,0,2", "1,2", "0,2, 0,9"):
+        with pytest.raises(ValueError, match=r"reads two ways, as values or with decimal commas: write 0\.2, 0\.9 "
+                                             r"\(or 0,2; 0,9\)"):
+            parse_values(either_way, "temperature")
+    with pytest.raises(ValueError, match=r"^max_new_tokens: '64\.5' is not a whole number$"):
+        parse_values("64.5, 128", "max_new_tokens")
+
+
 def test_presets_fill_and_match():
     assert apply_preset("Precise").max_new_tokens == 150
     assert apply_preset("Precise").no_repeat_ngram_size == 3
