@@ -169,6 +169,8 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
             yield (render(current), render_beside(current), current, box,
                    gr.update(visible=cut_off_in_reasoning(current)), *files, differences_md(current))
             box = gr.update()
+        if clears.get(session, 0) != cleared:  # pressed after the last update: Gradio sends that one again
+            yield [], [], [], gr.update(), gr.update(visible=False), *conversation_files([]), ""
 
     def take_last(history: list[Turn]) -> tuple[list[Turn], list[dict], list[dict], str, str]:
         if not history:
@@ -234,8 +236,10 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
     # The Clear button and the chat boxes' own bins empty the conversation the models are sent,
     # not only the display (the bin alone used to leave it, and the next answer brought it back).
     cleared = [turns, chatbot, chatbot_beside, more, save_md, save_json, save_questions, saved, diff]
+    # then kept again from the emptied conversation: a keep of the answer that had just ended, fired
+    # before the emptied conversation reached the page, would otherwise be the last word
     for trigger in (clear.click, chatbot.clear, chatbot_beside.clear):
-        trigger(clear_all, None, cleared, api_visibility="private").then(**gauge)
+        keep_then_gauge(trigger(clear_all, None, cleared, api_visibility="private"))
     # typing or pasting (a Textbox's change: its input event misses a paste), or changing what the
     # next question is sent to or with, measures it again
     gr.on([question.change, system_prompt.change, engine.change, adapter.change, beside.change, adapter_beside.change,
