@@ -48,6 +48,10 @@ from workbench.leaderboard import only_choices
 from workbench.services import Services
 from workbench.summary import SUMMARY_HEADERS
 
+# what the place of a run's results says while no run is shown
+NO_RUN_YET = ("*Run batch* asks every experiment of the file (or of the bundled set), or open a saved run: "
+              "its rows, verdicts, summary, charts and downloads show here.")
+
 
 def run_name_for_file(path: str | None) -> str:
     """The run name an uploaded file suggests: its own name, so that each file's answers go to a
@@ -114,39 +118,42 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
                                             elem_id="batch-restore")
         overview = build_runs_overview()
         build_leaderboard(settings.results_dir)
-        progress = gr.Markdown(elem_id="batch-progress")
-        table = gr.Dataframe(headers=TABLE_HEADERS, label="Results (one row per experiment and "
-                             "system; select a row to read both answers in full)", wrap=True,
-                             max_height=600, column_widths=TABLE_WIDTHS, interactive=False,
-                             show_search="filter", pinned_columns=2, elem_id="batch-table")
-        batch_records = gr.State({})  # experiment id -> stored record, for the row details
-        shown_run = gr.State("")  # the name of the run they belong to
-        judging = build_batch_judging(services, table, batch_records, shown_run)
-        with gr.Row():
-            summary = gr.Dataframe(headers=SUMMARY_HEADERS, label="Summary", wrap=True,
-                                   column_widths=["40%", "20%", "20%", "20%"],  # B against A in view
-                                   max_height=640, elem_id="batch-summary")  # every row shown
-            routes_md = gr.Markdown(elem_id="batch-routes")
-        by_group = build_breakdown()
-        with gr.Row():
-            plot_latency = gr.Plot(elem_id="batch-plot-latency", show_label=False)
-            plot_refusal = gr.Plot(elem_id="batch-plot-refusal", show_label=False)
-            plot_tokens = gr.Plot(elem_id="batch-plot-tokens", show_label=False)
-        with gr.Row():
-            download = gr.DownloadButton("Download CSV", visible=False, elem_id="batch-download")
-            workbook = gr.DownloadButton("Download as Excel", visible=False, elem_id="batch-download-xlsx")
-            questions = gr.DownloadButton("Download its questions (an experiment file, to run again)",
-                                          visible=False, elem_id="batch-download-questions")
-            report_btn = gr.Button("Write a report of this run", elem_id="batch-report")
-            report = gr.DownloadButton("Download the report (Markdown)", visible=False,
-                                       elem_id="batch-report-download")
-            report_web = gr.DownloadButton("Download the report (web page)", visible=False,
-                                            elem_id="batch-report-html")
-            run_link_btn = gr.Button("Link to this run", elem_id="batch-run-link-btn")
-            remove_btn = gr.Button("Remove this run from the lists…", variant="stop",
-                                   elem_id="batch-remove")
-        run_link = gr.Textbox(label="Link: opens this run in the app's Batch tab", buttons=["copy"],
-                              interactive=False, visible=False, elem_id="batch-run-link")
+        progress = gr.Markdown(NO_RUN_YET, elem_id="batch-progress")
+        # what a run shows — its rows, the verdicts given on them, its summary, breakdown, charts and
+        # downloads — shown with a run (a batch started, a run opened), hidden while none is
+        with gr.Column(visible=False, elem_id="batch-run-area") as run_area:
+            table = gr.Dataframe(headers=TABLE_HEADERS, label="Results (one row per experiment and "
+                                 "system; select a row to read both answers in full)", wrap=True,
+                                 max_height=600, column_widths=TABLE_WIDTHS, interactive=False,
+                                 show_search="filter", pinned_columns=2, elem_id="batch-table")
+            batch_records = gr.State({})  # experiment id -> stored record, for the row details
+            shown_run = gr.State("")  # the name of the run they belong to
+            judging = build_batch_judging(services, table, batch_records, shown_run)
+            with gr.Row():
+                summary = gr.Dataframe(headers=SUMMARY_HEADERS, label="Summary", wrap=True,
+                                       column_widths=["40%", "20%", "20%", "20%"],  # B against A in view
+                                       max_height=640, elem_id="batch-summary")  # every row shown
+                routes_md = gr.Markdown(elem_id="batch-routes")
+            by_group = build_breakdown()
+            with gr.Row():
+                plot_latency = gr.Plot(elem_id="batch-plot-latency", show_label=False)
+                plot_refusal = gr.Plot(elem_id="batch-plot-refusal", show_label=False)
+                plot_tokens = gr.Plot(elem_id="batch-plot-tokens", show_label=False)
+            with gr.Row():
+                download = gr.DownloadButton("Download CSV", visible=False, elem_id="batch-download")
+                workbook = gr.DownloadButton("Download as Excel", visible=False, elem_id="batch-download-xlsx")
+                questions = gr.DownloadButton("Download its questions (an experiment file, to run again)",
+                                              visible=False, elem_id="batch-download-questions")
+                report_btn = gr.Button("Write a report of this run", elem_id="batch-report")
+                report = gr.DownloadButton("Download the report (Markdown)", visible=False,
+                                           elem_id="batch-report-download")
+                report_web = gr.DownloadButton("Download the report (web page)", visible=False,
+                                                elem_id="batch-report-html")
+                run_link_btn = gr.Button("Link to this run", elem_id="batch-run-link-btn")
+                remove_btn = gr.Button("Remove this run from the lists…", variant="stop",
+                                       elem_id="batch-remove")
+            run_link = gr.Textbox(label="Link: opens this run in the app's Batch tab", buttons=["copy"],
+                                  interactive=False, visible=False, elem_id="batch-run-link")
         with gr.Group(visible=False, elem_id="batch-runs") as runs_box:
             runs_md = gr.Markdown(elem_id="batch-runs-head")
             runs_df = gr.Dataframe(label="Summary of both runs, over the experiments they share",
@@ -261,11 +268,15 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
     batch_outputs = [progress, table, summary, routes_md, plot_latency, plot_refusal, plot_tokens, download, workbook,
                      batch_records, shown_run, saved, against]
 
+    show_run_area = {"fn": lambda held: gr.update(visible=bool(held)), "inputs": batch_records, "outputs": run_area,
+                     "api_visibility": "private", "queue": False}
+
     def then_shown(event: Any, *after: dict[str, Any]) -> Any:
         """`event`, which shows a run (a batch ended, a run opened, scored again…), followed by what
         follows the run shown — its tally and what judging it would cost, its breakdown and its
-        questions' file — then the steps `after` (each an event's keywords), one after another."""
-        chain = event.then(**judging["refresh"]).then(**refresh_breakdown)
+        questions' file — then the steps `after` (each an event's keywords), one after another. What a
+        run shows is shown first: a run opened, hidden: none left (the run shown was removed)."""
+        chain = event.then(**show_run_area).then(**judging["refresh"]).then(**refresh_breakdown)
         for step in after:
             chain = chain.then(**step)
         return chain
@@ -284,6 +295,7 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
     hide_both = {"fn": lambda: tuple(gr.update(visible=False) for _ in hidden), "inputs": None, "outputs": hidden,
                  "api_visibility": "private", "queue": False}
     batch_go.click(**hide_both)
+    batch_go.click(lambda: gr.update(visible=True), None, run_area, api_visibility="private", queue=False)
     then_shown(batch_go.click(batch_ui, {upload, systems, concurrency, limit, only, run_name, b_adapter, system_box,
                                          read_back, *param_list},
                               batch_outputs, api_visibility="private", **services.heavy_event), refresh_overview)

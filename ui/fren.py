@@ -59,6 +59,11 @@ PLOT_METRICS = ["answer in question's language", "reasoning in question's langua
                 "mean reasoning share", "cut off in reasoning", "right figure"]
 
 
+# what the status line says before an inspection is run or opened
+NOTHING_INSPECTED = ("*Run inspection* asks the questions chosen above of each engine under each strategy, or open a "
+                     "saved inspection: the matrix per strategy and engine, its chart and every answer show here.")
+
+
 def describe_inspection(path: Path) -> str:
     """A saved inspection's engines and strategies, for the list of inspections: "System B ·
     local model · every strategy", "System A · remote MoE, System B · local model · baseline,
@@ -168,23 +173,25 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
             go_btn = gr.Button("Run inspection", variant="primary", elem_id="fren-go")
             stop = gr.Button("Stop", variant="stop", elem_id="fren-stop")
         saved, upload = open_controls(listed(), "inspection", "Open an inspection file…", "fren")
-        status = gr.Markdown(elem_id="fren-status")
-        matrix_df = gr.Dataframe(headers=MATRIX_COLUMNS, label="Strategy × engine × metric (French questions)",
-                                 elem_id="fren-matrix")
-        pairs_df = gr.Dataframe(headers=PAIR_COLUMNS, visible=False, wrap=True, elem_id="fren-baseline",
-                                column_widths=[PAIR_WIDTHS.get(c, "95px") for c in PAIR_COLUMNS])
-        plot = gr.Plot(elem_id="fren-plot", show_label=False)
-        rows_df = gr.Dataframe(headers=ROW_HEADERS, label="Every answer", wrap=True, max_height=420,
-                               column_widths=[ROW_WIDTHS.get(c, "110px") for c in ROW_COLUMNS], show_search="filter",
-                               pinned_columns=1, elem_id="fren-rows")
-        with gr.Accordion("Transcript, coloured by detected language (blue EN, green FR, amber both); "
-                          "select an answer above to see its own", open=False, elem_id="fren-transcript-box") \
-                as transcript_box:
-            transcript = gr.HTML(elem_id="fren-transcript")
-        rows_state = gr.State([])
-        with gr.Row():
-            download = gr.DownloadButton("Download CSV", visible=False, elem_id="fren-download")
-            download_xlsx = gr.DownloadButton("Download as Excel", visible=False, elem_id="fren-download-xlsx")
+        status = gr.Markdown(NOTHING_INSPECTED, elem_id="fren-status")
+        # what an inspection shows, shown with one (run or opened), hidden while none is
+        with gr.Column(visible=False, elem_id="fren-results") as results:
+            matrix_df = gr.Dataframe(headers=MATRIX_COLUMNS, label="Strategy × engine × metric (French questions)",
+                                     elem_id="fren-matrix")
+            pairs_df = gr.Dataframe(headers=PAIR_COLUMNS, visible=False, wrap=True, elem_id="fren-baseline",
+                                    column_widths=[PAIR_WIDTHS.get(c, "95px") for c in PAIR_COLUMNS])
+            plot = gr.Plot(elem_id="fren-plot", show_label=False)
+            rows_df = gr.Dataframe(headers=ROW_HEADERS, label="Every answer", wrap=True, max_height=420,
+                                   column_widths=[ROW_WIDTHS.get(c, "110px") for c in ROW_COLUMNS],
+                                   show_search="filter", pinned_columns=1, elem_id="fren-rows")
+            with gr.Accordion("Transcript, coloured by detected language (blue EN, green FR, amber both); "
+                              "select an answer above to see its own", open=False, elem_id="fren-transcript-box") \
+                    as transcript_box:
+                transcript = gr.HTML(elem_id="fren-transcript")
+            rows_state = gr.State([])
+            with gr.Row():
+                download = gr.DownloadButton("Download CSV", visible=False, elem_id="fren-download")
+                download_xlsx = gr.DownloadButton("Download as Excel", visible=False, elem_id="fren-download-xlsx")
         sweeps, listed_sweeps = build_sweep_section(services, targets, saved_dir, pick, [types, langs, count, custom])
 
     def inspect(chosen_types, chosen_langs, per_type, extra, chosen_engines, chosen_strategies, max_tokens,
@@ -253,10 +260,14 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
 
 
     shown = [status, matrix_df, pairs_df, plot, rows_df, transcript, download, download_xlsx, rows_state, saved]
+    # the results show as an inspection starts, and stay only where it (or the one opened) has answers
+    with_answers = {"fn": lambda rows: gr.update(visible=bool(rows)), "inputs": rows_state, "outputs": results,
+                    "api_visibility": "private", "queue": False}
+    go_btn.click(lambda: gr.update(visible=True), None, results, api_visibility="private", queue=False)
     go_btn.click(inspect, [types, langs, count, custom, engines, strategies, budget], shown,
-                 api_visibility="private", **services.heavy_event)
-    saved.input(open_saved, [saved], shown, api_visibility="private")
-    upload.upload(open_upload, [upload], shown, api_visibility="private")
+                 api_visibility="private", **services.heavy_event).then(**with_answers)
+    saved.input(open_saved, [saved], shown, api_visibility="private").then(**with_answers)
+    upload.upload(open_upload, [upload], shown, api_visibility="private").then(**with_answers)
     def offered_strategies(chosen: list[str]) -> dict[str, Any]:
         """The strategies as the adapters loaded now make them (one may have been loaded or unloaded
         since the page opened), those ticked kept ticked."""

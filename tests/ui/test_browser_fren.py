@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def test_inspection_on_four_probes_shows_matrix_and_chart(page, tmp_path):
     page.get_by_role("tab", name="FR/EN behaviour").click()
+    expect(page.locator("#fren-plot")).to_be_hidden()  # shown with the inspection, not as an empty frame
     # 2 definition pairs = 4 probes (EN + FR), two strategies
     for qtype in ("example", "calculation", "multipart"):
         page.locator("#fren-types").get_by_label(qtype).uncheck()
@@ -194,7 +195,9 @@ def test_an_inspection_is_saved_and_opens_again_after_a_reload_or_from_its_csv_o
     monkeypatch.setattr(ui.fren, "read_inspection", lambda path: (reads.append(path), read(path))[1])
     page.reload()  # what was on screen is gone…
     page.get_by_role("tab", name="FR/EN behaviour").click()
-    expect(page.locator("#fren-matrix")).not_to_contain_text("baseline")
+    expect(page.locator("#fren-matrix")).to_be_hidden()  # no empty tables and chart frame before an inspection
+    expect(page.locator("#fren-rows")).to_be_hidden()
+    expect(page.locator("#fren-status")).to_contain_text("Run inspection asks the questions chosen above")
     page.locator("#fren-saved input").click()  # …and comes back from the saved inspections
     # listed with what it asked of which engine
     page.get_by_role("option").filter(has_text="· 4 answers · System B · local model · baseline, strip reasoning"
