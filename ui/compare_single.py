@@ -55,6 +55,10 @@ from workbench.transactions import TransactionError, parse_transaction
 from workbench.verdict_stats import agreement_line, preference_line
 from workbench.verdicts import MAX_NOTE_CHARS, VERDICTS, latest_verdicts, tally_line, verdict_rows, verdicts_file
 
+# what stands where a comparison shows until one is run or picked
+NO_COMPARISON_YET = ("*Compare* asks both systems the query: their reasoning, answers and figures show here side by "
+                     "side, with how they differ and your verdict (or select a comparison in the list below).")
+
 
 def retry_label(rec: dict | None) -> Any:
     """The button that asks again the systems of the comparison shown that failed or were
@@ -182,17 +186,21 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                                                "its risk level)", size="sm", elem_id="cmp-expect-from-reference")
                     rescore_btn = gr.Button("Score the comparison shown again with these checks (nothing is "
                                             "asked again)", size="sm", elem_id="cmp-rescore")
-        cols, titles = system_columns("cmp")
-        diff = gr.Markdown(elem_id="cmp-diff")
-        sure = build_answer_confidence("cmp", "How sure was each model of its answer? (token by token)",
-                                       "Read the answers token by token")
-        last = gr.State(None)
-        verdict_note = gr.Markdown(elem_id="cmp-verdict-note")  # above the buttons it introduces
-        why = gr.Textbox(label="Why (optional; kept with your verdict and in the CSV)", max_length=MAX_NOTE_CHARS,
-                         elem_id="cmp-verdict-why")
-        with gr.Row():
-            verdict_btns = [gr.Button(v, size="sm", elem_id=f"cmp-verdict-{i}")
-                            for i, v in enumerate(VERDICTS)]
+        # a comparison shown: both columns, how they differ, how sure each model was and the verdict
+        # buttons — hidden, and a line said instead, until one is run or picked from the list
+        waiting = gr.Markdown(NO_COMPARISON_YET, elem_id="cmp-waiting")
+        with gr.Column(visible=False, elem_id="cmp-shown") as shown_box:
+            cols, titles = system_columns("cmp")
+            diff = gr.Markdown(elem_id="cmp-diff")
+            sure = build_answer_confidence("cmp", "How sure was each model of its answer? (token by token)",
+                                           "Read the answers token by token")
+            last = gr.State(None)
+            verdict_note = gr.Markdown(elem_id="cmp-verdict-note")  # above the buttons it introduces
+            why = gr.Textbox(label="Why (optional; kept with your verdict and in the CSV)", max_length=MAX_NOTE_CHARS,
+                             elem_id="cmp-verdict-why")
+            with gr.Row():
+                verdict_btns = [gr.Button(v, size="sm", elem_id=f"cmp-verdict-{i}")
+                                for i, v in enumerate(VERDICTS)]
         with gr.Row(equal_height=True):
             judge_with = gr.Dropdown(judge_choices(services), value=REMOTE, label="Judge model", scale=1,
                                      elem_id="cmp-judge-engine")
@@ -321,9 +329,17 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     forget_why = {"fn": lambda: ("", "", "", ""), "inputs": None,
                   "outputs": [why, model_note, sure["summary"], sure["tokens"]], "api_visibility": "private",
                   "queue": False}
+    # shown as a comparison starts; after it, or another one picked in the list, only where there is one
+    show = {"fn": lambda: (gr.update(visible=False), gr.update(visible=True)), "inputs": None,
+            "outputs": [waiting, shown_box], "api_visibility": "private", "queue": False}
+    shown_if = {**show, "fn": lambda rec: (gr.update(visible=not rec), gr.update(visible=bool(rec))), "inputs": last}
     for trigger in (go_btn.click, query.submit):
         trigger(**forget_why)
-        trigger(compare_ui, compare_inputs, outputs, api_visibility="private", **services.heavy_event).success(**keep)
+        trigger(**show)
+        asked = trigger(compare_ui, compare_inputs, outputs, api_visibility="private", **services.heavy_event)
+        asked.success(**keep)
+        asked.then(**shown_if)
+        asked.failure(**shown_if)  # `then` follows an event that succeeded: a refused query
     stop_btn.click(stopper(services, "compare"), None, None, api_visibility="private", queue=False)
     retry_btn.click(**forget_why)
     retry_btn.click(retry_ui, [last], outputs, api_visibility="private", **services.heavy_event).success(**keep)
@@ -373,7 +389,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                     **services.heavy_event).success(**keep)
     log_table.select(**forget_why)
     log_table.select(shown_again, [log], [query, tx, checks, reference, system_box, *outputs],
-                     api_visibility="private")
+                     api_visibility="private").then(**shown_if)
     log_clear.click(cleared, None, log_out, api_visibility="private", queue=False)
     return {"on_load": {"fn": restored_log, "inputs": [log], "outputs": log_out}, "example": example,
             "file_examples": file_examples, "carry": [query, tx, checks, reference, example, carried, system_box],

@@ -18,6 +18,25 @@ from workbench.verdicts import record_verdict, verdicts_file
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+def test_the_columns_and_verdict_buttons_show_with_a_comparison_not_before(page):
+    """Before a comparison the tab showed two empty columns, a folded panel and verdict buttons
+    acting on nothing; a line now says what will show there, until a comparison runs."""
+    page.get_by_role("tab", name="Compare").click()
+    waiting = page.locator("#cmp-waiting")
+    expect(waiting).to_contain_text("Compare asks both systems the query")
+    for empty in ("#cmp-col-a", "#cmp-col-b", "#cmp-confidence-box", "#cmp-verdict-1"):
+        expect(page.locator(empty)).to_be_hidden()
+    page.click("#cmp-go")  # no query: refused, and still nothing to show
+    expect(page.get_by_text("Type a query first.")).to_be_visible()
+    expect(waiting).to_be_visible()
+    expect(page.locator("#cmp-col-a")).to_be_hidden()
+    page.fill("#cmp-query textarea", "What is a bond?")
+    page.click("#cmp-go")
+    expect(page.locator("#cmp-answer-b")).to_contain_text("bond", timeout=30000)
+    expect(waiting).to_be_hidden()
+    expect(page.locator("#cmp-verdict-1")).to_be_visible()
+
+
 def test_single_compare_fills_both_columns(page, tmp_path):
     compare_transaction(page, "Assess the risk of this transaction.")
     # System A is not configured here: its column says so, System B still answers
@@ -127,10 +146,10 @@ def test_single_comparisons_are_logged_kept_across_a_reload_and_shown_again(page
     assert [(e.query, e.transaction is not None, e.lang) for e in asked] == [
         (risk, True, "en"), ("What is a bond?", False, "en")]  # its grammar words tell, however short
 
-    page.reload()  # the columns are empty again, the log is not
+    page.reload()  # the columns are gone again, the log is not
     page.get_by_role("tab", name="Compare").click()
     expect(log).to_contain_text("What is a bond?", timeout=20000)
-    expect(page.locator("#cmp-answer-b")).not_to_contain_text("Risk")
+    expect(page.locator("#cmp-answer-b")).to_be_hidden()
     log.get_by_role("gridcell").filter(has_text="What is a bond?").first.click()  # its system prompt back
     expect(page.locator("#cmp-system-prompt textarea")).to_have_value("Answer for a bank's treasury desk.")
     log.get_by_role("gridcell").filter(has_text="transaction_risk").first.click()
@@ -230,11 +249,10 @@ def test_a_question_of_the_file_uploaded_under_batch_is_tried_alone_under_single
 
 def test_system_bs_answer_is_read_again_token_by_token(page):
     page.get_by_role("tab", name="Compare").click()
-    page.get_by_text("How sure was each model of its answer? (token by token)").click()
-    page.click("#cmp-confidence")  # nothing compared yet: said, nothing breaks
-    expect(page.get_by_text("Run a comparison first (or select one in the list below)")).to_be_visible(timeout=10000)
+    expect(page.locator("#cmp-confidence-box")).to_be_hidden()  # nothing compared yet: nothing to read
     compare_transaction(page, "Assess the risk of this transaction.")
     expect(page.locator("#cmp-diff")).to_contain_text("only B answered", timeout=30000)  # the comparison ended
+    page.get_by_text("How sure was each model of its answer? (token by token)").click()
     page.click("#cmp-confidence")
     summary = page.locator("#cmp-confidence-summary")
     expect(summary).to_contain_text(re.compile(r"System B's model gave \d+ of the answer's \d+ tokens \(\d+%\) even "
@@ -729,6 +747,22 @@ def test_a_batch_runs_the_experiments_of_one_group_of_the_file_alone(page, tmp_p
     cells = page.locator("#batch-table").get_by_role("gridcell")
     expect(cells.filter(has_text="risk-")).to_have_count(2)
     expect(cells.filter(has_text="gov-1")).to_have_count(0)
+
+
+def test_a_refused_file_runs_nothing_and_shows_no_empty_run(page, tmp_path):
+    """A question cut in two by an unquoted comma is refused by its line, and the place of a run's
+    results, shown as the batch started, is hidden again: there is no run to show."""
+    path = tmp_path / "typed by hand.csv"
+    path.write_text("query\nWhat is a bond?\nWhat is 1,000 times 2?\n", encoding="utf-8")
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_role("tab", name="Batch").click()
+    page.set_input_files("#batch-file input[type=file]", str(path))
+    expect(page.locator("#batch-run-name textarea")).to_have_value("typed-by-hand")
+    page.click("#batch-go")
+    expect(page.get_by_text("Cannot use this file: 1 bad row: line 3: 2 cells where the header has 1 column: a "
+                            "cell holding a comma must be in double quotes")).to_be_visible(timeout=10000)
+    expect(page.locator("#batch-table")).to_be_hidden()
+    expect(page.locator("#batch-progress")).to_contain_text("Run batch asks every experiment")
 
 
 def test_a_run_is_removed_from_the_lists_once_the_analyst_confirms(page, running_app):
