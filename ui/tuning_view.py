@@ -4,7 +4,6 @@ per-configuration tables, one run in full, the metric chart and the saved runs' 
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from engines.cost import usd
 from ui.common import ANSWER_CELL, cell_text, in_language
 from ui.compare_view import reasoning_md
 from workbench.checks import checks_cell
+from workbench.export import decimal_point
 from workbench.language import part_language
 from workbench.presets import apply_preset
 from workbench.safety import safe_markdown
@@ -45,9 +45,6 @@ def default_configs() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CONFIG_FIELDS)
 
 
-_DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
-
-
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or \
         (isinstance(value, float) and math.isnan(value))
@@ -65,8 +62,8 @@ def _cell(key: str, value: Any) -> Any:
             return False
         raise ValueError(f"{key} is {value!r}: write true or false")
     whole = GenerationParams.model_fields[key].annotation in (int, int | None)
-    if not whole and isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value.strip()):
-        value = value.replace(",", ".")  # "0,7" as French writes it; a whole number's "1,000" stays refused
+    if not whole and isinstance(value, str):
+        value = decimal_point(value.strip())  # "0,7" as French writes it; a whole number's "1,000" stays refused
     try:
         number = float(value)  # takes numbers, numpy scalars and numeric text with spaces around
     except (TypeError, ValueError):

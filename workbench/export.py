@@ -94,6 +94,12 @@ def delimiter_of(text: str) -> str:
 _DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
 
 
+def decimal_point(text: str) -> str:
+    """A number written with a decimal comma, as French writes it ("2660,3"), with a point;
+    any other text as it is (a thousands separator's "1,000" is for the caller to tell)."""
+    return text.replace(",", ".") if _DECIMAL_COMMA.fullmatch(text) else text
+
+
 def read_csv(path, numbers: Iterable[str] = ()) -> list[dict[str, str]]:
     """Rows of a CSV this module wrote (byte-order mark or not; saved again by a spreadsheet
     with semicolons too), cells as text with the formula neutralisation undone. In a file with
@@ -115,8 +121,8 @@ def read_csv(path, numbers: Iterable[str] = ()) -> list[dict[str, str]]:
         header = [unsafe_cell(h) for h in reader.fieldnames or []]
         for row in rows if delimiter == ";" else []:
             for key in numbers:
-                if _DECIMAL_COMMA.fullmatch(row.get(key) or ""):
-                    row[key] = row[key].replace(",", ".")
+                if key in row:
+                    row[key] = decimal_point(row[key])
     except NotText as exc:
         raise ValueError(f"{exc} (is it a CSV?)") from None
     except csv.Error as exc:

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from engines.base import ChatRequest, Engine, EngineError, GenerationParams, collect
 from workbench.checks import check_columns, score
 from workbench.confidence import reading, unsure_cell
-from workbench.export import read_saved, typed_row
+from workbench.export import decimal_point, read_saved, typed_row
 from workbench.jobs import as_they_finish
 from workbench.language import part_language
 from workbench.refusal import is_refusal
@@ -75,8 +75,8 @@ def parse_values(raw: str, field: str) -> list[Any]:
         raise ValueError(f"{field!r} cannot be swept; choose one of {', '.join(SWEEPABLE)}")
     whole = GenerationParams.model_fields[field].annotation is int
     text = raw or ""
-    if ";" in text:
-        items = [item.replace(",", ".") for item in text.split(";")]
+    if ";" in text:  # a whole number's "1,000" is no value of 1: left for float to refuse
+        items = text.split(";") if whole else [decimal_point(item.strip()) for item in text.split(";")]
     elif not whole and "." not in text and _DIGITS_AROUND_COMMA.search(text):
         raise ValueError(f"{field}: {text.strip()!r} reads two ways, as values or with decimal commas: write "
                          "0.2, 0.9 (or 0,2; 0,9)")

@@ -67,6 +67,8 @@ def test_values_written_the_french_way_are_read_as_meant_never_guessed():
             parse_values(either_way, "temperature")
     with pytest.raises(ValueError, match=r"^max_new_tokens: '64\.5' is not a whole number$"):
         parse_values("64.5, 128", "max_new_tokens")
+    with pytest.raises(ValueError, match=r"^max_new_tokens: '1,000' is not a number$"):  # not 1 token
+        parse_values("64; 1,000", "max_new_tokens")
 
 
 def test_presets_fill_and_match():
