@@ -27,7 +27,7 @@ from ui.batch_view import (
     saved_run_choices,
 )
 from ui.breakdown import breakdown_view, build_breakdown
-from ui.common import session_cancel, stopper
+from ui.common import session_cancel, stopper, then_either
 from ui.compare_api import start_batch, unwritten_stops
 from ui.compare_single import carried_to_single, checked_system_prompt
 from ui.experiment_runs import picked_question, picked_run
@@ -275,10 +275,9 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
         """`event`, which shows a run (a batch ended, a run opened, scored again…), followed by what
         follows the run shown — its tally and what judging it would cost, its breakdown and its
         questions' file — then the steps `after` (each an event's keywords), one after another. What a
-        run shows is shown first: a run opened, hidden: none left (the run shown was removed, or a
-        batch was refused — Gradio's `then` follows an event that succeeded, `failure` one that raised)."""
-        event.failure(**show_run_area)
-        chain = event.then(**show_run_area).then(**judging["refresh"]).then(**refresh_breakdown)
+        run shows is shown first, however the event ended: a run opened, hidden: none left (the run
+        shown was removed, or a batch was refused)."""
+        chain = then_either(event, **show_run_area).then(**judging["refresh"]).then(**refresh_breakdown)
         for step in after:
             chain = chain.then(**step)
         return chain

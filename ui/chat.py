@@ -158,9 +158,10 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
         # A question from the box empties it once, as it goes: what is typed there while the answer
         # streams (the next question) stays, through every update and the one that ends the run.
         box: Any = "" if typed else gr.update()
+        emptied = ([], [], [], gr.update(), gr.update(visible=False), *conversation_files([]), "")
         for turns_now in updates:
             if clears.get(session, 0) != cleared:  # leaving the loop closes the stream: generation ends
-                yield [], [], [], gr.update(), gr.update(visible=False), *conversation_files([]), ""
+                yield emptied
                 return
             turn = turns_now[0]
             turn.beside = turns_now[1] if len(turns_now) > 1 else None
@@ -170,7 +171,7 @@ def build_chat_tab(services: Services, secret: str | None) -> dict[str, Any]:
                    gr.update(visible=cut_off_in_reasoning(current)), *files, differences_md(current))
             box = gr.update()
         if clears.get(session, 0) != cleared:  # pressed after the last update: Gradio sends that one again
-            yield [], [], [], gr.update(), gr.update(visible=False), *conversation_files([]), ""
+            yield emptied
 
     def take_last(history: list[Turn]) -> tuple[list[Turn], list[dict], list[dict], str, str]:
         if not history:

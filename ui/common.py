@@ -176,6 +176,14 @@ def stopper(services: Services, scope: str):
     return stop
 
 
+def then_either(event: Any, **step: Any) -> Any:
+    """`step` (an event's keywords) after `event` however it ended: Gradio runs a `then` only after
+    an event that succeeded, a `failure` only after one that raised (a refused file or query).
+    Returns the `then`, for what follows a success alone."""
+    event.failure(**step)
+    return event.then(**step)
+
+
 def download_path(stem: str, suffix: str = ".csv", *, stamped: bool = True) -> Path:
     """A new path for a file offered for download, e.g. ``tuning-20261123-101500.csv``.
 

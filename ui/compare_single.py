@@ -12,7 +12,7 @@ from engines.base import GenerationParams
 from ui.adapters import chosen_adapter, menu_value
 from ui.answer_confidence import answer_confidence_view, build_answer_confidence
 from ui.batch_checks import checks_from_reference
-from ui.common import BASE_MODEL, CHECKS_HINT, download_path, json_box, session_cancel, stopper
+from ui.common import BASE_MODEL, CHECKS_HINT, download_path, json_box, session_cancel, stopper, then_either
 from ui.compare_log import LOG_HEADERS, LOG_WIDTHS, cleared, remembered, restored_log, shown_again
 from ui.compare_view import (
     BLIND_PROMPT,
@@ -338,8 +338,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
         trigger(**show)
         asked = trigger(compare_ui, compare_inputs, outputs, api_visibility="private", **services.heavy_event)
         asked.success(**keep)
-        asked.then(**shown_if)
-        asked.failure(**shown_if)  # `then` follows an event that succeeded: a refused query
+        then_either(asked, **shown_if)  # a refused query too
     stop_btn.click(stopper(services, "compare"), None, None, api_visibility="private", queue=False)
     retry_btn.click(**forget_why)
     retry_btn.click(retry_ui, [last], outputs, api_visibility="private", **services.heavy_event).success(**keep)

@@ -21,6 +21,7 @@ from ui.common import (
     session_cancel,
     stopper,
     table_downloads,
+    then_either,
 )
 from ui.fren_sweep import build_sweep_section, percent_cells
 from ui.saved import Picks, open_controls, saved_path, uploaded_path
@@ -264,13 +265,11 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
     with_answers = {"fn": lambda rows: gr.update(visible=bool(rows)), "inputs": rows_state, "outputs": results,
                     "api_visibility": "private", "queue": False}
     go_btn.click(lambda: gr.update(visible=True), None, results, api_visibility="private", queue=False)
-    # (Gradio's `then` follows an event that succeeded, `failure` one that raised: a refused inspection)
     for event in (go_btn.click(inspect, [types, langs, count, custom, engines, strategies, budget], shown,
                                api_visibility="private", **services.heavy_event),
                   saved.input(open_saved, [saved], shown, api_visibility="private"),
                   upload.upload(open_upload, [upload], shown, api_visibility="private")):
-        event.then(**with_answers)
-        event.failure(**with_answers)
+        then_either(event, **with_answers)  # a refused inspection too
     def offered_strategies(chosen: list[str]) -> dict[str, Any]:
         """The strategies as the adapters loaded now make them (one may have been loaded or unloaded
         since the page opened), those ticked kept ticked."""

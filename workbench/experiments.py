@@ -125,7 +125,7 @@ def _csv_rows(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[i
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     fields = reader.fieldnames or []
     columns = _check_header([field for field in fields if field.strip()], "CSV")
-    named, columns_left = set(columns), iter(columns)
+    columns_left = iter(columns)
     reader.fieldnames = [next(columns_left) if field.strip() else f"column {get_column_letter(index + 1)}"
                          for index, field in enumerate(fields)]
     rows, problems = [], []
@@ -136,16 +136,21 @@ def _csv_rows(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[i
             problems.append((lineno, f"line {lineno}: {len(fields) + len(beyond)} cells where the header has "
                                      f"{len(fields)} {many}: a cell holding {DELIMITERS[delimiter]} must be in "
                                      "double quotes"))
-        elif stray := [key for key, value in row.items() if key not in named and (value or "").strip()]:
-            problems.append((lineno, _stray(lineno, stray)))
         else:
-            rows.append((lineno, {key: value for key, value in row.items() if key in named}))
+            _take(lineno, row, {column: column for column in columns}, rows, problems)
     return rows, problems
 
 
-def _stray(lineno: int, columns: list[str]) -> str:
-    """What the error says of a row with values under columns the header leaves unnamed."""
-    return f"line {lineno}: a value under {' and '.join(columns)}, which the header row leaves without a name"
+def _take(number: int, row: dict[str, Any], columns: dict[str, str], rows: list, problems: list) -> None:
+    """A CSV's or a workbook's row, its cells under the header's names keyed by the loader's
+    (`columns`), into `rows`; or, with a value under a column the header leaves unnamed ("column
+    D"), the error into `problems`."""
+    stray = [key for key, value in row.items() if key not in columns and str(value or "").strip()]
+    if stray:
+        problems.append((number, f"line {number}: a value under {' and '.join(stray)}, which the header row "
+                                 "leaves without a name"))
+    else:
+        rows.append((number, {columns[key]: value for key, value in row.items() if key in columns}))
 
 
 def _workbook_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[int, str]]]:
@@ -159,10 +164,7 @@ def _workbook_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, Any]]], list[t
     columns = dict(zip(given, _check_header(given, "workbook"), strict=True))
     out, problems = [], []
     for number, row in rows:
-        if stray := [key for key, value in row.items() if key not in columns and str(value or "").strip()]:
-            problems.append((number, _stray(number, stray)))
-        else:
-            out.append((number, {columns[key]: value for key, value in row.items() if key in columns}))
+        _take(number, row, columns, out, problems)
     return out, problems
 
 
