@@ -17,6 +17,8 @@ from workbench.history import find, remember, restored
 from workbench.summary import flat_rows, summarize
 
 STORAGE_KEY = "finance-llm-workbench-comparisons"
+LOG_EMPTY = ("No comparison run in this browser yet: each one you run above is listed here, newest "
+             "first, with its verdict, to show again, download (CSV, Excel) or run again as a batch.")
 # the batch table's columns, with the query after the id (it says which comparison a row is) and
 # the verdict after the system
 _FRONT = {"experiment_id": ("experiment", "190px"), "query": ("query", "260px"), "system": ("system", "75px"),
@@ -36,24 +38,26 @@ def browser_log(secret: str | None) -> gr.BrowserState:
     return gr.BrowserState([], storage_key=STORAGE_KEY, secret=secret)
 
 
-def log_view(history: list[dict[str, Any]]) -> tuple[Any, Any, Any, Any]:
-    """The table (newest first, one row per comparison and system), the CSV and Excel downloads
-    (in the batch's columns, so either opens as a run), and the comparisons' questions as an
-    experiment file to run as a batch (JSONL download)."""
+def log_view(history: list[dict[str, Any]]) -> tuple[Any, ...]:
+    """The line saying the list is empty (shown only then), the list's area (shown once it has a
+    comparison), the table (newest first, one row per comparison and system), the CSV and Excel
+    downloads (in the batch's columns, so either opens as a run), and the comparisons' questions
+    as an experiment file to run as a batch (JSONL download)."""
     rows = flat_rows(history)  # oldest first, as the CSV keeps them
     age = {rec["experiment_id"]: n for n, rec in enumerate(history)}
     newest_first = sorted(table_rows(history), key=lambda r: -age[r["experiment_id"]])  # stable: A before B
     table = pd.DataFrame(newest_first, columns=LOG_COLUMNS).set_axis(LOG_HEADERS, axis=1)
+    shown = gr.update(visible=not history), gr.update(visible=bool(history))
     if not history:
-        return table, *[gr.update(visible=False)] * 3
-    return table, *downloads_of(rows, summarize(history), "comparisons"), questions_download(history, "my")
+        return *shown, table, *[gr.update(visible=False)] * 3
+    return *shown, table, *downloads_of(rows, summarize(history), "comparisons"), questions_download(history, "my")
 
 
 def remembered(rec: dict[str, Any] | None, history: list[dict[str, Any]]) -> tuple:
     """The log with the comparison just shown (or just judged) in it; a blind one once judged (its
     route and figures in the table would name its systems)."""
     if not rec or is_blind_pending(rec):
-        return (gr.skip(),) * 5
+        return (gr.skip(),) * 7
     history = remember(history, rec)
     return history, *log_view(history)
 

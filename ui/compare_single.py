@@ -13,7 +13,7 @@ from ui.adapters import chosen_adapter, menu_value
 from ui.answer_confidence import answer_confidence_view, build_answer_confidence
 from ui.batch_checks import checks_from_reference
 from ui.common import BASE_MODEL, CHECKS_HINT, download_path, json_box, session_cancel, stopper, then_either
-from ui.compare_log import LOG_HEADERS, LOG_WIDTHS, cleared, remembered, restored_log, shown_again
+from ui.compare_log import LOG_EMPTY, LOG_HEADERS, LOG_WIDTHS, cleared, remembered, restored_log, shown_again
 from ui.compare_view import (
     BLIND_PROMPT,
     BLIND_WAITING,
@@ -219,19 +219,21 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
             write_up, write_up_md, write_up_page = build_comparison_files("cmp")
         elsewhere = build_experiment_runs("cmp-elsewhere", QUESTION_COLUMNS)  # this question in the saved runs
         with gr.Accordion("Comparisons in this browser", open=True, elem_id="cmp-log-box"):
-            log_table = gr.Dataframe(
-                headers=LOG_HEADERS, max_height=420, column_widths=LOG_WIDTHS, wrap=True,
-                interactive=False, elem_id="cmp-log",
-                label=f"The last {MAX_KEPT} single comparisons run here, newest first, with their "
-                      "verdicts (kept across reloads; select a row to show it again above)")
-            with gr.Row():
-                log_csv = gr.DownloadButton("Download these comparisons (CSV)", visible=False, size="sm",
-                                            elem_id="cmp-log-csv")
-                log_xlsx = gr.DownloadButton("Download them as Excel", visible=False, size="sm",
-                                             elem_id="cmp-log-xlsx")
-                log_questions = gr.DownloadButton("Download their questions (an experiment file for Batch)",
-                                                  visible=False, size="sm", elem_id="cmp-log-experiments")
-                log_clear = gr.Button("Clear the list", size="sm", elem_id="cmp-log-clear")
+            log_none = gr.Markdown(LOG_EMPTY, elem_id="cmp-log-none")
+            with gr.Column(visible=False, elem_id="cmp-log-area") as log_area:
+                log_table = gr.Dataframe(
+                    headers=LOG_HEADERS, max_height=420, column_widths=LOG_WIDTHS, wrap=True,
+                    interactive=False, elem_id="cmp-log",
+                    label=f"The last {MAX_KEPT} single comparisons run here, newest first, with their "
+                          "verdicts (kept across reloads; select a row to show it again above)")
+                with gr.Row():
+                    log_csv = gr.DownloadButton("Download these comparisons (CSV)", visible=False, size="sm",
+                                                elem_id="cmp-log-csv")
+                    log_xlsx = gr.DownloadButton("Download them as Excel", visible=False, size="sm",
+                                                 elem_id="cmp-log-xlsx")
+                    log_questions = gr.DownloadButton("Download their questions (an experiment file for Batch)",
+                                                      visible=False, size="sm", elem_id="cmp-log-experiments")
+                    log_clear = gr.Button("Clear the list", size="sm", elem_id="cmp-log-clear")
 
     def pick_example(exp_id: str | None, mine: list[Experiment] | None):
         """The example's query, transaction, checks and reference answer in the boxes, and its system
@@ -321,7 +323,7 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
     compare_inputs = {query, tx, checks, run_a, run_b, blind, example, file_examples, carried, b_adapter, system_box,
                       *param_list}
     # a comparison that ended, or a verdict given, goes into this browser's log
-    log_out = [log, log_table, log_csv, log_xlsx, log_questions]
+    log_out = [log, log_none, log_area, log_table, log_csv, log_xlsx, log_questions]
     keep = {"fn": remembered, "inputs": [last, log], "outputs": log_out, "api_visibility": "private",
             "queue": False}
     # another comparison shown: a reason typed for the last one, the judge model's verdict or System B's

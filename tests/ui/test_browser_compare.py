@@ -24,8 +24,10 @@ def test_the_columns_and_verdict_buttons_show_with_a_comparison_not_before(page)
     page.get_by_role("tab", name="Compare").click()
     waiting = page.locator("#cmp-waiting")
     expect(waiting).to_contain_text("Compare asks both systems the query")
-    for empty in ("#cmp-col-a", "#cmp-col-b", "#cmp-confidence-box", "#cmp-verdict-1"):
+    for empty in ("#cmp-col-a", "#cmp-col-b", "#cmp-confidence-box", "#cmp-verdict-1", "#cmp-log"):
         expect(page.locator(empty)).to_be_hidden()
+    # the list of comparisons says it has none, not column names over no rows
+    expect(page.locator("#cmp-log-none")).to_contain_text("No comparison run in this browser yet")
     page.click("#cmp-go")  # no query: refused, and still nothing to show
     expect(page.get_by_text("Type a query first.")).to_be_visible()
     expect(waiting).to_be_visible()
@@ -35,6 +37,8 @@ def test_the_columns_and_verdict_buttons_show_with_a_comparison_not_before(page)
     expect(page.locator("#cmp-answer-b")).to_contain_text("bond", timeout=30000)
     expect(waiting).to_be_hidden()
     expect(page.locator("#cmp-verdict-1")).to_be_visible()
+    expect(page.locator("#cmp-log")).to_contain_text("What is a bond?")
+    expect(page.locator("#cmp-log-none")).to_be_hidden()
 
 
 def test_single_compare_fills_both_columns(page, tmp_path):
@@ -79,7 +83,7 @@ def test_a_blind_comparison_names_its_systems_only_once_judged(page, tmp_path):
             "Figures hidden until your verdict: they would tell the systems apart.")
         expect(page.locator(f"#cmp-verdict-{col == 'b':d}")).to_have_text(f"{side} better")
     expect(page.locator("#cmp-diff")).not_to_contain_text("How they differ")
-    expect(page.locator("#cmp-log")).not_to_contain_text("wire transfer")  # its route would name B
+    expect(page.locator("#cmp-log-none")).to_be_visible()  # not listed until judged: its route would name B
     # System A has no key here, so its column holds the error: the test knows the side, not the app
     a_left = "DEEPSEEK_API_KEY" in left.inner_text()
     page.click("#cmp-verdict-1" if a_left else "#cmp-verdict-0")  # the side B is on
@@ -164,12 +168,14 @@ def test_single_comparisons_are_logged_kept_across_a_reload_and_shown_again(page
     expect(log).not_to_contain_text("B better")
 
     page.click("#cmp-log-clear")
-    expect(log).not_to_contain_text("What is a bond?")
+    expect(log).to_be_hidden()
+    expect(page.locator("#cmp-log-none")).to_be_visible()
     page.reload()
     page.get_by_role("tab", name="Compare").click()
     expect(page.locator("#cmp-query textarea")).to_be_visible()
     page.wait_for_timeout(1000)  # what the page reads back on load has had its time
-    expect(log).not_to_contain_text("What is a bond?")
+    expect(log).to_be_hidden()
+    expect(page.locator("#cmp-log-none")).to_be_visible()
 
 
 def test_an_example_from_the_set_is_compared_with_its_checks_which_the_analyst_can_edit(page):

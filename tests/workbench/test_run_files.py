@@ -182,7 +182,8 @@ def test_records_from_rows_needs_an_id_and_a_question():
 def test_the_comparisons_kept_in_a_browser_open_as_a_run_to_be_summed_up_and_judged_together(ran):
     from ui.compare_log import log_view
 
-    _, download, workbook, questions = log_view(ran)  # Compare › Single's Download these comparisons (CSV, Excel)
+    none, area, _, download, workbook, questions = log_view(ran)  # Compare › Single's downloads (CSV, Excel)
+    assert none["visible"] is False and area["visible"] is True  # the list, not the line saying it is empty
     for given in (download, workbook):
         back = read_run_file(given["value"])
         assert flat_rows(back) == flat_rows(ran) and summarize(back) == summarize(ran)
