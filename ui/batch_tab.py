@@ -104,10 +104,10 @@ def build_batch_tab(services: Services, examples: list[Experiment], single: dict
                 runs_now = saved_run_choices(settings.results_dir)  # read once for both pickers
                 with gr.Row():
                     saved = gr.Dropdown(runs_now, value=None, label="Open a saved run (runs nothing)",
-                                        elem_id="batch-saved")
+                                        min_width=240, elem_id="batch-saved")  # a run's name, whole
                     against = gr.Dropdown(runs_now, value=None,
                                           label="Set this run against another saved run",
-                                          elem_id="batch-against")
+                                          min_width=240, elem_id="batch-against")
                 open_file = gr.UploadButton("Open a run's results file (.csv, .xlsx or .jsonl)…", size="sm",
                                             file_types=[".csv", ".xlsx", ".jsonl"], elem_id="batch-open-file")
                 with gr.Accordion("Runs removed from the lists", open=False,

@@ -166,9 +166,11 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                                    placeholder="e.g. Évalue le risque de cette transaction. "
                                                "(Shift+Enter compares; Enter starts a new line)")
                 with gr.Row():
-                    run_a = gr.Checkbox(True, label="System A (remote MoE)", elem_id="cmp-run-a")
-                    run_b = gr.Checkbox(True, label="System B (router + local)", elem_id="cmp-run-b")
-                    blind = gr.Checkbox(False, label="Blind: systems named after my verdict", elem_id="cmp-blind")
+                    roomy = {"elem_classes": ["roomy-check"]}  # on a phone, two to a line (assets/style.css)
+                    run_a = gr.Checkbox(True, label="System A (remote MoE)", elem_id="cmp-run-a", **roomy)
+                    run_b = gr.Checkbox(True, label="System B (router + local)", elem_id="cmp-run-b", **roomy)
+                    blind = gr.Checkbox(False, label="Blind: systems named after my verdict", elem_id="cmp-blind",
+                                        **roomy)
                 with gr.Row():
                     go_btn = gr.Button("Compare", variant="primary", elem_id="cmp-go")
                     stop_btn = gr.Button("Stop", variant="stop", elem_id="cmp-stop")
@@ -203,12 +205,12 @@ def build_single_tab(services: Services, log: gr.BrowserState, examples: list[Ex
                                 for i, v in enumerate(VERDICTS)]
         with gr.Row(equal_height=True):
             judge_with = gr.Dropdown(judge_choices(services), value=REMOTE, label="Judge model", scale=1,
-                                     elem_id="cmp-judge-engine")
+                                     min_width=220, elem_id="cmp-judge-engine")
             reference = gr.Textbox(label="Reference answer it judges against (optional; an example's own is "
                                          "filled in)", lines=2, max_length=MAX_REFERENCE_CHARS, scale=2,
-                                   elem_id="cmp-reference", placeholder="e.g. The P/E ratio is 15.")
+                                   min_width=280, elem_id="cmp-reference", placeholder="e.g. The P/E ratio is 15.")
             rules = gr.Textbox(label="House rules for the judge model (optional)", lines=2, scale=2,
-                               max_length=MAX_RULES_CHARS, elem_id="cmp-judge-rules",
+                               min_width=280, max_length=MAX_RULES_CHARS, elem_id="cmp-judge-rules",
                                placeholder="e.g. A risk assessment must name the risk level.")
         judge_btn = gr.Button("Ask the judge model (it reads both answers, in both orders)", size="sm",
                               elem_id="cmp-judge")

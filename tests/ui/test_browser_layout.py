@@ -1,5 +1,6 @@
 """The layout in a real browser at phone and laptop widths: no tab makes the page scroll sideways
-(wide tables scroll inside their own box) and every tab's name stays in view."""
+(wide tables scroll inside their own box), every tab's name stays in view and no control is squeezed
+to a sliver on a phone."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ OVERFLOW = """() => [
   [...document.querySelectorAll('button[data-tab-id]')]
     .filter(b => b.getBoundingClientRect().right > document.documentElement.clientWidth)
     .map(b => b.dataset.tabId)]"""
+# The components shown squeezed narrower than a phone's half line (a checkbox's label a word a
+# line, a menu's choice cut off), by id or label.
+SQUEEZED = """() => [...document.querySelectorAll('.block')]
+  .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.width < 150; })
+  .map(e => e.id || (e.innerText || '').slice(0, 40))"""
 
 
 @pytest.mark.parametrize("width", [390, 1024])
@@ -28,6 +34,11 @@ def test_no_tab_is_wider_than_the_window(browser, running_app, width):
             page.wait_for_timeout(500)  # the tab's tables and charts lay themselves out
             sideways, cut_off = page.evaluate(OVERFLOW)
             assert (sideways, cut_off) == (0, []), f"{tab} tab at {width} px"
+            assert page.evaluate(SQUEEZED) == [], f"{tab} tab at {width} px"
+        page.click('button[data-tab-id="compare"]')
+        page.get_by_role("tab", name="Batch").click()
+        page.wait_for_timeout(500)
+        assert page.evaluate(SQUEEZED) == [], f"Compare › Batch at {width} px"
     finally:
         context.close()
 
