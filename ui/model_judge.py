@@ -223,8 +223,10 @@ def bind_model_judge(services: Services, parts: dict[str, Any], records: gr.Stat
     parts["box"].expand(**ahead)
     parts["engine"].change(**ahead)
     parts["rules"].blur(**ahead)
-    parts["go"].click(judge, [records, run, parts["engine"], parts["rules"], parts["width"]], parts["status"],
-                      api_visibility="private", **services.heavy_event).then(
-                          shown_again, [records, run], [table, tally, *downloads], api_visibility="private").then(
-                              **ahead)
+    judged = parts["go"].click(judge, [records, run, parts["engine"], parts["rules"], parts["width"]],
+                               parts["status"], api_visibility="private", **services.heavy_event)
+    # however it ended: a judging stopped by an error (its file unwritable) keeps the verdicts given
+    # before it, and the table shows them (Gradio runs a `then` only after a success)
+    for ended in (judged.then, judged.failure):
+        ended(shown_again, [records, run], [table, tally, *downloads], api_visibility="private").then(**ahead)
     parts["stop"].click(stopper(services, "model-judge"), None, None, api_visibility="private", queue=False)

@@ -16,6 +16,7 @@ from tests.fake_deepseek import FakeDeepSeek
 from tests.serve import free_port
 from tests.ui.downloads import download_csv
 from tests.ui.pages import open_saved_run, saved_run_both_answered
+from workbench import model_judge
 from workbench.batch_store import run_file
 from workbench.model_judge import judge_name, model_verdicts_file, record_model_verdict
 from workbench.services import REMOTE
@@ -39,6 +40,14 @@ def app_judged_by(services, judge: FakeDeepSeek, folder, monkeypatch):
         demo.close()
 
 
+def run_opened(browser, url: str, run: str, experiments: int):
+    """A new page of the app at `url` with the saved `run` (of so many experiments) open in Batch."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.goto(url)
+    open_saved_run(page, run, experiments)
+    return page
+
+
 def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypatch, tmp_path):
     _, services = running_app
     folder = tmp_path / "runs"
@@ -50,9 +59,7 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
     failed.write_text(json.dumps({**json.loads(failed.read_text()), "system_a": None}) + "\n")  # A not asked
     monkeypatch.setenv("FAKE_DEEPSEEK_KEY", "sk-test-model-judge")
     with FakeDeepSeek() as judge, app_judged_by(services, judge, folder, monkeypatch) as url:
-        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-        page.goto(url)
-        open_saved_run(page, "judged-by-a-model", 3)
+        page = run_opened(browser, url, "judged-by-a-model", 3)
 
         page.locator("#batch-model-judge").get_by_text("Judge with a model").click()
         estimate = page.locator("#batch-model-judge-estimate")  # what it will read, said before it starts
@@ -141,6 +148,35 @@ def test_a_model_judges_a_run_beside_the_analyst(browser, running_app, monkeypat
         expect(note).to_contain_text("in the run judged-by-a-model")
 
 
+def test_a_judging_stopped_by_an_unwritable_file_shows_the_verdicts_given_before(browser, running_app, monkeypatch,
+                                                                                tmp_path):
+    """Its file written once, then refused (a full disk, a folder made read-only): the judging ends
+    with the error, and the table shows the verdict recorded before it, not a table without it."""
+    _, services = running_app
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    saved_run_both_answered(folder, "cut-short", ["q-0", "q-1", "q-2"], b_says="from the local model, right")
+    written = []
+
+    def once(path, run, verdict):
+        if written:
+            raise OSError(28, "No space left on device")
+        written.append(verdict)
+        return record_model_verdict(path, run, verdict)
+
+    monkeypatch.setattr(model_judge, "record_model_verdict", once)
+    monkeypatch.setenv("FAKE_DEEPSEEK_KEY", "sk-test-model-judge")
+    with FakeDeepSeek() as judge, app_judged_by(services, judge, folder, monkeypatch) as url:
+        page = run_opened(browser, url, "cut-short", 3)
+        page.locator("#batch-model-judge").get_by_text("Judge with a model").click()
+        page.click("#batch-model-judge-run")
+        expect(page.get_by_text("No space left on device").first).to_be_visible(timeout=30000)
+        assert len(written) == 1
+        table = page.locator("#batch-table")
+        expect(table.get_by_role("gridcell").filter(has_text="B better")).to_have_count(2)  # its two rows
+        expect(page.locator("#batch-judge-tally")).to_contain_text("Model verdicts, judge: A better 0 · B better 1")
+
+
 def test_a_single_comparison_is_judged_by_the_model_on_request(browser, running_app, monkeypatch, tmp_path):
     _, services = running_app
     (tmp_path / "runs").mkdir()
@@ -194,9 +230,7 @@ def test_where_the_judge_model_was_unsure_comes_first_to_the_analyst(browser, ru
                          {"experiment_id": "q-0", "verdict": "A better", "consistent": True, "judge_model": "m"})
     monkeypatch.setenv("FAKE_DEEPSEEK_KEY", "sk-test-model-judge")
     with FakeDeepSeek() as judge, app_judged_by(services, judge, folder, monkeypatch) as url:
-        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-        page.goto(url)
-        open_saved_run(page, "half-sure", 3)
+        page = run_opened(browser, url, "half-sure", 3)
         page.get_by_label("Where the judge model was unsure first").check()
         page.click("#batch-judge-next")
         expect(page.locator("#batch-details-head")).to_contain_text("q-2")  # not q-0, first in run order
