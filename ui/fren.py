@@ -21,7 +21,6 @@ from ui.common import (
     session_cancel,
     stopper,
     table_downloads,
-    then_either,
 )
 from ui.fren_sweep import build_sweep_section, percent_cells
 from ui.saved import Picks, open_controls, saved_path, uploaded_path
@@ -213,7 +212,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
             if time.perf_counter() - last > 0.5:
                 last = time.perf_counter()
                 yield (f"Running — {len(rows)}/{total}", gr.update(), gr.update(), gr.update(),
-                       answers_frame(rows), gr.update(), gr.update(), gr.update(), rows, gr.update())
+                       answers_frame(rows), gr.update(), gr.update(), gr.update(), rows, gr.update(), gr.update())
         rows = sorted_rows(rows)
         path = download_path("fren")
         write_csv(rows, path, bom=True)
@@ -229,8 +228,12 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         yield show(rows, state + not_kept, path)
 
     def show(rows: list[dict[str, Any]], state: str, path: Path) -> tuple:
-        """Every output of an inspection, for its rows (just run, or opened from a file)."""
-        return (*inspection_view(rows, state, path), gr.update(choices=listed()))
+        """Every output of an inspection, for its rows (just run, or opened from a file): the
+        results shown where it has answers. With the rows, not in a step after them: a mouse pick
+        in the saved inspections sends two inputs, the second answered at once with gr.skip()
+        (ui.saved.Picks), and Gradio ran a step after the pick once only, after the second,
+        reading no rows yet: one opening in four left the results hidden under its status."""
+        return (*inspection_view(rows, state, path), gr.update(choices=listed()), gr.update(visible=bool(rows)))
 
     def open_saved(name: str | None, request: gr.Request) -> Any:
         if picks.again(request, name):  # the menu's second input for one pick
@@ -260,8 +263,10 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
         return transcript_html([row]), gr.Accordion(open=True)
 
 
-    shown = [status, matrix_df, pairs_df, plot, rows_df, transcript, download, download_xlsx, rows_state, saved]
-    # the results show as an inspection starts, and stay only where it (or the one opened) has answers
+    shown = [status, matrix_df, pairs_df, plot, rows_df, transcript, download, download_xlsx, rows_state, saved,
+             results]
+    # the results show as an inspection starts, and stay only where it (or the one opened) has answers:
+    # after a refused one too (Gradio runs a `failure` step after an error, and no `then`)
     with_answers = {"fn": lambda rows: gr.update(visible=bool(rows)), "inputs": rows_state, "outputs": results,
                     "api_visibility": "private", "queue": False}
     go_btn.click(lambda: gr.update(visible=True), None, results, api_visibility="private", queue=False)
@@ -269,7 +274,7 @@ def build_fren_tab(services: Services, targets: dict[str, dict[str, Any]]) -> No
                                api_visibility="private", **services.heavy_event),
                   saved.input(open_saved, [saved], shown, api_visibility="private"),
                   upload.upload(open_upload, [upload], shown, api_visibility="private")):
-        then_either(event, **with_answers)  # a refused inspection too
+        event.failure(**with_answers)
     def offered_strategies(chosen: list[str]) -> dict[str, Any]:
         """The strategies as the adapters loaded now make them (one may have been loaded or unloaded
         since the page opened), those ticked kept ticked."""

@@ -46,7 +46,9 @@ class Picks:
     twice for a pick made with the mouse, both at once, so the file was read and its
     tables and chart drawn twice. A handler asks `again(request, value)` first: True for the
     same value asked by the same page within `window_s` seconds, which it answers with
-    gr.skip(). Picking the same file again later opens it again."""
+    gr.skip(). Picking the same file again later opens it again. The pick's event shows all
+    there is to show itself: Gradio runs a step chained after it once only, at times after the
+    skipped input, before the file is read (ui.fren.show)."""
 
     def __init__(self, window_s: float = 2.0) -> None:
         self.window_s = window_s

@@ -205,6 +205,7 @@ def test_an_inspection_is_saved_and_opens_again_after_a_reload_or_from_its_csv_o
     status = page.locator("#fren-status")
     expect(status).to_contain_text("Opened the inspection of", timeout=20000)
     expect(status).to_contain_text("4 answers (System B · local model)")
+    expect(page.locator("#fren-results")).to_be_visible()
     expect(page.locator("#fren-matrix")).to_contain_text("strip reasoning")
     expect(page.locator("#fren-plot .js-plotly-plot")).to_be_visible()
     expect(page.locator("#fren-download")).to_be_visible()

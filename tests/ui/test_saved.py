@@ -86,3 +86,24 @@ def test_one_pick_of_a_saved_file_opens_it_once(monkeypatch):
     now[0] += 2.5
     assert not picks.again(page, "fren-2.csv")  # picked again later: opened again
     assert not picks.again(None, "fren-2.csv") and not picks.again(None, "fren-2.csv")  # from code: always
+
+
+def test_what_a_saved_file_menu_opens_is_shown_by_the_pick_itself_not_a_step_after_it(running_app, monkeypatch,
+                                                                                      tmp_path):
+    """A mouse pick sends the menu's input twice and the second is answered with gr.skip()
+    (Picks). Gradio runs a step chained after the pick once only, and at times after the
+    skipped one, before the file is read: FR/EN's results stayed hidden under the status of the
+    inspection just opened. So such a menu's event shows everything itself, FR/EN's results
+    area included, and nothing is chained after it (but a step after a refused file)."""
+    from ui.app import build_app
+
+    _, services = running_app
+    monkeypatch.setattr(services.settings, "results_dir", tmp_path)
+    config = build_app(services).get_config_file()
+    names = {c["id"]: c.get("props", {}).get("elem_id") for c in config["components"]}
+    opening = {names[target]: dep for dep in config["dependencies"] for target, event in dep["targets"]
+               if event == "input" and names.get(target) in ("fren-saved", "sweep-saved", "tune-saved")}
+    assert set(opening) == {"fren-saved", "sweep-saved", "tune-saved"}
+    assert "fren-results" in [names.get(output) for output in opening["fren-saved"]["outputs"]]
+    after = {dep["trigger_after"] for dep in config["dependencies"] if not dep["trigger_only_on_failure"]}
+    assert [menu for menu, dep in opening.items() if dep["id"] in after] == []
