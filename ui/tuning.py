@@ -127,7 +127,8 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
                     gr.Markdown("**Answer**")
                     details_answer = gr.Markdown(elem_id="tune-details-answer", latex_delimiters=FORMULAS)
         rows_state = gr.State([])
-        with gr.Row():
+        # which figure the chart draws against which parameter: shown with the chart, once there are runs
+        with gr.Row(visible=False, elem_id="tune-chart-choice") as chart_choice:
             costed = services.settings.system_a_prices is not None or services.settings.system_b_hourly_usd is not None
             metric = gr.Dropdown(metric_choices(costed), value="reasoning_share", label="Metric", elem_id="tune-metric")
             param = gr.Dropdown([(spaced(f), f) for f in CONFIG_FIELDS], value="temperature", label="against",
@@ -179,7 +180,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
             rows.sort(key=lambda r: (r["config"], r["repeat"]))
             yield (f"Running — {len(rows)}/{total} done", summary_frame(rows),
                    results_frame(rows),
-                   rows, gr.update(), gr.update(), gr.update(), gr.update(), gr.update())
+                   rows, gr.update(), gr.update(), gr.update(), gr.update(), gr.update(), gr.update())
         mark_determinism(rows)
         path = download_path("tuning")
         write_csv(rows, path, bom=True)
@@ -193,14 +194,14 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
         yield (*shown(rows, path, metric_name, param_name, state + not_kept), gr.update(choices=listed()))
 
     def shown(rows: list[dict[str, Any]], path: Path, metric_name: str, param_name: str, state: str) -> tuple:
-        """status (`state`, and the configuration to use), summary, results, rows, plot, the downloads
-        (`path`, the CSV just written or the file opened, and its twin) and the configuration number
-        of a finished or opened run (the suggested one, when there is one: Use in Chat and Save as a
-        preset take it)."""
+        """status (`state`, and the configuration to use), summary, results, rows, plot and its choice
+        of figure and parameter, the downloads (`path`, the CSV just written or the file opened, and
+        its twin) and the configuration number of a finished or opened run (the suggested one, when
+        there is one: Use in Chat and Save as a preset take it)."""
         suggested = suggestion(rows)
         return (state + (f"\n\n{suggested[1]}" if suggested else ""), summary_frame(rows), results_frame(rows), rows,
                 gr.update(value=metric_figure(rows, metric_name, param_name), visible=bool(rows)),
-                *table_downloads(rows, path, "runs"),
+                gr.update(visible=bool(rows)), *table_downloads(rows, path, "runs"),
                 suggested[0] if suggested else gr.update())
 
     def open_saved(name: str | None, metric_name: str, param_name: str, request: gr.Request) -> Any:
@@ -291,7 +292,7 @@ def build_tuning_tab(services: Services, targets: dict[str, dict[str, Any]], tab
 
     save_preset_btn.click(save_as_preset, [configs, use_row, preset_name], [preset_name], api_visibility="private")
     fill.click(fill_grid, [x_field, x_values, y_field, y_values], [configs], api_visibility="private")
-    outputs = [status, summary, results, rows_state, plot, download, download_xlsx, use_row, saved]
+    outputs = [status, summary, results, rows_state, plot, chart_choice, download, download_xlsx, use_row, saved]
     hide_details = {"fn": lambda: gr.update(visible=False), "inputs": None, "outputs": [details],
                     "api_visibility": "private", "queue": False}
     run.click(**hide_details)

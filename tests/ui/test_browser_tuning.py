@@ -20,6 +20,7 @@ def test_four_config_sweep_fills_the_table_and_the_csv_holds_four_rows(page, tmp
     expect(page.locator("#tune-status")).to_contain_text("each run's figures show here")
     expect(page.locator("#tune-results")).to_be_hidden()
     expect(page.locator("#tune-plot")).to_be_hidden()
+    expect(page.locator("#tune-metric")).to_be_hidden()  # the chart's choices, with the chart
     page.click("#tune-fill")  # temperature 0.2, 0.9 x max_new_tokens 64, 256
     expect(page.locator("#tune-configs")).to_contain_text("256")
     expect(page.locator("#tune-configs")).to_contain_text("0.9")
